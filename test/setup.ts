@@ -1,0 +1,4 @@
+import { Testing } from "cdktf";
+
+// Registers cdktf's toHaveResource* matchers for construct tests.
+Testing.setupJest();

@@ -1,0 +1,121 @@
+import { CALICO_API_VERSIONS } from "../model/calico";
+import { Finding, Severity, sortFindings } from "../validation/finding";
+import { validateIpPools } from "../validation/ip-pool";
+import { checkIpamConfiguration } from "../validation/ipam-configuration";
+import { LoadedDocument, loadObjects } from "./load";
+
+/** One finding of `calico-ipam lint`, with the place it was found. */
+export interface LintFinding extends Finding {
+  readonly file: string;
+  readonly document: number;
+  readonly line: number;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** A document lint did not check, and why. */
+export interface LintSkipped {
+  readonly file: string;
+  readonly document: number;
+  readonly line: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** The result of `calico-ipam lint`, also its `--format json` output. */
+export interface LintReport {
+  readonly files: readonly string[];
+  readonly checked: number;
+  readonly findings: readonly LintFinding[];
+  readonly skipped: readonly LintSkipped[];
+  readonly summary: { readonly errors: number; readonly warnings: number };
+}
+
+const POOL_KINDS = new Set(["IPPool"]);
+const CONFIG_KINDS = new Set(["IPAMConfiguration", "IPAMConfig"]);
+
+/**
+ * Validates the Calico IPAM objects of several files with the library's core: each IPPool and IPAM
+ * configuration on its own, and the pools across all files (overlaps, duplicate names).
+ * Throws `InputError` when a file cannot be read or parsed.
+ */
+export function lintFiles(files: readonly string[]): LintReport {
+  const docs = files.flatMap((f) => loadObjects(f));
+  const pools: LoadedDocument[] = [];
+  const configs: LoadedDocument[] = [];
+  const skipped: LintSkipped[] = [];
+  for (const d of docs) {
+    const { kind, apiVersion, name } = identify(d.value);
+    if (POOL_KINDS.has(kind) && isCalico(apiVersion)) pools.push(d);
+    else if (CONFIG_KINDS.has(kind) && isCalico(apiVersion)) configs.push(d);
+    else {
+      skipped.push({
+        file: d.file, document: d.document, line: d.line, kind: kind || "(none)", name,
+        reason: kind ? `${apiVersion || "(no apiVersion)"} ${kind} is not a Calico IPAM resource this command checks` : "the document has no kind",
+      });
+    }
+  }
+  const findings: LintFinding[] = [];
+  const place = (d: LoadedDocument) => {
+    const { kind, name } = identify(d.value);
+    return { file: d.file, document: d.document, line: d.line, kind, name };
+  };
+  validateIpPools(pools.map((d) => d.value)).forEach((fs, i) => {
+    for (const f of sortFindings(fs)) findings.push({ ...place(pools[i]), ...f });
+  });
+  configs.forEach((d, i) => {
+    for (const f of sortFindings(checkIpamConfiguration(d.value).findings)) findings.push({ ...place(d), ...f });
+    if (i > 0) {
+      findings.push({
+        ...place(d), severity: "warning", code: "IPAM_CONFIG_DUPLICATE", path: "metadata.name",
+        message: `another IPAM configuration was already given (${configs[0].file} document ${configs[0].document}); Calico keeps one, and the last one applied wins`,
+      });
+    }
+  });
+  findings.sort((a, b) => cmp(a.file, b.file) || a.document - b.document || a.line - b.line || cmp(a.path, b.path) || cmp(a.code, b.code) || cmp(a.message, b.message));
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  return {
+    files: [...files],
+    checked: pools.length + configs.length,
+    findings,
+    skipped,
+    summary: { errors: count("error"), warnings: count("warning") },
+  };
+}
+
+/** The report as text: one line per finding, then the skipped documents and a summary. */
+export function formatLintText(report: LintReport): string {
+  const lines: string[] = [];
+  for (const f of report.findings) {
+    lines.push(`${f.file}:${f.line} (document ${f.document}) ${f.kind}/${f.name || "?"} ${f.severity} ${f.code} ${f.path || "(object)"}: ${f.message}`);
+  }
+  for (const s of report.skipped) {
+    lines.push(`${s.file}:${s.line} (document ${s.document}) ${s.kind}/${s.name || "?"} skipped: ${s.reason}`);
+  }
+  lines.push(
+    `${report.checked} object${report.checked === 1 ? "" : "s"} checked in ${report.files.length} file${report.files.length === 1 ? "" : "s"}: ` +
+      `${report.summary.errors} error${report.summary.errors === 1 ? "" : "s"}, ${report.summary.warnings} warning${report.summary.warnings === 1 ? "" : "s"}` +
+      (report.skipped.length > 0 ? `, ${report.skipped.length} skipped` : ""),
+  );
+  return lines.join("\n") + "\n";
+}
+
+function identify(value: unknown): { kind: string; apiVersion: string; name: string } {
+  const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const meta = (typeof v.metadata === "object" && v.metadata !== null ? v.metadata : {}) as Record<string, unknown>;
+  return {
+    kind: typeof v.kind === "string" ? v.kind : "",
+    apiVersion: typeof v.apiVersion === "string" ? v.apiVersion : "",
+    name: typeof meta.name === "string" ? meta.name : "",
+  };
+}
+
+function isCalico(apiVersion: string): boolean {
+  // A wrong version of a Calico group is still checked, so the validator can name it.
+  return (CALICO_API_VERSIONS as readonly string[]).includes(apiVersion) || /projectcalico\.org\//.test(apiVersion);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,65 @@
+import { Command, CommanderError, Option } from "commander";
+import { InputError } from "./load";
+import { formatLintText, lintFiles } from "./lint";
+
+/** Exit codes shared by every command (DESIGN.md contract). */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_CANNOT_RUN = 2;
+
+/** Output streams, replaceable in tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const processIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+/**
+ * Runs the `calico-ipam` command line and returns the exit code: 0 nothing wrong, 1 an error-level
+ * finding, 2 the command could not run (bad arguments, unreadable or malformed file).
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command()
+    .name("calico-ipam")
+    .description("Plan, validate and report Calico IP address management")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+
+  program
+    .command("lint")
+    .description("validate Calico IPPool and IPAMConfiguration objects in YAML or JSON files, including overlaps between pools across all files")
+    .argument("<file...>", "YAML (multi-document) or JSON files")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((files: string[], opts: { format: "text" | "json" }) => {
+      const report = lintFiles(files);
+      io.stdout(opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : formatLintText(report));
+      code = report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_CANNOT_RUN;
+    }
+    const message = e instanceof InputError ? e.message : ((e as Error).stack ?? String(e));
+    io.stderr(`calico-ipam: ${message}\n`);
+    if (wantsJson(argv)) {
+      const where = e instanceof InputError ? { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}) } : {};
+      io.stdout(JSON.stringify({ error: { message: e instanceof Error ? e.message : String(e), ...where } }, null, 2) + "\n");
+    }
+    return EXIT_CANNOT_RUN;
+  }
+}
+
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+}

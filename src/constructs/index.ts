@@ -1,0 +1,3 @@
+export * from "./calico-ipam";
+export * from "./ip-pool";
+export * from "./ipam-configuration";

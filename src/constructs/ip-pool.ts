@@ -1,0 +1,151 @@
+import { Lazy } from "cdktf";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { Construct } from "constructs";
+import type { AllowedUse, AssignmentMode, EncapsulationMode, IpPoolManifest } from "../model/calico";
+import type { PoolDeclaration } from "../spec/types";
+import { CalicoIpam } from "./calico-ipam";
+
+/**
+ * Properties of an {@link IpPool}: every field of Calico's IPPool spec (v3.32).
+ * @see https://docs.tigera.io/calico/latest/reference/resources/ippool
+ */
+export interface IpPoolProps {
+  /**
+   * The IPPool's name: a DNS-1123 subdomain (lower case letters, digits, `-` and `.`). Calico tries
+   * pools in name order when it claims a new block, so names decide which pool fills first.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The pool's range, strictly masked (`10.244.0.0/16`, `fd00:10:244::/56`). Immutable in Calico:
+   * changing it needs a pool migration.
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools
+   */
+  readonly cidr: string;
+  /**
+   * Prefix length of the blocks the pool is split into; each node claims whole blocks. IPv4 20–32,
+   * IPv6 116–128. Immutable in Calico.
+   * @default - 26 for IPv4 pools (64 addresses), 122 for IPv6 pools
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/change-block-size
+   */
+  readonly blockSize?: number;
+  /**
+   * IP-in-IP encapsulation for traffic between nodes. IPv4 only; not together with VXLAN.
+   * @default "Never"
+   */
+  readonly ipipMode?: EncapsulationMode;
+  /**
+   * VXLAN encapsulation for traffic between nodes. Not together with IPIP.
+   * @default "Never"
+   */
+  readonly vxlanMode?: EncapsulationMode;
+  /**
+   * Masquerade traffic from pods in this pool to destinations outside all Calico pools.
+   * @default false
+   */
+  readonly natOutgoing?: boolean;
+  /**
+   * A disabled pool hands out no new addresses; addresses already in use stay. The first step of
+   * migrating away from a pool.
+   * @default false
+   */
+  readonly disabled?: boolean;
+  /**
+   * Do not advertise the pool's routes over BGP.
+   * @default false
+   */
+  readonly disableBGPExport?: boolean;
+  /**
+   * Calico selector of the nodes that may claim blocks from this pool, e.g. `rack == "a"`.
+   * `!all()` makes a pool that only serves pods that ask for it by name or address.
+   * @default "all()"
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/assign-ip-addresses-topology
+   */
+  readonly nodeSelector?: string;
+  /**
+   * Calico selector of the namespaces whose pods may get addresses from this pool (Calico ≥ 3.31).
+   * A pool without one serves every namespace. Requires `allowedUses` without `Tunnel`.
+   * @default - every namespace
+   */
+  readonly namespaceSelector?: string;
+  /**
+   * What the pool's addresses are for. `LoadBalancer` cannot be combined with the others.
+   * @default ["Workload", "Tunnel"]
+   */
+  readonly allowedUses?: AllowedUse[];
+  /**
+   * `Manual` pools are only used when a pod or namespace asks for them by name.
+   * @default "Automatic"
+   */
+  readonly assignmentMode?: AssignmentMode;
+  /**
+   * Labels on the IPPool object.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations on the IPPool object.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A Calico IP pool, emitted as a `kubernetes_manifest`. It must be created inside a {@link CalicoIpam},
+ * which validates it against Calico's rules and the other pools at synth.
+ *
+ * @example
+ * const ipam = new CalicoIpam(stack, "ipam");
+ * new IpPool(ipam, "pods-a", { cidr: "10.244.0.0/16", natOutgoing: true });
+ */
+export class IpPool extends Construct {
+  /** The IPPool's name. */
+  public readonly poolName: string;
+  /** The `kubernetes_manifest` resource. */
+  public readonly resource: Manifest;
+  private readonly props: IpPoolProps;
+  private readonly ipam: CalicoIpam;
+
+  constructor(scope: Construct, id: string, props: IpPoolProps) {
+    super(scope, id);
+    this.ipam = CalicoIpam.of(this);
+    this.props = { ...props };
+    this.poolName = props.name ?? id;
+    this.ipam._registerPool(this);
+    this.resource = new Manifest(this, "Resource", {
+      provider: this.ipam.provider,
+      manifest: Lazy.anyValue({ produce: () => this.manifest() }),
+    });
+  }
+
+  /** The declaration this pool contributes to the address plan. */
+  public get declaration(): PoolDeclaration {
+    const p = this.props;
+    return {
+      name: this.poolName,
+      cidr: p.cidr,
+      blockSize: p.blockSize,
+      ipipMode: p.ipipMode,
+      vxlanMode: p.vxlanMode,
+      natOutgoing: p.natOutgoing,
+      disabled: p.disabled,
+      disableBGPExport: p.disableBGPExport,
+      nodeSelector: p.nodeSelector,
+      namespaceSelector: p.namespaceSelector,
+      allowedUses: p.allowedUses,
+      assignmentMode: p.assignmentMode,
+      labels: p.labels,
+      annotations: p.annotations,
+    };
+  }
+
+  /** The IPPool manifest as it will be emitted (canonical CIDR, Calico's defaults written out). */
+  public manifest(): IpPoolManifest {
+    return this.ipam.plan().pools[this.ipam._poolIndex(this)].manifest;
+  }
+
+  /** The pool's CIDR in canonical form, as emitted. */
+  public get cidr(): string {
+    return this.manifest().spec.cidr;
+  }
+}

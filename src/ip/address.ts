@@ -1,0 +1,214 @@
+/**
+ * IP addresses as plain `bigint` values, with strict parsing and canonical printing.
+ *
+ * Parsing is by hand rather than through ip-num: it is simpler, three orders of magnitude faster,
+ * and lets every rejection say exactly what is wrong with the text a user wrote.
+ */
+
+/** The IP family: 4 for IPv4, 6 for IPv6. */
+export type IpFamily = 4 | 6;
+
+/** Address width in bits for each family. */
+export const FAMILY_BITS: { readonly 4: 32; readonly 6: 128 } = Object.freeze({ 4: 32, 6: 128 } as const);
+
+/** Stable codes of {@link IpParseError}; a code never changes meaning. */
+export type IpParseErrorCode =
+  | "IP_SYNTAX"
+  | "CIDR_SYNTAX"
+  | "CIDR_PREFIX_RANGE"
+  | "CIDR_HOST_BITS"
+  | "IPV6_ZONED"
+  | "IPV6_V4_MAPPED";
+
+/**
+ * An address or CIDR the user wrote could not be accepted. The message is written for the user and
+ * says how to fix the value; `code` is stable for programs, `input` is the text exactly as given.
+ */
+export class IpParseError extends Error {
+  /** Stable machine-readable reason. */
+  readonly code: IpParseErrorCode;
+  /** The rejected text, exactly as given. */
+  readonly input: string;
+  /**
+   * The value the user probably meant, when there is one: the masked CIDR for `CIDR_HOST_BITS`
+   * (e.g. `"10.0.0.0/24"`), the IPv4 CIDR for `IPV6_V4_MAPPED`, the trimmed CIDR when the only
+   * problem was surrounding spaces.
+   */
+  readonly suggestion?: string;
+
+  /** @param message user-facing text that says how to fix the value */
+  constructor(code: IpParseErrorCode, input: string, message: string, suggestion?: string) {
+    super(message);
+    this.name = "IpParseError";
+    this.code = code;
+    this.input = input;
+    if (suggestion !== undefined) this.suggestion = suggestion;
+  }
+}
+
+/** @internal largest address of a family: 2^bits - 1 */
+export const MAX_ADDRESS: { readonly 4: bigint; readonly 6: bigint } = Object.freeze({
+  4: (1n << 32n) - 1n,
+  6: (1n << 128n) - 1n,
+});
+
+/** @internal the IPv4-mapped IPv6 space ::ffff:0:0/96, as value >> 32 */
+export const V4_MAPPED_HIGH = 0xffffn;
+
+/** @internal throws a RangeError unless `family` is 4 or 6. */
+export function assertFamily(family: unknown): asserts family is IpFamily {
+  if (family !== 4 && family !== 6) throw new RangeError(`IP family must be 4 or 6, got ${String(family)}`);
+}
+
+/** @internal number of bits needed to write `n` (n >= 0); bitLength(0n) === 0. */
+export function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/** @internal result of parsing address text without throwing. */
+export type AddressParse =
+  | { readonly ok: true; readonly family: IpFamily; readonly value: bigint }
+  | { readonly ok: false; readonly zoned: boolean; readonly reason: string };
+
+const fail = (reason: string): AddressParse => ({ ok: false, zoned: false, reason });
+
+/**
+ * @internal Parses address text (no surrounding spaces, no prefix) and explains a failure in a
+ * phrase that fits after "is not a valid IP address: ".
+ */
+export function parseAddressText(text: string): AddressParse {
+  if (text === "") return fail("it is empty");
+  if (text.includes(":")) {
+    if (text.includes("%")) return { ok: false, zoned: true, reason: "it has a zone" };
+    return parseIPv6(text);
+  }
+  if (text.includes(".")) return parseIPv4(text);
+  return fail('expected an IPv4 address such as "10.0.0.1" or an IPv6 address such as "fd00::1"');
+}
+
+function parseIPv4(text: string): AddressParse {
+  const parts = text.split(".");
+  if (parts.length !== 4) return fail("an IPv4 address is four decimal numbers separated by dots");
+  let value = 0;
+  for (const part of parts) {
+    if (!/^[0-9]{1,3}$/.test(part)) {
+      return fail(part === "" ? "an IPv4 address is four decimal numbers separated by dots" : `"${part}" is not a decimal number from 0 to 255`);
+    }
+    const octet = Number(part);
+    if (octet > 255) return fail(`octet ${part} is out of range 0-255`);
+    if (part.length > 1 && part[0] === "0") {
+      return fail(`octet "${part}" has a leading zero, which some tools read as octal; write "${octet}"`);
+    }
+    value = value * 256 + octet;
+  }
+  return { ok: true, family: 4, value: BigInt(value) };
+}
+
+function parseIPv6(text: string): AddressParse {
+  const halves = text.split("::");
+  if (halves.length > 2) return fail('"::" may appear only once in an IPv6 address');
+  const head = halves[0] === "" ? [] : halves[0].split(":");
+  const tail = halves.length === 2 ? (halves[1] === "" ? [] : halves[1].split(":")) : [];
+  const groups: number[] = [];
+  const pushGroups = (parts: string[], mayEndWithV4: boolean): string | undefined => {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (part.includes(".")) {
+        if (!mayEndWithV4 || i !== parts.length - 1) return "an embedded IPv4 address may only be the last part";
+        const v4 = parseIPv4(part);
+        if (!v4.ok) return `embedded IPv4 address "${part}": ${v4.reason}`;
+        const n = Number(v4.value);
+        groups.push(Math.floor(n / 65536), n % 65536);
+      } else if (part === "") {
+        return "a group is empty (a single \":\" at the start or end, or \":::\")";
+      } else if (!/^[0-9a-fA-F]{1,4}$/.test(part)) {
+        return `group "${part}" is not 1 to 4 hexadecimal digits`;
+      } else {
+        groups.push(parseInt(part, 16));
+      }
+    }
+    return undefined;
+  };
+  const headError = pushGroups(head, halves.length === 1);
+  if (headError !== undefined) return fail(headError);
+  const headCount = groups.length;
+  const tailError = pushGroups(tail, true);
+  if (tailError !== undefined) return fail(tailError);
+  if (halves.length === 1) {
+    if (groups.length !== 8) return fail(`an IPv6 address has 8 groups, this one has ${groups.length}; use "::" for a run of zero groups`);
+  } else {
+    if (groups.length > 7) return fail('"::" must stand for at least one zero group, but 8 groups are already written');
+    groups.splice(headCount, 0, ...new Array<number>(8 - groups.length).fill(0));
+  }
+  let value = 0n;
+  for (const g of groups) value = (value << 16n) | BigInt(g);
+  return { ok: true, family: 6, value };
+}
+
+/**
+ * Parses an IPv4 address (dotted quad, no leading zeros) or an IPv6 address in any RFC 4291 text form
+ * (`::` compression, embedded IPv4 such as `::ffff:1.2.3.4`, leading zeros in groups, upper case).
+ *
+ * @throws IpParseError `IP_SYNTAX` for malformed text or surrounding spaces, `IPV6_ZONED` for `fe80::1%eth0`
+ */
+export function parseAddress(text: string): { family: IpFamily; value: bigint } {
+  if (typeof text !== "string") {
+    throw new IpParseError("IP_SYNTAX", String(text), `${String(text)} is not an IP address: expected a string such as "10.0.0.1"`);
+  }
+  if (text.trim() !== text) {
+    throw new IpParseError("IP_SYNTAX", text, `"${text}" has leading or trailing spaces; write "${text.trim()}"`);
+  }
+  const r = parseAddressText(text);
+  if (r.ok) return { family: r.family, value: r.value };
+  if (r.zoned) throw zonedError(text);
+  throw new IpParseError("IP_SYNTAX", text, `"${text}" is not a valid IP address: ${r.reason}`);
+}
+
+/** @internal */
+export function zonedError(input: string): IpParseError {
+  return new IpParseError("IPV6_ZONED", input, `"${input}" is a zoned IPv6 address; zones are not allowed in IP pools`);
+}
+
+function formatIPv4(value: bigint): string {
+  const n = Number(value);
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * Prints an address canonically: IPv4 dotted decimal; IPv6 per RFC 5952 (lower case, no leading zeros,
+ * the longest run of two or more zero groups compressed to `::`, the leftmost on ties), with
+ * IPv4-mapped addresses in the dotted tail form `::ffff:192.0.2.1` (RFC 5952 §5).
+ *
+ * @throws RangeError if the family is unknown or the value is outside the family's address space
+ */
+export function formatAddress(family: IpFamily, value: bigint): string {
+  assertFamily(family);
+  if (typeof value !== "bigint" || value < 0n || value > MAX_ADDRESS[family]) {
+    throw new RangeError(`${String(value)} is not an IPv${family} address value`);
+  }
+  if (family === 4) return formatIPv4(value);
+  if (value >> 32n === V4_MAPPED_HIGH) return `::ffff:${formatIPv4(value & MAX_ADDRESS[4])}`;
+
+  const groups: number[] = new Array<number>(8);
+  for (let i = 7, v = value; i >= 0; i--, v >>= 16n) groups[i] = Number(v & 0xffffn);
+
+  // Longest run of zero groups (length >= 2), leftmost on ties.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(":");
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
+import { LedgerError } from "../ledger";
 import { InputError } from "./load";
+import { addLedgerCommands } from "./ledger-command";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -42,14 +44,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       code = report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
     });
 
+  addLedgerCommands(program, io, (c) => (code = c));
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? EXIT_OK : EXIT_CANNOT_RUN;
     }
+    if (e instanceof LedgerError) e = new InputError(e.message, e.file ?? "");
     const message = e instanceof InputError ? e.message : ((e as Error).stack ?? String(e));
     io.stderr(`calico-ipam: ${message}\n`);
     if (wantsJson(argv)) {

@@ -1,15 +1,20 @@
 import * as path from "path";
-import { Annotations, TerraformProvider, TerraformStack } from "cdktf";
+import { Annotations, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct, IValidation } from "constructs";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_V3, CalicoApiVersion } from "../model/calico";
-import { IpamPlan, planIpam, planObjects } from "../plan/plan";
+import { FIXED_ADDRESS_RESERVATION, IpamPlan, LEDGER_MODE_ENV, planIpam, planObjects, writePlanLedger } from "../plan/plan";
 import { toMultiDocumentYaml } from "../render/yaml";
-import type { IpamSpec } from "../spec/types";
+import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
+import { DEFAULT_LEDGER_FILE } from "../ledger";
 import type { Finding } from "../validation/finding";
 import { IpPool, IpPoolProps } from "./ip-pool";
 import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration";
+import { IpReservation, IpReservationProps } from "./ip-reservation";
+import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
+import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 
 /** Properties of a {@link CalicoIpam}. */
 export interface CalicoIpamProps {
@@ -31,7 +36,58 @@ export interface CalicoIpamProps {
    * @default "calico-ipam.yaml"
    */
   readonly yamlFileName?: string | false;
+  /**
+   * Parent ranges that pools without a `cidr` are carved from, e.g.
+   * `[{ name: "pods-v4", cidr: "10.32.0.0/12" }, { name: "pods-v6", cidr: "fd00:10::/48" }]`.
+   * @default - none: every pool needs a `cidr`
+   */
+  readonly addressSpaces?: AddressSpace[];
+  /**
+   * The cluster's Service CIDRs (kube-apiserver `--service-cluster-ip-range`). No pool may overlap them.
+   * @default - none
+   */
+  readonly serviceCidrs?: string[];
+  /**
+   * The networks of the nodes themselves. No pool may overlap them.
+   * @default - none
+   */
+  readonly nodeCidrs?: string[];
+  /**
+   * Other ranges no pool may use, each with the reason shown in errors (a VPN, a peered network, ...).
+   * @default - none
+   */
+  readonly reservedRanges?: ReservedRange[];
+  /**
+   * The ledger that keeps every handed-out pool range stable across runs: a JSON file to commit beside
+   * `cdktf.json`. `false` plans without memory (pools may move when others are added or removed).
+   * @default - `calico-ipam.lock.json` in the working directory (the folder of cdktf.json under `cdktf synth`)
+   */
+  readonly ledger?: LedgerProps | false;
 }
+
+/** Where the ledger is and how synth may change it. */
+export interface LedgerProps {
+  /**
+   * The ledger file, absolute or relative to the working directory.
+   * @default "calico-ipam.lock.json"
+   */
+  readonly file?: string;
+  /**
+   * Fail synth if the ledger would change, listing the changes (for CI, like `npm ci` with a lock file).
+   * @default - true when the environment variable `CALICO_IPAM_LEDGER` is `frozen` or the context key
+   * `calico-ipam:ledger` is `frozen`, else false
+   */
+  readonly frozen?: boolean;
+  /**
+   * Retired pools (removed from the code, kept in the ledger) to release, so that their ranges can be
+   * handed out again. Only release a pool once no pod uses its addresses any more.
+   * @default - none
+   */
+  readonly release?: string[];
+}
+
+/** The cdktf context key that can freeze the ledger (`cdktf synth -c calico-ipam:ledger=frozen` or cdktf.json `context`). */
+export const LEDGER_CONTEXT_KEY = "calico-ipam:ledger";
 
 /**
  * A cluster's Calico IPAM: owns its {@link IpPool}s and its {@link IpamConfiguration}, checks the rules
@@ -60,20 +116,40 @@ export class CalicoIpam extends Construct {
   public readonly provider?: TerraformProvider;
   /** The YAML file name, or undefined when none is written. */
   public readonly yamlFileName?: string;
+  /** The ledger file, or undefined when the ledger is off. */
+  public readonly ledgerFile?: string;
+  private readonly props: CalicoIpamProps;
   private readonly poolList: IpPool[] = [];
   private configuration?: IpamConfiguration;
+  private readonly reservationList: IpReservation[] = [];
+  private readonly namespaceList: NamespaceBinding[] = [];
+  private readonly workloadList: WorkloadAddresses[] = [];
   private cachedPlan?: IpamPlan;
 
   constructor(scope: Construct, id: string, props: CalicoIpamProps = {}) {
     super(scope, id);
+    this.props = props;
     this.apiVersion = props.apiVersion ?? API_V3;
+    this.ledgerFile = props.ledger === false ? undefined : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
     this.provider = props.provider;
     this.yamlFileName = props.yamlFileName === false ? undefined : (props.yamlFileName ?? "calico-ipam.yaml");
     if (this.yamlFileName !== undefined && (this.yamlFileName === "" || path.basename(this.yamlFileName) !== this.yamlFileName)) {
       throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
     }
     this.node.addValidation(new FindingsValidation(this, () => this.plan().findings));
-    addCustomSynthesis(this, { onSynthesize: (session) => this.writeYaml(session) });
+    this.node.addValidation({ validate: () => this.checkLedgerSharing() });
+    addCustomSynthesis(this, {
+      onSynthesize: (session) => {
+        // Validations have passed when this runs, so the plan has no errors: record it.
+        writePlanLedger(this.plan());
+        this.writeYaml(session);
+      },
+    });
+    const outputId = sanitizeOutputId(id);
+    new TerraformOutput(this, "Pools", {
+      value: Lazy.anyValue({ produce: () => Object.fromEntries(this.plan().pools.map((p) => [p.manifest.metadata.name, p.manifest.spec.cidr])) }),
+      description: "Calico IP pools of this cluster: pool name to CIDR",
+    }).overrideLogicalId(`${outputId}_pools`);
   }
 
   /** Adds an IP pool. */
@@ -81,9 +157,35 @@ export class CalicoIpam extends Construct {
     return new IpPool(this, id, props);
   }
 
+  /** Adds an IP reservation: addresses automatic assignment never hands out. */
+  public addReservation(id: string, props: IpReservationProps): IpReservation {
+    return new IpReservation(this, id, props);
+  }
+
+  /**
+   * Declares a namespace: its labels and the pools it names by annotation. The construct id is
+   * `Namespace-<name>`, so a pool and a namespace can share a name.
+   */
+  public addNamespace(name: string, props: Omit<NamespaceBindingProps, "name"> = {}): NamespaceBinding {
+    return new NamespaceBinding(this, `Namespace-${name}`, { ...props, name });
+  }
+
+  /**
+   * Declares a workload's addresses: fixed addresses (given, or picked once from a pool and kept by the
+   * ledger) or pod-level pools. The construct id is `Workload-<namespace>-<name>`.
+   */
+  public addWorkload(name: string, props: Omit<WorkloadAddressesProps, "name">): WorkloadAddresses {
+    return new WorkloadAddresses(this, `Workload-${props.namespace}-${name}`, { ...props, name });
+  }
+
   /** Sets the cluster's IPAM configuration (once). */
   public configure(props: IpamConfigurationProps = {}): IpamConfiguration {
     return new IpamConfiguration(this, "Configuration", props);
+  }
+
+  /** The address spaces pools are carved from. */
+  public get addressSpaces(): readonly AddressSpace[] {
+    return this.props.addressSpaces ?? [];
   }
 
   /** The pools, in the order they were declared. */
@@ -93,17 +195,45 @@ export class CalicoIpam extends Construct {
 
   /** The address plan as a serializable spec. */
   public get spec(): IpamSpec {
+    const p = this.props;
     return {
       apiVersion: this.apiVersion,
+      ...(p.addressSpaces ? { addressSpaces: p.addressSpaces } : {}),
+      ...(p.serviceCidrs ? { serviceCidrs: p.serviceCidrs } : {}),
+      ...(p.nodeCidrs ? { nodeCidrs: p.nodeCidrs } : {}),
+      ...(p.reservedRanges ? { reservedRanges: p.reservedRanges } : {}),
       pools: this.poolList.map((p) => p.declaration),
       ...(this.configuration ? { ipamConfiguration: this.configuration.declaration } : {}),
+      ...(this.reservationList.length > 0 ? { reservations: this.reservationList.map((r) => r.declaration) } : {}),
+      ...(this.namespaceList.length > 0 ? { namespaces: this.namespaceList.map((n) => n.declaration) } : {}),
+      ...(this.workloadList.length > 0 ? { workloads: this.workloadList.map((w) => w.declaration) } : {}),
     };
   }
 
   /** The resolved and validated plan. */
   public plan(): IpamPlan {
-    this.cachedPlan ??= planIpam(this.spec);
+    this.cachedPlan ??= planIpam(this.spec, {
+      file: this.ledgerFile,
+      frozen: this.ledgerFrozen(),
+      release: this.props.ledger === false ? undefined : this.props.ledger?.release,
+    });
     return this.cachedPlan;
+  }
+
+  private ledgerFrozen(): boolean {
+    if (this.props.ledger === false) return false;
+    if (this.props.ledger?.frozen !== undefined) return this.props.ledger.frozen;
+    return process.env[LEDGER_MODE_ENV] === "frozen" || this.node.tryGetContext(LEDGER_CONTEXT_KEY) === "frozen";
+  }
+
+  private checkLedgerSharing(): string[] {
+    if (this.ledgerFile === undefined) return [];
+    const others = this.node.root.node
+      .findAll()
+      .filter((c): c is CalicoIpam => c instanceof CalicoIpam && c !== this && c.ledgerFile === this.ledgerFile);
+    return others.length === 0
+      ? []
+      : [`LEDGER_SHARED: ${others.map((o) => o.node.path).join(", ")} use the same ledger file ${this.ledgerFile}; give each cluster its own with ledger: { file: "..." }`];
   }
 
   /** @internal */
@@ -116,6 +246,45 @@ export class CalicoIpam extends Construct {
   /** @internal */
   public _poolIndex(pool: IpPool): number {
     return this.poolList.indexOf(pool);
+  }
+
+  /** @internal */
+  public _registerReservation(reservation: IpReservation): void {
+    this.reservationList.push(reservation);
+    this.cachedPlan = undefined;
+    reservation.node.addValidation(new FindingsValidation(reservation, () => this.plan().reservations[this._reservationIndex(reservation)].findings));
+  }
+
+  /** @internal */
+  public _registerNamespace(binding: NamespaceBinding): void {
+    const twice = this.namespaceList.find((n) => n.namespaceName === binding.namespaceName);
+    if (twice) throw new Error(`${binding.node.path}: namespace "${binding.namespaceName}" is already bound by ${twice.node.path}; bind each namespace once, with all its pools`);
+    this.namespaceList.push(binding);
+    this.cachedPlan = undefined;
+    binding.node.addValidation(new FindingsValidation(binding, () => binding.planned().findings));
+  }
+
+  /** @internal */
+  public _registerWorkload(workload: WorkloadAddresses): void {
+    const twice = this.workloadList.find((w) => w.namespace === workload.namespace && w.workloadName === workload.workloadName);
+    if (twice) throw new Error(`${workload.node.path}: workload ${workload.namespace}/${workload.workloadName} is already declared by ${twice.node.path}`);
+    if (this.workloadList.length === 0) {
+      // The reservation that keeps fixed addresses away from automatic assignment (one per cluster).
+      new Manifest(this, "FixedAddressReservation", {
+        provider: this.provider,
+        manifest: Lazy.anyValue({
+          produce: () => this.plan().reservations.find((r) => r.manifest.metadata.name === FIXED_ADDRESS_RESERVATION)?.manifest ?? {},
+        }),
+      });
+    }
+    this.workloadList.push(workload);
+    this.cachedPlan = undefined;
+    workload.node.addValidation(new FindingsValidation(workload, () => workload.planned().findings));
+  }
+
+  /** @internal */
+  public _reservationIndex(reservation: IpReservation): number {
+    return this.reservationList.indexOf(reservation);
   }
 
   /** @internal */
@@ -139,7 +308,15 @@ export class CalicoIpam extends Construct {
     const objects = all.flatMap((ipam) => planObjects(ipam.plan()));
     const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
     const header = `Calico IPAM objects of stack "${stack.node.id}", generated by cdktf-calico-ipam. Do not edit: change the cdktf app and synthesize again.`;
-    writeFileAtomic(path.join(dir, this.yamlFileName), toMultiDocumentYaml(objects, header));
+    const notes = new Map<object, string>();
+    for (const ipam of all) {
+      const spaces = (ipam.props.addressSpaces ?? []).length > 0;
+      for (const p of ipam.plan().pools) {
+        // A pinned pool in a cluster without address spaces has nothing to explain.
+        if (p.explanation && (p.source !== "pinned" || spaces)) notes.set(p.manifest, `${p.manifest.metadata.name}: ${p.explanation}`);
+      }
+    }
+    writeFileAtomic(path.join(dir, this.yamlFileName), toMultiDocumentYaml(objects, header, (o) => notes.get(o)));
   }
 }
 
@@ -167,4 +344,10 @@ class FindingsValidation implements IValidation {
     }
     return errors;
   }
+}
+
+/** A Terraform output name from a construct id: letters, digits, `_` and `-`, starting with a letter. */
+export function sanitizeOutputId(id: string): string {
+  const clean = id.replace(/[^A-Za-z0-9_-]/g, "_");
+  return /^[A-Za-z]/.test(clean) ? clean : `o_${clean}`;
 }

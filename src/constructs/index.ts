@@ -1,3 +1,7 @@
 export * from "./calico-ipam";
 export * from "./ip-pool";
 export * from "./ipam-configuration";
+export * from "./topology-pools";
+export * from "./ip-reservation";
+export * from "./namespace-binding";
+export * from "./workload-addresses";

@@ -1,9 +1,9 @@
-import { Lazy } from "cdktf";
+import { Lazy, TerraformOutput } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Construct } from "constructs";
 import type { AllowedUse, AssignmentMode, EncapsulationMode, IpPoolManifest } from "../model/calico";
-import type { PoolDeclaration } from "../spec/types";
-import { CalicoIpam } from "./calico-ipam";
+import type { PoolCapacity, PoolDeclaration } from "../spec/types";
+import { CalicoIpam, sanitizeOutputId } from "./calico-ipam";
 
 /**
  * Properties of an {@link IpPool}: every field of Calico's IPPool spec (v3.32).
@@ -17,11 +17,39 @@ export interface IpPoolProps {
    */
   readonly name?: string;
   /**
-   * The pool's range, strictly masked (`10.244.0.0/16`, `fd00:10:244::/56`). Immutable in Calico:
-   * changing it needs a pool migration.
+   * The pool's range, strictly masked (`10.244.0.0/16`, `fd00:10:244::/56`), pinned by hand. Immutable
+   * in Calico: changing it needs a pool migration. Give exactly one of `cidr`, `prefixLength`,
+   * `addresses` and `capacity`.
+   * @default - carved out of the CalicoIpam's address spaces
    * @see https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools
    */
-  readonly cidr: string;
+  readonly cidr?: string;
+  /**
+   * Carve a range of this prefix length, e.g. 22 for a /22.
+   * @default - see `cidr`
+   */
+  readonly prefixLength?: number;
+  /**
+   * Carve the smallest range that holds this many addresses (and at least one block).
+   * @default - see `cidr`
+   */
+  readonly addresses?: number;
+  /**
+   * Carve a range with room for `nodes` nodes at `blocksPerNode` blocks (or `podsPerNode` pods) each,
+   * computed against the block size, e.g. 40 nodes × 2 blocks of /26 = 80 blocks → /19.
+   * @default - see `cidr`
+   */
+  readonly capacity?: PoolCapacity;
+  /**
+   * IP family of a carved pool.
+   * @default - the family of `addressSpace`, else 4
+   */
+  readonly ipVersion?: 4 | 6;
+  /**
+   * The address space (by name) to carve this pool from.
+   * @default - any address space of the pool's family, in declaration order
+   */
+  readonly addressSpace?: string;
   /**
    * Prefix length of the blocks the pool is split into; each node claims whole blocks. IPv4 20–32,
    * IPv6 116–128. Immutable in Calico.
@@ -79,6 +107,13 @@ export interface IpPoolProps {
    */
   readonly assignmentMode?: AssignmentMode;
   /**
+   * Pools of one exclusive group (e.g. one per rack) must select disjoint nodes, and no other pool that
+   * hands out addresses on its own may select their nodes; both are checked at synth.
+   * @default - none
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/assign-ip-addresses-topology
+   */
+  readonly exclusiveGroup?: string;
+  /**
    * Labels on the IPPool object.
    * @default - none
    */
@@ -116,27 +151,16 @@ export class IpPool extends Construct {
       provider: this.ipam.provider,
       manifest: Lazy.anyValue({ produce: () => this.manifest() }),
     });
+    new TerraformOutput(this, "Cidr", {
+      value: Lazy.stringValue({ produce: () => this.cidr }),
+      description: `CIDR of the Calico IP pool ${this.poolName}`,
+    }).overrideLogicalId(`${sanitizeOutputId(this.ipam.node.id)}_${sanitizeOutputId(this.poolName)}_cidr`);
   }
 
   /** The declaration this pool contributes to the address plan. */
   public get declaration(): PoolDeclaration {
-    const p = this.props;
-    return {
-      name: this.poolName,
-      cidr: p.cidr,
-      blockSize: p.blockSize,
-      ipipMode: p.ipipMode,
-      vxlanMode: p.vxlanMode,
-      natOutgoing: p.natOutgoing,
-      disabled: p.disabled,
-      disableBGPExport: p.disableBGPExport,
-      nodeSelector: p.nodeSelector,
-      namespaceSelector: p.namespaceSelector,
-      allowedUses: p.allowedUses,
-      assignmentMode: p.assignmentMode,
-      labels: p.labels,
-      annotations: p.annotations,
-    };
+    // Prop names are Calico's field names, so the declaration is the props plus the resolved name.
+    return { ...this.props, name: this.poolName };
   }
 
   /** The IPPool manifest as it will be emitted (canonical CIDR, Calico's defaults written out). */
@@ -144,7 +168,12 @@ export class IpPool extends Construct {
     return this.ipam.plan().pools[this.ipam._poolIndex(this)].manifest;
   }
 
-  /** The pool's CIDR in canonical form, as emitted. */
+  /** How the pool's range was chosen, in a sentence (for carved pools). */
+  public get explanation(): string | undefined {
+    return this.ipam.plan().pools[this.ipam._poolIndex(this)].explanation;
+  }
+
+  /** The pool's CIDR in canonical form, as emitted (carved at synth when not pinned). */
   public get cidr(): string {
     return this.manifest().spec.cidr;
   }

@@ -75,8 +75,20 @@ export interface IpamConfigurationManifest {
   readonly spec: IpamConfigurationSpec;
 }
 
+/** `spec` of an IPReservation: addresses auto-assignment must never hand out. */
+export interface IpReservationSpec {
+  readonly reservedCIDRs: readonly string[];
+}
+
+export interface IpReservationManifest {
+  readonly apiVersion: CalicoApiVersion;
+  readonly kind: "IPReservation";
+  readonly metadata: ObjectMeta;
+  readonly spec: IpReservationSpec;
+}
+
 /** Any Calico object this library emits. */
-export type CalicoObject = IpPoolManifest | IpamConfigurationManifest;
+export type CalicoObject = IpPoolManifest | IpamConfigurationManifest | IpReservationManifest;
 
 /** The IPAM configuration is a singleton: Calico only reads the object named `default`. */
 export const IPAM_CONFIGURATION_NAME = "default";

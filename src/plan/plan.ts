@@ -1,16 +1,73 @@
-import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpamConfigurationManifest } from "../model/calico";
-import { renderIpPool, renderIpamConfiguration } from "../render/manifests";
-import type { IpamSpec } from "../spec/types";
+import { carve, CarvedPool, PoolRequest, PoolSize } from "../carver";
+import { Cidr, IpFamily } from "../ip";
+import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
+import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpReservationManifest, IpamConfigurationManifest, POOL_DEFAULTS } from "../model/calico";
+import { renderIpPool, renderIpReservation, renderIpamConfiguration } from "../render/manifests";
+import { checkIpReservation } from "../validation/ip-reservation";
+import type { IpamSpec, NamespaceBindingDeclaration, PoolDeclaration } from "../spec/types";
+import { FirewallRange, checkNamespaceBindings, firewallRanges, namespaceAnnotations } from "./namespaces";
+import { ResolvedAddress, resolveFixedAddresses } from "./fixed-addresses";
+import { namespaceLabels } from "../simulator/topology";
+import { PoolCatalog, choosePools, isPoolChoiceError } from "../simulator/precedence";
 import { Finding, error, hasErrors, warning } from "../validation/finding";
 import { EffectiveIpPool, checkIpPool, validateIpPools } from "../validation/ip-pool";
 import { EffectiveIpamConfiguration, checkIpamConfiguration } from "../validation/ipam-configuration";
+import { checkExclusivity } from "../validation/exclusivity";
 
 /** One pool of a plan: the declaration's manifest, what Calico will make of it, and its findings. */
 export interface PlannedPool {
   readonly manifest: IpPoolManifest;
-  /** Calico's view of the pool with defaults applied; undefined when its CIDR could not be read. */
+  /** Calico's view of the pool with defaults applied; undefined when its CIDR could not be read or carved. */
   readonly effective?: EffectiveIpPool;
+  /** How the range was found: "pinned" (written by hand), "carved" (new), "ledger" (kept from the ledger). */
+  readonly source?: CarvedPool["source"];
+  /** Why this range, in a sentence, e.g. "40 nodes × 2 blocks of /26 = 80 blocks → /19 (128 blocks); kept from the ledger". */
+  readonly explanation?: string;
   readonly findings: readonly Finding[];
+}
+
+/** One IP reservation of a plan. */
+export interface PlannedReservation {
+  readonly manifest: IpReservationManifest;
+  /** The reserved ranges that parsed. */
+  readonly cidrs: readonly Cidr[];
+  readonly findings: readonly Finding[];
+}
+
+/** One namespace of a plan. */
+export interface PlannedNamespace {
+  readonly binding: NamespaceBindingDeclaration;
+  /** The Calico annotations the namespace gets (pool names as JSON arrays). */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The ranges its pods can get addresses from. */
+  readonly firewall: FirewallRange;
+  readonly findings: readonly Finding[];
+}
+
+/** One workload with fixed addresses or pod-level pools. */
+export interface PlannedWorkload {
+  readonly namespace: string;
+  readonly workload: string;
+  readonly addresses: readonly ResolvedAddress[];
+  /** The annotations for its pod template. */
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  readonly findings: readonly Finding[];
+}
+
+/** The IPReservation the plan adds to keep fixed addresses away from automatic assignment. */
+export const FIXED_ADDRESS_RESERVATION = "calico-ipam-fixed-addresses";
+
+/** How the ledger takes part in a plan. */
+export interface PlanLedgerOptions {
+  /**
+   * The ledger file. Read when it exists; a file that cannot be read or parsed is an error finding,
+   * and nothing is carved. `undefined` plans without memory: pools may move between runs (warned).
+   */
+  readonly file?: string;
+  /** Frozen (CI) mode: any change the plan would make to the ledger is an error that lists the changes. */
+  readonly frozen?: boolean;
+  /** Retired pools to release from the ledger in this run, so their ranges can be handed out again. */
+  readonly release?: readonly string[];
 }
 
 /** The resolved address plan. */
@@ -23,15 +80,32 @@ export interface IpamPlan {
     readonly effective?: EffectiveIpamConfiguration;
     readonly findings: readonly Finding[];
   };
-  /** Findings about the plan as a whole (not about one object). */
+  /** IP reservations, in declaration order. */
+  readonly reservations: readonly PlannedReservation[];
+  /** Namespaces with their findings and firewall ranges, sorted by name. */
+  readonly namespaces: readonly PlannedNamespace[];
+  /** Workloads with fixed addresses or pod-level pools, in declaration order. */
+  readonly workloads: readonly PlannedWorkload[];
+  /** Findings about the plan as a whole (address spaces, exclusions, the ledger). */
   readonly findings: readonly Finding[];
+  /** The ledger after this plan (the input ledger, unchanged, when the plan has errors). */
+  readonly ledger: Ledger;
+  /** What this plan changes in the ledger. */
+  readonly ledgerChanges: readonly LedgerChange[];
+  /** The ledger file this plan read, if any. */
+  readonly ledgerFile?: string;
 }
 
+/** An environment variable that turns on frozen ledger mode, like `npm ci` against a lock file. */
+export const LEDGER_MODE_ENV = "CALICO_IPAM_LEDGER";
+
 /**
- * Resolves an address plan: renders every object, applies Calico's defaults and validates each object
- * and the pools across each other. The same function serves the constructs and the CLI.
+ * Resolves an address plan: carves the pools that ask for room out of the address spaces (keeping
+ * every range the ledger recorded), renders every object, applies Calico's defaults and validates
+ * each object and the pools across each other. The same function serves the constructs and the CLI.
+ * It reads the ledger but never writes it: see {@link writePlanLedger}.
  */
-export function planIpam(spec: IpamSpec): IpamPlan {
+export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}): IpamPlan {
   const findings: Finding[] = [];
   let apiVersion = spec.apiVersion ?? API_V3;
   if (!(CALICO_API_VERSIONS as readonly string[]).includes(apiVersion)) {
@@ -48,20 +122,250 @@ export function planIpam(spec: IpamSpec): IpamPlan {
       ),
     );
   }
-  const manifests = spec.pools.map((p) => renderIpPool(p, apiVersion));
+
+  // The ledger: a file that cannot be read stops the carving; nothing is reallocated silently.
+  let ledgerIn: Ledger = emptyLedger();
+  let ledgerReadable = true;
+  if (ledgerOptions.file !== undefined) {
+    try {
+      ledgerIn = readLedger(ledgerOptions.file) ?? emptyLedger();
+    } catch (e) {
+      if (!(e instanceof LedgerError)) throw e;
+      ledgerReadable = false;
+      findings.push(error(e.code, "ledger", e.message));
+    }
+  }
+
+  // Carving: every pool goes through the carver, pinned ones too, so the ledger records them and
+  // catches a changed cidr or blockSize (both immutable in Calico).
+  const requests: PoolRequest[] = [];
+  const poolFindings = new Map<string, Finding[]>();
+  spec.pools.forEach((pool) => {
+    const r = toRequest(pool, spec);
+    if ("finding" in r) {
+      poolFindings.set(pool.name, [...(poolFindings.get(pool.name) ?? []), r.finding]);
+    } else if (r.request) {
+      requests.push(r.request);
+    }
+  });
+  const carvedByName = new Map<string, CarvedPool>();
+  let ledger = ledgerIn;
+  let ledgerChanges: LedgerChange[] = [];
+  if (ledgerReadable) {
+    const result = carve({
+      spaces: spec.addressSpaces ?? [],
+      exclusions: [
+        ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
+        ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
+        ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
+      ],
+      requests,
+      ledger: ledgerIn,
+      release: ledgerOptions.release,
+    });
+    for (const p of result.pools) carvedByName.set(p.name, p);
+    for (const f of result.findings) {
+      const m = /^pools\.(.+)$/.exec(f.path);
+      if (m && spec.pools.some((p) => p.name === m[1])) {
+        poolFindings.set(m[1], [...(poolFindings.get(m[1]) ?? []), { ...f, path: "spec.cidr" }]);
+      } else {
+        findings.push(f);
+      }
+    }
+    ledger = result.ledger;
+    ledgerChanges = [...result.changes];
+    if (ledgerOptions.file === undefined && spec.pools.some((p) => p.cidr === undefined)) {
+      findings.push(
+        warning("LEDGER_DISABLED", "ledger", "pools are carved without a ledger, so a pool added or removed later can move the others: enable the ledger file so handed-out ranges never move"),
+      );
+    }
+  }
+
+  const manifests = spec.pools.map((p) => {
+    const carved = carvedByName.get(p.name);
+    return renderIpPool({ ...p, cidr: carved ? carved.cidr.toString() : p.cidr }, apiVersion);
+  });
   const perPool = validateIpPools(manifests);
-  const pools: PlannedPool[] = manifests.map((manifest, i) => ({
-    manifest,
-    effective: checkIpPool(manifest).pool,
-    findings: perPool[i],
-  }));
+  const effective = manifests.map((m) => checkIpPool(m).pool);
+  const groups = new Map<string, string[]>();
+  for (const p of spec.pools) if (p.exclusiveGroup !== undefined) groups.set(p.exclusiveGroup, [...(groups.get(p.exclusiveGroup) ?? []), p.name]);
+  const exclusivity = checkExclusivity(
+    effective.filter((p): p is EffectiveIpPool => p !== undefined),
+    groups,
+    (spec.namespaces ?? []).map((n) => ({ name: n.name, labels: namespaceLabels(n) })),
+  );
+  const pools: PlannedPool[] = manifests.map((manifest, i) => {
+    const decl = spec.pools[i];
+    const carved = carvedByName.get(decl.name);
+    const own = poolFindings.get(decl.name) ?? [];
+    // A pool that was to be carved and was not already has an error saying why; "CIDR missing" would mislead.
+    const validation = decl.cidr === undefined && !carved ? perPool[i].filter((f) => f.code !== "POOL_CIDR_MISSING") : perPool[i];
+    return {
+      manifest,
+      effective: effective[i],
+      source: carved?.source,
+      explanation: carved?.explanation,
+      findings: [...own, ...validation, ...(exclusivity.get(decl.name) ?? [])],
+    };
+  });
   let ipamConfiguration: IpamPlan["ipamConfiguration"];
   if (spec.ipamConfiguration) {
     const manifest = renderIpamConfiguration(spec.ipamConfiguration, apiVersion);
     const check = checkIpamConfiguration(manifest);
     ipamConfiguration = { manifest, effective: check.config, findings: check.findings };
   }
-  return { apiVersion, pools, ipamConfiguration, findings };
+  const livePools = effective.filter((p): p is EffectiveIpPool => p !== undefined);
+  const reservations: PlannedReservation[] = (spec.reservations ?? []).map((r) => {
+    const manifest = renderIpReservation(r.name, r.reservedCidrs, apiVersion, r.labels);
+    const check = checkIpReservation(manifest, livePools);
+    return { manifest, cidrs: check.cidrs, findings: check.findings };
+  });
+  reservations.forEach((r, i) => {
+    const first = reservations.findIndex((o) => o.manifest.metadata.name === r.manifest.metadata.name);
+    if (first !== i) {
+      (r.findings as Finding[]).push(error("RESERVATION_DUPLICATE_NAME", "metadata.name", `IP reservation name "${r.manifest.metadata.name}" is used twice; give each IPReservation its own name`));
+    }
+  });
+  // Fixed addresses: checked against the pools and the declared reservations, picks kept by the ledger.
+  const fixed = resolveFixedAddresses(
+    (spec.workloads ?? []).map((w) => ({ namespace: w.namespace, workload: w.workload, addresses: w.addresses ?? [] })),
+    livePools,
+    reservations.map((r) => ({ name: r.manifest.metadata.name, cidrs: r.cidrs })),
+    ledger.addresses ?? {},
+  );
+  const catalog = PoolCatalog.of(livePools);
+  const workloads: PlannedWorkload[] = (spec.workloads ?? []).map((w, i) => {
+    const resolved = fixed.workloads[i];
+    const own: Finding[] = [...resolved.findings];
+    const podAnnotations: Record<string, string> = { ...resolved.podAnnotations };
+    if (w.pools && w.pools.length > 0) {
+      const byFamily = { 4: [] as string[], 6: [] as string[] };
+      for (const name of w.pools) {
+        const pool = livePools.find((p) => p.name === name);
+        if (!pool) own.push(error("WORKLOAD_POOL_UNKNOWN", "pools", `pool "${name}" does not exist in this plan`));
+        else byFamily[pool.family].push(name);
+      }
+      const annotations = { ...(byFamily[4].length > 0 ? { ipv4pools: byFamily[4] } : {}), ...(byFamily[6].length > 0 ? { ipv6pools: byFamily[6] } : {}) };
+      for (const family of [4, 6] as const) {
+        if (byFamily[family].length === 0) continue;
+        const choice = choosePools(catalog, { family, host: "(any node)", nodeLabels: {}, podAnnotations: annotations });
+        if (isPoolChoiceError(choice)) own.push(error(`WORKLOAD_POOLS_${choice.code}`, "pools", `workload ${w.namespace}/${w.workload} names pools ${JSON.stringify(byFamily[family])}, and Calico would fail its pods: ${choice.error}`));
+      }
+      if (resolved.addresses.length > 0) {
+        own.push(warning("WORKLOAD_POOLS_IGNORED", "pools", `workload ${w.namespace}/${w.workload} has fixed addresses, so Calico ignores its pool annotation (ipAddrs wins over pools): drop one of them`));
+      } else {
+        Object.assign(podAnnotations, namespaceAnnotations({ name: w.namespace, annotations }));
+      }
+    }
+    return { namespace: w.namespace, workload: w.workload, addresses: resolved.addresses, podAnnotations, findings: own };
+  });
+  const fixedAddresses = workloads.flatMap((w) => w.addresses.map((a) => a.address));
+  if (fixedAddresses.length > 0) {
+    // Calico's ipAddrs may use reserved addresses; automatic assignment may not: this keeps them free.
+    const manifest = renderIpReservation(FIXED_ADDRESS_RESERVATION, [...fixedAddresses].sort(), apiVersion);
+    reservations.push({ manifest, cidrs: checkIpReservation(manifest).cidrs, findings: [] });
+  }
+  if (ledgerReadable && Object.keys(fixed.record).length + Object.keys(ledger.addresses ?? {}).length > 0) {
+    ledger = { ...ledger, addresses: fixed.record };
+  }
+  if (ledgerReadable) {
+    ledgerChanges = diffLedgers(ledgerIn, ledger);
+    if (ledgerOptions.frozen && ledgerOptions.file !== undefined && ledgerChanges.length > 0) {
+      findings.push(
+        error(
+          "LEDGER_FROZEN",
+          "ledger",
+          `the ledger ${ledgerOptions.file} is frozen (${LEDGER_MODE_ENV}=frozen) but this plan would change it:\n` +
+            ledgerChanges.map((c) => `  - ${describeChange(c)}`).join("\n") +
+            `\nRun the synth without ${LEDGER_MODE_ENV}=frozen, review the ledger diff and commit it`,
+        ),
+      );
+    }
+  }
+
+  const bindings = spec.namespaces ?? [];
+  const nsFindings = checkNamespaceBindings(bindings, livePools);
+  const firewall = new Map(firewallRanges(bindings, livePools).map((f) => [f.subject, f]));
+  const namespaces: PlannedNamespace[] = [...bindings]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((binding) => ({
+      binding,
+      annotations: namespaceAnnotations(binding),
+      firewall: firewall.get(binding.name) as FirewallRange,
+      findings: nsFindings.get(binding.name) ?? [],
+    }));
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file };
+  // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
+  return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
+}
+
+/**
+ * The IP family of a pool declaration: its pinned CIDR's, else `ipVersion`, else its address space's,
+ * else IPv4. Undefined when a pinned CIDR does not parse.
+ */
+export function declaredFamily(pool: PoolDeclaration, spec: Pick<IpamSpec, "addressSpaces">): IpFamily {
+  if (pool.cidr !== undefined) {
+    const parsed = typeof pool.cidr === "string" ? Cidr.tryParse(pool.cidr) : undefined;
+    if (parsed?.ok) return parsed.cidr.family;
+  }
+  if (pool.ipVersion !== undefined) return pool.ipVersion;
+  const space = spec.addressSpaces?.find((s) => s.name === pool.addressSpace);
+  const spaceCidr = space ? Cidr.tryParse(space.cidr) : undefined;
+  return spaceCidr?.ok ? spaceCidr.cidr.family : 4;
+}
+
+/** Turns a declaration into a carver request, or a finding when its size is not given exactly once. */
+function toRequest(pool: PoolDeclaration, spec: IpamSpec): { request?: PoolRequest } | { finding: Finding } {
+  const ways = (["cidr", "prefixLength", "addresses", "capacity"] as const).filter((k) => pool[k] !== undefined);
+  if (ways.length === 0) {
+    return {
+      finding: error(
+        "POOL_SIZE_MISSING",
+        "spec.cidr",
+        `pool "${pool.name}" needs a range: give a cidr, or one of prefixLength, addresses or capacity to carve it out of the address spaces`,
+      ),
+    };
+  }
+  if (ways.length > 1) {
+    return { finding: error("POOL_SIZE_AMBIGUOUS", "spec.cidr", `pool "${pool.name}" gives its range in ${ways.length} ways (${ways.join(", ")}): keep exactly one`) };
+  }
+  let family: IpFamily;
+  let size: PoolSize;
+  if (pool.cidr !== undefined) {
+    const parsed = typeof pool.cidr === "string" ? Cidr.tryParse(pool.cidr) : undefined;
+    // An unreadable pinned CIDR is reported by the pool validation; it cannot be recorded.
+    if (!parsed?.ok) return {};
+    family = parsed.cidr.family;
+    size = { kind: "cidr", cidr: parsed.cidr.toString() };
+  } else {
+    const space = pool.addressSpace !== undefined ? spec.addressSpaces?.find((s) => s.name === pool.addressSpace) : undefined;
+    if (pool.addressSpace !== undefined && !space) {
+      const known = (spec.addressSpaces ?? []).map((s) => `"${s.name}"`).join(", ") || "none";
+      return { finding: error("POOL_ADDRESS_SPACE_UNKNOWN", "spec.cidr", `pool "${pool.name}" asks for address space "${pool.addressSpace}", which is not declared (declared: ${known})`) };
+    }
+    family = declaredFamily(pool, spec);
+    size =
+      pool.prefixLength !== undefined
+        ? { kind: "prefix", prefixLength: pool.prefixLength }
+        : pool.addresses !== undefined
+          ? { kind: "addresses", addresses: pool.addresses }
+          : { kind: "capacity", ...(pool.capacity as NonNullable<PoolDeclaration["capacity"]>) };
+  }
+  const blockSize = pool.blockSize ?? (family === 6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4);
+  // A block size Calico rejects is reported by the pool validation; carving with it would only repeat that.
+  const [min, max] = family === 6 ? [116, 128] : [20, 32];
+  if (typeof blockSize !== "number" || !Number.isInteger(blockSize) || blockSize < min || blockSize > max) return {};
+  return { request: { name: pool.name, family, blockSize, size, ...(pool.addressSpace !== undefined ? { addressSpace: pool.addressSpace } : {}) } };
+}
+
+/**
+ * Writes the plan's ledger to its file when it changed (atomically, whole or not at all). Does
+ * nothing for a plan with errors, a plan without a ledger file, or an unchanged ledger.
+ * @returns whether the file was written
+ */
+export function writePlanLedger(plan: IpamPlan): boolean {
+  if (plan.ledgerFile === undefined || planHasErrors(plan)) return false;
+  return writeLedgerIfChanged(plan.ledgerFile, plan.ledger);
 }
 
 /** Every finding of a plan, each with the object it belongs to (`IPPool/name`, `IPAMConfiguration/default`, or `plan`). */
@@ -73,15 +377,25 @@ export function allFindings(plan: IpamPlan): Array<Finding & { readonly subject:
     const m = plan.ipamConfiguration.manifest;
     for (const f of plan.ipamConfiguration.findings) out.push({ ...f, subject: `${m.kind}/${m.metadata.name}` });
   }
+  for (const r of plan.reservations) for (const f of r.findings) out.push({ ...f, subject: `IPReservation/${r.manifest.metadata.name}` });
+  for (const n of plan.namespaces) for (const f of n.findings) out.push({ ...f, subject: `Namespace/${n.binding.name}` });
+  for (const w of plan.workloads) for (const f of w.findings) out.push({ ...f, subject: `Workload/${w.namespace}/${w.workload}` });
   return out;
 }
 
 /** True when any object of the plan has an error-level finding. */
-export function planHasErrors(plan: IpamPlan): boolean {
-  return allFindings(plan).some((f) => f.severity === "error") || hasErrors(plan.findings);
+export function planHasErrors(plan: Pick<IpamPlan, "findings" | "pools" | "ipamConfiguration" | "reservations" | "namespaces" | "workloads">): boolean {
+  return (
+    hasErrors(plan.findings) ||
+    plan.namespaces.some((n) => hasErrors(n.findings)) ||
+    plan.workloads.some((w) => hasErrors(w.findings)) ||
+    plan.pools.some((p) => hasErrors(p.findings)) ||
+    plan.reservations.some((r) => hasErrors(r.findings)) ||
+    (plan.ipamConfiguration !== undefined && hasErrors(plan.ipamConfiguration.findings))
+  );
 }
 
 /** The Calico objects of a plan, for YAML output. */
-export function planObjects(plan: IpamPlan): Array<IpPoolManifest | IpamConfigurationManifest> {
-  return [...(plan.ipamConfiguration ? [plan.ipamConfiguration.manifest] : []), ...plan.pools.map((p) => p.manifest)];
+export function planObjects(plan: IpamPlan): Array<IpPoolManifest | IpamConfigurationManifest | IpReservationManifest> {
+  return [...(plan.ipamConfiguration ? [plan.ipamConfiguration.manifest] : []), ...plan.pools.map((p) => p.manifest), ...plan.reservations.map((r) => r.manifest)];
 }

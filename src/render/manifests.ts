@@ -5,6 +5,7 @@ import {
   IPAM_CONFIGURATION_NAME,
   IpPoolManifest,
   IpPoolSpec,
+  IpReservationManifest,
   IpamConfigurationManifest,
   ObjectMeta,
   POOL_DEFAULTS,
@@ -20,7 +21,7 @@ import type { IpamConfigurationDeclaration, PoolDeclaration } from "../spec/type
  */
 export function renderIpPool(pool: PoolDeclaration, apiVersion: CalicoApiVersion = API_V3): IpPoolManifest {
   const parsed = typeof pool.cidr === "string" ? Cidr.tryParse(pool.cidr) : undefined;
-  const cidr = parsed?.ok ? parsed.cidr.toString() : pool.cidr;
+  const cidr = parsed?.ok ? parsed.cidr.toString() : (pool.cidr ?? "");
   const family = parsed?.ok ? parsed.cidr.family : undefined;
   const blockSize = pool.blockSize ?? (family === 6 ? POOL_DEFAULTS.blockSizeV6 : family === 4 ? POOL_DEFAULTS.blockSizeV4 : undefined);
   const uses = pool.allowedUses && pool.allowedUses.length > 0 ? pool.allowedUses : POOL_DEFAULTS.allowedUses;
@@ -67,4 +68,14 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
   const out: Record<string, string> = {};
   for (const key of Object.keys(record).sort()) out[key] = record[key];
   return out;
+}
+
+/** Renders an IPReservation: bare addresses become /32 or /128, CIDRs are written in canonical form. */
+export function renderIpReservation(name: string, reservedCidrs: readonly string[], apiVersion: CalicoApiVersion = API_V3, labels?: Readonly<Record<string, string>>): IpReservationManifest {
+  const canonical = reservedCidrs.map((entry) => {
+    const text = entry.includes("/") ? entry : `${entry}/${entry.includes(":") ? 128 : 32}`;
+    const parsed = Cidr.tryParse(text);
+    return parsed.ok ? parsed.cidr.toString() : entry;
+  });
+  return { apiVersion, kind: "IPReservation", metadata: meta(name, labels), spec: { reservedCIDRs: canonical } };
 }

@@ -22,14 +22,16 @@ export function sortObjects<T extends K8sObjectLike>(objects: readonly T[]): T[]
  * Renders objects as one multi-document YAML stream, ready for `kubectl apply -f`, `calicoctl apply -f`
  * or a GitOps repository. Deterministic: the same objects give the same bytes.
  */
-export function toMultiDocumentYaml(objects: readonly object[], header?: string): string {
+export function toMultiDocumentYaml(objects: readonly object[], header?: string, commentFor?: (o: object) => string | undefined): string {
   const docs = sortObjects(objects as K8sObjectLike[]).map((o) => {
     const doc = new Document(o);
+    const comment = commentFor?.(o);
     // Block style everywhere, so the files diff line by line in review.
     visit(doc, (_key, node) => {
       if (isMap(node) || isSeq(node)) node.flow = false;
     });
-    return doc.toString({ lineWidth: 0 });
+    const lines = comment ? comment.split("\n").map((l) => `# ${l}`.trimEnd()).join("\n") + "\n" : "";
+    return lines + doc.toString({ lineWidth: 0 });
   });
   const head = header ? header.split("\n").map((l) => `# ${l}`.trimEnd()).join("\n") + "\n" : "";
   return head + docs.map((d) => `---\n${d}`).join("");

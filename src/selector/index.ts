@@ -9,6 +9,7 @@ export { parseSelector, tryParseSelector } from "./parser";
 export type { Selector } from "./parser";
 export { SelectorSyntaxError, MAX_LABEL_LENGTH, isValidLabel } from "./tokenizer";
 export { evaluateSelectorNode, printSelectorNode, nodeUsesGlobal } from "./ast";
+export { commonMatch, selectorsOverlap, exampleMatch, matchesEverything, exampleNonMatch, SelectorAnalysisLimitError, SELECTOR_ANALYSIS_STEP_LIMIT } from "./analysis";
 export type {
   Labels,
   SelectorNode,

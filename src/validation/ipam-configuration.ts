@@ -8,6 +8,8 @@ export interface EffectiveIpamConfiguration {
   readonly autoAllocateBlocks: boolean;
   /** As written (0 when unset). */
   readonly maxBlocksPerHost: number;
+  /** Whether `maxBlocksPerHost` was written (an explicit 0 is warned about by the validation). */
+  readonly maxBlocksPerHostSet: boolean;
   /** What Calico enforces: 0 becomes 20. Per host and per IP family. */
   readonly effectiveMaxBlocksPerHost: number;
   readonly kubeVirtVMAddressPersistence: KubeVirtAddressPersistence;
@@ -132,7 +134,7 @@ export function checkIpamConfiguration(manifest: unknown): IpamConfigurationChec
   }
   return {
     findings,
-    config: { strictAffinity, autoAllocateBlocks, maxBlocksPerHost, effectiveMaxBlocksPerHost: effectiveMax, kubeVirtVMAddressPersistence: persistence, notes },
+    config: { strictAffinity, autoAllocateBlocks, maxBlocksPerHost, maxBlocksPerHostSet: mb !== undefined, effectiveMaxBlocksPerHost: effectiveMax, kubeVirtVMAddressPersistence: persistence, notes },
   };
 }
 

@@ -20,7 +20,7 @@ function manifests(stack: TerraformStack): Record<string, { manifest: Record<str
 describe("CalicoIpam", () => {
   test("an IPv4 pool is emitted with Calico's defaults written out", () => {
     const stack = newStack();
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     ipam.addPool("pods", { cidr: "10.244.0.0/16", natOutgoing: true });
     expect(Object.values(manifests(stack))[0].manifest).toEqual({
       apiVersion: "projectcalico.org/v3",
@@ -43,7 +43,7 @@ describe("CalicoIpam", () => {
 
   test("an IPv6 pool gets /122 blocks and a canonical CIDR", () => {
     const stack = newStack();
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     const pool = new IpPool(ipam, "v6", { name: "pods-v6", cidr: "FD00:0010:0244:0000::/56" });
     const m = Object.values(manifests(stack))[0].manifest as { spec: { cidr: string; blockSize: number } };
     expect(m.spec.cidr).toBe("fd00:10:244::/56");
@@ -54,7 +54,7 @@ describe("CalicoIpam", () => {
 
   test("the IPAM configuration is the singleton named default", () => {
     const stack = newStack();
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     ipam.configure({ strictAffinity: true, maxBlocksPerHost: 4 });
     expect(Object.values(manifests(stack))[0].manifest).toEqual({
       apiVersion: "projectcalico.org/v3",
@@ -67,7 +67,7 @@ describe("CalicoIpam", () => {
   test("crd.projectcalico.org/v1 emits IPAMConfig and warns that Calico's checks are bypassed", () => {
     const app = Testing.app();
     const stack = newStack(app);
-    const ipam = new CalicoIpam(stack, "ipam", { apiVersion: "crd.projectcalico.org/v1" });
+    const ipam = new CalicoIpam(stack, "ipam", { apiVersion: "crd.projectcalico.org/v1", ledger: false });
     ipam.addPool("pods", { cidr: "10.244.0.0/16" });
     ipam.configure();
     const all = Object.values(manifests(stack)).map((r) => r.manifest as { apiVersion: string; kind: string });
@@ -78,7 +78,7 @@ describe("CalicoIpam", () => {
   });
 
   test("a second IPAM configuration is refused at once", () => {
-    const ipam = new CalicoIpam(newStack(), "ipam");
+    const ipam = new CalicoIpam(newStack(), "ipam", { ledger: false });
     ipam.configure();
     expect(() => new IpamConfiguration(ipam, "again")).toThrow(/already has an IPAM configuration .*Calico reads a single one, named "default"/);
   });
@@ -89,7 +89,7 @@ describe("CalicoIpam", () => {
 
   test("every emitted manifest validates against the CRD schema", () => {
     const stack = newStack();
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     ipam.addPool("a", { cidr: "10.1.0.0/16", ipipMode: "Always", nodeSelector: 'rack == "a"', labels: { team: "net" } });
     ipam.addPool("b", { cidr: "10.2.0.0/16", namespaceSelector: "team == 'pay'", allowedUses: ["Workload"], assignmentMode: "Manual" });
     ipam.addPool("c", { cidr: "fd00::/64", vxlanMode: "CrossSubnet", disableBGPExport: true, annotations: { "example.com/owner": "net" } });
@@ -102,7 +102,7 @@ describe("synth fails on a bad plan, listing every problem with its construct pa
   test("several bad pools", () => {
     const app = Testing.app();
     const stack = newStack(app);
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     ipam.addPool("unmasked", { cidr: "10.244.1.5/16" });
     ipam.addPool("ipip-v6", { cidr: "fd00::/64", ipipMode: "Always" });
     ipam.addPool("both", { cidr: "10.10.0.0/16", ipipMode: "Always", vxlanMode: "Always" });
@@ -129,7 +129,7 @@ describe("synth fails on a bad plan, listing every problem with its construct pa
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-"));
     const app = Testing.app({ outdir });
     const stack = newStack(app);
-    new CalicoIpam(stack, "ipam").addPool("a", { cidr: "nonsense" });
+    new CalicoIpam(stack, "ipam", { ledger: false }).addPool("a", { cidr: "nonsense" });
     expect(() => app.synth()).toThrow(/POOL_CIDR_INVALID/);
     expect(fs.existsSync(path.join(outdir, "stacks", "test", "calico-ipam.yaml"))).toBe(false);
   });
@@ -140,7 +140,7 @@ describe("YAML output", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-"));
     const app = Testing.app({ outdir });
     const stack = newStack(app);
-    const ipam = new CalicoIpam(stack, "ipam");
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
     ipam.addPool("zeta", { cidr: "10.2.0.0/16" });
     ipam.addPool("alpha", { cidr: "10.1.0.0/16" });
     ipam.configure({ strictAffinity: true });
@@ -156,12 +156,32 @@ describe("YAML output", () => {
   test("yamlFileName false writes no file", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-"));
     const app = Testing.app({ outdir });
-    new CalicoIpam(newStack(app), "ipam", { yamlFileName: false }).addPool("a", { cidr: "10.1.0.0/16" });
+    new CalicoIpam(newStack(app), "ipam", { yamlFileName: false, ledger: false }).addPool("a", { cidr: "10.1.0.0/16" });
     app.synth();
     expect(fs.existsSync(path.join(outdir, "stacks", "test", "calico-ipam.yaml"))).toBe(false);
   });
 
   test("a yamlFileName with a folder is refused", () => {
     expect(() => new CalicoIpam(newStack(), "ipam", { yamlFileName: "../x.yaml" })).toThrow(/must be a plain file name/);
+  });
+});
+
+describe("IpReservation", () => {
+  test("is emitted as an IPReservation that validates against the CRD", () => {
+    const stack = newStack();
+    const ipam = new CalicoIpam(stack, "ipam", { ledger: false });
+    ipam.addPool("pods", { cidr: "10.244.0.0/16" });
+    ipam.addReservation("dns", { reservedCidrs: ["10.244.0.10", "10.244.0.16/28"] });
+    const m = Object.values(manifests(stack)).map((r) => r.manifest).find((x) => x.kind === "IPReservation");
+    expect(m).toEqual({ apiVersion: "projectcalico.org/v3", kind: "IPReservation", metadata: { name: "dns" }, spec: { reservedCIDRs: ["10.244.0.10/32", "10.244.0.16/28"] } });
+    expect(schemaErrors(m as never)).toEqual([]);
+  });
+
+  test("a bad reserved range fails synth with the construct path", () => {
+    const app = Testing.app();
+    const ipam = new CalicoIpam(newStack(app), "ipam", { ledger: false });
+    ipam.addPool("pods", { cidr: "10.244.0.0/16" });
+    ipam.addReservation("r", { reservedCidrs: ["10.244.0.1/24"] });
+    expect(() => app.synth()).toThrow(/\[test\/ipam\/r\] RESERVATION_CIDR_INVALID at spec\.reservedCIDRs\[0\]/);
   });
 });

@@ -9,12 +9,12 @@ const root = path.resolve(__dirname, "..", "..");
 const cdktf = path.join(root, "node_modules", ".bin", "cdktf");
 
 /** Runs the real `cdktf synth` (the CLI, as `npm run synth` does) into a fresh folder. */
-function synth(): string {
+function synth(env: Record<string, string> = {}, cwd: string = root): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-e2e-"));
   const r = spawnSync(cdktf, ["synth", "--output", out], {
-    cwd: root,
+    cwd,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1", FORCE_COLOR: "0", ...env },
     timeout: 180_000,
   });
   if (r.status !== 0) throw new Error(`cdktf synth failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -22,11 +22,26 @@ function synth(): string {
 }
 
 describe("the basic example, through the real cdktf synth", () => {
+  const ledgerFile = path.join(root, "calico-ipam.lock.json");
+  let ledgerBefore: string;
   let first: string;
   let second: string;
   beforeAll(() => {
+    ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
     first = synth();
-    second = synth();
+    // The committed ledger is current: a frozen synth must pass.
+    second = synth({ CALICO_IPAM_LEDGER: "frozen" });
+  });
+
+  test("the committed ledger is unchanged by synth and holds every pool", () => {
+    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(ledgerBefore);
+    expect(Object.keys(JSON.parse(ledgerBefore).pools).sort()).toEqual(["batch-v4", "pods-v4", "pods-v6"]);
+  });
+
+  test("carved CIDRs are exported as Terraform outputs", () => {
+    const tf = JSON.parse(fs.readFileSync(path.join(first, "stacks", "basic", "cdk.tf.json"), "utf8"));
+    const recorded = JSON.parse(ledgerBefore).pools;
+    expect(tf.output.ipam_pools.value).toEqual(Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, (v as { cidr: string }).cidr])));
   });
 
   test("leaves cdk.tf.json and calico-ipam.yaml in the stack folder", () => {
@@ -34,19 +49,62 @@ describe("the basic example, through the real cdktf synth", () => {
     expect(fs.readdirSync(stackDir).sort()).toEqual(expect.arrayContaining(["calico-ipam.yaml", "cdk.tf.json"]));
     const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
     const kinds = Object.values(tf.resource.kubernetes_manifest as Record<string, { manifest: { kind: string } }>).map((r) => r.manifest.kind).sort();
-    expect(kinds).toEqual(["IPAMConfiguration", "IPPool", "IPPool"]);
+    expect(kinds).toEqual(["IPAMConfiguration", "IPPool", "IPPool", "IPPool"]);
   });
 
   test("every object in calico-ipam.yaml validates against Calico's CRDs", () => {
     const text = fs.readFileSync(path.join(first, "stacks", "basic", "calico-ipam.yaml"), "utf8");
     const docs = parseAllDocuments(text).map((d) => d.toJS());
-    expect(docs).toHaveLength(3);
+    expect(docs).toHaveLength(4);
     for (const d of docs) expect(schemaErrors(d)).toEqual([]);
   });
 
   test("two runs give byte-identical output", () => {
     for (const file of ["cdk.tf.json", "calico-ipam.yaml"]) {
       expect(fs.readFileSync(path.join(second, "stacks", "basic", file), "utf8")).toBe(fs.readFileSync(path.join(first, "stacks", "basic", file), "utf8"));
+    }
+  });
+});
+
+describe("the multi-tenant example, through the real cdktf synth", () => {
+  const dir = path.join(root, "examples", "multi-tenant");
+  const ledgerFile = path.join(dir, "calico-ipam.lock.json");
+  let ledgerBefore: string;
+  let first: string;
+  let second: string;
+  beforeAll(() => {
+    ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
+    first = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+    second = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  });
+
+  const stackDir = (out: string) => path.join(out, "stacks", "multi-tenant");
+
+  test("leaves calico-ipam.yaml, the namespace, and the firewall and annotation outputs", () => {
+    const tf = JSON.parse(fs.readFileSync(path.join(stackDir(first), "cdk.tf.json"), "utf8"));
+    const ledger = JSON.parse(ledgerBefore);
+    expect(Object.values(tf.resource.kubernetes_namespace_v1 as Record<string, { metadata: unknown }>).map((r) => r.metadata)).toEqual([
+      { name: "analytics", labels: { team: "analytics" }, annotations: { "cni.projectcalico.org/ipv4pools": '["analytics"]' } },
+    ]);
+    expect(tf.output.ipam_ns_payments_ipv4).toEqual({ value: [ledger.pools.payments.cidr], description: expect.stringMatching(/exclusive to it/) });
+    expect(tf.output.ipam_ns_analytics_ipv4.value).toEqual([ledger.pools.analytics.cidr]);
+    expect(tf.output["ipam_wl_kube-system_coredns_annotations"].value).toEqual({
+      "cni.projectcalico.org/ipAddrs": JSON.stringify([ledger.addresses["kube-system/coredns/ipv4"].address]),
+    });
+    const kinds = parseAllDocuments(fs.readFileSync(path.join(stackDir(first), "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+    expect(kinds.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      "IPAMConfiguration/default",
+      "IPReservation/calico-ipam-fixed-addresses",
+      "IPReservation/firewall-vips",
+      ...["analytics", "infra", "legacy-apps", "payments", "rack-a", "rack-b", "rack-c", "tunnels"].map((n) => `IPPool/${n}`),
+    ]);
+    for (const d of kinds) expect(schemaErrors(d)).toEqual([]);
+  });
+
+  test("the committed ledger is current and unchanged, and two runs give identical bytes", () => {
+    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(ledgerBefore);
+    for (const file of ["cdk.tf.json", "calico-ipam.yaml"]) {
+      expect(fs.readFileSync(path.join(stackDir(second), file), "utf8")).toBe(fs.readFileSync(path.join(stackDir(first), file), "utf8"));
     }
   });
 });

@@ -1,0 +1,42 @@
+"""Overlap check with Python's ipaddress module: the peer of cdktf-calico-ipam's findOverlaps.
+
+A sorted sweep, as ours: networks ordered by (version, network address, prefix length); a stack holds
+the networks that contain the current one (CIDRs either nest or are disjoint), so every pair is found
+in O(n log n + pairs). Parsing is done before timing, on both sides.
+"""
+import ipaddress
+import math
+
+from common import args, report, time_runs
+
+
+def overlaps(nets):
+    order = sorted(range(len(nets)), key=lambda i: (nets[i].version, nets[i].network_address, nets[i].prefixlen, i))
+    pairs = []
+    stack = []
+    for i in order:
+        c = nets[i]
+        while stack:
+            top = nets[stack[-1]]
+            if top.version == c.version and top.overlaps(c):
+                break
+            stack.pop()
+        for j in stack:
+            pairs.append((i, j) if i < j else (j, i))
+        stack.append(i)
+    pairs.sort()
+    return pairs
+
+
+def main():
+    workload, mode, warmup, runs, fraction = args()
+    if mode == "noop":
+        report([], None, 0)
+        return
+    texts = workload["cidrs"][: math.ceil(len(workload["cidrs"]) * fraction)]
+    nets = [ipaddress.ip_network(t) for t in texts]
+    times, pairs = time_runs(warmup, runs, lambda: overlaps(nets))
+    report(times, [f"{i} {j}" for i, j in pairs], len(pairs))
+
+
+main()

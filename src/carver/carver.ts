@@ -1,0 +1,719 @@
+import { Cidr, IntervalSet, IpFamily, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
+import {
+  Ledger,
+  LedgerPoolChange,
+  LedgerEntry,
+  diffLedgerPools,
+  emptyLedger,
+  freezeLedger,
+  inspectLedger,
+  registerCheckedLedger,
+} from "../ledger/ledger";
+import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
+import { describe } from "../validation/names";
+import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
+import { CarveError } from "./errors";
+import { FreeSpace } from "./private/free-space";
+import { compareNames } from "./private/text";
+import { PoolRequest, requestPrefix } from "./request";
+
+/** Everything one carving run needs. */
+export interface CarveInput {
+  /** The parent ranges pools are carved from, one or more per family, tried in this order. */
+  readonly spaces: readonly AddressSpaceDeclaration[];
+  /**
+   * Ranges no pool may overlap: service networks, node networks, reservations.
+   * `NEVER_FOR_PODS` is always excluded on top of these.
+   * @default - none
+   */
+  readonly exclusions?: readonly ExclusionDeclaration[];
+  /** The pools declared in code. Their order does not change where they go. */
+  readonly requests: readonly PoolRequest[];
+  /**
+   * The ledger of earlier runs (read with `readLedger`).
+   * @default - an empty ledger (a first run)
+   */
+  readonly ledger?: Ledger;
+  /**
+   * Names of retired pools to release in this run, so that their ranges may be carved again. Only
+   * pools that the input ledger already records as retired can be released; a released name that
+   * code declares again is a new pool, carved afresh.
+   * @default - none
+   */
+  readonly release?: readonly string[];
+}
+
+/** Where one pool lies, and why. */
+export interface CarvedPool {
+  /** The pool name. */
+  readonly name: string;
+  /** The IP family. */
+  readonly family: IpFamily;
+  /** The pool's range. */
+  readonly cidr: Cidr;
+  /** The pool's block size, as requested. */
+  readonly blockSize: number;
+  /**
+   * Where the range came from: `ledger` (recorded by an earlier run and kept exactly, pinned or not),
+   * `pinned` (written by hand in code, first recorded now), `carved` (chosen now from free space).
+   */
+  readonly source: "ledger" | "pinned" | "carved";
+  /**
+   * Why this range: the size reasoning of {@link requestPrefix}, then e.g. "kept from the ledger" or
+   * "best fit in space pods-v4 (10.32.0.0/12)".
+   */
+  readonly explanation: string;
+}
+
+/** The outcome of a carving run. */
+export interface CarveResult {
+  /** The pools, in request order; a request that failed has no entry. */
+  readonly pools: readonly CarvedPool[];
+  /**
+   * The ledger after this run, for `writeLedgerIfChanged`. When there is any error finding, this is
+   * the input ledger unchanged, so nothing half-done is ever persisted.
+   */
+  readonly ledger: Ledger;
+  /** What this run changes in the ledger, sorted by pool name; empty when there is any error finding. */
+  readonly changes: readonly LedgerPoolChange[];
+  /**
+   * Problems, sorted by path. Paths: `spaces[0].cidr`, `exclusions[2].cidr`, `pools.payments` (by pool
+   * name; `pools[3]` for a request without a usable name), `release[0]`, `ledger.pools.payments.cidr`.
+   *
+   * Error codes: `CARVE_REQUEST_INVALID`, `CARVE_DUPLICATE_POOL`, `CARVE_SPACE_INVALID`,
+   * `CARVE_SPACES_OVERLAP`, `CARVE_EXCLUSION_INVALID`, `CARVE_UNKNOWN_SPACE`,
+   * `CARVE_SPACE_FAMILY_MISMATCH`, `CARVE_PINNED_OUTSIDE_SPACE`, `CARVE_NO_ADDRESS_SPACE`,
+   * `CARVE_EXHAUSTED`, `CARVE_POOL_OVERLAPS_EXCLUSION`, `CARVE_POOL_OVERLAPS_SPECIAL_RANGE`,
+   * `CARVE_POOL_OVERLAPS_POOL`, `CARVE_POOL_OVERLAPS_RETIRED`, `CARVE_LEDGER_FAMILY_CHANGED`,
+   * `CARVE_LEDGER_BLOCK_SIZE_CHANGED`, `CARVE_LEDGER_CIDR_CHANGED`, `CARVE_LEDGER_POOL_GROWN`,
+   * `CARVE_LEDGER_SPACE_CHANGED`, `CARVE_RELEASE_UNKNOWN`, `CARVE_RELEASE_ACTIVE`, `CARVE_LEDGER_INVALID`.
+   * Warning codes: `CARVE_SPACE_OVERLAPS_SPECIAL_RANGE`, `CARVE_RESERVATION_WITHOUT_REASON`,
+   * `CARVE_POOL_OUTSIDE_SPACES`.
+   */
+  readonly findings: readonly Finding[];
+}
+
+const MIGRATE_POOLS = "https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools";
+const CHANGE_BLOCK_SIZE = "https://docs.tigera.io/calico/latest/networking/ipam/change-block-size";
+/** How many free ranges an exhaustion message lists. */
+const LARGEST_FREE_SHOWN = 3;
+/** How many overlap findings one pool gets at most. */
+const OVERLAPS_SHOWN = 5;
+
+interface Space {
+  readonly index: number;
+  readonly name: string;
+  readonly cidr: Cidr;
+  /** "pods-v4 (10.32.0.0/12)", as every message and explanation names it. */
+  readonly label: string;
+  free?: FreeSpace;
+}
+
+interface Exclusion {
+  readonly index: number;
+  readonly cidr: Cidr;
+  readonly kind: ExclusionKind;
+  readonly reason?: string;
+}
+
+/** A request on its way through the run. */
+interface Item {
+  readonly index: number;
+  readonly request: PoolRequest;
+  readonly name: string;
+  readonly path: string;
+  readonly prefix: number;
+  readonly sizeExplanation: string;
+  readonly space?: Space;
+  readonly pinned?: Cidr;
+  readonly recorded?: { readonly entry: LedgerEntry; readonly cidr: Cidr };
+  cidr?: Cidr;
+  source?: CarvedPool["source"];
+  explanation?: string;
+  failed: boolean;
+}
+
+/**
+ * Places every requested pool: a pool recorded in the ledger keeps exactly its range, a pinned pool
+ * gets its CIDR after checks, and every other pool gets the best fit in free space. Pure: reads and
+ * writes no file; the caller persists `result.ledger` with `writeLedgerIfChanged`.
+ *
+ * Rules:
+ * - Deterministic: the same input gives the same result, whatever the order of `requests`. New pools
+ *   are placed largest first, then by name; each takes the smallest free aligned block that holds it,
+ *   the lowest address on ties, in the first address space of its family (declaration order) that has one.
+ * - Never moves a recorded range. A pool that asks for more room than it has, another block size,
+ *   another pinned CIDR, another family or another address space is an error with the migration to follow.
+ * - A pool in the ledger but not requested becomes `retired`; its range is not handed out again until
+ *   it is released (`release`), because pods may still hold its addresses. Requested again, it is
+ *   reactivated with its old range.
+ * - No pool overlaps another, a recorded range, an exclusion or `NEVER_FOR_PODS`.
+ * - Cost: O((p + e) log(p + e) + p × bits × log p) for p pools and e exclusions; nothing is enumerated
+ *   per address or per block, so IPv6 costs the same as IPv4.
+ *
+ * With any error finding, `ledger` is the input ledger and `changes` is empty; `pools` still lists
+ * the requests that could be placed, for reports.
+ */
+export function carve(input: CarveInput): CarveResult {
+  const findings: Finding[] = [];
+  const ledgerIn = input.ledger ?? emptyLedger();
+  const inspected = inspectLedger(ledgerIn);
+  if (inspected.problems.length > 0) {
+    const ledgerFindings = inspected.problems.map((p) =>
+      error(
+        "CARVE_LEDGER_INVALID",
+        p.path === "(top level)" ? "ledger" : `ledger.${p.path}`,
+        `the ledger is invalid: ${p.message}; fix the ledger before carving`,
+      ),
+    );
+    return { pools: [], ledger: ledgerIn, changes: [], findings: sortFindings(ledgerFindings) };
+  }
+  const recordedEntries = inspected.ledger.pools;
+  const recordedCidrs = inspected.cidrs;
+
+  const spaces = resolveSpaces(input.spaces ?? [], findings);
+  const exclusions = resolveExclusions(input.exclusions ?? [], findings);
+
+  // 1. Releases: only pools that an earlier run already retired (removed from code and deployed).
+  const declared = new Set<string>();
+  for (const r of input.requests ?? []) {
+    const n = (r as { name?: unknown } | null)?.name;
+    if (typeof n === "string") declared.add(n);
+  }
+  const released = new Set<string>();
+  (input.release ?? []).forEach((name, i) => {
+    const path = `release[${i}]`;
+    const entry = typeof name === "string" ? ownEntry(recordedEntries, name) : undefined;
+    if (entry === undefined) {
+      findings.push(
+        error("CARVE_RELEASE_UNKNOWN", path, `cannot release ${typeof name === "string" ? `pool "${name}"` : describe(name)}: it is not in the ledger`),
+      );
+    } else if (entry.status === "active" && declared.has(name)) {
+      findings.push(
+        error(
+          "CARVE_RELEASE_ACTIVE",
+          path,
+          `cannot release pool "${name}" (${entry.cidr}): it is still declared in code, and pods may hold its addresses. ` +
+            `Remove the pool from code first; release it in a later run, once no pod uses the range`,
+        ),
+      );
+    } else if (entry.status === "active") {
+      findings.push(
+        error(
+          "CARVE_RELEASE_ACTIVE",
+          path,
+          `cannot release pool "${name}" (${entry.cidr}) yet: it is only retired by this run, and pods may still hold its addresses. ` +
+            `Deploy its removal, wait until no pod uses the range (calicoctl ipam show --show-blocks), then release it`,
+        ),
+      );
+    } else {
+      // Retired by an earlier run. If code declares the name again, it is a new pool from here on.
+      released.add(name);
+    }
+  });
+  const kept = Object.create(null) as Record<string, LedgerEntry>;
+  for (const [name, entry] of Object.entries(recordedEntries)) if (!released.has(name)) kept[name] = entry;
+
+  // 2. Requests: size, space, and what the ledger says.
+  const items: Array<Item | undefined> = [];
+  const byName = new Map<string, Item>();
+  (input.requests ?? []).forEach((request, index) => {
+    const rawName = (request as { name?: unknown } | null)?.name;
+    const path = typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
+    let size: { prefix: number; explanation: string };
+    try {
+      size = requestPrefix(request);
+    } catch (e) {
+      if (!(e instanceof CarveError)) throw e;
+      findings.push(error(e.code, path, e.message));
+      items.push(undefined);
+      return;
+    }
+    const name = request.name;
+    const earlier = byName.get(name);
+    if (earlier) {
+      findings.push(
+        error(
+          "CARVE_DUPLICATE_POOL",
+          path,
+          `pool "${name}" is requested twice (requests ${earlier.index} and ${index}); pool names are unique, so rename one of them`,
+        ),
+      );
+      items.push(undefined);
+      return;
+    }
+    const item = resolveRequest(request, index, path, size, spaces, kept, recordedCidrs, findings);
+    byName.set(name, item);
+    items.push(item);
+  });
+
+  // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
+  checkFixedRanges(items, exclusions, kept, recordedCidrs, byName, findings);
+
+  // 4. Free space: each address space minus everything used.
+  const usedByFamily = { 4: [] as Cidr[], 6: [] as Cidr[] };
+  for (const e of exclusions) usedByFamily[e.cidr.family].push(e.cidr);
+  for (const s of NEVER_FOR_PODS) usedByFamily[s.cidr.family].push(s.cidr);
+  for (const [name, cidr] of recordedCidrs) if (!released.has(name)) usedByFamily[cidr.family].push(cidr);
+  for (const item of items) if (item?.pinned && !item.recorded && !item.failed) usedByFamily[item.pinned.family].push(item.pinned);
+  const used = { 4: IntervalSet.fromCidrs(4, usedByFamily[4]), 6: IntervalSet.fromCidrs(6, usedByFamily[6]) };
+
+  // 5. New pools: largest first, then by name. Free lists are built for the longest prefix any
+  // request of the family asks for.
+  const toCarve = items
+    .filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined)
+    .sort((a, b) => a.prefix - b.prefix || compareNames(a.name, b.name));
+  const finest = { 4: -1, 6: -1 };
+  for (const item of toCarve) finest[item.request.family] = Math.max(finest[item.request.family], item.prefix);
+  for (const s of spaces) if (finest[s.cidr.family] >= 0) s.free = new FreeSpace(s.cidr, used[s.cidr.family], finest[s.cidr.family]);
+  const spacesOfFamily = { 4: spaces.filter((s) => s.cidr.family === 4), 6: spaces.filter((s) => s.cidr.family === 6) };
+  for (const item of toCarve) carveOne(item, spacesOfFamily, kept, findings);
+
+  // 6. Explanations of fixed ranges, now that spaces are known.
+  for (const item of items) {
+    if (!item || item.failed || item.source === "carved" || !item.cidr) continue;
+    item.explanation = explainFixed(item, spaces, findings);
+  }
+
+  // 7. The result.
+  const pools: CarvedPool[] = [];
+  for (const item of items) {
+    if (!item || item.failed || !item.cidr || !item.source || item.explanation === undefined) continue;
+    pools.push(
+      Object.freeze({
+        name: item.name,
+        family: item.cidr.family,
+        cidr: item.cidr,
+        blockSize: item.request.blockSize,
+        source: item.source,
+        explanation: item.explanation,
+      }),
+    );
+  }
+  const sortedFindings = sortFindings(findings);
+  if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
+
+  // No error: the ledger after this run. Kept entries are reused as they are.
+  const entries: Array<[string, LedgerEntry]> = [];
+  const cidrs = new Map<string, Cidr>();
+  for (const [name, entry] of Object.entries(kept)) {
+    if (byName.has(name)) continue;
+    entries.push([name, entry.status === "retired" ? entry : Object.freeze({ ...entry, status: "retired" as const })]);
+    cidrs.set(name, recordedCidrs.get(name)!);
+  }
+  for (const item of items) {
+    if (!item?.cidr) continue;
+    const kept = item.recorded?.entry;
+    const entry: LedgerEntry =
+      kept?.status === "active"
+        ? kept
+        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
+    entries.push([item.name, entry]);
+    cidrs.set(item.name, item.cidr);
+  }
+  const ledger = freezeLedger(entries, inspected.ledger.addresses);
+  registerCheckedLedger(ledger, cidrs);
+  return { pools, ledger, changes: diffLedgerPools(ledgerIn, ledger), findings: sortedFindings };
+}
+
+function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], findings: Finding[]): Space[] {
+  const parsed: Space[] = [];
+  const names = new Map<string, number>();
+  declarations.forEach((d, index) => {
+    const name = (d as { name?: unknown } | null)?.name;
+    const cidrText = (d as { cidr?: unknown } | null)?.cidr;
+    if (typeof name !== "string" || name === "") {
+      findings.push(error("CARVE_SPACE_INVALID", `spaces[${index}].name`, `address space ${index} needs a name, got ${describe(name)}`));
+      return;
+    }
+    const first = names.get(name);
+    if (first !== undefined) {
+      findings.push(
+        error("CARVE_SPACE_INVALID", `spaces[${index}].name`, `address space name "${name}" is used twice (spaces[${first}] and spaces[${index}]); names are unique`),
+      );
+      return;
+    }
+    names.set(name, index);
+    if (typeof cidrText !== "string") {
+      findings.push(error("CARVE_SPACE_INVALID", `spaces[${index}].cidr`, `address space ${name}: cidr must be a string such as "10.32.0.0/12", got ${describe(cidrText)}`));
+      return;
+    }
+    const r = Cidr.tryParse(cidrText);
+    if (!r.ok) {
+      findings.push(error("CARVE_SPACE_INVALID", `spaces[${index}].cidr`, `address space ${name}: ${r.error.message}`));
+      return;
+    }
+    parsed.push({ index, name, cidr: r.cidr, label: `${name} (${r.cidr})` });
+  });
+  // Overlapping spaces: the later one is dropped, so no range can be carved twice.
+  const dropped = new Set<number>();
+  const pairs = findOverlaps(parsed.map((s) => s.cidr)).sort((p, q) => p[1] - q[1] || p[0] - q[0]);
+  for (const [i, j] of pairs) {
+    if (dropped.has(i) || dropped.has(j)) continue;
+    dropped.add(j);
+    const [a, b] = [parsed[i], parsed[j]];
+    findings.push(
+      error(
+        "CARVE_SPACES_OVERLAP",
+        `spaces[${b.index}].cidr`,
+        `address space ${b.name} (${b.cidr}) overlaps address space ${a.name} (${a.cidr}, spaces[${a.index}]); ` +
+          `address spaces must not overlap, or one range could be carved twice: declare ranges that do not overlap`,
+      ),
+    );
+  }
+  const spaces = parsed.filter((_, k) => !dropped.has(k));
+  for (const s of spaces) {
+    const specials = NEVER_FOR_PODS.filter((sr) => sr.cidr.overlaps(s.cidr));
+    if (specials.length === 0) continue;
+    findings.push(
+      warning(
+        "CARVE_SPACE_OVERLAPS_SPECIAL_RANGE",
+        `spaces[${s.index}].cidr`,
+        `address space ${s.label} overlaps ${specials.map((sr) => `${sr.cidr} (${sr.name})`).join(", ")}; ` +
+          `those addresses are never carved`,
+      ),
+    );
+  }
+  return spaces;
+}
+
+function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[]): Exclusion[] {
+  const out: Exclusion[] = [];
+  declarations.forEach((d, index) => {
+    const at = `exclusions[${index}]`;
+    const kind = (d as { kind?: unknown } | null)?.kind;
+    const cidrText = (d as { cidr?: unknown } | null)?.cidr;
+    const reason = (d as { reason?: unknown } | null)?.reason;
+    let ok = true;
+    if (kind !== "service" && kind !== "node" && kind !== "reserved") {
+      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.kind`, `exclusion kind must be "service", "node" or "reserved", got ${describe(kind)}`));
+      ok = false;
+    }
+    if (reason !== undefined && typeof reason !== "string") {
+      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.reason`, `exclusion reason must be a string, got ${describe(reason)}`));
+      ok = false;
+    }
+    let cidr: Cidr | undefined;
+    if (typeof cidrText !== "string") {
+      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.cidr`, `exclusion cidr must be a string such as "10.96.0.0/12", got ${describe(cidrText)}`));
+    } else {
+      const r = Cidr.tryParse(cidrText);
+      if (r.ok) cidr = r.cidr;
+      else findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.cidr`, `exclusion ${index}: ${r.error.message}`));
+    }
+    if (kind === "reserved" && (reason === undefined || (typeof reason === "string" && reason.trim() === ""))) {
+      findings.push(
+        warning(
+          "CARVE_RESERVATION_WITHOUT_REASON",
+          `${at}.reason`,
+          `reserved range ${cidr?.toString() ?? String(cidrText)} has no reason; say why it is reserved, so the next reader knows whether it may be released`,
+        ),
+      );
+    }
+    if (ok && cidr) out.push({ index, cidr, kind: kind as ExclusionKind, ...(typeof reason === "string" && reason !== "" ? { reason } : {}) });
+  });
+  return out;
+}
+
+function resolveRequest(
+  request: PoolRequest,
+  index: number,
+  path: string,
+  size: { prefix: number; explanation: string },
+  spaces: readonly Space[],
+  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  findings: Finding[],
+): Item {
+  const name = request.name;
+  const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
+  const entry = ownEntry(recordedEntries, name);
+  const recorded = entry ? { entry, cidr: recordedCidrs.get(name)! } : undefined;
+  const fail = (code: string, message: string): Item => {
+    findings.push(error(code, path, message));
+    return { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, pinned, recorded, failed: true };
+  };
+
+  let space: Space | undefined;
+  if (request.addressSpace !== undefined) {
+    const wanted = request.addressSpace;
+    space = typeof wanted === "string" ? spaces.find((s) => s.name === wanted) : undefined;
+    if (space === undefined) {
+      const ofFamily = spaces.filter((s) => s.cidr.family === request.family).map((s) => s.label);
+      return fail(
+        "CARVE_UNKNOWN_SPACE",
+        `pool "${name}" asks for address space ${typeof wanted === "string" ? `"${wanted}"` : describe(wanted)}, ` +
+          `which is not declared or not valid; ` +
+          (ofFamily.length > 0 ? `usable IPv${request.family} spaces: ${ofFamily.join(", ")}` : `no usable IPv${request.family} space is declared`),
+      );
+    }
+    if (space.cidr.family !== request.family) {
+      return fail(
+        "CARVE_SPACE_FAMILY_MISMATCH",
+        `pool "${name}" is IPv${request.family}, but its address space ${space.label} is IPv${space.cidr.family}; name an IPv${request.family} space`,
+      );
+    }
+  }
+
+  const item: Item = { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, space, pinned, recorded, failed: false };
+  if (recorded) {
+    const { entry: e, cidr: rc } = recorded;
+    const retiredNote = e.status === "retired" ? " (retired)" : "";
+    const wayOut = (doc: string) =>
+      e.status === "retired"
+        ? `Use a new pool name; or, once no pod holds an address in ${e.cidr}, release "${name}" (calico-ipam ledger release ${name}) so that the name gets a new range`
+        : `Add a new pool under a new name, then disable "${name}", delete the pods that still use it and remove it from code, as in Calico's procedure (${doc})`;
+    if (e.family !== request.family) {
+      return fail(
+        "CARVE_LEDGER_FAMILY_CHANGED",
+        `pool "${name}" is now IPv${request.family}, but the ledger records it${retiredNote} as IPv${e.family} ${e.cidr}; ` +
+          `a pool cannot change family, because Calico's cidr is immutable. ${wayOut(MIGRATE_POOLS)}`,
+      );
+    }
+    if (e.blockSize !== request.blockSize) {
+      return fail(
+        "CARVE_LEDGER_BLOCK_SIZE_CHANGED",
+        `pool "${name}" now has blockSize ${request.blockSize}, but the ledger records it${retiredNote} at ${e.cidr} with blockSize ${e.blockSize}; ` +
+          `Calico's blockSize is immutable. ${wayOut(CHANGE_BLOCK_SIZE)}`,
+      );
+    }
+    if (pinned && !pinned.equals(rc)) {
+      return fail(
+        "CARVE_LEDGER_CIDR_CHANGED",
+        `pool "${name}" is pinned to ${pinned}, but the ledger records it${retiredNote} at ${e.cidr}; ` +
+          `a recorded pool never moves, because Calico's cidr is immutable. Pin it back to ${e.cidr}, or migrate: ${wayOut(MIGRATE_POOLS)}`,
+      );
+    }
+    if (size.prefix < rc.prefix) {
+      return fail(
+        "CARVE_LEDGER_POOL_GROWN",
+        `pool "${name}" now needs a /${size.prefix} (${size.explanation}), more than its recorded range ${e.cidr}${retiredNote}; ` +
+          `a pool cannot grow in place, because Calico's cidr is immutable. For more room, add another pool under a new name ` +
+          `with the same selectors (Calico uses both), or migrate to a larger pool: ${wayOut(MIGRATE_POOLS)}`,
+      );
+    }
+    if (space && !space.cidr.contains(rc)) {
+      return fail(
+        "CARVE_LEDGER_SPACE_CHANGED",
+        `pool "${name}" asks for address space ${space.label}, but the ledger records it${retiredNote} at ${e.cidr}, ` +
+          `outside that space; a recorded pool never moves, because Calico's cidr is immutable. ` +
+          `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${wayOut(MIGRATE_POOLS)}`,
+      );
+    }
+    item.cidr = rc;
+    item.source = "ledger";
+    return item;
+  }
+  if (pinned) {
+    if (space && !space.cidr.contains(pinned)) {
+      return fail(
+        "CARVE_PINNED_OUTSIDE_SPACE",
+        `pool "${name}" is pinned to ${pinned}, which is not inside its address space ${space.label}; ` +
+          `pin it inside the space, or remove addressSpace`,
+      );
+    }
+    item.cidr = pinned;
+    item.source = "pinned";
+  }
+  return item;
+}
+
+type Occupant =
+  | { readonly t: "exclusion"; readonly cidr: Cidr; readonly exclusion: Exclusion }
+  | { readonly t: "special"; readonly cidr: Cidr; readonly special: SpecialRange }
+  | { readonly t: "pool"; readonly cidr: Cidr; readonly item: Item }
+  | { readonly t: "retired"; readonly cidr: Cidr; readonly name: string };
+
+function checkFixedRanges(
+  items: ReadonlyArray<Item | undefined>,
+  exclusions: readonly Exclusion[],
+  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  byName: ReadonlyMap<string, Item>,
+  findings: Finding[],
+): void {
+  const occupants: Occupant[] = [];
+  for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
+  for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
+  for (const item of items) if (item?.cidr && !item.failed) occupants.push({ t: "pool", cidr: item.cidr, item });
+  for (const [name, cidr] of recordedCidrs) {
+    // A recorded pool that is requested but failed still holds its range.
+    const item = byName.get(name);
+    if ((item === undefined || item.failed) && ownEntry(recordedEntries, name)) {
+      occupants.push({ t: "retired", cidr, name });
+    }
+  }
+  const conflicts = new Map<Item, Array<{ code: string; message: string }>>();
+  const blame = (item: Item, code: string, message: string) => {
+    const list = conflicts.get(item) ?? [];
+    list.push({ code, message });
+    conflicts.set(item, list);
+  };
+  const poolText = (item: Item) =>
+    item.source === "ledger" ? `pool "${item.name}" (recorded in the ledger at ${item.cidr})` : `pool "${item.name}" (pinned to ${item.cidr})`;
+  const movePool = (item: Item, other: string) =>
+    item.source === "ledger"
+      ? `A recorded pool never moves: if ${other} is declared correctly, add a new pool under a new name, then disable "${item.name}" and drain it (${MIGRATE_POOLS}); otherwise correct the declaration`
+      : `Pin it to a range outside ${other}, or drop the pin and let the carver place it`;
+
+  for (const [i, j] of findOverlaps(occupants.map((o) => o.cidr))) {
+    let a = occupants[i];
+    let b = occupants[j];
+    if (a.t !== "pool" && b.t !== "pool") continue;
+    if (a.t !== "pool") [a, b] = [b, a];
+    if (a.t !== "pool") continue;
+    const item = a.item;
+    switch (b.t) {
+      case "exclusion": {
+        const { what, why } = exclusionWords(b.exclusion);
+        blame(
+          item,
+          "CARVE_POOL_OVERLAPS_EXCLUSION",
+          `${poolText(item)} overlaps the ${what} ${b.cidr} (exclusions[${b.exclusion.index}])${why}. ${movePool(item, b.cidr.toString())}`,
+        );
+        break;
+      }
+      case "special":
+        blame(
+          item,
+          "CARVE_POOL_OVERLAPS_SPECIAL_RANGE",
+          `${poolText(item)} overlaps ${b.cidr} (${b.special.name}): ${b.special.reason}. ${movePool(item, b.cidr.toString())}`,
+        );
+        break;
+      case "retired": {
+        if (item.source === "ledger") break; // two recorded ranges never overlap: the ledger was checked
+        const entry = ownEntry(recordedEntries, b.name)!;
+        blame(
+          item,
+          "CARVE_POOL_OVERLAPS_RETIRED",
+          `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "retired" ? "retired" : "recorded"} pool "${b.name}", ` +
+            `which stays reserved until it is released, because pods may still hold its addresses. ` +
+            `Pin "${item.name}" elsewhere, or release "${b.name}" (calico-ipam ledger release ${b.name}) once no pod uses ${b.cidr}`,
+        );
+        break;
+      }
+      case "pool": {
+        const other = b.item;
+        // Blame the pool that is new in this run; between two new pinned pools, the later request.
+        const [victim, kept] =
+          item.source === "ledger" ? [other, item] : other.source === "ledger" ? [item, other] : item.index > other.index ? [item, other] : [other, item];
+        if (victim.source === "ledger") break; // both recorded: impossible, the ledger was checked
+        blame(
+          victim,
+          "CARVE_POOL_OVERLAPS_POOL",
+          `${poolText(victim)} overlaps ${poolText(kept)}; two pools must not share addresses. ` +
+            `Pin "${victim.name}" to a range outside ${kept.cidr}, or drop the pin and let the carver place it`,
+        );
+        break;
+      }
+    }
+  }
+  for (const [item, list] of conflicts) {
+    item.failed = true;
+    const shown = list.slice(0, OVERLAPS_SHOWN);
+    shown.forEach((c, k) => {
+      const more = k === shown.length - 1 && list.length > shown.length ? ` (and ${list.length - shown.length} more overlapping ranges)` : "";
+      findings.push(error(c.code, item.path, c.message + more));
+    });
+  }
+}
+
+function exclusionWords(e: Exclusion): { what: string; why: string } {
+  switch (e.kind) {
+    case "service":
+      return { what: "service network", why: ": Service cluster IPs and pod addresses would collide" };
+    case "node":
+      return { what: "node network", why: ": node and pod addresses would collide and routing breaks" };
+    case "reserved":
+      return { what: "reserved range", why: e.reason ? ` (reserved: ${e.reason})` : "" };
+  }
+}
+
+function carveOne(
+  item: Item,
+  spacesOfFamily: { readonly 4: readonly Space[]; readonly 6: readonly Space[] },
+  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  findings: Finding[],
+): void {
+  const family = item.request.family;
+  const candidates = item.space ? [item.space] : spacesOfFamily[family];
+  for (const space of candidates) {
+    const network = space.free!.allocate(item.prefix);
+    if (network === undefined) continue;
+    item.cidr = Cidr.of(family, network, item.prefix);
+    item.source = "carved";
+    item.explanation = `${item.sizeExplanation}; best fit in space ${space.label}`;
+    return;
+  }
+  item.failed = true;
+  const bits = family === 4 ? 32 : 128;
+  const need = `a /${item.prefix} (${1n << BigInt(bits - item.prefix)} addresses)`;
+  if (candidates.length === 0) {
+    findings.push(
+      error(
+        "CARVE_NO_ADDRESS_SPACE",
+        item.path,
+        `pool "${item.name}" needs ${need}, but no usable IPv${family} address space is declared; ` +
+          `declare one (e.g. { name: "pods-v${family}", cidr: "${family === 4 ? "10.32.0.0/12" : "fd00:10:32::/48"}" }) or pin the pool with { kind: "cidr", cidr: ... }`,
+      ),
+    );
+    return;
+  }
+  // Exhausted: say how much room is left, and where.
+  const largest = candidates
+    .flatMap((s) => s.free!.largestFree(LARGEST_FREE_SHOWN))
+    .sort((a, b) => a.prefix - b.prefix || a.compare(b))
+    .slice(0, LARGEST_FREE_SHOWN);
+  const freeTotal = candidates.reduce((sum, s) => sum + s.free!.freeAddresses(), 0n);
+  const where =
+    candidates.length === 1
+      ? `space ${candidates[0].label} has`
+      : `the IPv${family} spaces (${candidates.map((s) => s.name).join(", ")}) have`;
+  const size = 1n << BigInt(bits - item.prefix);
+  const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${item.prefix})` : "";
+  const retired = Object.entries(recordedEntries)
+    .filter(([, e]) => e.status === "retired" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr))))
+    .map(([n]) => n);
+  const releaseHint =
+    retired.length > 0
+      ? `, or release retired pools that no pod uses any more (${retired.slice(0, 3).map((n) => `"${n}"`).join(", ")}${retired.length > 3 ? ", ..." : ""})`
+      : "";
+  findings.push(
+    error(
+      "CARVE_EXHAUSTED",
+      item.path,
+      `pool "${item.name}" needs ${need} but ${where} no free aligned /${item.prefix} left${scattered}; ` +
+        `largest free ranges: ${largest.length > 0 ? largest.map(String).join(", ") : "none"}. ` +
+        `Declare a larger or another address space, or ask for less room${releaseHint}`,
+    ),
+  );
+}
+
+function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[]): string {
+  const cidr = item.cidr!;
+  const holder = spaces.find((s) => s.cidr.contains(cidr));
+  const partly = holder ? undefined : spaces.filter((s) => s.cidr.overlaps(cidr));
+  const location = holder
+    ? `inside space ${holder.label}`
+    : partly && partly.length > 0
+      ? `partly inside space ${partly.map((s) => s.label).join(", ")}, partly outside every declared address space`
+      : "outside every declared address space";
+  if (item.source === "pinned") return `${item.sizeExplanation}; ${location}`;
+  const e = item.recorded!.entry;
+  const kept = e.status === "retired" ? "reactivated from the ledger, where it was retired" : "kept from the ledger";
+  const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
+  if (!holder && !item.pinned) {
+    findings.push(
+      warning(
+        "CARVE_POOL_OUTSIDE_SPACES",
+        item.path,
+        `pool "${item.name}" keeps its recorded range ${cidr}, which is ${location}; if an address space was removed or shrunk by mistake, declare it again`,
+      ),
+    );
+  }
+  return `${item.sizeExplanation}; ${kept}${larger}; ${location}`;
+}
+
+function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {
+  return Object.prototype.hasOwnProperty.call(pools, name) ? pools[name] : undefined;
+}

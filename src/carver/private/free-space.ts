@@ -1,0 +1,303 @@
+import { Cidr, FAMILY_BITS, IntervalSet, IpFamily } from "../../ip";
+import { bitLength, trailingZeros } from "./bits";
+
+/**
+ * The free space of one address space, kept as a buddy-style free list: the free addresses are cut
+ * into maximal aligned CIDRs, and the networks of each prefix length sit in their own min-heap.
+ *
+ * Allocating a /P takes the lowest network from the longest prefix q <= P that has one (the smallest
+ * free aligned block that holds the request), then gives back the upper halves it does not need:
+ * one block each of /q+1, /q+2, ... /P. Those pieces are maximal again, because every parent of
+ * each of them contains the block just handed out. So each allocation costs O(P - q) heap
+ * operations, O(bits × log n) at worst: no scan of free runs, no address or block ever enumerated.
+ *
+ * Why alignment wastes room. A CIDR must start at a multiple of its size, so a free run is cut into
+ * aligned pieces, and a request fits only inside one piece. A free run from 10.0.0.64 to 10.0.1.255
+ * holds 448 addresses:
+ *
+ * ```
+ *   10.0.0.0     .64         .128               10.0.1.0                    10.0.1.255
+ *   |### used ###|--- /26 ---|------ /25 -------|------------- /24 ----------|
+ *                 64 free     128 free           256 free
+ * ```
+ *
+ * A /24 request takes 10.0.1.0/24, and the /26 and /25 stay free for smaller requests. But 256
+ * addresses from .64 to 10.0.1.63 hold no /24: it would straddle the /24 boundary at 10.0.1.0. That
+ * is why exhaustion is reported per aligned prefix ("no free aligned /23 left"), not per address
+ * count, and why large requests are placed first, each in the smallest piece that holds it: the
+ * large pieces stay whole for as long as possible.
+ */
+export class FreeSpace {
+  /** The address space this free list belongs to. */
+  readonly space: Cidr;
+  private readonly family: IpFamily;
+  private readonly bits: number;
+  /** The longest prefix that will be asked for; nothing smaller is ever allocated. */
+  private readonly finest: number;
+  /** sizes[p] = 2^(bits - p). */
+  private readonly sizes: readonly bigint[];
+  /**
+   * The free blocks that can hold a request (prefix <= finest). When offsets from the space's first
+   * address, counted in units of one /finest, fit in a double (finest - space.prefix <= 52: every
+   * IPv4 space, and IPv6 spaces up to 2^52 of the smallest pool), heaps hold those offsets as plain
+   * numbers, which V8 compares several times faster than bigints; otherwise they hold networks.
+   */
+  private readonly store: NumberHeaps | BigintHeaps;
+  /** Free blocks too small for any request (prefix > finest), kept only for reports. */
+  private readonly dust: bigint[][];
+
+  /**
+   * @param space the address space
+   * @param used everything inside `space` that must not be carved (exclusions, special ranges, recorded and pinned pools)
+   * @param finest the longest prefix any `allocate` call will ask for
+   */
+  constructor(space: Cidr, used: IntervalSet, finest: number = FAMILY_BITS[space.family]) {
+    this.space = space;
+    this.family = space.family;
+    this.bits = FAMILY_BITS[space.family];
+    this.finest = Math.max(space.prefix, Math.min(finest, this.bits));
+    this.sizes = SIZES[space.family];
+    this.dust = Array.from({ length: this.bits + 1 }, () => [] as bigint[]);
+    this.store =
+      this.finest - space.prefix <= 52
+        ? new NumberHeaps(space.network, this.bits - this.finest, this.finest, space.prefix, space.last)
+        : new BigintHeaps(this.sizes, this.finest);
+    // Free runs come in ascending order and each run's pieces too, so every heap is built already
+    // sorted, and a sorted array is a valid min-heap.
+    const runs = used.freeRanges(space);
+    if (this.bits - space.prefix <= 52 && this.store instanceof NumberHeaps) {
+      // Every offset from the space's first address is exact as a double: cut runs without bigints.
+      for (const run of runs) this.addRunOfOffsets(this.store, Number(run.first - space.network), Number(run.last - space.network));
+    } else {
+      for (const run of runs) this.addRun(run.first, run.last);
+    }
+  }
+
+  /**
+   * Takes the lowest free aligned /prefix from the smallest free block that holds it.
+   *
+   * @returns the network of the allocated CIDR, or `undefined` when no free aligned /prefix is left
+   * @throws RangeError if prefix is longer than the `finest` given to the constructor
+   */
+  allocate(prefix: number): bigint | undefined {
+    if (prefix > this.finest) throw new RangeError(`/${prefix} is finer than the /${this.finest} this free list was built for`);
+    for (let q = prefix; q >= this.space.prefix; q--) {
+      if (this.store.count(q) > 0) return this.store.take(q, prefix);
+    }
+    return undefined;
+  }
+
+  /** The largest free aligned blocks, largest first, lowest address on ties; at most `limit`. For error messages. */
+  largestFree(limit: number): Cidr[] {
+    const out: Cidr[] = [];
+    for (let p = this.space.prefix; p <= this.bits && out.length < limit; p++) {
+      const networks = p <= this.finest ? this.store.networks(p) : this.dust[p];
+      const sorted = [...networks].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const network of sorted.slice(0, limit - out.length)) out.push(Cidr.of(this.family, network, p));
+    }
+    return out;
+  }
+
+  /** The number of free addresses, aligned or not. */
+  freeAddresses(): bigint {
+    let total = 0n;
+    for (let p = this.space.prefix; p <= this.bits; p++) {
+      const n = p <= this.finest ? this.store.count(p) : this.dust[p].length;
+      total += BigInt(n) * this.sizes[p];
+    }
+    return total;
+  }
+
+  /**
+   * {@link addRun} on offsets from the space's first address, as doubles (exact: the space holds at
+   * most 2^52 addresses). The space's first address is aligned to the space's size, so an offset's
+   * alignment inside the space is the address's.
+   */
+  private addRunOfOffsets(store: NumberHeaps, first: number, last: number): void {
+    let cursor = first;
+    while (cursor <= last) {
+      const hostBits = Math.min(cursor === 0 ? this.bits : trailingZeros53(cursor), floorLog2_53(last - cursor + 1));
+      const prefix = this.bits - hostBits;
+      if (prefix <= this.finest) store.addOffset(prefix, cursor);
+      else this.dust[prefix].push(this.space.network + BigInt(cursor));
+      cursor += 2 ** hostBits;
+    }
+  }
+
+  private addRun(first: bigint, last: bigint): void {
+    let cursor = first;
+    while (cursor <= last) {
+      // The largest block that starts at the cursor (alignment) and ends inside the run (fit).
+      const hostBits = Math.min(trailingZeros(cursor, this.bits), bitLength(last - cursor + 1n) - 1);
+      const prefix = this.bits - hostBits;
+      if (prefix <= this.finest) this.store.add(prefix, cursor);
+      else this.dust[prefix].push(cursor);
+      cursor += this.sizes[prefix];
+    }
+  }
+}
+
+/** Free blocks per prefix as offsets from the space's first address, in units of 2^unitBits addresses. */
+class NumberHeaps {
+  private readonly heaps: number[][];
+  /** unitsOf[p] = 2^(finest - p): the size of a /p in units. */
+  private readonly unitsOf: number[];
+  /** 2^unitBits, as a double (exact: a power of two). */
+  private readonly unitSize: number;
+  /** Whether every address of the space is below 2^53 (every IPv4 space): then addresses are exact as doubles. */
+  private readonly small: boolean;
+  /** The base as a double (exact when `small`). */
+  private readonly baseNumber: number;
+
+  constructor(
+    private readonly base: bigint,
+    private readonly unitBits: number,
+    finest: number,
+    spacePrefix: number,
+    spaceLast: bigint,
+  ) {
+    this.heaps = Array.from({ length: finest + 1 }, () => [] as number[]);
+    this.unitsOf = Array.from({ length: finest + 1 }, (_, p) => (p < spacePrefix ? 0 : 2 ** (finest - p)));
+    this.unitSize = 2 ** unitBits;
+    this.small = spaceLast < 2n ** 53n;
+    this.baseNumber = Number(base);
+  }
+
+  count(prefix: number): number {
+    return this.heaps[prefix].length;
+  }
+
+  add(prefix: number, network: bigint): void {
+    this.heaps[prefix].push(Number((network - this.base) >> BigInt(this.unitBits)));
+  }
+
+  /** Adds the block that starts `offset` addresses after the base (a multiple of the unit). */
+  addOffset(prefix: number, offset: number): void {
+    this.heaps[prefix].push(offset / this.unitSize);
+  }
+
+  take(q: number, prefix: number): bigint {
+    const offset = popNumber(this.heaps[q]);
+    for (let r = q + 1; r <= prefix; r++) pushNumber(this.heaps[r], offset + this.unitsOf[r]);
+    // offset × 2^unitBits is exact as a double (a power-of-two scaling of an integer below 2^52),
+    // and so is the whole address when the space lies below 2^53; BigInt() of it is exact too.
+    const scaled = offset * this.unitSize;
+    return this.small ? BigInt(this.baseNumber + scaled) : this.base + BigInt(scaled);
+  }
+
+  networks(prefix: number): bigint[] {
+    return this.heaps[prefix].map((o) => this.base + (BigInt(o) << BigInt(this.unitBits)));
+  }
+}
+
+/** Free blocks per prefix as networks (bigint), for spaces too large for {@link NumberHeaps}. */
+class BigintHeaps {
+  private readonly heaps: bigint[][];
+
+  constructor(
+    private readonly sizes: readonly bigint[],
+    finest: number,
+  ) {
+    this.heaps = Array.from({ length: finest + 1 }, () => [] as bigint[]);
+  }
+
+  count(prefix: number): number {
+    return this.heaps[prefix].length;
+  }
+
+  add(prefix: number, network: bigint): void {
+    this.heaps[prefix].push(network);
+  }
+
+  take(q: number, prefix: number): bigint {
+    const network = popBigint(this.heaps[q]);
+    for (let r = q + 1; r <= prefix; r++) pushBigint(this.heaps[r], network + this.sizes[r]);
+    return network;
+  }
+
+  networks(prefix: number): bigint[] {
+    return this.heaps[prefix];
+  }
+}
+
+/** Number of trailing zero bits of an integer 1 <= x < 2^53. */
+function trailingZeros53(x: number): number {
+  const low = x >>> 0; // x mod 2^32
+  if (low !== 0) return 31 - Math.clz32(low & -low);
+  const high = Math.floor(x / 4294967296);
+  return 63 - Math.clz32(high & -high);
+}
+
+/** floor(log2(x)) for an integer 1 <= x <= 2^53. */
+function floorLog2_53(x: number): number {
+  return x <= 0xffffffff ? 31 - Math.clz32(x) : 63 - Math.clz32(Math.floor(x / 4294967296));
+}
+
+const sizesFor = (bits: number): readonly bigint[] =>
+  Object.freeze(Array.from({ length: bits + 1 }, (_, p) => 1n << BigInt(bits - p)));
+const SIZES: { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } = { 4: sizesFor(32), 6: sizesFor(128) };
+
+// The same binary min-heap twice: one generic version with a comparator would cost a call per comparison.
+function pushNumber(heap: number[], value: number): void {
+  let i = heap.length;
+  heap.push(value);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= value) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function popNumber(heap: number[]): number {
+  const top = heap[0];
+  const last = heap.pop()!;
+  const n = heap.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && heap[r] < heap[l] ? r : l;
+      if (heap[c] >= last) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
+}
+
+function pushBigint(heap: bigint[], value: bigint): void {
+  let i = heap.length;
+  heap.push(value);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= value) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function popBigint(heap: bigint[]): bigint {
+  const top = heap[0];
+  const last = heap.pop()!;
+  const n = heap.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && heap[r] < heap[l] ? r : l;
+      if (heap[c] >= last) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
+}

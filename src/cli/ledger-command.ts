@@ -1,0 +1,53 @@
+import * as path from "path";
+import { Command, Option } from "commander";
+import { DEFAULT_LEDGER_FILE, LedgerError, diffLedgers, describeChange, formatLedgerTable, readLedger, releasePools, serializeLedger, writeLedgerIfChanged } from "../ledger";
+import type { CliIo } from "./main";
+import { InputError } from "./load";
+
+/** Adds `calico-ipam ledger show|release` to the program. */
+export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  const ledger = program.command("ledger").description("show the ledger of handed-out pool ranges, or release retired pools");
+  const fileOption = () => new Option("--file <file>", "the ledger file").default(DEFAULT_LEDGER_FILE);
+  const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
+
+  ledger
+    .command("show")
+    .description("print every pool the ledger records: name, family, CIDR, block size, blocks, status")
+    .addOption(fileOption())
+    .addOption(formatOption())
+    .action((opts: { file: string; format: "text" | "json" }) => {
+      const current = load(opts.file);
+      io.stdout(opts.format === "json" ? serializeLedger(current) : formatLedgerTable(current));
+      setCode(0);
+    });
+
+  ledger
+    .command("release")
+    .description("release retired pools (removed from the code) so their ranges can be handed out again; only once no pod uses their addresses")
+    .argument("<name...>", "names of retired pools")
+    .addOption(fileOption())
+    .addOption(formatOption())
+    .action((names: string[], opts: { file: string; format: "text" | "json" }) => {
+      const before = load(opts.file);
+      const after = releasePools(before, names);
+      writeLedgerIfChanged(opts.file, after);
+      const changes = diffLedgers(before, after);
+      io.stdout(
+        opts.format === "json"
+          ? JSON.stringify({ file: opts.file, released: changes.flatMap((c) => (c.kind === "released" ? [c.name] : [])) }, null, 2) + "\n"
+          : changes.map((c) => `${describeChange(c)}\n`).join("") + `${path.basename(opts.file)} written; commit it with the code change.\n`,
+      );
+      setCode(0);
+    });
+}
+
+function load(file: string) {
+  try {
+    const ledger = readLedger(file);
+    if (!ledger) throw new InputError(`${file}: no such ledger file (run cdktf synth first, or pass --file)`, file);
+    return ledger;
+  } catch (e) {
+    if (e instanceof LedgerError) throw new InputError(e.message, file);
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+/** The ledger: the committed record of carved pool ranges and picked fixed addresses that keeps every one where it is. */
+export {
+  DEFAULT_LEDGER_FILE,
+  LEDGER_FORMAT_VERSION,
+  LedgerError,
+  describeChange,
+  diffLedgers,
+  emptyLedger,
+  formatLedgerTable,
+  parseLedger,
+  readLedger,
+  releasePools,
+  serializeLedger,
+  writeLedgerIfChanged,
+} from "./ledger";
+export type {
+  Ledger,
+  LedgerAddress,
+  LedgerAddressChange,
+  LedgerChange,
+  LedgerEntry,
+  LedgerErrorCode,
+  LedgerPoolChange,
+  LedgerStatus,
+} from "./ledger";

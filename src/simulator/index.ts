@@ -1,0 +1,8 @@
+/**
+ * The allocation simulator (the validation harness): Calico's block allocation played over a declared
+ * cluster, the precedence rule that picks a pod's pools, and the topology types.
+ */
+export * from "./topology";
+export * from "./precedence";
+export * from "./result";
+export { simulateAllocation } from "./simulate";

@@ -1,0 +1,57 @@
+import { formatAddress } from "../../ip";
+
+/** Dotted-quad text of an IPv4 address value held in a number; runs once per pod, so no bigint. */
+export function v4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** The eight 16-bit groups of an IPv6 block's network address. */
+export function v6Groups(network: bigint): number[] {
+  const groups = new Array<number>(8);
+  for (let i = 7, v = network; i >= 0; i--, v >>= 16n) groups[i] = Number(v & 0xffffn);
+  return groups;
+}
+
+/**
+ * RFC 5952 text of `network + offset` for a block network given as groups. Blocks are at most 4096
+ * addresses (/116) and aligned, so the offset only sets low bits of the last group: no carry.
+ * Same output as {@link formatAddress}, without bigint arithmetic.
+ */
+export function v6Text(groups: readonly number[], offset: number): string {
+  const last = groups[7] | offset;
+  // IPv4-mapped addresses have their own form; pools cannot be there, but stay exact anyway.
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    return formatAddress(6, (BigInt(groups[6]) << 16n) | BigInt(last) | (0xffffn << 32n));
+  }
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if ((i === 7 ? last : groups[i]) !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && (j === 7 ? last : groups[j]) === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += i === 0 ? "::" : ":";
+      i += bestLen - 1;
+      continue;
+    }
+    out += (i === 7 ? last : groups[i]).toString(16);
+    if (i < 7) out += ":";
+  }
+  return out;
+}
+
+/** Calico's object name of a block (`10.0.0.64/26` -> `10-0-0-64-26`), whose order is the datastore's list order. */
+export function blockObjectName(cidr: string): string {
+  return cidr.replace(/[.:/]/g, "-");
+}

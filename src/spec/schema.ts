@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
+import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
+import type { IpamSpec } from "./types";
+
+/**
+ * The schema of a spec file (`calico-ipam plan cluster.yaml`): the same plan the constructs build,
+ * plus the topology the harness plays Calico's allocation against. Unknown keys are errors, so a
+ * misspelt field is never silently ignored.
+ */
+const labels = z.record(z.string(), z.string());
+const stringList = z.array(z.string());
+const poolAnnotations = z.strictObject({ ipv4pools: stringList.optional(), ipv6pools: stringList.optional() });
+
+const pool = z.strictObject({
+  name: z.string(),
+  cidr: z.string().optional(),
+  prefixLength: z.number().int().optional(),
+  addresses: z.number().int().optional(),
+  capacity: z.strictObject({ nodes: z.number().int(), blocksPerNode: z.number().int().optional(), podsPerNode: z.number().int().optional() }).optional(),
+  ipVersion: z.union([z.literal(4), z.literal(6)]).optional(),
+  addressSpace: z.string().optional(),
+  exclusiveGroup: z.string().optional(),
+  blockSize: z.number().int().optional(),
+  ipipMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+  vxlanMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+  natOutgoing: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+  disableBGPExport: z.boolean().optional(),
+  nodeSelector: z.string().optional(),
+  namespaceSelector: z.string().optional(),
+  allowedUses: z.array(z.enum(ALLOWED_USES as [string, ...string[]])).optional(),
+  assignmentMode: z.enum(ASSIGNMENT_MODES as [string, ...string[]]).optional(),
+  labels: labels.optional(),
+  annotations: labels.optional(),
+});
+
+const node = z.strictObject({
+  name: z.string().optional(),
+  namePattern: z.string().optional(),
+  count: z.number().int().optional(),
+  startIndex: z.number().int().optional(),
+  labels: labels.optional(),
+  os: z.enum(["linux", "windows"]).optional(),
+  maxPods: z.number().int().optional(),
+});
+
+const workload = z.strictObject({
+  name: z.string(),
+  namespace: z.string(),
+  replicas: z.number().int(),
+  nodeSelector: labels.optional(),
+  annotations: z.strictObject({ ipv4pools: stringList.optional(), ipv6pools: stringList.optional(), ipAddrs: stringList.optional() }).optional(),
+  ipFamilies: z.array(z.enum(["IPv4", "IPv6"])).optional(),
+});
+
+export const specFileSchema = z.strictObject({
+  apiVersion: z.enum(CALICO_API_VERSIONS as [string, ...string[]]).optional(),
+  addressSpaces: z.array(z.strictObject({ name: z.string(), cidr: z.string() })).optional(),
+  serviceCidrs: stringList.optional(),
+  nodeCidrs: stringList.optional(),
+  reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
+  pools: z.array(pool),
+  ipamConfiguration: z
+    .strictObject({
+      strictAffinity: z.boolean().optional(),
+      autoAllocateBlocks: z.boolean().optional(),
+      maxBlocksPerHost: z.number().int().optional(),
+      kubeVirtVMAddressPersistence: z.enum(KUBEVIRT_PERSISTENCE_VALUES as [string, ...string[]]).optional(),
+    })
+    .optional(),
+  reservations: z.array(z.strictObject({ name: z.string(), reservedCidrs: stringList, labels: labels.optional() })).optional(),
+  namespaces: z.array(z.strictObject({ name: z.string(), labels: labels.optional(), annotations: poolAnnotations.optional(), create: z.boolean().optional() })).optional(),
+  topology: z
+    .strictObject({
+      nodes: z.array(node),
+      workloads: z.array(workload).optional(),
+    })
+    .optional(),
+  cni: z
+    .strictObject({ ipv4Pools: stringList.optional(), ipv6Pools: stringList.optional(), assignIpv4: z.boolean().optional(), assignIpv6: z.boolean().optional() })
+    .optional(),
+  harness: z
+    .strictObject({
+      utilizationThreshold: z.number().min(0).max(1).optional(),
+      acceptedFindings: z.array(z.strictObject({ code: z.string(), subject: z.string().optional(), reason: z.string().min(1) })).optional(),
+    })
+    .optional(),
+});
+
+/** A harness setting: accept a specific finding, with the reason shown in the report. */
+export interface AcceptedFindingDeclaration {
+  readonly code: string;
+  /** e.g. `IPPool/rack-a` or `Workload/batch`; any subject when omitted. */
+  readonly subject?: string;
+  readonly reason: string;
+}
+
+/** A spec file: the address plan, plus the topology and harness settings. */
+export interface SpecFile extends IpamSpec {
+  readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[] };
+  readonly cni?: CniConfig;
+  readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
+}
+
+/** One problem in a spec file, with the path of the offending value. */
+export interface SpecProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Checks a parsed spec file. Each problem names the path (`pools[2].blockSize`) and what is expected. */
+export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { ok: false; problems: SpecProblem[] } {
+  const result = specFileSchema.safeParse(value);
+  if (result.success) {
+    const problems = nodeEntryProblems(result.data.topology?.nodes ?? []);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, spec: result.data as SpecFile };
+  }
+  return {
+    ok: false,
+    problems: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.code === "unrecognized_keys" ? `${i.message}: not a field here (misspelt?)` : i.message })),
+  };
+}
+
+function nodeEntryProblems(nodes: ReadonlyArray<{ name?: string; namePattern?: string; count?: number }>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  nodes.forEach((n, i) => {
+    const single = n.name !== undefined;
+    const group = n.namePattern !== undefined || n.count !== undefined;
+    if (single === group) {
+      problems.push({ path: `topology.nodes[${i}]`, message: "give either name (one node) or namePattern and count (a group of nodes)" });
+    } else if (group && (n.namePattern === undefined || n.count === undefined)) {
+      problems.push({ path: `topology.nodes[${i}]`, message: "a node group needs both namePattern (e.g. \"rack-a-{i}\") and count" });
+    }
+  });
+  return problems;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out || "(top level)";
+}

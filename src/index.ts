@@ -41,3 +41,4 @@ export * from "./simulator";
 // Both the carver and the simulator name a request type PoolRequest; the root exports the carver's.
 export type { PoolRequest } from "./carver";
 export type { PoolRequest as PoolChoiceRequest } from "./simulator";
+export * from "./report";

@@ -4,7 +4,7 @@
  * emitted as kubernetes_manifest resources and as calico-ipam.yaml.
  *
  *   npm ci && npm run synth
- *   ls cdktf.out/stacks/basic/    # cdk.tf.json, calico-ipam.yaml
+ *   ls cdktf.out/stacks/basic/    # cdk.tf.json, calico-ipam.yaml, plan.json, plan.md
  */
 import { App, TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -24,6 +24,19 @@ export class BasicStack extends TerraformStack {
       serviceCidrs: ["10.96.0.0/12", "fd00:10:96::/112"],
       nodeCidrs: ["192.168.10.0/24"],
       reservedRanges: [{ cidr: "10.40.0.0/16", reason: "the office VPN routes this range" }],
+      // The cluster the harness plays Calico's allocation against at synth: plan.json and plan.md say
+      // how full each pool gets and how many more nodes fit.
+      topology: {
+        nodes: [
+          { namePattern: "node-{i:2}", count: 36 },
+          { namePattern: "batch-{i}", count: 4, labels: { workload: "batch" } },
+        ],
+        workloads: [
+          { name: "web", namespace: "shop", replicas: 900, ipFamilies: ["IPv4", "IPv6"] },
+          { name: "jobs", namespace: "batch", replicas: 200, nodeSelector: { workload: "batch" } },
+        ],
+      },
+      cni: { assignIpv6: true },
     });
 
     // 40 nodes with up to 110 pods each: 2 blocks of /26 per node, 80 blocks, a /19.
@@ -43,6 +56,8 @@ export class BasicStack extends TerraformStack {
       prefixLength: 64,
       vxlanMode: "CrossSubnet",
     });
+    ipam.addNamespace("shop");
+    ipam.addNamespace("batch");
     ipam.configure({ strictAffinity: true, maxBlocksPerHost: 8 });
   }
 }

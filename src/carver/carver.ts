@@ -1,4 +1,4 @@
-import { Cidr, IntervalSet, IpFamily, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
+import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import {
   Ledger,
   LedgerPoolChange,
@@ -574,6 +574,9 @@ function checkFixedRanges(
         break;
       }
       case "special":
+        // Never carved into. A range written by hand there is Calico's call: it rejects link-local and
+        // accepts loopback, multicast and the rest, which the pool validation only warns about.
+        if (!b.cidr.overlaps(LINK_LOCAL_V4) && !b.cidr.overlaps(LINK_LOCAL_V6)) break;
         blame(
           item,
           "CARVE_POOL_OVERLAPS_SPECIAL_RANGE",

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { LedgerError } from "../ledger";
 import { InputError } from "./load";
 import { addLedgerCommands } from "./ledger-command";
+import { addPlanCommands } from "./plan-command";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     });
 
   addLedgerCommands(program, io, (c) => (code = c));
+  addPlanCommands(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -8,7 +8,11 @@ import { FIXED_ADDRESS_RESERVATION, IpamPlan, LEDGER_MODE_ENV, planIpam, planObj
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
-import type { Finding } from "../validation/finding";
+import { buildPlanReport, renderPlanMarkdown } from "../report";
+import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
+import { HarnessTopology, simulatePlan } from "../plan/harness";
+import type { SimulationResult } from "../simulator/result";
+import type { CniConfig } from "../simulator/topology";
 import { IpPool, IpPoolProps } from "./ip-pool";
 import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration";
 import { IpReservation, IpReservationProps } from "./ip-reservation";
@@ -63,6 +67,49 @@ export interface CalicoIpamProps {
    * @default - `calico-ipam.lock.json` in the working directory (the folder of cdktf.json under `cdktf synth`)
    */
   readonly ledger?: LedgerProps | false;
+  /**
+   * The cluster the validation harness plays Calico's block allocation against at synth: nodes (one by
+   * one or as groups, with labels, OS and max pods) and workloads (namespace, replicas, node selector,
+   * pod annotations). Namespaces come from {@link CalicoIpam.addNamespace}. Pods that would get no
+   * address fail synth; borrowing, high utilization and unused pools are warnings.
+   * @default - no simulation; the reports then show pools without usage
+   */
+  readonly topology?: HarnessTopology;
+  /**
+   * The Calico CNI plugin's `ipam` settings the harness assumes (`assign_ipv4`, `assign_ipv6`,
+   * `ipv4_pools`, `ipv6_pools`).
+   * @default - IPv4 only, pools by selectors
+   */
+  readonly cni?: CniConfig;
+  /**
+   * Harness settings: the utilization warning threshold, and findings accepted on purpose (each with
+   * the reason shown in the reports) instead of switching checks off.
+   * @default - threshold 0.8, nothing accepted
+   */
+  readonly harness?: HarnessProps;
+  /**
+   * Write `plan.json` (schema `cdktf-calico-ipam/plan`, see docs/plan-schema.md) and `plan.md` (for a
+   * pull-request comment) into the stack's output folder at synth. With several CalicoIpam in one
+   * stack, the files are named `<id>.plan.json` and `<id>.plan.md`.
+   * @default true
+   */
+  readonly reports?: boolean;
+}
+
+/** Settings of the validation harness. */
+export interface HarnessProps {
+  /**
+   * A pool whose address or block utilization is above this fraction gets a warning.
+   * @default 0.8
+   */
+  readonly utilizationThreshold?: number;
+  /**
+   * Findings accepted on purpose: `{ code, subject?, reason }`, e.g.
+   * `{ code: "BORROWED_ADDRESSES", subject: "IPPool/batch", reason: "batch pods are short-lived" }`.
+   * They stay in the reports with their reason and no longer fail synth or warn.
+   * @default - none
+   */
+  readonly acceptFindings?: AcceptedFinding[];
 }
 
 /** Where the ledger is and how synth may change it. */
@@ -125,6 +172,7 @@ export class CalicoIpam extends Construct {
   private readonly namespaceList: NamespaceBinding[] = [];
   private readonly workloadList: WorkloadAddresses[] = [];
   private cachedPlan?: IpamPlan;
+  private cachedReport?: { simulation?: SimulationResult; report: PlanReport };
 
   constructor(scope: Construct, id: string, props: CalicoIpamProps = {}) {
     super(scope, id);
@@ -136,13 +184,14 @@ export class CalicoIpam extends Construct {
     if (this.yamlFileName !== undefined && (this.yamlFileName === "" || path.basename(this.yamlFileName) !== this.yamlFileName)) {
       throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
     }
-    this.node.addValidation(new FindingsValidation(this, () => this.plan().findings));
+    this.node.addValidation(new FindingsValidation(this, () => this.findingsFor(undefined)));
     this.node.addValidation({ validate: () => this.checkLedgerSharing() });
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         // Validations have passed when this runs, so the plan has no errors: record it.
         writePlanLedger(this.plan());
         this.writeYaml(session);
+        this.writeReports(session);
       },
     });
     const outputId = sanitizeOutputId(id);
@@ -220,6 +269,46 @@ export class CalicoIpam extends Construct {
     return this.cachedPlan;
   }
 
+  /** The allocation simulated over the plan, when a topology is declared. */
+  public simulation(): SimulationResult | undefined {
+    return this.reportState().simulation;
+  }
+
+  /** The plan report (the content of plan.json): pools, usage, headroom, findings. */
+  public report(): PlanReport {
+    return this.reportState().report;
+  }
+
+  private reportState(): { simulation?: SimulationResult; report: PlanReport } {
+    if (!this.cachedReport) {
+      const plan = this.plan();
+      const simulation = this.props.topology
+        ? simulatePlan(plan, { topology: this.props.topology, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold })
+        : undefined;
+      const report = buildPlanReport(plan, simulation, { accepted: this.props.harness?.acceptFindings, generatedBy: "cdktf-calico-ipam" });
+      this.cachedReport = { simulation, report };
+    }
+    return this.cachedReport;
+  }
+
+  /** Findings about one subject; `undefined` gives those no construct of this CalicoIpam claims. */
+  private findingsFor(subject: string | undefined): ReportFinding[] {
+    const findings = this.report().findings;
+    if (subject !== undefined) return findings.filter((f) => f.subject === subject);
+    const claimed = new Set<string>([
+      ...this.poolList.map((p) => `IPPool/${p.poolName}`),
+      ...this.reservationList.map((r) => `IPReservation/${r.declaration.name}`),
+      ...this.namespaceList.map((n) => `Namespace/${n.namespaceName}`),
+      ...this.workloadList.map((w) => `Workload/${w.namespace}/${w.workloadName}`),
+      ...(this.configuration ? [this.configurationSubject()] : []),
+    ]);
+    return findings.filter((f) => !claimed.has(f.subject));
+  }
+
+  private configurationSubject(): string {
+    return `${this.apiVersion === API_V3 ? "IPAMConfiguration" : "IPAMConfig"}/default`;
+  }
+
   private ledgerFrozen(): boolean {
     if (this.props.ledger === false) return false;
     if (this.props.ledger?.frozen !== undefined) return this.props.ledger.frozen;
@@ -240,7 +329,8 @@ export class CalicoIpam extends Construct {
   public _registerPool(pool: IpPool): void {
     this.poolList.push(pool);
     this.cachedPlan = undefined;
-    pool.node.addValidation(new FindingsValidation(pool, () => this.plan().pools[this._poolIndex(pool)].findings));
+    this.cachedReport = undefined;
+    pool.node.addValidation(new FindingsValidation(pool, () => this.findingsFor(`IPPool/${pool.poolName}`)));
   }
 
   /** @internal */
@@ -252,7 +342,8 @@ export class CalicoIpam extends Construct {
   public _registerReservation(reservation: IpReservation): void {
     this.reservationList.push(reservation);
     this.cachedPlan = undefined;
-    reservation.node.addValidation(new FindingsValidation(reservation, () => this.plan().reservations[this._reservationIndex(reservation)].findings));
+    this.cachedReport = undefined;
+    reservation.node.addValidation(new FindingsValidation(reservation, () => this.findingsFor(`IPReservation/${reservation.declaration.name}`)));
   }
 
   /** @internal */
@@ -261,7 +352,8 @@ export class CalicoIpam extends Construct {
     if (twice) throw new Error(`${binding.node.path}: namespace "${binding.namespaceName}" is already bound by ${twice.node.path}; bind each namespace once, with all its pools`);
     this.namespaceList.push(binding);
     this.cachedPlan = undefined;
-    binding.node.addValidation(new FindingsValidation(binding, () => binding.planned().findings));
+    this.cachedReport = undefined;
+    binding.node.addValidation(new FindingsValidation(binding, () => this.findingsFor(`Namespace/${binding.namespaceName}`)));
   }
 
   /** @internal */
@@ -279,7 +371,8 @@ export class CalicoIpam extends Construct {
     }
     this.workloadList.push(workload);
     this.cachedPlan = undefined;
-    workload.node.addValidation(new FindingsValidation(workload, () => workload.planned().findings));
+    this.cachedReport = undefined;
+    workload.node.addValidation(new FindingsValidation(workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
   }
 
   /** @internal */
@@ -296,7 +389,19 @@ export class CalicoIpam extends Construct {
     }
     this.configuration = config;
     this.cachedPlan = undefined;
-    config.node.addValidation(new FindingsValidation(config, () => this.plan().ipamConfiguration?.findings ?? []));
+    this.cachedReport = undefined;
+    config.node.addValidation(new FindingsValidation(config, () => this.findingsFor(this.configurationSubject())));
+  }
+
+  private writeReports(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
+    if (this.props.reports === false) return;
+    const stack = TerraformStack.of(this);
+    const siblings = stack.node.findAll().filter((c): c is CalicoIpam => c instanceof CalicoIpam && c.props.reports !== false);
+    const prefix = siblings.length > 1 ? `${this.node.id}.` : "";
+    const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+    const report = this.report();
+    writeFileAtomic(path.join(dir, `${prefix}plan.json`), JSON.stringify(report, null, 2) + "\n");
+    writeFileAtomic(path.join(dir, `${prefix}plan.md`), renderPlanMarkdown(report));
   }
 
   private writeYaml(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
@@ -328,13 +433,15 @@ class FindingsValidation implements IValidation {
   private readonly warned = new Set<string>();
   constructor(
     private readonly scope: IConstruct,
-    private readonly findings: () => readonly Finding[],
+    private readonly findings: () => readonly ReportFinding[],
   ) {}
 
   public validate(): string[] {
     const errors: string[] = [];
     for (const f of this.findings()) {
-      const text = `${f.code} at ${f.path || "(object)"}: ${f.message}`;
+      if (f.accepted) continue; // accepted on purpose: in the reports, not in synth's way
+      const where = f.source === "simulation" || f.subject === "plan" ? `${f.subject === "plan" ? "" : `${f.subject} `}${f.path || ""}`.trim() : f.path;
+      const text = `${f.code} at ${where || "(object)"}: ${f.message}`;
       if (f.severity === "error") {
         errors.push(text);
       } else if (!this.warned.has(text)) {

@@ -200,12 +200,17 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     const own = poolFindings.get(decl.name) ?? [];
     // A pool that was to be carved and was not already has an error saying why; "CIDR missing" would mislead.
     const validation = decl.cidr === undefined && !carved ? perPool[i].filter((f) => f.code !== "POOL_CIDR_MISSING") : perPool[i];
+    // The validation already says these in Calico's words; the carver's versions would repeat them.
+    const said = new Set(validation.map((f) => f.code));
+    const ownCarve = own.filter(
+      (f) => !(f.code === "CARVE_POOL_OVERLAPS_POOL" && said.has("POOL_OVERLAP")) && !(f.code === "CARVE_POOL_OVERLAPS_SPECIAL_RANGE" && said.has("POOL_LINK_LOCAL")),
+    );
     return {
       manifest,
       effective: effective[i],
       source: carved?.source,
       explanation: carved?.explanation,
-      findings: [...own, ...validation, ...(exclusivity.get(decl.name) ?? [])],
+      findings: [...ownCarve, ...validation, ...(exclusivity.get(decl.name) ?? [])],
     };
   });
   let ipamConfiguration: IpamPlan["ipamConfiguration"];

@@ -46,7 +46,11 @@ describe("the basic example, through the real cdktf synth", () => {
 
   test("leaves cdk.tf.json and calico-ipam.yaml in the stack folder", () => {
     const stackDir = path.join(first, "stacks", "basic");
-    expect(fs.readdirSync(stackDir).sort()).toEqual(expect.arrayContaining(["calico-ipam.yaml", "cdk.tf.json"]));
+    expect(fs.readdirSync(stackDir).sort()).toEqual(expect.arrayContaining(["calico-ipam.yaml", "cdk.tf.json", "plan.json", "plan.md"]));
+    const report = JSON.parse(fs.readFileSync(path.join(stackDir, "plan.json"), "utf8"));
+    expect(report.summary).toEqual({ errors: 0, warnings: 0, accepted: 0 });
+    expect(report.simulation.summary).toMatchObject({ nodes: 40, pods: 1100, podsFailed: 0 });
+    expect(fs.readFileSync(path.join(stackDir, "plan.md"), "utf8")).toMatch(/^## ✅ Calico IPAM plan: no errors, no warnings/);
     const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
     const kinds = Object.values(tf.resource.kubernetes_manifest as Record<string, { manifest: { kind: string } }>).map((r) => r.manifest.kind).sort();
     expect(kinds).toEqual(["IPAMConfiguration", "IPPool", "IPPool", "IPPool"]);
@@ -60,7 +64,7 @@ describe("the basic example, through the real cdktf synth", () => {
   });
 
   test("two runs give byte-identical output", () => {
-    for (const file of ["cdk.tf.json", "calico-ipam.yaml"]) {
+    for (const file of ["cdk.tf.json", "calico-ipam.yaml", "plan.json", "plan.md"]) {
       expect(fs.readFileSync(path.join(second, "stacks", "basic", file), "utf8")).toBe(fs.readFileSync(path.join(first, "stacks", "basic", file), "utf8"));
     }
   });

@@ -1,0 +1,128 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { writeFileAtomic } from "../io/atomic-write";
+import { API_V3, CalicoApiVersion } from "../model/calico";
+import { simulatePlan } from "../plan/harness";
+import { IpamPlan, planIpam, writePlanLedger } from "../plan/plan";
+import { DEFAULT_LEDGER_FILE } from "../ledger";
+import { buildPlanReport, diffPlanReports, parsePlanReport, renderDiffMarkdown, renderDiffText, renderPlanMarkdown, renderPlanText } from "../report";
+import type { PlanReport } from "../report";
+import { parseSpecFile, SpecFile } from "../spec/schema";
+import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
+import { InputError, loadObjects } from "./load";
+import type { CliIo } from "./main";
+
+/** Adds `calico-ipam plan` and `calico-ipam diff`. */
+export function addPlanCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  program
+    .command("plan")
+    .description(
+      "plan Calico's block allocation for a spec file (the same schema the constructs build), or for a cluster's Calico YAML (--cluster) plus a topology file, and report it",
+    )
+    .argument("[spec]", "spec file (YAML or JSON), e.g. examples/plan/cluster.yaml")
+    .addOption(new Option("--cluster <files...>", "Calico YAML/JSON of an existing cluster (IPPool, IPAMConfiguration, IPReservation) instead of a spec file"))
+    .addOption(new Option("--topology <file>", "with --cluster: a file with topology, namespaces, cni and harness (the spec file's keys)"))
+    .addOption(new Option("--ledger <file>", "the ledger that keeps carved ranges stable (default: calico-ipam.lock.json beside the spec file, when it exists)"))
+    .option("--write-ledger", "record the plan's ranges in the ledger (only when the plan has no error)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .addOption(new Option("--out <dir>", "also write plan.json and plan.md into this folder"))
+    .option("--show-blocks", "text format: list every block under its pool, like calicoctl ipam show --show-blocks")
+    .action((specFile: string | undefined, opts: { cluster?: string[]; topology?: string; ledger?: string; writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean }) => {
+      const spec = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : readSpec(specFile);
+      const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
+      const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
+      if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
+      const { plan, report } = planReport(spec, ledgerFile);
+      if (opts.writeLedger) writePlanLedger(plan);
+      if (opts.out) {
+        fs.mkdirSync(opts.out, { recursive: true });
+        writeFileAtomic(path.join(opts.out, "plan.json"), JSON.stringify(report, null, 2) + "\n");
+        writeFileAtomic(path.join(opts.out, "plan.md"), renderPlanMarkdown(report));
+      }
+      const text =
+        opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderPlanMarkdown(report) : renderPlanText(report, { showBlocks: opts.showBlocks === true });
+      io.stdout(text);
+      setCode(report.summary.errors > 0 ? 1 : 0);
+    });
+
+  program
+    .command("diff")
+    .description("compare two plan.json files (base and head of a pull request): pools added, removed and changed, moved CIDRs, capacity, findings")
+    .argument("<base>", "plan.json of the base")
+    .argument("<head>", "plan.json of the head")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("markdown"))
+    .action((base: string, head: string, opts: { format: string }) => {
+      const diff = diffPlanReports(readReport(base), readReport(head));
+      io.stdout(opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : opts.format === "text" ? renderDiffText(diff) : renderDiffMarkdown(diff));
+      setCode(diff.destructive ? 1 : 0);
+    });
+}
+
+/** Plans a spec file's plan and runs the harness when it declares a topology. Reads the ledger, never writes it. */
+export function planReport(spec: SpecFile, ledgerFile?: string): { plan: IpamPlan; report: PlanReport } {
+  const plan = planIpam(spec, ledgerFile !== undefined ? { file: ledgerFile } : {});
+  const simulation = spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
+  return { plan, report: buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
+}
+
+function readData(file: string): unknown {
+  const docs = loadObjects(file);
+  if (docs.length !== 1) throw new InputError(`${file}: expected one YAML/JSON document, found ${docs.length}`, file);
+  return docs[0].value;
+}
+
+function readSpec(file: string | undefined): SpecFile {
+  if (file === undefined) throw new InputError("give a spec file (e.g. examples/plan/cluster.yaml), or --cluster with Calico YAML", "");
+  const parsed = parseSpecFile(readData(file));
+  if (!parsed.ok) {
+    throw new InputError(`${file}: not a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
+  }
+  return parsed.spec;
+}
+
+/** An existing cluster's Calico objects as a spec: every pool pinned, as the cluster has it. */
+function clusterSpec(files: readonly string[], topologyFile: string | undefined): SpecFile {
+  const pools: PoolDeclaration[] = [];
+  const reservations: ReservationDeclaration[] = [];
+  let ipamConfiguration: SpecFile["ipamConfiguration"];
+  let apiVersion: CalicoApiVersion = API_V3;
+  for (const doc of files.flatMap((f) => loadObjects(f))) {
+    const o = (doc.value ?? {}) as { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
+    const where = `${doc.file}:${doc.line}`;
+    if (o.kind === "IPPool") {
+      if (o.apiVersion === "crd.projectcalico.org/v1") apiVersion = o.apiVersion;
+      pools.push({ ...(o.spec ?? {}), name: String(o.metadata?.name ?? `pool-at-${where}`) } as PoolDeclaration);
+    } else if (o.kind === "IPAMConfiguration" || o.kind === "IPAMConfig") {
+      ipamConfiguration = o.spec as SpecFile["ipamConfiguration"];
+    } else if (o.kind === "IPReservation") {
+      const cidrs = (o.spec?.reservedCIDRs ?? []) as string[];
+      reservations.push({ name: String(o.metadata?.name), reservedCidrs: cidrs });
+    }
+  }
+  if (pools.length === 0) throw new InputError(`${files.join(", ")}: no IPPool found`, files[0]);
+  let extra: Partial<SpecFile> = {};
+  if (topologyFile !== undefined) {
+    const parsed = parseSpecFile({ pools: [], ...(readData(topologyFile) as object) });
+    if (!parsed.ok) throw new InputError(`${topologyFile}: not a valid topology file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, topologyFile);
+    const { pools: _pools, ...rest } = parsed.spec;
+    void _pools;
+    extra = rest;
+  }
+  return { apiVersion, ...extra, pools, ...(ipamConfiguration ? { ipamConfiguration } : {}), reservations: [...(extra.reservations ?? []), ...reservations] };
+}
+
+function readReport(file: string): PlanReport {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, file);
+  }
+  try {
+    return parsePlanReport(text, file);
+  } catch (e) {
+    throw new InputError((e as Error).message, file);
+  }
+}
+

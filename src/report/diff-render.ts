@@ -1,0 +1,248 @@
+import type { CountChange, DiffValue, FieldChange, NamespaceChange, PlanDiff, PoolCapacityChange } from "./diff";
+import { formatCount, formatDelta, formatFraction, formatFractionDelta, mdCode, mdText, plural } from "./format";
+import { mdDetails, mdTable } from "./markdown";
+import type { ReportFinding, ReportPool } from "./schema";
+
+/** Options of {@link renderDiffMarkdown}. */
+export interface DiffMarkdownOptions {
+  /** Heading text after the verdict mark. @default "Calico IPAM plan diff" */
+  readonly title?: string;
+  /** Findings shown per list before the rest is collapsed. @default 10 */
+  readonly maxFindingsShown?: number;
+  /** Table rows above which a table is collapsed. @default 30 */
+  readonly collapseRowsAbove?: number;
+}
+
+/**
+ * A plan diff as Markdown for a pull-request comment: a heading with the verdict (❌ when a change is
+ * destructive), the destructive changes with their way out, notes, then tables of pool changes,
+ * capacity, IPAM configuration, findings that appeared or were resolved, firewall ranges and fixed
+ * addresses. Sections without changes are left out.
+ */
+export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions = {}): string {
+  const title = mdText(options.title ?? "Calico IPAM plan diff");
+  const maxFindings = options.maxFindingsShown ?? 10;
+  const collapseAbove = options.collapseRowsAbove ?? 30;
+  const table = (title: string, what: string, header: string[], align: string, rows: string[][]) => {
+    const body = mdTable(header, align, rows);
+    return `### ${title}\n\n${rows.length > collapseAbove ? mdDetails(`${rows.length} ${what}`, body) : body}`;
+  };
+  const parts: string[] = [];
+  if (diff.destructive) parts.push(`## ❌ ${title}: ${plural(diff.destructiveChanges.length, "destructive change")}`);
+  else if (diff.summary.changes === 0) parts.push(`## ✅ ${title}: no changes`);
+  else parts.push(`## ✅ ${title}: ${plural(diff.summary.changes, "change")}, none destructive`);
+  parts.push(`Findings: ${counts(diff.summary.base)} → ${counts(diff.summary.head)}`);
+
+  if (diff.destructiveChanges.length > 0) parts.push(`### Destructive changes\n\n${diff.destructiveChanges.map((s) => `- ${mdText(s)}`).join("\n")}`);
+  if (diff.notes.length > 0) parts.push(`### Notes\n\n${diff.notes.map((s) => `- ${mdText(s)}`).join("\n")}`);
+
+  const poolRows: string[][] = [];
+  for (const p of diff.pools.added) poolRows.push([mdCode(p.name, { cell: true }), "added", "—", poolSummary(p, true)]);
+  for (const p of diff.pools.removed) {
+    const inUse = p.addressesInUse === null ? "usage unknown" : `${formatCount(p.addressesInUse)} in use`;
+    poolRows.push([mdCode(p.name, { cell: true }), p.addressesInUse ? "**removed** ❌" : "removed", `${poolSummary(p, true)}, ${inUse}`, "—"]);
+  }
+  for (const c of diff.pools.changed) {
+    for (const f of c.changes) {
+      poolRows.push([mdCode(c.name, { cell: true }), f.destructive ? `**${mdText(f.field, { cell: true })}** ❌` : mdText(f.field, { cell: true }), mdValue(f.before), mdValue(f.after)]);
+    }
+  }
+  if (poolRows.length > 0) parts.push(table("Pools", "pool changes", ["Pool", "Change", "Before", "After"], "llll", poolRows));
+
+  if (diff.capacity.length > 0) {
+    const rows = diff.capacity.map((c) => [
+      mdCode(c.name, { cell: true }),
+      countCell(c.addressesTotal),
+      countCell(c.addressesInUse),
+      fractionCell(c.utilization),
+      countCell(c.blocksClaimed),
+      fractionCell(c.blockUtilization),
+      countCell(c.headroomNodes),
+      countCell(c.headroomPods),
+    ]);
+    parts.push(table("Capacity", "pools", ["Pool", "Addresses", "In use", "Utilization", "Blocks claimed", "Block utilization", "Headroom (nodes)", "Headroom (pods)"], "lrrrrrrr", rows));
+  }
+
+  if (diff.ipamConfiguration.length > 0) {
+    parts.push(table("IPAM configuration", "fields", ["Field", "Before", "After"], "lll", diff.ipamConfiguration.map((f) => [mdText(f.field, { cell: true }), mdValue(f.before), mdValue(f.after)])));
+  }
+
+  const { appeared, resolved } = diff.findings;
+  if (appeared.length + resolved.length > 0) {
+    const section = ["### Findings"];
+    for (const [label, list] of [
+      ["New", appeared],
+      ["Resolved", resolved],
+    ] as const) {
+      if (list.length === 0) continue;
+      const lines = list.map(mdFinding);
+      const shown = lines.slice(0, maxFindings).join("\n");
+      const rest = lines.length > maxFindings ? `\n\n${mdDetails(`${lines.length - maxFindings} more`, lines.slice(maxFindings).join("\n"))}` : "";
+      section.push(`**${label} (${list.length})**\n\n${shown}${rest}`);
+    }
+    parts.push(section.join("\n\n"));
+  }
+
+  if (diff.namespaces.length > 0) {
+    const rows = diff.namespaces.map((n) => [mdCode(n.name, { cell: true }), n.change, rangeCell(n.ipv4), rangeCell(n.ipv6), poolsCell(n), exclusiveCell(n)]);
+    parts.push(table("Firewall ranges", "namespaces", ["Namespace", "Change", "IPv4", "IPv6", "Pools", "Exclusive"], "llllll", rows));
+  }
+
+  if (diff.fixedAddresses.length > 0) {
+    const rows = diff.fixedAddresses.map((f) => [mdCode(f.workload, { cell: true }), addressList(f.before), addressList(f.after)]);
+    parts.push(table("Fixed addresses", "workloads", ["Workload", "Before", "After"], "lll", rows));
+  }
+  return `${parts.join("\n\n")}\n`;
+}
+
+/**
+ * A plan diff as text for a terminal: a verdict line, the destructive changes, notes, then `+` added,
+ * `-` removed and `~` changed lines per pool, capacity, configuration, findings, namespace and fixed
+ * address. "No changes." when the plans are alike.
+ */
+export function renderDiffText(diff: PlanDiff): string {
+  const out: string[] = [];
+  if (diff.destructive) out.push(`Plan diff: DESTRUCTIVE, ${plural(diff.destructiveChanges.length, "destructive change")} of ${plural(diff.summary.changes, "change")}`);
+  else if (diff.summary.changes === 0) out.push("Plan diff: no changes.");
+  else out.push(`Plan diff: ${plural(diff.summary.changes, "change")}, none destructive`);
+  out.push(`Findings: ${counts(diff.summary.base)} -> ${counts(diff.summary.head)}`);
+
+  const section = (title: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    out.push("", `${title}:`, ...lines);
+  };
+  section("Destructive changes", diff.destructiveChanges.map((s) => `  ! ${s}`));
+  section("Notes", diff.notes.map((s) => `  * ${s}`));
+
+  const pools: string[] = [];
+  for (const p of diff.pools.added) pools.push(`  + ${p.name}  ${poolSummary(p, false)}`);
+  for (const p of diff.pools.removed) pools.push(`  - ${p.name}  ${poolSummary(p, false)}, ${p.addressesInUse === null ? "usage unknown" : `${p.addressesInUse} in use`}`);
+  for (const c of diff.pools.changed) {
+    for (const f of c.changes) pools.push(`  ~ ${c.name}  ${f.field}: ${textValue(f.before)} -> ${textValue(f.after)}${f.destructive ? "  (destructive)" : ""}`);
+  }
+  section("Pools", pools);
+
+  section(
+    "Capacity",
+    diff.capacity.map((c) => `  ~ ${c.name}  ${capacityText(c)}`),
+  );
+  section(
+    "IPAM configuration",
+    diff.ipamConfiguration.map((f: FieldChange) => `  ~ ${f.field}: ${textValue(f.before)} -> ${textValue(f.after)}`),
+  );
+  section("Findings", [
+    ...diff.findings.appeared.map((f) => `  + ${textFinding(f)}`),
+    ...diff.findings.resolved.map((f) => `  - ${textFinding(f)}`),
+  ]);
+  section(
+    "Firewall ranges",
+    diff.namespaces.map((n) => {
+      const sign = n.change === "added" ? "+" : n.change === "removed" ? "-" : "~";
+      const ranges = [...n.ipv4.added, ...n.ipv6.added].map((r) => `+${r}`).concat([...n.ipv4.removed, ...n.ipv6.removed].map((r) => `-${r}`));
+      const extra: string[] = [];
+      if (n.change === "changed" && !sameList(n.pools.before, n.pools.after)) extra.push(`pools ${textValue(n.pools.before)} -> ${textValue(n.pools.after)}`);
+      if (n.change === "changed" && n.exclusive.before !== n.exclusive.after) extra.push(n.exclusive.after ? "now exclusive" : "no longer exclusive");
+      return `  ${sign} ${n.name}  ${[ranges.join(" ") || "(no range change)", ...extra].join("; ")}`;
+    }),
+  );
+  section(
+    "Fixed addresses",
+    diff.fixedAddresses.map((f) => `  ~ ${f.workload}  ${f.before.join(", ") || "(none)"} -> ${f.after.join(", ") || "(none)"}`),
+  );
+  return `${out.join("\n")}\n`;
+}
+
+function counts(s: { errors: number; warnings: number; accepted: number }): string {
+  return `${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}${s.accepted > 0 ? `, ${s.accepted} accepted` : ""}`;
+}
+
+function poolSummary(p: ReportPool, md: boolean): string {
+  const cidr = p.cidr === null ? "no range" : md ? mdCode(p.cidr, { cell: true }) : p.cidr;
+  const block = p.blockSize === null ? "" : `, /${p.blockSize} blocks`;
+  const size = p.addressesTotal === null ? "" : `, ${formatCount(p.addressesTotal)} addresses`;
+  return `${cidr}${block}${size}`;
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function textValue(v: DiffValue | undefined): string {
+  if (v === null || v === undefined) return "(none)";
+  if (Array.isArray(v)) return `[${v.join(", ")}]`;
+  if (typeof v === "string") return v === "" ? '""' : JSON.stringify(v);
+  return String(v);
+}
+
+function mdValue(v: DiffValue): string {
+  if (v === null) return "—";
+  if (v === "") return mdCode('""', { cell: true });
+  if (Array.isArray(v)) return v.length === 0 ? "`[]`" : v.map((x) => mdCode(x, { cell: true })).join(", ");
+  return mdCode(String(v), { cell: true });
+}
+
+function countCell(c: CountChange<number | string>): string {
+  if (c.before === null && c.after === null) return "—";
+  if (c.before === null || c.after === null) return `${c.before === null ? "?" : formatCount(c.before)} → ${c.after === null ? "?" : formatCount(c.after)}`;
+  if (c.before === c.after) return formatCount(c.after);
+  return `${formatCount(c.before)} → ${formatCount(c.after)} (${formatDelta(c.delta as number | string)})`;
+}
+
+function fractionCell(c: CountChange<number>): string {
+  if (c.before === null && c.after === null) return "—";
+  if (c.before === null || c.after === null) return `${c.before === null ? "?" : formatFraction(c.before)} → ${c.after === null ? "?" : formatFraction(c.after)}`;
+  if (c.before === c.after) return formatFraction(c.after);
+  return `${formatFraction(c.before)} → ${formatFraction(c.after)} (${formatFractionDelta(c.delta as number)})`;
+}
+
+function capacityText(c: PoolCapacityChange): string {
+  const parts: string[] = [];
+  const count = (label: string, x: CountChange<number | string>) => {
+    if (x.before === x.after) return;
+    const before = x.before === null ? "?" : formatCount(x.before);
+    const after = x.after === null ? "?" : formatCount(x.after);
+    parts.push(`${label} ${before} -> ${after}${x.delta !== null ? ` (${formatDelta(x.delta)})` : ""}`);
+  };
+  const fraction = (label: string, x: CountChange<number>) => {
+    if (x.before === x.after) return;
+    parts.push(`${label} ${x.before === null ? "?" : formatFraction(x.before)} -> ${x.after === null ? "?" : formatFraction(x.after)}`);
+  };
+  count("addresses", c.addressesTotal);
+  count("in use", c.addressesInUse);
+  count("blocks claimed", c.blocksClaimed);
+  fraction("utilization", c.utilization);
+  fraction("block utilization", c.blockUtilization);
+  count("headroom nodes", c.headroomNodes);
+  count("headroom pods", c.headroomPods);
+  return parts.join("; ");
+}
+
+function textFinding(f: ReportFinding): string {
+  const message = f.message.split("\n").join("\n      ");
+  return `${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.code} ${f.subject}${f.path ? ` (${f.path})` : ""}: ${message}`;
+}
+
+function mdFinding(f: ReportFinding): string {
+  const severity = f.accepted ? `accepted ${f.severity}` : f.severity;
+  return `- ${severity} ${mdCode(f.code)} on **${mdText(f.subject)}**${f.path ? ` (${mdCode(f.path)})` : ""}: ${mdText(f.message)}`;
+}
+
+function rangeCell(r: { readonly added: readonly string[]; readonly removed: readonly string[] }): string {
+  const parts = [...r.added.map((x) => `+${mdCode(x, { cell: true })}`), ...r.removed.map((x) => `−${mdCode(x, { cell: true })}`)];
+  return parts.length > 0 ? parts.join(" ") : "—";
+}
+
+function poolsCell(n: NamespaceChange): string {
+  if (sameList(n.pools.before, n.pools.after)) return "—";
+  const list = (v: readonly string[] | null) => (v === null ? "—" : v.length === 0 ? "none" : v.map((x) => mdCode(x, { cell: true })).join(", "));
+  return `${list(n.pools.before)} → ${list(n.pools.after)}`;
+}
+
+function exclusiveCell(n: NamespaceChange): string {
+  const v = (x: boolean | null) => (x === null ? "—" : x ? "yes" : "no");
+  return n.exclusive.before === n.exclusive.after ? v(n.exclusive.after) : `${v(n.exclusive.before)} → ${v(n.exclusive.after)}`;
+}
+
+function addressList(list: readonly string[]): string {
+  return list.length > 0 ? list.map((x) => mdCode(x, { cell: true })).join(", ") : "—";
+}

@@ -1,0 +1,406 @@
+import { compareFindings, compareText, formatCount } from "./format";
+import type { DecimalString, PlanReport, ReportFinding, ReportNamespace, ReportPool, ReportPoolUsage, ReportSummary } from "./schema";
+
+/** `schema` of a plan diff. */
+export const PLAN_DIFF_SCHEMA = "cdktf-calico-ipam/plan-diff";
+/** The plan diff schema version this library writes. */
+export const PLAN_DIFF_SCHEMA_VERSION = 1;
+
+/** Calico's procedure to move workloads from one pool to another. */
+export const MIGRATE_POOLS_URL = "https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools";
+/** Calico's procedure to change the block size of a range. */
+export const CHANGE_BLOCK_SIZE_URL = "https://docs.tigera.io/calico/latest/networking/ipam/change-block-size";
+
+/** The pool fields a diff compares, in this order. */
+export const POOL_DIFF_FIELDS = [
+  "cidr",
+  "blockSize",
+  "nodeSelector",
+  "namespaceSelector",
+  "disabled",
+  "allowedUses",
+  "assignmentMode",
+  "ipipMode",
+  "vxlanMode",
+  "natOutgoing",
+  "disableBGPExport",
+] as const;
+
+/** A compared pool field. */
+export type PoolDiffField = (typeof POOL_DIFF_FIELDS)[number];
+
+/** A value of a compared field. */
+export type DiffValue = string | number | boolean | readonly string[] | null;
+
+/** One field that differs between the base and the head. */
+export interface FieldChange<F extends string = string> {
+  readonly field: F;
+  readonly before: DiffValue;
+  readonly after: DiffValue;
+  /** True when Calico cannot apply the change to the existing object. */
+  readonly destructive: boolean;
+}
+
+/** A pool present in both plans with different fields. */
+export interface ChangedPool {
+  readonly name: string;
+  readonly changes: readonly FieldChange<PoolDiffField>[];
+  /** True when one of the changes is destructive. */
+  readonly destructive: boolean;
+}
+
+/** A pool of the base plan that the head plan no longer has. */
+export interface RemovedPool extends ReportPool {
+  /** Pod and tunnel addresses in use in the base simulation; null when the base was not simulated. */
+  readonly addressesInUse: number | null;
+}
+
+/** Before, after and the difference (head − base) of a count; null where a side is unknown. */
+export interface CountChange<T extends number | DecimalString> {
+  readonly before: T | null;
+  readonly after: T | null;
+  readonly delta: T | null;
+}
+
+/** How the capacity and usage of a pool present in both plans changed. */
+export interface PoolCapacityChange {
+  readonly name: string;
+  /** Decimal strings. */
+  readonly addressesTotal: CountChange<DecimalString>;
+  /** In use as calicoctl counts it: pods, tunnels and Windows-reserved addresses. */
+  readonly addressesInUse: CountChange<number>;
+  readonly blocksClaimed: CountChange<number>;
+  /** Fractions 0..1; the delta is rounded to 9 decimals. */
+  readonly utilization: CountChange<number>;
+  readonly blockUtilization: CountChange<number>;
+  /** Decimal strings. */
+  readonly headroomNodes: CountChange<DecimalString>;
+  /** Decimal strings. */
+  readonly headroomPods: CountChange<DecimalString>;
+}
+
+/** How the firewall ranges of a namespace changed. */
+export interface NamespaceChange {
+  readonly name: string;
+  readonly change: "added" | "removed" | "changed";
+  readonly pools: { readonly before: readonly string[] | null; readonly after: readonly string[] | null };
+  readonly ipv4: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly ipv6: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly exclusive: { readonly before: boolean | null; readonly after: boolean | null };
+}
+
+/** How the fixed addresses of a workload changed. */
+export interface FixedAddressChange {
+  /** `namespace/name`. */
+  readonly workload: string;
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+/** The difference between two plan reports (schema `cdktf-calico-ipam/plan-diff`, version 1). */
+export interface PlanDiff {
+  readonly schema: typeof PLAN_DIFF_SCHEMA;
+  readonly schemaVersion: typeof PLAN_DIFF_SCHEMA_VERSION;
+  /** True when the head plan cannot be applied over the base without breaking running pods or being rejected by Calico. */
+  readonly destructive: boolean;
+  /** One sentence per destructive change, with the way out. */
+  readonly destructiveChanges: readonly string[];
+  /** Changes a reviewer should read that are not destructive, one sentence each. */
+  readonly notes: readonly string[];
+  readonly pools: {
+    /** Name order. */
+    readonly added: readonly ReportPool[];
+    /** Name order. */
+    readonly removed: readonly RemovedPool[];
+    /** Name order. */
+    readonly changed: readonly ChangedPool[];
+  };
+  /** Pools present in both plans whose size, usage or headroom changed, name order. */
+  readonly capacity: readonly PoolCapacityChange[];
+  /** Fields of the IPAM configuration that changed (`strictAffinity`, `autoAllocateBlocks`, `maxBlocksPerHost`, `kubeVirtVMAddressPersistence`; `present` when it was added or removed). */
+  readonly ipamConfiguration: readonly FieldChange[];
+  readonly findings: {
+    /** In the head, not in the base (matched by severity, code, subject and path), report order. */
+    readonly appeared: readonly ReportFinding[];
+    /** In the base, not in the head, report order. */
+    readonly resolved: readonly ReportFinding[];
+  };
+  /** Namespaces whose firewall ranges, pools or exclusivity changed, name order. */
+  readonly namespaces: readonly NamespaceChange[];
+  /** Workloads whose fixed addresses changed, name order. */
+  readonly fixedAddresses: readonly FixedAddressChange[];
+  readonly summary: {
+    readonly base: ReportSummary;
+    readonly head: ReportSummary;
+    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses); 0 when the plans are alike. */
+    readonly changes: number;
+  };
+}
+
+/**
+ * Compares two plan reports (the base branch's and the pull request's): pools added, removed and
+ * changed field by field, capacity and utilization per pool, IPAM configuration, findings that appear
+ * and that go away, namespace firewall ranges and fixed addresses. Deterministic: the same two reports
+ * give the same diff.
+ *
+ * Destructive (an error for review): a changed `cidr` or `blockSize` of a pool present in both plans
+ * (both immutable in Calico: "IPPool CIDR cannot be modified", "IPPool BlockSize cannot be modified");
+ * `allowedUses` changed from LoadBalancer to Workload or Tunnel (also rejected on update); a removed
+ * pool that still had addresses in use in the base simulation. Each comes with the way out: a new pool
+ * and Calico's migration procedure ({@link MIGRATE_POOLS_URL}).
+ */
+export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
+  const destructiveChanges: string[] = [];
+  const notes: string[] = [];
+  const basePools = byName(base.pools);
+  const headPools = byName(head.pools);
+  const baseUsage = new Map((base.simulation?.pools ?? []).map((p) => [p.name, p]));
+  const headUsage = new Map((head.simulation?.pools ?? []).map((p) => [p.name, p]));
+
+  const added = [...headPools.values()].filter((p) => !basePools.has(p.name));
+  const removed: RemovedPool[] = [...basePools.values()]
+    .filter((p) => !headPools.has(p.name))
+    .map((p) => {
+      const u = baseUsage.get(p.name);
+      return { ...p, addressesInUse: base.simulation ? (u ? u.addressesInUse : 0) : null };
+    });
+  for (const r of removed) {
+    const label = `IP pool "${r.name}"${r.cidr !== null ? ` (${r.cidr})` : ""}`;
+    const twin = added.find((a) => a.cidr !== null && a.cidr === r.cidr);
+    if (r.addressesInUse !== null && r.addressesInUse > 0) {
+      destructiveChanges.push(
+        `${label} is removed while ${plural(r.addressesInUse, "address is", "addresses are")} in use in the base plan's simulation: ` +
+          `deleting an IPPool neither moves nor releases them, and those pods keep addresses no pool manages. ` +
+          `Keep "${r.name}" and set disabled: true first, let a new pool serve new pods, delete the pods that still use "${r.name}", ` +
+          `and remove it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+      );
+    } else if (r.addressesInUse === null) {
+      notes.push(
+        `${label} is removed; the base report has no simulation, so whether pods still hold its addresses is unknown. ` +
+          `Disable it and move its pods first if any do: ${MIGRATE_POOLS_URL}`,
+      );
+    }
+    if (twin) {
+      notes.push(`${label} is removed and "${twin.name}" added with the same CIDR: Calico sees a delete and a create, not a rename; the blocks already claimed in ${r.cidr} stay as they are`);
+    }
+  }
+
+  const changed: ChangedPool[] = [];
+  for (const h of headPools.values()) {
+    const b = basePools.get(h.name);
+    if (!b) continue;
+    const changes: FieldChange<PoolDiffField>[] = [];
+    for (const field of POOL_DIFF_FIELDS) {
+      const before = b[field] as DiffValue;
+      const after = h[field] as DiffValue;
+      if (sameValue(before, after)) continue;
+      let destructive = false;
+      const inUse = baseUsage.get(b.name);
+      const holding = inUse && inUse.addressesInUse > 0 ? ` (${plural(inUse.addressesInUse, "address", "addresses")} in use in the base simulation)` : "";
+      if (field === "cidr" && before !== null && after !== null) {
+        destructive = true;
+        destructiveChanges.push(
+          `IP pool "${h.name}": cidr changes from ${String(before)} to ${String(after)}${holding}, but Calico's IPPool cidr is immutable ("IPPool CIDR cannot be modified"). ` +
+            `Keep "${h.name}" at ${String(before)} and add a new pool for ${String(after)} under a new name, then disable "${h.name}", delete the pods that still use it and remove it, ` +
+            `as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+        );
+      } else if (field === "blockSize" && before !== null && after !== null) {
+        destructive = true;
+        destructiveChanges.push(
+          `IP pool "${h.name}": blockSize changes from ${String(before)} to ${String(after)}${holding}, but Calico's IPPool blockSize is immutable ("IPPool BlockSize cannot be modified"). ` +
+            `Keep "${h.name}" as it is and add a new pool with blockSize ${String(after)} under a new name, then move the pods to it as in Calico's migration procedure: ${MIGRATE_POOLS_URL} ` +
+            `(to keep the same range, follow ${CHANGE_BLOCK_SIZE_URL})`,
+        );
+      } else if (field === "allowedUses" && includes(before, "LoadBalancer") && (includes(after, "Workload") || includes(after, "Tunnel"))) {
+        destructive = true;
+        destructiveChanges.push(
+          `IP pool "${h.name}": allowedUses change from ${JSON.stringify(before)} to ${JSON.stringify(after)}, which Calico rejects on update ("IPPool allowed use cannot be changed from LoadBalacer to Workload or Tunnel"). ` +
+            `Add a new pool for workloads under a new name instead, and retire "${h.name}" as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+        );
+      } else if (field === "disabled" && after === true && inUse && inUse.addressesInUse > 0) {
+        notes.push(
+          `IP pool "${h.name}" is disabled while ${plural(inUse.addressesInUse, "address is", "addresses are")} in use in the base simulation: running pods keep them, new pods get addresses from other pools; delete the old pods to finish the move (${MIGRATE_POOLS_URL})`,
+        );
+      }
+      changes.push({ field, before, after, destructive });
+    }
+    if (changes.length > 0) changed.push({ name: h.name, changes, destructive: changes.some((c) => c.destructive) });
+  }
+
+  const capacity: PoolCapacityChange[] = [];
+  for (const h of headPools.values()) {
+    const b = basePools.get(h.name);
+    if (!b) continue;
+    const c = capacityChange(b, h, baseUsage.get(h.name), headUsage.get(h.name));
+    if (c) capacity.push(c);
+  }
+
+  const ipamConfiguration = configChanges(base, head);
+  const findings = findingChanges(base.findings, head.findings);
+  const namespaces = namespaceChanges(base.namespaces, head.namespaces);
+  const fixedAddresses = fixedAddressChanges(base, head);
+  const changes =
+    added.length + removed.length + changed.length + capacity.length + ipamConfiguration.length + findings.appeared.length + findings.resolved.length + namespaces.length + fixedAddresses.length;
+
+  return {
+    schema: PLAN_DIFF_SCHEMA,
+    schemaVersion: PLAN_DIFF_SCHEMA_VERSION,
+    destructive: destructiveChanges.length > 0,
+    destructiveChanges,
+    notes,
+    pools: { added, removed, changed },
+    capacity,
+    ipamConfiguration,
+    findings,
+    namespaces,
+    fixedAddresses,
+    summary: { base: { ...base.summary }, head: { ...head.summary }, changes },
+  };
+}
+
+function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  // Name order; of duplicate names (an error of the plan), the first is compared.
+  for (const item of [...items].sort((a, b) => compareText(a.name, b.name))) if (!map.has(item.name)) map.set(item.name, item);
+  return map;
+}
+
+function sameValue(a: DiffValue, b: DiffValue): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return false;
+    // allowedUses is a set to Calico: order does not matter.
+    const sa = [...a].sort(compareText);
+    const sb = [...b].sort(compareText);
+    return sa.length === sb.length && sa.every((x, i) => x === sb[i]);
+  }
+  return a === b;
+}
+
+function includes(v: DiffValue, item: string): boolean {
+  return Array.isArray(v) && v.includes(item);
+}
+
+function plural(n: number, singular: string, pluralForm: string): string {
+  return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
+}
+
+function bigDelta(before: DecimalString | null, after: DecimalString | null): CountChange<DecimalString> {
+  return { before, after, delta: before !== null && after !== null ? (BigInt(after) - BigInt(before)).toString() : null };
+}
+
+function numDelta(before: number | null, after: number | null, round = false): CountChange<number> {
+  const delta = before !== null && after !== null ? (round ? Math.round((after - before) * 1e9) / 1e9 : after - before) : null;
+  return { before, after, delta: delta === 0 ? 0 : delta };
+}
+
+function capacityChange(b: ReportPool, h: ReportPool, bu: ReportPoolUsage | undefined, hu: ReportPoolUsage | undefined): PoolCapacityChange | undefined {
+  const inUse = (u: ReportPoolUsage | undefined) => (u ? u.addressesInUse + u.addressesWindowsReserved : null);
+  const c: PoolCapacityChange = {
+    name: h.name,
+    addressesTotal: bigDelta(b.addressesTotal, h.addressesTotal),
+    addressesInUse: numDelta(inUse(bu), inUse(hu)),
+    blocksClaimed: numDelta(bu?.blocksClaimed ?? null, hu?.blocksClaimed ?? null),
+    utilization: numDelta(bu?.utilization ?? null, hu?.utilization ?? null, true),
+    blockUtilization: numDelta(bu?.blockUtilization ?? null, hu?.blockUtilization ?? null, true),
+    headroomNodes: bigDelta(bu?.headroom.moreNodes ?? null, hu?.headroom.moreNodes ?? null),
+    headroomPods: bigDelta(bu?.headroom.morePods ?? null, hu?.headroom.morePods ?? null),
+  };
+  const moved = [c.addressesTotal, c.addressesInUse, c.blocksClaimed, c.utilization, c.blockUtilization, c.headroomNodes, c.headroomPods].some(
+    (x: CountChange<number | string>) => x.before !== x.after,
+  );
+  return moved ? c : undefined;
+}
+
+const CONFIG_FIELDS = ["strictAffinity", "autoAllocateBlocks", "maxBlocksPerHost", "kubeVirtVMAddressPersistence"] as const;
+
+function configChanges(base: PlanReport, head: PlanReport): FieldChange[] {
+  const b = base.ipamConfiguration;
+  const h = head.ipamConfiguration;
+  const out: FieldChange[] = [];
+  if ((b === undefined) !== (h === undefined)) out.push({ field: "present", before: b !== undefined, after: h !== undefined, destructive: false });
+  for (const field of CONFIG_FIELDS) {
+    const before = b ? b[field] : null;
+    const after = h ? h[field] : null;
+    if (before !== after) out.push({ field, before, after, destructive: false });
+  }
+  return out;
+}
+
+function findingKey(f: ReportFinding): string {
+  return JSON.stringify([f.severity, f.code, f.subject, f.path]);
+}
+
+/** Multiset difference by key: the n-th finding of a key in one report matches the n-th in the other. */
+function findingChanges(base: readonly ReportFinding[], head: readonly ReportFinding[]): PlanDiff["findings"] {
+  const unmatched = (from: readonly ReportFinding[], other: readonly ReportFinding[]) => {
+    const left = new Map<string, number>();
+    for (const f of other) left.set(findingKey(f), (left.get(findingKey(f)) ?? 0) + 1);
+    return [...from].sort(compareFindings).filter((f) => {
+      const k = findingKey(f);
+      const n = left.get(k) ?? 0;
+      if (n > 0) {
+        left.set(k, n - 1);
+        return false;
+      }
+      return true;
+    });
+  };
+  return { appeared: unmatched(head, base), resolved: unmatched(base, head) };
+}
+
+function setDiff(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const b = new Set(before);
+  const a = new Set(after);
+  return { added: [...a].filter((x) => !b.has(x)).sort(compareText), removed: [...b].filter((x) => !a.has(x)).sort(compareText) };
+}
+
+function namespaceChanges(base: readonly ReportNamespace[], head: readonly ReportNamespace[]): NamespaceChange[] {
+  const b = byName(base);
+  const h = byName(head);
+  const names = [...new Set([...b.keys(), ...h.keys()])].sort(compareText);
+  const out: NamespaceChange[] = [];
+  for (const name of names) {
+    const x = b.get(name);
+    const y = h.get(name);
+    const ipv4 = setDiff(x?.ipv4 ?? [], y?.ipv4 ?? []);
+    const ipv6 = setDiff(x?.ipv6 ?? [], y?.ipv6 ?? []);
+    const poolsBefore = x ? [...x.pools] : null;
+    const poolsAfter = y ? [...y.pools] : null;
+    const change = !x ? "added" : !y ? "removed" : "changed";
+    const differs =
+      change !== "changed" ||
+      ipv4.added.length + ipv4.removed.length + ipv6.added.length + ipv6.removed.length > 0 ||
+      !sameValue(poolsBefore, poolsAfter) ||
+      x?.exclusive !== y?.exclusive;
+    if (!differs) continue;
+    out.push({
+      name,
+      change,
+      pools: { before: poolsBefore, after: poolsAfter },
+      ipv4,
+      ipv6,
+      exclusive: { before: x ? x.exclusive : null, after: y ? y.exclusive : null },
+    });
+  }
+  return out;
+}
+
+function fixedAddressChanges(base: PlanReport, head: PlanReport): FixedAddressChange[] {
+  const collect = (r: PlanReport) => {
+    const m = new Map<string, string[]>();
+    for (const w of r.workloads) {
+      const k = `${w.namespace}/${w.name}`;
+      m.set(k, [...(m.get(k) ?? []), ...w.addresses.map((a) => a.address)].sort(compareText));
+    }
+    return m;
+  };
+  const b = collect(base);
+  const h = collect(head);
+  const out: FixedAddressChange[] = [];
+  for (const k of [...new Set([...b.keys(), ...h.keys()])].sort(compareText)) {
+    const before = b.get(k) ?? [];
+    const after = h.get(k) ?? [];
+    if (!sameValue(before, after)) out.push({ workload: k, before, after });
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * Number and text formatting shared by the renderers. Counts arrive as bigint, number or decimal
+ * string and are formatted from their exact value: no float ever stands between a count and its text.
+ */
+
+/** A count as bigint, whatever form it arrives in (number, bigint or decimal string). */
+export function toBigInt(value: bigint | number | string): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`expected a whole number, got ${value}`);
+    return BigInt(value);
+  }
+  if (!/^-?[0-9]+$/.test(value)) throw new RangeError(`expected a decimal integer, got "${value}"`);
+  return BigInt(value);
+}
+
+/**
+ * Go's `fmt.Sprintf("%.<precision>g", n)` for an integer, as calicoctl prints counts: at most
+ * `precision` significant digits (ties to even), trailing zeros dropped, and the exponent form when
+ * the exponent is at least the precision (65536 → `65536`, 1048576 → `1.0486e+06`, 100000 → `1e+05`).
+ * Computed on the exact decimal digits, so IPv6 sizes (2^64 → `1.8447e+19`) round correctly.
+ */
+export function formatGoG(value: bigint | number | string, precision = 5): string {
+  const n = toBigInt(value);
+  if (!Number.isInteger(precision) || precision < 1) throw new RangeError(`precision must be a whole number of 1 or more, got ${precision}`);
+  if (n === 0n) return "0";
+  const sign = n < 0n ? "-" : "";
+  const digits = (n < 0n ? -n : n).toString();
+  let exp = digits.length - 1;
+  let mantissa = digits;
+  if (digits.length > precision) {
+    let head = BigInt(digits.slice(0, precision));
+    const first = digits.charCodeAt(precision) - 48;
+    const rest = /[1-9]/.test(digits.slice(precision + 1));
+    if (first > 5 || (first === 5 && (rest || (head & 1n) === 1n))) head += 1n;
+    mantissa = head.toString();
+    if (mantissa.length > precision) {
+      // 99999|5 rounds up to 100000: one more digit before the point.
+      exp += 1;
+      mantissa = mantissa.slice(0, precision);
+    }
+  }
+  mantissa = mantissa.replace(/0+$/, "");
+  const nd = mantissa.length;
+  const dp = exp + 1;
+  // Go (strconv ftoa): %e when exp < -4 || exp >= eprec, where eprec shrinks to the digit count for
+  // numbers shown whole.
+  const eprec = precision > nd && nd >= dp ? nd : precision;
+  if (exp >= eprec) {
+    const shown = Math.min(precision, nd);
+    const frac = mantissa.slice(1, shown);
+    return `${sign}${mantissa[0]}${frac ? `.${frac}` : ""}e+${String(exp).padStart(2, "0")}`;
+  }
+  return sign + mantissa.padEnd(dp, "0");
+}
+
+/**
+ * Go's `%.f` of `100 * part / whole`: a whole percentage, ties to even (12.5 → `12`), computed exactly.
+ * `NaN` for 0/0, like Go.
+ */
+export function formatGoPercent(part: bigint | number | string, whole: bigint | number | string): string {
+  const p = toBigInt(part);
+  const w = toBigInt(whole);
+  if (w === 0n) return p === 0n ? "NaN" : p > 0n ? "+Inf" : "-Inf";
+  let num = 100n * p;
+  let den = w;
+  if (den < 0n) {
+    num = -num;
+    den = -den;
+  }
+  const neg = num < 0n;
+  if (neg) num = -num;
+  let q = num / den;
+  const twice = 2n * (num % den);
+  if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
+  return `${neg && q !== 0n ? "-" : ""}${q}`;
+}
+
+/**
+ * A count for people: thousands separated by commas up to 15 digits (`65,536`); larger counts (IPv6)
+ * in calicoctl's `%.5g` form (`1.8447e+19`).
+ */
+export function formatCount(value: bigint | number | string): string {
+  const n = toBigInt(value);
+  const digits = (n < 0n ? -n : n).toString();
+  if (digits.length > 15) return formatGoG(n);
+  return (n < 0n ? "-" : "") + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A signed count delta for people: `+1,024`, `-5`, `0`. */
+export function formatDelta(value: bigint | number | string): string {
+  const n = toBigInt(value);
+  return n > 0n ? `+${formatCount(n)}` : formatCount(n);
+}
+
+/** A fraction 0..1 as a percentage with one decimal (`7.3%`), `<0.1%` for tiny non-zero values. Display only. */
+export function formatFraction(fraction: number): string {
+  if (!Number.isFinite(fraction)) return "n/a";
+  if (fraction === 0) return "0%";
+  if (fraction > 0 && fraction < 0.0005) return "<0.1%";
+  const text = (fraction * 100).toFixed(1);
+  return `${text.endsWith(".0") ? text.slice(0, -2) : text}%`;
+}
+
+/** A signed change of a fraction in percentage points, one decimal (`+2.5 pp`). Display only. */
+export function formatFractionDelta(delta: number): string {
+  if (!Number.isFinite(delta)) return "n/a";
+  const text = Math.abs(delta * 100).toFixed(1).replace(/\.0$/, "");
+  if (text === "0") return "±0 pp";
+  return `${delta > 0 ? "+" : "-"}${text} pp`;
+}
+
+/** Code-unit order, the one order every report uses (locale-independent). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The fields findings are ordered by. */
+export interface FindingKey {
+  readonly severity: string;
+  readonly subject: string;
+  readonly code: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The deterministic finding order of every report: severity (errors first), subject, code, path, message. */
+export function compareFindings(a: FindingKey, b: FindingKey): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    compareText(a.subject, b.subject) ||
+    compareText(a.code, b.code) ||
+    compareText(a.path, b.path) ||
+    compareText(a.message, b.message)
+  );
+}
+
+function severityRank(s: string): number {
+  return s === "error" ? 0 : s === "warning" ? 1 : 2;
+}
+
+/** `1 error`, `2 errors`. */
+export function plural(count: number | bigint, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 || count === 1n ? singular : pluralForm}`;
+}
+
+const MD_SPECIAL = /[\\`*_[\]<>|~&]/g;
+
+/**
+ * Text for Markdown (GitHub Flavored): every character that could start markup is backslash-escaped,
+ * so names, selectors and messages render as written and cannot open HTML or break a table (`|`).
+ * Line breaks become `<br>` in table cells and a hard break elsewhere.
+ */
+export function mdText(text: string, options: { cell?: boolean } = {}): string {
+  const escaped = text.replace(MD_SPECIAL, (c) => `\\${c}`);
+  return escaped.replace(/\r?\n/g, options.cell ? "<br>" : "  \n  ");
+}
+
+/**
+ * A Markdown code span that shows `text` exactly: the fence is longer than any run of backticks
+ * inside, and in table cells `|` is written `\|` (GitHub strips the backslash there). Line breaks
+ * become spaces.
+ */
+export function mdCode(text: string, options: { cell?: boolean } = {}): string {
+  let body = text.replace(/\r?\n/g, " ");
+  if (options.cell) body = body.replace(/\|/g, "\\|");
+  if (body === "") return "` `";
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || (body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "") ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** Text inside raw HTML (a `<summary>`, a `<sub>`): `&`, `<`, `>` and `"` as entities. */
+export function htmlText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}

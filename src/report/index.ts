@@ -1,0 +1,37 @@
+/**
+ * Reports made for pull-request review: the plan report as versioned JSON (`docs/plan-schema.md`),
+ * as text in the style of `calicoctl ipam show`, as Markdown for a PR comment, and the diff between
+ * two plan reports. Pure functions of their input, deterministic to the byte.
+ */
+export * from "./schema";
+export { buildPlanReport } from "./build";
+export type { PlanReportOptions } from "./build";
+export { parsePlanReport, PlanReportError } from "./parse";
+export { renderPlanText, IPAM_SHOW_COLUMNS } from "./text";
+export type { PlanTextOptions } from "./text";
+export { renderPlanMarkdown } from "./markdown";
+export type { PlanMarkdownOptions } from "./markdown";
+export {
+  diffPlanReports,
+  PLAN_DIFF_SCHEMA,
+  PLAN_DIFF_SCHEMA_VERSION,
+  POOL_DIFF_FIELDS,
+  MIGRATE_POOLS_URL,
+  CHANGE_BLOCK_SIZE_URL,
+} from "./diff";
+export type {
+  PlanDiff,
+  ChangedPool,
+  RemovedPool,
+  FieldChange,
+  PoolDiffField,
+  DiffValue,
+  CountChange,
+  PoolCapacityChange,
+  NamespaceChange,
+  FixedAddressChange,
+} from "./diff";
+export { renderDiffMarkdown, renderDiffText } from "./diff-render";
+export type { DiffMarkdownOptions } from "./diff-render";
+export { renderJson } from "./json";
+export { formatGoG, formatGoPercent, compareFindings } from "./format";

@@ -1,0 +1,259 @@
+import { PLAN_REPORT_SCHEMA, PLAN_REPORT_SCHEMA_VERSION, PlanReport } from "./schema";
+
+/** A plan report that cannot be read: not JSON, another schema, a newer version, or a malformed field. */
+export class PlanReportError extends Error {
+  /** The file, when given. */
+  readonly file?: string;
+  /** The JSON path of the offending value (`pools[2].cidr`), or "" for the document. */
+  readonly path: string;
+
+  constructor(message: string, path: string, file?: string) {
+    super(message);
+    this.name = "PlanReportError";
+    this.path = path;
+    this.file = file;
+  }
+}
+
+type Check = (value: unknown, path: string) => void;
+
+/**
+ * Reads a plan report (JSON text) written by {@link buildPlanReport}: checks `schema`, `schemaVersion`
+ * and the shape of every field the renderers and {@link diffPlanReports} use. Fields it does not know
+ * are kept and ignored, as schema version 1 allows.
+ *
+ * @param file named in error messages
+ * @throws PlanReportError naming the file, the JSON path and what is wrong; for a report of a newer
+ *   schema version, saying to upgrade
+ */
+export function parsePlanReport(text: string, file?: string): PlanReport {
+  const where = file ?? "plan report";
+  const fail = (path: string, what: string): never => {
+    throw new PlanReportError(`${where}: ${path === "" ? "" : `${path}: `}${what}`, path, file);
+  };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return fail("", `not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(doc)) return fail("", `a plan report is a JSON object, got ${describe(doc)}`);
+  if (doc.schema !== PLAN_REPORT_SCHEMA) {
+    return fail(
+      "schema",
+      doc.schema === "cdktf-calico-ipam/plan-diff"
+        ? `this is a plan diff, not a plan report; give the reports of the two plans instead`
+        : `not a cdktf-calico-ipam plan report: schema must be "${PLAN_REPORT_SCHEMA}", got ${describe(doc.schema)}`,
+    );
+  }
+  const version = doc.schemaVersion;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
+    return fail("schemaVersion", `must be a whole number of 1 or more, got ${describe(version)}`);
+  }
+  if (version > PLAN_REPORT_SCHEMA_VERSION) {
+    return fail(
+      "schemaVersion",
+      `the report has schema version ${version}, written by a newer cdktf-calico-ipam; this version reads version ${PLAN_REPORT_SCHEMA_VERSION}. Upgrade cdktf-calico-ipam to read it`,
+    );
+  }
+
+  const string: Check = (v, p) => {
+    if (typeof v !== "string") fail(p, `must be a string, got ${describe(v)}`);
+  };
+  const nullable =
+    (check: Check): Check =>
+    (v, p) => {
+      if (v !== null) check(v, p);
+    };
+  const optional =
+    (check: Check): Check =>
+    (v, p) => {
+      if (v !== undefined) check(v, p);
+    };
+  const boolean: Check = (v, p) => {
+    if (typeof v !== "boolean") fail(p, `must be true or false, got ${describe(v)}`);
+  };
+  const count: Check = (v, p) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) fail(p, `must be a whole number of 0 or more, got ${describe(v)}`);
+  };
+  const integer: Check = (v, p) => {
+    if (typeof v !== "number" || !Number.isInteger(v)) fail(p, `must be a whole number, got ${describe(v)}`);
+  };
+  const fraction: Check = (v, p) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) fail(p, `must be a number from 0 to 1, got ${describe(v)}`);
+  };
+  const decimal: Check = (v, p) => {
+    if (typeof v !== "string" || !/^(0|[1-9][0-9]*)$/.test(v)) fail(p, `must be a decimal string of a whole number such as "65536" (large counts are strings), got ${describe(v)}`);
+  };
+  const oneOf =
+    (...values: unknown[]): Check =>
+    (v, p) => {
+      if (!values.includes(v)) fail(p, `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}, got ${describe(v)}`);
+    };
+  const stringMap: Check = (v, p) => {
+    if (!isObject(v)) return fail(p, `must be an object of strings, got ${describe(v)}`);
+    for (const [k, x] of Object.entries(v)) string(x, `${p}.${k}`);
+  };
+  const array =
+    (item: Check): Check =>
+    (v, p) => {
+      if (!Array.isArray(v)) return fail(p, `must be a list, got ${describe(v)}`);
+      v.forEach((x, i) => item(x, `${p}[${i}]`));
+    };
+  const object =
+    (fields: Record<string, Check>): Check =>
+    (v, p) => {
+      if (!isObject(v)) return fail(p, `must be an object, got ${describe(v)}`);
+      for (const [k, check] of Object.entries(fields)) check(v[k], p === "" ? k : `${p}.${k}`);
+    };
+
+  const family = oneOf(4, 6);
+  const finding = object({
+    severity: oneOf("error", "warning"),
+    code: string,
+    subject: string,
+    path: string,
+    message: string,
+    source: oneOf("plan", "simulation"),
+    accepted: optional(object({ reason: string })),
+  });
+  const nodeFamily = object({ addresses: count, blocks: count, borrowed: count });
+  const shape = object({
+    generatedBy: optional(string),
+    apiVersion: string,
+    pools: array(
+      object({
+        name: string,
+        cidr: nullable(string),
+        family: nullable(family),
+        blockSize: nullable(integer),
+        blocksTotal: nullable(decimal),
+        addressesTotal: nullable(decimal),
+        ipipMode: string,
+        vxlanMode: string,
+        natOutgoing: boolean,
+        disabled: boolean,
+        disableBGPExport: boolean,
+        nodeSelector: string,
+        namespaceSelector: string,
+        allowedUses: array(string),
+        assignmentMode: string,
+        source: nullable(oneOf("pinned", "carved", "ledger")),
+        explanation: nullable(string),
+      }),
+    ),
+    ipamConfiguration: optional(
+      object({
+        kind: string,
+        name: string,
+        strictAffinity: nullable(boolean),
+        autoAllocateBlocks: nullable(boolean),
+        maxBlocksPerHost: nullable(integer),
+        effectiveMaxBlocksPerHost: nullable(integer),
+        kubeVirtVMAddressPersistence: nullable(string),
+        notes: array(string),
+      }),
+    ),
+    reservations: array(object({ name: string, reservedCidrs: array(string) })),
+    namespaces: array(
+      object({
+        name: string,
+        create: boolean,
+        annotations: stringMap,
+        pools: array(string),
+        ipv4: array(string),
+        ipv6: array(string),
+        exclusive: boolean,
+        notes: array(string),
+      }),
+    ),
+    workloads: array(
+      object({
+        namespace: string,
+        name: string,
+        addresses: array(object({ family, address: string, pool: string, source: string })),
+        podAnnotations: stringMap,
+      }),
+    ),
+    simulation: optional(
+      object({
+        summary: object(
+          Object.fromEntries(
+            [
+              "nodes", "workloads", "pods", "podsScheduled", "podsUnschedulable", "podsAllocated", "podsFailed",
+              "blocksClaimed", "ipv4AddressesInUse", "ipv6AddressesInUse", "borrowedAddresses", "tunnelAddresses",
+            ].map((k) => [k, count]),
+          ),
+        ),
+        pools: array(
+          object({
+            name: string,
+            cidr: string,
+            family,
+            blockSize: integer,
+            allocatable: boolean,
+            blocksTotal: decimal,
+            blocksClaimed: count,
+            addressesTotal: decimal,
+            addressesInUse: count,
+            addressesWindowsReserved: count,
+            addressesIpReserved: decimal,
+            borrowedAddresses: count,
+            nodesSelected: count,
+            nodesWithBlocks: count,
+            utilization: fraction,
+            blockUtilization: fraction,
+            headroom: object({ freeBlocks: decimal, blocksPerNode: nullable(count), moreNodes: nullable(decimal), morePods: decimal }),
+          }),
+        ),
+        nodeGroups: array(
+          object({ group: string, nodes: count, pods: count, podsFailed: count, headroom: object({ moreNodes: nullable(decimal), morePods: decimal }) }),
+        ),
+        nodes: array(
+          object({
+            name: string,
+            group: string,
+            os: string,
+            maxPods: count,
+            pods: count,
+            podsFailed: count,
+            ipv4: nodeFamily,
+            ipv6: nodeFamily,
+            tunnelAddresses: array(object({ type: string, address: string, pool: string, borrowed: boolean })),
+            morePods: count,
+          }),
+        ),
+        blocks: array(
+          object({
+            cidr: string,
+            pool: string,
+            owner: nullable(string),
+            capacity: count,
+            inUse: count,
+            reserved: count,
+            ipReserved: count,
+            free: count,
+            borrowedBy: count,
+          }),
+        ),
+      }),
+    ),
+    findings: array(finding),
+    summary: object({ errors: count, warnings: count, accepted: count }),
+  });
+  shape(doc, "");
+  return doc as unknown as PlanReport;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  return String(v);
+}

@@ -1,0 +1,276 @@
+/**
+ * The plan report: plain JSON data, versioned, documented field by field in `docs/plan-schema.md`.
+ * Other tools read it (CI bots, dashboards, `calico-ipam diff`), so a field never changes meaning
+ * within a schema version; new optional fields may appear, and readers ignore fields they do not know.
+ *
+ * Numbers that can exceed 2^53 (pool and block counts of IPv6 pools, headroom) are decimal strings;
+ * counts bounded by the simulated pods and blocks are JSON numbers.
+ */
+import type { Severity } from "../validation/finding";
+
+/** `schema` of a plan report. */
+export const PLAN_REPORT_SCHEMA = "cdktf-calico-ipam/plan";
+/** The plan report schema version this library writes and reads. */
+export const PLAN_REPORT_SCHEMA_VERSION = 1;
+
+/** A decimal string of a non-negative integer, e.g. `"18446744073709551616"`. */
+export type DecimalString = string;
+
+/** One IP pool of the plan, with Calico's defaults applied. */
+export interface ReportPool {
+  readonly name: string;
+  /** Canonical CIDR; the text as written when it does not parse; null when the pool got no range (carving failed). */
+  readonly cidr: string | null;
+  /** 4 or 6; null when the CIDR does not parse. */
+  readonly family: 4 | 6 | null;
+  /** null when unknown (CIDR unreadable and no blockSize written). */
+  readonly blockSize: number | null;
+  /** Blocks of the pool (decimal string; "0" when the pool is smaller than one block); null when unknown. */
+  readonly blocksTotal: DecimalString | null;
+  /** Addresses of the pool (decimal string); null when the CIDR does not parse. */
+  readonly addressesTotal: DecimalString | null;
+  readonly ipipMode: string;
+  readonly vxlanMode: string;
+  readonly natOutgoing: boolean;
+  readonly disabled: boolean;
+  readonly disableBGPExport: boolean;
+  readonly nodeSelector: string;
+  readonly namespaceSelector: string;
+  readonly allowedUses: readonly string[];
+  readonly assignmentMode: string;
+  /** How the range was found: "pinned" (written by hand), "carved" (new), "ledger" (kept); null when not carved. */
+  readonly source: "pinned" | "carved" | "ledger" | null;
+  /** Why this range, in a sentence; null when not carved. */
+  readonly explanation: string | null;
+}
+
+/** The IPAM configuration (`IPAMConfiguration`/`IPAMConfig` named `default`). */
+export interface ReportIpamConfiguration {
+  /** `IPAMConfiguration` (projectcalico.org/v3) or `IPAMConfig` (crd.projectcalico.org/v1). */
+  readonly kind: string;
+  readonly name: string;
+  readonly strictAffinity: boolean | null;
+  readonly autoAllocateBlocks: boolean | null;
+  /** As written; 0 when unset. */
+  readonly maxBlocksPerHost: number | null;
+  /** What Calico enforces per host and IP family (0 becomes 20); null when the configuration is invalid. */
+  readonly effectiveMaxBlocksPerHost: number | null;
+  readonly kubeVirtVMAddressPersistence: string | null;
+  /** Plain sentences explaining the configuration. */
+  readonly notes: readonly string[];
+}
+
+/** One IPReservation. */
+export interface ReportReservation {
+  readonly name: string;
+  /** `spec.reservedCIDRs` as emitted. */
+  readonly reservedCidrs: readonly string[];
+}
+
+/** One namespace: its Calico annotations and the ranges its pods can get addresses from. */
+export interface ReportNamespace {
+  readonly name: string;
+  /** Whether the plan creates the namespace (true) or only annotates an existing one (false). */
+  readonly create: boolean;
+  /** Calico annotations (`cni.projectcalico.org/ipv4pools`, `…/ipv6pools`), keys sorted. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The pools its pods draw from, name order. */
+  readonly pools: readonly string[];
+  /** The fewest CIDRs covering those pools, per family: the firewall source ranges. */
+  readonly ipv4: readonly string[];
+  readonly ipv6: readonly string[];
+  /** True when no other namespace can get addresses in these ranges. */
+  readonly exclusive: boolean;
+  /** Why the ranges are not exclusive, one sentence each. */
+  readonly notes: readonly string[];
+}
+
+/** One fixed address of a workload. */
+export interface ReportFixedAddress {
+  readonly family: 4 | 6;
+  readonly address: string;
+  readonly pool: string;
+  /** "given" (written in code), "picked" (new), "ledger" (picked before and kept). */
+  readonly source: string;
+}
+
+/** One workload with fixed addresses or pod-level pools. */
+export interface ReportWorkload {
+  readonly namespace: string;
+  readonly name: string;
+  readonly addresses: readonly ReportFixedAddress[];
+  /** The annotations of its pod template, keys sorted. */
+  readonly podAnnotations: Readonly<Record<string, string>>;
+}
+
+/** Totals of a simulation (same fields as the simulator's `SimulationSummary`). */
+export interface ReportSimulationSummary {
+  readonly nodes: number;
+  readonly workloads: number;
+  readonly pods: number;
+  readonly podsScheduled: number;
+  readonly podsUnschedulable: number;
+  readonly podsAllocated: number;
+  readonly podsFailed: number;
+  readonly blocksClaimed: number;
+  readonly ipv4AddressesInUse: number;
+  readonly ipv6AddressesInUse: number;
+  readonly borrowedAddresses: number;
+  readonly tunnelAddresses: number;
+}
+
+/** Usage of one pool after the simulated allocation (same fields as the simulator's `PoolUsage`). */
+export interface ReportPoolUsage {
+  readonly name: string;
+  readonly cidr: string;
+  readonly family: 4 | 6;
+  readonly blockSize: number;
+  readonly allocatable: boolean;
+  readonly blocksTotal: DecimalString;
+  readonly blocksClaimed: number;
+  readonly addressesTotal: DecimalString;
+  readonly addressesInUse: number;
+  readonly addressesWindowsReserved: number;
+  readonly addressesIpReserved: DecimalString;
+  readonly borrowedAddresses: number;
+  readonly nodesSelected: number;
+  readonly nodesWithBlocks: number;
+  /** (in use + Windows reserved) / total, as calicoctl counts it; 0..1. */
+  readonly utilization: number;
+  /** Claimed blocks / total blocks; 0..1. */
+  readonly blockUtilization: number;
+  readonly headroom: {
+    readonly freeBlocks: DecimalString;
+    readonly blocksPerNode: number | null;
+    readonly moreNodes: DecimalString | null;
+    readonly morePods: DecimalString;
+  };
+}
+
+/** Usage of one node group (same fields as the simulator's `NodeGroupUsage`). */
+export interface ReportNodeGroup {
+  readonly group: string;
+  readonly nodes: number;
+  readonly pods: number;
+  readonly podsFailed: number;
+  readonly headroom: {
+    readonly moreNodes: DecimalString | null;
+    readonly morePods: DecimalString;
+  };
+}
+
+/** Per-family usage of a node. */
+export interface ReportNodeFamily {
+  readonly addresses: number;
+  readonly blocks: number;
+  readonly borrowed: number;
+}
+
+/** A node's tunnel address. */
+export interface ReportTunnelAddress {
+  /** `ipipTunnelAddress`, `vxlanTunnelAddress` or `vxlanV6TunnelAddress`. */
+  readonly type: string;
+  readonly address: string;
+  readonly pool: string;
+  /** True when the address lies in another node's block. */
+  readonly borrowed: boolean;
+}
+
+/** One node, compact: no block list (the blocks name their owner). */
+export interface ReportNode {
+  readonly name: string;
+  readonly group: string;
+  readonly os: string;
+  readonly maxPods: number;
+  readonly pods: number;
+  readonly podsFailed: number;
+  readonly ipv4: ReportNodeFamily;
+  readonly ipv6: ReportNodeFamily;
+  /** The node's tunnel addresses (IPIP, VXLAN), IPv4 first. */
+  readonly tunnelAddresses: readonly ReportTunnelAddress[];
+  readonly morePods: number;
+}
+
+/** One claimed block, compact (no family, no borrower list). */
+export interface ReportBlock {
+  readonly cidr: string;
+  readonly pool: string;
+  readonly owner: string | null;
+  readonly capacity: number;
+  readonly inUse: number;
+  /** Windows-reserved addresses (0 or 4). */
+  readonly reserved: number;
+  /** Addresses covered by IP reservations. */
+  readonly ipReserved: number;
+  readonly free: number;
+  readonly borrowedBy: number;
+}
+
+/** What the simulated allocation found. */
+export interface ReportSimulation {
+  readonly summary: ReportSimulationSummary;
+  /** Name order. */
+  readonly pools: readonly ReportPoolUsage[];
+  /** Declaration order. */
+  readonly nodeGroups: readonly ReportNodeGroup[];
+  /** Natural name order. */
+  readonly nodes: readonly ReportNode[];
+  /** Pools in name order, then ascending address. */
+  readonly blocks: readonly ReportBlock[];
+}
+
+/** One finding of the plan or of the simulation. */
+export interface ReportFinding {
+  readonly severity: Severity;
+  readonly code: string;
+  /** The object: `plan`, `IPPool/<name>`, `IPAMConfiguration/default`, `IPReservation/<name>`, `Namespace/<name>`, `Workload/<ns>/<name>` (plan), `Workload/<name>` (simulation), `Node/<name>`. */
+  readonly subject: string;
+  /** Where: relative to the object for plan findings, into the simulation input for simulation findings. */
+  readonly path: string;
+  readonly message: string;
+  /** "plan" (validation, carving, bindings) or "simulation" (the allocation harness). */
+  readonly source: "plan" | "simulation";
+  /** Present when the finding was accepted: it is reported but no longer counts as an error or warning. */
+  readonly accepted?: { readonly reason: string };
+}
+
+/** Counts of findings. Accepted findings count only as accepted. */
+export interface ReportSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly accepted: number;
+}
+
+/** The plan report (schema `cdktf-calico-ipam/plan`, version 1). */
+export interface PlanReport {
+  readonly schema: typeof PLAN_REPORT_SCHEMA;
+  readonly schemaVersion: typeof PLAN_REPORT_SCHEMA_VERSION;
+  /** The tool that wrote the report, e.g. `cdktf-calico-ipam 0.1.0`; absent when not given. */
+  readonly generatedBy?: string;
+  /** The API group/version of the emitted Calico objects. */
+  readonly apiVersion: string;
+  /** Name order. */
+  readonly pools: readonly ReportPool[];
+  readonly ipamConfiguration?: ReportIpamConfiguration;
+  /** Name order. */
+  readonly reservations: readonly ReportReservation[];
+  /** Name order. */
+  readonly namespaces: readonly ReportNamespace[];
+  /** Namespace then name order. */
+  readonly workloads: readonly ReportWorkload[];
+  /** Absent when no allocation was simulated. */
+  readonly simulation?: ReportSimulation;
+  /** Sorted by severity (errors first), subject, code, path, message. */
+  readonly findings: readonly ReportFinding[];
+  readonly summary: ReportSummary;
+}
+
+/** A finding the team accepted on purpose: reported with its reason, and not counted as an error or warning. */
+export interface AcceptedFinding {
+  /** The finding code, e.g. `MAX_BLOCKS_PER_HOST_DEFAULT`. */
+  readonly code: string;
+  /** The subject, e.g. `IPPool/rack-a`. @default - every finding with this code */
+  readonly subject?: string;
+  /** Why it is fine: shown in every report. Must not be empty. */
+  readonly reason: string;
+}

@@ -1,0 +1,36 @@
+/**
+ * ASCII tables as calicoctl v3.32 prints them (olekukonko/tablewriter v0.0.5 with its defaults):
+ * `+---+` rules above and below the header and at the bottom, `|` separators with one space of padding,
+ * headers centred (extra space on the right), and cells aligned by content: a plain decimal number
+ * (`65536`, `1,024`, `12.5`) right-aligned, anything else (`1.0486e+06`, `5 (8%)`) left-aligned.
+ *
+ * Cells are single-line; tablewriter's wrapping at 30 characters only breaks at spaces, and the
+ * cells calicoctl prints (CIDRs, counts) have none, so it never applies to them.
+ */
+
+const DECIMAL = /^-?(?:\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?$/;
+
+/** Renders a table; every line ends with `\n`. */
+export function asciiTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+\n`;
+  const headLine = `|${header.map((h, i) => ` ${center(h.toUpperCase(), widths[i])} `).join("|")}|\n`;
+  const body = rows.map((r) => `|${widths.map((w, i) => ` ${align(r[i] ?? "", w)} `).join("|")}|\n`).join("");
+  return rule + headLine + rule + body + rule;
+}
+
+function width(text: string): number {
+  return [...text].length;
+}
+
+function center(text: string, w: number): string {
+  const gap = w - width(text);
+  if (gap <= 0) return text;
+  const left = Math.floor(gap / 2);
+  return " ".repeat(left) + text + " ".repeat(gap - left);
+}
+
+function align(text: string, w: number): string {
+  const gap = Math.max(0, w - width(text));
+  return DECIMAL.test(text.trim()) ? " ".repeat(gap) + text : text + " ".repeat(gap);
+}

@@ -1,0 +1,81 @@
+import "cdktf/lib/testing/adapters/jest";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { TerraformStack, Testing } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { CalicoIpam, CalicoIpamProps, parsePlanReport } from "../../src";
+
+function setup(props: Partial<CalicoIpamProps> = {}) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-harness-"));
+  const app = Testing.app({ outdir });
+  const stack = new TerraformStack(app, "cluster");
+  new KubernetesProvider(stack, "k8s", {});
+  const ipam = new CalicoIpam(stack, "ipam", { ledger: false, ...props });
+  return { app, ipam, dir: path.join(outdir, "stacks", "cluster") };
+}
+
+const nodes = [{ namePattern: "node-{i}", count: 4 }];
+
+describe("the harness at synth", () => {
+  test("a plan that works writes plan.json and plan.md beside the YAML", () => {
+    const { app, ipam, dir } = setup({ topology: { nodes, workloads: [{ name: "web", namespace: "default", replicas: 100 }] } });
+    ipam.addPool("pods", { cidr: "10.244.0.0/22" });
+    app.synth();
+    expect(fs.readdirSync(dir).sort()).toEqual(["calico-ipam.yaml", "cdk.tf.json", "plan.json", "plan.md"]);
+    const report = parsePlanReport(fs.readFileSync(path.join(dir, "plan.json"), "utf8"));
+    expect(report.simulation?.summary).toMatchObject({ pods: 100, podsAllocated: 100, podsFailed: 0 });
+    expect(fs.readFileSync(path.join(dir, "plan.md"), "utf8")).toMatch(/pods/);
+  });
+
+  test("pods that cannot get an address fail synth with Calico's message", () => {
+    // A /24 with /26 blocks holds 4 blocks; 6 nodes each need one.
+    const { app, ipam, dir } = setup({ topology: { nodes: [{ namePattern: "n-{i}", count: 6 }], workloads: [{ name: "web", namespace: "default", replicas: 6 }] } });
+    ipam.addPool("small", { cidr: "10.244.0.0/24" });
+    ipam.configure({ strictAffinity: true });
+    let message = "";
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\[cluster\/ipam\] POD_/);
+    expect(message).toMatch(/Workload\/web/);
+    expect(fs.existsSync(path.join(dir, "plan.json"))).toBe(false);
+  });
+
+  test("a finding accepted with a reason no longer fails synth, and the report shows the reason", () => {
+    const props = {
+      topology: { nodes: [{ namePattern: "n-{i}", count: 6 }], workloads: [{ name: "web", namespace: "default", replicas: 6 }] },
+    };
+    const failing = setup(props);
+    failing.ipam.addPool("small", { cidr: "10.244.0.0/24" });
+    let codes: string[] = [];
+    try {
+      failing.app.synth();
+    } catch (e) {
+      codes = [...(e as Error).message.matchAll(/\] (\w+) at/g)].map((m) => m[1]);
+    }
+    expect(codes.length).toBeGreaterThan(0);
+    const accepted = setup({ ...props, harness: { acceptFindings: [...new Set(codes)].map((code) => ({ code, reason: "a test cluster; six nodes never run at once" })) } });
+    accepted.ipam.addPool("small", { cidr: "10.244.0.0/24" });
+    accepted.app.synth();
+    const report = accepted.ipam.report();
+    expect(report.summary.errors).toBe(0);
+    expect(report.findings.filter((f) => f.accepted).map((f) => f.accepted?.reason)).toContain("a test cluster; six nodes never run at once");
+  });
+
+  test("an accepted finding without a reason is refused", () => {
+    const { app, ipam } = setup({ harness: { acceptFindings: [{ code: "BORROWED_ADDRESSES", reason: "" }] } });
+    ipam.addPool("pods", { cidr: "10.244.0.0/22" });
+    expect(() => app.synth()).toThrow(/give the reason the finding is accepted/);
+  });
+
+  test("validation findings can be accepted too", () => {
+    const { app, ipam } = setup({ harness: { acceptFindings: [{ code: "POOL_SPECIAL_RANGE", subject: "IPPool/lab", reason: "an isolated lab" }] } });
+    ipam.addPool("lab", { cidr: "127.0.0.0/16" });
+    app.synth();
+    const warnings = ipam.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn"));
+    expect(warnings).toEqual([]);
+  });
+});

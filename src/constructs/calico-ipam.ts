@@ -30,6 +30,21 @@ export interface CalicoIpamProps {
    */
   readonly apiVersion?: CalicoApiVersion;
   /**
+   * Who owns the pools. `ippool` emits one Calico `IPPool` per pool. `operator` puts them into the Tigera
+   * operator's `Installation` (`spec.calicoNetwork.ipPools`, applied server-side with field manager
+   * `cdktf-calico-ipam`) and emits no `IPPool`, so that one owner manages each pool; what the operator
+   * cannot express (a `namespaceSelector`, more than 25 pools) is an error. Two CalicoIpam of one
+   * cluster (same stack and provider) with different owners fail synth.
+   * @default "ippool"
+   * @see https://docs.tigera.io/calico/latest/reference/installation/api#ippool
+   */
+  readonly poolOwner?: "ippool" | "operator";
+  /**
+   * The name of the operator's Installation, in operator mode.
+   * @default "default"
+   */
+  readonly installationName?: string;
+  /**
    * The kubernetes provider the `kubernetes_manifest` resources use.
    * @default - the stack's default kubernetes provider
    */
@@ -163,6 +178,8 @@ export class CalicoIpam extends Construct {
   public readonly provider?: TerraformProvider;
   /** The YAML file name, or undefined when none is written. */
   public readonly yamlFileName?: string;
+  /** Who owns the pools: Calico IPPool objects, or the operator's Installation. */
+  public readonly poolOwner: "ippool" | "operator";
   /** The ledger file, or undefined when the ledger is off. */
   public readonly ledgerFile?: string;
   private readonly props: CalicoIpamProps;
@@ -178,6 +195,7 @@ export class CalicoIpam extends Construct {
     super(scope, id);
     this.props = props;
     this.apiVersion = props.apiVersion ?? API_V3;
+    this.poolOwner = props.poolOwner ?? "ippool";
     this.ledgerFile = props.ledger === false ? undefined : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
     this.provider = props.provider;
     this.yamlFileName = props.yamlFileName === false ? undefined : (props.yamlFileName ?? "calico-ipam.yaml");
@@ -185,7 +203,15 @@ export class CalicoIpam extends Construct {
       throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
     }
     this.node.addValidation(new FindingsValidation(this, () => this.findingsFor(undefined)));
-    this.node.addValidation({ validate: () => this.checkLedgerSharing() });
+    this.node.addValidation({ validate: () => [...this.checkLedgerSharing(), ...this.checkPoolOwners()] });
+    if (this.poolOwner === "operator") {
+      new Manifest(this, "Installation", {
+        provider: this.provider,
+        manifest: Lazy.anyValue({ produce: () => this.plan().installation ?? {} }),
+        // Server-side apply owns only the fields written here; the rest of the Installation stays with its owner.
+        fieldManager: { name: "cdktf-calico-ipam" },
+      });
+    }
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         // Validations have passed when this runs, so the plan has no errors: record it.
@@ -251,6 +277,7 @@ export class CalicoIpam extends Construct {
       ...(p.serviceCidrs ? { serviceCidrs: p.serviceCidrs } : {}),
       ...(p.nodeCidrs ? { nodeCidrs: p.nodeCidrs } : {}),
       ...(p.reservedRanges ? { reservedRanges: p.reservedRanges } : {}),
+      ...(this.poolOwner === "operator" ? { poolOwner: "operator" as const, ...(p.installationName ? { installationName: p.installationName } : {}) } : {}),
       pools: this.poolList.map((p) => p.declaration),
       ...(this.configuration ? { ipamConfiguration: this.configuration.declaration } : {}),
       ...(this.reservationList.length > 0 ? { reservations: this.reservationList.map((r) => r.declaration) } : {}),
@@ -313,6 +340,19 @@ export class CalicoIpam extends Construct {
     if (this.props.ledger === false) return false;
     if (this.props.ledger?.frozen !== undefined) return this.props.ledger.frozen;
     return process.env[LEDGER_MODE_ENV] === "frozen" || this.node.tryGetContext(LEDGER_CONTEXT_KEY) === "frozen";
+  }
+
+  private checkPoolOwners(): string[] {
+    const stack = TerraformStack.of(this);
+    const others = stack.node
+      .findAll()
+      .filter((c): c is CalicoIpam => c instanceof CalicoIpam && c !== this && c.provider === this.provider && c.poolOwner !== this.poolOwner);
+    return others.length === 0
+      ? []
+      : [
+          `POOL_OWNERS_MIXED: this CalicoIpam has poolOwner "${this.poolOwner}" but ${others.map((o) => `${o.node.path} has "${o.poolOwner}"`).join(", ")} for the same cluster (provider); ` +
+            "one owner per pool: IPPool objects beside the operator's Installation make the two fight over the pools (tigera/operator#5255). Choose one poolOwner",
+        ];
   }
 
   private checkLedgerSharing(): string[] {

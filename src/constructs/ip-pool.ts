@@ -136,8 +136,8 @@ export interface IpPoolProps {
 export class IpPool extends Construct {
   /** The IPPool's name. */
   public readonly poolName: string;
-  /** The `kubernetes_manifest` resource. */
-  public readonly resource: Manifest;
+  /** The `kubernetes_manifest` resource; undefined when the operator owns the pools (they go into its Installation). */
+  public readonly resource?: Manifest;
   private readonly props: IpPoolProps;
   private readonly ipam: CalicoIpam;
 
@@ -147,10 +147,12 @@ export class IpPool extends Construct {
     this.props = { ...props };
     this.poolName = props.name ?? id;
     this.ipam._registerPool(this);
-    this.resource = new Manifest(this, "Resource", {
-      provider: this.ipam.provider,
-      manifest: Lazy.anyValue({ produce: () => this.manifest() }),
-    });
+    if (this.ipam.poolOwner === "ippool") {
+      this.resource = new Manifest(this, "Resource", {
+        provider: this.ipam.provider,
+        manifest: Lazy.anyValue({ produce: () => this.manifest() }),
+      });
+    }
     new TerraformOutput(this, "Cidr", {
       value: Lazy.stringValue({ produce: () => this.cidr }),
       description: `CIDR of the Calico IP pool ${this.poolName}`,

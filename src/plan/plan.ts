@@ -8,6 +8,7 @@ import type { IpamSpec, NamespaceBindingDeclaration, PoolDeclaration } from "../
 import { FirewallRange, checkNamespaceBindings, firewallRanges, namespaceAnnotations } from "./namespaces";
 import { ResolvedAddress, resolveFixedAddresses } from "./fixed-addresses";
 import { namespaceLabels } from "../simulator/topology";
+import { InstallationManifest, renderInstallation, toInstallationIpPools } from "../operator";
 import { PoolCatalog, choosePools, isPoolChoiceError } from "../simulator/precedence";
 import { Finding, error, hasErrors, warning } from "../validation/finding";
 import { EffectiveIpPool, checkIpPool, validateIpPools } from "../validation/ip-pool";
@@ -82,6 +83,8 @@ export interface IpamPlan {
   };
   /** IP reservations, in declaration order. */
   readonly reservations: readonly PlannedReservation[];
+  /** Operator mode: the Installation that carries the pools (instead of IPPool objects). */
+  readonly installation?: InstallationManifest;
   /** Namespaces with their findings and firewall ranges, sorted by name. */
   readonly namespaces: readonly PlannedNamespace[];
   /** Workloads with fixed addresses or pod-level pools, in declaration order. */
@@ -220,6 +223,20 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     ipamConfiguration = { manifest, effective: check.config, findings: check.findings };
   }
   const livePools = effective.filter((p): p is EffectiveIpPool => p !== undefined);
+  // Operator mode: the pools go into the Installation; what the operator cannot express is an error on the pool.
+  let installation: InstallationManifest | undefined;
+  if (spec.poolOwner === "operator") {
+    const mapped = toInstallationIpPools(livePools);
+    installation = renderInstallation(mapped.ipPools, spec.installationName);
+    for (const f of mapped.findings) {
+      const m = /^pools\.([^.]+)(?:\.(.+))?$/.exec(f.path);
+      const target = m ? pools.find((p) => p.manifest.metadata.name === m[1]) : undefined;
+      if (target) (target.findings as Finding[]).push({ ...f, path: `installation.${m?.[2] ?? "ipPools"}` });
+      else findings.push(f);
+    }
+  } else if (spec.poolOwner !== undefined && spec.poolOwner !== "ippool") {
+    findings.push(error("POOL_OWNER_INVALID", "poolOwner", `poolOwner must be "ippool" or "operator", got "${String(spec.poolOwner)}"`));
+  }
   const reservations: PlannedReservation[] = (spec.reservations ?? []).map((r) => {
     const manifest = renderIpReservation(r.name, r.reservedCidrs, apiVersion, r.labels);
     const check = checkIpReservation(manifest, livePools);
@@ -299,7 +316,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }
@@ -401,6 +418,10 @@ export function planHasErrors(plan: Pick<IpamPlan, "findings" | "pools" | "ipamC
 }
 
 /** The Calico objects of a plan, for YAML output. */
-export function planObjects(plan: IpamPlan): Array<IpPoolManifest | IpamConfigurationManifest | IpReservationManifest> {
-  return [...(plan.ipamConfiguration ? [plan.ipamConfiguration.manifest] : []), ...plan.pools.map((p) => p.manifest), ...plan.reservations.map((r) => r.manifest)];
+export function planObjects(plan: IpamPlan): Array<IpPoolManifest | IpamConfigurationManifest | IpReservationManifest | InstallationManifest> {
+  return [
+    ...(plan.ipamConfiguration ? [plan.ipamConfiguration.manifest] : []),
+    ...(plan.installation ? [plan.installation] : plan.pools.map((p) => p.manifest)),
+    ...plan.reservations.map((r) => r.manifest),
+  ];
 }

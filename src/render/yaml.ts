@@ -1,7 +1,7 @@
 import { Document, isMap, isSeq, visit } from "yaml";
 
 /** The order kinds appear in in emitted YAML: configuration first, then pools, then what refers to pools. */
-const KIND_ORDER = ["IPAMConfiguration", "IPAMConfig", "IPReservation", "IPPool", "Namespace"];
+const KIND_ORDER = ["IPAMConfiguration", "IPAMConfig", "Installation", "IPReservation", "IPPool", "Namespace"];
 
 interface K8sObjectLike {
   readonly apiVersion?: unknown;

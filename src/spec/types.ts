@@ -90,6 +90,14 @@ export interface WorkloadAddressingDeclaration {
 export interface IpamSpec {
   /** @default "projectcalico.org/v3" */
   readonly apiVersion?: CalicoApiVersion;
+  /**
+   * Who owns the pools: `ippool` emits Calico `IPPool` objects; `operator` emits them into the Tigera
+   * operator's `Installation` (`spec.calicoNetwork.ipPools`) instead, so that one owner manages them.
+   * @default "ippool"
+   */
+  readonly poolOwner?: "ippool" | "operator";
+  /** The Installation's name in operator mode. @default "default" */
+  readonly installationName?: string;
   /** Parent ranges pools are carved from. @default - none (every pool must have a `cidr`) */
   readonly addressSpaces?: readonly AddressSpace[];
   /** The cluster's Service CIDRs: no pool may overlap them. @default - none */

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseAllDocuments } from "yaml";
-import { schemaErrors } from "../helpers/crd";
+import { installationIpPoolsErrors, schemaErrors } from "../helpers/crd";
 
 const root = path.resolve(__dirname, "..", "..");
 const cdktf = path.join(root, "node_modules", ".bin", "cdktf");
@@ -110,5 +110,28 @@ describe("the multi-tenant example, through the real cdktf synth", () => {
     for (const file of ["cdk.tf.json", "calico-ipam.yaml"]) {
       expect(fs.readFileSync(path.join(stackDir(second), file), "utf8")).toBe(fs.readFileSync(path.join(stackDir(first), file), "utf8"));
     }
+  });
+});
+
+describe("the operator example, through the real cdktf synth", () => {
+  const dir = path.join(root, "examples", "operator");
+  let out: string;
+  beforeAll(() => {
+    out = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  });
+
+  test("the pools go into the operator's Installation, valid against the operator schema, and no IPPool is emitted", () => {
+    const stackDir = path.join(out, "stacks", "operator");
+    const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const manifests = Object.values(tf.resource.kubernetes_manifest as Record<string, { manifest: { kind: string; spec: { calicoNetwork?: { ipPools: unknown } } } }>).map((r) => r.manifest);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(["IPAMConfiguration", "Installation"]);
+    const installation = manifests.find((m) => m.kind === "Installation")!;
+    expect(installationIpPoolsErrors(installation.spec.calicoNetwork!.ipPools)).toEqual([]);
+    const ledger = JSON.parse(fs.readFileSync(path.join(dir, "calico-ipam.lock.json"), "utf8"));
+    expect((installation.spec.calicoNetwork!.ipPools as Array<{ name: string; cidr: string }>).map((p) => [p.name, p.cidr])).toEqual(
+      Object.entries(ledger.pools).map(([name, e]) => [name, (e as { cidr: string }).cidr]),
+    );
+    const yaml = parseAllDocuments(fs.readFileSync(path.join(stackDir, "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+    expect(yaml.map((d) => d.kind)).toEqual(["IPAMConfiguration", "Installation"]);
   });
 });

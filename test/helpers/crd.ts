@@ -93,3 +93,21 @@ export function schemaErrors(object: { apiVersion: string; kind: string }, versi
   const ok = validate(JSON.parse(JSON.stringify(object)));
   return ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
+
+let installationPools: ValidateFunction | undefined;
+
+/**
+ * Validates `Installation.spec.calicoNetwork.ipPools` against the operator schema extract of v3.32.1
+ * (`operator.tigera.io_installations.ipPools-extract.yaml`), read at test time.
+ */
+export function installationIpPoolsErrors(ipPools: unknown): string[] {
+  if (!installationPools) {
+    const extract = parse(fs.readFileSync(path.join(CRD_ROOT, "v3.32.1", "operator.tigera.io_installations.ipPools-extract.yaml"), "utf8"));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    installationPools = ajv.compile(closeObjects(stripKubernetesExtensions(extract.ipPools)) as object);
+  }
+  const ok = installationPools(JSON.parse(JSON.stringify(ipPools)));
+  return ok ? [] : (installationPools.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

@@ -42,3 +42,5 @@ export * from "./simulator";
 export type { PoolRequest } from "./carver";
 export type { PoolRequest as PoolChoiceRequest } from "./simulator";
 export * from "./report";
+export * from "./operator";
+export * from "./hostlocal";

@@ -311,7 +311,7 @@ export function carve(input: CarveInput): CarveResult {
     entries.push([item.name, entry]);
     cidrs.set(item.name, item.cidr);
   }
-  const ledger = freezeLedger(entries, inspected.ledger.addresses);
+  const ledger = freezeLedger(entries, inspected.ledger);
   registerCheckedLedger(ledger, cidrs);
   return { pools, ledger, changes: diffLedgerPools(ledgerIn, ledger), findings: sortedFindings };
 }

@@ -22,7 +22,7 @@ function assertPrefix(family: IpFamily, prefix: number, what = "prefix length"):
 
 // The checks of Cidr.of and Cidr.containing, called for every carved pool, read only module-local
 // values when the arguments are valid: an imported binding is a plain property under tsc's CommonJS
-// output, but a getter call under some loaders' (tsx's, for one), which doubled the cost of Cidr.of.
+// output, but a getter call under some loaders' (tsx's, for one): about a third of Cidr.of's time.
 const MAX_V4 = MAX_ADDRESS[4];
 const MAX_V6 = MAX_ADDRESS[6];
 
@@ -280,7 +280,7 @@ function parseCidr(text: string, strict: boolean): Cidr {
   return parseCidrGeneral(text, strict);
 }
 
-/** Is the UTF-16 code unit at `i` an ASCII digit? (`charCodeAt` past the end is NaN: no.) */
+/** The ASCII digit at `i` as a number, or -1 for anything else (past the end, charCodeAt is NaN: -1 too). */
 const digitAt = (text: string, i: number): number => {
   const d = text.charCodeAt(i) - 48;
   return d >= 0 && d <= 9 ? d : -1;
@@ -441,115 +441,131 @@ export function prefixForSize(family: IpFamily, count: bigint): number {
 /**
  * Every pair of overlapping CIDRs in the input, as index pairs `[i, j]` with `i < j`, sorted.
  * CIDRs either nest or are disjoint, so a sweep in (family, network, prefix) order keeps a stack of the
- * CIDRs that contain the current one: O(n log n + k) for k pairs (O(n + k) for large inputs, which
- * are put in that order by a radix sort).
+ * CIDRs that contain the current one: O(n log n + k) for k pairs. From {@link RADIX_SORT_MIN} CIDRs on,
+ * the order comes from a radix sort of keys copied once into typed arrays, and the sweep reads those
+ * keys instead of the CIDR objects: O(n + k) with no bigint arithmetic in the loops.
  */
 export function findOverlaps(cidrs: readonly Cidr[]): Array<[number, number]> {
-  const order = cidrs.length < RADIX_SORT_MIN ? comparatorOrder(cidrs) : radixOrder(cidrs);
   const pairs: Array<[number, number]> = [];
-  const stack: number[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k];
-    const c = cidrs[i];
-    while (stack.length > 0) {
-      const top = cidrs[stack[stack.length - 1]];
-      if (top.family === c.family && top.last >= c.first) break;
-      stack.pop();
+  if (cidrs.length < RADIX_SORT_MIN) {
+    const stack: number[] = [];
+    for (const i of comparatorOrder(cidrs)) {
+      const c = cidrs[i];
+      while (stack.length > 0) {
+        const top = cidrs[stack[stack.length - 1]];
+        if (top.family === c.family && top.last >= c.first) break;
+        stack.pop();
+      }
+      for (const j of stack) pairs.push(i < j ? [i, j] : [j, i]);
+      stack.push(i);
     }
-    for (const j of stack) pairs.push(i < j ? [i, j] : [j, i]);
-    stack.push(i);
+  } else {
+    for (const keys of familyKeys(cidrs)) sweepKeys(keys, radixSortKeys(keys), pairs);
   }
   return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 }
 
-/** @internal Below this many CIDRs, {@link findOverlaps} sorts with {@link Cidr.compare}; from it on, by radix. */
-export const RADIX_SORT_MIN = 48;
+/** @internal From this many CIDRs on, {@link findOverlaps} takes the radix-sort path. */
+export const RADIX_SORT_MIN = 128;
 
 /**
  * @internal The indices of the CIDRs in (family, network, prefix, index) order, by
- * {@link Cidr.compare}: the reference for {@link radixOrder}.
+ * {@link Cidr.compare}: the order of the small-input path of {@link findOverlaps}, and the reference
+ * for {@link radixOrder}.
  */
 export function comparatorOrder(cidrs: readonly Cidr[]): number[] {
   return cidrs.map((_, i) => i).sort((a, b) => cidrs[a].compare(cidrs[b]) || a - b);
 }
 
-/** Whether this platform's typed arrays are little-endian (every platform Node.js runs on, in practice). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /**
- * @internal The same order as {@link comparatorOrder}, without a comparator: each family's sort keys
- * (prefix length, then the network's 32-bit words from least to most significant) are copied once
- * into a typed array, and a least-significant-digit radix sort on bytes orders the indices. It is
- * stable, so equal CIDRs stay in index order, and bytes that are the same in every key are skipped.
- * A bigint comparator costs a call and two property loads per comparison, about 1.7 million
- * comparisons for 100,000 CIDRs; this costs a few passes over typed arrays.
+ * @internal The same order as {@link comparatorOrder}, as the radix-sort path of
+ * {@link findOverlaps} computes it. For tests.
  */
-export function radixOrder(cidrs: readonly Cidr[]): Uint32Array {
-  const n = cidrs.length;
-  let n4 = 0;
-  for (let i = 0; i < n; i++) if (cidrs[i].family === 4) n4++;
-  const order = new Uint32Array(n);
-  // Keys: IPv4 [prefix, network], IPv6 [prefix, word 3, word 2, word 1, word 0] (word 0 most significant).
-  const keys4 = new Uint32Array(2 * n4);
-  const keys6 = new Uint32Array(5 * (n - n4));
-  // IPv6 networks are split into 64-bit halves by the BigUint64Array store (which keeps the low 64
-  // bits of the value written), then read as 32-bit words: one bigint operation per network.
-  const halves = new BigUint64Array(2 * (n - n4));
-  const words = new Uint32Array(halves.buffer);
-  const lo = LITTLE_ENDIAN ? 0 : 1;
-  const hi = 1 - lo;
-  for (let i = 0, a = 0, b = 0; i < n; i++) {
-    const c = cidrs[i];
-    if (c.family === 4) {
-      order[a] = i;
-      keys4[2 * a] = c.prefix;
-      keys4[2 * a + 1] = Number(c.network);
-      a++;
-    } else {
-      order[n4 + b] = i;
-      halves[2 * b] = c.network;
-      halves[2 * b + 1] = c.network >> 64n;
-      keys6[5 * b] = c.prefix;
-      keys6[5 * b + 1] = words[4 * b + lo];
-      keys6[5 * b + 2] = words[4 * b + hi];
-      keys6[5 * b + 3] = words[4 * b + 2 + lo];
-      keys6[5 * b + 4] = words[4 * b + 2 + hi];
-      b++;
-    }
-  }
-  radixSortSlice(order, 0, n4, keys4, 2);
-  radixSortSlice(order, n4, n, keys6, 5);
-  return order;
+export function radixOrder(cidrs: readonly Cidr[]): number[] {
+  const out: number[] = [];
+  for (const keys of familyKeys(cidrs)) for (const k of radixSortKeys(keys)) out.push(keys.indices[k]);
+  return out;
 }
 
 /**
- * Sorts order[from, to) (CIDR indices, in ascending index order) by their keys: the k-th entry of
- * the slice has `width` key words at keys[k * width], least significant word first. Stable.
+ * The sort keys of the CIDRs of one family: key k is the CIDR at `indices[k]` (ascending), its prefix
+ * length `prefixes[k]`, and its network as `width` 32-bit words at `words[k * width]`, the most
+ * significant first.
  */
-function radixSortSlice(order: Uint32Array, from: number, to: number, keys: Uint32Array, width: number): void {
-  const m = to - from;
-  if (m < 2) return;
-  // Bits that differ between keys: a byte that is the same in every key needs no pass.
-  const varying = new Uint32Array(width);
-  for (let w = 0; w < width; w++) {
-    let and = 0xffffffff;
-    let or = 0;
-    for (let k = w; k < keys.length; k += width) {
-      and &= keys[k];
-      or |= keys[k];
+interface FamilyKeys {
+  readonly indices: Uint32Array;
+  readonly prefixes: Uint8Array;
+  readonly words: Uint32Array;
+  readonly width: 1 | 4;
+}
+
+/** Whether this platform's typed arrays are little-endian (every platform Node.js runs on, in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The keys of the IPv4 CIDRs, then those of the IPv6 CIDRs: one read of each CIDR. */
+function familyKeys(cidrs: readonly Cidr[]): [FamilyKeys, FamilyKeys] {
+  const n = cidrs.length;
+  let n4 = 0;
+  for (let i = 0; i < n; i++) if (cidrs[i].family === 4) n4++;
+  const n6 = n - n4;
+  const v4: FamilyKeys = { indices: new Uint32Array(n4), prefixes: new Uint8Array(n4), words: new Uint32Array(n4), width: 1 };
+  const v6: FamilyKeys = { indices: new Uint32Array(n6), prefixes: new Uint8Array(n6), words: new Uint32Array(4 * n6), width: 4 };
+  // An IPv6 network is cut into 64-bit halves by BigUint64Array stores (which keep the low 64 bits of
+  // the value), read back as 32-bit words: one bigint operation per network.
+  const halves = new BigUint64Array(2);
+  const half = new Uint32Array(halves.buffer);
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  for (let i = 0, a = 0, b = 0; i < n; i++) {
+    const c = cidrs[i];
+    if (c.family === 4) {
+      v4.indices[a] = i;
+      v4.prefixes[a] = c.prefix;
+      v4.words[a] = Number(c.network);
+      a++;
+    } else {
+      v6.indices[b] = i;
+      v6.prefixes[b] = c.prefix;
+      halves[0] = c.network >> 64n;
+      halves[1] = c.network;
+      v6.words[4 * b] = half[hi];
+      v6.words[4 * b + 1] = half[lo];
+      v6.words[4 * b + 2] = half[2 + hi];
+      v6.words[4 * b + 3] = half[2 + lo];
+      b++;
     }
-    varying[w] = (and ^ or) >>> 0;
   }
-  // Sort positions within the slice (0 .. m-1), then map them to CIDR indices.
+  return [v4, v6];
+}
+
+/**
+ * The positions 0 .. m-1 of the keys in (network, prefix) order, equal keys in position order: a
+ * least-significant-digit radix sort on bytes (the prefix, then the network's bytes from the lowest
+ * up), which is stable and skips every byte that is the same in all keys.
+ */
+function radixSortKeys(keys: FamilyKeys): Uint32Array {
+  const { prefixes, words, width } = keys;
+  const m = prefixes.length;
   let src = new Uint32Array(m);
   let dst = new Uint32Array(m);
   for (let k = 0; k < m; k++) src[k] = k;
+  const column = new Uint32Array(m);
   const count = new Uint32Array(256);
-  for (let w = 0; w < width; w++) {
+  // Digit words from the least significant: the prefix, then the network's words from the last.
+  for (let step = 0; step <= width; step++) {
+    let and = 0xffffffff;
+    let or = 0;
+    for (let k = 0; k < m; k++) {
+      const v = step === 0 ? prefixes[k] : words[k * width + width - step];
+      column[k] = v;
+      and &= v;
+      or |= v;
+    }
+    // Bits that differ between keys: a byte that is the same in every key needs no pass.
+    const varying = (and ^ or) >>> 0;
     for (let shift = 0; shift < 32; shift += 8) {
-      if (((varying[w] >>> shift) & 255) === 0) continue;
+      if (((varying >>> shift) & 255) === 0) continue;
       count.fill(0);
-      for (let k = w; k < keys.length; k += width) count[(keys[k] >>> shift) & 255]++;
+      for (let k = 0; k < m; k++) count[(column[k] >>> shift) & 255]++;
       for (let d = 0, sum = 0; d < 256; d++) {
         const c = count[d];
         count[d] = sum;
@@ -557,13 +573,42 @@ function radixSortSlice(order: Uint32Array, from: number, to: number, keys: Uint
       }
       for (let t = 0; t < m; t++) {
         const k = src[t];
-        dst[count[(keys[k * width + w] >>> shift) & 255]++] = k;
+        dst[count[(column[k] >>> shift) & 255]++] = k;
       }
       const swap = src;
       src = dst;
       dst = swap;
     }
   }
-  const indices = order.slice(from, to);
-  for (let t = 0; t < m; t++) order[from + t] = indices[src[t]];
+  return src;
+}
+
+/**
+ * The sweep of {@link findOverlaps} over one family's keys in sorted order, on positions: the stack
+ * holds the CIDRs that contain the current one. Appends every overlapping pair of CIDR indices.
+ */
+function sweepKeys(keys: FamilyKeys, order: Uint32Array, pairs: Array<[number, number]>): void {
+  const { indices, prefixes, words, width } = keys;
+  const stack = new Uint32Array(order.length);
+  let depth = 0;
+  for (let t = 0; t < order.length; t++) {
+    const k = order[t];
+    // In this order a CIDR overlaps an earlier one exactly when it lies inside it.
+    while (depth > 0 && !inside(words, width, k, stack[depth - 1], prefixes[stack[depth - 1]])) depth--;
+    const i = indices[k];
+    for (let s = 0; s < depth; s++) {
+      const j = indices[stack[s]];
+      pairs.push(i < j ? [i, j] : [j, i]);
+    }
+    stack[depth++] = k;
+  }
+}
+
+/** Whether network `k` lies in the CIDR of network `q` and prefix length `prefix`: their first `prefix` bits agree. */
+function inside(words: Uint32Array, width: number, k: number, q: number, prefix: number): boolean {
+  for (let w = 0; w < width && prefix > 0; w++, prefix -= 32) {
+    const mask = prefix >= 32 ? 0xffffffff : ~(0xffffffff >>> prefix);
+    if (((words[k * width + w] ^ words[q * width + w]) & mask) !== 0) return false;
+  }
+  return true;
 }

@@ -51,7 +51,7 @@ export class IntervalSet {
       assertRange(family, c);
       input.push(c);
     }
-    input.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    sortByFirst(family, input);
     for (let i = 0; i < input.length; ) {
       const first = input[i].first;
       let last = input[i].last;
@@ -325,6 +325,27 @@ export class IntervalSet {
     this.cachedSize = undefined;
     this.snapshot = undefined;
   }
+}
+
+/** Up to this many IPv4 ranges are sorted on packed double keys: 2^32 × 2^21 stays below 2^53. */
+const PACKED_SORT_MAX = 2 ** 21;
+
+/**
+ * Sorts the (valid) ranges by first address, stably. IPv4 ranges are sorted without a comparator:
+ * the key first × 2^21 + position is exact as a double, so a typed-array sort orders them natively,
+ * ties in input order, exactly as the stable comparator sort would.
+ */
+function sortByFirst(family: IpFamily, ranges: AddressRange[]): void {
+  const n = ranges.length;
+  if (family !== 4 || n > PACKED_SORT_MAX) {
+    ranges.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    return;
+  }
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = Number(ranges[i].first) * PACKED_SORT_MAX + i;
+  keys.sort();
+  const input = ranges.slice();
+  for (let i = 0; i < n; i++) ranges[i] = input[keys[i] % PACKED_SORT_MAX];
 }
 
 function gapBetween(a: AddressRange, b: AddressRange): number {

@@ -1,4 +1,4 @@
-/** The ledger: the committed record of carved pool ranges and picked fixed addresses that keeps every one where it is. */
+/** The ledger: the committed record of carved pool ranges, picked fixed addresses and node pod CIDRs that keeps every one where it is. */
 export {
   DEFAULT_LEDGER_FILE,
   LEDGER_FORMAT_VERSION,
@@ -20,6 +20,7 @@ export type {
   LedgerChange,
   LedgerEntry,
   LedgerErrorCode,
+  LedgerNodeChange,
   LedgerPoolChange,
   LedgerStatus,
 } from "./ledger";

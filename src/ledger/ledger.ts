@@ -3,7 +3,8 @@
  * keeps its CIDR on every run, on every machine, whatever order the pools are declared in. Calico's
  * `cidr` and `blockSize` are immutable, and a pool moved under running pods leaves duplicate or
  * orphaned addresses, so the carver treats the ledger as the truth and code as a request. It also
- * records the fixed pod addresses of workloads, so that an address picked from a pool stays the same.
+ * records the fixed pod addresses of workloads, so that an address picked from a pool stays the same,
+ * and in host-local IPAM mode the pod CIDRs of every node, so that a node keeps its range.
  *
  * File format: `calico-ipam.lock.json`, committed next to the code. Format version 1:
  *
@@ -14,6 +15,9 @@
  *       "address": "10.32.4.10",
  *       "pool": "payments"
  *     }
+ *   },
+ *   "nodeCidrs": {
+ *     "rack-a-01": ["10.244.0.0/24", "fd00:10:244::/64"]
  *   },
  *   "pools": {
  *     "payments": {
@@ -45,17 +49,24 @@
  *   - `pool`: the name of the pool it lies in (a Calico object name). The ledger does not
  *     require that pool to be in `pools`: the plan checks the address against the live pools.
  *   No two entries share an address.
+ * - `nodeCidrs` (optional; absent means none, and writers omit it when empty): host-local IPAM mode's
+ *   record of each node's pod CIDRs (`Node.spec.podCIDRs`, as kube-controller-manager hands them out),
+ *   kept so that a node keeps its range on every run. One entry per node name (a Kubernetes node name:
+ *   a DNS-1123 subdomain of at most 253 characters), a list of 1 or 2 CIDRs in canonical text, at most
+ *   one per IP family, the IPv4 CIDR first when there are both. No two nodes' CIDRs share an address.
+ *   The ledger does not relate them to `pools`: the host-local plan checks them against the cluster CIDRs.
  *
- * Compatibility rules, so that sections can be added later (`addresses` was the first; node CIDRs, ...):
+ * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the second):
  * - A new section is a new optional top-level key, and the version stays 1: readers treat an absent
  *   section as empty, so every file written before stays valid and unchanged.
  * - A reader refuses keys it does not know instead of skipping them: an older tool that skipped a
  *   newer section would drop it on its next write. The error says to upgrade.
  * - `version` changes only when an existing field changes meaning; a reader refuses newer versions.
  * - Writers sort keys at every level (code-unit order) and indent by two spaces, so two runs on the
- *   same input write identical bytes and a review diff shows exactly the pools and addresses that changed.
- * - An empty optional section is not written, so a ledger without fixed addresses has the same bytes
- *   as one written before `addresses` existed.
+ *   same input write identical bytes and a review diff shows exactly the pools, addresses and nodes that
+ *   changed. (Lists, such as a node's CIDRs, keep their order, which the format fixes.)
+ * - An empty optional section is not written, so a ledger without fixed addresses or node CIDRs has the
+ *   same bytes as one written before those sections existed.
  */
 import * as fs from "fs";
 import { Cidr, IpFamily, IpParseError, findOverlaps, formatAddress, parseAddress } from "../ip";
@@ -104,6 +115,12 @@ export interface Ledger {
    * mean the same; the ledgers this module returns leave the key out when there is none.
    */
   readonly addresses?: Readonly<Record<string, LedgerAddress>>;
+  /**
+   * Recorded pod CIDRs of nodes (host-local IPAM mode) by node name: 1 or 2 canonical CIDRs, at most
+   * one per family, in the order of the node's spec.podCIDRs (the cluster CIDRs' order; IPv6 first on an IPv6-primary cluster), e.g. `{"rack-a-01": ["10.244.0.0/24", "fd00:10:244::/64"]}`. Absent
+   * and empty mean the same; the ledgers this module returns leave the key out when there is none.
+   */
+  readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Stable codes of {@link LedgerError}; a code never changes meaning. */
@@ -129,7 +146,13 @@ export type LedgerErrorCode =
   | "LEDGER_ADDRESS_INVALID"
   | "LEDGER_ADDRESS_NOT_CANONICAL"
   | "LEDGER_ADDRESS_FAMILY"
-  | "LEDGER_ADDRESS_DUPLICATE";
+  | "LEDGER_ADDRESS_DUPLICATE"
+  | "LEDGER_NODE_NAME"
+  | "LEDGER_NODE_CIDR_COUNT"
+  | "LEDGER_NODE_CIDR_INVALID"
+  | "LEDGER_NODE_CIDR_NOT_CANONICAL"
+  | "LEDGER_NODE_FAMILY"
+  | "LEDGER_NODE_OVERLAP";
 
 /**
  * The ledger cannot be read or does not allow an operation. The message names the file and the JSON
@@ -172,7 +195,11 @@ export function emptyLedger(): Ledger {
  * are not `<namespace>/<workload>/ipv4|ipv6` (`LEDGER_ADDRESS_KEY`), addresses that do not parse or
  * are CIDRs (`LEDGER_ADDRESS_INVALID`), are not canonical (`LEDGER_ADDRESS_NOT_CANONICAL`), are of
  * the other family than the key (`LEDGER_ADDRESS_FAMILY`) or are recorded twice
- * (`LEDGER_ADDRESS_DUPLICATE`), and pool names that are not Calico object names (`LEDGER_POOL_NAME`).
+ * (`LEDGER_ADDRESS_DUPLICATE`), and pool names that are not Calico object names (`LEDGER_POOL_NAME`);
+ * in `nodeCidrs`: node names that are not DNS-1123 subdomains (`LEDGER_NODE_NAME`), lists that do not
+ * hold 1 or 2 CIDRs (`LEDGER_NODE_CIDR_COUNT`), CIDRs that do not parse or have host bits set
+ * (`LEDGER_NODE_CIDR_INVALID`) or are not canonical (`LEDGER_NODE_CIDR_NOT_CANONICAL`), two CIDRs of one
+ * family (`LEDGER_NODE_FAMILY`), and two nodes whose CIDRs overlap (`LEDGER_NODE_OVERLAP`).
  */
 export function parseLedger(text: string, file?: string): Ledger {
   if (typeof text !== "string") {
@@ -270,7 +297,10 @@ export type LedgerChange =
   | { readonly kind: "released"; readonly name: string; readonly before: LedgerEntry }
   | { readonly kind: "address-added"; readonly key: string; readonly after: LedgerAddress }
   | { readonly kind: "address-changed"; readonly key: string; readonly before: LedgerAddress; readonly after: LedgerAddress }
-  | { readonly kind: "address-removed"; readonly key: string; readonly before: LedgerAddress };
+  | { readonly kind: "address-removed"; readonly key: string; readonly before: LedgerAddress }
+  | { readonly kind: "node-added"; readonly node: string; readonly after: readonly string[] }
+  | { readonly kind: "node-changed"; readonly node: string; readonly before: readonly string[]; readonly after: readonly string[] }
+  | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] };
 
 /** A change of a pool entry: the kinds that carry a pool `name`. */
 export type LedgerPoolChange = Extract<LedgerChange, { readonly name: string }>;
@@ -278,19 +308,28 @@ export type LedgerPoolChange = Extract<LedgerChange, { readonly name: string }>;
 /** A change of a recorded fixed address: the kinds that carry an address `key`. */
 export type LedgerAddressChange = Extract<LedgerChange, { readonly key: string }>;
 
+/** A change of a node's recorded pod CIDRs: the kinds that carry a `node` name. */
+export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
+
 /**
  * The changes from `before` to `after`: pool changes sorted by pool name, then fixed-address changes
- * sorted by key (code-unit order). A pool entry whose range, family or block size differs (the carver
- * never does this; a hand-made ledger might) shows as `released` followed by `added` for the same
- * name. An absent `addresses` section is the same as an empty one.
+ * sorted by key, then node changes sorted by node name (code-unit order). A pool entry whose range,
+ * family or block size differs (the carver never does this; a hand-made ledger might) shows as
+ * `released` followed by `added` for the same name. A node whose list of CIDRs differs in any way
+ * (a CIDR, their number or their order) is `node-changed`. An absent `addresses` or `nodeCidrs`
+ * section is the same as an empty one.
  */
 export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
-  return [...diffLedgerPools(before, after), ...diffAddresses(before.addresses ?? {}, after.addresses ?? {})];
+  return [
+    ...diffLedgerPools(before, after),
+    ...diffAddresses(before.addresses ?? {}, after.addresses ?? {}),
+    ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
+  ];
 }
 
 /**
  * @internal The pool changes of {@link diffLedgers} only, for the carver: it never changes `addresses`
- * (it passes them on as they are), so its changes are pool changes.
+ * or `nodeCidrs` (it passes them on as they are), so its changes are pool changes.
  */
 export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange[] {
   const names = [...new Set([...Object.keys(before.pools), ...Object.keys(after.pools)])].sort(compareNames);
@@ -335,15 +374,52 @@ function diffAddresses(
   return changes;
 }
 
+function diffNodeCidrs(
+  before: Readonly<Record<string, readonly string[]>>,
+  after: Readonly<Record<string, readonly string[]>>,
+): LedgerNodeChange[] {
+  const nodes = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerNodeChange[] = [];
+  for (const node of nodes) {
+    const b = own(before, node);
+    const a = own(after, node);
+    if (b === undefined && a !== undefined) {
+      changes.push({ kind: "node-added", node, after: a });
+    } else if (b !== undefined && a === undefined) {
+      changes.push({ kind: "node-removed", node, before: b });
+    } else if (b !== undefined && a !== undefined && !sameList(b, a)) {
+      changes.push({ kind: "node-changed", node, before: b, after: a });
+    }
+  }
+  return changes;
+}
+
+/** Whether two lists of CIDRs are the same, in the same order. (Other values, in an unchecked ledger, only when identical.) */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /**
- * One line that says what a change does, e.g. `pool "payments": added 10.32.4.0/22 (block /26)` or
- * `fixed address "kube-system/coredns/ipv4": added 10.64.0.0 (pool infra)`, for frozen-mode errors
+ * One line that says what a change does, e.g. `pool "payments": added 10.32.4.0/22 (block /26)`,
+ * `fixed address "kube-system/coredns/ipv4": added 10.64.0.0 (pool infra)` or
+ * `node "rack-a-01": added 10.244.0.0/24, fd00:10:244::/64`, for frozen-mode errors
  * ("the ledger would change: ...") and plan summaries.
  */
 export function describeChange(change: LedgerChange): string {
   const range = (e: LedgerEntry) => `${e.cidr} (block /${e.blockSize})`;
   const fixed = (a: LedgerAddress) => `${a.address} (pool ${a.pool})`;
+  const podCidrs = (list: readonly string[]) => list.join(", ");
   switch (change.kind) {
+    case "node-added":
+      return `node "${change.node}": added ${podCidrs(change.after)}`;
+    case "node-changed":
+      return `node "${change.node}": changed from ${podCidrs(change.before)} to ${podCidrs(change.after)}`;
+    case "node-removed":
+      return (
+        `node "${change.node}": removed ${podCidrs(change.before)}; ` +
+        `the range${change.before.length === 1 ? "" : "s"} may be handed to another node`
+      );
     case "address-added":
       return `fixed address "${change.key}": added ${fixed(change.after)}`;
     case "address-changed":
@@ -366,8 +442,8 @@ export function describeChange(change: LedgerChange): string {
 
 /**
  * The ledger without the named retired pools, so their ranges may be carved again. Only release a
- * pool once no pod holds an address in its range. The recorded fixed addresses are kept as they are:
- * the plan checks each against the live pools.
+ * pool once no pod holds an address in its range. The recorded fixed addresses and node CIDRs are
+ * kept as they are: the plans check them against the live pools and the cluster CIDRs.
  *
  * @throws LedgerError `LEDGER_UNKNOWN_POOL` for a name that is not in the ledger, `LEDGER_POOL_ACTIVE`
  * for a pool that is still active (declared in code); the message lists every refused name
@@ -402,7 +478,7 @@ export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
   }
   return freezeLedger(
     Object.entries(ledger.pools).filter(([name]) => !release.has(name)),
-    ledger.addresses,
+    ledger,
   );
 }
 
@@ -410,7 +486,8 @@ export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
  * The ledger as a text table for `calico-ipam ledger show`, in the style of `calicoctl ipam show`:
  * `NAME | FAMILY | CIDR | BLOCK SIZE | BLOCKS | STATUS`, sorted by family, then CIDR, then name; when
  * the ledger records fixed addresses, a second table `WORKLOAD | FAMILY | ADDRESS | POOL` sorted by
- * key; then a one-line summary. BLOCKS is the number of blocks the pool holds.
+ * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
+ * the CIDRs of a node joined by ", "; then a one-line summary. BLOCKS is the number of blocks the pool holds.
  *
  * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
  */
@@ -436,15 +513,21 @@ export function formatLedgerTable(ledger: Ledger): string {
       return [key.slice(0, cut), key.slice(cut + 1) === "ipv6" ? "IPv6" : "IPv4", a.address, a.pool];
     });
   if (addresses.length > 0) out.push(...textTable(["WORKLOAD", "FAMILY", "ADDRESS", "POOL"], [false, false, false, false], addresses));
+  const nodes = Object.entries(inspected.ledger.nodeCidrs ?? {})
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([node, list]) => [node, list.join(", ")]);
+  if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
   const active = rows.filter((r) => r[5] === "active").length;
   const retired = rows.length - active;
   const fixed = addresses.length > 0 ? `; ${addresses.length} fixed address${addresses.length === 1 ? "" : "es"}` : "";
+  const withCidrs = nodes.length > 0 ? `; ${nodes.length} node${nodes.length === 1 ? "" : "s"} with pod CIDRs` : "";
   out.push(
     rows.length === 0
-      ? `The ledger has no pools${fixed}.`
+      ? `The ledger has no pools${fixed}${withCidrs}.`
       : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${retired} retired` +
           (retired > 0 ? " (retired ranges stay reserved until released)" : "") +
-          fixed,
+          fixed +
+          withCidrs,
   );
   return `${out.join("\n")}\n`;
 }
@@ -476,8 +559,8 @@ export interface LedgerProblem {
 /** @internal A ledger value checked: a normalized frozen copy, the parsed CIDRs, and the problems. */
 export interface InspectedLedger {
   /**
-   * The ledger with entries sorted by name (addresses by key) and frozen, without `addresses` when
-   * there is none; meaningful only when `problems` is empty.
+   * The ledger with entries sorted by name (addresses by key, nodes by name) and frozen, without
+   * `addresses` or `nodeCidrs` when there is none; meaningful only when `problems` is empty.
    */
   readonly ledger: Ledger;
   /** The parsed CIDR of every valid entry. */
@@ -485,7 +568,7 @@ export interface InspectedLedger {
   readonly problems: readonly LedgerProblem[];
 }
 
-const TOP_KEYS = ["addresses", "pools", "version"];
+const TOP_KEYS = ["addresses", "nodeCidrs", "pools", "version"];
 const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
 const ADDRESS_KEYS = ["address", "pool"];
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -515,7 +598,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
         pathSegment(key),
         `unknown key "${key}"; ledger format ${LEDGER_FORMAT_VERSION} has only "pools" and "version". ` +
           `If a newer version of cdktf-calico-ipam wrote this section, upgrade; otherwise remove the key ` +
-          `(this version also reads the optional section "addresses")`,
+          `(this version also reads the optional section "addresses") (and the optional section "nodeCidrs")`,
         "upgrade",
       );
     }
@@ -589,10 +672,25 @@ export function inspectLedger(value: unknown): InspectedLedger {
       addresses = inspectAddresses(rawAddresses, problem);
     }
   }
-  const ledger = freezeLedger(entries, addresses);
+  const rawNodeCidrs = value.nodeCidrs;
+  let nodeCidrs: Array<[string, readonly string[]]> = [];
+  if (rawNodeCidrs !== undefined) {
+    if (!isPlainObject(rawNodeCidrs)) {
+      problem(
+        "LEDGER_TYPE",
+        ".nodeCidrs",
+        `"nodeCidrs" must be an object of node name to its pod CIDRs, such as ` +
+          `{"rack-a-01": ["10.244.0.0/24", "fd00:10:244::/64"]}, got ${describe(rawNodeCidrs)}`,
+      );
+    } else {
+      nodeCidrs = inspectNodeCidrs(rawNodeCidrs, problem);
+    }
+  }
+  const ledger = freezeLedger(entries, { addresses, nodeCidrs });
   const result: InspectedLedger = { ledger, cidrs, problems };
   if (problems.length === 0) {
     if (ledger.addresses !== undefined) CHECKED_ADDRESSES.add(ledger.addresses);
+    if (ledger.nodeCidrs !== undefined) CHECKED_NODE_CIDRS.add(ledger.nodeCidrs);
     INSPECTED.set(ledger, result);
   }
   return result;
@@ -614,14 +712,21 @@ const INSPECTED = new WeakMap<object, InspectedLedger>();
  */
 const CHECKED_ADDRESSES = new WeakSet<object>();
 
+/** `nodeCidrs` sections known to be valid, as {@link CHECKED_ADDRESSES}: nothing in them depends on the pools either. */
+const CHECKED_NODE_CIDRS = new WeakSet<object>();
+
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
- * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses` section is not the
- * checked section of another ledger (see {@link freezeLedger}) is not registered, so it is checked in full when used.
+ * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses` or `nodeCidrs` section
+ * is not the checked section of another ledger (see {@link freezeLedger}) is not registered, so it is
+ * checked in full when used.
  */
 export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr>): void {
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked) INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
+  const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked) {
+    INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
+  }
 }
 
 /**
@@ -840,13 +945,113 @@ function inspectAddress(key: string, raw: unknown, problem: ProblemSink): Ledger
   return Object.freeze({ address: address as string, pool: pool as string });
 }
 
+/**
+ * The valid entries of a `nodeCidrs` section, and a problem for each thing wrong. Nodes are checked in
+ * code-unit order, so of two nodes whose CIDRs overlap the later one is reported.
+ */
+function inspectNodeCidrs(raw: Record<string, unknown>, problem: ProblemSink): Array<[string, readonly string[]]> {
+  const out: Array<[string, readonly string[]]> = [];
+  const all: Cidr[] = [];
+  const owners: Array<{ node: string; index: number }> = [];
+  for (const node of Object.keys(raw).sort(compareNames)) {
+    const checked = inspectNode(node, raw[node], problem);
+    if (checked === undefined) continue;
+    out.push([node, checked.list]);
+    checked.cidrs.forEach((cidr, index) => {
+      all.push(cidr);
+      owners.push({ node, index });
+    });
+  }
+  // `all` is in node order, and findOverlaps gives i < j: j is the later node.
+  for (const [i, j] of findOverlaps(all)) {
+    const a = owners[i];
+    const b = owners[j];
+    if (a.node === b.node) continue; // the two CIDRs of one node are of two families: never reached
+    problem(
+      "LEDGER_NODE_OVERLAP",
+      `.nodeCidrs${pathSegment(b.node)}[${b.index}]`,
+      `node "${b.node}" (${all[j].toString()}) overlaps node "${a.node}" (${all[i].toString()}); two nodes never share ` +
+        `pod addresses. Rewrite both entries from the nodes' spec.podCIDRs (kubectl get node ${b.node} -o jsonpath='{.spec.podCIDRs}')`,
+    );
+  }
+  return out;
+}
+
+/** One entry of `nodeCidrs`, checked: a frozen copy and the parsed CIDRs, or `undefined` after reporting what is wrong. */
+function inspectNode(node: string, raw: unknown, problem: ProblemSink): { list: readonly string[]; cidrs: Cidr[] } | undefined {
+  const at = `.nodeCidrs${pathSegment(node)}`;
+  const nameProblems = validateObjectName(node, at);
+  if (nameProblems.length > 0) {
+    problem("LEDGER_NODE_NAME", at, `"${node}" is not a valid node name: ${nameProblems[0].message}`);
+    return undefined;
+  }
+  if (!Array.isArray(raw)) {
+    problem(
+      "LEDGER_TYPE",
+      at,
+      `the pod CIDRs of node "${node}" must be a list of 1 or 2 CIDRs, such as ["10.244.0.0/24", "fd00:10:244::/64"], got ${describe(raw)}`,
+    );
+    return undefined;
+  }
+  let ok = true;
+  const bad: ProblemSink = (code, path, message, advice) => {
+    ok = false;
+    problem(code, path, message, advice);
+  };
+  if (raw.length === 0) {
+    bad(
+      "LEDGER_NODE_CIDR_COUNT",
+      at,
+      `node "${node}" has no pod CIDR; a node is recorded with 1 CIDR, or 2 (one per IP family) when dual-stack. ` +
+        `Remove the entry of a node that holds no pod CIDR`,
+    );
+  } else if (raw.length > 2) {
+    bad(
+      "LEDGER_NODE_CIDR_COUNT",
+      at,
+      `node "${node}" has ${raw.length} pod CIDRs; a node has 1, or 2 (one per IP family) when dual-stack, as in its spec.podCIDRs`,
+    );
+  }
+  const cidrs: Cidr[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const text: unknown = raw[i];
+    const path = `${at}[${i}]`;
+    if (typeof text !== "string") {
+      bad("LEDGER_TYPE", path, `the pod CIDRs of node "${node}" must be strings such as "10.244.0.0/24", got ${describe(text)}`);
+      continue;
+    }
+    const parsed = Cidr.tryParse(text);
+    if (!parsed.ok) {
+      bad("LEDGER_NODE_CIDR_INVALID", path, parsed.error.message);
+    } else if (parsed.cidr.toString() !== text) {
+      bad("LEDGER_NODE_CIDR_NOT_CANONICAL", path, `"${text}" is not in canonical form; the ledger writes it as "${parsed.cidr.toString()}"`);
+    } else {
+      cidrs.push(parsed.cidr);
+    }
+  }
+  if (!ok) return undefined;
+  if (cidrs.length === 2) {
+    const [first, second] = cidrs;
+    if (first.family === second.family) {
+      bad(
+        "LEDGER_NODE_FAMILY",
+        `${at}[1]`,
+        `node "${node}" has two IPv${first.family} pod CIDRs (${first.toString()} and ${second.toString()}); ` +
+          `a node has at most one per IP family. Keep the one in the node's spec.podCIDRs`,
+      );
+    }
+  }
+  if (!ok) return undefined;
+  return { list: Object.freeze(cidrs.map((c) => c.toString())), cidrs };
+}
+
 function problemError(problems: readonly LedgerProblem[], file: string | undefined): LedgerError {
   const first = problems[0];
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length === 2 ? "" : "s"})` : "";
   const advice =
     first.advice === "upgrade"
       ? ""
-      : ` The ledger keeps pools and fixed addresses from moving, so it must be exact: ${restoreAdvice(file)}, or correct the value by hand. ${DELETE_WARNING}`;
+      : ` The ledger keeps pools, fixed addresses and node ranges from moving, so it must be exact: ${restoreAdvice(file)}, or correct the value by hand. ${DELETE_WARNING}`;
   return new LedgerError(first.code, `${where(file, first.path)}${first.message}${more}.${advice}`, file, first.path);
 }
 
@@ -865,38 +1070,80 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** A section of a ledger as a record by key, or as its entries. */
+type SectionInput<T> = Readonly<Record<string, T>> | ReadonlyArray<readonly [string, T]>;
+
 /**
- * @internal A frozen ledger of the pool entries, sorted by name, and of the fixed addresses, sorted
- * by key; without `addresses` when there is none. Not validated. Every function that makes a new
- * ledger from an old one passes the old `addresses` on, so that no fixed address is lost.
+ * @internal The sections of a ledger besides `pools`, for {@link freezeLedger}, each as a record or as
+ * entries. A whole {@link Ledger} is one: passing a ledger passes all its sections on.
+ */
+export interface LedgerSections {
+  readonly addresses?: SectionInput<LedgerAddress>;
+  readonly nodeCidrs?: SectionInput<readonly string[]>;
+}
+
+/**
+ * @internal A frozen ledger of the pool entries, sorted by name, and of the other sections, each
+ * sorted by key; without a section that is empty. Not validated. Every function that makes a new
+ * ledger from an old one passes the old sections on (best: the old ledger itself), so that no fixed
+ * address or node range is lost.
  *
- * @param addresses the `addresses` section (a checked section is reused as it is), or its entries
+ * @param sections the sections besides `pools`: a {@link LedgerSections} such as `{ addresses, nodeCidrs }`
+ * or a whole ledger (its `pools` and `version` are ignored); a checked section is reused as it is.
+ * For callers written before `nodeCidrs`, it may also be the `addresses` section alone, as a record
+ * or as entries: an object none of whose own keys is a top-level ledger key (`addresses`,
+ * `nodeCidrs`, `pools`, `version`; an address key always holds two "/") is taken as that, or a
+ * section known to be a checked `addresses` section. That form passes no other section on.
  */
 export function freezeLedger(
   entries: ReadonlyArray<readonly [string, LedgerEntry]>,
-  addresses?: Readonly<Record<string, LedgerAddress>> | ReadonlyArray<readonly [string, LedgerAddress]>,
+  sections?: LedgerSections | SectionInput<LedgerAddress>,
 ): Ledger {
   const sorted = [...entries].sort((a, b) => compareNames(a[0], b[0]));
   const pools = Object.freeze(Object.fromEntries(sorted));
-  const fixed = freezeAddresses(addresses);
-  return Object.freeze(
-    fixed === undefined ? { version: LEDGER_FORMAT_VERSION, pools } : { version: LEDGER_FORMAT_VERSION, pools, addresses: fixed },
-  ) as Ledger;
+  const given = asSections(sections);
+  const addresses = freezeSection(given.addresses, CHECKED_ADDRESSES, (a) => (Object.isFrozen(a) ? a : Object.freeze({ ...a })));
+  const nodeCidrs = freezeSection(given.nodeCidrs, CHECKED_NODE_CIDRS, (list) =>
+    Array.isArray(list) && !Object.isFrozen(list) ? Object.freeze([...list]) : list,
+  );
+  const ledger: { version: 1; pools: Ledger["pools"]; addresses?: Ledger["addresses"]; nodeCidrs?: Ledger["nodeCidrs"] } = {
+    version: LEDGER_FORMAT_VERSION,
+    pools,
+  };
+  if (addresses !== undefined) ledger.addresses = addresses;
+  if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
+  return Object.freeze(ledger);
 }
 
-function freezeAddresses(
-  addresses: Readonly<Record<string, LedgerAddress>> | ReadonlyArray<readonly [string, LedgerAddress]> | undefined,
-): Readonly<Record<string, LedgerAddress>> | undefined {
-  if (addresses === undefined) return undefined;
-  if (!isEntryList(addresses) && CHECKED_ADDRESSES.has(addresses)) return addresses;
-  const list = isEntryList(addresses) ? [...addresses] : Object.entries(addresses);
+/** The argument of {@link freezeLedger} as sections: see there how an `addresses` section alone is told apart. */
+function asSections(sections: LedgerSections | SectionInput<LedgerAddress> | undefined): LedgerSections {
+  if (sections === undefined || sections === null) return {};
+  if (isEntryList(sections) || CHECKED_ADDRESSES.has(sections)) return { addresses: sections as SectionInput<LedgerAddress> };
+  if (Object.keys(sections).some((key) => TOP_KEYS.includes(key))) return sections as LedgerSections;
+  return { addresses: sections as Readonly<Record<string, LedgerAddress>> };
+}
+
+/**
+ * A section, frozen and sorted by key, or `undefined` when it is empty; a checked section as it is.
+ * `copy` freezes a value that is not frozen yet, keeping all of it, and a section that is not an
+ * object at all (in a ledger built in code) is kept as it is, so that a later check still sees what
+ * does not belong.
+ */
+function freezeSection<T>(
+  section: SectionInput<T> | undefined,
+  checked: WeakSet<object>,
+  copy: (value: T) => T,
+): Readonly<Record<string, T>> | undefined {
+  if (section === undefined) return undefined;
+  if (typeof section !== "object" || section === null) return section;
+  if (!isEntryList(section) && checked.has(section)) return section;
+  const list = isEntryList(section) ? [...section] : Object.entries(section);
   if (list.length === 0) return undefined;
   list.sort((a, b) => compareNames(a[0], b[0]));
-  // Copies keep every key of an entry, so that a later check still sees what does not belong.
-  return Object.freeze(Object.fromEntries(list.map(([key, a]) => [key, Object.isFrozen(a) ? a : Object.freeze({ ...a })])));
+  return Object.freeze(Object.fromEntries(list.map(([key, value]) => [key, copy(value)])));
 }
 
-function isEntryList<T>(value: Readonly<Record<string, T>> | ReadonlyArray<readonly [string, T]>): value is ReadonlyArray<readonly [string, T]> {
+function isEntryList<T>(value: SectionInput<T> | LedgerSections): value is ReadonlyArray<readonly [string, T]> {
   return Array.isArray(value);
 }
 

@@ -8,9 +8,13 @@ export const DEFAULT_INSTALLATION_NAME = "default";
 
 /** An Installation carrying only the pool list: the object {@link renderInstallation} returns. */
 export interface InstallationManifest {
+  /** `operator.tigera.io/v1`. */
   readonly apiVersion: typeof OPERATOR_API_VERSION;
+  /** `Installation`. */
   readonly kind: "Installation";
+  /** The Installation's name, `default` unless asked otherwise. */
   readonly metadata: { readonly name: string };
+  /** Only the pool list: the rest of the Installation stays with whoever owns it. */
   readonly spec: { readonly calicoNetwork: { readonly ipPools: InstallationIpPool[] } };
 }
 

@@ -229,10 +229,16 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     const mapped = toInstallationIpPools(livePools);
     installation = renderInstallation(mapped.ipPools, spec.installationName);
     for (const f of mapped.findings) {
-      const m = /^pools\.([^.]+)(?:\.(.+))?$/.exec(f.path);
-      const target = m ? pools.find((p) => p.manifest.metadata.name === m[1]) : undefined;
-      if (target) (target.findings as Finding[]).push({ ...f, path: `installation.${m?.[2] ?? "ipPools"}` });
-      else findings.push(f);
+      // Pool names may hold dots: match the longest name the path starts with.
+      const target = pools
+        .filter((p) => f.path === `pools.${p.manifest.metadata.name}` || f.path.startsWith(`pools.${p.manifest.metadata.name}.`))
+        .sort((a, b) => b.manifest.metadata.name.length - a.manifest.metadata.name.length)[0];
+      if (target) {
+        const field = f.path.slice(`pools.${target.manifest.metadata.name}`.length + 1);
+        (target.findings as Finding[]).push({ ...f, path: `installation.${field || "ipPools"}` });
+      } else {
+        findings.push(f);
+      }
     }
   } else if (spec.poolOwner !== undefined && spec.poolOwner !== "ippool") {
     findings.push(error("POOL_OWNER_INVALID", "poolOwner", `poolOwner must be "ippool" or "operator", got "${String(spec.poolOwner)}"`));

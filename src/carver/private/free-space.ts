@@ -114,13 +114,15 @@ export class FreeSpace {
    * alignment inside the space is the address's.
    */
   private addRunOfOffsets(store: NumberHeaps, first: number, last: number): void {
+    const bits = this.bits;
+    const finest = this.finest;
     let cursor = first;
     while (cursor <= last) {
-      const hostBits = Math.min(cursor === 0 ? this.bits : trailingZeros53(cursor), floorLog2_53(last - cursor + 1));
-      const prefix = this.bits - hostBits;
-      if (prefix <= this.finest) store.addOffset(prefix, cursor);
+      const hostBits = Math.min(cursor === 0 ? bits : trailingZeros53(cursor), floorLog2_53(last - cursor + 1));
+      const prefix = bits - hostBits;
+      if (prefix <= finest) store.addOffset(prefix, cursor);
       else this.dust[prefix].push(this.space.network + BigInt(cursor));
-      cursor += 2 ** hostBits;
+      cursor += POW2[hostBits];
     }
   }
 
@@ -219,6 +221,9 @@ class BigintHeaps {
     return this.heaps[prefix];
   }
 }
+
+/** POW2[k] = 2^k, exact as a double. */
+const POW2: readonly number[] = Array.from({ length: 129 }, (_, k) => 2 ** k);
 
 /** Number of trailing zero bits of an integer 1 <= x < 2^53. */
 function trailingZeros53(x: number): number {

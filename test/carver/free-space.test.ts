@@ -1,0 +1,108 @@
+import fc from "fast-check";
+import { FreeSpace } from "../../src/carver/private/free-space";
+import { Cidr, IntervalSet, rangeToCidrs } from "../../src/ip";
+
+/**
+ * The carver's free list against a plain model of the same buddy algorithm: the free space cut into
+ * maximal aligned CIDRs (rangeToCidrs), and each allocation of a /P taking the lowest of the
+ * smallest free blocks that hold it, giving back the upper halves it does not need. The spaces cover
+ * each of the free list's internal representations: offsets as doubles (IPv4, and IPv6 spaces of at
+ * most 2^52 addresses, below or above 2^53), networks as bigints cut into numbered units (large IPv6
+ * spaces), and networks as bigints throughout (large IPv6 spaces carved down to /128).
+ */
+
+class Model {
+  private blocks: Cidr[];
+
+  constructor(
+    private readonly space: Cidr,
+    used: IntervalSet,
+  ) {
+    this.blocks = used.freeRanges(space).flatMap((r) => rangeToCidrs(space.family, r));
+  }
+
+  allocate(prefix: number): bigint | undefined {
+    let best: Cidr | undefined;
+    for (const b of this.blocks) {
+      if (b.prefix > prefix) continue;
+      if (best === undefined || b.prefix > best.prefix || (b.prefix === best.prefix && b.network < best.network)) best = b;
+    }
+    if (best === undefined) return undefined;
+    const taken = best;
+    this.blocks = this.blocks.filter((b) => b !== taken);
+    for (let r = taken.prefix + 1; r <= prefix; r++) {
+      this.blocks.push(Cidr.of(this.space.family, taken.network + (1n << BigInt(this.space.bits - r)), r));
+    }
+    return taken.network;
+  }
+
+  largestFree(limit: number): string[] {
+    return [...this.blocks]
+      .sort((a, b) => a.prefix - b.prefix || (a.network < b.network ? -1 : 1))
+      .slice(0, limit)
+      .map(String);
+  }
+
+  freeAddresses(): bigint {
+    return this.blocks.reduce((sum, b) => sum + b.size, 0n);
+  }
+}
+
+/** A CIDR inside `w`, mostly small ones near its start, so that free runs have ragged ends. */
+const usedIn = (w: Cidr) => {
+  const near = Cidr.containing(w.family, w.network, Math.min(w.bits, w.prefix + 12));
+  const any = (x: Cidr, longest: number) =>
+    fc
+      .tuple(fc.integer({ min: Math.min(x.prefix + 1, longest), max: longest }), fc.bigInt(x.first, x.last))
+      .map(([p, a]) => Cidr.containing(x.family, a, p));
+  const tiny = fc
+    .tuple(fc.integer({ min: Math.max(w.prefix, w.bits - 3), max: w.bits }), fc.bigInt(near.first, near.last))
+    .map(([p, a]) => Cidr.containing(w.family, a, p));
+  return fc.oneof(any(near, w.bits), tiny, any(w, w.bits), any(w, Math.min(w.bits, w.prefix + 8)));
+};
+
+const SPACES: Array<{ space: string; finest: [number, number]; what: string }> = [
+  { space: "10.0.0.0/20", finest: [20, 32], what: "IPv4, offsets as doubles" },
+  { space: "0.0.0.0/0", finest: [0, 32], what: "the whole IPv4 space" },
+  { space: "::/76", finest: [76, 128], what: "IPv6 below 2^53, offsets as doubles" },
+  { space: "::20:0:0:0/76", finest: [120, 128], what: "IPv6 just above 2^53, offsets as doubles" },
+  { space: "fd00::/104", finest: [104, 128], what: "IPv6 far above 2^53, offsets as doubles" },
+  { space: "fd00::/64", finest: [64, 116], what: "IPv6 /64, bigint runs cut into numbered units" },
+  { space: "fd00:10::/32", finest: [85, 128], what: "IPv6 /32, bigint networks throughout" },
+  { space: "::/0", finest: [0, 128], what: "the whole IPv6 space" },
+];
+
+describe.each(SPACES)("FreeSpace of $space ($what) matches the model", ({ space: text, finest: [lo, hi] }) => {
+  const space = Cidr.parse(text);
+
+  test("allocations, largest free blocks and free addresses", () => {
+    fc.assert(
+      fc.property(
+        fc.array(usedIn(space), { maxLength: 25 }),
+        fc.integer({ min: lo, max: hi }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (usedCidrs, finest, picks) => {
+          const used = IntervalSet.fromCidrs(space.family, usedCidrs);
+          const free = new FreeSpace(space, used, finest);
+          const model = new Model(space, used);
+          expect(free.largestFree(6).map(String)).toEqual(model.largestFree(6));
+          expect(free.freeAddresses()).toBe(model.freeAddresses());
+          for (const pick of picks) {
+            // Half of the requests ask for the finest few prefixes, where blocks are small and odd.
+            const prefix = pick % 2 === 0 ? Math.max(space.prefix, finest - (pick % 8) / 2) : space.prefix + (pick % (finest - space.prefix + 1));
+            expect(free.allocate(prefix)).toBe(model.allocate(prefix));
+          }
+          expect(free.largestFree(6).map(String)).toEqual(model.largestFree(6));
+          expect(free.freeAddresses()).toBe(model.freeAddresses());
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+test("a free list refuses a prefix finer than it was built for", () => {
+  const free = new FreeSpace(Cidr.parse("10.0.0.0/16"), new IntervalSet(4), 24);
+  expect(() => free.allocate(25)).toThrow("/25 is finer than the /24 this free list was built for");
+  expect(free.allocate(24)).toBe(0x0a000000n);
+});

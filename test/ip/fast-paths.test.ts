@@ -1,0 +1,293 @@
+import fc from "fast-check";
+import { Cidr, IntervalSet, IpParseError, findOverlaps, formatAddress } from "../../src/ip";
+import { RADIX_SORT_MIN, comparatorOrder, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
+
+/**
+ * The fast paths of src/ip against the general code they stand in for: the hand-written IPv4 CIDR
+ * parser against the general parser, Cidr.of and Cidr.containing against a model of their rules,
+ * findOverlaps' radix-sort path against its comparator order and against brute force, and the
+ * packed-key sort of IntervalSet.fromCidrs against one-by-one adds.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+type Outcome =
+  | { ok: true; family: number; network: bigint; prefix: number; first: bigint; last: bigint; text: string; frozen: boolean }
+  | { ok: false; name: string; code?: string; input?: string; message: string; suggestion?: string };
+
+const value = (c: Cidr): Outcome => ({
+  ok: true,
+  family: c.family,
+  network: c.network,
+  prefix: c.prefix,
+  first: c.first,
+  last: c.last,
+  text: c.toString(),
+  frozen: Object.isFrozen(c),
+});
+
+function outcome(parse: () => Cidr): Outcome {
+  try {
+    return value(parse());
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    const p = e as Partial<IpParseError>;
+    return { ok: false, name: e.name, code: p.code, input: p.input, message: e.message, suggestion: p.suggestion };
+  }
+}
+
+const octet = fc.integer({ min: 0, max: 255 });
+/** IPv4 CIDR text as a user writes it: any octets, any prefix 0-32, so host bits are common. */
+const v4CidrText = fc
+  .tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 32 }))
+  .map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`);
+/** Canonical IPv4 CIDR text (no host bits), as Cidr.toString prints it. */
+const canonicalV4 = fc
+  .tuple(fc.bigInt(0n, (1n << 32n) - 1n), fc.integer({ min: 0, max: 32 }))
+  .map(([address, prefix]) => Cidr.containing(4, address, prefix).toString());
+
+const ALPHABET = ["0", "1", "2", "3", "5", "9", ".", "/", ":", " ", "\t", "-", "+", "a", "x", "%", "１", "٣", "\u0000"];
+const noise = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 22 });
+
+/** A valid text with one to three edits: a character inserted, deleted or replaced. */
+const mutated = fc
+  .tuple(
+    fc.oneof(v4CidrText, canonicalV4),
+    fc.array(fc.tuple(fc.constantFrom("insert", "delete", "replace"), fc.nat(), fc.constantFrom(...ALPHABET)), { minLength: 1, maxLength: 3 }),
+  )
+  .map(([text, edits]) => {
+    let s = text;
+    for (const [kind, at, ch] of edits) {
+      const i = at % (s.length + 1);
+      if (kind === "insert") s = s.slice(0, i) + ch + s.slice(i);
+      else if (kind === "delete") s = s.slice(0, i) + s.slice(i + 1);
+      else s = s.slice(0, i) + ch + s.slice(i + 1);
+    }
+    return s;
+  });
+
+/** Hand-picked edges of the IPv4 grammar and of the fast parser's length and digit checks. */
+const EDGES = [
+  "0.0.0.0/0",
+  "255.255.255.255/32",
+  "1.2.3.4/32",
+  "10.0.0.0/8",
+  "10.0.0.1/24",
+  "10.0.0.1/0",
+  "9.9.9.9/9",
+  "100.64.0.0/10",
+  "010.0.0.0/8",
+  "10.00.0.0/16",
+  "10.0.0.0/08",
+  "10.0.0.0/00",
+  "10.0.0.0/032",
+  "10.0.0.0/33",
+  "10.0.0.0/99",
+  "10.0.0.0/100",
+  "256.0.0.0/8",
+  "1000.0.0.0/8",
+  "1.2.3/8",
+  "1.2.3.4.5/8",
+  "1.2.3.4/",
+  "1.2.3.4",
+  "/24",
+  "1.2.3.4/3x",
+  "1.2.3.4//32",
+  "1.2.3.4/-1",
+  "1.2.3.4/+1",
+  " 1.2.3.4/32",
+  "1.2.3.4/32 ",
+  "1.2.3.4/32\n",
+  "１.2.3.4/32",
+  "1..2.3/8",
+  ".1.2.3/8",
+  "1.2.3./8",
+  "::/0",
+  "::ffff:1.2.3.4/128",
+  "0.0.0.0/00000000",
+  "255.255.255.255/3",
+  "",
+];
+
+describe("the hand-written IPv4 CIDR parser agrees with the general parser", () => {
+  const agree = (text: string) => {
+    for (const strict of [true, false]) {
+      const general = outcome(() => parseCidrGeneral(text, strict));
+      const fast = parseIPv4CidrFast(text, strict);
+      // When the fast path answers, the general parser gives exactly that CIDR.
+      if (fast !== undefined) expect(value(fast)).toEqual(general);
+      // The public entry points (fast path first) give what the general parser gives: the same CIDR,
+      // or the same error with the same code, input, message and suggestion.
+      expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
+    }
+  };
+
+  test.each(EDGES)("%j", (text) => agree(text));
+
+  test("on random IPv4 CIDR texts, mutated ones and noise", () => {
+    fc.assert(fc.property(fc.oneof(v4CidrText, canonicalV4, mutated, noise), agree), { numRuns: 3000 });
+  });
+
+  test("tryParse returns what parse throws", () => {
+    fc.assert(
+      fc.property(fc.oneof(v4CidrText, mutated), (text) => {
+        const r = Cidr.tryParse(text);
+        const general = outcome(() => parseCidrGeneral(text, true));
+        if (r.ok) expect(value(r.cidr)).toEqual(general);
+        else expect({ ok: false, name: r.error.name, code: r.error.code, input: r.error.input, message: r.error.message, suggestion: r.error.suggestion }).toEqual(general);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("the fast path takes every canonical IPv4 CIDR, and with host bits when loose", () => {
+    fc.assert(
+      fc.property(canonicalV4, v4CidrText, (canonical, any) => {
+        expect(parseIPv4CidrFast(canonical, true)?.toString()).toBe(canonical);
+        expect(parseIPv4CidrFast(any, false)).toBeDefined();
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("the fast path leaves every rejection to the general parser", () => {
+    for (const text of EDGES) {
+      for (const strict of [true, false]) {
+        if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
+        expect(parseIPv4CidrFast(text, strict)).toBeUndefined();
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cidr.of and Cidr.containing
+
+/** The rules of Cidr.of and Cidr.containing, written out plainly: the model the fast checks must match. */
+function model(kind: "of" | "containing", family: unknown, network: unknown, prefix: unknown): Outcome {
+  const fail = (message: string): Outcome => ({ ok: false, name: "RangeError", code: undefined, input: undefined, message, suggestion: undefined });
+  if (family !== 4 && family !== 6) return fail(`IP family must be 4 or 6, got ${String(family)}`);
+  const bits = family === 4 ? 32 : 128;
+  if (typeof prefix !== "number" || !Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
+    return fail(`prefix length ${String(prefix)} is out of range for IPv${family} (0 to ${bits})`);
+  }
+  if (typeof network !== "bigint" || network < 0n || network > (1n << BigInt(bits)) - 1n) {
+    return fail(`${String(network)} is not an IPv${family} address value`);
+  }
+  const size = 1n << BigInt(bits - prefix);
+  const masked = network - (network % size);
+  if (kind === "of" && masked !== network) {
+    return fail(`${formatAddress(family, network)}/${prefix} has host bits set; did you mean ${formatAddress(family, masked)}/${prefix}?`);
+  }
+  return { ok: true, family, network: masked, prefix, first: masked, last: masked + size - 1n, text: `${formatAddress(family, masked)}/${prefix}`, frozen: true };
+}
+
+describe("Cidr.of and Cidr.containing follow their rules exactly", () => {
+  const family = fc.constantFrom<unknown>(4, 6, 4, 6, 5, 0, "4", undefined);
+  const prefix = fc.oneof(fc.integer({ min: -2, max: 130 }), fc.constantFrom<unknown>(1.5, NaN, Infinity, "24", undefined));
+  const network = fc.oneof(
+    fc.bigInt(-2n, 1n << 129n),
+    fc.bigInt(0n, (1n << 32n) - 1n),
+    fc.tuple(fc.bigInt(0n, (1n << 128n) - 1n), fc.integer({ min: 0, max: 128 })).map(([v, h]) => (v >> BigInt(h)) << BigInt(h)),
+    fc.tuple(fc.bigInt(0n, (1n << 32n) - 1n), fc.integer({ min: 0, max: 32 })).map(([v, h]) => (v >> BigInt(h)) << BigInt(h)),
+    fc.constantFrom<unknown>(0n, (1n << 32n) - 1n, 1n << 32n, (1n << 128n) - 1n, 1n << 128n, 10, "10", undefined),
+  );
+
+  test("on random arguments, valid and not", () => {
+    fc.assert(
+      fc.property(family, network, prefix, (f, n, p) => {
+        expect(outcome(() => Cidr.of(f as 4, n as bigint, p as number))).toEqual(model("of", f, n, p));
+        expect(outcome(() => Cidr.containing(f as 4, n as bigint, p as number))).toEqual(model("containing", f, n, p));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("split and child build the same CIDRs as Cidr.of", () => {
+    const parent = Cidr.parse("fd00::/120");
+    parent.split(124).forEach((c, i) => expect(value(c)).toEqual(value(Cidr.of(6, parent.network + BigInt(i) * 16n, 124))));
+    expect(value(Cidr.parse("10.0.0.0/8").child(26, 5n))).toEqual(value(Cidr.of(4, 0x0a000140n, 26)));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// findOverlaps and its radix sort
+
+const cidrIn = (w: Cidr) =>
+  fc.tuple(fc.integer({ min: w.prefix, max: w.bits }), fc.bigInt(w.first, w.last)).map(([p, a]) => Cidr.containing(w.family, a, p));
+const EXTREMES = ["0.0.0.0/0", "255.255.255.255/32", "0.0.0.0/32", "::/0", "::/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", "8000::/1", "128.0.0.0/1"].map((t) =>
+  Cidr.parse(t),
+);
+/** CIDRs of both families, crowded into small windows (many overlaps and equal networks), spread over the whole space, and extremes. */
+const mixedCidr = fc.oneof(
+  cidrIn(Cidr.parse("10.0.0.0/24")),
+  cidrIn(Cidr.parse("10.0.0.0/8")),
+  cidrIn(Cidr.parse("fd00::/120")),
+  cidrIn(Cidr.parse("fd00::/20")),
+  // Networks that differ only in one 32-bit word of the IPv6 value, so each word decides the order.
+  fc.tuple(fc.integer({ min: 0, max: 3 }), fc.bigInt(0n, 0xffffffffn), fc.integer({ min: 0, max: 128 })).map(([w, v, p]) =>
+    Cidr.containing(6, (0x20010db8n << 96n) | (v << BigInt(32 * w)), p),
+  ),
+  cidrIn(Cidr.parse("0.0.0.0/0")),
+  cidrIn(Cidr.parse("::/0")),
+  fc.constantFrom(...EXTREMES),
+);
+
+const bruteForce = (cidrs: readonly Cidr[]) => {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < cidrs.length; i++) for (let j = i + 1; j < cidrs.length; j++) if (cidrs[i].overlaps(cidrs[j])) out.push([i, j]);
+  return out;
+};
+
+describe("findOverlaps on large inputs (radix-sort path)", () => {
+  test("the radix order is the comparator order, ties in index order", () => {
+    fc.assert(
+      fc.property(fc.array(mixedCidr, { maxLength: 300 }), (cidrs) => {
+        expect(radixOrder(cidrs)).toEqual(comparatorOrder(cidrs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("gives exactly the pairs that the O(n²) comparison gives", () => {
+    fc.assert(
+      fc.property(fc.array(mixedCidr, { minLength: RADIX_SORT_MIN, maxLength: RADIX_SORT_MIN + 150 }), (cidrs) => {
+        expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  test("many copies of nested CIDRs: every pair, once", () => {
+    const chain = ["10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32", "fd00::/8", "fd00::/64", "fd00::1/128"].map((t) => Cidr.parse(t));
+    const cidrs = Array.from({ length: RADIX_SORT_MIN + 20 }, (_, i) => chain[(i * 3) % chain.length]);
+    expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
+  });
+
+  test("both paths agree around the threshold", () => {
+    fc.assert(
+      fc.property(fc.array(mixedCidr, { minLength: RADIX_SORT_MIN - 2, maxLength: RADIX_SORT_MIN + 2 }), (cidrs) => {
+        expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// IntervalSet.fromCidrs
+
+describe("IntervalSet.fromCidrs with its packed-key sort", () => {
+  test("builds the same set as adding the CIDRs one by one, over the whole IPv4 space", () => {
+    const v4 = fc.oneof(cidrIn(Cidr.parse("0.0.0.0/0")), cidrIn(Cidr.parse("10.0.0.0/28")), fc.constantFrom(...EXTREMES.filter((c) => c.family === 4)));
+    fc.assert(
+      fc.property(fc.array(v4, { maxLength: 200 }), (cidrs) => {
+        const added = new IntervalSet(4);
+        for (const c of cidrs) added.add(c);
+        expect(IntervalSet.fromCidrs(4, cidrs).ranges()).toEqual(added.ranges());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

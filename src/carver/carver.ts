@@ -700,8 +700,10 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
     ? `inside space ${holder.label}`
     : partly && partly.length > 0
       ? `partly inside space ${partly.map((s) => s.label).join(", ")}, partly outside every declared address space`
-      : "outside every declared address space";
-  if (item.source === "pinned") return `${item.sizeExplanation}; ${location}`;
+      : spaces.length > 0
+        ? "outside every declared address space"
+        : "";
+  if (item.source === "pinned") return location ? `${item.sizeExplanation}; ${location}` : item.sizeExplanation;
   const e = item.recorded!.entry;
   const kept = e.status === "retired" ? "reactivated from the ledger, where it was retired" : "kept from the ledger";
   const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
@@ -714,7 +716,7 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
       ),
     );
   }
-  return `${item.sizeExplanation}; ${kept}${larger}; ${location}`;
+  return [item.sizeExplanation, `${kept}${larger}`, location].filter((part) => part !== "").join("; ");
 }
 
 function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {

@@ -5,3 +5,4 @@ export * from "./topology-pools";
 export * from "./ip-reservation";
 export * from "./namespace-binding";
 export * from "./workload-addresses";
+export * from "./host-local-ipam";

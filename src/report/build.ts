@@ -1,3 +1,4 @@
+import type { HostLocalPlan, HostLocalUsage } from "../hostlocal";
 import { API_V3, CalicoApiVersion, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS, ipamConfigurationKind } from "../model/calico";
 import { IpamPlan, PlannedPool, allFindings } from "../plan/plan";
 import type { SimulationResult } from "../simulator/result";
@@ -8,6 +9,8 @@ import {
   PLAN_REPORT_SCHEMA_VERSION,
   PlanReport,
   ReportFinding,
+  ReportHostLocal,
+  ReportHostLocalNode,
   ReportIpamConfiguration,
   ReportNamespace,
   ReportPool,
@@ -25,6 +28,15 @@ export interface PlanReportOptions {
   readonly accepted?: readonly AcceptedFinding[];
   /** Written as `generatedBy`, e.g. `cdktf-calico-ipam 0.1.0`. @default - omitted */
   readonly generatedBy?: string;
+  /**
+   * Host-local IPAM mode: the nodes' podCIDRs as kube-controller-manager hands them out
+   * ({@link planHostLocal}) and, when pods were counted per node, their usage ({@link hostLocalUsage}).
+   * Adds the report's `hostLocal` section; the plan's findings are reported with source `"plan"`, the
+   * usage's with source `"simulation"`, about `Node/<name>` for paths `nodes.<name>` and `plan` otherwise.
+   * The `plan` argument is then the plan of the IP pools host-local mode needs ({@link hostLocalPools}).
+   * @default - Calico IPAM mode: no `hostLocal` section
+   */
+  readonly hostLocal?: { readonly plan: HostLocalPlan; readonly usage?: HostLocalUsage };
 }
 
 /**
@@ -33,6 +45,9 @@ export interface PlanReportOptions {
  * and of the simulation is listed once with the object it is about; simulation findings get their
  * subject from their path (`pools.x` → `IPPool/x`, `nodes.x` → `Node/x`, `workloads.x` → `Workload/x`,
  * `namespaces.x` → `Namespace/x`, `ipamConfiguration.*` → the IPAM configuration, anything else → `plan`).
+ * In host-local mode (`options.hostLocal`) the report also has a `hostLocal` section: every node's
+ * podCIDRs in natural name order, its pods against its capacity when counted, the cluster CIDRs' free
+ * node ranges, the CNI `ipam` section and the kube-controller-manager flags.
  *
  * @param plan the resolved plan ({@link planIpam})
  * @param simulation the allocation simulated over the plan's pools ({@link simulateAllocation}); without
@@ -67,6 +82,15 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
       raw.push({ severity: f.severity, code: f.code, subject: simulationSubject(f.path, known, configSubject), path: f.path, message: f.message, source: "simulation" });
     }
   }
+  const hostLocal = options.hostLocal;
+  if (hostLocal) {
+    const nodes = new Set([...hostLocal.plan.nodes.map((n) => n.name), ...Object.keys(hostLocal.plan.record ?? {}), ...(hostLocal.usage?.nodes ?? []).map((n) => n.name)]);
+    const add = (list: HostLocalPlan["findings"], source: ReportFinding["source"]) => {
+      for (const f of list) raw.push({ severity: f.severity, code: f.code, subject: hostLocalSubject(f.path, nodes), path: f.path, message: f.message, source });
+    };
+    add(hostLocal.plan.findings, "plan");
+    if (hostLocal.usage) add(hostLocal.usage.findings, "simulation");
+  }
   const findings: ReportFinding[] = raw
     .map((f) => {
       const match = accepted.find((a) => a.code === f.code && (a.subject === undefined || a.subject === f.subject));
@@ -88,6 +112,7 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     namespaces: sortBy(plan.namespaces.map(reportNamespace), (n) => n.name),
     workloads: [...plan.workloads.map(reportWorkload)].sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     ...(simulation ? { simulation: reportSimulation(simulation) } : {}),
+    ...(hostLocal ? { hostLocal: reportHostLocal(hostLocal.plan, hostLocal.usage) } : {}),
     findings,
     summary: {
       errors: findings.filter((f) => !f.accepted && f.severity === "error").length,
@@ -127,15 +152,24 @@ function simulationSubject(path: string, known: KnownNames, configSubject: strin
   for (const [prefix, kind, label] of SUBJECT_KINDS) {
     if (!path.startsWith(prefix)) continue;
     const rest = path.slice(prefix.length);
-    if (rest === "") return "plan";
-    // The longest known name the rest starts with; else the whole rest (a path is usually just the name).
-    let best: string | undefined;
-    for (const name of known[kind]) {
-      if ((rest === name || rest.startsWith(`${name}.`)) && (best === undefined || name.length > best.length)) best = name;
-    }
-    return `${label}/${best ?? rest}`;
+    return rest === "" ? "plan" : `${label}/${longestName(rest, known[kind])}`;
   }
   return "plan";
+}
+
+/** The subject of a host-local finding: `Node/<name>` for `nodes.<name>`, `plan` for anything else. */
+function hostLocalSubject(path: string, nodes: ReadonlySet<string>): string {
+  if (!path.startsWith("nodes.") || path === "nodes.") return "plan";
+  return `Node/${longestName(path.slice("nodes.".length), nodes)}`;
+}
+
+/** The longest known name `rest` starts with (whole, or followed by a dot); else the whole rest (a path is usually just the name). */
+function longestName(rest: string, names: ReadonlySet<string>): string {
+  let best: string | undefined;
+  for (const name of names) {
+    if ((rest === name || rest.startsWith(`${name}.`)) && (best === undefined || name.length > best.length)) best = name;
+  }
+  return best ?? rest;
 }
 
 function sortBy<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -311,5 +345,51 @@ function reportSimulation(s: SimulationResult): ReportSimulation {
       free: b.free,
       borrowedBy: b.borrowedBy,
     })),
+  };
+}
+
+/** The cluster CIDRs and node masks, read from the kube-controller-manager flags the plan spells out. */
+function hostLocalSettings(flags: readonly string[]): Pick<ReportHostLocal, "clusterCidrs" | "nodeMaskSizes"> {
+  const value = (name: string) => flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const mask = (text: string | undefined) => (text !== undefined && /^[0-9]{1,3}$/.test(text) ? Number(text) : null);
+  const clusterCidrs = (value("cluster-cidr") ?? "").split(",").filter((c) => c !== "");
+  const families = new Set(clusterCidrs.map((c) => (c.includes(":") ? 6 : 4)));
+  const single = mask(value("node-cidr-mask-size"));
+  const maskOf = (family: 4 | 6) => (!families.has(family) ? null : clusterCidrs.length === 1 ? single : mask(value(`node-cidr-mask-size-ipv${family}`)));
+  return { clusterCidrs, nodeMaskSizes: { ipv4: maskOf(4), ipv6: maskOf(6) } };
+}
+
+function reportHostLocal(plan: HostLocalPlan, usage: HostLocalUsage | undefined): ReportHostLocal {
+  const used = new Map((usage?.nodes ?? []).map((n) => [n.name, n]));
+  const family = (c: HostLocalPlan["capacity"]["ipv4"]) => (c ? { nodeCidrs: c.nodeCidrs, used: c.used, free: c.free } : null);
+  const free = [plan.capacity.ipv4?.free, plan.capacity.ipv6?.free].filter((f): f is string => f !== undefined).map((f) => BigInt(f));
+  const nodes = plan.nodes.map((n): ReportHostLocalNode => {
+    const u = used.get(n.name);
+    // Pods the node can run: the smallest of maxPods and each range's usable addresses (as hostLocalUsage counts it).
+    let capacity = BigInt(n.maxPods);
+    for (const x of [n.usable.ipv4, n.usable.ipv6]) if (x !== undefined && BigInt(x) < capacity) capacity = BigInt(x);
+    return {
+      name: n.name,
+      podCidrs: [...n.podCidrs],
+      source: n.source,
+      maxPods: n.maxPods,
+      usable: { ipv4: n.usable.ipv4 ?? null, ipv6: n.usable.ipv6 ?? null },
+      capacity: u ? u.capacity : Number(capacity),
+      pods: u ? u.pods : null,
+      utilization: u ? Math.round(u.utilization * 1e9) / 1e9 : null,
+      morePods: u ? u.podsLeft : null,
+    };
+  });
+  return {
+    ...hostLocalSettings(plan.kubeControllerManagerFlags),
+    capacity: { ipv4: family(plan.capacity.ipv4), ipv6: family(plan.capacity.ipv6) },
+    nodes,
+    headroom: {
+      nodesLeft: (free.length === 0 ? 0n : free.reduce((a, b) => (b < a ? b : a))).toString(),
+      ipv4: plan.capacity.ipv4?.free ?? null,
+      ipv6: plan.capacity.ipv6?.free ?? null,
+    },
+    cniIpam: { type: plan.cniIpam.type, ranges: plan.cniIpam.ranges.map((set) => set.map((r) => ({ subnet: r.subnet }))) },
+    kubeControllerManagerFlags: [...plan.kubeControllerManagerFlags],
   };
 }

@@ -1,4 +1,4 @@
-import type { CountChange, DiffValue, FieldChange, NamespaceChange, PlanDiff, PoolCapacityChange } from "./diff";
+import type { CountChange, DiffValue, FieldChange, HostLocalDiff, NamespaceChange, PlanDiff, PoolCapacityChange } from "./diff";
 import { formatCount, formatDelta, formatFraction, formatFractionDelta, mdCode, mdText, plural } from "./format";
 import { mdDetails, mdTable } from "./markdown";
 import type { ReportFinding, ReportPool } from "./schema";
@@ -16,8 +16,9 @@ export interface DiffMarkdownOptions {
 /**
  * A plan diff as Markdown for a pull-request comment: a heading with the verdict (❌ when a change is
  * destructive), the destructive changes with their way out, notes, then tables of pool changes,
- * capacity, IPAM configuration, findings that appeared or were resolved, firewall ranges and fixed
- * addresses. Sections without changes are left out.
+ * capacity, IPAM configuration, findings that appeared or were resolved, firewall ranges, fixed
+ * addresses and, in host-local mode, the settings, nodes and nodes left. Sections without changes are
+ * left out.
  */
 export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions = {}): string {
   const title = mdText(options.title ?? "Calico IPAM plan diff");
@@ -92,13 +93,18 @@ export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
     const rows = diff.fixedAddresses.map((f) => [mdCode(f.workload, { cell: true }), addressList(f.before), addressList(f.after)]);
     parts.push(table("Fixed addresses", "workloads", ["Workload", "Before", "After"], "lll", rows));
   }
+
+  if (diff.hostLocal) {
+    const section = hostLocalMarkdown(diff.hostLocal, collapseAbove);
+    if (section.length > 0) parts.push(["### Host-local", ...section].join("\n\n"));
+  }
   return `${parts.join("\n\n")}\n`;
 }
 
 /**
  * A plan diff as text for a terminal: a verdict line, the destructive changes, notes, then `+` added,
- * `-` removed and `~` changed lines per pool, capacity, configuration, findings, namespace and fixed
- * address. "No changes." when the plans are alike.
+ * `-` removed and `~` changed lines per pool, capacity, configuration, findings, namespace, fixed
+ * address and host-local setting and node. "No changes." when the plans are alike.
  */
 export function renderDiffText(diff: PlanDiff): string {
   const out: string[] = [];
@@ -149,6 +155,7 @@ export function renderDiffText(diff: PlanDiff): string {
     "Fixed addresses",
     diff.fixedAddresses.map((f) => `  ~ ${f.workload}  ${f.before.join(", ") || "(none)"} -> ${f.after.join(", ") || "(none)"}`),
   );
+  if (diff.hostLocal) section("Host-local", hostLocalText(diff.hostLocal));
   return `${out.join("\n")}\n`;
 }
 
@@ -245,4 +252,46 @@ function exclusiveCell(n: NamespaceChange): string {
 
 function addressList(list: readonly string[]): string {
   return list.length > 0 ? list.map((x) => mdCode(x, { cell: true })).join(", ") : "—";
+}
+
+const HEADROOM_LABELS = [
+  ["nodesLeft", "nodes left"],
+  ["ipv4", "IPv4 node ranges free"],
+  ["ipv6", "IPv6 node ranges free"],
+] as const;
+
+function hostLocalMarkdown(d: HostLocalDiff, collapseAbove: number): string[] {
+  const out: string[] = [];
+  if (d.settings.length > 0) {
+    const rows = d.settings.map((f) => [f.destructive ? `**${mdText(f.field, { cell: true })}** ❌` : mdText(f.field, { cell: true }), mdValue(f.before), mdValue(f.after)]);
+    out.push(mdTable(["Setting", "Before", "After"], "lll", rows));
+  }
+  const cidrs = (list: readonly string[]) => (list.length > 0 ? list.map((c) => mdCode(c, { cell: true })).join(", ") : "—");
+  const rows = [
+    ...d.nodes.added.map((n) => [mdCode(n.name, { cell: true }), "added", "—", cidrs(n.podCidrs)]),
+    ...d.nodes.removed.map((n) => [mdCode(n.name, { cell: true }), n.pods ? `removed (${formatCount(n.pods)} pods)` : "removed", cidrs(n.podCidrs), "—"]),
+    ...d.nodes.changed.map((c) => [mdCode(c.name, { cell: true }), c.destructive ? "**podCIDRs** ❌" : "podCIDRs", cidrs(c.before), cidrs(c.after)]),
+  ];
+  if (rows.length > 0) {
+    const body = mdTable(["Node", "Change", "Pod CIDRs before", "Pod CIDRs after"], "llll", rows);
+    out.push(rows.length > collapseAbove ? mdDetails(`${rows.length} node changes`, body) : body);
+  }
+  const moved = HEADROOM_LABELS.filter(([key]) => d.headroom[key].before !== d.headroom[key].after);
+  if (moved.length > 0) out.push(`Headroom: ${moved.map(([key, label]) => `${label} ${countCell(d.headroom[key])}`).join(" · ")}`);
+  return out;
+}
+
+function hostLocalText(d: HostLocalDiff): string[] {
+  const out = d.settings.map((f) => `  ~ ${f.field}: ${textValue(f.before)} -> ${textValue(f.after)}${f.destructive ? "  (destructive)" : ""}`);
+  for (const n of d.nodes.added) out.push(`  + ${n.name}  ${n.podCidrs.join(",") || "(no range)"}`);
+  for (const n of d.nodes.removed) out.push(`  - ${n.name}  ${n.podCidrs.join(",") || "(no range)"}${n.pods ? `, ${n.pods} pods` : ""}`);
+  for (const c of d.nodes.changed) out.push(`  ~ ${c.name}  podCIDRs ${c.before.join(",") || "(none)"} -> ${c.after.join(",") || "(none)"}${c.destructive ? "  (destructive)" : ""}`);
+  const moved: string[] = [];
+  for (const [key, label] of HEADROOM_LABELS) {
+    const x = d.headroom[key];
+    if (x.before === x.after) continue;
+    moved.push(`${label} ${x.before === null ? "?" : formatCount(x.before)} -> ${x.after === null ? "?" : formatCount(x.after)}${x.delta !== null ? ` (${formatDelta(x.delta)})` : ""}`);
+  }
+  if (moved.length > 0) out.push(`  ~ headroom  ${moved.join("; ")}`);
+  return out;
 }

@@ -1,5 +1,6 @@
+import { Cidr } from "../ip";
 import { compareFindings, compareText, formatCount } from "./format";
-import type { DecimalString, PlanReport, ReportFinding, ReportNamespace, ReportPool, ReportPoolUsage, ReportSummary } from "./schema";
+import type { DecimalString, PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportNamespace, ReportPool, ReportPoolUsage, ReportSummary } from "./schema";
 
 /** `schema` of a plan diff. */
 export const PLAN_DIFF_SCHEMA = "cdktf-calico-ipam/plan-diff";
@@ -97,6 +98,42 @@ export interface FixedAddressChange {
   readonly after: readonly string[];
 }
 
+/** A node present in both host-local plans whose podCIDRs differ. */
+export interface HostLocalNodeChange {
+  readonly name: string;
+  /** Its podCIDRs in the base, in cluster CIDR order. */
+  readonly before: readonly string[];
+  /** Its podCIDRs in the head. */
+  readonly after: readonly string[];
+  /** Always true: a node's podCIDR never changes. */
+  readonly destructive: boolean;
+}
+
+/** How the host-local section changed. */
+export interface HostLocalDiff {
+  /**
+   * Changed settings, in this order: `present` (the section added or removed: `before`/`after` booleans),
+   * `clusterCidrs` (lists, order matters), `nodeMaskSizes.ipv4`, `nodeMaskSizes.ipv6` (numbers or null).
+   * A cluster CIDR or node mask change is destructive when a node of the base holds a range that no
+   * longer fits it.
+   */
+  readonly settings: readonly FieldChange[];
+  readonly nodes: {
+    /** Nodes only in the head, head order (natural name order). */
+    readonly added: readonly ReportHostLocalNode[];
+    /** Nodes only in the base, base order. */
+    readonly removed: readonly ReportHostLocalNode[];
+    /** Nodes in both whose podCIDRs differ, head order. */
+    readonly changed: readonly HostLocalNodeChange[];
+  };
+  /** Nodes that can still join, overall and per family (free node ranges); decimal strings, null where a side has no such value. */
+  readonly headroom: {
+    readonly nodesLeft: CountChange<DecimalString>;
+    readonly ipv4: CountChange<DecimalString>;
+    readonly ipv6: CountChange<DecimalString>;
+  };
+}
+
 /** The difference between two plan reports (schema `cdktf-calico-ipam/plan-diff`, version 1). */
 export interface PlanDiff {
   readonly schema: typeof PLAN_DIFF_SCHEMA;
@@ -129,10 +166,12 @@ export interface PlanDiff {
   readonly namespaces: readonly NamespaceChange[];
   /** Workloads whose fixed addresses changed, name order. */
   readonly fixedAddresses: readonly FixedAddressChange[];
+  /** Host-local IPAM: settings, node podCIDRs and nodes left. Absent when neither report has a `hostLocal` section. */
+  readonly hostLocal?: HostLocalDiff;
   readonly summary: {
     readonly base: ReportSummary;
     readonly head: ReportSummary;
-    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses); 0 when the plans are alike. */
+    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses, host-local settings and nodes, and 1 when the host-local headroom moved); 0 when the plans are alike. */
     readonly changes: number;
   };
 }
@@ -148,6 +187,11 @@ export interface PlanDiff {
  * `allowedUses` changed from LoadBalancer to Workload or Tunnel (also rejected on update); a removed
  * pool that still had addresses in use in the base simulation. Each comes with the way out: a new pool
  * and Calico's migration procedure ({@link MIGRATE_POOLS_URL}).
+ *
+ * In host-local mode it also compares the `hostLocal` sections: nodes added and removed, nodes whose
+ * podCIDRs change (destructive: a node's podCIDR never changes; drain and delete the node, then re-add
+ * it), the cluster CIDRs and node masks (destructive when a node of the base holds a range that no
+ * longer fits them), and the nodes left in the cluster CIDRs.
  */
 export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
   const destructiveChanges: string[] = [];
@@ -239,8 +283,10 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
   const findings = findingChanges(base.findings, head.findings);
   const namespaces = namespaceChanges(base.namespaces, head.namespaces);
   const fixedAddresses = fixedAddressChanges(base, head);
+  const hostLocal = hostLocalChanges(base.hostLocal, head.hostLocal, destructiveChanges, notes);
   const changes =
-    added.length + removed.length + changed.length + capacity.length + ipamConfiguration.length + findings.appeared.length + findings.resolved.length + namespaces.length + fixedAddresses.length;
+    added.length + removed.length + changed.length + capacity.length + ipamConfiguration.length + findings.appeared.length + findings.resolved.length + namespaces.length + fixedAddresses.length +
+    (hostLocal ? hostLocalChangeCount(hostLocal) : 0);
 
   return {
     schema: PLAN_DIFF_SCHEMA,
@@ -254,6 +300,7 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
     findings,
     namespaces,
     fixedAddresses,
+    ...(hostLocal ? { hostLocal } : {}),
     summary: { base: { ...base.summary }, head: { ...head.summary }, changes },
   };
 }
@@ -403,4 +450,148 @@ function fixedAddressChanges(base: PlanReport, head: PlanReport): FixedAddressCh
     if (!sameValue(before, after)) out.push({ workload: k, before, after });
   }
   return out;
+}
+
+/** How many names a host-local sentence lists before "and N more". */
+const NODES_NAMED = 5;
+
+function hostLocalChangeCount(d: HostLocalDiff): number {
+  const moved = [d.headroom.nodesLeft, d.headroom.ipv4, d.headroom.ipv6].some((x) => x.before !== x.after);
+  return d.settings.length + d.nodes.added.length + d.nodes.removed.length + d.nodes.changed.length + (moved ? 1 : 0);
+}
+
+function familyOf(cidr: string): "ipv4" | "ipv6" {
+  return cidr.includes(":") ? "ipv6" : "ipv4";
+}
+
+function parseCidr(text: string): Cidr | undefined {
+  try {
+    return Cidr.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The base nodes whose ranges the head's cluster CIDRs no longer hold (by position, as kube-controller-manager pairs them), and those missing a family the head adds. */
+function nodesOutsideClusterCidrs(nodes: readonly ReportHostLocalNode[], clusterCidrs: readonly string[]): ReportHostLocalNode[] {
+  const clusters = clusterCidrs.map(parseCidr);
+  return nodes.filter(
+    (n) =>
+      n.podCidrs.length !== clusters.length ||
+      n.podCidrs.some((text, i) => {
+        const range = parseCidr(text);
+        const cluster = clusters[i];
+        return !range || !cluster || range.family !== cluster.family || !cluster.contains(range);
+      }),
+  );
+}
+
+/** `node-1 10.244.0.0/24, node-2 10.244.1.0/24 and 3 more`: the nodes with their ranges (of one family, when given). */
+function nodeList(nodes: readonly ReportHostLocalNode[], family?: "ipv4" | "ipv6"): string {
+  const shown = nodes.slice(0, NODES_NAMED).map((n) => `${n.name} ${n.podCidrs.filter((c) => family === undefined || familyOf(c) === family).join(",") || "(no range)"}`);
+  return `${shown.join(", ")}${nodes.length > shown.length ? ` and ${nodes.length - shown.length} more` : ""}`;
+}
+
+function hostLocalChanges(b: ReportHostLocal | undefined, h: ReportHostLocal | undefined, destructiveChanges: string[], notes: string[]): HostLocalDiff | undefined {
+  if (!b && !h) return undefined;
+  const settings: FieldChange[] = [];
+  if (!b || !h) {
+    settings.push({ field: "present", before: b !== undefined, after: h !== undefined, destructive: false });
+    notes.push(
+      h
+        ? "host-local IPAM is new in the head plan: every node's CNI ipam section becomes host-local, which hands out addresses from the node's podCIDR without knowing the addresses Calico IPAM gave to running pods. Drain each node and recreate its pods after the change"
+        : "host-local IPAM is gone from the head plan: every node's CNI ipam section changes, and Calico IPAM does not know the addresses host-local gave to running pods. Drain each node and recreate its pods after the change",
+    );
+  }
+  if (b && h) {
+    const staying = new Set(h.nodes.map((n) => n.name));
+    const baseNames = new Set(b.nodes.map((n) => n.name));
+    const flagOf = (key: "ipv4" | "ipv6") => (h.clusterCidrs.length === 1 ? "--node-cidr-mask-size" : `--node-cidr-mask-size-${key}`);
+    if (JSON.stringify(b.clusterCidrs) !== JSON.stringify(h.clusterCidrs)) {
+      const before = b.clusterCidrs.join(",") || "(none)";
+      const after = h.clusterCidrs.join(",") || "(none)";
+      // Nodes the head removes are drained and deleted anyway; the ones that stay must fit.
+      const misfits = nodesOutsideClusterCidrs(b.nodes.filter((n) => staying.has(n.name)), h.clusterCidrs);
+      settings.push({ field: "clusterCidrs", before: [...b.clusterCidrs], after: [...h.clusterCidrs], destructive: misfits.length > 0 });
+      if (misfits.length > 0) {
+        destructiveChanges.push(
+          `host-local: --cluster-cidr changes from ${before} to ${after}, but ${plural(misfits.length, "node", "nodes")} of the base plan hold${misfits.length === 1 ? "s" : ""} podCIDRs that do not fit it (${nodeList(misfits)}), and a node's podCIDR never changes: ` +
+            `kube-controller-manager refuses to start while a node holds a range outside the cluster CIDR of its position ("is out the range of cluster cidr"), and never gives a node that already has ranges one of an added family. ` +
+            `Drain and delete those nodes, change --cluster-cidr, then re-add them so that they register again and get ranges from ${after}; keep the IP pool of the old range until no node holds a range there, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+        );
+      } else {
+        notes.push(
+          b.nodes.length > 0
+            ? `host-local: --cluster-cidr changes from ${before} to ${after}; the podCIDRs of the nodes that stay lie inside it, so kube-controller-manager keeps their ranges and hands out new ones from ${after}`
+            : `host-local: --cluster-cidr changes from ${before} to ${after}; no node holds a range in the base plan, so nothing has to move`,
+        );
+      }
+    }
+    for (const key of ["ipv4", "ipv6"] as const) {
+      const before = b.nodeMaskSizes[key];
+      const after = h.nodeMaskSizes[key];
+      if (before === after) continue;
+      const family = key === "ipv4" ? "IPv4" : "IPv6";
+      // A family added or removed is the cluster CIDR change. This one is about the nodes that keep, in the
+      // head, a range of this family of another size than the head's mask (removed nodes do not matter; a
+      // node the head gives a new range is a podCIDR change, below).
+      const kept = before !== null && after !== null ? h.nodes.filter((n) => baseNames.has(n.name) && n.podCidrs.some((c) => familyOf(c) === key && !c.endsWith(`/${after}`))) : [];
+      settings.push({ field: `nodeMaskSizes.${key}`, before, after, destructive: kept.length > 0 });
+      if (before === null || after === null) continue;
+      if (kept.length > 0) {
+        destructiveChanges.push(
+          `host-local: the ${family} node mask (${flagOf(key)}) changes from /${before} to /${after}, but ${plural(kept.length, "node", "nodes")} of the base plan keep${kept.length === 1 ? "s" : ""} ${family} ranges of another size (${nodeList(kept, key)}), as a node's podCIDR never changes: ` +
+            `kube-controller-manager gives /${after} only to nodes that register from now on. To resize a node's range, drain and delete the node, then re-add it; or keep /${before}`,
+        );
+      } else {
+        notes.push(`host-local: the ${family} node mask changes from /${before} to /${after}; no node of the base plan keeps an ${family} range of another size, so no node has to move`);
+      }
+    }
+  }
+
+  const baseNodes = new Map((b?.nodes ?? []).map((n) => [n.name, n]));
+  const headNodes = new Map((h?.nodes ?? []).map((n) => [n.name, n]));
+  const added = (h?.nodes ?? []).filter((n) => !baseNodes.has(n.name));
+  const removed = (b?.nodes ?? []).filter((n) => !headNodes.has(n.name));
+  const changed: HostLocalNodeChange[] = [];
+  for (const n of h?.nodes ?? []) {
+    const before = baseNodes.get(n.name);
+    if (!before || JSON.stringify(before.podCidrs) === JSON.stringify(n.podCidrs)) continue;
+    changed.push({ name: n.name, before: [...before.podCidrs], after: [...n.podCidrs], destructive: true });
+  }
+  if (changed.length > 0) {
+    const cidrs = (list: readonly string[]) => list.join(",") || "(none)";
+    const why = "but a node's podCIDR never changes (kube-controller-manager hands it out once, when the node registers)";
+    const ledger = "record the podCIDRs handed out (Node.spec.podCIDRs) in the ledger so that the plan keeps them";
+    if (changed.length === 1) {
+      const c = changed[0];
+      destructiveChanges.push(
+        `host-local node "${c.name}": podCIDRs change from ${cidrs(c.before)} to ${cidrs(c.after)}, ${why}: drain and delete the node, then re-add it so that it registers again and gets a new range. ` +
+          `If the node runs with its old range, ${ledger}`,
+      );
+    } else {
+      const moves = changed.slice(0, NODES_NAMED).map((c) => `${c.name} from ${cidrs(c.before)} to ${cidrs(c.after)}`);
+      const list = `${moves.join("; ")}${changed.length > moves.length ? `; and ${changed.length - moves.length} more` : ""}`;
+      destructiveChanges.push(
+        `host-local: the podCIDRs of ${plural(changed.length, "node", "nodes")} change (${list}), ${why}: drain and delete each of these nodes, then re-add it so that it registers again and gets a new range. ` +
+          `If the nodes run with their old ranges, ${ledger}`,
+      );
+    }
+  }
+  for (const r of removed) {
+    if (r.pods !== null && r.pods > 0) {
+      notes.push(
+        `host-local node "${r.name}" is removed while it runs ${plural(r.pods, "pod", "pods")} in the base plan: drain it before deleting its Node object; kube-controller-manager then releases its podCIDR ${r.podCidrs.join(",")} for a later node`,
+      );
+    }
+  }
+  return {
+    settings,
+    nodes: { added, removed, changed },
+    headroom: {
+      nodesLeft: bigDelta(b?.headroom.nodesLeft ?? null, h?.headroom.nodesLeft ?? null),
+      ipv4: bigDelta(b?.headroom.ipv4 ?? null, h?.headroom.ipv4 ?? null),
+      ipv6: bigDelta(b?.headroom.ipv6 ?? null, h?.headroom.ipv6 ?? null),
+    },
+  };
 }

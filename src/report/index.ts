@@ -7,7 +7,7 @@ export * from "./schema";
 export { buildPlanReport } from "./build";
 export type { PlanReportOptions } from "./build";
 export { parsePlanReport, PlanReportError } from "./parse";
-export { renderPlanText, IPAM_SHOW_COLUMNS } from "./text";
+export { renderPlanText, IPAM_SHOW_COLUMNS, HOST_LOCAL_NODE_COLUMNS } from "./text";
 export type { PlanTextOptions } from "./text";
 export { renderPlanMarkdown } from "./markdown";
 export type { PlanMarkdownOptions } from "./markdown";
@@ -30,6 +30,8 @@ export type {
   PoolCapacityChange,
   NamespaceChange,
   FixedAddressChange,
+  HostLocalDiff,
+  HostLocalNodeChange,
 } from "./diff";
 export { renderDiffMarkdown, renderDiffText } from "./diff-render";
 export type { DiffMarkdownOptions } from "./diff-render";

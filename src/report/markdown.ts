@@ -1,5 +1,5 @@
 import { formatCount, formatFraction, htmlText, mdCode, mdText, plural } from "./format";
-import type { PlanReport, ReportFinding, ReportPool, ReportPoolUsage } from "./schema";
+import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
 
 /** Options of {@link renderPlanMarkdown}. */
 export interface PlanMarkdownOptions {
@@ -9,7 +9,7 @@ export interface PlanMarkdownOptions {
   readonly maxBlockRows?: number;
   /** Findings shown per severity before the rest is collapsed. @default 10 */
   readonly maxFindingsShown?: number;
-  /** Table rows (namespaces, fixed addresses, node groups) above which the table is collapsed. @default 15 */
+  /** Table rows (namespaces, fixed addresses, node groups, host-local nodes) above which the table is collapsed. @default 15 */
   readonly collapseRowsAbove?: number;
   /** Pools above which the pool table is collapsed (the pools at 80% or more stay listed). @default 30 */
   readonly maxPoolRows?: number;
@@ -31,8 +31,12 @@ export function mdDetails(summary: string, content: string): string {
  * (✅ no errors, ❌ errors) and the counts, a summary table per pool (CIDR, block size, blocks and
  * addresses used out of total, utilization, headroom in nodes and pods), the findings grouped by
  * severity (accepted ones collapsed, with their reason), the node groups and blocks (collapsed, at most
- * `maxBlockRows` blocks), the firewall ranges per namespace and the fixed addresses. Every name,
- * selector and message is escaped, so a `|` or a backtick cannot break a table.
+ * `maxBlockRows` blocks), the firewall ranges per namespace and the fixed addresses. In host-local
+ * mode a "Nodes (host-local)" section follows the pools: a table of the nodes (podCIDRs, maxPods, usable
+ * addresses, pods, utilization, pods left; collapsed above `collapseRowsAbove` rows, the nodes at 80% or
+ * more kept in sight), the cluster headroom in nodes, and the kube-controller-manager flags and CNI
+ * `ipam` section in code blocks. Every name, selector and message is escaped, so a `|` or a backtick
+ * cannot break a table.
  */
 export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOptions = {}): string {
   const maxBlocks = options.maxBlockRows ?? 50;
@@ -55,6 +59,13 @@ export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOpti
     parts.push(
       `${plural(report.pools.length, "pool")} · ${plural(sm.nodes, "node")} · ${formatCount(sm.podsAllocated)} of ${formatCount(sm.pods)} pods got addresses` +
         `${problems.length > 0 ? ` (${problems.join(", ")})` : ""} · ${plural(sm.blocksClaimed, "block")} claimed · ${mdCode(report.apiVersion)}`,
+    );
+  } else if (report.hostLocal) {
+    const h = report.hostLocal;
+    const counted = h.nodes.filter((n) => n.pods !== null);
+    const pods = counted.length > 0 ? ` · ${formatCount(counted.reduce((sum, n) => sum + (n.pods ?? 0), 0))} pods` : "";
+    parts.push(
+      `${plural(report.pools.length, "pool")} · ${mdCode(report.apiVersion)} · host-local IPAM: ${plural(h.nodes.length, "node")}${pods} · room for ${formatCount(h.headroom.nodesLeft)} more ${h.headroom.nodesLeft === "1" ? "node" : "nodes"}`,
     );
   } else {
     parts.push(`${plural(report.pools.length, "pool")} · ${mdCode(report.apiVersion)} · allocation not simulated: usage and headroom are unknown`);
@@ -97,6 +108,8 @@ export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOpti
     settings.push(`**IP reservations**: ${report.reservations.map((r) => `${mdCode(r.name)} (${r.reservedCidrs.map((x) => mdCode(x)).join(", ")})`).join(", ")}`);
   }
   if (settings.length > 0) parts.push(settings.join("\n\n"));
+
+  if (report.hostLocal) parts.push(hostLocalSection(report.hostLocal, collapseAbove));
 
   // Findings
   parts.push(findingsSection(report.findings, maxFindings));
@@ -184,6 +197,76 @@ function poolRow(p: ReportPool, u: ReportPoolUsage | undefined, simulated: boole
     `${formatFraction(u.utilization)}${high(u.utilization)}`,
     headroom,
   ];
+}
+
+/** A fenced code block that shows `text` exactly: the fence is longer than any backtick run inside. */
+export function mdFence(text: string, language = ""): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
+}
+
+function hostLocalSection(h: ReportHostLocal, collapseAbove: number): string {
+  const lines = ["### Nodes (host-local)"];
+  if (h.nodes.length === 0) {
+    lines.push("No node holds a podCIDR (see the findings).");
+  } else {
+    const rows = h.nodes.map(hostLocalRow);
+    const table = mdTable(["Node", "Pod CIDRs", "Max pods", "Usable addresses", "Pods", "Utilization", "Headroom"], "llrrrrl", rows);
+    if (rows.length > collapseAbove) {
+      const full = h.nodes.filter((n) => n.utilization !== null && n.utilization >= HIGH_UTILIZATION);
+      if (full.length > 0) {
+        const shown = full.slice(0, 10).map((n) => `${mdCode(n.name)} (${formatFraction(n.utilization as number)})`);
+        lines.push(`Nodes at ${formatFraction(HIGH_UTILIZATION)} or more: ${shown.join(", ")}${full.length > shown.length ? ` and ${full.length - shown.length} more` : ""}.`);
+      }
+      lines.push(mdDetails(`${rows.length} nodes`, table));
+    } else {
+      lines.push(table);
+    }
+    if (h.nodes.every((n) => n.pods === null)) lines.push("Pods per node were not counted: utilization and headroom per node are unknown.");
+    else lines.push("A node takes the smaller of its max pods and its usable addresses (network, gateway and IPv4 broadcast taken out).");
+  }
+  lines.push(hostLocalHeadroomLine(h));
+  if (h.kubeControllerManagerFlags.length > 0) lines.push(`**kube-controller-manager flags**\n\n${mdFence(h.kubeControllerManagerFlags.join("\n"), "text")}`);
+  lines.push(`**CNI ${mdCode("ipam")} configuration**\n\n${mdFence(JSON.stringify(h.cniIpam, null, 2), "json")}`);
+  return lines.join("\n\n");
+}
+
+function hostLocalRow(n: ReportHostLocalNode): string[] {
+  const usable = n.podCidrs.map((c) => {
+    const count = c.includes(":") ? n.usable.ipv6 : n.usable.ipv4;
+    return count === null ? "?" : formatCount(count);
+  });
+  const high = n.utilization !== null && n.utilization >= HIGH_UTILIZATION ? " ⚠️" : "";
+  return [
+    mdCode(n.name, { cell: true }),
+    n.podCidrs.length > 0 ? n.podCidrs.map((c) => mdCode(c, { cell: true })).join(", ") : "—",
+    formatCount(n.maxPods),
+    usable.length > 0 ? usable.join(" / ") : "—",
+    n.pods === null ? `? / ${formatCount(n.capacity)}` : `${formatCount(n.pods)} / ${formatCount(n.capacity)}`,
+    n.utilization === null ? "—" : `${formatFraction(n.utilization)}${high}`,
+    n.morePods === null ? "—" : `+${formatCount(n.morePods)} pods`,
+  ];
+}
+
+function hostLocalHeadroomLine(h: ReportHostLocal): string {
+  if (h.clusterCidrs.length === 0) return "**Cluster headroom**: no cluster CIDR, no node can get a podCIDR (see the findings).";
+  const room: string[] = [];
+  const none: string[] = [];
+  for (const cidr of h.clusterCidrs) {
+    const key = cidr.includes(":") ? "ipv6" : "ipv4";
+    const c = h.capacity[key];
+    const mask = h.nodeMaskSizes[key];
+    if (!c || mask === null) none.push(mdCode(cidr));
+    else room.push(`${formatCount(c.free)} more ${c.free === "1" ? "node" : "nodes"} in ${mdCode(cidr)} (/${mask} per node, ${formatCount(c.used)} of ${formatCount(c.nodeCidrs)} node ranges held)`);
+  }
+  const parts: string[] = [];
+  if (room.length > 0) parts.push(`room for ${room.join(", ")}`);
+  if (room.length > 1) parts.push(`${formatCount(h.headroom.nodesLeft)} more dual-stack ${h.headroom.nodesLeft === "1" ? "node" : "nodes"} in all`);
+  if (none.length > 0) parts.push(`no node range can be handed out in ${none.join(", ")} (see the findings)`);
+  const counted = h.nodes.filter((n) => n.morePods !== null);
+  if (counted.length > 0) parts.push(`${formatCount(counted.reduce((sum, n) => sum + (n.morePods ?? 0), 0))} more pods on the current nodes`);
+  return `**Cluster headroom**: ${parts.join("; ")}.`;
 }
 
 function findingLine(f: ReportFinding): string {

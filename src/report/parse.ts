@@ -107,7 +107,11 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
       for (const [k, check] of Object.entries(fields)) check(v[k], p === "" ? k : `${p}.${k}`);
     };
 
+  const nonNegative: Check = (v, p) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) fail(p, `must be a number of 0 or more, got ${describe(v)}`);
+  };
   const family = oneOf(4, 6);
+  const familyCapacity = object({ nodeCidrs: decimal, used: count, free: decimal });
   const finding = object({
     severity: oneOf("error", "warning"),
     code: string,
@@ -236,6 +240,29 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
             borrowedBy: count,
           }),
         ),
+      }),
+    ),
+    hostLocal: optional(
+      object({
+        clusterCidrs: array(string),
+        nodeMaskSizes: object({ ipv4: nullable(integer), ipv6: nullable(integer) }),
+        capacity: object({ ipv4: nullable(familyCapacity), ipv6: nullable(familyCapacity) }),
+        nodes: array(
+          object({
+            name: string,
+            podCidrs: array(string),
+            source: oneOf("allocated", "recorded"),
+            maxPods: count,
+            usable: object({ ipv4: nullable(count), ipv6: nullable(decimal) }),
+            capacity: count,
+            pods: nullable(count),
+            utilization: nullable(nonNegative),
+            morePods: nullable(count),
+          }),
+        ),
+        headroom: object({ nodesLeft: decimal, ipv4: nullable(decimal), ipv6: nullable(decimal) }),
+        cniIpam: object({ type: string, ranges: array(array(object({ subnet: string }))) }),
+        kubeControllerManagerFlags: array(string),
       }),
     ),
     findings: array(finding),

@@ -219,16 +219,73 @@ export interface ReportSimulation {
   readonly blocks: readonly ReportBlock[];
 }
 
+/** One family's cluster CIDR in host-local mode, cut into node ranges. */
+export interface ReportHostLocalFamilyCapacity {
+  /** Node ranges the cluster CIDR holds: 2^(node mask − cluster prefix). Decimal string. */
+  readonly nodeCidrs: DecimalString;
+  /** Node ranges held by the plan's nodes. */
+  readonly used: number;
+  /** Node ranges still free for new nodes (ranges skipped for the Service CIDR are not free). Decimal string. */
+  readonly free: DecimalString;
+}
+
+/** One node of a host-local plan: its podCIDRs and, when pods were counted, its utilization and headroom. */
+export interface ReportHostLocalNode {
+  /** The Kubernetes node name. */
+  readonly name: string;
+  /** `Node.spec.podCIDRs`, in cluster CIDR order, canonical text. */
+  readonly podCidrs: readonly string[];
+  /** "allocated" (predicted by this plan) or "recorded" (kept from the ledger). */
+  readonly source: "allocated" | "recorded";
+  /** The kubelet's `maxPods`. */
+  readonly maxPods: number;
+  /** Pod addresses host-local can hand out per family (network, gateway and IPv4 broadcast taken out); null when the node has no range of that family. */
+  readonly usable: { readonly ipv4: number | null; readonly ipv6: DecimalString | null };
+  /** Pods the node can run: the smallest of maxPods and each family's usable addresses. */
+  readonly capacity: number;
+  /** Pods with a pod-network address on the node; null when no pod count was given. */
+  readonly pods: number | null;
+  /** pods / capacity, rounded to 9 decimals; above 1 when over; null when no pod count was given. */
+  readonly utilization: number | null;
+  /** More pods the node takes: capacity − pods, never below 0; null when no pod count was given. */
+  readonly morePods: number | null;
+}
+
+/** Host-local IPAM: every node gets one static podCIDR per family from the cluster CIDR (kube-controller-manager's node IPAM). */
+export interface ReportHostLocal {
+  /** `--cluster-cidr`, one per family, in flag order (the order of every node's podCIDRs); canonical text. */
+  readonly clusterCidrs: readonly string[];
+  /** The prefix length of each node range per family (`--node-cidr-mask-size…`); null for a family with no cluster CIDR. */
+  readonly nodeMaskSizes: { readonly ipv4: number | null; readonly ipv6: number | null };
+  /** Per family: node ranges of the cluster CIDR, used and free; null for a family not in use. */
+  readonly capacity: { readonly ipv4: ReportHostLocalFamilyCapacity | null; readonly ipv6: ReportHostLocalFamilyCapacity | null };
+  /** The nodes that hold ranges, in natural name order. */
+  readonly nodes: readonly ReportHostLocalNode[];
+  /** Nodes that can still join. */
+  readonly headroom: {
+    /** Nodes that can still join: the fewest free node ranges of any family in use (a dual-stack node needs one of each). Decimal string. */
+    readonly nodesLeft: DecimalString;
+    /** Free node ranges of the IPv4 cluster CIDR; null when there is none. */
+    readonly ipv4: DecimalString | null;
+    /** Free node ranges of the IPv6 cluster CIDR; null when there is none. */
+    readonly ipv6: DecimalString | null;
+  };
+  /** The CNI `ipam` section, e.g. `{"type":"host-local","ranges":[[{"subnet":"usePodCidr"}]]}`. */
+  readonly cniIpam: { readonly type: string; readonly ranges: ReadonlyArray<ReadonlyArray<{ readonly subnet: string }>> };
+  /** kube-controller-manager flags, in the order to pass them. */
+  readonly kubeControllerManagerFlags: readonly string[];
+}
+
 /** One finding of the plan or of the simulation. */
 export interface ReportFinding {
   readonly severity: Severity;
   readonly code: string;
-  /** The object: `plan`, `IPPool/<name>`, `IPAMConfiguration/default`, `IPReservation/<name>`, `Namespace/<name>`, `Workload/<ns>/<name>` (plan), `Workload/<name>` (simulation), `Node/<name>`. */
+  /** The object: `plan`, `IPPool/<name>`, `IPAMConfiguration/default`, `IPReservation/<name>`, `Namespace/<name>`, `Workload/<ns>/<name>` (plan), `Workload/<name>` (simulation), `Node/<name>` (simulation and host-local). */
   readonly subject: string;
   /** Where: relative to the object for plan findings, into the simulation input for simulation findings. */
   readonly path: string;
   readonly message: string;
-  /** "plan" (validation, carving, bindings) or "simulation" (the allocation harness). */
+  /** "plan" (validation, carving, bindings, the host-local plan) or "simulation" (the allocation harness, host-local usage). */
   readonly source: "plan" | "simulation";
   /** Present when the finding was accepted: it is reported but no longer counts as an error or warning. */
   readonly accepted?: { readonly reason: string };
@@ -260,6 +317,8 @@ export interface PlanReport {
   readonly workloads: readonly ReportWorkload[];
   /** Absent when no allocation was simulated. */
   readonly simulation?: ReportSimulation;
+  /** Host-local IPAM mode: node podCIDRs, per-node utilization and cluster headroom. Absent in Calico IPAM mode. */
+  readonly hostLocal?: ReportHostLocal;
   /** Sorted by severity (errors first), subject, code, path, message. */
   readonly findings: readonly ReportFinding[];
   readonly summary: ReportSummary;

@@ -1,5 +1,5 @@
 import { formatGoG, formatGoPercent, plural, toBigInt } from "./format";
-import type { PlanReport, ReportFinding, ReportPool, ReportPoolUsage } from "./schema";
+import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
 import { asciiTable } from "./table";
 
 /** Options of {@link renderPlanText}. */
@@ -11,6 +11,9 @@ export interface PlanTextOptions {
 /** calicoctl v3.32's `ipam show` columns. */
 export const IPAM_SHOW_COLUMNS: readonly string[] = ["GROUPING", "CIDR", "IPS TOTAL", "IPS IN USE", "IPS FREE"];
 
+/** The columns of the host-local node table. */
+export const HOST_LOCAL_NODE_COLUMNS: readonly string[] = ["NODE", "POD CIDRS", "PODS", "USABLE", "IN USE", "FREE"];
+
 /**
  * The report as text for a terminal, in the style of `calicoctl ipam show` (v3.32): its table
  * (`GROUPING | CIDR | IPS TOTAL | IPS IN USE | IPS FREE`, one `IP Pool` row per pool in name order,
@@ -20,6 +23,12 @@ export const IPAM_SHOW_COLUMNS: readonly string[] = ["GROUPING", "CIDR", "IPS TO
  * As calicoctl counts it, "in use" is what the simulation allocated in claimed blocks (pods, tunnels
  * and Windows-reserved addresses) and "free" is the rest of the pool; addresses kept by IP
  * reservations count as free. Without a simulation, in-use and free are `unknown`.
+ *
+ * In host-local mode (a `hostLocal` section) a node table follows the pool table, in the same style
+ * (`NODE | POD CIDRS | PODS | USABLE | IN USE | FREE`, one row per node in natural name order, the
+ * podCIDRs comma-separated): PODS is the kubelet's maxPods, USABLE the pod addresses of the node's
+ * smallest podCIDR, IN USE the pods and FREE the pods it can still take, both as `N (P%)` of the
+ * smaller of PODS and USABLE; the headroom then says how many more nodes each cluster CIDR holds.
  */
 export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}): string {
   const out: string[] = [];
@@ -55,11 +64,19 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
   }
   if (rows.length === 0) out.push("No IP pool with a readable CIDR.");
   else out.push(asciiTable(IPAM_SHOW_COLUMNS, rows).trimEnd());
-  if (!report.simulation) out.push("IPS IN USE and IPS FREE are unknown: no allocation was simulated (declare the cluster topology to simulate it).");
+  if (!report.simulation) {
+    out.push(
+      report.hostLocal
+        ? "IPS IN USE and IPS FREE are unknown: in host-local mode Calico does not allocate from its IP pools; the node table counts pods per node."
+        : "IPS IN USE and IPS FREE are unknown: no allocation was simulated (declare the cluster topology to simulate it).",
+    );
+  }
   for (const name of skipped) {
     const p = planned.get(name);
     out.push(`IP pool "${name}" is not shown: ${p?.cidr ? `its CIDR "${p.cidr}" does not parse` : "it has no range"} (see the findings).`);
   }
+
+  if (report.hostLocal) out.push("", ...hostLocalTable(report.hostLocal));
 
   out.push("");
   out.push(...findingsText(report.findings));
@@ -94,16 +111,17 @@ function findingsText(findings: readonly ReportFinding[]): string[] {
 
 function headroomText(report: PlanReport, planned: ReadonlyMap<string, ReportPool>): string[] {
   const sim = report.simulation;
-  if (!sim) return ["Headroom: unknown (no allocation was simulated)."];
+  if (!sim && !report.hostLocal) return ["Headroom: unknown (no allocation was simulated)."];
   const out = ["Headroom:"];
-  for (const u of sim.pools) out.push(`  IP Pool ${u.name} (${u.cidr}, /${u.blockSize} blocks): ${poolHeadroom(u, planned.get(u.name))}`);
-  for (const g of sim.nodeGroups) {
+  for (const u of sim?.pools ?? []) out.push(`  IP Pool ${u.name} (${u.cidr}, /${u.blockSize} blocks): ${poolHeadroom(u, planned.get(u.name))}`);
+  for (const g of sim?.nodeGroups ?? []) {
     const room = [g.headroom.moreNodes !== null ? `${g.headroom.moreNodes} more ${g.headroom.moreNodes === "1" ? "node" : "nodes"} like these` : undefined, `${g.headroom.morePods} more pods`]
       .filter((x) => x !== undefined)
       .join(" and ");
     const failed = g.podsFailed > 0 ? `, ${g.podsFailed} without an address` : "";
     out.push(`  Node group ${g.group} (${plural(g.nodes, "node")}, ${plural(g.pods, "pod")}${failed}): room for ${room}`);
   }
+  if (report.hostLocal) out.push(...hostLocalHeadroom(report.hostLocal));
   return out;
 }
 
@@ -117,4 +135,49 @@ function poolHeadroom(u: ReportPoolUsage, p: ReportPool | undefined): string {
     .filter((x) => x !== undefined)
     .join(" and ");
   return `${state}${claimed}; room for ${room}`;
+}
+
+/** The smallest usable address count of a node's ranges; null when it has none. */
+function smallestUsable(n: ReportHostLocalNode): bigint | null {
+  const counts = [n.usable.ipv4, n.usable.ipv6].filter((x): x is number | string => x !== null).map((x) => toBigInt(x));
+  return counts.length === 0 ? null : counts.reduce((a, b) => (b < a ? b : a));
+}
+
+function hostLocalTable(h: ReportHostLocal): string[] {
+  if (h.nodes.length === 0) return ["Host-local IPAM: no node holds a podCIDR (see the findings)."];
+  const rows = h.nodes.map((n) => {
+    const usable = smallestUsable(n);
+    const share = (count: number | null) => (count === null ? "unknown" : `${formatGoG(count)} (${formatGoPercent(count, n.capacity)}%)`);
+    return [n.name, n.podCidrs.join(","), formatGoG(n.maxPods), usable === null ? "unknown" : formatGoG(usable), share(n.pods), share(n.morePods)];
+  });
+  const out = [asciiTable(HOST_LOCAL_NODE_COLUMNS, rows).trimEnd()];
+  if (h.nodes.every((n) => n.pods === null)) out.push("IN USE and FREE are unknown: no pod count per node was given.");
+  else out.push("IN USE and FREE count pods against the smaller of PODS (the kubelet's maxPods) and USABLE (pod addresses of the node's smallest podCIDR).");
+  return out;
+}
+
+function hostLocalHeadroom(h: ReportHostLocal): string[] {
+  if (h.clusterCidrs.length === 0) return ["  Host-local: no cluster CIDR, no node can get a podCIDR (see the findings)"];
+  const out: string[] = [];
+  let families = 0;
+  for (const cidr of h.clusterCidrs) {
+    const key = cidr.includes(":") ? "ipv6" : "ipv4";
+    const c = h.capacity[key];
+    const mask = h.nodeMaskSizes[key];
+    if (!c || mask === null) {
+      out.push(`  Host-local: no node range can be handed out in ${cidr} (see the findings)`);
+      continue;
+    }
+    families++;
+    out.push(`  Host-local: room for ${c.free} more ${c.free === "1" ? "node" : "nodes"} in ${cidr} (/${mask} per node; ${c.used} of ${c.nodeCidrs} node ranges held)`);
+  }
+  if (families > 1) {
+    out.push(`  Host-local: room for ${h.headroom.nodesLeft} more ${h.headroom.nodesLeft === "1" ? "node" : "nodes"} in all (a dual-stack node needs a range of each family)`);
+  }
+  const counted = h.nodes.filter((n) => n.morePods !== null);
+  if (counted.length > 0) {
+    const more = counted.reduce((sum, n) => sum + (n.morePods ?? 0), 0);
+    out.push(`  Host-local nodes (${plural(h.nodes.length, "node")}): room for ${more} more ${more === 1 ? "pod" : "pods"} on the current nodes`);
+  }
+  return out;
 }

@@ -135,3 +135,27 @@ describe("the operator example, through the real cdktf synth", () => {
     expect(yaml.map((d) => d.kind)).toEqual(["IPAMConfiguration", "Installation"]);
   });
 });
+
+describe("the host-local example, through the real cdktf synth", () => {
+  const dir = path.join(root, "examples", "host-local");
+  let out: string;
+  beforeAll(() => {
+    out = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  });
+
+  test("every node keeps its recorded range; the CNI section, the flags and Calico's pools are emitted", () => {
+    const stackDir = path.join(out, "stacks", "host-local");
+    const tf = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const ledger = JSON.parse(fs.readFileSync(path.join(dir, "calico-ipam.lock.json"), "utf8"));
+    expect(tf.output.ipam_node_pod_cidrs.value).toEqual(ledger.nodeCidrs);
+    expect(Object.keys(ledger.nodeCidrs)).toHaveLength(32);
+    expect(JSON.parse(tf.output.ipam_cni_ipam.value).type).toBe("host-local");
+    expect(tf.output.ipam_kube_controller_manager_flags.value).toContain("--allocate-node-cidrs=true");
+    const docs = parseAllDocuments(fs.readFileSync(path.join(stackDir, "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+    expect(docs.map((d) => `${d.kind}/${d.spec.cidr}`)).toEqual(["IPPool/10.244.0.0/16", "IPPool/fd00:10:244::/56"]);
+    for (const d of docs) expect(schemaErrors(d)).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(path.join(stackDir, "plan.json"), "utf8"));
+    expect(report.summary.errors).toBe(0);
+    expect(report.hostLocal.nodes).toHaveLength(32);
+  });
+});

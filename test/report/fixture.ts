@@ -1,3 +1,4 @@
+import { HostLocalInput, HostLocalPlan, HostLocalUsage, hostLocalPools, hostLocalUsage, planHostLocal } from "../../src/hostlocal";
 import { IpamPlan, planIpam } from "../../src/plan/plan";
 import { CniConfig, SimulationResult, Topology, simulateAllocation } from "../../src/simulator";
 import type { IpamSpec } from "../../src/spec/types";
@@ -59,4 +60,33 @@ export const CNI: CniConfig = { assignIpv6: true };
 export function realistic(): { plan: IpamPlan; simulation: SimulationResult } {
   const plan = planIpam(SPEC);
   return { plan, simulation: simulatePlan(plan, TOPOLOGY, CNI) };
+}
+
+/**
+ * A dual-stack cluster in host-local IPAM mode: kube-controller-manager cuts 10.244.0.0/21 into /24s
+ * and fd00:10:244::/56 into /64s, one of each per node. Five workers and one GPU node; worker-1 is
+ * nearly full (a utilization warning), worker-2 runs more pods than its maxPods (an error), the cluster
+ * CIDR has room for 2 more nodes. Sequential allocation from the start of the cluster CIDRs, no ledger.
+ */
+export const HOST_LOCAL_INPUT: HostLocalInput = {
+  clusterCidrs: ["10.244.0.0/21", "fd00:10:244::/56"],
+  nodes: [
+    { namePattern: "worker-{i}", count: 5 },
+    { name: "gpu-1", maxPods: 32 },
+  ],
+};
+
+export const HOST_LOCAL_PODS: ReadonlyMap<string, number> = new Map([
+  ["worker-1", 100],
+  ["worker-2", 112],
+  ["worker-3", 40],
+  ["worker-4", 12],
+  ["gpu-1", 8],
+]);
+
+/** The IpamPlan of the pools host-local needs, the host-local plan and its usage. */
+export function hostLocal(input: HostLocalInput = HOST_LOCAL_INPUT, pods: ReadonlyMap<string, number> | null = HOST_LOCAL_PODS): { plan: IpamPlan; hostLocal: { plan: HostLocalPlan; usage?: HostLocalUsage } } {
+  const plan = planIpam({ pools: hostLocalPools(input.clusterCidrs) });
+  const hostLocalPlan = planHostLocal(input);
+  return { plan, hostLocal: { plan: hostLocalPlan, ...(pods ? { usage: hostLocalUsage(hostLocalPlan, pods) } : {}) } };
 }

@@ -5,7 +5,7 @@
 import { planIpam } from "../../src/plan/plan";
 import { buildPlanReport, diffPlanReports, renderDiffMarkdown, renderDiffText, renderJson, renderPlanMarkdown, renderPlanText } from "../../src/report";
 import type { IpamSpec } from "../../src/spec/types";
-import { CNI, SPEC, TOPOLOGY, realistic, simulatePlan } from "./fixture";
+import { CNI, HOST_LOCAL_INPUT, HOST_LOCAL_PODS, SPEC, TOPOLOGY, hostLocal, realistic, simulatePlan } from "./fixture";
 
 const OPTIONS = {
   accepted: [{ code: "POOL_SELECTS_NO_NODE", subject: "IPPool/payments", reason: "manual-only pool, named by the payments namespace" }],
@@ -72,6 +72,50 @@ describe("plan diff snapshots", () => {
   });
 
   test("JSON", () => {
+    expect(renderJson(diff())).toMatchSnapshot();
+  });
+});
+
+describe("host-local snapshots", () => {
+  function hostLocalReport(...args: Parameters<typeof hostLocal>) {
+    const { plan, hostLocal: hl } = hostLocal(...args);
+    return buildPlanReport(plan, undefined, { hostLocal: hl, generatedBy: "cdktf-calico-ipam (test)" });
+  }
+
+  test("text: the pool table, then the node table, like calicoctl ipam show", () => {
+    expect(renderPlanText(hostLocalReport())).toMatchSnapshot();
+  });
+
+  test("Markdown for a pull-request comment", () => {
+    expect(renderPlanMarkdown(hostLocalReport())).toMatchSnapshot();
+  });
+
+  test("JSON", () => {
+    expect(renderJson(hostLocalReport())).toMatchSnapshot();
+  });
+
+  // The pull request: the IPv4 node mask goes from /24 to /25, worker-3 is removed while it runs pods,
+  // worker-6 and worker-7 join, and the ledger lost worker-5's entry, so the plan gives it a new range.
+  function diff() {
+    const base = hostLocalReport();
+    const { hostLocal: before } = hostLocal(HOST_LOCAL_INPUT, null);
+    const recorded = Object.fromEntries(Object.entries(before.plan.record).filter(([name]) => name !== "worker-3" && name !== "worker-5"));
+    const nodes = [{ name: "gpu-1", maxPods: 32 }, ...["worker-1", "worker-2", "worker-4", "worker-5", "worker-6", "worker-7"].map((name) => ({ name }))];
+    const pods = new Map([...HOST_LOCAL_PODS].filter(([name]) => name !== "worker-3"));
+    pods.set("worker-2", 90);
+    const head = hostLocalReport({ ...HOST_LOCAL_INPUT, nodeMaskSizeV4: 25, nodes, recorded }, pods);
+    return diffPlanReports(base, head);
+  }
+
+  test("diff Markdown", () => {
+    expect(renderDiffMarkdown(diff())).toMatchSnapshot();
+  });
+
+  test("diff text", () => {
+    expect(renderDiffText(diff())).toMatchSnapshot();
+  });
+
+  test("diff JSON", () => {
     expect(renderJson(diff())).toMatchSnapshot();
   });
 });

@@ -1,6 +1,7 @@
 import { CALICO_API_VERSIONS } from "../model/calico";
 import { Finding, Severity, sortFindings } from "../validation/finding";
-import { validateIpPools } from "../validation/ip-pool";
+import { EffectiveIpPool, checkIpPool, validateIpPools } from "../validation/ip-pool";
+import { checkIpReservation } from "../validation/ip-reservation";
 import { checkIpamConfiguration } from "../validation/ipam-configuration";
 import { LoadedDocument, loadObjects } from "./load";
 
@@ -34,6 +35,7 @@ export interface LintReport {
 
 const POOL_KINDS = new Set(["IPPool"]);
 const CONFIG_KINDS = new Set(["IPAMConfiguration", "IPAMConfig"]);
+const RESERVATION_KINDS = new Set(["IPReservation"]);
 
 /**
  * Validates the Calico IPAM objects of several files with the library's core: each IPPool and IPAM
@@ -44,11 +46,13 @@ export function lintFiles(files: readonly string[]): LintReport {
   const docs = files.flatMap((f) => loadObjects(f));
   const pools: LoadedDocument[] = [];
   const configs: LoadedDocument[] = [];
+  const reservations: LoadedDocument[] = [];
   const skipped: LintSkipped[] = [];
   for (const d of docs) {
     const { kind, apiVersion, name } = identify(d.value);
     if (POOL_KINDS.has(kind) && isCalico(apiVersion)) pools.push(d);
     else if (CONFIG_KINDS.has(kind) && isCalico(apiVersion)) configs.push(d);
+    else if (RESERVATION_KINDS.has(kind) && isCalico(apiVersion)) reservations.push(d);
     else {
       skipped.push({
         file: d.file, document: d.document, line: d.line, kind: kind || "(none)", name,
@@ -64,6 +68,11 @@ export function lintFiles(files: readonly string[]): LintReport {
   validateIpPools(pools.map((d) => d.value)).forEach((fs, i) => {
     for (const f of sortFindings(fs)) findings.push({ ...place(pools[i]), ...f });
   });
+  // Reservations are checked against the pools of all files (share of a pool, whole pool, no pool).
+  const effectivePools = pools.map((d) => checkIpPool(d.value).pool).filter((p): p is EffectiveIpPool => p !== undefined);
+  for (const d of reservations) {
+    for (const f of sortFindings(checkIpReservation(d.value, effectivePools).findings)) findings.push({ ...place(d), ...f });
+  }
   configs.forEach((d, i) => {
     for (const f of sortFindings(checkIpamConfiguration(d.value).findings)) findings.push({ ...place(d), ...f });
     if (i > 0) {
@@ -77,7 +86,7 @@ export function lintFiles(files: readonly string[]): LintReport {
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     files: [...files],
-    checked: pools.length + configs.length,
+    checked: pools.length + configs.length + reservations.length,
     findings,
     skipped,
     summary: { errors: count("error"), warnings: count("warning") },

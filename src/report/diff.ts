@@ -114,8 +114,9 @@ export interface HostLocalDiff {
   /**
    * Changed settings, in this order: `present` (the section added or removed: `before`/`after` booleans),
    * `clusterCidrs` (lists, order matters), `nodeMaskSizes.ipv4`, `nodeMaskSizes.ipv6` (numbers or null).
-   * A cluster CIDR or node mask change is destructive when a node of the base holds a range that no
-   * longer fits it.
+   * A cluster CIDR change is destructive when a node that stays holds a range the new cluster CIDRs do
+   * not hold (by position) or lacks an added family; a node mask change when a node that stays keeps a
+   * range of another size.
    */
   readonly settings: readonly FieldChange[];
   readonly nodes: {
@@ -190,7 +191,7 @@ export interface PlanDiff {
  *
  * In host-local mode it also compares the `hostLocal` sections: nodes added and removed, nodes whose
  * podCIDRs change (destructive: a node's podCIDR never changes; drain and delete the node, then re-add
- * it), the cluster CIDRs and node masks (destructive when a node of the base holds a range that no
+ * it), the cluster CIDRs and node masks (destructive when a node that stays holds a range that no
  * longer fits them), and the nodes left in the cluster CIDRs.
  */
 export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
@@ -543,8 +544,8 @@ function hostLocalChanges(b: ReportHostLocal | undefined, h: ReportHostLocal | u
           `host-local: the ${family} node mask (${flagOf(key)}) changes from /${before} to /${after}, but ${plural(kept.length, "node", "nodes")} of the base plan keep${kept.length === 1 ? "s" : ""} ${family} ranges of another size (${nodeList(kept, key)}), as a node's podCIDR never changes: ` +
             `kube-controller-manager gives /${after} only to nodes that register from now on. To resize a node's range, drain and delete the node, then re-add it; or keep /${before}`,
         );
-      } else {
-        notes.push(`host-local: the ${family} node mask changes from /${before} to /${after}; no node of the base plan keeps an ${family} range of another size, so no node has to move`);
+      } else if (!b.nodes.some((n) => staying.has(n.name) && n.podCidrs.some((c) => familyOf(c) === key))) {
+        notes.push(`host-local: the ${family} node mask changes from /${before} to /${after}; no node of the base plan that stays holds an ${family} range, so every node gets /${after}`);
       }
     }
   }

@@ -91,3 +91,15 @@ describe("the installed command", () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe("calico-ipam lint on IP reservations", () => {
+  test("each reserved range is checked, and against the pools of every file", async () => {
+    const r = await run("lint", "--format", "json", fixture("valid.yaml"), fixture("reservations.yaml"));
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as LintReport;
+    expect(report.findings.map((f) => `${f.kind}/${f.name} ${f.severity} ${f.code} ${f.path}`)).toEqual([
+      "IPReservation/dns error RESERVATION_CIDR_INVALID spec.reservedCIDRs[1]",
+      "IPReservation/huge warning RESERVATION_LARGE spec.reservedCIDRs[0]",
+    ]);
+  });
+});

@@ -139,7 +139,8 @@ describe("buildPlanReport in host-local mode", () => {
 });
 
 describe("parsePlanReport of the hostLocal section", () => {
-  function parseError(mutate: (h: Record<string, any>) => void): string {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON document, mutated into bad shapes
+  function parseError(mutate: (h: any) => void): string {
     const doc = JSON.parse(renderJson(report()));
     mutate(doc.hostLocal);
     try {
@@ -152,7 +153,7 @@ describe("parsePlanReport of the hostLocal section", () => {
   }
 
   test("malformed fields are named by their JSON path", () => {
-    expect(parseError((h) => (h.nodes[1].usable.ipv6 = 18446744073709551614))).toMatch(/^head\.json: hostLocal\.nodes\[1\]\.usable\.ipv6: must be a decimal string/);
+    expect(parseError((h) => (h.nodes[1].usable.ipv6 = Number(h.nodes[1].usable.ipv6)))).toMatch(/^head\.json: hostLocal\.nodes\[1\]\.usable\.ipv6: must be a decimal string/);
     expect(parseError((h) => (h.nodes[0].utilization = -0.5))).toBe("head.json: hostLocal.nodes[0].utilization: must be a number of 0 or more, got -0.5");
     expect(parseError((h) => (h.nodes[0].source = "guessed"))).toBe('head.json: hostLocal.nodes[0].source: must be one of "allocated", "recorded", got "guessed"');
     expect(parseError((h) => (h.capacity.ipv4.free = 2))).toMatch(/^head\.json: hostLocal\.capacity\.ipv4\.free: must be a decimal string/);
@@ -359,17 +360,24 @@ describe("diffPlanReports in host-local mode", () => {
     expect(diff.destructiveChanges[0]).toMatch(/^host-local: --cluster-cidr changes from 10\.244\.0\.0\/22 to 10\.244\.0\.0\/22,fd00:10:244::\/56, but 3 nodes of the base plan hold podCIDRs that do not fit it/);
   });
 
-  test("a node mask changed while nodes that stay hold ranges of the old size is destructive; with none it is a note", () => {
+  test("a node mask changed while nodes that stay keep ranges of the old size is destructive; with none it is a note", () => {
     const diff = diffPlanReports(report(SINGLE, null), report(recorded(SINGLE, { nodeMaskSizeV4: 25 }), null));
     expect(diff.hostLocal!.settings).toEqual([{ field: "nodeMaskSizes.ipv4", before: 24, after: 25, destructive: true }]);
     expect(diff.destructiveChanges).toEqual([
-      "host-local: the IPv4 node mask (--node-cidr-mask-size) changes from /24 to /25, but 3 nodes of the base plan hold IPv4 ranges of another size (n-1 10.244.0.0/24, n-2 10.244.1.0/24, n-3 10.244.2.0/24), and a node's podCIDR never changes: " +
+      "host-local: the IPv4 node mask (--node-cidr-mask-size) changes from /24 to /25, but 3 nodes of the base plan keep IPv4 ranges of another size (n-1 10.244.0.0/24, n-2 10.244.1.0/24, n-3 10.244.2.0/24), as a node's podCIDR never changes: " +
         "kube-controller-manager gives /25 only to nodes that register from now on. To resize a node's range, drain and delete the node, then re-add it; or keep /24",
     ]);
     const empty = { ...SINGLE, nodes: [] };
     const none = diffPlanReports(report(empty, null), report({ ...empty, nodeMaskSizeV4: 25 }, null));
     expect(none.destructive).toBe(false);
-    expect(none.notes).toEqual(["host-local: the IPv4 node mask changes from /24 to /25; no node of the base plan holds an IPv4 range of another size, so no node has to move"]);
+    expect(none.notes).toEqual(["host-local: the IPv4 node mask changes from /24 to /25; no node of the base plan that stays holds an IPv4 range, so every node gets /25"]);
+
+    // Without the ledger the plan gives every node a /25: that is the podCIDR change, and the mask sentence names no node.
+    const moved = diffPlanReports(report(SINGLE, null), report({ ...SINGLE, nodeMaskSizeV4: 25 }, null));
+    expect(moved.hostLocal!.settings).toEqual([{ field: "nodeMaskSizes.ipv4", before: 24, after: 25, destructive: false }]);
+    expect(moved.destructiveChanges).toHaveLength(1);
+    expect(moved.destructiveChanges[0]).toMatch(/^host-local: the podCIDRs of 3 nodes change \(n-1 from 10\.244\.0\.0\/24 to 10\.244\.0\.0\/25;/);
+    expect(moved.notes).toEqual([]);
   });
 
   test("host-local switched on: the section is present on one side only, a note says what happens to running pods", () => {

@@ -337,9 +337,7 @@ export class CalicoIpam extends Construct {
   }
 
   private ledgerFrozen(): boolean {
-    if (this.props.ledger === false) return false;
-    if (this.props.ledger?.frozen !== undefined) return this.props.ledger.frozen;
-    return process.env[LEDGER_MODE_ENV] === "frozen" || this.node.tryGetContext(LEDGER_CONTEXT_KEY) === "frozen";
+    return ledgerFrozen(this, this.props.ledger);
   }
 
   private checkPoolOwners(): string[] {
@@ -497,4 +495,11 @@ class FindingsValidation implements IValidation {
 export function sanitizeOutputId(id: string): string {
   const clean = id.replace(/[^A-Za-z0-9_-]/g, "_");
   return /^[A-Za-z]/.test(clean) ? clean : `o_${clean}`;
+}
+
+/** Whether synth may change the ledger: the prop, else the environment variable, else the context key. */
+export function ledgerFrozen(scope: IConstruct, ledger: LedgerProps | false | undefined): boolean {
+  if (ledger === false) return false;
+  if (ledger?.frozen !== undefined) return ledger.frozen;
+  return process.env[LEDGER_MODE_ENV] === "frozen" || scope.node.tryGetContext(LEDGER_CONTEXT_KEY) === "frozen";
 }

@@ -8,12 +8,12 @@ import { writeFileAtomic } from "../io/atomic-write";
 import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { HostLocalClusterPlan, planHostLocalCluster } from "../plan/host-local";
-import { LEDGER_MODE_ENV, planObjects } from "../plan/plan";
+import { planObjects } from "../plan/plan";
 import { buildPlanReport, renderPlanMarkdown } from "../report";
 import type { PlanReport } from "../report";
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
-import { LEDGER_CONTEXT_KEY, LedgerProps, sanitizeOutputId } from "./calico-ipam";
+import { LedgerProps, ledgerFrozen, sanitizeOutputId } from "./calico-ipam";
 
 /** Properties of a {@link HostLocalIpam}. */
 export interface HostLocalIpamProps {
@@ -200,8 +200,7 @@ export class HostLocalIpam extends Construct {
   private state(): { plan: HostLocalClusterPlan; report: PlanReport } {
     if (!this.cached) {
       const p = this.props;
-      const frozen =
-        p.ledger === false ? false : (p.ledger?.frozen ?? (process.env[LEDGER_MODE_ENV] === "frozen" || this.node.tryGetContext(LEDGER_CONTEXT_KEY) === "frozen"));
+      const frozen = ledgerFrozen(this, p.ledger);
       const plan = planHostLocalCluster(
         {
           apiVersion: p.apiVersion ?? API_V3,

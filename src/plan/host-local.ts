@@ -1,10 +1,10 @@
 import { HostLocalFeatures, HostLocalPlan, HostLocalUsage, hostLocalPools, hostLocalUnsupported, hostLocalUsage, planHostLocal } from "../hostlocal";
-import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger } from "../ledger";
+import { Ledger, LedgerChange, diffLedgers } from "../ledger";
 import type { CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { PlacementSlot, placeReplicas } from "../simulator/private/placement";
 import { NodeEntry, WorkloadDeclaration, expandNodes } from "../simulator/topology";
 import { Finding, error } from "../validation/finding";
-import { IpamPlan, LEDGER_MODE_ENV, PlanLedgerOptions, planIpam } from "./plan";
+import { IpamPlan, PlanLedgerOptions, frozenLedgerFindings, planIpam, readPlanLedger } from "./plan";
 
 /** A cluster on Calico's host-local IPAM: every node owns one static range per family. */
 export interface HostLocalSpec {
@@ -50,17 +50,7 @@ export interface HostLocalClusterPlan {
  */
 export function planHostLocalCluster(spec: HostLocalSpec, ledgerOptions: PlanLedgerOptions = {}): HostLocalClusterPlan {
   const findings: Finding[] = [...hostLocalUnsupported(spec.unsupported ?? {})];
-  let ledgerIn: Ledger = emptyLedger();
-  let readable = true;
-  if (ledgerOptions.file !== undefined) {
-    try {
-      ledgerIn = readLedger(ledgerOptions.file) ?? emptyLedger();
-    } catch (e) {
-      if (!(e instanceof LedgerError)) throw e;
-      readable = false;
-      findings.push(error(e.code, "ledger", e.message));
-    }
-  }
+  const { ledger: ledgerIn, readable } = readPlanLedger(ledgerOptions, findings);
   const hostLocal = planHostLocal({
     clusterCidrs: spec.clusterCidrs,
     nodeMaskSizeV4: spec.nodeMaskSizeV4,
@@ -92,17 +82,7 @@ export function planHostLocalCluster(spec: HostLocalSpec, ledgerOptions: PlanLed
     ledger = { ...ledgerIn, ...(nodeCidrs ? { nodeCidrs } : {}) };
     if (!nodeCidrs) delete (ledger as { nodeCidrs?: unknown }).nodeCidrs;
     ledgerChanges = diffLedgers(ledgerIn, ledger);
-    if (ledgerOptions.frozen && ledgerOptions.file !== undefined && ledgerChanges.length > 0) {
-      findings.push(
-        error(
-          "LEDGER_FROZEN",
-          "ledger",
-          `the ledger ${ledgerOptions.file} is frozen (${LEDGER_MODE_ENV}=frozen) but this plan would change it:\n` +
-            ledgerChanges.map((c) => `  - ${describeChange(c)}`).join("\n") +
-            `\nRun the synth without ${LEDGER_MODE_ENV}=frozen, review the ledger diff and commit it`,
-        ),
-      );
-    }
+    findings.push(...frozenLedgerFindings(ledgerOptions, ledgerChanges));
   }
   const failed = findings.some((f) => f.severity === "error") || pools.findings.some((f) => f.severity === "error");
   return {

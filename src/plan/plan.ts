@@ -127,17 +127,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   }
 
   // The ledger: a file that cannot be read stops the carving; nothing is reallocated silently.
-  let ledgerIn: Ledger = emptyLedger();
-  let ledgerReadable = true;
-  if (ledgerOptions.file !== undefined) {
-    try {
-      ledgerIn = readLedger(ledgerOptions.file) ?? emptyLedger();
-    } catch (e) {
-      if (!(e instanceof LedgerError)) throw e;
-      ledgerReadable = false;
-      findings.push(error(e.code, "ledger", e.message));
-    }
-  }
+  const { ledger: ledgerIn, readable: ledgerReadable } = readPlanLedger(ledgerOptions, findings);
 
   // Carving: every pool goes through the carver, pinned ones too, so the ledger records them and
   // catches a changed cidr or blockSize (both immutable in Calico).
@@ -298,17 +288,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   }
   if (ledgerReadable) {
     ledgerChanges = diffLedgers(ledgerIn, ledger);
-    if (ledgerOptions.frozen && ledgerOptions.file !== undefined && ledgerChanges.length > 0) {
-      findings.push(
-        error(
-          "LEDGER_FROZEN",
-          "ledger",
-          `the ledger ${ledgerOptions.file} is frozen (${LEDGER_MODE_ENV}=frozen) but this plan would change it:\n` +
-            ledgerChanges.map((c) => `  - ${describeChange(c)}`).join("\n") +
-            `\nRun the synth without ${LEDGER_MODE_ENV}=frozen, review the ledger diff and commit it`,
-        ),
-      );
-    }
+    findings.push(...frozenLedgerFindings(ledgerOptions, ledgerChanges));
   }
 
   const bindings = spec.namespaces ?? [];
@@ -384,6 +364,35 @@ function toRequest(pool: PoolDeclaration, spec: IpamSpec): { request?: PoolReque
   const [min, max] = family === 6 ? [116, 128] : [20, 32];
   if (typeof blockSize !== "number" || !Number.isInteger(blockSize) || blockSize < min || blockSize > max) return {};
   return { request: { name: pool.name, family, blockSize, size, ...(pool.addressSpace !== undefined ? { addressSpace: pool.addressSpace } : {}) } };
+}
+
+/**
+ * Reads the ledger a plan starts from. A file that cannot be read or parsed is an error finding (and
+ * `readable: false`, so that nothing is carved or recorded); a missing file is an empty ledger.
+ */
+export function readPlanLedger(options: PlanLedgerOptions, findings: Finding[]): { ledger: Ledger; readable: boolean } {
+  if (options.file === undefined) return { ledger: emptyLedger(), readable: true };
+  try {
+    return { ledger: readLedger(options.file) ?? emptyLedger(), readable: true };
+  } catch (e) {
+    if (!(e instanceof LedgerError)) throw e;
+    findings.push(error(e.code, "ledger", e.message));
+    return { ledger: emptyLedger(), readable: false };
+  }
+}
+
+/** In frozen mode, any change to the ledger is an error that lists the changes. */
+export function frozenLedgerFindings(options: PlanLedgerOptions, changes: readonly LedgerChange[]): Finding[] {
+  if (!options.frozen || options.file === undefined || changes.length === 0) return [];
+  return [
+    error(
+      "LEDGER_FROZEN",
+      "ledger",
+      `the ledger ${options.file} is frozen (${LEDGER_MODE_ENV}=frozen) but this plan would change it:\n` +
+        changes.map((c) => `  - ${describeChange(c)}`).join("\n") +
+        `\nRun the synth without ${LEDGER_MODE_ENV}=frozen, review the ledger diff and commit it`,
+    ),
+  ];
 }
 
 /**

@@ -62,6 +62,15 @@ describe("HostLocalIpam", () => {
     expect(nodes.a).toEqual(["10.244.2.0/24", "fd00:10:244:2::/64"]);
   });
 
+  test("in frozen mode a new node fails synth, listing the range it would record", () => {
+    const ledger = path.join(tmp(), "calico-ipam.lock.json");
+    setup({ topology: { nodes: [{ name: "b" }] } }, ledger).app.synth();
+    const bytes = fs.readFileSync(ledger, "utf8");
+    const frozen = setup({ topology: { nodes: [{ name: "b" }, { name: "c" }] }, ledger: { file: ledger, frozen: true } }, ledger);
+    expect(() => frozen.app.synth()).toThrow(/LEDGER_FROZEN[\s\S]*node "c": added 10\.244\.1\.0\/24, fd00:10:244:1::\/64/);
+    expect(fs.readFileSync(ledger, "utf8")).toBe(bytes);
+  });
+
   test("more nodes than the cluster CIDR holds fails with how many fit", () => {
     const { app } = setup({ clusterCidrs: ["10.244.0.0/22"], topology: { nodes: [{ namePattern: "n-{i}", count: 5 }] } });
     expect(() => app.synth()).toThrow(/\[cluster\/ipam\] HOSTLOCAL_\w+ .*4/);

@@ -37,6 +37,13 @@ export interface NamespaceBindingProps {
    * @default false
    */
   readonly create?: boolean;
+  /**
+   * For an existing namespace: take over Calico's annotation keys even when another field manager (a
+   * `kubectl annotate`, a GitOps tool) set them before. Without it, such an apply fails with a
+   * server-side-apply conflict that names the other manager.
+   * @default false
+   */
+  readonly forceAnnotations?: boolean;
 }
 
 /**
@@ -72,6 +79,7 @@ export class NamespaceBinding extends Construct {
         kind: "Namespace",
         metadata: { name: this.namespaceName },
         annotations,
+        ...(props.forceAnnotations ? { force: true } : {}),
       });
     }
     const base = `${sanitizeOutputId(this.ipam.node.id)}_ns_${sanitizeOutputId(this.namespaceName)}`;

@@ -38,6 +38,14 @@ describe("namespaces bound by annotation", () => {
     expect(tf.output.ipam_ns_payments_ipv4.description).toMatch(/exclusive to it/);
   });
 
+  test("forceAnnotations takes over Calico's keys from another field manager", () => {
+    const { stack, ipam } = setup();
+    const pool = ipam.addPool("p", { cidr: "10.10.0.0/24", assignmentMode: "Manual" });
+    ipam.addNamespace("legacy", { pools: [pool], forceAnnotations: true });
+    const tf = synthJson(stack);
+    expect(Object.values(tf.resource.kubernetes_annotations as Record<string, { force?: boolean }>)[0].force).toBe(true);
+  });
+
   test("a namespace declared here is a kubernetes_namespace_v1 with labels and annotations", () => {
     const { stack, ipam } = setup();
     const pool = ipam.addPool("team-a", { cidr: "10.11.0.0/24", assignmentMode: "Manual" });

@@ -7,9 +7,9 @@ import type { HostLocalFeatures } from "../hostlocal";
 import { writeFileAtomic } from "../io/atomic-write";
 import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
-import { HostLocalClusterPlan, planHostLocalCluster } from "../plan/host-local";
+import { HostLocalClusterPlan, hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { planObjects } from "../plan/plan";
-import { buildPlanReport, renderPlanMarkdown } from "../report";
+import { renderPlanMarkdown } from "../report";
 import type { PlanReport } from "../report";
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
@@ -218,7 +218,7 @@ export class HostLocalIpam extends Construct {
         },
         { file: this.ledgerFile, frozen },
       );
-      const report = buildPlanReport(plan.pools, undefined, { hostLocal: { plan: plan.hostLocal, usage: plan.usage }, generatedBy: "cdktf-calico-ipam" });
+      const report = hostLocalPlanReport(plan, { generatedBy: "cdktf-calico-ipam" });
       this.cached = { plan, report };
     }
     return this.cached;

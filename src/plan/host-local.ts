@@ -5,6 +5,7 @@ import { PlacementSlot, placeReplicas } from "../simulator/private/placement";
 import { NodeEntry, WorkloadDeclaration, expandNodes } from "../simulator/topology";
 import { Finding, error } from "../validation/finding";
 import { IpamPlan, PlanLedgerOptions, frozenLedgerFindings, planIpam, readPlanLedger } from "./plan";
+import { PlanReport, PlanReportOptions, buildPlanReport } from "../report";
 
 /** A cluster on Calico's host-local IPAM: every node owns one static range per family. */
 export interface HostLocalSpec {
@@ -105,4 +106,16 @@ function podsPerNode(topology: HostLocalSpec["topology"]): Map<string, number> {
     placeReplicas(slots, eligible, w.replicas, new Int32Array(Math.max(0, w.replicas)));
   }
   return new Map(nodes.map((n, i) => [n.name, slots[i].pods]));
+}
+
+/**
+ * The plan report of a host-local cluster: the pools, the node ranges and usage, and every finding of
+ * the host-local planner (unsupported features and the ledger as plan-level findings).
+ */
+export function hostLocalPlanReport(result: HostLocalClusterPlan, options: Omit<PlanReportOptions, "hostLocal"> = {}): PlanReport {
+  // The report takes the node planner's and the usage's findings from `hostLocal`; the rest are the plan's.
+  const own = new Set<Finding>([...result.hostLocal.findings, ...result.usage.findings]);
+  const rest = result.findings.filter((f) => !own.has(f));
+  const pools: IpamPlan = { ...result.pools, findings: [...result.pools.findings, ...rest] };
+  return buildPlanReport(pools, undefined, { ...options, hostLocal: { plan: result.hostLocal, usage: result.usage } });
 }

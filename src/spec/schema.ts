@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
+import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import type { IpamSpec } from "./types";
 
@@ -60,7 +60,17 @@ export const specFileSchema = z.strictObject({
   serviceCidrs: stringList.optional(),
   nodeCidrs: stringList.optional(),
   reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
-  pools: z.array(pool),
+  pools: z.array(pool).default([]),
+  hostLocal: z
+    .strictObject({
+      clusterCidrs: stringList,
+      nodeMaskSizeV4: z.number().int().optional(),
+      nodeMaskSizeV6: z.number().int().optional(),
+      natOutgoing: z.boolean().optional(),
+      ipipMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+      vxlanMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+    })
+    .optional(),
   ipamConfiguration: z
     .strictObject({
       strictAffinity: z.boolean().optional(),
@@ -96,8 +106,20 @@ export interface AcceptedFindingDeclaration {
   readonly reason: string;
 }
 
+/** Host-local IPAM settings of a spec file: nodes get their ranges from these cluster CIDRs. */
+export interface HostLocalSettings {
+  readonly clusterCidrs: readonly string[];
+  readonly nodeMaskSizeV4?: number;
+  readonly nodeMaskSizeV6?: number;
+  readonly natOutgoing?: boolean;
+  readonly ipipMode?: EncapsulationMode;
+  readonly vxlanMode?: EncapsulationMode;
+}
+
 /** A spec file: the address plan, plus the topology and harness settings. */
 export interface SpecFile extends IpamSpec {
+  /** Plan a host-local IPAM cluster instead of Calico IPAM pools. */
+  readonly hostLocal?: HostLocalSettings;
   readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[] };
   readonly cni?: CniConfig;
   readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
@@ -114,6 +136,9 @@ export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { 
   const result = specFileSchema.safeParse(value);
   if (result.success) {
     const problems = nodeEntryProblems(result.data.topology?.nodes ?? []);
+    if (result.data.hostLocal && !result.data.topology) {
+      problems.push({ path: "topology", message: "hostLocal needs topology.nodes: every node gets its own range from the cluster CIDRs" });
+    }
     return problems.length > 0 ? { ok: false, problems } : { ok: true, spec: result.data as SpecFile };
   }
   return {

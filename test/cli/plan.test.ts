@@ -83,6 +83,38 @@ describe("calico-ipam plan", () => {
   });
 });
 
+describe("calico-ipam plan on a host-local spec", () => {
+  const hostLocal = path.join(root, "examples", "plan", "host-local.yaml");
+
+  test("the example prints every node's range and the room left, and exits 0", async () => {
+    const r = await run("plan", hostLocal, "--format", "json");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.hostLocal.nodes).toHaveLength(10);
+    expect(report.hostLocal.nodes[0]).toMatchObject({ name: "worker-01", podCidrs: ["10.244.0.0/24", "fd00:10:244::/64"] });
+    expect(report.hostLocal.kubeControllerManagerFlags).toContain("--allocate-node-cidrs=true");
+  });
+
+  test("Calico IPAM features in a host-local spec exit 1 with the reason", async () => {
+    const dir = tmp();
+    const spec = path.join(dir, "hl.yaml");
+    fs.writeFileSync(
+      spec,
+      [
+        "hostLocal: { clusterCidrs: [10.244.0.0/16] }",
+        "pools: [{ name: rack-a, cidr: 10.250.0.0/24, nodeSelector: 'rack == \"a\"' }]",
+        "ipamConfiguration: { strictAffinity: true }",
+        "topology: { nodes: [{ name: n1 }] }",
+      ].join("\n"),
+    );
+    const r = await run("plan", spec, "--format", "json");
+    expect(r.code).toBe(1);
+    const codes = JSON.parse(r.stdout).findings.filter((f: { severity: string }) => f.severity === "error").map((f: { code: string }) => f.code);
+    expect(codes.length).toBeGreaterThanOrEqual(3);
+    expect(codes.every((c: string) => c.startsWith("HOSTLOCAL_"))).toBe(true);
+  });
+});
+
 describe("calico-ipam diff", () => {
   async function planJson(specText: string): Promise<string> {
     const dir = tmp();

@@ -130,7 +130,7 @@ export function requestPrefix(request: PoolRequest): { prefix: number; explanati
           name,
           hasBlocks
             ? "capacity takes exactly one of blocksPerNode and podsPerNode, got both; keep podsPerNode to derive the blocks from the block size, or blocksPerNode to count them yourself"
-            : "capacity needs blocksPerNode or podsPerNode, e.g. { kind: \"capacity\", nodes: 40, podsPerNode: 110 }",
+            : "capacity needs blocksPerNode or podsPerNode, e.g. capacity: { nodes: 40, podsPerNode: 110 }",
         );
       }
       const blockAddresses = 1n << BigInt(bits - blockSize);

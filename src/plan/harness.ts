@@ -24,7 +24,7 @@ export interface HarnessOptions {
  * Runs the allocation simulator over a resolved plan: its pools (Calico's defaults applied), IPAM
  * configuration, reservations (including the one that keeps fixed addresses free) and namespaces,
  * against the declared nodes and workloads. A workload with fixed addresses in the plan gets them as
- * its `ipAddrs` annotation. Returns undefined when the plan has no pool that could be simulated.
+ * its `ipAddrs` annotation. Pools whose CIDR could not be read are left out (their errors are the plan's).
  */
 export function simulatePlan(plan: IpamPlan, options: HarnessOptions): SimulationResult {
   const pools = plan.pools.map((p) => p.effective).filter((p): p is EffectiveIpPool => p !== undefined);

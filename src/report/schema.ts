@@ -6,6 +6,7 @@
  * Numbers that can exceed 2^53 (pool and block counts of IPv6 pools, headroom) are decimal strings;
  * counts bounded by the simulated pods and blocks are JSON numbers.
  */
+import type { SimulationSummary } from "../simulator/result";
 import type { Severity } from "../validation/finding";
 
 /** `schema` of a plan report. */
@@ -103,21 +104,11 @@ export interface ReportWorkload {
   readonly podAnnotations: Readonly<Record<string, string>>;
 }
 
-/** Totals of a simulation (same fields as the simulator's `SimulationSummary`). */
-export interface ReportSimulationSummary {
-  readonly nodes: number;
-  readonly workloads: number;
-  readonly pods: number;
-  readonly podsScheduled: number;
-  readonly podsUnschedulable: number;
-  readonly podsAllocated: number;
-  readonly podsFailed: number;
-  readonly blocksClaimed: number;
-  readonly ipv4AddressesInUse: number;
-  readonly ipv6AddressesInUse: number;
-  readonly borrowedAddresses: number;
-  readonly tunnelAddresses: number;
-}
+/**
+ * Totals of a simulation: exactly the simulator's `SimulationSummary` (plain numbers), so the two can
+ * never drift apart; a field added there appears in the report too (schema version 1 allows additions).
+ */
+export type ReportSimulationSummary = SimulationSummary;
 
 /** Usage of one pool after the simulated allocation (same fields as the simulator's `PoolUsage`). */
 export interface ReportPoolUsage {

@@ -81,7 +81,7 @@ describe("requestPrefix refuses requests it cannot honour, naming the pool and t
     ["a numeric string", v4({ kind: "addresses", addresses: "1000" as unknown as number }), /addresses must be a positive whole number \(e\.g\. 1000\), got the string "1000"/],
     ["zero blocks per node", v4({ kind: "capacity", nodes: 4, blocksPerNode: 0 }), /blocksPerNode must be at least 1, got 0/],
     ["both blocksPerNode and podsPerNode", v4({ kind: "capacity", nodes: 4, blocksPerNode: 1, podsPerNode: 10 }), /exactly one of blocksPerNode and podsPerNode, got both/],
-    ["neither blocksPerNode nor podsPerNode", v4({ kind: "capacity", nodes: 4 }), /capacity needs blocksPerNode or podsPerNode, e\.g\. \{ kind: "capacity", nodes: 40, podsPerNode: 110 \}/],
+    ["neither blocksPerNode nor podsPerNode", v4({ kind: "capacity", nodes: 4 }), /capacity needs blocksPerNode or podsPerNode, e\.g\. capacity: \{ nodes: 40, podsPerNode: 110 \}/],
     ["a prefix longer than the block size", v4({ kind: "prefix", prefixLength: 27 }), /prefixLength 27 is smaller than one \/26 block, and a pool holds at least one block: use \/26 or a shorter prefix, or a blockSize of 27 or more/],
     ["a pinned CIDR smaller than one block", v4({ kind: "cidr", cidr: "10.0.0.0/28" }), /cidr 10\.0\.0\.0\/28 is smaller than one \/26 block/],
     ["an IPv4 prefix above 32", v4({ kind: "prefix", prefixLength: 33 }), /prefixLength must be a whole number from 0 to 32 for IPv4, got the number 33/],

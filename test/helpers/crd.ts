@@ -4,8 +4,8 @@ import Ajv, { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 
-/** Calico's CRDs, read from the shared folder beside the project at test time (never copied). */
-export const CRD_ROOT = path.resolve(__dirname, "../../../shared/calico-crds");
+/** Calico's CRD schemas, carried in the repository (`crds/`, see its README for their source and license). */
+export const CRD_ROOT = path.resolve(__dirname, "../../crds");
 
 export type CrdVersion = "v3.32.1" | "master-87c15906";
 

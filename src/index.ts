@@ -45,3 +45,5 @@ export * from "./report";
 export * from "./operator";
 export * from "./hostlocal";
 export * from "./live";
+export { crdValidator, crdFileFor, schemaErrors, CRD_ROOT, DEFAULT_CRD_VERSION } from "./validation/crd-schema";
+export type { CrdVersion } from "./validation/crd-schema";

@@ -33,6 +33,7 @@ import { Cidr, IntervalSet, IpFamily, type AddressRange, findOverlaps, parseAddr
 import { DEFAULT_MAX_BLOCKS_PER_HOST } from "../model/calico";
 import type { EffectiveIpPool } from "../validation/ip-pool";
 import { Finding, error, sortFindings, warning } from "../validation/finding";
+import { MAX_PODS } from "../limits";
 import {
   PoolCatalog,
   PoolChoice,
@@ -367,6 +368,11 @@ class Simulation {
       }
       if (!Number.isInteger(w.replicas) || w.replicas < 0) {
         this.findings.push(error("TOPOLOGY_INVALID", path, `replicas must be a whole number of 0 or more, got ${String(w.replicas)}`));
+        continue;
+      }
+      // Checked before any pod is placed, so a typo such as replicas: 1e12 allocates nothing.
+      if (this.podsDeclared + w.replicas > MAX_PODS) {
+        this.findings.push(error("TOPOLOGY_TOO_LARGE", `${path}.replicas`, `the workloads declare more than ${MAX_PODS} pods (MAX_PODS, see docs/limits.md) with ${w.replicas} replicas of "${w.name}"; simulate a representative part of the cluster`));
         continue;
       }
       const bad = (w.ipFamilies ?? []).find((f) => f !== "IPv4" && f !== "IPv6");

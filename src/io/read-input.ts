@@ -77,7 +77,11 @@ function binaryProblem(b: Buffer): string | undefined {
     // UTF-16 without a byte order mark: every other byte of ASCII text is zero.
     let zerosOdd = 0;
     let zerosEven = 0;
-    for (let i = 0; i < head.length; i++) if (head[i] === 0) (i % 2 === 0 ? zerosEven++ : zerosOdd++);
+    for (let i = 0; i < head.length; i++) {
+      if (head[i] !== 0) continue;
+      if (i % 2 === 0) zerosEven++;
+      else zerosOdd++;
+    }
     const half = head.length / 2;
     if (half >= 2 && (zerosOdd >= half * 0.8 || zerosEven >= half * 0.8)) {
       return "the file looks like UTF-16 text (every other byte is zero); save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8";

@@ -131,6 +131,12 @@ class Simulation implements ClusterView {
       }
       this.namespaces.set(ns.name, ns);
     }
+    // Checked before any pod is placed, so a typo such as replicas: 1e12 allocates nothing.
+    const declaredPods = (topology.workloads ?? []).reduce((sum, w) => sum + (Number.isInteger(w?.replicas) && w.replicas > 0 ? w.replicas : 0), 0);
+    if (declaredPods > MAX_PODS) {
+      this.findings.push(error("TOPOLOGY_TOO_LARGE", "workloads", `the workloads declare ${declaredPods} pods, more than the limit of ${MAX_PODS} (MAX_PODS, see docs/limits.md); simulate a representative part of the cluster`));
+      return;
+    }
     const seen = new Set<string>();
     for (const w of topology.workloads ?? []) {
       const path = `workloads.${String(w.name)}`;
@@ -140,11 +146,6 @@ class Simulation implements ClusterView {
       }
       if (!Number.isInteger(w.replicas) || w.replicas < 0) {
         this.findings.push(error("TOPOLOGY_INVALID", path, `replicas must be a whole number of 0 or more, got ${String(w.replicas)}`));
-        continue;
-      }
-      // Checked before any pod is placed, so a typo such as replicas: 1e12 allocates nothing.
-      if (this.podsDeclared + w.replicas > MAX_PODS) {
-        this.findings.push(error("TOPOLOGY_TOO_LARGE", `${path}.replicas`, `the workloads declare more than ${MAX_PODS} pods (MAX_PODS, see docs/limits.md) with ${w.replicas} replicas of "${w.name}"; simulate a representative part of the cluster`));
         continue;
       }
       const bad = (w.ipFamilies ?? []).find((f) => f !== "IPv4" && f !== "IPv6");

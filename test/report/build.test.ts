@@ -71,7 +71,7 @@ describe("buildPlanReport", () => {
     expect(report.simulation).toBeUndefined();
     expect(report.findings.every((f) => f.source === "plan")).toBe(true);
     const text = renderPlanText(report);
-    expect(text).toContain("| IP Pool  | 10.244.0.0/24    |        256 | unknown    | unknown  |");
+    expect(text).toContain("| IP Pool  | 10.244.0.0/24    |       256 | unknown    | unknown  |");
     expect(text).toContain("IPS IN USE and IPS FREE are unknown: no allocation was simulated");
     expect(text).toContain("Headroom: unknown (no allocation was simulated).");
     expect(renderPlanMarkdown(report)).toContain("allocation not simulated: usage and headroom are unknown");

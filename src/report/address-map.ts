@@ -21,7 +21,7 @@
  *   └──┴──┘      │5 │6 │9 │10│
  *                └──┴──┴──┴──┘
  *
- * Cost grows with the number of ranges, never with their size: one walk of at most 26 levels per range.
+ * Cost grows with the number of ranges, never with their size: one walk of (bits − prefix) / 2 levels per range.
  */
 import { Cidr } from "../ip/cidr";
 import { compareText } from "./format";
@@ -67,7 +67,7 @@ export interface AddressMap {
   readonly blocks: ReadonlyMap<string, readonly MapBlock[]>;
 }
 
-/** Levels walked at most; below this a cell is far smaller than a pixel, so only its size still matters. */
+/** Levels walked on plain numbers (indexes below 2^52); deeper ones walk the digits of the bigint. */
 const MAX_LEVELS = 26;
 
 /**
@@ -87,13 +87,30 @@ export function hilbertRect(offset: bigint, sizeBits: number, rootBits: number):
   return [Math.min(x0, x1) * side, Math.min(y0, y1) * side, (Math.abs(x1 - x0) + 1) * side, (Math.abs(y1 - y0) + 1) * side];
 }
 
-/** The cell of Hilbert index `d` on a `2^k × 2^k` grid (column, row), in units of cells; past {@link MAX_LEVELS} levels, the ancestor's cell scaled. */
+/** The cell of Hilbert index `d` on a `2^k × 2^k` grid (column, row), in units of cells. */
 function cell(d: bigint, k: number): [number, number] {
   if (k <= MAX_LEVELS) return d2xy(Number(d), k);
-  const shift = k - MAX_LEVELS;
-  const [x, y] = d2xy(Number(d >> BigInt(2 * shift)), MAX_LEVELS);
-  const scale = 2 ** shift;
-  return [x * scale, y * scale];
+  // Deep (IPv6) ranges: the same walk over the base-4 digits of the bigint. Coordinates stay exact up
+  // to 2^53 cells a side, past which the error is below 2^-53 of the map.
+  const digits = d.toString(4).padStart(k, "0");
+  let x = 0;
+  let y = 0;
+  let s = 1;
+  for (let i = digits.length - 1; i >= digits.length - k; i--, s *= 2) {
+    const q = digits.charCodeAt(i) - 48;
+    const rx = q >> 1;
+    const ry = (q & 1) ^ rx;
+    [x, y] = rotate(s, x, y, rx, ry);
+    x += s * rx;
+    y += s * ry;
+  }
+  return [x, y];
+}
+
+/** The turn of a Hilbert quadrant: the first and last quadrants are mirrored along a diagonal. */
+function rotate(s: number, x: number, y: number, rx: number, ry: number): [number, number] {
+  if (ry !== 0) return [x, y];
+  return rx === 1 ? [s - 1 - y, s - 1 - x] : [y, x];
 }
 
 /** Hilbert index to cell on a `2^k` grid (the classic iterative d2xy), exact for `d < 2^52`. */
@@ -105,15 +122,7 @@ function d2xy(d: number, k: number): [number, number] {
     // Parity by arithmetic: d may exceed 2^32, where bitwise operators would cut it.
     const rx = Math.floor(t / 2) % 2;
     const ry = (t % 2) ^ rx;
-    if (ry === 0) {
-      if (rx === 1) {
-        x = s - 1 - x;
-        y = s - 1 - y;
-      }
-      const swap = x;
-      x = y;
-      y = swap;
-    }
+    [x, y] = rotate(s, x, y, rx, ry);
     x += s * rx;
     y += s * ry;
     t = Math.floor(t / 4);
@@ -136,35 +145,34 @@ export function coveringCidr(cidrs: readonly Cidr[]): Cidr {
 }
 
 /**
- * A range is drawn on a map at least 1/2^MERGE_BITS of the map's area: ranges far apart (a node
- * network in 192.168.0.0/16 beside pods in 10.32.0.0/12) get maps of their own instead of one map of
- * 0.0.0.0/0 on which both are dots.
+ * The ranges of a map fill at least 1/2^MERGE_BITS of its area: ranges far apart (a node network in
+ * 192.168.0.0/16 beside pods in 10.32.0.0/12) get maps of their own instead of one map of 0.0.0.0/0
+ * on which both are dots, while many neighbours (a pool per rack) share one.
  */
 const MERGE_BITS = 4;
 
 /**
  * The roots of a family's maps, in address order: the outermost ranges, neighbours merged into their
- * covering CIDR while the largest of them still fills at least 1/2^{@link MERGE_BITS} of it.
+ * covering CIDR while together they still fill at least 1/2^{@link MERGE_BITS} of it.
  */
 export function mapRoots(cidrs: readonly Cidr[]): Cidr[] {
   const sorted = [...cidrs].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefix - b.prefix));
   const outer: Cidr[] = [];
   for (const c of sorted) if (!outer.some((o) => o.contains(c))) outer.push(c);
   const roots: Cidr[] = [];
-  let group: Cidr[] = [];
+  let held = 0n;
   let cover: Cidr | undefined;
   for (const c of outer) {
     if (cover) {
       const merged = coveringCidr([cover, c]);
-      const largest = Math.min(c.prefix, ...group.map((g) => g.prefix));
-      if (largest - merged.prefix <= MERGE_BITS) {
-        group.push(c);
+      if ((held + c.size) << BigInt(MERGE_BITS) >= merged.size) {
+        held += c.size;
         cover = merged;
         continue;
       }
       roots.push(cover);
     }
-    group = [c];
+    held = c.size;
     cover = c;
   }
   if (cover) roots.push(cover);

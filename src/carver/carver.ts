@@ -1,14 +1,9 @@
 import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import {
-  Ledger,
-  LedgerPoolChange,
-  LedgerEntry,
-  diffLedgerPools,
-  emptyLedger,
-  freezeLedger,
-  inspectLedger,
-  registerCheckedLedger,
-} from "../ledger/ledger";
+import { registerCheckedLedger } from "../ledger/checked";
+import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
+import { Ledger, LedgerEntry } from "../ledger/format";
+import { emptyLedger, freezeLedger } from "../ledger/freeze";
+import { inspectLedger } from "../ledger/inspect";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe } from "../validation/names";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";

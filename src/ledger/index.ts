@@ -6,13 +6,13 @@ export {
   describeChange,
   diffLedgers,
   emptyLedger,
-  formatLedgerTable,
   parseLedger,
   readLedger,
   releasePools,
   serializeLedger,
   writeLedgerIfChanged,
 } from "./ledger";
+export { formatLedgerTable } from "../report/ledger-table";
 export type {
   Ledger,
   LedgerAddress,

@@ -34,3 +34,17 @@ function align(text: string, w: number): string {
   const gap = Math.max(0, w - width(text));
   return DECIMAL.test(text.trim()) ? " ".repeat(gap) + text : text + " ".repeat(gap);
 }
+
+/**
+ * The lines of a plain text table (no newlines): rule, header as given, rule, rows, and a closing
+ * rule when there are rows; the columns flagged in `rightAligned` are right-aligned in the rows.
+ */
+export function textTable(header: readonly string[], rightAligned: readonly boolean[], rows: readonly string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
+  const line = (cells: readonly string[], isHeader: boolean) =>
+    `| ${cells.map((c, i) => (rightAligned[i] && !isHeader ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;
+  const out = [rule, line(header, true), rule, ...rows.map((r) => line(r, false))];
+  if (rows.length > 0) out.push(rule);
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * The ledgers and sections known to be valid, so that a valid ledger is checked once: by
+ * {@link inspectLedger} when it is read, or by the carver that built it from checked parts.
+ */
+import type { Cidr } from "../ip";
+import type { Ledger } from "./format";
+import type { InspectedLedger } from "./inspect";
+
+/**
+ * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
+ * by the carver is not checked again by the next `carve` or `serializeLedger` (for 10,000 pools that
+ * is most of the cost of a run). Only deeply frozen ledgers made here are registered: they cannot
+ * change after the check.
+ */
+export const INSPECTED = new WeakMap<object, InspectedLedger>();
+
+/**
+ * @internal `addresses` sections known to be valid: the normalized, deeply frozen sections of checked ledgers.
+ * {@link freezeLedger} reuses such a section as it is, and {@link registerCheckedLedger} registers a
+ * ledger only when its section is one of these (or absent): the section is checked on its own, since
+ * nothing in it depends on the pools.
+ */
+export const CHECKED_ADDRESSES = new WeakSet<object>();
+
+/** @internal `nodeCidrs` sections known to be valid, as {@link CHECKED_ADDRESSES}: nothing in them depends on the pools either. */
+export const CHECKED_NODE_CIDRS = new WeakSet<object>();
+
+/**
+ * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
+ * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses` or `nodeCidrs` section
+ * is not the checked section of another ledger (see {@link freezeLedger}) is not registered, so it is
+ * checked in full when used.
+ */
+export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr>): void {
+  const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
+  const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked) {
+    INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
+  }
+}

@@ -1,0 +1,154 @@
+/** The differences between two ledgers, for plans, reviews and frozen-mode errors, and one line that says what each does. */
+import { Ledger, LedgerAddress, LedgerEntry } from "./format";
+import { compareNames, own } from "./private/names";
+
+/** One difference between two ledgers, for plans, reviews and frozen-mode errors. */
+export type LedgerChange =
+  | { readonly kind: "added"; readonly name: string; readonly after: LedgerEntry }
+  | { readonly kind: "retired"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
+  | { readonly kind: "reactivated"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
+  | { readonly kind: "released"; readonly name: string; readonly before: LedgerEntry }
+  | { readonly kind: "address-added"; readonly key: string; readonly after: LedgerAddress }
+  | { readonly kind: "address-changed"; readonly key: string; readonly before: LedgerAddress; readonly after: LedgerAddress }
+  | { readonly kind: "address-removed"; readonly key: string; readonly before: LedgerAddress }
+  | { readonly kind: "node-added"; readonly node: string; readonly after: readonly string[] }
+  | { readonly kind: "node-changed"; readonly node: string; readonly before: readonly string[]; readonly after: readonly string[] }
+  | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] };
+
+/** A change of a pool entry: the kinds that carry a pool `name`. */
+export type LedgerPoolChange = Extract<LedgerChange, { readonly name: string }>;
+
+/** A change of a recorded fixed address: the kinds that carry an address `key`. */
+export type LedgerAddressChange = Extract<LedgerChange, { readonly key: string }>;
+
+/** A change of a node's recorded pod CIDRs: the kinds that carry a `node` name. */
+export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
+
+/**
+ * The changes from `before` to `after`: pool changes sorted by pool name, then fixed-address changes
+ * sorted by key, then node changes sorted by node name (code-unit order). A pool entry whose range,
+ * family or block size differs (the carver never does this; a hand-made ledger might) shows as
+ * `released` followed by `added` for the same name. A node whose list of CIDRs differs in any way
+ * (a CIDR, their number or their order) is `node-changed`. An absent `addresses` or `nodeCidrs`
+ * section is the same as an empty one.
+ */
+export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
+  return [
+    ...diffLedgerPools(before, after),
+    ...diffAddresses(before.addresses ?? {}, after.addresses ?? {}),
+    ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
+  ];
+}
+
+/**
+ * @internal The pool changes of {@link diffLedgers} only, for the carver: it never changes `addresses`
+ * or `nodeCidrs` (it passes them on as they are), so its changes are pool changes.
+ */
+export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange[] {
+  const names = [...new Set([...Object.keys(before.pools), ...Object.keys(after.pools)])].sort(compareNames);
+  const changes: LedgerPoolChange[] = [];
+  for (const name of names) {
+    const b = own(before.pools, name);
+    const a = own(after.pools, name);
+    if (b === undefined && a !== undefined) {
+      changes.push({ kind: "added", name, after: a });
+    } else if (b !== undefined && a === undefined) {
+      changes.push({ kind: "released", name, before: b });
+    } else if (b !== undefined && a !== undefined) {
+      if (b.family !== a.family || b.cidr !== a.cidr || b.blockSize !== a.blockSize) {
+        changes.push({ kind: "released", name, before: b }, { kind: "added", name, after: a });
+      } else if (b.status === "active" && a.status === "retired") {
+        changes.push({ kind: "retired", name, before: b, after: a });
+      } else if (b.status === "retired" && a.status === "active") {
+        changes.push({ kind: "reactivated", name, before: b, after: a });
+      }
+    }
+  }
+  return changes;
+}
+
+function diffAddresses(
+  before: Readonly<Record<string, LedgerAddress>>,
+  after: Readonly<Record<string, LedgerAddress>>,
+): LedgerAddressChange[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerAddressChange[] = [];
+  for (const key of keys) {
+    const b = own(before, key);
+    const a = own(after, key);
+    if (b === undefined && a !== undefined) {
+      changes.push({ kind: "address-added", key, after: a });
+    } else if (b !== undefined && a === undefined) {
+      changes.push({ kind: "address-removed", key, before: b });
+    } else if (b !== undefined && a !== undefined && (b.address !== a.address || b.pool !== a.pool)) {
+      changes.push({ kind: "address-changed", key, before: b, after: a });
+    }
+  }
+  return changes;
+}
+
+function diffNodeCidrs(
+  before: Readonly<Record<string, readonly string[]>>,
+  after: Readonly<Record<string, readonly string[]>>,
+): LedgerNodeChange[] {
+  const nodes = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerNodeChange[] = [];
+  for (const node of nodes) {
+    const b = own(before, node);
+    const a = own(after, node);
+    if (b === undefined && a !== undefined) {
+      changes.push({ kind: "node-added", node, after: a });
+    } else if (b !== undefined && a === undefined) {
+      changes.push({ kind: "node-removed", node, before: b });
+    } else if (b !== undefined && a !== undefined && !sameList(b, a)) {
+      changes.push({ kind: "node-changed", node, before: b, after: a });
+    }
+  }
+  return changes;
+}
+
+/** Whether two lists of CIDRs are the same, in the same order. (Other values, in an unchecked ledger, only when identical.) */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * One line that says what a change does, e.g. `pool "payments": added 10.32.4.0/22 (block /26)`,
+ * `fixed address "kube-system/coredns/ipv4": added 10.64.0.0 (pool infra)` or
+ * `node "rack-a-01": added 10.244.0.0/24, fd00:10:244::/64`, for frozen-mode errors
+ * ("the ledger would change: ...") and plan summaries.
+ */
+export function describeChange(change: LedgerChange): string {
+  const range = (e: LedgerEntry) => `${e.cidr} (block /${e.blockSize})`;
+  const fixed = (a: LedgerAddress) => `${a.address} (pool ${a.pool})`;
+  const podCidrs = (list: readonly string[]) => list.join(", ");
+  switch (change.kind) {
+    case "node-added":
+      return `node "${change.node}": added ${podCidrs(change.after)}`;
+    case "node-changed":
+      return `node "${change.node}": changed from ${podCidrs(change.before)} to ${podCidrs(change.after)}`;
+    case "node-removed":
+      return (
+        `node "${change.node}": removed ${podCidrs(change.before)}; ` +
+        `the range${change.before.length === 1 ? "" : "s"} may be handed to another node`
+      );
+    case "address-added":
+      return `fixed address "${change.key}": added ${fixed(change.after)}`;
+    case "address-changed":
+      return `fixed address "${change.key}": changed from ${fixed(change.before)} to ${fixed(change.after)}`;
+    case "address-removed":
+      return `fixed address "${change.key}": removed ${fixed(change.before)}; the address may be picked again`;
+  }
+  const head = `pool "${change.name}"`;
+  switch (change.kind) {
+    case "added":
+      return `${head}: added ${range(change.after)}${change.after.status === "retired" ? " as retired" : ""}`;
+    case "retired":
+      return `${head}: retired ${range(change.before)}; the range stays reserved until it is released`;
+    case "reactivated":
+      return `${head}: reactivated ${range(change.after)}, its recorded range`;
+    case "released":
+      return `${head}: released ${range(change.before)}; the range may be carved again`;
+  }
+}

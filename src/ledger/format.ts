@@ -1,0 +1,132 @@
+/**
+ * The ledger: the committed record of every pool range the carver has handed out, so that a pool
+ * keeps its CIDR on every run, on every machine, whatever order the pools are declared in. Calico's
+ * `cidr` and `blockSize` are immutable, and a pool moved under running pods leaves duplicate or
+ * orphaned addresses, so the carver treats the ledger as the truth and code as a request. It also
+ * records the fixed pod addresses of workloads, so that an address picked from a pool stays the same,
+ * and in host-local IPAM mode the pod CIDRs of every node, so that a node keeps its range.
+ *
+ * File format: `calico-ipam.lock.json`, committed next to the code. Format version 1:
+ *
+ * ```json
+ * {
+ *   "addresses": {
+ *     "kube-system/coredns/ipv4": {
+ *       "address": "10.32.4.10",
+ *       "pool": "payments"
+ *     }
+ *   },
+ *   "nodeCidrs": {
+ *     "rack-a-01": ["10.244.0.0/24", "fd00:10:244::/64"]
+ *   },
+ *   "pools": {
+ *     "payments": {
+ *       "blockSize": 26,
+ *       "cidr": "10.32.4.0/22",
+ *       "family": 4,
+ *       "status": "active"
+ *     }
+ *   },
+ *   "version": 1
+ * }
+ * ```
+ *
+ * - `version` (required): the format version, 1.
+ * - `pools` (required): one entry per pool name (a Calico object name).
+ *   - `family`: 4 or 6;
+ *   - `cidr`: the pool's range in canonical form (masked, lower case, compressed IPv6);
+ *   - `blockSize`: the pool's block size (20–32 for IPv4, 116–128 for IPv6), never shorter than the prefix;
+ *   - `status`: `"active"` while the pool is declared in code; `"retired"` once it is removed from code.
+ *     A retired range stays reserved (pods may still hold its addresses) until it is released
+ *     explicitly, which deletes the entry. No two entries, active or retired, share an address.
+ * - `addresses` (optional; absent means none, and writers omit it when empty): the fixed pod
+ *   addresses of workloads (Calico's `ipAddrs`), kept so that an address picked from a pool never
+ *   changes. One entry per key
+ *   `<namespace>/<workload>/ipv4` or `<namespace>/<workload>/ipv6` (the namespace a DNS-1123 label,
+ *   the workload a DNS-1123 subdomain):
+ *   - `address`: one address of the key's family, in canonical text (dotted decimal; compressed
+ *     lower-case IPv6), never a CIDR;
+ *   - `pool`: the name of the pool it lies in (a Calico object name). The ledger does not
+ *     require that pool to be in `pools`: the plan checks the address against the live pools.
+ *   No two entries share an address.
+ * - `nodeCidrs` (optional; absent means none, and writers omit it when empty): host-local IPAM mode's
+ *   record of each node's pod CIDRs (`Node.spec.podCIDRs`, as kube-controller-manager hands them out),
+ *   kept so that a node keeps its range on every run. One entry per node name (a Kubernetes node name:
+ *   a DNS-1123 subdomain of at most 253 characters), a list of 1 or 2 CIDRs in canonical text, at most
+ *   one per IP family, the IPv4 CIDR first when there are both. No two nodes' CIDRs share an address.
+ *   The ledger does not relate them to `pools`: the host-local plan checks them against the cluster CIDRs.
+ *
+ * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the second):
+ * - A new section is a new optional top-level key, and the version stays 1: readers treat an absent
+ *   section as empty, so every file written before stays valid and unchanged.
+ * - A reader refuses keys it does not know instead of skipping them: an older tool that skipped a
+ *   newer section would drop it on its next write. The error says to upgrade.
+ * - `version` changes only when an existing field changes meaning; a reader refuses newer versions.
+ * - Writers sort keys at every level (code-unit order) and indent by two spaces, so two runs on the
+ *   same input write identical bytes and a review diff shows exactly the pools, addresses and nodes that
+ *   changed. (Lists, such as a node's CIDRs, keep their order, which the format fixes.)
+ * - An empty optional section is not written, so a ledger without fixed addresses or node CIDRs has the
+ *   same bytes as one written before those sections existed.
+ */
+import type { IpFamily } from "../ip";
+
+/** The ledger format version this library reads and writes. */
+export const LEDGER_FORMAT_VERSION = 1;
+
+/** The conventional ledger file name, committed next to the cdktf app. */
+export const DEFAULT_LEDGER_FILE = "calico-ipam.lock.json";
+
+/** `active` while the pool is declared in code; `retired` once removed from code, until released. */
+export type LedgerStatus = "active" | "retired";
+
+/** The recorded range of one pool. */
+export interface LedgerEntry {
+  /** The IP family of the pool. */
+  readonly family: IpFamily;
+  /** The pool's CIDR, canonical text, e.g. `"10.32.4.0/22"`. Never changes while the entry exists. */
+  readonly cidr: string;
+  /** The pool's block size. Never changes while the entry exists. */
+  readonly blockSize: number;
+  /** Whether the pool is declared in code (`active`) or was removed and awaits release (`retired`). */
+  readonly status: LedgerStatus;
+}
+
+/** The recorded fixed address of one workload and family: picked once from a pool, then kept. */
+export interface LedgerAddress {
+  /** The address, canonical text, e.g. `"10.64.0.10"` or `"fd00::a"`. Never a CIDR. */
+  readonly address: string;
+  /** The name of the pool the address was picked from. */
+  readonly pool: string;
+}
+
+/** The whole ledger, as read from and written to the ledger file (see the format at the top of this file). */
+export interface Ledger {
+  /** The format version: always {@link LEDGER_FORMAT_VERSION}. */
+  readonly version: 1;
+  /** Recorded pools by pool name. */
+  readonly pools: Readonly<Record<string, LedgerEntry>>;
+  /**
+   * Recorded fixed pod addresses by key `<namespace>/<workload>/ipv4` or `.../ipv6`. Absent and empty
+   * mean the same; the ledgers this module returns leave the key out when there is none.
+   */
+  readonly addresses?: Readonly<Record<string, LedgerAddress>>;
+  /**
+   * Recorded pod CIDRs of nodes (host-local IPAM mode) by node name: 1 or 2 canonical CIDRs, at most
+   * one per family, in the order of the node's spec.podCIDRs (the cluster CIDRs' order; IPv6 first on an IPv6-primary cluster), e.g. `{"rack-a-01": ["10.244.0.0/24", "fd00:10:244::/64"]}`. Absent
+   * and empty mean the same; the ledgers this module returns leave the key out when there is none.
+   */
+  readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** @internal The top-level keys of format version 1; a reader refuses any other. */
+export const TOP_KEYS = ["addresses", "nodeCidrs", "pools", "version"];
+/** @internal The keys of a pool entry. */
+export const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
+/** @internal The keys of a fixed-address entry. */
+export const ADDRESS_KEYS = ["address", "pool"];
+/** @internal A DNS-1123 label: the namespace of a fixed-address key. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** @internal The longest DNS-1123 label. */
+export const DNS1123_LABEL_MAX = 63;
+/** @internal Calico's block sizes by family, inclusive. */
+export const BLOCK_SIZE_RANGE = { 4: [20, 32], 6: [116, 128] } as const;

@@ -1,0 +1,89 @@
+/**
+ * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
+ * every function that makes a new ledger from an old one passes all of the old sections on.
+ */
+import { CHECKED_ADDRESSES, CHECKED_NODE_CIDRS } from "./checked";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerEntry, TOP_KEYS } from "./format";
+import { compareNames } from "./private/names";
+
+/** A new ledger with no pools. */
+export function emptyLedger(): Ledger {
+  return freezeLedger([]);
+}
+
+/** A section of a ledger as a record by key, or as its entries. */
+type SectionInput<T> = Readonly<Record<string, T>> | ReadonlyArray<readonly [string, T]>;
+
+/**
+ * @internal The sections of a ledger besides `pools`, for {@link freezeLedger}, each as a record or as
+ * entries. A whole {@link Ledger} is one: passing a ledger passes all its sections on.
+ */
+export interface LedgerSections {
+  readonly addresses?: SectionInput<LedgerAddress>;
+  readonly nodeCidrs?: SectionInput<readonly string[]>;
+}
+
+/**
+ * @internal A frozen ledger of the pool entries, sorted by name, and of the other sections, each
+ * sorted by key; without a section that is empty. Not validated. Every function that makes a new
+ * ledger from an old one passes the old sections on (best: the old ledger itself), so that no fixed
+ * address or node range is lost.
+ *
+ * @param sections the sections besides `pools`: a {@link LedgerSections} such as `{ addresses, nodeCidrs }`
+ * or a whole ledger (its `pools` and `version` are ignored); a checked section is reused as it is.
+ * For callers written before `nodeCidrs`, it may also be the `addresses` section alone, as a record
+ * or as entries: an object none of whose own keys is a top-level ledger key (`addresses`,
+ * `nodeCidrs`, `pools`, `version`; an address key always holds two "/") is taken as that, or a
+ * section known to be a checked `addresses` section. That form passes no other section on.
+ */
+export function freezeLedger(
+  entries: ReadonlyArray<readonly [string, LedgerEntry]>,
+  sections?: LedgerSections | SectionInput<LedgerAddress>,
+): Ledger {
+  const sorted = [...entries].sort((a, b) => compareNames(a[0], b[0]));
+  const pools = Object.freeze(Object.fromEntries(sorted));
+  const given = asSections(sections);
+  const addresses = freezeSection(given.addresses, CHECKED_ADDRESSES, (a) => (Object.isFrozen(a) ? a : Object.freeze({ ...a })));
+  const nodeCidrs = freezeSection(given.nodeCidrs, CHECKED_NODE_CIDRS, (list) =>
+    Array.isArray(list) && !Object.isFrozen(list) ? Object.freeze([...list]) : list,
+  );
+  const ledger: { version: 1; pools: Ledger["pools"]; addresses?: Ledger["addresses"]; nodeCidrs?: Ledger["nodeCidrs"] } = {
+    version: LEDGER_FORMAT_VERSION,
+    pools,
+  };
+  if (addresses !== undefined) ledger.addresses = addresses;
+  if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
+  return Object.freeze(ledger);
+}
+
+/** The argument of {@link freezeLedger} as sections: see there how an `addresses` section alone is told apart. */
+function asSections(sections: LedgerSections | SectionInput<LedgerAddress> | undefined): LedgerSections {
+  if (sections === undefined || sections === null) return {};
+  if (isEntryList(sections) || CHECKED_ADDRESSES.has(sections)) return { addresses: sections as SectionInput<LedgerAddress> };
+  if (Object.keys(sections).some((key) => TOP_KEYS.includes(key))) return sections as LedgerSections;
+  return { addresses: sections as Readonly<Record<string, LedgerAddress>> };
+}
+
+/**
+ * A section, frozen and sorted by key, or `undefined` when it is empty; a checked section as it is.
+ * `copy` freezes a value that is not frozen yet, keeping all of it, and a section that is not an
+ * object at all (in a ledger built in code) is kept as it is, so that a later check still sees what
+ * does not belong.
+ */
+function freezeSection<T>(
+  section: SectionInput<T> | undefined,
+  checked: WeakSet<object>,
+  copy: (value: T) => T,
+): Readonly<Record<string, T>> | undefined {
+  if (section === undefined) return undefined;
+  if (typeof section !== "object" || section === null) return section;
+  if (!isEntryList(section) && checked.has(section)) return section;
+  const list = isEntryList(section) ? [...section] : Object.entries(section);
+  if (list.length === 0) return undefined;
+  list.sort((a, b) => compareNames(a[0], b[0]));
+  return Object.freeze(Object.fromEntries(list.map(([key, value]) => [key, copy(value)])));
+}
+
+function isEntryList<T>(value: SectionInput<T> | LedgerSections): value is ReadonlyArray<readonly [string, T]> {
+  return Array.isArray(value);
+}

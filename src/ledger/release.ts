@@ -1,0 +1,47 @@
+/** Releasing retired pools: the explicit step that lets a retired range be carved again. */
+import { LedgerError, LedgerErrorCode } from "./errors";
+import { Ledger } from "./format";
+import { freezeLedger } from "./freeze";
+import { compareNames, listSome, own } from "./private/names";
+
+/**
+ * The ledger without the named retired pools, so their ranges may be carved again. Only release a
+ * pool once no pod holds an address in its range. The recorded fixed addresses and node CIDRs are
+ * kept as they are: the plans check them against the live pools and the cluster CIDRs.
+ *
+ * @throws LedgerError `LEDGER_UNKNOWN_POOL` for a name that is not in the ledger, `LEDGER_POOL_ACTIVE`
+ * for a pool that is still active (declared in code); the message lists every refused name
+ */
+export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
+  const problems: Array<{ code: LedgerErrorCode; message: string }> = [];
+  const release = new Set<string>();
+  for (const name of names) {
+    const entry = own(ledger.pools, name);
+    if (entry === undefined) {
+      const known = Object.keys(ledger.pools).sort(compareNames);
+      problems.push({
+        code: "LEDGER_UNKNOWN_POOL",
+        message:
+          `pool "${name}" is not in the ledger, so there is nothing to release` +
+          (known.length > 0 ? ` (recorded pools: ${listSome(known, 10)})` : " (the ledger has no pools)"),
+      });
+    } else if (entry.status === "active") {
+      problems.push({
+        code: "LEDGER_POOL_ACTIVE",
+        message:
+          `pool "${name}" (${entry.cidr}) is still active, and pods may still hold its addresses. ` +
+          `Remove the pool from code first and deploy, so it is retired; release it once no pod uses the range ` +
+          `(calicoctl ipam show --show-blocks lists no block in ${entry.cidr})`,
+      });
+    } else {
+      release.add(name);
+    }
+  }
+  if (problems.length > 0) {
+    throw new LedgerError(problems[0].code, problems.map((p) => p.message).join("; "));
+  }
+  return freezeLedger(
+    Object.entries(ledger.pools).filter(([name]) => !release.has(name)),
+    ledger,
+  );
+}

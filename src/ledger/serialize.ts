@@ -1,0 +1,18 @@
+/** Serialising a ledger: canonical JSON, the same bytes for the same ledger, never an invalid ledger. */
+import { problemError } from "./errors";
+import { Ledger } from "./format";
+import { inspectLedger } from "./inspect";
+import { canonicalJson } from "./private/canonical-json";
+
+/**
+ * The ledger as file text: keys sorted at every level (code-unit order), 2-space indent, trailing
+ * newline. The same ledger always gives the same bytes.
+ *
+ * @throws LedgerError when the ledger object is invalid (the same checks as {@link parseLedger}), so
+ * that an invalid ledger is never written
+ */
+export function serializeLedger(ledger: Ledger): string {
+  const inspected = inspectLedger(ledger);
+  if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
+  return canonicalJson(inspected.ledger);
+}

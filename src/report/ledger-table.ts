@@ -1,0 +1,56 @@
+/** The ledger as text tables for `calico-ipam ledger show`. */
+import { problemError } from "../ledger/errors";
+import { Ledger } from "../ledger/format";
+import { inspectLedger } from "../ledger/inspect";
+import { compareNames } from "../ledger/private/names";
+import { textTable } from "./table";
+
+/**
+ * The ledger as a text table for `calico-ipam ledger show`, in the style of `calicoctl ipam show`:
+ * `NAME | FAMILY | CIDR | BLOCK SIZE | BLOCKS | STATUS`, sorted by family, then CIDR, then name; when
+ * the ledger records fixed addresses, a second table `WORKLOAD | FAMILY | ADDRESS | POOL` sorted by
+ * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
+ * the CIDRs of a node joined by ", "; then a one-line summary. BLOCKS is the number of blocks the pool holds.
+ *
+ * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
+ */
+export function formatLedgerTable(ledger: Ledger): string {
+  const inspected = inspectLedger(ledger);
+  if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
+  const rows = Object.entries(inspected.ledger.pools)
+    .map(([name, e]) => ({ name, e, cidr: inspected.cidrs.get(name)! }))
+    .sort((x, y) => x.cidr.compare(y.cidr) || compareNames(x.name, y.name))
+    .map(({ name, e, cidr }) => [
+      name,
+      `IPv${e.family}`,
+      e.cidr,
+      String(e.blockSize),
+      String(1n << BigInt(Math.max(0, e.blockSize - cidr.prefix))),
+      e.status,
+    ]);
+  const out = textTable(["NAME", "FAMILY", "CIDR", "BLOCK SIZE", "BLOCKS", "STATUS"], [false, false, false, true, true, false], rows);
+  const addresses = Object.entries(inspected.ledger.addresses ?? {})
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([key, a]) => {
+      const cut = key.lastIndexOf("/");
+      return [key.slice(0, cut), key.slice(cut + 1) === "ipv6" ? "IPv6" : "IPv4", a.address, a.pool];
+    });
+  if (addresses.length > 0) out.push(...textTable(["WORKLOAD", "FAMILY", "ADDRESS", "POOL"], [false, false, false, false], addresses));
+  const nodes = Object.entries(inspected.ledger.nodeCidrs ?? {})
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([node, list]) => [node, list.join(", ")]);
+  if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
+  const active = rows.filter((r) => r[5] === "active").length;
+  const retired = rows.length - active;
+  const fixed = addresses.length > 0 ? `; ${addresses.length} fixed address${addresses.length === 1 ? "" : "es"}` : "";
+  const withCidrs = nodes.length > 0 ? `; ${nodes.length} node${nodes.length === 1 ? "" : "s"} with pod CIDRs` : "";
+  out.push(
+    rows.length === 0
+      ? `The ledger has no pools${fixed}${withCidrs}.`
+      : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${retired} retired` +
+          (retired > 0 ? " (retired ranges stay reserved until released)" : "") +
+          fixed +
+          withCidrs,
+  );
+  return `${out.join("\n")}\n`;
+}

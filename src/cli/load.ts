@@ -1,3 +1,3 @@
 // Reading Kubernetes objects from files is shared with the core (cluster dumps); it lives in src/io.
-export { InputError, loadObjects } from "../io/objects";
-export type { LoadedDocument } from "../io/objects";
+export { InputError, deepestNesting, loadObjects, parseObjects, readInput } from "../io/objects";
+export type { LoadObjectsOptions, LoadedDocument } from "../io/objects";

@@ -18,3 +18,5 @@ export { buildInspectReport, INSPECT_REPORT_SCHEMA, INSPECT_REPORT_SCHEMA_VERSIO
 export type { InspectReport, InspectReportOptions, InspectIpamConfiguration, InspectCheckReport } from "./report";
 export { renderInspectText, renderInspectMarkdown, BORROWED_COLUMNS, CONFIGURATION_COLUMNS } from "./render";
 export type { InspectRenderOptions } from "./render";
+export { adoptLivePools } from "./adopt";
+export type { AdoptResult, AdoptedPool } from "./adopt";

@@ -232,6 +232,7 @@ describe("files that cannot be read stop with an error naming the file (exit 2),
     ["two JSON dumps pasted into one file", () => write("two.json", whole + "\n" + whole), /two\.json:\d+:\d+: malformed YAML\/JSON/],
     ["a dump with merge-conflict markers", () => write("merged.yaml", `items:\n<<<<<<< HEAD\n- a\n=======\n- b\n>>>>>>> other\n`), /merged\.yaml:2: merge-conflict marker "<<<<<<<"/],
     ["a file that does not exist", () => path.join(dir, "missing.yaml"), /missing\.yaml: no such file/],
+    ["a YAML dump above the YAML size limit", () => write("big.yaml", `items:\n${"- {a: 1}\n".repeat(600_000)}`), /big\.yaml: a YAML file larger than the limit of 4194304 bytes \(MAX_INPUT_BYTES\); dump large clusters with kubectl get … -o json/],
   ])("%s", (_name, file, message) => {
     let caught: unknown;
     try {

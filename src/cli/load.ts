@@ -28,13 +28,7 @@ export class InputError extends Error {
  * or a `kind: List` with `items`. Throws {@link InputError} naming the file and line when it cannot.
  */
 export function loadObjects(file: string): LoadedDocument[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read: ${(e as Error).message}`, file);
-  }
+  const text = readInput(file);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const parsedDocs = Array.isArray(docs) ? docs : [docs];
@@ -68,4 +62,18 @@ function listItems(value: unknown): unknown[] | undefined {
     if (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) return v.items;
   }
   return undefined;
+}
+
+/** The name `-` stands for standard input wherever a command takes a file. */
+export const STDIN = "-";
+
+/** Reads a file, or standard input for `-`, as text; throws {@link InputError} naming it when it cannot. */
+export function readInput(file: string): string {
+  try {
+    return fs.readFileSync(file === STDIN ? 0 : file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const name = file === STDIN ? "standard input" : file;
+    throw new InputError(code === "ENOENT" ? `${name}: no such file` : `${name}: cannot read: ${(e as Error).message}`, file);
+  }
 }

@@ -3,6 +3,7 @@ import { LedgerError } from "../ledger";
 import { InputError } from "./load";
 import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
+import { addRenderCommand } from "./render-command";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   addLedgerCommands(program, io, (c) => (code = c));
   addPlanCommands(program, io, (c) => (code = c));
+  addRenderCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

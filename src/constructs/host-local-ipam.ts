@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../io/atomic-write";
 import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { HostLocalClusterPlan, hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
-import { renderPlanMarkdown } from "../report";
+import { planReportFiles } from "../report";
 import type { PlanReport } from "../report";
 import { renderCalicoYaml } from "../render/plan-yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
@@ -67,7 +67,7 @@ export interface HostLocalIpamProps {
   readonly utilizationThreshold?: number;
   /** @default "calico-ipam.yaml" */
   readonly yamlFileName?: string | false;
-  /** Write plan.json and plan.md. @default true */
+  /** Write plan.json, plan.md, plan.html and plan.svg. @default true */
   readonly reports?: boolean;
 }
 
@@ -147,8 +147,7 @@ export class HostLocalIpam extends Construct {
         }
         if (props.reports !== false) {
           const report = this.report();
-          writeFileAtomic(path.join(dir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-          writeFileAtomic(path.join(dir, "plan.md"), renderPlanMarkdown(report));
+          for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(dir, name), content);
         }
       },
     });

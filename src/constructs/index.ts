@@ -6,3 +6,5 @@ export * from "./ip-reservation";
 export * from "./namespace-binding";
 export * from "./workload-addresses";
 export * from "./host-local-ipam";
+export { AddressPlan } from "./address-plan";
+export type { AddressPlanProps, AddressPlanLedgerProps } from "./address-plan";

@@ -180,8 +180,14 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       for (const e of c.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${c.name}": ${e.reason ?? describeKind(e)}` });
     }
     for (const k of outside) exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
-    const result = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: freezeLedger(entries), release });
-    splitGroupResult(group, result, results);
+    if (group.length === 1) {
+      // One cluster: its own names, its own ledger, as a single cluster is carved.
+      const [c] = group;
+      results.set(c.name, carve({ spaces: input.spaces ?? [], exclusions, requests: c.requests, ledger: c.ledger, release: c.release }));
+    } else {
+      const result = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: freezeLedger(entries), release });
+      splitGroupResult(group, result, results);
+    }
   }
   for (const c of alone) {
     const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? []), ...(c.exclusions ?? [])];
@@ -312,8 +318,7 @@ function stopped(clusters: readonly FleetCarveCluster[], findings: readonly Find
           error(
             "FLEET_NOT_CARVED",
             "fleet",
-            `nothing is carved for cluster "${c.name}" while the fleet's address plan has errors (${codes}): ` +
-              findings.map((f) => f.message).join("; "),
+            `nothing is carved for cluster "${c.name}" while the fleet's address plan has errors (${codes}); they are listed with the fleet's findings`,
           ),
         ],
       },

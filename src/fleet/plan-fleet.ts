@@ -43,6 +43,11 @@ export interface FleetClusterLedger {
   readonly frozen?: boolean;
   /** Retired pools of this cluster to release in this run. @default - none */
   readonly release?: readonly string[];
+  /**
+   * This cluster owns the pools its ledger file recorded at the top level, before the file kept
+   * several clusters: they move into its section. @default false
+   */
+  readonly legacyOwner?: boolean;
 }
 
 /** One cluster of a fleet. */
@@ -222,7 +227,8 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       if (!sourceOf.has(c.name)) sourceOf.set(c.name, state.file);
     }
     if (topLevel) {
-      const owner = options.legacyCluster ?? (state.clusters.length === 1 ? state.clusters[0].name : undefined);
+      const marked = state.clusters.filter((c) => c.ledger !== false && c.ledger?.legacyOwner === true).map((c) => c.name);
+      const owner = options.legacyCluster ?? (marked.length === 1 ? marked[0] : undefined) ?? (state.clusters.length === 1 ? state.clusters[0].name : declaringOnly(state.clusters, state.before));
       const ownerInFile = state.clusters.find((c) => c.name === owner);
       if (ownerInFile === undefined || state.before.clusters?.[ownerInFile.name] !== undefined) {
         findings.push(
@@ -230,8 +236,8 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
             "FLEET_LEDGER_UNNAMED_SECTION",
             "ledger",
             `${state.file} records ${Object.keys(state.before.pools).length} pool(s) at its top level, written when it kept a single cluster, ` +
-              `and now keeps clusters ${state.clusters.map((c) => `"${c.name}"`).join(", ")}: say which cluster they belong to with the fleet ledger's ` +
-              `legacyCluster (they then move into that cluster's section, entry for entry)` +
+              `and now keeps clusters ${state.clusters.map((c) => `"${c.name}"`).join(", ")}: say which cluster they belong to, with ledger: { legacyOwner: true } ` +
+              `on that cluster's CalicoIpam (or legacyCluster on the AddressPlan's ledger); they then move into its section, entry for entry` +
               (ownerInFile ? `; cluster "${ownerInFile.name}" already has a section, so move the entries by hand` : ""),
           ),
         );
@@ -301,7 +307,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     pools: [],
     ledger: ledgerOf.get(c.name) ?? emptyLedger(),
     changes: [],
-    findings: [error("FLEET_NOT_CARVED", "fleet", `nothing is carved for cluster "${c.name}" while the fleet's ledgers have errors: ${findings.filter((f) => f.severity === "error").map((f) => f.message).join("; ")}`)],
+    findings: [error("FLEET_NOT_CARVED", "fleet", `nothing is carved for cluster "${c.name}" while the fleet's ledgers have errors (${[...new Set(findings.filter((f) => f.severity === "error").map((f) => f.code))].join(", ")}); they are listed with the fleet's findings`)],
   });
 
   const plans: FleetClusterPlan[] = clusters.map((c) => {
@@ -363,6 +369,19 @@ export function fleetHasErrors(plan: FleetPlan): boolean {
 export function writeFleetLedgers(plan: FleetPlan): string[] {
   if (fleetHasErrors(plan)) return [];
   return plan.ledgers.filter((l) => writeLedgerIfChanged(l.file, l.after)).map((l) => l.file);
+}
+
+/**
+ * The one cluster that declares every pool recorded at the top level of a ledger file, when exactly one
+ * does: the cluster that wrote them.
+ */
+function declaringOnly(clusters: readonly FleetClusterDeclaration[], ledger: Ledger): string | undefined {
+  const recorded = Object.entries(ledger.pools)
+    .filter(([, e]) => e.status === "active")
+    .map(([name]) => name);
+  if (recorded.length === 0) return undefined;
+  const declaring = clusters.filter((c) => recorded.every((name) => c.spec.pools.some((p) => p.name === name)));
+  return declaring.length === 1 ? declaring[0].name : undefined;
 }
 
 function readOne(file: string, findings: Finding[]): { ledger: Ledger; readable: boolean } {

@@ -18,7 +18,7 @@
 import { carve, CarvedPool, CarveResult, ExclusionDeclaration, PoolRequest } from "../carver";
 import type { AddressSpaceDeclaration } from "../carver";
 import { Cidr, findOverlaps } from "../ip";
-import { Ledger, LedgerEntry, LedgerPoolChange, freezeLedger } from "../ledger/ledger";
+import { Ledger, LedgerEntry, LedgerPoolChange, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
 import { Finding, error, sortFindings } from "../validation/finding";
 
 /** One cluster of a fleet carving run. */
@@ -127,9 +127,18 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
   const known: Array<{ cluster: string; pool: string; cidr: Cidr; source: string }> = [];
+  const recordedCidrs = new Map<string, ReadonlyMap<string, Cidr>>();
   for (const c of clusters) {
+    // A section read from a file was checked once, with its CIDRs parsed: this reuses them.
+    const inspected = inspectLedger(c.ledger);
+    if (inspected.problems.length > 0) {
+      const p = inspected.problems[0];
+      findings.push(error(p.code, `clusters.${c.name}.ledger.${p.path}`, `the ledger of cluster "${c.name}" is invalid: ${p.message}`));
+      continue;
+    }
+    recordedCidrs.set(c.name, inspected.cidrs);
     for (const [pool, entry] of Object.entries(c.ledger.pools)) {
-      known.push({ cluster: c.name, pool, cidr: Cidr.parse(entry.cidr), source: `recorded${entry.status === "retired" ? " (retired)" : ""}${c.ledgerSource ? ` in ${c.ledgerSource}` : ""}` });
+      known.push({ cluster: c.name, pool, cidr: inspected.cidrs.get(pool)!, source: `recorded${entry.status === "retired" ? " (retired)" : ""}${c.ledgerSource ? ` in ${c.ledgerSource}` : ""}` });
     }
     for (const r of c.requests) {
       if (r.size?.kind !== "cidr" || c.ledger.pools[r.name] !== undefined) continue;
@@ -171,11 +180,15 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     const outside = known.filter((k) => !inGroup.has(k.cluster) && group.some((g) => connected(g.name, k.cluster)));
     const requests: PoolRequest[] = [];
     const entries: Array<[string, LedgerEntry]> = [];
+    const cidrs = new Map<string, Cidr>();
     const release: string[] = [];
     const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
     for (const c of group) {
       for (const r of c.requests) requests.push({ ...r, name: `${c.name}.${r.name}` });
-      for (const [pool, entry] of Object.entries(c.ledger.pools)) entries.push([`${c.name}.${pool}`, entry]);
+      for (const [pool, entry] of Object.entries(c.ledger.pools)) {
+        entries.push([`${c.name}.${pool}`, entry]);
+        cidrs.set(`${c.name}.${pool}`, recordedCidrs.get(c.name)!.get(pool)!);
+      }
       for (const name of c.release ?? []) release.push(`${c.name}.${name}`);
       for (const e of c.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${c.name}": ${e.reason ?? describeKind(e)}` });
     }
@@ -185,7 +198,11 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       const [c] = group;
       results.set(c.name, carve({ spaces: input.spaces ?? [], exclusions, requests: c.requests, ledger: c.ledger, release: c.release }));
     } else {
-      const result = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: freezeLedger(entries), release });
+      // Each section was checked, and no two connected clusters' recorded ranges overlap (checked above):
+      // the combined ledger is valid without a second check.
+      const combined = freezeLedger(entries);
+      registerCheckedLedger(combined, cidrs);
+      const result = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: combined, release });
       splitGroupResult(group, result, results);
     }
   }
@@ -208,6 +225,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
 
 /** Which pairs of clusters may overlap, checking the declarations. */
 function isolation(clusters: readonly FleetCarveCluster[], names: ReadonlySet<string>, findings: Finding[]): Map<string, string[]> {
+  if (clusters.every((c) => c.isolatedFrom === undefined && c.peers === undefined)) return new Map(clusters.map((c) => [c.name, []]));
   const pairs = new Map<string, Set<string>>(clusters.map((c) => [c.name, new Set<string>()]));
   const peersOf = (c: FleetCarveCluster) => new Set(c.peers ?? []);
   for (const c of clusters) {
@@ -266,17 +284,17 @@ function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResu
   const pools = new Map<string, CarvedPool[]>();
   for (const p of result.pools) {
     const s = split(p.name)!;
-    pools.set(s.cluster, [...(pools.get(s.cluster) ?? []), { ...p, name: s.pool }]);
+    push(pools, s.cluster, { ...p, name: s.pool });
   }
   const changes = new Map<string, LedgerPoolChange[]>();
   for (const change of result.changes) {
     const s = split(change.name)!;
-    changes.set(s.cluster, [...(changes.get(s.cluster) ?? []), { ...change, name: s.pool } as LedgerPoolChange]);
+    push(changes, s.cluster, { ...change, name: s.pool } as LedgerPoolChange);
   }
   const entries = new Map<string, Array<[string, LedgerEntry]>>();
   for (const [name, entry] of Object.entries(result.ledger.pools)) {
     const s = split(name);
-    if (s) entries.set(s.cluster, [...(entries.get(s.cluster) ?? []), [s.pool, entry]]);
+    if (s) push(entries, s.cluster, [s.pool, entry]);
   }
   const findings = new Map<string, Finding[]>();
   const everyone: Finding[] = [];
@@ -284,13 +302,15 @@ function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResu
     const m = /^pools\.([a-z0-9-]+)\.(.+)$/.exec(f.path);
     const cluster = m && clusterOf.has(m[1]) ? m[1] : undefined;
     const message = renamePools(f.message, clusterOf);
-    if (cluster) findings.set(cluster, [...(findings.get(cluster) ?? []), { ...f, path: `pools.${m![2]}`, message }]);
+    if (cluster) push(findings, cluster, { ...f, path: `pools.${m![2]}`, message });
     else everyone.push({ ...f, message });
   }
   for (const c of group) {
+    const own = entries.get(c.name) ?? [];
+    const unchanged = (changes.get(c.name) ?? []).length === 0 && own.length === Object.keys(c.ledger.pools).length;
     out.set(c.name, {
       pools: pools.get(c.name) ?? [],
-      ledger: freezeLedger(entries.get(c.name) ?? [], c.ledger),
+      ledger: unchanged ? c.ledger : freezeLedger(own, c.ledger),
       changes: changes.get(c.name) ?? [],
       findings: sortFindings([...(findings.get(c.name) ?? []), ...everyone]),
     });
@@ -328,6 +348,12 @@ function stopped(clusters: readonly FleetCarveCluster[], findings: readonly Find
 
 function describeKind(e: ExclusionDeclaration): string {
   return e.kind === "service" ? "its Service CIDR" : e.kind === "node" ? "a node network" : "a reserved range";
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function compare(a: string, b: string): number {

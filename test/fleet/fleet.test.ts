@@ -125,7 +125,7 @@ describe("one fleet ledger, a section per cluster", () => {
     const file = path.join(dir, "fleet.lock.json");
     writeFleetLedgers(planFleet({ clusters: [cluster("east")] }, { file }));
     const plan = planFleet({ clusters: [cluster("east"), cluster("west")] }, { file, frozen: true });
-    expect(allErrors(plan).join("\n")).toMatch(/LEDGER_FROZEN: the ledger .*fleet\.lock\.json \(cluster "west"\) is frozen.*\n  - pool "pods": added 10\.33\.0\.0\/16/);
+    expect(allErrors(plan).join("\n")).toMatch(/LEDGER_FROZEN: the ledger .*fleet\.lock\.json \(cluster "west"\) is frozen.*\n {2}- pool "pods": added 10\.33\.0\.0\/16/);
     expect(writeFleetLedgers(plan)).toEqual([]);
   });
 

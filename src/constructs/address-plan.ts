@@ -1,9 +1,9 @@
 import * as path from "path";
-import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { FleetClusterDeclaration, FleetLedgerOptions, FleetPlan, FleetSpec, planFleet, writeFleetLedgers } from "../fleet";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import { LEDGER_MODE_ENV } from "../plan/plan";
+import { hostOf } from "./host/host";
 import type { AddressSpace, ReservedRange } from "../spec/types";
 
 /** The fleet ledger of an {@link AddressPlan}. */
@@ -154,6 +154,7 @@ const APP_FLEETS = new WeakMap<IConstruct, Fleet>();
  * DNS-1123 label. Set `clusterName` so that renaming a stack or a construct moves nothing.
  */
 function defaultClusterName(member: FleetMember, all: readonly FleetMember[]): string {
+  const { TerraformStack } = hostOf(member).lib;
   const stack = TerraformStack.of(member);
   const alone = all.filter((m) => TerraformStack.of(m) === stack).length === 1;
   const raw = alone ? stack.node.id : `${stack.node.id}-${member.node.id}`;

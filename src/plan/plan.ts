@@ -1,4 +1,4 @@
-import { carve, CarvedPool, CarveResult, ExclusionDeclaration, PoolRequest, PoolSize } from "../carver";
+import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver";
 import { Cidr, IpFamily } from "../ip";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
 import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpReservationManifest, IpamConfigurationManifest, POOL_DEFAULTS } from "../model/calico";
@@ -104,6 +104,16 @@ export interface IpamPlan {
   readonly ledgerChanges: readonly LedgerChange[];
   /** The ledger file this plan read, if any. */
   readonly ledgerFile?: string;
+  /** The ranges around the pools, as declared: address spaces, and the ranges no pool may use. */
+  readonly ranges?: PlanRanges;
+}
+
+/** The declared ranges around the pools, for the address map of the reports. */
+export interface PlanRanges {
+  /** Parent ranges pools are carved from, declaration order. */
+  readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
+  /** Service CIDRs, node networks and other reserved ranges, declaration order, each with its reason. */
+  readonly excluded: readonly { readonly cidr: string; readonly kind: "service" | "node" | "reserved"; readonly reason: string }[];
 }
 
 /** An environment variable that turns on frozen ledger mode, like `npm ci` against a lock file. */
@@ -140,14 +150,15 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   // catches a changed cidr or blockSize (both immutable in Calico).
   const { requests, exclusions, poolFindings } = planCarveInput(spec);
   const carvedByName = new Map<string, CarvedPool>();
+  const ranges: PlanRanges = { addressSpaces: spec.addressSpaces ?? [], excluded: exclusions };
   let ledger = ledgerIn;
   let ledgerChanges: LedgerChange[] = [];
   if (ledgerReadable) {
     const result =
       ledgerOptions.carved ??
       carve({
-        spaces: spec.addressSpaces ?? [],
-        exclusions,
+        spaces: ranges.addressSpaces,
+        exclusions: ranges.excluded,
         requests,
         ledger: ledgerIn,
         release: ledgerOptions.release,
@@ -298,7 +309,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }
@@ -324,7 +335,7 @@ export function declaredFamily(pool: PoolDeclaration, spec: Pick<IpamSpec, "addr
  */
 export function planCarveInput(spec: IpamSpec): {
   requests: PoolRequest[];
-  exclusions: ExclusionDeclaration[];
+  exclusions: Array<PlanRanges["excluded"][number]>;
   poolFindings: Map<string, Finding[]>;
 } {
   const requests: PoolRequest[] = [];
@@ -337,7 +348,7 @@ export function planCarveInput(spec: IpamSpec): {
       requests.push(r.request);
     }
   });
-  const exclusions: ExclusionDeclaration[] = [
+  const exclusions: Array<PlanRanges["excluded"][number]> = [
     ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
     ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
     ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),

@@ -1,5 +1,5 @@
 import { formatAddress } from "../../src/ip";
-import { BlockState } from "../../src/simulator/private/block";
+import { BlockState } from "../../src/simulator/ipam-block";
 import { fnv1_32, startIndex } from "../../src/simulator/private/fnv";
 import { v6Groups, v6Text } from "../../src/simulator/private/format";
 import { FreePositionTree } from "../../src/simulator/private/free-tree";

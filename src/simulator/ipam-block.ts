@@ -1,9 +1,9 @@
 /**
- * One IPAM block as the simulator keeps it: counters and a cursor, no per-address list.
+ * One IPAM block (Calico's `IPAMBlock` object, `libcalico-go/lib/ipam/ipam_block.go`
+ * `allocationBlock`) as the simulator keeps it: counters and a cursor, no per-address list until asked.
  *
- * Calico hands out a block's addresses from a FIFO list that starts in ascending order and gets
- * released addresses appended at its tail (reference §0 fact 3, §5.7). The simulator never releases
- * except when a dual-stack pod fails and gives back its first address, so the list is modelled as:
+ * Calico hands out a block's addresses from a FIFO `unallocated` list that starts in ascending order
+ * and gets released addresses appended at its tail (reference §0 fact 3, §5.7). The list is modelled as:
  *
  * ```
  *   ordinals  0 1 2 3 4 5 6 7 ... N-1
@@ -14,8 +14,18 @@
  * ```
  *
  * Everything below the cursor is allocated except reserved ordinals and ordinals in the released FIFO.
+ * {@link BlockState.unallocated} writes the list out in Calico's order and {@link BlockState.restore}
+ * reads one back, so a stored `IPAMBlock` round-trips.
  */
 export class BlockState {
+  /** Index of the node the block is affine to (`affinity: host:<node>`); -1 when it has no affinity. */
+  owner: number;
+  /** The affinity's state (`BlockAffinity.spec.state`); pending affinities are never kept. */
+  affinityState: "confirmed" | "pendingDeletion" = "confirmed";
+  /** Simulated time of the claim in seconds (`affinityClaimTime`), for the 60 s reclaim rule. */
+  claimTime = 0;
+  /** `sequenceNumber`: bumped on every write of the block (assign, release), as Calico's CAS guard. */
+  sequenceNumber = 0;
   /** Allocations (pods and tunnels), not counting Windows reserved ordinals. */
   inUse = 0;
   /** Ordinals auto-assign may still hand out. */
@@ -35,7 +45,8 @@ export class BlockState {
   private reservationPointer = 0;
   private taken: Set<number> | undefined;
   private released: number[] | undefined;
-  private releasedSet: Set<number> | undefined;
+  /** Ordinal -> its position in `released` (the latest release counts; older entries are stale). */
+  private releasedAt: Map<number, number> | undefined;
   private releasedHead = 0;
 
   /**
@@ -47,11 +58,12 @@ export class BlockState {
     readonly index: bigint,
     readonly network: bigint,
     readonly capacity: number,
-    readonly owner: number,
+    owner: number,
     readonly windows: boolean,
     private readonly reservations: readonly number[] | undefined,
     readonly cidr: string,
   ) {
+    this.owner = owner;
     let reserved = 0;
     if (reservations) for (let k = 0; k < reservations.length; k += 2) reserved += reservations[k + 1] - reservations[k] + 1;
     this.reservedCount = reserved;
@@ -83,17 +95,21 @@ export class BlockState {
         }
       }
       this.cursor++;
-      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.releasedSet?.has(o)) continue;
+      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.releasedAt?.has(o)) continue;
       this.freeAuto--;
       this.inUse++;
+      this.sequenceNumber++;
       return o;
     }
     while (this.released && this.releasedHead < this.released.length) {
-      const o = this.released[this.releasedHead++];
-      if (!this.releasedSet?.delete(o)) continue;
+      const k = this.releasedHead++;
+      const o = this.released[k];
+      if (this.releasedAt?.get(o) !== k) continue;
+      this.releasedAt.delete(o);
       if (this.inReservation(o)) continue;
       this.freeAuto--;
       this.inUse++;
+      this.sequenceNumber++;
       return o;
     }
     return -1;
@@ -102,18 +118,19 @@ export class BlockState {
   /** True when the ordinal is held (by an allocation or the Windows reservation). */
   isAllocated(o: number): boolean {
     if (this.isWindowsOrdinal(o) || this.taken?.has(o)) return true;
-    return o < this.cursor && !this.inReservation(o) && !this.releasedSet?.has(o);
+    return o < this.cursor && !this.inReservation(o) && !this.releasedAt?.has(o);
   }
 
   /** Takes a specific ordinal (a fixed address); false when it is already held. Reservations are not consulted. */
   assignOrdinal(o: number): boolean {
     if (this.isAllocated(o)) return false;
     const reserved = this.inReservation(o);
-    this.releasedSet?.delete(o);
+    this.releasedAt?.delete(o);
     // Below the cursor and not reserved, an ordinal out of the released FIFO is allocated by position.
     if (reserved || o >= this.cursor) (this.taken ??= new Set()).add(o);
     if (!reserved) this.freeAuto--;
     this.inUse++;
+    this.sequenceNumber++;
     return true;
   }
 
@@ -121,10 +138,94 @@ export class BlockState {
   release(o: number): void {
     this.taken?.delete(o);
     this.inUse--;
+    this.sequenceNumber++;
     if (this.inReservation(o)) return;
-    (this.releasedSet ??= new Set()).add(o);
-    (this.released ??= []).push(o);
+    let queue = (this.released ??= []);
+    const at = (this.releasedAt ??= new Map());
+    if (this.releasedHead > 64 && this.releasedHead * 2 > queue.length) {
+      // Drop the consumed head so a block that churns for ever keeps a queue as long as its free list.
+      queue = this.released = queue.slice(this.releasedHead).filter((x, k) => at.get(x) === k + this.releasedHead);
+      this.releasedHead = 0;
+      at.clear();
+      queue.forEach((x, k) => at.set(x, k));
+    }
+    at.set(o, queue.length);
+    queue.push(o);
     this.freeAuto++;
+  }
+
+  /** True when nothing but host-reserved ordinals is allocated (Calico's `empty()`, which ignores reserved attributes). */
+  get empty(): boolean {
+    return this.inUse === 0;
+  }
+
+  /**
+   * The block's `unallocated` list in Calico's order: IP-reserved ordinals passed by the cursor (they
+   * stay in place at the head), the ordinals the cursor has not reached, then released ordinals oldest
+   * first. Costs O(block size); for dumps, never on the allocation path.
+   */
+  unallocated(): number[] {
+    const out: number[] = [];
+    const res = this.reservations;
+    if (res) {
+      for (let k = 0; k < res.length; k += 2) {
+        for (let o = res[k]; o <= res[k + 1] && o < this.cursor; o++) if (!this.taken?.has(o) && !this.isWindowsOrdinal(o) && !this.releasedAt?.has(o)) out.push(o);
+      }
+    }
+    for (let o = this.cursor; o < this.capacity; o++) {
+      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.releasedAt?.has(o)) continue;
+      out.push(o);
+    }
+    if (this.released) {
+      for (let k = this.releasedHead; k < this.released.length; k++) {
+        const o = this.released[k];
+        if (this.releasedAt?.get(o) === k) out.push(o);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A block read back from a stored `IPAMBlock`: `unallocated` in its stored order (every ordinal not in
+   * it is allocated); `windows` when ordinals 0, 1, 2 and N-1 hold `windows-reserved-ipam-handle`.
+   */
+  static restore(options: {
+    poolIndex: number;
+    index: bigint;
+    network: bigint;
+    capacity: number;
+    owner: number;
+    windows: boolean;
+    reservations: readonly number[] | undefined;
+    cidr: string;
+    unallocated: readonly number[];
+    sequenceNumber?: number;
+    claimTime?: number;
+  }): BlockState {
+    const b = new BlockState(options.poolIndex, options.index, options.network, options.capacity, options.owner, options.windows, options.reservations, options.cidr);
+    b.cursor = b.capacity;
+    const listed = new Set(options.unallocated);
+    b.released = [];
+    b.releasedAt = new Map();
+    let free = 0;
+    for (const o of options.unallocated) {
+      if (b.releasedAt.has(o)) continue;
+      // IP-reserved ordinals keep their place in the list; auto-assign passes over them.
+      b.releasedAt.set(o, b.released.length);
+      b.released.push(o);
+      if (!b.inReservation(o)) free++;
+    }
+    let inUse = 0;
+    for (let o = 0; o < b.capacity; o++) {
+      if (listed.has(o) || b.isWindowsOrdinal(o)) continue;
+      inUse++;
+      if (b.inReservation(o)) (b.taken ??= new Set()).add(o);
+    }
+    b.inUse = inUse;
+    b.freeAuto = free;
+    b.sequenceNumber = options.sequenceNumber ?? 0;
+    b.claimTime = options.claimTime ?? 0;
+    return b;
   }
 
   /** Records an address held by a host that does not own the block. */

@@ -1,0 +1,337 @@
+/**
+ * The simulated IPAM datastore: pools, blocks, affinities and the nodes that hold them, as Calico
+ * keeps them in its `IPAMBlock`, `BlockAffinity` and `IPAMHandle` objects (reference §5.16), plus
+ * the IPAM configuration that governs them.
+ *
+ * Blocks are materialised lazily: a pool holds only its claimed blocks (a map by block index) and the
+ * set of taken block indices as ranges, so an IPv6 /48 costs what a /108 costs. A block holds counters
+ * and a cursor into its FIFO `unallocated` list ({@link BlockState}), never a per-address array.
+ */
+import { Cidr, IntervalSet, IpFamily, type AddressRange, findOverlaps } from "../ip";
+import { DEFAULT_MAX_BLOCKS_PER_HOST } from "../model/calico";
+import type { EffectiveIpamConfiguration } from "../validation/ipam-configuration";
+import type { EffectiveIpPool } from "../validation/ip-pool";
+import { Finding, warning } from "../validation/finding";
+import { BlockState } from "./ipam-block";
+import { PoolCatalog } from "./precedence";
+import { FreePositionTree } from "./private/free-tree";
+import { fnv1_32 } from "./private/fnv";
+import { blockObjectName, v4Text, v6Groups, v6Text } from "./private/format";
+import { IndexRangeSet } from "./private/index-set";
+import type { PlacementSlot } from "./private/placement";
+import type { CniConfig, ExpandedNode, IpFamilyName, NamespaceDeclaration, WorkloadDeclaration } from "./topology";
+import type { SimulationFindingCode, TunnelAddress } from "./result";
+
+/** One IP pool and its claimed blocks. */
+export interface PoolState {
+  readonly pool: EffectiveIpPool;
+  /** Position in name order (the order `GetEnabledPools` lists pools). */
+  readonly index: number;
+  readonly family: IpFamily;
+  /** Whether IPAM allocates from it (enabled, large enough for one block, not shadowed). */
+  readonly usable: boolean;
+  readonly hostBits: number;
+  /** Addresses per block. */
+  readonly capacity: number;
+  /** Blocks in the pool's CIDR: 2^(blockSize − prefix). */
+  readonly blockCount: bigint;
+  /** Block indices that are claimed or wholly covered by IP reservations. */
+  readonly taken: IndexRangeSet;
+  /** Claimed blocks by block index (the `IPAMBlock` objects of the pool). */
+  readonly blocks: Map<bigint, BlockState>;
+  /** Claimed blocks in claim order. */
+  readonly blockList: BlockState[];
+  /** IP reservations inside the pool, sorted and merged. */
+  readonly reservations: readonly AddressRange[];
+  readonly reservedAddresses: bigint;
+  readonly whollyReservedBlocks: bigint;
+  whollyReservedClaimed: number;
+  /** The borrowing walk's index over existing blocks, rebuilt after a claim. */
+  borrowIndex: { indices: bigint[]; blocks: BlockState[]; tree: FreePositionTree } | undefined;
+  exhaustedHits: number;
+  exhaustedSpilled: number;
+  exhaustedUnmet: number;
+  readonly exhaustedNodes: string[];
+  /** Borrowing host -> addresses, over all blocks of the pool. */
+  readonly borrowers: Map<string, number>;
+}
+
+/** One node (a Calico host): its labels, its pods, and its block affinities (`BlockAffinity` objects). */
+export interface NodeState extends PlacementSlot {
+  readonly index: number;
+  readonly node: ExpandedNode;
+  readonly windows: boolean;
+  /** 32-bit FNV-1 of the host name: the seed of its block walk (`determineSeed`). */
+  readonly hash: number;
+  /** Nodes that every pool selects alike share a class (one precedence answer). */
+  classId: number;
+  /** Affine blocks per pool index. */
+  readonly blockCount: Int32Array;
+  /** Affine blocks, claim order. */
+  readonly owned: BlockState[];
+  /** Affine blocks with free auto-assign space, per family (0: IPv4, 1: IPv6), in datastore (name) order. */
+  readonly freeAffine: [BlockState[], BlockState[]];
+  readonly ownedPerFamily: [number, number];
+  readonly addresses: [number, number];
+  readonly borrowed: [number, number];
+  /** Families its pods asked for: bit 1 IPv4, bit 2 IPv6. */
+  families: number;
+  podsFailed: number;
+  readonly tunnels: TunnelAddress[];
+}
+
+/** One allocated address: a block ordinal held by a node's pod or tunnel. */
+export interface Grant {
+  readonly block: BlockState;
+  readonly ordinal: number;
+  readonly node: NodeState;
+}
+
+/** Why an address request failed: the finding code, Calico's message, the pools tried. */
+export interface Failure {
+  readonly code: SimulationFindingCode;
+  readonly message: string;
+  readonly pools: readonly string[];
+}
+
+/** Family index: 0 for IPv4, 1 for IPv6. */
+export const fi = (f: IpFamily): 0 | 1 => (f === 4 ? 0 : 1);
+export const familyName = (f: IpFamily): IpFamilyName => (f === 4 ? "IPv4" : "IPv6");
+
+/**
+ * The pool catalog the simulation allocates from: Calico's enabled pools in name order, less pools
+ * smaller than one block and pools shadowed by an earlier overlapping one (each explained by a finding).
+ */
+export function buildCatalog(pools: readonly EffectiveIpPool[], findings: Finding[]): PoolCatalog {
+  const skipped = new Set<string>();
+  const sorted = PoolCatalog.of(pools).pools;
+  for (const p of sorted) {
+    if (!p.disabled && p.cidr.prefix > p.blockSize) {
+      skipped.add(p.name);
+      findings.push(
+        warning("POOL_NOT_SIMULATED", `pools.${p.name}`, `IP pool "${p.name}" (${p.cidr}) is smaller than one /${p.blockSize} block, so Calico cannot allocate from it; the simulation treats it as disabled. Use a /${p.blockSize} or larger CIDR, or a larger blockSize`),
+      );
+    }
+  }
+  // Overlapping pools: Calico (v3-CRD mode) marks the later one Allocatable=False; without creation times, the later in name order is shadowed.
+  const candidates = sorted.filter((p) => !p.disabled && !skipped.has(p.name));
+  for (const [a, b] of findOverlaps(candidates.map((p) => p.cidr))) {
+    const later = candidates[Math.max(a, b)];
+    const earlier = candidates[Math.min(a, b)];
+    if (skipped.has(later.name) || skipped.has(earlier.name)) continue;
+    skipped.add(later.name);
+    findings.push(
+      warning("POOL_NOT_SIMULATED", `pools.${later.name}`, `IP pool "${later.name}" (${later.cidr}) overlaps "${earlier.name}" (${earlier.cidr}); Calico rejects or disables one of them (Allocatable=False, reason CIDROverlap), so the simulation leaves "${later.name}" out. Give the pools disjoint CIDRs`),
+    );
+  }
+  return PoolCatalog.of(pools, skipped);
+}
+
+/**
+ * The IPAM datastore of one simulation: pools with their blocks, nodes with their affinities, and the
+ * IPAM configuration (`IPAMConfiguration`: strictAffinity, autoAllocateBlocks, maxBlocksPerHost).
+ */
+export class IpamState {
+  readonly pools: PoolState[];
+  readonly nodes: NodeState[] = [];
+  readonly strict: boolean;
+  readonly autoAllocate: boolean;
+  /** maxBlocksPerHost as Calico enforces it (0 or unset means 20). */
+  readonly blockLimit: number;
+  /** Simulated time in seconds since the start (claim times, reclaim and GC ages). */
+  now = 0;
+
+  constructor(
+    readonly catalog: PoolCatalog,
+    config: EffectiveIpamConfiguration | undefined,
+    reservations: readonly Cidr[],
+  ) {
+    this.strict = config?.strictAffinity ?? false;
+    this.autoAllocate = config?.autoAllocateBlocks ?? true;
+    this.blockLimit = config && config.maxBlocksPerHost > 0 ? config.maxBlocksPerHost : DEFAULT_MAX_BLOCKS_PER_HOST;
+    this.pools = catalog.pools.map((pool, index) => poolState(catalog, pool, index, reservations));
+  }
+
+  /** Adds a node (a Calico host) with no affinities. */
+  addNode(node: ExpandedNode): NodeState {
+    const state: NodeState = {
+      index: this.nodes.length,
+      node,
+      windows: node.os === "windows",
+      hash: fnv1_32(node.name),
+      classId: -1,
+      pods: 0,
+      maxPods: node.maxPods,
+      blockCount: new Int32Array(this.pools.length),
+      owned: [],
+      freeAffine: [[], []],
+      ownedPerFamily: [0, 0],
+      addresses: [0, 0],
+      borrowed: [0, 0],
+      families: 0,
+      podsFailed: 0,
+      tunnels: [],
+    };
+    this.nodes.push(state);
+    return state;
+  }
+
+  /** The pool states of the given pools, in their order, and a mask of their indices. */
+  planFor(pools: readonly EffectiveIpPool[]): { pools: PoolState[]; mask: Uint8Array } {
+    const states = pools.map((p) => this.pools[this.catalog.indexOf(p.name)]);
+    const mask = new Uint8Array(this.pools.length);
+    for (const s of states) mask[s.index] = 1;
+    return { pools: states, mask };
+  }
+
+  /**
+   * Creates block `idx` of the pool affine to the node: the `BlockAffinity` and the `IPAMBlock` with
+   * every ordinal unallocated but the host-reserved ones. Follows libcalico-go `claimAffineBlock`
+   * (`ipam_block_reader_writer.go`) with `newBlock` (`ipam_block.go`); no CAS conflicts in a simulation.
+   */
+  claimAffineBlock(pool: PoolState, idx: bigint, node: NodeState, windows: boolean): BlockState {
+    const network = pool.pool.cidr.network + (idx << BigInt(pool.hostBits));
+    const cidr = Cidr.of(pool.family, network, pool.pool.blockSize).toString();
+    const block = new BlockState(pool.index, idx, network, pool.capacity, node.index, windows, this.blockReservations(pool, network), cidr);
+    block.claimTime = this.now;
+    pool.taken.add(idx);
+    pool.blocks.set(idx, block);
+    pool.blockList.push(block);
+    pool.borrowIndex = undefined;
+    if (block.whollyReserved) pool.whollyReservedClaimed++;
+    node.blockCount[pool.index]++;
+    node.ownedPerFamily[fi(pool.family)]++;
+    node.owned.push(block);
+    if (block.freeAuto > 0) insertByName(node.freeAffine[fi(pool.family)], block);
+    return block;
+  }
+
+  /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1). */
+  account(grant: Grant, delta: 1 | -1, wasFree: number): void {
+    const { block, node } = grant;
+    const pool = this.pools[block.poolIndex];
+    const f = fi(pool.family);
+    node.addresses[f] += delta;
+    if (block.owner !== node.index) {
+      node.borrowed[f] += delta;
+      block.addBorrower(node.node.name, delta);
+      const n = (pool.borrowers.get(node.node.name) ?? 0) + delta;
+      if (n === 0) pool.borrowers.delete(node.node.name);
+      else pool.borrowers.set(node.node.name, n);
+    }
+    const nowFree = block.freeAuto;
+    if ((wasFree > 0) === (nowFree > 0)) return;
+    if (pool.borrowIndex) pool.borrowIndex.tree.set(block.borrowPosition, nowFree > 0);
+    if (block.owner < 0) return;
+    const owner = this.nodes[block.owner];
+    if (nowFree === 0) {
+      const list = owner.freeAffine[f];
+      const k = list.indexOf(block);
+      if (k >= 0) list.splice(k, 1);
+    } else {
+      insertByName(owner.freeAffine[f], block);
+    }
+  }
+
+  /** The address text of a grant. */
+  text(grant: Grant): string {
+    const block = grant.block;
+    if (this.pools[block.poolIndex].family === 4) return v4Text(Number(block.network) + grant.ordinal);
+    block.v6Groups ??= v6Groups(block.network);
+    return v6Text(block.v6Groups, grant.ordinal);
+  }
+
+  /** IP-reserved ordinal ranges of a block, flat and sorted, or undefined. */
+  private blockReservations(pool: PoolState, network: bigint): number[] | undefined {
+    const res = pool.reservations;
+    if (res.length === 0) return undefined;
+    const last = network + BigInt(pool.capacity) - 1n;
+    let lo = 0;
+    let hi = res.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (res[mid].last < network) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let k = lo; k < res.length && res[k].first <= last; k++) {
+      const a = res[k].first > network ? res[k].first : network;
+      const b = res[k].last < last ? res[k].last : last;
+      out.push(Number(a - network), Number(b - network));
+    }
+    return out.length > 0 ? out : undefined;
+  }
+}
+
+function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, allReservations: readonly Cidr[]): PoolState {
+  const usable = catalog.isAllocatable(pool.name) && pool.cidr.prefix <= pool.blockSize;
+  const hostBits = pool.cidr.bits - pool.blockSize;
+  const blockCount = usable ? pool.cidr.countChildren(pool.blockSize) : 0n;
+  const taken = new IndexRangeSet(blockCount);
+  const reservations: AddressRange[] = [];
+  let reservedAddresses = 0n;
+  let whollyReservedBlocks = 0n;
+  const resCidrs = allReservations.filter((r) => r.family === pool.family && r.overlaps(pool.cidr));
+  if (resCidrs.length > 0) {
+    const set = IntervalSet.fromCidrs(pool.family, resCidrs);
+    for (const r of set.ranges()) {
+      const first = r.first > pool.cidr.first ? r.first : pool.cidr.first;
+      const last = r.last < pool.cidr.last ? r.last : pool.cidr.last;
+      if (first > last) continue;
+      reservations.push({ first, last });
+      reservedAddresses += last - first + 1n;
+      if (!usable) continue;
+      // Blocks wholly inside the range are skipped by Calico when claiming and borrowing.
+      const size = 1n << BigInt(hostBits);
+      const firstBlock = (first - pool.cidr.first + size - 1n) / size;
+      const endBlock = (last - pool.cidr.first + 1n) / size;
+      if (endBlock > firstBlock) {
+        taken.addRange(firstBlock, endBlock - 1n);
+        whollyReservedBlocks += endBlock - firstBlock;
+      }
+    }
+  }
+  return {
+    pool,
+    index,
+    family: pool.family,
+    usable,
+    hostBits,
+    capacity: 2 ** hostBits,
+    blockCount,
+    taken,
+    blocks: new Map(),
+    blockList: [],
+    reservations,
+    reservedAddresses,
+    whollyReservedBlocks,
+    whollyReservedClaimed: 0,
+    borrowIndex: undefined,
+    exhaustedHits: 0,
+    exhaustedSpilled: 0,
+    exhaustedUnmet: 0,
+    exhaustedNodes: [],
+    borrowers: new Map(),
+  };
+}
+
+/** Inserts a block into a list kept in datastore order (block object name). */
+function insertByName(list: BlockState[], block: BlockState): void {
+  const name = blockObjectName(block.cidr);
+  let k = 0;
+  while (k < list.length && blockObjectName(list[k].cidr) < name) k++;
+  list.splice(k, 0, block);
+}
+
+/** What usage and findings read of a simulated cluster besides the IPAM datastore. */
+export interface ClusterView {
+  readonly ipam: IpamState;
+  /** One node per class (nodes every pool selects alike), by class id. */
+  readonly classReps: readonly NodeState[];
+  /** Nodes per class id. */
+  classCounts(): readonly number[];
+  readonly namespaces: ReadonlyMap<string, NamespaceDeclaration>;
+  /** Workloads in declaration order (valid ones only). */
+  readonly workloads: readonly WorkloadDeclaration[];
+  readonly cni: CniConfig | undefined;
+}

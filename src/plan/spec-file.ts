@@ -1,6 +1,6 @@
 import { writeLedgerIfChanged } from "../ledger";
 import { buildPlanReport } from "../report";
-import type { PlanReport } from "../report";
+import type { PlanReport, PlanReportOptions } from "../report";
 import type { HostLocalSettings, SpecFile } from "../spec/schema";
 import { simulatePlan } from "./harness";
 import { hostLocalPlanReport, planHostLocalCluster } from "./host-local";
@@ -21,11 +21,12 @@ export interface SpecFilePlan {
  * harness when the spec declares a topology, and the report with the accepted findings. Reads the
  * ledger; writes it only through {@link SpecFilePlan.writeLedger}.
  */
-export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, generatedBy: string): SpecFilePlan {
+export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options: Pick<PlanReportOptions, "generatedBy" | "inputFindings">): SpecFilePlan {
+  const { generatedBy, inputFindings } = options;
   if (spec.hostLocal) return planHostLocalSpec(spec, spec.hostLocal, ledger, generatedBy);
   const plan = planIpam(spec, ledger);
   const simulation = spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
-  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy });
+  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings });
   return {
     plan,
     report,
@@ -36,7 +37,7 @@ export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, generate
 }
 
 /** A host-local spec: node ranges, the pools Calico still needs, per-node usage; Calico IPAM features explained away. */
-function planHostLocalSpec(spec: SpecFile, settings: HostLocalSettings, ledger: PlanLedgerOptions, generatedBy: string): SpecFilePlan {
+function planHostLocalSpec(spec: SpecFile, settings: HostLocalSettings, ledger: PlanLedgerOptions, generatedBy: string | undefined): SpecFilePlan {
   const topology = spec.topology ?? { nodes: [] };
   const result = planHostLocalCluster(
     {

@@ -1,6 +1,4 @@
 import * as path from "path";
-import { Annotations, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct, IValidation } from "constructs";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_V3, CalicoApiVersion } from "../model/calico";
@@ -18,7 +16,8 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { Host, hostOf, SynthesisSession } from "./host/host";
+import type { ITerraformProvider } from "./host/types";
 
 /** Properties of a {@link CalicoIpam}. */
 export interface CalicoIpamProps {
@@ -45,10 +44,11 @@ export interface CalicoIpamProps {
    */
   readonly installationName?: string;
   /**
-   * The kubernetes provider the `kubernetes_manifest` resources use.
+   * The kubernetes provider the `kubernetes_manifest` resources use: `KubernetesProvider` from
+   * `@cdktf/provider-kubernetes` (cdktf) or from this library (cdktf or CDK Terrain).
    * @default - the stack's default kubernetes provider
    */
-  readonly provider?: TerraformProvider;
+  readonly provider?: ITerraformProvider;
   /**
    * Name of the multi-document YAML file with every Calico object of the stack, written into the
    * stack's output folder at synth (`cdktf.out/stacks/<stack>/`). `false` writes none.
@@ -175,7 +175,9 @@ export class CalicoIpam extends Construct {
   /** The API group of emitted objects. */
   public readonly apiVersion: CalicoApiVersion;
   /** The kubernetes provider of the emitted resources, if one was given. */
-  public readonly provider?: TerraformProvider;
+  public readonly provider?: ITerraformProvider;
+  /** @internal The host framework (cdktf or CDK Terrain) this construct lives in. */
+  public readonly _host: Host;
   /** The YAML file name, or undefined when none is written. */
   public readonly yamlFileName?: string;
   /** Who owns the pools: Calico IPPool objects, or the operator's Installation. */
@@ -193,6 +195,8 @@ export class CalicoIpam extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoIpamProps = {}) {
     super(scope, id);
+    this._host = hostOf(this);
+    const { Lazy, TerraformOutput } = this._host.lib;
     this.props = props;
     this.apiVersion = props.apiVersion ?? API_V3;
     this.poolOwner = props.poolOwner ?? "ippool";
@@ -202,17 +206,17 @@ export class CalicoIpam extends Construct {
     if (this.yamlFileName !== undefined && (this.yamlFileName === "" || path.basename(this.yamlFileName) !== this.yamlFileName)) {
       throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
     }
-    this.node.addValidation(new FindingsValidation(this, () => this.findingsFor(undefined)));
+    this.node.addValidation(new FindingsValidation(this._host, this, () => this.findingsFor(undefined)));
     this.node.addValidation({ validate: () => [...this.checkLedgerSharing(), ...this.checkPoolOwners()] });
     if (this.poolOwner === "operator") {
-      new Manifest(this, "Installation", {
+      new this._host.resources.Manifest(this, "Installation", {
         provider: this.provider,
         manifest: Lazy.anyValue({ produce: () => this.plan().installation ?? {} }),
         // Server-side apply owns only the fields written here; the rest of the Installation stays with its owner.
         fieldManager: { name: "cdktf-calico-ipam" },
       });
     }
-    addCustomSynthesis(this, {
+    this._host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         // Validations have passed when this runs, so the plan has no errors: record it.
         writePlanLedger(this.plan());
@@ -341,7 +345,7 @@ export class CalicoIpam extends Construct {
   }
 
   private checkPoolOwners(): string[] {
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     const others = stack.node
       .findAll()
       .filter((c): c is CalicoIpam => c instanceof CalicoIpam && c !== this && c.provider === this.provider && c.poolOwner !== this.poolOwner);
@@ -368,7 +372,7 @@ export class CalicoIpam extends Construct {
     this.poolList.push(pool);
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
-    pool.node.addValidation(new FindingsValidation(pool, () => this.findingsFor(`IPPool/${pool.poolName}`)));
+    pool.node.addValidation(new FindingsValidation(this._host, pool, () => this.findingsFor(`IPPool/${pool.poolName}`)));
   }
 
   /** @internal */
@@ -381,7 +385,7 @@ export class CalicoIpam extends Construct {
     this.reservationList.push(reservation);
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
-    reservation.node.addValidation(new FindingsValidation(reservation, () => this.findingsFor(`IPReservation/${reservation.declaration.name}`)));
+    reservation.node.addValidation(new FindingsValidation(this._host, reservation, () => this.findingsFor(`IPReservation/${reservation.declaration.name}`)));
   }
 
   /** @internal */
@@ -391,7 +395,7 @@ export class CalicoIpam extends Construct {
     this.namespaceList.push(binding);
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
-    binding.node.addValidation(new FindingsValidation(binding, () => this.findingsFor(`Namespace/${binding.namespaceName}`)));
+    binding.node.addValidation(new FindingsValidation(this._host, binding, () => this.findingsFor(`Namespace/${binding.namespaceName}`)));
   }
 
   /** @internal */
@@ -400,9 +404,9 @@ export class CalicoIpam extends Construct {
     if (twice) throw new Error(`${workload.node.path}: workload ${workload.namespace}/${workload.workloadName} is already declared by ${twice.node.path}`);
     if (this.workloadList.length === 0) {
       // The reservation that keeps fixed addresses away from automatic assignment (one per cluster).
-      new Manifest(this, "FixedAddressReservation", {
+      new this._host.resources.Manifest(this, "FixedAddressReservation", {
         provider: this.provider,
-        manifest: Lazy.anyValue({
+        manifest: this._host.lib.Lazy.anyValue({
           produce: () => this.plan().reservations.find((r) => r.manifest.metadata.name === FIXED_ADDRESS_RESERVATION)?.manifest ?? {},
         }),
       });
@@ -410,7 +414,7 @@ export class CalicoIpam extends Construct {
     this.workloadList.push(workload);
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
-    workload.node.addValidation(new FindingsValidation(workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
+    workload.node.addValidation(new FindingsValidation(this._host, workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
   }
 
   /** @internal */
@@ -428,12 +432,12 @@ export class CalicoIpam extends Construct {
     this.configuration = config;
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
-    config.node.addValidation(new FindingsValidation(config, () => this.findingsFor(this.configurationSubject())));
+    config.node.addValidation(new FindingsValidation(this._host, config, () => this.findingsFor(this.configurationSubject())));
   }
 
-  private writeReports(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
+  private writeReports(session: SynthesisSession): void {
     if (this.props.reports === false) return;
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     const siblings = stack.node.findAll().filter((c): c is CalicoIpam => c instanceof CalicoIpam && c.props.reports !== false);
     const prefix = siblings.length > 1 ? `${this.node.id}.` : "";
     const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
@@ -442,9 +446,9 @@ export class CalicoIpam extends Construct {
     writeFileAtomic(path.join(dir, `${prefix}plan.md`), renderPlanMarkdown(report));
   }
 
-  private writeYaml(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
+  private writeYaml(session: SynthesisSession): void {
     if (this.yamlFileName === undefined) return;
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     // One file per stack: the first CalicoIpam of the stack writes the objects of all of them.
     const all = stack.node.findAll().filter((c): c is CalicoIpam => c instanceof CalicoIpam && c.yamlFileName === this.yamlFileName);
     if (all[0] !== this) return;
@@ -470,6 +474,7 @@ export class CalicoIpam extends Construct {
 class FindingsValidation implements IValidation {
   private readonly warned = new Set<string>();
   constructor(
+    private readonly host: Host,
     private readonly scope: IConstruct,
     private readonly findings: () => readonly ReportFinding[],
   ) {}
@@ -484,7 +489,7 @@ class FindingsValidation implements IValidation {
         errors.push(text);
       } else if (!this.warned.has(text)) {
         this.warned.add(text);
-        Annotations.of(this.scope).addWarning(text);
+        this.host.lib.Annotations.of(this.scope).addWarning(text);
       }
     }
     return errors;

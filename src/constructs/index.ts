@@ -6,3 +6,13 @@ export * from "./ip-reservation";
 export * from "./namespace-binding";
 export * from "./workload-addresses";
 export * from "./host-local-ipam";
+export * from "./kubernetes-provider";
+export type {
+  ITerraformProvider,
+  ITerraformResource,
+  KubernetesManifestResource,
+  KubernetesAnnotationsResource,
+  KubernetesNamespaceV1Resource,
+  KubernetesProviderConfig,
+  KubernetesProviderResource,
+} from "./host/types";

@@ -6,3 +6,5 @@ export * from "./topology";
 export * from "./precedence";
 export * from "./result";
 export { simulateAllocation } from "./simulate";
+export { randomBlockGenerator, randomBlockStartIndex, determineSeed } from "./random-block";
+export type { RandomBlockGeneratorOptions } from "./random-block";

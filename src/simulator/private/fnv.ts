@@ -1,9 +1,10 @@
 /**
- * The per-host first block of a pool. Calico seeds Go's math/rand with the 32-bit FNV-1 hash of the
- * host name and draws the start index from it (`randomBlockGenerator`, reference §5.6). We keep the
- * hash but not the Go generator: the start index is `fnv1_32(host) mod blockCount`, deterministic and
- * different per host, so hosts spread over a pool as they do in Calico, but the exact first block of a
- * host differs from a live cluster.
+ * The 32-bit FNV-1 hash of host names, which Calico uses to seed Go's math/rand for a host's walk over
+ * a pool (`determineSeed`, see ../random-block.ts, reference §5.6).
+ *
+ * `startIndex` is the simulator's older stand-in, `fnv1_32(host) mod blockCount`: deterministic and
+ * different per host, but not the block a live cluster picks. `randomBlockStartIndex` in
+ * ../random-block.ts is Calico's exact start index and replaces it.
  */
 
 const encoder = new TextEncoder();

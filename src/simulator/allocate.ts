@@ -18,7 +18,6 @@ import { IpFamily, parseAddress } from "../ip";
 import type { BlockState } from "./ipam-block";
 import type { PoolChoiceErrorCode } from "./precedence";
 import { FreePositionTree } from "./private/free-tree";
-import { startIndex } from "./private/fnv";
 import { prepareAffinityBlocksForHost, releaseAffinity } from "./release";
 import type { SimulationFindingCode } from "./result";
 import { Failure, Grant, IpamState, NodeState, PoolState, fi, familyName } from "./state";
@@ -62,7 +61,7 @@ export function autoAssign(s: IpamState, node: NodeState, family: IpFamily, pool
   // 4. Borrow from existing blocks, same walk order (the non-affine loop of autoAssign).
   const walked: string[] = [];
   for (const p of pools) {
-    const block = findBorrowableBlock(p, node);
+    const block = findBorrowableBlock(s, p, node);
     if (block) return assignFromBlock(s, block, node);
     walked.push(p.pool.cidr.toString());
   }
@@ -110,7 +109,7 @@ export const EMPTY_BLOCK_MIN_RECLAIM_AGE_SECONDS = 60;
 export function findUsableBlock(s: IpamState, node: NodeState, pools: readonly PoolState[]): { pool: PoolState; index: bigint } | undefined {
   let exhausted: PoolState[] | undefined;
   for (const p of pools) {
-    const idx = p.usable ? p.taken.nextFree(startIndex(node.hash, p.blockCount)) : undefined;
+    const idx = p.usable ? p.taken.nextFree(s.startIndex(node, p)) : undefined;
     if (idx === undefined) {
       (exhausted ??= []).push(p);
       continue;
@@ -128,7 +127,7 @@ function reclaimEmptyBlock(s: IpamState, node: NodeState, pools: readonly PoolSt
   const oldest = s.now - EMPTY_BLOCK_MIN_RECLAIM_AGE_SECONDS;
   for (const p of pools) {
     if (!p.usable) continue;
-    const start = startIndex(node.hash, p.blockCount);
+    const start = s.startIndex(node, p);
     let best: BlockState | undefined;
     let bestDistance = 0n;
     for (const b of p.blockList) {
@@ -151,7 +150,7 @@ function reclaimEmptyBlock(s: IpamState, node: NodeState, pools: readonly PoolSt
  * The borrowing walk of `autoAssign`: the first existing block of the pool with free space at or
  * after the host's start index, wrapping (reference §5.8). Any block qualifies, whoever it is affine to.
  */
-export function findBorrowableBlock(pool: PoolState, node: NodeState): BlockState | undefined {
+export function findBorrowableBlock(s: IpamState, pool: PoolState, node: NodeState): BlockState | undefined {
   if (!pool.usable || pool.blockList.length === 0) return undefined;
   if (!pool.borrowIndex) {
     const blocks = [...pool.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
@@ -159,7 +158,7 @@ export function findBorrowableBlock(pool: PoolState, node: NodeState): BlockStat
     pool.borrowIndex = { indices: blocks.map((b) => b.index), blocks, tree: new FreePositionTree(blocks.map((b) => b.freeAuto > 0)) };
   }
   const { indices, blocks, tree } = pool.borrowIndex;
-  const start = startIndex(node.hash, pool.blockCount);
+  const start = s.startIndex(node, pool);
   let lo = 0;
   let hi = indices.length;
   while (lo < hi) {

@@ -16,13 +16,16 @@
  * 3. pods are allocated, workloads in declaration order and replicas in order, IPv4 then IPv6; a pod
  *    that cannot get every family gives back what it got.
  *
+ * Over a timeline (`input.timeline`, see `timeline.ts`) the driver then plays each step — pods created
+ * and deleted through the CNI ADD and DEL, nodes and pools changed, time passed with Calico's timers
+ * (`timers.ts`) — and takes the state and findings after each.
+ *
  * Where the simulation may differ from a live cluster:
- * - the first block a host tries in a pool is `FNV-1-32(host) mod blocks`, not Go's math/rand seeded with
- *   that hash (nor time-seeded for /32 and /128 blocks), so exact block CIDRs differ; counts do not;
- * - no churn: nothing is released except by a failed dual-stack pod, no garbage collection, no reclaim of
- *   empty blocks after 60 s, no release of blocks of pools that stopped selecting a node;
  * - pods arrive workload by workload, not interleaved across nodes as kubelets create them;
- * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses and host-local IPAM are not modelled;
+ * - host-sized blocks (/32, /128), which Calico walks from a clock-seeded start, use the host-name seed;
+ * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses, IP cooldown and host-local IPAM are
+ *   not modelled;
+ * - kube-controllers' garbage collector runs once per `wait` step;
  * - on a block limit the pod fails with "Assigned 0 out of 1 …; Need to allocate an IPAM block but could
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
@@ -51,11 +54,13 @@ const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "k
  * Deterministic: the same input gives a deep-equal, JSON byte-identical result. Cost grows with pods,
  * nodes, pools and claimed blocks, never with the size of a pool.
  *
- * Where a live cluster may differ: the first block each host tries in a pool is
- * `FNV-1-32(host) mod blocks` rather than Go's math/rand seeded with that hash, so exact block CIDRs
- * (not counts) differ; there is no churn (no release, garbage collection, or reclaim of empty blocks
- * after 60 s); placement and allocation are one-shot, workload by workload; WireGuard, KubeVirt and
- * LoadBalancer addresses are not modelled; overlapping pools keep only the first in name order.
+ * Each host's first block in a pool is Calico's (`randomBlockGenerator`: Go's math/rand seeded with the
+ * FNV-1 hash of the host name), so block CIDRs match a live cluster that saw the same requests in the
+ * same order. With `input.timeline`, the steps are played after the declared cluster is up and
+ * `result.timeline` holds the state and findings after each. Where a live cluster may differ: pods
+ * start workload by workload; /32 and /128 blocks keep the host-name seed where Calico uses the clock;
+ * WireGuard, KubeVirt and LoadBalancer addresses are not modelled; overlapping pools keep only the
+ * first in name order.
  *
  * @see https://docs.tigera.io/calico/latest/networking/ipam/ip-pools
  */

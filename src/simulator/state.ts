@@ -18,6 +18,7 @@ import { FreePositionTree } from "./private/free-tree";
 import { fnv1_32 } from "./private/fnv";
 import { blockObjectName, v4Text, v6Groups, v6Text } from "./private/format";
 import { IndexRangeSet } from "./private/index-set";
+import { determineSeed, randomBlockStartIndex } from "./random-block";
 import type { PlacementSlot } from "./private/placement";
 import type { CniConfig, ExpandedNode, IpFamilyName, NamespaceDeclaration, WorkloadDeclaration } from "./topology";
 import type { SimulationFindingCode, TunnelAddress } from "./result";
@@ -77,6 +78,8 @@ export interface NodeState extends PlacementSlot {
   classId: number;
   /** Affine blocks per pool index. */
   readonly blockCount: Int32Array;
+  /** The first block index it tries per pool index (`randomBlockGenerator`'s start), computed on first use. */
+  readonly starts: Array<bigint | undefined>;
   /** Affine blocks, claim order. */
   readonly owned: BlockState[];
   /** Affine blocks with free auto-assign space, per family (0: IPv4, 1: IPv6), in datastore (name) order. */
@@ -211,6 +214,7 @@ export class IpamState {
       pods: 0,
       maxPods: node.maxPods,
       blockCount: new Int32Array(this.pools.length),
+      starts: [],
       owned: [],
       freeAffine: [[], []],
       ownedPerFamily: [0, 0],
@@ -223,6 +227,22 @@ export class IpamState {
     };
     this.nodes.push(state);
     return state;
+  }
+
+  /**
+   * The first block index the host tries in the pool: Go's `math/rand` seeded with the FNV-1 hash of the
+   * host name, `big.Int.Rand` over the pool's block count (`randomBlockGenerator`, see
+   * `random-block.ts`). For host-sized blocks (/32, /128) Calico seeds from the clock; the simulator
+   * keeps the hash there, so those start blocks are one possible outcome, not a prediction.
+   */
+  startIndex(node: NodeState, pool: PoolState): bigint {
+    let start = node.starts[pool.index];
+    if (start === undefined) {
+      const seed = determineSeed(pool.pool.blockSize, pool.pool.cidr.bits as 32 | 128, node.node.name) ?? node.hash;
+      start = pool.blockCount > 0n ? randomBlockStartIndex(pool.blockCount, seed) : 0n;
+      node.starts[pool.index] = start;
+    }
+    return start;
   }
 
   /** The pool states of the given pools, in their order, and a mask of their indices. */

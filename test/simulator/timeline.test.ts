@@ -14,7 +14,7 @@ function play(input: Partial<SimulationInput> & { timeline: TimelineStep[] }): S
 }
 
 const addressesOf = (r: SimulationResult, workload: string) => r.pods.filter((p) => p.workload === workload).map((p) => p.ipv4);
-const blocksOf = (r: SimulationResult | SimulationResult["timeline"] extends readonly (infer T)[] | undefined ? T : never) => r.blocks.map((b) => `${b.cidr}@${b.owner ?? "-"}`);
+const blocksOf = (r: Pick<SimulationResult, "blocks">) => r.blocks.map((b) => `${b.cidr}@${b.owner ?? "-"}`);
 const step = (r: SimulationResult, i: number) => (r.timeline ?? [])[i];
 
 describe("Calico's lifecycle over a timeline", () => {

@@ -7,7 +7,20 @@ import { simulatePlan } from "../plan/harness";
 import { IpamPlan, planIpam, writePlanLedger } from "../plan/plan";
 import { hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { DEFAULT_LEDGER_FILE, writeLedgerIfChanged } from "../ledger";
-import { buildPlanReport, diffPlanReports, parsePlanReport, renderDiffMarkdown, renderDiffText, renderPlanMarkdown, renderPlanText } from "../report";
+import {
+  buildPlanReport,
+  diffPlanReports,
+  parsePlanReport,
+  planReportFiles,
+  renderDiffHtml,
+  renderDiffMarkdown,
+  renderDiffText,
+  renderJson,
+  renderPlanHtml,
+  renderPlanMarkdown,
+  renderPlanSvg,
+  renderPlanText,
+} from "../report";
 import type { PlanReport } from "../report";
 import { HostLocalSettings, parseSpecFile, SpecFile } from "../spec/schema";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
@@ -26,8 +39,8 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .addOption(new Option("--topology <file>", "with --cluster: a file with topology, namespaces, cni and harness (the spec file's keys)"))
     .addOption(new Option("--ledger <file>", "the ledger that keeps carved ranges stable (default: calico-ipam.lock.json beside the spec file, when it exists)"))
     .option("--write-ledger", "record the plan's ranges in the ledger (only when the plan has no error)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
-    .addOption(new Option("--out <dir>", "also write plan.json and plan.md into this folder"))
+    .addOption(new Option("--format <format>", "output format (html: the address map as one self-contained page; svg: a static overview)").choices(["text", "markdown", "json", "html", "svg"]).default("text"))
+    .addOption(new Option("--out <dir>", "also write plan.json, plan.md, plan.html and plan.svg into this folder"))
     .option("--show-blocks", "text format: list every block under its pool, like calicoctl ipam show --show-blocks")
     .action((specFile: string | undefined, opts: { cluster?: string[]; topology?: string; ledger?: string; writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean }) => {
       const spec = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : readSpec(specFile);
@@ -38,11 +51,18 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
       if (opts.writeLedger) write();
       if (opts.out) {
         fs.mkdirSync(opts.out, { recursive: true });
-        writeFileAtomic(path.join(opts.out, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-        writeFileAtomic(path.join(opts.out, "plan.md"), renderPlanMarkdown(report));
+        for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(opts.out, name), content);
       }
       const text =
-        opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderPlanMarkdown(report) : renderPlanText(report, { showBlocks: opts.showBlocks === true });
+        opts.format === "json"
+          ? renderJson(report)
+          : opts.format === "markdown"
+            ? renderPlanMarkdown(report)
+            : opts.format === "html"
+              ? renderPlanHtml(report)
+              : opts.format === "svg"
+                ? renderPlanSvg(report)
+                : renderPlanText(report, { showBlocks: opts.showBlocks === true });
       io.stdout(text);
       setCode(report.summary.errors > 0 ? 1 : 0);
     });
@@ -52,10 +72,13 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .description("compare two plan.json files (base and head of a pull request): pools added, removed and changed, moved CIDRs, capacity, findings")
     .argument("<base>", "plan.json of the base")
     .argument("<head>", "plan.json of the head")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("markdown"))
+    .addOption(new Option("--format <format>", "output format (html: base and head maps side by side)").choices(["text", "markdown", "json", "html"]).default("markdown"))
     .action((base: string, head: string, opts: { format: string }) => {
-      const diff = diffPlanReports(readReport(base), readReport(head));
-      io.stdout(opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : opts.format === "text" ? renderDiffText(diff) : renderDiffMarkdown(diff));
+      const [before, after] = [readReport(base), readReport(head)];
+      const diff = diffPlanReports(before, after);
+      io.stdout(
+        opts.format === "json" ? renderJson(diff) : opts.format === "text" ? renderDiffText(diff) : opts.format === "html" ? renderDiffHtml(before, after, diff) : renderDiffMarkdown(diff),
+      );
       setCode(diff.destructive ? 1 : 0);
     });
 }

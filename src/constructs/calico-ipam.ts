@@ -6,7 +6,7 @@ import { FIXED_ADDRESS_RESERVATION, IpamPlan, LEDGER_MODE_ENV, planIpam, planObj
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
-import { buildPlanReport, renderPlanMarkdown } from "../report";
+import { buildPlanReport, planReportFiles } from "../report";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import type { SimulationResult } from "../simulator/result";
@@ -103,9 +103,10 @@ export interface CalicoIpamProps {
    */
   readonly harness?: HarnessProps;
   /**
-   * Write `plan.json` (schema `cdktf-calico-ipam/plan`, see docs/plan-schema.md) and `plan.md` (for a
-   * pull-request comment) into the stack's output folder at synth. With several CalicoIpam in one
-   * stack, the files are named `<id>.plan.json` and `<id>.plan.md`.
+   * Write `plan.json` (schema `cdktf-calico-ipam/plan`, see docs/plan-schema.md), `plan.md` (for a
+   * pull-request comment), `plan.html` (the address map, one self-contained page) and `plan.svg` (a
+   * static overview to attach to a pull request) into the stack's output folder at synth. With several
+   * CalicoIpam in one stack, the files are named `<id>.plan.json`, `<id>.plan.md` and so on.
    * @default true
    */
   readonly reports?: boolean;
@@ -442,8 +443,7 @@ export class CalicoIpam extends Construct {
     const prefix = siblings.length > 1 ? `${this.node.id}.` : "";
     const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
     const report = this.report();
-    writeFileAtomic(path.join(dir, `${prefix}plan.json`), JSON.stringify(report, null, 2) + "\n");
-    writeFileAtomic(path.join(dir, `${prefix}plan.md`), renderPlanMarkdown(report));
+    for (const [name, content] of planReportFiles(report, prefix)) writeFileAtomic(path.join(dir, name), content);
   }
 
   private writeYaml(session: SynthesisSession): void {

@@ -6,7 +6,7 @@ import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { HostLocalClusterPlan, hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { planObjects } from "../plan/plan";
-import { renderPlanMarkdown } from "../report";
+import { planReportFiles } from "../report";
 import type { PlanReport } from "../report";
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
@@ -68,7 +68,7 @@ export interface HostLocalIpamProps {
   readonly utilizationThreshold?: number;
   /** @default "calico-ipam.yaml" */
   readonly yamlFileName?: string | false;
-  /** Write plan.json and plan.md. @default true */
+  /** Write plan.json, plan.md, plan.html and plan.svg. @default true */
   readonly reports?: boolean;
 }
 
@@ -148,8 +148,7 @@ export class HostLocalIpam extends Construct {
         }
         if (props.reports !== false) {
           const report = this.report();
-          writeFileAtomic(path.join(dir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-          writeFileAtomic(path.join(dir, "plan.md"), renderPlanMarkdown(report));
+          for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(dir, name), content);
         }
       },
     });

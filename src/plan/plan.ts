@@ -97,6 +97,16 @@ export interface IpamPlan {
   readonly ledgerChanges: readonly LedgerChange[];
   /** The ledger file this plan read, if any. */
   readonly ledgerFile?: string;
+  /** The ranges around the pools, as declared: address spaces, and the ranges no pool may use. */
+  readonly ranges?: PlanRanges;
+}
+
+/** The declared ranges around the pools, for the address map of the reports. */
+export interface PlanRanges {
+  /** Parent ranges pools are carved from, declaration order. */
+  readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
+  /** Service CIDRs, node networks and other reserved ranges, declaration order, each with its reason. */
+  readonly excluded: readonly { readonly cidr: string; readonly kind: "service" | "node" | "reserved"; readonly reason: string }[];
 }
 
 /** An environment variable that turns on frozen ledger mode, like `npm ci` against a lock file. */
@@ -142,16 +152,20 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     }
   });
   const carvedByName = new Map<string, CarvedPool>();
+  const ranges: PlanRanges = {
+    addressSpaces: spec.addressSpaces ?? [],
+    excluded: [
+      ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
+      ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
+      ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
+    ],
+  };
   let ledger = ledgerIn;
   let ledgerChanges: LedgerChange[] = [];
   if (ledgerReadable) {
     const result = carve({
-      spaces: spec.addressSpaces ?? [],
-      exclusions: [
-        ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
-        ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
-        ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
-      ],
+      spaces: ranges.addressSpaces,
+      exclusions: ranges.excluded,
       requests,
       ledger: ledgerIn,
       release: ledgerOptions.release,
@@ -302,7 +316,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file, ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }

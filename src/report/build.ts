@@ -14,6 +14,7 @@ import {
   ReportIpamConfiguration,
   ReportNamespace,
   ReportPool,
+  ReportRanges,
   ReportSimulation,
   ReportWorkload,
 } from "./schema";
@@ -113,6 +114,7 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     workloads: [...plan.workloads.map(reportWorkload)].sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     ...(simulation ? { simulation: reportSimulation(simulation) } : {}),
     ...(hostLocal ? { hostLocal: reportHostLocal(hostLocal.plan, hostLocal.usage) } : {}),
+    ...rangesOf(plan),
     findings,
     summary: {
       errors: findings.filter((f) => !f.accepted && f.severity === "error").length,
@@ -120,6 +122,18 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
       accepted: findings.filter((f) => f.accepted).length,
     },
   };
+}
+
+/** The report's `ranges`: the plan's declared ranges and the ledger's retired pools; nothing when there is none. */
+function rangesOf(plan: IpamPlan): { ranges?: ReportRanges } {
+  const retired = Object.entries(plan.ledger?.pools ?? {})
+    .filter(([, e]) => e.status === "retired")
+    .map(([name, e]) => ({ name, cidr: e.cidr, blockSize: e.blockSize }))
+    .sort((a, b) => compareText(a.name, b.name));
+  const addressSpaces = (plan.ranges?.addressSpaces ?? []).map((s) => ({ name: s.name, cidr: s.cidr }));
+  const excluded = (plan.ranges?.excluded ?? []).map((x) => ({ cidr: x.cidr, kind: x.kind, reason: x.reason }));
+  if (addressSpaces.length + excluded.length + retired.length === 0) return {};
+  return { ranges: { addressSpaces, excluded, retired } };
 }
 
 /** Names a simulation path can start with, per kind, so a name with dots (`node-1.example.com`) is read whole. */

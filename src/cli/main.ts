@@ -4,6 +4,7 @@ import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
 import { addInspectCommand } from "./inspect-command";
 import { addLedgerAdoptCommand } from "./ledger-adopt";
+import { addRenderCommand } from "./render-command";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   addPlanCommands(program, io, (c) => (code = c));
   addInspectCommand(program, io, (c) => (code = c));
   addLedgerAdoptCommand(program, io, (c) => (code = c));
+  addRenderCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -46,8 +46,13 @@ export interface LoadObjectsOptions {
  * including a file with merge-conflict markers (two versions merged by git).
  */
 export function loadObjects(file: string, options: LoadObjectsOptions = {}): LoadedDocument[] {
-  if (!options.fastJson) return parseObjects(readInput(file), file);
+  if (!options.fastJson) {
+    const text = readInput(file);
+    checkConflictMarkers(text, file);
+    return parseObjects(text, file);
+  }
   const text = readInput(file, MAX_DUMP_BYTES);
+  // Valid JSON holds no conflict markers, so a large dump skips that scan.
   if (/^\s*[[{]/.test(text)) {
     let value: unknown;
     try {
@@ -63,6 +68,7 @@ export function loadObjects(file: string, options: LoadObjectsOptions = {}): Loa
       file,
     );
   }
+  checkConflictMarkers(text, file);
   return parseObjects(text, file);
 }
 
@@ -75,12 +81,16 @@ export function readInput(file: string, limit = MAX_INPUT_BYTES): string {
     if (e instanceof InputReadError) throw new InputError(e.message, file);
     throw e;
   }
+  return text;
+}
+
+/** Throws when the text holds git's merge-conflict markers (`<<<<<<< `, `>>>>>>> ` at a line start). */
+function checkConflictMarkers(text: string, file: string): void {
   const conflict = /^(<{7}|>{7})(?: |$)/m.exec(text);
   if (conflict) {
     const line = text.slice(0, conflict.index).split("\n").length;
     throw new InputError(`${file}:${line}: merge-conflict marker "${conflict[1]}": the file holds two versions merged by git; resolve the conflict or produce the file again`, file, line);
   }
-  return text;
 }
 
 /**

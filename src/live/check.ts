@@ -412,6 +412,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       continue;
     }
     handlesWithAddresses++;
+    // The common case, one block, without building a map per handle (a dump holds one handle per pod).
+    const recorded = Object.keys(h.blocks);
+    if (u.others === undefined && recorded.length === 1 && recorded[0] === u.firstBlock && h.blocks[u.firstBlock] === u.count) continue;
     const actual = new Map<string, number>([[u.firstBlock, u.count], ...(u.others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));

@@ -43,3 +43,4 @@ export type { PoolRequest as PoolChoiceRequest } from "./simulator";
 export * from "./report";
 export * from "./operator";
 export * from "./hostlocal";
+export * from "./limits";

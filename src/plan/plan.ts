@@ -172,6 +172,8 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     });
     for (const p of result.pools) carvedByName.set(p.name, p);
     for (const f of result.findings) {
+      // The pool validation names a duplicate pool once, on the second pool (POOL_DUPLICATE_NAME).
+      if (f.code === "CARVE_DUPLICATE_POOL") continue;
       const m = /^pools\.(.+)$/.exec(f.path);
       if (m && spec.pools.some((p) => p.name === m[1])) {
         poolFindings.set(m[1], [...(poolFindings.get(m[1]) ?? []), { ...f, path: "spec.cidr" }]);

@@ -38,6 +38,13 @@ export interface PlanReportOptions {
    * @default - Calico IPAM mode: no `hostLocal` section
    */
   readonly hostLocal?: { readonly plan: HostLocalPlan; readonly usage?: HostLocalUsage };
+  /**
+   * Findings of the input objects as they were written (`calico-ipam plan --cluster` runs `lint`'s
+   * validation on the cluster's YAML), reported with source `"plan"`. One the plan already gives
+   * (same code, subject and path) is listed once.
+   * @default - none
+   */
+  readonly inputFindings?: ReadonlyArray<Pick<ReportFinding, "severity" | "code" | "subject" | "path" | "message">>;
 }
 
 /**
@@ -82,6 +89,13 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     for (const f of simulation.findings) {
       raw.push({ severity: f.severity, code: f.code, subject: simulationSubject(f.path, known, configSubject), path: f.path, message: f.message, source: "simulation" });
     }
+  }
+  const said = new Set(raw.map((f) => `${f.code}\u0000${f.subject}\u0000${f.path}`));
+  for (const f of options.inputFindings ?? []) {
+    const key = `${f.code}\u0000${f.subject}\u0000${f.path}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    raw.push({ severity: f.severity, code: f.code, subject: f.subject, path: f.path, message: f.message, source: "plan" });
   }
   const hostLocal = options.hostLocal;
   if (hostLocal) {

@@ -16,3 +16,5 @@ export type {
   KubernetesProviderConfig,
   KubernetesProviderResource,
 } from "./host/types";
+export { AddressPlan } from "./address-plan";
+export type { AddressPlanProps, AddressPlanLedgerProps } from "./address-plan";

@@ -1,4 +1,4 @@
-import { carve, CarvedPool, PoolRequest, PoolSize } from "../carver";
+import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver";
 import { Cidr, IpFamily } from "../ip";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
 import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpReservationManifest, IpamConfigurationManifest, POOL_DEFAULTS } from "../model/calico";
@@ -69,6 +69,13 @@ export interface PlanLedgerOptions {
   readonly frozen?: boolean;
   /** Retired pools to release from the ledger in this run, so their ranges can be handed out again. */
   readonly release?: readonly string[];
+  /**
+   * @internal The ledger to start from, given instead of read from `file` (a fleet plan passes each
+   * cluster its section). `file` then only names it in messages, and the plan records no file of its own.
+   */
+  readonly ledger?: Ledger;
+  /** @internal The carving, done by the caller (a fleet plan carves all its clusters at once) from {@link planCarveInput}. */
+  readonly carved?: CarveResult;
 }
 
 /** The resolved address plan. */
@@ -141,35 +148,21 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
 
   // Carving: every pool goes through the carver, pinned ones too, so the ledger records them and
   // catches a changed cidr or blockSize (both immutable in Calico).
-  const requests: PoolRequest[] = [];
-  const poolFindings = new Map<string, Finding[]>();
-  spec.pools.forEach((pool) => {
-    const r = toRequest(pool, spec);
-    if ("finding" in r) {
-      poolFindings.set(pool.name, [...(poolFindings.get(pool.name) ?? []), r.finding]);
-    } else if (r.request) {
-      requests.push(r.request);
-    }
-  });
+  const { requests, exclusions, poolFindings } = planCarveInput(spec);
   const carvedByName = new Map<string, CarvedPool>();
-  const ranges: PlanRanges = {
-    addressSpaces: spec.addressSpaces ?? [],
-    excluded: [
-      ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
-      ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
-      ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
-    ],
-  };
+  const ranges: PlanRanges = { addressSpaces: spec.addressSpaces ?? [], excluded: exclusions };
   let ledger = ledgerIn;
   let ledgerChanges: LedgerChange[] = [];
   if (ledgerReadable) {
-    const result = carve({
-      spaces: ranges.addressSpaces,
-      exclusions: ranges.excluded,
-      requests,
-      ledger: ledgerIn,
-      release: ledgerOptions.release,
-    });
+    const result =
+      ledgerOptions.carved ??
+      carve({
+        spaces: ranges.addressSpaces,
+        exclusions: ranges.excluded,
+        requests,
+        ledger: ledgerIn,
+        release: ledgerOptions.release,
+      });
     for (const p of result.pools) carvedByName.set(p.name, p);
     for (const f of result.findings) {
       // The pool validation names a duplicate pool once, on the second pool (POOL_DUPLICATE_NAME).
@@ -183,7 +176,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     }
     ledger = result.ledger;
     ledgerChanges = [...result.changes];
-    if (ledgerOptions.file === undefined && spec.pools.some((p) => p.cidr === undefined)) {
+    if (ledgerOptions.file === undefined && ledgerOptions.ledger === undefined && spec.pools.some((p) => p.cidr === undefined)) {
       findings.push(
         warning("LEDGER_DISABLED", "ledger", "pools are carved without a ledger, so a pool added or removed later can move the others: enable the ledger file so handed-out ranges never move"),
       );
@@ -318,7 +311,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file, ranges };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }
@@ -336,6 +329,33 @@ export function declaredFamily(pool: PoolDeclaration, spec: Pick<IpamSpec, "addr
   const space = spec.addressSpaces?.find((s) => s.name === pool.addressSpace);
   const spaceCidr = space ? Cidr.tryParse(space.cidr) : undefined;
   return spaceCidr?.ok ? spaceCidr.cidr.family : 4;
+}
+
+/**
+ * @internal What a spec asks the carver for: a request per pool whose size is given exactly once (a
+ * finding per pool otherwise), and the ranges no pool may use.
+ */
+export function planCarveInput(spec: IpamSpec): {
+  requests: PoolRequest[];
+  exclusions: Array<PlanRanges["excluded"][number]>;
+  poolFindings: Map<string, Finding[]>;
+} {
+  const requests: PoolRequest[] = [];
+  const poolFindings = new Map<string, Finding[]>();
+  spec.pools.forEach((pool) => {
+    const r = toRequest(pool, spec);
+    if ("finding" in r) {
+      poolFindings.set(pool.name, [...(poolFindings.get(pool.name) ?? []), r.finding]);
+    } else if (r.request) {
+      requests.push(r.request);
+    }
+  });
+  const exclusions: Array<PlanRanges["excluded"][number]> = [
+    ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
+    ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
+    ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
+  ];
+  return { requests, exclusions, poolFindings };
 }
 
 /** Turns a declaration into a carver request, or a finding when its size is not given exactly once. */
@@ -387,6 +407,7 @@ function toRequest(pool: PoolDeclaration, spec: IpamSpec): { request?: PoolReque
  * `readable: false`, so that nothing is carved or recorded); a missing file is an empty ledger.
  */
 export function readPlanLedger(options: PlanLedgerOptions, findings: Finding[]): { ledger: Ledger; readable: boolean } {
+  if (options.ledger !== undefined) return { ledger: options.ledger, readable: true };
   if (options.file === undefined) return { ledger: emptyLedger(), readable: true };
   try {
     return { ledger: readLedger(options.file) ?? emptyLedger(), readable: true };

@@ -7,7 +7,7 @@ import { toMultiDocumentYaml } from "../render/yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import { buildPlanReport, planReportFiles } from "../report";
-import { fleetSection } from "../report/fleet";
+import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import type { SimulationResult } from "../simulator/result";
@@ -387,8 +387,7 @@ export class CalicoIpam extends Construct implements FleetMember {
           return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
         }),
       );
-      const { findings, summary, ...rest } = own;
-      this.cachedFleetReport = { ...rest, fleet, findings, summary };
+      this.cachedFleetReport = withFleet(own, fleet);
     }
     return this.cachedFleetReport;
   }

@@ -36,3 +36,9 @@ function fleetCluster(c: FleetReportInput): ReportFleetCluster {
     reuses: [...c.reuses],
   };
 }
+
+/** The report with its fleet section, placed before the findings. */
+export function withFleet(report: PlanReport, fleet: ReportFleet): PlanReport {
+  const { findings, summary, ...rest } = report;
+  return { ...rest, fleet, findings, summary };
+}

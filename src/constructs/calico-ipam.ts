@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Annotations, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
+import { Annotations, Aspects, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct, IValidation } from "constructs";
 import { writeFileAtomic } from "../io/atomic-write";
@@ -18,6 +18,7 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
+import { DrainingIpPool } from "./draining-pool";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 
 /** Properties of a {@link CalicoIpam}. */
@@ -141,7 +142,7 @@ export interface LedgerProps {
    */
   readonly frozen?: boolean;
   /**
-   * Retired pools (removed from the code, kept in the ledger) to release, so that their ranges can be
+   * Draining pools (removed from the code, emitted disabled, kept in the ledger) that are drained: released, so that their objects are deleted and their ranges can be
    * handed out again. Only release a pool once no pod uses its addresses any more.
    * @default - none
    */
@@ -212,6 +213,8 @@ export class CalicoIpam extends Construct {
         fieldManager: { name: "cdktf-calico-ipam" },
       });
     }
+    // Pools removed from the code are known once every pool is declared: at synth, before validation.
+    Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });
     addCustomSynthesis(this, {
       onSynthesize: (session) => {
         // Validations have passed when this runs, so the plan has no errors: record it.
@@ -225,6 +228,20 @@ export class CalicoIpam extends Construct {
       value: Lazy.anyValue({ produce: () => Object.fromEntries(this.plan().pools.map((p) => [p.manifest.metadata.name, p.manifest.spec.cidr])) }),
       description: "Calico IP pools of this cluster: pool name to CIDR",
     }).overrideLogicalId(`${outputId}_pools`);
+  }
+
+  /** The pools removed from the code that drain (see {@link DrainingIpPool}), added at synth. */
+  public get drainingPools(): readonly DrainingIpPool[] {
+    return this.node.children.filter((c): c is DrainingIpPool => c instanceof DrainingIpPool);
+  }
+
+  private addDrainingPools(): void {
+    if (this.poolOwner !== "ippool" || this.drainingPools.length > 0) return;
+    for (const p of this.plan().pools) {
+      if (!p.draining) continue;
+      const name = p.manifest.metadata.name;
+      new DrainingIpPool(this, this.node.tryFindChild(name) === undefined ? name : `Draining-${name}`, p.manifest);
+    }
   }
 
   /** Adds an IP pool. */

@@ -22,5 +22,6 @@ export type {
   LedgerErrorCode,
   LedgerNodeChange,
   LedgerPoolChange,
+  LedgerPoolSpec,
   LedgerStatus,
 } from "./ledger";

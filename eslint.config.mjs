@@ -13,13 +13,30 @@ export default tseslint.config(
     },
   },
   {
-    // The planning core stays free of cdktf: only the constructs layer may import it.
+    // The planning core stays free of any host (cdktf, CDK Terrain) and of constructs: only the
+    // constructs layer may use them.
     files: ["src/**/*.ts"],
     ignores: ["src/constructs/**", "src/index.ts"],
     rules: {
       "no-restricted-imports": ["error", {
         patterns: [
-          { regex: "^(cdktf|constructs|@cdktf/[^/]+)(/.*)?$", message: "The core must not import cdktf; only src/constructs may." },
+          { regex: "^(cdktf|cdktn|constructs|@cdktf/[^/]+|@cdktn/[^/]+)(/.*)?$", message: "The core must not import cdktf, cdktn or constructs; only src/constructs may." },
+        ],
+      }],
+    },
+  },
+  {
+    // One construct codebase for both hosts: the constructs reach the host of their app through
+    // hostOf(scope) (src/constructs/host) and import host packages for their types only.
+    files: ["src/constructs/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        patterns: [
+          {
+            regex: "^(cdktf|cdktn|@cdktf/[^/]+|@cdktn/[^/]+)(/.*)?$",
+            allowTypeImports: true,
+            message: "Constructs serve cdktf and CDK Terrain alike: use hostOf(scope) from ./host/host, and import host packages with `import type` only.",
+          },
         ],
       }],
     },

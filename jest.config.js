@@ -6,7 +6,7 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }],
   },
-  moduleNameMapper: { "^cdktf-calico-ipam$": "<rootDir>/src" },
+  moduleNameMapper: { "^cdktf-calico-ipam$": "<rootDir>/src", "^cdktf-calico-ipam/core$": "<rootDir>/src/core" },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 120000,
 };

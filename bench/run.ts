@@ -28,6 +28,7 @@ import { ChildProcess, fork, spawnSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
+import { runFleetBench } from "./fleet";
 import { runSimulatorBench } from "./simulator";
 import type { WorkerReport } from "./workers/common";
 import { Workload, ipv4Carve, ipv6Carve, overlapCheck } from "./workloads";
@@ -269,6 +270,15 @@ async function main(): Promise<void> {
     } catch (e) {
       console.log(`FAIL  simulator benchmark did not run: ${(e as Error).message}`);
       failures.push("simulator benchmark");
+    }
+    try {
+      for (const r of await runFleetBench()) {
+        console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms (target ${r.target})`);
+        if (!r.pass) failures.push(r.workload);
+      }
+    } catch (e) {
+      console.log(`FAIL  fleet benchmark did not run: ${(e as Error).message}`);
+      failures.push("fleet benchmark");
     }
     console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s on ${cpus().length} CPU(s), node ${process.version}.`);
     if (failures.length > 0) console.log(`FAIL: ${failures.join("; ")}`);

@@ -36,6 +36,7 @@ export interface LintReport {
 const POOL_KINDS = new Set(["IPPool"]);
 const CONFIG_KINDS = new Set(["IPAMConfiguration", "IPAMConfig"]);
 const RESERVATION_KINDS = new Set(["IPReservation"]);
+const CHECKED_KINDS = [...POOL_KINDS, ...CONFIG_KINDS, ...RESERVATION_KINDS];
 
 /**
  * Validates the Calico IPAM objects of several files with the library's core: each IPPool and IPAM
@@ -43,17 +44,26 @@ const RESERVATION_KINDS = new Set(["IPReservation"]);
  * Throws `InputError` when a file cannot be read or parsed.
  */
 export function lintFiles(files: readonly string[]): LintReport {
-  const docs = files.flatMap((f) => loadObjects(f));
+  return lintDocuments(files.flatMap((f) => loadObjects(f)), files);
+}
+
+/**
+ * The one validation path for Calico objects read from files, shared by `lint` and `plan --cluster`:
+ * the same object gets the same findings wherever it enters.
+ */
+export function lintDocuments(docs: readonly LoadedDocument[], files: readonly string[]): LintReport {
   const pools: LoadedDocument[] = [];
   const configs: LoadedDocument[] = [];
   const reservations: LoadedDocument[] = [];
   const skipped: LintSkipped[] = [];
   for (const d of docs) {
     const { kind, apiVersion, name } = identify(d.value);
-    if (POOL_KINDS.has(kind) && isCalico(apiVersion)) pools.push(d);
-    else if (CONFIG_KINDS.has(kind) && isCalico(apiVersion)) configs.push(d);
-    else if (RESERVATION_KINDS.has(kind) && isCalico(apiVersion)) reservations.push(d);
-    else {
+    // A Calico kind with a missing or wrong apiVersion, or in the wrong case (`ippool`), is checked, so
+    // the validator says what is wrong instead of skipping an object the user meant as Calico's.
+    const calicoKind = CHECKED_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());
+    if (calicoKind !== undefined && (isCalico(apiVersion) || !isOtherGroup(apiVersion))) {
+      (POOL_KINDS.has(calicoKind) ? pools : CONFIG_KINDS.has(calicoKind) ? configs : reservations).push(d);
+    } else {
       skipped.push({
         file: d.file, document: d.document, line: d.line, kind: kind || "(none)", name,
         reason: kind ? `${apiVersion || "(no apiVersion)"} ${kind} is not a Calico IPAM resource this command checks` : "the document has no kind",
@@ -123,6 +133,11 @@ function identify(value: unknown): { kind: string; apiVersion: string; name: str
 function isCalico(apiVersion: string): boolean {
   // A wrong version of a Calico group is still checked, so the validator can name it.
   return (CALICO_API_VERSIONS as readonly string[]).includes(apiVersion) || /projectcalico\.org\//.test(apiVersion);
+}
+
+/** An apiVersion of an API group other than Calico's (`metallb.io/v1beta1`); the core group `v1` is not one. */
+function isOtherGroup(apiVersion: string): boolean {
+  return apiVersion.includes("/") && apiVersion.split("/")[0].includes(".");
 }
 
 function cmp(a: string, b: string): number {

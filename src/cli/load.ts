@@ -1,5 +1,6 @@
-import * as fs from "fs";
-import { LineCounter, parseAllDocuments } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { InputReadError, readTextInput } from "../io/read-input";
+import { MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 
 /** One object read from a file, with where it came from. */
 export interface LoadedDocument {
@@ -28,15 +29,31 @@ export class InputError extends Error {
  * or a `kind: List` with `items`. Throws {@link InputError} naming the file and line when it cannot.
  */
 export function loadObjects(file: string): LoadedDocument[] {
-  let text: string;
+  return parseObjects(readInput(file), file);
+}
+
+/** Reads an input file as text with the size cap and the encoding checks of `readTextInput`. */
+export function readInput(file: string): string {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return readTextInput(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === "ENOENT" ? `${file}: no such file` : `${file}: cannot read: ${(e as Error).message}`, file);
+    if (e instanceof InputReadError) throw new InputError(e.message, file);
+    throw e;
+  }
+}
+
+/**
+ * Parses YAML or JSON text into objects, within the limits of `src/limits.ts`: nesting depth (checked
+ * on the text, before the YAML library recurses), keys per map, duplicate keys (a linear check) and
+ * alias expansions. YAML merge keys (`<<: *base`) are applied.
+ */
+export function parseObjects(text: string, file: string): LoadedDocument[] {
+  const deep = deepestNesting(text);
+  if (deep !== undefined) {
+    throw new InputError(`${file}:${deep.line}: maps and lists nest deeper than the limit of ${MAX_NESTING_DEPTH} levels (MAX_NESTING_DEPTH)`, file, deep.line);
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const parsedDocs = Array.isArray(docs) ? docs : [docs];
   const out: LoadedDocument[] = [];
   let index = 0;
@@ -46,9 +63,22 @@ export function loadObjects(file: string): LoadedDocument[] {
       const pos = lineCounter.linePos(err.pos[0]);
       throw new InputError(`${file}:${pos.line}:${pos.col}: malformed YAML/JSON: ${err.message.split("\n")[0]}`, file, pos.line);
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    checkMaps(doc, file, lineCounter);
     const start = doc.contents?.range?.[0] ?? doc.range[0];
     const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (e) {
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+        throw new InputError(
+          `${file}:${line}: the document expands YAML aliases (*name) more than the limit of ${MAX_YAML_ALIASES} times (MAX_YAML_ALIASES); write the values out, or use fewer aliases`,
+          file,
+          line,
+        );
+      }
+      throw new InputError(`${file}:${line}: malformed YAML/JSON: ${(e as Error).message}`, file, line);
+    }
     if (value === null || value === undefined) continue; // an empty document, e.g. a trailing ---
     index += 1;
     const items = listItems(value);
@@ -59,6 +89,99 @@ export function loadObjects(file: string): LoadedDocument[] {
     }
   }
   return out;
+}
+
+/**
+ * Duplicate keys and keys per map, in one pass over the document with an explicit stack (no recursion),
+ * and a set per map, so 100,000 keys cost 100,000 steps, not 10^10.
+ */
+function checkMaps(doc: Document.Parsed, file: string, lineCounter: LineCounter): void {
+  const stack: Array<{ node: unknown; path: string }> = [{ node: doc.contents, path: "" }];
+  const lineOf = (node: unknown) => lineCounter.linePos((node as { range?: [number] }).range?.[0] ?? 0).line;
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (isAlias(node) || isScalar(node) || node === null || node === undefined) continue;
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: `${path}[${i}]` }));
+      continue;
+    }
+    if (!isMap(node)) continue;
+    if (node.items.length > MAX_KEYS_PER_MAP) {
+      const line = lineOf(node);
+      throw new InputError(`${file}:${line}: ${path || "(top level)"} has ${node.items.length} keys, more than the limit of ${MAX_KEYS_PER_MAP} (MAX_KEYS_PER_MAP)`, file, line);
+    }
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key;
+      const keyText = isScalar(key) ? String(key.value) : undefined;
+      const childPath = keyText === undefined ? `${path}.?` : path === "" ? keyText : `${path}.${keyText}`;
+      if (isScalar(key) && keyText !== "<<") {
+        const id = `${typeof key.value}:${keyText}`;
+        if (seen.has(id)) {
+          const line = lineOf(key);
+          throw new InputError(`${file}:${line}: malformed YAML/JSON: the key "${keyText}" appears twice in ${path || "the same map"}; keys of a map must be unique`, file, line);
+        }
+        seen.add(id);
+      }
+      stack.push({ node: pair.value, path: childPath });
+    }
+  }
+}
+
+/**
+ * A bound on the nesting of maps and lists read from the text alone, so the YAML library is never
+ * handed input it would recurse on without end: indentation levels of block collections, compact
+ * `- - x` sequences, and `[`/`{` outside quotes and comments. It may count a level or two more than
+ * the YAML structure has; the limit is far from real documents. Returns the first line over the limit.
+ */
+export function deepestNesting(text: string, limit = MAX_NESTING_DEPTH): { line: number; depth: number } | undefined {
+  const n = text.length;
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: string | undefined;
+  let line = 1;
+  let i = 0;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && text[i] === " ") {
+      indent++;
+      i++;
+    }
+    let compact = 0;
+    let j = i;
+    while (j < n && (text[j] === "-" || text[j] === "?") && (text[j + 1] === " " || text[j + 1] === "\t")) {
+      compact++;
+      j += 2;
+      while (j < n && (text[j] === " " || text[j] === "\t")) j++;
+    }
+    const c0 = text[i];
+    const blank = i >= n || c0 === "\n" || c0 === "\r" || c0 === "#";
+    if (!blank && flow === 0 && quote === undefined) {
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+    }
+    let deepest = flow;
+    for (let prev = " "; i < n && text[i] !== "\n"; prev = text[i], i++) {
+      const c = text[i];
+      if (quote !== undefined) {
+        if (c === "\\" && quote === '"') i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if ((c === '"' || c === "'") && " \t[{,:-".includes(prev)) quote = c;
+      else if (c === "#" && (prev === " " || prev === "\t")) {
+        while (i < n && text[i] !== "\n") i++;
+        break;
+      } else if (c === "[" || c === "{") deepest = Math.max(deepest, ++flow);
+      else if ((c === "]" || c === "}") && flow > 0) flow--;
+    }
+    const depth = indents.length + compact + deepest;
+    if (depth > limit) return { line, depth };
+    line++;
+    i++;
+  }
+  return undefined;
 }
 
 function listItems(value: unknown): unknown[] | undefined {

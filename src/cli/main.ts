@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { LedgerError } from "../ledger";
-import { InputError } from "./load";
+import { describeFailure, guardStandardOutput, wantsDebug } from "./errors";
 import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
 import { formatLintText, lintFiles } from "./lint";
@@ -32,7 +31,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .description("Plan, validate and report Calico IP address management")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option("--debug", "show the stack trace of an unexpected error");
+  if (io === processIo) guardStandardOutput();
 
   program
     .command("lint")
@@ -52,17 +53,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (caught) {
-    let e = caught;
-    if (e instanceof CommanderError) {
+    if (caught instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
-      return e.exitCode === 0 ? EXIT_OK : EXIT_CANNOT_RUN;
+      return caught.exitCode === 0 ? EXIT_OK : EXIT_CANNOT_RUN;
     }
-    if (e instanceof LedgerError) e = new InputError(e.message, e.file ?? "");
-    const message = e instanceof InputError ? e.message : ((e as Error).stack ?? String(e));
-    io.stderr(`calico-ipam: ${message}\n`);
+    // A user's mistake or the environment (EPIPE, EEXIST, EACCES, ENOSPC…): one line, exit 2; --debug adds the trace.
+    const failure = describeFailure(caught);
+    io.stderr(`calico-ipam: ${failure.message}\n`);
+    if (wantsDebug(argv) && caught instanceof Error && caught.stack !== undefined) io.stderr(`${caught.stack}\n`);
     if (wantsJson(argv)) {
-      const where = e instanceof InputError ? { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}) } : {};
-      io.stdout(JSON.stringify({ error: { message: e instanceof Error ? e.message : String(e), ...where } }, null, 2) + "\n");
+      const where = failure.file !== undefined ? { file: failure.file, ...(failure.line !== undefined ? { line: failure.line } : {}) } : {};
+      io.stdout(JSON.stringify({ error: { message: failure.message, ...where } }, null, 2) + "\n");
     }
     return EXIT_CANNOT_RUN;
   }

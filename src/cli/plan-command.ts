@@ -2,16 +2,34 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../io/atomic-write";
-import { API_V3, CalicoApiVersion } from "../model/calico";
+import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
 import { simulatePlan } from "../plan/harness";
 import { IpamPlan, planIpam, writePlanLedger } from "../plan/plan";
 import { hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { DEFAULT_LEDGER_FILE, writeLedgerIfChanged } from "../ledger";
-import { buildPlanReport, diffPlanReports, parsePlanReport, renderDiffMarkdown, renderDiffText, renderPlanMarkdown, renderPlanText } from "../report";
-import type { PlanReport } from "../report";
+import {
+  buildPlanReport,
+  diffPlanReports,
+  parsePlanReport,
+  planReportFiles,
+  renderDiffHtml,
+  renderDiffMarkdown,
+  renderDiffText,
+  renderJson,
+  renderPlanHtml,
+  renderPlanMarkdown,
+  renderPlanSvg,
+  renderPlanText,
+} from "../report";
+import type { PlanReport, PlanReportOptions } from "../report";
 import { HostLocalSettings, parseSpecFile, SpecFile } from "../spec/schema";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
-import { InputError, loadObjects } from "./load";
+import { checkIpPool } from "../validation/ip-pool";
+import { checkIpReservation } from "../validation/ip-reservation";
+import { checkIpamConfiguration } from "../validation/ipam-configuration";
+import { isPlainObject } from "../validation/names";
+import { lintDocuments } from "./lint";
+import { InputError, loadObjects, readInput } from "./load";
 import type { CliIo } from "./main";
 
 /** Adds `calico-ipam plan` and `calico-ipam diff`. */
@@ -26,23 +44,34 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .addOption(new Option("--topology <file>", "with --cluster: a file with topology, namespaces, cni and harness (the spec file's keys)"))
     .addOption(new Option("--ledger <file>", "the ledger that keeps carved ranges stable (default: calico-ipam.lock.json beside the spec file, when it exists)"))
     .option("--write-ledger", "record the plan's ranges in the ledger (only when the plan has no error)")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
-    .addOption(new Option("--out <dir>", "also write plan.json and plan.md into this folder"))
+    .addOption(new Option("--format <format>", "output format (html: the address map as one self-contained page; svg: a static overview)").choices(["text", "markdown", "json", "html", "svg"]).default("text"))
+    .addOption(new Option("--out <dir>", "also write plan.json, plan.md, plan.html and plan.svg into this folder"))
     .option("--show-blocks", "text format: list every block under its pool, like calicoctl ipam show --show-blocks")
     .action((specFile: string | undefined, opts: { cluster?: string[]; topology?: string; ledger?: string; writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean }) => {
-      const spec = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : readSpec(specFile);
+      const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
+      const spec = cluster ? cluster.spec : readSpec(specFile);
       const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
       const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
       if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
-      const { report, write } = planReport(spec, ledgerFile);
+      const { report, write } = planReport(spec, ledgerFile, cluster?.inputFindings);
       if (opts.writeLedger) write();
       if (opts.out) {
+        if (fs.existsSync(opts.out) && !fs.statSync(opts.out).isDirectory()) {
+          throw new InputError(`--out ${opts.out}: is a file, not a folder; give the folder to write plan.json, plan.md, plan.html and plan.svg into`, opts.out);
+        }
         fs.mkdirSync(opts.out, { recursive: true });
-        writeFileAtomic(path.join(opts.out, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-        writeFileAtomic(path.join(opts.out, "plan.md"), renderPlanMarkdown(report));
+        for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(opts.out, name), content);
       }
       const text =
-        opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderPlanMarkdown(report) : renderPlanText(report, { showBlocks: opts.showBlocks === true });
+        opts.format === "json"
+          ? renderJson(report)
+          : opts.format === "markdown"
+            ? renderPlanMarkdown(report)
+            : opts.format === "html"
+              ? renderPlanHtml(report)
+              : opts.format === "svg"
+                ? renderPlanSvg(report)
+                : renderPlanText(report, { showBlocks: opts.showBlocks === true });
       io.stdout(text);
       setCode(report.summary.errors > 0 ? 1 : 0);
     });
@@ -52,22 +81,25 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .description("compare two plan.json files (base and head of a pull request): pools added, removed and changed, moved CIDRs, capacity, findings")
     .argument("<base>", "plan.json of the base")
     .argument("<head>", "plan.json of the head")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("markdown"))
+    .addOption(new Option("--format <format>", "output format (html: base and head maps side by side)").choices(["text", "markdown", "json", "html"]).default("markdown"))
     .action((base: string, head: string, opts: { format: string }) => {
-      const diff = diffPlanReports(readReport(base), readReport(head));
-      io.stdout(opts.format === "json" ? JSON.stringify(diff, null, 2) + "\n" : opts.format === "text" ? renderDiffText(diff) : renderDiffMarkdown(diff));
+      const [before, after] = [readReport(base), readReport(head)];
+      const diff = diffPlanReports(before, after);
+      io.stdout(
+        opts.format === "json" ? renderJson(diff) : opts.format === "text" ? renderDiffText(diff) : opts.format === "html" ? renderDiffHtml(before, after, diff) : renderDiffMarkdown(diff),
+      );
       setCode(diff.destructive ? 1 : 0);
     });
 }
 
 /** Plans a spec file's plan and runs the harness when it declares a topology. Reads the ledger, never writes it. */
-export function planReport(spec: SpecFile, ledgerFile?: string): { plan: IpamPlan; report: PlanReport; write: () => void } {
+export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: PlanReportOptions["inputFindings"]): { plan: IpamPlan; report: PlanReport; write: () => void } {
   if (spec.hostLocal) return hostLocalReport(spec, spec.hostLocal, ledgerFile);
   const plan = planIpam(spec, ledgerFile !== undefined ? { file: ledgerFile } : {});
   const simulation = spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
   return {
     plan,
-    report: buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }),
+    report: buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan", inputFindings }),
     write: () => writePlanLedger(plan),
   };
 }
@@ -121,26 +153,49 @@ function readSpec(file: string | undefined): SpecFile {
   return parsed.spec;
 }
 
-/** An existing cluster's Calico objects as a spec: every pool pinned, as the cluster has it. */
-function clusterSpec(files: readonly string[], topologyFile: string | undefined): SpecFile {
+/**
+ * An existing cluster's Calico objects as a spec: every pool pinned, as the cluster has it. The objects
+ * go through `lint`'s validation first (one validation path), and only what Calico would accept of
+ * them is planned: a pool whose CIDR Calico rejects is left out, and only an IPPool's own fields are
+ * read (a `prefixLength` in a cluster's IPPool is an unknown field, never a carve request).
+ */
+function clusterSpec(files: readonly string[], topologyFile: string | undefined): { spec: SpecFile; inputFindings: NonNullable<PlanReportOptions["inputFindings"]> } {
+  const docs = files.flatMap((f) => loadObjects(f));
+  const lint = lintDocuments(docs, files);
   const pools: PoolDeclaration[] = [];
   const reservations: ReservationDeclaration[] = [];
   let ipamConfiguration: SpecFile["ipamConfiguration"];
   let apiVersion: CalicoApiVersion = API_V3;
-  for (const doc of files.flatMap((f) => loadObjects(f))) {
-    const o = (doc.value ?? {}) as { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> };
-    const where = `${doc.file}:${doc.line}`;
+  for (const doc of docs) {
+    const o = isPlainObject(doc.value) ? doc.value : {};
     if (o.kind === "IPPool") {
-      if (o.apiVersion === "crd.projectcalico.org/v1") apiVersion = o.apiVersion;
-      pools.push({ ...(o.spec ?? {}), name: String(o.metadata?.name ?? `pool-at-${where}`) } as PoolDeclaration);
+      if (o.apiVersion === API_CRD_V1) apiVersion = API_CRD_V1;
+      const pool = checkIpPool(o).pool;
+      if (pool === undefined) continue; // Calico rejects it; lint's findings say why.
+      pools.push({
+        name: pool.name, cidr: pool.cidr.toString(), blockSize: pool.blockSize, ipipMode: pool.ipipMode, vxlanMode: pool.vxlanMode,
+        natOutgoing: pool.natOutgoing, disabled: pool.disabled, disableBGPExport: pool.disableBGPExport, nodeSelector: pool.nodeSelector,
+        ...(pool.namespaceSelector !== "" ? { namespaceSelector: pool.namespaceSelector } : {}),
+        allowedUses: [...pool.allowedUses], assignmentMode: pool.assignmentMode,
+      });
     } else if (o.kind === "IPAMConfiguration" || o.kind === "IPAMConfig") {
-      ipamConfiguration = o.spec as SpecFile["ipamConfiguration"];
+      const config = checkIpamConfiguration(o).config;
+      if (config === undefined) continue;
+      ipamConfiguration = {
+        strictAffinity: config.strictAffinity, autoAllocateBlocks: config.autoAllocateBlocks,
+        ...(config.maxBlocksPerHostSet ? { maxBlocksPerHost: config.maxBlocksPerHost } : {}),
+        kubeVirtVMAddressPersistence: config.kubeVirtVMAddressPersistence,
+      };
     } else if (o.kind === "IPReservation") {
-      const cidrs = (o.spec?.reservedCIDRs ?? []) as string[];
-      reservations.push({ name: String(o.metadata?.name), reservedCidrs: cidrs });
+      const meta = isPlainObject(o.metadata) ? o.metadata : {};
+      if (typeof meta.name !== "string" || meta.name === "") continue;
+      reservations.push({ name: meta.name, reservedCidrs: checkIpReservation(o).cidrs.map(String) });
     }
   }
-  if (pools.length === 0) throw new InputError(`${files.join(", ")}: no IPPool found`, files[0]);
+  if (pools.length === 0) {
+    const why = lint.findings.find((f) => f.kind === "IPPool" && f.severity === "error");
+    throw new InputError(`${files.join(", ")}: no IPPool Calico would accept found${why ? ` (${why.file}:${why.line}: ${why.code} ${why.path}: ${why.message})` : ""}`, files[0]);
+  }
   let extra: Partial<SpecFile> = {};
   if (topologyFile !== undefined) {
     const parsed = parseSpecFile({ pools: [], ...(readData(topologyFile) as object) });
@@ -149,20 +204,20 @@ function clusterSpec(files: readonly string[], topologyFile: string | undefined)
     void _pools;
     extra = rest;
   }
-  return { apiVersion, ...extra, pools, ...(ipamConfiguration ? { ipamConfiguration } : {}), reservations: [...(extra.reservations ?? []), ...reservations] };
+  const inputFindings = lint.findings.map((f) => ({
+    severity: f.severity, code: f.code, subject: `${f.kind}/${f.name || "?"}`, path: f.path, message: `${f.file}:${f.line}: ${f.message}`,
+  }));
+  return {
+    spec: { apiVersion, ...extra, pools, ...(ipamConfiguration ? { ipamConfiguration } : {}), reservations: [...(extra.reservations ?? []), ...reservations] },
+    inputFindings,
+  };
 }
 
 function readReport(file: string): PlanReport {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, file);
-  }
+  const text = readInput(file);
   try {
     return parsePlanReport(text, file);
   } catch (e) {
     throw new InputError((e as Error).message, file);
   }
 }
-

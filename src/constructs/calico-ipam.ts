@@ -1,6 +1,4 @@
 import * as path from "path";
-import { Annotations, Aspects, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct, IConstruct, IValidation } from "constructs";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_V3, CalicoApiVersion } from "../model/calico";
@@ -8,18 +6,22 @@ import { FIXED_ADDRESS_RESERVATION, IpamPlan, LEDGER_MODE_ENV, planIpam, planObj
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
-import { buildPlanReport, renderPlanMarkdown } from "../report";
+import { buildPlanReport, planReportFiles } from "../report";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import type { SimulationResult } from "../simulator/result";
 import type { CniConfig } from "../simulator/topology";
+import type { FleetClusterDeclaration } from "../fleet";
+import type { Finding } from "../validation/finding";
+import { AddressPlan, Fleet, FleetMember } from "./address-plan";
 import { IpPool, IpPoolProps } from "./ip-pool";
 import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration";
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
 import { DrainingIpPool } from "./draining-pool";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { Host, hostOf, SynthesisSession } from "./host/host";
+import type { ITerraformProvider } from "./host/types";
 
 /** Properties of a {@link CalicoIpam}. */
 export interface CalicoIpamProps {
@@ -46,10 +48,11 @@ export interface CalicoIpamProps {
    */
   readonly installationName?: string;
   /**
-   * The kubernetes provider the `kubernetes_manifest` resources use.
+   * The kubernetes provider the `kubernetes_manifest` resources use: `KubernetesProvider` from
+   * `@cdktf/provider-kubernetes` (cdktf) or from this library (cdktf or CDK Terrain).
    * @default - the stack's default kubernetes provider
    */
-  readonly provider?: TerraformProvider;
+  readonly provider?: ITerraformProvider;
   /**
    * Name of the multi-document YAML file with every Calico object of the stack, written into the
    * stack's output folder at synth (`cdktf.out/stacks/<stack>/`). `false` writes none.
@@ -104,12 +107,43 @@ export interface CalicoIpamProps {
    */
   readonly harness?: HarnessProps;
   /**
-   * Write `plan.json` (schema `cdktf-calico-ipam/plan`, see docs/plan-schema.md) and `plan.md` (for a
-   * pull-request comment) into the stack's output folder at synth. With several CalicoIpam in one
-   * stack, the files are named `<id>.plan.json` and `<id>.plan.md`.
+   * Write `plan.json` (schema `cdktf-calico-ipam/plan`, see docs/plan-schema.md), `plan.md` (for a
+   * pull-request comment), `plan.html` (the address map, one self-contained page) and `plan.svg` (a
+   * static overview to attach to a pull request) into the stack's output folder at synth. With several
+   * CalicoIpam in one stack, the files are named `<id>.plan.json`, `<id>.plan.md` and so on.
    * @default true
    */
   readonly reports?: boolean;
+  /**
+   * The stable name of this cluster in its fleet: the key of its section in the fleet ledger and its
+   * name in reports and errors. Set it in a reusable cluster construct, so that refactoring the app
+   * (renaming a stack or a construct) moves nothing. A DNS-1123 label, unique in the fleet.
+   * @default - the stack's id when the stack holds one CalicoIpam, else `<stack id>-<id>`, in lower case
+   */
+  readonly clusterName?: string;
+  /**
+   * The address plan this cluster draws from, shared with the other clusters of the fleet: its address
+   * spaces and exclusions are added to this cluster's, its ledger keeps this cluster's ranges in a
+   * section of its own, and no two clusters that route to each other get overlapping ranges.
+   * A `ledger.file` of this cluster is then an earlier per-cluster ledger, migrated into the plan's
+   * ledger on the next synth.
+   * @default - every CalicoIpam of the app without an address plan shares an implicit one: their pools
+   * never overlap, and each keeps its ranges in its own ledger file (a section each where several
+   * clusters share a file, as they do by default)
+   */
+  readonly addressPlan?: AddressPlan;
+  /**
+   * Clusters of the fleet this one never routes to (no BGP peering, mesh or VPN between them), so that
+   * they may reuse the same ranges; `"all"` for every cluster but its {@link CalicoIpamProps.peers}.
+   * Isolation is mutual: one side declaring it is enough. The reports list the ranges reused.
+   * @default - none: the cluster's ranges are unique in the fleet
+   */
+  readonly isolatedFrom?: string[] | "all";
+  /**
+   * Clusters this one routes to although it is isolated from `"all"`: their ranges never overlap.
+   * @default - none
+   */
+  readonly peers?: string[];
 }
 
 /** Settings of the validation harness. */
@@ -147,6 +181,13 @@ export interface LedgerProps {
    * @default - none
    */
   readonly release?: string[];
+  /**
+   * When a ledger file written for this one cluster starts keeping several (another CalicoIpam of the
+   * app uses the same file): this cluster owns the pools recorded at its top level, which move into
+   * its section. Needed only when the other clusters declare pools of the same names.
+   * @default false
+   */
+  readonly legacyOwner?: boolean;
 }
 
 /** The cdktf context key that can freeze the ledger (`cdktf synth -c calico-ipam:ledger=frozen` or cdktf.json `context`). */
@@ -162,7 +203,7 @@ export const LEDGER_CONTEXT_KEY = "calico-ipam:ledger";
  * ipam.addPool("pods-v4", { cidr: "10.244.0.0/16", natOutgoing: true });
  * ipam.configure({ strictAffinity: true, maxBlocksPerHost: 8 });
  */
-export class CalicoIpam extends Construct {
+export class CalicoIpam extends Construct implements FleetMember {
   /** Finds the CalicoIpam a construct belongs to (itself or its nearest enclosing one). */
   public static of(construct: IConstruct): CalicoIpam {
     for (const scope of construct.node.scopes.slice().reverse()) {
@@ -176,7 +217,9 @@ export class CalicoIpam extends Construct {
   /** The API group of emitted objects. */
   public readonly apiVersion: CalicoApiVersion;
   /** The kubernetes provider of the emitted resources, if one was given. */
-  public readonly provider?: TerraformProvider;
+  public readonly provider?: ITerraformProvider;
+  /** @internal The host framework (cdktf or CDK Terrain) this construct lives in. */
+  public readonly _host: Host;
   /** The YAML file name, or undefined when none is written. */
   public readonly yamlFileName?: string;
   /** Who owns the pools: Calico IPPool objects, or the operator's Installation. */
@@ -191,22 +234,36 @@ export class CalicoIpam extends Construct {
   private readonly workloadList: WorkloadAddresses[] = [];
   private cachedPlan?: IpamPlan;
   private cachedReport?: { simulation?: SimulationResult; report: PlanReport };
+  private readonly fleet: Fleet;
+  /** @internal */
+  public readonly _clusterName?: string;
 
   constructor(scope: Construct, id: string, props: CalicoIpamProps = {}) {
     super(scope, id);
+    this._host = hostOf(this);
+    const { Lazy, TerraformOutput } = this._host.lib;
     this.props = props;
     this.apiVersion = props.apiVersion ?? API_V3;
     this.poolOwner = props.poolOwner ?? "ippool";
-    this.ledgerFile = props.ledger === false ? undefined : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
+    this._clusterName = props.clusterName;
+    this.fleet = props.addressPlan?._fleet ?? Fleet.ofApp(this);
+    this.ledgerFile =
+      props.ledger === false
+        ? undefined
+        : props.addressPlan
+          ? props.addressPlan.ledgerFile
+          : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
     this.provider = props.provider;
     this.yamlFileName = props.yamlFileName === false ? undefined : (props.yamlFileName ?? "calico-ipam.yaml");
     if (this.yamlFileName !== undefined && (this.yamlFileName === "" || path.basename(this.yamlFileName) !== this.yamlFileName)) {
       throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
     }
-    this.node.addValidation(new FindingsValidation(this, () => this.findingsFor(undefined)));
-    this.node.addValidation({ validate: () => [...this.checkLedgerSharing(), ...this.checkPoolOwners()] });
+    this.node.addValidation(new FindingsValidation(this._host, this, () => this.findingsFor(undefined)));
+    this.node.addValidation({ validate: () => this.checkPoolOwners() });
+    this.node.addValidation(new FleetValidation(this._host, this, () => (this.inFleet() ? this.fleet.plan().findings : [])));
+    this.fleet.add(this);
     if (this.poolOwner === "operator") {
-      new Manifest(this, "Installation", {
+      new this._host.resources.Manifest(this, "Installation", {
         provider: this.provider,
         manifest: Lazy.anyValue({ produce: () => this.plan().installation ?? {} }),
         // Server-side apply owns only the fields written here; the rest of the Installation stays with its owner.
@@ -214,11 +271,12 @@ export class CalicoIpam extends Construct {
       });
     }
     // Pools removed from the code are known once every pool is declared: at synth, before validation.
-    Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });
-    addCustomSynthesis(this, {
+    this._host.lib.Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });
+    this._host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         // Validations have passed when this runs, so the plan has no errors: record it.
-        writePlanLedger(this.plan());
+        if (this.inFleet()) this.fleet.writeLedgers();
+        else writePlanLedger(this.plan());
         this.writeYaml(session);
         this.writeReports(session);
       },
@@ -303,8 +361,20 @@ export class CalicoIpam extends Construct {
     };
   }
 
+  /**
+   * The cluster's name in its fleet (see {@link CalicoIpamProps.clusterName}).
+   */
+  public get clusterName(): string {
+    return this.fleet.nameOf(this);
+  }
+
   /** The resolved and validated plan. */
   public plan(): IpamPlan {
+    if (this.inFleet()) {
+      const name = this.clusterName;
+      this.cachedPlan ??= this.fleet.plan().clusters.find((c) => c.name === name)!.plan;
+      return this.cachedPlan;
+    }
     this.cachedPlan ??= planIpam(this.spec, {
       file: this.ledgerFile,
       frozen: this.ledgerFrozen(),
@@ -358,7 +428,7 @@ export class CalicoIpam extends Construct {
   }
 
   private checkPoolOwners(): string[] {
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     const others = stack.node
       .findAll()
       .filter((c): c is CalicoIpam => c instanceof CalicoIpam && c !== this && c.provider === this.provider && c.poolOwner !== this.poolOwner);
@@ -370,22 +440,51 @@ export class CalicoIpam extends Construct {
         ];
   }
 
-  private checkLedgerSharing(): string[] {
-    if (this.ledgerFile === undefined) return [];
-    const others = this.node.root.node
-      .findAll()
-      .filter((c): c is CalicoIpam => c instanceof CalicoIpam && c !== this && c.ledgerFile === this.ledgerFile);
-    return others.length === 0
-      ? []
-      : [`LEDGER_SHARED: ${others.map((o) => o.node.path).join(", ")} use the same ledger file ${this.ledgerFile}; give each cluster its own with ledger: { file: "..." }`];
+  /** Whether this cluster is planned with others: it has an address plan, or the app has other CalicoIpam. */
+  private inFleet(): boolean {
+    return this.props.addressPlan !== undefined || this.fleet.clusters.length > 1;
+  }
+
+  /** @internal */
+  public _fleetDeclaration(name: string, explicitPlan: boolean): FleetClusterDeclaration {
+    const ledger = this.props.ledger;
+    const own = ledger === false ? undefined : ledger?.file !== undefined ? path.resolve(process.cwd(), ledger.file) : undefined;
+    const common = {
+      frozen: this.ledgerFrozen(),
+      ...(ledger && ledger.release ? { release: ledger.release } : {}),
+      ...(ledger && ledger.legacyOwner ? { legacyOwner: true } : {}),
+    };
+    return {
+      name,
+      spec: this.spec,
+      ...(this.props.isolatedFrom !== undefined ? { isolatedFrom: this.props.isolatedFrom } : {}),
+      ...(this.props.peers !== undefined ? { peers: this.props.peers } : {}),
+      ledger:
+        ledger === false
+          ? false
+          : explicitPlan
+            ? { ...common, ...(own !== undefined ? { migrateFrom: own } : {}) }
+            : { ...common, file: this.ledgerFile },
+    };
+  }
+
+  /** @internal */
+  public _invalidate(): void {
+    this.cachedPlan = undefined;
+    this.cachedReport = undefined;
+  }
+
+  /** Forgets the plans of this cluster and of the rest of its fleet, after a change in code. */
+  private changed(): void {
+    this._invalidate();
+    this.fleet.invalidate();
   }
 
   /** @internal */
   public _registerPool(pool: IpPool): void {
     this.poolList.push(pool);
-    this.cachedPlan = undefined;
-    this.cachedReport = undefined;
-    pool.node.addValidation(new FindingsValidation(pool, () => this.findingsFor(`IPPool/${pool.poolName}`)));
+    this.changed();
+    pool.node.addValidation(new FindingsValidation(this._host, pool, () => this.findingsFor(`IPPool/${pool.poolName}`)));
   }
 
   /** @internal */
@@ -396,9 +495,8 @@ export class CalicoIpam extends Construct {
   /** @internal */
   public _registerReservation(reservation: IpReservation): void {
     this.reservationList.push(reservation);
-    this.cachedPlan = undefined;
-    this.cachedReport = undefined;
-    reservation.node.addValidation(new FindingsValidation(reservation, () => this.findingsFor(`IPReservation/${reservation.declaration.name}`)));
+    this.changed();
+    reservation.node.addValidation(new FindingsValidation(this._host, reservation, () => this.findingsFor(`IPReservation/${reservation.declaration.name}`)));
   }
 
   /** @internal */
@@ -406,9 +504,8 @@ export class CalicoIpam extends Construct {
     const twice = this.namespaceList.find((n) => n.namespaceName === binding.namespaceName);
     if (twice) throw new Error(`${binding.node.path}: namespace "${binding.namespaceName}" is already bound by ${twice.node.path}; bind each namespace once, with all its pools`);
     this.namespaceList.push(binding);
-    this.cachedPlan = undefined;
-    this.cachedReport = undefined;
-    binding.node.addValidation(new FindingsValidation(binding, () => this.findingsFor(`Namespace/${binding.namespaceName}`)));
+    this.changed();
+    binding.node.addValidation(new FindingsValidation(this._host, binding, () => this.findingsFor(`Namespace/${binding.namespaceName}`)));
   }
 
   /** @internal */
@@ -417,17 +514,16 @@ export class CalicoIpam extends Construct {
     if (twice) throw new Error(`${workload.node.path}: workload ${workload.namespace}/${workload.workloadName} is already declared by ${twice.node.path}`);
     if (this.workloadList.length === 0) {
       // The reservation that keeps fixed addresses away from automatic assignment (one per cluster).
-      new Manifest(this, "FixedAddressReservation", {
+      new this._host.resources.Manifest(this, "FixedAddressReservation", {
         provider: this.provider,
-        manifest: Lazy.anyValue({
+        manifest: this._host.lib.Lazy.anyValue({
           produce: () => this.plan().reservations.find((r) => r.manifest.metadata.name === FIXED_ADDRESS_RESERVATION)?.manifest ?? {},
         }),
       });
     }
     this.workloadList.push(workload);
-    this.cachedPlan = undefined;
-    this.cachedReport = undefined;
-    workload.node.addValidation(new FindingsValidation(workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
+    this.changed();
+    workload.node.addValidation(new FindingsValidation(this._host, workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
   }
 
   /** @internal */
@@ -443,25 +539,23 @@ export class CalicoIpam extends Construct {
       );
     }
     this.configuration = config;
-    this.cachedPlan = undefined;
-    this.cachedReport = undefined;
-    config.node.addValidation(new FindingsValidation(config, () => this.findingsFor(this.configurationSubject())));
+    this.changed();
+    config.node.addValidation(new FindingsValidation(this._host, config, () => this.findingsFor(this.configurationSubject())));
   }
 
-  private writeReports(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
+  private writeReports(session: SynthesisSession): void {
     if (this.props.reports === false) return;
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     const siblings = stack.node.findAll().filter((c): c is CalicoIpam => c instanceof CalicoIpam && c.props.reports !== false);
     const prefix = siblings.length > 1 ? `${this.node.id}.` : "";
     const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
     const report = this.report();
-    writeFileAtomic(path.join(dir, `${prefix}plan.json`), JSON.stringify(report, null, 2) + "\n");
-    writeFileAtomic(path.join(dir, `${prefix}plan.md`), renderPlanMarkdown(report));
+    for (const [name, content] of planReportFiles(report, prefix)) writeFileAtomic(path.join(dir, name), content);
   }
 
-  private writeYaml(session: { outdir: string; manifest: { forStack(stack: TerraformStack): { workingDirectory: string } } }): void {
+  private writeYaml(session: SynthesisSession): void {
     if (this.yamlFileName === undefined) return;
-    const stack = TerraformStack.of(this);
+    const stack = this._host.lib.TerraformStack.of(this);
     // One file per stack: the first CalicoIpam of the stack writes the objects of all of them.
     const all = stack.node.findAll().filter((c): c is CalicoIpam => c instanceof CalicoIpam && c.yamlFileName === this.yamlFileName);
     if (all[0] !== this) return;
@@ -487,6 +581,7 @@ export class CalicoIpam extends Construct {
 class FindingsValidation implements IValidation {
   private readonly warned = new Set<string>();
   constructor(
+    private readonly host: Host,
     private readonly scope: IConstruct,
     private readonly findings: () => readonly ReportFinding[],
   ) {}
@@ -501,7 +596,30 @@ class FindingsValidation implements IValidation {
         errors.push(text);
       } else if (!this.warned.has(text)) {
         this.warned.add(text);
-        Annotations.of(this.scope).addWarning(text);
+        this.host.lib.Annotations.of(this.scope).addWarning(text);
+      }
+    }
+    return errors;
+  }
+}
+
+/** Turns the fleet's findings into validation errors and warnings on each of its clusters. */
+class FleetValidation implements IValidation {
+  private readonly warned = new Set<string>();
+  constructor(
+    private readonly host: Host,
+    private readonly scope: IConstruct,
+    private readonly findings: () => readonly Finding[],
+  ) {}
+
+  public validate(): string[] {
+    const errors: string[] = [];
+    for (const f of this.findings()) {
+      const text = `${f.code} at fleet ${f.path}: ${f.message}`;
+      if (f.severity === "error") errors.push(text);
+      else if (!this.warned.has(text)) {
+        this.warned.add(text);
+        this.host.lib.Annotations.of(this.scope).addWarning(text);
       }
     }
     return errors;

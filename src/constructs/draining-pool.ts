@@ -1,9 +1,8 @@
-import { TerraformOutput } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Construct } from "constructs";
 import type { IpPoolManifest } from "../model/calico";
 import type { CalicoIpam } from "./calico-ipam";
 import { sanitizeOutputId } from "./calico-ipam";
+import type { KubernetesManifestResource } from "./host/types";
 
 /**
  * A pool removed from the code that the ledger records as draining: emitted as an IPPool with
@@ -19,12 +18,12 @@ import { sanitizeOutputId } from "./calico-ipam";
  */
 export class DrainingIpPool extends Construct {
   /** The `kubernetes_manifest` resource of the disabled IPPool. */
-  public readonly resource: Manifest;
+  public readonly resource: KubernetesManifestResource;
 
   constructor(ipam: CalicoIpam, id: string, manifest: IpPoolManifest) {
     super(ipam, id);
-    this.resource = new Manifest(this, "Resource", { provider: ipam.provider, manifest: manifest as unknown as Record<string, unknown> });
-    new TerraformOutput(this, "Cidr", {
+    this.resource = new ipam._host.resources.Manifest(this, "Resource", { provider: ipam.provider, manifest: manifest as unknown as Record<string, unknown> });
+    new ipam._host.lib.TerraformOutput(this, "Cidr", {
       value: manifest.spec.cidr,
       description: `CIDR of the Calico IP pool ${manifest.metadata.name} (draining: disabled until it is released)`,
     }).overrideLogicalId(`${sanitizeOutputId(ipam.node.id)}_${sanitizeOutputId(manifest.metadata.name)}_cidr`);

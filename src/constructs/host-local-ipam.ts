@@ -1,7 +1,4 @@
 import * as path from "path";
-import { Annotations, Lazy, TerraformOutput, TerraformProvider, TerraformStack } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
 import type { HostLocalFeatures } from "../hostlocal";
 import { writeFileAtomic } from "../io/atomic-write";
@@ -9,11 +6,13 @@ import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { HostLocalClusterPlan, hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { planObjects } from "../plan/plan";
-import { renderPlanMarkdown } from "../report";
+import { planReportFiles } from "../report";
 import type { PlanReport } from "../report";
 import { toMultiDocumentYaml } from "../render/yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import { LedgerProps, ledgerFrozen, sanitizeOutputId } from "./calico-ipam";
+import { hostOf } from "./host/host";
+import type { ITerraformProvider } from "./host/types";
 
 /** Properties of a {@link HostLocalIpam}. */
 export interface HostLocalIpamProps {
@@ -59,7 +58,7 @@ export interface HostLocalIpamProps {
   /** @default "projectcalico.org/v3" */
   readonly apiVersion?: CalicoApiVersion;
   /** @default - the stack's default kubernetes provider */
-  readonly provider?: TerraformProvider;
+  readonly provider?: ITerraformProvider;
   /**
    * The ledger that keeps every node's range: a node's podCIDR never changes.
    * @default - `calico-ipam.lock.json` in the working directory
@@ -69,7 +68,7 @@ export interface HostLocalIpamProps {
   readonly utilizationThreshold?: number;
   /** @default "calico-ipam.yaml" */
   readonly yamlFileName?: string | false;
-  /** Write plan.json and plan.md. @default true */
+  /** Write plan.json, plan.md, plan.html and plan.svg. @default true */
   readonly reports?: boolean;
 }
 
@@ -97,10 +96,12 @@ export class HostLocalIpam extends Construct {
 
   constructor(scope: Construct, id: string, props: HostLocalIpamProps) {
     super(scope, id);
+    const host = hostOf(this);
+    const { Annotations, Lazy, TerraformOutput, TerraformStack } = host.lib;
     this.props = props;
     this.ledgerFile = props.ledger === false ? undefined : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
     for (let i = 0; i < props.clusterCidrs.length; i++) {
-      new Manifest(this, `Pool${i}`, {
+      new host.resources.Manifest(this, `Pool${i}`, {
         provider: props.provider,
         manifest: Lazy.anyValue({ produce: () => this.plan().pools.pools[i]?.manifest ?? {} }),
       });
@@ -135,7 +136,7 @@ export class HostLocalIpam extends Construct {
         return errors;
       },
     });
-    addCustomSynthesis(this, {
+    host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const plan = this.plan();
         if (plan.ledgerFile !== undefined) writeLedgerIfChanged(plan.ledgerFile, plan.ledger);
@@ -147,8 +148,7 @@ export class HostLocalIpam extends Construct {
         }
         if (props.reports !== false) {
           const report = this.report();
-          writeFileAtomic(path.join(dir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-          writeFileAtomic(path.join(dir, "plan.md"), renderPlanMarkdown(report));
+          for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(dir, name), content);
         }
       },
     });

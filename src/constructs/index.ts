@@ -7,3 +7,15 @@ export * from "./ip-reservation";
 export * from "./namespace-binding";
 export * from "./workload-addresses";
 export * from "./host-local-ipam";
+export * from "./kubernetes-provider";
+export type {
+  ITerraformProvider,
+  ITerraformResource,
+  KubernetesManifestResource,
+  KubernetesAnnotationsResource,
+  KubernetesNamespaceV1Resource,
+  KubernetesProviderConfig,
+  KubernetesProviderResource,
+} from "./host/types";
+export { AddressPlan } from "./address-plan";
+export type { AddressPlanProps, AddressPlanLedgerProps } from "./address-plan";

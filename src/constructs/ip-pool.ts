@@ -1,9 +1,8 @@
-import { Lazy, TerraformOutput } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Construct } from "constructs";
 import type { AllowedUse, AssignmentMode, EncapsulationMode, IpPoolManifest } from "../model/calico";
 import type { PoolCapacity, PoolDeclaration } from "../spec/types";
 import { CalicoIpam, sanitizeOutputId } from "./calico-ipam";
+import type { KubernetesManifestResource } from "./host/types";
 
 /**
  * Properties of an {@link IpPool}: every field of Calico's IPPool spec (v3.32).
@@ -137,7 +136,7 @@ export class IpPool extends Construct {
   /** The IPPool's name. */
   public readonly poolName: string;
   /** The `kubernetes_manifest` resource; undefined when the operator owns the pools (they go into its Installation). */
-  public readonly resource?: Manifest;
+  public readonly resource?: KubernetesManifestResource;
   private readonly props: IpPoolProps;
   private readonly ipam: CalicoIpam;
 
@@ -147,8 +146,9 @@ export class IpPool extends Construct {
     this.props = { ...props };
     this.poolName = props.name ?? id;
     this.ipam._registerPool(this);
+    const { Lazy, TerraformOutput } = this.ipam._host.lib;
     if (this.ipam.poolOwner === "ippool") {
-      this.resource = new Manifest(this, "Resource", {
+      this.resource = new this.ipam._host.resources.Manifest(this, "Resource", {
         provider: this.ipam.provider,
         manifest: Lazy.anyValue({ produce: () => this.manifest() }),
       });

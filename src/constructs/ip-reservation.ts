@@ -1,9 +1,8 @@
-import { Lazy } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Construct } from "constructs";
 import type { IpReservationManifest } from "../model/calico";
 import type { ReservationDeclaration } from "../spec/types";
 import { CalicoIpam } from "./calico-ipam";
+import type { KubernetesManifestResource } from "./host/types";
 
 /**
  * Properties of an {@link IpReservation}.
@@ -32,7 +31,7 @@ export interface IpReservationProps {
  */
 export class IpReservation extends Construct {
   /** The `kubernetes_manifest` resource. */
-  public readonly resource: Manifest;
+  public readonly resource: KubernetesManifestResource;
   /** The declaration this reservation contributes to the plan. */
   public readonly declaration: ReservationDeclaration;
   private readonly ipam: CalicoIpam;
@@ -42,9 +41,9 @@ export class IpReservation extends Construct {
     this.ipam = CalicoIpam.of(this);
     this.declaration = { name: props.name ?? id, reservedCidrs: [...props.reservedCidrs], labels: props.labels };
     this.ipam._registerReservation(this);
-    this.resource = new Manifest(this, "Resource", {
+    this.resource = new this.ipam._host.resources.Manifest(this, "Resource", {
       provider: this.ipam.provider,
-      manifest: Lazy.anyValue({ produce: () => this.manifest() }),
+      manifest: this.ipam._host.lib.Lazy.anyValue({ produce: () => this.manifest() }),
     });
   }
 

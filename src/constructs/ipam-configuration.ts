@@ -1,9 +1,8 @@
-import { Lazy } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { Construct } from "constructs";
 import type { IpamConfigurationManifest, KubeVirtAddressPersistence } from "../model/calico";
 import type { IpamConfigurationDeclaration } from "../spec/types";
 import { CalicoIpam } from "./calico-ipam";
+import type { KubernetesManifestResource } from "./host/types";
 
 /**
  * Properties of the cluster's {@link IpamConfiguration}.
@@ -40,7 +39,7 @@ export interface IpamConfigurationProps {
  */
 export class IpamConfiguration extends Construct {
   /** The `kubernetes_manifest` resource. */
-  public readonly resource: Manifest;
+  public readonly resource: KubernetesManifestResource;
   /** The declaration this configuration contributes to the plan. */
   public readonly declaration: IpamConfigurationDeclaration;
   private readonly ipam: CalicoIpam;
@@ -50,9 +49,9 @@ export class IpamConfiguration extends Construct {
     this.ipam = CalicoIpam.of(this);
     this.declaration = { ...props };
     this.ipam._registerConfiguration(this);
-    this.resource = new Manifest(this, "Resource", {
+    this.resource = new this.ipam._host.resources.Manifest(this, "Resource", {
       provider: this.ipam.provider,
-      manifest: Lazy.anyValue({ produce: () => this.manifest() }),
+      manifest: this.ipam._host.lib.Lazy.anyValue({ produce: () => this.manifest() }),
     });
   }
 

@@ -1,12 +1,10 @@
-import { Lazy, TerraformOutput } from "cdktf";
-import { Annotations as AnnotationsResource } from "@cdktf/provider-kubernetes/lib/annotations";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Construct } from "constructs";
 import { declaredFamily } from "../plan/plan";
 import type { PlannedNamespace } from "../plan/plan";
 import { namespaceAnnotations } from "../plan/namespaces";
 import type { NamespaceBindingDeclaration } from "../spec/types";
 import { CalicoIpam, sanitizeOutputId } from "./calico-ipam";
+import type { KubernetesAnnotationsResource, KubernetesNamespaceV1Resource } from "./host/types";
 import type { IpPool } from "./ip-pool";
 
 /** Properties of a {@link NamespaceBinding}. */
@@ -56,7 +54,7 @@ export class NamespaceBinding extends Construct {
   /** The namespace name. */
   public readonly namespaceName: string;
   /** The `kubernetes_namespace_v1` (with `create`) or `kubernetes_annotations` resource, if any. */
-  public readonly resource?: NamespaceV1 | AnnotationsResource;
+  public readonly resource?: KubernetesNamespaceV1Resource | KubernetesAnnotationsResource;
   private readonly ipam: CalicoIpam;
   private readonly props: NamespaceBindingProps;
 
@@ -66,14 +64,16 @@ export class NamespaceBinding extends Construct {
     this.props = props;
     this.namespaceName = props.name ?? id;
     this.ipam._registerNamespace(this);
+    const host = this.ipam._host;
+    const { Lazy, TerraformOutput } = host.lib;
     const annotations = namespaceAnnotations(this.declaration);
     if (props.create) {
-      this.resource = new NamespaceV1(this, "Resource", {
+      this.resource = new host.resources.NamespaceV1(this, "Resource", {
         provider: this.ipam.provider,
         metadata: { name: this.namespaceName, labels: props.labels, annotations },
       });
     } else if (Object.keys(annotations).length > 0) {
-      this.resource = new AnnotationsResource(this, "Resource", {
+      this.resource = new host.resources.Annotations(this, "Resource", {
         provider: this.ipam.provider,
         apiVersion: "v1",
         kind: "Namespace",

@@ -1,4 +1,3 @@
-import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { PlannedWorkload } from "../plan/plan";
 import type { WorkloadAddressingDeclaration } from "../spec/types";
@@ -68,6 +67,7 @@ export class WorkloadAddresses extends Construct {
     this.workloadName = props.name ?? id;
     this.namespace = props.namespace;
     this.ipam._registerWorkload(this);
+    const { Lazy, TerraformOutput } = this.ipam._host.lib;
     new TerraformOutput(this, "PodAnnotations", {
       value: Lazy.anyValue({ produce: () => this.planned().podAnnotations }),
       description: `Calico pod annotations for workload ${this.namespace}/${this.workloadName}: put them into its pod template`,
@@ -97,7 +97,7 @@ export class WorkloadAddresses extends Construct {
    * `ipv6pools`), resolved at synth; usable in other resources' props.
    */
   public get podAnnotations(): Record<string, string> {
-    return Lazy.anyValue({ produce: () => this.planned().podAnnotations }) as unknown as Record<string, string>;
+    return this.ipam._host.lib.Lazy.anyValue({ produce: () => this.planned().podAnnotations }) as unknown as Record<string, string>;
   }
 
   /** The fixed addresses, resolved (call at synth time or after `app.synth()`). */

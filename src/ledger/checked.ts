@@ -25,16 +25,20 @@ export const CHECKED_ADDRESSES = new WeakSet<object>();
 /** @internal `nodeCidrs` sections known to be valid, as {@link CHECKED_ADDRESSES}: nothing in them depends on the pools either. */
 export const CHECKED_NODE_CIDRS = new WeakSet<object>();
 
+/** @internal `clusters` sections known to be valid: each cluster's section is checked on its own, as {@link CHECKED_ADDRESSES}. */
+export const CHECKED_CLUSTERS = new WeakSet<object>();
+
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
- * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses` or `nodeCidrs` section
+ * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
  * is not the checked section of another ledger (see {@link freezeLedger}) is not registered, so it is
  * checked in full when used.
  */
 export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr>): void {
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked) {
+  const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked) {
     INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
   }
 }

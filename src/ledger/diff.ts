@@ -1,9 +1,10 @@
 /** The differences between two ledgers, for plans, reviews and frozen-mode errors, and one line that says what each does. */
+import { clusterLedger } from "./clusters";
 import { Ledger, LedgerAddress, LedgerEntry } from "./format";
 import { compareNames, own } from "./private/names";
 
 /** One difference between two ledgers, for plans, reviews and frozen-mode errors. */
-export type LedgerChange =
+export type LedgerChange = (
   | { readonly kind: "added"; readonly name: string; readonly after: LedgerEntry }
   | { readonly kind: "draining"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
   | { readonly kind: "reactivated"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
@@ -13,7 +14,11 @@ export type LedgerChange =
   | { readonly kind: "address-removed"; readonly key: string; readonly before: LedgerAddress }
   | { readonly kind: "node-added"; readonly node: string; readonly after: readonly string[] }
   | { readonly kind: "node-changed"; readonly node: string; readonly before: readonly string[]; readonly after: readonly string[] }
-  | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] };
+  | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] }
+) & {
+  /** In a fleet ledger, the cluster whose section changes; absent for the top-level sections. */
+  readonly cluster?: string;
+};
 
 /** A change of a pool entry: the kinds that carry a pool `name`. */
 export type LedgerPoolChange = Extract<LedgerChange, { readonly name: string }>;
@@ -30,13 +35,15 @@ export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
  * family or block size differs (the carver never does this; a hand-made ledger might) shows as
  * `released` followed by `added` for the same name. A node whose list of CIDRs differs in any way
  * (a CIDR, their number or their order) is `node-changed`. An absent `addresses` or `nodeCidrs`
- * section is the same as an empty one.
+ * section is the same as an empty one. Then, in a fleet ledger, the changes of each cluster's section
+ * in the same order, by cluster name, each with its `cluster`.
  */
 export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
   return [
     ...diffLedgerPools(before, after),
     ...diffAddresses(before.addresses ?? {}, after.addresses ?? {}),
     ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
+    ...diffClusters(before, after),
   ];
 }
 
@@ -65,6 +72,17 @@ export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange
     }
   }
   return changes;
+}
+
+function diffClusters(before: Ledger, after: Ledger): LedgerChange[] {
+  if (before.clusters === undefined && after.clusters === undefined) return [];
+  const names = [...new Set([...Object.keys(before.clusters ?? {}), ...Object.keys(after.clusters ?? {})])].sort(compareNames);
+  return names.flatMap((cluster) => {
+    const b = own(before.clusters ?? {}, cluster);
+    const a = own(after.clusters ?? {}, cluster);
+    if (a === b) return [];
+    return diffLedgers(clusterLedger(before, cluster), clusterLedger(after, cluster)).map((c) => ({ ...c, cluster }));
+  });
 }
 
 function diffAddresses(
@@ -117,9 +135,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * One line that says what a change does, e.g. `pool "payments": added 10.32.4.0/22 (block /26)`,
  * `fixed address "kube-system/coredns/ipv4": added 10.64.0.0 (pool infra)` or
  * `node "rack-a-01": added 10.244.0.0/24, fd00:10:244::/64`, for frozen-mode errors
- * ("the ledger would change: ...") and plan summaries.
+ * ("the ledger would change: ...") and plan summaries; a change of a fleet ledger's section starts
+ * with its cluster, e.g. `cluster "east": pool "pods": added ...`.
  */
 export function describeChange(change: LedgerChange): string {
+  return change.cluster === undefined ? describeOne(change) : `cluster "${change.cluster}": ${describeOne(change)}`;
+}
+
+function describeOne(change: LedgerChange): string {
   const range = (e: LedgerEntry) => `${e.cidr} (block /${e.blockSize})`;
   const fixed = (a: LedgerAddress) => `${a.address} (pool ${a.pool})`;
   const podCidrs = (list: readonly string[]) => list.join(", ");

@@ -67,7 +67,22 @@
  *   one per IP family, the IPv4 CIDR first when there are both. No two nodes' CIDRs share an address.
  *   The ledger does not relate them to `pools`: the host-local plan checks them against the cluster CIDRs.
  *
- * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the second):
+ * - `clusters` (optional; absent means none, and writers omit it when empty): the ledger of a fleet of
+ *   clusters that share one address plan, a section per cluster keyed by its stable cluster name (a
+ *   DNS-1123 label, not a construct path, so that refactoring the app moves nothing). Each section has
+ *   the cluster's `pools` (required), `addresses` and `nodeCidrs` (optional), with the rules above;
+ *   a section has no `version` and no `clusters`. The top-level `pools` of a fleet ledger is `{}`
+ *   unless a single-cluster ledger is being migrated. Ranges of two clusters may overlap in the file
+ *   (two isolated clusters reuse space): the fleet plan, which knows which clusters route to each
+ *   other, checks them, and refuses an overlap of two clusters that are not isolated, naming both.
+ *
+ *   ```json
+ *   { "clusters": { "east": { "pools": { "pods": { "blockSize": 26, "cidr": "10.32.0.0/16", "family": 4, "status": "active" } } } },
+ *     "pools": {}, "version": 1 }
+ *   ```
+ *
+ * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the
+ * second, `clusters` the third):
  * - A new section is a new optional top-level key, and the version stays 1: readers treat an absent
  *   section as empty, so every file written before stays valid and unchanged.
  * - A reader refuses keys it does not know instead of skipping them: an older tool that skipped a
@@ -162,10 +177,27 @@ export interface Ledger {
    * and empty mean the same; the ledgers this module returns leave the key out when there is none.
    */
   readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * A fleet ledger's sections, one per cluster by stable cluster name. Absent and empty mean the same;
+   * the ledgers this module returns leave the key out when there is none.
+   */
+  readonly clusters?: Readonly<Record<string, LedgerClusterSection>>;
+}
+
+/** One cluster's section of a fleet ledger: what a single-cluster ledger holds at the top level. */
+export interface LedgerClusterSection {
+  /** Recorded pools of the cluster by pool name. */
+  readonly pools: Readonly<Record<string, LedgerEntry>>;
+  /** Recorded fixed pod addresses of the cluster, as {@link Ledger.addresses}. */
+  readonly addresses?: Readonly<Record<string, LedgerAddress>>;
+  /** Recorded pod CIDRs of the cluster's nodes, as {@link Ledger.nodeCidrs}. */
+  readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** @internal The top-level keys of format version 1; a reader refuses any other. */
-export const TOP_KEYS = ["addresses", "nodeCidrs", "pools", "version"];
+export const TOP_KEYS = ["addresses", "clusters", "nodeCidrs", "pools", "version"];
+/** @internal The keys of a cluster's section of a fleet ledger. */
+export const SECTION_KEYS = ["addresses", "nodeCidrs", "pools"];
 /** @internal The required keys of a pool entry. */
 export const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
 /** @internal The optional keys of a pool entry. */

@@ -2,8 +2,8 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_NODE_CIDRS } from "./checked";
-import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerEntry, TOP_KEYS } from "./format";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS } from "./checked";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -21,6 +21,7 @@ type SectionInput<T> = Readonly<Record<string, T>> | ReadonlyArray<readonly [str
 export interface LedgerSections {
   readonly addresses?: SectionInput<LedgerAddress>;
   readonly nodeCidrs?: SectionInput<readonly string[]>;
+  readonly clusters?: SectionInput<LedgerClusterSection>;
 }
 
 /**
@@ -29,10 +30,10 @@ export interface LedgerSections {
  * ledger from an old one passes the old sections on (best: the old ledger itself), so that no fixed
  * address or node range is lost.
  *
- * @param sections the sections besides `pools`: a {@link LedgerSections} such as `{ addresses, nodeCidrs }`
+ * @param sections the sections besides `pools`: a {@link LedgerSections} such as `{ addresses, nodeCidrs, clusters }`
  * or a whole ledger (its `pools` and `version` are ignored); a checked section is reused as it is.
  * For callers written before `nodeCidrs`, it may also be the `addresses` section alone, as a record
- * or as entries: an object none of whose own keys is a top-level ledger key (`addresses`,
+ * or as entries: an object none of whose own keys is a top-level ledger key (`addresses`, `clusters`,
  * `nodeCidrs`, `pools`, `version`; an address key always holds two "/") is taken as that, or a
  * section known to be a checked `addresses` section. That form passes no other section on.
  */
@@ -47,12 +48,20 @@ export function freezeLedger(
   const nodeCidrs = freezeSection(given.nodeCidrs, CHECKED_NODE_CIDRS, (list) =>
     Array.isArray(list) && !Object.isFrozen(list) ? Object.freeze([...list]) : list,
   );
-  const ledger: { version: 1; pools: Ledger["pools"]; addresses?: Ledger["addresses"]; nodeCidrs?: Ledger["nodeCidrs"] } = {
+  const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
+  const ledger: {
+    version: 1;
+    pools: Ledger["pools"];
+    addresses?: Ledger["addresses"];
+    nodeCidrs?: Ledger["nodeCidrs"];
+    clusters?: Ledger["clusters"];
+  } = {
     version: LEDGER_FORMAT_VERSION,
     pools,
   };
   if (addresses !== undefined) ledger.addresses = addresses;
   if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
+  if (clusters !== undefined) ledger.clusters = clusters;
   return Object.freeze(ledger);
 }
 

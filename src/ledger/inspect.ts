@@ -5,7 +5,7 @@
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isPlainObject, validateObjectName } from "../validation/names";
-import { CHECKED_ADDRESSES, CHECKED_NODE_CIDRS, INSPECTED } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
   BLOCK_SIZE_RANGE,
@@ -14,6 +14,7 @@ import {
   LEGACY_DRAINING_STATUS,
   Ledger,
   LedgerAddress,
+  LedgerClusterSection,
   LedgerEntry,
   LedgerPoolSpec,
   LedgerStatus,
@@ -23,6 +24,7 @@ import {
 } from "./format";
 import { freezeLedger } from "./freeze";
 import { inspectAddresses } from "./inspect-addresses";
+import { inspectClusters } from "./inspect-clusters";
 import { inspectNodeCidrs } from "./inspect-node-cidrs";
 import { compareNames } from "./private/names";
 import { pathSegment, showPath } from "./private/strict-json";
@@ -31,7 +33,7 @@ import { pathSegment, showPath } from "./private/strict-json";
 export interface InspectedLedger {
   /**
    * The ledger with entries sorted by name (addresses by key, nodes by name) and frozen, without
-   * `addresses` or `nodeCidrs` when there is none; meaningful only when `problems` is empty.
+   * `addresses`, `nodeCidrs` or `clusters` when there is none; meaningful only when `problems` is empty.
    */
   readonly ledger: Ledger;
   /** The parsed CIDR of every valid entry. */
@@ -62,7 +64,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
         pathSegment(key),
         `unknown key "${key}"; ledger format ${LEDGER_FORMAT_VERSION} has only "pools" and "version". ` +
           `If a newer version of cdktf-calico-ipam wrote this section, upgrade; otherwise remove the key ` +
-          `(this version also reads the optional section "addresses") (and the optional section "nodeCidrs")`,
+          `(this version also reads the optional sections "addresses", "clusters" and "nodeCidrs")`,
         "upgrade",
       );
     }
@@ -150,11 +152,25 @@ export function inspectLedger(value: unknown): InspectedLedger {
       nodeCidrs = inspectNodeCidrs(rawNodeCidrs, problem);
     }
   }
-  const ledger = freezeLedger(entries, { addresses, nodeCidrs });
+  const rawClusters = value.clusters;
+  let clusters: Array<[string, LedgerClusterSection]> = [];
+  if (rawClusters !== undefined) {
+    if (!isPlainObject(rawClusters)) {
+      problem(
+        "LEDGER_TYPE",
+        ".clusters",
+        `"clusters" must be an object of cluster name to the cluster's section, such as {"east": {"pools": {}}}, got ${describe(rawClusters)}`,
+      );
+    } else {
+      clusters = inspectClusters(rawClusters, problem);
+    }
+  }
+  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters });
   const result: InspectedLedger = { ledger, cidrs, problems };
   if (problems.length === 0) {
     if (ledger.addresses !== undefined) CHECKED_ADDRESSES.add(ledger.addresses);
     if (ledger.nodeCidrs !== undefined) CHECKED_NODE_CIDRS.add(ledger.nodeCidrs);
+    if (ledger.clusters !== undefined) CHECKED_CLUSTERS.add(ledger.clusters);
     INSPECTED.set(ledger, result);
   }
   return result;

@@ -25,3 +25,4 @@ export * from "./checked";
 export * from "./diff";
 export * from "./release";
 export { formatLedgerTable } from "../report/ledger-table";
+export * from "./clusters";

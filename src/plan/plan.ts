@@ -1,4 +1,4 @@
-import { carve, CarvedPool, PoolRequest, PoolSize } from "../carver";
+import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver";
 import { Cidr, IpFamily } from "../ip";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
 import type { LedgerEntry, LedgerPoolSpec } from "../ledger";
@@ -79,6 +79,13 @@ export interface PlanLedgerOptions {
   readonly frozen?: boolean;
   /** Draining pools to release from the ledger in this run (drained): their objects are deleted and their ranges can be handed out again. */
   readonly release?: readonly string[];
+  /**
+   * @internal The ledger to start from, given instead of read from `file` (a fleet plan passes each
+   * cluster its section). `file` then only names it in messages, and the plan records no file of its own.
+   */
+  readonly ledger?: Ledger;
+  /** @internal The carving, done by the caller (a fleet plan carves all its clusters at once) from {@link planCarveInput}. */
+  readonly carved?: CarveResult;
 }
 
 /** The resolved address plan. */
@@ -107,6 +114,16 @@ export interface IpamPlan {
   readonly ledgerChanges: readonly LedgerChange[];
   /** The ledger file this plan read, if any. */
   readonly ledgerFile?: string;
+  /** The ranges around the pools, as declared: address spaces, and the ranges no pool may use. */
+  readonly ranges?: PlanRanges;
+}
+
+/** The declared ranges around the pools, for the address map of the reports. */
+export interface PlanRanges {
+  /** Parent ranges pools are carved from, declaration order. */
+  readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
+  /** Service CIDRs, node networks and other reserved ranges, declaration order, each with its reason. */
+  readonly excluded: readonly { readonly cidr: string; readonly kind: "service" | "node" | "reserved"; readonly reason: string }[];
 }
 
 /** An environment variable that turns on frozen ledger mode, like `npm ci` against a lock file. */
@@ -141,33 +158,25 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
 
   // Carving: every pool goes through the carver, pinned ones too, so the ledger records them and
   // catches a changed cidr or blockSize (both immutable in Calico).
-  const requests: PoolRequest[] = [];
-  const poolFindings = new Map<string, Finding[]>();
-  spec.pools.forEach((pool) => {
-    const r = toRequest(pool, spec);
-    if ("finding" in r) {
-      poolFindings.set(pool.name, [...(poolFindings.get(pool.name) ?? []), r.finding]);
-    } else if (r.request) {
-      requests.push(r.request);
-    }
-  });
+  const { requests, exclusions, poolFindings } = planCarveInput(spec);
   const carvedByName = new Map<string, CarvedPool>();
+  const ranges: PlanRanges = { addressSpaces: spec.addressSpaces ?? [], excluded: exclusions };
   let ledger = ledgerIn;
   let ledgerChanges: LedgerChange[] = [];
   if (ledgerReadable) {
-    const result = carve({
-      spaces: spec.addressSpaces ?? [],
-      exclusions: [
-        ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
-        ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
-        ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
-      ],
-      requests,
-      ledger: ledgerIn,
-      release: ledgerOptions.release,
-    });
+    const result =
+      ledgerOptions.carved ??
+      carve({
+        spaces: ranges.addressSpaces,
+        exclusions: ranges.excluded,
+        requests,
+        ledger: ledgerIn,
+        release: ledgerOptions.release,
+      });
     for (const p of result.pools) carvedByName.set(p.name, p);
     for (const f of result.findings) {
+      // The pool validation names a duplicate pool once, on the second pool (POOL_DUPLICATE_NAME).
+      if (f.code === "CARVE_DUPLICATE_POOL") continue;
       const m = /^pools\.(.+)$/.exec(f.path);
       if (m && spec.pools.some((p) => p.name === m[1])) {
         poolFindings.set(m[1], [...(poolFindings.get(m[1]) ?? []), { ...f, path: "spec.cidr" }]);
@@ -177,7 +186,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     }
     ledger = result.ledger;
     ledgerChanges = [...result.changes];
-    if (ledgerOptions.file === undefined && spec.pools.some((p) => p.cidr === undefined)) {
+    if (ledgerOptions.file === undefined && ledgerOptions.ledger === undefined && spec.pools.some((p) => p.cidr === undefined)) {
       findings.push(
         warning("LEDGER_DISABLED", "ledger", "pools are carved without a ledger, so a pool added or removed later can move the others: enable the ledger file so handed-out ranges never move"),
       );
@@ -317,7 +326,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.file };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }
@@ -398,6 +407,33 @@ export function declaredFamily(pool: PoolDeclaration, spec: Pick<IpamSpec, "addr
   return spaceCidr?.ok ? spaceCidr.cidr.family : 4;
 }
 
+/**
+ * @internal What a spec asks the carver for: a request per pool whose size is given exactly once (a
+ * finding per pool otherwise), and the ranges no pool may use.
+ */
+export function planCarveInput(spec: IpamSpec): {
+  requests: PoolRequest[];
+  exclusions: Array<PlanRanges["excluded"][number]>;
+  poolFindings: Map<string, Finding[]>;
+} {
+  const requests: PoolRequest[] = [];
+  const poolFindings = new Map<string, Finding[]>();
+  spec.pools.forEach((pool) => {
+    const r = toRequest(pool, spec);
+    if ("finding" in r) {
+      poolFindings.set(pool.name, [...(poolFindings.get(pool.name) ?? []), r.finding]);
+    } else if (r.request) {
+      requests.push(r.request);
+    }
+  });
+  const exclusions: Array<PlanRanges["excluded"][number]> = [
+    ...(spec.serviceCidrs ?? []).map((cidr) => ({ cidr, kind: "service" as const, reason: "the cluster's Service CIDR" })),
+    ...(spec.nodeCidrs ?? []).map((cidr) => ({ cidr, kind: "node" as const, reason: "a node network" })),
+    ...(spec.reservedRanges ?? []).map((r) => ({ cidr: r.cidr, kind: "reserved" as const, reason: r.reason })),
+  ];
+  return { requests, exclusions, poolFindings };
+}
+
 /** Turns a declaration into a carver request, or a finding when its size is not given exactly once. */
 function toRequest(pool: PoolDeclaration, spec: IpamSpec): { request?: PoolRequest } | { finding: Finding } {
   const ways = (["cidr", "prefixLength", "addresses", "capacity"] as const).filter((k) => pool[k] !== undefined);
@@ -447,6 +483,7 @@ function toRequest(pool: PoolDeclaration, spec: IpamSpec): { request?: PoolReque
  * `readable: false`, so that nothing is carved or recorded); a missing file is an empty ledger.
  */
 export function readPlanLedger(options: PlanLedgerOptions, findings: Finding[]): { ledger: Ledger; readable: boolean } {
+  if (options.ledger !== undefined) return { ledger: options.ledger, readable: true };
   if (options.file === undefined) return { ledger: emptyLedger(), readable: true };
   try {
     return { ledger: readLedger(options.file) ?? emptyLedger(), readable: true };

@@ -35,7 +35,8 @@ export function renderIpPool(pool: PoolDeclaration, apiVersion: CalicoApiVersion
     disableBGPExport: pool.disableBGPExport ?? false,
     nodeSelector: pool.nodeSelector === undefined || pool.nodeSelector === "" ? POOL_DEFAULTS.nodeSelector : pool.nodeSelector,
     ...(pool.namespaceSelector ? { namespaceSelector: pool.namespaceSelector } : {}),
-    allowedUses: [...uses],
+    // A value that is not a list (plain JavaScript) is kept as written, so the validation names it.
+    allowedUses: Array.isArray(uses) ? [...uses] : uses,
     assignmentMode: pool.assignmentMode ?? POOL_DEFAULTS.assignmentMode,
   };
   return { apiVersion, kind: "IPPool", metadata: meta(pool.name, pool.labels, pool.annotations), spec };

@@ -14,6 +14,7 @@ import {
   ReportIpamConfiguration,
   ReportNamespace,
   ReportPool,
+  ReportRanges,
   ReportSimulation,
   ReportWorkload,
 } from "./schema";
@@ -37,6 +38,13 @@ export interface PlanReportOptions {
    * @default - Calico IPAM mode: no `hostLocal` section
    */
   readonly hostLocal?: { readonly plan: HostLocalPlan; readonly usage?: HostLocalUsage };
+  /**
+   * Findings of the input objects as they were written (`calico-ipam plan --cluster` runs `lint`'s
+   * validation on the cluster's YAML), reported with source `"plan"`. One the plan already gives
+   * (same code, subject and path) is listed once.
+   * @default - none
+   */
+  readonly inputFindings?: ReadonlyArray<Pick<ReportFinding, "severity" | "code" | "subject" | "path" | "message">>;
 }
 
 /**
@@ -82,6 +90,13 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
       raw.push({ severity: f.severity, code: f.code, subject: simulationSubject(f.path, known, configSubject), path: f.path, message: f.message, source: "simulation" });
     }
   }
+  const said = new Set(raw.map((f) => `${f.code}\u0000${f.subject}\u0000${f.path}`));
+  for (const f of options.inputFindings ?? []) {
+    const key = `${f.code}\u0000${f.subject}\u0000${f.path}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    raw.push({ severity: f.severity, code: f.code, subject: f.subject, path: f.path, message: f.message, source: "plan" });
+  }
   const hostLocal = options.hostLocal;
   if (hostLocal) {
     const nodes = new Set([...hostLocal.plan.nodes.map((n) => n.name), ...Object.keys(hostLocal.plan.record ?? {}), ...(hostLocal.usage?.nodes ?? []).map((n) => n.name)]);
@@ -113,6 +128,7 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     workloads: [...plan.workloads.map(reportWorkload)].sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name)),
     ...(simulation ? { simulation: reportSimulation(simulation) } : {}),
     ...(hostLocal ? { hostLocal: reportHostLocal(hostLocal.plan, hostLocal.usage) } : {}),
+    ...rangesOf(plan),
     findings,
     summary: {
       errors: findings.filter((f) => !f.accepted && f.severity === "error").length,
@@ -120,6 +136,22 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
       accepted: findings.filter((f) => f.accepted).length,
     },
   };
+}
+
+/**
+ * The report's `ranges`: the plan's declared ranges and the ledger's draining pools that the plan does not
+ * emit (a draining pool of the plan is among its pools); nothing when there is none.
+ */
+function rangesOf(plan: IpamPlan): { ranges?: ReportRanges } {
+  const planned = new Set(plan.pools.map((p) => p.manifest.metadata.name));
+  const retired = Object.entries(plan.ledger?.pools ?? {})
+    .filter(([name, e]) => e.status === "draining" && !planned.has(name))
+    .map(([name, e]) => ({ name, cidr: e.cidr, blockSize: e.blockSize }))
+    .sort((a, b) => compareText(a.name, b.name));
+  const addressSpaces = (plan.ranges?.addressSpaces ?? []).map((s) => ({ name: s.name, cidr: s.cidr }));
+  const excluded = (plan.ranges?.excluded ?? []).map((x) => ({ cidr: x.cidr, kind: x.kind, reason: x.reason }));
+  if (addressSpaces.length + excluded.length + retired.length === 0) return {};
+  return { ranges: { addressSpaces, excluded, retired } };
 }
 
 /** Names a simulation path can start with, per kind, so a name with dots (`node-1.example.com`) is read whole. */

@@ -77,14 +77,41 @@ export function formatGoPercent(part: bigint | number | string, whole: bigint | 
 }
 
 /**
- * A count for people: thousands separated by commas up to 15 digits (`65,536`); larger counts (IPv6)
- * in calicoctl's `%.5g` form (`1.8447e+19`).
+ * A count for people, exact and never in scientific notation: thousands separated by commas up to 15
+ * digits (`65,536`). Longer counts (IPv6) as a power of two when they are one (`2^64`), a power of two
+ * and a small offset (`2^64 - 340`), a small multiple of one (`3 × 2^64`), and otherwise every digit
+ * with separators. Each form is the exact value: a reader can always get back the integer.
  */
 export function formatCount(value: bigint | number | string): string {
   const n = toBigInt(value);
-  const digits = (n < 0n ? -n : n).toString();
-  if (digits.length > 15) return formatGoG(n);
-  return (n < 0n ? "-" : "") + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const abs = n < 0n ? -n : n;
+  const sign = n < 0n ? "-" : "";
+  const digits = abs.toString();
+  if (digits.length <= 15) return sign + groupDigits(digits);
+  return sign + powerOfTwoForm(abs);
+}
+
+/** Digits with a comma every three from the right. */
+function groupDigits(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Offsets and multiples shown next to a power of two stay this small, so the text stays short. */
+const SMALL = 1_000_000n;
+
+/** `2^k`, `2^k ± d` or `m × 2^k` for a large positive integer; every digit when none of these is short. */
+function powerOfTwoForm(n: bigint): string {
+  const bits = n.toString(2).length;
+  const below = 1n << BigInt(bits - 1);
+  if (n === below) return `2^${bits - 1}`;
+  const above = below << 1n;
+  if (above - n < SMALL) return `2^${bits} - ${groupDigits((above - n).toString())}`;
+  if (n - below < SMALL) return `2^${bits - 1} + ${groupDigits((n - below).toString())}`;
+  let shift = 0;
+  while (((n >> BigInt(shift)) & 1n) === 0n) shift++;
+  const odd = n >> BigInt(shift);
+  if (odd < SMALL) return `${groupDigits(odd.toString())} × 2^${shift}`;
+  return groupDigits(n.toString());
 }
 
 /** A signed count delta for people: `+1,024`, `-5`, `0`. */
@@ -100,6 +127,24 @@ export function formatFraction(fraction: number): string {
   if (fraction > 0 && fraction < 0.0005) return "<0.1%";
   const text = (fraction * 100).toFixed(1);
   return `${text.endsWith(".0") ? text.slice(0, -2) : text}%`;
+}
+
+/** Eighths of a cell, for the partial cell of {@link textBar}. */
+const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+
+/**
+ * A utilization bar in text characters, for a PR comment or a terminal: `width` cells, full (`█`),
+ * one partial cell in eighths (`▍`) and empty (`░`); always `width` characters. A non-zero fraction
+ * too small for an eighth still shows `▏`, so "nearly empty" never reads as "empty". Display only.
+ */
+export function textBar(fraction: number, width = 10): string {
+  if (!Number.isInteger(width) || width < 1) throw new RangeError(`width must be a whole number of 1 or more, got ${width}`);
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  let eighths = Math.round(f * width * 8);
+  if (eighths === 0 && f > 0) eighths = 1;
+  const full = Math.floor(eighths / 8);
+  const part = EIGHTHS[eighths % 8];
+  return "█".repeat(full) + part + "░".repeat(width - full - (part ? 1 : 0));
 }
 
 /** A signed change of a fraction in percentage points, one decimal (`+2.5 pp`). Display only. */

@@ -38,4 +38,11 @@ export type {
 export { renderDiffMarkdown, renderDiffText } from "./diff-render";
 export type { DiffMarkdownOptions } from "./diff-render";
 export { renderJson } from "./json";
-export { formatGoG, formatGoPercent, compareFindings } from "./format";
+export { formatGoG, formatGoPercent, formatCount, textBar, compareFindings } from "./format";
+export { renderPlanHtml, renderDiffHtml } from "./html";
+export type { PlanHtmlOptions } from "./html";
+export { renderPlanSvg } from "./svg";
+export type { PlanSvgOptions } from "./svg";
+export { layoutAddressMap, hilbertRect } from "./address-map";
+export type { AddressMap, FamilyMap, MapRange, MapBlock, MapRect, MapKind } from "./address-map";
+export { planReportFiles, PLAN_REPORT_FILES } from "./files";

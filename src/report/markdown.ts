@@ -1,4 +1,4 @@
-import { formatCount, formatFraction, htmlText, mdCode, mdText, plural } from "./format";
+import { formatCount, formatFraction, htmlText, mdCode, mdText, plural, textBar } from "./format";
 import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
 
 /** Options of {@link renderPlanMarkdown}. */
@@ -28,8 +28,8 @@ export function mdDetails(summary: string, content: string): string {
 
 /**
  * The report as Markdown for a pull-request comment (GitHub Flavored): a heading with the verdict
- * (✅ no errors, ❌ errors) and the counts, a summary table per pool (CIDR, block size, blocks and
- * addresses used out of total, utilization, headroom in nodes and pods), the findings grouped by
+ * (✅ no errors, ❌ errors) and the counts, a summary table per pool (CIDR, block size, blocks used out
+ * of total with a text-character bar (`██▍░░░░░░░`, renders in any comment), addresses used out of total, utilization, headroom in nodes and pods), the findings grouped by
  * severity (accepted ones collapsed, with their reason), the node groups and blocks (collapsed, at most
  * `maxBlockRows` blocks), the firewall ranges per namespace and the fixed addresses. In host-local
  * mode a "Nodes (host-local)" section follows the pools: a table of the nodes (podCIDRs, maxPods, usable
@@ -192,7 +192,7 @@ function poolRow(p: ReportPool, u: ReportPoolUsage | undefined, simulated: boole
     name,
     cidr,
     blockSize,
-    `${formatCount(u.blocksClaimed)} / ${formatCount(u.blocksTotal)} (${formatFraction(u.blockUtilization)})${high(u.blockUtilization)}`,
+    `${textBar(u.blockUtilization)} ${formatCount(u.blocksClaimed)} / ${formatCount(u.blocksTotal)} (${formatFraction(u.blockUtilization)})${high(u.blockUtilization)}`,
     `${formatCount(used)} / ${formatCount(u.addressesTotal)}`,
     `${formatFraction(u.utilization)}${high(u.utilization)}`,
     headroom,

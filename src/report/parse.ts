@@ -265,6 +265,13 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
         kubeControllerManagerFlags: array(string),
       }),
     ),
+    ranges: optional(
+      object({
+        addressSpaces: array(object({ name: string, cidr: string })),
+        excluded: array(object({ cidr: string, kind: oneOf("service", "node", "reserved"), reason: string })),
+        retired: array(object({ name: string, cidr: string, blockSize: integer })),
+      }),
+    ),
     findings: array(finding),
     summary: object({ errors: count, warnings: count, accepted: count }),
   });

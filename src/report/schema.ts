@@ -267,6 +267,19 @@ export interface ReportHostLocal {
   readonly kubeControllerManagerFlags: readonly string[];
 }
 
+/**
+ * The ranges around the pools, for the address map (`plan.html`, `plan.svg`): what was declared next
+ * to the pools and what the ledger still holds. Present when there is at least one.
+ */
+export interface ReportRanges {
+  /** Parent ranges pools are carved from, declaration order. */
+  readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
+  /** Ranges no pool may use: the cluster's Service CIDRs (`service`), node networks (`node`), other reserved ranges (`reserved`); declaration order. */
+  readonly excluded: readonly { readonly cidr: string; readonly kind: "service" | "node" | "reserved"; readonly reason: string }[];
+  /** Pools removed from code whose ranges the ledger keeps (status `retired`) until they are released; name order. */
+  readonly retired: readonly { readonly name: string; readonly cidr: string; readonly blockSize: number }[];
+}
+
 /** One finding of the plan or of the simulation. */
 export interface ReportFinding {
   readonly severity: Severity;
@@ -310,6 +323,8 @@ export interface PlanReport {
   readonly simulation?: ReportSimulation;
   /** Host-local IPAM mode: node podCIDRs, per-node utilization and cluster headroom. Absent in Calico IPAM mode. */
   readonly hostLocal?: ReportHostLocal;
+  /** Address spaces, excluded and retired ranges; absent when the plan has none. */
+  readonly ranges?: ReportRanges;
   /** Sorted by severity (errors first), subject, code, path, message. */
   readonly findings: readonly ReportFinding[];
   readonly summary: ReportSummary;

@@ -1,4 +1,4 @@
-import { formatGoG, formatGoPercent, plural, toBigInt } from "./format";
+import { formatCount, formatGoPercent, plural, toBigInt } from "./format";
 import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
 import { asciiTable } from "./table";
 
@@ -17,7 +17,7 @@ export const HOST_LOCAL_NODE_COLUMNS: readonly string[] = ["NODE", "POD CIDRS", 
 /**
  * The report as text for a terminal, in the style of `calicoctl ipam show` (v3.32): its table
  * (`GROUPING | CIDR | IPS TOTAL | IPS IN USE | IPS FREE`, one `IP Pool` row per pool in name order,
- * counts as Go's `%.5g`, in-use and free as `N (P%)`; with `showBlocks`, `Block` rows by address
+ * counts exact (`1,048,576`, `2^64`: never calicoctl's `%.5g` scientific notation), in-use and free as `N (P%)`; with `showBlocks`, `Block` rows by address
  * under each pool), then the findings, then the headroom of each pool and node group.
  *
  * As calicoctl counts it, "in use" is what the simulation allocated in claimed blocks (pods, tunnels
@@ -54,7 +54,7 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
       const inUse = BigInt(u.addressesInUse + u.addressesWindowsReserved);
       rows.push(row("IP Pool", cidr, BigInt(total), inUse));
     } else {
-      rows.push(["IP Pool", cidr, formatGoG(total), "unknown", "unknown"]);
+      rows.push(["IP Pool", cidr, formatCount(total), "unknown", "unknown"]);
     }
     if (options.showBlocks) {
       for (const b of report.simulation?.blocks ?? []) {
@@ -90,10 +90,10 @@ function verdict(report: PlanReport): string {
   return report.summary.errors > 0 ? "FAILED" : "OK";
 }
 
-/** One calicoctl row: `%.5g` counts, `N (P%)` with `%.f` percentages. */
+/** One calicoctl row: exact counts, `N (P%)` with `%.f` percentages. */
 function row(kind: string, cidr: string, capacity: bigint, inUse: bigint): string[] {
   const free = capacity - inUse;
-  return [kind, cidr, formatGoG(capacity), `${formatGoG(inUse)} (${formatGoPercent(inUse, capacity)}%)`, `${formatGoG(free)} (${formatGoPercent(free, capacity)}%)`];
+  return [kind, cidr, formatCount(capacity), `${formatCount(inUse)} (${formatGoPercent(inUse, capacity)}%)`, `${formatCount(free)} (${formatGoPercent(free, capacity)}%)`];
 }
 
 function findingsText(findings: readonly ReportFinding[]): string[] {
@@ -147,8 +147,8 @@ function hostLocalTable(h: ReportHostLocal): string[] {
   if (h.nodes.length === 0) return ["Host-local IPAM: no node holds a podCIDR (see the findings)."];
   const rows = h.nodes.map((n) => {
     const usable = smallestUsable(n);
-    const share = (count: number | null) => (count === null ? "unknown" : `${formatGoG(count)} (${formatGoPercent(count, n.capacity)}%)`);
-    return [n.name, n.podCidrs.join(","), formatGoG(n.maxPods), usable === null ? "unknown" : formatGoG(usable), share(n.pods), share(n.morePods)];
+    const share = (count: number | null) => (count === null ? "unknown" : `${formatCount(count)} (${formatGoPercent(count, n.capacity)}%)`);
+    return [n.name, n.podCidrs.join(","), formatCount(n.maxPods), usable === null ? "unknown" : formatCount(usable), share(n.pods), share(n.morePods)];
   });
   const out = [asciiTable(HOST_LOCAL_NODE_COLUMNS, rows).trimEnd()];
   if (h.nodes.every((n) => n.pods === null)) out.push("IN USE and FREE are unknown: no pod count per node was given.");

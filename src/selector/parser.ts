@@ -22,6 +22,7 @@ import {
   nodeUsesGlobal,
   printSelectorNode,
 } from "./ast";
+import { MAX_SELECTOR_DEPTH, MAX_SELECTOR_TEXT } from "../limits";
 import { SelectorSyntaxError, type Token, type TokenKind, tokenize } from "./tokenizer";
 
 /**
@@ -50,6 +51,9 @@ export interface Selector {
 export function parseSelector(text: string): Selector {
   if (typeof text !== "string") {
     throw new TypeError(`a selector must be a string, got ${typeof text}`);
+  }
+  if (text.length > MAX_SELECTOR_TEXT) {
+    throw new SelectorSyntaxError(text, MAX_SELECTOR_TEXT, `the selector has ${text.length} characters, more than the limit of ${MAX_SELECTOR_TEXT} (MAX_SELECTOR_TEXT)`);
   }
   return new ParsedSelector(new Parser(text, tokenize(text)).parseRoot());
 }
@@ -112,6 +116,8 @@ const OPERATOR_TEXT: Partial<Record<TokenKind, string>> = {
 
 class Parser {
   private next = 0;
+  /** Open parentheses around the current token: recursion is bounded by MAX_SELECTOR_DEPTH. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -171,7 +177,11 @@ class Parser {
       case "label":
         return this.parseLabelOperation(tok);
       case "lparen": {
+        if (++this.depth > MAX_SELECTOR_DEPTH) {
+          this.fail(tok, `parentheses nest deeper than the limit of ${MAX_SELECTOR_DEPTH} levels (MAX_SELECTOR_DEPTH); flatten the expression`);
+        }
         const inner = this.parseOr();
+        this.depth--;
         const close = this.take();
         if (close.kind !== "rparen") {
           this.fail(close, `expected ) to close the ( at position ${tok.start}, found ${describe(close)}`);

@@ -27,6 +27,7 @@
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
  */
+import { MAX_PODS } from "../limits";
 import { Finding, error, sortFindings, warning } from "../validation/finding";
 import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
@@ -129,6 +130,12 @@ class Simulation implements ClusterView {
         continue;
       }
       this.namespaces.set(ns.name, ns);
+    }
+    // Checked before any pod is placed, so a typo such as replicas: 1e12 allocates nothing.
+    const declaredPods = (topology.workloads ?? []).reduce((sum, w) => sum + (Number.isInteger(w?.replicas) && w.replicas > 0 ? w.replicas : 0), 0);
+    if (declaredPods > MAX_PODS) {
+      this.findings.push(error("TOPOLOGY_TOO_LARGE", "workloads", `the workloads declare ${declaredPods} pods, more than the limit of ${MAX_PODS} (MAX_PODS, see docs/limits.md); simulate a representative part of the cluster`));
+      return;
     }
     const seen = new Set<string>();
     for (const w of topology.workloads ?? []) {

@@ -4,7 +4,9 @@
  * construct prop or a test can build it directly.
  */
 import type { Labels } from "../selector";
+import { MAX_NAME_PATTERN_WIDTH, MAX_NODES, MAX_PODS_PER_NODE } from "../limits";
 import { Finding, error } from "../validation/finding";
+import { nodeNameProblem } from "../validation/names";
 
 /** The operating system of a node. Windows nodes reserve addresses in every IPv4 block (reference §5.14). */
 export type NodeOs = "linux" | "windows";
@@ -155,8 +157,6 @@ export const HOSTNAME_LABEL = "kubernetes.io/hostname";
 export const OS_LABEL = "kubernetes.io/os";
 
 const PLACEHOLDER = /\{i(?::(\d+))?\}/g;
-/** Node groups bigger than this are refused: they are a typo, not a cluster. */
-const MAX_GROUP_SIZE = 1_000_000;
 
 /** True when the entry declares a group of nodes rather than one node. */
 export function isNodeGroup(entry: NodeEntry): entry is NodeGroupDeclaration {
@@ -233,6 +233,17 @@ export function namespaceLabels(namespace: Pick<NamespaceDeclaration, "name" | "
 export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNode[]; findings: Finding[] } {
   const findings: Finding[] = [];
   const nodes: ExpandedNode[] = [];
+  if (!Array.isArray(entries)) {
+    return { nodes, findings: [error("TOPOLOGY_INVALID", "nodes", "nodes must be a list of nodes and node groups")] };
+  }
+  // The size is checked before any node is made: a typo such as count: 1e9 costs nothing.
+  const declared = entries.reduce((sum, e) => sum + (isNodeGroup(e) && Number.isInteger(e.count) && e.count > 0 ? e.count : 1), 0);
+  if (declared > MAX_NODES) {
+    return {
+      nodes,
+      findings: [error("TOPOLOGY_TOO_LARGE", "nodes", `the topology declares ${declared} nodes, more than the limit of ${MAX_NODES} (MAX_NODES, see docs/limits.md); simulate a representative part of the cluster`)],
+    };
+  }
   const seen = new Map<string, number>();
   const add = (name: string, entryIndex: number, os: NodeOs, maxPods: number, group: string, labels?: Readonly<Record<string, string>>) => {
     const first = seen.get(name);
@@ -246,6 +257,10 @@ export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNod
     nodes.push({ name, labels: nodeLabels(name, os, labels), os, maxPods, group, entry: entryIndex });
   };
   entries.forEach((entry, index) => {
+    if (typeof entry !== "object" || entry === null) {
+      findings.push(error("TOPOLOGY_INVALID", `nodes[${index}]`, "a node must be a map with a name, or a namePattern and a count for a group"));
+      return;
+    }
     const os = entry.os ?? "linux";
     const where = isNodeGroup(entry) ? `nodes.${entry.namePattern}` : `nodes.${String(entry.name)}`;
     if (os !== "linux" && os !== "windows") {
@@ -253,8 +268,8 @@ export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNod
       return;
     }
     const maxPods = entry.maxPods ?? DEFAULT_MAX_PODS;
-    if (!Number.isInteger(maxPods) || maxPods < 0) {
-      findings.push(error("TOPOLOGY_INVALID", where, `maxPods must be a whole number of 0 or more, got ${String(maxPods)}`));
+    if (!Number.isInteger(maxPods) || maxPods < 0 || maxPods > MAX_PODS_PER_NODE) {
+      findings.push(error("TOPOLOGY_INVALID", where, `maxPods must be a whole number from 0 to ${MAX_PODS_PER_NODE} (MAX_PODS_PER_NODE), got ${String(maxPods)}`));
       return;
     }
     if (!isNodeGroup(entry)) {
@@ -262,16 +277,21 @@ export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNod
         findings.push(error("TOPOLOGY_INVALID", `nodes[${index}]`, "a node needs a non-empty name, or a namePattern and a count for a group"));
         return;
       }
+      const problem = nodeNameProblem(entry.name);
+      if (problem !== undefined) {
+        findings.push(error("TOPOLOGY_NODE_NAME_INVALID", `nodes[${index}].name`, problem));
+        return;
+      }
       add(entry.name, index, os, maxPods, entry.name, entry.labels);
       return;
     }
     const { namePattern, count } = entry;
     const start = entry.startIndex ?? 1;
-    if (!Number.isInteger(count) || count < 0 || count > MAX_GROUP_SIZE) {
-      findings.push(error("TOPOLOGY_INVALID", where, `count must be a whole number from 0 to ${MAX_GROUP_SIZE}, got ${String(count)}`));
+    if (!Number.isInteger(count) || count < 0 || count > MAX_NODES) {
+      findings.push(error("TOPOLOGY_INVALID", where, `count must be a whole number from 0 to ${MAX_NODES} (MAX_NODES), got ${String(count)}`));
       return;
     }
-    if (!Number.isInteger(start) || start < 0) {
+    if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(start + count)) {
       findings.push(error("TOPOLOGY_INVALID", where, `startIndex must be a whole number of 0 or more, got ${String(start)}`));
       return;
     }
@@ -280,6 +300,20 @@ export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNod
         error("TOPOLOGY_INVALID", where, `namePattern "${namePattern}" has no {i} placeholder, so its ${count} nodes would share one name; write e.g. "${namePattern}-{i}"`),
       );
       return;
+    }
+    const width = Math.max(0, ...[...namePattern.matchAll(PLACEHOLDER)].map((m) => Number(m[1] ?? 0)));
+    if (width > MAX_NAME_PATTERN_WIDTH) {
+      findings.push(error("TOPOLOGY_INVALID", `nodes[${index}].namePattern`, `namePattern "${namePattern.slice(0, 60)}" pads to ${width} digits, more than the limit of ${MAX_NAME_PATTERN_WIDTH} (MAX_NAME_PATTERN_WIDTH): no node name is that long`));
+      return;
+    }
+    if (count === 0) return;
+    // Names grow with the index, so the first and the last name show every problem a name can have.
+    for (const k of count === 1 ? [start] : [start, start + count - 1]) {
+      const problem = nodeNameProblem(expandNamePattern(namePattern, k));
+      if (problem !== undefined) {
+        findings.push(error("TOPOLOGY_NODE_NAME_INVALID", `nodes[${index}].namePattern`, `namePattern "${namePattern.slice(0, 60)}" gives node ${k} an invalid name: ${problem}`));
+        return;
+      }
     }
     for (let k = 0; k < count; k++) add(expandNamePattern(namePattern, start + k), index, os, maxPods, namePattern, entry.labels);
   });

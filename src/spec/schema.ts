@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
+import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from "../limits";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import type { IpamSpec } from "./types";
 
@@ -9,6 +10,9 @@ import type { IpamSpec } from "./types";
  * misspelt field is never silently ignored.
  */
 const labels = z.record(z.string(), z.string());
+/** A whole number from `min` to a limit of `src/limits.ts`, with the limit's name in the message. */
+const bounded = (min: number, max: number, limit: string) =>
+  z.number().int().min(min).max(max, { message: `must be at most ${max} (the limit ${limit}, see docs/limits.md)` });
 const stringList = z.array(z.string());
 const poolAnnotations = z.strictObject({ ipv4pools: stringList.optional(), ipv6pools: stringList.optional() });
 
@@ -38,17 +42,17 @@ const pool = z.strictObject({
 const node = z.strictObject({
   name: z.string().optional(),
   namePattern: z.string().optional(),
-  count: z.number().int().optional(),
-  startIndex: z.number().int().optional(),
+  count: bounded(0, MAX_NODES, "MAX_NODES").optional(),
+  startIndex: bounded(0, Number.MAX_SAFE_INTEGER - MAX_NODES, "MAX_SAFE_INTEGER").optional(),
   labels: labels.optional(),
   os: z.enum(["linux", "windows"]).optional(),
-  maxPods: z.number().int().optional(),
+  maxPods: bounded(0, MAX_PODS_PER_NODE, "MAX_PODS_PER_NODE").optional(),
 });
 
 const workload = z.strictObject({
   name: z.string(),
   namespace: z.string(),
-  replicas: z.number().int(),
+  replicas: bounded(0, MAX_PODS, "MAX_PODS"),
   nodeSelector: labels.optional(),
   annotations: z.strictObject({ ipv4pools: stringList.optional(), ipv6pools: stringList.optional(), ipAddrs: stringList.optional() }).optional(),
   ipFamilies: z.array(z.enum(["IPv4", "IPv6"])).optional(),

@@ -9,6 +9,7 @@ import {
   EncapsulationMode,
   POOL_DEFAULTS,
 } from "../model/calico";
+import { MAX_SELECTOR_LENGTH } from "../limits";
 import { tryParseSelector } from "../selector";
 import { Finding, error, warning } from "./finding";
 import { describe, isPlainObject, validateAnnotations, validateLabels, validateObjectName } from "./names";
@@ -58,7 +59,6 @@ const DEPRECATED_FIELDS: Record<string, string> = {
   ipip: "the APIv1 `ipip` block is gone from the v3 API; use `ipipMode`",
   "nat-outgoing": "the APIv1 `nat-outgoing` field is gone from the v3 API; use `natOutgoing`",
 };
-const SELECTOR_MAX_LENGTH = 1024;
 const CIDR_MAX_LENGTH = 48;
 const BLOCK_SIZE_RANGE: Record<IpFamily, readonly [number, number]> = { 4: [20, 32], 6: [116, 128] };
 
@@ -92,14 +92,16 @@ export function validateIpPools(manifests: readonly unknown[]): Finding[][] {
   const checks = manifests.map((m) => checkIpPool(m));
   const result = checks.map((c) => [...c.findings]);
   const byName = new Map<string, number>();
-  checks.forEach((c, i) => {
-    if (!c.pool) return;
-    const first = byName.get(c.pool.name);
+  // By the name as written, so a duplicate is named even when one of the pools has another problem.
+  manifests.forEach((m, i) => {
+    const meta = isPlainObject(m) && isPlainObject(m.metadata) ? m.metadata : undefined;
+    if (typeof meta?.name !== "string" || meta.name === "") return;
+    const first = byName.get(meta.name);
     if (first === undefined) {
-      byName.set(c.pool.name, i);
+      byName.set(meta.name, i);
     } else {
       result[i].push(
-        error("POOL_DUPLICATE_NAME", "metadata.name", `IP pool name "${c.pool.name}" is used twice (also by pool #${first + 1}); each IPPool needs its own name, or the second one silently replaces the first`),
+        error("POOL_DUPLICATE_NAME", "metadata.name", `IP pool name "${meta.name}" is used twice (also by pool #${first + 1} of ${manifests.length}); each IPPool needs its own name, or the second one silently replaces the first`),
       );
     }
   });
@@ -168,7 +170,8 @@ export function checkIpPool(manifest: unknown): IpPoolCheck {
   const allowedUses = readAllowedUses(spec.allowedUses, findings);
   const nodeSelector = readSelector(spec.nodeSelector, "nodeSelector", findings) ?? POOL_DEFAULTS.nodeSelector;
   const namespaceSelector = readSelector(spec.namespaceSelector, "namespaceSelector", findings) ?? "";
-  const blockSize = readBlockSize(spec.blockSize, family, findings);
+  // A CIDR with host bits still shows its family, so a bad blockSize is named in the same run.
+  const blockSize = readBlockSize(spec.blockSize, family ?? familyOfText(spec.cidr), findings);
 
   // Rule 5: a pool holds at least one block, unless disabled (Calico relaxes this for disabled pools).
   if (cidr && blockSize !== undefined && !disabled && cidr.prefix > blockSize) {
@@ -234,6 +237,11 @@ export function checkIpPool(manifest: unknown): IpPoolCheck {
       nodeSelector, namespaceSelector, allowedUses, assignmentMode,
     },
   };
+}
+
+function familyOfText(value: unknown): IpFamily | undefined {
+  if (typeof value !== "string") return undefined;
+  return /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/\d+)?$/.test(value) ? 6 : /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(value) ? 4 : undefined;
 }
 
 function readCidr(value: unknown, findings: Finding[]): Cidr | undefined {
@@ -346,8 +354,8 @@ function readSelector(value: unknown, field: "nodeSelector" | "namespaceSelector
     // Calico rejects the text `global(` anywhere in a pool selector, even inside a string literal.
     findings.push(error("POOL_SELECTOR_GLOBAL", `spec.${field}`, `global() selector is not valid for IPPool ${field} - use all() instead`));
   }
-  if (value.length > SELECTOR_MAX_LENGTH) {
-    findings.push(warning("POOL_SELECTOR_TOO_LONG", `spec.${field}`, `${field} has ${value.length} characters; Calico's newer CRDs (after v3.32) reject selectors longer than ${SELECTOR_MAX_LENGTH}`));
+  if (value.length > MAX_SELECTOR_LENGTH) {
+    findings.push(warning("POOL_SELECTOR_TOO_LONG", `spec.${field}`, `${field} has ${value.length} characters; Calico's newer CRDs (after v3.32) reject selectors longer than ${MAX_SELECTOR_LENGTH}`));
   }
   return value;
 }

@@ -1,8 +1,9 @@
+import { MAX_NODE_NAME_LENGTH } from "../limits";
 import { Finding, error } from "./finding";
 
 /** Calico's object name rule: a DNS-1123 subdomain (validator.go `nameRegex`). Calico's docs allow `_`; its code does not. */
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_MAX = 253;
+const DNS1123_MAX = MAX_NODE_NAME_LENGTH;
 /** The name part of a qualified label key, and a label value (Kubernetes validation). */
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -31,6 +32,19 @@ export function validateObjectName(name: unknown, path = "metadata.name"): Findi
     );
   }
   return findings;
+}
+
+/**
+ * Why `name` is not a valid Kubernetes node name (an RFC 1123 subdomain of at most 253 characters:
+ * lower case letters, digits, '-' and '.'), or undefined if it is one. The node name is also Calico's
+ * host name in block affinities.
+ */
+export function nodeNameProblem(name: string): string | undefined {
+  if (name.length > DNS1123_MAX) return `a node name has at most ${DNS1123_MAX} characters (MAX_NODE_NAME_LENGTH), "${abbreviate(name)}" has ${name.length}`;
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    return `a node name must be an RFC 1123 subdomain: lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character; "${abbreviate(name)}" is not${suggestName(name)}`;
+  }
+  return undefined;
 }
 
 /** Checks labels: keys are qualified names (optional DNS-1123 prefix + '/' + name ≤ 63), values ≤ 63 characters. */
@@ -111,6 +125,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** A short description of a value's type for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "nothing (the field is missing)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "bigint") return `a bigint (${value}n)`;
   if (typeof value === "number") return Number.isFinite(value) ? `the number ${value}` : `the non-finite number ${value}`;

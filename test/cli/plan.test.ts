@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { main } from "../../src/cli/main";
+import { diffPlanReports, parsePlanReport, renderDiffHtml, renderPlanHtml, renderPlanSvg } from "../../src/report";
 
 const root = path.resolve(__dirname, "..", "..");
 const fixture = (name: string) => path.join(root, "test", "fixtures", name);
@@ -26,6 +27,18 @@ describe("calico-ipam plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Calico IPAM plan \(projectcalico\.org\/v3\): OK, 0 errors, 0 warnings/);
     expect(r.stdout).toMatch(/\| GROUPING \|\s+CIDR\s+\| IPS TOTAL\s+\| IPS IN USE \|\s+IPS FREE\s+\|/);
+  });
+
+  test("--format html and svg print the pictures of the same report that --out writes beside plan.json", async () => {
+    const out = tmp();
+    const html = await run("plan", example, "--format", "html", "--out", out);
+    const svg = await run("plan", example, "--format", "svg");
+    expect([html.code, svg.code]).toEqual([0, 0]);
+    const report = parsePlanReport(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    expect(html.stdout).toBe(renderPlanHtml(report));
+    expect(fs.readFileSync(path.join(out, "plan.html"), "utf8")).toBe(html.stdout);
+    expect(svg.stdout).toBe(renderPlanSvg(report));
+    expect(fs.readFileSync(path.join(out, "plan.svg"), "utf8")).toBe(svg.stdout);
   });
 
   test("--out writes plan.json and plan.md, and json output is the same report", async () => {
@@ -138,6 +151,16 @@ describe("calico-ipam diff", () => {
     expect(r.stdout).toMatch(/10\.0\.0\.0\/16/);
     expect(r.stdout).toMatch(/migrate-pools/);
     expect(r.stdout).toMatch(/`b`/);
+  });
+
+  test("--format html: the base and head maps on one page, and the exit code of the diff", async () => {
+    const base = await planJson("pools:\n  - { name: a, cidr: 10.0.0.0/16 }\n");
+    const head = await planJson("pools:\n  - { name: a, cidr: 10.0.0.0/16 }\n  - { name: b, cidr: 10.2.0.0/16 }\n");
+    const r = await run("diff", base, head, "--format", "html");
+    expect(r.code).toBe(0);
+    const before = parsePlanReport(fs.readFileSync(base, "utf8"));
+    const after = parsePlanReport(fs.readFileSync(head, "utf8"));
+    expect(r.stdout).toBe(renderDiffHtml(before, after, diffPlanReports(before, after)));
   });
 
   test("a file that is not a plan exits 2", async () => {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { CalicoIpam, CalicoIpamProps, parsePlanReport } from "../../src";
+import { CalicoIpam, CalicoIpamProps, parsePlanReport, renderPlanHtml, renderPlanSvg } from "../../src";
 
 function setup(props: Partial<CalicoIpamProps> = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-harness-"));
@@ -18,14 +18,16 @@ function setup(props: Partial<CalicoIpamProps> = {}) {
 const nodes = [{ namePattern: "node-{i}", count: 4 }];
 
 describe("the harness at synth", () => {
-  test("a plan that works writes plan.json and plan.md beside the YAML", () => {
+  test("a plan that works writes plan.json, plan.md, plan.html and plan.svg beside the YAML", () => {
     const { app, ipam, dir } = setup({ topology: { nodes, workloads: [{ name: "web", namespace: "default", replicas: 100 }] } });
     ipam.addPool("pods", { cidr: "10.244.0.0/22" });
     app.synth();
-    expect(fs.readdirSync(dir).sort()).toEqual(["calico-ipam.yaml", "cdk.tf.json", "plan.json", "plan.md"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["calico-ipam.yaml", "cdk.tf.json", "plan.html", "plan.json", "plan.md", "plan.svg"]);
     const report = parsePlanReport(fs.readFileSync(path.join(dir, "plan.json"), "utf8"));
     expect(report.simulation?.summary).toMatchObject({ pods: 100, podsAllocated: 100, podsFailed: 0 });
     expect(fs.readFileSync(path.join(dir, "plan.md"), "utf8")).toMatch(/pods/);
+    expect(fs.readFileSync(path.join(dir, "plan.html"), "utf8")).toBe(renderPlanHtml(report));
+    expect(fs.readFileSync(path.join(dir, "plan.svg"), "utf8")).toBe(renderPlanSvg(report));
   });
 
   test("pods that cannot get an address fail synth with Calico's message", () => {

@@ -46,7 +46,7 @@ describe("HostLocalIpam", () => {
       ["fd00:10:244::/56", true, "CrossSubnet"],
     ]);
     for (const p of pools) expect(schemaErrors(p as never)).toEqual([]);
-    expect(fs.readdirSync(dir).sort()).toEqual(["calico-ipam.yaml", "cdk.tf.json", "plan.json", "plan.md"]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["calico-ipam.yaml", "cdk.tf.json", "plan.html", "plan.json", "plan.md", "plan.svg"]);
   });
 
   test("a node keeps its range across runs, recorded in the ledger, when nodes are added before it", () => {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { parseAllDocuments } from "yaml";
 import { installationIpPoolsErrors, schemaErrors } from "../helpers/crd";
+import { Cidr } from "../../src/ip";
 
 const root = path.resolve(__dirname, "..", "..");
 const cdktf = path.join(root, "node_modules", ".bin", "cdktf");
@@ -157,5 +158,43 @@ describe("the host-local example, through the real cdktf synth", () => {
     const report = JSON.parse(fs.readFileSync(path.join(stackDir, "plan.json"), "utf8"));
     expect(report.summary.errors).toBe(0);
     expect(report.hostLocal.nodes).toHaveLength(32);
+  });
+});
+
+describe("the fleet example, through the real cdktf synth", () => {
+  const dir = path.join(root, "examples", "fleet");
+  const ledgerFile = path.join(dir, "calico-ipam.lock.json");
+  let ledgerBefore: string;
+  let first: string;
+  let second: string;
+  beforeAll(() => {
+    ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
+    first = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+    second = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  });
+
+  const clusters = ["lab-eu", "prod-eu-1", "prod-us-1"];
+
+  test("three clusters, a section each in one fleet ledger, unchanged by synth; two runs give identical bytes", () => {
+    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(ledgerBefore);
+    expect(Object.keys(JSON.parse(ledgerBefore).clusters)).toEqual(clusters);
+    for (const cluster of clusters) {
+      for (const file of ["cdk.tf.json", "calico-ipam.yaml", "plan.json"]) {
+        expect(fs.readFileSync(path.join(second, "stacks", cluster, file), "utf8")).toBe(fs.readFileSync(path.join(first, "stacks", cluster, file), "utf8"));
+      }
+    }
+  });
+
+  test("the production clusters never overlap; the isolated lab reuses a production range; every object is valid", () => {
+    const ranges: Record<string, Cidr[]> = {};
+    for (const cluster of clusters) {
+      const docs = parseAllDocuments(fs.readFileSync(path.join(first, "stacks", cluster, "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+      for (const d of docs) expect(schemaErrors(d)).toEqual([]);
+      ranges[cluster] = docs.filter((d) => d.kind === "IPPool").map((d) => Cidr.parse(d.spec.cidr));
+      expect(ranges[cluster].map((c) => c.family)).toEqual([4, 6]);
+    }
+    const overlaps = (a: string, b: string) => ranges[a].some((x) => ranges[b].some((y) => x.overlaps(y)));
+    expect(overlaps("prod-eu-1", "prod-us-1")).toBe(false);
+    expect(overlaps("lab-eu", "prod-eu-1")).toBe(true);
   });
 });

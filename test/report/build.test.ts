@@ -1,5 +1,8 @@
-import { planIpam } from "../../src/plan/plan";
-import { buildPlanReport, renderJson, renderPlanMarkdown, renderPlanText } from "../../src/report";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { planIpam, writePlanLedger } from "../../src/plan/plan";
+import { buildPlanReport, parsePlanReport, renderJson, renderPlanMarkdown, renderPlanText } from "../../src/report";
 import { realistic, simulatePlan } from "./fixture";
 
 const ACCEPT_MANUAL_POOL = { code: "POOL_SELECTS_NO_NODE", subject: "IPPool/payments", reason: "manual-only pool, named by the payments namespace" };
@@ -71,7 +74,7 @@ describe("buildPlanReport", () => {
     expect(report.simulation).toBeUndefined();
     expect(report.findings.every((f) => f.source === "plan")).toBe(true);
     const text = renderPlanText(report);
-    expect(text).toContain("| IP Pool  | 10.244.0.0/24    |        256 | unknown    | unknown  |");
+    expect(text).toContain("| IP Pool  | 10.244.0.0/24    |       256 | unknown    | unknown  |");
     expect(text).toContain("IPS IN USE and IPS FREE are unknown: no allocation was simulated");
     expect(text).toContain("Headroom: unknown (no allocation was simulated).");
     expect(renderPlanMarkdown(report)).toContain("allocation not simulated: usage and headroom are unknown");
@@ -95,6 +98,39 @@ describe("buildPlanReport", () => {
     const text = renderPlanText(report);
     expect(text).toContain('IP pool "bad" is not shown: its CIDR "10.0.0.300/24" does not parse (see the findings).');
     expect(text).not.toContain("10.0.0.300/24 |");
+  });
+
+  test("the ranges around the pools are reported for the map: address spaces and excluded ranges; a draining pool is among the pools, disabled", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ranges-"));
+    const file = path.join(dir, "calico-ipam.lock.json");
+    const spec = {
+      addressSpaces: [{ name: "pods", cidr: "10.32.0.0/16" }],
+      serviceCidrs: ["10.96.0.0/12"],
+      nodeCidrs: ["10.0.0.0/16"],
+      reservedRanges: [{ cidr: "10.32.0.0/24", reason: "edge routers" }],
+      pools: [
+        { name: "a", addressSpace: "pods", prefixLength: 24, blockSize: 26 },
+        { name: "old", addressSpace: "pods", prefixLength: 24, blockSize: 26 },
+      ],
+    };
+    writePlanLedger(planIpam(spec, { file }));
+    const report = buildPlanReport(planIpam({ ...spec, pools: [spec.pools[0]] }, { file }));
+    expect(report.ranges).toEqual({
+      addressSpaces: [{ name: "pods", cidr: "10.32.0.0/16" }],
+      excluded: [
+        { cidr: "10.96.0.0/12", kind: "service", reason: "the cluster's Service CIDR" },
+        { cidr: "10.0.0.0/16", kind: "node", reason: "a node network" },
+        { cidr: "10.32.0.0/24", kind: "reserved", reason: "edge routers" },
+      ],
+      retired: [],
+    });
+    expect(report.pools.find((p) => p.name === "old")).toMatchObject({ cidr: expect.stringMatching(/^10\.32\.\d+\.0\/24$/), blockSize: 26, disabled: true });
+    expect(parsePlanReport(renderJson(report)).ranges).toEqual(report.ranges);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a plan with no address space, excluded or retired range has no ranges section", () => {
+    expect(buildPlanReport(realistic().plan).ranges).toBeUndefined();
   });
 
   test("the same input gives byte-identical JSON, text and Markdown", () => {

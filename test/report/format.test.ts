@@ -1,4 +1,5 @@
-import { compareFindings, formatCount, formatFraction, formatGoG, formatGoPercent, htmlText, mdCode, mdText } from "../../src/report/format";
+import fc from "fast-check";
+import { compareFindings, formatCount, textBar, formatFraction, formatGoG, formatGoPercent, htmlText, mdCode, mdText } from "../../src/report/format";
 import { asciiTable } from "../../src/report/table";
 
 describe("Go %.5g, as calicoctl prints counts", () => {
@@ -72,11 +73,40 @@ describe("counts and fractions for people", () => {
     [999, "999"],
     [65536, "65,536"],
     ["123456789012345", "123,456,789,012,345"],
-    ["288230376151711744", "2.8823e+17"],
-    ["18446744073709551616", "1.8447e+19"],
+    ["999999999999999", "999,999,999,999,999"],
+    ["288230376151711744", "2^58"],
+    ["18446744073709551616", "2^64"],
+    [(2n ** 64n - 340n).toString(), "2^64 - 340"],
+    [(2n ** 64n + 12n).toString(), "2^64 + 12"],
+    [(2n ** 64n - 1n).toString(), "2^64 - 1"],
+    [(3n * 2n ** 64n).toString(), "3 × 2^64"],
+    [(2n ** 63n + 2n ** 62n + 12345678n).toString(), "13,835,058,055,294,509,390"],
     [-1024, "-1,024"],
+    [(-(2n ** 64n)).toString(), "-2^64"],
   ])("count %s → %s", (n, text) => {
     expect(formatCount(n)).toBe(text);
+  });
+
+  test("a large count is never printed in scientific notation, and its text gives back the exact value", () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 128n }), (n) => {
+        const text = formatCount(n);
+        expect(text).not.toMatch(/e\+/);
+        expect(readCount(text)).toBe(n);
+      }),
+    );
+  });
+
+  test.each([
+    [0, "░░░░░░░░░░"],
+    [1e-9, "▏░░░░░░░░░"],
+    [0.25, "██▌░░░░░░░"],
+    [0.5, "█████░░░░░"],
+    [1, "██████████"],
+    [1.7, "██████████"],
+  ])("a text bar of %s", (fraction, bar) => {
+    expect(textBar(fraction)).toBe(bar);
+    expect([...textBar(fraction, 4)].length).toBe(4);
   });
 
   test.each([
@@ -149,3 +179,15 @@ describe("finding order", () => {
     expect(sorted).toEqual([f("error", "a", "B", "o"), f("error", "a", "B"), f("error", "a", "Z"), f("error", "b"), f("warning", "a")]);
   });
 });
+
+/** Reads back the forms formatCount writes: `1,024`, `2^64`, `2^64 - 340`, `2^64 + 12`, `3 × 2^64`. */
+function readCount(text: string): bigint {
+  const plain = (t: string) => BigInt(t.replace(/,/g, ""));
+  const pow = (t: string) => 2n ** BigInt(t.slice(2));
+  let m = /^(2\^\d+) ([-+]) ([\d,]+)$/.exec(text);
+  if (m) return m[2] === "-" ? pow(m[1]) - plain(m[3]) : pow(m[1]) + plain(m[3]);
+  m = /^([\d,]+) × (2\^\d+)$/.exec(text);
+  if (m) return plain(m[1]) * pow(m[2]);
+  if (/^2\^\d+$/.test(text)) return pow(text);
+  return plain(text);
+}

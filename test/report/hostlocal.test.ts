@@ -83,7 +83,7 @@ describe("buildPlanReport in host-local mode", () => {
     expect(text).toContain("IN USE and FREE are unknown: no pod count per node was given.");
     expect(text).not.toContain("more pods on the current nodes");
     const md = renderPlanMarkdown(r);
-    expect(md).toContain("| `gpu-1` | `10.244.0.0/24`, `fd00:10:244::/64` | 32 | 253 / 1.8447e+19 | ? / 32 | — | — |");
+    expect(md).toContain("| `gpu-1` | `10.244.0.0/24`, `fd00:10:244::/64` | 32 | 253 / 2^64 - 2 | ? / 32 | — | — |");
     expect(md).toContain("Pods per node were not counted: utilization and headroom per node are unknown.");
   });
 
@@ -213,8 +213,8 @@ describe("renderPlanMarkdown in host-local mode", () => {
         "",
         "| Node | Pod CIDRs | Max pods | Usable addresses | Pods | Utilization | Headroom |",
         "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-        "| `gpu-1` | `10.244.0.0/24`, `fd00:10:244::/64` | 32 | 253 / 1.8447e+19 | 8 / 32 | 25% | +24 pods |",
-        "| `worker-1` | `10.244.1.0/24`, `fd00:10:244:1::/64` | 110 | 253 / 1.8447e+19 | 100 / 110 | 90.9% ⚠️ | +10 pods |",
+        "| `gpu-1` | `10.244.0.0/24`, `fd00:10:244::/64` | 32 | 253 / 2^64 - 2 | 8 / 32 | 25% | +24 pods |",
+        "| `worker-1` | `10.244.1.0/24`, `fd00:10:244:1::/64` | 110 | 253 / 2^64 - 2 | 100 / 110 | 90.9% ⚠️ | +10 pods |",
       ].join("\n"),
     );
     expect(md).toContain(

@@ -1,0 +1,82 @@
+import { LedgerError } from "../ledger";
+import { InputError } from "./load";
+
+/** What the CLI says about an error that stopped a command: one line, and where it happened. */
+export interface Failure {
+  /** One line, without the `calico-ipam:` prefix. */
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  /** false for a problem of the input or the environment; true for a bug of calico-ipam. */
+  readonly internal: boolean;
+}
+
+/** Plain words for the file system errors a user or their machine causes. */
+const ERRNO_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
+  EEXIST: "already exists",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+  EISDIR: "is a folder, not a file",
+  ENOTDIR: "a part of the path is not a folder",
+  ENAMETOOLONG: "the file name is too long",
+  ELOOP: "too many symbolic links",
+  EMFILE: "too many open files",
+  EBUSY: "the file is busy",
+  EXDEV: "cannot move a file across file systems",
+  EPIPE: "the output was closed before everything was written (EPIPE)",
+  EIO: "input/output error",
+};
+
+/**
+ * Turns anything a command threw into one line for a user: the input's own message for input, spec
+ * and ledger errors, plain words and the path for file system errors (EPIPE, EEXIST, EACCES, ENOSPC…),
+ * and for anything else an "internal error" line that asks for `--debug`. Never a stack trace.
+ */
+export function describeFailure(e: unknown): Failure {
+  if (e instanceof InputError) return { message: firstLines(e.message), file: e.file, line: e.line, internal: false };
+  if (e instanceof LedgerError) return { message: firstLines(e.message), file: e.file, internal: false };
+  const errno = e as NodeJS.ErrnoException;
+  if (typeof errno?.code === "string" && ERRNO_REASONS[errno.code] !== undefined) {
+    const where = errno.path !== undefined ? `${errno.path}: ` : "";
+    const action = errno.syscall !== undefined && errno.path !== undefined ? ` (${errno.syscall})` : "";
+    return { message: `${where}${ERRNO_REASONS[errno.code]}${action}`, file: errno.path, internal: false };
+  }
+  const text = e instanceof Error ? e.message : String(e);
+  return { message: `internal error: ${text.split("\n")[0]}; rerun with --debug for the stack trace, and please report it`, internal: true };
+}
+
+/** Keeps a multi-line input message (a list of problems) but nothing that looks like a stack. */
+function firstLines(message: string): string {
+  return message
+    .split("\n")
+    .filter((l) => !/^\s+at /.test(l))
+    .join("\n");
+}
+
+/** True when the command line asks for stack traces of unexpected errors. */
+export function wantsDebug(argv: readonly string[]): boolean {
+  return argv.includes("--debug") || process.env.CALICO_IPAM_DEBUG === "1";
+}
+
+let guarded = false;
+
+/**
+ * Makes a closed standard output (`calico-ipam plan … | head -1`) end the process with one line on
+ * standard error and exit code 2, instead of an unhandled `EPIPE` error event.
+ */
+export function guardStandardOutput(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    const failure = describeFailure(e);
+    try {
+      process.stderr.write(`calico-ipam: ${failure.message}\n`);
+    } finally {
+      process.exit(2);
+    }
+  });
+}

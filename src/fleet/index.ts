@@ -1,0 +1,9 @@
+/**
+ * A fleet of clusters from one address plan: every cluster's pools carved fleet-wide, so that no two
+ * clusters that route to each other share an address, each cluster's ranges kept by its section of one
+ * fleet ledger.
+ */
+export { carveFleet } from "./carve-fleet";
+export type { FleetCarveCluster, FleetCarveInput, FleetCarveResult, HeldRange } from "./carve-fleet";
+export { planFleet, writeFleetLedgers, fleetHasErrors } from "./plan-fleet";
+export type { FleetClusterDeclaration, FleetClusterLedger, FleetClusterPlan, FleetLedgerOptions, FleetPlan, FleetSpec } from "./plan-fleet";

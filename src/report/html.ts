@@ -1,0 +1,144 @@
+/**
+ * `plan.html`: the address plan as a picture, one self-contained file. Everything it needs is inside
+ * (the data, the styles, a small hand-written script, `private/map-client.ts`); its Content Security
+ * Policy forbids every network access, so opening it fetches nothing.
+ */
+import type { PlanDiff } from "./diff";
+import { htmlText } from "./format";
+import { MapModel, diffMapModel, planMapModel } from "./map-model";
+import { MAP_CLIENT_SCRIPT } from "./private/map-client";
+import type { PlanReport, ReportFinding } from "./schema";
+
+/** Options of {@link renderPlanHtml} and {@link renderDiffHtml}. */
+export interface PlanHtmlOptions {
+  /** The page title, e.g. the stack or cluster name. @default "Calico IPAM plan" (a diff: "Calico IPAM plan diff") */
+  readonly title?: string;
+}
+
+/**
+ * The plan as an HTML page: per IP family, the address map (a Hilbert-curve layout, see
+ * `address-map.ts`) with address spaces, excluded ranges (Service CIDRs, node networks, reserved
+ * ranges), IP reservations, retired ranges and pools, colour-coded, the free room of each address space
+ * in light green; a click on a pool zooms into its blocks, coloured by node and use, borrowed addresses
+ * outlined; hovering shows CIDR, pool, node and counts; per pool, gauges of block and address
+ * utilization and the headroom; then the findings. Deterministic to the byte, pure.
+ */
+export function renderPlanHtml(report: PlanReport, options: PlanHtmlOptions = {}): string {
+  return page(planMapModel(report, options.title), findingsHtml(report.findings), "");
+}
+
+/**
+ * A plan diff as an HTML page: the base and head maps side by side, with added pools outlined in
+ * green, changed ones in amber, draining ones (disabled by the change) in violet and removed or
+ * retired ranges in red; the destructive changes and notes above them.
+ */
+export function renderDiffHtml(base: PlanReport, head: PlanReport, diff: PlanDiff, options: PlanHtmlOptions = {}): string {
+  const lists = [
+    diff.destructiveChanges.length > 0 ? `<h2>Destructive changes</h2><ul class="bad">${diff.destructiveChanges.map((s) => `<li>${htmlText(s)}</li>`).join("")}</ul>` : "",
+    diff.notes.length > 0 ? `<h2>Notes</h2><ul>${diff.notes.map((s) => `<li>${htmlText(s)}</li>`).join("")}</ul>` : "",
+  ].join("");
+  return page(diffMapModel(base, head, diff, options.title), findingsHtml(head.findings), lists);
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
+header{padding:16px 24px;border-bottom:1px solid #d0d7de}
+header h1{margin:0 0 4px;font-size:20px}
+header.ok h1::before{content:"\\2705  "}
+header.bad h1::before{content:"\\274C  "}
+main{padding:8px 24px 32px}
+.views{display:flex;flex-wrap:wrap;gap:24px}
+.view{flex:1 1 560px;min-width:320px}
+.families{display:flex;flex-wrap:wrap;gap:8px 24px;align-items:flex-start}
+.family{margin:8px 0 8px;max-width:482px}
+.family h3{margin:8px 0 4px;font-size:15px}
+.crumbs{font-size:13px;margin-bottom:4px}
+.crumbs a{color:#0969da;text-decoration:none}
+.crumbs .hint{color:#656d76;margin-left:8px}
+.stage{position:relative;border:1px solid #d0d7de;cursor:pointer;max-width:100%}
+.stage svg,.stage canvas{display:block}
+.legend{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px;color:#424a53;margin-top:6px}
+.legend i{display:inline-block;width:12px;height:12px;border:1px solid;vertical-align:-2px;margin-right:4px}
+.gauge{display:grid;grid-template-columns:minmax(90px,1.2fr) minmax(110px,1fr) 2fr 2fr minmax(90px,1fr);gap:8px;align-items:center;padding:3px 0;border-bottom:1px solid #eaeef2;font-size:12px}
+.gauge .pname{font-weight:600;overflow-wrap:anywhere}
+.gauge em{font-style:normal;font-weight:400;font-size:11px;padding:0 4px;border-radius:6px;background:#eaeef2}
+.gauge.added em{background:#dafbe1}.gauge.changed em{background:#fff8c5}.gauge.draining em{background:#fbefff}.gauge.removed em{background:#ffebe9}
+.gauge .cidr{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}
+.meter{position:relative;display:block;height:18px;background:#eaeef2;border-radius:3px;overflow:hidden}
+.meter i{position:absolute;left:0;top:0;bottom:0;background:#54aeff}
+.meter.high i{background:#fa4549}
+.meter b{position:relative;font-weight:400;padding-left:6px;white-space:nowrap;font-size:11px;line-height:18px}
+#tip{position:fixed;z-index:10;max-width:520px;white-space:pre-line;background:#1f2328;color:#fff;padding:6px 8px;border-radius:6px;font-size:12px;pointer-events:none}
+.findings li{margin:2px 0}.findings .error{color:#cf222e}.findings .warning{color:#9a6700}
+ul.bad li{color:#cf222e}
+`;
+
+const LEGEND: ReadonlyArray<[string, string, string]> = [
+  ["pool (darker: more blocks claimed)", "#6fa8dc", "#1f5f99"],
+  ["free room of an address space", "#e3f4e1", "#6bbf73"],
+  ["Service CIDR", "#ffd08a", "#c98a1c"],
+  ["node network", "#c8b6ac", "#8d6e63"],
+  ["reserved range", "#cfd8dc", "#90a4ae"],
+  ["IP reservation", "#d7a6e0", "#9c4fb0"],
+  ["retired (kept until released)", "#f4b4b4", "#cf222e"],
+];
+
+const STATUS_LEGEND: ReadonlyArray<[string, string]> = [
+  ["added", "#1a7f37"],
+  ["changed", "#bf8700"],
+  ["draining (disabled)", "#8250df"],
+  ["removed", "#cf222e"],
+];
+
+/** JSON inside a `<script>` element: nothing in it can close the element or open a comment. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+function page(model: MapModel, findings: string, lists: string): string {
+  const legend = `<div class="legend">${LEGEND.map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
+    model.views.length > 1 ? STATUS_LEGEND.map(([label, stroke]) => `<span><i style="background:#fff;border:2px solid ${stroke}"></i>${htmlText(label)}</span>`).join("") : ""
+  }</div>`;
+  const views = model.views
+    .map((v, vi) => {
+      const families = `<div class="families">${v.families
+        .map(
+          (f, fi) =>
+            `<div class="family" data-view="${vi}" data-family="${fi}"><h3>IPv${f.family} · ${htmlText(f.root)}</h3><nav class="crumbs"></nav><div class="stage" role="img" aria-label="${htmlText(`IPv${f.family} address map of ${v.label}`)}"></div></div>`,
+        )
+        .join("")}</div>${v.families.length > 0 ? legend : ""}`;
+      const empty = v.families.length === 0 ? "<p>No range with a readable CIDR.</p>" : "";
+      return `<section class="view"><h2>${htmlText(v.label)}</h2>${families}${empty}<h3>Pools</h3><div class="gauges" data-view="${vi}"></div></section>`;
+    })
+    .join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${htmlText(model.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header class="${model.ok ? "ok" : "bad"}"><h1>${htmlText(model.title)}</h1><div>${htmlText(model.summary)}</div></header>
+<main>
+${lists}
+<div class="views">${views}</div>
+${findings}
+</main>
+<div id="tip" role="tooltip" hidden></div>
+<script id="calico-ipam-map" type="application/json">${scriptJson(model)}</script>
+<script>${MAP_CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function findingsHtml(findings: readonly ReportFinding[]): string {
+  if (findings.length === 0) return "<h2>Findings</h2><p>None.</p>";
+  const items = findings
+    .map((f) => `<li class="${f.accepted ? "accepted" : f.severity}"><b>${htmlText(f.accepted ? `accepted ${f.severity}` : f.severity)}</b> <code>${htmlText(f.code)}</code> ${htmlText(f.subject)}: ${htmlText(f.message)}</li>`)
+    .join("");
+  return `<h2>Findings</h2><ul class="findings">${items}</ul>`;
+}

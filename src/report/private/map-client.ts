@@ -1,0 +1,237 @@
+/**
+ * The script of `plan.html`, as text: a small hand-written viewer, no library (nothing to fetch, pin
+ * or audit; a charting library would bring far more than rectangles, a tooltip and two zoom levels).
+ * It reads the model from `<script id="calico-ipam-map" type="application/json">` and draws each view:
+ * - per family, the address map: SVG (one `<rect>` per range, `data-pool` on pools) up to
+ *   CANVAS_THRESHOLD shapes, a canvas with hit-testing above, so 10,000 pools or 100,000 blocks draw
+ *   in well under 2 s;
+ * - a click on a pool zooms into it: its blocks, coloured by node (hue) and use (darkness), borrowed
+ *   addresses outlined in red; a click on an address space zooms into it; the crumbs or Escape go back;
+ * - hover shows the range's text in a tooltip (`#tip`);
+ * - per pool, gauges of block and address utilization.
+ * It sets `window.calicoIpamRenderMs` (time to draw everything) for the benchmark and the tests.
+ */
+export const MAP_CLIENT_SCRIPT = String.raw`(function () {
+  "use strict";
+  var started = performance.now();
+  var CANVAS_THRESHOLD = 1500;
+  var MIN_PX = 2;
+  var model = JSON.parse(document.getElementById("calico-ipam-map").textContent);
+  var tip = document.getElementById("tip");
+  var KIND_FILL = { space: "#e3f4e1", service: "#ffd08a", node: "#c8b6ac", reserved: "#cfd8dc", reservation: "#d7a6e0", retired: "#f4b4b4", pool: "#6fa8dc" };
+  var KIND_STROKE = { space: "#6bbf73", service: "#c98a1c", node: "#8d6e63", reserved: "#90a4ae", reservation: "#9c4fb0", retired: "#cf222e", pool: "#1f5f99" };
+  var STATUS_STROKE = { added: "#1a7f37", changed: "#bf8700", draining: "#8250df", removed: "#cf222e" };
+
+  function esc(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+  function pct(f) {
+    return f === null ? "?" : (Math.round(f * 1000) / 10) + "%";
+  }
+  function poolFill(p) {
+    if (!p || p.blockUse === null) return "#9fc5e8";
+    var l = 82 - 50 * Math.min(1, p.blockUse);
+    return "hsl(210,65%," + l + "%)";
+  }
+  function hue(i) {
+    return (i * 137.508) % 360;
+  }
+  function blockFill(b) {
+    var use = b[4] > 0 ? (b[2] + b[3]) / b[4] : 0;
+    if (b[1] < 0) return "hsl(0,0%," + (85 - 40 * use) + "%)";
+    return "hsl(" + hue(b[1]).toFixed(1) + ",70%," + (86 - 46 * use).toFixed(1) + "%)";
+  }
+  function blockTip(view, pool, b) {
+    var used = b[2] + b[3];
+    var lines = ["block " + b[0] + " · pool " + pool.name + " · node " + (b[1] < 0 ? "none" : view.nodes[b[1]]),
+      used + " of " + b[4] + " addresses in use (" + b[2] + " pods and tunnels" + (b[3] ? ", " + b[3] + " Windows-reserved" : "") + ")" + (b[6] ? " · " + b[6] + " kept by IP reservations" : "") + " · " + (b[4] - used - b[6]) + " free"];
+    if (b[5] > 0) lines.push(b[5] + " addresses borrowed by other nodes");
+    return lines.join("\n");
+  }
+
+  function Stage(viewIndex, familyIndex, el) {
+    this.view = model.views[viewIndex];
+    this.family = this.view.families[familyIndex];
+    this.el = el;
+    this.stage = el.querySelector(".stage");
+    this.crumbs = el.querySelector(".crumbs");
+    this.path = [];
+    this.shapes = [];
+    var self = this;
+    this.stage.addEventListener("mousemove", function (e) { self.hover(e); });
+    this.stage.addEventListener("mouseleave", function () { tip.hidden = true; });
+    this.stage.addEventListener("click", function (e) { self.click(e); });
+    this.crumbs.addEventListener("click", function (e) {
+      var t = e.target.closest("[data-depth]");
+      if (t) { self.path = self.path.slice(0, Number(t.getAttribute("data-depth"))); self.draw(); }
+    });
+    this.draw();
+  }
+
+  // What to show: the family map, an address space inside it (a zoom rectangle), or a pool's blocks.
+  Stage.prototype.frame = function () {
+    var last = this.path[this.path.length - 1];
+    if (last && last.pool !== undefined) {
+      var p = this.view.pools[last.pool];
+      return { x: 0, y: 0, w: p.size[0], h: p.size[1], pool: p };
+    }
+    if (last) return { x: last.rect[0], y: last.rect[1], w: last.rect[2], h: last.rect[3] };
+    return { x: 0, y: 0, w: this.family.size[0], h: this.family.size[1] };
+  };
+
+  Stage.prototype.draw = function () {
+    var f = this.frame();
+    // A map of nothing but an excluded range (a node network far from the pods) stays small.
+    var minor = !f.pool && this.path.length === 0 && !this.family.ranges.some(function (g) { return g[0] === "pool" || g[0] === "space"; });
+    var width = minor ? 160 : 480;
+    var height = Math.max(60, Math.round(width * f.h / f.w));
+    var k = width / f.w;
+    var shapes = [];
+    function place(r) {
+      var x = (r[0] - f.x) * k, y = (r[1] - f.y) * k, w = r[2] * k, h = r[3] * k;
+      if (w < MIN_PX) { x -= (MIN_PX - w) / 2; w = MIN_PX; }
+      if (h < MIN_PX) { y -= (MIN_PX - h) / 2; h = MIN_PX; }
+      return [x, y, w, h];
+    }
+    if (f.pool) {
+      var pool = f.pool;
+      for (var i = 0; i < pool.blocks.length; i++) {
+        var b = pool.blocks[i];
+        shapes.push({ r: place([b[7], b[8], b[9], b[10]]), fill: blockFill(b), stroke: b[5] > 0 ? "#cf222e" : "rgba(0,0,0,0.25)", dash: b[5] > 0, width: b[5] > 0 ? 2 : 0.5, cls: "block", key: b[0], tip: blockTip(this.view, pool, b) });
+      }
+    } else {
+      var ranges = this.family.ranges;
+      for (var j = 0; j < ranges.length; j++) {
+        var g = ranges[j];
+        var r = place([g[3], g[4], g[5], g[6]]);
+        if (r[0] > width || r[1] > height || r[0] + r[2] < 0 || r[1] + r[3] < 0) continue;
+        var p = g[8] >= 0 ? this.view.pools[g[8]] : null;
+        var status = g[7];
+        shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: this.family.tips[j], status: status });
+      }
+    }
+    this.shapes = shapes;
+    this.stage.style.height = height + "px";
+    this.stage.style.width = width + "px";
+    this.mode = shapes.length > CANVAS_THRESHOLD ? "canvas" : "svg";
+    this.stage.setAttribute("data-mode", this.mode);
+    if (this.mode === "svg") this.drawSvg(width, height, f);
+    else this.drawCanvas(width, height, f);
+    this.drawCrumbs(f);
+  };
+
+  Stage.prototype.drawSvg = function (width, height, f) {
+    var out = ['<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '" viewBox="0 0 ' + width + " " + height + '">',
+      '<rect class="free" x="0" y="0" width="' + width + '" height="' + height + '" fill="' + (f.pool ? "#f3f8fc" : "#fafafa") + '"/>'];
+    for (var i = 0; i < this.shapes.length; i++) {
+      var s = this.shapes[i];
+      var attrs = s.cls === "block" ? ' data-block="' + esc(s.key) + '"' : s.cls === "pool" ? ' data-pool="' + esc(s.key) + '"' : ' data-range="' + esc(s.key) + '"';
+      if (s.status) attrs += ' data-status="' + s.status + '"';
+      out.push('<rect class="' + s.cls + '" data-i="' + i + '"' + attrs + ' x="' + s.r[0].toFixed(2) + '" y="' + s.r[1].toFixed(2) + '" width="' + s.r[2].toFixed(2) + '" height="' + s.r[3].toFixed(2) +
+        '" fill="' + s.fill + '" stroke="' + s.stroke + '" stroke-width="' + s.width + '"' + (s.dash ? ' stroke-dasharray="4 2"' : "") + "/>");
+    }
+    out.push("</svg>");
+    this.stage.innerHTML = out.join("");
+  };
+
+  Stage.prototype.drawCanvas = function (width, height, f) {
+    var ratio = window.devicePixelRatio || 1;
+    var c = document.createElement("canvas");
+    c.width = Math.round(width * ratio);
+    c.height = Math.round(height * ratio);
+    c.style.width = width + "px";
+    c.style.height = height + "px";
+    var ctx = c.getContext("2d");
+    ctx.scale(ratio, ratio);
+    ctx.fillStyle = f.pool ? "#f3f8fc" : "#fafafa";
+    ctx.fillRect(0, 0, width, height);
+    for (var i = 0; i < this.shapes.length; i++) {
+      var s = this.shapes[i];
+      ctx.fillStyle = s.fill;
+      ctx.fillRect(s.r[0], s.r[1], s.r[2], s.r[3]);
+      if (s.r[2] > 4 && s.r[3] > 4 || s.status || s.dash) {
+        ctx.strokeStyle = s.stroke;
+        ctx.lineWidth = s.width;
+        ctx.setLineDash(s.dash ? [4, 2] : []);
+        ctx.strokeRect(s.r[0], s.r[1], s.r[2], s.r[3]);
+      }
+    }
+    this.stage.innerHTML = "";
+    this.stage.appendChild(c);
+  };
+
+  Stage.prototype.drawCrumbs = function (f) {
+    var parts = ['<a href="#" data-depth="0">IPv' + this.family.family + " " + esc(this.family.root) + "</a>"];
+    for (var i = 0; i < this.path.length; i++) {
+      parts.push('<a href="#" data-depth="' + (i + 1) + '">' + esc(this.path[i].label) + "</a>");
+    }
+    var hint = f.pool ? (f.pool.blocks.length + " claimed blocks · colour: node · darker: more addresses in use · red outline: addresses borrowed by other nodes")
+      : "click a pool to see its blocks, an address space to zoom in";
+    this.crumbs.innerHTML = parts.join(" › ") + ' <span class="hint">' + esc(hint) + "</span>";
+  };
+
+  // The shape under the pointer: the last drawn (topmost) one that holds the point.
+  Stage.prototype.hit = function (e) {
+    var box = this.stage.getBoundingClientRect();
+    var x = e.clientX - box.left, y = e.clientY - box.top;
+    for (var i = this.shapes.length - 1; i >= 0; i--) {
+      var r = this.shapes[i].r;
+      if (x >= r[0] && x <= r[0] + r[2] && y >= r[1] && y <= r[1] + r[3]) return this.shapes[i];
+    }
+    return null;
+  };
+
+  Stage.prototype.hover = function (e) {
+    var s = this.hit(e);
+    if (!s) { tip.hidden = true; return; }
+    tip.textContent = s.tip;
+    tip.hidden = false;
+    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
+    tip.style.top = (e.clientY + 14) + "px";
+  };
+
+  Stage.prototype.click = function (e) {
+    var s = this.hit(e);
+    if (!s || s.cls === "block") return;
+    if (s.cls === "pool" && s.pool >= 0) {
+      this.path.push({ pool: s.pool, label: "pool " + this.view.pools[s.pool].name });
+    } else if (s.cls === "space") {
+      var g = this.family.ranges[s.range];
+      this.path = [{ rect: [g[3], g[4], g[5], g[6]], label: g[1] + " " + g[2] }];
+    } else {
+      return;
+    }
+    tip.hidden = true;
+    this.draw();
+  };
+
+  function gauges(view) {
+    var rows = [];
+    for (var i = 0; i < view.pools.length; i++) {
+      var p = view.pools[i];
+      rows.push('<div class="gauge' + (p.status ? " " + p.status : "") + '" data-pool="' + esc(p.name) + '"><span class="pname">' + esc(p.name) + (p.status ? ' <em>' + p.status + "</em>" : "") +
+        '</span><span class="cidr">' + esc(p.cidr) + "</span>" + bar(p.blockUse, p.blocksText) + bar(p.addressUse, p.addressesText) + '<span class="room">' + esc(p.headroomText) + "</span></div>");
+    }
+    return rows.join("");
+  }
+  function bar(f, text) {
+    var w = f === null ? 0 : Math.max(f > 0 ? 1 : 0, Math.min(100, f * 100));
+    var cls = f !== null && f >= 0.8 ? " high" : "";
+    return '<span class="meter' + cls + '" title="' + esc(text) + '"><i style="width:' + w.toFixed(1) + '%"></i><b>' + esc(text) + "</b></span>";
+  }
+
+  var stages = [];
+  document.querySelectorAll(".family[data-view]").forEach(function (el) {
+    stages.push(new Stage(Number(el.getAttribute("data-view")), Number(el.getAttribute("data-family")), el));
+  });
+  document.querySelectorAll(".gauges[data-view]").forEach(function (el) {
+    el.innerHTML = gauges(model.views[Number(el.getAttribute("data-view"))]);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    stages.forEach(function (s) { if (s.path.length) { s.path.pop(); s.draw(); } });
+  });
+  window.calicoIpamStages = stages;
+  window.calicoIpamRenderMs = performance.now() - started;
+  document.body.setAttribute("data-rendered", "true");
+})();`;

@@ -1,0 +1,118 @@
+/**
+ * `plan.svg`: a static overview of the plan, small enough to attach to a pull request or show in a
+ * README: per IP family, the address map (the same Hilbert layout as `plan.html`) and the pools that
+ * fill up most, with a utilization bar each. No script, no external reference.
+ */
+import { htmlText } from "./format";
+import { ModelPool, planMapModel } from "./map-model";
+import type { PlanReport } from "./schema";
+
+/** Options of {@link renderPlanSvg}. */
+export interface PlanSvgOptions {
+  /** The title line. @default "Calico IPAM plan" */
+  readonly title?: string;
+  /** Pools listed with a bar per family, the fullest first. @default 12 */
+  readonly maxPoolRows?: number;
+  /** Ranges drawn per map, the largest first (the rest are below a pixel anyway). @default 2000 */
+  readonly maxRanges?: number;
+}
+
+const FILL: Record<string, string> = { space: "#e3f4e1", service: "#ffd08a", node: "#c8b6ac", reserved: "#cfd8dc", reservation: "#d7a6e0", retired: "#f4b4b4" };
+const STROKE: Record<string, string> = { space: "#6bbf73", service: "#c98a1c", node: "#8d6e63", reserved: "#90a4ae", reservation: "#9c4fb0", retired: "#cf222e", pool: "#1f5f99" };
+const MAP = 240;
+const ROW = 18;
+const LIST_X = MAP + 40;
+const LIST_W = 420;
+
+/** The overview as an SVG document; deterministic to the byte. */
+export function renderPlanSvg(report: PlanReport, options: PlanSvgOptions = {}): string {
+  const model = planMapModel(report, options.title);
+  const view = model.views[0];
+  const maxRows = options.maxPoolRows ?? 12;
+  const maxRanges = options.maxRanges ?? 2000;
+  const parts: string[] = [];
+  let y = 44;
+  for (const f of view.families) {
+    const pools = view.pools.filter((p) => p.family === f.family);
+    const k = MAP / Math.max(f.size[0], f.size[1]);
+    const h = Math.max(f.size[1] * k, 40);
+    parts.push(`<text x="16" y="${y}" class="h">IPv${f.family} · ${htmlText(f.root)}</text>`);
+    const top = y + 8;
+    parts.push(`<rect x="16" y="${top}" width="${fix(f.size[0] * k)}" height="${fix(f.size[1] * k)}" fill="#fafafa" stroke="#d0d7de"/>`);
+    const drawn = f.ranges
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => b.r[5] * b.r[6] - a.r[5] * a.r[6] || a.i - b.i)
+      .slice(0, maxRanges)
+      .sort((a, b) => a.i - b.i);
+    for (const { r } of drawn) {
+      const [kind, name, cidr, x, ry, w, rh] = r;
+      const pool = r[8] >= 0 ? view.pools[r[8]] : undefined;
+      const fill = kind === "pool" ? poolFill(pool) : FILL[kind];
+      const dash = kind === "retired" || pool?.disabled ? ' stroke-dasharray="3 2"' : "";
+      parts.push(
+        `<rect x="${fix(16 + Math.max(0, x * k - Math.max(0, 1.5 - w * k) / 2))}" y="${fix(top + Math.max(0, ry * k - Math.max(0, 1.5 - rh * k) / 2))}" width="${fix(Math.max(w * k, 1.5))}" height="${fix(Math.max(rh * k, 1.5))}" fill="${fill}" stroke="${STROKE[kind]}" stroke-width="0.75"${dash}><title>${htmlText(`${kind === "pool" ? "pool" : kind} ${name} ${cidr}`)}</title></rect>`,
+      );
+    }
+    const ranked = [...pools].sort((a, b) => (b.blockUse ?? -1) - (a.blockUse ?? -1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const shown = ranked.slice(0, maxRows);
+    let ly = top + 4;
+    parts.push(`<text x="${LIST_X}" y="${ly + 8}" class="s">${pools.length} ${pools.length === 1 ? "pool" : "pools"}${pools.length > shown.length ? `, the ${shown.length} fullest` : ""} · blocks claimed</text>`);
+    ly += 16;
+    for (const p of shown) {
+      parts.push(poolRow(p, ly));
+      ly += ROW;
+    }
+    y = Math.max(top + h, ly) + 36;
+  }
+  if (view.families.length === 0) {
+    parts.push(`<text x="16" y="${y}" class="s">No range with a readable CIDR.</text>`);
+    y += 30;
+  }
+  const legend = [
+    ["pool", "#6fa8dc", "#1f5f99"],
+    ["free in an address space", FILL.space, STROKE.space],
+    ["Service CIDR", FILL.service, STROKE.service],
+    ["node network", FILL.node, STROKE.node],
+    ["reserved", FILL.reserved, STROKE.reserved],
+    ["IP reservation", FILL.reservation, STROKE.reservation],
+    ["retired", FILL.retired, STROKE.retired],
+  ];
+  let lx = 16;
+  for (const [label, fill, stroke] of legend) {
+    parts.push(`<rect x="${lx}" y="${y - 18}" width="10" height="10" fill="${fill}" stroke="${stroke}"/><text x="${lx + 14}" y="${y - 9}" class="s">${htmlText(label)}</text>`);
+    lx += 22 + label.length * 6.2;
+  }
+  const width = LIST_X + LIST_W + 16;
+  const height = y;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${fix(height)}" viewBox="0 0 ${width} ${fix(height)}" font-family="system-ui,-apple-system,Segoe UI,sans-serif">
+<style>.t{font-size:16px;font-weight:600}.h{font-size:13px;font-weight:600}.s{font-size:11px;fill:#424a53}.m{font-size:11px;font-family:ui-monospace,Menlo,monospace}</style>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="16" y="22" class="t">${model.ok ? "✅" : "❌"} ${htmlText(model.title)}: ${htmlText(model.summary)}</text>
+${parts.join("\n")}
+</svg>
+`;
+}
+
+function poolRow(p: ModelPool, y: number): string {
+  const barX = LIST_X + 170;
+  const barW = 120;
+  const use = p.blockUse ?? 0;
+  const fill = p.blockUse !== null && p.blockUse >= 0.8 ? "#fa4549" : "#54aeff";
+  const label = p.blockUse === null ? "not simulated" : p.blocksText;
+  const name = p.name.length > 26 ? `${p.name.slice(0, 25)}…` : p.name;
+  return (
+    `<text x="${LIST_X}" y="${y + 11}" class="m">${htmlText(name)}</text>` +
+    `<rect x="${barX}" y="${y + 2}" width="${barW}" height="11" fill="#eaeef2"/>` +
+    `<rect x="${barX}" y="${y + 2}" width="${fix(Math.max(use > 0 ? 1 : 0, use * barW))}" height="11" fill="${fill}"/>` +
+    `<text x="${barX + barW + 6}" y="${y + 11}" class="s">${htmlText(label)}</text>`
+  );
+}
+
+function poolFill(p: ModelPool | undefined): string {
+  if (!p || p.blockUse === null) return "#9fc5e8";
+  return `hsl(210,65%,${fix(82 - 50 * Math.min(1, p.blockUse))}%)`;
+}
+
+function fix(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}

@@ -1,0 +1,101 @@
+import fc from "fast-check";
+import { Cidr } from "../../src/ip/cidr";
+import { planIpam } from "../../src/plan/plan";
+import { buildPlanReport, hilbertRect, layoutAddressMap } from "../../src/report";
+import { mapRoots } from "../../src/report/address-map";
+import { realistic } from "./fixture";
+
+type Rect = readonly [number, number, number, number];
+const inside = (a: Rect, b: Rect) => a[0] >= b[0] - 1e-12 && a[1] >= b[1] - 1e-12 && a[0] + a[2] <= b[0] + b[2] + 1e-12 && a[1] + a[3] <= b[1] + b[3] + 1e-12;
+const overlap = (a: Rect, b: Rect) => a[0] < b[0] + b[2] - 1e-12 && b[0] < a[0] + a[2] - 1e-12 && a[1] < b[1] + b[3] - 1e-12 && b[1] < a[1] + a[3] - 1e-12;
+const touch = (a: Rect, b: Rect) =>
+  (Math.abs(a[0] + a[2] - b[0]) < 1e-12 || Math.abs(b[0] + b[2] - a[0]) < 1e-12 ? a[1] < b[1] + b[3] && b[1] < a[1] + a[3] : false) ||
+  (Math.abs(a[1] + a[3] - b[1]) < 1e-12 || Math.abs(b[1] + b[3] - a[1]) < 1e-12 ? a[0] < b[0] + b[2] && b[0] < a[0] + a[2] : false);
+
+/** A CIDR of `size` bits at an aligned offset inside a map of `root` bits. */
+const range = (root: number) =>
+  fc.integer({ min: 0, max: root }).chain((size) => fc.bigInt({ min: 0n, max: (1n << BigInt(root - size)) - 1n }).map((i) => ({ offset: i << BigInt(size), size })));
+
+describe("the Hilbert address map", () => {
+  test.each([
+    [0n, 4, 4, [0, 0, 1, 1]],
+    [0n, 3, 4, [0, 0, 0.5, 1]],
+    [8n, 3, 4, [0.5, 0, 0.5, 1]],
+    [0n, 0, 2, [0, 0, 0.5, 0.5]],
+    [1n, 0, 2, [0, 0.5, 0.5, 0.5]],
+    [2n, 0, 2, [0.5, 0.5, 0.5, 0.5]],
+    [3n, 0, 2, [0.5, 0, 0.5, 0.5]],
+    [0n, 5, 5, [0, 0, 0.5, 1]],
+  ])("offset %s, 2^%s addresses in a map of 2^%s: %j", (offset, size, root, rect) => {
+    expect(hilbertRect(offset, size, root)).toEqual(rect);
+  });
+
+  test("a range's area is its share of the map's addresses", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }).chain((root) => range(root).map((r) => ({ root, ...r }))), ({ root, offset, size }) => {
+        const [, , w, h] = hilbertRect(offset, size, root);
+        const map = hilbertRect(0n, root, root);
+        expect((w * h) / (map[2] * map[3])).toBeCloseTo(2 ** (size - root), 12);
+      }),
+    );
+  });
+
+  test("a CIDR lies inside its supernet's rectangle, and disjoint CIDRs never overlap", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }).chain((root) => fc.tuple(fc.constant(root), range(root), range(root))), ([root, a, b]) => {
+        const ra = hilbertRect(a.offset, a.size, root);
+        const rb = hilbertRect(b.offset, b.size, root);
+        const aEnd = a.offset + (1n << BigInt(a.size));
+        const bEnd = b.offset + (1n << BigInt(b.size));
+        if (aEnd <= b.offset || bEnd <= a.offset) expect(overlap(ra, rb)).toBe(false);
+        else if (a.size >= b.size) expect(inside(rb, ra)).toBe(true);
+        else expect(inside(ra, rb)).toBe(true);
+      }),
+    );
+  });
+
+  test("neighbouring ranges of the same size share an edge: adjacency in the address space is adjacency on the map", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 40 })
+          .chain((root) => fc.integer({ min: 0, max: root - 1 }).chain((size) => fc.tuple(fc.constant(root), fc.constant(size), fc.bigInt({ min: 0n, max: (1n << BigInt(root - size)) - 2n })))),
+        ([root, size, i]) => {
+          expect(touch(hilbertRect(i << BigInt(size), size, root), hilbertRect((i + 1n) << BigInt(size), size, root))).toBe(true);
+        },
+      ),
+    );
+  });
+
+  test("ranges far apart get maps of their own; neighbours share one", () => {
+    const roots = mapRoots(["10.32.0.0/12", "10.96.0.0/12", "10.32.0.0/20", "192.168.10.0/24"].map((c) => Cidr.parse(c)));
+    expect(roots.map(String)).toEqual(["10.0.0.0/9", "192.168.10.0/24"]);
+  });
+
+  test("every pool and block of a plan is placed: pools on their family's map, blocks inside their pool", () => {
+    const { plan, simulation } = realistic();
+    const report = buildPlanReport(plan, simulation);
+    const map = layoutAddressMap(report);
+    const pools = map.families.flatMap((f) => f.ranges.filter((r) => r.kind === "pool").map((r) => r.name)).sort();
+    expect(pools).toEqual(report.pools.map((p) => p.name).sort());
+    const blocks = [...map.blocks.values()].flat();
+    expect(blocks.length).toBe(report.simulation!.blocks.length);
+    for (const b of blocks) expect(inside(b.rect, [0, 0, 1, 1])).toBe(true);
+    // Blocks of one pool never overlap.
+    for (const list of map.blocks.values()) for (let i = 1; i < list.length; i++) expect(overlap(list[i - 1].rect, list[i].rect)).toBe(false);
+  });
+
+  test("address spaces, excluded ranges and reservations are drawn under the pools", () => {
+    const report = buildPlanReport(
+      planIpam({ addressSpaces: [{ name: "pods", cidr: "10.32.0.0/16" }], serviceCidrs: ["10.32.255.0/24"], reservations: [{ name: "edge", reservedCidrs: ["10.32.0.1"] }], pools: [{ name: "a", cidr: "10.32.0.0/24" }] }),
+    );
+    const [v4] = layoutAddressMap(report).families;
+    expect(v4.root).toBe("10.32.0.0/16");
+    expect(v4.ranges.map((r) => [r.kind, r.cidr])).toEqual([
+      ["space", "10.32.0.0/16"],
+      ["service", "10.32.255.0/24"],
+      ["reservation", "10.32.0.1/32"],
+      ["pool", "10.32.0.0/24"],
+    ]);
+  });
+});

@@ -51,7 +51,7 @@ describe("a pool removed from the code drains before it is deleted", () => {
     expect(second.ipam.drainingPools.map((p) => p.node.id)).toEqual(["old"]);
     expect(terraform(second).output.ipam_old_cidr.value).toBe(before.spec.cidr);
     const yaml = fs.readFileSync(path.join(second.outdir, "stacks", "cluster", "calico-ipam.yaml"), "utf8");
-    expect(yaml).toMatch(/# old: removed from the code: kept from the ledger and disabled until it is drained[^\n]*\napiVersion: projectcalico.org\/v3\nkind: IPPool\nmetadata:\n  name: old\nspec:\n(  .*\n)*  disabled: true/);
+    expect(yaml).toMatch(/# old: removed from the code: kept from the ledger and disabled until it is drained[^\n]*\napiVersion: projectcalico.org\/v3\nkind: IPPool\nmetadata:\n {2}name: old\nspec:\n( {2}.*\n)* {2}disabled: true/);
   });
 
   test("it stays disabled on every later run, and is deleted only once released as drained", () => {

@@ -36,6 +36,8 @@ function runExample(example: Example, ledger: string, edit: (source: string) => 
   const cwd = process.cwd();
   process.chdir(dir);
   try {
+    // The example is a script: loading it runs its app, as `cdktf synth` does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     jest.isolateModules(() => require(path.join(dir, "main.ts")));
   } finally {
     process.chdir(cwd);

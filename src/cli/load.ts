@@ -192,3 +192,6 @@ function listItems(value: unknown): unknown[] | undefined {
   }
   return undefined;
 }
+
+/** The name `-` stands for standard input wherever a command takes a file. */
+export { STDIN } from "../io/read-input";

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { describeFailure, guardStandardOutput, wantsDebug } from "./errors";
 import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
+import { addRenderCommand } from "./render-command";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   addLedgerCommands(program, io, (c) => (code = c));
   addPlanCommands(program, io, (c) => (code = c));
+  addRenderCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: "user" });

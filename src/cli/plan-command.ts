@@ -3,12 +3,10 @@ import * as path from "path";
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
-import { simulatePlan } from "../plan/harness";
-import { IpamPlan, planIpam, writePlanLedger } from "../plan/plan";
-import { hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
-import { DEFAULT_LEDGER_FILE, writeLedgerIfChanged } from "../ledger";
+import type { IpamPlan } from "../plan/plan";
+import { planSpecFile } from "../plan/spec-file";
+import { DEFAULT_LEDGER_FILE } from "../ledger";
 import {
-  buildPlanReport,
   diffPlanReports,
   parsePlanReport,
   planReportFiles,
@@ -22,7 +20,7 @@ import {
   renderPlanText,
 } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
-import { HostLocalSettings, parseSpecFile, SpecFile } from "../spec/schema";
+import { parseSpecFile, SpecFile } from "../spec/schema";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
 import { checkIpPool } from "../validation/ip-pool";
 import { checkIpReservation } from "../validation/ip-reservation";
@@ -94,48 +92,8 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
 
 /** Plans a spec file's plan and runs the harness when it declares a topology. Reads the ledger, never writes it. */
 export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: PlanReportOptions["inputFindings"]): { plan: IpamPlan; report: PlanReport; write: () => void } {
-  if (spec.hostLocal) return hostLocalReport(spec, spec.hostLocal, ledgerFile);
-  const plan = planIpam(spec, ledgerFile !== undefined ? { file: ledgerFile } : {});
-  const simulation = spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
-  return {
-    plan,
-    report: buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan", inputFindings }),
-    write: () => writePlanLedger(plan),
-  };
-}
-
-/** A host-local spec: node ranges, the pools Calico still needs, per-node usage; Calico IPAM features explained away. */
-function hostLocalReport(spec: SpecFile, settings: HostLocalSettings, ledgerFile?: string): { plan: IpamPlan; report: PlanReport; write: () => void } {
-  const topology = spec.topology ?? { nodes: [] };
-  const result = planHostLocalCluster(
-    {
-      apiVersion: spec.apiVersion,
-      ...settings,
-      serviceCidrs: spec.serviceCidrs,
-      nodeCidrs: spec.nodeCidrs,
-      topology,
-      utilizationThreshold: spec.harness?.utilizationThreshold,
-      unsupported: {
-        multiplePools: spec.pools.length > 0,
-        topologyPools: spec.pools.some((p) => p.nodeSelector !== undefined && p.nodeSelector.trim() !== "all()"),
-        namespacePools: spec.pools.some((p) => p.namespaceSelector !== undefined) || (spec.namespaces ?? []).some((n) => n.annotations !== undefined),
-        blockSize: spec.pools.some((p) => p.blockSize !== undefined),
-        fixedAddresses: (topology.workloads ?? []).some((w) => (w.annotations?.ipAddrs ?? []).length > 0),
-        ipamConfiguration: spec.ipamConfiguration !== undefined,
-        reservations: (spec.reservations ?? []).length > 0,
-      },
-    },
-    ledgerFile !== undefined ? { file: ledgerFile } : {},
-  );
-  const report = hostLocalPlanReport(result, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" });
-  const errors = report.summary.errors;
-  return {
-    plan: result.pools,
-    report,
-    write: () => {
-      if (errors === 0 && result.ledgerFile !== undefined) writeLedgerIfChanged(result.ledgerFile, result.ledger);
-    },
-  };
+  const { plan, report, writeLedger } = planSpecFile(spec, ledgerFile !== undefined ? { file: ledgerFile } : {}, { generatedBy: "calico-ipam plan", inputFindings });
+  return { plan, report, write: writeLedger };
 }
 
 function readData(file: string): unknown {
@@ -144,7 +102,7 @@ function readData(file: string): unknown {
   return docs[0].value;
 }
 
-function readSpec(file: string | undefined): SpecFile {
+export function readSpec(file: string | undefined): SpecFile {
   if (file === undefined) throw new InputError("give a spec file (e.g. examples/plan/cluster.yaml), or --cluster with Calico YAML", "");
   const parsed = parseSpecFile(readData(file));
   if (!parsed.ok) {

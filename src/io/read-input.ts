@@ -14,8 +14,11 @@ export class InputReadError extends Error {
   }
 }
 
+/** The name `-` stands for standard input wherever a command takes a file. */
+export const STDIN = "-";
+
 /**
- * Reads a text input file whole, with a cap: never more than `limit` bytes are read, so a device such
+ * Reads a text input file (or standard input, for `-`) whole, with a cap: never more than `limit` bytes are read, so a device such
  * as `/dev/zero` or a runaway file ends in an error, not in exhausted memory. The content must be
  * UTF-8 text: a gzip file, a UTF-16 file or binary data is refused with a message that says which
  * (a leading UTF-8 byte order mark is dropped).
@@ -25,7 +28,7 @@ export class InputReadError extends Error {
 export function readTextInput(file: string, limit = MAX_INPUT_BYTES): string {
   let fd: number;
   try {
-    fd = fs.openSync(file, "r");
+    fd = file === STDIN ? 0 : fs.openSync(file, "r");
   } catch (e) {
     throw fileSystemError(file, e);
   }
@@ -46,7 +49,7 @@ export function readTextInput(file: string, limit = MAX_INPUT_BYTES): string {
     if (e instanceof InputReadError) throw e;
     throw fileSystemError(file, e);
   } finally {
-    fs.closeSync(fd);
+    if (fd !== 0) fs.closeSync(fd);
   }
   return decodeText(Buffer.concat(chunks, total), file);
 }

@@ -18,7 +18,7 @@ import { IpFamily, parseAddress } from "../ip";
 import type { BlockState } from "./ipam-block";
 import type { PoolChoiceErrorCode } from "./precedence";
 import { FreePositionTree } from "./private/free-tree";
-import { startIndex } from "./private/fnv";
+import { prepareAffinityBlocksForHost, releaseAffinity } from "./release";
 import type { SimulationFindingCode } from "./result";
 import { Failure, Grant, IpamState, NodeState, PoolState, fi, familyName } from "./state";
 
@@ -61,7 +61,7 @@ export function autoAssign(s: IpamState, node: NodeState, family: IpFamily, pool
   // 4. Borrow from existing blocks, same walk order (the non-affine loop of autoAssign).
   const walked: string[] = [];
   for (const p of pools) {
-    const block = findBorrowableBlock(p, node);
+    const block = findBorrowableBlock(s, p, node);
     if (block) return assignFromBlock(s, block, node);
     walked.push(p.pool.cidr.toString());
   }
@@ -74,6 +74,7 @@ export function autoAssign(s: IpamState, node: NodeState, family: IpFamily, pool
  * with free space, a failure, or undefined when no pool has an unclaimed block (`noFreeBlocksError`).
  */
 export function findOrClaimBlock(s: IpamState, node: NodeState, family: IpFamily, pools: readonly PoolState[], mask: Uint8Array): BlockState | Failure | undefined {
+  prepareAffinityBlocksForHost(s, node);
   const affine = node.freeAffine[fi(family)];
   for (let k = 0; k < affine.length; k++) {
     const block = affine[k];
@@ -86,7 +87,7 @@ export function findOrClaimBlock(s: IpamState, node: NodeState, family: IpFamily
     return partialFailure("POD_BLOCK_LIMIT", node, family, pools, `Need to allocate an IPAM block but could not - limit of ${s.blockLimit} blocks reached for this node`);
   }
   if (!s.autoAllocate) return failure("POD_NEW_BLOCKS_DISABLED", "failed to find or claim a block", pools);
-  const usable = findUsableBlock(node, pools);
+  const usable = findUsableBlock(s, node, pools);
   if (usable === undefined) return undefined;
   const block = s.claimAffineBlock(usable.pool, usable.index, node, node.windows && family === 4);
   if (block.freeAuto > 0) return block;
@@ -94,16 +95,21 @@ export function findOrClaimBlock(s: IpamState, node: NodeState, family: IpFamily
   return partialFailure("POD_POOLS_EXHAUSTED", node, family, pools, `Block '${block.cidr}' has 0 free ips which is less than 1 ips required.`);
 }
 
+/** Calico's `EmptyBlockMinReclaimAge`: another host's empty block is reclaimed only once claimed this long ago. */
+export const EMPTY_BLOCK_MIN_RECLAIM_AGE_SECONDS = 60;
+
 /**
  * libcalico-go `findUsableBlock` (`ipam_block_reader_writer.go`): the first eligible pool with an
  * unclaimed block, walking block indices from the host's start index with wrap-around
- * (`randomBlockGenerator`). Pools passed over because every block is taken are noted for the
- * exhaustion findings.
+ * (`randomBlockGenerator`); when no pool has one, another host's empty block claimed at least
+ * {@link EMPTY_BLOCK_MIN_RECLAIM_AGE_SECONDS} ago, in discovery order (pools in order, then walk order),
+ * whose affinity is released (`releaseAffinity` with `requireEmpty`) so the index is free to claim.
+ * Pools passed over because every block is taken are noted for the exhaustion findings.
  */
-export function findUsableBlock(node: NodeState, pools: readonly PoolState[]): { pool: PoolState; index: bigint } | undefined {
+export function findUsableBlock(s: IpamState, node: NodeState, pools: readonly PoolState[]): { pool: PoolState; index: bigint } | undefined {
   let exhausted: PoolState[] | undefined;
   for (const p of pools) {
-    const idx = p.usable ? p.taken.nextFree(startIndex(node.hash, p.blockCount)) : undefined;
+    const idx = p.usable ? p.taken.nextFree(s.startIndex(node, p)) : undefined;
     if (idx === undefined) {
       (exhausted ??= []).push(p);
       continue;
@@ -111,7 +117,32 @@ export function findUsableBlock(node: NodeState, pools: readonly PoolState[]): {
     if (exhausted) noteExhaustion(exhausted, node, true);
     return { pool: p, index: idx };
   }
-  if (exhausted) noteExhaustion(exhausted, node, false);
+  const reclaimed = reclaimEmptyBlock(s, node, pools);
+  if (exhausted) noteExhaustion(exhausted, node, reclaimed !== undefined);
+  return reclaimed;
+}
+
+/** The reclaim step of `findUsableBlock`: another host's old enough empty block, its affinity released. */
+function reclaimEmptyBlock(s: IpamState, node: NodeState, pools: readonly PoolState[]): { pool: PoolState; index: bigint } | undefined {
+  const oldest = s.now - EMPTY_BLOCK_MIN_RECLAIM_AGE_SECONDS;
+  for (const p of pools) {
+    if (!p.usable) continue;
+    const start = s.startIndex(node, p);
+    let best: BlockState | undefined;
+    let bestDistance = 0n;
+    for (const b of p.blockList) {
+      if (!b.empty || b.owner === node.index || b.claimTime > oldest) continue;
+      const distance = (b.index - start + p.blockCount) % p.blockCount;
+      if (best === undefined || distance < bestDistance) {
+        best = b;
+        bestDistance = distance;
+      }
+    }
+    if (best) {
+      releaseAffinity(s, best);
+      return { pool: p, index: best.index };
+    }
+  }
   return undefined;
 }
 
@@ -119,7 +150,7 @@ export function findUsableBlock(node: NodeState, pools: readonly PoolState[]): {
  * The borrowing walk of `autoAssign`: the first existing block of the pool with free space at or
  * after the host's start index, wrapping (reference §5.8). Any block qualifies, whoever it is affine to.
  */
-export function findBorrowableBlock(pool: PoolState, node: NodeState): BlockState | undefined {
+export function findBorrowableBlock(s: IpamState, pool: PoolState, node: NodeState): BlockState | undefined {
   if (!pool.usable || pool.blockList.length === 0) return undefined;
   if (!pool.borrowIndex) {
     const blocks = [...pool.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
@@ -127,7 +158,7 @@ export function findBorrowableBlock(pool: PoolState, node: NodeState): BlockStat
     pool.borrowIndex = { indices: blocks.map((b) => b.index), blocks, tree: new FreePositionTree(blocks.map((b) => b.freeAuto > 0)) };
   }
   const { indices, blocks, tree } = pool.borrowIndex;
-  const start = startIndex(node.hash, pool.blockCount);
+  const start = s.startIndex(node, pool);
   let lo = 0;
   let hi = indices.length;
   while (lo < hi) {

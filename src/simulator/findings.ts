@@ -161,7 +161,7 @@ export class Analysis {
   }
 
   private poolFindings(): void {
-    for (const ps of this.ipam.pools) {
+    for (const ps of this.view.pools) {
       const p = ps.pool;
       const path = `pools.${p.name}`;
       if (ps.exhaustedHits > 0) {
@@ -201,7 +201,7 @@ export class Analysis {
   }
 
   private selectionFindings(): void {
-    if (this.ipam.nodes.length === 0) return;
+    if (this.view.nodes.length === 0) return;
     const counts = this.view.classCounts();
     for (const p of this.ipam.catalog.pools) {
       if (!this.ipam.catalog.isAllocatable(p.name) || p.assignmentMode !== "Automatic" || p.allowedUses.includes("LoadBalancer")) continue;
@@ -211,7 +211,7 @@ export class Analysis {
           warning(
             "POOL_SELECTS_NO_NODE",
             `pools.${p.name}`,
-            `IP pool "${p.name}" (${p.cidr}) has nodeSelector ${JSON.stringify(p.nodeSelector)}, which matches none of the ${this.ipam.nodes.length} nodes: it serves no pod unless named in an annotation or the CNI configuration. Fix the selector or the node labels, or set assignmentMode: Manual if it is meant for named use only`,
+            `IP pool "${p.name}" (${p.cidr}) has nodeSelector ${JSON.stringify(p.nodeSelector)}, which matches none of the ${this.view.nodes.length} nodes: it serves no pod unless named in an annotation or the CNI configuration. Fix the selector or the node labels, or set assignmentMode: Manual if it is meant for named use only`,
           ),
         );
       }
@@ -231,7 +231,7 @@ export class Analysis {
     }
     for (const f of [4, 6] as const) {
       if (!bySelectors.has(f)) continue;
-      const unserved = this.ipam.nodes.filter((n) => {
+      const unserved = this.view.nodes.filter((n) => {
         const rep = this.view.classReps[n.classId];
         return !this.ipam.catalog.pools.some(
           (p) =>
@@ -256,7 +256,7 @@ export class Analysis {
   }
 
   private namespaceFindings(): void {
-    if (this.ipam.nodes.length === 0) return;
+    if (this.view.nodes.length === 0) return;
     const counts = this.view.classCounts();
     const defaultFamilies = this.familiesOf({ name: "", namespace: "", replicas: 0 }, false);
     for (const ns of [...this.view.namespaces.values()].sort((a, b) => compareNaturally(a.name, b.name))) {
@@ -317,7 +317,7 @@ export class Analysis {
     if (cfg?.maxBlocksPerHostSet) return;
     let busiest: NodeState | undefined;
     let most = 0;
-    for (const n of this.ipam.nodes) {
+    for (const n of this.view.nodes) {
       const m = Math.max(n.ownedPerFamily[0], n.ownedPerFamily[1]);
       if (m > most) {
         most = m;

@@ -6,5 +6,6 @@ export * from "./topology";
 export * from "./precedence";
 export * from "./result";
 export { simulateAllocation } from "./simulate";
+export * from "./timeline";
 export { randomBlockGenerator, randomBlockStartIndex, determineSeed } from "./random-block";
 export type { RandomBlockGeneratorOptions } from "./random-block";

@@ -24,6 +24,8 @@ export class BlockState {
   affinityState: "confirmed" | "pendingDeletion" = "confirmed";
   /** Simulated time of the claim in seconds (`affinityClaimTime`), for the 60 s reclaim rule. */
   claimTime = 0;
+  /** Simulated time since which the block holds no allocation (-1 while it holds some): the GC grace period. */
+  emptySince = -1;
   /** `sequenceNumber`: bumped on every write of the block (assign, release), as Calico's CAS guard. */
   sequenceNumber = 0;
   /** Allocations (pods and tunnels), not counting Windows reserved ordinals. */

@@ -7,6 +7,7 @@ import type { Cidr, IpFamily } from "../ip";
 import type { EffectiveIpamConfiguration } from "../validation/ipam-configuration";
 import type { EffectiveIpPool } from "../validation/ip-pool";
 import type { Finding } from "../validation/finding";
+import type { TimelineAction, TimelineStep } from "./timeline";
 import type { CniConfig, NodeOs, Topology } from "./topology";
 
 /** Input of {@link simulateAllocation}. */
@@ -33,6 +34,17 @@ export interface SimulationInput {
    * @default true
    */
   readonly includePods?: boolean;
+  /**
+   * Steps played after the declared cluster is up (day 2): churn, nodes, pools, IPAM settings, time.
+   * With a timeline the result has `timeline`, one entry per step, and its top-level usage is the
+   * state after the last step. @default - none: one-shot allocation
+   */
+  readonly timeline?: readonly TimelineStep[];
+  /**
+   * kube-controllers' `leakGracePeriod` in seconds: leaked addresses, and empty blocks of nodes with
+   * another block, are released after it. @default 900
+   */
+  readonly leakGracePeriodSeconds?: number;
 }
 
 /** Stable codes of the simulator's findings. A code never changes meaning. */
@@ -66,7 +78,10 @@ export type SimulationFindingCode =
   | "NAMESPACE_UNSERVABLE"
   | "NAMESPACE_UNDECLARED"
   | "MAX_BLOCKS_PER_HOST_DEFAULT"
-  | "POOL_NOT_SIMULATED";
+  | "POOL_NOT_SIMULATED"
+  // timeline
+  | "TIMELINE_INVALID"
+  | "TIMELINE_TOO_LONG";
 
 /** One claimed block, as `calicoctl ipam show --show-blocks` would list it. */
 export interface BlockUsage {
@@ -237,6 +252,25 @@ export interface SimulationSummary {
   readonly tunnelAddresses: number;
 }
 
+/** The state after one timeline step. */
+export interface TimelineStepResult {
+  /** Position in the timeline, from 0 (`timeline[index]`). */
+  readonly index: number;
+  readonly action: TimelineAction;
+  /** The step in words, e.g. "drain node-2 (14 pods evicted)". */
+  readonly description: string;
+  /** Simulated seconds since the start, after the step. */
+  readonly time: number;
+  /** False when the step was refused (its error is among `findings`) and nothing changed. */
+  readonly applied: boolean;
+  readonly summary: SimulationSummary;
+  readonly pools: readonly PoolUsage[];
+  readonly nodeGroups: readonly NodeGroupUsage[];
+  readonly blocks: readonly BlockUsage[];
+  /** Findings of the state after the step (pods that failed during it included), sorted. */
+  readonly findings: readonly Finding[];
+}
+
 /** The result of {@link simulateAllocation}. */
 export interface SimulationResult {
   /** Claimed blocks: pools in name order, then ascending address. */
@@ -250,6 +284,12 @@ export interface SimulationResult {
   /** Node groups in declaration order. */
   readonly nodeGroups: readonly NodeGroupUsage[];
   readonly summary: SimulationSummary;
-  /** Errors and warnings, sorted by path, code, message. */
+  /**
+   * Errors and warnings, sorted by path, code, message. With a timeline: those of the starting state,
+   * then each finding a step brings that the state before it did not have, its message starting with
+   * "After step N (action): ".
+   */
   readonly findings: readonly Finding[];
+  /** One entry per timeline step, in order; absent without a timeline. */
+  readonly timeline?: readonly TimelineStepResult[];
 }

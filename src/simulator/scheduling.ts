@@ -65,3 +65,108 @@ export function unschedulableFinding(w: WorkloadDeclaration, missing: number, re
     `${missing} of ${replicas} pods of ${w.namespace}/${w.name} cannot be scheduled: ${why}. This is a scheduling problem, not an IPAM one: add nodes${eligible === 0 ? " with those labels or fix the nodeSelector" : ", raise maxPods or lower replicas"}`,
   );
 }
+
+/**
+ * The scheduler of a timeline: the same rule as {@link placeReplicas} (fewest pods, ties to the lower
+ * node index) kept across many single-pod placements and removals. One indexed min-heap per node
+ * selector, built on first use; a pod count change sifts the node in every heap, O(log nodes).
+ * Cordoned and deleted nodes are never eligible; call {@link Scheduler.reset} when nodes or labels change.
+ */
+export class Scheduler {
+  private heaps = new Map<string, { heap: number[]; pos: Int32Array }>();
+  private eligible: EligibleNodes;
+
+  constructor(private readonly nodes: NodeState[]) {
+    this.eligible = new EligibleNodes(nodes);
+  }
+
+  /** Forgets every heap (nodes added, removed, cordoned or relabelled). */
+  reset(): void {
+    this.heaps.clear();
+    this.eligible = new EligibleNodes(this.nodes);
+  }
+
+  /** Eligible nodes of a selector, now. */
+  eligibleCount(selector: Readonly<Record<string, string>>): number {
+    return this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned).length;
+  }
+
+  /** Places one pod: the node index (its pod count raised), or -1 when no eligible node has room. */
+  place(selector: Readonly<Record<string, string>>): number {
+    const h = this.heapFor(selector);
+    if (h.heap.length === 0) return -1;
+    const top = h.heap[0];
+    const node = this.nodes[top];
+    if (node.pods >= node.maxPods) return -1;
+    node.pods++;
+    this.changed(top);
+    return top;
+  }
+
+  /** A pod left the node (its pod count already lowered). */
+  removed(index: number): void {
+    this.changed(index);
+  }
+
+  private changed(index: number): void {
+    for (const h of this.heaps.values()) {
+      const k = h.pos[index];
+      if (k < 0) continue;
+      this.up(h, k);
+      this.down(h, h.pos[index]);
+    }
+  }
+
+  private heapFor(selector: Readonly<Record<string, string>>): { heap: number[]; pos: Int32Array } {
+    const key = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let h = this.heaps.get(key);
+    if (!h) {
+      const heap = this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned);
+      const pos = new Int32Array(this.nodes.length).fill(-1);
+      heap.forEach((n, k) => (pos[n] = k));
+      h = { heap, pos };
+      for (let k = (heap.length >>> 1) - 1; k >= 0; k--) this.down(h, k);
+      this.heaps.set(key, h);
+    }
+    return h;
+  }
+
+  /** Heap order: nodes with room first, then fewer pods, then lower index. */
+  private before(a: number, b: number): boolean {
+    const na = this.nodes[a];
+    const nb = this.nodes[b];
+    const fa = na.pods >= na.maxPods ? 1 : 0;
+    const fb = nb.pods >= nb.maxPods ? 1 : 0;
+    return fa < fb || (fa === fb && (na.pods < nb.pods || (na.pods === nb.pods && a < b)));
+  }
+
+  private swap(h: { heap: number[]; pos: Int32Array }, i: number, j: number): void {
+    const t = h.heap[i];
+    h.heap[i] = h.heap[j];
+    h.heap[j] = t;
+    h.pos[h.heap[i]] = i;
+    h.pos[h.heap[j]] = j;
+  }
+
+  private up(h: { heap: number[]; pos: Int32Array }, k: number): void {
+    while (k > 0) {
+      const parent = (k - 1) >>> 1;
+      if (!this.before(h.heap[k], h.heap[parent])) return;
+      this.swap(h, k, parent);
+      k = parent;
+    }
+  }
+
+  private down(h: { heap: number[]; pos: Int32Array }, k: number): void {
+    const n = h.heap.length;
+    for (;;) {
+      const l = 2 * k + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const m = r < n && this.before(h.heap[r], h.heap[l]) ? r : l;
+      if (!this.before(h.heap[m], h.heap[k])) return;
+      this.swap(h, m, k);
+      k = m;
+    }
+  }
+}

@@ -16,13 +16,16 @@
  * 3. pods are allocated, workloads in declaration order and replicas in order, IPv4 then IPv6; a pod
  *    that cannot get every family gives back what it got.
  *
+ * Over a timeline (`input.timeline`, see `timeline.ts`) the driver then plays each step — pods created
+ * and deleted through the CNI ADD and DEL, nodes and pools changed, time passed with Calico's timers
+ * (`timers.ts`) — and takes the state and findings after each.
+ *
  * Where the simulation may differ from a live cluster:
- * - the first block a host tries in a pool is `FNV-1-32(host) mod blocks`, not Go's math/rand seeded with
- *   that hash (nor time-seeded for /32 and /128 blocks), so exact block CIDRs differ; counts do not;
- * - no churn: nothing is released except by a failed dual-stack pod, no garbage collection, no reclaim of
- *   empty blocks after 60 s, no release of blocks of pools that stopped selecting a node;
  * - pods arrive workload by workload, not interleaved across nodes as kubelets create them;
- * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses and host-local IPAM are not modelled;
+ * - host-sized blocks (/32, /128), which Calico walks from a clock-seeded start, use the host-name seed;
+ * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses, IP cooldown and host-local IPAM are
+ *   not modelled;
+ * - kube-controllers' garbage collector runs once per `wait` step;
  * - on a block limit the pod fails with "Assigned 0 out of 1 …; Need to allocate an IPAM block but could
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
@@ -31,12 +34,17 @@ import { MAX_PODS } from "../limits";
 import { Finding, error, sortFindings, warning } from "../validation/finding";
 import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
-import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult } from "./result";
-import { schedulePods } from "./scheduling";
-import { ClusterView, Grant, IpamState, NodeState, buildCatalog } from "./state";
-import { NamespaceDeclaration, WorkloadDeclaration, expandNodes } from "./topology";
-import { assignHostTunnelAddrs } from "./tunnels";
-import { Usage } from "./usage";
+import type { IpFamily } from "../ip";
+import type { EffectiveIpPool } from "../validation/ip-pool";
+import { releaseHostAffinities, releaseIPs, releasePoolAffinities } from "./release";
+import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult, SimulationSummary, TimelineStepResult } from "./result";
+import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
+import { ClusterView, Failure, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
+import { advanceTime } from "./timers";
+import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
+import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, expandNodes, nodeLabels } from "./topology";
+import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
+import { NodeHeadroom, Usage } from "./usage";
 
 /** Namespaces every Kubernetes cluster has; using them undeclared is normal. */
 const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -47,11 +55,13 @@ const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "k
  * Deterministic: the same input gives a deep-equal, JSON byte-identical result. Cost grows with pods,
  * nodes, pools and claimed blocks, never with the size of a pool.
  *
- * Where a live cluster may differ: the first block each host tries in a pool is
- * `FNV-1-32(host) mod blocks` rather than Go's math/rand seeded with that hash, so exact block CIDRs
- * (not counts) differ; there is no churn (no release, garbage collection, or reclaim of empty blocks
- * after 60 s); placement and allocation are one-shot, workload by workload; WireGuard, KubeVirt and
- * LoadBalancer addresses are not modelled; overlapping pools keep only the first in name order.
+ * Each host's first block in a pool is Calico's (`randomBlockGenerator`: Go's math/rand seeded with the
+ * FNV-1 hash of the host name), so block CIDRs match a live cluster that saw the same requests in the
+ * same order. With `input.timeline`, the steps are played after the declared cluster is up and
+ * `result.timeline` holds the state and findings after each. Where a live cluster may differ: pods
+ * start workload by workload; /32 and /128 blocks keep the host-name seed where Calico uses the clock;
+ * WireGuard, KubeVirt and LoadBalancer addresses are not modelled; overlapping pools keep only the
+ * first in name order.
  *
  * @see https://docs.tigera.io/calico/latest/networking/ipam/ip-pools
  */
@@ -59,22 +69,64 @@ export function simulateAllocation(input: SimulationInput): SimulationResult {
   return new Simulation(input).run();
 }
 
+/** One live pod of a timeline run and what it holds. */
+interface PodRecord {
+  readonly serial: number;
+  readonly node: NodeState;
+  v4: Grant | undefined;
+  v6: Grant | undefined;
+  failure: Failure | undefined;
+}
+
+/** A workload during a timeline: its desired replicas, live pods (oldest first) and pending pods. */
+interface WorkloadRuntime {
+  readonly decl: WorkloadDeclaration;
+  readonly ns: NamespaceDeclaration;
+  readonly fixed: boolean;
+  readonly families: IpFamily[];
+  readonly familyBits: number;
+  readonly plans: Map<number, WorkloadPlan>;
+  pods: PodRecord[];
+  nextSerial: number;
+  desired: number;
+  /** Pods the scheduler could not place yet. */
+  pending: number;
+}
+
+/** A step refused: the field at fault and the message (the value, the rule, the way out). */
+class StepError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 class Simulation implements ClusterView {
-  private readonly findings: Finding[] = [];
+  private findings: Finding[] = [];
   readonly ipam: IpamState;
   private readonly threshold: number;
   readonly namespaces = new Map<string, NamespaceDeclaration>();
   readonly workloads: WorkloadDeclaration[] = [];
   readonly cni: SimulationInput["cni"];
-  private readonly log = new FailureLog();
+  private log = new FailureLog();
   private readonly pods: PodAllocation[] = [];
   private readonly reps: NodeState[] = [];
   private countsCache: number[] | undefined;
+  private liveCache: NodeState[] | undefined;
   private podsScheduled = 0;
   private podsUnschedulable = 0;
   private podsAllocated = 0;
   private podsFailed = 0;
   private podsDeclared = 0;
+  /** Timeline runs keep every pod's grants; one-shot runs do not. */
+  private readonly tracking: boolean;
+  private readonly runtimes: WorkloadRuntime[] = [];
+  private scheduler: Scheduler | undefined;
+  /** Current pool definitions by name (present pools only). */
+  private readonly definitions = new Map<string, EffectiveIpPool>();
+  private podOperations = 0;
 
   constructor(private readonly input: SimulationInput) {
     const t = input.utilizationThreshold ?? 0.8;
@@ -83,17 +135,32 @@ class Simulation implements ClusterView {
       this.findings.push(error("TOPOLOGY_INVALID", "utilizationThreshold", `utilizationThreshold must be a fraction from 0 to 1, got ${String(t)}; 0.8 is used`));
     }
     this.cni = input.cni;
-    this.ipam = new IpamState(buildCatalog(input.pools, this.findings), input.ipamConfiguration, input.reservations ?? []);
+    this.tracking = (input.timeline?.length ?? 0) > 0;
+    const later = (input.timeline ?? []).flatMap((s) => ("addPool" in s && s.addPool && typeof s.addPool === "object" && s.addPool.cidr ? [s.addPool] : []));
+    this.ipam = new IpamState(buildCatalog(input.pools, this.findings), input.ipamConfiguration, input.reservations ?? [], later);
+    for (const p of this.ipam.catalog.pools) this.definitions.set(p.name, p);
   }
 
   get classReps(): readonly NodeState[] {
     return this.reps;
   }
 
+  /** Nodes in the cluster now, natural name order. */
+  get nodes(): readonly NodeState[] {
+    if (!this.tracking) return this.ipam.nodes;
+    this.liveCache ??= this.ipam.nodes.filter((n) => !n.deleted).sort((a, b) => compareNaturally(a.node.name, b.node.name));
+    return this.liveCache;
+  }
+
+  /** Pools to report: present ones, and deleted ones that still hold blocks. */
+  get pools(): readonly PoolState[] {
+    return this.ipam.pools.filter((ps) => ps.present || ps.blockList.length > 0);
+  }
+
   classCounts(): number[] {
     if (!this.countsCache) {
       this.countsCache = new Array<number>(this.reps.length).fill(0);
-      for (const n of this.ipam.nodes) this.countsCache[n.classId]++;
+      for (const n of this.ipam.nodes) if (!n.deleted) this.countsCache[n.classId]++;
     }
     return this.countsCache;
   }
@@ -106,11 +173,12 @@ class Simulation implements ClusterView {
     this.podsUnschedulable = schedule.unschedulable;
     const windows = windowsFinding(this.ipam.nodes, this.ipam.strict);
     if (windows) this.findings.push(windows);
-    for (const node of this.ipam.nodes) assignHostTunnelAddrs(this.ipam, node, (n, type, code, message) => this.log.tunnel(n, type, code, message));
+    for (const node of this.ipam.nodes) this.reconcileTunnels(node);
     this.workloads.forEach((w, i) => this.allocateWorkload(w, schedule.placements[i]));
     const usage = new Usage(this);
     new Analysis(this, usage, this.log, this.findings, this.threshold, this.input.ipamConfiguration).analyse();
-    return this.result(usage);
+    if (!this.tracking) return this.result(usage, this.findings);
+    return this.playTimeline(usage);
   }
 
   // ---------------------------------------------------------------- setup
@@ -174,6 +242,7 @@ class Simulation implements ClusterView {
   /** Nodes that every pool selects alike (and of the same OS) get the same pools: one class, one precedence answer. */
   private classifyNodes(): void {
     const classes = new Map<string, number>();
+    this.reps.length = 0;
     for (const n of this.ipam.nodes) {
       let key = n.windows ? "w" : "l";
       for (const p of this.ipam.catalog.pools) {
@@ -188,9 +257,14 @@ class Simulation implements ClusterView {
       }
       n.classId = id;
     }
+    this.countsCache = undefined;
   }
 
   // ---------------------------------------------------------------- allocation
+
+  private reconcileTunnels(node: NodeState): void {
+    assignHostTunnelAddrs(this.ipam, node, (n, type, code, message) => this.log.tunnel(n, type, code, message));
+  }
 
   private allocateWorkload(w: WorkloadDeclaration, placement: Int32Array): void {
     const ns = this.namespaces.get(w.namespace) ?? { name: w.namespace };
@@ -198,11 +272,16 @@ class Simulation implements ClusterView {
     const families = familiesOf(w, fixed, this.cni);
     const familyBits = (families.includes(4) ? 1 : 0) | (families.includes(6) ? 2 : 0);
     const plans = new Map<number, WorkloadPlan>();
+    const rt: WorkloadRuntime | undefined = this.tracking
+      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], nextSerial: w.replicas, desired: w.replicas, pending: 0 }
+      : undefined;
+    if (rt) this.runtimes.push(rt);
 
     for (let r = 0; r < w.replicas; r++) {
       const podName = `${w.name}-${r}`;
       const nodeIndex = placement[r];
       if (nodeIndex < 0) {
+        if (rt) rt.pending++;
         this.recordPod(w, podName, null, undefined, undefined, "unschedulable: no eligible node with room", "POD_UNSCHEDULABLE");
         continue;
       }
@@ -214,6 +293,7 @@ class Simulation implements ClusterView {
         plans.set(node.classId, plan);
       }
       const added = cmdAdd(this.ipam, node, plan, families, fixed);
+      if (rt) rt.pods.push({ serial: r, node, v4: added.v4, v6: added.v6, failure: added.failure });
       if (added.failure) {
         node.podsFailed++;
         this.podsFailed++;
@@ -235,7 +315,7 @@ class Simulation implements ClusterView {
     message: string | null,
     code: SimulationFindingCode | null,
   ): void {
-    if (this.input.includePods === false) return;
+    if (this.input.includePods === false || this.tracking) return;
     const s = this.ipam;
     this.pods.push({
       name,
@@ -253,34 +333,502 @@ class Simulation implements ClusterView {
     });
   }
 
+  // ---------------------------------------------------------------- timeline
+
+  private playTimeline(initial: Usage): SimulationResult {
+    const steps = this.input.timeline ?? [];
+    const all: Finding[] = [...this.findings];
+    let previous = new Set(this.findings.map(findingKey));
+    void initial;
+    this.scheduler = new Scheduler(this.ipam.nodes);
+    const results: TimelineStepResult[] = [];
+    if (steps.length > MAX_TIMELINE_STEPS) {
+      all.push(
+        error("TIMELINE_TOO_LONG", "timeline", `the timeline has ${steps.length} steps, more than the ${MAX_TIMELINE_STEPS} the harness plays; none was played. Split it into several runs, or merge steps (one scale step can add many pods)`),
+      );
+      return this.result(new Usage(this), all, results);
+    }
+    let stopped = false;
+    steps.forEach((step, index) => {
+      this.findings = [];
+      this.log = new FailureLog();
+      for (const ps of this.ipam.pools) {
+        ps.exhaustedHits = 0;
+        ps.exhaustedSpilled = 0;
+        ps.exhaustedUnmet = 0;
+        ps.exhaustedNodes.length = 0;
+      }
+      const action = typeof step === "object" && step !== null ? stepAction(step) : ("wait" as const);
+      let description = String(action);
+      let applied = false;
+      if (!stopped) {
+        try {
+          description = this.applyStep(step, index);
+          applied = true;
+        } catch (e) {
+          if (!(e instanceof StepError)) throw e;
+          const path = `timeline[${index}]${e.field === "" ? "" : `.${e.field}`}`;
+          const tooLong = e.field === "" && e.message.startsWith("the timeline");
+          this.findings.push(error(tooLong ? "TIMELINE_TOO_LONG" : "TIMELINE_INVALID", path, e.message));
+          if (tooLong) stopped = true;
+        }
+      }
+      this.schedulePending();
+      const usage = new Usage(this);
+      new Analysis(this, usage, this.log, this.findings, this.threshold, this.input.ipamConfiguration).analyse();
+      const snapshot = this.snapshot(usage);
+      const findings = sortFindings(this.findings);
+      results.push({ index, action, description, time: this.ipam.now, applied, summary: snapshot.summary, pools: snapshot.pools, nodeGroups: snapshot.nodeGroups, blocks: snapshot.blocks, findings });
+      const keys = new Set(findings.map(findingKey));
+      for (const f of findings) if (!previous.has(findingKey(f))) all.push({ ...f, message: `After step ${index + 1} (${description}): ${f.message}` });
+      previous = keys;
+    });
+    this.listPods();
+    return this.result(new Usage(this), all, results);
+  }
+
+  /** Plays one step; returns its description, or throws a {@link StepError}. */
+  private applyStep(step: TimelineStep, index: number): string {
+    if (typeof step !== "object" || step === null || Array.isArray(step) || Object.keys(step).length !== 1) {
+      throw new StepError("", `a step is an object with exactly one action key (${["scale", "rollingRestart", "deletePods", "addNodes", "removeNodes", "drainNodes", "uncordonNodes", "relabelNode", "addPool", "disablePool", "enablePool", "deletePool", "updatePool", "ipamConfiguration", "wait"].join(", ")}), got ${JSON.stringify(step)}`);
+    }
+    void index;
+    const s = step as unknown as Record<string, unknown>;
+    if ("scale" in step) return this.scale(step.scale);
+    if ("rollingRestart" in step) return this.rollingRestart(step.rollingRestart);
+    if ("deletePods" in step) return this.deletePods(step.deletePods);
+    if ("addNodes" in step) return this.addNodes(step.addNodes);
+    if ("removeNodes" in step) return this.removeNodes(step.removeNodes, "removeNodes");
+    if ("drainNodes" in step) return this.drainNodes(step.drainNodes);
+    if ("uncordonNodes" in step) return this.uncordonNodes(step.uncordonNodes);
+    if ("relabelNode" in step) return this.relabelNode(step.relabelNode);
+    if ("addPool" in step) return this.addPool(step.addPool);
+    if ("disablePool" in step) return this.setPoolDisabled(step.disablePool, true, "disablePool");
+    if ("enablePool" in step) return this.setPoolDisabled(step.enablePool, false, "enablePool");
+    if ("deletePool" in step) return this.deletePool(step.deletePool);
+    if ("updatePool" in step) return this.updatePool(step.updatePool);
+    if ("ipamConfiguration" in step) return this.configure(step.ipamConfiguration);
+    if ("wait" in step) return this.wait(step.wait);
+    throw new StepError(Object.keys(s)[0], `unknown action "${Object.keys(s)[0]}"; the actions are scale, rollingRestart, deletePods, addNodes, removeNodes, drainNodes, uncordonNodes, relabelNode, addPool, disablePool, enablePool, deletePool, updatePool, ipamConfiguration and wait`);
+  }
+
+  private countOperations(n: number): void {
+    this.podOperations += n;
+    if (this.podOperations > MAX_TIMELINE_POD_OPERATIONS) {
+      throw new StepError("", `the timeline creates and deletes more than ${MAX_TIMELINE_POD_OPERATIONS} pods in all; the harness stops here and plays no later step. Simulate fewer or smaller steps`);
+    }
+  }
+
+  private workload(ref: { workload?: unknown; namespace?: unknown } | undefined, action: string): WorkloadRuntime {
+    if (typeof ref !== "object" || ref === null) throw new StepError(action, `${action} needs an object with the workload's name ("workload") and, when names repeat, its namespace`);
+    const name = ref.workload;
+    if (typeof name !== "string" || name === "") throw new StepError(`${action}.workload`, `${action} needs the workload's name, got ${JSON.stringify(name)}`);
+    const matches = this.runtimes.filter((r) => r.decl.name === name && (ref.namespace === undefined || r.decl.namespace === ref.namespace));
+    if (matches.length === 0) {
+      const known = this.runtimes.map((r) => `${r.decl.namespace}/${r.decl.name}`);
+      throw new StepError(`${action}.workload`, `no workload "${name}"${ref.namespace !== undefined ? ` in namespace "${String(ref.namespace)}"` : ""}; the topology declares ${known.length > 0 ? known.join(", ") : "none"}. Declare it under topology.workloads or fix the name`);
+    }
+    if (matches.length > 1) throw new StepError(`${action}.namespace`, `workload "${name}" exists in namespaces ${matches.map((r) => r.decl.namespace).join(", ")}; give the namespace`);
+    return matches[0];
+  }
+
+  private wholeNumber(value: unknown, field: string, what: string): number {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) throw new StepError(field, `${what} must be a whole number of 0 or more, got ${JSON.stringify(value)}`);
+    return value;
+  }
+
+  private scale(ref: { workload: string; namespace?: string; replicas: number }): string {
+    const rt = this.workload(ref, "scale");
+    const replicas = this.wholeNumber(ref.replicas, "scale.replicas", "replicas");
+    const current = rt.pods.length + rt.pending;
+    this.countOperations(Math.abs(replicas - current));
+    rt.desired = replicas;
+    if (replicas > current) {
+      for (let k = current; k < replicas; k++) this.createPod(rt);
+    } else {
+      let drop = current - replicas;
+      const fromPending = Math.min(drop, rt.pending);
+      rt.pending -= fromPending;
+      drop -= fromPending;
+      for (let k = 0; k < drop; k++) this.deletePod(rt, rt.pods.pop() as PodRecord, false);
+    }
+    return `scale ${rt.decl.namespace}/${rt.decl.name} from ${current} to ${replicas}`;
+  }
+
+  private rollingRestart(ref: { workload: string; namespace?: string; maxSurge?: number | string; maxUnavailable?: number | string }): string {
+    const rt = this.workload(ref, "rollingRestart");
+    const replicas = rt.desired;
+    const surge = this.fraction(ref.maxSurge ?? "25%", replicas, true, "rollingRestart.maxSurge");
+    const unavailable = this.fraction(ref.maxUnavailable ?? "25%", replicas, false, "rollingRestart.maxUnavailable");
+    if (surge === 0 && unavailable === 0) {
+      throw new StepError("rollingRestart.maxUnavailable", `maxSurge and maxUnavailable are both 0 for ${replicas} replicas, which Kubernetes refuses (the rollout could never progress); set one of them above 0`);
+    }
+    const old = rt.pods;
+    this.countOperations(2 * old.length);
+    rt.pods = [];
+    let head = 0;
+    let created = 0;
+    // Each round: old pods down by maxUnavailable, new pods up by maxSurge plus that, then old pods down to the replica count.
+    while (head < old.length) {
+      const down = Math.min(unavailable, old.length - head);
+      for (let k = 0; k < down; k++) this.deletePod(rt, old[head++], false, true);
+      const up = Math.min(surge + down, Math.max(0, replicas - rt.pods.length - rt.pending));
+      for (let k = 0; k < up; k++) this.createPod(rt);
+      created += up;
+      const excess = Math.min(old.length - head, Math.max(0, rt.pods.length + rt.pending + (old.length - head) - replicas));
+      for (let k = 0; k < excess; k++) this.deletePod(rt, old[head++], false, true);
+      if (down === 0 && up === 0 && excess === 0) break;
+    }
+    for (; head < old.length; head++) rt.pods.push(old[head]);
+    return `rolling restart of ${rt.decl.namespace}/${rt.decl.name} (${created} pods replaced, maxSurge ${surge}, maxUnavailable ${unavailable})`;
+  }
+
+  /** A surge or unavailability as Kubernetes reads it: an integer, or a percentage of replicas rounded up (surge) or down. */
+  private fraction(value: number | string, replicas: number, roundUp: boolean, field: string): number {
+    if (typeof value === "number") return this.wholeNumber(value, field, field.split(".")[1]);
+    const m = typeof value === "string" ? /^(\d+)%$/.exec(value) : null;
+    if (!m) throw new StepError(field, `${field.split(".")[1]} must be a whole number or a percentage such as "25%", got ${JSON.stringify(value)}`);
+    const exact = (Number(m[1]) * replicas) / 100;
+    return roundUp ? Math.ceil(exact) : Math.floor(exact);
+  }
+
+  private deletePods(ref: { workload: string; namespace?: string; count: number; recreate?: boolean; leak?: boolean }): string {
+    const rt = this.workload(ref, "deletePods");
+    const count = this.wholeNumber(ref.count, "deletePods.count", "count");
+    if (count > rt.pods.length) throw new StepError("deletePods.count", `count ${count} is more than the ${rt.pods.length} running pods of ${rt.decl.namespace}/${rt.decl.name}; delete at most ${rt.pods.length}`);
+    const recreate = ref.recreate ?? true;
+    this.countOperations(recreate ? 2 * count : count);
+    const victims = rt.pods.splice(0, count);
+    for (const p of victims) this.deletePod(rt, p, ref.leak === true, true);
+    if (recreate) for (let k = 0; k < count; k++) this.createPod(rt);
+    else rt.desired -= count;
+    return `delete ${count} pod(s) of ${rt.decl.namespace}/${rt.decl.name}${ref.leak ? " (addresses leaked)" : ""}${recreate ? ", recreated" : ""}`;
+  }
+
+  private node(name: unknown, field: string): NodeState {
+    const node = typeof name === "string" ? this.ipam.nodes.find((n) => n.node.name === name && !n.deleted) : undefined;
+    if (!node) throw new StepError(field, `no node ${JSON.stringify(name)} in the cluster at this step; name a node of topology.nodes or one added by an earlier addNodes step`);
+    return node;
+  }
+
+  private nodeList(names: unknown, field: string): NodeState[] {
+    if (!Array.isArray(names) || names.length === 0) throw new StepError(field, `${field} needs a list of node names, got ${JSON.stringify(names)}`);
+    return names.map((n, i) => this.node(n, `${field}[${i}]`));
+  }
+
+  private addNodes(entries: unknown): string {
+    if (!Array.isArray(entries) || entries.length === 0) throw new StepError("addNodes", `addNodes needs a list of nodes or node groups, got ${JSON.stringify(entries)}`);
+    const expanded = expandNodes(entries);
+    const bad = expanded.findings[0];
+    if (bad) throw new StepError("addNodes", bad.message);
+    const taken = new Set(this.ipam.nodes.filter((n) => !n.deleted).map((n) => n.node.name));
+    const clash = expanded.nodes.find((n) => taken.has(n.name));
+    if (clash) throw new StepError("addNodes", `node "${clash.name}" is already in the cluster; node names are unique, pick another name`);
+    const added = expanded.nodes.map((n) => this.ipam.addNode(n));
+    this.nodesChanged();
+    for (const n of added) this.reconcileTunnels(n);
+    return `add ${added.length} node(s)`;
+  }
+
+  private evict(nodes: readonly NodeState[]): number {
+    const set = new Set(nodes);
+    let evicted = 0;
+    for (const rt of this.runtimes) {
+      const keep: PodRecord[] = [];
+      const gone: PodRecord[] = [];
+      for (const p of rt.pods) (set.has(p.node) ? gone : keep).push(p);
+      if (gone.length === 0) continue;
+      rt.pods = keep;
+      for (const p of gone) this.deletePod(rt, p, false, true);
+      evicted += gone.length;
+    }
+    this.countOperations(2 * evicted);
+    return evicted;
+  }
+
+  /** Recreates evicted pods: the controllers bring every workload back to its desired count. */
+  private recreate(): void {
+    for (const rt of this.runtimes) for (let k = rt.pods.length + rt.pending; k < rt.desired; k++) this.createPod(rt);
+  }
+
+  private removeNodes(names: unknown, field: string): string {
+    const nodes = this.nodeList(names, field);
+    const evicted = this.evict(nodes);
+    for (const n of nodes) {
+      for (const type of [...n.tunnelGrants.keys()]) releaseTunnelAddr(this.ipam, n, type);
+      releaseHostAffinities(this.ipam, n);
+      n.deleted = true;
+    }
+    this.nodesChanged();
+    this.recreate();
+    return `remove ${nodes.map((n) => n.node.name).join(", ")} (${evicted} pods recreated elsewhere)`;
+  }
+
+  private drainNodes(names: unknown): string {
+    const nodes = this.nodeList(names, "drainNodes");
+    for (const n of nodes) n.cordoned = true;
+    const evicted = this.evict(nodes);
+    this.nodesChanged();
+    this.recreate();
+    return `drain ${nodes.map((n) => n.node.name).join(", ")} (${evicted} pods evicted)`;
+  }
+
+  private uncordonNodes(names: unknown): string {
+    const nodes = this.nodeList(names, "uncordonNodes");
+    for (const n of nodes) n.cordoned = false;
+    this.nodesChanged();
+    return `uncordon ${nodes.map((n) => n.node.name).join(", ")}`;
+  }
+
+  private relabelNode(change: { name: string; labels: Readonly<Record<string, string | null>> }): string {
+    if (typeof change !== "object" || change === null) throw new StepError("relabelNode", "relabelNode needs { name, labels }");
+    const node = this.node(change.name, "relabelNode.name");
+    if (typeof change.labels !== "object" || change.labels === null) throw new StepError("relabelNode.labels", `labels must map label keys to a value, or to null to remove the label; got ${JSON.stringify(change.labels)}`);
+    const labels: Record<string, string> = { ...node.node.labels };
+    for (const [k, v] of Object.entries(change.labels)) {
+      if (v === null) delete labels[k];
+      else if (typeof v === "string") labels[k] = v;
+      else throw new StepError(`relabelNode.labels.${k}`, `a label value is a string, or null to remove the label; got ${JSON.stringify(v)}`);
+    }
+    node.node = { ...node.node, labels: nodeLabels(node.node.name, node.node.os, labels) };
+    this.ipam.epoch++;
+    this.nodesChanged();
+    this.reconcileTunnels(node);
+    return `relabel ${node.node.name}`;
+  }
+
+  /** After nodes are added, removed, cordoned or relabelled: classes, plans and scheduler start again. */
+  private nodesChanged(): void {
+    this.liveCache = undefined;
+    this.classifyNodes();
+    for (const rt of this.runtimes) rt.plans.clear();
+    this.scheduler?.reset();
+  }
+
+  /** After pools change: a new catalog, classes and plans; every node's tunnel addresses reconciled. */
+  private poolsChanged(): void {
+    const scratch: Finding[] = [];
+    this.ipam.setCatalog(buildCatalog([...this.definitions.values()], scratch));
+    this.nodesChanged();
+    for (const n of this.nodes) this.reconcileTunnels(n);
+  }
+
+  private pool(name: unknown, field: string): EffectiveIpPool {
+    const def = typeof name === "string" ? this.definitions.get(name) : undefined;
+    if (!def) throw new StepError(field, `no IP pool ${JSON.stringify(name)} at this step; the pools are ${[...this.definitions.keys()].join(", ") || "none"}. Name one of them, or add it with an addPool step first`);
+    return def;
+  }
+
+  private addPool(pool: EffectiveIpPool): string {
+    if (typeof pool !== "object" || pool === null || typeof pool.name !== "string" || !pool.cidr) throw new StepError("addPool", "addPool needs a pool with a name and a CIDR");
+    if (this.definitions.has(pool.name)) throw new StepError("addPool.name", `IP pool "${pool.name}" already exists; pick another name, or change it with updatePool`);
+    const ps = this.ipam.poolByName.get(pool.name);
+    if (!ps || ps.pool.cidr.toString() !== pool.cidr.toString() || ps.pool.blockSize !== pool.blockSize) {
+      throw new StepError("addPool.name", `IP pool "${pool.name}" was known with another CIDR or block size earlier in this run; a deleted pool's blocks may still exist, so give the new pool a new name`);
+    }
+    this.definitions.set(pool.name, pool);
+    this.poolsChanged();
+    return `add pool ${pool.name} (${pool.cidr.toString()})`;
+  }
+
+  private setPoolDisabled(name: unknown, disabled: boolean, action: string): string {
+    const def = this.pool(name, action);
+    this.definitions.set(def.name, { ...def, disabled });
+    this.poolsChanged();
+    return `${disabled ? "disable" : "enable"} pool ${def.name}`;
+  }
+
+  private deletePool(name: unknown): string {
+    const def = this.pool(name, "deletePool");
+    // calicoctl: disable, release every block's affinity, then delete the pool.
+    this.definitions.set(def.name, { ...def, disabled: true });
+    this.poolsChanged();
+    releasePoolAffinities(this.ipam, (this.ipam.poolByName.get(def.name) as PoolState).index);
+    this.definitions.delete(def.name);
+    this.poolsChanged();
+    return `delete pool ${def.name}`;
+  }
+
+  private updatePool(change: { name: string; nodeSelector?: string; namespaceSelector?: string; cidr?: string; blockSize?: number }): string {
+    if (typeof change !== "object" || change === null) throw new StepError("updatePool", "updatePool needs { name, nodeSelector?, namespaceSelector? }");
+    const def = this.pool(change.name, "updatePool.name");
+    if (change.cidr !== undefined && change.cidr !== def.cidr.toString()) {
+      throw new StepError("updatePool.cidr", `IP pool "${def.name}" cannot change its cidr from ${def.cidr.toString()} to ${String(change.cidr)}: Calico forbids it (the field is immutable). Add a new pool with the new CIDR (addPool), then disable and delete the old one`);
+    }
+    if (change.blockSize !== undefined && change.blockSize !== def.blockSize) {
+      throw new StepError("updatePool.blockSize", `IP pool "${def.name}" cannot change its blockSize from ${def.blockSize} to ${String(change.blockSize)}: Calico forbids it (the field is immutable). Add a new pool with the new block size, then disable and delete the old one`);
+    }
+    for (const key of ["nodeSelector", "namespaceSelector"] as const) {
+      const v = change[key];
+      if (v !== undefined && typeof v !== "string") throw new StepError(`updatePool.${key}`, `${key} is a Calico selector string such as "all()", got ${JSON.stringify(v)}`);
+    }
+    this.definitions.set(def.name, { ...def, nodeSelector: change.nodeSelector ?? def.nodeSelector, namespaceSelector: change.namespaceSelector ?? def.namespaceSelector });
+    this.poolsChanged();
+    return `update pool ${def.name}`;
+  }
+
+  private configure(config: { strictAffinity?: boolean; autoAllocateBlocks?: boolean; maxBlocksPerHost?: number }): string {
+    if (typeof config !== "object" || config === null) throw new StepError("ipamConfiguration", "ipamConfiguration needs { strictAffinity?, autoAllocateBlocks?, maxBlocksPerHost? }");
+    for (const key of ["strictAffinity", "autoAllocateBlocks"] as const) {
+      if (config[key] !== undefined && typeof config[key] !== "boolean") throw new StepError(`ipamConfiguration.${key}`, `${key} is true or false, got ${JSON.stringify(config[key])}`);
+    }
+    if (config.maxBlocksPerHost !== undefined) this.wholeNumber(config.maxBlocksPerHost, "ipamConfiguration.maxBlocksPerHost", "maxBlocksPerHost");
+    this.ipam.configure(config);
+    const parts = Object.entries(config).map(([k, v]) => `${k} ${String(v)}`);
+    return `IPAM configuration: ${parts.join(", ") || "unchanged"}`;
+  }
+
+  private wait(w: { seconds: number }): string {
+    const seconds = typeof w === "object" && w !== null ? w.seconds : undefined;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+      throw new StepError("wait.seconds", `seconds must be a number of 0 or more (time only goes forward), got ${JSON.stringify(seconds)}`);
+    }
+    const gc = advanceTime(this.ipam, seconds, this.input.leakGracePeriodSeconds);
+    // kubelet retries pods whose sandbox got no address.
+    let retried = 0;
+    for (const rt of this.runtimes) {
+      for (const p of rt.pods) {
+        if (!p.failure) continue;
+        retried++;
+        p.node.podsFailed--;
+        this.addPod(rt, p);
+      }
+    }
+    return `wait ${seconds} s (${gc.leakedAddressesReleased} leaked address(es) and ${gc.emptyBlocksReleased} empty block(s) released${retried > 0 ? `, ${retried} failed pod(s) retried` : ""})`;
+  }
+
+  /** Schedules one new pod of the workload and runs the CNI ADD; unplaceable pods stay pending. */
+  private createPod(rt: WorkloadRuntime): void {
+    const node = (this.scheduler as Scheduler).place(rt.decl.nodeSelector ?? {});
+    if (node < 0) {
+      rt.pending++;
+      return;
+    }
+    const rec: PodRecord = { serial: rt.nextSerial++, node: this.ipam.nodes[node], v4: undefined, v6: undefined, failure: undefined };
+    this.addPod(rt, rec);
+    rt.pods.push(rec);
+  }
+
+  private addPod(rt: WorkloadRuntime, rec: PodRecord): void {
+    const node = rec.node;
+    node.families |= rt.familyBits;
+    let plan = rt.plans.get(node.classId);
+    if (!plan) {
+      plan = workloadPlan(this.ipam, this.reps[node.classId], rt.ns, rt.decl, rt.families, this.cni);
+      rt.plans.set(node.classId, plan);
+    }
+    const added = cmdAdd(this.ipam, node, plan, rt.families, rt.fixed);
+    rec.v4 = added.v4;
+    rec.v6 = added.v6;
+    rec.failure = added.failure;
+    if (added.failure) {
+      node.podsFailed++;
+      this.log.pod(rt.decl, `${rt.decl.name}-${rec.serial}`, node, added.failure, added.failedFamily);
+    }
+  }
+
+  /** The CNI DEL of a pod (or, with `leak`, a DEL that never ran) and its node's pod count. */
+  private deletePod(rt: WorkloadRuntime, rec: PodRecord, leak: boolean, removed = false): void {
+    void removed;
+    void rt;
+    const grants = [rec.v4, rec.v6].filter((g): g is Grant => g !== undefined);
+    if (leak) for (const grant of grants) this.ipam.leaks.push({ grant, since: this.ipam.now });
+    else releaseIPs(this.ipam, grants);
+    rec.node.pods--;
+    if (rec.failure) rec.node.podsFailed--;
+    this.scheduler?.removed(rec.node.index);
+  }
+
+  /** Places pending pods where room appeared. */
+  private schedulePending(): void {
+    for (const rt of this.runtimes) {
+      const pending = rt.pending;
+      if (pending === 0) continue;
+      rt.pending = 0;
+      for (let k = 0; k < pending; k++) this.createPod(rt);
+      if (rt.pending > 0) {
+        const eligible = (this.scheduler as Scheduler).eligibleCount(rt.decl.nodeSelector ?? {});
+        this.findings.push(unschedulableFinding(rt.decl, rt.pending, rt.desired, eligible));
+      }
+    }
+  }
+
+  /** The pods alive after the last step, workloads in declaration order, oldest first. */
+  private listPods(): void {
+    if (this.input.includePods === false) return;
+    for (const rt of this.runtimes) {
+      const w = rt.decl;
+      for (const p of rt.pods) {
+        const v4 = p.v4;
+        const v6 = p.v6;
+        this.pods.push({
+          name: `${w.name}-${p.serial}`,
+          namespace: w.namespace,
+          workload: w.name,
+          node: p.node.node.name,
+          ipv4: v4 ? this.ipam.text(v4) : null,
+          ipv4Pool: v4 ? this.ipam.pools[v4.block.poolIndex].pool.name : null,
+          ipv4Borrowed: v4 ? v4.block.owner !== v4.node.index : false,
+          ipv6: v6 ? this.ipam.text(v6) : null,
+          ipv6Pool: v6 ? this.ipam.pools[v6.block.poolIndex].pool.name : null,
+          ipv6Borrowed: v6 ? v6.block.owner !== v6.node.index : false,
+          error: p.failure ? p.failure.message : null,
+          errorCode: p.failure ? p.failure.code : null,
+        });
+      }
+      for (let k = 0; k < rt.pending; k++) {
+        this.pods.push({ name: `${w.name}-pending-${k}`, namespace: w.namespace, workload: w.name, node: null, ipv4: null, ipv4Pool: null, ipv4Borrowed: false, ipv6: null, ipv6Pool: null, ipv6Borrowed: false, error: "unschedulable: no eligible node with room", errorCode: "POD_UNSCHEDULABLE" });
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- result
 
-  private result(usage: Usage): SimulationResult {
-    const blocks = usage.blocks();
-    const pools = this.ipam.pools.map((ps) => usage.poolUsage(ps));
-    const headrooms = this.ipam.nodes.map((n) => usage.nodeHeadroom(n));
-    const nodes = this.ipam.nodes;
+  private summary(blocksClaimed: number): SimulationSummary {
+    const nodes = this.nodes;
+    let counts = { declared: this.podsDeclared, scheduled: this.podsScheduled, unschedulable: this.podsUnschedulable, allocated: this.podsAllocated, failed: this.podsFailed };
+    if (this.tracking && this.scheduler) {
+      counts = { declared: 0, scheduled: 0, unschedulable: 0, allocated: 0, failed: 0 };
+      for (const rt of this.runtimes) {
+        counts.declared += rt.desired;
+        counts.scheduled += rt.pods.length;
+        counts.unschedulable += rt.pending;
+        for (const p of rt.pods) {
+          if (p.failure) counts.failed++;
+          else counts.allocated++;
+        }
+      }
+    }
     return {
-      blocks,
-      pods: this.pods,
-      pools,
-      nodes: usage.nodes(headrooms),
-      nodeGroups: usage.groupUsage(headrooms),
-      summary: {
-        nodes: nodes.length,
-        workloads: this.workloads.length,
-        pods: this.podsDeclared,
-        podsScheduled: this.podsScheduled,
-        podsUnschedulable: this.podsUnschedulable,
-        podsAllocated: this.podsAllocated,
-        podsFailed: this.podsFailed,
-        blocksClaimed: blocks.length,
-        ipv4AddressesInUse: nodes.reduce((s, n) => s + n.addresses[0], 0),
-        ipv6AddressesInUse: nodes.reduce((s, n) => s + n.addresses[1], 0),
-        borrowedAddresses: nodes.reduce((s, n) => s + n.borrowed[0] + n.borrowed[1], 0),
-        tunnelAddresses: nodes.reduce((s, n) => s + n.tunnels.length, 0),
-      },
-      findings: sortFindings(this.findings),
+      nodes: nodes.length,
+      workloads: this.workloads.length,
+      pods: counts.declared,
+      podsScheduled: counts.scheduled,
+      podsUnschedulable: counts.unschedulable,
+      podsAllocated: counts.allocated,
+      podsFailed: counts.failed,
+      blocksClaimed,
+      ipv4AddressesInUse: nodes.reduce((s, n) => s + n.addresses[0], 0),
+      ipv6AddressesInUse: nodes.reduce((s, n) => s + n.addresses[1], 0),
+      borrowedAddresses: nodes.reduce((s, n) => s + n.borrowed[0] + n.borrowed[1], 0),
+      tunnelAddresses: nodes.reduce((s, n) => s + n.tunnels.length, 0),
     };
   }
+
+  private snapshot(usage: Usage): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
+    const blocks = usage.blocks();
+    const pools = this.pools.map((ps) => usage.poolUsage(ps));
+    const headrooms: NodeHeadroom[] = [];
+    for (const n of this.nodes) headrooms[n.index] = usage.nodeHeadroom(n);
+    return { blocks, pools, nodes: usage.nodes(headrooms), nodeGroups: usage.groupUsage(headrooms), summary: this.summary(blocks.length) };
+  }
+
+  private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {
+    const snapshot = this.snapshot(usage);
+    return { ...snapshot, pods: this.pods, findings: this.tracking ? findings : sortFindings(findings), ...(timeline ? { timeline } : {}) };
+  }
+}
+
+function findingKey(f: Finding): string {
+  return `${f.severity}\u0000${f.code}\u0000${f.path}\u0000${f.message}`;
 }

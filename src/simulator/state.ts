@@ -18,18 +18,22 @@ import { FreePositionTree } from "./private/free-tree";
 import { fnv1_32 } from "./private/fnv";
 import { blockObjectName, v4Text, v6Groups, v6Text } from "./private/format";
 import { IndexRangeSet } from "./private/index-set";
+import { determineSeed, randomBlockStartIndex } from "./random-block";
 import type { PlacementSlot } from "./private/placement";
 import type { CniConfig, ExpandedNode, IpFamilyName, NamespaceDeclaration, WorkloadDeclaration } from "./topology";
 import type { SimulationFindingCode, TunnelAddress } from "./result";
 
 /** One IP pool and its claimed blocks. */
 export interface PoolState {
-  readonly pool: EffectiveIpPool;
+  /** The pool's current definition (selectors and `disabled` change over a timeline; cidr and blockSize never do). */
+  pool: EffectiveIpPool;
+  /** False before the pool is created and after it is deleted. */
+  present: boolean;
   /** Position in name order (the order `GetEnabledPools` lists pools). */
   readonly index: number;
   readonly family: IpFamily;
-  /** Whether IPAM allocates from it (enabled, large enough for one block, not shadowed). */
-  readonly usable: boolean;
+  /** Whether IPAM allocates from it (present, enabled, large enough for one block, not shadowed). */
+  usable: boolean;
   readonly hostBits: number;
   /** Addresses per block. */
   readonly capacity: number;
@@ -59,7 +63,14 @@ export interface PoolState {
 /** One node (a Calico host): its labels, its pods, and its block affinities (`BlockAffinity` objects). */
 export interface NodeState extends PlacementSlot {
   readonly index: number;
-  readonly node: ExpandedNode;
+  /** Name, labels (which a timeline may change), OS, maxPods, group. */
+  node: ExpandedNode;
+  /** Deleted from the cluster (its Calico node and affinities cleaned up). */
+  deleted: boolean;
+  /** Cordoned (drained): no new pods are scheduled on it. */
+  cordoned: boolean;
+  /** The {@link IpamState.epoch} at which its affinities were last checked against the pools' selectors. */
+  checkedEpoch: number;
   readonly windows: boolean;
   /** 32-bit FNV-1 of the host name: the seed of its block walk (`determineSeed`). */
   readonly hash: number;
@@ -67,6 +78,8 @@ export interface NodeState extends PlacementSlot {
   classId: number;
   /** Affine blocks per pool index. */
   readonly blockCount: Int32Array;
+  /** The first block index it tries per pool index (`randomBlockGenerator`'s start), computed on first use. */
+  readonly starts: Array<bigint | undefined>;
   /** Affine blocks, claim order. */
   readonly owned: BlockState[];
   /** Affine blocks with free auto-assign space, per family (0: IPv4, 1: IPv6), in datastore (name) order. */
@@ -78,6 +91,8 @@ export interface NodeState extends PlacementSlot {
   families: number;
   podsFailed: number;
   readonly tunnels: TunnelAddress[];
+  /** The grant behind each tunnel address, by tunnel type (the handle `<type>-tunnel-addr-<node>`). */
+  readonly tunnelGrants: Map<TunnelAddress["type"], Grant>;
 }
 
 /** One allocated address: a block ordinal held by a node's pod or tunnel. */
@@ -132,24 +147,57 @@ export function buildCatalog(pools: readonly EffectiveIpPool[], findings: Findin
  * IPAM configuration (`IPAMConfiguration`: strictAffinity, autoAllocateBlocks, maxBlocksPerHost).
  */
 export class IpamState {
+  /** Every pool the run ever knows (present or not), name order; indices never change. */
   readonly pools: PoolState[];
+  readonly poolByName = new Map<string, PoolState>();
   readonly nodes: NodeState[] = [];
-  readonly strict: boolean;
-  readonly autoAllocate: boolean;
+  strict: boolean;
+  autoAllocate: boolean;
   /** maxBlocksPerHost as Calico enforces it (0 or unset means 20). */
-  readonly blockLimit: number;
+  blockLimit: number;
+  /** Bumped when pools or node labels change, so hosts re-check their affinities (`prepareAffinityBlocksForHost`). */
+  epoch = 0;
   /** Simulated time in seconds since the start (claim times, reclaim and GC ages). */
   now = 0;
+  /** Addresses whose pod is gone but which IPAM still holds (a CNI DEL that never ran), with the time they leaked. */
+  readonly leaks: Array<{ readonly grant: Grant; readonly since: number }> = [];
 
+  /**
+   * @param catalog the pools present at the start
+   * @param later pools created later in a timeline (each gets its state now, not present yet)
+   */
   constructor(
-    readonly catalog: PoolCatalog,
+    public catalog: PoolCatalog,
     config: EffectiveIpamConfiguration | undefined,
     reservations: readonly Cidr[],
+    later: readonly EffectiveIpPool[] = [],
   ) {
     this.strict = config?.strictAffinity ?? false;
     this.autoAllocate = config?.autoAllocateBlocks ?? true;
     this.blockLimit = config && config.maxBlocksPerHost > 0 ? config.maxBlocksPerHost : DEFAULT_MAX_BLOCKS_PER_HOST;
-    this.pools = catalog.pools.map((pool, index) => poolState(catalog, pool, index, reservations));
+    const present = new Set(catalog.pools.map((p) => p.name));
+    const all = [...catalog.pools, ...later.filter((p) => !present.has(p.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.pools = all.map((pool, index) => poolState(catalog, pool, index, reservations, present.has(pool.name)));
+    for (const ps of this.pools) this.poolByName.set(ps.pool.name, ps);
+  }
+
+  /** Replaces the catalog (pools created, changed, disabled or deleted) and marks every host for an affinity check. */
+  setCatalog(catalog: PoolCatalog): void {
+    this.catalog = catalog;
+    for (const ps of this.pools) {
+      const def = catalog.pool(ps.pool.name);
+      ps.present = def !== undefined;
+      if (def) ps.pool = def;
+      ps.usable = ps.present && catalog.isAllocatable(ps.pool.name) && ps.pool.cidr.prefix <= ps.pool.blockSize;
+    }
+    this.epoch++;
+  }
+
+  /** Sets the IPAM configuration's fields. */
+  configure(config: { strictAffinity?: boolean; autoAllocateBlocks?: boolean; maxBlocksPerHost?: number }): void {
+    if (config.strictAffinity !== undefined) this.strict = config.strictAffinity;
+    if (config.autoAllocateBlocks !== undefined) this.autoAllocate = config.autoAllocateBlocks;
+    if (config.maxBlocksPerHost !== undefined) this.blockLimit = config.maxBlocksPerHost > 0 ? config.maxBlocksPerHost : DEFAULT_MAX_BLOCKS_PER_HOST;
   }
 
   /** Adds a node (a Calico host) with no affinities. */
@@ -160,9 +208,13 @@ export class IpamState {
       windows: node.os === "windows",
       hash: fnv1_32(node.name),
       classId: -1,
+      deleted: false,
+      cordoned: false,
+      checkedEpoch: this.epoch,
       pods: 0,
       maxPods: node.maxPods,
       blockCount: new Int32Array(this.pools.length),
+      starts: [],
       owned: [],
       freeAffine: [[], []],
       ownedPerFamily: [0, 0],
@@ -171,14 +223,31 @@ export class IpamState {
       families: 0,
       podsFailed: 0,
       tunnels: [],
+      tunnelGrants: new Map(),
     };
     this.nodes.push(state);
     return state;
   }
 
+  /**
+   * The first block index the host tries in the pool: Go's `math/rand` seeded with the FNV-1 hash of the
+   * host name, `big.Int.Rand` over the pool's block count (`randomBlockGenerator`, see
+   * `random-block.ts`). For host-sized blocks (/32, /128) Calico seeds from the clock; the simulator
+   * keeps the hash there, so those start blocks are one possible outcome, not a prediction.
+   */
+  startIndex(node: NodeState, pool: PoolState): bigint {
+    let start = node.starts[pool.index];
+    if (start === undefined) {
+      const seed = determineSeed(pool.pool.blockSize, pool.pool.cidr.bits as 32 | 128, node.node.name) ?? node.hash;
+      start = pool.blockCount > 0n ? randomBlockStartIndex(pool.blockCount, seed) : 0n;
+      node.starts[pool.index] = start;
+    }
+    return start;
+  }
+
   /** The pool states of the given pools, in their order, and a mask of their indices. */
   planFor(pools: readonly EffectiveIpPool[]): { pools: PoolState[]; mask: Uint8Array } {
-    const states = pools.map((p) => this.pools[this.catalog.indexOf(p.name)]);
+    const states = pools.map((p) => this.poolByName.get(p.name) as PoolState);
     const mask = new Uint8Array(this.pools.length);
     for (const s of states) mask[s.index] = 1;
     return { pools: states, mask };
@@ -194,6 +263,7 @@ export class IpamState {
     const cidr = Cidr.of(pool.family, network, pool.pool.blockSize).toString();
     const block = new BlockState(pool.index, idx, network, pool.capacity, node.index, windows, this.blockReservations(pool, network), cidr);
     block.claimTime = this.now;
+    block.emptySince = this.now;
     pool.taken.add(idx);
     pool.blocks.set(idx, block);
     pool.blockList.push(block);
@@ -204,6 +274,40 @@ export class IpamState {
     node.owned.push(block);
     if (block.freeAuto > 0) insertByName(node.freeAffine[fi(pool.family)], block);
     return block;
+  }
+
+  /**
+   * Removes the block's affinity (`BlockAffinity` deleted, `IPAMBlock.spec.affinity` cleared): the host
+   * no longer owns it. The block itself stays until {@link deleteBlock}.
+   */
+  dropAffinity(block: BlockState): void {
+    if (block.owner < 0) return;
+    const node = this.nodes[block.owner];
+    const pool = this.pools[block.poolIndex];
+    const f = fi(pool.family);
+    node.blockCount[pool.index]--;
+    node.ownedPerFamily[f]--;
+    removeFrom(node.owned, block);
+    removeFrom(node.freeAffine[f], block);
+    // The owner's own addresses in the block become borrowed ones.
+    const own = block.inUse - block.borrowed;
+    if (own > 0) {
+      node.borrowed[f] += own;
+      block.addBorrower(node.node.name, own);
+      pool.borrowers.set(node.node.name, (pool.borrowers.get(node.node.name) ?? 0) + own);
+    }
+    block.owner = -1;
+  }
+
+  /** Deletes an empty block with no affinity (the `IPAMBlock` object): its index is unclaimed again. */
+  deleteBlock(block: BlockState): void {
+    const pool = this.pools[block.poolIndex];
+    if (block.owner >= 0) this.dropAffinity(block);
+    pool.blocks.delete(block.index);
+    removeFrom(pool.blockList, block);
+    if (block.whollyReserved) pool.whollyReservedClaimed--;
+    else pool.taken.delete(block.index);
+    pool.borrowIndex = undefined;
   }
 
   /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1). */
@@ -219,6 +323,8 @@ export class IpamState {
       if (n === 0) pool.borrowers.delete(node.node.name);
       else pool.borrowers.set(node.node.name, n);
     }
+    if (delta === 1) block.emptySince = -1;
+    else if (block.inUse === 0) block.emptySince = this.now;
     const nowFree = block.freeAuto;
     if ((wasFree > 0) === (nowFree > 0)) return;
     if (pool.borrowIndex) pool.borrowIndex.tree.set(block.borrowPosition, nowFree > 0);
@@ -263,10 +369,12 @@ export class IpamState {
   }
 }
 
-function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, allReservations: readonly Cidr[]): PoolState {
-  const usable = catalog.isAllocatable(pool.name) && pool.cidr.prefix <= pool.blockSize;
+function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, allReservations: readonly Cidr[], present: boolean): PoolState {
+  const fits = pool.cidr.prefix <= pool.blockSize;
+  const usable = present && catalog.isAllocatable(pool.name) && fits;
   const hostBits = pool.cidr.bits - pool.blockSize;
-  const blockCount = usable ? pool.cidr.countChildren(pool.blockSize) : 0n;
+  // Counted for every pool that holds a block, so a pool disabled now can be enabled later.
+  const blockCount = fits ? pool.cidr.countChildren(pool.blockSize) : 0n;
   const taken = new IndexRangeSet(blockCount);
   const reservations: AddressRange[] = [];
   let reservedAddresses = 0n;
@@ -280,7 +388,7 @@ function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, a
       if (first > last) continue;
       reservations.push({ first, last });
       reservedAddresses += last - first + 1n;
-      if (!usable) continue;
+      if (!fits) continue;
       // Blocks wholly inside the range are skipped by Calico when claiming and borrowing.
       const size = 1n << BigInt(hostBits);
       const firstBlock = (first - pool.cidr.first + size - 1n) / size;
@@ -293,6 +401,7 @@ function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, a
   }
   return {
     pool,
+    present,
     index,
     family: pool.family,
     usable,
@@ -315,6 +424,11 @@ function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, a
   };
 }
 
+function removeFrom<T>(list: T[], item: T): void {
+  const k = list.indexOf(item);
+  if (k >= 0) list.splice(k, 1);
+}
+
 /** Inserts a block into a list kept in datastore order (block object name). */
 function insertByName(list: BlockState[], block: BlockState): void {
   const name = blockObjectName(block.cidr);
@@ -326,6 +440,10 @@ function insertByName(list: BlockState[], block: BlockState): void {
 /** What usage and findings read of a simulated cluster besides the IPAM datastore. */
 export interface ClusterView {
   readonly ipam: IpamState;
+  /** Nodes in the cluster now (not deleted), natural name order. */
+  readonly nodes: readonly NodeState[];
+  /** Pools to report: present ones, and deleted ones that still hold blocks; name order. */
+  readonly pools: readonly PoolState[];
   /** One node per class (nodes every pool selects alike), by class id. */
   readonly classReps: readonly NodeState[];
   /** Nodes per class id. */

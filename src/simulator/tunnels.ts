@@ -6,6 +6,7 @@
 import type { IpFamily } from "../ip";
 import { CHOICE_CODE, STRICT_AFFINITY_WINDOWS, autoAssign } from "./allocate";
 import { determinePools } from "./precedence";
+import { releaseIPs } from "./release";
 import type { SimulationFindingCode, TunnelType } from "./result";
 import type { IpamState, NodeState } from "./state";
 
@@ -21,14 +22,16 @@ export type TunnelFailureSink = (node: NodeState, type: TunnelType, code: Simula
 /**
  * calico-node `reconcileTunnelAddrs` → `assignHostTunnelAddr` for one node: for each encapsulation
  * the node's pools use, `AutoAssign` with `IntendedUse: Tunnel` and the explicit list of tunnel pools.
- * The address is recorded on the node; failures go to `fail`.
+ * The address is recorded on the node; failures go to `fail`. Run again after pools or labels change,
+ * it keeps an address whose pool still qualifies and releases one whose pool no longer does (then
+ * assigns a new one), as calico-node does at start-up: tunnel addresses follow the node.
  */
 export function assignHostTunnelAddrs(s: IpamState, node: NodeState, fail: TunnelFailureSink): void {
   const catalog = s.catalog;
   for (const kind of KINDS) {
     // Calico for Windows has no IPIP.
     if (node.windows && kind.type === "ipipTunnelAddress") continue;
-    const cidrs = catalog.pools
+    const pools = catalog.pools
       .filter(
         (p) =>
           p.family === kind.family &&
@@ -36,8 +39,14 @@ export function assignHostTunnelAddrs(s: IpamState, node: NodeState, fail: Tunne
           p[kind.mode] !== "Never" &&
           p.allowedUses.includes("Tunnel") &&
           catalog.selectsNode(p.name, node.node.labels) === true,
-      )
-      .map((p) => p.cidr);
+      );
+    const cidrs = pools.map((p) => p.cidr);
+    const existing = node.tunnelGrants.get(kind.type);
+    if (existing) {
+      const name = s.pools[existing.block.poolIndex].pool.name;
+      if (pools.some((p) => p.name === name)) continue;
+      releaseTunnelAddr(s, node, kind.type);
+    }
     if (cidrs.length === 0) continue;
     if (node.windows && !s.strict) {
       fail(node, kind.type, "POD_WINDOWS_STRICT_AFFINITY", STRICT_AFFINITY_WINDOWS);
@@ -54,6 +63,17 @@ export function assignHostTunnelAddrs(s: IpamState, node: NodeState, fail: Tunne
       fail(node, kind.type, got.code, got.message);
       continue;
     }
+    node.tunnelGrants.set(kind.type, got);
     node.tunnels.push({ type: kind.type, address: s.text(got), pool: s.pools[got.block.poolIndex].pool.name, borrowed: got.block.owner !== node.index });
   }
+}
+
+/** Releases a node's tunnel address of one type (`releaseIPs` on its handle). */
+export function releaseTunnelAddr(s: IpamState, node: NodeState, type: TunnelType): void {
+  const grant = node.tunnelGrants.get(type);
+  if (!grant) return;
+  node.tunnelGrants.delete(type);
+  const k = node.tunnels.findIndex((t) => t.type === type);
+  if (k >= 0) node.tunnels.splice(k, 1);
+  releaseIPs(s, [grant]);
 }

@@ -133,7 +133,7 @@ export class Usage {
       let candidates = [...mine].sort((a, b) => a.index - b.index);
       if (candidates.length === 0) {
         const rep = this.view.classReps[n.classId];
-        candidates = this.ipam.pools.filter(
+        candidates = this.view.pools.filter(
           (ps) => ps.family === f && ps.usable && ps.pool.assignmentMode === "Automatic" && ps.pool.allowedUses.includes("Workload") && this.ipam.catalog.selectsNode(ps.pool.name, rep.node.labels) === true,
         );
       }
@@ -154,7 +154,7 @@ export class Usage {
   /** Claimed blocks: pools in name order, then ascending address. */
   blocks(): BlockUsage[] {
     const blocks: BlockUsage[] = [];
-    for (const ps of this.ipam.pools) {
+    for (const ps of this.view.pools) {
       const sorted = [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
       for (const b of sorted) {
         blocks.push({
@@ -177,7 +177,7 @@ export class Usage {
 
   /** Every node, natural name order, with the headroom of each (by node index). */
   nodes(headrooms: readonly NodeHeadroom[]): NodeUsage[] {
-    return this.ipam.nodes.map((n, i) => ({
+    return this.view.nodes.map((n) => ({
       name: n.node.name,
       group: n.node.group,
       os: n.node.os,
@@ -194,13 +194,13 @@ export class Usage {
         })
         .map((b) => b.cidr),
       tunnelAddresses: n.tunnels,
-      headroom: { morePods: headrooms[i].morePods },
+      headroom: { morePods: headrooms[n.index].morePods },
     }));
   }
 
   groupUsage(headrooms: readonly NodeHeadroom[]): NodeGroupUsage[] {
     const groups = new Map<string, { entry: number; members: NodeState[] }>();
-    for (const n of this.ipam.nodes) {
+    for (const n of this.view.nodes) {
       const g = groups.get(n.node.group) ?? { entry: n.node.entry, members: [] };
       g.members.push(n);
       groups.set(n.node.group, g);
@@ -209,7 +209,7 @@ export class Usage {
     return ordered.map(([group, { members }]) => {
       // More nodes like these: per pool they own blocks in, free blocks / the most blocks one member owns there.
       let moreNodes: bigint | undefined;
-      for (const ps of this.ipam.pools) {
+      for (const ps of this.view.pools) {
         let most = 0;
         for (const m of members) most = Math.max(most, m.blockCount[ps.index]);
         if (most === 0) continue;

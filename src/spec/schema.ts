@@ -64,6 +64,8 @@ export const specFileSchema = z.strictObject({
   serviceCidrs: stringList.optional(),
   nodeCidrs: stringList.optional(),
   reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
+  poolOwner: z.enum(["ippool", "operator"]).optional(),
+  installationName: z.string().optional(),
   pools: z.array(pool).default([]),
   hostLocal: z
     .strictObject({
@@ -85,6 +87,16 @@ export const specFileSchema = z.strictObject({
     .optional(),
   reservations: z.array(z.strictObject({ name: z.string(), reservedCidrs: stringList, labels: labels.optional() })).optional(),
   namespaces: z.array(z.strictObject({ name: z.string(), labels: labels.optional(), annotations: poolAnnotations.optional(), create: z.boolean().optional() })).optional(),
+  workloads: z
+    .array(
+      z.strictObject({
+        namespace: z.string(),
+        workload: z.string(),
+        addresses: z.array(z.strictObject({ address: z.string().optional(), pool: z.string().optional() })).optional(),
+        pools: stringList.optional(),
+      }),
+    )
+    .optional(),
   topology: z
     .strictObject({
       nodes: z.array(node),

@@ -1,6 +1,6 @@
 import { formatAddress } from "../../src/ip";
 import { BlockState } from "../../src/simulator/ipam-block";
-import { fnv1_32, startIndex } from "../../src/simulator/private/fnv";
+import { fnv1_32 } from "../../src/simulator/private/fnv";
 import { v6Groups, v6Text } from "../../src/simulator/private/format";
 import { FreePositionTree } from "../../src/simulator/private/free-tree";
 import { IndexRangeSet } from "../../src/simulator/private/index-set";
@@ -13,11 +13,6 @@ describe("the per-host start block", () => {
     ["foobar", 0x31f0b262],
   ])("FNV-1 (not FNV-1a) 32-bit hash of %p", (text, hash) => {
     expect(fnv1_32(text)).toBe(hash);
-  });
-
-  test("is the hash modulo the number of blocks, bigint-safe for IPv6 pools", () => {
-    expect(startIndex(fnv1_32("a"), 4n)).toBe(2n);
-    expect(startIndex(fnv1_32("a"), 1n << 58n)).toBe(BigInt(0x050c5d7e));
   });
 });
 
@@ -139,5 +134,21 @@ describe("placement", () => {
     const out = new Int32Array(3);
     expect(placeReplicas([{ pods: 0, maxPods: 2 }], [0], 3, out)).toBe(2);
     expect([...out]).toEqual([0, 0, -1]);
+  });
+});
+
+describe("IndexRangeSet gives indices back", () => {
+  test("deleting from the middle of a range splits it; the freed index is found again", () => {
+    const s = new IndexRangeSet(10n);
+    s.addRange(2n, 6n);
+    s.delete(4n);
+    expect(s.count).toBe(4n);
+    expect(s.has(4n)).toBe(false);
+    expect(s.nextFree(2n)).toBe(4n);
+    s.delete(2n);
+    s.delete(6n);
+    expect(s.count).toBe(2n);
+    expect(s.nextFree(0n)).toBe(0n);
+    expect(s.nextFree(3n)).toBe(4n);
   });
 });

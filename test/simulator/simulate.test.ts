@@ -1,9 +1,10 @@
 /**
  * One scenario per step of Calico's allocation (reference §5), with the exact blocks and addresses.
  *
- * Start blocks follow the documented rule, FNV-1-32(host) mod blocks: in a pool of 4 blocks host-a
- * starts at block 1, host-b at 2, host-c at 3, host-d at 0; in a pool of 2 blocks host-a starts at 1,
- * host-b at 0.
+ * Start blocks are Calico's: Go's math/rand seeded with FNV-1-32(host), big.Int.Rand over the block
+ * count (checked against Go's own outputs in random-block.test.ts). In a pool of 4 blocks host-a and
+ * host-d start at block 0, host-b and host-c at block 2, win-1 at 2; in a pool of 2 blocks host-a and
+ * host-b start at 0.
  */
 import { codes, cidrs, ipam, on, owners, podsOf, pool, simulate } from "./helpers";
 
@@ -13,21 +14,22 @@ describe("affine blocks first", () => {
   test("a node fills its own block, lowest address first, before it claims the next one", () => {
     const r = simulate({ pools: [pool("p", "10.0.0.0/24")], topology: { nodes: nodes("host-a"), workloads: [on("host-a", "web", 65)] } });
     const pods = podsOf(r, "web");
-    expect(pods[0].ipv4).toBe("10.0.0.64");
-    expect(pods[63].ipv4).toBe("10.0.0.127");
-    expect(pods[64].ipv4).toBe("10.0.0.128");
+    expect(pods[0].ipv4).toBe("10.0.0.0");
+    expect(pods[63].ipv4).toBe("10.0.0.63");
+    expect(pods[64].ipv4).toBe("10.0.0.64");
     expect(r.blocks.map((b) => [b.cidr, b.owner, b.inUse])).toEqual([
-      ["10.0.0.64/26", "host-a", 64],
-      ["10.0.0.128/26", "host-a", 1],
+      ["10.0.0.0/26", "host-a", 64],
+      ["10.0.0.64/26", "host-a", 1],
     ]);
   });
 
-  test("each host starts at its own block", () => {
+  test("each host starts at its own block and walks on from a claimed one", () => {
     const r = simulate({
       pools: [pool("p", "10.0.0.0/24")],
       topology: { nodes: nodes("host-a", "host-b", "host-c", "host-d"), workloads: [{ name: "web", namespace: "default", replicas: 4 }] },
     });
-    expect(owners(r)).toEqual({ "10.0.0.0/26": "host-d", "10.0.0.64/26": "host-a", "10.0.0.128/26": "host-b", "10.0.0.192/26": "host-c" });
+    // host-d starts where host-a did (block 0) and takes the next, host-c where host-b did (block 2).
+    expect(owners(r)).toEqual({ "10.0.0.0/26": "host-a", "10.0.0.64/26": "host-d", "10.0.0.128/26": "host-b", "10.0.0.192/26": "host-c" });
   });
 });
 
@@ -39,7 +41,7 @@ describe("new blocks come from the first eligible pool in name order", () => {
     });
     const pods = podsOf(r, "web");
     expect(pods[0]).toMatchObject({ ipv4: "10.2.0.0", ipv4Pool: "a-pool" });
-    expect(pods[64]).toMatchObject({ ipv4: "10.1.0.64", ipv4Pool: "b-pool" });
+    expect(pods[64]).toMatchObject({ ipv4: "10.1.0.0", ipv4Pool: "b-pool" });
     expect(r.findings.find((f) => f.path === "pools.a-pool")).toMatchObject({ severity: "warning", code: "POOL_EXHAUSTED_SPILLOVER" });
   });
 });
@@ -56,8 +58,8 @@ describe("borrowing", () => {
     const pods = podsOf(r, "a64");
     expect(pods.filter((p) => p.ipv4 !== null)).toHaveLength(64);
     expect(pods.filter((p) => !p.ipv4Borrowed).map((p) => p.ipv4)).toHaveLength(63);
-    expect(pods[63]).toMatchObject({ ipv4: "10.0.0.1", ipv4Borrowed: true });
-    expect(r.blocks.find((b) => b.cidr === "10.0.0.0/26")).toMatchObject({ owner: "host-b", inUse: 2, borrowedBy: 1, borrowers: ["host-a"] });
+    expect(pods[63]).toMatchObject({ ipv4: "10.0.0.65", ipv4Borrowed: true });
+    expect(r.blocks.find((b) => b.cidr === "10.0.0.64/26")).toMatchObject({ owner: "host-b", inUse: 2, borrowedBy: 1, borrowers: ["host-a"] });
     expect(r.nodes.find((n) => n.name === "host-a")?.ipv4).toEqual({ addresses: 65, blocks: 1, borrowed: 1 });
     expect(codes(r)).toEqual(expect.arrayContaining(["BORROWED_ADDRESSES", "POOL_EXHAUSTED"]));
   });
@@ -128,7 +130,7 @@ describe("Windows nodes", () => {
     const r = simulate({ pools: [pool("p", "10.0.0.0/24")], ipamConfiguration: ipam({ strictAffinity: true }), topology: { nodes: [win], workloads: [on("win-1", "w", 241)] } });
     const pods = podsOf(r, "w");
     expect(pods.filter((p) => p.ipv4 !== null)).toHaveLength(240);
-    expect(pods[0].ipv4).toBe("10.0.0.195");
+    expect(pods[0].ipv4).toBe("10.0.0.131");
     expect(pods[240].error).toBe(
       "failed to request IPv4 addresses: Assigned 0 out of 1 requested IPv4 addresses; No more free affine blocks and strict affinity enabled; HostReservedAttr: windows-reserved-ipam-handle",
     );
@@ -178,7 +180,8 @@ describe("IP reservations", () => {
 
   test("a wholly reserved block is skipped", () => {
     const r = simulate({ pools: [pool("p", "10.0.0.0/24")], reservations: cidrs("10.0.0.64/26"), topology: { nodes: nodes("host-a"), workloads: [on("host-a", "w", 1)] } });
-    expect(owners(r)).toEqual({ "10.0.0.128/26": "host-a" });
+    // host-a starts at block 0; the reservation covers block 1, which no host ever claims.
+    expect(owners(r)).toEqual({ "10.0.0.0/26": "host-a" });
     expect(r.pools[0].headroom.freeBlocks).toBe("2");
   });
 });
@@ -234,10 +237,10 @@ describe("tunnel addresses", () => {
       topology: { nodes: nodes("host-a", "host-b"), workloads: [on("host-a", "a", 1), on("host-b", "b", 1)] },
     });
     expect(r.nodes.map((n) => n.tunnelAddresses)).toEqual([
-      [{ type: "ipipTunnelAddress", address: "10.0.0.64", pool: "ipip", borrowed: false }],
+      [{ type: "ipipTunnelAddress", address: "10.0.0.0", pool: "ipip", borrowed: false }],
       [{ type: "ipipTunnelAddress", address: "10.0.0.128", pool: "ipip", borrowed: false }],
     ]);
-    expect(podsOf(r, "a")[0].ipv4).toBe("10.0.0.65");
+    expect(podsOf(r, "a")[0].ipv4).toBe("10.0.0.1");
     expect(podsOf(r, "b")[0].ipv4).toBe("10.0.0.129");
     expect(r.summary.tunnelAddresses).toBe(2);
   });
@@ -253,10 +256,10 @@ describe("tunnel addresses", () => {
       topology: { nodes: nodes("host-a"), workloads: [on("host-a", "a", 1)] },
     });
     expect(r.nodes[0].tunnelAddresses).toEqual([
-      { type: "vxlanTunnelAddress", address: "10.8.0.64", pool: "tun", borrowed: false },
-      { type: "vxlanV6TunnelAddress", address: "fd00::40", pool: "v6", borrowed: false },
+      { type: "vxlanTunnelAddress", address: "10.8.0.0", pool: "tun", borrowed: false },
+      { type: "vxlanV6TunnelAddress", address: "fd00::", pool: "v6", borrowed: false },
     ]);
-    expect(podsOf(r, "a")[0]).toMatchObject({ ipv4: "10.9.0.64", ipv4Pool: "pods", ipv6: "fd00::41", ipv6Pool: "v6" });
+    expect(podsOf(r, "a")[0]).toMatchObject({ ipv4: "10.9.0.0", ipv4Pool: "pods", ipv6: "fd00::1", ipv6Pool: "v6" });
   });
 
   test("pools without encapsulation give no tunnel address", () => {
@@ -277,7 +280,7 @@ describe("dual stack", () => {
         workloads: [on("host-a", "w1", 1), on("host-b", "w2", 1), on("host-b", "w3", 1, { ipFamilies: ["IPv4"] })],
       },
     });
-    expect(podsOf(r, "w1")[0]).toMatchObject({ ipv4: "10.0.0.64", ipv6: "fd00::" });
+    expect(podsOf(r, "w1")[0]).toMatchObject({ ipv4: "10.0.0.0", ipv6: "fd00::" });
     expect(podsOf(r, "w2")[0]).toMatchObject({
       ipv4: null,
       ipv6: null,

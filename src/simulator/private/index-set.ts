@@ -62,6 +62,27 @@ export class IndexRangeSet {
     this.total += newLast - newFirst + 1n - removed;
   }
 
+  /** Marks one index free again. */
+  delete(i: bigint): void {
+    const k = this.rangeAtOrBefore(i);
+    if (k < 0 || this.lasts[k] < i) return;
+    const first = this.firsts[k];
+    const last = this.lasts[k];
+    const firsts: bigint[] = [];
+    const lasts: bigint[] = [];
+    if (first < i) {
+      firsts.push(first);
+      lasts.push(i - 1n);
+    }
+    if (i < last) {
+      firsts.push(i + 1n);
+      lasts.push(last);
+    }
+    this.firsts.splice(k, 1, ...firsts);
+    this.lasts.splice(k, 1, ...lasts);
+    this.total--;
+  }
+
   private freeAtOrAfter(x: bigint): bigint | undefined {
     if (x >= this.size) return undefined;
     const k = this.rangeAtOrBefore(x);

@@ -7,6 +7,7 @@ import { renderCalicoYaml } from "../render/plan-yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import { buildPlanReport, planReportFiles } from "../report";
+import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import type { SimulationResult } from "../simulator/result";
@@ -236,6 +237,7 @@ export class CalicoIpam extends Construct implements FleetMember {
   private cachedPlan?: IpamPlan;
   private cachedReport?: { simulation?: SimulationResult; report: PlanReport };
   private readonly fleet: Fleet;
+  private cachedFleetReport?: PlanReport;
   /** @internal */
   public readonly _clusterName?: string;
 
@@ -399,6 +401,25 @@ export class CalicoIpam extends Construct implements FleetMember {
 
   /** The plan report (the content of plan.json): pools, usage, headroom, findings. */
   public report(): PlanReport {
+    const own = this.reportState().report;
+    if (!this.inFleet()) return own;
+    if (!this.cachedFleetReport) {
+      const name = this.clusterName;
+      const plans = new Map(this.fleet.plan().clusters.map((c) => [c.name, c]));
+      const fleet = fleetSection(
+        name,
+        this.fleet.clusters.map((m) => {
+          const c = plans.get(this.fleet.nameOf(m))!;
+          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
+        }),
+      );
+      this.cachedFleetReport = withFleet(own, fleet);
+    }
+    return this.cachedFleetReport;
+  }
+
+  /** @internal The report of this cluster alone, without the fleet section. */
+  public _baseReport(): PlanReport {
     return this.reportState().report;
   }
 
@@ -481,6 +502,7 @@ export class CalicoIpam extends Construct implements FleetMember {
   public _invalidate(): void {
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
+    this.cachedFleetReport = undefined;
   }
 
   /** Forgets the plans of this cluster and of the rest of its fleet, after a change in code. */

@@ -75,13 +75,13 @@ export interface FleetClusterDeclaration {
 /** An address plan shared by the clusters of a fleet. */
 export interface FleetSpec {
   /** The fleet's address spaces: every cluster draws its pools from them. @default - none */
-  readonly addressSpaces?: AddressSpace[];
+  readonly addressSpaces?: readonly AddressSpace[];
   /** Service CIDRs of the fleet no pool may use. @default - none */
-  readonly serviceCidrs?: string[];
+  readonly serviceCidrs?: readonly string[];
   /** Node networks of the fleet no pool may use. @default - none */
-  readonly nodeCidrs?: string[];
+  readonly nodeCidrs?: readonly string[];
   /** Other ranges no pool of any cluster may use, each with its reason. @default - none */
-  readonly reservedRanges?: ReservedRange[];
+  readonly reservedRanges?: readonly ReservedRange[];
   /** The clusters. */
   readonly clusters: readonly FleetClusterDeclaration[];
 }

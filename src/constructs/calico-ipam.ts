@@ -20,6 +20,7 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
+import { DrainingIpPool } from "./draining-pool";
 import { appIsValid, checkYamlFileName, requireProps, requireString } from "./checks";
 import { Host, hostOf, SynthesisSession } from "./host/host";
 import type { ITerraformProvider } from "./host/types";
@@ -177,7 +178,7 @@ export interface LedgerProps {
    */
   readonly frozen?: boolean;
   /**
-   * Retired pools (removed from the code, kept in the ledger) to release, so that their ranges can be
+   * Draining pools (removed from the code, emitted disabled, kept in the ledger) that are drained: released, so that their objects are deleted and their ranges can be
    * handed out again. Only release a pool once no pod uses its addresses any more.
    * @default - none
    */
@@ -275,6 +276,8 @@ export class CalicoIpam extends Construct implements FleetMember {
         fieldManager: { name: "cdktf-calico-ipam" },
       });
     }
+    // Pools removed from the code are known once every pool is declared: at synth, before validation.
+    this._host.lib.Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });
     this._host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         this.writeYaml(session);
@@ -292,6 +295,20 @@ export class CalicoIpam extends Construct implements FleetMember {
       value: Lazy.anyValue({ produce: () => Object.fromEntries(this.plan().pools.map((p) => [p.manifest.metadata.name, p.manifest.spec.cidr])) }),
       description: "Calico IP pools of this cluster: pool name to CIDR",
     }).overrideLogicalId(`${outputId}_pools`);
+  }
+
+  /** The pools removed from the code that drain (see {@link DrainingIpPool}), added at synth. */
+  public get drainingPools(): readonly DrainingIpPool[] {
+    return this.node.children.filter((c): c is DrainingIpPool => c instanceof DrainingIpPool);
+  }
+
+  private addDrainingPools(): void {
+    if (this.poolOwner !== "ippool" || this.drainingPools.length > 0) return;
+    for (const p of this.plan().pools) {
+      if (!p.draining) continue;
+      const name = p.manifest.metadata.name;
+      new DrainingIpPool(this, this.node.tryFindChild(name) === undefined ? name : `Draining-${name}`, p.manifest);
+    }
   }
 
   /** Adds an IP pool. */

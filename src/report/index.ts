@@ -23,6 +23,8 @@ export type {
   PlanDiff,
   ChangedPool,
   RemovedPool,
+  PoolLifecycle,
+  PoolLifecycleChange,
   FieldChange,
   PoolDiffField,
   DiffValue,

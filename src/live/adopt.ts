@@ -29,7 +29,7 @@ export interface AdoptResult {
 /**
  * Records a cluster's existing pools in the ledger, so that carving never hands out a range a live pool
  * already has. A live pool the ledger does not know is recorded under its name with its CIDR and block
- * size, as `retired`: its range is held (not carved for another pool) while it is not declared in code,
+ * size, as `draining`: its range is held (not carved for another pool) while it is not declared in code,
  * and a pool of the same name declared later keeps that range and becomes `active` (the carver's rule).
  * A pool whose name or range the ledger already records is left alone.
  *
@@ -72,7 +72,7 @@ export function adoptLivePools(ledger: Ledger, dump: ClusterDump): AdoptResult {
       pools.push({ name: p.name, cidr, outcome: "skipped", reason: `its blockSize ${p.blockSize} is shorter than its prefix, which the ledger cannot record (a disabled pool smaller than a block)` });
       continue;
     }
-    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "retired" }]);
+    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "draining" }]);
     pools.push({ name: p.name, cidr, outcome: "adopted" });
   }
   if (conflicts.length > 0) return { ledger, pools, conflicts };

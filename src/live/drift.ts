@@ -131,7 +131,7 @@ export function driftFromPlan(dump: ClusterDump, input: DriftInput): { readonly 
   const ledger = input.ledger;
   if (ledger) {
     const retired = Object.entries(ledger.pools)
-      .filter(([, e]) => e.status === "retired")
+      .filter(([, e]) => e.status === "draining")
       .map(([n, e]) => ({ name: n, cidr: Cidr.parse(e.cidr) }));
     for (const b of dump.blocks) {
       if (b.deleted || b.allocated === 0) continue;
@@ -142,7 +142,7 @@ export function driftFromPlan(dump: ClusterDump, input: DriftInput): { readonly 
         "DRIFT_BLOCK_IN_RETIRED_RANGE",
         `IPAMBlock/${b.name}`,
         "spec.cidr",
-        `Block ${b.cidr.toString()} holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"} in ${r.cidr.toString()}, the range of pool "${r.name}" that the ledger records as retired: pods still use it. Do not run \`calico-ipam ledger release ${r.name}\` until they are gone, or the range is carved again while in use.`,
+        `Block ${b.cidr.toString()} holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"} in ${r.cidr.toString()}, the range of pool "${r.name}" that the ledger records as draining: pods still use it. Do not run \`calico-ipam ledger release ${r.name}\` until they are gone, or the range is carved again while in use.`,
       );
     }
     const byCidr = new Map(Object.entries(ledger.pools).map(([n, e]) => [e.cidr, n]));

@@ -23,8 +23,8 @@ describe("adopting live pools into the ledger", () => {
     const r = adoptLivePools(emptyLedger(), read([pool("legacy", "10.99.0.0/24", { blockSize: 28 }), pool("v6", "fd00:99::/64")]));
     expect(r.conflicts).toEqual([]);
     expect(r.ledger.pools).toEqual({
-      legacy: { family: 4, cidr: "10.99.0.0/24", blockSize: 28, status: "retired" },
-      v6: { family: 6, cidr: "fd00:99::/64", blockSize: 122, status: "retired" },
+      legacy: { family: 4, cidr: "10.99.0.0/24", blockSize: 28, status: "draining" },
+      v6: { family: 6, cidr: "fd00:99::/64", blockSize: 122, status: "draining" },
     });
     expect(r.pools.map((p) => p.outcome)).toEqual(["adopted", "adopted"]);
   });
@@ -40,7 +40,7 @@ describe("adopting live pools into the ledger", () => {
   });
 
   test.each([
-    ["a name recorded with another range", { a: { family: 4 as const, cidr: "10.5.0.0/24", blockSize: 26, status: "retired" as const } }, pool("a", "10.0.0.0/24"), /live pool "a" is 10\.0\.0\.0\/24 but the ledger records "a" \(retired\) at 10\.5\.0\.0\/24/],
+    ["a name recorded with another range", { a: { family: 4 as const, cidr: "10.5.0.0/24", blockSize: 26, status: "draining" as const } }, pool("a", "10.0.0.0/24"), /live pool "a" is 10\.0\.0\.0\/24 but the ledger records "a" \(draining\) at 10\.5\.0\.0\/24/],
     ["a range overlapping a recorded pool", { big: { family: 4 as const, cidr: "10.0.0.0/16", blockSize: 26, status: "active" as const } }, pool("x", "10.0.3.0/24"), /live pool "x" \(10\.0\.3\.0\/24\) overlaps 10\.0\.0\.0\/16, the range the ledger records for pool "big" \(active\)/],
   ])("%s is a conflict, and nothing is adopted", (_name, pools, live, message) => {
     const before = ledgerWith(pools);
@@ -60,7 +60,7 @@ describe("adopting live pools into the ledger", () => {
     expect(first.stdout).toContain("recorded rack-a 10.32.16.0/20");
     const ledger = parseLedger(fs.readFileSync(file, "utf8"));
     expect(Object.keys(ledger.pools)).toEqual(["batch", "default-ipv4-ippool", "edge", "legacy", "pods-v6", "rack-a", "rack-b"]);
-    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "retired" });
+    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "draining" });
     const second = await run("ledger", "adopt", path.join(root, "examples/live/calico.yaml"), "--file", file, "--format", "json");
     expect(JSON.parse(second.stdout)).toMatchObject({ written: false, conflicts: [] });
     // Inspect's drift now finds every live pool in the ledger.
@@ -71,11 +71,11 @@ describe("adopting live pools into the ledger", () => {
   test("a conflict exits 1 and leaves the ledger file untouched", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-adopt-"));
     const file = path.join(dir, "lock.json");
-    const text = JSON.stringify({ version: 1, pools: { "rack-a": { family: 4, cidr: "10.77.0.0/20", blockSize: 26, status: "retired" } } }, null, 2) + "\n";
+    const text = JSON.stringify({ version: 1, pools: { "rack-a": { family: 4, cidr: "10.77.0.0/20", blockSize: 26, status: "draining" } } }, null, 2) + "\n";
     fs.writeFileSync(file, text);
     const r = await run("ledger", "adopt", path.join(root, "examples/live/calico.yaml"), "--file", file);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/CONFLICT live pool "rack-a" is 10\.32\.16\.0\/20 but the ledger records "rack-a" \(retired\) at 10\.77\.0\.0\/20/);
+    expect(r.stdout).toMatch(/CONFLICT live pool "rack-a" is 10\.32\.16\.0\/20 but the ledger records "rack-a" \(draining\) at 10\.77\.0\.0\/20/);
     expect(fs.readFileSync(file, "utf8")).toBe(text);
   });
 });

@@ -107,10 +107,10 @@ describe("drift rules", () => {
   });
 
   test("blocks in use inside a range the ledger retired, and live pools the ledger does not know", () => {
-    const ledger: Ledger = { ...emptyLedger(), pools: { old: { family: 4, cidr: "10.9.0.0/24", blockSize: 26, status: "retired" }, a: { family: 4, cidr: "10.0.0.0/24", blockSize: 26, status: "active" } } };
+    const ledger: Ledger = { ...emptyLedger(), pools: { old: { family: 4, cidr: "10.9.0.0/24", blockSize: 26, status: "draining" }, a: { family: 4, cidr: "10.0.0.0/24", blockSize: 26, status: "active" } } };
     const dump = read([pool("a", "10.0.0.0/24"), pool("b", "10.1.0.0/24"), ipamBlockObject({ cidr: Cidr.parse("10.9.0.64/26"), host: "n1", allocations: [podAlloc(0, "ns", "x", "n1")] })]);
     const { drift, findings } = driftFromPlan(dump, { planFile: "plan", pools: [planned("a", "10.0.0.0/24"), planned("b", "10.1.0.0/24")], ledger });
     expect(drift.poolsNotInLedger).toEqual(["b"]);
-    expect(findings.find((f) => f.code === "DRIFT_BLOCK_IN_RETIRED_RANGE")?.message).toMatch(/pool "old" that the ledger records as retired: pods still use it\. Do not run `calico-ipam ledger release old`/);
+    expect(findings.find((f) => f.code === "DRIFT_BLOCK_IN_RETIRED_RANGE")?.message).toMatch(/pool "old" that the ledger records as draining: pods still use it\. Do not run `calico-ipam ledger release old`/);
   });
 });

@@ -24,6 +24,8 @@ import { DrainingIpPool } from "./draining-pool";
 import { appIsValid, checkYamlFileName, requireProps, requireString } from "./checks";
 import { Host, hostOf, SynthesisSession } from "./host/host";
 import type { ITerraformProvider } from "./host/types";
+import { guardSingleton, manifestImportId, SingletonProps } from "./singleton";
+import { OPERATOR_API_VERSION } from "../operator/installation";
 
 /** Properties of a {@link CalicoIpam}. */
 export interface CalicoIpamProps {
@@ -49,6 +51,15 @@ export interface CalicoIpamProps {
    * @default "default"
    */
   readonly installationName?: string;
+  /**
+   * The operator's Installation, in operator mode: it exists before Terraform manages it (the operator's
+   * install creates it), so `adopt: true` imports it with the ID
+   * `apiVersion=operator.tigera.io/v1,kind=Installation,name=<installationName>`; it is protected from
+   * `terraform destroy` (deleting it removes Calico) unless `protect: false`.
+   * @default - protected, not adopted
+   * @see https://registry.terraform.io/providers/hashicorp/kubernetes/latest/docs/resources/manifest#import
+   */
+  readonly installation?: SingletonProps;
   /**
    * The kubernetes provider the `kubernetes_manifest` resources use: `KubernetesProvider` from
    * `@cdktf/provider-kubernetes` (cdktf) or from this library (cdktf or CDK Terrain).
@@ -269,12 +280,14 @@ export class CalicoIpam extends Construct implements FleetMember {
     this.node.addValidation(new FleetValidation(this._host, this, () => (this.inFleet() ? this.fleet.plan().findings : [])));
     this.fleet.add(this);
     if (this.poolOwner === "operator") {
-      new this._host.resources.Manifest(this, "Installation", {
+      const installation = new this._host.resources.Manifest(this, "Installation", {
         provider: this.provider,
         manifest: Lazy.anyValue({ produce: () => this.plan().installation ?? {} }),
         // Server-side apply owns only the fields written here; the rest of the Installation stays with its owner.
         fieldManager: { name: "cdktf-calico-ipam" },
       });
+      const name = props.installationName ?? "default";
+      guardSingleton(installation, props.installation ?? {}, manifestImportId(OPERATOR_API_VERSION, "Installation", name), this.provider, `${this.node.path}/Installation`);
     }
     // Pools removed from the code are known once every pool is declared: at synth, before validation.
     this._host.lib.Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });

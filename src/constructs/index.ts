@@ -2,6 +2,7 @@ export * from "./calico-ipam";
 export * from "./ip-pool";
 export * from "./draining-pool";
 export * from "./ipam-configuration";
+export * from "./singleton";
 export * from "./topology-pools";
 export * from "./ip-reservation";
 export * from "./namespace-binding";

@@ -36,7 +36,10 @@ With an operator install, pools belong in \`Installation.spec.calicoNetwork.ipPo
    both \`Never\` → \`None\`), \`natOutgoing: Enabled|Disabled\`, and the rest as they are. \`toInstallationIpPools\`
    writes every field, and the operator's defaults differ from Calico's (IPv4 IPIP and NAT on), so never
    rely on them.
-3. Apply the Installation and check \`kubectl get tigerastatus ippools\` and the operator log ("Assuming
+3. Apply the Installation (with \`CalicoIpam\`, adopt the existing one first: \`installation: { adopt: true }\`
+   imports it as \`apiVersion=operator.tigera.io/v1,kind=Installation,name=default\`; it stays protected
+   from \`terraform destroy\` unless \`installation: { protect: false }\`, see the README's "Objects that
+   already exist in the cluster") and check \`kubectl get tigerastatus ippools\` and the operator log ("Assuming
    ownership of IP pool"); the pool carries the managed-by label after the operator's next write.
 4. If it stays "not owned": compare field by field. The operator converts a pool with both modes \`Never\`
    to an empty encapsulation while the defaulted entry says \`None\`, so an unencapsulated pool may never

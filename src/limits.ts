@@ -25,6 +25,12 @@ export interface Limit {
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
 /**
+ * The largest ledger file read: 64 MiB. A ledger grows with pools, fixed addresses and node ranges
+ * (about 150 bytes each), so this holds several hundred thousand entries.
+ */
+export const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
+
+/**
  * The deepest nesting of maps and lists in a YAML or JSON input: 64 levels. Kubernetes objects nest
  * about 10 deep; the YAML library slows down sharply (and can run out of memory) far beyond this.
  */
@@ -84,6 +90,7 @@ export const MAX_NAME_PATTERN_WIDTH = MAX_NODE_NAME_LENGTH;
 /** Every limit, for the documentation and its test. */
 export const LIMITS: Readonly<Record<string, Limit>> = Object.freeze({
   MAX_INPUT_BYTES: { value: MAX_INPUT_BYTES, what: "bytes of one input file (spec, Calico YAML, topology, plan.json)", source: "generous; read with this cap" },
+  MAX_LEDGER_BYTES: { value: MAX_LEDGER_BYTES, what: "bytes of the ledger file", source: "generous; about 150 bytes per entry" },
   MAX_NESTING_DEPTH: { value: MAX_NESTING_DEPTH, what: "nesting depth of maps and lists in YAML/JSON input", source: "generous; Kubernetes objects nest about 10 deep" },
   MAX_YAML_ALIASES: { value: MAX_YAML_ALIASES, what: "YAML alias expansions per document", source: "the YAML library's maxAliasCount default" },
   MAX_KEYS_PER_MAP: { value: MAX_KEYS_PER_MAP, what: "keys in one map of YAML/JSON input", source: "generous" },

@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { resolveLinks, temporaryFilesOf, writeFileAtomic } from "../io/atomic-write";
+import { describeFileSystemError } from "../io/file-errors";
 import { InputReadError, readTextInput } from "../io/read-input";
 import { MAX_LEDGER_BYTES } from "../limits";
 import { LedgerError } from "./errors";
@@ -63,7 +64,13 @@ export function writeLedgerIfChanged(file: string, ledger: Ledger): boolean {
       file,
     );
   }
-  writeFileAtomic(file, text);
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    const described = describeFileSystemError(e);
+    if (described === undefined) throw e;
+    throw new LedgerError("LEDGER_UNWRITABLE", `${file}: cannot write the ledger: ${described.message}; nothing was changed`, file);
+  }
   return true;
 }
 

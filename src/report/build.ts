@@ -138,10 +138,14 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
   };
 }
 
-/** The report's `ranges`: the plan's declared ranges and the ledger's retired pools; nothing when there is none. */
+/**
+ * The report's `ranges`: the plan's declared ranges and the ledger's draining pools that the plan does not
+ * emit (a draining pool of the plan is among its pools); nothing when there is none.
+ */
 function rangesOf(plan: IpamPlan): { ranges?: ReportRanges } {
+  const planned = new Set(plan.pools.map((p) => p.manifest.metadata.name));
   const retired = Object.entries(plan.ledger?.pools ?? {})
-    .filter(([, e]) => e.status === "retired")
+    .filter(([name, e]) => e.status === "draining" && !planned.has(name))
     .map(([name, e]) => ({ name, cidr: e.cidr, blockSize: e.blockSize }))
     .sort((a, b) => compareText(a.name, b.name));
   const addressSpaces = (plan.ranges?.addressSpaces ?? []).map((s) => ({ name: s.name, cidr: s.cidr }));

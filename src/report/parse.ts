@@ -273,6 +273,24 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
         retired: array(object({ name: string, cidr: string, blockSize: integer })),
       }),
     ),
+    fleet: optional(
+      object({
+        cluster: string,
+        clusters: array(
+          object({
+            name: string,
+            pools: array(object({ name: string, cidr: string })),
+            ipv4Addresses: decimal,
+            ipv6Addresses: decimal,
+            addressesInUse: nullable(count),
+            utilization: nullable(nonNegative),
+            freeBlocks: nullable(decimal),
+            isolatedFrom: array(string),
+            reuses: array(object({ pool: string, cidr: string, cluster: string, otherPool: string, otherCidr: string })),
+          }),
+        ),
+      }),
+    ),
     findings: array(finding),
     summary: object({ errors: count, warnings: count, accepted: count }),
   });

@@ -271,6 +271,36 @@ export interface ReportHostLocal {
  * The ranges around the pools, for the address map (`plan.html`, `plan.svg`): what was declared next
  * to the pools and what the ledger still holds. Present when there is at least one.
  */
+/** The fleet section of a plan report: every cluster that shares the address plan. */
+export interface ReportFleet {
+  /** The cluster this report is about. */
+  readonly cluster: string;
+  /** Every cluster of the fleet, by name. */
+  readonly clusters: readonly ReportFleetCluster[];
+}
+
+/** One cluster of a fleet: its ranges, utilization and headroom. */
+export interface ReportFleetCluster {
+  /** The stable cluster name. */
+  readonly name: string;
+  /** Its pools with a range, by name. */
+  readonly pools: ReadonlyArray<{ readonly name: string; readonly cidr: string }>;
+  /** Addresses in its IPv4 pools. */
+  readonly ipv4Addresses: DecimalString;
+  /** Addresses in its IPv6 pools. */
+  readonly ipv6Addresses: DecimalString;
+  /** Addresses in use in the simulated allocation; null when its allocation was not simulated. */
+  readonly addressesInUse: number | null;
+  /** The highest utilization of one of its pools (0..1); null when not simulated. */
+  readonly utilization: number | null;
+  /** Blocks still free in its pools; null when not simulated. */
+  readonly freeBlocks: DecimalString | null;
+  /** Clusters it never routes to, whose ranges it may reuse, by name. */
+  readonly isolatedFrom: readonly string[];
+  /** Its ranges that overlap an isolated cluster's, by pool then cluster. */
+  readonly reuses: ReadonlyArray<{ readonly pool: string; readonly cidr: string; readonly cluster: string; readonly otherPool: string; readonly otherCidr: string }>;
+}
+
 export interface ReportRanges {
   /** Parent ranges pools are carved from, declaration order. */
   readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
@@ -325,6 +355,8 @@ export interface PlanReport {
   readonly hostLocal?: ReportHostLocal;
   /** Address spaces, excluded and retired ranges; absent when the plan has none. */
   readonly ranges?: ReportRanges;
+  /** The fleet the cluster belongs to (clusters sharing one address plan); absent for a cluster planned alone. */
+  readonly fleet?: ReportFleet;
   /** Sorted by severity (errors first), subject, code, path, message. */
   readonly findings: readonly ReportFinding[];
   readonly summary: ReportSummary;

@@ -114,6 +114,68 @@ export const specFileSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * The schema of a fleet spec file: an address plan shared by clusters (`fleet`), each cluster a spec
+ * file of its own with a stable `name`, and optionally `isolatedFrom` and `peers`.
+ */
+export const fleetFileSchema = z.strictObject({
+  fleet: z.strictObject({
+    addressSpaces: z.array(z.strictObject({ name: z.string(), cidr: z.string() })).optional(),
+    serviceCidrs: stringList.optional(),
+    nodeCidrs: stringList.optional(),
+    reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
+    externalClusters: stringList.optional(),
+    releaseClusters: stringList.optional(),
+    clusters: z.array(
+      specFileSchema.extend({
+        name: z.string(),
+        isolatedFrom: z.union([z.literal("all"), stringList]).optional(),
+        peers: stringList.optional(),
+      }),
+    ),
+  }),
+});
+
+/** One cluster of a fleet spec file. */
+export interface FleetClusterFile extends SpecFile {
+  readonly name: string;
+  readonly isolatedFrom?: readonly string[] | "all";
+  readonly peers?: readonly string[];
+}
+
+/** A fleet spec file (`calico-ipam plan fleet.yaml`). */
+export interface FleetFile {
+  readonly addressSpaces?: SpecFile["addressSpaces"];
+  readonly serviceCidrs?: string[];
+  readonly nodeCidrs?: string[];
+  readonly reservedRanges?: SpecFile["reservedRanges"];
+  readonly externalClusters?: string[];
+  readonly releaseClusters?: string[];
+  readonly clusters: readonly FleetClusterFile[];
+}
+
+/** Whether a parsed file is a fleet spec file (its only key is `fleet`). */
+export function isFleetFile(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "fleet" in value;
+}
+
+/** Checks a parsed fleet spec file; each problem names its path (`fleet.clusters[1].pools[0].blockSize`). */
+export function parseFleetFile(value: unknown): { ok: true; fleet: FleetFile } | { ok: false; problems: SpecProblem[] } {
+  const result = fleetFileSchema.safeParse(value);
+  if (!result.success) {
+    return {
+      ok: false,
+      problems: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.code === "unrecognized_keys" ? `${i.message}: not a field here (misspelt?)` : i.message })),
+    };
+  }
+  const problems: SpecProblem[] = [];
+  result.data.fleet.clusters.forEach((c, i) => {
+    for (const p of nodeEntryProblems(c.topology?.nodes ?? [])) problems.push({ path: `fleet.clusters[${i}].${p.path}`, message: p.message });
+    if (c.hostLocal) problems.push({ path: `fleet.clusters[${i}].hostLocal`, message: "a cluster of a fleet uses Calico IPAM pools; plan a host-local cluster on its own" });
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, fleet: result.data.fleet as unknown as FleetFile };
+}
+
 /** A harness setting: accept a specific finding, with the reason shown in the report. */
 export interface AcceptedFindingDeclaration {
   readonly code: string;

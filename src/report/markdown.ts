@@ -141,6 +141,31 @@ export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOpti
     parts.push(mdDetails(summary, mdTable(["Block", "Pool", "Node", "Addresses used / total", "Borrowed by others"], "lllrr", rows) + more));
   }
 
+  // Timeline
+  if (sim?.timeline && sim.timeline.length > 0) {
+    const rows = sim.timeline.map((t) => {
+      const s = t.summary;
+      const errors = t.findings.filter((f) => f.severity === "error").length;
+      return [
+        String(t.index + 1),
+        `${formatCount(t.time)} s`,
+        (t.applied ? "" : "**refused**: ") + mdText(t.description, { cell: true }),
+        `${formatCount(s.podsAllocated)} / ${formatCount(s.pods)}`,
+        s.podsFailed > 0 ? `**${formatCount(s.podsFailed)}**` : "0",
+        formatCount(s.blocksClaimed),
+        formatCount(s.borrowedAddresses),
+        errors > 0 ? `**${formatCount(errors)}**` : "0",
+        formatCount(t.findings.length - errors),
+      ];
+    });
+    const table = mdTable(["Step", "Time", "What happened", "Pods with addresses", "Without address", "Blocks", "Borrowed", "Errors", "Warnings"], "rrlrrrrrr", rows);
+    parts.push(`### Timeline
+
+The state after each step; the tables above show the state after the last.
+
+${rows.length > collapseAbove ? mdDetails(`${rows.length} steps`, table) : table}`);
+  }
+
   // Firewall ranges
   if (report.namespaces.length > 0) {
     const rows = report.namespaces.map((n) => [

@@ -12,7 +12,7 @@ import type { Severity } from "../validation/finding";
 /** `schema` of a plan report. */
 export const PLAN_REPORT_SCHEMA = "cdktf-calico-ipam/plan";
 /** The plan report schema version this library writes and reads. */
-export const PLAN_REPORT_SCHEMA_VERSION = 1;
+export const PLAN_REPORT_SCHEMA_VERSION = 2;
 
 /** A decimal string of a non-negative integer, e.g. `"18446744073709551616"`. */
 export type DecimalString = string;
@@ -208,6 +208,31 @@ export interface ReportSimulation {
   readonly nodes: readonly ReportNode[];
   /** Pools in name order, then ascending address. */
   readonly blocks: readonly ReportBlock[];
+  /**
+   * Day 2 (schema version 2): the state after each timeline step, in order; absent when no timeline was
+   * played. The fields above are then the state after the last step.
+   */
+  readonly timeline?: readonly ReportTimelineStep[];
+}
+
+/** The state after one timeline step (schema version 2). */
+export interface ReportTimelineStep {
+  /** Position in the timeline, from 0. */
+  readonly index: number;
+  /** The action: scale, rollingRestart, deletePods, addNodes, removeNodes, drainNodes, uncordonNodes, relabelNode, addPool, disablePool, enablePool, deletePool, updatePool, ipamConfiguration, wait. */
+  readonly action: string;
+  /** The step in words. */
+  readonly description: string;
+  /** Simulated seconds since the start, after the step. */
+  readonly time: number;
+  /** False when the step was refused (its error is among `findings`). */
+  readonly applied: boolean;
+  readonly summary: ReportSimulationSummary;
+  readonly pools: readonly ReportPoolUsage[];
+  readonly nodeGroups: readonly ReportNodeGroup[];
+  readonly blocks: readonly ReportBlock[];
+  /** Findings of the state after the step, sorted by path, code, message. */
+  readonly findings: ReadonlyArray<{ readonly severity: Severity; readonly code: string; readonly path: string; readonly message: string }>;
 }
 
 /** One family's cluster CIDR in host-local mode, cut into node ranges. */
@@ -335,7 +360,8 @@ export interface ReportSummary {
 /** The plan report (schema `cdktf-calico-ipam/plan`, version 1). */
 export interface PlanReport {
   readonly schema: typeof PLAN_REPORT_SCHEMA;
-  readonly schemaVersion: typeof PLAN_REPORT_SCHEMA_VERSION;
+  /** 1 or 2 (2 adds `simulation.timeline`); a report of version 1 reads as one without a timeline. */
+  readonly schemaVersion: 1 | typeof PLAN_REPORT_SCHEMA_VERSION;
   /** The tool that wrote the report, e.g. `cdktf-calico-ipam 0.1.0`; absent when not given. */
   readonly generatedBy?: string;
   /** The API group/version of the emitted Calico objects. */

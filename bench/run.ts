@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
 import { runFleetBench } from "./fleet";
+import { runInspectBench } from "./inspect";
 import { runPicturesBench } from "./pictures";
 import { runSimulatorBench } from "./simulator";
 import { runTimelineBench } from "./timeline";
@@ -291,6 +292,15 @@ async function main(): Promise<void> {
     } catch (e) {
       console.log(`FAIL  fleet benchmark did not run: ${(e as Error).message}`);
       failures.push("fleet benchmark");
+    }
+    try {
+      for (const r of await runInspectBench()) {
+        console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
+        if (!r.pass) failures.push(r.workload);
+      }
+    } catch (e) {
+      console.log(`FAIL  inspect benchmark did not run: ${(e as Error).message}`);
+      failures.push("inspect benchmark");
     }
     console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s on ${cpus().length} CPU(s), node ${process.version}.`);
     if (failures.length > 0) console.log(`FAIL: ${failures.join("; ")}`);

@@ -44,3 +44,6 @@ export * from "./report";
 export * from "./operator";
 export * from "./hostlocal";
 export * from "./limits";
+export * from "./live";
+export { crdValidator, crdFileFor, schemaErrors, CRD_ROOT, DEFAULT_CRD_VERSION } from "./validation/crd-schema";
+export type { CrdVersion } from "./validation/crd-schema";

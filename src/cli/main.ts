@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from "commander";
 import { describeFailure, guardStandardOutput, wantsDebug } from "./errors";
 import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
+import { addInspectCommand } from "./inspect-command";
+import { addLedgerAdoptCommand } from "./ledger-adopt";
 import { addRenderCommand } from "./render-command";
 import { formatLintText, lintFiles } from "./lint";
 
@@ -49,6 +51,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   addLedgerCommands(program, io, (c) => (code = c));
   addPlanCommands(program, io, (c) => (code = c));
+  addInspectCommand(program, io, (c) => (code = c));
+  addLedgerAdoptCommand(program, io, (c) => (code = c));
   addRenderCommand(program, io, (c) => (code = c));
 
   try {

@@ -1,0 +1,78 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Command, Option } from "commander";
+import { DEFAULT_LEDGER_FILE, Ledger, LedgerError, readLedger } from "../ledger";
+import { buildInspectReport, readDumpFiles, renderInspectMarkdown, renderInspectText } from "../live";
+import type { DriftInput } from "../live";
+import { PLAN_REPORT_SCHEMA, parsePlanReport } from "../report";
+import { parseSpecFile } from "../spec/schema";
+import { InputError, loadObjects } from "./load";
+import type { CliIo } from "./main";
+import { planReport } from "./plan-command";
+
+interface InspectOptions {
+  format: "text" | "markdown" | "json";
+  showBlocks?: boolean;
+  showBorrowed?: boolean;
+  showConfiguration?: boolean;
+  plan?: string;
+  ledger?: string;
+}
+
+/** Adds `calico-ipam inspect`. */
+export function addInspectCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  program
+    .command("inspect")
+    .description(
+      "read a cluster's Calico IPAM state from kubectl/calicoctl dumps (see docs/inspect.md), show its utilization like calicoctl ipam show, check it like calicoctl ipam check, and compare it with the plan (--plan)",
+    )
+    .argument("<dump...>", "kubectl get … -o yaml|json output (Lists, one or several files) and calicoctl ipam check -o reports")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .option("--show-blocks", "list every block under its pool, like calicoctl ipam show --show-blocks")
+    .option("--show-borrowed", "list the borrowed addresses, like calicoctl ipam show --show-borrowed")
+    .option("--show-configuration", "show the IPAM configuration, like calicoctl ipam show --show-configuration")
+    .addOption(new Option("--plan <file>", "compare with the plan: a spec file (e.g. examples/plan/cluster.yaml) or a plan.json"))
+    .addOption(new Option("--ledger <file>", "with --plan: the ledger (default: calico-ipam.lock.json beside the spec file, when it exists)"))
+    .action((dumps: string[], opts: InspectOptions) => {
+      const dump = readDumpFiles(dumps);
+      const plan = opts.plan !== undefined ? readPlan(opts.plan, opts.ledger) : undefined;
+      const report = buildInspectReport(dump, plan ? { plan } : {});
+      const show = { showBlocks: opts.showBlocks === true, showBorrowed: opts.showBorrowed === true, showConfiguration: opts.showConfiguration === true };
+      io.stdout(opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderInspectMarkdown(report, show) : renderInspectText(report, show));
+      setCode(report.summary.errors > 0 ? 1 : 0);
+    });
+}
+
+/** A plan to compare with: a plan.json as `calico-ipam plan --format json` writes it, or a spec file planned now. */
+function readPlan(file: string, ledgerFile: string | undefined): DriftInput {
+  const docs = loadObjects(file);
+  if (docs.length !== 1) throw new InputError(`${file}: expected one YAML/JSON document (a spec file or a plan.json), found ${docs.length}`, file);
+  const value = docs[0].value as Record<string, unknown>;
+  const beside = path.join(path.dirname(file), DEFAULT_LEDGER_FILE);
+  const ledgerPath = ledgerFile ?? (fs.existsSync(beside) ? beside : undefined);
+  const ledger = ledgerPath !== undefined ? loadLedger(ledgerPath) : undefined;
+  if (value?.schema === PLAN_REPORT_SCHEMA) {
+    let report;
+    try {
+      report = parsePlanReport(fs.readFileSync(file, "utf8"), file);
+    } catch (e) {
+      throw new InputError((e as Error).message, file);
+    }
+    return { planFile: file, pools: report.pools, workloads: report.workloads, ...(ledger && ledgerFile !== undefined ? { ledger } : {}) };
+  }
+  const parsed = parseSpecFile(value);
+  if (!parsed.ok) throw new InputError(`${file}: neither a plan.json nor a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
+  const { report } = planReport(parsed.spec, ledgerPath);
+  return { planFile: file, pools: report.pools, workloads: report.workloads, ...(ledger ? { ledger } : {}) };
+}
+
+function loadLedger(file: string): Ledger {
+  try {
+    const ledger = readLedger(file);
+    if (!ledger) throw new InputError(`${file}: no such ledger file`, file);
+    return ledger;
+  } catch (e) {
+    if (e instanceof LedgerError) throw new InputError(e.message, file);
+    throw e;
+  }
+}

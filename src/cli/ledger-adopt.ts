@@ -1,0 +1,44 @@
+import * as path from "path";
+import { Command, Option } from "commander";
+import { DEFAULT_LEDGER_FILE, LedgerError, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
+import { adoptLivePools, readDumpFiles } from "../live";
+import type { CliIo } from "./main";
+import { InputError } from "./load";
+
+/** Adds `calico-ipam ledger adopt <dump…>` to the `ledger` command. */
+export function addLedgerAdoptCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  const ledger = program.commands.find((c) => c.name() === "ledger") ?? program.command("ledger").description("the ledger of handed-out pool ranges");
+  ledger
+    .command("adopt")
+    .description("record a cluster's existing IP pools (from kubectl dumps, see docs/inspect.md) in the ledger, so carving never hands out a range a live pool already has")
+    .argument("<dump...>", "kubectl get ippools … -o yaml|json output (other objects in the files are ignored)")
+    .addOption(new Option("--file <file>", "the ledger file (created when missing)").default(DEFAULT_LEDGER_FILE))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((dumps: string[], opts: { file: string; format: "text" | "json" }) => {
+      const dump = readDumpFiles(dumps);
+      const schemaErrors = dump.findings.filter((f) => f.severity === "error" && f.subject.startsWith("IPPool/"));
+      if (schemaErrors.length > 0) {
+        throw new InputError(`the dump's IP pools cannot be read:\n${schemaErrors.map((f) => `  ${f.subject} (${f.path}): ${f.message.split("\n")[0]}`).join("\n")}`, dumps[0]);
+      }
+      let before;
+      try {
+        before = readLedger(opts.file) ?? emptyLedger();
+      } catch (e) {
+        if (e instanceof LedgerError) throw new InputError(e.message, opts.file);
+        throw e;
+      }
+      const result = adoptLivePools(before, dump);
+      const written = result.conflicts.length === 0 && result.ledger !== before ? writeLedgerIfChanged(opts.file, result.ledger) : false;
+      if (opts.format === "json") {
+        io.stdout(JSON.stringify({ file: opts.file, written, pools: result.pools, conflicts: result.conflicts }, null, 2) + "\n");
+      } else {
+        const lines = result.pools.map((p) => `${p.outcome === "adopted" ? "adopted " : p.outcome === "recorded" ? "recorded" : "skipped "} ${p.name} ${p.cidr}${p.reason ? ` (${p.reason})` : ""}`);
+        for (const c of result.conflicts) lines.push(`CONFLICT ${c}`);
+        if (result.conflicts.length > 0) lines.push(`Nothing adopted: the cluster and ${path.basename(opts.file)} disagree. Rename one of the pools, or release the ledger entry if it is retired and no pod uses its range.`);
+        else if (written) lines.push(`${path.basename(opts.file)} written; adopted pools are held as retired until a pool of that name is declared in code (it then keeps the range). Commit it.`);
+        else lines.push(`${path.basename(opts.file)} already records every live pool.`);
+        io.stdout(lines.join("\n") + "\n");
+      }
+      setCode(result.conflicts.length > 0 ? 1 : 0);
+    });
+}

@@ -1,0 +1,249 @@
+import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
+import { InputReadError, readTextInput } from "./read-input";
+
+/** One object read from a file, with where it came from. */
+export interface LoadedDocument {
+  readonly file: string;
+  /** 1-based index of the document in the file (items of a `List` share their document's index). */
+  readonly document: number;
+  /** 1-based line where the document (or list item) starts. */
+  readonly line: number;
+  readonly value: unknown;
+  /** 0-based index of the object in its `List` (or JSON array); absent for an object that is a document of its own. */
+  readonly item?: number;
+  /** The `metadata` of the `List` the object came from (`continue`, `remainingItemCount` say it was cut short). */
+  readonly listMetadata?: Readonly<Record<string, unknown>>;
+}
+
+/** A file that could not be read or parsed; the CLI exits 2 on it. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** Options of {@link loadObjects}. */
+export interface LoadObjectsOptions {
+  /**
+   * Read a cluster dump: a file that is one JSON value may be up to `MAX_DUMP_BYTES` and is parsed with
+   * the runtime's JSON parser, much faster than the YAML parser on dumps of hundreds of megabytes (a
+   * duplicate key then keeps its last value instead of failing; text that is not valid JSON goes
+   * through the YAML parser, whose error names the line and column). YAML stays within `MAX_INPUT_BYTES`.
+   * @default false
+   */
+  readonly fastJson?: boolean;
+}
+
+/**
+ * Reads a YAML or JSON file of Kubernetes objects: multi-document YAML, a JSON object, a JSON array,
+ * or a `kind: List` with `items`. Throws {@link InputError} naming the file and line when it cannot,
+ * including a file with merge-conflict markers (two versions merged by git).
+ */
+export function loadObjects(file: string, options: LoadObjectsOptions = {}): LoadedDocument[] {
+  if (!options.fastJson) {
+    const text = readInput(file);
+    checkConflictMarkers(text, file);
+    return parseObjects(text, file);
+  }
+  const text = readInput(file, MAX_DUMP_BYTES);
+  // Valid JSON holds no conflict markers, so a large dump skips that scan.
+  if (/^\s*[[{]/.test(text)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined; // the YAML parser below says where the text is wrong
+    }
+    if (value !== undefined && value !== null) return documentObjects(file, 1, 1, value);
+  }
+  if (text.length > MAX_INPUT_BYTES) {
+    throw new InputError(
+      `${file}: a YAML file larger than the limit of ${MAX_INPUT_BYTES} bytes (MAX_INPUT_BYTES); dump large clusters with kubectl get … -o json, which may be up to ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES)`,
+      file,
+    );
+  }
+  checkConflictMarkers(text, file);
+  return parseObjects(text, file);
+}
+
+/** Reads an input file as text with the size cap (`MAX_INPUT_BYTES` unless given) and the encoding checks of `readTextInput`. */
+export function readInput(file: string, limit = MAX_INPUT_BYTES): string {
+  let text: string;
+  try {
+    text = readTextInput(file, limit);
+  } catch (e) {
+    if (e instanceof InputReadError) throw new InputError(e.message, file);
+    throw e;
+  }
+  return text;
+}
+
+/** Throws when the text holds git's merge-conflict markers (`<<<<<<< `, `>>>>>>> ` at a line start). */
+function checkConflictMarkers(text: string, file: string): void {
+  const conflict = /^(<{7}|>{7})(?: |$)/m.exec(text);
+  if (conflict) {
+    const line = text.slice(0, conflict.index).split("\n").length;
+    throw new InputError(`${file}:${line}: merge-conflict marker "${conflict[1]}": the file holds two versions merged by git; resolve the conflict or produce the file again`, file, line);
+  }
+}
+
+/**
+ * Parses YAML or JSON text into objects, within the limits of `src/limits.ts`: nesting depth (checked
+ * on the text, before the YAML library recurses), keys per map, duplicate keys (a linear check) and
+ * alias expansions. YAML merge keys (`<<: *base`) are applied.
+ */
+export function parseObjects(text: string, file: string): LoadedDocument[] {
+  const deep = deepestNesting(text);
+  if (deep !== undefined) {
+    throw new InputError(`${file}:${deep.line}: maps and lists nest deeper than the limit of ${MAX_NESTING_DEPTH} levels (MAX_NESTING_DEPTH)`, file, deep.line);
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const parsedDocs = Array.isArray(docs) ? docs : [docs];
+  const out: LoadedDocument[] = [];
+  let index = 0;
+  for (const doc of parsedDocs) {
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0];
+      const pos = lineCounter.linePos(err.pos[0]);
+      throw new InputError(`${file}:${pos.line}:${pos.col}: malformed YAML/JSON: ${err.message.split("\n")[0]}`, file, pos.line);
+    }
+    checkMaps(doc, file, lineCounter);
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (e) {
+      if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+        throw new InputError(
+          `${file}:${line}: the document expands YAML aliases (*name) more than the limit of ${MAX_YAML_ALIASES} times (MAX_YAML_ALIASES); write the values out, or use fewer aliases`,
+          file,
+          line,
+        );
+      }
+      throw new InputError(`${file}:${line}: malformed YAML/JSON: ${(e as Error).message}`, file, line);
+    }
+    if (value === null || value === undefined) continue; // an empty document, e.g. a trailing ---
+    index += 1;
+    for (const d of documentObjects(file, index, line, value)) out.push(d);
+  }
+  return out;
+}
+
+/** The objects of one document: the items of a `List` or JSON array, or the document itself. */
+function documentObjects(file: string, document: number, line: number, value: unknown): LoadedDocument[] {
+  const items = listItems(value);
+  if (!items) return [{ file, document, line, value }];
+  const meta = Array.isArray(value) ? undefined : (value as { metadata?: unknown }).metadata;
+  const listMetadata = typeof meta === "object" && meta !== null ? (meta as Record<string, unknown>) : undefined;
+  return items.map((item, i) => ({ file, document, line, value: item, item: i, ...(listMetadata ? { listMetadata } : {}) }));
+}
+
+/**
+ * Duplicate keys and keys per map, in one pass over the document with an explicit stack (no recursion),
+ * and a set per map, so 100,000 keys cost 100,000 steps, not 10^10.
+ */
+function checkMaps(doc: Document.Parsed, file: string, lineCounter: LineCounter): void {
+  const stack: Array<{ node: unknown; path: string }> = [{ node: doc.contents, path: "" }];
+  const lineOf = (node: unknown) => lineCounter.linePos((node as { range?: [number] }).range?.[0] ?? 0).line;
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (isAlias(node) || isScalar(node) || node === null || node === undefined) continue;
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: `${path}[${i}]` }));
+      continue;
+    }
+    if (!isMap(node)) continue;
+    if (node.items.length > MAX_KEYS_PER_MAP) {
+      const line = lineOf(node);
+      throw new InputError(`${file}:${line}: ${path || "(top level)"} has ${node.items.length} keys, more than the limit of ${MAX_KEYS_PER_MAP} (MAX_KEYS_PER_MAP)`, file, line);
+    }
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key;
+      const keyText = isScalar(key) ? String(key.value) : undefined;
+      const childPath = keyText === undefined ? `${path}.?` : path === "" ? keyText : `${path}.${keyText}`;
+      if (isScalar(key) && keyText !== "<<") {
+        const id = `${typeof key.value}:${keyText}`;
+        if (seen.has(id)) {
+          const line = lineOf(key);
+          throw new InputError(`${file}:${line}: malformed YAML/JSON: the key "${keyText}" appears twice in ${path || "the same map"}; keys of a map must be unique`, file, line);
+        }
+        seen.add(id);
+      }
+      stack.push({ node: pair.value, path: childPath });
+    }
+  }
+}
+
+/**
+ * A bound on the nesting of maps and lists read from the text alone, so the YAML library is never
+ * handed input it would recurse on without end: indentation levels of block collections, compact
+ * `- - x` sequences, and `[`/`{` outside quotes and comments. It may count a level or two more than
+ * the YAML structure has; the limit is far from real documents. Returns the first line over the limit.
+ */
+export function deepestNesting(text: string, limit = MAX_NESTING_DEPTH): { line: number; depth: number } | undefined {
+  const n = text.length;
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: string | undefined;
+  let line = 1;
+  let i = 0;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && text[i] === " ") {
+      indent++;
+      i++;
+    }
+    let compact = 0;
+    let j = i;
+    while (j < n && (text[j] === "-" || text[j] === "?") && (text[j + 1] === " " || text[j + 1] === "\t")) {
+      compact++;
+      j += 2;
+      while (j < n && (text[j] === " " || text[j] === "\t")) j++;
+    }
+    const c0 = text[i];
+    const blank = i >= n || c0 === "\n" || c0 === "\r" || c0 === "#";
+    if (!blank && flow === 0 && quote === undefined) {
+      while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+    }
+    let deepest = flow;
+    for (let prev = " "; i < n && text[i] !== "\n"; prev = text[i], i++) {
+      const c = text[i];
+      if (quote !== undefined) {
+        if (c === "\\" && quote === '"') i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if ((c === '"' || c === "'") && " \t[{,:-".includes(prev)) quote = c;
+      else if (c === "#" && (prev === " " || prev === "\t")) {
+        while (i < n && text[i] !== "\n") i++;
+        break;
+      } else if (c === "[" || c === "{") deepest = Math.max(deepest, ++flow);
+      else if ((c === "]" || c === "}") && flow > 0) flow--;
+    }
+    const depth = indents.length + compact + deepest;
+    if (depth > limit) return { line, depth };
+    line++;
+    i++;
+  }
+  return undefined;
+}
+
+function listItems(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value === "object" && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) return v.items;
+  }
+  return undefined;
+}

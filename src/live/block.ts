@@ -1,0 +1,220 @@
+import { createHash } from "crypto";
+import { Cidr, formatAddress } from "../ip";
+import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
+import { describeSource, liveFinding } from "./private/findings";
+
+/** The handle of the addresses Windows nodes reserve in every block (libcalico-go `ipam.WindowsReservedHandle`). */
+export const WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle";
+
+/** At most this many ordinals are listed in one finding; the count says how many there are. */
+const LISTED = 8;
+
+/**
+ * The object name Calico gives a block (and uses in affinity names): the CIDR with `.`, `:` and `/`
+ * turned into `-` (libcalico-go `names.CIDRToName`), e.g. `10-0-0-64-26`, `fd00-10---122`.
+ */
+export function blockName(cidr: Cidr): string {
+  return cidr.toString().replace(/[.:/]/g, "-");
+}
+
+/**
+ * The object name Calico gives a block affinity: `<node>-<block name>`; a name of 253 characters or more
+ * is cut and suffixed with 11 hex digits of a SHA-256 (libcalico-go `blockAffinityClientV1.parseKey`).
+ */
+export function affinityName(node: string, cidr: Cidr): string {
+  const cidrName = blockName(cidr);
+  const name = `${node}-${cidrName}`;
+  if (name.length < 253) return name;
+  const hash = createHash("sha256").update(`${node}+${cidrName}`).digest("hex").slice(0, 11);
+  return `${node.slice(0, 252 - cidrName.length - 13)}-${cidrName}-${hash}`;
+}
+
+/** The address of an ordinal of a block, as text. */
+export function ordinalAddress(block: { readonly cidr: Cidr }, ordinal: number): string {
+  return formatAddress(block.cidr.family, block.cidr.network + BigInt(ordinal));
+}
+
+/** The result of {@link decodeBlock}: the block (null when it cannot be used at all) and what is wrong with it. */
+export interface DecodedBlock {
+  readonly block: LiveBlock | null;
+  readonly findings: readonly InspectFinding[];
+}
+
+/**
+ * Decodes an IPAM block's stored spec (already checked against the CRD schema) and checks its
+ * structure the way `calicoctl ipam check` validates blocks, and more: the CIDR parses and is masked,
+ * `allocations` has one entry per address, every allocation points at an attribute, every attribute
+ * is used, `unallocated` holds each free ordinal once and only free ordinals within the block, no
+ * ordinal is lost (neither allocated nor free), `sequenceNumberForAllocation` names ordinals of the
+ * block, `affinity` is `host:<node>` or `virtual:<name>`, the name is the one Calico gives the CIDR.
+ * Cost: linear in the block's addresses (a block holds at most 4,096).
+ */
+export function decodeBlock(name: string, spec: Record<string, unknown>, source: DumpSource): DecodedBlock {
+  const subject = `IPAMBlock/${name}`;
+  const where = describeSource(source);
+  const findings: InspectFinding[] = [];
+  const add = (severity: "error" | "warning", code: string, path: string, message: string) => findings.push(liveFinding(severity, code, subject, path, message, "dump"));
+
+  const cidrText = String(spec.cidr);
+  const parsed = Cidr.tryParse(cidrText);
+  let cidr: Cidr;
+  if (parsed.ok) {
+    cidr = parsed.cidr;
+  } else {
+    let loose: Cidr | null = null;
+    try {
+      loose = Cidr.parseLoose(cidrText);
+    } catch {
+      loose = null;
+    }
+    if (!loose) {
+      add("error", "BLOCK_CIDR_INVALID", "spec.cidr", `${where}: block CIDR "${cidrText}" does not parse (${parsed.error.message}); the block is left out of every check. Produce the dump again, or delete the object if it is garbage.`);
+      return { block: null, findings };
+    }
+    add("warning", "BLOCK_CIDR_INVALID", "spec.cidr", `${where}: block CIDR "${cidrText}" has host bits set; Calico reads it as ${loose.toString()}.`);
+    cidr = loose;
+  }
+  const expectedName = blockName(cidr);
+  if (name !== expectedName) {
+    add("warning", "BLOCK_NAME", "metadata.name", `${where}: block ${cidr.toString()} is named "${name}"; Calico names it "${expectedName}" and looks it up by that name, so this object is never found by CIDR.`);
+  }
+
+  const size = cidr.size;
+  const rawAllocations = spec.allocations as readonly (number | null)[];
+  const length = rawAllocations.length;
+  if (BigInt(length) !== size) {
+    add(
+      "error",
+      "BLOCK_ALLOCATIONS_LENGTH",
+      "spec.allocations",
+      `${where}: block ${cidr.toString()} has ${size} addresses but spec.allocations has ${length} entries; Calico indexes allocations by ordinal and fails on this block. ` +
+        `Only the first ${BigInt(length) < size ? length : size} entries are read. Release the block's addresses and delete the block so a node claims it afresh.`,
+    );
+  }
+  const count = BigInt(length) < size ? length : Number(size);
+  const attributesRaw = spec.attributes as readonly { handle_id?: string; secondary?: Record<string, string> }[];
+  const attributes: LiveAttribute[] = attributesRaw.map((a) => ({ handle: typeof a.handle_id === "string" ? a.handle_id : null, secondary: a.secondary ?? {} }));
+  const allocations = new Int32Array(count);
+  const usedAttributes = new Uint8Array(attributes.length);
+  const badIndex: number[] = [];
+  const garbage = new Uint8Array(count);
+  let allocated = 0;
+  for (let o = 0; o < count; o++) {
+    const v = rawAllocations[o];
+    if (v === null || v === undefined) {
+      allocations[o] = -1;
+      continue;
+    }
+    if (v < 0 || v >= attributes.length) {
+      badIndex.push(o);
+      garbage[o] = 1;
+      allocations[o] = -1;
+      continue;
+    }
+    allocations[o] = v;
+    usedAttributes[v] = 1;
+    allocated++;
+  }
+  if (badIndex.length > 0) {
+    add(
+      "error",
+      "BLOCK_ATTRIBUTE_INDEX",
+      `spec.allocations[${badIndex[0]}]`,
+      `${where}: ${ordinalList(badIndex)} of block ${cidr.toString()} ${badIndex.length === 1 ? "points" : "point"} at an attribute that does not exist (spec.attributes has ${attributes.length}), e.g. allocation ${badIndex[0]} indexes ${rawAllocations[badIndex[0]]}; ` +
+        `their owner is unknown and they are counted as free here. calicoctl ipam check reports the block as invalid.`,
+    );
+  }
+  const unused: number[] = [];
+  for (let i = 0; i < attributes.length; i++) if (usedAttributes[i] === 0) unused.push(i);
+  if (unused.length > 0) {
+    add("warning", "BLOCK_ATTRIBUTE_UNUSED", `spec.attributes[${unused[0]}]`, `${where}: ${plural(unused.length, "attribute")} of block ${cidr.toString()} (index ${listed(unused)}) ${unused.length === 1 ? "is" : "are"} not used by any allocation; calicoctl ipam check reports the block as invalid.`);
+  }
+
+  const unallocated = spec.unallocated as readonly number[];
+  const seen = new Uint8Array(count);
+  const outOfRange: number[] = [];
+  const repeated: number[] = [];
+  const both: number[] = [];
+  for (let i = 0; i < unallocated.length; i++) {
+    const o = unallocated[i];
+    if (o < 0 || o >= count) outOfRange.push(i);
+    else if (seen[o] === 1) repeated.push(i);
+    else {
+      seen[o] = 1;
+      if (allocations[o] >= 0) both.push(i);
+    }
+  }
+  if (outOfRange.length > 0) {
+    add(
+      "error",
+      "BLOCK_ORDINAL_OUT_OF_RANGE",
+      `spec.unallocated[${outOfRange[0]}]`,
+      `${where}: spec.unallocated of block ${cidr.toString()} holds ${plural(outOfRange.length, "ordinal")} outside the block (0 to ${count - 1}), e.g. ${unallocated[outOfRange[0]]} at index ${outOfRange[0]}; Calico would hand out an address of another block.`,
+    );
+  }
+  if (repeated.length > 0) {
+    add("error", "BLOCK_UNALLOCATED_DUPLICATE", `spec.unallocated[${repeated[0]}]`, `${where}: spec.unallocated of block ${cidr.toString()} lists ${plural(repeated.length, "ordinal")} twice (${listed(repeated.map((i) => unallocated[i]))}); Calico would hand the address out twice.`);
+  }
+  if (both.length > 0) {
+    add(
+      "error",
+      "BLOCK_ORDINAL_BOTH",
+      `spec.unallocated[${both[0]}]`,
+      `${where}: ${plural(both.length, "ordinal")} of block ${cidr.toString()} (${listed(both.map((i) => unallocated[i]))}) ${both.length === 1 ? "is" : "are"} allocated and also listed as free in spec.unallocated; Calico would hand ${both.length === 1 ? "it" : "them"} out again while in use.`,
+    );
+  }
+  const lost: number[] = [];
+  for (let o = 0; o < count; o++) if (allocations[o] < 0 && seen[o] === 0 && garbage[o] === 0) lost.push(o);
+  if (lost.length > 0) {
+    add("error", "BLOCK_ORDINAL_LOST", "spec.unallocated", `${where}: ${ordinalList(lost)} of block ${cidr.toString()} ${lost.length === 1 ? "is" : "are"} neither allocated nor in spec.unallocated: Calico never hands ${lost.length === 1 ? "it" : "them"} out again.`);
+  }
+
+  const seqMap = (spec.sequenceNumberForAllocation ?? {}) as Record<string, number>;
+  const badSeq = Object.keys(seqMap).filter((k) => !/^(0|[1-9][0-9]*)$/.test(k) || Number(k) >= count);
+  if (badSeq.length > 0) {
+    add("warning", "BLOCK_SEQUENCE_ORDINAL", `spec.sequenceNumberForAllocation.${badSeq[0]}`, `${where}: spec.sequenceNumberForAllocation of block ${cidr.toString()} has ${plural(badSeq.length, "key")} that ${badSeq.length === 1 ? "is" : "are"} not an ordinal of the block (${listed(badSeq)}).`);
+  }
+
+  const affinity = typeof spec.affinity === "string" && spec.affinity !== "" ? spec.affinity : null;
+  let host: string | null = null;
+  if (affinity !== null) {
+    const m = /^(host|virtual):(.+)$/.exec(affinity);
+    if (!m) add("warning", "BLOCK_AFFINITY_FORMAT", "spec.affinity", `${where}: affinity "${affinity}" of block ${cidr.toString()} is neither "host:<node>" nor "virtual:<name>"; Calico treats the block as not affine to any node.`);
+    else if (m[1] === "host") host = m[2];
+  }
+  const deleted = spec.deleted === true;
+  if (deleted) {
+    add("warning", "BLOCK_DELETED", "spec.deleted", `${where}: block ${cidr.toString()} is marked deleted: Calico was deleting it when the dump was taken, and deletes it on its next read. Take the dump again if it is still there.`);
+  }
+
+  const block: LiveBlock = {
+    name,
+    cidr,
+    affinity,
+    host,
+    allocations,
+    allocated,
+    unallocated,
+    attributes,
+    sequenceNumber: typeof spec.sequenceNumber === "number" ? spec.sequenceNumber : 0,
+    sequenceNumberForAllocation: seqMap,
+    strictAffinity: spec.strictAffinity === true,
+    deleted,
+    affinityClaimTime: typeof spec.affinityClaimTime === "string" ? spec.affinityClaimTime : null,
+    source,
+  };
+  return { block, findings };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function listed(values: readonly (number | string)[]): string {
+  const head = values.slice(0, LISTED).join(", ");
+  return values.length > LISTED ? `${head}, … ${values.length - LISTED} more` : head;
+}
+
+function ordinalList(ordinals: readonly number[]): string {
+  return `${ordinals.length === 1 ? "ordinal" : `${ordinals.length} ordinals`} ${listed(ordinals)}`;
+}

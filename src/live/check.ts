@@ -1,0 +1,489 @@
+import { Cidr, findOverlaps, parseAddress } from "../ip";
+import { compareText } from "../report/format";
+import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
+import type { ClusterDump, InspectFinding, LiveBlock, LivePool } from "./model";
+import { describeSource, liveFinding } from "./private/findings";
+
+/** Names of the pools Calico (or the operator) creates when none is configured. */
+export const DEFAULT_POOL_NAMES: readonly string[] = ["default-ipv4-ippool", "default-ipv6-ippool"];
+
+/** Allocation `type` attributes of tunnel addresses (libcalico-go `model.IPAMBlockAttributeType*`). */
+const TUNNEL_TYPES = new Set(["ipipTunnelAddress", "vxlanTunnelAddress", "vxlanV6TunnelAddress", "wireguardTunnelAddress", "wireguardV6TunnelAddress"]);
+const TUNNEL_HANDLE = /^(ipip|vxlan|vxlan-v6|wireguard|wireguard-v6)-tunnel-addr-/;
+/** The handle prefix of pod addresses (Calico CNI). */
+const POD_HANDLE_PREFIX = "k8s-pod-network.";
+/** Stale-affinity and leak procedures. */
+const LEAK_WAY_OUT =
+  "kube-controllers releases leaked addresses after its grace period (15 minutes by default); if it stays, run `calicoctl ipam check -o report.json` and `calicoctl ipam release --from-report=report.json` with the datastore locked.";
+
+/** Options of {@link inspectDump}. */
+export interface InspectOptions {
+  /** Pool names a plan declares: a pool Calico created by default is not reported when the plan declares it. @default - none */
+  readonly declaredPools?: ReadonlySet<string>;
+}
+
+/** Utilization of one pool, as `calicoctl ipam show` counts it. */
+export interface PoolUtilization {
+  readonly name: string;
+  readonly cidr: string;
+  readonly family: 4 | 6;
+  readonly blockSize: number;
+  readonly disabled: boolean;
+  /** Addresses of the pool (decimal string: IPv6 pools exceed 2^53). */
+  readonly addressesTotal: string;
+  /** Allocated addresses in the pool's blocks (pods, tunnels, Windows-reserved). */
+  readonly addressesInUse: number;
+  /** Blocks of the pool's block size (decimal string). */
+  readonly blocksTotal: string;
+  /** Blocks that exist in the pool (any size). */
+  readonly blocksClaimed: number;
+}
+
+/** One block's use. */
+export interface BlockUtilization {
+  readonly name: string;
+  readonly cidr: string;
+  /** The pool holding the block; null when no pool does. */
+  readonly pool: string | null;
+  /** The node of a `host:` affinity; null when not affine to a node. */
+  readonly owner: string | null;
+  readonly capacity: number;
+  readonly inUse: number;
+  readonly free: number;
+  /** Addresses used by other nodes than the owner. */
+  readonly borrowed: number;
+}
+
+/** One borrowed address, as `calicoctl ipam show --show-borrowed` lists it. */
+export interface BorrowedAddress {
+  readonly address: string;
+  readonly borrowingNode: string;
+  readonly block: string;
+  readonly blockOwner: string;
+  /** `pod`, `vmi`, or the allocation's `type` attribute. */
+  readonly type: string;
+  /** `<namespace>/<pod>` for pods; empty otherwise. */
+  readonly allocatedTo: string;
+}
+
+/** The counts `calicoctl ipam check` prints, over the dump. */
+export interface CheckCounts {
+  readonly blocks: number;
+  readonly allocations: number;
+  readonly activePools: number;
+  readonly nodeTunnelAddresses: number;
+  readonly workloadAddresses: number;
+  readonly handles: number;
+  readonly handlesWithAddresses: number;
+  /** Allocated addresses no pod or node uses (null when neither pods, nodes nor a check report were given). */
+  readonly leakedAddresses: number | null;
+  readonly inUseOutsidePools: number;
+  readonly inUseNotAllocated: number;
+  readonly leakedHandles: number;
+  readonly missingHandles: number;
+  readonly invalidBlocks: number;
+  /** The sum calicoctl reports as "problems". */
+  readonly problems: number;
+}
+
+/** The result of {@link inspectDump}. */
+export interface Inspection {
+  /** Name order. */
+  readonly pools: readonly PoolUtilization[];
+  /** Address order. */
+  readonly blocks: readonly BlockUtilization[];
+  /** Block, then address order. */
+  readonly borrowed: readonly BorrowedAddress[];
+  /** Allocations without a node attribute: whether they are borrowed cannot be told. */
+  readonly unclassified: number;
+  readonly counts: CheckCounts;
+  /** The checks' findings (the dump's own findings are in `ClusterDump.findings`). */
+  readonly findings: readonly InspectFinding[];
+}
+
+interface HandleUse {
+  readonly firstBlock: string;
+  count: number;
+  others?: Map<string, number>;
+}
+
+/**
+ * Checks a cluster's IPAM state the way `calicoctl ipam check` does, and more, and counts its
+ * utilization the way `calicoctl ipam show` does. Cost grows with the objects of the dump (blocks,
+ * their ordinals, pods, handles), never with the addresses of a pool.
+ *
+ * Findings (all `source: "check"`):
+ * - `LEAKED_ADDRESS` (warning): an address allocated to a pod that is not in the dump, has finished or
+ *   holds other addresses, or a tunnel address no node records; only with pods, nodes or a
+ *   `calicoctl ipam check` report in the dump;
+ * - `IN_USE_NOT_ALLOCATED` (error): an address a pod or node uses inside an active pool with no allocation;
+ * - `IN_USE_OUTSIDE_POOLS` (warning): an address a pod or node uses outside every active pool, not allocated;
+ * - `ADDRESS_MULTIPLE_OWNERS` (error): two pods (or nodes) use one address;
+ * - `BLOCK_NO_POOL` (error when it holds addresses, else warning): a block in no pool;
+ * - `BLOCK_POOL_DISABLED` (warning): addresses in use in a disabled pool (a migration to finish);
+ * - `BLOCK_OVERLAP` (error): blocks that overlap (after a block size change);
+ * - `BLOCK_SIZE_MISMATCH` (warning): a block of another size than its pool's blockSize;
+ * - `BLOCK_EMPTY_HELD` (warning): an empty block affine to a node;
+ * - `BLOCK_AFFINITY_MISSING` / `BLOCK_NODE_GONE` (warning): a block affine to a node with no affinity object / no node;
+ * - `AFFINITY_NODE_GONE`, `AFFINITY_STATE`, `AFFINITY_WITHOUT_BLOCK`, `AFFINITY_STALE` (warning);
+ * - `ADDRESS_BORROWED` (warning): addresses of a node's block used by another node (routes do not aggregate);
+ * - `HANDLE_LEAKED` (warning): a handle without addresses; `HANDLE_MISSING` (warning): a handle blocks
+ *   name that does not exist; `HANDLE_COUNT_MISMATCH` (warning): a handle's per-block counts differ from the blocks;
+ * - `POOL_CREATED_BY_DEFAULT` (warning): `default-ipv4-ippool`/`default-ipv6-ippool` that no plan declares;
+ * - `POOL_OVERLAP` (error): pools that overlap; `POOL_BLOCKS_EXHAUSTED` (warning): every block of an active pool is claimed.
+ */
+export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): Inspection {
+  const findings: InspectFinding[] = [];
+  const add = (severity: "error" | "warning", code: string, subject: string, path: string, message: string) => findings.push(liveFinding(severity, code, subject, path, message, "check"));
+  const declared = options.declaredPools ?? new Set<string>();
+
+  const pools = [...dump.pools].sort((a, b) => compareText(a.name, b.name));
+  const withCidr = pools.filter((p): p is LivePool & { cidr: Cidr } => p.cidr !== null);
+  const active = withCidr.filter((p) => !p.disabled);
+  for (const [i, j] of findOverlaps(withCidr.map((p) => p.cidr))) {
+    const a = withCidr[i];
+    const b = withCidr[j];
+    add("error", "POOL_OVERLAP", `IPPool/${b.name}`, "spec.cidr", `IP pools "${a.name}" (${a.cidr.toString()}) and "${b.name}" (${b.cidr.toString()}) overlap; Calico hands out addresses of both and blocks collide. Migrate one of them (disable it, move its pods, delete it).`);
+  }
+  for (const p of pools) {
+    if (DEFAULT_POOL_NAMES.includes(p.name) && !declared.has(p.name)) {
+      add(
+        "warning",
+        "POOL_CREATED_BY_DEFAULT",
+        `IPPool/${p.name}`,
+        "metadata.name",
+        `IP pool "${p.name}" (${p.cidrText}${p.disabled ? ", disabled" : ""}) is the one Calico (or the operator) creates when no pool is configured, and no plan declares it${p.disabled ? "" : "; it still hands out addresses to every node it selects"}. ` +
+          `Declare it in the plan, or migrate its pods to the planned pools and delete it (with the operator: remove it from Installation.spec.calicoNetwork.ipPools).`,
+      );
+    }
+  }
+
+  const blocks = dump.blocks.filter((b) => !b.deleted).sort((a, b) => a.cidr.compare(b.cidr));
+  const blockPool: (LivePool | null)[] = blocks.map((b) => withCidr.find((p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)) ?? null);
+  const blockByCidr = new Map<string, number>();
+  blocks.forEach((b, i) => blockByCidr.set(b.cidr.toString(), i));
+
+  // Address lookup: for each block prefix in use, the blocks by network.
+  const byPrefix = new Map<string, Map<bigint, number[]>>();
+  blocks.forEach((b, i) => {
+    const key = `${b.cidr.family}/${b.cidr.prefix}`;
+    let m = byPrefix.get(key);
+    if (!m) byPrefix.set(key, (m = new Map()));
+    const list = m.get(b.cidr.network);
+    if (list) list.push(i);
+    else m.set(b.cidr.network, [i]);
+  });
+  const prefixes = [...byPrefix.keys()].map((k) => ({ key: k, family: Number(k.split("/")[0]) as 4 | 6, prefix: Number(k.split("/")[1]) }));
+  /** The (block, ordinal) pairs holding an address. */
+  const locate = (family: 4 | 6, value: bigint): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    for (const p of prefixes) {
+      if (p.family !== family) continue;
+      const bits = family === 4 ? 32 : 128;
+      const host = (1n << BigInt(bits - p.prefix)) - 1n;
+      for (const i of byPrefix.get(p.key)?.get(value & ~host) ?? []) {
+        const o = Number(value - blocks[i].cidr.network);
+        if (o < blocks[i].allocations.length) out.push([i, o]);
+      }
+    }
+    return out;
+  };
+  const inActivePool = (family: 4 | 6, value: bigint) => active.some((p) => p.cidr.family === family && p.cidr.containsAddress(value));
+
+  // Overlapping blocks (a pool recreated with another block size, calico#10778).
+  for (const [i, j] of findOverlaps(blocks.map((b) => b.cidr))) {
+    const [small, large] = blocks[i].cidr.prefix >= blocks[j].cidr.prefix ? [blocks[i], blocks[j]] : [blocks[j], blocks[i]];
+    const offset = Number(small.cidr.network - large.cidr.network);
+    let both = 0;
+    for (let o = 0; o < small.allocations.length; o++) if (small.allocations[o] >= 0 && (large.allocations[offset + o] ?? -1) >= 0) both++;
+    add(
+      "error",
+      "BLOCK_OVERLAP",
+      `IPAMBlock/${small.name}`,
+      "spec.cidr",
+      `Blocks ${large.cidr.toString()} (${large.host ? `node ${large.host}` : "not affine"}) and ${small.cidr.toString()} (${small.host ? `node ${small.host}` : "not affine"}) overlap${both > 0 ? `, and ${both} of their addresses are allocated in both: two pods may share an address` : ""}. ` +
+        `This follows a block size change with blocks or affinities left behind (calico#10778). Drain the nodes of the older block, release its addresses, and delete the stale block and its affinity.`,
+    );
+  }
+
+  // Affinities.
+  const nodeNames = dump.nodes ? new Set(dump.nodes.map((n) => n.name)) : null;
+  const affinityOf = new Map<string, Set<string>>();
+  for (const a of dump.affinities) {
+    if (!a.cidr) continue;
+    const subject = `BlockAffinity/${a.name}`;
+    const cidr = a.cidr.toString();
+    if (!a.deleted && a.state !== "pendingDeletion") {
+      let s = affinityOf.get(cidr);
+      if (!s) affinityOf.set(cidr, (s = new Set()));
+      s.add(a.node);
+    }
+    if (a.deleted || (a.state !== "confirmed" && a.state !== "")) {
+      add(
+        "warning",
+        "AFFINITY_STATE",
+        subject,
+        a.deleted ? "spec.deleted" : "spec.state",
+        `${describeSource(a.source)}: the affinity of node "${a.node}" for block ${cidr} is ${a.deleted ? "marked deleted" : `in state "${a.state}"`}: Calico was ${a.state === "pending" ? "claiming" : "releasing"} the block when the dump was taken. If it stays, delete the affinity (the node claims another block).`,
+      );
+    }
+    if (nodeNames && a.type === "host" && !nodeNames.has(a.node)) {
+      add("warning", "AFFINITY_NODE_GONE", subject, "spec.node", `${describeSource(a.source)}: block ${cidr} is affine to node "${a.node}", which is not in the dump (a deleted node). kube-controllers releases it once its addresses are free; if it stays, release them and delete the affinity and the empty block.`);
+    }
+    const bi = blockByCidr.get(cidr);
+    if (bi === undefined) {
+      if (a.state === "confirmed" && !a.deleted) add("warning", "AFFINITY_WITHOUT_BLOCK", subject, "spec.cidr", `${describeSource(a.source)}: node "${a.node}" holds a confirmed affinity for block ${cidr}, but the block does not exist. Calico creates the block on the node's next assignment; delete the affinity if the node is gone.`);
+    } else if (a.type === "host" && !a.deleted && blocks[bi].host !== a.node) {
+      add("warning", "AFFINITY_STALE", subject, "spec.node", `${describeSource(a.source)}: node "${a.node}" holds an affinity for block ${cidr}, but the block is ${blocks[bi].host ? `affine to node "${blocks[bi].host}"` : "not affine to any node"}. Calico deletes such stale affinities when the node next assigns; delete it by hand to be sure.`);
+    }
+  }
+
+  // Pods and nodes: the addresses in use.
+  const referenced = blocks.map(() => null as Uint8Array | null);
+  const owners = new Map<string, string>();
+  let nodeTunnelAddresses = 0;
+  let workloadAddresses = 0;
+  let inUseOutsidePools = 0;
+  let inUseNotAllocated = 0;
+  const use = (text: string, owner: string, subject: string, path: string) => {
+    let parsed: { family: 4 | 6; value: bigint };
+    try {
+      parsed = parseAddress(text);
+    } catch {
+      add("warning", "IN_USE_ADDRESS_INVALID", subject, path, `${owner} uses "${text}", which is not an IP address; it is not checked.`);
+      return;
+    }
+    const key = `${parsed.family}/${parsed.value}`;
+    const first = owners.get(key);
+    if (first !== undefined) {
+      add("error", "ADDRESS_MULTIPLE_OWNERS", subject, path, `${text} is used by ${first} and by ${owner}: two workloads share an address. Delete one of them so it gets a new address, then check IPAM for the allocation.`);
+      return;
+    }
+    owners.set(key, owner);
+    let allocated = false;
+    for (const [i, o] of locate(parsed.family, parsed.value)) {
+      if (blocks[i].allocations[o] < 0) continue;
+      allocated = true;
+      let r = referenced[i];
+      if (!r) referenced[i] = r = new Uint8Array(blocks[i].allocations.length);
+      r[o] = 1;
+    }
+    if (allocated) return;
+    if (inActivePool(parsed.family, parsed.value)) {
+      inUseNotAllocated++;
+      add("error", "IN_USE_NOT_ALLOCATED", subject, path, `${text} is used by ${owner} and lies in an active IP pool, but Calico IPAM has no allocation for it: Calico may hand it to another pod. Recreate the workload so it gets an allocated address.`);
+    } else {
+      inUseOutsidePools++;
+      add("warning", "IN_USE_OUTSIDE_POOLS", subject, path, `${text} is used by ${owner} but lies outside every active IP pool and has no Calico allocation (another IPAM, a deleted or disabled pool).`);
+    }
+  };
+  if (dump.pods) {
+    for (const p of dump.pods) {
+      if (p.hostNetwork || p.finished) continue;
+      p.ips.forEach((ip, k) => {
+        workloadAddresses++;
+        use(ip, `pod ${p.namespace}/${p.name}`, `Pod/${p.namespace}/${p.name}`, `status.podIPs[${k}]`);
+      });
+    }
+  }
+  if (dump.nodes) {
+    for (const n of dump.nodes) {
+      for (const t of n.tunnelAddresses) {
+        nodeTunnelAddresses++;
+        use(t.address, `node ${n.name} (${t.type})`, `Node/${n.name}`, `tunnel ${t.type}`);
+      }
+    }
+  }
+  const podNames = dump.pods ? new Map(dump.pods.map((p) => [`${p.namespace}/${p.name}`, p])) : null;
+  const reports = dump.checkReports;
+
+  // Every allocation.
+  const handleUse = new Map<string, HandleUse>();
+  const borrowed: BorrowedAddress[] = [];
+  let unclassified = 0;
+  let allocations = 0;
+  let leaked = 0;
+  const judged = dump.pods !== null || dump.nodes !== null || reports.length > 0;
+  const blockRows: BlockUtilization[] = [];
+  blocks.forEach((b, i) => {
+    const pool = blockPool[i];
+    const cidr = b.cidr.toString();
+    const subject = `IPAMBlock/${b.name}`;
+    const where = describeSource(b.source);
+    const byNode = new Map<string, number>();
+    let blockBorrowed = 0;
+    for (let o = 0; o < b.allocations.length; o++) {
+      const idx = b.allocations[o];
+      if (idx < 0) continue;
+      allocations++;
+      const attr = b.attributes[idx];
+      const handle = attr.handle;
+      if (handle === WINDOWS_RESERVED_HANDLE) continue;
+      if (handle !== null) {
+        const u = handleUse.get(handle);
+        if (!u) handleUse.set(handle, { firstBlock: cidr, count: 1 });
+        else if (u.firstBlock === cidr) u.count++;
+        else (u.others ??= new Map()).set(cidr, (u.others.get(cidr) ?? 0) + 1);
+      }
+      const sec = attr.secondary;
+      const node = sec.node;
+      if (node === undefined) unclassified++;
+      else if (node !== (b.host ?? "")) {
+        blockBorrowed++;
+        byNode.set(node, (byNode.get(node) ?? 0) + 1);
+        const type = sec.vmi !== undefined ? "vmi" : sec.pod !== undefined ? "pod" : (sec.type ?? "");
+        borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: b.host ?? "", type, allocatedTo: sec.pod !== undefined ? `${sec.namespace ?? ""}/${sec.pod}` : "" });
+      }
+      const isPod = sec.pod !== undefined || (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
+      const isTunnel = !isPod && ((sec.type !== undefined && TUNNEL_TYPES.has(sec.type)) || (handle !== null && TUNNEL_HANDLE.test(handle)));
+      const inUse = referenced[i]?.[o] === 1;
+      let why: string | null = null;
+      if (isPod && dump.pods && !inUse) {
+        const pod = sec.pod !== undefined ? podNames?.get(`${sec.namespace ?? ""}/${sec.pod}`) : undefined;
+        const owner = sec.pod !== undefined ? `pod ${sec.namespace ?? ""}/${sec.pod}` : `handle ${handle}`;
+        why = !pod
+          ? `allocated to ${owner}${node ? ` on node ${node}` : ""}, which is not in the dump (deleted)`
+          : pod.finished
+            ? `allocated to ${owner}, which has finished`
+            : `allocated to ${owner}, which uses ${pod.ips.length > 0 ? pod.ips.join(", ") : "no address"} instead`;
+      } else if (isTunnel && dump.nodes && !inUse) {
+        why = `a ${sec.type ?? "tunnel"} address of node ${node ?? handle}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
+      } else if (!dump.pods && reports.length > 0) {
+        const address = ordinalAddress(b, o);
+        const reported = reports.flatMap((r) => r.allocations.get(address) ?? []);
+        if (reported.length > 0 && reported.every((r) => !r.inUse)) why = `reported unused by calicoctl ipam check (${reports.map((r) => r.file).join(", ")})`;
+      }
+      if (why !== null) {
+        leaked++;
+        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
+      }
+    }
+    for (const [node, n] of [...byNode].sort(([x], [y]) => compareText(x, y))) {
+      add(
+        "warning",
+        "ADDRESS_BORROWED",
+        subject,
+        "spec.allocations",
+        `${n} ${n === 1 ? "address" : "addresses"} of block ${cidr} (${b.host ? `affine to node ${b.host}` : "not affine to any node"}) ${n === 1 ? "is" : "are"} used by node ${node}: borrowed, so routes to ${n === 1 ? "it" : "them"} do not aggregate into the block's route. ` +
+          `Borrowing happens when a pool has no free block left for the node; give the pool more blocks (a larger CIDR or a smaller blockSize in a new pool), or set strictAffinity.`,
+      );
+    }
+    if (!pool) {
+      add(
+        b.allocated > 0 ? "error" : "warning",
+        "BLOCK_NO_POOL",
+        subject,
+        "spec.cidr",
+        `Block ${cidr} (${where}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
+          (b.allocated > 0 ? "Recreate the pods so they get addresses of a pool, then delete the block." : "Delete the block and its affinity."),
+      );
+    } else {
+      if (pool.disabled && b.allocated > 0) {
+        add("warning", "BLOCK_POOL_DISABLED", subject, "spec.allocations", `Block ${cidr} of disabled pool "${pool.name}" still holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: in use outside every active pool. Finish the migration: recreate those pods, then delete the pool.`);
+      }
+      if (b.cidr.prefix !== pool.blockSize) {
+        add("warning", "BLOCK_SIZE_MISMATCH", subject, "spec.cidr", `Block ${cidr} is a /${b.cidr.prefix} but pool "${pool.name}" has blockSize ${pool.blockSize}: a block of an earlier block size. Calico does not see it when it looks for free blocks, so new blocks may overlap it.`);
+      }
+    }
+    if (b.allocated === 0 && b.host !== null) {
+      add("warning", "BLOCK_EMPTY_HELD", subject, "spec.allocations", `Block ${cidr} is empty but stays affine to node ${b.host}: its ${b.allocations.length} addresses serve no other node unless the pool runs out (then another node reclaims it). kube-controllers releases it after 15 minutes only when the node has another block.`);
+    }
+    if (b.host !== null) {
+      const holders = affinityOf.get(cidr);
+      if (!holders?.has(b.host)) {
+        if (nodeNames && !nodeNames.has(b.host)) add("warning", "BLOCK_NODE_GONE", subject, "spec.affinity", `Block ${cidr} is affine to node ${b.host}, which is not in the dump (a deleted node), and no affinity object remains. Release its addresses and delete the block.`);
+        else add("warning", "BLOCK_AFFINITY_MISSING", subject, "spec.affinity", `Block ${cidr} is affine to node ${b.host} but no BlockAffinity records it (is the BlockAffinity list in the dump?): the node does not find the block as its own and claims another.`);
+      }
+    }
+    blockRows.push({ name: b.name, cidr, pool: pool?.name ?? null, owner: b.host, capacity: b.allocations.length, inUse: b.allocated, free: b.allocations.length - b.allocated, borrowed: blockBorrowed });
+  });
+
+  // Handles.
+  const handleIds = new Set<string>();
+  let handlesWithAddresses = 0;
+  let leakedHandles = 0;
+  for (const h of dump.handles) {
+    handleIds.add(h.handleId);
+    const subject = `IPAMHandle/${h.name}`;
+    const u = handleUse.get(h.handleId);
+    if (!u) {
+      leakedHandles++;
+      add("warning", "HANDLE_LEAKED", subject, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
+      continue;
+    }
+    handlesWithAddresses++;
+    // The common case, one block, without building a map per handle (a dump holds one handle per pod).
+    const recorded = Object.keys(h.blocks);
+    if (u.others === undefined && recorded.length === 1 && recorded[0] === u.firstBlock && h.blocks[u.firstBlock] === u.count) continue;
+    const actual = new Map<string, number>([[u.firstBlock, u.count], ...(u.others ?? [])]);
+    const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
+    const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
+    if (wrong.length > 0) {
+      add(
+        "warning",
+        "HANDLE_COUNT_MISMATCH",
+        subject,
+        `spec.block`,
+        `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong.map((k) => `${h.blocks[k] ?? 0} in ${k}`).join(", ")} but the blocks hold ${wrong.map((k) => `${actual.get(k) ?? 0}`).join(", ")}: releasing by handle will not free the right addresses.`,
+      );
+    }
+  }
+  let missingHandles = 0;
+  for (const [id, u] of [...handleUse].sort(([a], [b]) => compareText(a, b))) {
+    if (handleIds.has(id)) continue;
+    missingHandles++;
+    const bi = blockByCidr.get(u.firstBlock) ?? 0;
+    add("warning", "HANDLE_MISSING", `IPAMBlock/${blocks[bi].name}`, "spec.attributes", `Handle "${id}" holds addresses in block ${u.firstBlock}${u.others ? ` and ${u.others.size} more` : ""}, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`);
+  }
+
+  // Pools: utilization and exhaustion.
+  const poolRows: PoolUtilization[] = [];
+  for (const p of withCidr) {
+    const mine = blockRows.filter((r) => r.pool === p.name);
+    const blocksTotal = p.blockSize >= p.cidr.prefix && p.blockSize <= p.cidr.bits ? 1n << BigInt(p.blockSize - p.cidr.prefix) : 0n;
+    const claimedOfSize = mine.filter((r) => r.cidr.endsWith(`/${p.blockSize}`)).length;
+    if (!p.disabled && blocksTotal > 0n && BigInt(claimedOfSize) >= blocksTotal) {
+      add("warning", "POOL_BLOCKS_EXHAUSTED", `IPPool/${p.name}`, "spec.cidr", `Every one of the ${blocksTotal} blocks of pool "${p.name}" (${p.cidr.toString()}) is claimed: a node without a block there borrows addresses from other nodes' blocks, or gets none with strictAffinity. Add a pool for the nodes it selects.`);
+    }
+    poolRows.push({
+      name: p.name,
+      cidr: p.cidr.toString(),
+      family: p.cidr.family,
+      blockSize: p.blockSize,
+      disabled: p.disabled,
+      addressesTotal: p.cidr.size.toString(),
+      addressesInUse: mine.reduce((s, r) => s + r.inUse, 0),
+      blocksTotal: blocksTotal.toString(),
+      blocksClaimed: mine.length,
+    });
+  }
+
+  const invalidBlocks = new Set(dump.findings.filter((f) => f.severity === "error" && f.subject.startsWith("IPAMBlock/")).map((f) => f.subject)).size;
+  const counts: CheckCounts = {
+    blocks: blocks.length,
+    allocations,
+    activePools: active.length,
+    nodeTunnelAddresses,
+    workloadAddresses,
+    handles: dump.handles.length,
+    handlesWithAddresses,
+    leakedAddresses: judged ? leaked : null,
+    inUseOutsidePools,
+    inUseNotAllocated,
+    leakedHandles,
+    missingHandles,
+    invalidBlocks,
+    problems: leaked + inUseOutsidePools + inUseNotAllocated + leakedHandles + invalidBlocks,
+  };
+  return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
+}
+
+/** The blocks of a dump that hold an address, for callers that look addresses up (drift). */
+export function allocationAt(blocks: readonly LiveBlock[], family: 4 | 6, value: bigint): { block: LiveBlock; ordinal: number } | null {
+  for (const b of blocks) {
+    if (b.deleted || b.cidr.family !== family || !b.cidr.containsAddress(value)) continue;
+    const o = Number(value - b.cidr.network);
+    if (o < b.allocations.length && b.allocations[o] >= 0) return { block: b, ordinal: o };
+  }
+  return null;
+}

@@ -1,0 +1,551 @@
+import { Cidr, IpFamily } from "../ip";
+import { InputError, LoadedDocument, loadObjects } from "../io/objects";
+import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
+import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
+import { affinityName, decodeBlock } from "./block";
+import type {
+  CheckReport,
+  CheckReportAllocation,
+  ClusterDump,
+  DumpSource,
+  InspectFinding,
+  LiveAffinity,
+  LiveBlock,
+  LiveHandle,
+  LiveIpamConfiguration,
+  LiveNamespace,
+  LiveNode,
+  LivePod,
+  LivePool,
+  LiveReservation,
+  LiveTunnelAddress,
+} from "./model";
+import { describeSource, liveFinding } from "./private/findings";
+
+/** The Calico IPAM kinds a dump may hold, by API group (`IPAMConfig` is `IPAMConfiguration` in v3). */
+const CALICO_KINDS: Readonly<Record<string, readonly string[]>> = {
+  [API_CRD_V1]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfig", "IPReservation"],
+  [API_V3]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfiguration", "IPReservation"],
+};
+
+/** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
+const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "projectcalico.org/IPv4IPIPTunnelAddr": "ipipTunnelAddress",
+  "projectcalico.org/IPv4VXLANTunnelAddr": "vxlanTunnelAddress",
+  "projectcalico.org/IPv6VXLANTunnelAddr": "vxlanV6TunnelAddress",
+  "projectcalico.org/IPv4WireguardInterfaceAddr": "wireguardTunnelAddress",
+  "projectcalico.org/IPv6WireguardInterfaceAddr": "wireguardV6TunnelAddress",
+};
+
+/**
+ * Reads dump files: YAML or JSON, one object, a `List` (as `kubectl get … -o yaml|json` writes) or
+ * several documents per file, and the JSON report of `calicoctl ipam check -o FILE`. JSON files are
+ * parsed with the runtime's JSON parser (large dumps).
+ *
+ * @throws InputError when a file cannot be read or parsed (naming the file, line and column), or holds
+ *   merge-conflict markers
+ */
+export function readDumpFiles(files: readonly string[]): ClusterDump {
+  if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
+  // One file at a time: the parsed text of a file is garbage once its objects are decoded.
+  function* documents(): Generator<LoadedDocument> {
+    for (const file of files) yield* loadObjects(file, { fastJson: true });
+  }
+  return readDump(documents(), files);
+}
+
+interface Kept<T> {
+  readonly value: T;
+  /** What the object's duplicates are compared by. */
+  readonly compare: unknown;
+  readonly source: DumpSource;
+}
+
+/**
+ * Reads the objects of a dump into a {@link ClusterDump}: every Calico IPAM object is checked against
+ * its CRD schema (the v3.32.1 CRDs, or master's for fields only master has) and decoded; nodes,
+ * namespaces and pods are read for the checks; objects of other kinds are skipped with a note.
+ * Never throws on bad content: an object that cannot be used is reported as a finding naming the
+ * file, the object and the field, and left out.
+ *
+ * Findings: `DUMP_SCHEMA` (an object the CRD rejects; left out), `DUMP_NOT_AN_OBJECT`,
+ * `DUMP_LIST_TRUNCATED` (a `List` with `metadata.continue` or `remainingItemCount`: a page of a
+ * paginated read), `DUMP_DUPLICATE` (the same object twice, identical: kept once),
+ * `DUMP_DUPLICATE_CONFLICT` (twice with different content: the first is kept),
+ * `DUMP_API_GROUPS_DISAGREE` (the same object in crd.projectcalico.org/v1 and projectcalico.org/v3 with
+ * different content: the stored v1 object is kept), `POOL_CIDR_INVALID`, `AFFINITY_NAME`,
+ * `IPAM_CONFIGURATION_NAME`, `CHECK_REPORT_INVALID`, and the block structure findings of {@link decodeBlock}.
+ */
+export function readDump(documents: Iterable<LoadedDocument>, files?: readonly string[]): ClusterDump {
+  const findings: InspectFinding[] = [];
+  const skipped = new Map<string, number>();
+  const counts: Record<string, number> = {};
+  const truncated = new Set<string>();
+  const kept = new Map<string, Kept<unknown>>();
+  const groups = new Set<string>();
+  const pools: LivePool[] = [];
+  const blocks: LiveBlock[] = [];
+  const affinities: LiveAffinity[] = [];
+  const handles: LiveHandle[] = [];
+  const reservations: LiveReservation[] = [];
+  let ipamConfiguration: LiveIpamConfiguration | null = null;
+  const nodes = new Map<string, LiveNode>();
+  const namespaces: LiveNamespace[] = [];
+  const pods: LivePod[] = [];
+  let sawNodes = false;
+  let sawNamespaces = false;
+  let sawPods = false;
+  const checkReports: CheckReport[] = [];
+  const seen = new Set<string>();
+  const fileNames = new Set<string>();
+
+  for (const doc of documents) {
+    fileNames.add(doc.file);
+    const value = doc.value;
+    if (doc.listMetadata && (nonEmpty(doc.listMetadata.continue) || Number(doc.listMetadata.remainingItemCount ?? 0) > 0)) {
+      const key = `${doc.file}#${doc.document}`;
+      if (!truncated.has(key)) {
+        truncated.add(key);
+        findings.push(
+          liveFinding(
+            "error",
+            "DUMP_LIST_TRUNCATED",
+            "dump",
+            "metadata.continue",
+            `${doc.file}${doc.document > 1 ? ` document ${doc.document}` : ""}: the List is one page of a paginated read (metadata.continue or remainingItemCount is set): objects after it are missing and every count below is short. Dump again with kubectl get (it reads every page).`,
+            "dump",
+          ),
+        );
+      }
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      findings.push(liveFinding("warning", "DUMP_NOT_AN_OBJECT", "dump", "", `${where(doc)}: expected a Kubernetes object, found ${Array.isArray(value) ? "a list" : JSON.stringify(value)?.slice(0, 60)}; skipped.`, "dump"));
+      continue;
+    }
+    const o = value as Record<string, unknown>;
+    const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
+    const kind = typeof o.kind === "string" ? o.kind : "";
+    if (kind === "" && isCheckReport(o)) {
+      const report = readCheckReport(o, doc.file, findings);
+      if (report) checkReports.push(report);
+      continue;
+    }
+    const source: DumpSource = { file: doc.file, document: doc.document, apiVersion, ...(doc.item !== undefined ? { item: doc.item } : {}) };
+    const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
+    const name = typeof meta.name === "string" ? meta.name : "";
+
+    if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
+      groups.add(apiVersion);
+      const canonicalKind = kind === "IPAMConfig" ? "IPAMConfiguration" : kind;
+      const subject = `${canonicalKind}/${name}`;
+      const errors = schemaProblems(o, apiVersion, kind);
+      if (errors.length > 0) {
+        findings.push(
+          liveFinding(
+            "error",
+            "DUMP_SCHEMA",
+            subject,
+            errors[0].path,
+            `${describeSource(source)}: ${kind} "${name}" does not match Calico's CRD schema (${apiVersion}), so it is left out of every check:\n${errors.map((e) => `  ${e.path || "(object)"}: ${e.message}`).join("\n")}`,
+            "dump",
+          ),
+        );
+        continue;
+      }
+      counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
+      const spec = o.spec as Record<string, unknown>;
+      const key = `${canonicalKind}/${name}`;
+      const compare = comparable(canonicalKind, spec);
+      const previous = kept.get(key);
+      if (previous) {
+        duplicate(findings, subject, previous, { value: null, compare, source });
+        // The stored group wins when both are read: projectcalico.org/v3 is a view of it.
+        if (!(previous.source.apiVersion === API_V3 && apiVersion === API_CRD_V1)) continue;
+      }
+      const decoded = decode(canonicalKind, name, spec, source, findings);
+      if (decoded === undefined) continue;
+      kept.set(key, { value: decoded, compare, source });
+      continue;
+    }
+
+    if (apiVersion === "v1" && (kind === "Node" || kind === "Namespace" || kind === "Pod")) {
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      const key = kind === "Pod" ? `Pod/${String(meta.namespace ?? "")}/${name}` : `${kind}/${name}`;
+      if (seen.has(key)) continue; // a node or pod read twice says nothing new
+      seen.add(key);
+      if (kind === "Node") {
+        sawNodes = true;
+        mergeNode(nodes, kubernetesNode(o, name, source));
+      } else if (kind === "Namespace") {
+        sawNamespaces = true;
+        namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
+      } else {
+        sawPods = true;
+        pods.push(kubernetesPod(o, name, String(meta.namespace ?? ""), source));
+      }
+      continue;
+    }
+    if (apiVersion === API_V3 && kind === "Node") {
+      counts.CalicoNode = (counts.CalicoNode ?? 0) + 1;
+      sawNodes = true;
+      mergeNode(nodes, calicoNode(o, name, source));
+      continue;
+    }
+    const label = `${kind || "(no kind)"} (${apiVersion || "no apiVersion"}) in ${doc.file}`;
+    skipped.set(label, (skipped.get(label) ?? 0) + 1);
+  }
+
+  for (const k of kept.values()) {
+    const v = k.value as { readonly kind: string; readonly item: unknown };
+    if (v.kind === "IPPool") pools.push(v.item as LivePool);
+    else if (v.kind === "IPAMBlock") blocks.push(v.item as LiveBlock);
+    else if (v.kind === "BlockAffinity") affinities.push(v.item as LiveAffinity);
+    else if (v.kind === "IPAMHandle") handles.push(v.item as LiveHandle);
+    else if (v.kind === "IPReservation") reservations.push(v.item as LiveReservation);
+    else if (v.kind === "IPAMConfiguration") {
+      const c = v.item as LiveIpamConfiguration;
+      if (c.name === IPAM_CONFIGURATION_NAME) ipamConfiguration = c;
+      else findings.push(liveFinding("warning", "IPAM_CONFIGURATION_NAME", `IPAMConfiguration/${c.name}`, "metadata.name", `${describeSource(c.source)}: Calico reads only the IPAM configuration named "default"; "${c.name}" has no effect.`, "dump"));
+    }
+  }
+
+  const notes: string[] = [];
+  if (groups.size > 0) notes.push(`Calico objects read in ${[...groups].sort().join(" and ")}.`);
+  for (const [label, n] of [...skipped].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) notes.push(`Skipped ${n} ${n === 1 ? "object" : "objects"} of kind ${label}: not Calico IPAM state.`);
+  if (!sawNodes) notes.push("No nodes in the dump: checks that need nodes (affinities of deleted nodes, tunnel addresses) are skipped.");
+  if (!sawPods && checkReports.length === 0) notes.push("No pods in the dump: leaked addresses cannot be told from used ones (add `kubectl get pods -A -o json`, or a `calicoctl ipam check -o` report).");
+
+  return {
+    files: files ?? [...fileNames],
+    pools,
+    blocks,
+    affinities,
+    handles,
+    ipamConfiguration,
+    reservations,
+    nodes: sawNodes ? [...nodes.values()] : null,
+    namespaces: sawNamespaces ? namespaces : null,
+    pods: sawPods ? pods : null,
+    checkReports,
+    counts,
+    notes,
+    findings,
+  };
+}
+
+function where(doc: LoadedDocument): string {
+  return describeSource({ file: doc.file, document: doc.document, apiVersion: "", ...(doc.item !== undefined ? { item: doc.item } : {}) });
+}
+
+function nonEmpty(v: unknown): boolean {
+  return typeof v === "string" && v !== "";
+}
+
+interface SchemaProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The object's CRD schema violations (release CRD; master's when only master accepts it). */
+function schemaProblems(o: Record<string, unknown>, apiVersion: string, kind: string): SchemaProblem[] {
+  const file = crdFileFor(apiVersion, kind);
+  const release = crdValidator(DEFAULT_CRD_VERSION, file);
+  if (release(o)) return [];
+  const errors = [...(release.errors ?? [])];
+  // A cluster on Calico's master line stores fields the release does not know (e.g. attributes[].releasedAt).
+  if (crdValidator("master-87c15906", file)(o)) return [];
+  return errors.map((e) => {
+    const path = pointerToPath(e.instancePath);
+    const extra = e.keyword === "additionalProperties" ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : "";
+    return { path, message: `${e.message ?? "invalid"}${extra}` };
+  });
+}
+
+/** `/spec/allocations/3` → `spec.allocations[3]`. */
+function pointerToPath(pointer: string): string {
+  let out = "";
+  for (const raw of pointer.split("/").slice(1)) {
+    const part = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    out += /^[0-9]+$/.test(part) ? `[${part}]` : out === "" ? part : `.${part}`;
+  }
+  return out;
+}
+
+/** What duplicates of an object are compared by: the spec, with the two API groups' differences taken out. */
+function comparable(kind: string, spec: Record<string, unknown>): unknown {
+  if (kind === "BlockAffinity") return { ...spec, deleted: spec.deleted === true || spec.deleted === "true", type: spec.type || "host" };
+  if (kind === "IPPool") {
+    const cidr = String(spec.cidr);
+    const v6 = cidr.includes(":");
+    return {
+      ...spec,
+      blockSize: spec.blockSize ?? (v6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4),
+      ipipMode: spec.ipipMode || POOL_DEFAULTS.ipipMode,
+      vxlanMode: spec.vxlanMode || POOL_DEFAULTS.vxlanMode,
+      nodeSelector: spec.nodeSelector || POOL_DEFAULTS.nodeSelector,
+      allowedUses: Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0 ? spec.allowedUses : POOL_DEFAULTS.allowedUses,
+      assignmentMode: spec.assignmentMode || POOL_DEFAULTS.assignmentMode,
+    };
+  }
+  return spec;
+}
+
+/** The path of the first field where two values differ, or null when equal. Key order does not matter. */
+export function firstDifference(a: unknown, b: unknown, path = "spec"): { path: string; a: unknown; b: unknown } | null {
+  if (a === b) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return { path, a, b };
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return { path: `${path}.length`, a: a.length, b: b.length };
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort();
+  for (const k of keys) {
+    const d = firstDifference(ao[k], bo[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
+
+function duplicate(findings: InspectFinding[], subject: string, first: Kept<unknown>, second: Kept<unknown>): void {
+  const diff = firstDifference(first.compare, second.compare);
+  const a = describeSource(first.source);
+  const b = describeSource(second.source);
+  const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
+  if (first.source.apiVersion !== second.source.apiVersion) {
+    if (!diff) return; // the same object through Calico's API server and as stored: expected
+    findings.push(
+      liveFinding(
+        "error",
+        "DUMP_API_GROUPS_DISAGREE",
+        subject,
+        diff.path,
+        `${subject} differs between ${first.source.apiVersion} (${first.source.apiVersion === API_CRD_V1 ? a : b}) and ${second.source.apiVersion} (${first.source.apiVersion === API_CRD_V1 ? b : a}) at ${diff.path}: ` +
+          `${show(first.source.apiVersion === API_CRD_V1 ? diff.a : diff.b)} vs ${show(first.source.apiVersion === API_CRD_V1 ? diff.b : diff.a)}. ` +
+          `The two dumps were taken at different times or from different clusters; the stored crd.projectcalico.org/v1 object is used. Dump both groups again at the same time, or give one.`,
+        "dump",
+      ),
+    );
+    return;
+  }
+  if (!diff) {
+    findings.push(liveFinding("warning", "DUMP_DUPLICATE", subject, "", `${subject} is read twice (${a} and ${b}) with the same content; it is counted once. Give each dump file once.`, "dump"));
+    return;
+  }
+  findings.push(
+    liveFinding(
+      "error",
+      "DUMP_DUPLICATE_CONFLICT",
+      subject,
+      diff.path,
+      `${subject} is read twice with different content (${a} and ${b}), first at ${diff.path}: ${show(diff.a)} vs ${show(diff.b)}. The dump mixes two moments or two clusters; the first one is used. Dump again into one set of files.`,
+      "dump",
+    ),
+  );
+}
+
+function decode(kind: string, name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): { kind: string; item: unknown } | undefined {
+  switch (kind) {
+    case "IPPool":
+      return { kind, item: decodePool(name, spec, source, findings) };
+    case "IPAMBlock": {
+      const d = decodeBlock(name, spec, source);
+      findings.push(...d.findings);
+      return d.block ? { kind, item: d.block } : undefined;
+    }
+    case "BlockAffinity":
+      return { kind, item: decodeAffinity(name, spec, source, findings) };
+    case "IPAMHandle":
+      return {
+        kind,
+        item: { name, handleId: String(spec.handleID), blocks: (spec.block ?? {}) as Record<string, number>, deleted: spec.deleted === true, source } satisfies LiveHandle,
+      };
+    case "IPReservation":
+      return { kind, item: { name, reservedCidrs: ((spec.reservedCIDRs ?? []) as string[]).slice(), source } satisfies LiveReservation };
+    default:
+      return {
+        kind,
+        item: {
+          kind: source.apiVersion === API_V3 ? "IPAMConfiguration" : "IPAMConfig",
+          name,
+          strictAffinity: spec.strictAffinity === true,
+          autoAllocateBlocks: spec.autoAllocateBlocks !== false,
+          maxBlocksPerHost: typeof spec.maxBlocksPerHost === "number" ? spec.maxBlocksPerHost : 0,
+          kubeVirtVMAddressPersistence: typeof spec.kubeVirtVMAddressPersistence === "string" ? spec.kubeVirtVMAddressPersistence : null,
+          source,
+        } satisfies LiveIpamConfiguration,
+      };
+  }
+}
+
+function parseCidrText(text: string): Cidr | null {
+  try {
+    return Cidr.parseLoose(text);
+  } catch {
+    return null;
+  }
+}
+
+function decodePool(name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): LivePool {
+  const cidrText = String(spec.cidr);
+  const cidr = parseCidrText(cidrText);
+  if (!cidr) findings.push(liveFinding("error", "POOL_CIDR_INVALID", `IPPool/${name}`, "spec.cidr", `${describeSource(source)}: pool CIDR "${cidrText}" does not parse; the pool is left out of the utilization.`, "dump"));
+  const family: IpFamily | null = cidr ? cidr.family : null;
+  const str = (v: unknown, d: string) => (typeof v === "string" && v !== "" ? v : d);
+  return {
+    name,
+    cidrText,
+    cidr,
+    family,
+    blockSize: typeof spec.blockSize === "number" && spec.blockSize > 0 ? spec.blockSize : family === 6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4,
+    ipipMode: str(spec.ipipMode, POOL_DEFAULTS.ipipMode),
+    vxlanMode: str(spec.vxlanMode, POOL_DEFAULTS.vxlanMode),
+    natOutgoing: spec.natOutgoing === true,
+    disabled: spec.disabled === true,
+    disableBGPExport: spec.disableBGPExport === true,
+    nodeSelector: str(spec.nodeSelector, POOL_DEFAULTS.nodeSelector),
+    namespaceSelector: str(spec.namespaceSelector, ""),
+    allowedUses: Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0 ? (spec.allowedUses as string[]).slice() : [...POOL_DEFAULTS.allowedUses],
+    assignmentMode: str(spec.assignmentMode, POOL_DEFAULTS.assignmentMode),
+    source,
+  };
+}
+
+function decodeAffinity(name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): LiveAffinity {
+  const cidrText = String(spec.cidr);
+  const cidr = parseCidrText(cidrText);
+  const node = String(spec.node);
+  if (cidr) {
+    const expected = affinityName(node, cidr);
+    if (expected !== name) {
+      findings.push(liveFinding("warning", "AFFINITY_NAME", `BlockAffinity/${name}`, "metadata.name", `${describeSource(source)}: the affinity of node "${node}" for block ${cidr.toString()} is named "${name}"; Calico names it "${expected}" and does not find this one.`, "dump"));
+    }
+  } else {
+    findings.push(liveFinding("error", "AFFINITY_CIDR_INVALID", `BlockAffinity/${name}`, "spec.cidr", `${describeSource(source)}: affinity CIDR "${cidrText}" does not parse; the affinity is left out of the checks.`, "dump"));
+  }
+  return {
+    name,
+    cidrText,
+    cidr,
+    node,
+    state: String(spec.state ?? ""),
+    type: typeof spec.type === "string" && spec.type !== "" ? spec.type : "host",
+    deleted: spec.deleted === true || spec.deleted === "true",
+    source,
+  };
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (typeof v !== "object" || v === null) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  return out;
+}
+
+function kubernetesNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
+  const meta = o.metadata as Record<string, unknown>;
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const annotations = stringMap(meta.annotations);
+  const tunnelAddresses: LiveTunnelAddress[] = [];
+  for (const [key, type] of Object.entries(TUNNEL_ANNOTATIONS)) if (annotations[key]) tunnelAddresses.push({ type, address: stripPrefix(annotations[key]) });
+  const podCidrs = Array.isArray(spec.podCIDRs) ? (spec.podCIDRs as string[]) : typeof spec.podCIDR === "string" ? [spec.podCIDR] : [];
+  return { name, labels: stringMap(meta.labels), podCidrs, tunnelAddresses, source };
+}
+
+function calicoNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
+  const meta = (o.metadata ?? {}) as Record<string, unknown>;
+  const spec = (o.spec ?? {}) as Record<string, Record<string, unknown> | string | undefined>;
+  const bgp = (typeof spec.bgp === "object" ? spec.bgp : {}) as Record<string, unknown>;
+  const wg = (typeof spec.wireguard === "object" ? spec.wireguard : {}) as Record<string, unknown>;
+  const candidates: [unknown, string][] = [
+    [bgp.ipv4IPIPTunnelAddr, "ipipTunnelAddress"],
+    [spec.ipv4VXLANTunnelAddr, "vxlanTunnelAddress"],
+    [spec.ipv6VXLANTunnelAddr, "vxlanV6TunnelAddress"],
+    [wg.interfaceIPv4Address, "wireguardTunnelAddress"],
+    [wg.interfaceIPv6Address, "wireguardV6TunnelAddress"],
+  ];
+  const tunnelAddresses = candidates.filter(([a]) => typeof a === "string" && a !== "").map(([a, type]) => ({ type, address: stripPrefix(a as string) }));
+  return { name, labels: stringMap(meta.labels), podCidrs: [], tunnelAddresses, source };
+}
+
+/** The same node as a Kubernetes Node and a Calico Node: one node with the tunnel addresses of both. */
+function mergeNode(nodes: Map<string, LiveNode>, node: LiveNode): void {
+  const prev = nodes.get(node.name);
+  if (!prev) {
+    nodes.set(node.name, node);
+    return;
+  }
+  const known = new Set(prev.tunnelAddresses.map((t) => `${t.type}/${t.address}`));
+  nodes.set(node.name, {
+    ...prev,
+    labels: Object.keys(prev.labels).length > 0 ? prev.labels : node.labels,
+    podCidrs: prev.podCidrs.length > 0 ? prev.podCidrs : node.podCidrs,
+    tunnelAddresses: [...prev.tunnelAddresses, ...node.tunnelAddresses.filter((t) => !known.has(`${t.type}/${t.address}`))],
+  });
+}
+
+/** `10.0.0.1/32` → `10.0.0.1` (Calico writes some addresses with their mask). */
+function stripPrefix(address: string): string {
+  const slash = address.indexOf("/");
+  return slash < 0 ? address : address.slice(0, slash);
+}
+
+function kubernetesPod(o: Record<string, unknown>, name: string, namespace: string, source: DumpSource): LivePod {
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const status = (o.status ?? {}) as Record<string, unknown>;
+  const ips: string[] = [];
+  if (Array.isArray(status.podIPs)) for (const p of status.podIPs as { ip?: unknown }[]) if (typeof p?.ip === "string") ips.push(p.ip);
+  if (ips.length === 0 && typeof status.podIP === "string" && status.podIP !== "") ips.push(status.podIP);
+  const phase = typeof status.phase === "string" ? status.phase : "";
+  return {
+    namespace,
+    name,
+    node: typeof spec.nodeName === "string" ? spec.nodeName : null,
+    ips,
+    hostNetwork: spec.hostNetwork === true,
+    finished: phase === "Succeeded" || phase === "Failed",
+    source,
+  };
+}
+
+function isCheckReport(o: Record<string, unknown>): boolean {
+  return typeof o.allocations === "object" && o.allocations !== null && ("clusterGUID" in o || "clusterType" in o || "datastoreLocked" in o);
+}
+
+function readCheckReport(o: Record<string, unknown>, file: string, findings: InspectFinding[]): CheckReport | undefined {
+  const allocations = new Map<string, CheckReportAllocation[]>();
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  for (const [ip, list] of Object.entries(o.allocations as Record<string, unknown>)) {
+    if (!Array.isArray(list)) {
+      findings.push(liveFinding("error", "CHECK_REPORT_INVALID", `CheckReport/${file}`, `allocations["${ip}"]`, `${file}: allocations["${ip}"] of the calicoctl ipam check report is not a list; the report is not used.`, "dump"));
+      return undefined;
+    }
+    allocations.set(
+      ip,
+      list.map((a: Record<string, unknown>) => ({
+        ip,
+        handle: str(a?.handle),
+        pod: str(a?.pod),
+        namespace: str(a?.namespace),
+        node: str(a?.node),
+        inUse: a?.inUse === true,
+        owners: Array.isArray(a?.owners) ? (a.owners as unknown[]).map(String) : [],
+      })),
+    );
+  }
+  const leaked = Array.isArray(o.leakedHandles) ? (o.leakedHandles as { ID?: unknown }[]).map((h) => String(h?.ID ?? "")).filter((id) => id !== "") : [];
+  return {
+    file,
+    version: String(o.version ?? ""),
+    clusterGUID: String(o.clusterGUID ?? ""),
+    clusterType: String(o.clusterType ?? ""),
+    datastoreLocked: o.datastoreLocked === true,
+    allocations,
+    leakedHandles: leaked,
+  };
+}

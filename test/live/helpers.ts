@@ -1,0 +1,55 @@
+import type { LoadedDocument } from "../../src/io/objects";
+import { Cidr } from "../../src/ip";
+import { blockAffinityObject, ipamBlockObject, ipamHandleObject, readDump } from "../../src/live";
+import type { BlockAllocation, ClusterDump } from "../../src/live";
+
+export const V1 = "crd.projectcalico.org/v1";
+export const V3 = "projectcalico.org/v3";
+
+/** Documents as if read from one file as a List. */
+export function docs(objects: readonly unknown[], file = "dump.yaml", listMetadata?: Record<string, unknown>): LoadedDocument[] {
+  return objects.map((value, item) => ({ file, document: 1, line: 1, value, item, ...(listMetadata ? { listMetadata } : {}) }));
+}
+
+export function read(objects: readonly unknown[]): ClusterDump {
+  return readDump(docs(objects));
+}
+
+export function pool(name: string, cidr: string, spec: Record<string, unknown> = {}, apiVersion = V1): Record<string, unknown> {
+  return { apiVersion, kind: "IPPool", metadata: { name }, spec: { cidr, ...spec } };
+}
+
+export function podAlloc(ordinal: number, ns: string, pod: string, node: string, handle = `k8s-pod-network.${ns}-${pod}`): BlockAllocation {
+  return { ordinal, handle, attributes: { namespace: ns, pod, node } };
+}
+
+/** A block with its affinity and one handle per allocation: a consistent cluster. */
+export function blockWithOwners(cidr: string, host: string | null, allocations: readonly BlockAllocation[]): Record<string, unknown>[] {
+  const c = Cidr.parse(cidr);
+  const handles = new Map<string, number>();
+  for (const a of allocations) if (a.handle) handles.set(a.handle, (handles.get(a.handle) ?? 0) + 1);
+  return [
+    ipamBlockObject({ cidr: c, host, allocations }),
+    ...(host ? [blockAffinityObject(host, c)] : []),
+    ...[...handles].map(([h, n]) => ipamHandleObject(h, { [cidr]: n })),
+  ];
+}
+
+export function node(name: string, tunnel?: string): Record<string, unknown> {
+  return { apiVersion: "v1", kind: "Node", metadata: { name, annotations: tunnel ? { "projectcalico.org/IPv4VXLANTunnelAddr": tunnel } : {} } };
+}
+
+export function podObject(ns: string, name: string, ips: string[], extra: { phase?: string; hostNetwork?: boolean } = {}): Record<string, unknown> {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { namespace: ns, name },
+    spec: { nodeName: "n1", ...(extra.hostNetwork ? { hostNetwork: true } : {}) },
+    status: { phase: extra.phase ?? "Running", podIPs: ips.map((ip) => ({ ip })) },
+  };
+}
+
+/** The spec of a block object, to change one field for a test. */
+export function specOf(o: Record<string, unknown>): Record<string, unknown> {
+  return o.spec as Record<string, unknown>;
+}

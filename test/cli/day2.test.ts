@@ -5,7 +5,7 @@ import { main } from "../../src/cli/main";
 import { parsePlanReport } from "../../src/report";
 
 const root = path.resolve(__dirname, "..", "..");
-const example = path.join(root, "examples", "plan", "day2.yaml");
+const example = path.join(root, "examples", "day2", "day2.yaml");
 
 async function run(...argv: string[]) {
   let stdout = "";
@@ -21,7 +21,7 @@ function spec(text: string): string {
   return file;
 }
 
-describe("examples/plan/day2.yaml: a rolling update, a node drain and a pool moved out, step by step", () => {
+describe("examples/day2/day2.yaml: a rolling update, a node drain and a pool moved out, step by step", () => {
   test("text report", async () => {
     const r = await run("plan", example);
     expect(r.stderr).toBe("");

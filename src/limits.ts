@@ -25,6 +25,12 @@ export interface Limit {
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
 /**
+ * The largest ledger file read: 64 MiB. A ledger grows with pools, fixed addresses and node ranges
+ * (about 150 bytes each), so this holds several hundred thousand entries.
+ */
+export const MAX_LEDGER_BYTES = 64 * 1024 * 1024;
+
+/**
  * The largest cluster dump read as JSON (`calico-ipam inspect`, `ledger adopt`): 512 MiB, about the
  * longest string the JavaScript runtime holds. `kubectl get … -o json` of 10,000 IPAM blocks or of
  * 500,000 IPAM handles is about 300 MB; split larger dumps by kind (one file per `kubectl get`). YAML
@@ -92,6 +98,7 @@ export const MAX_NAME_PATTERN_WIDTH = MAX_NODE_NAME_LENGTH;
 /** Every limit, for the documentation and its test. */
 export const LIMITS: Readonly<Record<string, Limit>> = Object.freeze({
   MAX_INPUT_BYTES: { value: MAX_INPUT_BYTES, what: "bytes of one input file (spec, Calico YAML, topology, plan.json)", source: "generous; read with this cap" },
+  MAX_LEDGER_BYTES: { value: MAX_LEDGER_BYTES, what: "bytes of the ledger file", source: "generous; about 150 bytes per entry" },
   MAX_DUMP_BYTES: { value: MAX_DUMP_BYTES, what: "bytes of one JSON cluster dump file (inspect, ledger adopt)", source: "about the runtime's longest string; YAML dumps stay within MAX_INPUT_BYTES" },
   MAX_NESTING_DEPTH: { value: MAX_NESTING_DEPTH, what: "nesting depth of maps and lists in YAML/JSON input", source: "generous; Kubernetes objects nest about 10 deep" },
   MAX_YAML_ALIASES: { value: MAX_YAML_ALIASES, what: "YAML alias expansions per document", source: "the YAML library's maxAliasCount default" },

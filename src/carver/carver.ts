@@ -293,7 +293,8 @@ export function carve(input: CarveInput): CarveResult {
   const cidrs = new Map<string, Cidr>();
   for (const [name, entry] of Object.entries(kept)) {
     if (byName.has(name)) continue;
-    entries.push([name, entry.status === "draining" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
+    // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
+    entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
     cidrs.set(name, recordedCidrs.get(name)!);
   }
   for (const item of items) {
@@ -453,7 +454,7 @@ function resolveRequest(
   const item: Item = { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, space, pinned, recorded, failed: false };
   if (recorded) {
     const { entry: e, cidr: rc } = recorded;
-    const retiredNote = e.status === "draining" ? " (draining)" : "";
+    const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
     const wayOut = (doc: string) =>
       e.status === "draining"
         ? `Use a new pool name; or, once no pod holds an address in ${e.cidr}, release "${name}" (calico-ipam ledger release ${name}) so that the name gets a new range`
@@ -584,7 +585,7 @@ function checkFixedRanges(
         blame(
           item,
           "CARVE_POOL_OVERLAPS_RETIRED",
-          `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "draining" ? "draining" : "recorded"} pool "${b.name}", ` +
+          `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "active" ? "recorded" : entry.status} pool "${b.name}", ` +
             `which stays reserved until it is released, because pods may still hold its addresses. ` +
             `Pin "${item.name}" elsewhere, or release "${b.name}" (calico-ipam ledger release ${b.name}) once no pod uses ${b.cidr}`,
         );
@@ -700,7 +701,12 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
         : "";
   if (item.source === "pinned") return location ? `${item.sizeExplanation}; ${location}` : item.sizeExplanation;
   const e = item.recorded!.entry;
-  const kept = e.status === "draining" ? "reactivated from the ledger, where it was draining" : "kept from the ledger";
+  const kept =
+    e.status === "draining"
+      ? "reactivated from the ledger, where it was draining"
+      : e.status === "adopted"
+        ? "kept from the ledger, where it was adopted from the live cluster"
+        : "kept from the ledger";
   const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
   if (!holder && !item.pinned) {
     findings.push(

@@ -1,3 +1,4 @@
+import { describeFileSystemError } from "../io/file-errors";
 import { LedgerError } from "../ledger";
 import { InputError } from "./load";
 
@@ -11,26 +12,6 @@ export interface Failure {
   readonly internal: boolean;
 }
 
-/** Plain words for the file system errors a user or their machine causes. */
-const ERRNO_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file or folder",
-  EEXIST: "already exists",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "the file system is read-only",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "the disk quota is exceeded",
-  EISDIR: "is a folder, not a file",
-  ENOTDIR: "a part of the path is not a folder",
-  ENAMETOOLONG: "the file name is too long",
-  ELOOP: "too many symbolic links",
-  EMFILE: "too many open files",
-  EBUSY: "the file is busy",
-  EXDEV: "cannot move a file across file systems",
-  EPIPE: "the output was closed before everything was written (EPIPE)",
-  EIO: "input/output error",
-};
-
 /**
  * Turns anything a command threw into one line for a user: the input's own message for input, spec
  * and ledger errors, plain words and the path for file system errors (EPIPE, EEXIST, EACCES, ENOSPC…),
@@ -39,12 +20,8 @@ const ERRNO_REASONS: Readonly<Record<string, string>> = {
 export function describeFailure(e: unknown): Failure {
   if (e instanceof InputError) return { message: firstLines(e.message), file: e.file, line: e.line, internal: false };
   if (e instanceof LedgerError) return { message: firstLines(e.message), file: e.file, internal: false };
-  const errno = e as NodeJS.ErrnoException;
-  if (typeof errno?.code === "string" && ERRNO_REASONS[errno.code] !== undefined) {
-    const where = errno.path !== undefined ? `${errno.path}: ` : "";
-    const action = errno.syscall !== undefined && errno.path !== undefined ? ` (${errno.syscall})` : "";
-    return { message: `${where}${ERRNO_REASONS[errno.code]}${action}`, file: errno.path, internal: false };
-  }
+  const fileError = describeFileSystemError(e);
+  if (fileError !== undefined) return { message: fileError.message, file: fileError.path, internal: false };
   const text = e instanceof Error ? e.message : String(e);
   return { message: `internal error: ${text.split("\n")[0]}; rerun with --debug for the stack trace, and please report it`, internal: true };
 }

@@ -34,8 +34,8 @@ export function addLedgerAdoptCommand(program: Command, io: CliIo, setCode: (cod
       } else {
         const lines = result.pools.map((p) => `${p.outcome === "adopted" ? "adopted " : p.outcome === "recorded" ? "recorded" : "skipped "} ${p.name} ${p.cidr}${p.reason ? ` (${p.reason})` : ""}`);
         for (const c of result.conflicts) lines.push(`CONFLICT ${c}`);
-        if (result.conflicts.length > 0) lines.push(`Nothing adopted: the cluster and ${path.basename(opts.file)} disagree. Rename one of the pools, or release the ledger entry if it is retired and no pod uses its range.`);
-        else if (written) lines.push(`${path.basename(opts.file)} written; adopted pools are held as retired until a pool of that name is declared in code (it then keeps the range). Commit it.`);
+        if (result.conflicts.length > 0) lines.push(`Nothing adopted: the cluster and ${path.basename(opts.file)} disagree. Rename one of the pools, or release the ledger entry if it is draining and no pod uses its range.`);
+        else if (written) lines.push(`${path.basename(opts.file)} written; adopted pools are recorded as "adopted": their ranges are never carved into, and they are not emitted (code does not create, disable or delete them) until a pool of that name is declared in code, which then keeps the range. Commit it.`);
         else lines.push(`${path.basename(opts.file)} already records every live pool.`);
         io.stdout(lines.join("\n") + "\n");
       }

@@ -79,14 +79,14 @@ function render(specFile: string, opts: RenderOptions, io: CliIo): number {
       throw new InputError(`${opts.out}: cannot create the output folder: ${(e as Error).message}`, opts.out);
     }
   }
-  // Like a synth: the ledger first (the plan passed), then the files, each written whole.
-  writeLedger();
+  // Like a synth: the files, each written whole, then the ledger last, so a failed write leaves it untouched.
   if (opts.out !== undefined) {
     writeFileAtomic(path.join(opts.out, RENDER_CALICO_FILE), calico);
     const nsFile = path.join(opts.out, RENDER_NAMESPACE_FILE);
     if (namespaceYaml !== undefined) writeFileAtomic(nsFile, namespaceYaml);
     else if (fs.existsSync(nsFile)) fs.rmSync(nsFile); // a stale file from an earlier render would be applied again
   }
+  writeLedger();
   if (opts.format === "json") {
     io.stdout(JSON.stringify({ objects: planObjects(plan), namespaces, findings: active, summary: report.summary }, null, 2) + "\n");
   } else if (opts.out === undefined) {

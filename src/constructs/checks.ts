@@ -3,6 +3,8 @@
  * synth records the ledger only once every stack of the app is valid.
  */
 import type { IConstruct } from "constructs";
+import { writeFileAtomic } from "../io/atomic-write";
+import { describeFileSystemError } from "../io/file-errors";
 import { describe } from "../validation/names";
 
 /** Files a stack's output folder already holds: the YAML must not overwrite them. */
@@ -51,4 +53,18 @@ export function checkYamlFileName(path: string, name: string): void {
  */
 export function appIsValid(scope: IConstruct): boolean {
   return scope.node.root.node.findAll().every((c) => c.node.validate().length === 0);
+}
+
+/**
+ * Writes an output file of synth whole (atomically); a file system error (`EACCES`, `ENOSPC`,
+ * `EISDIR`…) becomes one line with the construct path instead of a raw error.
+ */
+export function writeOutputFile(constructPath: string, file: string, content: string): void {
+  try {
+    writeFileAtomic(file, content);
+  } catch (e) {
+    const described = describeFileSystemError(e);
+    if (described === undefined) throw e;
+    throw new Error(`${constructPath}: cannot write ${file}: ${described.message}`);
+  }
 }

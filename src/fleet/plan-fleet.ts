@@ -256,7 +256,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `recorded in ${state.file} by another app` });
         continue;
       }
-      const allRetired = Object.values(section.pools).every((e) => e.status === "draining");
+      const allRetired = Object.values(section.pools).every((e) => e.status !== "active");
       if (release.has(name) && allRetired) continue; // released: the section is deleted
       if (release.has(name)) {
         findings.push(
@@ -269,7 +269,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         );
       }
       const retired = freezeLedger(
-        Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status === "draining" ? e : Object.freeze({ ...e, status: "draining" as const })]),
+        Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status !== "active" ? e : Object.freeze({ ...e, status: "draining" as const })]),
         ledger,
       );
       state.kept.push([name, retired]);

@@ -25,7 +25,7 @@ export const STDIN = "-";
  *
  * @throws InputReadError naming the file and the problem.
  */
-export function readTextInput(file: string, limit = MAX_INPUT_BYTES): string {
+export function readTextInput(file: string, limit = MAX_INPUT_BYTES, limitName = "MAX_INPUT_BYTES"): string {
   let fd: number;
   try {
     fd = file === STDIN ? 0 : fs.openSync(file, "r");
@@ -41,7 +41,7 @@ export function readTextInput(file: string, limit = MAX_INPUT_BYTES): string {
       if (n === 0) break;
       total += n;
       if (total > limit) {
-        throw new InputReadError(`${file}: the file is larger than the limit of ${limit} bytes (MAX_INPUT_BYTES); split it, or check that it is the file you meant`, file);
+        throw new InputReadError(`${file}: the file is larger than the limit of ${limit} bytes (${limitName}); split it, or check that it is the file you meant`, file);
       }
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }

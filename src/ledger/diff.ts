@@ -66,7 +66,7 @@ export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange
         changes.push({ kind: "released", name, before: b }, { kind: "added", name, after: a });
       } else if (b.status === "active" && a.status === "draining") {
         changes.push({ kind: "draining", name, before: b, after: a });
-      } else if (b.status === "draining" && a.status === "active") {
+      } else if (b.status !== "active" && a.status === "active") {
         changes.push({ kind: "reactivated", name, before: b, after: a });
       }
     }
@@ -166,11 +166,13 @@ function describeOne(change: LedgerChange): string {
   const head = `pool "${change.name}"`;
   switch (change.kind) {
     case "added":
-      return `${head}: added ${range(change.after)}${change.after.status === "draining" ? " as draining" : ""}`;
+      return `${head}: added ${range(change.after)}${change.after.status !== "active" ? ` as ${change.after.status}` : ""}`;
     case "draining":
       return `${head}: draining ${range(change.before)}; the pool is emitted disabled and the range stays reserved until it is released`;
     case "reactivated":
-      return `${head}: reactivated ${range(change.after)}, its recorded range`;
+      return change.before.status === "adopted"
+        ? `${head}: now declared in code at ${range(change.after)}, the range adopted from the cluster`
+        : `${head}: reactivated ${range(change.after)}, its recorded range`;
     case "released":
       return `${head}: released ${range(change.before)}; the range may be carved again`;
   }

@@ -8,6 +8,7 @@ import { DEFAULT_LEDGER_FILE } from "./format";
 export type LedgerErrorCode =
   | "LEDGER_UNREADABLE"
   | "LEDGER_READ_ONLY"
+  | "LEDGER_UNWRITABLE"
   | "LEDGER_JSON_SYNTAX"
   | "LEDGER_MERGE_CONFLICT"
   | "LEDGER_VERSION_UNSUPPORTED"

@@ -2,6 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { resolveLinks, temporaryFilesOf, writeFileAtomic } from "../io/atomic-write";
+import { describeFileSystemError } from "../io/file-errors";
+import { InputReadError, readTextInput } from "../io/read-input";
+import { MAX_LEDGER_BYTES } from "../limits";
 import { LedgerError } from "./errors";
 import { Ledger } from "./format";
 import { parseLedger } from "./parse";
@@ -17,10 +20,12 @@ import { serializeLedger } from "./serialize";
 export function readLedger(file: string): Ledger | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    // With a cap and the encoding checks of every input: a ledger pointed at /dev/zero or a binary file is an error.
+    text = readTextInput(file, MAX_LEDGER_BYTES, "MAX_LEDGER_BYTES");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new LedgerError("LEDGER_UNREADABLE", `${file}: cannot read the ledger: ${(e as Error).message}`, file);
+    if (e instanceof InputReadError && e.code === "ENOENT") return undefined;
+    const reason = e instanceof InputReadError ? e.message.slice(e.message.indexOf(": ") + 2) : (e as Error).message;
+    throw new LedgerError("LEDGER_UNREADABLE", `${file}: cannot read the ledger: ${reason}`, file);
   }
   return parseLedger(text, file);
 }
@@ -59,7 +64,13 @@ export function writeLedgerIfChanged(file: string, ledger: Ledger): boolean {
       file,
     );
   }
-  writeFileAtomic(file, text);
+  try {
+    writeFileAtomic(file, text);
+  } catch (e) {
+    const described = describeFileSystemError(e);
+    if (described === undefined) throw e;
+    throw new LedgerError("LEDGER_UNWRITABLE", `${file}: cannot write the ledger: ${described.message}; nothing was changed`, file);
+  }
   return true;
 }
 

@@ -42,7 +42,10 @@
  *     and its range stays reserved, until the user says the pool is drained (`calico-ipam ledger
  *     release`, or the `release` prop), which deletes the entry: only then is the object deleted.
  *     `"retired"`, written by versions before the lifecycle, is read as `"draining"` (and written back
- *     as `"draining"`). No two entries, active or draining, share an address.
+ *     as `"draining"`). `"adopted"`: a live cluster's pool recorded by `calico-ipam ledger adopt`; its
+ *     range is held (never carved into) but the pool is not emitted, because it is not managed by
+ *     code: neither created, disabled nor deleted. Declaring a pool of that name in code makes it
+ *     `"active"` with its recorded range. No two entries, whatever their status, share an address.
  *   - `spec` (optional; written for every pool planned with a ledger): the pool's IPPool spec as last
  *     emitted, without `cidr`, `blockSize` and `disabled` (`allowedUses`, `assignmentMode`,
  *     `disableBGPExport`, `ipipMode`, `namespaceSelector`, `natOutgoing`, `nodeSelector`, `vxlanMode`),
@@ -105,8 +108,10 @@ export const DEFAULT_LEDGER_FILE = "calico-ipam.lock.json";
 /**
  * `active` while the pool is declared in code; `draining` once removed from code (emitted disabled),
  * until it is released. Ledgers written before the lifecycle say `retired`, read as `draining`.
+ * `adopted` for a live pool recorded by `calico-ipam ledger adopt`: its range is held, the pool is not
+ * emitted (code does not manage it) until a pool of that name is declared, which makes it `active`.
  */
-export type LedgerStatus = "active" | "draining";
+export type LedgerStatus = "active" | "draining" | "adopted";
 
 /** The status word of ledgers written before the pool lifecycle, read as `draining`. */
 export const LEGACY_DRAINING_STATUS = "retired";

@@ -198,7 +198,7 @@ function wellFormedEntry(name: string, raw: unknown): { entry: LedgerEntry; cidr
 
 /** A status as read: `retired` (written before the pool lifecycle) is `draining`; `undefined` for anything else. */
 function readStatus(status: unknown): LedgerStatus | undefined {
-  return status === "active" || status === "draining" ? status : status === LEGACY_DRAINING_STATUS ? "draining" : undefined;
+  return status === "active" || status === "draining" || status === "adopted" ? status : status === LEGACY_DRAINING_STATUS ? "draining" : undefined;
 }
 
 /** A recorded spec, frozen with sorted keys, or `undefined` after reporting what is wrong. */
@@ -264,7 +264,7 @@ function inspectEntry(
   if (family !== 4 && family !== 6) bad("LEDGER_TYPE", `${at}.family`, `"family" must be 4 or 6, got ${describe(family)}`);
   const status = readStatus(rawStatus);
   if (status === undefined) {
-    bad("LEDGER_STATUS", `${at}.status`, `"status" must be "active" or "draining" (or "retired", the same as "draining"), got ${describe(rawStatus)}`);
+    bad("LEDGER_STATUS", `${at}.status`, `"status" must be "active", "draining" or "adopted" (or "retired", the same as "draining"), got ${describe(rawStatus)}`);
   }
   const spec = rawSpec === undefined ? undefined : inspectSpec(rawSpec, `${at}.spec`, bad);
   let cidr: Cidr | undefined;

@@ -72,7 +72,7 @@ export function adoptLivePools(ledger: Ledger, dump: ClusterDump): AdoptResult {
       pools.push({ name: p.name, cidr, outcome: "skipped", reason: `its blockSize ${p.blockSize} is shorter than its prefix, which the ledger cannot record (a disabled pool smaller than a block)` });
       continue;
     }
-    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "draining" }]);
+    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "adopted" }]);
     pools.push({ name: p.name, cidr, outcome: "adopted" });
   }
   if (conflicts.length > 0) return { ledger, pools, conflicts };

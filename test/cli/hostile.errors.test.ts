@@ -55,10 +55,15 @@ const rows: ReadonlyArray<readonly [string, Row]> = [
   // Crashes and hangs
   ["a YAML alias bomb in lint", { files: { "bomb.yaml": aliasBomb }, argv: ["lint", "{bomb.yaml}"], code: 2, says: /bomb\.yaml:1: .*more than the limit of 100 times \(MAX_YAML_ALIASES\)/ }],
   ["a YAML alias bomb in plan", { files: { "bomb-spec.yaml": aliasBomb }, argv: ["plan", "{bomb-spec.yaml}"], code: 2, says: /bomb-spec\.yaml:1: .*MAX_YAML_ALIASES/ }],
+  ["a YAML alias bomb in render", { files: { "bomb-render.yaml": aliasBomb }, argv: ["render", "{bomb-render.yaml}", "--no-ledger"], code: 2, says: /bomb-render\.yaml:1: .*MAX_YAML_ALIASES/ }],
+  ["ledger show --file /dev/zero", { files: {}, argv: ["ledger", "show", "--file", "/dev/zero"], code: 2, says: /\/dev\/zero: cannot read the ledger: the file is larger than the limit of 67108864 bytes \(MAX_LEDGER_BYTES\)/ }],
+  ["a gzip ledger", { files: { "lock.json.gz": zlib.gzipSync("{}") }, argv: ["ledger", "show", "--file", "{lock.json.gz}"], code: 2, says: /lock\.json\.gz: cannot read the ledger: the file is gzip-compressed/ }],
+  ["render a node named Node_1", { files: { "render-node.yaml": spec("  nodes: [{name: Node_1}]\n") }, argv: ["render", "{render-node.yaml}", "--no-ledger"], code: 1, says: /TOPOLOGY_NODE_NAME_INVALID/ }],
   ["deep but valid flow nesting", { files: { "deep.yaml": "[".repeat(10_000) + "]".repeat(10_000) }, argv: ["lint", "{deep.yaml}"], code: 2, says: /deep\.yaml:1: maps and lists nest deeper than the limit of 64 levels \(MAX_NESTING_DEPTH\)/ }],
   ["deep but valid block nesting", { files: { "deep-block.yaml": Array.from({ length: 100 }, (_, i) => `${" ".repeat(i)}a:`).join("\n") + " 1\n" }, argv: ["lint", "{deep-block.yaml}"], code: 2, says: /deep-block\.yaml:65: .*MAX_NESTING_DEPTH/ }],
   ["deep compact sequences", { files: { "dashes.yaml": "- ".repeat(5000) + "x\n" }, argv: ["plan", "{dashes.yaml}"], code: 2, says: /dashes\.yaml:1: .*MAX_NESTING_DEPTH/ }],
   ["lint /dev/zero", { files: {}, argv: ["lint", "/dev/zero"], code: 2, says: new RegExp(`/dev/zero: the file is larger than the limit of ${MAX_INPUT_BYTES} bytes \\(MAX_INPUT_BYTES\\)`) }],
+  ["plan /dev/zero", { files: {}, argv: ["plan", "/dev/zero"], code: 2, says: /\/dev\/zero: the file is larger than the limit/ }],
   [
     "a pool with more annotation keys than a map may hold",
     {
@@ -83,6 +88,7 @@ const rows: ReadonlyArray<readonly [string, Row]> = [
   ["plan --out an existing file", { files: { "out.txt": "x" }, argv: ["plan", path.join(root, "examples", "plan", "cluster.yaml"), "--out", "{out.txt}"], code: 2, says: /--out .*out\.txt: is a file, not a folder/ }],
   ["plan --cluster with reservedCIDRs a string", { files: { "res-str.yaml": POOL("p", "{cidr: 10.0.0.0/16}") + "---\napiVersion: projectcalico.org/v3\nkind: IPReservation\nmetadata: {name: r}\nspec: {reservedCIDRs: 10.0.0.0/28}\n" }, argv: ["plan", "--cluster", "{res-str.yaml}"], code: 1, says: /RESERVATION_CIDRS_MISSING IPReservation\/r/ }],
   ["plan --cluster with reservedCIDRs [1, 2]", { files: { "res-num.yaml": POOL("p", "{cidr: 10.0.0.0/16}") + "---\napiVersion: projectcalico.org/v3\nkind: IPReservation\nmetadata: {name: r}\nspec: {reservedCIDRs: [1, 2]}\n" }, argv: ["plan", "--cluster", "{res-num.yaml}"], code: 1, says: /RESERVATION_CIDR_INVALID IPReservation\/r \(spec\.reservedCIDRs\[0\]\)/ }],
+  ["render with a ledger under a regular file (ENOTDIR)", { files: { "plain.txt": "x", "small.yaml": "pools:\n  - {name: p, prefixLength: 24, addressSpace: s}\naddressSpaces: [{name: s, cidr: 10.0.0.0/16}]\n" }, argv: ["render", "{small.yaml}", "--ledger", "{plain.txt}/calico-ipam.lock.json"], code: 1, says: /LEDGER_UNREADABLE .*plain\.txt\/calico-ipam\.lock\.json: cannot read the ledger: a part of the path is not a folder\ncalico-ipam render: 1 error\(s\); nothing written/ }],
   ["lint a folder", { files: {}, argv: ["lint", dir], code: 2, says: /is a folder, not a file/ }],
   ["lint a missing file", { files: {}, argv: ["lint", path.join(dir, "missing.yaml")], code: 2, says: /missing\.yaml: no such file/ }],
 

@@ -97,11 +97,11 @@ const hostileSpec = fc.record(
   { requiredKeys: ["pools"] },
 );
 
-describe("fuzzing: hostile spec files never crash plan", () => {
+describe("fuzzing: hostile spec files never crash plan or render", () => {
   test("random spec files with wrong types and huge numbers: exit 0, 1 or 2, no stack trace", async () => {
     await fc.assert(
-      fc.asyncProperty(hostileSpec, async (spec) => {
-        expectNoCrash(await runOn(["plan"], JSON.stringify(spec)));
+      fc.asyncProperty(hostileSpec, fc.constantFrom(["plan"], ["render", "--no-ledger"]), async (spec, command) => {
+        expectNoCrash(await runOn(command, JSON.stringify(spec)));
       }),
       SETTINGS,
     );

@@ -91,3 +91,31 @@ describe("a pool removed from the code drains before it is deleted", () => {
     expect(second.ipam.drainingPools).toEqual([]);
   });
 });
+
+describe("a live pool adopted into the ledger is held, never managed until declared", () => {
+  const adoptedLedger = (dir: string): string => {
+    const file = path.join(dir, "calico-ipam.lock.json");
+    const pools = { "default-ipv4-ippool": { family: 4, cidr: "10.32.0.0/20", blockSize: 26, status: "adopted" } };
+    fs.writeFileSync(file, JSON.stringify({ pools, version: 1 }, null, 2) + "\n");
+    return file;
+  };
+
+  test("it is not emitted (neither disabled nor deleted) and its range is never carved into", () => {
+    const ledger = adoptedLedger(fs.mkdtempSync(path.join(os.tmpdir(), "lc-")));
+    const r = run(ledger, { next: { prefixLength: 20 } });
+    r.app.synth();
+    const objects = manifests(r);
+    expect(Object.keys(objects)).toEqual(["next"]);
+    expect(objects.next.spec.cidr).toBe("10.32.16.0/20");
+    expect(r.ipam.drainingPools).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(ledger, "utf8")).pools["default-ipv4-ippool"].status).toBe("adopted");
+  });
+
+  test("declaring a pool of its name makes it active with the adopted range", () => {
+    const ledger = adoptedLedger(fs.mkdtempSync(path.join(os.tmpdir(), "lc-")));
+    const r = run(ledger, { "default-ipv4-ippool": { prefixLength: 20 } });
+    r.app.synth();
+    expect(manifests(r)["default-ipv4-ippool"].spec).toMatchObject({ cidr: "10.32.0.0/20", disabled: false });
+    expect(JSON.parse(fs.readFileSync(ledger, "utf8")).pools["default-ipv4-ippool"].status).toBe("active");
+  });
+});

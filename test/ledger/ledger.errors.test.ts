@@ -48,7 +48,7 @@ describe("parseLedger refuses a ledger it cannot trust, saying where, what and t
     ["a pool name that is not a Calico name", doc({ Payments: entry("10.0.0.0/24") }), "LEDGER_POOL_NAME", /pools\.Payments: "Payments" is not a valid pool name/],
     ["a family given as text", doc({ a: entry("10.0.0.0/24", { family: "4" }) }), "LEDGER_TYPE", /pools\.a\.family: "family" must be 4 or 6, got the string "4"/],
     ["a block size given as text", doc({ a: entry("10.0.0.0/24", { blockSize: "26" }) }), "LEDGER_TYPE", /pools\.a\.blockSize: "blockSize" must be a whole number, got the string "26"/],
-    ["an unknown status", doc({ a: entry("10.0.0.0/24", { status: "deleted" }) }), "LEDGER_STATUS", /pools\.a\.status: "status" must be "active" or "draining" \(or "retired", the same as "draining"\), got the string "deleted"/],
+    ["an unknown status", doc({ a: entry("10.0.0.0/24", { status: "deleted" }) }), "LEDGER_STATUS", /pools\.a\.status: "status" must be "active", "draining" or "adopted" \(or "retired", the same as "draining"\), got the string "deleted"/],
     ["a CIDR with host bits", doc({ a: entry("10.0.0.1/24") }), "LEDGER_CIDR_INVALID", /pools\.a\.cidr: "10\.0\.0\.1\/24" has host bits set; did you mean "10\.0\.0\.0\/24"\?/],
     ["a CIDR that does not parse", doc({ a: entry("10.0.0/24") }), "LEDGER_CIDR_INVALID", /pools\.a\.cidr: "10\.0\.0\/24" is not a valid CIDR/],
     ["a CIDR not in canonical form", doc({ a: entry("FD00:0:0:0::/64") }), "LEDGER_CIDR_NOT_CANONICAL", /pools\.a\.cidr: "FD00:0:0:0::\/64" is not in canonical form; the ledger writes it as "fd00::\/64"/],

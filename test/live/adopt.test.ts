@@ -19,12 +19,12 @@ async function run(...argv: string[]) {
 const ledgerWith = (pools: Ledger["pools"]): Ledger => ({ ...emptyLedger(), pools });
 
 describe("adopting live pools into the ledger", () => {
-  test("a live pool the ledger does not know is recorded as retired, with its CIDR and block size", () => {
+  test("a live pool the ledger does not know is recorded as adopted, with its CIDR and block size", () => {
     const r = adoptLivePools(emptyLedger(), read([pool("legacy", "10.99.0.0/24", { blockSize: 28 }), pool("v6", "fd00:99::/64")]));
     expect(r.conflicts).toEqual([]);
     expect(r.ledger.pools).toEqual({
-      legacy: { family: 4, cidr: "10.99.0.0/24", blockSize: 28, status: "draining" },
-      v6: { family: 6, cidr: "fd00:99::/64", blockSize: 122, status: "draining" },
+      legacy: { family: 4, cidr: "10.99.0.0/24", blockSize: 28, status: "adopted" },
+      v6: { family: 6, cidr: "fd00:99::/64", blockSize: 122, status: "adopted" },
     });
     expect(r.pools.map((p) => p.outcome)).toEqual(["adopted", "adopted"]);
   });
@@ -60,7 +60,7 @@ describe("adopting live pools into the ledger", () => {
     expect(first.stdout).toContain("recorded rack-a 10.32.16.0/20");
     const ledger = parseLedger(fs.readFileSync(file, "utf8"));
     expect(Object.keys(ledger.pools)).toEqual(["batch", "default-ipv4-ippool", "edge", "legacy", "pods-v6", "rack-a", "rack-b"]);
-    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "draining" });
+    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "adopted" });
     const second = await run("ledger", "adopt", path.join(root, "examples/live/calico.yaml"), "--file", file, "--format", "json");
     expect(JSON.parse(second.stdout)).toMatchObject({ written: false, conflicts: [] });
     // Inspect's drift now finds every live pool in the ledger.

@@ -3,6 +3,7 @@ import { describeFailure, guardStandardOutput, wantsDebug } from "./errors";
 import { addLedgerCommands } from "./ledger-command";
 import { addPlanCommands } from "./plan-command";
 import { addRenderCommand } from "./render-command";
+import { packageVersion } from "./version";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
+    .version(packageVersion(), "-V, --version", "print the version of calico-ipam")
     .option("--debug", "show the stack trace of an unexpected error");
   if (io === processIo) guardStandardOutput();
 

@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
 import { runFleetBench } from "./fleet";
+import { runPicturesBench } from "./pictures";
 import { runSimulatorBench } from "./simulator";
 import type { WorkerReport } from "./workers/common";
 import { Workload, ipv4Carve, ipv6Carve, overlapCheck } from "./workloads";
@@ -270,6 +271,11 @@ async function main(): Promise<void> {
     } catch (e) {
       console.log(`FAIL  simulator benchmark did not run: ${(e as Error).message}`);
       failures.push("simulator benchmark");
+    }
+    // The pictures' benchmark (bench/pictures.ts): plan.html at scale in headless Chromium.
+    for (const r of await runPicturesBench().catch((e: Error) => [{ workload: `pictures benchmark did not run: ${e.message}`, pass: false, medianMs: 0, target: "", note: "" }])) {
+      console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms (target ${r.target}; ${r.note})`);
+      if (!r.pass) failures.push(r.workload);
     }
     try {
       for (const r of await runFleetBench()) {

@@ -158,7 +158,8 @@ const MERGE_BITS = 4;
 export function mapRoots(cidrs: readonly Cidr[]): Cidr[] {
   const sorted = [...cidrs].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.prefix - b.prefix));
   const outer: Cidr[] = [];
-  for (const c of sorted) if (!outer.some((o) => o.contains(c))) outer.push(c);
+  // Sorted by start, larger first: a range inside an outer one is inside the last outer one kept.
+  for (const c of sorted) if (outer.length === 0 || !outer[outer.length - 1].contains(c)) outer.push(c);
   const roots: Cidr[] = [];
   let held = 0n;
   let cover: Cidr | undefined;
@@ -170,14 +171,31 @@ export function mapRoots(cidrs: readonly Cidr[]): Cidr[] {
         cover = merged;
         continue;
       }
-      roots.push(cover);
+      keep(roots, cover);
     }
     held = c.size;
     cover = c;
   }
-  if (cover) roots.push(cover);
-  // A merged root can swallow a later, separate root; keep only the outermost.
-  return roots.filter((r, i) => !roots.some((o, j) => j !== i && o.contains(r) && !(r.contains(o) && j > i)));
+  if (cover) keep(roots, cover);
+  return roots;
+}
+
+/** Adds a root; a covering CIDR aligned down can hold the roots before it, which it then replaces. */
+function keep(roots: Cidr[], root: Cidr): void {
+  while (roots.length > 0 && root.contains(roots[roots.length - 1])) roots.pop();
+  roots.push(root);
+}
+
+/** The root that holds `cidr`: roots are disjoint and in address order, so a binary search finds it. */
+function rootIndex(roots: readonly Cidr[], cidr: Cidr): number {
+  let lo = 0;
+  let hi = roots.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (roots[mid].first <= cidr.first) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** A CIDR or single address of a report, or undefined when it does not parse. */
@@ -207,14 +225,15 @@ export function layoutAddressMap(report: PlanReport): AddressMap {
   const families: FamilyMap[] = [];
   for (const family of [4, 6] as const) {
     const own = entries.filter((e) => e.cidr.family === family);
-    for (const root of mapRoots(own.map((e) => e.cidr))) {
+    const roots = mapRoots(own.map((e) => e.cidr));
+    const members = roots.map(() => [] as typeof own);
+    for (const e of own) members[rootIndex(roots, e.cidr)].push(e);
+    roots.forEach((root, i) => {
       const rootBits = root.bits - root.prefix;
       const full = hilbertRect(0n, rootBits, rootBits);
-      const ranges = own
-        .filter((e) => root.contains(e.cidr))
-        .map((e) => ({ kind: e.kind, name: e.name, cidr: e.cidr.toString(), rect: hilbertRect(e.cidr.first - root.first, e.cidr.bits - e.cidr.prefix, rootBits) }));
+      const ranges = members[i].map((e) => ({ kind: e.kind, name: e.name, cidr: e.cidr.toString(), rect: hilbertRect(e.cidr.first - root.first, e.cidr.bits - e.cidr.prefix, rootBits) }));
       families.push({ family, root: root.toString(), size: [full[2], full[3]], ranges: ranges.sort(drawOrder) });
-    }
+    });
   }
 
   const blocks = new Map<string, MapBlock[]>();

@@ -44,8 +44,9 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:16px 24px;border-bottom:1px solid #d0d7de}
 header h1{margin:0 0 4px;font-size:20px}
-header.ok h1::before{content:"\\2705  "}
-header.bad h1::before{content:"\\274C  "}
+header h1::before{font-size:12px;vertical-align:3px;padding:2px 8px;margin-right:8px;border-radius:10px;color:#fff}
+header.ok h1::before{content:"OK";background:#1a7f37}
+header.bad h1::before{content:"FAILED";background:#cf222e}
 main{padding:8px 24px 32px}
 .views{display:flex;flex-wrap:wrap;gap:24px}
 .view{flex:1 1 560px;min-width:320px}
@@ -59,7 +60,7 @@ main{padding:8px 24px 32px}
 .stage svg,.stage canvas{display:block}
 .legend{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:12px;color:#424a53;margin-top:6px}
 .legend i{display:inline-block;width:12px;height:12px;border:1px solid;vertical-align:-2px;margin-right:4px}
-.gauge{display:grid;grid-template-columns:minmax(90px,1.2fr) minmax(110px,1fr) 2fr 2fr minmax(90px,1fr);gap:8px;align-items:center;padding:3px 0;border-bottom:1px solid #eaeef2;font-size:12px}
+.gauge{content-visibility:auto;contain-intrinsic-size:auto 25px;display:grid;grid-template-columns:minmax(90px,1.2fr) minmax(110px,1fr) 2fr 2fr minmax(90px,1fr);gap:8px;align-items:center;padding:3px 0;border-bottom:1px solid #eaeef2;font-size:12px}
 .gauge .pname{font-weight:600;overflow-wrap:anywhere}
 .gauge em{font-style:normal;font-weight:400;font-size:11px;padding:0 4px;border-radius:6px;background:#eaeef2}
 .gauge.added em{background:#dafbe1}.gauge.changed em{background:#fff8c5}.gauge.draining em{background:#fbefff}.gauge.removed em{background:#ffebe9}

@@ -76,9 +76,9 @@ const KIND_LABEL: Record<MapKind, string> = {
   pool: "IP pool",
 };
 
-/** A number kept short for the picture's data: enough digits for a sub-pixel position on any screen. */
+/** A number kept short for the picture's data: 1e-9 of a map's side is far below a pixel on any screen (smaller ranges are drawn at a minimum size). */
 function short(n: number): number {
-  return n === 0 ? 0 : Number(n.toPrecision(9));
+  return Math.round(n * 1e9) / 1e9;
 }
 
 function rect(r: MapRect): [number, number, number, number] {

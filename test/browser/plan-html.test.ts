@@ -7,43 +7,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BrowserContext, ConsoleMessage, Page, chromium } from "playwright-core";
+import type { BrowserContext, ConsoleMessage, Page } from "playwright-core";
+import { findChromium, openBrowser } from "../helpers/chromium";
 import { main } from "../../src/cli/main";
-import { parsePlanReport, PlanReport } from "../../src/report";
+import { parsePlanReport, PlanReport, renderPlanHtml } from "../../src/report";
+import { largeReport } from "../helpers/large-report";
 
 const root = path.resolve(__dirname, "..", "..");
 const artifacts = path.join(root, "test-artifacts");
-
-/** The Chromium to drive, or undefined when the machine has none. */
-export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((c): c is string => !!c);
-  return candidates.find((c) => fs.existsSync(c));
-}
-
-/** The launch flags: no network of its own, no first-run work, nothing kept between runs. */
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** Opens Chromium with a fresh profile folder; close the context and remove the folder when done. */
-export async function openBrowser(executablePath: string): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 1000 } });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -138,6 +109,48 @@ describeWithBrowser("plan.html in headless Chromium", () => {
     expect(await stage.locator("rect.block").count()).toBe(0);
     expect(await stage.locator(`rect.pool[data-pool="${pool.name}"]`).count()).toBe(1);
     expect(problems).toEqual([]);
+  });
+});
+
+describeWithBrowser("plan.html past the canvas threshold", () => {
+  test("a pool of 2,000 blocks is drawn on a canvas, and hovering a block there still tells its CIDR, pool and node", async () => {
+    const report = largeReport(1, 16, 26, 800, 40);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    fs.writeFileSync(path.join(dir, "plan.html"), renderPlanHtml(report));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${path.join(dir, "plan.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      await clickCentre(page, page.locator("rect.pool").first());
+      expect(await page.getAttribute(".stage", "data-mode")).toBe("svg");
+      expect(await page.locator("rect.block").count()).toBe(800);
+
+      const big = largeReport(1, 14, 26, 2000, 40);
+      fs.writeFileSync(path.join(dir, "big.html"), renderPlanHtml(big));
+      await page.goto(`file://${path.join(dir, "big.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      await clickCentre(page, page.locator("rect.pool").first());
+      expect(await page.getAttribute(".stage", "data-mode")).toBe("canvas");
+      expect(await page.locator(".stage canvas").count()).toBe(1);
+      // The 1,000th block: where the page drew it, and what it says there.
+      const block = big.simulation!.blocks[999];
+      const at = await page.evaluate((cidr) => {
+        const stage = (globalThis as unknown as { calicoIpamStages: Array<{ shapes: Array<{ key: string; r: number[] }>; stage: { getBoundingClientRect: () => { left: number; top: number } } }> }).calicoIpamStages[0];
+        const s = stage.shapes.find((x) => x.key === cidr)!;
+        const box = stage.stage.getBoundingClientRect();
+        return { x: box.left + s.r[0] + s.r[2] / 2, y: box.top + s.r[1] + s.r[3] / 2 };
+      }, block.cidr);
+      await page.mouse.move(at.x, at.y);
+      await page.locator("#tip").waitFor({ state: "visible" });
+      expect(await page.locator("#tip").textContent()).toContain(`block ${block.cidr} · pool ${block.pool} · node ${block.owner}`);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

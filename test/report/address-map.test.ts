@@ -72,6 +72,17 @@ describe("the Hilbert address map", () => {
     expect(roots.map(String)).toEqual(["10.0.0.0/9", "192.168.10.0/24"]);
   });
 
+  test("the maps of a family never overlap, and every range lies on exactly one", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 8, max: 32 })), { minLength: 1, maxLength: 40 }), (raw) => {
+        const cidrs = raw.map(([n, p]) => Cidr.containing(4, BigInt(n), p));
+        const roots = mapRoots(cidrs);
+        for (let i = 1; i < roots.length; i++) expect(roots[i - 1].overlaps(roots[i])).toBe(false);
+        for (const c of cidrs) expect(roots.filter((r) => r.contains(c))).toHaveLength(1);
+      }),
+    );
+  });
+
   test("every pool and block of a plan is placed: pools on their family's map, blocks inside their pool", () => {
     const { plan, simulation } = realistic();
     const report = buildPlanReport(plan, simulation);

@@ -20,7 +20,7 @@ test("the packed package's core entry loads in a project with neither cdktf nor 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-pack-"));
   const [packed] = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], root)) as { filename: string; files: { path: string }[] }[];
   const files = packed.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(["lib/core.js", "lib/core.d.ts", "lib/index.js", "bin/calico-ipam.js", "docs/plan-schema.md", "crds/README.md"]));
+  expect(files).toEqual(expect.arrayContaining(["lib/core.js", "lib/core.d.ts", "lib/index.js", "bin/calico-ipam.js", "docs/plan-schema.md", "crds/README.md", "schema/calico-ipam-spec.schema.json"]));
   expect(files.filter((f) => f.startsWith("crds/") && f.endsWith(".yaml")).length).toBeGreaterThan(0);
   expect(files.filter((f) => /^(src|test|examples)\//.test(f))).toEqual([]);
 

@@ -51,7 +51,7 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
       const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
       const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
       if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
-      const { report, write } = planReport(spec, ledgerFile, cluster?.inputFindings);
+      const { plan, report, write } = planReport(spec, ledgerFile, cluster?.inputFindings);
       if (opts.writeLedger) write();
       if (opts.out) {
         if (fs.existsSync(opts.out) && !fs.statSync(opts.out).isDirectory()) {
@@ -71,7 +71,9 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
                 ? renderPlanSvg(report)
                 : renderPlanText(report, { showBlocks: opts.showBlocks === true });
       io.stdout(text);
-      setCode(report.summary.errors > 0 ? 1 : 0);
+      // A ledger that exists but cannot be read or parsed is a malformed input file, as for `ledger show`: exit 2.
+      if (plan.ledgerUnreadable) io.stderr(`calico-ipam: ${plan.ledgerFile}: the ledger cannot be read; nothing was carved (see the LEDGER_ finding above)\n`);
+      setCode(plan.ledgerUnreadable ? 2 : report.summary.errors > 0 ? 1 : 0);
     });
 
   program

@@ -19,6 +19,7 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
+import { appIsValid, checkYamlFileName, requireProps, requireString } from "./checks";
 import { Host, hostOf, SynthesisSession } from "./host/host";
 import type { ITerraformProvider } from "./host/types";
 
@@ -246,6 +247,8 @@ export class CalicoIpam extends Construct implements FleetMember {
 
   constructor(scope: Construct, id: string, props: CalicoIpamProps = {}) {
     super(scope, id);
+    requireProps(this.node.path, props ?? {}, "{ addressSpaces: [...] }");
+    props = props ?? {};
     this._host = hostOf(this);
     const { Lazy, TerraformOutput } = this._host.lib;
     this.props = props;
@@ -261,8 +264,9 @@ export class CalicoIpam extends Construct implements FleetMember {
           : path.resolve(process.cwd(), props.ledger?.file ?? DEFAULT_LEDGER_FILE);
     this.provider = props.provider;
     this.yamlFileName = props.yamlFileName === false ? undefined : (props.yamlFileName ?? "calico-ipam.yaml");
-    if (this.yamlFileName !== undefined && (this.yamlFileName === "" || path.basename(this.yamlFileName) !== this.yamlFileName)) {
-      throw new Error(`${this.node.path}: yamlFileName must be a plain file name such as "calico-ipam.yaml", got "${this.yamlFileName}"`);
+    if (this.yamlFileName !== undefined) checkYamlFileName(this.node.path, this.yamlFileName);
+    if (this.poolOwner !== "ippool" && this.poolOwner !== "operator") {
+      throw new Error(`${this.node.path}: poolOwner must be "ippool" (IPPool objects) or "operator" (the Tigera operator's Installation), got ${JSON.stringify(this.poolOwner)}`);
     }
     this.node.addValidation(new FindingsValidation(this._host, this, () => this.findingsFor(undefined)));
     if (props.harness?.acceptFindings !== undefined) {
@@ -281,11 +285,14 @@ export class CalicoIpam extends Construct implements FleetMember {
     }
     this._host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
-        // Validations have passed when this runs, so the plan has no errors: record it.
-        if (this.inFleet()) this.fleet.writeLedgers();
-        else writePlanLedger(this.plan());
         this.writeYaml(session);
         this.writeReports(session);
+        // The ledger last, so a failed write above leaves it untouched, and only when every stack of
+        // the app is valid: cdktf validates and writes one stack after the other.
+        if (appIsValid(this)) {
+          if (this.inFleet()) this.fleet.writeLedgers();
+          else writePlanLedger(this.plan());
+        }
       },
     });
     const outputId = sanitizeOutputId(id);
@@ -297,7 +304,7 @@ export class CalicoIpam extends Construct implements FleetMember {
 
   /** Adds an IP pool. */
   public addPool(id: string, props: IpPoolProps): IpPool {
-    return new IpPool(this, id, props);
+    return new IpPool(this, id, requireProps(`${this.node.path}/${id}`, props, '{ cidr: "10.244.0.0/16" } or { prefixLength: 20 }'));
   }
 
   /** Adds an IP reservation: addresses automatic assignment never hands out. */
@@ -318,6 +325,8 @@ export class CalicoIpam extends Construct implements FleetMember {
    * ledger) or pod-level pools. The construct id is `Workload-<namespace>-<name>`.
    */
   public addWorkload(name: string, props: Omit<WorkloadAddressesProps, "name">): WorkloadAddresses {
+    requireProps(`${this.node.path}/Workload-${String(name)}`, props, '{ namespace: "team-a", addresses: ["10.244.0.10"] }');
+    requireString(`${this.node.path}/Workload-${String(name)}`, props.namespace, "namespace (the namespace of the workload's pods)");
     return new WorkloadAddresses(this, `Workload-${props.namespace}-${name}`, { ...props, name });
   }
 

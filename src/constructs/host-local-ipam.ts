@@ -6,6 +6,8 @@ import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";
 import { API_V3, CalicoApiVersion, EncapsulationMode } from "../model/calico";
 import { HostLocalClusterPlan, hostLocalPlanReport, planHostLocalCluster } from "../plan/host-local";
 import { planReportFiles } from "../report";
+import { describe } from "../validation/names";
+import { appIsValid, checkYamlFileName, requireProps } from "./checks";
 import type { PlanReport } from "../report";
 import { renderCalicoYaml } from "../render/plan-yaml";
 import type { NodeEntry, WorkloadDeclaration } from "../simulator/topology";
@@ -95,6 +97,12 @@ export class HostLocalIpam extends Construct {
 
   constructor(scope: Construct, id: string, props: HostLocalIpamProps) {
     super(scope, id);
+    requireProps(this.node.path, props, '{ clusterCidrs: ["10.244.0.0/16"], topology: { nodes: [...] } }');
+    if (!Array.isArray(props.clusterCidrs)) throw new Error(`${this.node.path}: clusterCidrs must be a list of CIDRs such as ["10.244.0.0/16"], got ${describe(props.clusterCidrs)}`);
+    if (typeof props.topology !== "object" || props.topology === null || !Array.isArray(props.topology.nodes)) {
+      throw new Error(`${this.node.path}: topology must be an object with the cluster's nodes, e.g. { nodes: [{ namePattern: "node-{i}", count: 10 }] }: every node gets its own range, got ${describe(props.topology)}`);
+    }
+    if (props.yamlFileName !== undefined && props.yamlFileName !== false) checkYamlFileName(this.node.path, props.yamlFileName);
     const host = hostOf(this);
     const { Annotations, Lazy, TerraformOutput, TerraformStack } = host.lib;
     this.props = props;
@@ -138,7 +146,6 @@ export class HostLocalIpam extends Construct {
     host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         const plan = this.plan();
-        if (plan.ledgerFile !== undefined) writeLedgerIfChanged(plan.ledgerFile, plan.ledger);
         const stack = TerraformStack.of(this);
         const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
         if (props.yamlFileName !== false) {
@@ -149,6 +156,8 @@ export class HostLocalIpam extends Construct {
           const report = this.report();
           for (const [name, content] of planReportFiles(report)) writeFileAtomic(path.join(dir, name), content);
         }
+        // The ledger last, and only when every stack of the app is valid (see CalicoIpam).
+        if (plan.ledgerFile !== undefined && appIsValid(this)) writeLedgerIfChanged(plan.ledgerFile, plan.ledger);
       },
     });
   }

@@ -1,3 +1,4 @@
+import { requireProps } from "./checks";
 import { Construct } from "constructs";
 import type { AllowedUse, AssignmentMode, EncapsulationMode, IpPoolManifest } from "../model/calico";
 import type { PoolCapacity, PoolDeclaration } from "../spec/types";
@@ -143,7 +144,7 @@ export class IpPool extends Construct {
   constructor(scope: Construct, id: string, props: IpPoolProps) {
     super(scope, id);
     this.ipam = CalicoIpam.of(this);
-    this.props = { ...props };
+    this.props = { ...requireProps(this.node.path, props, '{ cidr: "10.244.0.0/16" } or { prefixLength: 20 }') };
     this.poolName = props.name ?? id;
     this.ipam._registerPool(this);
     const { Lazy, TerraformOutput } = this.ipam._host.lib;

@@ -1,3 +1,4 @@
+import { requireProps, requireString } from "./checks";
 import { Construct } from "constructs";
 import { declaredFamily } from "../plan/plan";
 import type { PlannedWorkload } from "../plan/plan";
@@ -66,9 +67,9 @@ export class WorkloadAddresses extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadAddressesProps) {
     super(scope, id);
     this.ipam = CalicoIpam.of(this);
-    this.props = props;
+    this.props = requireProps(this.node.path, props, '{ namespace: "team-a", addresses: ["10.244.0.10"] }');
     this.workloadName = props.name ?? id;
-    this.namespace = props.namespace;
+    this.namespace = requireString(this.node.path, props.namespace, "namespace (the namespace of the workload's pods)");
     this.ipam._registerWorkload(this);
     const { Lazy, TerraformOutput } = this.ipam._host.lib;
     new TerraformOutput(this, "PodAnnotations", {

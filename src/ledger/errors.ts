@@ -7,6 +7,7 @@ import { DEFAULT_LEDGER_FILE } from "./format";
 /** Stable codes of {@link LedgerError}; a code never changes meaning. */
 export type LedgerErrorCode =
   | "LEDGER_UNREADABLE"
+  | "LEDGER_READ_ONLY"
   | "LEDGER_JSON_SYNTAX"
   | "LEDGER_MERGE_CONFLICT"
   | "LEDGER_VERSION_UNSUPPORTED"

@@ -1,6 +1,7 @@
 /** Reading and writing the ledger file: a missing file is a first run, writes are atomic and only when the bytes change. */
 import * as fs from "fs";
-import { writeFileAtomic } from "../io/atomic-write";
+import * as path from "path";
+import { resolveLinks, temporaryFilesOf, writeFileAtomic } from "../io/atomic-write";
 import { LedgerError } from "./errors";
 import { Ledger } from "./format";
 import { parseLedger } from "./parse";
@@ -42,6 +43,30 @@ export function writeLedgerIfChanged(file: string, ledger: Ledger): boolean {
     }
   }
   if (existing === text) return false;
+  // A ledger made read-only on purpose (chmod a-w) is refused, not replaced: the rename of an atomic
+  // write would otherwise succeed in a writable folder. Checked on the mode bits, so it holds for root too.
+  const target = resolveLinks(file);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(target).mode;
+  } catch {
+    mode = undefined;
+  }
+  if (mode !== undefined && (mode & 0o222) === 0) {
+    throw new LedgerError(
+      "LEDGER_READ_ONLY",
+      `${file}: the ledger is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}) and this plan changes it; make it writable (chmod u+w ${path.basename(file)}) to record the change, or keep it frozen (${"CALICO_IPAM_LEDGER"}=frozen) to fail on changes instead`,
+      file,
+    );
+  }
   writeFileAtomic(file, text);
   return true;
+}
+
+/**
+ * Temporary files of an interrupted write of the ledger (a kill during the write). When the ledger
+ * itself is missing, they are the sign that it existed or was being created: the plan says so.
+ */
+export function interruptedLedgerWrites(file: string): string[] {
+  return temporaryFilesOf(resolveLinks(file)).map((t) => t.path);
 }

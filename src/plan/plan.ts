@@ -1,6 +1,8 @@
 import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver";
 import { Cidr, IpFamily } from "../ip";
+import * as path from "path";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
+import { interruptedLedgerWrites } from "../ledger/file";
 import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpReservationManifest, IpamConfigurationManifest, POOL_DEFAULTS } from "../model/calico";
 import { renderIpPool, renderIpReservation, renderIpamConfiguration } from "../render/manifests";
 import { checkIpReservation } from "../validation/ip-reservation";
@@ -104,6 +106,8 @@ export interface IpamPlan {
   readonly ledgerChanges: readonly LedgerChange[];
   /** The ledger file this plan read, if any. */
   readonly ledgerFile?: string;
+  /** True when the ledger file exists but could not be read or parsed (its error is among `findings`); nothing was carved. */
+  readonly ledgerUnreadable?: boolean;
   /** The ranges around the pools, as declared: address spaces, and the ranges no pool may use. */
   readonly ranges?: PlanRanges;
 }
@@ -311,7 +315,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ranges };
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ...(ledgerReadable ? {} : { ledgerUnreadable: true }), ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
 }
@@ -410,7 +414,24 @@ export function readPlanLedger(options: PlanLedgerOptions, findings: Finding[]):
   if (options.ledger !== undefined) return { ledger: options.ledger, readable: true };
   if (options.file === undefined) return { ledger: emptyLedger(), readable: true };
   try {
-    return { ledger: readLedger(options.file) ?? emptyLedger(), readable: true };
+    const ledger = readLedger(options.file);
+    if (ledger === undefined) {
+      // No ledger, but the leftovers of a write that was killed: the ledger was being created or
+      // replaced. Say so out loud, since the carved ranges are now worked out afresh from the code.
+      const leftovers = interruptedLedgerWrites(options.file);
+      if (leftovers.length > 0) {
+        findings.push(
+          warning(
+            "LEDGER_MISSING",
+            "ledger",
+            `the ledger ${options.file} does not exist, but ${leftovers.map((l) => path.basename(l)).join(", ")} (left by a write that was interrupted) does: ` +
+              "the ledger is recreated from the code, so pools with a cidr in the code keep it and carved pools are carved afresh. " +
+              "Before applying, check that every carved pool's CIDR equals the one the cluster has (kubectl get ippools), or restore the ledger from version control",
+          ),
+        );
+      }
+    }
+    return { ledger: ledger ?? emptyLedger(), readable: true };
   } catch (e) {
     if (!(e instanceof LedgerError)) throw e;
     findings.push(error(e.code, "ledger", e.message));

@@ -66,9 +66,8 @@ function meta(name: string, labels?: Readonly<Record<string, string>>, annotatio
 }
 
 function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key];
-  return out;
+  // Object.fromEntries defines every key as data, so a "__proto__" key is kept (and then named by the validation).
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
 }
 
 /** Renders an IPReservation: bare addresses become /32 or /128, CIDRs are written in canonical form. */

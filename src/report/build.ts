@@ -206,9 +206,7 @@ function sortBy<T>(items: readonly T[], key: (item: T) => string): T[] {
 }
 
 function sortedRecord(record: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(record ?? {}).sort(compareText)) out[k] = (record as Record<string, string>)[k];
-  return out;
+  return Object.fromEntries(Object.keys(record ?? {}).sort(compareText).map((k) => [k, (record as Record<string, string>)[k]]));
 }
 
 function reportPool(p: PlannedPool): ReportPool {

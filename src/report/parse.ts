@@ -1,3 +1,4 @@
+import { Cidr } from "../ip";
 import { PLAN_REPORT_SCHEMA, PLAN_REPORT_SCHEMA_VERSION, PlanReport } from "./schema";
 
 /** A plan report that cannot be read: not JSON, another schema, a newer version, or a malformed field. */
@@ -276,7 +277,27 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
     summary: object({ errors: count, warnings: count, accepted: count }),
   });
   shape(doc, "");
-  return doc as unknown as PlanReport;
+  const report = doc as unknown as PlanReport;
+  // A report edited by hand (or tampered with) must agree with itself: a pool's family and sizes follow
+  // from its CIDR, so a CIDR changed alone does not slip through a diff.
+  report.pools.forEach((pool, i) => {
+    const parsed = pool.cidr === null ? undefined : Cidr.tryParse(pool.cidr);
+    if (!parsed?.ok) return;
+    const cidr = parsed.cidr;
+    const at = `pools[${i}]`;
+    if (pool.family !== null && pool.family !== cidr.family) fail(`${at}.family`, `pool "${pool.name}" has CIDR ${cidr} of IPv${cidr.family} but family ${pool.family}: the report disagrees with itself; produce it again with calico-ipam plan`);
+    const hostBits = (cidr.family === 4 ? 32 : 128) - cidr.prefix;
+    if (pool.addressesTotal !== null && pool.addressesTotal !== (1n << BigInt(hostBits)).toString()) {
+      fail(`${at}.addressesTotal`, `pool "${pool.name}" has CIDR ${cidr} (${1n << BigInt(hostBits)} addresses) but addressesTotal ${pool.addressesTotal}: the report disagrees with itself; produce it again with calico-ipam plan`);
+    }
+    if (pool.blockSize !== null && pool.blocksTotal !== null) {
+      const blocks = pool.blockSize < cidr.prefix ? 0n : 1n << BigInt(pool.blockSize - cidr.prefix);
+      if (pool.blocksTotal !== blocks.toString()) {
+        fail(`${at}.blocksTotal`, `pool "${pool.name}" has CIDR ${cidr} and blockSize ${pool.blockSize} (${blocks} blocks) but blocksTotal ${pool.blocksTotal}: the report disagrees with itself; produce it again with calico-ipam plan`);
+      }
+    }
+  });
+  return report;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -122,6 +122,33 @@ describe("hostile input through the CLI: a clear message, exit 1 or 2, no stack 
   });
 });
 
+describe("weak messages mended", () => {
+  const example = path.join(root, "examples", "plan", "cluster.yaml");
+
+  test("a corrupt ledger: plan exits 2, as ledger show does, and both name the file", async () => {
+    const ledger = file("corrupt.lock.json", "{");
+    const show = await run(["ledger", "show", "--file", ledger]);
+    const plan = await run(["plan", example, "--ledger", ledger]);
+    expect([show.code, plan.code]).toEqual([2, 2]);
+    expect(show.stderr).toMatch(/corrupt\.lock\.json.*not valid JSON/);
+    expect(plan.stdout).toMatch(/LEDGER_JSON_SYNTAX/);
+    expect(plan.stderr).toMatch(/corrupt\.lock\.json: the ledger cannot be read; nothing was carved/);
+  });
+
+  test("diff refuses a tampered plan.json whose CIDR disagrees with its own pool sizes", async () => {
+    const out = path.join(dir, "plans");
+    expect((await run(["plan", example, "--out", out])).code).toBe(0);
+    const base = path.join(out, "plan.json");
+    const report = JSON.parse(fs.readFileSync(base, "utf8"));
+    const [a, b, c, d] = report.pools[0].cidr.split("/")[0].split(".");
+    report.pools[0].cidr = `${a}.${b}.${c}.${d}/${Number(report.pools[0].cidr.split("/")[1]) - 1}`.replace(/^(\d+\.\d+)\.\d+\.\d+/, `$1.0.0`);
+    const head = file("tampered.json", JSON.stringify(report));
+    const r = await run(["diff", base, head]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tampered\.json: pools\[0\]\.addressesTotal: pool ".+" has CIDR .* but addressesTotal \d+: the report disagrees with itself/);
+  });
+});
+
 describe("environment problems through the real command", () => {
   const bin = path.join(root, "bin", "calico-ipam.js");
   const example = path.join(root, "examples", "plan", "cluster.yaml");

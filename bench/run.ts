@@ -31,6 +31,7 @@ import { join } from "path";
 import { runFleetBench } from "./fleet";
 import { runPicturesBench } from "./pictures";
 import { runSimulatorBench } from "./simulator";
+import { runTimelineBench } from "./timeline";
 import type { WorkerReport } from "./workers/common";
 import { Workload, ipv4Carve, ipv6Carve, overlapCheck } from "./workloads";
 
@@ -271,6 +272,11 @@ async function main(): Promise<void> {
     } catch (e) {
       console.log(`FAIL  simulator benchmark did not run: ${(e as Error).message}`);
       failures.push("simulator benchmark");
+    }
+    // The simulator's day-2 targets (bench/timeline.ts).
+    for (const r of await runTimelineBench().catch((e: Error) => [{ workload: `timeline benchmark did not run: ${e.message}`, pass: false, medianMs: 0, peakMb: 0, target: "" }])) {
+      console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
+      if (!r.pass) failures.push(r.workload);
     }
     // The pictures' benchmark (bench/pictures.ts): plan.html at scale in headless Chromium.
     for (const r of await runPicturesBench().catch((e: Error) => [{ workload: `pictures benchmark did not run: ${e.message}`, pass: false, medianMs: 0, target: "", note: "" }])) {

@@ -30,8 +30,8 @@ export interface CarveInput {
    */
   readonly ledger?: Ledger;
   /**
-   * Names of retired pools to release in this run, so that their ranges may be carved again. Only
-   * pools that the input ledger already records as retired can be released; a released name that
+   * Names of draining pools to release in this run, so that their ranges may be carved again. Only
+   * pools that the input ledger already records as draining can be released; a released name that
    * code declares again is a new pool, carved afresh.
    * @default - none
    */
@@ -139,7 +139,7 @@ interface Item {
  *   the lowest address on ties, in the first address space of its family (declaration order) that has one.
  * - Never moves a recorded range. A pool that asks for more room than it has, another block size,
  *   another pinned CIDR, another family or another address space is an error with the migration to follow.
- * - A pool in the ledger but not requested becomes `retired`; its range is not handed out again until
+ * - A pool in the ledger but not requested becomes `draining` (emitted disabled); its range is not handed out again until
  *   it is released (`release`), because pods may still hold its addresses. Requested again, it is
  *   reactivated with its old range.
  * - No pool overlaps another, a recorded range, an exclusion or `NEVER_FOR_PODS`.
@@ -169,7 +169,7 @@ export function carve(input: CarveInput): CarveResult {
   const spaces = resolveSpaces(input.spaces ?? [], findings);
   const exclusions = resolveExclusions(input.exclusions ?? [], findings);
 
-  // 1. Releases: only pools that an earlier run already retired (removed from code and deployed).
+  // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const declared = new Set<string>();
   for (const r of input.requests ?? []) {
     const n = (r as { name?: unknown } | null)?.name;
@@ -197,12 +197,12 @@ export function carve(input: CarveInput): CarveResult {
         error(
           "CARVE_RELEASE_ACTIVE",
           path,
-          `cannot release pool "${name}" (${entry.cidr}) yet: it is only retired by this run, and pods may still hold its addresses. ` +
-            `Deploy its removal, wait until no pod uses the range (calicoctl ipam show --show-blocks), then release it`,
+          `cannot release pool "${name}" (${entry.cidr}) yet: it only starts draining in this run, and pods may still hold its addresses. ` +
+            `Deploy it disabled, move its pods, wait until no pod uses the range (calicoctl ipam show --show-blocks), then release it`,
         ),
       );
     } else {
-      // Retired by an earlier run. If code declares the name again, it is a new pool from here on.
+      // Draining since an earlier run. If code declares the name again, it is a new pool from here on.
       released.add(name);
     }
   });
@@ -293,7 +293,7 @@ export function carve(input: CarveInput): CarveResult {
   const cidrs = new Map<string, Cidr>();
   for (const [name, entry] of Object.entries(kept)) {
     if (byName.has(name)) continue;
-    entries.push([name, entry.status === "retired" ? entry : Object.freeze({ ...entry, status: "retired" as const })]);
+    entries.push([name, entry.status === "draining" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
     cidrs.set(name, recordedCidrs.get(name)!);
   }
   for (const item of items) {
@@ -453,9 +453,9 @@ function resolveRequest(
   const item: Item = { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, space, pinned, recorded, failed: false };
   if (recorded) {
     const { entry: e, cidr: rc } = recorded;
-    const retiredNote = e.status === "retired" ? " (retired)" : "";
+    const retiredNote = e.status === "draining" ? " (draining)" : "";
     const wayOut = (doc: string) =>
-      e.status === "retired"
+      e.status === "draining"
         ? `Use a new pool name; or, once no pod holds an address in ${e.cidr}, release "${name}" (calico-ipam ledger release ${name}) so that the name gets a new range`
         : `Add a new pool under a new name, then disable "${name}", delete the pods that still use it and remove it from code, as in Calico's procedure (${doc})`;
     if (e.family !== request.family) {
@@ -517,7 +517,7 @@ type Occupant =
   | { readonly t: "exclusion"; readonly cidr: Cidr; readonly exclusion: Exclusion }
   | { readonly t: "special"; readonly cidr: Cidr; readonly special: SpecialRange }
   | { readonly t: "pool"; readonly cidr: Cidr; readonly item: Item }
-  | { readonly t: "retired"; readonly cidr: Cidr; readonly name: string };
+  | { readonly t: "draining"; readonly cidr: Cidr; readonly name: string };
 
 function checkFixedRanges(
   items: ReadonlyArray<Item | undefined>,
@@ -535,7 +535,7 @@ function checkFixedRanges(
     // A recorded pool that is requested but failed still holds its range.
     const item = byName.get(name);
     if ((item === undefined || item.failed) && ownEntry(recordedEntries, name)) {
-      occupants.push({ t: "retired", cidr, name });
+      occupants.push({ t: "draining", cidr, name });
     }
   }
   const conflicts = new Map<Item, Array<{ code: string; message: string }>>();
@@ -578,13 +578,13 @@ function checkFixedRanges(
           `${poolText(item)} overlaps ${b.cidr} (${b.special.name}): ${b.special.reason}. ${movePool(item, b.cidr.toString())}`,
         );
         break;
-      case "retired": {
+      case "draining": {
         if (item.source === "ledger") break; // two recorded ranges never overlap: the ledger was checked
         const entry = ownEntry(recordedEntries, b.name)!;
         blame(
           item,
           "CARVE_POOL_OVERLAPS_RETIRED",
-          `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "retired" ? "retired" : "recorded"} pool "${b.name}", ` +
+          `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "draining" ? "draining" : "recorded"} pool "${b.name}", ` +
             `which stays reserved until it is released, because pods may still hold its addresses. ` +
             `Pin "${item.name}" elsewhere, or release "${b.name}" (calico-ipam ledger release ${b.name}) once no pod uses ${b.cidr}`,
         );
@@ -670,11 +670,11 @@ function carveOne(
   const size = 1n << BigInt(bits - item.prefix);
   const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${item.prefix})` : "";
   const retired = Object.entries(recordedEntries)
-    .filter(([, e]) => e.status === "retired" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr))))
+    .filter(([, e]) => e.status === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr))))
     .map(([n]) => n);
   const releaseHint =
     retired.length > 0
-      ? `, or release retired pools that no pod uses any more (${retired.slice(0, 3).map((n) => `"${n}"`).join(", ")}${retired.length > 3 ? ", ..." : ""})`
+      ? `, or release draining pools that no pod uses any more (${retired.slice(0, 3).map((n) => `"${n}"`).join(", ")}${retired.length > 3 ? ", ..." : ""})`
       : "";
   findings.push(
     error(
@@ -700,7 +700,7 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
         : "";
   if (item.source === "pinned") return location ? `${item.sizeExplanation}; ${location}` : item.sizeExplanation;
   const e = item.recorded!.entry;
-  const kept = e.status === "retired" ? "reactivated from the ledger, where it was retired" : "kept from the ledger";
+  const kept = e.status === "draining" ? "reactivated from the ledger, where it was draining" : "kept from the ledger";
   const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
   if (!holder && !item.pinned) {
     findings.push(

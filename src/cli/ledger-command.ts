@@ -6,7 +6,7 @@ import { InputError } from "./load";
 
 /** Adds `calico-ipam ledger show|release` to the program. */
 export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  const ledger = program.command("ledger").description("show the ledger of handed-out pool ranges, or release retired pools");
+  const ledger = program.command("ledger").description("show the ledger of handed-out pool ranges, or release draining pools");
   const fileOption = () => new Option("--file <file>", "the ledger file").default(DEFAULT_LEDGER_FILE);
   const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
 
@@ -23,8 +23,8 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
 
   ledger
     .command("release")
-    .description("release retired pools (removed from the code) so their ranges can be handed out again; only once no pod uses their addresses")
-    .argument("<name...>", "names of retired pools")
+    .description("say that draining pools (removed from the code, emitted disabled) are drained: the next synth deletes their IPPool and their ranges can be handed out again; only once no pod uses their addresses")
+    .argument("<name...>", "names of draining pools")
     .addOption(fileOption())
     .addOption(formatOption())
     .action((names: string[], opts: { file: string; format: "text" | "json" }) => {

@@ -20,7 +20,11 @@ import {
   renderPlanText,
 } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
-import { parseSpecFile, SpecFile } from "../spec/schema";
+import { FleetFile, isFleetFile, parseFleetFile, parseSpecFile, SpecFile } from "../spec/schema";
+import { fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
+import { fleetSection, withFleet } from "../report/fleet";
+import { buildPlanReport } from "../report";
+import { simulatePlan } from "../plan/harness";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
 import { checkIpPool } from "../validation/ip-pool";
 import { checkIpReservation } from "../validation/ip-reservation";
@@ -46,8 +50,15 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .addOption(new Option("--out <dir>", "also write plan.json, plan.md, plan.html and plan.svg into this folder"))
     .option("--show-blocks", "text format: list every block under its pool, like calicoctl ipam show --show-blocks")
     .action((specFile: string | undefined, opts: { cluster?: string[]; topology?: string; ledger?: string; writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean }) => {
+      const data = !opts.cluster && specFile !== undefined ? readData(specFile) : undefined;
+      if (data !== undefined && isFleetFile(data)) {
+        const beside = path.join(path.dirname(specFile as string), DEFAULT_LEDGER_FILE);
+        const ledgerFile = opts.ledger ?? (opts.writeLedger || fs.existsSync(beside) ? beside : undefined);
+        setCode(fleetCommand(readFleet(specFile as string, data), ledgerFile, opts, io));
+        return;
+      }
       const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
-      const spec = cluster ? cluster.spec : readSpec(specFile);
+      const spec = cluster ? cluster.spec : readSpec(specFile, data);
       const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
       const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
       if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
@@ -103,15 +114,72 @@ export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: 
   return { plan, report, write: writeLedger };
 }
 
+function readFleet(file: string, data: unknown): FleetFile {
+  const parsed = parseFleetFile(data);
+  if (!parsed.ok) throw new InputError(`${file}: not a valid fleet spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
+  return parsed.fleet;
+}
+
+/**
+ * `calico-ipam plan fleet.yaml`: every cluster of a fleet spec carved together, a report per cluster
+ * with the fleet summary, the fleet's own findings first. `--out` writes `<out>/<cluster>/plan.*`.
+ * @returns the exit code
+ */
+function fleetCommand(
+  fleet: FleetFile,
+  ledgerFile: string | undefined,
+  opts: { writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean },
+  io: CliIo,
+): number {
+  if (opts.format === "html" || opts.format === "svg") {
+    throw new InputError(`--format ${opts.format} shows one cluster: use --out DIR for each cluster's plan.html and plan.svg`, "");
+  }
+  const { clusters: declared, externalClusters, releaseClusters, ...plan } = fleet;
+  const result = planFleet(
+    { ...plan, clusters: declared.map(({ name, isolatedFrom, peers, ...spec }) => ({ name, spec, ...(isolatedFrom ? { isolatedFrom } : {}), ...(peers ? { peers } : {}) })) },
+    {
+      ...(ledgerFile !== undefined ? { file: ledgerFile } : {}),
+      ...(externalClusters ? { external: externalClusters } : {}),
+      ...(releaseClusters ? { releaseClusters } : {}),
+    },
+  );
+  const byName = new Map(declared.map((c) => [c.name, c]));
+  const own = result.clusters.map((c) => {
+    const spec = byName.get(c.name)!;
+    const simulation = spec.topology ? simulatePlan(c.plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
+    return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
+  });
+  const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
+  const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs)) }));
+  if (opts.writeLedger) writeFleetLedgers(result);
+  if (opts.out) {
+    for (const { name, report } of reports) {
+      fs.mkdirSync(path.join(opts.out, name), { recursive: true });
+      for (const [file, content] of planReportFiles(report)) writeFileAtomic(path.join(opts.out, name, file), content);
+    }
+  }
+  if (opts.format === "json") {
+    // The fleet's own findings, then one plan report (docs/plan-schema.md) per cluster, by name.
+    io.stdout(`${JSON.stringify({ schema: "cdktf-calico-ipam/fleet-plan", schemaVersion: 1, findings: result.findings, clusters: reports }, null, 2)}\n`);
+  } else {
+    const fleetFindings = result.findings.map((f) => `${f.severity === "error" ? "ERROR" : "WARNING"} ${f.code} at fleet ${f.path}: ${f.message}`);
+    const parts = reports.map(({ name, report }) =>
+      opts.format === "markdown" ? `# Cluster \`${name}\`\n\n${renderPlanMarkdown(report)}` : `Cluster ${name}\n\n${renderPlanText(report, { showBlocks: opts.showBlocks === true })}`,
+    );
+    io.stdout([...(fleetFindings.length > 0 ? [`${fleetFindings.join("\n")}\n`] : []), ...parts].join("\n"));
+  }
+  return fleetHasErrors(result) ? 1 : 0;
+}
+
 function readData(file: string): unknown {
   const docs = loadObjects(file);
   if (docs.length !== 1) throw new InputError(`${file}: expected one YAML/JSON document, found ${docs.length}`, file);
   return docs[0].value;
 }
 
-export function readSpec(file: string | undefined): SpecFile {
+export function readSpec(file: string | undefined, data?: unknown): SpecFile {
   if (file === undefined) throw new InputError("give a spec file (e.g. examples/plan/cluster.yaml), or --cluster with Calico YAML", "");
-  const parsed = parseSpecFile(readData(file));
+  const parsed = parseSpecFile(data ?? readData(file));
   if (!parsed.ok) {
     throw new InputError(`${file}: not a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   }

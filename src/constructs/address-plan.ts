@@ -3,6 +3,7 @@ import { Construct, IConstruct } from "constructs";
 import { FleetClusterDeclaration, FleetLedgerOptions, FleetPlan, FleetSpec, planFleet, writeFleetLedgers } from "../fleet";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import { LEDGER_MODE_ENV } from "../plan/plan";
+import type { PlanReport } from "../report";
 import { hostOf } from "./host/host";
 import type { AddressSpace, ReservedRange } from "../spec/types";
 
@@ -75,6 +76,8 @@ export interface FleetMember extends IConstruct {
   _fleetDeclaration(defaultName: string, explicitPlan: boolean): FleetClusterDeclaration;
   /** @internal */
   _invalidate(): void;
+  /** @internal The cluster's report without the fleet section. */
+  _baseReport(): PlanReport;
   /** @internal The cluster name given in code, if any. */
   readonly _clusterName?: string;
 }

@@ -7,6 +7,7 @@ import { renderCalicoYaml } from "../render/plan-yaml";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import { buildPlanReport, planReportFiles } from "../report";
+import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import type { SimulationResult } from "../simulator/result";
@@ -19,6 +20,7 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
+import { DrainingIpPool } from "./draining-pool";
 import { appIsValid, checkYamlFileName, requireProps, requireString } from "./checks";
 import { Host, hostOf, SynthesisSession } from "./host/host";
 import type { ITerraformProvider } from "./host/types";
@@ -183,7 +185,7 @@ export interface LedgerProps {
    */
   readonly frozen?: boolean;
   /**
-   * Retired pools (removed from the code, kept in the ledger) to release, so that their ranges can be
+   * Draining pools (removed from the code, emitted disabled, kept in the ledger) that are drained: released, so that their objects are deleted and their ranges can be
    * handed out again. Only release a pool once no pod uses its addresses any more.
    * @default - none
    */
@@ -242,6 +244,7 @@ export class CalicoIpam extends Construct implements FleetMember {
   private cachedPlan?: IpamPlan;
   private cachedReport?: { simulation?: SimulationResult; report: PlanReport };
   private readonly fleet: Fleet;
+  private cachedFleetReport?: PlanReport;
   /** @internal */
   public readonly _clusterName?: string;
 
@@ -283,6 +286,8 @@ export class CalicoIpam extends Construct implements FleetMember {
         fieldManager: { name: "cdktf-calico-ipam" },
       });
     }
+    // Pools removed from the code are known once every pool is declared: at synth, before validation.
+    this._host.lib.Aspects.of(this).add({ visit: (node) => (node === this ? this.addDrainingPools() : undefined) });
     this._host.addCustomSynthesis(this, {
       onSynthesize: (session) => {
         this.writeYaml(session);
@@ -300,6 +305,20 @@ export class CalicoIpam extends Construct implements FleetMember {
       value: Lazy.anyValue({ produce: () => Object.fromEntries(this.plan().pools.map((p) => [p.manifest.metadata.name, p.manifest.spec.cidr])) }),
       description: "Calico IP pools of this cluster: pool name to CIDR",
     }).overrideLogicalId(`${outputId}_pools`);
+  }
+
+  /** The pools removed from the code that drain (see {@link DrainingIpPool}), added at synth. */
+  public get drainingPools(): readonly DrainingIpPool[] {
+    return this.node.children.filter((c): c is DrainingIpPool => c instanceof DrainingIpPool);
+  }
+
+  private addDrainingPools(): void {
+    if (this.poolOwner !== "ippool" || this.drainingPools.length > 0) return;
+    for (const p of this.plan().pools) {
+      if (!p.draining) continue;
+      const name = p.manifest.metadata.name;
+      new DrainingIpPool(this, this.node.tryFindChild(name) === undefined ? name : `Draining-${name}`, p.manifest);
+    }
   }
 
   /** Adds an IP pool. */
@@ -392,6 +411,25 @@ export class CalicoIpam extends Construct implements FleetMember {
 
   /** The plan report (the content of plan.json): pools, usage, headroom, findings. */
   public report(): PlanReport {
+    const own = this.reportState().report;
+    if (!this.inFleet()) return own;
+    if (!this.cachedFleetReport) {
+      const name = this.clusterName;
+      const plans = new Map(this.fleet.plan().clusters.map((c) => [c.name, c]));
+      const fleet = fleetSection(
+        name,
+        this.fleet.clusters.map((m) => {
+          const c = plans.get(this.fleet.nameOf(m))!;
+          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
+        }),
+      );
+      this.cachedFleetReport = withFleet(own, fleet);
+    }
+    return this.cachedFleetReport;
+  }
+
+  /** @internal The report of this cluster alone, without the fleet section. */
+  public _baseReport(): PlanReport {
     return this.reportState().report;
   }
 
@@ -474,6 +512,7 @@ export class CalicoIpam extends Construct implements FleetMember {
   public _invalidate(): void {
     this.cachedPlan = undefined;
     this.cachedReport = undefined;
+    this.cachedFleetReport = undefined;
   }
 
   /** Forgets the plans of this cluster and of the rest of its fleet, after a change in code. */

@@ -1,5 +1,6 @@
 export * from "./calico-ipam";
 export * from "./ip-pool";
+export * from "./draining-pool";
 export * from "./ipam-configuration";
 export * from "./topology-pools";
 export * from "./ip-reservation";

@@ -138,7 +138,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     }
     recordedCidrs.set(c.name, inspected.cidrs);
     for (const [pool, entry] of Object.entries(c.ledger.pools)) {
-      known.push({ cluster: c.name, pool, cidr: inspected.cidrs.get(pool)!, source: `recorded${entry.status === "retired" ? " (retired)" : ""}${c.ledgerSource ? ` in ${c.ledgerSource}` : ""}` });
+      known.push({ cluster: c.name, pool, cidr: inspected.cidrs.get(pool)!, source: `recorded${entry.status === "draining" ? " (draining)" : ""}${c.ledgerSource ? ` in ${c.ledgerSource}` : ""}` });
     }
     for (const r of c.requests) {
       if (r.size?.kind !== "cidr" || c.ledger.pools[r.name] !== undefined) continue;

@@ -75,13 +75,13 @@ export interface FleetClusterDeclaration {
 /** An address plan shared by the clusters of a fleet. */
 export interface FleetSpec {
   /** The fleet's address spaces: every cluster draws its pools from them. @default - none */
-  readonly addressSpaces?: AddressSpace[];
+  readonly addressSpaces?: readonly AddressSpace[];
   /** Service CIDRs of the fleet no pool may use. @default - none */
-  readonly serviceCidrs?: string[];
+  readonly serviceCidrs?: readonly string[];
   /** Node networks of the fleet no pool may use. @default - none */
-  readonly nodeCidrs?: string[];
+  readonly nodeCidrs?: readonly string[];
   /** Other ranges no pool of any cluster may use, each with its reason. @default - none */
-  readonly reservedRanges?: ReservedRange[];
+  readonly reservedRanges?: readonly ReservedRange[];
   /** The clusters. */
   readonly clusters: readonly FleetClusterDeclaration[];
 }
@@ -256,7 +256,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `recorded in ${state.file} by another app` });
         continue;
       }
-      const allRetired = Object.values(section.pools).every((e) => e.status === "retired");
+      const allRetired = Object.values(section.pools).every((e) => e.status === "draining");
       if (release.has(name) && allRetired) continue; // released: the section is deleted
       if (release.has(name)) {
         findings.push(
@@ -269,7 +269,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         );
       }
       const retired = freezeLedger(
-        Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status === "retired" ? e : Object.freeze({ ...e, status: "retired" as const })]),
+        Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status === "draining" ? e : Object.freeze({ ...e, status: "draining" as const })]),
         ledger,
       );
       state.kept.push([name, retired]);

@@ -6,7 +6,7 @@ import { compareNames, own } from "./private/names";
 /** One difference between two ledgers, for plans, reviews and frozen-mode errors. */
 export type LedgerChange = (
   | { readonly kind: "added"; readonly name: string; readonly after: LedgerEntry }
-  | { readonly kind: "retired"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
+  | { readonly kind: "draining"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
   | { readonly kind: "reactivated"; readonly name: string; readonly before: LedgerEntry; readonly after: LedgerEntry }
   | { readonly kind: "released"; readonly name: string; readonly before: LedgerEntry }
   | { readonly kind: "address-added"; readonly key: string; readonly after: LedgerAddress }
@@ -64,9 +64,9 @@ export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange
     } else if (b !== undefined && a !== undefined) {
       if (b.family !== a.family || b.cidr !== a.cidr || b.blockSize !== a.blockSize) {
         changes.push({ kind: "released", name, before: b }, { kind: "added", name, after: a });
-      } else if (b.status === "active" && a.status === "retired") {
-        changes.push({ kind: "retired", name, before: b, after: a });
-      } else if (b.status === "retired" && a.status === "active") {
+      } else if (b.status === "active" && a.status === "draining") {
+        changes.push({ kind: "draining", name, before: b, after: a });
+      } else if (b.status === "draining" && a.status === "active") {
         changes.push({ kind: "reactivated", name, before: b, after: a });
       }
     }
@@ -166,9 +166,9 @@ function describeOne(change: LedgerChange): string {
   const head = `pool "${change.name}"`;
   switch (change.kind) {
     case "added":
-      return `${head}: added ${range(change.after)}${change.after.status === "retired" ? " as retired" : ""}`;
-    case "retired":
-      return `${head}: retired ${range(change.before)}; the range stays reserved until it is released`;
+      return `${head}: added ${range(change.after)}${change.after.status === "draining" ? " as draining" : ""}`;
+    case "draining":
+      return `${head}: draining ${range(change.before)}; the pool is emitted disabled and the range stays reserved until it is released`;
     case "reactivated":
       return `${head}: reactivated ${range(change.after)}, its recorded range`;
     case "released":

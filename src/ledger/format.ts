@@ -36,9 +36,20 @@
  *   - `family`: 4 or 6;
  *   - `cidr`: the pool's range in canonical form (masked, lower case, compressed IPv6);
  *   - `blockSize`: the pool's block size (20–32 for IPv4, 116–128 for IPv6), never shorter than the prefix;
- *   - `status`: `"active"` while the pool is declared in code; `"retired"` once it is removed from code.
- *     A retired range stays reserved (pods may still hold its addresses) until it is released
- *     explicitly, which deletes the entry. No two entries, active or retired, share an address.
+ *   - `status`: `"active"` while the pool is declared in code; `"draining"` once it is removed from
+ *     code. A draining pool is still emitted, with `disabled: true` (in operator mode with
+ *     `nodeSelector: "!all()"`), so that pods that hold its addresses keep them while they are moved,
+ *     and its range stays reserved, until the user says the pool is drained (`calico-ipam ledger
+ *     release`, or the `release` prop), which deletes the entry: only then is the object deleted.
+ *     `"retired"`, written by versions before the lifecycle, is read as `"draining"` (and written back
+ *     as `"draining"`). No two entries, active or draining, share an address.
+ *   - `spec` (optional; written for every pool planned with a ledger): the pool's IPPool spec as last
+ *     emitted, without `cidr`, `blockSize` and `disabled` (`allowedUses`, `assignmentMode`,
+ *     `disableBGPExport`, `ipipMode`, `namespaceSelector`, `natOutgoing`, `nodeSelector`, `vxlanMode`),
+ *     so that a draining pool is emitted with its encapsulation, NAT and selectors unchanged: dropping
+ *     them would reset them to Calico's defaults under the pods that still use the pool. An entry
+ *     without `spec` (written before it existed) drains with Calico's defaults. It is a record, not a
+ *     reservation: a ledger diff and frozen mode do not compare it.
  * - `addresses` (optional; absent means none, and writers omit it when empty): the fixed pod
  *   addresses of workloads (Calico's `ipAddrs`), kept so that an address picked from a pool never
  *   changes. One entry per key
@@ -91,8 +102,41 @@ export const LEDGER_FORMAT_VERSION = 1;
 /** The conventional ledger file name, committed next to the cdktf app. */
 export const DEFAULT_LEDGER_FILE = "calico-ipam.lock.json";
 
-/** `active` while the pool is declared in code; `retired` once removed from code, until released. */
-export type LedgerStatus = "active" | "retired";
+/**
+ * `active` while the pool is declared in code; `draining` once removed from code (emitted disabled),
+ * until it is released. Ledgers written before the lifecycle say `retired`, read as `draining`.
+ */
+export type LedgerStatus = "active" | "draining";
+
+/** The status word of ledgers written before the pool lifecycle, read as `draining`. */
+export const LEGACY_DRAINING_STATUS = "retired";
+
+/**
+ * The IPPool spec fields a ledger entry records (see `spec` in the format), so that a pool removed
+ * from code drains with them unchanged.
+ */
+export interface LedgerPoolSpec {
+  readonly allowedUses?: readonly string[];
+  readonly assignmentMode?: string;
+  readonly disableBGPExport?: boolean;
+  readonly ipipMode?: string;
+  readonly namespaceSelector?: string;
+  readonly natOutgoing?: boolean;
+  readonly nodeSelector?: string;
+  readonly vxlanMode?: string;
+}
+
+/** @internal The keys of a recorded spec, with the type of each value. */
+export const SPEC_KEYS: Readonly<Record<keyof LedgerPoolSpec, "string" | "boolean" | "strings">> = {
+  allowedUses: "strings",
+  assignmentMode: "string",
+  disableBGPExport: "boolean",
+  ipipMode: "string",
+  namespaceSelector: "string",
+  natOutgoing: "boolean",
+  nodeSelector: "string",
+  vxlanMode: "string",
+};
 
 /** The recorded range of one pool. */
 export interface LedgerEntry {
@@ -102,8 +146,10 @@ export interface LedgerEntry {
   readonly cidr: string;
   /** The pool's block size. Never changes while the entry exists. */
   readonly blockSize: number;
-  /** Whether the pool is declared in code (`active`) or was removed and awaits release (`retired`). */
+  /** Whether the pool is declared in code (`active`) or was removed and drains until released (`draining`). */
   readonly status: LedgerStatus;
+  /** The pool's spec as last emitted, for draining it unchanged; absent in entries written before it existed. */
+  readonly spec?: LedgerPoolSpec;
 }
 
 /** The recorded fixed address of one workload and family: picked once from a pool, then kept. */
@@ -152,8 +198,10 @@ export interface LedgerClusterSection {
 export const TOP_KEYS = ["addresses", "clusters", "nodeCidrs", "pools", "version"];
 /** @internal The keys of a cluster's section of a fleet ledger. */
 export const SECTION_KEYS = ["addresses", "nodeCidrs", "pools"];
-/** @internal The keys of a pool entry. */
+/** @internal The required keys of a pool entry. */
 export const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
+/** @internal The optional keys of a pool entry. */
+export const OPTIONAL_ENTRY_KEYS = ["spec"];
 /** @internal The keys of a fixed-address entry. */
 export const ADDRESS_KEYS = ["address", "pool"];
 /** @internal A DNS-1123 label: the namespace of a fixed-address key. */

@@ -24,5 +24,6 @@ export type {
   LedgerErrorCode,
   LedgerNodeChange,
   LedgerPoolChange,
+  LedgerPoolSpec,
   LedgerStatus,
 } from "./ledger";

@@ -7,7 +7,21 @@ import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isPlainObject, validateObjectName } from "../validation/names";
 import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
-import { BLOCK_SIZE_RANGE, ENTRY_KEYS, LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerStatus, TOP_KEYS } from "./format";
+import {
+  BLOCK_SIZE_RANGE,
+  ENTRY_KEYS,
+  LEDGER_FORMAT_VERSION,
+  LEGACY_DRAINING_STATUS,
+  Ledger,
+  LedgerAddress,
+  LedgerClusterSection,
+  LedgerEntry,
+  LedgerPoolSpec,
+  LedgerStatus,
+  OPTIONAL_ENTRY_KEYS,
+  SPEC_KEYS,
+  TOP_KEYS,
+} from "./format";
 import { freezeLedger } from "./freeze";
 import { inspectAddresses } from "./inspect-addresses";
 import { inspectClusters } from "./inspect-clusters";
@@ -107,7 +121,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
       "LEDGER_OVERLAP",
       `.pools${pathSegment(names[j])}.cidr`,
       `pool "${names[j]}" (${list[j].toString()}) overlaps pool "${names[i]}" (${list[i].toString()}); ` +
-        `no two recorded ranges, active or retired, may share an address`,
+        `no two recorded ranges, active or draining, may share an address`,
     );
   }
   const rawAddresses = value.addresses;
@@ -168,15 +182,52 @@ export function inspectLedger(value: unknown): InspectedLedger {
  */
 function wellFormedEntry(name: string, raw: unknown): { entry: LedgerEntry; cidr: Cidr } | undefined {
   if (!isPlainObject(raw)) return undefined;
-  const { family, cidr: text, blockSize, status } = raw;
-  if (Object.keys(raw).length !== 4 || typeof text !== "string" || typeof blockSize !== "number") return undefined;
-  if ((family !== 4 && family !== 6) || (status !== "active" && status !== "retired")) return undefined;
+  const { family, cidr: text, blockSize, status: rawStatus, spec: rawSpec } = raw;
+  if (Object.keys(raw).length !== (rawSpec === undefined ? 4 : 5) || typeof text !== "string" || typeof blockSize !== "number") return undefined;
+  const status = readStatus(rawStatus);
+  if ((family !== 4 && family !== 6) || status === undefined) return undefined;
+  const spec = rawSpec === undefined ? undefined : inspectSpec(rawSpec, "", () => undefined);
+  if (rawSpec !== undefined && spec === undefined) return undefined;
   if (validateObjectName(name).length > 0) return undefined;
   const parsed = Cidr.tryParse(text);
   if (!parsed.ok || parsed.cidr.family !== family || parsed.cidr.toString() !== text) return undefined;
   const [min, max] = BLOCK_SIZE_RANGE[family];
   if (!Number.isInteger(blockSize) || blockSize < min || blockSize > max || parsed.cidr.prefix > blockSize) return undefined;
-  return { entry: Object.freeze({ family, cidr: text, blockSize, status }), cidr: parsed.cidr };
+  return { entry: Object.freeze({ family, cidr: text, blockSize, status, ...(spec ? { spec } : {}) }), cidr: parsed.cidr };
+}
+
+/** A status as read: `retired` (written before the pool lifecycle) is `draining`; `undefined` for anything else. */
+function readStatus(status: unknown): LedgerStatus | undefined {
+  return status === "active" || status === "draining" ? status : status === LEGACY_DRAINING_STATUS ? "draining" : undefined;
+}
+
+/** A recorded spec, frozen with sorted keys, or `undefined` after reporting what is wrong. */
+function inspectSpec(raw: unknown, at: string, bad: ProblemSink): LedgerPoolSpec | undefined {
+  if (!isPlainObject(raw)) {
+    bad("LEDGER_TYPE", at, `"spec" must be an object of IPPool spec fields such as {"ipipMode": "Always", "natOutgoing": true}, got ${describe(raw)}`);
+    return undefined;
+  }
+  let ok = true;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw).sort(compareNames)) {
+    const kind = (SPEC_KEYS as Record<string, string | undefined>)[key];
+    const value = raw[key];
+    if (kind === undefined) {
+      ok = false;
+      bad(
+        "LEDGER_UNKNOWN_KEY",
+        at + pathSegment(key),
+        `unknown key "${key}" in "spec"; it records only ${Object.keys(SPEC_KEYS).join(", ")}. If a newer version of cdktf-calico-ipam wrote it, upgrade; otherwise remove the key`,
+        "upgrade",
+      );
+    } else if (kind === "strings" ? !Array.isArray(value) || !value.every((v) => typeof v === "string") : typeof value !== kind) {
+      ok = false;
+      bad("LEDGER_TYPE", at + pathSegment(key), `"${key}" must be ${kind === "strings" ? "a list of strings" : `a ${kind}`}, got ${describe(value)}`);
+    } else {
+      out[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+    }
+  }
+  return ok ? Object.freeze(out) : undefined;
 }
 
 function inspectEntry(
@@ -195,11 +246,11 @@ function inspectEntry(
     problem(code, path, message, advice);
   };
   for (const key of Object.keys(raw)) {
-    if (!ENTRY_KEYS.includes(key)) {
+    if (!ENTRY_KEYS.includes(key) && !OPTIONAL_ENTRY_KEYS.includes(key)) {
       bad(
         "LEDGER_UNKNOWN_KEY",
         at + pathSegment(key),
-        `unknown key "${key}" in pool "${name}"; an entry has only ${ENTRY_KEYS.join(", ")}. ` +
+        `unknown key "${key}" in pool "${name}"; an entry has only ${ENTRY_KEYS.join(", ")} and the optional ${OPTIONAL_ENTRY_KEYS.join(", ")}. ` +
           `If a newer version of cdktf-calico-ipam wrote it, upgrade; otherwise remove the key`,
         "upgrade",
       );
@@ -209,11 +260,13 @@ function inspectEntry(
     if (raw[key] === undefined) bad("LEDGER_MISSING_KEY", `${at}.${key}`, `pool "${name}" has no "${key}"`);
   }
   if (!ok) return undefined;
-  const { family, cidr: cidrText, blockSize, status } = raw;
+  const { family, cidr: cidrText, blockSize, status: rawStatus, spec: rawSpec } = raw;
   if (family !== 4 && family !== 6) bad("LEDGER_TYPE", `${at}.family`, `"family" must be 4 or 6, got ${describe(family)}`);
-  if (status !== "active" && status !== "retired") {
-    bad("LEDGER_STATUS", `${at}.status`, `"status" must be "active" or "retired", got ${describe(status)}`);
+  const status = readStatus(rawStatus);
+  if (status === undefined) {
+    bad("LEDGER_STATUS", `${at}.status`, `"status" must be "active" or "draining" (or "retired", the same as "draining"), got ${describe(rawStatus)}`);
   }
+  const spec = rawSpec === undefined ? undefined : inspectSpec(rawSpec, `${at}.spec`, bad);
   let cidr: Cidr | undefined;
   if (typeof cidrText !== "string") {
     bad("LEDGER_TYPE", `${at}.cidr`, `"cidr" must be a string such as "10.32.4.0/22", got ${describe(cidrText)}`);
@@ -255,6 +308,7 @@ function inspectEntry(
     cidr: cidrText as string,
     blockSize: blockSize as number,
     status: status as LedgerStatus,
+    ...(spec ? { spec } : {}),
   });
   return { entry, cidr };
 }

@@ -10,7 +10,7 @@
  * - `serialize.ts`: a ledger to canonical text;
  * - `file.ts`: reading and writing the file (atomic, only on change);
  * - `freeze.ts` and `checked.ts`: building ledgers in code, and the ledgers known to be valid;
- * - `diff.ts`: the changes between two ledgers; `release.ts`: releasing retired pools.
+ * - `diff.ts`: the changes between two ledgers; `release.ts`: releasing draining pools.
  *
  * The table of `calico-ipam ledger show` is rendered in `../report/ledger-table.ts`.
  */

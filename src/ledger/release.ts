@@ -1,11 +1,11 @@
-/** Releasing retired pools: the explicit step that lets a retired range be carved again. */
+/** Releasing draining pools: the explicit step that says a pool is drained: its object is deleted on the next apply and its range may be carved again. */
 import { LedgerError, LedgerErrorCode } from "./errors";
 import { Ledger } from "./format";
 import { freezeLedger } from "./freeze";
 import { compareNames, listSome, own } from "./private/names";
 
 /**
- * The ledger without the named retired pools, so their ranges may be carved again. Only release a
+ * The ledger without the named draining pools, so their ranges may be carved again. Only release a
  * pool once no pod holds an address in its range. The recorded fixed addresses and node CIDRs are
  * kept as they are: the plans check them against the live pools and the cluster CIDRs.
  *
@@ -30,7 +30,7 @@ export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
         code: "LEDGER_POOL_ACTIVE",
         message:
           `pool "${name}" (${entry.cidr}) is still active, and pods may still hold its addresses. ` +
-          `Remove the pool from code first and deploy, so it is retired; release it once no pod uses the range ` +
+          `Remove the pool from code first and deploy, so it is disabled and draining; move its pods, and release it once no pod uses the range ` +
           `(calicoctl ipam show --show-blocks lists no block in ${entry.cidr})`,
       });
     } else {

@@ -1,8 +1,29 @@
+import { API_V3 } from "../model/calico";
 import { simulateAllocation } from "../simulator/simulate";
 import type { SimulationResult } from "../simulator/result";
+import type { AddPoolStep, TimelineStep } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
-import type { EffectiveIpPool } from "../validation/ip-pool";
+import { EffectiveIpPool, checkIpPool } from "../validation/ip-pool";
 import type { IpamPlan } from "./plan";
+
+/** A pool a timeline creates: its name, a fixed CIDR, and the IPPool fields it sets (Calico's defaults for the rest). */
+export interface HarnessPoolDeclaration {
+  readonly name: string;
+  readonly cidr: string;
+  /** @default 26 (IPv4) or 122 (IPv6) */
+  readonly blockSize?: number;
+  readonly ipipMode?: string;
+  readonly vxlanMode?: string;
+  readonly natOutgoing?: boolean;
+  readonly disabled?: boolean;
+  readonly nodeSelector?: string;
+  readonly namespaceSelector?: string;
+  readonly allowedUses?: readonly string[];
+  readonly assignmentMode?: string;
+}
+
+/** A timeline step as the harness takes it: the simulator's steps, with `addPool` given as a pool declaration. */
+export type HarnessTimelineStep = Exclude<TimelineStep, AddPoolStep> | { readonly addPool: HarnessPoolDeclaration };
 
 /** The cluster the harness plays Calico's allocation against. */
 export interface HarnessTopology {
@@ -10,6 +31,13 @@ export interface HarnessTopology {
   readonly nodes: readonly NodeEntry[];
   /** Workloads; namespaces come from the plan's namespaces. @default - none */
   readonly workloads?: readonly WorkloadDeclaration[];
+  /**
+   * Day 2: steps played after the declared cluster is up (scale, rolling restarts, node drains, pool
+   * changes, time passing…); the report shows the state and findings after each.
+   * @default - none
+   * @see TimelineStep
+   */
+  readonly timeline?: readonly HarnessTimelineStep[];
 }
 
 /** Settings of the validation harness. */
@@ -44,5 +72,20 @@ export function simulatePlan(plan: IpamPlan, options: HarnessOptions): Simulatio
     },
     cni: options.cni,
     utilizationThreshold: options.utilizationThreshold,
+    timeline: options.topology.timeline?.map(harnessStep),
+    // No report reads the pod list; leaving it out saves most of the harness's time and memory.
+    includePods: false,
   });
+}
+
+/** The simulator's step for a harness step: a declared pool gets Calico's defaults, or the reason it is refused. */
+function harnessStep(step: HarnessTimelineStep): TimelineStep {
+  if (typeof step !== "object" || step === null || !("addPool" in step)) return step;
+  const d = step.addPool;
+  const spec: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d ?? {})) if (k !== "name" && v !== undefined) spec[k] = v;
+  const check = checkIpPool({ apiVersion: API_V3, kind: "IPPool", metadata: { name: d?.name }, spec });
+  if (check.pool) return { addPool: check.pool };
+  const problems = check.findings.filter((f) => f.severity === "error").map((f) => `${f.path}: ${f.message}`);
+  return { addPool: undefined as unknown as EffectiveIpPool, rejected: `the pool ${JSON.stringify(d?.name)} is not a valid IPPool: ${problems.join("; ")}` };
 }

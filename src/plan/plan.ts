@@ -2,6 +2,9 @@ import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver
 import { Cidr, IpFamily } from "../ip";
 import * as path from "path";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
+import type { LedgerEntry, LedgerPoolSpec } from "../ledger";
+import { freezeLedger } from "../ledger/freeze";
+import { SPEC_KEYS } from "../ledger/format";
 import { interruptedLedgerWrites } from "../ledger/file";
 import { API_CRD_V1, API_V3, CALICO_API_VERSIONS, IpPoolManifest, IpReservationManifest, IpamConfigurationManifest, POOL_DEFAULTS } from "../model/calico";
 import { renderIpPool, renderIpReservation, renderIpamConfiguration } from "../render/manifests";
@@ -26,6 +29,13 @@ export interface PlannedPool {
   readonly source?: CarvedPool["source"];
   /** Why this range, in a sentence, e.g. "40 nodes × 2 blocks of /26 = 80 blocks → /19 (128 blocks); kept from the ledger". */
   readonly explanation?: string;
+  /**
+   * True for a pool removed from the code that the ledger records as draining: it is emitted disabled
+   * (in operator mode with `nodeSelector: "!all()"`) with the spec the ledger recorded, so that pods
+   * holding its addresses keep them while they are moved, until the pool is released as drained.
+   * Draining pools come after the declared ones, in name order.
+   */
+  readonly draining?: boolean;
   readonly findings: readonly Finding[];
 }
 
@@ -69,7 +79,7 @@ export interface PlanLedgerOptions {
   readonly file?: string;
   /** Frozen (CI) mode: any change the plan would make to the ledger is an error that lists the changes. */
   readonly frozen?: boolean;
-  /** Retired pools to release from the ledger in this run, so their ranges can be handed out again. */
+  /** Draining pools to release from the ledger in this run (drained): their objects are deleted and their ranges can be handed out again. */
   readonly release?: readonly string[];
   /**
    * @internal The ledger to start from, given instead of read from `file` (a fleet plan passes each
@@ -187,7 +197,10 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     }
   }
 
-  const manifests = spec.pools.map((p) => {
+  // Pools removed from the code stay, disabled, until they are released as drained.
+  const draining = drainingDeclarations(ledger, spec);
+  const declarations = [...spec.pools, ...draining];
+  const manifests = declarations.map((p) => {
     const carved = carvedByName.get(p.name);
     return renderIpPool({ ...p, cidr: carved ? carved.cidr.toString() : p.cidr }, apiVersion);
   });
@@ -201,7 +214,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
     (spec.namespaces ?? []).map((n) => ({ name: n.name, labels: namespaceLabels(n) })),
   );
   const pools: PlannedPool[] = manifests.map((manifest, i) => {
-    const decl = spec.pools[i];
+    const decl = declarations[i];
     const carved = carvedByName.get(decl.name);
     const own = poolFindings.get(decl.name) ?? [];
     // A pool that was to be carved and was not already has an error saying why; "CIDR missing" would mislead.
@@ -215,10 +228,12 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       manifest,
       effective: effective[i],
       source: carved?.source,
-      explanation: carved?.explanation,
+      explanation: carved?.explanation ?? (i >= spec.pools.length ? DRAINING_EXPLANATION : undefined),
+      ...(i >= spec.pools.length ? { draining: true } : {}),
       findings: [...ownCarve, ...validation, ...(exclusivity.get(decl.name) ?? [])],
     };
   });
+  if (ledgerReadable && ledgerOptions.file !== undefined) ledger = recordPoolSpecs(ledger, manifests.slice(0, spec.pools.length));
   let ipamConfiguration: IpamPlan["ipamConfiguration"];
   if (spec.ipamConfiguration) {
     const manifest = renderIpamConfiguration(spec.ipamConfiguration, apiVersion);
@@ -318,6 +333,67 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ...(ledgerReadable ? {} : { ledgerUnreadable: true }), ranges };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
+}
+
+/** How a draining pool's range was chosen: it was not, it is what the ledger recorded. */
+export const DRAINING_EXPLANATION =
+  "removed from the code: kept from the ledger and disabled until it is drained (calico-ipam ledger release, or the release prop)";
+
+/**
+ * The declarations of the pools the ledger records as draining: disabled (in operator mode also
+ * `nodeSelector: "!all()"`, as the operator's migration procedure does, except on LoadBalancer pools,
+ * which Calico requires to select `all()`), with the spec the ledger recorded, in name order.
+ */
+export function drainingDeclarations(ledger: Ledger, spec: Pick<IpamSpec, "pools" | "poolOwner">): PoolDeclaration[] {
+  const declared = new Set(spec.pools.map((p) => p.name));
+  return Object.entries(ledger.pools)
+    .filter(([name, entry]) => entry.status === "draining" && !declared.has(name))
+    .map(([name, entry]) => ({
+      ...(entry.spec as Partial<PoolDeclaration> | undefined),
+      name,
+      cidr: entry.cidr,
+      blockSize: entry.blockSize,
+      disabled: true,
+      // Calico requires all() on LoadBalancer pools; disableNewAllocations alone keeps them from handing out addresses.
+      ...(spec.poolOwner === "operator" && !(entry.spec?.allowedUses ?? []).includes("LoadBalancer") ? { nodeSelector: "!all()" } : {}),
+    }));
+}
+
+/**
+ * The fields of a pool's spec that a draining pool must keep: those that differ from what Calico
+ * (and {@link renderIpPool}) gives a pool that does not set them, in key order; `undefined` when there is
+ * none, so that a pool with Calico's defaults records nothing.
+ */
+export function recordedSpec(manifest: IpPoolManifest): LedgerPoolSpec | undefined {
+  const bare = renderIpPool({ name: manifest.metadata.name, cidr: manifest.spec.cidr, blockSize: manifest.spec.blockSize }, manifest.apiVersion).spec;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SPEC_KEYS).sort()) {
+    const value = (manifest.spec as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && JSON.stringify(value) !== JSON.stringify((bare as unknown as Record<string, unknown>)[key])) {
+      out[key] = Array.isArray(value) ? [...value] : value;
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The ledger with the spec of every declared pool recorded on its entry (see `spec` in the ledger
+ * format), so that the pool drains with it unchanged once it is removed from the code. An entry whose
+ * recorded spec is already the same is kept as it is.
+ */
+function recordPoolSpecs(ledger: Ledger, manifests: readonly IpPoolManifest[]): Ledger {
+  let changed = false;
+  const pools: Record<string, LedgerEntry> = { ...ledger.pools };
+  for (const m of manifests) {
+    const entry = Object.prototype.hasOwnProperty.call(pools, m.metadata.name) ? pools[m.metadata.name] : undefined;
+    if (entry === undefined || entry.status !== "active" || entry.cidr !== m.spec.cidr) continue;
+    const recorded = recordedSpec(m);
+    if (JSON.stringify(entry.spec) === JSON.stringify(recorded)) continue;
+    const { spec: _old, ...bare } = entry;
+    pools[m.metadata.name] = Object.freeze(recorded === undefined ? bare : { ...bare, spec: recorded });
+    changed = true;
+  }
+  return changed ? freezeLedger(Object.entries(pools), ledger) : ledger;
 }
 
 /**

@@ -138,10 +138,14 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
   };
 }
 
-/** The report's `ranges`: the plan's declared ranges and the ledger's retired pools; nothing when there is none. */
+/**
+ * The report's `ranges`: the plan's declared ranges and the ledger's draining pools that the plan does not
+ * emit (a draining pool of the plan is among its pools); nothing when there is none.
+ */
 function rangesOf(plan: IpamPlan): { ranges?: ReportRanges } {
+  const planned = new Set(plan.pools.map((p) => p.manifest.metadata.name));
   const retired = Object.entries(plan.ledger?.pools ?? {})
-    .filter(([, e]) => e.status === "retired")
+    .filter(([name, e]) => e.status === "draining" && !planned.has(name))
     .map(([name, e]) => ({ name, cidr: e.cidr, blockSize: e.blockSize }))
     .sort((a, b) => compareText(a.name, b.name));
   const addressSpaces = (plan.ranges?.addressSpaces ?? []).map((s) => ({ name: s.name, cidr: s.cidr }));
@@ -162,8 +166,8 @@ function knownNames(plan: IpamPlan, simulation: SimulationResult): KnownNames {
   return {
     pools: new Set([...plan.pools.map((p) => p.manifest.metadata.name), ...simulation.pools.map((p) => p.name)]),
     nodes: new Set([...simulation.nodes.map((n) => n.name), ...simulation.nodeGroups.map((g) => g.group)]),
-    workloads: new Set([...simulation.pods.map((p) => p.workload), ...plan.workloads.map((w) => w.workload)]),
-    namespaces: new Set([...plan.namespaces.map((n) => n.binding.name), ...simulation.pods.map((p) => p.namespace)]),
+    workloads: new Set([...(simulation.workloads ?? []).map((w) => w.name), ...simulation.pods.map((p) => p.workload), ...plan.workloads.map((w) => w.workload)]),
+    namespaces: new Set([...plan.namespaces.map((n) => n.binding.name), ...(simulation.workloads ?? []).map((w) => w.namespace), ...simulation.pods.map((p) => p.namespace)]),
   };
 }
 
@@ -298,56 +302,10 @@ function reportWorkload(w: IpamPlan["workloads"][number]): ReportWorkload {
 }
 
 function reportSimulation(s: SimulationResult): ReportSimulation {
-  const sm = s.summary;
   return {
-    summary: {
-      nodes: sm.nodes,
-      workloads: sm.workloads,
-      pods: sm.pods,
-      podsScheduled: sm.podsScheduled,
-      podsUnschedulable: sm.podsUnschedulable,
-      podsAllocated: sm.podsAllocated,
-      podsFailed: sm.podsFailed,
-      blocksClaimed: sm.blocksClaimed,
-      ipv4AddressesInUse: sm.ipv4AddressesInUse,
-      ipv6AddressesInUse: sm.ipv6AddressesInUse,
-      borrowedAddresses: sm.borrowedAddresses,
-      tunnelAddresses: sm.tunnelAddresses,
-    },
-    pools: sortBy(
-      s.pools.map((p) => ({
-        name: p.name,
-        cidr: p.cidr,
-        family: p.family,
-        blockSize: p.blockSize,
-        allocatable: p.allocatable,
-        blocksTotal: p.blocksTotal,
-        blocksClaimed: p.blocksClaimed,
-        addressesTotal: p.addressesTotal,
-        addressesInUse: p.addressesInUse,
-        addressesWindowsReserved: p.addressesWindowsReserved,
-        addressesIpReserved: p.addressesIpReserved,
-        borrowedAddresses: p.borrowedAddresses,
-        nodesSelected: p.nodesSelected,
-        nodesWithBlocks: p.nodesWithBlocks,
-        utilization: p.utilization,
-        blockUtilization: p.blockUtilization,
-        headroom: {
-          freeBlocks: p.headroom.freeBlocks,
-          blocksPerNode: p.headroom.blocksPerNode,
-          moreNodes: p.headroom.moreNodes,
-          morePods: p.headroom.morePods,
-        },
-      })),
-      (p) => p.name,
-    ),
-    nodeGroups: s.nodeGroups.map((g) => ({
-      group: g.group,
-      nodes: g.nodes,
-      pods: g.pods,
-      podsFailed: g.podsFailed,
-      headroom: { moreNodes: g.headroom.moreNodes, morePods: g.headroom.morePods },
-    })),
+    summary: reportSummary(s.summary),
+    pools: reportPoolUsage(s.pools),
+    nodeGroups: reportNodeGroups(s.nodeGroups),
     nodes: s.nodes.map((n) => ({
       name: n.name,
       group: n.group,
@@ -360,18 +318,95 @@ function reportSimulation(s: SimulationResult): ReportSimulation {
       tunnelAddresses: n.tunnelAddresses.map((t) => ({ type: t.type, address: t.address, pool: t.pool, borrowed: t.borrowed })),
       morePods: n.headroom.morePods,
     })),
-    blocks: s.blocks.map((b) => ({
-      cidr: b.cidr,
-      pool: b.pool,
-      owner: b.owner,
-      capacity: b.capacity,
-      inUse: b.inUse,
-      reserved: b.reserved,
-      ipReserved: b.ipReserved,
-      free: b.free,
-      borrowedBy: b.borrowedBy,
-    })),
+    blocks: reportBlocks(s.blocks),
+    ...(s.timeline
+      ? {
+          timeline: s.timeline.map((t) => ({
+            index: t.index,
+            action: t.action,
+            description: t.description,
+            time: t.time,
+            applied: t.applied,
+            summary: reportSummary(t.summary),
+            pools: reportPoolUsage(t.pools),
+            nodeGroups: reportNodeGroups(t.nodeGroups),
+            blocks: reportBlocks(t.blocks),
+            findings: t.findings.map((f) => ({ severity: f.severity, code: f.code, path: f.path, message: f.message })),
+          })),
+        }
+      : {}),
   };
+}
+
+function reportSummary(sm: SimulationResult["summary"]): ReportSimulation["summary"] {
+  return {
+    nodes: sm.nodes,
+    workloads: sm.workloads,
+    pods: sm.pods,
+    podsScheduled: sm.podsScheduled,
+    podsUnschedulable: sm.podsUnschedulable,
+    podsAllocated: sm.podsAllocated,
+    podsFailed: sm.podsFailed,
+    blocksClaimed: sm.blocksClaimed,
+    ipv4AddressesInUse: sm.ipv4AddressesInUse,
+    ipv6AddressesInUse: sm.ipv6AddressesInUse,
+    borrowedAddresses: sm.borrowedAddresses,
+    tunnelAddresses: sm.tunnelAddresses,
+  };
+}
+
+function reportPoolUsage(pools: SimulationResult["pools"]): ReportSimulation["pools"] {
+  return sortBy(
+    pools.map((p) => ({
+      name: p.name,
+      cidr: p.cidr,
+      family: p.family,
+      blockSize: p.blockSize,
+      allocatable: p.allocatable,
+      blocksTotal: p.blocksTotal,
+      blocksClaimed: p.blocksClaimed,
+      addressesTotal: p.addressesTotal,
+      addressesInUse: p.addressesInUse,
+      addressesWindowsReserved: p.addressesWindowsReserved,
+      addressesIpReserved: p.addressesIpReserved,
+      borrowedAddresses: p.borrowedAddresses,
+      nodesSelected: p.nodesSelected,
+      nodesWithBlocks: p.nodesWithBlocks,
+      utilization: p.utilization,
+      blockUtilization: p.blockUtilization,
+      headroom: {
+        freeBlocks: p.headroom.freeBlocks,
+        blocksPerNode: p.headroom.blocksPerNode,
+        moreNodes: p.headroom.moreNodes,
+        morePods: p.headroom.morePods,
+      },
+    })),
+    (p) => p.name,
+  );
+}
+
+function reportNodeGroups(groups: SimulationResult["nodeGroups"]): ReportSimulation["nodeGroups"] {
+  return groups.map((g) => ({
+    group: g.group,
+    nodes: g.nodes,
+    pods: g.pods,
+    podsFailed: g.podsFailed,
+    headroom: { moreNodes: g.headroom.moreNodes, morePods: g.headroom.morePods },
+  }));
+}
+
+function reportBlocks(blocks: SimulationResult["blocks"]): ReportSimulation["blocks"] {
+  return blocks.map((b) => ({
+    cidr: b.cidr,
+    pool: b.pool,
+    owner: b.owner,
+    capacity: b.capacity,
+    inUse: b.inUse,
+    reserved: b.reserved,
+    ipReserved: b.ipReserved,
+    free: b.free,
+    borrowedBy: b.borrowedBy,
+  }));
 }
 
 /** The cluster CIDRs and node masks, read from the kube-controller-manager flags the plan spells out. */

@@ -41,7 +41,9 @@ export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
   for (const p of diff.pools.added) poolRows.push([mdCode(p.name, { cell: true }), "added", "—", poolSummary(p, true)]);
   for (const p of diff.pools.removed) {
     const inUse = p.addressesInUse === null ? "usage unknown" : `${formatCount(p.addressesInUse)} in use`;
-    poolRows.push([mdCode(p.name, { cell: true }), p.addressesInUse ? "**removed** ❌" : "removed", `${poolSummary(p, true)}, ${inUse}`, "—"]);
+    const life = diff.pools.lifecycle.find((l) => l.name === p.name);
+    const word = life?.change === "delete-without-drain" ? "deleted without drain" : "deleted after drain";
+    poolRows.push([mdCode(p.name, { cell: true }), life?.destructive ? `**${word}** ❌` : word, `${poolSummary(p, true)}, ${inUse}`, "—"]);
   }
   for (const c of diff.pools.changed) {
     for (const f of c.changes) {
@@ -122,11 +124,19 @@ export function renderDiffText(diff: PlanDiff): string {
 
   const pools: string[] = [];
   for (const p of diff.pools.added) pools.push(`  + ${p.name}  ${poolSummary(p, false)}`);
-  for (const p of diff.pools.removed) pools.push(`  - ${p.name}  ${poolSummary(p, false)}, ${p.addressesInUse === null ? "usage unknown" : `${p.addressesInUse} in use`}`);
+  for (const p of diff.pools.removed) {
+    const life = diff.pools.lifecycle.find((l) => l.name === p.name);
+    const word = life?.change === "delete-without-drain" ? "deleted without drain" : "deleted after drain";
+    pools.push(`  - ${p.name}  ${word}: ${poolSummary(p, false)}, ${p.addressesInUse === null ? "usage unknown" : `${p.addressesInUse} in use`}${life?.destructive ? "  (destructive)" : ""}`);
+  }
   for (const c of diff.pools.changed) {
     for (const f of c.changes) pools.push(`  ~ ${c.name}  ${f.field}: ${textValue(f.before)} -> ${textValue(f.after)}${f.destructive ? "  (destructive)" : ""}`);
   }
   section("Pools", pools);
+  section(
+    "Lifecycle",
+    diff.pools.lifecycle.map((l) => `  ${l.change.padEnd(20)}  ${l.name}${l.destructive ? "  (destructive)" : ""}`),
+  );
 
   section(
     "Capacity",

@@ -56,6 +56,25 @@ export interface RemovedPool extends ReportPool {
   readonly addressesInUse: number | null;
 }
 
+/**
+ * What happens to a pool between two plans, in the terms of Calico's migration procedure:
+ * - `add`: the pool is new;
+ * - `change`: it changes in place (any field but `disabled` going to true; a destructive change is flagged);
+ * - `disable`: it is disabled (the first step of draining it: no new addresses, running pods keep theirs);
+ * - `delete-after-drain`: it was disabled in the base plan and is gone: drained, then deleted;
+ * - `delete-without-drain`: it was enabled in the base plan and is gone: pods may still hold its
+ *   addresses, which no pool then manages. Always destructive.
+ */
+export type PoolLifecycleChange = "add" | "change" | "disable" | "delete-after-drain" | "delete-without-drain";
+
+/** One pool whose lifecycle moved between the two plans. */
+export interface PoolLifecycle {
+  readonly name: string;
+  readonly change: PoolLifecycleChange;
+  /** True when the change is destructive (see {@link PlanDiff.destructiveChanges}). */
+  readonly destructive: boolean;
+}
+
 /** Before, after and the difference (head − base) of a count; null where a side is unknown. */
 export interface CountChange<T extends number | DecimalString> {
   readonly before: T | null;
@@ -152,6 +171,8 @@ export interface PlanDiff {
     readonly removed: readonly RemovedPool[];
     /** Name order. */
     readonly changed: readonly ChangedPool[];
+    /** Every pool added, changed or removed, classified (see {@link PoolLifecycleChange}), name order. */
+    readonly lifecycle: readonly PoolLifecycle[];
   };
   /** Pools present in both plans whose size, usage or headroom changed, name order. */
   readonly capacity: readonly PoolCapacityChange[];
@@ -185,9 +206,11 @@ export interface PlanDiff {
  *
  * Destructive (an error for review): a changed `cidr` or `blockSize` of a pool present in both plans
  * (both immutable in Calico: "IPPool CIDR cannot be modified", "IPPool BlockSize cannot be modified");
- * `allowedUses` changed from LoadBalancer to Workload or Tunnel (also rejected on update); a removed
- * pool that still had addresses in use in the base simulation. Each comes with the way out: a new pool
- * and Calico's migration procedure ({@link MIGRATE_POOLS_URL}).
+ * `allowedUses` changed from LoadBalancer to Workload or Tunnel (also rejected on update); a pool
+ * deleted without a drain (removed while enabled in the base plan, whether or not the base was
+ * simulated), and a pool deleted after a drain that still had addresses in use in the base simulation.
+ * Each comes with the way out: a new pool and Calico's migration procedure ({@link MIGRATE_POOLS_URL}).
+ * Every pool change is also classified in `pools.lifecycle` (see {@link PoolLifecycleChange}).
  *
  * In host-local mode it also compares the `hostLocal` sections: nodes added and removed, nodes whose
  * podCIDRs change (destructive: a node's podCIDR never changes; drain and delete the node, then re-add
@@ -209,22 +232,35 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
       const u = baseUsage.get(p.name);
       return { ...p, addressesInUse: base.simulation ? (u ? u.addressesInUse : 0) : null };
     });
+  const lifecycle: PoolLifecycle[] = added.map((p) => ({ name: p.name, change: "add" as const, destructive: false }));
   for (const r of removed) {
     const label = `IP pool "${r.name}"${r.cidr !== null ? ` (${r.cidr})` : ""}`;
     const twin = added.find((a) => a.cidr !== null && a.cidr === r.cidr);
-    if (r.addressesInUse !== null && r.addressesInUse > 0) {
+    const drained = r.disabled === true;
+    const before = destructiveChanges.length;
+    if (!drained) {
+      const holding =
+        r.addressesInUse === null
+          ? "the base report has no simulation, so pods may still hold its addresses"
+          : r.addressesInUse > 0
+            ? `${plural(r.addressesInUse, "address is", "addresses are")} in use in the base plan's simulation`
+            : "no address is in use in the base plan's simulation, but the cluster's pods may hold some";
+      destructiveChanges.push(
+        `${label} is deleted without being drained: it is enabled in the base plan, and ${holding}. ` +
+          `Deleting an IPPool neither moves nor releases addresses: those pods keep addresses no pool manages. ` +
+          `Disable it first (with cdktf-calico-ipam, remove it from the code: the ledger keeps it, disabled, until "calico-ipam ledger release ${r.name}"), ` +
+          `delete the pods that still use it, check that none is left (calicoctl ipam show --show-blocks), and delete it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+      );
+    } else if (r.addressesInUse !== null && r.addressesInUse > 0) {
       destructiveChanges.push(
         `${label} is removed while ${plural(r.addressesInUse, "address is", "addresses are")} in use in the base plan's simulation: ` +
           `deleting an IPPool neither moves nor releases them, and those pods keep addresses no pool manages. ` +
-          `Keep "${r.name}" and set disabled: true first, let a new pool serve new pods, delete the pods that still use "${r.name}", ` +
-          `and remove it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+          `Keep "${r.name}" disabled, delete the pods that still use it, and remove it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
       );
-    } else if (r.addressesInUse === null) {
-      notes.push(
-        `${label} is removed; the base report has no simulation, so whether pods still hold its addresses is unknown. ` +
-          `Disable it and move its pods first if any do: ${MIGRATE_POOLS_URL}`,
-      );
+    } else {
+      notes.push(`${label} is deleted after draining: it was disabled in the base plan. Check that no pod holds its addresses (calicoctl ipam show --show-blocks lists no block in ${r.cidr ?? "its range"}) before applying`);
     }
+    lifecycle.push({ name: r.name, change: drained ? "delete-after-drain" : "delete-without-drain", destructive: destructiveChanges.length > before });
     if (twin) {
       notes.push(`${label} is removed and "${twin.name}" added with the same CIDR: Calico sees a delete and a create, not a rename; the blocks already claimed in ${r.cidr} stay as they are`);
     }
@@ -269,8 +305,14 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
       }
       changes.push({ field, before, after, destructive });
     }
-    if (changes.length > 0) changed.push({ name: h.name, changes, destructive: changes.some((c) => c.destructive) });
+    if (changes.length > 0) {
+      const destructive = changes.some((c) => c.destructive);
+      changed.push({ name: h.name, changes, destructive });
+      const disables = changes.some((c) => c.field === "disabled" && c.after === true);
+      lifecycle.push({ name: h.name, change: disables && !destructive ? "disable" : "change", destructive });
+    }
   }
+  lifecycle.sort((a, b) => compareText(a.name, b.name));
 
   const capacity: PoolCapacityChange[] = [];
   for (const h of headPools.values()) {
@@ -295,7 +337,7 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
     destructive: destructiveChanges.length > 0,
     destructiveChanges,
     notes,
-    pools: { added, removed, changed },
+    pools: { added, removed, changed, lifecycle },
     capacity,
     ipamConfiguration,
     findings,

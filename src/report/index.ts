@@ -23,6 +23,8 @@ export type {
   PlanDiff,
   ChangedPool,
   RemovedPool,
+  PoolLifecycle,
+  PoolLifecycleChange,
   FieldChange,
   PoolDiffField,
   DiffValue,
@@ -44,3 +46,5 @@ export type { PlanSvgOptions } from "./svg";
 export { layoutAddressMap, hilbertRect } from "./address-map";
 export type { AddressMap, FamilyMap, MapRange, MapBlock, MapRect, MapKind } from "./address-map";
 export { planReportFiles, PLAN_REPORT_FILES } from "./files";
+export { fleetSection, withFleet } from "./fleet";
+export type { FleetReportInput } from "./fleet";

@@ -41,14 +41,14 @@ export function formatLedgerTable(ledger: Ledger): string {
     .map(([node, list]) => [node, list.join(", ")]);
   if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
   const active = rows.filter((r) => r[5] === "active").length;
-  const retired = rows.length - active;
+  const draining = rows.length - active;
   const fixed = addresses.length > 0 ? `; ${addresses.length} fixed address${addresses.length === 1 ? "" : "es"}` : "";
   const withCidrs = nodes.length > 0 ? `; ${nodes.length} node${nodes.length === 1 ? "" : "s"} with pod CIDRs` : "";
   out.push(
     rows.length === 0
       ? `The ledger has no pools${fixed}${withCidrs}.`
-      : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${retired} retired` +
-          (retired > 0 ? " (retired ranges stay reserved until released)" : "") +
+      : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${draining} draining` +
+          (draining > 0 ? " (draining pools stay disabled and their ranges reserved until released)" : "") +
           fixed +
           withCidrs,
   );

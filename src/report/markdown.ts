@@ -1,5 +1,5 @@
 import { formatCount, formatFraction, htmlText, mdCode, mdText, plural, textBar } from "./format";
-import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
+import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
 
 /** Options of {@link renderPlanMarkdown}. */
 export interface PlanMarkdownOptions {
@@ -110,6 +110,7 @@ export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOpti
   if (settings.length > 0) parts.push(settings.join("\n\n"));
 
   if (report.hostLocal) parts.push(hostLocalSection(report.hostLocal, collapseAbove));
+  if (report.fleet) parts.push(fleetSection(report.fleet, collapseAbove));
 
   // Findings
   parts.push(findingsSection(report.findings, maxFindings));
@@ -138,6 +139,31 @@ export function renderPlanMarkdown(report: PlanReport, options: PlanMarkdownOpti
     const more = sim.blocks.length > shown.length ? `\n\n${sim.blocks.length - shown.length} more blocks are not shown; the JSON report lists them all.` : "";
     const summary = sim.blocks.length > shown.length ? `Blocks (first ${shown.length} of ${sim.blocks.length})` : `Blocks (${sim.blocks.length})`;
     parts.push(mdDetails(summary, mdTable(["Block", "Pool", "Node", "Addresses used / total", "Borrowed by others"], "lllrr", rows) + more));
+  }
+
+  // Timeline
+  if (sim?.timeline && sim.timeline.length > 0) {
+    const rows = sim.timeline.map((t) => {
+      const s = t.summary;
+      const errors = t.findings.filter((f) => f.severity === "error").length;
+      return [
+        String(t.index + 1),
+        `${formatCount(t.time)} s`,
+        (t.applied ? "" : "**refused**: ") + mdText(t.description, { cell: true }),
+        `${formatCount(s.podsAllocated)} / ${formatCount(s.pods)}`,
+        s.podsFailed > 0 ? `**${formatCount(s.podsFailed)}**` : "0",
+        formatCount(s.blocksClaimed),
+        formatCount(s.borrowedAddresses),
+        errors > 0 ? `**${formatCount(errors)}**` : "0",
+        formatCount(t.findings.length - errors),
+      ];
+    });
+    const table = mdTable(["Step", "Time", "What happened", "Pods with addresses", "Without address", "Blocks", "Borrowed", "Errors", "Warnings"], "rrlrrrrrr", rows);
+    parts.push(`### Timeline
+
+The state after each step; the tables above show the state after the last.
+
+${rows.length > collapseAbove ? mdDetails(`${rows.length} steps`, table) : table}`);
   }
 
   // Firewall ranges
@@ -204,6 +230,32 @@ export function mdFence(text: string, language = ""): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longest + 1));
   return `${fence}${language}\n${text}\n${fence}`;
+}
+
+/** The fleet: one row per cluster (this one in bold), then the ranges isolated clusters reuse. */
+function fleetSection(fleet: ReportFleet, collapseAbove: number): string {
+  const rows = fleet.clusters.map((c) => {
+    const name = c.name === fleet.cluster ? `**${mdCode(c.name, { cell: true })}**` : mdCode(c.name, { cell: true });
+    return [
+      name,
+      c.pools.map((p) => mdCode(p.cidr, { cell: true })).join(" ") || "—",
+      formatCount(c.ipv4Addresses),
+      formatCount(c.ipv6Addresses),
+      c.addressesInUse === null ? "?" : formatCount(c.addressesInUse),
+      c.utilization === null ? "—" : `${textBar(c.utilization)} ${formatFraction(c.utilization)}`,
+      c.freeBlocks === null ? "—" : `${formatCount(c.freeBlocks)} free blocks`,
+      c.isolatedFrom.length === 0 ? "—" : c.isolatedFrom.map((n) => mdCode(n, { cell: true })).join(" "),
+    ];
+  });
+  const table = mdTable(["Cluster", "Ranges", "IPv4 addresses", "IPv6 addresses", "In use", "Busiest pool", "Headroom", "Isolated from"], "llrrrlll", rows);
+  const reuses = fleet.clusters.flatMap((c) =>
+    c.reuses
+      .filter((r) => c.name < r.cluster)
+      .map((r) => `- ${mdCode(c.name)} ${mdCode(r.pool)} (${mdCode(r.cidr)}) and ${mdCode(r.cluster)} ${mdCode(r.otherPool)} (${mdCode(r.otherCidr)}) share addresses: declared isolated`),
+  );
+  const body = rows.length > collapseAbove ? mdDetails(`${rows.length} clusters`, table) : table;
+  const intro = `${fleet.clusters.length} clusters share this address plan; no two that route to each other overlap.`;
+  return [`### Fleet`, intro, body, ...(reuses.length > 0 ? [reuses.join("\n")] : [])].join("\n\n");
 }
 
 function hostLocalSection(h: ReportHostLocal, collapseAbove: number): string {

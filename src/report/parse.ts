@@ -123,6 +123,51 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
     accepted: optional(object({ reason: string })),
   });
   const nodeFamily = object({ addresses: count, blocks: count, borrowed: count });
+  const simSummary = object(
+    Object.fromEntries(
+      [
+        "nodes", "workloads", "pods", "podsScheduled", "podsUnschedulable", "podsAllocated", "podsFailed",
+        "blocksClaimed", "ipv4AddressesInUse", "ipv6AddressesInUse", "borrowedAddresses", "tunnelAddresses",
+      ].map((k) => [k, count]),
+    ),
+  );
+  const simPools = array(
+    object({
+      name: string,
+      cidr: string,
+      family,
+      blockSize: integer,
+      allocatable: boolean,
+      blocksTotal: decimal,
+      blocksClaimed: count,
+      addressesTotal: decimal,
+      addressesInUse: count,
+      addressesWindowsReserved: count,
+      addressesIpReserved: decimal,
+      borrowedAddresses: count,
+      nodesSelected: count,
+      nodesWithBlocks: count,
+      utilization: fraction,
+      blockUtilization: fraction,
+      headroom: object({ freeBlocks: decimal, blocksPerNode: nullable(count), moreNodes: nullable(decimal), morePods: decimal }),
+    }),
+  );
+  const simNodeGroups = array(
+    object({ group: string, nodes: count, pods: count, podsFailed: count, headroom: object({ moreNodes: nullable(decimal), morePods: decimal }) }),
+  );
+  const simBlocks = array(
+    object({
+      cidr: string,
+      pool: string,
+      owner: nullable(string),
+      capacity: count,
+      inUse: count,
+      reserved: count,
+      ipReserved: count,
+      free: count,
+      borrowedBy: count,
+    }),
+  );
   const shape = object({
     generatedBy: optional(string),
     apiVersion: string,
@@ -182,38 +227,9 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
     ),
     simulation: optional(
       object({
-        summary: object(
-          Object.fromEntries(
-            [
-              "nodes", "workloads", "pods", "podsScheduled", "podsUnschedulable", "podsAllocated", "podsFailed",
-              "blocksClaimed", "ipv4AddressesInUse", "ipv6AddressesInUse", "borrowedAddresses", "tunnelAddresses",
-            ].map((k) => [k, count]),
-          ),
-        ),
-        pools: array(
-          object({
-            name: string,
-            cidr: string,
-            family,
-            blockSize: integer,
-            allocatable: boolean,
-            blocksTotal: decimal,
-            blocksClaimed: count,
-            addressesTotal: decimal,
-            addressesInUse: count,
-            addressesWindowsReserved: count,
-            addressesIpReserved: decimal,
-            borrowedAddresses: count,
-            nodesSelected: count,
-            nodesWithBlocks: count,
-            utilization: fraction,
-            blockUtilization: fraction,
-            headroom: object({ freeBlocks: decimal, blocksPerNode: nullable(count), moreNodes: nullable(decimal), morePods: decimal }),
-          }),
-        ),
-        nodeGroups: array(
-          object({ group: string, nodes: count, pods: count, podsFailed: count, headroom: object({ moreNodes: nullable(decimal), morePods: decimal }) }),
-        ),
+        summary: simSummary,
+        pools: simPools,
+        nodeGroups: simNodeGroups,
         nodes: array(
           object({
             name: string,
@@ -228,18 +244,22 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
             morePods: count,
           }),
         ),
-        blocks: array(
-          object({
-            cidr: string,
-            pool: string,
-            owner: nullable(string),
-            capacity: count,
-            inUse: count,
-            reserved: count,
-            ipReserved: count,
-            free: count,
-            borrowedBy: count,
-          }),
+        blocks: simBlocks,
+        timeline: optional(
+          array(
+            object({
+              index: count,
+              action: string,
+              description: string,
+              time: nonNegative,
+              applied: boolean,
+              summary: simSummary,
+              pools: simPools,
+              nodeGroups: simNodeGroups,
+              blocks: simBlocks,
+              findings: array(object({ severity: oneOf("error", "warning"), code: string, path: string, message: string })),
+            }),
+          ),
         ),
       }),
     ),
@@ -271,6 +291,24 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
         addressSpaces: array(object({ name: string, cidr: string })),
         excluded: array(object({ cidr: string, kind: oneOf("service", "node", "reserved"), reason: string })),
         retired: array(object({ name: string, cidr: string, blockSize: integer })),
+      }),
+    ),
+    fleet: optional(
+      object({
+        cluster: string,
+        clusters: array(
+          object({
+            name: string,
+            pools: array(object({ name: string, cidr: string })),
+            ipv4Addresses: decimal,
+            ipv6Addresses: decimal,
+            addressesInUse: nullable(count),
+            utilization: nullable(nonNegative),
+            freeBlocks: nullable(decimal),
+            isolatedFrom: array(string),
+            reuses: array(object({ pool: string, cidr: string, cluster: string, otherPool: string, otherCidr: string })),
+          }),
+        ),
       }),
     ),
     findings: array(finding),

@@ -12,7 +12,7 @@ import type { Severity } from "../validation/finding";
 /** `schema` of a plan report. */
 export const PLAN_REPORT_SCHEMA = "cdktf-calico-ipam/plan";
 /** The plan report schema version this library writes and reads. */
-export const PLAN_REPORT_SCHEMA_VERSION = 1;
+export const PLAN_REPORT_SCHEMA_VERSION = 2;
 
 /** A decimal string of a non-negative integer, e.g. `"18446744073709551616"`. */
 export type DecimalString = string;
@@ -208,6 +208,31 @@ export interface ReportSimulation {
   readonly nodes: readonly ReportNode[];
   /** Pools in name order, then ascending address. */
   readonly blocks: readonly ReportBlock[];
+  /**
+   * Day 2 (schema version 2): the state after each timeline step, in order; absent when no timeline was
+   * played. The fields above are then the state after the last step.
+   */
+  readonly timeline?: readonly ReportTimelineStep[];
+}
+
+/** The state after one timeline step (schema version 2). */
+export interface ReportTimelineStep {
+  /** Position in the timeline, from 0. */
+  readonly index: number;
+  /** The action: scale, rollingRestart, deletePods, addNodes, removeNodes, drainNodes, uncordonNodes, relabelNode, addPool, disablePool, enablePool, deletePool, updatePool, ipamConfiguration, wait. */
+  readonly action: string;
+  /** The step in words. */
+  readonly description: string;
+  /** Simulated seconds since the start, after the step. */
+  readonly time: number;
+  /** False when the step was refused (its error is among `findings`). */
+  readonly applied: boolean;
+  readonly summary: ReportSimulationSummary;
+  readonly pools: readonly ReportPoolUsage[];
+  readonly nodeGroups: readonly ReportNodeGroup[];
+  readonly blocks: readonly ReportBlock[];
+  /** Findings of the state after the step, sorted by path, code, message. */
+  readonly findings: ReadonlyArray<{ readonly severity: Severity; readonly code: string; readonly path: string; readonly message: string }>;
 }
 
 /** One family's cluster CIDR in host-local mode, cut into node ranges. */
@@ -271,6 +296,36 @@ export interface ReportHostLocal {
  * The ranges around the pools, for the address map (`plan.html`, `plan.svg`): what was declared next
  * to the pools and what the ledger still holds. Present when there is at least one.
  */
+/** The fleet section of a plan report: every cluster that shares the address plan. */
+export interface ReportFleet {
+  /** The cluster this report is about. */
+  readonly cluster: string;
+  /** Every cluster of the fleet, by name. */
+  readonly clusters: readonly ReportFleetCluster[];
+}
+
+/** One cluster of a fleet: its ranges, utilization and headroom. */
+export interface ReportFleetCluster {
+  /** The stable cluster name. */
+  readonly name: string;
+  /** Its pools with a range, by name. */
+  readonly pools: ReadonlyArray<{ readonly name: string; readonly cidr: string }>;
+  /** Addresses in its IPv4 pools. */
+  readonly ipv4Addresses: DecimalString;
+  /** Addresses in its IPv6 pools. */
+  readonly ipv6Addresses: DecimalString;
+  /** Addresses in use in the simulated allocation; null when its allocation was not simulated. */
+  readonly addressesInUse: number | null;
+  /** The highest utilization of one of its pools (0..1); null when not simulated. */
+  readonly utilization: number | null;
+  /** Blocks still free in its pools; null when not simulated. */
+  readonly freeBlocks: DecimalString | null;
+  /** Clusters it never routes to, whose ranges it may reuse, by name. */
+  readonly isolatedFrom: readonly string[];
+  /** Its ranges that overlap an isolated cluster's, by pool then cluster. */
+  readonly reuses: ReadonlyArray<{ readonly pool: string; readonly cidr: string; readonly cluster: string; readonly otherPool: string; readonly otherCidr: string }>;
+}
+
 export interface ReportRanges {
   /** Parent ranges pools are carved from, declaration order. */
   readonly addressSpaces: readonly { readonly name: string; readonly cidr: string }[];
@@ -305,7 +360,8 @@ export interface ReportSummary {
 /** The plan report (schema `cdktf-calico-ipam/plan`, version 1). */
 export interface PlanReport {
   readonly schema: typeof PLAN_REPORT_SCHEMA;
-  readonly schemaVersion: typeof PLAN_REPORT_SCHEMA_VERSION;
+  /** 1 or 2 (2 adds `simulation.timeline`); a report of version 1 reads as one without a timeline. */
+  readonly schemaVersion: 1 | typeof PLAN_REPORT_SCHEMA_VERSION;
   /** The tool that wrote the report, e.g. `cdktf-calico-ipam 0.1.0`; absent when not given. */
   readonly generatedBy?: string;
   /** The API group/version of the emitted Calico objects. */
@@ -325,6 +381,8 @@ export interface PlanReport {
   readonly hostLocal?: ReportHostLocal;
   /** Address spaces, excluded and retired ranges; absent when the plan has none. */
   readonly ranges?: ReportRanges;
+  /** The fleet the cluster belongs to (clusters sharing one address plan); absent for a cluster planned alone. */
+  readonly fleet?: ReportFleet;
   /** Sorted by severity (errors first), subject, code, path, message. */
   readonly findings: readonly ReportFinding[];
   readonly summary: ReportSummary;

@@ -33,9 +33,12 @@ export function renderPlanSvg(report: PlanReport, options: PlanSvgOptions = {}):
   const parts: string[] = [];
   let y = 44;
   for (const f of view.families) {
-    const pools = view.pools.filter((p) => p.family === f.family);
-    const k = MAP / Math.max(f.size[0], f.size[1]);
-    const h = Math.max(f.size[1] * k, 40);
+    const onMap = new Set(f.ranges.filter((r) => r[0] === "pool").map((r) => r[1]));
+    const pools = view.pools.filter((p) => onMap.has(p.name));
+    // A map of nothing but an excluded range (a node network far from the pods) stays small.
+    const minor = pools.length === 0 && !f.ranges.some((r) => r[0] === "space");
+    const k = (minor ? MAP / 4 : MAP) / Math.max(f.size[0], f.size[1]);
+    const h = f.size[1] * k;
     parts.push(`<text x="16" y="${y}" class="h">IPv${f.family} · ${htmlText(f.root)}</text>`);
     const top = y + 8;
     parts.push(`<rect x="16" y="${top}" width="${fix(f.size[0] * k)}" height="${fix(f.size[1] * k)}" fill="#fafafa" stroke="#d0d7de"/>`);
@@ -56,8 +59,10 @@ export function renderPlanSvg(report: PlanReport, options: PlanSvgOptions = {}):
     const ranked = [...pools].sort((a, b) => (b.blockUse ?? -1) - (a.blockUse ?? -1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const shown = ranked.slice(0, maxRows);
     let ly = top + 4;
-    parts.push(`<text x="${LIST_X}" y="${ly + 8}" class="s">${pools.length} ${pools.length === 1 ? "pool" : "pools"}${pools.length > shown.length ? `, the ${shown.length} fullest` : ""} · blocks claimed</text>`);
-    ly += 16;
+    if (pools.length > 0) {
+      parts.push(`<text x="${LIST_X}" y="${ly + 8}" class="s">${pools.length} ${pools.length === 1 ? "pool" : "pools"}${pools.length > shown.length ? `, the ${shown.length} fullest` : ""} · blocks claimed</text>`);
+      ly += 16;
+    }
     for (const p of shown) {
       parts.push(poolRow(p, ly));
       ly += ROW;
@@ -87,7 +92,7 @@ export function renderPlanSvg(report: PlanReport, options: PlanSvgOptions = {}):
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${fix(height)}" viewBox="0 0 ${width} ${fix(height)}" font-family="system-ui,-apple-system,Segoe UI,sans-serif">
 <style>.t{font-size:16px;font-weight:600}.h{font-size:13px;font-weight:600}.s{font-size:11px;fill:#424a53}.m{font-size:11px;font-family:ui-monospace,Menlo,monospace}</style>
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="16" y="22" class="t">${model.ok ? "✅" : "❌"} ${htmlText(model.title)}: ${htmlText(model.summary)}</text>
+<text x="16" y="22" class="t"><tspan fill="${model.ok ? "#1a7f37" : "#cf222e"}">${model.ok ? "OK" : "FAILED"}</tspan> ${htmlText(model.title)}: ${htmlText(model.summary)}</text>
 ${parts.join("\n")}
 </svg>
 `;

@@ -1,5 +1,5 @@
 import { formatCount, formatGoPercent, plural, toBigInt } from "./format";
-import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
+import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage, ReportTimelineStep } from "./schema";
 import { asciiTable } from "./table";
 
 /** Options of {@link renderPlanText}. */
@@ -82,7 +82,27 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
   out.push(...findingsText(report.findings));
   out.push("");
   out.push(...headroomText(report, planned));
+  if (report.simulation?.timeline) out.push("", ...timelineText(report.simulation.timeline));
   return `${out.join("\n")}\n`;
+}
+
+/** One line per timeline step: what it did, then pods, blocks, borrowing and the step's findings. */
+function timelineText(steps: readonly ReportTimelineStep[]): string[] {
+  if (steps.length === 0) return ["Timeline: no step."];
+  const out = ["Timeline (the state after each step; the pools, nodes and blocks above are after the last):"];
+  for (const t of steps) {
+    const s = t.summary;
+    const errors = t.findings.filter((f) => f.severity === "error").length;
+    const warnings = t.findings.length - errors;
+    const state = t.applied ? "" : " REFUSED";
+    out.push(
+      `  ${t.index + 1}. [t=${t.time}s]${state} ${t.description}: ${formatCount(s.podsAllocated)} of ${formatCount(s.pods)} pods with addresses` +
+        `${s.podsFailed > 0 ? `, ${formatCount(s.podsFailed)} without` : ""}${s.podsUnschedulable > 0 ? `, ${formatCount(s.podsUnschedulable)} unschedulable` : ""}` +
+        `; ${plural(s.blocksClaimed, "block")}; ${formatCount(s.borrowedAddresses)} borrowed; ${plural(errors, "error")}, ${plural(warnings, "warning")}`,
+    );
+    for (const f of t.findings.filter((x) => x.severity === "error")) out.push(`       ERROR ${f.code} (${f.path}): ${f.message.split("\n")[0]}`);
+  }
+  return out;
 }
 
 /** `OK` or `FAILED`, for the first line. */

@@ -275,6 +275,8 @@ export interface TimelineStepResult {
 export interface SimulationResult {
   /** Claimed blocks: pools in name order, then ascending address. */
   readonly blocks: readonly BlockUsage[];
+  /** The workloads simulated (valid declarations), declaration order; listed even when `includePods` is false. */
+  readonly workloads: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
   /** Every pod, workloads in declaration order, replicas in order (empty when `includePods` is false). */
   readonly pods: readonly PodAllocation[];
   /** Every pool, name order. */

@@ -136,7 +136,7 @@ class Simulation implements ClusterView {
     }
     this.cni = input.cni;
     this.tracking = (input.timeline?.length ?? 0) > 0;
-    const later = (input.timeline ?? []).flatMap((s) => ("addPool" in s && s.addPool && typeof s.addPool === "object" && s.addPool.cidr ? [s.addPool] : []));
+    const later = (input.timeline ?? []).flatMap((s) => (s && typeof s === "object" && "addPool" in s && s.addPool && typeof s.addPool === "object" && s.addPool.cidr && s.rejected === undefined ? [s.addPool] : []));
     this.ipam = new IpamState(buildCatalog(input.pools, this.findings), input.ipamConfiguration, input.reservations ?? [], later);
     for (const p of this.ipam.catalog.pools) this.definitions.set(p.name, p);
   }
@@ -389,7 +389,8 @@ class Simulation implements ClusterView {
 
   /** Plays one step; returns its description, or throws a {@link StepError}. */
   private applyStep(step: TimelineStep, index: number): string {
-    if (typeof step !== "object" || step === null || Array.isArray(step) || Object.keys(step).length !== 1) {
+    const keys = typeof step === "object" && step !== null ? Object.keys(step).filter((k) => k !== "rejected") : [];
+    if (typeof step !== "object" || step === null || Array.isArray(step) || keys.length !== 1) {
       throw new StepError("", `a step is an object with exactly one action key (${["scale", "rollingRestart", "deletePods", "addNodes", "removeNodes", "drainNodes", "uncordonNodes", "relabelNode", "addPool", "disablePool", "enablePool", "deletePool", "updatePool", "ipamConfiguration", "wait"].join(", ")}), got ${JSON.stringify(step)}`);
     }
     void index;
@@ -402,7 +403,10 @@ class Simulation implements ClusterView {
     if ("drainNodes" in step) return this.drainNodes(step.drainNodes);
     if ("uncordonNodes" in step) return this.uncordonNodes(step.uncordonNodes);
     if ("relabelNode" in step) return this.relabelNode(step.relabelNode);
-    if ("addPool" in step) return this.addPool(step.addPool);
+    if ("addPool" in step) {
+      if (step.rejected !== undefined) throw new StepError("addPool", step.rejected);
+      return this.addPool(step.addPool);
+    }
     if ("disablePool" in step) return this.setPoolDisabled(step.disablePool, true, "disablePool");
     if ("enablePool" in step) return this.setPoolDisabled(step.enablePool, false, "enablePool");
     if ("deletePool" in step) return this.deletePool(step.deletePool);
@@ -825,7 +829,7 @@ class Simulation implements ClusterView {
 
   private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {
     const snapshot = this.snapshot(usage);
-    return { ...snapshot, pods: this.pods, findings: this.tracking ? findings : sortFindings(findings), ...(timeline ? { timeline } : {}) };
+    return { ...snapshot, workloads: this.workloads.map((w) => ({ namespace: w.namespace, name: w.name })), pods: this.pods, findings: this.tracking ? findings : sortFindings(findings), ...(timeline ? { timeline } : {}) };
   }
 }
 

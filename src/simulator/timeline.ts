@@ -74,6 +74,8 @@ export interface RelabelNodeStep {
 /** Create an IP pool (Calico's defaults applied). */
 export interface AddPoolStep {
   readonly addPool: EffectiveIpPool;
+  /** Set by a caller that could not build the pool (e.g. the harness, on an invalid declaration): the step is refused with this message. */
+  readonly rejected?: string;
 }
 
 /** Set a pool's `disabled: true`: no new allocations, existing ones stay. */
@@ -169,7 +171,7 @@ export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 /** A timeline longer than this is refused. */
 export const MAX_TIMELINE_STEPS = 10_000;
 /** Pod creations and deletions over a whole timeline past this are refused (the run stops there). */
-export const MAX_TIMELINE_POD_OPERATIONS = 50_000_000;
+export const MAX_TIMELINE_POD_OPERATIONS = 10_000_000;
 
 /** The action of a step: its one key. */
 export function stepAction(step: TimelineStep): TimelineAction {

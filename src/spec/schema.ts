@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from "../limits";
+import type { HarnessTimelineStep } from "../plan/harness";
+import { MAX_TIMELINE_STEPS, TIMELINE_ACTIONS } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import type { IpamSpec } from "./types";
 
@@ -58,6 +60,41 @@ const workload = z.strictObject({
   ipFamilies: z.array(z.enum(["IPv4", "IPv6"])).optional(),
 });
 
+const workloadRef = { workload: z.string().min(1), namespace: z.string().min(1).optional() };
+const nodeNames = z.array(z.string().min(1)).min(1);
+const surge = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/, 'a whole number or a percentage such as "25%"')]);
+
+/** The fields of each timeline action (see src/simulator/timeline.ts). */
+const timelineActions: Record<(typeof TIMELINE_ACTIONS)[number], z.ZodType> = {
+  scale: z.strictObject({ ...workloadRef, replicas: z.number().int().min(0) }),
+  rollingRestart: z.strictObject({ ...workloadRef, maxSurge: surge.optional(), maxUnavailable: surge.optional() }),
+  deletePods: z.strictObject({ ...workloadRef, count: z.number().int().min(0), recreate: z.boolean().optional(), leak: z.boolean().optional() }),
+  addNodes: z.array(node).min(1),
+  removeNodes: nodeNames,
+  drainNodes: nodeNames,
+  uncordonNodes: nodeNames,
+  relabelNode: z.strictObject({ name: z.string().min(1), labels: z.record(z.string(), z.string().nullable()) }),
+  addPool: z.strictObject({
+    name: z.string().min(1),
+    cidr: z.string(),
+    blockSize: z.number().int().optional(),
+    ipipMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+    vxlanMode: z.enum(ENCAPSULATION_MODES as [string, ...string[]]).optional(),
+    natOutgoing: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    nodeSelector: z.string().optional(),
+    namespaceSelector: z.string().optional(),
+    allowedUses: z.array(z.enum(ALLOWED_USES as [string, ...string[]])).optional(),
+    assignmentMode: z.enum(ASSIGNMENT_MODES as [string, ...string[]]).optional(),
+  }),
+  disablePool: z.string().min(1),
+  enablePool: z.string().min(1),
+  deletePool: z.string().min(1),
+  updatePool: z.strictObject({ name: z.string().min(1), nodeSelector: z.string().optional(), namespaceSelector: z.string().optional(), cidr: z.string().optional(), blockSize: z.number().int().optional() }),
+  ipamConfiguration: z.strictObject({ strictAffinity: z.boolean().optional(), autoAllocateBlocks: z.boolean().optional(), maxBlocksPerHost: z.number().int().min(0).optional() }),
+  wait: z.strictObject({ seconds: z.number().min(0, "time only goes forward: seconds must be 0 or more") }),
+};
+
 export const specFileSchema = z.strictObject({
   apiVersion: z.enum(CALICO_API_VERSIONS as [string, ...string[]]).optional(),
   addressSpaces: z.array(z.strictObject({ name: z.string(), cidr: z.string() })).optional(),
@@ -101,6 +138,7 @@ export const specFileSchema = z.strictObject({
     .strictObject({
       nodes: z.array(node),
       workloads: z.array(workload).optional(),
+      timeline: z.array(z.record(z.string(), z.unknown())).optional(),
     })
     .optional(),
   cni: z
@@ -113,6 +151,68 @@ export const specFileSchema = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * The schema of a fleet spec file: an address plan shared by clusters (`fleet`), each cluster a spec
+ * file of its own with a stable `name`, and optionally `isolatedFrom` and `peers`.
+ */
+export const fleetFileSchema = z.strictObject({
+  fleet: z.strictObject({
+    addressSpaces: z.array(z.strictObject({ name: z.string(), cidr: z.string() })).optional(),
+    serviceCidrs: stringList.optional(),
+    nodeCidrs: stringList.optional(),
+    reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
+    externalClusters: stringList.optional(),
+    releaseClusters: stringList.optional(),
+    clusters: z.array(
+      specFileSchema.extend({
+        name: z.string(),
+        isolatedFrom: z.union([z.literal("all"), stringList]).optional(),
+        peers: stringList.optional(),
+      }),
+    ),
+  }),
+});
+
+/** One cluster of a fleet spec file. */
+export interface FleetClusterFile extends SpecFile {
+  readonly name: string;
+  readonly isolatedFrom?: readonly string[] | "all";
+  readonly peers?: readonly string[];
+}
+
+/** A fleet spec file (`calico-ipam plan fleet.yaml`). */
+export interface FleetFile {
+  readonly addressSpaces?: SpecFile["addressSpaces"];
+  readonly serviceCidrs?: string[];
+  readonly nodeCidrs?: string[];
+  readonly reservedRanges?: SpecFile["reservedRanges"];
+  readonly externalClusters?: string[];
+  readonly releaseClusters?: string[];
+  readonly clusters: readonly FleetClusterFile[];
+}
+
+/** Whether a parsed file is a fleet spec file (its only key is `fleet`). */
+export function isFleetFile(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "fleet" in value;
+}
+
+/** Checks a parsed fleet spec file; each problem names its path (`fleet.clusters[1].pools[0].blockSize`). */
+export function parseFleetFile(value: unknown): { ok: true; fleet: FleetFile } | { ok: false; problems: SpecProblem[] } {
+  const result = fleetFileSchema.safeParse(value);
+  if (!result.success) {
+    return {
+      ok: false,
+      problems: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.code === "unrecognized_keys" ? `${i.message}: not a field here (misspelt?)` : i.message })),
+    };
+  }
+  const problems: SpecProblem[] = [];
+  result.data.fleet.clusters.forEach((c, i) => {
+    for (const p of nodeEntryProblems(c.topology?.nodes ?? [])) problems.push({ path: `fleet.clusters[${i}].${p.path}`, message: p.message });
+    if (c.hostLocal) problems.push({ path: `fleet.clusters[${i}].hostLocal`, message: "a cluster of a fleet uses Calico IPAM pools; plan a host-local cluster on its own" });
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, fleet: result.data.fleet as unknown as FleetFile };
+}
 
 /** A harness setting: accept a specific finding, with the reason shown in the report. */
 export interface AcceptedFindingDeclaration {
@@ -136,7 +236,7 @@ export interface HostLocalSettings {
 export interface SpecFile extends IpamSpec {
   /** Plan a host-local IPAM cluster instead of Calico IPAM pools. */
   readonly hostLocal?: HostLocalSettings;
-  readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[] };
+  readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[]; readonly timeline?: readonly HarnessTimelineStep[] };
   readonly cni?: CniConfig;
   readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
 }
@@ -151,7 +251,7 @@ export interface SpecProblem {
 export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { ok: false; problems: SpecProblem[] } {
   const result = specFileSchema.safeParse(value);
   if (result.success) {
-    const problems = nodeEntryProblems(result.data.topology?.nodes ?? []);
+    const problems = [...nodeEntryProblems(result.data.topology?.nodes ?? []), ...timelineProblems(result.data.topology?.timeline ?? [])];
     if (result.data.hostLocal && !result.data.topology) {
       problems.push({ path: "topology", message: "hostLocal needs topology.nodes: every node gets its own range from the cluster CIDRs" });
     }
@@ -161,6 +261,30 @@ export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { 
     ok: false,
     problems: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.code === "unrecognized_keys" ? `${i.message}: not a field here (misspelt?)` : i.message })),
   };
+}
+
+/** Each timeline step: exactly one known action, with that action's fields; problems name `topology.timeline[i].<action>.<field>`. */
+function timelineProblems(steps: ReadonlyArray<Record<string, unknown>>): SpecProblem[] {
+  if (steps.length > MAX_TIMELINE_STEPS) {
+    return [{ path: "topology.timeline", message: `the timeline has ${steps.length} steps, more than the ${MAX_TIMELINE_STEPS} the harness plays: split it, or merge steps (one scale step can add many pods)` }];
+  }
+  const problems: SpecProblem[] = [];
+  steps.forEach((step, i) => {
+    const at = `topology.timeline[${i}]`;
+    const keys = Object.keys(step);
+    if (keys.length !== 1 || !(TIMELINE_ACTIONS as readonly string[]).includes(keys[0])) {
+      problems.push({ path: at, message: `a step has exactly one action key, one of ${TIMELINE_ACTIONS.join(", ")}; got ${keys.length === 0 ? "none" : keys.join(", ")}` });
+      return;
+    }
+    const action = keys[0] as (typeof TIMELINE_ACTIONS)[number];
+    const parsed = timelineActions[action].safeParse(step[action]);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      const path = formatPath([action, ...issue.path]);
+      problems.push({ path: `${at}.${path}`, message: issue.code === "unrecognized_keys" ? `${issue.message}: not a field of ${action} (misspelt?)` : issue.message });
+    }
+  });
+  return problems;
 }
 
 function nodeEntryProblems(nodes: ReadonlyArray<{ name?: string; namePattern?: string; count?: number }>): SpecProblem[] {

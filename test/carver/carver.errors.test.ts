@@ -6,7 +6,7 @@ const pods = { name: "pods", cidr: "10.32.0.0/16" };
 const spaces = [pods, { name: "pods-v6", cidr: "fd00:10:32::/48" }, { name: "other", cidr: "10.64.0.0/16" }];
 
 /** A ledger where "payments" is recorded at 10.32.0.0/22 (blocks of /26), active or retired. */
-function ledgerWith(status: "active" | "retired"): Ledger {
+function ledgerWith(status: "active" | "draining"): Ledger {
   const first = carve({ spaces, requests: [v4("payments", 22)] });
   return status === "active" ? first.ledger : carve({ spaces, requests: [], ledger: first.ledger }).ledger;
 }
@@ -69,20 +69,20 @@ describe("changes the ledger cannot honour fail with the reason and the way out"
     ["is pinned elsewhere", pinned("payments", "10.32.8.0/22"), "CARVE_LEDGER_CIDR_CHANGED"],
     ["changes family", v6("payments", 64), "CARVE_LEDGER_FAMILY_CHANGED"],
   ])("a retired pool that comes back and %s: use a new name, or release the old range first", (_, request, code) => {
-    const ledger = ledgerWith("retired");
+    const ledger = ledgerWith("draining");
     const result = carve({ spaces, requests: [request], ledger });
     expect(errors(result)).toEqual([
       expect.objectContaining({
         code,
         message: expect.stringMatching(
-          /\(retired\).*Use a new pool name; or, once no pod holds an address in 10\.32\.0\.0\/22, release "payments" \(calico-ipam ledger release payments\)/,
+          /\(draining\).*Use a new pool name; or, once no pod holds an address in 10\.32\.0\.0\/22, release "payments" \(calico-ipam ledger release payments\)/,
         ),
       }),
     ]);
   });
 
   test("with the old range released in the same run, the name is a new pool", () => {
-    const ledger = ledgerWith("retired");
+    const ledger = ledgerWith("draining");
     const result = carve({ spaces, requests: [v4("payments", 21, { blockSize: 24 })], ledger, release: ["payments"] });
     expect(result.findings).toEqual([]);
     expect(cidrs(result)).toEqual({ payments: "10.32.0.0/21" });
@@ -159,7 +159,7 @@ describe("exhaustion", () => {
     const first = carve({ spaces: [pods], requests: [v4("old", 17), v4("older", 17)] });
     const retired = carve({ spaces: [pods], requests: [], ledger: first.ledger }).ledger;
     const result = carve({ spaces: [pods], requests: [v4("new", 17)], ledger: retired });
-    expect(errors(result)[0].message).toMatch(/or release retired pools that no pod uses any more \("old", "older"\)$/);
+    expect(errors(result)[0].message).toMatch(/or release draining pools that no pod uses any more \("old", "older"\)$/);
   });
 
   test("a family with no address space is its own error", () => {
@@ -197,7 +197,7 @@ describe("release", () => {
       [],
       first.ledger,
       "CARVE_RELEASE_ACTIVE",
-      /cannot release pool "a" \(10\.32\.0\.0\/24\) yet: it is only retired by this run, and pods may still hold its addresses/,
+      /cannot release pool "a" \(10\.32\.0\.0\/24\) yet: it only starts draining in this run, and pods may still hold its addresses/,
     ],
   ])("releasing %s is an error", (_, requests, ledger, code, message) => {
     const name = code === "CARVE_RELEASE_UNKNOWN" ? "nope" : "a";

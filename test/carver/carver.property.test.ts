@@ -68,7 +68,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 function edit(declared: readonly Declared[], ledger: Ledger, ops: readonly Op[], counter: { n: number }): { next: Declared[]; release: string[] } {
   let next = [...declared];
   const release = new Set<string>();
-  const retired = () => Object.keys(ledger.pools).filter((n) => ledger.pools[n].status === "retired" && !next.some((d) => d.name === n) && !release.has(n));
+  const retired = () => Object.keys(ledger.pools).filter((n) => ledger.pools[n].status === "draining" && !next.some((d) => d.name === n) && !release.has(n));
   for (const op of ops) {
     switch (op.t) {
       case "add": {
@@ -164,7 +164,7 @@ function checkRun(input: CarveInput, previous: Ledger, result: CarveResult, decl
     // reserved until it is released.
     expect(after).toBeDefined();
     expect({ cidr: after.cidr, family: after.family, blockSize: after.blockSize }).toEqual({ cidr: before.cidr, family: before.family, blockSize: before.blockSize });
-    expect(after.status).toBe(declared.some((d) => d.name === name) ? "active" : "retired");
+    expect(after.status).toBe(declared.some((d) => d.name === name) ? "active" : "draining");
   }
   return true;
 }

@@ -304,10 +304,10 @@ describe("the ledger keeps every pool where it is", () => {
     const first = carve({ spaces, requests: [v4("old", 24)] });
     const second = carve({ spaces, requests: [v4("new", 24)], ledger: reread(first.ledger) });
     expect(cidrs(second)).toEqual({ new: "10.32.1.0/24" });
-    expect(second.ledger.pools.old).toEqual({ family: 4, cidr: "10.32.0.0/24", blockSize: 26, status: "retired" });
+    expect(second.ledger.pools.old).toEqual({ family: 4, cidr: "10.32.0.0/24", blockSize: 26, status: "draining" });
     expect(second.changes.map((c) => [c.kind, c.name])).toEqual([
       ["added", "new"],
-      ["retired", "old"],
+      ["draining", "old"],
     ]);
     const third = carve({ spaces, requests: [v4("new", 24), v4("newer", 24)], ledger: reread(second.ledger) });
     expect(cidrs(third).newer).toBe("10.32.2.0/24");
@@ -330,7 +330,7 @@ describe("the ledger keeps every pool where it is", () => {
     const second = carve({ spaces, requests: [v4("b", 24)], ledger: first.ledger });
     const third = carve({ spaces, requests: [v4("b", 24), v4("a", 25)], ledger: second.ledger });
     expect(cidrs(third)).toEqual({ a: "10.32.0.0/24", b: "10.32.1.0/24" });
-    expect(third.pools.find((p) => p.name === "a")!.explanation).toMatch(/reactivated from the ledger, where it was retired/);
+    expect(third.pools.find((p) => p.name === "a")!.explanation).toMatch(/reactivated from the ledger, where it was draining/);
     expect(third.changes.map((c) => [c.kind, c.name])).toEqual([["reactivated", "a"]]);
   });
 

@@ -18,7 +18,7 @@ function ledgerFile(pools: Record<string, object>): string {
 
 const pools = {
   racks: { blockSize: 26, cidr: "10.32.0.0/19", family: 4, status: "active" },
-  old: { blockSize: 26, cidr: "10.33.0.0/16", family: 4, status: "retired" },
+  old: { blockSize: 26, cidr: "10.33.0.0/16", family: 4, status: "draining" },
   v6: { blockSize: 122, cidr: "fd00:10::/64", family: 6, status: "active" },
 };
 
@@ -30,8 +30,8 @@ describe("calico-ipam ledger", () => {
     expect(lines[1]).toMatch(/^\| NAME +\| FAMILY \| CIDR +\| BLOCK SIZE \| BLOCKS +\| STATUS +\|$/);
     expect(r.stdout).toMatch(/\| racks +\| IPv4 +\| 10\.32\.0\.0\/19 +\| +26 \| +128 \| active +\|/);
     expect(r.stdout).toMatch(/\| v6 +\| IPv6 +\| fd00:10::\/64 +\| +122 \| 288230376151711744 \| active +\|/);
-    expect(lines[lines.length - 1]).toBe("3 pools: 2 active, 1 retired (retired ranges stay reserved until released)");
-    expect(r.stdout).toMatch(/old.*10\.33\.0\.0\/16.*retired/);
+    expect(lines[lines.length - 1]).toBe("3 pools: 2 active, 1 draining (draining pools stay disabled and their ranges reserved until released)");
+    expect(r.stdout).toMatch(/old.*10\.33\.0\.0\/16.*draining/);
     expect(r.stdout.indexOf("racks")).toBeLessThan(r.stdout.indexOf("old"));
   });
 

@@ -47,7 +47,7 @@ describe("calico-ipam plan", () => {
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(r.stdout);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ schema: "cdktf-calico-ipam/plan", schemaVersion: 1 });
+    expect(report).toMatchObject({ schema: "cdktf-calico-ipam/plan", schemaVersion: 2 });
     expect(report.simulation.summary).toMatchObject({ pods: 1500, podsFailed: 0 });
     expect(fs.readFileSync(path.join(out, "plan.md"), "utf8")).toMatch(/^## ✅ Calico IPAM plan/);
   });

@@ -5,7 +5,7 @@ import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { AddressPlan, CalicoIpam, CalicoIpamProps, readLedger } from "../../src";
+import { AddressPlan, CalicoIpam, CalicoIpamProps, parsePlanReport, readLedger } from "../../src";
 
 let dir: string;
 let cwd: string;
@@ -141,6 +141,38 @@ describe("two clusters of one app", () => {
     const lab = new Cluster(new TerraformStack(a, "lab"), "cluster", { isolatedFrom: ["prod"] });
     a.synth();
     expect(lab.ipam.pools[0].cidr).toBe(prod.ipam.pools[0].cidr);
+  });
+});
+
+describe("the reports of a fleet", () => {
+  test("plan.json and plan.md of each cluster summarize the fleet and say which ranges an isolated cluster reuses", () => {
+    const a = app();
+    new Cluster(new TerraformStack(a, "prod"), "cluster");
+    new Cluster(new TerraformStack(a, "lab"), "cluster", { isolatedFrom: ["prod"] });
+    new Cluster(new TerraformStack(a, "stage"), "cluster");
+    a.synth();
+    const stackDir = path.join(dir, "cdktf.out", "stacks", "lab");
+    const report = parsePlanReport(fs.readFileSync(path.join(stackDir, "plan.json"), "utf8"), "plan.json");
+    expect(report.fleet!.cluster).toBe("lab");
+    const [lab, prod, stage] = report.fleet!.clusters;
+    expect([lab.name, prod.name, stage.name]).toEqual(["lab", "prod", "stage"]);
+    expect([lab.isolatedFrom, prod.isolatedFrom, stage.isolatedFrom]).toEqual([["prod"], ["lab"], []]);
+    expect(lab.pools).toEqual(prod.pools);
+    expect(stage.pools[0].cidr).not.toBe(prod.pools[0].cidr);
+    expect(lab.ipv4Addresses).toBe("65536");
+    const shared = lab.pools[0].cidr;
+    expect(lab.reuses).toEqual([{ pool: "pods", cidr: shared, cluster: "prod", otherPool: "pods", otherCidr: shared }]);
+    const markdown = fs.readFileSync(path.join(stackDir, "plan.md"), "utf8");
+    expect(markdown).toContain("### Fleet");
+    expect(markdown).toContain(`| **\`lab\`** | \`${shared}\` |`);
+    expect(markdown).toContain(`- \`lab\` \`pods\` (\`${shared}\`) and \`prod\` \`pods\` (\`${shared}\`) share addresses: declared isolated`);
+  });
+
+  test("a cluster planned alone has no fleet section", () => {
+    const a = app();
+    new Cluster(new TerraformStack(a, "only"), "cluster");
+    a.synth();
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "only", "plan.json"), "utf8")).fleet).toBeUndefined();
   });
 });
 

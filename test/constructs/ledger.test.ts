@@ -89,7 +89,7 @@ describe("carved pools and the ledger", () => {
     first.app.synth();
     const old = cidrs(first).big;
     run(ledger, {}).app.synth();
-    expect(JSON.parse(fs.readFileSync(ledger, "utf8")).pools.big.status).toBe("retired");
+    expect(JSON.parse(fs.readFileSync(ledger, "utf8")).pools.big.status).toBe("draining");
     const blocked = run(ledger, { other: { prefixLength: 13 } });
     expect(synthError(blocked)).toMatch(/needs a \/13/);
     const released = run(ledger, { other: { prefixLength: 13 } }, { ledger: { release: ["big"] } });
@@ -150,7 +150,7 @@ describe("frozen mode", () => {
 
   test.each([
     ["a pool is added", { ...pools, extra: { prefixLength: 24 } }, /pool "extra": added/],
-    ["a pool is removed", { racks: { prefixLength: 20 } }, /pool "payments": retired/],
+    ["a pool is removed", { racks: { prefixLength: 20 } }, /pool "payments": draining/],
   ])("fails when %s, listing the change", (_name, next, change) => {
     const ledger = path.join(tempDir(), "calico-ipam.lock.json");
     run(ledger, pools).app.synth();

@@ -106,7 +106,7 @@ describe("one fleet ledger, a section per cluster", () => {
     expect(allErrors(plan)).toEqual([]);
     expect(cidrs(plan).new.pods).toBe("10.34.0.0/16");
     writeFleetLedgers(plan);
-    expect(readLedger(file)!.clusters!.east.pools.pods).toEqual({ family: 4, cidr: "10.32.0.0/16", blockSize: 26, status: "retired" });
+    expect(readLedger(file)!.clusters!.east.pools.pods).toEqual({ family: 4, cidr: "10.32.0.0/16", blockSize: 26, status: "draining" });
     // Released in a later run, its section goes.
     const released = planFleet({ clusters: [cluster("west"), cluster("new")] }, { file, releaseClusters: ["east"] });
     expect(allErrors(released)).toEqual([]);
@@ -147,12 +147,13 @@ describe("per-cluster ledgers of earlier versions migrate", () => {
   test("every entry keeps its range, and the old files are left as they were", () => {
     const eastFile = path.join(dir, "east.lock.json");
     const westFile = path.join(dir, "west.lock.json");
-    const eastText = oldLedger(eastFile, { pods: { family: 4, cidr: "10.40.0.0/16", blockSize: 26, status: "active" }, old: { family: 4, cidr: "10.41.0.0/20", blockSize: 26, status: "retired" } });
+    const eastText = oldLedger(eastFile, { pods: { family: 4, cidr: "10.40.0.0/16", blockSize: 26, status: "active" }, old: { family: 4, cidr: "10.41.0.0/20", blockSize: 26, status: "draining" } });
     const westText = oldLedger(westFile, { pods: { family: 4, cidr: "10.32.0.0/16", blockSize: 26, status: "active" } });
     const file = path.join(dir, "calico-ipam.lock.json");
     const plan = planFleet({ clusters: [cluster("east", { ledger: { migrateFrom: eastFile } }), cluster("west", { ledger: { migrateFrom: westFile } })] }, { file });
     expect(allErrors(plan)).toEqual([]);
-    expect(cidrs(plan)).toEqual({ east: { pods: "10.40.0.0/16" }, west: { pods: "10.32.0.0/16" } });
+    // The draining pool stays in the plan, disabled, until it is released.
+    expect(cidrs(plan)).toEqual({ east: { pods: "10.40.0.0/16", old: "10.41.0.0/20" }, west: { pods: "10.32.0.0/16" } });
     expect(plan.findings.map((f) => f.code)).toEqual(["FLEET_LEDGER_MIGRATED", "FLEET_LEDGER_MIGRATED"]);
     writeFleetLedgers(plan);
     const fleet = readLedger(file)!;

@@ -17,8 +17,8 @@ const poolArb: fc.Arbitrary<[string, LedgerEntry]> = fc
   .map(({ name, family, index, retired, block }) => [
     name,
     family === 4
-      ? { family, cidr: `10.${index >> 8}.${index & 255}.0/24`, blockSize: 24 + block * 2, status: retired ? "retired" : "active" }
-      : { family, cidr: `fd00::${index.toString(16)}:0/120`.replace(/::0:0\/120$/, "::/120"), blockSize: 120 + block * 2, status: retired ? "retired" : "active" },
+      ? { family, cidr: `10.${index >> 8}.${index & 255}.0/24`, blockSize: 24 + block * 2, status: retired ? "draining" : "active" }
+      : { family, cidr: `fd00::${index.toString(16)}:0/120`.replace(/::0:0\/120$/, "::/120"), blockSize: 120 + block * 2, status: retired ? "draining" : "active" },
   ]);
 
 // Addresses: any value of the family, written canonically; sparse IPv6 values exercise "::" compression.

@@ -29,7 +29,7 @@ const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): Ledger
   blockSize,
   status: "active",
 });
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "retired" });
+const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
 const fixed = (address: string, pool: string): LedgerAddress => ({ address, pool });
 
 const POOLS = { infra: active("10.64.0.0/24"), "infra-v6": active("fd00:64::/120"), old: retired("10.65.0.0/24") };
@@ -386,13 +386,13 @@ describe("formatLedgerTable with addresses", () => {
   test("adds a second table sorted by key, and counts the addresses in the summary", () => {
     expect(formatLedgerTable(withAddresses)).toBe(
       [
-        "+----------+--------+---------------+------------+--------+---------+",
-        "| NAME     | FAMILY | CIDR          | BLOCK SIZE | BLOCKS | STATUS  |",
-        "+----------+--------+---------------+------------+--------+---------+",
-        "| infra    | IPv4   | 10.64.0.0/24  |         26 |      4 | active  |",
-        "| old      | IPv4   | 10.65.0.0/24  |         26 |      4 | retired |",
-        "| infra-v6 | IPv6   | fd00:64::/120 |        122 |      4 | active  |",
-        "+----------+--------+---------------+------------+--------+---------+",
+        "+----------+--------+---------------+------------+--------+----------+",
+        "| NAME     | FAMILY | CIDR          | BLOCK SIZE | BLOCKS | STATUS   |",
+        "+----------+--------+---------------+------------+--------+----------+",
+        "| infra    | IPv4   | 10.64.0.0/24  |         26 |      4 | active   |",
+        "| old      | IPv4   | 10.65.0.0/24  |         26 |      4 | draining |",
+        "| infra-v6 | IPv6   | fd00:64::/120 |        122 |      4 | active   |",
+        "+----------+--------+---------------+------------+--------+----------+",
         "+------------------------------+--------+------------+----------+",
         "| WORKLOAD                     | FAMILY | ADDRESS    | POOL     |",
         "+------------------------------+--------+------------+----------+",
@@ -400,7 +400,7 @@ describe("formatLedgerTable with addresses", () => {
         "| kube-system/coredns          | IPv6   | fd00:64::a | infra-v6 |",
         "| monitoring/prometheus.server | IPv4   | 10.64.0.1  | infra    |",
         "+------------------------------+--------+------------+----------+",
-        "3 pools: 2 active, 1 retired (retired ranges stay reserved until released); 3 fixed addresses",
+        "3 pools: 2 active, 1 draining (draining pools stay disabled and their ranges reserved until released); 3 fixed addresses",
         "",
       ].join("\n"),
     );
@@ -416,6 +416,6 @@ describe("formatLedgerTable with addresses", () => {
     const text = formatLedgerTable({ ...withoutAddresses, addresses: {} });
     expect(text).toBe(formatLedgerTable(withoutAddresses));
     expect(text).not.toContain("WORKLOAD");
-    expect(text).toMatch(/\n3 pools: 2 active, 1 retired \(retired ranges stay reserved until released\)\n$/);
+    expect(text).toMatch(/\n3 pools: 2 active, 1 draining \(draining pools stay disabled and their ranges reserved until released\)\n$/);
   });
 });

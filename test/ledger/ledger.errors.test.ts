@@ -40,12 +40,15 @@ describe("parseLedger refuses a ledger it cannot trust, saying where, what and t
     ["a ledger that is a list", "[]", "LEDGER_TYPE", /the ledger must be a JSON object with "version" and "pools", got a list/],
     ["an unknown section", doc({}, { nodes: {} }), "LEDGER_UNKNOWN_KEY", /nodes: unknown key "nodes"; ledger format 1 has only "pools" and "version"\. If a newer version of cdktf-calico-ipam wrote this section, upgrade/],
     ["an unknown entry key", doc({ a: entry("10.0.0.0/24", { owner: "team-a" }) }), "LEDGER_UNKNOWN_KEY", /pools\.a\.owner: unknown key "owner" in pool "a"/],
+    ["a recorded spec with an unknown field", doc({ a: entry("10.0.0.0/24", { spec: { ipipMode: "Always", mtu: 1400 } }) }), "LEDGER_UNKNOWN_KEY", /pools\.a\.spec\.mtu: unknown key "mtu" in "spec"; it records only allowedUses, assignmentMode, disableBGPExport, ipipMode, namespaceSelector, natOutgoing, nodeSelector, vxlanMode/],
+    ["a recorded spec field of the wrong type", doc({ a: entry("10.0.0.0/24", { spec: { natOutgoing: "yes" } }) }), "LEDGER_TYPE", /pools\.a\.spec\.natOutgoing: "natOutgoing" must be a boolean, got the string "yes"/],
+    ["a recorded spec that is not an object", doc({ a: entry("10.0.0.0/24", { spec: ["Always"] }) }), "LEDGER_TYPE", /pools\.a\.spec: "spec" must be an object of IPPool spec fields/],
     ["an entry without a cidr", doc({ a: { blockSize: 26, family: 4, status: "active" } }), "LEDGER_MISSING_KEY", /pools\.a\.cidr: pool "a" has no "cidr"/],
     ["an entry that is not an object", doc({ a: "10.0.0.0/24" }), "LEDGER_TYPE", /pools\.a: pool "a" must be an object with blockSize, cidr, family, status, got the string "10\.0\.0\.0\/24"/],
     ["a pool name that is not a Calico name", doc({ Payments: entry("10.0.0.0/24") }), "LEDGER_POOL_NAME", /pools\.Payments: "Payments" is not a valid pool name/],
     ["a family given as text", doc({ a: entry("10.0.0.0/24", { family: "4" }) }), "LEDGER_TYPE", /pools\.a\.family: "family" must be 4 or 6, got the string "4"/],
     ["a block size given as text", doc({ a: entry("10.0.0.0/24", { blockSize: "26" }) }), "LEDGER_TYPE", /pools\.a\.blockSize: "blockSize" must be a whole number, got the string "26"/],
-    ["an unknown status", doc({ a: entry("10.0.0.0/24", { status: "deleted" }) }), "LEDGER_STATUS", /pools\.a\.status: "status" must be "active" or "retired", got the string "deleted"/],
+    ["an unknown status", doc({ a: entry("10.0.0.0/24", { status: "deleted" }) }), "LEDGER_STATUS", /pools\.a\.status: "status" must be "active" or "draining" \(or "retired", the same as "draining"\), got the string "deleted"/],
     ["a CIDR with host bits", doc({ a: entry("10.0.0.1/24") }), "LEDGER_CIDR_INVALID", /pools\.a\.cidr: "10\.0\.0\.1\/24" has host bits set; did you mean "10\.0\.0\.0\/24"\?/],
     ["a CIDR that does not parse", doc({ a: entry("10.0.0/24") }), "LEDGER_CIDR_INVALID", /pools\.a\.cidr: "10\.0\.0\/24" is not a valid CIDR/],
     ["a CIDR not in canonical form", doc({ a: entry("FD00:0:0:0::/64") }), "LEDGER_CIDR_NOT_CANONICAL", /pools\.a\.cidr: "FD00:0:0:0::\/64" is not in canonical form; the ledger writes it as "fd00::\/64"/],
@@ -54,9 +57,9 @@ describe("parseLedger refuses a ledger it cannot trust, saying where, what and t
     ["a pool smaller than one block", doc({ a: entry("10.0.0.0/28") }), "LEDGER_POOL_SMALLER_THAN_BLOCK", /pools\.a\.blockSize: 10\.0\.0\.0\/28 is smaller than one \/26 block/],
     [
       "two entries that overlap",
-      doc({ a: entry("10.0.0.0/23"), b: entry("10.0.1.0/24", { status: "retired" }) }),
+      doc({ a: entry("10.0.0.0/23"), b: entry("10.0.1.0/24", { status: "draining" }) }),
       "LEDGER_OVERLAP",
-      /pools\.b\.cidr: pool "b" \(10\.0\.1\.0\/24\) overlaps pool "a" \(10\.0\.0\.0\/23\); no two recorded ranges, active or retired, may share an address/,
+      /pools\.b\.cidr: pool "b" \(10\.0\.1\.0\/24\) overlaps pool "a" \(10\.0\.0\.0\/23\); no two recorded ranges, active or draining, may share an address/,
     ],
   ])("%s", (_, text, code, message) => {
     const parse = () => parseLedger(text, FILE);
@@ -96,5 +99,20 @@ describe("serializeLedger refuses to write an invalid ledger", () => {
   test("a ledger object with overlapping ranges", () => {
     const ledger = JSON.parse(doc({ a: entry("10.0.0.0/23"), b: entry("10.0.1.0/24") }));
     expect(() => serializeLedger(ledger)).toThrow(expect.objectContaining({ code: "LEDGER_OVERLAP" }));
+  });
+});
+
+describe("ledgers written before the pool lifecycle", () => {
+  test("a retired pool reads as draining, and is written back as draining", () => {
+    const ledger = parseLedger(doc({ old: entry("10.0.0.0/24", { status: "retired" }) }), FILE);
+    expect(ledger.pools.old.status).toBe("draining");
+    expect(JSON.parse(serializeLedger(ledger)).pools.old.status).toBe("draining");
+  });
+
+  test("an entry with a recorded spec reads back the same, keys sorted", () => {
+    const text = doc({ a: entry("10.0.0.0/24", { spec: { vxlanMode: "CrossSubnet", allowedUses: ["Workload"], natOutgoing: true } }) });
+    const ledger = parseLedger(text, FILE);
+    expect(ledger.pools.a.spec).toEqual({ allowedUses: ["Workload"], natOutgoing: true, vxlanMode: "CrossSubnet" });
+    expect(Object.keys(JSON.parse(serializeLedger(ledger)).pools.a.spec)).toEqual(["allowedUses", "natOutgoing", "vxlanMode"]);
   });
 });

@@ -31,7 +31,7 @@ const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): Ledger
   blockSize,
   status: "active",
 });
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "retired" });
+const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
 const fixed = (address: string, pool: string): LedgerAddress => ({ address, pool });
 
 const POOLS = { infra: active("10.64.0.0/24"), old: retired("10.65.0.0/24") };
@@ -474,12 +474,12 @@ describe("formatLedgerTable with node CIDRs", () => {
   test("adds a NODE | POD CIDRS table after the addresses, sorted by node name, and counts the nodes in the summary", () => {
     expect(formatLedgerTable(withAll)).toBe(
       [
-        "+-------+--------+--------------+------------+--------+---------+",
-        "| NAME  | FAMILY | CIDR         | BLOCK SIZE | BLOCKS | STATUS  |",
-        "+-------+--------+--------------+------------+--------+---------+",
-        "| infra | IPv4   | 10.64.0.0/24 |         26 |      4 | active  |",
-        "| old   | IPv4   | 10.65.0.0/24 |         26 |      4 | retired |",
-        "+-------+--------+--------------+------------+--------+---------+",
+        "+-------+--------+--------------+------------+--------+----------+",
+        "| NAME  | FAMILY | CIDR         | BLOCK SIZE | BLOCKS | STATUS   |",
+        "+-------+--------+--------------+------------+--------+----------+",
+        "| infra | IPv4   | 10.64.0.0/24 |         26 |      4 | active   |",
+        "| old   | IPv4   | 10.65.0.0/24 |         26 |      4 | draining |",
+        "+-------+--------+--------------+------------+--------+----------+",
         "+---------------------+--------+------------+-------+",
         "| WORKLOAD            | FAMILY | ADDRESS    | POOL  |",
         "+---------------------+--------+------------+-------+",
@@ -492,7 +492,7 @@ describe("formatLedgerTable with node CIDRs", () => {
         "| rack-a-02.example.com | 10.244.1.0/24, fd00:10:244:1::/64 |",
         "| rack-b-01             | 10.244.2.0/24                     |",
         "+-----------------------+-----------------------------------+",
-        "2 pools: 1 active, 1 retired (retired ranges stay reserved until released); 1 fixed address; 3 nodes with pod CIDRs",
+        "2 pools: 1 active, 1 draining (draining pools stay disabled and their ranges reserved until released); 1 fixed address; 3 nodes with pod CIDRs",
         "",
       ].join("\n"),
     );
@@ -509,7 +509,7 @@ describe("formatLedgerTable with node CIDRs", () => {
     const text = formatLedgerTable({ ...withoutNodes, nodeCidrs: {} });
     expect(text).toBe(formatLedgerTable(withoutNodes));
     expect(text).not.toContain("NODE");
-    expect(text).toMatch(/\n2 pools: 1 active, 1 retired \(retired ranges stay reserved until released\)\n$/);
+    expect(text).toMatch(/\n2 pools: 1 active, 1 draining \(draining pools stay disabled and their ranges reserved until released\)\n$/);
   });
 });
 

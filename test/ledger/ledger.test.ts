@@ -18,7 +18,7 @@ const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): Ledger
   blockSize,
   status: "active",
 });
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "retired" });
+const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
 const ledgerOf = (pools: Record<string, LedgerEntry>): Ledger => ({ version: 1, pools });
 
 describe("serializeLedger", () => {
@@ -93,7 +93,7 @@ describe("diffLedgers and describeChange", () => {
       { kind: "reactivated", name: "back", before: retired("10.0.2.0/24"), after: active("10.0.2.0/24") },
       { kind: "added", name: "fresh", after: active("10.0.4.0/22") },
       { kind: "released", name: "gone", before: retired("10.0.3.0/24") },
-      { kind: "retired", name: "leaving", before: active("10.0.1.0/24"), after: retired("10.0.1.0/24") },
+      { kind: "draining", name: "leaving", before: active("10.0.1.0/24"), after: retired("10.0.1.0/24") },
     ]);
   });
 
@@ -102,7 +102,7 @@ describe("diffLedgers and describeChange", () => {
       'pool "back": reactivated 10.0.2.0/24 (block /26), its recorded range',
       'pool "fresh": added 10.0.4.0/22 (block /26)',
       'pool "gone": released 10.0.3.0/24 (block /26); the range may be carved again',
-      'pool "leaving": retired 10.0.1.0/24 (block /26); the range stays reserved until it is released',
+      'pool "leaving": draining 10.0.1.0/24 (block /26); the pool is emitted disabled and the range stays reserved until it is released',
     ]);
   });
 
@@ -128,7 +128,7 @@ describe("releasePools", () => {
     expect(release).toThrow(LedgerError);
     expect(release).toThrow(expect.objectContaining({ code: "LEDGER_POOL_ACTIVE" }));
     expect(release).toThrow(
-      'pool "live" (10.0.0.0/24) is still active, and pods may still hold its addresses. Remove the pool from code first and deploy, so it is retired; ' +
+      'pool "live" (10.0.0.0/24) is still active, and pods may still hold its addresses. Remove the pool from code first and deploy, so it is disabled and draining; move its pods, and ' +
         "release it once no pod uses the range (calicoctl ipam show --show-blocks lists no block in 10.0.0.0/24)",
     );
   });
@@ -159,15 +159,15 @@ describe("formatLedgerTable", () => {
     });
     expect(formatLedgerTable(ledger)).toBe(
       [
-        "+----------+--------+-----------------+------------+--------------------+---------+",
-        "| NAME     | FAMILY | CIDR            | BLOCK SIZE | BLOCKS             | STATUS  |",
-        "+----------+--------+-----------------+------------+--------------------+---------+",
-        "| old      | IPv4   | 10.0.0.0/26     |         26 |                  1 | retired |",
-        "| payments | IPv4   | 10.32.4.0/22    |         26 |                 16 | active  |",
-        "| web      | IPv4   | 10.32.8.0/24    |         26 |                  4 | active  |",
-        "| web-v6   | IPv6   | fd00:10:32::/64 |        122 | 288230376151711744 | active  |",
-        "+----------+--------+-----------------+------------+--------------------+---------+",
-        "4 pools: 3 active, 1 retired (retired ranges stay reserved until released)",
+        "+----------+--------+-----------------+------------+--------------------+----------+",
+        "| NAME     | FAMILY | CIDR            | BLOCK SIZE | BLOCKS             | STATUS   |",
+        "+----------+--------+-----------------+------------+--------------------+----------+",
+        "| old      | IPv4   | 10.0.0.0/26     |         26 |                  1 | draining |",
+        "| payments | IPv4   | 10.32.4.0/22    |         26 |                 16 | active   |",
+        "| web      | IPv4   | 10.32.8.0/24    |         26 |                  4 | active   |",
+        "| web-v6   | IPv6   | fd00:10:32::/64 |        122 | 288230376151711744 | active   |",
+        "+----------+--------+-----------------+------------+--------------------+----------+",
+        "4 pools: 3 active, 1 draining (draining pools stay disabled and their ranges reserved until released)",
         "",
       ].join("\n"),
     );

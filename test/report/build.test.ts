@@ -100,7 +100,7 @@ describe("buildPlanReport", () => {
     expect(text).not.toContain("10.0.0.300/24 |");
   });
 
-  test("the ranges around the pools are reported for the map: address spaces, excluded ranges, and pools the ledger keeps as retired", () => {
+  test("the ranges around the pools are reported for the map: address spaces and excluded ranges; a draining pool is among the pools, disabled", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ranges-"));
     const file = path.join(dir, "calico-ipam.lock.json");
     const spec = {
@@ -122,8 +122,9 @@ describe("buildPlanReport", () => {
         { cidr: "10.0.0.0/16", kind: "node", reason: "a node network" },
         { cidr: "10.32.0.0/24", kind: "reserved", reason: "edge routers" },
       ],
-      retired: [{ name: "old", cidr: expect.stringMatching(/^10\.32\.\d+\.0\/24$/), blockSize: 26 }],
+      retired: [],
     });
+    expect(report.pools.find((p) => p.name === "old")).toMatchObject({ cidr: expect.stringMatching(/^10\.32\.\d+\.0\/24$/), blockSize: 26, disabled: true });
     expect(parsePlanReport(renderJson(report)).ranges).toEqual(report.ranges);
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -54,28 +54,53 @@ describe("diffPlanReports", () => {
     expect(renderDiffText(diff)).toContain("  + c  10.3.0.0/24, /26 blocks, 256 addresses\n");
   });
 
-  test("a pool removed while it had addresses in use is destructive, with the migration as way out", () => {
+  test("a pool deleted while enabled and holding addresses is a delete without drain, destructive, with the migration as way out", () => {
     const diff = diffPlanReports(report(BASE), report(withPools(POOL_B)));
     expect(diff.destructive).toBe(true);
     expect(diff.pools.removed).toMatchObject([{ name: "a", cidr: "10.1.0.0/24", addressesInUse: 20 }]);
+    expect(diff.pools.lifecycle).toEqual([{ name: "a", change: "delete-without-drain", destructive: true }]);
     expect(diff.destructiveChanges).toEqual([
-      `IP pool "a" (10.1.0.0/24) is removed while 20 addresses are in use in the base plan's simulation: deleting an IPPool neither moves nor releases them, and those pods keep addresses no pool manages. ` +
-        `Keep "a" and set disabled: true first, let a new pool serve new pods, delete the pods that still use "a", and remove it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
+      `IP pool "a" (10.1.0.0/24) is deleted without being drained: it is enabled in the base plan, and 20 addresses are in use in the base plan's simulation. ` +
+        `Deleting an IPPool neither moves nor releases addresses: those pods keep addresses no pool manages. ` +
+        `Disable it first (with cdktf-calico-ipam, remove it from the code: the ledger keeps it, disabled, until "calico-ipam ledger release a"), ` +
+        `delete the pods that still use it, check that none is left (calicoctl ipam show --show-blocks), and delete it afterwards, as in Calico's migration procedure: ${MIGRATE_POOLS_URL}`,
     ]);
-    expect(renderDiffMarkdown(diff)).toContain("| `a` | **removed** ❌ | `10.1.0.0/24`, /26 blocks, 256 addresses, 20 in use | — |");
+    expect(renderDiffMarkdown(diff)).toContain("| `a` | **deleted without drain** ❌ | `10.1.0.0/24`, /26 blocks, 256 addresses, 20 in use | — |");
+    expect(renderDiffText(diff)).toContain("\nLifecycle:\n  delete-without-drain  a  (destructive)\n");
   });
 
-  test("a pool removed that held no address is not destructive; without a base simulation it gets a note", () => {
-    const unused = diffPlanReports(report(BASE), report(withPools(POOL_A)));
-    expect(unused.destructive).toBe(false);
-    expect(unused.pools.removed).toMatchObject([{ name: "b", addressesInUse: 0 }]);
-    expect(unused.notes).toEqual([]);
+  test.each([
+    ["simulated, no address in use", TOPOLOGY, "no address is in use in the base plan's simulation, but the cluster's pods may hold some"],
+    ["without a topology", null, "the base report has no simulation, so pods may still hold its addresses"],
+  ])("an enabled pool deleted is destructive also when %s", (_, topology, why) => {
+    const diff = diffPlanReports(report(BASE, topology), report(withPools(POOL_A), topology));
+    expect(diff.destructive).toBe(true);
+    expect(diff.pools.lifecycle).toEqual([{ name: "b", change: "delete-without-drain", destructive: true }]);
+    expect(diff.destructiveChanges[0]).toContain(`IP pool "b" (10.2.0.0/24) is deleted without being drained: it is enabled in the base plan, and ${why}.`);
+  });
 
-    const unknown = diffPlanReports(report(BASE, null), report(withPools(POOL_A), null));
-    expect(unknown.destructive).toBe(false);
-    expect(unknown.pools.removed).toMatchObject([{ name: "b", addressesInUse: null }]);
-    expect(unknown.notes).toEqual([
-      `IP pool "b" (10.2.0.0/24) is removed; the base report has no simulation, so whether pods still hold its addresses is unknown. Disable it and move its pods first if any do: ${MIGRATE_POOLS_URL}`,
+  test.each([
+    ["simulated", TOPOLOGY],
+    ["without a topology", null],
+  ])("a pool disabled in the base and gone from the head is a delete after drain, not destructive (%s)", (_, topology) => {
+    const disabledB = { ...POOL_B, disabled: true };
+    const diff = diffPlanReports(report(withPools(POOL_A, disabledB), topology), report(withPools(POOL_A), topology));
+    expect(diff.destructive).toBe(false);
+    expect(diff.pools.lifecycle).toEqual([{ name: "b", change: "delete-after-drain", destructive: false }]);
+    expect(diff.notes).toEqual([
+      `IP pool "b" (10.2.0.0/24) is deleted after draining: it was disabled in the base plan. Check that no pod holds its addresses (calicoctl ipam show --show-blocks lists no block in 10.2.0.0/24) before applying`,
+    ]);
+    expect(renderDiffText(diff)).toContain("  - b  deleted after drain: 10.2.0.0/24");
+  });
+
+  test("every change is classified: add, change in place, disable", () => {
+    const head = withPools({ ...POOL_A, disabled: true }, { ...POOL_B, natOutgoing: true }, { name: "c", cidr: "10.3.0.0/24", nodeSelector: "zone == 'a'" });
+    const diff = diffPlanReports(report(BASE, null), report(head, null));
+    expect(diff.destructive).toBe(false);
+    expect(diff.pools.lifecycle).toEqual([
+      { name: "a", change: "disable", destructive: false },
+      { name: "b", change: "change", destructive: false },
+      { name: "c", change: "add", destructive: false },
     ]);
   });
 

@@ -56,9 +56,13 @@ describe("parsePlanReport", () => {
   });
 
   test("a newer schema version says to upgrade", () => {
-    expect(parseError({ ...reportJson(), schemaVersion: 2 }).message).toBe(
-      "base.json: schemaVersion: the report has schema version 2, written by a newer cdktf-calico-ipam; this version reads version 1. Upgrade cdktf-calico-ipam to read it",
+    expect(parseError({ ...reportJson(), schemaVersion: 3 }).message).toBe(
+      "base.json: schemaVersion: the report has schema version 3, written by a newer cdktf-calico-ipam; this version reads version 2. Upgrade cdktf-calico-ipam to read it",
     );
+  });
+
+  test("a version-1 report (before the timeline) still reads", () => {
+    expect(parsePlanReport(JSON.stringify({ ...reportJson(), schemaVersion: 1 })).schemaVersion).toBe(1);
   });
 
   test("a schema version that is not a whole number of 1 or more", () => {

@@ -1,4 +1,4 @@
-import type { SimulationInput, SimulationResult, TimelineStep } from "../../src/simulator";
+import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, SimulationInput, SimulationResult, TimelineStep } from "../../src/simulator";
 import { ipam, on, pool, simulate } from "./helpers";
 
 /** One node "a" (or the given ones) and a timeline. */
@@ -147,5 +147,23 @@ describe("Calico's lifecycle over a timeline", () => {
   test("the same input plays to a byte-identical result", () => {
     const make = () => play({ timeline: [{ rollingRestart: { workload: "web" } }, { wait: { seconds: 60 } }, { scale: { workload: "web", replicas: 9 } }] });
     expect(JSON.stringify(make())).toBe(JSON.stringify(make()));
+  });
+});
+
+describe("a timeline too long to simulate fails with a limit, never hangs", () => {
+  test("more steps than MAX_TIMELINE_STEPS: TIMELINE_TOO_LONG, no step played", () => {
+    const timeline: TimelineStep[] = Array.from({ length: MAX_TIMELINE_STEPS + 1 }, () => ({ wait: { seconds: 1 } }));
+    const r = play({ timeline });
+    expect(r.findings.map((f) => f.code)).toContain("TIMELINE_TOO_LONG");
+    expect(r.timeline).toEqual([]);
+  });
+
+  test("more pod operations than MAX_TIMELINE_POD_OPERATIONS: the step is refused and the run stops there", () => {
+    const r = play({ timeline: [{ scale: { workload: "web", replicas: MAX_TIMELINE_POD_OPERATIONS + 10 } }, { scale: { workload: "web", replicas: 1 } }] });
+    const f = r.findings.find((x) => x.code === "TIMELINE_TOO_LONG");
+    expect(f?.path).toBe("timeline[0]");
+    expect(step(r, 0).applied).toBe(false);
+    expect(step(r, 1).applied).toBe(false);
+    expect(r.summary.pods).toBe(3);
   });
 });

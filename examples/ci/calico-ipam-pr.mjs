@@ -131,8 +131,9 @@ function review(opts, work) {
     diffMd = `## Calico IPAM plan diff: no base to compare with\n\nThe base could not be synthesized (${base.failed}); the head's plan follows.`;
   } else {
     const basePlan = keep(base.plan, path.join(out, "base"));
-    const diff = calicoIpam(["diff", basePlan, headPlan, "--format", "markdown"], path.join(work, "head"));
-    destructive = diff.code === 1;
+    const diff = calicoIpam(["diff", basePlan, headPlan, "--format", "markdown", "--report-only"], path.join(work, "head"));
+    // diff exits 1 on head errors too; whether the change itself is destructive is in its JSON.
+    destructive = JSON.parse(calicoIpam(["diff", basePlan, headPlan, "--format", "json", "--report-only"], path.join(work, "head")).stdout).destructive === true;
     diffMd = diff.stdout;
     fs.writeFileSync(path.join(out, "diff.md"), diff.stdout);
     fs.writeFileSync(path.join(out, "diff.html"), calicoIpam(["diff", basePlan, headPlan, "--format", "html"], path.join(work, "head")).stdout);

@@ -71,20 +71,21 @@ export function lintDocuments(docs: readonly LoadedDocument[], files: readonly s
     }
   }
   const findings: LintFinding[] = [];
-  const place = (d: LoadedDocument) => {
+  // A finding points at the line of its field, not at the document's first line.
+  const place = (d: LoadedDocument, path = "") => {
     const { kind, name } = identify(d.value);
-    return { file: d.file, document: d.document, line: d.line, kind, name };
+    return { file: d.file, document: d.document, line: path !== "" && d.lineOf ? d.lineOf(path) : d.line, kind, name };
   };
   validateIpPools(pools.map((d) => d.value)).forEach((fs, i) => {
-    for (const f of sortFindings(fs)) findings.push({ ...place(pools[i]), ...f });
+    for (const f of sortFindings(fs)) findings.push({ ...place(pools[i], f.path), ...f });
   });
   // Reservations are checked against the pools of all files (share of a pool, whole pool, no pool).
   const effectivePools = pools.map((d) => checkIpPool(d.value).pool).filter((p): p is EffectiveIpPool => p !== undefined);
   for (const d of reservations) {
-    for (const f of sortFindings(checkIpReservation(d.value, effectivePools).findings)) findings.push({ ...place(d), ...f });
+    for (const f of sortFindings(checkIpReservation(d.value, effectivePools).findings)) findings.push({ ...place(d, f.path), ...f });
   }
   configs.forEach((d, i) => {
-    for (const f of sortFindings(checkIpamConfiguration(d.value).findings)) findings.push({ ...place(d), ...f });
+    for (const f of sortFindings(checkIpamConfiguration(d.value).findings)) findings.push({ ...place(d, f.path), ...f });
     if (i > 0) {
       findings.push({
         ...place(d), severity: "warning", code: "IPAM_CONFIG_DUPLICATE", path: "metadata.name",

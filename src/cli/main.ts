@@ -5,6 +5,7 @@ import { addPlanCommands } from "./plan-command";
 import { addInspectCommand } from "./inspect-command";
 import { addLedgerAdoptCommand } from "./ledger-adopt";
 import { addRenderCommand } from "./render-command";
+import { packageVersion } from "./version";
 import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
+    .version(packageVersion(), "-V, --version", "print the version of calico-ipam")
     .option("--debug", "show the stack trace of an unexpected error");
   if (io === processIo) guardStandardOutput();
 

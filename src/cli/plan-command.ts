@@ -89,17 +89,22 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
 
   program
     .command("diff")
-    .description("compare two plan.json files (base and head of a pull request): pools added, removed and changed, moved CIDRs, capacity, findings")
+    .description(
+      "compare two plan.json files (base and head of a pull request): pools added, removed and changed, moved CIDRs, capacity, findings; " +
+        "exits 1 when the head plan has an error or the change is destructive",
+    )
     .argument("<base>", "plan.json of the base")
     .argument("<head>", "plan.json of the head")
     .addOption(new Option("--format <format>", "output format (html: base and head maps side by side)").choices(["text", "markdown", "json", "html"]).default("markdown"))
-    .action((base: string, head: string, opts: { format: string }) => {
+    .option("--report-only", "exit 0 even when the head plan has errors or the change is destructive (only report)")
+    .action((base: string, head: string, opts: { format: string; reportOnly?: boolean }) => {
       const [before, after] = [readReport(base), readReport(head)];
       const diff = diffPlanReports(before, after);
       io.stdout(
         opts.format === "json" ? renderJson(diff) : opts.format === "text" ? renderDiffText(diff) : opts.format === "html" ? renderDiffHtml(before, after, diff) : renderDiffMarkdown(diff),
       );
-      setCode(diff.destructive ? 1 : 0);
+      // A pull request that breaks the plan or moves a handed-out range fails the check, unless told only to report.
+      setCode(!opts.reportOnly && (diff.destructive || after.summary.errors > 0) ? 1 : 0);
     });
 }
 

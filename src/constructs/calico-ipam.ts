@@ -168,7 +168,14 @@ export interface HarnessProps {
   /**
    * Findings accepted on purpose: `{ code, subject?, reason }`, e.g.
    * `{ code: "BORROWED_ADDRESSES", subject: "IPPool/batch", reason: "batch pods are short-lived" }`.
-   * They stay in the reports with their reason and no longer fail synth or warn.
+   * They stay in the reports with their reason and no longer fail synth or warn. The same key as
+   * `harness.acceptedFindings` in a spec file.
+   * @default - none
+   */
+  readonly acceptedFindings?: AcceptedFinding[];
+  /**
+   * The former spelling of {@link acceptedFindings}; still honoured, with a deprecation warning.
+   * @deprecated use `acceptedFindings`, the spelling of spec files
    * @default - none
    */
   readonly acceptFindings?: AcceptedFinding[];
@@ -275,6 +282,9 @@ export class CalicoIpam extends Construct implements FleetMember {
       throw new Error(`${this.node.path}: poolOwner must be "ippool" (IPPool objects) or "operator" (the Tigera operator's Installation), got ${JSON.stringify(this.poolOwner)}`);
     }
     this.node.addValidation(new FindingsValidation(this._host, this, () => this.findingsFor(undefined)));
+    if (props.harness?.acceptFindings !== undefined) {
+      this._host.lib.Annotations.of(this).addWarning("harness.acceptFindings is deprecated: rename it to harness.acceptedFindings (the spelling of spec files); both are honoured");
+    }
     this.node.addValidation({ validate: () => this.checkPoolOwners() });
     this.node.addValidation(new FleetValidation(this._host, this, () => (this.inFleet() ? this.fleet.plan().findings : [])));
     this.fleet.add(this);
@@ -441,7 +451,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       const simulation = this.props.topology
         ? simulatePlan(plan, { topology: this.props.topology, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold })
         : undefined;
-      const report = buildPlanReport(plan, simulation, { accepted: this.props.harness?.acceptFindings, generatedBy: "cdktf-calico-ipam" });
+      const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam" });
       this.cachedReport = { simulation, report };
     }
     return this.cachedReport;
@@ -659,6 +669,12 @@ class FleetValidation implements IValidation {
     }
     return errors;
   }
+}
+
+/** The accepted findings of a harness, under the current spelling and the deprecated one. */
+function acceptedFindings(harness: HarnessProps | undefined): AcceptedFinding[] | undefined {
+  if (harness?.acceptFindings === undefined) return harness?.acceptedFindings;
+  return [...(harness.acceptedFindings ?? []), ...harness.acceptFindings];
 }
 
 /** A Terraform output name from a construct id: letters, digits, `_` and `-`, starting with a letter. */

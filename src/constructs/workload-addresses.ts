@@ -1,6 +1,9 @@
 import { requireProps, requireString } from "./checks";
 import { Construct } from "constructs";
+import { declaredFamily } from "../plan/plan";
 import type { PlannedWorkload } from "../plan/plan";
+import { IP_ADDRS_ANNOTATION } from "../plan/fixed-addresses";
+import { IPV4_POOLS_ANNOTATION, IPV6_POOLS_ANNOTATION } from "../plan/namespaces";
 import type { WorkloadAddressingDeclaration } from "../spec/types";
 import { CalicoIpam, sanitizeOutputId } from "./calico-ipam";
 import type { IpPool } from "./ip-pool";
@@ -51,7 +54,7 @@ export interface WorkloadAddressesProps {
  *
  * @example
  * const dns = ipam.addWorkload("coredns", { namespace: "kube-system", addresses: [{ pool: infra }] });
- * // in the Deployment: spec.template.metadata.annotations = dns.podAnnotations
+ * // in the Deployment's pod template: metadata: { annotations: { ...labels, ...dns.podAnnotations } }
  */
 export class WorkloadAddresses extends Construct {
   /** The workload's name. */
@@ -94,11 +97,33 @@ export class WorkloadAddresses extends Construct {
   }
 
   /**
-   * The annotations for the workload's pod template (`cni.projectcalico.org/ipAddrs`, or `ipv4pools` /
-   * `ipv6pools`), resolved at synth; usable in other resources' props.
+   * The annotations for the workload's pod template: `cni.projectcalico.org/ipAddrs` for fixed
+   * addresses, else `cni.projectcalico.org/ipv4pools` / `ipv6pools` for pod-level pools. A plain object
+   * whose keys are known when the workload is declared and whose values are string tokens the host
+   * resolves at synth, so it can be spread into a pod template's annotations or passed as a whole:
+   *
+   * @example
+   * annotations: { "app.kubernetes.io/name": "coredns", ...dns.podAnnotations }
    */
-  public get podAnnotations(): Record<string, string> {
-    return this.ipam._host.lib.Lazy.anyValue({ produce: () => this.planned().podAnnotations }) as unknown as Record<string, string>;
+  public get podAnnotations(): { readonly [annotation: string]: string } {
+    const { Lazy } = this.ipam._host.lib;
+    return Object.fromEntries(this.annotationKeys().map((key) => [key, Lazy.stringValue({ produce: () => this.annotation(key) })]));
+  }
+
+  /** The annotation keys the plan gives this workload, from its declaration. */
+  private annotationKeys(): string[] {
+    if ((this.props.addresses ?? []).length > 0) return [IP_ADDRS_ANNOTATION];
+    const spec = { addressSpaces: this.ipam.addressSpaces };
+    const families = new Set((this.props.pools ?? []).map((p) => declaredFamily(p.declaration, spec)));
+    return [...(families.has(4) ? [IPV4_POOLS_ANNOTATION] : []), ...(families.has(6) ? [IPV6_POOLS_ANNOTATION] : [])];
+  }
+
+  private annotation(key: string): string {
+    const value = this.planned().podAnnotations[key];
+    if (value === undefined) {
+      throw new Error(`${this.node.path}: the plan gives workload ${this.namespace}/${this.workloadName} no annotation ${key} (it has ${JSON.stringify(Object.keys(this.planned().podAnnotations))}) (internal error)`);
+    }
+    return value;
   }
 
   /** The fixed addresses, resolved (call at synth time or after `app.synth()`). */

@@ -1,4 +1,4 @@
-import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputReadError, readTextInput } from "./read-input";
 
@@ -14,6 +14,12 @@ export interface LoadedDocument {
   readonly item?: number;
   /** The `metadata` of the `List` the object came from (`continue`, `remainingItemCount` say it was cut short). */
   readonly listMetadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The line of a field of the value, by its finding path (`spec.cidr`, `spec.allowedUses[1]`); for a
+   * field that is not written, the line of the nearest enclosing one that is. Absent for JSON read on
+   * the fast path.
+   */
+  readonly lineOf?: (path: string) => number;
 }
 
 /** A file that could not be read or parsed; the CLI exits 2 on it. */
@@ -132,7 +138,11 @@ export function parseObjects(text: string, file: string): LoadedDocument[] {
     }
     if (value === null || value === undefined) continue; // an empty document, e.g. a trailing ---
     index += 1;
-    for (const d of documentObjects(file, index, line, value)) out.push(d);
+    for (const d of documentObjects(file, index, line, value)) {
+      const prefix = d.item === undefined ? [] : Array.isArray(value) ? [d.item] : ["items", d.item];
+      const itemLine = d.item === undefined ? d.line : fieldLine(doc, lineCounter, prefix);
+      out.push({ ...d, line: itemLine, lineOf: (p: string) => fieldLine(doc, lineCounter, [...prefix, ...pathSegments(p)]) });
+    }
   }
   return out;
 }
@@ -237,6 +247,38 @@ export function deepestNesting(text: string, limit = MAX_NESTING_DEPTH): { line:
     i++;
   }
   return undefined;
+}
+
+/** `spec.allowedUses[1]` as `["spec", "allowedUses", 1]`. */
+function pathSegments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.split(".")) {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1] !== "") out.push(m[1]);
+    for (const index of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(index[1]));
+  }
+  return out;
+}
+
+/** The 1-based line of the node at a path (its key's line in a map), or of its nearest written ancestor. */
+function fieldLine(doc: Document.Parsed, lineCounter: LineCounter, segments: readonly (string | number)[]): number {
+  for (let n = segments.length; n >= 0; n--) {
+    const head = segments.slice(0, n);
+    const parent = n === 0 ? undefined : doc.getIn(head.slice(0, -1), true);
+    if (n > 0 && isMap(parent)) {
+      const pair = parent.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === head[n - 1]);
+      const range = pair && isNode(pair.key) ? pair.key.range : undefined;
+      if (range) return lineCounter.linePos(range[0]).line;
+      continue;
+    }
+    const node = n === 0 ? doc.contents : doc.getIn(head, true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return lineCounter.linePos(doc.range[0]).line;
 }
 
 function listItems(value: unknown): unknown[] | undefined {

@@ -38,7 +38,8 @@ describe("calico-ipam lint", () => {
       [5, "IPAMConfiguration", "default", "warning", "IPAM_CONFIG_MAX_BLOCKS_ZERO", "spec.maxBlocksPerHost"],
     ]);
     expect(report.findings.every((f) => f.file === fixture("invalid.yaml"))).toBe(true);
-    expect(report.findings[1].line).toBe(8);
+    // A finding points at the line of its field (ipipMode), not at the document's first line (8).
+    expect(report.findings[1].line).toBe(14);
   });
 
   test("pools are checked for overlap across files (YAML and a JSON List)", async () => {
@@ -54,7 +55,7 @@ describe("calico-ipam lint", () => {
   test("text output names every finding and a summary", async () => {
     const r = await run("lint", fixture("invalid.yaml"));
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/invalid\.yaml:1 \(document 1\) IPPool\/unmasked error POOL_CIDR_NOT_MASKED spec\.cidr: IP pool CIDR is not strictly masked/);
+    expect(r.stdout).toMatch(/invalid\.yaml:6 \(document 1\) IPPool\/unmasked error POOL_CIDR_NOT_MASKED spec\.cidr: IP pool CIDR is not strictly masked/);
     expect(r.stdout).toMatch(/^5 objects checked in 1 file: 5 errors, 1 warning$/m);
   });
 

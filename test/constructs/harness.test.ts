@@ -59,7 +59,7 @@ describe("the harness at synth", () => {
       codes = [...(e as Error).message.matchAll(/\] (\w+) at/g)].map((m) => m[1]);
     }
     expect(codes.length).toBeGreaterThan(0);
-    const accepted = setup({ ...props, harness: { acceptFindings: [...new Set(codes)].map((code) => ({ code, reason: "a test cluster; six nodes never run at once" })) } });
+    const accepted = setup({ ...props, harness: { acceptedFindings: [...new Set(codes)].map((code) => ({ code, reason: "a test cluster; six nodes never run at once" })) } });
     accepted.ipam.addPool("small", { cidr: "10.244.0.0/24" });
     accepted.app.synth();
     const report = accepted.ipam.report();
@@ -68,16 +68,25 @@ describe("the harness at synth", () => {
   });
 
   test("an accepted finding without a reason is refused", () => {
-    const { app, ipam } = setup({ harness: { acceptFindings: [{ code: "BORROWED_ADDRESSES", reason: "" }] } });
+    const { app, ipam } = setup({ harness: { acceptedFindings: [{ code: "BORROWED_ADDRESSES", reason: "" }] } });
     ipam.addPool("pods", { cidr: "10.244.0.0/22" });
     expect(() => app.synth()).toThrow(/give the reason the finding is accepted/);
   });
 
   test("validation findings can be accepted too", () => {
-    const { app, ipam } = setup({ harness: { acceptFindings: [{ code: "POOL_SPECIAL_RANGE", subject: "IPPool/lab", reason: "an isolated lab" }] } });
+    const { app, ipam } = setup({ harness: { acceptedFindings: [{ code: "POOL_SPECIAL_RANGE", subject: "IPPool/lab", reason: "an isolated lab" }] } });
     ipam.addPool("lab", { cidr: "127.0.0.0/16" });
     app.synth();
     const warnings = ipam.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn"));
     expect(warnings).toEqual([]);
+  });
+
+  test("the former spelling harness.acceptFindings still accepts findings, with a deprecation warning", () => {
+    const { app, ipam } = setup({ harness: { acceptFindings: [{ code: "POOL_SPECIAL_RANGE", subject: "IPPool/lab", reason: "an isolated lab" }] } });
+    ipam.addPool("lab", { cidr: "127.0.0.0/16" });
+    app.synth();
+    expect(ipam.report().findings.filter((f) => f.accepted).map((f) => f.code)).toEqual(["POOL_SPECIAL_RANGE"]);
+    const warnings = ipam.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings).toEqual([expect.stringMatching(/harness\.acceptFindings is deprecated: rename it to harness\.acceptedFindings/)]);
   });
 });

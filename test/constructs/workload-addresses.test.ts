@@ -48,6 +48,26 @@ describe("WorkloadAddresses", () => {
     expect(tf.output["deployment-annotations"].value).toEqual({ "cni.projectcalico.org/ipAddrs": '["10.80.0.53"]' });
   });
 
+  test("podAnnotations spread into a pod template's annotations beside others, and resolve at synth", () => {
+    const { stack, ipam } = setup();
+    const infra = ipam.addPool("infra", { cidr: "10.80.0.0/26", assignmentMode: "Manual", nodeSelector: "!all()" });
+    const dns = ipam.addWorkload("dns", { namespace: "kube-system", addresses: [{ pool: infra }] });
+    const v4 = ipam.addPool("batch-v4", { cidr: "10.81.0.0/24", assignmentMode: "Manual" });
+    const v6 = ipam.addPool("batch-v6", { cidr: "fd00:81::/120", assignmentMode: "Manual" });
+    const batch = ipam.addWorkload("jobs", { namespace: "batch", pools: [v4, v6] });
+    expect(Object.keys(dns.podAnnotations)).toEqual(["cni.projectcalico.org/ipAddrs"]);
+    expect(Object.keys(batch.podAnnotations)).toEqual(["cni.projectcalico.org/ipv4pools", "cni.projectcalico.org/ipv6pools"]);
+    new TerraformOutput(stack, "dns-template", { value: { "app.kubernetes.io/name": "coredns", ...dns.podAnnotations } });
+    new TerraformOutput(stack, "batch-template", { value: { team: "batch", ...batch.podAnnotations } });
+    const tf = JSON.parse(Testing.synth(stack, true));
+    expect(tf.output["dns-template"].value).toEqual({ "app.kubernetes.io/name": "coredns", "cni.projectcalico.org/ipAddrs": '["10.80.0.0"]' });
+    expect(tf.output["batch-template"].value).toEqual({
+      team: "batch",
+      "cni.projectcalico.org/ipv4pools": '["batch-v4"]',
+      "cni.projectcalico.org/ipv6pools": '["batch-v6"]',
+    });
+  });
+
   test("a picked address is recorded in the ledger and kept when other workloads come first", () => {
     const ledger = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-wl-")), "calico-ipam.lock.json");
     const first = setup(ledger);

@@ -20,7 +20,7 @@ test("the packed package's core entry loads in a project with neither cdktf nor 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-pack-"));
   const [packed] = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], root)) as { filename: string; files: { path: string }[] }[];
   const files = packed.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(["lib/core.js", "lib/core.d.ts", "lib/index.js", "bin/calico-ipam.js", "docs/plan-schema.md", "crds/README.md"]));
+  expect(files).toEqual(expect.arrayContaining(["lib/core.js", "lib/core.d.ts", "lib/index.js", "bin/calico-ipam.js", "docs/plan-schema.md", "crds/README.md", "schema/calico-ipam-spec.schema.json"]));
   expect(files.filter((f) => f.startsWith("crds/") && f.endsWith(".yaml")).length).toBeGreaterThan(0);
   expect(files.filter((f) => /^(src|test|examples)\//.test(f))).toEqual([]);
 
@@ -30,7 +30,7 @@ test("the packed package's core entry loads in a project with neither cdktf nor 
   run("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", path.join(work, packed.filename)], app);
 
   const script = `
-    const missing = ["cdktf", "cdktn", "@cdktf/provider-kubernetes"].filter((m) => { try { require.resolve(m); return false; } catch { return true; } });
+    const missing = ["cdktf", "cdktn", "@cdktf/provider-kubernetes", "ip-num"].filter((m) => { try { require.resolve(m); return false; } catch { return true; } });
     const core = require("cdktf-calico-ipam/core");
     const plan = core.planIpam({ addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }], pools: [{ name: "a", prefixLength: 20 }] });
     const root = require("cdktf-calico-ipam");
@@ -45,7 +45,7 @@ test("the packed package's core entry loads in a project with neither cdktf nor 
       outside,
     }));`;
   const result = JSON.parse(run(process.execPath, ["-e", script], app));
-  expect(result.missing).toEqual(["cdktf", "cdktn", "@cdktf/provider-kubernetes"]);
+  expect(result.missing).toEqual(["cdktf", "cdktn", "@cdktf/provider-kubernetes", "ip-num"]);
   expect(result.selector).toBe('rack in {"a", "b"}');
   expect(result.findings.length).toBeGreaterThan(0);
   expect(result.cidr).toBe("10.32.0.0/20");

@@ -1,327 +1,214 @@
 /**
- * Benchmark of the carver and the overlap check against peers: `npx tsx bench/run.ts [--strict]`
- * (`npm run bench`). Never part of `npm test`.
+ * The benchmark: `npm run bench` (every case), `npm run bench -- carve-v4 cli` (the cases whose id
+ * contains one of the words), `--strict` (exit 1 when a target is missed). Never part of `npm test`.
  *
- * Workloads (seeded, identical on every machine; see ./workloads.ts):
- *   (a) carve 10,000 IPv4 pools of /20–/26 out of 10.0.0.0/8 around 1,000 reservations;
- *   (b) overlap check over 100,000 CIDRs of both families (1,000 of them overlapping);
- *   (c) carve 10,000 IPv6 pools of /56–/64 out of fd00:10::/32 around 100 reserved /48s;
- *   plus, without target: (a) again as a second run that reads its ledger and keeps every pool;
- *   and the allocation simulator's own workloads and targets (./simulator.ts, another module's bench).
+ * Cases are registered from the files in ./cases (see ./registry.ts for how to add one). For every
+ * case, every side (ours and each peer) runs in its own process with the same warm-up and the same
+ * number of timed runs; the sides run one after the other, `pairs` times, alternating which goes
+ * first, and the ratio of each peer to ours is taken per pair. Every side runs the whole workload:
+ * where a peer is too slow for it, the case itself is smaller, for every side alike. Nothing is
+ * extrapolated.
  *
- * Every implementation runs in its own process and reads the same input from a temporary JSON file:
- *   - ours: `carve()` end to end (request checks, explanations, ledger, diff), the carver's
- *     allocation core alone (the same work the peers do), and `findOverlaps` from src/ip;
- *   - Python's ipaddress (bench/peers/*.py): the same algorithms (buddy free list, sorted sweep), and
- *     for (a) also the straightforward best fit that scans every free network per request;
- *   - ip-num 1.6.2 used directly, same algorithms (bench/workers/ipnum.ts).
- * Every side prints a sha256 of its answer; the table says whether all answers are identical.
- *
- * Time: median of the timed runs after warm-up runs. Memory: peak RSS (getrusage maxrss) of a
- * separate process that does one run, so the number is the cost of one run and not of the garbage
- * of many; the runtime's own baseline is printed below the table. Slow peers get fewer runs; a peer
- * estimated above ~30 s per run runs on a fraction of the workload and is scaled (marked "~").
- *
- * Exit code: 0, or 1 on any FAIL when run with --strict.
+ * Printed per case: each side's median time over all its timed runs (min–max), its peak RSS, whether
+ * its answer is the same as ours (sha256 of a canonical text of the answer), each peer's paired
+ * ratio (median over pairs, min–max), and each target with "met" or "MISSED".
  */
-import { ChildProcess, fork, spawnSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { spawnSync } from "child_process";
+import { createHash } from "crypto";
+import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
-import { runFleetBench } from "./fleet";
 import { runInspectBench } from "./inspect";
 import { runPicturesBench } from "./pictures";
-import { runSimulatorBench } from "./simulator";
 import { runTimelineBench } from "./timeline";
-import type { WorkerReport } from "./workers/common";
-import { Workload, ipv4Carve, ipv6Carve, overlapCheck } from "./workloads";
+import { BenchCase, ROOT, Side, SideReport, Target, registeredBenches } from "./registry";
 
-const STRICT = process.argv.includes("--strict");
-const PEER_BUDGET_MS = 30_000;
-const RSS_TARGET_MB = 200;
-const SPEEDUP_TARGET = 10;
-
-type Side = "ours" | "python" | "ipnum";
-
-interface Job {
-  readonly label: string;
-  readonly side: Side;
-  readonly mode: string;
-  readonly warmup: number;
-  readonly runs: number;
-  /** For peers: try a small fraction first, and use a fraction when a full run would exceed the budget. */
-  readonly calibrate?: boolean;
-  /** Also measure peak RSS of one run in a fresh process. */
-  readonly memory?: boolean;
-  /** How a fractional measurement scales: linear in requests after the setup, or n·log n. */
-  readonly scaling?: "linear-after-setup" | "n-log-n";
-}
-
-interface Measured {
-  readonly job: Job;
-  readonly medianMs: number;
-  readonly runs: number;
+/** One process of one side. */
+interface SideRun {
+  readonly times: readonly number[];
   readonly rssMb: number;
   readonly digest: string;
   readonly count: number;
-  readonly fraction: number;
-  readonly note?: string;
 }
 
-interface Bench {
-  readonly id: string;
-  readonly title: string;
-  readonly workload: Workload;
-  /** The time target for the row of ours that carries it. */
-  readonly targetMs?: number;
-  readonly targetJob?: string;
-  /** The row of ours that the peers are compared with (same work). */
-  readonly baseJob: string;
-  readonly jobs: readonly Job[];
+/** Every process of one side, in pair order. */
+interface SideResult {
+  readonly side: Side;
+  readonly runs: SideRun[];
+  skipped?: string;
 }
-
-const BENCHES: readonly Bench[] = [
-  {
-    id: "a",
-    title: "(a) carve 10,000 IPv4 pools /20–/26 out of 10.0.0.0/8 around 1,000 reservations",
-    workload: ipv4Carve(),
-    targetMs: 100,
-    targetJob: "ours: carve() end to end",
-    baseJob: "ours: allocation core (same work as peers)",
-    jobs: [
-      { label: "ours: carve() end to end", side: "ours", mode: "carve", warmup: 20, runs: 25, memory: true },
-      { label: "ours: allocation core (same work as peers)", side: "ours", mode: "core", warmup: 30, runs: 25, memory: true },
-      { label: "Python ipaddress, same algorithm", side: "python", mode: "carve", warmup: 1, runs: 5, calibrate: true, scaling: "linear-after-setup" },
-      { label: "Python ipaddress, scan-per-request best fit", side: "python", mode: "naive", warmup: 0, runs: 1, calibrate: true, scaling: "linear-after-setup" },
-      { label: "ip-num 1.6.2, same algorithm", side: "ipnum", mode: "carve", warmup: 0, runs: 3, calibrate: true, scaling: "linear-after-setup" },
-    ],
-  },
-  {
-    id: "a2",
-    title: "(a) again, second run: parse the 10,000-pool ledger, keep every pool (no target)",
-    workload: ipv4Carve(),
-    baseJob: "ours: parseLedger + carve()",
-    jobs: [{ label: "ours: parseLedger + carve()", side: "ours", mode: "rerun", warmup: 10, runs: 10, memory: true }],
-  },
-  {
-    id: "b",
-    title: "(b) overlap check over 100,000 CIDRs (IPv4 and IPv6, 1,000 overlapping)",
-    workload: overlapCheck(),
-    targetMs: 50,
-    targetJob: "ours: findOverlaps (src/ip)",
-    baseJob: "ours: findOverlaps (src/ip)",
-    jobs: [
-      { label: "ours: findOverlaps (src/ip)", side: "ours", mode: "overlaps", warmup: 10, runs: 25, memory: true },
-      { label: "Python ipaddress, sorted sweep", side: "python", mode: "overlaps", warmup: 1, runs: 3, calibrate: true, scaling: "n-log-n" },
-      { label: "ip-num 1.6.2, sorted sweep", side: "ipnum", mode: "overlaps", warmup: 0, runs: 1, calibrate: true, scaling: "n-log-n" },
-    ],
-  },
-  {
-    id: "c",
-    title: "(c) carve 10,000 IPv6 pools /56–/64 out of fd00:10::/32 around 100 reserved /48s",
-    workload: ipv6Carve(),
-    targetMs: 150,
-    targetJob: "ours: carve() end to end",
-    baseJob: "ours: allocation core (same work as peers)",
-    jobs: [
-      { label: "ours: carve() end to end", side: "ours", mode: "carve", warmup: 20, runs: 25, memory: true },
-      { label: "ours: allocation core (same work as peers)", side: "ours", mode: "core", warmup: 30, runs: 25, memory: true },
-      { label: "Python ipaddress, same algorithm", side: "python", mode: "carve", warmup: 1, runs: 5, calibrate: true, scaling: "linear-after-setup" },
-      { label: "ip-num 1.6.2, same algorithm", side: "ipnum", mode: "carve", warmup: 0, runs: 3, calibrate: true, scaling: "linear-after-setup" },
-    ],
-  },
-];
 
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const min = (xs: readonly number[]) => Math.min(...xs);
+const max = (xs: readonly number[]) => Math.max(...xs);
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 
-function runWorker(side: Side, file: string, mode: string, warmup: number, runs: number, fraction: number): Promise<WorkerReport> {
-  const argv = [file, mode, String(warmup), String(runs), String(fraction)];
-  if (side === "python") {
-    const script = join(__dirname, "peers", mode === "overlaps" ? "overlaps.py" : "carve.py");
-    const r = spawnSync("python3", ["-B", script, ...argv], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (r.status !== 0) return Promise.reject(new Error(`python3 ${script} failed: ${r.stderr}`));
-    return Promise.resolve(JSON.parse(r.stdout.trim().split("\n").pop()!) as WorkerReport);
+/** Runs one process of a side and returns its timed runs. */
+function runSide(side: Side, dir: string, warmup: number, runs: number): SideRun {
+  const [exe, ...args] = side.command(dir, warmup, runs);
+  const options = { cwd: side.cwd ?? ROOT, encoding: "utf8" as const, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } };
+  if (side.timing === "whole-process") {
+    const times: number[] = [];
+    let digest = "";
+    for (let i = 0; i < warmup + runs; i++) {
+      const start = performance.now();
+      const r = spawnSync(exe, args, options);
+      const ms = performance.now() - start;
+      if (r.status !== 0 && r.status !== 1) throw new Error(`${side.label}: ${[exe, ...args].join(" ")} exited with ${r.status}: ${r.stderr}`);
+      if (i >= warmup) times.push(ms);
+      digest = side.noAnswer ? "" : createHash("sha256").update(r.stdout).digest("hex");
+    }
+    // Node.js cannot read a child's peak RSS; whole-process sides print none.
+    return { times, rssMb: Number.NaN, digest, count: 1 };
   }
-  const script = join(__dirname, "workers", side === "ours" ? "ours.ts" : "ipnum.ts");
-  return new Promise((resolve, reject) => {
-    // fork() passes this process's execArgv on, so the child loads TypeScript the same way (tsx).
-    const child: ChildProcess = fork(script, argv, { stdio: ["ignore", "inherit", "pipe", "ipc"] });
-    let stderr = "";
-    let result: WorkerReport | undefined;
-    child.stderr?.on("data", (d) => (stderr += String(d)));
-    child.on("message", (m) => (result = m as WorkerReport));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 && result ? resolve(result) : reject(new Error(`${script} ${mode} exited with ${code}: ${stderr}`))));
-  });
+  const r = spawnSync(exe, args, options);
+  if (r.status !== 0) throw new Error(`${side.label}: ${[exe, ...args].join(" ")} exited with ${r.status}: ${r.stderr}`);
+  const report = JSON.parse(r.stdout.trim().split("\n").pop()!) as SideReport;
+  return { times: report.times, rssMb: report.rssMb, digest: side.noAnswer ? "" : report.digest, count: report.count };
 }
 
-async function measure(job: Job, file: string, total: number): Promise<Measured> {
-  let fraction = 1;
-  let note: string | undefined;
-  if (job.calibrate) {
-    // One run on 5% to estimate a full run; keep the whole workload unless that exceeds the budget.
-    const probe = await runWorker(job.side, file, job.mode, 0, 1, 0.05);
-    const estimate = scale(job, probe.times[0], probe.extra?.setup ?? 0, 0.05, total);
-    if (estimate > PEER_BUDGET_MS) {
-      fraction = Math.max(0.01, Math.min(0.5, Math.floor((PEER_BUDGET_MS / 6 / estimate) * 100) / 100));
+/** A side is Python's when its command starts with python3. */
+const isPython = (side: Side) => side.command("", 0, 0)[0] === "python3";
+
+function runCase(c: BenchCase, dir: string): SideResult[] {
+  c.prepare?.(dir);
+  const sides: SideResult[] = [c.project, ...c.peers].map((side) => ({ side, runs: [] }));
+  for (const s of sides) if (isPython(s.side) && !hasPython) s.skipped = "python3 not found";
+  for (let p = 0; p < c.pairs; p++) {
+    const order = p % 2 === 0 ? sides : [...sides].reverse();
+    for (const s of order) {
+      if (s.skipped) continue;
+      if (process.stderr.isTTY) process.stderr.write(`  ${c.id}: pair ${p + 1}/${c.pairs}: ${s.side.label} ...\n`);
+      s.runs.push(runSide(s.side, dir, c.warmup, c.runs));
     }
   }
-  const r = await runWorker(job.side, file, job.mode, job.warmup, job.runs, fraction);
-  let medianMs = median(r.times);
-  if (fraction < 1) {
-    medianMs = scale(job, medianMs, r.extra?.setup ?? 0, fraction, total);
-    note = `measured on ${Math.round(fraction * 100)}% (${Math.ceil(total * fraction).toLocaleString("en-US")} of ${total.toLocaleString("en-US")}), scaled ${job.scaling === "n-log-n" ? "by n·log n" : "linearly after setup"}`;
-  }
-  let rssMb = r.rssMb;
-  if (job.memory) rssMb = (await runWorker(job.side, file, job.mode, 0, 1, 1)).rssMb;
-  return { job, medianMs, runs: r.times.length, rssMb, digest: r.digest, count: r.count, fraction, note };
+  return sides;
 }
 
-function scale(job: Job, ms: number, setupMs: number, fraction: number, total: number): number {
-  if (fraction >= 1) return ms;
-  if (job.scaling === "n-log-n") {
-    const n = Math.ceil(total * fraction);
-    return (ms * (total * Math.log2(total))) / (n * Math.log2(n));
-  }
-  return setupMs + (ms - setupMs) / fraction;
+const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
+const fmtMb = (mb: number) => (Number.isNaN(mb) ? "n/a" : `${mb.toFixed(0)} MB`);
+const fmtRatio = (r: number) => (r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2));
+
+/** Per pair: the peer's median over the ours' median of the same pair. */
+function pairedRatios(ours: SideResult, peer: SideResult): number[] {
+  return peer.runs.map((r, i) => median(r.times) / median(ours.runs[i].times));
 }
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "calico-ipam-bench-"));
-  const failures: string[] = [];
-  const rows: string[][] = [];
-  const notes: string[] = [];
-  const started = performance.now();
-  try {
-    for (const bench of BENCHES) {
-      const file = join(dir, `${bench.id}.json`);
-      writeFileSync(file, JSON.stringify(bench.workload));
-      const total = bench.workload.kind === "carve" ? bench.workload.requests.length : bench.workload.cidrs.length;
-      const results: Measured[] = [];
-      for (const job of bench.jobs) {
-        if (job.side === "python" && !hasPython) {
-          notes.push(`${bench.id}: ${job.label} skipped: python3 not found`);
-          continue;
-        }
-        if (process.stderr.isTTY) process.stderr.write(`  ${bench.id}: ${job.label} ...\n`);
-        results.push(await measure(job, file, total));
-      }
-      const base = results.find((r) => r.job.label === bench.baseJob)!;
-      const endToEnd = results.find((r) => r.job.label === bench.targetJob);
-      const reference = results.find((r) => r.job.side === "ours")!;
-      const pythonSame = results.find((r) => r.job.side === "python" && r.job.mode !== "naive");
-      for (const r of results) {
-        const same = r.fraction < 1 ? "n/a (part)" : r.digest === reference.digest ? "yes" : "NO";
-        if (same === "NO") failures.push(`${bench.id}: ${r.job.label} computed a different answer`);
-        const verdicts: string[] = [];
-        let target = "";
-        if (r.job.side === "ours" && r.job === endToEnd?.job && bench.targetMs !== undefined) {
-          target = `≤ ${bench.targetMs} ms, RSS ≤ ${RSS_TARGET_MB} MB`;
-          verdicts.push(r.medianMs <= bench.targetMs && r.rssMb <= RSS_TARGET_MB ? "PASS" : "FAIL");
-        }
-        if (r.job.side === "ours" && r === base && pythonSame && bench.targetMs !== undefined) {
-          const speedup = pythonSame.medianMs / r.medianMs;
-          target = [target, `≥ ${SPEEDUP_TARGET}× Python (same algorithm)`].filter(Boolean).join("; ");
-          if (r !== endToEnd) verdicts.push(r.rssMb <= RSS_TARGET_MB ? "" : "FAIL");
-          verdicts.push(speedup >= SPEEDUP_TARGET ? "PASS" : "FAIL");
-        }
-        const verdict = verdicts.includes("FAIL") ? "FAIL" : verdicts.includes("PASS") ? "PASS" : "";
-        if (verdict === "FAIL") failures.push(`${bench.id}: ${r.job.label}`);
-        const ratio = r.job.side === "ours" ? (r === base && results.length > 1 ? "(base)" : "") : `ours ${(r.medianMs / base.medianMs).toFixed(r.medianMs / base.medianMs >= 100 ? 0 : 1)}× faster`;
-        rows.push([
-          r === results[0] ? `(${bench.id})` : "",
-          r.job.label,
-          `${r.note ? "~" : ""}${fmtMs(r.medianMs)}`,
-          String(r.runs),
-          `${r.rssMb.toFixed(0)} MB`,
-          same,
-          ratio,
-          target,
-          verdict,
-        ]);
-        if (r.note) notes.push(`${bench.id}: ${r.job.label}: ${r.note}`);
-      }
-      rows.push([]);
+function targetLine(t: Target, ours: SideResult, peers: readonly SideResult[]): { text: string; met: boolean | undefined } {
+  const all = ours.runs.flatMap((r) => r.times);
+  switch (t.kind) {
+    case "time": {
+      const m = median(all);
+      return { text: `ours ≤ ${fmtMs(t.atMostMs)} (median ${fmtMs(m)})`, met: m <= t.atMostMs };
     }
-    const baseline = [
-      `node+tsx ${(await runWorker("ours", join(dir, "a.json"), "noop", 0, 0, 1)).rssMb.toFixed(0)} MB`,
-      hasPython ? `python3 ${(await runWorker("python", join(dir, "a.json"), "noop", 0, 0, 1)).rssMb.toFixed(0)} MB` : "",
-    ].filter(Boolean);
-    for (const b of BENCHES) console.log(b.title.replace(/^\(a\) again/, "(a2) = (a) again"));
-    console.log("");
-    printTable(rows);
-    console.log("");
-    console.log(`Time: median of the timed runs after warm-up. Peak RSS: one run in a fresh process for ours (runtime included; idle baseline ${baseline.join(", ")}), the timing process for peers.`);
-    console.log("Same answer: sha256 of every side's answer (pools and their CIDRs, or overlapping pairs) equals ours.");
-    console.log("Speed-up target: our allocation core (parse reservations, free list, place pools) against Python doing exactly that work with the same algorithm; carve() end to end also checks requests, writes explanations, builds the ledger and its diff.");
-    for (const n of notes) console.log(`Note ${n}`);
-
-    // The simulator's benchmark (bench/simulator.ts) has its own workloads and targets.
-    console.log("");
-    try {
-      for (const r of await runSimulatorBench()) {
-        console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
-        if (!r.pass) failures.push(r.workload);
-      }
-    } catch (e) {
-      console.log(`FAIL  simulator benchmark did not run: ${(e as Error).message}`);
-      failures.push("simulator benchmark");
+    case "rss": {
+      const m = max(ours.runs.map((r) => r.rssMb));
+      return { text: `ours' peak RSS ≤ ${t.atMostMb} MB (${m.toFixed(0)} MB)`, met: m <= t.atMostMb };
     }
-    // The simulator's day-2 targets (bench/timeline.ts).
-    for (const r of await runTimelineBench().catch((e: Error) => [{ workload: `timeline benchmark did not run: ${e.message}`, pass: false, medianMs: 0, peakMb: 0, target: "" }])) {
-      console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
-      if (!r.pass) failures.push(r.workload);
+    case "speedup":
+    case "slowdown": {
+      const peer = peers.find((p) => p.side.label === t.peer);
+      if (!peer) throw new Error(`target names an unknown peer "${t.peer}"`);
+      if (peer.skipped) return { text: `${t.peer}: not measured (${peer.skipped})`, met: undefined };
+      const ratio = median(pairedRatios(ours, peer));
+      return t.kind === "speedup"
+        ? { text: `ours ≥ ${t.atLeast}× faster than ${t.peer} (paired median ${fmtRatio(ratio)}×)`, met: ratio >= t.atLeast }
+        : { text: `ours ≤ ${t.atMost}× the time of ${t.peer} (paired median ${fmtRatio(1 / ratio)}×)`, met: 1 / ratio <= t.atMost };
     }
-    // The pictures' benchmark (bench/pictures.ts): plan.html at scale in headless Chromium.
-    for (const r of await runPicturesBench().catch((e: Error) => [{ workload: `pictures benchmark did not run: ${e.message}`, pass: false, medianMs: 0, target: "", note: "" }])) {
-      console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms (target ${r.target}; ${r.note})`);
-      if (!r.pass) failures.push(r.workload);
-    }
-    try {
-      for (const r of await runFleetBench()) {
-        console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms (target ${r.target})`);
-        if (!r.pass) failures.push(r.workload);
-      }
-    } catch (e) {
-      console.log(`FAIL  fleet benchmark did not run: ${(e as Error).message}`);
-      failures.push("fleet benchmark");
-    }
-    try {
-      for (const r of await runInspectBench()) {
-        console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
-        if (!r.pass) failures.push(r.workload);
-      }
-    } catch (e) {
-      console.log(`FAIL  inspect benchmark did not run: ${(e as Error).message}`);
-      failures.push("inspect benchmark");
-    }
-    console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s on ${cpus().length} CPU(s), node ${process.version}.`);
-    if (failures.length > 0) console.log(`FAIL: ${failures.join("; ")}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
-  if (failures.length > 0 && STRICT) process.exitCode = 1;
+}
+
+function printCase(c: BenchCase, sides: readonly SideResult[], missed: string[]): void {
+  const [ours, ...peers] = sides;
+  console.log(`[${c.id}] ${c.title}`);
+  console.log(`  every side: ${c.warmup} warm-up + ${c.runs} timed run(s) per process, ${c.pairs} process(es), alternating`);
+  const rows: string[][] = [["side", "median (min–max)", "peak RSS", "same answer", "paired: peer ÷ ours, median (min–max)"]];
+  for (const s of sides) {
+    if (s.skipped) {
+      rows.push([s.side.label, `skipped: ${s.skipped}`, "", "", ""]);
+      continue;
+    }
+    const all = s.runs.flatMap((r) => r.times);
+    const digests = new Set(s.runs.map((r) => r.digest));
+    const same =
+      s === ours ? (digests.size === 1 ? "(ours)" : "ours differs between runs") : s.side.noAnswer || ours.side.noAnswer ? "n/a" : digests.size === 1 && digests.has(ours.runs[0].digest) ? "yes" : "NO";
+    if (same === "NO" || same === "ours differs between runs") missed.push(`${c.id}: ${s.side.label}: ${same === "NO" ? "a different answer" : same}`);
+    let paired = "";
+    if (s !== ours) {
+      const ratios = pairedRatios(ours, s);
+      paired = `${fmtRatio(median(ratios))}× (${fmtRatio(min(ratios))}–${fmtRatio(max(ratios))})`;
+    }
+    rows.push([s.side.label, `${fmtMs(median(all))} (${fmtMs(min(all))}–${fmtMs(max(all))})`, fmtMb(max(s.runs.map((r) => r.rssMb))), same, paired]);
+  }
+  printTable(rows);
+  for (const t of c.targets ?? []) {
+    const { text, met } = targetLine(t, ours, peers);
+    const verdict = met === undefined ? "not measured" : met ? "met" : "MISSED";
+    if (met === false) missed.push(`${c.id}: ${text}`);
+    console.log(`  target: ${text}: ${verdict}`);
+  }
+  if ((c.targets ?? []).length === 0) console.log("  target: none");
+  for (const n of c.notes ?? []) console.log(`  note: ${n}`);
+  console.log("");
 }
 
 function printTable(rows: readonly string[][]): void {
-  const header = ["workload", "implementation", "median", "runs", "peak RSS", "same answer", "speed", "target", "result"];
-  const right = new Set([2, 3, 4]);
-  const all = [header, ...rows.filter((r) => r.length > 0)];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ").trimEnd();
-  console.log(line(header));
-  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
-  for (const r of rows) console.log(r.length === 0 ? "" : line(r));
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(`  ${r.map((cell, i) => cell.padEnd(widths[i])).join(" | ").trimEnd()}`);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 2;
-});
+function loadCases(): readonly BenchCase[] {
+  const folder = join(__dirname, "cases");
+  // A case file registers its cases when loaded; require keeps them in this process's registry.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  for (const file of readdirSync(folder).filter((f) => f.endsWith(".ts")).sort()) require(join(folder, file));
+  return registeredBenches();
+}
+
+/** The simulator's day-2 targets, plan.html at scale in Chromium, and reading a large cluster dump. */
+const STANDALONE: ReadonlyArray<{ id: string; run: () => Promise<ReadonlyArray<{ workload: string; pass: boolean; medianMs: number; target: string; peakMb?: number }>> }> = [
+  { id: "timeline", run: runTimelineBench },
+  { id: "pictures", run: runPicturesBench },
+  { id: "inspect", run: runInspectBench },
+];
+
+async function main(): Promise<void> {
+  const words = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const strict = process.argv.includes("--strict");
+  const cases = loadCases().filter((c) => words.length === 0 || words.some((w) => c.id.includes(w)));
+  if (cases.length === 0) throw new Error(`no bench case matches ${words.join(", ")}; ids: ${registeredBenches().map((c) => c.id).join(", ")}`);
+  const started = performance.now();
+  const missed: string[] = [];
+  console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
+  console.log("");
+  for (const c of cases) {
+    const dir = mkdtempSync(join(tmpdir(), `calico-ipam-bench-${c.id}-`));
+    try {
+      printCase(c, runCase(c, dir), missed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // Benchmarks that run their own processes and print their own rows (each file's header says how).
+  for (const standalone of STANDALONE) {
+    if (words.length > 0 && !words.some((w) => standalone.id.includes(w))) continue;
+    try {
+      for (const r of await standalone.run()) {
+        console.log(`${r.pass ? "met   " : "MISSED"}  ${r.workload}: median ${r.medianMs} ms${"peakMb" in r && r.peakMb ? `, peak RSS ${r.peakMb} MB` : ""} (target ${r.target})`);
+        if (!r.pass) missed.push(r.workload);
+      }
+    } catch (e) {
+      console.log(`MISSED  ${standalone.id} benchmark did not run: ${(e as Error).message}`);
+      missed.push(`${standalone.id} benchmark`);
+    }
+  }
+  console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(missed.length === 0 ? "Every target met; every side computed the same answer." : `MISSED: ${missed.join("; ")}`);
+  if (missed.length > 0 && strict) process.exitCode = 1;
+}
+
+void main();

@@ -10,15 +10,11 @@ the timed work, as it is on our side.
 """
 import heapq
 import ipaddress
-import math
 
 from common import args, report, time_runs
 
 
-def carve(workload, requests, phases):
-    import time
-
-    start = time.perf_counter()
+def carve(workload, requests):
     space = ipaddress.ip_network(workload["space"])
     bits = space.max_prefixlen
     used = sorted(
@@ -47,7 +43,6 @@ def carve(workload, requests, phases):
         cursor = n.broadcast_address + 1
     if not done and cursor <= end:
         add_run(cursor, end)
-    phases["setup"] = (time.perf_counter() - start) * 1000
 
     result = {}
     for name, prefix in sorted(((r["name"], r["prefix"]) for r in requests), key=lambda r: (r[1], r[0])):
@@ -63,11 +58,8 @@ def carve(workload, requests, phases):
     return result
 
 
-def carve_naive(workload, requests, phases):
+def carve_naive(workload, requests):
     """The straightforward best fit: scan every free network for each request (O(requests x free))."""
-    import time
-
-    start = time.perf_counter()
     space = ipaddress.ip_network(workload["space"])
     used = sorted(
         (n for n in map(ipaddress.ip_network, workload["reservations"]) if n.overlaps(space)),
@@ -88,7 +80,6 @@ def carve_naive(workload, requests, phases):
         cursor = n.broadcast_address + 1
     if not done and cursor <= end:
         free.extend(ipaddress.summarize_address_range(cursor, end))
-    phases["setup"] = (time.perf_counter() - start) * 1000
 
     result = {}
     for name, prefix in sorted(((r["name"], r["prefix"]) for r in requests), key=lambda r: (r[1], r[0])):
@@ -112,23 +103,11 @@ def carve_naive(workload, requests, phases):
 
 
 def main():
-    workload, mode, warmup, runs, fraction = args()
-    if mode == "noop":
-        report([], None, 0)
-        return
-    requests = workload["requests"][: math.ceil(len(workload["requests"]) * fraction)]
-    setups = []
-
-    def once():
-        phases = {}
-        r = (carve_naive if mode == "naive" else carve)(workload, requests, phases)
-        setups.append(phases["setup"])
-        return r
-
-    times, result = time_runs(warmup, runs, once)
-    timed_setups = sorted(setups[warmup:])
-    lines = [f"{name} {result[name]}" for name in sorted(result)]
-    report(times, lines, len(result), {"setup": timed_setups[len(timed_setups) // 2]})
+    workload, mode, warmup, runs = args()
+    fn = carve_naive if mode == "naive" else carve
+    times, result = time_runs(warmup, runs, lambda: fn(workload, workload["requests"]))
+    report(times, [f"{name} {result[name]}" for name in sorted(result)], len(result))
 
 
-main()
+if __name__ == "__main__":
+    main()

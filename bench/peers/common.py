@@ -7,12 +7,11 @@ import time
 
 
 def args():
-    """workload file, mode, warm-up runs, timed runs, fraction of the workload"""
+    """workload file, mode, warm-up runs, timed runs"""
     path, mode, warmup, runs = sys.argv[1:5]
-    fraction = float(sys.argv[5]) if len(sys.argv) > 5 else 1.0
     with open(path, encoding="utf-8") as f:
         workload = json.load(f)
-    return workload, mode, int(warmup), int(runs), fraction
+    return workload, mode, int(warmup), int(runs)
 
 
 def time_runs(warmup, runs, fn):
@@ -34,14 +33,13 @@ def digest(lines):
     return h.hexdigest()
 
 
-def report(times, lines, count, extra=None):
+def report(times, lines, count):
+    """The last line of standard output, which the benchmark's runner reads (bench/registry.ts, SideReport)."""
     # ru_maxrss is in KiB on Linux.
     out = {
         "times": times,
         "rssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "digest": digest(lines) if lines is not None else "",
+        "digest": digest(lines),
         "count": count,
     }
-    if extra:
-        out["extra"] = extra
     print(json.dumps(out))

@@ -1,31 +1,18 @@
-/** Shared by the benchmark workers: reading a workload, timing, and reporting to the parent process. */
+/** Shared by the TypeScript workers: reading a workload, timing, and the report the runner reads. */
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
+import type { SideReport } from "../registry";
 import type { Workload } from "../workloads";
 
-/** What a worker reports: the timed runs in milliseconds, its peak RSS, and a digest of its answer. */
-export interface WorkerReport {
-  readonly times: readonly number[];
-  /** Peak resident set size of the worker process, in MB (getrusage maxrss), runtime included. */
-  readonly rssMb: number;
-  /** sha256 of the answer in a canonical text form, to check that every side computed the same thing. */
-  readonly digest: string;
-  /** Number of answers (pools carved, overlapping pairs found). */
-  readonly count: number;
-  /** Extra timings, e.g. the setup part of a run, in milliseconds (median). */
-  readonly extra?: Readonly<Record<string, number>>;
+/** Worker arguments: input file, mode, warm-up runs, timed runs. */
+export function args(): { file: string; mode: string; warmup: number; runs: number } {
+  const [file, mode, warmup, runs] = process.argv.slice(2);
+  return { file, mode, warmup: Number(warmup), runs: Number(runs) };
 }
 
-/** Worker arguments: workload file, mode, warm-up runs, timed runs, fraction of the workload. */
-export function args(): { workload: Workload; mode: string; warmup: number; runs: number; fraction: number } {
-  const [file, mode, warmup, runs, fraction] = process.argv.slice(2);
-  return {
-    workload: JSON.parse(readFileSync(file, "utf8")) as Workload,
-    mode,
-    warmup: Number(warmup),
-    runs: Number(runs),
-    fraction: fraction === undefined ? 1 : Number(fraction),
-  };
+/** Reads a workload file written by a case's `prepare`. */
+export function readWorkload(file: string): Workload {
+  return JSON.parse(readFileSync(file, "utf8")) as Workload;
 }
 
 /** Runs `fn` warmup + runs times and returns the timed durations and the last answer. */
@@ -48,18 +35,18 @@ export function digest(lines: readonly string[]): string {
   return hash.digest("hex");
 }
 
-/** Peak resident set size of this process so far, in MB. */
-export function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
-
-/** Sends the report to the parent process (or prints it as JSON when run by hand). */
-export function report(r: WorkerReport): void {
-  if (process.send) process.send(r);
-  else console.log(JSON.stringify(r));
+/** Prints the report as the last line of standard output, for the runner. */
+export function report(times: readonly number[], lines: readonly string[], count: number): void {
+  const r: SideReport = { times, rssMb: process.resourceUsage().maxRSS / 1024, digest: digest(lines), count };
+  console.log(JSON.stringify(r));
 }
 
 /** Code-unit order, as Python's sorted() orders ASCII names. */
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The canonical answer of a carve: "name cidr" lines sorted by name. */
+export function carveLines(pools: Iterable<readonly [string, string]>): string[] {
+  return [...pools].sort((a, b) => byCodeUnit(a[0], b[0])).map(([name, cidr]) => `${name} ${cidr}`);
 }

@@ -7,7 +7,7 @@
 import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix } from "ip-num";
 import { formatAddress } from "../../src/ip";
 import type { CarveWorkload, OverlapWorkload } from "../workloads";
-import { args, byCodeUnit, digest, peakRssMb, report, timeRuns } from "./common";
+import { args, byCodeUnit, carveLines, readWorkload, report, timeRuns } from "./common";
 
 type Range = IPv4CidrRange | IPv6CidrRange;
 
@@ -50,8 +50,7 @@ function pop(heap: Range[]): Range {
   return top;
 }
 
-function carve(w: CarveWorkload, requests: CarveWorkload["requests"], phases: { setup: number }): Map<string, Range> {
-  const start = performance.now();
+function carve(w: CarveWorkload, requests: CarveWorkload["requests"]): Map<string, Range> {
   const bits = w.family === 4 ? 32 : 128;
   const space = parse(w.family, w.space);
   const used = w.reservations
@@ -78,7 +77,6 @@ function carve(w: CarveWorkload, requests: CarveWorkload["requests"], phases: { 
     cursor = last + 1n;
   }
   if (cursor <= end) addRun(cursor, end);
-  phases.setup = performance.now() - start;
 
   const spacePrefix = prefixOf(space);
   const result = new Map<string, Range>();
@@ -99,7 +97,7 @@ function carve(w: CarveWorkload, requests: CarveWorkload["requests"], phases: { 
   return result;
 }
 
-function overlaps(w: OverlapWorkload, ranges: Range[]): Array<[number, number]> {
+function overlaps(ranges: Range[]): Array<[number, number]> {
   const order = ranges.map((_, i) => i);
   const family = (r: Range) => (r instanceof IPv4CidrRange ? 4 : 6);
   order.sort((a, b) => {
@@ -122,30 +120,28 @@ function overlaps(w: OverlapWorkload, ranges: Range[]): Array<[number, number]> 
     for (const j of stack) pairs.push(i < j ? [i, j] : [j, i]);
     stack.push(i);
   }
-  void w;
   return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 }
 
-const { workload, mode, warmup, runs, fraction } = args();
-if (mode === "noop") {
-  report({ times: [], rssMb: peakRssMb(), digest: "", count: 0 });
-} else if (workload.kind === "carve") {
-  const requests = workload.requests.slice(0, Math.ceil(workload.requests.length * fraction));
-  const setups: number[] = [];
-  const { times, last } = timeRuns(warmup, runs, () => {
-    const phases = { setup: 0 };
-    const r = carve(workload, requests, phases);
-    setups.push(phases.setup);
-    return r;
-  });
-  const lines = [...last.entries()]
-    .sort((a, b) => byCodeUnit(a[0], b[0]))
-    .map(([name, r]) => `${name} ${formatAddress(workload.family, r.getFirst().getValue())}/${prefixOf(r)}`);
-  const setup = setups.slice(warmup).sort((a, b) => a - b)[Math.floor((setups.length - warmup) / 2)];
-  report({ times, rssMb: peakRssMb(), digest: digest(lines), count: last.size, extra: { setup } });
-} else {
-  const texts = workload.cidrs.slice(0, Math.ceil(workload.cidrs.length * fraction));
-  const ranges = texts.map((t) => parse(t.includes(":") ? 6 : 4, t));
-  const { times, last } = timeRuns(warmup, runs, () => overlaps(workload, ranges));
-  report({ times, rssMb: peakRssMb(), digest: digest(last.map(([i, j]) => `${i} ${j}`)), count: last.length });
+/** ip-num's answer to a carve workload, as the canonical lines every side's digest is taken of. */
+export function ipnumCarveLines(w: CarveWorkload): string[] {
+  return carveLines([...carve(w, w.requests).entries()].map(([name, r]) => [name, `${formatAddress(w.family, r.getFirst().getValue())}/${prefixOf(r)}`] as const));
+}
+
+/** ip-num's answer to an overlap workload: "i j" lines. */
+export function ipnumOverlapLines(w: OverlapWorkload): string[] {
+  return overlaps(w.cidrs.map((t) => parse(t.includes(":") ? 6 : 4, t))).map(([i, j]) => `${i} ${j}`);
+}
+
+if (require.main === module) {
+  const { file, warmup, runs } = args();
+  const workload = readWorkload(file);
+  if (workload.kind === "carve") {
+    const { times, last } = timeRuns(warmup, runs, () => carve(workload, workload.requests));
+    report(times, carveLines([...last.entries()].map(([name, r]) => [name, `${formatAddress(workload.family, r.getFirst().getValue())}/${prefixOf(r)}`] as const)), last.size);
+  } else {
+    const ranges = workload.cidrs.map((t) => parse(t.includes(":") ? 6 : 4, t));
+    const { times, last } = timeRuns(warmup, runs, () => overlaps(ranges));
+    report(times, last.map(([i, j]) => `${i} ${j}`), last.length);
+  }
 }

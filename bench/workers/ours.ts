@@ -1,64 +1,79 @@
 /**
- * Our side of the benchmark: `carve()` and `findOverlaps` exactly as the library exports them, and
- * (mode "core") the carver's allocation core alone, which does the same work as the peers: parse the
- * reservations, build the free list, place every pool largest first, return a CIDR per pool.
+ * Our side of the benchmark, through the public API only, as users call it:
+ * - `carve`: `carve()` on a carve workload (request checks, explanations, ledger and its diff);
+ * - `rerun`: the second run of the same plan, as every later synth is: `parseLedger` of the first
+ *   run's ledger text, then `carve()` with it (keeps every pool);
+ * - `overlaps`: `findOverlaps` over the workload's CIDRs (parsed before timing, as every side does);
+ * - `plan`: `planIpam()` on a spec file (the ledger beside it is not read: every run is a first plan);
+ * - `harness`: `planIpam()` then `simulatePlan()` on a spec file with a topology.
  */
-import { CarveInput, carve } from "../../src/carver";
-import { FreeSpace } from "../../src/carver/private/free-space";
-import { Cidr, IntervalSet, NEVER_FOR_PODS, findOverlaps } from "../../src/ip";
+import { readFileSync } from "fs";
+import { parse as parseYaml } from "yaml";
+import { CarveInput, CarveResult, carve } from "../../src/carver";
+import { Cidr, findOverlaps } from "../../src/ip";
 import { parseLedger, serializeLedger } from "../../src/ledger";
-import type { CarveWorkload } from "../workloads";
-import { args, byCodeUnit, digest, peakRssMb, report, timeRuns } from "./common";
+import { simulatePlan } from "../../src/plan/harness";
+import { planIpam } from "../../src/plan/plan";
+import { parseSpecFile } from "../../src/spec/schema";
+import type { CarveWorkload, OverlapWorkload } from "../workloads";
+import { args, carveLines, readWorkload, report, timeRuns } from "./common";
 
-function carveInput(w: CarveWorkload, fraction: number): CarveInput {
+/** The carve() input of a carve workload: one address space, every reservation an exclusion. */
+export function carveInput(w: CarveWorkload): CarveInput {
   return {
     spaces: [{ name: "space", cidr: w.space }],
     exclusions: w.reservations.map((cidr) => ({ cidr, kind: "reserved" as const, reason: "benchmark" })),
-    requests: w.requests.slice(0, Math.ceil(w.requests.length * fraction)).map((r) => ({
-      name: r.name,
-      family: w.family,
-      blockSize: w.blockSize,
-      size: { kind: "prefix" as const, prefixLength: r.prefix },
-    })),
+    requests: w.requests.map((r) => ({ name: r.name, family: w.family, blockSize: w.blockSize, size: { kind: "prefix" as const, prefixLength: r.prefix } })),
   };
 }
 
-function core(w: CarveWorkload, requests: CarveWorkload["requests"]): Map<string, Cidr> {
-  const space = Cidr.parse(w.space);
-  const specials = NEVER_FOR_PODS.filter((s) => s.cidr.family === w.family).map((s) => s.cidr);
-  const used = IntervalSet.fromCidrs(w.family, [...w.reservations.map((t) => Cidr.parse(t)), ...specials]);
-  const order = [...requests].sort((a, b) => a.prefix - b.prefix || byCodeUnit(a.name, b.name));
-  const free = new FreeSpace(space, used, order.length > 0 ? order[order.length - 1].prefix : space.prefix);
-  const out = new Map<string, Cidr>();
-  for (const r of order) {
-    const network = free.allocate(r.prefix);
-    if (network !== undefined) out.set(r.name, Cidr.of(w.family, network, r.prefix));
-  }
-  return out;
+/** Our answer to a carve workload, as the canonical lines every side's digest is taken of. */
+export function ourCarveLines(result: CarveResult, mode = "carve"): string[] {
+  const errors = result.findings.filter((f) => f.severity === "error");
+  if (errors.length > 0) throw new Error(`the benchmark workload must carve cleanly: ${errors[0].message}`);
+  if (mode === "rerun" && result.changes.length > 0) throw new Error("a re-run must not change the ledger");
+  return carveLines(result.pools.map((p) => [p.name, p.cidr.toString()] as const));
 }
 
-const { workload, mode, warmup, runs, fraction } = args();
-if (mode === "noop") {
-  report({ times: [], rssMb: peakRssMb(), digest: "", count: 0 });
-} else if (workload.kind === "carve" && mode === "core") {
-  const requests = workload.requests.slice(0, Math.ceil(workload.requests.length * fraction));
-  const { times, last } = timeRuns(warmup, runs, () => core(workload, requests));
-  const lines = [...last.entries()].sort((a, b) => byCodeUnit(a[0], b[0])).map(([name, c]) => `${name} ${c}`);
-  report({ times, rssMb: peakRssMb(), digest: digest(lines), count: last.size });
-} else if (workload.kind === "carve") {
-  const input = carveInput(workload, fraction);
-  // "rerun": the second run of the same plan, as every later synth is: read the ledger text, keep every pool.
+/** Our answer to an overlap workload: "i j" lines, as every side prints them. */
+export function ourOverlapLines(w: OverlapWorkload): string[] {
+  return findOverlaps(w.cidrs.map((t) => Cidr.parse(t))).map(([i, j]) => `${i} ${j}`);
+}
+
+function carveSide(w: CarveWorkload, mode: string, warmup: number, runs: number): void {
+  const input = carveInput(w);
   const ledgerText = mode === "rerun" ? serializeLedger(carve(input).ledger) : undefined;
-  const { times, last } = timeRuns(warmup, runs, () =>
-    ledgerText === undefined ? carve(input) : carve({ ...input, ledger: parseLedger(ledgerText) }),
-  );
-  const errors = last.findings.filter((f) => f.severity === "error");
-  if (errors.length > 0) throw new Error(`the benchmark workload must carve cleanly: ${errors[0].message}`);
-  if (mode === "rerun" && last.changes.length > 0) throw new Error("a re-run must not change the ledger");
-  const lines = [...last.pools].sort((a, b) => byCodeUnit(a.name, b.name)).map((p) => `${p.name} ${p.cidr}`);
-  report({ times, rssMb: peakRssMb(), digest: digest(lines), count: last.pools.length });
-} else {
-  const cidrs = workload.cidrs.slice(0, Math.ceil(workload.cidrs.length * fraction)).map((t) => Cidr.parse(t));
+  const { times, last } = timeRuns(warmup, runs, () => (ledgerText === undefined ? carve(input) : carve({ ...input, ledger: parseLedger(ledgerText) })));
+  report(times, ourCarveLines(last, mode), last.pools.length);
+}
+
+function overlapSide(w: OverlapWorkload, warmup: number, runs: number): void {
+  const cidrs = w.cidrs.map((t) => Cidr.parse(t));
   const { times, last } = timeRuns(warmup, runs, () => findOverlaps(cidrs));
-  report({ times, rssMb: peakRssMb(), digest: digest(last.map(([i, j]) => `${i} ${j}`)), count: last.length });
+  report(times, last.map(([i, j]) => `${i} ${j}`), last.length);
+}
+
+function planSide(file: string, mode: string, warmup: number, runs: number): void {
+  const parsed = parseSpecFile(parseYaml(readFileSync(file, "utf8")));
+  if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
+  const spec = parsed.spec;
+  const { times, last } = timeRuns(warmup, runs, () => {
+    const plan = planIpam(spec);
+    const simulation = mode === "harness" && spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni }) : undefined;
+    return { plan, simulation };
+  });
+  const lines = carveLines(last.plan.pools.map((p) => [p.manifest.metadata.name, String(p.manifest.spec.cidr)] as const));
+  if (last.simulation) lines.push(`pods allocated ${last.simulation.summary.podsAllocated}, failed ${last.simulation.summary.podsFailed}`);
+  report(times, lines, last.plan.pools.length);
+}
+
+if (require.main === module) {
+  const { file, mode, warmup, runs } = args();
+  if (mode === "plan" || mode === "harness") {
+    planSide(file, mode, warmup, runs);
+  } else {
+    const workload = readWorkload(file);
+    if (workload.kind === "carve") carveSide(workload, mode, warmup, runs);
+    else overlapSide(workload, warmup, runs);
+  }
 }

@@ -358,7 +358,7 @@ function joinUpTo1024(term: (i: number) => string, separator: string): string {
   return text;
 }
 
-describe("cost", () => {
+describe("long selectors", () => {
   const cases: ReadonlyArray<readonly [string, string]> = [
     ["a long || chain", joinUpTo1024((i) => `k${i} == "v"`, " || ")],
     ["a long && chain", joinUpTo1024((i) => `!has(k${i})`, " && ")],
@@ -368,19 +368,15 @@ describe("cost", () => {
     ["a big set", `a in {${Array.from({ length: 170 }, (_, i) => `'${i}'`).join(",")}}`],
   ];
 
-  test.each(cases)("%s of about 1024 characters parses at once", (_name, text) => {
+  // No timing here: speed is measured by `npm run bench`, never by the tests.
+  test.each(cases)("%s of about 1024 characters parses", (_name, text) => {
     expect(text.length).toBeGreaterThan(900);
-    const started = performance.now();
     const selector = parseSelector(text);
-    const elapsed = performance.now() - started;
     expect(selector.toString().length).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(50);
   });
 
-  test("a 1024-character error is found at once", () => {
+  test("a 1024-character error is found", () => {
     const text = `a == "b" && `.repeat(85) + "%";
-    const started = performance.now();
     expect(() => parseSelector(text)).toThrow(SelectorSyntaxError);
-    expect(performance.now() - started).toBeLessThan(50);
   });
 });

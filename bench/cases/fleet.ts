@@ -1,0 +1,13 @@
+/** Fleet-wide carving (../fleet.ts): 500 clusters × 20 pools, warm. No peer. */
+import { registerBench, tsWorker } from "../registry";
+
+registerBench({
+  id: "fleet-warm",
+  title: "carveFleet: 500 clusters × 20 pools (10,000 pools), warm (every cluster's ledger section read from text)",
+  project: { label: "ours: carveFleet()", command: (_dir, w, r) => tsWorker("fleet.ts", "-", "warm", String(w), String(r)) },
+  peers: [],
+  warmup: 5,
+  runs: 5,
+  pairs: 2,
+  targets: [{ kind: "time", atMostMs: 50 }],
+});

@@ -1,0 +1,106 @@
+/**
+ * The benchmark's registry: every workload is a {@link BenchCase}, registered from a file in
+ * `bench/cases/` (run.ts loads every `*.ts` file there, in name order). To add a workload, add a file
+ * there that calls {@link registerBench}; nothing else needs to change.
+ *
+ * A case has one side of ours (`project`) and any number of `peers`. Every side runs in its own
+ * process, with the case's warm-up and number of timed runs, the same for every side; the sides run
+ * one after the other `pairs` times (alternating which goes first), and every peer's ratio to ours is
+ * taken per pair, so that a slow moment of the machine hits both sides of a ratio alike.
+ */
+import { join } from "path";
+
+/** What a side's process prints as the last line of its standard output (JSON). */
+export interface SideReport {
+  /** The timed runs, in milliseconds (warm-up runs excluded). */
+  readonly times: readonly number[];
+  /** Peak resident set size of the process, in MB (getrusage maxrss), runtime included. */
+  readonly rssMb: number;
+  /**
+   * sha256 of the answer in a canonical text form: every side of a case that computes the same
+   * answer prints the same digest. Empty when a side has no answer to compare (e.g. a runtime floor).
+   */
+  readonly digest: string;
+  /** Number of answers (pools carved, overlapping pairs found). */
+  readonly count: number;
+}
+
+/** One side of a case: how to start its process. */
+export interface Side {
+  /** e.g. "ours: carve()" or "Python ipaddress, same algorithm". */
+  readonly label: string;
+  /**
+   * The command (executable first) that starts the process, given the case's folder (where
+   * `prepare` wrote its input), the warm-up and the number of timed runs. For an in-process side, the
+   * process times its own runs and prints a {@link SideReport}.
+   */
+  readonly command: (dir: string, warmup: number, runs: number) => readonly string[];
+  /**
+   * `whole-process`: the runner times the whole process (start to exit) itself, `warmup + runs`
+   * times, and the digest is the sha256 of its standard output. Default `in-process`.
+   */
+  readonly timing?: "in-process" | "whole-process";
+  /** Working directory of the process. @default the repository root */
+  readonly cwd?: string;
+  /** Set when this side computes no comparable answer (a runtime floor, a different operation). */
+  readonly noAnswer?: boolean;
+}
+
+/** A target printed with the case, met or MISSED. */
+export type Target =
+  /** Ours' median time (over all timed runs of all pairs) at most this. */
+  | { readonly kind: "time"; readonly atMostMs: number }
+  /** Ours' peak RSS (the largest of its processes) at most this. */
+  | { readonly kind: "rss"; readonly atMostMb: number }
+  /** The median paired ratio peer ÷ ours at least this: ours is that many times faster. */
+  | { readonly kind: "speedup"; readonly peer: string; readonly atLeast: number }
+  /** The median paired ratio ours ÷ peer at most this: ours costs at most that many times the peer. */
+  | { readonly kind: "slowdown"; readonly peer: string; readonly atMost: number };
+
+/** One workload. */
+export interface BenchCase {
+  /** Short id, used to pick cases: `npm run bench -- carve-v4`. */
+  readonly id: string;
+  /** What is measured, one line. */
+  readonly title: string;
+  readonly project: Side;
+  readonly peers: readonly Side[];
+  /** Warm-up runs per process, the same for every side. */
+  readonly warmup: number;
+  /** Timed runs per process, the same for every side. */
+  readonly runs: number;
+  /** How many times every side runs (alternately). */
+  readonly pairs: number;
+  /** The targets of the issue that this case measures. @default none */
+  readonly targets?: readonly Target[];
+  /** Notes printed under the case (e.g. why the workload is smaller than another case's). */
+  readonly notes?: readonly string[];
+  /** Writes the case's input into `dir` before any side runs. */
+  readonly prepare?: (dir: string) => void;
+}
+
+const CASES: BenchCase[] = [];
+
+/** Registers a case; ids are unique. */
+export function registerBench(c: BenchCase): void {
+  if (CASES.some((x) => x.id === c.id)) throw new Error(`bench case "${c.id}" is registered twice`);
+  CASES.push(c);
+}
+
+/** Every registered case, in registration order. */
+export function registeredBenches(): readonly BenchCase[] {
+  return CASES;
+}
+
+/** The repository root. */
+export const ROOT = join(__dirname, "..");
+
+/** `node --import tsx <bench/workers/script> ...args`: a TypeScript worker of this folder. */
+export function tsWorker(script: string, ...args: string[]): string[] {
+  return [process.execPath, "--import", "tsx", join(__dirname, "workers", script), ...args];
+}
+
+/** `python3 -B <bench/peers/script> ...args`: a Python peer of this folder. */
+export function pythonPeer(script: string, ...args: string[]): string[] {
+  return ["python3", "-B", join(__dirname, "peers", script), ...args];
+}

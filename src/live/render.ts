@@ -1,5 +1,5 @@
 import { IPAM_SHOW_COLUMNS } from "../report";
-import { formatCount, formatGoG, formatGoPercent, mdCode, mdText, plural } from "../report/format";
+import { formatCount, formatGoPercent, mdCode, mdText, plural } from "../report/format";
 import { mdTable } from "../report/markdown";
 import { asciiTable } from "../report/table";
 import type { BlockUtilization } from "./check";
@@ -21,9 +21,10 @@ export const BORROWED_COLUMNS: readonly string[] = ["IP", "BORROWING-NODE", "BLO
 /** `calicoctl ipam show --show-configuration` columns. */
 export const CONFIGURATION_COLUMNS: readonly string[] = ["PROPERTY", "VALUE"];
 
+// Counts are exact (`65,536`, `2^64`), not calicoctl's `%.5g` (`1.8447e+19`): people read them.
 function row(kind: string, cidr: string, capacity: bigint, inUse: bigint): string[] {
   const free = capacity - inUse;
-  return [kind, cidr, formatGoG(capacity), `${formatGoG(inUse)} (${formatGoPercent(inUse, capacity)}%)`, `${formatGoG(free)} (${formatGoPercent(free, capacity)}%)`];
+  return [kind, cidr, formatCount(capacity), `${formatCount(inUse)} (${formatGoPercent(inUse, capacity)}%)`, `${formatCount(free)} (${formatGoPercent(free, capacity)}%)`];
 }
 
 /** The pool (and block) table rows in calicoctl's order: pools by name, each followed by its blocks; blocks of no pool last. */

@@ -20,15 +20,17 @@ describe("calico-ipam inspect", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^Calico IPAM state \(2 dump files\): FAILED, 3 errors, 15 warnings\n/);
-    expect(r.stdout).toContain("| GROUPING |      CIDR       | IPS TOTAL  | IPS IN USE |     IPS FREE      |");
-    expect(r.stdout).toContain("| IP Pool  | 10.32.16.0/20   |       4096 | 8 (0%)     | 4088 (100%)       |");
+    expect(r.stdout).toContain("| GROUPING |      CIDR       | IPS TOTAL | IPS IN USE |    IPS FREE     |");
+    expect(r.stdout).toContain("| IP Pool  | 10.32.16.0/20   |     4,096 | 8 (0%)     | 4,088 (100%)    |");
+    // Exact counts, never Go's %.5g (1.8447e+19): an IPv6 /64 reads as a power of two.
+    expect(r.stdout).toContain("| IP Pool  | fd00:10:32::/64 | 2^64      | 1 (0%)     | 2^64 - 1 (100%) |");
     expect(r.stdout).not.toContain("| Block ");
     expect(r.stdout).toContain("  Check complete; found 5 problems.");
   });
 
   test("--show-blocks, --show-borrowed and --show-configuration add calicoctl's tables", async () => {
     const r = await run("inspect", ...dump, "--show-blocks", "--show-borrowed", "--show-configuration");
-    expect(r.stdout).toContain("| Block    | 10.32.16.0/26    |         64 | 5 (8%)     | 59 (92%)          |");
+    expect(r.stdout).toContain("| Block    | 10.32.16.0/26    |        64 | 5 (8%)     | 59 (92%)        |");
     // A block of no pool is listed after the pools, as calicoctl groups it under a hidden pool.
     expect(r.stdout).toMatch(/\| Block {4}\| 10\.32\.32\.32\/27 .*\n\| Block {4}\| 10\.200\.0\.0\/26 /);
     expect(r.stdout).toContain("|     IP     | BORROWING-NODE |     BLOCK     | BLOCK OWNER | TYPE |       ALLOCATED-TO       |");

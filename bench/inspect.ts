@@ -18,15 +18,10 @@ import { join } from "node:path";
 import { Cidr } from "../src/ip";
 import { blockAffinityObject, buildInspectReport, ipamBlockObject, ipamHandleObject, readDumpFiles, renderInspectText } from "../src/live";
 import type { BlockAllocation } from "../src/live";
+import type { Row } from "./simulator";
 
-/** One result line (the shape of the simulator bench's rows). */
-export interface Row {
-  readonly workload: string;
-  readonly medianMs: number;
-  readonly peakMb: number;
-  readonly target: string;
-  readonly pass: boolean;
-}
+/** One result line: the simulator bench's row. */
+export type { Row };
 
 const NODES = 5000;
 const RACKS = 4;

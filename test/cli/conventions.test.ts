@@ -2,18 +2,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { lintFiles } from "../../src/cli/lint";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "calico-ipam.js");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 async function planJson(specText: string): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-conv-"));

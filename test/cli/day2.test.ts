@@ -1,18 +1,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { parsePlanReport } from "../../src/report";
 
 const root = path.resolve(__dirname, "..", "..");
 const example = path.join(root, "examples", "day2", "day2.yaml");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function spec(text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-day2-"));

@@ -1,19 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { parsePlanReport } from "../../src/report";
 
 const root = path.resolve(__dirname, "..", "..");
 const fleetSpec = path.join(root, "examples", "fleet", "fleet.yaml");
 const fleetLedger = path.join(root, "examples", "fleet", "calico-ipam.lock.json");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-fleet-cli-"));

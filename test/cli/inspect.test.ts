@@ -2,17 +2,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 
 const root = path.resolve(__dirname, "..", "..");
 const dump = [path.join(root, "examples/live/calico.yaml"), path.join(root, "examples/live/cluster.yaml")];
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("calico-ipam inspect", () => {
   test("the example dump prints calicoctl ipam show's table and exits 1 on its error findings", async () => {

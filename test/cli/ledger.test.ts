@@ -1,14 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function ledgerFile(pools: Record<string, object>): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-cli-")), "calico-ipam.lock.json");

@@ -1,16 +1,11 @@
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import type { LintReport } from "../../src/cli/lint";
 
 const fixture = (name: string) => path.join(__dirname, "..", "fixtures", name);
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("calico-ipam lint", () => {
   test("valid files exit 0 and unknown kinds are skipped, not errors", async () => {

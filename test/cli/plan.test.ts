@@ -2,19 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { diffPlanReports, parsePlanReport, renderDiffHtml, renderPlanHtml, renderPlanSvg } from "../../src/report";
 
 const root = path.resolve(__dirname, "..", "..");
 const fixture = (name: string) => path.join(root, "test", "fixtures", name);
 const example = path.join(root, "examples", "plan", "cluster.yaml");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-plan-"));

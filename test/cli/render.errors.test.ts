@@ -1,17 +1,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 
 const root = path.resolve(__dirname, "..", "..");
 const example = path.join(root, "examples", "plan", "cluster.yaml");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /** A folder with the example spec, its ledger as given, and an output folder that must stay empty. */
 function setup(ledger: string | undefined, spec: string = fs.readFileSync(example, "utf8")) {

@@ -4,19 +4,14 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { App, TerraformStack } from "cdktf";
 import { parseAllDocuments } from "yaml";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { CalicoIpam, KubernetesProvider } from "../../src";
 import { schemaErrors } from "../helpers/crd";
 
 const root = path.resolve(__dirname, "..", "..");
 const example = path.join(root, "examples", "plan", "cluster.yaml");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-render-"));
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());

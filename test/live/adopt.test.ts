@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { emptyLedger, parseLedger } from "../../src/ledger";
 import type { Ledger } from "../../src/ledger";
 import { adoptLivePools } from "../../src/live";
@@ -9,12 +9,7 @@ import { pool, read } from "./helpers";
 
 const root = path.resolve(__dirname, "..", "..");
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const ledgerWith = (pools: Ledger["pools"]): Ledger => ({ ...emptyLedger(), pools });
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { Cidr } from "../../src/ip";
 import { driftFromPlan, ipamBlockObject } from "../../src/live";
 import type { ReportPool } from "../../src/report";
-import { main } from "../../src/cli/main";
+import { runCli } from "../helpers/cli";
 import { emptyLedger } from "../../src/ledger";
 import type { Ledger } from "../../src/ledger";
 import { podAlloc, pool, read } from "./helpers";
@@ -12,12 +12,7 @@ import { podAlloc, pool, read } from "./helpers";
 const root = path.resolve(__dirname, "..", "..");
 const dumpFiles = [path.join(root, "examples/live/calico.yaml"), path.join(root, "examples/live/cluster.yaml")];
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const planned = (name: string, cidr: string, extra: Partial<ReportPool> = {}): ReportPool => ({
   name,

@@ -6,7 +6,9 @@
  * How (cost grows with pools, never with addresses):
  *
  * ```text
- *   connected clusters (no isolation)  ──►  one carve run, pools named "<cluster>.<pool>"
+ *   sub-spaces (a /14 per region …)    ──►  one carve run over the fleet's spaces, kept by the ledger's subSpaces
+ *   connected clusters (no isolation)  ──►  one carve run per set of sub-spaces (one in all without them),
+ *                                            pools named "<cluster>.<pool>", a sub-space in place of its space
  *   each cluster with an isolation     ──►  its own run, after them, by name, with the ranges of the
  *                                            clusters it routes to as exclusions
  * ```

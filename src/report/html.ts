@@ -8,6 +8,7 @@ import { htmlText } from "./format";
 import { MapModel, diffMapModel, planMapModel } from "./map-model";
 import { MAP_CLIENT_SCRIPT } from "./private/map-client";
 import type { PlanReport, ReportFinding } from "./schema";
+import { renderTimelineChart } from "./timeline-chart";
 
 /** Options of {@link renderPlanHtml} and {@link renderDiffHtml}. */
 export interface PlanHtmlOptions {
@@ -24,7 +25,15 @@ export interface PlanHtmlOptions {
  * utilization and the headroom; then the findings. Deterministic to the byte, pure.
  */
 export function renderPlanHtml(report: PlanReport, options: PlanHtmlOptions = {}): string {
-  return page(planMapModel(report, options.title), findingsHtml(report.findings), "");
+  return page(planMapModel(report, options.title), findingsHtml(report.findings), "", [timelineHtml(report)]);
+}
+
+/** The day-2 timeline charts of a report (addresses and blocks per pool per step), or "" without a timeline. */
+function timelineHtml(report: PlanReport): string {
+  const steps = report.simulation?.timeline ?? [];
+  if (steps.length === 0) return "";
+  const charts = (["addresses", "blocks"] as const).map((metric) => renderTimelineChart(steps, { metric, dataTips: true })).join("");
+  return `<h3>Timeline</h3><p class="note">The state after each of the ${steps.length} ${steps.length === 1 ? "step" : "steps"}; hover a step or a point for the counts.</p><div class="timeline">${charts}</div>`;
 }
 
 /**
@@ -72,6 +81,9 @@ main{padding:8px 24px 32px}
 #tip{position:fixed;z-index:10;max-width:520px;white-space:pre-line;background:#1f2328;color:#fff;padding:6px 8px;border-radius:6px;font-size:12px;pointer-events:none}
 .findings li{margin:2px 0}.findings .error{color:#cf222e}.findings .warning{color:#9a6700}
 ul.bad li{color:#cf222e}
+.note{color:#656d76;font-size:12px;margin:0 0 4px}
+.timeline{display:flex;flex-wrap:wrap;gap:8px 24px}
+.timeline-chart .point{cursor:default}.timeline-chart .step:hover{fill:#ddf4ff}
 `;
 
 const LEGEND: ReadonlyArray<[string, string, string]> = [
@@ -96,7 +108,7 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-function page(model: MapModel, findings: string, lists: string): string {
+function page(model: MapModel, findings: string, lists: string, extras: readonly string[] = []): string {
   const legend = `<div class="legend">${LEGEND.map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
     model.views.length > 1 ? STATUS_LEGEND.map(([label, stroke]) => `<span><i style="background:#fff;border:2px solid ${stroke}"></i>${htmlText(label)}</span>`).join("") : ""
   }</div>`;
@@ -109,7 +121,7 @@ function page(model: MapModel, findings: string, lists: string): string {
         )
         .join("")}</div>${v.families.length > 0 ? legend : ""}`;
       const empty = v.families.length === 0 ? "<p>No range with a readable CIDR.</p>" : "";
-      return `<section class="view"><h2>${htmlText(v.label)}</h2>${families}${empty}<h3>Pools</h3><div class="gauges" data-view="${vi}"></div></section>`;
+      return `<section class="view"><h2>${htmlText(v.label)}</h2>${families}${empty}<h3>Pools</h3><div class="gauges" data-view="${vi}"></div>${extras[vi] ?? ""}</section>`;
     })
     .join("");
   return `<!DOCTYPE html>

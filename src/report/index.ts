@@ -43,6 +43,8 @@ export { renderPlanHtml, renderDiffHtml } from "./html";
 export type { PlanHtmlOptions } from "./html";
 export { renderPlanSvg } from "./svg";
 export type { PlanSvgOptions } from "./svg";
+export { renderTimelineChart } from "./timeline-chart";
+export type { TimelineChartOptions, TimelineMetric } from "./timeline-chart";
 export { layoutAddressMap, hilbertRect } from "./address-map";
 export type { AddressMap, FamilyMap, MapRange, MapBlock, MapRect, MapKind } from "./address-map";
 export { planReportFiles, PLAN_REPORT_FILES } from "./files";

@@ -6,6 +6,7 @@
 import { htmlText } from "./format";
 import { ModelPool, planMapModel } from "./map-model";
 import type { PlanReport } from "./schema";
+import { timelineChart } from "./timeline-chart";
 
 /** Options of {@link renderPlanSvg}. */
 export interface PlanSvgOptions {
@@ -72,6 +73,13 @@ export function renderPlanSvg(report: PlanReport, options: PlanSvgOptions = {}):
   if (view.families.length === 0) {
     parts.push(`<text x="16" y="${y}" class="s">No range with a readable CIDR.</text>`);
     y += 30;
+  }
+  const steps = report.simulation?.timeline ?? [];
+  if (steps.length > 0) {
+    // Day 2: addresses in use per pool after each step (the page has the blocks chart and hover texts too).
+    const chart = timelineChart(steps, { metric: "addresses", width: LIST_X + LIST_W - 16 });
+    parts.push(`<g transform="translate(16,${fix(y - 20)})">${chart.svg}</g>`);
+    y += chart.height + 16;
   }
   const legend = [
     ["pool", "#6fa8dc", "#1f5f99"],

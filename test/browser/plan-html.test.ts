@@ -160,3 +160,50 @@ async function clickCentre(page: Page, locator: ReturnType<Page["locator"]>): Pr
   if (!box) throw new Error("element not drawn");
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
+
+describeWithBrowser("plan.html of a day-2 timeline (examples/day2/day2.yaml)", () => {
+  test("two charts, one series per pool and one column per step; hovering a step or a point tells the counts", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const r = await cli("plan", path.join(root, "examples", "day2", "day2.yaml"), "--out", out, "--format", "json");
+      expect(r.code).toBe(0);
+      const report = parsePlanReport(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+      const steps = report.simulation!.timeline!;
+      const pools = [...new Set(steps.flatMap((s) => s.pools.map((p) => p.name)))];
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`file://${path.join(out, "plan.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      for (const metric of ["addresses", "blocks"]) {
+        const chart = page.locator(`svg.timeline-chart[data-metric="${metric}"]`);
+        expect(await chart.count()).toBe(1);
+        expect(await chart.locator("g.series").evaluateAll((els) => els.map((e) => e.getAttribute("data-pool")))).toEqual(pools);
+        expect(await chart.locator("rect.step").count()).toBe(steps.length);
+      }
+      const chart = page.locator('svg.timeline-chart[data-metric="addresses"]');
+      await chart.scrollIntoViewIfNeeded();
+      // The column of step 4 (the restart that moves the pods to "pods"): every pool's counts after it.
+      const column = chart.locator('rect.step[data-step="3"]');
+      const box = (await column.boundingBox())!;
+      await page.mouse.move(box.x + 3, box.y + 3);
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      const after = steps[3].pools.find((p) => p.name === "pods")!;
+      expect(await tip.textContent()).toContain(`step 4 · t=${steps[3].time}s · ${steps[3].description}`);
+      expect(await tip.textContent()).toContain(`pods: ${after.addressesInUse} / 1,024 addresses`);
+      await chart.locator('g.series[data-pool="old-pods"] circle.point[data-step="0"]').hover();
+      expect(await tip.textContent()).toContain("old-pods after step 1");
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "plan-html-timeline.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

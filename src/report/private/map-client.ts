@@ -206,10 +206,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     var s = this.hit(e);
     if (!s) { tip.hidden = true; return; }
     // Block texts are made on hover only: 100,000 of them up front would cost more than the drawing.
-    tip.textContent = s.block ? blockTip(this.view, this.frame().pool, s.block) : s.tip;
-    tip.hidden = false;
-    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
-    tip.style.top = (e.clientY + 14) + "px";
+    showTip(s.block ? blockTip(this.view, this.frame().pool, s.block) : s.tip, e);
   };
 
   Stage.prototype.click = function (e) {
@@ -248,6 +245,19 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   });
   document.querySelectorAll(".gauges[data-view]").forEach(function (el) {
     el.innerHTML = gauges(model.views[Number(el.getAttribute("data-view"))]);
+  });
+  // Hover texts outside the maps (the timeline charts, finding markers): any element with data-tip.
+  function showTip(text, e) {
+    tip.textContent = text;
+    tip.hidden = false;
+    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
+    tip.style.top = (e.clientY + 14) + "px";
+  }
+  document.addEventListener("mousemove", function (e) {
+    if (e.target.closest && e.target.closest(".stage")) return;
+    var t = e.target.closest ? e.target.closest("[data-tip]") : null;
+    if (t) showTip(t.getAttribute("data-tip"), e);
+    else tip.hidden = true;
   });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;

@@ -5,6 +5,8 @@
  */
 import type { PlanDiff } from "./diff";
 import { htmlText } from "./format";
+import type { ClusterDump, InspectReport } from "../live";
+import { inspectMapModel } from "./inspect-map";
 import { MapModel, diffMapModel, planMapModel } from "./map-model";
 import { MAP_CLIENT_SCRIPT } from "./private/map-client";
 import type { PlanReport, ReportFinding } from "./schema";
@@ -49,6 +51,27 @@ export function renderDiffHtml(base: PlanReport, head: PlanReport, diff: PlanDif
   return page(diffMapModel(base, head, diff, options.title), findingsHtml(head.findings), lists);
 }
 
+/**
+ * A live cluster (`calico-ipam inspect`) as an HTML page: the same map as a plan's, from an inspect
+ * report, each block coloured by its node and use, borrowed addresses outlined, blocks of no pool and
+ * addresses in use outside every pool drawn in dark red, and each finding pinned on the pool or block
+ * it concerns (a red or amber marker whose hover text lists them), then listed. The dump gives the
+ * places of findings about affinities, pods and handles. Deterministic to the byte, pure.
+ */
+export function renderInspectHtml(report: InspectReport, dump?: ClusterDump, options: PlanHtmlOptions = {}): string {
+  const model = inspectMapModel(report, dump, options.title !== undefined ? { title: options.title } : {});
+  const view = model.views[0];
+  const pinned = new Set<number>([...view.families.flatMap((f) => f.pins ?? []), ...view.pools.flatMap((p) => p.pins ?? [])].flatMap(([, list]) => list));
+  const items = report.findings
+    .map(
+      (f, i) =>
+        `<li class="${f.severity}${pinned.has(i) ? " pinned" : ""}" data-finding="${i}"><b>${htmlText(f.severity)}</b> <code>${htmlText(f.code)}</code> ${htmlText(f.subject)}${f.path ? ` <code>${htmlText(f.path)}</code>` : ""}: ${htmlText(f.message)}${pinned.has(i) ? ' <span class="on-map">● on the map</span>' : ""}</li>`,
+    )
+    .join("");
+  const findings = report.findings.length === 0 ? "<h2>Findings</h2><p>None.</p>" : `<h2>Findings</h2><ul class="findings">${items}</ul>`;
+  return page(model, findings, "");
+}
+
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:16px 24px;border-bottom:1px solid #d0d7de}
@@ -82,6 +105,7 @@ main{padding:8px 24px 32px}
 .findings li{margin:2px 0}.findings .error{color:#cf222e}.findings .warning{color:#9a6700}
 ul.bad li{color:#cf222e}
 .note{color:#656d76;font-size:12px;margin:0 0 4px}
+.findings .on-map{font-size:11px;color:#656d76}.findings .error .on-map{color:#cf222e}.findings .warning .on-map{color:#9a6700}
 .timeline{display:flex;flex-wrap:wrap;gap:8px 24px}
 .timeline-chart .point{cursor:default}.timeline-chart .step:hover{fill:#ddf4ff}
 `;
@@ -94,6 +118,13 @@ const LEGEND: ReadonlyArray<[string, string, string]> = [
   ["reserved range", "#cfd8dc", "#90a4ae"],
   ["IP reservation", "#d7a6e0", "#9c4fb0"],
   ["retired (kept until released)", "#f4b4b4", "#cf222e"],
+];
+
+/** Extra legend entries of a live cluster's map. */
+const LIVE_LEGEND: ReadonlyArray<[string, string, string]> = [["block of no pool, or an address in use outside every pool", "#ffcecb", "#a40e26"]];
+const PIN_LEGEND: ReadonlyArray<[string, string]> = [
+  ["error finding (hover for the list)", "#cf222e"],
+  ["warning finding", "#bf8700"],
 ];
 
 const STATUS_LEGEND: ReadonlyArray<[string, string]> = [
@@ -109,9 +140,10 @@ function scriptJson(value: unknown): string {
 }
 
 function page(model: MapModel, findings: string, lists: string, extras: readonly string[] = []): string {
-  const legend = `<div class="legend">${LEGEND.map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
+  const live = model.views.some((v) => v.findings !== undefined);
+  const legend = `<div class="legend">${[...LEGEND, ...(live ? LIVE_LEGEND : [])].map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
     model.views.length > 1 ? STATUS_LEGEND.map(([label, stroke]) => `<span><i style="background:#fff;border:2px solid ${stroke}"></i>${htmlText(label)}</span>`).join("") : ""
-  }</div>`;
+  }${live ? PIN_LEGEND.map(([label, fill]) => `<span><i style="background:${fill};border-color:#fff;border-radius:6px"></i>${htmlText(label)}</span>`).join("") : ""}</div>`;
   const views = model.views
     .map((v, vi) => {
       const families = `<div class="families">${v.families

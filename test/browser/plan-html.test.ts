@@ -207,3 +207,57 @@ describeWithBrowser("plan.html of a day-2 timeline (examples/day2/day2.yaml)", (
     }
   });
 });
+
+describeWithBrowser("inspect --format html of a live cluster (examples/live)", () => {
+  test("the map draws without a console error; a finding's marker on its pool and on its block tells the finding", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const dumps = [path.join(root, "examples", "live", "calico.yaml"), path.join(root, "examples", "live", "cluster.yaml")];
+      const r = await cli("inspect", ...dumps, "--format", "html");
+      expect(r.code).toBe(1);
+      fs.writeFileSync(path.join(out, "live.html"), r.stdout);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("request", (req) => {
+        if (!req.url().startsWith("file:")) problems.push(`network request: ${req.url()}`);
+      });
+      await page.goto(`file://${path.join(out, "live.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      expect(await page.locator("rect.pool").count()).toBe(6);
+      expect(await page.locator("rect.orphan").count()).toBe(2);
+
+      // The edge pool has every block claimed: one warning pinned on it.
+      const edge = page.locator('circle.finding[data-on="edge"]');
+      expect(await edge.getAttribute("data-severity")).toBe("warning");
+      await edge.hover();
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      expect(await tip.textContent()).toContain("IP pool edge · 10.40.0.0/25");
+      expect(await tip.textContent()).toContain("warning POOL_BLOCKS_EXHAUSTED IPPool/edge");
+
+      // Into rack-b: the overlapping block carries its error.
+      const family = await page.locator(".family", { has: page.locator('rect.pool[data-pool="rack-b"]') }).getAttribute("data-family");
+      const stage = page.locator(`.family[data-family="${family}"]`);
+      await clickCentre(page, stage.locator('rect.pool[data-pool="rack-b"]'));
+      expect(await stage.locator(".crumbs").textContent()).toContain("pool rack-b");
+      const marker = stage.locator('circle.finding[data-on="10.32.32.32/27"]');
+      expect(await marker.getAttribute("data-severity")).toBe("error");
+      await marker.hover();
+      await tip.waitFor({ state: "visible" });
+      expect(await tip.textContent()).toContain("block 10.32.32.32/27");
+      expect(await tip.textContent()).toContain("BLOCK_OVERLAP IPAMBlock/10-32-32-32-27");
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "inspect-html.png"), fullPage: true });
+      expect(await page.locator(".findings li.pinned").count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

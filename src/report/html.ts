@@ -10,6 +10,7 @@ import { inspectMapModel } from "./inspect-map";
 import { MapModel, diffMapModel, planMapModel } from "./map-model";
 import { MAP_CLIENT_SCRIPT } from "./private/map-client";
 import type { PlanReport, ReportFinding } from "./schema";
+import { fleetMap } from "./fleet-map";
 import { renderTimelineChart } from "./timeline-chart";
 
 /** Options of {@link renderPlanHtml} and {@link renderDiffHtml}. */
@@ -27,7 +28,14 @@ export interface PlanHtmlOptions {
  * utilization and the headroom; then the findings. Deterministic to the byte, pure.
  */
 export function renderPlanHtml(report: PlanReport, options: PlanHtmlOptions = {}): string {
-  return page(planMapModel(report, options.title), findingsHtml(report.findings), "", [timelineHtml(report)]);
+  return page(planMapModel(report, options.title), findingsHtml(report.findings), "", [timelineHtml(report) + fleetHtml(report)]);
+}
+
+/** The fleet's shared address space with every cluster's ranges, or "" for a cluster planned alone. */
+function fleetHtml(report: PlanReport): string {
+  if (!report.fleet) return "";
+  const map = fleetMap(report.fleet, { dataTips: true, addressSpaces: report.ranges?.addressSpaces ?? [] });
+  return `<h3>Fleet</h3><p class="note">Cluster ${htmlText(report.fleet.cluster)} in its fleet of ${report.fleet.clusters.length}: every cluster's pools, by colour; hover a range for its cluster and pool.</p><div class="fleet">${map.svg}</div>`;
 }
 
 /** The day-2 timeline charts of a report (addresses and blocks per pool per step), or "" without a timeline. */

@@ -3,7 +3,7 @@
  * side (no script needed to see it; `plan.html` adds hover texts, `plan.svg` shows it as is).
  * Deterministic to the byte, pure.
  */
-import { formatCount, formatFraction, htmlText } from "./format";
+import { formatCount, formatFraction, htmlText, svgNumber } from "./format";
 import type { ReportPoolUsage, ReportTimelineStep } from "./schema";
 
 /** What a chart measures per pool and step. */
@@ -42,7 +42,7 @@ export function timelinePools(steps: readonly ReportTimelineStep[]): string[] {
 /** A pool's colour in the charts: ten distinct hues, then the golden angle. */
 export function seriesColour(index: number): string {
   const PALETTE = ["#0969da", "#cf222e", "#1a7f37", "#bf8700", "#8250df", "#e16f24", "#1b7c83", "#bf3989", "#57606a", "#6e7781"];
-  return index < PALETTE.length ? PALETTE[index] : `hsl(${fix((index * 137.508) % 360)},65%,42%)`;
+  return index < PALETTE.length ? PALETTE[index] : `hsl(${svgNumber((index * 137.508) % 360)},65%,42%)`;
 }
 
 /** Tops of the y axis whose quarters read well (0.5%, 1%, 2.5%, 5%, 10%, 15%, 20%, 25%). */
@@ -107,17 +107,17 @@ export function timelineChart(steps: readonly ReportTimelineStep[], options: Tim
   // Axis and grid: five lines from 0 to the top.
   for (let t = 0; t <= 4; t++) {
     const v = (ceil * t) / 4;
-    const y = fix(yOf(v));
-    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="${t === 0 ? "#8c959f" : "#eaeef2"}"/><text x="${left - 4}" y="${fix(yOf(v) + 3.5)}" text-anchor="end" fill="#656d76">${htmlText(formatFraction(v))}</text>`);
+    const y = svgNumber(yOf(v));
+    out.push(`<line x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="${t === 0 ? "#8c959f" : "#eaeef2"}"/><text x="${left - 4}" y="${svgNumber(yOf(v) + 3.5)}" text-anchor="end" fill="#656d76">${htmlText(formatFraction(v))}</text>`);
   }
   // Step columns: hover targets listing every pool after the step.
   steps.forEach((s, i) => {
     const lines = [stepLabel(s), ...s.pools.map((p) => `${p.name}: ${usageText(p)}`)];
     const x = left + colW * i;
-    out.push(`<rect class="step" data-step="${i}" x="${fix(x)}" y="${top}" width="${fix(colW)}" height="${plotH}" fill="${i % 2 === 0 ? "#f6f8fa" : "#ffffff"}" fill-opacity="0.6"${tip(lines.join("\n"))}>${title(lines.join("\n"))}</rect>`);
-    out.push(`<text x="${fix(xOf(i))}" y="${top + plotH + 13}" text-anchor="middle" fill="${s.applied ? "#656d76" : "#cf222e"}">${s.index + 1}${s.applied ? "" : "✗"}</text>`);
+    out.push(`<rect class="step" data-step="${i}" x="${svgNumber(x)}" y="${top}" width="${svgNumber(colW)}" height="${plotH}" fill="${i % 2 === 0 ? "#f6f8fa" : "#ffffff"}" fill-opacity="0.6"${tip(lines.join("\n"))}>${title(lines.join("\n"))}</rect>`);
+    out.push(`<text x="${svgNumber(xOf(i))}" y="${top + plotH + 13}" text-anchor="middle" fill="${s.applied ? "#656d76" : "#cf222e"}">${s.index + 1}${s.applied ? "" : "✗"}</text>`);
   });
-  out.push(`<text x="${fix(left + plotW / 2)}" y="${top + plotH + 24}" text-anchor="middle" fill="#656d76" font-size="10">step</text>`);
+  out.push(`<text x="${svgNumber(left + plotW / 2)}" y="${top + plotH + 24}" text-anchor="middle" fill="#656d76" font-size="10">step</text>`);
   // One series per pool: a path broken where the pool does not exist (before it is added, after it is deleted).
   const byName = steps.map((s) => new Map(s.pools.map((p) => [p.name, p])));
   names.forEach((name, pi) => {
@@ -131,8 +131,8 @@ export function timelineChart(steps: readonly ReportTimelineStep[], options: Tim
         drawing = false;
         return;
       }
-      const x = fix(xOf(i));
-      const y = fix(yOf(value(p, metric)));
+      const x = svgNumber(xOf(i));
+      const y = svgNumber(yOf(value(p, metric)));
       d += `${drawing ? "L" : "M"}${x} ${y}`;
       drawing = true;
       const text = `${name} after ${stepLabel(s)}\n${usageText(p)}`;
@@ -146,12 +146,8 @@ export function timelineChart(steps: readonly ReportTimelineStep[], options: Tim
     const x = left + (pi % 4) * (plotW / 4);
     const y = legendTop + Math.floor(pi / 4) * 16;
     const shown = name.length > 28 ? `${name.slice(0, 27)}…` : name;
-    out.push(`<rect x="${fix(x)}" y="${y - 8}" width="10" height="10" fill="${seriesColour(pi)}"/><text x="${fix(x + 14)}" y="${y + 1}" fill="#1f2328">${htmlText(shown)}</text>`);
+    out.push(`<rect x="${svgNumber(x)}" y="${y - 8}" width="10" height="10" fill="${seriesColour(pi)}"/><text x="${svgNumber(x + 14)}" y="${y + 1}" fill="#1f2328">${htmlText(shown)}</text>`);
   });
   out.push("</svg>");
   return { svg: out.join(""), width, height };
-}
-
-function fix(n: number): string {
-  return String(Math.round(n * 100) / 100);
 }

@@ -261,3 +261,40 @@ describeWithBrowser("inspect --format html of a live cluster (examples/live)", (
     }
   });
 });
+
+describeWithBrowser("plan.html of a fleet cluster (examples/fleet/fleet.yaml)", () => {
+  test("the fleet map shows every cluster's ranges, and hovering one tells its cluster, pool and the reuse", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const r = await cli("plan", path.join(root, "examples", "fleet", "fleet.yaml"), "--out", out, "--format", "json");
+      expect(r.code).toBe(0);
+      const report = parsePlanReport(fs.readFileSync(path.join(out, "lab-eu", "plan.json"), "utf8"));
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`file://${path.join(out, "lab-eu", "plan.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      const ranges = page.locator("svg.fleet-map rect.fleet-range");
+      expect(await ranges.count()).toBe(report.fleet!.clusters.reduce((n, c) => n + c.pools.length, 0));
+      expect(new Set(await ranges.evaluateAll((els) => els.map((e) => e.getAttribute("data-cluster"))))).toEqual(new Set(report.fleet!.clusters.map((c) => c.name)));
+      const lab = page.locator('svg.fleet-map rect.fleet-range[data-cluster="lab-eu"][data-pool="pods-v4"]');
+      await lab.scrollIntoViewIfNeeded();
+      const box = (await lab.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      expect(await tip.textContent()).toContain("cluster lab-eu (this cluster) · pool pods-v4 · 10.46.0.0/20");
+      expect(await tip.textContent()).toContain("overlaps prod-eu-1/pods-v4 10.46.0.0/17");
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "plan-html-fleet.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

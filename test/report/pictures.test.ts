@@ -1,6 +1,7 @@
 import * as path from "path";
 import { planIpam } from "../../src/plan/plan";
 import { buildPlanReport, diffPlanReports, parsePlanReport, renderDiffHtml, renderPlanHtml, renderPlanSvg, renderTimelineChart } from "../../src/report";
+import { fleetMap } from "../../src/report/fleet-map";
 import { timelinePools } from "../../src/report/timeline-chart";
 import { runCli } from "../helpers/cli";
 import type { PlanReport } from "../../src/report";
@@ -164,5 +165,54 @@ describe("the day-2 timeline chart", () => {
     expect(renderPlanHtml(report())).not.toContain('class="timeline-chart"');
     expect(renderPlanSvg(report())).not.toContain('class="timeline-chart"');
     expect(renderPlanHtml(day2)).toBe(html);
+  });
+});
+
+describe("the fleet map", () => {
+  let reports: Array<{ name: string; report: PlanReport }>;
+  beforeAll(async () => {
+    const r = await runCli("plan", path.join(__dirname, "..", "..", "examples", "fleet", "fleet.yaml"), "--format", "json");
+    expect(r.code).toBe(0);
+    reports = (JSON.parse(r.stdout) as { clusters: Array<{ name: string; report: unknown }> }).clusters.map((c) => ({ name: c.name, report: parsePlanReport(JSON.stringify(c.report)) }));
+  });
+  const rects = (svg: string) =>
+    [...svg.matchAll(/<rect class="fleet-range" data-cluster="([^"]+)" data-pool="([^"]+)"( data-reuse="true")?[^>]*fill="([^"]+)"[^>]*stroke="([^"]+)" stroke-width="([\d.]+)"/g)].map((m) => ({
+      cluster: m[1],
+      pool: m[2],
+      reuse: m[3] !== undefined,
+      fill: m[4],
+      stroke: m[5],
+      width: Number(m[6]),
+    }));
+
+  test("every cluster's every pool is one range, coloured by cluster; the report's own cluster is outlined", () => {
+    const prodUs = reports.find((c) => c.name === "prod-us-1")!.report;
+    const { svg } = fleetMap(prodUs.fleet!, { dataTips: true });
+    const drawn = rects(svg);
+    expect(drawn.map((r) => `${r.cluster}/${r.pool}`).sort()).toEqual(prodUs.fleet!.clusters.flatMap((c) => c.pools.map((p) => `${c.name}/${p.name}`)).sort());
+    const fills = new Map<string, Set<string>>();
+    for (const r of drawn) fills.set(r.cluster, new Set([...(fills.get(r.cluster) ?? []), r.fill]));
+    expect([...fills.values()].every((s) => s.size === 1)).toBe(true);
+    expect(new Set([...fills.values()].map((s) => [...s][0])).size).toBe(3);
+    expect(drawn.filter((r) => r.width > 2).map((r) => r.cluster)).toEqual(["prod-us-1", "prod-us-1"]);
+  });
+
+  test("ranges an isolated cluster reuses are dashed, and their hover text names the overlap", () => {
+    const lab = reports.find((c) => c.name === "lab-eu")!.report;
+    const { svg } = fleetMap(lab.fleet!, { dataTips: true });
+    const reused = rects(svg).filter((r) => r.reuse).map((r) => `${r.cluster}/${r.pool}`);
+    expect(reused.sort()).toEqual(["lab-eu/pods-v4", "lab-eu/pods-v6", "prod-eu-1/pods-v4", "prod-eu-1/pods-v6"]);
+    expect(svg).toContain('data-tip="cluster lab-eu (this cluster) · pool pods-v4 · 10.46.0.0/20\noverlaps prod-eu-1/pods-v4 10.46.0.0/17: allowed, the clusters never route to each other (isolated)"');
+    expect(svg).toContain("lab-eu (this cluster): 4,096 IPv4, 4,096 IPv6 addresses · isolated from prod-eu-1, prod-us-1 · reuses 2 ranges");
+  });
+
+  test("plan.html and plan.svg of a fleet cluster carry the fleet map; a cluster planned alone has none", () => {
+    const lab = reports.find((c) => c.name === "lab-eu")!.report;
+    expect(renderPlanHtml(lab).match(/<svg[^>]*class="fleet-map"/g)).toHaveLength(1);
+    expect(renderPlanHtml(lab)).toContain("in address space pods-v4 10.32.0.0/12");
+    expect(renderPlanSvg(lab).match(/class="fleet-map"/g)).toHaveLength(1);
+    expect(renderPlanSvg(lab)).toContain("<title>cluster prod-eu-1 · pool pods-v6 · fd00:10::/113");
+    expect(renderPlanHtml(report())).not.toContain('class="fleet-map"');
+    expect(renderPlanSvg(report())).not.toContain('class="fleet-map"');
   });
 });

@@ -11,6 +11,9 @@ import { formatCount, htmlText, svgNumber } from "./format";
 import type { ReportFleet } from "./schema";
 import { seriesColour } from "./timeline-chart";
 
+/** The smallest side of a range on the fleet map, in pixels. */
+const MIN_PX = 4;
+
 /** Options of {@link fleetMap}. */
 export interface FleetMapOptions {
   /** Side of each map in pixels. @default 300 */
@@ -37,7 +40,8 @@ function reuseTexts(fleet: ReportFleet): Map<string, string[]> {
 
 /**
  * The fleet map: per IP family, a map of the part of the shared address space the clusters' pools
- * take (the smallest CIDR holding a group of neighbouring pools), each pool a `rect.fleet-range` with
+ * and the fleet's sub-spaces take (the smallest CIDR holding a group of neighbouring ranges), the
+ * sub-spaces in light green (`rect.fleet-sub-space`), each pool a `rect.fleet-range` with
  * `data-cluster` and `data-pool`, filled with its cluster's colour; the report's own cluster outlined in
  * black; ranges reused by an isolated cluster dashed (`data-reuse`). A legend names each cluster, its
  * isolation and its addresses. Returns the SVG and its size.
@@ -46,7 +50,10 @@ export function fleetMap(fleet: ReportFleet, options: FleetMapOptions = {}): { r
   const side = options.side ?? 300;
   const clusterIndex = new Map(fleet.clusters.map((c, i) => [c.name, i]));
   const pools = fleet.clusters.flatMap((c) => c.pools.map((p) => ({ name: `${c.name}/${p.name}`, cidr: p.cidr })));
-  const map = layoutAddressMap({ reservations: [], pools });
+  // Sub-spaces (a range of an address space for some clusters, e.g. a region's) are the background.
+  const subSpaces = fleet.subSpaces ?? [];
+  const map = layoutAddressMap({ reservations: [], pools, ranges: { addressSpaces: subSpaces.map((s) => ({ name: s.name, cidr: s.cidr })), excluded: [], retired: [] } });
+  const subSpace = new Map(subSpaces.map((s) => [s.name, s]));
   const reuses = reuseTexts(fleet);
   const tip = (text: string) => (options.dataTips ? ` data-tip="${htmlText(text)}"` : "");
   const title = (text: string) => (options.dataTips ? "" : `<title>${htmlText(text)}</title>`);
@@ -66,16 +73,25 @@ export function fleetMap(fleet: ReportFleet, options: FleetMapOptions = {}): { r
     const top = oy + 32;
     out.push(`<rect x="${ox}" y="${top}" width="${svgNumber(f.size[0] * k)}" height="${svgNumber(f.size[1] * k)}" fill="#fafafa" stroke="#d0d7de"/>`);
     for (const r of f.ranges) {
+      if (r.kind === "space") {
+        const sub = subSpace.get(r.name);
+        const text = `sub-space ${r.name} · ${r.cidr}${sub ? ` (of ${sub.addressSpace}) · for ${sub.clusters.join(", ")}` : ""}`;
+        const [x, y, w, h] = [ox + r.rect[0] * k, top + r.rect[1] * k, r.rect[2] * k, r.rect[3] * k];
+        out.push(`<rect class="fleet-sub-space" data-sub-space="${htmlText(r.name)}" x="${svgNumber(x)}" y="${svgNumber(y)}" width="${svgNumber(w)}" height="${svgNumber(h)}" fill="#e3f4e1" stroke="#6bbf73"${tip(text)}>${title(text)}</rect>`);
+        if (w >= 70 && h >= 16) out.push(`<text x="${svgNumber(x + 3)}" y="${svgNumber(y + h - 4)}" fill="#3d7a45" pointer-events="none">${htmlText(r.name)}</text>`);
+        continue;
+      }
       const slash = r.name.indexOf("/");
       const cluster = r.name.slice(0, slash);
       const pool = r.name.slice(slash + 1);
       const ci = clusterIndex.get(cluster) ?? 0;
       const own = cluster === fleet.cluster;
       const reused = reuses.get(r.name) ?? [];
-      const w = Math.max(2, r.rect[2] * k);
-      const h = Math.max(2, r.rect[3] * k);
-      const x = ox + r.rect[0] * k - (w - r.rect[2] * k) / 2;
-      const y = top + r.rect[1] * k - (h - r.rect[3] * k) / 2;
+      // Pools far smaller than the map (IPv6 pools in a /56) stay visible as a dot of MIN_PX.
+      const w = Math.max(MIN_PX, r.rect[2] * k);
+      const h = Math.max(MIN_PX, r.rect[3] * k);
+      const x = Math.min(ox + f.size[0] * k - w, Math.max(ox, ox + r.rect[0] * k - (w - r.rect[2] * k) / 2));
+      const y = Math.min(top + f.size[1] * k - h, Math.max(top, top + r.rect[1] * k - (h - r.rect[3] * k) / 2));
       const text = [`cluster ${cluster}${own ? " (this cluster)" : ""} · pool ${pool} · ${r.cidr}`, ...reused].join("\n");
       out.push(
         `<rect class="fleet-range" data-cluster="${htmlText(cluster)}" data-pool="${htmlText(pool)}"${reused.length > 0 ? ' data-reuse="true"' : ""} x="${svgNumber(x)}" y="${svgNumber(y)}" width="${svgNumber(w)}" height="${svgNumber(h)}" fill="${seriesColour(ci)}" fill-opacity="${reused.length > 0 ? 0.45 : 0.7}" stroke="${own ? "#1f2328" : seriesColour(ci)}" stroke-width="${own ? 2.5 : 1}"${reused.length > 0 ? ' stroke-dasharray="5 3"' : ""}${tip(text)}>${title(text)}</rect>`,

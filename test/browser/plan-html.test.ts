@@ -287,8 +287,9 @@ describeWithBrowser("plan.html of a fleet cluster (examples/fleet/fleet.yaml)", 
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const tip = page.locator("#tip");
       await tip.waitFor({ state: "visible" });
-      expect(await tip.textContent()).toContain("cluster lab-eu (this cluster) · pool pods-v4 · 10.46.0.0/20");
-      expect(await tip.textContent()).toContain("overlaps prod-eu-1/pods-v4 10.46.0.0/17");
+      const reuse = report.fleet!.clusters.find((c) => c.name === "lab-eu")!.reuses.find((x) => x.pool === "pods-v4")!;
+      expect(await tip.textContent()).toContain(`cluster lab-eu (this cluster) · pool pods-v4 · ${reuse.cidr}`);
+      expect(await tip.textContent()).toContain(`overlaps ${reuse.cluster}/${reuse.otherPool} ${reuse.otherCidr}`);
       fs.mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: path.join(artifacts, "plan-html-fleet.png"), fullPage: true });
       expect(problems).toEqual([]);

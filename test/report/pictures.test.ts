@@ -202,8 +202,21 @@ describe("the fleet map", () => {
     const { svg } = fleetMap(lab.fleet!, { dataTips: true });
     const reused = rects(svg).filter((r) => r.reuse).map((r) => `${r.cluster}/${r.pool}`);
     expect(reused.sort()).toEqual(["lab-eu/pods-v4", "lab-eu/pods-v6", "prod-eu-1/pods-v4", "prod-eu-1/pods-v6"]);
-    expect(svg).toContain('data-tip="cluster lab-eu (this cluster) · pool pods-v4 · 10.46.0.0/20\noverlaps prod-eu-1/pods-v4 10.46.0.0/17: allowed, the clusters never route to each other (isolated)"');
+    const own = lab.fleet!.clusters.find((c) => c.name === "lab-eu")!;
+    const reuse = own.reuses.find((r) => r.pool === "pods-v4")!;
+    expect(reuse.cluster).toBe("prod-eu-1");
+    expect(svg).toContain(`data-tip="cluster lab-eu (this cluster) · pool pods-v4 · ${reuse.cidr}\noverlaps prod-eu-1/pods-v4 ${reuse.otherCidr}: allowed, the clusters never route to each other (isolated)"`);
     expect(svg).toContain("lab-eu (this cluster): 4,096 IPv4, 4,096 IPv6 addresses · isolated from prod-eu-1, prod-us-1 · reuses 2 ranges");
+  });
+
+  test("the fleet's sub-spaces are the background, each with the clusters that draw from it", () => {
+    const lab = reports.find((c) => c.name === "lab-eu")!.report;
+    const { svg } = fleetMap(lab.fleet!, { dataTips: true });
+    const subs = lab.fleet!.subSpaces ?? [];
+    expect(subs.length).toBeGreaterThan(0);
+    for (const s of subs) expect(svg).toContain(`data-sub-space="${s.name}"`);
+    const eu = subs.find((s) => s.name === "eu-west-v4")!;
+    expect(svg).toContain(`data-tip="sub-space eu-west-v4 · ${eu.cidr} (of pods-v4) · for ${eu.clusters.join(", ")}"`);
   });
 
   test("plan.html and plan.svg of a fleet cluster carry the fleet map; a cluster planned alone has none", () => {

@@ -8,8 +8,6 @@ import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
 import { IpamPlan, planObjects } from "../plan/plan";
 import { harnessOf, planSpecFile } from "../plan/spec-file";
-import { snapshotObjects, writeStateDump } from "../live/export";
-import { stringifyObjects } from "../live/objects";
 import type { SimulationResult } from "../simulator/result";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import {
@@ -116,6 +114,11 @@ export function runDiff(base: string, head: string, opts: DiffOptions, io: CliIo
 function exportState(dir: string, plan: IpamPlan, simulation: SimulationResult | undefined): void {
   if (!simulation?.endState) throw new InputError("--export-state needs a harness run: declare topology.nodes or harness.initialState in the spec", dir);
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`--export-state ${dir}: is a file, not a folder; give the folder to write the state's objects into`, dir);
+  // The writer is loaded only when asked for (plan does not load the cluster-dump code otherwise).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { snapshotObjects, writeStateDump } = require("../live/export") as typeof import("../live/export");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringifyObjects } = require("../live/objects") as typeof import("../live/objects");
   writeStateDump(dir, snapshotObjects(simulation.endState));
   const pools = planObjects(plan).filter((o) => o.kind === "IPPool");
   if (pools.length > 0) writeFileAtomic(path.join(dir, "ippools.json"), `${stringifyObjects({ apiVersion: "v1", items: pools, kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);

@@ -1,4 +1,4 @@
-import { HarnessInitialState, loadInitialState } from "../live/seed";
+import type { HarnessInitialState, LoadedInitialState } from "../live/seed";
 import { API_V3 } from "../model/calico";
 import { simulateAllocation } from "../simulator/simulate";
 import type { SimulationResult } from "../simulator/result";
@@ -72,7 +72,7 @@ export function simulatePlan(plan: IpamPlan, options: HarnessOptions): Simulatio
     const addresses = fixed.get(`${w.namespace}/${w.name}`);
     return addresses && addresses.length > 0 && !w.annotations?.ipAddrs ? { ...w, annotations: { ...w.annotations, ipAddrs: addresses } } : w;
   });
-  const initial = options.initialState ? loadInitialState(options.initialState, options.baseDir) : undefined;
+  const initial = options.initialState ? loadDumps(options.initialState, options.baseDir) : undefined;
   const result = simulateAllocation({
     initialState: initial?.snapshot,
     pools,
@@ -91,6 +91,13 @@ export function simulatePlan(plan: IpamPlan, options: HarnessOptions): Simulatio
     keepEndState: options.keepEndState,
   });
   return initial && initial.findings.length > 0 ? { ...result, findings: [...initial.findings, ...result.findings] } : result;
+}
+
+/** Reads the dump files of an initial state; the dump reader is loaded only for a harness that starts from one. */
+function loadDumps(initial: HarnessInitialState, baseDir: string | undefined): LoadedInitialState {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const seed = require("../live/seed") as typeof import("../live/seed");
+  return seed.loadInitialState(initial, baseDir);
 }
 
 /** The simulator's step for a harness step: a declared pool gets Calico's defaults, or the reason it is refused. */

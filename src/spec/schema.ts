@@ -149,7 +149,7 @@ export const specFileSchema = z.strictObject({
     .strictObject({
       utilizationThreshold: z.number().min(0).max(1).optional(),
       acceptedFindings: z.array(z.strictObject({ code: z.string(), subject: z.string().optional(), reason: z.string().min(1) })).optional(),
-      initialState: z.strictObject({ dumps: z.array(z.string().min(1)).min(1), takenAt: z.iso.datetime({ offset: true }).optional() }).optional(),
+      initialState: z.strictObject({ dumps: z.array(z.string().min(1)).min(1), takenAt: z.string().refine((v) => Number.isFinite(Date.parse(v)), "takenAt is an RFC 3339 time such as 2026-01-01T00:00:00Z").optional() }).optional(),
     })
     .optional(),
 });

@@ -150,13 +150,23 @@ function fleetCommand(
   if (opts.format === "html" || opts.format === "svg") {
     throw new InputError(`--format ${opts.format} shows one cluster: use --out DIR for each cluster's plan.html and plan.svg`, "");
   }
-  const { clusters: declared, externalClusters, releaseClusters, ...plan } = fleet;
+  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, ...plan } = fleet;
   const result = planFleet(
-    { ...plan, clusters: declared.map(({ name, isolatedFrom, peers, ...spec }) => ({ name, spec, ...(isolatedFrom ? { isolatedFrom } : {}), ...(peers ? { peers } : {}) })) },
+    {
+      ...plan,
+      clusters: declared.map(({ name, isolatedFrom, peers, subSpaces, ...spec }) => ({
+        name,
+        spec,
+        ...(isolatedFrom ? { isolatedFrom } : {}),
+        ...(peers ? { peers } : {}),
+        ...(subSpaces ? { subSpaces } : {}),
+      })),
+    },
     {
       ...(ledgerFile !== undefined ? { file: ledgerFile } : {}),
       ...(externalClusters ? { external: externalClusters } : {}),
       ...(releaseClusters ? { releaseClusters } : {}),
+      ...(releaseSubSpaces ? { releaseSubSpaces } : {}),
     },
   );
   const byName = new Map(declared.map((c) => [c.name, c]));
@@ -166,7 +176,7 @@ function fleetCommand(
     return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
   });
   const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
-  const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs)) }));
+  const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs, result.subSpaces)) }));
   if (opts.writeLedger) writeFleetLedgers(result);
   if (opts.out) {
     for (const { name, report } of reports) {

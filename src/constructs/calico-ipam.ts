@@ -157,6 +157,14 @@ export interface CalicoIpamProps {
    * @default - none
    */
   readonly peers?: string[];
+  /**
+   * Sub-spaces of the {@link CalicoIpamProps.addressPlan} this cluster draws from, by name (see
+   * `AddressPlanProps.subSpaces`), e.g. `["eu-west-v4", "eu-west-v6"]` for a region's ranges: the
+   * cluster's pools of each sub-space's address space are carved inside it. A pool may also name a
+   * sub-space as its `addressSpace`.
+   * @default - none: the cluster draws from the plan's address spaces
+   */
+  readonly subSpaces?: string[];
 }
 
 /** Settings of the validation harness. */
@@ -446,6 +454,7 @@ export class CalicoIpam extends Construct implements FleetMember {
           const c = plans.get(this.fleet.nameOf(m))!;
           return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
         }),
+        this.fleet.plan().subSpaces,
       );
       this.cachedFleetReport = withFleet(own, fleet);
     }
@@ -525,6 +534,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       spec: this.spec,
       ...(this.props.isolatedFrom !== undefined ? { isolatedFrom: this.props.isolatedFrom } : {}),
       ...(this.props.peers !== undefined ? { peers: this.props.peers } : {}),
+      ...(this.props.subSpaces !== undefined ? { subSpaces: this.props.subSpaces } : {}),
       ledger:
         ledger === false
           ? false

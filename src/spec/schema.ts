@@ -166,11 +166,14 @@ export const fleetFileSchema = z.strictObject({
     reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
     externalClusters: stringList.optional(),
     releaseClusters: stringList.optional(),
+    subSpaces: z.array(z.strictObject({ name: z.string(), addressSpace: z.string(), prefixLength: z.number().int().optional(), cidr: z.string().optional() })).optional(),
+    releaseSubSpaces: stringList.optional(),
     clusters: z.array(
       specFileSchema.extend({
         name: z.string(),
         isolatedFrom: z.union([z.literal("all"), stringList]).optional(),
         peers: stringList.optional(),
+        subSpaces: stringList.optional(),
       }),
     ),
   }),
@@ -181,6 +184,8 @@ export interface FleetClusterFile extends SpecFile {
   readonly name: string;
   readonly isolatedFrom?: readonly string[] | "all";
   readonly peers?: readonly string[];
+  /** The fleet's sub-spaces this cluster draws from, by name. */
+  readonly subSpaces?: readonly string[];
 }
 
 /** A fleet spec file (`calico-ipam plan fleet.yaml`). */
@@ -191,6 +196,10 @@ export interface FleetFile {
   readonly reservedRanges?: SpecFile["reservedRanges"];
   readonly externalClusters?: string[];
   readonly releaseClusters?: string[];
+  /** Sub-spaces carved out of the fleet's address spaces for some clusters. */
+  readonly subSpaces?: ReadonlyArray<{ readonly name: string; readonly addressSpace: string; readonly prefixLength?: number; readonly cidr?: string }>;
+  /** Draining sub-spaces to delete from the fleet ledger. */
+  readonly releaseSubSpaces?: string[];
   readonly clusters: readonly FleetClusterFile[];
 }
 

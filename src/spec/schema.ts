@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from "../limits";
 import type { HarnessTimelineStep } from "../plan/harness";
+import type { HarnessInitialState } from "../live/seed";
 import { MAX_TIMELINE_STEPS, TIMELINE_ACTIONS } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import type { IpamSpec } from "./types";
@@ -148,6 +149,7 @@ export const specFileSchema = z.strictObject({
     .strictObject({
       utilizationThreshold: z.number().min(0).max(1).optional(),
       acceptedFindings: z.array(z.strictObject({ code: z.string(), subject: z.string().optional(), reason: z.string().min(1) })).optional(),
+      initialState: z.strictObject({ dumps: z.array(z.string().min(1)).min(1), takenAt: z.string().refine((v) => Number.isFinite(Date.parse(v)), "takenAt is an RFC 3339 time such as 2026-01-01T00:00:00Z").optional() }).optional(),
     })
     .optional(),
 });
@@ -247,7 +249,12 @@ export interface SpecFile extends IpamSpec {
   readonly hostLocal?: HostLocalSettings;
   readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[]; readonly timeline?: readonly HarnessTimelineStep[] };
   readonly cni?: CniConfig;
-  readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
+  readonly harness?: {
+    readonly utilizationThreshold?: number;
+    readonly acceptedFindings?: readonly AcceptedFindingDeclaration[];
+    /** Start the harness from a live cluster's dump; paths relative to the spec file. */
+    readonly initialState?: HarnessInitialState;
+  };
 }
 
 /** One problem in a spec file, with the path of the offending value. */

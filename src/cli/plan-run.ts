@@ -6,8 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
-import type { IpamPlan } from "../plan/plan";
-import { planSpecFile } from "../plan/spec-file";
+import { IpamPlan, planObjects } from "../plan/plan";
+import { harnessOf, planSpecFile } from "../plan/spec-file";
+import type { SimulationResult } from "../simulator/result";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import {
   diffPlanReports,
@@ -23,18 +24,19 @@ import {
   renderPlanText,
 } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
-import { FleetFile, isFleetFile, parseFleetFile, parseSpecFile, SpecFile } from "../spec/schema";
+import { readSpecFile } from "../spec/read-spec";
+import { isFleetFile } from "../spec/rules";
+import type { FleetFile, SpecFile } from "../spec/schema";
 import { FLEET_PLAN_SCHEMA, fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
 import { fleetSection, withFleet } from "../report/fleet";
 import { buildPlanReport } from "../report";
-import { simulatePlan } from "../plan/harness";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
 import { checkIpPool } from "../validation/ip-pool";
 import { checkIpReservation } from "../validation/ip-reservation";
 import { checkIpamConfiguration } from "../validation/ipam-configuration";
 import { isPlainObject } from "../validation/names";
 import { lintDocuments } from "./lint";
-import { InputError, loadObjects, readInput } from "./load";
+import { InputError, STDIN, loadObjects, readInput } from "./load";
 import type { CliIo } from "./main";
 
 /** The options of `calico-ipam plan`. */
@@ -46,6 +48,7 @@ export interface PlanOptions {
   format: string;
   out?: string;
   showBlocks?: boolean;
+  exportState?: string;
 }
 
 /** The options of `calico-ipam diff`. */
@@ -61,18 +64,22 @@ export function runPlan(specFile: string | undefined, opts: PlanOptions, io: Cli
     const beside = path.join(path.dirname(specFile as string), DEFAULT_LEDGER_FILE);
     const ledgerFile = opts.ledger ?? (opts.writeLedger || fs.existsSync(beside) ? beside : undefined);
     const fleet = readFleet(specFile as string, data);
+    const baseDir = specFile === STDIN ? undefined : path.dirname(specFile as string);
     // Published plan files are named relative to the spec file, as the ledger beside it is.
-    const at = (file: string) => path.resolve(path.dirname(specFile as string), file);
+    const at = (file: string) => path.resolve(baseDir ?? process.cwd(), file);
     const published = fleet.publishedPlans?.map((p) => (typeof p === "string" ? at(p) : { ...p, file: at(p.file) }));
-    return fleetCommand({ ...fleet, ...(published ? { publishedPlans: published } : {}) }, ledgerFile, opts, io);
+    return fleetCommand({ ...fleet, ...(published ? { publishedPlans: published } : {}) }, ledgerFile, { ...opts, baseDir }, io);
   }
   const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
   const spec = cluster ? cluster.spec : readSpec(specFile, data);
   const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
   const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
   if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
-  const { plan, report, write } = planReport(spec, ledgerFile, cluster?.inputFindings);
+  const baseDir = specFile !== undefined && specFile !== STDIN && !opts.cluster ? path.dirname(specFile) : undefined;
+  const ledger = ledgerFile !== undefined ? { file: ledgerFile } : {};
+  const { plan, report, writeLedger: write, simulation } = planSpecFile(spec, ledger, { generatedBy: "calico-ipam plan", inputFindings: cluster?.inputFindings, baseDir, keepEndState: opts.exportState !== undefined });
   if (opts.writeLedger) write();
+  if (opts.exportState !== undefined) exportState(opts.exportState, plan, simulation);
   if (opts.out) {
     if (fs.existsSync(opts.out) && !fs.statSync(opts.out).isDirectory()) {
       throw new InputError(`--out ${opts.out}: is a file, not a folder; give the folder to write plan.json, plan.md, plan.html and plan.svg into`, opts.out);
@@ -107,6 +114,23 @@ export function runDiff(base: string, head: string, opts: DiffOptions, io: CliIo
   return !opts.reportOnly && (diff.destructive || after.summary.errors > 0) ? 1 : 0;
 }
 
+/**
+ * `--export-state DIR`: the harness's end state as the objects Calico stores (crd.projectcalico.org/v1),
+ * the plan's IP pools, and the nodes and pods, as kubectl `List` files (docs/inspect.md).
+ */
+function exportState(dir: string, plan: IpamPlan, simulation: SimulationResult | undefined): void {
+  if (!simulation?.endState) throw new InputError("--export-state needs a harness run: declare topology.nodes or harness.initialState in the spec", dir);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`--export-state ${dir}: is a file, not a folder; give the folder to write the state's objects into`, dir);
+  // The writer is loaded only when asked for (plan does not load the cluster-dump code otherwise).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { snapshotObjects, writeStateDump } = require("../live/export") as typeof import("../live/export");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringifyObjects } = require("../live/objects") as typeof import("../live/objects");
+  writeStateDump(dir, snapshotObjects(simulation.endState));
+  const pools = planObjects(plan).filter((o) => o.kind === "IPPool");
+  if (pools.length > 0) writeFileAtomic(path.join(dir, "ippools.json"), `${stringifyObjects({ apiVersion: "v1", items: pools, kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
+}
+
 /** Plans a spec file's plan and runs the harness when it declares a topology. Reads the ledger, never writes it. */
 export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: PlanReportOptions["inputFindings"]): { plan: IpamPlan; report: PlanReport; write: () => void } {
   const { plan, report, writeLedger } = planSpecFile(spec, ledgerFile !== undefined ? { file: ledgerFile } : {}, { generatedBy: "calico-ipam plan", inputFindings });
@@ -114,6 +138,9 @@ export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: 
 }
 
 function readFleet(file: string, data: unknown): FleetFile {
+  // zod checks fleet files; it loads only for them (see readSpecFile).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseFleetFile } = require("../spec/schema") as typeof import("../spec/schema");
   const parsed = parseFleetFile(data);
   if (!parsed.ok) throw new InputError(`${file}: not a valid fleet spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   return parsed.fleet;
@@ -127,7 +154,7 @@ function readFleet(file: string, data: unknown): FleetFile {
 function fleetCommand(
   fleet: FleetFile,
   ledgerFile: string | undefined,
-  opts: { writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean },
+  opts: { writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean; baseDir?: string },
   io: CliIo,
 ): number {
   if (opts.format === "html" || opts.format === "svg") {
@@ -156,7 +183,7 @@ function fleetCommand(
   const byName = new Map(declared.map((c) => [c.name, c]));
   const own = result.clusters.map((c) => {
     const spec = byName.get(c.name)!;
-    const simulation = spec.topology ? simulatePlan(c.plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
+    const simulation = harnessOf(c.plan, spec, opts.baseDir);
     return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
   });
   const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
@@ -189,7 +216,7 @@ function readData(file: string): unknown {
 
 export function readSpec(file: string | undefined, data?: unknown): SpecFile {
   if (file === undefined) throw new InputError("give a spec file (e.g. examples/plan/cluster.yaml), or --cluster with Calico YAML", "");
-  const parsed = parseSpecFile(data ?? readData(file));
+  const parsed = readSpecFile(data ?? readData(file));
   if (!parsed.ok) {
     throw new InputError(`${file}: not a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   }
@@ -241,7 +268,7 @@ function clusterSpec(files: readonly string[], topologyFile: string | undefined)
   }
   let extra: Partial<SpecFile> = {};
   if (topologyFile !== undefined) {
-    const parsed = parseSpecFile({ pools: [], ...(readData(topologyFile) as object) });
+    const parsed = readSpecFile({ pools: [], ...(readData(topologyFile) as object) });
     if (!parsed.ok) throw new InputError(`${topologyFile}: not a valid topology file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, topologyFile);
     const { pools: _pools, ...rest } = parsed.spec;
     void _pools;

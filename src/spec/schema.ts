@@ -2,8 +2,10 @@ import { z } from "zod";
 import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from "../limits";
 import type { HarnessTimelineStep } from "../plan/harness";
+import type { HarnessInitialState } from "../live/seed";
 import { MAX_TIMELINE_STEPS, TIMELINE_ACTIONS } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
+import { nodeEntryProblems, specRuleProblems } from "./rules";
 import type { IpamSpec } from "./types";
 
 /**
@@ -148,6 +150,7 @@ export const specFileSchema = z.strictObject({
     .strictObject({
       utilizationThreshold: z.number().min(0).max(1).optional(),
       acceptedFindings: z.array(z.strictObject({ code: z.string(), subject: z.string().optional(), reason: z.string().min(1) })).optional(),
+      initialState: z.strictObject({ dumps: z.array(z.string().min(1)).min(1), takenAt: z.string().refine((v) => Number.isFinite(Date.parse(v)), "takenAt is an RFC 3339 time such as 2026-01-01T00:00:00Z").optional() }).optional(),
     })
     .optional(),
 });
@@ -204,10 +207,7 @@ export interface FleetFile {
   readonly clusters: readonly FleetClusterFile[];
 }
 
-/** Whether a parsed file is a fleet spec file (its only key is `fleet`). */
-export function isFleetFile(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "fleet" in value;
-}
+export { isFleetFile } from "./rules";
 
 /** Checks a parsed fleet spec file; each problem names its path (`fleet.clusters[1].pools[0].blockSize`). */
 export function parseFleetFile(value: unknown): { ok: true; fleet: FleetFile } | { ok: false; problems: SpecProblem[] } {
@@ -250,7 +250,12 @@ export interface SpecFile extends IpamSpec {
   readonly hostLocal?: HostLocalSettings;
   readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[]; readonly timeline?: readonly HarnessTimelineStep[] };
   readonly cni?: CniConfig;
-  readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
+  readonly harness?: {
+    readonly utilizationThreshold?: number;
+    readonly acceptedFindings?: readonly AcceptedFindingDeclaration[];
+    /** Start the harness from a live cluster's dump; paths relative to the spec file. */
+    readonly initialState?: HarnessInitialState;
+  };
 }
 
 /** One problem in a spec file, with the path of the offending value. */
@@ -263,10 +268,7 @@ export interface SpecProblem {
 export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { ok: false; problems: SpecProblem[] } {
   const result = specFileSchema.safeParse(value);
   if (result.success) {
-    const problems = [...nodeEntryProblems(result.data.topology?.nodes ?? []), ...timelineProblems(result.data.topology?.timeline ?? [])];
-    if (result.data.hostLocal && !result.data.topology) {
-      problems.push({ path: "topology", message: "hostLocal needs topology.nodes: every node gets its own range from the cluster CIDRs" });
-    }
+    const problems = specRuleProblems(result.data, timelineProblems(result.data.topology?.timeline ?? []));
     return problems.length > 0 ? { ok: false, problems } : { ok: true, spec: result.data as SpecFile };
   }
   return {
@@ -294,20 +296,6 @@ function timelineProblems(steps: ReadonlyArray<Record<string, unknown>>): SpecPr
     for (const issue of parsed.error.issues) {
       const path = formatPath([action, ...issue.path]);
       problems.push({ path: `${at}.${path}`, message: issue.code === "unrecognized_keys" ? `${issue.message}: not a field of ${action} (misspelt?)` : issue.message });
-    }
-  });
-  return problems;
-}
-
-function nodeEntryProblems(nodes: ReadonlyArray<{ name?: string; namePattern?: string; count?: number }>): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  nodes.forEach((n, i) => {
-    const single = n.name !== undefined;
-    const group = n.namePattern !== undefined || n.count !== undefined;
-    if (single === group) {
-      problems.push({ path: `topology.nodes[${i}]`, message: "give either name (one node) or namePattern and count (a group of nodes)" });
-    } else if (group && (n.namePattern === undefined || n.count === undefined)) {
-      problems.push({ path: `topology.nodes[${i}]`, message: "a node group needs both namePattern (e.g. \"rack-a-{i}\") and count" });
     }
   });
   return problems;

@@ -36,7 +36,7 @@ import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
 import type { IpFamily } from "../ip";
 import type { EffectiveIpPool } from "../validation/ip-pool";
-import { releaseHostAffinities, releaseIPs, releasePoolAffinities } from "./release";
+import { releaseHostAffinities, releaseIP, releasePoolAffinities } from "./release";
 import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult, SimulationSummary, TimelineStepResult } from "./result";
 import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
 import { ClusterView, Failure, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
@@ -44,7 +44,10 @@ import { advanceTime } from "./timers";
 import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
 import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, expandNodes, nodeLabels } from "./topology";
 import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
-import { NodeHeadroom, Usage } from "./usage";
+import { BlockUsageCache, NodeHeadroom, Usage } from "./usage";
+
+/** The nodeSelector of a workload without one (one object, so the scheduler keys it once). */
+const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Namespaces every Kubernetes cluster has; using them undeclared is normal. */
 const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -87,6 +90,8 @@ interface WorkloadRuntime {
   readonly familyBits: number;
   readonly plans: Map<number, WorkloadPlan>;
   pods: PodRecord[];
+  /** Of `pods`, those whose CNI ADD failed. */
+  failed: number;
   nextSerial: number;
   desired: number;
   /** Pods the scheduler could not place yet. */
@@ -127,6 +132,8 @@ class Simulation implements ClusterView {
   /** Current pool definitions by name (present pools only). */
   private readonly definitions = new Map<string, EffectiveIpPool>();
   private podOperations = 0;
+  /** Block usages of the last step, reused for blocks that did not change (timeline runs). */
+  private readonly blockUsages: BlockUsageCache = new WeakMap();
 
   constructor(private readonly input: SimulationInput) {
     const t = input.utilizationThreshold ?? 0.8;
@@ -273,7 +280,7 @@ class Simulation implements ClusterView {
     const familyBits = (families.includes(4) ? 1 : 0) | (families.includes(6) ? 2 : 0);
     const plans = new Map<number, WorkloadPlan>();
     const rt: WorkloadRuntime | undefined = this.tracking
-      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], nextSerial: w.replicas, desired: w.replicas, pending: 0 }
+      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], failed: 0, nextSerial: w.replicas, desired: w.replicas, pending: 0 }
       : undefined;
     if (rt) this.runtimes.push(rt);
 
@@ -295,6 +302,7 @@ class Simulation implements ClusterView {
       const added = cmdAdd(this.ipam, node, plan, families, fixed);
       if (rt) rt.pods.push({ serial: r, node, v4: added.v4, v6: added.v6, failure: added.failure });
       if (added.failure) {
+        if (rt) rt.failed++;
         node.podsFailed++;
         this.podsFailed++;
         this.log.pod(w, podName, node, added.failure, added.failedFamily);
@@ -376,7 +384,7 @@ class Simulation implements ClusterView {
       this.schedulePending();
       const usage = new Usage(this);
       new Analysis(this, usage, this.log, this.findings, this.threshold, this.input.ipamConfiguration).analyse();
-      const snapshot = this.snapshot(usage);
+      const snapshot = this.snapshot(usage, false);
       const findings = sortFindings(this.findings);
       results.push({ index, action, description, time: this.ipam.now, applied, summary: snapshot.summary, pools: snapshot.pools, nodeGroups: snapshot.nodeGroups, blocks: snapshot.blocks, findings });
       const keys = new Set(findings.map(findingKey));
@@ -703,7 +711,7 @@ class Simulation implements ClusterView {
 
   /** Schedules one new pod of the workload and runs the CNI ADD; unplaceable pods stay pending. */
   private createPod(rt: WorkloadRuntime): void {
-    const node = (this.scheduler as Scheduler).place(rt.decl.nodeSelector ?? {});
+    const node = (this.scheduler as Scheduler).place(rt.decl.nodeSelector ?? NO_SELECTOR);
     if (node < 0) {
       rt.pending++;
       return;
@@ -715,6 +723,7 @@ class Simulation implements ClusterView {
 
   private addPod(rt: WorkloadRuntime, rec: PodRecord): void {
     const node = rec.node;
+    if (rec.failure) rt.failed--;
     node.families |= rt.familyBits;
     let plan = rt.plans.get(node.classId);
     if (!plan) {
@@ -727,6 +736,7 @@ class Simulation implements ClusterView {
     rec.failure = added.failure;
     if (added.failure) {
       node.podsFailed++;
+      rt.failed++;
       this.log.pod(rt.decl, `${rt.decl.name}-${rec.serial}`, node, added.failure, added.failedFamily);
     }
   }
@@ -734,13 +744,20 @@ class Simulation implements ClusterView {
   /** The CNI DEL of a pod (or, with `leak`, a DEL that never ran) and its node's pod count. */
   private deletePod(rt: WorkloadRuntime, rec: PodRecord, leak: boolean, removed = false): void {
     void removed;
-    void rt;
-    const grants = [rec.v4, rec.v6].filter((g): g is Grant => g !== undefined);
-    if (leak) for (const grant of grants) this.ipam.leaks.push({ grant, since: this.ipam.now });
-    else releaseIPs(this.ipam, grants);
+    if (rec.v4) this.releasePodAddress(rec.v4, leak);
+    if (rec.v6) this.releasePodAddress(rec.v6, leak);
     rec.node.pods--;
-    if (rec.failure) rec.node.podsFailed--;
+    if (rec.failure) {
+      rec.node.podsFailed--;
+      rt.failed--;
+    }
     this.scheduler?.removed(rec.node.index);
+  }
+
+  /** The CNI DEL's release of one address, or, when the DEL never ran, a leak the garbage collector finds later. */
+  private releasePodAddress(grant: Grant, leak: boolean): void {
+    if (leak) this.ipam.leaks.push({ grant, since: this.ipam.now });
+    else releaseIP(this.ipam, grant);
   }
 
   /** Places pending pods where room appeared. */
@@ -751,7 +768,7 @@ class Simulation implements ClusterView {
       rt.pending = 0;
       for (let k = 0; k < pending; k++) this.createPod(rt);
       if (rt.pending > 0) {
-        const eligible = (this.scheduler as Scheduler).eligibleCount(rt.decl.nodeSelector ?? {});
+        const eligible = (this.scheduler as Scheduler).eligibleCount(rt.decl.nodeSelector ?? NO_SELECTOR);
         this.findings.push(unschedulableFinding(rt.decl, rt.pending, rt.desired, eligible));
       }
     }
@@ -797,10 +814,8 @@ class Simulation implements ClusterView {
         counts.declared += rt.desired;
         counts.scheduled += rt.pods.length;
         counts.unschedulable += rt.pending;
-        for (const p of rt.pods) {
-          if (p.failure) counts.failed++;
-          else counts.allocated++;
-        }
+        counts.failed += rt.failed;
+        counts.allocated += rt.pods.length - rt.failed;
       }
     }
     return {
@@ -819,12 +834,13 @@ class Simulation implements ClusterView {
     };
   }
 
-  private snapshot(usage: Usage): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
-    const blocks = usage.blocks();
+  /** The state now; `withNodes` false leaves out the node list (a timeline step reports none). */
+  private snapshot(usage: Usage, withNodes = true): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
+    const blocks = usage.blocks(this.tracking ? this.blockUsages : undefined);
     const pools = this.pools.map((ps) => usage.poolUsage(ps));
     const headrooms: NodeHeadroom[] = [];
     for (const n of this.nodes) headrooms[n.index] = usage.nodeHeadroom(n);
-    return { blocks, pools, nodes: usage.nodes(headrooms), nodeGroups: usage.groupUsage(headrooms), summary: this.summary(blocks.length) };
+    return { blocks, pools, nodes: withNodes ? usage.nodes(headrooms) : [], nodeGroups: usage.groupUsage(headrooms), summary: this.summary(blocks.length) };
   }
 
   private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {

@@ -16,7 +16,7 @@ import { BlockState } from "./ipam-block";
 import { PoolCatalog } from "./precedence";
 import { FreePositionTree } from "./private/free-tree";
 import { fnv1_32 } from "./private/fnv";
-import { blockObjectName, v4Text, v6Groups, v6Text } from "./private/format";
+import { v4Text, v6Groups, v6Text } from "./private/format";
 import { IndexRangeSet } from "./private/index-set";
 import { determineSeed, randomBlockStartIndex } from "./random-block";
 import type { PlacementSlot } from "./private/placement";
@@ -431,9 +431,9 @@ function removeFrom<T>(list: T[], item: T): void {
 
 /** Inserts a block into a list kept in datastore order (block object name). */
 function insertByName(list: BlockState[], block: BlockState): void {
-  const name = blockObjectName(block.cidr);
+  const name = block.objectName;
   let k = 0;
-  while (k < list.length && blockObjectName(list[k].cidr) < name) k++;
+  while (k < list.length && list[k].objectName < name) k++;
   list.splice(k, 0, block);
 }
 

@@ -4,9 +4,13 @@
  */
 import type { IpFamily } from "../ip";
 import { familiesOf } from "./cni";
+import type { BlockState } from "./ipam-block";
 import type { BlockUsage, NodeGroupUsage, NodeUsage, PoolUsage } from "./result";
 import { ClusterView, IpamState, NodeState, PoolState, fi } from "./state";
 import { compareNaturally } from "./topology";
+
+/** The last {@link BlockUsage} of each block, with the sequence number and affinity it was taken at. */
+export type BlockUsageCache = WeakMap<BlockState, { readonly sequenceNumber: number; readonly owner: number; readonly usage: BlockUsage }>;
 
 /** A node's headroom and what it rests on. */
 export interface NodeHeadroom {
@@ -151,13 +155,22 @@ export class Usage {
     return { morePods: Number(best), affineFree, growthPools };
   }
 
-  /** Claimed blocks: pools in name order, then ascending address. */
-  blocks(): BlockUsage[] {
+  /**
+   * Claimed blocks: pools in name order, then ascending address. With `reuse` (a timeline's steps), a
+   * block unchanged since the last call (same sequence number and affinity) gives the same object, so
+   * the steps of a long timeline share what did not change.
+   */
+  blocks(reuse?: BlockUsageCache): BlockUsage[] {
     const blocks: BlockUsage[] = [];
     for (const ps of this.view.pools) {
       const sorted = [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
       for (const b of sorted) {
-        blocks.push({
+        const kept = reuse?.get(b);
+        if (kept && kept.sequenceNumber === b.sequenceNumber && kept.owner === b.owner) {
+          blocks.push(kept.usage);
+          continue;
+        }
+        const usage: BlockUsage = {
           cidr: b.cidr,
           pool: ps.pool.name,
           family: ps.family,
@@ -169,7 +182,9 @@ export class Usage {
           free: b.freeAuto,
           borrowedBy: b.borrowed,
           borrowers: b.borrowers ? [...b.borrowers.keys()].sort(compareNaturally) : [],
-        });
+        };
+        reuse?.set(b, { sequenceNumber: b.sequenceNumber, owner: b.owner, usage });
+        blocks.push(usage);
       }
     }
     return blocks;

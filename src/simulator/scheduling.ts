@@ -1,7 +1,11 @@
 /**
  * Placement of pods on nodes (the kube-scheduler's part, not Calico's): each replica goes to the
- * eligible node (all labels of the workload's nodeSelector) with the fewest pods, ties to the first
- * node in natural name order; a node with `maxPods` pods takes no more.
+ * eligible node (all labels of the workload's nodeSelector) with the fewest pods; a node with `maxPods`
+ * pods takes no more. Ties go to the node that joined the cluster first, then to the first in natural
+ * name order among nodes that joined together (the declared nodes, or one `addNodes` step): node
+ * indices follow that order. The kube-scheduler spreads pods the same way (fewest pods scores best)
+ * but breaks ties at random; the harness breaks them by age so that runs are deterministic and a node
+ * added by a timeline does not jump ahead of older nodes because of its name.
  */
 import { Finding, error } from "../validation/finding";
 import { placeReplicas } from "./private/placement";
@@ -22,7 +26,7 @@ export class EligibleNodes {
 
   constructor(private readonly nodes: readonly NodeState[]) {}
 
-  /** Indices (ascending: natural name order) of the nodes with every label of the selector. */
+  /** Indices (ascending: age, then natural name order) of the nodes with every label of the selector. */
   of(selector: Readonly<Record<string, string>>): number[] {
     const entries = Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const key = JSON.stringify(entries);

@@ -10,7 +10,7 @@
  * - `usage.ts` and `findings.ts`: what the result reports.
  *
  * Order of events (one-shot, deterministic):
- * 1. pods are placed on nodes (fewest pods first, ties by natural name order);
+ * 1. pods are placed on nodes (fewest pods first, ties by age, then natural name order: `scheduling.ts`);
  * 2. every node, in natural name order, gets its tunnel addresses (IPIP, VXLAN, VXLAN IPv6: one address
  *    from the node's encapsulated pools, reference §5.13), before any pod;
  * 3. pods are allocated, workloads in declaration order and replicas in order, IPv4 then IPv6; a pod
@@ -25,7 +25,8 @@
  * - host-sized blocks (/32, /128), which Calico walks from a clock-seeded start, use the host-name seed;
  * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses, IP cooldown and host-local IPAM are
  *   not modelled;
- * - kube-controllers' garbage collector runs once per `wait` step;
+ * - kube-controllers' garbage collector runs at the end of each `wait` step, and kubelets retry failed
+ *   pods only then (see `timers.ts`);
  * - on a block limit the pod fails with "Assigned 0 out of 1 …; Need to allocate an IPAM block but could
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
@@ -162,6 +163,10 @@ class Simulation implements ClusterView {
   /** Pools to report: present ones, and deleted ones that still hold blocks. */
   get pools(): readonly PoolState[] {
     return this.ipam.pools.filter((ps) => ps.present || ps.blockList.length > 0);
+  }
+
+  replicasOf(w: WorkloadDeclaration): number {
+    return this.runtimes.find((rt) => rt.decl === w)?.desired ?? w.replicas;
   }
 
   classCounts(): number[] {

@@ -52,6 +52,8 @@ export interface PoolState {
   whollyReservedClaimed: number;
   /** The borrowing walk's index over existing blocks, rebuilt after a claim. */
   borrowIndex: { indices: bigint[]; blocks: BlockState[]; tree: FreePositionTree } | undefined;
+  /** The claimed blocks by ascending index (the report's order), rebuilt after a claim or deletion. */
+  sortedBlocks: BlockState[] | undefined;
   exhaustedHits: number;
   exhaustedSpilled: number;
   exhaustedUnmet: number;
@@ -268,6 +270,7 @@ export class IpamState {
     pool.blocks.set(idx, block);
     pool.blockList.push(block);
     pool.borrowIndex = undefined;
+    pool.sortedBlocks = undefined;
     if (block.whollyReserved) pool.whollyReservedClaimed++;
     node.blockCount[pool.index]++;
     node.ownedPerFamily[fi(pool.family)]++;
@@ -308,6 +311,7 @@ export class IpamState {
     if (block.whollyReserved) pool.whollyReservedClaimed--;
     else pool.taken.delete(block.index);
     pool.borrowIndex = undefined;
+    pool.sortedBlocks = undefined;
   }
 
   /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1). */
@@ -416,6 +420,7 @@ function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, a
     whollyReservedBlocks,
     whollyReservedClaimed: 0,
     borrowIndex: undefined,
+    sortedBlocks: undefined,
     exhaustedHits: 0,
     exhaustedSpilled: 0,
     exhaustedUnmet: 0,
@@ -451,5 +456,7 @@ export interface ClusterView {
   readonly namespaces: ReadonlyMap<string, NamespaceDeclaration>;
   /** Workloads in declaration order (valid ones only). */
   readonly workloads: readonly WorkloadDeclaration[];
+  /** The replicas a workload wants now: its declared replicas, or the last scale of a timeline. */
+  replicasOf(w: WorkloadDeclaration): number;
   readonly cni: CniConfig | undefined;
 }

@@ -24,6 +24,7 @@ export class Usage {
   private readonly ipam: IpamState;
   /** Filled after allocation, when pools no longer change. */
   private readonly usableCache = new Map<PoolState, bigint>();
+  private readonly poolCache = new Map<PoolState, PoolUsage>();
 
   constructor(private readonly view: ClusterView) {
     this.ipam = view.ipam;
@@ -64,22 +65,35 @@ export class Usage {
     return BigInt(ps.capacity - reserve);
   }
 
+  /** The pool's usage (computed once per pool: findings and the result both read it). */
   poolUsage(ps: PoolState): PoolUsage {
+    let cached = this.poolCache.get(ps);
+    if (cached === undefined) {
+      cached = this.computePoolUsage(ps);
+      this.poolCache.set(ps, cached);
+    }
+    return cached;
+  }
+
+  private computePoolUsage(ps: PoolState): PoolUsage {
     const p = ps.pool;
     let inUse = 0;
     let windowsReserved = 0;
-    let freeInBlocks = 0n;
-    let reservedInBlocks = 0n;
+    // Sums over claimed blocks stay far below 2^53 (blocks × block size): numbers, made bigints once.
+    let free = 0;
+    let reserved = 0;
     let borrowed = 0;
     const owners = new Set<number>();
     for (const b of ps.blockList) {
       inUse += b.inUse;
       windowsReserved += b.windowsReserved;
-      freeInBlocks += BigInt(b.freeAuto);
-      reservedInBlocks += BigInt(b.reservedCount);
+      free += b.freeAuto;
+      reserved += b.reservedCount;
       borrowed += b.borrowed;
       if (b.owner >= 0) owners.add(b.owner);
     }
+    const freeInBlocks = BigInt(free);
+    const reservedInBlocks = BigInt(reserved);
     const counts = this.view.classCounts();
     const nodesSelected = this.view.classReps.reduce((s, rep, id) => s + (this.ipam.catalog.selectsNode(p.name, rep.node.labels) === true ? counts[id] : 0), 0);
     const total = p.cidr.size;
@@ -163,8 +177,8 @@ export class Usage {
   blocks(reuse?: BlockUsageCache): BlockUsage[] {
     const blocks: BlockUsage[] = [];
     for (const ps of this.view.pools) {
-      const sorted = [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
-      for (const b of sorted) {
+      ps.sortedBlocks ??= [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
+      for (const b of ps.sortedBlocks) {
         const kept = reuse?.get(b);
         if (kept && kept.sequenceNumber === b.sequenceNumber && kept.owner === b.owner) {
           blocks.push(kept.usage);

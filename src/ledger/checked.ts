@@ -28,6 +28,9 @@ export const CHECKED_NODE_CIDRS = new WeakSet<object>();
 /** @internal `clusters` sections known to be valid: each cluster's section is checked on its own, as {@link CHECKED_ADDRESSES}. */
 export const CHECKED_CLUSTERS = new WeakSet<object>();
 
+/** @internal `subSpaces` sections known to be valid, as {@link CHECKED_ADDRESSES}. */
+export const CHECKED_SUB_SPACES = new WeakSet<object>();
+
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
  * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
@@ -38,7 +41,8 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked) {
+  const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && subSpacesChecked) {
     INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
   }
 }

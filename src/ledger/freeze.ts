@@ -2,8 +2,8 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS } from "./checked";
-import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, TOP_KEYS } from "./format";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -22,6 +22,7 @@ export interface LedgerSections {
   readonly addresses?: SectionInput<LedgerAddress>;
   readonly nodeCidrs?: SectionInput<readonly string[]>;
   readonly clusters?: SectionInput<LedgerClusterSection>;
+  readonly subSpaces?: SectionInput<LedgerSubSpace>;
 }
 
 /**
@@ -49,12 +50,14 @@ export function freezeLedger(
     Array.isArray(list) && !Object.isFrozen(list) ? Object.freeze([...list]) : list,
   );
   const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
+  const subSpaces = freezeSection(given.subSpaces, CHECKED_SUB_SPACES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
   const ledger: {
     version: 1;
     pools: Ledger["pools"];
     addresses?: Ledger["addresses"];
     nodeCidrs?: Ledger["nodeCidrs"];
     clusters?: Ledger["clusters"];
+    subSpaces?: Ledger["subSpaces"];
   } = {
     version: LEDGER_FORMAT_VERSION,
     pools,
@@ -62,6 +65,7 @@ export function freezeLedger(
   if (addresses !== undefined) ledger.addresses = addresses;
   if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
   if (clusters !== undefined) ledger.clusters = clusters;
+  if (subSpaces !== undefined) ledger.subSpaces = subSpaces;
   return Object.freeze(ledger);
 }
 

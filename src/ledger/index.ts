@@ -26,4 +26,6 @@ export type {
   LedgerPoolChange,
   LedgerPoolSpec,
   LedgerStatus,
+  LedgerSubSpace,
+  LedgerSubSpaceChange,
 } from "./ledger";

@@ -20,41 +20,45 @@ interface Comment {
   body: string;
 }
 
-/** GitHub's issue-comments API, as much of it as the script uses, for one pull request (#7 of acme/cluster). */
-function fakeGitHub(): Promise<{ url: string; comments: Comment[]; requests: string[]; close: () => Promise<void> }> {
-  const comments: Comment[] = [{ id: 1, body: "Looks good to me" }];
+/** How a stand-in answers one request: status, JSON body, extra headers. */
+type Answer = [number, unknown, Record<string, string>?];
+
+/** A local HTTP server answering as `answer` says (the request's method, URL, headers and body), recording every request. */
+function standIn(answer: (req: http.IncomingMessage, body: string) => Answer): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     let text = "";
     req.on("data", (c) => (text += c));
     req.on("end", () => {
       requests.push(`${req.method} ${req.url}`);
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers.authorization !== "Bearer test-token") return reply(401, { message: "Bad credentials" });
-      const edit = /^\/repos\/acme\/cluster\/issues\/comments\/(\d+)$/.exec(req.url ?? "");
-      if (req.method === "GET" && req.url === "/repos/acme/cluster/issues/7/comments?per_page=100") return reply(200, comments);
-      if (req.method === "POST" && req.url === "/repos/acme/cluster/issues/7/comments") {
-        const made = { id: 100 + comments.length, body: JSON.parse(text).body };
-        comments.push(made);
-        return reply(201, made);
-      }
-      if (req.method === "PATCH" && edit) {
-        const c = comments.find((x) => x.id === Number(edit[1]));
-        if (!c) return reply(404, { message: "Not Found" });
-        c.body = JSON.parse(text).body;
-        return reply(200, c);
-      }
-      return reply(404, { message: "Not Found" });
+      const [status, body, headers] = answer(req, text);
+      res.writeHead(status, { "content-type": "application/json", ...headers });
+      res.end(JSON.stringify(body));
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, comments, requests, close: () => new Promise((r) => server.close(() => r())) }),
-    ),
+    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((r) => server.close(() => r())) })),
   );
+}
+
+/** GitHub's issue-comments API, as much of it as the script uses, for one pull request (#7 of acme/cluster). */
+async function fakeGitHub(): Promise<{ url: string; comments: Comment[]; requests: string[]; close: () => Promise<void> }> {
+  const comments: Comment[] = [{ id: 1, body: "Looks good to me" }];
+  const server = await standIn((req, text): Answer => {
+    if (req.headers.authorization !== "Bearer test-token") return [401, { message: "Bad credentials" }];
+    const edit = /^\/repos\/acme\/cluster\/issues\/comments\/(\d+)$/.exec(req.url ?? "");
+    if (req.method === "GET" && req.url === "/repos/acme/cluster/issues/7/comments?per_page=100") return [200, comments];
+    if (req.method === "POST" && req.url === "/repos/acme/cluster/issues/7/comments") {
+      const made = { id: 100 + comments.length, body: JSON.parse(text).body };
+      comments.push(made);
+      return [201, made];
+    }
+    const c = req.method === "PATCH" && edit ? comments.find((x) => x.id === Number(edit[1])) : undefined;
+    if (!c) return [404, { message: "Not Found" }];
+    c.body = JSON.parse(text).body;
+    return [200, c];
+  });
+  return { ...server, comments };
 }
 
 /**
@@ -62,45 +66,28 @@ function fakeGitHub(): Promise<{ url: string; comments: Comment[]; requests: str
  * acme/cluster (`CI_PROJECT_ID` may be the path, URL-encoded in the API): notes come two to a page, with
  * `Link: <…>; rel="next"` as GitLab paginates, so the script must follow the pages to find its note.
  */
-function fakeGitLab(notes: Comment[]): Promise<{ url: string; notes: Comment[]; requests: string[]; close: () => Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    let text = "";
-    req.on("data", (c) => (text += c));
-    req.on("end", () => {
-      requests.push(`${req.method} ${req.url}`);
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "content-type": "application/json", ...headers });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers["private-token"] !== "gl-token") return reply(401, { message: "401 Unauthorized" });
-      const prefix = "/api/v4/projects/acme%2Fcluster/merge_requests/12/notes";
-      const url = new URL(req.url ?? "", "http://stub");
-      const edit = url.pathname.startsWith(`${prefix}/`) ? /^(\d+)$/.exec(url.pathname.slice(prefix.length + 1)) : null;
-      if (req.method === "GET" && url.pathname === prefix) {
-        const page = Number(url.searchParams.get("page") ?? "1");
-        const next = page * 2 < notes.length ? { link: `<http://${req.headers.host}${prefix}?per_page=100&page=${page + 1}>; rel="next"` } : {};
-        return reply(200, notes.slice((page - 1) * 2, page * 2), next);
-      }
-      if (req.method === "POST" && url.pathname === prefix) {
-        const made = { id: 900 + notes.length, body: JSON.parse(text).body };
-        notes.push(made);
-        return reply(201, made);
-      }
-      if (req.method === "PUT" && edit) {
-        const n = notes.find((x) => x.id === Number(edit[1]));
-        if (!n) return reply(404, { message: "404 Not found" });
-        n.body = JSON.parse(text).body;
-        return reply(200, n);
-      }
-      return reply(404, { message: "404 Not found" });
-    });
+async function fakeGitLab(notes: Comment[]): Promise<{ url: string; notes: Comment[]; requests: string[]; close: () => Promise<void> }> {
+  const prefix = "/api/v4/projects/acme%2Fcluster/merge_requests/12/notes";
+  const server = await standIn((req, text): Answer => {
+    if (req.headers["private-token"] !== "gl-token") return [401, { message: "401 Unauthorized" }];
+    const url = new URL(req.url ?? "", "http://stand-in");
+    if (req.method === "GET" && url.pathname === prefix) {
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const next: Record<string, string> = page * 2 < notes.length ? { link: `<http://${req.headers.host}${prefix}?per_page=100&page=${page + 1}>; rel="next"` } : {};
+      return [200, notes.slice((page - 1) * 2, page * 2), next];
+    }
+    if (req.method === "POST" && url.pathname === prefix) {
+      const made = { id: 900 + notes.length, body: JSON.parse(text).body };
+      notes.push(made);
+      return [201, made];
+    }
+    const edit = url.pathname.startsWith(`${prefix}/`) ? /^(\d+)$/.exec(url.pathname.slice(prefix.length + 1)) : null;
+    const n = req.method === "PUT" && edit ? notes.find((x) => x.id === Number(edit[1])) : undefined;
+    if (!n) return [404, { message: "404 Not found" }];
+    n.body = JSON.parse(text).body;
+    return [200, n];
   });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, notes, requests, close: () => new Promise((r) => server.close(() => r())) }),
-    ),
-  );
+  return { ...server, notes };
 }
 
 /** A repository whose commits are the spec as it changes in a pull request. */

@@ -171,9 +171,11 @@ export function carve(input: CarveInput): CarveResult {
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const declared = new Set<string>();
-  for (const r of input.requests ?? []) {
-    const n = (r as { name?: unknown } | null)?.name;
-    if (typeof n === "string") declared.add(n);
+  if ((input.release ?? []).length > 0) {
+    for (const r of input.requests ?? []) {
+      const n = (r as { name?: unknown } | null)?.name;
+      if (typeof n === "string") declared.add(n);
+    }
   }
   const released = new Set<string>();
   (input.release ?? []).forEach((name, i) => {
@@ -259,9 +261,7 @@ export function carve(input: CarveInput): CarveResult {
 
   // 5. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for.
-  const toCarve = items
-    .filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined)
-    .sort((a, b) => a.prefix - b.prefix || compareNames(a.name, b.name));
+  const toCarve = largestFirst(items.filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined));
   const finest = { 4: -1, 6: -1 };
   for (const item of toCarve) finest[item.request.family] = Math.max(finest[item.request.family], item.prefix);
   for (const s of spaces) if (finest[s.cidr.family] >= 0) s.free = new FreeSpace(s.cidr, used[s.cidr.family], finest[s.cidr.family]);
@@ -733,6 +733,18 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
     );
   }
   return [item.sizeExplanation, `${kept}${larger}`, location].filter((part) => part !== "").join("; ");
+}
+
+/**
+ * The order new pools are placed in: largest first (shortest prefix), then by name. Names are sorted
+ * once and the items then dealt into one list per prefix, in name order: the same order as a sort by
+ * prefix then name (names are unique), without a comparison of two prefixes per step.
+ */
+function largestFirst(list: Item[]): Item[] {
+  list.sort((a, b) => compareNames(a.name, b.name));
+  const byPrefix: Item[][] = [];
+  for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
+  return byPrefix.flat();
 }
 
 function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {

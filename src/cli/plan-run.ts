@@ -27,7 +27,7 @@ import type { PlanReport, PlanReportOptions } from "../report";
 import { readSpecFile } from "../spec/read-spec";
 import { isFleetFile } from "../spec/rules";
 import type { FleetFile, SpecFile } from "../spec/schema";
-import { fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
+import { FLEET_PLAN_SCHEMA, fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
 import { fleetSection, withFleet } from "../report/fleet";
 import { buildPlanReport } from "../report";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
@@ -63,7 +63,12 @@ export function runPlan(specFile: string | undefined, opts: PlanOptions, io: Cli
   if (data !== undefined && isFleetFile(data)) {
     const beside = path.join(path.dirname(specFile as string), DEFAULT_LEDGER_FILE);
     const ledgerFile = opts.ledger ?? (opts.writeLedger || fs.existsSync(beside) ? beside : undefined);
-    return fleetCommand(readFleet(specFile as string, data), ledgerFile, { ...opts, baseDir: specFile === STDIN ? undefined : path.dirname(specFile as string) }, io);
+    const fleet = readFleet(specFile as string, data);
+    const baseDir = specFile === STDIN ? undefined : path.dirname(specFile as string);
+    // Published plan files are named relative to the spec file, as the ledger beside it is.
+    const at = (file: string) => path.resolve(baseDir ?? process.cwd(), file);
+    const published = fleet.publishedPlans?.map((p) => (typeof p === "string" ? at(p) : { ...p, file: at(p.file) }));
+    return fleetCommand({ ...fleet, ...(published ? { publishedPlans: published } : {}) }, ledgerFile, { ...opts, baseDir }, io);
   }
   const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
   const spec = cluster ? cluster.spec : readSpec(specFile, data);
@@ -155,7 +160,7 @@ function fleetCommand(
   if (opts.format === "html" || opts.format === "svg") {
     throw new InputError(`--format ${opts.format} shows one cluster: use --out DIR for each cluster's plan.html and plan.svg`, "");
   }
-  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, ...plan } = fleet;
+  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, publishedPlans, ...plan } = fleet;
   const result = planFleet(
     {
       ...plan,
@@ -172,6 +177,7 @@ function fleetCommand(
       ...(externalClusters ? { external: externalClusters } : {}),
       ...(releaseClusters ? { releaseClusters } : {}),
       ...(releaseSubSpaces ? { releaseSubSpaces } : {}),
+      ...(publishedPlans ? { publishedPlans } : {}),
     },
   );
   const byName = new Map(declared.map((c) => [c.name, c]));
@@ -191,7 +197,7 @@ function fleetCommand(
   }
   if (opts.format === "json") {
     // The fleet's own findings, then one plan report (docs/plan-schema.md) per cluster, by name.
-    io.stdout(`${JSON.stringify({ schema: "cdktf-calico-ipam/fleet-plan", schemaVersion: 1, findings: result.findings, clusters: reports }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ schema: FLEET_PLAN_SCHEMA, schemaVersion: 1, findings: result.findings, clusters: reports }, null, 2)}\n`);
   } else {
     const fleetFindings = result.findings.map((f) => `${f.severity === "error" ? "ERROR" : "WARNING"} ${f.code} at fleet ${f.path}: ${f.message}`);
     const parts = reports.map(({ name, report }) =>

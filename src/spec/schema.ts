@@ -169,6 +169,7 @@ export const fleetFileSchema = z.strictObject({
     releaseClusters: stringList.optional(),
     subSpaces: z.array(z.strictObject({ name: z.string(), addressSpace: z.string(), prefixLength: z.number().int().optional(), cidr: z.string().optional() })).optional(),
     releaseSubSpaces: stringList.optional(),
+    publishedPlans: z.array(z.union([z.string(), z.strictObject({ file: z.string(), cluster: z.string().optional() })])).optional(),
     clusters: z.array(
       specFileSchema.extend({
         name: z.string(),
@@ -201,6 +202,8 @@ export interface FleetFile {
   readonly subSpaces?: ReadonlyArray<{ readonly name: string; readonly addressSpace: string; readonly prefixLength?: number; readonly cidr?: string }>;
   /** Draining sub-spaces to delete from the fleet ledger. */
   readonly releaseSubSpaces?: string[];
+  /** Plan files other apps publish, relative to the spec file: their clusters' ranges are kept clear. */
+  readonly publishedPlans?: ReadonlyArray<string | { readonly file: string; readonly cluster?: string }>;
   readonly clusters: readonly FleetClusterFile[];
 }
 

@@ -1,7 +1,8 @@
 import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
-import { InputReadError, readTextInput } from "./read-input";
+import { BigIntegerFields, JsonListError, readKubectlJsonList } from "./json-list";
+import { InputReadError, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
 export interface LoadedDocument {
@@ -21,6 +22,8 @@ export interface LoadedDocument {
    * the fast path.
    */
   readonly lineOf?: (path: string) => number;
+  /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the fields asked for ({@link streamDumpObjects}). */
+  readonly bigIntegers?: Readonly<Record<string, string>>;
 }
 
 export { InputError };
@@ -48,7 +51,58 @@ export function loadObjects(file: string, options: LoadObjectsOptions = {}): Loa
     checkConflictMarkers(text, file);
     return parseObjects(text, file);
   }
-  const text = readInput(file, MAX_DUMP_BYTES);
+  return dumpTextObjects(file, readInput(file, MAX_DUMP_BYTES));
+}
+
+/**
+ * Reads a cluster dump file object by object: a JSON `List` in kubectl's layout (`kubectl get … -o
+ * json`) is read in batches without decoding or parsing the file whole (see `json-list.ts`), with the
+ * exact text of the integers past 2^53 that `bigIntegers` asks for; any other file is read as
+ * {@link loadObjects} with `fastJson` reads it. Throws {@link InputError} naming the file (and line).
+ */
+export function* streamDumpObjects(file: string, bigIntegers?: BigIntegerFields): Generator<LoadedDocument> {
+  let bytes: Buffer;
+  try {
+    bytes = readInputBytes(file, MAX_DUMP_BYTES, "MAX_DUMP_BYTES");
+  } catch (e) {
+    if (e instanceof InputReadError) throw new InputError(e.message, file);
+    throw e;
+  }
+  const list = readKubectlJsonList(bytes, bigIntegers);
+  if (!list) {
+    let text: string;
+    try {
+      text = decodeText(bytes, file);
+    } catch (e) {
+      if (e instanceof InputReadError) throw new InputError(e.message, file);
+      throw e;
+    }
+    yield* dumpTextObjects(file, text);
+    return;
+  }
+  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
+  let read = 0;
+  try {
+    for (const item of list.items) {
+      yield { file, document: 1, line: 1, value: item.value, item: item.index, ...(listMetadata ? { listMetadata } : {}), ...(item.bigIntegers ? { bigIntegers: item.bigIntegers } : {}) };
+      read++;
+    }
+  } catch (e) {
+    if (!(e instanceof JsonListError)) throw e;
+    // Not JSON in kubectl's layout after all (two dumps pasted together, a cut file…): the whole-text
+    // parsers say where the text is wrong; should the text parse, the objects not read yet follow.
+    let text: string;
+    try {
+      text = decodeText(bytes, file);
+    } catch (err) {
+      if (err instanceof InputReadError) throw new InputError(err.message, file);
+      throw err;
+    }
+    yield* dumpTextObjects(file, text).slice(read);
+  }
+}
+
+function dumpTextObjects(file: string, text: string): LoadedDocument[] {
   // Valid JSON holds no conflict markers, so a large dump skips that scan.
   if (/^\s*[[{]/.test(text)) {
     let value: unknown;

@@ -1,0 +1,229 @@
+/**
+ * A fast reader for the JSON `List`s `kubectl get … -o json` writes (cluster dumps of hundreds of
+ * megabytes): the file is never decoded or parsed whole. kubectl indents by 4 spaces, so every item of
+ * `items` opens with `{` and closes with `}` alone on a line indented by 8 spaces — text a JSON string
+ * cannot hold (strings have no raw newline). The items are cut at those lines into batches of about
+ * {@link BATCH_BYTES} and each batch is parsed as one JSON array by the runtime's parser, so only a
+ * batch's objects live at a time. Everything between the batches (commas, whitespace) and around them
+ * (the `List`'s other keys) is checked, so a file read here is valid JSON, as with `JSON.parse`.
+ *
+ * Integers past 2^53 (Calico's sequence numbers are nanosecond times) lose digits in JavaScript numbers;
+ * the reader gives their exact decimal text per item ({@link ListItem.bigIntegers}) for the fields that
+ * ask for it.
+ */
+import { isAscii } from "buffer";
+
+/** Bytes of text parsed at once. */
+export const BATCH_BYTES = 512 * 1024;
+
+const ITEMS_KEY = Buffer.from('\n    "items": [');
+const ITEM_OPEN = Buffer.from("\n        {");
+const ITEM_CLOSE = Buffer.from("\n        }");
+const LIST_CLOSE = Buffer.from("\n    ]");
+
+/** One item of a `List` read by {@link readKubectlJsonList}. */
+export interface ListItem {
+  readonly value: unknown;
+  /** 0-based index in `items`. */
+  readonly index: number;
+  /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the paths asked for. */
+  readonly bigIntegers?: Readonly<Record<string, string>>;
+}
+
+/** A `List` in kubectl's layout: its metadata and its items, read lazily. */
+export interface KubectlJsonList {
+  /** The `List` without its items (`apiVersion`, `kind`, `metadata`). */
+  readonly list: Readonly<Record<string, unknown>>;
+  readonly items: Iterable<ListItem>;
+}
+
+/** Thrown when a file in kubectl's layout holds malformed JSON: the message names the line. */
+export class JsonListError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Fields whose integers are kept exact: a function of the parsed item giving, per path, where the
+ * integer's digits follow in the item's text (`"sequenceNumber": `), or undefined when nothing is
+ * past 2^53. Each path maps to the key whose value is an integer, or to an object of integers.
+ */
+export type BigIntegerFields = (item: unknown) => ReadonlyArray<{ readonly path: string; readonly key: string; readonly object?: boolean }> | undefined;
+
+/**
+ * Reads `bytes` as a JSON `List` in kubectl's layout, or returns undefined when the text is laid out
+ * otherwise (the caller then parses it whole). Throws {@link JsonListError} for malformed JSON in a
+ * file that has the layout (while its items are read).
+ */
+export function readKubectlJsonList(bytes: Buffer, bigIntegers?: BigIntegerFields): KubectlJsonList | undefined {
+  if (bytes[0] !== 0x7b /* { */) return undefined;
+  const itemsAt = bytes.indexOf(ITEMS_KEY);
+  if (itemsAt < 0) return undefined;
+  const open = itemsAt + ITEMS_KEY.length; // just after "["
+  const close = bytes.lastIndexOf(LIST_CLOSE);
+  if (close < open - 1) return undefined;
+  const head = text(bytes, 0, itemsAt);
+  const tail = text(bytes, close + LIST_CLOSE.length, bytes.length);
+  let list: unknown;
+  try {
+    list = JSON.parse(`${head}"items":[]${tail}`);
+  } catch {
+    return undefined;
+  }
+  if (typeof list !== "object" || list === null || Array.isArray(list)) return undefined;
+  const body = skipSpace(bytes, open, close);
+  if (body < close && !startsWith(bytes, body - 9, ITEM_OPEN)) return undefined;
+  return { list: list as Record<string, unknown>, items: items(bytes, body, close, bigIntegers) };
+}
+
+function* items(bytes: Buffer, first: number, end: number, bigIntegers: BigIntegerFields | undefined): Generator<ListItem> {
+  let start = first;
+  let index = 0;
+  // Lines are counted only for an error message.
+  const lineOf = (at: number) => lineAt(bytes, 0, at, 1);
+  while (start < end) {
+    // The batch ends at the first item close past BATCH_BYTES (or the last one).
+    let stop = bytes.indexOf(ITEM_CLOSE, Math.min(start + BATCH_BYTES, end));
+    if (stop < 0 || stop >= end) stop = bytes.lastIndexOf(ITEM_CLOSE, end);
+    if (stop < start) throw new JsonListError(`malformed JSON: an item of items has no closing brace`, lineOf(start));
+    const batchEnd = stop + ITEM_CLOSE.length;
+    const source = text(bytes, start, batchEnd);
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${source}]`) as unknown[];
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const at = m ? start + Math.max(0, Number(m[1]) - 1) : start;
+      throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, lineOf(Math.min(at, bytes.length)));
+    }
+    // Item starts, found only for items with integers to keep exact (the items open at one indentation).
+    let cursor = 0;
+    let cursorStart = start;
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k];
+      const fields = bigIntegers?.(value);
+      let exact: Record<string, string> | undefined;
+      if (fields) {
+        for (; cursor < k; cursor++) cursorStart = bytes.indexOf(ITEM_OPEN, bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
+        const itemEnd = k === values.length - 1 ? batchEnd : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        exact = exactIntegers(bytes, cursorStart, itemEnd, fields);
+      }
+      yield { value, index: index++, ...(exact ? { bigIntegers: exact } : {}) };
+    }
+    const after = skipSpace(bytes, batchEnd, end);
+    if (after >= end) break;
+    if (bytes[after] !== 0x2c /* , */) throw new JsonListError(`malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(String.fromCharCode(bytes[after]))}`, lineOf(after));
+    const next = skipSpace(bytes, after + 1, end);
+    if (bytes[next] !== 0x7b || !startsWith(bytes, next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, lineOf(next));
+    start = next;
+  }
+}
+
+/** The exact digits of the asked integers of one item, from its text. */
+function exactIntegers(bytes: Buffer, from: number, to: number, fields: ReadonlyArray<{ path: string; key: string; object?: boolean }>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  let any = false;
+  const item = bytes.subarray(from, to);
+  for (const f of fields) {
+    const needle = keyNeedle(f.key);
+    let found = item.indexOf(needle);
+    // A key inside a string would be escaped (\"key\"): skip those.
+    while (found > 0 && item[found - 1] === 0x5c) found = item.indexOf(needle, found + 1);
+    if (found < 0) continue;
+    let p = skipSpace(bytes, from + found + needle.length, to);
+    if (!f.object) {
+      const digits = readDigits(bytes, p, to);
+      if (digits) {
+        out[f.path] = digits;
+        any = true;
+      }
+      continue;
+    }
+    if (bytes[p] !== 0x7b) continue;
+    p++;
+    for (;;) {
+      p = skipSpace(bytes, p, to);
+      if (bytes[p] !== 0x22 /* " */) break;
+      const keyEnd = bytes.indexOf(0x22, p + 1);
+      const key = bytes.toString("latin1", p + 1, keyEnd);
+      p = skipSpace(bytes, keyEnd + 1, to);
+      if (bytes[p] !== 0x3a /* : */) break;
+      p = skipSpace(bytes, p + 1, to);
+      const end = numberEnd(bytes, p, to);
+      if (end === p) break;
+      const digits = readDigits(bytes, p, to);
+      if (digits) {
+        out[`${f.path}.${key}`] = digits;
+        any = true;
+      }
+      p = skipSpace(bytes, end, to);
+      if (bytes[p] !== 0x2c) break;
+      p++;
+    }
+  }
+  return any ? out : undefined;
+}
+
+const needles = new Map<string, Buffer>();
+function keyNeedle(key: string): Buffer {
+  let n = needles.get(key);
+  if (!n) needles.set(key, (n = Buffer.from(`"${key}":`)));
+  return n;
+}
+
+/** The end of a JSON number token at `from` (`from` when there is none). */
+function numberEnd(bytes: Buffer, from: number, to: number): number {
+  let p = from;
+  while (p < to) {
+    const c = bytes[p];
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) p++;
+    else break;
+  }
+  return p;
+}
+
+function readDigits(bytes: Buffer, from: number, to: number): string | undefined {
+  let p = from;
+  while (p < to && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;
+  // Only integers past 2^53 need their text (16 digits or more).
+  return p - from >= 16 && (p >= to || bytes[p] !== 0x2e) ? bytes.toString("latin1", from, p) : undefined;
+}
+
+function text(bytes: Buffer, from: number, to: number): string {
+  const part = bytes.subarray(from, to);
+  if (isAscii(part)) return part.toString("latin1");
+  const decoded = part.toString("utf8");
+  if (decoded.includes("\uFFFD") && !part.includes(Buffer.from("\uFFFD", "utf8"))) {
+    throw new JsonListError("the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8", lineAt(bytes, 0, from, 1));
+  }
+  return decoded;
+}
+
+function skipSpace(bytes: Buffer, from: number, to: number): number {
+  let p = from;
+  while (p < to) {
+    const c = bytes[p];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    p++;
+  }
+  return p;
+}
+
+function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
+  return at >= 0 && bytes.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0;
+}
+
+/** The line at `to`, counting newlines from `from` (at line `line`). */
+function lineAt(bytes: Buffer, from: number, to: number, line: number): number {
+  let n = line;
+  let p = bytes.indexOf(0x0a, from);
+  while (p >= 0 && p < to) {
+    n++;
+    p = bytes.indexOf(0x0a, p + 1);
+  }
+  return n;
+}

@@ -54,71 +54,173 @@ export class JsonListError extends Error {
  */
 export type BigIntegerFields = (item: unknown) => ReadonlyArray<{ readonly path: string; readonly key: string; readonly object?: boolean }> | undefined;
 
+/** Where the reader gets a file's bytes: its size, and the bytes of a range (a file read by position, or a buffer). */
+export interface ByteSource {
+  readonly size: number;
+  /** The bytes `[from, to)`. */
+  read(from: number, to: number): Buffer;
+}
+
+/** A buffer as a {@link ByteSource}. */
+export function bufferSource(bytes: Buffer): ByteSource {
+  return { size: bytes.length, read: (from, to) => bytes.subarray(from, to) };
+}
+
+/** Bytes read at the start and at the end of a file for the `List`'s other keys. */
+const EDGE_BYTES = 64 * 1024;
+/** Bytes read ahead of a batch, so its last item's closing line is in the window. */
+const SLACK_BYTES = 256 * 1024;
+
 /**
- * Reads `bytes` as a JSON `List` in kubectl's layout, or returns undefined when the text is laid out
- * otherwise (the caller then parses it whole). Throws {@link JsonListError} for malformed JSON in a
- * file that has the layout (while its items are read).
+ * Reads a JSON `List` in kubectl's layout, or returns undefined when the text is laid out otherwise (the
+ * caller then parses it whole). Only the edges of the file and one batch at a time are in memory.
+ * Throws {@link JsonListError} for malformed JSON in a file that has the layout (while its items are read).
  */
-export function readKubectlJsonList(bytes: Buffer, bigIntegers?: BigIntegerFields): KubectlJsonList | undefined {
-  if (bytes[0] !== 0x7b /* { */) return undefined;
-  const itemsAt = bytes.indexOf(ITEMS_KEY);
+export function readKubectlJsonList(source: ByteSource | Buffer, bigIntegers?: BigIntegerFields): KubectlJsonList | undefined {
+  const src = Buffer.isBuffer(source) ? bufferSource(source) : source;
+  const headBytes = src.read(0, Math.min(src.size, EDGE_BYTES));
+  if (headBytes[0] !== 0x7b /* { */) return undefined;
+  const itemsAt = headBytes.indexOf(ITEMS_KEY);
   if (itemsAt < 0) return undefined;
   const open = itemsAt + ITEMS_KEY.length; // just after "["
-  const close = bytes.lastIndexOf(LIST_CLOSE);
+  const tailFrom = Math.max(0, src.size - EDGE_BYTES);
+  const tailBytes = src.read(tailFrom, src.size);
+  const closeInTail = tailBytes.lastIndexOf(LIST_CLOSE);
+  if (closeInTail < 0) return undefined;
+  const close = tailFrom + closeInTail;
   if (close < open - 1) return undefined;
-  const head = text(bytes, 0, itemsAt);
-  const tail = text(bytes, close + LIST_CLOSE.length, bytes.length);
   let list: unknown;
   try {
-    list = JSON.parse(`${head}"items":[]${tail}`);
+    // (Text that is not UTF-8 is left to the whole-text reader, which names the line.)
+    list = JSON.parse(`${text(headBytes, 0, itemsAt)}"items":[]${text(tailBytes, closeInTail + LIST_CLOSE.length, tailBytes.length)}`);
   } catch {
     return undefined;
   }
   if (typeof list !== "object" || list === null || Array.isArray(list)) return undefined;
-  const body = skipSpace(bytes, open, close);
-  if (body < close && !startsWith(bytes, body - 9, ITEM_OPEN)) return undefined;
-  return { list: list as Record<string, unknown>, items: items(bytes, body, close, bigIntegers) };
+  const window = new Window(src);
+  window.load(open, Math.min(close, open + EDGE_BYTES));
+  const body = window.skipSpace(open, close);
+  if (body < close && !window.startsWith(body - 9, ITEM_OPEN)) return undefined;
+  return { list: list as Record<string, unknown>, items: items(window, body, close, bigIntegers) };
 }
 
-function* items(bytes: Buffer, first: number, end: number, bigIntegers: BigIntegerFields | undefined): Generator<ListItem> {
+/** The bytes of a file from a position on: what the current batch needs, read ahead in chunks. */
+class Window {
+  buf: Buffer = Buffer.alloc(0);
+  from = 0;
+
+  constructor(readonly src: ByteSource) {}
+
+  get to(): number {
+    return this.from + this.buf.length;
+  }
+
+  /** Makes `[a, b)` available (within the file); bytes before `a` are dropped. */
+  load(a: number, b: number): void {
+    const end = Math.min(b, this.src.size);
+    if (a >= this.from && end <= this.to) return;
+    if (a >= this.from && a < this.to) {
+      this.buf = Buffer.concat([this.buf.subarray(a - this.from), this.src.read(this.to, end)]);
+    } else {
+      this.buf = Buffer.from(this.src.read(a, end));
+    }
+    this.from = a;
+  }
+
+  at(p: number): number {
+    return this.buf[p - this.from];
+  }
+
+  /** The first `needle` at or after `p` within the window, as a file position; -1 when none. */
+  indexOf(needle: Buffer, p: number): number {
+    const k = this.buf.indexOf(needle, Math.max(0, p - this.from));
+    return k < 0 ? -1 : k + this.from;
+  }
+
+  skipSpace(p: number, to: number): number {
+    let q = p;
+    const last = Math.min(to, this.to);
+    while (q < last) {
+      const c = this.buf[q - this.from];
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      q++;
+    }
+    return q;
+  }
+
+  startsWith(p: number, prefix: Buffer): boolean {
+    return p >= this.from && p + prefix.length <= this.to && this.buf.compare(prefix, 0, prefix.length, p - this.from, p - this.from + prefix.length) === 0;
+  }
+
+  /** The 1-based line of a file position (for error messages only: reads the file up to it). */
+  lineOf(p: number): number {
+    let line = 1;
+    for (let from = 0; from < p; from += 16 * 1024 * 1024) {
+      const part = this.src.read(from, Math.min(p, from + 16 * 1024 * 1024));
+      for (let k = part.indexOf(0x0a); k >= 0; k = part.indexOf(0x0a, k + 1)) line++;
+    }
+    return line;
+  }
+}
+
+function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFields | undefined): Generator<ListItem> {
   let start = first;
   let index = 0;
-  // Lines are counted only for an error message.
-  const lineOf = (at: number) => lineAt(bytes, 0, at, 1);
   while (start < end) {
-    // The batch ends at the first item close past BATCH_BYTES (or the last one).
-    let stop = bytes.indexOf(ITEM_CLOSE, Math.min(start + BATCH_BYTES, end));
-    if (stop < 0 || stop >= end) stop = bytes.lastIndexOf(ITEM_CLOSE, end);
-    if (stop < start) throw new JsonListError(`malformed JSON: an item of items has no closing brace`, lineOf(start));
+    // The batch ends at the first item close past BATCH_BYTES (or the last one before the end).
+    const from = Math.min(start + BATCH_BYTES, end);
+    let ahead = SLACK_BYTES;
+    let stop: number;
+    for (;;) {
+      w.load(start, Math.min(end + LIST_CLOSE.length, from + ahead));
+      stop = w.indexOf(ITEM_CLOSE, from);
+      if (stop >= 0 && stop < end) break;
+      if (w.to >= Math.min(end + LIST_CLOSE.length, w.src.size)) {
+        const k = w.buf.lastIndexOf(ITEM_CLOSE, end - w.from);
+        stop = k < 0 ? -1 : k + w.from;
+        break;
+      }
+      ahead *= 2;
+    }
+    if (stop < start) throw new JsonListError(`malformed JSON: an item of items has no closing brace`, w.lineOf(start));
     const batchEnd = stop + ITEM_CLOSE.length;
-    const source = text(bytes, start, batchEnd);
+    const bytes = w.buf;
+    const base = w.from;
+    let source: string;
+    try {
+      source = text(bytes, start - base, batchEnd - base);
+    } catch (e) {
+      if (e instanceof JsonListError) throw new JsonListError(e.message, w.lineOf(start));
+      throw e;
+    }
     let values: unknown[];
     try {
       values = JSON.parse(`[${source}]`) as unknown[];
     } catch (e) {
       const m = /position (\d+)/.exec((e as Error).message);
       const at = m ? start + Math.max(0, Number(m[1]) - 1) : start;
-      throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, lineOf(Math.min(at, bytes.length)));
+      throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, w.lineOf(Math.min(at, end)));
     }
     // Item starts, found only for items with integers to keep exact (the items open at one indentation).
     let cursor = 0;
-    let cursorStart = start;
+    let cursorStart = start - base;
     for (let k = 0; k < values.length; k++) {
       const value = values[k];
       const fields = bigIntegers?.(value);
       let exact: Record<string, string> | undefined;
       if (fields) {
         for (; cursor < k; cursor++) cursorStart = bytes.indexOf(ITEM_OPEN, bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
-        const itemEnd = k === values.length - 1 ? batchEnd : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        const itemEnd = k === values.length - 1 ? batchEnd - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
         exact = exactIntegers(bytes, cursorStart, itemEnd, fields);
       }
       yield { value, index: index++, ...(exact ? { bigIntegers: exact } : {}) };
     }
-    const after = skipSpace(bytes, batchEnd, end);
+    w.load(batchEnd, Math.min(end, batchEnd + SLACK_BYTES));
+    const after = w.skipSpace(batchEnd, end);
     if (after >= end) break;
-    if (bytes[after] !== 0x2c /* , */) throw new JsonListError(`malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(String.fromCharCode(bytes[after]))}`, lineOf(after));
-    const next = skipSpace(bytes, after + 1, end);
-    if (bytes[next] !== 0x7b || !startsWith(bytes, next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, lineOf(next));
+    if (w.at(after) !== 0x2c /* , */) throw new JsonListError(`malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(String.fromCharCode(w.at(after)))}`, w.lineOf(after));
+    const next = w.skipSpace(after + 1, end);
+    if (w.at(next) !== 0x7b || !w.startsWith(next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, w.lineOf(next));
     start = next;
   }
 }
@@ -198,7 +300,7 @@ function text(bytes: Buffer, from: number, to: number): string {
   if (isAscii(part)) return part.toString("latin1");
   const decoded = part.toString("utf8");
   if (decoded.includes("\uFFFD") && !part.includes(Buffer.from("\uFFFD", "utf8"))) {
-    throw new JsonListError("the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8", lineAt(bytes, 0, from, 1));
+    throw new JsonListError("the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8", 0);
   }
   return decoded;
 }
@@ -213,17 +315,4 @@ function skipSpace(bytes: Buffer, from: number, to: number): number {
   return p;
 }
 
-function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
-  return at >= 0 && bytes.compare(prefix, 0, prefix.length, at, at + prefix.length) === 0;
-}
 
-/** The line at `to`, counting newlines from `from` (at line `line`). */
-function lineAt(bytes: Buffer, from: number, to: number, line: number): number {
-  let n = line;
-  let p = bytes.indexOf(0x0a, from);
-  while (p >= 0 && p < to) {
-    n++;
-    p = bytes.indexOf(0x0a, p + 1);
-  }
-  return n;
-}

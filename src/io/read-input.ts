@@ -103,7 +103,11 @@ export function decodeText(bytes: Buffer, file: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function binaryProblem(b: Buffer): string | undefined {
+/**
+ * Why bytes (the start of a file: magic numbers and the first 4 KB are looked at) are not UTF-8 text —
+ * compressed, an archive, UTF-16 or binary — or undefined when they may be.
+ */
+export function binaryProblem(b: Buffer): string | undefined {
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return "the file is gzip-compressed; decompress it first (gunzip)";
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return "the file is a zip archive; extract it first";
   if (b.length >= 3 && b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68) return "the file is bzip2-compressed; decompress it first";

@@ -133,3 +133,23 @@ describe("a dump that does not match the declared pools is a clear error", () =>
     expect(r.blocks.find((b) => b.cidr === "10.0.0.32/27")).toMatchObject({ owner: null, inUse: 2 });
   });
 });
+
+test("a realistic dump of thousands of blocks, built by the round trip, reads back with the simulated utilization and no finding", () => {
+  const racks = [0, 1, 2, 3];
+  const rackPools = racks.map((r) => simPool(`rack-${r}`, `10.${64 + r * 4}.0.0/16`, { blockSize: 28, vxlanMode: "Always", nodeSelector: `rack == "${r}"` }));
+  const r = simulateAllocation({
+    pools: rackPools,
+    topology: { nodes: racks.map((k) => ({ namePattern: `rack${k}-node-{i:3}`, count: 250, labels: { rack: String(k) } })), workloads: [{ name: "web", namespace: "shop", replicas: 20_000 }] },
+    includePods: false,
+    keepEndState: true,
+  });
+  expect(r.summary.blocksClaimed).toBeGreaterThanOrEqual(2000);
+  const dump = reread(
+    snapshotObjects(r.endState!),
+    racks.map((k) => poolObject(`rack-${k}`, `10.${64 + k * 4}.0.0/16`, { blockSize: 28, vxlanMode: "Always", nodeSelector: `rack == "${k}"` })),
+  );
+  const inspection = inspectDump(dump);
+  expect([...dump.findings, ...inspection.findings]).toEqual([]);
+  expect(inspection.counts).toMatchObject({ blocks: r.summary.blocksClaimed, allocations: 20_000 + 1000, leakedAddresses: 0, handles: 21_000 });
+  expect(inspection.pools.map((p) => p.addressesInUse)).toEqual(r.pools.map((p) => p.addressesInUse));
+});

@@ -204,14 +204,18 @@ function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFi
     // Item starts, found only for items with integers to keep exact (the items open at one indentation).
     let cursor = 0;
     let cursorStart = start - base;
+    let cursorEnd = -1; // the end of item `cursor`, once found
     for (let k = 0; k < values.length; k++) {
       const value = values[k];
       const fields = bigIntegers?.(value);
       let exact: Record<string, string> | undefined;
       if (fields) {
-        for (; cursor < k; cursor++) cursorStart = bytes.indexOf(ITEM_OPEN, bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
-        const itemEnd = k === values.length - 1 ? batchEnd - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
-        exact = exactIntegers(bytes, cursorStart, itemEnd, fields);
+        for (; cursor < k; cursor++) {
+          cursorStart = bytes.indexOf(ITEM_OPEN, cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
+          cursorEnd = -1;
+        }
+        if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? batchEnd - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
       }
       yield { value, index: index++, ...(exact ? { bigIntegers: exact } : {}) };
     }
@@ -232,9 +236,10 @@ function exactIntegers(bytes: Buffer, from: number, to: number, fields: Readonly
   const item = bytes.subarray(from, to);
   for (const f of fields) {
     const needle = keyNeedle(f.key);
-    let found = item.indexOf(needle);
-    // A key inside a string would be escaped (\"key\"): skip those.
-    while (found > 0 && item[found - 1] === 0x5c) found = item.indexOf(needle, found + 1);
+    // The spec comes last in an object (kubectl sorts keys) and its sequence numbers near its end: search
+    // backwards. A key inside a string would be escaped (\"key\"): skip those.
+    let found = item.lastIndexOf(needle);
+    while (found > 0 && item[found - 1] === 0x5c) found = item.lastIndexOf(needle, found - 1);
     if (found < 0) continue;
     let p = skipSpace(bytes, from + found + needle.length, to);
     if (!f.object) {

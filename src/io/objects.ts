@@ -126,7 +126,10 @@ function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocu
   let read = 0;
   try {
     for (const item of list.items) {
-      yield { file, document: 1, line: 1, value: item.value, item: item.index, ...(listMetadata ? { listMetadata } : {}), ...(item.bigIntegers ? { bigIntegers: item.bigIntegers } : {}) };
+      const doc: { -readonly [K in keyof LoadedDocument]: LoadedDocument[K] } = { file, document: 1, line: 1, value: item.value, item: item.index };
+      if (listMetadata) doc.listMetadata = listMetadata;
+      if (item.bigIntegers) doc.bigIntegers = item.bigIntegers;
+      yield doc;
       read++;
     }
   } catch (e) {

@@ -2,6 +2,7 @@ import { Cidr, IpFamily } from "../ip";
 import { InputError, LoadedDocument, streamDumpObjects } from "../io/objects";
 import type { BigIntegerFields } from "../io/json-list";
 import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
+import type { ValidateFunction } from "ajv";
 import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
 import { affinityName, decodeBlock } from "./block";
 import type {
@@ -143,7 +144,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       if (report) checkReports.push(report);
       continue;
     }
-    const source: DumpSource = { file: doc.file, document: doc.document, apiVersion, ...(doc.item !== undefined ? { item: doc.item } : {}) };
+    const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion };
     const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
     const name = typeof meta.name === "string" ? meta.name : "";
 
@@ -167,7 +168,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       }
       counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
       const spec = o.spec as Record<string, unknown>;
-      const key = `${canonicalKind}/${name}`;
+      const key = subject;
       const compare = comparable(canonicalKind, spec);
       const previous = kept.get(key);
       if (previous) {
@@ -259,11 +260,17 @@ interface SchemaProblem {
   readonly message: string;
 }
 
+const releaseValidators = new Map<string, Map<string, ValidateFunction>>();
+
 /** The object's CRD schema violations (release CRD; master's when only master accepts it). */
 function schemaProblems(o: Record<string, unknown>, apiVersion: string, kind: string): SchemaProblem[] {
-  const file = crdFileFor(apiVersion, kind);
-  const release = crdValidator(DEFAULT_CRD_VERSION, file);
+  // One lookup per object: the validators by API group and kind.
+  let byKind = releaseValidators.get(apiVersion);
+  if (!byKind) releaseValidators.set(apiVersion, (byKind = new Map()));
+  let release = byKind.get(kind);
+  if (!release) byKind.set(kind, (release = crdValidator(DEFAULT_CRD_VERSION, crdFileFor(apiVersion, kind))));
   if (release(o)) return [];
+  const file = crdFileFor(apiVersion, kind);
   const errors = [...(release.errors ?? [])];
   // A cluster on Calico's master line stores fields the release does not know (e.g. attributes[].releasedAt).
   if (crdValidator("master-87c15906", file)(o)) return [];

@@ -29,3 +29,23 @@ export class DrainingIpPool extends Construct {
     }).overrideLogicalId(`${sanitizeOutputId(ipam.node.id)}_${sanitizeOutputId(manifest.metadata.name)}_cidr`);
   }
 }
+
+/**
+ * A pool a migration emits that no {@link IpPool} of the code declares: the temporary pool of
+ * `changeBlockSize`/`changeCidr`, or the source of `migratePool` once removed from the code. Its
+ * construct id is the pool's name, like {@link DrainingIpPool}'s, so its Terraform address does not
+ * change when the migration's next phase disables it.
+ */
+export class MigrationIpPool extends Construct {
+  /** The `kubernetes_manifest` resource of the IPPool. */
+  public readonly resource: KubernetesManifestResource;
+
+  constructor(ipam: CalicoIpam, id: string, manifest: IpPoolManifest) {
+    super(ipam, id);
+    this.resource = new ipam._host.resources.Manifest(this, "Resource", { provider: ipam.provider, manifest: manifest as unknown as Record<string, unknown> });
+    new ipam._host.lib.TerraformOutput(this, "Cidr", {
+      value: manifest.spec.cidr,
+      description: `CIDR of the Calico IP pool ${manifest.metadata.name} (emitted by a migration)`,
+    }).overrideLogicalId(`${sanitizeOutputId(ipam.node.id)}_${sanitizeOutputId(manifest.metadata.name)}_cidr`);
+  }
+}

@@ -284,6 +284,19 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     }
   }
 
+  // Migrations record their phase in a single cluster's ledger; a fleet's sections have no place for them yet.
+  for (const c of clusters) {
+    if ((c.spec.migrations ?? []).length === 0) continue;
+    findings.push(
+      error(
+        "MIGRATION_IN_FLEET",
+        `clusters.${c.name}.migrations`,
+        `cluster "${c.name}" declares pool migrations, but clusters planned together (an address plan, or several CalicoIpam in one app) cannot migrate pools yet: ` +
+          `plan the cluster alone (its own app, or calico-ipam plan on its own spec file) while it migrates`,
+      ),
+    );
+  }
+
   // Carving, all clusters at once; stopped when a ledger cannot be read or is ambiguous.
   const inputs = clusters.map((c) => ({ c, input: planCarveInput(withSpaces(c.spec, spaces)) }));
   const stop = hasErrors(findings) || [...files.values()].some((s) => !s.readable);
@@ -314,7 +327,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     const file = fileOf(c);
     const frozen = options.frozen || (c.ledger !== false && c.ledger?.frozen === true);
     const shared = file !== undefined && files.get(file)!.sectioned;
-    const plan = planIpam(withSpaces(c.spec, spaces), {
+    const plan = planIpam(withSpaces({ ...c.spec, migrations: undefined }, spaces), {
       // Names the ledger in messages: the plan reads no file of its own.
       file: shared ? `${file} (cluster "${c.name}")` : file,
       ledger: ledgerOf.get(c.name) ?? emptyLedger(),

@@ -9,6 +9,7 @@ import { buildPlanReport, planReportFiles } from "../report";
 import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
+import { migrationReportInput } from "../plan/migration-harness";
 import type { SimulationResult } from "../simulator/result";
 import type { CniConfig } from "../simulator/topology";
 import type { FleetClusterDeclaration } from "../fleet";
@@ -538,10 +539,10 @@ export class CalicoIpam extends Construct implements FleetMember {
   private reportState(): { simulation?: SimulationResult; report: PlanReport } {
     if (!this.cachedReport) {
       const plan = this.plan();
-      const simulation = this.props.topology
-        ? simulatePlan(plan, { topology: this.props.topology, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold })
-        : undefined;
-      const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam" });
+      const harness = this.props.topology ? { topology: this.props.topology, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold } : undefined;
+      const simulation = harness ? simulatePlan(plan, harness) : undefined;
+      const migrations = migrationReportInput(plan, harness);
+      const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam", ...(migrations ? { migrations } : {}) });
       this.cachedReport = { simulation, report };
     }
     return this.cachedReport;

@@ -3,6 +3,7 @@ import { buildPlanReport } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
 import type { HostLocalSettings, SpecFile } from "../spec/schema";
 import { simulatePlan } from "./harness";
+import { migrationReportInput } from "./migration-harness";
 import { hostLocalPlanReport, planHostLocalCluster } from "./host-local";
 import { IpamPlan, PlanLedgerOptions, planIpam, writePlanLedger } from "./plan";
 
@@ -25,8 +26,10 @@ export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options:
   const { generatedBy, inputFindings } = options;
   if (spec.hostLocal) return planHostLocalSpec(spec, spec.hostLocal, ledger, generatedBy);
   const plan = planIpam(spec, ledger);
-  const simulation = spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
-  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings });
+  const harness = spec.topology ? { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold } : undefined;
+  const simulation = harness ? simulatePlan(plan, harness) : undefined;
+  const migrations = migrationReportInput(plan, harness);
+  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings, ...(migrations ? { migrations } : {}) });
   return {
     plan,
     report,

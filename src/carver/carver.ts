@@ -206,8 +206,12 @@ export function carve(input: CarveInput): CarveResult {
       released.add(name);
     }
   });
-  const kept = Object.create(null) as Record<string, LedgerEntry>;
-  for (const [name, entry] of Object.entries(recordedEntries)) if (!released.has(name)) kept[name] = entry;
+  let kept: Readonly<Record<string, LedgerEntry>> = recordedEntries;
+  if (released.size > 0) {
+    const rest = Object.create(null) as Record<string, LedgerEntry>;
+    for (const [name, entry] of Object.entries(recordedEntries)) if (!released.has(name)) rest[name] = entry;
+    kept = rest;
+  }
 
   // 2. Requests: size, space, and what the ledger says.
   const items: Array<Item | undefined> = [];
@@ -291,21 +295,32 @@ export function carve(input: CarveInput): CarveResult {
   // No error: the ledger after this run. Kept entries are reused as they are.
   const entries: Array<[string, LedgerEntry]> = [];
   const cidrs = new Map<string, Cidr>();
-  for (const [name, entry] of Object.entries(kept)) {
+  // Whether every entry is the input's own: then the run changes nothing (see below).
+  let unchanged = true;
+  for (const name of Object.keys(kept)) {
     if (byName.has(name)) continue;
+    const entry = kept[name];
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
+    if (entry.status === "active") unchanged = false;
     entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
     cidrs.set(name, recordedCidrs.get(name)!);
   }
   for (const item of items) {
     if (!item?.cidr) continue;
     const kept = item.recorded?.entry;
+    if (kept?.status !== "active") unchanged = false;
     const entry: LedgerEntry =
       kept?.status === "active"
         ? kept
         : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
     entries.push([item.name, entry]);
     cidrs.set(item.name, item.cidr);
+  }
+  // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
+  // returns the checked input ledger itself, and no change: building the same ledger again and
+  // diffing it against itself is most of the cost of such a run.
+  if (unchanged && entries.length === recordedCidrs.size && ledgerIn === inspected.ledger) {
+    return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
   const ledger = freezeLedger(entries, inspected.ledger);
   registerCheckedLedger(ledger, cidrs);

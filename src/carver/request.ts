@@ -104,7 +104,7 @@ export function requestPrefix(request: PoolRequest): { prefix: number; explanati
         return invalid(name, `prefixLength must be a whole number from 0 to ${bits} for IPv${family}, got ${describe(prefix)}`);
       }
       atLeastOneBlock(name, prefix, blockSize, `prefixLength ${prefix}`);
-      return { prefix, explanation: `/${prefix} requested (${blocksOf(prefix, blockSize)})` };
+      return { prefix, explanation: prefixExplanation(prefix, blockSize) };
     }
     case "addresses": {
       const addresses = wholeNumber(size.addresses, "addresses", name, "e.g. 1000");
@@ -159,6 +159,19 @@ export function requestPrefix(request: PoolRequest): { prefix: number; explanati
 
 function invalid(name: string, message: string): never {
   throw new CarveError("CARVE_REQUEST_INVALID", `pool "${name}": ${message}`, name);
+}
+
+/** "/22 requested (16 blocks of /26)" for each prefix and block size, made once: many pools share a size. */
+const PREFIX_EXPLANATIONS = new Map<number, string>();
+
+function prefixExplanation(prefix: number, blockSize: number): string {
+  const key = prefix * 256 + blockSize;
+  let text = PREFIX_EXPLANATIONS.get(key);
+  if (text === undefined) {
+    text = `/${prefix} requested (${blocksOf(prefix, blockSize)})`;
+    PREFIX_EXPLANATIONS.set(key, text);
+  }
+  return text;
 }
 
 /** "16 blocks of /26" */

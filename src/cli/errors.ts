@@ -1,6 +1,6 @@
 import { describeFileSystemError } from "../io/file-errors";
-import { LedgerError } from "../ledger";
-import { InputError } from "./load";
+import { InputError } from "../io/input-error";
+import { LedgerError } from "../ledger/errors";
 
 /** What the CLI says about an error that stopped a command: one line, and where it happened. */
 export interface Failure {

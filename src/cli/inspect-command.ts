@@ -1,15 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
-import { DEFAULT_LEDGER_FILE, Ledger, LedgerError, readLedger } from "../ledger";
-import { buildInspectReport, readDumpFiles, renderInspectMarkdown, renderInspectText } from "../live";
+import { InputError } from "../io/input-error";
+import type { Ledger } from "../ledger";
+import { DEFAULT_LEDGER_FILE } from "../ledger/format";
 import type { DriftInput } from "../live";
-import { PLAN_REPORT_SCHEMA, parsePlanReport } from "../report";
-import { parseSpecFile } from "../spec/schema";
-import { InputError, loadObjects } from "./load";
 import type { CliIo } from "./main";
-import { planReport } from "./plan-command";
 
+// The definition of `inspect`; the dump reader, the planner and the reports load when it runs.
 interface InspectOptions {
   format: "text" | "markdown" | "json";
   showBlocks?: boolean;
@@ -33,9 +31,10 @@ export function addInspectCommand(program: Command, io: CliIo, setCode: (code: n
     .option("--show-configuration", "show the IPAM configuration, like calicoctl ipam show --show-configuration")
     .addOption(new Option("--plan <file>", "compare with the plan: a spec file (e.g. examples/plan/cluster.yaml) or a plan.json"))
     .addOption(new Option("--ledger <file>", "with --plan: the ledger (default: calico-ipam.lock.json beside the spec file, when it exists)"))
-    .action((dumps: string[], opts: InspectOptions) => {
+    .action(async (dumps: string[], opts: InspectOptions) => {
+      const { buildInspectReport, readDumpFiles, renderInspectMarkdown, renderInspectText } = await import("../live");
       const dump = readDumpFiles(dumps);
-      const plan = opts.plan !== undefined ? readPlan(opts.plan, opts.ledger) : undefined;
+      const plan = opts.plan !== undefined ? await readPlan(opts.plan, opts.ledger) : undefined;
       const report = buildInspectReport(dump, plan ? { plan } : {});
       const show = { showBlocks: opts.showBlocks === true, showBorrowed: opts.showBorrowed === true, showConfiguration: opts.showConfiguration === true };
       io.stdout(opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderInspectMarkdown(report, show) : renderInspectText(report, show));
@@ -44,13 +43,15 @@ export function addInspectCommand(program: Command, io: CliIo, setCode: (code: n
 }
 
 /** A plan to compare with: a plan.json as `calico-ipam plan --format json` writes it, or a spec file planned now. */
-function readPlan(file: string, ledgerFile: string | undefined): DriftInput {
+async function readPlan(file: string, ledgerFile: string | undefined): Promise<DriftInput> {
+  const { loadObjects } = await import("../io/objects");
+  const { PLAN_REPORT_SCHEMA, parsePlanReport } = await import("../report");
   const docs = loadObjects(file);
   if (docs.length !== 1) throw new InputError(`${file}: expected one YAML/JSON document (a spec file or a plan.json), found ${docs.length}`, file);
   const value = docs[0].value as Record<string, unknown>;
   const beside = path.join(path.dirname(file), DEFAULT_LEDGER_FILE);
   const ledgerPath = ledgerFile ?? (fs.existsSync(beside) ? beside : undefined);
-  const ledger = ledgerPath !== undefined ? loadLedger(ledgerPath) : undefined;
+  const ledger = ledgerPath !== undefined ? await loadLedger(ledgerPath) : undefined;
   if (value?.schema === PLAN_REPORT_SCHEMA) {
     let report;
     try {
@@ -60,13 +61,16 @@ function readPlan(file: string, ledgerFile: string | undefined): DriftInput {
     }
     return { planFile: file, pools: report.pools, workloads: report.workloads, ...(ledger && ledgerFile !== undefined ? { ledger } : {}) };
   }
+  const { parseSpecFile } = await import("../spec/schema");
   const parsed = parseSpecFile(value);
   if (!parsed.ok) throw new InputError(`${file}: neither a plan.json nor a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
+  const { planReport } = await import("./plan-run");
   const { report } = planReport(parsed.spec, ledgerPath);
   return { planFile: file, pools: report.pools, workloads: report.workloads, ...(ledger ? { ledger } : {}) };
 }
 
-function loadLedger(file: string): Ledger {
+async function loadLedger(file: string): Promise<Ledger> {
+  const { LedgerError, readLedger } = await import("../ledger");
   try {
     const ledger = readLedger(file);
     if (!ledger) throw new InputError(`${file}: no such ledger file`, file);

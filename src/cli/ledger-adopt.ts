@@ -1,9 +1,8 @@
 import * as path from "path";
 import { Command, Option } from "commander";
-import { DEFAULT_LEDGER_FILE, LedgerError, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
-import { adoptLivePools, readDumpFiles } from "../live";
+import { InputError } from "../io/input-error";
+import { DEFAULT_LEDGER_FILE } from "../ledger/format";
 import type { CliIo } from "./main";
-import { InputError } from "./load";
 
 /** Adds `calico-ipam ledger adopt <dump…>` to the `ledger` command. */
 export function addLedgerAdoptCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -14,7 +13,9 @@ export function addLedgerAdoptCommand(program: Command, io: CliIo, setCode: (cod
     .argument("<dump...>", "kubectl get ippools … -o yaml|json output (other objects in the files are ignored)")
     .addOption(new Option("--file <file>", "the ledger file (created when missing)").default(DEFAULT_LEDGER_FILE))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((dumps: string[], opts: { file: string; format: "text" | "json" }) => {
+    .action(async (dumps: string[], opts: { file: string; format: "text" | "json" }) => {
+      const { LedgerError, emptyLedger, readLedger, writeLedgerIfChanged } = await import("../ledger");
+      const { adoptLivePools, readDumpFiles } = await import("../live");
       const dump = readDumpFiles(dumps);
       const schemaErrors = dump.findings.filter((f) => f.severity === "error" && f.subject.startsWith("IPPool/"));
       if (schemaErrors.length > 0) {

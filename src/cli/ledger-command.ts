@@ -1,8 +1,9 @@
 import * as path from "path";
 import { Command, Option } from "commander";
-import { DEFAULT_LEDGER_FILE, LedgerError, diffLedgers, describeChange, formatLedgerTable, readLedger, releasePools, serializeLedger, writeLedgerIfChanged } from "../ledger";
+import { InputError } from "../io/input-error";
+import type { Ledger } from "../ledger";
+import { DEFAULT_LEDGER_FILE } from "../ledger/format";
 import type { CliIo } from "./main";
-import { InputError } from "./load";
 
 /** Adds `calico-ipam ledger show|release` to the program. */
 export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -15,8 +16,9 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
     .description("print every pool the ledger records: name, family, CIDR, block size, blocks, status")
     .addOption(fileOption())
     .addOption(formatOption())
-    .action((opts: { file: string; format: "text" | "json" }) => {
-      const current = load(opts.file);
+    .action(async (opts: { file: string; format: "text" | "json" }) => {
+      const { formatLedgerTable, serializeLedger } = await import("../ledger");
+      const current = await load(opts.file);
       io.stdout(opts.format === "json" ? serializeLedger(current) : formatLedgerTable(current));
       setCode(0);
     });
@@ -27,8 +29,9 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
     .argument("<name...>", "names of draining pools")
     .addOption(fileOption())
     .addOption(formatOption())
-    .action((names: string[], opts: { file: string; format: "text" | "json" }) => {
-      const before = load(opts.file);
+    .action(async (names: string[], opts: { file: string; format: "text" | "json" }) => {
+      const { describeChange, diffLedgers, releasePools, writeLedgerIfChanged } = await import("../ledger");
+      const before = await load(opts.file);
       const after = releasePools(before, names);
       writeLedgerIfChanged(opts.file, after);
       const changes = diffLedgers(before, after);
@@ -41,7 +44,8 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
     });
 }
 
-function load(file: string) {
+async function load(file: string): Promise<Ledger> {
+  const { LedgerError, readLedger } = await import("../ledger");
   try {
     const ledger = readLedger(file);
     if (!ledger) throw new InputError(`${file}: no such ledger file (run cdktf synth first, or pass --file)`, file);

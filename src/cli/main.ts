@@ -1,3 +1,6 @@
+// Each command loads its implementation when it runs (`await import`), so that a command loads only
+// what it needs: `calico-ipam --help` loads commander alone, `lint` never loads the planner, `plan`
+// never loads the cluster-dump reader. Keep the imports of this file and of the *-command.ts files light.
 import { Command, CommanderError, Option } from "commander";
 import { describeFailure, guardStandardOutput, wantsDebug } from "./errors";
 import { addLedgerCommands } from "./ledger-command";
@@ -6,7 +9,6 @@ import { addInspectCommand } from "./inspect-command";
 import { addLedgerAdoptCommand } from "./ledger-adopt";
 import { addRenderCommand } from "./render-command";
 import { packageVersion } from "./version";
-import { formatLintText, lintFiles } from "./lint";
 
 /** Exit codes shared by every command (DESIGN.md contract). */
 export const EXIT_OK = 0;
@@ -45,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .description("validate Calico IPPool and IPAMConfiguration objects in YAML or JSON files, including overlaps between pools across all files")
     .argument("<file...>", "YAML (multi-document) or JSON files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((files: string[], opts: { format: "text" | "json" }) => {
+    .action(async (files: string[], opts: { format: "text" | "json" }) => {
+      const { formatLintText, lintFiles } = await import("./lint");
       const report = lintFiles(files);
       io.stdout(opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : formatLintText(report));
       code = report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;

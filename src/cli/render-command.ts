@@ -2,15 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../io/atomic-write";
-import { DEFAULT_LEDGER_FILE } from "../ledger";
-import { LEDGER_MODE_ENV, planObjects } from "../plan/plan";
-import { planSpecFile } from "../plan/spec-file";
-import { namespaceManifests, renderCalicoYaml, renderNamespaceYaml } from "../render/plan-yaml";
+import { InputError } from "../io/input-error";
+import { STDIN } from "../io/read-input";
+import { DEFAULT_LEDGER_FILE } from "../ledger/format";
+import { LEDGER_MODE_ENV } from "../plan/ledger-mode";
 import type { ReportFinding } from "../report";
-import { InputError, STDIN } from "./load";
 import type { CliIo } from "./main";
-import { readSpec } from "./plan-command";
 
+// The definition of `render`; the planner and the YAML writer load when it runs.
 /** The files `render --out DIR` writes. */
 export const RENDER_CALICO_FILE = "calico-ipam.yaml";
 export const RENDER_NAMESPACE_FILE = "namespaces.yaml";
@@ -40,10 +39,14 @@ export function addRenderCommand(program: Command, io: CliIo, setCode: (code: nu
     .option("--no-ledger", "plan without a ledger: carved ranges may move between runs")
     .option("--frozen", `fail when the ledger would change, like ${LEDGER_MODE_ENV}=frozen (also honoured)`)
     .addOption(new Option("--format <format>", "yaml: the manifests; json: { objects, namespaces, findings }").choices(["yaml", "json"]).default("yaml"))
-    .action((specFile: string, opts: RenderOptions) => setCode(render(specFile, opts, io)));
+    .action(async (specFile: string, opts: RenderOptions) => setCode(await render(specFile, opts, io)));
 }
 
-function render(specFile: string, opts: RenderOptions, io: CliIo): number {
+async function render(specFile: string, opts: RenderOptions, io: CliIo): Promise<number> {
+  const { readSpec } = await import("./plan-run");
+  const { planObjects } = await import("../plan/plan");
+  const { planSpecFile } = await import("../plan/spec-file");
+  const { namespaceManifests, renderCalicoYaml, renderNamespaceYaml } = await import("../render/plan-yaml");
   const spec = readSpec(specFile);
   const ledgerFile = opts.ledger === false ? undefined : (opts.ledger ?? path.join(specFile === STDIN ? "." : path.dirname(specFile), DEFAULT_LEDGER_FILE));
   const frozen = opts.frozen === true || process.env[LEDGER_MODE_ENV] === "frozen";

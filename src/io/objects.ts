@@ -1,5 +1,6 @@
 import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
+import { InputError } from "./input-error";
 import { InputReadError, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
@@ -22,17 +23,7 @@ export interface LoadedDocument {
   readonly lineOf?: (path: string) => number;
 }
 
-/** A file that could not be read or parsed; the CLI exits 2 on it. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = "InputError";
-  }
-}
+export { InputError };
 
 /** Options of {@link loadObjects}. */
 export interface LoadObjectsOptions {

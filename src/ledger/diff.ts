@@ -68,9 +68,9 @@ function diffMigrations(before: Readonly<Record<string, LedgerMigration>>, after
  * or `nodeCidrs` (it passes them on as they are), so its changes are pool changes.
  */
 export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange[] {
-  const names = [...new Set([...Object.keys(before.pools), ...Object.keys(after.pools)])].sort(compareNames);
+  if (before.pools === after.pools) return [];
   const changes: LedgerPoolChange[] = [];
-  for (const name of names) {
+  for (const name of unionOfNames(before.pools, after.pools)) {
     const b = own(before.pools, name);
     const a = own(after.pools, name);
     if (b === undefined && a !== undefined) {
@@ -199,4 +199,30 @@ function describeOne(change: LedgerChange): string {
     case "released":
       return `${head}: released ${range(change.before)}; the range may be carved again`;
   }
+}
+
+/**
+ * The names of both records, once each, in code-unit order. The keys of a ledger section are usually
+ * in that order already (they are written and frozen sorted), so two sorted lists are merged in one
+ * pass; a record whose keys are not in order (integer-like names come first) is sorted first.
+ */
+function unionOfNames(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): string[] {
+  const x = sortedKeys(a);
+  const y = sortedKeys(b);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    const order = i === x.length ? 1 : j === y.length ? -1 : compareNames(x[i], y[j]);
+    if (order <= 0) out.push(x[i++]);
+    else out.push(y[j++]);
+    if (order === 0) j++;
+  }
+  return out;
+}
+
+function sortedKeys(record: Readonly<Record<string, unknown>>): string[] {
+  const keys = Object.keys(record);
+  for (let k = 1; k < keys.length; k++) if (compareNames(keys[k - 1], keys[k]) > 0) return keys.sort(compareNames);
+  return keys;
 }

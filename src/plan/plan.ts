@@ -20,6 +20,7 @@ import { EffectiveIpPool, checkIpPool, validateIpPools } from "../validation/ip-
 import { EffectiveIpamConfiguration, checkIpamConfiguration } from "../validation/ipam-configuration";
 import { checkExclusivity } from "../validation/exclusivity";
 import { PlannedMigration, unfoldMigrations } from "./migrations";
+import { LEDGER_MODE_ENV } from "./ledger-mode";
 
 /** One pool of a plan: the declaration's manifest, what Calico will make of it, and its findings. */
 export interface PlannedPool {
@@ -138,8 +139,7 @@ export interface PlanRanges {
   readonly excluded: readonly { readonly cidr: string; readonly kind: "service" | "node" | "reserved"; readonly reason: string }[];
 }
 
-/** An environment variable that turns on frozen ledger mode, like `npm ci` against a lock file. */
-export const LEDGER_MODE_ENV = "CALICO_IPAM_LEDGER";
+export { LEDGER_MODE_ENV };
 
 /**
  * Resolves an address plan: carves the pools that ask for room out of the address spaces (keeping

@@ -1,6 +1,7 @@
 import type { CountChange, DiffValue, FieldChange, HostLocalDiff, NamespaceChange, PlanDiff, PoolCapacityChange } from "./diff";
 import { formatCount, formatDelta, formatFraction, formatFractionDelta, mdCode, mdText, plural } from "./format";
 import { mdDetails, mdTable } from "./markdown";
+import type { TimelineDiff, TimelineStepChange, TimelineStepFinding } from "./diff-timeline";
 import type { ReportFinding, ReportPool } from "./schema";
 
 /** Options of {@link renderDiffMarkdown}. */
@@ -17,8 +18,9 @@ export interface DiffMarkdownOptions {
  * A plan diff as Markdown for a pull-request comment: a heading with the verdict (❌ when a change is
  * destructive), the destructive changes with their way out, notes, then tables of pool changes,
  * capacity, IPAM configuration, findings that appeared or were resolved, firewall ranges, fixed
- * addresses and, in host-local mode, the settings, nodes and nodes left. Sections without changes are
- * left out.
+ * addresses, in host-local mode the settings, nodes and nodes left, and, when a timeline was played,
+ * the steps whose outcome differs with the findings each brings or resolves. Sections without changes
+ * are left out.
  */
 export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions = {}): string {
   const title = mdText(options.title ?? "Calico IPAM plan diff");
@@ -100,13 +102,16 @@ export function renderDiffMarkdown(diff: PlanDiff, options: DiffMarkdownOptions 
     const section = hostLocalMarkdown(diff.hostLocal, collapseAbove);
     if (section.length > 0) parts.push(["### Host-local", ...section].join("\n\n"));
   }
+  if (diff.timeline && diff.timeline.changes.length > 0) parts.push(timelineMarkdown(diff.timeline, collapseAbove, maxFindings));
   return `${parts.join("\n\n")}\n`;
 }
 
 /**
  * A plan diff as text for a terminal: a verdict line, the destructive changes, notes, then `+` added,
  * `-` removed and `~` changed lines per pool, capacity, configuration, findings, namespace, fixed
- * address and host-local setting and node. "No changes." when the plans are alike.
+ * address, host-local setting and node, and timeline step (`+` a step only the head plays, `-` one
+ * only the base plays, `~` one whose outcome differs, with its pools and findings). "No changes." when
+ * the plans are alike.
  */
 export function renderDiffText(diff: PlanDiff): string {
   const out: string[] = [];
@@ -166,6 +171,7 @@ export function renderDiffText(diff: PlanDiff): string {
     diff.fixedAddresses.map((f) => `  ~ ${f.workload}  ${f.before.join(", ") || "(none)"} -> ${f.after.join(", ") || "(none)"}`),
   );
   if (diff.hostLocal) section("Host-local", hostLocalText(diff.hostLocal));
+  if (diff.timeline && diff.timeline.changes.length > 0) section(`Timeline (${timelineSteps(diff.timeline, "->")}; steps paired by action in order)`, timelineText(diff.timeline));
   return `${out.join("\n")}\n`;
 }
 
@@ -212,26 +218,31 @@ function fractionCell(c: CountChange<number>): string {
   return `${formatFraction(c.before)} → ${formatFraction(c.after)} (${formatFractionDelta(c.delta as number)})`;
 }
 
-function capacityText(c: PoolCapacityChange): string {
+/** A labelled change: a count (`count`) or a fraction shown as a percentage (`fraction`). */
+type LabelledChange = readonly [label: string, change: CountChange<number | string>, kind: "count" | "fraction"];
+
+/** `label before -> after (delta)` for each change that moved, joined with "; ". */
+function changesText(changes: readonly LabelledChange[]): string {
   const parts: string[] = [];
-  const count = (label: string, x: CountChange<number | string>) => {
-    if (x.before === x.after) return;
-    const before = x.before === null ? "?" : formatCount(x.before);
-    const after = x.after === null ? "?" : formatCount(x.after);
-    parts.push(`${label} ${before} -> ${after}${x.delta !== null ? ` (${formatDelta(x.delta)})` : ""}`);
-  };
-  const fraction = (label: string, x: CountChange<number>) => {
-    if (x.before === x.after) return;
-    parts.push(`${label} ${x.before === null ? "?" : formatFraction(x.before)} -> ${x.after === null ? "?" : formatFraction(x.after)}`);
-  };
-  count("addresses", c.addressesTotal);
-  count("in use", c.addressesInUse);
-  count("blocks claimed", c.blocksClaimed);
-  fraction("utilization", c.utilization);
-  fraction("block utilization", c.blockUtilization);
-  count("headroom nodes", c.headroomNodes);
-  count("headroom pods", c.headroomPods);
+  for (const [label, x, kind] of changes) {
+    if (x.before === x.after) continue;
+    const show = (v: number | string | null) => (v === null ? "?" : kind === "fraction" ? formatFraction(v as number) : formatCount(v));
+    const delta = kind === "count" && x.delta !== null ? ` (${formatDelta(x.delta)})` : "";
+    parts.push(`${label} ${show(x.before)} -> ${show(x.after)}${delta}`);
+  }
   return parts.join("; ");
+}
+
+function capacityText(c: PoolCapacityChange): string {
+  return changesText([
+    ["addresses", c.addressesTotal, "count"],
+    ["in use", c.addressesInUse, "count"],
+    ["blocks claimed", c.blocksClaimed, "count"],
+    ["utilization", c.utilization, "fraction"],
+    ["block utilization", c.blockUtilization, "fraction"],
+    ["headroom nodes", c.headroomNodes, "count"],
+    ["headroom pods", c.headroomPods, "count"],
+  ]);
 }
 
 function textFinding(f: ReportFinding): string {
@@ -304,4 +315,118 @@ function hostLocalText(d: HostLocalDiff): string[] {
   }
   if (moved.length > 0) out.push(`  ~ headroom  ${moved.join("; ")}`);
   return out;
+}
+
+/** `8 steps -> 9 steps`, or `8 steps` when both timelines have as many. */
+function timelineSteps(t: TimelineDiff, arrow: string): string {
+  const { before, after } = t.steps;
+  return before === after ? plural(after ?? 0, "step") : `${plural(before ?? 0, "step")} ${arrow} ${plural(after ?? 0, "step")}`;
+}
+
+/** `step 3`, `step 3 -> 4` when the step moved, from 1 as the plan reports number them. */
+function stepLabel(c: TimelineStepChange, arrow: string): string {
+  const b = c.baseIndex === null ? null : c.baseIndex + 1;
+  const h = c.headIndex === null ? null : c.headIndex + 1;
+  if (b === null || h === null) return `step ${b ?? h}`;
+  return b === h ? `step ${h}` : `step ${b} ${arrow} ${h}`;
+}
+
+function stepFindingText(f: TimelineStepFinding): string {
+  return `${f.severity} ${f.code}${f.path ? ` (${f.path})` : ""}: ${f.message.split("\n")[0]}`;
+}
+
+/** A description on both sides: `before -> after`, or one when they are alike. */
+function sidesText(x: { readonly before: string | null; readonly after: string | null }, arrow: string): string {
+  if (x.before === null || x.after === null || x.before === x.after) return x.after ?? x.before ?? "";
+  return `${x.before} ${arrow} ${x.after}`;
+}
+
+function appliedWord(x: { readonly before: boolean | null; readonly after: boolean | null }, arrow: string): string {
+  const word = (v: boolean | null) => (v === false ? "refused" : "applied");
+  if (x.before === x.after || x.before === null || x.after === null) return (x.after ?? x.before) === false ? "refused" : "";
+  return `${word(x.before)} ${arrow} ${word(x.after)}`;
+}
+
+function timelineText(t: TimelineDiff): string[] {
+  const out: string[] = [];
+  for (const c of t.changes) {
+    const sign = c.change === "added" ? "+" : c.change === "removed" ? "-" : "~";
+    const only = c.change === "added" ? "  (head only)" : c.change === "removed" ? "  (base only)" : "";
+    const applied = appliedWord(c.applied, "->");
+    out.push(`  ${sign} ${stepLabel(c, "->")} ${c.action}: ${sidesText(c.description, "->")}${applied ? ` [${applied}]` : ""}${only}`);
+    const totals = changesText([
+      ["time (s)", c.time, "count"],
+      ["without address", c.podsFailed, "count"],
+      ["unschedulable", c.podsUnschedulable, "count"],
+      ["blocks", c.blocksClaimed, "count"],
+      ["borrowed", c.borrowedAddresses, "count"],
+    ]);
+    if (c.change === "changed" && totals) out.push(`      ${totals}`);
+    for (const p of c.pools) out.push(`      pool ${p.name}: ${timelinePoolText(p)}`);
+    for (const f of c.findings.appeared) out.push(`      + ${stepFindingText(f)}`);
+    for (const f of c.findings.resolved) out.push(`      - ${stepFindingText(f)}`);
+  }
+  return out;
+}
+
+function timelinePoolText(p: TimelineStepChange["pools"][number]): string {
+  return changesText([
+    ["in use", p.addressesInUse, "count"],
+    ["utilization", p.utilization, "fraction"],
+    ["blocks", p.blocksClaimed, "count"],
+    ["borrowed", p.borrowedAddresses, "count"],
+    ["headroom nodes", p.headroomNodes, "count"],
+    ["headroom pods", p.headroomPods, "count"],
+  ]);
+}
+
+/** A count of a step: its value alone for a step of one side only, else as {@link countCell}. */
+function stepCountCell(c: CountChange<number>): string {
+  return c.before === null || c.after === null ? formatCount(c.after ?? c.before ?? 0) : countCell(c);
+}
+
+function timelineMarkdown(t: TimelineDiff, collapseAbove: number, maxFindings: number): string {
+  const rows = t.changes.map((c) => {
+    const change = c.change === "added" ? "added (head only)" : c.change === "removed" ? "removed (base only)" : "changed";
+    const applied = appliedWord(c.applied, "→");
+    const pools = c.pools.map((p) => {
+      const moved = [
+        p.utilization.before !== p.utilization.after ? fractionCell(p.utilization) : "",
+        p.blocksClaimed.before !== p.blocksClaimed.after ? `blocks ${countCell(p.blocksClaimed)}` : "",
+        p.borrowedAddresses.before !== p.borrowedAddresses.after ? `borrowed ${countCell(p.borrowedAddresses)}` : "",
+        p.headroomPods.before !== p.headroomPods.after ? `room for ${countCell(p.headroomPods)} pods` : "",
+        p.headroomNodes.before !== p.headroomNodes.after ? `room for ${countCell(p.headroomNodes)} nodes` : "",
+      ].filter((x) => x !== "");
+      return `${mdCode(p.name, { cell: true })} ${moved.join(", ")}`;
+    });
+    const findings = c.findings.appeared.length + c.findings.resolved.length > 0 ? `+${c.findings.appeared.length} / −${c.findings.resolved.length}` : "—";
+    return [
+      stepLabel(c, "→"),
+      mdCode(c.action, { cell: true }),
+      change,
+      (applied ? `**${applied}**: ` : "") + mdText(sidesText(c.description, "→"), { cell: true }),
+      stepCountCell(c.podsFailed),
+      stepCountCell(c.blocksClaimed),
+      stepCountCell(c.borrowedAddresses),
+      pools.join("<br>") || "—",
+      findings,
+    ];
+  });
+  const table = mdTable(["Step", "Action", "Change", "What happened (base → head)", "Without address", "Blocks", "Borrowed", "Pools", "Findings new / resolved"], "lllllrrll", rows);
+  const lines: string[] = [];
+  for (const c of t.changes) {
+    for (const f of c.findings.appeared) lines.push(`- ${mdText(stepLabel(c, "→"))}, new: ${f.severity} ${mdCode(f.code)}${f.path ? ` (${mdCode(f.path)})` : ""}: ${mdText(f.message)}`);
+    for (const f of c.findings.resolved) lines.push(`- ${mdText(stepLabel(c, "→"))}, resolved: ${f.severity} ${mdCode(f.code)}${f.path ? ` (${mdCode(f.path)})` : ""}: ${mdText(f.message)}`);
+  }
+  const parts = [
+    "### Timeline",
+    `${timelineSteps(t, "→")}; steps are paired by action in order, and only the steps whose outcome differs are listed.`,
+    rows.length > collapseAbove ? mdDetails(`${rows.length} steps`, table) : table,
+  ];
+  if (lines.length > 0) {
+    const shown = lines.slice(0, maxFindings).join("\n");
+    const rest = lines.length > maxFindings ? `\n\n${mdDetails(`${lines.length - maxFindings} more`, lines.slice(maxFindings).join("\n"))}` : "";
+    parts.push(`**Findings by step**\n\n${shown}${rest}`);
+  }
+  return parts.join("\n\n");
 }

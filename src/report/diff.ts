@@ -1,6 +1,10 @@
 import { Cidr } from "../ip";
 import { compareFindings, compareText, formatCount } from "./format";
+import { CountChange, bigDelta, numDelta } from "./diff-count";
+import { TimelineDiff, diffTimelines } from "./diff-timeline";
 import type { DecimalString, PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportNamespace, ReportPool, ReportPoolUsage, ReportSummary } from "./schema";
+
+export type { CountChange } from "./diff-count";
 
 /** `schema` of a plan diff. */
 export const PLAN_DIFF_SCHEMA = "cdktf-calico-ipam/plan-diff";
@@ -73,13 +77,6 @@ export interface PoolLifecycle {
   readonly change: PoolLifecycleChange;
   /** True when the change is destructive (see {@link PlanDiff.destructiveChanges}). */
   readonly destructive: boolean;
-}
-
-/** Before, after and the difference (head − base) of a count; null where a side is unknown. */
-export interface CountChange<T extends number | DecimalString> {
-  readonly before: T | null;
-  readonly after: T | null;
-  readonly delta: T | null;
 }
 
 /** How the capacity and usage of a pool present in both plans changed. */
@@ -190,10 +187,16 @@ export interface PlanDiff {
   readonly fixedAddresses: readonly FixedAddressChange[];
   /** Host-local IPAM: settings, node podCIDRs and nodes left. Absent when neither report has a `hostLocal` section. */
   readonly hostLocal?: HostLocalDiff;
+  /**
+   * Day 2: the timelines compared step by step (steps paired by action in order; per step pods without
+   * an address, blocks, borrowing, per pool utilization, headroom and borrowing, findings that appear or
+   * are resolved). Absent when neither report has a `simulation.timeline`.
+   */
+  readonly timeline?: TimelineDiff;
   readonly summary: {
     readonly base: ReportSummary;
     readonly head: ReportSummary;
-    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses, host-local settings and nodes, and 1 when the host-local headroom moved); 0 when the plans are alike. */
+    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses, host-local settings and nodes, 1 when the host-local headroom moved, and timeline steps that differ); 0 when the plans are alike. */
     readonly changes: number;
   };
 }
@@ -216,6 +219,9 @@ export interface PlanDiff {
  * podCIDRs change (destructive: a node's podCIDR never changes; drain and delete the node, then re-add
  * it), the cluster CIDRs and node masks (destructive when a node that stays holds a range that no
  * longer fits them), and the nodes left in the cluster CIDRs.
+ *
+ * When either report played a day-2 timeline, `timeline` compares the two step by step
+ * (see {@link diffTimelines}); a step's outcome is never destructive: its errors count in the head's findings.
  */
 export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
   const destructiveChanges: string[] = [];
@@ -327,9 +333,11 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
   const namespaces = namespaceChanges(base.namespaces, head.namespaces);
   const fixedAddresses = fixedAddressChanges(base, head);
   const hostLocal = hostLocalChanges(base.hostLocal, head.hostLocal, destructiveChanges, notes);
+  const timeline = diffTimelines(base.simulation?.timeline, head.simulation?.timeline);
   const changes =
     added.length + removed.length + changed.length + capacity.length + ipamConfiguration.length + findings.appeared.length + findings.resolved.length + namespaces.length + fixedAddresses.length +
-    (hostLocal ? hostLocalChangeCount(hostLocal) : 0);
+    (hostLocal ? hostLocalChangeCount(hostLocal) : 0) +
+    (timeline ? timeline.changes.length : 0);
 
   return {
     schema: PLAN_DIFF_SCHEMA,
@@ -344,6 +352,7 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
     namespaces,
     fixedAddresses,
     ...(hostLocal ? { hostLocal } : {}),
+    ...(timeline ? { timeline } : {}),
     summary: { base: { ...base.summary }, head: { ...head.summary }, changes },
   };
 }
@@ -372,15 +381,6 @@ function includes(v: DiffValue, item: string): boolean {
 
 function plural(n: number, singular: string, pluralForm: string): string {
   return `${formatCount(n)} ${n === 1 ? singular : pluralForm}`;
-}
-
-function bigDelta(before: DecimalString | null, after: DecimalString | null): CountChange<DecimalString> {
-  return { before, after, delta: before !== null && after !== null ? (BigInt(after) - BigInt(before)).toString() : null };
-}
-
-function numDelta(before: number | null, after: number | null, round = false): CountChange<number> {
-  const delta = before !== null && after !== null ? (round ? Math.round((after - before) * 1e9) / 1e9 : after - before) : null;
-  return { before, after, delta: delta === 0 ? 0 : delta };
 }
 
 function capacityChange(b: ReportPool, h: ReportPool, bu: ReportPoolUsage | undefined, hu: ReportPoolUsage | undefined): PoolCapacityChange | undefined {

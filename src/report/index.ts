@@ -35,6 +35,8 @@ export type {
   HostLocalDiff,
   HostLocalNodeChange,
 } from "./diff";
+export { diffTimelines, alignTimelines, TIMELINE_ALIGN_CELLS } from "./diff-timeline";
+export type { TimelineDiff, TimelineStepChange, TimelineStepChangeKind, TimelinePoolChange, TimelineStepFinding } from "./diff-timeline";
 export { renderDiffMarkdown, renderDiffText } from "./diff-render";
 export type { DiffMarkdownOptions } from "./diff-render";
 export { renderJson } from "./json";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { carve } from "../../src/carver";
-import { emptyLedger, serializeLedger } from "../../src/ledger";
+import { emptyLedger, parseLedger, serializeLedger } from "../../src/ledger";
 import { cidrs, errors, pinned, reread, v4, v6, warnings } from "./helpers";
 
 const pods = { name: "pods", cidr: "10.32.0.0/16" };
@@ -355,6 +355,44 @@ describe("the ledger keeps every pool where it is", () => {
     expect(result.ledger).toBe(ledger);
     expect(result.changes).toEqual([]);
     expect(cidrs(result)).toEqual({ a: "10.32.0.0/24", b: "10.32.1.0/24" });
+  });
+
+  test("a run that keeps every entry as it is returns the input ledger itself, draining, adopted and other sections included", () => {
+    const first = carve({ spaces, requests: [v4("a", 24), v4("b", 24), v4("gone", 24)] });
+    const text = serializeLedger(first.ledger).replace(
+      '"version": 1',
+      '"addresses": { "ns/web/ipv4": { "address": "10.32.0.10", "pool": "a" } },\n  "version": 1',
+    );
+    const withSections = reread(parseLedger(text));
+    const second = carve({ spaces, requests: [v4("a", 24), v4("b", 24)], ledger: withSections });
+    expect(second.changes.map((c) => [c.kind, c.name])).toEqual([["draining", "gone"]]);
+    expect(second.ledger).not.toBe(withSections);
+    const adopted = reread(parseLedger(serializeLedger(second.ledger).replace('"status": "active"', '"status": "adopted"')));
+    expect(adopted.pools.a.status).toBe("adopted");
+    // a stays adopted (not declared), gone stays draining, b stays active: nothing to write.
+    const third = carve({ spaces, requests: [v4("b", 24)], ledger: adopted });
+    expect(third.ledger).toBe(adopted);
+    expect(third.changes).toEqual([]);
+    expect(cidrs(third)).toEqual({ b: "10.32.1.0/24" });
+    // A run that adds a pool rebuilds the ledger, and keeps every other entry and section byte for byte.
+    const rebuilt = carve({ spaces, requests: [v4("b", 24), v4("c", 24)], ledger: adopted });
+    expect(rebuilt.changes.map((c) => [c.kind, c.name])).toEqual([["added", "c"]]);
+    const json = JSON.parse(serializeLedger(rebuilt.ledger));
+    delete json.pools.c;
+    expect(JSON.stringify(json, null, 2) + "\n").toBe(serializeLedger(adopted));
+  });
+
+  test("a run that reactivates an adopted pool, releases one or drains one is a change", () => {
+    const first = carve({ spaces, requests: [v4("a", 24), v4("b", 24)] });
+    const adopted = reread(parseLedger(serializeLedger(first.ledger).replace('"status": "active"', '"status": "adopted"')));
+    const declared = carve({ spaces, requests: [v4("a", 24), v4("b", 24)], ledger: adopted });
+    expect(declared.ledger).not.toBe(adopted);
+    expect(declared.changes.map((c) => [c.kind, c.name])).toEqual([["reactivated", "a"]]);
+    const drained = carve({ spaces, requests: [v4("a", 24)], ledger: declared.ledger });
+    expect(drained.changes.map((c) => [c.kind, c.name])).toEqual([["draining", "b"]]);
+    const released = carve({ spaces, requests: [v4("a", 24)], ledger: drained.ledger, release: ["b"] });
+    expect(released.ledger).not.toBe(drained.ledger);
+    expect(released.changes.map((c) => [c.kind, c.name])).toEqual([["released", "b"]]);
   });
 
   test("an empty run on an empty ledger changes nothing", () => {

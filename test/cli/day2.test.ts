@@ -83,3 +83,68 @@ describe("bad timeline steps name the step index and field", () => {
     expect(report.simulation?.timeline?.[1].summary.podsAllocated).toBe(3);
   });
 });
+
+describe("calico-ipam diff compares the timelines of two plans derived from examples/day2/day2.yaml", () => {
+  // The head lowers maxBlocksPerHost to 4, drains four nodes instead of one, waits a minute more before
+  // deleting the old pool, and scales to 400 pods: more than 6 nodes × 4 blocks × 16 addresses.
+  const source = fs.readFileSync(example, "utf8");
+  const edits: Array<[string, string]> = [
+    ["- drainNodes: [node-1]", "- drainNodes: [node-1, node-2, node-3, node-4]"],
+    ["- uncordonNodes: [node-1]", "- uncordonNodes: [node-1, node-2, node-3, node-4]\n    - wait: { seconds: 60 }"],
+    ["- scale: { workload: web, replicas: 80 }", "- scale: { workload: web, replicas: 400 }"],
+    ["maxBlocksPerHost: 8", "maxBlocksPerHost: 4"],
+  ];
+  const headSource = edits.reduce((text, [from, to]) => {
+    expect(text).toContain(from);
+    return text.replace(from, to);
+  }, source);
+
+  async function planJson(text: string, name: string): Promise<string> {
+    const dir = path.dirname(spec(text));
+    const out = path.join(dir, name);
+    const r = await run("plan", path.join(dir, "spec.yaml"), "--out", out);
+    expect(r.code).toBeLessThan(2);
+    return path.join(out, "plan.json");
+  }
+
+  test("per step: what happened, pods without address, pools, and the findings each step brings (text, Markdown, JSON)", async () => {
+    const base = await planJson(source, "base");
+    const head = await planJson(headSource, "head");
+
+    const json = await run("diff", base, head, "--format", "json");
+    // The head's last step leaves pods without an address: an error of the head plan fails the check.
+    expect(json.code).toBe(1);
+    const diff = JSON.parse(json.stdout);
+    expect(diff.schemaVersion).toBe(1);
+    expect(diff.timeline.steps).toEqual({ before: 8, after: 9, delta: 1 });
+    const changes: Array<{ change: string; action: string; baseIndex: number | null; headIndex: number | null }> = diff.timeline.changes;
+    expect(changes.find((c) => c.change === "added")).toMatchObject({ action: "wait", baseIndex: null, headIndex: 6 });
+    // The steps after the inserted one are compared with their base pairs, one index later in the head.
+    expect(changes.filter((c) => c.baseIndex !== null && c.baseIndex >= 6).map((c) => [c.action, c.baseIndex, c.headIndex])).toEqual([
+      ["deletePool", 6, 7],
+      ["scale", 7, 8],
+    ]);
+    const drain = diff.timeline.changes.find((c: { action: string }) => c.action === "drainNodes");
+    expect(drain.description.after).toMatch(/^drain node-1, node-2, node-3, node-4 \(\d+ pods evicted\)$/);
+    const scale = diff.timeline.changes.find((c: { action: string }) => c.action === "scale");
+    expect(scale.podsFailed.before).toBe(0);
+    expect(scale.podsFailed.after).toBeGreaterThan(0);
+    expect(scale.pools.map((p: { name: string }) => p.name)).toEqual(["pods"]);
+    expect(scale.findings.appeared.map((f: { code: string }) => f.code)).toContain("POD_BLOCK_LIMIT");
+
+    const text = await run("diff", base, head, "--format", "text", "--report-only");
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("\nTimeline (8 steps -> 9 steps; steps paired by action in order):\n");
+    expect(text.stdout).toContain("  + step 7 wait: wait 60 s");
+    expect(text.stdout).toMatch(/\n {2}~ step 8 -> 9 scale: scale shop\/web from 60 to 80 -> scale shop\/web from 60 to 400\n {6}time \(s\) 900 -> 960 \(\+60\); without address 0 -> \d+/);
+    const md = await run("diff", base, head, "--format", "markdown", "--report-only");
+    expect(md.stdout).toContain("### Timeline\n\n8 steps → 9 steps; steps are paired by action in order");
+    expect(md.stdout).toMatch(/\| step 8 → 9 \| `scale` \| changed \| scale shop\/web from 60 to 80 → scale shop\/web from 60 to 400 \| 0 → \d+ \(\+\d+\) \|/);
+    expect(md.stdout).toMatch(/- step 8 → 9, new: error `POD_BLOCK_LIMIT`/);
+
+    // The base against itself: the timelines are alike.
+    const same = await run("diff", base, base, "--format", "json");
+    expect(same.code).toBe(0);
+    expect(JSON.parse(same.stdout).timeline).toEqual({ steps: { before: 8, after: 8, delta: 0 }, changes: [] });
+  });
+});

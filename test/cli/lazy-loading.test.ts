@@ -1,0 +1,49 @@
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+
+const root = path.resolve(__dirname, "..", "..");
+
+/**
+ * The modules a command of the built CLI (lib/, which `npm test` builds before jest runs) loads, as
+ * names relative to the package: `lib/plan/plan.js`, `node_modules/zod`, … Each command loads its
+ * implementation when it runs, so that `--help` and the light commands start fast.
+ */
+function loadedModules(args: string[]): string[] {
+  if (!fs.existsSync(path.join(root, "lib", "cli", "main.js"))) throw new Error("lib/cli/main.js is missing: run npm run build (npm test does) before this test");
+  const script = `
+    require(${JSON.stringify(path.join(root, "lib", "cli", "main.js"))})
+      .main(${JSON.stringify(args)}, { stdout() {}, stderr() {} })
+      .then((code) => console.log(JSON.stringify({ code, modules: Object.keys(require.cache) })));`;
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`node failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const { modules } = JSON.parse(r.stdout) as { code: number; modules: string[] };
+  return modules.map((m) => {
+    const rel = path.relative(root, m).split(path.sep).join("/");
+    const pkg = /^node_modules\/((@[^/]+\/)?[^/]+)/.exec(rel);
+    return pkg ? `node_modules/${pkg[1]}` : rel;
+  });
+}
+
+describe("each command loads only what it needs", () => {
+  test("--help loads commander and the command definitions, not the YAML parser, zod, the planner or the ledger", () => {
+    const modules = loadedModules(["--help"]);
+    expect(modules).toContain("node_modules/commander");
+    expect(modules).toContain("lib/cli/plan-command.js");
+    expect(modules.filter((m) => m.startsWith("node_modules/") && m !== "node_modules/commander")).toEqual([]);
+    expect(modules.filter((m) => /^lib\/(plan\/plan|simulator\/|live\/|carver\/|report\/|spec\/|ledger\/ledger)/.test(m) || m === "lib/cli/plan-run.js" || m === "lib/cli/lint.js")).toEqual([]);
+  });
+
+  test("lint loads the YAML parser and the validation, not zod or the planner", () => {
+    const modules = loadedModules(["lint", "examples/live/calico.yaml"]);
+    expect(modules).toEqual(expect.arrayContaining(["lib/cli/lint.js", "node_modules/yaml", "lib/validation/ip-pool.js"]));
+    expect(modules).not.toContain("node_modules/zod");
+    expect(modules.filter((m) => /^lib\/(plan\/plan\.js|simulator\/|live\/|carver\/|report\/)/.test(m) || m === "lib/cli/plan-run.js")).toEqual([]);
+  });
+
+  test("plan on a spec file loads the planner, not the cluster-dump reader", () => {
+    const modules = loadedModules(["plan", "examples/plan/cluster.yaml"]);
+    expect(modules).toEqual(expect.arrayContaining(["lib/cli/plan-run.js", "lib/plan/plan.js", "node_modules/zod", "node_modules/yaml"]));
+    expect(modules.filter((m) => m.startsWith("lib/live/"))).toEqual([]);
+  });
+});

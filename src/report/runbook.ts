@@ -35,7 +35,7 @@ export function reportMigrations(plan: IpamPlan, checks: readonly MigrationCheck
       phase: m.phase,
       recordedPhase: m.recordedPhase,
       phases: [...m.phases],
-      ...(m.original ? { runbook: runbook(plan, m, context) } : {}),
+      ...(m.original && m.findings.every((f) => f.severity !== "error") ? { runbook: runbook(plan, m, context) } : {}),
       checks: (check?.phases ?? []).map((p) => ({ ...p, blocksLeft: [...p.blocksLeft] })),
     };
   });

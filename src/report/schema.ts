@@ -444,7 +444,7 @@ export interface ReportMigration {
   readonly recordedPhase: number;
   /** The phases' names, in order. */
   readonly phases: readonly string[];
-  /** The current phase's runbook; absent when the migration's pool could not be found. */
+  /** The current phase's runbook; absent when the migration has an error (it is among the findings). */
   readonly runbook?: ReportRunbook;
   /** Each phase played by the harness (empty without a topology). */
   readonly checks: readonly ReportMigrationCheck[];

@@ -18,12 +18,12 @@ type Tf = {
   import?: Array<{ to: string; id: string }>;
 };
 
-function run(ledger: string, build: (ipam: CalicoIpam) => void): Run {
+function run(ledger: string, build: (ipam: CalicoIpam) => void, poolOwner?: "operator"): Run {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-migrations-"));
   const app = Testing.app({ outdir });
   const stack = new TerraformStack(app, "cluster");
   new KubernetesProvider(stack, "k8s", {});
-  const ipam = new CalicoIpam(stack, "ipam", { addressSpaces: [{ name: "v4", cidr: "10.32.0.0/16" }], ledger: { file: ledger } });
+  const ipam = new CalicoIpam(stack, "ipam", { addressSpaces: [{ name: "v4", cidr: "10.32.0.0/16" }], ledger: { file: ledger }, ...(poolOwner ? { poolOwner } : {}) });
   build(ipam);
   return { app, ipam, outdir };
 }
@@ -100,6 +100,23 @@ describe("migrations in constructs", () => {
     expect(source.spec).toMatchObject({ cidr: "192.168.0.0/16", disabled: true });
     expect(terraform(two).import).toEqual([{ to: `kubernetes_manifest.${source.address}`, id: "apiVersion=projectcalico.org/v3,kind=IPPool,name=default-ipv4-ippool" }]);
     expect(Object.keys(pools(phase(3)))).toEqual(["pods"]);
+  });
+
+  test("in operator mode the Installation disables the source with nodeSelector !all(), then drops it", () => {
+    const ledger = ledgerFile();
+    const installationPools = (r: Run) => {
+      const inst = Object.values(terraform(r).resource.kubernetes_manifest).find((x) => x.manifest.kind === "Installation")!;
+      return (inst.manifest.spec as { calicoNetwork: { ipPools: Array<{ name: string; nodeSelector: string }> } }).calicoNetwork.ipPools.map((p) => `${p.name} ${p.nodeSelector}`);
+    };
+    run(ledger, (ipam) => ipam.addPool("pods", { prefixLength: 24 }), "operator").app.synth();
+    const phase = (n: number) => {
+      const r = run(ledger, (ipam) => ipam.migratePool({ from: ipam.addPool("pods", { prefixLength: 24 }), to: ipam.addPool("pods-v2", { prefixLength: 22 }), phase: n }), "operator");
+      r.app.synth();
+      return installationPools(r);
+    };
+    expect(phase(1)).toEqual(["pods all()", "pods-v2 all()"]);
+    expect(phase(2)).toEqual(["pods !all()", "pods-v2 all()"]);
+    expect(phase(3)).toEqual(["pods-v2 all()"]);
   });
 
   test("bad input fails synth at the migration's construct path, and the ledger is not written", () => {

@@ -73,6 +73,19 @@ describe("migratePool unfolds into Calico's three phases", () => {
     }
   });
 
+  test("in frozen mode (CI) raising the phase is a ledger change that fails, naming the migration and both phases", () => {
+    const c = cluster();
+    try {
+      const target: PoolDeclaration = { name: "pods-v2", prefixLength: 22 };
+      c.synth([c.base, target], [{ migratePool: { from: "pods", to: "pods-v2" }, phase: 1 }]);
+      const plan = planIpam({ addressSpaces: [{ name: "pods", cidr: "10.32.0.0/16" }], pools: [c.base, target], migrations: [{ migratePool: { from: "pods", to: "pods-v2" }, phase: 2 }] }, { file: c.file, frozen: true });
+      const frozen = plan.findings.find((f) => f.code === "LEDGER_FROZEN");
+      expect(frozen?.message).toContain('migration "migrate-pods": phase 1 (add-target) → phase 2 (disable-source)');
+    } finally {
+      c.cleanup();
+    }
+  });
+
   test("an adopted pool (Calico's default-ipv4-ippool) is imported and disabled in phase 2, then deleted", () => {
     const c = cluster();
     try {

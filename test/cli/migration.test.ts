@@ -1,0 +1,71 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runCli } from "../helpers/cli";
+
+/** A spec file with one pool `pods` (IPIP), and optionally the move to `pods-v2` at a phase. */
+function specText(phase?: number, target = "prefixLength: 21"): string {
+  return [
+    "addressSpaces: [{ name: pods, cidr: 10.48.0.0/16 }]",
+    "pools:",
+    "  - { name: pods, prefixLength: 22, ipipMode: Always }",
+    ...(phase !== undefined ? [`  - { name: pods-v2, ${target}, ipipMode: Always }`, "migrations:", `  - { migratePool: { from: pods, to: pods-v2 }, phase: ${phase} }`] : []),
+    "namespaces: [{ name: shop }]",
+    "topology:",
+    "  nodes: [{ namePattern: \"node-{i}\", count: 3 }]",
+    "  workloads: [{ name: web, namespace: shop, replicas: 100 }]",
+    "",
+  ].join("\n");
+}
+
+/** `calico-ipam plan <spec> --ledger <beside it> --write-ledger …`: a phase synthesized and recorded, as a pipeline runs it. */
+function plan(file: string, ...more: string[]) {
+  return runCli("plan", file, "--ledger", path.join(path.dirname(file), "calico-ipam.lock.json"), "--write-ledger", ...more);
+}
+
+function folder(): { dir: string; write: (text: string) => string; ledger: () => string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-migration-"));
+  const file = path.join(dir, "cluster.yaml");
+  return {
+    dir,
+    write: (text) => (fs.writeFileSync(file, text), file),
+    ledger: () => fs.readFileSync(path.join(dir, "calico-ipam.lock.json"), "utf8"),
+  };
+}
+
+describe("calico-ipam plan on a spec file with migrations", () => {
+  test("the text report shows the runbook of the current phase, and the ledger records the phase", async () => {
+    const f = folder();
+    expect((await plan(f.write(specText()))).code).toBe(0);
+    expect((await plan(f.write(specText(1)))).code).toBe(0);
+    const r = await plan(f.write(specText(2)));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Migration migrate-pods (migratePool, pool pods → pods-v2): phase 2 of 3, disable-source (recorded: phase 1)");
+    expect(r.stdout).toContain("    - IPPool pods (10.48.0.0/22) is updated in place to disabled: true: no new address comes from it; pods keep theirs");
+    expect(r.stdout).toContain("    kubectl rollout restart deployment -n shop");
+    expect(r.stdout).toContain("  Next: phase 3 (delete-source): deletes pods and releases 10.48.0.0/22 in the ledger");
+    expect(r.stdout).toMatch(/ {4}2\. disable-source: 0 pods without address, 0 addresses left in the pool it leaves, 3 tunnel addresses/);
+    expect(JSON.parse(f.ledger()).migrations["migrate-pods"].phase).toBe(2);
+  });
+
+  test("a target too small for the pods exits 1 naming the phase, and the ledger is not written", async () => {
+    const f = folder();
+    expect((await plan(f.write(specText()))).code).toBe(0);
+    const before = f.ledger();
+    const r = await plan(f.write(specText(1, "prefixLength: 26")));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ERROR MIGRATION_PODS_WITHOUT_ADDRESS Migration\/migrate-pods \(migrations\.migrate-pods\.phases\[2\]\)\n {6}phase 2 \(disable-source\) of migration "migrate-pods" leaves \d+ pods without an address after their restart: "pods-v2" cannot hold every pod that moves/);
+    expect(f.ledger()).toBe(before);
+  });
+
+  test("a skipped phase exits 1 with the way out, in JSON too", async () => {
+    const f = folder();
+    await plan(f.write(specText()));
+    const r = await plan(f.write(specText(2)), "--format", "json");
+    expect(r.code).toBe(1);
+    const finding = JSON.parse(r.stdout).findings.find((x: { code: string }) => x.code === "MIGRATION_PHASE_SKIPPED");
+    expect(finding).toMatchObject({ subject: "Migration/migrate-pods", path: "migrations[0].phase" });
+    expect(finding.message).toMatch(/Set phase: 1 and apply/);
+  });
+});

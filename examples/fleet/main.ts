@@ -1,6 +1,8 @@
 /**
  * The fleet example: a platform team's own `Cluster` construct (written here, not exported by the
  * library), used for three clusters in two regions, dual-stack, all drawing from one address plan.
+ * Each region has a sub-space of its own (a /14 and a /56, carved from the company's ranges like a
+ * pool and kept by the ledger), and a region's clusters carve their pools inside it.
  * The two production clusters route to each other (BGP peering with the fabric), so their ranges never
  * overlap; the lab cluster is isolated from everything, so it reuses a production range and the
  * reports say so. One fleet ledger beside this file keeps every cluster's ranges, a section per
@@ -39,6 +41,7 @@ class Cluster extends TerraformStack {
       addressPlan: props.plan,
       clusterName: props.name,
       serviceCidrs: ["10.96.0.0/16"],
+      subSpaces: [`${props.region}-v4`, `${props.region}-v6`],
       ...(props.isolated ? { isolatedFrom: "all" as const } : {}),
     });
     this.ipam.addPool("pods-v4", { capacity: { nodes: props.nodes, podsPerNode: 110 }, addressSpace: "pods-v4", natOutgoing: true, vxlanMode: "CrossSubnet" });
@@ -55,6 +58,13 @@ const plan = new AddressPlan(app, "addresses", {
     { name: "pods-v6", cidr: "fd00:10::/48" },
   ],
   reservedRanges: [{ cidr: "10.47.0.0/16", reason: "the fabric's loopbacks and BGP sessions" }],
+  // A sub-space per region: room for each region's clusters, in one aggregate route per region.
+  subSpaces: [
+    { name: "eu-west-v4", addressSpace: "pods-v4", prefixLength: 14 },
+    { name: "us-east-v4", addressSpace: "pods-v4", prefixLength: 14 },
+    { name: "eu-west-v6", addressSpace: "pods-v6", prefixLength: 56 },
+    { name: "us-east-v6", addressSpace: "pods-v6", prefixLength: 56 },
+  ],
 });
 new Cluster(app, { name: "prod-eu-1", region: "eu-west", nodes: 200, plan });
 new Cluster(app, { name: "prod-us-1", region: "us-east", nodes: 120, plan });

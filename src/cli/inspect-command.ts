@@ -9,7 +9,7 @@ import type { CliIo } from "./main";
 
 // The definition of `inspect`; the dump reader, the planner and the reports load when it runs.
 interface InspectOptions {
-  format: "text" | "markdown" | "json";
+  format: "text" | "markdown" | "json" | "html" | "svg";
   showBlocks?: boolean;
   showBorrowed?: boolean;
   showConfiguration?: boolean;
@@ -25,7 +25,11 @@ export function addInspectCommand(program: Command, io: CliIo, setCode: (code: n
       "read a cluster's Calico IPAM state from kubectl/calicoctl dumps (see docs/inspect.md), show its utilization like calicoctl ipam show, check it like calicoctl ipam check, and compare it with the plan (--plan)",
     )
     .argument("<dump...>", "kubectl get … -o yaml|json output (Lists, one or several files) and calicoctl ipam check -o reports")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "output format (html: the cluster's address map with the findings pinned on it, one self-contained page; svg: a static overview)")
+        .choices(["text", "markdown", "json", "html", "svg"])
+        .default("text"),
+    )
     .option("--show-blocks", "list every block under its pool, like calicoctl ipam show --show-blocks")
     .option("--show-borrowed", "list the borrowed addresses, like calicoctl ipam show --show-borrowed")
     .option("--show-configuration", "show the IPAM configuration, like calicoctl ipam show --show-configuration")
@@ -37,7 +41,17 @@ export function addInspectCommand(program: Command, io: CliIo, setCode: (code: n
       const plan = opts.plan !== undefined ? await readPlan(opts.plan, opts.ledger) : undefined;
       const report = buildInspectReport(dump, plan ? { plan } : {});
       const show = { showBlocks: opts.showBlocks === true, showBorrowed: opts.showBorrowed === true, showConfiguration: opts.showConfiguration === true };
-      io.stdout(opts.format === "json" ? JSON.stringify(report, null, 2) + "\n" : opts.format === "markdown" ? renderInspectMarkdown(report, show) : renderInspectText(report, show));
+      io.stdout(
+        opts.format === "json"
+          ? JSON.stringify(report, null, 2) + "\n"
+          : opts.format === "markdown"
+            ? renderInspectMarkdown(report, show)
+            : opts.format === "html"
+              ? (await import("../report/html")).renderInspectHtml(report, dump)
+              : opts.format === "svg"
+                ? (await import("../report/svg")).renderInspectSvg(report, dump)
+                : renderInspectText(report, show),
+      );
       setCode(report.summary.errors > 0 ? 1 : 0);
     });
 }

@@ -19,6 +19,9 @@ export function addPlanCommands(program: Command, io: CliIo, setCode: (code: num
     .addOption(new Option("--format <format>", "output format (html: the address map as one self-contained page; svg: a static overview)").choices(["text", "markdown", "json", "html", "svg"]).default("text"))
     .addOption(new Option("--out <dir>", "also write plan.json, plan.md, plan.html and plan.svg into this folder"))
     .option("--show-blocks", "text format: list every block under its pool, like calicoctl ipam show --show-blocks")
+    .addOption(
+      new Option("--export-state <dir>", "write the harness's end state as Calico objects (IPAMBlock, BlockAffinity, IPAMHandle, IPPool) plus Node and Pod Lists into this folder, for inspect or a harness initialState"),
+    )
     .action(async (specFile: string | undefined, opts: PlanOptions) => setCode((await import("./plan-run")).runPlan(specFile, opts, io)));
 
   program

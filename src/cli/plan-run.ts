@@ -6,8 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
-import type { IpamPlan } from "../plan/plan";
-import { planSpecFile } from "../plan/spec-file";
+import { IpamPlan, planObjects } from "../plan/plan";
+import { harnessOf, planSpecFile } from "../plan/spec-file";
+import type { SimulationResult } from "../simulator/result";
 import { DEFAULT_LEDGER_FILE } from "../ledger";
 import {
   diffPlanReports,
@@ -27,14 +28,13 @@ import { FleetFile, isFleetFile, parseFleetFile, parseSpecFile, SpecFile } from 
 import { fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
 import { fleetSection, withFleet } from "../report/fleet";
 import { buildPlanReport } from "../report";
-import { simulatePlan } from "../plan/harness";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
 import { checkIpPool } from "../validation/ip-pool";
 import { checkIpReservation } from "../validation/ip-reservation";
 import { checkIpamConfiguration } from "../validation/ipam-configuration";
 import { isPlainObject } from "../validation/names";
 import { lintDocuments } from "./lint";
-import { InputError, loadObjects, readInput } from "./load";
+import { InputError, STDIN, loadObjects, readInput } from "./load";
 import type { CliIo } from "./main";
 
 /** The options of `calico-ipam plan`. */
@@ -46,6 +46,7 @@ export interface PlanOptions {
   format: string;
   out?: string;
   showBlocks?: boolean;
+  exportState?: string;
 }
 
 /** The options of `calico-ipam diff`. */
@@ -60,15 +61,18 @@ export function runPlan(specFile: string | undefined, opts: PlanOptions, io: Cli
   if (data !== undefined && isFleetFile(data)) {
     const beside = path.join(path.dirname(specFile as string), DEFAULT_LEDGER_FILE);
     const ledgerFile = opts.ledger ?? (opts.writeLedger || fs.existsSync(beside) ? beside : undefined);
-    return fleetCommand(readFleet(specFile as string, data), ledgerFile, opts, io);
+    return fleetCommand(readFleet(specFile as string, data), ledgerFile, { ...opts, baseDir: specFile === STDIN ? undefined : path.dirname(specFile as string) }, io);
   }
   const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
   const spec = cluster ? cluster.spec : readSpec(specFile, data);
   const beside = specFile !== undefined && !opts.cluster ? path.join(path.dirname(specFile), DEFAULT_LEDGER_FILE) : undefined;
   const ledgerFile = opts.ledger ?? (beside !== undefined && (opts.writeLedger || fs.existsSync(beside)) ? beside : undefined);
   if (opts.writeLedger && ledgerFile === undefined) throw new InputError("--write-ledger needs --ledger FILE (or a spec file, beside which calico-ipam.lock.json is written)", "");
-  const { plan, report, write } = planReport(spec, ledgerFile, cluster?.inputFindings);
+  const baseDir = specFile !== undefined && specFile !== STDIN && !opts.cluster ? path.dirname(specFile) : undefined;
+  const ledger = ledgerFile !== undefined ? { file: ledgerFile } : {};
+  const { plan, report, writeLedger: write, simulation } = planSpecFile(spec, ledger, { generatedBy: "calico-ipam plan", inputFindings: cluster?.inputFindings, baseDir, keepEndState: opts.exportState !== undefined });
   if (opts.writeLedger) write();
+  if (opts.exportState !== undefined) exportState(opts.exportState, plan, simulation);
   if (opts.out) {
     if (fs.existsSync(opts.out) && !fs.statSync(opts.out).isDirectory()) {
       throw new InputError(`--out ${opts.out}: is a file, not a folder; give the folder to write plan.json, plan.md, plan.html and plan.svg into`, opts.out);
@@ -103,6 +107,23 @@ export function runDiff(base: string, head: string, opts: DiffOptions, io: CliIo
   return !opts.reportOnly && (diff.destructive || after.summary.errors > 0) ? 1 : 0;
 }
 
+/**
+ * `--export-state DIR`: the harness's end state as the objects Calico stores (crd.projectcalico.org/v1),
+ * the plan's IP pools, and the nodes and pods, as kubectl `List` files (docs/inspect.md).
+ */
+function exportState(dir: string, plan: IpamPlan, simulation: SimulationResult | undefined): void {
+  if (!simulation?.endState) throw new InputError("--export-state needs a harness run: declare topology.nodes or harness.initialState in the spec", dir);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`--export-state ${dir}: is a file, not a folder; give the folder to write the state's objects into`, dir);
+  // The writer is loaded only when asked for (plan does not load the cluster-dump code otherwise).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { snapshotObjects, writeStateDump } = require("../live/export") as typeof import("../live/export");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { stringifyObjects } = require("../live/objects") as typeof import("../live/objects");
+  writeStateDump(dir, snapshotObjects(simulation.endState));
+  const pools = planObjects(plan).filter((o) => o.kind === "IPPool");
+  if (pools.length > 0) writeFileAtomic(path.join(dir, "ippools.json"), `${stringifyObjects({ apiVersion: "v1", items: pools, kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
+}
+
 /** Plans a spec file's plan and runs the harness when it declares a topology. Reads the ledger, never writes it. */
 export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: PlanReportOptions["inputFindings"]): { plan: IpamPlan; report: PlanReport; write: () => void } {
   const { plan, report, writeLedger } = planSpecFile(spec, ledgerFile !== undefined ? { file: ledgerFile } : {}, { generatedBy: "calico-ipam plan", inputFindings });
@@ -123,29 +144,39 @@ function readFleet(file: string, data: unknown): FleetFile {
 function fleetCommand(
   fleet: FleetFile,
   ledgerFile: string | undefined,
-  opts: { writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean },
+  opts: { writeLedger?: boolean; format: string; out?: string; showBlocks?: boolean; baseDir?: string },
   io: CliIo,
 ): number {
   if (opts.format === "html" || opts.format === "svg") {
     throw new InputError(`--format ${opts.format} shows one cluster: use --out DIR for each cluster's plan.html and plan.svg`, "");
   }
-  const { clusters: declared, externalClusters, releaseClusters, ...plan } = fleet;
+  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, ...plan } = fleet;
   const result = planFleet(
-    { ...plan, clusters: declared.map(({ name, isolatedFrom, peers, ...spec }) => ({ name, spec, ...(isolatedFrom ? { isolatedFrom } : {}), ...(peers ? { peers } : {}) })) },
+    {
+      ...plan,
+      clusters: declared.map(({ name, isolatedFrom, peers, subSpaces, ...spec }) => ({
+        name,
+        spec,
+        ...(isolatedFrom ? { isolatedFrom } : {}),
+        ...(peers ? { peers } : {}),
+        ...(subSpaces ? { subSpaces } : {}),
+      })),
+    },
     {
       ...(ledgerFile !== undefined ? { file: ledgerFile } : {}),
       ...(externalClusters ? { external: externalClusters } : {}),
       ...(releaseClusters ? { releaseClusters } : {}),
+      ...(releaseSubSpaces ? { releaseSubSpaces } : {}),
     },
   );
   const byName = new Map(declared.map((c) => [c.name, c]));
   const own = result.clusters.map((c) => {
     const spec = byName.get(c.name)!;
-    const simulation = spec.topology ? simulatePlan(c.plan, { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold }) : undefined;
+    const simulation = harnessOf(c.plan, spec, opts.baseDir);
     return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
   });
   const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
-  const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs)) }));
+  const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs, result.subSpaces)) }));
   if (opts.writeLedger) writeFleetLedgers(result);
   if (opts.out) {
     for (const { name, report } of reports) {

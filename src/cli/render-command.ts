@@ -50,7 +50,7 @@ async function render(specFile: string, opts: RenderOptions, io: CliIo): Promise
   const spec = readSpec(specFile);
   const ledgerFile = opts.ledger === false ? undefined : (opts.ledger ?? path.join(specFile === STDIN ? "." : path.dirname(specFile), DEFAULT_LEDGER_FILE));
   const frozen = opts.frozen === true || process.env[LEDGER_MODE_ENV] === "frozen";
-  const { plan, report, writeLedger } = planSpecFile(spec, { file: ledgerFile, frozen }, { generatedBy: "calico-ipam render" });
+  const { plan, report, writeLedger } = planSpecFile(spec, { file: ledgerFile, frozen }, { generatedBy: "calico-ipam render", baseDir: specFile === STDIN ? undefined : path.dirname(specFile) });
   const active = report.findings.filter((f) => !f.accepted);
   for (const f of active) io.stderr(`${formatFinding(f)}\n`);
   const failed = report.summary.errors > 0;

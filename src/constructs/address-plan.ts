@@ -38,6 +38,28 @@ export interface AddressPlanLedgerProps {
    * @default - the only cluster, when the plan has one
    */
   readonly legacyCluster?: string;
+  /**
+   * Sub-spaces no longer declared (draining in the fleet ledger: their ranges stay reserved) to delete,
+   * so that their ranges can be carved again.
+   * @default - none
+   */
+  readonly releaseSubSpaces?: string[];
+}
+
+/** A sub-space of an {@link AddressPlan}: a range of one of its address spaces for some of its clusters. */
+export interface AddressPlanSubSpace {
+  /** A unique name among the plan's address spaces and sub-spaces (a Calico object name), e.g. `eu-west-v4`. */
+  readonly name: string;
+  /** The plan's address space it is carved from, e.g. `pods-v4`. */
+  readonly addressSpace: string;
+  /**
+   * Its size: carved like a pool, as a CIDR of this prefix length (e.g. 14 for a /14 per region),
+   * and kept where it is by the fleet ledger. Give this or `cidr`.
+   * @default - none
+   */
+  readonly prefixLength?: number;
+  /** Pinned by hand to this CIDR inside its address space. Give this or `prefixLength`. @default - none */
+  readonly cidr?: string;
 }
 
 /** Properties of an {@link AddressPlan}. */
@@ -63,6 +85,14 @@ export interface AddressPlanProps {
    * @default - none
    */
   readonly reservedRanges?: ReservedRange[];
+  /**
+   * Sub-spaces carved out of the address spaces like pools and kept where they are by the fleet
+   * ledger's `subSpaces`: a /14 per region, a /16 per cluster. A cluster given one (its
+   * `subSpaces` prop) carves its pools of that address space inside it; no other cluster that routes
+   * to it uses the range. A sub-space too small for its clusters' pools is an error naming both.
+   * @default - none
+   */
+  readonly subSpaces?: AddressPlanSubSpace[];
   /**
    * The fleet ledger. `false` plans the fleet without memory (ranges may move between runs).
    * @default - `calico-ipam.lock.json` in the working directory
@@ -202,6 +232,7 @@ export class AddressPlan extends Construct {
         ...(props.serviceCidrs ? { serviceCidrs: props.serviceCidrs } : {}),
         ...(props.nodeCidrs ? { nodeCidrs: props.nodeCidrs } : {}),
         ...(props.reservedRanges ? { reservedRanges: props.reservedRanges } : {}),
+        ...(props.subSpaces ? { subSpaces: props.subSpaces } : {}),
       }),
       (member) => ({
         ...(this.ledgerFile !== undefined ? { file: this.ledgerFile } : {}),
@@ -209,6 +240,7 @@ export class AddressPlan extends Construct {
         ...(ledger && ledger.releaseClusters ? { releaseClusters: ledger.releaseClusters } : {}),
         ...(ledger && ledger.externalClusters ? { external: ledger.externalClusters } : {}),
         ...(ledger && ledger.legacyCluster ? { legacyCluster: ledger.legacyCluster } : {}),
+        ...(ledger && ledger.releaseSubSpaces ? { releaseSubSpaces: ledger.releaseSubSpaces } : {}),
         sections: "always",
       }),
       true,

@@ -10,6 +10,7 @@ import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
 import { migrationReportInput } from "../plan/migration-harness";
+import type { HarnessInitialState } from "../live/seed";
 import type { SimulationResult } from "../simulator/result";
 import type { CniConfig } from "../simulator/topology";
 import type { FleetClusterDeclaration } from "../fleet";
@@ -158,6 +159,14 @@ export interface CalicoIpamProps {
    * @default - none
    */
   readonly peers?: string[];
+  /**
+   * Sub-spaces of the {@link CalicoIpamProps.addressPlan} this cluster draws from, by name (see
+   * `AddressPlanProps.subSpaces`), e.g. `["eu-west-v4", "eu-west-v6"]` for a region's ranges: the
+   * cluster's pools of each sub-space's address space are carved inside it. A pool may also name a
+   * sub-space as its `addressSpace`.
+   * @default - none: the cluster draws from the plan's address spaces
+   */
+  readonly subSpaces?: string[];
 }
 
 /** Settings of the validation harness. */
@@ -181,6 +190,17 @@ export interface HarnessProps {
    * @default - none
    */
   readonly acceptFindings?: AcceptedFinding[];
+  /**
+   * Start the harness from a live cluster's state instead of an empty cluster: `{ dumps: [...] }` names
+   * dump files (`kubectl get … -o yaml|json` of Calico's IPAM objects, nodes and optionally pods; see
+   * docs/inspect.md), relative to the working directory (the folder of cdktf.json under `cdktf synth`).
+   * Their blocks, affinities and allocations are the starting state and their nodes join
+   * {@link CalicoIpamProps.topology}'s; a block outside the declared pools fails synth. `takenAt`
+   * (RFC 3339) says when the dump was taken.
+   * @default - an empty cluster
+   * @see https://docs.tigera.io/calico/latest/reference/resources/ipamblock
+   */
+  readonly initialState?: HarnessInitialState;
 }
 
 /** Where the ledger is and how synth may change it. */
@@ -525,6 +545,7 @@ export class CalicoIpam extends Construct implements FleetMember {
           const c = plans.get(this.fleet.nameOf(m))!;
           return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
         }),
+        this.fleet.plan().subSpaces,
       );
       this.cachedFleetReport = withFleet(own, fleet);
     }
@@ -539,7 +560,11 @@ export class CalicoIpam extends Construct implements FleetMember {
   private reportState(): { simulation?: SimulationResult; report: PlanReport } {
     if (!this.cachedReport) {
       const plan = this.plan();
-      const harness = this.props.topology ? { topology: this.props.topology, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold } : undefined;
+      const initialState = this.props.harness?.initialState;
+      const harness =
+        this.props.topology || initialState
+          ? { topology: this.props.topology ?? { nodes: [] }, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold, initialState }
+          : undefined;
       const simulation = harness ? simulatePlan(plan, harness) : undefined;
       const migrations = migrationReportInput(plan, harness);
       const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam", ...(migrations ? { migrations } : {}) });
@@ -603,6 +628,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       spec: this.spec,
       ...(this.props.isolatedFrom !== undefined ? { isolatedFrom: this.props.isolatedFrom } : {}),
       ...(this.props.peers !== undefined ? { peers: this.props.peers } : {}),
+      ...(this.props.subSpaces !== undefined ? { subSpaces: this.props.subSpaces } : {}),
       ledger:
         ledger === false
           ? false

@@ -6,7 +6,9 @@
  * How (cost grows with pools, never with addresses):
  *
  * ```text
- *   connected clusters (no isolation)  ──►  one carve run, pools named "<cluster>.<pool>"
+ *   sub-spaces (a /14 per region …)    ──►  one carve run over the fleet's spaces, kept by the ledger's subSpaces
+ *   connected clusters (no isolation)  ──►  one carve run per set of sub-spaces (one in all without them),
+ *                                            pools named "<cluster>.<pool>", a sub-space in place of its space
  *   each cluster with an isolation     ──►  its own run, after them, by name, with the ranges of the
  *                                            clusters it routes to as exclusions
  * ```
@@ -15,11 +17,13 @@
  * single cluster (stable, deterministic, larger requests first) and the same cost for 500 clusters of
  * 20 pools as for one cluster of 10,000 pools.
  */
-import { carve, CarvedPool, CarveResult, ExclusionDeclaration, PoolRequest } from "../carver";
+import { carve, CarvedPool, CarveError, CarveResult, ExclusionDeclaration, PoolRequest, requestPrefix } from "../carver";
 import type { AddressSpaceDeclaration } from "../carver";
-import { Cidr, findOverlaps } from "../ip";
-import { Ledger, LedgerEntry, LedgerPoolChange, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
-import { Finding, error, sortFindings } from "../validation/finding";
+import { Cidr, findOverlaps, prefixForSize } from "../ip";
+import { Ledger, LedgerEntry, LedgerPoolChange, LedgerSubSpace, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
+import { formatCount } from "../report/format";
+import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
+import { describe, validateObjectName } from "../validation/names";
 
 /** One cluster of a fleet carving run. */
 export interface FleetCarveCluster {
@@ -39,6 +43,12 @@ export interface FleetCarveCluster {
   readonly exclusions?: readonly ExclusionDeclaration[];
   /** Retired pools of this cluster to release in this run. */
   readonly release?: readonly string[];
+  /**
+   * Sub-spaces of the fleet this cluster draws from, by name: its pools of a fleet space that has one
+   * of them are carved inside it (and so are pools that name the sub-space as their address space).
+   * @default - none: the cluster draws from the fleet's spaces
+   */
+  readonly subSpaces?: readonly string[];
   /**
    * Clusters this one never routes to, so their ranges may overlap; `"all"` for every cluster but
    * {@link peers}. Isolation is mutual: one side declaring it is enough.
@@ -74,6 +84,39 @@ export interface FleetCarveInput {
   readonly clusters: readonly FleetCarveCluster[];
   /** Ranges held by clusters not carved here; every cluster keeps clear of them. */
   readonly held?: readonly HeldRange[];
+  /** Sub-spaces carved out of the fleet's spaces for some clusters (see {@link FleetCarveCluster.subSpaces}). @default - none */
+  readonly subSpaces?: readonly SubSpaceDeclaration[];
+  /** The recorded sub-spaces (the fleet ledger's `subSpaces`), kept where they are. @default - none */
+  readonly subSpaceLedger?: Readonly<Record<string, LedgerSubSpace>>;
+  /** Draining sub-spaces (no longer declared) to release in this run. @default - none */
+  readonly releaseSubSpaces?: readonly string[];
+}
+
+/**
+ * A sub-space of a fleet's address plan: a range carved out of one of the fleet's address spaces like
+ * a pool (stable through the fleet ledger), from which the pools of the clusters given it are carved,
+ * e.g. a /14 per region or a /16 per cluster.
+ */
+export interface SubSpaceDeclaration {
+  /** A unique name among the fleet's spaces and sub-spaces (a Calico object name), e.g. `eu-west-v4`. */
+  readonly name: string;
+  /** The fleet address space it is carved from, e.g. `pods-v4`. */
+  readonly addressSpace: string;
+  /** Its size: carved as a CIDR of this prefix length. Give this or `cidr`. */
+  readonly prefixLength?: number;
+  /** Pinned by hand to this CIDR inside its address space. Give this or `prefixLength`. */
+  readonly cidr?: string;
+}
+
+/** A sub-space as carved, for the reports. */
+export interface FleetSubSpace {
+  readonly name: string;
+  /** The fleet address space it is carved from. */
+  readonly addressSpace: string;
+  /** Its range. */
+  readonly cidr: string;
+  /** The clusters that draw from it, sorted. */
+  readonly clusters: readonly string[];
 }
 
 /** The outcome of a fleet carving run. */
@@ -84,6 +127,10 @@ export interface FleetCarveResult {
   readonly findings: readonly Finding[];
   /** For each cluster, the clusters it may overlap (isolated pairs), sorted. */
   readonly isolated: ReadonlyMap<string, readonly string[]>;
+  /** The sub-spaces as carved, by name; empty when there is any fleet error. */
+  readonly subSpaces: readonly FleetSubSpace[];
+  /** The sub-spaces to record (the fleet ledger's `subSpaces` after this run); the input's when there is any fleet error. */
+  readonly subSpaceLedger: Readonly<Record<string, LedgerSubSpace>>;
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -166,61 +213,353 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       ),
     );
   }
-  if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated };
+  if (findings.length > 0) {
+    return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, subSpaces: [], subSpaceLedger: input.subSpaceLedger ?? {} };
+  }
 
+  // Sub-spaces: carved out of the fleet's spaces like pools, before the pools that go inside them.
+  const sub = carveSubSpaces(input, clusters, known, connected, findings);
+  if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out };
+
+  // Each cluster's view of the address plan: a fleet space replaced by the cluster's sub-space of it.
+  const views = new Map(clusters.map((c) => [c.name, viewOf(c, input.spaces ?? [], sub)]));
   const results = new Map<string, CarveResult>();
   const placed = new Map<string, Array<{ pool: string; cidr: string }>>();
-  const heldBy = (cluster: string) => (input.held ?? []).filter((h) => connected(cluster, h.cluster));
-  const group = clusters.filter((c) => (isolated.get(c.name) ?? []).length === 0);
-  const alone = clusters.filter((c) => (isolated.get(c.name) ?? []).length > 0);
+  // The connected clusters: one run per view (one run in all when no cluster has a sub-space), then
+  // each cluster with an isolation alone, by name; each run keeps clear of what the earlier ones placed.
+  const groups = new Map<string, FleetCarveCluster[]>();
+  for (const c of clusters) {
+    if ((isolated.get(c.name) ?? []).length > 0) continue;
+    const key = views.get(c.name)!.key;
+    const list = groups.get(key);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
+  }
+  const runs: FleetCarveCluster[][] = [...groups.keys()].sort(compare).map((k) => groups.get(k)!);
+  for (const c of clusters) if ((isolated.get(c.name) ?? []).length > 0) runs.push([c]);
 
-  // The connected clusters: one run. Clusters with isolations keep their known ranges out of it.
-  if (group.length > 0) {
-    const inGroup = new Set(group.map((c) => c.name));
-    const outside = known.filter((k) => !inGroup.has(k.cluster) && group.some((g) => connected(g.name, k.cluster)));
-    const requests: PoolRequest[] = [];
-    const entries: Array<[string, LedgerEntry]> = [];
-    const cidrs = new Map<string, Cidr>();
-    const release: string[] = [];
+  for (const members of runs) {
+    const inRun = new Set(members.map((c) => c.name));
+    const view = views.get(members[0].name)!;
+    const routesTo = (other: string) => members.some((m) => connected(m.name, other));
     const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
-    for (const c of group) {
-      for (const r of c.requests) requests.push({ ...r, name: `${c.name}.${r.name}` });
-      for (const [pool, entry] of Object.entries(c.ledger.pools)) {
-        entries.push([`${c.name}.${pool}`, entry]);
-        cidrs.set(`${c.name}.${pool}`, recordedCidrs.get(c.name)!.get(pool)!);
+    for (const other of clusters) {
+      if (!inRun.has(other.name) && !routesTo(other.name)) continue;
+      for (const e of other.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${other.name}": ${e.reason ?? describeKind(e)}` });
+      if (inRun.has(other.name)) continue;
+      const ranges = placed.get(other.name) ?? known.filter((k) => k.cluster === other.name).map((k) => ({ pool: k.pool, cidr: k.cidr.toString(), source: k.source }));
+      for (const r of ranges) {
+        const source = "source" in r ? `, ${r.source}` : "";
+        exclusions.push({ cidr: r.cidr, kind: "reserved", reason: `held by cluster "${other.name}" (pool "${r.pool}"${source})` });
       }
-      for (const name of c.release ?? []) release.push(`${c.name}.${name}`);
-      for (const e of c.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${c.name}": ${e.reason ?? describeKind(e)}` });
     }
-    for (const k of outside) exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
-    if (group.length === 1) {
+    for (const h of input.held ?? []) {
+      if (routesTo(h.cluster)) exclusions.push({ cidr: h.cidr, kind: "reserved", reason: `held by cluster "${h.cluster}" (pool "${h.pool}", ${h.source})` });
+    }
+    // The sub-spaces of the fleet spaces this run carves from, unless only clusters it never routes to draw from them.
+    for (const s of sub.carved) {
+      if (!view.spaces.some((v) => v.name === s.addressSpace)) continue;
+      if (s.members.length > 0 && !s.members.some((m) => routesTo(m))) continue;
+      const whose = s.members.length > 0 ? `of cluster${s.members.length === 1 ? "" : "s"} ${s.members.map((m) => `"${m}"`).join(", ")}` : "given to no cluster";
+      exclusions.push({ cidr: s.cidr.toString(), kind: "reserved", reason: `sub-space "${s.name}" ${whose}` });
+    }
+    const requestsOf = (c: FleetCarveCluster) => c.requests.map((r) => views.get(c.name)!.request(r, c.ledger));
+    let result: CarveResult;
+    if (members.length === 1) {
       // One cluster: its own names, its own ledger, as a single cluster is carved.
-      const [c] = group;
-      results.set(c.name, carve({ spaces: input.spaces ?? [], exclusions, requests: c.requests, ledger: c.ledger, release: c.release }));
+      const [c] = members;
+      result = carve({ spaces: view.spaces, exclusions, requests: requestsOf(c), ledger: c.ledger, release: c.release });
+      results.set(c.name, result);
     } else {
+      const requests: PoolRequest[] = [];
+      const entries: Array<[string, LedgerEntry]> = [];
+      const cidrs = new Map<string, Cidr>();
+      const release: string[] = [];
+      for (const c of members) {
+        for (const r of requestsOf(c)) requests.push({ ...r, name: `${c.name}.${r.name}` });
+        for (const [pool, entry] of Object.entries(c.ledger.pools)) {
+          entries.push([`${c.name}.${pool}`, entry]);
+          cidrs.set(`${c.name}.${pool}`, recordedCidrs.get(c.name)!.get(pool)!);
+        }
+        for (const name of c.release ?? []) release.push(`${c.name}.${name}`);
+      }
       // Each section was checked, and no two connected clusters' recorded ranges overlap (checked above):
       // the combined ledger is valid without a second check.
       const combined = freezeLedger(entries);
       registerCheckedLedger(combined, cidrs);
-      const result = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: combined, release });
-      splitGroupResult(group, result, results);
+      splitGroupResult(members, carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release }), results);
+    }
+    for (const c of members) {
+      const r = results.get(c.name)!;
+      results.set(c.name, views.get(c.name)!.annotate(c, r));
+      placed.set(c.name, r.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
     }
   }
-  for (const c of alone) {
-    const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? []), ...(c.exclusions ?? [])];
-    for (const other of clusters) {
-      if (!connected(c.name, other.name)) continue;
-      for (const e of other.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${other.name}": ${e.reason ?? describeKind(e)}` });
-      const done = placed.get(other.name) ?? results.get(other.name)?.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() }));
-      const ranges = done ?? known.filter((k) => k.cluster === other.name).map((k) => ({ pool: k.pool, cidr: k.cidr.toString() }));
-      for (const r of ranges) exclusions.push({ cidr: r.cidr, kind: "reserved", reason: `held by cluster "${other.name}" (pool "${r.pool}")` });
-    }
-    for (const h of heldBy(c.name)) exclusions.push({ cidr: h.cidr, kind: "reserved", reason: `held by cluster "${h.cluster}" (pool "${h.pool}", ${h.source})` });
-    const result = carve({ spaces: input.spaces ?? [], exclusions, requests: c.requests, ledger: c.ledger, release: c.release });
-    results.set(c.name, result);
-    placed.set(c.name, result.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
+  return { clusters: results, findings: [], isolated, ...sub.out };
+}
+
+/** A fleet space, or a sub-space carved from one, as a carving run sees it. */
+interface CarvedSubSpace {
+  readonly name: string;
+  /** The fleet space it is carved from. */
+  readonly addressSpace: string;
+  readonly cidr: Cidr;
+  /** The clusters given it, sorted. */
+  readonly members: readonly string[];
+}
+
+/** The sub-spaces carved, and what the result of a fleet run says of them. */
+interface SubSpaces {
+  readonly carved: readonly CarvedSubSpace[];
+  /** The sub-space of each cluster for each fleet space it has one of: cluster → fleet space → sub-space. */
+  readonly byCluster: ReadonlyMap<string, ReadonlyMap<string, CarvedSubSpace>>;
+  readonly out: Pick<FleetCarveResult, "subSpaces" | "subSpaceLedger">;
+}
+
+/**
+ * Checks the sub-space declarations and carves them out of the fleet's spaces in one run, stable
+ * through their ledger section; then checks that each is large enough for the pools drawn from it.
+ */
+function carveSubSpaces(
+  input: FleetCarveInput,
+  clusters: readonly FleetCarveCluster[],
+  known: ReadonlyArray<{ cluster: string; pool: string; cidr: Cidr; source: string }>,
+  connected: (a: string, b: string) => boolean,
+  findings: Finding[],
+): SubSpaces {
+  const declared = input.subSpaces ?? [];
+  const recorded = input.subSpaceLedger ?? {};
+  const none: SubSpaces = { carved: [], byCluster: new Map(), out: { subSpaces: [], subSpaceLedger: recorded } };
+  const fleetSpaces = new Map<string, Cidr>();
+  for (const s of input.spaces ?? []) {
+    const parsed = Cidr.tryParse(s.cidr);
+    if (parsed.ok) fleetSpaces.set(s.name, parsed.cidr);
   }
-  return { clusters: results, findings: [], isolated };
+  const byName = new Map<string, SubSpaceDeclaration>();
+  declared.forEach((d, i) => {
+    const at = `subSpaces.${typeof d.name === "string" && d.name !== "" ? d.name : `[${i}]`}`;
+    const nameProblems = typeof d.name === "string" ? validateObjectName(d.name, at) : [];
+    if (typeof d.name !== "string" || nameProblems.length > 0) {
+      findings.push(error("FLEET_SUB_SPACE_INVALID", at, `${describe(d.name)} is not a valid sub-space name: ${nameProblems[0]?.message ?? "it must be a string"}`));
+    } else if (byName.has(d.name) || fleetSpaces.has(d.name)) {
+      findings.push(
+        error("FLEET_SUB_SPACE_INVALID", at, `two address spaces of the fleet are named "${d.name}"; a sub-space's name is unique among the fleet's spaces and sub-spaces, so give it its own`),
+      );
+    } else if (!fleetSpaces.has(d.addressSpace)) {
+      findings.push(
+        error(
+          "FLEET_SUB_SPACE_INVALID",
+          `${at}.addressSpace`,
+          `sub-space "${d.name}" is carved from address space ${typeof d.addressSpace === "string" ? `"${d.addressSpace}"` : describe(d.addressSpace)}, which the fleet's address plan does not declare ` +
+            `(its spaces: ${[...fleetSpaces.keys()].map((n) => `"${n}"`).join(", ") || "none"}); name one of them`,
+        ),
+      );
+    } else if ((d.prefixLength === undefined) === (d.cidr === undefined)) {
+      findings.push(error("FLEET_SUB_SPACE_INVALID", at, `sub-space "${d.name}" needs exactly one of prefixLength (carved, e.g. 14 for a /14) and cidr (pinned by hand)`));
+    } else {
+      byName.set(d.name, d);
+    }
+  });
+  // Which clusters draw from which sub-space: those given it, and those whose pools name it.
+  const membersOf = new Map<string, string[]>([...byName.keys()].map((n) => [n, []]));
+  const given = new Map<string, Map<string, string>>();
+  for (const c of clusters) {
+    const mine = new Map<string, string>();
+    const names = [...(c.subSpaces ?? [])];
+    for (const r of c.requests) if (typeof r.addressSpace === "string" && byName.has(r.addressSpace) && !names.includes(r.addressSpace)) names.push(r.addressSpace);
+    for (const name of names) {
+      const d = byName.get(name);
+      if (d === undefined) {
+        if (!declared.some((x) => x.name === name)) {
+          findings.push(
+            error(
+              "FLEET_SUB_SPACE_UNKNOWN",
+              `clusters.${c.name}.subSpaces`,
+              `cluster "${c.name}" is given sub-space "${name}", which the fleet's address plan does not declare ` +
+                `(its sub-spaces: ${[...byName.keys()].map((n) => `"${n}"`).join(", ") || "none"}); declare it in the address plan's subSpaces or correct the name`,
+            ),
+          );
+        }
+        continue;
+      }
+      const other = mine.get(d.addressSpace);
+      if (other !== undefined) {
+        findings.push(
+          error(
+            "FLEET_SUB_SPACE_TWICE",
+            `clusters.${c.name}.subSpaces`,
+            `cluster "${c.name}" is given sub-spaces "${other}" and "${name}", both carved from address space "${d.addressSpace}"; ` +
+              `a cluster draws from one sub-space of each space, so give it one (a larger one if it needs more room)`,
+          ),
+        );
+        continue;
+      }
+      mine.set(d.addressSpace, name);
+      membersOf.get(name)!.push(c.name);
+    }
+    given.set(c.name, mine);
+  }
+  if (findings.length > 0 || (byName.size === 0 && Object.keys(recorded).length === 0)) return none;
+
+  // One carving run: the sub-spaces as pools of the largest block size, kept where the ledger has them.
+  const block = (family: 4 | 6) => (family === 4 ? 32 : 128);
+  const requests: PoolRequest[] = [...byName.values()].map((d) => {
+    const family = fleetSpaces.get(d.addressSpace)!.family;
+    return {
+      name: d.name,
+      family,
+      blockSize: block(family),
+      size: d.cidr !== undefined ? { kind: "cidr", cidr: d.cidr } : { kind: "prefix", prefixLength: d.prefixLength! },
+      addressSpace: d.addressSpace,
+    };
+  });
+  const ledger = freezeLedger(
+    Object.entries(recorded).map(([name, e]): [string, LedgerEntry] => [name, { family: e.family, cidr: e.cidr, blockSize: block(e.family), status: e.status }]),
+  );
+  const recordedCidrs = Object.values(recorded).map((e) => Cidr.parse(e.cidr));
+  const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
+  // New sub-spaces keep clear of every pool range known today, except those inside a recorded sub-space.
+  for (const k of known) {
+    if (recordedCidrs.some((r) => r.overlaps(k.cidr))) continue;
+    exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
+  }
+  const run = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger, release: input.releaseSubSpaces });
+  for (const f of run.findings) {
+    findings.push({ ...f, path: f.path.replace(/^pools\./, "subSpaces.").replace(/^release\[/, "releaseSubSpaces["), message: f.message.replace(/\bpool "([^"]+)"/g, 'sub-space "$1"') });
+  }
+  if (hasErrors(run.findings)) return none;
+  const carved: CarvedSubSpace[] = run.pools.map((p) => ({ name: p.name, addressSpace: byName.get(p.name)!.addressSpace, cidr: p.cidr, members: membersOf.get(p.name)!.sort(compare) }));
+  const subSpaceLedger: Record<string, LedgerSubSpace> = Object.create(null);
+  for (const [name, e] of Object.entries(run.ledger.pools)) subSpaceLedger[name] = Object.freeze({ cidr: e.cidr, family: e.family, status: e.status === "active" ? "active" : "draining" });
+  const byCluster = new Map<string, Map<string, CarvedSubSpace>>();
+  const carvedByName = new Map(carved.map((s) => [s.name, s]));
+  for (const [cluster, mine] of given) byCluster.set(cluster, new Map([...mine].map(([space, name]) => [space, carvedByName.get(name)!])));
+
+  // Large enough for the pools drawn from it: each cluster's, then all of them together when they route to each other.
+  const fitFindings = checkSubSpaceSizes(carved, clusters, byCluster, connected);
+  findings.push(...fitFindings);
+  return {
+    carved,
+    byCluster,
+    out: {
+      subSpaces: carved.map((s) => ({ name: s.name, addressSpace: s.addressSpace, cidr: s.cidr.toString(), clusters: s.members })),
+      subSpaceLedger: Object.freeze(subSpaceLedger),
+    },
+  };
+}
+
+/** `FLEET_SUB_SPACE_TOO_SMALL` for each sub-space that cannot hold the pools drawn from it. */
+function checkSubSpaceSizes(
+  carved: readonly CarvedSubSpace[],
+  clusters: readonly FleetCarveCluster[],
+  byCluster: ReadonlyMap<string, ReadonlyMap<string, CarvedSubSpace>>,
+  connected: (a: string, b: string) => boolean,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const s of carved) {
+    const demand = new Map<string, Array<{ pool: string; prefix: number }>>();
+    for (const name of s.members) {
+      const c = clusters.find((x) => x.name === name)!;
+      const list: Array<{ pool: string; prefix: number }> = [];
+      for (const r of c.requests) {
+        const inside = r.addressSpace === s.name || r.addressSpace === s.addressSpace || (r.addressSpace === undefined && r.family === s.cidr.family && byCluster.get(name)?.get(s.addressSpace) === s);
+        if (!inside) continue;
+        const recorded = c.ledger.pools[r.name];
+        if (recorded !== undefined && !s.cidr.contains(Cidr.parse(recorded.cidr))) continue; // kept where it is, outside
+        try {
+          list.push({ pool: r.name, prefix: requestPrefix(r).prefix });
+        } catch (e) {
+          if (!(e instanceof CarveError)) throw e; // reported by the cluster's run
+        }
+      }
+      demand.set(name, list);
+    }
+    const size = (prefix: number) => 1n << BigInt(s.cidr.bits - prefix);
+    const total = (list: ReadonlyArray<{ prefix: number }>) => list.reduce((sum, p) => sum + size(p.prefix), 0n);
+    const needed = (n: bigint) => prefixForSize(s.cidr.family, n);
+    const wayOut = (n: bigint) =>
+      `give sub-space "${s.name}" prefixLength ${needed(n)} or less (it has /${s.cidr.prefix}); once it is recorded it never grows, so then declare a larger sub-space ` +
+      `under a new name for the cluster and let the old one drain; or ask for smaller pools`;
+    let perCluster = false;
+    for (const [name, list] of demand) {
+      const sum = total(list);
+      if (sum <= s.cidr.size) continue;
+      perCluster = true;
+      out.push(
+        error(
+          "FLEET_SUB_SPACE_TOO_SMALL",
+          `subSpaces.${s.name}`,
+          `sub-space "${s.name}" (${s.cidr}, ${formatCount(s.cidr.size)} addresses) is too small for the pools of cluster "${name}": ` +
+            `${list.map((p) => `"${p.pool}" /${p.prefix}`).join(", ")} need${list.length === 1 ? "s" : ""} ${formatCount(sum)} addresses; ${wayOut(sum)}`,
+        ),
+      );
+    }
+    const members = [...demand.keys()];
+    const allConnected = members.every((a) => members.every((b) => a === b || connected(a, b)));
+    const sum = total([...demand.values()].flat());
+    if (!perCluster && members.length > 1 && allConnected && sum > s.cidr.size) {
+      out.push(
+        error(
+          "FLEET_SUB_SPACE_TOO_SMALL",
+          `subSpaces.${s.name}`,
+          `sub-space "${s.name}" (${s.cidr}, ${formatCount(s.cidr.size)} addresses) is too small for the pools of clusters ${members.map((m) => `"${m}"`).join(", ")} together: ` +
+            `${members.map((m) => `"${m}" ${formatCount(total(demand.get(m)!))}`).join(", ")} = ${formatCount(sum)} addresses, and clusters that route to each other never share one; ${wayOut(sum)}`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** What a cluster's runs see: its spaces (a sub-space in place of its fleet space) and its requests redirected. */
+function viewOf(
+  c: FleetCarveCluster,
+  spaces: readonly AddressSpaceDeclaration[],
+  sub: SubSpaces,
+): {
+  key: string;
+  spaces: AddressSpaceDeclaration[];
+  request: (r: PoolRequest, ledger: Ledger) => PoolRequest;
+  annotate: (c: FleetCarveCluster, r: CarveResult) => CarveResult;
+} {
+  const mine = sub.byCluster.get(c.name) ?? new Map<string, CarvedSubSpace>();
+  const identity = { key: "", spaces: [...spaces], request: (r: PoolRequest) => r, annotate: (_: FleetCarveCluster, r: CarveResult) => r };
+  if (mine.size === 0) return identity;
+  const outside = new Set<string>();
+  const view = spaces.map((s) => {
+    const own = mine.get(s.name);
+    return own ? { name: own.name, cidr: own.cidr.toString() } : s;
+  });
+  return {
+    key: [...mine.values()].map((s) => s.name).sort(compare).join(","),
+    spaces: view,
+    request: (r, ledger) => {
+      const own = r.addressSpace !== undefined ? mine.get(r.addressSpace) : undefined;
+      const recorded = ledger.pools[r.name];
+      const target = own ?? (r.addressSpace === undefined ? [...mine.values()].find((s) => s.cidr.family === r.family) : undefined);
+      if (recorded !== undefined && target !== undefined && !target.cidr.contains(Cidr.parse(recorded.cidr))) {
+        // Recorded before the cluster had a sub-space: it keeps its range, outside.
+        outside.add(r.name);
+        const { addressSpace: _dropped, ...rest } = r;
+        return rest;
+      }
+      return own ? { ...r, addressSpace: own.name } : r;
+    },
+    annotate: (cluster, r) => {
+      if (outside.size === 0) return r;
+      const notes = [...outside].sort(compare).map((pool) => {
+        const target = [...mine.values()].find((s) => s.cidr.family === Cidr.parse(cluster.ledger.pools[pool].cidr).family)!;
+        return warning(
+          "FLEET_POOL_OUTSIDE_SUB_SPACE",
+          `pools.${pool}`,
+          `pool "${pool}" of cluster "${cluster.name}" keeps its recorded range ${cluster.ledger.pools[pool].cidr}, outside the cluster's sub-space "${target.name}" (${target.cidr}): ` +
+            `a recorded pool never moves. To move it, add a new pool under a new name (carved inside "${target.name}"), then disable "${pool}" and drain it`,
+        );
+      });
+      const kept = r.findings.filter((f) => !(f.code === "CARVE_POOL_OUTSIDE_SPACES" && outside.has(f.path.replace(/^pools\./, ""))));
+      return { ...r, findings: sortFindings([...kept, ...notes]) };
+    },
+  };
 }
 
 /** Which pairs of clusters may overlap, checking the declarations. */

@@ -23,7 +23,7 @@ import {
 import { IpamPlan, LEDGER_MODE_ENV, planCarveInput, planHasErrors, planIpam } from "../plan/plan";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
-import { HeldRange, carveFleet } from "./carve-fleet";
+import { FleetSubSpace, HeldRange, SubSpaceDeclaration, carveFleet } from "./carve-fleet";
 
 /** Where one cluster's ranges are kept. */
 export interface FleetClusterLedger {
@@ -70,6 +70,12 @@ export interface FleetClusterDeclaration {
   readonly peers?: readonly string[];
   /** Where the cluster's ranges are kept; `false` for none (ranges may move between runs). @default - the fleet ledger */
   readonly ledger?: FleetClusterLedger | false;
+  /**
+   * The fleet's sub-spaces this cluster draws from, by name (see {@link FleetSpec.subSpaces}): its
+   * pools of their address spaces are carved inside them.
+   * @default - none: the cluster draws from the fleet's address spaces
+   */
+  readonly subSpaces?: readonly string[];
 }
 
 /** An address plan shared by the clusters of a fleet. */
@@ -82,6 +88,13 @@ export interface FleetSpec {
   readonly nodeCidrs?: readonly string[];
   /** Other ranges no pool of any cluster may use, each with its reason. @default - none */
   readonly reservedRanges?: readonly ReservedRange[];
+  /**
+   * Sub-spaces carved out of the fleet's address spaces like pools, kept where they are by the fleet
+   * ledger's `subSpaces`, e.g. a /14 per region: the clusters given one (their `subSpaces`) carve
+   * their pools inside it. No other cluster that routes to them uses it.
+   * @default - none
+   */
+  readonly subSpaces?: readonly SubSpaceDeclaration[];
   /** The clusters. */
   readonly clusters: readonly FleetClusterDeclaration[];
 }
@@ -98,6 +111,12 @@ export interface FleetLedgerOptions {
    * @default - none
    */
   readonly releaseClusters?: readonly string[];
+  /**
+   * Sub-spaces no longer declared (draining in the fleet ledger) to delete, so that their ranges can be
+   * carved again; only once no cluster's pool lies in them.
+   * @default - none
+   */
+  readonly releaseSubSpaces?: readonly string[];
   /**
    * Clusters planned by other apps that share the fleet ledger file: their sections are kept as they
    * are (never retired) and their ranges are kept clear.
@@ -142,6 +161,8 @@ export interface FleetClusterPlan {
 export interface FleetPlan {
   /** The clusters, by name. */
   readonly clusters: readonly FleetClusterPlan[];
+  /** The fleet's sub-spaces as carved, by name, with the clusters that draw from each. */
+  readonly subSpaces: readonly FleetSubSpace[];
   /** Problems of the fleet as a whole (names, isolation, ranges two clusters hold, ledger files). */
   readonly findings: readonly Finding[];
   /** Each ledger file after this plan, and what changes in it (with the cluster of each change). */
@@ -183,13 +204,19 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     }
     state.clusters.push(c);
   }
+  // The fleet ledger file keeps the sub-spaces, even when every cluster has a file of its own.
+  if (options.file !== undefined && !files.has(options.file) && ((spec.subSpaces ?? []).length > 0 || (options.releaseSubSpaces ?? []).length > 0)) {
+    const read = readOne(options.file, findings);
+    files.set(options.file, { file: options.file, before: read.ledger, readable: read.readable, clusters: [], sectioned: true, kept: [], adopted: false });
+  }
+  const fleetFile = options.file !== undefined ? files.get(options.file) : undefined;
   const ledgerOf = new Map<string, Ledger>();
   const sourceOf = new Map<string, string>();
   const held: HeldRange[] = [...(options.held ?? [])];
   const names = new Set(clusters.map((c) => c.name));
   for (const state of files.values()) {
     const hasSections = state.before.clusters !== undefined;
-    const sectioned = hasSections || state.clusters.length > 1 || ((options.sections ?? "always") === "always" && state.file === options.file);
+    const sectioned = hasSections || state.clusters.length !== 1 || state.before.subSpaces !== undefined || (state === fleetFile && (spec.subSpaces ?? []).length > 0) || ((options.sections ?? "always") === "always" && state.file === options.file);
     (state as { sectioned: boolean }).sectioned = sectioned;
     if (!sectioned) {
       ledgerOf.set(state.clusters[0].name, state.before);
@@ -298,12 +325,19 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
   }
 
   // Carving, all clusters at once; stopped when a ledger cannot be read or is ambiguous.
-  const inputs = clusters.map((c) => ({ c, input: planCarveInput(withSpaces(c.spec, spaces)) }));
+  // A pool may name a sub-space as its address space: the requests see each as a space of its family.
+  const parentCidr = new Map(spaces.map((s) => [s.name, s.cidr]));
+  const declaredSubSpaces = (spec.subSpaces ?? []).filter((d) => parentCidr.has(d.addressSpace) && !parentCidr.has(d.name));
+  const requestSpaces = [...spaces, ...declaredSubSpaces.map((d) => ({ name: d.name, cidr: parentCidr.get(d.addressSpace)! }))];
+  const inputs = clusters.map((c) => ({ c, input: planCarveInput(withSpaces(c.spec, requestSpaces)) }));
   const stop = hasErrors(findings) || [...files.values()].some((s) => !s.readable);
   const carved = carveFleet({
     spaces: spaces.map((s) => ({ name: s.name, cidr: s.cidr }) as AddressSpaceDeclaration),
     exclusions: fleetExclusions(spec),
     held,
+    subSpaces: spec.subSpaces ?? [],
+    subSpaceLedger: fleetFile?.before.subSpaces ?? {},
+    releaseSubSpaces: options.releaseSubSpaces ?? [],
     clusters: inputs.map(({ c, input }) => ({
       name: c.name,
       requests: stop ? [] : input.requests,
@@ -313,6 +347,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       release: c.ledger === false ? undefined : c.ledger?.release,
       isolatedFrom: c.isolatedFrom,
       peers: c.peers,
+      ...(c.subSpaces ? { subSpaces: c.subSpaces } : {}),
     })),
   });
   findings.push(...carved.findings);
@@ -327,7 +362,11 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     const file = fileOf(c);
     const frozen = options.frozen || (c.ledger !== false && c.ledger?.frozen === true);
     const shared = file !== undefined && files.get(file)!.sectioned;
-    const plan = planIpam(withSpaces({ ...c.spec, migrations: undefined }, spaces), {
+    // The cluster's report shows the sub-spaces it draws from beside the fleet's spaces.
+    const own = declaredSubSpaces
+      .filter((d) => (c.subSpaces ?? []).includes(d.name) || c.spec.pools.some((p) => p.addressSpace === d.name))
+      .map((d) => ({ name: d.name, cidr: carved.subSpaces.find((x) => x.name === d.name)?.cidr ?? parentCidr.get(d.addressSpace)! }));
+    const plan = planIpam(withSpaces({ ...c.spec, migrations: undefined }, [...spaces, ...own]), {
       // Names the ledger in messages: the plan reads no file of its own.
       file: shared ? `${file} (cluster "${c.name}")` : file,
       ledger: ledgerOf.get(c.name) ?? emptyLedger(),
@@ -346,7 +385,11 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       if (!state.sectioned) {
         after = byName.get(state.clusters[0].name)!.plan.ledger;
       } else {
-        const top = state.adopted || isEmptyLedger(state.before) ? freezeLedger([]) : freezeLedger(Object.entries(state.before.pools), state.before);
+        const subSpaces = state === fleetFile ? carved.subSpaceLedger : state.before.subSpaces;
+        const top =
+          state.adopted || isEmptyLedger(state.before)
+            ? freezeLedger([], { subSpaces })
+            : freezeLedger(Object.entries(state.before.pools), { addresses: state.before.addresses, nodeCidrs: state.before.nodeCidrs, subSpaces });
         after = fleetLedger(top, [...state.clusters.map((c): [string, Ledger] => [c.name, byName.get(c.name)!.plan.ledger]), ...state.kept]);
       }
       return { file: state.file, before: state.before, after, changes: diffLedgers(state.before, after) };
@@ -366,7 +409,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       );
     }
   }
-  return { clusters: plans, findings: sortFindings(findings), ledgers };
+  return { clusters: plans, subSpaces: carved.subSpaces, findings: sortFindings(findings), ledgers };
 }
 
 /** True when the fleet or any of its clusters has an error-level finding. */

@@ -31,6 +31,9 @@ export const CHECKED_MIGRATIONS = new WeakSet<object>();
 /** @internal `clusters` sections known to be valid: each cluster's section is checked on its own, as {@link CHECKED_ADDRESSES}. */
 export const CHECKED_CLUSTERS = new WeakSet<object>();
 
+/** @internal `subSpaces` sections known to be valid, as {@link CHECKED_ADDRESSES}. */
+export const CHECKED_SUB_SPACES = new WeakSet<object>();
+
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
  * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
@@ -42,7 +45,8 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
   const migrationsChecked = ledger.migrations === undefined || CHECKED_MIGRATIONS.has(ledger.migrations);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked) {
+  const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked) {
     INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
   }
 }

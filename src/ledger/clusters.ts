@@ -30,7 +30,7 @@ export function isEmptyLedger(ledger: Pick<Ledger, "pools" | "addresses" | "node
 }
 
 /**
- * A fleet ledger: the top-level sections of `top` (its `clusters` replaced) and one section per
+ * A fleet ledger: the top-level sections of `top` (its sub-spaces kept, its `clusters` replaced) and one section per
  * cluster from its single-cluster ledger. A cluster whose ledger records nothing gets no section.
  */
 export function fleetLedger(top: Ledger, clusters: ReadonlyArray<readonly [string, Ledger]>): Ledger {
@@ -45,5 +45,5 @@ export function fleetLedger(top: Ledger, clusters: ReadonlyArray<readonly [strin
     SECTION_LEDGERS.set(section, ledger);
     sections.push([name, section]);
   }
-  return freezeLedger(Object.entries(top.pools), { addresses: top.addresses, nodeCidrs: top.nodeCidrs, clusters: sections });
+  return freezeLedger(Object.entries(top.pools), { addresses: top.addresses, nodeCidrs: top.nodeCidrs, clusters: sections, subSpaces: top.subSpaces });
 }

@@ -1,6 +1,6 @@
 /** The differences between two ledgers, for plans, reviews and frozen-mode errors, and one line that says what each does. */
 import { clusterLedger } from "./clusters";
-import { Ledger, LedgerAddress, LedgerEntry } from "./format";
+import { Ledger, LedgerAddress, LedgerEntry, LedgerSubSpace } from "./format";
 import { MIGRATION_PHASES, LedgerMigration } from "./migrations";
 import { compareNames, own } from "./private/names";
 
@@ -17,6 +17,10 @@ export type LedgerChange = (
   | { readonly kind: "node-changed"; readonly node: string; readonly before: readonly string[]; readonly after: readonly string[] }
   | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] }
   | { readonly kind: "migration"; readonly migration: string; readonly before?: LedgerMigration; readonly after?: LedgerMigration }
+  | { readonly kind: "sub-space-added"; readonly subSpace: string; readonly after: LedgerSubSpace }
+  | { readonly kind: "sub-space-draining"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
+  | { readonly kind: "sub-space-reactivated"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
+  | { readonly kind: "sub-space-released"; readonly subSpace: string; readonly before: LedgerSubSpace }
 ) & {
   /** In a fleet ledger, the cluster whose section changes; absent for the top-level sections. */
   readonly cluster?: string;
@@ -31,14 +35,17 @@ export type LedgerAddressChange = Extract<LedgerChange, { readonly key: string }
 /** A change of a node's recorded pod CIDRs: the kinds that carry a `node` name. */
 export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
 
+/** A change of a fleet's recorded sub-space: the kinds that carry a `subSpace` name. */
+export type LedgerSubSpaceChange = Extract<LedgerChange, { readonly subSpace: string }>;
+
 /**
  * The changes from `before` to `after`: pool changes sorted by pool name, then fixed-address changes
  * sorted by key, then node changes sorted by node name (code-unit order). A pool entry whose range,
  * family or block size differs (the carver never does this; a hand-made ledger might) shows as
  * `released` followed by `added` for the same name. A node whose list of CIDRs differs in any way
  * (a CIDR, their number or their order) is `node-changed`. An absent `addresses` or `nodeCidrs`
- * section is the same as an empty one. Then, in a fleet ledger, the changes of each cluster's section
- * in the same order, by cluster name, each with its `cluster`.
+ * section is the same as an empty one. Then, in a fleet ledger, the changes of its sub-spaces by name,
+ * and those of each cluster's section in the same order, by cluster name, each with its `cluster`.
  */
 export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
   return [
@@ -46,6 +53,7 @@ export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
     ...diffAddresses(before.addresses ?? {}, after.addresses ?? {}),
     ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
     ...diffMigrations(before.migrations ?? {}, after.migrations ?? {}),
+    ...diffSubSpaces(before.subSpaces ?? {}, after.subSpaces ?? {}),
     ...diffClusters(before, after),
   ];
 }
@@ -59,6 +67,34 @@ function diffMigrations(before: Readonly<Record<string, LedgerMigration>>, after
     const a = own(after, migration);
     if (b !== undefined && a !== undefined && JSON.stringify(b) === JSON.stringify(a)) continue;
     changes.push({ kind: "migration", migration, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) });
+  }
+  return changes;
+}
+
+/** The changes of a fleet ledger's sub-spaces, by name; a sub-space whose range differs is released, then added. */
+export function diffSubSpaces(
+  before: Readonly<Record<string, LedgerSubSpace>>,
+  after: Readonly<Record<string, LedgerSubSpace>>,
+): LedgerSubSpaceChange[] {
+  if (before === after) return [];
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerSubSpaceChange[] = [];
+  for (const subSpace of names) {
+    const b = own(before, subSpace);
+    const a = own(after, subSpace);
+    if (b === undefined && a !== undefined) {
+      changes.push({ kind: "sub-space-added", subSpace, after: a });
+    } else if (b !== undefined && a === undefined) {
+      changes.push({ kind: "sub-space-released", subSpace, before: b });
+    } else if (b !== undefined && a !== undefined) {
+      if (b.cidr !== a.cidr || b.family !== a.family) {
+        changes.push({ kind: "sub-space-released", subSpace, before: b }, { kind: "sub-space-added", subSpace, after: a });
+      } else if (b.status === "active" && a.status === "draining") {
+        changes.push({ kind: "sub-space-draining", subSpace, before: b, after: a });
+      } else if (b.status === "draining" && a.status === "active") {
+        changes.push({ kind: "sub-space-reactivated", subSpace, before: b, after: a });
+      }
+    }
   }
   return changes;
 }
@@ -178,6 +214,14 @@ function describeOne(change: LedgerChange): string {
       return `fixed address "${change.key}": changed from ${fixed(change.before)} to ${fixed(change.after)}`;
     case "address-removed":
       return `fixed address "${change.key}": removed ${fixed(change.before)}; the address may be picked again`;
+    case "sub-space-added":
+      return `sub-space "${change.subSpace}": added ${change.after.cidr}${change.after.status !== "active" ? ` as ${change.after.status}` : ""}`;
+    case "sub-space-draining":
+      return `sub-space "${change.subSpace}": draining ${change.before.cidr}; no cluster is given it any more, and its range stays reserved until it is released`;
+    case "sub-space-reactivated":
+      return `sub-space "${change.subSpace}": reactivated ${change.after.cidr}, its recorded range`;
+    case "sub-space-released":
+      return `sub-space "${change.subSpace}": released ${change.before.cidr}; the range may be carved again`;
   }
   if (change.kind === "migration") {
     const phase = (m: LedgerMigration) => `phase ${m.phase} (${MIGRATION_PHASES[m.kind][m.phase - 1]})`;

@@ -84,8 +84,19 @@
  *     "pools": {}, "version": 1 }
  *   ```
  *
+ * - `subSpaces` (optional; absent means none, and writers omit it when empty): the sub-spaces of a
+ *   fleet's address plan, carved out of the fleet's address spaces like pools (a /14 per region, a /16
+ *   per cluster) and kept where they are on every run; the pools of the clusters given a sub-space are
+ *   carved inside it. One entry per sub-space name (a Calico object name): `family` (4 or 6), `cidr`
+ *   (canonical) and `status` (`"active"` while declared in code, `"draining"` once removed from code:
+ *   its range stays reserved until it is released). No two sub-spaces share an address.
+ *
+ *   ```json
+ *   { "clusters": {}, "pools": {}, "subSpaces": { "eu-west-v4": { "cidr": "10.32.0.0/14", "family": 4, "status": "active" } }, "version": 1 }
+ *   ```
+ *
  * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the
- * second, `clusters` the third):
+ * second, `clusters` the third, `subSpaces` the fourth):
  * - A new section is a new optional top-level key, and the version stays 1: readers treat an absent
  *   section as empty, so every file written before stays valid and unchanged.
  * - A reader refuses keys it does not know instead of skipping them: an older tool that skipped a
@@ -195,6 +206,22 @@ export interface Ledger {
    * and empty mean the same; the ledgers this module returns leave the key out when there is none.
    */
   readonly migrations?: Readonly<Record<string, LedgerMigration>>;
+  /**
+   * A fleet ledger's sub-spaces by name: ranges carved out of the fleet's address spaces for some of
+   * its clusters. Absent and empty mean the same; the ledgers this module returns leave the key out
+   * when there is none.
+   */
+  readonly subSpaces?: Readonly<Record<string, LedgerSubSpace>>;
+}
+
+/** The recorded range of one sub-space of a fleet's address plan. */
+export interface LedgerSubSpace {
+  /** The IP family of the sub-space. */
+  readonly family: IpFamily;
+  /** The sub-space's range, canonical text, e.g. `"10.32.0.0/14"`. Never changes while the entry exists. */
+  readonly cidr: string;
+  /** `active` while declared in code; `draining` once removed from code, its range reserved until released. */
+  readonly status: "active" | "draining";
 }
 
 /** One cluster's section of a fleet ledger: what a single-cluster ledger holds at the top level. */
@@ -208,7 +235,9 @@ export interface LedgerClusterSection {
 }
 
 /** @internal The top-level keys of format version 1; a reader refuses any other. */
-export const TOP_KEYS = ["addresses", "clusters", "migrations", "nodeCidrs", "pools", "version"];
+export const TOP_KEYS = ["addresses", "clusters", "migrations", "nodeCidrs", "pools", "subSpaces", "version"];
+/** @internal The keys of a sub-space entry. */
+export const SUB_SPACE_KEYS = ["cidr", "family", "status"];
 /** @internal The keys of a cluster's section of a fleet ledger. */
 export const SECTION_KEYS = ["addresses", "nodeCidrs", "pools"];
 /** @internal The required keys of a pool entry. */

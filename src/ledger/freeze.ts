@@ -2,9 +2,9 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
 import type { LedgerMigration } from "./migrations";
-import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, TOP_KEYS } from "./format";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -24,6 +24,7 @@ export interface LedgerSections {
   readonly nodeCidrs?: SectionInput<readonly string[]>;
   readonly clusters?: SectionInput<LedgerClusterSection>;
   readonly migrations?: SectionInput<LedgerMigration>;
+  readonly subSpaces?: SectionInput<LedgerSubSpace>;
 }
 
 /**
@@ -52,6 +53,7 @@ export function freezeLedger(
   );
   const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
   const migrations = freezeSection(given.migrations, CHECKED_MIGRATIONS, (m) => (Object.isFrozen(m) ? m : Object.freeze({ ...m })));
+  const subSpaces = freezeSection(given.subSpaces, CHECKED_SUB_SPACES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
   const ledger: {
     version: 1;
     pools: Ledger["pools"];
@@ -59,6 +61,7 @@ export function freezeLedger(
     nodeCidrs?: Ledger["nodeCidrs"];
     clusters?: Ledger["clusters"];
     migrations?: Ledger["migrations"];
+    subSpaces?: Ledger["subSpaces"];
   } = {
     version: LEDGER_FORMAT_VERSION,
     pools,
@@ -67,6 +70,7 @@ export function freezeLedger(
   if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
   if (clusters !== undefined) ledger.clusters = clusters;
   if (migrations !== undefined) ledger.migrations = migrations;
+  if (subSpaces !== undefined) ledger.subSpaces = subSpaces;
   return Object.freeze(ledger);
 }
 

@@ -32,4 +32,6 @@ export type {
   LedgerPoolChange,
   LedgerPoolSpec,
   LedgerStatus,
+  LedgerSubSpace,
+  LedgerSubSpaceChange,
 } from "./ledger";

@@ -5,7 +5,7 @@
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isPlainObject, validateObjectName } from "../validation/names";
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, INSPECTED } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
   BLOCK_SIZE_RANGE,
@@ -18,6 +18,7 @@ import {
   LedgerEntry,
   LedgerPoolSpec,
   LedgerStatus,
+  LedgerSubSpace,
   OPTIONAL_ENTRY_KEYS,
   SPEC_KEYS,
   TOP_KEYS,
@@ -27,6 +28,7 @@ import { inspectAddresses } from "./inspect-addresses";
 import { inspectClusters } from "./inspect-clusters";
 import { inspectNodeCidrs } from "./inspect-node-cidrs";
 import { LedgerMigration, inspectMigrations } from "./migrations";
+import { inspectSubSpaces } from "./inspect-sub-spaces";
 import { compareNames } from "./private/names";
 import { pathSegment, showPath } from "./private/strict-json";
 
@@ -65,7 +67,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
         pathSegment(key),
         `unknown key "${key}"; ledger format ${LEDGER_FORMAT_VERSION} has only "pools" and "version". ` +
           `If a newer version of cdktf-calico-ipam wrote this section, upgrade; otherwise remove the key ` +
-          `(this version also reads the optional sections "addresses", "clusters", "migrations" and "nodeCidrs")`,
+          `(this version also reads the optional sections "addresses", "clusters", "migrations", "nodeCidrs" and "subSpaces")`,
         "upgrade",
       );
     }
@@ -175,13 +177,27 @@ export function inspectLedger(value: unknown): InspectedLedger {
       migrations = inspectMigrations(rawMigrations, problem, inspectSpec);
     }
   }
-  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, migrations });
+  const rawSubSpaces = value.subSpaces;
+  let subSpaces: Array<[string, LedgerSubSpace]> = [];
+  if (rawSubSpaces !== undefined) {
+    if (!isPlainObject(rawSubSpaces)) {
+      problem(
+        "LEDGER_TYPE",
+        ".subSpaces",
+        `"subSpaces" must be an object of sub-space name to its entry, such as {"eu-west-v4": {"cidr": "10.32.0.0/14", "family": 4, "status": "active"}}, got ${describe(rawSubSpaces)}`,
+      );
+    } else {
+      subSpaces = inspectSubSpaces(rawSubSpaces, problem);
+    }
+  }
+  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, migrations, subSpaces });
   const result: InspectedLedger = { ledger, cidrs, problems };
   if (problems.length === 0) {
     if (ledger.addresses !== undefined) CHECKED_ADDRESSES.add(ledger.addresses);
     if (ledger.nodeCidrs !== undefined) CHECKED_NODE_CIDRS.add(ledger.nodeCidrs);
     if (ledger.clusters !== undefined) CHECKED_CLUSTERS.add(ledger.clusters);
     if (ledger.migrations !== undefined) CHECKED_MIGRATIONS.add(ledger.migrations);
+    if (ledger.subSpaces !== undefined) CHECKED_SUB_SPACES.add(ledger.subSpaces);
     INSPECTED.set(ledger, result);
   }
   return result;

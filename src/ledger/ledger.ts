@@ -10,7 +10,8 @@
  * - `serialize.ts`: a ledger to canonical text;
  * - `file.ts`: reading and writing the file (atomic, only on change);
  * - `freeze.ts` and `checked.ts`: building ledgers in code, and the ledgers known to be valid;
- * - `diff.ts`: the changes between two ledgers; `release.ts`: releasing draining pools.
+ * - `diff.ts`: the changes between two ledgers; `release.ts`: releasing draining pools;
+ * - `clusters.ts` (with `inspect-clusters.ts`, `inspect-sub-spaces.ts`): a fleet ledger's sections and sub-spaces.
  *
  * The table of `calico-ipam ledger show` is rendered in `../report/ledger-table.ts`.
  */

@@ -3,8 +3,7 @@ import { Cidr, formatAddress } from "../ip";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 
-/** The handle of the addresses Windows nodes reserve in every block (libcalico-go `ipam.WindowsReservedHandle`). */
-export const WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle";
+export { WINDOWS_RESERVED_HANDLE } from "../simulator/allocate";
 
 /** At most this many ordinals are listed in one finding; the count says how many there are. */
 const LISTED = 8;

@@ -8,7 +8,7 @@ export * from "./model";
 export { readDump, readDumpFiles, firstDifference } from "./read";
 export { affinityName, blockName, decodeBlock, ordinalAddress, WINDOWS_RESERVED_HANDLE } from "./block";
 export type { DecodedBlock } from "./block";
-export { ipamBlockObject, blockAffinityObject, ipamHandleObject } from "./objects";
+export { ipamBlockObject, blockAffinityObject, ipamHandleObject, stringifyObjects } from "./objects";
 export type { BlockAllocation, BlockObjectInput } from "./objects";
 export { inspectDump, allocationAt, DEFAULT_POOL_NAMES } from "./check";
 export type { InspectOptions, Inspection, PoolUtilization, BlockUtilization, BorrowedAddress, CheckCounts } from "./check";
@@ -20,3 +20,7 @@ export { renderInspectText, renderInspectMarkdown, BORROWED_COLUMNS, CONFIGURATI
 export type { InspectRenderOptions } from "./render";
 export { adoptLivePools } from "./adopt";
 export type { AdoptResult, AdoptedPool } from "./adopt";
+export { snapshotFromDump, loadInitialState } from "./seed";
+export type { SnapshotFromDumpOptions, HarnessInitialState, LoadedInitialState } from "./seed";
+export { snapshotObjects, writeStateDump, SIMULATION_EPOCH, STATE_DUMP_FILES } from "./export";
+export type { SnapshotObjectsOptions, StateObjects } from "./export";

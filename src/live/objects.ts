@@ -10,6 +10,8 @@ export interface BlockAllocation {
   readonly handle: string | null;
   /** `secondary` attributes: `namespace`, `pod`, `node`, `type`, `timestamp`. */
   readonly attributes?: Readonly<Record<string, string>>;
+  /** `sequenceNumberForAllocation` of the ordinal. @default - the block's sequence number */
+  readonly sequenceNumber?: number | bigint;
 }
 
 /** What {@link ipamBlockObject} writes. */
@@ -20,8 +22,10 @@ export interface BlockObjectInput {
   readonly allocations: readonly BlockAllocation[];
   /** Free ordinals in the order Calico hands them out. @default - ascending, the order of a new block */
   readonly unallocated?: readonly number[];
-  /** The block's sequence number. @default 0 */
-  readonly sequenceNumber?: number;
+  /** The block's sequence number (a bigint beyond 2^53; write it with {@link stringifyObjects}). @default 0 */
+  readonly sequenceNumber?: number | bigint;
+  /** `affinityClaimTime` (RFC 3339). @default - none */
+  readonly affinityClaimTime?: string;
 }
 
 /**
@@ -35,11 +39,11 @@ export function ipamBlockObject(input: BlockObjectInput, apiVersion: CalicoApiVe
   const allocations: (number | null)[] = new Array<number | null>(size).fill(null);
   const attributes: { handle_id?: string; secondary: Record<string, string> }[] = [];
   const attributeIndex = new Map<string, number>();
-  const seq: Record<string, number> = {};
-  const sequenceNumber = input.sequenceNumber ?? 0;
+  const seq: Record<string, number | bigint> = {};
+  const sequenceNumber = exactNumber(input.sequenceNumber ?? 0);
   for (const a of input.allocations) {
     const attrs = a.attributes ?? {};
-    const key = JSON.stringify([a.handle, Object.entries(attrs).sort()]);
+    const key = JSON.stringify([a.handle, Object.entries(attrs).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))]);
     let idx = attributeIndex.get(key);
     if (idx === undefined) {
       idx = attributes.length;
@@ -47,7 +51,7 @@ export function ipamBlockObject(input: BlockObjectInput, apiVersion: CalicoApiVe
       attributes.push({ ...(a.handle !== null ? { handle_id: a.handle } : {}), secondary: { ...attrs } });
     }
     allocations[a.ordinal] = idx;
-    seq[String(a.ordinal)] = sequenceNumber;
+    seq[String(a.ordinal)] = a.sequenceNumber !== undefined ? exactNumber(a.sequenceNumber) : sequenceNumber;
   }
   const unallocated = input.unallocated ? [...input.unallocated] : allocations.flatMap((v, o) => (v === null ? [o] : []));
   return {
@@ -57,6 +61,7 @@ export function ipamBlockObject(input: BlockObjectInput, apiVersion: CalicoApiVe
     spec: {
       cidr: input.cidr.toString(),
       ...(input.host !== null ? { affinity: `host:${input.host}` } : {}),
+      ...(input.affinityClaimTime !== undefined ? { affinityClaimTime: input.affinityClaimTime } : {}),
       allocations,
       unallocated,
       attributes,
@@ -81,4 +86,20 @@ export function blockAffinityObject(node: string, cidr: Cidr, apiVersion: Calico
 /** An `IPAMHandle`: its addresses counted per block CIDR. Calico names it after the handle ID in lower case. */
 export function ipamHandleObject(handleId: string, blocks: Readonly<Record<string, number>>, apiVersion: CalicoApiVersion = API_CRD_V1): Record<string, unknown> {
   return { apiVersion, kind: "IPAMHandle", metadata: { name: handleId.toLowerCase() }, spec: { handleID: handleId, block: { ...blocks }, deleted: false } };
+}
+
+/** A number as a plain number when exact, else a bigint (for {@link stringifyObjects}). */
+function exactNumber(value: number | bigint): number | bigint {
+  if (typeof value === "number") return value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/**
+ * JSON text of objects that may hold bigints (sequence numbers past 2^53), written exactly as integers;
+ * `indent` as `JSON.stringify`'s (kubectl writes 4).
+ */
+export function stringifyObjects(value: unknown, indent?: number): string {
+  const marker = "\u0000bigint:";
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${marker}${v.toString()}` : v), indent);
+  return text.includes("\\u0000bigint:") ? text.replace(/"\\u0000bigint:(-?[0-9]+)"/g, "$1") : text;
 }

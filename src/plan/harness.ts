@@ -1,3 +1,4 @@
+import type { HarnessInitialState, LoadedInitialState } from "../live/seed";
 import { API_V3 } from "../model/calico";
 import { simulateAllocation } from "../simulator/simulate";
 import type { SimulationResult } from "../simulator/result";
@@ -43,6 +44,16 @@ export interface HarnessTopology {
 /** Settings of the validation harness. */
 export interface HarnessOptions {
   readonly topology: HarnessTopology;
+  /**
+   * Start from a live cluster's state instead of an empty cluster: the dump files' blocks, affinities
+   * and allocations (`src/live` `loadInitialState`), the dump's nodes joining the topology's.
+   * @default - an empty cluster
+   */
+  readonly initialState?: HarnessInitialState;
+  /** The directory relative dump paths resolve against (a spec file's). @default "." */
+  readonly baseDir?: string;
+  /** Keep the end state in the result (`endState`), e.g. to write it as Calico objects. @default false */
+  readonly keepEndState?: boolean;
   readonly cni?: CniConfig;
   /** Utilization above this fraction is a warning. @default 0.8 */
   readonly utilizationThreshold?: number;
@@ -61,7 +72,9 @@ export function simulatePlan(plan: IpamPlan, options: HarnessOptions): Simulatio
     const addresses = fixed.get(`${w.namespace}/${w.name}`);
     return addresses && addresses.length > 0 && !w.annotations?.ipAddrs ? { ...w, annotations: { ...w.annotations, ipAddrs: addresses } } : w;
   });
-  return simulateAllocation({
+  const initial = options.initialState ? loadDumps(options.initialState, options.baseDir) : undefined;
+  const result = simulateAllocation({
+    initialState: initial?.snapshot,
     pools,
     ipamConfiguration: plan.ipamConfiguration?.effective,
     reservations: plan.reservations.flatMap((r) => r.cidrs),
@@ -75,7 +88,16 @@ export function simulatePlan(plan: IpamPlan, options: HarnessOptions): Simulatio
     timeline: options.topology.timeline?.map(harnessStep),
     // No report reads the pod list; leaving it out saves most of the harness's time and memory.
     includePods: false,
+    keepEndState: options.keepEndState,
   });
+  return initial && initial.findings.length > 0 ? { ...result, findings: [...initial.findings, ...result.findings] } : result;
+}
+
+/** Reads the dump files of an initial state; the dump reader is loaded only for a harness that starts from one. */
+function loadDumps(initial: HarnessInitialState, baseDir: string | undefined): LoadedInitialState {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const seed = require("../live/seed") as typeof import("../live/seed");
+  return seed.loadInitialState(initial, baseDir);
 }
 
 /** The simulator's step for a harness step: a declared pool gets Calico's defaults, or the reason it is refused. */

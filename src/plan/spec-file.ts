@@ -2,6 +2,7 @@ import { writeLedgerIfChanged } from "../ledger";
 import { buildPlanReport } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
 import type { HostLocalSettings, SpecFile } from "../spec/schema";
+import type { SimulationResult } from "../simulator/result";
 import { simulatePlan } from "./harness";
 import { migrationReportInput } from "./migration-harness";
 import { hostLocalPlanReport, planHostLocalCluster } from "./host-local";
@@ -15,6 +16,8 @@ export interface SpecFilePlan {
   readonly report: PlanReport;
   /** Records the plan in the ledger, as synth does: only when the report has no error, only on change. */
   readonly writeLedger: () => void;
+  /** The harness run, when the spec declares a topology or an initial state. */
+  readonly simulation?: SimulationResult;
 }
 
 /**
@@ -22,12 +25,13 @@ export interface SpecFilePlan {
  * harness when the spec declares a topology, and the report with the accepted findings. Reads the
  * ledger; writes it only through {@link SpecFilePlan.writeLedger}.
  */
-export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options: Pick<PlanReportOptions, "generatedBy" | "inputFindings">): SpecFilePlan {
+export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options: Pick<PlanReportOptions, "generatedBy" | "inputFindings"> & { baseDir?: string; keepEndState?: boolean }): SpecFilePlan {
   const { generatedBy, inputFindings } = options;
   if (spec.hostLocal) return planHostLocalSpec(spec, spec.hostLocal, ledger, generatedBy);
   const plan = planIpam(spec, ledger);
-  const harness = spec.topology ? { topology: spec.topology, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold } : undefined;
-  const simulation = harness ? simulatePlan(plan, harness) : undefined;
+  const simulation = harnessOf(plan, spec, options.baseDir, options.keepEndState);
+  const initialState = spec.harness?.initialState;
+  const harness = spec.topology || initialState ? { topology: spec.topology ?? { nodes: [] }, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold, initialState, baseDir: options.baseDir } : undefined;
   const migrations = migrationReportInput(plan, harness);
   const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings, ...(migrations ? { migrations } : {}) });
   return {
@@ -36,7 +40,18 @@ export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options:
     writeLedger: () => {
       if (report.summary.errors === 0) writePlanLedger(plan);
     },
+    ...(simulation ? { simulation } : {}),
   };
+}
+
+/**
+ * The harness run of a spec file: when it declares a topology or starts from a dump
+ * (`harness.initialState`, dump paths relative to `baseDir`, the spec file's directory).
+ */
+export function harnessOf(plan: IpamPlan, spec: SpecFile, baseDir?: string, keepEndState?: boolean): SimulationResult | undefined {
+  const initialState = spec.harness?.initialState;
+  if (!spec.topology && !initialState) return undefined;
+  return simulatePlan(plan, { topology: spec.topology ?? { nodes: [] }, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold, initialState, baseDir, keepEndState });
 }
 
 /** A host-local spec: node ranges, the pools Calico still needs, per-node usage; Calico IPAM features explained away. */

@@ -30,8 +30,23 @@ import type { PlanReport, ReportBlock } from "./schema";
 /** A rectangle in map units: the map of a family is the unit square (or its left half). `[x, y, w, h]`. */
 export type MapRect = readonly [number, number, number, number];
 
-/** What a range on the map is. */
-export type MapKind = "space" | "service" | "node" | "reserved" | "reservation" | "retired" | "pool";
+/**
+ * What a range on the map is. `orphan`: in a live cluster (`inspect`), a block of no pool or an address
+ * in use outside every pool.
+ */
+export type MapKind = "space" | "service" | "node" | "reserved" | "reservation" | "retired" | "orphan" | "pool";
+
+/**
+ * What the layout reads: the parts of a plan report it draws (a {@link PlanReport} is one), or the same
+ * built from a live cluster's dump. `orphans` are drawn as ranges of kind `orphan`.
+ */
+export interface MapSource {
+  readonly ranges?: PlanReport["ranges"];
+  readonly reservations: ReadonlyArray<{ readonly name: string; readonly reservedCidrs: readonly string[] }>;
+  readonly pools: ReadonlyArray<{ readonly name: string; readonly cidr: string | null }>;
+  readonly simulation?: { readonly blocks: readonly ReportBlock[] };
+  readonly orphans?: ReadonlyArray<{ readonly name: string; readonly cidr: string }>;
+}
 
 /** One range on the map. */
 export interface MapRange {
@@ -55,7 +70,7 @@ export interface FamilyMap {
   readonly root: string;
   /** Width and height of the root in map units: `[1, 1]`, or `[0.5, 1]` when its size is an odd power of two. */
   readonly size: readonly [number, number];
-  /** Address spaces and excluded ranges first, then reservations, retired ranges and pools: the drawing order. */
+  /** Address spaces and excluded ranges first, then reservations, retired ranges, pools and orphans: the drawing order. */
   readonly ranges: readonly MapRange[];
 }
 
@@ -210,7 +225,7 @@ function readCidr(text: string | null): Cidr | undefined {
  * (`ranges`), IP reservations, retired ranges of the ledger and pools; and each claimed block inside
  * its pool. Ranges that do not parse are left out (the findings name them).
  */
-export function layoutAddressMap(report: PlanReport): AddressMap {
+export function layoutAddressMap(report: MapSource): AddressMap {
   const entries: Array<{ kind: MapKind; name: string; cidr: Cidr }> = [];
   const add = (kind: MapKind, name: string, text: string | null) => {
     const cidr = readCidr(text);
@@ -220,6 +235,7 @@ export function layoutAddressMap(report: PlanReport): AddressMap {
   for (const x of report.ranges?.excluded ?? []) add(x.kind, x.reason, x.cidr);
   for (const r of report.reservations) for (const c of r.reservedCidrs) add("reservation", r.name, c);
   for (const r of report.ranges?.retired ?? []) add("retired", r.name, r.cidr);
+  for (const o of report.orphans ?? []) add("orphan", o.name, o.cidr);
   for (const p of report.pools) add("pool", p.name, p.cidr);
 
   const families: FamilyMap[] = [];
@@ -249,7 +265,7 @@ export function layoutAddressMap(report: PlanReport): AddressMap {
   return { families, blocks };
 }
 
-const KIND_ORDER: readonly MapKind[] = ["space", "service", "node", "reserved", "reservation", "retired", "pool"];
+const KIND_ORDER: readonly MapKind[] = ["space", "service", "node", "reserved", "reservation", "retired", "pool", "orphan"];
 
 /** Background ranges first, larger before smaller, so that nothing hides what it holds. */
 function drawOrder(a: MapRange, b: MapRange): number {

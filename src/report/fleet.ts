@@ -1,5 +1,5 @@
 /** The fleet section of a plan report: every cluster sharing the address plan, with its ranges, utilization and headroom. */
-import type { PlanReport, ReportFleet, ReportFleetCluster } from "./schema";
+import type { PlanReport, ReportFleet, ReportFleetCluster, ReportFleetSubSpace } from "./schema";
 import { compareText } from "./format";
 
 /** One cluster of a fleet, as the fleet section needs it. */
@@ -11,11 +11,17 @@ export interface FleetReportInput {
   readonly reuses: ReportFleetCluster["reuses"];
 }
 
-/** The fleet section of the report of cluster `cluster`. Deterministic: clusters by name. */
-export function fleetSection(cluster: string, clusters: readonly FleetReportInput[]): ReportFleet {
+/**
+ * The fleet section of the report of cluster `cluster`. Deterministic: clusters and sub-spaces by name;
+ * without `subSpaces` when the fleet has none.
+ */
+export function fleetSection(cluster: string, clusters: readonly FleetReportInput[], subSpaces: readonly ReportFleetSubSpace[] = []): ReportFleet {
   return {
     cluster,
     clusters: [...clusters].sort((a, b) => compareText(a.name, b.name)).map(fleetCluster),
+    ...(subSpaces.length > 0
+      ? { subSpaces: [...subSpaces].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, addressSpace: s.addressSpace, cidr: s.cidr, clusters: [...s.clusters] })) }
+      : {}),
   };
 }
 

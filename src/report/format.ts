@@ -220,3 +220,8 @@ export function mdCode(text: string, options: { cell?: boolean } = {}): string {
 export function htmlText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+
+/** A coordinate or length of a picture (SVG), to two decimals and without trailing zeros: `12.5`, `3`. Display only. */
+export function svgNumber(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}

@@ -5,9 +5,13 @@
  */
 import type { PlanDiff } from "./diff";
 import { htmlText } from "./format";
+import type { ClusterDump, InspectReport } from "../live";
+import { inspectMapModel } from "./inspect-map";
 import { MapModel, diffMapModel, planMapModel } from "./map-model";
 import { MAP_CLIENT_SCRIPT } from "./private/map-client";
 import type { PlanReport, ReportFinding } from "./schema";
+import { fleetMap } from "./fleet-map";
+import { renderTimelineChart } from "./timeline-chart";
 
 /** Options of {@link renderPlanHtml} and {@link renderDiffHtml}. */
 export interface PlanHtmlOptions {
@@ -24,7 +28,22 @@ export interface PlanHtmlOptions {
  * utilization and the headroom; then the findings. Deterministic to the byte, pure.
  */
 export function renderPlanHtml(report: PlanReport, options: PlanHtmlOptions = {}): string {
-  return page(planMapModel(report, options.title), findingsHtml(report.findings), "");
+  return page(planMapModel(report, options.title), findingsHtml(report.findings), "", [timelineHtml(report) + fleetHtml(report)]);
+}
+
+/** The fleet's shared address space with every cluster's ranges, or "" for a cluster planned alone. */
+function fleetHtml(report: PlanReport): string {
+  if (!report.fleet) return "";
+  const map = fleetMap(report.fleet, { dataTips: true, addressSpaces: report.ranges?.addressSpaces ?? [] });
+  return `<h3>Fleet</h3><p class="note">Cluster ${htmlText(report.fleet.cluster)} in its fleet of ${report.fleet.clusters.length}: every cluster's pools, by colour; hover a range for its cluster and pool.</p><div class="fleet">${map.svg}</div>`;
+}
+
+/** The day-2 timeline charts of a report (addresses and blocks per pool per step), or "" without a timeline. */
+function timelineHtml(report: PlanReport): string {
+  const steps = report.simulation?.timeline ?? [];
+  if (steps.length === 0) return "";
+  const charts = (["addresses", "blocks"] as const).map((metric) => renderTimelineChart(steps, { metric, dataTips: true })).join("");
+  return `<h3>Timeline</h3><p class="note">The state after each of the ${steps.length} ${steps.length === 1 ? "step" : "steps"}; hover a step or a point for the counts.</p><div class="timeline">${charts}</div>`;
 }
 
 /**
@@ -38,6 +57,27 @@ export function renderDiffHtml(base: PlanReport, head: PlanReport, diff: PlanDif
     diff.notes.length > 0 ? `<h2>Notes</h2><ul>${diff.notes.map((s) => `<li>${htmlText(s)}</li>`).join("")}</ul>` : "",
   ].join("");
   return page(diffMapModel(base, head, diff, options.title), findingsHtml(head.findings), lists);
+}
+
+/**
+ * A live cluster (`calico-ipam inspect`) as an HTML page: the same map as a plan's, from an inspect
+ * report, each block coloured by its node and use, borrowed addresses outlined, blocks of no pool and
+ * addresses in use outside every pool drawn in dark red, and each finding pinned on the pool or block
+ * it concerns (a red or amber marker whose hover text lists them), then listed. The dump gives the
+ * places of findings about affinities, pods and handles. Deterministic to the byte, pure.
+ */
+export function renderInspectHtml(report: InspectReport, dump?: ClusterDump, options: PlanHtmlOptions = {}): string {
+  const model = inspectMapModel(report, dump, options.title !== undefined ? { title: options.title } : {});
+  const view = model.views[0];
+  const pinned = new Set<number>([...view.families.flatMap((f) => f.pins ?? []), ...view.pools.flatMap((p) => p.pins ?? [])].flatMap(([, list]) => list));
+  const items = report.findings
+    .map(
+      (f, i) =>
+        `<li class="${f.severity}${pinned.has(i) ? " pinned" : ""}" data-finding="${i}"><b>${htmlText(f.severity)}</b> <code>${htmlText(f.code)}</code> ${htmlText(f.subject)}${f.path ? ` <code>${htmlText(f.path)}</code>` : ""}: ${htmlText(f.message)}${pinned.has(i) ? ' <span class="on-map">● on the map</span>' : ""}</li>`,
+    )
+    .join("");
+  const findings = report.findings.length === 0 ? "<h2>Findings</h2><p>None.</p>" : `<h2>Findings</h2><ul class="findings">${items}</ul>`;
+  return page(model, findings, "");
 }
 
 const STYLE = `
@@ -72,6 +112,10 @@ main{padding:8px 24px 32px}
 #tip{position:fixed;z-index:10;max-width:520px;white-space:pre-line;background:#1f2328;color:#fff;padding:6px 8px;border-radius:6px;font-size:12px;pointer-events:none}
 .findings li{margin:2px 0}.findings .error{color:#cf222e}.findings .warning{color:#9a6700}
 ul.bad li{color:#cf222e}
+.note{color:#656d76;font-size:12px;margin:0 0 4px}
+.findings .on-map{font-size:11px;color:#656d76}.findings .error .on-map{color:#cf222e}.findings .warning .on-map{color:#9a6700}
+.timeline{display:flex;flex-wrap:wrap;gap:8px 24px}
+.timeline-chart .point{cursor:default}.timeline-chart .step:hover{fill:#ddf4ff}
 `;
 
 const LEGEND: ReadonlyArray<[string, string, string]> = [
@@ -82,6 +126,13 @@ const LEGEND: ReadonlyArray<[string, string, string]> = [
   ["reserved range", "#cfd8dc", "#90a4ae"],
   ["IP reservation", "#d7a6e0", "#9c4fb0"],
   ["retired (kept until released)", "#f4b4b4", "#cf222e"],
+];
+
+/** Extra legend entries of a live cluster's map. */
+const LIVE_LEGEND: ReadonlyArray<[string, string, string]> = [["block of no pool, or an address in use outside every pool", "#ffcecb", "#a40e26"]];
+const PIN_LEGEND: ReadonlyArray<[string, string]> = [
+  ["error finding (hover for the list)", "#cf222e"],
+  ["warning finding", "#bf8700"],
 ];
 
 const STATUS_LEGEND: ReadonlyArray<[string, string]> = [
@@ -96,10 +147,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-function page(model: MapModel, findings: string, lists: string): string {
-  const legend = `<div class="legend">${LEGEND.map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
+function page(model: MapModel, findings: string, lists: string, extras: readonly string[] = []): string {
+  const live = model.views.some((v) => v.findings !== undefined);
+  const legend = `<div class="legend">${[...LEGEND, ...(live ? LIVE_LEGEND : [])].map(([label, fill, stroke]) => `<span><i style="background:${fill};border-color:${stroke}"></i>${htmlText(label)}</span>`).join("")}${
     model.views.length > 1 ? STATUS_LEGEND.map(([label, stroke]) => `<span><i style="background:#fff;border:2px solid ${stroke}"></i>${htmlText(label)}</span>`).join("") : ""
-  }</div>`;
+  }${live ? PIN_LEGEND.map(([label, fill]) => `<span><i style="background:${fill};border-color:#fff;border-radius:6px"></i>${htmlText(label)}</span>`).join("") : ""}</div>`;
   const views = model.views
     .map((v, vi) => {
       const families = `<div class="families">${v.families
@@ -109,7 +161,7 @@ function page(model: MapModel, findings: string, lists: string): string {
         )
         .join("")}</div>${v.families.length > 0 ? legend : ""}`;
       const empty = v.families.length === 0 ? "<p>No range with a readable CIDR.</p>" : "";
-      return `<section class="view"><h2>${htmlText(v.label)}</h2>${families}${empty}<h3>Pools</h3><div class="gauges" data-view="${vi}"></div></section>`;
+      return `<section class="view"><h2>${htmlText(v.label)}</h2>${families}${empty}<h3>Pools</h3><div class="gauges" data-view="${vi}"></div>${extras[vi] ?? ""}</section>`;
     })
     .join("");
   return `<!DOCTYPE html>

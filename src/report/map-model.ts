@@ -3,6 +3,7 @@
  * counts already formatted (exact, never in scientific notation). Shared by `plan.html` and `plan.svg`.
  */
 import { AddressMap, MapKind, MapRect, layoutAddressMap } from "./address-map";
+import type { Severity } from "../validation/finding";
 import type { PlanDiff } from "./diff";
 import { formatCount, formatFraction } from "./format";
 import type { PlanReport, ReportPool, ReportPoolUsage } from "./schema";
@@ -36,6 +37,8 @@ export interface ModelPool {
   /** Hover text, one line per fact. */
   readonly tip: string;
   readonly blocks: ModelBlock[];
+  /** Findings pinned on blocks (`inspect`): `[block index, finding indexes into the view's findings]`. */
+  readonly pins?: Array<[number, number[]]>;
 }
 
 /** One family's map. */
@@ -46,7 +49,12 @@ export interface ModelFamily {
   readonly ranges: ModelRange[];
   /** Hover text per range, same order. */
   readonly tips: string[];
+  /** Findings pinned on ranges (`inspect`): `[range index, finding indexes into the view's findings]`. */
+  readonly pins?: Array<[number, number[]]>;
 }
+
+/** A finding to pin on the map: its severity, a short line (severity, code, subject) and the whole text. */
+export type ModelFinding = [Severity, string, string];
 
 /** One side of a picture: the plan, or the base or head of a diff. */
 export interface ModelView {
@@ -55,6 +63,8 @@ export interface ModelView {
   readonly pools: ModelPool[];
   /** Names of the block owners (nodes); blocks refer to them by index. */
   readonly nodes: string[];
+  /** Findings pinned on the map (`inspect`); `pins` refer to them by index. */
+  readonly findings?: ModelFinding[];
 }
 
 /** The whole picture. */
@@ -73,6 +83,7 @@ const KIND_LABEL: Record<MapKind, string> = {
   reserved: "reserved range",
   reservation: "IP reservation",
   retired: "retired pool (kept by the ledger until released)",
+  orphan: "outside every pool",
   pool: "IP pool",
 };
 
@@ -90,16 +101,33 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
   const ghosts = extra.filter((p) => p.cidr !== null && p.blockSize !== null).map((p) => ({ name: p.name, cidr: p.cidr as string, blockSize: p.blockSize as number }));
   const withGhosts: PlanReport =
     ghosts.length === 0 ? report : { ...report, ranges: { addressSpaces: report.ranges?.addressSpaces ?? [], excluded: report.ranges?.excluded ?? [], retired: [...(report.ranges?.retired ?? []), ...ghosts] } };
-  const map: AddressMap = layoutAddressMap(withGhosts);
   const usage = new Map((report.simulation?.pools ?? []).map((u) => [u.name, u]));
+  const heads: PoolHead[] = report.pools.map((p) => ({
+    ...poolTexts(p, usage.get(p.name), report.simulation !== undefined),
+    name: p.name,
+    cidr: p.cidr ?? "",
+    family: p.family,
+    size: ownSize(p.cidr, p.family),
+    status: statuses.get(p.name) ?? (p.disabled ? "draining" : ""),
+    disabled: p.disabled,
+  }));
+  return assembleView(label, layoutAddressMap(withGhosts), heads, (kind, name) => (kind === "retired" && statuses.get(name) === "removed" ? "removed" : ""));
+}
+
+/** A pool's texts and gauges, before its blocks are placed. */
+export type PoolHead = Omit<ModelPool, "blocks" | "pins">;
+
+/**
+ * A view from a laid-out map and its pools' texts: blocks placed in their pools with their owners
+ * (nodes) indexed, ranges with their hover texts. `rangeStatus` marks ranges that are not pools.
+ */
+export function assembleView(label: string, map: AddressMap, heads: readonly PoolHead[], rangeStatus: (kind: MapKind, name: string) => MapStatus = () => ""): ModelView {
   const nodes: string[] = [];
   const nodeIndex = new Map<string, number>();
   const poolIndex = new Map<string, number>();
-  const pools: ModelPool[] = report.pools.map((p, i) => {
-    poolIndex.set(p.name, i);
-    const u = usage.get(p.name);
-    const status = statuses.get(p.name) ?? (p.disabled ? "draining" : "");
-    const blocks: ModelBlock[] = (map.blocks.get(p.name) ?? []).map(({ block: b, rect: r }) => {
+  const pools: ModelPool[] = heads.map((head, i) => {
+    poolIndex.set(head.name, i);
+    const blocks: ModelBlock[] = (map.blocks.get(head.name) ?? []).map(({ block: b, rect: r }) => {
       let owner = -1;
       if (b.owner !== null) {
         owner = nodeIndex.get(b.owner) ?? nodes.length;
@@ -110,14 +138,14 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
       }
       return [b.cidr, owner, b.inUse, b.reserved, b.capacity, b.borrowedBy, b.ipReserved, ...rect(r)];
     });
-    return { ...poolTexts(p, u, report.simulation !== undefined), name: p.name, cidr: p.cidr ?? "", family: p.family, size: ownSize(p), status, disabled: p.disabled, blocks };
+    return { ...head, blocks };
   });
   const families: ModelFamily[] = map.families.map((f) => {
     const ranges: ModelRange[] = [];
     const tips: string[] = [];
     for (const r of f.ranges) {
       const pool = r.kind === "pool" ? (poolIndex.get(r.name) ?? -1) : -1;
-      const status: MapStatus = pool >= 0 ? pools[pool].status : r.kind === "retired" && statuses.get(r.name) === "removed" ? "removed" : "";
+      const status: MapStatus = pool >= 0 ? pools[pool].status : rangeStatus(r.kind, r.name);
       ranges.push([r.kind, r.name, r.cidr, ...rect(r.rect), status, pool]);
       tips.push(pool >= 0 ? pools[pool].tip : `${KIND_LABEL[r.kind]} ${r.cidr} · ${r.name}${status === "removed" ? "\nremoved from code in this change" : ""}`);
     }
@@ -127,10 +155,10 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
 }
 
 /** The frame of a pool's blocks: a square, or its left half when the pool's size is an odd power of two. */
-function ownSize(p: ReportPool): [number, number] {
-  if (p.cidr === null || p.family === null) return [1, 1];
-  const m = /\/(\d+)$/.exec(p.cidr);
-  const bits = (p.family === 4 ? 32 : 128) - Number(m ? m[1] : 0);
+export function ownSize(cidr: string | null, family: 4 | 6 | null): [number, number] {
+  if (cidr === null || family === null) return [1, 1];
+  const m = /\/(\d+)$/.exec(cidr);
+  const bits = (family === 4 ? 32 : 128) - Number(m ? m[1] : 0);
   return bits % 2 === 1 ? [0.5, 1] : [1, 1];
 }
 

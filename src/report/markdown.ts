@@ -257,7 +257,14 @@ function fleetSection(fleet: ReportFleet, collapseAbove: number): string {
   );
   const body = rows.length > collapseAbove ? mdDetails(`${rows.length} clusters`, table) : table;
   const intro = `${fleet.clusters.length} clusters share this address plan; no two that route to each other overlap.`;
-  return [`### Fleet`, intro, body, ...(reuses.length > 0 ? [reuses.join("\n")] : [])].join("\n\n");
+  const subSpaces = (fleet.subSpaces ?? []).map((s) => [
+    mdCode(s.name, { cell: true }),
+    mdCode(s.cidr, { cell: true }),
+    mdCode(s.addressSpace, { cell: true }),
+    s.clusters.map((n) => (n === fleet.cluster ? `**${mdCode(n, { cell: true })}**` : mdCode(n, { cell: true }))).join(" ") || "—",
+  ]);
+  const subTable = subSpaces.length > 0 ? [mdTable(["Sub-space", "Range", "Carved from", "Clusters"], "llll", subSpaces)] : [];
+  return [`### Fleet`, intro, body, ...subTable, ...(reuses.length > 0 ? [reuses.join("\n")] : [])].join("\n\n");
 }
 
 function hostLocalSection(h: ReportHostLocal, collapseAbove: number): string {

@@ -309,6 +309,7 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
             reuses: array(object({ pool: string, cidr: string, cluster: string, otherPool: string, otherCidr: string })),
           }),
         ),
+        subSpaces: optional(array(object({ name: string, addressSpace: string, cidr: string, clusters: array(string) }))),
       }),
     ),
     findings: array(finding),

@@ -302,6 +302,20 @@ export interface ReportFleet {
   readonly cluster: string;
   /** Every cluster of the fleet, by name. */
   readonly clusters: readonly ReportFleetCluster[];
+  /** The fleet's sub-spaces, by name; absent when the fleet has none. */
+  readonly subSpaces?: readonly ReportFleetSubSpace[];
+}
+
+/** A sub-space of a fleet's address plan: a range of one of its spaces for some of its clusters. */
+export interface ReportFleetSubSpace {
+  /** The sub-space name. */
+  readonly name: string;
+  /** The fleet address space it is carved from. */
+  readonly addressSpace: string;
+  /** Its range. */
+  readonly cidr: string;
+  /** The clusters that draw from it, by name. */
+  readonly clusters: readonly string[];
 }
 
 /** One cluster of a fleet: its ranges, utilization and headroom. */

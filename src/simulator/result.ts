@@ -9,6 +9,7 @@ import type { EffectiveIpPool } from "../validation/ip-pool";
 import type { Finding } from "../validation/finding";
 import type { TimelineAction, TimelineStep } from "./timeline";
 import type { CniConfig, NodeOs, Topology } from "./topology";
+import type { IpamSnapshot } from "./snapshot";
 
 /** Input of {@link simulateAllocation}. */
 export interface SimulationInput {
@@ -45,6 +46,22 @@ export interface SimulationInput {
    * another block, are released after it. @default 900
    */
   readonly leakGracePeriodSeconds?: number;
+  /**
+   * The IPAM state the run starts from instead of an empty cluster (plan from reality): blocks with
+   * their allocations and FIFO `unallocated` lists, affinities, sequence numbers, and the cluster's
+   * nodes (added to the topology's). Pods of the snapshot named `<workload>-<n>` in a declared
+   * workload's namespace are that workload's pods (only the missing replicas are created); other pods
+   * keep their addresses until their node is drained or removed; addresses of nodes not in the
+   * cluster are leaked ones. `src/live` builds one from a dump (`snapshotFromDump`).
+   * @default - an empty cluster
+   */
+  readonly initialState?: IpamSnapshot;
+  /**
+   * Whether the result carries the end state ({@link SimulationResult.endState}), to write as Calico
+   * objects (`snapshotObjects` in `src/live`) or to seed another run with.
+   * @default false
+   */
+  readonly keepEndState?: boolean;
 }
 
 /** Stable codes of the simulator's findings. A code never changes meaning. */
@@ -81,7 +98,9 @@ export type SimulationFindingCode =
   | "POOL_NOT_SIMULATED"
   // timeline
   | "TIMELINE_INVALID"
-  | "TIMELINE_TOO_LONG";
+  | "TIMELINE_TOO_LONG"
+  // initial state (a dump)
+  | "INITIAL_STATE_INVALID";
 
 /** One claimed block, as `calicoctl ipam show --show-blocks` would list it. */
 export interface BlockUsage {
@@ -294,4 +313,6 @@ export interface SimulationResult {
   readonly findings: readonly Finding[];
   /** One entry per timeline step, in order; absent without a timeline. */
   readonly timeline?: readonly TimelineStepResult[];
+  /** The IPAM state at the end (after the last step), with `keepEndState`. */
+  readonly endState?: IpamSnapshot;
 }

@@ -39,6 +39,7 @@ import type { EffectiveIpPool } from "../validation/ip-pool";
 import { releaseHostAffinities, releaseIPs, releasePoolAffinities } from "./release";
 import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult, SimulationSummary, TimelineStepResult } from "./result";
 import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
+import { HeldAddress, RestoredSnapshot, SeededPod, blockSequence, captureSnapshot, podOwner, restoreSnapshot, tunnelOwner } from "./snapshot";
 import { ClusterView, Failure, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
 import { advanceTime } from "./timers";
 import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
@@ -122,6 +123,16 @@ class Simulation implements ClusterView {
   private podsDeclared = 0;
   /** Timeline runs keep every pod's grants; one-shot runs do not. */
   private readonly tracking: boolean;
+  /** Whether pods' grants are kept: timelines, runs from an initial state, runs that keep their end state. */
+  private readonly keep: boolean;
+  /** The initial state's owners of restored addresses, when the run starts from one. */
+  private restored: RestoredSnapshot | undefined;
+  /** Pods of the initial state no declared workload owns: they keep their addresses until their node goes. */
+  private statics: SeededPod[] = [];
+  /** Owners of addresses leaked during the run (their pods are gone). */
+  private readonly leakedOwners = new Map<Grant, { handle: string; attributes: Record<string, string> }>();
+  /** With `keepEndState`: each grant's block sequence number when it was allocated (`sequenceNumberForAllocation`). */
+  private readonly stamps: WeakMap<Grant, bigint> | undefined;
   private readonly runtimes: WorkloadRuntime[] = [];
   private scheduler: Scheduler | undefined;
   /** Current pool definitions by name (present pools only). */
@@ -136,6 +147,8 @@ class Simulation implements ClusterView {
     }
     this.cni = input.cni;
     this.tracking = (input.timeline?.length ?? 0) > 0;
+    this.keep = this.tracking || input.initialState !== undefined || input.keepEndState === true;
+    this.stamps = input.keepEndState === true ? new WeakMap() : undefined;
     const later = (input.timeline ?? []).flatMap((s) => (s && typeof s === "object" && "addPool" in s && s.addPool && typeof s.addPool === "object" && s.addPool.cidr && s.rejected === undefined ? [s.addPool] : []));
     this.ipam = new IpamState(buildCatalog(input.pools, this.findings), input.ipamConfiguration, input.reservations ?? [], later);
     for (const p of this.ipam.catalog.pools) this.definitions.set(p.name, p);
@@ -147,7 +160,7 @@ class Simulation implements ClusterView {
 
   /** Nodes in the cluster now, natural name order. */
   get nodes(): readonly NodeState[] {
-    if (!this.tracking) return this.ipam.nodes;
+    if (!this.keep) return this.ipam.nodes;
     this.liveCache ??= this.ipam.nodes.filter((n) => !n.deleted).sort((a, b) => compareNaturally(a.node.name, b.node.name));
     return this.liveCache;
   }
@@ -167,14 +180,16 @@ class Simulation implements ClusterView {
 
   run(): SimulationResult {
     this.readTopology();
+    const existing = this.restoreInitialState();
     this.classifyNodes();
-    const schedule = schedulePods(this.ipam.nodes, this.workloads, this.findings);
+    const toSchedule = this.workloads.map((w, i) => (existing[i].length > 0 ? { ...w, replicas: Math.max(0, w.replicas - existing[i].length) } : w));
+    const schedule = schedulePods(this.ipam.nodes, toSchedule, this.findings);
     this.podsScheduled = schedule.scheduled;
     this.podsUnschedulable = schedule.unschedulable;
     const windows = windowsFinding(this.ipam.nodes, this.ipam.strict);
     if (windows) this.findings.push(windows);
-    for (const node of this.ipam.nodes) this.reconcileTunnels(node);
-    this.workloads.forEach((w, i) => this.allocateWorkload(w, schedule.placements[i]));
+    for (const node of this.ipam.nodes) if (!node.deleted) this.reconcileTunnels(node);
+    this.workloads.forEach((w, i) => this.allocateWorkload(w, schedule.placements[i], existing[i]));
     const usage = new Usage(this);
     new Analysis(this, usage, this.log, this.findings, this.threshold, this.input.ipamConfiguration).analyse();
     if (!this.tracking) return this.result(usage, this.findings);
@@ -185,7 +200,17 @@ class Simulation implements ClusterView {
 
   private readTopology(): void {
     const topology = this.input.topology;
-    const expanded = expandNodes(topology.nodes ?? []);
+    let expanded = expandNodes(topology.nodes ?? []);
+    const seeded = this.input.initialState?.nodes ?? [];
+    if (seeded.length > 0) {
+      // The initial state's nodes join the cluster; a node the topology declares keeps its declaration.
+      const declared = new Set(expanded.nodes.map((n) => n.name));
+      expanded = expandNodes([...(topology.nodes ?? []), ...seeded.filter((n) => !declared.has(n.name))]);
+      // The cluster's nodes keep the snapshot's order (the scheduler breaks ties by it); declared new ones follow.
+      const position = new Map(seeded.map((n, k) => [n.name, k]));
+      const rank = (name: string) => position.get(name) ?? seeded.length;
+      expanded.nodes.sort((x, y) => rank(x.name) - rank(y.name));
+    }
     this.findings.push(...expanded.findings);
     for (const node of expanded.nodes) this.ipam.addNode(node);
     for (const ns of topology.namespaces ?? []) {
@@ -239,6 +264,27 @@ class Simulation implements ClusterView {
     }
   }
 
+  /**
+   * Restores the initial state (when given) and sorts its pods: those named `<workload>-<n>` in a
+   * declared workload's namespace, per workload by serial; the others stay as they are.
+   */
+  private restoreInitialState(): SeededPod[][] {
+    const existing: SeededPod[][] = this.workloads.map(() => []);
+    const initial = this.input.initialState;
+    if (!initial) return existing;
+    this.ipam.now = initial.time ?? 0;
+    this.restored = restoreSnapshot(this.ipam, initial, this.findings);
+    const byName = new Map(this.workloads.map((w, i) => [`${w.namespace}/${w.name}`, i]));
+    for (const pod of this.restored.pods.values()) {
+      const m = /^(.*)-(0|[1-9][0-9]{0,8})$/.exec(pod.name);
+      const i = m ? byName.get(`${pod.namespace}/${m[1]}`) : undefined;
+      if (i === undefined) this.statics.push(pod);
+      else existing[i].push(pod);
+    }
+    for (const list of existing) list.sort((a, b) => serialOf(a) - serialOf(b));
+    return existing;
+  }
+
   /** Nodes that every pool selects alike (and of the same OS) get the same pools: one class, one precedence answer. */
   private classifyNodes(): void {
     const classes = new Map<string, number>();
@@ -264,21 +310,48 @@ class Simulation implements ClusterView {
 
   private reconcileTunnels(node: NodeState): void {
     assignHostTunnelAddrs(this.ipam, node, (n, type, code, message) => this.log.tunnel(n, type, code, message));
+    if (this.stamps) for (const g of node.tunnelGrants.values()) this.stamp(g);
   }
 
-  private allocateWorkload(w: WorkloadDeclaration, placement: Int32Array): void {
+  /** Records a new grant's `sequenceNumberForAllocation` (for the end state). */
+  private stamp(grant: Grant | undefined): void {
+    if (grant && this.stamps && !this.stamps.has(grant)) this.stamps.set(grant, blockSequence(this.ipam, grant.block));
+  }
+
+  private allocateWorkload(w: WorkloadDeclaration, placement: Int32Array, existing: readonly SeededPod[]): void {
     const ns = this.namespaces.get(w.namespace) ?? { name: w.namespace };
     const fixed = (w.annotations?.ipAddrs?.length ?? 0) > 0;
     const families = familiesOf(w, fixed, this.cni);
     const familyBits = (families.includes(4) ? 1 : 0) | (families.includes(6) ? 2 : 0);
     const plans = new Map<number, WorkloadPlan>();
-    const rt: WorkloadRuntime | undefined = this.tracking
-      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], nextSerial: w.replicas, desired: w.replicas, pending: 0 }
+    const serials = existing.map(serialOf);
+    const rt: WorkloadRuntime | undefined = this.keep
+      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], nextSerial: Math.max(w.replicas, ...serials.map((n) => n + 1)), desired: w.replicas, pending: 0 }
       : undefined;
     if (rt) this.runtimes.push(rt);
-
-    for (let r = 0; r < w.replicas; r++) {
-      const podName = `${w.name}-${r}`;
+    // Pods of the initial state: kept up to the declared replicas (a controller deletes the newest extra ones).
+    existing.forEach((pod, k) => {
+      const rec: PodRecord = { serial: serials[k], node: pod.node, v4: pod.v4, v6: pod.v6, failure: undefined };
+      if (k >= w.replicas) {
+        this.deletePod(rt as WorkloadRuntime, rec, false);
+        return;
+      }
+      pod.node.families |= familyBits;
+      rt?.pods.push(rec);
+      this.podsScheduled++;
+      this.podsAllocated++;
+      this.recordPod(w, pod.name, pod.node, pod.v4, pod.v6, null, null);
+    });
+    // New pods take the lowest free serials.
+    const taken = new Set(serials);
+    let nextFree = 0;
+    for (let r = 0; r < placement.length; r++) {
+      let serial = r;
+      if (serials.length > 0) {
+        while (taken.has(nextFree)) nextFree++;
+        serial = nextFree++;
+      }
+      const podName = `${w.name}-${serial}`;
       const nodeIndex = placement[r];
       if (nodeIndex < 0) {
         if (rt) rt.pending++;
@@ -293,7 +366,9 @@ class Simulation implements ClusterView {
         plans.set(node.classId, plan);
       }
       const added = cmdAdd(this.ipam, node, plan, families, fixed);
-      if (rt) rt.pods.push({ serial: r, node, v4: added.v4, v6: added.v6, failure: added.failure });
+      this.stamp(added.v4);
+      this.stamp(added.v6);
+      if (rt) rt.pods.push({ serial, node, v4: added.v4, v6: added.v6, failure: added.failure });
       if (added.failure) {
         node.podsFailed++;
         this.podsFailed++;
@@ -537,6 +612,16 @@ class Simulation implements ClusterView {
   private evict(nodes: readonly NodeState[]): number {
     const set = new Set(nodes);
     let evicted = 0;
+    // Pods of the initial state that no declared workload owns: evicted, and not recreated (their controller is unknown).
+    const gone = this.statics.filter((p) => set.has(p.node));
+    if (gone.length > 0) {
+      this.statics = this.statics.filter((p) => !set.has(p.node));
+      for (const p of gone) {
+        releaseIPs(this.ipam, [p.v4, p.v6].filter((g): g is Grant => g !== undefined));
+        p.node.pods--;
+        this.scheduler?.removed(p.node.index);
+      }
+    }
     for (const rt of this.runtimes) {
       const keep: PodRecord[] = [];
       const gone: PodRecord[] = [];
@@ -722,6 +807,8 @@ class Simulation implements ClusterView {
       rt.plans.set(node.classId, plan);
     }
     const added = cmdAdd(this.ipam, node, plan, rt.families, rt.fixed);
+    this.stamp(added.v4);
+    this.stamp(added.v6);
     rec.v4 = added.v4;
     rec.v6 = added.v6;
     rec.failure = added.failure;
@@ -734,9 +821,13 @@ class Simulation implements ClusterView {
   /** The CNI DEL of a pod (or, with `leak`, a DEL that never ran) and its node's pod count. */
   private deletePod(rt: WorkloadRuntime, rec: PodRecord, leak: boolean, removed = false): void {
     void removed;
-    void rt;
     const grants = [rec.v4, rec.v6].filter((g): g is Grant => g !== undefined);
-    if (leak) for (const grant of grants) this.ipam.leaks.push({ grant, since: this.ipam.now });
+    if (leak) {
+      for (const grant of grants) {
+        this.ipam.leaks.push({ grant, since: this.ipam.now });
+        if (!this.restored?.owners.has(grant)) this.leakedOwners.set(grant, podOwner(rt.decl.namespace, `${rt.decl.name}-${rec.serial}`, rec.node.node.name));
+      }
+    }
     else releaseIPs(this.ipam, grants);
     rec.node.pods--;
     if (rec.failure) rec.node.podsFailed--;
@@ -829,8 +920,47 @@ class Simulation implements ClusterView {
 
   private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {
     const snapshot = this.snapshot(usage);
-    return { ...snapshot, workloads: this.workloads.map((w) => ({ namespace: w.namespace, name: w.name })), pods: this.pods, findings: this.tracking ? findings : sortFindings(findings), ...(timeline ? { timeline } : {}) };
+    return {
+      ...snapshot,
+      workloads: this.workloads.map((w) => ({ namespace: w.namespace, name: w.name })),
+      pods: this.pods,
+      findings: this.tracking ? findings : sortFindings(findings),
+      ...(timeline ? { timeline } : {}),
+      ...(this.input.keepEndState === true ? { endState: captureSnapshot(this.ipam, this.held(), this.ipam.nodes.filter((n) => !n.deleted)) } : {}),
+    };
   }
+
+  /** Every address held now, with what Calico stores about its owner. */
+  private *held(): Generator<HeldAddress> {
+    const owners = this.restored?.owners;
+    const sequence = (grant: Grant): bigint => {
+      const stored = owners?.get(grant)?.sequenceNumber;
+      return stored !== undefined ? BigInt(stored) : (this.stamps?.get(grant) ?? blockSequence(this.ipam, grant.block));
+    };
+    const known = (grant: Grant, fallback: () => { handle: string; attributes: Record<string, string> }): HeldAddress => {
+      const o = owners?.get(grant) ?? fallback();
+      return { grant, handle: o.handle, attributes: o.attributes, sequenceNumber: sequence(grant) };
+    };
+    for (const rt of this.runtimes) {
+      for (const p of rt.pods) {
+        for (const g of [p.v4, p.v6]) if (g) yield known(g, () => podOwner(rt.decl.namespace, `${rt.decl.name}-${p.serial}`, p.node.node.name));
+      }
+    }
+    for (const p of this.statics) for (const g of [p.v4, p.v6]) if (g) yield known(g, () => podOwner(p.namespace, p.name, p.node.node.name));
+    for (const n of this.ipam.nodes) {
+      if (n.deleted) continue;
+      for (const [type, g] of n.tunnelGrants) yield known(g, () => tunnelOwner(type, n.node.name));
+    }
+    for (const l of this.ipam.leaks) {
+      const o = owners?.get(l.grant) ?? this.leakedOwners.get(l.grant) ?? { handle: null, attributes: {} };
+      yield { grant: l.grant, handle: o.handle, attributes: o.attributes, sequenceNumber: sequence(l.grant), leakedSince: l.since };
+    }
+  }
+}
+
+/** The serial of a pod named `<workload>-<n>`. */
+function serialOf(pod: SeededPod): number {
+  return Number(/-([0-9]+)$/.exec(pod.name)?.[1] ?? 0);
 }
 
 function findingKey(f: Finding): string {

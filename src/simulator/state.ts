@@ -109,6 +109,11 @@ export interface Failure {
   readonly pools: readonly string[];
 }
 
+/** The sequence number of a block claimed at simulated time 0: 2026-01-01T00:00:00Z in nanoseconds. */
+export const SEQUENCE_EPOCH_NS = 1_767_225_600_000_000_000n;
+/** The least gap between the sequence number bases of two claims (1 ms). */
+export const SEQUENCE_CLAIM_GAP_NS = 1_000_000n;
+
 /** Family index: 0 for IPv4, 1 for IPv6. */
 export const fi = (f: IpFamily): 0 | 1 => (f === 4 ? 0 : 1);
 export const familyName = (f: IpFamily): IpFamilyName => (f === 4 ? "IPv4" : "IPv6");
@@ -161,6 +166,13 @@ export class IpamState {
   now = 0;
   /** Addresses whose pod is gone but which IPAM still holds (a CNI DEL that never ran), with the time they leaked. */
   readonly leaks: Array<{ readonly grant: Grant; readonly since: number }> = [];
+  /**
+   * Each block's sequence number base: Calico sets a new block's `sequenceNumber` to the claim time in
+   * nanoseconds and the block counts its writes from there ({@link BlockState.sequenceNumber}).
+   */
+  readonly sequenceBase = new WeakMap<BlockState, bigint>();
+  /** The latest base handed out: claims get increasing bases, at least 1 ms apart, so they sort in claim order. */
+  sequenceClock = SEQUENCE_EPOCH_NS - SEQUENCE_CLAIM_GAP_NS;
 
   /**
    * @param catalog the pools present at the start
@@ -264,16 +276,34 @@ export class IpamState {
     const block = new BlockState(pool.index, idx, network, pool.capacity, node.index, windows, this.blockReservations(pool, network), cidr);
     block.claimTime = this.now;
     block.emptySince = this.now;
-    pool.taken.add(idx);
-    pool.blocks.set(idx, block);
+    this.restoreBlock(pool, block);
+    return block;
+  }
+
+  /**
+   * Registers a block in its pool and, when it has an owner, with that node (its `BlockAffinity`):
+   * the claim's bookkeeping, also used for a block read back from a snapshot ({@link BlockState.restore}).
+   * The block's index must be free in the pool.
+   */
+  restoreBlock(pool: PoolState, block: BlockState, sequenceBase?: bigint): void {
+    let base = sequenceBase;
+    if (base === undefined) {
+      const at = SEQUENCE_EPOCH_NS + BigInt(Math.round(this.now * 1e9));
+      base = at > this.sequenceClock + SEQUENCE_CLAIM_GAP_NS ? at : this.sequenceClock + SEQUENCE_CLAIM_GAP_NS;
+      this.sequenceClock = base;
+    }
+    this.sequenceBase.set(block, base);
+    pool.taken.add(block.index);
+    pool.blocks.set(block.index, block);
     pool.blockList.push(block);
     pool.borrowIndex = undefined;
     if (block.whollyReserved) pool.whollyReservedClaimed++;
+    if (block.owner < 0) return;
+    const node = this.nodes[block.owner];
     node.blockCount[pool.index]++;
     node.ownedPerFamily[fi(pool.family)]++;
     node.owned.push(block);
     if (block.freeAuto > 0) insertByName(node.freeAffine[fi(pool.family)], block);
-    return block;
   }
 
   /**
@@ -347,8 +377,8 @@ export class IpamState {
     return v6Text(block.v6Groups, grant.ordinal);
   }
 
-  /** IP-reserved ordinal ranges of a block, flat and sorted, or undefined. */
-  private blockReservations(pool: PoolState, network: bigint): number[] | undefined {
+  /** IP-reserved ordinal ranges of a block at `network`, flat and sorted, or undefined. */
+  blockReservations(pool: PoolState, network: bigint): number[] | undefined {
     const res = pool.reservations;
     if (res.length === 0) return undefined;
     const last = network + BigInt(pool.capacity) - 1n;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALLOWED_USES, ASSIGNMENT_MODES, CALICO_API_VERSIONS, ENCAPSULATION_MODES, EncapsulationMode, KUBEVIRT_PERSISTENCE_VALUES } from "../model/calico";
 import { MAX_NODES, MAX_PODS, MAX_PODS_PER_NODE } from "../limits";
 import type { HarnessTimelineStep } from "../plan/harness";
+import type { HarnessInitialState } from "../live/seed";
 import { MAX_TIMELINE_STEPS, TIMELINE_ACTIONS } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
 import type { IpamSpec } from "./types";
@@ -163,6 +164,7 @@ export const specFileSchema = z.strictObject({
     .strictObject({
       utilizationThreshold: z.number().min(0).max(1).optional(),
       acceptedFindings: z.array(z.strictObject({ code: z.string(), subject: z.string().optional(), reason: z.string().min(1) })).optional(),
+      initialState: z.strictObject({ dumps: z.array(z.string().min(1)).min(1), takenAt: z.string().refine((v) => Number.isFinite(Date.parse(v)), "takenAt is an RFC 3339 time such as 2026-01-01T00:00:00Z").optional() }).optional(),
     })
     .optional(),
 });
@@ -179,11 +181,14 @@ export const fleetFileSchema = z.strictObject({
     reservedRanges: z.array(z.strictObject({ cidr: z.string(), reason: z.string() })).optional(),
     externalClusters: stringList.optional(),
     releaseClusters: stringList.optional(),
+    subSpaces: z.array(z.strictObject({ name: z.string(), addressSpace: z.string(), prefixLength: z.number().int().optional(), cidr: z.string().optional() })).optional(),
+    releaseSubSpaces: stringList.optional(),
     clusters: z.array(
       specFileSchema.extend({
         name: z.string(),
         isolatedFrom: z.union([z.literal("all"), stringList]).optional(),
         peers: stringList.optional(),
+        subSpaces: stringList.optional(),
       }),
     ),
   }),
@@ -194,6 +199,8 @@ export interface FleetClusterFile extends SpecFile {
   readonly name: string;
   readonly isolatedFrom?: readonly string[] | "all";
   readonly peers?: readonly string[];
+  /** The fleet's sub-spaces this cluster draws from, by name. */
+  readonly subSpaces?: readonly string[];
 }
 
 /** A fleet spec file (`calico-ipam plan fleet.yaml`). */
@@ -204,6 +211,10 @@ export interface FleetFile {
   readonly reservedRanges?: SpecFile["reservedRanges"];
   readonly externalClusters?: string[];
   readonly releaseClusters?: string[];
+  /** Sub-spaces carved out of the fleet's address spaces for some clusters. */
+  readonly subSpaces?: ReadonlyArray<{ readonly name: string; readonly addressSpace: string; readonly prefixLength?: number; readonly cidr?: string }>;
+  /** Draining sub-spaces to delete from the fleet ledger. */
+  readonly releaseSubSpaces?: string[];
   readonly clusters: readonly FleetClusterFile[];
 }
 
@@ -253,7 +264,12 @@ export interface SpecFile extends IpamSpec {
   readonly hostLocal?: HostLocalSettings;
   readonly topology?: { readonly nodes: readonly NodeEntry[]; readonly workloads?: readonly WorkloadDeclaration[]; readonly timeline?: readonly HarnessTimelineStep[] };
   readonly cni?: CniConfig;
-  readonly harness?: { readonly utilizationThreshold?: number; readonly acceptedFindings?: readonly AcceptedFindingDeclaration[] };
+  readonly harness?: {
+    readonly utilizationThreshold?: number;
+    readonly acceptedFindings?: readonly AcceptedFindingDeclaration[];
+    /** Start the harness from a live cluster's dump; paths relative to the spec file. */
+    readonly initialState?: HarnessInitialState;
+  };
 }
 
 /** One problem in a spec file, with the path of the offending value. */

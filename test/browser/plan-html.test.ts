@@ -160,3 +160,142 @@ async function clickCentre(page: Page, locator: ReturnType<Page["locator"]>): Pr
   if (!box) throw new Error("element not drawn");
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
+
+describeWithBrowser("plan.html of a day-2 timeline (examples/day2/day2.yaml)", () => {
+  test("two charts, one series per pool and one column per step; hovering a step or a point tells the counts", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const r = await cli("plan", path.join(root, "examples", "day2", "day2.yaml"), "--out", out, "--format", "json");
+      expect(r.code).toBe(0);
+      const report = parsePlanReport(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+      const steps = report.simulation!.timeline!;
+      const pools = [...new Set(steps.flatMap((s) => s.pools.map((p) => p.name)))];
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`file://${path.join(out, "plan.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      for (const metric of ["addresses", "blocks"]) {
+        const chart = page.locator(`svg.timeline-chart[data-metric="${metric}"]`);
+        expect(await chart.count()).toBe(1);
+        expect(await chart.locator("g.series").evaluateAll((els) => els.map((e) => e.getAttribute("data-pool")))).toEqual(pools);
+        expect(await chart.locator("rect.step").count()).toBe(steps.length);
+      }
+      const chart = page.locator('svg.timeline-chart[data-metric="addresses"]');
+      await chart.scrollIntoViewIfNeeded();
+      // The column of step 4 (the restart that moves the pods to "pods"): every pool's counts after it.
+      const column = chart.locator('rect.step[data-step="3"]');
+      const box = (await column.boundingBox())!;
+      await page.mouse.move(box.x + 3, box.y + 3);
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      const after = steps[3].pools.find((p) => p.name === "pods")!;
+      expect(await tip.textContent()).toContain(`step 4 · t=${steps[3].time}s · ${steps[3].description}`);
+      expect(await tip.textContent()).toContain(`pods: ${after.addressesInUse} / 1,024 addresses`);
+      await chart.locator('g.series[data-pool="old-pods"] circle.point[data-step="0"]').hover();
+      expect(await tip.textContent()).toContain("old-pods after step 1");
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "plan-html-timeline.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithBrowser("inspect --format html of a live cluster (examples/live)", () => {
+  test("the map draws without a console error; a finding's marker on its pool and on its block tells the finding", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const dumps = [path.join(root, "examples", "live", "calico.yaml"), path.join(root, "examples", "live", "cluster.yaml")];
+      const r = await cli("inspect", ...dumps, "--format", "html");
+      expect(r.code).toBe(1);
+      fs.writeFileSync(path.join(out, "live.html"), r.stdout);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("request", (req) => {
+        if (!req.url().startsWith("file:")) problems.push(`network request: ${req.url()}`);
+      });
+      await page.goto(`file://${path.join(out, "live.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      expect(await page.locator("rect.pool").count()).toBe(6);
+      expect(await page.locator("rect.orphan").count()).toBe(2);
+
+      // The edge pool has every block claimed: one warning pinned on it.
+      const edge = page.locator('circle.finding[data-on="edge"]');
+      expect(await edge.getAttribute("data-severity")).toBe("warning");
+      await edge.hover();
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      expect(await tip.textContent()).toContain("IP pool edge · 10.40.0.0/25");
+      expect(await tip.textContent()).toContain("warning POOL_BLOCKS_EXHAUSTED IPPool/edge");
+
+      // Into rack-b: the overlapping block carries its error.
+      const family = await page.locator(".family", { has: page.locator('rect.pool[data-pool="rack-b"]') }).getAttribute("data-family");
+      const stage = page.locator(`.family[data-family="${family}"]`);
+      await clickCentre(page, stage.locator('rect.pool[data-pool="rack-b"]'));
+      expect(await stage.locator(".crumbs").textContent()).toContain("pool rack-b");
+      const marker = stage.locator('circle.finding[data-on="10.32.32.32/27"]');
+      expect(await marker.getAttribute("data-severity")).toBe("error");
+      await marker.hover();
+      await tip.waitFor({ state: "visible" });
+      expect(await tip.textContent()).toContain("block 10.32.32.32/27");
+      expect(await tip.textContent()).toContain("BLOCK_OVERLAP IPAMBlock/10-32-32-32-27");
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "inspect-html.png"), fullPage: true });
+      expect(await page.locator(".findings li.pinned").count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithBrowser("plan.html of a fleet cluster (examples/fleet/fleet.yaml)", () => {
+  test("the fleet map shows every cluster's ranges, and hovering one tells its cluster, pool and the reuse", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-html-"));
+    const { context, close } = await openBrowser(browser as string);
+    try {
+      const r = await cli("plan", path.join(root, "examples", "fleet", "fleet.yaml"), "--out", out, "--format", "json");
+      expect(r.code).toBe(0);
+      const report = parsePlanReport(fs.readFileSync(path.join(out, "lab-eu", "plan.json"), "utf8"));
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m: ConsoleMessage) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`file://${path.join(out, "lab-eu", "plan.html")}`);
+      await page.waitForSelector("body[data-rendered]");
+      const ranges = page.locator("svg.fleet-map rect.fleet-range");
+      expect(await ranges.count()).toBe(report.fleet!.clusters.reduce((n, c) => n + c.pools.length, 0));
+      expect(new Set(await ranges.evaluateAll((els) => els.map((e) => e.getAttribute("data-cluster"))))).toEqual(new Set(report.fleet!.clusters.map((c) => c.name)));
+      const lab = page.locator('svg.fleet-map rect.fleet-range[data-cluster="lab-eu"][data-pool="pods-v4"]');
+      await lab.scrollIntoViewIfNeeded();
+      const box = (await lab.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const tip = page.locator("#tip");
+      await tip.waitFor({ state: "visible" });
+      const reuse = report.fleet!.clusters.find((c) => c.name === "lab-eu")!.reuses.find((x) => x.pool === "pods-v4")!;
+      expect(await tip.textContent()).toContain(`cluster lab-eu (this cluster) · pool pods-v4 · ${reuse.cidr}`);
+      expect(await tip.textContent()).toContain(`overlaps ${reuse.cluster}/${reuse.otherPool} ${reuse.otherCidr}`);
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: path.join(artifacts, "plan-html-fleet.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -220,6 +220,42 @@ describe("an AddressPlan shared by the clusters of a fleet", () => {
     expect(readLedger(path.join(dir, "fleet.lock.json"))!.clusters!.east.pools.pods.cidr).toBe("10.32.0.0/16");
   });
 
+  test("a sub-space per region: each region's clusters carve inside it, and the ledger records it", () => {
+    const a = app();
+    const plan = new AddressPlan(a, "addresses", {
+      addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }],
+      subSpaces: [
+        { name: "eu", addressSpace: "pods", prefixLength: 14 },
+        { name: "us", addressSpace: "pods", cidr: "10.44.0.0/14" },
+      ],
+    });
+    const make = (name: string, region: string) => {
+      const ipam = new CalicoIpam(new TerraformStack(a, name), "ipam", { addressPlan: plan, clusterName: name, subSpaces: [region] });
+      new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+      ipam.addPool("pods", { prefixLength: 16, addressSpace: "pods" });
+      return ipam;
+    };
+    const [eu1, eu2, us1] = [make("eu-1", "eu"), make("eu-2", "eu"), make("us-1", "us")];
+    a.synth();
+    expect([eu1, eu2, us1].map((c) => c.pools[0].cidr)).toEqual(["10.40.0.0/16", "10.41.0.0/16", "10.44.0.0/16"]);
+    const ledger = readLedger(path.join(dir, "calico-ipam.lock.json"))!;
+    expect(ledger.subSpaces).toEqual({ eu: { cidr: "10.40.0.0/14", family: 4, status: "active" }, us: { cidr: "10.44.0.0/14", family: 4, status: "active" } });
+    expect(parsePlanReport(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "us-1", "plan.json"), "utf8")).fleet!.subSpaces).toEqual([
+      { name: "eu", addressSpace: "pods", cidr: "10.40.0.0/14", clusters: ["eu-1", "eu-2"] },
+      { name: "us", addressSpace: "pods", cidr: "10.44.0.0/14", clusters: ["us-1"] },
+    ]);
+  });
+
+  test("a sub-space too small for its cluster's pools fails synth with both names, and writes nothing", () => {
+    const a = app();
+    const plan = new AddressPlan(a, "addresses", { addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }], subSpaces: [{ name: "eu", addressSpace: "pods", prefixLength: 17 }] });
+    const ipam = new CalicoIpam(new TerraformStack(a, "eu-1"), "ipam", { addressPlan: plan, clusterName: "eu-1", subSpaces: ["eu"] });
+    new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+    ipam.addPool("pods", { prefixLength: 16 });
+    expect(synthError(a)).toMatch(/FLEET_SUB_SPACE_TOO_SMALL at fleet subSpaces\.eu: sub-space "eu" \(10\.32\.0\.0\/17, 32,768 addresses\) is too small for the pools of cluster "eu-1": "pods" \/16 needs 65,536 addresses; give sub-space "eu" prefixLength 16 or less/);
+    expect(fs.existsSync(path.join(dir, "calico-ipam.lock.json"))).toBe(false);
+  });
+
   test("per-cluster ledgers of an earlier version migrate into the fleet ledger, every range kept", () => {
     // Written by the earlier version: each cluster with its own file (and the same range, since they carved alone).
     const old = (file: string, cidr: string) =>

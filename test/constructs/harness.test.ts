@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { CalicoIpam, CalicoIpamProps, parsePlanReport, renderPlanHtml, renderPlanSvg } from "../../src";
+import { CalicoIpam, CalicoIpamProps, checkIpPool, parsePlanReport, renderPlanHtml, renderPlanSvg, simulateAllocation, snapshotObjects, writeStateDump } from "../../src";
 
 function setup(props: Partial<CalicoIpamProps> = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-harness-"));
@@ -88,5 +88,35 @@ describe("the harness at synth", () => {
     expect(ipam.report().findings.filter((f) => f.accepted).map((f) => f.code)).toEqual(["POOL_SPECIAL_RANGE"]);
     const warnings = ipam.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     expect(warnings).toEqual([expect.stringMatching(/harness\.acceptFindings is deprecated: rename it to harness\.acceptedFindings/)]);
+  });
+});
+
+describe("the harness starts from a dump (harness.initialState)", () => {
+  /** A dump of a cluster the harness simulated: 3 nodes, 20 pods in a /22 with /26 blocks. */
+  function dumpOf(): string[] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-dump-"));
+    const r = simulateAllocation({
+      pools: [checkIpPool({ apiVersion: "projectcalico.org/v3", kind: "IPPool", metadata: { name: "pods" }, spec: { cidr: "10.244.0.0/22" } }).pool!],
+      topology: { nodes: [{ namePattern: "node-{i}", count: 3 }], workloads: [{ name: "web", namespace: "default", replicas: 20 }] },
+      keepEndState: true,
+    });
+    return writeStateDump(dir, snapshotObjects(r.endState!));
+  }
+
+  test("the dump's blocks, nodes and pods are the starting state; only the missing replicas are added", () => {
+    const dumps = dumpOf();
+    const { app, ipam, dir } = setup({ harness: { initialState: { dumps } }, topology: { nodes: [{ name: "node-4" }], workloads: [{ name: "web", namespace: "default", replicas: 30 }] } });
+    ipam.addPool("pods", { cidr: "10.244.0.0/22" });
+    app.synth();
+    const report = parsePlanReport(fs.readFileSync(path.join(dir, "plan.json"), "utf8"));
+    expect(report.simulation?.summary).toMatchObject({ nodes: 4, pods: 30, podsAllocated: 30 });
+    expect(report.simulation?.pools[0]).toMatchObject({ name: "pods", addressesInUse: 30, blocksClaimed: 4 });
+  });
+
+  test("a dump outside the declared pools fails synth with INITIAL_STATE_INVALID", () => {
+    const dumps = dumpOf();
+    const { app, ipam } = setup({ harness: { initialState: { dumps } } });
+    ipam.addPool("elsewhere", { cidr: "10.250.0.0/22" });
+    expect(() => app.synth()).toThrow(/INITIAL_STATE_INVALID.*lies in no declared IP pool/);
   });
 });

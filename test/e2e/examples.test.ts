@@ -197,4 +197,18 @@ describe("the fleet example, through the real cdktf synth", () => {
     expect(overlaps("prod-eu-1", "prod-us-1")).toBe(false);
     expect(overlaps("lab-eu", "prod-eu-1")).toBe(true);
   });
+
+  test("each region's clusters carve inside the region's sub-spaces, recorded in the fleet ledger", () => {
+    const subSpaces = JSON.parse(ledgerBefore).subSpaces as Record<string, { cidr: string }>;
+    expect(Object.keys(subSpaces)).toEqual(["eu-west-v4", "eu-west-v6", "us-east-v4", "us-east-v6"]);
+    const region = { "lab-eu": "eu-west", "prod-eu-1": "eu-west", "prod-us-1": "us-east" } as const;
+    for (const cluster of clusters) {
+      const report = JSON.parse(fs.readFileSync(path.join(first, "stacks", cluster, "plan.json"), "utf8"));
+      expect(report.fleet.subSpaces.map((s: { name: string }) => s.name)).toEqual(Object.keys(subSpaces));
+      for (const pool of report.pools) {
+        const sub = Cidr.parse(subSpaces[`${region[cluster as keyof typeof region]}-v${pool.family}`].cidr);
+        expect(sub.contains(Cidr.parse(pool.cidr))).toBe(true);
+      }
+    }
+  });
 });

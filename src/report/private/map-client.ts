@@ -19,8 +19,9 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   var MIN_PX = 2;
   var model = JSON.parse(document.getElementById("calico-ipam-map").textContent);
   var tip = document.getElementById("tip");
-  var KIND_FILL = { space: "#e3f4e1", service: "#ffd08a", node: "#c8b6ac", reserved: "#cfd8dc", reservation: "#d7a6e0", retired: "#f4b4b4", pool: "#6fa8dc" };
-  var KIND_STROKE = { space: "#6bbf73", service: "#c98a1c", node: "#8d6e63", reserved: "#90a4ae", reservation: "#9c4fb0", retired: "#cf222e", pool: "#1f5f99" };
+  var KIND_FILL = { space: "#e3f4e1", service: "#ffd08a", node: "#c8b6ac", reserved: "#cfd8dc", reservation: "#d7a6e0", retired: "#f4b4b4", orphan: "#ffcecb", pool: "#6fa8dc" };
+  var KIND_STROKE = { space: "#6bbf73", service: "#c98a1c", node: "#8d6e63", reserved: "#90a4ae", reservation: "#9c4fb0", retired: "#cf222e", orphan: "#a40e26", pool: "#1f5f99" };
+  var PIN_FILL = { error: "#cf222e", warning: "#bf8700" };
   var STATUS_STROKE = { added: "#1a7f37", changed: "#bf8700", draining: "#8250df", removed: "#cf222e" };
 
   function esc(s) {
@@ -118,6 +119,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
         shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: this.family.tips[j], status: status });
       }
     }
+    this.pin(shapes, f, width, height);
     this.shapes = shapes;
     this.stage.style.height = height + "px";
     this.stage.style.width = width + "px";
@@ -128,11 +130,42 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     this.drawCrumbs(f);
   };
 
+  // Findings pinned on ranges and blocks (inspect): a marker at the top right of each, drawn last (on top).
+  Stage.prototype.pin = function (shapes, f, width, height) {
+    var findings = this.view.findings;
+    var pins = f.pool ? f.pool.pins : this.family.pins;
+    if (!findings || !pins || !pins.length) return;
+    var at = {};
+    for (var i = 0; i < shapes.length; i++) at[f.pool ? i : shapes[i].range] = shapes[i];
+    for (var j = 0; j < pins.length; j++) {
+      var s = at[pins[j][0]];
+      if (!s) continue;
+      var list = pins[j][1];
+      var severity = "warning";
+      var lines = [];
+      for (var k = 0; k < list.length; k++) {
+        var fd = findings[list[k]];
+        if (fd[0] === "error") severity = "error";
+        lines.push(list.length === 1 ? fd[2] : fd[1]);
+      }
+      var cx = s.r[2] >= 14 ? s.r[0] + s.r[2] - 7 : s.r[0] + s.r[2] / 2;
+      var cy = s.r[3] >= 14 ? s.r[1] + 7 : s.r[1] + s.r[3] / 2;
+      cx = Math.max(6, Math.min(width - 6, cx));
+      cy = Math.max(6, Math.min(height - 6, cy));
+      shapes.push({ r: [cx - 6, cy - 6, 12, 12], fill: PIN_FILL[severity], stroke: "#fff", width: 1.5, cls: "finding", key: s.key, severity: severity, count: list.length,
+        tip: (s.block ? "block " + s.key : s.tip.split("\n")[0]) + "\n" + list.length + (list.length === 1 ? " finding" : " findings") + ":\n" + lines.join("\n") + (list.length > 1 ? "\n(the list below the map tells each)" : "") });
+    }
+  };
+
   Stage.prototype.drawSvg = function (width, height, f) {
     var out = ['<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '" viewBox="0 0 ' + width + " " + height + '">',
       '<rect class="free" x="0" y="0" width="' + width + '" height="' + height + '" fill="' + (f.pool ? "#f3f8fc" : "#fafafa") + '"/>'];
     for (var i = 0; i < this.shapes.length; i++) {
       var s = this.shapes[i];
+      if (s.cls === "finding") {
+        out.push('<circle class="finding" data-i="' + i + '" data-on="' + esc(s.key) + '" data-severity="' + s.severity + '" data-findings="' + s.count + '" cx="' + (s.r[0] + 6).toFixed(2) + '" cy="' + (s.r[1] + 6).toFixed(2) + '" r="5.5" fill="' + s.fill + '" stroke="#fff" stroke-width="1.5"/>');
+        continue;
+      }
       var attrs = s.cls === "block" ? ' data-block="' + esc(s.key) + '"' : s.cls === "pool" ? ' data-pool="' + esc(s.key) + '"' : ' data-range="' + esc(s.key) + '"';
       if (s.status) attrs += ' data-status="' + s.status + '"';
       out.push('<rect class="' + s.cls + '" data-i="' + i + '"' + attrs + ' x="' + s.r[0].toFixed(2) + '" y="' + s.r[1].toFixed(2) + '" width="' + s.r[2].toFixed(2) + '" height="' + s.r[3].toFixed(2) +
@@ -158,17 +191,26 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     if (f.pool) {
       // Blocks never overlap, so they can be drawn by colour: one fillStyle per colour.
       var byFill = new Map();
+      var pins = [];
       for (var j = 0; j < order.length; j++) {
+        if (order[j].cls === "finding") { pins.push(order[j]); continue; }
         var list = byFill.get(order[j].fill);
         if (list) list.push(order[j]); else byFill.set(order[j].fill, [order[j]]);
       }
       order = [];
       byFill.forEach(function (list) { for (var k = 0; k < list.length; k++) order.push(list[k]); });
+      for (var q = 0; q < pins.length; q++) order.push(pins[q]);
     }
     var last = null;
     for (var i = 0; i < order.length; i++) {
       var s = order[i];
       if (s.fill !== last) { ctx.fillStyle = s.fill; last = s.fill; }
+      if (s.cls === "finding") {
+        ctx.beginPath();
+        ctx.arc(s.r[0] + 6, s.r[1] + 6, 5.5, 0, 2 * Math.PI);
+        ctx.fill();
+        continue;
+      }
       ctx.fillRect(s.r[0], s.r[1], s.r[2], s.r[3]);
       if (s.r[2] > 4 && s.r[3] > 4 || s.status || s.dash) {
         if (ctx.strokeStyle !== s.stroke) ctx.strokeStyle = s.stroke;
@@ -206,15 +248,12 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     var s = this.hit(e);
     if (!s) { tip.hidden = true; return; }
     // Block texts are made on hover only: 100,000 of them up front would cost more than the drawing.
-    tip.textContent = s.block ? blockTip(this.view, this.frame().pool, s.block) : s.tip;
-    tip.hidden = false;
-    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
-    tip.style.top = (e.clientY + 14) + "px";
+    showTip(s.block ? blockTip(this.view, this.frame().pool, s.block) : s.tip, e);
   };
 
   Stage.prototype.click = function (e) {
     var s = this.hit(e);
-    if (!s || s.cls === "block") return;
+    if (!s || s.cls === "block" || s.cls === "finding") return;
     if (s.cls === "pool" && s.pool >= 0) {
       this.path.push({ pool: s.pool, label: "pool " + this.view.pools[s.pool].name });
     } else if (s.cls === "space") {
@@ -248,6 +287,19 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   });
   document.querySelectorAll(".gauges[data-view]").forEach(function (el) {
     el.innerHTML = gauges(model.views[Number(el.getAttribute("data-view"))]);
+  });
+  // Hover texts outside the maps (the timeline charts, finding markers): any element with data-tip.
+  function showTip(text, e) {
+    tip.textContent = text;
+    tip.hidden = false;
+    tip.style.left = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + "px";
+    tip.style.top = (e.clientY + 14) + "px";
+  }
+  document.addEventListener("mousemove", function (e) {
+    if (e.target.closest && e.target.closest(".stage")) return;
+    var t = e.target.closest ? e.target.closest("[data-tip]") : null;
+    if (t) showTip(t.getAttribute("data-tip"), e);
+    else tip.hidden = true;
   });
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;

@@ -9,7 +9,7 @@ import { buildPlanReport, planReportFiles } from "../report";
 import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
-import { migrationReportInput } from "../plan/migration-harness";
+import { harnessPlan, migrationReportInput } from "../plan/migration-harness";
 import type { HarnessInitialState } from "../live/seed";
 import type { SimulationResult } from "../simulator/result";
 import type { CniConfig } from "../simulator/topology";
@@ -565,7 +565,7 @@ export class CalicoIpam extends Construct implements FleetMember {
         this.props.topology || initialState
           ? { topology: this.props.topology ?? { nodes: [] }, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold, initialState }
           : undefined;
-      const simulation = harness ? simulatePlan(plan, harness) : undefined;
+      const simulation = harness ? simulatePlan(harnessPlan(plan, harness), harness) : undefined;
       const migrations = migrationReportInput(plan, harness);
       const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam", ...(migrations ? { migrations } : {}) });
       this.cachedReport = { simulation, report };

@@ -11,10 +11,12 @@
  * blocks). The checks read the state after each phase.
  */
 import { Cidr } from "../ip";
-import type { LedgerMigrationOriginal } from "../ledger/migrations";
+import type { LedgerMigrationOriginal, LedgerMigrationRange } from "../ledger/migrations";
 import { renderIpPool } from "../render/manifests";
 import { simulateAllocation } from "../simulator/simulate";
 import type { TimelineStepResult } from "../simulator/result";
+import { WINDOWS_RESERVED_HANDLE } from "../simulator/allocate";
+import type { IpamSnapshot, SnapshotBlock } from "../simulator/snapshot";
 import type { TimelineStep } from "../simulator/timeline";
 import type { PoolDeclaration } from "../spec/types";
 import { Finding, error } from "../validation/finding";
@@ -37,9 +39,26 @@ export interface MigrationPhaseCheck {
   readonly tunnelAddresses: number;
 }
 
+/** What a live cluster's dump (the harness's `initialState`) holds in the pool the current phase works on. */
+export interface MigrationDumpView {
+  /** The pool the current phase disables, deletes or recreates over. */
+  readonly pool: string;
+  readonly cidr: string;
+  /** Pods holding an address in it, by namespace then name. */
+  readonly pods: ReadonlyArray<{ readonly namespace: string; readonly pod: string; readonly node: string }>;
+  /** Nodes whose tunnel address is in it, by name. */
+  readonly tunnelNodes: readonly string[];
+  /** Addresses allocated in it (pods, tunnels, leaked ones). */
+  readonly addresses: number;
+  /** Blocks of the dump in its range, as CIDRs. */
+  readonly blocks: readonly string[];
+}
+
 /** The checks of one migration. */
 export interface MigrationCheck {
   readonly migration: string;
+  /** What the dump the harness starts from holds in the pool of the current phase; absent without a dump. */
+  readonly dump?: MigrationDumpView;
   /** One entry per phase simulated, in order; empty without a topology. */
   readonly phases: readonly MigrationPhaseCheck[];
   /** Errors of the current phase and the ones after it, paths `migrations.<name>.phases[<n>]`. */
@@ -89,7 +108,9 @@ function checkMigration(plan: IpamPlan, m: PlannedMigration, options: HarnessOpt
       );
     }
   }
-  if (!options || options.topology.nodes.length === 0) return { migration: m.name, phases: [], findings };
+  const dump = options?.initialState ? dumpView(m, loadSnapshot(options), findings, at, label) : undefined;
+  const withDump = dump ? { dump } : {};
+  if (!options || options.topology.nodes.length === 0) return { migration: m.name, phases: [], findings, ...withDump };
 
   // The timeline: the cluster before the migration, then every phase with its manual step.
   const restart: TimelineStep[] = (options.topology.workloads ?? []).map((w) => ({ rollingRestart: { workload: w.name, namespace: w.namespace } }));
@@ -190,7 +211,76 @@ function checkMigration(plan: IpamPlan, m: PlannedMigration, options: HarnessOpt
     }
     previousTunnels = check.tunnelAddresses;
   }
-  return { migration: m.name, phases, findings };
+  return { migration: m.name, phases, findings, ...withDump };
+}
+
+/** The snapshot of the harness's initial state; the dump reader is loaded only for a harness that starts from one. */
+function loadSnapshot(options: HarnessOptions): IpamSnapshot {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const seed = require("../live/seed") as typeof import("../live/seed");
+  return seed.loadInitialState(options.initialState as NonNullable<HarnessOptions["initialState"]>, options.baseDir).snapshot;
+}
+
+/**
+ * The dump's view of the pool the current phase works on, and its checks: a phase that deletes a pool
+ * the dump still shows addresses in, or recreates a pool over blocks of another size, is an error.
+ */
+function dumpView(m: PlannedMigration, snapshot: IpamSnapshot, findings: Finding[], at: (phase: number) => string, label: (phase: number) => string): MigrationDumpView | undefined {
+  const original = m.original as LedgerMigrationOriginal;
+  const recreate = m.kind !== "migratePool";
+  const subject =
+    m.phase === 1 ? undefined : recreate && m.phase >= 5 ? (m.temporary ? { pool: m.temporaryPool as string, cidr: m.temporary.cidr } : undefined) : { pool: m.pool, cidr: original.cidr };
+  if (!subject) return undefined;
+  const range = Cidr.parse(subject.cidr);
+  const pods: Array<{ namespace: string; pod: string; node: string }> = [];
+  const tunnelNodes = new Set<string>();
+  const blocks: SnapshotBlock[] = [];
+  let addresses = 0;
+  for (const b of snapshot.blocks) {
+    const cidr = Cidr.tryParse(b.cidr);
+    if (!cidr.ok || !range.overlaps(cidr.cidr)) continue;
+    blocks.push(b);
+    for (const a of b.allocations) {
+      if (a.handle === WINDOWS_RESERVED_HANDLE) continue;
+      addresses++;
+      const node = a.attributes.node ?? b.host ?? "";
+      if (a.attributes.pod !== undefined && a.attributes.namespace !== undefined) pods.push({ namespace: a.attributes.namespace, pod: a.attributes.pod, node });
+      else if (a.handle !== null && /-tunnel-addr-/.test(a.handle)) tunnelNodes.add(node);
+    }
+  }
+  pods.sort((x, y) => (x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : x.pod < y.pod ? -1 : x.pod > y.pod ? 1 : 0));
+  const view: MigrationDumpView = { ...subject, pods, tunnelNodes: [...tunnelNodes].sort(), addresses, blocks: blocks.map((b) => b.cidr) };
+  const deletes = m.kind === "migratePool" ? m.phase === 3 : m.phase === 3 || m.phase === 6;
+  if (deletes && addresses > 0) {
+    const who = [
+      ...pods.slice(0, 5).map((p) => `${p.namespace}/${p.pod} on ${p.node}`),
+      ...(pods.length > 5 ? [`${pods.length - 5} more pods`] : []),
+      ...(tunnelNodes.size > 0 ? [`the tunnel addresses of ${[...tunnelNodes].sort().join(", ")}`] : []),
+    ];
+    findings.push(
+      error(
+        "MIGRATION_ADDRESSES_LEFT",
+        at(m.phase),
+        `${label(m.phase)} deletes pool "${subject.pool}" (${subject.cidr}), but the cluster's dump still shows ${addresses} address${addresses === 1 ? "" : "es"} allocated in it` +
+          `${who.length > 0 ? ` (${who.join("; ")})` : ""}: deleting it would take them away. Restart those pods (the manual step of phase ${m.phase - 1}), take a fresh dump and synthesize again`,
+      ),
+    );
+  }
+  if (recreate && m.phase === 4 && m.target) {
+    const stale = blocks.filter((b) => Cidr.tryParse(b.cidr).ok && Cidr.parse(b.cidr).prefix !== (m.target as LedgerMigrationRange).blockSize && Cidr.parse(b.cidr).overlaps(Cidr.parse((m.target as LedgerMigrationRange).cidr)));
+    if (stale.length > 0) {
+      findings.push(
+        error(
+          "MIGRATION_BLOCKS_LEFT",
+          at(4),
+          `${label(4)} recreates pool "${m.pool}" at ${m.target.cidr} with /${m.target.blockSize} blocks, but the cluster's dump still has ${stale.length} block${stale.length === 1 ? "" : "s"} of another size there ` +
+            `(${stale.slice(0, 3).map((b) => `${b.cidr}${b.host ? ` affine to ${b.host}` : ""}`).join(", ")}${stale.length > 3 ? ", …" : ""}): Calico would hand out overlapping blocks (calico#10778). ` +
+            `Release their addresses and affinities first (calicoctl ipam release, kubectl delete blockaffinities of those blocks), take a fresh dump and synthesize again`,
+        ),
+      );
+    }
+  }
+  return view;
 }
 
 /** The nodes' tunnel addresses before the first step (the declared cluster). */
@@ -266,4 +356,30 @@ export function migrationReportInput(plan: IpamPlan, options?: HarnessOptions): 
   if (!plan.migrations || plan.migrations.length === 0) return undefined;
   const namespaces = [...new Set((options?.topology.workloads ?? []).map((w) => w.namespace))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { checks: checkMigrations(plan, options), namespaces };
+}
+
+/**
+ * The plan the harness plays when it starts from a live cluster's dump: the pools a migration deletes
+ * in this phase are still in the dump (until the apply), so they are kept, disabled, for the dump's
+ * blocks to land in; the checks above say whether they still hold addresses. Without a dump, or
+ * without such a pool, the plan itself.
+ */
+export function harnessPlan(plan: IpamPlan, options?: Pick<HarnessOptions, "initialState">): IpamPlan {
+  if (!options?.initialState || !plan.migrations) return plan;
+  const kept = new Set(plan.pools.map((p) => p.manifest.metadata.name));
+  const extra: IpamPlan["pools"][number][] = [];
+  for (const m of plan.migrations) {
+    const original = m.original;
+    if (!original || m.findings.some((f) => f.severity === "error")) continue;
+    const deleted =
+      m.kind === "migratePool" ? (m.phase === 3 ? { name: m.pool, range: original } : undefined)
+      : m.phase === 3 ? { name: m.pool, range: original }
+      : m.phase === 6 && m.temporary ? { name: m.temporaryPool as string, range: m.temporary }
+      : undefined;
+    if (!deleted || kept.has(deleted.name)) continue;
+    const manifest = renderIpPool({ ...(original.spec as Partial<PoolDeclaration> | undefined), name: deleted.name, cidr: deleted.range.cidr, blockSize: deleted.range.blockSize, disabled: true }, plan.apiVersion);
+    const effective = checkIpPool(manifest).pool;
+    if (effective) extra.push({ manifest, effective, draining: true, findings: [] });
+  }
+  return extra.length === 0 ? plan : { ...plan, pools: [...plan.pools, ...extra] };
 }

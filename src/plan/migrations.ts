@@ -54,6 +54,8 @@ export interface PlannedMigration {
   readonly original?: LedgerMigrationOriginal;
   /** `changeBlockSize`, `changeCidr`: the pool after the change. */
   readonly target?: LedgerMigrationRange;
+  /** `changeBlockSize`, `changeCidr`: the temporary pool's range, while the ledger records it. */
+  readonly temporary?: LedgerMigrationRange;
   /** Problems of the declaration, the ledger and the phases; paths `migrations[i]...`. */
   readonly findings: Finding[];
 }
@@ -437,7 +439,9 @@ function resolve(d: MigrationDeclaration, index: number, spec: IpamSpec, ledger:
       );
     }
   }
-  return { ...base, phase, recordedPhase, temporaryPool, original, target };
+  const tmpEntry = typeof temporaryPool === "string" ? own(ledger.pools, temporaryPool) : undefined;
+  const temporary = tmpEntry ? Object.freeze({ cidr: tmpEntry.cidr, blockSize: tmpEntry.blockSize }) : undefined;
+  return { ...base, phase, recordedPhase, temporaryPool, original, target, ...(temporary ? { temporary } : {}) };
 }
 
 /** The declaration of the pool a recreate migration changes (for the temporary pool's size and space). */

@@ -4,7 +4,7 @@
  * check that it is done (with the result to expect), and what the next phase does.
  */
 import type { LedgerMigrationOriginal } from "../ledger/migrations";
-import type { MigrationCheck } from "../plan/migration-harness";
+import type { MigrationCheck, MigrationDumpView } from "../plan/migration-harness";
 import type { PlannedMigration } from "../plan/migrations";
 import { CHANGE_BLOCK_SIZE_DOC, MIGRATE_POOLS_DOC } from "../plan/migrations";
 import type { IpamPlan } from "../plan/plan";
@@ -14,6 +14,8 @@ import type { ReportMigration, ReportRunbook } from "./schema";
 export interface RunbookContext {
   /** Namespaces of the declared workloads (for `kubectl rollout restart` by namespace), sorted; empty when unknown. */
   readonly namespaces: readonly string[];
+  /** What the dump the harness started from holds in the pool of the current phase, when there is one. */
+  readonly dump?: MigrationDumpView;
 }
 
 /** The dump `calico-ipam inspect` reads, taken again after the manual step. */
@@ -35,7 +37,7 @@ export function reportMigrations(plan: IpamPlan, checks: readonly MigrationCheck
       phase: m.phase,
       recordedPhase: m.recordedPhase,
       phases: [...m.phases],
-      ...(m.original && m.findings.every((f) => f.severity !== "error") ? { runbook: runbook(plan, m, context) } : {}),
+      ...(m.original && m.findings.every((f) => f.severity !== "error") ? { runbook: runbook(plan, m, check?.dump ? { ...context, dump: check.dump } : context) } : {}),
       checks: (check?.phases ?? []).map((p) => ({ ...p, blocksLeft: [...p.blocksLeft] })),
     };
   });
@@ -50,7 +52,11 @@ export function runbook(plan: IpamPlan, m: PlannedMigration, context: RunbookCon
     operator
       ? `the Installation sets IP pool ${name}${cidr ? ` (${cidr})` : ""} to nodeSelector "!all()" (the operator's way to disable it): no new address comes from it; pods keep theirs`
       : `IPPool ${name}${cidr ? ` (${cidr})` : ""} is updated in place to disabled: true: no new address comes from it; pods keep theirs`;
-  const restart = (name: string, cidr: string): string[] => [
+  const restart = (name: string, cidr: string): string[] => {
+    const dump = context.dump?.pool === name ? context.dump : undefined;
+    return dump ? restartFromDump(dump) : restartDeclared(name, cidr);
+  };
+  const restartDeclared = (name: string, cidr: string): string[] => [
     ...(context.namespaces.length > 0
       ? context.namespaces.map((ns) => `kubectl rollout restart deployment -n ${ns}`)
       : ["kubectl rollout restart deployment -n <namespace>   # each namespace with pods on the pool"]),
@@ -161,4 +167,22 @@ export function runbook(plan: IpamPlan, m: PlannedMigration, context: RunbookCon
         doc,
       };
   }
+}
+
+/** The manual step from the dump: the namespaces and nodes that hold addresses in the pool, exactly. */
+function restartFromDump(dump: MigrationDumpView): string[] {
+  const namespaces = [...new Set(dump.pods.map((p) => p.namespace))].sort();
+  const pairs = [...new Set(dump.pods.map((p) => `${p.namespace}\u0000${p.node}`))].sort().map((k) => k.split("\u0000"));
+  return [
+    `# the dump shows ${dump.pods.length} pod${dump.pods.length === 1 ? "" : "s"} with addresses in ${dump.pool} (${dump.cidr}), in ${namespaces.length} namespace${namespaces.length === 1 ? "" : "s"}`,
+    ...namespaces.map((ns) => `kubectl rollout restart deployment -n ${ns}`),
+    "# pods of other controllers, or without one: delete them node by node",
+    ...pairs.map(([ns, node]) => `kubectl delete pod -n ${ns} --field-selector spec.nodeName=${node}`),
+    ...(dump.tunnelNodes.length > 0
+      ? [
+          `# the tunnel addresses of ${dump.tunnelNodes.join(", ")} are in ${dump.pool}: calico-node takes a new one when it restarts (namespace calico-system with the operator, kube-system otherwise)`,
+          ...dump.tunnelNodes.map((node) => `kubectl delete pod -n calico-system -l k8s-app=calico-node --field-selector spec.nodeName=${node}`),
+        ]
+      : []),
+  ];
 }

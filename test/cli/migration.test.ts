@@ -69,3 +69,39 @@ describe("calico-ipam plan on a spec file with migrations", () => {
     expect(finding.message).toMatch(/Set phase: 1 and apply/);
   });
 });
+
+describe("migrations checked against a live cluster's dump (harness.initialState)", () => {
+  const dumps = "harness:\n  initialState:\n    dumps: [state/ipamblocks.json, state/blockaffinities.json, state/ipamhandles.json, state/nodes.json, state/pods.json]\n";
+  /** A folder at phase `phase` of the move, with a dump of the cluster as the harness of `dumpedAt` left it. */
+  async function atPhase(phase: number, dumpedAt: number | undefined) {
+    const f = folder();
+    await plan(f.write(specText()), ...(dumpedAt === undefined ? ["--export-state", path.join(f.dir, "state")] : []));
+    for (let p = 1; p < phase; p++) await plan(f.write(specText(p)), ...(dumpedAt === p ? ["--export-state", path.join(f.dir, "state")] : []));
+    return f;
+  }
+
+  test("the runbook of the disable phase names the namespaces and nodes the dump shows on the pool", async () => {
+    const f = await atPhase(2, undefined);
+    const r = await plan(f.write(specText(2) + dumps));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("    # the dump shows 100 pods with addresses in pods (10.48.0.0/22), in 1 namespace");
+    expect(r.stdout).toContain("    kubectl delete pod -n shop --field-selector spec.nodeName=node-1");
+    expect(r.stdout).toContain("    kubectl delete pod -n calico-system -l k8s-app=calico-node --field-selector spec.nodeName=node-2");
+  });
+
+  test("deleting a pool the dump still shows addresses in exits 1 naming the pods, and writes nothing", async () => {
+    const f = await atPhase(3, undefined);
+    const before = f.ledger();
+    const r = await plan(f.write(specText(3) + dumps));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ERROR MIGRATION_ADDRESSES_LEFT Migration\/migrate-pods \(migrations\.migrate-pods\.phases\[3\]\)\n {6}phase 3 \(delete-source\) of migration "migrate-pods" deletes pool "pods" \(10\.48\.0\.0\/22\), but the cluster's dump still shows 103 addresses allocated in it \(shop\/web-0 on node-\d/);
+    expect(f.ledger()).toBe(before);
+  });
+
+  test("a dump taken once the pods moved lets the delete phase through", async () => {
+    const f = await atPhase(3, 2);
+    const r = await plan(f.write(specText(3) + dumps));
+    expect(r.stdout).not.toMatch(/MIGRATION_ADDRESSES_LEFT|INITIAL_STATE_INVALID/);
+    expect(r.code).toBe(0);
+  });
+});

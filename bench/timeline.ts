@@ -8,7 +8,9 @@
  *   - pool size: the same 550,000 pods in an IPv6 /48 and in a /108 pool cost the same (the /48 within
  *     1.5x of the /108, medians).
  * Heap is `process.memoryUsage().heapUsed` right after the run with the result still held, less the
- * heap before it (garbage collected first).
+ * heap before it (garbage collected first). Each line prints the target, the wall-clock median and
+ * "met" or "MISSED"; the CPU-time median stands beside it, as a busy machine slows the wall clock.
+ * A run must allocate every declared pod (a run refused by a limit would time nothing).
  *
  * Run alone with `npx tsx bench/timeline.ts`; the main bench calls {@link runTimelineBench}.
  */
@@ -59,27 +61,40 @@ const WORKLOADS: readonly Workload[] = [
   { label: "day 2: 550,000 pods in an IPv6 /48 pool", input: () => input(5000, 110, { v6Cidr: "fd00:10::/48" }), targetMs: Number.POSITIVE_INFINITY },
 ];
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]);
+}
+
 function measure(w: Workload): Row & { heapMb: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   const data = w.input();
+  const declared = (data.topology.workloads ?? []).reduce((n, x) => n + x.replicas, 0);
   simulateAllocation(data);
   const times: number[] = [];
+  const cpu: number[] = [];
   let heapMb = 0;
   for (let i = 0; i < 5; i++) {
     gc?.();
     const before = process.memoryUsage().heapUsed;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = simulateAllocation(data);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     heapMb = Math.max(heapMb, Math.round((process.memoryUsage().heapUsed - before) / 1048576));
-    if (result.summary.podsFailed > 0 || result.summary.podsUnschedulable > 0) throw new Error(`${w.label}: ${result.summary.podsFailed} pods failed`);
+    // Every declared pod must be simulated: a run refused by a limit (TOPOLOGY_TOO_LARGE) measures nothing.
+    if (result.summary.podsAllocated !== declared) {
+      throw new Error(`${w.label}: ${result.summary.podsAllocated} of ${declared} pods got addresses (${result.findings.map((f) => f.code).join(", ") || "no finding"})`);
+    }
   }
-  times.sort((a, b) => a - b);
-  const medianMs = Math.round(times[Math.floor(times.length / 2)]);
+  const medianMs = median(times);
   const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const pass = medianMs <= w.targetMs && (w.targetMb === undefined || heapMb <= w.targetMb);
   const target = Number.isFinite(w.targetMs) ? `<= ${w.targetMs} ms${w.targetMb === undefined ? "" : `, <= ${w.targetMb} MB heap`}` : "see the /48 vs /108 line";
-  return { workload: `${w.label} (heap ${heapMb} MB)`, medianMs, peakMb, target, pass, heapMb };
+  // CPU time beside wall time: on a shared machine the wall median also measures the neighbours.
+  return { workload: `${w.label} (heap ${heapMb} MB, CPU median ${median(cpu)} ms)`, medianMs, peakMb, target, pass, heapMb };
 }
 
 function inChild(index: number): Promise<Row> {
@@ -108,7 +123,7 @@ if (require.main === module) {
     process.send?.(measure(WORKLOADS[Number(child)]));
   } else {
     void runTimelineBench().then((rows) => {
-      for (const r of rows) console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
+      for (const r of rows) console.log(`${r.pass ? "met   " : "MISSED"}  ${r.workload}: median ${r.medianMs} ms, peak RSS ${r.peakMb} MB (target ${r.target})`);
     });
   }
 }

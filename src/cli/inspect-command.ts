@@ -75,8 +75,8 @@ async function readPlan(file: string, ledgerFile: string | undefined): Promise<D
     }
     return { planFile: file, pools: report.pools, workloads: report.workloads, ...(ledger && ledgerFile !== undefined ? { ledger } : {}) };
   }
-  const { parseSpecFile } = await import("../spec/schema");
-  const parsed = parseSpecFile(value);
+  const { readSpecFile } = await import("../spec/read-spec");
+  const parsed = readSpecFile(value);
   if (!parsed.ok) throw new InputError(`${file}: neither a plan.json nor a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   const { planReport } = await import("./plan-run");
   const { report } = planReport(parsed.spec, ledgerPath);

@@ -24,8 +24,10 @@ import {
   renderPlanText,
 } from "../report";
 import type { PlanReport, PlanReportOptions } from "../report";
-import { FleetFile, isFleetFile, parseFleetFile, parseSpecFile, SpecFile } from "../spec/schema";
-import { fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
+import { readSpecFile } from "../spec/read-spec";
+import { isFleetFile } from "../spec/rules";
+import type { FleetFile, SpecFile } from "../spec/schema";
+import { FLEET_PLAN_SCHEMA, fleetHasErrors, planFleet, writeFleetLedgers } from "../fleet";
 import { fleetSection, withFleet } from "../report/fleet";
 import { buildPlanReport } from "../report";
 import type { PoolDeclaration, ReservationDeclaration } from "../spec/types";
@@ -61,7 +63,12 @@ export function runPlan(specFile: string | undefined, opts: PlanOptions, io: Cli
   if (data !== undefined && isFleetFile(data)) {
     const beside = path.join(path.dirname(specFile as string), DEFAULT_LEDGER_FILE);
     const ledgerFile = opts.ledger ?? (opts.writeLedger || fs.existsSync(beside) ? beside : undefined);
-    return fleetCommand(readFleet(specFile as string, data), ledgerFile, { ...opts, baseDir: specFile === STDIN ? undefined : path.dirname(specFile as string) }, io);
+    const fleet = readFleet(specFile as string, data);
+    const baseDir = specFile === STDIN ? undefined : path.dirname(specFile as string);
+    // Published plan files are named relative to the spec file, as the ledger beside it is.
+    const at = (file: string) => path.resolve(baseDir ?? process.cwd(), file);
+    const published = fleet.publishedPlans?.map((p) => (typeof p === "string" ? at(p) : { ...p, file: at(p.file) }));
+    return fleetCommand({ ...fleet, ...(published ? { publishedPlans: published } : {}) }, ledgerFile, { ...opts, baseDir }, io);
   }
   const cluster = opts.cluster ? clusterSpec(opts.cluster, opts.topology) : undefined;
   const spec = cluster ? cluster.spec : readSpec(specFile, data);
@@ -131,6 +138,9 @@ export function planReport(spec: SpecFile, ledgerFile?: string, inputFindings?: 
 }
 
 function readFleet(file: string, data: unknown): FleetFile {
+  // zod checks fleet files; it loads only for them (see readSpecFile).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseFleetFile } = require("../spec/schema") as typeof import("../spec/schema");
   const parsed = parseFleetFile(data);
   if (!parsed.ok) throw new InputError(`${file}: not a valid fleet spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   return parsed.fleet;
@@ -150,7 +160,7 @@ function fleetCommand(
   if (opts.format === "html" || opts.format === "svg") {
     throw new InputError(`--format ${opts.format} shows one cluster: use --out DIR for each cluster's plan.html and plan.svg`, "");
   }
-  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, ...plan } = fleet;
+  const { clusters: declared, externalClusters, releaseClusters, releaseSubSpaces, publishedPlans, ...plan } = fleet;
   const result = planFleet(
     {
       ...plan,
@@ -167,6 +177,7 @@ function fleetCommand(
       ...(externalClusters ? { external: externalClusters } : {}),
       ...(releaseClusters ? { releaseClusters } : {}),
       ...(releaseSubSpaces ? { releaseSubSpaces } : {}),
+      ...(publishedPlans ? { publishedPlans } : {}),
     },
   );
   const byName = new Map(declared.map((c) => [c.name, c]));
@@ -186,7 +197,7 @@ function fleetCommand(
   }
   if (opts.format === "json") {
     // The fleet's own findings, then one plan report (docs/plan-schema.md) per cluster, by name.
-    io.stdout(`${JSON.stringify({ schema: "cdktf-calico-ipam/fleet-plan", schemaVersion: 1, findings: result.findings, clusters: reports }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ schema: FLEET_PLAN_SCHEMA, schemaVersion: 1, findings: result.findings, clusters: reports }, null, 2)}\n`);
   } else {
     const fleetFindings = result.findings.map((f) => `${f.severity === "error" ? "ERROR" : "WARNING"} ${f.code} at fleet ${f.path}: ${f.message}`);
     const parts = reports.map(({ name, report }) =>
@@ -205,7 +216,7 @@ function readData(file: string): unknown {
 
 export function readSpec(file: string | undefined, data?: unknown): SpecFile {
   if (file === undefined) throw new InputError("give a spec file (e.g. examples/plan/cluster.yaml), or --cluster with Calico YAML", "");
-  const parsed = parseSpecFile(data ?? readData(file));
+  const parsed = readSpecFile(data ?? readData(file));
   if (!parsed.ok) {
     throw new InputError(`${file}: not a valid spec file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, file);
   }
@@ -257,7 +268,7 @@ function clusterSpec(files: readonly string[], topologyFile: string | undefined)
   }
   let extra: Partial<SpecFile> = {};
   if (topologyFile !== undefined) {
-    const parsed = parseSpecFile({ pools: [], ...(readData(topologyFile) as object) });
+    const parsed = readSpecFile({ pools: [], ...(readData(topologyFile) as object) });
     if (!parsed.ok) throw new InputError(`${topologyFile}: not a valid topology file:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`, topologyFile);
     const { pools: _pools, ...rest } = parsed.spec;
     void _pools;

@@ -46,6 +46,14 @@ export interface AddressPlanLedgerProps {
   readonly releaseSubSpaces?: string[];
 }
 
+/** A plan file another app publishes, with the name of its cluster (see `AddressPlanProps.publishedPlans`). */
+export interface AddressPlanPublishedPlan {
+  /** The plan file, absolute or relative to the working directory. */
+  readonly file: string;
+  /** The cluster's name, for a `plan.json` of a cluster planned alone. @default - the name in the file, else the file name */
+  readonly cluster?: string;
+}
+
 /** A sub-space of an {@link AddressPlan}: a range of one of its address spaces for some of its clusters. */
 export interface AddressPlanSubSpace {
   /** A unique name among the plan's address spaces and sub-spaces (a Calico object name), e.g. `eu-west-v4`. */
@@ -93,6 +101,16 @@ export interface AddressPlanProps {
    * @default - none
    */
   readonly subSpaces?: AddressPlanSubSpace[];
+  /**
+   * Plan files that other apps (other teams' repositories) publish: a cluster's `plan.json` as synth
+   * writes it, or the JSON of `calico-ipam plan fleet.yaml --format json`; paths absolute or relative
+   * to the working directory. Every range their clusters hold is kept clear, and a recorded or pinned
+   * range of this plan's clusters that overlaps one fails synth naming both clusters. A `plan.json` of
+   * a cluster planned alone carries no cluster name: give it as `{ file, cluster }` (else it is named
+   * after the file). Declaring a cluster of those files isolated (`isolatedFrom`) lets it be reused.
+   * @default - none
+   */
+  readonly publishedPlans?: Array<string | AddressPlanPublishedPlan>;
   /**
    * The fleet ledger. `false` plans the fleet without memory (ranges may move between runs).
    * @default - `calico-ipam.lock.json` in the working directory
@@ -241,6 +259,9 @@ export class AddressPlan extends Construct {
         ...(ledger && ledger.externalClusters ? { external: ledger.externalClusters } : {}),
         ...(ledger && ledger.legacyCluster ? { legacyCluster: ledger.legacyCluster } : {}),
         ...(ledger && ledger.releaseSubSpaces ? { releaseSubSpaces: ledger.releaseSubSpaces } : {}),
+        ...(props.publishedPlans
+          ? { publishedPlans: props.publishedPlans.map((p) => (typeof p === "string" ? path.resolve(process.cwd(), p) : { ...p, file: path.resolve(process.cwd(), p.file) })) }
+          : {}),
         sections: "always",
       }),
       true,

@@ -20,4 +20,4 @@ export type {
   KubernetesProviderResource,
 } from "./host/types";
 export { AddressPlan } from "./address-plan";
-export type { AddressPlanProps, AddressPlanLedgerProps } from "./address-plan";
+export type { AddressPlanProps, AddressPlanLedgerProps, AddressPlanPublishedPlan, AddressPlanSubSpace } from "./address-plan";

@@ -169,8 +169,16 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     }
     names.add(c.name);
   });
-  const isolated = isolation(clusters, names, findings);
-  const connected = (a: string, b: string) => a !== b && !(isolated.get(a)?.includes(b) ?? false);
+  // Clusters of other apps (held ranges) may be named in isolatedFrom and peers too.
+  const heldNames = new Set((input.held ?? []).map((h) => h.cluster).filter((n) => !names.has(n)));
+  const isolated = isolation(clusters, new Set([...names, ...heldNames]), findings);
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  const declaresIsolation = (a: string, b: string): boolean => {
+    const c = byName.get(a);
+    if (c === undefined || !heldNames.has(b)) return false;
+    return c.isolatedFrom === "all" ? !(c.peers ?? []).includes(b) : (c.isolatedFrom ?? []).includes(b);
+  };
+  const connected = (a: string, b: string) => a !== b && !(isolated.get(a)?.includes(b) ?? false) && !declaresIsolation(a, b) && !declaresIsolation(b, a);
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
   const known: Array<{ cluster: string; pool: string; cidr: Cidr; source: string }> = [];
@@ -198,8 +206,8 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     if (parsed.ok) known.push({ cluster: h.cluster, pool: h.pool, cidr: parsed.cidr, source: h.source });
   }
   for (const [i, j] of findOverlaps(known.map((k) => k.cidr))) {
-    const a = known[i];
-    const b = known[j];
+    // Reported on a cluster of this fleet: a cluster of another app cannot be changed from here.
+    const [a, b] = names.has(known[j].cluster) ? [known[i], known[j]] : [known[j], known[i]];
     if (a.cluster === b.cluster || !connected(a.cluster, b.cluster)) continue;
     if (a.source === "pinned" && b.source === "pinned") continue; // the carving runs report those, on the later pool
     findings.push(

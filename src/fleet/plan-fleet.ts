@@ -24,6 +24,7 @@ import { IpamPlan, LEDGER_MODE_ENV, planCarveInput, planHasErrors, planIpam } fr
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { FleetSubSpace, HeldRange, SubSpaceDeclaration, carveFleet } from "./carve-fleet";
+import { readPublishedPlans } from "./published";
 
 /** Where one cluster's ranges are kept. */
 export interface FleetClusterLedger {
@@ -129,6 +130,15 @@ export interface FleetLedgerOptions {
    */
   readonly held?: readonly HeldRange[];
   /**
+   * Plan files other apps publish (a cluster's `plan.json`, or the JSON of `calico-ipam plan
+   * fleet.yaml --format json`): every range their clusters hold is kept clear, and a recorded or pinned
+   * range of this fleet that overlaps one is an error naming both clusters. A plain `plan.json` of a
+   * cluster planned alone has no cluster name: give it as `{ file, cluster }`. Clusters of this fleet
+   * found in a file are skipped (an app may list its own published file).
+   * @default - none
+   */
+  readonly publishedPlans?: ReadonlyArray<string | { readonly file: string; readonly cluster?: string }>;
+  /**
    * The cluster that owns the pools a single-cluster ledger recorded at the top level of the fleet
    * ledger file, before the file held several clusters.
    * @default - the only cluster of the file, when it has one
@@ -212,8 +222,8 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
   const fleetFile = options.file !== undefined ? files.get(options.file) : undefined;
   const ledgerOf = new Map<string, Ledger>();
   const sourceOf = new Map<string, string>();
-  const held: HeldRange[] = [...(options.held ?? [])];
   const names = new Set(clusters.map((c) => c.name));
+  const held: HeldRange[] = [...(options.held ?? []), ...readPublishedPlans(options.publishedPlans ?? [], names, findings)];
   for (const state of files.values()) {
     const hasSections = state.before.clusters !== undefined;
     const sectioned = hasSections || state.clusters.length !== 1 || state.before.subSpaces !== undefined || (state === fleetFile && (spec.subSpaces ?? []).length > 0) || ((options.sections ?? "always") === "always" && state.file === options.file);

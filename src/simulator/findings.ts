@@ -119,7 +119,7 @@ export class Analysis {
         error(
           g.code,
           `workloads.${w.name}`,
-          `${g.count} of ${w.replicas} pods of ${w.namespace}/${w.name} get no ${fam}address (first: ${g.pods.join(", ")}): "${g.message}" (${where}). ${this.hint(g.code, g.message)}`,
+          `${g.count} of ${this.view.replicasOf(w)} pods of ${w.namespace}/${w.name} get no ${fam}address (first: ${g.pods.join(", ")}): "${g.message}" (${where}). ${this.hint(g.code, g.message)}`,
         ),
       );
     }

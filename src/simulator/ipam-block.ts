@@ -1,3 +1,5 @@
+import { blockObjectName } from "./private/format";
+
 /**
  * One IPAM block (Calico's `IPAMBlock` object, `libcalico-go/lib/ipam/ipam_block.go`
  * `allocationBlock`) as the simulator keeps it: counters and a cursor, no per-address list until asked.
@@ -42,6 +44,8 @@ export class BlockState {
   v6Groups: number[] | undefined;
   /** Position in the owning pool's borrow index, when built. */
   borrowPosition = -1;
+  /** The `IPAMBlock` object name (the CIDR with `.`, `:` and `/` as `-`), the datastore's list order; computed on first use. */
+  private name: string | undefined;
 
   private cursor = 0;
   private reservationPointer = 0;
@@ -72,6 +76,11 @@ export class BlockState {
     let windowsOnly = 0;
     if (windows) for (const o of this.windowsOrdinals()) if (!this.inReservation(o)) windowsOnly++;
     this.freeAuto = capacity - reserved - windowsOnly;
+  }
+
+  /** The `IPAMBlock` object name (`10-0-0-0-26`): blocks list in this order from the datastore. */
+  get objectName(): string {
+    return (this.name ??= blockObjectName(this.cidr));
   }
 
   /** 4 when the block carries the Windows reservation, else 0. */

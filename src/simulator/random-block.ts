@@ -19,13 +19,16 @@ export function determineSeed(blockSize: number, bits: 32 | 128, hostName: strin
   return blockSize === bits ? undefined : fnv1_32(hostName);
 }
 
+/** The generator {@link randomBlockStartIndex} re-seeds on every call. */
+const shared = new GoRand(0);
+
 /**
  * The index of the first block a host tries in a pool of `numBlocks` blocks (Calico's `initialIndex`):
  * `new(big.Int).Rand(rand.New(rand.NewSource(seed)), numBlocks)`, Go's generator reproduced bit for bit.
  * The host then walks the blocks in order from there, wrapping to 0 after the last.
  *
- * Costs one generator seeding (about 2,000 integer operations): call it once per host and pool, not
- * once per allocation.
+ * Cheap (seeding is lazy: the few state words the draw reads), but the simulator still calls it once per
+ * host and pool, not once per allocation.
  *
  * @param numBlocks the pool's block count, `2^(blockSize - pool prefix)`; 0 or less gives 0
  * @param seed the Go int64 seed, normally {@link determineSeed}'s value
@@ -34,7 +37,10 @@ export function determineSeed(blockSize: number, bits: 32 | 128, hostName: strin
  * @see Calico's `randomBlockGenerator`, libcalico-go/lib/ipam/ipam_block_reader_writer.go
  */
 export function randomBlockStartIndex(numBlocks: bigint, seed: number | bigint): bigint {
-  return bigIntRand(new GoRand(seed), numBlocks);
+  // One generator, re-seeded per call: seeding is lazy (a few state words per draw), so a call costs a
+  // few dozen integer operations and no allocation.
+  shared.seed(seed);
+  return bigIntRand(shared, numBlocks);
 }
 
 /** Options of {@link randomBlockGenerator}. */

@@ -16,15 +16,18 @@ import type { Grant, IpamState, NodeState } from "./state";
  * the host ⇒ released (`ensureConsistentAffinity`); otherwise the empty block stays affine.
  */
 export function releaseIPs(s: IpamState, grants: readonly Grant[]): void {
-  for (const grant of grants) {
-    const block = grant.block;
-    const wasFree = block.freeAuto;
-    block.release(grant.ordinal);
-    s.account(grant, -1, wasFree);
-    if (!block.empty) continue;
-    if (block.owner < 0) s.deleteBlock(block);
-    else ensureConsistentAffinity(s, block);
-  }
+  for (const grant of grants) releaseIP(s, grant);
+}
+
+/** {@link releaseIPs} for one address (a pod's CNI DEL calls it per family, allocating nothing). */
+export function releaseIP(s: IpamState, grant: Grant): void {
+  const block = grant.block;
+  const wasFree = block.freeAuto;
+  block.release(grant.ordinal);
+  s.account(grant, -1, wasFree);
+  if (!block.empty) return;
+  if (block.owner < 0) s.deleteBlock(block);
+  else ensureConsistentAffinity(s, block);
 }
 
 /**

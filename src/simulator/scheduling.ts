@@ -1,7 +1,11 @@
 /**
  * Placement of pods on nodes (the kube-scheduler's part, not Calico's): each replica goes to the
- * eligible node (all labels of the workload's nodeSelector) with the fewest pods, ties to the first
- * node in natural name order; a node with `maxPods` pods takes no more.
+ * eligible node (all labels of the workload's nodeSelector) with the fewest pods; a node with `maxPods`
+ * pods takes no more. Ties go to the node that joined the cluster first, then to the first in natural
+ * name order among nodes that joined together (the declared nodes, or one `addNodes` step): node
+ * indices follow that order. The kube-scheduler spreads pods the same way (fewest pods scores best)
+ * but breaks ties at random; the harness breaks them by age so that runs are deterministic and a node
+ * added by a timeline does not jump ahead of older nodes because of its name.
  */
 import { Finding, error } from "../validation/finding";
 import { placeReplicas } from "./private/placement";
@@ -22,7 +26,7 @@ export class EligibleNodes {
 
   constructor(private readonly nodes: readonly NodeState[]) {}
 
-  /** Indices (ascending: natural name order) of the nodes with every label of the selector. */
+  /** Indices (ascending: age, then natural name order) of the nodes with every label of the selector. */
   of(selector: Readonly<Record<string, string>>): number[] {
     const entries = Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const key = JSON.stringify(entries);
@@ -73,17 +77,25 @@ export function unschedulableFinding(w: WorkloadDeclaration, missing: number, re
  * Cordoned and deleted nodes are never eligible; call {@link Scheduler.reset} when nodes or labels change.
  */
 export class Scheduler {
-  private heaps = new Map<string, { heap: number[]; pos: Int32Array }>();
+  private heaps = new Map<string, { heap: Int32Array; size: number; pos: Int32Array }>();
+  private readonly keys = new WeakMap<object, string>();
   private eligible: EligibleNodes;
+  /**
+   * Each node's heap key: (pods, or 2^30 when full) × 2^22 + index, so one number comparison orders
+   * nodes with room first, then fewer pods, then lower index. Exact in a double (below 2^53).
+   */
+  private rank: Float64Array;
 
   constructor(private readonly nodes: NodeState[]) {
     this.eligible = new EligibleNodes(nodes);
+    this.rank = this.ranks();
   }
 
   /** Forgets every heap (nodes added, removed, cordoned or relabelled). */
   reset(): void {
     this.heaps.clear();
     this.eligible = new EligibleNodes(this.nodes);
+    this.rank = this.ranks();
   }
 
   /** Eligible nodes of a selector, now. */
@@ -94,7 +106,7 @@ export class Scheduler {
   /** Places one pod: the node index (its pod count raised), or -1 when no eligible node has room. */
   place(selector: Readonly<Record<string, string>>): number {
     const h = this.heapFor(selector);
-    if (h.heap.length === 0) return -1;
+    if (h.size === 0) return -1;
     const top = h.heap[0];
     const node = this.nodes[top];
     if (node.pods >= node.maxPods) return -1;
@@ -108,65 +120,81 @@ export class Scheduler {
     this.changed(index);
   }
 
+  private ranks(): Float64Array {
+    const rank = new Float64Array(this.nodes.length);
+    for (let i = 0; i < rank.length; i++) rank[i] = this.rankOf(i);
+    return rank;
+  }
+
+  private rankOf(index: number): number {
+    const n = this.nodes[index];
+    return (n.pods >= n.maxPods ? 2 ** 30 : n.pods) * 2 ** 22 + index;
+  }
+
   private changed(index: number): void {
+    const before = this.rank[index];
+    const after = this.rankOf(index);
+    this.rank[index] = after;
     for (const h of this.heaps.values()) {
       const k = h.pos[index];
       if (k < 0) continue;
-      this.up(h, k);
-      this.down(h, h.pos[index]);
+      if (after < before) this.up(h, k);
+      else this.down(h, k);
     }
   }
 
-  private heapFor(selector: Readonly<Record<string, string>>): { heap: number[]; pos: Int32Array } {
-    const key = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  private heapFor(selector: Readonly<Record<string, string>>): { heap: Int32Array; size: number; pos: Int32Array } {
+    // A workload passes the same selector object pod after pod: its key is computed once.
+    let key = this.keys.get(selector);
+    if (key === undefined) {
+      key = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.keys.set(selector, key);
+    }
     let h = this.heaps.get(key);
     if (!h) {
-      const heap = this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned);
+      const heap = Int32Array.from(this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned));
       const pos = new Int32Array(this.nodes.length).fill(-1);
       heap.forEach((n, k) => (pos[n] = k));
-      h = { heap, pos };
+      h = { heap, size: heap.length, pos };
       for (let k = (heap.length >>> 1) - 1; k >= 0; k--) this.down(h, k);
       this.heaps.set(key, h);
     }
     return h;
   }
 
-  /** Heap order: nodes with room first, then fewer pods, then lower index. */
-  private before(a: number, b: number): boolean {
-    const na = this.nodes[a];
-    const nb = this.nodes[b];
-    const fa = na.pods >= na.maxPods ? 1 : 0;
-    const fb = nb.pods >= nb.maxPods ? 1 : 0;
-    return fa < fb || (fa === fb && (na.pods < nb.pods || (na.pods === nb.pods && a < b)));
-  }
-
-  private swap(h: { heap: number[]; pos: Int32Array }, i: number, j: number): void {
-    const t = h.heap[i];
-    h.heap[i] = h.heap[j];
-    h.heap[j] = t;
-    h.pos[h.heap[i]] = i;
-    h.pos[h.heap[j]] = j;
-  }
-
-  private up(h: { heap: number[]; pos: Int32Array }, k: number): void {
+  private up(h: { heap: Int32Array; pos: Int32Array }, k: number): void {
+    const { heap, pos } = h;
+    const rank = this.rank;
+    const item = heap[k];
+    const r = rank[item];
     while (k > 0) {
       const parent = (k - 1) >>> 1;
-      if (!this.before(h.heap[k], h.heap[parent])) return;
-      this.swap(h, k, parent);
+      const p = heap[parent];
+      if (rank[p] <= r) break;
+      heap[k] = p;
+      pos[p] = k;
       k = parent;
     }
+    heap[k] = item;
+    pos[item] = k;
   }
 
-  private down(h: { heap: number[]; pos: Int32Array }, k: number): void {
-    const n = h.heap.length;
+  private down(h: { heap: Int32Array; size: number; pos: Int32Array }, k: number): void {
+    const { heap, pos, size } = h;
+    const rank = this.rank;
+    const item = heap[k];
+    const r = rank[item];
     for (;;) {
       const l = 2 * k + 1;
-      if (l >= n) return;
-      const r = l + 1;
-      const m = r < n && this.before(h.heap[r], h.heap[l]) ? r : l;
-      if (!this.before(h.heap[m], h.heap[k])) return;
-      this.swap(h, m, k);
+      if (l >= size) break;
+      const right = l + 1;
+      const m = right < size && rank[heap[right]] < rank[heap[l]] ? right : l;
+      if (rank[heap[m]] >= r) break;
+      heap[k] = heap[m];
+      pos[heap[k]] = k;
       k = m;
     }
+    heap[k] = item;
+    pos[item] = k;
   }
 }

@@ -10,7 +10,7 @@
  * - `usage.ts` and `findings.ts`: what the result reports.
  *
  * Order of events (one-shot, deterministic):
- * 1. pods are placed on nodes (fewest pods first, ties by natural name order);
+ * 1. pods are placed on nodes (fewest pods first, ties by age, then natural name order: `scheduling.ts`);
  * 2. every node, in natural name order, gets its tunnel addresses (IPIP, VXLAN, VXLAN IPv6: one address
  *    from the node's encapsulated pools, reference §5.13), before any pod;
  * 3. pods are allocated, workloads in declaration order and replicas in order, IPv4 then IPv6; a pod
@@ -25,7 +25,8 @@
  * - host-sized blocks (/32, /128), which Calico walks from a clock-seeded start, use the host-name seed;
  * - WireGuard tunnel addresses, KubeVirt, LoadBalancer addresses, IP cooldown and host-local IPAM are
  *   not modelled;
- * - kube-controllers' garbage collector runs once per `wait` step;
+ * - kube-controllers' garbage collector runs at the end of each `wait` step, and kubelets retry failed
+ *   pods only then (see `timers.ts`);
  * - on a block limit the pod fails with "Assigned 0 out of 1 …; Need to allocate an IPAM block but could
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
@@ -36,7 +37,7 @@ import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
 import type { IpFamily } from "../ip";
 import type { EffectiveIpPool } from "../validation/ip-pool";
-import { releaseHostAffinities, releaseIPs, releasePoolAffinities } from "./release";
+import { releaseHostAffinities, releaseIP, releaseIPs, releasePoolAffinities } from "./release";
 import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult, SimulationSummary, TimelineStepResult } from "./result";
 import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
 import { HeldAddress, RestoredSnapshot, SeededPod, blockSequence, captureSnapshot, podOwner, restoreSnapshot, tunnelOwner } from "./snapshot";
@@ -45,7 +46,10 @@ import { advanceTime } from "./timers";
 import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
 import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, expandNodes, nodeLabels } from "./topology";
 import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
-import { NodeHeadroom, Usage } from "./usage";
+import { BlockUsageCache, NodeHeadroom, Usage } from "./usage";
+
+/** The nodeSelector of a workload without one (one object, so the scheduler keys it once). */
+const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Namespaces every Kubernetes cluster has; using them undeclared is normal. */
 const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -88,6 +92,8 @@ interface WorkloadRuntime {
   readonly familyBits: number;
   readonly plans: Map<number, WorkloadPlan>;
   pods: PodRecord[];
+  /** Of `pods`, those whose CNI ADD failed. */
+  failed: number;
   nextSerial: number;
   desired: number;
   /** Pods the scheduler could not place yet. */
@@ -138,6 +144,8 @@ class Simulation implements ClusterView {
   /** Current pool definitions by name (present pools only). */
   private readonly definitions = new Map<string, EffectiveIpPool>();
   private podOperations = 0;
+  /** Block usages of the last step, reused for blocks that did not change (timeline runs). */
+  private readonly blockUsages: BlockUsageCache = new WeakMap();
 
   constructor(private readonly input: SimulationInput) {
     const t = input.utilizationThreshold ?? 0.8;
@@ -168,6 +176,10 @@ class Simulation implements ClusterView {
   /** Pools to report: present ones, and deleted ones that still hold blocks. */
   get pools(): readonly PoolState[] {
     return this.ipam.pools.filter((ps) => ps.present || ps.blockList.length > 0);
+  }
+
+  replicasOf(w: WorkloadDeclaration): number {
+    return this.runtimes.find((rt) => rt.decl === w)?.desired ?? w.replicas;
   }
 
   classCounts(): number[] {
@@ -326,7 +338,7 @@ class Simulation implements ClusterView {
     const plans = new Map<number, WorkloadPlan>();
     const serials = existing.map(serialOf);
     const rt: WorkloadRuntime | undefined = this.keep
-      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], nextSerial: Math.max(w.replicas, ...serials.map((n) => n + 1)), desired: w.replicas, pending: 0 }
+      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], failed: 0, nextSerial: Math.max(w.replicas, ...serials.map((n) => n + 1)), desired: w.replicas, pending: 0 }
       : undefined;
     if (rt) this.runtimes.push(rt);
     // Pods of the initial state: kept up to the declared replicas (a controller deletes the newest extra ones).
@@ -370,6 +382,7 @@ class Simulation implements ClusterView {
       this.stamp(added.v6);
       if (rt) rt.pods.push({ serial, node, v4: added.v4, v6: added.v6, failure: added.failure });
       if (added.failure) {
+        if (rt) rt.failed++;
         node.podsFailed++;
         this.podsFailed++;
         this.log.pod(w, podName, node, added.failure, added.failedFamily);
@@ -451,7 +464,7 @@ class Simulation implements ClusterView {
       this.schedulePending();
       const usage = new Usage(this);
       new Analysis(this, usage, this.log, this.findings, this.threshold, this.input.ipamConfiguration).analyse();
-      const snapshot = this.snapshot(usage);
+      const snapshot = this.snapshot(usage, false);
       const findings = sortFindings(this.findings);
       results.push({ index, action, description, time: this.ipam.now, applied, summary: snapshot.summary, pools: snapshot.pools, nodeGroups: snapshot.nodeGroups, blocks: snapshot.blocks, findings });
       const keys = new Set(findings.map(findingKey));
@@ -788,7 +801,7 @@ class Simulation implements ClusterView {
 
   /** Schedules one new pod of the workload and runs the CNI ADD; unplaceable pods stay pending. */
   private createPod(rt: WorkloadRuntime): void {
-    const node = (this.scheduler as Scheduler).place(rt.decl.nodeSelector ?? {});
+    const node = (this.scheduler as Scheduler).place(rt.decl.nodeSelector ?? NO_SELECTOR);
     if (node < 0) {
       rt.pending++;
       return;
@@ -800,6 +813,7 @@ class Simulation implements ClusterView {
 
   private addPod(rt: WorkloadRuntime, rec: PodRecord): void {
     const node = rec.node;
+    if (rec.failure) rt.failed--;
     node.families |= rt.familyBits;
     let plan = rt.plans.get(node.classId);
     if (!plan) {
@@ -814,6 +828,7 @@ class Simulation implements ClusterView {
     rec.failure = added.failure;
     if (added.failure) {
       node.podsFailed++;
+      rt.failed++;
       this.log.pod(rt.decl, `${rt.decl.name}-${rec.serial}`, node, added.failure, added.failedFamily);
     }
   }
@@ -821,17 +836,24 @@ class Simulation implements ClusterView {
   /** The CNI DEL of a pod (or, with `leak`, a DEL that never ran) and its node's pod count. */
   private deletePod(rt: WorkloadRuntime, rec: PodRecord, leak: boolean, removed = false): void {
     void removed;
-    const grants = [rec.v4, rec.v6].filter((g): g is Grant => g !== undefined);
-    if (leak) {
-      for (const grant of grants) {
-        this.ipam.leaks.push({ grant, since: this.ipam.now });
-        if (!this.restored?.owners.has(grant)) this.leakedOwners.set(grant, podOwner(rt.decl.namespace, `${rt.decl.name}-${rec.serial}`, rec.node.node.name));
-      }
-    }
-    else releaseIPs(this.ipam, grants);
+    if (rec.v4) this.releasePodAddress(rt, rec, rec.v4, leak);
+    if (rec.v6) this.releasePodAddress(rt, rec, rec.v6, leak);
     rec.node.pods--;
-    if (rec.failure) rec.node.podsFailed--;
+    if (rec.failure) {
+      rec.node.podsFailed--;
+      rt.failed--;
+    }
     this.scheduler?.removed(rec.node.index);
+  }
+
+  /** The CNI DEL's release of one address, or, when the DEL never ran, a leak the garbage collector finds later. */
+  private releasePodAddress(rt: WorkloadRuntime, rec: PodRecord, grant: Grant, leak: boolean): void {
+    if (!leak) {
+      releaseIP(this.ipam, grant);
+      return;
+    }
+    this.ipam.leaks.push({ grant, since: this.ipam.now });
+    if (!this.restored?.owners.has(grant)) this.leakedOwners.set(grant, podOwner(rt.decl.namespace, `${rt.decl.name}-${rec.serial}`, rec.node.node.name));
   }
 
   /** Places pending pods where room appeared. */
@@ -842,7 +864,7 @@ class Simulation implements ClusterView {
       rt.pending = 0;
       for (let k = 0; k < pending; k++) this.createPod(rt);
       if (rt.pending > 0) {
-        const eligible = (this.scheduler as Scheduler).eligibleCount(rt.decl.nodeSelector ?? {});
+        const eligible = (this.scheduler as Scheduler).eligibleCount(rt.decl.nodeSelector ?? NO_SELECTOR);
         this.findings.push(unschedulableFinding(rt.decl, rt.pending, rt.desired, eligible));
       }
     }
@@ -888,10 +910,8 @@ class Simulation implements ClusterView {
         counts.declared += rt.desired;
         counts.scheduled += rt.pods.length;
         counts.unschedulable += rt.pending;
-        for (const p of rt.pods) {
-          if (p.failure) counts.failed++;
-          else counts.allocated++;
-        }
+        counts.failed += rt.failed;
+        counts.allocated += rt.pods.length - rt.failed;
       }
     }
     return {
@@ -910,12 +930,13 @@ class Simulation implements ClusterView {
     };
   }
 
-  private snapshot(usage: Usage): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
-    const blocks = usage.blocks();
+  /** The state now; `withNodes` false leaves out the node list (a timeline step reports none). */
+  private snapshot(usage: Usage, withNodes = true): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
+    const blocks = usage.blocks(this.tracking ? this.blockUsages : undefined);
     const pools = this.pools.map((ps) => usage.poolUsage(ps));
     const headrooms: NodeHeadroom[] = [];
     for (const n of this.nodes) headrooms[n.index] = usage.nodeHeadroom(n);
-    return { blocks, pools, nodes: usage.nodes(headrooms), nodeGroups: usage.groupUsage(headrooms), summary: this.summary(blocks.length) };
+    return { blocks, pools, nodes: withNodes ? usage.nodes(headrooms) : [], nodeGroups: usage.groupUsage(headrooms), summary: this.summary(blocks.length) };
   }
 
   private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {

@@ -16,7 +16,7 @@ import { BlockState } from "./ipam-block";
 import { PoolCatalog } from "./precedence";
 import { FreePositionTree } from "./private/free-tree";
 import { fnv1_32 } from "./private/fnv";
-import { blockObjectName, v4Text, v6Groups, v6Text } from "./private/format";
+import { v4Text, v6Groups, v6Text } from "./private/format";
 import { IndexRangeSet } from "./private/index-set";
 import { determineSeed, randomBlockStartIndex } from "./random-block";
 import type { PlacementSlot } from "./private/placement";
@@ -52,6 +52,8 @@ export interface PoolState {
   whollyReservedClaimed: number;
   /** The borrowing walk's index over existing blocks, rebuilt after a claim. */
   borrowIndex: { indices: bigint[]; blocks: BlockState[]; tree: FreePositionTree } | undefined;
+  /** The claimed blocks by ascending index (the report's order), rebuilt after a claim or deletion. */
+  sortedBlocks: BlockState[] | undefined;
   exhaustedHits: number;
   exhaustedSpilled: number;
   exhaustedUnmet: number;
@@ -297,6 +299,7 @@ export class IpamState {
     pool.blocks.set(block.index, block);
     pool.blockList.push(block);
     pool.borrowIndex = undefined;
+    pool.sortedBlocks = undefined;
     if (block.whollyReserved) pool.whollyReservedClaimed++;
     if (block.owner < 0) return;
     const node = this.nodes[block.owner];
@@ -338,6 +341,7 @@ export class IpamState {
     if (block.whollyReserved) pool.whollyReservedClaimed--;
     else pool.taken.delete(block.index);
     pool.borrowIndex = undefined;
+    pool.sortedBlocks = undefined;
   }
 
   /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1). */
@@ -446,6 +450,7 @@ function poolState(catalog: PoolCatalog, pool: EffectiveIpPool, index: number, a
     whollyReservedBlocks,
     whollyReservedClaimed: 0,
     borrowIndex: undefined,
+    sortedBlocks: undefined,
     exhaustedHits: 0,
     exhaustedSpilled: 0,
     exhaustedUnmet: 0,
@@ -461,9 +466,9 @@ function removeFrom<T>(list: T[], item: T): void {
 
 /** Inserts a block into a list kept in datastore order (block object name). */
 function insertByName(list: BlockState[], block: BlockState): void {
-  const name = blockObjectName(block.cidr);
+  const name = block.objectName;
   let k = 0;
-  while (k < list.length && blockObjectName(list[k].cidr) < name) k++;
+  while (k < list.length && list[k].objectName < name) k++;
   list.splice(k, 0, block);
 }
 
@@ -481,5 +486,7 @@ export interface ClusterView {
   readonly namespaces: ReadonlyMap<string, NamespaceDeclaration>;
   /** Workloads in declaration order (valid ones only). */
   readonly workloads: readonly WorkloadDeclaration[];
+  /** The replicas a workload wants now: its declared replicas, or the last scale of a timeline. */
+  replicasOf(w: WorkloadDeclaration): number;
   readonly cni: CniConfig | undefined;
 }

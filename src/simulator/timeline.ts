@@ -122,7 +122,9 @@ export interface IpamConfigurationStep {
 /**
  * Let time pass: Calico's timers run (reclaim of other hosts' empty blocks after 60 s, kube-controllers'
  * garbage collection of leaked addresses and of empty blocks after the leak grace period), and pods
- * that failed to get an address are retried, as kubelet retries them.
+ * that failed to get an address are retried, as kubelet retries them. Only this step moves the clock,
+ * so only this step runs the garbage collector and retries failed pods: after a step that frees
+ * addresses, add a short wait to let the failed pods get them.
  */
 export interface WaitStep {
   readonly wait: { readonly seconds: number };

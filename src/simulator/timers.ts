@@ -7,6 +7,17 @@
  *   affine block is released once it has stayed empty that long, unless it is the node's last block
  *   (`releaseUnusedBlocks`). The grace period defaults to 15 minutes
  *   (`KubeControllersConfiguration.spec.controllers.node.leakGracePeriod`).
+ *
+ * When the simulator runs them: at the end of each `wait` step, the only step that moves the clock.
+ * kube-controllers syncs IPAM on every block change and at least every leakGracePeriod / 2 (5 minutes
+ * by default, `acceptScheduleRequests` in `ipam.go`), and releases only what has been leaked or empty
+ * for the grace period; as no other step takes time, a run at another step would find nothing old
+ * enough that the last `wait` did not already release. Two differences remain: a live cluster may
+ * release up to one sync period later than the simulator (its ticks need not fall on the grace period),
+ * and a node's last block, kept while it was the last, is released by the simulator only at the next
+ * `wait` after the node claims another block, where kube-controllers would on that block change.
+ * kubelets retry pods that got no address with a back-off of seconds, so the simulator retries them
+ * at the end of a `wait` too: a step that frees addresses does not by itself restart failed pods.
  */
 import { releaseAffinity, releaseIPs } from "./release";
 import type { IpamState } from "./state";

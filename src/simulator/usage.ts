@@ -4,9 +4,13 @@
  */
 import type { IpFamily } from "../ip";
 import { familiesOf } from "./cni";
+import type { BlockState } from "./ipam-block";
 import type { BlockUsage, NodeGroupUsage, NodeUsage, PoolUsage } from "./result";
 import { ClusterView, IpamState, NodeState, PoolState, fi } from "./state";
 import { compareNaturally } from "./topology";
+
+/** The last {@link BlockUsage} of each block, with the sequence number and affinity it was taken at. */
+export type BlockUsageCache = WeakMap<BlockState, { readonly sequenceNumber: number; readonly owner: number; readonly usage: BlockUsage }>;
 
 /** A node's headroom and what it rests on. */
 export interface NodeHeadroom {
@@ -20,6 +24,7 @@ export class Usage {
   private readonly ipam: IpamState;
   /** Filled after allocation, when pools no longer change. */
   private readonly usableCache = new Map<PoolState, bigint>();
+  private readonly poolCache = new Map<PoolState, PoolUsage>();
 
   constructor(private readonly view: ClusterView) {
     this.ipam = view.ipam;
@@ -60,22 +65,35 @@ export class Usage {
     return BigInt(ps.capacity - reserve);
   }
 
+  /** The pool's usage (computed once per pool: findings and the result both read it). */
   poolUsage(ps: PoolState): PoolUsage {
+    let cached = this.poolCache.get(ps);
+    if (cached === undefined) {
+      cached = this.computePoolUsage(ps);
+      this.poolCache.set(ps, cached);
+    }
+    return cached;
+  }
+
+  private computePoolUsage(ps: PoolState): PoolUsage {
     const p = ps.pool;
     let inUse = 0;
     let windowsReserved = 0;
-    let freeInBlocks = 0n;
-    let reservedInBlocks = 0n;
+    // Sums over claimed blocks stay far below 2^53 (blocks × block size): numbers, made bigints once.
+    let free = 0;
+    let reserved = 0;
     let borrowed = 0;
     const owners = new Set<number>();
     for (const b of ps.blockList) {
       inUse += b.inUse;
       windowsReserved += b.windowsReserved;
-      freeInBlocks += BigInt(b.freeAuto);
-      reservedInBlocks += BigInt(b.reservedCount);
+      free += b.freeAuto;
+      reserved += b.reservedCount;
       borrowed += b.borrowed;
       if (b.owner >= 0) owners.add(b.owner);
     }
+    const freeInBlocks = BigInt(free);
+    const reservedInBlocks = BigInt(reserved);
     const counts = this.view.classCounts();
     const nodesSelected = this.view.classReps.reduce((s, rep, id) => s + (this.ipam.catalog.selectsNode(p.name, rep.node.labels) === true ? counts[id] : 0), 0);
     const total = p.cidr.size;
@@ -151,13 +169,22 @@ export class Usage {
     return { morePods: Number(best), affineFree, growthPools };
   }
 
-  /** Claimed blocks: pools in name order, then ascending address. */
-  blocks(): BlockUsage[] {
+  /**
+   * Claimed blocks: pools in name order, then ascending address. With `reuse` (a timeline's steps), a
+   * block unchanged since the last call (same sequence number and affinity) gives the same object, so
+   * the steps of a long timeline share what did not change.
+   */
+  blocks(reuse?: BlockUsageCache): BlockUsage[] {
     const blocks: BlockUsage[] = [];
     for (const ps of this.view.pools) {
-      const sorted = [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
-      for (const b of sorted) {
-        blocks.push({
+      ps.sortedBlocks ??= [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
+      for (const b of ps.sortedBlocks) {
+        const kept = reuse?.get(b);
+        if (kept && kept.sequenceNumber === b.sequenceNumber && kept.owner === b.owner) {
+          blocks.push(kept.usage);
+          continue;
+        }
+        const usage: BlockUsage = {
           cidr: b.cidr,
           pool: ps.pool.name,
           family: ps.family,
@@ -169,7 +196,9 @@ export class Usage {
           free: b.freeAuto,
           borrowedBy: b.borrowed,
           borrowers: b.borrowers ? [...b.borrowers.keys()].sort(compareNaturally) : [],
-        });
+        };
+        reuse?.set(b, { sequenceNumber: b.sequenceNumber, owner: b.owner, usage });
+        blocks.push(usage);
       }
     }
     return blocks;

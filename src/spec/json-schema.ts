@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { specFileSchema } from "./schema";
 
-/** Where the package ships the spec file's JSON Schema, relative to the package root. */
-export const SPEC_JSON_SCHEMA_FILE = "schema/calico-ipam-spec.schema.json";
+export { SPEC_JSON_SCHEMA_FILE } from "./read-spec";
 
 /**
  * The JSON Schema of a spec file, generated from the zod schema the CLI validates with (never written by

@@ -5,6 +5,7 @@ import type { HarnessTimelineStep } from "../plan/harness";
 import type { HarnessInitialState } from "../live/seed";
 import { MAX_TIMELINE_STEPS, TIMELINE_ACTIONS } from "../simulator/timeline";
 import type { CniConfig, NodeEntry, WorkloadDeclaration } from "../simulator/topology";
+import { nodeEntryProblems, specRuleProblems } from "./rules";
 import type { IpamSpec } from "./types";
 
 /**
@@ -183,6 +184,7 @@ export const fleetFileSchema = z.strictObject({
     releaseClusters: stringList.optional(),
     subSpaces: z.array(z.strictObject({ name: z.string(), addressSpace: z.string(), prefixLength: z.number().int().optional(), cidr: z.string().optional() })).optional(),
     releaseSubSpaces: stringList.optional(),
+    publishedPlans: z.array(z.union([z.string(), z.strictObject({ file: z.string(), cluster: z.string().optional() })])).optional(),
     clusters: z.array(
       specFileSchema.extend({
         name: z.string(),
@@ -215,13 +217,12 @@ export interface FleetFile {
   readonly subSpaces?: ReadonlyArray<{ readonly name: string; readonly addressSpace: string; readonly prefixLength?: number; readonly cidr?: string }>;
   /** Draining sub-spaces to delete from the fleet ledger. */
   readonly releaseSubSpaces?: string[];
+  /** Plan files other apps publish, relative to the spec file: their clusters' ranges are kept clear. */
+  readonly publishedPlans?: ReadonlyArray<string | { readonly file: string; readonly cluster?: string }>;
   readonly clusters: readonly FleetClusterFile[];
 }
 
-/** Whether a parsed file is a fleet spec file (its only key is `fleet`). */
-export function isFleetFile(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && "fleet" in value;
-}
+export { isFleetFile } from "./rules";
 
 /** Checks a parsed fleet spec file; each problem names its path (`fleet.clusters[1].pools[0].blockSize`). */
 export function parseFleetFile(value: unknown): { ok: true; fleet: FleetFile } | { ok: false; problems: SpecProblem[] } {
@@ -282,10 +283,7 @@ export interface SpecProblem {
 export function parseSpecFile(value: unknown): { ok: true; spec: SpecFile } | { ok: false; problems: SpecProblem[] } {
   const result = specFileSchema.safeParse(value);
   if (result.success) {
-    const problems = [...nodeEntryProblems(result.data.topology?.nodes ?? []), ...timelineProblems(result.data.topology?.timeline ?? [])];
-    if (result.data.hostLocal && !result.data.topology) {
-      problems.push({ path: "topology", message: "hostLocal needs topology.nodes: every node gets its own range from the cluster CIDRs" });
-    }
+    const problems = specRuleProblems(result.data, timelineProblems(result.data.topology?.timeline ?? []));
     return problems.length > 0 ? { ok: false, problems } : { ok: true, spec: result.data as SpecFile };
   }
   return {
@@ -313,20 +311,6 @@ function timelineProblems(steps: ReadonlyArray<Record<string, unknown>>): SpecPr
     for (const issue of parsed.error.issues) {
       const path = formatPath([action, ...issue.path]);
       problems.push({ path: `${at}.${path}`, message: issue.code === "unrecognized_keys" ? `${issue.message}: not a field of ${action} (misspelt?)` : issue.message });
-    }
-  });
-  return problems;
-}
-
-function nodeEntryProblems(nodes: ReadonlyArray<{ name?: string; namePattern?: string; count?: number }>): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  nodes.forEach((n, i) => {
-    const single = n.name !== undefined;
-    const group = n.namePattern !== undefined || n.count !== undefined;
-    if (single === group) {
-      problems.push({ path: `topology.nodes[${i}]`, message: "give either name (one node) or namePattern and count (a group of nodes)" });
-    } else if (group && (n.namePattern === undefined || n.count === undefined)) {
-      problems.push({ path: `topology.nodes[${i}]`, message: "a node group needs both namePattern (e.g. \"rack-a-{i}\") and count" });
     }
   });
   return problems;

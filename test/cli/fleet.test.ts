@@ -47,6 +47,26 @@ describe("calico-ipam plan on a fleet spec", () => {
     expect([ledger.clusters.east.pools.pods.cidr, ledger.clusters.west.pools.pods.cidr]).toEqual(["10.32.0.0/16", "10.33.0.0/16"]);
   });
 
+  test("publishedPlans: another team's published fleet plan, named relative to the spec file, is kept clear", async () => {
+    const dir = tmp();
+    fs.mkdirSync(path.join(dir, "team-a"));
+    fs.writeFileSync(path.join(dir, "team-a", "fleet.yaml"), "fleet:\n  addressSpaces: [{ name: pods, cidr: 10.32.0.0/12 }]\n  clusters:\n    - { name: a-prod, pools: [{ name: pods, prefixLength: 16 }] }\n");
+    const a = await run("plan", path.join(dir, "team-a", "fleet.yaml"), "--format", "json");
+    expect(a.code).toBe(0);
+    fs.writeFileSync(path.join(dir, "team-a", "fleet-plan.json"), a.stdout);
+    const spec = path.join(dir, "fleet.yaml");
+    const write = (pool: string) =>
+      fs.writeFileSync(spec, `fleet:\n  addressSpaces: [{ name: pods, cidr: 10.32.0.0/12 }]\n  publishedPlans: [team-a/fleet-plan.json]\n  clusters:\n    - { name: b-prod, pools: [${pool}] }\n`);
+    write("{ name: pods, prefixLength: 16 }");
+    const b = await run("plan", spec, "--format", "json");
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).clusters[0].report.pools[0].cidr).toBe("10.33.0.0/16");
+    write("{ name: pods, cidr: 10.32.0.0/24 }");
+    const clash = await run("plan", spec);
+    expect(clash.code).toBe(1);
+    expect(clash.stdout).toMatch(/^ERROR FLEET_RANGE_CONFLICT at fleet clusters\.b-prod\.pools\.pods: cluster "b-prod" pool "pods" \(10\.32\.0\.0\/24, pinned\) overlaps cluster "a-prod" pool "pods" \(10\.32\.0\.0\/16, published in .*team-a\/fleet-plan\.json\)/);
+  });
+
   test("two clusters with the same name: exit 1, the fleet's finding first", async () => {
     const dir = tmp();
     const spec = path.join(dir, "fleet.yaml");

@@ -41,9 +41,14 @@ describe("each command loads only what it needs", () => {
     expect(modules.filter((m) => /^lib\/(plan\/plan\.js|simulator\/|live\/|carver\/|report\/)/.test(m) || m === "lib/cli/plan-run.js")).toEqual([]);
   });
 
-  test("plan on a spec file loads the planner, not the cluster-dump reader", () => {
+  test("plan on a valid spec file loads the planner, not zod (the spec passes the JSON Schema) or the cluster-dump reader", () => {
     const modules = loadedModules(["plan", "examples/plan/cluster.yaml"]);
-    expect(modules).toEqual(expect.arrayContaining(["lib/cli/plan-run.js", "lib/plan/plan.js", "node_modules/zod", "node_modules/yaml"]));
+    expect(modules).toEqual(expect.arrayContaining(["lib/cli/plan-run.js", "lib/plan/plan.js", "lib/spec/read-spec.js", "node_modules/yaml"]));
+    expect(modules).not.toContain("node_modules/zod");
     expect(modules.filter((m) => m.startsWith("lib/live/"))).toEqual([]);
+  });
+
+  test("plan on a spec file with a timeline loads zod, which checks the steps", () => {
+    expect(loadedModules(["plan", "examples/day2/day2.yaml"])).toContain("node_modules/zod");
   });
 });

@@ -256,6 +256,35 @@ describe("an AddressPlan shared by the clusters of a fleet", () => {
     expect(fs.existsSync(path.join(dir, "calico-ipam.lock.json"))).toBe(false);
   });
 
+  test("across apps: an app naming another app's published plan.json keeps clear of its ranges, and refuses one it pinned", () => {
+    // Team A's repository: its own app and fleet ledger; synth publishes each cluster's plan.json.
+    const teamA = Testing.app({ outdir: path.join(dir, "team-a") });
+    const planA = new AddressPlan(teamA, "addresses", { addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }], ledger: { file: "team-a.lock.json" } });
+    for (const name of ["a-prod", "a-stage"]) {
+      const ipam = new CalicoIpam(new TerraformStack(teamA, name), "ipam", { addressPlan: planA, clusterName: name });
+      new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+      ipam.addPool("pods", { prefixLength: 16 });
+    }
+    teamA.synth();
+    const published = path.join(dir, "team-a", "stacks", "a-prod", "plan.json");
+    // Team B's repository: names team A's published plan file.
+    const teamB = (pin?: string) => {
+      const b = Testing.app({ outdir: path.join(dir, "team-b") });
+      const planB = new AddressPlan(b, "addresses", { addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }], ledger: { file: "team-b.lock.json" }, publishedPlans: [published] });
+      const ipam = new CalicoIpam(new TerraformStack(b, "b-prod"), "ipam", { addressPlan: planB, clusterName: "b-prod" });
+      new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+      ipam.addPool("pods", pin ? { cidr: pin } : { prefixLength: 16 });
+      return { b, ipam };
+    };
+    const ok = teamB();
+    ok.b.synth();
+    expect(ok.ipam.pools[0].cidr).toBe("10.34.0.0/16");
+    fs.rmSync(path.join(dir, "team-b.lock.json"));
+    expect(synthError(teamB("10.33.4.0/24").b)).toMatch(
+      /FLEET_RANGE_CONFLICT .*cluster "b-prod" pool "pods" \(10\.33\.4\.0\/24, pinned\) overlaps cluster "a-stage" pool "pods" \(10\.33\.0\.0\/16, published in .*a-prod.plan\.json\); .*\(isolatedFrom: \["a-stage"\] on "b-prod"\)/,
+    );
+  });
+
   test("per-cluster ledgers of an earlier version migrate into the fleet ledger, every range kept", () => {
     // Written by the earlier version: each cluster with its own file (and the same range, since they carved alone).
     const old = (file: string, cidr: string) =>

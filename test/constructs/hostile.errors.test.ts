@@ -62,7 +62,7 @@ describe("construct props that are accepted but wrong: a synth error, as lint sa
     ["a node named Node_1 in the harness", { topology: { nodes: [{ name: "Node_1" }] } }, { p: pool }, /TOPOLOGY_NODE_NAME_INVALID/],
     ["a node name of 302 characters in the harness", { topology: { nodes: [{ name: "n".repeat(302) }] } }, { p: pool }, /a node name has at most 253 characters \(MAX_NODE_NAME_LENGTH\)/],
     ["maxPods: 1e15 in the harness", { topology: { nodes: [{ name: "n1", maxPods: 1e15 }] } }, { p: pool }, /maxPods must be a whole number from 0 to 10000 \(MAX_PODS_PER_NODE\), got 1000000000000000/],
-    ["replicas: 1e12 in the harness", { topology: { nodes: [{ name: "n1" }], workloads: [{ name: "w", namespace: "default", replicas: 1e12 }] } }, { p: pool }, /TOPOLOGY_TOO_LARGE .*1000000000000 pods, more than the limit of 1000000 \(MAX_PODS/],
+    ["replicas: 1e12 in the harness", { topology: { nodes: [{ name: "n1" }], workloads: [{ name: "w", namespace: "default", replicas: 1e12 }] } }, { p: pool }, /TOPOLOGY_TOO_LARGE .*1000000000000 pods, more than the limit of 2000000 \(MAX_PODS/],
     ["30 node groups of 1,000,000 nodes in the harness", { topology: { nodes: Array.from({ length: 30 }, (_, i) => ({ namePattern: `g${i}-{i}`, count: 1_000_000 })) } }, { p: pool }, /count must be a whole number from 0 to 100000 \(MAX_NODES\)|TOPOLOGY_TOO_LARGE/],
     ["a selector nested 10,000 parentheses", {}, { p: { ...pool, nodeSelector: "(".repeat(10_000) + "all()" + ")".repeat(10_000) } }, /POOL_SELECTOR_INVALID .*MAX_SELECTOR_DEPTH/],
   ];

@@ -226,6 +226,6 @@ describe("across apps", () => {
     expect(Object.keys(readLedger(file)!.clusters!)).toEqual(["team-a", "team-b"]);
     expect(readLedger(file)!.clusters!["team-a"].pools.pods.status).toBe("active");
     const pinned = planFleet({ clusters: [cluster("team-c", {}, [{ name: "pods", cidr: "10.32.128.0/17" }])] }, { file, external: ["team-a", "team-b"] });
-    expect(allErrors(pinned).join("\n")).toMatch(/FLEET_RANGE_CONFLICT: cluster "team-a" pool "pods" \(10\.32\.0\.0\/16, recorded in .*fleet\.lock\.json by another app\) overlaps cluster "team-c" pool "pods" \(10\.32\.128\.0\/17, pinned\)/);
+    expect(allErrors(pinned).join("\n")).toMatch(/FLEET_RANGE_CONFLICT: cluster "team-c" pool "pods" \(10\.32\.128\.0\/17, pinned\) overlaps cluster "team-a" pool "pods" \(10\.32\.0\.0\/16, recorded in .*fleet\.lock\.json by another app\); .*\(isolatedFrom: \["team-a"\] on "team-c"\)/);
   });
 });

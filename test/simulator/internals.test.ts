@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { formatAddress } from "../../src/ip";
 import { BlockState } from "../../src/simulator/ipam-block";
 import { fnv1_32 } from "../../src/simulator/private/fnv";
@@ -128,6 +129,34 @@ describe("placement", () => {
     const out = new Int32Array(6);
     expect(placeReplicas(slots, [0, 1, 2], 6, out)).toBe(6);
     expect([...out]).toEqual([0, 1, 1, 2, 1, 2]);
+  });
+
+  test("property: level by level, each replica lands where the one-by-one rule (fewest pods, then lowest index) puts it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ pods: fc.nat({ max: 6 }), maxPods: fc.nat({ max: 8 }) }), { maxLength: 12 }),
+        fc.nat({ max: 60 }),
+        fc.func(fc.boolean()),
+        (nodes, replicas, pick) => {
+          const eligible = nodes.map((_, i) => i).filter((i) => pick(i));
+          const fast = nodes.map((n) => ({ ...n }));
+          const slow = nodes.map((n) => ({ ...n }));
+          const out = new Int32Array(replicas);
+          const placed = placeReplicas(fast, eligible, replicas, out);
+          // The rule itself, one replica at a time, by a scan of every eligible node.
+          const expected: number[] = [];
+          for (let r = 0; r < replicas; r++) {
+            let best = -1;
+            for (const i of eligible) if (slow[i].pods < slow[i].maxPods && (best < 0 || slow[i].pods < slow[best].pods)) best = i;
+            expected.push(best);
+            if (best >= 0) slow[best].pods++;
+          }
+          expect([...out]).toEqual(expected);
+          expect(placed).toBe(expected.filter((x) => x >= 0).length);
+          expect(fast).toEqual(slow);
+        },
+      ),
+    );
   });
 
   test("replicas without room are marked -1", () => {

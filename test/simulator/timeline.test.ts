@@ -144,6 +144,43 @@ describe("Calico's lifecycle over a timeline", () => {
     expect(step(r, 1).findings.map((f) => f.code)).toContain("POD_BLOCK_LIMIT");
   });
 
+  test("placement ties go to the node that joined first (age), then natural name order among nodes that joined together", () => {
+    const r = play({
+      pools: [pool("p", "10.0.0.0/24", { blockSize: 29 })],
+      topology: { nodes: [{ name: "n-2" }, { name: "n-3" }], workloads: [{ name: "web", namespace: "default", replicas: 2 }] },
+      timeline: [{ addNodes: [{ name: "n-1" }] }, { scale: { workload: "web", replicas: 5 } }],
+    });
+    // web-2 goes to n-1 (fewest pods); then every node runs one, and the older n-2 and n-3 win the ties, though "n-1" sorts first.
+    expect(r.nodes.map((n) => [n.name, n.pods])).toEqual([
+      ["n-1", 1],
+      ["n-2", 2],
+      ["n-3", 2],
+    ]);
+    const together = play({
+      pools: [pool("p", "10.0.0.0/24", { blockSize: 29 })],
+      topology: { nodes: [{ name: "m", maxPods: 0 }], workloads: [{ name: "web", namespace: "default", replicas: 0 }] },
+      timeline: [{ addNodes: [{ name: "n-10" }, { name: "n-9" }] }, { scale: { workload: "web", replicas: 1 } }],
+    });
+    expect(together.pods.map((p) => p.node)).toEqual(["n-9"]);
+  });
+
+  test("a failure finding counts the replicas the workload has at that step, not the declared ones", () => {
+    const r = play({ timeline: [{ scale: { workload: "web", replicas: 12 } }] });
+    const f = step(r, 0).findings.find((x) => x.code === "POD_POOLS_EXHAUSTED");
+    expect(f?.message).toMatch(/^4 of 12 pods of default\/web get no IPv4 address/);
+  });
+
+  test("pods that failed are retried only when time passes (kubelet's sandbox retry): freed addresses alone do not restart them", () => {
+    const r = play({
+      topology: { nodes: [{ name: "a" }], workloads: [on("a", "web", 3), on("a", "batch", 3)] },
+      timeline: [{ scale: { workload: "web", replicas: 7 } }, { scale: { workload: "batch", replicas: 0 } }, { wait: { seconds: 10 } }],
+    });
+    expect(step(r, 0).summary.podsFailed).toBe(2);
+    expect(step(r, 1).summary.podsFailed).toBe(2);
+    expect(step(r, 2).summary.podsFailed).toBe(0);
+    expect(step(r, 2).description).toContain("2 failed pod(s) retried");
+  });
+
   test("the same input plays to a byte-identical result", () => {
     const make = () => play({ timeline: [{ rollingRestart: { workload: "web" } }, { wait: { seconds: 60 } }, { scale: { workload: "web", replicas: 9 } }] });
     expect(JSON.stringify(make())).toBe(JSON.stringify(make()));

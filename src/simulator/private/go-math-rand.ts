@@ -46,6 +46,33 @@ function seedrand(x: number): number {
 }
 
 /**
+ * seedrand's x after m steps from 1, for every m a seeding reaches (20 + 3 × 607), split into 16-bit
+ * halves: x_m of seed s is s × 48271^m mod (2^31 − 1), which {@link lehmer} computes with this table
+ * without walking the m − 1 steps before it.
+ */
+const SEED_STEPS = 20 + 3 * RNG_LEN;
+const POW_HI = new Uint16Array(SEED_STEPS + 1);
+const POW_LO = new Uint16Array(SEED_STEPS + 1);
+{
+  let x = 1;
+  for (let m = 0; m <= SEED_STEPS; m++) {
+    POW_HI[m] = x >>> 16;
+    POW_LO[m] = x & 0xffff;
+    x = seedrand(x);
+  }
+}
+
+/**
+ * The m-th value of seedrand's sequence from s (s in [1, 2^31 − 1)): s × 48271^m mod (2^31 − 1), exact
+ * in doubles (every product stays below 2^48). Equal to m calls of {@link seedrand}, which computes
+ * the same residue by Schrage's method.
+ */
+function lehmer(s: number, m: number): number {
+  const t = (s * POW_HI[m]) % INT32_MAX;
+  return (t * 65536 + s * POW_LO[m]) % INT32_MAX;
+}
+
+/**
  * Go's `*rand.Rand` over the `rngSource` that `rand.NewSource(seed)` returns, on a 64-bit platform.
  * Only the methods Calico's path needs, and those that Go's published outputs test, are here.
  *
@@ -56,6 +83,14 @@ export class GoRand {
   private feed = 0;
   private readonly vecHi = new Uint32Array(RNG_LEN);
   private readonly vecLo = new Uint32Array(RNG_LEN);
+  /**
+   * Seeding fills a word when a draw first reads it (words are independent: word i comes from steps
+   * 21 + 3i to 23 + 3i of seedrand), so a few draws after a seeding cost a few words, not 607.
+   * `filled[i] === generation` marks word i filled since the last seeding.
+   */
+  private readonly filled = new Uint32Array(RNG_LEN);
+  private generation = 0;
+  private reduced = 1;
   // The halves of the last 64-bit word drawn (set by step()), read without allocating.
   private outHi = 0;
   private outLo = 0;
@@ -85,24 +120,35 @@ export class GoRand {
 
     this.tap = 0;
     this.feed = RNG_LEN - RNG_TAP;
-    const vecHi = this.vecHi;
-    const vecLo = this.vecLo;
-    let x = s;
-    for (let i = -20; i < 0; i++) x = seedrand(x);
-    for (let i = 0; i < RNG_LEN; i++) {
-      // u = x1<<40 ^ x2<<20 ^ x3 ^ rngCooked[i] on int64, split into 32-bit halves (each x < 2^31).
-      const x1 = (x = seedrand(x));
-      const x2 = (x = seedrand(x));
-      const x3 = (x = seedrand(x));
-      vecHi[i] = (x1 << 8) ^ (x2 >>> 12) ^ COOKED_HI[i];
-      vecLo[i] = (x2 << 20) ^ x3 ^ COOKED_LO[i];
+    this.reduced = s;
+    // Every word is stale now; on wrap-around (after 2^32 seedings) clear the marks.
+    if (++this.generation > 0xffffffff) {
+      this.generation = 1;
+      this.filled.fill(0);
     }
+  }
+
+  /**
+   * Word i of the seeded state, as rngSource.Seed's loop writes it: u = x1<<40 ^ x2<<20 ^ x3 ^
+   * rngCooked[i] on int64 with x1, x2, x3 the seedrand values of steps 21 + 3i … 23 + 3i, split into
+   * 32-bit halves (each x < 2^31).
+   */
+  private fill(i: number): void {
+    const s = this.reduced;
+    const x1 = lehmer(s, 21 + 3 * i);
+    const x2 = lehmer(s, 22 + 3 * i);
+    const x3 = lehmer(s, 23 + 3 * i);
+    this.vecHi[i] = (x1 << 8) ^ (x2 >>> 12) ^ COOKED_HI[i];
+    this.vecLo[i] = (x2 << 20) ^ x3 ^ COOKED_LO[i];
+    this.filled[i] = this.generation;
   }
 
   /** `rngSource.Uint64`'s step: vec[feed] += vec[tap] (mod 2^64); leaves the word in outHi/outLo. */
   private step(): void {
     if (--this.tap < 0) this.tap += RNG_LEN;
     if (--this.feed < 0) this.feed += RNG_LEN;
+    if (this.filled[this.feed] !== this.generation) this.fill(this.feed);
+    if (this.filled[this.tap] !== this.generation) this.fill(this.tap);
     const lo = this.vecLo[this.feed] + this.vecLo[this.tap];
     const hi = (this.vecHi[this.feed] + this.vecHi[this.tap] + (lo >= TWO_32 ? 1 : 0)) >>> 0;
     this.vecHi[this.feed] = hi;

@@ -108,7 +108,7 @@ function checkMigration(plan: IpamPlan, m: PlannedMigration, options: HarnessOpt
       );
     }
   }
-  const dump = options?.initialState ? dumpView(m, loadSnapshot(options), findings, at, label) : undefined;
+  const dump = options?.initialState ? dumpView(plan, m, loadSnapshot(options), findings, at, label) : undefined;
   const withDump = dump ? { dump } : {};
   if (!options || options.topology.nodes.length === 0) return { migration: m.name, phases: [], findings, ...withDump };
 
@@ -225,11 +225,11 @@ function loadSnapshot(options: HarnessOptions): IpamSnapshot {
  * The dump's view of the pool the current phase works on, and its checks: a phase that deletes a pool
  * the dump still shows addresses in, or recreates a pool over blocks of another size, is an error.
  */
-function dumpView(m: PlannedMigration, snapshot: IpamSnapshot, findings: Finding[], at: (phase: number) => string, label: (phase: number) => string): MigrationDumpView | undefined {
+function dumpView(plan: IpamPlan, m: PlannedMigration, snapshot: IpamSnapshot, findings: Finding[], at: (phase: number) => string, label: (phase: number) => string): MigrationDumpView | undefined {
   const original = m.original as LedgerMigrationOriginal;
   const recreate = m.kind !== "migratePool";
   const subject =
-    m.phase === 1 ? undefined : recreate && m.phase >= 5 ? (m.temporary ? { pool: m.temporaryPool as string, cidr: m.temporary.cidr } : undefined) : { pool: m.pool, cidr: original.cidr };
+    m.phase === 1 && recreate ? undefined : recreate && m.phase >= 5 ? (m.temporary ? { pool: m.temporaryPool as string, cidr: m.temporary.cidr } : undefined) : { pool: m.pool, cidr: original.cidr };
   if (!subject) return undefined;
   const range = Cidr.parse(subject.cidr);
   const pods: Array<{ namespace: string; pod: string; node: string }> = [];
@@ -250,6 +250,19 @@ function dumpView(m: PlannedMigration, snapshot: IpamSnapshot, findings: Finding
   }
   pods.sort((x, y) => (x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : x.pod < y.pod ? -1 : x.pod > y.pod ? 1 : 0));
   const view: MigrationDumpView = { ...subject, pods, tunnelNodes: [...tunnelNodes].sort(), addresses, blocks: blocks.map((b) => b.cidr) };
+  // The target must hold every address that moves: the dump says how many there are.
+  const target = m.kind === "migratePool" && m.phase <= 2 ? plan.pools.find((p) => p.manifest.metadata.name === m.to)?.effective : undefined;
+  const movers = pods.length + tunnelNodes.size;
+  if (target && BigInt(movers) > target.cidr.size) {
+    findings.push(
+      error(
+        "MIGRATION_TARGET_TOO_SMALL",
+        at(2),
+        `${label(2)}: the cluster's dump shows ${movers} addresses in pool "${m.pool}" (${pods.length} pods, ${tunnelNodes.size} tunnel addresses) that move to "${m.to}" when their pods restart, ` +
+          `but "${m.to}" (${target.cidr}) has only ${target.cidr.size} addresses. Give "${m.to}" a larger range before phase 2`,
+      ),
+    );
+  }
   const deletes = m.kind === "migratePool" ? m.phase === 3 : m.phase === 3 || m.phase === 6;
   if (deletes && addresses > 0) {
     const who = [

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../src/cli/main";
+import { runExample } from "../helpers/example";
 
 const root = path.resolve(__dirname, "..", "..");
 const example = path.join(root, "examples", "migration");
@@ -28,22 +29,15 @@ const made: string[] = [];
 
 /** Runs the example with its two phase constants set, against the given ledger; throws what synth throws. */
 function synth(move: number, blockSize: number, ledger: string): Synth {
-  fs.mkdirSync(path.join(root, "cdktf.out"), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(root, "cdktf.out", `migration-${move}-${blockSize}-`));
-  made.push(dir);
-  fs.copyFileSync(ledger, path.join(dir, "calico-ipam.lock.json"));
-  const source = fs
-    .readFileSync(path.join(example, "main.ts"), "utf8")
-    .replace(/const MOVE_TO_PODS_V2 = \d+;/, `const MOVE_TO_PODS_V2 = ${move};`)
-    .replace(/const BLOCK_SIZE_OF_PODS_V2 = \d+;/, `const BLOCK_SIZE_OF_PODS_V2 = ${blockSize};`);
-  fs.writeFileSync(path.join(dir, "main.ts"), source);
-  const cwd = process.cwd();
-  process.chdir(dir);
+  const edit = (source: string) =>
+    source.replace(/const MOVE_TO_PODS_V2 = \d+;/, `const MOVE_TO_PODS_V2 = ${move};`).replace(/const BLOCK_SIZE_OF_PODS_V2 = \d+;/, `const BLOCK_SIZE_OF_PODS_V2 = ${blockSize};`);
+  let dir: string | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    jest.isolateModules(() => require(path.join(dir, "main.ts")));
+    dir = runExample("migration", ledger, edit, `migration-${move}-${blockSize}`);
   } finally {
-    process.chdir(cwd);
+    // A synth that throws leaves its folder too: the newest migration-* folder is removed with the others.
+    const out = path.join(root, "cdktf.out");
+    for (const d of fs.readdirSync(out)) if (d.startsWith(`migration-${move}-${blockSize}-`) && !made.includes(path.join(out, d))) made.push(path.join(out, d));
   }
   const stack = path.join(dir, "cdktf.out", "stacks", "migration");
   const tf = JSON.parse(fs.readFileSync(path.join(stack, "cdk.tf.json"), "utf8"));

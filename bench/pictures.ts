@@ -1,14 +1,17 @@
 /**
- * Benchmark of the pictures: `plan.html` of a large plan in headless Chromium (the browser tests'
- * launcher, test/browser). Workloads (synthetic, identical on every machine):
- *   (p1) 10,000 IPv4 pools (/24 in 10.0.0.0/8) holding 100,000 claimed /28 blocks of 2,000 nodes: the
- *        page from navigation start to everything drawn (map on a canvas, 10,000 gauges);
- *   (p2) one pool holding 100,000 claimed blocks: zooming into it (drawing the blocks).
- * Target: ≤ 2 s each. Also reported: renderPlanHtml's own time and the page's size.
+ * Benchmark of the pictures: `plan.html` of a large plan, built by Node.js and drawn in headless
+ * Chromium (the browser tests' launcher, test/browser). Workloads (synthetic, identical on every machine):
+ *   (p1) 10,000 IPv4 pools (/24 in 10.0.0.0/8) holding 100,000 claimed /28 blocks of 2,000 nodes, the
+ *        whole thing: renderPlanHtml in a fresh Node.js process (once, as synth and the CLI run it: no
+ *        warm-up), plus the page in Chromium from navigation start to everything drawn (map on a
+ *        canvas, 10,000 gauges). Each part is the median of its runs; the row is their sum.
+ *   (p2) one pool holding 100,000 claimed blocks: zooming into it (placing and drawing the blocks).
+ * Target: ≤ 2 s each, printed as met or MISSED with the measured time and the parts.
  *
  * Run alone with `npx tsx bench/pictures.ts`; the main bench calls {@link runPicturesBench}. Skipped
  * (and said so) when no Chromium is found.
  */
+import { fork } from "node:child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,6 +30,37 @@ export interface PictureRow {
 
 const TARGET_MS = 2000;
 const RUNS = 3;
+const CHILD_ENV = "CALICO_IPAM_PICTURES_BENCH_CHILD";
+
+/** The child side: builds the 10,000-pool page once in this fresh process, writes it, and reports the build time. */
+function buildPageInChild(file: string): Built {
+  const report = largeReport(10_000, 24, 28, 10, 2_000);
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const html = renderPlanHtml(report);
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  fs.writeFileSync(file, html);
+  return { ms, cpuMs: (used.user + used.system) / 1000, bytes: Buffer.byteLength(html) };
+}
+
+/** What a child measured: wall time, the CPU time it got (less than the wall time on a busy machine), the page's size. */
+interface Built {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly bytes: number;
+}
+
+/** Builds the page in a fresh Node.js process (so that nothing is warmed up) and returns what it measured. */
+function buildPage(file: string): Promise<Built> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [file], { execArgv: ["--import", "tsx"], env: { ...process.env, [CHILD_ENV]: "1" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    let result: Built | undefined;
+    child.on("message", (m) => (result = m as Built));
+    child.on("error", reject);
+    child.on("exit", (code) => (result && code === 0 ? resolve(result) : reject(new Error(`pictures bench child exited with ${String(code)}`))));
+  });
+}
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -41,17 +75,17 @@ export async function runPicturesBench(): Promise<PictureRow[]> {
   const browser = await openBrowser(chromium);
   const rows: PictureRow[] = [];
   try {
-    // (p1) 10,000 pools, 100,000 blocks: load and draw the page.
-    const many = largeReport(10_000, 24, 28, 10, 2_000);
-    const renderTimes: number[] = [];
-    let html = "";
-    for (let i = 0; i < RUNS; i++) {
-      const t = performance.now();
-      html = renderPlanHtml(many);
-      renderTimes.push(performance.now() - t);
-    }
+    // (p1) 10,000 pools, 100,000 blocks: build the page in Node.js, then load and draw it.
     const file = path.join(dir, "many.html");
-    fs.writeFileSync(file, html);
+    const builds: number[] = [];
+    const cpus: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const b = await buildPage(file);
+      builds.push(b.ms);
+      cpus.push(b.cpuMs);
+      bytes = b.bytes;
+    }
     const loads: number[] = [];
     let mode = "";
     for (let i = 0; i < RUNS; i++) {
@@ -62,13 +96,15 @@ export async function runPicturesBench(): Promise<PictureRow[]> {
       mode = (await page.getAttribute(".stage", "data-mode")) ?? "";
       await page.close();
     }
-    const p1 = median(loads);
+    const build = median(builds);
+    const load = median(loads);
+    const p1 = build + load;
     rows.push({
-      workload: "(p1) plan.html of 10,000 pools and 100,000 blocks: navigation start to all drawn",
+      workload: "(p1) plan.html of 10,000 pools and 100,000 blocks: built by Node.js, then drawn by Chromium",
       medianMs: Math.round(p1),
       target: `≤ ${TARGET_MS} ms`,
       pass: p1 <= TARGET_MS,
-      note: `map drawn on a ${mode}; page ${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB; renderPlanHtml ${Math.round(median(renderTimes))} ms in Node.js`,
+      note: `renderPlanHtml ${Math.round(build)} ms (${Math.round(median(cpus))} ms of CPU) in a fresh Node.js process + ${Math.round(load)} ms from navigation start to all drawn (map on a ${mode}); page ${(bytes / 1e6).toFixed(1)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
     });
 
     // (p2) one pool with 100,000 blocks: zoom into it.
@@ -103,8 +139,12 @@ export async function runPicturesBench(): Promise<PictureRow[]> {
 }
 
 if (require.main === module) {
-  runPicturesBench().then((rows) => {
-    for (const r of rows) console.log(`${r.pass ? "PASS" : "FAIL"}  ${r.workload}: median ${r.medianMs} ms (target ${r.target}; ${r.note})`);
-    if (rows.some((r) => !r.pass)) process.exitCode = 1;
-  });
+  if (process.env[CHILD_ENV] !== undefined) {
+    process.send?.(buildPageInChild(process.argv[2]));
+  } else {
+    void runPicturesBench().then((rows) => {
+      for (const r of rows) console.log(`${r.pass ? "met   " : "MISSED"}  ${r.workload}: ${r.medianMs} ms (target ${r.target}; ${r.note})`);
+      if (rows.some((r) => !r.pass)) process.exitCode = 1;
+    });
+  }
 }

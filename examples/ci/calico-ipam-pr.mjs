@@ -12,6 +12,8 @@
 //      check), 0 when it is fine, 2 when it could not run.
 //
 // Usage: node calico-ipam-pr.mjs --base <rev> [--head <rev>] [--out <dir>] [--post github|gitlab]
+//        node calico-ipam-pr.mjs --post-only <comment.md> --post github|gitlab
+//          (posts or updates a comment body made before, e.g. by an earlier job, and does nothing else)
 // Environment:
 //   CALICO_IPAM_SYNTH  shell command run at the root of each checkout (default: npm ci && npm run synth)
 //   CALICO_IPAM_PLAN   plan.json's path in a checkout after synth (default: the one under cdktf.out/stacks/)
@@ -40,10 +42,16 @@ function parseArgs(argv) {
     else if (key === "--head") opts.head = value();
     else if (key === "--out") opts.out = value();
     else if (key === "--post") opts.post = value();
+    else if (key === "--post-only") opts.postOnly = value();
     else throw new CannotRun(`unknown argument "${argv[i]}"; usage: calico-ipam-pr.mjs --base <rev> [--head <rev>] [--out <dir>] [--post github|gitlab]`);
   }
-  if (!opts.base) throw new CannotRun("give the base of the pull request: --base <rev> (e.g. origin/main)");
   if (opts.post !== undefined && opts.post !== "github" && opts.post !== "gitlab") throw new CannotRun(`--post must be github or gitlab, got "${opts.post}"`);
+  if (opts.postOnly !== undefined) {
+    if (opts.post === undefined) throw new CannotRun("--post-only <comment.md> posts a comment: say where with --post github|gitlab");
+    if (opts.base !== undefined) throw new CannotRun("--post-only posts a comment made before: leave out --base (and --head)");
+    return opts;
+  }
+  if (!opts.base) throw new CannotRun("give the base of the pull request: --base <rev> (e.g. origin/main)");
   return opts;
 }
 
@@ -197,6 +205,17 @@ async function post(where, body) {
 
 async function main(argv) {
   const opts = parseArgs(argv);
+  if (opts.postOnly !== undefined) {
+    let body;
+    try {
+      body = fs.readFileSync(opts.postOnly, "utf8");
+    } catch (e) {
+      throw new CannotRun(`--post-only ${opts.postOnly}: cannot read the comment: ${e.message}`);
+    }
+    if (!body.startsWith(MARKER)) throw new CannotRun(`--post-only ${opts.postOnly}: not a comment of this script (its first line is not ${MARKER}); make it with --base/--head first`);
+    process.stderr.write(`calico-ipam-pr: ${await post(opts.post, body)}\n`);
+    return 0;
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-pr-"));
   try {
     const { body, code } = review(opts, work);

@@ -223,9 +223,10 @@ function readCidr(text: string | null): Cidr | undefined {
 /**
  * Lays out a plan report's ranges on a Hilbert map per family: address spaces, excluded ranges
  * (`ranges`), IP reservations, retired ranges of the ledger and pools; and each claimed block inside
- * its pool. Ranges that do not parse are left out (the findings name them).
+ * its pool (unless `options.blocks` is false: the pictures place blocks from {@link blockOffsets}).
+ * Ranges that do not parse are left out (the findings name them).
  */
-export function layoutAddressMap(report: MapSource): AddressMap {
+export function layoutAddressMap(report: MapSource, options: { readonly blocks?: boolean } = {}): AddressMap {
   const entries: Array<{ kind: MapKind; name: string; cidr: Cidr }> = [];
   const add = (kind: MapKind, name: string, text: string | null) => {
     const cidr = readCidr(text);
@@ -253,16 +254,44 @@ export function layoutAddressMap(report: MapSource): AddressMap {
   }
 
   const blocks = new Map<string, MapBlock[]>();
+  if (options.blocks !== false) {
+    for (const [pool, list] of blockOffsets(report)) {
+      blocks.set(
+        pool,
+        list.map((b) => ({ block: b.block, rect: hilbertRect(b.offset, b.sizeBits, b.poolBits) })),
+      );
+    }
+  }
+  return { families, blocks };
+}
+
+/** A claimed block inside its pool, before it is placed: its offset from the pool's first address and the bits of both. */
+export interface BlockOffset {
+  readonly block: ReportBlock;
+  /** The block's first address minus the pool's. */
+  readonly offset: bigint;
+  /** log2 of the block's addresses (32 − prefix for IPv4). */
+  readonly sizeBits: number;
+  /** log2 of the pool's addresses. */
+  readonly poolBits: number;
+}
+
+/**
+ * The claimed blocks of each pool with their offsets in it (the input of {@link hilbertRect}), by pool
+ * name, in report order. Blocks outside their pool or that do not parse are left out.
+ */
+export function blockOffsets(report: MapSource): Map<string, BlockOffset[]> {
+  const out = new Map<string, BlockOffset[]>();
   const pools = new Map(report.pools.map((p) => [p.name, readCidr(p.cidr)]));
   for (const b of report.simulation?.blocks ?? []) {
     const pool = pools.get(b.pool);
     const cidr = readCidr(b.cidr);
     if (!pool || !cidr || !pool.contains(cidr)) continue;
-    const list = blocks.get(b.pool) ?? [];
-    list.push({ block: b, rect: hilbertRect(cidr.first - pool.first, cidr.bits - cidr.prefix, pool.bits - pool.prefix) });
-    blocks.set(b.pool, list);
+    let list = out.get(b.pool);
+    if (!list) out.set(b.pool, (list = []));
+    list.push({ block: b, offset: cidr.first - pool.first, sizeBits: cidr.bits - cidr.prefix, poolBits: pool.bits - pool.prefix });
   }
-  return { families, blocks };
+  return out;
 }
 
 const KIND_ORDER: readonly MapKind[] = ["space", "service", "node", "reserved", "reservation", "retired", "pool", "orphan"];

@@ -7,7 +7,7 @@
  */
 import { Cidr } from "../ip/cidr";
 import type { ClusterDump, InspectFinding, InspectReport } from "../live";
-import { MapSource, layoutAddressMap } from "./address-map";
+import { MapSource, blockOffsets, layoutAddressMap } from "./address-map";
 import { formatCount, formatFraction } from "./format";
 import { MapModel, ModelFinding, ModelView, PoolHead, assembleView, ownSize } from "./map-model";
 import type { ReportBlock } from "./schema";
@@ -125,7 +125,7 @@ export function inspectMapModel(report: InspectReport, dump?: ClusterDump, optio
       tip: `${head}\n${blocksText}\n${addressesText}\n${headroomText}`,
     };
   });
-  const view = assembleView("Live cluster", layoutAddressMap(source), heads);
+  const view = assembleView("Live cluster", layoutAddressMap(source, { blocks: false }), blockOffsets(source), heads);
   return {
     title: options.title ?? "Calico IPAM: live cluster",
     summary: `${report.summary.errors} ${report.summary.errors === 1 ? "error" : "errors"}, ${report.summary.warnings} ${report.summary.warnings === 1 ? "warning" : "warnings"}, ${report.pools.length} ${report.pools.length === 1 ? "pool" : "pools"}, ${report.blocks.length} ${report.blocks.length === 1 ? "block" : "blocks"}`,
@@ -144,7 +144,7 @@ function pinFindings(view: ModelView, findings: readonly InspectFinding[], place
     map.set(at, list);
   };
   const ranges = view.families.map((f) => f.ranges.map((r) => ({ kind: r[0], name: r[1], cidr: readTarget(r[2]), pool: r[8] })));
-  const blocks = view.pools.map((p) => p.blocks.map((b) => readTarget(b[0])));
+  const blocks = view.pools.map((p) => p.blocks.cidr.map((c) => readTarget(c)));
   findings.forEach((_, i) => {
     const place = places[i];
     if (place.pool !== undefined) {

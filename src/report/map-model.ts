@@ -2,7 +2,7 @@
  * The data the pictures draw: a plan report's address map with the text a person reads on hover,
  * counts already formatted (exact, never in scientific notation). Shared by `plan.html` and `plan.svg`.
  */
-import { AddressMap, MapKind, MapRect, layoutAddressMap } from "./address-map";
+import { AddressMap, BlockOffset, MapKind, MapRect, blockOffsets, hilbertRect, layoutAddressMap } from "./address-map";
 import type { Severity } from "../validation/finding";
 import type { PlanDiff } from "./diff";
 import { formatCount, formatFraction } from "./format";
@@ -14,8 +14,79 @@ export type MapStatus = "" | "added" | "changed" | "draining" | "removed";
 /** One range to draw: `[kind, name, cidr, x, y, w, h, status, pool index or -1]`. */
 export type ModelRange = [MapKind, string, string, number, number, number, number, MapStatus, number];
 
-/** One block to draw, inside its pool: `[cidr, owner index or -1, inUse, reserved, capacity, borrowedBy, ipReserved, x, y, w, h]`. */
-export type ModelBlock = [string, number, number, number, number, number, number, number, number, number, number];
+/**
+ * A pool's claimed blocks, column by column (one array per field, the i-th block at index i of each):
+ * compact to build, to serialize and to parse at 100,000 blocks, where an object or array per block
+ * is not. Where blocks sit: when every block of the pool has the same size, `index` (the block's
+ * position in the pool, in blocks) with `sizeBits` and `poolBits`, from which the page places it on the
+ * pool's Hilbert curve exactly as {@link hilbertRect} does; otherwise `rect`. Columns that would hold
+ * only zeros are left out.
+ */
+export interface ModelBlocks {
+  readonly cidr: string[];
+  /** Index of the block's node in the view's `nodes`, or -1 (no affinity). */
+  readonly owner: number[];
+  readonly inUse: number[];
+  /** Addresses in each block; one number when every block has the same. */
+  readonly capacity: number | number[];
+  /** Windows-reserved addresses; absent when none. */
+  readonly reserved?: number[];
+  /** Addresses held by other nodes than the owner; absent when none. */
+  readonly borrowedBy?: number[];
+  /** Addresses covered by IP reservations; absent when none. */
+  readonly ipReserved?: number[];
+  /** Position of each block in the pool, in blocks (`(block − pool) / block size`). */
+  readonly index?: number[];
+  /** log2 of a block's addresses, with `index`. */
+  readonly sizeBits?: number;
+  /** log2 of the pool's addresses, with `index`. */
+  readonly poolBits?: number;
+  /** Without `index`: where each block sits in its pool's frame, four numbers per block, `x, y, w, h`. */
+  readonly rect?: number[];
+}
+
+/** Blocks are placed by `index` when their position in blocks stays an exact number on the page (and its Hilbert walk exact). */
+const MAX_INDEX_BITS = 48;
+
+/** The columns of a pool's blocks (see {@link ModelBlocks}); `ownerOf` indexes the nodes. */
+function blockColumns(placed: readonly BlockOffset[], ownerOf: (node: string | null) => number): ModelBlocks {
+  const cidr: string[] = [];
+  const owner: number[] = [];
+  const inUse: number[] = [];
+  const capacity: number[] = [];
+  const reserved: number[] = [];
+  const borrowedBy: number[] = [];
+  const ipReserved: number[] = [];
+  let uniform = true;
+  let any = 0;
+  for (const { block: b } of placed) {
+    cidr.push(b.cidr);
+    owner.push(ownerOf(b.owner));
+    inUse.push(b.inUse);
+    capacity.push(b.capacity);
+    reserved.push(b.reserved);
+    borrowedBy.push(b.borrowedBy);
+    ipReserved.push(b.ipReserved);
+    if (b.capacity !== capacity[0]) uniform = false;
+    any |= (b.reserved !== 0 ? 1 : 0) | (b.borrowedBy !== 0 ? 2 : 0) | (b.ipReserved !== 0 ? 4 : 0);
+  }
+  const sizeBits = placed.length > 0 ? placed[0].sizeBits : 0;
+  const poolBits = placed.length > 0 ? placed[0].poolBits : 0;
+  const byIndex = placed.every((b) => b.sizeBits === sizeBits) && poolBits - sizeBits <= MAX_INDEX_BITS;
+  const where = byIndex
+    ? { index: placed.map((b) => Number(b.offset >> BigInt(sizeBits))), sizeBits, poolBits }
+    : { rect: placed.flatMap((b) => rect(hilbertRect(b.offset, b.sizeBits, b.poolBits))) };
+  return {
+    cidr,
+    owner,
+    inUse,
+    capacity: uniform && placed.length > 0 ? capacity[0] : capacity,
+    ...(any & 1 ? { reserved } : {}),
+    ...(any & 2 ? { borrowedBy } : {}),
+    ...(any & 4 ? { ipReserved } : {}),
+    ...where,
+  };
+}
 
 /** One pool with its gauges and hover text. */
 export interface ModelPool {
@@ -36,7 +107,7 @@ export interface ModelPool {
   readonly disabled: boolean;
   /** Hover text, one line per fact. */
   readonly tip: string;
-  readonly blocks: ModelBlock[];
+  readonly blocks: ModelBlocks;
   /** Findings pinned on blocks (`inspect`): `[block index, finding indexes into the view's findings]`. */
   readonly pins?: Array<[number, number[]]>;
 }
@@ -47,7 +118,7 @@ export interface ModelFamily {
   readonly root: string;
   readonly size: readonly [number, number];
   readonly ranges: ModelRange[];
-  /** Hover text per range, same order. */
+  /** Hover text per range, same order; "" for a pool (its text is the pool's `tip`). */
   readonly tips: string[];
   /** Findings pinned on ranges (`inspect`): `[range index, finding indexes into the view's findings]`. */
   readonly pins?: Array<[number, number[]]>;
@@ -102,42 +173,57 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
   const withGhosts: PlanReport =
     ghosts.length === 0 ? report : { ...report, ranges: { addressSpaces: report.ranges?.addressSpaces ?? [], excluded: report.ranges?.excluded ?? [], retired: [...(report.ranges?.retired ?? []), ...ghosts] } };
   const usage = new Map((report.simulation?.pools ?? []).map((u) => [u.name, u]));
-  const heads: PoolHead[] = report.pools.map((p) => ({
-    ...poolTexts(p, usage.get(p.name), report.simulation !== undefined),
-    name: p.name,
-    cidr: p.cidr ?? "",
-    family: p.family,
-    size: ownSize(p.cidr, p.family),
-    status: statuses.get(p.name) ?? (p.disabled ? "draining" : ""),
-    disabled: p.disabled,
-  }));
-  return assembleView(label, layoutAddressMap(withGhosts), heads, (kind, name) => (kind === "retired" && statuses.get(name) === "removed" ? "removed" : ""));
+  const heads: PoolHead[] = report.pools.map((p) => {
+    // Built field by field, not spread: 10,000 pools.
+    const t = poolTexts(p, usage.get(p.name), report.simulation !== undefined);
+    return {
+      blockUse: t.blockUse,
+      addressUse: t.addressUse,
+      blocksText: t.blocksText,
+      addressesText: t.addressesText,
+      headroomText: t.headroomText,
+      tip: t.tip,
+      name: p.name,
+      cidr: p.cidr ?? "",
+      family: p.family,
+      size: ownSize(p.cidr, p.family),
+      status: statuses.get(p.name) ?? (p.disabled ? "draining" : ""),
+      disabled: p.disabled,
+    };
+  });
+  return assembleView(label, layoutAddressMap(withGhosts, { blocks: false }), blockOffsets(report), heads, (kind, name) => (kind === "retired" && statuses.get(name) === "removed" ? "removed" : ""));
 }
 
 /** A pool's texts and gauges, before its blocks are placed. */
 export type PoolHead = Omit<ModelPool, "blocks" | "pins">;
 
 /**
- * A view from a laid-out map and its pools' texts: blocks placed in their pools with their owners
- * (nodes) indexed, ranges with their hover texts. `rangeStatus` marks ranges that are not pools.
+ * A view from a laid-out map (its ranges), the blocks of each pool ({@link blockOffsets}) and the
+ * pools' texts: blocks in columns with their owners (nodes) indexed, ranges with their hover texts. `rangeStatus` marks ranges that are not pools.
  */
-export function assembleView(label: string, map: AddressMap, heads: readonly PoolHead[], rangeStatus: (kind: MapKind, name: string) => MapStatus = () => ""): ModelView {
+export function assembleView(
+  label: string,
+  map: AddressMap,
+  offsets: ReadonlyMap<string, readonly BlockOffset[]>,
+  heads: readonly PoolHead[],
+  rangeStatus: (kind: MapKind, name: string) => MapStatus = () => "",
+): ModelView {
   const nodes: string[] = [];
   const nodeIndex = new Map<string, number>();
+  const ownerOf = (node: string | null): number => {
+    if (node === null) return -1;
+    let i = nodeIndex.get(node);
+    if (i === undefined) {
+      i = nodes.length;
+      nodes.push(node);
+      nodeIndex.set(node, i);
+    }
+    return i;
+  };
   const poolIndex = new Map<string, number>();
   const pools: ModelPool[] = heads.map((head, i) => {
     poolIndex.set(head.name, i);
-    const blocks: ModelBlock[] = (map.blocks.get(head.name) ?? []).map(({ block: b, rect: r }) => {
-      let owner = -1;
-      if (b.owner !== null) {
-        owner = nodeIndex.get(b.owner) ?? nodes.length;
-        if (owner === nodes.length) {
-          nodes.push(b.owner);
-          nodeIndex.set(b.owner, owner);
-        }
-      }
-      return [b.cidr, owner, b.inUse, b.reserved, b.capacity, b.borrowedBy, b.ipReserved, ...rect(r)];
-    });
+    const blocks = blockColumns(offsets.get(head.name) ?? [], ownerOf);
     return { ...head, blocks };
   });
   const families: ModelFamily[] = map.families.map((f) => {
@@ -147,7 +233,8 @@ export function assembleView(label: string, map: AddressMap, heads: readonly Poo
       const pool = r.kind === "pool" ? (poolIndex.get(r.name) ?? -1) : -1;
       const status: MapStatus = pool >= 0 ? pools[pool].status : rangeStatus(r.kind, r.name);
       ranges.push([r.kind, r.name, r.cidr, ...rect(r.rect), status, pool]);
-      tips.push(pool >= 0 ? pools[pool].tip : `${KIND_LABEL[r.kind]} ${r.cidr} · ${r.name}${status === "removed" ? "\nremoved from code in this change" : ""}`);
+      // A pool's hover text is its pool's `tip`: not repeated here (10,000 pools would carry it twice).
+      tips.push(pool >= 0 ? "" : `${KIND_LABEL[r.kind]} ${r.cidr} · ${r.name}${status === "removed" ? "\nremoved from code in this change" : ""}`);
     }
     return { family: f.family, root: f.root, size: f.size, ranges, tips };
   });

@@ -40,7 +40,7 @@ describeWithBrowser("plan.html in headless Chromium", () => {
   let close: () => Promise<void>;
   let page: Page;
   let report: PlanReport;
-  const problems: string[] = [];
+  let problems: string[] = [];
   let out: string;
 
   beforeAll(async () => {
@@ -49,14 +49,9 @@ describeWithBrowser("plan.html in headless Chromium", () => {
     expect(r.code).toBe(0);
     report = parsePlanReport(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
     ({ context, close } = await openBrowser(browser as string));
-    page = await context.newPage();
-    page.on("console", (m: ConsoleMessage) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (req) => {
-      if (!req.url().startsWith("file:")) problems.push(`network request: ${req.url()}`);
-    });
+    const watched = await watchedPage(context);
+    page = watched.page;
+    problems = watched.problems;
     await page.goto(`file://${path.join(out, "plan.html")}`);
     await page.waitForSelector("body[data-rendered]");
     fs.mkdirSync(artifacts, { recursive: true });
@@ -154,6 +149,20 @@ describeWithBrowser("plan.html past the canvas threshold", () => {
   });
 });
 
+/** A new page that records what a person should never see: console errors and warnings, page errors, network requests. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m: ConsoleMessage) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("request", (req) => {
+    if (!req.url().startsWith("file:")) problems.push(`network request: ${req.url()}`);
+  });
+  return { page, problems };
+}
+
 /** Clicks the middle of an element, where a person would (the map picks the topmost range there). */
 async function clickCentre(page: Page, locator: ReturnType<Page["locator"]>): Promise<void> {
   const box = await locator.boundingBox();
@@ -171,12 +180,7 @@ describeWithBrowser("plan.html of a day-2 timeline (examples/day2/day2.yaml)", (
       const report = parsePlanReport(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
       const steps = report.simulation!.timeline!;
       const pools = [...new Set(steps.flatMap((s) => s.pools.map((p) => p.name)))];
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (m: ConsoleMessage) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      const { page, problems } = await watchedPage(context);
       await page.goto(`file://${path.join(out, "plan.html")}`);
       await page.waitForSelector("body[data-rendered]");
       for (const metric of ["addresses", "blocks"]) {
@@ -217,15 +221,7 @@ describeWithBrowser("inspect --format html of a live cluster (examples/live)", (
       const r = await cli("inspect", ...dumps, "--format", "html");
       expect(r.code).toBe(1);
       fs.writeFileSync(path.join(out, "live.html"), r.stdout);
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (m: ConsoleMessage) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("request", (req) => {
-        if (!req.url().startsWith("file:")) problems.push(`network request: ${req.url()}`);
-      });
+      const { page, problems } = await watchedPage(context);
       await page.goto(`file://${path.join(out, "live.html")}`);
       await page.waitForSelector("body[data-rendered]");
       expect(await page.locator("rect.pool").count()).toBe(6);
@@ -270,12 +266,7 @@ describeWithBrowser("plan.html of a fleet cluster (examples/fleet/fleet.yaml)", 
       const r = await cli("plan", path.join(root, "examples", "fleet", "fleet.yaml"), "--out", out, "--format", "json");
       expect(r.code).toBe(0);
       const report = parsePlanReport(fs.readFileSync(path.join(out, "lab-eu", "plan.json"), "utf8"));
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (m: ConsoleMessage) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      const { page, problems } = await watchedPage(context);
       await page.goto(`file://${path.join(out, "lab-eu", "plan.html")}`);
       await page.waitForSelector("body[data-rendered]");
       const ranges = page.locator("svg.fleet-map rect.fleet-range");

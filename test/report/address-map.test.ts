@@ -3,6 +3,8 @@ import { Cidr } from "../../src/ip/cidr";
 import { planIpam } from "../../src/plan/plan";
 import { buildPlanReport, hilbertRect, layoutAddressMap } from "../../src/report";
 import { mapRoots } from "../../src/report/address-map";
+import { planMapModel } from "../../src/report/map-model";
+import { HILBERT_CLIENT } from "../../src/report/private/map-client";
 import { realistic } from "./fixture";
 
 type Rect = readonly [number, number, number, number];
@@ -108,5 +110,43 @@ describe("the Hilbert address map", () => {
       ["reservation", "10.32.0.1/32"],
       ["pool", "10.32.0.0/24"],
     ]);
+  });
+});
+
+describe("the page's block placement (HILBERT_CLIENT) is hilbertRect", () => {
+  // The page's functions, run as the page runs them.
+  const blockRect = new Function(`${HILBERT_CLIENT}\nreturn blockRect;`)() as (n: number, sizeBits: number, poolBits: number) => number[];
+
+  test("for every block of every pool, the same rectangle", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 64 }).chain((sizeBits) =>
+          fc.integer({ min: sizeBits, max: sizeBits + 48 }).chain((poolBits) =>
+            fc.tuple(fc.constant(sizeBits), fc.constant(poolBits), fc.bigInt({ min: 0n, max: (1n << BigInt(poolBits - sizeBits)) - 1n })),
+          ),
+        ),
+        ([sizeBits, poolBits, n]) => {
+          expect(blockRect(Number(n), sizeBits, poolBits)).toEqual([...hilbertRect(n << BigInt(sizeBits), sizeBits, poolBits)]);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("the model places uniform blocks by index and mixed ones by rectangle", () => {
+    const { plan, simulation } = realistic();
+    const report = buildPlanReport(plan, simulation, { generatedBy: "test" });
+    const view = planMapModel(report).views[0];
+    const pool = view.pools.find((p) => p.blocks.cidr.length > 0)!;
+    expect(pool.blocks.index).toHaveLength(pool.blocks.cidr.length);
+    expect(pool.blocks.rect).toBeUndefined();
+    const placed = layoutAddressMap(report).blocks.get(pool.name)!;
+    pool.blocks.index!.forEach((n, i) => expect(blockRect(n, pool.blocks.sizeBits!, pool.blocks.poolBits!)).toEqual([...placed[i].rect]));
+    // A block of another size in the pool (a live cluster after a block size change): rectangles.
+    const b = report.simulation!.blocks.find((x) => x.pool === pool.name)!;
+    const wider = `${pool.cidr.split("/")[0]}/${Number(b.cidr.split("/")[1]) - 1}`;
+    const mixed = planMapModel({ ...report, simulation: { ...report.simulation!, blocks: [...report.simulation!.blocks, { ...b, cidr: wider }] } }).views[0].pools.find((p) => p.name === pool.name)!;
+    expect(mixed.blocks.index).toBeUndefined();
+    expect(mixed.blocks.rect).toHaveLength(4 * mixed.blocks.cidr.length);
   });
 });

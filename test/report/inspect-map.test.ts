@@ -24,7 +24,7 @@ function pinnedOnRange(view: ModelView, kind: string, name: string): string[] {
 /** The findings pinned on a block of a pool. */
 function pinnedOnBlock(view: ModelView, pool: string, cidr: string): string[] {
   const p = view.pools.find((x) => x.name === pool)!;
-  return (p.pins ?? []).filter(([at]) => p.blocks[at][0] === cidr).flatMap(([, list]) => list.map((i) => `${report.findings[i].code} ${report.findings[i].subject}`));
+  return (p.pins ?? []).filter(([at]) => p.blocks.cidr[at] === cidr).flatMap(([, list]) => list.map((i) => `${report.findings[i].code} ${report.findings[i].subject}`));
 }
 
 describe("the map of a live cluster", () => {
@@ -33,7 +33,7 @@ describe("the map of a live cluster", () => {
   test("every pool is on a map, every block of a pool inside it, coloured by its node", () => {
     const onMap = view.families.flatMap((f) => f.ranges.filter((r) => r[0] === "pool").map((r) => r[1]));
     expect(onMap.sort()).toEqual(report.pools.map((p) => p.name).sort());
-    const inPools = view.pools.flatMap((p) => p.blocks.map((b) => `${p.name} ${b[0]} ${b[1] < 0 ? "none" : view.nodes[b[1]]} ${b[2]} ${b[5]}`));
+    const inPools = view.pools.flatMap((p) => p.blocks.cidr.map((c, i) => `${p.name} ${c} ${p.blocks.owner[i] < 0 ? "none" : view.nodes[p.blocks.owner[i]]} ${p.blocks.inUse[i]} ${p.blocks.borrowedBy?.[i] ?? 0}`));
     expect(inPools.sort()).toEqual(
       report.blocks
         .filter((b) => b.pool !== null)

@@ -40,7 +40,7 @@ describe("plan.html", () => {
     const html = renderPlanHtml(r);
     const model = embedded(html);
     expect(model.views[0].pools.map((p) => p.name)).toEqual(r.pools.map((p) => p.name));
-    expect(model.views[0].pools.flatMap((p) => p.blocks.map((b) => b[0]))).toEqual(r.simulation!.blocks.map((b) => b.cidr));
+    expect(model.views[0].pools.flatMap((p) => p.blocks.cidr)).toEqual(r.simulation!.blocks.map((b) => b.cidr));
     const v6 = model.views[0].pools.find((p) => p.name === "pods-v6")!;
     expect(v6.addressesText).toBe("340 / 2^64 addresses (0%)");
     expect(v6.tip).toContain("2^58 blocks");

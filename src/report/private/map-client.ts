@@ -12,6 +12,37 @@
  * It sets `window.calicoIpamRenderMs` (time to draw everything) and `window.calicoIpamRenderedAt`
  * (since navigation start: page load included) for the benchmark and the tests.
  */
+/**
+ * The page's placement of a block on its pool's Hilbert curve (`hilbertCell`, `blockRect`), as text: the
+ * same walk as `hilbertRect` in `address-map.ts`, so that a page of 100,000 blocks carries each block's
+ * index instead of its rectangle. A property test runs both and compares them.
+ */
+export const HILBERT_CLIENT = String.raw`  // The cell of Hilbert index d on a 2^k grid: address-map.ts's d2xy, step for step.
+  function hilbertCell(d, k) {
+    var x = 0, y = 0, t = d, n = Math.pow(2, k);
+    for (var s = 1; s < n; s *= 2) {
+      var rx = Math.floor(t / 2) % 2;
+      var ry = (t % 2) ^ rx;
+      if (ry === 0) {
+        if (rx === 1) { var x1 = s - 1 - y; y = s - 1 - x; x = x1; } else { var x2 = y; y = x; x = x2; }
+      }
+      x += s * rx;
+      y += s * ry;
+      t = Math.floor(t / 4);
+    }
+    return [x, y];
+  }
+  // Block n (in blocks) of 2^sizeBits addresses in a pool of 2^poolBits: address-map.ts's hilbertRect.
+  function blockRect(n, sizeBits, poolBits) {
+    var m = Math.floor(sizeBits / 2), k = Math.ceil(poolBits / 2) - m, side = Math.pow(2, -k);
+    var odd = sizeBits % 2 === 1, c = odd ? 2 * n : n;
+    var a = hilbertCell(c, k);
+    if (!odd) return [a[0] * side, a[1] * side, side, side];
+    var b = hilbertCell(c + 1, k);
+    return [Math.min(a[0], b[0]) * side, Math.min(a[1], b[1]) * side, (Math.abs(b[0] - a[0]) + 1) * side, (Math.abs(b[1] - a[1]) + 1) * side];
+  }
+`;
+
 export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   "use strict";
   var started = performance.now();
@@ -40,24 +71,39 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   }
   // Fills by node and use in 16 steps, made once each: a canvas parses a colour on every change.
   var fills = {};
-  function blockFill(b) {
-    var level = b[4] > 0 ? Math.round(15 * Math.min(1, (b[2] + b[3]) / b[4])) : 0;
-    var key = b[1] * 16 + level;
+  // A block is an index i into its pool's columns (pool.blocks.cidr[i], .owner[i], …; see ModelBlocks).
+  function col(list, i) {
+    return list ? list[i] : 0;
+  }
+  function capacity(bs, i) {
+    return typeof bs.capacity === "number" ? bs.capacity : bs.capacity[i];
+  }
+  function blockFill(bs, i) {
+    var cap = capacity(bs, i), owner = bs.owner[i];
+    var level = cap > 0 ? Math.round(15 * Math.min(1, (bs.inUse[i] + col(bs.reserved, i)) / cap)) : 0;
+    var key = owner * 16 + level;
     var fill = fills[key];
     if (fill === undefined) {
-      fill = b[1] < 0 ? "hsl(0,0%," + (85 - 40 * level / 15).toFixed(1) + "%)" : "hsl(" + hue(b[1]).toFixed(1) + ",70%," + (86 - 46 * level / 15).toFixed(1) + "%)";
+      fill = owner < 0 ? "hsl(0,0%," + (85 - 40 * level / 15).toFixed(1) + "%)" : "hsl(" + hue(owner).toFixed(1) + ",70%," + (86 - 46 * level / 15).toFixed(1) + "%)";
       fills[key] = fill;
     }
     return fill;
   }
-  function blockTip(view, pool, b) {
-    var used = b[2] + b[3];
-    var lines = ["block " + b[0] + " · pool " + pool.name + " · node " + (b[1] < 0 ? "none" : view.nodes[b[1]]),
-      used + " of " + b[4] + " addresses in use (" + b[2] + " pods and tunnels" + (b[3] ? ", " + b[3] + " Windows-reserved" : "") + ")" + (b[6] ? " · " + b[6] + " kept by IP reservations" : "") + " · " + (b[4] - used - b[6]) + " free"];
-    if (b[5] > 0) lines.push(b[5] + " addresses borrowed by other nodes");
+  function blockTip(view, pool, i) {
+    var bs = pool.blocks;
+    var inUse = bs.inUse[i], reserved = col(bs.reserved, i), cap = capacity(bs, i), ipReserved = col(bs.ipReserved, i), owner = bs.owner[i], borrowed = col(bs.borrowedBy, i);
+    var used = inUse + reserved;
+    var lines = ["block " + bs.cidr[i] + " · pool " + pool.name + " · node " + (owner < 0 ? "none" : view.nodes[owner]),
+      used + " of " + cap + " addresses in use (" + inUse + " pods and tunnels" + (reserved ? ", " + reserved + " Windows-reserved" : "") + ")" + (ipReserved ? " · " + ipReserved + " kept by IP reservations" : "") + " · " + (cap - used - ipReserved) + " free"];
+    if (borrowed > 0) lines.push(borrowed + " addresses borrowed by other nodes");
     return lines.join("\n");
   }
-
+  // Where block i sits in its pool's frame: given, or from its index on the pool's Hilbert curve.
+  function blockAt(bs, i) {
+    if (bs.rect) return [bs.rect[4 * i], bs.rect[4 * i + 1], bs.rect[4 * i + 2], bs.rect[4 * i + 3]];
+    return blockRect(bs.index[i], bs.sizeBits, bs.poolBits);
+  }
+${HILBERT_CLIENT}
   function Stage(viewIndex, familyIndex, el) {
     this.view = model.views[viewIndex];
     this.family = this.view.families[familyIndex];
@@ -104,9 +150,10 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     }
     if (f.pool) {
       var pool = f.pool;
-      for (var i = 0; i < pool.blocks.length; i++) {
-        var b = pool.blocks[i];
-        shapes.push({ r: place([b[7], b[8], b[9], b[10]]), fill: blockFill(b), stroke: b[5] > 0 ? "#cf222e" : "rgba(0,0,0,0.25)", dash: b[5] > 0, width: b[5] > 0 ? 2 : 0.5, cls: "block", key: b[0], block: b });
+      var bs = pool.blocks;
+      for (var i = 0; i < bs.cidr.length; i++) {
+        var borrowed = col(bs.borrowedBy, i) > 0;
+        shapes.push({ r: place(blockAt(bs, i)), fill: blockFill(bs, i), stroke: borrowed ? "#cf222e" : "rgba(0,0,0,0.25)", dash: borrowed, width: borrowed ? 2 : 0.5, cls: "block", key: bs.cidr[i], block: i });
       }
     } else {
       var ranges = this.family.ranges;
@@ -116,7 +163,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
         if (r[0] > width || r[1] > height || r[0] + r[2] < 0 || r[1] + r[3] < 0) continue;
         var p = g[8] >= 0 ? this.view.pools[g[8]] : null;
         var status = g[7];
-        shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: this.family.tips[j], status: status });
+        shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: p ? p.tip : this.family.tips[j], status: status });
       }
     }
     this.pin(shapes, f, width, height);
@@ -153,7 +200,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
       cx = Math.max(6, Math.min(width - 6, cx));
       cy = Math.max(6, Math.min(height - 6, cy));
       shapes.push({ r: [cx - 6, cy - 6, 12, 12], fill: PIN_FILL[severity], stroke: "#fff", width: 1.5, cls: "finding", key: s.key, severity: severity, count: list.length,
-        tip: (s.block ? "block " + s.key : s.tip.split("\n")[0]) + "\n" + list.length + (list.length === 1 ? " finding" : " findings") + ":\n" + lines.join("\n") + (list.length > 1 ? "\n(the list below the map tells each)" : "") });
+        tip: (s.cls === "block" ? "block " + s.key : s.tip.split("\n")[0]) + "\n" + list.length + (list.length === 1 ? " finding" : " findings") + ":\n" + lines.join("\n") + (list.length > 1 ? "\n(the list below the map tells each)" : "") });
     }
   };
 
@@ -228,7 +275,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     for (var i = 0; i < this.path.length; i++) {
       parts.push('<a href="#" data-depth="' + (i + 1) + '">' + esc(this.path[i].label) + "</a>");
     }
-    var hint = f.pool ? (f.pool.blocks.length + " claimed blocks · colour: node · darker: more addresses in use · red outline: addresses borrowed by other nodes")
+    var hint = f.pool ? (f.pool.blocks.cidr.length + " claimed blocks · colour: node · darker: more addresses in use · red outline: addresses borrowed by other nodes")
       : "click a pool to see its blocks, an address space to zoom in";
     this.crumbs.innerHTML = parts.join(" › ") + ' <span class="hint">' + esc(hint) + "</span>";
   };
@@ -248,7 +295,7 @@ export const MAP_CLIENT_SCRIPT = String.raw`(function () {
     var s = this.hit(e);
     if (!s) { tip.hidden = true; return; }
     // Block texts are made on hover only: 100,000 of them up front would cost more than the drawing.
-    showTip(s.block ? blockTip(this.view, this.frame().pool, s.block) : s.tip, e);
+    showTip(s.cls === "block" ? blockTip(this.view, this.frame().pool, s.block) : s.tip, e);
   };
 
   Stage.prototype.click = function (e) {

@@ -10,16 +10,22 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
   const ledger = program.command("ledger").description("show the ledger of handed-out pool ranges, or release draining pools");
   const fileOption = () => new Option("--file <file>", "the ledger file").default(DEFAULT_LEDGER_FILE);
   const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
+  const clusterOption = () => new Option("--cluster <name>", "in a fleet ledger: the cluster whose section to use");
 
   ledger
     .command("show")
-    .description("print every pool the ledger records: name, family, CIDR, block size, blocks, status")
+    .description(
+      "print every pool the ledger records: name, family, CIDR, block size, blocks, status (a fleet ledger: its sub-spaces, then each cluster's section; --cluster NAME: that section)",
+    )
     .addOption(fileOption())
     .addOption(formatOption())
-    .action(async (opts: { file: string; format: "text" | "json" }) => {
+    .addOption(clusterOption())
+    .action(async (opts: { file: string; format: "text" | "json"; cluster?: string }) => {
       const { formatLedgerTable, serializeLedger } = await import("../ledger");
-      const current = await load(opts.file);
-      io.stdout(opts.format === "json" ? serializeLedger(current) : formatLedgerTable(current));
+      const whole = await load(opts.file);
+      const current = opts.cluster === undefined ? whole : (await import("./ledger-fleet")).clusterSection(whole, opts.cluster, opts.file);
+      const heading = opts.cluster === undefined ? "" : `Cluster "${opts.cluster}":\n`;
+      io.stdout(opts.format === "json" ? serializeLedger(current) : heading + formatLedgerTable(current));
       setCode(0);
     });
 
@@ -29,15 +35,18 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
     .argument("<name...>", "names of draining pools")
     .addOption(fileOption())
     .addOption(formatOption())
-    .action(async (names: string[], opts: { file: string; format: "text" | "json" }) => {
-      const { describeChange, diffLedgers, releasePools, writeLedgerIfChanged } = await import("../ledger");
+    .addOption(clusterOption())
+    .action(async (names: string[], opts: { file: string; format: "text" | "json"; cluster?: string }) => {
+      const { describeChange, diffLedgers, writeLedgerIfChanged } = await import("../ledger");
       const before = await load(opts.file);
-      const after = releasePools(before, names);
+      const after = (await import("./ledger-fleet")).releaseInLedger(before, names, opts.cluster, opts.file);
       writeLedgerIfChanged(opts.file, after);
       const changes = diffLedgers(before, after);
+      // In a fleet ledger each released pool comes with its cluster.
+      const released = changes.flatMap((c) => (c.kind === "released" ? [c.cluster === undefined ? c.name : { cluster: c.cluster, pool: c.name }] : []));
       io.stdout(
         opts.format === "json"
-          ? JSON.stringify({ file: opts.file, released: changes.flatMap((c) => (c.kind === "released" ? [c.name] : [])) }, null, 2) + "\n"
+          ? JSON.stringify({ file: opts.file, released }, null, 2) + "\n"
           : changes.map((c) => `${describeChange(c)}\n`).join("") + `${path.basename(opts.file)} written; commit it with the code change.\n`,
       );
       setCode(0);

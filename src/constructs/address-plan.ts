@@ -181,6 +181,16 @@ export class Fleet {
     return this.state().plan;
   }
 
+  /**
+   * The member that reports the fleet's own findings, so that they appear once: the first in the app's
+   * construct tree, whose stack synth validates first (the others fail with FLEET_NOT_CARVED).
+   */
+  public reporter(): FleetMember | undefined {
+    if (this.members.length <= 1) return this.members[0];
+    const order = this.members[0].node.root.node.findAll();
+    return [...this.members].sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
+  }
+
   /** Writes the fleet's ledgers when they changed and the whole fleet is free of errors. */
   public writeLedgers(): string[] {
     return writeFleetLedgers(this.plan());

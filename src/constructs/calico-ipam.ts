@@ -309,7 +309,8 @@ export class CalicoIpam extends Construct implements FleetMember {
       this._host.lib.Annotations.of(this).addWarning("harness.acceptFindings is deprecated: rename it to harness.acceptedFindings (the spelling of spec files); both are honoured");
     }
     this.node.addValidation({ validate: () => this.checkPoolOwners() });
-    this.node.addValidation(new FleetValidation(this._host, this, () => (this.inFleet() ? this.fleet.plan().findings : [])));
+    // The fleet's own findings once, on the cluster synth validates first; the others fail with FLEET_NOT_CARVED.
+    this.node.addValidation(new FleetValidation(this._host, this, () => (this.inFleet() && this.fleet.reporter() === this ? this.fleet.plan().findings : [])));
     this.fleet.add(this);
     if (this.poolOwner === "operator") {
       const installation = new this._host.resources.Manifest(this, "Installation", {
@@ -775,7 +776,7 @@ class FindingsValidation implements IValidation {
   }
 }
 
-/** Turns the fleet's findings into validation errors and warnings on each of its clusters. */
+/** Turns the fleet's findings into validation errors and warnings on the one cluster that reports them. */
 class FleetValidation implements IValidation {
   private readonly warned = new Set<string>();
   constructor(

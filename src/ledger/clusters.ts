@@ -47,3 +47,16 @@ export function fleetLedger(top: Ledger, clusters: ReadonlyArray<readonly [strin
   }
   return freezeLedger(Object.entries(top.pools), { addresses: top.addresses, nodeCidrs: top.nodeCidrs, clusters: sections, subSpaces: top.subSpaces });
 }
+
+/**
+ * The fleet ledger with the section of `cluster` replaced by a single-cluster ledger (its pools,
+ * fixed addresses and node CIDRs); the section is left out when that ledger records nothing.
+ */
+export function withClusterLedger(ledger: Ledger, cluster: string, section: Ledger): Ledger {
+  const names = Object.keys(ledger.clusters ?? {});
+  if (!names.includes(cluster)) names.push(cluster);
+  return fleetLedger(
+    ledger,
+    names.map((name): [string, Ledger] => [name, name === cluster ? section : clusterLedger(ledger, name)]),
+  );
+}

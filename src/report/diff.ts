@@ -152,6 +152,24 @@ export interface HostLocalDiff {
 }
 
 /** The difference between two plan reports (schema `cdktf-calico-ipam/plan-diff`, version 1). */
+/** A range of a fleet that changed between two plans: `before` null when added, `after` null when removed. */
+export interface FleetRangeChange {
+  /** The cluster whose pool changed, or null for a sub-space of the fleet. */
+  readonly cluster: string | null;
+  /** The pool (or sub-space) name. */
+  readonly name: string;
+  readonly before: string | null;
+  readonly after: string | null;
+}
+
+/** The fleet part of a plan diff. */
+export interface FleetDiff {
+  /** The cluster the two plans are about (the head's, else the base's). */
+  readonly cluster: string;
+  /** Changed ranges of the other clusters and of the sub-spaces: sub-spaces first, then by cluster, then by name. */
+  readonly changes: readonly FleetRangeChange[];
+}
+
 export interface PlanDiff {
   readonly schema: typeof PLAN_DIFF_SCHEMA;
   readonly schemaVersion: typeof PLAN_DIFF_SCHEMA_VERSION;
@@ -187,6 +205,11 @@ export interface PlanDiff {
   readonly fixedAddresses: readonly FixedAddressChange[];
   /** Host-local IPAM: settings, node podCIDRs and nodes left. Absent when neither report has a `hostLocal` section. */
   readonly hostLocal?: HostLocalDiff;
+  /**
+   * A cluster of a fleet: which cluster this plan is about, and the ranges of the fleet's other clusters
+   * and sub-spaces that changed (each also a note). Absent when neither report has a `fleet` section.
+   */
+  readonly fleet?: FleetDiff;
   /**
    * Day 2: the timelines compared step by step (steps paired by action in order; per step pods without
    * an address, blocks, borrowing, per pool utilization, headroom and borrowing, findings that appear or
@@ -334,10 +357,12 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
   const fixedAddresses = fixedAddressChanges(base, head);
   const hostLocal = hostLocalChanges(base.hostLocal, head.hostLocal, destructiveChanges, notes);
   const timeline = diffTimelines(base.simulation?.timeline, head.simulation?.timeline);
+  const fleet = fleetChanges(base, head, notes);
   const changes =
     added.length + removed.length + changed.length + capacity.length + ipamConfiguration.length + findings.appeared.length + findings.resolved.length + namespaces.length + fixedAddresses.length +
     (hostLocal ? hostLocalChangeCount(hostLocal) : 0) +
-    (timeline ? timeline.changes.length : 0);
+    (timeline ? timeline.changes.length : 0) +
+    (fleet ? fleet.changes.length : 0);
 
   return {
     schema: PLAN_DIFF_SCHEMA,
@@ -353,8 +378,46 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
     fixedAddresses,
     ...(hostLocal ? { hostLocal } : {}),
     ...(timeline ? { timeline } : {}),
+    ...(fleet ? { fleet } : {}),
     summary: { base: { ...base.summary }, head: { ...head.summary }, changes },
   };
+}
+
+/**
+ * The ranges of a fleet's other clusters and sub-spaces that changed, each also a note that names its
+ * cluster; undefined when neither report is a fleet cluster's.
+ */
+function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): FleetDiff | undefined {
+  if (base.fleet === undefined && head.fleet === undefined) return undefined;
+  const cluster = head.fleet?.cluster ?? base.fleet!.cluster;
+  const ranges = (report: PlanReport): Map<string, { cluster: string | null; name: string; cidr: string }> => {
+    const out = new Map<string, { cluster: string | null; name: string; cidr: string }>();
+    for (const s of report.fleet?.subSpaces ?? []) out.set(`\u0000${s.name}`, { cluster: null, name: s.name, cidr: s.cidr });
+    for (const c of report.fleet?.clusters ?? []) {
+      if (c.name === cluster) continue; // this cluster's own pools are compared above
+      for (const p of c.pools) out.set(`${c.name}\u0000${p.name}`, { cluster: c.name, name: p.name, cidr: p.cidr });
+    }
+    return out;
+  };
+  const [b, h] = [ranges(base), ranges(head)];
+  const keys = [...new Set([...b.keys(), ...h.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const changes: FleetRangeChange[] = [];
+  for (const key of keys) {
+    const before = b.get(key);
+    const after = h.get(key);
+    if (before?.cidr === after?.cidr) continue;
+    const { cluster: owner, name } = (after ?? before)!;
+    changes.push({ cluster: owner, name, before: before?.cidr ?? null, after: after?.cidr ?? null });
+    const what = owner === null ? `sub-space "${name}" of the fleet` : `cluster "${owner}" (another cluster of the fleet): pool "${name}"`;
+    notes.push(
+      before === undefined
+        ? `${what} added at ${after!.cidr}`
+        : after === undefined
+          ? `${what} removed (was ${before.cidr})`
+          : `${what} changed from ${before.cidr} to ${after.cidr}`,
+    );
+  }
+  return { cluster, changes };
 }
 
 function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {

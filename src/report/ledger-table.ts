@@ -1,4 +1,5 @@
 /** The ledger as text tables for `calico-ipam ledger show`. */
+import { clusterLedger, isEmptyLedger } from "../ledger/clusters";
 import { problemError } from "../ledger/errors";
 import { Ledger } from "../ledger/format";
 import { inspectLedger } from "../ledger/inspect";
@@ -11,12 +12,35 @@ import { textTable } from "./table";
  * the ledger records fixed addresses, a second table `WORKLOAD | FAMILY | ADDRESS | POOL` sorted by
  * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
  * the CIDRs of a node joined by ", "; then a one-line summary. BLOCKS is the number of blocks the pool holds.
+ * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
+ * section under `Cluster "<name>":`, by name.
  *
  * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
  */
 export function formatLedgerTable(ledger: Ledger): string {
   const inspected = inspectLedger(ledger);
   if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
+  const fleet = inspected.ledger.clusters !== undefined || inspected.ledger.subSpaces !== undefined;
+  if (!fleet) return sectionTable(inspected.ledger);
+  // A fleet ledger: its sub-spaces, then each cluster's section under its name (the top level only
+  // while a single-cluster ledger is being migrated into it).
+  const out: string[] = [];
+  if (!isEmptyLedger(inspected.ledger)) out.push("Top level (a single-cluster ledger not yet moved into a cluster's section):", sectionTable(inspected.ledger));
+  const subSpaces = Object.entries(inspected.ledger.subSpaces ?? {}).map(([name, s]) => [name, `IPv${s.family}`, s.cidr, s.status]);
+  if (subSpaces.length > 0) out.push(`${textTable(["SUB-SPACE", "FAMILY", "CIDR", "STATUS"], [false, false, false, false], subSpaces).join("\n")}\n`);
+  const clusters = Object.keys(inspected.ledger.clusters ?? {});
+  for (const name of clusters) out.push(`Cluster "${name}":`, sectionTable(clusterLedger(inspected.ledger, name)));
+  out.push(
+    `A fleet ledger: ${clusters.length} cluster section${clusters.length === 1 ? "" : "s"}` +
+      (subSpaces.length > 0 ? `, ${subSpaces.length} sub-space${subSpaces.length === 1 ? "" : "s"}` : "") +
+      ` (calico-ipam ledger show --cluster NAME shows one).\n`,
+  );
+  return out.join("\n");
+}
+
+/** The tables of one single-cluster ledger (or section), checked. */
+function sectionTable(ledger: Ledger): string {
+  const inspected = inspectLedger(ledger);
   const rows = Object.entries(inspected.ledger.pools)
     .map(([name, e]) => ({ name, e, cidr: inspected.cidrs.get(name)! }))
     .sort((x, y) => x.cidr.compare(y.cidr) || compareNames(x.name, y.name))

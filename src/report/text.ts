@@ -1,5 +1,5 @@
-import { formatCount, formatGoPercent, plural, toBigInt } from "./format";
-import type { PlanReport, ReportFinding, ReportHostLocal, ReportHostLocalNode, ReportMigration, ReportPool, ReportPoolUsage, ReportTimelineStep } from "./schema";
+import { formatCount, formatFraction, formatGoPercent, plural, toBigInt } from "./format";
+import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportMigration, ReportPool, ReportPoolUsage, ReportTimelineStep } from "./schema";
 import { asciiTable } from "./table";
 
 /** Options of {@link renderPlanText}. */
@@ -29,6 +29,11 @@ export const HOST_LOCAL_NODE_COLUMNS: readonly string[] = ["NODE", "POD CIDRS", 
  * podCIDRs comma-separated): PODS is the kubelet's maxPods, USABLE the pod addresses of the node's
  * smallest podCIDR, IN USE the pods and FREE the pods it can still take, both as `N (P%)` of the
  * smaller of PODS and USABLE; the headroom then says how many more nodes each cluster CIDR holds.
+ *
+ * A cluster planned with others (a `fleet` section) gets the fleet summary after its own tables:
+ * `CLUSTER | RANGES | IPV4 ADDRESSES | IPV6 ADDRESSES | IN USE | BUSIEST POOL | FREE BLOCKS | ISOLATED FROM`,
+ * one row per cluster by name (this one marked `*`), the fleet's sub-spaces, and the ranges isolated
+ * clusters reuse.
  */
 export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}): string {
   const out: string[] = [];
@@ -77,6 +82,7 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
   }
 
   if (report.hostLocal) out.push("", ...hostLocalTable(report.hostLocal));
+  if (report.fleet) out.push("", ...fleetText(report.fleet));
 
   out.push("");
   out.push(...findingsText(report.findings));
@@ -85,6 +91,30 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
   if (report.simulation?.timeline) out.push("", ...timelineText(report.simulation.timeline));
   if (report.migrations && report.migrations.length > 0) out.push("", ...migrationsText(report.migrations));
   return `${out.join("\n")}\n`;
+}
+
+/** The fleet summary: every cluster's ranges, addresses, usage and headroom, then sub-spaces and reuses. */
+function fleetText(fleet: ReportFleet): string[] {
+  const rows = fleet.clusters.map((c) => [
+    c.name === fleet.cluster ? `* ${c.name}` : c.name,
+    c.pools.map((p) => p.cidr).join(", ") || "-",
+    formatCount(c.ipv4Addresses),
+    formatCount(c.ipv6Addresses),
+    c.addressesInUse === null ? "unknown" : formatCount(c.addressesInUse),
+    c.utilization === null ? "unknown" : formatFraction(c.utilization),
+    c.freeBlocks === null ? "unknown" : formatCount(c.freeBlocks),
+    c.isolatedFrom.join(", ") || "-",
+  ]);
+  const out = [`Fleet: ${fleet.clusters.length} clusters share this address plan (* this one); no two that route to each other overlap.`];
+  out.push(asciiTable(["CLUSTER", "RANGES", "IPV4 ADDRESSES", "IPV6 ADDRESSES", "IN USE", "BUSIEST POOL", "FREE BLOCKS", "ISOLATED FROM"], rows).trimEnd());
+  const subSpaces = (fleet.subSpaces ?? []).map((s) => [s.name, s.cidr, s.addressSpace, s.clusters.join(", ") || "-"]);
+  if (subSpaces.length > 0) out.push(asciiTable(["SUB-SPACE", "CIDR", "CARVED FROM", "CLUSTERS"], subSpaces).trimEnd());
+  for (const c of fleet.clusters) {
+    for (const r of c.reuses) {
+      if (c.name < r.cluster) out.push(`${c.name} ${r.pool} (${r.cidr}) and ${r.cluster} ${r.otherPool} (${r.otherCidr}) share addresses: declared isolated`);
+    }
+  }
+  return out;
 }
 
 /** One line per timeline step: what it did, then pods, blocks, borrowing and the step's findings. */

@@ -185,6 +185,16 @@ describe("bad input fails synth with both names", () => {
     expect(fs.existsSync(path.join(dir, "calico-ipam.lock.json"))).toBe(false);
   });
 
+  test("the fleet's errors are reported once, not on every cluster: two clusters of one stack with the same name", () => {
+    const a = app();
+    const stack = new TerraformStack(a, "both");
+    new Cluster(stack, "one", { clusterName: "prod" });
+    new Cluster(stack, "two", { clusterName: "prod" });
+    const message = synthError(a);
+    expect(message.match(/FLEET_CLUSTER_DUPLICATE at fleet/g)).toHaveLength(1);
+    expect(message.match(/FLEET_NOT_CARVED at fleet/g)).toHaveLength(2);
+  });
+
   test("a cluster declared isolated and peered at once", () => {
     const a = app();
     new Cluster(new TerraformStack(a, "prod"), "cluster", { peers: ["lab"] });

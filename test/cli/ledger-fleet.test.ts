@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runCli as run } from "../helpers/cli";
+import { readLedger } from "../../src/ledger";
+
+/** A fleet ledger: sub-spaces, and clusters east and west, each with a draining pool "old"; east also "legacy". */
+function fleetLedgerFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-ledger-fleet-"));
+  const file = path.join(dir, "calico-ipam.lock.json");
+  const pool = (cidr: string, status: string) => ({ blockSize: 26, cidr, family: 4, status });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      clusters: {
+        east: { pools: { legacy: pool("10.34.0.0/24", "draining"), old: pool("10.33.0.0/24", "draining"), pods: pool("10.32.0.0/16", "active") } },
+        west: { pools: { old: pool("10.41.0.0/24", "draining"), pods: pool("10.40.0.0/16", "active") } },
+      },
+      pools: {},
+      subSpaces: { eu: { cidr: "10.32.0.0/14", family: 4, status: "active" }, us: { cidr: "10.40.0.0/14", family: 4, status: "active" } },
+      version: 1,
+    }),
+  );
+  return file;
+}
+
+describe("calico-ipam ledger on a fleet ledger", () => {
+  test("show: the sub-spaces, then each cluster's section under its name", async () => {
+    const r = await run("ledger", "show", "--file", fleetLedgerFile());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| SUB-SPACE \| FAMILY \| CIDR +\| STATUS \|\n.*\n\| eu +\| IPv4 +\| 10\.32\.0\.0\/14 \| active \|\n\| us +\| IPv4 +\| 10\.40\.0\.0\/14 \| active \|/);
+    expect(r.stdout).toMatch(/Cluster "east":\n.*\n.*\n.*\n\| pods +\| IPv4 +\| 10\.32\.0\.0\/16 \|/);
+    expect(r.stdout.indexOf('Cluster "east":')).toBeLessThan(r.stdout.indexOf('Cluster "west":'));
+    expect(r.stdout).toMatch(/A fleet ledger: 2 cluster sections, 2 sub-spaces/);
+  });
+
+  test("show --cluster: that section alone, as a single-cluster ledger in JSON", async () => {
+    const r = await run("ledger", "show", "--file", fleetLedgerFile(), "--cluster", "west", "--format", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      pools: { old: { blockSize: 26, cidr: "10.41.0.0/24", family: 4, status: "draining" }, pods: { blockSize: 26, cidr: "10.40.0.0/16", family: 4, status: "active" } },
+      version: 1,
+    });
+  });
+
+  test("show --cluster of a cluster the ledger does not have: exit 2 naming the clusters", async () => {
+    const r = await run("ledger", "show", "--file", fleetLedgerFile(), "--cluster", "north");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--cluster north: the ledger has no section for cluster "north" \(clusters: "east", "west"\)/);
+  });
+
+  test("release --cluster releases in that cluster's section only, and says which cluster", async () => {
+    const file = fleetLedgerFile();
+    const r = await run("ledger", "release", "old", "--file", file, "--cluster", "west");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cluster "west": pool "old": released 10\.41\.0\.0\/24 \(block \/26\); the range may be carved again\n/);
+    const after = readLedger(file)!;
+    expect(Object.keys(after.clusters!.west.pools)).toEqual(["pods"]);
+    expect(Object.keys(after.clusters!.east.pools)).toEqual(["legacy", "old", "pods"]);
+    expect(Object.keys(after.subSpaces!)).toEqual(["eu", "us"]);
+  });
+
+  test("release without --cluster: a pool only one cluster records is released there", async () => {
+    const file = fleetLedgerFile();
+    const r = await run("ledger", "release", "legacy", "--file", file, "--format", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).released).toEqual([{ cluster: "east", pool: "legacy" }]);
+  });
+
+  test.each([
+    [["old"], /pool "old" is in the sections of clusters "east", "west": say which with --cluster east/],
+    [["nope"], /pool "nope" is in no cluster's section of this fleet ledger \(clusters: "east", "west"\)/],
+    [["pods", "--cluster", "east"], /\(cluster "east"\): pool "pods" \(10\.32\.0\.0\/16\) is still active/],
+  ])("release %j: exit 2 with the clusters named, and the file left alone", async (args, expected) => {
+    const file = fleetLedgerFile();
+    const before = fs.readFileSync(file, "utf8");
+    const r = await run("ledger", "release", ...args, "--file", file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(expected);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+});

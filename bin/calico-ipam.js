@@ -4,7 +4,19 @@ const fs = require("fs");
 const path = require("path");
 
 function loadCli() {
-  if (fs.existsSync(path.join(__dirname, "..", "lib", "cli", "main.js"))) return require("../lib/cli/main.js");
+  const lib = path.join(__dirname, "..", "lib", "cli");
+  if (fs.existsSync(path.join(lib, "main.js"))) {
+    // npm run build compiles lib/ and then bundles the CLI into one file (lib/cli/calico-ipam.js), so that
+    // a command reads one file instead of hundreds. A bundle older than the compiled sources (tsc alone
+    // was run since) is not used.
+    const bundle = path.join(lib, "calico-ipam.js");
+    try {
+      if (fs.statSync(bundle).mtimeMs >= fs.statSync(path.join(lib, "main.js")).mtimeMs) return require(bundle);
+    } catch {
+      // no bundle: the compiled modules
+    }
+    return require("../lib/cli/main.js");
+  }
   // A clone of the repository before `npm run build` (packages from the registry ship lib/): run the
   // TypeScript sources through tsx, a devDependency.
   try {

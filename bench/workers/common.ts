@@ -1,6 +1,7 @@
 /** Shared by the TypeScript workers: reading a workload, timing, and the report the runner reads. */
 import { createHash } from "crypto";
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import type { SideReport } from "../registry";
 import type { Workload } from "../workloads";
 
@@ -8,6 +9,19 @@ import type { Workload } from "../workloads";
 export function args(): { file: string; mode: string; warmup: number; runs: number } {
   const [file, mode, warmup, runs] = process.argv.slice(2);
   return { file, mode, warmup: Number(warmup), runs: Number(runs) };
+}
+
+/**
+ * A module of the compiled package (`lib/<module>`, which `npm run bench` builds), typed by the caller as
+ * its source module: `compiled<typeof import("../../src/carver")>("carver")`. Timing the compiled code
+ * measures what users run; the TypeScript loader (tsx) wraps every function it creates with a naming
+ * helper, which costs a call per closure in a hot loop.
+ */
+export function compiled<T>(module: string): T {
+  const file = join(__dirname, "..", "..", "lib", module);
+  if (!existsSync(`${file}.js`) && !existsSync(join(file, "index.js"))) throw new Error(`lib/${module} is missing: run npm run build (npm run bench does)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as T;
 }
 
 /** Reads a workload file written by a case's `prepare`. */

@@ -9,14 +9,25 @@
  */
 import { readFileSync } from "fs";
 import { parse as parseYaml } from "yaml";
-import { CarveInput, CarveResult, carve } from "../../src/carver";
+import type { CarveInput, CarveResult } from "../../src/carver";
 import { Cidr, findOverlaps } from "../../src/ip";
-import { parseLedger, serializeLedger } from "../../src/ledger";
-import { simulatePlan } from "../../src/plan/harness";
-import { planIpam } from "../../src/plan/plan";
-import { parseSpecFile } from "../../src/spec/schema";
+import { args, carveLines, compiled, readWorkload, report, timeRuns } from "./common";
 import type { CarveWorkload, OverlapWorkload } from "../workloads";
-import { args, carveLines, readWorkload, report, timeRuns } from "./common";
+
+// What is timed is the compiled package (lib/, built by npm run bench), as users run it: `carve` and
+// the rest come from there, typed as their sources. The helpers above the worker (for the tests that
+// check every side's answer) use the sources.
+type Api = typeof import("../../src/carver") &
+  typeof import("../../src/ip") &
+  typeof import("../../src/ledger") &
+  typeof import("../../src/plan/harness") &
+  typeof import("../../src/plan/plan") &
+  typeof import("../../src/spec/schema");
+const api = (): Api =>
+  Object.assign(
+    {},
+    ...["carver", "ip", "ledger", "plan/harness", "plan/plan", "spec/schema"].map((m) => compiled<object>(m)),
+  ) as Api;
 
 /** The carve() input of a carve workload: one address space, every reservation an exclusion. */
 export function carveInput(w: CarveWorkload): CarveInput {
@@ -40,20 +51,20 @@ export function ourOverlapLines(w: OverlapWorkload): string[] {
   return findOverlaps(w.cidrs.map((t) => Cidr.parse(t))).map(([i, j]) => `${i} ${j}`);
 }
 
-function carveSide(w: CarveWorkload, mode: string, warmup: number, runs: number): void {
+function carveSide({ carve, parseLedger, serializeLedger }: Api, w: CarveWorkload, mode: string, warmup: number, runs: number): void {
   const input = carveInput(w);
   const ledgerText = mode === "rerun" ? serializeLedger(carve(input).ledger) : undefined;
   const { times, last } = timeRuns(warmup, runs, () => (ledgerText === undefined ? carve(input) : carve({ ...input, ledger: parseLedger(ledgerText) })));
   report(times, ourCarveLines(last, mode), last.pools.length);
 }
 
-function overlapSide(w: OverlapWorkload, warmup: number, runs: number): void {
+function overlapSide({ Cidr, findOverlaps }: Api, w: OverlapWorkload, warmup: number, runs: number): void {
   const cidrs = w.cidrs.map((t) => Cidr.parse(t));
   const { times, last } = timeRuns(warmup, runs, () => findOverlaps(cidrs));
   report(times, last.map(([i, j]) => `${i} ${j}`), last.length);
 }
 
-function planSide(file: string, mode: string, warmup: number, runs: number): void {
+function planSide({ parseSpecFile, planIpam, simulatePlan }: Api, file: string, mode: string, warmup: number, runs: number): void {
   const parsed = parseSpecFile(parseYaml(readFileSync(file, "utf8")));
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
   const spec = parsed.spec;
@@ -70,10 +81,10 @@ function planSide(file: string, mode: string, warmup: number, runs: number): voi
 if (require.main === module) {
   const { file, mode, warmup, runs } = args();
   if (mode === "plan" || mode === "harness") {
-    planSide(file, mode, warmup, runs);
+    planSide(api(), file, mode, warmup, runs);
   } else {
     const workload = readWorkload(file);
-    if (workload.kind === "carve") carveSide(workload, mode, warmup, runs);
-    else overlapSide(workload, warmup, runs);
+    if (workload.kind === "carve") carveSide(api(), workload, mode, warmup, runs);
+    else overlapSide(api(), workload, warmup, runs);
   }
 }

@@ -101,6 +101,8 @@ interface Space {
   readonly cidr: Cidr;
   /** "pods-v4 (10.32.0.0/12)", as every message and explanation names it. */
   readonly label: string;
+  /** "inside space pods-v4 (10.32.0.0/12)", made once for the explanations of the pools it holds. */
+  readonly inside: string;
   free?: FreeSpace;
 }
 
@@ -171,9 +173,11 @@ export function carve(input: CarveInput): CarveResult {
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const declared = new Set<string>();
-  for (const r of input.requests ?? []) {
-    const n = (r as { name?: unknown } | null)?.name;
-    if (typeof n === "string") declared.add(n);
+  if ((input.release ?? []).length > 0) {
+    for (const r of input.requests ?? []) {
+      const n = (r as { name?: unknown } | null)?.name;
+      if (typeof n === "string") declared.add(n);
+    }
   }
   const released = new Set<string>();
   (input.release ?? []).forEach((name, i) => {
@@ -249,22 +253,23 @@ export function carve(input: CarveInput): CarveResult {
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, byName, findings);
 
-  // 4. Free space: each address space minus everything used.
-  const usedByFamily = { 4: [] as Cidr[], 6: [] as Cidr[] };
-  for (const e of exclusions) usedByFamily[e.cidr.family].push(e.cidr);
-  for (const s of NEVER_FOR_PODS) usedByFamily[s.cidr.family].push(s.cidr);
-  for (const [name, cidr] of recordedCidrs) if (!released.has(name)) usedByFamily[cidr.family].push(cidr);
-  for (const item of items) if (item?.pinned && !item.recorded && !item.failed) usedByFamily[item.pinned.family].push(item.pinned);
-  const used = { 4: IntervalSet.fromCidrs(4, usedByFamily[4]), 6: IntervalSet.fromCidrs(6, usedByFamily[6]) };
-
-  // 5. New pools: largest first, then by name. Free lists are built for the longest prefix any
-  // request of the family asks for.
-  const toCarve = items
-    .filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined)
-    .sort((a, b) => a.prefix - b.prefix || compareNames(a.name, b.name));
+  // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
+  // request of the family asks for; a family without a new pool needs none.
+  const toCarve = largestFirst(items.filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined));
   const finest = { 4: -1, 6: -1 };
   for (const item of toCarve) finest[item.request.family] = Math.max(finest[item.request.family], item.prefix);
-  for (const s of spaces) if (finest[s.cidr.family] >= 0) s.free = new FreeSpace(s.cidr, used[s.cidr.family], finest[s.cidr.family]);
+
+  // 5. Free space: each address space minus everything used, then the new pools.
+  for (const family of [4, 6] as const) {
+    if (finest[family] < 0) continue;
+    const usedCidrs: Cidr[] = [];
+    for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
+    for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
+    for (const [name, cidr] of recordedCidrs) if (cidr.family === family && !released.has(name)) usedCidrs.push(cidr);
+    for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
+    const used = IntervalSet.fromCidrs(family, usedCidrs);
+    for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest[family]);
+  }
   const spacesOfFamily = { 4: spaces.filter((s) => s.cidr.family === 4), 6: spaces.filter((s) => s.cidr.family === 6) };
   for (const item of toCarve) carveOne(item, spacesOfFamily, kept, findings);
 
@@ -292,35 +297,32 @@ export function carve(input: CarveInput): CarveResult {
   const sortedFindings = sortFindings(findings);
   if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
 
+  // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
+  // returns the checked input ledger itself, and no change: building the same ledger again and
+  // diffing it against itself is most of the cost of such a run.
+  if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, byName, recordedCidrs.size)) {
+    return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
+  }
+
   // No error: the ledger after this run. Kept entries are reused as they are.
   const entries: Array<[string, LedgerEntry]> = [];
   const cidrs = new Map<string, Cidr>();
-  // Whether every entry is the input's own: then the run changes nothing (see below).
-  let unchanged = true;
   for (const name of Object.keys(kept)) {
     if (byName.has(name)) continue;
     const entry = kept[name];
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
-    if (entry.status === "active") unchanged = false;
     entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
     cidrs.set(name, recordedCidrs.get(name)!);
   }
   for (const item of items) {
     if (!item?.cidr) continue;
     const kept = item.recorded?.entry;
-    if (kept?.status !== "active") unchanged = false;
     const entry: LedgerEntry =
       kept?.status === "active"
         ? kept
         : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
     entries.push([item.name, entry]);
     cidrs.set(item.name, item.cidr);
-  }
-  // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
-  // returns the checked input ledger itself, and no change: building the same ledger again and
-  // diffing it against itself is most of the cost of such a run.
-  if (unchanged && entries.length === recordedCidrs.size && ledgerIn === inspected.ledger) {
-    return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
   const ledger = freezeLedger(entries, inspected.ledger);
   registerCheckedLedger(ledger, cidrs);
@@ -354,7 +356,8 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
       findings.push(error("CARVE_SPACE_INVALID", `spaces[${index}].cidr`, `address space ${name}: ${r.error.message}`));
       return;
     }
-    parsed.push({ index, name, cidr: r.cidr, label: `${name} (${r.cidr})` });
+    const label = `${name} (${r.cidr})`;
+    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}` });
   });
   // Overlapping spaces: the later one is dropped, so no range can be carved twice.
   const dropped = new Set<number>();
@@ -708,7 +711,7 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
   const holder = spaces.find((s) => s.cidr.contains(cidr));
   const partly = holder ? undefined : spaces.filter((s) => s.cidr.overlaps(cidr));
   const location = holder
-    ? `inside space ${holder.label}`
+    ? holder.inside
     : partly && partly.length > 0
       ? `partly inside space ${partly.map((s) => s.label).join(", ")}, partly outside every declared address space`
       : spaces.length > 0
@@ -732,7 +735,50 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
       ),
     );
   }
-  return [item.sizeExplanation, `${kept}${larger}`, location].filter((part) => part !== "").join("; ");
+  // The non-empty parts joined by "; " (the middle one never is empty).
+  const middle = kept + larger;
+  return (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+}
+
+/**
+ * Whether the ledger after a run without errors is the input ledger itself: the input was checked as
+ * it is and nothing is released (`checkedAndKept`), every recorded pool that code no longer declares is
+ * already draining or adopted (an active one would start draining), and every placed pool is a recorded
+ * active one (a new, pinned or reactivated pool is a change). The count makes sure that the entries
+ * of the run are exactly the recorded ones.
+ */
+function keepsLedger(
+  checkedAndKept: boolean,
+  kept: Readonly<Record<string, LedgerEntry>>,
+  items: ReadonlyArray<Item | undefined>,
+  byName: ReadonlyMap<string, Item>,
+  recorded: number,
+): boolean {
+  if (!checkedAndKept) return false;
+  let entries = 0;
+  for (const name of Object.keys(kept)) {
+    if (byName.has(name)) continue;
+    if (kept[name].status === "active") return false;
+    entries++;
+  }
+  for (const item of items) {
+    if (!item?.cidr) continue;
+    if (item.recorded?.entry.status !== "active") return false;
+    entries++;
+  }
+  return entries === recorded;
+}
+
+/**
+ * The order new pools are placed in: largest first (shortest prefix), then by name. Names are sorted
+ * once and the items then dealt into one list per prefix, in name order: the same order as a sort by
+ * prefix then name (names are unique), without a comparison of two prefixes per step.
+ */
+function largestFirst(list: Item[]): Item[] {
+  list.sort((a, b) => compareNames(a.name, b.name));
+  const byPrefix: Item[][] = [];
+  for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
+  return byPrefix.flat();
 }
 
 function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {

@@ -1,5 +1,5 @@
 import { Cidr, FAMILY_BITS, IpFamily, prefixForSize } from "../ip";
-import { describe, validateObjectName } from "../validation/names";
+import { describe, isObjectName, validateObjectName } from "../validation/names";
 import { CarveError } from "./errors";
 import { ceilLog2 } from "./private/bits";
 import { plural } from "./private/text";
@@ -190,6 +190,7 @@ function atLeastOneBlock(name: string, prefix: number, blockSize: number, what: 
 }
 
 function checkName(name: unknown): string {
+  if (isObjectName(name)) return name;
   const problems = validateObjectName(name, "name");
   if (problems.length === 0) return name as string;
   const shown = typeof name === "string" ? `pool "${name}": ` : "a pool request: ";

@@ -21,6 +21,7 @@ import { carve, CarvedPool, CarveError, CarveResult, ExclusionDeclaration, PoolR
 import type { AddressSpaceDeclaration } from "../carver";
 import { Cidr, findOverlaps, prefixForSize } from "../ip";
 import { Ledger, LedgerEntry, LedgerPoolChange, LedgerSubSpace, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
+import { listSome } from "../ledger/private/names";
 import { formatCount } from "../report/format";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe, validateObjectName } from "../validation/names";
@@ -251,15 +252,26 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     const view = views.get(members[0].name)!;
     const routesTo = (other: string) => members.some((m) => connected(m.name, other));
     const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
+    // The clusters' own exclusions (a Service CIDR most clusters share is one exclusion, with its clusters).
+    const shared = new Map<string, { e: ExclusionDeclaration; clusters: string[] }>();
     for (const other of clusters) {
       if (!inRun.has(other.name) && !routesTo(other.name)) continue;
-      for (const e of other.exclusions ?? []) exclusions.push({ ...e, reason: `cluster "${other.name}": ${e.reason ?? describeKind(e)}` });
+      for (const e of other.exclusions ?? []) {
+        const key = `${e.kind}\u0000${e.cidr}\u0000${e.reason ?? ""}`;
+        const seen = shared.get(key);
+        if (seen) seen.clusters.push(other.name);
+        else shared.set(key, { e, clusters: [other.name] });
+      }
       if (inRun.has(other.name)) continue;
       const ranges = placed.get(other.name) ?? known.filter((k) => k.cluster === other.name).map((k) => ({ pool: k.pool, cidr: k.cidr.toString(), source: k.source }));
       for (const r of ranges) {
         const source = "source" in r ? `, ${r.source}` : "";
         exclusions.push({ cidr: r.cidr, kind: "reserved", reason: `held by cluster "${other.name}" (pool "${r.pool}"${source})` });
       }
+    }
+    for (const { e, clusters: owners } of shared.values()) {
+      const who = owners.length === 1 ? `cluster "${owners[0]}"` : `clusters ${listSome(owners, 3)}`;
+      exclusions.push({ ...e, reason: `${who}: ${e.reason ?? describeKind(e)}` });
     }
     for (const h of input.held ?? []) {
       if (routesTo(h.cluster)) exclusions.push({ cidr: h.cidr, kind: "reserved", reason: `held by cluster "${h.cluster}" (pool "${h.pool}", ${h.source})` });
@@ -295,12 +307,15 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       // the combined ledger is valid without a second check.
       const combined = freezeLedger(entries);
       registerCheckedLedger(combined, cidrs);
-      splitGroupResult(members, carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release }), results);
+      const result = carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release });
+      // A run that keeps every recorded range returns its input ledger: each cluster keeps its own.
+      splitGroupResult(members, result, results, result.ledger === combined && result.changes.length === 0);
     }
     for (const c of members) {
       const r = results.get(c.name)!;
       results.set(c.name, views.get(c.name)!.annotate(c, r));
-      placed.set(c.name, r.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
+      // What this run placed, for the runs after it (none after the last).
+      if (members !== runs[runs.length - 1]) placed.set(c.name, r.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
     }
   }
   return { clusters: results, findings: [], isolated, ...sub.out };
@@ -620,7 +635,7 @@ function isolation(clusters: readonly FleetCarveCluster[], names: ReadonlySet<st
 }
 
 /** Splits the one run of the connected clusters into each cluster's result, in its own pool names. */
-function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResult, out: Map<string, CarveResult>): void {
+function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResult, out: Map<string, CarveResult>, unchangedLedgers = false): void {
   const clusterOf = new Map(group.map((c) => [c.name, c]));
   const split = (prefixed: string): { cluster: string; pool: string } | undefined => {
     const dot = prefixed.indexOf(".");
@@ -639,9 +654,11 @@ function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResu
     push(changes, s.cluster, { ...change, name: s.pool } as LedgerPoolChange);
   }
   const entries = new Map<string, Array<[string, LedgerEntry]>>();
-  for (const [name, entry] of Object.entries(result.ledger.pools)) {
-    const s = split(name);
-    if (s) push(entries, s.cluster, [s.pool, entry]);
+  if (!unchangedLedgers) {
+    for (const [name, entry] of Object.entries(result.ledger.pools)) {
+      const s = split(name);
+      if (s) push(entries, s.cluster, [s.pool, entry]);
+    }
   }
   const findings = new Map<string, Finding[]>();
   const everyone: Finding[] = [];
@@ -654,7 +671,7 @@ function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResu
   }
   for (const c of group) {
     const own = entries.get(c.name) ?? [];
-    const unchanged = (changes.get(c.name) ?? []).length === 0 && own.length === Object.keys(c.ledger.pools).length;
+    const unchanged = unchangedLedgers || ((changes.get(c.name) ?? []).length === 0 && own.length === Object.keys(c.ledger.pools).length);
     out.set(c.name, {
       pools: pools.get(c.name) ?? [],
       ledger: unchanged ? c.ledger : freezeLedger(own, c.ledger),

@@ -1,7 +1,9 @@
 import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
-import { InputReadError, readTextInput } from "./read-input";
+import * as fs from "fs";
+import { BigIntegerFields, ByteSource, JsonListError, KubectlJsonList, readKubectlJsonList } from "./json-list";
+import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
 export interface LoadedDocument {
@@ -21,6 +23,8 @@ export interface LoadedDocument {
    * the fast path.
    */
   readonly lineOf?: (path: string) => number;
+  /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the fields asked for ({@link streamDumpObjects}). */
+  readonly bigIntegers?: Readonly<Record<string, string>>;
 }
 
 export { InputError };
@@ -48,7 +52,95 @@ export function loadObjects(file: string, options: LoadObjectsOptions = {}): Loa
     checkConflictMarkers(text, file);
     return parseObjects(text, file);
   }
-  const text = readInput(file, MAX_DUMP_BYTES);
+  return dumpTextObjects(file, readInput(file, MAX_DUMP_BYTES));
+}
+
+/**
+ * Reads a cluster dump file object by object: a JSON `List` in kubectl's layout (`kubectl get … -o
+ * json`) is read in batches without decoding or parsing the file whole (see `json-list.ts`), with the
+ * exact text of the integers past 2^53 that `bigIntegers` asks for; any other file is read as
+ * {@link loadObjects} with `fastJson` reads it. Throws {@link InputError} naming the file (and line).
+ */
+export function* streamDumpObjects(file: string, bigIntegers?: BigIntegerFields): Generator<LoadedDocument> {
+  const opened = openRegularFile(file);
+  try {
+    const list = opened ? readKubectlJsonList(opened.source, bigIntegers) : undefined;
+    if (!list) {
+      yield* dumpTextObjects(file, wholeText(file));
+      return;
+    }
+    yield* listObjects(file, list);
+  } finally {
+    opened?.close();
+  }
+}
+
+/** A regular file opened for reads by position (after the size and binary checks); undefined for standard input, pipes and devices. */
+function openRegularFile(file: string): { source: ByteSource; close: () => void } | undefined {
+  if (file === STDIN) return undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch {
+    return undefined; // readInputBytes names the problem
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      fs.closeSync(fd);
+      return undefined;
+    }
+    if (stat.size > MAX_DUMP_BYTES) throw new InputError(`${file}: the file is larger than the limit of ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES); split it, or check that it is the file you meant`, file);
+    const size = stat.size;
+    const read = (from: number, to: number): Buffer => {
+      const out = Buffer.allocUnsafe(Math.max(0, to - from));
+      let done = 0;
+      while (done < out.length) {
+        const n = fs.readSync(fd, out, done, out.length - done, from + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done === out.length ? out : out.subarray(0, done);
+    };
+    const problem = binaryProblem(read(0, Math.min(size, 4096)));
+    if (problem !== undefined) throw new InputError(`${file}: ${problem}`, file);
+    return { source: { size, read }, close: () => fs.closeSync(fd) };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** The whole file as text, with the checks of the text readers. */
+function wholeText(file: string): string {
+  try {
+    return decodeText(readInputBytes(file, MAX_DUMP_BYTES, "MAX_DUMP_BYTES"), file);
+  } catch (e) {
+    if (e instanceof InputReadError) throw new InputError(e.message, file);
+    throw e;
+  }
+}
+
+function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocument> {
+  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
+  let read = 0;
+  try {
+    for (const item of list.items) {
+      const doc: { -readonly [K in keyof LoadedDocument]: LoadedDocument[K] } = { file, document: 1, line: 1, value: item.value, item: item.index };
+      if (listMetadata) doc.listMetadata = listMetadata;
+      if (item.bigIntegers) doc.bigIntegers = item.bigIntegers;
+      yield doc;
+      read++;
+    }
+  } catch (e) {
+    if (!(e instanceof JsonListError)) throw e;
+    // Not JSON in kubectl's layout after all (two dumps pasted together, a cut file…): the whole-text
+    // parsers say where the text is wrong; should the text parse, the objects not read yet follow.
+    yield* dumpTextObjects(file, wholeText(file)).slice(read);
+  }
+}
+
+function dumpTextObjects(file: string, text: string): LoadedDocument[] {
   // Valid JSON holds no conflict markers, so a large dump skips that scan.
   if (/^\s*[[{]/.test(text)) {
     let value: unknown;

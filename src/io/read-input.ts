@@ -26,6 +26,44 @@ export const STDIN = "-";
  * @throws InputReadError naming the file and the problem.
  */
 export function readTextInput(file: string, limit = MAX_INPUT_BYTES, limitName = "MAX_INPUT_BYTES"): string {
+  return decodeText(readInputBytes(file, limit, limitName), file);
+}
+
+/**
+ * Reads an input file (or standard input, for `-`) whole as bytes, with the cap of {@link readTextInput}
+ * and its refusal of compressed, UTF-16 and binary content; the bytes are not decoded (a large JSON
+ * dump is decoded piece by piece). A regular file is read in one call.
+ *
+ * @throws InputReadError naming the file and the problem.
+ */
+export function readInputBytes(file: string, limit = MAX_INPUT_BYTES, limitName = "MAX_INPUT_BYTES"): Buffer {
+  const bytes = readBytes(file, limit, limitName);
+  const problem = binaryProblem(bytes);
+  if (problem !== undefined) throw new InputReadError(`${file}: ${problem}`, file);
+  return bytes;
+}
+
+function readBytes(file: string, limit: number, limitName: string): Buffer {
+  const tooLarge = () => new InputReadError(`${file}: the file is larger than the limit of ${limit} bytes (${limitName}); split it, or check that it is the file you meant`, file);
+  if (file !== STDIN) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch (e) {
+      throw fileSystemError(file, e);
+    }
+    if (stat.isFile()) {
+      if (stat.size > limit) throw tooLarge();
+      try {
+        const bytes = fs.readFileSync(file);
+        if (bytes.length > limit) throw tooLarge();
+        return bytes;
+      } catch (e) {
+        if (e instanceof InputReadError) throw e;
+        throw fileSystemError(file, e);
+      }
+    }
+  }
   let fd: number;
   try {
     fd = file === STDIN ? 0 : fs.openSync(file, "r");
@@ -40,9 +78,7 @@ export function readTextInput(file: string, limit = MAX_INPUT_BYTES, limitName =
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > limit) {
-        throw new InputReadError(`${file}: the file is larger than the limit of ${limit} bytes (${limitName}); split it, or check that it is the file you meant`, file);
-      }
+      if (total > limit) throw tooLarge();
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
   } catch (e) {
@@ -51,7 +87,7 @@ export function readTextInput(file: string, limit = MAX_INPUT_BYTES, limitName =
   } finally {
     if (fd !== 0) fs.closeSync(fd);
   }
-  return decodeText(Buffer.concat(chunks, total), file);
+  return Buffer.concat(chunks, total);
 }
 
 /** Decodes UTF-8 text, refusing compressed, UTF-16 and binary content with a message that names it. */
@@ -67,7 +103,11 @@ export function decodeText(bytes: Buffer, file: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function binaryProblem(b: Buffer): string | undefined {
+/**
+ * Why bytes (the start of a file: magic numbers and the first 4 KB are looked at) are not UTF-8 text —
+ * compressed, an archive, UTF-16 or binary — or undefined when they may be.
+ */
+export function binaryProblem(b: Buffer): string | undefined {
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return "the file is gzip-compressed; decompress it first (gunzip)";
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return "the file is a zip archive; extract it first";
   if (b.length >= 3 && b[0] === 0x42 && b[1] === 0x5a && b[2] === 0x68) return "the file is bzip2-compressed; decompress it first";

@@ -106,6 +106,11 @@ export function diffSubSpaces(
 export function diffLedgerPools(before: Ledger, after: Ledger): LedgerPoolChange[] {
   if (before.pools === after.pools) return [];
   const changes: LedgerPoolChange[] = [];
+  if (Object.keys(before.pools).length === 0) {
+    // A first run: every pool is added, in name order.
+    for (const name of sortedKeys(after.pools)) changes.push({ kind: "added", name, after: after.pools[name] });
+    return changes;
+  }
   for (const name of unionOfNames(before.pools, after.pools)) {
     const b = own(before.pools, name);
     const a = own(after.pools, name);

@@ -4,7 +4,7 @@
  * `parseLedger`, `serializeLedger`, the table of `calico-ipam ledger show` and the carver.
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
-import { describe, isPlainObject, validateObjectName } from "../validation/names";
+import { describe, isObjectName, isPlainObject, validateObjectName } from "../validation/names";
 import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
@@ -215,7 +215,7 @@ function wellFormedEntry(name: string, raw: unknown): { entry: LedgerEntry; cidr
   if ((family !== 4 && family !== 6) || status === undefined) return undefined;
   const spec = rawSpec === undefined ? undefined : inspectSpec(rawSpec, "", () => undefined);
   if (rawSpec !== undefined && spec === undefined) return undefined;
-  if (validateObjectName(name).length > 0) return undefined;
+  if (!isObjectName(name)) return undefined;
   const parsed = Cidr.tryParse(text);
   if (!parsed.ok || parsed.cidr.family !== family || parsed.cidr.toString() !== text) return undefined;
   const [min, max] = BLOCK_SIZE_RANGE[family];

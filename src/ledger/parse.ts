@@ -3,7 +3,7 @@ import { describe } from "../validation/names";
 import { DELETE_WARNING, LedgerError, capitalize, problemError, restoreAdvice, where } from "./errors";
 import { Ledger } from "./format";
 import { inspectLedger } from "./inspect";
-import { JsonSyntaxError, parseStrictJson } from "./private/strict-json";
+import { JsonSyntaxError, parseJson } from "./private/strict-json";
 
 /**
  * Reads ledger text strictly. Accepts a leading byte-order mark; everything else must be exactly
@@ -44,7 +44,7 @@ export function parseLedger(text: string, file?: string): Ledger {
   }
   let value: unknown;
   try {
-    value = parseStrictJson(body);
+    value = parseJson(body);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     throw new LedgerError(

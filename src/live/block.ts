@@ -48,7 +48,7 @@ export interface DecodedBlock {
  * block, `affinity` is `host:<node>` or `virtual:<name>`, the name is the one Calico gives the CIDR.
  * Cost: linear in the block's addresses (a block holds at most 4,096).
  */
-export function decodeBlock(name: string, spec: Record<string, unknown>, source: DumpSource): DecodedBlock {
+export function decodeBlock(name: string, spec: Record<string, unknown>, source: DumpSource, bigIntegers?: Readonly<Record<string, string>>): DecodedBlock {
   const subject = `IPAMBlock/${name}`;
   const where = describeSource(source);
   const findings: InspectFinding[] = [];
@@ -201,8 +201,18 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
     deleted,
     affinityClaimTime: typeof spec.affinityClaimTime === "string" ? spec.affinityClaimTime : null,
     source,
+    ...(bigIntegers ? { exactSequenceNumbers: exactSequences(bigIntegers) } : {}),
   };
   return { block, findings };
+}
+
+/** The exact sequence numbers of a block, from the reader's `spec.…` paths. */
+function exactSequences(bigIntegers: Readonly<Record<string, string>>): { sequenceNumber?: string; forAllocation: Record<string, string> } {
+  const prefix = "spec.sequenceNumberForAllocation.";
+  const forAllocation: Record<string, string> = {};
+  for (const [path, digits] of Object.entries(bigIntegers)) if (path.startsWith(prefix)) forAllocation[path.slice(prefix.length)] = digits;
+  const sequenceNumber = bigIntegers["spec.sequenceNumber"];
+  return { ...(sequenceNumber !== undefined ? { sequenceNumber } : {}), forAllocation };
 }
 
 function plural(n: number, word: string): string {

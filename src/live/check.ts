@@ -104,7 +104,7 @@ export interface Inspection {
 interface HandleUse {
   readonly firstBlock: string;
   count: number;
-  others?: Map<string, number>;
+  others: Map<string, number> | undefined;
 }
 
 /**
@@ -321,7 +321,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       if (handle === WINDOWS_RESERVED_HANDLE) continue;
       if (handle !== null) {
         const u = handleUse.get(handle);
-        if (!u) handleUse.set(handle, { firstBlock: cidr, count: 1 });
+        if (!u) handleUse.set(handle, { firstBlock: cidr, count: 1, others: undefined });
         else if (u.firstBlock === cidr) u.count++;
         else (u.others ??= new Map()).set(cidr, (u.others.get(cidr) ?? 0) + 1);
       }
@@ -412,9 +412,8 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       continue;
     }
     handlesWithAddresses++;
-    // The common case, one block, without building a map per handle (a dump holds one handle per pod).
-    const recorded = Object.keys(h.blocks);
-    if (u.others === undefined && recorded.length === 1 && recorded[0] === u.firstBlock && h.blocks[u.firstBlock] === u.count) continue;
+    // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
+    if (u.others === undefined && h.blocks[u.firstBlock] === u.count && singleKey(h.blocks)) continue;
     const actual = new Map<string, number>([[u.firstBlock, u.count], ...(u.others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
@@ -476,6 +475,13 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     problems: leaked + inUseOutsidePools + inUseNotAllocated + leakedHandles + invalidBlocks,
   };
   return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
+}
+
+/** Whether an object has exactly one own key. */
+function singleKey(o: Readonly<Record<string, unknown>>): boolean {
+  let n = 0;
+  for (const k in o) if (Object.hasOwn(o, k) && ++n > 1) return false;
+  return n === 1;
 }
 
 /** The blocks of a dump that hold an address, for callers that look addresses up (drift). */

@@ -69,6 +69,12 @@ export interface LiveBlock {
   readonly sequenceNumber: number;
   /** `sequenceNumberForAllocation`: ordinal (as text) → the block's sequence number when it was allocated. */
   readonly sequenceNumberForAllocation: Readonly<Record<string, number>>;
+  /**
+   * The exact decimal text of the sequence numbers past 2^53 (Calico's start at a claim time in
+   * nanoseconds), which `sequenceNumber` and `sequenceNumberForAllocation` hold rounded; read from JSON
+   * dumps. Absent when every sequence number is exact as a number.
+   */
+  readonly exactSequenceNumbers?: { readonly sequenceNumber?: string; readonly forAllocation: Readonly<Record<string, string>> };
   readonly strictAffinity: boolean;
   /** `deleted`: Calico marks a block before deleting it; readers treat it as gone. */
   readonly deleted: boolean;

@@ -43,7 +43,8 @@ export function ipamBlockObject(input: BlockObjectInput, apiVersion: CalicoApiVe
   const sequenceNumber = exactNumber(input.sequenceNumber ?? 0);
   for (const a of input.allocations) {
     const attrs = a.attributes ?? {};
-    const key = JSON.stringify([a.handle, Object.entries(attrs).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))]);
+    let key = a.handle === null ? "\u0001" : a.handle;
+    for (const k of Object.keys(attrs).sort()) key += `\u0000${k}\u0000${attrs[k]}`;
     let idx = attributeIndex.get(key);
     if (idx === undefined) {
       idx = attributes.length;

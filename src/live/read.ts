@@ -1,6 +1,8 @@
 import { Cidr, IpFamily } from "../ip";
-import { InputError, LoadedDocument, loadObjects } from "../io/objects";
+import { InputError, LoadedDocument, streamDumpObjects } from "../io/objects";
+import type { BigIntegerFields } from "../io/json-list";
 import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
+import type { ValidateFunction } from "ajv";
 import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
 import { affinityName, decodeBlock } from "./block";
 import type {
@@ -49,10 +51,22 @@ export function readDumpFiles(files: readonly string[]): ClusterDump {
   if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
   // One file at a time: the parsed text of a file is garbage once its objects are decoded.
   function* documents(): Generator<LoadedDocument> {
-    for (const file of files) yield* loadObjects(file, { fastJson: true });
+    for (const file of files) yield* streamDumpObjects(file, blockBigIntegers);
   }
   return readDump(documents(), files);
 }
+
+/** An IPAM block's sequence numbers past 2^53 are read exactly (the reader gives their text). */
+const blockBigIntegers: BigIntegerFields = (item) => {
+  const o = item as { kind?: unknown; spec?: { sequenceNumber?: unknown; sequenceNumberForAllocation?: unknown } } | null;
+  if (o === null || typeof o !== "object" || o.kind !== "IPAMBlock" || typeof o.spec !== "object" || o.spec === null) return undefined;
+  const unsafe = (v: unknown) => typeof v === "number" && !Number.isSafeInteger(v);
+  const fields: Array<{ path: string; key: string; object?: boolean }> = [];
+  if (unsafe(o.spec.sequenceNumber)) fields.push({ path: "spec.sequenceNumber", key: "sequenceNumber" });
+  const seq = o.spec.sequenceNumberForAllocation;
+  if (typeof seq === "object" && seq !== null && Object.values(seq).some(unsafe)) fields.push({ path: "spec.sequenceNumberForAllocation", key: "sequenceNumberForAllocation", object: true });
+  return fields.length > 0 ? fields : undefined;
+};
 
 interface Kept<T> {
   readonly value: T;
@@ -130,7 +144,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       if (report) checkReports.push(report);
       continue;
     }
-    const source: DumpSource = { file: doc.file, document: doc.document, apiVersion, ...(doc.item !== undefined ? { item: doc.item } : {}) };
+    const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion };
     const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
     const name = typeof meta.name === "string" ? meta.name : "";
 
@@ -154,7 +168,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       }
       counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
       const spec = o.spec as Record<string, unknown>;
-      const key = `${canonicalKind}/${name}`;
+      const key = subject;
       const compare = comparable(canonicalKind, spec);
       const previous = kept.get(key);
       if (previous) {
@@ -162,7 +176,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
         // The stored group wins when both are read: projectcalico.org/v3 is a view of it.
         if (!(previous.source.apiVersion === API_V3 && apiVersion === API_CRD_V1)) continue;
       }
-      const decoded = decode(canonicalKind, name, spec, source, findings);
+      const decoded = decode(canonicalKind, name, spec, source, findings, doc.bigIntegers);
       if (decoded === undefined) continue;
       kept.set(key, { value: decoded, compare, source });
       continue;
@@ -246,11 +260,17 @@ interface SchemaProblem {
   readonly message: string;
 }
 
+const releaseValidators = new Map<string, Map<string, ValidateFunction>>();
+
 /** The object's CRD schema violations (release CRD; master's when only master accepts it). */
 function schemaProblems(o: Record<string, unknown>, apiVersion: string, kind: string): SchemaProblem[] {
-  const file = crdFileFor(apiVersion, kind);
-  const release = crdValidator(DEFAULT_CRD_VERSION, file);
+  // One lookup per object: the validators by API group and kind.
+  let byKind = releaseValidators.get(apiVersion);
+  if (!byKind) releaseValidators.set(apiVersion, (byKind = new Map()));
+  let release = byKind.get(kind);
+  if (!release) byKind.set(kind, (release = crdValidator(DEFAULT_CRD_VERSION, crdFileFor(apiVersion, kind))));
   if (release(o)) return [];
+  const file = crdFileFor(apiVersion, kind);
   const errors = [...(release.errors ?? [])];
   // A cluster on Calico's master line stores fields the release does not know (e.g. attributes[].releasedAt).
   if (crdValidator("master-87c15906", file)(o)) return [];
@@ -349,12 +369,12 @@ function duplicate(findings: InspectFinding[], subject: string, first: Kept<unkn
   );
 }
 
-function decode(kind: string, name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): { kind: string; item: unknown } | undefined {
+function decode(kind: string, name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[], bigIntegers?: Readonly<Record<string, string>>): { kind: string; item: unknown } | undefined {
   switch (kind) {
     case "IPPool":
       return { kind, item: decodePool(name, spec, source, findings) };
     case "IPAMBlock": {
-      const d = decodeBlock(name, spec, source);
+      const d = decodeBlock(name, spec, source, bigIntegers);
       findings.push(...d.findings);
       return d.block ? { kind, item: d.block } : undefined;
     }

@@ -44,7 +44,7 @@ export function snapshotFromDump(dump: ClusterDump, options: SnapshotFromDumpOpt
   const livePods = dump.pods ? new Set(dump.pods.filter((p) => !p.finished).map((p) => `${p.namespace}/${p.name}`)) : null;
 
   const ordered = blocks
-    .map((b) => ({ b, t: claimMs(b), seq: b.sequenceNumber }))
+    .map((b) => ({ b, t: claimMs(b), seq: BigInt(b.exactSequenceNumbers?.sequenceNumber ?? sequenceText(b.sequenceNumber)) }))
     .sort((x, y) => (x.t ?? 0) - (y.t ?? 0) || (x.seq < y.seq ? -1 : x.seq > y.seq ? 1 : 0) || (x.b.name < y.b.name ? -1 : x.b.name > y.b.name ? 1 : 0));
   const out: SnapshotBlock[] = ordered.map(({ b, t }) => {
     const allocations: SnapshotAllocation[] = [];
@@ -53,7 +53,7 @@ export function snapshotFromDump(dump: ClusterDump, options: SnapshotFromDumpOpt
       if (idx < 0) continue;
       const attr = b.attributes[idx];
       const sec = attr.secondary;
-      const seq = b.sequenceNumberForAllocation[String(o)];
+      const seq = b.exactSequenceNumbers?.forAllocation[String(o)] ?? b.sequenceNumberForAllocation[String(o)];
       const leaked = livePods !== null && sec.pod !== undefined && !livePods.has(`${sec.namespace ?? ""}/${sec.pod}`);
       allocations.push({
         ordinal: o,
@@ -70,7 +70,7 @@ export function snapshotFromDump(dump: ClusterDump, options: SnapshotFromDumpOpt
       ...(state === "pendingDeletion" ? { affinityState: "pendingDeletion" as const } : {}),
       unallocated: b.unallocated,
       allocations,
-      sequenceNumber: sequenceText(b.sequenceNumber),
+      sequenceNumber: b.exactSequenceNumbers?.sequenceNumber ?? sequenceText(b.sequenceNumber),
       ...(t !== undefined ? { claimTime: Math.round((t - takenAt) / 1000) } : {}),
       source: `${describeSource(b.source)} (IPAMBlock/${b.name})`,
     };

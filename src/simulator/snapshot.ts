@@ -14,7 +14,7 @@ import { Finding, error, warning } from "../validation/finding";
 import { WINDOWS_RESERVED_HANDLE } from "./allocate";
 import { BlockState } from "./ipam-block";
 import type { TunnelType } from "./result";
-import { Grant, IpamState, NodeState, PoolState, fi } from "./state";
+import { Grant, IpamState, NodeState, PoolState, SEQUENCE_CLAIM_GAP_NS, fi } from "./state";
 import type { NodeDeclaration } from "./topology";
 
 /** The handle prefix of pod addresses (the Calico CNI plugin: `k8s-pod-network.<container id>`). */
@@ -84,7 +84,7 @@ export interface IpamSnapshot {
   readonly blocks: readonly SnapshotBlock[];
   /**
    * The sequence number base of the latest claim, a decimal string: the next claim's base is above it.
-   * @default - the highest block sequence number of the snapshot
+   * @default - the highest block sequence number of the snapshot, rounded down to the claim gap (1 ms)
    */
   readonly sequenceClock?: string;
 }
@@ -107,6 +107,8 @@ export interface RestoredSnapshot {
 }
 
 const TUNNEL_TYPES = new Set<string>(Object.keys(TUNNEL_HANDLE_PREFIX));
+/** The stored `sequenceNumberForAllocation` of a restored block's Windows-reserved ordinals. */
+const reservedSequence = new WeakMap<BlockState, string>();
 
 /**
  * Restores a snapshot's blocks into a fresh datastore whose nodes are already added (nodes the
@@ -199,6 +201,8 @@ export function restoreSnapshot(s: IpamState, snapshot: IpamSnapshot, findings: 
     if (block.empty) block.emptySince = sb.emptySince ?? time;
     const sequence = parseSequence(sb.sequenceNumber);
     s.restoreBlock(pool, block, sequence);
+    const reservedAt = windows ? byOrdinal.get(0)?.sequenceNumber : undefined;
+    if (reservedAt !== undefined) reservedSequence.set(block, reservedAt);
     // Every allocated ordinal has a holder; one the snapshot does not describe is held by an unknown owner.
     const free = new Uint8Array(capacity);
     for (const o of sb.unallocated) free[o] = 1;
@@ -215,9 +219,13 @@ export function restoreSnapshot(s: IpamState, snapshot: IpamSnapshot, findings: 
       }
     }
   });
-  // Claims after the snapshot get higher sequence numbers than every block in it.
+  // Claims after the snapshot get higher sequence numbers than every block in it. Without the clock, the
+  // latest claim's base is the highest sequence number less its writes (fewer than the claim gap).
   let clock = snapshot.sequenceClock !== undefined ? parseSequence(snapshot.sequenceClock) : 0n;
-  if (snapshot.sequenceClock === undefined) for (const p of s.pools) for (const b of p.blockList) if ((s.sequenceBase.get(b) ?? 0n) > clock) clock = s.sequenceBase.get(b) ?? 0n;
+  if (snapshot.sequenceClock === undefined) {
+    for (const p of s.pools) for (const b of p.blockList) if ((s.sequenceBase.get(b) ?? 0n) > clock) clock = s.sequenceBase.get(b) ?? 0n;
+    clock = (clock / SEQUENCE_CLAIM_GAP_NS) * SEQUENCE_CLAIM_GAP_NS;
+  }
   if (clock > s.sequenceClock) s.sequenceClock = clock;
   if (unknownHosts.size > 0) {
     const names = [...unknownHosts].sort();
@@ -328,7 +336,8 @@ export function captureSnapshot(s: IpamState, held: Iterable<HeldAddress>, nodes
     for (let o = 0; o < b.capacity; o++) {
       if (free[o] === 1) continue;
       if (b.windows && (o < 3 || o === b.capacity - 1)) {
-        allocations.push({ ordinal: o, handle: WINDOWS_RESERVED_HANDLE, attributes: { note: "windows host" } });
+        // Reserved when the block was claimed.
+        allocations.push({ ordinal: o, handle: WINDOWS_RESERVED_HANDLE, attributes: { note: "windows host" }, sequenceNumber: reservedSequence.get(b) ?? base(b).toString() });
         continue;
       }
       const h = holders.get(o);

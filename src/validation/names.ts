@@ -10,6 +10,14 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 /**
+ * Whether `name` is a valid object name: the same answer as `validateObjectName(name).length === 0`,
+ * without building findings (a name that matches the pattern is ASCII, so its length is its size in bytes).
+ */
+export function isObjectName(name: unknown): name is string {
+  return typeof name === "string" && name.length > 0 && name.length <= DNS1123_MAX && DNS1123_SUBDOMAIN.test(name);
+}
+
+/**
  * Checks an object name against Calico's rule, with Calico's messages.
  * Returns findings at `path` (normally `metadata.name`).
  */

@@ -52,3 +52,33 @@ describe("each command loads only what it needs", () => {
     expect(loadedModules(["plan", "examples/day2/day2.yaml"])).toContain("node_modules/zod");
   });
 });
+
+describe("the bundled CLI (lib/cli/calico-ipam.js, written by npm run build)", () => {
+  const run = (args: string[], script?: string) => {
+    const r = script
+      ? spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 })
+      : spawnSync(process.execPath, [path.join(root, "bin", "calico-ipam.js"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test("bin/calico-ipam.js runs the bundle, which prints what the compiled modules print", () => {
+    const bundle = path.join(root, "lib", "cli", "calico-ipam.js");
+    expect(fs.existsSync(bundle)).toBe(true);
+    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThanOrEqual(fs.statSync(path.join(root, "lib", "cli", "main.js")).mtimeMs);
+    for (const args of [["plan", "examples/plan/cluster.yaml", "--format", "json"], ["plan", "examples/day2/day2.yaml"], ["lint", "examples/live/calico.yaml"]]) {
+      const viaModules = run(args, `require("./lib/cli/main.js").main(${JSON.stringify(args)}).then((c) => { process.exitCode = c; })`);
+      const viaBin = run(args);
+      expect(viaBin).toEqual(viaModules);
+      expect(viaBin.stdout.length).toBeGreaterThan(100);
+    }
+  });
+
+  test("bin/calico-ipam.js loads the bundle, not the compiled modules one by one", () => {
+    const script = `process.argv = [process.argv[0], "calico-ipam", "--version"];
+      process.on("exit", () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));
+      require("./bin/calico-ipam.js");`;
+    const loaded = (JSON.parse(run([], script).stderr) as string[]).map((m) => path.relative(root, m).split(path.sep).join("/"));
+    expect(loaded).toContain("lib/cli/calico-ipam.js");
+    expect(loaded).not.toContain("lib/cli/main.js");
+  });
+});

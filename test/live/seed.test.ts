@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseObjects } from "../../src/io/objects";
-import { SIMULATION_EPOCH, inspectDump, readDump, snapshotFromDump, snapshotObjects, stringifyObjects, writeStateDump, STATE_DUMP_FILES } from "../../src/live";
+import { SIMULATION_EPOCH, inspectDump, readDump, readDumpFiles, snapshotFromDump, snapshotObjects, stringifyObjects, writeStateDump, STATE_DUMP_FILES } from "../../src/live";
 import type { ClusterDump, StateObjects } from "../../src/live";
-import { IpamSnapshot, simulateAllocation, SimulationInput, SimulationResult, TimelineStep, WorkloadDeclaration } from "../../src/simulator";
+import { IpamSnapshot, SnapshotBlock, simulateAllocation, SimulationInput, SimulationResult, TimelineStep, WorkloadDeclaration } from "../../src/simulator";
 import { schemaErrors } from "../helpers/crd";
 import { ipam, pool as simPool } from "../simulator/helpers";
 import { pool as poolObject } from "./helpers";
@@ -36,10 +36,19 @@ function run(timeline: TimelineStep[], extra: Partial<SimulationInput> = {}): Si
   return simulateAllocation({ pools, ipamConfiguration: ipam({ strictAffinity: true }), topology: { nodes, workloads }, timeline, keepEndState: true, ...extra });
 }
 
-/** The objects as written to disk, read back the way `inspect` reads a dump. */
+/** The objects written to disk as kubectl List files and read back the way `inspect` reads a dump. */
 function reread(objects: StateObjects, extra: readonly unknown[] = []): ClusterDump {
-  const parts = Object.entries(objects).map(([part, items]) => parseObjects(stringifyObjects({ apiVersion: "v1", kind: "List", items: [...items] }, 4), `${part}.json`));
-  return readDump([...parseObjects(stringifyObjects({ apiVersion: "v1", kind: "List", items: [...extra] }), "pools.json"), ...parts.flat()]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-dump-"));
+  try {
+    const files = writeStateDump(dir, objects);
+    if (extra.length > 0) {
+      fs.writeFileSync(path.join(dir, "pools.json"), stringifyObjects({ apiVersion: "v1", items: extra, kind: "List", metadata: { resourceVersion: "" } }, 4));
+      files.unshift(path.join(dir, "pools.json"));
+    }
+    return readDumpFiles(files);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const takenAt = (r: SimulationResult) => new Date(Date.parse(SIMULATION_EPOCH) + (r.endState?.time ?? 0) * 1000).toISOString();
@@ -77,11 +86,8 @@ describe("round trip: the simulator's end state as Calico objects, read back", (
     const nodesOf = (r: SimulationResult) => r.nodes.map(({ group, ...rest }) => (void group, rest));
     expect(nodesOf(b)).toEqual(nodesOf(whole));
     // The end states agree block by block: allocations, FIFO order, affinities, sequence numbers.
-    // (Sequence numbers past 2^53 are compared exactly once the reader keeps them exact.)
-    const blocksOf = (r: SimulationResult) =>
-      r.endState!.blocks
-        .map(({ claimTime, emptySince, sequenceNumber, allocations, ...rest }) => (void claimTime, void emptySince, void sequenceNumber, { ...rest, allocations: allocations.map(({ sequenceNumber: _s, ...x }) => (void _s, x)) }))
-        .sort((x, y) => (x.cidr < y.cidr ? -1 : 1));
+    // Claim times round-trip relative to takenAt; the grace periods of empty blocks start again at the dump.
+    const blocksOf = (r: SimulationResult) => r.endState!.blocks.map(({ claimTime, emptySince, source, ...rest }) => (void claimTime, void emptySince, void source, rest)).sort((x, y) => (x.cidr < y.cidr ? -1 : 1));
     expect(blocksOf(b)).toEqual(blocksOf(whole));
   });
 
@@ -92,9 +98,14 @@ describe("round trip: the simulator's end state as Calico objects, read back", (
       expect(files.map((f) => path.basename(f))).toEqual(Object.values(STATE_DUMP_FILES));
       const text = fs.readFileSync(path.join(dir, STATE_DUMP_FILES.blocks), "utf8");
       expect(text.startsWith('{\n    "apiVersion": "v1",\n    "items": [')).toBe(true);
-      const fromDisk = readDump(files.flatMap((f) => parseObjects(fs.readFileSync(f, "utf8"), f)));
-      expect(fromDisk.blocks.length).toBe(objects.blocks.length);
-      expect(snapshotFromDump(fromDisk, { takenAt: takenAt(a) }).blocks).toEqual(snapshotFromDump(reread(objects), { takenAt: takenAt(a) }).blocks.map((b) => ({ ...b, source: expect.any(String) })));
+      // Read back, the blocks are the end state's: allocations, FIFO order, affinities, exact sequence numbers past 2^53.
+      const strip = (blocks: readonly SnapshotBlock[]) => blocks.map(({ claimTime, emptySince, source, ...rest }) => (void claimTime, void emptySince, void source, rest)).sort((x, y) => (x.cidr < y.cidr ? -1 : 1));
+      const fromDisk = snapshotFromDump(readDumpFiles(files), { takenAt: takenAt(a) });
+      expect(strip(fromDisk.blocks)).toEqual(strip(a.endState!.blocks));
+      expect(BigInt(fromDisk.blocks[0].sequenceNumber!)).toBeGreaterThan(2n ** 53n);
+      // The runtime's JSON parser alone would round them.
+      const parsed = readDump(files.flatMap((f) => parseObjects(fs.readFileSync(f, "utf8"), f)));
+      expect(parsed.blocks.length).toBe(objects.blocks.length);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -121,4 +132,24 @@ describe("a dump that does not match the declared pools is a clear error", () =>
     expect(r.findings.find((f) => f.code === "INITIAL_STATE_INVALID")?.message).toMatch(/affine to 1 node\(s\) that are not in the cluster \(gone\)/);
     expect(r.blocks.find((b) => b.cidr === "10.0.0.32/27")).toMatchObject({ owner: null, inUse: 2 });
   });
+});
+
+test("a realistic dump of thousands of blocks, built by the round trip, reads back with the simulated utilization and no finding", () => {
+  const racks = [0, 1, 2, 3];
+  const rackPools = racks.map((r) => simPool(`rack-${r}`, `10.${64 + r * 4}.0.0/16`, { blockSize: 28, vxlanMode: "Always", nodeSelector: `rack == "${r}"` }));
+  const r = simulateAllocation({
+    pools: rackPools,
+    topology: { nodes: racks.map((k) => ({ namePattern: `rack${k}-node-{i:3}`, count: 250, labels: { rack: String(k) } })), workloads: [{ name: "web", namespace: "shop", replicas: 20_000 }] },
+    includePods: false,
+    keepEndState: true,
+  });
+  expect(r.summary.blocksClaimed).toBeGreaterThanOrEqual(2000);
+  const dump = reread(
+    snapshotObjects(r.endState!),
+    racks.map((k) => poolObject(`rack-${k}`, `10.${64 + k * 4}.0.0/16`, { blockSize: 28, vxlanMode: "Always", nodeSelector: `rack == "${k}"` })),
+  );
+  const inspection = inspectDump(dump);
+  expect([...dump.findings, ...inspection.findings]).toEqual([]);
+  expect(inspection.counts).toMatchObject({ blocks: r.summary.blocksClaimed, allocations: 20_000 + 1000, leakedAddresses: 0, handles: 21_000 });
+  expect(inspection.pools.map((p) => p.addressesInUse)).toEqual(r.pools.map((p) => p.addressesInUse));
 });

@@ -1,0 +1,323 @@
+/**
+ * A fast reader for the JSON `List`s `kubectl get … -o json` writes (cluster dumps of hundreds of
+ * megabytes): the file is never decoded or parsed whole. kubectl indents by 4 spaces, so every item of
+ * `items` opens with `{` and closes with `}` alone on a line indented by 8 spaces — text a JSON string
+ * cannot hold (strings have no raw newline). The items are cut at those lines into batches of about
+ * {@link BATCH_BYTES} and each batch is parsed as one JSON array by the runtime's parser, so only a
+ * batch's objects live at a time. Everything between the batches (commas, whitespace) and around them
+ * (the `List`'s other keys) is checked, so a file read here is valid JSON, as with `JSON.parse`.
+ *
+ * Integers past 2^53 (Calico's sequence numbers are nanosecond times) lose digits in JavaScript numbers;
+ * the reader gives their exact decimal text per item ({@link ListItem.bigIntegers}) for the fields that
+ * ask for it.
+ */
+import { isAscii } from "buffer";
+
+/** Bytes of text parsed at once. */
+export const BATCH_BYTES = 512 * 1024;
+
+const ITEMS_KEY = Buffer.from('\n    "items": [');
+const ITEM_OPEN = Buffer.from("\n        {");
+const ITEM_CLOSE = Buffer.from("\n        }");
+const LIST_CLOSE = Buffer.from("\n    ]");
+
+/** One item of a `List` read by {@link readKubectlJsonList}. */
+export interface ListItem {
+  readonly value: unknown;
+  /** 0-based index in `items`. */
+  readonly index: number;
+  /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the paths asked for. */
+  readonly bigIntegers?: Readonly<Record<string, string>>;
+}
+
+/** A `List` in kubectl's layout: its metadata and its items, read lazily. */
+export interface KubectlJsonList {
+  /** The `List` without its items (`apiVersion`, `kind`, `metadata`). */
+  readonly list: Readonly<Record<string, unknown>>;
+  readonly items: Iterable<ListItem>;
+}
+
+/** Thrown when a file in kubectl's layout holds malformed JSON: the message names the line. */
+export class JsonListError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Fields whose integers are kept exact: a function of the parsed item giving, per path, where the
+ * integer's digits follow in the item's text (`"sequenceNumber": `), or undefined when nothing is
+ * past 2^53. Each path maps to the key whose value is an integer, or to an object of integers.
+ */
+export type BigIntegerFields = (item: unknown) => ReadonlyArray<{ readonly path: string; readonly key: string; readonly object?: boolean }> | undefined;
+
+/** Where the reader gets a file's bytes: its size, and the bytes of a range (a file read by position, or a buffer). */
+export interface ByteSource {
+  readonly size: number;
+  /** The bytes `[from, to)`. */
+  read(from: number, to: number): Buffer;
+}
+
+/** A buffer as a {@link ByteSource}. */
+export function bufferSource(bytes: Buffer): ByteSource {
+  return { size: bytes.length, read: (from, to) => bytes.subarray(from, to) };
+}
+
+/** Bytes read at the start and at the end of a file for the `List`'s other keys. */
+const EDGE_BYTES = 64 * 1024;
+/** Bytes read ahead of a batch, so its last item's closing line is in the window. */
+const SLACK_BYTES = 256 * 1024;
+
+/**
+ * Reads a JSON `List` in kubectl's layout, or returns undefined when the text is laid out otherwise (the
+ * caller then parses it whole). Only the edges of the file and one batch at a time are in memory.
+ * Throws {@link JsonListError} for malformed JSON in a file that has the layout (while its items are read).
+ */
+export function readKubectlJsonList(source: ByteSource | Buffer, bigIntegers?: BigIntegerFields): KubectlJsonList | undefined {
+  const src = Buffer.isBuffer(source) ? bufferSource(source) : source;
+  const headBytes = src.read(0, Math.min(src.size, EDGE_BYTES));
+  if (headBytes[0] !== 0x7b /* { */) return undefined;
+  const itemsAt = headBytes.indexOf(ITEMS_KEY);
+  if (itemsAt < 0) return undefined;
+  const open = itemsAt + ITEMS_KEY.length; // just after "["
+  const tailFrom = Math.max(0, src.size - EDGE_BYTES);
+  const tailBytes = src.read(tailFrom, src.size);
+  const closeInTail = tailBytes.lastIndexOf(LIST_CLOSE);
+  if (closeInTail < 0) return undefined;
+  const close = tailFrom + closeInTail;
+  if (close < open - 1) return undefined;
+  let list: unknown;
+  try {
+    // (Text that is not UTF-8 is left to the whole-text reader, which names the line.)
+    list = JSON.parse(`${text(headBytes, 0, itemsAt)}"items":[]${text(tailBytes, closeInTail + LIST_CLOSE.length, tailBytes.length)}`);
+  } catch {
+    return undefined;
+  }
+  if (typeof list !== "object" || list === null || Array.isArray(list)) return undefined;
+  const window = new Window(src);
+  window.load(open, Math.min(close, open + EDGE_BYTES));
+  const body = window.skipSpace(open, close);
+  if (body < close && !window.startsWith(body - 9, ITEM_OPEN)) return undefined;
+  return { list: list as Record<string, unknown>, items: items(window, body, close, bigIntegers) };
+}
+
+/** The bytes of a file from a position on: what the current batch needs, read ahead in chunks. */
+class Window {
+  buf: Buffer = Buffer.alloc(0);
+  from = 0;
+
+  constructor(readonly src: ByteSource) {}
+
+  get to(): number {
+    return this.from + this.buf.length;
+  }
+
+  /** Makes `[a, b)` available (within the file); bytes before `a` are dropped. */
+  load(a: number, b: number): void {
+    const end = Math.min(b, this.src.size);
+    if (a >= this.from && end <= this.to) return;
+    if (a >= this.from && a < this.to) {
+      this.buf = Buffer.concat([this.buf.subarray(a - this.from), this.src.read(this.to, end)]);
+    } else {
+      this.buf = Buffer.from(this.src.read(a, end));
+    }
+    this.from = a;
+  }
+
+  at(p: number): number {
+    return this.buf[p - this.from];
+  }
+
+  /** The first `needle` at or after `p` within the window, as a file position; -1 when none. */
+  indexOf(needle: Buffer, p: number): number {
+    const k = this.buf.indexOf(needle, Math.max(0, p - this.from));
+    return k < 0 ? -1 : k + this.from;
+  }
+
+  skipSpace(p: number, to: number): number {
+    let q = p;
+    const last = Math.min(to, this.to);
+    while (q < last) {
+      const c = this.buf[q - this.from];
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      q++;
+    }
+    return q;
+  }
+
+  startsWith(p: number, prefix: Buffer): boolean {
+    return p >= this.from && p + prefix.length <= this.to && this.buf.compare(prefix, 0, prefix.length, p - this.from, p - this.from + prefix.length) === 0;
+  }
+
+  /** The 1-based line of a file position (for error messages only: reads the file up to it). */
+  lineOf(p: number): number {
+    let line = 1;
+    for (let from = 0; from < p; from += 16 * 1024 * 1024) {
+      const part = this.src.read(from, Math.min(p, from + 16 * 1024 * 1024));
+      for (let k = part.indexOf(0x0a); k >= 0; k = part.indexOf(0x0a, k + 1)) line++;
+    }
+    return line;
+  }
+}
+
+function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFields | undefined): Generator<ListItem> {
+  let start = first;
+  let index = 0;
+  while (start < end) {
+    // The batch ends at the first item close past BATCH_BYTES (or the last one before the end).
+    const from = Math.min(start + BATCH_BYTES, end);
+    let ahead = SLACK_BYTES;
+    let stop: number;
+    for (;;) {
+      w.load(start, Math.min(end + LIST_CLOSE.length, from + ahead));
+      stop = w.indexOf(ITEM_CLOSE, from);
+      if (stop >= 0 && stop < end) break;
+      if (w.to >= Math.min(end + LIST_CLOSE.length, w.src.size)) {
+        const k = w.buf.lastIndexOf(ITEM_CLOSE, end - w.from);
+        stop = k < 0 ? -1 : k + w.from;
+        break;
+      }
+      ahead *= 2;
+    }
+    if (stop < start) throw new JsonListError(`malformed JSON: an item of items has no closing brace`, w.lineOf(start));
+    const batchEnd = stop + ITEM_CLOSE.length;
+    const bytes = w.buf;
+    const base = w.from;
+    let source: string;
+    try {
+      source = text(bytes, start - base, batchEnd - base);
+    } catch (e) {
+      if (e instanceof JsonListError) throw new JsonListError(e.message, w.lineOf(start));
+      throw e;
+    }
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${source}]`) as unknown[];
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      const at = m ? start + Math.max(0, Number(m[1]) - 1) : start;
+      throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, w.lineOf(Math.min(at, end)));
+    }
+    // Item starts, found only for items with integers to keep exact (the items open at one indentation).
+    let cursor = 0;
+    let cursorStart = start - base;
+    let cursorEnd = -1; // the end of item `cursor`, once found
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k];
+      const fields = bigIntegers?.(value);
+      let exact: Record<string, string> | undefined;
+      if (fields) {
+        for (; cursor < k; cursor++) {
+          cursorStart = bytes.indexOf(ITEM_OPEN, cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
+          cursorEnd = -1;
+        }
+        if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? batchEnd - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
+      }
+      yield { value, index: index++, ...(exact ? { bigIntegers: exact } : {}) };
+    }
+    w.load(batchEnd, Math.min(end, batchEnd + SLACK_BYTES));
+    const after = w.skipSpace(batchEnd, end);
+    if (after >= end) break;
+    if (w.at(after) !== 0x2c /* , */) throw new JsonListError(`malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(String.fromCharCode(w.at(after)))}`, w.lineOf(after));
+    const next = w.skipSpace(after + 1, end);
+    if (w.at(next) !== 0x7b || !w.startsWith(next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, w.lineOf(next));
+    start = next;
+  }
+}
+
+/** The exact digits of the asked integers of one item, from its text. */
+function exactIntegers(bytes: Buffer, from: number, to: number, fields: ReadonlyArray<{ path: string; key: string; object?: boolean }>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  let any = false;
+  const item = bytes.subarray(from, to);
+  for (const f of fields) {
+    const needle = keyNeedle(f.key);
+    // The spec comes last in an object (kubectl sorts keys) and its sequence numbers near its end: search
+    // backwards. A key inside a string would be escaped (\"key\"): skip those.
+    let found = item.lastIndexOf(needle);
+    while (found > 0 && item[found - 1] === 0x5c) found = item.lastIndexOf(needle, found - 1);
+    if (found < 0) continue;
+    let p = skipSpace(bytes, from + found + needle.length, to);
+    if (!f.object) {
+      const digits = readDigits(bytes, p, to);
+      if (digits) {
+        out[f.path] = digits;
+        any = true;
+      }
+      continue;
+    }
+    if (bytes[p] !== 0x7b) continue;
+    p++;
+    for (;;) {
+      p = skipSpace(bytes, p, to);
+      if (bytes[p] !== 0x22 /* " */) break;
+      const keyEnd = bytes.indexOf(0x22, p + 1);
+      const key = bytes.toString("latin1", p + 1, keyEnd);
+      p = skipSpace(bytes, keyEnd + 1, to);
+      if (bytes[p] !== 0x3a /* : */) break;
+      p = skipSpace(bytes, p + 1, to);
+      const end = numberEnd(bytes, p, to);
+      if (end === p) break;
+      const digits = readDigits(bytes, p, to);
+      if (digits) {
+        out[`${f.path}.${key}`] = digits;
+        any = true;
+      }
+      p = skipSpace(bytes, end, to);
+      if (bytes[p] !== 0x2c) break;
+      p++;
+    }
+  }
+  return any ? out : undefined;
+}
+
+const needles = new Map<string, Buffer>();
+function keyNeedle(key: string): Buffer {
+  let n = needles.get(key);
+  if (!n) needles.set(key, (n = Buffer.from(`"${key}":`)));
+  return n;
+}
+
+/** The end of a JSON number token at `from` (`from` when there is none). */
+function numberEnd(bytes: Buffer, from: number, to: number): number {
+  let p = from;
+  while (p < to) {
+    const c = bytes[p];
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) p++;
+    else break;
+  }
+  return p;
+}
+
+function readDigits(bytes: Buffer, from: number, to: number): string | undefined {
+  let p = from;
+  while (p < to && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;
+  // Only integers past 2^53 need their text (16 digits or more).
+  return p - from >= 16 && (p >= to || bytes[p] !== 0x2e) ? bytes.toString("latin1", from, p) : undefined;
+}
+
+function text(bytes: Buffer, from: number, to: number): string {
+  const part = bytes.subarray(from, to);
+  if (isAscii(part)) return part.toString("latin1");
+  const decoded = part.toString("utf8");
+  if (decoded.includes("\uFFFD") && !part.includes(Buffer.from("\uFFFD", "utf8"))) {
+    throw new JsonListError("the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8", 0);
+  }
+  return decoded;
+}
+
+function skipSpace(bytes: Buffer, from: number, to: number): number {
+  let p = from;
+  while (p < to) {
+    const c = bytes[p];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    p++;
+  }
+  return p;
+}
+
+

@@ -1,0 +1,92 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import fc from "fast-check";
+import { BATCH_BYTES, readKubectlJsonList } from "../../src/io/json-list";
+import { InputError, streamDumpObjects } from "../../src/io/objects";
+
+/** A List as `kubectl get … -o json` writes it (4-space indent). */
+const kubectl = (items: unknown[], metadata: Record<string, unknown> = { resourceVersion: "" }) => JSON.stringify({ apiVersion: "v1", items, kind: "List", metadata }, null, 4);
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "json-list-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function file(text: string | Buffer): string {
+  const f = path.join(dir, "dump.json");
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+const values = (f: string) => [...streamDumpObjects(f)].map((d) => d.value);
+
+describe("kubectl JSON Lists are read in batches, with the same result as JSON.parse", () => {
+  test("items across many batches, non-ASCII text, list metadata", () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: `pod-${i}`, namespace: "ns", labels: { team: "équipe-ü", n: String(i) } }, spec: { nodeName: `n${i % 7}`, list: [i, null, { deep: [1, 2] }] } }));
+    const text = kubectl(items, { continue: "abc", resourceVersion: "7" });
+    expect(text.length).toBeGreaterThan(2 * BATCH_BYTES);
+    const list = readKubectlJsonList(Buffer.from(text));
+    expect(list?.list).toEqual({ apiVersion: "v1", items: [], kind: "List", metadata: { continue: "abc", resourceVersion: "7" } });
+    const docs = [...streamDumpObjects(file(text))];
+    expect(docs.map((d) => d.value)).toEqual(items);
+    expect(docs.map((d) => d.item)).toEqual(items.map((_, i) => i));
+    expect(docs[0].listMetadata).toEqual({ continue: "abc", resourceVersion: "7" });
+  });
+
+  test("property: any list of JSON objects reads back as JSON.parse reads it", () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { maxLength: 12 }), (items) => {
+        const text = kubectl(items);
+        expect(JSON.stringify(values(file(text)))).toBe(JSON.stringify(JSON.parse(text).items));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test("an empty List", () => {
+    expect(values(file(kubectl([])))).toEqual([]);
+  });
+
+  test("integers past 2^53 are given exactly for the fields asked for", () => {
+    const big = "1767225600017000031";
+    const text = kubectl([{ kind: "IPAMBlock", metadata: { name: "b" }, spec: { note: '"sequenceNumber": 5', sequenceNumber: 1, sequenceNumberForAllocation: { "0": 2, "7": 3 } } }]).replace('"sequenceNumber": 1', `"sequenceNumber": ${big}`).replace('"7": 3', `"7": ${big}1`);
+    const list = readKubectlJsonList(Buffer.from(text), () => [
+      { path: "spec.sequenceNumber", key: "sequenceNumber" },
+      { path: "spec.sequenceNumberForAllocation", key: "sequenceNumberForAllocation", object: true },
+    ]);
+    const [item] = [...list!.items];
+    expect(item.bigIntegers).toEqual({ "spec.sequenceNumber": big, "spec.sequenceNumberForAllocation.7": `${big}1` });
+    expect((item.value as { spec: { sequenceNumber: number } }).spec.sequenceNumber).toBe(Number(big));
+  });
+
+  test("other layouts (compact JSON, 2-space indent, a bare array) are read by the whole-text parser", () => {
+    const items = [{ kind: "Node", metadata: { name: "a" } }, { kind: "Node", metadata: { name: "b" } }];
+    for (const text of [JSON.stringify({ apiVersion: "v1", items, kind: "List" }), JSON.stringify({ apiVersion: "v1", items, kind: "List" }, null, 2), JSON.stringify(items, null, 4)]) {
+      expect(readKubectlJsonList(Buffer.from(text))).toBeUndefined();
+      expect(values(file(text))).toEqual(items);
+    }
+  });
+});
+
+describe("malformed kubectl JSON is an error naming the file and line", () => {
+  test.each([
+    ["two dumps pasted into one file", (t: string) => `${t}\n${t}`, /dump\.json:\d+:\d+: malformed YAML\/JSON/],
+    ["a file cut in the middle", (t: string) => t.slice(0, t.length - 40), /dump\.json:\d+:\d+: malformed YAML\/JSON/],
+  ])("%s", (_name, spoil, message) => {
+    const text = spoil(kubectl([{ kind: "Node", metadata: { name: "a" } }, { kind: "Node", metadata: { name: "b" } }, { kind: "Node", metadata: { name: "c" } }]));
+    let caught: unknown;
+    try {
+      values(file(text));
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  test("invalid UTF-8 inside an item", () => {
+    const text = Buffer.from(kubectl([{ kind: "Node", metadata: { name: "aé" } }]));
+    const at = text.indexOf(Buffer.from("é"));
+    text[at + 1] = 0x41; // a lead byte followed by a non-continuation byte
+    expect(() => values(file(text))).toThrow(/not valid UTF-8/);
+  });
+});

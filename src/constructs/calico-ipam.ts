@@ -9,6 +9,7 @@ import { buildPlanReport, planReportFiles } from "../report";
 import { fleetSection, withFleet } from "../report/fleet";
 import type { AcceptedFinding, PlanReport, ReportFinding } from "../report";
 import { HarnessTopology, simulatePlan } from "../plan/harness";
+import { harnessPlan, migrationReportInput } from "../plan/migration-harness";
 import type { HarnessInitialState } from "../live/seed";
 import type { SimulationResult } from "../simulator/result";
 import type { CniConfig } from "../simulator/topology";
@@ -20,7 +21,8 @@ import { IpamConfiguration, IpamConfigurationProps } from "./ipam-configuration"
 import { IpReservation, IpReservationProps } from "./ip-reservation";
 import { NamespaceBinding, NamespaceBindingProps } from "./namespace-binding";
 import { WorkloadAddresses, WorkloadAddressesProps } from "./workload-addresses";
-import { DrainingIpPool } from "./draining-pool";
+import { DrainingIpPool, MigrationIpPool } from "./draining-pool";
+import { ChangeBlockSizeProps, ChangeCidrProps, MigratePoolProps, PoolMigration, phaseProps, poolName } from "./pool-migration";
 import { appIsValid, checkYamlFileName, writeOutputFile, requireProps, requireString } from "./checks";
 import { Host, hostOf, SynthesisSession } from "./host/host";
 import type { ITerraformProvider } from "./host/types";
@@ -271,6 +273,7 @@ export class CalicoIpam extends Construct implements FleetMember {
   private readonly reservationList: IpReservation[] = [];
   private readonly namespaceList: NamespaceBinding[] = [];
   private readonly workloadList: WorkloadAddresses[] = [];
+  private readonly migrationList: PoolMigration[] = [];
   private cachedPlan?: IpamPlan;
   private cachedReport?: { simulation?: SimulationResult; report: PlanReport };
   private readonly fleet: Fleet;
@@ -345,13 +348,48 @@ export class CalicoIpam extends Construct implements FleetMember {
     return this.node.children.filter((c): c is DrainingIpPool => c instanceof DrainingIpPool);
   }
 
+  /** The pools migrations emit that no {@link IpPool} declares (see {@link MigrationIpPool}), added at synth. */
+  public get migrationPools(): readonly MigrationIpPool[] {
+    return this.node.children.filter((c): c is MigrationIpPool => c instanceof MigrationIpPool);
+  }
+
+  /** The migrations declared in this CalicoIpam, in declaration order. */
+  public get migrations(): readonly PoolMigration[] {
+    return [...this.migrationList];
+  }
+
+  /**
+   * At synth, once every pool is declared: a construct for each planned pool no IpPool declares
+   * (draining pools, a migration's temporary pool or source), each under the pool's name so that its
+   * Terraform address is the one `addPool(name)` had; and no resource for a declared pool a migration
+   * deletes in this phase.
+   */
   private addDrainingPools(): void {
-    if (this.poolOwner !== "ippool" || this.drainingPools.length > 0) return;
-    for (const p of this.plan().pools) {
-      if (!p.draining) continue;
-      const name = p.manifest.metadata.name;
-      new DrainingIpPool(this, this.node.tryFindChild(name) === undefined ? name : `Draining-${name}`, p.manifest);
+    if (this.poolOwner !== "ippool" || this.drainingPools.length > 0 || this.migrationPools.length > 0) return;
+    const plan = this.plan();
+    const declared = new Map(this.poolList.map((p) => [p.poolName, p]));
+    for (const pool of this.poolList) {
+      if (plan.pools.some((p) => p.manifest.metadata.name === pool.poolName)) continue;
+      // Deleted by a migration in this phase: the construct stays in code, its object goes.
+      pool.node.tryRemoveChild("Resource");
+      pool.node.tryRemoveChild("Cidr");
     }
+    for (const p of plan.pools) {
+      const name = p.manifest.metadata.name;
+      const own = declared.get(name);
+      if (own) {
+        if (p.importExisting && own.resource) this.importPool(own.resource, name);
+        continue;
+      }
+      const id = this.node.tryFindChild(name) === undefined ? name : `Draining-${name}`;
+      const made = p.draining ? new DrainingIpPool(this, id, p.manifest) : new MigrationIpPool(this, id, p.manifest);
+      if (p.importExisting) this.importPool(made.resource, name);
+    }
+  }
+
+  /** A pool that exists in the cluster, not created by Terraform: imported before it is changed. */
+  private importPool(resource: { importFrom(id: string, provider?: ITerraformProvider): void }, name: string): void {
+    resource.importFrom(manifestImportId(this.apiVersion, "IPPool", name), this.provider);
   }
 
   /** Adds an IP pool. */
@@ -380,6 +418,58 @@ export class CalicoIpam extends Construct implements FleetMember {
     requireProps(`${this.node.path}/Workload-${String(name)}`, props, '{ namespace: "team-a", addresses: ["10.244.0.10"] }');
     requireString(`${this.node.path}/Workload-${String(name)}`, props.namespace, "namespace (the namespace of the workload's pods)");
     return new WorkloadAddresses(this, `Workload-${props.namespace}-${name}`, { ...props, name });
+  }
+
+  /**
+   * Moves pods from one pool to another, as Calico's "Migrate from one IP pool to another", in three
+   * phases: 1 `add-target`, 2 `disable-source` (then restart the pods on it), 3 `delete-source`. Raise
+   * `phase` by one per synth and apply, once the manual step is done; plan.md shows it. Also the way to
+   * give a pool another CIDR under a new name, and to leave Calico's auto-created `default-ipv4-ippool`.
+   *
+   * @example
+   * const v2 = ipam.addPool("pods-v2", { prefixLength: 20 });
+   * ipam.migratePool({ from: "pods", to: v2, phase: 1 });
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools
+   */
+  public migratePool(props: MigratePoolProps): PoolMigration {
+    const where = `${this.node.path}/migratePool`;
+    phaseProps(where, props, '{ from: "pods", to: "pods-v2", phase: 1 }');
+    const from = poolName(props.from, where, "from");
+    const to = poolName(props.to, where, "to");
+    return new PoolMigration(this, { ...(props.name !== undefined ? { name: props.name } : {}), phase: props.phase, migratePool: { from, to } }, `migrate-${from}`);
+  }
+
+  /**
+   * Changes a pool's block size (immutable in Calico), as Calico's "Change IP pool block size", through a
+   * temporary pool carved from free space, in six phases: 1 `add-temporary`, 2 `disable-original` (restart
+   * its pods), 3 `delete-original`, 4 `recreate-original` (new block size, same CIDR), 5
+   * `disable-temporary` (restart its pods), 6 `delete-temporary`. Keep the pool declared; once done, set
+   * its `blockSize` and remove the migration.
+   *
+   * @example
+   * ipam.changeBlockSize(pods, { blockSize: 24, phase: 1 });
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/change-block-size
+   */
+  public changeBlockSize(pool: IpPool | string, props: ChangeBlockSizeProps): PoolMigration {
+    const where = `${this.node.path}/changeBlockSize`;
+    phaseProps(where, props, "{ blockSize: 24, phase: 1 }");
+    const name = poolName(pool, where, "pool");
+    const { phase, name: migration, ...change } = props;
+    return new PoolMigration(this, { ...(migration !== undefined ? { name: migration } : {}), phase, changeBlockSize: { pool: name, ...change } }, `block-size-${name}`);
+  }
+
+  /**
+   * Changes a pool's CIDR (immutable in Calico) while keeping its name, through a temporary pool, in the
+   * six phases of {@link changeBlockSize}; the pool is recreated at `cidr` in phase 4. To move pods to a
+   * pool of another name, use {@link migratePool}.
+   * @see https://docs.tigera.io/calico/latest/networking/ipam/change-block-size
+   */
+  public changeCidr(pool: IpPool | string, props: ChangeCidrProps): PoolMigration {
+    const where = `${this.node.path}/changeCidr`;
+    phaseProps(where, props, '{ cidr: "10.48.0.0/20", phase: 1 }');
+    const name = poolName(pool, where, "pool");
+    const { phase, name: migration, ...change } = props;
+    return new PoolMigration(this, { ...(migration !== undefined ? { name: migration } : {}), phase, changeCidr: { pool: name, ...change } }, `cidr-${name}`);
   }
 
   /** Sets the cluster's IPAM configuration (once). */
@@ -412,6 +502,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       ...(this.reservationList.length > 0 ? { reservations: this.reservationList.map((r) => r.declaration) } : {}),
       ...(this.namespaceList.length > 0 ? { namespaces: this.namespaceList.map((n) => n.declaration) } : {}),
       ...(this.workloadList.length > 0 ? { workloads: this.workloadList.map((w) => w.declaration) } : {}),
+      ...(this.migrationList.length > 0 ? { migrations: this.migrationList.map((m) => m.declaration) } : {}),
     };
   }
 
@@ -471,11 +562,13 @@ export class CalicoIpam extends Construct implements FleetMember {
     if (!this.cachedReport) {
       const plan = this.plan();
       const initialState = this.props.harness?.initialState;
-      const simulation =
+      const harness =
         this.props.topology || initialState
-          ? simulatePlan(plan, { topology: this.props.topology ?? { nodes: [] }, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold, initialState })
+          ? { topology: this.props.topology ?? { nodes: [] }, cni: this.props.cni, utilizationThreshold: this.props.harness?.utilizationThreshold, initialState }
           : undefined;
-      const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam" });
+      const simulation = harness ? simulatePlan(harnessPlan(plan, harness), harness) : undefined;
+      const migrations = migrationReportInput(plan, harness);
+      const report = buildPlanReport(plan, simulation, { accepted: acceptedFindings(this.props.harness), generatedBy: "cdktf-calico-ipam", ...(migrations ? { migrations } : {}) });
       this.cachedReport = { simulation, report };
     }
     return this.cachedReport;
@@ -490,6 +583,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       ...this.reservationList.map((r) => `IPReservation/${r.declaration.name}`),
       ...this.namespaceList.map((n) => `Namespace/${n.namespaceName}`),
       ...this.workloadList.map((w) => `Workload/${w.namespace}/${w.workloadName}`),
+      ...this.migrationList.map((m) => `Migration/${m.migrationName}`),
       ...(this.configuration ? [this.configurationSubject()] : []),
     ]);
     return findings.filter((f) => !claimed.has(f.subject));
@@ -602,6 +696,15 @@ export class CalicoIpam extends Construct implements FleetMember {
     this.workloadList.push(workload);
     this.changed();
     workload.node.addValidation(new FindingsValidation(this._host, workload, () => this.findingsFor(`Workload/${workload.namespace}/${workload.workloadName}`)));
+  }
+
+  /** @internal */
+  public _registerMigration(migration: PoolMigration): void {
+    const twice = this.migrationList.find((m) => m.migrationName === migration.migrationName);
+    if (twice) throw new Error(`${migration.node.path}: migration "${migration.migrationName}" is already declared by ${twice.node.path}; give each migration its own name`);
+    this.migrationList.push(migration);
+    this.changed();
+    migration.node.addValidation(new FindingsValidation(this._host, migration, () => this.findingsFor(`Migration/${migration.migrationName}`)));
   }
 
   /** @internal */

@@ -22,10 +22,32 @@ export class DrainingIpPool extends Construct {
 
   constructor(ipam: CalicoIpam, id: string, manifest: IpPoolManifest) {
     super(ipam, id);
-    this.resource = new ipam._host.resources.Manifest(this, "Resource", { provider: ipam.provider, manifest: manifest as unknown as Record<string, unknown> });
-    new ipam._host.lib.TerraformOutput(this, "Cidr", {
-      value: manifest.spec.cidr,
-      description: `CIDR of the Calico IP pool ${manifest.metadata.name} (draining: disabled until it is released)`,
-    }).overrideLogicalId(`${sanitizeOutputId(ipam.node.id)}_${sanitizeOutputId(manifest.metadata.name)}_cidr`);
+    this.resource = emitPool(this, ipam, manifest, "draining: disabled until it is released");
   }
+}
+
+/**
+ * A pool a migration emits that no {@link IpPool} of the code declares: the temporary pool of
+ * `changeBlockSize`/`changeCidr`, or the source of `migratePool` once removed from the code. Its
+ * construct id is the pool's name, like {@link DrainingIpPool}'s, so its Terraform address does not
+ * change when the migration's next phase disables it.
+ */
+export class MigrationIpPool extends Construct {
+  /** The `kubernetes_manifest` resource of the IPPool. */
+  public readonly resource: KubernetesManifestResource;
+
+  constructor(ipam: CalicoIpam, id: string, manifest: IpPoolManifest) {
+    super(ipam, id);
+    this.resource = emitPool(this, ipam, manifest, "emitted by a migration");
+  }
+}
+
+/** The IPPool resource and its CIDR output (named as an {@link IpPool}'s) of a pool no IpPool declares. */
+function emitPool(scope: Construct, ipam: CalicoIpam, manifest: IpPoolManifest, why: string): KubernetesManifestResource {
+  const resource = new ipam._host.resources.Manifest(scope, "Resource", { provider: ipam.provider, manifest: manifest as unknown as Record<string, unknown> });
+  new ipam._host.lib.TerraformOutput(scope, "Cidr", {
+    value: manifest.spec.cidr,
+    description: `CIDR of the Calico IP pool ${manifest.metadata.name} (${why})`,
+  }).overrideLogicalId(`${sanitizeOutputId(ipam.node.id)}_${sanitizeOutputId(manifest.metadata.name)}_cidr`);
+  return resource;
 }

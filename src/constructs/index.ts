@@ -1,6 +1,7 @@
 export * from "./calico-ipam";
 export * from "./ip-pool";
 export * from "./draining-pool";
+export * from "./pool-migration";
 export * from "./ipam-configuration";
 export * from "./singleton";
 export * from "./topology-pools";

@@ -151,11 +151,13 @@ export class IpPool extends Construct {
     if (this.ipam.poolOwner === "ippool") {
       this.resource = new this.ipam._host.resources.Manifest(this, "Resource", {
         provider: this.ipam.provider,
-        manifest: Lazy.anyValue({ produce: () => this.manifest() }),
+        // A pool a migration deletes in this phase resolves to nothing here (cdktf resolves every
+        // resource once before aspects run); its resource is removed at synth.
+        manifest: Lazy.anyValue({ produce: () => this.find()?.manifest ?? {} }),
       });
     }
     new TerraformOutput(this, "Cidr", {
-      value: Lazy.stringValue({ produce: () => this.cidr }),
+      value: Lazy.stringValue({ produce: () => this.find()?.manifest.spec.cidr ?? "" }),
       description: `CIDR of the Calico IP pool ${this.poolName}`,
     }).overrideLogicalId(`${sanitizeOutputId(this.ipam.node.id)}_${sanitizeOutputId(this.poolName)}_cidr`);
   }
@@ -166,14 +168,28 @@ export class IpPool extends Construct {
     return { ...this.props, name: this.poolName };
   }
 
-  /** The IPPool manifest as it will be emitted (canonical CIDR, Calico's defaults written out). */
+  /**
+   * The IPPool manifest as it will be emitted (canonical CIDR, Calico's defaults written out); while a
+   * migration disables the pool, the disabled one.
+   * @throws Error in a migration phase that deletes the pool (its resource is then not synthesized)
+   */
   public manifest(): IpPoolManifest {
-    return this.ipam.plan().pools[this.ipam._poolIndex(this)].manifest;
+    return this.planned().manifest;
   }
 
   /** How the pool's range was chosen, in a sentence (for carved pools). */
   public get explanation(): string | undefined {
-    return this.ipam.plan().pools[this.ipam._poolIndex(this)].explanation;
+    return this.planned().explanation;
+  }
+
+  private find() {
+    return this.ipam.plan().pools.find((p) => p.manifest.metadata.name === this.poolName);
+  }
+
+  private planned() {
+    const found = this.find();
+    if (!found) throw new Error(`${this.node.path}: pool "${this.poolName}" is deleted in the current phase of a migration, so it has no manifest`);
+    return found;
   }
 
   /** The pool's CIDR in canonical form, as emitted (carved at synth when not pinned). */

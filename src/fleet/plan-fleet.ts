@@ -321,6 +321,19 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     }
   }
 
+  // Migrations record their phase in a single cluster's ledger; a fleet's sections have no place for them yet.
+  for (const c of clusters) {
+    if ((c.spec.migrations ?? []).length === 0) continue;
+    findings.push(
+      error(
+        "MIGRATION_IN_FLEET",
+        `clusters.${c.name}.migrations`,
+        `cluster "${c.name}" declares pool migrations, but clusters planned together (an address plan, or several CalicoIpam in one app) cannot migrate pools yet: ` +
+          `plan the cluster alone (its own app, or calico-ipam plan on its own spec file) while it migrates`,
+      ),
+    );
+  }
+
   // Carving, all clusters at once; stopped when a ledger cannot be read or is ambiguous.
   // A pool may name a sub-space as its address space: the requests see each as a space of its family.
   const parentCidr = new Map(spaces.map((s) => [s.name, s.cidr]));
@@ -363,7 +376,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     const own = declaredSubSpaces
       .filter((d) => (c.subSpaces ?? []).includes(d.name) || c.spec.pools.some((p) => p.addressSpace === d.name))
       .map((d) => ({ name: d.name, cidr: carved.subSpaces.find((x) => x.name === d.name)?.cidr ?? parentCidr.get(d.addressSpace)! }));
-    const plan = planIpam(withSpaces(c.spec, [...spaces, ...own]), {
+    const plan = planIpam(withSpaces({ ...c.spec, migrations: undefined }, [...spaces, ...own]), {
       // Names the ledger in messages: the plan reads no file of its own.
       file: shared ? `${file} (cluster "${c.name}")` : file,
       ledger: ledgerOf.get(c.name) ?? emptyLedger(),

@@ -25,6 +25,9 @@ export const CHECKED_ADDRESSES = new WeakSet<object>();
 /** @internal `nodeCidrs` sections known to be valid, as {@link CHECKED_ADDRESSES}: nothing in them depends on the pools either. */
 export const CHECKED_NODE_CIDRS = new WeakSet<object>();
 
+/** @internal `migrations` sections known to be valid, as {@link CHECKED_ADDRESSES}. */
+export const CHECKED_MIGRATIONS = new WeakSet<object>();
+
 /** @internal `clusters` sections known to be valid: each cluster's section is checked on its own, as {@link CHECKED_ADDRESSES}. */
 export const CHECKED_CLUSTERS = new WeakSet<object>();
 
@@ -41,8 +44,9 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
+  const migrationsChecked = ledger.migrations === undefined || CHECKED_MIGRATIONS.has(ledger.migrations);
   const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && subSpacesChecked) {
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked) {
     INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
   }
 }

@@ -1,6 +1,7 @@
 /** The differences between two ledgers, for plans, reviews and frozen-mode errors, and one line that says what each does. */
 import { clusterLedger } from "./clusters";
 import { Ledger, LedgerAddress, LedgerEntry, LedgerSubSpace } from "./format";
+import { MIGRATION_PHASES, LedgerMigration } from "./migrations";
 import { compareNames, own } from "./private/names";
 
 /** One difference between two ledgers, for plans, reviews and frozen-mode errors. */
@@ -15,6 +16,7 @@ export type LedgerChange = (
   | { readonly kind: "node-added"; readonly node: string; readonly after: readonly string[] }
   | { readonly kind: "node-changed"; readonly node: string; readonly before: readonly string[]; readonly after: readonly string[] }
   | { readonly kind: "node-removed"; readonly node: string; readonly before: readonly string[] }
+  | { readonly kind: "migration"; readonly migration: string; readonly before?: LedgerMigration; readonly after?: LedgerMigration }
   | { readonly kind: "sub-space-added"; readonly subSpace: string; readonly after: LedgerSubSpace }
   | { readonly kind: "sub-space-draining"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
   | { readonly kind: "sub-space-reactivated"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
@@ -50,9 +52,23 @@ export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
     ...diffLedgerPools(before, after),
     ...diffAddresses(before.addresses ?? {}, after.addresses ?? {}),
     ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
+    ...diffMigrations(before.migrations ?? {}, after.migrations ?? {}),
     ...diffSubSpaces(before.subSpaces ?? {}, after.subSpaces ?? {}),
     ...diffClusters(before, after),
   ];
+}
+
+/** A migration started, moved to another phase, or finished and removed; sorted by migration name. */
+function diffMigrations(before: Readonly<Record<string, LedgerMigration>>, after: Readonly<Record<string, LedgerMigration>>): LedgerChange[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerChange[] = [];
+  for (const migration of names) {
+    const b = own(before, migration);
+    const a = own(after, migration);
+    if (b !== undefined && a !== undefined && JSON.stringify(b) === JSON.stringify(a)) continue;
+    changes.push({ kind: "migration", migration, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) });
+  }
+  return changes;
 }
 
 /** The changes of a fleet ledger's sub-spaces, by name; a sub-space whose range differs is released, then added. */
@@ -211,6 +227,13 @@ function describeOne(change: LedgerChange): string {
       return `sub-space "${change.subSpace}": reactivated ${change.after.cidr}, its recorded range`;
     case "sub-space-released":
       return `sub-space "${change.subSpace}": released ${change.before.cidr}; the range may be carved again`;
+  }
+  if (change.kind === "migration") {
+    const phase = (m: LedgerMigration) => `phase ${m.phase} (${MIGRATION_PHASES[m.kind][m.phase - 1]})`;
+    const head = `migration "${change.migration}"`;
+    if (change.before === undefined && change.after !== undefined) return `${head}: started at ${phase(change.after)} (${change.after.kind} of pool "${change.after.pool}")`;
+    if (change.after === undefined && change.before !== undefined) return `${head}: finished at ${phase(change.before)}, its record removed`;
+    return `${head}: ${phase(change.before as LedgerMigration)} → ${phase(change.after as LedgerMigration)}`;
   }
   const head = `pool "${change.name}"`;
   switch (change.kind) {

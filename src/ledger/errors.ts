@@ -36,7 +36,8 @@ export type LedgerErrorCode =
   | "LEDGER_NODE_CIDR_NOT_CANONICAL"
   | "LEDGER_NODE_FAMILY"
   | "LEDGER_NODE_OVERLAP"
-  | "LEDGER_CLUSTER_NAME";
+  | "LEDGER_CLUSTER_NAME"
+  | "LEDGER_MIGRATION";
 
 /**
  * The ledger cannot be read or does not allow an operation. The message names the file and the JSON

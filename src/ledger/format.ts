@@ -105,10 +105,13 @@
  * - Writers sort keys at every level (code-unit order) and indent by two spaces, so two runs on the
  *   same input write identical bytes and a review diff shows exactly the pools, addresses and nodes that
  *   changed. (Lists, such as a node's CIDRs, keep their order, which the format fixes.)
+ * - `migrations` (optional; absent means none, and writers omit it when empty): the phase each declared
+ *   pool migration has reached, by migration name; the format is documented in `./migrations.ts`.
  * - An empty optional section is not written, so a ledger without fixed addresses or node CIDRs has the
  *   same bytes as one written before those sections existed.
  */
 import type { IpFamily } from "../ip";
+import type { LedgerMigration } from "./migrations";
 
 /** The ledger format version this library reads and writes. */
 export const LEDGER_FORMAT_VERSION = 1;
@@ -199,6 +202,11 @@ export interface Ledger {
    */
   readonly clusters?: Readonly<Record<string, LedgerClusterSection>>;
   /**
+   * The phase each declared pool migration has reached, by migration name (see `./migrations`). Absent
+   * and empty mean the same; the ledgers this module returns leave the key out when there is none.
+   */
+  readonly migrations?: Readonly<Record<string, LedgerMigration>>;
+  /**
    * A fleet ledger's sub-spaces by name: ranges carved out of the fleet's address spaces for some of
    * its clusters. Absent and empty mean the same; the ledgers this module returns leave the key out
    * when there is none.
@@ -227,7 +235,7 @@ export interface LedgerClusterSection {
 }
 
 /** @internal The top-level keys of format version 1; a reader refuses any other. */
-export const TOP_KEYS = ["addresses", "clusters", "nodeCidrs", "pools", "subSpaces", "version"];
+export const TOP_KEYS = ["addresses", "clusters", "migrations", "nodeCidrs", "pools", "subSpaces", "version"];
 /** @internal The keys of a sub-space entry. */
 export const SUB_SPACE_KEYS = ["cidr", "family", "status"];
 /** @internal The keys of a cluster's section of a fleet ledger. */

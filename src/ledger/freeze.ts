@@ -2,7 +2,8 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import type { LedgerMigration } from "./migrations";
 import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
@@ -22,6 +23,7 @@ export interface LedgerSections {
   readonly addresses?: SectionInput<LedgerAddress>;
   readonly nodeCidrs?: SectionInput<readonly string[]>;
   readonly clusters?: SectionInput<LedgerClusterSection>;
+  readonly migrations?: SectionInput<LedgerMigration>;
   readonly subSpaces?: SectionInput<LedgerSubSpace>;
 }
 
@@ -50,6 +52,7 @@ export function freezeLedger(
     Array.isArray(list) && !Object.isFrozen(list) ? Object.freeze([...list]) : list,
   );
   const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
+  const migrations = freezeSection(given.migrations, CHECKED_MIGRATIONS, (m) => (Object.isFrozen(m) ? m : Object.freeze({ ...m })));
   const subSpaces = freezeSection(given.subSpaces, CHECKED_SUB_SPACES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
   const ledger: {
     version: 1;
@@ -57,6 +60,7 @@ export function freezeLedger(
     addresses?: Ledger["addresses"];
     nodeCidrs?: Ledger["nodeCidrs"];
     clusters?: Ledger["clusters"];
+    migrations?: Ledger["migrations"];
     subSpaces?: Ledger["subSpaces"];
   } = {
     version: LEDGER_FORMAT_VERSION,
@@ -65,6 +69,7 @@ export function freezeLedger(
   if (addresses !== undefined) ledger.addresses = addresses;
   if (nodeCidrs !== undefined) ledger.nodeCidrs = nodeCidrs;
   if (clusters !== undefined) ledger.clusters = clusters;
+  if (migrations !== undefined) ledger.migrations = migrations;
   if (subSpaces !== undefined) ledger.subSpaces = subSpaces;
   return Object.freeze(ledger);
 }

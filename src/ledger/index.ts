@@ -12,6 +12,8 @@ export {
   releasePools,
   serializeLedger,
   writeLedgerIfChanged,
+  MIGRATION_KINDS,
+  MIGRATION_PHASES,
 } from "./ledger";
 export { formatLedgerTable } from "../report/ledger-table";
 export type {
@@ -22,6 +24,10 @@ export type {
   LedgerClusterSection,
   LedgerEntry,
   LedgerErrorCode,
+  LedgerMigration,
+  LedgerMigrationOriginal,
+  LedgerMigrationRange,
+  MigrationKind,
   LedgerNodeChange,
   LedgerPoolChange,
   LedgerPoolSpec,

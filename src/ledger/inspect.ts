@@ -5,7 +5,7 @@
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isObjectName, isPlainObject, validateObjectName } from "../validation/names";
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
   BLOCK_SIZE_RANGE,
@@ -27,6 +27,7 @@ import { freezeLedger } from "./freeze";
 import { inspectAddresses } from "./inspect-addresses";
 import { inspectClusters } from "./inspect-clusters";
 import { inspectNodeCidrs } from "./inspect-node-cidrs";
+import { LedgerMigration, inspectMigrations } from "./migrations";
 import { inspectSubSpaces } from "./inspect-sub-spaces";
 import { compareNames } from "./private/names";
 import { pathSegment, showPath } from "./private/strict-json";
@@ -66,7 +67,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
         pathSegment(key),
         `unknown key "${key}"; ledger format ${LEDGER_FORMAT_VERSION} has only "pools" and "version". ` +
           `If a newer version of cdktf-calico-ipam wrote this section, upgrade; otherwise remove the key ` +
-          `(this version also reads the optional sections "addresses", "clusters", "nodeCidrs" and "subSpaces")`,
+          `(this version also reads the optional sections "addresses", "clusters", "migrations", "nodeCidrs" and "subSpaces")`,
         "upgrade",
       );
     }
@@ -167,6 +168,15 @@ export function inspectLedger(value: unknown): InspectedLedger {
       clusters = inspectClusters(rawClusters, problem);
     }
   }
+  const rawMigrations = value.migrations;
+  let migrations: Array<[string, LedgerMigration]> = [];
+  if (rawMigrations !== undefined) {
+    if (!isPlainObject(rawMigrations)) {
+      problem("LEDGER_TYPE", ".migrations", `"migrations" must be an object of migration name to its record, got ${describe(rawMigrations)}`);
+    } else {
+      migrations = inspectMigrations(rawMigrations, problem, inspectSpec);
+    }
+  }
   const rawSubSpaces = value.subSpaces;
   let subSpaces: Array<[string, LedgerSubSpace]> = [];
   if (rawSubSpaces !== undefined) {
@@ -180,12 +190,13 @@ export function inspectLedger(value: unknown): InspectedLedger {
       subSpaces = inspectSubSpaces(rawSubSpaces, problem);
     }
   }
-  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, subSpaces });
+  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, migrations, subSpaces });
   const result: InspectedLedger = { ledger, cidrs, problems };
   if (problems.length === 0) {
     if (ledger.addresses !== undefined) CHECKED_ADDRESSES.add(ledger.addresses);
     if (ledger.nodeCidrs !== undefined) CHECKED_NODE_CIDRS.add(ledger.nodeCidrs);
     if (ledger.clusters !== undefined) CHECKED_CLUSTERS.add(ledger.clusters);
+    if (ledger.migrations !== undefined) CHECKED_MIGRATIONS.add(ledger.migrations);
     if (ledger.subSpaces !== undefined) CHECKED_SUB_SPACES.add(ledger.subSpaces);
     INSPECTED.set(ledger, result);
   }

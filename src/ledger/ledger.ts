@@ -27,3 +27,4 @@ export * from "./diff";
 export * from "./release";
 export { formatLedgerTable } from "../report/ledger-table";
 export * from "./clusters";
+export * from "./migrations";

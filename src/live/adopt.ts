@@ -2,6 +2,9 @@ import { Cidr } from "../ip";
 import { serializeLedger } from "../ledger";
 import type { Ledger, LedgerEntry } from "../ledger";
 import { compareText } from "../report/format";
+import type { AllowedUse, AssignmentMode, EncapsulationMode } from "../model/calico";
+import { recordedSpec } from "../plan/plan";
+import { renderIpPool } from "../render/manifests";
 import type { ClusterDump } from "./model";
 
 /** What {@link adoptLivePools} did with one live pool. */
@@ -72,7 +75,23 @@ export function adoptLivePools(ledger: Ledger, dump: ClusterDump): AdoptResult {
       pools.push({ name: p.name, cidr, outcome: "skipped", reason: `its blockSize ${p.blockSize} is shorter than its prefix, which the ledger cannot record (a disabled pool smaller than a block)` });
       continue;
     }
-    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "adopted" }]);
+    // Its spec too, so that a migration away from it disables it with its encapsulation, NAT and selectors.
+    const spec = recordedSpec(
+      renderIpPool({
+        name: p.name,
+        cidr,
+        blockSize: p.blockSize,
+        ipipMode: p.ipipMode as EncapsulationMode,
+        vxlanMode: p.vxlanMode as EncapsulationMode,
+        natOutgoing: p.natOutgoing,
+        disableBGPExport: p.disableBGPExport,
+        nodeSelector: p.nodeSelector,
+        ...(p.namespaceSelector !== "" ? { namespaceSelector: p.namespaceSelector } : {}),
+        allowedUses: p.allowedUses as AllowedUse[],
+        assignmentMode: p.assignmentMode as AssignmentMode,
+      }),
+    );
+    added.push([p.name, { family: p.cidr.family, cidr, blockSize: p.blockSize, status: "adopted", ...(spec ? { spec } : {}) }]);
     pools.push({ name: p.name, cidr, outcome: "adopted" });
   }
   if (conflicts.length > 0) return { ledger, pools, conflicts };

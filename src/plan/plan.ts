@@ -2,7 +2,7 @@ import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver
 import { Cidr, IpFamily } from "../ip";
 import * as path from "path";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
-import type { LedgerEntry, LedgerPoolSpec } from "../ledger";
+import type { LedgerEntry, LedgerMigration, LedgerPoolSpec } from "../ledger";
 import { freezeLedger } from "../ledger/freeze";
 import { SPEC_KEYS } from "../ledger/format";
 import { interruptedLedgerWrites } from "../ledger/file";
@@ -19,6 +19,7 @@ import { Finding, error, hasErrors, warning } from "../validation/finding";
 import { EffectiveIpPool, checkIpPool, validateIpPools } from "../validation/ip-pool";
 import { EffectiveIpamConfiguration, checkIpamConfiguration } from "../validation/ipam-configuration";
 import { checkExclusivity } from "../validation/exclusivity";
+import { PlannedMigration, unfoldMigrations } from "./migrations";
 import { LEDGER_MODE_ENV } from "./ledger-mode";
 
 /** One pool of a plan: the declaration's manifest, what Calico will make of it, and its findings. */
@@ -37,6 +38,11 @@ export interface PlannedPool {
    * Draining pools come after the declared ones, in name order.
    */
   readonly draining?: boolean;
+  /**
+   * True for a pool that exists in the cluster without Terraform having created it (adopted from the
+   * cluster) and that a migration now emits to disable it: the resource imports the live object first.
+   */
+  readonly importExisting?: boolean;
   readonly findings: readonly Finding[];
 }
 
@@ -121,6 +127,8 @@ export interface IpamPlan {
   readonly ledgerUnreadable?: boolean;
   /** The ranges around the pools, as declared: address spaces, and the ranges no pool may use. */
   readonly ranges?: PlanRanges;
+  /** Pool migrations at their current phase, declaration order (see `./migrations`); absent when none is declared. */
+  readonly migrations?: readonly PlannedMigration[];
 }
 
 /** The declared ranges around the pools, for the address map of the reports. */
@@ -160,6 +168,12 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   // The ledger: a file that cannot be read stops the carving; nothing is reallocated silently.
   const { ledger: ledgerIn, readable: ledgerReadable } = readPlanLedger(ledgerOptions, findings);
 
+  // Migrations: the spec of their current phases, the pools they release, drain and import.
+  const unfolded = unfoldMigrations(spec, ledgerIn, ledgerOptions.file !== undefined || ledgerOptions.ledger !== undefined);
+  spec = unfolded.spec;
+  findings.push(...unfolded.findings);
+  const release = [...(ledgerOptions.release ?? []), ...unfolded.release.filter((n) => !(ledgerOptions.release ?? []).includes(n))];
+
   // Carving: every pool goes through the carver, pinned ones too, so the ledger records them and
   // catches a changed cidr or blockSize (both immutable in Calico).
   const { requests, exclusions, poolFindings } = planCarveInput(spec);
@@ -175,7 +189,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
         exclusions: ranges.excluded,
         requests,
         ledger: ledgerIn,
-        release: ledgerOptions.release,
+        release,
       });
     for (const p of result.pools) carvedByName.set(p.name, p);
     for (const f of result.findings) {
@@ -188,7 +202,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
         findings.push(f);
       }
     }
-    ledger = result.ledger;
+    ledger = withMigrations(result.ledger, unfolded.drain, unfolded.records);
     ledgerChanges = [...result.changes];
     if (ledgerOptions.file === undefined && ledgerOptions.ledger === undefined && spec.pools.some((p) => p.cidr === undefined)) {
       findings.push(
@@ -230,6 +244,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       source: carved?.source,
       explanation: carved?.explanation ?? (i >= spec.pools.length ? DRAINING_EXPLANATION : undefined),
       ...(i >= spec.pools.length ? { draining: true } : {}),
+      ...(unfolded.imports.includes(decl.name) ? { importExisting: true } : {}),
       findings: [...ownCarve, ...validation, ...(exclusivity.get(decl.name) ?? [])],
     };
   });
@@ -330,9 +345,21 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
       firewall: firewall.get(binding.name) as FirewallRange,
       findings: nsFindings.get(binding.name) ?? [],
     }));
-  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ...(ledgerReadable ? {} : { ledgerUnreadable: true }), ranges };
+  const migrations = unfolded.migrations.length > 0 ? { migrations: unfolded.migrations } : {};
+  const plan: IpamPlan = { apiVersion, pools, ipamConfiguration, reservations, namespaces, workloads, installation, findings, ledger, ledgerChanges, ledgerFile: ledgerOptions.ledger ? undefined : ledgerOptions.file, ...(ledgerReadable ? {} : { ledgerUnreadable: true }), ranges, ...migrations };
   // Nothing half-done is persisted: a plan with errors keeps the ledger it read.
   return planHasErrors(plan) ? { ...plan, ledger: ledgerIn, ledgerChanges: [] } : plan;
+}
+
+/**
+ * The carved ledger with the migrations' part: adopted pools a migration disables start draining (so
+ * that they are emitted disabled), and the `migrations` section is the migrations' records.
+ */
+function withMigrations(ledger: Ledger, drain: readonly string[], records: ReadonlyArray<readonly [string, LedgerMigration]>): Ledger {
+  const same = JSON.stringify(Object.entries(ledger.migrations ?? {})) === JSON.stringify(records);
+  if (drain.length === 0 && same) return ledger;
+  const entries = Object.entries(ledger.pools).map(([name, e]): [string, LedgerEntry] => [name, drain.includes(name) && e.status === "adopted" ? Object.freeze({ ...e, status: "draining" as const }) : e]);
+  return freezeLedger(entries, { addresses: ledger.addresses, nodeCidrs: ledger.nodeCidrs, clusters: ledger.clusters, migrations: records });
 }
 
 /** How a draining pool's range was chosen: it was not, it is what the ledger recorded. */
@@ -551,13 +578,15 @@ export function allFindings(plan: IpamPlan): Array<Finding & { readonly subject:
   for (const r of plan.reservations) for (const f of r.findings) out.push({ ...f, subject: `IPReservation/${r.manifest.metadata.name}` });
   for (const n of plan.namespaces) for (const f of n.findings) out.push({ ...f, subject: `Namespace/${n.binding.name}` });
   for (const w of plan.workloads) for (const f of w.findings) out.push({ ...f, subject: `Workload/${w.namespace}/${w.workload}` });
+  for (const m of plan.migrations ?? []) for (const f of m.findings) out.push({ ...f, subject: `Migration/${m.name}` });
   return out;
 }
 
 /** True when any object of the plan has an error-level finding. */
-export function planHasErrors(plan: Pick<IpamPlan, "findings" | "pools" | "ipamConfiguration" | "reservations" | "namespaces" | "workloads">): boolean {
+export function planHasErrors(plan: Pick<IpamPlan, "findings" | "pools" | "ipamConfiguration" | "reservations" | "namespaces" | "workloads" | "migrations">): boolean {
   return (
     hasErrors(plan.findings) ||
+    (plan.migrations ?? []).some((m) => hasErrors(m.findings)) ||
     plan.namespaces.some((n) => hasErrors(n.findings)) ||
     plan.workloads.some((w) => hasErrors(w.findings)) ||
     plan.pools.some((p) => hasErrors(p.findings)) ||

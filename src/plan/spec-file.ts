@@ -4,6 +4,7 @@ import type { PlanReport, PlanReportOptions } from "../report";
 import type { HostLocalSettings, SpecFile } from "../spec/schema";
 import type { SimulationResult } from "../simulator/result";
 import { simulatePlan } from "./harness";
+import { harnessPlan, migrationReportInput } from "./migration-harness";
 import { hostLocalPlanReport, planHostLocalCluster } from "./host-local";
 import { IpamPlan, PlanLedgerOptions, planIpam, writePlanLedger } from "./plan";
 
@@ -28,8 +29,11 @@ export function planSpecFile(spec: SpecFile, ledger: PlanLedgerOptions, options:
   const { generatedBy, inputFindings } = options;
   if (spec.hostLocal) return planHostLocalSpec(spec, spec.hostLocal, ledger, generatedBy);
   const plan = planIpam(spec, ledger);
-  const simulation = harnessOf(plan, spec, options.baseDir, options.keepEndState);
-  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings });
+  const initialState = spec.harness?.initialState;
+  const simulation = harnessOf(harnessPlan(plan, { initialState }), spec, options.baseDir, options.keepEndState);
+  const harness = spec.topology || initialState ? { topology: spec.topology ?? { nodes: [] }, cni: spec.cni, utilizationThreshold: spec.harness?.utilizationThreshold, initialState, baseDir: options.baseDir } : undefined;
+  const migrations = migrationReportInput(plan, harness);
+  const report = buildPlanReport(plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy, inputFindings, ...(migrations ? { migrations } : {}) });
   return {
     plan,
     report,

@@ -3,6 +3,8 @@ import { API_V3, CalicoApiVersion, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS, ipamC
 import { IpamPlan, PlannedPool, allFindings } from "../plan/plan";
 import type { SimulationResult } from "../simulator/result";
 import { compareFindings, compareText } from "./format";
+import type { MigrationCheck } from "../plan/migration-harness";
+import { reportMigrations } from "./runbook";
 import {
   AcceptedFinding,
   PLAN_REPORT_SCHEMA,
@@ -45,6 +47,13 @@ export interface PlanReportOptions {
    * @default - none
    */
   readonly inputFindings?: ReadonlyArray<Pick<ReportFinding, "severity" | "code" | "subject" | "path" | "message">>;
+  /**
+   * The harness's checks of the plan's migrations ({@link checkMigrations}) and the namespaces of the
+   * declared workloads, for the runbook's restart commands. Their findings are reported about
+   * `Migration/<name>` with source `"simulation"`.
+   * @default - the migrations without checks, restart commands with a `<namespace>` placeholder
+   */
+  readonly migrations?: { readonly checks: readonly MigrationCheck[]; readonly namespaces: readonly string[] };
 }
 
 /**
@@ -97,6 +106,9 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     said.add(key);
     raw.push({ severity: f.severity, code: f.code, subject: f.subject, path: f.path, message: f.message, source: "plan" });
   }
+  for (const check of options.migrations?.checks ?? []) {
+    for (const f of check.findings) raw.push({ severity: f.severity, code: f.code, subject: `Migration/${check.migration}`, path: f.path, message: f.message, source: "simulation" });
+  }
   const hostLocal = options.hostLocal;
   if (hostLocal) {
     const nodes = new Set([...hostLocal.plan.nodes.map((n) => n.name), ...Object.keys(hostLocal.plan.record ?? {}), ...(hostLocal.usage?.nodes ?? []).map((n) => n.name)]);
@@ -129,6 +141,7 @@ export function buildPlanReport(plan: IpamPlan, simulation?: SimulationResult, o
     ...(simulation ? { simulation: reportSimulation(simulation) } : {}),
     ...(hostLocal ? { hostLocal: reportHostLocal(hostLocal.plan, hostLocal.usage) } : {}),
     ...rangesOf(plan),
+    ...(plan.migrations ? { migrations: reportMigrations(plan, options.migrations?.checks ?? [], { namespaces: options.migrations?.namespaces ?? [] }) } : {}),
     findings,
     summary: {
       errors: findings.filter((f) => !f.accepted && f.severity === "error").length,

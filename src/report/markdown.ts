@@ -1,5 +1,5 @@
 import { formatCount, formatFraction, htmlText, mdCode, mdText, plural, textBar } from "./format";
-import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage } from "./schema";
+import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportMigration, ReportPool, ReportPoolUsage } from "./schema";
 
 /** Options of {@link renderPlanMarkdown}. */
 export interface PlanMarkdownOptions {
@@ -187,6 +187,8 @@ ${rows.length > collapseAbove ? mdDetails(`${rows.length} steps`, table) : table
     parts.push(`### Fixed addresses\n\n${rows.length > collapseAbove ? mdDetails(`${rows.length} fixed addresses`, table) : table}`);
   }
 
+  if (report.migrations && report.migrations.length > 0) parts.push(migrationsMarkdown(report.migrations));
+
   if (report.generatedBy !== undefined) parts.push(`<sub>${mdText(report.generatedBy)}</sub>`);
   return `${parts.join("\n\n")}\n`;
 }
@@ -355,4 +357,26 @@ function findingsSection(findings: readonly ReportFinding[], maxShown: number): 
     }
   }
   return out.join("\n\n");
+}
+
+/** plan.md's section. */
+export function migrationsMarkdown(migrations: readonly ReportMigration[]): string {
+  const parts = ["### Migrations"];
+  for (const m of migrations) {
+    const subject = m.kind === "migratePool" ? `${mdCode(m.pool)} → ${mdCode(m.to ?? "")}` : `${mdCode(m.pool)} through ${mdCode(m.temporaryPool ?? "")}`;
+    const phases = m.phases.map((p, i) => (i + 1 === m.phase ? `**${i + 1} ${p}**` : `${i + 1} ${p}`)).join(" → ");
+    parts.push(`#### ${mdText(m.name)}: ${mdText(m.kind)} ${subject}, phase ${m.phase} of ${m.phases.length}\n\n${phases}`);
+    const r = m.runbook;
+    if (r) {
+      parts.push(`**This apply:**\n\n${r.apply.map((x) => `- ${mdText(x)}`).join("\n")}`);
+      parts.push(r.manual.length > 0 ? `**Then, by hand:**\n\n${mdFence(r.manual.join("\n"), "sh")}` : "**Then, by hand:** nothing.");
+      parts.push(`**Check:**\n\n${mdFence(r.verify.join("\n"), "sh")}\n\nExpect: ${mdText(r.expected)}`);
+      parts.push(`**Next:** ${r.next ? mdText(r.next) : "none: the migration is done."} ([Calico's procedure](${r.doc}))`);
+    }
+    if (m.checks.length > 0) {
+      const rows = m.checks.map((c) => [String(c.phase), mdText(m.phases[c.phase - 1] ?? "", { cell: true }), formatCount(c.podsFailed), formatCount(c.addressesLeft), String(c.blocksLeft.length), formatCount(c.tunnelAddresses)]);
+      parts.push(mdTable(["Phase", "", "Pods without address", "Addresses left", "Blocks left", "Tunnel addresses"], "rlrrrr", rows));
+    }
+  }
+  return parts.join("\n\n");
 }

@@ -397,6 +397,8 @@ export interface PlanReport {
   readonly ranges?: ReportRanges;
   /** The fleet the cluster belongs to (clusters sharing one address plan); absent for a cluster planned alone. */
   readonly fleet?: ReportFleet;
+  /** Pool migrations at their current phase, with the runbook of that phase (declaration order); absent when none is declared. */
+  readonly migrations?: readonly ReportMigration[];
   /** Sorted by severity (errors first), subject, code, path, message. */
   readonly findings: readonly ReportFinding[];
   readonly summary: ReportSummary;
@@ -410,4 +412,54 @@ export interface AcceptedFinding {
   readonly subject?: string;
   /** Why it is fine: shown in every report. Must not be empty. */
   readonly reason: string;
+}
+
+/** What an apply of a migration's current phase does, the manual step after it, how to check it, and what comes next. */
+export interface ReportRunbook {
+  /** What `terraform apply` (or `kubectl apply -f calico-ipam.yaml`) changes in this phase. */
+  readonly apply: readonly string[];
+  /** The manual step after the apply: exact commands (`#` lines are notes); empty when there is none. */
+  readonly manual: readonly string[];
+  /** Commands that show whether the step is done. */
+  readonly verify: readonly string[];
+  /** What they must show before the phase is raised. */
+  readonly expected: string;
+  /** The next phase and what it does; null after the last. */
+  readonly next: string | null;
+  /** Calico's documented procedure. */
+  readonly doc: string;
+}
+
+/** One phase of a migration played by the harness on the declared topology. */
+export interface ReportMigrationCheck {
+  readonly phase: number;
+  /** Pods without an address after the phase and its manual step. */
+  readonly podsFailed: number;
+  /** Addresses still allocated in the pool the phase disables or deletes. */
+  readonly addressesLeft: number;
+  /** That pool's blocks still in the datastore after the phase. */
+  readonly blocksLeft: readonly string[];
+  /** Tunnel addresses of the nodes after the phase. */
+  readonly tunnelAddresses: number;
+}
+
+/** A pool migration in the report. */
+export interface ReportMigration {
+  readonly name: string;
+  /** `migratePool`, `changeBlockSize` or `changeCidr`. */
+  readonly kind: string;
+  /** The pool the pods leave, or the pool that changes. */
+  readonly pool: string;
+  readonly to?: string;
+  readonly temporaryPool?: string;
+  /** The phase this plan emits, from 1. */
+  readonly phase: number;
+  /** The phase the ledger recorded before (0: the migration starts now). */
+  readonly recordedPhase: number;
+  /** The phases' names, in order. */
+  readonly phases: readonly string[];
+  /** The current phase's runbook; absent when the migration has an error (it is among the findings). */
+  readonly runbook?: ReportRunbook;
+  /** Each phase played by the harness (empty without a topology). */
+  readonly checks: readonly ReportMigrationCheck[];
 }

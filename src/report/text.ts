@@ -1,5 +1,5 @@
 import { formatCount, formatFraction, formatGoPercent, plural, toBigInt } from "./format";
-import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportPool, ReportPoolUsage, ReportTimelineStep } from "./schema";
+import type { PlanReport, ReportFinding, ReportFleet, ReportHostLocal, ReportHostLocalNode, ReportMigration, ReportPool, ReportPoolUsage, ReportTimelineStep } from "./schema";
 import { asciiTable } from "./table";
 
 /** Options of {@link renderPlanText}. */
@@ -89,6 +89,7 @@ export function renderPlanText(report: PlanReport, options: PlanTextOptions = {}
   out.push("");
   out.push(...headroomText(report, planned));
   if (report.simulation?.timeline) out.push("", ...timelineText(report.simulation.timeline));
+  if (report.migrations && report.migrations.length > 0) out.push("", ...migrationsText(report.migrations));
   return `${out.join("\n")}\n`;
 }
 
@@ -228,6 +229,32 @@ function hostLocalHeadroom(h: ReportHostLocal): string[] {
   if (counted.length > 0) {
     const more = counted.reduce((sum, n) => sum + (n.morePods ?? 0), 0);
     out.push(`  Host-local nodes (${plural(h.nodes.length, "node")}): room for ${more} more ${more === 1 ? "pod" : "pods"} on the current nodes`);
+  }
+  return out;
+}
+
+/** The text report's section: per migration, where it stands, the runbook of its phase, and the harness's phases. */
+export function migrationsText(migrations: readonly ReportMigration[]): string[] {
+  const out: string[] = [];
+  for (const m of migrations) {
+    const subject = m.kind === "migratePool" ? `pool ${m.pool} → ${m.to}` : `pool ${m.pool} (temporary pool ${m.temporaryPool})`;
+    out.push(`Migration ${m.name} (${m.kind}, ${subject}): phase ${m.phase} of ${m.phases.length}, ${m.phases[m.phase - 1] ?? "?"}${m.recordedPhase === m.phase ? " (as recorded)" : m.recordedPhase === 0 ? " (starts now)" : ` (recorded: phase ${m.recordedPhase})`}`);
+    const r = m.runbook;
+    if (r) {
+      out.push("  Apply changes:", ...r.apply.map((x) => `    - ${x}`));
+      out.push(r.manual.length > 0 ? "  Then, by hand:" : "  Then, by hand: nothing.", ...r.manual.map((x) => `    ${x}`));
+      out.push("  Check:", ...r.verify.map((x) => `    ${x}`), `  Expect: ${r.expected}`);
+      out.push(`  Next: ${r.next ?? "none: the migration is done"}`, `  Procedure: ${r.doc}`);
+    }
+    if (m.checks.length > 0) {
+      out.push("  Harness (each phase after its manual step):");
+      for (const c of m.checks) {
+        out.push(
+          `    ${c.phase}. ${m.phases[c.phase - 1]}: ${formatCount(c.podsFailed)} pods without address, ${formatCount(c.addressesLeft)} addresses left in the pool it leaves` +
+            `${c.blocksLeft.length > 0 ? `, ${c.blocksLeft.length} blocks left` : ""}, ${formatCount(c.tunnelAddresses)} tunnel addresses`,
+        );
+      }
+    }
   }
   return out;
 }

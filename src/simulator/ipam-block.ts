@@ -51,8 +51,12 @@ export class BlockState {
   private reservationPointer = 0;
   private taken: Set<number> | undefined;
   private released: number[] | undefined;
-  /** Ordinal -> its position in `released` (the latest release counts; older entries are stale). */
-  private releasedAt: Map<number, number> | undefined;
+  /**
+   * Ordinal -> its position in `released`, -1 when not in it (the latest release counts; older entries
+   * are stale). A typed array over the block's ordinals (at most 4,096: block sizes /20 and /116), made
+   * on the first release: no per-release allocation for the garbage collector.
+   */
+  private releasedAt: Int32Array | undefined;
   private releasedHead = 0;
 
   /**
@@ -106,7 +110,7 @@ export class BlockState {
         }
       }
       this.cursor++;
-      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.releasedAt?.has(o)) continue;
+      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.isReleased(o)) continue;
       this.freeAuto--;
       this.inUse++;
       this.sequenceNumber++;
@@ -115,8 +119,9 @@ export class BlockState {
     while (this.released && this.releasedHead < this.released.length) {
       const k = this.releasedHead++;
       const o = this.released[k];
-      if (this.releasedAt?.get(o) !== k) continue;
-      this.releasedAt.delete(o);
+      const at = this.releasedAt as Int32Array;
+      if (at[o] !== k) continue;
+      at[o] = -1;
       if (this.inReservation(o)) continue;
       this.freeAuto--;
       this.inUse++;
@@ -129,14 +134,14 @@ export class BlockState {
   /** True when the ordinal is held (by an allocation or the Windows reservation). */
   isAllocated(o: number): boolean {
     if (this.isWindowsOrdinal(o) || this.taken?.has(o)) return true;
-    return o < this.cursor && !this.inReservation(o) && !this.releasedAt?.has(o);
+    return o < this.cursor && !this.inReservation(o) && !this.isReleased(o);
   }
 
   /** Takes a specific ordinal (a fixed address); false when it is already held. Reservations are not consulted. */
   assignOrdinal(o: number): boolean {
     if (this.isAllocated(o)) return false;
     const reserved = this.inReservation(o);
-    this.releasedAt?.delete(o);
+    if (this.releasedAt) this.releasedAt[o] = -1;
     // Below the cursor and not reserved, an ordinal out of the released FIFO is allocated by position.
     if (reserved || o >= this.cursor) (this.taken ??= new Set()).add(o);
     if (!reserved) this.freeAuto--;
@@ -152,15 +157,15 @@ export class BlockState {
     this.sequenceNumber++;
     if (this.inReservation(o)) return;
     let queue = (this.released ??= []);
-    const at = (this.releasedAt ??= new Map());
+    const at = (this.releasedAt ??= new Int32Array(this.capacity).fill(-1));
     if (this.releasedHead > 64 && this.releasedHead * 2 > queue.length) {
       // Drop the consumed head so a block that churns for ever keeps a queue as long as its free list.
-      queue = this.released = queue.slice(this.releasedHead).filter((x, k) => at.get(x) === k + this.releasedHead);
+      queue = this.released = queue.slice(this.releasedHead).filter((x, k) => at[x] === k + this.releasedHead);
       this.releasedHead = 0;
-      at.clear();
-      queue.forEach((x, k) => at.set(x, k));
+      at.fill(-1);
+      queue.forEach((x, k) => (at[x] = k));
     }
-    at.set(o, queue.length);
+    at[o] = queue.length;
     queue.push(o);
     this.freeAuto++;
   }
@@ -180,17 +185,17 @@ export class BlockState {
     const res = this.reservations;
     if (res) {
       for (let k = 0; k < res.length; k += 2) {
-        for (let o = res[k]; o <= res[k + 1] && o < this.cursor; o++) if (!this.taken?.has(o) && !this.isWindowsOrdinal(o) && !this.releasedAt?.has(o)) out.push(o);
+        for (let o = res[k]; o <= res[k + 1] && o < this.cursor; o++) if (!this.taken?.has(o) && !this.isWindowsOrdinal(o) && !this.isReleased(o)) out.push(o);
       }
     }
     for (let o = this.cursor; o < this.capacity; o++) {
-      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.releasedAt?.has(o)) continue;
+      if (this.isWindowsOrdinal(o) || this.taken?.has(o) || this.isReleased(o)) continue;
       out.push(o);
     }
     if (this.released) {
       for (let k = this.releasedHead; k < this.released.length; k++) {
         const o = this.released[k];
-        if (this.releasedAt?.get(o) === k) out.push(o);
+        if ((this.releasedAt as Int32Array)[o] === k) out.push(o);
       }
     }
     return out;
@@ -217,12 +222,12 @@ export class BlockState {
     b.cursor = b.capacity;
     const listed = new Set(options.unallocated);
     b.released = [];
-    b.releasedAt = new Map();
+    const at = (b.releasedAt = new Int32Array(b.capacity).fill(-1));
     let free = 0;
     for (const o of options.unallocated) {
-      if (b.releasedAt.has(o)) continue;
+      if (at[o] >= 0) continue;
       // IP-reserved ordinals keep their place in the list; auto-assign passes over them.
-      b.releasedAt.set(o, b.released.length);
+      at[o] = b.released.length;
       b.released.push(o);
       if (!b.inReservation(o)) free++;
     }
@@ -246,6 +251,11 @@ export class BlockState {
     const n = (map.get(host) ?? 0) + delta;
     if (n === 0) map.delete(host);
     else map.set(host, n);
+  }
+
+  /** True when the ordinal waits in the released FIFO. */
+  private isReleased(o: number): boolean {
+    return this.releasedAt !== undefined && this.releasedAt[o] >= 0;
   }
 
   private isWindowsOrdinal(o: number): boolean {

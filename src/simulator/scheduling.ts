@@ -78,6 +78,8 @@ export function unschedulableFinding(w: WorkloadDeclaration, missing: number, re
  */
 export class Scheduler {
   private heaps = new Map<string, { heap: Int32Array; size: number; pos: Int32Array }>();
+  /** The heaps of {@link heaps} as a list: every pod count change visits each (no iterator per change). */
+  private heapList: Array<{ heap: Int32Array; size: number; pos: Int32Array }> = [];
   private readonly keys = new WeakMap<object, string>();
   private eligible: EligibleNodes;
   /**
@@ -94,6 +96,7 @@ export class Scheduler {
   /** Forgets every heap (nodes added, removed, cordoned or relabelled). */
   reset(): void {
     this.heaps.clear();
+    this.heapList = [];
     this.eligible = new EligibleNodes(this.nodes);
     this.rank = this.ranks();
   }
@@ -135,7 +138,9 @@ export class Scheduler {
     const before = this.rank[index];
     const after = this.rankOf(index);
     this.rank[index] = after;
-    for (const h of this.heaps.values()) {
+    const heaps = this.heapList;
+    for (let j = 0; j < heaps.length; j++) {
+      const h = heaps[j];
       const k = h.pos[index];
       if (k < 0) continue;
       if (after < before) this.up(h, k);
@@ -158,6 +163,7 @@ export class Scheduler {
       h = { heap, size: heap.length, pos };
       for (let k = (heap.length >>> 1) - 1; k >= 0; k--) this.down(h, k);
       this.heaps.set(key, h);
+      this.heapList.push(h);
     }
     return h;
   }

@@ -363,11 +363,11 @@ class Simulation implements ClusterView {
         while (taken.has(nextFree)) nextFree++;
         serial = nextFree++;
       }
-      const podName = `${w.name}-${serial}`;
+      // The pod's name is made only where it is used (a pod list, a failure): not for each of a million pods.
       const nodeIndex = placement[r];
       if (nodeIndex < 0) {
         if (rt) rt.pending++;
-        this.recordPod(w, podName, null, undefined, undefined, "unschedulable: no eligible node with room", "POD_UNSCHEDULABLE");
+        this.recordPod(w, serial, null, undefined, undefined, "unschedulable: no eligible node with room", "POD_UNSCHEDULABLE");
         continue;
       }
       const node = this.ipam.nodes[nodeIndex];
@@ -385,18 +385,19 @@ class Simulation implements ClusterView {
         if (rt) rt.failed++;
         node.podsFailed++;
         this.podsFailed++;
-        this.log.pod(w, podName, node, added.failure, added.failedFamily);
-        this.recordPod(w, podName, node, undefined, undefined, added.failure.message, added.failure.code);
+        this.log.pod(w, `${w.name}-${serial}`, node, added.failure, added.failedFamily);
+        this.recordPod(w, serial, node, undefined, undefined, added.failure.message, added.failure.code);
         continue;
       }
       this.podsAllocated++;
-      this.recordPod(w, podName, node, added.v4, added.v6, null, null);
+      this.recordPod(w, serial, node, added.v4, added.v6, null, null);
     }
   }
 
+  /** Lists one pod (`<workload>-<serial>`, or the given name) when the run lists pods. */
   private recordPod(
     w: WorkloadDeclaration,
-    name: string,
+    name: string | number,
     node: NodeState | null,
     v4: Grant | undefined,
     v6: Grant | undefined,
@@ -406,7 +407,7 @@ class Simulation implements ClusterView {
     if (this.input.includePods === false || this.tracking) return;
     const s = this.ipam;
     this.pods.push({
-      name,
+      name: typeof name === "number" ? `${w.name}-${name}` : name,
       namespace: w.namespace,
       workload: w.name,
       node: node ? node.node.name : null,

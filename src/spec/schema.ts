@@ -136,6 +136,21 @@ export const specFileSchema = z.strictObject({
       }),
     )
     .optional(),
+  migrations: z
+    .array(
+      z.strictObject({
+        name: z.string().optional(),
+        phase: z.number().int(),
+        migratePool: z.strictObject({ from: z.string(), to: z.string() }).optional(),
+        changeBlockSize: z
+          .strictObject({ pool: z.string(), blockSize: z.number().int(), temporaryPool: z.string().optional(), temporaryCidr: z.string().optional() })
+          .optional(),
+        changeCidr: z
+          .strictObject({ pool: z.string(), cidr: z.string(), blockSize: z.number().int().optional(), temporaryPool: z.string().optional(), temporaryCidr: z.string().optional() })
+          .optional(),
+      }),
+    )
+    .optional(),
   topology: z
     .strictObject({
       nodes: z.array(node),

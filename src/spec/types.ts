@@ -114,4 +114,66 @@ export interface IpamSpec {
   readonly workloads?: readonly WorkloadAddressingDeclaration[];
   /** IP reservations. @default - none */
   readonly reservations?: readonly ReservationDeclaration[];
+  /** Pool migrations, each at its current phase (see docs/migrations.md). @default - none */
+  readonly migrations?: readonly MigrationDeclaration[];
+}
+
+/**
+ * Moving pods from one pool to another, as Calico's "Migrate from one IP pool to another" does it, in
+ * three phases: 1 `add-target` (the target pool is created), 2 `disable-source` (the source pool is
+ * disabled; restart the pods that use it), 3 `delete-source` (the drained source pool is deleted).
+ * Also the way to change a pool's CIDR under a new name, and to leave Calico's auto-created
+ * `default-ipv4-ippool` (adopt it first: `calico-ipam ledger adopt`).
+ * @see https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools
+ */
+export interface MigratePoolDeclaration {
+  /** The pool the pods leave: declared in code, or recorded in the ledger (active or adopted). */
+  readonly from: string;
+  /** The pool the pods move to: declared in code. */
+  readonly to: string;
+}
+
+/**
+ * Changing a pool's block size (or its CIDR, keeping its name) as Calico's "Change IP pool block size"
+ * does it, through a temporary pool, in six phases: 1 `add-temporary`, 2 `disable-original` (restart
+ * its pods), 3 `delete-original`, 4 `recreate-original` (with the new block size or CIDR),
+ * 5 `disable-temporary` (restart its pods), 6 `delete-temporary`.
+ * @see https://docs.tigera.io/calico/latest/networking/ipam/change-block-size
+ */
+export interface RecreatePoolDeclaration {
+  /** The pool that changes: declared in code. */
+  readonly pool: string;
+  /** The new block size (`changeBlockSize`): IPv4 20–32, IPv6 116–128. */
+  readonly blockSize?: number;
+  /** The new CIDR (`changeCidr`), strictly masked, of the pool's family. */
+  readonly cidr?: string;
+  /**
+   * The temporary pool's name.
+   * @default - `<pool>-tmp`
+   */
+  readonly temporaryPool?: string;
+  /**
+   * The temporary pool's CIDR.
+   * @default - carved from free space of the address spaces, as large as the pool, and recorded in the ledger
+   */
+  readonly temporaryCidr?: string;
+}
+
+/**
+ * A migration declared once and unfolded into Calico's documented phases. Give exactly one of
+ * `migratePool`, `changeBlockSize` and `changeCidr`. Each phase is one synth and one apply; the ledger
+ * records the phase reached, and a phase advances only when `phase` is raised by one (the manual step
+ * of the phase before is done).
+ */
+export interface MigrationDeclaration {
+  /**
+   * The migration's name: its key in the ledger.
+   * @default - `migrate-<from>`, `block-size-<pool>` or `cidr-<pool>`
+   */
+  readonly name?: string;
+  /** The phase to apply, from 1; raise it by one when the manual step of the phase before is done. */
+  readonly phase: number;
+  readonly migratePool?: MigratePoolDeclaration;
+  readonly changeBlockSize?: RecreatePoolDeclaration;
+  readonly changeCidr?: RecreatePoolDeclaration;
 }

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { main } from "../../src/cli/main";
+import { runExample as runExampleIn } from "../helpers/example";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -25,24 +26,9 @@ const EXAMPLES: Example[] = [
   { name: "operator", stack: "operator", ledger: path.join(root, "examples", "operator", "calico-ipam.lock.json"), pool: "load-balancers", operator: true },
 ];
 
-/** Runs the example's main.ts (its text changed by `edit`) in a fresh folder beside the repository's modules; returns the stack folder. */
+/** Runs the example (its text changed by `edit`) in a fresh folder; returns the stack folder. */
 function runExample(example: Example, ledger: string, edit: (source: string) => string): string {
-  // Inside the repository (cdktf.out is ignored), so that the example's imports resolve as they do for `cdktf synth`.
-  fs.mkdirSync(path.join(root, "cdktf.out"), { recursive: true });
-  const dir = fs.mkdtempSync(path.join(root, "cdktf.out", `removal-${example.name}-`));
-  fs.copyFileSync(ledger, path.join(dir, "calico-ipam.lock.json"));
-  const source = fs.readFileSync(path.join(root, "examples", example.name, "main.ts"), "utf8");
-  fs.writeFileSync(path.join(dir, "main.ts"), edit(source));
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    // The example is a script: loading it runs its app, as `cdktf synth` does.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    jest.isolateModules(() => require(path.join(dir, "main.ts")));
-  } finally {
-    process.chdir(cwd);
-  }
-  return path.join(dir, "cdktf.out", "stacks", example.stack);
+  return path.join(runExampleIn(example.name, ledger, edit, `removal-${example.name}`), "cdktf.out", "stacks", example.stack);
 }
 
 function withoutPool(name: string): (source: string) => string {

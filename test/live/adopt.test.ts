@@ -55,7 +55,8 @@ describe("adopting live pools into the ledger", () => {
     expect(first.stdout).toContain("recorded rack-a 10.32.16.0/20");
     const ledger = parseLedger(fs.readFileSync(file, "utf8"));
     expect(Object.keys(ledger.pools)).toEqual(["batch", "default-ipv4-ippool", "edge", "legacy", "pods-v6", "rack-a", "rack-b"]);
-    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "adopted" });
+    // The live spec is recorded too, so that a migration away from the pool disables it unchanged.
+    expect(ledger.pools.edge).toEqual({ family: 4, cidr: "10.40.0.0/25", blockSize: 26, status: "adopted", spec: { allowedUses: ["Workload"], natOutgoing: true, nodeSelector: 'role == "edge"' } });
     const second = await run("ledger", "adopt", path.join(root, "examples/live/calico.yaml"), "--file", file, "--format", "json");
     expect(JSON.parse(second.stdout)).toMatchObject({ written: false, conflicts: [] });
     // Inspect's drift now finds every live pool in the ledger.

@@ -237,7 +237,8 @@ function inspectSpec(raw: unknown, at: string, bad: ProblemSink): LedgerPoolSpec
   let ok = true;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(raw).sort(compareNames)) {
-    const kind = (SPEC_KEYS as Record<string, string | undefined>)[key];
+    // Own keys only: "constructor" or "toString" in a hand-edited spec are unknown keys, not Object's.
+    const kind = Object.prototype.hasOwnProperty.call(SPEC_KEYS, key) ? (SPEC_KEYS as Record<string, string>)[key] : undefined;
     const value = raw[key];
     if (kind === undefined) {
       ok = false;

@@ -41,6 +41,7 @@ describe("parseLedger refuses a ledger it cannot trust, saying where, what and t
     ["an unknown section", doc({}, { nodes: {} }), "LEDGER_UNKNOWN_KEY", /nodes: unknown key "nodes"; ledger format 1 has only "pools" and "version"\. If a newer version of cdktf-calico-ipam wrote this section, upgrade/],
     ["an unknown entry key", doc({ a: entry("10.0.0.0/24", { owner: "team-a" }) }), "LEDGER_UNKNOWN_KEY", /pools\.a\.owner: unknown key "owner" in pool "a"/],
     ["a recorded spec with an unknown field", doc({ a: entry("10.0.0.0/24", { spec: { ipipMode: "Always", mtu: 1400 } }) }), "LEDGER_UNKNOWN_KEY", /pools\.a\.spec\.mtu: unknown key "mtu" in "spec"; it records only allowedUses, assignmentMode, disableBGPExport, ipipMode, namespaceSelector, natOutgoing, nodeSelector, vxlanMode/],
+    ["a recorded spec with a key named like an Object method", doc({ a: entry("10.0.0.0/24", { spec: { constructor: "x" } }) }), "LEDGER_UNKNOWN_KEY", /pools\.a\.spec\.constructor: unknown key "constructor" in "spec"/],
     ["a recorded spec field of the wrong type", doc({ a: entry("10.0.0.0/24", { spec: { natOutgoing: "yes" } }) }), "LEDGER_TYPE", /pools\.a\.spec\.natOutgoing: "natOutgoing" must be a boolean, got the string "yes"/],
     ["a recorded spec that is not an object", doc({ a: entry("10.0.0.0/24", { spec: ["Always"] }) }), "LEDGER_TYPE", /pools\.a\.spec: "spec" must be an object of IPPool spec fields/],
     ["an entry without a cidr", doc({ a: { blockSize: 26, family: 4, status: "active" } }), "LEDGER_MISSING_KEY", /pools\.a\.cidr: pool "a" has no "cidr"/],

@@ -71,15 +71,26 @@ export function unschedulableFinding(w: WorkloadDeclaration, missing: number, re
 }
 
 /**
+ * One indexed min-heap of nodes: `heap` holds node indices, `keys` their ranks slot by slot (so a sift
+ * compares without a lookup), `pos` each node's slot (-1: not in it).
+ */
+interface NodeHeap {
+  heap: Int32Array;
+  keys: Float64Array;
+  size: number;
+  pos: Int32Array;
+}
+
+/**
  * The scheduler of a timeline: the same rule as {@link placeReplicas} (fewest pods, ties to the lower
  * node index) kept across many single-pod placements and removals. One indexed min-heap per node
  * selector, built on first use; a pod count change sifts the node in every heap, O(log nodes).
  * Cordoned and deleted nodes are never eligible; call {@link Scheduler.reset} when nodes or labels change.
  */
 export class Scheduler {
-  private heaps = new Map<string, { heap: Int32Array; size: number; pos: Int32Array }>();
+  private heaps = new Map<string, NodeHeap>();
   /** The heaps of {@link heaps} as a list: every pod count change visits each (no iterator per change). */
-  private heapList: Array<{ heap: Int32Array; size: number; pos: Int32Array }> = [];
+  private heapList: NodeHeap[] = [];
   private readonly keys = new WeakMap<object, string>();
   private eligible: EligibleNodes;
   /**
@@ -143,12 +154,13 @@ export class Scheduler {
       const h = heaps[j];
       const k = h.pos[index];
       if (k < 0) continue;
+      h.keys[k] = after;
       if (after < before) this.up(h, k);
       else this.down(h, k);
     }
   }
 
-  private heapFor(selector: Readonly<Record<string, string>>): { heap: Int32Array; size: number; pos: Int32Array } {
+  private heapFor(selector: Readonly<Record<string, string>>): NodeHeap {
     // A workload passes the same selector object pod after pod: its key is computed once.
     let key = this.keys.get(selector);
     if (key === undefined) {
@@ -157,10 +169,12 @@ export class Scheduler {
     }
     let h = this.heaps.get(key);
     if (!h) {
-      const heap = Int32Array.from(this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned));
+      const members = this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned);
+      const heap = Int32Array.from(members);
+      const keys = Float64Array.from(members, (i) => this.rank[i]);
       const pos = new Int32Array(this.nodes.length).fill(-1);
-      heap.forEach((n, k) => (pos[n] = k));
-      h = { heap, size: heap.length, pos };
+      members.forEach((n, k) => (pos[n] = k));
+      h = { heap, keys, size: heap.length, pos };
       for (let k = (heap.length >>> 1) - 1; k >= 0; k--) this.down(h, k);
       this.heaps.set(key, h);
       this.heapList.push(h);
@@ -168,39 +182,48 @@ export class Scheduler {
     return h;
   }
 
-  private up(h: { heap: Int32Array; pos: Int32Array }, k: number): void {
-    const { heap, pos } = h;
-    const rank = this.rank;
+  private up(h: NodeHeap, k: number): void {
+    const { heap, keys, pos } = h;
     const item = heap[k];
-    const r = rank[item];
+    const r = keys[k];
     while (k > 0) {
       const parent = (k - 1) >>> 1;
+      const pr = keys[parent];
+      if (pr <= r) break;
       const p = heap[parent];
-      if (rank[p] <= r) break;
       heap[k] = p;
+      keys[k] = pr;
       pos[p] = k;
       k = parent;
     }
     heap[k] = item;
+    keys[k] = r;
     pos[item] = k;
   }
 
-  private down(h: { heap: Int32Array; size: number; pos: Int32Array }, k: number): void {
-    const { heap, pos, size } = h;
-    const rank = this.rank;
+  private down(h: NodeHeap, k: number): void {
+    const { heap, keys, pos, size } = h;
     const item = heap[k];
-    const r = rank[item];
+    const r = keys[k];
     for (;;) {
       const l = 2 * k + 1;
       if (l >= size) break;
       const right = l + 1;
-      const m = right < size && rank[heap[right]] < rank[heap[l]] ? right : l;
-      if (rank[heap[m]] >= r) break;
-      heap[k] = heap[m];
-      pos[heap[k]] = k;
+      let m = l;
+      let mr = keys[l];
+      if (right < size && keys[right] < mr) {
+        m = right;
+        mr = keys[right];
+      }
+      if (mr >= r) break;
+      const child = heap[m];
+      heap[k] = child;
+      keys[k] = mr;
+      pos[child] = k;
       k = m;
     }
     heap[k] = item;
+    keys[k] = r;
     pos[item] = k;
   }
 }

@@ -175,6 +175,10 @@ export class IpamState {
   readonly sequenceBase = new WeakMap<BlockState, bigint>();
   /** The latest base handed out: claims get increasing bases, at least 1 ms apart, so they sort in claim order. */
   sequenceClock = SEQUENCE_EPOCH_NS - SEQUENCE_CLAIM_GAP_NS;
+  /** {@link now} when {@link claimTimeNs} was computed (NaN: never). */
+  private claimTimeOf = Number.NaN;
+  /** The sequence number a block claimed at {@link claimTimeOf} would get without the 1 ms gap rule. */
+  private claimTimeNs = SEQUENCE_EPOCH_NS;
 
   /**
    * @param catalog the pools present at the start
@@ -290,8 +294,14 @@ export class IpamState {
   restoreBlock(pool: PoolState, block: BlockState, sequenceBase?: bigint): void {
     let base = sequenceBase;
     if (base === undefined) {
-      const at = SEQUENCE_EPOCH_NS + BigInt(Math.round(this.now * 1e9));
-      base = at > this.sequenceClock + SEQUENCE_CLAIM_GAP_NS ? at : this.sequenceClock + SEQUENCE_CLAIM_GAP_NS;
+      // The claim time in nanoseconds changes once per simulated time step, not per claimed block.
+      if (this.claimTimeOf !== this.now) {
+        this.claimTimeOf = this.now;
+        this.claimTimeNs = SEQUENCE_EPOCH_NS + BigInt(Math.round(this.now * 1e9));
+      }
+      const at = this.claimTimeNs;
+      const next = this.sequenceClock + SEQUENCE_CLAIM_GAP_NS;
+      base = at > next ? at : next;
       this.sequenceClock = base;
     }
     this.sequenceBase.set(block, base);

@@ -140,14 +140,16 @@ export class Usage {
     let affineFree = maxLeft;
     const growthPools = new Set<PoolState>();
     for (const f of fams) {
-      let free = 0n;
+      // Summed in a number (blocks hold at most 4,096 addresses, so the sum stays far below 2^53), one bigint after.
+      let freeCount = 0;
       const mine = new Set<PoolState>();
       for (const b of n.owned) {
         const ps = this.ipam.pools[b.poolIndex];
         if (ps.family !== f) continue;
-        free += BigInt(b.freeAuto);
+        freeCount += b.freeAuto;
         mine.add(ps);
       }
+      const free = BigInt(freeCount);
       let candidates = [...mine].sort((a, b) => a.index - b.index);
       if (candidates.length === 0) {
         const rep = this.view.classReps[n.classId];

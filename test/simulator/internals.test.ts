@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { formatAddress } from "../../src/ip";
 import { BlockState } from "../../src/simulator/ipam-block";
 import { fnv1_32 } from "../../src/simulator/private/fnv";
-import { v6Groups, v6Text } from "../../src/simulator/private/format";
+import { blockObjectName, v6Groups, v6Text } from "../../src/simulator/private/format";
 import { FreePositionTree } from "../../src/simulator/private/free-tree";
 import { IndexRangeSet } from "../../src/simulator/private/index-set";
 import { placeReplicas } from "../../src/simulator/private/placement";
@@ -116,6 +116,27 @@ describe("IPv6 address text", () => {
   ])("%s + %d", (network, offset, text) => {
     expect(v6Text(v6Groups(network), offset)).toBe(text);
     expect(formatAddress(6, network + BigInt(offset))).toBe(text);
+  });
+});
+
+describe("IPAMBlock object names", () => {
+  test.each([
+    ["10.0.0.64/26", "10-0-0-64-26"],
+    ["fd00:10::/122", "fd00-10---122"],
+    ["2001:db8:0:1::fc0/122", "2001-db8-0-1--fc0-122"],
+    ["::/116", "---116"],
+  ])("%s -> %s", (cidr, name) => {
+    expect(blockObjectName(cidr)).toBe(name);
+  });
+
+  test("every '.', ':' and '/' becomes '-', nothing else changes", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(".", ":", "/", "-", "0", "a", "f", "9") }), (text) => {
+        const name = blockObjectName(text);
+        expect(name.length).toBe(text.length);
+        for (let i = 0; i < text.length; i++) expect(name[i]).toBe(".:/".includes(text[i]) ? "-" : text[i]);
+      }),
+    );
   });
 });
 

@@ -53,5 +53,15 @@ export function v6Text(groups: readonly number[], offset: number): string {
 
 /** Calico's object name of a block (`10.0.0.64/26` -> `10-0-0-64-26`), whose order is the datastore's list order. */
 export function blockObjectName(cidr: string): string {
-  return cidr.replace(/[.:/]/g, "-");
+  // Runs once per claimed block: a character scan, no regular expression.
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < cidr.length; i++) {
+    const c = cidr.charCodeAt(i);
+    if (c === 0x2e || c === 0x3a || c === 0x2f) {
+      out += cidr.slice(from, i) + "-";
+      from = i + 1;
+    }
+  }
+  return out + cidr.slice(from);
 }

@@ -15,7 +15,7 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
   ledger
     .command("show")
     .description(
-      "print every pool the ledger records: name, family, CIDR, block size, blocks, status (a fleet ledger: its sub-spaces, then each cluster's section; --cluster NAME: that section)",
+      "print every pool the ledger records: name, family, CIDR, block size, blocks, status; then its pool migrations and the phase each reached (a fleet ledger: its sub-spaces, then each cluster's section; --cluster NAME: that section)",
     )
     .addOption(fileOption())
     .addOption(formatOption())

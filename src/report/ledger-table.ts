@@ -3,6 +3,7 @@ import { clusterLedger, isEmptyLedger } from "../ledger/clusters";
 import { problemError } from "../ledger/errors";
 import { Ledger } from "../ledger/format";
 import { inspectLedger } from "../ledger/inspect";
+import { LedgerMigration, MIGRATION_PHASES } from "../ledger/migrations";
 import { compareNames } from "../ledger/private/names";
 import { textTable } from "./table";
 
@@ -11,7 +12,9 @@ import { textTable } from "./table";
  * `NAME | FAMILY | CIDR | BLOCK SIZE | BLOCKS | STATUS`, sorted by family, then CIDR, then name; when
  * the ledger records fixed addresses, a second table `WORKLOAD | FAMILY | ADDRESS | POOL` sorted by
  * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
- * the CIDRs of a node joined by ", "; then a one-line summary. BLOCKS is the number of blocks the pool holds.
+ * the CIDRs of a node joined by ", "; when it records pool migrations, a table
+ * `MIGRATION | KIND | FROM | TO | TEMPORARY POOL | PHASE` sorted by name (see {@link migrationRow});
+ * then a one-line summary. BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
  * section under `Cluster "<name>":`, by name.
  *
@@ -64,17 +67,44 @@ function sectionTable(ledger: Ledger): string {
     .sort(([a], [b]) => compareNames(a, b))
     .map(([node, list]) => [node, list.join(", ")]);
   if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
+  const migrations = Object.entries(inspected.ledger.migrations ?? {})
+    .sort(([a], [b]) => compareNames(a, b))
+    .map(([name, m]) => migrationRow(name, m));
+  if (migrations.length > 0) {
+    out.push("Migrations:", ...textTable(["MIGRATION", "KIND", "FROM", "TO", "TEMPORARY POOL", "PHASE"], [false, false, false, false, false, false], migrations));
+  }
   const active = rows.filter((r) => r[5] === "active").length;
   const draining = rows.length - active;
   const fixed = addresses.length > 0 ? `; ${addresses.length} fixed address${addresses.length === 1 ? "" : "es"}` : "";
   const withCidrs = nodes.length > 0 ? `; ${nodes.length} node${nodes.length === 1 ? "" : "s"} with pod CIDRs` : "";
+  const migrating = migrations.length > 0 ? `; ${migrations.length} migration${migrations.length === 1 ? "" : "s"}` : "";
   out.push(
     rows.length === 0
-      ? `The ledger has no pools${fixed}${withCidrs}.`
+      ? `The ledger has no pools${fixed}${withCidrs}${migrating}.`
       : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${draining} draining` +
           (draining > 0 ? " (draining pools stay disabled and their ranges reserved until released)" : "") +
           fixed +
-          withCidrs,
+          withCidrs +
+          migrating,
   );
   return `${out.join("\n")}\n`;
+}
+
+/**
+ * One row of the migrations table: the migration's name and kind; FROM and TO, the pool the pods leave
+ * and the target pool (`migratePool`), or the pool with its block size (`changeBlockSize`) or CIDR
+ * (`changeCidr`, with the block size too when it changes) before and after; the temporary pool
+ * (`-` for `migratePool`); and the phase reached, `<phase> of <last> (<name>)`, named after
+ * {@link MIGRATION_PHASES}.
+ */
+function migrationRow(name: string, m: LedgerMigration): string[] {
+  const phases = MIGRATION_PHASES[m.kind];
+  const phase = `${m.phase} of ${phases.length} (${phases[m.phase - 1]})`;
+  if (m.kind === "migratePool") return [name, m.kind, m.pool, m.to ?? "-", "-", phase];
+  const target = m.target ?? m.original;
+  const range = (r: { cidr: string; blockSize: number }) =>
+    m.kind === "changeBlockSize"
+      ? `${m.pool} (block size ${r.blockSize})`
+      : `${m.pool} (${r.cidr}${target.blockSize !== m.original.blockSize ? `, block size ${r.blockSize}` : ""})`;
+  return [name, m.kind, range(m.original), range(target), m.temporaryPool ?? "-", phase];
 }

@@ -62,3 +62,21 @@ describe("calico-ipam ledger", () => {
     expect(r.stderr).toMatch(/not valid JSON/);
   });
 });
+
+describe("calico-ipam ledger show: migrations", () => {
+  const file = path.join(__dirname, "..", "..", "examples", "migration", "calico-ipam.lock.json");
+
+  test("text lists the example's migration after the pools, with its phase", async () => {
+    const r = await run("ledger", "show", "--file", file);
+    expect(r.code).toBe(0);
+    expect(r.stdout.indexOf("Migrations:")).toBeGreaterThan(r.stdout.indexOf("| pods-v2 "));
+    expect(r.stdout).toMatch(/\| migrate-pods +\| migratePool +\| pods +\| pods-v2 +\| - +\| 1 of 3 \(add-target\) +\|/);
+    expect(r.stdout.trimEnd().split("\n").pop()).toBe("2 pools: 2 active, 0 draining; 1 migration");
+  });
+
+  test("json includes the migrations section", async () => {
+    const r = await run("ledger", "show", "--format", "json", "--file", file);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).migrations["migrate-pods"]).toMatchObject({ kind: "migratePool", phase: 1, pool: "pods", to: "pods-v2" });
+  });
+});

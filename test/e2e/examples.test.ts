@@ -22,6 +22,18 @@ function synth(env: Record<string, string> = {}, cwd: string = root): string {
   return out;
 }
 
+/**
+ * Two frozen-ledger synths of an example (the committed ledger must already be current), with the
+ * ledger's text from before them, so a test can check the ledger is untouched and the bytes repeat.
+ */
+function synthFrozenTwice(dir: string): { ledgerFile: string; ledgerBefore: string; first: string; second: string } {
+  const ledgerFile = path.join(dir, "calico-ipam.lock.json");
+  const ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
+  const first = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  const second = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+  return { ledgerFile, ledgerBefore, first, second };
+}
+
 describe("the basic example, through the real cdktf synth", () => {
   const ledgerFile = path.join(root, "calico-ipam.lock.json");
   let ledgerBefore: string;
@@ -73,21 +85,16 @@ describe("the basic example, through the real cdktf synth", () => {
 
 describe("the multi-tenant example, through the real cdktf synth", () => {
   const dir = path.join(root, "examples", "multi-tenant");
-  const ledgerFile = path.join(dir, "calico-ipam.lock.json");
-  let ledgerBefore: string;
-  let first: string;
-  let second: string;
+  let run: ReturnType<typeof synthFrozenTwice>;
   beforeAll(() => {
-    ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
-    first = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
-    second = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+    run = synthFrozenTwice(dir);
   });
 
   const stackDir = (out: string) => path.join(out, "stacks", "multi-tenant");
 
   test("leaves calico-ipam.yaml, the namespace, and the firewall and annotation outputs", () => {
-    const tf = JSON.parse(fs.readFileSync(path.join(stackDir(first), "cdk.tf.json"), "utf8"));
-    const ledger = JSON.parse(ledgerBefore);
+    const tf = JSON.parse(fs.readFileSync(path.join(stackDir(run.first), "cdk.tf.json"), "utf8"));
+    const ledger = JSON.parse(run.ledgerBefore);
     expect(Object.values(tf.resource.kubernetes_namespace_v1 as Record<string, { metadata: unknown }>).map((r) => r.metadata)).toEqual([
       { name: "analytics", labels: { team: "analytics" }, annotations: { "cni.projectcalico.org/ipv4pools": '["analytics"]' } },
     ]);
@@ -96,7 +103,7 @@ describe("the multi-tenant example, through the real cdktf synth", () => {
     expect(tf.output["ipam_wl_kube-system_coredns_annotations"].value).toEqual({
       "cni.projectcalico.org/ipAddrs": JSON.stringify([ledger.addresses["kube-system/coredns/ipv4"].address]),
     });
-    const kinds = parseAllDocuments(fs.readFileSync(path.join(stackDir(first), "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+    const kinds = parseAllDocuments(fs.readFileSync(path.join(stackDir(run.first), "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
     expect(kinds.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       "IPAMConfiguration/default",
       "IPReservation/calico-ipam-fixed-addresses",
@@ -107,9 +114,9 @@ describe("the multi-tenant example, through the real cdktf synth", () => {
   });
 
   test("the committed ledger is current and unchanged, and two runs give identical bytes", () => {
-    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(ledgerBefore);
+    expect(fs.readFileSync(run.ledgerFile, "utf8")).toBe(run.ledgerBefore);
     for (const file of ["cdk.tf.json", "calico-ipam.yaml"]) {
-      expect(fs.readFileSync(path.join(stackDir(second), file), "utf8")).toBe(fs.readFileSync(path.join(stackDir(first), file), "utf8"));
+      expect(fs.readFileSync(path.join(stackDir(run.second), file), "utf8")).toBe(fs.readFileSync(path.join(stackDir(run.first), file), "utf8"));
     }
   });
 });
@@ -163,24 +170,19 @@ describe("the host-local example, through the real cdktf synth", () => {
 
 describe("the fleet example, through the real cdktf synth", () => {
   const dir = path.join(root, "examples", "fleet");
-  const ledgerFile = path.join(dir, "calico-ipam.lock.json");
-  let ledgerBefore: string;
-  let first: string;
-  let second: string;
+  let run: ReturnType<typeof synthFrozenTwice>;
   beforeAll(() => {
-    ledgerBefore = fs.readFileSync(ledgerFile, "utf8");
-    first = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
-    second = synth({ CALICO_IPAM_LEDGER: "frozen" }, dir);
+    run = synthFrozenTwice(dir);
   });
 
   const clusters = ["lab-eu", "prod-eu-1", "prod-us-1"];
 
   test("three clusters, a section each in one fleet ledger, unchanged by synth; two runs give identical bytes", () => {
-    expect(fs.readFileSync(ledgerFile, "utf8")).toBe(ledgerBefore);
-    expect(Object.keys(JSON.parse(ledgerBefore).clusters)).toEqual(clusters);
+    expect(fs.readFileSync(run.ledgerFile, "utf8")).toBe(run.ledgerBefore);
+    expect(Object.keys(JSON.parse(run.ledgerBefore).clusters)).toEqual(clusters);
     for (const cluster of clusters) {
       for (const file of ["cdk.tf.json", "calico-ipam.yaml", "plan.json"]) {
-        expect(fs.readFileSync(path.join(second, "stacks", cluster, file), "utf8")).toBe(fs.readFileSync(path.join(first, "stacks", cluster, file), "utf8"));
+        expect(fs.readFileSync(path.join(run.second, "stacks", cluster, file), "utf8")).toBe(fs.readFileSync(path.join(run.first, "stacks", cluster, file), "utf8"));
       }
     }
   });
@@ -188,7 +190,7 @@ describe("the fleet example, through the real cdktf synth", () => {
   test("the production clusters never overlap; the isolated lab reuses a production range; every object is valid", () => {
     const ranges: Record<string, Cidr[]> = {};
     for (const cluster of clusters) {
-      const docs = parseAllDocuments(fs.readFileSync(path.join(first, "stacks", cluster, "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
+      const docs = parseAllDocuments(fs.readFileSync(path.join(run.first, "stacks", cluster, "calico-ipam.yaml"), "utf8")).map((d) => d.toJS());
       for (const d of docs) expect(schemaErrors(d)).toEqual([]);
       ranges[cluster] = docs.filter((d) => d.kind === "IPPool").map((d) => Cidr.parse(d.spec.cidr));
       expect(ranges[cluster].map((c) => c.family)).toEqual([4, 6]);
@@ -199,11 +201,11 @@ describe("the fleet example, through the real cdktf synth", () => {
   });
 
   test("each region's clusters carve inside the region's sub-spaces, recorded in the fleet ledger", () => {
-    const subSpaces = JSON.parse(ledgerBefore).subSpaces as Record<string, { cidr: string }>;
+    const subSpaces = JSON.parse(run.ledgerBefore).subSpaces as Record<string, { cidr: string }>;
     expect(Object.keys(subSpaces)).toEqual(["eu-west-v4", "eu-west-v6", "us-east-v4", "us-east-v6"]);
     const region = { "lab-eu": "eu-west", "prod-eu-1": "eu-west", "prod-us-1": "us-east" } as const;
     for (const cluster of clusters) {
-      const report = JSON.parse(fs.readFileSync(path.join(first, "stacks", cluster, "plan.json"), "utf8"));
+      const report = JSON.parse(fs.readFileSync(path.join(run.first, "stacks", cluster, "plan.json"), "utf8"));
       expect(report.fleet.subSpaces.map((s: { name: string }) => s.name)).toEqual(Object.keys(subSpaces));
       for (const pool of report.pools) {
         const sub = Cidr.parse(subSpaces[`${region[cluster as keyof typeof region]}-v${pool.family}`].cidr);

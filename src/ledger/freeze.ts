@@ -2,9 +2,9 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
 import type { LedgerMigration } from "./migrations";
-import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerDrawnRange, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -25,6 +25,7 @@ export interface LedgerSections {
   readonly clusters?: SectionInput<LedgerClusterSection>;
   readonly migrations?: SectionInput<LedgerMigration>;
   readonly subSpaces?: SectionInput<LedgerSubSpace>;
+  readonly drawnRanges?: SectionInput<LedgerDrawnRange>;
 }
 
 /**
@@ -53,6 +54,7 @@ export function freezeLedger(
   const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
   const migrations = freezeSection(given.migrations, CHECKED_MIGRATIONS, (m) => (Object.isFrozen(m) ? m : Object.freeze({ ...m })));
   const subSpaces = freezeSection(given.subSpaces, CHECKED_SUB_SPACES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
+  const drawnRanges = freezeSection(given.drawnRanges, CHECKED_DRAWN_RANGES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
   const ledger: {
     version: 1;
     pools: Ledger["pools"];
@@ -61,6 +63,7 @@ export function freezeLedger(
     clusters?: Ledger["clusters"];
     migrations?: Ledger["migrations"];
     subSpaces?: Ledger["subSpaces"];
+    drawnRanges?: Ledger["drawnRanges"];
   } = {
     version: LEDGER_FORMAT_VERSION,
     pools,
@@ -70,6 +73,7 @@ export function freezeLedger(
   if (clusters !== undefined) ledger.clusters = clusters;
   if (migrations !== undefined) ledger.migrations = migrations;
   if (subSpaces !== undefined) ledger.subSpaces = subSpaces;
+  if (drawnRanges !== undefined) ledger.drawnRanges = drawnRanges;
   return Object.freeze(ledger);
 }
 

@@ -31,7 +31,7 @@
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
  */
-import { MAX_PODS } from "../limits";
+import { MAX_NODES, MAX_PODS } from "../limits";
 import { Finding, error, sortFindings, warning } from "../validation/finding";
 import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
@@ -44,8 +44,8 @@ import { HeldAddress, RestoredSnapshot, SeededPod, blockSequence, captureSnapsho
 import { PodColumns } from "./pods";
 import { ClusterView, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
 import { advanceTime } from "./timers";
-import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
-import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, expandNodes, nodeLabels } from "./topology";
+import { MAX_TIMELINE_NODES, MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
+import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, declaredNodeCount, expandNodes, nodeLabels } from "./topology";
 import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
 import { BlockUsageCache, NodeHeadroom, Usage } from "./usage";
 
@@ -93,11 +93,15 @@ interface WorkloadRuntime {
   pending: number;
 }
 
-/** A step refused: the field at fault and the message (the value, the rule, the way out). */
+/**
+ * A step refused: the field at fault and the message (the value, the rule, the way out). `tooLong`: a
+ * limit of the whole run was reached (TIMELINE_TOO_LONG), so no later step is played.
+ */
 class StepError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly tooLong = false,
   ) {
     super(message);
   }
@@ -433,6 +437,22 @@ class Simulation implements ClusterView {
       );
       return this.result(new Usage(this), all, results);
     }
+    // Every node a run knows keeps its state (node indices are never reused): counted before any step is played.
+    let known = this.ipam.nodes.length;
+    for (const [index, step] of steps.entries()) {
+      if (typeof step !== "object" || step === null || !("addNodes" in step) || !Array.isArray(step.addNodes)) continue;
+      known += declaredNodeCount(step.addNodes);
+      if (known > MAX_TIMELINE_NODES) {
+        all.push(
+          error(
+            "TIMELINE_TOO_LONG",
+            `timeline[${index}].addNodes`,
+            `with this step the run would know ${known} nodes (declared, and added by addNodes steps, removed ones included), more than the ${MAX_TIMELINE_NODES} the harness plays (MAX_TIMELINE_NODES); none was played. Split the timeline into several runs (keepEndState, then initialState) or add fewer nodes`,
+          ),
+        );
+        return this.result(new Usage(this), all, results);
+      }
+    }
     let stopped = false;
     steps.forEach((step, index) => {
       this.findings = [];
@@ -453,7 +473,7 @@ class Simulation implements ClusterView {
         } catch (e) {
           if (!(e instanceof StepError)) throw e;
           const path = `timeline[${index}]${e.field === "" ? "" : `.${e.field}`}`;
-          const tooLong = e.field === "" && e.message.startsWith("the timeline");
+          const tooLong = e.tooLong;
           this.findings.push(error(tooLong ? "TIMELINE_TOO_LONG" : "TIMELINE_INVALID", path, e.message));
           if (tooLong) stopped = true;
         }
@@ -504,7 +524,7 @@ class Simulation implements ClusterView {
   private countOperations(n: number): void {
     this.podOperations += n;
     if (this.podOperations > MAX_TIMELINE_POD_OPERATIONS) {
-      throw new StepError("", `the timeline creates and deletes more than ${MAX_TIMELINE_POD_OPERATIONS} pods in all; the harness stops here and plays no later step. Simulate fewer or smaller steps`);
+      throw new StepError("", `the timeline creates and deletes more than ${MAX_TIMELINE_POD_OPERATIONS} pods in all; the harness stops here and plays no later step. Simulate fewer or smaller steps`, true);
     }
   }
 
@@ -617,6 +637,14 @@ class Simulation implements ClusterView {
     const taken = new Set(this.ipam.nodes.filter((n) => !n.deleted).map((n) => n.node.name));
     const clash = expanded.nodes.find((n) => taken.has(n.name));
     if (clash) throw new StepError("addNodes", `node "${clash.name}" is already in the cluster; node names are unique, pick another name`);
+    const count = expanded.nodes.length;
+    if (taken.size + count > MAX_NODES) {
+      throw new StepError(
+        "addNodes",
+        `adding ${count} node(s) to the ${taken.size} in the cluster would make ${taken.size + count}, more than the limit of ${MAX_NODES} (MAX_NODES, see docs/limits.md); remove nodes in an earlier step, add fewer, or simulate a representative part of the cluster`,
+      );
+    }
+
     const added = expanded.nodes.map((n) => this.ipam.addNode(n));
     this.nodesChanged();
     for (const n of added) this.reconcileTunnels(n);

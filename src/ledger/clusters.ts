@@ -18,15 +18,15 @@ export function clusterLedger(ledger: Ledger, cluster: string): Ledger {
   if (section === undefined) return freezeLedger([]);
   let made = SECTION_LEDGERS.get(section);
   if (made === undefined) {
-    made = freezeLedger(Object.entries(section.pools), { addresses: section.addresses, nodeCidrs: section.nodeCidrs });
+    made = freezeLedger(Object.entries(section.pools), { addresses: section.addresses, nodeCidrs: section.nodeCidrs, drawnRanges: section.drawnRanges });
     SECTION_LEDGERS.set(section, made);
   }
   return made;
 }
 
-/** Whether a single-cluster ledger records nothing: no pool, no fixed address, no node range. */
-export function isEmptyLedger(ledger: Pick<Ledger, "pools" | "addresses" | "nodeCidrs">): boolean {
-  return Object.keys(ledger.pools).length === 0 && ledger.addresses === undefined && ledger.nodeCidrs === undefined;
+/** Whether a single-cluster ledger records nothing: no pool, no fixed address, no node range, no drawn range. */
+export function isEmptyLedger(ledger: Pick<Ledger, "pools" | "addresses" | "nodeCidrs" | "drawnRanges">): boolean {
+  return Object.keys(ledger.pools).length === 0 && ledger.addresses === undefined && ledger.nodeCidrs === undefined && ledger.drawnRanges === undefined;
 }
 
 /**
@@ -40,12 +40,13 @@ export function fleetLedger(top: Ledger, clusters: ReadonlyArray<readonly [strin
     const section: LedgerClusterSection = Object.freeze({
       pools: ledger.pools,
       ...(ledger.addresses ? { addresses: ledger.addresses } : {}),
+      ...(ledger.drawnRanges ? { drawnRanges: ledger.drawnRanges } : {}),
       ...(ledger.nodeCidrs ? { nodeCidrs: ledger.nodeCidrs } : {}),
     });
     SECTION_LEDGERS.set(section, ledger);
     sections.push([name, section]);
   }
-  return freezeLedger(Object.entries(top.pools), { addresses: top.addresses, nodeCidrs: top.nodeCidrs, clusters: sections, subSpaces: top.subSpaces });
+  return freezeLedger(Object.entries(top.pools), { addresses: top.addresses, nodeCidrs: top.nodeCidrs, clusters: sections, subSpaces: top.subSpaces, drawnRanges: top.drawnRanges });
 }
 
 /**

@@ -14,6 +14,7 @@ import { textTable } from "./table";
  * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
  * the CIDRs of a node joined by ", "; when it records pool migrations, a table
  * `MIGRATION | KIND | FROM | TO | TEMPORARY POOL | PHASE` sorted by name (see {@link migrationRow});
+ * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key;
  * then a one-line summary. BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
  * section under `Cluster "<name>":`, by name.
@@ -67,6 +68,8 @@ function sectionTable(ledger: Ledger): string {
     .sort(([a], [b]) => compareNames(a, b))
     .map(([node, list]) => [node, list.join(", ")]);
   if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
+  const drawn = Object.entries(inspected.ledger.drawnRanges ?? {}).map(([key, r]) => [key, r.kind === "service" ? "Service CIDR" : "node network", r.cidr]);
+  if (drawn.length > 0) out.push("Drawn from the fleet's address plan:", ...textTable(["RANGE", "KIND", "CIDR"], [false, false, false], drawn));
   const migrations = Object.entries(inspected.ledger.migrations ?? {})
     .sort(([a], [b]) => compareNames(a, b))
     .map(([name, m]) => migrationRow(name, m));

@@ -9,8 +9,9 @@
  *   sub-spaces (a /14 per region …)    ──►  one carve run over the fleet's spaces, kept by the ledger's subSpaces
  *   connected clusters (no isolation)  ──►  one carve run per set of sub-spaces (one in all without them),
  *                                            pools named "<cluster>.<pool>", a sub-space in place of its space
- *   each cluster with an isolation     ──►  its own run, after them, by name, with the ranges of the
- *                                            clusters it routes to as exclusions
+ *   each cluster declaring isolation   ──►  its own run, after them, by name, with the ranges of the
+ *                                            clusters it routes to as exclusions (the clusters it is
+ *                                            isolated from stay in the runs above)
  * ```
  *
  * One run for the connected clusters is one best fit over all their pools: the same guarantees as a
@@ -217,7 +218,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const drawnRequests = checkDrawnRequests(input, clusters, findings);
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
-  const known: Array<{ cluster: string; pool: string; cidr: Cidr; source: string }> = [];
+  const known: KnownRange[] = [];
   const recordedCidrs = new Map<string, ReadonlyMap<string, Cidr>>();
   for (const c of clusters) {
     // A section read from a file was checked once, with its CIDRs parsed: this reuses them.
@@ -228,9 +229,8 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       continue;
     }
     recordedCidrs.set(c.name, inspected.cidrs);
-    for (const [pool, entry] of Object.entries(c.ledger.pools)) {
-      known.push({ cluster: c.name, pool, cidr: inspected.cidrs.get(pool)!, source: `recorded${entry.status === "draining" ? " (draining)" : ""}${c.ledgerSource ? ` in ${c.ledgerSource}` : ""}` });
-    }
+    const pools = c.ledger.pools;
+    for (const pool in pools) known.push(new RecordedRange(c.name, pool, inspected.cidrs.get(pool)!, pools[pool].status === "draining", c.ledgerSource));
     for (const r of c.requests) {
       if (r.size?.kind !== "cidr" || c.ledger.pools[r.name] !== undefined) continue;
       const parsed = Cidr.tryParse(r.size.cidr);
@@ -283,17 +283,31 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const placed = new Map<string, Array<{ pool: string; cidr: string }>>();
   // The connected clusters: one run per view (one run in all when no cluster has a sub-space), then
   // each cluster with an isolation alone, by name; each run keeps clear of what the earlier ones placed.
+  // Only a cluster that declares an isolation runs alone: the clusters it isolates itself from route to
+  // each other still, and carving them one run each would cost a run per cluster (a lab isolated from
+  // "all" would make every cluster of the fleet run alone, each run keeping clear of all the others).
+  const declares = (c: FleetCarveCluster) =>
+    (isolated.get(c.name) ?? []).length > 0 && (c.isolatedFrom === "all" || (Array.isArray(c.isolatedFrom) && c.isolatedFrom.length > 0));
   const groups = new Map<string, FleetCarveCluster[]>();
   for (const c of clusters) {
-    if ((isolated.get(c.name) ?? []).length > 0) continue;
+    if (declares(c)) continue;
     const key = views.get(c.name)!.key;
     const list = groups.get(key);
     if (list) list.push(c);
     else groups.set(key, [c]);
   }
   const runs: FleetCarveCluster[][] = [...groups.keys()].sort(compare).map((k) => groups.get(k)!);
-  for (const c of clusters) if ((isolated.get(c.name) ?? []).length > 0) runs.push([c]);
+  for (const c of clusters) if (declares(c)) runs.push([c]);
 
+  // The known ranges of each cluster, grouped once (only the runs after the first need them).
+  let knownByCluster: Map<string, KnownRange[]> | undefined;
+  const knownOf = (cluster: string): readonly KnownRange[] => {
+    if (knownByCluster === undefined) {
+      knownByCluster = new Map();
+      for (const k of known) push(knownByCluster, k.cluster, k);
+    }
+    return knownByCluster.get(cluster) ?? [];
+  };
   for (const members of runs) {
     const inRun = new Set(members.map((c) => c.name));
     const view = views.get(members[0].name)!;
@@ -310,7 +324,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
         else shared.set(key, { e, clusters: [other.name] });
       }
       if (inRun.has(other.name)) continue;
-      const ranges = placed.get(other.name) ?? known.filter((k) => k.cluster === other.name).map((k) => ({ pool: k.pool, cidr: k.cidr.toString(), source: k.source }));
+      const ranges = placed.get(other.name) ?? knownOf(other.name).map((k) => ({ pool: k.pool, cidr: k.cidr.toString(), source: k.source }));
       for (const r of ranges) {
         const source = "source" in r ? `, ${r.source}` : "";
         exclusions.push({ cidr: r.cidr, kind: "reserved", reason: `held by cluster "${other.name}" (pool "${r.pool}"${source})` });
@@ -339,16 +353,30 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       results.set(c.name, result);
     } else {
       const requests: PoolRequest[] = [];
+      // The cluster and pool of each request, in request order: the carver lists its pools in that order.
+      const origin: Array<readonly [string, string]> = [];
       const entries: Array<[string, LedgerEntry]> = [];
       const cidrs = new Map<string, Cidr>();
       const release: string[] = [];
-      for (const c of members) {
-        for (const r of requestsOf(c)) requests.push({ ...r, name: `${c.name}.${r.name}` });
-        for (const [pool, entry] of Object.entries(c.ledger.pools)) {
-          entries.push([`${c.name}.${pool}`, entry]);
-          cidrs.set(`${c.name}.${pool}`, recordedCidrs.get(c.name)!.get(pool)!);
+      // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
+      // (a cluster name has no "."): the entries are made in that order, and need no sort.
+      const byPrefix = members.map((c) => ({ c, prefix: `${c.name}.` })).sort((x, y) => compare(x.prefix, y.prefix));
+      for (const { c, prefix } of byPrefix) {
+        // One string per pool, for its ledger entry and its request: hashed once.
+        const names = new Map<string, string>();
+        const sectionCidrs = recordedCidrs.get(c.name)!;
+        const pools = c.ledger.pools;
+        for (const pool in pools) {
+          const name = prefix + pool;
+          names.set(pool, name);
+          entries.push([name, pools[pool]]);
+          cidrs.set(name, sectionCidrs.get(pool)!);
         }
-        for (const name of c.release ?? []) release.push(`${c.name}.${name}`);
+        for (const r of requestsOf(c)) {
+          requests.push({ ...r, name: names.get(r.name) ?? prefix + r.name });
+          origin.push([c.name, r.name]);
+        }
+        for (const pool of c.release ?? []) release.push(names.get(pool) ?? prefix + pool);
       }
       // Each section was checked, and no two connected clusters' recorded ranges overlap (checked above):
       // the combined ledger is valid without a second check.
@@ -356,7 +384,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       registerCheckedLedger(combined, cidrs);
       const result = carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release });
       // A run that keeps every recorded range returns its input ledger: each cluster keeps its own.
-      splitGroupResult(members, result, results, result.ledger === combined && result.changes.length === 0);
+      splitGroupResult(members, result, results, requests, origin, result.ledger === combined && result.changes.length === 0);
     }
     for (const c of members) {
       const r = results.get(c.name)!;
@@ -373,6 +401,29 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     results.set(c.name, { ...r, ledger: freezeLedger(Object.entries(r.ledger.pools), { ...r.ledger, drawnRanges: after }) });
   }
   return { clusters: results, findings: [], isolated, ...sub.out, drawnRanges: drawn };
+}
+
+/** A range a cluster holds before carving: recorded, pinned in code, or held elsewhere; `source` says which, for messages. */
+interface KnownRange {
+  readonly cluster: string;
+  readonly pool: string;
+  readonly cidr: Cidr;
+  readonly source: string;
+}
+
+/** A range recorded in a cluster's ledger; its `source` words are made only when a message needs them. */
+class RecordedRange implements KnownRange {
+  constructor(
+    readonly cluster: string,
+    readonly pool: string,
+    readonly cidr: Cidr,
+    private readonly draining: boolean,
+    private readonly ledgerSource: string | undefined,
+  ) {}
+
+  get source(): string {
+    return `recorded${this.draining ? " (draining)" : ""}${this.ledgerSource ? ` in ${this.ledgerSource}` : ""}`;
+  }
 }
 
 /** A fleet space, or a sub-space carved from one, as a carving run sees it. */
@@ -400,7 +451,7 @@ interface SubSpaces {
 function carveSubSpaces(
   input: FleetCarveInput,
   clusters: readonly FleetCarveCluster[],
-  known: ReadonlyArray<{ cluster: string; pool: string; cidr: Cidr; source: string }>,
+  known: readonly KnownRange[],
   connected: (a: string, b: string) => boolean,
   findings: Finding[],
 ): SubSpaces {
@@ -745,7 +796,7 @@ function carveDrawnRanges(
   input: FleetCarveInput,
   clusters: readonly FleetCarveCluster[],
   requested: ReadonlyMap<string, readonly DrawnRequest[]>,
-  known: ReadonlyArray<{ cluster: string; pool: string; cidr: Cidr; source: string }>,
+  known: readonly KnownRange[],
   sub: SubSpaces,
   findings: Finding[],
 ): Map<string, Readonly<Record<string, LedgerDrawnRange>>> {
@@ -861,29 +912,39 @@ function isolation(clusters: readonly FleetCarveCluster[], names: ReadonlySet<st
 }
 
 /** Splits the one run of the connected clusters into each cluster's result, in its own pool names. */
-function splitGroupResult(group: readonly FleetCarveCluster[], result: CarveResult, out: Map<string, CarveResult>, unchangedLedgers = false): void {
+function splitGroupResult(
+  group: readonly FleetCarveCluster[],
+  result: CarveResult,
+  out: Map<string, CarveResult>,
+  requests: readonly PoolRequest[],
+  origin: ReadonlyArray<readonly [string, string]>,
+  unchangedLedgers = false,
+): void {
   const clusterOf = new Map(group.map((c) => [c.name, c]));
-  const split = (prefixed: string): { cluster: string; pool: string } | undefined => {
+  const split = (prefixed: string): readonly [string, string] | undefined => {
     const dot = prefixed.indexOf(".");
     if (dot < 0) return undefined;
     const cluster = prefixed.slice(0, dot);
-    return clusterOf.has(cluster) ? { cluster, pool: prefixed.slice(dot + 1) } : undefined;
+    return clusterOf.has(cluster) ? [cluster, prefixed.slice(dot + 1)] : undefined;
   };
   const pools = new Map<string, CarvedPool[]>();
+  // The carver lists its pools in request order, each with its request's name: walked side by side.
+  let i = 0;
   for (const p of result.pools) {
-    const s = split(p.name)!;
-    push(pools, s.cluster, { ...p, name: s.pool });
+    while (i < requests.length && requests[i].name !== p.name) i++;
+    const [cluster, pool] = i < requests.length ? origin[i++] : split(p.name)!;
+    push(pools, cluster, Object.freeze({ name: pool, family: p.family, cidr: p.cidr, blockSize: p.blockSize, source: p.source, explanation: p.explanation }));
   }
   const changes = new Map<string, LedgerPoolChange[]>();
   for (const change of result.changes) {
-    const s = split(change.name)!;
-    push(changes, s.cluster, { ...change, name: s.pool } as LedgerPoolChange);
+    const [cluster, pool] = split(change.name)!;
+    push(changes, cluster, { ...change, name: pool } as LedgerPoolChange);
   }
   const entries = new Map<string, Array<[string, LedgerEntry]>>();
   if (!unchangedLedgers) {
     for (const [name, entry] of Object.entries(result.ledger.pools)) {
       const s = split(name);
-      if (s) push(entries, s.cluster, [s.pool, entry]);
+      if (s) push(entries, s[0], [s[1], entry]);
     }
   }
   const findings = new Map<string, Finding[]>();

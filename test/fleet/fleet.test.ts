@@ -50,6 +50,16 @@ describe("fleet-wide carving", () => {
     expect(lab.reuses).toEqual([{ pool: "pods", cidr: "10.32.0.0/16", cluster: "prod", otherPool: "pods", otherCidr: "10.32.0.0/16" }]);
   });
 
+  test("a lab isolated from all leaves the other clusters carved together: one best fit over all their pools", () => {
+    // Carved together, the larger request goes first whichever cluster asks for it; carved one cluster
+    // at a time (as each cluster the lab isolates itself from once was), "a" would take the first range.
+    const plan = planFleet({
+      clusters: [cluster("a", {}, [{ name: "small", prefixLength: 20 }]), cluster("b", {}, [{ name: "big", prefixLength: 16 }]), cluster("lab", { isolatedFrom: "all" })],
+    });
+    expect(allErrors(plan)).toEqual([]);
+    expect(cidrs(plan)).toEqual({ a: { small: "10.33.0.0/20" }, b: { big: "10.32.0.0/16" }, lab: { pods: "10.32.0.0/16" } });
+  });
+
   test("an isolated cluster keeps clear of the clusters it peers with", () => {
     const plan = planFleet({ clusters: [cluster("prod"), cluster("lab", { isolatedFrom: "all", peers: ["prod"] })] });
     expect(cidrs(plan)).toEqual({ lab: { pods: "10.32.0.0/16" }, prod: { pods: "10.33.0.0/16" } });

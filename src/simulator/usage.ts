@@ -4,7 +4,6 @@
  */
 import type { IpFamily } from "../ip";
 import { familiesOf } from "./cni";
-import type { BlockState } from "./ipam-block";
 import type { BlockUsage, NodeGroupUsage, NodeUsage, PoolUsage } from "./result";
 import { ClusterView, IpamState, NodeState, PoolState, fi } from "./state";
 import { compareNaturally } from "./topology";
@@ -186,7 +185,7 @@ export class Usage {
   /**
    * Claimed blocks: pools in name order, then ascending address. With `reuse` (a timeline's steps), a
    * block unchanged since the last call (same sequence number and affinity) gives the same object, so
-   * the steps of a long timeline share what did not change ({@link BlockState.reported}).
+   * the steps of a long timeline share what did not change (`BlockState.reported`).
    */
   blocks(reuse = false): BlockUsage[] {
     const blocks: BlockUsage[] = [];

@@ -106,6 +106,8 @@ interface Space {
   free?: FreeSpace;
   /** The explanation of a pool carved here, by its size explanation: many pools share a size. */
   readonly bestFit: Map<string, string>;
+  /** The explanation of an active recorded pool kept here, by its size explanation, as {@link bestFit}. */
+  readonly keptHere: Map<string, string>;
 }
 
 interface Exclusion {
@@ -371,7 +373,7 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
       return;
     }
     const label = `${name} (${r.cidr})`;
-    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map() });
+    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map(), keptHere: new Map() });
   });
   // Overlapping spaces: the later one is dropped, so no range can be carved twice.
   const dropped = new Set<number>();
@@ -580,6 +582,7 @@ function checkFixedRanges(
   byName: ReadonlyMap<string, Item>,
   findings: Finding[],
 ): void {
+  if (!anyPoolMayConflict(items, exclusions)) return;
   const occupants: Occupant[] = [];
   for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
@@ -667,6 +670,27 @@ function checkFixedRanges(
       findings.push(error(c.code, item.path, c.message + more));
     });
   }
+}
+
+/**
+ * Whether {@link checkFixedRanges} can find anything: a pool pinned in this run may overlap anything,
+ * but a recorded pool only an exclusion or a special range, since recorded ranges never overlap each
+ * other (the ledger was checked). So without a new pinned pool, and with no recorded pool touching an
+ * exclusion or a special range (one binary search each), there is no pair to look at, and the sweep
+ * over every range (most of a re-run's cost besides reading the ledger) is skipped.
+ */
+function anyPoolMayConflict(items: ReadonlyArray<Item | undefined>, exclusions: readonly Exclusion[]): boolean {
+  let barriers: { readonly 4: IntervalSet; readonly 6: IntervalSet } | undefined;
+  for (const item of items) {
+    if (item?.cidr === undefined || item.failed) continue;
+    if (item.source !== "ledger") return true;
+    barriers ??= {
+      4: IntervalSet.fromCidrs(4, [...exclusions.map((e) => e.cidr), ...NEVER_FOR_PODS.map((s) => s.cidr)].filter((c) => c.family === 4)),
+      6: IntervalSet.fromCidrs(6, [...exclusions.map((e) => e.cidr), ...NEVER_FOR_PODS.map((s) => s.cidr)].filter((c) => c.family === 6)),
+    };
+    if (barriers[item.cidr.family].intersects(item.cidr)) return true;
+  }
+  return false;
 }
 
 function exclusionWords(e: Exclusion): { what: string; why: string } {
@@ -765,6 +789,10 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
         ? "kept from the ledger, where it was adopted from the live cluster"
         : "kept from the ledger";
   const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
+  // The usual case, the same words for many pools: made once per size and space.
+  const usual = holder !== undefined && e.status === "active" && larger === "";
+  const made = usual ? holder.keptHere.get(item.sizeExplanation) : undefined;
+  if (made !== undefined) return made;
   if (!holder && !item.pinned) {
     findings.push(
       warning(
@@ -776,7 +804,9 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
   }
   // The non-empty parts joined by "; " (the middle one never is empty).
   const middle = kept + larger;
-  return (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+  const text = (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+  if (usual) holder.keptHere.set(item.sizeExplanation, text);
+  return text;
 }
 
 /**

@@ -680,17 +680,56 @@ function checkFixedRanges(
  * over every range (most of a re-run's cost besides reading the ledger) is skipped.
  */
 function anyPoolMayConflict(items: ReadonlyArray<Item | undefined>, exclusions: readonly Exclusion[]): boolean {
-  let barriers: { readonly 4: IntervalSet; readonly 6: IntervalSet } | undefined;
+  let v4: { readonly firsts: Float64Array; readonly lasts: Float64Array } | undefined;
+  let v6: IntervalSet | undefined;
   for (const item of items) {
     if (item?.cidr === undefined || item.failed) continue;
     if (item.source !== "ledger") return true;
-    barriers ??= {
-      4: IntervalSet.fromCidrs(4, [...exclusions.map((e) => e.cidr), ...NEVER_FOR_PODS.map((s) => s.cidr)].filter((c) => c.family === 4)),
-      6: IntervalSet.fromCidrs(6, [...exclusions.map((e) => e.cidr), ...NEVER_FOR_PODS.map((s) => s.cidr)].filter((c) => c.family === 6)),
-    };
-    if (barriers[item.cidr.family].intersects(item.cidr)) return true;
+    const cidr = item.cidr;
+    if (cidr.family === 4) {
+      // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
+      v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
+      const first = Number(cidr.network);
+      const k = firstRunEndingAtOrAfter(v4.lasts, first);
+      if (k < v4.lasts.length && v4.firsts[k] <= Number(cidr.last)) return true;
+    } else {
+      v6 ??= IntervalSet.fromCidrs(6, barrierCidrs(exclusions, 6));
+      if (v6.intersects(cidr)) return true;
+    }
   }
   return false;
+}
+
+/** The exclusions and special ranges of a family. */
+function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[] {
+  const out: Cidr[] = [];
+  for (const e of exclusions) if (e.cidr.family === family) out.push(e.cidr);
+  for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) out.push(s.cidr);
+  return out;
+}
+
+/** The runs of an IPv4 set as doubles, ascending. */
+function numericRuns(set: IntervalSet): { readonly firsts: Float64Array; readonly lasts: Float64Array } {
+  const ranges = set.ranges();
+  const firsts = new Float64Array(ranges.length);
+  const lasts = new Float64Array(ranges.length);
+  for (let k = 0; k < ranges.length; k++) {
+    firsts[k] = Number(ranges[k].first);
+    lasts[k] = Number(ranges[k].last);
+  }
+  return { firsts, lasts };
+}
+
+/** The first index whose run ends at or after `v` (`lasts.length` if none); `lasts` ascending. */
+function firstRunEndingAtOrAfter(lasts: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = lasts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lasts[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function exclusionWords(e: Exclusion): { what: string; why: string } {

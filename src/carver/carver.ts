@@ -122,7 +122,6 @@ interface Item {
   readonly index: number;
   readonly request: PoolRequest;
   readonly name: string;
-  readonly path: string;
   readonly prefix: number;
   readonly sizeExplanation: string;
   /** The address space the request names; set once it is known to be usable. */
@@ -229,13 +228,12 @@ export function carve(input: CarveInput): CarveResult {
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const rawName = (request as { name?: unknown } | null)?.name;
-    const path = typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
     let size: RequestSize;
     try {
       size = requestSize(request);
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
-      findings.push(error(e.code, path, e.message));
+      findings.push(error(e.code, requestPath(rawName, index), e.message));
       items.push(undefined);
       continue;
     }
@@ -245,14 +243,14 @@ export function carve(input: CarveInput): CarveResult {
       findings.push(
         error(
           "CARVE_DUPLICATE_POOL",
-          path,
+          requestPath(rawName, index),
           `pool "${name}" is requested twice (requests ${earlier.index} and ${index}); pool names are unique, so rename one of them`,
         ),
       );
       items.push(undefined);
       continue;
     }
-    const item = resolveRequest(request, index, path, size, spaces, kept, recordedCidrs, findings);
+    const item = resolveRequest(request, index, size, spaces, kept, recordedCidrs, findings);
     byName.set(name, item);
     items.push(item);
   }
@@ -448,7 +446,6 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
 function resolveRequest(
   request: PoolRequest,
   index: number,
-  path: string,
   size: RequestSize,
   spaces: readonly Space[],
   recordedEntries: Readonly<Record<string, LedgerEntry>>,
@@ -463,7 +460,6 @@ function resolveRequest(
     index,
     request,
     name,
-    path,
     prefix: size.prefix,
     sizeExplanation: size.explanation,
     space: undefined,
@@ -475,7 +471,7 @@ function resolveRequest(
     failed: false,
   };
   const fail = (code: string, message: string): Item => {
-    findings.push(error(code, path, message));
+    findings.push(error(code, itemPath(item), message));
     item.space = undefined;
     item.failed = true;
     return item;
@@ -559,6 +555,16 @@ function resolveRequest(
     item.source = "pinned";
   }
   return item;
+}
+
+/** The path of a request's findings, `pools.<name>`, or `pools[<index>]` without a usable name; made only for a finding. */
+function requestPath(rawName: unknown, index: number): string {
+  return typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
+}
+
+/** The path of an item's findings: its request's, since an item's name is valid. */
+function itemPath(item: Item): string {
+  return `pools.${item.name}`;
 }
 
 /** How to get another range for a recorded pool, for the messages of {@link resolveRequest}. */
@@ -667,7 +673,7 @@ function checkFixedRanges(
     const shown = list.slice(0, OVERLAPS_SHOWN);
     shown.forEach((c, k) => {
       const more = k === shown.length - 1 && list.length > shown.length ? ` (and ${list.length - shown.length} more overlapping ranges)` : "";
-      findings.push(error(c.code, item.path, c.message + more));
+      findings.push(error(c.code, itemPath(item), c.message + more));
     });
   }
 }
@@ -771,7 +777,7 @@ function carveOne(
     findings.push(
       error(
         "CARVE_NO_ADDRESS_SPACE",
-        item.path,
+        itemPath(item),
         `pool "${item.name}" needs ${need}, but no usable IPv${family} address space is declared; ` +
           `declare one (e.g. { name: "pods-v${family}", cidr: "${family === 4 ? "10.32.0.0/12" : "fd00:10:32::/48"}" }) or pin the pool with { kind: "cidr", cidr: ... }`,
       ),
@@ -800,7 +806,7 @@ function carveOne(
   findings.push(
     error(
       "CARVE_EXHAUSTED",
-      item.path,
+      itemPath(item),
       `pool "${item.name}" needs ${need} but ${where} no free aligned /${item.prefix} left${scattered}; ` +
         `largest free ranges: ${largest.length > 0 ? largest.map(String).join(", ") : "none"}. ` +
         `Declare a larger or another address space, or ask for less room${releaseHint}`,
@@ -836,7 +842,7 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
     findings.push(
       warning(
         "CARVE_POOL_OUTSIDE_SPACES",
-        item.path,
+        itemPath(item),
         `pool "${item.name}" keeps its recorded range ${cidr}, which is ${location}; if an address space was removed or shrunk by mistake, declare it again`,
       ),
     );
@@ -883,7 +889,7 @@ function keepsLedger(
 /** The changes of a first run (an empty input ledger): every entry added, in name order (the entries are sorted). */
 function addedPools(entries: ReadonlyArray<readonly [string, LedgerEntry]>): LedgerPoolChange[] {
   const changes: LedgerPoolChange[] = [];
-  for (const [name, after] of entries) changes.push({ kind: "added", name, after });
+  for (let k = 0; k < entries.length; k++) changes.push({ kind: "added", name: entries[k][0], after: entries[k][1] });
   return changes;
 }
 

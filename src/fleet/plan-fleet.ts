@@ -20,7 +20,7 @@ import {
   freezeLedger,
   isEmptyLedger,
   readLedger,
-  writeLedgerIfChanged,
+  writeLedgersIfChanged,
 } from "../ledger/ledger";
 import { IpamPlan, LEDGER_MODE_ENV, planCarveInput, planHasErrors, planIpam } from "../plan/plan";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
@@ -222,7 +222,7 @@ interface FileState {
   readonly clusters: FleetClusterDeclaration[];
   readonly sectioned: boolean;
   /** Sections of clusters not planned here: kept (external) or retired (removed from code). */
-  readonly kept: Array<[string, Ledger]>;
+  readonly kept: Array<readonly [string, Ledger, "retired"?]>;
   /** Whether the top-level pools were taken by a cluster. */
   adopted: boolean;
 }
@@ -325,7 +325,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       if (names.has(name)) continue;
       const ledger = clusterLedger(state.before, name);
       if ((options.external ?? []).includes(name)) {
-        state.kept.push([name, ledger]);
+        state.kept.push([name, ledger, section.status]);
         for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `recorded in ${state.file} by another app` });
         for (const [key, r] of Object.entries(section.drawnRanges ?? {})) held.push({ cluster: name, pool: key, cidr: r.cidr, source: `drawn, recorded in ${state.file} by another app` });
         continue;
@@ -346,7 +346,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status !== "active" ? e : Object.freeze({ ...e, status: "draining" as const })]),
         ledger,
       );
-      state.kept.push([name, retired]);
+      state.kept.push([name, retired, "retired"]);
       for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `cluster no longer in code, retired in ${state.file}` });
       for (const [key, r] of Object.entries(section.drawnRanges ?? {})) held.push({ cluster: name, pool: key, cidr: r.cidr, source: `a drawn range of a cluster no longer in code, in ${state.file}` });
     }
@@ -440,7 +440,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
           state.adopted || isEmptyLedger(state.before)
             ? freezeLedger([], { subSpaces })
             : freezeLedger(Object.entries(state.before.pools), { addresses: state.before.addresses, nodeCidrs: state.before.nodeCidrs, subSpaces });
-        after = fleetLedger(top, [...state.clusters.map((c): [string, Ledger] => [c.name, byName.get(c.name)!.plan.ledger]), ...state.kept]);
+        after = fleetLedger(top, [...state.clusters.map((c): readonly [string, Ledger] => [c.name, byName.get(c.name)!.plan.ledger]), ...state.kept]);
       }
       return { file: state.file, before: state.before, after, changes: diffLedgers(state.before, after) };
     });
@@ -468,13 +468,17 @@ export function fleetHasErrors(plan: FleetPlan): boolean {
 }
 
 /**
- * Writes every ledger file of a fleet plan that changed, each whole and atomically. Writes nothing at
- * all when the fleet or any cluster has an error, so that no file records half a plan.
+ * Writes every ledger file of a fleet plan that changed, all or nothing: each whole, and the files
+ * together (see `writeLedgersIfChanged`: all temporary files first, then the renames; a failure at
+ * any step leaves every file as it was; only a crash between the renames, microseconds, can leave
+ * some files new and the others old). Writes nothing at all when the fleet or any cluster has an
+ * error, so that no file records half a plan.
  * @returns the files written
+ * @throws LedgerError naming the file that could not be read or written; then no file is changed
  */
 export function writeFleetLedgers(plan: FleetPlan): string[] {
   if (fleetHasErrors(plan)) return [];
-  return plan.ledgers.filter((l) => writeLedgerIfChanged(l.file, l.after)).map((l) => l.file);
+  return writeLedgersIfChanged(plan.ledgers.map((l) => ({ file: l.file, ledger: l.after })));
 }
 
 /**

@@ -23,6 +23,9 @@ export type LedgerChange = (
   | { readonly kind: "sub-space-released"; readonly subSpace: string; readonly before: LedgerSubSpace }
   | { readonly kind: "drawn-range-added"; readonly range: string; readonly after: LedgerDrawnRange }
   | { readonly kind: "drawn-range-removed"; readonly range: string; readonly before: LedgerDrawnRange }
+  | { readonly kind: "cluster-retired"; readonly cluster: string }
+  | { readonly kind: "cluster-reactivated"; readonly cluster: string }
+  | { readonly kind: "cluster-released"; readonly cluster: string }
 ) & {
   /** In a fleet ledger, the cluster whose section changes; absent for the top-level sections. */
   readonly cluster?: string;
@@ -36,6 +39,9 @@ export type LedgerAddressChange = Extract<LedgerChange, { readonly key: string }
 
 /** A change of a node's recorded pod CIDRs: the kinds that carry a `node` name. */
 export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
+
+/** A change of a fleet ledger section's own state: retired, active again, or released whole. */
+export type LedgerClusterChange = Extract<LedgerChange, { readonly kind: "cluster-retired" | "cluster-reactivated" | "cluster-released" }>;
 
 /** A change of a cluster's drawn Service CIDR or node network: the kinds that carry a `range` key. */
 export type LedgerDrawnRangeChange = Extract<LedgerChange, { readonly range: string }>;
@@ -160,7 +166,15 @@ function diffClusters(before: Ledger, after: Ledger): LedgerChange[] {
     const b = own(before.clusters ?? {}, cluster);
     const a = own(after.clusters ?? {}, cluster);
     if (a === b) return [];
-    return diffLedgers(clusterLedger(before, cluster), clusterLedger(after, cluster)).map((c) => ({ ...c, cluster }));
+    const state: LedgerClusterChange[] =
+      b?.status === "retired" && a === undefined
+        ? [{ kind: "cluster-released", cluster }]
+        : b?.status !== "retired" && a?.status === "retired"
+          ? [{ kind: "cluster-retired", cluster }]
+          : b?.status === "retired" && a !== undefined && a.status !== "retired"
+            ? [{ kind: "cluster-reactivated", cluster }]
+            : [];
+    return [...state, ...diffLedgers(clusterLedger(before, cluster), clusterLedger(after, cluster)).map((c) => ({ ...c, cluster }))];
   });
 }
 
@@ -218,7 +232,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * with its cluster, e.g. `cluster "east": pool "pods": added ...`.
  */
 export function describeChange(change: LedgerChange): string {
-  return change.cluster === undefined ? describeOne(change) : `cluster "${change.cluster}": ${describeOne(change)}`;
+  const own = change.kind === "cluster-retired" || change.kind === "cluster-reactivated" || change.kind === "cluster-released";
+  return change.cluster === undefined || own ? describeOne(change) : `cluster "${change.cluster}": ${describeOne(change)}`;
 }
 
 function describeOne(change: LedgerChange): string {
@@ -226,6 +241,15 @@ function describeOne(change: LedgerChange): string {
   const fixed = (a: LedgerAddress) => `${a.address} (pool ${a.pool})`;
   const podCidrs = (list: readonly string[]) => list.join(", ");
   switch (change.kind) {
+    case "cluster-retired":
+      return (
+        `cluster "${change.cluster}": retired: no longer in code; its section is kept, every pool draining and its ranges reserved, ` +
+        `until it is released (calico-ipam ledger release --cluster ${change.cluster}) once the cluster is gone`
+      );
+    case "cluster-reactivated":
+      return `cluster "${change.cluster}": declared in code again; its section is active, its recorded ranges kept`;
+    case "cluster-released":
+      return `cluster "${change.cluster}": released; its section is deleted and its ranges may be handed out again`;
     case "node-added":
       return `node "${change.node}": added ${podCidrs(change.after)}`;
     case "node-changed":

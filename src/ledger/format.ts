@@ -84,6 +84,11 @@
  *     "pools": {}, "version": 1 }
  *   ```
  *
+ *   A section may also have `status` (optional; absent means the cluster is in code): `"retired"` once
+ *   a fleet plan found the cluster no longer in code. Its section is kept, every pool draining, its ranges
+ *   reserved, until the section is released (`calico-ipam ledger release --cluster NAME`, or the
+ *   address plan's `releaseClusters`); a cluster declared again in code is active again.
+ *
  * - `subSpaces` (optional; absent means none, and writers omit it when empty): the sub-spaces of a
  *   fleet's address plan, carved out of the fleet's address spaces like pools (a /14 per region, a /16
  *   per cluster) and kept where they are on every run; the pools of the clusters given a sub-space are
@@ -271,6 +276,11 @@ export interface LedgerClusterSection {
   readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
   /** The Service CIDRs and node networks the cluster drew from the fleet's plan, as {@link Ledger.drawnRanges}. */
   readonly drawnRanges?: Readonly<Record<string, LedgerDrawnRange>>;
+  /**
+   * `retired` once a fleet plan found the cluster no longer in code: the section is kept, every pool
+   * draining, until it is released. Absent while the cluster is in code.
+   */
+  readonly status?: "retired";
 }
 
 /** @internal The top-level keys of format version 1; a reader refuses any other. */
@@ -278,7 +288,7 @@ export const TOP_KEYS = ["addresses", "clusters", "drawnRanges", "migrations", "
 /** @internal The keys of a sub-space entry. */
 export const SUB_SPACE_KEYS = ["cidr", "family", "status"];
 /** @internal The keys of a cluster's section of a fleet ledger. */
-export const SECTION_KEYS = ["addresses", "drawnRanges", "nodeCidrs", "pools"];
+export const SECTION_KEYS = ["addresses", "drawnRanges", "nodeCidrs", "pools", "status"];
 /** @internal The keys of a drawn range entry. */
 export const DRAWN_RANGE_KEYS = ["cidr", "family", "kind"];
 /** @internal The required keys of a pool entry. */

@@ -1,5 +1,5 @@
 /** The ledger as text tables for `calico-ipam ledger show`. */
-import { clusterLedger, isEmptyLedger } from "../ledger/clusters";
+import { clusterLedger, isEmptyLedger, isRetiredCluster } from "../ledger/clusters";
 import { problemError } from "../ledger/errors";
 import { Ledger } from "../ledger/format";
 import { inspectLedger } from "../ledger/inspect";
@@ -17,7 +17,7 @@ import { textTable } from "./table";
  * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key;
  * then a one-line summary. BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
- * section under `Cluster "<name>":`, by name.
+ * section under `Cluster "<name>":` (see {@link clusterHeading}: a retired cluster says so), by name.
  *
  * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
  */
@@ -33,13 +33,23 @@ export function formatLedgerTable(ledger: Ledger): string {
   const subSpaces = Object.entries(inspected.ledger.subSpaces ?? {}).map(([name, s]) => [name, `IPv${s.family}`, s.cidr, s.status]);
   if (subSpaces.length > 0) out.push(`${textTable(["SUB-SPACE", "FAMILY", "CIDR", "STATUS"], [false, false, false, false], subSpaces).join("\n")}\n`);
   const clusters = Object.keys(inspected.ledger.clusters ?? {});
-  for (const name of clusters) out.push(`Cluster "${name}":`, sectionTable(clusterLedger(inspected.ledger, name)));
+  for (const name of clusters) out.push(clusterHeading(inspected.ledger, name), sectionTable(clusterLedger(inspected.ledger, name)));
   out.push(
     `A fleet ledger: ${clusters.length} cluster section${clusters.length === 1 ? "" : "s"}` +
       (subSpaces.length > 0 ? `, ${subSpaces.length} sub-space${subSpaces.length === 1 ? "" : "s"}` : "") +
       ` (calico-ipam ledger show --cluster NAME shows one).\n`,
   );
   return out.join("\n");
+}
+
+/**
+ * The heading of a cluster's section: `Cluster "<name>":`, or for a cluster no longer in code
+ * `Cluster "<name>" (retired: ...):` with the way to release it.
+ */
+export function clusterHeading(ledger: Ledger, name: string): string {
+  return isRetiredCluster(ledger, name)
+    ? `Cluster "${name}" (retired: no longer in code, every pool draining; once it is gone: calico-ipam ledger release --cluster ${name}):`
+    : `Cluster "${name}":`;
 }
 
 /** The tables of one single-cluster ledger (or section), checked. */

@@ -2,7 +2,7 @@ import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq,
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
 import * as fs from "fs";
-import { BigIntegerFields, ByteSource, JsonListError, KubectlJsonList, readKubectlJsonList } from "./json-list";
+import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, parseItemText, readKubectlJsonList } from "./json-list";
 import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
@@ -25,6 +25,13 @@ export interface LoadedDocument {
   readonly lineOf?: (path: string) => number;
   /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the fields asked for ({@link streamDumpObjects}). */
   readonly bigIntegers?: Readonly<Record<string, string>>;
+  /**
+   * What the caller's decoder made of the object straight from its text ({@link streamDumpObjects});
+   * `value` is then parsed from the file again only when read.
+   */
+  readonly decoded?: unknown;
+  /** Where a decoded object's text is in its file, to parse it later (`parseItemText`) without keeping this document. */
+  readonly text?: ItemText;
 }
 
 export { InputError };
@@ -58,13 +65,14 @@ export function loadObjects(file: string, options: LoadObjectsOptions = {}): Loa
 /**
  * Reads a cluster dump file object by object: a JSON `List` in kubectl's layout (`kubectl get … -o
  * json`) is read in batches without decoding or parsing the file whole (see `json-list.ts`), with the
- * exact text of the integers past 2^53 that `bigIntegers` asks for; any other file is read as
- * {@link loadObjects} with `fastJson` reads it. Throws {@link InputError} naming the file (and line).
+ * exact text of the integers past 2^53 that `bigIntegers` asks for, and the items `decode` takes read
+ * straight from their text; any other file is read as {@link loadObjects} with `fastJson` reads it.
+ * Throws {@link InputError} naming the file (and line).
  */
-export function* streamDumpObjects(file: string, bigIntegers?: BigIntegerFields): Generator<LoadedDocument> {
+export function* streamDumpObjects(file: string, options: ListReadOptions | BigIntegerFields = {}): Generator<LoadedDocument> {
   const opened = openRegularFile(file);
   try {
-    const list = opened ? readKubectlJsonList(opened.source, bigIntegers) : undefined;
+    const list = opened ? readKubectlJsonList(opened.source, options) : undefined;
     if (!list) {
       yield* dumpTextObjects(file, wholeText(file));
       return;
@@ -92,19 +100,36 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     }
     if (stat.size > MAX_DUMP_BYTES) throw new InputError(`${file}: the file is larger than the limit of ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES); split it, or check that it is the file you meant`, file);
     const size = stat.size;
-    const read = (from: number, to: number): Buffer => {
+    let open = true;
+    const readFrom = (handle: number, from: number, to: number): Buffer => {
       const out = Buffer.allocUnsafe(Math.max(0, to - from));
       let done = 0;
       while (done < out.length) {
-        const n = fs.readSync(fd, out, done, out.length - done, from + done);
+        const n = fs.readSync(handle, out, done, out.length - done, from + done);
         if (n === 0) break;
         done += n;
       }
       return done === out.length ? out : out.subarray(0, done);
     };
+    // Once closed (the file read), a range is read by opening the file again: an object parsed late.
+    const read = (from: number, to: number): Buffer => {
+      if (open) return readFrom(fd, from, to);
+      const again = fs.openSync(file, "r");
+      try {
+        return readFrom(again, from, to);
+      } finally {
+        fs.closeSync(again);
+      }
+    };
     const problem = binaryProblem(read(0, Math.min(size, 4096)));
     if (problem !== undefined) throw new InputError(`${file}: ${problem}`, file);
-    return { source: { size, read }, close: () => fs.closeSync(fd) };
+    return {
+      source: { size, read },
+      close: () => {
+        open = false;
+        fs.closeSync(fd);
+      },
+    };
   } catch (e) {
     fs.closeSync(fd);
     throw e;
@@ -126,6 +151,11 @@ function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocu
   let read = 0;
   try {
     for (const item of list.items) {
+      if (item.decoded !== undefined) {
+        yield new DecodedDocument(file, item, listMetadata);
+        read++;
+        continue;
+      }
       const doc: { -readonly [K in keyof LoadedDocument]: LoadedDocument[K] } = { file, document: 1, line: 1, value: item.value, item: item.index };
       if (listMetadata) doc.listMetadata = listMetadata;
       if (item.bigIntegers) doc.bigIntegers = item.bigIntegers;
@@ -137,6 +167,28 @@ function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocu
     // Not JSON in kubectl's layout after all (two dumps pasted together, a cut file…): the whole-text
     // parsers say where the text is wrong; should the text parse, the objects not read yet follow.
     yield* dumpTextObjects(file, wholeText(file)).slice(read);
+  }
+}
+
+/** An object the caller's decoder read: its value is parsed only when read. */
+class DecodedDocument implements LoadedDocument {
+  readonly document = 1;
+  readonly line = 1;
+  readonly item: number;
+  readonly decoded: unknown;
+  readonly text: ItemText | undefined;
+  constructor(
+    readonly file: string,
+    listItem: ListItem,
+    readonly listMetadata: Readonly<Record<string, unknown>> | undefined,
+  ) {
+    this.item = listItem.index;
+    this.decoded = listItem.decoded;
+    this.text = listItem.text;
+  }
+
+  get value(): unknown {
+    return this.text ? parseItemText(this.text) : undefined;
   }
 }
 

@@ -223,6 +223,7 @@ function* items(w: Window, first: number, end: number, options: ListReadOptions)
     } else {
       // Item by item: the decoder takes what it knows; runs of the others are parsed as one array.
       let run = -1; // start of the run of items left to the parser
+      let runEnd = -1; // and the end of its last item
       let s = start;
       for (;;) {
         const decoded = decode.decode(bytes, s - base, batchEnd - base);
@@ -235,15 +236,16 @@ function* items(w: Window, first: number, end: number, options: ListReadOptions)
         }
         if (decoded !== undefined) {
           if (run >= 0) {
-            for (const item of runItems(w, run, s, end, index, bigIntegers)) {
+            for (const item of runItems(w, run, runEnd, end, index, bigIntegers)) {
               index++;
               yield item;
             }
             run = -1;
           }
           yield new DecodedItem(decoded, index++, w.src, s, e);
-        } else if (run < 0) {
-          run = s;
+        } else {
+          if (run < 0) run = s;
+          runEnd = e;
         }
         if (e >= batchEnd) break;
         // Between two items: "," and the next item's opening line (the parser checks this within a run).
@@ -255,7 +257,7 @@ function* items(w: Window, first: number, end: number, options: ListReadOptions)
         s = next + base;
       }
       if (run >= 0) {
-        for (const item of runItems(w, run, batchEnd, end, index, bigIntegers)) {
+        for (const item of runItems(w, run, runEnd, end, index, bigIntegers)) {
           index++;
           yield item;
         }

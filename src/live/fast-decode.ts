@@ -98,15 +98,17 @@ function fallback(): never {
   throw FALLBACK;
 }
 
+/** Byte classes: JSON whitespace (1); in strings, ordinary (0), the closing quote (1), or left to the parser (2). */
+const SPACE = new Uint8Array(256);
+for (const c of [0x20, 0x0a, 0x0d, 0x09]) SPACE[c] = 1;
+const IN_STRING = new Uint8Array(256);
+for (let c = 0; c < 256; c++) IN_STRING[c] = c < 0x20 || c === 0x5c || c >= 0x7f ? 2 : c === 0x22 ? 1 : 0;
+
 function ws(): void {
   let p = P;
-  const e = E;
   const b = B;
-  while (p < e) {
-    const c = b[p];
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
-    else break;
-  }
+  // (Past the buffer, b[p] is undefined and so is its class: the loop stops; past E, the callers check.)
+  while (SPACE[b[p]] === 1) p++;
   P = p;
 }
 
@@ -132,14 +134,8 @@ function plain(): void {
   let p = P;
   if (p >= E || b[p] !== 0x22) fallback();
   S = ++p;
-  const e = E;
-  for (;;) {
-    if (p >= e) fallback();
-    const c = b[p];
-    if (c === 0x22) break;
-    if (c < 0x20 || c === 0x5c || c >= 0x7f) fallback();
-    p++;
-  }
+  while (IN_STRING[b[p]] === 0) p++;
+  if (p >= E || b[p] !== 0x22) fallback();
   P = p + 1;
 }
 

@@ -221,6 +221,9 @@ function blocksByName(): Array<{ n: number; second: boolean; name: string }> {
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The files {@link writeInspectDump} writes, in the order they are read. */
+export const DUMP_FILES: readonly string[] = ["ippools.json", "ipamblocks.json", "blockaffinities.json", "ipamhandles.json", "nodes.json"];
+
 /** Writes the dump's files into `dir`; returns their paths (pools first). */
 export function writeInspectDump(dir: string): string[] {
   const pools = [...Array(RACKS).keys()].map((r) => ({

@@ -23,6 +23,10 @@ export interface SideReport {
   readonly digest: string;
   /** Number of answers (pools carved, overlapping pairs found). */
   readonly count: number;
+  /** CPU time of each timed run (user + system, every thread of the process), in ms, when measured. */
+  readonly cpuTimes?: readonly number[];
+  /** Heap one answer holds, in MB, when measured (see the worker). */
+  readonly heapMb?: number;
 }
 
 /** One side of a case: how to start its process. */
@@ -52,6 +56,8 @@ export type Target =
   | { readonly kind: "time"; readonly atMostMs: number }
   /** Ours' peak RSS (the largest of its processes) at most this. */
   | { readonly kind: "rss"; readonly atMostMb: number }
+  /** The heap ours' answer holds (the largest over its processes; the worker measures it) at most this. */
+  | { readonly kind: "heap"; readonly atMostMb: number }
   /** The median paired ratio peer ÷ ours at least this: ours is that many times faster. */
   | { readonly kind: "speedup"; readonly peer: string; readonly atLeast: number }
   /** The median paired ratio ours ÷ peer at most this: ours costs at most that many times the peer. */

@@ -30,7 +30,7 @@ registerBench({
     { kind: "time", atMostMs: 2000 },
     { kind: "rss", atMostMb: 1024 },
   ],
-  notes: ["the dump is written once per bench run (about 20 s, not timed); the worker prints its CPU time per run on standard error"],
+  notes: ["the dump is written once per bench run (about 20 s, not timed)"],
   prepare: (dir) => {
     writeInspectDump(dir);
   },

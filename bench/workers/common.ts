@@ -49,9 +49,9 @@ export function digest(lines: readonly string[]): string {
   return hash.digest("hex");
 }
 
-/** Prints the report as the last line of standard output, for the runner. */
-export function report(times: readonly number[], lines: readonly string[], count: number): void {
-  const r: SideReport = { times, rssMb: process.resourceUsage().maxRSS / 1024, digest: digest(lines), count };
+/** Prints the report as the last line of standard output, for the runner (`extra`: CPU times, heap). */
+export function report(times: readonly number[], lines: readonly string[], count: number, extra: Pick<SideReport, "cpuTimes" | "heapMb"> = {}): void {
+  const r: SideReport = { times, rssMb: process.resourceUsage().maxRSS / 1024, digest: digest(lines), count, ...extra };
   console.log(JSON.stringify(r));
 }
 

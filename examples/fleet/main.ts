@@ -2,7 +2,10 @@
  * The fleet example: a platform team's own `Cluster` construct (written here, not exported by the
  * library), used for three clusters in two regions, dual-stack, all drawing from one address plan.
  * Each region has a sub-space of its own (a /14 and a /56, carved from the company's ranges like a
- * pool and kept by the ledger), and a region's clusters carve their pools inside it.
+ * pool and kept by the ledger), and a region's clusters carve their pools inside it. The production
+ * clusters draw their Service CIDRs (dual-stack) and node network from the plan too, instead of
+ * declaring them: unique across the fleet, kept by the ledger, and in each stack's output
+ * `ipam_drawn_ranges` to configure the cluster with; the lab declares the common 10.96.0.0/16.
  * The two production clusters route to each other (BGP peering with the fabric), so their ranges never
  * overlap; the lab cluster is isolated from everything, so it reuses a production range and the
  * reports say so. One fleet ledger beside this file keeps every cluster's ranges, a section per
@@ -28,6 +31,8 @@ interface ClusterProps {
   readonly plan: AddressPlan;
   /** A lab cluster routes to no other cluster, so it may reuse their ranges. */
   readonly isolated?: boolean;
+  /** Draw the Service CIDRs and the node network from the plan (unique in the fleet) instead of declaring 10.96.0.0/16. */
+  readonly drawRanges?: boolean;
 }
 
 /** The platform team's cluster: one stack per cluster, dual-stack pod pools sized for its nodes. */
@@ -40,7 +45,17 @@ class Cluster extends TerraformStack {
     this.ipam = new CalicoIpam(this, "ipam", {
       addressPlan: props.plan,
       clusterName: props.name,
-      serviceCidrs: ["10.96.0.0/16"],
+      ...(props.drawRanges
+        ? {
+            drawnRanges: {
+              serviceCidrs: [
+                { addressSpace: "services-v4", prefixLength: 16 },
+                { addressSpace: "services-v6", prefixLength: 112 },
+              ],
+              nodeCidrs: [{ addressSpace: "nodes-v4", prefixLength: 20 }],
+            },
+          }
+        : { serviceCidrs: ["10.96.0.0/16"] }),
       subSpaces: [`${props.region}-v4`, `${props.region}-v6`],
       ...(props.isolated ? { isolatedFrom: "all" as const } : {}),
     });
@@ -56,6 +71,10 @@ const plan = new AddressPlan(app, "addresses", {
   addressSpaces: [
     { name: "pods-v4", cidr: "10.32.0.0/12" },
     { name: "pods-v6", cidr: "fd00:10::/48" },
+    // Service CIDRs and node networks the clusters draw (kube-apiserver takes at most a /12 or a /108).
+    { name: "services-v4", cidr: "10.96.0.0/12" },
+    { name: "services-v6", cidr: "fd00:96::/108" },
+    { name: "nodes-v4", cidr: "10.0.0.0/16" },
   ],
   reservedRanges: [{ cidr: "10.47.0.0/16", reason: "the fabric's loopbacks and BGP sessions" }],
   // A sub-space per region: room for each region's clusters, in one aggregate route per region.
@@ -66,7 +85,7 @@ const plan = new AddressPlan(app, "addresses", {
     { name: "us-east-v6", addressSpace: "pods-v6", prefixLength: 56 },
   ],
 });
-new Cluster(app, { name: "prod-eu-1", region: "eu-west", nodes: 200, plan });
-new Cluster(app, { name: "prod-us-1", region: "us-east", nodes: 120, plan });
+new Cluster(app, { name: "prod-eu-1", region: "eu-west", nodes: 200, plan, drawRanges: true });
+new Cluster(app, { name: "prod-us-1", region: "us-east", nodes: 120, plan, drawRanges: true });
 new Cluster(app, { name: "lab-eu", region: "eu-west", nodes: 20, plan, isolated: true });
 app.synth();

@@ -10,7 +10,7 @@ import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
 import { compareNames } from "./private/text";
-import { PoolRequest, requestPrefix } from "./request";
+import { PoolRequest, RequestSize, requestSize } from "./request";
 
 /** Everything one carving run needs. */
 export interface CarveInput {
@@ -104,6 +104,8 @@ interface Space {
   /** "inside space pods-v4 (10.32.0.0/12)", made once for the explanations of the pools it holds. */
   readonly inside: string;
   free?: FreeSpace;
+  /** The explanation of a pool carved here, by its size explanation: many pools share a size. */
+  readonly bestFit: Map<string, string>;
 }
 
 interface Exclusion {
@@ -121,12 +123,13 @@ interface Item {
   readonly path: string;
   readonly prefix: number;
   readonly sizeExplanation: string;
-  readonly space?: Space;
-  readonly pinned?: Cidr;
-  readonly recorded?: { readonly entry: LedgerEntry; readonly cidr: Cidr };
-  cidr?: Cidr;
-  source?: CarvedPool["source"];
-  explanation?: string;
+  /** The address space the request names; set once it is known to be usable. */
+  space: Space | undefined;
+  readonly pinned: Cidr | undefined;
+  readonly recorded: { readonly entry: LedgerEntry; readonly cidr: Cidr } | undefined;
+  cidr: Cidr | undefined;
+  source: CarvedPool["source"] | undefined;
+  explanation: string | undefined;
   failed: boolean;
 }
 
@@ -220,17 +223,19 @@ export function carve(input: CarveInput): CarveResult {
   // 2. Requests: size, space, and what the ledger says.
   const items: Array<Item | undefined> = [];
   const byName = new Map<string, Item>();
-  (input.requests ?? []).forEach((request, index) => {
+  const requests = input.requests ?? [];
+  for (let index = 0; index < requests.length; index++) {
+    const request = requests[index];
     const rawName = (request as { name?: unknown } | null)?.name;
     const path = typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
-    let size: { prefix: number; explanation: string };
+    let size: RequestSize;
     try {
-      size = requestPrefix(request);
+      size = requestSize(request);
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
       findings.push(error(e.code, path, e.message));
       items.push(undefined);
-      return;
+      continue;
     }
     const name = request.name;
     const earlier = byName.get(name);
@@ -243,21 +248,27 @@ export function carve(input: CarveInput): CarveResult {
         ),
       );
       items.push(undefined);
-      return;
+      continue;
     }
     const item = resolveRequest(request, index, path, size, spaces, kept, recordedCidrs, findings);
     byName.set(name, item);
     items.push(item);
-  });
+  }
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, byName, findings);
 
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
-  const toCarve = largestFirst(items.filter((i): i is Item => i !== undefined && !i.failed && i.cidr === undefined && i.pinned === undefined));
+  const toCarve: Item[] = [];
   const finest = { 4: -1, 6: -1 };
-  for (const item of toCarve) finest[item.request.family] = Math.max(finest[item.request.family], item.prefix);
+  for (const item of items) {
+    if (item === undefined || item.failed || item.cidr !== undefined || item.pinned !== undefined) continue;
+    toCarve.push(item);
+    const family = item.request.family;
+    if (item.prefix > finest[family]) finest[family] = item.prefix;
+  }
+  largestFirst(toCarve);
 
   // 5. Free space: each address space minus everything used, then the new pools.
   for (const family of [4, 6] as const) {
@@ -324,9 +335,12 @@ export function carve(input: CarveInput): CarveResult {
     entries.push([item.name, entry]);
     cidrs.set(item.name, item.cidr);
   }
+  sortEntries(entries);
   const ledger = freezeLedger(entries, inspected.ledger);
   registerCheckedLedger(ledger, cidrs);
-  return { pools, ledger, changes: diffLedgerPools(ledgerIn, ledger), findings: sortedFindings };
+  // A first run adds every pool, in name order: the sorted entries are that list already.
+  const changes = recordedCidrs.size === 0 ? addedPools(entries) : diffLedgerPools(ledgerIn, ledger);
+  return { pools, ledger, changes, findings: sortedFindings };
 }
 
 function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], findings: Finding[]): Space[] {
@@ -357,7 +371,7 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
       return;
     }
     const label = `${name} (${r.cidr})`;
-    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}` });
+    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map() });
   });
   // Overlapping spaces: the later one is dropped, so no range can be carved twice.
   const dropped = new Set<number>();
@@ -433,7 +447,7 @@ function resolveRequest(
   request: PoolRequest,
   index: number,
   path: string,
-  size: { prefix: number; explanation: string },
+  size: RequestSize,
   spaces: readonly Space[],
   recordedEntries: Readonly<Record<string, LedgerEntry>>,
   recordedCidrs: ReadonlyMap<string, Cidr>,
@@ -443,9 +457,26 @@ function resolveRequest(
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
   const entry = ownEntry(recordedEntries, name);
   const recorded = entry ? { entry, cidr: recordedCidrs.get(name)! } : undefined;
+  const item: Item = {
+    index,
+    request,
+    name,
+    path,
+    prefix: size.prefix,
+    sizeExplanation: size.explanation,
+    space: undefined,
+    pinned,
+    recorded,
+    cidr: undefined,
+    source: undefined,
+    explanation: undefined,
+    failed: false,
+  };
   const fail = (code: string, message: string): Item => {
     findings.push(error(code, path, message));
-    return { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, pinned, recorded, failed: true };
+    item.space = undefined;
+    item.failed = true;
+    return item;
   };
 
   let space: Space | undefined;
@@ -469,33 +500,29 @@ function resolveRequest(
     }
   }
 
-  const item: Item = { index, request, name, path, prefix: size.prefix, sizeExplanation: size.explanation, space, pinned, recorded, failed: false };
+  item.space = space;
   if (recorded) {
     const { entry: e, cidr: rc } = recorded;
     const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
-    const wayOut = (doc: string) =>
-      e.status === "draining"
-        ? `Use a new pool name; or, once no pod holds an address in ${e.cidr}, release "${name}" (calico-ipam ledger release ${name}) so that the name gets a new range`
-        : `Add a new pool under a new name, then disable "${name}", delete the pods that still use it and remove it from code, as in Calico's procedure (${doc})`;
     if (e.family !== request.family) {
       return fail(
         "CARVE_LEDGER_FAMILY_CHANGED",
         `pool "${name}" is now IPv${request.family}, but the ledger records it${retiredNote} as IPv${e.family} ${e.cidr}; ` +
-          `a pool cannot change family, because Calico's cidr is immutable. ${wayOut(MIGRATE_POOLS)}`,
+          `a pool cannot change family, because Calico's cidr is immutable. ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (e.blockSize !== request.blockSize) {
       return fail(
         "CARVE_LEDGER_BLOCK_SIZE_CHANGED",
         `pool "${name}" now has blockSize ${request.blockSize}, but the ledger records it${retiredNote} at ${e.cidr} with blockSize ${e.blockSize}; ` +
-          `Calico's blockSize is immutable. ${wayOut(CHANGE_BLOCK_SIZE)}`,
+          `Calico's blockSize is immutable. ${migrationWayOut(e, name, CHANGE_BLOCK_SIZE)}`,
       );
     }
     if (pinned && !pinned.equals(rc)) {
       return fail(
         "CARVE_LEDGER_CIDR_CHANGED",
         `pool "${name}" is pinned to ${pinned}, but the ledger records it${retiredNote} at ${e.cidr}; ` +
-          `a recorded pool never moves, because Calico's cidr is immutable. Pin it back to ${e.cidr}, or migrate: ${wayOut(MIGRATE_POOLS)}`,
+          `a recorded pool never moves, because Calico's cidr is immutable. Pin it back to ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (size.prefix < rc.prefix) {
@@ -503,7 +530,7 @@ function resolveRequest(
         "CARVE_LEDGER_POOL_GROWN",
         `pool "${name}" now needs a /${size.prefix} (${size.explanation}), more than its recorded range ${e.cidr}${retiredNote}; ` +
           `a pool cannot grow in place, because Calico's cidr is immutable. For more room, add another pool under a new name ` +
-          `with the same selectors (Calico uses both), or migrate to a larger pool: ${wayOut(MIGRATE_POOLS)}`,
+          `with the same selectors (Calico uses both), or migrate to a larger pool: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (space && !space.cidr.contains(rc)) {
@@ -511,7 +538,7 @@ function resolveRequest(
         "CARVE_LEDGER_SPACE_CHANGED",
         `pool "${name}" asks for address space ${space.label}, but the ledger records it${retiredNote} at ${e.cidr}, ` +
           `outside that space; a recorded pool never moves, because Calico's cidr is immutable. ` +
-          `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${wayOut(MIGRATE_POOLS)}`,
+          `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     item.cidr = rc;
@@ -530,6 +557,13 @@ function resolveRequest(
     item.source = "pinned";
   }
   return item;
+}
+
+/** How to get another range for a recorded pool, for the messages of {@link resolveRequest}. */
+function migrationWayOut(e: LedgerEntry, name: string, doc: string): string {
+  return e.status === "draining"
+    ? `Use a new pool name; or, once no pod holds an address in ${e.cidr}, release "${name}" (calico-ipam ledger release ${name}) so that the name gets a new range`
+    : `Add a new pool under a new name, then disable "${name}", delete the pods that still use it and remove it from code, as in Calico's procedure (${doc})`;
 }
 
 type Occupant =
@@ -659,7 +693,12 @@ function carveOne(
     if (network === undefined) continue;
     item.cidr = Cidr.of(family, network, item.prefix);
     item.source = "carved";
-    item.explanation = `${item.sizeExplanation}; best fit in space ${space.label}`;
+    let explanation = space.bestFit.get(item.sizeExplanation);
+    if (explanation === undefined) {
+      explanation = `${item.sizeExplanation}; best fit in space ${space.label}`;
+      space.bestFit.set(item.sizeExplanation, explanation);
+    }
+    item.explanation = explanation;
     return;
   }
   item.failed = true;
@@ -756,29 +795,54 @@ function keepsLedger(
 ): boolean {
   if (!checkedAndKept) return false;
   let entries = 0;
-  for (const name of Object.keys(kept)) {
-    if (byName.has(name)) continue;
-    if (kept[name].status === "active") return false;
-    entries++;
-  }
   for (const item of items) {
     if (!item?.cidr) continue;
     if (item.recorded?.entry.status !== "active") return false;
     entries++;
   }
+  // Every placed pool is a distinct recorded name: when there are as many as recorded entries, code
+  // declares every recorded pool, and no entry is left to look at.
+  if (entries === recorded) return true;
+  for (const name of Object.keys(kept)) {
+    if (byName.has(name)) continue;
+    if (kept[name].status === "active") return false;
+    entries++;
+  }
   return entries === recorded;
+}
+
+/** The changes of a first run (an empty input ledger): every entry added, in name order (the entries are sorted). */
+function addedPools(entries: ReadonlyArray<readonly [string, LedgerEntry]>): LedgerPoolChange[] {
+  const changes: LedgerPoolChange[] = [];
+  for (const [name, after] of entries) changes.push({ kind: "added", name, after });
+  return changes;
+}
+
+/** Sorts ledger entries by name in place; a list already in order (the usual case) is only read. */
+function sortEntries(entries: Array<[string, LedgerEntry]>): void {
+  for (let k = 1; k < entries.length; k++) {
+    if (compareNames(entries[k - 1][0], entries[k][0]) > 0) {
+      entries.sort((a, b) => compareNames(a[0], b[0]));
+      return;
+    }
+  }
 }
 
 /**
  * The order new pools are placed in: largest first (shortest prefix), then by name. Names are sorted
  * once and the items then dealt into one list per prefix, in name order: the same order as a sort by
- * prefix then name (names are unique), without a comparison of two prefixes per step.
+ * prefix then name (names are unique), without a comparison of two prefixes per step. Sorts `list` in place.
  */
-function largestFirst(list: Item[]): Item[] {
-  list.sort((a, b) => compareNames(a.name, b.name));
+function largestFirst(list: Item[]): void {
+  list.sort(byName);
   const byPrefix: Item[][] = [];
   for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
-  return byPrefix.flat();
+  let k = 0;
+  for (const group of byPrefix) if (group !== undefined) for (const item of group) list[k++] = item;
+}
+
+function byName(a: Item, b: Item): number {
+  return compareNames(a.name, b.name);
 }
 
 function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {

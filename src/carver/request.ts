@@ -69,6 +69,22 @@ export const CALICO_BLOCK_SIZE_RANGE: { readonly 4: readonly [20, 32]; readonly 
  * other family; a size larger than the family's whole address space.
  */
 export function requestPrefix(request: PoolRequest): { prefix: number; explanation: string } {
+  const size = requestSize(request);
+  return { prefix: size.prefix, explanation: size.explanation };
+}
+
+/** @internal The size of a request, as {@link requestPrefix} says it. */
+export interface RequestSize {
+  readonly prefix: number;
+  readonly explanation: string;
+}
+
+/**
+ * @internal {@link requestPrefix} for the carver: the same answer and the same errors, but a size by
+ * prefix length is one frozen object shared by every request of that prefix and block size, so that
+ * 10,000 requests make no object each.
+ */
+export function requestSize(request: PoolRequest): RequestSize {
   if (typeof request !== "object" || request === null) {
     throw new CarveError("CARVE_REQUEST_INVALID", `a pool request must be an object with name, family, blockSize and size, got ${describe(request)}`);
   }
@@ -104,7 +120,7 @@ export function requestPrefix(request: PoolRequest): { prefix: number; explanati
         return invalid(name, `prefixLength must be a whole number from 0 to ${bits} for IPv${family}, got ${describe(prefix)}`);
       }
       atLeastOneBlock(name, prefix, blockSize, `prefixLength ${prefix}`);
-      return { prefix, explanation: prefixExplanation(prefix, blockSize) };
+      return prefixSize(prefix, blockSize);
     }
     case "addresses": {
       const addresses = wholeNumber(size.addresses, "addresses", name, "e.g. 1000");
@@ -161,17 +177,17 @@ function invalid(name: string, message: string): never {
   throw new CarveError("CARVE_REQUEST_INVALID", `pool "${name}": ${message}`, name);
 }
 
-/** "/22 requested (16 blocks of /26)" for each prefix and block size, made once: many pools share a size. */
-const PREFIX_EXPLANATIONS = new Map<number, string>();
+/** The size "/22 requested (16 blocks of /26)" for each prefix and block size, made once: many pools share a size. */
+const PREFIX_SIZES: Array<RequestSize | undefined> = [];
 
-function prefixExplanation(prefix: number, blockSize: number): string {
+function prefixSize(prefix: number, blockSize: number): RequestSize {
   const key = prefix * 256 + blockSize;
-  let text = PREFIX_EXPLANATIONS.get(key);
-  if (text === undefined) {
-    text = `/${prefix} requested (${blocksOf(prefix, blockSize)})`;
-    PREFIX_EXPLANATIONS.set(key, text);
+  let size = PREFIX_SIZES[key];
+  if (size === undefined) {
+    size = Object.freeze({ prefix, explanation: `/${prefix} requested (${blocksOf(prefix, blockSize)})` });
+    PREFIX_SIZES[key] = size;
   }
-  return text;
+  return size;
 }
 
 /** "16 blocks of /26" */

@@ -24,15 +24,18 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
       const { formatLedgerTable, serializeLedger } = await import("../ledger");
       const whole = await load(opts.file);
       const current = opts.cluster === undefined ? whole : (await import("./ledger-fleet")).clusterSection(whole, opts.cluster, opts.file);
-      const heading = opts.cluster === undefined ? "" : `Cluster "${opts.cluster}":\n`;
+      const heading = opts.cluster === undefined ? "" : `${(await import("../report/ledger-table")).clusterHeading(whole, opts.cluster)}\n`;
       io.stdout(opts.format === "json" ? serializeLedger(current) : heading + formatLedgerTable(current));
       setCode(0);
     });
 
   ledger
     .command("release")
-    .description("say that draining pools (removed from the code, emitted disabled) are drained: the next synth deletes their IPPool and their ranges can be handed out again; only once no pod uses their addresses")
-    .argument("<name...>", "names of draining pools")
+    .description(
+      "say that draining pools (removed from the code, emitted disabled) are drained: the next synth deletes their IPPool and their ranges can be handed out again; only once no pod uses their addresses. " +
+        "In a fleet ledger, --cluster NAME without pool names releases a retired cluster's whole section (a cluster removed from code, once it is gone)",
+    )
+    .argument("[name...]", "names of draining pools (none with --cluster: the cluster's whole section)")
     .addOption(fileOption())
     .addOption(formatOption())
     .addOption(clusterOption())
@@ -44,9 +47,10 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
       const changes = diffLedgers(before, after);
       // In a fleet ledger each released pool comes with its cluster.
       const released = changes.flatMap((c) => (c.kind === "released" ? [c.cluster === undefined ? c.name : { cluster: c.cluster, pool: c.name }] : []));
+      const clusters = changes.flatMap((c) => (c.kind === "cluster-released" ? [c.cluster] : []));
       io.stdout(
         opts.format === "json"
-          ? JSON.stringify({ file: opts.file, released }, null, 2) + "\n"
+          ? JSON.stringify({ file: opts.file, released, ...(clusters.length > 0 ? { releasedClusters: clusters } : {}) }, null, 2) + "\n"
           : changes.map((c) => `${describeChange(c)}\n`).join("") + `${path.basename(opts.file)} written; commit it with the code change.\n`,
       );
       setCode(0);

@@ -2,7 +2,7 @@
 // only when one of those commands runs.
 import { InputError } from "../io/input-error";
 import { Ledger, LedgerError, clusterLedger, releasePools } from "../ledger";
-import { withClusterLedger } from "../ledger/clusters";
+import { releaseCluster, withClusterLedger } from "../ledger/clusters";
 
 /** The section of `cluster` in a fleet ledger, as a single-cluster ledger; an error naming the clusters when there is none. */
 export function clusterSection(ledger: Ledger, cluster: string, file: string): Ledger {
@@ -21,10 +21,18 @@ export function clusterSection(ledger: Ledger, cluster: string, file: string): L
 /**
  * Releases draining pools: in the section of `cluster` when given; in a fleet ledger without it, each
  * pool in the one section that records it (an error naming the clusters when several do, or none).
+ * With `cluster` and no pool names, the whole section of that retired cluster (see `releaseCluster`).
  * @throws InputError naming the file, the pool and the clusters
  */
 export function releaseInLedger(ledger: Ledger, names: readonly string[], cluster: string | undefined, file: string): Ledger {
+  if (names.length === 0 && cluster === undefined) {
+    throw new InputError(`${file}: name the draining pools to release, or give --cluster NAME to release a retired cluster's whole section of a fleet ledger`, file);
+  }
   try {
+    if (names.length === 0) {
+      clusterSection(ledger, cluster!, file);
+      return releaseCluster(ledger, cluster!);
+    }
     if (cluster !== undefined) return withClusterLedger(ledger, cluster, releasePools(clusterSection(ledger, cluster, file), names));
     const clusters = Object.keys(ledger.clusters ?? {});
     if (clusters.length === 0) return releasePools(ledger, names);

@@ -164,12 +164,13 @@ function fleetCommand(
   const result = planFleet(
     {
       ...plan,
-      clusters: declared.map(({ name, isolatedFrom, peers, subSpaces, ...spec }) => ({
+      clusters: declared.map(({ name, isolatedFrom, peers, subSpaces, drawnRanges, ...spec }) => ({
         name,
         spec,
         ...(isolatedFrom ? { isolatedFrom } : {}),
         ...(peers ? { peers } : {}),
         ...(subSpaces ? { subSpaces } : {}),
+        ...(drawnRanges ? { drawnRanges } : {}),
       })),
     },
     {
@@ -186,7 +187,7 @@ function fleetCommand(
     const simulation = harnessOf(c.plan, spec, opts.baseDir);
     return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
   });
-  const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
+  const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges }));
   const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs, result.subSpaces)) }));
   if (opts.writeLedger) writeFleetLedgers(result);
   if (opts.out) {

@@ -167,6 +167,39 @@ export interface CalicoIpamProps {
    * @default - none: the cluster draws from the plan's address spaces
    */
   readonly subSpaces?: string[];
+  /**
+   * Service CIDRs and node networks this cluster draws from its {@link CalicoIpamProps.addressPlan}
+   * instead of declaring them (`serviceCidrs`/`nodeCidrs`, which it then must not set), each by size:
+   * carved fleet-wide like pools (no cluster that routes to it, and none of its own pools, uses them),
+   * kept where they are by its section of the fleet ledger (`drawnRanges`), then used as its Service
+   * CIDRs and node networks. Read them from {@link CalicoIpam.serviceCidrs}/{@link CalicoIpam.nodeCidrs}
+   * or the Terraform output `<id>_drawn_ranges` to configure the cluster.
+   * @example { serviceCidrs: [{ addressSpace: "services-v4", prefixLength: 16 }], nodeCidrs: [{ addressSpace: "nodes-v4", prefixLength: 20 }] }
+   * @default - none: the cluster's Service CIDRs and node networks are those declared
+   */
+  readonly drawnRanges?: CalicoIpamDrawnRanges;
+}
+
+/** The Service CIDRs and node networks a cluster draws from its address plan (see `CalicoIpamProps.drawnRanges`). */
+export interface CalicoIpamDrawnRanges {
+  /**
+   * Its Service CIDRs (kube-apiserver's `--service-cluster-ip-range`), at most one per family, the
+   * primary family first. kube-apiserver accepts at most 2^20 addresses: a /12 or longer for IPv4, a
+   * /108 or longer for IPv6.
+   * @see https://github.com/kubernetes/kubernetes/blob/master/cmd/kube-apiserver/app/options/validation.go
+   * @default - none
+   */
+  readonly serviceCidrs?: CalicoIpamDrawnRange[];
+  /** Its node networks, at most one per family. @default - none */
+  readonly nodeCidrs?: CalicoIpamDrawnRange[];
+}
+
+/** One range drawn from an address plan: its size and the plan's address space it is drawn from. */
+export interface CalicoIpamDrawnRange {
+  /** An address space of the address plan (not a sub-space), e.g. `services-v4`; its family is the range's. */
+  readonly addressSpace: string;
+  /** The prefix length, e.g. 16 for a /16. */
+  readonly prefixLength: number;
 }
 
 /** Settings of the validation harness. */
@@ -341,6 +374,15 @@ export class CalicoIpam extends Construct implements FleetMember {
       value: Lazy.anyValue({ produce: () => Object.fromEntries(this.plan().pools.map((p) => [p.manifest.metadata.name, p.manifest.spec.cidr])) }),
       description: "Calico IP pools of this cluster: pool name to CIDR",
     }).overrideLogicalId(`${outputId}_pools`);
+    if (props.drawnRanges !== undefined) {
+      if (props.addressPlan === undefined) {
+        throw new Error(`${this.node.path}: drawnRanges draws the cluster's Service CIDRs and node networks from an address plan: give the CalicoIpam an addressPlan, or declare serviceCidrs/nodeCidrs instead`);
+      }
+      new TerraformOutput(this, "DrawnRanges", {
+        value: Lazy.anyValue({ produce: () => ({ serviceCidrs: this.serviceCidrs, nodeCidrs: this.nodeCidrs }) }),
+        description: "The Service CIDRs and node networks this cluster drew from its address plan, to configure the cluster with",
+      }).overrideLogicalId(`${outputId}_drawn_ranges`);
+    }
   }
 
   /** The pools removed from the code that drain (see {@link DrainingIpPool}), added at synth. */
@@ -507,6 +549,29 @@ export class CalicoIpam extends Construct implements FleetMember {
   }
 
   /**
+   * The cluster's Service CIDRs: those drawn from its address plan (see {@link CalicoIpamProps.drawnRanges}),
+   * else those declared, in order; empty while the fleet's plan has errors. Read it once every cluster
+   * of the fleet is declared (at synth, e.g. in a `Lazy`), since drawing depends on all of them.
+   */
+  public get serviceCidrs(): string[] {
+    return this.rangesOf("service");
+  }
+
+  /** The cluster's node networks: those drawn from its address plan, else those declared (see {@link CalicoIpam.serviceCidrs}). */
+  public get nodeCidrs(): string[] {
+    return this.rangesOf("node");
+  }
+
+  private rangesOf(kind: "service" | "node"): string[] {
+    const declared = kind === "service" ? this.props.serviceCidrs : this.props.nodeCidrs;
+    const asked = kind === "service" ? this.props.drawnRanges?.serviceCidrs : this.props.drawnRanges?.nodeCidrs;
+    if ((asked ?? []).length === 0 || !this.inFleet()) return [...(declared ?? [])];
+    const name = this.clusterName;
+    const c = this.fleet.plan().clusters.find((x) => x.name === name);
+    return (c?.drawnRanges ?? []).filter((r) => r.kind === kind).map((r) => r.cidr);
+  }
+
+  /**
    * The cluster's name in its fleet (see {@link CalicoIpamProps.clusterName}).
    */
   public get clusterName(): string {
@@ -544,7 +609,7 @@ export class CalicoIpam extends Construct implements FleetMember {
         name,
         this.fleet.clusters.map((m) => {
           const c = plans.get(this.fleet.nameOf(m))!;
-          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses };
+          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges };
         }),
         this.fleet.plan().subSpaces,
       );
@@ -630,6 +695,7 @@ export class CalicoIpam extends Construct implements FleetMember {
       ...(this.props.isolatedFrom !== undefined ? { isolatedFrom: this.props.isolatedFrom } : {}),
       ...(this.props.peers !== undefined ? { peers: this.props.peers } : {}),
       ...(this.props.subSpaces !== undefined ? { subSpaces: this.props.subSpaces } : {}),
+      ...(this.props.drawnRanges !== undefined ? { drawnRanges: this.props.drawnRanges } : {}),
       ledger:
         ledger === false
           ? false

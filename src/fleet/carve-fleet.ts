@@ -20,7 +20,7 @@
 import { carve, CarvedPool, CarveError, CarveResult, ExclusionDeclaration, PoolRequest, requestPrefix } from "../carver";
 import type { AddressSpaceDeclaration } from "../carver";
 import { Cidr, findOverlaps, prefixForSize } from "../ip";
-import { Ledger, LedgerEntry, LedgerPoolChange, LedgerSubSpace, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
+import { DrawnRangeKind, Ledger, LedgerDrawnRange, LedgerEntry, LedgerPoolChange, LedgerSubSpace, drawnRangeKey, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
 import { listSome } from "../ledger/private/names";
 import { formatCount } from "../report/format";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
@@ -50,6 +50,14 @@ export interface FleetCarveCluster {
    * @default - none: the cluster draws from the fleet's spaces
    */
   readonly subSpaces?: readonly string[];
+  /**
+   * Service CIDRs and node networks this cluster draws from the fleet's address spaces instead of
+   * declaring them: carved fleet-wide like pools (no cluster that routes to it, nor any pool of its
+   * own, uses them), kept where they are by the cluster's ledger (`drawnRanges`), and then kept clear
+   * like declared ones. At most one per kind and family.
+   * @default - none
+   */
+  readonly drawnRanges?: readonly DrawnRangeRequest[];
   /**
    * Clusters this one never routes to, so their ranges may overlap; `"all"` for every cluster but
    * {@link peers}. Isolation is mutual: one side declaring it is enough.
@@ -109,6 +117,26 @@ export interface SubSpaceDeclaration {
   readonly cidr?: string;
 }
 
+/**
+ * A Service CIDR or a node network a cluster draws from its fleet's address plan, by prefix length,
+ * instead of declaring it.
+ */
+export interface DrawnRangeRequest {
+  /** `service` (the cluster's Service CIDR, kube-apiserver's `--service-cluster-ip-range`) or `node` (a node network). */
+  readonly kind: DrawnRangeKind;
+  /** The fleet address space it is drawn from (not a sub-space); its family is the range's. */
+  readonly addressSpace: string;
+  /**
+   * Its size, a prefix length. A Service CIDR is at most 2^20 addresses: a /12 or longer for IPv4, a
+   * /108 or longer for IPv6, as kube-apiserver requires.
+   * @see https://github.com/kubernetes/kubernetes/blob/master/cmd/kube-apiserver/app/options/validation.go
+   */
+  readonly prefixLength: number;
+}
+
+/** The widest Service CIDR kube-apiserver accepts, in host bits: `maxCIDRBits` of its `validateClusterIPFlags`. */
+export const SERVICE_CIDR_MAX_HOST_BITS = 20;
+
 /** A sub-space as carved, for the reports. */
 export interface FleetSubSpace {
   readonly name: string;
@@ -132,6 +160,12 @@ export interface FleetCarveResult {
   readonly subSpaces: readonly FleetSubSpace[];
   /** The sub-spaces to record (the fleet ledger's `subSpaces` after this run); the input's when there is any fleet error. */
   readonly subSpaceLedger: Readonly<Record<string, LedgerSubSpace>>;
+  /**
+   * The Service CIDRs and node networks each cluster draws (see {@link FleetCarveCluster.drawnRanges}),
+   * by cluster name, then by key (`service-ipv4` …); no entry for a cluster that draws none, and none at
+   * all when there is any fleet error. Also recorded in each cluster's ledger (`drawnRanges`).
+   */
+  readonly drawnRanges: ReadonlyMap<string, Readonly<Record<string, LedgerDrawnRange>>>;
 }
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -147,7 +181,7 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const findings: Finding[] = [];
-  const clusters = [...input.clusters].sort((a, b) => compare(a.name, b.name));
+  let clusters = [...input.clusters].sort((a, b) => compare(a.name, b.name));
   const names = new Set<string>();
   clusters.forEach((c) => {
     if (typeof c.name !== "string" || c.name.length > 63 || !CLUSTER_NAME.test(c.name)) {
@@ -180,6 +214,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     return c.isolatedFrom === "all" ? !(c.peers ?? []).includes(b) : (c.isolatedFrom ?? []).includes(b);
   };
   const connected = (a: string, b: string) => a !== b && !(isolated.get(a)?.includes(b) ?? false) && !declaresIsolation(a, b) && !declaresIsolation(b, a);
+  const drawnRequests = checkDrawnRequests(input, clusters, findings);
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
   const known: Array<{ cluster: string; pool: string; cidr: Cidr; source: string }> = [];
@@ -223,12 +258,24 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     );
   }
   if (findings.length > 0) {
-    return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, subSpaces: [], subSpaceLedger: input.subSpaceLedger ?? {} };
+    return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, subSpaces: [], subSpaceLedger: input.subSpaceLedger ?? {}, drawnRanges: new Map() };
   }
 
   // Sub-spaces: carved out of the fleet's spaces like pools, before the pools that go inside them.
   const sub = carveSubSpaces(input, clusters, known, connected, findings);
-  if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out };
+  if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out, drawnRanges: new Map() };
+
+  // Service CIDRs and node networks drawn from the plan: carved in one run, then kept clear like declared ones.
+  const drawn = carveDrawnRanges(input, clusters, drawnRequests, known, sub, findings);
+  if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out, drawnRanges: new Map() };
+  if (drawn.size > 0) {
+    clusters = clusters.map((c) => {
+      const mine = Object.values(drawn.get(c.name) ?? {});
+      if (mine.length === 0) return c;
+      const what = (r: LedgerDrawnRange) => (r.kind === "service" ? "its Service CIDR" : "a node network");
+      return { ...c, exclusions: [...(c.exclusions ?? []), ...mine.map((r) => ({ cidr: r.cidr, kind: r.kind, reason: `${what(r)}, drawn from the address plan` }))] };
+    });
+  }
 
   // Each cluster's view of the address plan: a fleet space replaced by the cluster's sub-space of it.
   const views = new Map(clusters.map((c) => [c.name, viewOf(c, input.spaces ?? [], sub)]));
@@ -318,7 +365,14 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       if (members !== runs[runs.length - 1]) placed.set(c.name, r.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
     }
   }
-  return { clusters: results, findings: [], isolated, ...sub.out };
+  // Each cluster's ledger records the ranges it draws (dropping those it no longer asks for).
+  for (const c of clusters) {
+    const after = drawn.get(c.name) ?? {};
+    const r = results.get(c.name)!;
+    if (hasErrors(r.findings) || sameDrawn(r.ledger.drawnRanges ?? {}, after)) continue;
+    results.set(c.name, { ...r, ledger: freezeLedger(Object.entries(r.ledger.pools), { ...r.ledger, drawnRanges: after }) });
+  }
+  return { clusters: results, findings: [], isolated, ...sub.out, drawnRanges: drawn };
 }
 
 /** A fleet space, or a sub-space carved from one, as a carving run sees it. */
@@ -445,6 +499,12 @@ function carveSubSpaces(
   for (const k of known) {
     if (recordedCidrs.some((r) => r.overlaps(k.cidr))) continue;
     exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
+  }
+  // …and of every drawn range recorded (a cluster's Service CIDR or node network).
+  for (const c of clusters) {
+    for (const [key, r] of Object.entries(c.ledger.drawnRanges ?? {})) {
+      exclusions.push({ cidr: r.cidr, kind: "reserved", reason: `held by cluster "${c.name}" (drawn range "${key}")` });
+    }
   }
   const run = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger, release: input.releaseSubSpaces });
   for (const f of run.findings) {
@@ -583,6 +643,172 @@ function viewOf(
       return { ...r, findings: sortFindings([...kept, ...notes]) };
     },
   };
+}
+
+/** A drawn range request, checked: its key in the ledger and its family. */
+interface DrawnRequest extends DrawnRangeRequest {
+  readonly key: string;
+  readonly family: 4 | 6;
+}
+
+/**
+ * Checks each cluster's drawn range requests: a fleet address space, a prefix length that fits it
+ * (for a Service CIDR, within kube-apiserver's limit), one per kind and family, and not both declared
+ * and drawn. The valid requests by cluster.
+ */
+function checkDrawnRequests(input: FleetCarveInput, clusters: readonly FleetCarveCluster[], findings: Finding[]): Map<string, DrawnRequest[]> {
+  const out = new Map<string, DrawnRequest[]>();
+  const spaces = new Map<string, Cidr>();
+  for (const s of input.spaces ?? []) {
+    const parsed = Cidr.tryParse(s.cidr);
+    if (parsed.ok) spaces.set(s.name, parsed.cidr);
+  }
+  const subSpaceNames = new Set((input.subSpaces ?? []).map((d) => d.name));
+  for (const c of clusters) {
+    const list = c.drawnRanges ?? [];
+    if (list.length === 0) continue;
+    const mine: DrawnRequest[] = [];
+    const declared = new Set((c.exclusions ?? []).map((e) => e.kind));
+    list.forEach((r, i) => {
+      const at = `clusters.${c.name}.drawnRanges[${i}]`;
+      const what = r.kind === "service" ? "Service CIDR" : "node network";
+      const bad = (code: string, path: string, message: string) => findings.push(error(code, path, `cluster "${c.name}": ${message}`));
+      if (r.kind !== "service" && r.kind !== "node") {
+        bad("FLEET_DRAWN_RANGE_INVALID", `${at}.kind`, `a drawn range is a "service" range (the cluster's Service CIDR) or a "node" range (a node network), got ${describe(r.kind)}`);
+        return;
+      }
+      if (declared.has(r.kind)) {
+        const field = r.kind === "service" ? "serviceCidrs" : "nodeCidrs";
+        bad(
+          "FLEET_DRAWN_RANGE_DECLARED",
+          at,
+          `it declares its ${field} and also draws a ${what} from the address plan; a cluster's ${what}s are either declared or drawn. ` +
+            `Remove ${field} to draw them (a range already in use: pin the drawn one by keeping ${field} and removing the drawn range), or remove the drawn range`,
+        );
+        return;
+      }
+      const space = spaces.get(r.addressSpace);
+      if (space === undefined) {
+        const sub = subSpaceNames.has(r.addressSpace) ? ` ("${r.addressSpace}" is a sub-space: Service CIDRs and node networks are drawn from the fleet's own spaces)` : "";
+        bad(
+          "FLEET_DRAWN_RANGE_INVALID",
+          `${at}.addressSpace`,
+          `its ${what} is drawn from address space ${typeof r.addressSpace === "string" ? `"${r.addressSpace}"` : describe(r.addressSpace)}, which the fleet's address plan does not declare${sub}; ` +
+            `name one of its spaces (${[...spaces.keys()].map((n) => `"${n}"`).join(", ") || "none"}), or add a space for it (e.g. { name: "services-v4", cidr: "10.96.0.0/12" })`,
+        );
+        return;
+      }
+      const family = space.family;
+      const bits = family === 4 ? 32 : 128;
+      const p = r.prefixLength;
+      if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || p > bits) {
+        bad("FLEET_DRAWN_RANGE_INVALID", `${at}.prefixLength`, `the prefixLength of its ${what} must be a whole number from 0 to ${bits} (IPv${family}), got ${describe(p)}`);
+        return;
+      }
+      if (r.kind === "service" && bits - p > SERVICE_CIDR_MAX_HOST_BITS) {
+        bad(
+          "FLEET_SERVICE_CIDR_TOO_LARGE",
+          `${at}.prefixLength`,
+          `its Service CIDR asks for a /${p}, but kube-apiserver refuses a --service-cluster-ip-range larger than 2^${SERVICE_CIDR_MAX_HOST_BITS} addresses ` +
+            `("specified --service-cluster-ip-range is too large; for ${bits}-bit addresses, the mask must be >= ${bits - SERVICE_CIDR_MAX_HOST_BITS}"); ask for prefixLength ${bits - SERVICE_CIDR_MAX_HOST_BITS} or more`,
+        );
+        return;
+      }
+      if (p < space.prefix) {
+        bad(
+          "FLEET_DRAWN_RANGE_TOO_LARGE",
+          `${at}.prefixLength`,
+          `its ${what} asks for a /${p}, larger than its whole address space "${r.addressSpace}" (${space}); ask for prefixLength ${space.prefix} or more, or draw it from a larger space`,
+        );
+        return;
+      }
+      const key = drawnRangeKey(r.kind, family);
+      if (mine.some((m) => m.key === key)) {
+        bad("FLEET_DRAWN_RANGE_INVALID", at, `it draws two IPv${family} ${what}s; a cluster draws at most one ${what} per family (Kubernetes takes one Service CIDR per family), so remove one`);
+        return;
+      }
+      mine.push({ ...r, key, family });
+    });
+    out.set(c.name, mine);
+  }
+  return out;
+}
+
+/**
+ * Carves every cluster's drawn Service CIDRs and node networks in one run over the fleet's spaces,
+ * stable through each cluster's ledger (`drawnRanges`): clear of every range known (the clusters'
+ * pools, exclusions and sub-spaces, the ranges held elsewhere) except those a recorded drawn range
+ * already overlaps (an isolated cluster's pool may reuse it). Ranges a cluster no longer asks for are
+ * dropped. Returns each cluster's drawn ranges (clusters that draw none are left out).
+ */
+function carveDrawnRanges(
+  input: FleetCarveInput,
+  clusters: readonly FleetCarveCluster[],
+  requested: ReadonlyMap<string, readonly DrawnRequest[]>,
+  known: ReadonlyArray<{ cluster: string; pool: string; cidr: Cidr; source: string }>,
+  sub: SubSpaces,
+  findings: Finding[],
+): Map<string, Readonly<Record<string, LedgerDrawnRange>>> {
+  const out = new Map<string, Readonly<Record<string, LedgerDrawnRange>>>();
+  if (requested.size === 0) return out;
+  const block = (family: 4 | 6) => (family === 4 ? 32 : 128);
+  const requests: PoolRequest[] = [];
+  const entries: Array<[string, LedgerEntry]> = [];
+  const recordedCidrs: Cidr[] = [];
+  const requestOf = new Map<string, { cluster: string; r: DrawnRequest }>();
+  for (const c of clusters) {
+    for (const r of requested.get(c.name) ?? []) {
+      const name = `${c.name}.${r.key}`;
+      requestOf.set(name, { cluster: c.name, r });
+      requests.push({ name, family: r.family, blockSize: block(r.family), size: { kind: "prefix", prefixLength: r.prefixLength }, addressSpace: r.addressSpace });
+      const recorded = c.ledger.drawnRanges?.[r.key];
+      if (recorded !== undefined) {
+        entries.push([name, { family: recorded.family, cidr: recorded.cidr, blockSize: block(recorded.family), status: "active" }]);
+        recordedCidrs.push(Cidr.parse(recorded.cidr));
+      }
+    }
+  }
+  const clearOfRecorded = (cidr: Cidr) => !recordedCidrs.some((r) => r.overlaps(cidr));
+  const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
+  for (const c of clusters) {
+    for (const e of c.exclusions ?? []) {
+      const parsed = Cidr.tryParse(e.cidr);
+      if (parsed.ok && clearOfRecorded(parsed.cidr)) exclusions.push({ ...e, reason: `cluster "${c.name}": ${e.reason ?? describeKind(e)}` });
+    }
+  }
+  for (const k of known) {
+    if (clearOfRecorded(k.cidr)) exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
+  }
+  for (const h of input.held ?? []) {
+    const parsed = Cidr.tryParse(h.cidr);
+    if (parsed.ok && clearOfRecorded(parsed.cidr)) exclusions.push({ cidr: h.cidr, kind: "reserved", reason: `held by cluster "${h.cluster}" (pool "${h.pool}", ${h.source})` });
+  }
+  for (const s of sub.carved) exclusions.push({ cidr: s.cidr.toString(), kind: "reserved", reason: `sub-space "${s.name}"` });
+  const run = carve({ spaces: input.spaces ?? [], exclusions, requests, ledger: freezeLedger(entries) });
+  for (const f of run.findings) {
+    const m = /^pools\.([a-z0-9-]+)\.([a-z0-9-]+)(.*)$/.exec(f.path);
+    const path = m ? `clusters.${m[1]}.drawnRanges.${m[2]}${m[3]}` : `drawnRanges.${f.path}`;
+    const message = f.message.replace(/\bpool "([a-z0-9-]+)\.([a-z0-9-]+)"/g, (whole, cluster: string, key: string) => {
+      const r = requestOf.get(`${cluster}.${key}`)?.r;
+      return r ? `the ${r.kind === "service" ? "Service CIDR" : "node network"} of cluster "${cluster}" (drawn range "${key}" from address space "${r.addressSpace}")` : whole;
+    });
+    findings.push({ ...f, path, message });
+  }
+  if (hasErrors(run.findings)) return out;
+  for (const p of run.pools) {
+    const { cluster, r } = requestOf.get(p.name)!;
+    const record = (out.get(cluster) ?? {}) as Record<string, LedgerDrawnRange>;
+    record[r.key] = Object.freeze({ cidr: p.cidr.toString(), family: r.family, kind: r.kind });
+    out.set(cluster, record);
+  }
+  for (const [cluster, record] of out) out.set(cluster, Object.freeze(Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)))));
+  return out;
+}
+
+/** Whether two records of drawn ranges hold the same ranges. */
+function sameDrawn(a: Readonly<Record<string, LedgerDrawnRange>>, b: Readonly<Record<string, LedgerDrawnRange>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && b[k].cidr === a[k].cidr);
 }
 
 /** Which pairs of clusters may overlap, checking the declarations. */

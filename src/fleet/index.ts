@@ -4,8 +4,9 @@
  * fleet ledger.
  */
 export { carveFleet } from "./carve-fleet";
-export type { FleetCarveCluster, FleetCarveInput, FleetCarveResult, HeldRange } from "./carve-fleet";
+export type { DrawnRangeRequest, FleetCarveCluster, FleetCarveInput, FleetCarveResult, HeldRange } from "./carve-fleet";
+export { SERVICE_CIDR_MAX_HOST_BITS } from "./carve-fleet";
 export { planFleet, writeFleetLedgers, fleetHasErrors } from "./plan-fleet";
-export type { FleetClusterDeclaration, FleetClusterLedger, FleetClusterPlan, FleetLedgerOptions, FleetPlan, FleetSpec } from "./plan-fleet";
+export type { DrawnRanges, DrawnRangeSize, FleetClusterDeclaration, FleetClusterLedger, FleetClusterPlan, FleetLedgerOptions, FleetPlan, FleetSpec } from "./plan-fleet";
 export { readPublishedPlans, FLEET_PLAN_SCHEMA } from "./published";
 export type { FleetSubSpace, SubSpaceDeclaration } from "./carve-fleet";

@@ -8,11 +8,13 @@ import { Cidr, findOverlaps } from "../ip";
 import {
   Ledger,
   LedgerChange,
+  LedgerDrawnRange,
   LedgerEntry,
   LedgerError,
   clusterLedger,
   describeChange,
   diffLedgers,
+  drawnRangeKey,
   emptyLedger,
   fleetLedger,
   freezeLedger,
@@ -23,7 +25,7 @@ import {
 import { IpamPlan, LEDGER_MODE_ENV, planCarveInput, planHasErrors, planIpam } from "../plan/plan";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
-import { FleetSubSpace, HeldRange, SubSpaceDeclaration, carveFleet } from "./carve-fleet";
+import { DrawnRangeRequest, FleetSubSpace, HeldRange, SubSpaceDeclaration, carveFleet } from "./carve-fleet";
 import { readPublishedPlans } from "./published";
 
 /** Where one cluster's ranges are kept. */
@@ -77,6 +79,34 @@ export interface FleetClusterDeclaration {
    * @default - none: the cluster draws from the fleet's address spaces
    */
   readonly subSpaces?: readonly string[];
+  /**
+   * Service CIDRs and node networks the cluster draws from the fleet's address spaces instead of
+   * declaring them (`spec.serviceCidrs`/`spec.nodeCidrs`, which it then must not have): carved fleet-wide
+   * like pools, kept by its ledger section (`drawnRanges`), then used as its Service CIDRs and node
+   * networks, in this order.
+   * @default - none
+   */
+  readonly drawnRanges?: DrawnRanges;
+}
+
+/** The Service CIDRs and node networks a cluster draws from its fleet's address plan, each by size. */
+export interface DrawnRanges {
+  /**
+   * The cluster's Service CIDRs (kube-apiserver's `--service-cluster-ip-range`), at most one per family,
+   * the primary family first: a /12 or longer for IPv4, a /108 or longer for IPv6.
+   * @default - none
+   */
+  readonly serviceCidrs?: readonly DrawnRangeSize[];
+  /** The cluster's node networks, at most one per family. @default - none */
+  readonly nodeCidrs?: readonly DrawnRangeSize[];
+}
+
+/** The size of a drawn range and the fleet address space it is drawn from. */
+export interface DrawnRangeSize {
+  /** A fleet address space (not a sub-space), e.g. `services-v4`; its family is the range's. */
+  readonly addressSpace: string;
+  /** The prefix length, e.g. 16 for a /16. */
+  readonly prefixLength: number;
 }
 
 /** An address plan shared by the clusters of a fleet. */
@@ -163,6 +193,12 @@ export interface FleetClusterPlan {
   readonly ledgerFile?: string;
   /** The clusters this one may overlap, sorted. */
   readonly isolatedFrom: readonly string[];
+  /**
+   * The Service CIDRs and node networks the cluster drew from the fleet's plan (see
+   * {@link FleetClusterDeclaration.drawnRanges}), in the order asked; empty when it draws none or the
+   * fleet has errors. They are also the plan's `serviceCidrs`/`nodeCidrs`.
+   */
+  readonly drawnRanges: ReadonlyArray<{ readonly kind: "service" | "node"; readonly family: 4 | 6; readonly cidr: string; readonly addressSpace: string }>;
   /** Ranges this cluster shares with isolated clusters, for the reports. */
   readonly reuses: ReadonlyArray<{ readonly pool: string; readonly cidr: string; readonly cluster: string; readonly otherPool: string; readonly otherCidr: string }>;
 }
@@ -186,7 +222,7 @@ interface FileState {
   readonly clusters: FleetClusterDeclaration[];
   readonly sectioned: boolean;
   /** Sections of clusters not planned here: kept (external) or retired (removed from code). */
-  readonly kept: Array<[string, Ledger]>;
+  readonly kept: Array<readonly [string, Ledger, "retired"?]>;
   /** Whether the top-level pools were taken by a cluster. */
   adopted: boolean;
 }
@@ -289,8 +325,9 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       if (names.has(name)) continue;
       const ledger = clusterLedger(state.before, name);
       if ((options.external ?? []).includes(name)) {
-        state.kept.push([name, ledger]);
+        state.kept.push([name, ledger, section.status]);
         for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `recorded in ${state.file} by another app` });
+        for (const [key, r] of Object.entries(section.drawnRanges ?? {})) held.push({ cluster: name, pool: key, cidr: r.cidr, source: `drawn, recorded in ${state.file} by another app` });
         continue;
       }
       const allRetired = Object.values(section.pools).every((e) => e.status !== "active");
@@ -309,8 +346,9 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
         Object.entries(section.pools).map(([pool, e]): [string, LedgerEntry] => [pool, e.status !== "active" ? e : Object.freeze({ ...e, status: "draining" as const })]),
         ledger,
       );
-      state.kept.push([name, retired]);
+      state.kept.push([name, retired, "retired"]);
       for (const [pool, e] of Object.entries(section.pools)) held.push({ cluster: name, pool, cidr: e.cidr, source: `cluster no longer in code, retired in ${state.file}` });
+      for (const [key, r] of Object.entries(section.drawnRanges ?? {})) held.push({ cluster: name, pool: key, cidr: r.cidr, source: `a drawn range of a cluster no longer in code, in ${state.file}` });
     }
   }
   for (const name of options.releaseClusters ?? []) {
@@ -358,6 +396,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       isolatedFrom: c.isolatedFrom,
       peers: c.peers,
       ...(c.subSpaces ? { subSpaces: c.subSpaces } : {}),
+      ...(c.drawnRanges ? { drawnRanges: drawnRequests(c.drawnRanges) } : {}),
     })),
   });
   findings.push(...carved.findings);
@@ -376,14 +415,15 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
     const own = declaredSubSpaces
       .filter((d) => (c.subSpaces ?? []).includes(d.name) || c.spec.pools.some((p) => p.addressSpace === d.name))
       .map((d) => ({ name: d.name, cidr: carved.subSpaces.find((x) => x.name === d.name)?.cidr ?? parentCidr.get(d.addressSpace)! }));
-    const plan = planIpam(withSpaces({ ...c.spec, migrations: undefined }, [...spaces, ...own]), {
+    const drawn = drawnOf(c, carved.drawnRanges.get(c.name), parentCidr);
+    const plan = planIpam(withDrawn(withSpaces({ ...c.spec, migrations: undefined }, [...spaces, ...own]), drawn), {
       // Names the ledger in messages: the plan reads no file of its own.
       file: shared ? `${file} (cluster "${c.name}")` : file,
       ledger: ledgerOf.get(c.name) ?? emptyLedger(),
       carved: stop ? stopResult(c) : carved.clusters.get(c.name),
       frozen,
     });
-    return { name: c.name, plan, ...(file !== undefined ? { ledgerFile: file } : {}), isolatedFrom: carved.isolated.get(c.name) ?? [], reuses: [] };
+    return { name: c.name, plan, ...(file !== undefined ? { ledgerFile: file } : {}), isolatedFrom: carved.isolated.get(c.name) ?? [], drawnRanges: drawn, reuses: [] };
   });
   addReuses(plans);
 
@@ -400,7 +440,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
           state.adopted || isEmptyLedger(state.before)
             ? freezeLedger([], { subSpaces })
             : freezeLedger(Object.entries(state.before.pools), { addresses: state.before.addresses, nodeCidrs: state.before.nodeCidrs, subSpaces });
-        after = fleetLedger(top, [...state.clusters.map((c): [string, Ledger] => [c.name, byName.get(c.name)!.plan.ledger]), ...state.kept]);
+        after = fleetLedger(top, [...state.clusters.map((c): readonly [string, Ledger] => [c.name, byName.get(c.name)!.plan.ledger]), ...state.kept]);
       }
       return { file: state.file, before: state.before, after, changes: diffLedgers(state.before, after) };
     });
@@ -483,6 +523,36 @@ function mergeSpaces(spec: FleetSpec, clusters: readonly FleetClusterDeclaration
   for (const s of spec.addressSpaces ?? []) add(s, "the fleet's address plan");
   for (const c of clusters) for (const s of c.spec.addressSpaces ?? []) add(s, `cluster "${c.name}"`);
   return out;
+}
+
+/** A cluster's drawn ranges as requests of the fleet carving, Service CIDRs first. */
+function drawnRequests(d: DrawnRanges): DrawnRangeRequest[] {
+  return [
+    ...(d.serviceCidrs ?? []).map((r) => ({ kind: "service" as const, addressSpace: r.addressSpace, prefixLength: r.prefixLength })),
+    ...(d.nodeCidrs ?? []).map((r) => ({ kind: "node" as const, addressSpace: r.addressSpace, prefixLength: r.prefixLength })),
+  ];
+}
+
+/** The ranges a cluster drew, in the order it asked for them. */
+function drawnOf(c: FleetClusterDeclaration, record: Readonly<Record<string, LedgerDrawnRange>> | undefined, spaces: ReadonlyMap<string, string>): FleetClusterPlan["drawnRanges"] {
+  if (record === undefined || c.drawnRanges === undefined) return [];
+  const out: Array<FleetClusterPlan["drawnRanges"][number]> = [];
+  for (const r of drawnRequests(c.drawnRanges)) {
+    const space = spaces.get(r.addressSpace);
+    const parsed = space !== undefined ? Cidr.tryParse(space) : undefined;
+    if (!parsed?.ok) continue;
+    const entry = record[drawnRangeKey(r.kind, parsed.cidr.family)];
+    if (entry !== undefined) out.push({ kind: r.kind, family: entry.family, cidr: entry.cidr, addressSpace: r.addressSpace });
+  }
+  return out;
+}
+
+/** The spec with the drawn ranges as its Service CIDRs and node networks. */
+function withDrawn(spec: IpamSpec, drawn: FleetClusterPlan["drawnRanges"]): IpamSpec {
+  if (drawn.length === 0) return spec;
+  const services = drawn.filter((r) => r.kind === "service").map((r) => r.cidr);
+  const nodes = drawn.filter((r) => r.kind === "node").map((r) => r.cidr);
+  return { ...spec, ...(services.length > 0 ? { serviceCidrs: services } : {}), ...(nodes.length > 0 ? { nodeCidrs: nodes } : {}) };
 }
 
 function withSpaces(spec: IpamSpec, spaces: AddressSpace[]): IpamSpec {

@@ -34,6 +34,9 @@ export const CHECKED_CLUSTERS = new WeakSet<object>();
 /** @internal `subSpaces` sections known to be valid, as {@link CHECKED_ADDRESSES}. */
 export const CHECKED_SUB_SPACES = new WeakSet<object>();
 
+/** @internal `drawnRanges` sections known to be valid, as {@link CHECKED_ADDRESSES}. */
+export const CHECKED_DRAWN_RANGES = new WeakSet<object>();
+
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
  * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
@@ -46,7 +49,8 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
   const migrationsChecked = ledger.migrations === undefined || CHECKED_MIGRATIONS.has(ledger.migrations);
   const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked) {
+  const drawnChecked = ledger.drawnRanges === undefined || CHECKED_DRAWN_RANGES.has(ledger.drawnRanges);
+  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked && drawnChecked) {
     INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
   }
 }

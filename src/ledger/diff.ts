@@ -1,6 +1,6 @@
 /** The differences between two ledgers, for plans, reviews and frozen-mode errors, and one line that says what each does. */
 import { clusterLedger } from "./clusters";
-import { Ledger, LedgerAddress, LedgerEntry, LedgerSubSpace } from "./format";
+import { Ledger, LedgerAddress, LedgerDrawnRange, LedgerEntry, LedgerSubSpace } from "./format";
 import { MIGRATION_PHASES, LedgerMigration } from "./migrations";
 import { compareNames, own } from "./private/names";
 
@@ -21,6 +21,11 @@ export type LedgerChange = (
   | { readonly kind: "sub-space-draining"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
   | { readonly kind: "sub-space-reactivated"; readonly subSpace: string; readonly before: LedgerSubSpace; readonly after: LedgerSubSpace }
   | { readonly kind: "sub-space-released"; readonly subSpace: string; readonly before: LedgerSubSpace }
+  | { readonly kind: "drawn-range-added"; readonly range: string; readonly after: LedgerDrawnRange }
+  | { readonly kind: "drawn-range-removed"; readonly range: string; readonly before: LedgerDrawnRange }
+  | { readonly kind: "cluster-retired"; readonly cluster: string }
+  | { readonly kind: "cluster-reactivated"; readonly cluster: string }
+  | { readonly kind: "cluster-released"; readonly cluster: string }
 ) & {
   /** In a fleet ledger, the cluster whose section changes; absent for the top-level sections. */
   readonly cluster?: string;
@@ -35,6 +40,12 @@ export type LedgerAddressChange = Extract<LedgerChange, { readonly key: string }
 /** A change of a node's recorded pod CIDRs: the kinds that carry a `node` name. */
 export type LedgerNodeChange = Extract<LedgerChange, { readonly node: string }>;
 
+/** A change of a fleet ledger section's own state: retired, active again, or released whole. */
+export type LedgerClusterChange = Extract<LedgerChange, { readonly kind: "cluster-retired" | "cluster-reactivated" | "cluster-released" }>;
+
+/** A change of a cluster's drawn Service CIDR or node network: the kinds that carry a `range` key. */
+export type LedgerDrawnRangeChange = Extract<LedgerChange, { readonly range: string }>;
+
 /** A change of a fleet's recorded sub-space: the kinds that carry a `subSpace` name. */
 export type LedgerSubSpaceChange = Extract<LedgerChange, { readonly subSpace: string }>;
 
@@ -44,7 +55,8 @@ export type LedgerSubSpaceChange = Extract<LedgerChange, { readonly subSpace: st
  * family or block size differs (the carver never does this; a hand-made ledger might) shows as
  * `released` followed by `added` for the same name. A node whose list of CIDRs differs in any way
  * (a CIDR, their number or their order) is `node-changed`. An absent `addresses` or `nodeCidrs`
- * section is the same as an empty one. Then, in a fleet ledger, the changes of its sub-spaces by name,
+ * section is the same as an empty one. Then the drawn ranges by key (one whose range differs is removed,
+ * then added). Then, in a fleet ledger, the changes of its sub-spaces by name,
  * and those of each cluster's section in the same order, by cluster name, each with its `cluster`.
  */
 export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
@@ -54,8 +66,24 @@ export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
     ...diffNodeCidrs(before.nodeCidrs ?? {}, after.nodeCidrs ?? {}),
     ...diffMigrations(before.migrations ?? {}, after.migrations ?? {}),
     ...diffSubSpaces(before.subSpaces ?? {}, after.subSpaces ?? {}),
+    ...diffDrawnRanges(before.drawnRanges ?? {}, after.drawnRanges ?? {}),
     ...diffClusters(before, after),
   ];
+}
+
+/** The changes of a ledger's drawn ranges, by key; a range whose CIDR differs is removed, then added. */
+function diffDrawnRanges(before: Readonly<Record<string, LedgerDrawnRange>>, after: Readonly<Record<string, LedgerDrawnRange>>): LedgerDrawnRangeChange[] {
+  if (before === after) return [];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
+  const changes: LedgerDrawnRangeChange[] = [];
+  for (const range of keys) {
+    const b = own(before, range);
+    const a = own(after, range);
+    if (b !== undefined && a !== undefined && b.cidr === a.cidr) continue;
+    if (b !== undefined) changes.push({ kind: "drawn-range-removed", range, before: b });
+    if (a !== undefined) changes.push({ kind: "drawn-range-added", range, after: a });
+  }
+  return changes;
 }
 
 /** A migration started, moved to another phase, or finished and removed; sorted by migration name. */
@@ -138,7 +166,15 @@ function diffClusters(before: Ledger, after: Ledger): LedgerChange[] {
     const b = own(before.clusters ?? {}, cluster);
     const a = own(after.clusters ?? {}, cluster);
     if (a === b) return [];
-    return diffLedgers(clusterLedger(before, cluster), clusterLedger(after, cluster)).map((c) => ({ ...c, cluster }));
+    const state: LedgerClusterChange[] =
+      b?.status === "retired" && a === undefined
+        ? [{ kind: "cluster-released", cluster }]
+        : b?.status !== "retired" && a?.status === "retired"
+          ? [{ kind: "cluster-retired", cluster }]
+          : b?.status === "retired" && a !== undefined && a.status !== "retired"
+            ? [{ kind: "cluster-reactivated", cluster }]
+            : [];
+    return [...state, ...diffLedgers(clusterLedger(before, cluster), clusterLedger(after, cluster)).map((c) => ({ ...c, cluster }))];
   });
 }
 
@@ -196,7 +232,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * with its cluster, e.g. `cluster "east": pool "pods": added ...`.
  */
 export function describeChange(change: LedgerChange): string {
-  return change.cluster === undefined ? describeOne(change) : `cluster "${change.cluster}": ${describeOne(change)}`;
+  const own = change.kind === "cluster-retired" || change.kind === "cluster-reactivated" || change.kind === "cluster-released";
+  return change.cluster === undefined || own ? describeOne(change) : `cluster "${change.cluster}": ${describeOne(change)}`;
 }
 
 function describeOne(change: LedgerChange): string {
@@ -204,6 +241,15 @@ function describeOne(change: LedgerChange): string {
   const fixed = (a: LedgerAddress) => `${a.address} (pool ${a.pool})`;
   const podCidrs = (list: readonly string[]) => list.join(", ");
   switch (change.kind) {
+    case "cluster-retired":
+      return (
+        `cluster "${change.cluster}": retired: no longer in code; its section is kept, every pool draining and its ranges reserved, ` +
+        `until it is released (calico-ipam ledger release --cluster ${change.cluster}) once the cluster is gone`
+      );
+    case "cluster-reactivated":
+      return `cluster "${change.cluster}": declared in code again; its section is active, its recorded ranges kept`;
+    case "cluster-released":
+      return `cluster "${change.cluster}": released; its section is deleted and its ranges may be handed out again`;
     case "node-added":
       return `node "${change.node}": added ${podCidrs(change.after)}`;
     case "node-changed":
@@ -227,6 +273,13 @@ function describeOne(change: LedgerChange): string {
       return `sub-space "${change.subSpace}": reactivated ${change.after.cidr}, its recorded range`;
     case "sub-space-released":
       return `sub-space "${change.subSpace}": released ${change.before.cidr}; the range may be carved again`;
+    case "drawn-range-added":
+      return `${drawnWhat(change.after)} "${change.range}": drawn ${change.after.cidr} from the fleet's address plan`;
+    case "drawn-range-removed":
+      return (
+        `${drawnWhat(change.before)} "${change.range}": removed ${change.before.cidr}; the cluster no longer draws it, and the range may be drawn or carved again ` +
+        `(declare it in ${change.before.kind === "service" ? "serviceCidrs" : "nodeCidrs"} if the cluster still uses it)`
+      );
   }
   if (change.kind === "migration") {
     const phase = (m: LedgerMigration) => `phase ${m.phase} (${MIGRATION_PHASES[m.kind][m.phase - 1]})`;
@@ -248,6 +301,10 @@ function describeOne(change: LedgerChange): string {
     case "released":
       return `${head}: released ${range(change.before)}; the range may be carved again`;
   }
+}
+
+function drawnWhat(r: LedgerDrawnRange): string {
+  return r.kind === "service" ? "Service CIDR" : "node network";
 }
 
 /**

@@ -84,6 +84,11 @@
  *     "pools": {}, "version": 1 }
  *   ```
  *
+ *   A section may also have `status` (optional; absent means the cluster is in code): `"retired"` once
+ *   a fleet plan found the cluster no longer in code. Its section is kept, every pool draining, its ranges
+ *   reserved, until the section is released (`calico-ipam ledger release --cluster NAME`, or the
+ *   address plan's `releaseClusters`); a cluster declared again in code is active again.
+ *
  * - `subSpaces` (optional; absent means none, and writers omit it when empty): the sub-spaces of a
  *   fleet's address plan, carved out of the fleet's address spaces like pools (a /14 per region, a /16
  *   per cluster) and kept where they are on every run; the pools of the clusters given a sub-space are
@@ -95,8 +100,21 @@
  *   { "clusters": {}, "pools": {}, "subSpaces": { "eu-west-v4": { "cidr": "10.32.0.0/14", "family": 4, "status": "active" } }, "version": 1 }
  *   ```
  *
+ * - `drawnRanges` (optional; absent means none, and writers omit it when empty; in a fleet ledger it is
+ *   in a cluster's section): the Service CIDRs and node networks a cluster of a fleet draws from the
+ *   fleet's address plan (instead of declaring them), carved like pools and kept where they are on
+ *   every run. One entry per key `<kind>-ipv4` or `<kind>-ipv6` (kind `service` or `node`, at most one
+ *   per kind and family, as Kubernetes' `--service-cluster-ip-range` takes one range per family):
+ *   `cidr` (canonical), `family` (4 or 6, the key's) and `kind` (the key's). No two drawn ranges of a
+ *   ledger share an address; a drawn range shares none with the ledger's pools.
+ *
+ *   ```json
+ *   { "clusters": { "east": { "drawnRanges": { "service-ipv4": { "cidr": "10.96.0.0/16", "family": 4, "kind": "service" } }, "pools": {} } },
+ *     "pools": {}, "version": 1 }
+ *   ```
+ *
  * Compatibility rules, so that sections can be added later (`addresses` was the first, `nodeCidrs` the
- * second, `clusters` the third, `subSpaces` the fourth):
+ * second, `clusters` the third, `subSpaces` the fourth, then `migrations` and `drawnRanges`):
  * - A new section is a new optional top-level key, and the version stays 1: readers treat an absent
  *   section as empty, so every file written before stays valid and unchanged.
  * - A reader refuses keys it does not know instead of skipping them: an older tool that skipped a
@@ -212,6 +230,30 @@ export interface Ledger {
    * when there is none.
    */
   readonly subSpaces?: Readonly<Record<string, LedgerSubSpace>>;
+  /**
+   * The Service CIDRs and node networks a cluster of a fleet draws from the fleet's address plan, by
+   * key `service-ipv4`, `service-ipv6`, `node-ipv4` or `node-ipv6`. Absent and empty mean the same;
+   * the ledgers this module returns leave the key out when there is none.
+   */
+  readonly drawnRanges?: Readonly<Record<string, LedgerDrawnRange>>;
+}
+
+/** The kinds of range a cluster may draw from its fleet's address plan besides pools. */
+export type DrawnRangeKind = "service" | "node";
+
+/** The recorded range a cluster drew from its fleet's address plan: a Service CIDR or a node network. */
+export interface LedgerDrawnRange {
+  /** `service` (a Service CIDR, for `--service-cluster-ip-range`) or `node` (a node network). */
+  readonly kind: DrawnRangeKind;
+  /** The IP family of the range. */
+  readonly family: IpFamily;
+  /** The range, canonical text, e.g. `"10.96.0.0/16"`. Never changes while the entry exists. */
+  readonly cidr: string;
+}
+
+/** The key of a drawn range in a ledger: `service-ipv4`, `node-ipv6`. */
+export function drawnRangeKey(kind: DrawnRangeKind, family: IpFamily): string {
+  return `${kind}-ipv${family}`;
 }
 
 /** The recorded range of one sub-space of a fleet's address plan. */
@@ -232,14 +274,23 @@ export interface LedgerClusterSection {
   readonly addresses?: Readonly<Record<string, LedgerAddress>>;
   /** Recorded pod CIDRs of the cluster's nodes, as {@link Ledger.nodeCidrs}. */
   readonly nodeCidrs?: Readonly<Record<string, readonly string[]>>;
+  /** The Service CIDRs and node networks the cluster drew from the fleet's plan, as {@link Ledger.drawnRanges}. */
+  readonly drawnRanges?: Readonly<Record<string, LedgerDrawnRange>>;
+  /**
+   * `retired` once a fleet plan found the cluster no longer in code: the section is kept, every pool
+   * draining, until it is released. Absent while the cluster is in code.
+   */
+  readonly status?: "retired";
 }
 
 /** @internal The top-level keys of format version 1; a reader refuses any other. */
-export const TOP_KEYS = ["addresses", "clusters", "migrations", "nodeCidrs", "pools", "subSpaces", "version"];
+export const TOP_KEYS = ["addresses", "clusters", "drawnRanges", "migrations", "nodeCidrs", "pools", "subSpaces", "version"];
 /** @internal The keys of a sub-space entry. */
 export const SUB_SPACE_KEYS = ["cidr", "family", "status"];
 /** @internal The keys of a cluster's section of a fleet ledger. */
-export const SECTION_KEYS = ["addresses", "nodeCidrs", "pools"];
+export const SECTION_KEYS = ["addresses", "drawnRanges", "nodeCidrs", "pools", "status"];
+/** @internal The keys of a drawn range entry. */
+export const DRAWN_RANGE_KEYS = ["cidr", "family", "kind"];
 /** @internal The required keys of a pool entry. */
 export const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
 /** @internal The optional keys of a pool entry. */

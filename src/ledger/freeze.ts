@@ -2,9 +2,9 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
 import type { LedgerMigration } from "./migrations";
-import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
+import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerDrawnRange, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -25,6 +25,7 @@ export interface LedgerSections {
   readonly clusters?: SectionInput<LedgerClusterSection>;
   readonly migrations?: SectionInput<LedgerMigration>;
   readonly subSpaces?: SectionInput<LedgerSubSpace>;
+  readonly drawnRanges?: SectionInput<LedgerDrawnRange>;
 }
 
 /**
@@ -44,8 +45,7 @@ export function freezeLedger(
   entries: ReadonlyArray<readonly [string, LedgerEntry]>,
   sections?: LedgerSections | SectionInput<LedgerAddress>,
 ): Ledger {
-  const sorted = [...entries].sort((a, b) => compareNames(a[0], b[0]));
-  const pools = Object.freeze(Object.fromEntries(sorted));
+  const pools = Object.freeze(recordOf(inOrder(entries)));
   const given = asSections(sections);
   const addresses = freezeSection(given.addresses, CHECKED_ADDRESSES, (a) => (Object.isFrozen(a) ? a : Object.freeze({ ...a })));
   const nodeCidrs = freezeSection(given.nodeCidrs, CHECKED_NODE_CIDRS, (list) =>
@@ -54,6 +54,7 @@ export function freezeLedger(
   const clusters = freezeSection(given.clusters, CHECKED_CLUSTERS, (section) => (Object.isFrozen(section) ? section : Object.freeze({ ...section })));
   const migrations = freezeSection(given.migrations, CHECKED_MIGRATIONS, (m) => (Object.isFrozen(m) ? m : Object.freeze({ ...m })));
   const subSpaces = freezeSection(given.subSpaces, CHECKED_SUB_SPACES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
+  const drawnRanges = freezeSection(given.drawnRanges, CHECKED_DRAWN_RANGES, (entry) => (Object.isFrozen(entry) ? entry : Object.freeze({ ...entry })));
   const ledger: {
     version: 1;
     pools: Ledger["pools"];
@@ -62,6 +63,7 @@ export function freezeLedger(
     clusters?: Ledger["clusters"];
     migrations?: Ledger["migrations"];
     subSpaces?: Ledger["subSpaces"];
+    drawnRanges?: Ledger["drawnRanges"];
   } = {
     version: LEDGER_FORMAT_VERSION,
     pools,
@@ -71,7 +73,26 @@ export function freezeLedger(
   if (clusters !== undefined) ledger.clusters = clusters;
   if (migrations !== undefined) ledger.migrations = migrations;
   if (subSpaces !== undefined) ledger.subSpaces = subSpaces;
+  if (drawnRanges !== undefined) ledger.drawnRanges = drawnRanges;
   return Object.freeze(ledger);
+}
+
+/** The entries sorted by key: the list itself when it is in order already (the usual case), else a sorted copy. */
+function inOrder<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyArray<readonly [string, T]> {
+  for (let k = 1; k < entries.length; k++) {
+    if (compareNames(entries[k - 1][0], entries[k][0]) > 0) return [...entries].sort((a, b) => compareNames(a[0], b[0]));
+  }
+  return entries;
+}
+
+/** `Object.fromEntries(entries)`, by assignment (faster for thousands of keys); `__proto__` stays an own key. */
+function recordOf<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string, T> {
+  const record: Record<string, T> = {};
+  for (const [key, value] of entries) {
+    if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    else record[key] = value;
+  }
+  return record;
 }
 
 /** The argument of {@link freezeLedger} as sections: see there how an `addresses` section alone is told apart. */

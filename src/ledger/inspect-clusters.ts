@@ -26,7 +26,7 @@ export function inspectClusters(raw: Record<string, unknown>, problem: ProblemSi
     }
     const section = raw[name];
     if (!isPlainObject(section)) {
-      problem("LEDGER_TYPE", at, `cluster "${name}" must be an object with "pools" (and optionally "addresses" and "nodeCidrs"), got ${describe(section)}`);
+      problem("LEDGER_TYPE", at, `cluster "${name}" must be an object with "pools" (and optionally "addresses", "drawnRanges" and "nodeCidrs"), got ${describe(section)}`);
       continue;
     }
     let ok = true;
@@ -43,11 +43,16 @@ export function inspectClusters(raw: Record<string, unknown>, problem: ProblemSi
       }
     }
     if (!ok) continue;
-    const inner = inspectLedger({ ...section, version: LEDGER_FORMAT_VERSION });
+    const { status, ...rest } = section;
+    if (status !== undefined && status !== "retired") {
+      problem("LEDGER_STATUS", `${at}.status`, `the "status" of cluster "${name}" must be "retired" (a cluster no longer in code) or absent (a cluster in code), got ${describe(status)}`);
+      continue;
+    }
+    const inner = inspectLedger({ ...rest, version: LEDGER_FORMAT_VERSION });
     for (const p of inner.problems) problem(p.code, `${at}.${p.path}`, p.message, p.advice);
     if (inner.problems.length > 0) continue;
-    const { pools, addresses, nodeCidrs } = inner.ledger;
-    out.push([name, Object.freeze({ pools, ...(addresses ? { addresses } : {}), ...(nodeCidrs ? { nodeCidrs } : {}) })]);
+    const { pools, addresses, nodeCidrs, drawnRanges } = inner.ledger;
+    out.push([name, Object.freeze({ pools, ...(addresses ? { addresses } : {}), ...(drawnRanges ? { drawnRanges } : {}), ...(nodeCidrs ? { nodeCidrs } : {}), ...(status ? { status } : {}) })]);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isObjectName, isPlainObject, validateObjectName } from "../validation/names";
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
   BLOCK_SIZE_RANGE,
@@ -15,6 +15,7 @@ import {
   Ledger,
   LedgerAddress,
   LedgerClusterSection,
+  LedgerDrawnRange,
   LedgerEntry,
   LedgerPoolSpec,
   LedgerStatus,
@@ -26,6 +27,7 @@ import {
 import { freezeLedger } from "./freeze";
 import { inspectAddresses } from "./inspect-addresses";
 import { inspectClusters } from "./inspect-clusters";
+import { inspectDrawnRanges } from "./inspect-drawn-ranges";
 import { inspectNodeCidrs } from "./inspect-node-cidrs";
 import { LedgerMigration, inspectMigrations } from "./migrations";
 import { inspectSubSpaces } from "./inspect-sub-spaces";
@@ -67,7 +69,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
         pathSegment(key),
         `unknown key "${key}"; ledger format ${LEDGER_FORMAT_VERSION} has only "pools" and "version". ` +
           `If a newer version of cdktf-calico-ipam wrote this section, upgrade; otherwise remove the key ` +
-          `(this version also reads the optional sections "addresses", "clusters", "migrations", "nodeCidrs" and "subSpaces")`,
+          `(this version also reads the optional sections "addresses", "clusters", "drawnRanges", "migrations", "nodeCidrs" and "subSpaces")`,
         "upgrade",
       );
     }
@@ -190,7 +192,20 @@ export function inspectLedger(value: unknown): InspectedLedger {
       subSpaces = inspectSubSpaces(rawSubSpaces, problem);
     }
   }
-  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, migrations, subSpaces });
+  const rawDrawn = value.drawnRanges;
+  let drawnRanges: Array<[string, LedgerDrawnRange]> = [];
+  if (rawDrawn !== undefined) {
+    if (!isPlainObject(rawDrawn)) {
+      problem(
+        "LEDGER_TYPE",
+        ".drawnRanges",
+        `"drawnRanges" must be an object of drawn range key to its entry, such as {"service-ipv4": {"cidr": "10.96.0.0/16", "family": 4, "kind": "service"}}, got ${describe(rawDrawn)}`,
+      );
+    } else {
+      drawnRanges = inspectDrawnRanges(rawDrawn, cidrs, problem);
+    }
+  }
+  const ledger = freezeLedger(entries, { addresses, nodeCidrs, clusters, migrations, subSpaces, drawnRanges });
   const result: InspectedLedger = { ledger, cidrs, problems };
   if (problems.length === 0) {
     if (ledger.addresses !== undefined) CHECKED_ADDRESSES.add(ledger.addresses);
@@ -198,6 +213,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
     if (ledger.clusters !== undefined) CHECKED_CLUSTERS.add(ledger.clusters);
     if (ledger.migrations !== undefined) CHECKED_MIGRATIONS.add(ledger.migrations);
     if (ledger.subSpaces !== undefined) CHECKED_SUB_SPACES.add(ledger.subSpaces);
+    if (ledger.drawnRanges !== undefined) CHECKED_DRAWN_RANGES.add(ledger.drawnRanges);
     INSPECTED.set(ledger, result);
   }
   return result;

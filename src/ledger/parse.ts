@@ -3,6 +3,7 @@ import { describe } from "../validation/names";
 import { DELETE_WARNING, LedgerError, capitalize, problemError, restoreAdvice, where } from "./errors";
 import { Ledger } from "./format";
 import { inspectLedger } from "./inspect";
+import { readCanonicalLedger } from "./private/canonical-read";
 import { JsonSyntaxError, parseJson } from "./private/strict-json";
 
 /**
@@ -30,6 +31,15 @@ export function parseLedger(text: string, file?: string): Ledger {
     throw new LedgerError("LEDGER_TYPE", `${where(file, "")}expected the ledger as text, got ${describe(text)}`, file);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // The file as serializeLedger wrote it (every run after the first): read straight into entries.
+  return readCanonicalLedger(body) ?? parseLedgerBody(body, file);
+}
+
+/**
+ * @internal {@link parseLedger} without its fast path for canonical text, on text without a
+ * byte-order mark: the reference the fast path is tested against.
+ */
+export function parseLedgerBody(body: string, file?: string): Ledger {
   const conflict = /^(<{7}|={7}|>{7})(?: |$)/m.exec(body);
   if (conflict) {
     const line = body.slice(0, conflict.index).split("\n").length;

@@ -359,7 +359,7 @@ function withMigrations(ledger: Ledger, drain: readonly string[], records: Reado
   const same = JSON.stringify(Object.entries(ledger.migrations ?? {})) === JSON.stringify(records);
   if (drain.length === 0 && same) return ledger;
   const entries = Object.entries(ledger.pools).map(([name, e]): [string, LedgerEntry] => [name, drain.includes(name) && e.status === "adopted" ? Object.freeze({ ...e, status: "draining" as const }) : e]);
-  return freezeLedger(entries, { addresses: ledger.addresses, nodeCidrs: ledger.nodeCidrs, clusters: ledger.clusters, migrations: records });
+  return freezeLedger(entries, { addresses: ledger.addresses, nodeCidrs: ledger.nodeCidrs, clusters: ledger.clusters, migrations: records, subSpaces: ledger.subSpaces, drawnRanges: ledger.drawnRanges });
 }
 
 /** How a draining pool's range was chosen: it was not, it is what the ledger recorded. */

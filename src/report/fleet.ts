@@ -9,6 +9,8 @@ export interface FleetReportInput {
   readonly report: PlanReport;
   readonly isolatedFrom: readonly string[];
   readonly reuses: ReportFleetCluster["reuses"];
+  /** The Service CIDRs and node networks it draws from the plan. @default - none */
+  readonly drawnRanges?: ReadonlyArray<{ readonly kind: "service" | "node"; readonly cidr: string; readonly addressSpace: string }>;
 }
 
 /**
@@ -40,6 +42,7 @@ function fleetCluster(c: FleetReportInput): ReportFleetCluster {
     freeBlocks: sim ? sim.pools.reduce((n, p) => n + BigInt(p.headroom.freeBlocks), 0n).toString() : null,
     isolatedFrom: [...c.isolatedFrom],
     reuses: [...c.reuses],
+    ...((c.drawnRanges ?? []).length > 0 ? { drawnRanges: c.drawnRanges!.map((r) => ({ kind: r.kind, cidr: r.cidr, addressSpace: r.addressSpace })) } : {}),
   };
 }
 

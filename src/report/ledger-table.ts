@@ -1,5 +1,5 @@
 /** The ledger as text tables for `calico-ipam ledger show`. */
-import { clusterLedger, isEmptyLedger } from "../ledger/clusters";
+import { clusterLedger, isEmptyLedger, isRetiredCluster } from "../ledger/clusters";
 import { problemError } from "../ledger/errors";
 import { Ledger } from "../ledger/format";
 import { inspectLedger } from "../ledger/inspect";
@@ -14,9 +14,10 @@ import { textTable } from "./table";
  * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
  * the CIDRs of a node joined by ", "; when it records pool migrations, a table
  * `MIGRATION | KIND | FROM | TO | TEMPORARY POOL | PHASE` sorted by name (see {@link migrationRow});
+ * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key;
  * then a one-line summary. BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
- * section under `Cluster "<name>":`, by name.
+ * section under `Cluster "<name>":` (see {@link clusterHeading}: a retired cluster says so), by name.
  *
  * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
  */
@@ -32,13 +33,23 @@ export function formatLedgerTable(ledger: Ledger): string {
   const subSpaces = Object.entries(inspected.ledger.subSpaces ?? {}).map(([name, s]) => [name, `IPv${s.family}`, s.cidr, s.status]);
   if (subSpaces.length > 0) out.push(`${textTable(["SUB-SPACE", "FAMILY", "CIDR", "STATUS"], [false, false, false, false], subSpaces).join("\n")}\n`);
   const clusters = Object.keys(inspected.ledger.clusters ?? {});
-  for (const name of clusters) out.push(`Cluster "${name}":`, sectionTable(clusterLedger(inspected.ledger, name)));
+  for (const name of clusters) out.push(clusterHeading(inspected.ledger, name), sectionTable(clusterLedger(inspected.ledger, name)));
   out.push(
     `A fleet ledger: ${clusters.length} cluster section${clusters.length === 1 ? "" : "s"}` +
       (subSpaces.length > 0 ? `, ${subSpaces.length} sub-space${subSpaces.length === 1 ? "" : "s"}` : "") +
       ` (calico-ipam ledger show --cluster NAME shows one).\n`,
   );
   return out.join("\n");
+}
+
+/**
+ * The heading of a cluster's section: `Cluster "<name>":`, or for a cluster no longer in code
+ * `Cluster "<name>" (retired: ...):` with the way to release it.
+ */
+export function clusterHeading(ledger: Ledger, name: string): string {
+  return isRetiredCluster(ledger, name)
+    ? `Cluster "${name}" (retired: no longer in code, every pool draining; once it is gone: calico-ipam ledger release --cluster ${name}):`
+    : `Cluster "${name}":`;
 }
 
 /** The tables of one single-cluster ledger (or section), checked. */
@@ -67,6 +78,8 @@ function sectionTable(ledger: Ledger): string {
     .sort(([a], [b]) => compareNames(a, b))
     .map(([node, list]) => [node, list.join(", ")]);
   if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
+  const drawn = Object.entries(inspected.ledger.drawnRanges ?? {}).map(([key, r]) => [key, r.kind === "service" ? "Service CIDR" : "node network", r.cidr]);
+  if (drawn.length > 0) out.push("Drawn from the fleet's address plan:", ...textTable(["RANGE", "KIND", "CIDR"], [false, false, false], drawn));
   const migrations = Object.entries(inspected.ledger.migrations ?? {})
     .sort(([a], [b]) => compareNames(a, b))
     .map(([name, m]) => migrationRow(name, m));

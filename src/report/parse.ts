@@ -307,6 +307,7 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
             freeBlocks: nullable(decimal),
             isolatedFrom: array(string),
             reuses: array(object({ pool: string, cidr: string, cluster: string, otherPool: string, otherCidr: string })),
+            drawnRanges: optional(array(object({ kind: oneOf("service", "node"), cidr: string, addressSpace: string }))),
           }),
         ),
         subSpaces: optional(array(object({ name: string, addressSpace: string, cidr: string, clusters: array(string) }))),

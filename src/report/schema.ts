@@ -338,6 +338,11 @@ export interface ReportFleetCluster {
   readonly isolatedFrom: readonly string[];
   /** Its ranges that overlap an isolated cluster's, by pool then cluster. */
   readonly reuses: ReadonlyArray<{ readonly pool: string; readonly cidr: string; readonly cluster: string; readonly otherPool: string; readonly otherCidr: string }>;
+  /**
+   * The Service CIDRs (`service`) and node networks (`node`) it draws from the fleet's address plan, in
+   * the order it asks for them, each with the address space it is drawn from; absent when it draws none.
+   */
+  readonly drawnRanges?: ReadonlyArray<{ readonly kind: "service" | "node"; readonly cidr: string; readonly addressSpace: string }>;
 }
 
 export interface ReportRanges {

@@ -109,6 +109,8 @@ function fleetText(fleet: ReportFleet): string[] {
   out.push(asciiTable(["CLUSTER", "RANGES", "IPV4 ADDRESSES", "IPV6 ADDRESSES", "IN USE", "BUSIEST POOL", "FREE BLOCKS", "ISOLATED FROM"], rows).trimEnd());
   const subSpaces = (fleet.subSpaces ?? []).map((s) => [s.name, s.cidr, s.addressSpace, s.clusters.join(", ") || "-"]);
   if (subSpaces.length > 0) out.push(asciiTable(["SUB-SPACE", "CIDR", "CARVED FROM", "CLUSTERS"], subSpaces).trimEnd());
+  const drawn = fleet.clusters.flatMap((c) => (c.drawnRanges ?? []).map((r) => [c.name, r.kind === "service" ? "Service CIDR" : "node network", r.cidr, r.addressSpace]));
+  if (drawn.length > 0) out.push(asciiTable(["CLUSTER", "DRAWN RANGE", "CIDR", "DRAWN FROM"], drawn).trimEnd());
   for (const c of fleet.clusters) {
     for (const r of c.reuses) {
       if (c.name < r.cluster) out.push(`${c.name} ${r.pool} (${r.cidr}) and ${r.cluster} ${r.otherPool} (${r.otherCidr}) share addresses: declared isolated`);

@@ -175,9 +175,8 @@ export function findBorrowableBlock(s: IpamState, pool: PoolState, node: NodeSta
 export function assignFromBlock(s: IpamState, block: BlockState, node: NodeState): Grant {
   const wasFree = block.freeAuto;
   const ordinal = block.autoAssign();
-  const grant = { block, ordinal, node };
-  s.account(grant, 1, wasFree);
-  return grant;
+  s.account(block, node, 1, wasFree);
+  return { block, ordinal, node };
 }
 
 /** libcalico-go `ipamClient.AssignIP` (`ipam.go`): a fixed address (`cni.projectcalico.org/ipAddrs`). */
@@ -197,9 +196,8 @@ export function assignIP(s: IpamState, node: NodeState, pool: PoolState, text: s
   }
   const wasFree = block.freeAuto;
   if (!block.assignOrdinal(ordinal)) return { code: "POD_FIXED_ADDRESS_REJECTED", message: "Address already assigned in block", pools };
-  const grant = { block, ordinal, node };
-  s.account(grant, 1, wasFree);
-  return grant;
+  s.account(block, node, 1, wasFree);
+  return { block, ordinal, node };
 }
 
 function failure(code: SimulationFindingCode, message: string, pools: readonly PoolState[]): Failure {

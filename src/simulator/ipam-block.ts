@@ -44,6 +44,8 @@ export class BlockState {
   v6Groups: number[] | undefined;
   /** Position in the owning pool's borrow index, when built. */
   borrowPosition = -1;
+  /** The block's number in `IpamState.blocks` (every block registered in the run), -1 before it is registered. */
+  id = -1;
   /** The `IPAMBlock` object name (the CIDR with `.`, `:` and `/` as `-`), the datastore's list order; computed on first use. */
   private name: string | undefined;
 

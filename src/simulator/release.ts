@@ -16,15 +16,17 @@ import type { Grant, IpamState, NodeState } from "./state";
  * the host ⇒ released (`ensureConsistentAffinity`); otherwise the empty block stays affine.
  */
 export function releaseIPs(s: IpamState, grants: readonly Grant[]): void {
-  for (const grant of grants) releaseIP(s, grant);
+  for (const grant of grants) releaseIP(s, grant.block, grant.ordinal, grant.node);
 }
 
-/** {@link releaseIPs} for one address (a pod's CNI DEL calls it per family, allocating nothing). */
-export function releaseIP(s: IpamState, grant: Grant): void {
-  const block = grant.block;
+/**
+ * {@link releaseIPs} for one address, the ordinal of `block` that `node` holds (a pod's CNI DEL calls it
+ * per family, allocating nothing).
+ */
+export function releaseIP(s: IpamState, block: BlockState, ordinal: number, node: NodeState): void {
   const wasFree = block.freeAuto;
-  block.release(grant.ordinal);
-  s.account(grant, -1, wasFree);
+  block.release(ordinal);
+  s.account(block, node, -1, wasFree);
   if (!block.empty) return;
   if (block.owner < 0) s.deleteBlock(block);
   else ensureConsistentAffinity(s, block);

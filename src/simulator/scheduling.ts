@@ -8,6 +8,7 @@
  * added by a timeline does not jump ahead of older nodes because of its name.
  */
 import { Finding, error } from "../validation/finding";
+import { LevelBuckets } from "./private/level-buckets";
 import { placeReplicas } from "./private/placement";
 import type { NodeState } from "./state";
 import type { WorkloadDeclaration } from "./topology";
@@ -70,46 +71,41 @@ export function unschedulableFinding(w: WorkloadDeclaration, missing: number, re
   );
 }
 
-/**
- * One indexed min-heap of nodes: `heap` holds node indices, `keys` their ranks slot by slot (so a sift
- * compares without a lookup), `pos` each node's slot (-1: not in it).
- */
-interface NodeHeap {
-  heap: Int32Array;
-  keys: Float64Array;
-  size: number;
-  pos: Int32Array;
+/** The eligible nodes of one selector, by pod count: `members` by position (ascending index), `pos` each node's position (-1: not a member). */
+interface SelectorNodes {
+  readonly members: Int32Array;
+  readonly pos: Int32Array;
+  readonly levels: LevelBuckets;
 }
 
 /**
  * The scheduler of a timeline: the same rule as {@link placeReplicas} (fewest pods, ties to the lower
- * node index) kept across many single-pod placements and removals. One indexed min-heap per node
- * selector, built on first use; a pod count change sifts the node in every heap, O(log nodes).
- * Cordoned and deleted nodes are never eligible; call {@link Scheduler.reset} when nodes or labels change.
+ * node index; full nodes never) kept across many single-pod placements and removals. Per node selector,
+ * built on first use, the eligible nodes are grouped by pod count ({@link LevelBuckets}); a pod count
+ * changes by one, so a change moves the node between two neighbouring groups in every selector's
+ * structure, O(1) each. Cordoned and deleted nodes are never eligible; call {@link Scheduler.reset}
+ * when nodes or labels change.
  */
 export class Scheduler {
-  private heaps = new Map<string, NodeHeap>();
-  /** The heaps of {@link heaps} as a list: every pod count change visits each (no iterator per change). */
-  private heapList: NodeHeap[] = [];
+  private selectors = new Map<string, SelectorNodes>();
+  /** The structures of {@link selectors} as a list: every pod count change visits each (no iterator per change). */
+  private selectorList: SelectorNodes[] = [];
   private readonly keys = new WeakMap<object, string>();
   private eligible: EligibleNodes;
-  /**
-   * Each node's heap key: (pods, or 2^30 when full) × 2^22 + index, so one number comparison orders
-   * nodes with room first, then fewer pods, then lower index. Exact in a double (below 2^53).
-   */
-  private rank: Float64Array;
+  /** Each node's level: its pod count, or -1 when it is full (it takes no pod). */
+  private level: Int32Array;
 
   constructor(private readonly nodes: NodeState[]) {
     this.eligible = new EligibleNodes(nodes);
-    this.rank = this.ranks();
+    this.level = this.levels();
   }
 
-  /** Forgets every heap (nodes added, removed, cordoned or relabelled). */
+  /** Forgets every selector's structure (nodes added, removed, cordoned or relabelled). */
   reset(): void {
-    this.heaps.clear();
-    this.heapList = [];
+    this.selectors.clear();
+    this.selectorList = [];
     this.eligible = new EligibleNodes(this.nodes);
-    this.rank = this.ranks();
+    this.level = this.levels();
   }
 
   /** Eligible nodes of a selector, now. */
@@ -119,14 +115,13 @@ export class Scheduler {
 
   /** Places one pod: the node index (its pod count raised), or -1 when no eligible node has room. */
   place(selector: Readonly<Record<string, string>>): number {
-    const h = this.heapFor(selector);
-    if (h.size === 0) return -1;
-    const top = h.heap[0];
-    const node = this.nodes[top];
-    if (node.pods >= node.maxPods) return -1;
-    node.pods++;
-    this.changed(top);
-    return top;
+    const sel = this.nodesOf(selector);
+    const at = sel.levels.first();
+    if (at < 0) return -1;
+    const index = sel.members[at];
+    this.nodes[index].pods++;
+    this.changed(index);
+    return index;
   }
 
   /** A pod left the node (its pod count already lowered). */
@@ -134,96 +129,52 @@ export class Scheduler {
     this.changed(index);
   }
 
-  private ranks(): Float64Array {
-    const rank = new Float64Array(this.nodes.length);
-    for (let i = 0; i < rank.length; i++) rank[i] = this.rankOf(i);
-    return rank;
+  private levels(): Int32Array {
+    const level = new Int32Array(this.nodes.length);
+    for (let i = 0; i < level.length; i++) level[i] = this.levelOf(i);
+    return level;
   }
 
-  private rankOf(index: number): number {
+  private levelOf(index: number): number {
     const n = this.nodes[index];
-    return (n.pods >= n.maxPods ? 2 ** 30 : n.pods) * 2 ** 22 + index;
+    return n.pods >= n.maxPods ? -1 : n.pods;
   }
 
   private changed(index: number): void {
-    const before = this.rank[index];
-    const after = this.rankOf(index);
-    this.rank[index] = after;
-    const heaps = this.heapList;
-    for (let j = 0; j < heaps.length; j++) {
-      const h = heaps[j];
-      const k = h.pos[index];
+    const before = this.level[index];
+    const after = this.levelOf(index);
+    if (after === before) return;
+    this.level[index] = after;
+    const list = this.selectorList;
+    for (let j = 0; j < list.length; j++) {
+      const sel = list[j];
+      const k = sel.pos[index];
       if (k < 0) continue;
-      h.keys[k] = after;
-      if (after < before) this.up(h, k);
-      else this.down(h, k);
+      if (before >= 0) sel.levels.remove(k, before);
+      if (after >= 0) sel.levels.insert(k, after);
     }
   }
 
-  private heapFor(selector: Readonly<Record<string, string>>): NodeHeap {
+  private nodesOf(selector: Readonly<Record<string, string>>): SelectorNodes {
     // A workload passes the same selector object pod after pod: its key is computed once.
     let key = this.keys.get(selector);
     if (key === undefined) {
       key = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       this.keys.set(selector, key);
     }
-    let h = this.heaps.get(key);
-    if (!h) {
-      const members = this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned);
-      const heap = Int32Array.from(members);
-      const keys = Float64Array.from(members, (i) => this.rank[i]);
+    let sel = this.selectors.get(key);
+    if (!sel) {
+      const members = Int32Array.from(this.eligible.of(selector).filter((i) => !this.nodes[i].deleted && !this.nodes[i].cordoned));
       const pos = new Int32Array(this.nodes.length).fill(-1);
-      members.forEach((n, k) => (pos[n] = k));
-      h = { heap, keys, size: heap.length, pos };
-      for (let k = (heap.length >>> 1) - 1; k >= 0; k--) this.down(h, k);
-      this.heaps.set(key, h);
-      this.heapList.push(h);
+      const levels = new LevelBuckets(members.length);
+      members.forEach((n, k) => {
+        pos[n] = k;
+        if (this.level[n] >= 0) levels.insert(k, this.level[n]);
+      });
+      sel = { members, pos, levels };
+      this.selectors.set(key, sel);
+      this.selectorList.push(sel);
     }
-    return h;
-  }
-
-  private up(h: NodeHeap, k: number): void {
-    const { heap, keys, pos } = h;
-    const item = heap[k];
-    const r = keys[k];
-    while (k > 0) {
-      const parent = (k - 1) >>> 1;
-      const pr = keys[parent];
-      if (pr <= r) break;
-      const p = heap[parent];
-      heap[k] = p;
-      keys[k] = pr;
-      pos[p] = k;
-      k = parent;
-    }
-    heap[k] = item;
-    keys[k] = r;
-    pos[item] = k;
-  }
-
-  private down(h: NodeHeap, k: number): void {
-    const { heap, keys, pos, size } = h;
-    const item = heap[k];
-    const r = keys[k];
-    for (;;) {
-      const l = 2 * k + 1;
-      if (l >= size) break;
-      const right = l + 1;
-      let m = l;
-      let mr = keys[l];
-      if (right < size && keys[right] < mr) {
-        m = right;
-        mr = keys[right];
-      }
-      if (mr >= r) break;
-      const child = heap[m];
-      heap[k] = child;
-      keys[k] = mr;
-      pos[child] = k;
-      k = m;
-    }
-    heap[k] = item;
-    keys[k] = r;
-    pos[item] = k;
+    return sel;
   }
 }

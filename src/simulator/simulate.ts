@@ -31,7 +31,7 @@
  *   not - limit of N blocks reached for this node" as in Calico v3.32 (newer code returns
  *   "cannot allocate new block due to per host block limit").
  */
-import { MAX_PODS } from "../limits";
+import { MAX_NODES, MAX_PODS } from "../limits";
 import { Finding, error, sortFindings, warning } from "../validation/finding";
 import { cmdAdd, familiesOf, workloadPlan, WorkloadPlan } from "./cni";
 import { Analysis, FailureLog, windowsFinding } from "./findings";
@@ -41,10 +41,11 @@ import { releaseHostAffinities, releaseIP, releaseIPs, releasePoolAffinities } f
 import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationResult, SimulationSummary, TimelineStepResult } from "./result";
 import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
 import { HeldAddress, RestoredSnapshot, SeededPod, blockSequence, captureSnapshot, podOwner, restoreSnapshot, tunnelOwner } from "./snapshot";
-import { ClusterView, Failure, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
+import { PodColumns } from "./pods";
+import { ClusterView, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
 import { advanceTime } from "./timers";
-import { MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
-import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, expandNodes, nodeLabels } from "./topology";
+import { MAX_TIMELINE_NODES, MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
+import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, declaredNodeCount, expandNodes, nodeLabels } from "./topology";
 import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
 import { BlockUsageCache, NodeHeadroom, Usage } from "./usage";
 
@@ -74,15 +75,6 @@ export function simulateAllocation(input: SimulationInput): SimulationResult {
   return new Simulation(input).run();
 }
 
-/** One live pod of a timeline run and what it holds. */
-interface PodRecord {
-  readonly serial: number;
-  readonly node: NodeState;
-  v4: Grant | undefined;
-  v6: Grant | undefined;
-  failure: Failure | undefined;
-}
-
 /** A workload during a timeline: its desired replicas, live pods (oldest first) and pending pods. */
 interface WorkloadRuntime {
   readonly decl: WorkloadDeclaration;
@@ -91,7 +83,8 @@ interface WorkloadRuntime {
   readonly families: IpFamily[];
   readonly familyBits: number;
   readonly plans: Map<number, WorkloadPlan>;
-  pods: PodRecord[];
+  /** The live pods, oldest first. */
+  pods: PodColumns;
   /** Of `pods`, those whose CNI ADD failed. */
   failed: number;
   nextSerial: number;
@@ -100,11 +93,15 @@ interface WorkloadRuntime {
   pending: number;
 }
 
-/** A step refused: the field at fault and the message (the value, the rule, the way out). */
+/**
+ * A step refused: the field at fault and the message (the value, the rule, the way out). `tooLong`: a
+ * limit of the whole run was reached (TIMELINE_TOO_LONG), so no later step is played.
+ */
 class StepError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly tooLong = false,
   ) {
     super(message);
   }
@@ -337,19 +334,22 @@ class Simulation implements ClusterView {
     const familyBits = (families.includes(4) ? 1 : 0) | (families.includes(6) ? 2 : 0);
     const plans = new Map<number, WorkloadPlan>();
     const serials = existing.map(serialOf);
+    // Grants keep their identity where it is a key: the initial state's owners, the end state's sequence numbers.
+    const keepGrants = this.restored !== undefined || this.stamps !== undefined;
     const rt: WorkloadRuntime | undefined = this.keep
-      ? { decl: w, ns, fixed, families, familyBits, plans, pods: [], failed: 0, nextSerial: Math.max(w.replicas, ...serials.map((n) => n + 1)), desired: w.replicas, pending: 0 }
+      ? { decl: w, ns, fixed, families, familyBits, plans, pods: new PodColumns(this.ipam, keepGrants, placement.length + existing.length), failed: 0, nextSerial: Math.max(w.replicas, ...serials.map((n) => n + 1)), desired: w.replicas, pending: 0 }
       : undefined;
     if (rt) this.runtimes.push(rt);
     // Pods of the initial state: kept up to the declared replicas (a controller deletes the newest extra ones).
     existing.forEach((pod, k) => {
-      const rec: PodRecord = { serial: serials[k], node: pod.node, v4: pod.v4, v6: pod.v6, failure: undefined };
       if (k >= w.replicas) {
-        this.deletePod(rt as WorkloadRuntime, rec, false);
+        const extra = new PodColumns(this.ipam, keepGrants, 1);
+        extra.push(serials[k], pod.node, pod.v4, pod.v6, undefined);
+        this.deletePod(rt as WorkloadRuntime, extra, 0, false);
         return;
       }
       pod.node.families |= familyBits;
-      rt?.pods.push(rec);
+      rt?.pods.push(serials[k], pod.node, pod.v4, pod.v6, undefined);
       this.podsScheduled++;
       this.podsAllocated++;
       this.recordPod(w, pod.name, pod.node, pod.v4, pod.v6, null, null);
@@ -380,7 +380,7 @@ class Simulation implements ClusterView {
       const added = cmdAdd(this.ipam, node, plan, families, fixed);
       this.stamp(added.v4);
       this.stamp(added.v6);
-      if (rt) rt.pods.push({ serial, node, v4: added.v4, v6: added.v6, failure: added.failure });
+      if (rt) rt.pods.push(serial, node, added.v4, added.v6, added.failure);
       if (added.failure) {
         if (rt) rt.failed++;
         node.podsFailed++;
@@ -437,6 +437,22 @@ class Simulation implements ClusterView {
       );
       return this.result(new Usage(this), all, results);
     }
+    // Every node a run knows keeps its state (node indices are never reused): counted before any step is played.
+    let known = this.ipam.nodes.length;
+    for (const [index, step] of steps.entries()) {
+      if (typeof step !== "object" || step === null || !("addNodes" in step) || !Array.isArray(step.addNodes)) continue;
+      known += declaredNodeCount(step.addNodes);
+      if (known > MAX_TIMELINE_NODES) {
+        all.push(
+          error(
+            "TIMELINE_TOO_LONG",
+            `timeline[${index}].addNodes`,
+            `with this step the run would know ${known} nodes (declared, and added by addNodes steps, removed ones included), more than the ${MAX_TIMELINE_NODES} the harness plays (MAX_TIMELINE_NODES); none was played. Split the timeline into several runs (keepEndState, then initialState) or add fewer nodes`,
+          ),
+        );
+        return this.result(new Usage(this), all, results);
+      }
+    }
     let stopped = false;
     steps.forEach((step, index) => {
       this.findings = [];
@@ -457,7 +473,7 @@ class Simulation implements ClusterView {
         } catch (e) {
           if (!(e instanceof StepError)) throw e;
           const path = `timeline[${index}]${e.field === "" ? "" : `.${e.field}`}`;
-          const tooLong = e.field === "" && e.message.startsWith("the timeline");
+          const tooLong = e.tooLong;
           this.findings.push(error(tooLong ? "TIMELINE_TOO_LONG" : "TIMELINE_INVALID", path, e.message));
           if (tooLong) stopped = true;
         }
@@ -508,7 +524,7 @@ class Simulation implements ClusterView {
   private countOperations(n: number): void {
     this.podOperations += n;
     if (this.podOperations > MAX_TIMELINE_POD_OPERATIONS) {
-      throw new StepError("", `the timeline creates and deletes more than ${MAX_TIMELINE_POD_OPERATIONS} pods in all; the harness stops here and plays no later step. Simulate fewer or smaller steps`);
+      throw new StepError("", `the timeline creates and deletes more than ${MAX_TIMELINE_POD_OPERATIONS} pods in all; the harness stops here and plays no later step. Simulate fewer or smaller steps`, true);
     }
   }
 
@@ -543,7 +559,11 @@ class Simulation implements ClusterView {
       const fromPending = Math.min(drop, rt.pending);
       rt.pending -= fromPending;
       drop -= fromPending;
-      for (let k = 0; k < drop; k++) this.deletePod(rt, rt.pods.pop() as PodRecord, false);
+      for (let k = 0; k < drop; k++) {
+        const last = rt.pods.length - 1;
+        this.deletePod(rt, rt.pods, last, false);
+        rt.pods.truncate(last);
+      }
     }
     return `scale ${rt.decl.namespace}/${rt.decl.name} from ${current} to ${replicas}`;
   }
@@ -558,21 +578,21 @@ class Simulation implements ClusterView {
     }
     const old = rt.pods;
     this.countOperations(2 * old.length);
-    rt.pods = [];
+    rt.pods = old.empty(old.length);
     let head = 0;
     let created = 0;
     // Each round: old pods down by maxUnavailable, new pods up by maxSurge plus that, then old pods down to the replica count.
     while (head < old.length) {
       const down = Math.min(unavailable, old.length - head);
-      for (let k = 0; k < down; k++) this.deletePod(rt, old[head++], false, true);
+      for (let k = 0; k < down; k++) this.deletePod(rt, old, head++, false);
       const up = Math.min(surge + down, Math.max(0, replicas - rt.pods.length - rt.pending));
       for (let k = 0; k < up; k++) this.createPod(rt);
       created += up;
       const excess = Math.min(old.length - head, Math.max(0, rt.pods.length + rt.pending + (old.length - head) - replicas));
-      for (let k = 0; k < excess; k++) this.deletePod(rt, old[head++], false, true);
+      for (let k = 0; k < excess; k++) this.deletePod(rt, old, head++, false);
       if (down === 0 && up === 0 && excess === 0) break;
     }
-    for (; head < old.length; head++) rt.pods.push(old[head]);
+    for (; head < old.length; head++) rt.pods.pushFrom(old, head);
     return `rolling restart of ${rt.decl.namespace}/${rt.decl.name} (${created} pods replaced, maxSurge ${surge}, maxUnavailable ${unavailable})`;
   }
 
@@ -591,8 +611,8 @@ class Simulation implements ClusterView {
     if (count > rt.pods.length) throw new StepError("deletePods.count", `count ${count} is more than the ${rt.pods.length} running pods of ${rt.decl.namespace}/${rt.decl.name}; delete at most ${rt.pods.length}`);
     const recreate = ref.recreate ?? true;
     this.countOperations(recreate ? 2 * count : count);
-    const victims = rt.pods.splice(0, count);
-    for (const p of victims) this.deletePod(rt, p, ref.leak === true, true);
+    const victims = rt.pods.takeFront(count);
+    for (let k = 0; k < victims.length; k++) this.deletePod(rt, victims, k, ref.leak === true);
     if (recreate) for (let k = 0; k < count; k++) this.createPod(rt);
     else rt.desired -= count;
     return `delete ${count} pod(s) of ${rt.decl.namespace}/${rt.decl.name}${ref.leak ? " (addresses leaked)" : ""}${recreate ? ", recreated" : ""}`;
@@ -617,6 +637,14 @@ class Simulation implements ClusterView {
     const taken = new Set(this.ipam.nodes.filter((n) => !n.deleted).map((n) => n.node.name));
     const clash = expanded.nodes.find((n) => taken.has(n.name));
     if (clash) throw new StepError("addNodes", `node "${clash.name}" is already in the cluster; node names are unique, pick another name`);
+    const count = expanded.nodes.length;
+    if (taken.size + count > MAX_NODES) {
+      throw new StepError(
+        "addNodes",
+        `adding ${count} node(s) to the ${taken.size} in the cluster would make ${taken.size + count}, more than the limit of ${MAX_NODES} (MAX_NODES, see docs/limits.md); remove nodes in an earlier step, add fewer, or simulate a representative part of the cluster`,
+      );
+    }
+
     const added = expanded.nodes.map((n) => this.ipam.addNode(n));
     this.nodesChanged();
     for (const n of added) this.reconcileTunnels(n);
@@ -637,12 +665,13 @@ class Simulation implements ClusterView {
       }
     }
     for (const rt of this.runtimes) {
-      const keep: PodRecord[] = [];
-      const gone: PodRecord[] = [];
-      for (const p of rt.pods) (set.has(p.node) ? gone : keep).push(p);
+      const pods = rt.pods;
+      const keep = pods.empty();
+      const gone = pods.empty();
+      for (let k = 0; k < pods.length; k++) (set.has(pods.node(k)) ? gone : keep).pushFrom(pods, k);
       if (gone.length === 0) continue;
       rt.pods = keep;
-      for (const p of gone) this.deletePod(rt, p, false, true);
+      for (let k = 0; k < gone.length; k++) this.deletePod(rt, gone, k, false);
       evicted += gone.length;
     }
     this.countOperations(2 * evicted);
@@ -790,11 +819,12 @@ class Simulation implements ClusterView {
     // kubelet retries pods whose sandbox got no address.
     let retried = 0;
     for (const rt of this.runtimes) {
-      for (const p of rt.pods) {
-        if (!p.failure) continue;
+      const pods = rt.pods;
+      for (let k = 0; k < pods.length; k++) {
+        if (!pods.failure(k)) continue;
         retried++;
-        p.node.podsFailed--;
-        this.addPod(rt, p);
+        pods.node(k).podsFailed--;
+        this.addPod(rt, k);
       }
     }
     return `wait ${seconds} s (${gc.leakedAddressesReleased} leaked address(es) and ${gc.emptyBlocksReleased} empty block(s) released${retried > 0 ? `, ${retried} failed pod(s) retried` : ""})`;
@@ -807,14 +837,14 @@ class Simulation implements ClusterView {
       rt.pending++;
       return;
     }
-    const rec: PodRecord = { serial: rt.nextSerial++, node: this.ipam.nodes[node], v4: undefined, v6: undefined, failure: undefined };
-    this.addPod(rt, rec);
-    rt.pods.push(rec);
+    this.addPod(rt, rt.pods.push(rt.nextSerial++, this.ipam.nodes[node], undefined, undefined, undefined));
   }
 
-  private addPod(rt: WorkloadRuntime, rec: PodRecord): void {
-    const node = rec.node;
-    if (rec.failure) rt.failed--;
+  /** The CNI ADD of live pod `k` of the workload (a new pod, or a failed one retried). */
+  private addPod(rt: WorkloadRuntime, k: number): void {
+    const pods = rt.pods;
+    const node = pods.node(k);
+    if (pods.failure(k)) rt.failed--;
     node.families |= rt.familyBits;
     let plan = rt.plans.get(node.classId);
     if (!plan) {
@@ -824,37 +854,40 @@ class Simulation implements ClusterView {
     const added = cmdAdd(this.ipam, node, plan, rt.families, rt.fixed);
     this.stamp(added.v4);
     this.stamp(added.v6);
-    rec.v4 = added.v4;
-    rec.v6 = added.v6;
-    rec.failure = added.failure;
+    pods.set(k, added.v4, added.v6, added.failure);
     if (added.failure) {
       node.podsFailed++;
       rt.failed++;
-      this.log.pod(rt.decl, `${rt.decl.name}-${rec.serial}`, node, added.failure, added.failedFamily);
+      this.log.pod(rt.decl, `${rt.decl.name}-${pods.serial(k)}`, node, added.failure, added.failedFamily);
     }
   }
 
-  /** The CNI DEL of a pod (or, with `leak`, a DEL that never ran) and its node's pod count. */
-  private deletePod(rt: WorkloadRuntime, rec: PodRecord, leak: boolean, removed = false): void {
-    void removed;
-    if (rec.v4) this.releasePodAddress(rt, rec, rec.v4, leak);
-    if (rec.v6) this.releasePodAddress(rt, rec, rec.v6, leak);
-    rec.node.pods--;
-    if (rec.failure) {
-      rec.node.podsFailed--;
+  /** The CNI DEL of pod `k` of `pods` (or, with `leak`, a DEL that never ran) and its node's pod count. */
+  private deletePod(rt: WorkloadRuntime, pods: PodColumns, k: number, leak: boolean): void {
+    const node = pods.node(k);
+    const b4 = pods.block(k, 4);
+    if (b4) {
+      if (leak) this.leak(rt, pods, k, 4);
+      else releaseIP(this.ipam, b4, pods.ordinal(k, 4), node);
+    }
+    const b6 = pods.block(k, 6);
+    if (b6) {
+      if (leak) this.leak(rt, pods, k, 6);
+      else releaseIP(this.ipam, b6, pods.ordinal(k, 6), node);
+    }
+    node.pods--;
+    if (pods.failure(k)) {
+      node.podsFailed--;
       rt.failed--;
     }
-    this.scheduler?.removed(rec.node.index);
+    this.scheduler?.removed(node.index);
   }
 
-  /** The CNI DEL's release of one address, or, when the DEL never ran, a leak the garbage collector finds later. */
-  private releasePodAddress(rt: WorkloadRuntime, rec: PodRecord, grant: Grant, leak: boolean): void {
-    if (!leak) {
-      releaseIP(this.ipam, grant);
-      return;
-    }
+  /** A pod's address whose CNI DEL never ran: a leak the garbage collector finds later. */
+  private leak(rt: WorkloadRuntime, pods: PodColumns, k: number, family: 4 | 6): void {
+    const grant = pods.grant(k, family) as Grant;
     this.ipam.leaks.push({ grant, since: this.ipam.now });
-    if (!this.restored?.owners.has(grant)) this.leakedOwners.set(grant, podOwner(rt.decl.namespace, `${rt.decl.name}-${rec.serial}`, rec.node.node.name));
+    if (!this.restored?.owners.has(grant)) this.leakedOwners.set(grant, podOwner(rt.decl.namespace, `${rt.decl.name}-${pods.serial(k)}`, pods.node(k).node.name));
   }
 
   /** Places pending pods where room appeared. */
@@ -876,22 +909,25 @@ class Simulation implements ClusterView {
     if (this.input.includePods === false) return;
     for (const rt of this.runtimes) {
       const w = rt.decl;
-      for (const p of rt.pods) {
-        const v4 = p.v4;
-        const v6 = p.v6;
+      const pods = rt.pods;
+      for (let k = 0; k < pods.length; k++) {
+        const node = pods.node(k);
+        const b4 = pods.block(k, 4);
+        const b6 = pods.block(k, 6);
+        const failure = pods.failure(k);
         this.pods.push({
-          name: `${w.name}-${p.serial}`,
+          name: `${w.name}-${pods.serial(k)}`,
           namespace: w.namespace,
           workload: w.name,
-          node: p.node.node.name,
-          ipv4: v4 ? this.ipam.text(v4) : null,
-          ipv4Pool: v4 ? this.ipam.pools[v4.block.poolIndex].pool.name : null,
-          ipv4Borrowed: v4 ? v4.block.owner !== v4.node.index : false,
-          ipv6: v6 ? this.ipam.text(v6) : null,
-          ipv6Pool: v6 ? this.ipam.pools[v6.block.poolIndex].pool.name : null,
-          ipv6Borrowed: v6 ? v6.block.owner !== v6.node.index : false,
-          error: p.failure ? p.failure.message : null,
-          errorCode: p.failure ? p.failure.code : null,
+          node: node.node.name,
+          ipv4: b4 ? this.ipam.addressText(b4, pods.ordinal(k, 4)) : null,
+          ipv4Pool: b4 ? this.ipam.pools[b4.poolIndex].pool.name : null,
+          ipv4Borrowed: b4 ? b4.owner !== node.index : false,
+          ipv6: b6 ? this.ipam.addressText(b6, pods.ordinal(k, 6)) : null,
+          ipv6Pool: b6 ? this.ipam.pools[b6.poolIndex].pool.name : null,
+          ipv6Borrowed: b6 ? b6.owner !== node.index : false,
+          error: failure ? failure.message : null,
+          errorCode: failure ? failure.code : null,
         });
       }
       for (let k = 0; k < rt.pending; k++) {
@@ -964,8 +1000,9 @@ class Simulation implements ClusterView {
       return { grant, handle: o.handle, attributes: o.attributes, sequenceNumber: sequence(grant) };
     };
     for (const rt of this.runtimes) {
-      for (const p of rt.pods) {
-        for (const g of [p.v4, p.v6]) if (g) yield known(g, () => podOwner(rt.decl.namespace, `${rt.decl.name}-${p.serial}`, p.node.node.name));
+      const pods = rt.pods;
+      for (let k = 0; k < pods.length; k++) {
+        for (const g of [pods.grant(k, 4), pods.grant(k, 6)]) if (g) yield known(g, () => podOwner(rt.decl.namespace, `${rt.decl.name}-${pods.serial(k)}`, pods.node(k).node.name));
       }
     }
     for (const p of this.statics) for (const g of [p.v4, p.v6]) if (g) yield known(g, () => podOwner(p.namespace, p.name, p.node.node.name));

@@ -254,7 +254,7 @@ function holdAddress(
   const liveNode = live.get(nodeName);
   const node = liveNode ?? ghost(nodeName === "" ? "(unknown)" : nodeName);
   const grant: Grant = { block, ordinal: alloc.ordinal, node };
-  s.account(grant, 1, block.freeAuto);
+  s.account(block, node, 1, block.freeAuto);
   restored.owners.set(grant, alloc);
   if (alloc.leakedSince !== undefined || !liveNode) {
     s.leaks.push({ grant, since: alloc.leakedSince ?? s.now });

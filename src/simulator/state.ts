@@ -158,6 +158,8 @@ export class IpamState {
   readonly pools: PoolState[];
   readonly poolByName = new Map<string, PoolState>();
   readonly nodes: NodeState[] = [];
+  /** Every block registered in the run (claimed or restored), by {@link BlockState.id}; deleted ones stay. */
+  readonly blocks: BlockState[] = [];
   strict: boolean;
   autoAllocate: boolean;
   /** maxBlocksPerHost as Calico enforces it (0 or unset means 20). */
@@ -305,6 +307,8 @@ export class IpamState {
       this.sequenceClock = base;
     }
     this.sequenceBase.set(block, base);
+    block.id = this.blocks.length;
+    this.blocks.push(block);
     pool.taken.add(block.index);
     pool.blocks.set(block.index, block);
     pool.blockList.push(block);
@@ -354,9 +358,8 @@ export class IpamState {
     pool.sortedBlocks = undefined;
   }
 
-  /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1). */
-  account(grant: Grant, delta: 1 | -1, wasFree: number): void {
-    const { block, node } = grant;
+  /** Keeps node, pool and borrow-index counters in step with one allocation (+1) or release (-1) of an address of `block` held by `node`. */
+  account(block: BlockState, node: NodeState, delta: 1 | -1, wasFree: number): void {
     const pool = this.pools[block.poolIndex];
     const f = fi(pool.family);
     node.addresses[f] += delta;
@@ -385,10 +388,14 @@ export class IpamState {
 
   /** The address text of a grant. */
   text(grant: Grant): string {
-    const block = grant.block;
-    if (this.pools[block.poolIndex].family === 4) return v4Text(Number(block.network) + grant.ordinal);
+    return this.addressText(grant.block, grant.ordinal);
+  }
+
+  /** The text of the address at `ordinal` in `block`. */
+  addressText(block: BlockState, ordinal: number): string {
+    if (this.pools[block.poolIndex].family === 4) return v4Text(Number(block.network) + ordinal);
     block.v6Groups ??= v6Groups(block.network);
-    return v6Text(block.v6Groups, grant.ordinal);
+    return v6Text(block.v6Groups, ordinal);
   }
 
   /** IP-reserved ordinal ranges of a block at `network`, flat and sorted, or undefined. */

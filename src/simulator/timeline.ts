@@ -174,6 +174,12 @@ export type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 export const MAX_TIMELINE_STEPS = 10_000;
 /** Pod creations and deletions over a whole timeline past this are refused (the run stops there). */
 export const MAX_TIMELINE_POD_OPERATIONS = 10_000_000;
+/**
+ * Nodes one run may know, past which an `addNodes` step is refused (the run stops there): the declared
+ * nodes and every node added, removed ones included (the harness keeps each node's state for the
+ * run). Ten times `MAX_NODES`, which bounds the nodes in the cluster at any step.
+ */
+export const MAX_TIMELINE_NODES = 1_000_000;
 
 /** The action of a step: its one key. */
 export function stepAction(step: TimelineStep): TimelineAction {

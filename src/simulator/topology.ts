@@ -226,6 +226,11 @@ export function namespaceLabels(namespace: Pick<NamespaceDeclaration, "name" | "
   return Object.freeze({ ...(namespace.labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace.name });
 }
 
+/** How many nodes the entries declare (a group its `count`, any other entry one), counted without making them. */
+export function declaredNodeCount(entries: readonly NodeEntry[]): number {
+  return entries.reduce((sum, e) => sum + (isNodeGroup(e) && Number.isInteger(e.count) && e.count > 0 ? e.count : 1), 0);
+}
+
 /**
  * Expands node groups into nodes, in natural name order, and checks the declarations. A duplicate name
  * is an error and only its first declaration is kept; an invalid entry is an error and is skipped.
@@ -237,7 +242,7 @@ export function expandNodes(entries: readonly NodeEntry[]): { nodes: ExpandedNod
     return { nodes, findings: [error("TOPOLOGY_INVALID", "nodes", "nodes must be a list of nodes and node groups")] };
   }
   // The size is checked before any node is made: a typo such as count: 1e9 costs nothing.
-  const declared = entries.reduce((sum, e) => sum + (isNodeGroup(e) && Number.isInteger(e.count) && e.count > 0 ? e.count : 1), 0);
+  const declared = declaredNodeCount(entries);
   if (declared > MAX_NODES) {
     return {
       nodes,

@@ -191,6 +191,12 @@ export const fleetFileSchema = z.strictObject({
         isolatedFrom: z.union([z.literal("all"), stringList]).optional(),
         peers: stringList.optional(),
         subSpaces: stringList.optional(),
+        drawnRanges: z
+          .strictObject({
+            serviceCidrs: z.array(z.strictObject({ addressSpace: z.string(), prefixLength: z.number().int() })).optional(),
+            nodeCidrs: z.array(z.strictObject({ addressSpace: z.string(), prefixLength: z.number().int() })).optional(),
+          })
+          .optional(),
       }),
     ),
   }),
@@ -203,6 +209,11 @@ export interface FleetClusterFile extends SpecFile {
   readonly peers?: readonly string[];
   /** The fleet's sub-spaces this cluster draws from, by name. */
   readonly subSpaces?: readonly string[];
+  /** Service CIDRs and node networks the cluster draws from the fleet's address spaces, each by size. */
+  readonly drawnRanges?: {
+    readonly serviceCidrs?: ReadonlyArray<{ readonly addressSpace: string; readonly prefixLength: number }>;
+    readonly nodeCidrs?: ReadonlyArray<{ readonly addressSpace: string; readonly prefixLength: number }>;
+  };
 }
 
 /** A fleet spec file (`calico-ipam plan fleet.yaml`). */

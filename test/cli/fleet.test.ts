@@ -29,6 +29,11 @@ describe("calico-ipam plan on a fleet spec", () => {
         Object.fromEntries(Object.entries(ledger.clusters[c.name].pools).map(([n, e]) => [n, (e as { cidr: string }).cidr])),
       );
       expect(report.fleet!.cluster).toBe(c.name);
+      // A cluster drawing its Service CIDRs from the plan gets the recorded ones, as its own exclusions.
+      const drawn = Object.values(ledger.clusters[c.name].drawnRanges ?? {}) as Array<{ cidr: string; kind: string }>;
+      expect(report.ranges!.excluded.filter((e) => e.kind === "service").map((e) => e.cidr)).toEqual(
+        drawn.length > 0 ? drawn.filter((r) => r.kind === "service").map((r) => r.cidr) : ["10.96.0.0/16"],
+      );
     }
     expect(out.clusters.map((c: { name: string }) => c.name)).toEqual(["lab-eu", "prod-eu-1", "prod-us-1"]);
     expect(fs.readFileSync(fleetLedger, "utf8")).toBe(before);

@@ -80,3 +80,56 @@ describe("calico-ipam ledger on a fleet ledger", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 });
+
+describe("calico-ipam ledger release --cluster: a retired cluster's whole section", () => {
+  /** A fleet ledger where "gone" was found no longer in code (retired, pools draining) and "prod" is in code. */
+  function retiredLedgerFile(gone: object = { status: "retired", pools: { pods: pool("10.33.0.0/16", "draining") }, drawnRanges: { "service-ipv4": { cidr: "10.97.0.0/16", family: 4, kind: "service" } } }): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-ledger-retired-"));
+    const file = path.join(dir, "calico-ipam.lock.json");
+    fs.writeFileSync(file, JSON.stringify({ clusters: { gone, prod: { pools: { pods: pool("10.32.0.0/16", "active") } } }, pools: {}, version: 1 }));
+    return file;
+  }
+  function pool(cidr: string, status: string) {
+    return { blockSize: 26, cidr, family: 4, status };
+  }
+
+  test("show marks the retired section and says how to release it", async () => {
+    const file = retiredLedgerFile();
+    const r = await run("ledger", "show", "--file", file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Cluster "gone" (retired: no longer in code, every pool draining; once it is gone: calico-ipam ledger release --cluster gone):\n');
+    expect(r.stdout).toContain('Cluster "prod":\n');
+    const one = await run("ledger", "show", "--file", file, "--cluster", "gone");
+    expect(one.stdout).toMatch(/^Cluster "gone" \(retired: /);
+  });
+
+  test("releases the section whole (pools, drawn ranges), leaving the others; JSON names the cluster", async () => {
+    const file = retiredLedgerFile();
+    const r = await run("ledger", "release", "--file", file, "--cluster", "gone", "--format", "json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ file, released: [{ cluster: "gone", pool: "pods" }], releasedClusters: ["gone"] });
+    expect(Object.keys(readLedger(file)!.clusters!)).toEqual(["prod"]);
+    const text = await run("ledger", "release", "--file", retiredLedgerFile(), "--cluster", "gone");
+    expect(text.stdout).toMatch(/^cluster "gone": released; its section is deleted and its ranges may be handed out again\n/);
+  });
+
+  test.each<[string, object | undefined, string, RegExp]>([
+    ["a cluster still in code (its section not retired)", undefined, "prod", /cluster "prod" is not retired: it is still in code, or no synth has run since it was removed\. Remove it from code and synth/],
+    ["a retired section whose pool is still active", { status: "retired", pools: { pods: { blockSize: 26, cidr: "10.33.0.0/16", family: 4, status: "active" } } }, "gone", /cluster "gone" is retired, but its pool "pods" is still active, and pods may still hold their addresses/],
+    ["a cluster the ledger does not have", undefined, "north", /--cluster north: the ledger has no section for cluster "north" \(clusters: "gone", "prod"\)/],
+  ])("refuses %s: exit 2, the file unchanged", async (_, gone, cluster, expected) => {
+    const file = retiredLedgerFile(gone);
+    const before = fs.readFileSync(file, "utf8");
+    const r = await run("ledger", "release", "--file", file, "--cluster", cluster);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(expected);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  test("without pool names or --cluster: exit 2 with the way out", async () => {
+    const r = await run("ledger", "release", "--file", retiredLedgerFile());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/name the draining pools to release, or give --cluster NAME to release a retired cluster's whole section/);
+  });
+});

@@ -256,6 +256,69 @@ describe("an AddressPlan shared by the clusters of a fleet", () => {
     ]);
   });
 
+  test("Service CIDRs and node networks drawn from the plan: disjoint, recorded, in the outputs, the reports and the cluster's exclusions", () => {
+    const a = app();
+    const plan = new AddressPlan(a, "addresses", {
+      addressSpaces: [
+        { name: "pods", cidr: "10.32.0.0/12" },
+        { name: "services", cidr: "10.96.0.0/12" },
+        { name: "nodes", cidr: "10.0.0.0/16" },
+      ],
+    });
+    const make = (name: string) => {
+      const ipam = new CalicoIpam(new TerraformStack(a, name), "ipam", {
+        addressPlan: plan,
+        clusterName: name,
+        drawnRanges: { serviceCidrs: [{ addressSpace: "services", prefixLength: 16 }], nodeCidrs: [{ addressSpace: "nodes", prefixLength: 20 }] },
+      });
+      new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+      ipam.addPool("pods", { prefixLength: 16, addressSpace: "pods" });
+      return ipam;
+    };
+    const [east, west] = [make("east"), make("west")];
+    const declared = new CalicoIpam(new TerraformStack(a, "old"), "ipam", { addressPlan: plan, clusterName: "old", serviceCidrs: ["10.98.0.0/16"] });
+    new KubernetesProvider(TerraformStack.of(declared), "k8s", {});
+    declared.addPool("pods", { prefixLength: 16, addressSpace: "pods" });
+    a.synth();
+    expect([east.serviceCidrs, east.nodeCidrs, west.serviceCidrs, west.nodeCidrs, declared.serviceCidrs]).toEqual([["10.99.0.0/16"], ["10.0.0.0/20"], ["10.96.0.0/16"], ["10.0.16.0/20"], ["10.98.0.0/16"]]);
+    const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "west", "cdk.tf.json"), "utf8"));
+    expect(stack.output.ipam_drawn_ranges.value).toEqual({ serviceCidrs: ["10.96.0.0/16"], nodeCidrs: ["10.0.16.0/20"] });
+    expect(readLedger(path.join(dir, "calico-ipam.lock.json"))!.clusters!.west.drawnRanges).toEqual({
+      "node-ipv4": { cidr: "10.0.16.0/20", family: 4, kind: "node" },
+      "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service" },
+    });
+    const report = parsePlanReport(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "west", "plan.json"), "utf8"));
+    expect(report.ranges!.excluded.filter((e) => e.kind !== "reserved").map((e) => `${e.kind} ${e.cidr}`)).toEqual(["service 10.96.0.0/16", "node 10.0.16.0/20"]);
+    expect(report.fleet!.clusters.find((c) => c.name === "east")!.drawnRanges).toEqual([
+      { kind: "service", cidr: "10.99.0.0/16", addressSpace: "services" },
+      { kind: "node", cidr: "10.0.0.0/20", addressSpace: "nodes" },
+    ]);
+    expect(report.fleet!.clusters.find((c) => c.name === "old")!.drawnRanges).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", "west", "plan.md"), "utf8")).toContain("| **`west`** | Service CIDR | `10.96.0.0/16` | `services` |");
+  });
+
+  test("drawn ranges need an address plan", () => {
+    const a = app();
+    expect(() => new CalicoIpam(new TerraformStack(a, "east"), "ipam", { drawnRanges: { serviceCidrs: [{ addressSpace: "services", prefixLength: 16 }] } })).toThrow(
+      /east\/ipam: drawnRanges draws the cluster's Service CIDRs and node networks from an address plan: give the CalicoIpam an addressPlan, or declare serviceCidrs\/nodeCidrs instead/,
+    );
+  });
+
+  test("a Service CIDR both declared and drawn fails synth naming the cluster, and writes nothing", () => {
+    const a = app();
+    const plan = new AddressPlan(a, "addresses", { addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }, { name: "services", cidr: "10.96.0.0/12" }] });
+    const ipam = new CalicoIpam(new TerraformStack(a, "east"), "ipam", {
+      addressPlan: plan,
+      clusterName: "east",
+      serviceCidrs: ["10.96.0.0/16"],
+      drawnRanges: { serviceCidrs: [{ addressSpace: "services", prefixLength: 16 }] },
+    });
+    new KubernetesProvider(TerraformStack.of(ipam), "k8s", {});
+    ipam.addPool("pods", { prefixLength: 16 });
+    expect(synthError(a)).toMatch(/FLEET_DRAWN_RANGE_DECLARED at fleet clusters\.east\.drawnRanges\[0\]: cluster "east": it declares its serviceCidrs and also draws a Service CIDR/);
+    expect(fs.existsSync(path.join(dir, "calico-ipam.lock.json"))).toBe(false);
+  });
+
   test("a sub-space too small for its cluster's pools fails synth with both names, and writes nothing", () => {
     const a = app();
     const plan = new AddressPlan(a, "addresses", { addressSpaces: [{ name: "pods", cidr: "10.32.0.0/12" }], subSpaces: [{ name: "eu", addressSpace: "pods", prefixLength: 17 }] });

@@ -200,6 +200,21 @@ describe("the fleet example, through the real cdktf synth", () => {
     expect(overlaps("lab-eu", "prod-eu-1")).toBe(true);
   });
 
+  test("the production clusters draw their Service CIDRs and node network from the plan: unique, recorded, in the stack's output", () => {
+    const sections = JSON.parse(run.ledgerBefore).clusters as Record<string, { drawnRanges?: Record<string, { cidr: string }> }>;
+    expect(sections["lab-eu"].drawnRanges).toBeUndefined();
+    const drawn = ["prod-eu-1", "prod-us-1"].map((c) => Object.values(sections[c].drawnRanges!).map((r) => Cidr.parse(r.cidr)));
+    expect(drawn.map((d) => d.length)).toEqual([3, 3]);
+    expect(drawn[0].some((x) => drawn[1].some((y) => x.overlaps(y)))).toBe(false);
+    for (const cluster of ["prod-eu-1", "prod-us-1"]) {
+      const stack = JSON.parse(fs.readFileSync(path.join(run.first, "stacks", cluster, "cdk.tf.json"), "utf8"));
+      const r = sections[cluster].drawnRanges!;
+      expect(stack.output.ipam_drawn_ranges.value).toEqual({ serviceCidrs: [r["service-ipv4"].cidr, r["service-ipv6"].cidr], nodeCidrs: [r["node-ipv4"].cidr] });
+      const report = JSON.parse(fs.readFileSync(path.join(run.first, "stacks", cluster, "plan.json"), "utf8"));
+      expect(report.ranges.excluded.filter((e: { kind: string }) => e.kind === "service").map((e: { cidr: string }) => e.cidr)).toEqual([r["service-ipv4"].cidr, r["service-ipv6"].cidr]);
+    }
+  });
+
   test("each region's clusters carve inside the region's sub-spaces, recorded in the fleet ledger", () => {
     const subSpaces = JSON.parse(run.ledgerBefore).subSpaces as Record<string, { cidr: string }>;
     expect(Object.keys(subSpaces)).toEqual(["eu-west-v4", "eu-west-v6", "us-east-v4", "us-east-v6"]);

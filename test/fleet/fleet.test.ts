@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { Cidr, findOverlaps } from "../../src/ip";
 import { FleetClusterDeclaration, FleetPlan, FleetSpec, fleetHasErrors, planFleet, writeFleetLedgers } from "../../src/fleet";
-import { Ledger, parseLedger, readLedger, serializeLedger } from "../../src/ledger";
+import { Ledger, describeChange, parseLedger, readLedger, serializeLedger } from "../../src/ledger";
 import type { IpamSpec } from "../../src/spec/types";
 
 let dir: string;
@@ -105,13 +105,33 @@ describe("one fleet ledger, a section per cluster", () => {
     const plan = planFleet({ clusters: [cluster("west"), cluster("new")] }, { file });
     expect(allErrors(plan)).toEqual([]);
     expect(cidrs(plan).new.pods).toBe("10.34.0.0/16");
+    expect(plan.ledgers[0].changes.map(describeChange)).toContain(
+      'cluster "east": retired: no longer in code; its section is kept, every pool draining and its ranges reserved, until it is released (calico-ipam ledger release --cluster east) once the cluster is gone',
+    );
     writeFleetLedgers(plan);
     expect(readLedger(file)!.clusters!.east.pools.pods).toEqual({ family: 4, cidr: "10.32.0.0/16", blockSize: 26, status: "draining" });
+    expect(readLedger(file)!.clusters!.east.status).toBe("retired");
+    // Planned again without it: nothing changes (the section stays retired).
+    expect(planFleet({ clusters: [cluster("west"), cluster("new")] }, { file }).ledgers[0].changes).toEqual([]);
     // Released in a later run, its section goes.
     const released = planFleet({ clusters: [cluster("west"), cluster("new")] }, { file, releaseClusters: ["east"] });
     expect(allErrors(released)).toEqual([]);
     writeFleetLedgers(released);
     expect(Object.keys(readLedger(file)!.clusters!)).toEqual(["new", "west"]);
+  });
+
+  test("a retired cluster declared in code again is active again, its ranges kept", () => {
+    const file = path.join(dir, "fleet.lock.json");
+    writeFleetLedgers(planFleet({ clusters: [cluster("east"), cluster("west")] }, { file }));
+    writeFleetLedgers(planFleet({ clusters: [cluster("west")] }, { file }));
+    const back = planFleet({ clusters: [cluster("east"), cluster("west")] }, { file });
+    expect(allErrors(back)).toEqual([]);
+    expect(back.ledgers[0].changes.map(describeChange)).toEqual([
+      'cluster "east": declared in code again; its section is active, its recorded ranges kept',
+      'cluster "east": pool "pods": reactivated 10.32.0.0/16 (block /26), its recorded range',
+    ]);
+    writeFleetLedgers(back);
+    expect(readLedger(file)!.clusters!.east.status).toBeUndefined();
   });
 
   test("the diff says which cluster a change touches", () => {

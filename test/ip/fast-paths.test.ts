@@ -291,3 +291,45 @@ describe("IntervalSet.fromCidrs with its packed-key sort", () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// IPv6 text
+
+/** RFC 5952 text the plain way (a bigint shift per group, map and join): the reference of formatAddress(6, ...). */
+function referenceIPv6(value: bigint): string {
+  if (value >> 32n === 0xffffn) {
+    const n = Number(value & 0xffffffffn);
+    return `::ffff:${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
+  const groups: number[] = [];
+  for (let i = 0, v = value; i < 8; i++, v >>= 16n) groups.unshift(Number(v & 0xffffn));
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (gs: number[]) => gs.map((g) => g.toString(16)).join(":");
+  return bestStart < 0 ? hex(groups) : `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+}
+
+describe("formatAddress(6, ...) with its 32-bit words", () => {
+  // Groups that are often zero, so that runs of every length and position occur; and IPv4-mapped values.
+  const group = fc.oneof(fc.constant(0n), fc.constant(0n), fc.bigInt(1n, 0xffffn));
+  const v6 = fc.oneof(
+    fc.array(group, { minLength: 8, maxLength: 8 }).map((gs) => gs.reduce((v, g) => (v << 16n) | g, 0n)),
+    fc.bigInt(0n, 0xffffffffn).map((low) => (0xffffn << 32n) | low),
+    fc.constantFrom(0n, 1n, (1n << 128n) - 1n, 0xffffn << 32n, 1n << 112n, 0xfffen << 32n),
+  );
+
+  test("writes the same text as the plain RFC 5952 formatter", () => {
+    fc.assert(
+      fc.property(v6, (value) => {
+        expect(formatAddress(6, value)).toBe(referenceIPv6(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

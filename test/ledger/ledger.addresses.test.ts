@@ -224,7 +224,7 @@ describe("parseLedger refuses a wrong addresses section, saying where, what and 
   });
 
   test("an unknown top-level section names the optional section this version reads", () => {
-    expect(() => parseLedger(JSON.stringify({ version: 1, pools: {}, nodes: {} }), FILE)).toThrow(/otherwise remove the key \(this version also reads the optional sections "addresses", "clusters", "migrations", "nodeCidrs" and "subSpaces"\)/);
+    expect(() => parseLedger(JSON.stringify({ version: 1, pools: {}, nodes: {} }), FILE)).toThrow(/otherwise remove the key \(this version also reads the optional sections "addresses", "clusters", "drawnRanges", "migrations", "nodeCidrs" and "subSpaces"\)/);
   });
 
   test("an address recorded twice is reported on the later key in code-unit order, whatever the file order", () => {

@@ -241,7 +241,7 @@ describe("parseLedger refuses a wrong nodeCidrs section, saying where, what and 
   test("an unknown top-level section names both optional sections this version reads", () => {
     const parse = () => parseLedger(JSON.stringify({ version: 1, pools: {}, nodes: {} }), FILE);
     expect(parse).toThrow(expect.objectContaining({ code: "LEDGER_UNKNOWN_KEY", path: "nodes" }));
-    expect(parse).toThrow(/otherwise remove the key \(this version also reads the optional sections "addresses", "clusters", "migrations", "nodeCidrs" and "subSpaces"\)\.$/);
+    expect(parse).toThrow(/otherwise remove the key \(this version also reads the optional sections "addresses", "clusters", "drawnRanges", "migrations", "nodeCidrs" and "subSpaces"\)\.$/);
   });
 
   test("every problem is counted, pools, addresses and nodes together", () => {

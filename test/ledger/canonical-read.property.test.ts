@@ -1,0 +1,164 @@
+import fc from "fast-check";
+import { carve } from "../../src/carver";
+import { inspectLedger } from "../../src/ledger/inspect";
+import { Ledger, parseLedger, serializeLedger } from "../../src/ledger";
+import { parseLedgerBody } from "../../src/ledger/parse";
+import { readCanonicalLedger } from "../../src/ledger/private/canonical-read";
+
+/**
+ * parseLedger reads the text serializeLedger writes straight into entries (readCanonicalLedger), and
+ * every other text the general way (parseLedgerBody). Both must give the same ledger, the same parsed
+ * CIDRs in the same order, or the same error, for canonical text and for text that only looks like it.
+ */
+
+type Outcome = { ok: true; json: string; frozen: boolean; cidrs: string[] } | { ok: false; code?: string; message: string };
+
+function outcome(read: () => Ledger): Outcome {
+  try {
+    const ledger = read();
+    const inspected = inspectLedger(ledger);
+    return {
+      ok: true,
+      json: JSON.stringify(ledger),
+      frozen: Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && Object.values(ledger.pools).every((e) => Object.isFrozen(e)),
+      cidrs: [...inspected.cidrs].map(([name, cidr]) => `${name} ${cidr.toString()}`),
+    };
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    return { ok: false, code: (e as { code?: string }).code, message: e.message };
+  }
+}
+
+function sameAsGeneral(text: string): void {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  expect(outcome(() => parseLedger(text, "x.lock.json"))).toEqual(outcome(() => parseLedgerBody(body, "x.lock.json")));
+}
+
+// Fields as written in the text, valid or not, so that the text looks canonical but may break a rule.
+const name = fc.oneof(
+  fc.constantFrom("a", "b", "pool-1", "pool-2", "x.y", "a-b-c", "z9", "10", "9", "0", "007", "a1", "b.c.d"),
+  fc.constantFrom("Bad", "a..b", "-a", "a-", "a.", ".a", "a.-b", "a-.b", "a_b", "a b", "é", "a".repeat(253), "a".repeat(254), ""),
+);
+const cidr = fc.oneof(
+  fc.constantFrom("10.0.0.0/24", "10.0.1.0/24", "10.0.0.0/16", "10.0.0.128/25", "10.0.4.0/22", "192.168.0.0/26", "0.0.0.0/0", "10.0.0.7/32"),
+  fc.constantFrom("fd00::/64", "fd00:0:0:1::/64", "fd00::/56", "fd00::40/122", "2001:db8::/120"),
+  fc.constantFrom("10.0.0.1/24", "10.0.0.0/024", "010.0.0.0/24", "10.0.0.0/33", "256.0.0.0/8", "10.0.0/24", "10.0.0.0", "10.0.0.0/", "1.2.3.4.5/32"),
+  fc.constantFrom("FD00::/64", "fd00:0::/64", "fd00::1/64", "::ffff:10.0.0.0/120", "fd00::/129", "fd00::/064"),
+);
+const blockSize = fc.constantFrom("26", "24", "32", "20", "19", "33", "122", "116", "128", "115", "129", "026", "2.6", "-26", "1000");
+const family = fc.constantFrom("4", "6", "4", "6", "5", '"4"');
+const status = fc.constantFrom("active", "draining", "adopted", "active", "retired", "ACTIVE", "gone");
+const entry = fc.record({ name, cidr, blockSize, family, status });
+
+/** The text serializeLedger would write for these entries, with no check (names in the order given). */
+function canonicalText(entries: ReadonlyArray<{ name: string; cidr: string; blockSize: string; family: string; status: string }>): string {
+  if (entries.length === 0) return '{\n  "pools": {},\n  "version": 1\n}\n';
+  const body = entries.map(
+    (e) =>
+      `    ${JSON.stringify(e.name)}: {\n      "blockSize": ${e.blockSize},\n      "cidr": ${JSON.stringify(e.cidr)},\n` +
+      `      "family": ${e.family},\n      "status": ${JSON.stringify(e.status)}\n    }`,
+  );
+  return `{\n  "pools": {\n${body.join(",\n")}\n  },\n  "version": 1\n}\n`;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+describe("parseLedger's reader of canonical text", () => {
+  test("reads what serializeLedger writes, as the general reader does (carved ledgers of both families)", () => {
+    const requests = Array.from({ length: 300 }, (_, i) => ({
+      name: `pool-${i}`,
+      family: (i % 3 === 0 ? 6 : 4) as 4 | 6,
+      blockSize: i % 3 === 0 ? 122 : 26,
+      size: { kind: "prefix" as const, prefixLength: i % 3 === 0 ? 112 + (i % 10) : 20 + (i % 7) },
+    }));
+    const first = carve({ spaces: [{ name: "v4", cidr: "10.0.0.0/8" }, { name: "v6", cidr: "fd00::/96" }], requests });
+    expect(first.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const text = serializeLedger(first.ledger);
+    expect(readCanonicalLedger(text)).toBeDefined();
+    sameAsGeneral(text);
+    sameAsGeneral(`\ufeff${text}`);
+  });
+
+  test("reads canonical-looking text of valid and invalid entries exactly as the general reader", () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 8 }), fc.boolean(), (entries, sorted) => {
+        sameAsGeneral(canonicalText(sorted ? [...entries].sort(byName) : entries));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test("reads valid canonical text with one field changed exactly as the general reader", () => {
+    // Valid entries (names in order, ranges apart), then one field of one entry replaced.
+    const valid = fc.uniqueArray(fc.constantFrom("a", "b", "c1", "pool-1", "pool-2", "x.y", "z-9"), { minLength: 1, maxLength: 6 }).chain((names) =>
+      fc.tuple(
+        fc.constant([...names].sort()),
+        fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length }),
+        fc.array(fc.constantFrom("active", "draining", "adopted"), { minLength: names.length, maxLength: names.length }),
+      ),
+    );
+    const fault = fc.oneof(
+      fc.record({ field: fc.constant("name" as const), value: name }),
+      fc.record({ field: fc.constant("cidr" as const), value: fc.oneof(cidr, fc.constantFrom("10.0.0.0/8", "10.1.0.0/16", "fd00::/48", "10.0.0.0/20", "10.0.0.7/32", "10.0.0.255/32", "10.1.0.255/32", "fd00::1:0:0:0/64")) }),
+      fc.record({ field: fc.constant("blockSize" as const), value: blockSize }),
+      fc.record({ field: fc.constant("family" as const), value: family }),
+      fc.record({ field: fc.constant("status" as const), value: status }),
+    );
+    fc.assert(
+      fc.property(valid, fc.nat(), fc.option(fault, { nil: undefined }), ([names, v6, statuses], pick, change) => {
+        const entries = names.map((n, i) => ({
+          name: n,
+          cidr: v6[i] ? `fd00:0:0:${(i + 1).toString(16)}::/64` : `10.${i}.0.0/24`,
+          blockSize: v6[i] ? "122" : "26",
+          family: v6[i] ? "6" : "4",
+          status: statuses[i],
+        }));
+        if (change) entries[pick % entries.length] = { ...entries[pick % entries.length], [change.field]: change.value };
+        sameAsGeneral(canonicalText(entries));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("reads any small change of a canonical text exactly as the general reader", () => {
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat(3), insert: fc.constantFrom("", " ", ",", "\n", '"', "}", "0", "a", "<<<<<<< ours\n", '"spec": {},') });
+    fc.assert(
+      fc.property(fc.uniqueArray(entry, { maxLength: 5, selector: (e) => e.name }), edit, (entries, e) => {
+        const text = canonicalText([...entries].sort(byName));
+        const at = e.at % (text.length + 1);
+        sameAsGeneral(text.slice(0, at) + e.insert + text.slice(at + e.cut));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test.each([
+    ["a range that ends where the next starts, apart", ["10.0.0.0/25", "10.0.0.128/25"], true],
+    ["a /32 at the last address of a /24", ["10.0.0.0/24", "10.0.0.255/32"], false],
+    ["a /32 at the first address of a /24", ["10.0.0.0/24", "10.0.0.0/32"], false],
+    ["the same /32 twice", ["10.0.0.7/32", "10.0.0.7/32"], false],
+    ["a /24 inside a /16, written first", ["10.0.3.0/24", "10.0.0.0/16"], false],
+    ["the whole space and one range", ["0.0.0.0/0", "192.168.0.0/26"], false],
+    ["ranges at both ends of the space", ["0.0.0.0/32", "255.255.255.255/32"], true],
+  ])("reads two IPv4 entries as the general reader: %s", (_, [first, second], valid) => {
+    const text = canonicalText([
+      { name: "a", cidr: first, blockSize: "32", family: "4", status: "active" },
+      { name: "b", cidr: second, blockSize: "32", family: "4", status: "draining" },
+    ]);
+    expect(readCanonicalLedger(text) !== undefined).toBe(valid);
+    sameAsGeneral(text);
+  });
+
+  test.each(["a..b", "-a", "a-", "a.", ".a", "a.-b", "a-.b", "10", "0", "a".repeat(254)])("leaves the pool name %s to the general reader", (bad) => {
+    const text = canonicalText([{ name: bad, cidr: "10.0.0.0/24", blockSize: "26", family: "4", status: "active" }]);
+    expect(readCanonicalLedger(text)).toBeUndefined();
+    sameAsGeneral(text);
+  });
+
+  test("leaves text with other sections or a spec to the general reader", () => {
+    const ledger = parseLedger('{"pools": {"a": {"blockSize": 26, "cidr": "10.0.0.0/24", "family": 4, "status": "active", "spec": {"natOutgoing": true}}}, "version": 1}');
+    const text = serializeLedger(ledger);
+    expect(readCanonicalLedger(text)).toBeUndefined();
+    sameAsGeneral(text);
+  });
+});

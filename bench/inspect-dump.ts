@@ -70,7 +70,8 @@ function itemText(value: unknown): string {
   return `        ${JSON.stringify(sortKeys(value), null, 4).replace(/\n/g, "\n        ")}`;
 }
 
-function sortKeys(v: unknown): unknown {
+/** A value with the keys of every object in sorted order, as kubectl (Go's encoding/json) writes them. */
+export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v === null || typeof v !== "object") return v;
   const o = v as Record<string, unknown>;

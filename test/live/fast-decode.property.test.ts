@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { streamDumpObjects } from "../../src/io/objects";
 import { readDumpFiles, stringifyObjects } from "../../src/live";
 import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
+import { sortKeys } from "../../bench/inspect-dump";
 import { V1, V3 } from "./helpers";
 
 // The IPAMHandle/IPAMBlock decoder (src/live/fast-decode.ts) is an optimisation only: a dump read with it
@@ -24,16 +25,6 @@ function listFile(items: readonly unknown[], sorted: boolean): string {
   return f;
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v === null || typeof v !== "object") return v;
-  const o = v as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(o)
-      .sort()
-      .map((k) => [k, sortKeys(o[k])]),
-  );
-}
 
 /** Plain names (the decoder reads them) or any text (escapes, quotes, non-ASCII: left to the parser). */
 const text = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 8 }) }, fc.constantFrom('a"b', "a\\b", "tab\there", "é", "__proto__", ""));

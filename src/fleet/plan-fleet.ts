@@ -20,7 +20,7 @@ import {
   freezeLedger,
   isEmptyLedger,
   readLedger,
-  writeLedgerIfChanged,
+  writeLedgersIfChanged,
 } from "../ledger/ledger";
 import { IpamPlan, LEDGER_MODE_ENV, planCarveInput, planHasErrors, planIpam } from "../plan/plan";
 import type { AddressSpace, IpamSpec, ReservedRange } from "../spec/types";
@@ -468,13 +468,17 @@ export function fleetHasErrors(plan: FleetPlan): boolean {
 }
 
 /**
- * Writes every ledger file of a fleet plan that changed, each whole and atomically. Writes nothing at
- * all when the fleet or any cluster has an error, so that no file records half a plan.
+ * Writes every ledger file of a fleet plan that changed, all or nothing: each whole, and the files
+ * together (see `writeLedgersIfChanged`: all temporary files first, then the renames; a failure at
+ * any step leaves every file as it was; only a crash between the renames, microseconds, can leave
+ * some files new and the others old). Writes nothing at all when the fleet or any cluster has an
+ * error, so that no file records half a plan.
  * @returns the files written
+ * @throws LedgerError naming the file that could not be read or written; then no file is changed
  */
 export function writeFleetLedgers(plan: FleetPlan): string[] {
   if (fleetHasErrors(plan)) return [];
-  return plan.ledgers.filter((l) => writeLedgerIfChanged(l.file, l.after)).map((l) => l.file);
+  return writeLedgersIfChanged(plan.ledgers.map((l) => ({ file: l.file, ledger: l.after })));
 }
 
 /**

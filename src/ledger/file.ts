@@ -1,7 +1,7 @@
 /** Reading and writing the ledger file: a missing file is a first run, writes are atomic and only when the bytes change. */
 import * as fs from "fs";
 import * as path from "path";
-import { resolveLinks, temporaryFilesOf, writeFileAtomic } from "../io/atomic-write";
+import { resolveLinks, temporaryFilesOf, writeFilesAtomic } from "../io/atomic-write";
 import { describeFileSystemError } from "../io/file-errors";
 import { InputReadError, readTextInput } from "../io/read-input";
 import { MAX_LEDGER_BYTES } from "../limits";
@@ -38,18 +38,58 @@ export function readLedger(file: string): Ledger | undefined {
  * @throws LedgerError for an invalid ledger or an unreadable existing file; file system errors of the write as they are
  */
 export function writeLedgerIfChanged(file: string, ledger: Ledger): boolean {
-  const text = serializeLedger(ledger);
-  let existing: string | undefined;
+  return writeLedgersIfChanged([{ file, ledger }]).length > 0;
+}
+
+/**
+ * Writes several ledger files, each only when its bytes would change, all or nothing (see
+ * `writeFilesAtomic`): every file is checked first (readable, not read-only), then every changed one
+ * goes to a temporary file, then all are renamed over their targets; a failure at any step leaves every
+ * file as it was. A crash between the renames (microseconds) can still leave some files new and the
+ * others old, each whole.
+ *
+ * @returns the files written, in the order given
+ * @throws LedgerError `LEDGER_UNREADABLE`, `LEDGER_READ_ONLY` (nothing written) or `LEDGER_UNWRITABLE`
+ * (nothing changed), naming the file
+ */
+export function writeLedgersIfChanged(ledgers: ReadonlyArray<{ readonly file: string; readonly ledger: Ledger }>): string[] {
+  const changed: Array<{ file: string; content: string }> = [];
+  for (const { file, ledger } of ledgers) {
+    const text = serializeLedger(ledger);
+    if (readExisting(file) === text) continue;
+    refuseReadOnly(file);
+    changed.push({ file, content: text });
+  }
+  if (changed.length === 0) return [];
   try {
-    existing = fs.readFileSync(file, "utf8");
+    writeFilesAtomic(changed);
+  } catch (e) {
+    const described = describeFileSystemError(e);
+    if (described === undefined) throw e;
+    const failed = changed.find((c) => (e as NodeJS.ErrnoException).path !== undefined && String((e as NodeJS.ErrnoException).path).includes(path.basename(c.file)))?.file ?? changed[0].file;
+    const others = changed.length > 1 ? ` (nor ${changed.filter((c) => c.file !== failed).map((c) => c.file).join(", ")}, written together with it)` : "";
+    throw new LedgerError("LEDGER_UNWRITABLE", `${failed}: cannot write the ledger: ${described.message}; nothing was changed${others}`, failed);
+  }
+  return changed.map((c) => c.file);
+}
+
+/** The file's text, or `undefined` when it does not exist. */
+function readExisting(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
       throw new LedgerError("LEDGER_UNREADABLE", `${file}: cannot read the ledger before writing it: ${(e as Error).message}`, file);
     }
+    return undefined;
   }
-  if (existing === text) return false;
-  // A ledger made read-only on purpose (chmod a-w) is refused, not replaced: the rename of an atomic
-  // write would otherwise succeed in a writable folder. Checked on the mode bits, so it holds for root too.
+}
+
+/**
+ * A ledger made read-only on purpose (chmod a-w) is refused, not replaced: the rename of an atomic
+ * write would otherwise succeed in a writable folder. Checked on the mode bits, so it holds for root too.
+ */
+function refuseReadOnly(file: string): void {
   const target = resolveLinks(file);
   let mode: number | undefined;
   try {
@@ -64,14 +104,6 @@ export function writeLedgerIfChanged(file: string, ledger: Ledger): boolean {
       file,
     );
   }
-  try {
-    writeFileAtomic(file, text);
-  } catch (e) {
-    const described = describeFileSystemError(e);
-    if (described === undefined) throw e;
-    throw new LedgerError("LEDGER_UNWRITABLE", `${file}: cannot write the ledger: ${described.message}; nothing was changed`, file);
-  }
-  return true;
 }
 
 /**

@@ -13,6 +13,7 @@ export {
   releasePools,
   serializeLedger,
   writeLedgerIfChanged,
+  writeLedgersIfChanged,
   MIGRATION_KINDS,
   MIGRATION_PHASES,
 } from "./ledger";

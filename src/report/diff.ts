@@ -156,17 +156,23 @@ export interface HostLocalDiff {
 export interface FleetRangeChange {
   /** The cluster whose pool changed, or null for a sub-space of the fleet. */
   readonly cluster: string | null;
-  /** The pool (or sub-space) name. */
+  /** The pool (or sub-space) name; for a drawn range its key, e.g. `service-ipv4`. */
   readonly name: string;
   readonly before: string | null;
   readonly after: string | null;
+  /** For a Service CIDR (`service`) or node network (`node`) a cluster draws from the plan; absent for a pool or sub-space. */
+  readonly kind?: "service" | "node";
 }
 
 /** The fleet part of a plan diff. */
 export interface FleetDiff {
   /** The cluster the two plans are about (the head's, else the base's). */
   readonly cluster: string;
-  /** Changed ranges of the other clusters and of the sub-spaces: sub-spaces first, then by cluster, then by name. */
+  /**
+   * Changed ranges of the other clusters and of the sub-spaces, and the drawn Service CIDRs and node
+   * networks of every cluster (this one's too: nothing else compares them): sub-spaces first, then by
+   * cluster, then pools by name, then drawn ranges by key. Never this cluster's pools, which `pools` compares.
+   */
   readonly changes: readonly FleetRangeChange[];
 }
 
@@ -219,7 +225,11 @@ export interface PlanDiff {
   readonly summary: {
     readonly base: ReportSummary;
     readonly head: ReportSummary;
-    /** Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses, host-local settings and nodes, 1 when the host-local headroom moved, and timeline steps that differ); 0 when the plans are alike. */
+    /**
+     * Number of changes listed above (pools, capacity, configuration, findings, namespaces, fixed addresses, host-local settings and nodes, 1 when the host-local headroom moved,
+     * timeline steps that differ, and the fleet's changed ranges); 0 when the plans are alike. Each change counts once: the fleet part never lists
+     * the pools of the cluster either report is about (they count in `pools`).
+     */
     readonly changes: number;
   };
 }
@@ -390,12 +400,18 @@ export function diffPlanReports(base: PlanReport, head: PlanReport): PlanDiff {
 function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): FleetDiff | undefined {
   if (base.fleet === undefined && head.fleet === undefined) return undefined;
   const cluster = head.fleet?.cluster ?? base.fleet!.cluster;
-  const ranges = (report: PlanReport): Map<string, { cluster: string | null; name: string; cidr: string }> => {
-    const out = new Map<string, { cluster: string | null; name: string; cidr: string }>();
+  // The pools of the cluster(s) the two reports are about are compared above: counted once, there.
+  const compared = new Set([base.fleet?.cluster, head.fleet?.cluster]);
+  type Range = { cluster: string | null; name: string; cidr: string; kind?: "service" | "node" };
+  const ranges = (report: PlanReport): Map<string, Range> => {
+    const out = new Map<string, Range>();
     for (const s of report.fleet?.subSpaces ?? []) out.set(`\u0000${s.name}`, { cluster: null, name: s.name, cidr: s.cidr });
     for (const c of report.fleet?.clusters ?? []) {
-      if (c.name === cluster) continue; // this cluster's own pools are compared above
-      for (const p of c.pools) out.set(`${c.name}\u0000${p.name}`, { cluster: c.name, name: p.name, cidr: p.cidr });
+      if (!compared.has(c.name)) for (const p of c.pools) out.set(`${c.name}\u0000${p.name}`, { cluster: c.name, name: p.name, cidr: p.cidr });
+      for (const r of c.drawnRanges ?? []) {
+        const name = `${r.kind}-ipv${r.cidr.includes(":") ? 6 : 4}`;
+        out.set(`${c.name}\u0001${name}`, { cluster: c.name, name, cidr: r.cidr, kind: r.kind });
+      }
     }
     return out;
   };
@@ -406,9 +422,15 @@ function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): Flee
     const before = b.get(key);
     const after = h.get(key);
     if (before?.cidr === after?.cidr) continue;
-    const { cluster: owner, name } = (after ?? before)!;
-    changes.push({ cluster: owner, name, before: before?.cidr ?? null, after: after?.cidr ?? null });
-    const what = owner === null ? `sub-space "${name}" of the fleet` : `cluster "${owner}" (another cluster of the fleet): pool "${name}"`;
+    const { cluster: owner, name, kind } = (after ?? before)!;
+    changes.push({ cluster: owner, name, before: before?.cidr ?? null, after: after?.cidr ?? null, ...(kind ? { kind } : {}) });
+    const whose = owner === cluster ? `cluster "${owner}"` : `cluster "${owner}" (another cluster of the fleet)`;
+    const what =
+      owner === null
+        ? `sub-space "${name}" of the fleet`
+        : kind !== undefined
+          ? `${whose}: ${kind === "service" ? "Service CIDR" : "node network"} "${name}" drawn from the plan`
+          : `${whose}: pool "${name}"`;
     notes.push(
       before === undefined
         ? `${what} added at ${after!.cidr}`

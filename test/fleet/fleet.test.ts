@@ -220,6 +220,25 @@ describe("per-cluster ledgers of earlier versions migrate", () => {
     expect(readLedger(westFile)).toEqual({ version: 1, pools: { pods: { family: 4, cidr: "10.33.0.0/16", blockSize: 26, status: "active" } } });
   });
 
+  test("several ledger files are written all or nothing: a file that cannot be written leaves every file as it was", () => {
+    const eastFile = path.join(dir, "east.lock.json");
+    // A name the file system takes, but not the name of its temporary file: writing that one fails.
+    const westFile = path.join(dir, `${"w".repeat(240)}.lock.json`);
+    writeFleetLedgers(planFleet({ clusters: [cluster("east", { ledger: { file: eastFile } })] }, { sections: "shared" }));
+    const before = fs.readFileSync(eastFile, "utf8");
+    const plan = planFleet(
+      { clusters: [cluster("east", { ledger: { file: eastFile } }, [{ name: "pods", prefixLength: 16 }, { name: "batch", prefixLength: 20 }]), cluster("west", { ledger: { file: westFile } })] },
+      { sections: "shared" },
+    );
+    expect(allErrors(plan)).toEqual([]);
+    expect(plan.ledgers.map((l) => l.changes.length)).toEqual([1, 1]);
+    expect(() => writeFleetLedgers(plan)).toThrow(
+      expect.objectContaining({ code: "LEDGER_UNWRITABLE", message: expect.stringMatching(/the file name is too long .*; nothing was changed \(nor .*east\.lock\.json, written together with it\)$/) }),
+    );
+    expect(fs.readFileSync(eastFile, "utf8")).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(["east.lock.json"]);
+  });
+
   test("a single-cluster ledger at the top level moves into the section of the cluster named as its owner", () => {
     const file = path.join(dir, "calico-ipam.lock.json");
     oldLedger(file, { pods: { family: 4, cidr: "10.40.0.0/16", blockSize: 26, status: "active" } });

@@ -11,7 +11,7 @@ function cluster(name: string, prefix = 16, extra: Partial<FleetClusterDeclarati
 /** Each cluster's report with its fleet section, as synth writes plan.json. */
 function reports(spec: FleetSpec): Map<string, PlanReport> {
   const plan: FleetPlan = planFleet(spec);
-  const inputs = plan.clusters.map((c) => ({ name: c.name, report: buildPlanReport(c.plan), isolatedFrom: c.isolatedFrom, reuses: c.reuses }));
+  const inputs = plan.clusters.map((c) => ({ name: c.name, report: buildPlanReport(c.plan), isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges }));
   return new Map(inputs.map((i) => [i.name, withFleet(i.report, fleetSection(i.name, inputs, plan.subSpaces))]));
 }
 
@@ -68,6 +68,44 @@ describe("the plan diff of a fleet cluster names the cluster of each change", ()
     );
     expect(renderDiffMarkdown(diff)).toContain('cluster "west" (another cluster of the fleet): pool "pods" changed from 10.33.0.0/16 to 10.44.0.0/16');
     expect(renderDiffText(diff)).toContain('cluster "north" (another cluster of the fleet): pool "pods" added at 10.41.0.0/20');
+  });
+
+  test("summary.changes counts each change once: this cluster's pools in pools, the others' ranges in fleet", () => {
+    const base = reports({ addressSpaces: SPACE, clusters: [cluster("east"), cluster("west")] }).get("east")!;
+    const head = reports({
+      addressSpaces: SPACE,
+      clusters: [{ name: "east", spec: { pools: [{ name: "pods", prefixLength: 16 }, { name: "batch", prefixLength: 20 }] } }, cluster("west"), cluster("north", 20)],
+    }).get("east")!;
+    const diff = diffPlanReports(base, head);
+    expect(diff.pools.added.map((p) => p.name)).toEqual(["batch"]);
+    expect(diff.pools.changed).toEqual([]);
+    // east's new pool is not listed again among the fleet's ranges.
+    expect(diff.fleet!.changes).toEqual([{ cluster: "north", name: "pods", before: null, after: "10.34.16.0/20" }]);
+    expect(diff.findings.appeared.length + diff.findings.resolved.length + diff.capacity.length).toBe(0);
+    expect(diff.summary.changes).toBe(2);
+  });
+
+  test("two reports about two clusters of one fleet: each cluster's pools are compared once, in pools, not again in fleet", () => {
+    const fleet = reports({ addressSpaces: SPACE, clusters: [cluster("east"), cluster("west")] });
+    const diff = diffPlanReports(fleet.get("east")!, fleet.get("west")!);
+    expect(diff.pools.changed.map((p) => p.name)).toEqual(["pods"]);
+    expect(diff.fleet).toEqual({ cluster: "west", changes: [] });
+    expect(diff.summary.changes).toBe(diff.pools.changed.length + diff.findings.appeared.length + diff.findings.resolved.length + diff.capacity.length);
+  });
+
+  test("drawn Service CIDRs and node networks that change are listed, this cluster's too, with their kind", () => {
+    const spaces = [...SPACE, { name: "services", cidr: "10.96.0.0/12" }];
+    const drawing = { drawnRanges: { serviceCidrs: [{ addressSpace: "services", prefixLength: 16 }] } };
+    const base = reports({ addressSpaces: spaces, clusters: [cluster("east"), cluster("west", 16, drawing)] }).get("east")!;
+    const head = reports({ addressSpaces: spaces, clusters: [cluster("east", 16, drawing), cluster("west", 16, drawing)] }).get("east")!;
+    const diff = diffPlanReports(base, head);
+    expect(diff.fleet!.changes).toEqual([{ cluster: "east", name: "service-ipv4", before: null, after: "10.96.0.0/16", kind: "service" }, { cluster: "west", name: "service-ipv4", before: "10.96.0.0/16", after: "10.97.0.0/16", kind: "service" }]);
+    expect(diff.notes).toEqual(
+      expect.arrayContaining([
+        'cluster "east": Service CIDR "service-ipv4" drawn from the plan added at 10.96.0.0/16',
+        'cluster "west" (another cluster of the fleet): Service CIDR "service-ipv4" drawn from the plan changed from 10.96.0.0/16 to 10.97.0.0/16',
+      ]),
+    );
   });
 
   test("two plans of a cluster planned alone have no fleet part", () => {

@@ -106,6 +106,8 @@ interface Space {
   free?: FreeSpace;
   /** The explanation of a pool carved here, by its size explanation: many pools share a size. */
   readonly bestFit: Map<string, string>;
+  /** The explanation of an active recorded pool kept here, by its size explanation, as {@link bestFit}. */
+  readonly keptHere: Map<string, string>;
 }
 
 interface Exclusion {
@@ -120,7 +122,6 @@ interface Item {
   readonly index: number;
   readonly request: PoolRequest;
   readonly name: string;
-  readonly path: string;
   readonly prefix: number;
   readonly sizeExplanation: string;
   /** The address space the request names; set once it is known to be usable. */
@@ -227,13 +228,12 @@ export function carve(input: CarveInput): CarveResult {
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const rawName = (request as { name?: unknown } | null)?.name;
-    const path = typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
     let size: RequestSize;
     try {
       size = requestSize(request);
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
-      findings.push(error(e.code, path, e.message));
+      findings.push(error(e.code, requestPath(rawName, index), e.message));
       items.push(undefined);
       continue;
     }
@@ -243,14 +243,14 @@ export function carve(input: CarveInput): CarveResult {
       findings.push(
         error(
           "CARVE_DUPLICATE_POOL",
-          path,
+          requestPath(rawName, index),
           `pool "${name}" is requested twice (requests ${earlier.index} and ${index}); pool names are unique, so rename one of them`,
         ),
       );
       items.push(undefined);
       continue;
     }
-    const item = resolveRequest(request, index, path, size, spaces, kept, recordedCidrs, findings);
+    const item = resolveRequest(request, index, size, spaces, kept, recordedCidrs, findings);
     byName.set(name, item);
     items.push(item);
   }
@@ -371,7 +371,7 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
       return;
     }
     const label = `${name} (${r.cidr})`;
-    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map() });
+    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map(), keptHere: new Map() });
   });
   // Overlapping spaces: the later one is dropped, so no range can be carved twice.
   const dropped = new Set<number>();
@@ -446,7 +446,6 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
 function resolveRequest(
   request: PoolRequest,
   index: number,
-  path: string,
   size: RequestSize,
   spaces: readonly Space[],
   recordedEntries: Readonly<Record<string, LedgerEntry>>,
@@ -461,7 +460,6 @@ function resolveRequest(
     index,
     request,
     name,
-    path,
     prefix: size.prefix,
     sizeExplanation: size.explanation,
     space: undefined,
@@ -473,7 +471,7 @@ function resolveRequest(
     failed: false,
   };
   const fail = (code: string, message: string): Item => {
-    findings.push(error(code, path, message));
+    findings.push(error(code, itemPath(item), message));
     item.space = undefined;
     item.failed = true;
     return item;
@@ -559,6 +557,16 @@ function resolveRequest(
   return item;
 }
 
+/** The path of a request's findings, `pools.<name>`, or `pools[<index>]` without a usable name; made only for a finding. */
+function requestPath(rawName: unknown, index: number): string {
+  return typeof rawName === "string" && rawName !== "" ? `pools.${rawName}` : `pools[${index}]`;
+}
+
+/** The path of an item's findings: its request's, since an item's name is valid. */
+function itemPath(item: Item): string {
+  return `pools.${item.name}`;
+}
+
 /** How to get another range for a recorded pool, for the messages of {@link resolveRequest}. */
 function migrationWayOut(e: LedgerEntry, name: string, doc: string): string {
   return e.status === "draining"
@@ -580,6 +588,7 @@ function checkFixedRanges(
   byName: ReadonlyMap<string, Item>,
   findings: Finding[],
 ): void {
+  if (!anyPoolMayConflict(items, exclusions)) return;
   const occupants: Occupant[] = [];
   for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
@@ -664,9 +673,69 @@ function checkFixedRanges(
     const shown = list.slice(0, OVERLAPS_SHOWN);
     shown.forEach((c, k) => {
       const more = k === shown.length - 1 && list.length > shown.length ? ` (and ${list.length - shown.length} more overlapping ranges)` : "";
-      findings.push(error(c.code, item.path, c.message + more));
+      findings.push(error(c.code, itemPath(item), c.message + more));
     });
   }
+}
+
+/**
+ * Whether {@link checkFixedRanges} can find anything: a pool pinned in this run may overlap anything,
+ * but a recorded pool only an exclusion or a special range, since recorded ranges never overlap each
+ * other (the ledger was checked). So without a new pinned pool, and with no recorded pool touching an
+ * exclusion or a special range (one binary search each), there is no pair to look at, and the sweep
+ * over every range (most of a re-run's cost besides reading the ledger) is skipped.
+ */
+function anyPoolMayConflict(items: ReadonlyArray<Item | undefined>, exclusions: readonly Exclusion[]): boolean {
+  let v4: { readonly firsts: Float64Array; readonly lasts: Float64Array } | undefined;
+  let v6: IntervalSet | undefined;
+  for (const item of items) {
+    if (item?.cidr === undefined || item.failed) continue;
+    if (item.source !== "ledger") return true;
+    const cidr = item.cidr;
+    if (cidr.family === 4) {
+      // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
+      v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
+      const first = Number(cidr.network);
+      const k = firstRunEndingAtOrAfter(v4.lasts, first);
+      if (k < v4.lasts.length && v4.firsts[k] <= Number(cidr.last)) return true;
+    } else {
+      v6 ??= IntervalSet.fromCidrs(6, barrierCidrs(exclusions, 6));
+      if (v6.intersects(cidr)) return true;
+    }
+  }
+  return false;
+}
+
+/** The exclusions and special ranges of a family. */
+function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[] {
+  const out: Cidr[] = [];
+  for (const e of exclusions) if (e.cidr.family === family) out.push(e.cidr);
+  for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) out.push(s.cidr);
+  return out;
+}
+
+/** The runs of an IPv4 set as doubles, ascending. */
+function numericRuns(set: IntervalSet): { readonly firsts: Float64Array; readonly lasts: Float64Array } {
+  const ranges = set.ranges();
+  const firsts = new Float64Array(ranges.length);
+  const lasts = new Float64Array(ranges.length);
+  for (let k = 0; k < ranges.length; k++) {
+    firsts[k] = Number(ranges[k].first);
+    lasts[k] = Number(ranges[k].last);
+  }
+  return { firsts, lasts };
+}
+
+/** The first index whose run ends at or after `v` (`lasts.length` if none); `lasts` ascending. */
+function firstRunEndingAtOrAfter(lasts: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = lasts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lasts[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function exclusionWords(e: Exclusion): { what: string; why: string } {
@@ -708,7 +777,7 @@ function carveOne(
     findings.push(
       error(
         "CARVE_NO_ADDRESS_SPACE",
-        item.path,
+        itemPath(item),
         `pool "${item.name}" needs ${need}, but no usable IPv${family} address space is declared; ` +
           `declare one (e.g. { name: "pods-v${family}", cidr: "${family === 4 ? "10.32.0.0/12" : "fd00:10:32::/48"}" }) or pin the pool with { kind: "cidr", cidr: ... }`,
       ),
@@ -737,7 +806,7 @@ function carveOne(
   findings.push(
     error(
       "CARVE_EXHAUSTED",
-      item.path,
+      itemPath(item),
       `pool "${item.name}" needs ${need} but ${where} no free aligned /${item.prefix} left${scattered}; ` +
         `largest free ranges: ${largest.length > 0 ? largest.map(String).join(", ") : "none"}. ` +
         `Declare a larger or another address space, or ask for less room${releaseHint}`,
@@ -765,18 +834,24 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
         ? "kept from the ledger, where it was adopted from the live cluster"
         : "kept from the ledger";
   const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
+  // The usual case, the same words for many pools: made once per size and space.
+  const usual = holder !== undefined && e.status === "active" && larger === "";
+  const made = usual ? holder.keptHere.get(item.sizeExplanation) : undefined;
+  if (made !== undefined) return made;
   if (!holder && !item.pinned) {
     findings.push(
       warning(
         "CARVE_POOL_OUTSIDE_SPACES",
-        item.path,
+        itemPath(item),
         `pool "${item.name}" keeps its recorded range ${cidr}, which is ${location}; if an address space was removed or shrunk by mistake, declare it again`,
       ),
     );
   }
   // The non-empty parts joined by "; " (the middle one never is empty).
   const middle = kept + larger;
-  return (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+  const text = (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+  if (usual) holder.keptHere.set(item.sizeExplanation, text);
+  return text;
 }
 
 /**
@@ -814,7 +889,7 @@ function keepsLedger(
 /** The changes of a first run (an empty input ledger): every entry added, in name order (the entries are sorted). */
 function addedPools(entries: ReadonlyArray<readonly [string, LedgerEntry]>): LedgerPoolChange[] {
   const changes: LedgerPoolChange[] = [];
-  for (const [name, after] of entries) changes.push({ kind: "added", name, after });
+  for (let k = 0; k < entries.length; k++) changes.push({ kind: "added", name: entries[k][0], after: entries[k][1] });
   return changes;
 }
 

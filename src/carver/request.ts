@@ -92,7 +92,9 @@ export function requestSize(request: PoolRequest): RequestSize {
   const family = request.family;
   if (family !== 4 && family !== 6) return invalid(name, `family must be 4 or 6, got ${describe(family)}`);
   const bits = FAMILY_BITS[family];
-  const [minBlock, maxBlock] = CALICO_BLOCK_SIZE_RANGE[family];
+  // Index reads, not `const [a, b] =`: destructuring makes an iterator object per request.
+  const minBlock = CALICO_BLOCK_SIZE_RANGE[family][0];
+  const maxBlock = CALICO_BLOCK_SIZE_RANGE[family][1];
   const blockSize = wholeNumber(request.blockSize, "blockSize", name, `e.g. ${family === 4 ? 26 : 122}`);
   if (blockSize < minBlock || blockSize > maxBlock) {
     invalid(name, `blockSize ${blockSize} is out of Calico's range for IPv${family} pools (${minBlock} to ${maxBlock})`);

@@ -88,7 +88,9 @@ function inOrder<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyArray
 /** `Object.fromEntries(entries)`, by assignment (faster for thousands of keys); `__proto__` stays an own key. */
 function recordOf<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string, T> {
   const record: Record<string, T> = {};
-  for (const [key, value] of entries) {
+  for (let k = 0; k < entries.length; k++) {
+    const key = entries[k][0];
+    const value = entries[k][1];
     if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
     else record[key] = value;
   }

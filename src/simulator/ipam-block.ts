@@ -1,4 +1,5 @@
 import { blockObjectName } from "./private/format";
+import type { BlockUsage } from "./result";
 
 /**
  * One IPAM block (Calico's `IPAMBlock` object, `libcalico-go/lib/ipam/ipam_block.go`
@@ -46,6 +47,13 @@ export class BlockState {
   borrowPosition = -1;
   /** The block's number in `IpamState.blocks` (every block registered in the run), -1 before it is registered. */
   id = -1;
+  /**
+   * The block's usage as the last timeline step reported it, with the sequence number and affinity it
+   * was taken at: an unchanged block reports the same object again (`Usage.blocks`).
+   */
+  reported: BlockUsage | undefined;
+  reportedSequence = -1;
+  reportedOwner = -1;
   /** The `IPAMBlock` object name (the CIDR with `.`, `:` and `/` as `-`), the datastore's list order; computed on first use. */
   private name: string | undefined;
 
@@ -158,14 +166,20 @@ export class BlockState {
     this.inUse--;
     this.sequenceNumber++;
     if (this.inReservation(o)) return;
-    let queue = (this.released ??= []);
+    const queue = (this.released ??= []);
     const at = (this.releasedAt ??= new Int32Array(this.capacity).fill(-1));
     if (this.releasedHead > 64 && this.releasedHead * 2 > queue.length) {
-      // Drop the consumed head so a block that churns for ever keeps a queue as long as its free list.
-      queue = this.released = queue.slice(this.releasedHead).filter((x, k) => at[x] === k + this.releasedHead);
+      // Drop the consumed head and stale entries, in place, so a block that churns for ever keeps a queue
+      // as long as its free list. An ordinal's latest entry is its live one: earlier ones are skipped.
+      let live = 0;
+      for (let k = this.releasedHead; k < queue.length; k++) {
+        const x = queue[k];
+        if (at[x] !== k) continue;
+        queue[live] = x;
+        at[x] = live++;
+      }
+      queue.length = live;
       this.releasedHead = 0;
-      at.fill(-1);
-      queue.forEach((x, k) => (at[x] = k));
     }
     at[o] = queue.length;
     queue.push(o);

@@ -20,13 +20,14 @@ import { compareNames } from "./names";
 
 const HEAD = '{\n  "pools": {';
 const TAIL = '\n  },\n  "version": 1\n}\n';
-const NAME_OPEN = '\n    "';
-const BLOCK_SIZE = '": {\n      "blockSize": ';
-const CIDR = ',\n      "cidr": "';
-const FAMILY = '",\n      "family": ';
-const STATUS = ',\n      "status": "';
-const CLOSE = '"\n    }';
-const STATUSES: readonly LedgerStatus[] = ["active", "draining", "adopted"];
+
+/**
+ * One pool entry as serializeLedger writes it, and the comma after it, if any. The characters a name
+ * or CIDR may hold exclude quotes and backslashes, so every match is JSON with no escape. One sticky
+ * match per entry checks the layout several times faster than a comparison per field.
+ */
+const ENTRY =
+  /\n {4}"([-a-z0-9.]{1,253})": \{\n {6}"blockSize": ([1-9][0-9]{1,2}),\n {6}"cidr": "([0-9a-f.:]{2,39}\/[0-9]{1,3})",\n {6}"family": ([46]),\n {6}"status": "(active|draining|adopted)"\n {4}\}(,?)/y;
 
 /**
  * @internal The ledger of a text in the exact form {@link serializeLedger} writes for a ledger of
@@ -34,62 +35,32 @@ const STATUSES: readonly LedgerStatus[] = ["active", "draining", "adopted"];
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL)) return undefined;
-  const end = text.length - TAIL.length;
   const names: string[] = [];
   const entries: Array<[string, LedgerEntry]> = [];
   const cidrs: Cidr[] = [];
   let hasV6 = false;
-  let pos = HEAD.length;
   let previous = "";
+  ENTRY.lastIndex = HEAD.length;
   for (;;) {
-    // "name": {
-    if (!text.startsWith(NAME_OPEN, pos)) return undefined;
-    const nameStart = pos + NAME_OPEN.length;
-    const nameEnd = objectNameEnd(text, nameStart);
-    if (nameEnd < 0) return undefined;
-    const name = text.slice(nameStart, nameEnd);
+    const m = ENTRY.exec(text);
+    if (m === null) return undefined;
+    const name = m[1];
+    const cidrText = m[3];
     // Increasing names are unique.
-    if (compareNames(previous, name) >= 0) return undefined;
-    pos = nameEnd;
-    // "blockSize": 26,
-    if (!text.startsWith(BLOCK_SIZE, pos)) return undefined;
-    pos += BLOCK_SIZE.length;
-    let blockSize = 0;
-    const digitsStart = pos;
-    for (let c = text.charCodeAt(pos); c >= 48 && c <= 57 && pos - digitsStart < 3; c = text.charCodeAt(++pos)) blockSize = blockSize * 10 + (c - 48);
-    if (pos === digitsStart || text.charCodeAt(digitsStart) === 48) return undefined;
-    // "cidr": "10.0.0.0/24",
-    if (!text.startsWith(CIDR, pos)) return undefined;
-    const cidrStart = pos + CIDR.length;
-    const cidrEnd = text.indexOf('"', cidrStart);
-    if (cidrEnd < 0 || cidrEnd - cidrStart > 43) return undefined;
-    const cidrText = text.slice(cidrStart, cidrEnd);
-    pos = cidrEnd;
-    // "family": 4,
-    if (!text.startsWith(FAMILY, pos)) return undefined;
-    pos += FAMILY.length;
-    const familyCode = text.charCodeAt(pos++);
-    if (familyCode !== 52 && familyCode !== 54) return undefined;
-    const family = familyCode === 52 ? 4 : 6;
-    // "status": "active"
-    if (!text.startsWith(STATUS, pos)) return undefined;
-    pos += STATUS.length;
-    const status = statusAt(text, pos);
-    if (status === undefined) return undefined;
-    pos += status.length + CLOSE.length;
-
+    if (compareNames(previous, name) >= 0 || !isCanonicalName(name)) return undefined;
+    const family = m[4] === "4" ? 4 : 6;
     const cidr = family === 4 ? canonicalIPv4(cidrText) : canonicalIPv6(cidrText);
-    const [min, max] = BLOCK_SIZE_RANGE[family];
-    if (cidr === undefined || blockSize < min || blockSize > max || cidr.prefix > blockSize) return undefined;
+    const blockSize = Number(m[2]);
+    const range = BLOCK_SIZE_RANGE[family];
+    if (cidr === undefined || blockSize < range[0] || blockSize > range[1] || cidr.prefix > blockSize) return undefined;
     if (family === 6) hasV6 = true;
     names.push(name);
-    entries.push([name, Object.freeze({ family, cidr: cidrText, blockSize, status })]);
+    entries.push([name, Object.freeze({ family, cidr: cidrText, blockSize, status: m[5] as LedgerStatus })]);
     cidrs.push(cidr);
     previous = name;
-    if (text.charCodeAt(pos) !== 44) break; // no "," after the last entry
-    pos++;
+    if (m[6] === "") break; // no "," after the last entry
   }
-  if (pos !== end || (hasV6 ? findOverlaps(cidrs).length > 0 : overlapsIPv4(cidrs))) return undefined;
+  if (ENTRY.lastIndex !== text.length - TAIL.length || (hasV6 ? findOverlaps(cidrs).length > 0 : overlapsIPv4(cidrs))) return undefined;
   const ledger = freezeLedger(entries);
   const byName = new Map<string, Cidr>();
   for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
@@ -97,36 +68,25 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   return ledger;
 }
 
-/** The status written at `pos` and closed by the entry's end, or `undefined`. */
-function statusAt(text: string, pos: number): LedgerStatus | undefined {
-  for (const status of STATUSES) if (text.startsWith(status, pos) && text.startsWith(CLOSE, pos + status.length)) return status;
-  return undefined;
-}
-
 /**
- * Where the object name that starts at `start` ends: the index of the closing quote, when the name
- * is a Calico object name (a DNS-1123 subdomain: at most 253 characters of a-z, 0-9, "-" and ".",
- * each "."-separated label starting and ending with a letter or digit) and not only digits (such a
- * name would be an array index, which JavaScript orders before all other keys); -1 otherwise.
+ * Whether a name of a-z, 0-9, "-" and "." (at most 253 of them, as the pattern above reads it) is
+ * a Calico object name, a DNS-1123 subdomain: each "."-separated label starts and ends with a letter
+ * or digit. A name of digits only is refused too: it would be an array index, which JavaScript
+ * orders before all other keys, so the general reader handles it.
  */
-function objectNameEnd(text: string, start: number): number {
+function isCanonicalName(name: string): boolean {
   let onlyDigits = true;
   let previous = 46; // as if after a ".": the first character must be a letter or digit
-  let i = start;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) break;
-    const alphanumeric = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-    if (c < 48 || c > 57) onlyDigits = false;
-    if (!alphanumeric) {
-      // "-" inside a label; "." after a letter or digit
-      if (c === 45 ? previous === 46 : c !== 46 || previous === 46 || previous === 45) return -1;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 45 || c === 46) {
+      // "-" inside a label, "." after a letter or digit
+      if (previous === 46 || (c === 46 && previous === 45)) return false;
     }
+    if (c < 48 || c > 57) onlyDigits = false;
     previous = c;
   }
-  const length = i - start;
-  if (i === text.length || length === 0 || length > 253 || onlyDigits || previous === 45 || previous === 46) return -1;
-  return i;
+  return !onlyDigits && previous !== 45 && previous !== 46;
 }
 
 /**
@@ -134,21 +94,22 @@ function objectNameEnd(text: string, start: number): number {
  * length without one, no host bit), or `undefined`.
  */
 function canonicalIPv4(text: string): Cidr | undefined {
+  const end = text.length;
   let value = 0;
   let i = 0;
   for (let part = 0; part < 5; part++) {
-    const start = i;
+    const first = i;
     let n = 0;
-    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
-    const digits = i - start;
-    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(start) === 48)) return undefined;
+    for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
+    const digits = i - first;
+    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(first) === 48)) return undefined;
     if (part === 4) {
       // The prefix length, the end of the text.
-      if (i !== text.length || n > 32 || (n < 32 && value % 2 ** (32 - n) !== 0)) return undefined;
+      if (i !== end || n > 32 || (value & V4_HOST_MASKS[n]) !== 0) return undefined;
       return Cidr.of(4, BigInt(value), n);
     }
     // "." between octets, "/" after the last
-    if (n > 255 || text.charCodeAt(i) !== (part < 3 ? 46 : 47)) return undefined;
+    if (n > 255 || i >= end || text.charCodeAt(i) !== (part < 3 ? 46 : 47)) return undefined;
     i++;
     value = value * 256 + n;
   }
@@ -161,6 +122,11 @@ function canonicalIPv6(text: string): Cidr | undefined {
   return parsed.ok && parsed.cidr.family === 6 && parsed.cidr.toString() === text ? parsed.cidr : undefined;
 }
 
+/** V4_SIZES[p] = 2^(32 - p), the size of an IPv4 /p. */
+const V4_SIZES: readonly number[] = Array.from({ length: 33 }, (_, p) => 2 ** (32 - p));
+/** The host bits of an IPv4 /p as an int32 bit pattern, for `&` on an address below 2^32. */
+const V4_HOST_MASKS: readonly number[] = V4_SIZES.map((size) => (size - 1) | 0);
+
 /** Whether any two of these IPv4 CIDRs overlap: their (network, prefix) keys sorted, then one sweep. */
 function overlapsIPv4(cidrs: readonly Cidr[]): boolean {
   const keys = new Float64Array(cidrs.length);
@@ -171,7 +137,8 @@ function overlapsIPv4(cidrs: readonly Cidr[]): boolean {
     const prefix = keys[k] % 64;
     const network = (keys[k] - prefix) / 64;
     if (network <= lastEnd) return true;
-    lastEnd = Math.max(lastEnd, network + 2 ** (32 - prefix) - 1);
+    const last = network + V4_SIZES[prefix] - 1;
+    if (last > lastEnd) lastEnd = last;
   }
   return false;
 }

@@ -1,11 +1,13 @@
 /**
- * Fleet-wide carving, warm (../fleet.ts has the fleet): `carveFleet` with every cluster's ledger
- * section read from text, as on every synth after the first; mode is unused.
+ * Fleet-wide carving, warm (../fleet.ts has the fleet): `carveFleet` of the compiled package with every
+ * cluster's ledger section read from text, as on every synth after the first; mode is unused.
  */
-import { carveFleet } from "../../src/fleet";
-import { parseLedger, serializeLedger } from "../../src/ledger";
 import { fleetInput } from "../fleet";
-import { args, carveLines, report, timeRuns } from "./common";
+import { args, carveLines, compiled, report, timeRuns } from "./common";
+
+// The compiled package (lib/), as users run it and as every other case of ours is timed.
+const { carveFleet } = compiled<typeof import("../../src/fleet")>("fleet");
+const { parseLedger, serializeLedger } = compiled<typeof import("../../src/ledger")>("ledger");
 
 const { warmup, runs } = args();
 const cold = fleetInput();

@@ -18,7 +18,6 @@ import { createHash } from "crypto";
 import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
-import { runInspectBench } from "./inspect";
 import { runPicturesBench } from "./pictures";
 import { BenchCase, ROOT, Side, SideReport, Target, registeredBenches } from "./registry";
 
@@ -187,10 +186,9 @@ function loadCases(): readonly BenchCase[] {
   return registeredBenches();
 }
 
-/** plan.html at scale in Chromium, and reading a large cluster dump. */
+/** plan.html at scale in Chromium. */
 const STANDALONE: ReadonlyArray<{ id: string; run: () => Promise<ReadonlyArray<{ workload: string; pass: boolean; medianMs: number; target: string; peakMb?: number; note?: string }>> }> = [
   { id: "pictures", run: runPicturesBench },
-  { id: "inspect", run: runInspectBench },
 ];
 
 async function main(): Promise<void> {

@@ -28,6 +28,33 @@ export interface ListItem {
   readonly index: number;
   /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the paths asked for. */
   readonly bigIntegers?: Readonly<Record<string, string>>;
+  /**
+   * What the {@link ListReadOptions.decode | decoder} made of the item, when it took it; `value` is then
+   * parsed from the item's text only when read.
+   */
+  readonly decoded?: unknown;
+  /** Where a decoded item's text is (to parse it later with {@link parseItemText}). */
+  readonly text?: ItemText;
+}
+
+/**
+ * A reader of some items straight from their bytes. It must take only text that is valid JSON and an
+ * item that closes as kubectl closes it (`}` on a line of its own, indented by 8 spaces); anything it is
+ * unsure of is left to the JSON parser.
+ */
+export interface ItemDecoder {
+  /** Reads the item whose `{` is at `from` (ending by `to`): what it made of it, or undefined to leave it to the JSON parser. */
+  decode(bytes: Buffer, from: number, to: number): unknown;
+  /** Where the item last read ends (just after its `}`). */
+  readonly end: number;
+}
+
+/** Options of {@link readKubectlJsonList}. */
+export interface ListReadOptions {
+  /** The integers to keep exact, for the items the JSON parser reads. */
+  readonly bigIntegers?: BigIntegerFields;
+  /** Reads the items it knows without the JSON parser (see {@link ItemDecoder}). */
+  readonly decode?: ItemDecoder;
 }
 
 /** A `List` in kubectl's layout: its metadata and its items, read lazily. */
@@ -76,7 +103,8 @@ const SLACK_BYTES = 256 * 1024;
  * caller then parses it whole). Only the edges of the file and one batch at a time are in memory.
  * Throws {@link JsonListError} for malformed JSON in a file that has the layout (while its items are read).
  */
-export function readKubectlJsonList(source: ByteSource | Buffer, bigIntegers?: BigIntegerFields): KubectlJsonList | undefined {
+export function readKubectlJsonList(source: ByteSource | Buffer, options: ListReadOptions | BigIntegerFields = {}): KubectlJsonList | undefined {
+  const opts = typeof options === "function" ? { bigIntegers: options } : options;
   const src = Buffer.isBuffer(source) ? bufferSource(source) : source;
   const headBytes = src.read(0, Math.min(src.size, EDGE_BYTES));
   if (headBytes[0] !== 0x7b /* { */) return undefined;
@@ -101,7 +129,7 @@ export function readKubectlJsonList(source: ByteSource | Buffer, bigIntegers?: B
   window.load(open, Math.min(close, open + EDGE_BYTES));
   const body = window.skipSpace(open, close);
   if (body < close && !window.startsWith(body - 9, ITEM_OPEN)) return undefined;
-  return { list: list as Record<string, unknown>, items: items(window, body, close, bigIntegers) };
+  return { list: list as Record<string, unknown>, items: items(window, body, close, opts) };
 }
 
 /** The bytes of a file from a position on: what the current batch needs, read ahead in chunks. */
@@ -163,7 +191,8 @@ class Window {
   }
 }
 
-function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFields | undefined): Generator<ListItem> {
+function* items(w: Window, first: number, end: number, options: ListReadOptions): Generator<ListItem> {
+  const { bigIntegers, decode } = options;
   let start = first;
   let index = 0;
   while (start < end) {
@@ -186,38 +215,53 @@ function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFi
     const batchEnd = stop + ITEM_CLOSE.length;
     const bytes = w.buf;
     const base = w.from;
-    let source: string;
-    try {
-      source = text(bytes, start - base, batchEnd - base);
-    } catch (e) {
-      if (e instanceof JsonListError) throw new JsonListError(e.message, w.lineOf(start));
-      throw e;
-    }
-    let values: unknown[];
-    try {
-      values = JSON.parse(`[${source}]`) as unknown[];
-    } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const at = m ? start + Math.max(0, Number(m[1]) - 1) : start;
-      throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, w.lineOf(Math.min(at, end)));
-    }
-    // Item starts, found only for items with integers to keep exact (the items open at one indentation).
-    let cursor = 0;
-    let cursorStart = start - base;
-    let cursorEnd = -1; // the end of item `cursor`, once found
-    for (let k = 0; k < values.length; k++) {
-      const value = values[k];
-      const fields = bigIntegers?.(value);
-      let exact: Record<string, string> | undefined;
-      if (fields) {
-        for (; cursor < k; cursor++) {
-          cursorStart = bytes.indexOf(ITEM_OPEN, cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
-          cursorEnd = -1;
-        }
-        if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? batchEnd - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
-        exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
+    if (decode === undefined) {
+      for (const item of runItems(w, start, batchEnd, end, index, bigIntegers)) {
+        index++;
+        yield item;
       }
-      yield { value, index: index++, ...(exact ? { bigIntegers: exact } : {}) };
+    } else {
+      // Item by item: the decoder takes what it knows; runs of the others are parsed as one array.
+      let run = -1; // start of the run of items left to the parser
+      let runEnd = -1; // and the end of its last item
+      let s = start;
+      for (;;) {
+        const decoded = decode.decode(bytes, s - base, batchEnd - base);
+        let e: number;
+        if (decoded !== undefined) {
+          e = decode.end + base;
+        } else {
+          const close = bytes.indexOf(ITEM_CLOSE, s - base);
+          e = close < 0 || close + base >= batchEnd ? batchEnd : close + base + ITEM_CLOSE.length;
+        }
+        if (decoded !== undefined) {
+          if (run >= 0) {
+            for (const item of runItems(w, run, runEnd, end, index, bigIntegers)) {
+              index++;
+              yield item;
+            }
+            run = -1;
+          }
+          yield new DecodedItem(decoded, index++, w.src, s, e);
+        } else {
+          if (run < 0) run = s;
+          runEnd = e;
+        }
+        if (e >= batchEnd) break;
+        // Between two items: "," and the next item's opening line (the parser checks this within a run).
+        const comma = skipSpace(bytes, e - base, batchEnd - base);
+        const next = skipSpace(bytes, comma + 1, batchEnd - base);
+        if (bytes[comma] !== 0x2c || bytes[next] !== 0x7b || bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !== 0) {
+          throw new JsonListError(`malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`, w.lineOf(e));
+        }
+        s = next + base;
+      }
+      if (run >= 0) {
+        for (const item of runItems(w, run, runEnd, end, index, bigIntegers)) {
+          index++;
+          yield item;
+        }
+      }
     }
     w.load(batchEnd, Math.min(end, batchEnd + SLACK_BYTES));
     const after = w.skipSpace(batchEnd, end);
@@ -226,6 +270,83 @@ function* items(w: Window, first: number, end: number, bigIntegers: BigIntegerFi
     const next = w.skipSpace(after + 1, end);
     if (w.at(next) !== 0x7b || !w.startsWith(next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, w.lineOf(next));
     start = next;
+  }
+}
+
+/** The items of `[from, to)` (whole items and the text between them, within the window) parsed as one JSON array. */
+function parseItems(w: Window, from: number, to: number, end: number): unknown[] {
+  let source: string;
+  try {
+    source = text(w.buf, from - w.from, to - w.from);
+  } catch (e) {
+    if (e instanceof JsonListError) throw new JsonListError(e.message, w.lineOf(from));
+    throw e;
+  }
+  try {
+    return JSON.parse(`[${source}]`) as unknown[];
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const at = m ? from + Math.max(0, Number(m[1]) - 1) : from;
+    throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, w.lineOf(Math.min(at, end)));
+  }
+}
+
+/** The items of `[from, to)` parsed, with the exact integers they ask for; the first is item `index` of the list. */
+function runItems(w: Window, from: number, to: number, end: number, index: number, bigIntegers: BigIntegerFields | undefined): ListItem[] {
+  const values = parseItems(w, from, to, end);
+  const bytes = w.buf;
+  const base = w.from;
+  const out: ListItem[] = [];
+  // Item starts, found only for items with integers to keep exact (the items open at one indentation).
+  let cursor = 0;
+  let cursorStart = from - base;
+  let cursorEnd = -1; // the end of item `cursor`, once found
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k];
+    const fields = bigIntegers?.(value);
+    let exact: Record<string, string> | undefined;
+    if (fields) {
+      for (; cursor < k; cursor++) {
+        cursorStart = bytes.indexOf(ITEM_OPEN, cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
+        cursorEnd = -1;
+      }
+      if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? to - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+      exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
+    }
+    out.push(exact ? { value, index: index + k, bigIntegers: exact } : { value, index: index + k });
+  }
+  return out;
+}
+
+/** Where an item's text is: the bytes `[from, to)` of a source. */
+export interface ItemText {
+  readonly source: ByteSource;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The JSON value of an item's text, read from its source again. */
+export function parseItemText(at: ItemText): unknown {
+  return JSON.parse(text(at.source.read(at.from, at.to), 0, at.to - at.from));
+}
+
+/** An item the decoder read: its JSON value is parsed from the source again only when asked for (a duplicate to compare). */
+class DecodedItem implements ListItem, ItemText {
+  constructor(
+    readonly decoded: unknown,
+    readonly index: number,
+    readonly source: ByteSource,
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  get value(): unknown {
+    return parseItemText(this);
+  }
+
+  /** Where the item's text is. */
+  get text(): ItemText {
+    return this;
   }
 }
 

@@ -2,7 +2,7 @@ import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq,
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
 import * as fs from "fs";
-import { BigIntegerFields, ByteSource, JsonListError, KubectlJsonList, readKubectlJsonList } from "./json-list";
+import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, parseItemText, readKubectlJsonList } from "./json-list";
 import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
@@ -25,6 +25,13 @@ export interface LoadedDocument {
   readonly lineOf?: (path: string) => number;
   /** Exact decimal text of integers past 2^53, by path (`spec.sequenceNumber`), for the fields asked for ({@link streamDumpObjects}). */
   readonly bigIntegers?: Readonly<Record<string, string>>;
+  /**
+   * What the caller's decoder made of the object straight from its text ({@link streamDumpObjects});
+   * `value` is then parsed from the file again only when read.
+   */
+  readonly decoded?: unknown;
+  /** Where a decoded object's text is in its file, to parse it later (`parseItemText`) without keeping this document. */
+  readonly text?: ItemText;
 }
 
 export { InputError };
@@ -58,18 +65,20 @@ export function loadObjects(file: string, options: LoadObjectsOptions = {}): Loa
 /**
  * Reads a cluster dump file object by object: a JSON `List` in kubectl's layout (`kubectl get … -o
  * json`) is read in batches without decoding or parsing the file whole (see `json-list.ts`), with the
- * exact text of the integers past 2^53 that `bigIntegers` asks for; any other file is read as
- * {@link loadObjects} with `fastJson` reads it. Throws {@link InputError} naming the file (and line).
+ * exact text of the integers past 2^53 that `bigIntegers` asks for, and the items `decode` takes read
+ * straight from their text; any other file is read as {@link loadObjects} with `fastJson` reads it.
+ * Throws {@link InputError} naming the file (and line).
  */
-export function* streamDumpObjects(file: string, bigIntegers?: BigIntegerFields): Generator<LoadedDocument> {
+export function* streamDumpObjects(file: string, options: ListReadOptions | BigIntegerFields = {}): Generator<LoadedDocument> {
+  const bigIntegers = typeof options === "function" ? options : options.bigIntegers;
   const opened = openRegularFile(file);
   try {
-    const list = opened ? readKubectlJsonList(opened.source, bigIntegers) : undefined;
+    const list = opened ? readKubectlJsonList(opened.source, options) : undefined;
     if (!list) {
-      yield* dumpTextObjects(file, wholeText(file));
+      yield* dumpTextObjects(file, wholeText(file), bigIntegers);
       return;
     }
-    yield* listObjects(file, list);
+    yield* listObjects(file, list, bigIntegers);
   } finally {
     opened?.close();
   }
@@ -92,19 +101,36 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     }
     if (stat.size > MAX_DUMP_BYTES) throw new InputError(`${file}: the file is larger than the limit of ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES); split it, or check that it is the file you meant`, file);
     const size = stat.size;
-    const read = (from: number, to: number): Buffer => {
+    let open = true;
+    const readFrom = (handle: number, from: number, to: number): Buffer => {
       const out = Buffer.allocUnsafe(Math.max(0, to - from));
       let done = 0;
       while (done < out.length) {
-        const n = fs.readSync(fd, out, done, out.length - done, from + done);
+        const n = fs.readSync(handle, out, done, out.length - done, from + done);
         if (n === 0) break;
         done += n;
       }
       return done === out.length ? out : out.subarray(0, done);
     };
+    // Once closed (the file read), a range is read by opening the file again: an object parsed late.
+    const read = (from: number, to: number): Buffer => {
+      if (open) return readFrom(fd, from, to);
+      const again = fs.openSync(file, "r");
+      try {
+        return readFrom(again, from, to);
+      } finally {
+        fs.closeSync(again);
+      }
+    };
     const problem = binaryProblem(read(0, Math.min(size, 4096)));
     if (problem !== undefined) throw new InputError(`${file}: ${problem}`, file);
-    return { source: { size, read }, close: () => fs.closeSync(fd) };
+    return {
+      source: { size, read },
+      close: () => {
+        open = false;
+        fs.closeSync(fd);
+      },
+    };
   } catch (e) {
     fs.closeSync(fd);
     throw e;
@@ -121,11 +147,16 @@ function wholeText(file: string): string {
   }
 }
 
-function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocument> {
+function* listObjects(file: string, list: KubectlJsonList, bigIntegers: BigIntegerFields | undefined): Generator<LoadedDocument> {
   const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
   let read = 0;
   try {
     for (const item of list.items) {
+      if (item.decoded !== undefined) {
+        yield new DecodedDocument(file, item, listMetadata);
+        read++;
+        continue;
+      }
       const doc: { -readonly [K in keyof LoadedDocument]: LoadedDocument[K] } = { file, document: 1, line: 1, value: item.value, item: item.index };
       if (listMetadata) doc.listMetadata = listMetadata;
       if (item.bigIntegers) doc.bigIntegers = item.bigIntegers;
@@ -136,20 +167,48 @@ function* listObjects(file: string, list: KubectlJsonList): Generator<LoadedDocu
     if (!(e instanceof JsonListError)) throw e;
     // Not JSON in kubectl's layout after all (two dumps pasted together, a cut file…): the whole-text
     // parsers say where the text is wrong; should the text parse, the objects not read yet follow.
-    yield* dumpTextObjects(file, wholeText(file)).slice(read);
+    yield* dumpTextObjects(file, wholeText(file), bigIntegers).slice(read);
   }
 }
 
-function dumpTextObjects(file: string, text: string): LoadedDocument[] {
+/** An object the caller's decoder read: its value is parsed only when read. */
+class DecodedDocument implements LoadedDocument {
+  readonly document = 1;
+  readonly line = 1;
+  readonly item: number;
+  readonly decoded: unknown;
+  readonly text: ItemText | undefined;
+  constructor(
+    readonly file: string,
+    listItem: ListItem,
+    readonly listMetadata: Readonly<Record<string, unknown>> | undefined,
+  ) {
+    this.item = listItem.index;
+    this.decoded = listItem.decoded;
+    this.text = listItem.text;
+  }
+
+  get value(): unknown {
+    return this.text ? parseItemText(this.text) : undefined;
+  }
+}
+
+function dumpTextObjects(file: string, text: string, bigIntegers?: BigIntegerFields): LoadedDocument[] {
   // Valid JSON holds no conflict markers, so a large dump skips that scan.
   if (/^\s*[[{]/.test(text)) {
+    const marked = bigIntegers ? markBigIntegers(text) : undefined;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(marked ?? text);
     } catch {
       value = undefined; // the YAML parser below says where the text is wrong
     }
-    if (value !== undefined && value !== null) return documentObjects(file, 1, 1, value);
+    if (value !== undefined && value !== null) {
+      if (!marked || !bigIntegers) return documentObjects(file, 1, 1, value);
+      const exact = new Map<string, string>();
+      const restored = restoreBigIntegers(value, "", exact);
+      return documentObjects(file, 1, 1, restored).map((d) => withExactIntegers(d, exactOf(d, Array.isArray(restored), exact, bigIntegers)));
+    }
   }
   if (text.length > MAX_INPUT_BYTES) {
     throw new InputError(
@@ -158,7 +217,68 @@ function dumpTextObjects(file: string, text: string): LoadedDocument[] {
     );
   }
   checkConflictMarkers(text, file);
-  return parseObjects(text, file);
+  return parseObjects(text, file, bigIntegers);
+}
+
+/**
+ * Integers of 16 digits or more (outside strings) turned into marked strings, so that `JSON.parse`
+ * keeps their digits; undefined when the text has none (or holds the marker itself).
+ */
+function markBigIntegers(text: string): string | undefined {
+  if (!/[0-9]{16}/.test(text) || text.includes(BIG_MARKER_JSON)) return undefined;
+  return text.replace(/"(?:[^"\\]|\\.)*"|(?<![0-9.eE+-])(-?[0-9]{16,})(?![0-9.eE])/g, (m, digits: string | undefined) => (digits === undefined ? m : `"${BIG_MARKER_JSON}${digits}"`));
+}
+
+const BIG_MARKER = "\u0000integer:";
+const BIG_MARKER_JSON = "\\u0000integer:";
+
+/** The value with the marked strings turned back into numbers (as `JSON.parse` reads them); their digits recorded by path. */
+function restoreBigIntegers(v: unknown, path: string, exact: Map<string, string>): unknown {
+  if (typeof v === "string") {
+    if (!v.startsWith(BIG_MARKER)) return v;
+    const digits = v.slice(BIG_MARKER.length);
+    if (!digits.startsWith("-")) exact.set(path, digits);
+    return Number(digits);
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = restoreBigIntegers(v[i], `${path}[${i}]`, exact);
+    return v;
+  }
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = restoreBigIntegers(o[k], path === "" ? k : `${path}.${k}`, exact);
+  }
+  return v;
+}
+
+/** The exact digits a document's fields ask for, from the digits recorded by path over the whole file. */
+function exactOf(d: LoadedDocument, inArray: boolean, exact: ReadonlyMap<string, string>, bigIntegers: BigIntegerFields): Record<string, string> | undefined {
+  const fields = bigIntegers(d.value);
+  if (!fields) return undefined;
+  const prefix = d.item === undefined ? "" : inArray ? `[${d.item}].` : `items[${d.item}].`;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const f of fields) {
+    const full = `${prefix}${f.path}`;
+    if (!f.object) {
+      const digits = exact.get(full);
+      if (digits !== undefined) {
+        out[f.path] = digits;
+        any = true;
+      }
+      continue;
+    }
+    for (const [p, digits] of exact) {
+      if (!p.startsWith(`${full}.`)) continue;
+      out[`${f.path}.${p.slice(full.length + 1)}`] = digits;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+function withExactIntegers(d: LoadedDocument, exact: Record<string, string> | undefined): LoadedDocument {
+  return exact ? { ...d, bigIntegers: exact } : d;
 }
 
 /** Reads an input file as text with the size cap (`MAX_INPUT_BYTES` unless given) and the encoding checks of `readTextInput`. */
@@ -187,7 +307,7 @@ function checkConflictMarkers(text: string, file: string): void {
  * on the text, before the YAML library recurses), keys per map, duplicate keys (a linear check) and
  * alias expansions. YAML merge keys (`<<: *base`) are applied.
  */
-export function parseObjects(text: string, file: string): LoadedDocument[] {
+export function parseObjects(text: string, file: string, bigIntegers?: BigIntegerFields): LoadedDocument[] {
   const deep = deepestNesting(text);
   if (deep !== undefined) {
     throw new InputError(`${file}:${deep.line}: maps and lists nest deeper than the limit of ${MAX_NESTING_DEPTH} levels (MAX_NESTING_DEPTH)`, file, deep.line);
@@ -224,10 +344,39 @@ export function parseObjects(text: string, file: string): LoadedDocument[] {
     for (const d of documentObjects(file, index, line, value)) {
       const prefix = d.item === undefined ? [] : Array.isArray(value) ? [d.item] : ["items", d.item];
       const itemLine = d.item === undefined ? d.line : fieldLine(doc, lineCounter, prefix);
-      out.push({ ...d, line: itemLine, lineOf: (p: string) => fieldLine(doc, lineCounter, [...prefix, ...pathSegments(p)]) });
+      const exact = bigIntegers ? yamlExactIntegers(doc, prefix, d.value, bigIntegers) : undefined;
+      out.push({ ...d, line: itemLine, lineOf: (p: string) => fieldLine(doc, lineCounter, [...prefix, ...pathSegments(p)]), ...(exact ? { bigIntegers: exact } : {}) });
     }
   }
   return out;
+}
+
+/** The exact digits of the integers a document's fields ask for, from the YAML source text of their nodes. */
+function yamlExactIntegers(doc: Document.Parsed, prefix: readonly (string | number)[], value: unknown, bigIntegers: BigIntegerFields): Record<string, string> | undefined {
+  const fields = bigIntegers(value);
+  if (!fields) return undefined;
+  const digitsOf = (node: unknown): string | undefined => (isScalar(node) && typeof node.value === "number" && typeof node.source === "string" && /^[0-9]{16,}$/.test(node.source) ? node.source : undefined);
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const f of fields) {
+    const node = doc.getIn([...prefix, ...f.path.split(".")], true);
+    if (!f.object) {
+      const digits = digitsOf(node);
+      if (digits !== undefined) {
+        out[f.path] = digits;
+        any = true;
+      }
+      continue;
+    }
+    if (!isMap(node)) continue;
+    for (const pair of node.items) {
+      const digits = isScalar(pair.key) ? digitsOf(pair.value) : undefined;
+      if (digits === undefined) continue;
+      out[`${f.path}.${String((pair.key as { value: unknown }).value)}`] = digits;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
 }
 
 /** The objects of one document: the items of a `List` or JSON array, or the document itself. */

@@ -40,7 +40,56 @@ export interface DecodedBlock {
 }
 
 /**
+ * An IPAM block's stored spec as {@link decodeBlockFields} reads it: from the parsed spec
+ * ({@link blockFields}), or straight from the dump's text (`fast-decode.ts`).
+ */
+export interface BlockFields {
+  /** `cidr` as written. */
+  readonly cidrText: string;
+  /** `allocations` as stored: attribute indexes, null for free ordinals. */
+  readonly allocations: ArrayLike<number | null | undefined>;
+  readonly attributes: readonly LiveAttribute[];
+  readonly unallocated: readonly number[];
+  readonly sequenceNumberForAllocation: Readonly<Record<string, number>>;
+  /** `affinity` when a non-empty string, else null. */
+  readonly affinity: string | null;
+  readonly deleted: boolean;
+  readonly strictAffinity: boolean;
+  /** `sequenceNumber`, 0 when absent. */
+  readonly sequenceNumber: number;
+  readonly affinityClaimTime: string | null;
+  /** The exact text of the sequence numbers past 2^53 (see {@link LiveBlock.exactSequenceNumbers}). */
+  readonly exactSequenceNumbers?: { readonly sequenceNumber?: string; readonly forAllocation: Readonly<Record<string, string>> };
+}
+
+/** The fields of a parsed IPAM block spec (already checked against the CRD schema), with the reader's exact integers. */
+export function blockFields(spec: Record<string, unknown>, bigIntegers?: Readonly<Record<string, string>>): BlockFields {
+  const attributesRaw = spec.attributes as readonly { handle_id?: string; secondary?: Record<string, string> }[];
+  return {
+    cidrText: String(spec.cidr),
+    allocations: spec.allocations as readonly (number | null)[],
+    attributes: attributesRaw.map((a) => ({ handle: typeof a.handle_id === "string" ? a.handle_id : null, secondary: a.secondary ?? {} })),
+    unallocated: spec.unallocated as readonly number[],
+    sequenceNumberForAllocation: (spec.sequenceNumberForAllocation ?? {}) as Record<string, number>,
+    affinity: typeof spec.affinity === "string" && spec.affinity !== "" ? spec.affinity : null,
+    deleted: spec.deleted === true,
+    strictAffinity: spec.strictAffinity === true,
+    sequenceNumber: typeof spec.sequenceNumber === "number" ? spec.sequenceNumber : 0,
+    affinityClaimTime: typeof spec.affinityClaimTime === "string" ? spec.affinityClaimTime : null,
+    ...(bigIntegers ? { exactSequenceNumbers: exactSequences(bigIntegers) } : {}),
+  };
+}
+
+/**
  * Decodes an IPAM block's stored spec (already checked against the CRD schema) and checks its
+ * structure: {@link decodeBlockFields} of {@link blockFields}.
+ */
+export function decodeBlock(name: string, spec: Record<string, unknown>, source: DumpSource, bigIntegers?: Readonly<Record<string, string>>): DecodedBlock {
+  return decodeBlockFields(name, blockFields(spec, bigIntegers), source);
+}
+
+/**
+ * Decodes an IPAM block and checks its
  * structure the way `calicoctl ipam check` validates blocks, and more: the CIDR parses and is masked,
  * `allocations` has one entry per address, every allocation points at an attribute, every attribute
  * is used, `unallocated` holds each free ordinal once and only free ordinals within the block, no
@@ -48,13 +97,13 @@ export interface DecodedBlock {
  * block, `affinity` is `host:<node>` or `virtual:<name>`, the name is the one Calico gives the CIDR.
  * Cost: linear in the block's addresses (a block holds at most 4,096).
  */
-export function decodeBlock(name: string, spec: Record<string, unknown>, source: DumpSource, bigIntegers?: Readonly<Record<string, string>>): DecodedBlock {
+export function decodeBlockFields(name: string, spec: BlockFields, source: DumpSource): DecodedBlock {
   const subject = `IPAMBlock/${name}`;
   const where = describeSource(source);
   const findings: InspectFinding[] = [];
   const add = (severity: "error" | "warning", code: string, path: string, message: string) => findings.push(liveFinding(severity, code, subject, path, message, "dump"));
 
-  const cidrText = String(spec.cidr);
+  const cidrText = spec.cidrText;
   const parsed = Cidr.tryParse(cidrText);
   let cidr: Cidr;
   if (parsed.ok) {
@@ -79,7 +128,7 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
   }
 
   const size = cidr.size;
-  const rawAllocations = spec.allocations as readonly (number | null)[];
+  const rawAllocations = spec.allocations;
   const length = rawAllocations.length;
   if (BigInt(length) !== size) {
     add(
@@ -91,8 +140,7 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
     );
   }
   const count = BigInt(length) < size ? length : Number(size);
-  const attributesRaw = spec.attributes as readonly { handle_id?: string; secondary?: Record<string, string> }[];
-  const attributes: LiveAttribute[] = attributesRaw.map((a) => ({ handle: typeof a.handle_id === "string" ? a.handle_id : null, secondary: a.secondary ?? {} }));
+  const attributes = spec.attributes;
   const allocations = new Int32Array(count);
   const usedAttributes = new Uint8Array(attributes.length);
   const badIndex: number[] = [];
@@ -129,7 +177,7 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
     add("warning", "BLOCK_ATTRIBUTE_UNUSED", `spec.attributes[${unused[0]}]`, `${where}: ${plural(unused.length, "attribute")} of block ${cidr.toString()} (index ${listed(unused)}) ${unused.length === 1 ? "is" : "are"} not used by any allocation; calicoctl ipam check reports the block as invalid.`);
   }
 
-  const unallocated = spec.unallocated as readonly number[];
+  const unallocated = spec.unallocated;
   const seen = new Uint8Array(count);
   const outOfRange: number[] = [];
   const repeated: number[] = [];
@@ -168,20 +216,20 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
     add("error", "BLOCK_ORDINAL_LOST", "spec.unallocated", `${where}: ${ordinalList(lost)} of block ${cidr.toString()} ${lost.length === 1 ? "is" : "are"} neither allocated nor in spec.unallocated: Calico never hands ${lost.length === 1 ? "it" : "them"} out again.`);
   }
 
-  const seqMap = (spec.sequenceNumberForAllocation ?? {}) as Record<string, number>;
+  const seqMap = spec.sequenceNumberForAllocation;
   const badSeq = Object.keys(seqMap).filter((k) => !/^(0|[1-9][0-9]*)$/.test(k) || Number(k) >= count);
   if (badSeq.length > 0) {
     add("warning", "BLOCK_SEQUENCE_ORDINAL", `spec.sequenceNumberForAllocation.${badSeq[0]}`, `${where}: spec.sequenceNumberForAllocation of block ${cidr.toString()} has ${plural(badSeq.length, "key")} that ${badSeq.length === 1 ? "is" : "are"} not an ordinal of the block (${listed(badSeq)}).`);
   }
 
-  const affinity = typeof spec.affinity === "string" && spec.affinity !== "" ? spec.affinity : null;
+  const affinity = spec.affinity;
   let host: string | null = null;
   if (affinity !== null) {
     const m = /^(host|virtual):(.+)$/.exec(affinity);
     if (!m) add("warning", "BLOCK_AFFINITY_FORMAT", "spec.affinity", `${where}: affinity "${affinity}" of block ${cidr.toString()} is neither "host:<node>" nor "virtual:<name>"; Calico treats the block as not affine to any node.`);
     else if (m[1] === "host") host = m[2];
   }
-  const deleted = spec.deleted === true;
+  const deleted = spec.deleted;
   if (deleted) {
     add("warning", "BLOCK_DELETED", "spec.deleted", `${where}: block ${cidr.toString()} is marked deleted: Calico was deleting it when the dump was taken, and deletes it on its next read. Take the dump again if it is still there.`);
   }
@@ -195,13 +243,13 @@ export function decodeBlock(name: string, spec: Record<string, unknown>, source:
     allocated,
     unallocated,
     attributes,
-    sequenceNumber: typeof spec.sequenceNumber === "number" ? spec.sequenceNumber : 0,
+    sequenceNumber: spec.sequenceNumber,
     sequenceNumberForAllocation: seqMap,
-    strictAffinity: spec.strictAffinity === true,
+    strictAffinity: spec.strictAffinity,
     deleted,
-    affinityClaimTime: typeof spec.affinityClaimTime === "string" ? spec.affinityClaimTime : null,
+    affinityClaimTime: spec.affinityClaimTime,
     source,
-    ...(bigIntegers ? { exactSequenceNumbers: exactSequences(bigIntegers) } : {}),
+    ...(spec.exactSequenceNumbers ? { exactSequenceNumbers: spec.exactSequenceNumbers } : {}),
   };
   return { block, findings };
 }

@@ -101,10 +101,43 @@ export interface Inspection {
   readonly findings: readonly InspectFinding[];
 }
 
-interface HandleUse {
-  readonly firstBlock: string;
-  count: number;
-  others: Map<string, number> | undefined;
+/**
+ * The addresses each handle holds in the blocks, without an object per handle (a dump holds one handle
+ * per pod): a handle's entry number by ID, and per entry the first block it was seen in (by index) and
+ * its addresses there; the rare handle in several blocks has its other blocks in `others`.
+ */
+class HandleUse {
+  readonly entries = new Map<string, number>();
+  firstBlock = new Int32Array(1024);
+  count = new Int32Array(1024);
+  /** Entry → block CIDR → addresses, for the blocks after the first. */
+  readonly others = new Map<number, Map<string, number>>();
+
+  add(handle: string, block: number, cidr: string, firstCidr: (block: number) => string): void {
+    const e = this.entries.get(handle);
+    if (e === undefined) {
+      const n = this.entries.size;
+      if (n === this.firstBlock.length) {
+        this.firstBlock = grow(this.firstBlock);
+        this.count = grow(this.count);
+      }
+      this.entries.set(handle, n);
+      this.firstBlock[n] = block;
+      this.count[n] = 1;
+    } else if (this.firstBlock[e] === block || firstCidr(this.firstBlock[e]) === cidr) {
+      this.count[e]++;
+    } else {
+      let m = this.others.get(e);
+      if (!m) this.others.set(e, (m = new Map()));
+      m.set(cidr, (m.get(cidr) ?? 0) + 1);
+    }
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /**
@@ -298,7 +331,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   const reports = dump.checkReports;
 
   // Every allocation.
-  const handleUse = new Map<string, HandleUse>();
+  const handleUse = new HandleUse();
+  const cidrs: string[] = blocks.map((b) => b.cidr.toString());
+  const cidrOf = (i: number) => cidrs[i];
   const borrowed: BorrowedAddress[] = [];
   let unclassified = 0;
   let allocations = 0;
@@ -307,7 +342,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   const blockRows: BlockUtilization[] = [];
   blocks.forEach((b, i) => {
     const pool = blockPool[i];
-    const cidr = b.cidr.toString();
+    const cidr = cidrs[i];
     const subject = `IPAMBlock/${b.name}`;
     const where = describeSource(b.source);
     const byNode = new Map<string, number>();
@@ -320,10 +355,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       const handle = attr.handle;
       if (handle === WINDOWS_RESERVED_HANDLE) continue;
       if (handle !== null) {
-        const u = handleUse.get(handle);
-        if (!u) handleUse.set(handle, { firstBlock: cidr, count: 1, others: undefined });
-        else if (u.firstBlock === cidr) u.count++;
-        else (u.others ??= new Map()).set(cidr, (u.others.get(cidr) ?? 0) + 1);
+        handleUse.add(handle, i, cidr, cidrOf);
       }
       const sec = attr.secondary;
       const node = sec.node;
@@ -399,40 +431,44 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   });
 
   // Handles.
-  const handleIds = new Set<string>();
+  const handleSeen = new Uint8Array(handleUse.entries.size);
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
   for (const h of dump.handles) {
-    handleIds.add(h.handleId);
-    const subject = `IPAMHandle/${h.name}`;
-    const u = handleUse.get(h.handleId);
-    if (!u) {
+    const e = handleUse.entries.get(h.handleId);
+    if (e === undefined) {
       leakedHandles++;
-      add("warning", "HANDLE_LEAKED", subject, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
+      add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
       continue;
     }
+    handleSeen[e] = 1;
     handlesWithAddresses++;
+    const first = cidrs[handleUse.firstBlock[e]];
+    const others = handleUse.others.get(e);
     // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
-    if (u.others === undefined && h.blocks[u.firstBlock] === u.count && singleKey(h.blocks)) continue;
-    const actual = new Map<string, number>([[u.firstBlock, u.count], ...(u.others ?? [])]);
+    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) continue;
+    const actual = new Map<string, number>([[first, handleUse.count[e]], ...(others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
     if (wrong.length > 0) {
       add(
         "warning",
         "HANDLE_COUNT_MISMATCH",
-        subject,
+        `IPAMHandle/${h.name}`,
         `spec.block`,
         `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong.map((k) => `${h.blocks[k] ?? 0} in ${k}`).join(", ")} but the blocks hold ${wrong.map((k) => `${actual.get(k) ?? 0}`).join(", ")}: releasing by handle will not free the right addresses.`,
       );
     }
   }
-  let missingHandles = 0;
-  for (const [id, u] of [...handleUse].sort(([a], [b]) => compareText(a, b))) {
-    if (handleIds.has(id)) continue;
-    missingHandles++;
-    const bi = blockByCidr.get(u.firstBlock) ?? 0;
-    add("warning", "HANDLE_MISSING", `IPAMBlock/${blocks[bi].name}`, "spec.attributes", `Handle "${id}" holds addresses in block ${u.firstBlock}${u.others ? ` and ${u.others.size} more` : ""}, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`);
+  const missing: Array<[string, number]> = [];
+  for (const [id, e] of handleUse.entries) if (handleSeen[e] === 0) missing.push([id, e]);
+  missing.sort(([a], [b]) => compareText(a, b));
+  const missingHandles = missing.length;
+  for (const [id, e] of missing) {
+    const first = cidrs[handleUse.firstBlock[e]];
+    const others = handleUse.others.get(e);
+    const bi = blockByCidr.get(first) ?? 0;
+    add("warning", "HANDLE_MISSING", `IPAMBlock/${blocks[bi].name}`, "spec.attributes", `Handle "${id}" holds addresses in block ${first}${others ? ` and ${others.size} more` : ""}, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`);
   }
 
   // Pools: utilization and exhaustion.
@@ -477,8 +513,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
 }
 
-/** Whether an object has exactly one own key. */
-function singleKey(o: Readonly<Record<string, unknown>>): boolean {
+/** Whether an object's only own key is `key`, with the value `value`. */
+function onlyKey(o: Readonly<Record<string, number>>, key: string, value: number): boolean {
+  if (o[key] !== value || !Object.hasOwn(o, key)) return false;
   let n = 0;
   for (const k in o) if (Object.hasOwn(o, k) && ++n > 1) return false;
   return n === 1;

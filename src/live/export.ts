@@ -67,7 +67,13 @@ export function snapshotObjects(snapshot: IpamSnapshot, options: SnapshotObjects
         {
           cidr,
           host: b.host,
-          allocations: b.allocations.map((a) => ({ ordinal: a.ordinal, handle: a.handle, attributes: a.attributes, ...(a.sequenceNumber !== undefined ? { sequenceNumber: BigInt(a.sequenceNumber) } : {}) })),
+          allocations: b.allocations.map((a) => ({
+            ordinal: a.ordinal,
+            handle: a.handle,
+            attributes: a.attributes,
+            // Calico stamps no sequence number on a Windows node's reserved addresses (libcalico-go newBlock).
+            ...(a.sequenceNumber !== undefined ? { sequenceNumber: BigInt(a.sequenceNumber) } : a.handle === WINDOWS_RESERVED_HANDLE ? { sequenceNumber: null } : {}),
+          })),
           unallocated: b.unallocated,
           sequenceNumber: BigInt(b.sequenceNumber ?? "0"),
           affinityClaimTime: new Date(epoch + Math.round((b.claimTime ?? snapshot.time ?? 0) * 1000)).toISOString().replace(/\.000Z$/, "Z"),

@@ -6,6 +6,7 @@
  */
 export * from "./model";
 export { readDump, readDumpFiles, firstDifference } from "./read";
+export type { ReadDumpOptions } from "./read";
 export { affinityName, blockName, decodeBlock, ordinalAddress, WINDOWS_RESERVED_HANDLE } from "./block";
 export type { DecodedBlock } from "./block";
 export { ipamBlockObject, blockAffinityObject, ipamHandleObject, stringifyObjects } from "./objects";

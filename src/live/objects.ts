@@ -10,8 +10,11 @@ export interface BlockAllocation {
   readonly handle: string | null;
   /** `secondary` attributes: `namespace`, `pod`, `node`, `type`, `timestamp`. */
   readonly attributes?: Readonly<Record<string, string>>;
-  /** `sequenceNumberForAllocation` of the ordinal. @default - the block's sequence number */
-  readonly sequenceNumber?: number | bigint;
+  /**
+   * `sequenceNumberForAllocation` of the ordinal; null for none (Calico stamps none on the addresses a
+   * block reserves when it is created, e.g. a Windows node's). @default - the block's sequence number
+   */
+  readonly sequenceNumber?: number | bigint | null;
 }
 
 /** What {@link ipamBlockObject} writes. */
@@ -52,7 +55,7 @@ export function ipamBlockObject(input: BlockObjectInput, apiVersion: CalicoApiVe
       attributes.push({ ...(a.handle !== null ? { handle_id: a.handle } : {}), secondary: { ...attrs } });
     }
     allocations[a.ordinal] = idx;
-    seq[String(a.ordinal)] = a.sequenceNumber !== undefined ? exactNumber(a.sequenceNumber) : sequenceNumber;
+    if (a.sequenceNumber !== null) seq[String(a.ordinal)] = a.sequenceNumber !== undefined ? exactNumber(a.sequenceNumber) : sequenceNumber;
   }
   const unallocated = input.unallocated ? [...input.unallocated] : allocations.flatMap((v, o) => (v === null ? [o] : []));
   return {

@@ -1,10 +1,11 @@
 import { Cidr, IpFamily } from "../ip";
 import { InputError, LoadedDocument, streamDumpObjects } from "../io/objects";
-import type { BigIntegerFields } from "../io/json-list";
+import { BigIntegerFields, ByteSource, ItemText, parseItemText } from "../io/json-list";
 import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
 import type { ValidateFunction } from "ajv";
 import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
-import { affinityName, decodeBlock } from "./block";
+import { affinityName, decodeBlock, decodeBlockFields } from "./block";
+import { FastItem, dumpItemDecoder } from "./fast-decode";
 import type {
   CheckReport,
   CheckReportAllocation,
@@ -39,6 +40,16 @@ const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
   "projectcalico.org/IPv6WireguardInterfaceAddr": "wireguardV6TunnelAddress",
 };
 
+/** Options of {@link readDumpFiles}. */
+export interface ReadDumpOptions {
+  /**
+   * Read the IPAM handles and blocks of kubectl JSON Lists straight from their text (`fast-decode.ts`,
+   * the same result as the slow path, faster); false reads every object through the JSON parser and the
+   * CRD schema validator (to compare both). @default true
+   */
+  readonly fastDecode?: boolean;
+}
+
 /**
  * Reads dump files: YAML or JSON, one object, a `List` (as `kubectl get … -o yaml|json` writes) or
  * several documents per file, and the JSON report of `calicoctl ipam check -o FILE`. JSON files are
@@ -47,11 +58,12 @@ const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
  * @throws InputError when a file cannot be read or parsed (naming the file, line and column), or holds
  *   merge-conflict markers
  */
-export function readDumpFiles(files: readonly string[]): ClusterDump {
+export function readDumpFiles(files: readonly string[], options: ReadDumpOptions = {}): ClusterDump {
   if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
+  const read = options.fastDecode === false ? { bigIntegers: blockBigIntegers } : { bigIntegers: blockBigIntegers, decode: dumpItemDecoder };
   // One file at a time: the parsed text of a file is garbage once its objects are decoded.
   function* documents(): Generator<LoadedDocument> {
-    for (const file of files) yield* streamDumpObjects(file, blockBigIntegers);
+    for (const file of files) yield* streamDumpObjects(file, read);
   }
   return readDump(documents(), files);
 }
@@ -68,12 +80,23 @@ const blockBigIntegers: BigIntegerFields = (item) => {
   return fields.length > 0 ? fields : undefined;
 };
 
-interface Kept<T> {
+/** An object kept, and what its duplicates are compared with: its spec, or where its text is (the spec is then parsed again). */
+interface Kept<T> extends ItemText {
   readonly value: T;
-  /** What the object's duplicates are compared by. */
-  readonly compare: unknown;
-  readonly source: DumpSource;
+  readonly kind: string;
+  /** The object's spec; null when it is parsed again from the dump's text when needed (`source`, `from`, `to`). */
+  readonly spec: Record<string, unknown> | null;
+  readonly source: ByteSource;
+  readonly where: DumpSource;
 }
+
+/** What an object's duplicates are compared by: the spec, with the two API groups' differences taken out. */
+function compareOf(k: Kept<unknown>): unknown {
+  return comparable(k.kind, k.spec ?? (parseItemText(k) as { spec: Record<string, unknown> }).spec);
+}
+
+/** No text: a kept object whose spec is at hand. */
+const NO_TEXT: ItemText = { source: { size: 0, read: () => Buffer.alloc(0) }, from: 0, to: 0 };
 
 /**
  * Reads the objects of a dump into a {@link ClusterDump}: every Calico IPAM object is checked against
@@ -95,7 +118,8 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   const skipped = new Map<string, number>();
   const counts: Record<string, number> = {};
   const truncated = new Set<string>();
-  const kept = new Map<string, Kept<unknown>>();
+  /** The objects kept, by kind, then name. */
+  const kept = new Map<string, Map<string, Kept<unknown>>>();
   const groups = new Set<string>();
   const pools: LivePool[] = [];
   const blocks: LiveBlock[] = [];
@@ -113,9 +137,33 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   const seen = new Set<string>();
   const fileNames = new Set<string>();
 
+  /** Counts a Calico object that passed its schema check, reports its duplicates, and keeps its decoded form. */
+  const keep = (
+    apiVersion: string,
+    canonicalKind: string,
+    name: string,
+    source: DumpSource,
+    spec: Record<string, unknown> | null,
+    text: ItemText,
+    decodeIt: () => unknown,
+  ) => {
+    groups.add(apiVersion);
+    counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
+    let byName = kept.get(canonicalKind);
+    if (!byName) kept.set(canonicalKind, (byName = new Map()));
+    const previous = byName.get(name);
+    if (previous) {
+      duplicate(findings, `${canonicalKind}/${name}`, previous, { value: null, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
+      // The stored group wins when both are read: projectcalico.org/v3 is a view of it.
+      if (!(previous.where.apiVersion === API_V3 && apiVersion === API_CRD_V1)) return;
+    }
+    const decoded = decodeIt();
+    if (decoded === undefined) return;
+    byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
+  };
+
   for (const doc of documents) {
     fileNames.add(doc.file);
-    const value = doc.value;
     if (doc.listMetadata && (nonEmpty(doc.listMetadata.continue) || Number(doc.listMetadata.remainingItemCount ?? 0) > 0)) {
       const key = `${doc.file}#${doc.document}`;
       if (!truncated.has(key)) {
@@ -132,6 +180,22 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
         );
       }
     }
+    const fast = doc.decoded as FastItem | undefined;
+    if (fast !== undefined) {
+      // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
+      const source: DumpSource = { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, ...(doc.item !== undefined ? { item: doc.item } : {}) };
+      if (fast.kind === "IPAMHandle") {
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle);
+      } else {
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
+          const d = decodeBlockFields(fast.name, fast.fields, source);
+          for (const f of d.findings) findings.push(f);
+          return d.block ?? undefined;
+        });
+      }
+      continue;
+    }
+    const value = doc.value;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       findings.push(liveFinding("warning", "DUMP_NOT_AN_OBJECT", "dump", "", `${where(doc)}: expected a Kubernetes object, found ${Array.isArray(value) ? "a list" : JSON.stringify(value)?.slice(0, 60)}; skipped.`, "dump"));
       continue;
@@ -153,6 +217,8 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       const canonicalKind = kind === "IPAMConfig" ? "IPAMConfiguration" : kind;
       const subject = `${canonicalKind}/${name}`;
       const errors = schemaProblems(o, apiVersion, kind);
+      // crd.projectcalico.org/v1 does not require a spec; every object of these kinds has one.
+      if (errors.length === 0 && (typeof o.spec !== "object" || o.spec === null)) errors.push({ path: "spec", message: "must be an object (every Calico IPAM object has a spec)" });
       if (errors.length > 0) {
         findings.push(
           liveFinding(
@@ -166,19 +232,8 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
         );
         continue;
       }
-      counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
       const spec = o.spec as Record<string, unknown>;
-      const key = subject;
-      const compare = comparable(canonicalKind, spec);
-      const previous = kept.get(key);
-      if (previous) {
-        duplicate(findings, subject, previous, { value: null, compare, source });
-        // The stored group wins when both are read: projectcalico.org/v3 is a view of it.
-        if (!(previous.source.apiVersion === API_V3 && apiVersion === API_CRD_V1)) continue;
-      }
-      const decoded = decode(canonicalKind, name, spec, source, findings, doc.bigIntegers);
-      if (decoded === undefined) continue;
-      kept.set(key, { value: decoded, compare, source });
+      keep(apiVersion, canonicalKind, name, source, spec, NO_TEXT, () => decode(canonicalKind, name, spec, source, findings, doc.bigIntegers)?.item);
       continue;
     }
 
@@ -209,15 +264,15 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     skipped.set(label, (skipped.get(label) ?? 0) + 1);
   }
 
-  for (const k of kept.values()) {
-    const v = k.value as { readonly kind: string; readonly item: unknown };
-    if (v.kind === "IPPool") pools.push(v.item as LivePool);
-    else if (v.kind === "IPAMBlock") blocks.push(v.item as LiveBlock);
-    else if (v.kind === "BlockAffinity") affinities.push(v.item as LiveAffinity);
-    else if (v.kind === "IPAMHandle") handles.push(v.item as LiveHandle);
-    else if (v.kind === "IPReservation") reservations.push(v.item as LiveReservation);
-    else if (v.kind === "IPAMConfiguration") {
-      const c = v.item as LiveIpamConfiguration;
+  for (const k of keptInOrder(kept)) {
+    const v = k.value;
+    if (k.kind === "IPPool") pools.push(v as LivePool);
+    else if (k.kind === "IPAMBlock") blocks.push(v as LiveBlock);
+    else if (k.kind === "BlockAffinity") affinities.push(v as LiveAffinity);
+    else if (k.kind === "IPAMHandle") handles.push(v as LiveHandle);
+    else if (k.kind === "IPReservation") reservations.push(v as LiveReservation);
+    else if (k.kind === "IPAMConfiguration") {
+      const c = v as LiveIpamConfiguration;
       if (c.name === IPAM_CONFIGURATION_NAME) ipamConfiguration = c;
       else findings.push(liveFinding("warning", "IPAM_CONFIGURATION_NAME", `IPAMConfiguration/${c.name}`, "metadata.name", `${describeSource(c.source)}: Calico reads only the IPAM configuration named "default"; "${c.name}" has no effect.`, "dump"));
     }
@@ -245,6 +300,10 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     notes,
     findings,
   };
+}
+
+function* keptInOrder(kept: Map<string, Map<string, Kept<unknown>>>): Generator<Kept<unknown>> {
+  for (const byName of kept.values()) yield* byName.values();
 }
 
 function where(doc: LoadedDocument): string {
@@ -333,11 +392,11 @@ export function firstDifference(a: unknown, b: unknown, path = "spec"): { path: 
 }
 
 function duplicate(findings: InspectFinding[], subject: string, first: Kept<unknown>, second: Kept<unknown>): void {
-  const diff = firstDifference(first.compare, second.compare);
-  const a = describeSource(first.source);
-  const b = describeSource(second.source);
+  const diff = firstDifference(compareOf(first), compareOf(second));
+  const a = describeSource(first.where);
+  const b = describeSource(second.where);
   const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
-  if (first.source.apiVersion !== second.source.apiVersion) {
+  if (first.where.apiVersion !== second.where.apiVersion) {
     if (!diff) return; // the same object through Calico's API server and as stored: expected
     findings.push(
       liveFinding(
@@ -345,8 +404,8 @@ function duplicate(findings: InspectFinding[], subject: string, first: Kept<unkn
         "DUMP_API_GROUPS_DISAGREE",
         subject,
         diff.path,
-        `${subject} differs between ${first.source.apiVersion} (${first.source.apiVersion === API_CRD_V1 ? a : b}) and ${second.source.apiVersion} (${first.source.apiVersion === API_CRD_V1 ? b : a}) at ${diff.path}: ` +
-          `${show(first.source.apiVersion === API_CRD_V1 ? diff.a : diff.b)} vs ${show(first.source.apiVersion === API_CRD_V1 ? diff.b : diff.a)}. ` +
+        `${subject} differs between ${first.where.apiVersion} (${first.where.apiVersion === API_CRD_V1 ? a : b}) and ${second.where.apiVersion} (${first.where.apiVersion === API_CRD_V1 ? b : a}) at ${diff.path}: ` +
+          `${show(first.where.apiVersion === API_CRD_V1 ? diff.a : diff.b)} vs ${show(first.where.apiVersion === API_CRD_V1 ? diff.b : diff.a)}. ` +
           `The two dumps were taken at different times or from different clusters; the stored crd.projectcalico.org/v1 object is used. Dump both groups again at the same time, or give one.`,
         "dump",
       ),

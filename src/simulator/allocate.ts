@@ -22,8 +22,19 @@ import { prepareAffinityBlocksForHost, releaseAffinity } from "./release";
 import type { SimulationFindingCode } from "./result";
 import { Failure, Grant, IpamState, NodeState, PoolState, fi, familyName } from "./state";
 
-/** Calico's Windows reservation handle, named in its partial-fulfilment message. */
+/**
+ * Calico's Windows reservation handle, named in its partial-fulfilment message (libcalico-go
+ * `ipam.WindowsReservedHandle`).
+ */
 export const WINDOWS_RESERVED_HANDLE = "windows-reserved-ipam-handle";
+/**
+ * The attributes Calico stores with a Windows node's reserved addresses (the first three and the last
+ * ordinal of every IPv4 block it claims): `{ note: "windows host rsvd" }`, the `Note` of the
+ * `HostReservedAttr` that the CNI plugin (`cmdAdd`) and calico-node (`ensureNetworkForOS`) pass on
+ * Windows, written by libcalico-go `newBlock` (`lib/ipam/ipam_block.go`: `attrs["note"] = rsvdAttr.Note`)
+ * under {@link WINDOWS_RESERVED_HANDLE}, with no `sequenceNumberForAllocation` entry.
+ */
+export const WINDOWS_RESERVED_ATTRIBUTES: Readonly<Record<string, string>> = { note: "windows host rsvd" };
 /** Calico's refusal of a Windows host without strict affinity. */
 export const STRICT_AFFINITY_WINDOWS = "global strict affinity should not be false for Windows node";
 /** How many pods and nodes a finding names before "and N more". */

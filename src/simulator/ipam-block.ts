@@ -1,4 +1,5 @@
 import { blockObjectName } from "./private/format";
+import type { BlockUsage } from "./result";
 
 /**
  * One IPAM block (Calico's `IPAMBlock` object, `libcalico-go/lib/ipam/ipam_block.go`
@@ -46,6 +47,13 @@ export class BlockState {
   borrowPosition = -1;
   /** The block's number in `IpamState.blocks` (every block registered in the run), -1 before it is registered. */
   id = -1;
+  /**
+   * The block's usage as the last timeline step reported it, with the sequence number and affinity it
+   * was taken at: an unchanged block reports the same object again (`Usage.blocks`).
+   */
+  reported: BlockUsage | undefined;
+  reportedSequence = -1;
+  reportedOwner = -1;
   /** The `IPAMBlock` object name (the CIDR with `.`, `:` and `/` as `-`), the datastore's list order; computed on first use. */
   private name: string | undefined;
 

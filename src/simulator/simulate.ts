@@ -47,7 +47,7 @@ import { advanceTime } from "./timers";
 import { MAX_TIMELINE_NODES, MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
 import { NamespaceDeclaration, WorkloadDeclaration, compareNaturally, declaredNodeCount, expandNodes, nodeLabels } from "./topology";
 import { assignHostTunnelAddrs, releaseTunnelAddr } from "./tunnels";
-import { BlockUsageCache, NodeHeadroom, Usage } from "./usage";
+import { NodeHeadroom, Usage } from "./usage";
 
 /** The nodeSelector of a workload without one (one object, so the scheduler keys it once). */
 const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
@@ -141,8 +141,6 @@ class Simulation implements ClusterView {
   /** Current pool definitions by name (present pools only). */
   private readonly definitions = new Map<string, EffectiveIpPool>();
   private podOperations = 0;
-  /** Block usages of the last step, reused for blocks that did not change (timeline runs). */
-  private readonly blockUsages: BlockUsageCache = new WeakMap();
 
   constructor(private readonly input: SimulationInput) {
     const t = input.utilizationThreshold ?? 0.8;
@@ -969,7 +967,7 @@ class Simulation implements ClusterView {
 
   /** The state now; `withNodes` false leaves out the node list (a timeline step reports none). */
   private snapshot(usage: Usage, withNodes = true): Pick<SimulationResult, "blocks" | "pools" | "nodes" | "nodeGroups" | "summary"> {
-    const blocks = usage.blocks(this.tracking ? this.blockUsages : undefined);
+    const blocks = usage.blocks(this.tracking);
     const pools = this.pools.map((ps) => usage.poolUsage(ps));
     const headrooms: NodeHeadroom[] = [];
     for (const n of this.nodes) headrooms[n.index] = usage.nodeHeadroom(n);

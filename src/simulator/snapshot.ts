@@ -11,7 +11,7 @@
 import { createHash } from "crypto";
 import { Cidr } from "../ip";
 import { Finding, error, warning } from "../validation/finding";
-import { WINDOWS_RESERVED_HANDLE } from "./allocate";
+import { WINDOWS_RESERVED_ATTRIBUTES, WINDOWS_RESERVED_HANDLE } from "./allocate";
 import { BlockState } from "./ipam-block";
 import type { TunnelType } from "./result";
 import { Grant, IpamState, NodeState, PoolState, SEQUENCE_CLAIM_GAP_NS, fi } from "./state";
@@ -107,8 +107,6 @@ export interface RestoredSnapshot {
 }
 
 const TUNNEL_TYPES = new Set<string>(Object.keys(TUNNEL_HANDLE_PREFIX));
-/** The stored `sequenceNumberForAllocation` of a restored block's Windows-reserved ordinals. */
-const reservedSequence = new WeakMap<BlockState, string>();
 
 /**
  * Restores a snapshot's blocks into a fresh datastore whose nodes are already added (nodes the
@@ -201,8 +199,6 @@ export function restoreSnapshot(s: IpamState, snapshot: IpamSnapshot, findings: 
     if (block.empty) block.emptySince = sb.emptySince ?? time;
     const sequence = parseSequence(sb.sequenceNumber);
     s.restoreBlock(pool, block, sequence);
-    const reservedAt = windows ? byOrdinal.get(0)?.sequenceNumber : undefined;
-    if (reservedAt !== undefined) reservedSequence.set(block, reservedAt);
     // Every allocated ordinal has a holder; one the snapshot does not describe is held by an unknown owner.
     const free = new Uint8Array(capacity);
     for (const o of sb.unallocated) free[o] = 1;
@@ -337,7 +333,8 @@ export function captureSnapshot(s: IpamState, held: Iterable<HeldAddress>, nodes
       if (free[o] === 1) continue;
       if (b.windows && (o < 3 || o === b.capacity - 1)) {
         // Reserved when the block was claimed.
-        allocations.push({ ordinal: o, handle: WINDOWS_RESERVED_HANDLE, attributes: { note: "windows host" }, sequenceNumber: reservedSequence.get(b) ?? base(b).toString() });
+        // As libcalico-go newBlock reserves them: the attributes of WINDOWS_RESERVED_ATTRIBUTES, no sequence number.
+        allocations.push({ ordinal: o, handle: WINDOWS_RESERVED_HANDLE, attributes: { ...WINDOWS_RESERVED_ATTRIBUTES } });
         continue;
       }
       const h = holders.get(o);

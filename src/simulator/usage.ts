@@ -4,20 +4,23 @@
  */
 import type { IpFamily } from "../ip";
 import { familiesOf } from "./cni";
-import type { BlockState } from "./ipam-block";
 import type { BlockUsage, NodeGroupUsage, NodeUsage, PoolUsage } from "./result";
 import { ClusterView, IpamState, NodeState, PoolState, fi } from "./state";
 import { compareNaturally } from "./topology";
 
-/** The last {@link BlockUsage} of each block, with the sequence number and affinity it was taken at. */
-export type BlockUsageCache = WeakMap<BlockState, { readonly sequenceNumber: number; readonly owner: number; readonly usage: BlockUsage }>;
+/** The borrowers of a block nobody borrows from: one frozen empty list shared by every such block's usage. */
+const NO_BORROWERS: readonly string[] = Object.freeze([]);
 
 /** A node's headroom and what it rests on. */
 export interface NodeHeadroom {
   readonly morePods: number;
-  readonly affineFree: bigint;
-  readonly growthPools: Set<PoolState>;
+  /** Free addresses in its affine blocks (the least over its families), at most its pods left. */
+  readonly affineFree: number;
+  /** The pool each family would claim its next block from (none when no pool has a free block). */
+  readonly growthPools: readonly PoolState[];
 }
+
+const FAMILIES: readonly IpFamily[] = [4, 6];
 
 /** Usage of one simulated cluster; read it once allocation is over (pool caches do not expire). */
 export class Usage {
@@ -25,13 +28,22 @@ export class Usage {
   /** Filled after allocation, when pools no longer change. */
   private readonly usableCache = new Map<PoolState, bigint>();
   private readonly poolCache = new Map<PoolState, PoolUsage>();
+  /** The families of a node none of whose pods asked yet: the CNI configuration's (bit 1 IPv4, bit 2 IPv6). */
+  private defaultFamilies: number | undefined;
+  /** {@link freeBlocks} by pool index. */
+  private readonly freeBlocksCache: Array<bigint | undefined> = [];
 
   constructor(private readonly view: ClusterView) {
     this.ipam = view.ipam;
   }
 
   freeBlocks(ps: PoolState): bigint {
-    return ps.usable ? ps.blockCount - ps.taken.count : 0n;
+    let free = this.freeBlocksCache[ps.index];
+    if (free === undefined) {
+      free = ps.usable ? ps.blockCount - ps.taken.count : 0n;
+      this.freeBlocksCache[ps.index] = free;
+    }
+    return free;
   }
 
   /** Addresses usable per new block: the block size, less the Windows reservation for pools only Windows nodes use. */
@@ -131,42 +143,41 @@ export class Usage {
 
   /** Per family the node serves: free addresses in its blocks, and what it may still claim from one pool. */
   nodeHeadroom(n: NodeState): NodeHeadroom {
-    const maxLeft = BigInt(Math.max(0, n.maxPods - n.pods));
-    const fams: IpFamily[] = [];
-    const bits = n.families !== 0 ? n.families : familiesOf({ name: "", namespace: "", replicas: 0 }, false, this.view.cni).reduce((s, f) => s | (f === 4 ? 1 : 2), 0);
-    if (bits & 1) fams.push(4);
-    if (bits & 2) fams.push(6);
-    let best = maxLeft;
+    const maxLeft = Math.max(0, n.maxPods - n.pods);
+    const bits = n.families !== 0 ? n.families : (this.defaultFamilies ??= familiesOf({ name: "", namespace: "", replicas: 0 }, false, this.view.cni).reduce((s, f) => s | (f === 4 ? 1 : 2), 0));
+    let best = BigInt(maxLeft);
+    // Free addresses stay far below 2^53 (blocks × block size): summed in numbers.
     let affineFree = maxLeft;
-    const growthPools = new Set<PoolState>();
-    for (const f of fams) {
-      // Summed in a number (blocks hold at most 4,096 addresses, so the sum stays far below 2^53), one bigint after.
+    const growthPools: PoolState[] = [];
+    for (const f of FAMILIES) {
+      if ((bits & (f === 4 ? 1 : 2)) === 0) continue;
       let freeCount = 0;
-      const mine = new Set<PoolState>();
+      let owns = false;
+      // The pool it grows in: of the pools it has blocks in, the first in name order with a free block.
+      let growth: PoolState | undefined;
       for (const b of n.owned) {
         const ps = this.ipam.pools[b.poolIndex];
         if (ps.family !== f) continue;
         freeCount += b.freeAuto;
-        mine.add(ps);
+        owns = true;
+        if ((growth === undefined || ps.index < growth.index) && this.freeBlocks(ps) > 0n) growth = ps;
       }
-      const free = BigInt(freeCount);
-      let candidates = [...mine].sort((a, b) => a.index - b.index);
-      if (candidates.length === 0) {
+      if (!owns) {
         const rep = this.view.classReps[n.classId];
-        candidates = this.view.pools.filter(
-          (ps) => ps.family === f && ps.usable && ps.pool.assignmentMode === "Automatic" && ps.pool.allowedUses.includes("Workload") && this.ipam.catalog.selectsNode(ps.pool.name, rep.node.labels) === true,
+        growth = this.view.pools.find(
+          (ps) =>
+            ps.family === f && ps.usable && ps.pool.assignmentMode === "Automatic" && ps.pool.allowedUses.includes("Workload") && this.ipam.catalog.selectsNode(ps.pool.name, rep.node.labels) === true && this.freeBlocks(ps) > 0n,
         );
       }
-      const growth = candidates.find((ps) => this.freeBlocks(ps) > 0n);
-      let left = free;
+      let left = BigInt(freeCount);
       if (growth) {
-        growthPools.add(growth);
+        growthPools.push(growth);
         const claimable = BigInt(Math.max(0, this.ipam.blockLimit - n.ownedPerFamily[fi(f)]));
         const fb = this.freeBlocks(growth);
         left += (claimable < fb ? claimable : fb) * this.usablePerBlock(growth);
       }
       if (left < best) best = left;
-      if (free < affineFree) affineFree = free;
+      if (freeCount < affineFree) affineFree = freeCount;
     }
     return { morePods: Number(best), affineFree, growthPools };
   }
@@ -174,16 +185,16 @@ export class Usage {
   /**
    * Claimed blocks: pools in name order, then ascending address. With `reuse` (a timeline's steps), a
    * block unchanged since the last call (same sequence number and affinity) gives the same object, so
-   * the steps of a long timeline share what did not change.
+   * the steps of a long timeline share what did not change (`BlockState.reported`).
    */
-  blocks(reuse?: BlockUsageCache): BlockUsage[] {
+  blocks(reuse = false): BlockUsage[] {
     const blocks: BlockUsage[] = [];
     for (const ps of this.view.pools) {
       ps.sortedBlocks ??= [...ps.blockList].sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
       for (const b of ps.sortedBlocks) {
-        const kept = reuse?.get(b);
-        if (kept && kept.sequenceNumber === b.sequenceNumber && kept.owner === b.owner) {
-          blocks.push(kept.usage);
+        const kept = reuse ? b.reported : undefined;
+        if (kept && b.reportedSequence === b.sequenceNumber && b.reportedOwner === b.owner) {
+          blocks.push(kept);
           continue;
         }
         const usage: BlockUsage = {
@@ -197,9 +208,13 @@ export class Usage {
           ipReserved: b.reservedCount,
           free: b.freeAuto,
           borrowedBy: b.borrowed,
-          borrowers: b.borrowers ? [...b.borrowers.keys()].sort(compareNaturally) : [],
+          borrowers: b.borrowers && b.borrowers.size > 0 ? [...b.borrowers.keys()].sort(compareNaturally) : NO_BORROWERS,
         };
-        reuse?.set(b, { sequenceNumber: b.sequenceNumber, owner: b.owner, usage });
+        if (reuse) {
+          b.reported = usage;
+          b.reportedSequence = b.sequenceNumber;
+          b.reportedOwner = b.owner;
+        }
         blocks.push(usage);
       }
     }
@@ -247,16 +262,19 @@ export class Usage {
         const fit = this.freeBlocks(ps) / BigInt(most);
         if (moreNodes === undefined || fit < moreNodes) moreNodes = fit;
       }
-      let sum = 0n;
-      let affine = 0n;
+      // Per member at most its pods left (maxPods ≤ 10,000), so the sums stay far below 2^53: numbers, bigints once.
+      let morePods = 0;
+      let affineSum = 0;
       const growth = new Set<PoolState>();
       for (const m of members) {
         const h = headrooms[m.index];
-        sum += BigInt(h.morePods);
-        const left = BigInt(Math.max(0, m.maxPods - m.pods));
-        affine += h.affineFree < left ? h.affineFree : left;
+        morePods += h.morePods;
+        const left = Math.max(0, m.maxPods - m.pods);
+        affineSum += h.affineFree < left ? h.affineFree : left;
         for (const ps of h.growthPools) growth.add(ps);
       }
+      const sum = BigInt(morePods);
+      const affine = BigInt(affineSum);
       // Members share their pools' free blocks: the group cannot grow past them (per family, the smaller).
       const byFamily: Record<IpFamily, bigint | undefined> = { 4: undefined, 6: undefined };
       for (const ps of growth) byFamily[ps.family] = (byFamily[ps.family] ?? 0n) + this.freeBlocks(ps) * this.usablePerBlock(ps);

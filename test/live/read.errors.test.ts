@@ -141,6 +141,15 @@ const cases: Array<{ name: string; objects: () => unknown[]; code: string; sever
     message: /must have required property 'attributes'/,
   },
   {
+    name: "no spec (crd.projectcalico.org/v1 does not require one)",
+    objects: () => [{ apiVersion: V1, kind: "IPAMHandle", metadata: { name: "h" } }],
+    code: "DUMP_SCHEMA",
+    severity: "error",
+    subject: "IPAMHandle/h",
+    path: "spec",
+    message: /IPAMHandle "h" does not match Calico's CRD schema[^]*spec: must be an object/,
+  },
+  {
     name: "the same object twice with different content",
     objects: () => [pool("p", "10.0.0.0/24"), pool("p", "10.0.1.0/24")],
     code: "DUMP_DUPLICATE_CONFLICT",

@@ -57,6 +57,21 @@ describe("round trip: the simulator's end state as Calico objects, read back", (
   const a = run(partA);
   const objects = snapshotObjects(a.endState!);
 
+  test("a Windows node's blocks reserve ordinals 0, 1, 2 and the last as Calico's newBlock does: handle, note, no sequence number", () => {
+    const windowsBlocks = objects.blocks.filter((o) => (o.spec as { affinity?: string }).affinity === "host:w1" && !String((o.spec as { cidr: string }).cidr).includes(":"));
+    expect(windowsBlocks.length).toBeGreaterThan(0);
+    for (const o of windowsBlocks) {
+      const spec = o.spec as { allocations: (number | null)[]; attributes: { handle_id?: string; secondary: Record<string, string> }[]; sequenceNumberForAllocation: Record<string, unknown> };
+      const last = spec.allocations.length - 1;
+      for (const ordinal of [0, 1, 2, last]) {
+        const attribute = spec.attributes[spec.allocations[ordinal]!];
+        expect(attribute).toEqual({ handle_id: "windows-reserved-ipam-handle", secondary: { note: "windows host rsvd" } });
+        expect(spec.sequenceNumberForAllocation[String(ordinal)]).toBeUndefined();
+      }
+      expect(Object.keys(spec.sequenceNumberForAllocation).length).toBe(spec.allocations.filter((x) => x !== null).length - 4);
+    }
+  });
+
   test("every object validates against the CRD schemas (IPAMBlock, BlockAffinity, IPAMHandle)", () => {
     const calico = [...objects.blocks, ...objects.affinities, ...objects.handles];
     expect(calico.length).toBeGreaterThan(20);

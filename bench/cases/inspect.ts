@@ -1,0 +1,37 @@
+/**
+ * Reading a live cluster's dump (issue 12): `kubectl get … -o json` Lists of 5,000 nodes, 10,000 IPAM
+ * blocks, 500,000 allocations and IPAM handles, 10,000 block affinities and the pools (about 660 MB,
+ * written directly as kubectl writes them by `bench/inspect-dump.ts`), read, checked and reported in
+ * process from the compiled `lib/`, and by `calico-ipam inspect` as a whole process. Target: ≤ 2 s and
+ * ≤ 1 GB of memory. One run per process: a dump is read once, by a fresh process.
+ */
+import { join } from "path";
+import { DUMP_FILES, writeInspectDump } from "../inspect-dump";
+import { ROOT, registerBench, tsWorker } from "../registry";
+
+const CLI = join(ROOT, "bin", "calico-ipam.js");
+
+registerBench({
+  id: "inspect-dump",
+  title: "inspect: kubectl -o json dump of 5,000 nodes, 10,000 blocks, 500,000 allocations and handles (about 660 MB): read, check, report",
+  project: { label: "ours: readDumpFiles() + buildInspectReport() + text and JSON", command: (dir, w, r) => tsWorker("inspect.ts", dir, "inspect", String(w), String(r)) },
+  peers: [
+    {
+      label: "calico-ipam inspect --show-blocks, whole process",
+      command: (dir) => [process.execPath, CLI, "inspect", "--show-blocks", ...DUMP_FILES.map((f) => join(dir, f))],
+      timing: "whole-process",
+      noAnswer: true,
+    },
+  ],
+  warmup: 0,
+  runs: 1,
+  pairs: 3,
+  targets: [
+    { kind: "time", atMostMs: 2000 },
+    { kind: "rss", atMostMb: 1024 },
+  ],
+  notes: ["the dump is written once per bench run (about 20 s, not timed)"],
+  prepare: (dir) => {
+    writeInspectDump(dir);
+  },
+});

@@ -1,0 +1,707 @@
+/**
+ * The two kinds that make a cluster dump large — `IPAMHandle` (one per pod) and `IPAMBlock` (a
+ * block's every address) in `crd.projectcalico.org/v1`, as `kubectl get … -o json` writes them — read
+ * straight from the bytes of a `List` item (`json-list.ts` hands them over), without building a JSON
+ * tree and without the CRD schema validator: the decoder itself accepts only what the v3.32.1 CRD
+ * schema accepts (`crds/v3.32.1/crd.projectcalico.org-v1`, objects closed as `crd-schema.ts` closes
+ * them) and what `JSON.parse` accepts, and gives what `readDump` would make of the parsed object.
+ *
+ * Anything unusual leaves the item to the JSON parser and the schema validator, which keep every
+ * error and message: another API group or kind, a field the schema does not declare (a master-only
+ * field too), a wrong type, a duplicate key, an escape or a non-ASCII byte in a string read, a number
+ * that is not a plain integer (`1.0`, `1e3`, `-1`), an index of 10 digits or more, `__proto__` as a
+ * key, nesting deeper than 64 levels. The fast path is an optimisation only: a property test
+ * (`test/live/fast-decode.property.test.ts`) checks that it gives the same objects as the slow path.
+ */
+import { fullFormats } from "ajv-formats/dist/formats";
+import { API_CRD_V1 } from "../model/calico";
+import type { BlockFields } from "./block";
+import type { LiveAttribute } from "./model";
+
+/** An `IPAMHandle` read by {@link decodeDumpItem}: what `readDump` keeps of it. */
+export interface FastHandle {
+  readonly kind: "IPAMHandle";
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly handleId: string;
+  readonly blocks: Record<string, number>;
+  readonly deleted: boolean;
+}
+
+/** An `IPAMBlock` read by {@link decodeDumpItem}: its fields, for `decodeBlockFields`. */
+export interface FastBlock {
+  readonly kind: "IPAMBlock";
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly fields: BlockFields;
+}
+
+/** What {@link decodeDumpItem} makes of an item. */
+export type FastItem = FastHandle | FastBlock;
+
+/** Thrown inside the decoder to leave the item to the slow path. */
+const FALLBACK = new Error("fast-decode: left to the JSON parser");
+
+// The item being read: bytes, position, end. Module state keeps the hot helpers small.
+let B: Buffer = Buffer.alloc(0);
+let P = 0;
+let E = 0;
+/** Start of the last plain string read (its content is `[S, P - 1)`). */
+let S = 0;
+
+const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
+const MAX_DEPTH = 64;
+
+/**
+ * Reads one item of a dump `List` (`bytes[from, to)`, from its `{` to its `}`): an `IPAMHandle` or
+ * `IPAMBlock` of `crd.projectcalico.org/v1`, or undefined for anything else or anything unusual (the
+ * JSON parser and the schema check then read it). An {@link ItemDecoder} for `streamDumpObjects`.
+ */
+export function decodeDumpItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
+  B = bytes;
+  P = from;
+  E = to;
+  try {
+    const out = item();
+    // The item closes as kubectl closes it: "}" on a line of its own, indented by 8 spaces.
+    if (out !== undefined && !closesAtEight(from)) return undefined;
+    END = P;
+    return out;
+  } catch (e) {
+    if (e === FALLBACK) return undefined;
+    throw e;
+  } finally {
+    B = EMPTY;
+  }
+}
+const EMPTY = Buffer.alloc(0);
+/** Where the item last read by {@link decodeDumpItem} ends (just after its `}`). */
+let END = 0;
+
+/** {@link decodeDumpItem} as the `ItemDecoder` of `streamDumpObjects`. */
+export const dumpItemDecoder = {
+  decode: decodeDumpItem,
+  get end(): number {
+    return END;
+  },
+};
+
+/** Whether the `}` just read (at P - 1) is alone on its line after 8 spaces. */
+function closesAtEight(from: number): boolean {
+  const at = P - 10;
+  if (at < from || B[at] !== 0x0a) return false;
+  for (let i = at + 1; i < P - 1; i++) if (B[i] !== 0x20) return false;
+  return true;
+}
+
+function fallback(): never {
+  throw FALLBACK;
+}
+
+/** Byte classes: JSON whitespace (1); in strings, ordinary (0), the closing quote (1), or left to the parser (2). */
+const SPACE = new Uint8Array(256);
+for (const c of [0x20, 0x0a, 0x0d, 0x09]) SPACE[c] = 1;
+const IN_STRING = new Uint8Array(256);
+for (let c = 0; c < 256; c++) IN_STRING[c] = c < 0x20 || c === 0x5c || c >= 0x7f ? 2 : c === 0x22 ? 1 : 0;
+
+function ws(): void {
+  let p = P;
+  const b = B;
+  // (Past the buffer, b[p] is undefined and so is its class: the loop stops; past E, the callers check.)
+  while (SPACE[b[p]] === 1) p++;
+  P = p;
+}
+
+/** The next non-space byte (P moves to it); -1 at the end. */
+function peek(): number {
+  ws();
+  return P < E ? B[P] : -1;
+}
+
+function expect(c: number): void {
+  ws();
+  if (P >= E || B[P] !== c) fallback();
+  P++;
+}
+
+/**
+ * A string without escapes, control characters or non-ASCII bytes at P (after spaces): its content is
+ * `[S, P - 1)` afterwards.
+ */
+function plain(): void {
+  ws();
+  const b = B;
+  let p = P;
+  if (p >= E || b[p] !== 0x22) fallback();
+  S = ++p;
+  while (IN_STRING[b[p]] === 0) p++;
+  if (p >= E || b[p] !== 0x22) fallback();
+  P = p + 1;
+}
+
+/** The last plain string read, as a JavaScript string. */
+function text(): string {
+  return (B as LatinBuffer).latin1Slice(S, P - 1);
+}
+
+/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
+interface LatinBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** Strings read often (node names, namespaces, block CIDRs), by a hash of their bytes: one string each. */
+const interned = new Map<number, string>();
+const MAX_INTERNED = 65536;
+
+/** The last plain string read, as the one string already made for the same text when there is one. */
+function internText(): string {
+  const b = B;
+  const end = P - 1;
+  let h = end - S;
+  for (let i = S; i < end; i++) h = (Math.imul(h, 31) + b[i]) | 0;
+  const hit = interned.get(h);
+  if (hit !== undefined && sameText(hit)) return hit;
+  const t = text();
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(h, t);
+  return t;
+}
+
+/** Whether the last plain string read is `t`. */
+function sameText(t: string): boolean {
+  const n = P - 1 - S;
+  if (t.length !== n) return false;
+  const b = B;
+  for (let i = 0; i < n; i++) if (t.charCodeAt(i) !== b[S + i]) return false;
+  return true;
+}
+
+/** Whether the last plain string read is `word` (ASCII bytes). */
+function is(word: Uint8Array): boolean {
+  const n = word.length;
+  if (P - 1 - S !== n) return false;
+  const b = B;
+  for (let i = 0; i < n; i++) if (b[S + i] !== word[i]) return false;
+  return true;
+}
+
+/** Content of the last key read: `[KS, KE)`. */
+let KS = 0;
+let KE = 0;
+
+/** A key (a plain string) and its colon; its content is `[KS, KE)` afterwards. */
+function key(): void {
+  plain();
+  KS = S;
+  KE = P - 1;
+  expect(0x3a /* : */);
+}
+
+/** Whether the last key read is `word`. */
+function keyIs(word: Uint8Array): boolean {
+  const n = word.length;
+  if (KE - KS !== n) return false;
+  const b = B;
+  for (let i = 0; i < n; i++) if (b[KS + i] !== word[i]) return false;
+  return true;
+}
+
+/** `,` (true: another member follows) or the closing `close` (false). */
+function more(close: number): boolean {
+  ws();
+  const c = P < E ? B[P] : -1;
+  P++;
+  if (c === 0x2c) return true;
+  if (c === close) return false;
+  return fallback();
+}
+
+/** `{` then true when the object has a first member, false when it is `{}`. */
+function openObject(): boolean {
+  expect(0x7b);
+  if (peek() === 0x7d) {
+    P++;
+    return false;
+  }
+  return true;
+}
+
+function openArray(): boolean {
+  expect(0x5b);
+  if (peek() === 0x5d) {
+    P++;
+    return false;
+  }
+  return true;
+}
+
+function literal(word: Uint8Array): boolean {
+  const n = word.length;
+  if (P + n > E) return false;
+  for (let i = 0; i < n; i++) if (B[P + i] !== word[i]) return false;
+  P += n;
+  return true;
+}
+
+const TRUE = ascii("true");
+const FALSE = ascii("false");
+const NULL = ascii("null");
+
+function boolean(): boolean {
+  ws();
+  if (literal(TRUE)) return true;
+  if (literal(FALSE)) return false;
+  return fallback();
+}
+
+/** A plain non-negative integer of at most 9 digits (an ordinal or an index); anything else falls back. */
+function small(): number {
+  ws();
+  const b = B;
+  let p = P;
+  const first = b[p];
+  if (!(first >= 0x30 && first <= 0x39)) fallback();
+  let v = first - 0x30;
+  p++;
+  if (first !== 0x30) {
+    while (p < E) {
+      const c = b[p];
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + (c - 0x30);
+      p++;
+    }
+  }
+  if (p - P > 9) fallback();
+  endOfInteger(p);
+  P = p;
+  return v;
+}
+
+/** Digits of the last {@link large} integer, when it is not exact as a number. */
+let digits: string | undefined;
+
+/** A plain non-negative integer of any length (a sequence number): its number; {@link digits} has its text when it has 16 digits or more. */
+function large(): number {
+  ws();
+  const b = B;
+  let p = P;
+  const first = b[p];
+  if (!(first >= 0x30 && first <= 0x39)) fallback();
+  p++;
+  if (first !== 0x30) while (p < E && b[p] >= 0x30 && b[p] <= 0x39) p++;
+  endOfInteger(p);
+  const n = p - P;
+  let v: number;
+  if (n <= 15) {
+    v = 0;
+    for (let i = P; i < p; i++) v = v * 10 + (b[i] - 0x30);
+    digits = undefined;
+  } else {
+    digits = (b as LatinBuffer).latin1Slice(P, p);
+    v = Number(digits);
+  }
+  P = p;
+  return v;
+}
+
+/** After an integer: not a fraction, an exponent or a leading zero's further digits (JSON or not, left to the parser). */
+function endOfInteger(p: number): void {
+  if (p >= E) return;
+  const c = B[p];
+  if (c === 0x2e || c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39)) fallback();
+}
+
+/** Skips any JSON value, checking its syntax (strings may have escapes here, not non-ASCII bytes). */
+function skip(depth: number): void {
+  if (depth > MAX_DEPTH) fallback();
+  const c = peek();
+  if (c === 0x22) {
+    skipString();
+  } else if (c === 0x7b) {
+    if (!openObject()) return;
+    do {
+      skipString();
+      expect(0x3a);
+      skip(depth + 1);
+    } while (more(0x7d));
+  } else if (c === 0x5b) {
+    if (!openArray()) return;
+    do skip(depth + 1);
+    while (more(0x5d));
+  } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+    skipNumber();
+  } else if (!(literal(TRUE) || literal(FALSE) || literal(NULL))) {
+    fallback();
+  }
+}
+
+function skipString(): void {
+  ws();
+  const b = B;
+  let p = P;
+  if (p >= E || b[p] !== 0x22) fallback();
+  p++;
+  for (;;) {
+    if (p >= E) fallback();
+    const c = b[p];
+    if (c === 0x22) break;
+    if (c < 0x20 || c >= 0x7f) fallback();
+    if (c === 0x5c) {
+      const x = b[p + 1];
+      if (x === 0x75 /* u */) {
+        for (let i = 2; i < 6; i++) if (!isHex(b[p + i])) fallback();
+        p += 6;
+        continue;
+      }
+      // " \ / b f n r t
+      if (x !== 0x22 && x !== 0x5c && x !== 0x2f && x !== 0x62 && x !== 0x66 && x !== 0x6e && x !== 0x72 && x !== 0x74) fallback();
+      p += 2;
+      continue;
+    }
+    p++;
+  }
+  P = p + 1;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+function skipNumber(): void {
+  const b = B;
+  let p = P;
+  if (b[p] === 0x2d) p++;
+  const digit = (q: number) => q < E && b[q] >= 0x30 && b[q] <= 0x39;
+  if (!digit(p)) fallback();
+  if (b[p] === 0x30) p++;
+  else while (digit(p)) p++;
+  if (p < E && b[p] === 0x2e) {
+    p++;
+    if (!digit(p)) fallback();
+    while (digit(p)) p++;
+  }
+  if (p < E && (b[p] === 0x65 || b[p] === 0x45)) {
+    p++;
+    if (p < E && (b[p] === 0x2b || b[p] === 0x2d)) p++;
+    if (!digit(p)) fallback();
+    while (digit(p)) p++;
+  }
+  P = p;
+}
+
+function ascii(s: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(s, "latin1"));
+}
+
+const K = {
+  apiVersion: ascii("apiVersion"),
+  kind: ascii("kind"),
+  metadata: ascii("metadata"),
+  spec: ascii("spec"),
+  name: ascii("name"),
+  v1: ascii(API_CRD_V1),
+  IPAMHandle: ascii("IPAMHandle"),
+  IPAMBlock: ascii("IPAMBlock"),
+  block: ascii("block"),
+  deleted: ascii("deleted"),
+  handleID: ascii("handleID"),
+  affinity: ascii("affinity"),
+  affinityClaimTime: ascii("affinityClaimTime"),
+  allocations: ascii("allocations"),
+  attributes: ascii("attributes"),
+  cidr: ascii("cidr"),
+  sequenceNumber: ascii("sequenceNumber"),
+  sequenceNumberForAllocation: ascii("sequenceNumberForAllocation"),
+  strictAffinity: ascii("strictAffinity"),
+  unallocated: ascii("unallocated"),
+  handle_id: ascii("handle_id"),
+  secondary: ascii("secondary"),
+  alternateOwnerAttrs: ascii("alternateOwnerAttrs"),
+  proto: ascii("__proto__"),
+};
+
+/** The keys `secondary` usually holds, as constant strings (no new string per attribute). */
+const COMMON_KEYS = ["namespace", "node", "pod", "timestamp", "type", "vmi"].map((k) => ({ bytes: ascii(k), key: k }));
+
+/** The last plain string read as an object key: a constant for the common ones. */
+function keyText(): string {
+  for (const c of COMMON_KEYS) if (keyIs(c.bytes)) return c.key;
+  if (keyIs(K.proto)) fallback(); // JSON.parse makes an own "__proto__" key; assignment would not
+  return (B as LatinBuffer).latin1Slice(KS, KE);
+}
+
+const HANDLE = 1;
+const BLOCK = 2;
+
+function item(): FastItem | undefined {
+  if (!openObject()) return undefined;
+  let kind = 0;
+  let api = false;
+  let name: string | undefined;
+  let seen = 0;
+  let handle: FastHandle | undefined;
+  let block: FastBlock | undefined;
+  do {
+    key();
+    let bit: number;
+    if (keyIs(K.apiVersion)) {
+      bit = 1;
+      plain();
+      if (!is(K.v1)) return undefined;
+      api = true;
+    } else if (keyIs(K.kind)) {
+      bit = 2;
+      plain();
+      if (is(K.IPAMHandle)) kind = HANDLE;
+      else if (is(K.IPAMBlock)) kind = BLOCK;
+      else return undefined;
+    } else if (keyIs(K.metadata)) {
+      bit = 4;
+      name = metadataName();
+    } else if (keyIs(K.spec)) {
+      bit = 8;
+      // The kind must be known first (kubectl writes apiVersion and kind before spec).
+      if (!api || name === undefined) fallback();
+      if (kind === HANDLE) handle = handleSpec(name);
+      else if (kind === BLOCK) block = blockSpec(name);
+      else fallback();
+    } else {
+      return fallback(); // a field the schema does not declare
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  if (seen !== 15) fallback();
+  return handle ?? block;
+}
+
+/** The metadata object, skipped but for its name (a plain string, once); its keys are plain strings. */
+function metadataName(): string {
+  let name: string | undefined;
+  if (!openObject()) fallback();
+  do {
+    key();
+    if (keyIs(K.name)) {
+      if (name !== undefined) fallback();
+      plain();
+      name = text();
+    } else {
+      skip(1);
+    }
+  } while (more(0x7d));
+  if (name === undefined) fallback();
+  return name;
+}
+
+function handleSpec(name: string): FastHandle {
+  let seen = 0;
+  let handleId = "";
+  let deleted = false;
+  let blocks: Record<string, number> = {};
+  if (!openObject()) fallback();
+  do {
+    key();
+    let bit: number;
+    if (keyIs(K.block)) {
+      bit = 1;
+      blocks = integerMap();
+    } else if (keyIs(K.deleted)) {
+      bit = 2;
+      deleted = boolean();
+    } else if (keyIs(K.handleID)) {
+      bit = 4;
+      plain();
+      handleId = sameText(name) ? name : text(); // Calico names a handle after its ID (in lower case)
+    } else {
+      return fallback();
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  if ((seen & 5) !== 5) fallback(); // block and handleID are required
+  return { kind: "IPAMHandle", apiVersion: API_CRD_V1, name, handleId, blocks, deleted };
+}
+
+/**
+ * An object of plain integers of at most 15 digits (exact as numbers), keyed by block CIDRs: without a
+ * prototype, as a dictionary (an ordinary object per handle with a key among thousands of CIDRs costs V8
+ * a hidden class transition each).
+ */
+function integerMap(): Record<string, number> {
+  const out = Object.create(null) as Record<string, number>;
+  if (!openObject()) return out;
+  do {
+    key();
+    if (keyIs(K.proto)) fallback();
+    const k = internKey();
+    if (Object.hasOwn(out, k)) fallback();
+    const v = large();
+    if (digits !== undefined) fallback();
+    out[k] = v;
+  } while (more(0x7d));
+  return out;
+}
+
+/** An object of plain strings (the values of `node`, `namespace` and `type` shared between objects). */
+function stringMap(): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!openObject()) return out;
+  do {
+    key();
+    const k = keyText();
+    if (Object.hasOwn(out, k)) fallback();
+    plain();
+    out[k] = k === "node" || k === "namespace" || k === "type" ? internText() : text();
+  } while (more(0x7d));
+  return out;
+}
+
+/** The last key read, as {@link internText} gives it. */
+function internKey(): string {
+  const s = S;
+  const p = P;
+  S = KS;
+  P = KE + 1;
+  const t = internText();
+  S = s;
+  P = p;
+  return t;
+}
+
+function blockSpec(name: string): FastBlock {
+  let seen = 0;
+  let cidrText = "";
+  let allocations: (number | null)[] = [];
+  let attributes: LiveAttribute[] = [];
+  let unallocated: number[] = [];
+  let seqMap: Record<string, number> = {};
+  let seqDigits: Record<string, string> | undefined;
+  let mapUnsafe = false;
+  let affinity: string | null = null;
+  let deleted = false;
+  let strictAffinity = false;
+  let sequenceNumber = 0;
+  let sequenceDigits: string | undefined;
+  let affinityClaimTime: string | null = null;
+  if (!openObject()) fallback();
+  do {
+    key();
+    let bit: number;
+    if (keyIs(K.allocations)) {
+      bit = 1;
+      allocations = [];
+      if (openArray()) {
+        do {
+          ws();
+          allocations.push(literal(NULL) ? null : small());
+        } while (more(0x5d));
+      }
+    } else if (keyIs(K.attributes)) {
+      bit = 2;
+      attributes = [];
+      if (openArray()) {
+        do attributes.push(attribute());
+        while (more(0x5d));
+      }
+    } else if (keyIs(K.cidr)) {
+      bit = 4;
+      plain();
+      cidrText = text();
+    } else if (keyIs(K.strictAffinity)) {
+      bit = 8;
+      strictAffinity = boolean();
+    } else if (keyIs(K.unallocated)) {
+      bit = 16;
+      unallocated = [];
+      if (openArray()) {
+        do unallocated.push(small());
+        while (more(0x5d));
+      }
+    } else if (keyIs(K.affinity)) {
+      bit = 32;
+      plain();
+      const a = internText();
+      affinity = a === "" ? null : a;
+    } else if (keyIs(K.affinityClaimTime)) {
+      bit = 64;
+      plain();
+      affinityClaimTime = text();
+      if (!DATE_TIME(affinityClaimTime)) fallback();
+    } else if (keyIs(K.deleted)) {
+      bit = 128;
+      deleted = boolean();
+    } else if (keyIs(K.sequenceNumber)) {
+      bit = 256;
+      sequenceNumber = large();
+      sequenceDigits = digits;
+    } else if (keyIs(K.sequenceNumberForAllocation)) {
+      bit = 512;
+      seqMap = {};
+      seqDigits = undefined;
+      if (openObject()) {
+        do {
+          key();
+          const k = keyText();
+          if (Object.hasOwn(seqMap, k)) fallback();
+          const v = large();
+          seqMap[k] = v;
+          if (digits !== undefined) {
+            (seqDigits ??= {})[k] = digits;
+            if (!Number.isSafeInteger(v)) mapUnsafe = true;
+          }
+        } while (more(0x7d));
+      }
+    } else {
+      return fallback();
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  if ((seen & 31) !== 31) fallback(); // allocations, attributes, cidr, strictAffinity, unallocated are required
+  // The exact text of sequence numbers past 2^53, as the JSON reader keeps them: the block's when it is
+  // past 2^53; the allocations' (every one of 16 digits or more) when one of them is.
+  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
+  const fields: BlockFields = {
+    cidrText,
+    allocations,
+    attributes,
+    unallocated,
+    sequenceNumberForAllocation: seqMap,
+    affinity,
+    deleted,
+    strictAffinity,
+    sequenceNumber,
+    affinityClaimTime,
+    ...(seqUnsafe || mapUnsafe ? { exactSequenceNumbers: { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: mapUnsafe ? (seqDigits ?? {}) : {} } } : {}),
+  };
+  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
+}
+
+function attribute(): LiveAttribute {
+  let handle: string | null = null;
+  let secondary: Record<string, string> | undefined;
+  let seen = 0;
+  if (openObject()) {
+    do {
+      key();
+      let bit: number;
+      if (keyIs(K.handle_id)) {
+        bit = 1;
+        plain();
+        handle = text();
+      } else if (keyIs(K.secondary)) {
+        bit = 2;
+        secondary = stringMap();
+      } else if (keyIs(K.alternateOwnerAttrs)) {
+        bit = 4;
+        stringMap();
+      } else {
+        return fallback(); // e.g. master's releasedAt
+      }
+      if ((seen & bit) !== 0) fallback();
+      seen |= bit;
+    } while (more(0x7d));
+  }
+  return { handle, secondary: secondary ?? {} };
+}

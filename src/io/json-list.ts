@@ -86,6 +86,8 @@ export interface ByteSource {
   readonly size: number;
   /** The bytes `[from, to)`. */
   read(from: number, to: number): Buffer;
+  /** Reads the bytes `[from, to)` into `target` at `offset` (a file read without a buffer in between); returns how many were read. @default - copies {@link read}'s bytes */
+  readInto?(target: Buffer, offset: number, from: number, to: number): number;
 }
 
 /** A buffer as a {@link ByteSource}. */
@@ -147,11 +149,12 @@ class Window {
   load(a: number, b: number): void {
     const end = Math.min(b, this.src.size);
     if (a >= this.from && end <= this.to) return;
-    if (a >= this.from && a < this.to) {
-      this.buf = Buffer.concat([this.buf.subarray(a - this.from), this.src.read(this.to, end)]);
-    } else {
-      this.buf = Buffer.from(this.src.read(a, end));
-    }
+    // One new buffer: the bytes still wanted from the current one, then the file's next bytes read into it.
+    const kept = a >= this.from && a < this.to ? this.to - a : 0;
+    const out = Buffer.allocUnsafe(Math.max(0, end - a));
+    if (kept > 0) this.buf.copy(out, 0, a - this.from);
+    const got = this.src.readInto ? this.src.readInto(out, kept, a + kept, end) : this.src.read(a + kept, end).copy(out, kept);
+    this.buf = kept + got === out.length ? out : out.subarray(0, kept + got);
     this.from = a;
   }
 

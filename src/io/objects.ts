@@ -102,14 +102,18 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     if (stat.size > MAX_DUMP_BYTES) throw new InputError(`${file}: the file is larger than the limit of ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES); split it, or check that it is the file you meant`, file);
     const size = stat.size;
     let open = true;
-    const readFrom = (handle: number, from: number, to: number): Buffer => {
-      const out = Buffer.allocUnsafe(Math.max(0, to - from));
+    const readInto = (handle: number, out: Buffer, offset: number, from: number, to: number): number => {
       let done = 0;
-      while (done < out.length) {
-        const n = fs.readSync(handle, out, done, out.length - done, from + done);
+      while (done < to - from) {
+        const n = fs.readSync(handle, out, offset + done, to - from - done, from + done);
         if (n === 0) break;
         done += n;
       }
+      return done;
+    };
+    const readFrom = (handle: number, from: number, to: number): Buffer => {
+      const out = Buffer.allocUnsafe(Math.max(0, to - from));
+      const done = readInto(handle, out, 0, from, to);
       return done === out.length ? out : out.subarray(0, done);
     };
     // Once closed (the file read), a range is read by opening the file again: an object parsed late.
@@ -125,7 +129,8 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     const problem = binaryProblem(read(0, Math.min(size, 4096)));
     if (problem !== undefined) throw new InputError(`${file}: ${problem}`, file);
     return {
-      source: { size, read },
+      // (Only while open: the window reads ahead while the file is read.)
+      source: { size, read, readInto: (out, offset, from, to) => (open ? readInto(fd, out, offset, from, to) : read(from, to).copy(out, offset)) },
       close: () => {
         open = false;
         fs.closeSync(fd);

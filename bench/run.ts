@@ -195,7 +195,10 @@ async function main(): Promise<void> {
   const words = process.argv.slice(2).filter((a) => !a.startsWith("--"));
   const strict = process.argv.includes("--strict");
   const cases = loadCases().filter((c) => words.length === 0 || words.some((w) => c.id.includes(w)));
-  if (cases.length === 0) throw new Error(`no bench case matches ${words.join(", ")}; ids: ${registeredBenches().map((c) => c.id).join(", ")}`);
+  const standalones = STANDALONE.filter((s) => words.length === 0 || words.some((w) => s.id.includes(w)));
+  if (cases.length === 0 && standalones.length === 0) {
+    throw new Error(`no bench case matches ${words.join(", ")}; ids: ${[...registeredBenches().map((c) => c.id), ...STANDALONE.map((s) => s.id)].join(", ")}`);
+  }
   const started = performance.now();
   const missed: string[] = [];
   console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
@@ -209,8 +212,7 @@ async function main(): Promise<void> {
     }
   }
   // Benchmarks that run their own processes and print their own rows (each file's header says how).
-  for (const standalone of STANDALONE) {
-    if (words.length > 0 && !words.some((w) => standalone.id.includes(w))) continue;
+  for (const standalone of standalones) {
     try {
       for (const r of await standalone.run()) {
         console.log(`${r.pass ? "met   " : "MISSED"}  ${r.workload}: median ${r.medianMs} ms${"peakMb" in r && r.peakMb ? `, peak RSS ${r.peakMb} MB` : ""} (target ${r.target}${"note" in r && r.note ? `; ${r.note}` : ""})`);

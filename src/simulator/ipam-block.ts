@@ -166,14 +166,20 @@ export class BlockState {
     this.inUse--;
     this.sequenceNumber++;
     if (this.inReservation(o)) return;
-    let queue = (this.released ??= []);
+    const queue = (this.released ??= []);
     const at = (this.releasedAt ??= new Int32Array(this.capacity).fill(-1));
     if (this.releasedHead > 64 && this.releasedHead * 2 > queue.length) {
-      // Drop the consumed head so a block that churns for ever keeps a queue as long as its free list.
-      queue = this.released = queue.slice(this.releasedHead).filter((x, k) => at[x] === k + this.releasedHead);
+      // Drop the consumed head and stale entries, in place, so a block that churns for ever keeps a queue
+      // as long as its free list. An ordinal's latest entry is its live one: earlier ones are skipped.
+      let live = 0;
+      for (let k = this.releasedHead; k < queue.length; k++) {
+        const x = queue[k];
+        if (at[x] !== k) continue;
+        queue[live] = x;
+        at[x] = live++;
+      }
+      queue.length = live;
       this.releasedHead = 0;
-      at.fill(-1);
-      queue.forEach((x, k) => (at[x] = k));
     }
     at[o] = queue.length;
     queue.push(o);

@@ -29,17 +29,27 @@ export function readWorkload(file: string): Workload {
   return JSON.parse(readFileSync(file, "utf8")) as Workload;
 }
 
-/** Runs `fn` warmup + runs times and returns the timed durations and the last answer. */
-export function timeRuns<T>(warmup: number, runs: number, fn: () => T): { times: number[]; last: T } {
+/**
+ * Runs `fn` warmup + runs times and returns the timed durations, the CPU time of each timed run (user +
+ * system of every thread of the process: the garbage collector's helper threads count) and the last answer.
+ * On a shared machine the CPU time says what a run cost when the wall-clock time also holds waits for a core.
+ */
+export function timeRuns<T>(warmup: number, runs: number, fn: () => T): { times: number[]; cpuTimes: number[]; last: T } {
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let last: T | undefined;
   for (let i = 0; i < warmup + runs; i++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     last = fn();
     const ms = performance.now() - start;
-    if (i >= warmup) times.push(ms);
+    const used = process.cpuUsage(cpu);
+    if (i >= warmup) {
+      times.push(ms);
+      cpuTimes.push((used.user + used.system) / 1000);
+    }
   }
-  return { times, last: last as T };
+  return { times, cpuTimes, last: last as T };
 }
 
 /** sha256 of the lines, each followed by a newline, as the Python peers compute it. */

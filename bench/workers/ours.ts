@@ -54,28 +54,28 @@ export function ourOverlapLines(w: OverlapWorkload): string[] {
 function carveSide({ carve, parseLedger, serializeLedger }: Api, w: CarveWorkload, mode: string, warmup: number, runs: number): void {
   const input = carveInput(w);
   const ledgerText = mode === "rerun" ? serializeLedger(carve(input).ledger) : undefined;
-  const { times, last } = timeRuns(warmup, runs, () => (ledgerText === undefined ? carve(input) : carve({ ...input, ledger: parseLedger(ledgerText) })));
-  report(times, ourCarveLines(last, mode), last.pools.length);
+  const { times, cpuTimes, last } = timeRuns(warmup, runs, () => (ledgerText === undefined ? carve(input) : carve({ ...input, ledger: parseLedger(ledgerText) })));
+  report(times, ourCarveLines(last, mode), last.pools.length, { cpuTimes });
 }
 
 function overlapSide({ Cidr, findOverlaps }: Api, w: OverlapWorkload, warmup: number, runs: number): void {
   const cidrs = w.cidrs.map((t) => Cidr.parse(t));
-  const { times, last } = timeRuns(warmup, runs, () => findOverlaps(cidrs));
-  report(times, last.map(([i, j]) => `${i} ${j}`), last.length);
+  const { times, cpuTimes, last } = timeRuns(warmup, runs, () => findOverlaps(cidrs));
+  report(times, last.map(([i, j]) => `${i} ${j}`), last.length, { cpuTimes });
 }
 
 function planSide({ parseSpecFile, planIpam, simulatePlan }: Api, file: string, mode: string, warmup: number, runs: number): void {
   const parsed = parseSpecFile(parseYaml(readFileSync(file, "utf8")));
   if (!parsed.ok) throw new Error(`${file}: ${JSON.stringify(parsed.problems)}`);
   const spec = parsed.spec;
-  const { times, last } = timeRuns(warmup, runs, () => {
+  const { times, cpuTimes, last } = timeRuns(warmup, runs, () => {
     const plan = planIpam(spec);
     const simulation = mode === "harness" && spec.topology ? simulatePlan(plan, { topology: spec.topology, cni: spec.cni }) : undefined;
     return { plan, simulation };
   });
   const lines = carveLines(last.plan.pools.map((p) => [p.manifest.metadata.name, String(p.manifest.spec.cidr)] as const));
   if (last.simulation) lines.push(`pods allocated ${last.simulation.summary.podsAllocated}, failed ${last.simulation.summary.podsFailed}`);
-  report(times, lines, last.plan.pools.length);
+  report(times, lines, last.plan.pools.length, { cpuTimes });
 }
 
 if (require.main === module) {

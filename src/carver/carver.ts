@@ -317,13 +317,15 @@ export function carve(input: CarveInput): CarveResult {
 
   // No error: the ledger after this run. Kept entries are reused as they are.
   const entries: Array<[string, LedgerEntry]> = [];
-  const cidrs = new Map<string, Cidr>();
+  const cidrNames: string[] = [];
+  const cidrs: Cidr[] = [];
   for (const name of Object.keys(kept)) {
     if (byName.has(name)) continue;
     const entry = kept[name];
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
-    cidrs.set(name, recordedCidrs.get(name)!);
+    cidrNames.push(name);
+    cidrs.push(recordedCidrs.get(name)!);
   }
   for (const item of items) {
     if (!item?.cidr) continue;
@@ -333,11 +335,16 @@ export function carve(input: CarveInput): CarveResult {
         ? kept
         : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
     entries.push([item.name, entry]);
-    cidrs.set(item.name, item.cidr);
+    cidrNames.push(item.name);
+    cidrs.push(item.cidr);
   }
   sortEntries(entries);
   const ledger = freezeLedger(entries, inspected.ledger);
-  registerCheckedLedger(ledger, cidrs);
+  registerCheckedLedger(ledger, () => {
+    const byName = new Map<string, Cidr>();
+    for (let k = 0; k < cidrNames.length; k++) byName.set(cidrNames[k], cidrs[k]);
+    return byName;
+  });
   // A first run adds every pool, in name order: the sorted entries are that list already.
   const changes = recordedCidrs.size === 0 ? addedPools(entries) : diffLedgerPools(ledgerIn, ledger);
   return { pools, ledger, changes, findings: sortedFindings };

@@ -39,11 +39,11 @@ export const CHECKED_DRAWN_RANGES = new WeakSet<object>();
 
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
- * no overlaps), with the parsed CIDR of every entry. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
+ * no overlaps), with the parsed CIDR of every entry, or a function that makes them when first needed. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
  * is not the checked section of another ledger (see {@link freezeLedger}) is not registered, so it is
  * checked in full when used.
  */
-export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr>): void {
+export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr> | (() => ReadonlyMap<string, Cidr>)): void {
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
@@ -51,6 +51,18 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
   const drawnChecked = ledger.drawnRanges === undefined || CHECKED_DRAWN_RANGES.has(ledger.drawnRanges);
   if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked && drawnChecked) {
-    INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
+    if (typeof cidrs !== "function") {
+      INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
+    } else {
+      // Made when first read: a ledger that is only written out (most runs) never needs it.
+      let made: ReadonlyMap<string, Cidr> | undefined;
+      INSPECTED.set(ledger, {
+        ledger,
+        get cidrs() {
+          return (made ??= cidrs());
+        },
+        problems: [],
+      });
+    }
   }
 }

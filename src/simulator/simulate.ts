@@ -617,14 +617,19 @@ class Simulation implements ClusterView {
   }
 
   private node(name: unknown, field: string): NodeState {
-    const node = typeof name === "string" ? this.ipam.nodes.find((n) => n.node.name === name && !n.deleted) : undefined;
-    if (!node) throw new StepError(field, `no node ${JSON.stringify(name)} in the cluster at this step; name a node of topology.nodes or one added by an earlier addNodes step`);
-    return node;
+    return this.nodeList([name], field, true)[0];
   }
 
-  private nodeList(names: unknown, field: string): NodeState[] {
+  /** The live nodes a step names, looked up in one map (a step may name thousands of nodes). */
+  private nodeList(names: unknown, field: string, single = false): NodeState[] {
     if (!Array.isArray(names) || names.length === 0) throw new StepError(field, `${field} needs a list of node names, got ${JSON.stringify(names)}`);
-    return names.map((n, i) => this.node(n, `${field}[${i}]`));
+    const live = new Map<string, NodeState>();
+    for (const n of this.ipam.nodes) if (!n.deleted && !live.has(n.node.name)) live.set(n.node.name, n);
+    return names.map((name, i) => {
+      const node = typeof name === "string" ? live.get(name) : undefined;
+      if (!node) throw new StepError(single ? field : `${field}[${i}]`, `no node ${JSON.stringify(name)} in the cluster at this step; name a node of topology.nodes or one added by an earlier addNodes step`);
+      return node;
+    });
   }
 
   private addNodes(entries: unknown): string {

@@ -83,6 +83,8 @@ export interface BenchCase {
   readonly notes?: readonly string[];
   /** Writes the case's input into `dir` before any side runs. */
   readonly prepare?: (dir: string) => void;
+  /** Why the case cannot run on this machine (e.g. no Chromium), or `undefined` when it can. @default always runs */
+  readonly skip?: () => string | undefined;
 }
 
 const CASES: BenchCase[] = [];

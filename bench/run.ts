@@ -18,7 +18,6 @@ import { createHash } from "crypto";
 import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
-import { runPicturesBench } from "./pictures";
 import { BenchCase, ROOT, Side, SideReport, Target, registeredBenches } from "./registry";
 
 /** One process of one side. */
@@ -186,10 +185,8 @@ function loadCases(): readonly BenchCase[] {
   return registeredBenches();
 }
 
-/** plan.html at scale in Chromium. */
-const STANDALONE: ReadonlyArray<{ id: string; run: () => Promise<ReadonlyArray<{ workload: string; pass: boolean; medianMs: number; target: string; peakMb?: number; note?: string }>> }> = [
-  { id: "pictures", run: runPicturesBench },
-];
+/** Benchmarks that run their own processes and print their own rows; every benchmark is a registered case now. */
+const STANDALONE: ReadonlyArray<{ id: string; run: () => Promise<ReadonlyArray<{ workload: string; pass: boolean; medianMs: number; target: string; peakMb?: number; note?: string }>> }> = [];
 
 async function main(): Promise<void> {
   const words = process.argv.slice(2).filter((a) => !a.startsWith("--"));
@@ -204,6 +201,12 @@ async function main(): Promise<void> {
   console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
   console.log("");
   for (const c of cases) {
+    const reason = c.skip?.();
+    if (reason !== undefined) {
+      console.log(`SKIP  [${c.id}] ${c.title}: ${reason}`);
+      console.log("");
+      continue;
+    }
     const dir = mkdtempSync(join(tmpdir(), `calico-ipam-bench-${c.id}-`));
     try {
       printCase(c, runCase(c, dir), missed);

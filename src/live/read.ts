@@ -119,7 +119,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   const counts: Record<string, number> = {};
   const truncated = new Set<string>();
   /** The objects kept, by kind, then name. */
-  const kept = new Map<string, Map<string, Kept<unknown>>>();
+  const kept = new Map<string, KeptByName>();
   const groups = new Set<string>();
   const pools: LivePool[] = [];
   const blocks: LiveBlock[] = [];
@@ -150,7 +150,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     groups.add(apiVersion);
     counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
     let byName = kept.get(canonicalKind);
-    if (!byName) kept.set(canonicalKind, (byName = new Map()));
+    if (!byName) kept.set(canonicalKind, (byName = new KeptByName()));
     const previous = byName.get(name);
     if (previous) {
       duplicate(findings, `${canonicalKind}/${name}`, previous, { value: null, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
@@ -302,8 +302,44 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   };
 }
 
-function* keptInOrder(kept: Map<string, Map<string, Kept<unknown>>>): Generator<Kept<unknown>> {
+function* keptInOrder(kept: Map<string, KeptByName>): Generator<Kept<unknown>> {
   for (const byName of kept.values()) yield* byName.values();
+}
+
+/**
+ * The objects of one kind kept, by name, in the order read. kubectl lists objects in name order, so
+ * while every name is greater than the one before no name can repeat and no map is needed (a dump holds
+ * one handle per pod); the first name out of order builds the map.
+ */
+class KeptByName {
+  private list: Kept<unknown>[] = [];
+  private names: string[] = [];
+  private byName: Map<string, Kept<unknown>> | null = null;
+
+  get(name: string): Kept<unknown> | undefined {
+    if (this.byName) return this.byName.get(name);
+    const last = this.names.length > 0 ? this.names[this.names.length - 1] : null;
+    if (last === null || name > last) return undefined;
+    this.byName = new Map();
+    for (let i = 0; i < this.list.length; i++) this.byName.set(this.names[i], this.list[i]);
+    this.list = [];
+    this.names = [];
+    return this.byName.get(name);
+  }
+
+  /** Keeps an object; {@link get} was asked for its name first. */
+  set(name: string, k: Kept<unknown>): void {
+    if (this.byName) {
+      this.byName.set(name, k);
+      return;
+    }
+    this.list.push(k);
+    this.names.push(name);
+  }
+
+  values(): Iterable<Kept<unknown>> {
+    return this.byName ? this.byName.values() : this.list;
+  }
 }
 
 function where(doc: LoadedDocument): string {

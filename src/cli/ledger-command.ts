@@ -25,7 +25,7 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
       const whole = await load(opts.file);
       const current = opts.cluster === undefined ? whole : (await import("./ledger-fleet")).clusterSection(whole, opts.cluster, opts.file);
       const heading = opts.cluster === undefined ? "" : `${(await import("../report/ledger-table")).clusterHeading(whole, opts.cluster)}\n`;
-      io.stdout(opts.format === "json" ? serializeLedger(current) : heading + formatLedgerTable(current));
+      io.stdout(opts.format === "json" ? serializeLedger(current) : heading + formatLedgerTable(current, opts.cluster));
       setCode(0);
     });
 
@@ -35,7 +35,7 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
       "say that draining pools (removed from the code, emitted disabled) are drained: the next synth deletes their IPPool and their ranges can be handed out again; only once no pod uses their addresses. " +
         "In a fleet ledger, --cluster NAME without pool names releases a retired cluster's whole section (a cluster removed from code, once it is gone)",
     )
-    .argument("[name...]", "names of draining pools (none with --cluster: the cluster's whole section)")
+    .argument("[name...]", "names of draining pools, or keys of draining drawn ranges such as service-ipv4 (none with --cluster: the cluster's whole section)")
     .addOption(fileOption())
     .addOption(formatOption())
     .addOption(clusterOption())
@@ -48,9 +48,15 @@ export function addLedgerCommands(program: Command, io: CliIo, setCode: (code: n
       // In a fleet ledger each released pool comes with its cluster.
       const released = changes.flatMap((c) => (c.kind === "released" ? [c.cluster === undefined ? c.name : { cluster: c.cluster, pool: c.name }] : []));
       const clusters = changes.flatMap((c) => (c.kind === "cluster-released" ? [c.cluster] : []));
+      // Draining drawn ranges (Service CIDRs, node networks) released by their key, with their cluster.
+      const drawn = changes.flatMap((c) => (c.kind === "drawn-range-released" ? [c.cluster === undefined ? c.range : { cluster: c.cluster, range: c.range }] : []));
       io.stdout(
         opts.format === "json"
-          ? JSON.stringify({ file: opts.file, released, ...(clusters.length > 0 ? { releasedClusters: clusters } : {}) }, null, 2) + "\n"
+          ? JSON.stringify(
+              { file: opts.file, released, ...(clusters.length > 0 ? { releasedClusters: clusters } : {}), ...(drawn.length > 0 ? { releasedDrawnRanges: drawn } : {}) },
+              null,
+              2,
+            ) + "\n"
           : changes.map((c) => `${describeChange(c)}\n`).join("") + `${path.basename(opts.file)} written; commit it with the code change.\n`,
       );
       setCode(0);

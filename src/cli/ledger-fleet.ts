@@ -3,6 +3,7 @@
 import { InputError } from "../io/input-error";
 import { Ledger, LedgerError, clusterLedger, releasePools } from "../ledger";
 import { releaseCluster, withClusterLedger } from "../ledger/clusters";
+import { own } from "../ledger/private/names";
 
 /** The section of `cluster` in a fleet ledger, as a single-cluster ledger; an error naming the clusters when there is none. */
 export function clusterSection(ledger: Ledger, cluster: string, file: string): Ledger {
@@ -38,7 +39,7 @@ export function releaseInLedger(ledger: Ledger, names: readonly string[], cluste
     if (clusters.length === 0) return releasePools(ledger, names);
     const byCluster = new Map<string, string[]>();
     for (const name of names) {
-      const holders = clusters.filter((c) => clusterLedger(ledger, c).pools[name] !== undefined);
+      const holders = clusters.filter((c) => own(clusterLedger(ledger, c).pools, name) !== undefined || own(clusterLedger(ledger, c).drawnRanges ?? {}, name) !== undefined);
       if (holders.length !== 1) {
         throw new InputError(
           holders.length === 0

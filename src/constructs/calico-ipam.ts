@@ -251,7 +251,8 @@ export interface LedgerProps {
   readonly frozen?: boolean;
   /**
    * Draining pools (removed from the code, emitted disabled, kept in the ledger) that are drained: released, so that their objects are deleted and their ranges can be
-   * handed out again. Only release a pool once no pod uses its addresses any more.
+   * handed out again. Only release a pool once no pod uses its addresses any more. With an address plan, a
+   * draining drawn range (see {@link drawnRanges}) is released by its key, e.g. `service-ipv4`, once no Service uses it.
    * @default - none
    */
   readonly release?: string[];

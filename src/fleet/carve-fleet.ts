@@ -43,7 +43,10 @@ export interface FleetCarveCluster {
    * @default - none
    */
   readonly exclusions?: readonly ExclusionDeclaration[];
-  /** Retired pools of this cluster to release in this run. */
+  /**
+   * Draining pools of this cluster to release in this run, and draining drawn ranges by key (e.g.
+   * `service-ipv4`, see {@link drawnRanges}; a name that is a recorded pool is the pool).
+   */
   readonly release?: readonly string[];
   /**
    * Sub-spaces of the fleet this cluster draws from, by name: its pools of a fleet space that has one
@@ -163,8 +166,9 @@ export interface FleetCarveResult {
   readonly subSpaceLedger: Readonly<Record<string, LedgerSubSpace>>;
   /**
    * The Service CIDRs and node networks each cluster draws (see {@link FleetCarveCluster.drawnRanges}),
-   * by cluster name, then by key (`service-ipv4` …); no entry for a cluster that draws none, and none at
-   * all when there is any fleet error. Also recorded in each cluster's ledger (`drawnRanges`).
+   * by cluster name, then by key (`service-ipv4` …), with those it no longer asks for as `draining`
+   * (kept clear of every carve until released); no entry for a cluster that has none, and none at all
+   * when there is any fleet error. Also recorded in each cluster's ledger (`drawnRanges`).
    */
   readonly drawnRanges: ReadonlyMap<string, Readonly<Record<string, LedgerDrawnRange>>>;
 }
@@ -216,6 +220,15 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   };
   const connected = (a: string, b: string) => a !== b && !(isolated.get(a)?.includes(b) ?? false) && !declaresIsolation(a, b) && !declaresIsolation(b, a);
   const drawnRequests = checkDrawnRequests(input, clusters, findings);
+  // Names to release that are recorded drawn ranges (and not pools) are released by the drawn-range run.
+  const drawnRelease = new Map<string, string[]>();
+  clusters = clusters.map((c) => {
+    const recorded = c.ledger.drawnRanges ?? {};
+    const mine = (c.release ?? []).filter((n) => typeof n === "string" && Object.hasOwn(recorded, n) && !Object.hasOwn(c.ledger.pools, n));
+    if (mine.length === 0) return c;
+    drawnRelease.set(c.name, mine);
+    return { ...c, release: c.release!.filter((n) => !mine.includes(n)) };
+  });
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
   const known: KnownRange[] = [];
@@ -266,14 +279,18 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out, drawnRanges: new Map() };
 
   // Service CIDRs and node networks drawn from the plan: carved in one run, then kept clear like declared ones.
-  const drawn = carveDrawnRanges(input, clusters, drawnRequests, known, sub, findings);
+  const drawn = carveDrawnRanges(input, clusters, drawnRequests, drawnRelease, known, sub, findings);
   if (findings.length > 0) return { clusters: stopped(clusters, findings), findings: sortFindings(findings), isolated, ...sub.out, drawnRanges: new Map() };
   if (drawn.size > 0) {
     clusters = clusters.map((c) => {
       const mine = Object.values(drawn.get(c.name) ?? {});
       if (mine.length === 0) return c;
       const what = (r: LedgerDrawnRange) => (r.kind === "service" ? "its Service CIDR" : "a node network");
-      return { ...c, exclusions: [...(c.exclusions ?? []), ...mine.map((r) => ({ cidr: r.cidr, kind: r.kind, reason: `${what(r)}, drawn from the address plan` }))] };
+      const exclusion = (r: LedgerDrawnRange): ExclusionDeclaration =>
+        r.status === "draining"
+          ? { cidr: r.cidr, kind: "reserved", reason: `${what(r)} drawn from the address plan, no longer asked for: draining until released` }
+          : { cidr: r.cidr, kind: r.kind, reason: `${what(r)}, drawn from the address plan` };
+      return { ...c, exclusions: [...(c.exclusions ?? []), ...mine.map(exclusion)] };
     });
   }
 
@@ -393,7 +410,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       if (members !== runs[runs.length - 1]) placed.set(c.name, r.pools.map((p) => ({ pool: p.name, cidr: p.cidr.toString() })));
     }
   }
-  // Each cluster's ledger records the ranges it draws (dropping those it no longer asks for).
+  // Each cluster's ledger records the ranges it draws (those it no longer asks for draining, until released).
   for (const c of clusters) {
     const after = drawn.get(c.name) ?? {};
     const r = results.get(c.name)!;
@@ -789,36 +806,65 @@ function checkDrawnRequests(input: FleetCarveInput, clusters: readonly FleetCarv
  * Carves every cluster's drawn Service CIDRs and node networks in one run over the fleet's spaces,
  * stable through each cluster's ledger (`drawnRanges`): clear of every range known (the clusters'
  * pools, exclusions and sub-spaces, the ranges held elsewhere) except those a recorded drawn range
- * already overlaps (an isolated cluster's pool may reuse it). Ranges a cluster no longer asks for are
- * dropped. Returns each cluster's drawn ranges (clusters that draw none are left out).
+ * already overlaps (an isolated cluster's pool may reuse it). A recorded range a cluster no longer asks
+ * for stays, draining (kept clear, as a draining pool is), until `release` names it; asked for again, it
+ * is active again with its recorded range. Returns each cluster's drawn ranges (clusters that have
+ * none are left out).
  */
 function carveDrawnRanges(
   input: FleetCarveInput,
   clusters: readonly FleetCarveCluster[],
   requested: ReadonlyMap<string, readonly DrawnRequest[]>,
+  release: ReadonlyMap<string, readonly string[]>,
   known: readonly KnownRange[],
   sub: SubSpaces,
   findings: Finding[],
 ): Map<string, Readonly<Record<string, LedgerDrawnRange>>> {
   const out = new Map<string, Readonly<Record<string, LedgerDrawnRange>>>();
-  if (requested.size === 0) return out;
+  if (requested.size === 0 && clusters.every((c) => c.ledger.drawnRanges === undefined)) return out;
   const block = (family: 4 | 6) => (family === 4 ? 32 : 128);
   const requests: PoolRequest[] = [];
   const entries: Array<[string, LedgerEntry]> = [];
   const recordedCidrs: Cidr[] = [];
   const requestOf = new Map<string, { cluster: string; r: DrawnRequest }>();
+  // The recorded range of each entry of the run, by its name in the run.
+  const recordOf = new Map<string, { cluster: string; key: string; recorded: LedgerDrawnRange }>();
   for (const c of clusters) {
-    for (const r of requested.get(c.name) ?? []) {
+    const mine = requested.get(c.name) ?? [];
+    for (const r of mine) {
       const name = `${c.name}.${r.key}`;
       requestOf.set(name, { cluster: c.name, r });
       requests.push({ name, family: r.family, blockSize: block(r.family), size: { kind: "prefix", prefixLength: r.prefixLength }, addressSpace: r.addressSpace });
-      const recorded = c.ledger.drawnRanges?.[r.key];
-      if (recorded !== undefined) {
-        entries.push([name, { family: recorded.family, cidr: recorded.cidr, blockSize: block(recorded.family), status: "active" }]);
-        recordedCidrs.push(Cidr.parse(recorded.cidr));
-      }
+    }
+    // Every recorded range, asked for or not: one no longer asked for drains (kept clear) until released.
+    const drawnRanges = c.ledger.drawnRanges ?? {};
+    const released = new Set(release.get(c.name) ?? []);
+    for (const [i, key] of (release.get(c.name) ?? []).entries()) {
+      const recorded = drawnRanges[key];
+      const asked = mine.some((r) => r.key === key);
+      if (!asked && recorded.status === "draining") continue;
+      released.delete(key);
+      findings.push(
+        error(
+          "CARVE_RELEASE_ACTIVE",
+          `clusters.${c.name}.release[${i}]`,
+          `cannot release drawn range "${key}" (${recorded.cidr}) of cluster "${c.name}"` +
+            (asked
+              ? `: the cluster still draws it, and ${recorded.kind === "service" ? "Services may hold its ClusterIPs" : "nodes may hold its addresses"}. Remove it from the cluster's drawnRanges first; release it in a later run, once nothing uses the range`
+              : ` yet: it only starts draining in this run, and ${recorded.kind === "service" ? "Services may still hold its ClusterIPs" : "nodes may still hold its addresses"}. Deploy without it, wait until nothing uses the range, then release it`),
+        ),
+      );
+    }
+    for (const key of Object.keys(drawnRanges)) {
+      if (released.has(key)) continue;
+      const recorded = drawnRanges[key];
+      const name = `${c.name}.${key}`;
+      recordOf.set(name, { cluster: c.name, key, recorded });
+      entries.push([name, { family: recorded.family, cidr: recorded.cidr, blockSize: block(recorded.family), status: recorded.status === "draining" ? "draining" : "active" }]);
+      recordedCidrs.push(Cidr.parse(recorded.cidr));
     }
   }
+  if (findings.length > 0) return out;
   const clearOfRecorded = (cidr: Cidr) => !recordedCidrs.some((r) => r.overlaps(cidr));
   const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
   for (const c of clusters) {
@@ -846,11 +892,19 @@ function carveDrawnRanges(
     findings.push({ ...f, path, message });
   }
   if (hasErrors(run.findings)) return out;
+  const put = (cluster: string, key: string, range: LedgerDrawnRange) => {
+    const record = (out.get(cluster) ?? {}) as Record<string, LedgerDrawnRange>;
+    record[key] = range;
+    out.set(cluster, record);
+  };
   for (const p of run.pools) {
     const { cluster, r } = requestOf.get(p.name)!;
-    const record = (out.get(cluster) ?? {}) as Record<string, LedgerDrawnRange>;
-    record[r.key] = Object.freeze({ cidr: p.cidr.toString(), family: r.family, kind: r.kind });
-    out.set(cluster, record);
+    put(cluster, r.key, Object.freeze({ cidr: p.cidr.toString(), family: r.family, kind: r.kind }));
+  }
+  for (const [name, e] of Object.entries(run.ledger.pools)) {
+    if (e.status !== "draining") continue;
+    const { cluster, key, recorded } = recordOf.get(name)!;
+    put(cluster, key, recorded.status === "draining" ? recorded : Object.freeze({ ...recorded, status: "draining" }));
   }
   for (const [cluster, record] of out) out.set(cluster, Object.freeze(Object.fromEntries(Object.entries(record).sort(([a], [b]) => compare(a, b)))));
   return out;
@@ -859,7 +913,7 @@ function carveDrawnRanges(
 /** Whether two records of drawn ranges hold the same ranges. */
 function sameDrawn(a: Readonly<Record<string, LedgerDrawnRange>>, b: Readonly<Record<string, LedgerDrawnRange>>): boolean {
   const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && b[k].cidr === a[k].cidr);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && b[k].cidr === a[k].cidr && b[k].status === a[k].status);
 }
 
 /** Which pairs of clusters may overlap, checking the declarations. */

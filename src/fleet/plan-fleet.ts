@@ -44,7 +44,10 @@ export interface FleetClusterLedger {
   readonly migrateFrom?: string;
   /** Frozen (CI) mode for this cluster: a change to its ranges is an error. @default - the fleet's */
   readonly frozen?: boolean;
-  /** Retired pools of this cluster to release in this run. @default - none */
+  /**
+   * Draining pools of this cluster to release in this run, and draining drawn ranges by key (e.g.
+   * `service-ipv4`: a Service CIDR it no longer draws, once no Service uses it). @default - none
+   */
   readonly release?: readonly string[];
   /**
    * This cluster owns the pools its ledger file recorded at the top level, before the file kept

@@ -23,6 +23,9 @@ export type LedgerChange = (
   | { readonly kind: "sub-space-released"; readonly subSpace: string; readonly before: LedgerSubSpace }
   | { readonly kind: "drawn-range-added"; readonly range: string; readonly after: LedgerDrawnRange }
   | { readonly kind: "drawn-range-removed"; readonly range: string; readonly before: LedgerDrawnRange }
+  | { readonly kind: "drawn-range-draining"; readonly range: string; readonly before: LedgerDrawnRange; readonly after: LedgerDrawnRange }
+  | { readonly kind: "drawn-range-reactivated"; readonly range: string; readonly before: LedgerDrawnRange; readonly after: LedgerDrawnRange }
+  | { readonly kind: "drawn-range-released"; readonly range: string; readonly before: LedgerDrawnRange }
   | { readonly kind: "cluster-retired"; readonly cluster: string }
   | { readonly kind: "cluster-reactivated"; readonly cluster: string }
   | { readonly kind: "cluster-released"; readonly cluster: string }
@@ -71,7 +74,10 @@ export function diffLedgers(before: Ledger, after: Ledger): LedgerChange[] {
   ];
 }
 
-/** The changes of a ledger's drawn ranges, by key; a range whose CIDR differs is removed, then added. */
+/**
+ * The changes of a ledger's drawn ranges, by key: draining, reactivated, released (removed while
+ * draining) or removed (while active, by hand); a range whose CIDR differs is removed, then added.
+ */
 function diffDrawnRanges(before: Readonly<Record<string, LedgerDrawnRange>>, after: Readonly<Record<string, LedgerDrawnRange>>): LedgerDrawnRangeChange[] {
   if (before === after) return [];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareNames);
@@ -79,8 +85,11 @@ function diffDrawnRanges(before: Readonly<Record<string, LedgerDrawnRange>>, aft
   for (const range of keys) {
     const b = own(before, range);
     const a = own(after, range);
-    if (b !== undefined && a !== undefined && b.cidr === a.cidr) continue;
-    if (b !== undefined) changes.push({ kind: "drawn-range-removed", range, before: b });
+    if (b !== undefined && a !== undefined && b.cidr === a.cidr) {
+      if (b.status !== a.status) changes.push({ kind: a.status === "draining" ? "drawn-range-draining" : "drawn-range-reactivated", range, before: b, after: a });
+      continue;
+    }
+    if (b !== undefined) changes.push({ kind: b.status === "draining" && a === undefined ? "drawn-range-released" : "drawn-range-removed", range, before: b });
     if (a !== undefined) changes.push({ kind: "drawn-range-added", range, after: a });
   }
   return changes;
@@ -274,7 +283,16 @@ function describeOne(change: LedgerChange): string {
     case "sub-space-released":
       return `sub-space "${change.subSpace}": released ${change.before.cidr}; the range may be carved again`;
     case "drawn-range-added":
-      return `${drawnWhat(change.after)} "${change.range}": drawn ${change.after.cidr} from the fleet's address plan`;
+      return `${drawnWhat(change.after)} "${change.range}": drawn ${change.after.cidr} from the fleet's address plan${change.after.status === "draining" ? " as draining" : ""}`;
+    case "drawn-range-draining":
+      return (
+        `${drawnWhat(change.before)} "${change.range}": draining ${change.before.cidr}; the cluster no longer draws it, and the range stays reserved until it is released ` +
+        `(calico-ipam ledger release${change.cluster !== undefined ? ` --cluster ${change.cluster}` : ""} ${change.range}, once no ${change.before.kind === "service" ? "Service" : "node"} uses its addresses)`
+      );
+    case "drawn-range-reactivated":
+      return `${drawnWhat(change.after)} "${change.range}": reactivated ${change.after.cidr}, its recorded range`;
+    case "drawn-range-released":
+      return `${drawnWhat(change.before)} "${change.range}": released ${change.before.cidr}; the range may be drawn or carved again`;
     case "drawn-range-removed":
       return (
         `${drawnWhat(change.before)} "${change.range}": removed ${change.before.cidr}; the cluster no longer draws it, and the range may be drawn or carved again ` +

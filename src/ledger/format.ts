@@ -105,8 +105,11 @@
  *   fleet's address plan (instead of declaring them), carved like pools and kept where they are on
  *   every run. One entry per key `<kind>-ipv4` or `<kind>-ipv6` (kind `service` or `node`, at most one
  *   per kind and family, as Kubernetes' `--service-cluster-ip-range` takes one range per family):
- *   `cidr` (canonical), `family` (4 or 6, the key's) and `kind` (the key's). No two drawn ranges of a
- *   ledger share an address; a drawn range shares none with the ledger's pools.
+ *   `cidr` (canonical), `family` (4 or 6, the key's), `kind` (the key's) and, optionally, `status`:
+ *   absent while the cluster asks for the range, `"draining"` once it no longer does (the range stays
+ *   reserved until it is released, as Services or nodes may still hold its addresses; asked for again,
+ *   it is active again with its recorded range). No two drawn ranges of a ledger share an address; a
+ *   drawn range shares none with the ledger's pools.
  *
  *   ```json
  *   { "clusters": { "east": { "drawnRanges": { "service-ipv4": { "cidr": "10.96.0.0/16", "family": 4, "kind": "service" } }, "pools": {} } },
@@ -249,6 +252,13 @@ export interface LedgerDrawnRange {
   readonly family: IpFamily;
   /** The range, canonical text, e.g. `"10.96.0.0/16"`. Never changes while the entry exists. */
   readonly cidr: string;
+  /**
+   * `draining` once the cluster no longer asks for it: the range stays reserved (kept clear of every
+   * carve) until it is released (`calico-ipam ledger release --cluster NAME <key>`), as Services or
+   * nodes may still hold its addresses. Asked for again, it is active again with its recorded range.
+   * @default - absent: active (asked for by the cluster)
+   */
+  readonly status?: "draining";
 }
 
 /** The key of a drawn range in a ledger: `service-ipv4`, `node-ipv6`. */
@@ -289,8 +299,10 @@ export const TOP_KEYS = ["addresses", "clusters", "drawnRanges", "migrations", "
 export const SUB_SPACE_KEYS = ["cidr", "family", "status"];
 /** @internal The keys of a cluster's section of a fleet ledger. */
 export const SECTION_KEYS = ["addresses", "drawnRanges", "nodeCidrs", "pools", "status"];
-/** @internal The keys of a drawn range entry. */
+/** @internal The required keys of a drawn range entry. */
 export const DRAWN_RANGE_KEYS = ["cidr", "family", "kind"];
+/** @internal The optional keys of a drawn range entry. */
+export const OPTIONAL_DRAWN_RANGE_KEYS = ["status"];
 /** @internal The required keys of a pool entry. */
 export const ENTRY_KEYS = ["blockSize", "cidr", "family", "status"];
 /** @internal The optional keys of a pool entry. */

@@ -2,7 +2,7 @@
 import { Cidr, findOverlaps } from "../ip";
 import { describe, isPlainObject } from "../validation/names";
 import { ProblemSink } from "./errors";
-import { DRAWN_RANGE_KEYS, LedgerDrawnRange, drawnRangeKey } from "./format";
+import { DRAWN_RANGE_KEYS, LedgerDrawnRange, OPTIONAL_DRAWN_RANGE_KEYS, drawnRangeKey } from "./format";
 import { compareNames } from "./private/names";
 import { pathSegment } from "./private/strict-json";
 
@@ -41,18 +41,25 @@ export function inspectDrawnRanges(raw: Record<string, unknown>, pools: Readonly
       problem(code, path, message, advice);
     };
     for (const k of Object.keys(entry)) {
-      if (!DRAWN_RANGE_KEYS.includes(k)) {
+      if (!DRAWN_RANGE_KEYS.includes(k) && !OPTIONAL_DRAWN_RANGE_KEYS.includes(k)) {
         bad(
           "LEDGER_UNKNOWN_KEY",
           at + pathSegment(k),
-          `unknown key "${k}" in drawn range "${key}"; an entry has only ${DRAWN_RANGE_KEYS.join(", ")}. If a newer version of cdktf-calico-ipam wrote it, upgrade; otherwise remove the key`,
+          `unknown key "${k}" in drawn range "${key}"; an entry has only ${[...DRAWN_RANGE_KEYS, ...OPTIONAL_DRAWN_RANGE_KEYS].join(", ")}. If a newer version of cdktf-calico-ipam wrote it, upgrade; otherwise remove the key`,
           "upgrade",
         );
       }
     }
     for (const k of DRAWN_RANGE_KEYS) if (entry[k] === undefined) bad("LEDGER_MISSING_KEY", `${at}.${k}`, `drawn range "${key}" has no "${k}"`);
     if (!ok) continue;
-    const { family, cidr: text, kind } = entry;
+    const { family, cidr: text, kind, status } = entry;
+    if (status !== undefined && status !== "draining") {
+      bad(
+        "LEDGER_TYPE",
+        `${at}.status`,
+        `"status" of drawn range "${key}" must be "draining" (the cluster no longer asks for it), or absent while the cluster asks for it; got ${describe(status)}`,
+      );
+    }
     if (kind !== known.kind) bad("LEDGER_TYPE", `${at}.kind`, `"kind" of drawn range "${key}" must be "${known.kind}", got ${describe(kind)}`);
     if (family !== known.family) bad("LEDGER_FAMILY_MISMATCH", `${at}.family`, `"family" of drawn range "${key}" must be ${known.family}, got ${describe(family)}`);
     let cidr: Cidr | undefined;
@@ -66,7 +73,7 @@ export function inspectDrawnRanges(raw: Record<string, unknown>, pools: Readonly
       else cidr = parsed.cidr;
     }
     if (!ok || cidr === undefined) continue;
-    out.push([key, Object.freeze({ cidr: text as string, family: known.family, kind: known.kind })]);
+    out.push([key, Object.freeze({ cidr: text as string, family: known.family, kind: known.kind, ...(status === "draining" ? { status } : {}) })]);
     cidrs.push(cidr);
   }
   for (const [i, j] of findOverlaps(cidrs)) {

@@ -7,17 +7,32 @@ import { compareNames, listSome, own } from "./private/names";
 /**
  * The ledger without the named draining pools, so their ranges may be carved again. Only release a
  * pool once no pod holds an address in its range. The recorded fixed addresses and node CIDRs are
- * kept as they are: the plans check them against the live pools and the cluster CIDRs.
+ * kept as they are: the plans check them against the live pools and the cluster CIDRs. A name that is
+ * no pool but the key of a draining drawn range (`service-ipv4`, a Service CIDR the cluster no longer
+ * draws from its fleet's plan) releases that range: only once no Service (or node) uses it.
  *
  * @throws LedgerError `LEDGER_UNKNOWN_POOL` for a name that is not in the ledger, `LEDGER_POOL_ACTIVE`
- * for a pool that is still active (declared in code); the message lists every refused name
+ * for a pool that is still active (declared in code) or a drawn range still drawn; the message lists
+ * every refused name
  */
 export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
   const problems: Array<{ code: LedgerErrorCode; message: string }> = [];
   const release = new Set<string>();
+  const releaseDrawn = new Set<string>();
   for (const name of names) {
     const entry = own(ledger.pools, name);
-    if (entry === undefined) {
+    const drawn = entry === undefined ? own(ledger.drawnRanges ?? {}, name) : undefined;
+    if (drawn !== undefined && drawn.status !== "draining") {
+      const what = drawn.kind === "service" ? "Service CIDR" : "node network";
+      problems.push({
+        code: "LEDGER_POOL_ACTIVE",
+        message:
+          `drawn range "${name}" (${what} ${drawn.cidr}) is still drawn from the fleet's address plan, and ${drawn.kind === "service" ? "Services may still hold its ClusterIPs" : "nodes may still hold its addresses"}. ` +
+          `Remove it from the cluster's drawnRanges first and synth, so it is draining; release it once nothing uses the range`,
+      });
+    } else if (drawn !== undefined) {
+      releaseDrawn.add(name);
+    } else if (entry === undefined) {
       const known = Object.keys(ledger.pools).sort(compareNames);
       problems.push({
         code: "LEDGER_UNKNOWN_POOL",
@@ -42,6 +57,6 @@ export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
   }
   return freezeLedger(
     Object.entries(ledger.pools).filter(([name]) => !release.has(name)),
-    ledger,
+    releaseDrawn.size === 0 ? ledger : { ...ledger, drawnRanges: Object.entries(ledger.drawnRanges!).filter(([key]) => !releaseDrawn.has(key)) },
   );
 }

@@ -14,18 +14,21 @@ import { textTable } from "./table";
  * key; when it records node CIDRs, a table `NODE | POD CIDRS` sorted by node name (code-unit order),
  * the CIDRs of a node joined by ", "; when it records pool migrations, a table
  * `MIGRATION | KIND | FROM | TO | TEMPORARY POOL | PHASE` sorted by name (see {@link migrationRow});
- * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key;
+ * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key (with a
+ * `STATUS` column and the command that releases them when some are draining);
  * then a one-line summary. BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
  * section under `Cluster "<name>":` (see {@link clusterHeading}: a retired cluster says so), by name.
  *
+ * @param cluster the cluster whose section `ledger` is (`ledger show --cluster`), named in the command
+ * that releases a draining drawn range
  * @throws LedgerError when the ledger is invalid (see {@link parseLedger})
  */
-export function formatLedgerTable(ledger: Ledger): string {
+export function formatLedgerTable(ledger: Ledger, cluster?: string): string {
   const inspected = inspectLedger(ledger);
   if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
   const fleet = inspected.ledger.clusters !== undefined || inspected.ledger.subSpaces !== undefined;
-  if (!fleet) return sectionTable(inspected.ledger);
+  if (!fleet) return sectionTable(inspected.ledger, cluster);
   // A fleet ledger: its sub-spaces, then each cluster's section under its name (the top level only
   // while a single-cluster ledger is being migrated into it).
   const out: string[] = [];
@@ -33,7 +36,7 @@ export function formatLedgerTable(ledger: Ledger): string {
   const subSpaces = Object.entries(inspected.ledger.subSpaces ?? {}).map(([name, s]) => [name, `IPv${s.family}`, s.cidr, s.status]);
   if (subSpaces.length > 0) out.push(`${textTable(["SUB-SPACE", "FAMILY", "CIDR", "STATUS"], [false, false, false, false], subSpaces).join("\n")}\n`);
   const clusters = Object.keys(inspected.ledger.clusters ?? {});
-  for (const name of clusters) out.push(clusterHeading(inspected.ledger, name), sectionTable(clusterLedger(inspected.ledger, name)));
+  for (const name of clusters) out.push(clusterHeading(inspected.ledger, name), sectionTable(clusterLedger(inspected.ledger, name), name));
   out.push(
     `A fleet ledger: ${clusters.length} cluster section${clusters.length === 1 ? "" : "s"}` +
       (subSpaces.length > 0 ? `, ${subSpaces.length} sub-space${subSpaces.length === 1 ? "" : "s"}` : "") +
@@ -52,8 +55,8 @@ export function clusterHeading(ledger: Ledger, name: string): string {
     : `Cluster "${name}":`;
 }
 
-/** The tables of one single-cluster ledger (or section), checked. */
-function sectionTable(ledger: Ledger): string {
+/** The tables of one single-cluster ledger (or the section of `cluster`), checked. */
+function sectionTable(ledger: Ledger, cluster?: string): string {
   const inspected = inspectLedger(ledger);
   const rows = Object.entries(inspected.ledger.pools)
     .map(([name, e]) => ({ name, e, cidr: inspected.cidrs.get(name)! }))
@@ -78,8 +81,20 @@ function sectionTable(ledger: Ledger): string {
     .sort(([a], [b]) => compareNames(a, b))
     .map(([node, list]) => [node, list.join(", ")]);
   if (nodes.length > 0) out.push(...textTable(["NODE", "POD CIDRS"], [false, false], nodes));
-  const drawn = Object.entries(inspected.ledger.drawnRanges ?? {}).map(([key, r]) => [key, r.kind === "service" ? "Service CIDR" : "node network", r.cidr]);
-  if (drawn.length > 0) out.push("Drawn from the fleet's address plan:", ...textTable(["RANGE", "KIND", "CIDR"], [false, false, false], drawn));
+  const drawnRanges = Object.entries(inspected.ledger.drawnRanges ?? {});
+  const drainingDrawn = drawnRanges.filter(([, r]) => r.status === "draining").map(([key]) => key);
+  // The STATUS column only when some range is draining: the table of a ledger without any reads as before.
+  const drawn = drawnRanges.map(([key, r]) => [key, r.kind === "service" ? "Service CIDR" : "node network", r.cidr, ...(drainingDrawn.length > 0 ? [r.status ?? "active"] : [])]);
+  if (drawn.length > 0) {
+    const headers = ["RANGE", "KIND", "CIDR", ...(drainingDrawn.length > 0 ? ["STATUS"] : [])];
+    out.push("Drawn from the fleet's address plan:", ...textTable(headers, headers.map(() => false), drawn));
+  }
+  if (drainingDrawn.length > 0) {
+    out.push(
+      `Draining drawn ranges are no longer asked for and stay reserved until released; once no Service or node uses them: ` +
+        `calico-ipam ledger release${cluster !== undefined ? ` --cluster ${cluster}` : ""} ${drainingDrawn.join(" ")}`,
+    );
+  }
   const migrations = Object.entries(inspected.ledger.migrations ?? {})
     .sort(([a], [b]) => compareNames(a, b))
     .map(([name, m]) => migrationRow(name, m));

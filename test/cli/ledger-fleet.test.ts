@@ -133,3 +133,51 @@ describe("calico-ipam ledger release --cluster: a retired cluster's whole sectio
     expect(r.stderr).toMatch(/name the draining pools to release, or give --cluster NAME to release a retired cluster's whole section/);
   });
 });
+
+describe("calico-ipam ledger release --cluster NAME KEY: a drawn range the cluster no longer draws", () => {
+  function drawnLedgerFile(status?: "draining"): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-ledger-drawn-"));
+    const file = path.join(dir, "calico-ipam.lock.json");
+    const service = { cidr: "10.96.0.0/16", family: 4, kind: "service", ...(status ? { status } : {}) };
+    const pods = { blockSize: 26, cidr: "10.32.0.0/16", family: 4, status: "active" };
+    fs.writeFileSync(file, JSON.stringify({ clusters: { west: { drawnRanges: { "node-ipv4": { cidr: "10.0.0.0/20", family: 4, kind: "node" }, "service-ipv4": service }, pools: { pods } } }, pools: {}, version: 1 }));
+    return file;
+  }
+
+  test("show lists it as draining with the command that releases it", async () => {
+    const r = await run("ledger", "show", "--file", drawnLedgerFile("draining"), "--cluster", "west");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| RANGE +\| KIND +\| CIDR +\| STATUS +\|\n.*\n\| node-ipv4 +\| node network \| 10\.0\.0\.0\/20 +\| active +\|\n\| service-ipv4 \| Service CIDR \| 10\.96\.0\.0\/16 \| draining \|/);
+    expect(r.stdout).toContain("once no Service or node uses them: calico-ipam ledger release --cluster west service-ipv4\n");
+    // Without a draining range the table is as before: no STATUS column.
+    const active = await run("ledger", "show", "--file", drawnLedgerFile(), "--cluster", "west");
+    expect(active.stdout).toMatch(/\| RANGE +\| KIND +\| CIDR +\|\n/);
+    expect(active.stdout).not.toContain("ledger release");
+  });
+
+  test("releases it by its key, the rest of the section kept; JSON names cluster and key", async () => {
+    const file = drawnLedgerFile("draining");
+    const r = await run("ledger", "release", "service-ipv4", "--file", file, "--cluster", "west", "--format", "json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ file, released: [], releasedDrawnRanges: [{ cluster: "west", range: "service-ipv4" }] });
+    const after = readLedger(file)!.clusters!.west;
+    expect(after.drawnRanges).toEqual({ "node-ipv4": { cidr: "10.0.0.0/20", family: 4, kind: "node" } });
+    expect(Object.keys(after.pools)).toEqual(["pods"]);
+    // Without --cluster: the one section that records it.
+    const text = await run("ledger", "release", "service-ipv4", "--file", drawnLedgerFile("draining"));
+    expect(text.stdout).toMatch(/^cluster "west": Service CIDR "service-ipv4": released 10\.96\.0\.0\/16; the range may be drawn or carved again\n/);
+  });
+
+  test("refuses an active one: exit 2 naming file, cluster, key and the way out; the file unchanged", async () => {
+    const file = drawnLedgerFile();
+    const before = fs.readFileSync(file, "utf8");
+    const r = await run("ledger", "release", "service-ipv4", "--file", file, "--cluster", "west");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${file} (cluster "west"): drawn range "service-ipv4" (Service CIDR 10.96.0.0/16) is still drawn from the fleet's address plan, and Services may still hold its ClusterIPs. ` +
+        "Remove it from the cluster's drawnRanges first and synth, so it is draining; release it once nothing uses the range",
+    );
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+});

@@ -1,4 +1,8 @@
-import { FleetClusterDeclaration, FleetSpec, fleetHasErrors, planFleet } from "../../src/fleet";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FleetClusterDeclaration, FleetSpec, fleetHasErrors, planFleet, writeFleetLedgers } from "../../src/fleet";
+import { clusterLedger, readLedger, releasePools } from "../../src/ledger";
 
 const SPACES = [
   { name: "pods-v4", cidr: "10.32.0.0/12" },
@@ -79,5 +83,48 @@ describe("bad drawn ranges", () => {
     const plan = planFleet(spec);
     expect(fleetHasErrors(plan)).toBe(true);
     expect(plan.clusters.every((c) => c.drawnRanges.length === 0)).toBe(true);
+  });
+});
+
+describe("releasing a drawn range too early", () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-drawn-release-"));
+    file = path.join(dir, "calico-ipam.lock.json");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const SERVICES = { serviceCidrs: [{ addressSpace: "services-v4", prefixLength: 16 }] };
+  const errors = (plan: ReturnType<typeof planFleet>) => plan.findings.filter((f) => f.severity === "error").map((f) => `${f.code} at ${f.path}: ${f.message}`);
+
+  test("one the cluster still draws is refused, naming cluster, key and the way out; nothing is written", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
+    const before = fs.readFileSync(file, "utf8");
+    const plan = planFleet({ addressSpaces: SPACES, clusters: [{ ...cluster("west", SERVICES), ledger: { release: ["service-ipv4"] } }] }, { file });
+    expect(fleetHasErrors(plan)).toBe(true);
+    expect(errors(plan)).toEqual([
+      'CARVE_RELEASE_ACTIVE at clusters.west.release[0]: cannot release drawn range "service-ipv4" (10.96.0.0/16) of cluster "west": the cluster still draws it, and Services may hold its ClusterIPs. ' +
+        "Remove it from the cluster's drawnRanges first; release it in a later run, once nothing uses the range",
+    ]);
+    expect(writeFleetLedgers(plan)).toEqual([]);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  test("one that only starts draining in this run is refused", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", { nodeCidrs: [{ addressSpace: "tiny-v4", prefixLength: 26 }] })] }, { file }));
+    const plan = planFleet({ addressSpaces: SPACES, clusters: [{ ...cluster("west", undefined), ledger: { release: ["node-ipv4"] } }] }, { file });
+    expect(errors(plan)).toEqual([
+      'CARVE_RELEASE_ACTIVE at clusters.west.release[0]: cannot release drawn range "node-ipv4" (10.200.0.0/26) of cluster "west" yet: it only starts draining in this run, and nodes may still hold its addresses. ' +
+        "Deploy without it, wait until nothing uses the range, then release it",
+    ]);
+  });
+
+  test("the ledger's release refuses an active drawn range and names it", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
+    const section = clusterLedger(readLedger(file)!, "west");
+    expect(() => releasePools(section, ["service-ipv4"])).toThrow(
+      /^drawn range "service-ipv4" \(Service CIDR 10\.96\.0\.0\/16\) is still drawn from the fleet's address plan, and Services may still hold its ClusterIPs\. Remove it from the cluster's drawnRanges first and synth, so it is draining; release it once nothing uses the range$/,
+    );
+    expect(() => releasePools(section, ["node-ipv4"])).toThrow(/pool "node-ipv4" is not in the ledger, so there is nothing to release \(recorded pools: "pods"\)/);
   });
 });

@@ -84,15 +84,91 @@ describe("Service CIDRs and node networks drawn from the fleet's plan", () => {
     expect(drawn(plan).new).toEqual(["service 10.99.0.0/16"]);
   });
 
-  test("a range the cluster no longer asks for is dropped from its section, and the diff says how to keep it", () => {
+  test("a range the cluster no longer asks for stays in its section, draining, and the diff says how to release it", () => {
     writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
     const plan = planFleet({ addressSpaces: SPACES, clusters: [cluster("west", undefined)] }, { file });
     expect(errors(plan)).toEqual([]);
     expect(plan.ledgers[0].changes.map(describeChange)).toEqual([
-      'cluster "west": Service CIDR "service-ipv4": removed 10.96.0.0/16; the cluster no longer draws it, and the range may be drawn or carved again (declare it in serviceCidrs if the cluster still uses it)',
+      'cluster "west": Service CIDR "service-ipv4": draining 10.96.0.0/16; the cluster no longer draws it, and the range stays reserved until it is released ' +
+        "(calico-ipam ledger release --cluster west service-ipv4, once no Service uses its addresses)",
     ]);
+    expect(plan.ledgers[0].after.clusters!.west.drawnRanges).toEqual({ "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service", status: "draining" } });
+    // The cluster no longer uses it: not its Service CIDR any more.
+    expect(plan.clusters[0].drawnRanges).toEqual([]);
     const frozen = planFleet({ addressSpaces: SPACES, clusters: [cluster("west", undefined)] }, { file, frozen: true });
-    expect(errors(frozen).join("\n")).toMatch(/LEDGER_FROZEN: the ledger .* \(cluster "west"\) is frozen .*\n {2}- Service CIDR "service-ipv4": removed 10\.96\.0\.0\/16/);
+    expect(errors(frozen).join("\n")).toMatch(/LEDGER_FROZEN: the ledger .* \(cluster "west"\) is frozen .*\n {2}- Service CIDR "service-ipv4": draining 10\.96\.0\.0\/16/);
+    // Written, read back, and planned again: nothing changes while it drains.
+    writeFleetLedgers(plan);
+    expect(readLedger(file)!.clusters!.west.drawnRanges!["service-ipv4"].status).toBe("draining");
+    expect(fs.readFileSync(file, "utf8")).toContain('"kind": "service",\n          "status": "draining"');
+    const again = planFleet({ addressSpaces: SPACES, clusters: [cluster("west", undefined)] }, { file, frozen: true });
+    expect(errors(again)).toEqual([]);
+    expect(again.ledgers[0].changes).toEqual([]);
+  });
+
+  test("a draining range is kept clear of every carve: other clusters' drawn ranges and pools, and the cluster's own new ranges", () => {
+    // One space both pools and Service CIDRs come from, so that a pool could land on the draining range.
+    const spaces = [...SPACES, { name: "shared", cidr: "10.200.0.0/13" }];
+    const svc = { serviceCidrs: [{ addressSpace: "shared", prefixLength: 16 }] };
+    writeFleetLedgers(planFleet({ addressSpaces: spaces, clusters: [cluster("west", svc)] }, { file }));
+    expect(readLedger(file)!.clusters!.west.drawnRanges!["service-ipv4"].cidr).toBe("10.200.0.0/16");
+    const extra = (name: string) => ({ pools: [{ name: "pods", prefixLength: 16, addressSpace: "pods-v4" }, { name, prefixLength: 16, addressSpace: "shared" }] });
+    const plan = planFleet(
+      {
+        addressSpaces: spaces,
+        clusters: [
+          // Another cluster draws from the same space, and carves a pool from it.
+          cluster("aaa", svc, { spec: extra("more") }),
+          // The cluster itself: no longer draws it, asks for a node network and a pool from the same space.
+          cluster("west", { nodeCidrs: [{ addressSpace: "shared", prefixLength: 16 }] }, { spec: extra("extra") }),
+        ],
+      },
+      { file },
+    );
+    expect(errors(plan)).toEqual([]);
+    const used = plan.clusters.flatMap((c) => [...c.drawnRanges.map((r) => r.cidr), ...c.plan.pools.map((p) => p.manifest.spec.cidr!)]);
+    expect(used).not.toContain("10.200.0.0/16");
+    expect(findOverlaps([...used, "10.200.0.0/16"].map((c) => Cidr.parse(c)))).toEqual([]);
+    expect(plan.ledgers[0].after.clusters!.west.drawnRanges!["service-ipv4"]).toEqual({ cidr: "10.200.0.0/16", family: 4, kind: "service", status: "draining" });
+  });
+
+  test("a cluster that now declares the range it drew keeps it: declared, and draining in the ledger until released", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
+    const declared = cluster("west", undefined, { spec: { pools: [{ name: "pods", prefixLength: 16, addressSpace: "pods-v4" }], serviceCidrs: ["10.96.0.0/16"] } });
+    const plan = planFleet({ addressSpaces: SPACES, clusters: [cluster("aaa", SERVICES), declared] }, { file });
+    expect(errors(plan)).toEqual([]);
+    expect(drawn(plan).aaa).toEqual(["service 10.97.0.0/16"]);
+    expect(plan.clusters[1].plan.ranges!.excluded.map((e) => `${e.kind} ${e.cidr}`)).toEqual(["service 10.96.0.0/16"]);
+    expect(plan.ledgers[0].after.clusters!.west.drawnRanges!["service-ipv4"].status).toBe("draining");
+  });
+
+  test("asked for again, a draining range is reactivated with its recorded range", () => {
+    const spaces = [...SPACES, { name: "shared", cidr: "10.200.0.0/14" }];
+    const svc = { serviceCidrs: [{ addressSpace: "shared", prefixLength: 16 }] };
+    writeFleetLedgers(planFleet({ addressSpaces: spaces, clusters: [cluster("west", { serviceCidrs: [{ addressSpace: "shared", prefixLength: 15 }] })] }, { file }));
+    writeFleetLedgers(planFleet({ addressSpaces: spaces, clusters: [cluster("west", undefined)] }, { file }));
+    // Another cluster asks first for a range of the same space: it does not get the draining one.
+    const plan = planFleet({ addressSpaces: spaces, clusters: [cluster("aaa", svc), cluster("west", { serviceCidrs: [{ addressSpace: "shared", prefixLength: 15 }] })] }, { file });
+    expect(errors(plan)).toEqual([]);
+    expect(drawn(plan)).toEqual({ aaa: ["service 10.202.0.0/16"], west: ["service 10.200.0.0/15"] });
+    expect(plan.ledgers[0].changes.map(describeChange).filter((l) => l.includes("Service CIDR"))).toEqual([
+      'cluster "aaa": Service CIDR "service-ipv4": drawn 10.202.0.0/16 from the fleet\'s address plan',
+      'cluster "west": Service CIDR "service-ipv4": reactivated 10.200.0.0/15, its recorded range',
+    ]);
+    expect(plan.ledgers[0].after.clusters!.west.drawnRanges).toEqual({ "service-ipv4": { cidr: "10.200.0.0/15", family: 4, kind: "service" } });
+  });
+
+  test("a draining range is released by its key (the library's release option); the range may then be drawn again", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", undefined)] }, { file }));
+    const plan = planFleet({ addressSpaces: SPACES, clusters: [cluster("aaa", SERVICES), cluster("west", undefined, { ledger: { release: ["service-ipv4"] } })] }, { file });
+    expect(errors(plan)).toEqual([]);
+    expect(drawn(plan).aaa).toEqual(["service 10.96.0.0/16"]);
+    expect(plan.ledgers[0].changes.map(describeChange).filter((l) => l.includes("Service CIDR"))).toEqual([
+      'cluster "aaa": Service CIDR "service-ipv4": drawn 10.96.0.0/16 from the fleet\'s address plan',
+      'cluster "west": Service CIDR "service-ipv4": released 10.96.0.0/16; the range may be drawn or carved again',
+    ]);
+    expect(plan.ledgers[0].after.clusters!.west.drawnRanges).toBeUndefined();
   });
 
   test("the ranges of a cluster removed from code stay reserved with its section", () => {
@@ -101,6 +177,15 @@ describe("Service CIDRs and node networks drawn from the fleet's plan", () => {
     expect(errors(plan)).toEqual([]);
     expect(drawn(plan).new).toEqual(["service 10.97.0.0/16"]);
     expect(plan.ledgers[0].after.clusters!.gone.drawnRanges!["service-ipv4"].cidr).toBe("10.96.0.0/16");
+    // Written and planned again with the section retired: still clear of every carve, pools of the same space too.
+    writeFleetLedgers(plan);
+    expect(readLedger(file)!.clusters!.gone.status).toBe("retired");
+    const spec = { pools: [{ name: "pods", prefixLength: 16, addressSpace: "pods-v4" }, { name: "svc-like", prefixLength: 16, addressSpace: "services-v4" }] };
+    const later = planFleet({ addressSpaces: SPACES, clusters: [cluster("new", SERVICES, { spec }), cluster("other", SERVICES)] }, { file });
+    expect(errors(later)).toEqual([]);
+    const used = later.clusters.flatMap((c) => [...c.drawnRanges.map((r) => r.cidr), ...c.plan.pools.map((p) => p.manifest.spec.cidr!)]);
+    expect(findOverlaps([...used, "10.96.0.0/16"].map((c) => Cidr.parse(c)))).toEqual([]);
+    expect(later.ledgers[0].after.clusters!.gone.drawnRanges!["service-ipv4"].cidr).toBe("10.96.0.0/16");
   });
 
   test("an isolated cluster's drawn range keeps clear of every other range too", () => {
@@ -118,5 +203,12 @@ describe("Service CIDRs and node networks drawn from the fleet's plan", () => {
     expect(bad({ "service-ipv4": { cidr: "10.32.0.0/20", family: 4, kind: "service" } })).toThrow(/clusters\.east\.drawnRanges\.service-ipv4\.cidr: drawn range "service-ipv4" \(10\.32\.0\.0\/20\) overlaps pool "pods"/);
     expect(bad({ "service-ipv4": { cidr: "fd00::/112", family: 4, kind: "service" } })).toThrow(/drawn range "service-ipv4" is IPv4, but fd00::\/112 is an IPv6 range/);
     expect(bad({ "pods-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service" } })).toThrow(/unknown drawn range "pods-ipv4"/);
+    // `status` is optional: absent while asked for, "draining" after; nothing else.
+    const ok = { "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service", status: "draining" } };
+    expect(bad(ok)().clusters!.east.drawnRanges).toEqual(ok);
+    expect(bad({ "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service", status: "active" } })).toThrow(
+      /clusters\.east\.drawnRanges\.service-ipv4\.status: "status" of drawn range "service-ipv4" must be "draining" \(the cluster no longer asks for it\), or absent while the cluster asks for it; got the string "active"/,
+    );
+    expect(bad({ "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service", since: 1 } })).toThrow(/unknown key "since" in drawn range "service-ipv4"; an entry has only cidr, family, kind, status/);
   });
 });

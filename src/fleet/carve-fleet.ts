@@ -21,7 +21,7 @@
 import { carve, CarvedPool, CarveError, CarveResult, ExclusionDeclaration, PoolRequest, requestPrefix } from "../carver";
 import type { AddressSpaceDeclaration } from "../carver";
 import { Cidr, findOverlaps, prefixForSize } from "../ip";
-import { DrawnRangeKind, Ledger, LedgerDrawnRange, LedgerEntry, LedgerPoolChange, LedgerSubSpace, drawnRangeKey, freezeLedger, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
+import { DrawnRangeKind, Ledger, LedgerDrawnRange, LedgerEntry, LedgerPoolChange, LedgerSubSpace, drawnRangeKey, freezeLedger, freezeSortedPools, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
 import { listSome } from "../ledger/private/names";
 import { formatCount } from "../report/format";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
@@ -370,38 +370,48 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       results.set(c.name, result);
     } else {
       const requests: PoolRequest[] = [];
-      // The cluster and pool of each request, in request order: the carver lists its pools in that order.
-      const origin: Array<readonly [string, string]> = [];
-      const entries: Array<[string, LedgerEntry]> = [];
+      // The cluster and pool of each request, in request order (the carver lists its pools in that order), side by side.
+      const originCluster: string[] = [];
+      const originPool: string[] = [];
+      // The combined ledger's pools, by assignment in name order ("__proto__" is never a "<cluster>.<pool>" name).
+      const pools: Record<string, LedgerEntry> = {};
+      let inOrder = true;
+      let previous = "";
       const cidrs = new Map<string, Cidr>();
       const release: string[] = [];
       // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
-      // (a cluster name has no "."): the entries are made in that order, and need no sort.
+      // (a cluster name has no "."): the entries are made in that order, and need no sort (unless a
+      // section lists a pool out of order: an integer-like name is listed first by JavaScript).
       const byPrefix = members.map((c) => ({ c, prefix: `${c.name}.` })).sort((x, y) => compare(x.prefix, y.prefix));
       for (const { c, prefix } of byPrefix) {
         // One string per pool, for its ledger entry and its request: hashed once.
         const names = new Map<string, string>();
         const sectionCidrs = recordedCidrs.get(c.name)!;
-        const pools = c.ledger.pools;
-        for (const pool in pools) {
+        const section = c.ledger.pools;
+        for (const pool in section) {
           const name = prefix + pool;
           names.set(pool, name);
-          entries.push([name, pools[pool]]);
+          if (name < previous) inOrder = false;
+          previous = name;
+          pools[name] = section[pool];
           cidrs.set(name, sectionCidrs.get(pool)!);
         }
-        for (const r of requestsOf(c)) {
+        const view = views.get(c.name)!;
+        for (const original of c.requests) {
+          const r = view.request(original, c.ledger);
           requests.push({ ...r, name: names.get(r.name) ?? prefix + r.name });
-          origin.push([c.name, r.name]);
+          originCluster.push(c.name);
+          originPool.push(r.name);
         }
         for (const pool of c.release ?? []) release.push(names.get(pool) ?? prefix + pool);
       }
       // Each section was checked, and no two connected clusters' recorded ranges overlap (checked above):
       // the combined ledger is valid without a second check.
-      const combined = freezeLedger(entries);
+      const combined = inOrder ? freezeSortedPools(pools) : freezeLedger(Object.entries(pools));
       registerCheckedLedger(combined, cidrs);
       const result = carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release });
       // A run that keeps every recorded range returns its input ledger: each cluster keeps its own.
-      splitGroupResult(members, result, results, requests, origin, result.ledger === combined && result.changes.length === 0);
+      splitGroupResult(members, result, results, requests, originCluster, originPool, result.ledger === combined && result.changes.length === 0);
     }
     for (const c of members) {
       const r = results.get(c.name)!;
@@ -971,7 +981,8 @@ function splitGroupResult(
   result: CarveResult,
   out: Map<string, CarveResult>,
   requests: readonly PoolRequest[],
-  origin: ReadonlyArray<readonly [string, string]>,
+  originCluster: readonly string[],
+  originPool: readonly string[],
   unchangedLedgers = false,
 ): void {
   const clusterOf = new Map(group.map((c) => [c.name, c]));
@@ -986,7 +997,12 @@ function splitGroupResult(
   let i = 0;
   for (const p of result.pools) {
     while (i < requests.length && requests[i].name !== p.name) i++;
-    const [cluster, pool] = i < requests.length ? origin[i++] : split(p.name)!;
+    let cluster: string;
+    let pool: string;
+    if (i < requests.length) {
+      cluster = originCluster[i];
+      pool = originPool[i++];
+    } else [cluster, pool] = split(p.name)!;
     push(pools, cluster, Object.freeze({ name: pool, family: p.family, cidr: p.cidr, blockSize: p.blockSize, source: p.source, explanation: p.explanation }));
   }
   const changes = new Map<string, LedgerPoolChange[]>();

@@ -77,6 +77,14 @@ export function freezeLedger(
   return Object.freeze(ledger);
 }
 
+/**
+ * @internal A frozen ledger of these pools alone, without a copy: the caller made `pools` for it, its
+ * keys in name order (as {@link freezeLedger} sorts them), and hands it over (it is frozen here).
+ */
+export function freezeSortedPools(pools: Record<string, LedgerEntry>): Ledger {
+  return Object.freeze({ version: LEDGER_FORMAT_VERSION, pools: Object.freeze(pools) });
+}
+
 /** The entries sorted by key: the list itself when it is in order already (the usual case), else a sorted copy. */
 function inOrder<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyArray<readonly [string, T]> {
   for (let k = 1; k < entries.length; k++) {

@@ -189,7 +189,7 @@ export function carve(input: CarveInput): CarveResult {
     const entry = typeof name === "string" ? ownEntry(recordedEntries, name) : undefined;
     if (entry === undefined) {
       findings.push(
-        error("CARVE_RELEASE_UNKNOWN", path, `cannot release ${typeof name === "string" ? `pool "${name}"` : describe(name)}: it is not in the ledger`),
+        error("CARVE_RELEASE_UNKNOWN", path, `cannot release ${typeof name === "string" ? `pool "${name}"` : describe(name)}: it is not in the ledger. Name one the ledger records as draining (\`calico-ipam ledger show\` lists them; in a fleet, drawn ranges go by key, e.g. "service-ipv4"), or drop this name from release`),
       );
     } else if (entry.status === "active" && declared.has(name)) {
       findings.push(

@@ -5,8 +5,8 @@
 import type { Cidr } from "../ip";
 import type { Ledger, LedgerEntry } from "./format";
 import type { InspectedLedger } from "./inspect";
+import type { PoolIndex } from "./pool-index";
 import { checkedCidr } from "./private/canonical-cidr";
-import { own } from "./private/names";
 
 /**
  * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
@@ -74,19 +74,17 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
  * first asked for: reading a ledger then builds no map of 10,000 names. A carving run asks for each
  * recorded CIDR once, with the entry at hand ({@link recordedCidr}): that reads the entry's text and
  * builds no map either. Anything else (a lookup by name, iteration) builds the map once, then uses it.
- * Iterates in the order of the ledger's `pools` record (name order in a frozen ledger).
+ * Iterates in the order of the ledger's pools (name order in a frozen ledger).
  */
 export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   private made: Map<string, Cidr> | undefined;
 
-  /**
-   * @param pools the frozen `pools` of a checked ledger: every entry's `cidr` is canonical
-   * @param size how many entries `pools` has
-   */
-  constructor(
-    private readonly pools: Readonly<Record<string, LedgerEntry>>,
-    readonly size: number,
-  ) {}
+  /** @param index the pools of a checked ledger: every entry's `cidr` is canonical */
+  constructor(private readonly index: PoolIndex) {}
+
+  get size(): number {
+    return this.index.size;
+  }
 
   /** The CIDR of the entry `name`, which is `entry`: from the map when it is made, else read from the entry. */
   ofEntry(name: string, entry: LedgerEntry): Cidr {
@@ -98,7 +96,7 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   }
 
   has(name: string): boolean {
-    return own(this.pools, name) !== undefined;
+    return this.index.indexOf(name) >= 0;
   }
 
   forEach(callback: (value: Cidr, key: string, map: ReadonlyMap<string, Cidr>) => void, thisArg?: unknown): void {
@@ -124,7 +122,8 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   private map(): Map<string, Cidr> {
     if (this.made === undefined) {
       const made = new Map<string, Cidr>();
-      for (const name of Object.keys(this.pools)) made.set(name, checkedCidr(this.pools[name].cidr));
+      const { names, entries } = this.index;
+      for (let k = 0; k < names.length; k++) made.set(names[k], checkedCidr(entries[k].cidr));
       this.made = made;
     }
     return this.made;

@@ -17,6 +17,13 @@ import { checkedCidr } from "./private/canonical-cidr";
 export const INSPECTED = new WeakMap<object, InspectedLedger>();
 
 /**
+ * @internal The canonical text of ledgers read from it (by the canonical reader, which accepts only the
+ * exact text `serializeLedger` writes for the ledger it returns): `serializeLedger` returns it as it is,
+ * so a run that keeps its ledger neither writes 10,000 entries out again nor makes a lazily made record.
+ */
+export const SERIALIZED = new WeakMap<Ledger, string>();
+
+/**
  * @internal `addresses` sections known to be valid: the normalized, deeply frozen sections of checked ledgers.
  * {@link freezeLedger} reuses such a section as it is, and {@link registerCheckedLedger} registers a
  * ledger only when its section is one of these (or absent): the section is checked on its own, since

@@ -13,7 +13,7 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
-import { EntryCidrs, INSPECTED } from "../checked";
+import { EntryCidrs, INSPECTED, SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
 import { freezeIndexedPools } from "../freeze";
 import { PoolIndex, registerPoolIndex } from "../pool-index";
@@ -110,6 +110,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const ledger = freezeIndexedPools(index);
   registerPoolIndex(ledger, index);
   INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index), problems: [] });
+  SERIALIZED.set(ledger, text);
   return ledger;
 }
 

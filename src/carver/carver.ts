@@ -248,7 +248,7 @@ export function carve(input: CarveInput): CarveResult {
       items.push(undefined);
       continue;
     }
-    const item = resolveRequest(request, index, size, spaces, position < 0 ? undefined : recorded.entries[position], recordedCidrs, findings);
+    const item = resolveRequest(request, index, size, spaces, position, recorded, recordedCidrs, findings);
     kept.claim(position, name, item);
     items.push(item);
   }
@@ -274,8 +274,8 @@ export function carve(input: CarveInput): CarveResult {
     const usedCidrs: Cidr[] = [];
     for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
     for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
-    kept.forEach((name, entry) => {
-      if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, name, entry));
+    kept.forEach((name, entry, _, k) => {
+      if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
     });
     for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
     const used = IntervalSet.fromCidrs(family, usedCidrs);
@@ -319,12 +319,12 @@ export function carve(input: CarveInput): CarveResult {
   const entries: Array<[string, LedgerEntry]> = [];
   const cidrNames: string[] = [];
   const cidrs: Cidr[] = [];
-  kept.forEach((name, entry, item) => {
+  kept.forEach((name, entry, item, k) => {
     if (item !== undefined) return;
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
     cidrNames.push(name);
-    cidrs.push(recordedCidr(recordedCidrs, name, entry));
+    cidrs.push(recordedCidr(recordedCidrs, k, name));
   });
   for (const item of items) {
     if (!item?.cidr) continue;
@@ -454,13 +454,15 @@ function resolveRequest(
   index: number,
   size: RequestSize,
   spaces: readonly Space[],
-  entry: LedgerEntry | undefined,
+  position: number,
+  recordedPools: PoolIndex,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): Item {
   const name = request.name;
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
-  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, name, entry) } : undefined;
+  const entry = position < 0 ? undefined : recordedPools.entries[position];
+  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, position, name) } : undefined;
   const item: Item = {
     index,
     request,
@@ -987,12 +989,12 @@ class KeptPools {
     return k < 0 ? undefined : this.index.entries[k];
   }
 
-  /** Each kept pool in the ledger's order, with the request that names it. */
-  forEach(visit: (name: string, entry: LedgerEntry, item: Item | undefined) => void): void {
+  /** Each kept pool in the ledger's order, with the request that names it and its position. */
+  forEach(visit: (name: string, entry: LedgerEntry, item: Item | undefined, position: number) => void): void {
     const { names, entries } = this.index;
     for (let k = 0; k < names.length; k++) {
       if (this.released.size > 0 && this.released.has(names[k])) continue;
-      visit(names[k], entries[k], this.claimed[k]);
+      visit(names[k], entries[k], this.claimed[k], k);
     }
   }
 }

@@ -2,7 +2,10 @@
  * The recorded pools of a checked ledger by position, for the carving runs that look up every
  * requested pool: one hash of each name into a typed array, no string-keyed map or record.
  */
+import type { Cidr } from "../ip";
+import { EntryCidrs, INSPECTED } from "./checked";
 import type { Ledger, LedgerEntry } from "./format";
+import { freezeIndexedPools } from "./freeze";
 
 /**
  * @internal The pools of a checked ledger by position: the names in the ledger's order (name order),
@@ -83,7 +86,16 @@ export function poolIndex(ledger: Ledger): PoolIndex {
   return index;
 }
 
-/** @internal Records the index a reader made for a ledger, so that {@link poolIndex} returns it. */
-export function registerPoolIndex(ledger: Ledger, index: PoolIndex): void {
+
+/**
+ * @internal A ledger of the pools of `index` alone, made by a reader or from checked parts (names unique
+ * and in name order, none integer-like; entries frozen and valid; no two ranges overlap), registered
+ * as checked with its index and CIDRs (`cidrs` by position, or read from the entries when first
+ * asked for). Its `pools` record is made when first read (see {@link freezeIndexedPools}).
+ */
+export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[]): Ledger {
+  const ledger = freezeIndexedPools(index);
   INDEXES.set(ledger, index);
+  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs), problems: [] });
+  return ledger;
 }

@@ -13,10 +13,9 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
-import { EntryCidrs, INSPECTED, SERIALIZED } from "../checked";
+import { SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
-import { freezeIndexedPools } from "../freeze";
-import { PoolIndex, registerPoolIndex } from "../pool-index";
+import { PoolIndex, checkedIndexedLedger } from "../pool-index";
 import { V4_SIZES, canonicalIPv4Key, canonicalIPv6 } from "./canonical-cidr";
 import { compareNames } from "./names";
 
@@ -106,10 +105,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   }
   if (i !== end || overlapsIPv4(v4Keys.subarray(0, v4Count)) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const index = new PoolIndex(names, entries);
-  const ledger = freezeIndexedPools(index);
-  registerPoolIndex(ledger, index);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index), problems: [] });
+  const ledger = checkedIndexedLedger(new PoolIndex(names, entries));
   SERIALIZED.set(ledger, text);
   return ledger;
 }

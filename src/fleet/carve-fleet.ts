@@ -380,34 +380,34 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       let entries: LedgerEntry[] = [];
       let cidrs: Cidr[] = [];
       let inOrder = true;
-      let previous = "";
       const release: string[] = [];
       // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
-      // (a cluster name has no "."): the entries are made in that order, and need no sort (unless a
-      // section lists a pool out of order: an integer-like name is listed first by JavaScript).
+      // (a cluster name has no ".", so no prefix is the start of another): the entries are made in that
+      // order, and need no sort unless a section lists a pool out of order (an integer-like name is
+      // listed first by JavaScript). The pool names are compared, not the longer names made of them.
       const byPrefix = members.map((c) => ({ c, prefix: `${c.name}.` })).sort((x, y) => compare(x.prefix, y.prefix));
       for (const { c, prefix } of byPrefix) {
-        // One string per pool, for its ledger entry and its request: hashed once.
-        const names = new Map<string, string>();
+        // One string per pool, for its ledger entry and its request (found by the section's index).
         const section = sections.get(c.name)!;
+        const first = poolNames.length;
         for (let k = 0; k < section.names.length; k++) {
-          const pool = section.names[k];
-          const name = prefix + pool;
-          names.set(pool, name);
-          if (name < previous) inOrder = false;
-          previous = name;
-          poolNames.push(name);
+          if (k > 0 && section.names[k - 1] > section.names[k]) inOrder = false;
+          poolNames.push(prefix + section.names[k]);
           entries.push(section.entries[k]);
           cidrs.push(section.cidrs[k]);
         }
+        const nameOf = (pool: string): string => {
+          const k = typeof pool === "string" ? section.index.indexOf(pool) : -1;
+          return k >= 0 ? poolNames[first + k] : prefix + pool;
+        };
         const view = views.get(c.name)!;
         for (const original of c.requests) {
           const r = view.request(original, c.ledger);
-          requests.push({ ...r, name: names.get(r.name) ?? prefix + r.name });
+          requests.push({ ...r, name: nameOf(r.name) });
           originCluster.push(c.name);
           originPool.push(r.name);
         }
-        for (const pool of c.release ?? []) release.push(names.get(pool) ?? prefix + pool);
+        for (const pool of c.release ?? []) release.push(nameOf(pool));
       }
       if (!inOrder) {
         // A section listed an integer-like pool name first (as JavaScript orders keys): sorted by name.
@@ -443,6 +443,8 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
 
 /** A cluster's recorded pools by position, in the order of its ledger's `pools` record, with their parsed CIDRs. */
 interface Section {
+  /** Looks the names up; its order is theirs. */
+  readonly index: PoolIndex;
   readonly names: readonly string[];
   readonly entries: readonly LedgerEntry[];
   readonly cidrs: readonly Cidr[];
@@ -455,12 +457,14 @@ interface Section {
  */
 function sectionOf(ledger: Ledger, inspected: InspectedLedger): Section {
   if (inspected.ledger === ledger) {
-    const { names, entries } = poolIndex(ledger);
+    const index = poolIndex(ledger);
+    const { names, entries } = index;
     const cidrs = inspected.cidrs instanceof EntryCidrs ? inspected.cidrs.all() : names.map((n) => inspected.cidrs.get(n)!);
-    return { names, entries, cidrs };
+    return { index, names, entries, cidrs };
   }
   const names = Object.keys(ledger.pools);
-  return { names, entries: names.map((n) => ledger.pools[n]), cidrs: names.map((n) => inspected.cidrs.get(n)!) };
+  const entries = names.map((n) => ledger.pools[n]);
+  return { index: new PoolIndex(names, entries), names, entries, cidrs: names.map((n) => inspected.cidrs.get(n)!) };
 }
 
 /** A range a cluster holds before carving: recorded, pinned in code, or held elsewhere; `source` says which, for messages. */

@@ -6,6 +6,7 @@ import {
   V4_MAPPED_HIGH,
   assertFamily,
   bitLength,
+  cidrText,
   formatAddress,
   parseAddressText,
   zonedError,
@@ -255,7 +256,7 @@ export class Cidr {
 
   /** Canonical text: {@link formatAddress} of the network, `/`, the prefix. */
   toString(): string {
-    return `${formatAddress(this.family, this.network)}/${this.prefix}`;
+    return cidrText(this.family, this.network, this.prefix);
   }
 
   /** Serialises as the canonical string. */

@@ -6,6 +6,7 @@ import { emptyLedger, freezeLedgerOfSorted } from "../ledger/freeze";
 import { inspectLedger } from "../ledger/inspect";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe } from "../validation/names";
+import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
@@ -785,7 +786,8 @@ function carveOne(
   for (const space of candidates) {
     const network = space.free!.allocate(item.prefix);
     if (network === undefined) continue;
-    item.cidr = Cidr.of(family, network, item.prefix);
+    // Aligned by the free list's construction: no need for Cidr.of's checks.
+    item.cidr = validCidr(family, network, item.prefix);
     item.source = "carved";
     let explanation = space.bestFit.get(item.sizeExplanation);
     if (explanation === undefined) {

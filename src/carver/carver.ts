@@ -1,5 +1,5 @@
 import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import { registerCheckedLedger } from "../ledger/checked";
+import { recordedCidr, registerCheckedLedger } from "../ledger/checked";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
 import { emptyLedger, freezeLedgerOfSorted } from "../ledger/freeze";
@@ -481,7 +481,7 @@ function resolveRequest(
   const name = request.name;
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
   const entry = ownEntry(recordedEntries, name);
-  const recorded = entry ? { entry, cidr: recordedCidrs.get(name)! } : undefined;
+  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, name, entry) } : undefined;
   const item: Item = {
     index,
     request,

@@ -3,10 +3,11 @@ import { recordedCidr, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
-import { emptyLedger, freezeLedger } from "../ledger/freeze";
+import { emptyLedger, freezeLedgerOfSorted } from "../ledger/freeze";
 import { inspectLedger } from "../ledger/inspect";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe } from "../validation/names";
+import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
@@ -219,37 +220,53 @@ export function carve(input: CarveInput): CarveResult {
   });
   const kept = new KeptPools(recorded, released);
 
-  // 2. Requests: size, space, and what the ledger says.
-  const items: Array<Item | undefined> = [];
+  // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
+  // name order (stable: a name's first request first), which finds duplicate names without a lookup
+  // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
+  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
+  const named: number[] = [];
   for (let index = 0; index < requests.length; index++) {
-    const request = requests[index];
-    const rawName = (request as { name?: unknown } | null)?.name;
-    let size: RequestSize;
     try {
-      size = requestSize(request);
+      sizes[index] = requestSize(requests[index]);
+      named.push(index);
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
-      findings.push(error(e.code, requestPath(rawName, index), e.message));
+      sizes[index] = e;
+    }
+  }
+  const byNameOrder = inNameOrder(named, requests);
+  /** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself. */
+  const firstOfName = new Int32Array(requests.length).fill(-1);
+  for (let k = 1, first = byNameOrder[0]; k < byNameOrder.length; k++) {
+    const index = byNameOrder[k];
+    if (requests[index].name === requests[first].name) firstOfName[index] = first;
+    else first = index;
+  }
+  const items: Array<Item | undefined> = [];
+  for (let index = 0; index < requests.length; index++) {
+    const request = requests[index];
+    const size = sizes[index];
+    if (size instanceof CarveError) {
+      findings.push(error(size.code, requestPath((request as { name?: unknown } | null)?.name, index), size.message));
       items.push(undefined);
       continue;
     }
-    const name = request.name;
-    const position = kept.position(name);
-    const earlier = kept.itemAt(position, name);
-    if (earlier) {
+    const earlier = firstOfName[index];
+    if (earlier >= 0) {
       findings.push(
         error(
           "CARVE_DUPLICATE_POOL",
-          requestPath(rawName, index),
-          `pool "${name}" is requested twice (requests ${earlier.index} and ${index}); pool names are unique, so rename one of them`,
+          requestPath(request.name, index),
+          `pool "${request.name}" is requested twice (requests ${earlier} and ${index}); pool names are unique, so rename one of them`,
         ),
       );
       items.push(undefined);
       continue;
     }
+    const position = kept.position(request.name);
     const item = resolveRequest(request, index, size, spaces, position, recorded, recordedCidrs, findings);
-    kept.claim(position, name, item);
+    kept.claim(position, item);
     items.push(item);
   }
 
@@ -260,7 +277,8 @@ export function carve(input: CarveInput): CarveResult {
   // request of the family asks for; a family without a new pool needs none.
   const toCarve: Item[] = [];
   const finest = { 4: -1, 6: -1 };
-  for (const item of items) {
+  for (const index of byNameOrder) {
+    const item = items[index];
     if (item === undefined || item.failed || item.cidr !== undefined || item.pinned !== undefined) continue;
     toCarve.push(item);
     const family = item.request.family;
@@ -315,37 +333,38 @@ export function carve(input: CarveInput): CarveResult {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
 
-  // No error: the ledger after this run. Kept entries are reused as they are.
-  const entries: Array<[string, LedgerEntry]> = [];
-  const cidrNames: string[] = [];
+  // No error: the ledger after this run. Kept entries are reused as they are. Names, entries and
+  // CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+  const names: string[] = [];
+  const values: LedgerEntry[] = [];
   const cidrs: Cidr[] = [];
   kept.forEach((name, entry, item, k) => {
     if (item !== undefined) return;
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
-    entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
-    cidrNames.push(name);
+    names.push(name);
+    values.push(entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const }));
     cidrs.push(recordedCidr(recordedCidrs, k, name));
   });
   for (const item of items) {
     if (!item?.cidr) continue;
     const kept = item.recorded?.entry;
-    const entry: LedgerEntry =
+    names.push(item.name);
+    values.push(
       kept?.status === "active"
         ? kept
-        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
-    entries.push([item.name, entry]);
-    cidrNames.push(item.name);
+        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const }),
+    );
     cidrs.push(item.cidr);
   }
-  sortEntries(entries);
-  const ledger = freezeLedger(entries, inspected.ledger);
+  const sorted = sortedByName(names, values);
+  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, inspected.ledger);
   registerCheckedLedger(ledger, () => {
     const byName = new Map<string, Cidr>();
-    for (let k = 0; k < cidrNames.length; k++) byName.set(cidrNames[k], cidrs[k]);
+    for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recorded.size === 0 ? addedPools(entries) : diffLedgerPools(ledgerIn, ledger);
+  const changes = recorded.size === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
   return { pools, ledger, changes, findings: sortedFindings };
 }
 
@@ -783,7 +802,8 @@ function carveOne(
   for (const space of candidates) {
     const network = space.free!.allocate(item.prefix);
     if (network === undefined) continue;
-    item.cidr = Cidr.of(family, network, item.prefix);
+    // Aligned by the free list's construction: no need for Cidr.of's checks.
+    item.cidr = validCidr(family, network, item.prefix);
     item.source = "carved";
     let explanation = space.bestFit.get(item.sizeExplanation);
     if (explanation === undefined) {
@@ -910,48 +930,58 @@ function keepsLedger(
   return draining && entries === recorded;
 }
 
-/** The changes of a first run (an empty input ledger): every entry added, in name order (the entries are sorted). */
-function addedPools(entries: ReadonlyArray<readonly [string, LedgerEntry]>): LedgerPoolChange[] {
-  const changes: LedgerPoolChange[] = [];
-  for (let k = 0; k < entries.length; k++) changes.push({ kind: "added", name: entries[k][0], after: entries[k][1] });
+/** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
+function addedPools(names: readonly string[], values: readonly LedgerEntry[]): LedgerPoolChange[] {
+  const changes: LedgerPoolChange[] = new Array<LedgerPoolChange>(names.length);
+  for (let k = 0; k < names.length; k++) changes[k] = { kind: "added", name: names[k], after: values[k] };
   return changes;
 }
 
-/** Sorts ledger entries by name in place; a list already in order (the usual case) is only read. */
-function sortEntries(entries: Array<[string, LedgerEntry]>): void {
-  for (let k = 1; k < entries.length; k++) {
-    if (compareNames(entries[k - 1][0], entries[k][0]) > 0) {
-      entries.sort((a, b) => compareNames(a[0], b[0]));
-      return;
+/**
+ * The ledger entries `names[k]` → `values[k]` sorted by name (names are unique): the lists themselves
+ * when they are in order already (the usual case), else sorted copies.
+ */
+function sortedByName(names: readonly string[], values: readonly LedgerEntry[]): { names: readonly string[]; values: readonly LedgerEntry[] } {
+  for (let k = 1; k < names.length; k++) {
+    if (compareNames(names[k - 1], names[k]) > 0) {
+      const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
+      return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
     }
   }
+  return { names, values };
 }
 
 /**
- * The order new pools are placed in: largest first (shortest prefix), then by name. Names are sorted
- * once and the items then dealt into one list per prefix, in name order: the same order as a sort by
- * prefix then name (names are unique), without a comparison of two prefixes per step. Sorts `list` in place.
+ * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
+ * in name order, are dealt into one list per prefix: the same order as a sort by prefix then name
+ * (names are unique), without a comparison of two prefixes per step. Reorders `list` in place.
  */
 function largestFirst(list: Item[]): void {
-  list.sort(byName);
   const byPrefix: Item[][] = [];
   for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
   let k = 0;
   for (const group of byPrefix) if (group !== undefined) for (const item of group) list[k++] = item;
 }
 
-function byName(a: Item, b: Item): number {
-  return compareNames(a.name, b.name);
+/**
+ * The request indices sorted by the requests' names, equal names in index order (the sort is stable).
+ * Sorts `indices` in place (a list already in name order, the usual case, is only read) and returns it.
+ */
+function inNameOrder(indices: number[], requests: readonly PoolRequest[]): number[] {
+  for (let k = 1; k < indices.length; k++) {
+    if (compareNames(requests[indices[k - 1]].name, requests[indices[k]].name) > 0) {
+      return indices.sort((a, b) => compareNames(requests[a].name, requests[b].name));
+    }
+  }
+  return indices;
 }
 
 /**
  * The recorded pools a run keeps (the ledger's, less those released in it) and the request that names
- * each: a recorded pool by its position in the ledger's {@link PoolIndex} (one hash of its name, no
- * string-keyed map), any other name in a map.
+ * each, by position in the ledger's {@link PoolIndex}: one hash of a name, no string-keyed map.
  */
 class KeptPools {
   private readonly claimed: Array<Item | undefined>;
-  private readonly others = new Map<string, Item>();
 
   constructor(
     private readonly index: PoolIndex,
@@ -967,20 +997,15 @@ class KeptPools {
     return k >= 0 && (this.released.size === 0 || !this.released.has(name)) ? k : -1;
   }
 
-  /** The request already named `name`, whose {@link position} is `position`. */
-  itemAt(position: number, name: string): Item | undefined {
-    return position >= 0 ? this.claimed[position] : this.others.get(name);
-  }
-
-  /** Records the request named `name`, whose {@link position} is `position`. */
-  claim(position: number, name: string, item: Item): void {
+  /** Records the request of kept pool at `position` (from {@link position}; -1: nothing to record). */
+  claim(position: number, item: Item): void {
     if (position >= 0) this.claimed[position] = item;
-    else this.others.set(name, item);
   }
 
-  /** The request named `name`. */
+  /** The request of kept pool `name` (undefined for a name that is not a kept pool). */
   get(name: string): Item | undefined {
-    return this.itemAt(this.position(name), name);
+    const k = this.position(name);
+    return k < 0 ? undefined : this.claimed[k];
   }
 
   /** The entry of kept pool `name`. */

@@ -1,11 +1,12 @@
 import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import { registerCheckedLedger } from "../ledger/checked";
+import { recordedCidr, registerCheckedLedger } from "../ledger/checked";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
-import { emptyLedger, freezeLedger } from "../ledger/freeze";
+import { emptyLedger, freezeLedgerOfSorted } from "../ledger/freeze";
 import { inspectLedger } from "../ledger/inspect";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe } from "../validation/names";
+import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
@@ -221,39 +222,55 @@ export function carve(input: CarveInput): CarveResult {
     kept = rest;
   }
 
-  // 2. Requests: size, space, and what the ledger says.
-  const items: Array<Item | undefined> = [];
-  const byName = new Map<string, Item>();
+  // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
+  // name order (stable: a name's first request first), which finds duplicate names without a lookup
+  // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
+  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
+  const named: number[] = [];
   for (let index = 0; index < requests.length; index++) {
-    const request = requests[index];
-    const rawName = (request as { name?: unknown } | null)?.name;
-    let size: RequestSize;
     try {
-      size = requestSize(request);
+      sizes[index] = requestSize(requests[index]);
+      named.push(index);
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
-      findings.push(error(e.code, requestPath(rawName, index), e.message));
+      sizes[index] = e;
+    }
+  }
+  const byNameOrder = inNameOrder(named, requests);
+  /** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself. */
+  const firstOfName = new Int32Array(requests.length).fill(-1);
+  for (let k = 1, first = byNameOrder[0]; k < byNameOrder.length; k++) {
+    const index = byNameOrder[k];
+    if (requests[index].name === requests[first].name) firstOfName[index] = first;
+    else first = index;
+  }
+  const items: Array<Item | undefined> = [];
+  for (let index = 0; index < requests.length; index++) {
+    const request = requests[index];
+    const size = sizes[index];
+    if (size instanceof CarveError) {
+      findings.push(error(size.code, requestPath((request as { name?: unknown } | null)?.name, index), size.message));
       items.push(undefined);
       continue;
     }
-    const name = request.name;
-    const earlier = byName.get(name);
-    if (earlier) {
+    const earlier = firstOfName[index];
+    if (earlier >= 0) {
       findings.push(
         error(
           "CARVE_DUPLICATE_POOL",
-          requestPath(rawName, index),
-          `pool "${name}" is requested twice (requests ${earlier.index} and ${index}); pool names are unique, so rename one of them`,
+          requestPath(request.name, index),
+          `pool "${request.name}" is requested twice (requests ${earlier} and ${index}); pool names are unique, so rename one of them`,
         ),
       );
       items.push(undefined);
       continue;
     }
-    const item = resolveRequest(request, index, size, spaces, kept, recordedCidrs, findings);
-    byName.set(name, item);
-    items.push(item);
+    items.push(resolveRequest(request, index, size, spaces, kept, recordedCidrs, findings));
   }
+  // Lookups by name are for recorded pools: a first run needs none.
+  const byName = new Map<string, Item>();
+  if (recordedCidrs.size > 0) for (const item of items) if (item !== undefined) byName.set(item.name, item);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, byName, findings);
@@ -262,7 +279,8 @@ export function carve(input: CarveInput): CarveResult {
   // request of the family asks for; a family without a new pool needs none.
   const toCarve: Item[] = [];
   const finest = { 4: -1, 6: -1 };
-  for (const item of items) {
+  for (const index of byNameOrder) {
+    const item = items[index];
     if (item === undefined || item.failed || item.cidr !== undefined || item.pinned !== undefined) continue;
     toCarve.push(item);
     const family = item.request.family;
@@ -315,38 +333,39 @@ export function carve(input: CarveInput): CarveResult {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
 
-  // No error: the ledger after this run. Kept entries are reused as they are.
-  const entries: Array<[string, LedgerEntry]> = [];
-  const cidrNames: string[] = [];
+  // No error: the ledger after this run. Kept entries are reused as they are. Names, entries and
+  // CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+  const names: string[] = [];
+  const values: LedgerEntry[] = [];
   const cidrs: Cidr[] = [];
   for (const name of Object.keys(kept)) {
     if (byName.has(name)) continue;
     const entry = kept[name];
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
-    entries.push([name, entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const })]);
-    cidrNames.push(name);
+    names.push(name);
+    values.push(entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const }));
     cidrs.push(recordedCidrs.get(name)!);
   }
   for (const item of items) {
     if (!item?.cidr) continue;
     const kept = item.recorded?.entry;
-    const entry: LedgerEntry =
+    names.push(item.name);
+    values.push(
       kept?.status === "active"
         ? kept
-        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const });
-    entries.push([item.name, entry]);
-    cidrNames.push(item.name);
+        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const }),
+    );
     cidrs.push(item.cidr);
   }
-  sortEntries(entries);
-  const ledger = freezeLedger(entries, inspected.ledger);
+  const sorted = sortedByName(names, values);
+  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, inspected.ledger);
   registerCheckedLedger(ledger, () => {
     const byName = new Map<string, Cidr>();
-    for (let k = 0; k < cidrNames.length; k++) byName.set(cidrNames[k], cidrs[k]);
+    for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recordedCidrs.size === 0 ? addedPools(entries) : diffLedgerPools(ledgerIn, ledger);
+  const changes = recordedCidrs.size === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
   return { pools, ledger, changes, findings: sortedFindings };
 }
 
@@ -462,7 +481,7 @@ function resolveRequest(
   const name = request.name;
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
   const entry = ownEntry(recordedEntries, name);
-  const recorded = entry ? { entry, cidr: recordedCidrs.get(name)! } : undefined;
+  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, name, entry) } : undefined;
   const item: Item = {
     index,
     request,
@@ -767,7 +786,8 @@ function carveOne(
   for (const space of candidates) {
     const network = space.free!.allocate(item.prefix);
     if (network === undefined) continue;
-    item.cidr = Cidr.of(family, network, item.prefix);
+    // Aligned by the free list's construction: no need for Cidr.of's checks.
+    item.cidr = validCidr(family, network, item.prefix);
     item.source = "carved";
     let explanation = space.bestFit.get(item.sizeExplanation);
     if (explanation === undefined) {
@@ -893,38 +913,50 @@ function keepsLedger(
   return entries === recorded;
 }
 
-/** The changes of a first run (an empty input ledger): every entry added, in name order (the entries are sorted). */
-function addedPools(entries: ReadonlyArray<readonly [string, LedgerEntry]>): LedgerPoolChange[] {
-  const changes: LedgerPoolChange[] = [];
-  for (let k = 0; k < entries.length; k++) changes.push({ kind: "added", name: entries[k][0], after: entries[k][1] });
+/** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
+function addedPools(names: readonly string[], values: readonly LedgerEntry[]): LedgerPoolChange[] {
+  const changes: LedgerPoolChange[] = new Array<LedgerPoolChange>(names.length);
+  for (let k = 0; k < names.length; k++) changes[k] = { kind: "added", name: names[k], after: values[k] };
   return changes;
 }
 
-/** Sorts ledger entries by name in place; a list already in order (the usual case) is only read. */
-function sortEntries(entries: Array<[string, LedgerEntry]>): void {
-  for (let k = 1; k < entries.length; k++) {
-    if (compareNames(entries[k - 1][0], entries[k][0]) > 0) {
-      entries.sort((a, b) => compareNames(a[0], b[0]));
-      return;
+/**
+ * The ledger entries `names[k]` → `values[k]` sorted by name (names are unique): the lists themselves
+ * when they are in order already (the usual case), else sorted copies.
+ */
+function sortedByName(names: readonly string[], values: readonly LedgerEntry[]): { names: readonly string[]; values: readonly LedgerEntry[] } {
+  for (let k = 1; k < names.length; k++) {
+    if (compareNames(names[k - 1], names[k]) > 0) {
+      const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
+      return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
     }
   }
+  return { names, values };
 }
 
 /**
- * The order new pools are placed in: largest first (shortest prefix), then by name. Names are sorted
- * once and the items then dealt into one list per prefix, in name order: the same order as a sort by
- * prefix then name (names are unique), without a comparison of two prefixes per step. Sorts `list` in place.
+ * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
+ * in name order, are dealt into one list per prefix: the same order as a sort by prefix then name
+ * (names are unique), without a comparison of two prefixes per step. Reorders `list` in place.
  */
 function largestFirst(list: Item[]): void {
-  list.sort(byName);
   const byPrefix: Item[][] = [];
   for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
   let k = 0;
   for (const group of byPrefix) if (group !== undefined) for (const item of group) list[k++] = item;
 }
 
-function byName(a: Item, b: Item): number {
-  return compareNames(a.name, b.name);
+/**
+ * The request indices sorted by the requests' names, equal names in index order (the sort is stable).
+ * Sorts `indices` in place (a list already in name order, the usual case, is only read) and returns it.
+ */
+function inNameOrder(indices: number[], requests: readonly PoolRequest[]): number[] {
+  for (let k = 1; k < indices.length; k++) {
+    if (compareNames(requests[indices[k - 1]].name, requests[indices[k]].name) > 0) {
+      return indices.sort((a, b) => compareNames(requests[a].name, requests[b].name));
+    }
+  }
+  return indices;
 }
 
 function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {

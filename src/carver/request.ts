@@ -95,7 +95,8 @@ export function requestSize(request: PoolRequest): RequestSize {
   // Index reads, not `const [a, b] =`: destructuring makes an iterator object per request.
   const minBlock = CALICO_BLOCK_SIZE_RANGE[family][0];
   const maxBlock = CALICO_BLOCK_SIZE_RANGE[family][1];
-  const blockSize = wholeNumber(request.blockSize, "blockSize", name, `e.g. ${family === 4 ? 26 : 122}`);
+  // A constant example: a template here would build a string per request.
+  const blockSize = wholeNumber(request.blockSize, "blockSize", name, family === 4 ? "e.g. 26" : "e.g. 122");
   if (blockSize < minBlock || blockSize > maxBlock) {
     invalid(name, `blockSize ${blockSize} is out of Calico's range for IPv${family} pools (${minBlock} to ${maxBlock})`);
   }
@@ -121,7 +122,8 @@ export function requestSize(request: PoolRequest): RequestSize {
       if (typeof prefix !== "number" || !Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
         return invalid(name, `prefixLength must be a whole number from 0 to ${bits} for IPv${family}, got ${describe(prefix)}`);
       }
-      atLeastOneBlock(name, prefix, blockSize, `prefixLength ${prefix}`);
+      // The text of the message is made only for the message: a template argument would build it per request.
+      if (prefix > blockSize) atLeastOneBlock(name, prefix, blockSize, `prefixLength ${prefix}`);
       return prefixSize(prefix, blockSize);
     }
     case "addresses": {

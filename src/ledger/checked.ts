@@ -3,8 +3,10 @@
  * {@link inspectLedger} when it is read, or by the carver that built it from checked parts.
  */
 import type { Cidr } from "../ip";
-import type { Ledger } from "./format";
+import type { Ledger, LedgerEntry } from "./format";
 import type { InspectedLedger } from "./inspect";
+import { checkedCidr } from "./private/canonical-cidr";
+import { own } from "./private/names";
 
 /**
  * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
@@ -65,4 +67,75 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
       });
     }
   }
+}
+
+/**
+ * @internal The parsed CIDRs of a checked ledger's entries, read from each entry's canonical text when
+ * first asked for: reading a ledger then builds no map of 10,000 names. A carving run asks for each
+ * recorded CIDR once, with the entry at hand ({@link recordedCidr}): that reads the entry's text and
+ * builds no map either. Anything else (a lookup by name, iteration) builds the map once, then uses it.
+ * Iterates in the order of the ledger's `pools` record (name order in a frozen ledger).
+ */
+export class EntryCidrs implements ReadonlyMap<string, Cidr> {
+  private made: Map<string, Cidr> | undefined;
+
+  /**
+   * @param pools the frozen `pools` of a checked ledger: every entry's `cidr` is canonical
+   * @param size how many entries `pools` has
+   */
+  constructor(
+    private readonly pools: Readonly<Record<string, LedgerEntry>>,
+    readonly size: number,
+  ) {}
+
+  /** The CIDR of the entry `name`, which is `entry`: from the map when it is made, else read from the entry. */
+  ofEntry(name: string, entry: LedgerEntry): Cidr {
+    return this.made !== undefined ? this.made.get(name)! : checkedCidr(entry.cidr);
+  }
+
+  get(name: string): Cidr | undefined {
+    return this.map().get(name);
+  }
+
+  has(name: string): boolean {
+    return own(this.pools, name) !== undefined;
+  }
+
+  forEach(callback: (value: Cidr, key: string, map: ReadonlyMap<string, Cidr>) => void, thisArg?: unknown): void {
+    this.map().forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+
+  entries(): MapIterator<[string, Cidr]> {
+    return this.map().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.map().keys();
+  }
+
+  values(): MapIterator<Cidr> {
+    return this.map().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Cidr]> {
+    return this.map().entries();
+  }
+
+  private map(): Map<string, Cidr> {
+    if (this.made === undefined) {
+      const made = new Map<string, Cidr>();
+      for (const name of Object.keys(this.pools)) made.set(name, checkedCidr(this.pools[name].cidr));
+      this.made = made;
+    }
+    return this.made;
+  }
+}
+
+/**
+ * @internal The parsed CIDR of a recorded entry `name` of a checked ledger, given the `cidrs` its
+ * inspection holds and the entry itself: read from the entry when `cidrs` is an {@link EntryCidrs}
+ * that has made no map (no lookup by name), else looked up.
+ */
+export function recordedCidr(cidrs: ReadonlyMap<string, Cidr>, name: string, entry: LedgerEntry): Cidr {
+  return cidrs instanceof EntryCidrs ? cidrs.ofEntry(name, entry) : cidrs.get(name)!;
 }

@@ -45,7 +45,25 @@ export function freezeLedger(
   entries: ReadonlyArray<readonly [string, LedgerEntry]>,
   sections?: LedgerSections | SectionInput<LedgerAddress>,
 ): Ledger {
-  const pools = Object.freeze(recordOf(inOrder(entries)));
+  return ledgerOf(Object.freeze(recordOf(inOrder(entries))), sections);
+}
+
+/**
+ * @internal {@link freezeLedger} of pool entries given side by side, `names[k]` → `values[k]`, the names
+ * unique and ascending (not checked): the carver's result, without a [name, entry] pair per pool.
+ */
+export function freezeLedgerOfSorted(
+  names: readonly string[],
+  values: readonly LedgerEntry[],
+  sections?: LedgerSections | SectionInput<LedgerAddress>,
+): Ledger {
+  const record: Record<string, LedgerEntry> = {};
+  for (let k = 0; k < names.length; k++) setOwn(record, names[k], values[k]);
+  return ledgerOf(Object.freeze(record), sections);
+}
+
+/** The frozen ledger of these frozen pools and the sections. */
+function ledgerOf(pools: Ledger["pools"], sections: LedgerSections | SectionInput<LedgerAddress> | undefined): Ledger {
   const given = asSections(sections);
   const addresses = freezeSection(given.addresses, CHECKED_ADDRESSES, (a) => (Object.isFrozen(a) ? a : Object.freeze({ ...a })));
   const nodeCidrs = freezeSection(given.nodeCidrs, CHECKED_NODE_CIDRS, (list) =>
@@ -96,13 +114,14 @@ function inOrder<T>(entries: ReadonlyArray<readonly [string, T]>): ReadonlyArray
 /** `Object.fromEntries(entries)`, by assignment (faster for thousands of keys); `__proto__` stays an own key. */
 function recordOf<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string, T> {
   const record: Record<string, T> = {};
-  for (let k = 0; k < entries.length; k++) {
-    const key = entries[k][0];
-    const value = entries[k][1];
-    if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-    else record[key] = value;
-  }
+  for (let k = 0; k < entries.length; k++) setOwn(record, entries[k][0], entries[k][1]);
   return record;
+}
+
+/** `record[key] = value`, as an own key even for `__proto__`. */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /** The argument of {@link freezeLedger} as sections: see there how an `addresses` section alone is told apart. */

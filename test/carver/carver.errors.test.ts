@@ -226,6 +226,20 @@ describe("malformed input", () => {
     ]);
   });
 
+  test.each([
+    // [requests as name/prefix, duplicates as "first later"]: names out of order, three copies, a first copy with a bad size
+    ["after other names, out of order", [["z", 24], ["a", 24], ["m", 25], ["a", 22]], ["1 3"]],
+    ["three times", [["b", 24], ["b", 23], ["a", 24], ["b", 22]], ["0 1", "0 3"]],
+    ["first with a size that cannot be understood", [["c", 33], ["c", 24], ["c", 23]], ["1 2"]],
+  ] as Array<[string, Array<[string, number]>, string[]]>)("duplicates %s: the first request with a usable size keeps the name", (_, list, expected) => {
+    const result = carve({ spaces: [pods], requests: list.map(([name, prefix]) => v4(name, prefix)) });
+    const duplicates = errors(result).filter((f) => f.code === "CARVE_DUPLICATE_POOL");
+    expect(duplicates.map((f) => /requests (\d+) and (\d+)/.exec(f.message)!.slice(1).join(" "))).toEqual(expected);
+    const firsts = new Set(expected.map((pair) => Number(pair.split(" ")[0])));
+    for (const index of firsts) expect(result.pools.map((p) => p.name)).toContain(list[index][0]);
+    expect(result.pools.length).toBe(new Set(list.filter(([, prefix]) => prefix <= 26).map(([name]) => name)).size);
+  });
+
   test("an unknown address space is an error that lists the usable ones", () => {
     const result = carve({ spaces, requests: [v4("a", 24, { addressSpace: "pod" })] });
     expect(errors(result)).toEqual([

@@ -333,3 +333,45 @@ describe("formatAddress(6, ...) with its 32-bit words", () => {
     );
   });
 });
+
+describe("formatAddress(4, ...) and Cidr.toString as one flat string", () => {
+  // Octets of every digit count (0, 1-9, 10-99, 100-255), so that every text length from 7 to 18 occurs.
+  const octetValue = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 99 }), fc.integer({ min: 100, max: 255 }));
+  const v4 = fc.tuple(octetValue, octetValue, octetValue, octetValue).map(([a, b, c, d]) => ({ a, b, c, d, value: BigInt(((a << 24) | (b << 16) | (c << 8) | d) >>> 0) }));
+
+  test("formatAddress(4, ...) writes dotted decimal", () => {
+    fc.assert(
+      fc.property(v4, ({ a, b, c, d, value }) => {
+        expect(formatAddress(4, value)).toBe(`${a}.${b}.${c}.${d}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("Cidr.toString is the address text, '/' and the prefix, for every prefix of both families", () => {
+    const group = fc.oneof(fc.constant(0n), fc.constant(0n), fc.bigInt(1n, 0xffffn));
+    const v6 = fc.array(group, { minLength: 8, maxLength: 8 }).map((gs) => gs.reduce((v, g) => (v << 16n) | g, 0n));
+    fc.assert(
+      fc.property(v4, fc.integer({ min: 0, max: 32 }), ({ value }, prefix) => {
+        const cidr = Cidr.containing(4, value, prefix);
+        expect(cidr.toString()).toBe(`${formatAddress(4, cidr.network)}/${prefix}`);
+        expect(Cidr.parse(cidr.toString()).equals(cidr)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(v6, fc.integer({ min: 0, max: 128 }), (value, prefix) => {
+        const cidr = Cidr.containing(6, value, prefix);
+        if (prefix >= 96 && cidr.network >> 32n === 0xffffn) return; // IPv4-mapped: not a valid IPv6 pool CIDR to parse back
+        expect(cidr.toString()).toBe(`${referenceIPv6(cidr.network)}/${prefix}`);
+        expect(Cidr.parse(cidr.toString()).equals(cidr)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    // The longest texts: a full IPv6 address with a three-digit prefix, and an IPv4-mapped one.
+    expect(Cidr.containing(6, (1n << 128n) - 1n, 128).toString()).toBe("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+    expect(Cidr.containing(6, (0xffffn << 32n) | 0xc0000201n, 128).toString()).toBe("::ffff:192.0.2.1/128");
+    expect(Cidr.containing(4, 0n, 0).toString()).toBe("0.0.0.0/0");
+    expect(Cidr.containing(4, (1n << 32n) - 1n, 32).toString()).toBe("255.255.255.255/32");
+  });
+});

@@ -13,124 +13,147 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
-import { INSPECTED } from "../checked";
+import { EntryCidrs, INSPECTED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
-import { freezeLedger } from "../freeze";
+import { freezeSortedPools } from "../freeze";
+import { V4_SIZES, canonicalIPv4Key, canonicalIPv6 } from "./canonical-cidr";
 import { compareNames } from "./names";
 
 const HEAD = '{\n  "pools": {';
 const TAIL = '\n  },\n  "version": 1\n}\n';
 
-/**
- * One pool entry as serializeLedger writes it, and the comma after it, if any. The characters a name
- * or CIDR may hold exclude quotes and backslashes, so every match is JSON with no escape. One sticky
- * match per entry checks the layout several times faster than a comparison per field.
- */
-const ENTRY =
-  /\n {4}"([-a-z0-9.]{1,253})": \{\n {6}"blockSize": ([1-9][0-9]{1,2}),\n {6}"cidr": "([0-9a-f.:]{2,39}\/[0-9]{1,3})",\n {6}"family": ([46]),\n {6}"status": "(active|draining|adopted)"\n {4}\}(,?)/y;
+// The fixed text around an entry's fields, as serializeLedger writes it. The characters a name or
+// CIDR may hold (checked one by one) exclude quotes and backslashes, so an entry read is JSON with no escape.
+const BEFORE_NAME = '\n    "';
+const BEFORE_BLOCK_SIZE = '": {\n      "blockSize": ';
+const BEFORE_CIDR = ',\n      "cidr": "';
+const BEFORE_FAMILY = '",\n      "family": ';
+const BEFORE_STATUS = ',\n      "status": "';
+const AFTER_STATUS = '"\n    }';
+const STATUSES: readonly LedgerStatus[] = ["active", "draining", "adopted"];
 
 /**
  * @internal The ledger of a text in the exact form {@link serializeLedger} writes for a ledger of
  * pools only, checked and registered as `inspectLedger` registers it; `undefined` for any other text.
+ * The text is read in place, field by field: per entry, only its name and CIDR become strings, and no
+ * `Cidr` is made (the registered CIDRs are read from the entries when a run asks for them).
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL)) return undefined;
-  const names: string[] = [];
-  const entries: Array<[string, LedgerEntry]> = [];
-  const cidrs: Cidr[] = [];
-  let hasV6 = false;
+  const end = text.length - TAIL.length;
+  const pools: Record<string, LedgerEntry> = {};
+  // Each IPv4 entry's range as network × 64 + prefix, for the overlap check; IPv6 ones as CIDRs.
+  let v4Keys = new Float64Array(256);
+  let v4Count = 0;
+  const v6: Cidr[] = [];
+  let count = 0;
   let previous = "";
-  ENTRY.lastIndex = HEAD.length;
+  let i = HEAD.length;
   for (;;) {
-    const m = ENTRY.exec(text);
-    if (m === null) return undefined;
-    const name = m[1];
-    const cidrText = m[3];
+    if (!text.startsWith(BEFORE_NAME, i)) return undefined;
+    i += BEFORE_NAME.length;
+    const nameStart = i;
+    if (!scanName(text, i)) return undefined;
+    i = scanned;
+    const name = text.slice(nameStart, i);
     // Increasing names are unique.
-    if (compareNames(previous, name) >= 0 || !isCanonicalName(name)) return undefined;
-    const family = m[4] === "4" ? 4 : 6;
-    const cidr = family === 4 ? canonicalIPv4(cidrText) : canonicalIPv6(cidrText);
-    const blockSize = Number(m[2]);
-    const range = BLOCK_SIZE_RANGE[family];
-    if (cidr === undefined || blockSize < range[0] || blockSize > range[1] || cidr.prefix > blockSize) return undefined;
-    if (family === 6) hasV6 = true;
-    names.push(name);
-    entries.push([name, Object.freeze({ family, cidr: cidrText, blockSize, status: m[5] as LedgerStatus })]);
-    cidrs.push(cidr);
+    if (compareNames(previous, name) >= 0 || !text.startsWith(BEFORE_BLOCK_SIZE, i)) return undefined;
+    i += BEFORE_BLOCK_SIZE.length;
+    // blockSize: 2 or 3 digits, no leading zero
+    let blockSize = 0;
+    const sizeStart = i;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - sizeStart < 4; c = text.charCodeAt(++i)) blockSize = blockSize * 10 + (c - 48);
+    if (i - sizeStart < 2 || i - sizeStart > 3 || text.charCodeAt(sizeStart) === 48 || !text.startsWith(BEFORE_CIDR, i)) return undefined;
+    i += BEFORE_CIDR.length;
+    const cidrStart = i;
+    // [0-9a-f.:]{2,39}, "/", [0-9]{1,3}, then the closing quote
+    for (let c = text.charCodeAt(i); (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46; c = text.charCodeAt(++i));
+    const slash = i;
+    if (slash - cidrStart < 2 || slash - cidrStart > 39 || text.charCodeAt(slash) !== 47) return undefined;
+    for (let c = text.charCodeAt(++i); c >= 48 && c <= 57; c = text.charCodeAt(++i));
+    if (i - slash < 2 || i - slash > 4 || !text.startsWith(BEFORE_FAMILY, i)) return undefined;
+    const cidrEnd = i;
+    i += BEFORE_FAMILY.length;
+    const familyChar = text.charCodeAt(i);
+    const family = familyChar === 52 ? 4 : familyChar === 54 ? 6 : 0;
+    if (family === 0 || !text.startsWith(BEFORE_STATUS, i + 1)) return undefined;
+    i += 1 + BEFORE_STATUS.length;
+    const status = statusAt(text, i);
+    if (status === undefined) return undefined;
+    i += status.length + AFTER_STATUS.length;
+    let prefix: number;
+    const cidrText = text.slice(cidrStart, cidrEnd);
+    if (family === 4) {
+      const key = canonicalIPv4Key(text, cidrStart, cidrEnd);
+      if (key < 0 || blockSize < BLOCK_SIZE_RANGE[4][0] || blockSize > BLOCK_SIZE_RANGE[4][1]) return undefined;
+      prefix = key % 64;
+      if (v4Count === v4Keys.length) v4Keys = grown(v4Keys);
+      v4Keys[v4Count++] = key;
+    } else {
+      const cidr = canonicalIPv6(cidrText);
+      if (cidr === undefined || blockSize < BLOCK_SIZE_RANGE[6][0] || blockSize > BLOCK_SIZE_RANGE[6][1]) return undefined;
+      prefix = cidr.prefix;
+      v6.push(cidr);
+    }
+    if (prefix > blockSize) return undefined;
+    pools[name] = Object.freeze({ family, cidr: cidrText, blockSize, status });
+    count++;
     previous = name;
-    if (m[6] === "") break; // no "," after the last entry
+    if (text.charCodeAt(i) !== 44) break; // no "," after the last entry
+    i++;
   }
-  if (ENTRY.lastIndex !== text.length - TAIL.length || (hasV6 ? findOverlaps(cidrs).length > 0 : overlapsIPv4(cidrs))) return undefined;
-  const ledger = freezeLedger(entries);
-  const byName = new Map<string, Cidr>();
-  for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
-  INSPECTED.set(ledger, { ledger, cidrs: byName, problems: [] });
+  if (i !== end || overlapsIPv4(v4Keys.subarray(0, v4Count)) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  const ledger = freezeSortedPools(pools);
+  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(ledger.pools, count), problems: [] });
   return ledger;
 }
 
-/**
- * Whether a name of a-z, 0-9, "-" and "." (at most 253 of them, as the pattern above reads it) is
- * a Calico object name, a DNS-1123 subdomain: each "."-separated label starts and ends with a letter
- * or digit. A name of digits only is refused too: it would be an array index, which JavaScript
- * orders before all other keys, so the general reader handles it.
- */
-function isCanonicalName(name: string): boolean {
-  let onlyDigits = true;
-  let previous = 46; // as if after a ".": the first character must be a letter or digit
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c === 45 || c === 46) {
-      // "-" inside a label, "." after a letter or digit
-      if (previous === 46 || (c === 46 && previous === 45)) return false;
-    }
-    if (c < 48 || c > 57) onlyDigits = false;
-    previous = c;
-  }
-  return !onlyDigits && previous !== 45 && previous !== 46;
-}
-
-/**
- * The CIDR of an IPv4 text in canonical form (four decimal octets without leading zeros, a prefix
- * length without one, no host bit), or `undefined`.
- */
-function canonicalIPv4(text: string): Cidr | undefined {
-  const end = text.length;
-  let value = 0;
-  let i = 0;
-  for (let part = 0; part < 5; part++) {
-    const first = i;
-    let n = 0;
-    for (let c = text.charCodeAt(i); i < end && c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
-    const digits = i - first;
-    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(first) === 48)) return undefined;
-    if (part === 4) {
-      // The prefix length, the end of the text.
-      if (i !== end || n > 32 || (value & V4_HOST_MASKS[n]) !== 0) return undefined;
-      return Cidr.of(4, BigInt(value), n);
-    }
-    // "." between octets, "/" after the last
-    if (n > 255 || i >= end || text.charCodeAt(i) !== (part < 3 ? 46 : 47)) return undefined;
-    i++;
-    value = value * 256 + n;
-  }
+/** The status written at `i` and the end of its entry after it, or `undefined`. */
+function statusAt(text: string, i: number): LedgerStatus | undefined {
+  for (const status of STATUSES) if (text.startsWith(status, i) && text.startsWith(AFTER_STATUS, i + status.length)) return status;
   return undefined;
 }
 
-/** The CIDR of an IPv6 text in canonical form (as `Cidr.toString` writes it), or `undefined`. */
-function canonicalIPv6(text: string): Cidr | undefined {
-  const parsed = Cidr.tryParse(text);
-  return parsed.ok && parsed.cidr.family === 6 && parsed.cidr.toString() === text ? parsed.cidr : undefined;
+/** Where {@link scanName} stopped: the index after the name. */
+let scanned = 0;
+
+/**
+ * Whether the text at `start` holds a name of a-z, 0-9, "-" and "." (1 to 253 of them) that is a
+ * Calico object name, a DNS-1123 subdomain: each "."-separated label starts and ends with a letter or
+ * digit. A name of digits only is refused too: it would be an array index, which JavaScript orders
+ * before all other keys, so the general reader handles it. Sets {@link scanned} to the index after it.
+ */
+function scanName(text: string, start: number): boolean {
+  let onlyDigits = true;
+  let previous = 46; // as if after a ".": the first character must be a letter or digit
+  let i = start;
+  for (;; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      onlyDigits = false;
+    } else if (c === 45 || c === 46) {
+      // "-" inside a label, "." after a letter or digit
+      if (previous === 46 || (c === 46 && previous === 45)) return false;
+      onlyDigits = false;
+    } else if (c < 48 || c > 57) {
+      break;
+    }
+    previous = c;
+  }
+  scanned = i;
+  const length = i - start;
+  return length >= 1 && length <= 253 && !onlyDigits && previous !== 45 && previous !== 46;
 }
 
-/** V4_SIZES[p] = 2^(32 - p), the size of an IPv4 /p. */
-const V4_SIZES: readonly number[] = Array.from({ length: 33 }, (_, p) => 2 ** (32 - p));
-/** The host bits of an IPv4 /p as an int32 bit pattern, for `&` on an address below 2^32. */
-const V4_HOST_MASKS: readonly number[] = V4_SIZES.map((size) => (size - 1) | 0);
+/** A copy of twice the length. */
+function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(keys.length * 2);
+  out.set(keys);
+  return out;
+}
 
-/** Whether any two of these IPv4 CIDRs overlap: their (network, prefix) keys sorted, then one sweep. */
-function overlapsIPv4(cidrs: readonly Cidr[]): boolean {
-  const keys = new Float64Array(cidrs.length);
-  for (let k = 0; k < cidrs.length; k++) keys[k] = Number(cidrs[k].network) * 64 + cidrs[k].prefix;
+/** Whether any two of these IPv4 ranges (keys network × 64 + prefix) overlap: sorted, then one sweep. */
+function overlapsIPv4(keys: Float64Array): boolean {
   keys.sort();
   let lastEnd = -1;
   for (let k = 0; k < keys.length; k++) {

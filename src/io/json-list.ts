@@ -66,7 +66,10 @@ export interface KubectlJsonList {
 
 /** Thrown when a file in kubectl's layout holds malformed JSON: the message names the line. */
 export class JsonListError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message);
   }
 }
@@ -76,15 +79,7 @@ export class JsonListError extends Error {
  * integer's digits follow in the item's text (`"sequenceNumber": `), or undefined when nothing is
  * past 2^53. Each path maps to the key whose value is an integer, or to an object of integers.
  */
-export type BigIntegerFields = (
-  item: unknown
-) =>
-  | ReadonlyArray<{
-      readonly path: string;
-      readonly key: string;
-      readonly object?: boolean;
-    }>
-  | undefined;
+export type BigIntegerFields = (item: unknown) => ReadonlyArray<{ readonly path: string; readonly key: string; readonly object?: boolean }> | undefined;
 
 /** Where the reader gets a file's bytes: its size, and the bytes of a range (a file read by position, or a buffer). */
 export interface ByteSource {
@@ -110,12 +105,8 @@ const SLACK_BYTES = 256 * 1024;
  * caller then parses it whole). Only the edges of the file and one batch at a time are in memory.
  * Throws {@link JsonListError} for malformed JSON in a file that has the layout (while its items are read).
  */
-export function readKubectlJsonList(
-  source: ByteSource | Buffer,
-  options: ListReadOptions | BigIntegerFields = {}
-): KubectlJsonList | undefined {
-  const opts =
-    typeof options === "function" ? { bigIntegers: options } : options;
+export function readKubectlJsonList(source: ByteSource | Buffer, options: ListReadOptions | BigIntegerFields = {}): KubectlJsonList | undefined {
+  const opts = typeof options === "function" ? { bigIntegers: options } : options;
   const src = Buffer.isBuffer(source) ? bufferSource(source) : source;
   const headBytes = src.read(0, Math.min(src.size, EDGE_BYTES));
   if (headBytes[0] !== 0x7b /* { */) return undefined;
@@ -131,26 +122,16 @@ export function readKubectlJsonList(
   let list: unknown;
   try {
     // (Text that is not UTF-8 is left to the whole-text reader, which names the line.)
-    list = JSON.parse(
-      `${text(headBytes, 0, itemsAt)}"items":[]${text(
-        tailBytes,
-        closeInTail + LIST_CLOSE.length,
-        tailBytes.length
-      )}`
-    );
+    list = JSON.parse(`${text(headBytes, 0, itemsAt)}"items":[]${text(tailBytes, closeInTail + LIST_CLOSE.length, tailBytes.length)}`);
   } catch {
     return undefined;
   }
-  if (typeof list !== "object" || list === null || Array.isArray(list))
-    return undefined;
+  if (typeof list !== "object" || list === null || Array.isArray(list)) return undefined;
   const window = new Window(src);
   window.load(open, Math.min(close, open + EDGE_BYTES));
   const body = window.skipSpace(open, close);
   if (body < close && !window.startsWith(body - 9, ITEM_OPEN)) return undefined;
-  return {
-    list: list as Record<string, unknown>,
-    items: items(window, body, close, opts),
-  };
+  return { list: list as Record<string, unknown>, items: items(window, body, close, opts) };
 }
 
 /** The bytes of a file from a position on: what the current batch needs, read ahead in chunks. */
@@ -172,9 +153,7 @@ class Window {
     const kept = a >= this.from && a < this.to ? this.to - a : 0;
     const out = Buffer.allocUnsafe(Math.max(0, end - a));
     if (kept > 0) this.buf.copy(out, 0, a - this.from);
-    const got = this.src.readInto
-      ? this.src.readInto(out, kept, a + kept, end)
-      : this.src.read(a + kept, end).copy(out, kept);
+    const got = this.src.readInto ? this.src.readInto(out, kept, a + kept, end) : this.src.read(a + kept, end).copy(out, kept);
     this.buf = kept + got === out.length ? out : out.subarray(0, kept + got);
     this.from = a;
   }
@@ -201,17 +180,7 @@ class Window {
   }
 
   startsWith(p: number, prefix: Buffer): boolean {
-    return (
-      p >= this.from &&
-      p + prefix.length <= this.to &&
-      this.buf.compare(
-        prefix,
-        0,
-        prefix.length,
-        p - this.from,
-        p - this.from + prefix.length
-      ) === 0
-    );
+    return p >= this.from && p + prefix.length <= this.to && this.buf.compare(prefix, 0, prefix.length, p - this.from, p - this.from + prefix.length) === 0;
   }
 
   /** The 1-based line of a file position (for error messages only: reads the file up to it). */
@@ -219,19 +188,13 @@ class Window {
     let line = 1;
     for (let from = 0; from < p; from += 16 * 1024 * 1024) {
       const part = this.src.read(from, Math.min(p, from + 16 * 1024 * 1024));
-      for (let k = part.indexOf(0x0a); k >= 0; k = part.indexOf(0x0a, k + 1))
-        line++;
+      for (let k = part.indexOf(0x0a); k >= 0; k = part.indexOf(0x0a, k + 1)) line++;
     }
     return line;
   }
 }
 
-function* items(
-  w: Window,
-  first: number,
-  end: number,
-  options: ListReadOptions
-): Generator<ListItem> {
+function* items(w: Window, first: number, end: number, options: ListReadOptions): Generator<ListItem> {
   const { bigIntegers, decode } = options;
   let start = first;
   let index = 0;
@@ -251,23 +214,12 @@ function* items(
       }
       ahead *= 2;
     }
-    if (stop < start)
-      throw new JsonListError(
-        `malformed JSON: an item of items has no closing brace`,
-        w.lineOf(start)
-      );
+    if (stop < start) throw new JsonListError(`malformed JSON: an item of items has no closing brace`, w.lineOf(start));
     const batchEnd = stop + ITEM_CLOSE.length;
     const bytes = w.buf;
     const base = w.from;
     if (decode === undefined) {
-      for (const item of runItems(
-        w,
-        start,
-        batchEnd,
-        end,
-        index,
-        bigIntegers
-      )) {
+      for (const item of runItems(w, start, batchEnd, end, index, bigIntegers)) {
         index++;
         yield item;
       }
@@ -283,21 +235,11 @@ function* items(
           e = decode.end + base;
         } else {
           const close = bytes.indexOf(ITEM_CLOSE, s - base);
-          e =
-            close < 0 || close + base >= batchEnd
-              ? batchEnd
-              : close + base + ITEM_CLOSE.length;
+          e = close < 0 || close + base >= batchEnd ? batchEnd : close + base + ITEM_CLOSE.length;
         }
         if (decoded !== undefined) {
           if (run >= 0) {
-            for (const item of runItems(
-              w,
-              run,
-              runEnd,
-              end,
-              index,
-              bigIntegers
-            )) {
+            for (const item of runItems(w, run, runEnd, end, index, bigIntegers)) {
               index++;
               yield item;
             }
@@ -312,16 +254,8 @@ function* items(
         // Between two items: "," and the next item's opening line (the parser checks this within a run).
         const comma = skipSpace(bytes, e - base, batchEnd - base);
         const next = skipSpace(bytes, comma + 1, batchEnd - base);
-        if (
-          bytes[comma] !== 0x2c ||
-          bytes[next] !== 0x7b ||
-          bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !==
-            0
-        ) {
-          throw new JsonListError(
-            `malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`,
-            w.lineOf(e)
-          );
+        if (bytes[comma] !== 0x2c || bytes[next] !== 0x7b || bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !== 0) {
+          throw new JsonListError(`malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`, w.lineOf(e));
         }
         s = next + base;
       }
@@ -335,36 +269,20 @@ function* items(
     w.load(batchEnd, Math.min(end, batchEnd + SLACK_BYTES));
     const after = w.skipSpace(batchEnd, end);
     if (after >= end) break;
-    if (w.at(after) !== 0x2c /* , */)
-      throw new JsonListError(
-        `malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(
-          String.fromCharCode(w.at(after))
-        )}`,
-        w.lineOf(after)
-      );
+    if (w.at(after) !== 0x2c /* , */) throw new JsonListError(`malformed JSON: expected "," or "]" after an item of items, found ${JSON.stringify(String.fromCharCode(w.at(after)))}`, w.lineOf(after));
     const next = w.skipSpace(after + 1, end);
-    if (w.at(next) !== 0x7b || !w.startsWith(next - 9, ITEM_OPEN))
-      throw new JsonListError(
-        `malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`,
-        w.lineOf(next)
-      );
+    if (w.at(next) !== 0x7b || !w.startsWith(next - 9, ITEM_OPEN)) throw new JsonListError(`malformed JSON: expected an item ("{" on a line of its own, indented by 8 spaces) after ","`, w.lineOf(next));
     start = next;
   }
 }
 
 /** The items of `[from, to)` (whole items and the text between them, within the window) parsed as one JSON array. */
-function parseItems(
-  w: Window,
-  from: number,
-  to: number,
-  end: number
-): unknown[] {
+function parseItems(w: Window, from: number, to: number, end: number): unknown[] {
   let source: string;
   try {
     source = text(w.buf, from - w.from, to - w.from);
   } catch (e) {
-    if (e instanceof JsonListError)
-      throw new JsonListError(e.message, w.lineOf(from));
+    if (e instanceof JsonListError) throw new JsonListError(e.message, w.lineOf(from));
     throw e;
   }
   try {
@@ -372,25 +290,12 @@ function parseItems(
   } catch (e) {
     const m = /position (\d+)/.exec((e as Error).message);
     const at = m ? from + Math.max(0, Number(m[1]) - 1) : from;
-    throw new JsonListError(
-      `malformed JSON: ${(e as Error).message.replace(
-        / in JSON at position \d+.*$/,
-        ""
-      )}`,
-      w.lineOf(Math.min(at, end))
-    );
+    throw new JsonListError(`malformed JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, w.lineOf(Math.min(at, end)));
   }
 }
 
 /** The items of `[from, to)` parsed, with the exact integers they ask for; the first is item `index` of the list. */
-function runItems(
-  w: Window,
-  from: number,
-  to: number,
-  end: number,
-  index: number,
-  bigIntegers: BigIntegerFields | undefined
-): ListItem[] {
+function runItems(w: Window, from: number, to: number, end: number, index: number, bigIntegers: BigIntegerFields | undefined): ListItem[] {
   const values = parseItems(w, from, to, end);
   const bytes = w.buf;
   const base = w.from;
@@ -405,41 +310,21 @@ function runItems(
     let exact: Record<string, string> | undefined;
     if (fields) {
       for (; cursor < k; cursor++) {
-        const close =
-          cursorEnd >= 0
-            ? cursorEnd
-            : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        const close = cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
         // The next item opens after "," as kubectl writes it (as the decoding path checks): else the item
         // texts cannot be told apart here, and the whole-text reader keeps the exact integers.
         const comma = skipSpace(bytes, close, to - base);
         const next = skipSpace(bytes, comma + 1, to - base);
-        if (
-          close < ITEM_CLOSE.length ||
-          bytes[comma] !== 0x2c ||
-          bytes[next] !== 0x7b ||
-          bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !==
-            0
-        ) {
-          throw new JsonListError(
-            `malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`,
-            w.lineOf(close + base)
-          );
+        if (close < ITEM_CLOSE.length || bytes[comma] !== 0x2c || bytes[next] !== 0x7b || bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !== 0) {
+          throw new JsonListError(`malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`, w.lineOf(close + base));
         }
         cursorStart = next;
         cursorEnd = -1;
       }
-      if (cursorEnd < 0)
-        cursorEnd =
-          k === values.length - 1
-            ? to - base
-            : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+      if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? to - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
       exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
     }
-    out.push(
-      exact
-        ? { value, index: index + k, bigIntegers: exact }
-        : { value, index: index + k }
-    );
+    out.push(exact ? { value, index: index + k, bigIntegers: exact } : { value, index: index + k });
   }
   return out;
 }
@@ -463,7 +348,7 @@ class DecodedItem implements ListItem, ItemText {
     readonly index: number,
     readonly source: ByteSource,
     readonly from: number,
-    readonly to: number
+    readonly to: number,
   ) {}
 
   get value(): unknown {
@@ -477,12 +362,7 @@ class DecodedItem implements ListItem, ItemText {
 }
 
 /** The exact digits of the asked integers of one item, from its text. */
-function exactIntegers(
-  bytes: Buffer,
-  from: number,
-  to: number,
-  fields: ReadonlyArray<{ path: string; key: string; object?: boolean }>
-): Record<string, string> | undefined {
+function exactIntegers(bytes: Buffer, from: number, to: number, fields: ReadonlyArray<{ path: string; key: string; object?: boolean }>): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   let any = false;
   const item = bytes.subarray(from, to);
@@ -491,8 +371,7 @@ function exactIntegers(
     // The spec comes last in an object (kubectl sorts keys) and its sequence numbers near its end: search
     // backwards. A key inside a string would be escaped (\"key\"): skip those.
     let found = item.lastIndexOf(needle);
-    while (found > 0 && item[found - 1] === 0x5c)
-      found = item.lastIndexOf(needle, found - 1);
+    while (found > 0 && item[found - 1] === 0x5c) found = item.lastIndexOf(needle, found - 1);
     if (found < 0) continue;
     let p = skipSpace(bytes, from + found + needle.length, to);
     if (!f.object) {
@@ -540,45 +419,25 @@ function numberEnd(bytes: Buffer, from: number, to: number): number {
   let p = from;
   while (p < to) {
     const c = bytes[p];
-    if (
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2d ||
-      c === 0x2b ||
-      c === 0x2e ||
-      c === 0x65 ||
-      c === 0x45
-    )
-      p++;
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) p++;
     else break;
   }
   return p;
 }
 
-function readDigits(
-  bytes: Buffer,
-  from: number,
-  to: number
-): string | undefined {
+function readDigits(bytes: Buffer, from: number, to: number): string | undefined {
   let p = from;
   while (p < to && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;
   // Only integers past 2^53 need their text (16 digits or more).
-  return p - from >= 16 && (p >= to || bytes[p] !== 0x2e)
-    ? bytes.toString("latin1", from, p)
-    : undefined;
+  return p - from >= 16 && (p >= to || bytes[p] !== 0x2e) ? bytes.toString("latin1", from, p) : undefined;
 }
 
 function text(bytes: Buffer, from: number, to: number): string {
   const part = bytes.subarray(from, to);
   if (isAscii(part)) return part.toString("latin1");
   const decoded = part.toString("utf8");
-  if (
-    decoded.includes("\uFFFD") &&
-    !part.includes(Buffer.from("\uFFFD", "utf8"))
-  ) {
-    throw new JsonListError(
-      "the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8",
-      0
-    );
+  if (decoded.includes("\uFFFD") && !part.includes(Buffer.from("\uFFFD", "utf8"))) {
+    throw new JsonListError("the file is not valid UTF-8 text (an invalid byte sequence); save it as UTF-8", 0);
   }
   return decoded;
 }
@@ -592,3 +451,5 @@ function skipSpace(bytes: Buffer, from: number, to: number): number {
   }
   return p;
 }
+
+

@@ -1,31 +1,15 @@
 import { Cidr, findOverlaps, parseAddress } from "../ip";
 import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
-import type {
-  ClusterDump,
-  InspectFinding,
-  LiveBlock,
-  LiveHandle,
-  LivePool,
-} from "./model";
+import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
-export const DEFAULT_POOL_NAMES: readonly string[] = [
-  "default-ipv4-ippool",
-  "default-ipv6-ippool",
-];
+export const DEFAULT_POOL_NAMES: readonly string[] = ["default-ipv4-ippool", "default-ipv6-ippool"];
 
 /** Allocation `type` attributes of tunnel addresses (libcalico-go `model.IPAMBlockAttributeType*`). */
-const TUNNEL_TYPES = new Set([
-  "ipipTunnelAddress",
-  "vxlanTunnelAddress",
-  "vxlanV6TunnelAddress",
-  "wireguardTunnelAddress",
-  "wireguardV6TunnelAddress",
-]);
-const TUNNEL_HANDLE =
-  /^(ipip|vxlan|vxlan-v6|wireguard|wireguard-v6)-tunnel-addr-/;
+const TUNNEL_TYPES = new Set(["ipipTunnelAddress", "vxlanTunnelAddress", "vxlanV6TunnelAddress", "wireguardTunnelAddress", "wireguardV6TunnelAddress"]);
+const TUNNEL_HANDLE = /^(ipip|vxlan|vxlan-v6|wireguard|wireguard-v6)-tunnel-addr-/;
 /** The handle prefix of pod addresses (Calico CNI). */
 const POD_HANDLE_PREFIX = "k8s-pod-network.";
 /** Stale-affinity and leak procedures. */
@@ -147,9 +131,7 @@ class HandleUse {
     }
     if (shared) {
       entries.clear();
-      for (let j = 0; j < handles.length; j++)
-        if (!entries.has(handles[j].handleId))
-          entries.set(handles[j].handleId, j);
+      for (let j = 0; j < handles.length; j++) if (!entries.has(handles[j].handleId)) entries.set(handles[j].handleId, j);
     }
     this.shared = shared;
     this.objects = handles.length;
@@ -163,12 +145,7 @@ class HandleUse {
   }
 
   /** Counts an address of `handle` in block `block` (whose CIDR is `cidr`; `firstCidr` gives a block's). */
-  add(
-    handle: string,
-    block: number,
-    cidr: string,
-    firstCidr: (block: number) => string
-  ): void {
+  add(handle: string, block: number, cidr: string, firstCidr: (block: number) => string): void {
     let e = this.entries.get(handle);
     if (e === undefined) {
       e = this.objects + this.missing.length;
@@ -182,10 +159,7 @@ class HandleUse {
     if (this.count[e] === 0) {
       this.firstBlock[e] = block;
       this.count[e] = 1;
-    } else if (
-      this.firstBlock[e] === block ||
-      firstCidr(this.firstBlock[e]) === cidr
-    ) {
+    } else if (this.firstBlock[e] === block || firstCidr(this.firstBlock[e]) === cidr) {
       this.count[e]++;
     } else {
       let m = this.others.get(e);
@@ -226,38 +200,18 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
  * - `POOL_CREATED_BY_DEFAULT` (warning): `default-ipv4-ippool`/`default-ipv6-ippool` that no plan declares;
  * - `POOL_OVERLAP` (error): pools that overlap; `POOL_BLOCKS_EXHAUSTED` (warning): every block of an active pool is claimed.
  */
-export function inspectDump(
-  dump: ClusterDump,
-  options: InspectOptions = {}
-): Inspection {
+export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): Inspection {
   const findings: InspectFinding[] = [];
-  const add = (
-    severity: "error" | "warning",
-    code: string,
-    subject: string,
-    path: string,
-    message: string
-  ) =>
-    findings.push(liveFinding(severity, code, subject, path, message, "check"));
+  const add = (severity: "error" | "warning", code: string, subject: string, path: string, message: string) => findings.push(liveFinding(severity, code, subject, path, message, "check"));
   const declared = options.declaredPools ?? new Set<string>();
 
   const pools = [...dump.pools].sort((a, b) => compareText(a.name, b.name));
-  const withCidr = pools.filter(
-    (p): p is LivePool & { cidr: Cidr } => p.cidr !== null
-  );
+  const withCidr = pools.filter((p): p is LivePool & { cidr: Cidr } => p.cidr !== null);
   const active = withCidr.filter((p) => !p.disabled);
   for (const [i, j] of findOverlaps(withCidr.map((p) => p.cidr))) {
     const a = withCidr[i];
     const b = withCidr[j];
-    add(
-      "error",
-      "POOL_OVERLAP",
-      `IPPool/${b.name}`,
-      "spec.cidr",
-      `IP pools "${a.name}" (${a.cidr.toString()}) and "${
-        b.name
-      }" (${b.cidr.toString()}) overlap; Calico hands out addresses of both and blocks collide. Migrate one of them (disable it, move its pods, delete it).`
-    );
+    add("error", "POOL_OVERLAP", `IPPool/${b.name}`, "spec.cidr", `IP pools "${a.name}" (${a.cidr.toString()}) and "${b.name}" (${b.cidr.toString()}) overlap; Calico hands out addresses of both and blocks collide. Migrate one of them (disable it, move its pods, delete it).`);
   }
   for (const p of pools) {
     if (DEFAULT_POOL_NAMES.includes(p.name) && !declared.has(p.name)) {
@@ -266,27 +220,14 @@ export function inspectDump(
         "POOL_CREATED_BY_DEFAULT",
         `IPPool/${p.name}`,
         "metadata.name",
-        `IP pool "${p.name}" (${p.cidrText}${
-          p.disabled ? ", disabled" : ""
-        }) is the one Calico (or the operator) creates when no pool is configured, and no plan declares it${
-          p.disabled
-            ? ""
-            : "; it still hands out addresses to every node it selects"
-        }. ` +
-          `Declare it in the plan, or migrate its pods to the planned pools and delete it (with the operator: remove it from Installation.spec.calicoNetwork.ipPools).`
+        `IP pool "${p.name}" (${p.cidrText}${p.disabled ? ", disabled" : ""}) is the one Calico (or the operator) creates when no pool is configured, and no plan declares it${p.disabled ? "" : "; it still hands out addresses to every node it selects"}. ` +
+          `Declare it in the plan, or migrate its pods to the planned pools and delete it (with the operator: remove it from Installation.spec.calicoNetwork.ipPools).`,
       );
     }
   }
 
-  const blocks = dump.blocks
-    .filter((b) => !b.deleted)
-    .sort((a, b) => a.cidr.compare(b.cidr));
-  const blockPool: (LivePool | null)[] = blocks.map(
-    (b) =>
-      withCidr.find(
-        (p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)
-      ) ?? null
-  );
+  const blocks = dump.blocks.filter((b) => !b.deleted).sort((a, b) => a.cidr.compare(b.cidr));
+  const blockPool: (LivePool | null)[] = blocks.map((b) => withCidr.find((p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)) ?? null);
   const blockByCidr = new Map<string, number>();
   blocks.forEach((b, i) => blockByCidr.set(b.cidr.toString(), i));
 
@@ -300,11 +241,7 @@ export function inspectDump(
     if (list) list.push(i);
     else m.set(b.cidr.network, [i]);
   });
-  const prefixes = [...byPrefix.keys()].map((k) => ({
-    key: k,
-    family: Number(k.split("/")[0]) as 4 | 6,
-    prefix: Number(k.split("/")[1]),
-  }));
+  const prefixes = [...byPrefix.keys()].map((k) => ({ key: k, family: Number(k.split("/")[0]) as 4 | 6, prefix: Number(k.split("/")[1]) }));
   /** The (block, ordinal) pairs holding an address. */
   const locate = (family: 4 | 6, value: bigint): Array<[number, number]> => {
     const out: Array<[number, number]> = [];
@@ -319,40 +256,21 @@ export function inspectDump(
     }
     return out;
   };
-  const inActivePool = (family: 4 | 6, value: bigint) =>
-    active.some(
-      (p) => p.cidr.family === family && p.cidr.containsAddress(value)
-    );
+  const inActivePool = (family: 4 | 6, value: bigint) => active.some((p) => p.cidr.family === family && p.cidr.containsAddress(value));
 
   // Overlapping blocks (a pool recreated with another block size, calico#10778).
   for (const [i, j] of findOverlaps(blocks.map((b) => b.cidr))) {
-    const [small, large] =
-      blocks[i].cidr.prefix >= blocks[j].cidr.prefix
-        ? [blocks[i], blocks[j]]
-        : [blocks[j], blocks[i]];
+    const [small, large] = blocks[i].cidr.prefix >= blocks[j].cidr.prefix ? [blocks[i], blocks[j]] : [blocks[j], blocks[i]];
     const offset = Number(small.cidr.network - large.cidr.network);
     let both = 0;
-    for (let o = 0; o < small.allocations.length; o++)
-      if (
-        small.allocations[o] >= 0 &&
-        (large.allocations[offset + o] ?? -1) >= 0
-      )
-        both++;
+    for (let o = 0; o < small.allocations.length; o++) if (small.allocations[o] >= 0 && (large.allocations[offset + o] ?? -1) >= 0) both++;
     add(
       "error",
       "BLOCK_OVERLAP",
       `IPAMBlock/${small.name}`,
       "spec.cidr",
-      `Blocks ${large.cidr.toString()} (${
-        large.host ? `node ${large.host}` : "not affine"
-      }) and ${small.cidr.toString()} (${
-        small.host ? `node ${small.host}` : "not affine"
-      }) overlap${
-        both > 0
-          ? `, and ${both} of their addresses are allocated in both: two pods may share an address`
-          : ""
-      }. ` +
-        `This follows a block size change with blocks or affinities left behind (calico#10778). Drain the nodes of the older block, release its addresses, and delete the stale block and its affinity.`
+      `Blocks ${large.cidr.toString()} (${large.host ? `node ${large.host}` : "not affine"}) and ${small.cidr.toString()} (${small.host ? `node ${small.host}` : "not affine"}) overlap${both > 0 ? `, and ${both} of their addresses are allocated in both: two pods may share an address` : ""}. ` +
+        `This follows a block size change with blocks or affinities left behind (calico#10778). Drain the nodes of the older block, release its addresses, and delete the stale block and its affinity.`,
     );
   }
 
@@ -374,52 +292,17 @@ export function inspectDump(
         "AFFINITY_STATE",
         subject,
         a.deleted ? "spec.deleted" : "spec.state",
-        `${describeSource(a.source)}: the affinity of node "${
-          a.node
-        }" for block ${cidr} is ${
-          a.deleted ? "marked deleted" : `in state "${a.state}"`
-        }: Calico was ${
-          a.state === "pending" ? "claiming" : "releasing"
-        } the block when the dump was taken. If it stays, delete the affinity (the node claims another block).`
+        `${describeSource(a.source)}: the affinity of node "${a.node}" for block ${cidr} is ${a.deleted ? "marked deleted" : `in state "${a.state}"`}: Calico was ${a.state === "pending" ? "claiming" : "releasing"} the block when the dump was taken. If it stays, delete the affinity (the node claims another block).`,
       );
     }
     if (nodeNames && a.type === "host" && !nodeNames.has(a.node)) {
-      add(
-        "warning",
-        "AFFINITY_NODE_GONE",
-        subject,
-        "spec.node",
-        `${describeSource(a.source)}: block ${cidr} is affine to node "${
-          a.node
-        }", which is not in the dump (a deleted node). kube-controllers releases it once its addresses are free; if it stays, release them and delete the affinity and the empty block.`
-      );
+      add("warning", "AFFINITY_NODE_GONE", subject, "spec.node", `${describeSource(a.source)}: block ${cidr} is affine to node "${a.node}", which is not in the dump (a deleted node). kube-controllers releases it once its addresses are free; if it stays, release them and delete the affinity and the empty block.`);
     }
     const bi = blockByCidr.get(cidr);
     if (bi === undefined) {
-      if (a.state === "confirmed" && !a.deleted)
-        add(
-          "warning",
-          "AFFINITY_WITHOUT_BLOCK",
-          subject,
-          "spec.cidr",
-          `${describeSource(a.source)}: node "${
-            a.node
-          }" holds a confirmed affinity for block ${cidr}, but the block does not exist. Calico creates the block on the node's next assignment; delete the affinity if the node is gone.`
-        );
+      if (a.state === "confirmed" && !a.deleted) add("warning", "AFFINITY_WITHOUT_BLOCK", subject, "spec.cidr", `${describeSource(a.source)}: node "${a.node}" holds a confirmed affinity for block ${cidr}, but the block does not exist. Calico creates the block on the node's next assignment; delete the affinity if the node is gone.`);
     } else if (a.type === "host" && !a.deleted && blocks[bi].host !== a.node) {
-      add(
-        "warning",
-        "AFFINITY_STALE",
-        subject,
-        "spec.node",
-        `${describeSource(a.source)}: node "${
-          a.node
-        }" holds an affinity for block ${cidr}, but the block is ${
-          blocks[bi].host
-            ? `affine to node "${blocks[bi].host}"`
-            : "not affine to any node"
-        }. Calico deletes such stale affinities when the node next assigns; delete it by hand to be sure.`
-      );
+      add("warning", "AFFINITY_STALE", subject, "spec.node", `${describeSource(a.source)}: node "${a.node}" holds an affinity for block ${cidr}, but the block is ${blocks[bi].host ? `affine to node "${blocks[bi].host}"` : "not affine to any node"}. Calico deletes such stale affinities when the node next assigns; delete it by hand to be sure.`);
     }
   }
 
@@ -435,25 +318,13 @@ export function inspectDump(
     try {
       parsed = parseAddress(text);
     } catch {
-      add(
-        "warning",
-        "IN_USE_ADDRESS_INVALID",
-        subject,
-        path,
-        `${owner} uses "${text}", which is not an IP address; it is not checked.`
-      );
+      add("warning", "IN_USE_ADDRESS_INVALID", subject, path, `${owner} uses "${text}", which is not an IP address; it is not checked.`);
       return;
     }
     const key = `${parsed.family}/${parsed.value}`;
     const first = owners.get(key);
     if (first !== undefined) {
-      add(
-        "error",
-        "ADDRESS_MULTIPLE_OWNERS",
-        subject,
-        path,
-        `${text} is used by ${first} and by ${owner}: two workloads share an address. Delete one of them so it gets a new address, then check IPAM for the allocation.`
-      );
+      add("error", "ADDRESS_MULTIPLE_OWNERS", subject, path, `${text} is used by ${first} and by ${owner}: two workloads share an address. Delete one of them so it gets a new address, then check IPAM for the allocation.`);
       return;
     }
     owners.set(key, owner);
@@ -468,22 +339,10 @@ export function inspectDump(
     if (allocated) return;
     if (inActivePool(parsed.family, parsed.value)) {
       inUseNotAllocated++;
-      add(
-        "error",
-        "IN_USE_NOT_ALLOCATED",
-        subject,
-        path,
-        `${text} is used by ${owner} and lies in an active IP pool, but Calico IPAM has no allocation for it: Calico may hand it to another pod. Recreate the workload so it gets an allocated address.`
-      );
+      add("error", "IN_USE_NOT_ALLOCATED", subject, path, `${text} is used by ${owner} and lies in an active IP pool, but Calico IPAM has no allocation for it: Calico may hand it to another pod. Recreate the workload so it gets an allocated address.`);
     } else {
       inUseOutsidePools++;
-      add(
-        "warning",
-        "IN_USE_OUTSIDE_POOLS",
-        subject,
-        path,
-        `${text} is used by ${owner} but lies outside every active IP pool and has no Calico allocation (another IPAM, a deleted or disabled pool).`
-      );
+      add("warning", "IN_USE_OUTSIDE_POOLS", subject, path, `${text} is used by ${owner} but lies outside every active IP pool and has no Calico allocation (another IPAM, a deleted or disabled pool).`);
     }
   };
   if (dump.pods) {
@@ -491,12 +350,7 @@ export function inspectDump(
       if (p.hostNetwork || p.finished) continue;
       p.ips.forEach((ip, k) => {
         workloadAddresses++;
-        use(
-          ip,
-          `pod ${p.namespace}/${p.name}`,
-          `Pod/${p.namespace}/${p.name}`,
-          `status.podIPs[${k}]`
-        );
+        use(ip, `pod ${p.namespace}/${p.name}`, `Pod/${p.namespace}/${p.name}`, `status.podIPs[${k}]`);
       });
     }
   }
@@ -504,18 +358,11 @@ export function inspectDump(
     for (const n of dump.nodes) {
       for (const t of n.tunnelAddresses) {
         nodeTunnelAddresses++;
-        use(
-          t.address,
-          `node ${n.name} (${t.type})`,
-          `Node/${n.name}`,
-          `tunnel ${t.type}`
-        );
+        use(t.address, `node ${n.name} (${t.type})`, `Node/${n.name}`, `tunnel ${t.type}`);
       }
     }
   }
-  const podNames = dump.pods
-    ? new Map(dump.pods.map((p) => [`${p.namespace}/${p.name}`, p]))
-    : null;
+  const podNames = dump.pods ? new Map(dump.pods.map((p) => [`${p.namespace}/${p.name}`, p])) : null;
   const reports = dump.checkReports;
 
   // Every allocation.
@@ -526,8 +373,7 @@ export function inspectDump(
   let unclassified = 0;
   let allocations = 0;
   let leaked = 0;
-  const judged =
-    dump.pods !== null || dump.nodes !== null || reports.length > 0;
+  const judged = dump.pods !== null || dump.nodes !== null || reports.length > 0;
   const blockRows: BlockUtilization[] = [];
   blocks.forEach((b, i) => {
     const pool = blockPool[i];
@@ -552,79 +398,31 @@ export function inspectDump(
       else if (node !== (b.host ?? "")) {
         blockBorrowed++;
         byNode.set(node, (byNode.get(node) ?? 0) + 1);
-        const type =
-          sec.vmi !== undefined
-            ? "vmi"
-            : sec.pod !== undefined
-            ? "pod"
-            : sec.type ?? "";
-        borrowed.push({
-          address: ordinalAddress(b, o),
-          borrowingNode: node,
-          block: cidr,
-          blockOwner: b.host ?? "",
-          type,
-          allocatedTo:
-            sec.pod !== undefined ? `${sec.namespace ?? ""}/${sec.pod}` : "",
-        });
+        const type = sec.vmi !== undefined ? "vmi" : sec.pod !== undefined ? "pod" : (sec.type ?? "");
+        borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: b.host ?? "", type, allocatedTo: sec.pod !== undefined ? `${sec.namespace ?? ""}/${sec.pod}` : "" });
       }
-      const isPod =
-        sec.pod !== undefined ||
-        (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
-      const isTunnel =
-        !isPod &&
-        ((sec.type !== undefined && TUNNEL_TYPES.has(sec.type)) ||
-          (handle !== null && TUNNEL_HANDLE.test(handle)));
+      const isPod = sec.pod !== undefined || (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
+      const isTunnel = !isPod && ((sec.type !== undefined && TUNNEL_TYPES.has(sec.type)) || (handle !== null && TUNNEL_HANDLE.test(handle)));
       const inUse = referenced[i]?.[o] === 1;
       let why: string | null = null;
       if (isPod && dump.pods && !inUse) {
-        const pod =
-          sec.pod !== undefined
-            ? podNames?.get(`${sec.namespace ?? ""}/${sec.pod}`)
-            : undefined;
-        const owner =
-          sec.pod !== undefined
-            ? `pod ${sec.namespace ?? ""}/${sec.pod}`
-            : `handle ${handle}`;
+        const pod = sec.pod !== undefined ? podNames?.get(`${sec.namespace ?? ""}/${sec.pod}`) : undefined;
+        const owner = sec.pod !== undefined ? `pod ${sec.namespace ?? ""}/${sec.pod}` : `handle ${handle}`;
         why = !pod
-          ? `allocated to ${owner}${
-              node ? ` on node ${node}` : ""
-            }, which is not in the dump (deleted)`
+          ? `allocated to ${owner}${node ? ` on node ${node}` : ""}, which is not in the dump (deleted)`
           : pod.finished
-          ? `allocated to ${owner}, which has finished`
-          : `allocated to ${owner}, which uses ${
-              pod.ips.length > 0 ? pod.ips.join(", ") : "no address"
-            } instead`;
+            ? `allocated to ${owner}, which has finished`
+            : `allocated to ${owner}, which uses ${pod.ips.length > 0 ? pod.ips.join(", ") : "no address"} instead`;
       } else if (isTunnel && dump.nodes && !inUse) {
-        why = `a ${sec.type ?? "tunnel"} address of node ${
-          node ?? handle
-        }, which ${
-          nodeNames?.has(node ?? "")
-            ? "records another tunnel address"
-            : "is not in the dump (deleted)"
-        }`;
+        why = `a ${sec.type ?? "tunnel"} address of node ${node ?? handle}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
       } else if (!dump.pods && reports.length > 0) {
         const address = ordinalAddress(b, o);
-        const reported = reports.flatMap(
-          (r) => r.allocations.get(address) ?? []
-        );
-        if (reported.length > 0 && reported.every((r) => !r.inUse))
-          why = `reported unused by calicoctl ipam check (${reports
-            .map((r) => r.file)
-            .join(", ")})`;
+        const reported = reports.flatMap((r) => r.allocations.get(address) ?? []);
+        if (reported.length > 0 && reported.every((r) => !r.inUse)) why = `reported unused by calicoctl ipam check (${reports.map((r) => r.file).join(", ")})`;
       }
       if (why !== null) {
         leaked++;
-        add(
-          "warning",
-          "LEAKED_ADDRESS",
-          subject,
-          `spec.allocations[${o}]`,
-          `${ordinalAddress(
-            b,
-            o
-          )} (block ${cidr}, ${where}) is ${why}: leaked. ${LEAK_WAY_OUT}`
-        );
+        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
       }
     }
     for (const [node, n] of [...byNode].sort(([x], [y]) => compareText(x, y))) {
@@ -633,14 +431,8 @@ export function inspectDump(
         "ADDRESS_BORROWED",
         subject,
         "spec.allocations",
-        `${n} ${n === 1 ? "address" : "addresses"} of block ${cidr} (${
-          b.host ? `affine to node ${b.host}` : "not affine to any node"
-        }) ${
-          n === 1 ? "is" : "are"
-        } used by node ${node}: borrowed, so routes to ${
-          n === 1 ? "it" : "them"
-        } do not aggregate into the block's route. ` +
-          `Borrowing happens when a pool has no free block left for the node; give the pool more blocks (a larger CIDR or a smaller blockSize in a new pool), or set strictAffinity.`
+        `${n} ${n === 1 ? "address" : "addresses"} of block ${cidr} (${b.host ? `affine to node ${b.host}` : "not affine to any node"}) ${n === 1 ? "is" : "are"} used by node ${node}: borrowed, so routes to ${n === 1 ? "it" : "them"} do not aggregate into the block's route. ` +
+          `Borrowing happens when a pool has no free block left for the node; give the pool more blocks (a larger CIDR or a smaller blockSize in a new pool), or set strictAffinity.`,
       );
     }
     if (!pool) {
@@ -649,81 +441,28 @@ export function inspectDump(
         "BLOCK_NO_POOL",
         subject,
         "spec.cidr",
-        `Block ${cidr} (${where}) lies in no IP pool${
-          b.allocated > 0
-            ? ` and holds ${b.allocated} allocated ${
-                b.allocated === 1 ? "address" : "addresses"
-              }: they are in use outside every pool (the pool was deleted before its pods were moved)`
-            : ""
-        }. ` +
-          (b.allocated > 0
-            ? "Recreate the pods so they get addresses of a pool, then delete the block."
-            : "Delete the block and its affinity.")
+        `Block ${cidr} (${where}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
+          (b.allocated > 0 ? "Recreate the pods so they get addresses of a pool, then delete the block." : "Delete the block and its affinity."),
       );
     } else {
       if (pool.disabled && b.allocated > 0) {
-        add(
-          "warning",
-          "BLOCK_POOL_DISABLED",
-          subject,
-          "spec.allocations",
-          `Block ${cidr} of disabled pool "${pool.name}" still holds ${
-            b.allocated
-          } allocated ${
-            b.allocated === 1 ? "address" : "addresses"
-          }: in use outside every active pool. Finish the migration: recreate those pods, then delete the pool.`
-        );
+        add("warning", "BLOCK_POOL_DISABLED", subject, "spec.allocations", `Block ${cidr} of disabled pool "${pool.name}" still holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: in use outside every active pool. Finish the migration: recreate those pods, then delete the pool.`);
       }
       if (b.cidr.prefix !== pool.blockSize) {
-        add(
-          "warning",
-          "BLOCK_SIZE_MISMATCH",
-          subject,
-          "spec.cidr",
-          `Block ${cidr} is a /${b.cidr.prefix} but pool "${pool.name}" has blockSize ${pool.blockSize}: a block of an earlier block size. Calico does not see it when it looks for free blocks, so new blocks may overlap it.`
-        );
+        add("warning", "BLOCK_SIZE_MISMATCH", subject, "spec.cidr", `Block ${cidr} is a /${b.cidr.prefix} but pool "${pool.name}" has blockSize ${pool.blockSize}: a block of an earlier block size. Calico does not see it when it looks for free blocks, so new blocks may overlap it.`);
       }
     }
     if (b.allocated === 0 && b.host !== null) {
-      add(
-        "warning",
-        "BLOCK_EMPTY_HELD",
-        subject,
-        "spec.allocations",
-        `Block ${cidr} is empty but stays affine to node ${b.host}: its ${b.allocations.length} addresses serve no other node unless the pool runs out (then another node reclaims it). kube-controllers releases it after 15 minutes only when the node has another block.`
-      );
+      add("warning", "BLOCK_EMPTY_HELD", subject, "spec.allocations", `Block ${cidr} is empty but stays affine to node ${b.host}: its ${b.allocations.length} addresses serve no other node unless the pool runs out (then another node reclaims it). kube-controllers releases it after 15 minutes only when the node has another block.`);
     }
     if (b.host !== null) {
       const holders = affinityOf.get(cidr);
       if (!holders?.has(b.host)) {
-        if (nodeNames && !nodeNames.has(b.host))
-          add(
-            "warning",
-            "BLOCK_NODE_GONE",
-            subject,
-            "spec.affinity",
-            `Block ${cidr} is affine to node ${b.host}, which is not in the dump (a deleted node), and no affinity object remains. Release its addresses and delete the block.`
-          );
-        else
-          add(
-            "warning",
-            "BLOCK_AFFINITY_MISSING",
-            subject,
-            "spec.affinity",
-            `Block ${cidr} is affine to node ${b.host} but no BlockAffinity records it (is the BlockAffinity list in the dump?): the node does not find the block as its own and claims another.`
-          );
+        if (nodeNames && !nodeNames.has(b.host)) add("warning", "BLOCK_NODE_GONE", subject, "spec.affinity", `Block ${cidr} is affine to node ${b.host}, which is not in the dump (a deleted node), and no affinity object remains. Release its addresses and delete the block.`);
+        else add("warning", "BLOCK_AFFINITY_MISSING", subject, "spec.affinity", `Block ${cidr} is affine to node ${b.host} but no BlockAffinity records it (is the BlockAffinity list in the dump?): the node does not find the block as its own and claims another.`);
       }
     }
-    blockRows.push({
-      name: b.name,
-      cidr,
-      pool: pool?.name ?? null,
-      owner: b.host,
-      capacity: b.allocations.length,
-      inUse: b.allocated,
-      free: b.allocations.length - b.allocated,
-      borrowed: blockBorrowed,
-    });
+    blockRows.push({ name: b.name, cidr, pool: pool?.name ?? null, owner: b.host, capacity: b.allocations.length, inUse: b.allocated, free: b.allocations.length - b.allocated, borrowed: blockBorrowed });
   });
 
   // Handles.
@@ -733,93 +472,45 @@ export function inspectDump(
     const e = handleUse.entryOf(j, h.handleId);
     if (handleUse.count[e] === 0) {
       leakedHandles++;
-      add(
-        "warning",
-        "HANDLE_LEAKED",
-        `IPAMHandle/${h.name}`,
-        "spec.block",
-        `${describeSource(h.source)}: handle "${
-          h.handleId
-        }" has no address in any block: leaked. ${LEAK_WAY_OUT}`
-      );
+      add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
       return;
     }
     handlesWithAddresses++;
     const first = cidrs[handleUse.firstBlock[e]];
     const others = handleUse.others.get(e);
     // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
-    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e]))
-      return;
-    const actual = new Map<string, number>([
-      [first, handleUse.count[e]],
-      ...(others ?? []),
-    ]);
-    const keys = [
-      ...new Set([...Object.keys(h.blocks), ...actual.keys()]),
-    ].sort();
-    const wrong = keys.filter(
-      (k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0)
-    );
+    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) return;
+    const actual = new Map<string, number>([[first, handleUse.count[e]], ...(others ?? [])]);
+    const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
+    const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
     if (wrong.length > 0) {
       add(
         "warning",
         "HANDLE_COUNT_MISMATCH",
         `IPAMHandle/${h.name}`,
         `spec.block`,
-        `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong
-          .map((k) => `${h.blocks[k] ?? 0} in ${k}`)
-          .join(", ")} but the blocks hold ${wrong
-          .map((k) => `${actual.get(k) ?? 0}`)
-          .join(", ")}: releasing by handle will not free the right addresses.`
+        `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong.map((k) => `${h.blocks[k] ?? 0} in ${k}`).join(", ")} but the blocks hold ${wrong.map((k) => `${actual.get(k) ?? 0}`).join(", ")}: releasing by handle will not free the right addresses.`,
       );
     }
   });
-  const missing: Array<[string, number]> = handleUse.missing.map((id) => [
-    id,
-    handleUse.entries.get(id) as number,
-  ]);
+  const missing: Array<[string, number]> = handleUse.missing.map((id) => [id, handleUse.entries.get(id) as number]);
   missing.sort(([a], [b]) => compareText(a, b));
   const missingHandles = missing.length;
   for (const [id, e] of missing) {
     const first = cidrs[handleUse.firstBlock[e]];
     const others = handleUse.others.get(e);
     const bi = blockByCidr.get(first) ?? 0;
-    add(
-      "warning",
-      "HANDLE_MISSING",
-      `IPAMBlock/${blocks[bi].name}`,
-      "spec.attributes",
-      `Handle "${id}" holds addresses in block ${first}${
-        others ? ` and ${others.size} more` : ""
-      }, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`
-    );
+    add("warning", "HANDLE_MISSING", `IPAMBlock/${blocks[bi].name}`, "spec.attributes", `Handle "${id}" holds addresses in block ${first}${others ? ` and ${others.size} more` : ""}, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`);
   }
 
   // Pools: utilization and exhaustion.
   const poolRows: PoolUtilization[] = [];
   for (const p of withCidr) {
     const mine = blockRows.filter((r) => r.pool === p.name);
-    const blocksTotal =
-      p.blockSize >= p.cidr.prefix && p.blockSize <= p.cidr.bits
-        ? 1n << BigInt(p.blockSize - p.cidr.prefix)
-        : 0n;
-    const claimedOfSize = mine.filter((r) =>
-      r.cidr.endsWith(`/${p.blockSize}`)
-    ).length;
-    if (
-      !p.disabled &&
-      blocksTotal > 0n &&
-      BigInt(claimedOfSize) >= blocksTotal
-    ) {
-      add(
-        "warning",
-        "POOL_BLOCKS_EXHAUSTED",
-        `IPPool/${p.name}`,
-        "spec.cidr",
-        `Every one of the ${blocksTotal} blocks of pool "${
-          p.name
-        }" (${p.cidr.toString()}) is claimed: a node without a block there borrows addresses from other nodes' blocks, or gets none with strictAffinity. Add a pool for the nodes it selects.`
-      );
+    const blocksTotal = p.blockSize >= p.cidr.prefix && p.blockSize <= p.cidr.bits ? 1n << BigInt(p.blockSize - p.cidr.prefix) : 0n;
+    const claimedOfSize = mine.filter((r) => r.cidr.endsWith(`/${p.blockSize}`)).length;
+    if (!p.disabled && blocksTotal > 0n && BigInt(claimedOfSize) >= blocksTotal) {
+      add("warning", "POOL_BLOCKS_EXHAUSTED", `IPPool/${p.name}`, "spec.cidr", `Every one of the ${blocksTotal} blocks of pool "${p.name}" (${p.cidr.toString()}) is claimed: a node without a block there borrows addresses from other nodes' blocks, or gets none with strictAffinity. Add a pool for the nodes it selects.`);
     }
     poolRows.push({
       name: p.name,
@@ -834,13 +525,7 @@ export function inspectDump(
     });
   }
 
-  const invalidBlocks = new Set(
-    dump.findings
-      .filter(
-        (f) => f.severity === "error" && f.subject.startsWith("IPAMBlock/")
-      )
-      .map((f) => f.subject)
-  ).size;
+  const invalidBlocks = new Set(dump.findings.filter((f) => f.severity === "error" && f.subject.startsWith("IPAMBlock/")).map((f) => f.subject)).size;
   const counts: CheckCounts = {
     blocks: blocks.length,
     allocations,
@@ -855,31 +540,15 @@ export function inspectDump(
     leakedHandles,
     missingHandles,
     invalidBlocks,
-    problems:
-      leaked +
-      inUseOutsidePools +
-      inUseNotAllocated +
-      leakedHandles +
-      invalidBlocks,
+    problems: leaked + inUseOutsidePools + inUseNotAllocated + leakedHandles + invalidBlocks,
   };
-  return {
-    pools: poolRows,
-    blocks: blockRows,
-    borrowed,
-    unclassified,
-    counts,
-    findings,
-  };
+  return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
 }
 
 /** Whether an object's only own key is `key`, with the value `value`. */
-function onlyKey(
-  o: Readonly<Record<string, number>>,
-  key: string,
-  value: number
-): boolean {
+function onlyKey(o: Readonly<Record<string, number>>, key: string, value: number): boolean {
   if (o[key] !== value || !Object.hasOwn(o, key)) return false;
-  // A frozen object is often shared by many handles (the dump reader gives one per block and count).
+  // A frozen object is often shared by many handles (the dump reader gives one per block).
   const frozen = Object.isFrozen(o);
   if (frozen) {
     const known = soleKeys.get(o);
@@ -899,17 +568,11 @@ function onlyKey(
 const soleKeys = new WeakMap<object, string | null>();
 
 /** The blocks of a dump that hold an address, for callers that look addresses up (drift). */
-export function allocationAt(
-  blocks: readonly LiveBlock[],
-  family: 4 | 6,
-  value: bigint
-): { block: LiveBlock; ordinal: number } | null {
+export function allocationAt(blocks: readonly LiveBlock[], family: 4 | 6, value: bigint): { block: LiveBlock; ordinal: number } | null {
   for (const b of blocks) {
-    if (b.deleted || b.cidr.family !== family || !b.cidr.containsAddress(value))
-      continue;
+    if (b.deleted || b.cidr.family !== family || !b.cidr.containsAddress(value)) continue;
     const o = Number(value - b.cidr.network);
-    if (o < b.allocations.length && b.allocations[o] >= 0)
-      return { block: b, ordinal: o };
+    if (o < b.allocations.length && b.allocations[o] >= 0) return { block: b, ordinal: o };
   }
   return null;
 }

@@ -50,9 +50,7 @@ let E = 0;
 /** Start of the last plain string read (its content is `[S, P - 1)`). */
 let S = 0;
 
-const DATE_TIME = (
-  fullFormats["date-time"] as { validate: (s: string) => boolean }
-).validate;
+const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
 const MAX_DEPTH = 64;
 
 /**
@@ -60,11 +58,7 @@ const MAX_DEPTH = 64;
  * `IPAMBlock` of `crd.projectcalico.org/v1`, or undefined for anything else or anything unusual (the
  * JSON parser and the schema check then read it). An {@link ItemDecoder} for `streamDumpObjects`.
  */
-export function decodeDumpItem(
-  bytes: Buffer,
-  from: number,
-  to: number
-): FastItem | undefined {
+export function decodeDumpItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
   // kubectl's own layout first, matched whole (template-decode.ts); then byte by byte.
   const t = templateItem(bytes, from, to);
   if (t !== undefined) {
@@ -115,8 +109,7 @@ function fallback(): never {
 const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x0a, 0x0d, 0x09]) SPACE[c] = 1;
 const IN_STRING = new Uint8Array(256);
-for (let c = 0; c < 256; c++)
-  IN_STRING[c] = c < 0x20 || c === 0x5c || c >= 0x7f ? 2 : c === 0x22 ? 1 : 0;
+for (let c = 0; c < 256; c++) IN_STRING[c] = c < 0x20 || c === 0x5c || c >= 0x7f ? 2 : c === 0x22 ? 1 : 0;
 
 function ws(): void {
   let p = P;
@@ -322,8 +315,7 @@ function large(): number {
 function endOfInteger(p: number): void {
   if (p >= E) return;
   const c = B[p];
-  if (c === 0x2e || c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39))
-    fallback();
+  if (c === 0x2e || c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39)) fallback();
 }
 
 /** Skips any JSON value, checking its syntax (strings may have escapes here, not non-ASCII bytes). */
@@ -369,17 +361,7 @@ function skipString(): void {
         continue;
       }
       // " \ / b f n r t
-      if (
-        x !== 0x22 &&
-        x !== 0x5c &&
-        x !== 0x2f &&
-        x !== 0x62 &&
-        x !== 0x66 &&
-        x !== 0x6e &&
-        x !== 0x72 &&
-        x !== 0x74
-      )
-        fallback();
+      if (x !== 0x22 && x !== 0x5c && x !== 0x2f && x !== 0x62 && x !== 0x66 && x !== 0x6e && x !== 0x72 && x !== 0x74) fallback();
       p += 2;
       continue;
     }
@@ -389,11 +371,7 @@ function skipString(): void {
 }
 
 function isHex(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x46) ||
-    (c >= 0x61 && c <= 0x66)
-  );
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 /** A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -451,14 +429,7 @@ const K = {
 };
 
 /** The keys `secondary` usually holds, as constant strings (no new string per attribute). */
-const COMMON_KEYS = [
-  "namespace",
-  "node",
-  "pod",
-  "timestamp",
-  "type",
-  "vmi",
-].map((k) => ({ bytes: ascii(k), key: k }));
+const COMMON_KEYS = ["namespace", "node", "pod", "timestamp", "type", "vmi"].map((k) => ({ bytes: ascii(k), key: k }));
 
 /** The last plain string read as an object key: a constant for the common ones. */
 function keyText(): string {
@@ -556,14 +527,7 @@ function handleSpec(name: string): FastHandle {
     seen |= bit;
   } while (more(0x7d));
   if ((seen & 5) !== 5) fallback(); // block and handleID are required
-  return {
-    kind: "IPAMHandle",
-    apiVersion: API_CRD_V1,
-    name,
-    handleId,
-    blocks,
-    deleted,
-  };
+  return { kind: "IPAMHandle", apiVersion: API_CRD_V1, name, handleId, blocks, deleted };
 }
 
 /**
@@ -595,8 +559,7 @@ function stringMap(): Record<string, string> {
     const k = keyText();
     if (Object.hasOwn(out, k)) fallback();
     plain();
-    out[k] =
-      k === "node" || k === "namespace" || k === "type" ? internText() : text();
+    out[k] = k === "node" || k === "namespace" || k === "type" ? internText() : text();
   } while (more(0x7d));
   return out;
 }
@@ -705,8 +668,7 @@ function blockSpec(name: string): FastBlock {
   if ((seen & 31) !== 31) fallback(); // allocations, attributes, cidr, strictAffinity, unallocated are required
   // The exact text of sequence numbers past 2^53, as the JSON reader keeps them: the block's when it is
   // past 2^53; the allocations' (every one of 16 digits or more) when one of them is.
-  const seqUnsafe =
-    sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
+  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
   const fields: BlockFields = {
     cidrText,
     allocations,
@@ -718,14 +680,7 @@ function blockSpec(name: string): FastBlock {
     strictAffinity,
     sequenceNumber,
     affinityClaimTime,
-    ...(seqUnsafe || mapUnsafe
-      ? {
-          exactSequenceNumbers: {
-            ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}),
-            forAllocation: mapUnsafe ? seqDigits ?? {} : {},
-          },
-        }
-      : {}),
+    ...(seqUnsafe || mapUnsafe ? { exactSequenceNumbers: { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: mapUnsafe ? (seqDigits ?? {}) : {} } } : {}),
   };
   return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
 }

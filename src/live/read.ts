@@ -1,23 +1,9 @@
 import { Cidr, IpFamily } from "../ip";
 import { InputError, LoadedDocument, streamDumpObjects } from "../io/objects";
-import {
-  BigIntegerFields,
-  ByteSource,
-  ItemText,
-  parseItemText,
-} from "../io/json-list";
-import {
-  API_CRD_V1,
-  API_V3,
-  IPAM_CONFIGURATION_NAME,
-  POOL_DEFAULTS,
-} from "../model/calico";
+import { BigIntegerFields, ByteSource, ItemText, parseItemText } from "../io/json-list";
+import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
 import type { ValidateFunction } from "ajv";
-import {
-  DEFAULT_CRD_VERSION,
-  crdFileFor,
-  crdValidator,
-} from "../validation/crd-schema";
+import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
 import { affinityName, decodeBlock, decodeBlockFields } from "./block";
 import { FastItem, dumpItemDecoder } from "./fast-decode";
 import type {
@@ -41,22 +27,8 @@ import { describeSource, liveFinding } from "./private/findings";
 
 /** The Calico IPAM kinds a dump may hold, by API group (`IPAMConfig` is `IPAMConfiguration` in v3). */
 const CALICO_KINDS: Readonly<Record<string, readonly string[]>> = {
-  [API_CRD_V1]: [
-    "IPPool",
-    "IPAMBlock",
-    "BlockAffinity",
-    "IPAMHandle",
-    "IPAMConfig",
-    "IPReservation",
-  ],
-  [API_V3]: [
-    "IPPool",
-    "IPAMBlock",
-    "BlockAffinity",
-    "IPAMHandle",
-    "IPAMConfiguration",
-    "IPReservation",
-  ],
+  [API_CRD_V1]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfig", "IPReservation"],
+  [API_V3]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfiguration", "IPReservation"],
 };
 
 /** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
@@ -86,19 +58,9 @@ export interface ReadDumpOptions {
  * @throws InputError when a file cannot be read or parsed (naming the file, line and column), or holds
  *   merge-conflict markers
  */
-export function readDumpFiles(
-  files: readonly string[],
-  options: ReadDumpOptions = {}
-): ClusterDump {
-  if (files.length === 0)
-    throw new InputError(
-      "give at least one dump file (see docs/inspect.md for the kubectl commands)",
-      ""
-    );
-  const read =
-    options.fastDecode === false
-      ? { bigIntegers: blockBigIntegers }
-      : { bigIntegers: blockBigIntegers, decode: dumpItemDecoder };
+export function readDumpFiles(files: readonly string[], options: ReadDumpOptions = {}): ClusterDump {
+  if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
+  const read = options.fastDecode === false ? { bigIntegers: blockBigIntegers } : { bigIntegers: blockBigIntegers, decode: dumpItemDecoder };
   // One file at a time: the parsed text of a file is garbage once its objects are decoded.
   function* documents(): Generator<LoadedDocument> {
     for (const file of files) yield* streamDumpObjects(file, read);
@@ -108,34 +70,13 @@ export function readDumpFiles(
 
 /** An IPAM block's sequence numbers past 2^53 are read exactly (the reader gives their text). */
 const blockBigIntegers: BigIntegerFields = (item) => {
-  const o = item as {
-    kind?: unknown;
-    spec?: { sequenceNumber?: unknown; sequenceNumberForAllocation?: unknown };
-  } | null;
-  if (
-    o === null ||
-    typeof o !== "object" ||
-    o.kind !== "IPAMBlock" ||
-    typeof o.spec !== "object" ||
-    o.spec === null
-  )
-    return undefined;
-  const unsafe = (v: unknown) =>
-    typeof v === "number" && !Number.isSafeInteger(v);
+  const o = item as { kind?: unknown; spec?: { sequenceNumber?: unknown; sequenceNumberForAllocation?: unknown } } | null;
+  if (o === null || typeof o !== "object" || o.kind !== "IPAMBlock" || typeof o.spec !== "object" || o.spec === null) return undefined;
+  const unsafe = (v: unknown) => typeof v === "number" && !Number.isSafeInteger(v);
   const fields: Array<{ path: string; key: string; object?: boolean }> = [];
-  if (unsafe(o.spec.sequenceNumber))
-    fields.push({ path: "spec.sequenceNumber", key: "sequenceNumber" });
+  if (unsafe(o.spec.sequenceNumber)) fields.push({ path: "spec.sequenceNumber", key: "sequenceNumber" });
   const seq = o.spec.sequenceNumberForAllocation;
-  if (
-    typeof seq === "object" &&
-    seq !== null &&
-    Object.values(seq).some(unsafe)
-  )
-    fields.push({
-      path: "spec.sequenceNumberForAllocation",
-      key: "sequenceNumberForAllocation",
-      object: true,
-    });
+  if (typeof seq === "object" && seq !== null && Object.values(seq).some(unsafe)) fields.push({ path: "spec.sequenceNumberForAllocation", key: "sequenceNumberForAllocation", object: true });
   return fields.length > 0 ? fields : undefined;
 };
 
@@ -151,18 +92,11 @@ interface Kept<T> extends ItemText {
 
 /** What an object's duplicates are compared by: the spec, with the two API groups' differences taken out. */
 function compareOf(k: Kept<unknown>): unknown {
-  return comparable(
-    k.kind,
-    k.spec ?? (parseItemText(k) as { spec: Record<string, unknown> }).spec
-  );
+  return comparable(k.kind, k.spec ?? (parseItemText(k) as { spec: Record<string, unknown> }).spec);
 }
 
 /** No text: a kept object whose spec is at hand. */
-const NO_TEXT: ItemText = {
-  source: { size: 0, read: () => Buffer.alloc(0) },
-  from: 0,
-  to: 0,
-};
+const NO_TEXT: ItemText = { source: { size: 0, read: () => Buffer.alloc(0) }, from: 0, to: 0 };
 
 /**
  * Reads the objects of a dump into a {@link ClusterDump}: every Calico IPAM object is checked against
@@ -179,10 +113,7 @@ const NO_TEXT: ItemText = {
  * different content: the stored v1 object is kept), `POOL_CIDR_INVALID`, `AFFINITY_NAME`,
  * `IPAM_CONFIGURATION_NAME`, `CHECK_REPORT_INVALID`, and the block structure findings of {@link decodeBlock}.
  */
-export function readDump(
-  documents: Iterable<LoadedDocument>,
-  files?: readonly string[]
-): ClusterDump {
+export function readDump(documents: Iterable<LoadedDocument>, files?: readonly string[]): ClusterDump {
   const findings: InspectFinding[] = [];
   const skipped = new Map<string, number>();
   const counts: Record<string, number> = {};
@@ -214,7 +145,7 @@ export function readDump(
     source: DumpSource,
     spec: Record<string, unknown> | null,
     text: ItemText,
-    decodeIt: () => unknown
+    decodeIt: () => unknown,
   ) => {
     groups.add(apiVersion);
     counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
@@ -222,39 +153,18 @@ export function readDump(
     if (!byName) kept.set(canonicalKind, (byName = new KeptByName()));
     const previous = byName.get(name);
     if (previous) {
-      duplicate(findings, `${canonicalKind}/${name}`, previous, {
-        value: null,
-        kind: canonicalKind,
-        spec,
-        source: text.source,
-        from: text.from,
-        to: text.to,
-        where: source,
-      });
+      duplicate(findings, `${canonicalKind}/${name}`, previous, { value: null, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
       // The stored group wins when both are read: projectcalico.org/v3 is a view of it.
-      if (!(previous.where.apiVersion === API_V3 && apiVersion === API_CRD_V1))
-        return;
+      if (!(previous.where.apiVersion === API_V3 && apiVersion === API_CRD_V1)) return;
     }
     const decoded = decodeIt();
     if (decoded === undefined) return;
-    byName.set(name, {
-      value: decoded,
-      kind: canonicalKind,
-      spec,
-      source: text.source,
-      from: text.from,
-      to: text.to,
-      where: source,
-    });
+    byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
   };
 
   for (const doc of documents) {
     fileNames.add(doc.file);
-    if (
-      doc.listMetadata &&
-      (nonEmpty(doc.listMetadata.continue) ||
-        Number(doc.listMetadata.remainingItemCount ?? 0) > 0)
-    ) {
+    if (doc.listMetadata && (nonEmpty(doc.listMetadata.continue) || Number(doc.listMetadata.remainingItemCount ?? 0) > 0)) {
       const key = `${doc.file}#${doc.document}`;
       if (!truncated.has(key)) {
         truncated.add(key);
@@ -264,80 +174,30 @@ export function readDump(
             "DUMP_LIST_TRUNCATED",
             "dump",
             "metadata.continue",
-            `${doc.file}${
-              doc.document > 1 ? ` document ${doc.document}` : ""
-            }: the List is one page of a paginated read (metadata.continue or remainingItemCount is set): objects after it are missing and every count below is short. Dump again with kubectl get (it reads every page).`,
-            "dump"
-          )
+            `${doc.file}${doc.document > 1 ? ` document ${doc.document}` : ""}: the List is one page of a paginated read (metadata.continue or remainingItemCount is set): objects after it are missing and every count below is short. Dump again with kubectl get (it reads every page).`,
+            "dump",
+          ),
         );
       }
     }
     const fast = doc.decoded as FastItem | undefined;
     if (fast !== undefined) {
       // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
-      const source: DumpSource =
-        doc.item !== undefined
-          ? {
-              file: doc.file,
-              document: doc.document,
-              apiVersion: fast.apiVersion,
-              item: doc.item,
-            }
-          : {
-              file: doc.file,
-              document: doc.document,
-              apiVersion: fast.apiVersion,
-            };
+      const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
       if (fast.kind === "IPAMHandle") {
-        keep(
-          fast.apiVersion,
-          fast.kind,
-          fast.name,
-          source,
-          null,
-          doc.text ?? NO_TEXT,
-          () =>
-            ({
-              name: fast.name,
-              handleId: fast.handleId,
-              blocks: fast.blocks,
-              deleted: fast.deleted,
-              source,
-            } satisfies LiveHandle)
-        );
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle);
       } else {
-        keep(
-          fast.apiVersion,
-          fast.kind,
-          fast.name,
-          source,
-          null,
-          doc.text ?? NO_TEXT,
-          () => {
-            const d = decodeBlockFields(fast.name, fast.fields, source);
-            for (const f of d.findings) findings.push(f);
-            return d.block ?? undefined;
-          }
-        );
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
+          const d = decodeBlockFields(fast.name, fast.fields, source);
+          for (const f of d.findings) findings.push(f);
+          return d.block ?? undefined;
+        });
       }
       continue;
     }
     const value = doc.value;
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      findings.push(
-        liveFinding(
-          "warning",
-          "DUMP_NOT_AN_OBJECT",
-          "dump",
-          "",
-          `${where(doc)}: expected a Kubernetes object, found ${
-            Array.isArray(value)
-              ? "a list"
-              : JSON.stringify(value)?.slice(0, 60)
-          }; skipped.`,
-          "dump"
-        )
-      );
+      findings.push(liveFinding("warning", "DUMP_NOT_AN_OBJECT", "dump", "", `${where(doc)}: expected a Kubernetes object, found ${Array.isArray(value) ? "a list" : JSON.stringify(value)?.slice(0, 60)}; skipped.`, "dump"));
       continue;
     }
     const o = value as Record<string, unknown>;
@@ -348,13 +208,8 @@ export function readDump(
       if (report) checkReports.push(report);
       continue;
     }
-    const source: DumpSource =
-      doc.item !== undefined
-        ? { file: doc.file, document: doc.document, apiVersion, item: doc.item }
-        : { file: doc.file, document: doc.document, apiVersion };
-    const meta = (
-      typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}
-    ) as Record<string, unknown>;
+    const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion };
+    const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
     const name = typeof meta.name === "string" ? meta.name : "";
 
     if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
@@ -363,14 +218,7 @@ export function readDump(
       const subject = `${canonicalKind}/${name}`;
       const errors = schemaProblems(o, apiVersion, kind);
       // crd.projectcalico.org/v1 does not require a spec; every object of these kinds has one.
-      if (
-        errors.length === 0 &&
-        (typeof o.spec !== "object" || o.spec === null)
-      )
-        errors.push({
-          path: "spec",
-          message: "must be an object (every Calico IPAM object has a spec)",
-        });
+      if (errors.length === 0 && (typeof o.spec !== "object" || o.spec === null)) errors.push({ path: "spec", message: "must be an object (every Calico IPAM object has a spec)" });
       if (errors.length > 0) {
         findings.push(
           liveFinding(
@@ -378,40 +226,20 @@ export function readDump(
             "DUMP_SCHEMA",
             subject,
             errors[0].path,
-            `${describeSource(
-              source
-            )}: ${kind} "${name}" does not match Calico's CRD schema (${apiVersion}), so it is left out of every check:\n${errors
-              .map((e) => `  ${e.path || "(object)"}: ${e.message}`)
-              .join("\n")}`,
-            "dump"
-          )
+            `${describeSource(source)}: ${kind} "${name}" does not match Calico's CRD schema (${apiVersion}), so it is left out of every check:\n${errors.map((e) => `  ${e.path || "(object)"}: ${e.message}`).join("\n")}`,
+            "dump",
+          ),
         );
         continue;
       }
       const spec = o.spec as Record<string, unknown>;
-      keep(
-        apiVersion,
-        canonicalKind,
-        name,
-        source,
-        spec,
-        NO_TEXT,
-        () =>
-          decode(canonicalKind, name, spec, source, findings, doc.bigIntegers)
-            ?.item
-      );
+      keep(apiVersion, canonicalKind, name, source, spec, NO_TEXT, () => decode(canonicalKind, name, spec, source, findings, doc.bigIntegers)?.item);
       continue;
     }
 
-    if (
-      apiVersion === "v1" &&
-      (kind === "Node" || kind === "Namespace" || kind === "Pod")
-    ) {
+    if (apiVersion === "v1" && (kind === "Node" || kind === "Namespace" || kind === "Pod")) {
       counts[kind] = (counts[kind] ?? 0) + 1;
-      const key =
-        kind === "Pod"
-          ? `Pod/${String(meta.namespace ?? "")}/${name}`
-          : `${kind}/${name}`;
+      const key = kind === "Pod" ? `Pod/${String(meta.namespace ?? "")}/${name}` : `${kind}/${name}`;
       if (seen.has(key)) continue; // a node or pod read twice says nothing new
       seen.add(key);
       if (kind === "Node") {
@@ -419,12 +247,7 @@ export function readDump(
         mergeNode(nodes, kubernetesNode(o, name, source));
       } else if (kind === "Namespace") {
         sawNamespaces = true;
-        namespaces.push({
-          name,
-          labels: stringMap(meta.labels),
-          annotations: stringMap(meta.annotations),
-          source,
-        });
+        namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
       } else {
         sawPods = true;
         pods.push(kubernetesPod(o, name, String(meta.namespace ?? ""), source));
@@ -437,9 +260,7 @@ export function readDump(
       mergeNode(nodes, calicoNode(o, name, source));
       continue;
     }
-    const label = `${kind || "(no kind)"} (${
-      apiVersion || "no apiVersion"
-    }) in ${doc.file}`;
+    const label = `${kind || "(no kind)"} (${apiVersion || "no apiVersion"}) in ${doc.file}`;
     skipped.set(label, (skipped.get(label) ?? 0) + 1);
   }
 
@@ -449,48 +270,19 @@ export function readDump(
     else if (k.kind === "IPAMBlock") blocks.push(v as LiveBlock);
     else if (k.kind === "BlockAffinity") affinities.push(v as LiveAffinity);
     else if (k.kind === "IPAMHandle") handles.push(v as LiveHandle);
-    else if (k.kind === "IPReservation")
-      reservations.push(v as LiveReservation);
+    else if (k.kind === "IPReservation") reservations.push(v as LiveReservation);
     else if (k.kind === "IPAMConfiguration") {
       const c = v as LiveIpamConfiguration;
       if (c.name === IPAM_CONFIGURATION_NAME) ipamConfiguration = c;
-      else
-        findings.push(
-          liveFinding(
-            "warning",
-            "IPAM_CONFIGURATION_NAME",
-            `IPAMConfiguration/${c.name}`,
-            "metadata.name",
-            `${describeSource(
-              c.source
-            )}: Calico reads only the IPAM configuration named "default"; "${
-              c.name
-            }" has no effect.`,
-            "dump"
-          )
-        );
+      else findings.push(liveFinding("warning", "IPAM_CONFIGURATION_NAME", `IPAMConfiguration/${c.name}`, "metadata.name", `${describeSource(c.source)}: Calico reads only the IPAM configuration named "default"; "${c.name}" has no effect.`, "dump"));
     }
   }
 
   const notes: string[] = [];
-  if (groups.size > 0)
-    notes.push(`Calico objects read in ${[...groups].sort().join(" and ")}.`);
-  for (const [label, n] of [...skipped].sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0
-  ))
-    notes.push(
-      `Skipped ${n} ${
-        n === 1 ? "object" : "objects"
-      } of kind ${label}: not Calico IPAM state.`
-    );
-  if (!sawNodes)
-    notes.push(
-      "No nodes in the dump: checks that need nodes (affinities of deleted nodes, tunnel addresses) are skipped."
-    );
-  if (!sawPods && checkReports.length === 0)
-    notes.push(
-      "No pods in the dump: leaked addresses cannot be told from used ones (add `kubectl get pods -A -o json`, or a `calicoctl ipam check -o` report)."
-    );
+  if (groups.size > 0) notes.push(`Calico objects read in ${[...groups].sort().join(" and ")}.`);
+  for (const [label, n] of [...skipped].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) notes.push(`Skipped ${n} ${n === 1 ? "object" : "objects"} of kind ${label}: not Calico IPAM state.`);
+  if (!sawNodes) notes.push("No nodes in the dump: checks that need nodes (affinities of deleted nodes, tunnel addresses) are skipped.");
+  if (!sawPods && checkReports.length === 0) notes.push("No pods in the dump: leaked addresses cannot be told from used ones (add `kubectl get pods -A -o json`, or a `calicoctl ipam check -o` report).");
 
   return {
     files: files ?? [...fileNames],
@@ -526,12 +318,10 @@ class KeptByName {
 
   get(name: string): Kept<unknown> | undefined {
     if (this.byName) return this.byName.get(name);
-    const last =
-      this.names.length > 0 ? this.names[this.names.length - 1] : null;
+    const last = this.names.length > 0 ? this.names[this.names.length - 1] : null;
     if (last === null || name > last) return undefined;
     this.byName = new Map();
-    for (let i = 0; i < this.list.length; i++)
-      this.byName.set(this.names[i], this.list[i]);
+    for (let i = 0; i < this.list.length; i++) this.byName.set(this.names[i], this.list[i]);
     this.list = [];
     this.names = [];
     return this.byName.get(name);
@@ -553,12 +343,7 @@ class KeptByName {
 }
 
 function where(doc: LoadedDocument): string {
-  return describeSource({
-    file: doc.file,
-    document: doc.document,
-    apiVersion: "",
-    ...(doc.item !== undefined ? { item: doc.item } : {}),
-  });
+  return describeSource({ file: doc.file, document: doc.document, apiVersion: "", ...(doc.item !== undefined ? { item: doc.item } : {}) });
 }
 
 function nonEmpty(v: unknown): boolean {
@@ -573,23 +358,12 @@ interface SchemaProblem {
 const releaseValidators = new Map<string, Map<string, ValidateFunction>>();
 
 /** The object's CRD schema violations (release CRD; master's when only master accepts it). */
-function schemaProblems(
-  o: Record<string, unknown>,
-  apiVersion: string,
-  kind: string
-): SchemaProblem[] {
+function schemaProblems(o: Record<string, unknown>, apiVersion: string, kind: string): SchemaProblem[] {
   // One lookup per object: the validators by API group and kind.
   let byKind = releaseValidators.get(apiVersion);
   if (!byKind) releaseValidators.set(apiVersion, (byKind = new Map()));
   let release = byKind.get(kind);
-  if (!release)
-    byKind.set(
-      kind,
-      (release = crdValidator(
-        DEFAULT_CRD_VERSION,
-        crdFileFor(apiVersion, kind)
-      ))
-    );
+  if (!release) byKind.set(kind, (release = crdValidator(DEFAULT_CRD_VERSION, crdFileFor(apiVersion, kind))));
   if (release(o)) return [];
   const file = crdFileFor(apiVersion, kind);
   const errors = [...(release.errors ?? [])];
@@ -597,12 +371,7 @@ function schemaProblems(
   if (crdValidator("master-87c15906", file)(o)) return [];
   return errors.map((e) => {
     const path = pointerToPath(e.instancePath);
-    const extra =
-      e.keyword === "additionalProperties"
-        ? ` "${String(
-            (e.params as { additionalProperty?: string }).additionalProperty
-          )}"`
-        : "";
+    const extra = e.keyword === "additionalProperties" ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : "";
     return { path, message: `${e.message ?? "invalid"}${extra}` };
   });
 }
@@ -619,27 +388,17 @@ function pointerToPath(pointer: string): string {
 
 /** What duplicates of an object are compared by: the spec, with the two API groups' differences taken out. */
 function comparable(kind: string, spec: Record<string, unknown>): unknown {
-  if (kind === "BlockAffinity")
-    return {
-      ...spec,
-      deleted: spec.deleted === true || spec.deleted === "true",
-      type: spec.type || "host",
-    };
+  if (kind === "BlockAffinity") return { ...spec, deleted: spec.deleted === true || spec.deleted === "true", type: spec.type || "host" };
   if (kind === "IPPool") {
     const cidr = String(spec.cidr);
     const v6 = cidr.includes(":");
     return {
       ...spec,
-      blockSize:
-        spec.blockSize ??
-        (v6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4),
+      blockSize: spec.blockSize ?? (v6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4),
       ipipMode: spec.ipipMode || POOL_DEFAULTS.ipipMode,
       vxlanMode: spec.vxlanMode || POOL_DEFAULTS.vxlanMode,
       nodeSelector: spec.nodeSelector || POOL_DEFAULTS.nodeSelector,
-      allowedUses:
-        Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0
-          ? spec.allowedUses
-          : POOL_DEFAULTS.allowedUses,
+      allowedUses: Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0 ? spec.allowedUses : POOL_DEFAULTS.allowedUses,
       assignmentMode: spec.assignmentMode || POOL_DEFAULTS.assignmentMode,
     };
   }
@@ -647,23 +406,11 @@ function comparable(kind: string, spec: Record<string, unknown>): unknown {
 }
 
 /** The path of the first field where two values differ, or null when equal. Key order does not matter. */
-export function firstDifference(
-  a: unknown,
-  b: unknown,
-  path = "spec"
-): { path: string; a: unknown; b: unknown } | null {
+export function firstDifference(a: unknown, b: unknown, path = "spec"): { path: string; a: unknown; b: unknown } | null {
   if (a === b) return null;
-  if (
-    typeof a !== "object" ||
-    typeof b !== "object" ||
-    a === null ||
-    b === null ||
-    Array.isArray(a) !== Array.isArray(b)
-  )
-    return { path, a, b };
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return { path, a, b };
   if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length)
-      return { path: `${path}.length`, a: a.length, b: b.length };
+    if (a.length !== b.length) return { path: `${path}.length`, a: a.length, b: b.length };
     for (let i = 0; i < a.length; i++) {
       const d = firstDifference(a[i], b[i], `${path}[${i}]`);
       if (d) return d;
@@ -680,17 +427,11 @@ export function firstDifference(
   return null;
 }
 
-function duplicate(
-  findings: InspectFinding[],
-  subject: string,
-  first: Kept<unknown>,
-  second: Kept<unknown>
-): void {
+function duplicate(findings: InspectFinding[], subject: string, first: Kept<unknown>, second: Kept<unknown>): void {
   const diff = firstDifference(compareOf(first), compareOf(second));
   const a = describeSource(first.where);
   const b = describeSource(second.where);
-  const show = (v: unknown) =>
-    v === undefined ? "(absent)" : JSON.stringify(v);
+  const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
   if (first.where.apiVersion !== second.where.apiVersion) {
     if (!diff) return; // the same object through Calico's API server and as stored: expected
     findings.push(
@@ -699,33 +440,16 @@ function duplicate(
         "DUMP_API_GROUPS_DISAGREE",
         subject,
         diff.path,
-        `${subject} differs between ${first.where.apiVersion} (${
-          first.where.apiVersion === API_CRD_V1 ? a : b
-        }) and ${second.where.apiVersion} (${
-          first.where.apiVersion === API_CRD_V1 ? b : a
-        }) at ${diff.path}: ` +
-          `${show(
-            first.where.apiVersion === API_CRD_V1 ? diff.a : diff.b
-          )} vs ${show(
-            first.where.apiVersion === API_CRD_V1 ? diff.b : diff.a
-          )}. ` +
+        `${subject} differs between ${first.where.apiVersion} (${first.where.apiVersion === API_CRD_V1 ? a : b}) and ${second.where.apiVersion} (${first.where.apiVersion === API_CRD_V1 ? b : a}) at ${diff.path}: ` +
+          `${show(first.where.apiVersion === API_CRD_V1 ? diff.a : diff.b)} vs ${show(first.where.apiVersion === API_CRD_V1 ? diff.b : diff.a)}. ` +
           `The two dumps were taken at different times or from different clusters; the stored crd.projectcalico.org/v1 object is used. Dump both groups again at the same time, or give one.`,
-        "dump"
-      )
+        "dump",
+      ),
     );
     return;
   }
   if (!diff) {
-    findings.push(
-      liveFinding(
-        "warning",
-        "DUMP_DUPLICATE",
-        subject,
-        "",
-        `${subject} is read twice (${a} and ${b}) with the same content; it is counted once. Give each dump file once.`,
-        "dump"
-      )
-    );
+    findings.push(liveFinding("warning", "DUMP_DUPLICATE", subject, "", `${subject} is read twice (${a} and ${b}) with the same content; it is counted once. Give each dump file once.`, "dump"));
     return;
   }
   findings.push(
@@ -734,24 +458,13 @@ function duplicate(
       "DUMP_DUPLICATE_CONFLICT",
       subject,
       diff.path,
-      `${subject} is read twice with different content (${a} and ${b}), first at ${
-        diff.path
-      }: ${show(diff.a)} vs ${show(
-        diff.b
-      )}. The dump mixes two moments or two clusters; the first one is used. Dump again into one set of files.`,
-      "dump"
-    )
+      `${subject} is read twice with different content (${a} and ${b}), first at ${diff.path}: ${show(diff.a)} vs ${show(diff.b)}. The dump mixes two moments or two clusters; the first one is used. Dump again into one set of files.`,
+      "dump",
+    ),
   );
 }
 
-function decode(
-  kind: string,
-  name: string,
-  spec: Record<string, unknown>,
-  source: DumpSource,
-  findings: InspectFinding[],
-  bigIntegers?: Readonly<Record<string, string>>
-): { kind: string; item: unknown } | undefined {
+function decode(kind: string, name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[], bigIntegers?: Readonly<Record<string, string>>): { kind: string; item: unknown } | undefined {
   switch (kind) {
     case "IPPool":
       return { kind, item: decodePool(name, spec, source, findings) };
@@ -765,40 +478,20 @@ function decode(
     case "IPAMHandle":
       return {
         kind,
-        item: {
-          name,
-          handleId: String(spec.handleID),
-          blocks: (spec.block ?? {}) as Record<string, number>,
-          deleted: spec.deleted === true,
-          source,
-        } satisfies LiveHandle,
+        item: { name, handleId: String(spec.handleID), blocks: (spec.block ?? {}) as Record<string, number>, deleted: spec.deleted === true, source } satisfies LiveHandle,
       };
     case "IPReservation":
-      return {
-        kind,
-        item: {
-          name,
-          reservedCidrs: ((spec.reservedCIDRs ?? []) as string[]).slice(),
-          source,
-        } satisfies LiveReservation,
-      };
+      return { kind, item: { name, reservedCidrs: ((spec.reservedCIDRs ?? []) as string[]).slice(), source } satisfies LiveReservation };
     default:
       return {
         kind,
         item: {
-          kind:
-            source.apiVersion === API_V3 ? "IPAMConfiguration" : "IPAMConfig",
+          kind: source.apiVersion === API_V3 ? "IPAMConfiguration" : "IPAMConfig",
           name,
           strictAffinity: spec.strictAffinity === true,
           autoAllocateBlocks: spec.autoAllocateBlocks !== false,
-          maxBlocksPerHost:
-            typeof spec.maxBlocksPerHost === "number"
-              ? spec.maxBlocksPerHost
-              : 0,
-          kubeVirtVMAddressPersistence:
-            typeof spec.kubeVirtVMAddressPersistence === "string"
-              ? spec.kubeVirtVMAddressPersistence
-              : null,
+          maxBlocksPerHost: typeof spec.maxBlocksPerHost === "number" ? spec.maxBlocksPerHost : 0,
+          kubeVirtVMAddressPersistence: typeof spec.kubeVirtVMAddressPersistence === "string" ? spec.kubeVirtVMAddressPersistence : null,
           source,
         } satisfies LiveIpamConfiguration,
       };
@@ -813,41 +506,18 @@ function parseCidrText(text: string): Cidr | null {
   }
 }
 
-function decodePool(
-  name: string,
-  spec: Record<string, unknown>,
-  source: DumpSource,
-  findings: InspectFinding[]
-): LivePool {
+function decodePool(name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): LivePool {
   const cidrText = String(spec.cidr);
   const cidr = parseCidrText(cidrText);
-  if (!cidr)
-    findings.push(
-      liveFinding(
-        "error",
-        "POOL_CIDR_INVALID",
-        `IPPool/${name}`,
-        "spec.cidr",
-        `${describeSource(
-          source
-        )}: pool CIDR "${cidrText}" does not parse; the pool is left out of the utilization.`,
-        "dump"
-      )
-    );
+  if (!cidr) findings.push(liveFinding("error", "POOL_CIDR_INVALID", `IPPool/${name}`, "spec.cidr", `${describeSource(source)}: pool CIDR "${cidrText}" does not parse; the pool is left out of the utilization.`, "dump"));
   const family: IpFamily | null = cidr ? cidr.family : null;
-  const str = (v: unknown, d: string) =>
-    typeof v === "string" && v !== "" ? v : d;
+  const str = (v: unknown, d: string) => (typeof v === "string" && v !== "" ? v : d);
   return {
     name,
     cidrText,
     cidr,
     family,
-    blockSize:
-      typeof spec.blockSize === "number" && spec.blockSize > 0
-        ? spec.blockSize
-        : family === 6
-        ? POOL_DEFAULTS.blockSizeV6
-        : POOL_DEFAULTS.blockSizeV4,
+    blockSize: typeof spec.blockSize === "number" && spec.blockSize > 0 ? spec.blockSize : family === 6 ? POOL_DEFAULTS.blockSizeV6 : POOL_DEFAULTS.blockSizeV4,
     ipipMode: str(spec.ipipMode, POOL_DEFAULTS.ipipMode),
     vxlanMode: str(spec.vxlanMode, POOL_DEFAULTS.vxlanMode),
     natOutgoing: spec.natOutgoing === true,
@@ -855,53 +525,23 @@ function decodePool(
     disableBGPExport: spec.disableBGPExport === true,
     nodeSelector: str(spec.nodeSelector, POOL_DEFAULTS.nodeSelector),
     namespaceSelector: str(spec.namespaceSelector, ""),
-    allowedUses:
-      Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0
-        ? (spec.allowedUses as string[]).slice()
-        : [...POOL_DEFAULTS.allowedUses],
+    allowedUses: Array.isArray(spec.allowedUses) && spec.allowedUses.length > 0 ? (spec.allowedUses as string[]).slice() : [...POOL_DEFAULTS.allowedUses],
     assignmentMode: str(spec.assignmentMode, POOL_DEFAULTS.assignmentMode),
     source,
   };
 }
 
-function decodeAffinity(
-  name: string,
-  spec: Record<string, unknown>,
-  source: DumpSource,
-  findings: InspectFinding[]
-): LiveAffinity {
+function decodeAffinity(name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): LiveAffinity {
   const cidrText = String(spec.cidr);
   const cidr = parseCidrText(cidrText);
   const node = String(spec.node);
   if (cidr) {
     const expected = affinityName(node, cidr);
     if (expected !== name) {
-      findings.push(
-        liveFinding(
-          "warning",
-          "AFFINITY_NAME",
-          `BlockAffinity/${name}`,
-          "metadata.name",
-          `${describeSource(
-            source
-          )}: the affinity of node "${node}" for block ${cidr.toString()} is named "${name}"; Calico names it "${expected}" and does not find this one.`,
-          "dump"
-        )
-      );
+      findings.push(liveFinding("warning", "AFFINITY_NAME", `BlockAffinity/${name}`, "metadata.name", `${describeSource(source)}: the affinity of node "${node}" for block ${cidr.toString()} is named "${name}"; Calico names it "${expected}" and does not find this one.`, "dump"));
     }
   } else {
-    findings.push(
-      liveFinding(
-        "error",
-        "AFFINITY_CIDR_INVALID",
-        `BlockAffinity/${name}`,
-        "spec.cidr",
-        `${describeSource(
-          source
-        )}: affinity CIDR "${cidrText}" does not parse; the affinity is left out of the checks.`,
-        "dump"
-      )
-    );
+    findings.push(liveFinding("error", "AFFINITY_CIDR_INVALID", `BlockAffinity/${name}`, "spec.cidr", `${describeSource(source)}: affinity CIDR "${cidrText}" does not parse; the affinity is left out of the checks.`, "dump"));
   }
   return {
     name,
@@ -909,8 +549,7 @@ function decodeAffinity(
     cidr,
     node,
     state: String(spec.state ?? ""),
-    type:
-      typeof spec.type === "string" && spec.type !== "" ? spec.type : "host",
+    type: typeof spec.type === "string" && spec.type !== "" ? spec.type : "host",
     deleted: spec.deleted === true || spec.deleted === "true",
     source,
   };
@@ -923,49 +562,21 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-function kubernetesNode(
-  o: Record<string, unknown>,
-  name: string,
-  source: DumpSource
-): LiveNode {
+function kubernetesNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
   const meta = o.metadata as Record<string, unknown>;
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   const annotations = stringMap(meta.annotations);
   const tunnelAddresses: LiveTunnelAddress[] = [];
-  for (const [key, type] of Object.entries(TUNNEL_ANNOTATIONS))
-    if (annotations[key])
-      tunnelAddresses.push({ type, address: stripPrefix(annotations[key]) });
-  const podCidrs = Array.isArray(spec.podCIDRs)
-    ? (spec.podCIDRs as string[])
-    : typeof spec.podCIDR === "string"
-    ? [spec.podCIDR]
-    : [];
-  return {
-    name,
-    labels: stringMap(meta.labels),
-    podCidrs,
-    tunnelAddresses,
-    source,
-  };
+  for (const [key, type] of Object.entries(TUNNEL_ANNOTATIONS)) if (annotations[key]) tunnelAddresses.push({ type, address: stripPrefix(annotations[key]) });
+  const podCidrs = Array.isArray(spec.podCIDRs) ? (spec.podCIDRs as string[]) : typeof spec.podCIDR === "string" ? [spec.podCIDR] : [];
+  return { name, labels: stringMap(meta.labels), podCidrs, tunnelAddresses, source };
 }
 
-function calicoNode(
-  o: Record<string, unknown>,
-  name: string,
-  source: DumpSource
-): LiveNode {
+function calicoNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
   const meta = (o.metadata ?? {}) as Record<string, unknown>;
-  const spec = (o.spec ?? {}) as Record<
-    string,
-    Record<string, unknown> | string | undefined
-  >;
-  const bgp = (typeof spec.bgp === "object" ? spec.bgp : {}) as Record<
-    string,
-    unknown
-  >;
-  const wg = (
-    typeof spec.wireguard === "object" ? spec.wireguard : {}
-  ) as Record<string, unknown>;
+  const spec = (o.spec ?? {}) as Record<string, Record<string, unknown> | string | undefined>;
+  const bgp = (typeof spec.bgp === "object" ? spec.bgp : {}) as Record<string, unknown>;
+  const wg = (typeof spec.wireguard === "object" ? spec.wireguard : {}) as Record<string, unknown>;
   const candidates: [unknown, string][] = [
     [bgp.ipv4IPIPTunnelAddr, "ipipTunnelAddress"],
     [spec.ipv4VXLANTunnelAddr, "vxlanTunnelAddress"],
@@ -973,16 +584,8 @@ function calicoNode(
     [wg.interfaceIPv4Address, "wireguardTunnelAddress"],
     [wg.interfaceIPv6Address, "wireguardV6TunnelAddress"],
   ];
-  const tunnelAddresses = candidates
-    .filter(([a]) => typeof a === "string" && a !== "")
-    .map(([a, type]) => ({ type, address: stripPrefix(a as string) }));
-  return {
-    name,
-    labels: stringMap(meta.labels),
-    podCidrs: [],
-    tunnelAddresses,
-    source,
-  };
+  const tunnelAddresses = candidates.filter(([a]) => typeof a === "string" && a !== "").map(([a, type]) => ({ type, address: stripPrefix(a as string) }));
+  return { name, labels: stringMap(meta.labels), podCidrs: [], tunnelAddresses, source };
 }
 
 /** The same node as a Kubernetes Node and a Calico Node: one node with the tunnel addresses of both. */
@@ -992,19 +595,12 @@ function mergeNode(nodes: Map<string, LiveNode>, node: LiveNode): void {
     nodes.set(node.name, node);
     return;
   }
-  const known = new Set(
-    prev.tunnelAddresses.map((t) => `${t.type}/${t.address}`)
-  );
+  const known = new Set(prev.tunnelAddresses.map((t) => `${t.type}/${t.address}`));
   nodes.set(node.name, {
     ...prev,
     labels: Object.keys(prev.labels).length > 0 ? prev.labels : node.labels,
     podCidrs: prev.podCidrs.length > 0 ? prev.podCidrs : node.podCidrs,
-    tunnelAddresses: [
-      ...prev.tunnelAddresses,
-      ...node.tunnelAddresses.filter(
-        (t) => !known.has(`${t.type}/${t.address}`)
-      ),
-    ],
+    tunnelAddresses: [...prev.tunnelAddresses, ...node.tunnelAddresses.filter((t) => !known.has(`${t.type}/${t.address}`))],
   });
 }
 
@@ -1014,24 +610,12 @@ function stripPrefix(address: string): string {
   return slash < 0 ? address : address.slice(0, slash);
 }
 
-function kubernetesPod(
-  o: Record<string, unknown>,
-  name: string,
-  namespace: string,
-  source: DumpSource
-): LivePod {
+function kubernetesPod(o: Record<string, unknown>, name: string, namespace: string, source: DumpSource): LivePod {
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   const status = (o.status ?? {}) as Record<string, unknown>;
   const ips: string[] = [];
-  if (Array.isArray(status.podIPs))
-    for (const p of status.podIPs as { ip?: unknown }[])
-      if (typeof p?.ip === "string") ips.push(p.ip);
-  if (
-    ips.length === 0 &&
-    typeof status.podIP === "string" &&
-    status.podIP !== ""
-  )
-    ips.push(status.podIP);
+  if (Array.isArray(status.podIPs)) for (const p of status.podIPs as { ip?: unknown }[]) if (typeof p?.ip === "string") ips.push(p.ip);
+  if (ips.length === 0 && typeof status.podIP === "string" && status.podIP !== "") ips.push(status.podIP);
   const phase = typeof status.phase === "string" ? status.phase : "";
   return {
     namespace,
@@ -1045,34 +629,15 @@ function kubernetesPod(
 }
 
 function isCheckReport(o: Record<string, unknown>): boolean {
-  return (
-    typeof o.allocations === "object" &&
-    o.allocations !== null &&
-    ("clusterGUID" in o || "clusterType" in o || "datastoreLocked" in o)
-  );
+  return typeof o.allocations === "object" && o.allocations !== null && ("clusterGUID" in o || "clusterType" in o || "datastoreLocked" in o);
 }
 
-function readCheckReport(
-  o: Record<string, unknown>,
-  file: string,
-  findings: InspectFinding[]
-): CheckReport | undefined {
+function readCheckReport(o: Record<string, unknown>, file: string, findings: InspectFinding[]): CheckReport | undefined {
   const allocations = new Map<string, CheckReportAllocation[]>();
   const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
-  for (const [ip, list] of Object.entries(
-    o.allocations as Record<string, unknown>
-  )) {
+  for (const [ip, list] of Object.entries(o.allocations as Record<string, unknown>)) {
     if (!Array.isArray(list)) {
-      findings.push(
-        liveFinding(
-          "error",
-          "CHECK_REPORT_INVALID",
-          `CheckReport/${file}`,
-          `allocations["${ip}"]`,
-          `${file}: allocations["${ip}"] of the calicoctl ipam check report is not a list; the report is not used.`,
-          "dump"
-        )
-      );
+      findings.push(liveFinding("error", "CHECK_REPORT_INVALID", `CheckReport/${file}`, `allocations["${ip}"]`, `${file}: allocations["${ip}"] of the calicoctl ipam check report is not a list; the report is not used.`, "dump"));
       return undefined;
     }
     allocations.set(
@@ -1084,17 +649,11 @@ function readCheckReport(
         namespace: str(a?.namespace),
         node: str(a?.node),
         inUse: a?.inUse === true,
-        owners: Array.isArray(a?.owners)
-          ? (a.owners as unknown[]).map(String)
-          : [],
-      }))
+        owners: Array.isArray(a?.owners) ? (a.owners as unknown[]).map(String) : [],
+      })),
     );
   }
-  const leaked = Array.isArray(o.leakedHandles)
-    ? (o.leakedHandles as { ID?: unknown }[])
-        .map((h) => String(h?.ID ?? ""))
-        .filter((id) => id !== "")
-    : [];
+  const leaked = Array.isArray(o.leakedHandles) ? (o.leakedHandles as { ID?: unknown }[]).map((h) => String(h?.ID ?? "")).filter((id) => id !== "") : [];
   return {
     file,
     version: String(o.version ?? ""),

@@ -29,9 +29,7 @@ interface LatinBuffer extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
-const DATE_TIME = (
-  fullFormats["date-time"] as { validate: (s: string) => boolean }
-).validate;
+const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
 
 /** The content of a JSON string without escapes, control characters or non-ASCII: printable ASCII but `"` and `\`. */
 const PLAIN = "[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*";
@@ -49,25 +47,17 @@ const lit = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 /** An item's first lines from its `{` (8 spaces in, which the List reader checks), up to its metadata's members. */
 function head(kind: string): string {
-  return `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(
-    12
-  )}"kind": "${kind}",\n${sp(12)}"metadata": {\n`;
+  return `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "${kind}",\n${sp(12)}"metadata": {\n`;
 }
 /** A metadata member on one line other than `name` (a string, a number, true, false, null). */
-const META_LINE = `${sp(
-  16
-)}"(?!name")${PLAIN}": (?:"${PLAIN}"|${NUMBER}|true|false|null)`;
+const META_LINE = `${sp(16)}"(?!name")${PLAIN}": (?:"${PLAIN}"|${NUMBER}|true|false|null)`;
 /**
  * An item's head and metadata up to the spec's first member. Groups: 1 the text before the name, 2 the
  * name, 3 the text after it (the name's position is the match's plus group 1's length; the spec's
  * members follow group 3).
  */
 function metadata(kind: string): string {
-  return `(${lit(head(kind))}(?:${META_LINE},\\n)*${sp(
-    16
-  )}"name": ")(${PLAIN})("(?:,\\n${META_LINE})*\\n${sp(12)}\\},\\n${sp(
-    12
-  )}"spec": \\{\\n)`;
+  return `(${lit(head(kind))}(?:${META_LINE},\\n)*${sp(16)}"name": ")(${PLAIN})("(?:,\\n${META_LINE})*\\n${sp(12)}\\},\\n${sp(12)}"spec": \\{\\n)`;
 }
 
 /** The end of an item's spec and of the item. */
@@ -78,11 +68,7 @@ const ITEM_END = `\n${sp(12)}}\n${sp(8)}}`;
  * the spec), 5 count, 6 deleted, 7 handleID (which ends {@link HANDLE_TAIL} before the match's end).
  */
 const HANDLE = new RegExp(
-  `${metadata("IPAMHandle")}${sp(16)}"block": \\{\\n${sp(
-    20
-  )}"(${PLAIN})": (0|[1-9][0-9]{0,14})\\n${sp(16)}\\},\\n(?:${sp(
-    16
-  )}"deleted": (false|true),\\n)?${sp(16)}"handleID": "(${PLAIN})"${lit(
+  `${metadata("IPAMHandle")}${sp(16)}"block": \\{\\n${sp(20)}"(${PLAIN})": (0|[1-9][0-9]{0,14})\\n${sp(16)}\\},\\n(?:${sp(16)}"deleted": (false|true),\\n)?${sp(16)}"handleID": "(${PLAIN})"${lit(
     ITEM_END
   )}`,
   "y"
@@ -96,18 +82,10 @@ const BLOCK_HEAD = new RegExp(metadata("IPAMBlock"), "y");
 /** Spec members (16 spaces in), each followed by `,\n` or the item's end. */
 const FIELD = sp(16);
 const AFFINITY = new RegExp(`${FIELD}"affinity": "(${PLAIN})",\\n`, "y");
-const CLAIM_TIME = new RegExp(
-  `${FIELD}"affinityClaimTime": "(${PLAIN})",\\n`,
-  "y"
-);
+const CLAIM_TIME = new RegExp(`${FIELD}"affinityClaimTime": "(${PLAIN})",\\n`, "y");
 /** A list of small integers or nulls: `[]`, or one per line. Group 1: the lines but the last's end. */
 const smallList = (key: string, orNull: boolean) =>
-  new RegExp(
-    `${FIELD}"${key}": (?:\\[\\]|\\[\\n((?:${sp(20)}(?:${SMALL}${
-      orNull ? "|null" : ""
-    }),\\n)*${sp(20)}(?:${SMALL}${orNull ? "|null" : ""}))\\n${FIELD}\\])`,
-    "y"
-  );
+  new RegExp(`${FIELD}"${key}": (?:\\[\\]|\\[\\n((?:${sp(20)}(?:${SMALL}${orNull ? "|null" : ""}),\\n)*${sp(20)}(?:${SMALL}${orNull ? "|null" : ""}))\\n${FIELD}\\])`, "y");
 const ALLOCATIONS = smallList("allocations", true);
 const UNALLOCATED = smallList("unallocated", false);
 const ATTRIBUTES_OPEN = `${FIELD}"attributes": [`;
@@ -138,14 +116,7 @@ const CIDR = new RegExp(`${FIELD}"cidr": "(${PLAIN})",\\n`, "y");
 const DELETED = new RegExp(`${FIELD}"deleted": (false|true),\\n`, "y");
 const SEQUENCE = new RegExp(`${FIELD}"sequenceNumber": (${LARGE}),\\n`, "y");
 /** `sequenceNumberForAllocation` with ordinals as keys. Group 1: the lines but the last's end. */
-const SEQUENCES = new RegExp(
-  `${FIELD}"sequenceNumberForAllocation": (?:\\{\\}|\\{\\n((?:${sp(
-    20
-  )}"${SMALL}": ${LARGE},\\n)*${sp(
-    20
-  )}"${SMALL}": ${LARGE})\\n${FIELD}\\}),\\n`,
-  "y"
-);
+const SEQUENCES = new RegExp(`${FIELD}"sequenceNumberForAllocation": (?:\\{\\}|\\{\\n((?:${sp(20)}"${SMALL}": ${LARGE},\\n)*${sp(20)}"${SMALL}": ${LARGE})\\n${FIELD}\\}),\\n`, "y");
 const STRICT = new RegExp(`${FIELD}"strictAffinity": (false|true),\\n`, "y");
 
 // The batch being read (its bytes and end), and the string of its bytes `[textFrom, textTo)`, or null when they are not ASCII.
@@ -159,11 +130,7 @@ const TEXT_BYTES = 96 * 1024;
 
 /** The position of the last `}` in `(from, to)` alone on its line 8 spaces in (an item's end); -1 when none. */
 function lastItemClose(bytes: Buffer, from: number, to: number): number {
-  for (
-    let p = bytes.lastIndexOf(0x7d, to - 1);
-    p > from + 9;
-    p = bytes.lastIndexOf(0x7d, p - 1)
-  ) {
+  for (let p = bytes.lastIndexOf(0x7d, to - 1); p > from + 9; p = bytes.lastIndexOf(0x7d, p - 1)) {
     if (bytes[p - 9] !== 0x0a) continue;
     let i = p - 8;
     while (i < p && bytes[i] === 0x20) i++;
@@ -185,32 +152,17 @@ let lastInterned = "";
  * `to`) when it is laid out exactly as kubectl writes it and uses nothing unusual; undefined otherwise
  * (the byte decoder then reads it). {@link templateEnd} is then where it ends.
  */
-export function templateItem(
-  bytes: Buffer,
-  from: number,
-  to: number
-): FastItem | undefined {
-  if (
-    bytes !== bytesOf ||
-    to !== batchTo ||
-    from < textFrom ||
-    from >= textTo
-  ) {
+export function templateItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
+  if (bytes !== bytesOf || to !== batchTo || from < textFrom || from >= textTo) {
     // One string from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for
     // a larger item), when that is ASCII and starts as a Calico item. (Strings of at most TEXT_BYTES are
     // made in the young generation, much faster than larger ones.)
     bytesOf = bytes;
     batchTo = to;
     textFrom = from;
-    const last =
-      from + TEXT_BYTES < to
-        ? lastItemClose(bytes, from, from + TEXT_BYTES)
-        : -1;
+    const last = from + TEXT_BYTES < to ? lastItemClose(bytes, from, from + TEXT_BYTES) : -1;
     textTo = last > from ? last + 1 : to;
-    batch =
-      startsCalico(bytes, from) && isAscii(bytes.subarray(from, textTo))
-        ? (bytes as LatinBuffer).latin1Slice(from, textTo)
-        : null;
+    batch = startsCalico(bytes, from) && isAscii(bytes.subarray(from, textTo)) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
   }
   const s = batch;
   if (s === null) return undefined;
@@ -235,25 +187,18 @@ export function templateRelease(): void {
 }
 
 const KIND_AT = head("IPAMBlock").indexOf('"IPAMBlock"') + 1;
-const CALICO = Buffer.from(
-  `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAM`,
-  "latin1"
-);
+const CALICO = Buffer.from(`{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAM`, "latin1");
 
 /** Whether the bytes at `from` open a crd.projectcalico.org/v1 IPAM item in kubectl's layout. */
 function startsCalico(bytes: Buffer, from: number): boolean {
   if (from + CALICO.length > bytes.length) return false;
-  for (let i = 0; i < CALICO.length; i++)
-    if (bytes[from + i] !== CALICO[i]) return false;
+  for (let i = 0; i < CALICO.length; i++) if (bytes[from + i] !== CALICO[i]) return false;
   return true;
 }
 
 /** `bytes[from, to)` as a string of its own (batch positions). */
 function copy(bytes: Buffer, from: number, length: number): string {
-  return (bytes as LatinBuffer).latin1Slice(
-    textFrom + from,
-    textFrom + from + length
-  );
+  return (bytes as LatinBuffer).latin1Slice(textFrom + from, textFrom + from + length);
 }
 
 /** The one string kept for the text `t` at `from` (`t` may be cut from the batch: a copy is kept the first time). */
@@ -310,15 +255,8 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
   const nameText = m[2];
   const name = copy(bytes, nameAt, nameText.length);
   const idText = m[7];
-  const handleId =
-    idText === nameText
-      ? name
-      : copy(bytes, stop - HANDLE_TAIL - idText.length, idText.length);
-  const key = internBlock(
-    bytes,
-    cidr,
-    nameAt + nameText.length + m[3].length + HANDLE_CIDR
-  );
+  const handleId = idText === nameText ? name : copy(bytes, stop - HANDLE_TAIL - idText.length, idText.length);
+  const key = internBlock(bytes, cidr, nameAt + nameText.length + m[3].length + HANDLE_CIDR);
   const count = m[5];
   let blocks = key.one;
   if (count !== "1") {
@@ -355,11 +293,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   CLAIM_TIME.lastIndex = p;
   m = CLAIM_TIME.exec(s);
   if (m !== null) {
-    affinityClaimTime = copy(
-      bytes,
-      p + `${FIELD}"affinityClaimTime": "`.length,
-      m[1].length
-    );
+    affinityClaimTime = copy(bytes, p + `${FIELD}"affinityClaimTime": "`.length, m[1].length);
     if (!DATE_TIME(affinityClaimTime)) return undefined;
     p = CLAIM_TIME.lastIndex;
   }
@@ -375,11 +309,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
     p += ATTRIBUTES_EMPTY.length;
   } else {
-    if (
-      !s.startsWith(ATTRIBUTES_OPEN, p) ||
-      s.charCodeAt(p + ATTRIBUTES_OPEN.length) !== 0x0a
-    )
-      return undefined;
+    if (!s.startsWith(ATTRIBUTES_OPEN, p) || s.charCodeAt(p + ATTRIBUTES_OPEN.length) !== 0x0a) return undefined;
     p += ATTRIBUTES_OPEN.length + 1;
     for (;;) {
       const a = attribute(bytes, s, p);
@@ -416,12 +346,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (m !== null) {
     const digits = m[1];
     sequenceNumber = Number(digits);
-    if (digits.length >= 16)
-      sequenceDigits = copy(
-        bytes,
-        p + `${FIELD}"sequenceNumber": `.length,
-        digits.length
-      );
+    if (digits.length >= 16) sequenceDigits = copy(bytes, p + `${FIELD}"sequenceNumber": `.length, digits.length);
     p = SEQUENCE.lastIndex;
   }
   let seqMap: Record<string, number> = {};
@@ -454,8 +379,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
   // The exact text of sequence numbers past 2^53, as the byte decoder keeps them.
-  const seqUnsafe =
-    sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
+  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
   const fields: BlockFields = {
     cidrText,
     allocations,
@@ -505,11 +429,7 @@ function listOf(body: string, out: (number | null)[]): void {
 }
 
 /** One attribute matched by {@link ATTRIBUTE} at `p`; undefined when it has other keys or another layout. */
-function attribute(
-  bytes: Buffer,
-  s: string,
-  p: number
-): LiveAttribute | undefined {
+function attribute(bytes: Buffer, s: string, p: number): LiveAttribute | undefined {
   ATTRIBUTE.lastIndex = p;
   const m = ATTRIBUTE.exec(s);
   if (m === null) return undefined;

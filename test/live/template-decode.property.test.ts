@@ -37,20 +37,13 @@ function write(text: string | Buffer): string {
 /** Plain strings (no escape, no non-ASCII), as names and attributes are. */
 const name = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,24}$/);
 /** Sequence numbers: small, around 2^53, and nanosecond times past it. */
-const sequence = fc.oneof(
-  fc.bigInt({ min: 0n, max: 1000n }),
-  fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }),
-  fc.bigInt({ min: 10n ** 15n, max: 2n ** 63n - 1n })
-);
+const sequence = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }), fc.bigInt({ min: 10n ** 15n, max: 2n ** 63n - 1n }));
 /**
  * Sequence numbers exact as numbers. (Text changed out of kubectl's layout is read by the JSON parser,
  * which finds the exact digits of integers past 2^53 in an item's text by kubectl's layout: that search
  * is not what this file tests.)
  */
-const safeSequence = fc.oneof(
-  fc.bigInt({ min: 0n, max: 1000n }),
-  fc.bigInt({ min: 10n ** 15n, max: 2n ** 53n - 1n })
-);
+const safeSequence = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 10n ** 15n, max: 2n ** 53n - 1n }));
 /** What kubectl shows in metadata: one line per member. */
 const metadata = (objectName: fc.Arbitrary<string>) =>
   fc.record(
@@ -104,19 +97,9 @@ const attribute = fc.record(
 const blockWith = (sequence: fc.Arbitrary<bigint>) =>
   fc
     .record({
-      metadata: metadata(
-        fc.constantFrom("10-0-0-0-29", "10-0-0-8-29", "fd00---126")
-      ),
-      cidr: fc.constantFrom(
-        "10.0.0.0/29",
-        "10.0.0.8/29",
-        "fd00::/126",
-        "10.0.0.4/29"
-      ),
-      allocations: fc.array(
-        fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 })),
-        { maxLength: 9 }
-      ),
+      metadata: metadata(fc.constantFrom("10-0-0-0-29", "10-0-0-8-29", "fd00---126")),
+      cidr: fc.constantFrom("10.0.0.0/29", "10.0.0.8/29", "fd00::/126", "10.0.0.4/29"),
+      allocations: fc.array(fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 })), { maxLength: 9 }),
       attributes: fc.array(attribute, { maxLength: 4 }),
       unallocated: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 9 }),
       sequenceNumber: fc.option(sequence, { nil: undefined }),
@@ -129,14 +112,7 @@ const blockWith = (sequence: fc.Arbitrary<bigint>) =>
       affinity: fc.option(fc.constantFrom("host:node-1", "virtual:vm", ""), {
         nil: undefined,
       }),
-      affinityClaimTime: fc.option(
-        fc.constantFrom(
-          "2026-01-01T00:00:00Z",
-          "2026-02-30T00:00:00Z",
-          "2026-01-01T10:20:30.123+02:00"
-        ),
-        { nil: undefined }
-      ),
+      affinityClaimTime: fc.option(fc.constantFrom("2026-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T10:20:30.123+02:00"), { nil: undefined }),
       strictAffinity: fc.boolean(),
       deleted: fc.option(fc.boolean(), { nil: undefined }),
     })
@@ -147,28 +123,18 @@ const blockWith = (sequence: fc.Arbitrary<bigint>) =>
       spec: {
         cidr: b.cidr,
         ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
-        ...(b.affinityClaimTime !== undefined
-          ? { affinityClaimTime: b.affinityClaimTime }
-          : {}),
+        ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
         allocations: b.allocations,
         unallocated: b.unallocated,
         attributes: b.attributes,
-        ...(b.sequenceNumber !== undefined
-          ? { sequenceNumber: b.sequenceNumber }
-          : {}),
+        ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
         ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
         strictAffinity: b.strictAffinity,
         ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
       },
     }));
 
-const itemsWith = (sequence: fc.Arbitrary<bigint>) =>
-  fc.array(
-    fc.oneof(handle, blockWith(sequence)) as fc.Arbitrary<
-      Record<string, unknown>
-    >,
-    { minLength: 1, maxLength: 6 }
-  );
+const itemsWith = (sequence: fc.Arbitrary<bigint>) => fc.array(fc.oneof(handle, blockWith(sequence)) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 6 });
 const items = itemsWith(sequence);
 
 /** Reads a dump with every reader (the fast ones, then the JSON parser alone): the dump, or the error's message. */
@@ -190,10 +156,7 @@ function matched(text: Buffer): Array<string | null> {
   for (let p = text.indexOf(open); p >= 0; p = text.indexOf(open, p + 1)) {
     const item = templateItem(text, p + 9, text.length);
     out.push(item?.kind ?? null);
-    if (item !== undefined)
-      expect(text.toString("latin1", templateEnd() - 10, templateEnd())).toBe(
-        "\n        }"
-      );
+    if (item !== undefined) expect(text.toString("latin1", templateEnd() - 10, templateEnd())).toBe("\n        }");
   }
   return out;
 }
@@ -204,12 +167,8 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
       fc.property(items, (objects) => {
         const text = listText(objects);
         // (Not a block whose affinityClaimTime is no date: the CRD schema refuses it.)
-        const takes = (o: Record<string, unknown>) =>
-          (o.spec as { affinityClaimTime?: string }).affinityClaimTime !==
-          "2026-02-30T00:00:00Z";
-        expect(matched(Buffer.from(text))).toEqual(
-          objects.map((o) => (takes(o) ? o.kind : null))
-        );
+        const takes = (o: Record<string, unknown>) => (o.spec as { affinityClaimTime?: string }).affinityClaimTime !== "2026-02-30T00:00:00Z";
+        expect(matched(Buffer.from(text))).toEqual(objects.map((o) => (takes(o) ? o.kind : null)));
         const { fast, slow } = readBoth(write(text));
         expect(fast).toEqual(slow);
       }),
@@ -218,52 +177,25 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
   });
 
   test("property: a changed character anywhere in the text is refused by it or read the same (the same dump, or the same error)", () => {
-    const replacement = fc.constantFrom(
-      " ",
-      "\n",
-      '"',
-      "\\",
-      "\t",
-      ",",
-      ":",
-      "{",
-      "}",
-      "[",
-      "]",
-      "0",
-      "1",
-      "9",
-      "-",
-      "a",
-      "n",
-      "\u0001",
-      "\u00e9"
-    );
+    const replacement = fc.constantFrom(" ", "\n", '"', "\\", "\t", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", "a", "n", "\u0001", "\u00e9");
     const edit = fc.record({
       at: fc.nat(),
       kind: fc.constantFrom("replace", "insert", "delete"),
       text: replacement,
     });
     fc.assert(
-      fc.property(
-        itemsWith(safeSequence),
-        fc.array(edit, { minLength: 1, maxLength: 2 }),
-        (objects, edits) => {
-          let text = listText(objects);
-          // Within the items (the List's own lines are checked by the List reader, not by the matcher).
-          const from = text.indexOf("\n        {");
-          const to = text.lastIndexOf("\n    ]");
-          for (const e of edits) {
-            const at = from + (e.at % (to - from));
-            text =
-              text.slice(0, at) +
-              (e.kind === "delete" ? "" : e.text) +
-              text.slice(e.kind === "insert" ? at : at + 1);
-          }
-          const { fast, slow } = readBoth(write(text));
-          expect(fast).toEqual(slow);
+      fc.property(itemsWith(safeSequence), fc.array(edit, { minLength: 1, maxLength: 2 }), (objects, edits) => {
+        let text = listText(objects);
+        // Within the items (the List's own lines are checked by the List reader, not by the matcher).
+        const from = text.indexOf("\n        {");
+        const to = text.lastIndexOf("\n    ]");
+        for (const e of edits) {
+          const at = from + (e.at % (to - from));
+          text = text.slice(0, at) + (e.kind === "delete" ? "" : e.text) + text.slice(e.kind === "insert" ? at : at + 1);
         }
-      ),
+        const { fast, slow } = readBoth(write(text));
+        expect(fast).toEqual(slow);
+      }),
       { numRuns: 300 }
     );
   });
@@ -287,10 +219,7 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
         unallocated: [1, 2, 3],
       },
     };
-    expect(matched(Buffer.from(listText([h, b])))).toEqual([
-      "IPAMHandle",
-      "IPAMBlock",
-    ]);
+    expect(matched(Buffer.from(listText([h, b])))).toEqual(["IPAMHandle", "IPAMBlock"]);
     const variants: unknown[] = [
       {
         ...h,
@@ -326,9 +255,7 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
       expect(fast).toEqual(slow);
     }
     // Two spaces of indent: not kubectl's layout.
-    const two = Buffer.from(
-      `{"items": [\n        ${JSON.stringify(sortKeys(h), null, 2)}]}`
-    );
+    const two = Buffer.from(`{"items": [\n        ${JSON.stringify(sortKeys(h), null, 2)}]}`);
     expect(templateItem(two, two.indexOf("{", 1), two.length)).toBeUndefined();
   });
 });

@@ -70,9 +70,9 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const end = text.length - TAIL.length;
   const names: string[] = [];
   const entries: LedgerEntry[] = [];
-  // Each IPv4 entry's range as network × 64 + prefix, for the overlap check; IPv6 ones as CIDRs.
-  let v4Keys = new Float64Array(256);
-  let v4Count = 0;
+  // Each entry's range by position: network × 64 + prefix for IPv4 (-1 for IPv6, kept as CIDRs), for
+  // the overlap check and for the entries' CIDRs when a run asks for them.
+  let keys = new Float64Array(256);
   const v6: Cidr[] = [];
   let previous = "";
   let i = HEAD.length + BEFORE_NAME.length;
@@ -124,12 +124,14 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
       const key = canonicalIPv4Key(text, cidrStart, cidrEnd);
       if (key < 0 || blockSize < BLOCK_SIZE_RANGE[4][0] || blockSize > BLOCK_SIZE_RANGE[4][1]) return undefined;
       prefix = key % 64;
-      if (v4Count === v4Keys.length) v4Keys = grown(v4Keys);
-      v4Keys[v4Count++] = key;
+      if (names.length === keys.length) keys = grown(keys);
+      keys[names.length] = key;
     } else {
       const cidr = canonicalIPv6(cidrText);
       if (cidr === undefined || blockSize < BLOCK_SIZE_RANGE[6][0] || blockSize > BLOCK_SIZE_RANGE[6][1]) return undefined;
       prefix = cidr.prefix;
+      if (names.length === keys.length) keys = grown(keys);
+      keys[names.length] = -1;
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
@@ -138,9 +140,10 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
     previous = name;
     if (!more) break;
   }
-  if (i !== end || overlapsIPv4(v4Keys.subarray(0, v4Count)) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  const byPosition = keys.slice(0, names.length);
+  if (i !== end || overlapsIPv4(byPosition) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const ledger = checkedIndexedLedger(new PoolIndex(names, entries));
+  const ledger = checkedIndexedLedger(new PoolIndex(names, entries), undefined, byPosition);
   SERIALIZED.set(ledger, text);
   return ledger;
 }
@@ -192,11 +195,12 @@ function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return out;
 }
 
-/** Whether any two of these IPv4 ranges (keys network × 64 + prefix) overlap: sorted, then one sweep. */
-function overlapsIPv4(keys: Float64Array): boolean {
-  keys.sort();
+/** Whether any two of these IPv4 ranges (keys network × 64 + prefix; -1 for an IPv6 range, left out) overlap: a sorted copy, then one sweep. */
+function overlapsIPv4(byPosition: Float64Array): boolean {
+  const keys = byPosition.slice().sort();
   let lastEnd = -1;
   for (let k = 0; k < keys.length; k++) {
+    if (keys[k] < 0) continue;
     const prefix = keys[k] % 64;
     const network = (keys[k] - prefix) / 64;
     if (network <= lastEnd) return true;

@@ -1,5 +1,6 @@
 import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { recordedCidr, registerCheckedLedger } from "../ledger/checked";
+import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
 import { emptyLedger, freezeLedgerOfSorted } from "../ledger/freeze";
@@ -170,7 +171,9 @@ export function carve(input: CarveInput): CarveResult {
     );
     return { pools: [], ledger: ledgerIn, changes: [], findings: sortFindings(ledgerFindings) };
   }
-  const recordedEntries = inspected.ledger.pools;
+  // The recorded pools by position: each requested name is looked up once, and a run that keeps every
+  // pool never reads the ledger's record (a ledger read from its text makes it only when read).
+  const recorded = poolIndex(inspected.ledger);
   const recordedCidrs = inspected.cidrs;
 
   const spaces = resolveSpaces(input.spaces ?? [], findings);
@@ -187,7 +190,7 @@ export function carve(input: CarveInput): CarveResult {
   const released = new Set<string>();
   (input.release ?? []).forEach((name, i) => {
     const path = `release[${i}]`;
-    const entry = typeof name === "string" ? ownEntry(recordedEntries, name) : undefined;
+    const entry = typeof name === "string" ? recorded.entryOf(name) : undefined;
     if (entry === undefined) {
       findings.push(
         error("CARVE_RELEASE_UNKNOWN", path, `cannot release ${typeof name === "string" ? `pool "${name}"` : describe(name)}: it is not in the ledger. Name one the ledger records as draining (\`calico-ipam ledger show\` lists them; in a fleet, drawn ranges go by key, e.g. "service-ipv4"), or drop this name from release`),
@@ -215,12 +218,7 @@ export function carve(input: CarveInput): CarveResult {
       released.add(name);
     }
   });
-  let kept: Readonly<Record<string, LedgerEntry>> = recordedEntries;
-  if (released.size > 0) {
-    const rest = Object.create(null) as Record<string, LedgerEntry>;
-    for (const [name, entry] of Object.entries(recordedEntries)) if (!released.has(name)) rest[name] = entry;
-    kept = rest;
-  }
+  const kept = new KeptPools(recorded, released);
 
   // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
@@ -266,14 +264,14 @@ export function carve(input: CarveInput): CarveResult {
       );
       continue;
     }
-    items[index] = resolveRequest(request, index, size, spaces, kept, recordedCidrs, findings);
+    const position = kept.position(request.name);
+    const item = resolveRequest(request, index, size, spaces, position, recorded, recordedCidrs, findings);
+    kept.claim(position, item);
+    items[index] = item;
   }
-  // Lookups by name are for recorded pools: a first run needs none.
-  const byName = new Map<string, Item>();
-  if (recordedCidrs.size > 0) for (const item of items) if (item !== undefined) byName.set(item.name, item);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
-  checkFixedRanges(items, exclusions, kept, recordedCidrs, byName, findings);
+  checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
 
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
@@ -294,7 +292,9 @@ export function carve(input: CarveInput): CarveResult {
     const usedCidrs: Cidr[] = [];
     for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
     for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
-    for (const [name, cidr] of recordedCidrs) if (cidr.family === family && !released.has(name)) usedCidrs.push(cidr);
+    kept.forEach((name, entry, _, k) => {
+      if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
+    });
     for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
     const used = IntervalSet.fromCidrs(family, usedCidrs);
     for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest[family]);
@@ -316,13 +316,13 @@ export function carve(input: CarveInput): CarveResult {
     const item = items[index];
     if (!isPlaced(item)) continue;
     pools[k++] = Object.freeze({
-        name: item.name,
-        family: item.cidr.family,
-        cidr: item.cidr,
-        blockSize: item.request.blockSize,
-        source: item.source,
-        explanation: item.explanation,
-      });
+      name: item.name,
+      family: item.cidr.family,
+      cidr: item.cidr,
+      blockSize: item.request.blockSize,
+      source: item.source,
+      explanation: item.explanation,
+    });
   }
   const sortedFindings = sortFindings(findings);
   if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
@@ -330,7 +330,7 @@ export function carve(input: CarveInput): CarveResult {
   // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
   // returns the checked input ledger itself, and no change: building the same ledger again and
   // diffing it against itself is most of the cost of such a run.
-  if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, byName, recordedCidrs.size)) {
+  if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
 
@@ -339,14 +339,13 @@ export function carve(input: CarveInput): CarveResult {
   const names: string[] = [];
   const values: LedgerEntry[] = [];
   const cidrs: Cidr[] = [];
-  for (const name of Object.keys(kept)) {
-    if (byName.has(name)) continue;
-    const entry = kept[name];
+  kept.forEach((name, entry, item, k) => {
+    if (item !== undefined) return;
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     names.push(name);
     values.push(entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const }));
-    cidrs.push(recordedCidrs.get(name)!);
-  }
+    cidrs.push(recordedCidr(recordedCidrs, k, name));
+  });
   for (const item of items) {
     if (!item?.cidr) continue;
     const kept = item.recorded?.entry;
@@ -366,7 +365,7 @@ export function carve(input: CarveInput): CarveResult {
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recordedCidrs.size === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
+  const changes = recorded.size === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
   return { pools, ledger, changes, findings: sortedFindings };
 }
 
@@ -475,14 +474,15 @@ function resolveRequest(
   index: number,
   size: RequestSize,
   spaces: readonly Space[],
-  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  position: number,
+  recordedPools: PoolIndex,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): Item {
   const name = request.name;
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
-  const entry = ownEntry(recordedEntries, name);
-  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, name, entry) } : undefined;
+  const entry = position < 0 ? undefined : recordedPools.entries[position];
+  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, position, name) } : undefined;
   const item: Item = {
     index,
     request,
@@ -497,20 +497,15 @@ function resolveRequest(
     explanation: undefined,
     failed: false,
   };
-  const fail = (code: string, message: string): Item => {
-    findings.push(error(code, itemPath(item), message));
-    item.space = undefined;
-    item.failed = true;
-    return item;
-  };
-
   let space: Space | undefined;
   if (request.addressSpace !== undefined) {
     const wanted = request.addressSpace;
     space = typeof wanted === "string" ? spaces.find((s) => s.name === wanted) : undefined;
     if (space === undefined) {
       const ofFamily = spaces.filter((s) => s.cidr.family === request.family).map((s) => s.label);
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_UNKNOWN_SPACE",
         `pool "${name}" asks for address space ${typeof wanted === "string" ? `"${wanted}"` : describe(wanted)}, ` +
           `which is not declared or not valid; ` +
@@ -518,7 +513,9 @@ function resolveRequest(
       );
     }
     if (space.cidr.family !== request.family) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_SPACE_FAMILY_MISMATCH",
         `pool "${name}" is IPv${request.family}, but its address space ${space.label} is IPv${space.cidr.family}; name an IPv${request.family} space`,
       );
@@ -530,28 +527,36 @@ function resolveRequest(
     const { entry: e, cidr: rc } = recorded;
     const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
     if (e.family !== request.family) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_LEDGER_FAMILY_CHANGED",
         `pool "${name}" is now IPv${request.family}, but the ledger records it${retiredNote} as IPv${e.family} ${e.cidr}; ` +
           `a pool cannot change family, because Calico's cidr is immutable. ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (e.blockSize !== request.blockSize) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_LEDGER_BLOCK_SIZE_CHANGED",
         `pool "${name}" now has blockSize ${request.blockSize}, but the ledger records it${retiredNote} at ${e.cidr} with blockSize ${e.blockSize}; ` +
           `Calico's blockSize is immutable. ${migrationWayOut(e, name, CHANGE_BLOCK_SIZE)}`,
       );
     }
     if (pinned && !pinned.equals(rc)) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_LEDGER_CIDR_CHANGED",
         `pool "${name}" is pinned to ${pinned}, but the ledger records it${retiredNote} at ${e.cidr}; ` +
           `a recorded pool never moves, because Calico's cidr is immutable. Pin it back to ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (size.prefix < rc.prefix) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_LEDGER_POOL_GROWN",
         `pool "${name}" now needs a /${size.prefix} (${size.explanation}), more than its recorded range ${e.cidr}${retiredNote}; ` +
           `a pool cannot grow in place, because Calico's cidr is immutable. For more room, add another pool under a new name ` +
@@ -559,7 +564,9 @@ function resolveRequest(
       );
     }
     if (space && !space.cidr.contains(rc)) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_LEDGER_SPACE_CHANGED",
         `pool "${name}" asks for address space ${space.label}, but the ledger records it${retiredNote} at ${e.cidr}, ` +
           `outside that space; a recorded pool never moves, because Calico's cidr is immutable. ` +
@@ -572,7 +579,9 @@ function resolveRequest(
   }
   if (pinned) {
     if (space && !space.cidr.contains(pinned)) {
-      return fail(
+      return failItem(
+        item,
+        findings,
         "CARVE_PINNED_OUTSIDE_SPACE",
         `pool "${name}" is pinned to ${pinned}, which is not inside its address space ${space.label}; ` +
           `pin it inside the space, or remove addressSpace`,
@@ -581,6 +590,14 @@ function resolveRequest(
     item.cidr = pinned;
     item.source = "pinned";
   }
+  return item;
+}
+
+/** Marks a request failed, with its finding (a module function: no closure is made per request). */
+function failItem(item: Item, findings: Finding[], code: string, message: string): Item {
+  findings.push(error(code, itemPath(item), message));
+  item.space = undefined;
+  item.failed = true;
   return item;
 }
 
@@ -610,9 +627,8 @@ type Occupant =
 function checkFixedRanges(
   items: ReadonlyArray<Item | undefined>,
   exclusions: readonly Exclusion[],
-  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
-  byName: ReadonlyMap<string, Item>,
   findings: Finding[],
 ): void {
   if (!anyPoolMayConflict(items, exclusions)) return;
@@ -622,8 +638,8 @@ function checkFixedRanges(
   for (const item of items) if (item?.cidr && !item.failed) occupants.push({ t: "pool", cidr: item.cidr, item });
   for (const [name, cidr] of recordedCidrs) {
     // A recorded pool that is requested but failed still holds its range.
-    const item = byName.get(name);
-    if ((item === undefined || item.failed) && ownEntry(recordedEntries, name)) {
+    const item = kept.get(name);
+    if ((item === undefined || item.failed) && kept.entry(name)) {
       occupants.push({ t: "draining", cidr, name });
     }
   }
@@ -669,7 +685,7 @@ function checkFixedRanges(
         break;
       case "draining": {
         if (item.source === "ledger") break; // two recorded ranges never overlap: the ledger was checked
-        const entry = ownEntry(recordedEntries, b.name)!;
+        const entry = kept.entry(b.name)!;
         blame(
           item,
           "CARVE_POOL_OVERLAPS_RETIRED",
@@ -779,7 +795,7 @@ function exclusionWords(e: Exclusion): { what: string; why: string } {
 function carveOne(
   item: Item,
   spacesOfFamily: { readonly 4: readonly Space[]; readonly 6: readonly Space[] },
-  recordedEntries: Readonly<Record<string, LedgerEntry>>,
+  kept: KeptPools,
   findings: Finding[],
 ): void {
   const family = item.request.family;
@@ -824,9 +840,10 @@ function carveOne(
       : `the IPv${family} spaces (${candidates.map((s) => s.name).join(", ")}) have`;
   const size = 1n << BigInt(bits - item.prefix);
   const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${item.prefix})` : "";
-  const retired = Object.entries(recordedEntries)
-    .filter(([, e]) => e.status === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr))))
-    .map(([n]) => n);
+  const retired: string[] = [];
+  kept.forEach((n, e) => {
+    if (e.status === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr)))) retired.push(n);
+  });
   const releaseHint =
     retired.length > 0
       ? `, or release draining pools that no pod uses any more (${retired.slice(0, 3).map((n) => `"${n}"`).join(", ")}${retired.length > 3 ? ", ..." : ""})`
@@ -891,9 +908,8 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
  */
 function keepsLedger(
   checkedAndKept: boolean,
-  kept: Readonly<Record<string, LedgerEntry>>,
+  kept: KeptPools,
   items: ReadonlyArray<Item | undefined>,
-  byName: ReadonlyMap<string, Item>,
   recorded: number,
 ): boolean {
   if (!checkedAndKept) return false;
@@ -906,12 +922,13 @@ function keepsLedger(
   // Every placed pool is a distinct recorded name: when there are as many as recorded entries, code
   // declares every recorded pool, and no entry is left to look at.
   if (entries === recorded) return true;
-  for (const name of Object.keys(kept)) {
-    if (byName.has(name)) continue;
-    if (kept[name].status === "active") return false;
+  let draining = true;
+  kept.forEach((_, entry, item) => {
+    if (item !== undefined) return;
+    if (entry.status === "active") draining = false;
     entries++;
-  }
-  return entries === recorded;
+  });
+  return draining && entries === recorded;
 }
 
 /** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
@@ -967,6 +984,50 @@ function inNameOrder(indices: number[], requests: readonly PoolRequest[]): numbe
   return indices;
 }
 
-function ownEntry(pools: Readonly<Record<string, LedgerEntry>>, name: string): LedgerEntry | undefined {
-  return Object.prototype.hasOwnProperty.call(pools, name) ? pools[name] : undefined;
+/**
+ * The recorded pools a run keeps (the ledger's, less those released in it) and the request that names
+ * each, by position in the ledger's {@link PoolIndex}: one hash of a name, no string-keyed map.
+ */
+class KeptPools {
+  private readonly claimed: Array<Item | undefined>;
+
+  constructor(
+    private readonly index: PoolIndex,
+    private readonly released: ReadonlySet<string>,
+  ) {
+    this.claimed = new Array<Item | undefined>(index.size);
+  }
+
+  /** The position of kept pool `name` in the index, or -1: not recorded, or released. */
+  position(name: string): number {
+    if (this.index.size === 0) return -1;
+    const k = this.index.indexOf(name);
+    return k >= 0 && (this.released.size === 0 || !this.released.has(name)) ? k : -1;
+  }
+
+  /** Records the request of kept pool at `position` (from {@link position}; -1: nothing to record). */
+  claim(position: number, item: Item): void {
+    if (position >= 0) this.claimed[position] = item;
+  }
+
+  /** The request of kept pool `name` (undefined for a name that is not a kept pool). */
+  get(name: string): Item | undefined {
+    const k = this.position(name);
+    return k < 0 ? undefined : this.claimed[k];
+  }
+
+  /** The entry of kept pool `name`. */
+  entry(name: string): LedgerEntry | undefined {
+    const k = this.position(name);
+    return k < 0 ? undefined : this.index.entries[k];
+  }
+
+  /** Each kept pool in the ledger's order, with the request that names it and its position. */
+  forEach(visit: (name: string, entry: LedgerEntry, item: Item | undefined, position: number) => void): void {
+    const { names, entries } = this.index;
+    for (let k = 0; k < names.length; k++) {
+      if (this.released.size > 0 && this.released.has(names[k])) continue;
+      visit(names[k], entries[k], this.claimed[k], k);
+    }
+  }
 }

@@ -21,7 +21,7 @@
 import { carve, CarvedPool, CarveError, CarveResult, ExclusionDeclaration, PoolRequest, requestPrefix } from "../carver";
 import type { AddressSpaceDeclaration } from "../carver";
 import { Cidr, findOverlaps, prefixForSize } from "../ip";
-import { DrawnRangeKind, Ledger, LedgerDrawnRange, LedgerEntry, LedgerPoolChange, LedgerSubSpace, drawnRangeKey, freezeLedger, freezeSortedPools, inspectLedger, registerCheckedLedger } from "../ledger/ledger";
+import { DrawnRangeKind, EntryCidrs, InspectedLedger, Ledger, LedgerDrawnRange, LedgerEntry, LedgerPoolChange, LedgerSubSpace, PoolIndex, checkedIndexedLedger, drawnRangeKey, freezeLedger, inspectLedger, poolIndex } from "../ledger/ledger";
 import { listSome } from "../ledger/private/names";
 import { formatCount } from "../report/format";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
@@ -232,7 +232,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
   const known: KnownRange[] = [];
-  const recordedCidrs = new Map<string, ReadonlyMap<string, Cidr>>();
+  const sections = new Map<string, Section>();
   for (const c of clusters) {
     // A section read from a file was checked once, with its CIDRs parsed: this reuses them.
     const inspected = inspectLedger(c.ledger);
@@ -241,9 +241,11 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       findings.push(error(p.code, `clusters.${c.name}.ledger.${p.path}`, `the ledger of cluster "${c.name}" is invalid: ${p.message}`));
       continue;
     }
-    recordedCidrs.set(c.name, inspected.cidrs);
-    const pools = c.ledger.pools;
-    for (const pool in pools) known.push(new RecordedRange(c.name, pool, inspected.cidrs.get(pool)!, pools[pool].status === "draining", c.ledgerSource));
+    const section = sectionOf(c.ledger, inspected);
+    sections.set(c.name, section);
+    for (let k = 0; k < section.names.length; k++) {
+      known.push(new RecordedRange(c.name, section.names[k], section.cidrs[k], section.entries[k].status === "draining", c.ledgerSource));
+    }
     for (const r of c.requests) {
       if (r.size?.kind !== "cidr" || c.ledger.pools[r.name] !== undefined) continue;
       const parsed = Cidr.tryParse(r.size.cidr);
@@ -373,42 +375,51 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       // The cluster and pool of each request, in request order (the carver lists its pools in that order), side by side.
       const originCluster: string[] = [];
       const originPool: string[] = [];
-      // The combined ledger's pools, by assignment in name order ("__proto__" is never a "<cluster>.<pool>" name).
-      const pools: Record<string, LedgerEntry> = {};
+      // The combined ledger's pools in name order, by position: names, entries, parsed CIDRs.
+      let poolNames: string[] = [];
+      let entries: LedgerEntry[] = [];
+      let cidrs: Cidr[] = [];
       let inOrder = true;
-      let previous = "";
-      const cidrs = new Map<string, Cidr>();
       const release: string[] = [];
       // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
-      // (a cluster name has no "."): the entries are made in that order, and need no sort (unless a
-      // section lists a pool out of order: an integer-like name is listed first by JavaScript).
+      // (a cluster name has no ".", so no prefix is the start of another): the entries are made in that
+      // order, and need no sort unless a section lists a pool out of order (an integer-like name is
+      // listed first by JavaScript). The pool names are compared, not the longer names made of them.
       const byPrefix = members.map((c) => ({ c, prefix: `${c.name}.` })).sort((x, y) => compare(x.prefix, y.prefix));
       for (const { c, prefix } of byPrefix) {
-        // One string per pool, for its ledger entry and its request: hashed once.
-        const names = new Map<string, string>();
-        const sectionCidrs = recordedCidrs.get(c.name)!;
-        const section = c.ledger.pools;
-        for (const pool in section) {
-          const name = prefix + pool;
-          names.set(pool, name);
-          if (name < previous) inOrder = false;
-          previous = name;
-          pools[name] = section[pool];
-          cidrs.set(name, sectionCidrs.get(pool)!);
+        // One string per pool, for its ledger entry and its request (found by the section's index).
+        const section = sections.get(c.name)!;
+        const first = poolNames.length;
+        for (let k = 0; k < section.names.length; k++) {
+          if (k > 0 && section.names[k - 1] > section.names[k]) inOrder = false;
+          poolNames.push(prefix + section.names[k]);
+          entries.push(section.entries[k]);
+          cidrs.push(section.cidrs[k]);
         }
+        const nameOf = (pool: string): string => {
+          const k = typeof pool === "string" ? section.index.indexOf(pool) : -1;
+          return k >= 0 ? poolNames[first + k] : prefix + pool;
+        };
         const view = views.get(c.name)!;
         for (const original of c.requests) {
           const r = view.request(original, c.ledger);
-          requests.push({ ...r, name: names.get(r.name) ?? prefix + r.name });
+          requests.push({ ...r, name: nameOf(r.name) });
           originCluster.push(c.name);
           originPool.push(r.name);
         }
-        for (const pool of c.release ?? []) release.push(names.get(pool) ?? prefix + pool);
+        for (const pool of c.release ?? []) release.push(nameOf(pool));
+      }
+      if (!inOrder) {
+        // A section listed an integer-like pool name first (as JavaScript orders keys): sorted by name.
+        const order = poolNames.map((_, k) => k).sort((a, b) => compare(poolNames[a], poolNames[b]));
+        poolNames = order.map((k) => poolNames[k]);
+        entries = order.map((k) => entries[k]);
+        cidrs = order.map((k) => cidrs[k]);
       }
       // Each section was checked, and no two connected clusters' recorded ranges overlap (checked above):
-      // the combined ledger is valid without a second check.
-      const combined = inOrder ? freezeSortedPools(pools) : freezeLedger(Object.entries(pools));
-      registerCheckedLedger(combined, cidrs);
+      // the combined ledger is valid without a second check, and the carver looks its pools up by
+      // position (its record of 10,000 "<cluster>.<pool>" names is made only if the run reads it).
+      const combined = checkedIndexedLedger(new PoolIndex(poolNames, entries), cidrs);
       const result = carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release });
       // A run that keeps every recorded range returns its input ledger: each cluster keeps its own.
       splitGroupResult(members, result, results, requests, originCluster, originPool, result.ledger === combined && result.changes.length === 0);
@@ -428,6 +439,32 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     results.set(c.name, { ...r, ledger: freezeLedger(Object.entries(r.ledger.pools), { ...r.ledger, drawnRanges: after }) });
   }
   return { clusters: results, findings: [], isolated, ...sub.out, drawnRanges: drawn };
+}
+
+/** A cluster's recorded pools by position, in the order of its ledger's `pools` record, with their parsed CIDRs. */
+interface Section {
+  /** Looks the names up; its order is theirs. */
+  readonly index: PoolIndex;
+  readonly names: readonly string[];
+  readonly entries: readonly LedgerEntry[];
+  readonly cidrs: readonly Cidr[];
+}
+
+/**
+ * The recorded pools of a cluster's ledger by position, with the CIDRs its check parsed (those of a
+ * section read from its text are made once, then kept with it), without reading the ledger's record
+ * when the ledger is the checked one.
+ */
+function sectionOf(ledger: Ledger, inspected: InspectedLedger): Section {
+  if (inspected.ledger === ledger) {
+    const index = poolIndex(ledger);
+    const { names, entries } = index;
+    const cidrs = inspected.cidrs instanceof EntryCidrs ? inspected.cidrs.all() : names.map((n) => inspected.cidrs.get(n)!);
+    return { index, names, entries, cidrs };
+  }
+  const names = Object.keys(ledger.pools);
+  const entries = names.map((n) => ledger.pools[n]);
+  return { index: new PoolIndex(names, entries), names, entries, cidrs: names.map((n) => inspected.cidrs.get(n)!) };
 }
 
 /** A range a cluster holds before carving: recorded, pinned in code, or held elsewhere; `source` says which, for messages. */

@@ -310,7 +310,15 @@ function runItems(w: Window, from: number, to: number, end: number, index: numbe
     let exact: Record<string, string> | undefined;
     if (fields) {
       for (; cursor < k; cursor++) {
-        cursorStart = bytes.indexOf(ITEM_OPEN, cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart)) + 9;
+        const close = cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
+        // The next item opens after "," as kubectl writes it (as the decoding path checks): else the item
+        // texts cannot be told apart here, and the whole-text reader keeps the exact integers.
+        const comma = skipSpace(bytes, close, to - base);
+        const next = skipSpace(bytes, comma + 1, to - base);
+        if (close < ITEM_CLOSE.length || bytes[comma] !== 0x2c || bytes[next] !== 0x7b || bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !== 0) {
+          throw new JsonListError(`malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`, w.lineOf(close + base));
+        }
+        cursorStart = next;
         cursorEnd = -1;
       }
       if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? to - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;

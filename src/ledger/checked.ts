@@ -3,10 +3,10 @@
  * {@link inspectLedger} when it is read, or by the carver that built it from checked parts.
  */
 import type { Cidr } from "../ip";
-import type { Ledger, LedgerEntry } from "./format";
+import type { Ledger } from "./format";
 import type { InspectedLedger } from "./inspect";
+import type { PoolIndex } from "./pool-index";
 import { checkedCidr } from "./private/canonical-cidr";
-import { own } from "./private/names";
 
 /**
  * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
@@ -15,6 +15,13 @@ import { own } from "./private/names";
  * change after the check.
  */
 export const INSPECTED = new WeakMap<object, InspectedLedger>();
+
+/**
+ * @internal The canonical text of ledgers read from it (by the canonical reader, which accepts only the
+ * exact text `serializeLedger` writes for the ledger it returns): `serializeLedger` returns it as it is,
+ * so a run that keeps its ledger neither writes 10,000 entries out again nor makes a lazily made record.
+ */
+export const SERIALIZED = new WeakMap<Ledger, string>();
 
 /**
  * @internal `addresses` sections known to be valid: the normalized, deeply frozen sections of checked ledgers.
@@ -70,72 +77,85 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
 }
 
 /**
- * @internal The parsed CIDRs of a checked ledger's entries, read from each entry's canonical text when
- * first asked for: reading a ledger then builds no map of 10,000 names. A carving run asks for each
- * recorded CIDR once, with the entry at hand ({@link recordedCidr}): that reads the entry's text and
- * builds no map either. Anything else (a lookup by name, iteration) builds the map once, then uses it.
- * Iterates in the order of the ledger's `pools` record (name order in a frozen ledger).
+ * @internal The parsed CIDRs of a checked ledger's pools, by position in its {@link PoolIndex}: given
+ * (a fleet's combined ledger reuses its sections'), or read from each entry's canonical text when
+ * first asked for, so that reading a ledger makes no `Cidr` and no map of 10,000 names. A carving run
+ * asks for each recorded CIDR once, by position ({@link recordedCidr}): that reads the entry's text
+ * and makes nothing else. A lookup by name or an iteration makes every CIDR once, then reuses them.
+ * Iterates in the order of the index (the ledger's name order).
  */
 export class EntryCidrs implements ReadonlyMap<string, Cidr> {
-  private made: Map<string, Cidr> | undefined;
+  private made: Cidr[] | undefined;
 
   /**
-   * @param pools the frozen `pools` of a checked ledger: every entry's `cidr` is canonical
-   * @param size how many entries `pools` has
+   * @param index the pools of a checked ledger: every entry's `cidr` is canonical
+   * @param cidrs the parsed CIDR of each pool, by position; read from the entries when not given
    */
   constructor(
-    private readonly pools: Readonly<Record<string, LedgerEntry>>,
-    readonly size: number,
-  ) {}
-
-  /** The CIDR of the entry `name`, which is `entry`: from the map when it is made, else read from the entry. */
-  ofEntry(name: string, entry: LedgerEntry): Cidr {
-    return this.made !== undefined ? this.made.get(name)! : checkedCidr(entry.cidr);
+    private readonly index: PoolIndex,
+    cidrs?: Cidr[],
+  ) {
+    this.made = cidrs;
   }
 
-  get(name: string): Cidr | undefined {
-    return this.map().get(name);
+  get size(): number {
+    return this.index.size;
   }
 
-  has(name: string): boolean {
-    return own(this.pools, name) !== undefined;
+  /** The CIDR of the pool at position `k` of the index: made already, or read from its entry. */
+  at(k: number): Cidr {
+    return this.made !== undefined ? this.made[k] : checkedCidr(this.index.entries[k].cidr);
   }
 
-  forEach(callback: (value: Cidr, key: string, map: ReadonlyMap<string, Cidr>) => void, thisArg?: unknown): void {
-    this.map().forEach((value, key) => callback.call(thisArg, value, key, this));
-  }
-
-  entries(): MapIterator<[string, Cidr]> {
-    return this.map().entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.map().keys();
-  }
-
-  values(): MapIterator<Cidr> {
-    return this.map().values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Cidr]> {
-    return this.map().entries();
-  }
-
-  private map(): Map<string, Cidr> {
+  /** Every CIDR, by position: made once. */
+  all(): readonly Cidr[] {
     if (this.made === undefined) {
-      const made = new Map<string, Cidr>();
-      for (const name of Object.keys(this.pools)) made.set(name, checkedCidr(this.pools[name].cidr));
+      const { entries } = this.index;
+      const made: Cidr[] = [];
+      for (let k = 0; k < entries.length; k++) made.push(checkedCidr(entries[k].cidr));
       this.made = made;
     }
     return this.made;
   }
+
+  get(name: string): Cidr | undefined {
+    const k = this.index.indexOf(name);
+    return k < 0 ? undefined : this.all()[k];
+  }
+
+  has(name: string): boolean {
+    return this.index.indexOf(name) >= 0;
+  }
+
+  forEach(callback: (value: Cidr, key: string, map: ReadonlyMap<string, Cidr>) => void, thisArg?: unknown): void {
+    const all = this.all();
+    this.index.names.forEach((name, k) => callback.call(thisArg, all[k], name, this));
+  }
+
+  *entries(): MapIterator<[string, Cidr]> {
+    const all = this.all();
+    const { names } = this.index;
+    for (let k = 0; k < names.length; k++) yield [names[k], all[k]];
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.index.names;
+  }
+
+  *values(): MapIterator<Cidr> {
+    yield* this.all();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Cidr]> {
+    return this.entries();
+  }
 }
 
 /**
- * @internal The parsed CIDR of a recorded entry `name` of a checked ledger, given the `cidrs` its
- * inspection holds and the entry itself: read from the entry when `cidrs` is an {@link EntryCidrs}
- * that has made no map (no lookup by name), else looked up.
+ * @internal The parsed CIDR of recorded pool `name` of a checked ledger, at position `k` of its
+ * {@link PoolIndex}, given the `cidrs` its inspection holds: by position when `cidrs` is an
+ * {@link EntryCidrs} (no lookup by name), else looked up.
  */
-export function recordedCidr(cidrs: ReadonlyMap<string, Cidr>, name: string, entry: LedgerEntry): Cidr {
-  return cidrs instanceof EntryCidrs ? cidrs.ofEntry(name, entry) : cidrs.get(name)!;
+export function recordedCidr(cidrs: ReadonlyMap<string, Cidr>, k: number, name: string): Cidr {
+  return cidrs instanceof EntryCidrs ? cidrs.at(k) : cidrs.get(name)!;
 }

@@ -5,6 +5,7 @@
 import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
 import type { LedgerMigration } from "./migrations";
 import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerDrawnRange, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
+import type { PoolIndex } from "./pool-index";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -101,6 +102,27 @@ function ledgerOf(pools: Ledger["pools"], sections: LedgerSections | SectionInpu
  */
 export function freezeSortedPools(pools: Record<string, LedgerEntry>): Ledger {
   return Object.freeze({ version: LEDGER_FORMAT_VERSION, pools: Object.freeze(pools) });
+}
+
+/**
+ * @internal A frozen ledger of the pools of `index` alone, whose `pools` record is made when first read:
+ * a run that looks its pools up through the index (a carving run that keeps them all) never makes it.
+ * The record, once made, is the one {@link freezeLedger} would make of these entries (in name order).
+ */
+export function freezeIndexedPools(index: PoolIndex): Ledger {
+  let pools: Readonly<Record<string, LedgerEntry>> | undefined;
+  return Object.freeze({
+    version: LEDGER_FORMAT_VERSION,
+    get pools(): Readonly<Record<string, LedgerEntry>> {
+      if (pools === undefined) {
+        const record: Record<string, LedgerEntry> = {};
+        const { names, entries } = index;
+        for (let k = 0; k < names.length; k++) record[names[k]] = entries[k];
+        pools = Object.freeze(record);
+      }
+      return pools;
+    },
+  });
 }
 
 /** The entries sorted by key: the list itself when it is in order already (the usual case), else a sorted copy. */

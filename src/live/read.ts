@@ -183,7 +183,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     const fast = doc.decoded as FastItem | undefined;
     if (fast !== undefined) {
       // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
-      const source: DumpSource = { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, ...(doc.item !== undefined ? { item: doc.item } : {}) };
+      const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
       if (fast.kind === "IPAMHandle") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle);
       } else {

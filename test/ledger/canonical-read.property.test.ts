@@ -11,7 +11,7 @@ import { readCanonicalLedger } from "../../src/ledger/private/canonical-read";
  * CIDRs in the same order, or the same error, for canonical text and for text that only looks like it.
  */
 
-type Outcome = { ok: true; json: string; frozen: boolean; cidrs: string[] } | { ok: false; code?: string; message: string };
+type Outcome = { ok: true; json: string; text: string; frozen: boolean; cidrs: string[] } | { ok: false; code?: string; message: string };
 
 function outcome(read: () => Ledger): Outcome {
   try {
@@ -20,6 +20,8 @@ function outcome(read: () => Ledger): Outcome {
     return {
       ok: true,
       json: JSON.stringify(ledger),
+      // The text each writes back: the fast reader's ledger returns the text it was read from.
+      text: serializeLedger(ledger),
       frozen: Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && Object.values(ledger.pools).every((e) => Object.isFrozen(e)),
       cidrs: [...inspected.cidrs].map(([name, cidr]) => `${name} ${cidr.toString()}`),
     };

@@ -4,6 +4,7 @@ import { Cidr } from "../../src/ip";
 import { parseLedger, serializeLedger } from "../../src/ledger";
 import { EntryCidrs, recordedCidr } from "../../src/ledger/checked";
 import { inspectLedger } from "../../src/ledger/inspect";
+import { poolIndex } from "../../src/ledger/pool-index";
 import { parseLedgerBody } from "../../src/ledger/parse";
 import { canonicalIPv4Key, checkedCidr } from "../../src/ledger/private/canonical-cidr";
 
@@ -72,7 +73,7 @@ describe("CIDRs of a checked ledger read from the entries' text", () => {
           const cidrs = inspectLedger(ledger).cidrs;
           expect(cidrs).toBeInstanceOf(EntryCidrs);
           expect(cidrs.size).toBe(general.size);
-          const byEntry = () => Object.keys(ledger.pools).map((n) => `${n} ${recordedCidr(cidrs, n, ledger.pools[n]).toString()}`);
+          const byEntry = () => poolIndex(ledger).names.map((n, k) => `${n} ${recordedCidr(cidrs, k, n).toString()}`);
           const expected = [...general].map(([n, c]) => `${n} ${c.toString()}`);
           if (!byNameFirst) expect(byEntry()).toEqual(expected);
           for (const [n, c] of general) {

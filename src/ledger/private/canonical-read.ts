@@ -13,9 +13,9 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
-import { EntryCidrs, INSPECTED } from "../checked";
+import { SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
-import { freezeSortedPools } from "../freeze";
+import { PoolIndex, checkedIndexedLedger } from "../pool-index";
 import { V4_SIZES, canonicalIPv4Key, canonicalIPv6 } from "./canonical-cidr";
 import { compareNames } from "./names";
 
@@ -36,17 +36,18 @@ const STATUSES: readonly LedgerStatus[] = ["active", "draining", "adopted"];
  * @internal The ledger of a text in the exact form {@link serializeLedger} writes for a ledger of
  * pools only, checked and registered as `inspectLedger` registers it; `undefined` for any other text.
  * The text is read in place, field by field: per entry, only its name and CIDR become strings, and no
- * `Cidr` is made (the registered CIDRs are read from the entries when a run asks for them).
+ * `Cidr` is made (the registered CIDRs are read from the entries when a run asks for them). The pools
+ * are indexed by position ({@link PoolIndex}); the ledger's `pools` record is made when first read.
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL)) return undefined;
   const end = text.length - TAIL.length;
-  const pools: Record<string, LedgerEntry> = {};
+  const names: string[] = [];
+  const entries: LedgerEntry[] = [];
   // Each IPv4 entry's range as network × 64 + prefix, for the overlap check; IPv6 ones as CIDRs.
   let v4Keys = new Float64Array(256);
   let v4Count = 0;
   const v6: Cidr[] = [];
-  let count = 0;
   let previous = "";
   let i = HEAD.length;
   for (;;) {
@@ -96,15 +97,16 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
-    pools[name] = Object.freeze({ family, cidr: cidrText, blockSize, status });
-    count++;
+    names.push(name);
+    entries.push(Object.freeze({ family, cidr: cidrText, blockSize, status }));
     previous = name;
     if (text.charCodeAt(i) !== 44) break; // no "," after the last entry
     i++;
   }
   if (i !== end || overlapsIPv4(v4Keys.subarray(0, v4Count)) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
-  const ledger = freezeSortedPools(pools);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(ledger.pools, count), problems: [] });
+  // Names in increasing order, none integer-like: the order of the record, once made.
+  const ledger = checkedIndexedLedger(new PoolIndex(names, entries));
+  SERIALIZED.set(ledger, text);
   return ledger;
 }
 

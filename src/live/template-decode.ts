@@ -1,0 +1,516 @@
+/**
+ * The fastest path of `fast-decode.ts`: `IPAMHandle` and `IPAMBlock` items of a `kubectl get … -o json`
+ * List matched whole against kubectl's fixed layout (4-space indent, keys in sorted order, one member per
+ * line) by regular expressions, which the runtime compiles to machine code: the constant text of an item
+ * (indentation, keys, punctuation) and the character class of every string are checked there, and only
+ * the values kept are read in JavaScript. A batch of items is turned into one string (when it is ASCII),
+ * and the items are matched in it one after the other.
+ *
+ * What the patterns accept is a strict part of what the byte decoder (`fast-decode.ts`) accepts: strings
+ * without escapes, control characters or non-ASCII bytes (`PLAIN`), plain integers, the fields the CRD
+ * schema declares in kubectl's order, metadata of one line per member. Anything else (another layout, an
+ * escape, a nested metadata field, a handle in several blocks, an attribute with other keys, an
+ * unexpected number) is not matched and goes to the byte decoder, which leaves what it does not take to
+ * the JSON parser and the CRD schema check. The property test `test/live/template-decode.property.test.ts`
+ * checks that the three give the same dump, for kubectl's text and for mutations of it.
+ *
+ * The strings kept (names, handles, pods, times) are copied out of the file's bytes, never cut from the
+ * batch's string: a cut string would keep the whole batch alive.
+ */
+import { isAscii } from "buffer";
+import { fullFormats } from "ajv-formats/dist/formats";
+import { API_CRD_V1 } from "../model/calico";
+import type { BlockFields } from "./block";
+import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
+import type { LiveAttribute } from "./model";
+
+/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
+interface LatinBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
+
+/** The content of a JSON string without escapes, control characters or non-ASCII: printable ASCII but `"` and `\`. */
+const PLAIN = "[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]*";
+/** Any JSON number. */
+const NUMBER = "-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?";
+/** A plain non-negative integer of at most 9 digits (ordinals, indexes), as the byte decoder's `small`. */
+const SMALL = "(?:0|[1-9][0-9]{0,8})";
+/** A plain non-negative integer of any length (sequence numbers). */
+const LARGE = "(?:0|[1-9][0-9]*)";
+
+/** `n` spaces. */
+const sp = (n: number) => " ".repeat(n);
+/** Literal text as a pattern. */
+const lit = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** An item's first lines from its `{` (8 spaces in, which the List reader checks), up to its metadata's members. */
+function head(kind: string): string {
+  return `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "${kind}",\n${sp(12)}"metadata": {\n`;
+}
+/** A metadata member on one line other than `name` (a string, a number, true, false, null). */
+const META_LINE = `${sp(16)}"(?!name")${PLAIN}": (?:"${PLAIN}"|${NUMBER}|true|false|null)`;
+/**
+ * An item's head and metadata up to the spec's first member. Groups: 1 the text before the name, 2 the
+ * name, 3 the text after it (the name's position is the match's plus group 1's length; the spec's
+ * members follow group 3).
+ */
+function metadata(kind: string): string {
+  return `(${lit(head(kind))}(?:${META_LINE},\\n)*${sp(16)}"name": ")(${PLAIN})("(?:,\\n${META_LINE})*\\n${sp(12)}\\},\\n${sp(12)}"spec": \\{\\n)`;
+}
+
+/** The end of an item's spec and of the item. */
+const ITEM_END = `\n${sp(12)}}\n${sp(8)}}`;
+
+/**
+ * A whole handle in one block. Groups: 1–3 as {@link metadata}, 4 block CIDR (at {@link HANDLE_CIDR} in
+ * the spec), 5 count, 6 deleted, 7 handleID (which ends {@link HANDLE_TAIL} before the match's end).
+ */
+const HANDLE = new RegExp(
+  `${metadata("IPAMHandle")}${sp(16)}"block": \\{\\n${sp(20)}"(${PLAIN})": (0|[1-9][0-9]{0,14})\\n${sp(16)}\\},\\n(?:${sp(16)}"deleted": (false|true),\\n)?${sp(16)}"handleID": "(${PLAIN})"${lit(
+    ITEM_END
+  )}`,
+  "y"
+);
+const HANDLE_TAIL = 1 + ITEM_END.length;
+const HANDLE_CIDR = `${sp(16)}"block": {\n${sp(20)}"`.length;
+
+/** A block's head and metadata. Groups: 1 text before the name, 2 name. */
+const BLOCK_HEAD = new RegExp(metadata("IPAMBlock"), "y");
+
+/** Spec members (16 spaces in), each followed by `,\n` or the item's end. */
+const FIELD = sp(16);
+const AFFINITY = new RegExp(`${FIELD}"affinity": "(${PLAIN})",\\n`, "y");
+const CLAIM_TIME = new RegExp(`${FIELD}"affinityClaimTime": "(${PLAIN})",\\n`, "y");
+/** A list of small integers or nulls: `[]`, or one per line. Group 1: the lines but the last's end. */
+const smallList = (key: string, orNull: boolean) =>
+  new RegExp(`${FIELD}"${key}": (?:\\[\\]|\\[\\n((?:${sp(20)}(?:${SMALL}${orNull ? "|null" : ""}),\\n)*${sp(20)}(?:${SMALL}${orNull ? "|null" : ""}))\\n${FIELD}\\])`, "y");
+const ALLOCATIONS = smallList("allocations", true);
+const UNALLOCATED = smallList("unallocated", false);
+const ATTRIBUTES_OPEN = `${FIELD}"attributes": [`;
+const ATTRIBUTES_EMPTY = `${FIELD}"attributes": []`;
+/**
+ * One attribute with a handle and the usual secondary keys in kubectl's (sorted) order. Groups: 1 handle,
+ * 2 namespace, 3 node, 4 pod, 5 timestamp, 6 type.
+ */
+const SEC = sp(28);
+const ATTRIBUTE = new RegExp(
+  `${sp(20)}\\{\\n${sp(24)}"handle_id": "(${PLAIN})",\\n${sp(
+    24
+  )}"secondary": \\{\\n(?:${SEC}"namespace": "(${PLAIN})",\\n)?${SEC}"node": "(${PLAIN})"(?:,\\n${SEC}"pod": "(${PLAIN})")?(?:,\\n${SEC}"timestamp": "(${PLAIN})")?(?:,\\n${SEC}"type": "(${PLAIN})")?\\n${sp(
+    24
+  )}\\}\\n${sp(20)}\\}`,
+  "y"
+);
+/** Lengths of the constant text before each of an attribute's values. */
+const A_HANDLE = `${sp(20)}{\n${sp(24)}"handle_id": "`.length;
+const A_SECONDARY = `",\n${sp(24)}"secondary": {\n`.length;
+const A_NAMESPACE = `${SEC}"namespace": "`.length;
+const A_NODE = `",\n${SEC}"node": "`.length; // after the namespace's value
+const A_NODE_FIRST = `${SEC}"node": "`.length;
+const A_POD = `",\n${SEC}"pod": "`.length;
+const A_TIMESTAMP = `",\n${SEC}"timestamp": "`.length;
+const A_TYPE = `",\n${SEC}"type": "`.length;
+const CIDR = new RegExp(`${FIELD}"cidr": "(${PLAIN})",\\n`, "y");
+const DELETED = new RegExp(`${FIELD}"deleted": (false|true),\\n`, "y");
+const SEQUENCE = new RegExp(`${FIELD}"sequenceNumber": (${LARGE}),\\n`, "y");
+/** `sequenceNumberForAllocation` with ordinals as keys. Group 1: the lines but the last's end. */
+const SEQUENCES = new RegExp(`${FIELD}"sequenceNumberForAllocation": (?:\\{\\}|\\{\\n((?:${sp(20)}"${SMALL}": ${LARGE},\\n)*${sp(20)}"${SMALL}": ${LARGE})\\n${FIELD}\\}),\\n`, "y");
+const STRICT = new RegExp(`${FIELD}"strictAffinity": (false|true),\\n`, "y");
+
+// The batch being read (its bytes and end), and the string of its bytes `[textFrom, textTo)`, or null when they are not ASCII.
+let bytesOf: Buffer | null = null;
+let batchTo = -1;
+let textFrom = 0;
+let textTo = -1;
+let batch: string | null = null;
+/** Bytes turned into one string at most (but for an item larger than that). */
+const TEXT_BYTES = 96 * 1024;
+
+/** The position of the last `}` in `(from, to)` alone on its line 8 spaces in (an item's end); -1 when none. */
+function lastItemClose(bytes: Buffer, from: number, to: number): number {
+  for (let p = bytes.lastIndexOf(0x7d, to - 1); p > from + 9; p = bytes.lastIndexOf(0x7d, p - 1)) {
+    if (bytes[p - 9] !== 0x0a) continue;
+    let i = p - 8;
+    while (i < p && bytes[i] === 0x20) i++;
+    if (i === p) return p;
+  }
+  return -1;
+}
+/** Where the item last matched ends, in the bytes (just after its `}`). */
+let end = 0;
+
+/** Strings read often (block CIDRs, node names, namespaces, types), one string each, by a hash of their text. */
+const interned = new Map<number, string>();
+const MAX_INTERNED = 65536;
+/** The last string {@link intern} gave (a block's attributes name one node). */
+let lastInterned = "";
+
+/**
+ * Reads an `IPAMHandle` or `IPAMBlock` item at `bytes[from]` (its `{`, 8 spaces in; the batch ends at
+ * `to`) when it is laid out exactly as kubectl writes it and uses nothing unusual; undefined otherwise
+ * (the byte decoder then reads it). {@link templateEnd} is then where it ends.
+ */
+export function templateItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
+  if (bytes !== bytesOf || to !== batchTo || from < textFrom || from >= textTo) {
+    // One string from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for
+    // a larger item), when that is ASCII and starts as a Calico item. (Strings of at most TEXT_BYTES are
+    // made in the young generation, much faster than larger ones.)
+    bytesOf = bytes;
+    batchTo = to;
+    textFrom = from;
+    const last = from + TEXT_BYTES < to ? lastItemClose(bytes, from, from + TEXT_BYTES) : -1;
+    textTo = last > from ? last + 1 : to;
+    batch = startsCalico(bytes, from) && isAscii(bytes.subarray(from, textTo)) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
+  }
+  const s = batch;
+  if (s === null) return undefined;
+  const at = from - textFrom;
+  // (The kind is the 51st character of the line after "apiVersion"'s: "IPAMHandle" or "IPAMBlock".)
+  const k = s.charCodeAt(at + KIND_AT + 4);
+  if (k === 0x48 /* H */) return handle(bytes, s, at);
+  if (k === 0x42 /* B */) return block(bytes, s, at);
+  return undefined;
+}
+
+/** Where the item last read by {@link templateItem} ends (just after its `}`). */
+export function templateEnd(): number {
+  return end;
+}
+
+/** Forgets the batch (its string and bytes), once a file is read. */
+export function templateRelease(): void {
+  bytesOf = null;
+  batch = null;
+  batchTo = -1;
+}
+
+const KIND_AT = head("IPAMBlock").indexOf('"IPAMBlock"') + 1;
+const CALICO = Buffer.from(`{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAM`, "latin1");
+
+/** Whether the bytes at `from` open a crd.projectcalico.org/v1 IPAM item in kubectl's layout. */
+function startsCalico(bytes: Buffer, from: number): boolean {
+  if (from + CALICO.length > bytes.length) return false;
+  for (let i = 0; i < CALICO.length; i++) if (bytes[from + i] !== CALICO[i]) return false;
+  return true;
+}
+
+/** `bytes[from, to)` as a string of its own (batch positions). */
+function copy(bytes: Buffer, from: number, length: number): string {
+  return (bytes as LatinBuffer).latin1Slice(textFrom + from, textFrom + from + length);
+}
+
+/** The one string kept for the text `t` at `from` (`t` may be cut from the batch: a copy is kept the first time). */
+function intern(bytes: Buffer, t: string, from: number): string {
+  if (t === lastInterned) return lastInterned;
+  const n = t.length;
+  let h = n;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + t.charCodeAt(i)) | 0;
+  const hit = interned.get(h);
+  if (hit === t) return (lastInterned = hit);
+  const c = copy(bytes, from, n);
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(h, c);
+  return (lastInterned = c);
+}
+
+/** A block CIDR read by {@link internBlock}: the string, and a handle's `block` holding one address there. */
+interface BlockKey {
+  readonly cidr: string;
+  /**
+   * `{ [cidr]: 1 }`, shared by the handles with one address in the block (most handles): frozen, without
+   * a prototype as the byte decoder makes it.
+   */
+  readonly one: Readonly<Record<string, number>>;
+}
+const blockKeys = new Map<number, BlockKey>();
+let lastBlockKey: BlockKey = { cidr: "", one: {} };
+
+/** The {@link BlockKey} of the text `t` at `from` (as {@link intern}). */
+function internBlock(bytes: Buffer, t: string, from: number): BlockKey {
+  if (t === lastBlockKey.cidr) return lastBlockKey;
+  const n = t.length;
+  let h = n;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + t.charCodeAt(i)) | 0;
+  const hit = blockKeys.get(h);
+  if (hit !== undefined && hit.cidr === t) return (lastBlockKey = hit);
+  const cidr = copy(bytes, from, n);
+  const one = Object.create(null) as Record<string, number>;
+  one[cidr] = 1;
+  const k: BlockKey = { cidr, one: Object.freeze(one) };
+  if (blockKeys.size >= MAX_INTERNED) blockKeys.clear();
+  blockKeys.set(h, k);
+  return (lastBlockKey = k);
+}
+
+function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
+  HANDLE.lastIndex = at;
+  const m = HANDLE.exec(s);
+  if (m === null) return undefined;
+  const cidr = m[4];
+  if (cidr === "__proto__") return undefined; // JSON.parse makes an own "__proto__" key; leave that to it
+  const stop = HANDLE.lastIndex;
+  const nameAt = at + m[1].length;
+  const nameText = m[2];
+  const name = copy(bytes, nameAt, nameText.length);
+  const idText = m[7];
+  const handleId = idText === nameText ? name : copy(bytes, stop - HANDLE_TAIL - idText.length, idText.length);
+  const key = internBlock(bytes, cidr, nameAt + nameText.length + m[3].length + HANDLE_CIDR);
+  const count = m[5];
+  let blocks = key.one;
+  if (count !== "1") {
+    const b = Object.create(null) as Record<string, number>;
+    b[key.cidr] = Number(count);
+    blocks = b;
+  }
+  end = textFrom + stop;
+  return {
+    kind: "IPAMHandle",
+    apiVersion: API_CRD_V1,
+    name,
+    handleId,
+    blocks,
+    deleted: m[6] === "true",
+  };
+}
+
+function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
+  BLOCK_HEAD.lastIndex = at;
+  const h = BLOCK_HEAD.exec(s);
+  if (h === null) return undefined;
+  const name = copy(bytes, at + h[1].length, h[2].length);
+  let p = BLOCK_HEAD.lastIndex;
+  let affinity: string | null = null;
+  let affinityClaimTime: string | null = null;
+  AFFINITY.lastIndex = p;
+  let m = AFFINITY.exec(s);
+  if (m !== null) {
+    const a = intern(bytes, m[1], p + `${FIELD}"affinity": "`.length);
+    affinity = a === "" ? null : a;
+    p = AFFINITY.lastIndex;
+  }
+  CLAIM_TIME.lastIndex = p;
+  m = CLAIM_TIME.exec(s);
+  if (m !== null) {
+    affinityClaimTime = copy(bytes, p + `${FIELD}"affinityClaimTime": "`.length, m[1].length);
+    if (!DATE_TIME(affinityClaimTime)) return undefined;
+    p = CLAIM_TIME.lastIndex;
+  }
+  ALLOCATIONS.lastIndex = p;
+  m = ALLOCATIONS.exec(s);
+  if (m === null) return undefined;
+  const allocations: (number | null)[] = [];
+  if (m[1] !== undefined) listOf(m[1], allocations);
+  p = ALLOCATIONS.lastIndex;
+  if (!s.startsWith(",\n", p)) return undefined;
+  p += 2;
+  const attributes: LiveAttribute[] = [];
+  if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
+    p += ATTRIBUTES_EMPTY.length;
+  } else {
+    if (!s.startsWith(ATTRIBUTES_OPEN, p) || s.charCodeAt(p + ATTRIBUTES_OPEN.length) !== 0x0a) return undefined;
+    p += ATTRIBUTES_OPEN.length + 1;
+    for (;;) {
+      const a = attribute(bytes, s, p);
+      if (a === undefined) return undefined;
+      attributes.push(a);
+      p = ATTRIBUTE.lastIndex;
+      if (s.startsWith(",\n", p)) {
+        p += 2;
+        continue;
+      }
+      if (!s.startsWith(ATTRIBUTES_CLOSE, p)) return undefined;
+      p += ATTRIBUTES_CLOSE.length;
+      break;
+    }
+  }
+  if (!s.startsWith(",\n", p)) return undefined;
+  p += 2;
+  CIDR.lastIndex = p;
+  m = CIDR.exec(s);
+  if (m === null) return undefined;
+  const cidrText = copy(bytes, p + `${FIELD}"cidr": "`.length, m[1].length);
+  p = CIDR.lastIndex;
+  let deleted = false;
+  DELETED.lastIndex = p;
+  m = DELETED.exec(s);
+  if (m !== null) {
+    deleted = m[1] === "true";
+    p = DELETED.lastIndex;
+  }
+  let sequenceNumber = 0;
+  let sequenceDigits: string | undefined;
+  SEQUENCE.lastIndex = p;
+  m = SEQUENCE.exec(s);
+  if (m !== null) {
+    const digits = m[1];
+    sequenceNumber = Number(digits);
+    if (digits.length >= 16) sequenceDigits = copy(bytes, p + `${FIELD}"sequenceNumber": `.length, digits.length);
+    p = SEQUENCE.lastIndex;
+  }
+  let seqMap: Record<string, number> = {};
+  let seqDigits: Record<string, string> | undefined;
+  let mapUnsafe = false;
+  SEQUENCES.lastIndex = p;
+  m = SEQUENCES.exec(s);
+  if (m !== null) {
+    if (m[1] !== undefined) {
+      const body = p + `${FIELD}"sequenceNumberForAllocation": {\n`.length;
+      const r = sequences(bytes, s, body, body + m[1].length);
+      if (r === undefined) return undefined;
+      seqMap = r.map;
+      seqDigits = r.digits;
+      mapUnsafe = r.unsafe;
+    }
+    p = SEQUENCES.lastIndex;
+  }
+  STRICT.lastIndex = p;
+  m = STRICT.exec(s);
+  if (m === null) return undefined;
+  const strictAffinity = m[1] === "true";
+  p = STRICT.lastIndex;
+  UNALLOCATED.lastIndex = p;
+  m = UNALLOCATED.exec(s);
+  if (m === null) return undefined;
+  const unallocated: number[] = [];
+  if (m[1] !== undefined) listOf(m[1], unallocated);
+  p = UNALLOCATED.lastIndex;
+  if (!s.startsWith(ITEM_END, p)) return undefined;
+  p += ITEM_END.length;
+  // The exact text of sequence numbers past 2^53, as the byte decoder keeps them.
+  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
+  const fields: BlockFields = {
+    cidrText,
+    allocations,
+    attributes,
+    unallocated,
+    sequenceNumberForAllocation: seqMap,
+    affinity,
+    deleted,
+    strictAffinity,
+    sequenceNumber,
+    affinityClaimTime,
+    ...(seqUnsafe || mapUnsafe
+      ? {
+          exactSequenceNumbers: {
+            ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}),
+            forAllocation: mapUnsafe ? seqDigits ?? {} : {},
+          },
+        }
+      : {}),
+  };
+  end = textFrom + p;
+  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
+}
+
+const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
+
+/** The numbers (or nulls) of a list matched by {@link smallList}: one per line, 20 spaces in, separated by `,\n`. */
+function listOf(body: string, out: (number | null)[]): void {
+  const n = body.length;
+  let p = 20;
+  for (;;) {
+    let c = body.charCodeAt(p);
+    if (c === 0x6e /* n */) {
+      out.push(null);
+      p += 4;
+    } else {
+      let v = 0;
+      do {
+        v = v * 10 + (c - 0x30);
+        c = body.charCodeAt(++p);
+      } while (c >= 0x30 && c <= 0x39);
+      out.push(v);
+    }
+    if (p >= n) return;
+    p += 22; // ",\n" and the next line's 20 spaces
+  }
+}
+
+/** One attribute matched by {@link ATTRIBUTE} at `p`; undefined when it has other keys or another layout. */
+function attribute(bytes: Buffer, s: string, p: number): LiveAttribute | undefined {
+  ATTRIBUTE.lastIndex = p;
+  const m = ATTRIBUTE.exec(s);
+  if (m === null) return undefined;
+  const handleText = m[1];
+  let q = p + A_HANDLE;
+  const handle = copy(bytes, q, handleText.length);
+  q += handleText.length + A_SECONDARY;
+  const secondary: Record<string, string> = {};
+  const namespace = m[2];
+  if (namespace !== undefined) {
+    q += A_NAMESPACE;
+    secondary.namespace = intern(bytes, namespace, q);
+    q += namespace.length + A_NODE;
+  } else {
+    q += A_NODE_FIRST;
+  }
+  const node = m[3];
+  secondary.node = intern(bytes, node, q);
+  q += node.length;
+  const pod = m[4];
+  if (pod !== undefined) {
+    q += A_POD;
+    secondary.pod = copy(bytes, q, pod.length);
+    q += pod.length;
+  }
+  const timestamp = m[5];
+  if (timestamp !== undefined) {
+    q += A_TIMESTAMP;
+    secondary.timestamp = copy(bytes, q, timestamp.length);
+    q += timestamp.length;
+  }
+  const type = m[6];
+  if (type !== undefined) {
+    q += A_TYPE;
+    secondary.type = intern(bytes, type, q);
+  }
+  return { handle, secondary };
+}
+
+/**
+ * The members of `sequenceNumberForAllocation` (`s[from, to)`, one `"ordinal": number` per line, 20
+ * spaces in): numbers, and the exact text of those of 16 digits or more; undefined for a duplicate key.
+ */
+function sequences(
+  bytes: Buffer,
+  s: string,
+  from: number,
+  to: number
+):
+  | {
+      map: Record<string, number>;
+      digits: Record<string, string> | undefined;
+      unsafe: boolean;
+    }
+  | undefined {
+  const map: Record<string, number> = {};
+  let digits: Record<string, string> | undefined;
+  let unsafe = false;
+  let p = from + 21; // 20 spaces and the key's quote
+  for (;;) {
+    const k0 = p;
+    while (s.charCodeAt(p) !== 0x22) p++;
+    const key = s.slice(k0, p);
+    if (Object.hasOwn(map, key)) return undefined;
+    p += 3; // '": '
+    const v0 = p;
+    let c = s.charCodeAt(p);
+    while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++p);
+    const n = p - v0;
+    if (n >= 16) {
+      const text = copy(bytes, v0, n);
+      const v = Number(text);
+      map[key] = v;
+      (digits ??= {})[key] = text;
+      if (!Number.isSafeInteger(v)) unsafe = true;
+    } else {
+      let v = 0;
+      for (let i = v0; i < p; i++) v = v * 10 + (s.charCodeAt(i) - 0x30);
+      map[key] = v;
+    }
+    if (p >= to) return { map, digits, unsafe };
+    p += 23; // ",\n", 20 spaces and the quote
+  }
+}

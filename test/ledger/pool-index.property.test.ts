@@ -1,0 +1,85 @@
+import fc from "fast-check";
+import { carve } from "../../src/carver";
+import { LedgerEntry, parseLedger, serializeLedger } from "../../src/ledger";
+import { freezeIndexedPools, freezeLedger } from "../../src/ledger/freeze";
+import { PoolIndex, poolIndex } from "../../src/ledger/pool-index";
+
+/**
+ * A carving run looks recorded pools up through a PoolIndex (one hash per name into a typed array),
+ * and a ledger read from canonical text makes its `pools` record only when read. Both must answer as
+ * the record does.
+ */
+
+const entry = (k: number): LedgerEntry => Object.freeze({ family: 4, cidr: `10.${k % 256}.${Math.floor(k / 256)}.0/24`, blockSize: 26, status: "active" });
+// Names that collide in small tables, integer-like names, names of Object.prototype's members.
+const name = fc.oneof(
+  fc.stringMatching(/^[a-z0-9][-a-z0-9.]{0,12}$/),
+  fc.constantFrom("constructor", "toString", "hasOwnProperty", "__proto__", "0", "9", "10", "007", "a", "b", "ab", "ba"),
+);
+
+describe("PoolIndex", () => {
+  test("finds every name at its position, and no other name", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 60 }), fc.array(name, { maxLength: 20 }), (names, others) => {
+        const index = new PoolIndex(names, names.map((_, k) => entry(k)));
+        expect(index.size).toBe(names.length);
+        names.forEach((n, k) => {
+          expect(index.indexOf(n)).toBe(k);
+          expect(index.entryOf(n)).toBe(index.entries[k]);
+        });
+        for (const n of others) {
+          expect(index.indexOf(n)).toBe(names.indexOf(n));
+          expect(index.entryOf(n)).toBe(names.includes(n) ? index.entries[names.indexOf(n)] : undefined);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("of a ledger built in code: the record's names in its order", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 40 }), (names) => {
+        const ledger = freezeLedger(names.map((n, k) => [n, entry(k)] as const));
+        const index = poolIndex(ledger);
+        expect(index.names).toEqual(Object.keys(ledger.pools));
+        expect(index.entries).toEqual(Object.values(ledger.pools));
+        expect(poolIndex(ledger)).toBe(index);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a ledger whose pools are made when read is the ledger freezeLedger makes", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z][-a-z0-9]{0,8}$/), { maxLength: 40 }), (raw) => {
+        const names = [...raw].sort();
+        const entries = names.map((_, k) => entry(k));
+        const lazy = freezeIndexedPools(new PoolIndex(names, entries));
+        const built = freezeLedger(names.map((n, k) => [n, entries[k]] as const));
+        expect(Object.isFrozen(lazy)).toBe(true);
+        expect(Object.keys(lazy)).toEqual(Object.keys(built));
+        expect(JSON.stringify(lazy)).toBe(JSON.stringify(built));
+        expect(lazy).toEqual(built);
+        expect(Object.isFrozen(lazy.pools)).toBe(true);
+        expect(lazy.pools).toBe(lazy.pools);
+        expect(Object.keys(lazy.pools)).toEqual(names);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a ledger read from its text is indexed as written, and reads back as the same text", () => {
+    const requests = Array.from({ length: 200 }, (_, i) => ({
+      name: `pool-${i}`,
+      family: 4 as const,
+      blockSize: 26,
+      size: { kind: "prefix" as const, prefixLength: 20 + (i % 7) },
+    }));
+    const text = serializeLedger(carve({ spaces: [{ name: "v4", cidr: "10.0.0.0/8" }], requests }).ledger);
+    const ledger = parseLedger(text);
+    const index = poolIndex(ledger);
+    expect(index.names).toEqual([...requests.map((r) => r.name)].sort());
+    expect(index.names).toEqual(Object.keys(ledger.pools));
+    expect(serializeLedger(ledger)).toBe(text);
+  });
+});

@@ -1,0 +1,261 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import fc from "fast-check";
+import { readDumpFiles, stringifyObjects } from "../../src/live";
+import { templateEnd, templateItem } from "../../src/live/template-decode";
+import { sortKeys } from "../../bench/inspect-dump";
+import { V1 } from "./helpers";
+
+// The kubectl-layout matcher (src/live/template-decode.ts) is the first of three readers of a dump's IPAM
+// handles and blocks: it must take kubectl's text as kubectl writes it, and give exactly what the byte
+// decoder and the JSON parser with the CRD schema check give, also for any change to that text (a
+// changed space, quote, brace, key or digit must be refused by it, or read as the others read it).
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "template-decode-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** A List as `kubectl get -o json` writes it: 4-space indent, keys sorted. */
+function listText(items: readonly unknown[]): string {
+  return `${stringifyObjects(
+    {
+      apiVersion: "v1",
+      items: items.map(sortKeys),
+      kind: "List",
+      metadata: { resourceVersion: "" },
+    },
+    4
+  )}\n`;
+}
+function write(text: string | Buffer): string {
+  const f = path.join(dir, `dump-${n++}.json`);
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+/** Plain strings (no escape, no non-ASCII), as names and attributes are. */
+const name = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,24}$/);
+/** Sequence numbers: small, around 2^53, and nanosecond times past it. */
+const sequence = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }), fc.bigInt({ min: 10n ** 15n, max: 2n ** 63n - 1n }));
+/**
+ * Sequence numbers exact as numbers. (Text changed out of kubectl's layout is read by the JSON parser,
+ * which finds the exact digits of integers past 2^53 in an item's text by kubectl's layout: that search
+ * is not what this file tests.)
+ */
+const safeSequence = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 10n ** 15n, max: 2n ** 53n - 1n }));
+/** What kubectl shows in metadata: one line per member. */
+const metadata = (objectName: fc.Arbitrary<string>) =>
+  fc.record(
+    {
+      creationTimestamp: fc.constant("2026-01-01T00:00:00Z"),
+      generation: fc.integer({ min: 1, max: 5 }),
+      name: objectName,
+      resourceVersion: fc.integer({ min: 1, max: 99999 }).map(String),
+      uid: fc.uuid(),
+    },
+    { requiredKeys: ["name"] }
+  );
+
+const handle = fc
+  .record({
+    metadata: metadata(name),
+    id: name,
+    sameId: fc.boolean(),
+    cidr: fc.constantFrom("10.0.0.0/26", "10.0.0.64/26", "fd00::/122"),
+    count: fc.integer({ min: 0, max: 3 }),
+    deleted: fc.option(fc.boolean(), { nil: undefined }),
+  })
+  .map((h) => ({
+    apiVersion: V1,
+    kind: "IPAMHandle",
+    metadata: h.metadata,
+    spec: {
+      block: { [h.cidr]: h.count },
+      handleID: h.sameId ? h.metadata.name : h.id,
+      ...(h.deleted !== undefined ? { deleted: h.deleted } : {}),
+    },
+  }));
+
+const attribute = fc.record(
+  {
+    handle_id: name,
+    secondary: fc.record(
+      {
+        namespace: name,
+        node: fc.constantFrom("node-1", "node-2"),
+        pod: name,
+        timestamp: fc.constant("2026-01-01 00:00:00 +0000 UTC"),
+        type: fc.constantFrom("vxlanTunnelAddress", "ipipTunnelAddress"),
+      },
+      { requiredKeys: ["node"] }
+    ),
+  },
+  { requiredKeys: ["handle_id", "secondary"] }
+);
+
+const blockWith = (sequence: fc.Arbitrary<bigint>) =>
+  fc
+    .record({
+      metadata: metadata(fc.constantFrom("10-0-0-0-29", "10-0-0-8-29", "fd00---126")),
+      cidr: fc.constantFrom("10.0.0.0/29", "10.0.0.8/29", "fd00::/126", "10.0.0.4/29"),
+      allocations: fc.array(fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 })), { maxLength: 9 }),
+      attributes: fc.array(attribute, { maxLength: 4 }),
+      unallocated: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 9 }),
+      sequenceNumber: fc.option(sequence, { nil: undefined }),
+      seq: fc.option(
+        fc.dictionary(fc.constantFrom("0", "1", "2", "7", "12"), sequence, {
+          maxKeys: 3,
+        }),
+        { nil: undefined }
+      ),
+      affinity: fc.option(fc.constantFrom("host:node-1", "virtual:vm", ""), {
+        nil: undefined,
+      }),
+      affinityClaimTime: fc.option(fc.constantFrom("2026-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T10:20:30.123+02:00"), { nil: undefined }),
+      strictAffinity: fc.boolean(),
+      deleted: fc.option(fc.boolean(), { nil: undefined }),
+    })
+    .map((b) => ({
+      apiVersion: V1,
+      kind: "IPAMBlock",
+      metadata: b.metadata,
+      spec: {
+        cidr: b.cidr,
+        ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
+        ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
+        allocations: b.allocations,
+        unallocated: b.unallocated,
+        attributes: b.attributes,
+        ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
+        ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
+        strictAffinity: b.strictAffinity,
+        ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
+      },
+    }));
+
+const itemsWith = (sequence: fc.Arbitrary<bigint>) => fc.array(fc.oneof(handle, blockWith(sequence)) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 6 });
+const items = itemsWith(sequence);
+
+/** Reads a dump with every reader (the fast ones, then the JSON parser alone): the dump, or the error's message. */
+function readBoth(file: string): { fast: unknown; slow: unknown } {
+  const attempt = (fastDecode: boolean) => {
+    try {
+      return readDumpFiles([file], { fastDecode });
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  return { fast: attempt(true), slow: attempt(false) };
+}
+
+/** The items of a List text the matcher takes, in order: their kinds, or null for one it leaves. */
+function matched(text: Buffer): Array<string | null> {
+  const out: Array<string | null> = [];
+  const open = Buffer.from("\n        {");
+  for (let p = text.indexOf(open); p >= 0; p = text.indexOf(open, p + 1)) {
+    const item = templateItem(text, p + 9, text.length);
+    out.push(item?.kind ?? null);
+    if (item !== undefined) expect(text.toString("latin1", templateEnd() - 10, templateEnd())).toBe("\n        }");
+  }
+  return out;
+}
+
+describe("the kubectl-layout matcher gives what the other readers give", () => {
+  test("property: it takes every item kubectl writes, and the dump reads the same as through the JSON parser", () => {
+    fc.assert(
+      fc.property(items, (objects) => {
+        const text = listText(objects);
+        // (Not a block whose affinityClaimTime is no date: the CRD schema refuses it.)
+        const takes = (o: Record<string, unknown>) => (o.spec as { affinityClaimTime?: string }).affinityClaimTime !== "2026-02-30T00:00:00Z";
+        expect(matched(Buffer.from(text))).toEqual(objects.map((o) => (takes(o) ? o.kind : null)));
+        const { fast, slow } = readBoth(write(text));
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 120 }
+    );
+  });
+
+  test("property: a changed character anywhere in the text is refused by it or read the same (the same dump, or the same error)", () => {
+    const replacement = fc.constantFrom(" ", "\n", '"', "\\", "\t", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", "a", "n", "\u0001", "\u00e9");
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom("replace", "insert", "delete"),
+      text: replacement,
+    });
+    fc.assert(
+      fc.property(itemsWith(safeSequence), fc.array(edit, { minLength: 1, maxLength: 2 }), (objects, edits) => {
+        let text = listText(objects);
+        // Within the items (the List's own lines are checked by the List reader, not by the matcher).
+        const from = text.indexOf("\n        {");
+        const to = text.lastIndexOf("\n    ]");
+        for (const e of edits) {
+          const at = from + (e.at % (to - from));
+          text = text.slice(0, at) + (e.kind === "delete" ? "" : e.text) + text.slice(e.kind === "insert" ? at : at + 1);
+        }
+        const { fast, slow } = readBoth(write(text));
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  test("what it leaves to the byte decoder: a handle in two blocks, other metadata, other attribute keys, another indent", () => {
+    const h = {
+      apiVersion: V1,
+      kind: "IPAMHandle",
+      metadata: { name: "h" },
+      spec: { block: { "10.0.0.0/26": 1 }, handleID: "h" },
+    };
+    const b = {
+      apiVersion: V1,
+      kind: "IPAMBlock",
+      metadata: { name: "10-0-0-0-30" },
+      spec: {
+        allocations: [0, null, null, null],
+        attributes: [{ handle_id: "h", secondary: { node: "n" } }],
+        cidr: "10.0.0.0/30",
+        strictAffinity: false,
+        unallocated: [1, 2, 3],
+      },
+    };
+    expect(matched(Buffer.from(listText([h, b])))).toEqual(["IPAMHandle", "IPAMBlock"]);
+    const variants: unknown[] = [
+      {
+        ...h,
+        spec: { ...h.spec, block: { "10.0.0.0/26": 1, "10.0.0.64/26": 1 } },
+      },
+      { ...h, spec: { ...h.spec, block: {} } },
+      { ...h, spec: { ...h.spec, block: { __proto__: 1 } } },
+      { ...h, spec: { ...h.spec, block: { "10.0.0.0/26": 1e15 } } },
+      { ...h, metadata: { ...h.metadata, labels: { a: "b" } } },
+      { ...h, metadata: { name: "h\u00e9" } },
+      {
+        ...b,
+        spec: {
+          ...b.spec,
+          attributes: [{ handle_id: "h", secondary: { node: "n", vmi: "v" } }],
+        },
+      },
+      {
+        ...b,
+        spec: { ...b.spec, attributes: [{ handle_id: "h", secondary: {} }] },
+      },
+      { ...b, spec: { ...b.spec, attributes: [{ secondary: { node: "n" } }] } },
+      {
+        ...b,
+        spec: { ...b.spec, allocations: [1234567890, null, null, null] },
+      },
+      { ...b, spec: { ...b.spec, sequenceNumberForAllocation: { x: 1 } } },
+    ];
+    for (const v of variants) {
+      const text = Buffer.from(listText([v]));
+      expect(matched(text)).toEqual([null]);
+      const { fast, slow } = readBoth(write(text));
+      expect(fast).toEqual(slow);
+    }
+    // Two spaces of indent: not kubectl's layout.
+    const two = Buffer.from(`{"items": [\n        ${JSON.stringify(sortKeys(h), null, 2)}]}`);
+    expect(templateItem(two, two.indexOf("{", 1), two.length)).toBeUndefined();
+  });
+});

@@ -1,0 +1,92 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
+import { sortKeys } from "../../bench/inspect-dump";
+import { V1 } from "./helpers";
+
+// A large file of IPAM handles is read on a second thread (src/live/private/handles-thread.ts) by the
+// compiled package only (the worker is a compiled file): these tests load lib/, which `npm test` builds
+// before jest runs, and compare its reads with and without the thread.
+
+const root = path.resolve(__dirname, "..", "..");
+const lib = path.join(root, "lib", "live");
+if (!fs.existsSync(path.join(lib, "private", "handles-worker.js"))) throw new Error("lib/live/private/handles-worker.js is missing: run npm run build (npm test does) before this test");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compiled = require(lib) as typeof import("../../src/live");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const thread = require(path.join(lib, "private", "handles-thread")) as typeof import("../../src/live/private/handles-thread");
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handles-thread-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function list(file: string, items: readonly unknown[]): string {
+  const f = path.join(dir, file);
+  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
+  return f;
+}
+
+const meta = (name: string, i: number) => ({ creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` });
+const handle = (id: string, cidr: string, count: number, i: number) => ({ apiVersion: V1, kind: "IPAMHandle", metadata: meta(id.toLowerCase(), i), spec: { block: { [cidr]: count }, deleted: false, handleID: id } });
+
+/** 40 blocks of 8 addresses, their handles (some in the wrong count, some missing, one leaked, one ID in upper case). */
+function dump(extraHandles: readonly unknown[] = []): string[] {
+  const blocks: unknown[] = [];
+  const handles: unknown[] = [];
+  for (let b = 0; b < 40; b++) {
+    const cidr = `10.0.${b}.0/29`;
+    const ids = [0, 1, 2, 3].map((o) => (b === 7 && o === 1 ? `Pod-${b}-${o}` : `pod-${b}-${o}`));
+    blocks.push({
+      apiVersion: V1,
+      kind: "IPAMBlock",
+      metadata: meta(`10-0-${b}-0-29`, b),
+      spec: {
+        affinity: "host:node-1",
+        allocations: [0, 1, 2, 3, null, null, null, null],
+        attributes: ids.map((id) => ({ handle_id: id, secondary: { namespace: "ns", node: "node-1", pod: id } })),
+        cidr,
+        strictAffinity: false,
+        unallocated: [4, 5, 6, 7],
+      },
+    });
+    ids.forEach((id, o) => {
+      if (b === 3 && o === 2) return; // a handle missing
+      handles.push(handle(id, cidr, b === 5 && o === 0 ? 2 : 1, 100 + b * 4 + o));
+    });
+  }
+  handles.push(handle("leaked", "10.0.99.0/29", 1, 999), ...extraHandles);
+  return [list("blocks.json", blocks), list("handles.json", handles.sort((x, y) => ((x as { metadata: { name: string } }).metadata.name < (y as { metadata: { name: string } }).metadata.name ? -1 : 1)))];
+}
+
+describe("the IPAM handles file read on a second thread", () => {
+  test("gives the documents the main thread reads, and the same dump and report", () => {
+    const files = dump();
+    const t = thread.startHandlesThread(files, 1);
+    expect(t?.index).toBe(1);
+    const docs = [...(t?.take() ?? [])];
+    expect(docs.length).toBe(40 * 4);
+    const withThread = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    const without = compiled.readDumpFiles(files, { threads: false });
+    expect(withThread).toEqual(without);
+    expect(withThread).toEqual(readFromSources(files));
+    expect(withThread.handles.length).toBe(40 * 4);
+    expect(JSON.stringify(compiled.buildInspectReport(withThread))).toBe(JSON.stringify(compiled.buildInspectReport(without)));
+    // A duplicate's text is read again from the file for the comparison.
+    const twice = compiled.readDumpFiles([...files, files[1]], { threadMinBytes: 1 });
+    expect(twice).toEqual(compiled.readDumpFiles([...files, files[1]], { threads: false }));
+    expect(twice.findings.filter((f) => f.code === "DUMP_DUPLICATE").length).toBe(40 * 4);
+  });
+
+  test("a file with an item the kubectl-layout matcher leaves is read by the main thread", () => {
+    const odd = { apiVersion: V1, kind: "IPAMHandle", metadata: { labels: { a: "b" }, name: "zz-odd" }, spec: { block: { "10.0.0.0/29": 1 }, handleID: "zz-odd" } };
+    const files = dump([odd]);
+    expect(thread.startHandlesThread(files, 1)?.take()).toBeUndefined();
+    expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(compiled.readDumpFiles(files, { threads: false }));
+  });
+
+  test("not for small files, nor for the first file read", () => {
+    const files = dump();
+    expect(thread.startHandlesThread(files)).toBeUndefined();
+    expect(thread.startHandlesThread([files[1], files[0]], 1)).toBeUndefined();
+  });
+});

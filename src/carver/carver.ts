@@ -243,13 +243,14 @@ export function carve(input: CarveInput): CarveResult {
     if (requests[index].name === requests[first].name) firstOfName[index] = first;
     else first = index;
   }
-  const items: Array<Item | undefined> = [];
+  // Lists of a known length are made at that length: grown by push, a list of 10,000 leaves about
+  // twice its size in garbage behind.
+  const items = new Array<Item | undefined>(requests.length).fill(undefined);
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const size = sizes[index];
     if (size instanceof CarveError) {
       findings.push(error(size.code, requestPath((request as { name?: unknown } | null)?.name, index), size.message));
-      items.push(undefined);
       continue;
     }
     const earlier = firstOfName[index];
@@ -261,13 +262,12 @@ export function carve(input: CarveInput): CarveResult {
           `pool "${request.name}" is requested twice (requests ${earlier} and ${index}); pool names are unique, so rename one of them`,
         ),
       );
-      items.push(undefined);
       continue;
     }
     const position = kept.position(request.name);
     const item = resolveRequest(request, index, size, spaces, position, recorded, recordedCidrs, findings);
     kept.claim(position, item);
-    items.push(item);
+    items[index] = item;
   }
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
@@ -309,19 +309,20 @@ export function carve(input: CarveInput): CarveResult {
   }
 
   // 7. The result.
-  const pools: CarvedPool[] = [];
-  for (const item of items) {
-    if (!item || item.failed || !item.cidr || !item.source || item.explanation === undefined) continue;
-    pools.push(
-      Object.freeze({
-        name: item.name,
-        family: item.cidr.family,
-        cidr: item.cidr,
-        blockSize: item.request.blockSize,
-        source: item.source,
-        explanation: item.explanation,
-      }),
-    );
+  let placed = 0;
+  for (const item of items) if (isPlaced(item)) placed++;
+  const pools = new Array<CarvedPool>(placed);
+  for (let index = 0, k = 0; index < items.length; index++) {
+    const item = items[index];
+    if (!isPlaced(item)) continue;
+    pools[k++] = Object.freeze({
+      name: item.name,
+      family: item.cidr.family,
+      cidr: item.cidr,
+      blockSize: item.request.blockSize,
+      source: item.source,
+      explanation: item.explanation,
+    });
   }
   const sortedFindings = sortFindings(findings);
   if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
@@ -953,14 +954,21 @@ function sortedByName(names: readonly string[], values: readonly LedgerEntry[]):
 
 /**
  * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
- * in name order, are dealt into one list per prefix: the same order as a sort by prefix then name
- * (names are unique), without a comparison of two prefixes per step. Reorders `list` in place.
+ * in name order, are dealt by prefix (a counting sort, stable): the same order as a sort by prefix
+ * then name (names are unique), without a comparison of two prefixes per step. Reorders `list` in place.
  */
 function largestFirst(list: Item[]): void {
-  const byPrefix: Item[][] = [];
-  for (const item of list) (byPrefix[item.prefix] ??= []).push(item);
-  let k = 0;
-  for (const group of byPrefix) if (group !== undefined) for (const item of group) list[k++] = item;
+  const starts = new Int32Array(130);
+  for (const item of list) starts[item.prefix + 1]++;
+  for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
+  const dealt = new Array<Item>(list.length);
+  for (const item of list) dealt[starts[item.prefix]++] = item;
+  for (let k = 0; k < dealt.length; k++) list[k] = dealt[k];
+}
+
+/** Whether a request's pool is in the result: placed, with its source and explanation. */
+function isPlaced(item: Item | undefined): item is Item & { cidr: Cidr; source: CarvedPool["source"]; explanation: string } {
+  return item !== undefined && !item.failed && item.cidr !== undefined && item.source !== undefined && item.explanation !== undefined;
 }
 
 /**

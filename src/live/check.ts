@@ -547,25 +547,30 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
 /** Whether an object's only own key is `key`, with the value `value`. */
 function onlyKey(o: Readonly<Record<string, number>>, key: string, value: number): boolean {
-  if (o[key] !== value || !Object.hasOwn(o, key)) return false;
-  // A frozen object is often shared by many handles (the dump reader gives one per block).
-  const frozen = Object.isFrozen(o);
-  if (frozen) {
-    const known = soleKeys.get(o);
-    if (known !== undefined) return known === key;
+  // A frozen object is often shared by many handles (the dump reader gives one per block): its only
+  // entry is looked up once (a property read by a key string not yet used as one costs a lookup of the
+  // string in the runtime's table of keys).
+  if (Object.isFrozen(o)) {
+    let sole = soleEntries.get(o);
+    if (sole === undefined) soleEntries.set(o, (sole = soleEntry(o)));
+    return sole !== null && sole.key === key && sole.value === value;
   }
-  let n = 0;
+  const only = soleEntry(o);
+  return only !== null && only.key === key && only.value === value;
+}
+
+/** An object's only own entry; null when it has none or several. */
+function soleEntry(o: Readonly<Record<string, number>>): { readonly key: string; readonly value: number } | null {
   let sole: string | null = null;
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
-    sole = n === 0 ? k : null;
-    if (++n > 1) break;
+    if (sole !== null) return null;
+    sole = k;
   }
-  if (frozen) soleKeys.set(o, sole);
-  return n === 1;
+  return sole === null ? null : { key: sole, value: o[sole] };
 }
-/** The only own key of frozen objects {@link onlyKey} has seen; null when they have several. */
-const soleKeys = new WeakMap<object, string | null>();
+/** The only own entry of the frozen objects {@link onlyKey} has seen; null when they have none or several. */
+const soleEntries = new WeakMap<object, { readonly key: string; readonly value: number } | null>();
 
 /** The blocks of a dump that hold an address, for callers that look addresses up (drift). */
 export function allocationAt(blocks: readonly LiveBlock[], family: 4 | 6, value: bigint): { block: LiveBlock; ordinal: number } | null {

@@ -54,7 +54,10 @@ export interface ReadDumpOptions {
    * compiled package only; the same result). @default true
    */
   readonly threads?: boolean;
-  /** The size from which a file of IPAM handles is read on a second thread, and of the files before it. @default 32 MiB */
+  /**
+   * The size from which a file of IPAM handles is read on a second thread, and of the files before it.
+   * @default - `CALICO_IPAM_THREAD_MIN_BYTES` when set (a number of bytes), else 32 MiB
+   */
   readonly threadMinBytes?: number;
 }
 
@@ -70,7 +73,7 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
   const read = options.fastDecode === false ? { bigIntegers: blockBigIntegers } : { bigIntegers: blockBigIntegers, decode: dumpItemDecoder };
   // A large IPAM handles file is read on a second thread while this one reads the files before it.
-  const thread = options.fastDecode === false || options.threads === false ? undefined : startHandlesThread(files, options.threadMinBytes);
+  const thread = options.fastDecode === false || options.threads === false ? undefined : startHandlesThread(files, options.threadMinBytes ?? threadMinBytesOf(process.env.CALICO_IPAM_THREAD_MIN_BYTES));
   // One file at a time: the parsed text of a file is garbage once its objects are decoded.
   function* documents(): Generator<LoadedDocument> {
     try {
@@ -80,6 +83,12 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
     }
   }
   return readDump(documents(), files);
+}
+
+/** `CALICO_IPAM_THREAD_MIN_BYTES` as a number of bytes; undefined (the default) when unset or not a number. */
+function threadMinBytesOf(v: string | undefined): number | undefined {
+  const n = v === undefined || v === "" ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 /** An IPAM block's sequence numbers past 2^53 are read exactly (the reader gives their text). */

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
 import { sortKeys } from "../../bench/inspect-dump";
 import { V1 } from "./helpers";
@@ -88,5 +89,24 @@ describe("the IPAM handles file read on a second thread", () => {
     const files = dump();
     expect(thread.startHandlesThread(files)).toBeUndefined();
     expect(thread.startHandlesThread([files[1], files[0]], 1)).toBeUndefined();
+  });
+
+  test("the worker is found from the compiled modules and from the CLI's bundle (lib/cli)", () => {
+    const worker = path.join(root, "lib", "live", "private", "handles-worker.js");
+    expect(thread.handlesWorkerScript(path.join(root, "lib", "live", "private"))).toBe(worker);
+    expect(thread.handlesWorkerScript(path.join(root, "lib", "cli"))).toBe(worker);
+    expect(thread.handlesWorkerScript(path.join(root, "src", "live", "private"))).toBeUndefined();
+  });
+
+  test("calico-ipam inspect, the built CLI, gives the same report with the thread (CALICO_IPAM_THREAD_MIN_BYTES) and without", () => {
+    const files = dump();
+    const inspect = (minBytes: string) =>
+      spawnSync(process.execPath, [path.join(root, "bin", "calico-ipam.js"), "inspect", "--format", "json", ...files], { encoding: "utf8", env: { ...process.env, CALICO_IPAM_THREAD_MIN_BYTES: minBytes }, timeout: 60_000 });
+    const threaded = inspect("1");
+    const single = inspect(String(2 ** 50));
+    expect(threaded.stderr).toBe("");
+    expect(threaded.status).toBe(single.status);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect(JSON.parse(threaded.stdout).checks.handles).toBe(40 * 4);
   });
 });

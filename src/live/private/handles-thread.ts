@@ -65,8 +65,8 @@ export interface HandlesThread {
  * of other files before it; undefined when there is none (or no compiled worker).
  */
 export function startHandlesThread(files: readonly string[], minBytes = MIN_THREAD_BYTES): HandlesThread | undefined {
-  const script = join(__dirname, "handles-worker.js");
-  if (!fs.existsSync(script)) return undefined; // TypeScript sources (tests): no compiled worker
+  const script = handlesWorkerScript(__dirname);
+  if (script === undefined) return undefined; // TypeScript sources (tests): no compiled worker
   let before = 0;
   let index = -1;
   files.forEach((file, i) => {
@@ -105,6 +105,15 @@ export function startHandlesThread(files: readonly string[], minBytes = MIN_THRE
     },
     cancel: stop,
   };
+}
+
+/**
+ * The compiled worker, seen from the directory of this module's code: `lib/live/private`, or `lib/cli`
+ * when the code runs from the CLI's bundle (`lib/cli/calico-ipam.js`); undefined when there is none.
+ */
+export function handlesWorkerScript(dir: string): string | undefined {
+  for (const script of [join(dir, "handles-worker.js"), join(dir, "..", "live", "private", "handles-worker.js")]) if (fs.existsSync(script)) return script;
+  return undefined;
 }
 
 function sizeOf(file: string): number {

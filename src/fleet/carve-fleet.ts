@@ -231,7 +231,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   });
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
-  const known: KnownRange[] = [];
+  const known = new KnownRanges();
   const sections = new Map<string, Section>();
   for (const c of clusters) {
     // A section read from a file was checked once, with its CIDRs parsed: this reuses them.
@@ -243,22 +243,23 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     }
     const section = sectionOf(c.ledger, inspected);
     sections.set(c.name, section);
-    for (let k = 0; k < section.names.length; k++) {
-      known.push(new RecordedRange(c.name, section.names[k], section.cidrs[k], section.entries[k].status === "draining", c.ledgerSource));
-    }
-    for (const r of c.requests) {
-      if (r.size?.kind !== "cidr" || c.ledger.pools[r.name] !== undefined) continue;
+    known.addSection(c.name, section, c.ledgerSource);
+    // Indexed loops: this function runs once per synth, mostly before the engine optimizes it, and an
+    // unoptimized for-of makes an object per step.
+    for (let k = 0; k < c.requests.length; k++) {
+      const r = c.requests[k];
+      if (r.size?.kind !== "cidr" || section.index.indexOf(r.name) >= 0) continue;
       const parsed = Cidr.tryParse(r.size.cidr);
-      if (parsed.ok) known.push({ cluster: c.name, pool: r.name, cidr: parsed.cidr, source: "pinned" });
+      if (parsed.ok) known.add({ cluster: c.name, pool: r.name, cidr: parsed.cidr, source: "pinned" });
     }
   }
   for (const h of input.held ?? []) {
     const parsed = Cidr.tryParse(h.cidr);
-    if (parsed.ok) known.push({ cluster: h.cluster, pool: h.pool, cidr: parsed.cidr, source: h.source });
+    if (parsed.ok) known.add({ cluster: h.cluster, pool: h.pool, cidr: parsed.cidr, source: h.source });
   }
-  for (const [i, j] of findOverlaps(known.map((k) => k.cidr))) {
+  for (const [i, j] of findOverlaps(known.cidrs)) {
     // Reported on a cluster of this fleet: a cluster of another app cannot be changed from here.
-    const [a, b] = names.has(known[j].cluster) ? [known[i], known[j]] : [known[j], known[i]];
+    const [a, b] = names.has(known.at(j).cluster) ? [known.at(i), known.at(j)] : [known.at(j), known.at(i)];
     if (a.cluster === b.cluster || !connected(a.cluster, b.cluster)) continue;
     if (a.source === "pinned" && b.source === "pinned") continue; // the carving runs report those, on the later pool
     findings.push(
@@ -323,7 +324,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const knownOf = (cluster: string): readonly KnownRange[] => {
     if (knownByCluster === undefined) {
       knownByCluster = new Map();
-      for (const k of known) push(knownByCluster, k.cluster, k);
+      for (const k of known.list()) push(knownByCluster, k.cluster, k);
     }
     return knownByCluster.get(cluster) ?? [];
   };
@@ -371,14 +372,24 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       result = carve({ spaces: view.spaces, exclusions, requests: requestsOf(c), ledger: c.ledger, release: c.release });
       results.set(c.name, result);
     } else {
-      const requests: PoolRequest[] = [];
+      // Sized once (indexed loops and writes: this runs once per synth, mostly before the engine
+      // optimizes it, when a for-of makes an object per step and a growing array is copied).
+      let pooled = 0;
+      let requested = 0;
+      for (let m = 0; m < members.length; m++) {
+        pooled += sections.get(members[m].name)!.names.length;
+        requested += members[m].requests.length;
+      }
+      const requests: PoolRequest[] = new Array<PoolRequest>(requested);
       // The cluster and pool of each request, in request order (the carver lists its pools in that order), side by side.
-      const originCluster: string[] = [];
-      const originPool: string[] = [];
+      const originCluster: string[] = new Array<string>(requested);
+      const originPool: string[] = new Array<string>(requested);
       // The combined ledger's pools in name order, by position: names, entries, parsed CIDRs.
-      let poolNames: string[] = [];
-      let entries: LedgerEntry[] = [];
-      let cidrs: Cidr[] = [];
+      let poolNames: string[] = new Array<string>(pooled);
+      let entries: LedgerEntry[] = new Array<LedgerEntry>(pooled);
+      let cidrs: Cidr[] = new Array<Cidr>(pooled);
+      let p = 0;
+      let q = 0;
       let inOrder = true;
       const release: string[] = [];
       // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
@@ -386,26 +397,27 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       // order, and need no sort unless a section lists a pool out of order (an integer-like name is
       // listed first by JavaScript). The pool names are compared, not the longer names made of them.
       const byPrefix = members.map((c) => ({ c, prefix: `${c.name}.` })).sort((x, y) => compare(x.prefix, y.prefix));
-      for (const { c, prefix } of byPrefix) {
+      for (let m = 0; m < byPrefix.length; m++) {
+        const { c, prefix } = byPrefix[m];
         // One string per pool, for its ledger entry and its request (found by the section's index).
         const section = sections.get(c.name)!;
-        const first = poolNames.length;
-        for (let k = 0; k < section.names.length; k++) {
+        const first = p;
+        for (let k = 0; k < section.names.length; k++, p++) {
           if (k > 0 && section.names[k - 1] > section.names[k]) inOrder = false;
-          poolNames.push(prefix + section.names[k]);
-          entries.push(section.entries[k]);
-          cidrs.push(section.cidrs[k]);
+          poolNames[p] = prefix + section.names[k];
+          entries[p] = section.entries[k];
+          cidrs[p] = section.cidrs[k];
         }
         const nameOf = (pool: string): string => {
           const k = typeof pool === "string" ? section.index.indexOf(pool) : -1;
           return k >= 0 ? poolNames[first + k] : prefix + pool;
         };
         const view = views.get(c.name)!;
-        for (const original of c.requests) {
-          const r = view.request(original, c.ledger);
-          requests.push({ ...r, name: nameOf(r.name) });
-          originCluster.push(c.name);
-          originPool.push(r.name);
+        for (let k = 0; k < c.requests.length; k++, q++) {
+          const r = view.request(c.requests[k], c.ledger);
+          requests[q] = { ...r, name: nameOf(r.name) };
+          originCluster[q] = c.name;
+          originPool[q] = r.name;
         }
         for (const pool of c.release ?? []) release.push(nameOf(pool));
       }
@@ -475,6 +487,54 @@ interface KnownRange {
   readonly source: string;
 }
 
+/**
+ * The ranges known before carving, by position: each section's recorded ranges (a run of positions
+ * per section), pinned ones, held ones. Only their CIDRs are listed for the overlap check; the object
+ * of a range is made when asked for (a message, a later run).
+ */
+class KnownRanges {
+  /** The CIDR of each range, by position. */
+  readonly cidrs: Cidr[] = [];
+  /** Where each run of positions starts, ascending, and what it holds. */
+  private readonly starts: number[] = [];
+  private readonly runs: Array<{ readonly cluster: string; readonly section: Section; readonly ledgerSource: string | undefined } | KnownRange> = [];
+  private made: KnownRange[] | undefined;
+
+  /** The recorded ranges of a cluster's section. */
+  addSection(cluster: string, section: Section, ledgerSource: string | undefined): void {
+    this.starts.push(this.cidrs.length);
+    this.runs.push({ cluster, section, ledgerSource });
+    for (let k = 0; k < section.cidrs.length; k++) this.cidrs.push(section.cidrs[k]);
+  }
+
+  /** One range. */
+  add(range: KnownRange): void {
+    this.starts.push(this.cidrs.length);
+    this.runs.push(range);
+    this.cidrs.push(range.cidr);
+  }
+
+  /** The range at position `i`. */
+  at(i: number): KnownRange {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const run = this.runs[lo];
+    if (!("section" in run)) return run;
+    const k = i - this.starts[lo];
+    return new RecordedRange(run.cluster, run.section.names[k], this.cidrs[i], run.section.entries[k].status === "draining", run.ledgerSource);
+  }
+
+  /** Every range, in order (made once). */
+  list(): readonly KnownRange[] {
+    return (this.made ??= this.cidrs.map((_, i) => this.at(i)));
+  }
+}
+
 /** A range recorded in a cluster's ledger; its `source` words are made only when a message needs them. */
 class RecordedRange implements KnownRange {
   constructor(
@@ -515,7 +575,7 @@ interface SubSpaces {
 function carveSubSpaces(
   input: FleetCarveInput,
   clusters: readonly FleetCarveCluster[],
-  known: readonly KnownRange[],
+  known: KnownRanges,
   connected: (a: string, b: string) => boolean,
   findings: Finding[],
 ): SubSpaces {
@@ -611,7 +671,7 @@ function carveSubSpaces(
   const recordedCidrs = Object.values(recorded).map((e) => Cidr.parse(e.cidr));
   const exclusions: ExclusionDeclaration[] = [...(input.exclusions ?? [])];
   // New sub-spaces keep clear of every pool range known today, except those inside a recorded sub-space.
-  for (const k of known) {
+  for (const k of known.list()) {
     if (recordedCidrs.some((r) => r.overlaps(k.cidr))) continue;
     exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
   }
@@ -863,7 +923,7 @@ function carveDrawnRanges(
   clusters: readonly FleetCarveCluster[],
   requested: ReadonlyMap<string, readonly DrawnRequest[]>,
   release: ReadonlyMap<string, readonly string[]>,
-  known: readonly KnownRange[],
+  known: KnownRanges,
   sub: SubSpaces,
   findings: Finding[],
 ): Map<string, Readonly<Record<string, LedgerDrawnRange>>> {
@@ -920,7 +980,7 @@ function carveDrawnRanges(
       if (parsed.ok && clearOfRecorded(parsed.cidr)) exclusions.push({ ...e, reason: `cluster "${c.name}": ${e.reason ?? describeKind(e)}` });
     }
   }
-  for (const k of known) {
+  for (const k of known.list()) {
     if (clearOfRecorded(k.cidr)) exclusions.push({ cidr: k.cidr.toString(), kind: "reserved", reason: `held by cluster "${k.cluster}" (pool "${k.pool}", ${k.source})` });
   }
   for (const h of input.held ?? []) {

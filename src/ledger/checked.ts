@@ -6,7 +6,7 @@ import type { Cidr } from "../ip";
 import type { Ledger } from "./format";
 import type { InspectedLedger } from "./inspect";
 import type { PoolIndex } from "./pool-index";
-import { checkedCidr } from "./private/canonical-cidr";
+import { checkedCidr, ipv4OfKey } from "./private/canonical-cidr";
 
 /**
  * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
@@ -90,10 +90,13 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   /**
    * @param index the pools of a checked ledger: every entry's `cidr` is canonical
    * @param cidrs the parsed CIDR of each pool, by position; read from the entries when not given
+   * @param v4Keys each pool's range as its reader read it, by position: network × 64 + prefix for an
+   * IPv4 range, -1 for an IPv6 one (whose text is read again)
    */
   constructor(
     private readonly index: PoolIndex,
     cidrs?: Cidr[],
+    private readonly v4Keys?: Float64Array,
   ) {
     this.made = cidrs;
   }
@@ -104,7 +107,8 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
 
   /** The CIDR of the pool at position `k` of the index: made already, or read from its entry. */
   at(k: number): Cidr {
-    return this.made !== undefined ? this.made[k] : checkedCidr(this.index.entries[k].cidr);
+    if (this.made !== undefined) return this.made[k];
+    return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.entries[k].cidr);
   }
 
   /** Every CIDR, by position: made once. */
@@ -112,7 +116,7 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
     if (this.made === undefined) {
       const { entries } = this.index;
       const made: Cidr[] = [];
-      for (let k = 0; k < entries.length; k++) made.push(checkedCidr(entries[k].cidr));
+      for (let k = 0; k < entries.length; k++) made.push(this.at(k));
       this.made = made;
     }
     return this.made;

@@ -90,12 +90,12 @@ export function poolIndex(ledger: Ledger): PoolIndex {
 /**
  * @internal A ledger of the pools of `index` alone, made by a reader or from checked parts (names unique
  * and in name order, none integer-like; entries frozen and valid; no two ranges overlap), registered
- * as checked with its index and CIDRs (`cidrs` by position, or read from the entries when first
- * asked for). Its `pools` record is made when first read (see {@link freezeIndexedPools}).
+ * as checked with its index and CIDRs (`cidrs` by position, or made when first asked for: from the
+ * IPv4 keys its reader read, `v4Keys`, else from the entries' text; see {@link EntryCidrs}). Its `pools` record is made when first read (see {@link freezeIndexedPools}).
  */
-export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[]): Ledger {
+export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array): Ledger {
   const ledger = freezeIndexedPools(index);
   INDEXES.set(ledger, index);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs), problems: [] });
+  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs, v4Keys), problems: [] });
   return ledger;
 }

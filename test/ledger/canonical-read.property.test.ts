@@ -134,6 +134,31 @@ describe("parseLedger's reader of canonical text", () => {
     );
   });
 
+  test("reads valid canonical text with one character changed, deleted or added anywhere exactly as the general reader", () => {
+    // The layout around the fields too: a quote, a space, a comma or a key's letter anywhere.
+    const entries = [
+      { name: "a", cidr: "10.0.0.0/24", blockSize: "26", family: "4", status: "active" },
+      { name: "b-1", cidr: "fd00::/64", blockSize: "122", family: "6", status: "draining" },
+      { name: "c.d", cidr: "10.0.1.0/26", blockSize: "32", family: "4", status: "adopted" },
+    ];
+    const texts = [1, 2, 3].map((n) => canonicalText(entries.slice(0, n)));
+    const edit = fc.record({
+      which: fc.nat(),
+      at: fc.nat(),
+      kind: fc.constantFrom("replace", "delete", "insert"),
+      char: fc.constantFrom(" ", "\n", '"', ",", ":", "{", "}", "a", "z", "0", "4", "6", ".", "/", "-", "e", "y"),
+    });
+    fc.assert(
+      fc.property(edit, ({ which, at, kind, char }) => {
+        const text = texts[which % texts.length];
+        const k = at % text.length;
+        const edited = kind === "replace" ? text.slice(0, k) + char + text.slice(k + 1) : kind === "delete" ? text.slice(0, k) + text.slice(k + 1) : text.slice(0, k) + char + text.slice(k);
+        sameAsGeneral(edited);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test.each([
     ["a range that ends where the next starts, apart", ["10.0.0.0/25", "10.0.0.128/25"], true],
     ["a /32 at the last address of a /24", ["10.0.0.0/24", "10.0.0.255/32"], false],

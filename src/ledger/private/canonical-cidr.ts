@@ -4,6 +4,7 @@
  * where the ledger is already known valid (the CIDRs of a checked ledger's entries, made when used).
  */
 import { Cidr } from "../../ip";
+import { validCidr } from "../../ip/cidr";
 
 /** V4_SIZES[p] = 2^(32 - p), the size of an IPv4 /p. */
 export const V4_SIZES: readonly number[] = Array.from({ length: 33 }, (_, p) => 2 ** (32 - p));
@@ -37,10 +38,10 @@ export function canonicalIPv4Key(text: string, start: number, end: number): numb
   return -1;
 }
 
-/** The CIDR of a key of {@link canonicalIPv4Key}. */
+/** The CIDR of a key of {@link canonicalIPv4Key} (valid by construction: no check). */
 export function ipv4OfKey(key: number): Cidr {
   const prefix = key % 64;
-  return Cidr.of(4, BigInt((key - prefix) / 64), prefix);
+  return validCidr(4, BigInt((key - prefix) / 64), prefix);
 }
 
 /** The CIDR of an IPv6 text in canonical form (as `Cidr.toString` writes it), or `undefined`. */

@@ -30,90 +30,131 @@ const BEFORE_CIDR = ',\n      "cidr": "';
 const BEFORE_FAMILY = '",\n      "family": ';
 const BEFORE_STATUS = ',\n      "status": "';
 const AFTER_STATUS = '"\n    }';
-const STATUSES: readonly LedgerStatus[] = ["active", "draining", "adopted"];
+/** From the end of a CIDR: where its family's digit is, and where its status starts. */
+const FAMILY_AT = BEFORE_FAMILY.length;
+const STATUS_AT = FAMILY_AT + 1 + BEFORE_STATUS.length;
+
+/**
+ * The text from the end of a name to the start of its CIDR, by block size (2 or 3 digits): one
+ * comparison checks it whole, the block size's digits with it. Made when first met.
+ */
+const AFTER_NAME: string[] = [];
+
+function afterName(blockSize: number): string {
+  return (AFTER_NAME[blockSize] ??= `${BEFORE_BLOCK_SIZE}${blockSize}${BEFORE_CIDR}`);
+}
+
+/** The text from the end of a CIDR to the end of its entry, by family and status, then that of the next name. */
+function afterCidr(family: 4 | 6, status: LedgerStatus): { readonly last: string; readonly next: string } {
+  const last = `${BEFORE_FAMILY}${family}${BEFORE_STATUS}${status}${AFTER_STATUS}`;
+  return { last, next: `${last},${BEFORE_NAME}` };
+}
+
+const AFTER_CIDR = {
+  4: { active: afterCidr(4, "active"), draining: afterCidr(4, "draining"), adopted: afterCidr(4, "adopted") },
+  6: { active: afterCidr(6, "active"), draining: afterCidr(6, "draining"), adopted: afterCidr(6, "adopted") },
+} as const;
 
 /**
  * @internal The ledger of a text in the exact form {@link serializeLedger} writes for a ledger of
  * pools only, checked and registered as `inspectLedger` registers it; `undefined` for any other text.
- * The text is read in place, field by field: per entry, only its name and CIDR become strings, and no
- * `Cidr` is made (the registered CIDRs are read from the entries when a run asks for them). The pools
- * are indexed by position ({@link PoolIndex}); the ledger's `pools` record is made when first read.
+ * The text is read in place: per entry, the name and the CIDR are scanned character by character,
+ * and the fixed text around them is compared whole in two pieces (the piece after the name holds the
+ * block size, the piece after the CIDR the family, the status and the start of the next entry). Only
+ * the name and CIDR become strings, and no `Cidr` is made (the registered CIDRs are read from the
+ * entries when a run asks for them). The pools are indexed by position ({@link PoolIndex}); the
+ * ledger's `pools` record is made when first read.
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
-  if (!text.startsWith(HEAD) || !text.endsWith(TAIL)) return undefined;
+  if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
   const end = text.length - TAIL.length;
   const names: string[] = [];
   const entries: LedgerEntry[] = [];
-  // Each IPv4 entry's range as network × 64 + prefix, for the overlap check; IPv6 ones as CIDRs.
-  let v4Keys = new Float64Array(256);
-  let v4Count = 0;
+  // Each entry's range by position: network × 64 + prefix for IPv4 (-1 for IPv6, kept as CIDRs), for
+  // the overlap check and for the entries' CIDRs when a run asks for them.
+  let keys = new Float64Array(256);
   const v6: Cidr[] = [];
   let previous = "";
-  let i = HEAD.length;
+  let i = HEAD.length + BEFORE_NAME.length;
   for (;;) {
-    if (!text.startsWith(BEFORE_NAME, i)) return undefined;
-    i += BEFORE_NAME.length;
     const nameStart = i;
     if (!scanName(text, i)) return undefined;
     i = scanned;
     const name = text.slice(nameStart, i);
     // Increasing names are unique.
-    if (compareNames(previous, name) >= 0 || !text.startsWith(BEFORE_BLOCK_SIZE, i)) return undefined;
-    i += BEFORE_BLOCK_SIZE.length;
-    // blockSize: 2 or 3 digits, no leading zero
+    if (compareNames(previous, name) >= 0) return undefined;
+    // blockSize: 2 or 3 digits, no leading zero (the comparison below checks the digits read)
     let blockSize = 0;
-    const sizeStart = i;
-    for (let c = text.charCodeAt(i); c >= 48 && c <= 57 && i - sizeStart < 4; c = text.charCodeAt(++i)) blockSize = blockSize * 10 + (c - 48);
-    if (i - sizeStart < 2 || i - sizeStart > 3 || text.charCodeAt(sizeStart) === 48 || !text.startsWith(BEFORE_CIDR, i)) return undefined;
-    i += BEFORE_CIDR.length;
+    const sizeStart = i + BEFORE_BLOCK_SIZE.length;
+    let j = sizeStart;
+    for (let c = text.charCodeAt(j); c >= 48 && c <= 57 && j - sizeStart < 4; c = text.charCodeAt(++j)) blockSize = blockSize * 10 + (c - 48);
+    if (j - sizeStart < 2 || j - sizeStart > 3) return undefined;
+    const before = afterName(blockSize);
+    if (!textAt(text, i, before)) return undefined;
+    i += before.length;
     const cidrStart = i;
     // [0-9a-f.:]{2,39}, "/", [0-9]{1,3}, then the closing quote
     for (let c = text.charCodeAt(i); (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46; c = text.charCodeAt(++i));
     const slash = i;
     if (slash - cidrStart < 2 || slash - cidrStart > 39 || text.charCodeAt(slash) !== 47) return undefined;
     for (let c = text.charCodeAt(++i); c >= 48 && c <= 57; c = text.charCodeAt(++i));
-    if (i - slash < 2 || i - slash > 4 || !text.startsWith(BEFORE_FAMILY, i)) return undefined;
+    if (i - slash < 2 || i - slash > 4) return undefined;
     const cidrEnd = i;
-    i += BEFORE_FAMILY.length;
-    const familyChar = text.charCodeAt(i);
+    // The family's digit and the status's first letters pick the text to compare.
+    const familyChar = text.charCodeAt(cidrEnd + FAMILY_AT);
     const family = familyChar === 52 ? 4 : familyChar === 54 ? 6 : 0;
-    if (family === 0 || !text.startsWith(BEFORE_STATUS, i + 1)) return undefined;
-    i += 1 + BEFORE_STATUS.length;
-    const status = statusAt(text, i);
-    if (status === undefined) return undefined;
-    i += status.length + AFTER_STATUS.length;
+    const s0 = text.charCodeAt(cidrEnd + STATUS_AT);
+    const s1 = text.charCodeAt(cidrEnd + STATUS_AT + 1);
+    const status: LedgerStatus | undefined = s0 === 100 ? "draining" : s0 !== 97 ? undefined : s1 === 99 ? "active" : s1 === 100 ? "adopted" : undefined;
+    if (family === 0 || status === undefined) return undefined;
+    const after = AFTER_CIDR[family][status];
+    let more: boolean;
+    if (textAt(text, cidrEnd, after.next)) {
+      more = true;
+      i = cidrEnd + after.next.length;
+    } else if (textAt(text, cidrEnd, after.last)) {
+      more = false;
+      i = cidrEnd + after.last.length;
+    } else {
+      return undefined;
+    }
     let prefix: number;
     const cidrText = text.slice(cidrStart, cidrEnd);
     if (family === 4) {
       const key = canonicalIPv4Key(text, cidrStart, cidrEnd);
       if (key < 0 || blockSize < BLOCK_SIZE_RANGE[4][0] || blockSize > BLOCK_SIZE_RANGE[4][1]) return undefined;
       prefix = key % 64;
-      if (v4Count === v4Keys.length) v4Keys = grown(v4Keys);
-      v4Keys[v4Count++] = key;
+      if (names.length === keys.length) keys = grown(keys);
+      keys[names.length] = key;
     } else {
       const cidr = canonicalIPv6(cidrText);
       if (cidr === undefined || blockSize < BLOCK_SIZE_RANGE[6][0] || blockSize > BLOCK_SIZE_RANGE[6][1]) return undefined;
       prefix = cidr.prefix;
+      if (names.length === keys.length) keys = grown(keys);
+      keys[names.length] = -1;
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
     names.push(name);
     entries.push(Object.freeze({ family, cidr: cidrText, blockSize, status }));
     previous = name;
-    if (text.charCodeAt(i) !== 44) break; // no "," after the last entry
-    i++;
+    if (!more) break;
   }
-  if (i !== end || overlapsIPv4(v4Keys.subarray(0, v4Count)) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  const byPosition = keys.slice(0, names.length);
+  if (i !== end || overlapsIPv4(byPosition) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const ledger = checkedIndexedLedger(new PoolIndex(names, entries));
+  const ledger = checkedIndexedLedger(new PoolIndex(names, entries), undefined, byPosition);
   SERIALIZED.set(ledger, text);
   return ledger;
 }
 
-/** The status written at `i` and the end of its entry after it, or `undefined`. */
-function statusAt(text: string, i: number): LedgerStatus | undefined {
-  for (const status of STATUSES) if (text.startsWith(status, i) && text.startsWith(AFTER_STATUS, i + status.length)) return status;
-  return undefined;
+/**
+ * Whether `text` holds `part` at `i`. A slice of 13 or more characters refers to the text without a
+ * copy, and `===` then compares the characters as one block: several times faster than `startsWith`
+ * for the pieces of 40–60 characters compared here.
+ */
+function textAt(text: string, i: number, part: string): boolean {
+  return text.slice(i, i + part.length) === part;
 }
 
 /** Where {@link scanName} stopped: the index after the name. */
@@ -154,11 +195,12 @@ function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return out;
 }
 
-/** Whether any two of these IPv4 ranges (keys network × 64 + prefix) overlap: sorted, then one sweep. */
-function overlapsIPv4(keys: Float64Array): boolean {
-  keys.sort();
+/** Whether any two of these IPv4 ranges (keys network × 64 + prefix; -1 for an IPv6 range, left out) overlap: a sorted copy, then one sweep. */
+function overlapsIPv4(byPosition: Float64Array): boolean {
+  const keys = byPosition.slice().sort();
   let lastEnd = -1;
   for (let k = 0; k < keys.length; k++) {
+    if (keys[k] < 0) continue;
     const prefix = keys[k] % 64;
     const network = (keys[k] - prefix) / 64;
     if (network <= lastEnd) return true;

@@ -16,7 +16,8 @@ import { textTable } from "./table";
  * `MIGRATION | KIND | FROM | TO | TEMPORARY POOL | PHASE` sorted by name (see {@link migrationRow});
  * when it records ranges drawn from a fleet's plan, a table `RANGE | KIND | CIDR` by key (with a
  * `STATUS` column and the command that releases them when some are draining);
- * then a one-line summary. BLOCKS is the number of blocks the pool holds.
+ * then a one-line summary (pools by status, then counts of what else is recorded, with
+ * `N drawn range(s) draining` when some are). BLOCKS is the number of blocks the pool holds.
  * A fleet ledger shows its sub-spaces (`SUB-SPACE | FAMILY | CIDR | STATUS`), then each cluster's
  * section under `Cluster "<name>":` (see {@link clusterHeading}: a retired cluster says so), by name.
  *
@@ -106,14 +107,17 @@ function sectionTable(ledger: Ledger, cluster?: string): string {
   const fixed = addresses.length > 0 ? `; ${addresses.length} fixed address${addresses.length === 1 ? "" : "es"}` : "";
   const withCidrs = nodes.length > 0 ? `; ${nodes.length} node${nodes.length === 1 ? "" : "s"} with pod CIDRs` : "";
   const migrating = migrations.length > 0 ? `; ${migrations.length} migration${migrations.length === 1 ? "" : "s"}` : "";
+  // Draining drawn ranges are counted as draining pools are (active ones are listed in their table only).
+  const drawnDraining = drainingDrawn.length > 0 ? `; ${drainingDrawn.length} drawn range${drainingDrawn.length === 1 ? "" : "s"} draining` : "";
   out.push(
     rows.length === 0
-      ? `The ledger has no pools${fixed}${withCidrs}${migrating}.`
+      ? `The ledger has no pools${fixed}${withCidrs}${migrating}${drawnDraining}.`
       : `${rows.length} pool${rows.length === 1 ? "" : "s"}: ${active} active, ${draining} draining` +
           (draining > 0 ? " (draining pools stay disabled and their ranges reserved until released)" : "") +
           fixed +
           withCidrs +
-          migrating,
+          migrating +
+          drawnDraining,
   );
   return `${out.join("\n")}\n`;
 }

@@ -149,10 +149,25 @@ describe("calico-ipam ledger release --cluster NAME KEY: a drawn range the clust
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\| RANGE +\| KIND +\| CIDR +\| STATUS +\|\n.*\n\| node-ipv4 +\| node network \| 10\.0\.0\.0\/20 +\| active +\|\n\| service-ipv4 \| Service CIDR \| 10\.96\.0\.0\/16 \| draining \|/);
     expect(r.stdout).toContain("once no Service or node uses them: calico-ipam ledger release --cluster west service-ipv4\n");
-    // Without a draining range the table is as before: no STATUS column.
+    // The summary line counts it, as it counts draining pools.
+    expect(r.stdout).toMatch(/\n1 pool: 1 active, 0 draining; 1 drawn range draining\n$/);
+    // Without a draining range the table is as before: no STATUS column, no count in the summary.
     const active = await run("ledger", "show", "--file", drawnLedgerFile(), "--cluster", "west");
     expect(active.stdout).toMatch(/\| RANGE +\| KIND +\| CIDR +\|\n/);
     expect(active.stdout).not.toContain("ledger release");
+    expect(active.stdout).toMatch(/\n1 pool: 1 active, 0 draining\n$/);
+  });
+
+  test("show counts draining drawn ranges in the summary of a section without pools, and of the whole fleet ledger", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-ledger-drawn-"));
+    const file = path.join(dir, "calico-ipam.lock.json");
+    const drawnRanges = { "node-ipv4": { cidr: "10.0.0.0/20", family: 4, kind: "node", status: "draining" }, "service-ipv4": { cidr: "10.96.0.0/16", family: 4, kind: "service", status: "draining" } };
+    fs.writeFileSync(file, JSON.stringify({ clusters: { west: { drawnRanges, pools: {} } }, pools: {}, version: 1 }));
+    const r = await run("ledger", "show", "--file", file, "--cluster", "west");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nThe ledger has no pools; 2 drawn ranges draining\.\n$/);
+    const all = await run("ledger", "show", "--file", file);
+    expect(all.stdout).toContain("\nThe ledger has no pools; 2 drawn ranges draining.\n");
   });
 
   test("releases it by its key, the rest of the section kept; JSON names cluster and key", async () => {

@@ -45,7 +45,8 @@ export interface FleetCarveCluster {
   readonly exclusions?: readonly ExclusionDeclaration[];
   /**
    * Draining pools of this cluster to release in this run, and draining drawn ranges by key (e.g.
-   * `service-ipv4`, see {@link drawnRanges}; a name that is a recorded pool is the pool).
+   * `service-ipv4`, see {@link drawnRanges}; a name that is a recorded pool is the pool). A name the
+   * section records as neither is an error (`CARVE_RELEASE_UNKNOWN`) that lists what it records.
    */
   readonly release?: readonly string[];
   /**
@@ -181,7 +182,8 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * Errors (fleet findings): `FLEET_CLUSTER_NAME` (not a DNS-1123 label), `FLEET_CLUSTER_DUPLICATE`,
  * `FLEET_CLUSTER_UNKNOWN` (isolation or peering with a cluster that is not in the fleet),
  * `FLEET_ISOLATED_AND_PEERED`, `FLEET_RANGE_CONFLICT` (two clusters that route to each other hold
- * overlapping recorded or pinned ranges). With any of them, nothing is carved: every cluster's result
+ * overlapping recorded or pinned ranges), `CARVE_RELEASE_UNKNOWN` (a name in a cluster's `release` that
+ * its section records neither as a pool nor as a drawn range). With any of them, nothing is carved: every cluster's result
  * has no pools, its input ledger and an error that says why.
  */
 export function carveFleet(input: FleetCarveInput): FleetCarveResult {
@@ -224,6 +226,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const drawnRelease = new Map<string, string[]>();
   clusters = clusters.map((c) => {
     const recorded = c.ledger.drawnRanges ?? {};
+    unknownReleases(c, findings);
     const mine = (c.release ?? []).filter((n) => typeof n === "string" && Object.hasOwn(recorded, n) && !Object.hasOwn(c.ledger.pools, n));
     if (mine.length === 0) return c;
     drawnRelease.set(c.name, mine);
@@ -907,6 +910,32 @@ function checkDrawnRequests(input: FleetCarveInput, clusters: readonly FleetCarv
     out.set(c.name, mine);
   }
   return out;
+}
+
+/**
+ * `CARVE_RELEASE_UNKNOWN` for each name in a cluster's `release` that its section records neither as a
+ * pool nor as a drawn range: in a fleet the name may be either, so the message says so and lists what
+ * the section records. Names that are not strings are left to the carver's check.
+ */
+function unknownReleases(c: FleetCarveCluster, findings: Finding[]): void {
+  const drawn = c.ledger.drawnRanges ?? {};
+  (c.release ?? []).forEach((name, i) => {
+    if (typeof name !== "string" || Object.hasOwn(c.ledger.pools, name) || Object.hasOwn(drawn, name)) return;
+    const pools = Object.keys(c.ledger.pools).sort(compare);
+    const keys = Object.keys(drawn).sort(compare);
+    const records =
+      pools.length === 0 && keys.length === 0
+        ? "the section records no pools and no drawn ranges"
+        : [pools.length > 0 ? `recorded pools: ${listSome(pools, 10)}` : "", keys.length > 0 ? `drawn ranges: ${listSome(keys, 10)}` : ""].filter((t) => t !== "").join("; ");
+    findings.push(
+      error(
+        "CARVE_RELEASE_UNKNOWN",
+        `clusters.${c.name}.release[${i}]`,
+        `cannot release "${name}" of cluster "${c.name}": it is neither a pool nor a drawn range in the cluster's section of the ledger (${records}). ` +
+          `Name a draining pool by its name, or a draining drawn range by its key (such as "service-ipv4"; \`calico-ipam ledger show --cluster ${c.name}\` lists them), or drop this name from release`,
+      ),
+    );
+  });
 }
 
 /**

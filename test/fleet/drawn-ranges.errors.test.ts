@@ -119,6 +119,27 @@ describe("releasing a drawn range too early", () => {
     ]);
   });
 
+  test("an unknown name to release may be a pool or a drawn range: the error says so and lists what the section records", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("east", undefined), cluster("west", SERVICES)] }, { file }));
+    const before = fs.readFileSync(file, "utf8");
+    const plan = planFleet(
+      { addressSpaces: SPACES, clusters: [{ ...cluster("east", undefined), ledger: { release: ["nope"] } }, { ...cluster("west", SERVICES), ledger: { release: ["pods-old", "service-ipv6"] } }] },
+      { file },
+    );
+    expect(fleetHasErrors(plan)).toBe(true);
+    const way = (c: string) => `Name a draining pool by its name, or a draining drawn range by its key (such as "service-ipv4"; \`calico-ipam ledger show --cluster ${c}\` lists them), or drop this name from release`;
+    expect(errors(plan).filter((m) => m.startsWith("CARVE_RELEASE_UNKNOWN"))).toEqual([
+      `CARVE_RELEASE_UNKNOWN at clusters.east.release[0]: cannot release "nope" of cluster "east": it is neither a pool nor a drawn range in the cluster's section of the ledger (recorded pools: "pods"). ${way("east")}`,
+      `CARVE_RELEASE_UNKNOWN at clusters.west.release[0]: cannot release "pods-old" of cluster "west": it is neither a pool nor a drawn range in the cluster's section of the ledger (recorded pools: "pods"; drawn ranges: "service-ipv4"). ${way("west")}`,
+      `CARVE_RELEASE_UNKNOWN at clusters.west.release[1]: cannot release "service-ipv6" of cluster "west": it is neither a pool nor a drawn range in the cluster's section of the ledger (recorded pools: "pods"; drawn ranges: "service-ipv4"). ${way("west")}`,
+    ]);
+    expect(writeFleetLedgers(plan)).toEqual([]);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+    // A cluster without a section yet: nothing recorded.
+    const fresh = planFleet({ addressSpaces: SPACES, clusters: [{ ...cluster("north", undefined), ledger: { release: ["service-ipv4"] } }] }, { file });
+    expect(errors(fresh).find((m) => m.startsWith("CARVE_RELEASE_UNKNOWN"))).toMatch(/cluster "north": it is neither a pool nor a drawn range in the cluster's section of the ledger \(the section records no pools and no drawn ranges\)\. Name/);
+  });
+
   test("the ledger's release refuses an active drawn range and names it", () => {
     writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
     const section = clusterLedger(readLedger(file)!, "west");

@@ -1090,9 +1090,14 @@ function splitGroupResult(
     return clusterOf.has(cluster) ? [cluster, prefixed.slice(dot + 1)] : undefined;
   };
   const pools = new Map<string, CarvedPool[]>();
-  // The carver lists its pools in request order, each with its request's name: walked side by side.
+  // The carver lists its pools in request order, each with its request's name: walked side by side
+  // (indexed: this runs once per synth, mostly unoptimized). A cluster's requests are side by side:
+  // its list is looked up once per run of them.
   let i = 0;
-  for (const p of result.pools) {
+  let listed: string | undefined;
+  let list: CarvedPool[] = [];
+  for (let k = 0; k < result.pools.length; k++) {
+    const p = result.pools[k];
     while (i < requests.length && requests[i].name !== p.name) i++;
     let cluster: string;
     let pool: string;
@@ -1100,7 +1105,13 @@ function splitGroupResult(
       cluster = originCluster[i];
       pool = originPool[i++];
     } else [cluster, pool] = split(p.name)!;
-    push(pools, cluster, Object.freeze({ name: pool, family: p.family, cidr: p.cidr, blockSize: p.blockSize, source: p.source, explanation: p.explanation }));
+    if (cluster !== listed) {
+      listed = cluster;
+      const known = pools.get(cluster);
+      if (known !== undefined) list = known;
+      else pools.set(cluster, (list = []));
+    }
+    list.push(Object.freeze({ name: pool, family: p.family, cidr: p.cidr, blockSize: p.blockSize, source: p.source, explanation: p.explanation }));
   }
   const changes = new Map<string, LedgerPoolChange[]>();
   for (const change of result.changes) {

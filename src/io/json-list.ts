@@ -75,9 +75,9 @@ export class JsonListError extends Error {
 }
 
 /**
- * Fields whose integers are kept exact: a function of the parsed item giving, per path, where the
- * integer's digits follow in the item's text (`"sequenceNumber": `), or undefined when nothing is
- * past 2^53. Each path maps to the key whose value is an integer, or to an object of integers.
+ * Fields whose integers are kept exact: a function of the parsed item giving the paths of the fields
+ * (`spec.sequenceNumber`, keys of nested objects; `key` is the path's last key), or undefined when
+ * nothing is past 2^53. Each path leads to an integer, or (`object`) to an object of integers.
  */
 export type BigIntegerFields = (item: unknown) => ReadonlyArray<{ readonly path: string; readonly key: string; readonly object?: boolean }> | undefined;
 
@@ -361,75 +361,121 @@ class DecodedItem implements ListItem, ItemText {
   }
 }
 
-/** The exact digits of the asked integers of one item, from its text. */
+/**
+ * The exact digits of the asked integers of one item, from its text. The item's text is walked as JSON
+ * (any whitespace around `:` and `,`, keys with escapes, strings holding the key's name), so the digits
+ * are those of the field `JSON.parse` reads (the last of duplicate keys, as it keeps).
+ */
 function exactIntegers(bytes: Buffer, from: number, to: number, fields: ReadonlyArray<{ path: string; key: string; object?: boolean }>): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   let any = false;
-  const item = bytes.subarray(from, to);
+  const start = skipSpace(bytes, from, to);
   for (const f of fields) {
-    const needle = keyNeedle(f.key);
-    // The spec comes last in an object (kubectl sorts keys) and its sequence numbers near its end: search
-    // backwards. A key inside a string would be escaped (\"key\"): skip those.
-    let found = item.lastIndexOf(needle);
-    while (found > 0 && item[found - 1] === 0x5c) found = item.lastIndexOf(needle, found - 1);
-    if (found < 0) continue;
-    let p = skipSpace(bytes, from + found + needle.length, to);
+    const at = valueAt(bytes, start, to, f.path.split("."));
+    if (at < 0) continue;
     if (!f.object) {
-      const digits = readDigits(bytes, p, to);
+      const digits = readDigits(bytes, at, to);
       if (digits) {
         out[f.path] = digits;
         any = true;
       }
       continue;
     }
-    if (bytes[p] !== 0x7b) continue;
-    p++;
-    for (;;) {
-      p = skipSpace(bytes, p, to);
-      if (bytes[p] !== 0x22 /* " */) break;
-      const keyEnd = bytes.indexOf(0x22, p + 1);
-      const key = bytes.toString("latin1", p + 1, keyEnd);
-      p = skipSpace(bytes, keyEnd + 1, to);
-      if (bytes[p] !== 0x3a /* : */) break;
-      p = skipSpace(bytes, p + 1, to);
-      const end = numberEnd(bytes, p, to);
-      if (end === p) break;
-      const digits = readDigits(bytes, p, to);
-      if (digits) {
-        out[`${f.path}.${key}`] = digits;
-        any = true;
-      }
-      p = skipSpace(bytes, end, to);
-      if (bytes[p] !== 0x2c) break;
-      p++;
+    if (bytes[at] !== 0x7b /* { */) continue;
+    const byKey = new Map<string, string | undefined>();
+    members(bytes, at, to, (key, value) => {
+      byKey.set(key, readDigits(bytes, value, to));
+    });
+    for (const [key, digits] of byKey) {
+      if (digits === undefined) continue;
+      out[`${f.path}.${key}`] = digits;
+      any = true;
     }
   }
   return any ? out : undefined;
 }
 
-const needles = new Map<string, Buffer>();
-function keyNeedle(key: string): Buffer {
-  let n = needles.get(key);
-  if (!n) needles.set(key, (n = Buffer.from(`"${key}":`)));
-  return n;
-}
-
-/** The end of a JSON number token at `from` (`from` when there is none). */
-function numberEnd(bytes: Buffer, from: number, to: number): number {
-  let p = from;
-  while (p < to) {
-    const c = bytes[p];
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45) p++;
-    else break;
+/** Where the value at `path` (keys of nested objects) starts in the JSON value at `at`; -1 when there is none. */
+function valueAt(bytes: Buffer, at: number, to: number, path: readonly string[]): number {
+  let p = at;
+  for (const key of path) {
+    if (bytes[p] !== 0x7b /* { */) return -1;
+    let found = -1;
+    members(bytes, p, to, (k, value) => {
+      if (k === key) found = value; // the last of duplicate keys, as JSON.parse keeps
+    });
+    if (found < 0) return -1;
+    p = found;
   }
   return p;
+}
+
+/**
+ * Calls `visit` with the key and the value's start of each member of the JSON object whose `{` is at
+ * `at` (valid JSON: the JSON parser read it); returns the end of the object (just after its `}`).
+ */
+function members(bytes: Buffer, at: number, to: number, visit: (key: string, value: number) => void): number {
+  let p = skipSpace(bytes, at + 1, to);
+  if (bytes[p] === 0x7d /* } */) return p + 1;
+  while (p < to) {
+    const keyEnd = stringEnd(bytes, p, to);
+    const key = keyOf(bytes, p, keyEnd);
+    p = skipSpace(bytes, keyEnd, to); // at ":"
+    const value = skipSpace(bytes, p + 1, to);
+    visit(key, value);
+    p = skipSpace(bytes, valueEnd(bytes, value, to), to);
+    if (bytes[p] !== 0x2c /* , */) return p + 1;
+    p = skipSpace(bytes, p + 1, to);
+  }
+  return p;
+}
+
+/** The text of the JSON string whose `"` is at `from` and that ends at `end` (just after its closing `"`). */
+function keyOf(bytes: Buffer, from: number, end: number): string {
+  const raw = bytes.toString("utf8", from, end);
+  return raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+}
+
+/** The end of the JSON string whose `"` is at `from` (just after its closing `"`). */
+function stringEnd(bytes: Buffer, from: number, to: number): number {
+  let p = from + 1;
+  while (p < to) {
+    const c = bytes[p];
+    if (c === 0x22 /* " */) return p + 1;
+    p += c === 0x5c /* \ */ ? 2 : 1;
+  }
+  return to;
+}
+
+/** The end of the JSON value at `from`. */
+function valueEnd(bytes: Buffer, from: number, to: number): number {
+  const c = bytes[from];
+  if (c === 0x22) return stringEnd(bytes, from, to);
+  if (c !== 0x7b && c !== 0x5b) {
+    let p = from; // a number, true, false or null
+    while (p < to && bytes[p] !== 0x2c && bytes[p] !== 0x7d && bytes[p] !== 0x5d && bytes[p] !== 0x20 && bytes[p] !== 0x0a && bytes[p] !== 0x0d && bytes[p] !== 0x09) p++;
+    return p;
+  }
+  let depth = 0;
+  let p = from;
+  while (p < to) {
+    const b = bytes[p];
+    if (b === 0x22) {
+      p = stringEnd(bytes, p, to);
+      continue;
+    }
+    if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return p + 1;
+    p++;
+  }
+  return to;
 }
 
 function readDigits(bytes: Buffer, from: number, to: number): string | undefined {
   let p = from;
   while (p < to && bytes[p] >= 0x30 && bytes[p] <= 0x39) p++;
-  // Only integers past 2^53 need their text (16 digits or more).
-  return p - from >= 16 && (p >= to || bytes[p] !== 0x2e) ? bytes.toString("latin1", from, p) : undefined;
+  // Only integers past 2^53 need their text (16 digits or more); not a fraction or an exponent.
+  return p - from >= 16 && (p >= to || (bytes[p] !== 0x2e && bytes[p] !== 0x65 && bytes[p] !== 0x45)) ? bytes.toString("latin1", from, p) : undefined;
 }
 
 function text(bytes: Buffer, from: number, to: number): string {

@@ -67,4 +67,51 @@ describe("sequence numbers past 2^53 are read exactly from every dump format", (
     expect(doc.value).toEqual(JSON.parse(text).items[0]);
     expect(doc.bigIntegers).toEqual({ "data.n": "12345678901234567890" });
   });
+
+  describe("any JSON or YAML whitespace around the keys, and escaped keys, keep the exact digits", () => {
+    const o = ipamBlockObject({
+      cidr: Cidr.parse("10.0.0.0/26"),
+      host: "n1",
+      allocations: [
+        { ...podAlloc(0, "ns", "a", "n1"), sequenceNumber: 2n ** 53n + 3n },
+        { ...podAlloc(5, "ns", "b", "n1"), sequenceNumber: 1767225600000000123n },
+      ],
+      sequenceNumber: 2n ** 53n + 1n,
+    });
+    const expected = { sequenceNumber: "9007199254740993", forAllocation: { "0": "9007199254740995", "5": "1767225600000000123" } };
+    /** Each key of the text rewritten: `"key": ` (JSON) or `key: ` (YAML) → the variant. */
+    const rewrite = (text: string, json: boolean, variant: (key: string) => string) =>
+      text.replace(json ? /"(sequenceNumber|sequenceNumberForAllocation|0|5)": /g : /\b(sequenceNumber|sequenceNumberForAllocation|"0"|"5"): /g, (_m, key: string) => variant(key));
+    const jsonVariants: Array<[string, (key: string) => string]> = [
+      ["a space before the colon", (k) => `"${k}" : `],
+      ["no space after the colon", (k) => `"${k}":`],
+      ["tabs around the colon", (k) => `"${k}"\t:\t`],
+      ["line feeds around the colon", (k) => `"${k}"\n:\n            `],
+      ["CR LF before the colon", (k) => `"${k}"\r\n  :  `],
+      ["an escaped key", (k) => `"${k.replace(/[N0]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}": `],
+    ];
+    const yamlVariants: Array<[string, (key: string) => string]> = [
+      ["a space before the colon", (k) => `${k} : `],
+      ["a tab after the colon", (k) => `${k}:\t`],
+      ["a quoted key and spaces", (k) => `"${k.replace(/"/g, "")}"  :  `],
+    ];
+    const cases: Array<[string, string, string]> = [];
+    for (const [what, v] of jsonVariants) {
+      cases.push([`kubectl JSON List, ${what}`, "json", rewrite(`${stringifyObjects(list([o]), 4)}\n`, true, v)]);
+      cases.push([`2-space JSON List, ${what}`, "json", rewrite(stringifyObjects(list([o]), 2), true, v)]);
+      cases.push([`a single JSON object, ${what}`, "json", rewrite(stringifyObjects(o, 4), true, v)]);
+    }
+    for (const [what, v] of yamlVariants) {
+      cases.push([`YAML List, ${what}`, "yaml", rewrite(stringify(list([o])), false, v)]);
+      cases.push([`a single YAML object, ${what}`, "yaml", rewrite(stringify(o), false, v)]);
+    }
+    test.each(cases)("%s", (_what, ext, text) => {
+      // The variant was applied (every key), and the text is what JSON.parse or YAML reads as the block.
+      expect(text).not.toMatch(ext === "json" ? /"sequenceNumber": / : /\bsequenceNumber: /);
+      const dump = readDumpFiles([write(text, ext)]);
+      expect(dump.findings).toEqual([]);
+      expect(dump.blocks[0].exactSequenceNumbers).toEqual(expected);
+      expect(readDumpFiles([write(text, ext)], { fastDecode: false }).blocks[0].exactSequenceNumbers).toEqual(expected);
+    });
+  });
 });

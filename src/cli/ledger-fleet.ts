@@ -43,8 +43,8 @@ export function releaseInLedger(ledger: Ledger, names: readonly string[], cluste
       if (holders.length !== 1) {
         throw new InputError(
           holders.length === 0
-            ? `${file}: pool "${name}" is in no cluster's section of this fleet ledger (clusters: ${quoted(clusters)}); check the name with calico-ipam ledger show`
-            : `${file}: pool "${name}" is in the sections of clusters ${quoted(holders)}: say which with --cluster ${holders[0]}`,
+            ? `${file}: "${name}" is neither a pool nor a drawn range in any cluster's section of this fleet ledger (clusters: ${quoted(clusters)}); check the name (pools by name, drawn ranges by key such as "service-ipv4") with calico-ipam ledger show`
+            : `${file}: "${name}" is in the sections of clusters ${quoted(holders)}: say which with --cluster ${holders[0]}`,
           file,
         );
       }

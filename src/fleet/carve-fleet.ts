@@ -223,14 +223,18 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   const connected = (a: string, b: string) => a !== b && !(isolated.get(a)?.includes(b) ?? false) && !declaresIsolation(a, b) && !declaresIsolation(b, a);
   const drawnRequests = checkDrawnRequests(input, clusters, findings);
   // Names to release that are recorded drawn ranges (and not pools) are released by the drawn-range run.
-  const drawnRelease = new Map<string, string[]>();
+  // Each with its place in the cluster's own release list, for the paths of findings.
+  const drawnRelease = new Map<string, Array<{ key: string; at: number }>>();
   clusters = clusters.map((c) => {
     const recorded = c.ledger.drawnRanges ?? {};
     unknownReleases(c, findings);
-    const mine = (c.release ?? []).filter((n) => typeof n === "string" && Object.hasOwn(recorded, n) && !Object.hasOwn(c.ledger.pools, n));
+    const mine: Array<{ key: string; at: number }> = [];
+    (c.release ?? []).forEach((n, at) => {
+      if (typeof n === "string" && Object.hasOwn(recorded, n) && !Object.hasOwn(c.ledger.pools, n)) mine.push({ key: n, at });
+    });
     if (mine.length === 0) return c;
     drawnRelease.set(c.name, mine);
-    return { ...c, release: c.release!.filter((n) => !mine.includes(n)) };
+    return { ...c, release: c.release!.filter((n) => !mine.some((m) => m.key === n)) };
   });
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
@@ -951,7 +955,7 @@ function carveDrawnRanges(
   input: FleetCarveInput,
   clusters: readonly FleetCarveCluster[],
   requested: ReadonlyMap<string, readonly DrawnRequest[]>,
-  release: ReadonlyMap<string, readonly string[]>,
+  release: ReadonlyMap<string, ReadonlyArray<{ key: string; at: number }>>,
   known: KnownRanges,
   sub: SubSpaces,
   findings: Finding[],
@@ -974,8 +978,8 @@ function carveDrawnRanges(
     }
     // Every recorded range, asked for or not: one no longer asked for drains (kept clear) until released.
     const drawnRanges = c.ledger.drawnRanges ?? {};
-    const released = new Set(release.get(c.name) ?? []);
-    for (const [i, key] of (release.get(c.name) ?? []).entries()) {
+    const released = new Set((release.get(c.name) ?? []).map((m) => m.key));
+    for (const { key, at: i } of release.get(c.name) ?? []) {
       const recorded = drawnRanges[key];
       const asked = mine.some((r) => r.key === key);
       if (!asked && recorded.status === "draining") continue;

@@ -34,11 +34,16 @@ export function releasePools(ledger: Ledger, names: readonly string[]): Ledger {
       releaseDrawn.add(name);
     } else if (entry === undefined) {
       const known = Object.keys(ledger.pools).sort(compareNames);
+      const drawnKeys = Object.keys(ledger.drawnRanges ?? {}).sort(compareNames);
       problems.push({
         code: "LEDGER_UNKNOWN_POOL",
         message:
-          `pool "${name}" is not in the ledger, so there is nothing to release` +
-          (known.length > 0 ? ` (recorded pools: ${listSome(known, 10)})` : " (the ledger has no pools)"),
+          drawnKeys.length === 0
+            ? `pool "${name}" is not in the ledger, so there is nothing to release` +
+              (known.length > 0 ? ` (recorded pools: ${listSome(known, 10)})` : " (the ledger has no pools)")
+            : `"${name}" is neither a pool nor a drawn range in the ledger, so there is nothing to release ` +
+              `(recorded pools: ${known.length > 0 ? listSome(known, 10) : "none"}; drawn ranges: ${listSome(drawnKeys, 10)}). ` +
+              `Name a draining pool by its name, or a draining drawn range by its key (such as "service-ipv4")`,
       });
     } else if (entry.status === "active") {
       problems.push({

@@ -68,8 +68,8 @@ describe("calico-ipam ledger on a fleet ledger", () => {
   });
 
   test.each([
-    [["old"], /pool "old" is in the sections of clusters "east", "west": say which with --cluster east/],
-    [["nope"], /pool "nope" is in no cluster's section of this fleet ledger \(clusters: "east", "west"\)/],
+    [["old"], /"old" is in the sections of clusters "east", "west": say which with --cluster east/],
+    [["nope"], /"nope" is neither a pool nor a drawn range in any cluster's section of this fleet ledger \(clusters: "east", "west"\); check the name \(pools by name, drawn ranges by key such as "service-ipv4"\)/],
     [["pods", "--cluster", "east"], /\(cluster "east"\): pool "pods" \(10\.32\.0\.0\/16\) is still active/],
   ])("release %j: exit 2 with the clusters named, and the file left alone", async (args, expected) => {
     const file = fleetLedgerFile();

@@ -110,6 +110,12 @@ describe("releasing a drawn range too early", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(before);
   });
 
+  test("the path names the drawn range's own place in the cluster's release list", () => {
+    writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", SERVICES)] }, { file }));
+    const plan = planFleet({ addressSpaces: SPACES, clusters: [{ ...cluster("west", SERVICES), ledger: { release: ["pods", "service-ipv4"] } }] }, { file });
+    expect(errors(plan).filter((m) => m.includes('drawn range "service-ipv4"')).map((m) => m.split(":")[0])).toEqual(["CARVE_RELEASE_ACTIVE at clusters.west.release[1]"]);
+  });
+
   test("one that only starts draining in this run is refused", () => {
     writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("west", { nodeCidrs: [{ addressSpace: "tiny-v4", prefixLength: 26 }] })] }, { file }));
     const plan = planFleet({ addressSpaces: SPACES, clusters: [{ ...cluster("west", undefined), ledger: { release: ["node-ipv4"] } }] }, { file });
@@ -146,6 +152,8 @@ describe("releasing a drawn range too early", () => {
     expect(() => releasePools(section, ["service-ipv4"])).toThrow(
       /^drawn range "service-ipv4" \(Service CIDR 10\.96\.0\.0\/16\) is still drawn from the fleet's address plan, and Services may still hold its ClusterIPs\. Remove it from the cluster's drawnRanges first and synth, so it is draining; release it once nothing uses the range$/,
     );
-    expect(() => releasePools(section, ["node-ipv4"])).toThrow(/pool "node-ipv4" is not in the ledger, so there is nothing to release \(recorded pools: "pods"\)/);
+    expect(() => releasePools(section, ["node-ipv4"])).toThrow(
+      /^"node-ipv4" is neither a pool nor a drawn range in the ledger, so there is nothing to release \(recorded pools: "pods"; drawn ranges: "service-ipv4"\)\. Name a draining pool by its name, or a draining drawn range by its key \(such as "service-ipv4"\)$/,
+    );
   });
 });

@@ -33,12 +33,18 @@ export function readWorkload(file: string): Workload {
  * Runs `fn` warmup + runs times and returns the timed durations, the CPU time of each timed run (user +
  * system of every thread of the process: the garbage collector's helper threads count) and the last answer.
  * On a shared machine the CPU time says what a run cost when the wall-clock time also holds waits for a core.
+ * With `before`, each run starts after it, untimed, with the previous answer dropped (a case that measures
+ * one run's peak memory collects garbage there).
  */
-export function timeRuns<T>(warmup: number, runs: number, fn: () => T): { times: number[]; cpuTimes: number[]; last: T } {
+export function timeRuns<T>(warmup: number, runs: number, fn: () => T, before?: () => void): { times: number[]; cpuTimes: number[]; last: T } {
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let last: T | undefined;
   for (let i = 0; i < warmup + runs; i++) {
+    if (before) {
+      last = undefined; // the previous answer is not held through the next run
+      before();
+    }
     const cpu = process.cpuUsage();
     const start = performance.now();
     last = fn();

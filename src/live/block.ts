@@ -1,5 +1,7 @@
 import { createHash } from "crypto";
 import { Cidr, formatAddress } from "../ip";
+import { API_CRD_V1 } from "../model/calico";
+import type { FastBlock } from "./fast-decode";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 
@@ -274,4 +276,22 @@ function listed(values: readonly (number | string)[]): string {
 
 function ordinalList(ordinals: readonly number[]): string {
   return `${ordinals.length === 1 ? "ordinal" : `${ordinals.length} ordinals`} ${listed(ordinals)}`;
+}
+
+/**
+ * @internal A decoded IPAM block (both byte decoders: `fast-decode`'s and `template-decode`'s), with the exact
+ * text of sequence numbers past 2^53 as the JSON reader keeps them: the block's (`sequenceDigits`, the
+ * digits of a number of 16 digits or more) when it is past 2^53; the allocations' (every one of 16
+ * digits or more) when one of them is (`forAllocation`).
+ */
+export function fastBlock(
+  name: string,
+  fields: Omit<BlockFields, "exactSequenceNumbers">,
+  sequenceDigits: string | undefined,
+  forAllocation: Readonly<Record<string, string>> | undefined,
+): FastBlock {
+  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(fields.sequenceNumber);
+  if (!seqUnsafe && forAllocation === undefined) return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
+  const exactSequenceNumbers = { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: forAllocation ?? {} };
+  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields: { ...fields, exactSequenceNumbers } };
 }

@@ -15,6 +15,7 @@
  */
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
+import { fastBlock } from "./block";
 import type { BlockFields } from "./block";
 import type { LiveAttribute } from "./model";
 import { templateEnd, templateItem } from "./template-decode";
@@ -666,24 +667,14 @@ function blockSpec(name: string): FastBlock {
     seen |= bit;
   } while (more(0x7d));
   if ((seen & 31) !== 31) fallback(); // allocations, attributes, cidr, strictAffinity, unallocated are required
-  // The exact text of sequence numbers past 2^53, as the JSON reader keeps them: the block's when it is
-  // past 2^53; the allocations' (every one of 16 digits or more) when one of them is.
-  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
-  const fields: BlockFields = {
-    cidrText,
-    allocations,
-    attributes,
-    unallocated,
-    sequenceNumberForAllocation: seqMap,
-    affinity,
-    deleted,
-    strictAffinity,
-    sequenceNumber,
-    affinityClaimTime,
-    ...(seqUnsafe || mapUnsafe ? { exactSequenceNumbers: { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: mapUnsafe ? (seqDigits ?? {}) : {} } } : {}),
-  };
-  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
+  return fastBlock(
+    name,
+    { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation: seqMap, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime },
+    sequenceDigits,
+    mapUnsafe ? (seqDigits ?? {}) : undefined,
+  );
 }
+
 
 function attribute(): LiveAttribute {
   let handle: string | null = null;

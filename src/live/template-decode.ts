@@ -20,7 +20,7 @@
 import { isAscii } from "buffer";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
-import type { BlockFields } from "./block";
+import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import type { LiveAttribute } from "./model";
 
@@ -378,30 +378,13 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   p = UNALLOCATED.lastIndex;
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
-  // The exact text of sequence numbers past 2^53, as the byte decoder keeps them.
-  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(sequenceNumber);
-  const fields: BlockFields = {
-    cidrText,
-    allocations,
-    attributes,
-    unallocated,
-    sequenceNumberForAllocation: seqMap,
-    affinity,
-    deleted,
-    strictAffinity,
-    sequenceNumber,
-    affinityClaimTime,
-    ...(seqUnsafe || mapUnsafe
-      ? {
-          exactSequenceNumbers: {
-            ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}),
-            forAllocation: mapUnsafe ? seqDigits ?? {} : {},
-          },
-        }
-      : {}),
-  };
   end = textFrom + p;
-  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
+  return fastBlock(
+    name,
+    { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation: seqMap, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime },
+    sequenceDigits,
+    mapUnsafe ? (seqDigits ?? {}) : undefined,
+  );
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;

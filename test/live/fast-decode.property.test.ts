@@ -6,7 +6,7 @@ import { streamDumpObjects } from "../../src/io/objects";
 import { readDumpFiles, stringifyObjects } from "../../src/live";
 import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
 import { sortKeys } from "../../bench/inspect-dump";
-import { V1, V3 } from "./helpers";
+import { V1, V3, ipamBlockDocument } from "./helpers";
 
 // The IPAMHandle/IPAMBlock decoder (src/live/fast-decode.ts) is an optimisation only: a dump read with it
 // must give exactly what the JSON parser and the CRD schema check give, for valid objects, for objects
@@ -68,23 +68,7 @@ const block = fc
     strictAffinity: fc.boolean(),
     deleted: fc.option(fc.boolean(), { nil: undefined }),
   })
-  .map((b) => ({
-    apiVersion: b.apiVersion,
-    kind: "IPAMBlock",
-    metadata: { name: b.name, resourceVersion: "1" },
-    spec: {
-      cidr: b.cidr,
-      ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
-      ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
-      allocations: b.allocations,
-      unallocated: b.unallocated,
-      attributes: b.attributes,
-      ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
-      ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
-      strictAffinity: b.strictAffinity,
-      ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
-    },
-  }));
+  .map((b) => ipamBlockDocument(b.apiVersion, { name: b.name, resourceVersion: "1" }, b));
 
 const handleObject = handle.map((h) => ({
   apiVersion: h.apiVersion,

@@ -53,3 +53,41 @@ export function podObject(ns: string, name: string, ips: string[], extra: { phas
 export function specOf(o: Record<string, unknown>): Record<string, unknown> {
   return o.spec as Record<string, unknown>;
 }
+
+/**
+ * An IPAMBlock object as the property tests of the dump readers draw it: the spec's keys in the order
+ * kubectl writes them (sorted), optional fields left out when undefined.
+ */
+export interface DrawnBlockFields {
+  readonly cidr: string;
+  readonly allocations: readonly (number | null)[];
+  readonly unallocated: readonly number[];
+  readonly attributes: readonly unknown[];
+  readonly sequenceNumber?: unknown;
+  /** `sequenceNumberForAllocation`. */
+  readonly seq?: Readonly<Record<string, unknown>>;
+  readonly affinity?: string;
+  readonly affinityClaimTime?: string;
+  readonly strictAffinity: boolean;
+  readonly deleted?: boolean;
+}
+
+export function ipamBlockDocument(apiVersion: string, metadata: Readonly<Record<string, unknown>>, b: DrawnBlockFields) {
+  return {
+    apiVersion,
+    kind: "IPAMBlock",
+    metadata,
+    spec: {
+      cidr: b.cidr,
+      ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
+      ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
+      allocations: b.allocations,
+      unallocated: b.unallocated,
+      attributes: b.attributes,
+      ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
+      ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
+      strictAffinity: b.strictAffinity,
+      ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
+    },
+  };
+}

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { readDumpFiles, stringifyObjects } from "../../src/live";
 import { templateEnd, templateItem } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
-import { V1 } from "./helpers";
+import { V1, ipamBlockDocument } from "./helpers";
 
 // The kubectl-layout matcher (src/live/template-decode.ts) is the first of three readers of a dump's IPAM
 // handles and blocks: it must take kubectl's text as kubectl writes it, and give exactly what the byte
@@ -110,23 +110,7 @@ const blockWith = (sequence: fc.Arbitrary<bigint>) =>
       strictAffinity: fc.boolean(),
       deleted: fc.option(fc.boolean(), { nil: undefined }),
     })
-    .map((b) => ({
-      apiVersion: V1,
-      kind: "IPAMBlock",
-      metadata: b.metadata,
-      spec: {
-        cidr: b.cidr,
-        ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
-        ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
-        allocations: b.allocations,
-        unallocated: b.unallocated,
-        attributes: b.attributes,
-        ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
-        ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
-        strictAffinity: b.strictAffinity,
-        ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
-      },
-    }));
+    .map((b) => ipamBlockDocument(V1, b.metadata, b));
 
 const itemsWith = (sequence: fc.Arbitrary<bigint>) => fc.array(fc.oneof(handle, blockWith(sequence)) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 6 });
 const items = itemsWith(sequence);

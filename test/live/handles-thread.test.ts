@@ -85,6 +85,26 @@ describe("the IPAM handles file read on a second thread", () => {
     expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(compiled.readDumpFiles(files, { threads: false }));
   });
 
+  test("a worker that dies without a word (killed, out of memory) is noticed at once, and the main thread reads the file itself", () => {
+    const files = dump();
+    const main = compiled.readDumpFiles(files, { threads: false });
+    // Killed while the main thread is blocked waiting for it (its exit event cannot run then).
+    const killed = thread.startHandlesThread(files, 1);
+    void killed?.worker.terminate();
+    expect(killed?.take()).toBeUndefined();
+    expect(killed?.outcome).toBe("exited"); // not "stalled": the wait did not run out
+    // Out of memory: the worker ends without running any more JavaScript.
+    const starved = thread.startHandlesThread(files, 1, { resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    starved?.worker.on("error", () => undefined);
+    expect(starved?.take()).toBeUndefined();
+    expect(starved?.outcome).toBe("exited");
+    // A worker that lives posts its answer.
+    const lives = thread.startHandlesThread(files, 1);
+    expect([...(lives?.take() ?? [])].length).toBe(40 * 4);
+    expect(lives?.outcome).toBe("posted");
+    expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(main);
+  });
+
   test("not for small files, nor for the first file read", () => {
     const files = dump();
     expect(thread.startHandlesThread(files)).toBeUndefined();

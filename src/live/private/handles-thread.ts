@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import { join } from "path";
-import { MessageChannel, Worker, receiveMessageOnPort } from "worker_threads";
+import { MessageChannel, ResourceLimits, Worker, receiveMessageOnPort } from "worker_threads";
 import type { ByteSource, ItemText } from "../../io/json-list";
 import { parseItemText } from "../../io/json-list";
 import type { LoadedDocument } from "../../io/objects";
@@ -19,13 +19,27 @@ import type { FastHandle } from "../fast-decode";
 
 /** Files smaller than this are read on the main thread. */
 export const MIN_THREAD_BYTES = 32 * 1024 * 1024;
-/** How long the main thread waits for the worker at most before reading the file itself. */
-const WAIT_MS = 10 * 60 * 1000;
+/**
+ * How long the main thread waits for a worker that shows no progress (its heartbeat does not move)
+ * before it reads the file itself. A worker that dies is noticed sooner (see {@link WorkerWatch}).
+ */
+const STALL_MS = 60 * 1000;
+/** How often the main thread looks whether the worker is still alive while it waits. */
+const SLICE_MS = 25;
+
+/** The elements of the worker's {@link HandlesWorkerData.flag}. */
+export const FLAG_STATE = 0;
+/** {@link FLAG_STATE}: still reading; the answer is posted; the worker exited without posting it. */
+export const RUNNING = 0;
+export const POSTED = 1;
+export const EXITED = 2;
+/** The worker's heartbeat: a number it raises as it reads. */
+export const FLAG_BEAT = 1;
 
 /** What the worker is given. */
 export interface HandlesWorkerData {
   readonly file: string;
-  /** An Int32Array's buffer: element 0 turns 1 once the worker has posted its answer. */
+  /** An Int32Array's buffer: element {@link FLAG_STATE} (0 → 1 once the answer is posted), {@link FLAG_BEAT}. */
   readonly flag: SharedArrayBuffer;
 }
 
@@ -58,13 +72,29 @@ export interface HandlesThread {
   take(): Iterable<LoadedDocument> | undefined;
   /** Stops the worker (when the read ends early). */
   cancel(): void;
+  /** The worker (tests kill it). */
+  readonly worker: Worker;
+  /**
+   * How the wait in {@link take} ended: the answer was posted, the worker died without posting it (seen
+   * at once), or it showed no progress for {@link STALL_MS}; undefined before.
+   */
+  readonly outcome: WaitOutcome | undefined;
+}
+
+/** How a wait for the worker ended. */
+export type WaitOutcome = "posted" | "exited" | "stalled";
+
+/** Options of {@link startHandlesThread} (tests). */
+export interface HandlesThreadOptions {
+  /** The worker's resource limits. @default - none (Node.js's defaults) */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 /**
  * Starts a worker on the first file of IPAM handles of at least `minBytes` that has at least `minBytes`
  * of other files before it; undefined when there is none (or no compiled worker).
  */
-export function startHandlesThread(files: readonly string[], minBytes = MIN_THREAD_BYTES): HandlesThread | undefined {
+export function startHandlesThread(files: readonly string[], minBytes = MIN_THREAD_BYTES, options: HandlesThreadOptions = {}): HandlesThread | undefined {
   const script = handlesWorkerScript(__dirname);
   if (script === undefined) return undefined; // TypeScript sources (tests): no compiled worker
   let before = 0;
@@ -75,11 +105,14 @@ export function startHandlesThread(files: readonly string[], minBytes = MIN_THRE
     before += size;
   });
   if (index < 0) return undefined;
-  const flag = new SharedArrayBuffer(4);
+  const flag = new SharedArrayBuffer(8);
   const { port1, port2 } = new MessageChannel();
   let worker: Worker;
+  let watch: WorkerWatch;
   try {
-    worker = new Worker(script, { workerData: { file: files[index], flag, port: port2 } satisfies HandlesWorkerData & { port: unknown }, transferList: [port2] });
+    const before = threadIds();
+    worker = new Worker(script, { workerData: { file: files[index], flag, port: port2 } satisfies HandlesWorkerData & { port: unknown }, transferList: [port2], resourceLimits: options.resourceLimits });
+    watch = new WorkerWatch(new Int32Array(flag), before);
   } catch {
     return undefined;
   }
@@ -92,19 +125,83 @@ export function startHandlesThread(files: readonly string[], minBytes = MIN_THRE
     port1.close();
     void worker.terminate();
   };
+  let outcome: WaitOutcome | undefined;
   return {
     index,
     take(): Iterable<LoadedDocument> | undefined {
       if (!open) return undefined;
-      const done = new Int32Array(flag);
-      const deadline = Date.now() + WAIT_MS;
-      while (Atomics.load(done, 0) === 0 && Date.now() < deadline) Atomics.wait(done, 0, 0, 1000);
-      const answer = Atomics.load(done, 0) === 1 ? (receiveMessageOnPort(port1)?.message as CompactHandles | { ok: false } | undefined) : undefined;
+      outcome = watch.wait();
+      const answer = outcome === "posted" ? (receiveMessageOnPort(port1)?.message as CompactHandles | { ok: false } | undefined) : undefined;
       stop();
       return answer?.ok ? documents(files[index], answer) : undefined;
     },
     cancel: stop,
+    worker,
+    get outcome() {
+      return outcome;
+    },
   };
+}
+
+/** The directory of this process's threads (Linux). */
+const TASKS = "/proc/self/task";
+
+/** This process's thread IDs (Linux); undefined where the system does not list them. */
+function threadIds(): Set<string> | undefined {
+  try {
+    return new Set(fs.readdirSync(TASKS));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits for the worker's answer while the main thread's event loop is blocked (so the worker's `exit`
+ * event cannot run). A worker that exits through `process.exit` says so in its flag (its `exit` handler);
+ * one that dies without running JavaScript (out of memory, `worker.terminate()`) is noticed by its
+ * operating-system thread going away (Linux: the threads that `new Worker` added to `/proc/self/task`
+ * are all gone), looked at every {@link SLICE_MS}; elsewhere, or when that cannot be told, by a
+ * heartbeat that stops moving for {@link STALL_MS}.
+ */
+class WorkerWatch {
+  /** The threads `new Worker` started (the worker's); undefined when they cannot be told. */
+  private readonly mine: readonly string[] | undefined;
+
+  constructor(
+    private readonly flag: Int32Array,
+    before: ReadonlySet<string> | undefined,
+  ) {
+    const after = before === undefined ? undefined : threadIds();
+    const added = after === undefined || before === undefined ? [] : [...after].filter((t) => !before.has(t));
+    this.mine = added.length > 0 ? added : undefined;
+  }
+
+  /** Waits until the worker has posted its answer, has died, or has stalled. */
+  wait(): WaitOutcome {
+    const flag = this.flag;
+    let beat = Atomics.load(flag, FLAG_BEAT);
+    let moved = Date.now();
+    for (;;) {
+      Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+      const state = Atomics.load(flag, FLAG_STATE);
+      if (state !== RUNNING) return state === POSTED ? "posted" : "exited";
+      // The answer may be posted just before the thread ends: the flag is read again after the look.
+      if (!this.alive()) return Atomics.load(flag, FLAG_STATE) === POSTED ? "posted" : "exited";
+      const now = Atomics.load(flag, FLAG_BEAT);
+      if (now !== beat) {
+        beat = now;
+        moved = Date.now();
+      } else if (Date.now() - moved > STALL_MS) {
+        return "stalled";
+      }
+    }
+  }
+
+  /** Whether one of the worker's threads still runs (true when that cannot be told). */
+  private alive(): boolean {
+    if (this.mine === undefined) return true;
+    return this.mine.some((t) => fs.existsSync(`${TASKS}/${t}`));
+  }
 }
 
 /**

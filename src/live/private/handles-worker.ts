@@ -9,10 +9,16 @@ import { MessagePort, workerData } from "worker_threads";
 import { streamDumpObjects } from "../../io/objects";
 import type { FastItem } from "../fast-decode";
 import { templateEnd, templateItem } from "../template-decode";
+import { EXITED, FLAG_BEAT, FLAG_STATE, POSTED, RUNNING } from "./handles-thread";
 import type { CompactHandles, HandlesWorkerData } from "./handles-thread";
 
 const { file, flag, port } = workerData as HandlesWorkerData & { port: MessagePort };
 const done = new Int32Array(flag);
+// An exit before the answer is posted (process.exit) tells the main thread at once; a death that runs
+// no JavaScript (out of memory, terminate) is noticed there by the thread going away.
+process.on("exit", () => {
+  if (Atomics.compareExchange(done, FLAG_STATE, RUNNING, EXITED) === RUNNING) Atomics.notify(done, FLAG_STATE);
+});
 let result: CompactHandles | { ok: false } = { ok: false };
 try {
   result = readHandles(file);
@@ -20,8 +26,8 @@ try {
   result = { ok: false };
 } finally {
   port.postMessage(result);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
+  Atomics.store(done, FLAG_STATE, POSTED);
+  Atomics.notify(done, FLAG_STATE);
 }
 
 function readHandles(path: string): CompactHandles | { ok: false } {
@@ -47,6 +53,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
     const keys = Object.keys(h.blocks);
     if (keys.length !== 1) return { ok: false };
     if (n === 0) listMetadata = doc.listMetadata;
+    if ((n & 1023) === 0) Atomics.add(done, FLAG_BEAT, 1);
     if (n === cap) {
       cap *= 2;
       nameEnds = grow(nameEnds, cap);

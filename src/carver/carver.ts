@@ -158,19 +158,13 @@ interface Item {
  * the requests that could be placed, for reports.
  */
 export function carve(input: CarveInput): CarveResult {
+  // Each step is a function of its own, with the loop it runs: V8 compiles (and, when a path first
+  // taken later invalidates it, recompiles) each one on its own, small and fast, instead of one large
+  // function with every loop in it, whose optimized compile took over 100 ms of CPU per attempt.
   const findings: Finding[] = [];
   const ledgerIn = input.ledger ?? emptyLedger();
   const inspected = inspectLedger(ledgerIn);
-  if (inspected.problems.length > 0) {
-    const ledgerFindings = inspected.problems.map((p) =>
-      error(
-        "CARVE_LEDGER_INVALID",
-        p.path === "(top level)" ? "ledger" : `ledger.${p.path}`,
-        `the ledger is invalid: ${p.message}; fix the ledger before carving`,
-      ),
-    );
-    return { pools: [], ledger: ledgerIn, changes: [], findings: sortFindings(ledgerFindings) };
-  }
+  if (inspected.problems.length > 0) return invalidLedgerResult(ledgerIn, inspected.problems);
   // The recorded pools by position: each requested name is looked up once, and a run that keeps every
   // pool never reads the ledger's record (a ledger read from its text makes it only when read).
   const recorded = poolIndex(inspected.ledger);
@@ -180,15 +174,74 @@ export function carve(input: CarveInput): CarveResult {
   const exclusions = resolveExclusions(input.exclusions ?? [], findings);
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
-  const declared = new Set<string>();
-  if ((input.release ?? []).length > 0) {
-    for (const r of input.requests ?? []) {
-      const n = (r as { name?: unknown } | null)?.name;
-      if (typeof n === "string") declared.add(n);
-    }
+  const released = resolveReleases(input, recorded, findings);
+  const kept = new KeptPools(recorded, released);
+
+  // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
+  // name order (stable: a name's first request first), which finds duplicate names without a lookup
+  // per request and is the order new pools are placed in; then each request, in request order.
+  const requests = input.requests ?? [];
+  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
+  const byNameOrder = inNameOrder(requestSizes(requests, sizes), requests);
+  const items = resolveRequests(requests, sizes, firstsOfNames(byNameOrder, requests), spaces, kept, recorded, recordedCidrs, findings);
+
+  // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
+  checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
+
+  // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
+  // request of the family asks for; a family without a new pool needs none.
+  const finest = { 4: -1, 6: -1 };
+  const toCarve = newPools(byNameOrder, items, finest);
+  largestFirst(toCarve);
+
+  // 5. Free space: each address space minus everything used, then the new pools.
+  for (const family of [4, 6] as const) {
+    if (finest[family] >= 0) buildFreeSpace(family, finest[family], spaces, exclusions, kept, recordedCidrs, items);
   }
+  const spacesOfFamily = { 4: spaces.filter((s) => s.cidr.family === 4), 6: spaces.filter((s) => s.cidr.family === 6) };
+  carveAll(toCarve, spacesOfFamily, kept, findings);
+
+  // 6. Explanations of fixed ranges, now that spaces are known.
+  explainFixedRanges(items, spaces, findings);
+
+  // 7. The result.
+  const pools = carvedPools(items);
+  const sortedFindings = sortFindings(findings);
+  if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
+
+  // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
+  // returns the checked input ledger itself, and no change: building the same ledger again and
+  // diffing it against itself is most of the cost of such a run.
+  if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
+    return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
+  }
+  const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, recordedCidrs, items);
+  return { pools, ledger, changes, findings: sortedFindings };
+}
+
+/** The result of a run whose input ledger is invalid: no pool, the ledger as it is, its problems. */
+function invalidLedgerResult(ledgerIn: Ledger, problems: ReadonlyArray<{ readonly path: string; readonly message: string }>): CarveResult {
+  const ledgerFindings = problems.map((p) =>
+    error(
+      "CARVE_LEDGER_INVALID",
+      p.path === "(top level)" ? "ledger" : `ledger.${p.path}`,
+      `the ledger is invalid: ${p.message}; fix the ledger before carving`,
+    ),
+  );
+  return { pools: [], ledger: ledgerIn, changes: [], findings: sortFindings(ledgerFindings) };
+}
+
+/** The names released in this run: only pools that an earlier run already put to draining. */
+function resolveReleases(input: CarveInput, recorded: PoolIndex, findings: Finding[]): Set<string> {
   const released = new Set<string>();
-  (input.release ?? []).forEach((name, i) => {
+  const release = input.release ?? [];
+  if (release.length === 0) return released;
+  const declared = new Set<string>();
+  for (const r of input.requests ?? []) {
+    const n = (r as { name?: unknown } | null)?.name;
+    if (typeof n === "string") declared.add(n);
+  }
+  release.forEach((name, i) => {
     const path = `release[${i}]`;
     const entry = typeof name === "string" ? recorded.entryOf(name) : undefined;
     if (entry === undefined) {
@@ -218,13 +271,14 @@ export function carve(input: CarveInput): CarveResult {
       released.add(name);
     }
   });
-  const kept = new KeptPools(recorded, released);
+  return released;
+}
 
-  // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
-  // name order (stable: a name's first request first), which finds duplicate names without a lookup
-  // per request and is the order new pools are placed in; then each request, in request order.
-  const requests = input.requests ?? [];
-  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
+/**
+ * The size of each request into `sizes` (a {@link CarveError} for a request without a usable size),
+ * and the indices of the requests with a size, ascending.
+ */
+function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize | CarveError>): number[] {
   const named: number[] = [];
   for (let index = 0; index < requests.length; index++) {
     try {
@@ -235,14 +289,31 @@ export function carve(input: CarveInput): CarveResult {
       sizes[index] = e;
     }
   }
-  const byNameOrder = inNameOrder(named, requests);
-  /** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself. */
+  return named;
+}
+
+/** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself (else -1). */
+function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRequest[]): Int32Array {
   const firstOfName = new Int32Array(requests.length).fill(-1);
   for (let k = 1, first = byNameOrder[0]; k < byNameOrder.length; k++) {
     const index = byNameOrder[k];
     if (requests[index].name === requests[first].name) firstOfName[index] = first;
     else first = index;
   }
+  return firstOfName;
+}
+
+/** Each request as an {@link Item} (undefined for a request without a size, or a duplicate name), in request order. */
+function resolveRequests(
+  requests: readonly PoolRequest[],
+  sizes: ReadonlyArray<RequestSize | CarveError>,
+  firstOfName: Int32Array,
+  spaces: readonly Space[],
+  kept: KeptPools,
+  recorded: PoolIndex,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  findings: Finding[],
+): Array<Item | undefined> {
   // Lists of a known length are made at that length: grown by push, a list of 10,000 leaves about
   // twice its size in garbage behind.
   const items = new Array<Item | undefined>(requests.length).fill(undefined);
@@ -269,14 +340,12 @@ export function carve(input: CarveInput): CarveResult {
     kept.claim(position, item);
     items[index] = item;
   }
+  return items;
+}
 
-  // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
-  checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
-
-  // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
-  // request of the family asks for; a family without a new pool needs none.
+/** The requests to carve now (placed nowhere yet, not failed, not pinned), in name order; sets `finest` per family. */
+function newPools(byNameOrder: readonly number[], items: ReadonlyArray<Item | undefined>, finest: { 4: number; 6: number }): Item[] {
   const toCarve: Item[] = [];
-  const finest = { 4: -1, 6: -1 };
   for (const index of byNameOrder) {
     const item = items[index];
     if (item === undefined || item.failed || item.cidr !== undefined || item.pinned !== undefined) continue;
@@ -284,31 +353,50 @@ export function carve(input: CarveInput): CarveResult {
     const family = item.request.family;
     if (item.prefix > finest[family]) finest[family] = item.prefix;
   }
-  largestFirst(toCarve);
+  return toCarve;
+}
 
-  // 5. Free space: each address space minus everything used, then the new pools.
-  for (const family of [4, 6] as const) {
-    if (finest[family] < 0) continue;
-    const usedCidrs: Cidr[] = [];
-    for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
-    for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
-    kept.forEach((name, entry, _, k) => {
-      if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
-    });
-    for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
-    const used = IntervalSet.fromCidrs(family, usedCidrs);
-    for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest[family]);
-  }
-  const spacesOfFamily = { 4: spaces.filter((s) => s.cidr.family === 4), 6: spaces.filter((s) => s.cidr.family === 6) };
-  for (const item of toCarve) carveOne(item, spacesOfFamily, kept, findings);
+/** The free list of each address space of the family: the space minus everything used, for requests up to /finest. */
+function buildFreeSpace(
+  family: IpFamily,
+  finest: number,
+  spaces: readonly Space[],
+  exclusions: readonly Exclusion[],
+  kept: KeptPools,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  items: ReadonlyArray<Item | undefined>,
+): void {
+  const usedCidrs: Cidr[] = [];
+  for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
+  for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
+  kept.forEach((name, entry, _, k) => {
+    if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
+  });
+  for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
+  const used = IntervalSet.fromCidrs(family, usedCidrs);
+  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
+}
 
-  // 6. Explanations of fixed ranges, now that spaces are known.
+/** {@link carveOne} for each new pool, in order. */
+function carveAll(
+  toCarve: readonly Item[],
+  spacesOfFamily: { readonly 4: readonly Space[]; readonly 6: readonly Space[] },
+  kept: KeptPools,
+  findings: Finding[],
+): void {
+  for (let k = 0; k < toCarve.length; k++) carveOne(toCarve[k], spacesOfFamily, kept, findings);
+}
+
+/** The explanation of each placed recorded or pinned pool. */
+function explainFixedRanges(items: ReadonlyArray<Item | undefined>, spaces: readonly Space[], findings: Finding[]): void {
   for (const item of items) {
     if (!item || item.failed || item.source === "carved" || !item.cidr) continue;
     item.explanation = explainFixed(item, spaces, findings);
   }
+}
 
-  // 7. The result.
+/** The placed pools, frozen, in request order. */
+function carvedPools(items: ReadonlyArray<Item | undefined>): CarvedPool[] {
   let placed = 0;
   for (const item of items) if (isPlaced(item)) placed++;
   const pools = new Array<CarvedPool>(placed);
@@ -324,18 +412,21 @@ export function carve(input: CarveInput): CarveResult {
       explanation: item.explanation,
     });
   }
-  const sortedFindings = sortFindings(findings);
-  if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
+  return pools;
+}
 
-  // A run that keeps every recorded entry as it is (the second and every later run of the same plan)
-  // returns the checked input ledger itself, and no change: building the same ledger again and
-  // diffing it against itself is most of the cost of such a run.
-  if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
-    return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
-  }
-
-  // No error: the ledger after this run. Kept entries are reused as they are. Names, entries and
-  // CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+/**
+ * The ledger after a run without errors, and its changes. Kept entries are reused as they are. Names,
+ * entries and CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+ */
+function ledgerAfter(
+  ledgerIn: Ledger,
+  checked: Ledger,
+  recordedCount: number,
+  kept: KeptPools,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  items: ReadonlyArray<Item | undefined>,
+): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
   const names: string[] = [];
   const values: LedgerEntry[] = [];
   const cidrs: Cidr[] = [];
@@ -358,15 +449,15 @@ export function carve(input: CarveInput): CarveResult {
     cidrs.push(item.cidr);
   }
   const sorted = sortedByName(names, values);
-  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, inspected.ledger);
+  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
   registerCheckedLedger(ledger, () => {
     const byName = new Map<string, Cidr>();
     for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recorded.size === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
-  return { pools, ledger, changes, findings: sortedFindings };
+  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
+  return { ledger, changes };
 }
 
 function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], findings: Finding[]): Space[] {

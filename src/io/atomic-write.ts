@@ -10,7 +10,7 @@ import * as path from "path";
  * - Temporary files of earlier writes to the same file whose process is gone (killed mid-write) are
  *   removed first.
  */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const target = resolveLinks(file);
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true });
@@ -23,7 +23,7 @@ export function writeFileAtomic(file: string, content: string): void {
   }
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    fs.writeFileSync(tmp, content, { encoding: "utf8" });
+    fs.writeFileSync(tmp, content, typeof content === "string" ? { encoding: "utf8" } : {});
     if (mode !== undefined) fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, target);
   } catch (e) {

@@ -28,6 +28,8 @@ export interface FastHandle {
   readonly handleId: string;
   readonly blocks: Record<string, number>;
   readonly deleted: boolean;
+  /** `handleIdHash(handleId)` (`private/handle-ids.ts`) when the reader hashed the ID's bytes. */
+  readonly idHash?: number;
 }
 
 /** An `IPAMBlock` read by {@link decodeDumpItem}: its fields, for `decodeBlockFields`. */

@@ -42,6 +42,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
   let cidrOf = new Int32Array(cap);
   let counts = new Float64Array(cap);
   let deleted = new Uint8Array(cap);
+  let idHash = new Int32Array(cap);
   let from = new Float64Array(cap);
   let to = new Float64Array(cap);
   let nameLength = 0;
@@ -51,7 +52,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
     const h = doc.decoded as FastItem | undefined;
     if (h === undefined || h.kind !== "IPAMHandle" || doc.item !== n || doc.text === undefined) return { ok: false };
     const keys = Object.keys(h.blocks);
-    if (keys.length !== 1) return { ok: false };
+    if (keys.length !== 1 || h.idHash === undefined) return { ok: false };
     if (n === 0) listMetadata = doc.listMetadata;
     if ((n & 1023) === 0) Atomics.add(done, FLAG_BEAT, 1);
     if (n === cap) {
@@ -61,6 +62,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
       cidrOf = grow(cidrOf, cap);
       counts = grow(counts, cap);
       deleted = grow(deleted, cap);
+      idHash = grow(idHash, cap);
       from = grow(from, cap);
       to = grow(to, cap);
     }
@@ -81,6 +83,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
     cidrOf[n] = c;
     counts[n] = h.blocks[keys[0]];
     deleted[n] = h.deleted ? 1 : 0;
+    idHash[n] = h.idHash;
     from[n] = doc.text.from;
     to[n] = doc.text.to;
     n++;
@@ -96,6 +99,7 @@ function readHandles(path: string): CompactHandles | { ok: false } {
     cidrOf: cidrOf.slice(0, n),
     counts: counts.slice(0, n),
     deleted: deleted.slice(0, n),
+    idHash: idHash.slice(0, n),
     from: from.slice(0, n),
     to: to.slice(0, n),
     listMetadata,

@@ -1,4 +1,4 @@
-import { Cidr, IntervalSet, IpFamily, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
+import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { recordedCidr, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
@@ -116,24 +116,104 @@ interface Exclusion {
   readonly index: number;
   readonly cidr: Cidr;
   readonly kind: ExclusionKind;
-  readonly reason?: string;
+  /** The reason given, when not empty. */
+  readonly reason: string | undefined;
 }
 
-/** A request on its way through the run. */
-interface Item {
-  readonly index: number;
-  readonly request: PoolRequest;
-  readonly name: string;
-  readonly prefix: number;
-  readonly sizeExplanation: string;
-  /** The address space the request names; set once it is known to be usable. */
-  space: Space | undefined;
-  readonly pinned: Cidr | undefined;
-  readonly recorded: { readonly entry: LedgerEntry; readonly cidr: Cidr } | undefined;
-  cidr: Cidr | undefined;
-  source: CarvedPool["source"] | undefined;
-  explanation: string | undefined;
-  failed: boolean;
+/** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
+const SOURCES: ReadonlyArray<CarvedPool["source"] | undefined> = [undefined, "ledger", "pinned", "carved"];
+const LEDGER = 1;
+const PINNED = 2;
+const CARVED = 3;
+/** {@link Items.state}: an item, a failed item (0: no item, a request without a usable size or a later duplicate). */
+const LIVE = 1;
+const FAILED = 2;
+
+/**
+ * The requests on their way through the run, as columns indexed by request index: no object per
+ * request (an object of a dozen fields per request was about a sixth of what a run allocated, and lived
+ * as long as the run). Name, family, block size come from the request, prefix and size explanation from
+ * its {@link RequestSize}, the recorded entry from the ledger's {@link PoolIndex} by position.
+ */
+class Items {
+  /** 0 (no item), {@link LIVE} or {@link FAILED}. */
+  readonly state: Uint8Array;
+  /** Where the range came from: 0 (not placed yet), {@link LEDGER}, {@link PINNED} or {@link CARVED}. */
+  readonly source: Uint8Array;
+  /** The position of the request's recorded pool in the ledger's {@link PoolIndex} (-1: not a kept recorded pool). */
+  readonly position: Int32Array;
+  /** The placed range. */
+  readonly cidr: Array<Cidr | undefined>;
+  /** Why the range. */
+  readonly explanation: Array<string | undefined>;
+  /** The pinned CIDR of each request, made at the first pinned request (most runs pin none). */
+  pinned: Array<Cidr | undefined> | undefined;
+  /** The address space each request names, once known usable; made at the first such request (most name none). */
+  spaces: Array<Space | undefined> | undefined;
+
+  constructor(
+    readonly requests: readonly PoolRequest[],
+    readonly sizes: ReadonlyArray<RequestSize | CarveError>,
+    readonly recorded: PoolIndex,
+  ) {
+    const n = requests.length;
+    this.state = new Uint8Array(n);
+    this.source = new Uint8Array(n);
+    this.position = new Int32Array(n).fill(-1);
+    this.cidr = new Array<Cidr | undefined>(n).fill(undefined);
+    this.explanation = new Array<string | undefined>(n).fill(undefined);
+    this.pinned = undefined;
+    this.spaces = undefined;
+  }
+
+  get length(): number {
+    return this.state.length;
+  }
+
+  name(i: number): string {
+    return this.requests[i].name;
+  }
+
+  family(i: number): IpFamily {
+    return this.requests[i].family;
+  }
+
+  /** The prefix length the request needs (an item's size is a {@link RequestSize}). */
+  prefix(i: number): number {
+    return (this.sizes[i] as RequestSize).prefix;
+  }
+
+  sizeExplanation(i: number): string {
+    return (this.sizes[i] as RequestSize).explanation;
+  }
+
+  pinnedOf(i: number): Cidr | undefined {
+    return this.pinned === undefined ? undefined : this.pinned[i];
+  }
+
+  spaceOf(i: number): Space | undefined {
+    return this.spaces === undefined ? undefined : this.spaces[i];
+  }
+
+  /** The recorded entry of the request's pool, when it is a kept recorded pool. */
+  entry(i: number): LedgerEntry | undefined {
+    const k = this.position[i];
+    return k < 0 ? undefined : this.recorded.entries[k];
+  }
+
+  sourceOf(i: number): CarvedPool["source"] | undefined {
+    return SOURCES[this.source[i]];
+  }
+
+  /** Whether request i is an item that has not failed. */
+  live(i: number): boolean {
+    return this.state[i] === LIVE;
+  }
+
+  /** Whether request i's pool is in the result: placed, with its source and explanation. */
+  placed(i: number): boolean {
+    return this.state[i] === LIVE && this.cidr[i] !== undefined && this.source[i] !== 0 && this.explanation[i] !== undefined;
+  }
 }
 
 /**
@@ -183,7 +263,8 @@ export function carve(input: CarveInput): CarveResult {
   const requests = input.requests ?? [];
   const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
   const byNameOrder = inNameOrder(requestSizes(requests, sizes), requests);
-  const items = resolveRequests(requests, sizes, firstsOfNames(byNameOrder, requests), spaces, kept, recorded, recordedCidrs, findings);
+  const items = new Items(requests, sizes, recorded);
+  resolveRequests(items, firstsOfNames(byNameOrder, requests), spaces, kept, recordedCidrs, findings);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
@@ -191,15 +272,14 @@ export function carve(input: CarveInput): CarveResult {
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
   const finest = { 4: -1, 6: -1 };
-  const toCarve = newPools(byNameOrder, items, finest);
-  largestFirst(toCarve);
+  const toCarve = largestFirst(newPools(byNameOrder, items, finest), items);
 
   // 5. Free space: each address space minus everything used, then the new pools.
   for (const family of [4, 6] as const) {
     if (finest[family] >= 0) buildFreeSpace(family, finest[family], spaces, exclusions, kept, recordedCidrs, items);
   }
   const spacesOfFamily = { 4: spaces.filter((s) => s.cidr.family === 4), 6: spaces.filter((s) => s.cidr.family === 6) };
-  carveAll(toCarve, spacesOfFamily, kept, findings);
+  carveAll(toCarve, items, spacesOfFamily, kept, findings);
 
   // 6. Explanations of fixed ranges, now that spaces are known.
   explainFixedRanges(items, spaces, findings);
@@ -279,16 +359,19 @@ function resolveReleases(input: CarveInput, recorded: PoolIndex, findings: Findi
  * and the indices of the requests with a size, ascending.
  */
 function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize | CarveError>): number[] {
-  const named: number[] = [];
+  // Made at the longest length it can have, then cut (see resolveRequests).
+  const named = new Array<number>(requests.length);
+  let count = 0;
   for (let index = 0; index < requests.length; index++) {
     try {
       sizes[index] = requestSize(requests[index]);
-      named.push(index);
+      named[count++] = index;
     } catch (e) {
       if (!(e instanceof CarveError)) throw e;
       sizes[index] = e;
     }
   }
+  named.length = count;
   return named;
 }
 
@@ -303,20 +386,16 @@ function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRe
   return firstOfName;
 }
 
-/** Each request as an {@link Item} (undefined for a request without a size, or a duplicate name), in request order. */
+/** Each request with a size and not a later duplicate as an item of `items` (see {@link resolveRequest}), in request order. */
 function resolveRequests(
-  requests: readonly PoolRequest[],
-  sizes: ReadonlyArray<RequestSize | CarveError>,
+  items: Items,
   firstOfName: Int32Array,
   spaces: readonly Space[],
   kept: KeptPools,
-  recorded: PoolIndex,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
-): Array<Item | undefined> {
-  // Lists of a known length are made at that length: grown by push, a list of 10,000 leaves about
-  // twice its size in garbage behind.
-  const items = new Array<Item | undefined>(requests.length).fill(undefined);
+): void {
+  const { requests, sizes } = items;
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const size = sizes[index];
@@ -336,24 +415,24 @@ function resolveRequests(
       continue;
     }
     const position = kept.position(request.name);
-    const item = resolveRequest(request, index, size, spaces, position, recorded, recordedCidrs, findings);
-    kept.claim(position, item);
-    items[index] = item;
+    resolveRequest(items, index, size, spaces, position, recordedCidrs, findings);
+    kept.claim(position, index);
   }
-  return items;
 }
 
 /** The requests to carve now (placed nowhere yet, not failed, not pinned), in name order; sets `finest` per family. */
-function newPools(byNameOrder: readonly number[], items: ReadonlyArray<Item | undefined>, finest: { 4: number; 6: number }): Item[] {
-  const toCarve: Item[] = [];
-  for (const index of byNameOrder) {
-    const item = items[index];
-    if (item === undefined || item.failed || item.cidr !== undefined || item.pinned !== undefined) continue;
-    toCarve.push(item);
-    const family = item.request.family;
-    if (item.prefix > finest[family]) finest[family] = item.prefix;
+function newPools(byNameOrder: readonly number[], items: Items, finest: { 4: number; 6: number }): Int32Array {
+  let count = 0;
+  const list = new Int32Array(byNameOrder.length);
+  for (let k = 0; k < byNameOrder.length; k++) {
+    const i = byNameOrder[k];
+    if (!items.live(i) || items.cidr[i] !== undefined || items.pinnedOf(i) !== undefined) continue;
+    list[count++] = i;
+    const family = items.family(i);
+    const prefix = items.prefix(i);
+    if (prefix > finest[family]) finest[family] = prefix;
   }
-  return toCarve;
+  return list.subarray(0, count);
 }
 
 /** The free list of each address space of the family: the space minus everything used, for requests up to /finest. */
@@ -364,7 +443,7 @@ function buildFreeSpace(
   exclusions: readonly Exclusion[],
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
-  items: ReadonlyArray<Item | undefined>,
+  items: Items,
 ): void {
   const usedCidrs: Cidr[] = [];
   for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
@@ -372,44 +451,51 @@ function buildFreeSpace(
   kept.forEach((name, entry, _, k) => {
     if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
   });
-  for (const item of items) if (item?.pinned && !item.recorded && !item.failed && item.pinned.family === family) usedCidrs.push(item.pinned);
+  const pinned = items.pinned;
+  if (pinned !== undefined) {
+    for (let i = 0; i < pinned.length; i++) {
+      const p = pinned[i];
+      if (p !== undefined && items.position[i] < 0 && items.live(i) && p.family === family) usedCidrs.push(p);
+    }
+  }
   const used = IntervalSet.fromCidrs(family, usedCidrs);
   for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
 }
 
 /** {@link carveOne} for each new pool, in order. */
 function carveAll(
-  toCarve: readonly Item[],
+  toCarve: Int32Array,
+  items: Items,
   spacesOfFamily: { readonly 4: readonly Space[]; readonly 6: readonly Space[] },
   kept: KeptPools,
   findings: Finding[],
 ): void {
-  for (let k = 0; k < toCarve.length; k++) carveOne(toCarve[k], spacesOfFamily, kept, findings);
+  for (let k = 0; k < toCarve.length; k++) carveOne(items, toCarve[k], spacesOfFamily, kept, findings);
 }
 
 /** The explanation of each placed recorded or pinned pool. */
-function explainFixedRanges(items: ReadonlyArray<Item | undefined>, spaces: readonly Space[], findings: Finding[]): void {
-  for (const item of items) {
-    if (!item || item.failed || item.source === "carved" || !item.cidr) continue;
-    item.explanation = explainFixed(item, spaces, findings);
+function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Finding[]): void {
+  for (let i = 0; i < items.length; i++) {
+    if (!items.live(i) || items.source[i] === CARVED || !items.cidr[i]) continue;
+    items.explanation[i] = explainFixed(items, i, spaces, findings);
   }
 }
 
 /** The placed pools, frozen, in request order. */
-function carvedPools(items: ReadonlyArray<Item | undefined>): CarvedPool[] {
+function carvedPools(items: Items): CarvedPool[] {
   let placed = 0;
-  for (const item of items) if (isPlaced(item)) placed++;
+  for (let i = 0; i < items.length; i++) if (items.placed(i)) placed++;
   const pools = new Array<CarvedPool>(placed);
-  for (let index = 0, k = 0; index < items.length; index++) {
-    const item = items[index];
-    if (!isPlaced(item)) continue;
+  for (let i = 0, k = 0; i < items.length; i++) {
+    if (!items.placed(i)) continue;
+    const cidr = items.cidr[i]!;
     pools[k++] = Object.freeze({
-      name: item.name,
-      family: item.cidr.family,
-      cidr: item.cidr,
-      blockSize: item.request.blockSize,
-      source: item.source,
-      explanation: item.explanation,
+      name: items.name(i),
+      family: cidr.family,
+      cidr,
+      blockSize: items.requests[i].blockSize,
+      source: items.sourceOf(i)!,
+      explanation: items.explanation[i]!,
     });
   }
   return pools;
@@ -425,34 +511,41 @@ function ledgerAfter(
   recordedCount: number,
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
-  items: ReadonlyArray<Item | undefined>,
+  items: Items,
 ): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
-  const names: string[] = [];
-  const values: LedgerEntry[] = [];
-  const cidrs: Cidr[] = [];
-  kept.forEach((name, entry, item, k) => {
-    if (item !== undefined) return;
-    // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
-    names.push(name);
-    values.push(entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const }));
-    cidrs.push(recordedCidr(recordedCidrs, k, name));
+  // The lists are made at their length (see resolveRequests): the unclaimed kept pools, then the placed requests.
+  let count = 0;
+  kept.forEach((_, __, i) => {
+    if (i < 0) count++;
   });
-  for (const item of items) {
-    if (!item?.cidr) continue;
-    const kept = item.recorded?.entry;
-    names.push(item.name);
-    values.push(
-      kept?.status === "active"
-        ? kept
-        : Object.freeze({ family: item.cidr.family, cidr: kept?.cidr ?? item.cidr.toString(), blockSize: item.request.blockSize, status: "active" as const }),
-    );
-    cidrs.push(item.cidr);
+  for (let i = 0; i < items.length; i++) if (items.cidr[i] !== undefined) count++;
+  const names = new Array<string>(count);
+  const values = new Array<LedgerEntry>(count);
+  const cidrs = new Array<Cidr>(count);
+  let k = 0;
+  kept.forEach((name, entry, i, position) => {
+    if (i >= 0) return;
+    // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
+    names[k] = name;
+    values[k] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
+    cidrs[k++] = recordedCidr(recordedCidrs, position, name);
+  });
+  for (let i = 0; i < items.length; i++) {
+    const cidr = items.cidr[i];
+    if (cidr === undefined) continue;
+    const recorded = items.entry(i);
+    names[k] = items.name(i);
+    values[k] =
+      recorded?.status === "active"
+        ? recorded
+        : Object.freeze({ family: cidr.family, cidr: recorded?.cidr ?? cidr.toString(), blockSize: items.requests[i].blockSize, status: "active" as const });
+    cidrs[k++] = cidr;
   }
   const sorted = sortedByName(names, values);
   const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
   registerCheckedLedger(ledger, () => {
     const byName = new Map<string, Cidr>();
-    for (let k = 0; k < names.length; k++) byName.set(names[k], cidrs[k]);
+    for (let j = 0; j < names.length; j++) byName.set(names[j], cidrs[j]);
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
@@ -524,70 +617,74 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
 
 function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[]): Exclusion[] {
   const out: Exclusion[] = [];
-  declarations.forEach((d, index) => {
-    const at = `exclusions[${index}]`;
+  for (let index = 0; index < declarations.length; index++) {
+    if (!(index in declarations)) continue; // a hole, which forEach skipped too
+    const d = declarations[index];
     const kind = (d as { kind?: unknown } | null)?.kind;
     const cidrText = (d as { cidr?: unknown } | null)?.cidr;
     const reason = (d as { reason?: unknown } | null)?.reason;
     let ok = true;
     if (kind !== "service" && kind !== "node" && kind !== "reserved") {
-      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.kind`, `exclusion kind must be "service", "node" or "reserved", got ${describe(kind)}`));
+      findings.push(error("CARVE_EXCLUSION_INVALID", exclusionPath(index, "kind"), `exclusion kind must be "service", "node" or "reserved", got ${describe(kind)}`));
       ok = false;
     }
     if (reason !== undefined && typeof reason !== "string") {
-      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.reason`, `exclusion reason must be a string, got ${describe(reason)}`));
+      findings.push(error("CARVE_EXCLUSION_INVALID", exclusionPath(index, "reason"), `exclusion reason must be a string, got ${describe(reason)}`));
       ok = false;
     }
     let cidr: Cidr | undefined;
     if (typeof cidrText !== "string") {
-      findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.cidr`, `exclusion cidr must be a string such as "10.96.0.0/12", got ${describe(cidrText)}`));
+      findings.push(error("CARVE_EXCLUSION_INVALID", exclusionPath(index, "cidr"), `exclusion cidr must be a string such as "10.96.0.0/12", got ${describe(cidrText)}`));
     } else {
-      const r = Cidr.tryParse(cidrText);
-      if (r.ok) cidr = r.cidr;
-      else findings.push(error("CARVE_EXCLUSION_INVALID", `${at}.cidr`, `exclusion ${index}: ${r.error.message}`));
+      try {
+        cidr = Cidr.parse(cidrText);
+      } catch (e) {
+        if (!(e instanceof IpParseError)) throw e;
+        findings.push(error("CARVE_EXCLUSION_INVALID", exclusionPath(index, "cidr"), `exclusion ${index}: ${e.message}`));
+      }
     }
     if (kind === "reserved" && (reason === undefined || (typeof reason === "string" && reason.trim() === ""))) {
       findings.push(
         warning(
           "CARVE_RESERVATION_WITHOUT_REASON",
-          `${at}.reason`,
+          exclusionPath(index, "reason"),
           `reserved range ${cidr?.toString() ?? String(cidrText)} has no reason; say why it is reserved, so the next reader knows whether it may be released`,
         ),
       );
     }
-    if (ok && cidr) out.push({ index, cidr, kind: kind as ExclusionKind, ...(typeof reason === "string" && reason !== "" ? { reason } : {}) });
-  });
+    if (ok && cidr) out.push({ index, cidr, kind: kind as ExclusionKind, reason: typeof reason === "string" && reason !== "" ? reason : undefined });
+  }
   return out;
 }
 
+/** The path of an exclusion's field, for a finding: made only then (a run with a thousand reservations makes none). */
+function exclusionPath(index: number, field: string): string {
+  return `exclusions[${index}].${field}`;
+}
+
+/**
+ * Makes request `item` (with a size, not a later duplicate) an item of `items`: its address space, its
+ * pinned CIDR, its recorded range when the ledger has one (`position` in the ledger's index, or -1), each
+ * checked; a failed item has its finding.
+ */
 function resolveRequest(
-  request: PoolRequest,
-  index: number,
+  items: Items,
+  item: number,
   size: RequestSize,
   spaces: readonly Space[],
   position: number,
-  recordedPools: PoolIndex,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
-): Item {
+): void {
+  const request = items.requests[item];
   const name = request.name;
   const pinned = request.size.kind === "cidr" ? Cidr.parse(request.size.cidr) : undefined;
-  const entry = position < 0 ? undefined : recordedPools.entries[position];
-  const recorded = entry ? { entry, cidr: recordedCidr(recordedCidrs, position, name) } : undefined;
-  const item: Item = {
-    index,
-    request,
-    name,
-    prefix: size.prefix,
-    sizeExplanation: size.explanation,
-    space: undefined,
-    pinned,
-    recorded,
-    cidr: undefined,
-    source: undefined,
-    explanation: undefined,
-    failed: false,
-  };
+  if (pinned !== undefined) (items.pinned ??= new Array<Cidr | undefined>(items.length).fill(undefined))[item] = pinned;
+  items.state[item] = LIVE;
+  items.position[item] = position;
+  const entry = items.entry(item);
+  // The recorded range, when the ledger has one (no object pairing it with its entry).
+  const rc = entry ? recordedCidr(recordedCidrs, position, name) : undefined;
   let space: Space | undefined;
   if (request.addressSpace !== undefined) {
     const wanted = request.addressSpace;
@@ -595,6 +692,7 @@ function resolveRequest(
     if (space === undefined) {
       const ofFamily = spaces.filter((s) => s.cidr.family === request.family).map((s) => s.label);
       return failItem(
+        items,
         item,
         findings,
         "CARVE_UNKNOWN_SPACE",
@@ -605,6 +703,7 @@ function resolveRequest(
     }
     if (space.cidr.family !== request.family) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_SPACE_FAMILY_MISMATCH",
@@ -613,12 +712,13 @@ function resolveRequest(
     }
   }
 
-  item.space = space;
-  if (recorded) {
-    const { entry: e, cidr: rc } = recorded;
+  if (space !== undefined) (items.spaces ??= new Array<Space | undefined>(items.length).fill(undefined))[item] = space;
+  if (entry !== undefined && rc !== undefined) {
+    const e = entry;
     const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
     if (e.family !== request.family) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_LEDGER_FAMILY_CHANGED",
@@ -628,6 +728,7 @@ function resolveRequest(
     }
     if (e.blockSize !== request.blockSize) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_LEDGER_BLOCK_SIZE_CHANGED",
@@ -637,6 +738,7 @@ function resolveRequest(
     }
     if (pinned && !pinned.equals(rc)) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_LEDGER_CIDR_CHANGED",
@@ -646,6 +748,7 @@ function resolveRequest(
     }
     if (size.prefix < rc.prefix) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_LEDGER_POOL_GROWN",
@@ -656,6 +759,7 @@ function resolveRequest(
     }
     if (space && !space.cidr.contains(rc)) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_LEDGER_SPACE_CHANGED",
@@ -664,13 +768,14 @@ function resolveRequest(
           `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
-    item.cidr = rc;
-    item.source = "ledger";
-    return item;
+    items.cidr[item] = rc;
+    items.source[item] = LEDGER;
+    return;
   }
   if (pinned) {
     if (space && !space.cidr.contains(pinned)) {
       return failItem(
+        items,
         item,
         findings,
         "CARVE_PINNED_OUTSIDE_SPACE",
@@ -678,18 +783,16 @@ function resolveRequest(
           `pin it inside the space, or remove addressSpace`,
       );
     }
-    item.cidr = pinned;
-    item.source = "pinned";
+    items.cidr[item] = pinned;
+    items.source[item] = PINNED;
   }
-  return item;
 }
 
 /** Marks a request failed, with its finding (a module function: no closure is made per request). */
-function failItem(item: Item, findings: Finding[], code: string, message: string): Item {
-  findings.push(error(code, itemPath(item), message));
-  item.space = undefined;
-  item.failed = true;
-  return item;
+function failItem(items: Items, item: number, findings: Finding[], code: string, message: string): void {
+  findings.push(error(code, itemPath(items, item), message));
+  if (items.spaces !== undefined) items.spaces[item] = undefined;
+  items.state[item] = FAILED;
 }
 
 /** The path of a request's findings, `pools.<name>`, or `pools[<index>]` without a usable name; made only for a finding. */
@@ -698,8 +801,8 @@ function requestPath(rawName: unknown, index: number): string {
 }
 
 /** The path of an item's findings: its request's, since an item's name is valid. */
-function itemPath(item: Item): string {
-  return `pools.${item.name}`;
+function itemPath(items: Items, item: number): string {
+  return `pools.${items.name(item)}`;
 }
 
 /** How to get another range for a recorded pool, for the messages of {@link resolveRequest}. */
@@ -712,11 +815,11 @@ function migrationWayOut(e: LedgerEntry, name: string, doc: string): string {
 type Occupant =
   | { readonly t: "exclusion"; readonly cidr: Cidr; readonly exclusion: Exclusion }
   | { readonly t: "special"; readonly cidr: Cidr; readonly special: SpecialRange }
-  | { readonly t: "pool"; readonly cidr: Cidr; readonly item: Item }
+  | { readonly t: "pool"; readonly cidr: Cidr; readonly item: number }
   | { readonly t: "draining"; readonly cidr: Cidr; readonly name: string };
 
 function checkFixedRanges(
-  items: ReadonlyArray<Item | undefined>,
+  items: Items,
   exclusions: readonly Exclusion[],
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
@@ -726,25 +829,30 @@ function checkFixedRanges(
   const occupants: Occupant[] = [];
   for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
-  for (const item of items) if (item?.cidr && !item.failed) occupants.push({ t: "pool", cidr: item.cidr, item });
+  for (let item = 0; item < items.length; item++) {
+    const cidr = items.cidr[item];
+    if (cidr !== undefined && items.live(item)) occupants.push({ t: "pool", cidr, item });
+  }
   for (const [name, cidr] of recordedCidrs) {
     // A recorded pool that is requested but failed still holds its range.
     const item = kept.get(name);
-    if ((item === undefined || item.failed) && kept.entry(name)) {
+    if ((item < 0 || !items.live(item)) && kept.entry(name)) {
       occupants.push({ t: "draining", cidr, name });
     }
   }
-  const conflicts = new Map<Item, Array<{ code: string; message: string }>>();
-  const blame = (item: Item, code: string, message: string) => {
+  const conflicts = new Map<number, Array<{ code: string; message: string }>>();
+  const blame = (item: number, code: string, message: string) => {
     const list = conflicts.get(item) ?? [];
     list.push({ code, message });
     conflicts.set(item, list);
   };
-  const poolText = (item: Item) =>
-    item.source === "ledger" ? `pool "${item.name}" (recorded in the ledger at ${item.cidr})` : `pool "${item.name}" (pinned to ${item.cidr})`;
-  const movePool = (item: Item, other: string) =>
-    item.source === "ledger"
-      ? `A recorded pool never moves: if ${other} is declared correctly, add a new pool under a new name, then disable "${item.name}" and drain it (${MIGRATE_POOLS}); otherwise correct the declaration`
+  const poolText = (item: number) =>
+    items.source[item] === LEDGER
+      ? `pool "${items.name(item)}" (recorded in the ledger at ${items.cidr[item]})`
+      : `pool "${items.name(item)}" (pinned to ${items.cidr[item]})`;
+  const movePool = (item: number, other: string) =>
+    items.source[item] === LEDGER
+      ? `A recorded pool never moves: if ${other} is declared correctly, add a new pool under a new name, then disable "${items.name(item)}" and drain it (${MIGRATE_POOLS}); otherwise correct the declaration`
       : `Pin it to a range outside ${other}, or drop the pin and let the carver place it`;
 
   for (const [i, j] of findOverlaps(occupants.map((o) => o.cidr))) {
@@ -775,14 +883,14 @@ function checkFixedRanges(
         );
         break;
       case "draining": {
-        if (item.source === "ledger") break; // two recorded ranges never overlap: the ledger was checked
+        if (items.source[item] === LEDGER) break; // two recorded ranges never overlap: the ledger was checked
         const entry = kept.entry(b.name)!;
         blame(
           item,
           "CARVE_POOL_OVERLAPS_RETIRED",
           `${poolText(item)} overlaps ${b.cidr}, the range of ${entry.status === "active" ? "recorded" : entry.status} pool "${b.name}", ` +
             `which stays reserved until it is released, because pods may still hold its addresses. ` +
-            `Pin "${item.name}" elsewhere, or release "${b.name}" (calico-ipam ledger release ${b.name}) once no pod uses ${b.cidr}`,
+            `Pin "${items.name(item)}" elsewhere, or release "${b.name}" (calico-ipam ledger release ${b.name}) once no pod uses ${b.cidr}`,
         );
         break;
       }
@@ -790,24 +898,24 @@ function checkFixedRanges(
         const other = b.item;
         // Blame the pool that is new in this run; between two new pinned pools, the later request.
         const [victim, kept] =
-          item.source === "ledger" ? [other, item] : other.source === "ledger" ? [item, other] : item.index > other.index ? [item, other] : [other, item];
-        if (victim.source === "ledger") break; // both recorded: impossible, the ledger was checked
+          items.source[item] === LEDGER ? [other, item] : items.source[other] === LEDGER ? [item, other] : item > other ? [item, other] : [other, item];
+        if (items.source[victim] === LEDGER) break; // both recorded: impossible, the ledger was checked
         blame(
           victim,
           "CARVE_POOL_OVERLAPS_POOL",
           `${poolText(victim)} overlaps ${poolText(kept)}; two pools must not share addresses. ` +
-            `Pin "${victim.name}" to a range outside ${kept.cidr}, or drop the pin and let the carver place it`,
+            `Pin "${items.name(victim)}" to a range outside ${items.cidr[kept]}, or drop the pin and let the carver place it`,
         );
         break;
       }
     }
   }
   for (const [item, list] of conflicts) {
-    item.failed = true;
+    items.state[item] = FAILED;
     const shown = list.slice(0, OVERLAPS_SHOWN);
     shown.forEach((c, k) => {
       const more = k === shown.length - 1 && list.length > shown.length ? ` (and ${list.length - shown.length} more overlapping ranges)` : "";
-      findings.push(error(c.code, itemPath(item), c.message + more));
+      findings.push(error(c.code, itemPath(items, item), c.message + more));
     });
   }
 }
@@ -819,13 +927,13 @@ function checkFixedRanges(
  * exclusion or a special range (one binary search each), there is no pair to look at, and the sweep
  * over every range (most of a re-run's cost besides reading the ledger) is skipped.
  */
-function anyPoolMayConflict(items: ReadonlyArray<Item | undefined>, exclusions: readonly Exclusion[]): boolean {
+function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[]): boolean {
   let v4: { readonly firsts: Float64Array; readonly lasts: Float64Array } | undefined;
   let v6: IntervalSet | undefined;
-  for (const item of items) {
-    if (item?.cidr === undefined || item.failed) continue;
-    if (item.source !== "ledger") return true;
-    const cidr = item.cidr;
+  for (let item = 0; item < items.length; item++) {
+    const cidr = items.cidr[item];
+    if (cidr === undefined || !items.live(item)) continue;
+    if (items.source[item] !== LEDGER) return true;
     if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
       v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
@@ -884,36 +992,41 @@ function exclusionWords(e: Exclusion): { what: string; why: string } {
 }
 
 function carveOne(
-  item: Item,
+  items: Items,
+  item: number,
   spacesOfFamily: { readonly 4: readonly Space[]; readonly 6: readonly Space[] },
   kept: KeptPools,
   findings: Finding[],
 ): void {
-  const family = item.request.family;
-  const candidates = item.space ? [item.space] : spacesOfFamily[family];
+  const family = items.family(item);
+  const prefix = items.prefix(item);
+  const named = items.spaceOf(item);
+  const candidates = named ? [named] : spacesOfFamily[family];
   for (const space of candidates) {
-    const network = space.free!.allocate(item.prefix);
+    const network = space.free!.allocate(prefix);
     if (network === undefined) continue;
     // Aligned by the free list's construction: no need for Cidr.of's checks.
-    item.cidr = validCidr(family, network, item.prefix);
-    item.source = "carved";
-    let explanation = space.bestFit.get(item.sizeExplanation);
+    items.cidr[item] = validCidr(family, network, prefix);
+    items.source[item] = CARVED;
+    const sizeExplanation = items.sizeExplanation(item);
+    let explanation = space.bestFit.get(sizeExplanation);
     if (explanation === undefined) {
-      explanation = `${item.sizeExplanation}; best fit in space ${space.label}`;
-      space.bestFit.set(item.sizeExplanation, explanation);
+      explanation = `${sizeExplanation}; best fit in space ${space.label}`;
+      space.bestFit.set(sizeExplanation, explanation);
     }
-    item.explanation = explanation;
+    items.explanation[item] = explanation;
     return;
   }
-  item.failed = true;
+  items.state[item] = FAILED;
+  const name = items.name(item);
   const bits = family === 4 ? 32 : 128;
-  const need = `a /${item.prefix} (${1n << BigInt(bits - item.prefix)} addresses)`;
+  const need = `a /${prefix} (${1n << BigInt(bits - prefix)} addresses)`;
   if (candidates.length === 0) {
     findings.push(
       error(
         "CARVE_NO_ADDRESS_SPACE",
-        itemPath(item),
-        `pool "${item.name}" needs ${need}, but no usable IPv${family} address space is declared; ` +
+        itemPath(items, item),
+        `pool "${name}" needs ${need}, but no usable IPv${family} address space is declared; ` +
           `declare one (e.g. { name: "pods-v${family}", cidr: "${family === 4 ? "10.32.0.0/12" : "fd00:10:32::/48"}" }) or pin the pool with { kind: "cidr", cidr: ... }`,
       ),
     );
@@ -929,8 +1042,8 @@ function carveOne(
     candidates.length === 1
       ? `space ${candidates[0].label} has`
       : `the IPv${family} spaces (${candidates.map((s) => s.name).join(", ")}) have`;
-  const size = 1n << BigInt(bits - item.prefix);
-  const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${item.prefix})` : "";
+  const size = 1n << BigInt(bits - prefix);
+  const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${prefix})` : "";
   const retired: string[] = [];
   kept.forEach((n, e) => {
     if (e.status === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr)))) retired.push(n);
@@ -942,16 +1055,17 @@ function carveOne(
   findings.push(
     error(
       "CARVE_EXHAUSTED",
-      itemPath(item),
-      `pool "${item.name}" needs ${need} but ${where} no free aligned /${item.prefix} left${scattered}; ` +
+      itemPath(items, item),
+      `pool "${name}" needs ${need} but ${where} no free aligned /${prefix} left${scattered}; ` +
         `largest free ranges: ${largest.length > 0 ? largest.map(String).join(", ") : "none"}. ` +
         `Declare a larger or another address space, or ask for less room${releaseHint}`,
     ),
   );
 }
 
-function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[]): string {
-  const cidr = item.cidr!;
+function explainFixed(items: Items, item: number, spaces: readonly Space[], findings: Finding[]): string {
+  const cidr = items.cidr[item]!;
+  const sizeExplanation = items.sizeExplanation(item);
   const holder = spaces.find((s) => s.cidr.contains(cidr));
   const partly = holder ? undefined : spaces.filter((s) => s.cidr.overlaps(cidr));
   const location = holder
@@ -961,32 +1075,32 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
       : spaces.length > 0
         ? "outside every declared address space"
         : "";
-  if (item.source === "pinned") return location ? `${item.sizeExplanation}; ${location}` : item.sizeExplanation;
-  const e = item.recorded!.entry;
+  if (items.source[item] === PINNED) return location ? `${sizeExplanation}; ${location}` : sizeExplanation;
+  const e = items.entry(item)!;
   const kept =
     e.status === "draining"
       ? "reactivated from the ledger, where it was draining"
       : e.status === "adopted"
         ? "kept from the ledger, where it was adopted from the live cluster"
         : "kept from the ledger";
-  const larger = item.prefix > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
+  const larger = items.prefix(item) > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
   // The usual case, the same words for many pools: made once per size and space.
   const usual = holder !== undefined && e.status === "active" && larger === "";
-  const made = usual ? holder.keptHere.get(item.sizeExplanation) : undefined;
+  const made = usual ? holder.keptHere.get(sizeExplanation) : undefined;
   if (made !== undefined) return made;
-  if (!holder && !item.pinned) {
+  if (!holder && !items.pinnedOf(item)) {
     findings.push(
       warning(
         "CARVE_POOL_OUTSIDE_SPACES",
-        itemPath(item),
-        `pool "${item.name}" keeps its recorded range ${cidr}, which is ${location}; if an address space was removed or shrunk by mistake, declare it again`,
+        itemPath(items, item),
+        `pool "${items.name(item)}" keeps its recorded range ${cidr}, which is ${location}; if an address space was removed or shrunk by mistake, declare it again`,
       ),
     );
   }
   // The non-empty parts joined by "; " (the middle one never is empty).
   const middle = kept + larger;
-  const text = (item.sizeExplanation === "" ? middle : `${item.sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
-  if (usual) holder.keptHere.set(item.sizeExplanation, text);
+  const text = (sizeExplanation === "" ? middle : `${sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
+  if (usual) holder.keptHere.set(sizeExplanation, text);
   return text;
 }
 
@@ -1000,14 +1114,14 @@ function explainFixed(item: Item, spaces: readonly Space[], findings: Finding[])
 function keepsLedger(
   checkedAndKept: boolean,
   kept: KeptPools,
-  items: ReadonlyArray<Item | undefined>,
+  items: Items,
   recorded: number,
 ): boolean {
   if (!checkedAndKept) return false;
   let entries = 0;
-  for (const item of items) {
-    if (!item?.cidr) continue;
-    if (item.recorded?.entry.status !== "active") return false;
+  for (let item = 0; item < items.length; item++) {
+    if (items.cidr[item] === undefined) continue;
+    if (items.entry(item)?.status !== "active") return false;
     entries++;
   }
   // Every placed pool is a distinct recorded name: when there are as many as recorded entries, code
@@ -1015,7 +1129,7 @@ function keepsLedger(
   if (entries === recorded) return true;
   let draining = true;
   kept.forEach((_, entry, item) => {
-    if (item !== undefined) return;
+    if (item >= 0) return;
     if (entry.status === "active") draining = false;
     entries++;
   });
@@ -1046,20 +1160,15 @@ function sortedByName(names: readonly string[], values: readonly LedgerEntry[]):
 /**
  * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
  * in name order, are dealt by prefix (a counting sort, stable): the same order as a sort by prefix
- * then name (names are unique), without a comparison of two prefixes per step. Reorders `list` in place.
+ * then name (names are unique), without a comparison of two prefixes per step. Returns the items in that order.
  */
-function largestFirst(list: Item[]): void {
+function largestFirst(list: Int32Array, items: Items): Int32Array {
   const starts = new Int32Array(130);
-  for (const item of list) starts[item.prefix + 1]++;
+  for (let k = 0; k < list.length; k++) starts[items.prefix(list[k]) + 1]++;
   for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
-  const dealt = new Array<Item>(list.length);
-  for (const item of list) dealt[starts[item.prefix]++] = item;
-  for (let k = 0; k < dealt.length; k++) list[k] = dealt[k];
-}
-
-/** Whether a request's pool is in the result: placed, with its source and explanation. */
-function isPlaced(item: Item | undefined): item is Item & { cidr: Cidr; source: CarvedPool["source"]; explanation: string } {
-  return item !== undefined && !item.failed && item.cidr !== undefined && item.source !== undefined && item.explanation !== undefined;
+  const dealt = new Int32Array(list.length);
+  for (let k = 0; k < list.length; k++) dealt[starts[items.prefix(list[k])]++] = list[k];
+  return dealt;
 }
 
 /**
@@ -1080,13 +1189,14 @@ function inNameOrder(indices: number[], requests: readonly PoolRequest[]): numbe
  * each, by position in the ledger's {@link PoolIndex}: one hash of a name, no string-keyed map.
  */
 class KeptPools {
-  private readonly claimed: Array<Item | undefined>;
+  /** The request (its index) that names each kept pool, by position; -1 for none. */
+  private readonly claimed: Int32Array;
 
   constructor(
     private readonly index: PoolIndex,
     private readonly released: ReadonlySet<string>,
   ) {
-    this.claimed = new Array<Item | undefined>(index.size);
+    this.claimed = new Int32Array(index.size).fill(-1);
   }
 
   /** The position of kept pool `name` in the index, or -1: not recorded, or released. */
@@ -1097,14 +1207,14 @@ class KeptPools {
   }
 
   /** Records the request of kept pool at `position` (from {@link position}; -1: nothing to record). */
-  claim(position: number, item: Item): void {
+  claim(position: number, item: number): void {
     if (position >= 0) this.claimed[position] = item;
   }
 
-  /** The request of kept pool `name` (undefined for a name that is not a kept pool). */
-  get(name: string): Item | undefined {
+  /** The request (its index) of kept pool `name`: -1 for a name that is not a kept pool, or no request. */
+  get(name: string): number {
     const k = this.position(name);
-    return k < 0 ? undefined : this.claimed[k];
+    return k < 0 ? -1 : this.claimed[k];
   }
 
   /** The entry of kept pool `name`. */
@@ -1113,8 +1223,8 @@ class KeptPools {
     return k < 0 ? undefined : this.index.entries[k];
   }
 
-  /** Each kept pool in the ledger's order, with the request that names it and its position. */
-  forEach(visit: (name: string, entry: LedgerEntry, item: Item | undefined, position: number) => void): void {
+  /** Each kept pool in the ledger's order, with the request that names it (its index, -1 for none) and its position. */
+  forEach(visit: (name: string, entry: LedgerEntry, item: number, position: number) => void): void {
     const { names, entries } = this.index;
     for (let k = 0; k < names.length; k++) {
       if (this.released.size > 0 && this.released.has(names[k])) continue;

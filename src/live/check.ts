@@ -3,6 +3,7 @@ import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
+import { attributeHashesOf, handleHashesOf, handleIdHash } from "./private/handle-ids";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
 export const DEFAULT_POOL_NAMES: readonly string[] = ["default-ipv4-ippool", "default-ipv6-ippool"];
@@ -107,9 +108,21 @@ export interface Inspection {
  * or the first index of an ID held by several objects), then the handles no object names, in the order
  * the blocks name them ({@link missing}). Per entry: the first block the handle is seen in (by index) and
  * its addresses there; the rare handle in several blocks has its other blocks in `others`.
+ *
+ * The objects are found by the hash of their ID (`private/handle-ids.ts`: the readers leave the hashes
+ * of the IDs they read beside the objects; others are hashed here) in an open-addressed table of
+ * numbers; a hit counts only when the IDs are equal, so hashes that collide cost a comparison, never
+ * a wrong entry.
  */
 class HandleUse {
-  readonly entries = new Map<string, number>();
+  private readonly handles: readonly LiveHandle[];
+  /** `handleIdHash` of each object's ID. */
+  private readonly hashes: Int32Array;
+  /** The table: object index + 1 by hash (linear probing); 0 is empty. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** The entries of the handles no IPAMHandle object names, by ID. */
+  readonly missingEntries = new Map<string, number>();
   /** Whether some handle ID is held by several IPAMHandle objects. */
   private readonly shared: boolean;
   private readonly objects: number;
@@ -121,17 +134,22 @@ class HandleUse {
   readonly others = new Map<number, Map<string, number>>();
 
   constructor(handles: readonly LiveHandle[]) {
-    const entries = this.entries;
+    this.handles = handles;
+    this.hashes = handleHashesOf(handles);
+    let size = 1024;
+    while (size < handles.length * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
     let shared = false;
-    // One map operation per object: an ID held twice shows as a map that did not grow.
     for (let j = 0; j < handles.length; j++) {
-      const before = entries.size;
-      entries.set(handles[j].handleId, j);
-      if (entries.size === before) shared = true;
-    }
-    if (shared) {
-      entries.clear();
-      for (let j = 0; j < handles.length; j++) if (!entries.has(handles[j].handleId)) entries.set(handles[j].handleId, j);
+      const hash = this.hashes[j];
+      const id = handles[j].handleId;
+      let i = hash & this.mask;
+      let k = this.slots[i];
+      // An ID held twice keeps its first object's entry.
+      for (; k !== 0; i = (i + 1) & this.mask, k = this.slots[i]) if (this.hashes[k - 1] === hash && handles[k - 1].handleId === id) break;
+      if (k !== 0) shared = true;
+      else this.slots[i] = j + 1;
     }
     this.shared = shared;
     this.objects = handles.length;
@@ -139,21 +157,37 @@ class HandleUse {
     this.count = new Int32Array(this.firstBlock.length);
   }
 
-  /** The entry of the IPAMHandle object at `index` in the dump, whose ID is `id`. */
-  entryOf(index: number, id: string): number {
-    return this.shared ? (this.entries.get(id) as number) : index;
+  /** The entry of the IPAMHandle object named by `id` (whose hash is `hash`); -1 when none. */
+  private find(id: string, hash: number): number {
+    const hashes = this.hashes;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hash & mask, k = slots[i]; k !== 0; i = (i + 1) & mask, k = slots[i]) if (hashes[k - 1] === hash && this.handles[k - 1].handleId === id) return k - 1;
+    return -1;
   }
 
-  /** Counts an address of `handle` in block `block` (whose CIDR is `cidr`; `firstCidr` gives a block's). */
-  add(handle: string, block: number, cidr: string, firstCidr: (block: number) => string): void {
-    let e = this.entries.get(handle);
-    if (e === undefined) {
-      e = this.objects + this.missing.length;
-      this.missing.push(handle);
-      this.entries.set(handle, e);
-      if (e >= this.firstBlock.length) {
-        this.firstBlock = grow(this.firstBlock);
-        this.count = grow(this.count);
+  /** The entry of the IPAMHandle object at `index` in the dump. */
+  entryOf(index: number): number {
+    return this.shared ? this.find(this.handles[index].handleId, this.hashes[index]) : index;
+  }
+
+  /**
+   * Counts an address of `handle` (whose hash is `hash`, or undefined: hashed here) in block `block`
+   * (whose CIDR is `cidr`; `firstCidr` gives a block's).
+   */
+  add(handle: string, hash: number | undefined, block: number, cidr: string, firstCidr: (block: number) => string): void {
+    let e = this.find(handle, hash ?? handleIdHash(handle));
+    if (e < 0) {
+      const known = this.missingEntries.get(handle);
+      if (known !== undefined) e = known;
+      else {
+        e = this.objects + this.missing.length;
+        this.missing.push(handle);
+        this.missingEntries.set(handle, e);
+        if (e >= this.firstBlock.length) {
+          this.firstBlock = grow(this.firstBlock);
+          this.count = grow(this.count);
+        }
       }
     }
     if (this.count[e] === 0) {
@@ -382,6 +416,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     const where = describeSource(b.source);
     const byNode = new Map<string, number>();
     let blockBorrowed = 0;
+    const hashes = attributeHashesOf(b.attributes);
     for (let o = 0; o < b.allocations.length; o++) {
       const idx = b.allocations[o];
       if (idx < 0) continue;
@@ -390,7 +425,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       const handle = attr.handle;
       if (handle === WINDOWS_RESERVED_HANDLE) continue;
       if (handle !== null) {
-        handleUse.add(handle, i, cidr, cidrOf);
+        handleUse.add(handle, hashes?.[idx], i, cidr, cidrOf);
       }
       const sec = attr.secondary;
       const node = sec.node;
@@ -469,7 +504,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
   dump.handles.forEach((h, j) => {
-    const e = handleUse.entryOf(j, h.handleId);
+    const e = handleUse.entryOf(j);
     if (handleUse.count[e] === 0) {
       leakedHandles++;
       add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
@@ -493,7 +528,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       );
     }
   });
-  const missing: Array<[string, number]> = handleUse.missing.map((id) => [id, handleUse.entries.get(id) as number]);
+  const missing: Array<[string, number]> = handleUse.missing.map((id) => [id, handleUse.missingEntries.get(id) as number]);
   missing.sort(([a], [b]) => compareText(a, b));
   const missingHandles = missing.length;
   for (const [id, e] of missing) {

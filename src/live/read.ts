@@ -24,6 +24,7 @@ import type {
   LiveTunnelAddress,
 } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
+import { setHandleHashes } from "./private/handle-ids";
 import { startHandlesThread } from "./private/handles-thread";
 
 /** The Calico IPAM kinds a dump may hold, by API group (`IPAMConfig` is `IPAMConfiguration` in v3). */
@@ -111,6 +112,8 @@ interface Kept<T> extends ItemText {
   readonly spec: Record<string, unknown> | null;
   readonly source: ByteSource;
   readonly where: DumpSource;
+  /** An IPAM handle's `handleIdHash` when the reader hashed its ID (`private/handle-ids.ts`). */
+  readonly idHash?: number;
 }
 
 /** What an object's duplicates are compared by: the spec, with the two API groups' differences taken out. */
@@ -169,6 +172,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     spec: Record<string, unknown> | null,
     text: ItemText,
     decodeIt: () => unknown,
+    idHash?: number,
   ) => {
     groups.add(apiVersion);
     counts[canonicalKind] = (counts[canonicalKind] ?? 0) + 1;
@@ -182,7 +186,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     }
     const decoded = decodeIt();
     if (decoded === undefined) return;
-    byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source });
+    byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source, idHash });
   };
 
   for (const doc of documents) {
@@ -208,7 +212,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
       const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
       if (fast.kind === "IPAMHandle") {
-        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle);
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle, fast.idHash);
       } else {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
           const d = decodeBlockFields(fast.name, fast.fields, source);
@@ -287,12 +291,18 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     skipped.set(label, (skipped.get(label) ?? 0) + 1);
   }
 
+  // The handles' ID hashes the readers left, for the check's join (a column beside `handles`).
+  let idHashes: Int32Array | null = new Int32Array(counts.IPAMHandle ?? 0);
   for (const k of keptInOrder(kept)) {
     const v = k.value;
     if (k.kind === "IPPool") pools.push(v as LivePool);
     else if (k.kind === "IPAMBlock") blocks.push(v as LiveBlock);
     else if (k.kind === "BlockAffinity") affinities.push(v as LiveAffinity);
-    else if (k.kind === "IPAMHandle") handles.push(v as LiveHandle);
+    else if (k.kind === "IPAMHandle") {
+      if (idHashes !== null && k.idHash !== undefined) idHashes[handles.length] = k.idHash;
+      else idHashes = null;
+      handles.push(v as LiveHandle);
+    }
     else if (k.kind === "IPReservation") reservations.push(v as LiveReservation);
     else if (k.kind === "IPAMConfiguration") {
       const c = v as LiveIpamConfiguration;
@@ -301,6 +311,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     }
   }
 
+  if (idHashes !== null && handles.length > 0) setHandleHashes(handles, idHashes.subarray(0, handles.length));
   const notes: string[] = [];
   if (groups.size > 0) notes.push(`Calico objects read in ${[...groups].sort().join(" and ")}.`);
   for (const [label, n] of [...skipped].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) notes.push(`Skipped ${n} ${n === 1 ? "object" : "objects"} of kind ${label}: not Calico IPAM state.`);

@@ -23,6 +23,7 @@ import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import type { LiveAttribute } from "./model";
+import { handleIdHashOfBytes, setAttributeHashes } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -257,14 +258,15 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
   const idText = m[7];
   const handleId = idText === nameText ? name : copy(bytes, stop - HANDLE_TAIL - idText.length, idText.length);
   const key = internBlock(bytes, cidr, nameAt + nameText.length + m[3].length + HANDLE_CIDR);
-  const count = m[5];
+  const count = m[5] === "1" ? 1 : Number(m[5]);
   let blocks = key.one;
-  if (count !== "1") {
+  if (count !== 1) {
     const b = Object.create(null) as Record<string, number>;
-    b[key.cidr] = Number(count);
+    b[key.cidr] = count;
     blocks = b;
   }
   end = textFrom + stop;
+  const idFrom = end - HANDLE_TAIL - idText.length;
   return {
     kind: "IPAMHandle",
     apiVersion: API_CRD_V1,
@@ -272,6 +274,9 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
     handleId,
     blocks,
     deleted: m[6] === "true",
+    cidr: key.cidr,
+    count,
+    idHash: handleIdHashOfBytes(bytes, idFrom, idFrom + idText.length),
   };
 }
 
@@ -314,6 +319,8 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
     for (;;) {
       const a = attribute(bytes, s, p);
       if (a === undefined) return undefined;
+      if (attributes.length === hashes.length) hashes = grow(hashes);
+      hashes[attributes.length] = attributeHash;
       attributes.push(a);
       p = ATTRIBUTE.lastIndex;
       if (s.startsWith(",\n", p)) {
@@ -379,6 +386,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
   end = textFrom + p;
+  if (attributes.length > 0) setAttributeHashes(attributes, hashes.slice(0, attributes.length));
   return fastBlock(
     name,
     { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation: seqMap, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime },
@@ -388,6 +396,17 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
+
+/** The handle hashes of the block being read, attribute by attribute (a scratch column). */
+let hashes = new Int32Array(1024);
+/** The hash of the handle of the attribute {@link attribute} read last. */
+let attributeHash = 0;
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
 
 /** The numbers (or nulls) of a list matched by {@link smallList}: one per line, 20 spaces in, separated by `,\n`. */
 function listOf(body: string, out: (number | null)[]): void {
@@ -419,6 +438,7 @@ function attribute(bytes: Buffer, s: string, p: number): LiveAttribute | undefin
   const handleText = m[1];
   let q = p + A_HANDLE;
   const handle = copy(bytes, q, handleText.length);
+  attributeHash = handleIdHashOfBytes(bytes, textFrom + q, textFrom + q + handleText.length);
   q += handleText.length + A_SECONDARY;
   const secondary: Record<string, string> = {};
   const namespace = m[2];

@@ -18,6 +18,9 @@ const compiled = require(lib) as typeof import("../../src/live");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const thread = require(path.join(lib, "private", "handles-thread")) as typeof import("../../src/live/private/handles-thread");
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ids = require(path.join(lib, "private", "handle-ids")) as typeof import("../../src/live/private/handle-ids");
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handles-thread-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -71,6 +74,8 @@ describe("the IPAM handles file read on a second thread", () => {
     expect(withThread).toEqual(without);
     expect(withThread).toEqual(readFromSources(files));
     expect(withThread.handles.length).toBe(40 * 4);
+    // The worker's hashes of the handle IDs (for the check's join) are the IDs' hashes.
+    expect([...ids.handleHashesOf(withThread.handles)]).toEqual(withThread.handles.map((h) => ids.handleIdHash(h.handleId)));
     expect(JSON.stringify(compiled.buildInspectReport(withThread))).toBe(JSON.stringify(compiled.buildInspectReport(without)));
     // A duplicate's text is read again from the file for the comparison.
     const twice = compiled.readDumpFiles([...files, files[1]], { threadMinBytes: 1 });

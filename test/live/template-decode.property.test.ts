@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { readDumpFiles, stringifyObjects } from "../../src/live";
+import { inspectDump, readDumpFiles, stringifyObjects } from "../../src/live";
+import type { ClusterDump } from "../../src/live";
+import { attributeHashesOf, handleHashesOf, handleIdHash } from "../../src/live/private/handle-ids";
 import { templateEnd, templateItem } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
 import { V1, ipamBlockDocument } from "./helpers";
@@ -115,7 +117,11 @@ const blockWith = (sequence: fc.Arbitrary<bigint>) =>
 const itemsWith = (sequence: fc.Arbitrary<bigint>) => fc.array(fc.oneof(handle, blockWith(sequence)) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 6 });
 const items = itemsWith(sequence);
 
-/** Reads a dump with every reader (the fast ones, then the JSON parser alone): the dump, or the error's message. */
+/**
+ * Reads a dump with every reader (the fast ones, then the JSON parser alone): the dump, or the error's
+ * message. The handle hashes the fast readers leave (src/live/private/handle-ids.ts) must be the hashes
+ * of the IDs read, and the check must give the same answer with them as without.
+ */
 function readBoth(file: string): { fast: unknown; slow: unknown } {
   const attempt = (fastDecode: boolean) => {
     try {
@@ -124,7 +130,22 @@ function readBoth(file: string): { fast: unknown; slow: unknown } {
       return { error: (e as Error).message };
     }
   };
-  return { fast: attempt(true), slow: attempt(false) };
+  const fast = attempt(true);
+  const slow = attempt(false);
+  if ("blocks" in fast && "blocks" in slow) {
+    expectHashesOfIds(fast);
+    expect(inspectDump(fast)).toEqual(inspectDump(slow));
+  }
+  return { fast, slow };
+}
+
+/** The handle hashes recorded beside a dump's objects are those of their IDs. */
+function expectHashesOfIds(dump: ClusterDump): void {
+  expect([...handleHashesOf(dump.handles)]).toEqual(dump.handles.map((h) => handleIdHash(h.handleId)));
+  for (const b of dump.blocks) {
+    const hashes = attributeHashesOf(b.attributes);
+    if (hashes !== undefined) expect([...hashes]).toEqual(b.attributes.map((a) => (a.handle === null ? hashes[b.attributes.indexOf(a)] : handleIdHash(a.handle))));
+  }
 }
 
 /** The items of a List text the matcher takes, in order: their kinds, or null for one it leaves. */

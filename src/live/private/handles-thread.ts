@@ -58,6 +58,8 @@ export interface CompactHandles {
   readonly cidrOf: Int32Array;
   readonly counts: Float64Array;
   readonly deleted: Uint8Array;
+  /** The hash of each handle's ID (`handle-ids.ts`). */
+  readonly idHash: Int32Array;
   /** Where each item's text is in the file (`[from, to)`). */
   readonly from: Float64Array;
   readonly to: Float64Array;
@@ -302,7 +304,7 @@ function* documents(file: string, h: CompactHandles): Generator<LoadedDocument> 
       b[h.cidrs[c]] = h.counts[i];
       blocks = b;
     }
-    const handle: FastHandle = { kind: "IPAMHandle", apiVersion: API_CRD_V1, name, handleId: h.idOf[i] < 0 ? name : h.ids[h.idOf[i]], blocks, deleted: h.deleted[i] === 1 };
+    const handle: FastHandle = { kind: "IPAMHandle", apiVersion: API_CRD_V1, name, handleId: h.idOf[i] < 0 ? name : h.ids[h.idOf[i]], blocks, deleted: h.deleted[i] === 1, idHash: h.idHash[i] };
     yield new ThreadDocument(file, i, handle, source, h.from[i], h.to[i], h.listMetadata);
   }
 }

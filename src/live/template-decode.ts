@@ -258,11 +258,11 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
   const idText = m[7];
   const handleId = idText === nameText ? name : copy(bytes, stop - HANDLE_TAIL - idText.length, idText.length);
   const key = internBlock(bytes, cidr, nameAt + nameText.length + m[3].length + HANDLE_CIDR);
-  const count = m[5];
+  const count = m[5] === "1" ? 1 : Number(m[5]);
   let blocks = key.one;
-  if (count !== "1") {
+  if (count !== 1) {
     const b = Object.create(null) as Record<string, number>;
-    b[key.cidr] = Number(count);
+    b[key.cidr] = count;
     blocks = b;
   }
   end = textFrom + stop;
@@ -274,6 +274,8 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
     handleId,
     blocks,
     deleted: m[6] === "true",
+    cidr: key.cidr,
+    count,
     idHash: handleIdHashOfBytes(bytes, idFrom, idFrom + idText.length),
   };
 }

@@ -36,6 +36,8 @@ function readHandles(path: string): CompactHandles | { ok: false } {
   const ids: string[] = [];
   const cidrs: string[] = [];
   const cidrIndex = new Map<string, number>();
+  let lastCidr: string | undefined;
+  let lastIndex = 0;
   let cap = 1 << 16;
   let nameEnds = new Int32Array(cap);
   let idOf = new Int32Array(cap); // -1: the ID is the name; else its index in ids
@@ -51,8 +53,8 @@ function readHandles(path: string): CompactHandles | { ok: false } {
   for (const doc of streamDumpObjects(path, { decode })) {
     const h = doc.decoded as FastItem | undefined;
     if (h === undefined || h.kind !== "IPAMHandle" || doc.item !== n || doc.text === undefined) return { ok: false };
-    const keys = Object.keys(h.blocks);
-    if (keys.length !== 1 || h.idHash === undefined) return { ok: false };
+    // (The matcher gives the one block's CIDR and count: no Object.keys of the frozen `blocks`.)
+    if (h.cidr === undefined || h.count === undefined || h.idHash === undefined) return { ok: false };
     if (n === 0) listMetadata = doc.listMetadata;
     if ((n & 1023) === 0) Atomics.add(done, FLAG_BEAT, 1);
     if (n === cap) {
@@ -75,13 +77,16 @@ function readHandles(path: string): CompactHandles | { ok: false } {
       idOf[n] = ids.length;
       ids.push(h.handleId);
     }
-    let c = cidrIndex.get(keys[0]);
+    // (The matcher gives one CIDR string per block: the one before is tried first.)
+    let c = h.cidr === lastCidr ? lastIndex : cidrIndex.get(h.cidr);
     if (c === undefined) {
-      cidrIndex.set(keys[0], (c = cidrs.length));
-      cidrs.push(keys[0]);
+      cidrIndex.set(h.cidr, (c = cidrs.length));
+      cidrs.push(h.cidr);
     }
+    lastCidr = h.cidr;
+    lastIndex = c;
     cidrOf[n] = c;
-    counts[n] = h.blocks[keys[0]];
+    counts[n] = h.count;
     deleted[n] = h.deleted ? 1 : 0;
     idHash[n] = h.idHash;
     from[n] = doc.text.from;

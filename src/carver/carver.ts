@@ -240,7 +240,10 @@ class Items {
 export function carve(input: CarveInput): CarveResult {
   // Each step is a function of its own, with the loop it runs: V8 compiles (and, when a path first
   // taken later invalidates it, recompiles) each one on its own, small and fast, instead of one large
-  // function with every loop in it, whose optimized compile took over 100 ms of CPU per attempt.
+  // function with every loop in it, whose optimized compile took over 100 ms of CPU per attempt. A step's
+  // function ends with its hot loop (the lists are cut to length here): V8 compiles a loop that runs long
+  // on the first call while it runs (on-stack replacement), before the code after the loop has ever run,
+  // and such code would leave the compiled loop at every later call until the whole function is compiled.
   const findings: Finding[] = [];
   const ledgerIn = input.ledger ?? emptyLedger();
   const inspected = inspectLedger(ledgerIn);
@@ -262,7 +265,9 @@ export function carve(input: CarveInput): CarveResult {
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
   const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
-  const byNameOrder = inNameOrder(requestSizes(requests, sizes), requests);
+  const named = new Array<number>(requests.length);
+  named.length = requestSizes(requests, sizes, named);
+  const byNameOrder = inNameOrder(named, requests);
   const items = new Items(requests, sizes, recorded);
   resolveRequests(items, firstsOfNames(byNameOrder, requests), spaces, kept, recordedCidrs, findings);
 
@@ -272,7 +277,9 @@ export function carve(input: CarveInput): CarveResult {
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
   const finest = { 4: -1, 6: -1 };
-  const toCarve = largestFirst(newPools(byNameOrder, items, finest), items);
+  const newList = new Int32Array(byNameOrder.length);
+  const prefixCounts = new Int32Array(130);
+  const toCarve = largestFirst(newList.subarray(0, newPools(byNameOrder, items, finest, newList, prefixCounts)), prefixCounts, items);
 
   // 5. Free space: each address space minus everything used, then the new pools.
   for (const family of [4, 6] as const) {
@@ -285,7 +292,8 @@ export function carve(input: CarveInput): CarveResult {
   explainFixedRanges(items, spaces, findings);
 
   // 7. The result.
-  const pools = carvedPools(items);
+  const pools = new Array<CarvedPool>(items.length);
+  pools.length = carvedPools(items, pools);
   const sortedFindings = sortFindings(findings);
   if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
 
@@ -355,12 +363,10 @@ function resolveReleases(input: CarveInput, recorded: PoolIndex, findings: Findi
 }
 
 /**
- * The size of each request into `sizes` (a {@link CarveError} for a request without a usable size),
- * and the indices of the requests with a size, ascending.
+ * The size of each request into `sizes` (a {@link CarveError} for a request without a usable size), and
+ * the indices of the requests with a size, ascending, into `named`; returns how many there are.
  */
-function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize | CarveError>): number[] {
-  // Made at the longest length it can have, then cut (see resolveRequests).
-  const named = new Array<number>(requests.length);
+function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize | CarveError>, named: number[]): number {
   let count = 0;
   for (let index = 0; index < requests.length; index++) {
     try {
@@ -371,8 +377,7 @@ function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize
       sizes[index] = e;
     }
   }
-  named.length = count;
-  return named;
+  return count;
 }
 
 /** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself (else -1). */
@@ -420,19 +425,22 @@ function resolveRequests(
   }
 }
 
-/** The requests to carve now (placed nowhere yet, not failed, not pinned), in name order; sets `finest` per family. */
-function newPools(byNameOrder: readonly number[], items: Items, finest: { 4: number; 6: number }): Int32Array {
+/**
+ * The requests to carve now (placed nowhere yet, not failed, not pinned), in name order, into `list`; returns
+ * how many. Sets `finest` per family and counts the requests of each prefix length into `prefixCounts[prefix + 1]`.
+ */
+function newPools(byNameOrder: readonly number[], items: Items, finest: { 4: number; 6: number }, list: Int32Array, prefixCounts: Int32Array): number {
   let count = 0;
-  const list = new Int32Array(byNameOrder.length);
   for (let k = 0; k < byNameOrder.length; k++) {
     const i = byNameOrder[k];
     if (!items.live(i) || items.cidr[i] !== undefined || items.pinnedOf(i) !== undefined) continue;
     list[count++] = i;
     const family = items.family(i);
     const prefix = items.prefix(i);
+    prefixCounts[prefix + 1]++;
     if (prefix > finest[family]) finest[family] = prefix;
   }
-  return list.subarray(0, count);
+  return count;
 }
 
 /** The free list of each address space of the family: the space minus everything used, for requests up to /finest. */
@@ -481,12 +489,10 @@ function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Fi
   }
 }
 
-/** The placed pools, frozen, in request order. */
-function carvedPools(items: Items): CarvedPool[] {
-  let placed = 0;
-  for (let i = 0; i < items.length; i++) if (items.placed(i)) placed++;
-  const pools = new Array<CarvedPool>(placed);
-  for (let i = 0, k = 0; i < items.length; i++) {
+/** The placed pools, frozen, in request order, into `pools`; returns how many. */
+function carvedPools(items: Items, pools: CarvedPool[]): number {
+  let k = 0;
+  for (let i = 0; i < items.length; i++) {
     if (!items.placed(i)) continue;
     const cidr = items.cidr[i]!;
     pools[k++] = Object.freeze({
@@ -498,7 +504,7 @@ function carvedPools(items: Items): CarvedPool[] {
       explanation: items.explanation[i]!,
     });
   }
-  return pools;
+  return k;
 }
 
 /**
@@ -513,15 +519,36 @@ function ledgerAfter(
   recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
 ): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
-  // The lists are made at their length (see resolveRequests): the unclaimed kept pools, then the placed requests.
-  let count = 0;
-  kept.forEach((_, __, i) => {
-    if (i < 0) count++;
+  // The lists are made at the longest length they can have (see resolveRequests), then cut.
+  const most = kept.unclaimed() + items.length;
+  const names = new Array<string>(most);
+  const values = new Array<LedgerEntry>(most);
+  const cidrs = new Array<Cidr>(most);
+  const count = ledgerLists(kept, recordedCidrs, items, names, values, cidrs);
+  names.length = count;
+  values.length = count;
+  cidrs.length = count;
+  const sorted = sortedByName(names, values);
+  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
+  registerCheckedLedger(ledger, () => {
+    const byName = new Map<string, Cidr>();
+    for (let j = 0; j < names.length; j++) byName.set(names[j], cidrs[j]);
+    return byName;
   });
-  for (let i = 0; i < items.length; i++) if (items.cidr[i] !== undefined) count++;
-  const names = new Array<string>(count);
-  const values = new Array<LedgerEntry>(count);
-  const cidrs = new Array<Cidr>(count);
+  // A first run adds every pool, in name order: the sorted entries are that list already.
+  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
+  return { ledger, changes };
+}
+
+/** The names, entries and CIDRs of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
+function ledgerLists(
+  kept: KeptPools,
+  recordedCidrs: ReadonlyMap<string, Cidr>,
+  items: Items,
+  names: string[],
+  values: LedgerEntry[],
+  cidrs: Cidr[],
+): number {
   let k = 0;
   kept.forEach((name, entry, i, position) => {
     if (i >= 0) return;
@@ -541,16 +568,7 @@ function ledgerAfter(
         : Object.freeze({ family: cidr.family, cidr: recorded?.cidr ?? cidr.toString(), blockSize: items.requests[i].blockSize, status: "active" as const });
     cidrs[k++] = cidr;
   }
-  const sorted = sortedByName(names, values);
-  const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
-  registerCheckedLedger(ledger, () => {
-    const byName = new Map<string, Cidr>();
-    for (let j = 0; j < names.length; j++) byName.set(names[j], cidrs[j]);
-    return byName;
-  });
-  // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
-  return { ledger, changes };
+  return k;
 }
 
 function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], findings: Finding[]): Space[] {
@@ -1159,12 +1177,11 @@ function sortedByName(names: readonly string[], values: readonly LedgerEntry[]):
 
 /**
  * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
- * in name order, are dealt by prefix (a counting sort, stable): the same order as a sort by prefix
- * then name (names are unique), without a comparison of two prefixes per step. Returns the items in that order.
+ * in name order, are dealt by prefix (a counting sort, stable; `starts[p + 1]` holds the count of prefix
+ * p, and is made the start of prefix p + 1 here): the same order as a sort by prefix then name (names are
+ * unique), without a comparison of two prefixes per step. Returns the items in that order.
  */
-function largestFirst(list: Int32Array, items: Items): Int32Array {
-  const starts = new Int32Array(130);
-  for (let k = 0; k < list.length; k++) starts[items.prefix(list[k]) + 1]++;
+function largestFirst(list: Int32Array, starts: Int32Array, items: Items): Int32Array {
   for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
   const dealt = new Int32Array(list.length);
   for (let k = 0; k < list.length; k++) dealt[starts[items.prefix(list[k])]++] = list[k];
@@ -1221,6 +1238,13 @@ class KeptPools {
   entry(name: string): LedgerEntry | undefined {
     const k = this.position(name);
     return k < 0 ? undefined : this.index.entries[k];
+  }
+
+  /** How many kept pools no request names. */
+  unclaimed(): number {
+    let count = 0;
+    for (let k = 0; k < this.claimed.length; k++) if (this.claimed[k] < 0 && (this.released.size === 0 || !this.released.has(this.index.names[k]))) count++;
+    return count;
   }
 
   /** Each kept pool in the ledger's order, with the request that names it (its index, -1 for none) and its position. */

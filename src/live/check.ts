@@ -115,10 +115,13 @@ export interface Inspection {
  * a wrong entry.
  */
 class HandleUse {
-  private readonly handles: readonly LiveHandle[];
-  /** `handleIdHash` of each object's ID. */
+  /** The objects' IDs (index for index), and their `handleIdHash`. */
+  private readonly ids: string[];
   private readonly hashes: Int32Array;
-  /** The table: object index + 1 by hash (linear probing); 0 is empty. */
+  /**
+   * The table, open-addressed with linear probing: slot `i` holds a hash at `2i` and the object's index
+   * + 1 at `2i + 1` (0: empty), side by side so a probe reads one place.
+   */
   private readonly slots: Int32Array;
   private readonly mask: number;
   /** The entries of the handles no IPAMHandle object names, by ID. */
@@ -134,23 +137,32 @@ class HandleUse {
   readonly others = new Map<number, Map<string, number>>();
 
   constructor(handles: readonly LiveHandle[]) {
-    this.handles = handles;
-    this.hashes = handleHashesOf(handles);
+    const hashes = handleHashesOf(handles);
+    const ids = new Array<string>(handles.length);
+    for (let j = 0; j < handles.length; j++) ids[j] = handles[j].handleId;
     let size = 1024;
     while (size < handles.length * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
+    const slots = new Int32Array(size * 2);
+    const mask = size - 1;
     let shared = false;
     for (let j = 0; j < handles.length; j++) {
-      const hash = this.hashes[j];
-      const id = handles[j].handleId;
-      let i = hash & this.mask;
-      let k = this.slots[i];
+      const hash = hashes[j];
+      const id = ids[j];
+      let i = hash & mask;
+      let k = slots[2 * i + 1];
       // An ID held twice keeps its first object's entry.
-      for (; k !== 0; i = (i + 1) & this.mask, k = this.slots[i]) if (this.hashes[k - 1] === hash && handles[k - 1].handleId === id) break;
-      if (k !== 0) shared = true;
-      else this.slots[i] = j + 1;
+      for (; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && ids[k - 1] === id) break;
+      if (k !== 0) {
+        shared = true;
+      } else {
+        slots[2 * i] = hash;
+        slots[2 * i + 1] = j + 1;
+      }
     }
+    this.ids = ids;
+    this.hashes = hashes;
+    this.slots = slots;
+    this.mask = mask;
     this.shared = shared;
     this.objects = handles.length;
     this.firstBlock = new Int32Array(Math.max(1024, handles.length + 64));
@@ -159,16 +171,16 @@ class HandleUse {
 
   /** The entry of the IPAMHandle object named by `id` (whose hash is `hash`); -1 when none. */
   private find(id: string, hash: number): number {
-    const hashes = this.hashes;
     const slots = this.slots;
     const mask = this.mask;
-    for (let i = hash & mask, k = slots[i]; k !== 0; i = (i + 1) & mask, k = slots[i]) if (hashes[k - 1] === hash && this.handles[k - 1].handleId === id) return k - 1;
+    const ids = this.ids;
+    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && ids[k - 1] === id) return k - 1;
     return -1;
   }
 
   /** The entry of the IPAMHandle object at `index` in the dump. */
   entryOf(index: number): number {
-    return this.shared ? this.find(this.handles[index].handleId, this.hashes[index]) : index;
+    return this.shared ? this.find(this.ids[index], this.hashes[index]) : index;
   }
 
   /**

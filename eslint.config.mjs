@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["lib/**", "node_modules/**", "**/cdktf.out/**", "**/.gen/**", "bin/**", "jest.config.js", "eslint.config.mjs"] },
+  { ignores: ["lib/**", "node_modules/**", "**/cdktf.out/**", "**/.gen/**", "bin/**", "bench/out/**", "jest.config.js", "eslint.config.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,7 +8,9 @@
  * one after the other `pairs` times (alternating which goes first), and every peer's ratio to ours is
  * taken per pair, so that a slow moment of the machine hits both sides of a ratio alike.
  */
-import { join } from "path";
+import { existsSync, readdirSync, rmSync } from "fs";
+import { isAbsolute, join, relative, resolve } from "path";
+import { type Plugin, build } from "esbuild";
 
 /** What a side's process prints as the last line of its standard output (JSON). */
 export interface SideReport {
@@ -103,9 +105,63 @@ export function registeredBenches(): readonly BenchCase[] {
 /** The repository root. */
 export const ROOT = join(__dirname, "..");
 
-/** `node --import tsx <bench/workers/script> ...args`: a TypeScript worker of this folder. */
+/**
+ * `node <worker.js> ...args`: a TypeScript worker of this folder (`bench/workers/<script>`), run as plain
+ * JavaScript compiled by {@link buildWorkers}. No tsx loader in the process, so that what a side's
+ * process measures, its peak RSS above all, is the product's and the runtime's (tsx's loader held about
+ * 37 MB of the simulator case's 367 MB). Every worker of every side runs this way.
+ */
 export function tsWorker(script: string, ...args: string[]): string[] {
-  return [process.execPath, "--import", "tsx", join(__dirname, "workers", script), ...args];
+  return nodeWorker([], script, ...args);
+}
+
+/** {@link tsWorker} with flags for Node.js before the worker (`--expose-gc`). */
+export function nodeWorker(nodeFlags: readonly string[], script: string, ...args: string[]): string[] {
+  const out = join(WORKERS_OUT, script.replace(/\.ts$/, ".js"));
+  if (!existsSync(out)) throw new Error(`${out} is missing: bench/run.ts builds the workers (buildWorkers) before it runs a case`);
+  return [process.execPath, ...nodeFlags, out, ...args];
+}
+
+const WORKERS_OUT = join(ROOT, "bench", "out", "workers");
+
+/**
+ * A worker's (or a bench helper's) import of `src/…` is the compiled module `lib/…` at run time, not a
+ * copy of the source in the worker's bundle: the product is loaded once, as users load it.
+ */
+const productFromLib: Plugin = {
+  name: "product-from-lib",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const rel = relative(join(ROOT, "src"), resolve(args.resolveDir, args.path));
+      return rel.startsWith("..") || isAbsolute(rel) ? undefined : { path: join(ROOT, "lib", rel), external: true };
+    });
+  },
+};
+
+/**
+ * Compiles every worker of bench/workers to one plain JavaScript file each in bench/out/workers (esbuild:
+ * the bench's own helpers bundled; packages and the compiled `lib/`, which `npm run bench` builds first,
+ * loaded at run time). bench/run.ts calls it once before the first case.
+ */
+export async function buildWorkers(): Promise<void> {
+  rmSync(WORKERS_OUT, { recursive: true, force: true });
+  const folder = join(__dirname, "workers");
+  const scripts = readdirSync(folder).filter((f) => f.endsWith(".ts") && f !== "common.ts");
+  await Promise.all(
+    scripts.map((script) =>
+      build({
+        entryPoints: [join(folder, script)],
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        packages: "external",
+        outfile: join(WORKERS_OUT, script.replace(/\.ts$/, ".js")),
+        logLevel: "warning",
+        plugins: [productFromLib],
+      }),
+    ),
+  );
 }
 
 /** `python3 -B <bench/peers/script> ...args`: a Python peer of this folder. */

@@ -18,7 +18,7 @@ import { createHash } from "crypto";
 import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
-import { BenchCase, ROOT, Side, SideReport, Target, registeredBenches } from "./registry";
+import { BenchCase, ROOT, Side, SideReport, Target, buildWorkers, registeredBenches } from "./registry";
 
 /** One process of one side. */
 interface SideRun {
@@ -198,6 +198,7 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const missed: string[] = [];
+  await buildWorkers();
   console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
   console.log("");
   for (const c of cases) {

@@ -2,20 +2,10 @@
  * The allocation simulator on 5,000 dual-stack nodes (../simulator.ts has the cluster), with its own
  * targets. No peer: nothing else plays Calico's block allocation.
  */
-import { join } from "path";
-import { registerBench } from "../registry";
+import { nodeWorker, registerBench } from "../registry";
 
-const worker = (podsPerNode: number) => (_dir: string, warmup: number, runs: number) => [
-  process.execPath,
-  "--expose-gc",
-  "--import",
-  "tsx",
-  join(__dirname, "..", "workers", "simulator.ts"),
-  "-",
-  String(podsPerNode),
-  String(warmup),
-  String(runs),
-];
+const worker = (podsPerNode: number) => (_dir: string, warmup: number, runs: number) =>
+  nodeWorker(["--expose-gc"], "simulator.ts", "-", String(podsPerNode), String(warmup), String(runs));
 
 registerBench({
   id: "simulator-150k",

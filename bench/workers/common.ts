@@ -1,7 +1,7 @@
 /** Shared by the TypeScript workers: reading a workload, timing, and the report the runner reads. */
 import { createHash } from "crypto";
 import { existsSync, readFileSync } from "fs";
-import { join } from "path";
+import { dirname, join } from "path";
 import type { SideReport } from "../registry";
 import type { Workload } from "../workloads";
 
@@ -12,13 +12,24 @@ export function args(): { file: string; mode: string; warmup: number; runs: numb
 }
 
 /**
+ * The repository root: the nearest folder up from this code with a package.json (this code runs from
+ * bench/workers under tsx in the tests, and from bench/out/workers as the benchmark's compiled worker).
+ */
+const ROOT = ((): string => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+})();
+
+/**
  * A module of the compiled package (`lib/<module>`, which `npm run bench` builds), typed by the caller as
  * its source module: `compiled<typeof import("../../src/carver")>("carver")`. Timing the compiled code
  * measures what users run; the TypeScript loader (tsx) wraps every function it creates with a naming
  * helper, which costs a call per closure in a hot loop.
  */
 export function compiled<T>(module: string): T {
-  const file = join(__dirname, "..", "..", "lib", module);
+  const file = join(ROOT, "lib", module);
   if (!existsSync(`${file}.js`) && !existsSync(join(file, "index.js"))) throw new Error(`lib/${module} is missing: run npm run build (npm run bench does)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(file) as T;

@@ -187,7 +187,7 @@ function fleetCommand(
     const simulation = harnessOf(c.plan, spec, opts.baseDir);
     return { c, report: buildPlanReport(c.plan, simulation, { accepted: spec.harness?.acceptedFindings, generatedBy: "calico-ipam plan" }) };
   });
-  const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges }));
+  const inputs = own.map(({ c, report }) => ({ name: c.name, report, isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges, drainingDrawnRanges: c.drainingDrawnRanges }));
   const reports = own.map(({ c, report }) => ({ name: c.name, report: withFleet(report, fleetSection(c.name, inputs, result.subSpaces)) }));
   if (opts.writeLedger) writeFleetLedgers(result);
   if (opts.out) {

@@ -610,7 +610,7 @@ export class CalicoIpam extends Construct implements FleetMember {
         name,
         this.fleet.clusters.map((m) => {
           const c = plans.get(this.fleet.nameOf(m))!;
-          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges };
+          return { name: c.name, report: m._baseReport(), isolatedFrom: c.isolatedFrom, reuses: c.reuses, drawnRanges: c.drawnRanges, drainingDrawnRanges: c.drainingDrawnRanges };
         }),
         this.fleet.plan().subSpaces,
       );

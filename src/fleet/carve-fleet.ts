@@ -225,6 +225,8 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
   // Names to release that are recorded drawn ranges (and not pools) are released by the drawn-range run.
   // Each with its place in the cluster's own release list, for the paths of findings.
   const drawnRelease = new Map<string, Array<{ key: string; at: number }>>();
+  // The place in the cluster's own release list of each name left for the carver, when drawn ranges were taken out.
+  const releaseAt = new Map<string, number[]>();
   clusters = clusters.map((c) => {
     const recorded = c.ledger.drawnRanges ?? {};
     unknownReleases(c, findings);
@@ -234,7 +236,9 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
     });
     if (mine.length === 0) return c;
     drawnRelease.set(c.name, mine);
-    return { ...c, release: c.release!.filter((n) => !mine.some((m) => m.key === n)) };
+    const kept = c.release!.map((n, at) => ({ n, at })).filter(({ n }) => !mine.some((m) => m.key === n));
+    releaseAt.set(c.name, kept.map(({ at }) => at));
+    return { ...c, release: kept.map(({ n }) => n) };
   });
 
   // Ranges known before carving: recorded in a section, pinned in code, held elsewhere.
@@ -377,6 +381,10 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       // One cluster: its own names, its own ledger, as a single cluster is carved.
       const [c] = members;
       result = carve({ spaces: view.spaces, exclusions, requests: requestsOf(c), ledger: c.ledger, release: c.release });
+      const at = releaseAt.get(c.name);
+      if (at !== undefined && result.findings.some((f) => RELEASE_PATH.test(f.path))) {
+        result = { ...result, findings: result.findings.map((f) => withReleasePath(f, (i) => at[i])) };
+      }
       results.set(c.name, result);
     } else {
       // Sized once (indexed loops and writes: this runs once per synth, mostly before the engine
@@ -399,6 +407,8 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       let q = 0;
       let inOrder = true;
       const release: string[] = [];
+      // The cluster of each name to release, and its place in that cluster's own release list.
+      const releaseOrigin: Array<{ readonly cluster: string; readonly at: number }> = [];
       // "<cluster>.<pool>" names sort as the clusters' names followed by "." do, then as the pools do
       // (a cluster name has no ".", so no prefix is the start of another): the entries are made in that
       // order, and need no sort unless a section lists a pool out of order (an integer-like name is
@@ -426,7 +436,10 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
           originCluster[q] = c.name;
           originPool[q] = r.name;
         }
-        for (const pool of c.release ?? []) release.push(nameOf(pool));
+        (c.release ?? []).forEach((pool, k) => {
+          release.push(nameOf(pool));
+          releaseOrigin.push({ cluster: c.name, at: releaseAt.get(c.name)?.[k] ?? k });
+        });
       }
       if (!inOrder) {
         // A section listed an integer-like pool name first (as JavaScript orders keys): sorted by name.
@@ -441,7 +454,7 @@ export function carveFleet(input: FleetCarveInput): FleetCarveResult {
       const combined = checkedIndexedLedger(new PoolIndex(poolNames, entries), cidrs);
       const result = carve({ spaces: view.spaces, exclusions, requests, ledger: combined, release });
       // A run that keeps every recorded range returns its input ledger: each cluster keeps its own.
-      splitGroupResult(members, result, results, requests, originCluster, originPool, result.ledger === combined && result.changes.length === 0);
+      splitGroupResult(members, result, results, requests, originCluster, originPool, releaseOrigin, result.ledger === combined && result.changes.length === 0);
     }
     for (const c of members) {
       const r = results.get(c.name)!;
@@ -1113,6 +1126,7 @@ function splitGroupResult(
   requests: readonly PoolRequest[],
   originCluster: readonly string[],
   originPool: readonly string[],
+  releaseOrigin: ReadonlyArray<{ readonly cluster: string; readonly at: number }>,
   unchangedLedgers = false,
 ): void {
   const clusterOf = new Map(group.map((c) => [c.name, c]));
@@ -1164,8 +1178,17 @@ function splitGroupResult(
     const m = /^pools\.([a-z0-9-]+)\.(.+)$/.exec(f.path);
     const cluster = m && clusterOf.has(m[1]) ? m[1] : undefined;
     const message = renamePools(f.message, clusterOf);
+    const r = RELEASE_PATH.exec(f.path);
+    // A name of the combined release list: its cluster's, at its place in that cluster's own list. The
+    // run stops for the whole group, so the others get it too, at a path that names the cluster.
+    const origin = r ? releaseOrigin[Number(r[1])] : undefined;
     if (cluster) push(findings, cluster, { ...f, path: `pools.${m![2]}`, message });
-    else everyone.push({ ...f, message });
+    else if (origin) {
+      for (const c of group) {
+        const at = c.name === origin.cluster ? withReleasePath(f, () => origin.at) : { ...f, path: f.path.replace(RELEASE_PATH, `clusters.${origin.cluster}.release[${origin.at}]`) };
+        push(findings, c.name, { ...at, message });
+      }
+    } else everyone.push({ ...f, message });
   }
   for (const c of group) {
     const own = entries.get(c.name) ?? [];
@@ -1177,6 +1200,14 @@ function splitGroupResult(
       findings: sortFindings([...(findings.get(c.name) ?? []), ...everyone]),
     });
   }
+}
+
+/** The path the carver gives a finding about a name of its `release` list: `release[<index>]`, maybe more after it. */
+const RELEASE_PATH = /^release\[(\d+)\]/;
+
+/** The finding with its `release[i]` path at the place `at(i)` gives. */
+function withReleasePath(f: Finding, at: (i: number) => number): Finding {
+  return { ...f, path: f.path.replace(RELEASE_PATH, (_, i: string) => `release[${at(Number(i))}]`) };
 }
 
 /** `pool "east.pods"` → `pool "pods" of cluster "east"` in a carver message. */

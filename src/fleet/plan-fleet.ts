@@ -202,6 +202,11 @@ export interface FleetClusterPlan {
    * fleet has errors. They are also the plan's `serviceCidrs`/`nodeCidrs`.
    */
   readonly drawnRanges: ReadonlyArray<{ readonly kind: "service" | "node"; readonly family: 4 | 6; readonly cidr: string; readonly addressSpace: string }>;
+  /**
+   * The drawn ranges the cluster's ledger section keeps as `draining` (no longer asked for; reserved until
+   * released), by key (`service-ipv4`); empty when none or the fleet has errors.
+   */
+  readonly drainingDrawnRanges: ReadonlyArray<{ readonly key: string; readonly kind: "service" | "node"; readonly family: 4 | 6; readonly cidr: string }>;
   /** Ranges this cluster shares with isolated clusters, for the reports. */
   readonly reuses: ReadonlyArray<{ readonly pool: string; readonly cidr: string; readonly cluster: string; readonly otherPool: string; readonly otherCidr: string }>;
 }
@@ -419,6 +424,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       .filter((d) => (c.subSpaces ?? []).includes(d.name) || c.spec.pools.some((p) => p.addressSpace === d.name))
       .map((d) => ({ name: d.name, cidr: carved.subSpaces.find((x) => x.name === d.name)?.cidr ?? parentCidr.get(d.addressSpace)! }));
     const drawn = drawnOf(c, carved.drawnRanges.get(c.name), parentCidr);
+    const draining = drainingOf(carved.drawnRanges.get(c.name));
     const plan = planIpam(withDrawn(withSpaces({ ...c.spec, migrations: undefined }, [...spaces, ...own]), drawn), {
       // Names the ledger in messages: the plan reads no file of its own.
       file: shared ? `${file} (cluster "${c.name}")` : file,
@@ -426,7 +432,7 @@ export function planFleet(spec: FleetSpec, options: FleetLedgerOptions = {}): Fl
       carved: stop ? stopResult(c) : carved.clusters.get(c.name),
       frozen,
     });
-    return { name: c.name, plan, ...(file !== undefined ? { ledgerFile: file } : {}), isolatedFrom: carved.isolated.get(c.name) ?? [], drawnRanges: drawn, reuses: [] };
+    return { name: c.name, plan, ...(file !== undefined ? { ledgerFile: file } : {}), isolatedFrom: carved.isolated.get(c.name) ?? [], drawnRanges: drawn, drainingDrawnRanges: draining, reuses: [] };
   });
   addReuses(plans);
 
@@ -552,6 +558,14 @@ function drawnOf(c: FleetClusterDeclaration, record: Readonly<Record<string, Led
     if (entry !== undefined) out.push({ kind: r.kind, family: entry.family, cidr: entry.cidr, addressSpace: r.addressSpace });
   }
   return out;
+}
+
+/** The drawn ranges a ledger section keeps as draining, by key. */
+function drainingOf(record: Readonly<Record<string, LedgerDrawnRange>> | undefined): FleetClusterPlan["drainingDrawnRanges"] {
+  return Object.entries(record ?? {})
+    .filter(([, r]) => r.status === "draining")
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, r]) => ({ key, kind: r.kind, family: r.family, cidr: r.cidr }));
 }
 
 /** The spec with the drawn ranges as its Service CIDRs and node networks. */

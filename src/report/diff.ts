@@ -162,6 +162,14 @@ export interface FleetRangeChange {
   readonly after: string | null;
   /** For a Service CIDR (`service`) or node network (`node`) a cluster draws from the plan; absent for a pool or sub-space. */
   readonly kind?: "service" | "node";
+  /**
+   * For a drawn range a report lists as draining (`drainingDrawnRanges`) on one side: `draining` (drawn in
+   * the base, draining in the head: still reserved, `before` and `after` its range), `reactivated` (draining
+   * in the base, drawn again in the head), `released` (draining in the base, gone from the head's ledger:
+   * `after` null), `added-draining` (absent from the base report, draining in the head). Absent otherwise: a
+   * drawn range with `after` null was neither drawn nor draining in the head report.
+   */
+  readonly status?: "draining" | "reactivated" | "released" | "added-draining";
 }
 
 /** The fleet part of a plan diff. */
@@ -402,7 +410,7 @@ function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): Flee
   const cluster = head.fleet?.cluster ?? base.fleet!.cluster;
   // The pools of the cluster(s) the two reports are about are compared above: counted once, there.
   const compared = new Set([base.fleet?.cluster, head.fleet?.cluster]);
-  type Range = { cluster: string | null; name: string; cidr: string; kind?: "service" | "node" };
+  type Range = { cluster: string | null; name: string; cidr: string; kind?: "service" | "node"; draining?: true };
   const ranges = (report: PlanReport): Map<string, Range> => {
     const out = new Map<string, Range>();
     for (const s of report.fleet?.subSpaces ?? []) out.set(`\u0000${s.name}`, { cluster: null, name: s.name, cidr: s.cidr });
@@ -412,6 +420,7 @@ function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): Flee
         const name = `${r.kind}-ipv${r.cidr.includes(":") ? 6 : 4}`;
         out.set(`${c.name}\u0001${name}`, { cluster: c.name, name, cidr: r.cidr, kind: r.kind });
       }
+      for (const r of c.drainingDrawnRanges ?? []) out.set(`${c.name}\u0001${r.key}`, { cluster: c.name, name: r.key, cidr: r.cidr, kind: r.kind, draining: true });
     }
     return out;
   };
@@ -421,9 +430,10 @@ function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): Flee
   for (const key of keys) {
     const before = b.get(key);
     const after = h.get(key);
-    if (before?.cidr === after?.cidr) continue;
+    if (before?.cidr === after?.cidr && before?.draining === after?.draining) continue;
     const { cluster: owner, name, kind } = (after ?? before)!;
-    changes.push({ cluster: owner, name, before: before?.cidr ?? null, after: after?.cidr ?? null, ...(kind ? { kind } : {}) });
+    const status = drawnStatus(before, after);
+    changes.push({ cluster: owner, name, before: before?.cidr ?? null, after: after?.cidr ?? null, ...(kind ? { kind } : {}), ...(status ? { status } : {}) });
     const whose = owner === cluster ? `cluster "${owner}"` : `cluster "${owner}" (another cluster of the fleet)`;
     const what =
       owner === null
@@ -432,14 +442,32 @@ function fleetChanges(base: PlanReport, head: PlanReport, notes: string[]): Flee
           ? `${whose}: ${kind === "service" ? "Service CIDR" : "node network"} "${name}" drawn from the plan`
           : `${whose}: pool "${name}"`;
     notes.push(
-      before === undefined
-        ? `${what} added at ${after!.cidr}`
-        : after === undefined
-          ? `${what} removed (was ${before.cidr})`
-          : `${what} changed from ${before.cidr} to ${after.cidr}`,
+      status === "draining"
+        ? `${what} is no longer drawn: draining, ${after!.cidr} stays reserved until it is released (calico-ipam ledger release --cluster ${owner} ${name})`
+        : status === "reactivated"
+          ? `${what} is drawn again: ${after!.cidr}, draining in the base, is active again`
+          : status === "released"
+            ? `${what} released (was ${before!.cidr}, draining)`
+            : status === "added-draining"
+              ? `${what} draining at ${after!.cidr} (reserved until it is released)`
+              : before === undefined
+                ? `${what} added at ${after!.cidr}`
+                : after === undefined
+                  ? `${what} removed (was ${before.cidr})`
+                  : `${what} changed from ${before.cidr} to ${after.cidr}`,
     );
   }
   return { cluster, changes };
+}
+
+/**
+ * How a drawn range's state moved between two reports, when one lists it as draining; undefined for any
+ * other change (a range added, removed or moved while drawn on both sides, or draining on both).
+ */
+function drawnStatus(before: { cidr: string; draining?: true } | undefined, after: { cidr: string; draining?: true } | undefined): FleetRangeChange["status"] {
+  if (after?.draining) return before === undefined ? "added-draining" : before.draining ? undefined : "draining";
+  if (!before?.draining) return undefined;
+  return after === undefined ? "released" : "reactivated";
 }
 
 function byName<T extends { readonly name: string }>(items: readonly T[]): Map<string, T> {

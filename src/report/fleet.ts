@@ -11,6 +11,8 @@ export interface FleetReportInput {
   readonly reuses: ReportFleetCluster["reuses"];
   /** The Service CIDRs and node networks it draws from the plan. @default - none */
   readonly drawnRanges?: ReadonlyArray<{ readonly kind: "service" | "node"; readonly cidr: string; readonly addressSpace: string }>;
+  /** The drawn ranges its ledger keeps as draining, by key. @default - none */
+  readonly drainingDrawnRanges?: ReadonlyArray<{ readonly key: string; readonly kind: "service" | "node"; readonly cidr: string }>;
 }
 
 /**
@@ -43,6 +45,9 @@ function fleetCluster(c: FleetReportInput): ReportFleetCluster {
     isolatedFrom: [...c.isolatedFrom],
     reuses: [...c.reuses],
     ...((c.drawnRanges ?? []).length > 0 ? { drawnRanges: c.drawnRanges!.map((r) => ({ kind: r.kind, cidr: r.cidr, addressSpace: r.addressSpace })) } : {}),
+    ...((c.drainingDrawnRanges ?? []).length > 0
+      ? { drainingDrawnRanges: [...c.drainingDrawnRanges!].sort((a, b) => compareText(a.key, b.key)).map((r) => ({ key: r.key, kind: r.kind, cidr: r.cidr })) }
+      : {}),
   };
 }
 

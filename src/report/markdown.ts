@@ -264,14 +264,16 @@ function fleetSection(fleet: ReportFleet, collapseAbove: number): string {
     s.clusters.map((n) => (n === fleet.cluster ? `**${mdCode(n, { cell: true })}**` : mdCode(n, { cell: true }))).join(" ") || "—",
   ]);
   const subTable = subSpaces.length > 0 ? [mdTable(["Sub-space", "Range", "Carved from", "Clusters"], "llll", subSpaces)] : [];
-  const drawn = fleet.clusters.flatMap((c) =>
-    (c.drawnRanges ?? []).map((r) => [
-      c.name === fleet.cluster ? `**${mdCode(c.name, { cell: true })}**` : mdCode(c.name, { cell: true }),
-      r.kind === "service" ? "Service CIDR" : "node network",
+  const clusterCell = (name: string) => (name === fleet.cluster ? `**${mdCode(name, { cell: true })}**` : mdCode(name, { cell: true }));
+  const drawn = fleet.clusters.flatMap((c) => [
+    ...(c.drawnRanges ?? []).map((r) => [clusterCell(c.name), r.kind === "service" ? "Service CIDR" : "node network", mdCode(r.cidr, { cell: true }), mdCode(r.addressSpace, { cell: true })]),
+    ...(c.drainingDrawnRanges ?? []).map((r) => [
+      clusterCell(c.name),
+      `${r.kind === "service" ? "Service CIDR" : "node network"} ${mdCode(r.key, { cell: true })}, draining`,
       mdCode(r.cidr, { cell: true }),
-      mdCode(r.addressSpace, { cell: true }),
+      "—",
     ]),
-  );
+  ]);
   const drawnTable = drawn.length > 0 ? [mdTable(["Cluster", "Drawn range", "Range", "Drawn from"], "llll", drawn)] : [];
   return [`### Fleet`, intro, body, ...subTable, ...drawnTable, ...(reuses.length > 0 ? [reuses.join("\n")] : [])].join("\n\n");
 }

@@ -308,6 +308,7 @@ export function parsePlanReport(text: string, file?: string): PlanReport {
             isolatedFrom: array(string),
             reuses: array(object({ pool: string, cidr: string, cluster: string, otherPool: string, otherCidr: string })),
             drawnRanges: optional(array(object({ kind: oneOf("service", "node"), cidr: string, addressSpace: string }))),
+            drainingDrawnRanges: optional(array(object({ key: string, kind: oneOf("service", "node"), cidr: string }))),
           }),
         ),
         subSpaces: optional(array(object({ name: string, addressSpace: string, cidr: string, clusters: array(string) }))),

@@ -343,6 +343,12 @@ export interface ReportFleetCluster {
    * the order it asks for them, each with the address space it is drawn from; absent when it draws none.
    */
   readonly drawnRanges?: ReadonlyArray<{ readonly kind: "service" | "node"; readonly cidr: string; readonly addressSpace: string }>;
+  /**
+   * The drawn ranges its ledger section keeps as `draining`: no longer asked for, still reserved (kept clear
+   * of every carve) until released (`calico-ipam ledger release --cluster NAME <key>`), by key; absent when
+   * none. Reports written before this field never list them (a diff against one tells nothing about them).
+   */
+  readonly drainingDrawnRanges?: ReadonlyArray<{ readonly key: string; readonly kind: "service" | "node"; readonly cidr: string }>;
 }
 
 export interface ReportRanges {

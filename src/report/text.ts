@@ -109,7 +109,10 @@ function fleetText(fleet: ReportFleet): string[] {
   out.push(asciiTable(["CLUSTER", "RANGES", "IPV4 ADDRESSES", "IPV6 ADDRESSES", "IN USE", "BUSIEST POOL", "FREE BLOCKS", "ISOLATED FROM"], rows).trimEnd());
   const subSpaces = (fleet.subSpaces ?? []).map((s) => [s.name, s.cidr, s.addressSpace, s.clusters.join(", ") || "-"]);
   if (subSpaces.length > 0) out.push(asciiTable(["SUB-SPACE", "CIDR", "CARVED FROM", "CLUSTERS"], subSpaces).trimEnd());
-  const drawn = fleet.clusters.flatMap((c) => (c.drawnRanges ?? []).map((r) => [c.name, r.kind === "service" ? "Service CIDR" : "node network", r.cidr, r.addressSpace]));
+  const drawn = fleet.clusters.flatMap((c) => [
+    ...(c.drawnRanges ?? []).map((r) => [c.name, r.kind === "service" ? "Service CIDR" : "node network", r.cidr, r.addressSpace]),
+    ...(c.drainingDrawnRanges ?? []).map((r) => [c.name, `${r.kind === "service" ? "Service CIDR" : "node network"} ${r.key}, draining`, r.cidr, "-"]),
+  ]);
   if (drawn.length > 0) out.push(asciiTable(["CLUSTER", "DRAWN RANGE", "CIDR", "DRAWN FROM"], drawn).trimEnd());
   for (const c of fleet.clusters) {
     for (const r of c.reuses) {

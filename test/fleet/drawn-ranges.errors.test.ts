@@ -157,3 +157,50 @@ describe("releasing a drawn range too early", () => {
     );
   });
 });
+
+describe("a carver release error in a fleet names its cluster and its place in that cluster's own release list", () => {
+  const POOLS = { pools: [{ name: "pods", prefixLength: 16, addressSpace: "pods-v4" }, { name: "old", prefixLength: 20, addressSpace: "pods-v4" }] };
+  const SERVICES = { serviceCidrs: [{ addressSpace: "services-v4", prefixLength: 16 }] };
+  const releasing = (name: string, release: string[]): FleetClusterDeclaration => ({ ...cluster(name, undefined, POOLS), ledger: { release } });
+  // Each cluster's error-level findings, "path: start of message".
+  const errorsOf = (spec: FleetSpec, file: string) =>
+    Object.fromEntries(
+      planFleet(spec, { file }).clusters.map((c) => [c.name, c.plan.findings.filter((f) => f.severity === "error").map((f) => `${f.code} at ${f.path}: ${f.message.split(" (")[0]}`)]),
+    );
+
+  test.each<[string, FleetClusterDeclaration[], Record<string, string[]>]>([
+    [
+      "alone: after a drawn range released in the same list",
+      [releasing("west", ["service-ipv4", "pods"])],
+      { west: ['CARVE_RELEASE_ACTIVE at release[1]: cannot release pool "pods"'] },
+    ],
+    [
+      "carved with a connected cluster: the error is the releasing cluster's; the other, whose run stops too, is told whose",
+      [cluster("east", undefined, POOLS), releasing("west", ["service-ipv4", "pods"])],
+      {
+        east: ['CARVE_RELEASE_ACTIVE at clusters.west.release[1]: cannot release pool "pods" of cluster "west"'],
+        west: ['CARVE_RELEASE_ACTIVE at release[1]: cannot release pool "pods" of cluster "west"'],
+      },
+    ],
+    [
+      "carved with a connected cluster, both releasing: each its own",
+      [releasing("east", ["pods"]), releasing("west", ["service-ipv4", "old", "pods"])],
+      {
+        east: ['CARVE_RELEASE_ACTIVE at release[0]: cannot release pool "pods" of cluster "east"', 'CARVE_RELEASE_ACTIVE at clusters.west.release[1]: cannot release pool "old" of cluster "west"', 'CARVE_RELEASE_ACTIVE at clusters.west.release[2]: cannot release pool "pods" of cluster "west"'],
+        west: ['CARVE_RELEASE_ACTIVE at clusters.east.release[0]: cannot release pool "pods" of cluster "east"', 'CARVE_RELEASE_ACTIVE at release[1]: cannot release pool "old" of cluster "west"', 'CARVE_RELEASE_ACTIVE at release[2]: cannot release pool "pods" of cluster "west"'],
+      },
+    ],
+  ])("%s", (_what, clusters, expected) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-release-path-"));
+    try {
+      const file = path.join(dir, "calico-ipam.lock.json");
+      // west's Service CIDR drawn, then no longer drawn (draining), so that releasing it is fine.
+      writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("east", undefined, POOLS), cluster("west", SERVICES, POOLS)] }, { file }));
+      writeFleetLedgers(planFleet({ addressSpaces: SPACES, clusters: [cluster("east", undefined, POOLS), cluster("west", undefined, POOLS)] }, { file }));
+      const got = errorsOf({ addressSpaces: SPACES, clusters }, file);
+      expect(Object.fromEntries(Object.entries(got).map(([k, v]) => [k, [...v].sort()]))).toEqual(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, [...v].sort()])));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,15 +52,22 @@ export class IntervalSet {
       input.push(c);
     }
     sortByFirst(family, input);
+    // Built in local lists and stored once: pushing into the new set's own (empty) lists made V8's
+    // optimized code of this function expect lists of small integers and throw it away ("not a Smi"),
+    // again at the next runs, while it learnt what the fields hold.
+    const list: AddressRange[] = [];
     for (let i = 0; i < input.length; ) {
       const first = input[i].first;
       let last = input[i].last;
       for (i++; i < input.length && input[i].first <= last + 1n; i++) {
         if (input[i].last > last) last = input[i].last;
       }
-      set.list.push(makeRange(first, last));
+      list.push(makeRange(first, last));
     }
-    for (let i = 0; i + 1 < set.list.length; i++) set.gapApprox.push(gapBetween(set.list[i], set.list[i + 1]));
+    const gaps: number[] = [];
+    for (let i = 0; i + 1 < list.length; i++) gaps.push(gapBetween(list[i], list[i + 1]));
+    set.list = list;
+    set.gapApprox = gaps;
     set.cachedSize = undefined;
     return set;
   }

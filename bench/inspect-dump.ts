@@ -324,7 +324,9 @@ export function writeInspectDump(dir: string): string[] {
   return files;
 }
 
-if (require.main === module) {
+// Run as a script only when this file is the main module itself: a bench worker that bundles this module
+// (bench/registry.ts, buildWorkers) is `require.main` too, and must not write a dump over the one it reads.
+if (require.main === module && /inspect-dump\.[cm]?[jt]s$/.test(require.main.filename)) {
   const dir = process.argv[2];
   if (!dir) throw new Error("usage: tsx bench/inspect-dump.ts DIR");
   const t0 = performance.now();

@@ -300,30 +300,21 @@ function runItems(w: Window, from: number, to: number, end: number, index: numbe
   const bytes = w.buf;
   const base = w.from;
   const out: ListItem[] = [];
-  // Item starts, found only for items with integers to keep exact (the items open at one indentation).
-  let cursor = 0;
-  let cursorStart = from - base;
-  let cursorEnd = -1; // the end of item `cursor`, once found
+  // Where each item's text starts, found only when some item has integers to keep exact: every item closes
+  // on a line of its own and the next opens after "," as kubectl writes it (as the decoding path checks).
+  // Unless that splits the run into exactly as many texts as the parser read items (an item's close
+  // joined to its last line, an item opened on the line of a close...), the item texts cannot be told
+  // apart here, and the whole-text reader keeps the exact integers (the caller falls back on this error).
+  const fieldsOf = bigIntegers === undefined ? undefined : values.map((v) => bigIntegers(v));
+  const starts = fieldsOf?.some((f) => f !== undefined) ? itemStarts(bytes, from - base, to - base) : undefined;
+  if (starts !== undefined && starts.length !== values.length) {
+    const at = starts.length < values.length ? to : base + starts[values.length];
+    throw new JsonListError(`malformed JSON: expected each item of items to close with "}" on a line of its own, indented by 8 spaces, and the next to open after "," on a line of its own`, w.lineOf(at));
+  }
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
-    const fields = bigIntegers?.(value);
-    let exact: Record<string, string> | undefined;
-    if (fields) {
-      for (; cursor < k; cursor++) {
-        const close = cursorEnd >= 0 ? cursorEnd : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
-        // The next item opens after "," as kubectl writes it (as the decoding path checks): else the item
-        // texts cannot be told apart here, and the whole-text reader keeps the exact integers.
-        const comma = skipSpace(bytes, close, to - base);
-        const next = skipSpace(bytes, comma + 1, to - base);
-        if (close < ITEM_CLOSE.length || bytes[comma] !== 0x2c || bytes[next] !== 0x7b || bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) !== 0) {
-          throw new JsonListError(`malformed JSON: expected "," and an item ("{" on a line of its own, indented by 8 spaces) after an item of items`, w.lineOf(close + base));
-        }
-        cursorStart = next;
-        cursorEnd = -1;
-      }
-      if (cursorEnd < 0) cursorEnd = k === values.length - 1 ? to - base : bytes.indexOf(ITEM_CLOSE, cursorStart) + ITEM_CLOSE.length;
-      exact = exactIntegers(bytes, cursorStart, cursorEnd, fields);
-    }
+    const fields = fieldsOf?.[k];
+    const exact = fields && starts ? exactIntegers(bytes, starts[k], k === values.length - 1 ? to - base : starts[k + 1], fields) : undefined;
     out.push(exact ? { value, index: index + k, bigIntegers: exact } : { value, index: index + k });
   }
   return out;
@@ -361,6 +352,17 @@ class DecodedItem implements ListItem, ItemText {
   }
 }
 
+
+/** The starts of the items of `[from, to)`: `from`, then each "{" that follows a close ("\n        }"), "," and an open ("\n        {"). */
+function itemStarts(bytes: Buffer, from: number, to: number): number[] {
+  const starts = [from];
+  for (let close = bytes.indexOf(ITEM_CLOSE, from); close >= 0 && close < to; close = bytes.indexOf(ITEM_CLOSE, close + 1)) {
+    const comma = skipSpace(bytes, close + ITEM_CLOSE.length, to);
+    const next = skipSpace(bytes, comma + 1, to);
+    if (bytes[comma] === 0x2c && next < to && bytes[next] === 0x7b && bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) === 0) starts.push(next);
+  }
+  return starts;
+}
 /**
  * The exact digits of the asked integers of one item, from its text. The item's text is walked as JSON
  * (any whitespace around `:` and `,`, keys with escapes, strings holding the key's name), so the digits

@@ -58,6 +58,31 @@ describe("kubectl JSON Lists are read in batches, with the same result as JSON.p
     expect((item.value as { spec: { sequenceNumber: number } }).spec.sequenceNumber).toBe(Number(big));
   });
 
+  test("an item whose close is joined to its last line: every item keeps its own exact integers", () => {
+    // Found by template-decode.property (seed 1611133115): the line break before the first item's close
+    // replaced by a space made the item texts shift by one, and a later block read the next one's digits.
+    const digits = ["1767225600017000031", "1767225600017000033", "1767225600017000035"];
+    const block = (name: string, seq: number) => ({ kind: "IPAMBlock", metadata: { name }, spec: { sequenceNumber: seq } });
+    const text = kubectl([block("a", 1), block("b", 7), block("c", 2), block("d", 3), block("e", 8)])
+      .replace('"sequenceNumber": 1', `"sequenceNumber": ${digits[0]}`)
+      .replace('"sequenceNumber": 2', `"sequenceNumber": ${digits[1]}`)
+      .replace('"sequenceNumber": 3', `"sequenceNumber": ${digits[2]}`)
+      .replace("\n        },", "         },");
+    expect(text).toContain(`${digits[0]}\n            }         },\n        {`);
+    const unsafe = (item: unknown) => {
+      const seq = (item as { spec: { sequenceNumber: number } }).spec.sequenceNumber;
+      return Number.isSafeInteger(seq) ? undefined : [{ path: "spec.sequenceNumber", key: "sequenceNumber" }];
+    };
+    const read = [...streamDumpObjects(file(text), unsafe)].map((d) => [(d.value as { metadata: { name: string } }).metadata.name, d.bigIntegers]);
+    expect(read).toEqual([
+      ["a", { "spec.sequenceNumber": digits[0] }],
+      ["b", undefined],
+      ["c", { "spec.sequenceNumber": digits[1] }],
+      ["d", { "spec.sequenceNumber": digits[2] }],
+      ["e", undefined],
+    ]);
+  });
+
   test("other layouts (compact JSON, 2-space indent, a bare array) are read by the whole-text parser", () => {
     const items = [{ kind: "Node", metadata: { name: "a" } }, { kind: "Node", metadata: { name: "b" } }];
     for (const text of [JSON.stringify({ apiVersion: "v1", items, kind: "List" }), JSON.stringify({ apiVersion: "v1", items, kind: "List" }, null, 2), JSON.stringify(items, null, 4)]) {

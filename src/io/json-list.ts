@@ -352,7 +352,6 @@ class DecodedItem implements ListItem, ItemText {
   }
 }
 
-
 /** The starts of the items of `[from, to)`: `from`, then each "{" that follows a close ("\n        }"), "," and an open ("\n        {"). */
 function itemStarts(bytes: Buffer, from: number, to: number): number[] {
   const starts = [from];
@@ -363,6 +362,7 @@ function itemStarts(bytes: Buffer, from: number, to: number): number[] {
   }
   return starts;
 }
+
 /**
  * The exact digits of the asked integers of one item, from its text. The item's text is walked as JSON
  * (any whitespace around `:` and `,`, keys with escapes, strings holding the key's name), so the digits

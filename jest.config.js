@@ -8,5 +8,7 @@ module.exports = {
   },
   moduleNameMapper: { "^cdktf-calico-ipam$": "<rootDir>/src", "^cdktf-calico-ipam/core$": "<rootDir>/src/core" },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
   testTimeout: 120000,
 };

@@ -307,9 +307,15 @@ function runItems(w: Window, from: number, to: number, end: number, index: numbe
   // apart here, and the whole-text reader keeps the exact integers (the caller falls back on this error).
   const fieldsOf = bigIntegers === undefined ? undefined : values.map((v) => bigIntegers(v));
   const starts = fieldsOf?.some((f) => f !== undefined) ? itemStarts(bytes, from - base, to - base) : undefined;
-  if (starts !== undefined && starts.length !== values.length) {
-    const at = starts.length < values.length ? to : base + starts[values.length];
-    throw new JsonListError(`malformed JSON: expected each item of items to close with "}" on a line of its own, indented by 8 spaces, and the next to open after "," on a line of its own`, w.lineOf(at));
+  if (starts !== undefined) {
+    // As many texts as items is not enough (a nested close at 8 spaces inside one item and a joined close
+    // in another balance out): each text must hold exactly one JSON value, its "{" matched by the "}" the
+    // split found, then only "," and spaces up to the next text.
+    const bad = starts.length !== values.length ? Math.min(starts.length, values.length) : misplacedItem(bytes, starts, to - base);
+    if (bad >= 0) {
+      const at = bad < starts.length ? base + starts[bad] : to;
+      throw new JsonListError(`malformed JSON: expected each item of items to close with "}" on a line of its own, indented by 8 spaces, and the next to open after "," on a line of its own`, w.lineOf(at));
+    }
   }
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
@@ -361,6 +367,27 @@ function itemStarts(bytes: Buffer, from: number, to: number): number[] {
     if (bytes[comma] === 0x2c && next < to && bytes[next] === 0x7b && bytes.compare(ITEM_OPEN, 0, ITEM_OPEN.length, next - 9, next + 1) === 0) starts.push(next);
   }
   return starts;
+}
+
+/**
+ * The index of the first item text of `starts` (each ending where the next starts, the last at `to`) that
+ * does not hold exactly one JSON value followed by "," (or nothing, for the last) and spaces; -1 when all do.
+ */
+function misplacedItem(bytes: Buffer, starts: readonly number[], to: number): number {
+  for (let k = 0; k < starts.length; k++) {
+    const last = k === starts.length - 1;
+    const limit = last ? to : starts[k + 1];
+    const open = skipSpace(bytes, starts[k], limit);
+    if (bytes[open] !== 0x7b /* { */) return k;
+    const end = valueEnd(bytes, open, limit);
+    let p = skipSpace(bytes, end, limit);
+    if (!last) {
+      if (p >= limit || bytes[p] !== 0x2c /* , */) return k;
+      p = skipSpace(bytes, p + 1, limit);
+    }
+    if (p !== limit || bytes[end - 1] !== 0x7d /* } */) return k;
+  }
+  return -1;
 }
 
 /**

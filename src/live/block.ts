@@ -3,12 +3,16 @@ import { Cidr, formatAddress } from "../ip";
 import { API_CRD_V1 } from "../model/calico";
 import type { FastBlock } from "./fast-decode";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
+import { AttributeColumns, SequenceColumns, defineLazy, setAttributeColumns } from "./private/columns";
 import { describeSource, liveFinding } from "./private/findings";
 
 export { WINDOWS_RESERVED_HANDLE } from "../simulator/allocate";
 
 /** At most this many ordinals are listed in one finding; the count says how many there are. */
 const LISTED = 8;
+
+const NONE: readonly LiveAttribute[] = [];
+const NONE_MAP: Readonly<Record<string, number>> = {};
 
 /**
  * The object name Calico gives a block (and uses in affinity names): the CIDR with `.`, `:` and `/`
@@ -50,9 +54,11 @@ export interface BlockFields {
   readonly cidrText: string;
   /** `allocations` as stored: attribute indexes, null for free ordinals. */
   readonly allocations: ArrayLike<number | null | undefined>;
-  readonly attributes: readonly LiveAttribute[];
+  /** The attributes, or their columns (the kubectl-layout matcher's: `LiveBlock.attributes` is then made when first read). */
+  readonly attributes: readonly LiveAttribute[] | AttributeColumns;
   readonly unallocated: readonly number[];
-  readonly sequenceNumberForAllocation: Readonly<Record<string, number>>;
+  /** The map, or its columns (as `attributes`; `exactSequenceNumbers.forAllocation` is then their exact digits). */
+  readonly sequenceNumberForAllocation: Readonly<Record<string, number>> | SequenceColumns;
   /** `affinity` when a non-empty string, else null. */
   readonly affinity: string | null;
   readonly deleted: boolean;
@@ -219,7 +225,8 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   }
 
   const seqMap = spec.sequenceNumberForAllocation;
-  const badSeq = Object.keys(seqMap).filter((k) => !/^(0|[1-9][0-9]*)$/.test(k) || Number(k) >= count);
+  // (Columns hold ordinals: plain integers of at most 9 digits, which objects list in ascending order.)
+  const badSeq = seqMap instanceof SequenceColumns ? seqMap.ordinalsFrom(count).map(String) : Object.keys(seqMap).filter((k) => !/^(0|[1-9][0-9]*)$/.test(k) || Number(k) >= count);
   if (badSeq.length > 0) {
     add("warning", "BLOCK_SEQUENCE_ORDINAL", `spec.sequenceNumberForAllocation.${badSeq[0]}`, `${where}: spec.sequenceNumberForAllocation of block ${cidr.toString()} has ${plural(badSeq.length, "key")} that ${badSeq.length === 1 ? "is" : "are"} not an ordinal of the block (${listed(badSeq)}).`);
   }
@@ -244,15 +251,25 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
     allocations,
     allocated,
     unallocated,
-    attributes,
+    // (Columns are replaced at once by properties made when first read.)
+    attributes: attributes instanceof AttributeColumns ? NONE : attributes,
     sequenceNumber: spec.sequenceNumber,
-    sequenceNumberForAllocation: seqMap,
+    sequenceNumberForAllocation: seqMap instanceof SequenceColumns ? NONE_MAP : seqMap,
     strictAffinity: spec.strictAffinity,
     deleted,
     affinityClaimTime: spec.affinityClaimTime,
     source,
     ...(spec.exactSequenceNumbers ? { exactSequenceNumbers: spec.exactSequenceNumbers } : {}),
   };
+  if (attributes instanceof AttributeColumns) {
+    defineLazy(block, "attributes", () => attributes.attributes());
+    setAttributeColumns(block, attributes);
+  }
+  if (seqMap instanceof SequenceColumns) {
+    defineLazy(block, "sequenceNumberForAllocation", () => seqMap.numbers());
+    const exact = spec.exactSequenceNumbers;
+    if (exact !== undefined) defineLazy(block, "exactSequenceNumbers", () => ({ ...exact, forAllocation: seqMap.unsafe ? seqMap.exact() : {} }));
+  }
   return { block, findings };
 }
 
@@ -291,6 +308,9 @@ export function fastBlock(
   forAllocation: Readonly<Record<string, string>> | undefined,
 ): FastBlock {
   const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(fields.sequenceNumber);
+  const seq = fields.sequenceNumberForAllocation;
+  // (Columns give their exact digits themselves: `forAllocation` is then a place for them.)
+  if (seq instanceof SequenceColumns && seq.unsafe) forAllocation ??= {};
   if (!seqUnsafe && forAllocation === undefined) return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
   const exactSequenceNumbers = { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: forAllocation ?? {} };
   return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields: { ...fields, exactSequenceNumbers } };

@@ -3,8 +3,9 @@ import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
+import { attributeViewOf } from "./private/columns";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
-import { attributeHashesOf, handleHashesOf, handleIdHash } from "./private/handle-ids";
+import { handleHashesOf, handleIdHash } from "./private/handle-ids";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
 export const DEFAULT_POOL_NAMES: readonly string[] = ["default-ipv4-ippool", "default-ipv6-ippool"];
@@ -449,40 +450,45 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     const where = describeSource(b.source);
     const byNode = new Map<string, number>();
     let blockBorrowed = 0;
-    const hashes = attributeHashesOf(b.attributes);
+    // The attributes as the reader left them: columns (no object per allocation) or objects.
+    const attrs = attributeViewOf(b);
+    const host = b.host ?? "";
+    const used = referenced[i];
     for (let o = 0; o < b.allocations.length; o++) {
       const idx = b.allocations[o];
       if (idx < 0) continue;
       allocations++;
-      const attr = b.attributes[idx];
-      const handle = attr.handle;
+      const handle = attrs.handle(idx);
       if (handle === WINDOWS_RESERVED_HANDLE) continue;
       if (handle !== null) {
-        handleUse.add(handle, hashes?.[idx], i, cidr, cidrOf);
+        handleUse.add(handle, attrs.handleHash(idx), i, cidr, cidrOf);
       }
-      const sec = attr.secondary;
-      const node = sec.node;
+      const node = attrs.node(idx);
+      const hasPod = attrs.hasPod(idx);
       if (node === undefined) unclassified++;
-      else if (node !== (b.host ?? "")) {
+      else if (node !== host) {
         blockBorrowed++;
         byNode.set(node, (byNode.get(node) ?? 0) + 1);
-        const type = sec.vmi !== undefined ? "vmi" : sec.pod !== undefined ? "pod" : (sec.type ?? "");
-        borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: b.host ?? "", type, allocatedTo: sec.pod !== undefined ? `${sec.namespace ?? ""}/${sec.pod}` : "" });
+        const type = attrs.vmi(idx) !== undefined ? "vmi" : hasPod ? "pod" : (attrs.type(idx) ?? "");
+        borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: host, type, allocatedTo: hasPod ? `${attrs.namespace(idx) ?? ""}/${attrs.pod(idx)}` : "" });
       }
-      const isPod = sec.pod !== undefined || (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
-      const isTunnel = !isPod && ((sec.type !== undefined && TUNNEL_TYPES.has(sec.type)) || (handle !== null && TUNNEL_HANDLE.test(handle)));
-      const inUse = referenced[i]?.[o] === 1;
+      const isPod = hasPod || (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
+      const type = attrs.type(idx);
+      const isTunnel = !isPod && ((type !== undefined && TUNNEL_TYPES.has(type)) || (handle !== null && TUNNEL_HANDLE.test(handle)));
+      const inUse = used !== null && used[o] === 1;
       let why: string | null = null;
       if (isPod && dump.pods && !inUse) {
-        const pod = sec.pod !== undefined ? podNames?.get(`${sec.namespace ?? ""}/${sec.pod}`) : undefined;
-        const owner = sec.pod !== undefined ? `pod ${sec.namespace ?? ""}/${sec.pod}` : `handle ${handle}`;
+        const namespace = attrs.namespace(idx);
+        const podName = attrs.pod(idx);
+        const pod = podName !== undefined ? podNames?.get(`${namespace ?? ""}/${podName}`) : undefined;
+        const owner = podName !== undefined ? `pod ${namespace ?? ""}/${podName}` : `handle ${handle}`;
         why = !pod
           ? `allocated to ${owner}${node ? ` on node ${node}` : ""}, which is not in the dump (deleted)`
           : pod.finished
             ? `allocated to ${owner}, which has finished`
             : `allocated to ${owner}, which uses ${pod.ips.length > 0 ? pod.ips.join(", ") : "no address"} instead`;
       } else if (isTunnel && dump.nodes && !inUse) {
-        why = `a ${sec.type ?? "tunnel"} address of node ${node ?? handle}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
+        why = `a ${type ?? "tunnel"} address of node ${node ?? handle}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
       } else if (!dump.pods && reports.length > 0) {
         const address = ordinalAddress(b, o);
         const reported = reports.flatMap((r) => r.allocations.get(address) ?? []);

@@ -22,8 +22,8 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
-import type { LiveAttribute } from "./model";
-import { handleIdHashOfBytes, setAttributeHashes } from "./private/handle-ids";
+import { AttributeColumns, SequenceColumns } from "./private/columns";
+import { handleIdHashOfBytes } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -312,18 +312,22 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   p = ALLOCATIONS.lastIndex;
   if (!s.startsWith(",\n", p)) return undefined;
   p += 2;
-  const attributes: LiveAttribute[] = [];
+  // The attributes as columns (`private/columns.ts`): their handles, pods and timestamps go to the block's text.
+  let attributeCount = 0;
+  blockText = 0;
+  keys = [];
   if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
     p += ATTRIBUTES_EMPTY.length;
   } else {
     if (!s.startsWith(ATTRIBUTES_OPEN, p) || s.charCodeAt(p + ATTRIBUTES_OPEN.length) !== 0x0a) return undefined;
     p += ATTRIBUTES_OPEN.length + 1;
     for (;;) {
-      const a = attribute(bytes, s, p);
-      if (a === undefined) return undefined;
-      if (attributes.length === hashes.length) hashes = grow(hashes);
-      hashes[attributes.length] = attributeHash;
-      attributes.push(a);
+      if (attributeCount === hashes.length) {
+        hashes = grow(hashes);
+        spans = grow(spans);
+      }
+      if (!attribute(bytes, s, p, attributeCount)) return undefined;
+      attributeCount++;
       p = ATTRIBUTE.lastIndex;
       if (s.startsWith(",\n", p)) {
         p += 2;
@@ -358,19 +362,17 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
     if (digits.length >= 16) sequenceDigits = copy(bytes, p + `${FIELD}"sequenceNumber": `.length, digits.length);
     p = SEQUENCE.lastIndex;
   }
-  let seqMap: Record<string, number> = {};
-  let seqDigits: Record<string, string> | undefined;
-  let mapUnsafe = false;
+  const sequenceFrom = blockText;
+  let sequenceCount = 0;
+  let sequenceUnsafe = false;
   SEQUENCES.lastIndex = p;
   m = SEQUENCES.exec(s);
   if (m !== null) {
     if (m[1] !== undefined) {
       const body = p + `${FIELD}"sequenceNumberForAllocation": {\n`.length;
-      const r = sequences(bytes, s, body, body + m[1].length);
-      if (r === undefined) return undefined;
-      seqMap = r.map;
-      seqDigits = r.digits;
-      mapUnsafe = r.unsafe;
+      sequenceCount = sequences(bytes, s, body, body + m[1].length);
+      if (sequenceCount < 0) return undefined;
+      sequenceUnsafe = sequencesUnsafe;
     }
     p = SEQUENCES.lastIndex;
   }
@@ -388,26 +390,44 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
   end = textFrom + p;
-  if (attributes.length > 0) setAttributeHashes(attributes, hashes.slice(0, attributes.length));
-  return fastBlock(
-    name,
-    { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation: seqMap, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime },
-    sequenceDigits,
-    mapUnsafe ? (seqDigits ?? {}) : undefined,
-  );
+  const text = blockText === 0 ? "" : (textBytes as LatinBuffer).latin1Slice(0, blockText);
+  const attributes = new AttributeColumns(attributeCount, text, spans.slice(0, attributeCount * 6), keys, hashes.slice(0, attributeCount));
+  const sequenceNumberForAllocation = new SequenceColumns(ordinals.slice(0, sequenceCount), text, sequenceFrom, ends.slice(0, sequenceCount), sequenceUnsafe);
+  return fastBlock(name, { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime }, sequenceDigits, undefined);
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
 
-/** The handle hashes of the block being read, attribute by attribute (a scratch column). */
+// The columns of the block being read (scratch, copied out once it is read): the handle hashes and the
+// spans of each attribute, its namespace, node and type; the sequence numbers' ordinals and the ends of
+// their digits; the text the spans and ends point in (`blockText` bytes).
 let hashes = new Int32Array(1024);
-/** The hash of the handle of the attribute {@link attribute} read last. */
-let attributeHash = 0;
+let spans = new Int32Array(6 * 1024);
+let keys: (string | undefined)[] = [];
+let ordinals = new Int32Array(1024);
+let ends = new Int32Array(1024);
+let textBytes = Buffer.allocUnsafe(256 * 1024);
+let blockText = 0;
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
+}
+
+/** Appends `bytes[from, to)` to the block's text; its span there starts at the return value. */
+function appendText(bytes: Buffer, from: number, to: number): number {
+  const at = blockText;
+  const n = to - from;
+  if (at + n > textBytes.length) {
+    const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, at + n));
+    textBytes.copy(b, 0, 0, at);
+    textBytes = b;
+  }
+  const t = textBytes;
+  for (let i = 0; i < n; i++) t[at + i] = bytes[from + i];
+  blockText = at + n;
+  return at;
 }
 
 /** The numbers (or nulls) of a list matched by {@link smallList}: one per line, 20 spaces in, separated by `,\n`. */
@@ -432,90 +452,112 @@ function listOf(body: string, out: (number | null)[]): void {
   }
 }
 
-/** One attribute matched by {@link ATTRIBUTE} at `p`; undefined when it has other keys or another layout. */
-function attribute(bytes: Buffer, s: string, p: number): LiveAttribute | undefined {
+/**
+ * One attribute matched by {@link ATTRIBUTE} at `p`, written to the columns as attribute `n`; false
+ * when it has other keys or another layout.
+ */
+function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   ATTRIBUTE.lastIndex = p;
   const m = ATTRIBUTE.exec(s);
-  if (m === null) return undefined;
+  if (m === null) return false;
   const handleText = m[1];
   let q = p + A_HANDLE;
-  const handle = copy(bytes, q, handleText.length);
-  attributeHash = handleIdHashOfBytes(bytes, textFrom + q, textFrom + q + handleText.length);
+  const at = textFrom + q;
+  hashes[n] = handleIdHashOfBytes(bytes, at, at + handleText.length);
+  const span = 6 * n;
+  spans[span] = appendText(bytes, at, at + handleText.length);
+  spans[span + 1] = blockText;
   q += handleText.length + A_SECONDARY;
-  const secondary: Record<string, string> = {};
   const namespace = m[2];
   if (namespace !== undefined) {
     q += A_NAMESPACE;
-    secondary.namespace = intern(bytes, namespace, q);
+    keys.push(intern(bytes, namespace, q));
     q += namespace.length + A_NODE;
   } else {
+    keys.push(undefined);
     q += A_NODE_FIRST;
   }
   const node = m[3];
-  secondary.node = intern(bytes, node, q);
+  keys.push(intern(bytes, node, q));
   q += node.length;
   const pod = m[4];
   if (pod !== undefined) {
     q += A_POD;
-    secondary.pod = copy(bytes, q, pod.length);
+    spans[span + 2] = appendText(bytes, textFrom + q, textFrom + q + pod.length);
+    spans[span + 3] = blockText;
     q += pod.length;
+  } else {
+    spans[span + 2] = -1;
   }
   const timestamp = m[5];
   if (timestamp !== undefined) {
     q += A_TIMESTAMP;
-    secondary.timestamp = copy(bytes, q, timestamp.length);
+    spans[span + 4] = appendText(bytes, textFrom + q, textFrom + q + timestamp.length);
+    spans[span + 5] = blockText;
     q += timestamp.length;
+  } else {
+    spans[span + 4] = -1;
   }
   const type = m[6];
   if (type !== undefined) {
     q += A_TYPE;
-    secondary.type = intern(bytes, type, q);
+    keys.push(intern(bytes, type, q));
+  } else {
+    keys.push(undefined);
   }
-  return { handle, secondary };
+  return true;
 }
+
+/** Whether a sequence number {@link sequences} read last is past 2^53. */
+let sequencesUnsafe = false;
+/** The ordinals seen in the block being read: `seen[o] === seenStamp` (a scratch column). */
+let seen = new Int32Array(4096);
+let seenStamp = 0;
+/** 2^53 - 1, the largest safe integer, as text. */
+const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
 
 /**
  * The members of `sequenceNumberForAllocation` (`s[from, to)`, one `"ordinal": number` per line, 20
- * spaces in): numbers, and the exact text of those of 16 digits or more; undefined for a duplicate key.
+ * spaces in), written to the columns (ordinals, and the digits to the block's text); how many there
+ * are, or -1 for a duplicate key or an ordinal the scratch column does not hold (the byte decoder then
+ * reads the block). {@link sequencesUnsafe} says whether one is past 2^53.
  */
-function sequences(
-  bytes: Buffer,
-  s: string,
-  from: number,
-  to: number
-):
-  | {
-      map: Record<string, number>;
-      digits: Record<string, string> | undefined;
-      unsafe: boolean;
-    }
-  | undefined {
-  const map: Record<string, number> = {};
-  let digits: Record<string, string> | undefined;
+function sequences(bytes: Buffer, s: string, from: number, to: number): number {
+  if (++seenStamp === 0x7fffffff) {
+    seen.fill(0);
+    seenStamp = 1;
+  }
   let unsafe = false;
+  let n = 0;
   let p = from + 21; // 20 spaces and the key's quote
   for (;;) {
-    const k0 = p;
-    while (s.charCodeAt(p) !== 0x22) p++;
-    const key = s.slice(k0, p);
-    if (Object.hasOwn(map, key)) return undefined;
+    let key = 0;
+    for (let c = s.charCodeAt(p); c !== 0x22; c = s.charCodeAt(++p)) key = key * 10 + (c - 0x30);
+    if (key >= seen.length) {
+      if (key >= 1 << 20) return -1;
+      const b = new Int32Array(1 << (32 - Math.clz32(key)));
+      b.set(seen);
+      seen = b;
+    }
+    if (seen[key] === seenStamp) return -1;
+    seen[key] = seenStamp;
     p += 3; // '": '
     const v0 = p;
     let c = s.charCodeAt(p);
     while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++p);
-    const n = p - v0;
-    if (n >= 16) {
-      const text = copy(bytes, v0, n);
-      const v = Number(text);
-      map[key] = v;
-      (digits ??= {})[key] = text;
-      if (!Number.isSafeInteger(v)) unsafe = true;
-    } else {
-      let v = 0;
-      for (let i = v0; i < p; i++) v = v * 10 + (s.charCodeAt(i) - 0x30);
-      map[key] = v;
+    const digits = p - v0;
+    if (digits > 16 || (digits === 16 && s.slice(v0, p) > MAX_SAFE)) unsafe = true;
+    if (n === ordinals.length) {
+      ordinals = grow(ordinals);
+      ends = grow(ends);
     }
-    if (p >= to) return { map, digits, unsafe };
+    ordinals[n] = key;
+    appendText(bytes, textFrom + v0, textFrom + p);
+    ends[n++] = blockText;
+    if (p >= to) {
+      sequencesUnsafe = unsafe;
+      return n;
+    }
     p += 23; // ",\n", 20 spaces and the quote
   }
 }

@@ -4,8 +4,9 @@ import * as path from "path";
 import fc from "fast-check";
 import { inspectDump, readDump, readDumpFiles, stringifyObjects } from "../../src/live";
 import type { ClusterDump } from "../../src/live";
+import { attributeViewOf } from "../../src/live/private/columns";
 import { HandleTable, TableFileDocument, handleTableOf, readHandleColumns } from "../../src/live/private/handle-columns";
-import { attributeHashesOf, handleHashesOf, handleIdHash } from "../../src/live/private/handle-ids";
+import { handleHashesOf, handleIdHash } from "../../src/live/private/handle-ids";
 import { templateEnd, templateItem } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
 import { V1, ipamBlockDocument } from "./helpers";
@@ -161,8 +162,23 @@ function columnsTake(text: string): boolean {
 function expectHashesOfIds(dump: ClusterDump): void {
   expect([...handleHashesOf(dump.handles)]).toEqual(dump.handles.map((h) => handleIdHash(h.handleId)));
   for (const b of dump.blocks) {
-    const hashes = attributeHashesOf(b.attributes);
-    if (hashes !== undefined) expect([...hashes]).toEqual(b.attributes.map((a) => (a.handle === null ? hashes[b.attributes.indexOf(a)] : handleIdHash(a.handle))));
+    const view = attributeViewOf(b);
+    for (let i = 0; i < view.length; i++) {
+      const handle = view.handle(i);
+      const a = b.attributes[i];
+      // What the check reads of the columns is what the attribute objects hold.
+      expect({ handle, namespace: view.namespace(i), node: view.node(i), pod: view.pod(i), hasPod: view.hasPod(i), type: view.type(i), vmi: view.vmi(i) }).toEqual({
+        handle: a.handle,
+        namespace: a.secondary.namespace,
+        node: a.secondary.node,
+        pod: a.secondary.pod,
+        hasPod: a.secondary.pod !== undefined,
+        type: a.secondary.type,
+        vmi: a.secondary.vmi,
+      });
+      const hash = view.handleHash(i);
+      if (hash !== undefined && handle !== null) expect(hash).toBe(handleIdHash(handle));
+    }
   }
 }
 

@@ -44,6 +44,11 @@ const hostMasks = (bits: number): readonly bigint[] =>
   Object.freeze(Array.from({ length: bits + 1 }, (_, p) => (1n << BigInt(bits - p)) - 1n));
 /** HOST_MASKS[family][prefix] = 2^(bits - prefix) - 1: the host bits of a CIDR of that prefix. */
 const HOST_MASKS: { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } = Object.freeze({ 4: hostMasks(32), 6: hostMasks(128) });
+/** SIZES[family][prefix] = 2^(bits - prefix): the number of addresses of a CIDR of that prefix. */
+const SIZES: { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } = Object.freeze({
+  4: Object.freeze(HOST_MASKS[4].map((m) => m + 1n)),
+  6: Object.freeze(HOST_MASKS[6].map((m) => m + 1n)),
+});
 /** NETWORK_MASKS[family][prefix] = ~HOST_MASKS[family][prefix], for `address & mask`. */
 const NETWORK_MASKS: { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } = Object.freeze({
   4: Object.freeze(HOST_MASKS[4].map((m) => ~m)),
@@ -71,22 +76,20 @@ export class Cidr {
   readonly network: bigint;
   /** The prefix length, 0 to 32 (IPv4) or 0 to 128 (IPv6). */
   readonly prefix: number;
-  // Kept so that overlap sweeps and interval code do not recompute it.
-  private readonly lastAddress: bigint;
 
-  // Callers pass the last address (network | host mask), so that construction does one bigint
-  // operation at most; every caller has checked family, network and prefix already.
-  private constructor(family: IpFamily, network: bigint, prefix: number, lastAddress: bigint) {
+  // Three fields, no stored last address: a CIDR is made for every carved pool, and a second bigint
+  // per CIDR was a fifth of what a carving run kept (see `last`). Every caller has checked family,
+  // network and prefix already.
+  private constructor(family: IpFamily, network: bigint, prefix: number) {
     this.family = family;
     this.network = network;
     this.prefix = prefix;
-    this.lastAddress = lastAddress;
     Object.freeze(this);
   }
 
   static {
-    // The module's constructor for values already known valid; see `makeCidr` below.
-    construct = (family, network, prefix) => new Cidr(family, network, prefix, network | HOST_MASKS[family][prefix]);
+    // The module's constructor for values already known valid; see `validCidr` below.
+    construct = (family, network, prefix) => new Cidr(family, network, prefix);
   }
 
   /**
@@ -157,7 +160,7 @@ export class Cidr {
 
   /** Number of addresses: 2^(bits - prefix). */
   get size(): bigint {
-    return this.lastAddress - this.network + 1n;
+    return SIZES[this.family][this.prefix];
   }
 
   /** The first address (same as `network`). */
@@ -165,24 +168,26 @@ export class Cidr {
     return this.network;
   }
 
-  /** The last address. */
+  /** The last address: the network with every host bit set (computed on each read, not stored). */
   get last(): bigint {
-    return this.lastAddress;
+    return this.network | HOST_MASKS[this.family][this.prefix];
   }
 
   /** True when `other` is the same family and every address of `other` is in this CIDR (including equal). */
   contains(other: Cidr): boolean {
-    return this.family === other.family && other.network >= this.network && other.lastAddress <= this.lastAddress;
+    // CIDRs nest or are disjoint: a CIDR no larger than this one lies inside it when its network does.
+    return this.family === other.family && other.prefix >= this.prefix && this.holds(other.network);
   }
 
   /** True when the address value (of this CIDR's family) is in this CIDR. */
   containsAddress(value: bigint): boolean {
-    return value >= this.network && value <= this.lastAddress;
+    return this.holds(value);
   }
 
   /** True when the two CIDRs have at least one address in common; CIDRs of different families never overlap. */
   overlaps(other: Cidr): boolean {
-    return this.family === other.family && this.network <= other.lastAddress && other.network <= this.lastAddress;
+    // Two CIDRs overlap exactly when the larger one (shorter prefix) holds the other's network.
+    return this.family === other.family && (this.prefix <= other.prefix ? this.holds(other.network) : other.holds(this.network));
   }
 
   /** Same family, network and prefix. */
@@ -252,6 +257,11 @@ export class Cidr {
       throw new RangeError(`supernet prefix ${String(newPrefix)} of ${this.toString()} must be from 0 to ${this.prefix}`);
     }
     return Cidr.containing(this.family, this.network, newPrefix);
+  }
+
+  /** Whether the value lies from the network to the last address: one bigint addition, no stored last address. */
+  private holds(value: bigint): boolean {
+    return value >= this.network && value - this.network <= HOST_MASKS[this.family][this.prefix];
   }
 
   /** Canonical text: {@link formatAddress} of the network, `/`, the prefix. */

@@ -60,7 +60,9 @@ export class IntervalSet {
       const first = input[i].first;
       let last = input[i].last;
       for (i++; i < input.length && input[i].first <= last + 1n; i++) {
-        if (input[i].last > last) last = input[i].last;
+        // A CIDR's last address is computed on each read: read it once.
+        const next = input[i].last;
+        if (next > last) last = next;
       }
       list.push(makeRange(first, last));
     }
@@ -286,11 +288,12 @@ export class IntervalSet {
   private forEachFreeRun(within: AddressRange, visit: (first: bigint, last: bigint) => void): void {
     const list = this.list;
     let cursor = within.first;
-    for (let i = this.lowerBoundLast(within.first); i < list.length && list[i].first <= within.last; i++) {
+    const end = within.last; // computed on each read for a CIDR
+    for (let i = this.lowerBoundLast(within.first); i < list.length && list[i].first <= end; i++) {
       if (list[i].first > cursor) visit(cursor, list[i].first - 1n);
       cursor = list[i].last + 1n;
     }
-    if (cursor <= within.last) visit(cursor, within.last);
+    if (cursor <= end) visit(cursor, end);
   }
 
   /** First index whose range ends at or after v (list.length if none). */

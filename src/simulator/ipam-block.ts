@@ -43,6 +43,8 @@ export class BlockState {
   borrowers: Map<string, number> | undefined;
   /** The eight 16-bit groups of an IPv6 network, kept for fast address formatting. */
   v6Groups: number[] | undefined;
+  /** The text of the block's IPv6 addresses up to their last group (`v6Prefix`), kept with the groups; null for an IPv4-mapped network. */
+  v6Prefix: string | null | undefined;
   /** Position in the owning pool's borrow index, when built. */
   borrowPosition = -1;
   /** The block's number in `IpamState.blocks` (every block registered in the run), -1 before it is registered. */

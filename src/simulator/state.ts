@@ -16,7 +16,7 @@ import { BlockState } from "./ipam-block";
 import { PoolCatalog } from "./precedence";
 import { FreePositionTree } from "./private/free-tree";
 import { fnv1_32 } from "./private/fnv";
-import { v4Text, v6Groups, v6Text } from "./private/format";
+import { v4Text, v6Groups, v6Prefix, v6Text } from "./private/format";
 import { IndexRangeSet } from "./private/index-set";
 import { determineSeed, randomBlockStartIndex } from "./random-block";
 import type { PlacementSlot } from "./private/placement";
@@ -394,8 +394,10 @@ export class IpamState {
   /** The text of the address at `ordinal` in `block`. */
   addressText(block: BlockState, ordinal: number): string {
     if (this.pools[block.poolIndex].family === 4) return v4Text(Number(block.network) + ordinal);
-    block.v6Groups ??= v6Groups(block.network);
-    return v6Text(block.v6Groups, ordinal);
+    const groups = (block.v6Groups ??= v6Groups(block.network));
+    if (block.v6Prefix === undefined) block.v6Prefix = v6Prefix(groups) ?? null;
+    const last = groups[7] | ordinal;
+    return last !== 0 && block.v6Prefix !== null ? block.v6Prefix + last.toString(16) : v6Text(groups, ordinal);
   }
 
   /** IP-reserved ordinal ranges of a block at `network`, flat and sorted, or undefined. */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { formatAddress } from "../../src/ip";
 import { BlockState } from "../../src/simulator/ipam-block";
 import { fnv1_32 } from "../../src/simulator/private/fnv";
-import { blockObjectName, v6Groups, v6Text } from "../../src/simulator/private/format";
+import { blockObjectName, v6Groups, v6Prefix, v6Text } from "../../src/simulator/private/format";
 import { FreePositionTree } from "../../src/simulator/private/free-tree";
 import { IndexRangeSet } from "../../src/simulator/private/index-set";
 import { placeReplicas } from "../../src/simulator/private/placement";
@@ -116,6 +116,41 @@ describe("IPv6 address text", () => {
   ])("%s + %d", (network, offset, text) => {
     expect(v6Text(v6Groups(network), offset)).toBe(text);
     expect(formatAddress(6, network + BigInt(offset))).toBe(text);
+  });
+});
+
+describe("IPv6 address text from a block's shared prefix", () => {
+  // Groups of 0 often, so that every placement of the longest zero run (RFC 5952) comes up.
+  const group = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
+  test("property: prefix + last group is formatAddress's text for every address whose last group is not 0", () => {
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.integer({ min: 4, max: 12 }), fc.nat(), (gs, hostBits, pick) => {
+        const size = 2 ** hostBits;
+        gs[7] &= ~(size - 1) & 0xffff; // a block network: host bits clear
+        const network = gs.reduce((v, g) => (v << 16n) | BigInt(g), 0n);
+        const groups = v6Groups(network);
+        const prefix = v6Prefix(groups);
+        const mapped = gs.slice(0, 5).every((g) => g === 0) && gs[5] === 0xffff;
+        expect(prefix === undefined).toBe(mapped);
+        for (const offset of [pick % size, size - 1, 1]) {
+          const last = groups[7] | offset;
+          const text = formatAddress(6, network + BigInt(offset));
+          expect(v6Text(groups, offset)).toBe(text);
+          if (prefix !== undefined && last !== 0) expect(prefix + last.toString(16)).toBe(text);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test.each([
+    [0xfd000010000000000000000000000000n, "fd00:10::"],
+    [0x20010db8000000010000000000000fc0n, "2001:db8:0:1::"],
+    [0x00000000000000000000000000000000n, "::"],
+    [0x00010000000100000000000100000000n, "1:0:1::1:0:"],
+    [0x00000000ffff00000000000000000000n, "0:0:ffff::"],
+  ])("prefix of %s", (network, prefix) => {
+    expect(v6Prefix(v6Groups(network))).toBe(prefix);
   });
 });
 

@@ -397,7 +397,7 @@ export class IpamState {
     const groups = (block.v6Groups ??= v6Groups(block.network));
     if (block.v6Prefix === undefined) block.v6Prefix = v6Prefix(groups) ?? null;
     const last = groups[7] | ordinal;
-    return last !== 0 && block.v6Prefix !== null ? block.v6Prefix + last.toString(16) : v6Text(groups, ordinal);
+    return last !== 0 && block.v6Prefix !== null ? block.v6Prefix + last.toString(16) : v6Text(groups, ordinal); // v6Text: the rare rest
   }
 
   /** IP-reserved ordinal ranges of a block at `network`, flat and sorted, or undefined. */

@@ -15,40 +15,16 @@ export function v6Groups(network: bigint): number[] {
 /**
  * RFC 5952 text of `network + offset` for a block network given as groups. Blocks are at most 4096
  * addresses (/116) and aligned, so the offset only sets low bits of the last group: no carry.
- * Same output as {@link formatAddress}, without bigint arithmetic.
+ * Same output as {@link formatAddress}: the block's {@link v6Prefix} and the last group; an address whose
+ * last group is 0, or IPv4-mapped, is formatted by `formatAddress` itself.
  */
 export function v6Text(groups: readonly number[], offset: number): string {
   const last = groups[7] | offset;
-  // IPv4-mapped addresses have their own form; pools cannot be there, but stay exact anyway.
-  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
-    return formatAddress(6, (BigInt(groups[6]) << 16n) | BigInt(last) | (0xffffn << 32n));
-  }
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if ((i === 7 ? last : groups[i]) !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && (j === 7 ? last : groups[j]) === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  let out = "";
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      out += i === 0 ? "::" : ":";
-      i += bestLen - 1;
-      continue;
-    }
-    out += (i === 7 ? last : groups[i]).toString(16);
-    if (i < 7) out += ":";
-  }
-  return out;
+  const prefix = last !== 0 ? v6Prefix(groups) : undefined;
+  if (prefix !== undefined) return prefix + last.toString(16);
+  let network = 0n;
+  for (const g of groups) network = (network << 16n) | BigInt(g);
+  return formatAddress(6, network + BigInt(offset));
 }
 
 /**

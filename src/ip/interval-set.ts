@@ -188,6 +188,17 @@ export class IntervalSet {
   }
 
   /**
+   * @internal {@link freeRanges} without a list or a range object per run: `visit(first, last)` for each
+   * maximal free run inside `within`, ascending (the carver's free list is built from these).
+   *
+   * @throws RangeError if `within` is invalid for the family
+   */
+  forEachFreeRange(within: Cidr | AddressRange, visit: (first: bigint, last: bigint) => void): void {
+    assertRange(this.family, within);
+    this.forEachFreeRun(within, visit);
+  }
+
+  /**
    * Where a CIDR of exactly `prefix` goes inside `within`, given that this set is the used space.
    *
    * Best fit: among the maximal free runs inside `within` that hold an aligned CIDR of that prefix, the

@@ -31,6 +31,12 @@ export const SERIALIZED = new WeakMap<Ledger, string>();
  */
 export const CHECKED_ADDRESSES = new WeakSet<object>();
 
+/**
+ * @internal `pools` records frozen when made (by `freezeLedgerOfSorted`): {@link registerCheckedLedger} knows
+ * them frozen without `Object.isFrozen`, which walks every property of a record of 10,000 pools.
+ */
+export const FROZEN_POOLS = new WeakSet<object>();
+
 /** @internal `nodeCidrs` sections known to be valid, as {@link CHECKED_ADDRESSES}: nothing in them depends on the pools either. */
 export const CHECKED_NODE_CIDRS = new WeakSet<object>();
 
@@ -59,7 +65,7 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const migrationsChecked = ledger.migrations === undefined || CHECKED_MIGRATIONS.has(ledger.migrations);
   const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
   const drawnChecked = ledger.drawnRanges === undefined || CHECKED_DRAWN_RANGES.has(ledger.drawnRanges);
-  if (Object.isFrozen(ledger) && Object.isFrozen(ledger.pools) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked && drawnChecked) {
+  if (Object.isFrozen(ledger) && (FROZEN_POOLS.has(ledger.pools) || Object.isFrozen(ledger.pools)) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked && drawnChecked) {
     if (typeof cidrs !== "function") {
       INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
     } else {

@@ -2,7 +2,7 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, FROZEN_POOLS } from "./checked";
 import type { LedgerMigration } from "./migrations";
 import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerDrawnRange, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import type { PoolIndex } from "./pool-index";
@@ -60,7 +60,8 @@ export function freezeLedgerOfSorted(
 ): Ledger {
   const record: Record<string, LedgerEntry> = {};
   for (let k = 0; k < names.length; k++) setOwn(record, names[k], values[k]);
-  return ledgerOf(Object.freeze(record), sections);
+  FROZEN_POOLS.add(Object.freeze(record));
+  return ledgerOf(record, sections);
 }
 
 /** The frozen ledger of these frozen pools and the sections. */

@@ -246,6 +246,27 @@ describe("addresses and CIDRs", () => {
     );
   });
 
+  test("last, size, contains, overlaps and containsAddress agree with the address interval of each CIDR", () => {
+    // A Cidr stores no last address: these are computed from network and prefix.
+    const within = (v: bigint, c: Cidr) => v >= c.network && v <= c.network + (1n << BigInt(c.bits - c.prefix)) - 1n;
+    fc.assert(
+      fc.property(fc.oneof(crowdedCidr, anyCidr), fc.oneof(crowdedCidr, anyCidr), address, (a, b, probe) => {
+        const size = 1n << BigInt(a.bits - a.prefix);
+        expect(a.size).toBe(size);
+        expect(a.last).toBe(a.network + size - 1n);
+        expect(a.first).toBe(a.network);
+        const sameFamily = a.family === b.family;
+        expect(a.contains(b)).toBe(sameFamily && within(b.first, a) && within(b.last, a));
+        expect(a.overlaps(b)).toBe(sameFamily && a.first <= b.last && b.first <= a.last);
+        if (probe.family === a.family) expect(a.containsAddress(probe.value)).toBe(within(probe.value, a));
+        for (const v of [a.first, a.last, a.first - 1n, a.last + 1n, b.first, b.last]) {
+          expect(a.containsAddress(v)).toBe(v >= a.first && v <= a.last);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test("findOverlaps gives exactly the pairs that the O(n²) comparison gives", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(crowdedCidr, anyCidr), { maxLength: 40 }), (cidrs) => {
@@ -277,6 +298,9 @@ describe("IntervalSet against brute-force models", () => {
         expect(set.size).toBe(BigInt(model.bits.reduce((n, b) => n + b, 0)));
         expect(set.isEmpty).toBe(set.size === 0n);
         expect(plain(set.freeRanges(probe))).toEqual(model.runs(false, probe));
+        const visited: AddressRange[] = [];
+        set.forEachFreeRange(probe, (first, last) => visited.push({ first, last }));
+        expect(visited).toEqual(model.runs(false, probe));
         expect(plain(set.clone().ranges())).toEqual(plain(set.ranges()));
         const probeUsed = model.runs(true, probe);
         expect(set.intersects(probe)).toBe(probeUsed.length > 0);

@@ -64,12 +64,14 @@ export class FreeSpace {
         : new BigintHeaps(this.sizes, this.finest);
     // Free runs come in ascending order and each run's pieces too, so every heap is built already
     // sorted, and a sorted array is a valid min-heap.
-    const runs = used.freeRanges(space);
-    if (this.bits - space.prefix <= 52 && this.store instanceof NumberHeaps) {
+    // Each free run as it is found: no list of range objects.
+    const store = this.store;
+    if (this.bits - space.prefix <= 52 && store instanceof NumberHeaps) {
       // Every offset from the space's first address is exact as a double: cut runs without bigints.
-      for (const run of runs) this.addRunOfOffsets(this.store, Number(run.first - space.network), Number(run.last - space.network));
+      const base = space.network;
+      used.forEachFreeRange(space, (first, last) => this.addRunOfOffsets(store, Number(first - base), Number(last - base)));
     } else {
-      for (const run of runs) this.addRun(run.first, run.last);
+      used.forEachFreeRange(space, (first, last) => this.addRun(first, last));
     }
   }
 

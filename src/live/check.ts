@@ -4,6 +4,7 @@ import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 import { attributeViewOf } from "./private/columns";
+import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleHashesOf, handleIdHash } from "./private/handle-ids";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
@@ -113,11 +114,13 @@ export interface Inspection {
  * The objects are found by the hash of their ID (`private/handle-ids.ts`: the readers leave the hashes
  * of the IDs they read beside the objects; others are hashed here) in an open-addressed table of
  * numbers; a hit counts only when the IDs are equal, so hashes that collide cost a comparison, never
- * a wrong entry.
+ * a wrong entry. The objects are the dump's `handles`, or the columns they are built from
+ * (`private/handle-columns.ts`: the IDs are then compared with their bytes).
  */
 class HandleUse {
-  /** The objects' IDs (index for index), and their `handleIdHash`. */
-  private readonly ids: string[];
+  /** The objects' IDs (index for index), or the table holding them; and their `handleIdHash`. */
+  private readonly ids: string[] | null;
+  private readonly table: HandleTable | null;
   private readonly hashes: Int32Array;
   /**
    * The table, open-addressed with linear probing: slot `i` holds a hash at `2i` and the object's index
@@ -137,22 +140,29 @@ class HandleUse {
   /** Entry → block CIDR → addresses, for the blocks after the first. */
   readonly others = new Map<number, Map<string, number>>();
 
-  constructor(handles: readonly LiveHandle[]) {
-    const hashes = handleHashesOf(handles);
-    const ids = new Array<string>(handles.length);
-    for (let j = 0; j < handles.length; j++) ids[j] = handles[j].handleId;
+  constructor(handles: readonly LiveHandle[] | HandleTable) {
+    const table = handles instanceof HandleTable ? handles : null;
+    const objects = table !== null ? table.count : (handles as readonly LiveHandle[]).length;
+    const hashes = table !== null ? table.idHash : handleHashesOf(handles as readonly LiveHandle[]);
+    let ids: string[] | null = null;
+    if (table === null) {
+      const list = handles as readonly LiveHandle[];
+      ids = new Array<string>(objects);
+      for (let j = 0; j < objects; j++) ids[j] = list[j].handleId;
+    }
+    this.ids = ids;
+    this.table = table;
     let size = 1024;
-    while (size < handles.length * 2) size *= 2;
+    while (size < objects * 2) size *= 2;
     const slots = new Int32Array(size * 2);
     const mask = size - 1;
     let shared = false;
-    for (let j = 0; j < handles.length; j++) {
+    for (let j = 0; j < objects; j++) {
       const hash = hashes[j];
-      const id = ids[j];
       let i = hash & mask;
       let k = slots[2 * i + 1];
       // An ID held twice keeps its first object's entry.
-      for (; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && ids[k - 1] === id) break;
+      for (; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && (ids !== null ? ids[k - 1] === ids[j] : (table as HandleTable).sameId(k - 1, j))) break;
       if (k !== 0) {
         shared = true;
       } else {
@@ -160,13 +170,12 @@ class HandleUse {
         slots[2 * i + 1] = j + 1;
       }
     }
-    this.ids = ids;
     this.hashes = hashes;
     this.slots = slots;
     this.mask = mask;
     this.shared = shared;
-    this.objects = handles.length;
-    this.firstBlock = new Int32Array(Math.max(1024, handles.length + 64));
+    this.objects = objects;
+    this.firstBlock = new Int32Array(Math.max(1024, objects + 64));
     this.count = new Int32Array(this.firstBlock.length);
   }
 
@@ -175,13 +184,23 @@ class HandleUse {
     const slots = this.slots;
     const mask = this.mask;
     const ids = this.ids;
-    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && ids[k - 1] === id) return k - 1;
+    const table = this.table;
+    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) {
+      if (slots[2 * i] === hash && (ids !== null ? ids[k - 1] === id : (table as HandleTable).idEquals(k - 1, id))) return k - 1;
+    }
     return -1;
   }
 
   /** The entry of the IPAMHandle object at `index` in the dump. */
   entryOf(index: number): number {
-    return this.shared ? this.find(this.ids[index], this.hashes[index]) : index;
+    if (!this.shared) return index;
+    if (this.ids !== null) return this.find(this.ids[index], this.hashes[index]);
+    const table = this.table as HandleTable;
+    const hash = this.hashes[index];
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && table.sameId(k - 1, index)) return k - 1;
+    return -1;
   }
 
   /**
@@ -413,7 +432,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   const reports = dump.checkReports;
 
   // Every allocation.
-  const handleUse = new HandleUse(dump.handles);
+  // (The handles' columns when the reader left them: no object per handle.)
+  const handleTable = handleTableOf(dump);
+  const handleUse = new HandleUse(handleTable ?? dump.handles);
   const cidrs: string[] = blocks.map((b) => b.cidr.toString());
   const cidrOf = (i: number) => cidrs[i];
   const borrowed: BorrowedAddress[] = [];
@@ -521,18 +542,25 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   // Handles.
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
-  dump.handles.forEach((h, j) => {
+  const handleCount = handleTable?.count ?? dump.handles.length;
+  for (let j = 0; j < handleCount; j++) {
     const e = handleUse.entryOf(j);
+    // The common case (one block, the right count) from the columns, without the handle's object.
+    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && handleTable.cidr(j) === cidrs[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
+      handlesWithAddresses++;
+      continue;
+    }
+    const h = handleTable?.handle(j) ?? dump.handles[j];
     if (handleUse.count[e] === 0) {
       leakedHandles++;
       add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
-      return;
+      continue;
     }
     handlesWithAddresses++;
     const first = cidrs[handleUse.firstBlock[e]];
     const others = handleUse.others.get(e);
     // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
-    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) return;
+    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) continue;
     const actual = new Map<string, number>([[first, handleUse.count[e]], ...(others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
@@ -545,7 +573,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
         `${describeSource(h.source)}: handle "${h.handleId}" records ${wrong.map((k) => `${h.blocks[k] ?? 0} in ${k}`).join(", ")} but the blocks hold ${wrong.map((k) => `${actual.get(k) ?? 0}`).join(", ")}: releasing by handle will not free the right addresses.`,
       );
     }
-  });
+  }
   const missing: Array<[string, number]> = handleUse.missing.map((id) => [id, handleUse.missingEntries.get(id) as number]);
   missing.sort(([a], [b]) => compareText(a, b));
   const missingHandles = missing.length;
@@ -585,7 +613,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     activePools: active.length,
     nodeTunnelAddresses,
     workloadAddresses,
-    handles: dump.handles.length,
+    handles: handleCount,
     handlesWithAddresses,
     leakedAddresses: judged ? leaked : null,
     inUseOutsidePools,

@@ -211,6 +211,11 @@ export interface ClusterDump {
   readonly pools: readonly LivePool[];
   readonly blocks: readonly LiveBlock[];
   readonly affinities: readonly LiveAffinity[];
+  /**
+   * The IPAM handles. A large file of handles read on a second thread (the compiled package; see
+   * `readDumpFiles`) is kept as columns and these objects are built on first access (then kept): the
+   * check and the reports do not need them.
+   */
   readonly handles: readonly LiveHandle[];
   readonly ipamConfiguration: LiveIpamConfiguration | null;
   readonly reservations: readonly LiveReservation[];

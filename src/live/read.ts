@@ -24,6 +24,7 @@ import type {
   LiveTunnelAddress,
 } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
+import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
 import { startHandlesThread } from "./private/handles-thread";
 
@@ -189,7 +190,18 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source, idHash });
   };
 
-  for (const doc of documents) {
+  // A file of handles the handles thread read as columns (`private/handle-columns.ts`) is kept whole when
+  // it is the dump's first source of IPAM handles and its names are in order (kubectl's): no name repeats.
+  // Else its handles are taken one by one, as read from the file.
+  function* tablesTaken(docs: Iterable<LoadedDocument>): Generator<LoadedDocument> {
+    for (const doc of docs) {
+      if (!(doc.decoded instanceof HandleTable)) yield doc;
+      else if (doc.decoded.c.sorted && doc.decoded.count > 0 && !kept.has("IPAMHandle")) yield doc;
+      else yield* doc.decoded.documents();
+    }
+  }
+
+  for (const doc of tablesTaken(documents)) {
     fileNames.add(doc.file);
     if (doc.listMetadata && (nonEmpty(doc.listMetadata.continue) || Number(doc.listMetadata.remainingItemCount ?? 0) > 0)) {
       const key = `${doc.file}#${doc.document}`;
@@ -206,6 +218,12 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
           ),
         );
       }
+    }
+    if (doc.decoded instanceof HandleTable) {
+      groups.add(API_CRD_V1);
+      counts.IPAMHandle = (counts.IPAMHandle ?? 0) + doc.decoded.count;
+      kept.set("IPAMHandle", KeptByName.ofTable(doc.decoded));
+      continue;
     }
     const fast = doc.decoded as FastItem | undefined;
     if (fast !== undefined) {
@@ -293,7 +311,8 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
 
   // The handles' ID hashes the readers left, for the check's join (a column beside `handles`).
   let idHashes: Int32Array | null = new Int32Array(counts.IPAMHandle ?? 0);
-  for (const k of keptInOrder(kept)) {
+  let table: HandleTable | undefined;
+  for (const k of keptInOrder(kept, (t) => (table = t))) {
     const v = k.value;
     if (k.kind === "IPPool") pools.push(v as LivePool);
     else if (k.kind === "IPAMBlock") blocks.push(v as LiveBlock);
@@ -318,7 +337,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   if (!sawNodes) notes.push("No nodes in the dump: checks that need nodes (affinities of deleted nodes, tunnel addresses) are skipped.");
   if (!sawPods && checkReports.length === 0) notes.push("No pods in the dump: leaked addresses cannot be told from used ones (add `kubectl get pods -A -o json`, or a `calicoctl ipam check -o` report).");
 
-  return {
+  const dump: ClusterDump = {
     files: files ?? [...fileNames],
     pools,
     blocks,
@@ -334,10 +353,21 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     notes,
     findings,
   };
+  if (table !== undefined) {
+    // The handles as columns: their objects are built on first access (the check reads the columns).
+    const t = table;
+    Object.defineProperty(dump, "handles", { enumerable: true, configurable: true, get: () => t.handles() });
+    setHandleTable(dump, t);
+  }
+  return dump;
 }
 
-function* keptInOrder(kept: Map<string, KeptByName>): Generator<Kept<unknown>> {
-  for (const byName of kept.values()) yield* byName.values();
+/** The objects kept, kind by kind; a kind kept as a table of handles is given to `onTable` instead. */
+function* keptInOrder(kept: Map<string, KeptByName>, onTable: (t: HandleTable) => void): Generator<Kept<unknown>> {
+  for (const byName of kept.values()) {
+    if (byName.table !== null) onTable(byName.table);
+    else yield* byName.values();
+  }
 }
 
 /**
@@ -349,8 +379,29 @@ class KeptByName {
   private list: Kept<unknown>[] = [];
   private names: string[] = [];
   private byName: Map<string, Kept<unknown>> | null = null;
+  /** The handles of a file kept as columns, names in order (until another object of the kind comes). */
+  table: HandleTable | null = null;
+
+  static ofTable(t: HandleTable): KeptByName {
+    const k = new KeptByName();
+    k.table = t;
+    return k;
+  }
+
+  /** The table's handles as objects kept one by one. */
+  private expand(): void {
+    const t = this.table;
+    if (t === null) return;
+    this.table = null;
+    for (let i = 0; i < t.count; i++) {
+      const h = t.handle(i);
+      this.list.push({ value: h, kind: "IPAMHandle", spec: null, source: t.source, from: t.c.from[i], to: t.c.to[i], where: h.source, idHash: t.idHash[i] });
+      this.names.push(h.name);
+    }
+  }
 
   get(name: string): Kept<unknown> | undefined {
+    this.expand();
     if (this.byName) return this.byName.get(name);
     const last = this.names.length > 0 ? this.names[this.names.length - 1] : null;
     if (last === null || name > last) return undefined;
@@ -363,6 +414,7 @@ class KeptByName {
 
   /** Keeps an object; {@link get} was asked for its name first. */
   set(name: string, k: Kept<unknown>): void {
+    this.expand();
     if (this.byName) {
       this.byName.set(name, k);
       return;
@@ -372,6 +424,7 @@ class KeptByName {
   }
 
   values(): Iterable<Kept<unknown>> {
+    this.expand();
     return this.byName ? this.byName.values() : this.list;
   }
 }

@@ -74,6 +74,8 @@ const HANDLE = new RegExp(
   )}`,
   "y"
 );
+/** {@link HANDLE}'s source: the handles worker's matcher (`private/handle-columns.ts`) takes the items it takes. */
+export const HANDLE_SOURCE = HANDLE.source;
 const HANDLE_TAIL = 1 + ITEM_END.length;
 const HANDLE_CIDR = `${sp(16)}"block": {\n${sp(20)}"`.length;
 

@@ -20,6 +20,20 @@ const thread = require(path.join(lib, "private", "handles-thread")) as typeof im
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ids = require(path.join(lib, "private", "handle-ids")) as typeof import("../../src/live/private/handle-ids");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const blockColumns = require(path.join(lib, "private", "columns")) as typeof import("../../src/live/private/columns");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const columns = require(path.join(lib, "private", "handle-columns")) as typeof import("../../src/live/private/handle-columns");
+
+/** The handles a thread's answer holds (one document: the file's handles as columns). */
+function handlesOf(docs: Iterable<unknown> | undefined): number | undefined {
+  if (docs === undefined) return undefined;
+  const all = [...docs] as Array<{ decoded?: unknown }>;
+  expect(all.length).toBe(1);
+  const table = all[0].decoded;
+  expect(table).toBeInstanceOf(columns.HandleTable);
+  return (table as InstanceType<typeof columns.HandleTable>).count;
+}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handles-thread-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -67,10 +81,12 @@ describe("the IPAM handles file read on a second thread", () => {
     const files = dump();
     const t = thread.startHandlesThread(files, 1);
     expect(t?.index).toBe(1);
-    const docs = [...(t?.take() ?? [])];
-    expect(docs.length).toBe(40 * 4);
+    expect(handlesOf(t?.take())).toBe(40 * 4);
     const withThread = compiled.readDumpFiles(files, { threadMinBytes: 1 });
     const without = compiled.readDumpFiles(files, { threads: false });
+    // The check reads the columns (no object per handle); the handles' objects are built when asked for.
+    expect(columns.handleTableOf(withThread)?.count).toBe(40 * 4);
+    expect(JSON.stringify(compiled.buildInspectReport(withThread))).toBe(JSON.stringify(compiled.buildInspectReport(without)));
     expect(withThread).toEqual(without);
     expect(withThread).toEqual(readFromSources(files));
     expect(withThread.handles.length).toBe(40 * 4);
@@ -81,6 +97,24 @@ describe("the IPAM handles file read on a second thread", () => {
     const twice = compiled.readDumpFiles([...files, files[1]], { threadMinBytes: 1 });
     expect(twice).toEqual(compiled.readDumpFiles([...files, files[1]], { threads: false }));
     expect(twice.findings.filter((f) => f.code === "DUMP_DUPLICATE").length).toBe(40 * 4);
+  });
+
+  test("the check from the columns is the same when every hash collides (an ID held twice, an ID that is not its name, a handle missing, one leaked, a wrong count)", () => {
+    const shared = { ...handle("pod-0-0", "10.0.0.0/29", 1, 998), metadata: meta("zz-shared", 998) };
+    const files = dump([shared]);
+    const expected = compiled.inspectDump(compiled.readDumpFiles(files, { threads: false }));
+    expect(expected.findings.map((f) => f.code)).toEqual(expect.arrayContaining(["HANDLE_MISSING", "HANDLE_COUNT_MISMATCH", "HANDLE_LEAKED"]));
+    const read = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    const table = columns.handleTableOf(read);
+    expect(table?.count).toBe(40 * 4 + 1);
+    table?.idHash.fill(7);
+    for (const b of read.blocks) {
+      const view = blockColumns.attributeViewOf(b);
+      // (Blocks the kubectl-layout matcher read keep the hashes in their columns.)
+      if (view instanceof blockColumns.AttributeColumns) view.hashes.fill(7);
+      else ids.setAttributeHashes(b.attributes, new Int32Array(b.attributes.length).fill(7));
+    }
+    expect(compiled.inspectDump(read)).toEqual(expected);
   });
 
   test("a file with an item the kubectl-layout matcher leaves is read by the main thread", () => {
@@ -105,7 +139,7 @@ describe("the IPAM handles file read on a second thread", () => {
     expect(starved?.outcome).toBe("exited");
     // A worker that lives posts its answer.
     const lives = thread.startHandlesThread(files, 1);
-    expect([...(lives?.take() ?? [])].length).toBe(40 * 4);
+    expect(handlesOf(lives?.take())).toBe(40 * 4);
     expect(lives?.outcome).toBe("posted");
     expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(main);
   });

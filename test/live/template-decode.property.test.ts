@@ -2,9 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { inspectDump, readDumpFiles, stringifyObjects } from "../../src/live";
+import { inspectDump, readDump, readDumpFiles, stringifyObjects } from "../../src/live";
 import type { ClusterDump } from "../../src/live";
 import { attributeViewOf } from "../../src/live/private/columns";
+import { HandleTable, TableFileDocument, handleTableOf, readHandleColumns } from "../../src/live/private/handle-columns";
 import { handleHashesOf, handleIdHash } from "../../src/live/private/handle-ids";
 import { templateEnd, templateItem } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
@@ -137,7 +138,24 @@ function readBoth(file: string): { fast: unknown; slow: unknown } {
     expectHashesOfIds(fast);
     expect(inspectDump(fast)).toEqual(inspectDump(slow));
   }
+  // The handles worker's matcher (src/live/private/handle-columns.ts) takes a file only when every item
+  // is a handle the template takes: the same dump (built from its columns) and the same check.
+  const columns = readHandleColumns(file);
+  if (columns !== undefined) {
+    expect("blocks" in slow).toBe(true);
+    const table = new HandleTable(file, columns);
+    const viaColumns = readDump([new TableFileDocument(table)], [file]);
+    expect(handleTableOf(viaColumns) !== undefined).toBe(columns.sorted);
+    expect(inspectDump(viaColumns)).toEqual(inspectDump(slow as ClusterDump));
+    expect(viaColumns).toEqual(slow);
+    expect([...columns.idHash]).toEqual(Array.from({ length: table.count }, (_, i) => handleIdHash(table.handleId(i))));
+  }
   return { fast, slow };
+}
+
+/** Whether the handles worker's matcher takes the file. */
+function columnsTake(text: string): boolean {
+  return readHandleColumns(write(text)) !== undefined;
 }
 
 /** The handle hashes recorded beside a dump's objects are those of their IDs. */
@@ -202,6 +220,28 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
       fc.property(items, fc.array(edit, { minLength: 1, maxLength: 2 }), (objects, edits) => {
         let text = listText(objects);
         // Within the items (the List's own lines are checked by the List reader, not by the matcher).
+        const from = text.indexOf("\n        {");
+        const to = text.lastIndexOf("\n    ]");
+        for (const e of edits) {
+          const at = from + (e.at % (to - from));
+          text = text.slice(0, at) + (e.kind === "delete" ? "" : e.text) + text.slice(e.kind === "insert" ? at : at + 1);
+        }
+        const { fast, slow } = readBoth(write(text));
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  test("property: the handles worker's matcher takes every List of handles kubectl writes, and a changed character is refused by it or read the same", () => {
+    const replacement = fc.constantFrom(" ", "\n", '"', "\\", "\t", ",", ":", "{", "}", "0", "1", "-", "a", "n", "\u0001", "\u00e9");
+    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom("replace", "insert", "delete"), text: replacement });
+    const nameOf = (o: Record<string, unknown>) => (o.metadata as { name: string }).name;
+    fc.assert(
+      fc.property(fc.array(handle, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.array(edit, { maxLength: 2 }), (objects, inOrder, edits) => {
+        const list = inOrder ? [...objects].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0)) : objects;
+        let text = listText(list);
+        if (edits.length === 0) expect(columnsTake(text)).toBe(true);
         const from = text.indexOf("\n        {");
         const to = text.lastIndexOf("\n    ]");
         for (const e of edits) {

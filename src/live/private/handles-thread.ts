@@ -1,9 +1,11 @@
 /**
  * Reading a dump's IPAM handles file on a second thread while the main thread reads the files before
  * it (the blocks): a dump of 500,000 pods holds 500,000 handles, the largest file. The worker
- * (`handles-worker.ts`) reads the file with the kubectl-layout matcher only and hands the handles over
- * in a compact form; the main thread turns them into the documents it would have read itself, in the
- * same order, with the same item numbers and text positions. When the worker cannot take the whole file
+ * (`handles-worker.ts`) reads the file with the byte matcher of `handle-columns.ts` only and transfers
+ * the handles as columns (typed arrays, moved, not copied); the main thread keeps them as a
+ * `HandleTable`, which the dump reader and the check read without an object per handle (and which
+ * gives the documents it would have read itself, in the same order, with the same item numbers and
+ * text positions, when it must take them one by one). When the worker cannot take the whole file
  * (anything unusual, an error), the main thread reads the file itself: every check and message is the
  * main thread's. Used only from the compiled package (the worker is a compiled file), for a file of at
  * least {@link MIN_THREAD_BYTES} that has at least as many bytes of other files before it.
@@ -11,11 +13,8 @@
 import * as fs from "fs";
 import { join } from "path";
 import { MessageChannel, ResourceLimits, Worker, receiveMessageOnPort } from "worker_threads";
-import type { ByteSource, ItemText } from "../../io/json-list";
-import { parseItemText } from "../../io/json-list";
 import type { LoadedDocument } from "../../io/objects";
-import { API_CRD_V1 } from "../../model/calico";
-import type { FastHandle } from "../fast-decode";
+import { HandleColumns, HandleTable, TableFileDocument } from "./handle-columns";
 
 /** Files smaller than this are read on the main thread. */
 export const MIN_THREAD_BYTES = 32 * 1024 * 1024;
@@ -43,34 +42,14 @@ export interface HandlesWorkerData {
   readonly flag: SharedArrayBuffer;
 }
 
-/** The handles of a file, as the worker posts them: item `i` is handle `i`. */
-export interface CompactHandles {
-  readonly ok: true;
-  readonly count: number;
-  /** Every name, one after the other; name `i` ends at `nameEnds[i]`. */
-  readonly names: string;
-  readonly nameEnds: Int32Array;
-  /** The handle IDs that are not their object's name; `idOf[i]` is an index in it, -1 for the name. */
-  readonly ids: readonly string[];
-  readonly idOf: Int32Array;
-  /** The one block of each handle: `cidrs[cidrOf[i]]`, holding `counts[i]` addresses. */
-  readonly cidrs: readonly string[];
-  readonly cidrOf: Int32Array;
-  readonly counts: Float64Array;
-  readonly deleted: Uint8Array;
-  /** The hash of each handle's ID (`handle-ids.ts`). */
-  readonly idHash: Int32Array;
-  /** Where each item's text is in the file (`[from, to)`). */
-  readonly from: Float64Array;
-  readonly to: Float64Array;
-  readonly listMetadata: Readonly<Record<string, unknown>> | undefined;
-}
-
 /** A handles file being read by a worker. */
 export interface HandlesThread {
   /** The index of the file in the list given. */
   readonly index: number;
-  /** Waits for the worker: the file's documents, or undefined when the main thread must read the file itself. */
+  /**
+   * Waits for the worker: the file's handles as one document holding a `HandleTable`
+   * (`handle-columns.ts`), or undefined when the main thread must read the file itself.
+   */
   take(): Iterable<LoadedDocument> | undefined;
   /** Stops the worker (when the read ends early). */
   cancel(): void;
@@ -133,9 +112,9 @@ export function startHandlesThread(files: readonly string[], minBytes = MIN_THRE
     take(): Iterable<LoadedDocument> | undefined {
       if (!open) return undefined;
       outcome = watch.wait();
-      const answer = outcome === "posted" ? (receiveMessageOnPort(port1)?.message as CompactHandles | { ok: false } | undefined) : undefined;
+      const answer = outcome === "posted" ? (receiveMessageOnPort(port1)?.message as HandleColumns | { ok: false } | undefined) : undefined;
       stop();
-      return answer?.ok ? documents(files[index], answer) : undefined;
+      return answer?.ok ? [new TableFileDocument(new HandleTable(files[index], answer))] : undefined;
     },
     cancel: stop,
     worker,
@@ -237,74 +216,5 @@ function holdsHandles(file: string): boolean {
     }
   } catch {
     return false;
-  }
-}
-
-/** A file read by position, opened for each read (the items' text is read again only for duplicates). */
-function fileSource(file: string): ByteSource {
-  return {
-    size: sizeOf(file),
-    read(from: number, to: number): Buffer {
-      const fd = fs.openSync(file, "r");
-      try {
-        const out = Buffer.alloc(Math.max(0, to - from));
-        let done = 0;
-        while (done < out.length) {
-          const n = fs.readSync(fd, out, done, out.length - done, from + done);
-          if (n === 0) break;
-          done += n;
-        }
-        return out.subarray(0, done);
-      } finally {
-        fs.closeSync(fd);
-      }
-    },
-  };
-}
-
-/** One handle the worker read, as `streamDumpObjects` gives a decoded item. */
-class ThreadDocument implements LoadedDocument, ItemText {
-  readonly document = 1;
-  readonly line = 1;
-  constructor(
-    readonly file: string,
-    readonly item: number,
-    readonly decoded: FastHandle,
-    readonly source: ByteSource,
-    readonly from: number,
-    readonly to: number,
-    readonly listMetadata: Readonly<Record<string, unknown>> | undefined,
-  ) {}
-
-  get value(): unknown {
-    return parseItemText(this);
-  }
-
-  get text(): ItemText {
-    return this;
-  }
-}
-
-function* documents(file: string, h: CompactHandles): Generator<LoadedDocument> {
-  const source = fileSource(file);
-  // One `block` object per block for the handles with one address there (as the matcher makes them).
-  const ones = h.cidrs.map((cidr) => {
-    const o = Object.create(null) as Record<string, number>;
-    o[cidr] = 1;
-    return Object.freeze(o);
-  });
-  let nameFrom = 0;
-  for (let i = 0; i < h.count; i++) {
-    const name = h.names.slice(nameFrom, h.nameEnds[i]);
-    nameFrom = h.nameEnds[i];
-    const c = h.cidrOf[i];
-    let blocks = ones[c] as Record<string, number>;
-    if (h.counts[i] !== 1) {
-      const b = Object.create(null) as Record<string, number>;
-      b[h.cidrs[c]] = h.counts[i];
-      blocks = b;
-    }
-    const handle: FastHandle = { kind: "IPAMHandle", apiVersion: API_CRD_V1, name, handleId: h.idOf[i] < 0 ? name : h.ids[h.idOf[i]], blocks, deleted: h.deleted[i] === 1, idHash: h.idHash[i] };
-    yield new ThreadDocument(file, i, handle, source, h.from[i], h.to[i], h.listMetadata);
   }
 }

@@ -30,9 +30,6 @@ export interface FastHandle {
   readonly deleted: boolean;
   /** `handleIdHash(handleId)` (`private/handle-ids.ts`) when the reader hashed the ID's bytes. */
   readonly idHash?: number;
-  /** The only key of `blocks` and its value, when the reader saw a handle in one block (the handles worker reads them without `Object.keys`). */
-  readonly cidr?: string;
-  readonly count?: number;
 }
 
 /** An `IPAMBlock` read by {@link decodeDumpItem}: its fields, for `decodeBlockFields`. */

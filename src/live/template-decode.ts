@@ -276,8 +276,6 @@ function handle(bytes: Buffer, s: string, at: number): FastHandle | undefined {
     handleId,
     blocks,
     deleted: m[6] === "true",
-    cidr: key.cidr,
-    count,
     idHash: handleIdHashOfBytes(bytes, idFrom, idFrom + idText.length),
   };
 }

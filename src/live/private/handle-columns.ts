@@ -462,6 +462,9 @@ export class HandleTable {
   readonly count: number;
   readonly source: ByteSource;
   private built: LiveHandle[] | undefined;
+  /** The names' and IDs' bytes as Buffers (their text is cut from them). */
+  private readonly namesText: Buffer;
+  private readonly idsText: Buffer;
   /** One `block` object per block for the handles with one address there (as the matcher makes them). */
   private readonly ones: Array<Readonly<Record<string, number>> | undefined>;
   private nameStart(i: number): number {
@@ -474,6 +477,8 @@ export class HandleTable {
   ) {
     this.count = c.count;
     this.source = fileSource(file);
+    this.namesText = Buffer.from(c.names.buffer, c.names.byteOffset, c.names.length);
+    this.idsText = Buffer.from(c.ids.buffer, c.ids.byteOffset, c.ids.length);
     this.ones = new Array(c.cidrs.length);
   }
 
@@ -483,12 +488,12 @@ export class HandleTable {
   }
 
   name(i: number): string {
-    return Buffer.from(this.c.names.buffer, this.c.names.byteOffset, this.c.names.length).toString("latin1", this.nameStart(i), this.c.nameEnds[i]);
+    return this.namesText.toString("latin1", this.nameStart(i), this.c.nameEnds[i]);
   }
 
   handleId(i: number): string {
     const f = this.c.idFrom[i];
-    return f < 0 ? this.name(i) : Buffer.from(this.c.ids.buffer, this.c.ids.byteOffset, this.c.ids.length).toString("latin1", f, this.c.idTo[i]);
+    return f < 0 ? this.name(i) : this.idsText.toString("latin1", f, this.c.idTo[i]);
   }
 
   /** Where handle `i`'s ID is: its bytes and range. */

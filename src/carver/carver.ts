@@ -957,7 +957,8 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[]): boo
       v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
       const first = Number(cidr.network);
       const k = firstRunEndingAtOrAfter(v4.lasts, first);
-      if (k < v4.lasts.length && v4.firsts[k] <= Number(cidr.last)) return true;
+      // The last address as a double, without the bigint `cidr.last` computes.
+      if (k < v4.lasts.length && v4.firsts[k] <= first + (2 ** (32 - cidr.prefix) - 1)) return true;
     } else {
       v6 ??= IntervalSet.fromCidrs(6, barrierCidrs(exclusions, 6));
       if (v6.intersects(cidr)) return true;
@@ -1081,10 +1082,16 @@ function carveOne(
   );
 }
 
+/** The first space that holds the CIDR: a loop, not `find` with a closure per recorded pool. */
+function spaceHolding(spaces: readonly Space[], cidr: Cidr): Space | undefined {
+  for (let k = 0; k < spaces.length; k++) if (spaces[k].cidr.contains(cidr)) return spaces[k];
+  return undefined;
+}
+
 function explainFixed(items: Items, item: number, spaces: readonly Space[], findings: Finding[]): string {
   const cidr = items.cidr[item]!;
   const sizeExplanation = items.sizeExplanation(item);
-  const holder = spaces.find((s) => s.cidr.contains(cidr));
+  const holder = spaceHolding(spaces, cidr);
   const partly = holder ? undefined : spaces.filter((s) => s.cidr.overlaps(cidr));
   const location = holder
     ? holder.inside

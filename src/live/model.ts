@@ -65,6 +65,11 @@ export interface LiveBlock {
   readonly allocated: number;
   /** `unallocated`: the free ordinals in the order Calico hands them out (FIFO). */
   readonly unallocated: readonly number[];
+  /**
+   * `attributes` decoded. Blocks read from kubectl's JSON layout keep them as columns and make this array
+   * when it is first read (an own enumerable property, equal to what the other readers give); the checks
+   * and reports read the columns. The same holds for `sequenceNumberForAllocation` and `exactSequenceNumbers`.
+   */
   readonly attributes: readonly LiveAttribute[];
   readonly sequenceNumber: number;
   /** `sequenceNumberForAllocation`: ordinal (as text) → the block's sequence number when it was allocated. */

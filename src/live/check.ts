@@ -454,6 +454,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     const attrs = attributeViewOf(b);
     const host = b.host ?? "";
     const used = referenced[i];
+    // (An attribute's node is the reader's one string for its text: the last one compared is remembered.)
+    let lastNode: string | undefined = undefined;
+    let lastBorrowing = false;
     for (let o = 0; o < b.allocations.length; o++) {
       const idx = b.allocations[o];
       if (idx < 0) continue;
@@ -465,8 +468,12 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       }
       const node = attrs.node(idx);
       const hasPod = attrs.hasPod(idx);
+      if (node !== lastNode) {
+        lastNode = node;
+        lastBorrowing = node !== undefined && node !== host;
+      }
       if (node === undefined) unclassified++;
-      else if (node !== host) {
+      else if (lastBorrowing) {
         blockBorrowed++;
         byNode.set(node, (byNode.get(node) ?? 0) + 1);
         const type = attrs.vmi(idx) !== undefined ? "vmi" : hasPod ? "pod" : (attrs.type(idx) ?? "");

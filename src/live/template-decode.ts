@@ -314,6 +314,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   let attributeCount = 0;
   blockText = 0;
   keys = [];
+  handles = [];
   if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
     p += ATTRIBUTES_EMPTY.length;
   } else {
@@ -389,7 +390,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   p += ITEM_END.length;
   end = textFrom + p;
   const text = blockText === 0 ? "" : (textBytes as LatinBuffer).latin1Slice(0, blockText);
-  const attributes = new AttributeColumns(attributeCount, text, spans.slice(0, attributeCount * 6), keys, hashes.slice(0, attributeCount));
+  const attributes = new AttributeColumns(attributeCount, handles, text, spans.slice(0, attributeCount * 4), keys, hashes.slice(0, attributeCount));
   const sequenceNumberForAllocation = new SequenceColumns(ordinals.slice(0, sequenceCount), text, sequenceFrom, ends.slice(0, sequenceCount), sequenceUnsafe);
   return fastBlock(name, { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime }, sequenceDigits, undefined);
 }
@@ -400,8 +401,9 @@ const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
 // spans of each attribute, its namespace, node and type; the sequence numbers' ordinals and the ends of
 // their digits; the text the spans and ends point in (`blockText` bytes).
 let hashes = new Int32Array(1024);
-let spans = new Int32Array(6 * 1024);
+let spans = new Int32Array(4 * 1024);
 let keys: (string | undefined)[] = [];
+let handles: (string | null)[] = [];
 let ordinals = new Int32Array(1024);
 let ends = new Int32Array(1024);
 let textBytes = Buffer.allocUnsafe(256 * 1024);
@@ -462,9 +464,8 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   let q = p + A_HANDLE;
   const at = textFrom + q;
   hashes[n] = handleIdHashOfBytes(bytes, at, at + handleText.length);
-  const span = 6 * n;
-  spans[span] = appendText(bytes, at, at + handleText.length);
-  spans[span + 1] = blockText;
+  handles.push(copy(bytes, q, handleText.length));
+  const span = 4 * n;
   q += handleText.length + A_SECONDARY;
   const namespace = m[2];
   if (namespace !== undefined) {
@@ -481,20 +482,20 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   const pod = m[4];
   if (pod !== undefined) {
     q += A_POD;
-    spans[span + 2] = appendText(bytes, textFrom + q, textFrom + q + pod.length);
-    spans[span + 3] = blockText;
+    spans[span] = appendText(bytes, textFrom + q, textFrom + q + pod.length);
+    spans[span + 1] = blockText;
     q += pod.length;
   } else {
-    spans[span + 2] = -1;
+    spans[span] = -1;
   }
   const timestamp = m[5];
   if (timestamp !== undefined) {
     q += A_TIMESTAMP;
-    spans[span + 4] = appendText(bytes, textFrom + q, textFrom + q + timestamp.length);
-    spans[span + 5] = blockText;
+    spans[span + 2] = appendText(bytes, textFrom + q, textFrom + q + timestamp.length);
+    spans[span + 3] = blockText;
     q += timestamp.length;
   } else {
-    spans[span + 4] = -1;
+    spans[span + 2] = -1;
   }
   const type = m[6];
   if (type !== undefined) {

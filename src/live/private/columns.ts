@@ -36,19 +36,22 @@ export interface AttributeView {
   vmi(i: number): string | undefined;
 }
 
-/** Fields of a span: where the handle, pod and timestamp of an attribute are in the block's text. */
-const SPAN = 6;
+/** Fields of a span: where the pod and timestamp of an attribute are in the block's text. */
+const SPAN = 4;
 /** Fields of a key row: namespace, node and type. */
 const KEYS = 3;
 
 /**
- * A block's attributes as columns. `spans` holds, per attribute, `[from, to)` of the handle, the pod
- * and the timestamp in `text` (`from` is -1 when absent); `keys` holds, per attribute, the namespace,
- * node and type (undefined when absent). Attributes hold no other `secondary` keys.
+ * A block's attributes as columns. `handles` holds the handles (the check compares them with the
+ * IPAM handles' IDs: a string of its own compares faster than one cut from `text`); `spans` holds, per
+ * attribute, `[from, to)` of the pod and the timestamp in `text` (`from` is -1 when absent); `keys`
+ * holds, per attribute, the namespace, node and type (undefined when absent). Attributes hold no other
+ * `secondary` keys.
  */
 export class AttributeColumns implements AttributeView {
   constructor(
     readonly length: number,
+    private readonly handles: readonly (string | null)[],
     private readonly text: string,
     private readonly spans: Int32Array,
     private readonly keys: readonly (string | undefined)[],
@@ -62,11 +65,11 @@ export class AttributeColumns implements AttributeView {
   }
 
   handle(i: number): string | null {
-    return this.span(i, 0) ?? null;
+    return this.handles[i];
   }
 
   handleHash(i: number): number | undefined {
-    return this.spans[i * SPAN] < 0 ? undefined : this.hashes[i];
+    return this.handles[i] === null ? undefined : this.hashes[i];
   }
 
   namespace(i: number): string | undefined {
@@ -78,11 +81,11 @@ export class AttributeColumns implements AttributeView {
   }
 
   pod(i: number): string | undefined {
-    return this.span(i, 2);
+    return this.span(i, 0);
   }
 
   hasPod(i: number): boolean {
-    return this.spans[i * SPAN + 2] >= 0;
+    return this.spans[i * SPAN] >= 0;
   }
 
   type(i: number): string | undefined {
@@ -104,7 +107,7 @@ export class AttributeColumns implements AttributeView {
       if (node !== undefined) secondary.node = node;
       const pod = this.pod(i);
       if (pod !== undefined) secondary.pod = pod;
-      const timestamp = this.span(i, 4);
+      const timestamp = this.span(i, 2);
       if (timestamp !== undefined) secondary.timestamp = timestamp;
       const type = this.type(i);
       if (type !== undefined) secondary.type = type;

@@ -457,6 +457,11 @@ export function fileSource(file: string): ByteSource {
   };
 }
 
+/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
+interface LatinBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
 /** The IPAM handles of one file, as columns (see the module's comment). */
 export class HandleTable {
   readonly count: number;
@@ -505,12 +510,11 @@ export class HandleTable {
   /** Whether handle `i`'s ID is `id`. */
   idEquals(i: number, id: string): boolean {
     const f = this.c.idFrom[i];
-    const bytes = f < 0 ? this.c.names : this.c.ids;
     const from = f < 0 ? this.nameStart(i) : f;
     const to = f < 0 ? this.c.nameEnds[i] : this.c.idTo[i];
-    if (to - from !== id.length) return false;
-    for (let k = 0; k < id.length; k++) if (bytes[from + k] !== id.charCodeAt(k)) return false;
-    return true;
+    // The ID cut as a string and compared whole: about twice as fast as a loop over its bytes (an ID of a
+    // pod's handle is about 80 characters, and the check compares one per allocation).
+    return to - from === id.length && ((f < 0 ? this.namesText : this.idsText) as LatinBuffer).latin1Slice(from, to) === id;
   }
 
   /** Whether handles `i` and `j` have the same ID. */

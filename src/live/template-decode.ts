@@ -23,7 +23,7 @@ import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import { AttributeColumns, SequenceColumns } from "./private/columns";
-import { handleIdHashOfBytes } from "./private/handle-ids";
+import { handleIdHashOfBytes, handleIdHashToQuote, quoteAt } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -94,14 +94,15 @@ const UNALLOCATED = smallList("unallocated", false);
 const ATTRIBUTES_OPEN = `${FIELD}"attributes": [`;
 const ATTRIBUTES_EMPTY = `${FIELD}"attributes": []`;
 /**
- * One attribute with a handle and the usual secondary keys in kubectl's (sorted) order. Groups: 1 handle,
- * 2 namespace, 3 node, 4 pod, 5 timestamp, 6 type.
+ * One attribute with a handle and the usual secondary keys in kubectl's (sorted) order: handle,
+ * namespace, node, pod, timestamp, type. Only tested (`attribute` finds the values after the constant
+ * text), so it captures nothing.
  */
 const SEC = sp(28);
 const ATTRIBUTE = new RegExp(
-  `${sp(20)}\\{\\n${sp(24)}"handle_id": "(${PLAIN})",\\n${sp(
+  `${sp(20)}\\{\\n${sp(24)}"handle_id": "${PLAIN}",\\n${sp(
     24
-  )}"secondary": \\{\\n(?:${SEC}"namespace": "(${PLAIN})",\\n)?${SEC}"node": "(${PLAIN})"(?:,\\n${SEC}"pod": "(${PLAIN})")?(?:,\\n${SEC}"timestamp": "(${PLAIN})")?(?:,\\n${SEC}"type": "(${PLAIN})")?\\n${sp(
+  )}"secondary": \\{\\n(?:${SEC}"namespace": "${PLAIN}",\\n)?${SEC}"node": "${PLAIN}"(?:,\\n${SEC}"pod": "${PLAIN}")?(?:,\\n${SEC}"timestamp": "${PLAIN}")?(?:,\\n${SEC}"type": "${PLAIN}")?\\n${sp(
     24
   )}\\}\\n${sp(20)}\\}`,
   "y"
@@ -115,6 +116,8 @@ const A_NODE_FIRST = `${SEC}"node": "`.length;
 const A_POD = `",\n${SEC}"pod": "`.length;
 const A_TIMESTAMP = `",\n${SEC}"timestamp": "`.length;
 const A_TYPE = `",\n${SEC}"type": "`.length;
+/** From a value's closing quote to the first letter of the key after it. */
+const A_KEY = `",\n${SEC}"`.length;
 const CIDR = new RegExp(`${FIELD}"cidr": "(${PLAIN})",\\n`, "y");
 const DELETED = new RegExp(`${FIELD}"deleted": (false|true),\\n`, "y");
 const SEQUENCE = new RegExp(`${FIELD}"sequenceNumber": (${LARGE}),\\n`, "y");
@@ -208,14 +211,46 @@ function copy(bytes: Buffer, from: number, length: number): string {
 function intern(bytes: Buffer, t: string, from: number): string {
   if (t === lastInterned) return lastInterned;
   const n = t.length;
-  let h = n;
+  let h = 0;
   for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + t.charCodeAt(i)) | 0;
+  h = (Math.imul(h, 31) + n) | 0;
   const hit = interned.get(h);
   if (hit === t) return (lastInterned = hit);
   const c = copy(bytes, from, n);
   if (interned.size >= MAX_INTERNED) interned.clear();
   interned.set(h, c);
   return (lastInterned = c);
+}
+
+/** Where the value read last by {@link internToQuote} or {@link appendToQuote} ends (its closing quote, in the bytes). */
+let quote = 0;
+
+/**
+ * {@link intern} of the value that starts at `bytes[from]` and ends before the next `"` (a value
+ * {@link PLAIN} matched), made into a string only when it is not interned yet; {@link quote} is then
+ * that quote's position.
+ */
+function internToQuote(bytes: Buffer, from: number): string {
+  let h = 0;
+  let i = from;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) h = (Math.imul(h, 31) + c) | 0;
+  quote = i;
+  const n = i - from;
+  const last = lastInterned;
+  if (last.length === n && sameText(last, bytes, from)) return last;
+  h = (Math.imul(h, 31) + n) | 0;
+  const hit = interned.get(h);
+  if (hit !== undefined && hit.length === n && sameText(hit, bytes, from)) return (lastInterned = hit);
+  const c = (bytes as LatinBuffer).latin1Slice(from, i);
+  if (interned.size >= MAX_INTERNED) interned.clear();
+  interned.set(h, c);
+  return (lastInterned = c);
+}
+
+/** Whether `t` is the text of `bytes` at `from` (which hold at least `t.length` bytes there). */
+function sameText(t: string, bytes: Buffer, from: number): boolean {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== bytes[from + i]) return false;
+  return true;
 }
 
 /** A block CIDR read by {@link internBlock}: the string, and a handle's `block` holding one address there. */
@@ -453,57 +488,72 @@ function listOf(body: string, out: (number | null)[]): void {
 }
 
 /**
+ * Appends the value that starts at `bytes[from]` and ends before the next `"` to the block's text
+ * ({@link appendText}); {@link quote} is then that quote's position.
+ */
+function appendToQuote(bytes: Buffer, from: number): number {
+  const at = blockText;
+  let t = textBytes;
+  let j = at;
+  let i = from;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) {
+    if (j === t.length) {
+      const b = Buffer.allocUnsafe(2 * t.length);
+      t.copy(b, 0, 0, j);
+      textBytes = t = b;
+    }
+    t[j++] = c;
+  }
+  quote = i;
+  blockText = j;
+  return at;
+}
+
+/**
  * One attribute matched by {@link ATTRIBUTE} at `p`, written to the columns as attribute `n`; false
- * when it has other keys or another layout.
+ * when it has other keys or another layout. The pattern is only tested (no match array, no substrings):
+ * each value is read in the bytes once, from the constant text before it up to its closing quote, and
+ * which optional keys are there is told by their first letters (`namespace`/`node`,
+ * `pod`/`timestamp`/`type`).
  */
 function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   ATTRIBUTE.lastIndex = p;
-  const m = ATTRIBUTE.exec(s);
-  if (m === null) return false;
-  const handleText = m[1];
-  let q = p + A_HANDLE;
-  const at = textFrom + q;
-  hashes[n] = handleIdHashOfBytes(bytes, at, at + handleText.length);
-  handles.push(copy(bytes, q, handleText.length));
+  if (!ATTRIBUTE.test(s)) return false;
+  let q = textFrom + p + A_HANDLE;
+  hashes[n] = handleIdHashToQuote(bytes, q);
+  let e = quoteAt();
+  handles.push((bytes as LatinBuffer).latin1Slice(q, e));
   const span = 4 * n;
-  q += handleText.length + A_SECONDARY;
-  const namespace = m[2];
-  if (namespace !== undefined) {
-    q += A_NAMESPACE;
-    keys.push(intern(bytes, namespace, q));
-    q += namespace.length + A_NODE;
+  q = e + A_SECONDARY;
+  // `namespace` or `node` (28 spaces in): the key's third letter.
+  if (bytes[q + SEC.length + 2] === 0x61 /* a */) {
+    keys.push(internToQuote(bytes, q + A_NAMESPACE));
+    q = quote + A_NODE;
   } else {
     keys.push(undefined);
     q += A_NODE_FIRST;
   }
-  const node = m[3];
-  keys.push(intern(bytes, node, q));
-  q += node.length;
-  const pod = m[4];
-  if (pod !== undefined) {
-    q += A_POD;
-    spans[span] = appendText(bytes, textFrom + q, textFrom + q + pod.length);
+  keys.push(internToQuote(bytes, q));
+  e = quote;
+  // After each value: `",\n` and the next key (its first letters), or `"\n` and the end.
+  let c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
+  if (c === 0x70 /* p */) {
+    spans[span] = appendToQuote(bytes, e + A_POD);
     spans[span + 1] = blockText;
-    q += pod.length;
+    e = quote;
+    c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span] = -1;
   }
-  const timestamp = m[5];
-  if (timestamp !== undefined) {
-    q += A_TIMESTAMP;
-    spans[span + 2] = appendText(bytes, textFrom + q, textFrom + q + timestamp.length);
+  if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
+    spans[span + 2] = appendToQuote(bytes, e + A_TIMESTAMP);
     spans[span + 3] = blockText;
-    q += timestamp.length;
+    e = quote;
+    c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span + 2] = -1;
   }
-  const type = m[6];
-  if (type !== undefined) {
-    q += A_TYPE;
-    keys.push(intern(bytes, type, q));
-  } else {
-    keys.push(undefined);
-  }
+  keys.push(c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE) : undefined);
   return true;
 }
 

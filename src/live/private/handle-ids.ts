@@ -29,6 +29,23 @@ export function handleIdHashOfBytes(bytes: Uint8Array, from: number, to: number)
   return h;
 }
 
+/**
+ * The hash of the ID whose text starts at `bytes[from]` and ends before the next `"` (text a JSON
+ * string without escapes holds), as {@link handleIdHashOfBytes}; {@link quoteAt} is then that quote's position.
+ */
+export function handleIdHashToQuote(bytes: Uint8Array, from: number): number {
+  let h = FNV_OFFSET;
+  let i = from;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) h = Math.imul(h ^ c, FNV_PRIME);
+  quote = i;
+  return h;
+}
+let quote = 0;
+/** Where the text read last by {@link handleIdHashToQuote} ends (its closing quote). */
+export function quoteAt(): number {
+  return quote;
+}
+
 /** The hashes of a block's attributes' handles, by the block's attributes array (index for index). */
 const attributeHashes = new WeakMap<readonly LiveAttribute[], Int32Array>();
 /** The hashes of a dump's IPAM handles' IDs, by the dump's handles array (index for index). */

@@ -117,6 +117,14 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
     return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.entries[k].cidr);
   }
 
+  /**
+   * The IPv4 range of the pool at position `k` as its reader read it, network × 64 + prefix (exact as
+   * a double), without its `Cidr`; -1 when not known so (an IPv6 range, or no keys read: CIDRs given).
+   */
+  ipv4Key(k: number): number {
+    return this.v4Keys !== undefined ? this.v4Keys[k] : -1;
+  }
+
   /** Every CIDR, by position: made once. */
   all(): readonly Cidr[] {
     if (this.made === undefined) {
@@ -168,4 +176,12 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
  */
 export function recordedCidr(cidrs: ReadonlyMap<string, Cidr>, k: number, name: string): Cidr {
   return cidrs instanceof EntryCidrs ? cidrs.at(k) : cidrs.get(name)!;
+}
+
+/**
+ * @internal The IPv4 range of recorded pool `k` of a checked ledger as network × 64 + prefix, when its
+ * reader read it so (see {@link EntryCidrs.ipv4Key}); -1 otherwise (then read its `Cidr`).
+ */
+export function recordedIPv4Key(cidrs: ReadonlyMap<string, Cidr>, k: number): number {
+  return cidrs instanceof EntryCidrs ? cidrs.ipv4Key(k) : -1;
 }

@@ -159,6 +159,27 @@ describe("parseLedger's reader of canonical text", () => {
     );
   });
 
+  test("finds overlapping IPv4 ranges anywhere in the address space as the general reader", () => {
+    // Random aligned ranges over all 32 bits (the reader sorts the networks by 11, 11 and 10 bits):
+    // some apart, some nested, some equal.
+    const range = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 8, max: 32 })).map(([address, prefix]) => {
+      const network = address - (address % 2 ** (32 - prefix));
+      return `${[24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".")}/${prefix}`;
+    });
+    fc.assert(
+      fc.property(fc.array(range, { minLength: 2, maxLength: 40 }), fc.nat(), fc.boolean(), (cidrs, pick, copy) => {
+        // Sometimes a range again inside another one's range: an overlap the reader must find.
+        if (copy) cidrs.push(cidrs[pick % cidrs.length].replace(/\/(\d+)$/, (_, p: string) => `/${Math.min(32, Number(p) + 1)}`));
+        const entries = cidrs.map((cidr, i) => ({ name: `p-${String(i).padStart(3, "0")}`, cidr, blockSize: "32", family: "4", status: "active" }));
+        const text = canonicalText(entries);
+        const apart = inspectLedger(JSON.parse(text) as unknown).problems.length === 0;
+        expect(readCanonicalLedger(text) !== undefined).toBe(apart);
+        sameAsGeneral(text);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test.each([
     ["a range that ends where the next starts, apart", ["10.0.0.0/25", "10.0.0.128/25"], true],
     ["a /32 at the last address of a /24", ["10.0.0.0/24", "10.0.0.255/32"], false],

@@ -949,7 +949,7 @@ function checkFixedRanges(
  * (`2 ** (32 - prefix)` is a call to pow, about 80 ns each).
  */
 function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>): boolean {
-  let v4: { readonly firsts: Float64Array; readonly lasts: Float64Array } | undefined;
+  let v4: NumericRuns | undefined;
   let v6: IntervalSet | undefined;
   for (let item = 0; item < items.length; item++) {
     const cidr = items.cidr[item];
@@ -960,7 +960,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
       v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
       const key = recordedIPv4Key(recordedCidrs, items.position[item]);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
-      const k = firstRunEndingAtOrAfter(v4.lasts, first);
+      const k = firstRunEndingAtOrAfter(v4, first);
       // The last address as a double, without the bigint `cidr.last` computes.
       if (k < v4.lasts.length && v4.firsts[k] <= first + (V4_SIZES[cidr.prefix] - 1)) return true;
     } else {
@@ -979,8 +979,25 @@ function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[
   return out;
 }
 
-/** The runs of an IPv4 set as doubles, ascending. */
-function numericRuns(set: IntervalSet): { readonly firsts: Float64Array; readonly lasts: Float64Array } {
+/**
+ * The runs of an IPv4 set as doubles, ascending, and an index over them: for each /16 of the address
+ * space, the first run that ends at or after its first address. A lookup starts there and steps over the
+ * few runs that end inside that /16. For 10,000 recorded pools, a binary search over 1,000 runs per pool
+ * took about 0.5 ms, most of a re-run's check of its recorded ranges. (Buckets over the runs' span would
+ * be as coarse as a /12: the special ranges reach from 0.0.0.0/8 to 240.0.0.0/4.)
+ */
+interface NumericRuns {
+  readonly firsts: Float64Array;
+  readonly lasts: Float64Array;
+  /** By /16 (address / 2^16): the first run ending at or after its first address. */
+  readonly starts: Int32Array;
+}
+
+/** The addresses of a /16, and how many /16s IPv4 has. */
+const V4_BUCKET_SIZE = 65536;
+const V4_BUCKETS = 65536;
+
+function numericRuns(set: IntervalSet): NumericRuns {
   const ranges = set.ranges();
   const firsts = new Float64Array(ranges.length);
   const lasts = new Float64Array(ranges.length);
@@ -988,19 +1005,20 @@ function numericRuns(set: IntervalSet): { readonly firsts: Float64Array; readonl
     firsts[k] = Number(ranges[k].first);
     lasts[k] = Number(ranges[k].last);
   }
-  return { firsts, lasts };
+  const starts = new Int32Array(V4_BUCKETS);
+  for (let b = 0, k = 0; b < starts.length; b++) {
+    while (k < lasts.length && lasts[k] < b * V4_BUCKET_SIZE) k++;
+    starts[b] = k;
+  }
+  return { firsts, lasts, starts };
 }
 
-/** The first index whose run ends at or after `v` (`lasts.length` if none); `lasts` ascending. */
-function firstRunEndingAtOrAfter(lasts: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = lasts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lasts[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** The first index whose run ends at or after IPv4 address `v` (`lasts.length` if none). */
+function firstRunEndingAtOrAfter(runs: NumericRuns, v: number): number {
+  const { lasts } = runs;
+  let k = runs.starts[Math.floor(v / V4_BUCKET_SIZE)];
+  while (k < lasts.length && lasts[k] < v) k++;
+  return k;
 }
 
 function exclusionWords(e: Exclusion): { what: string; why: string } {

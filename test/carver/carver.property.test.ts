@@ -235,3 +235,38 @@ test("a pool kept across runs has the same CIDR in every run", () => {
     { numRuns: 100 },
   );
 });
+
+test("a recorded pool that a new exclusion overlaps is reported, wherever the two lie in the IPv4 space", () => {
+  // Pools carved in one of several spaces across IPv4, then the same pools again with exclusions added
+  // anywhere: exactly the recorded pools that overlap an exclusion are errors, with the ledger read from
+  // its text (each range as its reader read it) and as carve returned it.
+  const spaces = ["10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "44.0.0.0/8"];
+  const arb = fc.record({
+    space: fc.constantFrom(...spaces),
+    prefixes: fc.array(fc.integer({ min: 16, max: 26 }), { minLength: 1, maxLength: 30 }),
+    exclusions: fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 12, max: 28 })), { maxLength: 12 }),
+    near: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+  });
+  fc.assert(
+    fc.property(arb, ({ space, prefixes, exclusions, near }) => {
+      const requests: PoolRequest[] = prefixes.map((p, i) => ({ name: `p${i}`, family: 4, blockSize: 26, size: { kind: "prefix", prefixLength: p } }));
+      const first = carve({ spaces: [{ name: "s", cidr: space }], requests });
+      const placed = first.pools.map((p) => p.cidr);
+      if (first.findings.some((f) => f.severity === "error")) return;
+      // Exclusions anywhere, and some inside or next to a placed pool.
+      const ranges = exclusions.map(([address, prefix]) => Cidr.containing(4, BigInt(address), prefix));
+      for (const [pick, offset] of near) {
+        const pool = placed[pick % placed.length];
+        ranges.push(Cidr.containing(4, (pool.network + BigInt(offset) * 256n) % 2n ** 32n, 24));
+      }
+      const declared = ranges.map((cidr) => ({ cidr: cidr.toString(), kind: "reserved" as const }));
+      const expected = first.pools.filter((p) => ranges.some((r) => r.overlaps(p.cidr))).map((p) => `pools.${p.name}`).sort();
+      for (const ledger of [first.ledger, parseLedger(serializeLedger(first.ledger))]) {
+        const again = carve({ spaces: [{ name: "s", cidr: space }], exclusions: declared, requests, ledger });
+        const blamed = again.findings.filter((f) => f.code === "CARVE_POOL_OVERLAPS_EXCLUSION").map((f) => f.path);
+        expect([...new Set(blamed)].sort()).toEqual(expected);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});

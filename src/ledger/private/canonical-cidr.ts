@@ -38,9 +38,17 @@ export function canonicalIPv4Key(text: string, start: number, end: number): numb
   return -1;
 }
 
+/**
+ * The prefix length of a key of {@link canonicalIPv4Key}. Not `key % 64`: on a double above 2^31 that
+ * is a call to fmod (~11 ns); the division by 64 is exact, and the floor one instruction.
+ */
+export function keyPrefix(key: number): number {
+  return key - Math.floor(key / 64) * 64;
+}
+
 /** The CIDR of a key of {@link canonicalIPv4Key} (valid by construction: no check). */
 export function ipv4OfKey(key: number): Cidr {
-  const prefix = key % 64;
+  const prefix = keyPrefix(key);
   return validCidr(4, BigInt((key - prefix) / 64), prefix);
 }
 

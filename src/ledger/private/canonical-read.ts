@@ -16,7 +16,7 @@ import { Cidr, findOverlaps } from "../../ip";
 import { SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
 import { PoolIndex, checkedIndexedLedger } from "../pool-index";
-import { V4_SIZES, canonicalIPv4Key, canonicalIPv6 } from "./canonical-cidr";
+import { V4_SIZES, canonicalIPv4Key, canonicalIPv6, keyPrefix } from "./canonical-cidr";
 import { compareNames } from "./names";
 
 const HEAD = '{\n  "pools": {';
@@ -123,7 +123,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
     if (family === 4) {
       const key = canonicalIPv4Key(text, cidrStart, cidrEnd);
       if (key < 0 || blockSize < BLOCK_SIZE_RANGE[4][0] || blockSize > BLOCK_SIZE_RANGE[4][1]) return undefined;
-      prefix = key % 64;
+      prefix = keyPrefix(key);
       if (names.length === keys.length) keys = grown(keys);
       keys[names.length] = key;
     } else {
@@ -208,7 +208,7 @@ function overlapsIPv4(byPosition: Float64Array): boolean {
   for (let k = 0; k < byPosition.length; k++) {
     const key = byPosition[k];
     if (key < 0) continue;
-    const prefix = key % 64;
+    const prefix = keyPrefix(key);
     networks[n] = (key - prefix) / 64;
     prefixes[n++] = prefix;
   }

@@ -99,6 +99,8 @@ export function bufferSource(bytes: Buffer): ByteSource {
 const EDGE_BYTES = 64 * 1024;
 /** Bytes read ahead of a batch, so its last item's closing line is in the window. */
 const SLACK_BYTES = 256 * 1024;
+/** The least a read of the window takes: several batches (issue 12: reloading every batch copied a third of the file). */
+export const READ_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads a JSON `List` in kubectl's layout, or returns undefined when the text is laid out otherwise (the
@@ -145,10 +147,14 @@ class Window {
     return this.from + this.buf.length;
   }
 
-  /** Makes `[a, b)` available (within the file); bytes before `a` are dropped. */
+  /**
+   * Makes `[a, b)` available (within the file); bytes before `a` are dropped. A read takes at least
+   * {@link READ_BYTES}, so the batches that follow are mostly in the window already (each reload copies
+   * the bytes it keeps).
+   */
   load(a: number, b: number): void {
-    const end = Math.min(b, this.src.size);
-    if (a >= this.from && end <= this.to) return;
+    if (a >= this.from && Math.min(b, this.src.size) <= this.to) return;
+    const end = Math.min(Math.max(b, a + READ_BYTES), this.src.size);
     // One new buffer: the bytes still wanted from the current one, then the file's next bytes read into it.
     const kept = a >= this.from && a < this.to ? this.to - a : 0;
     const out = Buffer.allocUnsafe(Math.max(0, end - a));

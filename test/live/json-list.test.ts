@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { BATCH_BYTES, readKubectlJsonList } from "../../src/io/json-list";
+import { BATCH_BYTES, READ_BYTES, readKubectlJsonList } from "../../src/io/json-list";
 import { InputError, streamDumpObjects } from "../../src/io/objects";
 
 /** A List as `kubectl get … -o json` writes it (4-space indent). */
@@ -30,6 +30,15 @@ describe("kubectl JSON Lists are read in batches, with the same result as JSON.p
     expect(docs.map((d) => d.value)).toEqual(items);
     expect(docs.map((d) => d.item)).toEqual(items.map((_, i) => i));
     expect(docs[0].listMetadata).toEqual({ continue: "abc", resourceVersion: "7" });
+  });
+
+  test("items across several reads of the window (the bytes kept from one read to the next), from a file and a buffer", () => {
+    // Items of varied sizes, so the reads' and the batches' boundaries fall at different places in items.
+    const items = Array.from({ length: 3500 }, (_, i) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: `pod-${i}`, namespace: "ns" }, spec: { pad: "é".repeat((i * 677) % 5000), n: i } }));
+    const text = kubectl(items);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(2 * READ_BYTES);
+    expect([...streamDumpObjects(file(text))].map((d) => d.value)).toEqual(items);
+    expect([...readKubectlJsonList(Buffer.from(text))!.items].map((d) => d.value)).toEqual(items);
   });
 
   test("property: any list of JSON objects reads back as JSON.parse reads it", () => {

@@ -586,9 +586,10 @@ function familyKeys(cidrs: readonly Cidr[]): [FamilyKeys, FamilyKeys] {
 /**
  * The positions 0 .. m-1 of the keys in (network, prefix) order, equal keys in position order: a
  * least-significant-digit radix sort on bytes (the prefix, then the network's bytes from the lowest
- * up), which is stable and skips every byte that is the same in all keys.
+ * up), which is stable and skips every byte that is the same in all keys. Internal to the package (not
+ * exported by `src/ip`): the ledger's reader sorts its IPv4 ranges with it too (`width` 1).
  */
-function radixSortKeys(keys: FamilyKeys): Uint32Array {
+export function radixSortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">): Uint32Array {
   const { prefixes, words, width } = keys;
   const m = prefixes.length;
   let src = new Uint32Array(m);

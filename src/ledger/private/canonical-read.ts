@@ -13,6 +13,7 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
+import { radixSortKeys } from "../../ip/cidr";
 import { SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
 import { PoolIndex, checkedIndexedLedger } from "../pool-index";
@@ -197,14 +198,13 @@ function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 
 /**
  * Whether any two of these IPv4 ranges (keys network × 64 + prefix; -1 for an IPv6 range, left out)
- * overlap: the networks sorted by a radix sort (three passes of 11, 11 and 10 bits, each range's prefix
- * moved along), then one sweep. `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; this
- * about a tenth of that.
+ * overlap: the ranges in (network, prefix) order by the radix sort `findOverlaps` uses, then one sweep.
+ * `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; the radix sort about a tenth of that.
  */
 function overlapsIPv4(byPosition: Float64Array): boolean {
   let n = 0;
-  let networks = new Uint32Array(byPosition.length);
-  let prefixes = new Uint8Array(byPosition.length);
+  const networks = new Uint32Array(byPosition.length);
+  const prefixes = new Uint8Array(byPosition.length);
   for (let k = 0; k < byPosition.length; k++) {
     const key = byPosition[k];
     if (key < 0) continue;
@@ -212,27 +212,10 @@ function overlapsIPv4(byPosition: Float64Array): boolean {
     networks[n] = (key - prefix) / 64;
     prefixes[n++] = prefix;
   }
-  let nextNetworks = new Uint32Array(n);
-  let nextPrefixes = new Uint8Array(n);
-  const counts = new Int32Array(2048);
-  for (let shift = 0; shift < 32; shift += 11) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[(networks[k] >>> shift) & 2047]++;
-    for (let d = 0, at = 0; d < 2048; d++) {
-      const c = counts[d];
-      counts[d] = at;
-      at += c;
-    }
-    for (let k = 0; k < n; k++) {
-      const to = counts[(networks[k] >>> shift) & 2047]++;
-      nextNetworks[to] = networks[k];
-      nextPrefixes[to] = prefixes[k];
-    }
-    [networks, nextNetworks] = [nextNetworks, networks];
-    [prefixes, nextPrefixes] = [nextPrefixes, prefixes];
-  }
+  const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 });
   let lastEnd = -1;
-  for (let k = 0; k < n; k++) {
+  for (let t = 0; t < n; t++) {
+    const k = order[t];
     const network = networks[k];
     if (network <= lastEnd) return true;
     const last = network + V4_SIZES[prefixes[k]] - 1;

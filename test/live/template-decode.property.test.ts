@@ -209,6 +209,18 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
     );
   });
 
+  /** The List's text with one-character edits applied within its items (the List's own lines are checked by the List reader, not by the matcher). */
+  const editItems = (text: string, edits: ReadonlyArray<{ at: number; kind: "replace" | "insert" | "delete"; text: string }>): string => {
+    const from = text.indexOf("\n        {");
+    const to = text.lastIndexOf("\n    ]");
+    let out = text;
+    for (const e of edits) {
+      const at = from + (e.at % (to - from));
+      out = out.slice(0, at) + (e.kind === "delete" ? "" : e.text) + out.slice(e.kind === "insert" ? at : at + 1);
+    }
+    return out;
+  };
+
   test("property: a changed character anywhere in the text is refused by it or read the same (the same dump, or the same error)", () => {
     const replacement = fc.constantFrom(" ", "\n", '"', "\\", "\t", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", "a", "n", "\u0001", "\u00e9");
     const edit = fc.record({
@@ -218,15 +230,7 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
     });
     fc.assert(
       fc.property(items, fc.array(edit, { minLength: 1, maxLength: 2 }), (objects, edits) => {
-        let text = listText(objects);
-        // Within the items (the List's own lines are checked by the List reader, not by the matcher).
-        const from = text.indexOf("\n        {");
-        const to = text.lastIndexOf("\n    ]");
-        for (const e of edits) {
-          const at = from + (e.at % (to - from));
-          text = text.slice(0, at) + (e.kind === "delete" ? "" : e.text) + text.slice(e.kind === "insert" ? at : at + 1);
-        }
-        const { fast, slow } = readBoth(write(text));
+        const { fast, slow } = readBoth(write(editItems(listText(objects), edits)));
         expect(fast).toEqual(slow);
       }),
       { numRuns: 300 }
@@ -240,15 +244,9 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
     fc.assert(
       fc.property(fc.array(handle, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.array(edit, { maxLength: 2 }), (objects, inOrder, edits) => {
         const list = inOrder ? [...objects].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0)) : objects;
-        let text = listText(list);
+        const text = listText(list);
         if (edits.length === 0) expect(columnsTake(text)).toBe(true);
-        const from = text.indexOf("\n        {");
-        const to = text.lastIndexOf("\n    ]");
-        for (const e of edits) {
-          const at = from + (e.at % (to - from));
-          text = text.slice(0, at) + (e.kind === "delete" ? "" : e.text) + text.slice(e.kind === "insert" ? at : at + 1);
-        }
-        const { fast, slow } = readBoth(write(text));
+        const { fast, slow } = readBoth(write(editItems(text, edits)));
         expect(fast).toEqual(slow);
       }),
       { numRuns: 300 }

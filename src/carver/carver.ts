@@ -11,6 +11,7 @@ import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
+import { ActiveEntryObject, AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { compareNames } from "./private/text";
 import { V4_SIZES } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
@@ -113,12 +114,19 @@ interface Space {
   readonly keptHere: Map<string, string>;
 }
 
-interface Exclusion {
-  readonly index: number;
-  readonly cidr: Cidr;
-  readonly kind: ExclusionKind;
-  /** The reason given, when not empty. */
-  readonly reason: string | undefined;
+/**
+ * A usable exclusion. A class, not an object literal: a run makes one per reservation (a thousand in
+ * the benchmark), and the literal's allocation site made V8 throw away `resolveExclusions`' optimized
+ * code when it changed its pretenuring decision (see {@link CarvedPoolObject}).
+ */
+class Exclusion {
+  constructor(
+    readonly index: number,
+    readonly cidr: Cidr,
+    readonly kind: ExclusionKind,
+    /** The reason given, when not empty. */
+    readonly reason: string | undefined,
+  ) {}
 }
 
 /** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
@@ -490,20 +498,13 @@ function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Fi
   }
 }
 
-/** The placed pools, frozen, in request order, into `pools`; returns how many. */
+/** The placed pools, frozen, in request order, into `pools`; returns how many. (Made by a constructor: see {@link CarvedPoolObject}.) */
 function carvedPools(items: Items, pools: CarvedPool[]): number {
   let k = 0;
   for (let i = 0; i < items.length; i++) {
     if (!items.placed(i)) continue;
     const cidr = items.cidr[i]!;
-    pools[k++] = Object.freeze({
-      name: items.name(i),
-      family: cidr.family,
-      cidr,
-      blockSize: items.requests[i].blockSize,
-      source: items.sourceOf(i)!,
-      explanation: items.explanation[i]!,
-    });
+    pools[k++] = new CarvedPoolObject(items.name(i), cidr.family, cidr, items.requests[i].blockSize, items.sourceOf(i)!, items.explanation[i]!);
   }
   return k;
 }
@@ -563,10 +564,7 @@ function ledgerLists(
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
-    values[k] =
-      recorded?.status === "active"
-        ? recorded
-        : Object.freeze({ family: cidr.family, cidr: recorded?.cidr ?? cidr.toString(), blockSize: items.requests[i].blockSize, status: "active" as const });
+    values[k] = recorded?.status === "active" ? recorded : new ActiveEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize);
     cidrs[k++] = cidr;
   }
   return k;
@@ -671,7 +669,7 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
         ),
       );
     }
-    if (ok && cidr) out.push({ index, cidr, kind: kind as ExclusionKind, reason: typeof reason === "string" && reason !== "" ? reason : undefined });
+    if (ok && cidr) out.push(new Exclusion(index, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined));
   }
   return out;
 }
@@ -1186,7 +1184,7 @@ function keepsLedger(
 /** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
 function addedPools(names: readonly string[], values: readonly LedgerEntry[]): LedgerPoolChange[] {
   const changes: LedgerPoolChange[] = new Array<LedgerPoolChange>(names.length);
-  for (let k = 0; k < names.length; k++) changes[k] = { kind: "added", name: names[k], after: values[k] };
+  for (let k = 0; k < names.length; k++) changes[k] = new AddedChangeObject(names[k], values[k]);
   return changes;
 }
 

@@ -278,7 +278,10 @@ export function carve(input: CarveInput): CarveResult {
   named.length = requestSizes(requests, sizes, named);
   const byNameOrder = inNameOrder(named, requests);
   const items = new Items(requests, sizes, recorded);
-  resolveRequests(items, firstsOfNames(byNameOrder, requests), spaces, kept, recordedCidrs, findings);
+  // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
+  const firstOfName = new Int32Array(requests.length).fill(-1);
+  firstsOfNames(byNameOrder, requests, firstOfName);
+  resolveRequests(items, requests, sizes, firstOfName, spaces, kept, recordedCidrs, findings);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
@@ -389,27 +392,33 @@ function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize
   return count;
 }
 
-/** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself (else -1). */
-function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRequest[]): Int32Array {
-  const firstOfName = new Int32Array(requests.length).fill(-1);
-  for (let k = 1, first = byNameOrder[0]; k < byNameOrder.length; k++) {
+/**
+ * firstOfName[index]: the first request with a size and the same name as request `index`, when it is not
+ * `index` itself (left -1). The step is its loop alone, on lists the caller made: a function that runs
+ * once per run gets its type feedback only once its loop has run a while, so an operation before the
+ * loop (making the list, reading its length) had none when V8 compiled the function during the first
+ * run, and the compiled code was thrown away at its start in the next run (`--trace-deopt`: "Insufficient
+ * type feedback"), which then ran wholly unoptimized.
+ */
+function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRequest[], firstOfName: Int32Array): void {
+  for (let k = 0, first = -1; k < byNameOrder.length; k++) {
     const index = byNameOrder[k];
-    if (requests[index].name === requests[first].name) firstOfName[index] = first;
+    if (first >= 0 && requests[index].name === requests[first].name) firstOfName[index] = first;
     else first = index;
   }
-  return firstOfName;
 }
 
 /** Each request with a size and not a later duplicate as an item of `items` (see {@link resolveRequest}), in request order. */
 function resolveRequests(
   items: Items,
+  requests: readonly PoolRequest[],
+  sizes: ReadonlyArray<RequestSize | CarveError>,
   firstOfName: Int32Array,
   spaces: readonly Space[],
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): void {
-  const { requests, sizes } = items;
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const size = sizes[index];
@@ -538,7 +547,7 @@ function ledgerAfter(
     return byName;
   });
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
+  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values, new Array<LedgerPoolChange>(sorted.names.length)) : diffLedgerPools(ledgerIn, ledger);
   return { ledger, changes };
 }
 
@@ -559,6 +568,11 @@ function ledgerLists(
     values[k] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
     cidrs[k++] = recordedCidr(recordedCidrs, position, name);
   });
+  return placedEntries(items, names, values, cidrs, k);
+}
+
+/** The placed requests' names, entries and CIDRs into the lists from position `k` on; returns the position after them. The loop alone: see {@link firstsOfNames}. */
+function placedEntries(items: Items, names: string[], values: LedgerEntry[], cidrs: Cidr[], k: number): number {
   for (let i = 0; i < items.length; i++) {
     const cidr = items.cidr[i];
     if (cidr === undefined) continue;
@@ -1181,9 +1195,8 @@ function keepsLedger(
   return draining && entries === recorded;
 }
 
-/** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
-function addedPools(names: readonly string[], values: readonly LedgerEntry[]): LedgerPoolChange[] {
-  const changes: LedgerPoolChange[] = new Array<LedgerPoolChange>(names.length);
+/** The changes of a first run (an empty input ledger), into `changes`: every entry added, in name order (`names` ascending). The loop alone: see {@link firstsOfNames}. */
+function addedPools(names: readonly string[], values: readonly LedgerEntry[], changes: LedgerPoolChange[]): LedgerPoolChange[] {
   for (let k = 0; k < names.length; k++) changes[k] = new AddedChangeObject(names[k], values[k]);
   return changes;
 }
@@ -1193,13 +1206,19 @@ function addedPools(names: readonly string[], values: readonly LedgerEntry[]): L
  * when they are in order already (the usual case), else sorted copies.
  */
 function sortedByName(names: readonly string[], values: readonly LedgerEntry[]): { names: readonly string[]; values: readonly LedgerEntry[] } {
-  for (let k = 1; k < names.length; k++) {
-    if (compareNames(names[k - 1], names[k]) > 0) {
-      const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
-      return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
-    }
-  }
-  return { names, values };
+  if (inOrder(names)) return { names, values };
+  const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
+  return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
+}
+
+/**
+ * Whether the names are in order: the loop alone, so that nothing after it runs in the loop's on-stack
+ * compiled code without type feedback (an object made after the loop threw the compiled function away
+ * at the second or third run, `--trace-deopt`).
+ */
+function inOrder(names: readonly string[]): boolean {
+  for (let k = 1; k < names.length; k++) if (compareNames(names[k - 1], names[k]) > 0) return false;
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import { recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
+import { EntryCidrs, recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
@@ -315,7 +315,7 @@ export function carve(input: CarveInput): CarveResult {
   if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
-  const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, recordedCidrs, items);
+  const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, items);
   return { pools, ledger, changes, findings: sortedFindings };
 }
 
@@ -519,67 +519,54 @@ function carvedPools(items: Items, pools: CarvedPool[]): number {
 }
 
 /**
- * The ledger after a run without errors, and its changes. Kept entries are reused as they are. Names,
- * entries and CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+ * The ledger after a run without errors, and its changes. Kept entries are reused as they are. Names
+ * and entries side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
  */
 function ledgerAfter(
   ledgerIn: Ledger,
   checked: Ledger,
   recordedCount: number,
   kept: KeptPools,
-  recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
 ): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
   // The lists are made at the longest length they can have (see resolveRequests), then cut.
   const most = kept.unclaimed() + items.length;
   const names = new Array<string>(most);
   const values = new Array<LedgerEntry>(most);
-  const cidrs = new Array<Cidr>(most);
-  const count = ledgerLists(kept, recordedCidrs, items, names, values, cidrs);
+  const count = ledgerLists(kept, items, names, values);
   names.length = count;
   values.length = count;
-  cidrs.length = count;
   const sorted = sortedByName(names, values);
   const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
-  registerCheckedLedger(ledger, () => {
-    const byName = new Map<string, Cidr>();
-    for (let j = 0; j < names.length; j++) byName.set(names[j], cidrs[j]);
-    return byName;
-  });
+  // The parsed CIDRs, for a next run given this ledger object, are read from the entries' canonical
+  // text when first asked for (as for a ledger read from its text), so that a result holds no list of
+  // its CIDRs besides its pools.
+  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
   // A first run adds every pool, in name order: the sorted entries are that list already.
   const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values, new Array<LedgerPoolChange>(sorted.names.length)) : diffLedgerPools(ledgerIn, ledger);
   return { ledger, changes };
 }
 
-/** The names, entries and CIDRs of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
-function ledgerLists(
-  kept: KeptPools,
-  recordedCidrs: ReadonlyMap<string, Cidr>,
-  items: Items,
-  names: string[],
-  values: LedgerEntry[],
-  cidrs: Cidr[],
-): number {
+/** The names and entries of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
+function ledgerLists(kept: KeptPools, items: Items, names: string[], values: LedgerEntry[]): number {
   let k = 0;
-  kept.forEach((name, entry, i, position) => {
+  kept.forEach((name, entry, i) => {
     if (i >= 0) return;
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     names[k] = name;
-    values[k] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
-    cidrs[k++] = recordedCidr(recordedCidrs, position, name);
+    values[k++] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
   });
-  return placedEntries(items, names, values, cidrs, k);
+  return placedEntries(items, names, values, k);
 }
 
-/** The placed requests' names, entries and CIDRs into the lists from position `k` on; returns the position after them. The loop alone: see {@link firstsOfNames}. */
-function placedEntries(items: Items, names: string[], values: LedgerEntry[], cidrs: Cidr[], k: number): number {
+/** The placed requests' names and entries into the lists from position `k` on; returns the position after them. The loop alone: see {@link firstsOfNames}. */
+function placedEntries(items: Items, names: string[], values: LedgerEntry[], k: number): number {
   for (let i = 0; i < items.length; i++) {
     const cidr = items.cidr[i];
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
-    values[k] = recorded?.status === "active" ? recorded : new ActiveEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize);
-    cidrs[k++] = cidr;
+    values[k++] = recorded?.status === "active" ? recorded : new ActiveEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize);
   }
   return k;
 }

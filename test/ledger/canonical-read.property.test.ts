@@ -79,7 +79,7 @@ describe("parseLedger's reader of canonical text", () => {
     expect(readCanonicalLedger(text)).toBeDefined();
     sameAsGeneral(text);
     sameAsGeneral(`\ufeff${text}`);
-    // The entries are plain frozen objects, as the general reader's (made by a constructor whose prototype is Object.prototype).
+    // The entries are plain frozen objects, as the general reader's.
     const read = readCanonicalLedger(text)!;
     const general = parseLedgerBody(text);
     for (const name of ["pool-0", "pool-1"]) {

@@ -18,7 +18,6 @@ import { SERIALIZED } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
 import { PoolIndex, checkedIndexedLedger } from "../pool-index";
 import { V4_SIZES, canonicalIPv4Key, canonicalIPv6, keyPrefix } from "./canonical-cidr";
-import { LedgerEntryObject } from "./entry-object";
 import { compareNames } from "./names";
 
 const HEAD = '{\n  "pools": {';
@@ -138,7 +137,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
     }
     if (prefix > blockSize) return undefined;
     names.push(name);
-    entries.push(new LedgerEntryObject(family, cidrText, blockSize, status));
+    entries.push(Object.freeze({ family, cidr: cidrText, blockSize, status }));
     previous = name;
     if (!more) break;
   }

@@ -5,8 +5,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * @internal A frozen {@link LedgerEntry} without a spec, `{ family, cidr, blockSize, status }`, made by a
- * constructor instead of an object literal, for the code that makes one per pool in a hot loop (the
- * canonical reader, the carver). V8 tracks an allocation site for each object literal and decides per
+ * constructor instead of an object literal, for the carver, which makes one per new pool. V8 tracks an allocation site for each object literal and decides per
  * site, at young collections, whether to allocate its objects in the old generation; optimized code that
  * allocates them depends on that decision and is thrown away whenever V8 changes it (`--trace-deopt`:
  * "code dependencies", at runs 3–8 of the benchmark's processes). An object made by `new` has no

@@ -18,8 +18,7 @@ import type { IpFamily, Cidr } from "../../ip";
 import type { LedgerEntry } from "../../ledger/format";
 import type { LedgerPoolChange } from "../../ledger/diff";
 import type { CarvedPool } from "../carver";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import type { Mutable } from "../../ledger/private/entry-object";
 
 /** A frozen {@link CarvedPool}. */
 export const CarvedPoolObject = function (

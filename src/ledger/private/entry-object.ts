@@ -1,7 +1,8 @@
 import type { IpFamily } from "../../ip";
 import type { LedgerEntry, LedgerStatus } from "../format";
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** @internal `T` with its fields writable, for a constructor that sets them (then freezes the object). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * @internal A frozen {@link LedgerEntry} without a spec, `{ family, cidr, blockSize, status }`, made by a

@@ -142,7 +142,9 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   const size = cidr.size;
   const rawAllocations = spec.allocations;
   const length = rawAllocations.length;
-  if (BigInt(length) !== size) {
+  // (A block's size as a number is exact up to 2^53, and a larger one is never a list's length.)
+  const sizeNumber = Number(size);
+  if (length !== sizeNumber) {
     add(
       "error",
       "BLOCK_ALLOCATIONS_LENGTH",
@@ -151,16 +153,16 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
         `Only the first ${BigInt(length) < size ? length : size} entries are read. Release the block's addresses and delete the block so a node claims it afresh.`,
     );
   }
-  const count = BigInt(length) < size ? length : Number(size);
+  const count = length < sizeNumber ? length : sizeNumber;
   const attributes = spec.attributes;
   // (The matcher's column is kept when it is the block's length; it is the block's own, so an index
   // that points nowhere is set to -1 there.)
   const column = rawAllocations instanceof Int32Array;
   const allocations = column && count === length ? rawAllocations : new Int32Array(count);
-  const usedAttributes = new Uint8Array(attributes.length);
+  const usedAttributes = scratch(0, attributes.length);
   const badIndex: number[] = [];
   let firstBad = 0;
-  const garbage = new Uint8Array(count);
+  const garbage = scratch(1, count);
   let allocated = 0;
   for (let o = 0; o < count; o++) {
     const v = rawAllocations[o];
@@ -195,7 +197,7 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   }
 
   const unallocated = spec.unallocated instanceof Int32Array ? numbers(spec.unallocated) : spec.unallocated;
-  const seen = new Uint8Array(count);
+  const seen = scratch(2, count);
   const outOfRange: number[] = [];
   const repeated: number[] = [];
   const both: number[] = [];
@@ -280,6 +282,17 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
     if (exact !== undefined) defineLazy(block, "exactSequenceNumbers", () => ({ ...exact, forAllocation: seqMap.unsafe ? seqMap.exact() : {} }));
   }
   return { block, findings };
+}
+
+/** {@link decodeBlockFields}'s scratch columns (one block at a time), by use. */
+const scratches = [new Uint8Array(4096), new Uint8Array(4096), new Uint8Array(4096)];
+
+/** Scratch column `k` with its first `n` entries 0. */
+function scratch(k: number, n: number): Uint8Array {
+  if (scratches[k].length < n) scratches[k] = new Uint8Array(n);
+  const a = scratches[k];
+  a.fill(0, 0, n);
+  return a;
 }
 
 /** The exact sequence numbers of a block, from the reader's `spec.…` paths. */

@@ -23,7 +23,7 @@ import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
-import { handleIdHashOfBytes } from "./private/handle-ids";
+import { handleIdHashCopyToQuote, handleIdHashOfBytes, quoteAt } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -155,8 +155,10 @@ let end = 0;
 const interned = new Map<number, number>();
 let strings: string[] = [];
 const MAX_INTERNED = 65536;
-/** The place of the last string interned (a block's attributes name one node); -1 before the first. */
+/** The place of the last string interned (a block's affinity); -1 before the first. */
 let lastInterned = -1;
+/** The place of the last namespace, node and type of an attribute (attributes after each other mostly name the same); -1 before the first. */
+const lastKeys = new Int32Array(3).fill(-1);
 
 /** Starts a new table of strings when the one in use is full (before a block: its columns index one table). */
 function internReset(): void {
@@ -164,6 +166,7 @@ function internReset(): void {
   interned.clear();
   strings = [];
   lastInterned = -1;
+  lastKeys.fill(-1);
 }
 
 /** Adds `c` (whose hash is `h`) to the table of strings; its place. */
@@ -239,26 +242,35 @@ function intern(bytes: Buffer, t: string, from: number): string {
   return strings[internNew(h, copy(bytes, from, n))];
 }
 
-/** Where the value read last by {@link internToQuote} or {@link appendToQuote} ends (its closing quote, in the bytes). */
+/** Where the value read last by {@link internToQuote} or {@link copyToQuote} ends (its closing quote, in the bytes). */
 let quote = 0;
 
 /**
  * The place in {@link strings} of the value that starts at `bytes[from]` and ends before the next `"`
  * (a value {@link PLAIN} matched), made into a string only when it is not interned yet; {@link quote}
- * is then that quote's position.
+ * is then that quote's position. `key` says which of an attribute's keys it is (namespace, node, type):
+ * the value is first compared with that key's last one.
  */
-function internToQuote(bytes: Buffer, from: number): number {
+function internToQuote(bytes: Buffer, from: number, key: number): number {
+  const last = lastKeys[key];
+  if (last >= 0) {
+    const t = strings[last];
+    const n = t.length;
+    if (bytes[from + n] === 0x22 && sameText(t, bytes, from)) {
+      quote = from + n;
+      return last;
+    }
+  }
   let h = 0;
   let i = from;
   for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) h = (Math.imul(h, 31) + c) | 0;
   quote = i;
   const n = i - from;
-  const last = lastInterned;
-  if (last >= 0 && strings[last].length === n && sameText(strings[last], bytes, from)) return last;
   h = (Math.imul(h, 31) + n) | 0;
   const hit = interned.get(h);
-  if (hit !== undefined && strings[hit].length === n && sameText(strings[hit], bytes, from)) return (lastInterned = hit);
-  return internNew(h, (bytes as LatinBuffer).latin1Slice(from, i));
+  const at = hit !== undefined && strings[hit].length === n && sameText(strings[hit], bytes, from) ? hit : internNew(h, (bytes as LatinBuffer).latin1Slice(from, i));
+  lastKeys[key] = at;
+  return at;
 }
 
 /** Whether `t` is the text of `bytes` at `from` (which hold at least `t.length` bytes there). */
@@ -541,11 +553,7 @@ function room(text: number, attributes: number, sequences: number, allocations: 
 function appendText(bytes: Buffer, from: number, to: number): number {
   const at = blockText;
   const n = to - from;
-  if (at + n > textBytes.length) {
-    const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, at + n));
-    textBytes.copy(b, 0, 0, at);
-    textBytes = b;
-  }
+  if (at + n > textBytes.length) growText(at + n);
   const t = textBytes;
   for (let i = 0; i < n; i++) t[at + i] = bytes[from + i];
   blockText = at + n;
@@ -583,28 +591,6 @@ function listOf(body: string, orNull: boolean, out: Int32Array<ArrayBuffer>): nu
 }
 
 /**
- * Appends the value that starts at `bytes[from]` and ends before the next `"` to the block's text
- * ({@link appendText}); {@link quote} is then that quote's position.
- */
-function appendToQuote(bytes: Buffer, from: number): number {
-  const at = blockText;
-  let t = textBytes;
-  let j = at;
-  let i = from;
-  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) {
-    if (j === t.length) {
-      const b = Buffer.allocUnsafe(2 * t.length);
-      t.copy(b, 0, 0, j);
-      textBytes = t = b;
-    }
-    t[j++] = c;
-  }
-  quote = i;
-  blockText = j;
-  return at;
-}
-
-/**
  * One attribute matched by {@link ATTRIBUTE} at `p`, written to the columns as attribute `n`; false
  * when it has other keys or another layout. The pattern is only tested (no match array, no substrings):
  * each value is read in the bytes once, from the constant text before it up to its closing quote, and
@@ -614,28 +600,31 @@ function appendToQuote(bytes: Buffer, from: number): number {
 function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   ATTRIBUTE.lastIndex = p;
   if (!ATTRIBUTE.test(s)) return false;
+  // Every value of the attribute lies within its match: room for them all in the block's text, at once.
+  if (blockText + (ATTRIBUTE.lastIndex - p) > textBytes.length) growText(blockText + (ATTRIBUTE.lastIndex - p));
   const span = SPAN * n;
   const key = KEYS * n;
-  // The handle, copied to the block's text, then hashed there.
-  const h = appendToQuote(bytes, textFrom + p + A_HANDLE);
-  spans[span] = h;
+  // The handle, hashed and copied to the block's text in one pass.
+  spans[span] = blockText;
+  hashes[n] = handleIdHashCopyToQuote(bytes, textFrom + p + A_HANDLE, textBytes, blockText);
+  let q = quoteAt();
+  blockText += q - (textFrom + p + A_HANDLE);
   spans[span + 1] = blockText;
-  hashes[n] = handleIdHashOfBytes(textBytes, h, blockText);
-  let q = quote + A_SECONDARY;
+  q += A_SECONDARY;
   // `namespace` or `node` (28 spaces in): the key's third letter.
   if (bytes[q + SEC.length + 2] === 0x61 /* a */) {
-    keys[key] = internToQuote(bytes, q + A_NAMESPACE);
+    keys[key] = internToQuote(bytes, q + A_NAMESPACE, 0);
     q = quote + A_NODE;
   } else {
     keys[key] = -1;
     q += A_NODE_FIRST;
   }
-  keys[key + 1] = internToQuote(bytes, q);
+  keys[key + 1] = internToQuote(bytes, q, 1);
   let e = quote;
   // After each value: `",\n` and the next key (its first letters), or `"\n` and the end.
   let c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   if (c === 0x70 /* p */) {
-    spans[span + 2] = appendToQuote(bytes, e + A_POD);
+    spans[span + 2] = copyToQuote(bytes, e + A_POD);
     spans[span + 3] = blockText;
     e = quote;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
@@ -643,15 +632,37 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
     spans[span + 2] = -1;
   }
   if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
-    spans[span + 4] = appendToQuote(bytes, e + A_TIMESTAMP);
+    spans[span + 4] = copyToQuote(bytes, e + A_TIMESTAMP);
     spans[span + 5] = blockText;
     e = quote;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span + 4] = -1;
   }
-  keys[key + 2] = c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE) : -1;
+  keys[key + 2] = c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE, 2) : -1;
   return true;
+}
+
+/**
+ * Copies the value that starts at `bytes[from]` and ends before the next `"` to the end of the block's
+ * text, which has room for it; its place there is the return value, and {@link quote} the quote's position.
+ */
+function copyToQuote(bytes: Buffer, from: number): number {
+  const at = blockText;
+  const t = textBytes;
+  let j = at;
+  let i = from;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) t[j++] = c;
+  quote = i;
+  blockText = j;
+  return at;
+}
+
+/** Makes the block's text hold at least `n` bytes. */
+function growText(n: number): void {
+  const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, n));
+  textBytes.copy(b, 0, 0, blockText);
+  textBytes = b;
 }
 
 /** Whether a sequence number {@link sequences} read last is past 2^53. */

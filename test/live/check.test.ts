@@ -1,6 +1,6 @@
 import * as path from "path";
 import { Cidr } from "../../src/ip";
-import { blockAffinityObject, buildInspectReport, inspectDump, ipamBlockObject, ipamHandleObject, readDumpFiles } from "../../src/live";
+import { blockAffinityObject, buildInspectReport, inspectDump, ipamBlockObject, ipamHandleObject, readDumpFiles, renderInspectText } from "../../src/live";
 import type { InspectFinding } from "../../src/live";
 import { V1, blockWithOwners, node, podAlloc, podObject, pool, read } from "./helpers";
 
@@ -69,6 +69,16 @@ describe("the shipped example dump carries every inconsistency inspect reports",
     expect(subjects).not.toContain("Pod/web/frontend-7c9f8-x2kqp");
     expect(subjects).not.toContain("Pod/kube-system/kube-proxy-8x7dq");
     expect(report.findings.filter((f) => f.code === "LEAKED_ADDRESS")).toHaveLength(2);
+  });
+});
+
+describe("the text report", () => {
+  test("holds every finding of a report with more findings than a function call takes arguments (a dump without its handles)", () => {
+    const many = { ...report, findings: Array.from({ length: 200_000 }, (_, i) => ({ ...report.findings[0], subject: `IPAMBlock/b-${i}` })) };
+    const lines = renderInspectText(many).split("\n");
+    const heads = lines.filter((l) => l.startsWith(`  ${report.findings[0].severity.toUpperCase()} ${report.findings[0].code} IPAMBlock/b-`));
+    expect(heads).toHaveLength(200_000);
+    expect(heads[199_999]).toContain("IPAMBlock/b-199999");
   });
 });
 

@@ -566,10 +566,13 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
   const handleCount = handleTable?.count ?? dump.handles.length;
+  // (A CIDR text as a number: the block index `blockByCidr` gives it; -1 for a table's CIDR of no block.)
+  const blockCidr = Int32Array.from(cidrs, (cidr) => blockByCidr.get(cidr) ?? -1);
+  const tableCidr = Int32Array.from(handleTable?.cidrs ?? [], (cidr) => blockByCidr.get(cidr) ?? -1);
   for (let j = 0; j < handleCount; j++) {
     const e = handleUse.entryOf(j);
     // The common case (one block, the right count) from the columns, without the handle's object.
-    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && handleTable.cidr(j) === cidrs[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
+    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && tableCidr[handleTable.cidrIndex(j)] === blockCidr[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
       handlesWithAddresses++;
       continue;
     }

@@ -550,9 +550,14 @@ export class HandleTable {
     return true;
   }
 
-  /** The CIDR of handle `i`'s one block. */
-  cidr(i: number): string {
-    return this.c.cidrs[this.c.cidrOf[i]];
+  /** The block CIDRs the handles name, each once. */
+  get cidrs(): readonly string[] {
+    return this.c.cidrs;
+  }
+
+  /** Where the CIDR of handle `i`'s one block is in {@link cidrs}. */
+  cidrIndex(i: number): number {
+    return this.c.cidrOf[i];
   }
 
   /** Handle `i`'s addresses in its one block. */

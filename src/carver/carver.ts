@@ -1,5 +1,5 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import { recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
+import { EntryCidrs, recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
@@ -11,6 +11,7 @@ import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
+import { ActiveEntryObject, AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { compareNames } from "./private/text";
 import { V4_SIZES } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
@@ -113,12 +114,19 @@ interface Space {
   readonly keptHere: Map<string, string>;
 }
 
-interface Exclusion {
-  readonly index: number;
-  readonly cidr: Cidr;
-  readonly kind: ExclusionKind;
-  /** The reason given, when not empty. */
-  readonly reason: string | undefined;
+/**
+ * A usable exclusion. A class, not an object literal: a run makes one per reservation (a thousand in
+ * the benchmark), and the literal's allocation site made V8 throw away `resolveExclusions`' optimized
+ * code when it changed its pretenuring decision (see {@link CarvedPoolObject}).
+ */
+class Exclusion {
+  constructor(
+    readonly index: number,
+    readonly cidr: Cidr,
+    readonly kind: ExclusionKind,
+    /** The reason given, when not empty. */
+    readonly reason: string | undefined,
+  ) {}
 }
 
 /** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
@@ -270,7 +278,10 @@ export function carve(input: CarveInput): CarveResult {
   named.length = requestSizes(requests, sizes, named);
   const byNameOrder = inNameOrder(named, requests);
   const items = new Items(requests, sizes, recorded);
-  resolveRequests(items, firstsOfNames(byNameOrder, requests), spaces, kept, recordedCidrs, findings);
+  // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
+  const firstOfName = new Int32Array(requests.length).fill(-1);
+  firstsOfNames(byNameOrder, requests, firstOfName);
+  resolveRequests(items, requests, sizes, firstOfName, spaces, kept, recordedCidrs, findings);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
@@ -304,7 +315,7 @@ export function carve(input: CarveInput): CarveResult {
   if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
-  const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, recordedCidrs, items);
+  const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, items);
   return { pools, ledger, changes, findings: sortedFindings };
 }
 
@@ -381,27 +392,33 @@ function requestSizes(requests: readonly PoolRequest[], sizes: Array<RequestSize
   return count;
 }
 
-/** firstOfName[index]: the first request with a size and the same name as request `index`, when it is not `index` itself (else -1). */
-function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRequest[]): Int32Array {
-  const firstOfName = new Int32Array(requests.length).fill(-1);
-  for (let k = 1, first = byNameOrder[0]; k < byNameOrder.length; k++) {
+/**
+ * firstOfName[index]: the first request with a size and the same name as request `index`, when it is not
+ * `index` itself (left -1). The step is its loop alone, on lists the caller made: a function that runs
+ * once per run gets its type feedback only once its loop has run a while, so an operation before the
+ * loop (making the list, reading its length) had none when V8 compiled the function during the first
+ * run, and the compiled code was thrown away at its start in the next run (`--trace-deopt`: "Insufficient
+ * type feedback"), which then ran wholly unoptimized.
+ */
+function firstsOfNames(byNameOrder: readonly number[], requests: readonly PoolRequest[], firstOfName: Int32Array): void {
+  for (let k = 0, first = -1; k < byNameOrder.length; k++) {
     const index = byNameOrder[k];
-    if (requests[index].name === requests[first].name) firstOfName[index] = first;
+    if (first >= 0 && requests[index].name === requests[first].name) firstOfName[index] = first;
     else first = index;
   }
-  return firstOfName;
 }
 
 /** Each request with a size and not a later duplicate as an item of `items` (see {@link resolveRequest}), in request order. */
 function resolveRequests(
   items: Items,
+  requests: readonly PoolRequest[],
+  sizes: ReadonlyArray<RequestSize | CarveError>,
   firstOfName: Int32Array,
   spaces: readonly Space[],
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): void {
-  const { requests, sizes } = items;
   for (let index = 0; index < requests.length; index++) {
     const request = requests[index];
     const size = sizes[index];
@@ -490,84 +507,66 @@ function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Fi
   }
 }
 
-/** The placed pools, frozen, in request order, into `pools`; returns how many. */
+/** The placed pools, frozen, in request order, into `pools`; returns how many. (Made by a constructor: see {@link CarvedPoolObject}.) */
 function carvedPools(items: Items, pools: CarvedPool[]): number {
   let k = 0;
   for (let i = 0; i < items.length; i++) {
     if (!items.placed(i)) continue;
     const cidr = items.cidr[i]!;
-    pools[k++] = Object.freeze({
-      name: items.name(i),
-      family: cidr.family,
-      cidr,
-      blockSize: items.requests[i].blockSize,
-      source: items.sourceOf(i)!,
-      explanation: items.explanation[i]!,
-    });
+    pools[k++] = new CarvedPoolObject(items.name(i), cidr.family, cidr, items.requests[i].blockSize, items.sourceOf(i)!, items.explanation[i]!);
   }
   return k;
 }
 
 /**
- * The ledger after a run without errors, and its changes. Kept entries are reused as they are. Names,
- * entries and CIDRs side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
+ * The ledger after a run without errors, and its changes. Kept entries are reused as they are. Names
+ * and entries side by side (no [name, entry] pair per pool), kept pools first, then the requests in order.
  */
 function ledgerAfter(
   ledgerIn: Ledger,
   checked: Ledger,
   recordedCount: number,
   kept: KeptPools,
-  recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
 ): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
   // The lists are made at the longest length they can have (see resolveRequests), then cut.
   const most = kept.unclaimed() + items.length;
   const names = new Array<string>(most);
   const values = new Array<LedgerEntry>(most);
-  const cidrs = new Array<Cidr>(most);
-  const count = ledgerLists(kept, recordedCidrs, items, names, values, cidrs);
+  const count = ledgerLists(kept, items, names, values);
   names.length = count;
   values.length = count;
-  cidrs.length = count;
   const sorted = sortedByName(names, values);
   const ledger = freezeLedgerOfSorted(sorted.names, sorted.values, checked);
-  registerCheckedLedger(ledger, () => {
-    const byName = new Map<string, Cidr>();
-    for (let j = 0; j < names.length; j++) byName.set(names[j], cidrs[j]);
-    return byName;
-  });
+  // The parsed CIDRs, for a next run given this ledger object, are read from the entries' canonical
+  // text when first asked for (as for a ledger read from its text), so that a result holds no list of
+  // its CIDRs besides its pools.
+  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
   // A first run adds every pool, in name order: the sorted entries are that list already.
-  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values) : diffLedgerPools(ledgerIn, ledger);
+  const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values, new Array<LedgerPoolChange>(sorted.names.length)) : diffLedgerPools(ledgerIn, ledger);
   return { ledger, changes };
 }
 
-/** The names, entries and CIDRs of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
-function ledgerLists(
-  kept: KeptPools,
-  recordedCidrs: ReadonlyMap<string, Cidr>,
-  items: Items,
-  names: string[],
-  values: LedgerEntry[],
-  cidrs: Cidr[],
-): number {
+/** The names and entries of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
+function ledgerLists(kept: KeptPools, items: Items, names: string[], values: LedgerEntry[]): number {
   let k = 0;
-  kept.forEach((name, entry, i, position) => {
+  kept.forEach((name, entry, i) => {
     if (i >= 0) return;
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     names[k] = name;
-    values[k] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
-    cidrs[k++] = recordedCidr(recordedCidrs, position, name);
+    values[k++] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
   });
+  return placedEntries(items, names, values, k);
+}
+
+/** The placed requests' names and entries into the lists from position `k` on; returns the position after them. The loop alone: see {@link firstsOfNames}. */
+function placedEntries(items: Items, names: string[], values: LedgerEntry[], k: number): number {
   for (let i = 0; i < items.length; i++) {
     const cidr = items.cidr[i];
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
-    values[k] =
-      recorded?.status === "active"
-        ? recorded
-        : Object.freeze({ family: cidr.family, cidr: recorded?.cidr ?? cidr.toString(), blockSize: items.requests[i].blockSize, status: "active" as const });
-    cidrs[k++] = cidr;
+    values[k++] = recorded?.status === "active" ? recorded : new ActiveEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize);
   }
   return k;
 }
@@ -671,7 +670,7 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
         ),
       );
     }
-    if (ok && cidr) out.push({ index, cidr, kind: kind as ExclusionKind, reason: typeof reason === "string" && reason !== "" ? reason : undefined });
+    if (ok && cidr) out.push(new Exclusion(index, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined));
   }
   return out;
 }
@@ -1183,10 +1182,9 @@ function keepsLedger(
   return draining && entries === recorded;
 }
 
-/** The changes of a first run (an empty input ledger): every entry added, in name order (`names` ascending). */
-function addedPools(names: readonly string[], values: readonly LedgerEntry[]): LedgerPoolChange[] {
-  const changes: LedgerPoolChange[] = new Array<LedgerPoolChange>(names.length);
-  for (let k = 0; k < names.length; k++) changes[k] = { kind: "added", name: names[k], after: values[k] };
+/** The changes of a first run (an empty input ledger), into `changes`: every entry added, in name order (`names` ascending). The loop alone: see {@link firstsOfNames}. */
+function addedPools(names: readonly string[], values: readonly LedgerEntry[], changes: LedgerPoolChange[]): LedgerPoolChange[] {
+  for (let k = 0; k < names.length; k++) changes[k] = new AddedChangeObject(names[k], values[k]);
   return changes;
 }
 
@@ -1195,13 +1193,19 @@ function addedPools(names: readonly string[], values: readonly LedgerEntry[]): L
  * when they are in order already (the usual case), else sorted copies.
  */
 function sortedByName(names: readonly string[], values: readonly LedgerEntry[]): { names: readonly string[]; values: readonly LedgerEntry[] } {
-  for (let k = 1; k < names.length; k++) {
-    if (compareNames(names[k - 1], names[k]) > 0) {
-      const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
-      return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
-    }
-  }
-  return { names, values };
+  if (inOrder(names)) return { names, values };
+  const order = names.map((_, i) => i).sort((a, b) => compareNames(names[a], names[b]));
+  return { names: order.map((i) => names[i]), values: order.map((i) => values[i]) };
+}
+
+/**
+ * Whether the names are in order: the loop alone, so that nothing after it runs in the loop's on-stack
+ * compiled code without type feedback (an object made after the loop threw the compiled function away
+ * at the second or third run, `--trace-deopt`).
+ */
+function inOrder(names: readonly string[]): boolean {
+  for (let k = 1; k < names.length; k++) if (compareNames(names[k - 1], names[k]) > 0) return false;
+  return true;
 }
 
 /**

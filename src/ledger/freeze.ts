@@ -58,10 +58,20 @@ export function freezeLedgerOfSorted(
   values: readonly LedgerEntry[],
   sections?: LedgerSections | SectionInput<LedgerAddress>,
 ): Ledger {
-  const record: Record<string, LedgerEntry> = {};
-  for (let k = 0; k < names.length; k++) setOwn(record, names[k], values[k]);
+  const record = recordOfSorted(names, values);
   FROZEN_POOLS.add(Object.freeze(record));
   return ledgerOf(record, sections);
+}
+
+/**
+ * The record `names[k]` → `values[k]`: the loop alone, so that nothing after it runs in the loop's
+ * on-stack compiled code without type feedback (the freezing after the loop threw the compiled function
+ * away at the second or third run, `--trace-deopt`).
+ */
+function recordOfSorted(names: readonly string[], values: readonly LedgerEntry[]): Record<string, LedgerEntry> {
+  const record: Record<string, LedgerEntry> = {};
+  for (let k = 0; k < names.length; k++) setOwn(record, names[k], values[k]);
+  return record;
 }
 
 /** The frozen ledger of these frozen pools and the sections. */

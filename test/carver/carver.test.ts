@@ -12,6 +12,26 @@ describe("carving new pools", () => {
     expect(result.findings).toEqual([]);
   });
 
+  test("pools, new ledger entries and changes are plain objects, frozen as before (made by constructors, not literals)", () => {
+    const result = carve({ spaces: [pods], requests: [v4("small", 24), v4("big", 20)] });
+    const [small] = result.pools;
+    expect(Object.getPrototypeOf(small)).toBe(Object.prototype);
+    expect(small.constructor).toBe(Object);
+    expect(Object.keys(small)).toEqual(["name", "family", "cidr", "blockSize", "source", "explanation"]);
+    expect(Object.isFrozen(small)).toBe(true);
+    expect(small).toStrictEqual({ name: "small", family: 4, cidr: small.cidr, blockSize: 26, source: "carved", explanation: small.explanation });
+    const entry = result.ledger.pools.small;
+    expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
+    expect(Object.isFrozen(entry)).toBe(true);
+    expect(entry).toStrictEqual({ family: 4, cidr: "10.32.16.0/24", blockSize: 26, status: "active" });
+    expect(Object.keys(entry)).toEqual(["family", "cidr", "blockSize", "status"]);
+    const change = result.changes[1];
+    expect(Object.getPrototypeOf(change)).toBe(Object.prototype);
+    expect(Object.isFrozen(change)).toBe(false);
+    expect(change).toStrictEqual({ kind: "added", name: "small", after: entry });
+    expect(Object.keys(change)).toEqual(["kind", "name", "after"]);
+  });
+
   test("pools are returned in request order", () => {
     const result = carve({ spaces: [pods], requests: [v4("small", 24), v4("big", 20), v4("another", 24)] });
     expect(result.pools.map((p) => p.name)).toEqual(["small", "big", "another"]);

@@ -7,8 +7,9 @@ import { Cidr, IntervalSet, rangeToCidrs } from "../../src/ip";
  * maximal aligned CIDRs (rangeToCidrs), and each allocation of a /P taking the lowest of the
  * smallest free blocks that hold it, giving back the upper halves it does not need. The spaces cover
  * each of the free list's internal representations: offsets as doubles (IPv4, and IPv6 spaces of at
- * most 2^52 addresses, below or above 2^53), networks as bigints cut into numbered units (large IPv6
- * spaces), and networks as bigints throughout (large IPv6 spaces carved down to /128).
+ * most 2^52 addresses, below or above 2^53), free runs as bigints cut into numbered units (large IPv6
+ * spaces whose finest request is at most 2^52 units: their whole units as doubles, the ragged ends as
+ * bigints), and networks as bigints throughout (large IPv6 spaces carved down to /128).
  */
 
 class Model {
@@ -68,6 +69,7 @@ const SPACES: Array<{ space: string; finest: [number, number]; what: string }> =
   { space: "::20:0:0:0/76", finest: [120, 128], what: "IPv6 just above 2^53, offsets as doubles" },
   { space: "fd00::/104", finest: [104, 128], what: "IPv6 far above 2^53, offsets as doubles" },
   { space: "fd00::/64", finest: [64, 116], what: "IPv6 /64, bigint runs cut into numbered units" },
+  { space: "fd00:10::/32", finest: [56, 84], what: "IPv6 /32 carved down to /84 at most, bigint runs cut into numbered units" },
   { space: "fd00:10::/32", finest: [85, 128], what: "IPv6 /32, bigint networks throughout" },
   { space: "::/0", finest: [0, 128], what: "the whole IPv6 space" },
 ];

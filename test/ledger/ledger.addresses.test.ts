@@ -6,7 +6,6 @@ import {
   Ledger,
   LedgerAddress,
   LedgerChange,
-  LedgerEntry,
   LedgerError,
   describeChange,
   diffLedgers,
@@ -20,17 +19,10 @@ import {
 } from "../../src/ledger";
 import { diffLedgerPools, freezeLedger, inspectLedger, registerCheckedLedger } from "../../src/ledger/ledger";
 import { Cidr } from "../../src/ip";
+import { active, fixed, retired } from "../helpers/ledger";
 
 const FILE = "calico-ipam.lock.json";
 
-const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): LedgerEntry => ({
-  family: cidr.includes(":") ? 6 : 4,
-  cidr,
-  blockSize,
-  status: "active",
-});
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
-const fixed = (address: string, pool: string): LedgerAddress => ({ address, pool });
 
 const POOLS = { infra: active("10.64.0.0/24"), "infra-v6": active("fd00:64::/120"), old: retired("10.65.0.0/24") };
 const ADDRESSES = {

@@ -4,9 +4,7 @@ import * as path from "path";
 import {
   DEFAULT_LEDGER_FILE,
   Ledger,
-  LedgerAddress,
   LedgerChange,
-  LedgerEntry,
   LedgerError,
   LedgerNodeChange,
   describeChange,
@@ -22,17 +20,10 @@ import {
 import { diffLedgerPools, freezeLedger, inspectLedger, registerCheckedLedger } from "../../src/ledger/ledger";
 import { carve } from "../../src/carver";
 import { Cidr } from "../../src/ip";
+import { active, fixed, retired } from "../helpers/ledger";
 
 const FILE = "calico-ipam.lock.json";
 
-const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): LedgerEntry => ({
-  family: cidr.includes(":") ? 6 : 4,
-  cidr,
-  blockSize,
-  status: "active",
-});
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
-const fixed = (address: string, pool: string): LedgerAddress => ({ address, pool });
 
 const POOLS = { infra: active("10.64.0.0/24"), old: retired("10.65.0.0/24") };
 const NODES = {

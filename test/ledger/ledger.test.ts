@@ -11,14 +11,8 @@ import {
   releasePools,
   serializeLedger,
 } from "../../src/ledger";
+import { active, retired } from "../helpers/ledger";
 
-const active = (cidr: string, blockSize = cidr.includes(":") ? 122 : 26): LedgerEntry => ({
-  family: cidr.includes(":") ? 6 : 4,
-  cidr,
-  blockSize,
-  status: "active",
-});
-const retired = (cidr: string): LedgerEntry => ({ ...active(cidr), status: "draining" });
 const ledgerOf = (pools: Record<string, LedgerEntry>): Ledger => ({ version: 1, pools });
 
 describe("serializeLedger", () => {

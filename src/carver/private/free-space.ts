@@ -70,6 +70,10 @@ export class FreeSpace {
       // Every offset from the space's first address is exact as a double: cut runs without bigints.
       const base = space.network;
       used.forEachFreeRange(space, (first, last) => this.addRunOfOffsets(store, Number(first - base), Number(last - base)));
+    } else if (store instanceof NumberHeaps) {
+      // A larger space (IPv6) whose requests fit the number heaps: each run is cut in units of one
+      // /finest, as doubles, and only the pieces smaller than a unit at its ends with bigints.
+      used.forEachFreeRange(space, (first, last) => this.addRunOfUnits(store, first, last));
     } else {
       used.forEachFreeRange(space, (first, last) => this.addRun(first, last));
     }
@@ -128,6 +132,38 @@ export class FreeSpace {
     }
   }
 
+  /**
+   * {@link addRun} for a space too large for {@link addRunOfOffsets} (its addresses are not exact as
+   * doubles) but whose units of one /finest are: the run's whole units are cut as doubles, the same
+   * pieces in the same order as {@link addRun} cuts them (the greedy cut reaches each unit boundary
+   * exactly, and a piece at a unit boundary that fits in the run is whole units), and only the parts
+   * smaller than a unit at the run's two ends, which no request can use, by {@link addRun}.
+   */
+  private addRunOfUnits(store: NumberHeaps, first: bigint, last: bigint): void {
+    const base = this.space.network;
+    const unitBits = BigInt(this.bits - this.finest);
+    const unit = this.sizes[this.finest];
+    // The first and the end (exclusive) of the run's whole units, counted from the space's first address.
+    const firstUnit = (first - base + unit - 1n) >> unitBits;
+    const endUnit = (last - base + 1n) >> unitBits;
+    if (firstUnit >= endUnit) {
+      this.addRun(first, last);
+      return;
+    }
+    const unitsStart = base + (firstUnit << unitBits);
+    if (first < unitsStart) this.addRun(first, unitsStart - 1n);
+    const finest = this.finest;
+    let cursor = Number(firstUnit);
+    const end = Number(endUnit);
+    while (cursor < end) {
+      const hostUnits = Math.min(cursor === 0 ? finest : trailingZeros53(cursor), floorLog2_53(end - cursor));
+      store.addUnits(finest - hostUnits, cursor);
+      cursor += POW2[hostUnits];
+    }
+    const unitsEnd = base + (endUnit << unitBits);
+    if (unitsEnd <= last) this.addRun(unitsEnd, last);
+  }
+
   private addRun(first: bigint, last: bigint): void {
     let cursor = first;
     while (cursor <= last) {
@@ -178,6 +214,11 @@ class NumberHeaps {
   /** Adds the block that starts `offset` addresses after the base (a multiple of the unit). */
   addOffset(prefix: number, offset: number): void {
     this.heaps[prefix].push(offset / this.unitSize);
+  }
+
+  /** Adds the block that starts `units` units after the base. */
+  addUnits(prefix: number, units: number): void {
+    this.heaps[prefix].push(units);
   }
 
   take(q: number, prefix: number): bigint {

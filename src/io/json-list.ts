@@ -12,6 +12,7 @@
  * ask for it.
  */
 import { isAscii } from "buffer";
+import * as fs from "fs";
 
 /** Bytes of text parsed at once. */
 export const BATCH_BYTES = 512 * 1024;
@@ -93,6 +94,30 @@ export interface ByteSource {
 /** A buffer as a {@link ByteSource}. */
 export function bufferSource(bytes: Buffer): ByteSource {
   return { size: bytes.length, read: (from, to) => bytes.subarray(from, to) };
+}
+
+/** Reads the bytes `[from, to)` of an open file into `out` at `offset`; how many were read (fewer at the file's end). */
+export function readFileRange(fd: number, out: Uint8Array, offset: number, from: number, to: number): number {
+  let done = 0;
+  while (done < to - from) {
+    const n = fs.readSync(fd, out, offset + done, to - from - done, from + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/** An open file of `size` bytes as a {@link ByteSource} (read by position, while it is open). */
+export function fileDescriptorSource(fd: number, size: number): ByteSource {
+  return {
+    size,
+    read(from: number, to: number): Buffer {
+      const out = Buffer.allocUnsafe(Math.max(0, to - from));
+      const done = readFileRange(fd, out, 0, from, to);
+      return done === out.length ? out : out.subarray(0, done);
+    },
+    readInto: (out, offset, from, to) => readFileRange(fd, out, offset, from, to),
+  };
 }
 
 /** Bytes read at the start and at the end of a file for the `List`'s other keys. */

@@ -2,7 +2,7 @@ import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq,
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
 import * as fs from "fs";
-import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, parseItemText, readKubectlJsonList } from "./json-list";
+import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, fileDescriptorSource, parseItemText, readFileRange, readKubectlJsonList } from "./json-list";
 import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
@@ -102,20 +102,8 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     if (stat.size > MAX_DUMP_BYTES) throw new InputError(`${file}: the file is larger than the limit of ${MAX_DUMP_BYTES} bytes (MAX_DUMP_BYTES); split it, or check that it is the file you meant`, file);
     const size = stat.size;
     let open = true;
-    const readInto = (handle: number, out: Buffer, offset: number, from: number, to: number): number => {
-      let done = 0;
-      while (done < to - from) {
-        const n = fs.readSync(handle, out, offset + done, to - from - done, from + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done;
-    };
-    const readFrom = (handle: number, from: number, to: number): Buffer => {
-      const out = Buffer.allocUnsafe(Math.max(0, to - from));
-      const done = readInto(handle, out, 0, from, to);
-      return done === out.length ? out : out.subarray(0, done);
-    };
+    const readInto = readFileRange;
+    const readFrom = (handle: number, from: number, to: number): Buffer => fileDescriptorSource(handle, size).read(from, to);
     // Once closed (the file read), a range is read by opening the file again: an object parsed late.
     const read = (from: number, to: number): Buffer => {
       if (open) return readFrom(fd, from, to);

@@ -52,11 +52,15 @@ export interface DecodedBlock {
 export interface BlockFields {
   /** `cidr` as written. */
   readonly cidrText: string;
-  /** `allocations` as stored: attribute indexes, null for free ordinals. */
-  readonly allocations: ArrayLike<number | null | undefined>;
+  /**
+   * `allocations` as stored: attribute indexes, null for free ordinals; or the kubectl-layout matcher's
+   * column (an `Int32Array`, -1 for null: it reads no negative index), which the block then keeps.
+   */
+  readonly allocations: ArrayLike<number | null | undefined> | Int32Array;
   /** The attributes, or their columns (the kubectl-layout matcher's: `LiveBlock.attributes` is then made when first read). */
   readonly attributes: readonly LiveAttribute[] | AttributeColumns;
-  readonly unallocated: readonly number[];
+  /** `unallocated`, or the matcher's column of it. */
+  readonly unallocated: readonly number[] | Int32Array;
   /** The map, or its columns (as `attributes`; `exactSequenceNumbers.forAllocation` is then their exact digits). */
   readonly sequenceNumberForAllocation: Readonly<Record<string, number>> | SequenceColumns;
   /** `affinity` when a non-empty string, else null. */
@@ -138,7 +142,9 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   const size = cidr.size;
   const rawAllocations = spec.allocations;
   const length = rawAllocations.length;
-  if (BigInt(length) !== size) {
+  // (A block's size as a number is exact up to 2^53, and a larger one is never a list's length.)
+  const sizeNumber = Number(size);
+  if (length !== sizeNumber) {
     add(
       "error",
       "BLOCK_ALLOCATIONS_LENGTH",
@@ -147,20 +153,25 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
         `Only the first ${BigInt(length) < size ? length : size} entries are read. Release the block's addresses and delete the block so a node claims it afresh.`,
     );
   }
-  const count = BigInt(length) < size ? length : Number(size);
+  const count = length < sizeNumber ? length : sizeNumber;
   const attributes = spec.attributes;
-  const allocations = new Int32Array(count);
-  const usedAttributes = new Uint8Array(attributes.length);
+  // (The matcher's column is kept when it is the block's length; it is the block's own, so an index
+  // that points nowhere is set to -1 there.)
+  const column = rawAllocations instanceof Int32Array;
+  const allocations = column && count === length ? rawAllocations : new Int32Array(count);
+  const usedAttributes = scratch(0, attributes.length);
   const badIndex: number[] = [];
-  const garbage = new Uint8Array(count);
+  let firstBad = 0;
+  const garbage = scratch(1, count);
   let allocated = 0;
   for (let o = 0; o < count; o++) {
     const v = rawAllocations[o];
-    if (v === null || v === undefined) {
+    if (v === null || v === undefined || (column && v === -1)) {
       allocations[o] = -1;
       continue;
     }
     if (v < 0 || v >= attributes.length) {
+      if (badIndex.length === 0) firstBad = v;
       badIndex.push(o);
       garbage[o] = 1;
       allocations[o] = -1;
@@ -175,7 +186,7 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
       "error",
       "BLOCK_ATTRIBUTE_INDEX",
       `spec.allocations[${badIndex[0]}]`,
-      `${where}: ${ordinalList(badIndex)} of block ${cidr.toString()} ${badIndex.length === 1 ? "points" : "point"} at an attribute that does not exist (spec.attributes has ${attributes.length}), e.g. allocation ${badIndex[0]} indexes ${rawAllocations[badIndex[0]]}; ` +
+      `${where}: ${ordinalList(badIndex)} of block ${cidr.toString()} ${badIndex.length === 1 ? "points" : "point"} at an attribute that does not exist (spec.attributes has ${attributes.length}), e.g. allocation ${badIndex[0]} indexes ${firstBad}; ` +
         `their owner is unknown and they are counted as free here. calicoctl ipam check reports the block as invalid.`,
     );
   }
@@ -185,8 +196,8 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
     add("warning", "BLOCK_ATTRIBUTE_UNUSED", `spec.attributes[${unused[0]}]`, `${where}: ${plural(unused.length, "attribute")} of block ${cidr.toString()} (index ${listed(unused)}) ${unused.length === 1 ? "is" : "are"} not used by any allocation; calicoctl ipam check reports the block as invalid.`);
   }
 
-  const unallocated = spec.unallocated;
-  const seen = new Uint8Array(count);
+  const unallocated = spec.unallocated instanceof Int32Array ? numbers(spec.unallocated) : spec.unallocated;
+  const seen = scratch(2, count);
   const outOfRange: number[] = [];
   const repeated: number[] = [];
   const both: number[] = [];
@@ -273,6 +284,17 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   return { block, findings };
 }
 
+/** {@link decodeBlockFields}'s scratch columns (one block at a time), by use. */
+const scratches = [new Uint8Array(4096), new Uint8Array(4096), new Uint8Array(4096)];
+
+/** Scratch column `k` with its first `n` entries 0. */
+function scratch(k: number, n: number): Uint8Array {
+  if (scratches[k].length < n) scratches[k] = new Uint8Array(n);
+  const a = scratches[k];
+  a.fill(0, 0, n);
+  return a;
+}
+
 /** The exact sequence numbers of a block, from the reader's `spec.…` paths. */
 function exactSequences(bigIntegers: Readonly<Record<string, string>>): { sequenceNumber?: string; forAllocation: Record<string, string> } {
   const prefix = "spec.sequenceNumberForAllocation.";
@@ -280,6 +302,13 @@ function exactSequences(bigIntegers: Readonly<Record<string, string>>): { sequen
   for (const [path, digits] of Object.entries(bigIntegers)) if (path.startsWith(prefix)) forAllocation[path.slice(prefix.length)] = digits;
   const sequenceNumber = bigIntegers["spec.sequenceNumber"];
   return { ...(sequenceNumber !== undefined ? { sequenceNumber } : {}), forAllocation };
+}
+
+/** A column as a list of numbers. */
+function numbers(column: Int32Array): number[] {
+  const out = new Array<number>(column.length);
+  for (let i = 0; i < column.length; i++) out[i] = column[i];
+  return out;
 }
 
 function plural(n: number, word: string): string {

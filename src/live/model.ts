@@ -59,7 +59,10 @@ export interface LiveBlock {
   readonly affinity: string | null;
   /** The node of a `host:` affinity; null otherwise. */
   readonly host: string | null;
-  /** `allocations` decoded: the attribute index of each ordinal, -1 when free (null in the object). */
+  /**
+   * `allocations` decoded: the attribute index of each ordinal, -1 when free (null in the object). For blocks
+   * read from kubectl's JSON layout, a view of a buffer the reader shares between many blocks.
+   */
   readonly allocations: Int32Array;
   /** How many ordinals are allocated. */
   readonly allocated: number;

@@ -26,7 +26,9 @@ import type {
 import { describeSource, liveFinding } from "./private/findings";
 import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
-import { startHandlesThread } from "./private/handles-thread";
+import { startBlocksThread } from "./private/block-file";
+import { MIN_THREAD_BYTES, startHandlesThread } from "./private/handles-thread";
+import { sizeOf } from "./private/read-thread";
 
 /** The Calico IPAM kinds a dump may hold, by API group (`IPAMConfig` is `IPAMConfiguration` in v3). */
 const CALICO_KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -52,12 +54,13 @@ export interface ReadDumpOptions {
    */
   readonly fastDecode?: boolean;
   /**
-   * Read a large file of IPAM handles on a second thread while the files before it are read (the
-   * compiled package only; the same result). @default true
+   * Read a large file of IPAM blocks and a large file of IPAM handles on threads of their own while the
+   * other files are read (the compiled package only; the same result). @default true
    */
   readonly threads?: boolean;
   /**
-   * The size from which a file of IPAM handles is read on a second thread, and of the files before it.
+   * The size from which a file of IPAM blocks or handles is read on a thread of its own, and of the other
+   * files (the blocks) or the files before it (the handles).
    * @default - `CALICO_IPAM_THREAD_MIN_BYTES` when set (a number of bytes), else 32 MiB
    */
   readonly threadMinBytes?: number;
@@ -74,18 +77,44 @@ export interface ReadDumpOptions {
 export function readDumpFiles(files: readonly string[], options: ReadDumpOptions = {}): ClusterDump {
   if (files.length === 0) throw new InputError("give at least one dump file (see docs/inspect.md for the kubectl commands)", "");
   const read = options.fastDecode === false ? { bigIntegers: blockBigIntegers } : { bigIntegers: blockBigIntegers, decode: dumpItemDecoder };
-  // A large IPAM handles file is read on a second thread while this one reads the files before it.
-  const thread = options.fastDecode === false || options.threads === false ? undefined : startHandlesThread(files, options.threadMinBytes ?? threadMinBytesOf(process.env.CALICO_IPAM_THREAD_MIN_BYTES));
-  // One file at a time: the parsed text of a file is garbage once its objects are decoded.
+  // A large IPAM blocks file and a large IPAM handles file are read on threads of their own while this
+  // one reads the other files.
+  const minBytes = options.threadMinBytes ?? threadMinBytesOf(process.env.CALICO_IPAM_THREAD_MIN_BYTES) ?? MIN_THREAD_BYTES;
+  const threads = options.fastDecode === false || options.threads === false ? [] : [startBlocksThread(files, minBytes), startHandlesThread(files, minBytes)].filter((t) => t !== undefined);
+  const threadOf = (i: number) => threads.find((t) => t.index === i);
+  // One file at a time: the parsed text of a file is garbage once its objects are decoded. While a
+  // thread still reads its file, the small files after it that no thread reads are read ahead (an
+  // error is thrown in its turn).
+  const ahead = new Map<number, LoadedDocument[] | { error: unknown }>();
+  const readAhead = (from: number, thread: { ready(): boolean }) => {
+    for (let j = from; j < files.length && !thread.ready(); j++) {
+      if (ahead.has(j) || threadOf(j) !== undefined || sizeOf(files[j]) > AHEAD_MAX_BYTES) continue;
+      try {
+        ahead.set(j, [...streamDumpObjects(files[j], read)]);
+      } catch (error) {
+        ahead.set(j, { error });
+      }
+    }
+  };
   function* documents(): Generator<LoadedDocument> {
     try {
-      for (let i = 0; i < files.length; i++) yield* (thread?.index === i ? thread.take() : undefined) ?? streamDumpObjects(files[i], read);
+      for (let i = 0; i < files.length; i++) {
+        const thread = threadOf(i);
+        if (thread !== undefined) readAhead(i + 1, thread);
+        const early = ahead.get(i);
+        ahead.delete(i);
+        if (early !== undefined && !Array.isArray(early)) throw early.error;
+        yield* early ?? thread?.take() ?? streamDumpObjects(files[i], read);
+      }
     } finally {
-      thread?.cancel();
+      for (const t of threads) t.cancel();
     }
   }
   return readDump(documents(), files);
 }
+
+/** The largest file read ahead while a thread reads its file (nodes, affinities, pools: a few megabytes). */
+const AHEAD_MAX_BYTES = 64 * 1024 * 1024;
 
 /** `CALICO_IPAM_THREAD_MIN_BYTES` as a number of bytes; undefined (the default) when unset or not a number. */
 function threadMinBytesOf(v: string | undefined): number | undefined {

@@ -22,8 +22,8 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
-import { AttributeColumns, SequenceColumns } from "./private/columns";
-import { handleIdHashOfBytes, handleIdHashToQuote, quoteAt } from "./private/handle-ids";
+import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
+import { handleIdHashCopyToQuote, handleIdHashOfBytes, quoteAt } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -147,11 +147,34 @@ function lastItemClose(bytes: Buffer, from: number, to: number): number {
 /** Where the item last matched ends, in the bytes (just after its `}`). */
 let end = 0;
 
-/** Strings read often (block CIDRs, node names, namespaces, types), one string each, by a hash of their text. */
-const interned = new Map<number, string>();
+/**
+ * Strings read often (block CIDRs, node names, namespaces, types), one string each: {@link strings}
+ * (which the blocks' columns index), and their places there by a hash of their text. Once the hashes
+ * reach {@link MAX_INTERNED}, a block starts a new table (the blocks read before keep theirs).
+ */
+const interned = new Map<number, number>();
+let strings: string[] = [];
 const MAX_INTERNED = 65536;
-/** The last string {@link intern} gave (a block's attributes name one node). */
-let lastInterned = "";
+/** The place of the last string interned (a block's affinity); -1 before the first. */
+let lastInterned = -1;
+/** The place of the last namespace, node and type of an attribute (attributes after each other mostly name the same); -1 before the first. */
+const lastKeys = new Int32Array(3).fill(-1);
+
+/** Starts a new table of strings when the one in use is full (before a block: its columns index one table). */
+function internReset(): void {
+  if (interned.size < MAX_INTERNED) return;
+  interned.clear();
+  strings = [];
+  lastInterned = -1;
+  lastKeys.fill(-1);
+}
+
+/** Adds `c` (whose hash is `h`) to the table of strings; its place. */
+function internNew(h: number, c: string): number {
+  interned.set(h, strings.length);
+  strings.push(c);
+  return (lastInterned = strings.length - 1);
+}
 
 /**
  * Reads an `IPAMHandle` or `IPAMBlock` item at `bytes[from]` (its `{`, 8 spaces in; the batch ends at
@@ -209,42 +232,45 @@ function copy(bytes: Buffer, from: number, length: number): string {
 
 /** The one string kept for the text `t` at `from` (`t` may be cut from the batch: a copy is kept the first time). */
 function intern(bytes: Buffer, t: string, from: number): string {
-  if (t === lastInterned) return lastInterned;
+  if (lastInterned >= 0 && t === strings[lastInterned]) return t;
   const n = t.length;
   let h = 0;
   for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + t.charCodeAt(i)) | 0;
   h = (Math.imul(h, 31) + n) | 0;
   const hit = interned.get(h);
-  if (hit === t) return (lastInterned = hit);
-  const c = copy(bytes, from, n);
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  interned.set(h, c);
-  return (lastInterned = c);
+  if (hit !== undefined && strings[hit] === t) return strings[(lastInterned = hit)];
+  return strings[internNew(h, copy(bytes, from, n))];
 }
 
-/** Where the value read last by {@link internToQuote} or {@link appendToQuote} ends (its closing quote, in the bytes). */
+/** Where the value read last by {@link internToQuote} or {@link copyToQuote} ends (its closing quote, in the bytes). */
 let quote = 0;
 
 /**
- * {@link intern} of the value that starts at `bytes[from]` and ends before the next `"` (a value
- * {@link PLAIN} matched), made into a string only when it is not interned yet; {@link quote} is then
- * that quote's position.
+ * The place in {@link strings} of the value that starts at `bytes[from]` and ends before the next `"`
+ * (a value {@link PLAIN} matched), made into a string only when it is not interned yet; {@link quote}
+ * is then that quote's position. `key` says which of an attribute's keys it is (namespace, node, type):
+ * the value is first compared with that key's last one.
  */
-function internToQuote(bytes: Buffer, from: number): string {
+function internToQuote(bytes: Buffer, from: number, key: number): number {
+  const last = lastKeys[key];
+  if (last >= 0) {
+    const t = strings[last];
+    const n = t.length;
+    if (bytes[from + n] === 0x22 && sameText(t, bytes, from)) {
+      quote = from + n;
+      return last;
+    }
+  }
   let h = 0;
   let i = from;
   for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) h = (Math.imul(h, 31) + c) | 0;
   quote = i;
   const n = i - from;
-  const last = lastInterned;
-  if (last.length === n && sameText(last, bytes, from)) return last;
   h = (Math.imul(h, 31) + n) | 0;
   const hit = interned.get(h);
-  if (hit !== undefined && hit.length === n && sameText(hit, bytes, from)) return (lastInterned = hit);
-  const c = (bytes as LatinBuffer).latin1Slice(from, i);
-  if (interned.size >= MAX_INTERNED) interned.clear();
-  interned.set(h, c);
-  return (lastInterned = c);
+  const at = hit !== undefined && strings[hit].length === n && sameText(strings[hit], bytes, from) ? hit : internNew(h, (bytes as LatinBuffer).latin1Slice(from, i));
+  lastKeys[key] = at;
+  return at;
 }
 
 /** Whether `t` is the text of `bytes` at `from` (which hold at least `t.length` bytes there). */
@@ -319,6 +345,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   BLOCK_HEAD.lastIndex = at;
   const h = BLOCK_HEAD.exec(s);
   if (h === null) return undefined;
+  internReset();
   const name = copy(bytes, at + h[1].length, h[2].length);
   let p = BLOCK_HEAD.lastIndex;
   let affinity: string | null = null;
@@ -340,16 +367,17 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   ALLOCATIONS.lastIndex = p;
   m = ALLOCATIONS.exec(s);
   if (m === null) return undefined;
-  const allocations: (number | null)[] = [];
-  if (m[1] !== undefined) listOf(m[1], allocations);
+  let allocationCount = 0;
+  if (m[1] !== undefined) {
+    allocationCount = listOf(m[1], true, allocationList);
+    allocationList = listOut;
+  }
   p = ALLOCATIONS.lastIndex;
   if (!s.startsWith(",\n", p)) return undefined;
   p += 2;
   // The attributes as columns (`private/columns.ts`): their handles, pods and timestamps go to the block's text.
   let attributeCount = 0;
   blockText = 0;
-  keys = [];
-  handles = [];
   if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
     p += ATTRIBUTES_EMPTY.length;
   } else {
@@ -359,6 +387,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
       if (attributeCount === hashes.length) {
         hashes = grow(hashes);
         spans = grow(spans);
+        keys = grow(keys);
       }
       if (!attribute(bytes, s, p, attributeCount)) return undefined;
       attributeCount++;
@@ -418,29 +447,60 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   UNALLOCATED.lastIndex = p;
   m = UNALLOCATED.exec(s);
   if (m === null) return undefined;
-  const unallocated: number[] = [];
-  if (m[1] !== undefined) listOf(m[1], unallocated);
+  let unallocatedCount = 0;
+  if (m[1] !== undefined) {
+    unallocatedCount = listOf(m[1], false, unallocatedList);
+    unallocatedList = listOut;
+  }
   p = UNALLOCATED.lastIndex;
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
   end = textFrom + p;
-  const text = blockText === 0 ? "" : (textBytes as LatinBuffer).latin1Slice(0, blockText);
-  const attributes = new AttributeColumns(attributeCount, handles, text, spans.slice(0, attributeCount * 4), keys, hashes.slice(0, attributeCount));
-  const sequenceNumberForAllocation = new SequenceColumns(ordinals.slice(0, sequenceCount), text, sequenceFrom, ends.slice(0, sequenceCount), sequenceUnsafe);
+  // The block's columns, copied from the scratch columns to the chunk being filled.
+  const c = room(blockText, attributeCount, sequenceCount, allocationCount, unallocatedCount);
+  const textAt = filled.text;
+  c.text.set(textBytes.subarray(0, blockText), textAt);
+  const attributesAt = filled.attributes;
+  c.spans.set(spans.subarray(0, attributeCount * SPAN), attributesAt * SPAN);
+  c.hashes.set(hashes.subarray(0, attributeCount), attributesAt);
+  c.keys.set(keys.subarray(0, attributeCount * KEYS), attributesAt * KEYS);
+  const sequencesAt = filled.sequences;
+  c.ordinals.set(ordinals.subarray(0, sequenceCount), sequencesAt);
+  c.ends.set(ends.subarray(0, sequenceCount), sequencesAt);
+  const allocationsAt = filled.allocations;
+  c.allocations.set(allocationList.subarray(0, allocationCount), allocationsAt);
+  const unallocatedAt = filled.unallocated;
+  c.unallocated.set(unallocatedList.subarray(0, unallocatedCount), unallocatedAt);
+  filled.text += blockText;
+  filled.attributes += attributeCount;
+  filled.sequences += sequenceCount;
+  filled.allocations += allocationCount;
+  filled.unallocated += unallocatedCount;
+  const attributes = new AttributeColumns(c, strings, attributesAt, textAt, attributeCount);
+  const sequenceNumberForAllocation = new SequenceColumns(c, sequencesAt, sequenceCount, textAt, sequenceFrom, sequenceUnsafe);
+  const allocations = c.allocations.subarray(allocationsAt, allocationsAt + allocationCount);
+  const unallocated = c.unallocated.subarray(unallocatedAt, unallocatedAt + unallocatedCount);
   return fastBlock(name, { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime }, sequenceDigits, undefined);
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
+/** Fields per attribute in `spans` (handle, pod, timestamp: from and to) and in `keys` (namespace, node, type), as in `private/columns.ts`. */
+const SPAN = 6;
+const KEYS = 3;
 
-// The columns of the block being read (scratch, copied out once it is read): the handle hashes and the
-// spans of each attribute, its namespace, node and type; the sequence numbers' ordinals and the ends of
-// their digits; the text the spans and ends point in (`blockText` bytes).
+// The columns of the block being read (scratch, copied to the chunk once it is read): the handle hashes,
+// the spans of each attribute's handle, pod and timestamp in the block's text, its namespace, node and
+// type (places in `strings`); the sequence numbers' ordinals and the ends of their digits; the lists
+// `allocations` (-1 for null) and `unallocated`; the text the spans and ends point in (`blockText` bytes).
 let hashes = new Int32Array(1024);
-let spans = new Int32Array(4 * 1024);
-let keys: (string | undefined)[] = [];
-let handles: (string | null)[] = [];
+let spans = new Int32Array(SPAN * 1024);
+let keys = new Int32Array(KEYS * 1024);
 let ordinals = new Int32Array(1024);
 let ends = new Int32Array(1024);
+let allocationList = new Int32Array(4096);
+let unallocatedList = new Int32Array(4096);
+/** The column {@link listOf} wrote to last (grown when it was full). */
+let listOut = allocationList;
 let textBytes = Buffer.allocUnsafe(256 * 1024);
 let blockText = 0;
 
@@ -450,29 +510,69 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return b;
 }
 
+// The chunk being filled (`private/columns.ts`), and how much of each column is used.
+/** The least rows of a chunk: the first chunks are small (a small dump), each one after is twice as large, up to {@link MAX_CHUNK_ROWS}. */
+const MIN_CHUNK_ROWS = 1024;
+const MAX_CHUNK_ROWS = 128 * 1024;
+let chunkRows = MIN_CHUNK_ROWS;
+let chunk: BlockChunk | null = null;
+const filled = { text: 0, attributes: 0, sequences: 0, allocations: 0, unallocated: 0 };
+
+/** The chunk being filled when it has room for a block of these sizes; else a new one that has. */
+function room(text: number, attributes: number, sequences: number, allocations: number, unallocated: number): BlockChunk {
+  const c = chunk;
+  if (
+    c !== null &&
+    filled.text + text <= c.text.length &&
+    filled.attributes + attributes <= c.hashes.length &&
+    filled.sequences + sequences <= c.ordinals.length &&
+    filled.allocations + allocations <= c.allocations.length &&
+    filled.unallocated + unallocated <= c.unallocated.length
+  ) {
+    return c;
+  }
+  const rows = chunkRows;
+  if (chunkRows < MAX_CHUNK_ROWS) chunkRows *= 2;
+  const attributeRows = Math.max(rows, attributes);
+  const n = Math.max(rows, sequences);
+  chunk = new BlockChunk(
+    Buffer.alloc(Math.max(rows * 128, text)),
+    new Int32Array(attributeRows * SPAN),
+    new Int32Array(attributeRows),
+    new Int32Array(attributeRows * KEYS),
+    new Int32Array(n),
+    new Int32Array(n),
+    new Int32Array(Math.max(rows * 2, allocations)),
+    new Int32Array(Math.max(rows, unallocated)),
+  );
+  filled.text = filled.attributes = filled.sequences = filled.allocations = filled.unallocated = 0;
+  return chunk;
+}
+
 /** Appends `bytes[from, to)` to the block's text; its span there starts at the return value. */
 function appendText(bytes: Buffer, from: number, to: number): number {
   const at = blockText;
   const n = to - from;
-  if (at + n > textBytes.length) {
-    const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, at + n));
-    textBytes.copy(b, 0, 0, at);
-    textBytes = b;
-  }
+  if (at + n > textBytes.length) growText(at + n);
   const t = textBytes;
   for (let i = 0; i < n; i++) t[at + i] = bytes[from + i];
   blockText = at + n;
   return at;
 }
 
-/** The numbers (or nulls) of a list matched by {@link smallList}: one per line, 20 spaces in, separated by `,\n`. */
-function listOf(body: string, out: (number | null)[]): void {
+/**
+ * The numbers (or nulls, as -1) of a list matched by {@link smallList} (one per line, 20 spaces in,
+ * separated by `,\n`), written to `out` (or a larger copy: {@link listOut}); how many there are.
+ */
+function listOf(body: string, orNull: boolean, out: Int32Array<ArrayBuffer>): number {
   const n = body.length;
+  let k = 0;
   let p = 20;
   for (;;) {
+    if (k === out.length) out = grow(out);
     let c = body.charCodeAt(p);
-    if (c === 0x6e /* n */) {
-      out.push(null);
+    if (orNull && c === 0x6e /* n */) {
+      out[k++] = -1;
       p += 4;
     } else {
       let v = 0;
@@ -480,33 +580,14 @@ function listOf(body: string, out: (number | null)[]): void {
         v = v * 10 + (c - 0x30);
         c = body.charCodeAt(++p);
       } while (c >= 0x30 && c <= 0x39);
-      out.push(v);
+      out[k++] = v;
     }
-    if (p >= n) return;
+    if (p >= n) {
+      listOut = out;
+      return k;
+    }
     p += 22; // ",\n" and the next line's 20 spaces
   }
-}
-
-/**
- * Appends the value that starts at `bytes[from]` and ends before the next `"` to the block's text
- * ({@link appendText}); {@link quote} is then that quote's position.
- */
-function appendToQuote(bytes: Buffer, from: number): number {
-  const at = blockText;
-  let t = textBytes;
-  let j = at;
-  let i = from;
-  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) {
-    if (j === t.length) {
-      const b = Buffer.allocUnsafe(2 * t.length);
-      t.copy(b, 0, 0, j);
-      textBytes = t = b;
-    }
-    t[j++] = c;
-  }
-  quote = i;
-  blockText = j;
-  return at;
 }
 
 /**
@@ -519,42 +600,69 @@ function appendToQuote(bytes: Buffer, from: number): number {
 function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   ATTRIBUTE.lastIndex = p;
   if (!ATTRIBUTE.test(s)) return false;
-  let q = textFrom + p + A_HANDLE;
-  hashes[n] = handleIdHashToQuote(bytes, q);
-  let e = quoteAt();
-  handles.push((bytes as LatinBuffer).latin1Slice(q, e));
-  const span = 4 * n;
-  q = e + A_SECONDARY;
+  // Every value of the attribute lies within its match: room for them all in the block's text, at once.
+  if (blockText + (ATTRIBUTE.lastIndex - p) > textBytes.length) growText(blockText + (ATTRIBUTE.lastIndex - p));
+  const span = SPAN * n;
+  const key = KEYS * n;
+  // The handle, hashed and copied to the block's text in one pass.
+  spans[span] = blockText;
+  hashes[n] = handleIdHashCopyToQuote(bytes, textFrom + p + A_HANDLE, textBytes, blockText);
+  let q = quoteAt();
+  blockText += q - (textFrom + p + A_HANDLE);
+  spans[span + 1] = blockText;
+  q += A_SECONDARY;
   // `namespace` or `node` (28 spaces in): the key's third letter.
   if (bytes[q + SEC.length + 2] === 0x61 /* a */) {
-    keys.push(internToQuote(bytes, q + A_NAMESPACE));
+    keys[key] = internToQuote(bytes, q + A_NAMESPACE, 0);
     q = quote + A_NODE;
   } else {
-    keys.push(undefined);
+    keys[key] = -1;
     q += A_NODE_FIRST;
   }
-  keys.push(internToQuote(bytes, q));
-  e = quote;
+  keys[key + 1] = internToQuote(bytes, q, 1);
+  let e = quote;
   // After each value: `",\n` and the next key (its first letters), or `"\n` and the end.
   let c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   if (c === 0x70 /* p */) {
-    spans[span] = appendToQuote(bytes, e + A_POD);
-    spans[span + 1] = blockText;
-    e = quote;
-    c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
-  } else {
-    spans[span] = -1;
-  }
-  if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
-    spans[span + 2] = appendToQuote(bytes, e + A_TIMESTAMP);
+    spans[span + 2] = copyToQuote(bytes, e + A_POD);
     spans[span + 3] = blockText;
     e = quote;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span + 2] = -1;
   }
-  keys.push(c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE) : undefined);
+  if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
+    spans[span + 4] = copyToQuote(bytes, e + A_TIMESTAMP);
+    spans[span + 5] = blockText;
+    e = quote;
+    c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
+  } else {
+    spans[span + 4] = -1;
+  }
+  keys[key + 2] = c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE, 2) : -1;
   return true;
+}
+
+/**
+ * Copies the value that starts at `bytes[from]` and ends before the next `"` to the end of the block's
+ * text, which has room for it; its place there is the return value, and {@link quote} the quote's position.
+ */
+function copyToQuote(bytes: Buffer, from: number): number {
+  const at = blockText;
+  const t = textBytes;
+  let j = at;
+  let i = from;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) t[j++] = c;
+  quote = i;
+  blockText = j;
+  return at;
+}
+
+/** Makes the block's text hold at least `n` bytes. */
+function growText(n: number): void {
+  const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, n));
+  textBytes.copy(b, 0, 0, blockText);
+  textBytes = b;
 }
 
 /** Whether a sequence number {@link sequences} read last is past 2^53. */

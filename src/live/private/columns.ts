@@ -36,60 +36,109 @@ export interface AttributeView {
   vmi(i: number): string | undefined;
 }
 
-/** Fields of a span: where the pod and timestamp of an attribute are in the block's text. */
-const SPAN = 4;
+/** Fields of a span: where the handle, pod and timestamp of an attribute are in the block's text. */
+const SPAN = 6;
 /** Fields of a key row: namespace, node and type. */
 const KEYS = 3;
 
+/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
+interface LatinBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
 /**
- * A block's attributes as columns. `handles` holds the handles (the check compares them with the
- * IPAM handles' IDs: a string of its own compares faster than one cut from `text`); `spans` holds, per
- * attribute, `[from, to)` of the pod and the timestamp in `text` (`from` is -1 when absent); `keys`
- * holds, per attribute, the namespace, node and type (undefined when absent). Attributes hold no other
+ * The columns of many blocks, one block after the other (the kubectl-layout matcher fills one until it
+ * is full, then starts the next; the blocks worker transfers them whole). A block's rows are
+ * `[at, at + length)` of each column, and its text starts at a place of its own in {@link text}: the
+ * places in `spans` and `ends` count from there, so a block's rows can be moved as they are.
+ */
+export class BlockChunk {
+  constructor(
+    /** The handles, pods, timestamps and sequence digits (ASCII). */
+    readonly text: Buffer,
+    /** Per attribute, `[from, to)` of the handle, the pod and the timestamp in its block's text (`from` -1 when absent). */
+    readonly spans: Int32Array,
+    /** `handleIdHash` of each attribute's handle (any value when it has none). */
+    readonly hashes: Int32Array,
+    /** Per attribute, the namespace, node and type: an index in the reader's table of strings, -1 when absent. */
+    readonly keys: Int32Array,
+    /** `sequenceNumberForAllocation`'s ordinals, in the order read. */
+    readonly ordinals: Int32Array,
+    /** Where the digits of each sequence number end in its block's text (they start where the one before ends). */
+    readonly ends: Int32Array,
+    /** `allocations`: the attribute index of each ordinal, -1 for null. */
+    readonly allocations: Int32Array,
+    /** `unallocated`. */
+    readonly unallocated: Int32Array,
+  ) {}
+
+  /** The buffers (what a worker transfers). */
+  buffers(): ArrayBuffer[] {
+    return [this.text, this.spans, this.hashes, this.keys, this.ordinals, this.ends, this.allocations, this.unallocated].map((a) => a.buffer as ArrayBuffer);
+  }
+}
+
+/**
+ * A block's attributes as columns: rows `[at, at + length)` of a {@link BlockChunk}, the text of its
+ * handles, pods and timestamps at `textAt` of the chunk's text (made into strings when read); its
+ * namespaces, nodes and types are the reader's strings (`strings`, by index). Attributes hold no other
  * `secondary` keys.
  */
 export class AttributeColumns implements AttributeView {
   constructor(
+    readonly chunk: BlockChunk,
+    /** The reader's strings (namespaces, nodes, types) the chunk's `keys` index. */
+    readonly strings: readonly string[],
+    /** The block's first row. */
+    readonly at: number,
+    /** Where the block's text starts in the chunk's. */
+    readonly textAt: number,
     readonly length: number,
-    private readonly handles: readonly (string | null)[],
-    private readonly text: string,
-    private readonly spans: Int32Array,
-    private readonly keys: readonly (string | undefined)[],
-    /** `handleIdHash` of each attribute's handle (any value when it has none). */
-    readonly hashes: Int32Array,
   ) {}
 
   private span(i: number, field: number): string | undefined {
-    const from = this.spans[i * SPAN + field];
-    return from < 0 ? undefined : this.text.slice(from, this.spans[i * SPAN + field + 1]);
+    const c = this.chunk;
+    const s = (this.at + i) * SPAN + field;
+    const from = c.spans[s];
+    return from < 0 ? undefined : (c.text as LatinBuffer).latin1Slice(this.textAt + from, this.textAt + c.spans[s + 1]);
+  }
+
+  private key(i: number, field: number): string | undefined {
+    const k = this.chunk.keys[(this.at + i) * KEYS + field];
+    return k < 0 ? undefined : this.strings[k];
+  }
+
+  /** `handleIdHash` of each attribute's handle (any value when it has none): a view of the chunk's column. */
+  get hashes(): Int32Array {
+    return this.chunk.hashes.subarray(this.at, this.at + this.length);
   }
 
   handle(i: number): string | null {
-    return this.handles[i];
+    return this.span(i, 0) ?? null;
   }
 
   handleHash(i: number): number | undefined {
-    return this.handles[i] === null ? undefined : this.hashes[i];
+    return this.chunk.spans[(this.at + i) * SPAN] < 0 ? undefined : this.chunk.hashes[this.at + i];
   }
 
   namespace(i: number): string | undefined {
-    return this.keys[i * KEYS];
+    return this.key(i, 0);
   }
 
   node(i: number): string | undefined {
-    return this.keys[i * KEYS + 1];
+    return this.key(i, 1);
   }
 
   pod(i: number): string | undefined {
-    return this.span(i, 0);
+    return this.span(i, 2);
   }
 
   hasPod(i: number): boolean {
-    return this.spans[i * SPAN] >= 0;
+    return this.chunk.spans[(this.at + i) * SPAN + 2] >= 0;
   }
 
   type(i: number): string | undefined {
-    return this.keys[i * KEYS + 2];
+    return this.key(i, 2);
   }
 
   vmi(): string | undefined {
@@ -107,7 +156,7 @@ export class AttributeColumns implements AttributeView {
       if (node !== undefined) secondary.node = node;
       const pod = this.pod(i);
       if (pod !== undefined) secondary.pod = pod;
-      const timestamp = this.span(i, 2);
+      const timestamp = this.span(i, 4);
       if (timestamp !== undefined) secondary.timestamp = timestamp;
       const type = this.type(i);
       if (type !== undefined) secondary.type = type;
@@ -153,45 +202,54 @@ class ObjectAttributes implements AttributeView {
 }
 
 /**
- * A block's `sequenceNumberForAllocation` as columns: the ordinals (in the order read, each once) and
- * the decimal digits of their sequence numbers, `[ends[i - 1], ends[i])` of `text` (`ends[-1]` is
- * `from`).
+ * A block's `sequenceNumberForAllocation` as columns: rows `[at, at + length)` of a {@link BlockChunk}'s
+ * ordinals (in the order read, each once) and the decimal digits of their sequence numbers, in the
+ * chunk's text from `textAt + from` (the first) or the end of the one before to `textAt + ends[i]`.
  */
 export class SequenceColumns {
   constructor(
-    readonly ordinals: Int32Array,
-    private readonly text: string,
-    private readonly from: number,
-    private readonly ends: Int32Array,
+    readonly chunk: BlockChunk,
+    /** The block's first row. */
+    readonly at: number,
+    readonly length: number,
+    /** Where the block's text starts in the chunk's. */
+    readonly textAt: number,
+    /** Where the first sequence number's digits start in the block's text. */
+    readonly from: number,
     /** Whether a sequence number is past 2^53 (its number is then rounded). */
     readonly unsafe: boolean,
   ) {}
 
+  private start(i: number): number {
+    return i === 0 ? this.from : this.chunk.ends[this.at + i - 1];
+  }
+
   private digits(i: number): string {
-    return this.text.slice(i === 0 ? this.from : this.ends[i - 1], this.ends[i]);
+    return (this.chunk.text as LatinBuffer).latin1Slice(this.textAt + this.start(i), this.textAt + this.chunk.ends[this.at + i]);
+  }
+
+  private ordinal(i: number): number {
+    return this.chunk.ordinals[this.at + i];
   }
 
   /** `sequenceNumberForAllocation` as the JSON parser reads it. */
   numbers(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (let i = 0; i < this.ordinals.length; i++) out[this.ordinals[i]] = Number(this.digits(i));
+    for (let i = 0; i < this.length; i++) out[this.ordinal(i)] = Number(this.digits(i));
     return out;
   }
 
   /** The exact text of the sequence numbers of 16 digits or more, by ordinal (`exactSequenceNumbers.forAllocation`). */
   exact(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (let i = 0; i < this.ordinals.length; i++) {
-      const from = i === 0 ? this.from : this.ends[i - 1];
-      if (this.ends[i] - from >= 16) out[this.ordinals[i]] = this.digits(i);
-    }
+    for (let i = 0; i < this.length; i++) if (this.chunk.ends[this.at + i] - this.start(i) >= 16) out[this.ordinal(i)] = this.digits(i);
     return out;
   }
 
   /** The ordinals from `count` on (not ordinals of a block of `count` addresses), ascending. */
   ordinalsFrom(count: number): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.ordinals.length; i++) if (this.ordinals[i] >= count) out.push(this.ordinals[i]);
+    for (let i = 0; i < this.length; i++) if (this.ordinal(i) >= count) out.push(this.ordinal(i));
     return out.sort((a, b) => a - b);
   }
 }

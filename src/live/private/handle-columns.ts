@@ -18,7 +18,7 @@ import type { LoadedDocument } from "../../io/objects";
 import { binaryProblem } from "../../io/read-input";
 import { MAX_DUMP_BYTES } from "../../limits";
 import { API_CRD_V1 } from "../../model/calico";
-import type { FastHandle } from "../fast-decode";
+import type { FastHandle, FastItem } from "../fast-decode";
 import { HANDLE_SOURCE } from "../template-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
 import { handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
@@ -613,14 +613,14 @@ export class HandleTable {
   }
 }
 
-/** One handle of a table, as `streamDumpObjects` gives a decoded item. */
-class TableDocument implements LoadedDocument, ItemText {
+/** One item of a file a worker read (a handle of a table, a block), as `streamDumpObjects` gives a decoded item. */
+export class TableDocument implements LoadedDocument, ItemText {
   readonly document = 1;
   readonly line = 1;
   constructor(
     readonly file: string,
     readonly item: number,
-    readonly decoded: FastHandle,
+    readonly decoded: FastItem,
     readonly source: ByteSource,
     readonly from: number,
     readonly to: number,

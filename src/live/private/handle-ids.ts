@@ -31,17 +31,22 @@ export function handleIdHashOfBytes(bytes: Uint8Array, from: number, to: number)
 
 /**
  * The hash of the ID whose text starts at `bytes[from]` and ends before the next `"` (text a JSON
- * string without escapes holds), as {@link handleIdHashOfBytes}; {@link quoteAt} is then that quote's position.
+ * string without escapes holds), as {@link handleIdHashOfBytes}, the text copied to `out` at `at` on the
+ * way (`out` has room for it); {@link quoteAt} is then that quote's position.
  */
-export function handleIdHashToQuote(bytes: Uint8Array, from: number): number {
+export function handleIdHashCopyToQuote(bytes: Uint8Array, from: number, out: Uint8Array, at: number): number {
   let h = FNV_OFFSET;
   let i = from;
-  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) h = Math.imul(h ^ c, FNV_PRIME);
+  let j = at;
+  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) {
+    h = Math.imul(h ^ c, FNV_PRIME);
+    out[j++] = c;
+  }
   quote = i;
   return h;
 }
 let quote = 0;
-/** Where the text read last by {@link handleIdHashToQuote} ends (its closing quote). */
+/** Where the text read last by {@link handleIdHashCopyToQuote} ends (its closing quote). */
 export function quoteAt(): number {
   return quote;
 }

@@ -1,0 +1,204 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
+import { sortKeys } from "../../bench/inspect-dump";
+import { V1 } from "./helpers";
+
+// A large file of IPAM blocks is read on a worker thread (src/live/private/block-file.ts) by the compiled
+// package only (the worker is a compiled file): these tests load lib/, which `npm test` builds before
+// jest runs, and compare its reads with the main thread's (the same compiled code, and the sources).
+
+const root = path.resolve(__dirname, "..", "..");
+const lib = path.join(root, "lib", "live");
+if (!fs.existsSync(path.join(lib, "private", "blocks-worker.js"))) throw new Error("lib/live/private/blocks-worker.js is missing: run npm run build (npm test does) before this test");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compiled = require(lib) as typeof import("../../src/live");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const blockFile = require(path.join(lib, "private", "block-file")) as typeof import("../../src/live/private/block-file");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const readThread = require(path.join(lib, "private", "read-thread")) as typeof import("../../src/live/private/read-thread");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const columns = require(path.join(lib, "private", "columns")) as typeof import("../../src/live/private/columns");
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blocks-thread-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A kubectl JSON List of `items`, as `kubectl get -o json` writes it. */
+function list(file: string, items: readonly unknown[], metadata: Record<string, unknown> = { resourceVersion: "" }): string {
+  const f = path.join(dir, file);
+  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata }, 4)}\n`);
+  return f;
+}
+
+const meta = (name: string, i: number) => ({ creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` });
+
+/**
+ * Blocks of 64 addresses in the shapes the matcher takes: attributes with and without namespace, pod,
+ * timestamp and type, borrowed addresses, sequence numbers (some past 2^53), free ordinals out of order,
+ * a block without affinity, a deleted one, one with strict affinity; `broken` adds blocks whose structure
+ * Calico would reject (the reader's findings), all in kubectl's layout.
+ */
+function blocks(count: number, broken = false): unknown[] {
+  const out: unknown[] = [];
+  for (let b = 0; b < count; b++) {
+    const used = (b * 7) % 65;
+    const attributes = Array.from({ length: used }, (_, a) => {
+      const secondary: Record<string, string> = { node: a % 9 === 0 ? `node-${b + 1}` : `node-${b}` };
+      if (a % 5 !== 4) {
+        secondary.namespace = `ns-${a % 3}`;
+        secondary.pod = `pod-${b}-${a}`;
+      }
+      if (a % 4 !== 3) secondary.timestamp = `2026-01-01 00:00:${String(a % 60).padStart(2, "0")}.0 +0000 UTC`;
+      if (a % 5 === 4) secondary.type = "ipipTunnelAddress";
+      return { handle_id: a % 5 === 4 ? `ipip-tunnel-addr-node-${b}` : `k8s-pod-network.${"0".repeat(40)}${b}-${a}`, secondary };
+    });
+    const allocations: (number | null)[] = Array.from({ length: 64 }, (_, o) => (o < used ? o : null));
+    const unallocated = Array.from({ length: 64 - used }, (_, k) => 63 - k);
+    const sequences: Record<string, number | string> = {};
+    for (let o = 0; o < Math.min(used, 5); o++) sequences[String(o)] = b % 3 === 0 ? 1_700_000_000_000_000_000 + o : o + 1;
+    const spec: Record<string, unknown> = {
+      affinity: b % 11 === 5 ? undefined : `host:node-${b}`,
+      allocations,
+      attributes,
+      cidr: `10.${b >> 8}.${b & 255}.0/26`,
+      deleted: b % 13 === 7,
+      sequenceNumber: b % 3 === 0 ? 1_700_000_000_000_000_000 + 4096 * b : b,
+      sequenceNumberForAllocation: sequences,
+      strictAffinity: b % 2 === 0,
+      unallocated,
+    };
+    if (b % 4 === 1) spec.affinityClaimTime = "2026-01-01T00:00:00Z";
+    out.push({ apiVersion: V1, kind: "IPAMBlock", metadata: meta(`10-${b >> 8}-${b & 255}-0-26`, b), spec });
+  }
+  if (broken) {
+    const spec = (o: unknown) => (o as { spec: Record<string, unknown> }).spec;
+    const a = out[1] as { metadata: { name: string }; spec: Record<string, unknown> };
+    a.metadata.name = "wrong-name"; // BLOCK_NAME
+    spec(out[2]).allocations = [...(spec(out[2]).allocations as unknown[]).slice(0, 60)]; // BLOCK_ALLOCATIONS_LENGTH
+    (spec(out[3]).allocations as unknown[])[0] = 99; // BLOCK_ATTRIBUTE_INDEX (and an unused attribute)
+    (spec(out[4]).unallocated as number[]).push(63, 70); // BLOCK_UNALLOCATED_DUPLICATE, BLOCK_ORDINAL_OUT_OF_RANGE
+    (spec(out[5]).unallocated as number[]).pop(); // BLOCK_ORDINAL_LOST
+    spec(out[6]).sequenceNumberForAllocation = { "70": 3 }; // BLOCK_SEQUENCE_ORDINAL
+    spec(out[8]).affinity = "nowhere"; // BLOCK_AFFINITY_FORMAT
+  }
+  return out;
+}
+
+function nodes(count: number): unknown[] {
+  return Array.from({ length: count }, (_, n) => ({ apiVersion: "v1", kind: "Node", metadata: { annotations: { "projectcalico.org/IPv4IPIPTunnelAddr": `10.0.${n}.1` }, labels: { "kubernetes.io/os": "linux" }, name: `node-${n}` } }));
+}
+
+const pools = () => list("pools.json", [{ apiVersion: V1, kind: "IPPool", metadata: meta("pool", 0), spec: { blockSize: 26, cidr: "10.0.0.0/16", ipipMode: "Always", natOutgoing: true, nodeSelector: "all()", vxlanMode: "Never" } }]);
+
+/** The same files read with the blocks worker, by the compiled package on the main thread, and by the sources. */
+function expectSameRead(files: string[]): void {
+  const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+  const main = compiled.readDumpFiles(files, { threads: false });
+  expect(JSON.stringify(compiled.buildInspectReport(threaded))).toBe(JSON.stringify(compiled.buildInspectReport(main)));
+  // (Comparing the dumps whole also builds the lazy attributes and sequence numbers.)
+  expect(threaded).toEqual(main);
+  expect(threaded).toEqual(readFromSources(files));
+}
+
+describe("the IPAM blocks file read on a worker thread", () => {
+  test("the worker's blocks are the main thread's: the same dump, findings and report (several chunks of columns, exact sequence numbers)", () => {
+    const files = [pools(), list("blocks.json", blocks(60)), list("nodes.json", nodes(61))];
+    const taken = blockFile.readBlockFile(files[1]);
+    expect(taken?.count).toBe(60);
+    expect(taken?.chunks.length).toBeGreaterThan(1);
+    const thread = blockFile.startBlocksThread(files, 1);
+    expect(thread?.index).toBe(1);
+    const docs = [...(thread?.take() ?? [])];
+    expect(thread?.outcome).toBe("posted");
+    expect(docs.length).toBe(60);
+    expect(docs.map((d) => d.item)).toEqual(docs.map((_, i) => i));
+    const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    // The check reads the blocks' columns.
+    expect(threaded.blocks.every((b) => columns.attributeViewOf(b) instanceof columns.AttributeColumns)).toBe(true);
+    expect(threaded.blocks.some((b) => b.exactSequenceNumbers !== undefined)).toBe(true);
+    expectSameRead(files);
+  });
+
+  test("blocks Calico would reject give the same findings, and a file read twice the same duplicates", () => {
+    const files = [pools(), list("broken.json", blocks(12, true)), list("nodes.json", nodes(13))];
+    expect(blockFile.readBlockFile(files[1])?.count).toBe(12);
+    const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    expect(threaded.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(["BLOCK_NAME", "BLOCK_ALLOCATIONS_LENGTH", "BLOCK_ATTRIBUTE_INDEX", "BLOCK_ATTRIBUTE_UNUSED", "BLOCK_UNALLOCATED_DUPLICATE", "BLOCK_ORDINAL_OUT_OF_RANGE", "BLOCK_ORDINAL_LOST", "BLOCK_SEQUENCE_ORDINAL", "BLOCK_AFFINITY_FORMAT", "BLOCK_DELETED"]),
+    );
+    expectSameRead(files);
+    // A duplicate's text is read again from the file for the comparison.
+    const twice = [...files, files[1]];
+    expectSameRead(twice);
+    expect(compiled.readDumpFiles(twice, { threadMinBytes: 1 }).findings.filter((f) => f.code === "DUMP_DUPLICATE").length).toBe(12);
+  });
+
+  test("a file the matcher does not take whole (an object the CRD schema rejects, another kind, a List cut short) is read by the main thread, with the same messages", () => {
+    const odd = { apiVersion: V1, kind: "IPAMBlock", metadata: meta("10-0-200-0-26", 200), spec: { allocations: [], attributes: [], cidr: "10.0.200.0/26", strictAffinity: "no", unallocated: [] } };
+    const other = { apiVersion: V1, kind: "IPPool", metadata: meta("other", 201), spec: { cidr: "10.1.0.0/16" } };
+    for (const [name, items, metadata] of [
+      ["schema.json", [...blocks(5), odd], undefined],
+      ["kinds.json", [...blocks(5), other], undefined],
+      ["cut.json", blocks(5), { continue: "abc", resourceVersion: "" }],
+    ] as const) {
+      const files = [pools(), list(name, items, metadata), list("nodes.json", nodes(6))];
+      const taken = blockFile.readBlockFile(files[1]);
+      if (name === "cut.json") expect(taken?.listMetadata).toEqual(metadata);
+      else expect(taken).toBeUndefined();
+      expectSameRead(files);
+    }
+    const schema = compiled.readDumpFiles([pools(), list("schema.json", [...blocks(5), odd]), list("nodes.json", nodes(6))], { threadMinBytes: 1 });
+    expect(schema.findings.find((f) => f.code === "DUMP_SCHEMA")?.message).toContain("schema.json items[5]");
+    const cut = compiled.readDumpFiles([pools(), list("cut.json", blocks(5), { continue: "abc" }), list("nodes.json", nodes(6))], { threadMinBytes: 1 });
+    expect(cut.findings.map((f) => f.code)).toContain("DUMP_LIST_TRUNCATED");
+  });
+
+  test("a blocks file cut short, or a file read ahead while the worker reads, throws the main thread's error in its turn", () => {
+    const good = list("blocks.json", blocks(8));
+    const text = fs.readFileSync(good, "utf8");
+    const bad = path.join(dir, "bad-blocks.json");
+    fs.writeFileSync(bad, text.slice(0, text.length >> 1)); // cut in the middle of an item
+    const badNodes = path.join(dir, "bad-nodes.json");
+    fs.writeFileSync(badNodes, fs.readFileSync(list("nodes.json", nodes(9)), "utf8").slice(0, 300));
+    const message = (files: string[], threadMinBytes?: number) => {
+      try {
+        compiled.readDumpFiles(files, threadMinBytes === undefined ? { threads: false } : { threadMinBytes });
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+      return "no error";
+    };
+    for (const files of [
+      [pools(), bad, list("nodes.json", nodes(9))],
+      [pools(), good, badNodes],
+      [badNodes, good, pools()],
+    ]) {
+      const expected = message(files);
+      expect(expected).toMatch(/^InputError: .*(bad-blocks|bad-nodes)\.json/);
+      expect(message(files, 1)).toBe(expected);
+    }
+  });
+
+  test("a worker that dies (killed, out of memory) or cannot start (no compiled worker) leaves the file to the main thread", () => {
+    const files = [pools(), list("blocks.json", blocks(20)), list("nodes.json", nodes(21))];
+    const main = compiled.readDumpFiles(files, { threads: false });
+    const killed = blockFile.startBlocksThread(files, 1);
+    void killed?.worker.terminate();
+    expect(killed?.take()).toBeUndefined();
+    expect(killed?.outcome).toBe("exited");
+    const starved = blockFile.startBlocksThread(files, 1, { resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    starved?.worker.on("error", () => undefined);
+    expect(starved?.take()).toBeUndefined();
+    expect(starved?.outcome).toBe("exited");
+    expect(readThread.startReadThread("no-such-worker.js", files, 1)).toBeUndefined();
+    expect(readThread.workerScript(path.join(root, "lib", "cli"), "blocks-worker.js")).toBe(path.join(lib, "private", "blocks-worker.js"));
+    expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(main);
+  });
+
+  test("not for small files, nor when the other files are small", () => {
+    const files = [pools(), list("blocks.json", blocks(4)), list("nodes.json", nodes(5))];
+    expect(blockFile.startBlocksThread(files, 2 ** 40)).toBeUndefined();
+    expect(blockFile.startBlocksThread([files[1]], 1)).toBeUndefined();
+  });
+});

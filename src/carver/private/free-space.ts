@@ -236,7 +236,7 @@ class NumberQueues {
   /** Takes the lowest /q and gives back the upper halves down to /prefix (each to an empty list). */
   take(q: number, prefix: number): bigint {
     const offset = this.lists[q][this.heads[q]++];
-    for (let r = q + 1; r <= prefix; r++) this.lists[r].push(offset + this.unitsOf[r]);
+    for (let r = q + 1; r <= prefix; r++) giveBack(this.lists[r], this.heads, r, offset + this.unitsOf[r]);
     // offset × 2^unitBits is exact as a double (a power-of-two scaling of an integer below 2^52),
     // and so is the whole address when the space lies below 2^53; BigInt() of it is exact too.
     const scaled = offset * this.unitSize;
@@ -271,12 +271,27 @@ class BigintQueues {
 
   take(q: number, prefix: number): bigint {
     const network = this.lists[q][this.heads[q]++];
-    for (let r = q + 1; r <= prefix; r++) this.lists[r].push(network + this.sizes[r]);
+    for (let r = q + 1; r <= prefix; r++) giveBack(this.lists[r], this.heads, r, network + this.sizes[r]);
     return network;
   }
 
   networks(prefix: number): bigint[] {
     return this.lists[prefix].slice(this.heads[prefix]);
+  }
+}
+
+/**
+ * Gives a block back to the empty list of prefix r (its head is at its end): into the slot before the
+ * head, the last one taken, so that the list does not grow (lists grown at each give-back added
+ * 0.1–0.3 MB to a carving run's allocation); pushed when nothing was taken from it yet.
+ */
+function giveBack<T>(list: T[], heads: Int32Array, r: number, block: T): void {
+  const head = heads[r];
+  if (head > 0) {
+    list[head - 1] = block;
+    heads[r] = head - 1;
+  } else {
+    list.push(block);
   }
 }
 

@@ -235,6 +235,15 @@ class HandleUse {
   }
 }
 
+/** The blocks of one family and prefix length, by network (a number for IPv4). */
+interface BlocksOfPrefix {
+  readonly family: 4 | 6;
+  /** Addresses per block, and the host bits' mask. */
+  readonly size: number;
+  readonly host: bigint;
+  readonly blocks: Map<number | bigint, number[]>;
+}
+
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
@@ -294,30 +303,37 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
   const blocks = dump.blocks.filter((b) => !b.deleted).sort((a, b) => a.cidr.compare(b.cidr));
   const blockPool: (LivePool | null)[] = blocks.map((b) => withCidr.find((p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)) ?? null);
+  const cidrs: string[] = blocks.map((b) => b.cidr.toString());
   const blockByCidr = new Map<string, number>();
-  blocks.forEach((b, i) => blockByCidr.set(b.cidr.toString(), i));
+  cidrs.forEach((cidr, i) => blockByCidr.set(cidr, i));
 
-  // Address lookup: for each block prefix in use, the blocks by network.
-  const byPrefix = new Map<string, Map<bigint, number[]>>();
+  // Address lookup: for each block prefix in use, the blocks by network (an IPv4 network as a number:
+  // no bigint arithmetic per address looked up).
+  const byPrefix = new Map<string, BlocksOfPrefix>();
   blocks.forEach((b, i) => {
     const key = `${b.cidr.family}/${b.cidr.prefix}`;
-    let m = byPrefix.get(key);
-    if (!m) byPrefix.set(key, (m = new Map()));
-    const list = m.get(b.cidr.network);
+    let p = byPrefix.get(key);
+    if (!p) byPrefix.set(key, (p = { family: b.cidr.family, size: 2 ** (b.cidr.bits - b.cidr.prefix), host: (1n << BigInt(b.cidr.bits - b.cidr.prefix)) - 1n, blocks: new Map() }));
+    const network = b.cidr.family === 4 ? Number(b.cidr.network) : b.cidr.network;
+    const list = p.blocks.get(network);
     if (list) list.push(i);
-    else m.set(b.cidr.network, [i]);
+    else p.blocks.set(network, [i]);
   });
-  const prefixes = [...byPrefix.keys()].map((k) => ({ key: k, family: Number(k.split("/")[0]) as 4 | 6, prefix: Number(k.split("/")[1]) }));
+  const prefixes = [...byPrefix.values()];
   /** The (block, ordinal) pairs holding an address. */
   const locate = (family: 4 | 6, value: bigint): Array<[number, number]> => {
     const out: Array<[number, number]> = [];
+    const v4 = family === 4 ? Number(value) : 0;
     for (const p of prefixes) {
       if (p.family !== family) continue;
-      const bits = family === 4 ? 32 : 128;
-      const host = (1n << BigInt(bits - p.prefix)) - 1n;
-      for (const i of byPrefix.get(p.key)?.get(value & ~host) ?? []) {
-        const o = Number(value - blocks[i].cidr.network);
-        if (o < blocks[i].allocations.length) out.push([i, o]);
+      if (family === 4) {
+        const network = v4 - (v4 % p.size);
+        for (const i of p.blocks.get(network) ?? []) if (v4 - network < blocks[i].allocations.length) out.push([i, v4 - network]);
+      } else {
+        for (const i of p.blocks.get(value & ~p.host) ?? []) {
+          const o = Number(value - blocks[i].cidr.network);
+          if (o < blocks[i].allocations.length) out.push([i, o]);
+        }
       }
     }
     return out;
@@ -374,7 +390,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
   // Pods and nodes: the addresses in use.
   const referenced = blocks.map(() => null as Uint8Array | null);
-  const owners = new Map<string, string>();
+  const owners = new Map<number | string, string>();
   let nodeTunnelAddresses = 0;
   let workloadAddresses = 0;
   let inUseOutsidePools = 0;
@@ -387,7 +403,8 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       add("warning", "IN_USE_ADDRESS_INVALID", subject, path, `${owner} uses "${text}", which is not an IP address; it is not checked.`);
       return;
     }
-    const key = `${parsed.family}/${parsed.value}`;
+    // (An IPv4 address keyed by its number: no decimal text of a bigint per address.)
+    const key = parsed.family === 4 ? Number(parsed.value) : `6/${parsed.value}`;
     const first = owners.get(key);
     if (first !== undefined) {
       add("error", "ADDRESS_MULTIPLE_OWNERS", subject, path, `${text} is used by ${first} and by ${owner}: two workloads share an address. Delete one of them so it gets a new address, then check IPAM for the allocation.`);
@@ -435,7 +452,6 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   // (The handles' columns when the reader left them: no object per handle.)
   const handleTable = handleTableOf(dump);
   const handleUse = new HandleUse(handleTable ?? dump.handles);
-  const cidrs: string[] = blocks.map((b) => b.cidr.toString());
   const cidrOf = (i: number) => cidrs[i];
   const borrowed: BorrowedAddress[] = [];
   let unclassified = 0;
@@ -550,10 +566,13 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let handlesWithAddresses = 0;
   let leakedHandles = 0;
   const handleCount = handleTable?.count ?? dump.handles.length;
+  // (A CIDR text as a number: the block index `blockByCidr` gives it; -1 for a table's CIDR of no block.)
+  const blockCidr = Int32Array.from(cidrs, (cidr) => blockByCidr.get(cidr) ?? -1);
+  const tableCidr = Int32Array.from(handleTable?.cidrs ?? [], (cidr) => blockByCidr.get(cidr) ?? -1);
   for (let j = 0; j < handleCount; j++) {
     const e = handleUse.entryOf(j);
     // The common case (one block, the right count) from the columns, without the handle's object.
-    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && handleTable.cidr(j) === cidrs[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
+    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && tableCidr[handleTable.cidrIndex(j)] === blockCidr[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
       handlesWithAddresses++;
       continue;
     }

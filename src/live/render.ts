@@ -112,9 +112,13 @@ export function renderInspectText(report: InspectReport, options: InspectRenderO
   if (options.showConfiguration) out.push("", asciiTable(CONFIGURATION_COLUMNS, configurationRows(report)).trimEnd());
   out.push("", "Consistency (calicoctl ipam check):", ...checkLines(report).map((l) => `  ${l}`));
   const drift = driftText(report);
-  if (drift.length > 0) out.push("", ...drift);
-  out.push("", ...findingsText(report.findings));
-  if (report.notes.length > 0) out.push("", "Notes:", ...report.notes.map((n) => `  ${n}`));
+  // (Lines added by a loop, not `push(...lines)`: a dump may give more findings than a call takes arguments.)
+  const add = (lines: readonly string[]) => {
+    for (const l of lines) out.push(l);
+  };
+  if (drift.length > 0) add(["", ...drift]);
+  add(["", ...findingsText(report.findings)]);
+  if (report.notes.length > 0) add(["", "Notes:", ...report.notes.map((n) => `  ${n}`)]);
   return `${out.join("\n")}\n`;
 }
 

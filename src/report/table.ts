@@ -9,18 +9,25 @@
  */
 
 const DECIMAL = /^-?(?:\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?$/;
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** Renders a table; every line ends with `\n`. */
 export function asciiTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  // (Widths by a loop, not `Math.max(...rows)`: a table may have more rows than a call takes arguments.)
+  const widths = header.map((h, i) => {
+    let w = width(h);
+    for (const r of rows) w = Math.max(w, width(r[i] ?? ""));
+    return w;
+  });
   const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+\n`;
   const headLine = `|${header.map((h, i) => ` ${center(h.toUpperCase(), widths[i])} `).join("|")}|\n`;
   const body = rows.map((r) => `|${widths.map((w, i) => ` ${align(r[i] ?? "", w)} `).join("|")}|\n`).join("");
   return rule + headLine + rule + body + rule;
 }
 
+/** A text's characters (code points): its length, unless it holds a surrogate (then counted one by one). */
 function width(text: string): number {
-  return [...text].length;
+  return SURROGATE.test(text) ? [...text].length : text.length;
 }
 
 function center(text: string, w: number): string {
@@ -40,7 +47,11 @@ function align(text: string, w: number): string {
  * rule when there are rows; the columns flagged in `rightAligned` are right-aligned in the rows.
  */
 export function textTable(header: readonly string[], rightAligned: readonly boolean[], rows: readonly string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) => {
+    let w = h.length;
+    for (const r of rows) w = Math.max(w, r[i].length);
+    return w;
+  });
   const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
   const line = (cells: readonly string[], isHeader: boolean) =>
     `| ${cells.map((c, i) => (rightAligned[i] && !isHeader ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { Cidr } from "../../src/ip";
-import { blockAffinityObject, buildInspectReport, inspectDump, ipamBlockObject, ipamHandleObject, readDumpFiles } from "../../src/live";
+import { blockAffinityObject, buildInspectReport, inspectDump, ipamBlockObject, ipamHandleObject, readDumpFiles, renderInspectText } from "../../src/live";
 import type { InspectFinding } from "../../src/live";
 import { V1, blockWithOwners, node, podAlloc, podObject, pool, read } from "./helpers";
 
@@ -72,6 +72,16 @@ describe("the shipped example dump carries every inconsistency inspect reports",
   });
 });
 
+describe("the text report", () => {
+  test("holds every finding of a report with more findings than a function call takes arguments (a dump without its handles)", () => {
+    const many = { ...report, findings: Array.from({ length: 200_000 }, (_, i) => ({ ...report.findings[0], subject: `IPAMBlock/b-${i}` })) };
+    const lines = renderInspectText(many).split("\n");
+    const heads = lines.filter((l) => l.startsWith(`  ${report.findings[0].severity.toUpperCase()} ${report.findings[0].code} IPAMBlock/b-`));
+    expect(heads).toHaveLength(200_000);
+    expect(heads[199_999]).toContain("IPAMBlock/b-199999");
+  });
+});
+
 describe("consistency checks on small dumps", () => {
   test("a consistent cluster has no findings", () => {
     const dump = read([pool("p", "10.0.0.0/24"), ...blockWithOwners("10.0.0.0/26", "n1", [podAlloc(0, "ns", "a", "n1")]), node("n1"), podObject("ns", "a", ["10.0.0.0"])]);
@@ -97,6 +107,38 @@ describe("consistency checks on small dumps", () => {
     const r = inspectDump(dump);
     expect(find(r.findings, "LEAKED_ADDRESS")[0].message).toMatch(/pod ns\/done, which has finished/);
     expect(find(r.findings, "ADDRESS_MULTIPLE_OWNERS")[0]).toMatchObject({ severity: "error", subject: "Pod/ns/b", message: expect.stringMatching(/10\.0\.0\.1 is used by pod ns\/a and by pod ns\/b/) });
+  });
+
+  test("addresses in use are found in the blocks of every family and size, overlapping blocks included", () => {
+    const dump = read([
+      pool("v4", "10.0.0.0/16"),
+      pool("v6", "fd00::/112", { blockSize: 122 }),
+      // A /28 inside a /26 (a block size change): an address is allocated when either block holds it.
+      ...blockWithOwners("10.0.0.0/26", "n1", [podAlloc(1, "ns", "a", "n1"), podAlloc(40, "ns", "far", "n1")]),
+      ...blockWithOwners("10.0.0.0/28", null, [podAlloc(2, "ns", "b", "n1")]),
+      ...blockWithOwners("10.0.255.192/26", null, [podAlloc(63, "ns", "last", "n1")]),
+      ...blockWithOwners("fd00::/122", null, [podAlloc(3, "ns", "c", "n1")]),
+      podObject("ns", "a", ["10.0.0.1"]),
+      podObject("ns", "b", ["10.0.0.2"]),
+      podObject("ns", "far", ["10.0.0.40"]),
+      podObject("ns", "last", ["10.0.255.255"]),
+      podObject("ns", "c", ["fd00::3"]),
+      podObject("ns", "d", ["10.0.0.3"]), // in both blocks, allocated in neither
+      podObject("ns", "e", ["10.0.0.41"]), // in the /26 only, past the /28
+      podObject("ns", "f", ["fd00::5", "10.0.1.0"]), // in a pool, in no block
+      podObject("ns", "g", ["10.0.0.1"]), // a's address
+      podObject("ns", "h", ["fd00:0::3"]), // c's address, written otherwise
+      podObject("ns", "i", ["10.1.0.0", "fd00::1:0"]), // outside the pools
+      podObject("ns", "j", ["10.0.0.256"]),
+    ]);
+    const r = inspectDump(dump);
+    const codes = (code: string) => find(r.findings, code).map((f) => `${f.subject} ${f.path}`);
+    expect(codes("IN_USE_NOT_ALLOCATED")).toEqual(["Pod/ns/d status.podIPs[0]", "Pod/ns/e status.podIPs[0]", "Pod/ns/f status.podIPs[0]", "Pod/ns/f status.podIPs[1]"]);
+    expect(codes("IN_USE_OUTSIDE_POOLS")).toEqual(["Pod/ns/i status.podIPs[0]", "Pod/ns/i status.podIPs[1]"]);
+    expect(codes("ADDRESS_MULTIPLE_OWNERS")).toEqual(["Pod/ns/g status.podIPs[0]", "Pod/ns/h status.podIPs[0]"]);
+    expect(codes("IN_USE_ADDRESS_INVALID")).toEqual(["Pod/ns/j status.podIPs[0]"]);
+    expect(codes("LEAKED_ADDRESS")).toEqual([]);
+    expect(r.counts).toMatchObject({ workloadAddresses: 14, inUseNotAllocated: 4, inUseOutsidePools: 2 });
   });
 
   test("a tunnel address no node records is leaked; Windows-reserved addresses never are", () => {

@@ -172,6 +172,20 @@ describe("ASCII table like calicoctl's tablewriter", () => {
   });
 });
 
+describe("ASCII table widths", () => {
+  test("a character outside the BMP (a surrogate pair) counts once; a lone surrogate counts once", () => {
+    expect(asciiTable(["A"], [["\u{1F642}x"], ["abc"], ["\ud800"]]).split("\n")).toEqual(["+-----+", "|  A  |", "+-----+", "| \u{1F642}x  |", "| abc |", "| \ud800   |", "+-----+", ""]);
+  });
+
+  test("more rows than a function call takes arguments", () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [String(i)]);
+    const lines = asciiTable(["N"], rows).split("\n");
+    expect(lines).toHaveLength(300_000 + 5);
+    expect(lines[3]).toBe("|      0 |");
+    expect(lines[300_002]).toBe("| 299999 |");
+  });
+});
+
 describe("finding order", () => {
   test("severity, then subject, code, path and message, by code unit", () => {
     const f = (severity: string, subject: string, code = "C", path = "p", message = "m") => ({ severity, subject, code, path, message });

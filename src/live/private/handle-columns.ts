@@ -21,7 +21,7 @@ import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import { HANDLE_SOURCE } from "../template-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
-import { setHandleHashes } from "./handle-ids";
+import { handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
 export interface HandleColumns {
@@ -242,6 +242,52 @@ class CidrIndex {
   }
 }
 
+// The byte loops of one item, each a function of its own (V8 compiles small functions better than the
+// loops inlined in the long one below). Each relies on the pattern having matched the item first.
+
+/** The start of the metadata's `name` line, from the start of its first line `q`. */
+function nameLineAt(b: Buffer, q: number): number {
+  // The name's line is the one whose key is `name`: 16 spaces, `"name"`.
+  while (!(b[q + 21] === 0x22 && b[q + 17] === 0x6e && b[q + 18] === 0x61 && b[q + 19] === 0x6d && b[q + 20] === 0x65)) {
+    q += MIN_LINE; // (no member's line is shorter)
+    while (b[q] !== 0x0a) q++;
+    q++;
+  }
+  return q;
+}
+
+/** The line break before the metadata's closing line (12 spaces and "}"), from the break ending a member's line `q`. */
+function metadataEnd(b: Buffer, q: number): number {
+  while (b[q + 13] !== 0x7d) {
+    q += 1 + MIN_LINE;
+    while (b[q] !== 0x0a) q++;
+  }
+  return q;
+}
+
+/**
+ * Copies the name `b[nameAt, nameAt + nameLength)` to `names` at `start` and compares the ID
+ * `b[idAt, idAt + idLength)` with it: the ID's hash when it is the name ({@link idIsName} then true),
+ * else any number (the caller hashes the ID).
+ */
+function copyName(b: Buffer, nameAt: number, nameLength: number, idAt: number, idLength: number, names: Uint8Array, start: number): number {
+  let hash = FNV_OFFSET;
+  let i = 0;
+  if (idLength === nameLength) {
+    for (; i < nameLength; i++) {
+      const c = b[nameAt + i];
+      if (b[idAt + i] !== c) break;
+      names[start + i] = c;
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+    }
+  }
+  idIsName = i === nameLength && idLength === nameLength;
+  for (; i < nameLength; i++) names[start + i] = b[nameAt + i];
+  return hash;
+}
+/** Whether the ID {@link copyName} compared last is the name. */
+let idIsName = false;
+
 function readColumns(fd: number, size: number, beat: () => void): HandleColumns | undefined {
   const source: ByteSource = {
     size,
@@ -316,24 +362,13 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
     // The values, found from the constant text the pattern matched (positions in s, then in b).
     // (Byte by byte: the metadata's lines are short, and a search of the string costs more.) The name's
     // line is the one whose key is `name`: 16 spaces, `"name"`.
-    let q = at + sFrom + HEAD;
-    while (!(b[q + 21] === 0x22 && b[q + 17] === 0x6e && b[q + 18] === 0x61 && b[q + 19] === 0x6d && b[q + 20] === 0x65)) {
-      q += MIN_LINE; // (no member's line is shorter)
-      while (b[q] !== 0x0a) q++;
-      q++;
-    }
-    const nameAt = q + NAME_LINE.length;
-    q = nameAt;
+    const nameAt = nameLineAt(b, at + sFrom + HEAD) + NAME_LINE.length;
+    let q = nameAt;
     while (b[q] !== 0x22) q++;
     const nameEnd = q;
-    // The metadata ends at the line that is 12 spaces and "}".
     q++;
     if (b[q] === 0x2c) q++;
-    while (b[q + 13] !== 0x7d) {
-      q += 1 + MIN_LINE;
-      while (b[q] !== 0x0a) q++;
-    }
-    const cidrAt = q + META_END.length;
+    const cidrAt = metadataEnd(b, q) + META_END.length;
     q = cidrAt;
     let h = FNV_OFFSET;
     for (let c = b[q]; c !== 0x22; c = b[++q]) h = Math.imul(h ^ c, FNV_PRIME);
@@ -361,20 +396,9 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
     const start = out.namesLength;
     // The name copied; the ID compared with it and hashed in the same pass (an ID is most often its object's name).
     const idLength = idEnd - idAt;
-    let same = idLength === nameLength;
-    let hash = FNV_OFFSET;
-    for (let i = 0; i < nameLength; i++) {
-      const c = b[nameAt + i];
-      names[start + i] = c;
-      if (same) {
-        if (b[idAt + i] === c) hash = Math.imul(hash ^ c, FNV_PRIME);
-        else same = false;
-      }
-    }
-    if (!same) {
-      hash = FNV_OFFSET;
-      for (let i = idAt; i < idEnd; i++) hash = Math.imul(hash ^ b[i], FNV_PRIME);
-    }
+    let hash = copyName(b, nameAt, nameLength, idAt, idLength, names, start);
+    const same = idIsName;
+    if (!same) hash = handleIdHashOfBytes(b, idAt, idEnd);
     if (sorted && prevName >= 0) {
       // Is this name greater than the one before? (Byte order is string order for ASCII.)
       const prevLength = start - prevName;
@@ -526,9 +550,14 @@ export class HandleTable {
     return true;
   }
 
-  /** The CIDR of handle `i`'s one block. */
-  cidr(i: number): string {
-    return this.c.cidrs[this.c.cidrOf[i]];
+  /** The block CIDRs the handles name, each once. */
+  get cidrs(): readonly string[] {
+    return this.c.cidrs;
+  }
+
+  /** Where the CIDR of handle `i`'s one block is in {@link cidrs}. */
+  cidrIndex(i: number): number {
+    return this.c.cidrOf[i];
   }
 
   /** Handle `i`'s addresses in its one block. */

@@ -1,4 +1,4 @@
-import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
+import { AddressRange, Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { EntryCidrs, recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
@@ -11,7 +11,8 @@ import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
-import { ActiveEntryObject, AddedChangeObject, CarvedPoolObject } from "./private/objects";
+import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
+import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { compareNames } from "./private/text";
 import { V4_SIZES } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
@@ -566,7 +567,7 @@ function placedEntries(items: Items, names: string[], values: LedgerEntry[], k: 
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
-    values[k++] = recorded?.status === "active" ? recorded : new ActiveEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize);
+    values[k++] = recorded?.status === "active" ? recorded : new LedgerEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize, "active");
   }
   return k;
 }
@@ -997,19 +998,29 @@ const V4_BUCKET_SIZE = 65536;
 const V4_BUCKETS = 65536;
 
 function numericRuns(set: IntervalSet): NumericRuns {
+  // Each loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
   const ranges = set.ranges();
   const firsts = new Float64Array(ranges.length);
   const lasts = new Float64Array(ranges.length);
+  rangesAsNumbers(ranges, firsts, lasts);
+  const starts = new Int32Array(V4_BUCKETS);
+  bucketStarts(lasts, starts);
+  return { firsts, lasts, starts };
+}
+
+function rangesAsNumbers(ranges: readonly AddressRange[], firsts: Float64Array, lasts: Float64Array): void {
   for (let k = 0; k < ranges.length; k++) {
     firsts[k] = Number(ranges[k].first);
     lasts[k] = Number(ranges[k].last);
   }
-  const starts = new Int32Array(V4_BUCKETS);
+}
+
+/** For each /16 `b`: the first run ending at or after its first address. */
+function bucketStarts(lasts: Float64Array, starts: Int32Array): void {
   for (let b = 0, k = 0; b < starts.length; b++) {
     while (k < lasts.length && lasts[k] < b * V4_BUCKET_SIZE) k++;
     starts[b] = k;
   }
-  return { firsts, lasts, starts };
 }
 
 /** The first index whose run ends at or after IPv4 address `v` (`lasts.length` if none). */

@@ -79,6 +79,17 @@ describe("parseLedger's reader of canonical text", () => {
     expect(readCanonicalLedger(text)).toBeDefined();
     sameAsGeneral(text);
     sameAsGeneral(`\ufeff${text}`);
+    // The entries are plain frozen objects, as the general reader's.
+    const read = readCanonicalLedger(text)!;
+    const general = parseLedgerBody(text);
+    for (const name of ["pool-0", "pool-1"]) {
+      const entry = read.pools[name];
+      expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
+      expect(entry.constructor).toBe(Object);
+      expect(Object.isFrozen(entry)).toBe(true);
+      expect(Object.keys(entry)).toEqual(Object.keys(general.pools[name]));
+      expect(entry).toStrictEqual(general.pools[name]);
+    }
   });
 
   test("reads canonical-looking text of valid and invalid entries exactly as the general reader", () => {

@@ -1,6 +1,6 @@
 /**
- * The objects of a carving result made per pool (the carved pool, a new ledger entry, the change that
- * adds it), made by constructors instead of object literals.
+ * The objects of a carving result made per pool (the carved pool, the change that adds its entry; the
+ * entry is a `LedgerEntryObject`), made by constructors instead of object literals.
  *
  * V8 tracks an allocation site for each object literal and decides per site, at young collections,
  * whether to allocate its objects directly in the old generation (pretenuring); optimized code that
@@ -18,8 +18,7 @@ import type { IpFamily, Cidr } from "../../ip";
 import type { LedgerEntry } from "../../ledger/format";
 import type { LedgerPoolChange } from "../../ledger/diff";
 import type { CarvedPool } from "../carver";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import type { Mutable } from "../../ledger/private/entry-object";
 
 /** A frozen {@link CarvedPool}. */
 export const CarvedPoolObject = function (
@@ -40,16 +39,6 @@ export const CarvedPoolObject = function (
   Object.freeze(this);
 } as unknown as new (name: string, family: IpFamily, cidr: Cidr, blockSize: number, source: CarvedPool["source"], explanation: string) => CarvedPool;
 CarvedPoolObject.prototype = Object.prototype;
-
-/** A frozen active {@link LedgerEntry} without a spec: `{ family, cidr, blockSize, status: "active" }`. */
-export const ActiveEntryObject = function (this: Mutable<LedgerEntry>, family: IpFamily, cidr: string, blockSize: number): void {
-  this.family = family;
-  this.cidr = cidr;
-  this.blockSize = blockSize;
-  this.status = "active";
-  Object.freeze(this);
-} as unknown as new (family: IpFamily, cidr: string, blockSize: number) => LedgerEntry;
-ActiveEntryObject.prototype = Object.prototype;
 
 /** The change `{ kind: "added", name, after }` (not frozen, as the literal was not). */
 export const AddedChangeObject = function (this: { kind: "added"; name: string; after: LedgerEntry }, name: string, after: LedgerEntry): void {

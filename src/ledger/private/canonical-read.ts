@@ -202,9 +202,17 @@ function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
  * `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; the radix sort about a tenth of that.
  */
 function overlapsIPv4(byPosition: Float64Array): boolean {
-  let n = 0;
+  // Each loop is a function of its own (see readEntries): the sort between them had no type feedback.
   const networks = new Uint32Array(byPosition.length);
   const prefixes = new Uint8Array(byPosition.length);
+  const n = ipv4Ranges(byPosition, networks, prefixes);
+  const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 });
+  return anyOverlapInOrder(order, networks, prefixes, n);
+}
+
+/** The IPv4 ranges of the keys into `networks` and `prefixes`, in order; returns how many. */
+function ipv4Ranges(byPosition: Float64Array, networks: Uint32Array, prefixes: Uint8Array): number {
+  let n = 0;
   for (let k = 0; k < byPosition.length; k++) {
     const key = byPosition[k];
     if (key < 0) continue;
@@ -212,7 +220,11 @@ function overlapsIPv4(byPosition: Float64Array): boolean {
     networks[n] = (key - prefix) / 64;
     prefixes[n++] = prefix;
   }
-  const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 });
+  return n;
+}
+
+/** Whether two of the first `n` ranges overlap, visited in `order` (by network, then prefix). */
+function anyOverlapInOrder(order: ArrayLike<number>, networks: Uint32Array, prefixes: Uint8Array, n: number): boolean {
   let lastEnd = -1;
   for (let t = 0; t < n; t++) {
     const k = order[t];

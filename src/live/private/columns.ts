@@ -5,9 +5,11 @@
  * numbers (and one of their exact digits) per block, which the collector has to trace on every
  * collection while the rest of the dump is read.
  *
- * Per block, the text of the values that are not shared (handles, pods, timestamps, the digits of the
- * sequence numbers) is one string, with the place of each value in it; the values that repeat
- * (namespace, node, type) are the one string the reader interned. `LiveBlock.attributes`,
+ * The columns of many blocks are kept one after the other in chunks ({@link BlockChunk}): the text of
+ * the values that are not shared (handles, pods, timestamps, the digits of the sequence numbers) as
+ * bytes, with the place of each value in it (made into a string when read); the values that repeat
+ * (namespace, node, type) as places in the reader's table of interned strings; the lists
+ * `allocations` and `unallocated`. A worker transfers the chunks whole (`block-file.ts`). `LiveBlock.attributes`,
  * `sequenceNumberForAllocation` and `exactSequenceNumbers` are made from the columns when first read
  * ({@link defineLazy}), equal to what the other readers make; the check reads the columns themselves
  * ({@link attributeViewOf}).

@@ -328,7 +328,8 @@ function ordinalList(ordinals: readonly number[]): string {
  * @internal A decoded IPAM block (both byte decoders: `fast-decode`'s and `template-decode`'s), with the exact
  * text of sequence numbers past 2^53 as the JSON reader keeps them: the block's (`sequenceDigits`, the
  * digits of a number of 16 digits or more) when it is past 2^53; the allocations' (every one of 16
- * digits or more) when one of them is (`forAllocation`).
+ * digits or more) when one of them is (`forAllocation`). `fields` must be an object of the caller's own:
+ * it is given `exactSequenceNumbers`.
  */
 export function fastBlock(
   name: string,
@@ -341,6 +342,8 @@ export function fastBlock(
   // (Columns give their exact digits themselves: `forAllocation` is then a place for them.)
   if (seq instanceof SequenceColumns && seq.unsafe) forAllocation ??= {};
   if (!seqUnsafe && forAllocation === undefined) return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
-  const exactSequenceNumbers = { ...(seqUnsafe ? { sequenceNumber: sequenceDigits } : {}), forAllocation: forAllocation ?? {} };
-  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields: { ...fields, exactSequenceNumbers } };
+  const exactSequenceNumbers = seqUnsafe ? { sequenceNumber: sequenceDigits, forAllocation: forAllocation ?? {} } : { forAllocation: forAllocation ?? {} };
+  // (The callers' `fields` is an object of its own: it takes the exact digits, without a copy.)
+  (fields as { exactSequenceNumbers?: BlockFields["exactSequenceNumbers"] }).exactSequenceNumbers = exactSequenceNumbers;
+  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
 }

@@ -461,16 +461,16 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   const textAt = filled.text;
   c.text.set(textBytes.subarray(0, blockText), textAt);
   const attributesAt = filled.attributes;
-  c.spans.set(spans.subarray(0, attributeCount * SPAN), attributesAt * SPAN);
-  c.hashes.set(hashes.subarray(0, attributeCount), attributesAt);
-  c.keys.set(keys.subarray(0, attributeCount * KEYS), attributesAt * KEYS);
+  copyInts(c.spans, attributesAt * SPAN, spans, attributeCount * SPAN);
+  copyInts(c.hashes, attributesAt, hashes, attributeCount);
+  copyInts(c.keys, attributesAt * KEYS, keys, attributeCount * KEYS);
   const sequencesAt = filled.sequences;
-  c.ordinals.set(ordinals.subarray(0, sequenceCount), sequencesAt);
-  c.ends.set(ends.subarray(0, sequenceCount), sequencesAt);
+  copyInts(c.ordinals, sequencesAt, ordinals, sequenceCount);
+  copyInts(c.ends, sequencesAt, ends, sequenceCount);
   const allocationsAt = filled.allocations;
-  c.allocations.set(allocationList.subarray(0, allocationCount), allocationsAt);
+  copyInts(c.allocations, allocationsAt, allocationList, allocationCount);
   const unallocatedAt = filled.unallocated;
-  c.unallocated.set(unallocatedList.subarray(0, unallocatedCount), unallocatedAt);
+  copyInts(c.unallocated, unallocatedAt, unallocatedList, unallocatedCount);
   filled.text += blockText;
   filled.attributes += attributeCount;
   filled.sequences += sequenceCount;
@@ -503,6 +503,11 @@ let unallocatedList = new Int32Array(4096);
 let listOut = allocationList;
 let textBytes = Buffer.allocUnsafe(256 * 1024);
 let blockText = 0;
+
+/** Copies the first `n` numbers of `from` to `to` at `at` (a loop: no view made per column and block, as `set` of a `subarray` needs). */
+function copyInts(to: Int32Array, at: number, from: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) to[at + i] = from[i];
+}
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);

@@ -5,9 +5,11 @@
  * numbers (and one of their exact digits) per block, which the collector has to trace on every
  * collection while the rest of the dump is read.
  *
- * Per block, the text of the values that are not shared (handles, pods, timestamps, the digits of the
- * sequence numbers) is one string, with the place of each value in it; the values that repeat
- * (namespace, node, type) are the one string the reader interned. `LiveBlock.attributes`,
+ * The columns of many blocks are kept one after the other in chunks ({@link BlockChunk}): the text of
+ * the values that are not shared (handles, pods, timestamps, the digits of the sequence numbers) as
+ * bytes, with the place of each value in it (made into a string when read); the values that repeat
+ * (namespace, node, type) as places in the reader's table of interned strings; the lists
+ * `allocations` and `unallocated`. A worker transfers the chunks whole (`block-file.ts`). `LiveBlock.attributes`,
  * `sequenceNumberForAllocation` and `exactSequenceNumbers` are made from the columns when first read
  * ({@link defineLazy}), equal to what the other readers make; the check reads the columns themselves
  * ({@link attributeViewOf}).
@@ -22,6 +24,16 @@ export interface AttributeView {
   handle(i: number): string | null;
   /** `handleIdHash` of the handle when the reader hashed it; undefined otherwise. */
   handleHash(i: number): number | undefined;
+  /**
+   * The bytes holding the handles' text (ASCII) when the view reads them from the file's bytes (then
+   * `handleFrom`/`handleTo` say where each handle is, and `handleHash` is defined for every handle), so a
+   * handle can be compared without a string; undefined for a view of objects.
+   */
+  readonly handleBytes: Buffer | undefined;
+  /** Where handle `i`'s text starts in {@link handleBytes}; -1 when the attribute has no handle. */
+  handleFrom(i: number): number;
+  /** Where handle `i`'s text ends in {@link handleBytes}. */
+  handleTo(i: number): number;
   /** `secondary.node`. */
   node(i: number): string | undefined;
   /** `secondary.namespace`. */
@@ -121,6 +133,19 @@ export class AttributeColumns implements AttributeView {
     return this.chunk.spans[(this.at + i) * SPAN] < 0 ? undefined : this.chunk.hashes[this.at + i];
   }
 
+  get handleBytes(): Buffer {
+    return this.chunk.text;
+  }
+
+  handleFrom(i: number): number {
+    const from = this.chunk.spans[(this.at + i) * SPAN];
+    return from < 0 ? -1 : this.textAt + from;
+  }
+
+  handleTo(i: number): number {
+    return this.textAt + this.chunk.spans[(this.at + i) * SPAN + 1];
+  }
+
   namespace(i: number): string | undefined {
     return this.key(i, 0);
   }
@@ -180,6 +205,13 @@ class ObjectAttributes implements AttributeView {
   }
   handleHash(i: number): number | undefined {
     return this.hashes?.[i];
+  }
+  readonly handleBytes = undefined;
+  handleFrom(): number {
+    return -1;
+  }
+  handleTo(): number {
+    return -1;
   }
   node(i: number): string | undefined {
     return this.list[i].secondary.node;

@@ -3,7 +3,7 @@ import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
-import { attributeViewOf } from "./private/columns";
+import { AttributeView, attributeViewOf } from "./private/columns";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleHashesOf, handleIdHash } from "./private/handle-ids";
 
@@ -203,13 +203,33 @@ class HandleUse {
     return -1;
   }
 
+  /** The entry of the IPAMHandle object whose ID is the text `bytes[from, to)` (whose hash is `hash`); -1 when none. */
+  private findText(bytes: Buffer, from: number, to: number, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    const table = this.table as HandleTable;
+    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) {
+      if (slots[2 * i] === hash && table.idIsText(k - 1, bytes, from, to)) return k - 1;
+    }
+    return -1;
+  }
+
   /**
-   * Counts an address of `handle` (whose hash is `hash`, or undefined: hashed here) in block `block`
-   * (whose CIDR is `cidr`; `firstCidr` gives a block's).
+   * Counts an address of the handle of attribute `idx` of `attrs` (it has one) in block `block` (whose
+   * CIDR is `cidr`; `firstCidr` gives a block's). The handle is compared as bytes when the view holds them
+   * and the objects are columns: a string is made only for a handle no object names.
    */
-  add(handle: string, hash: number | undefined, block: number, cidr: string, firstCidr: (block: number) => string): void {
-    let e = this.find(handle, hash ?? handleIdHash(handle));
+  add(attrs: AttributeView, idx: number, block: number, cidr: string, firstCidr: (block: number) => string): void {
+    const bytes = attrs.handleBytes;
+    let e: number;
+    if (bytes !== undefined && this.table !== null) {
+      e = this.findText(bytes, attrs.handleFrom(idx), attrs.handleTo(idx), attrs.handleHash(idx) as number);
+    } else {
+      const id = attrs.handle(idx) as string;
+      e = this.find(id, attrs.handleHash(idx) ?? handleIdHash(id));
+    }
     if (e < 0) {
+      const handle = attrs.handle(idx) as string;
       const known = this.missingEntries.get(handle);
       if (known !== undefined) e = known;
       else {
@@ -468,6 +488,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     let blockBorrowed = 0;
     // The attributes as the reader left them: columns (no object per allocation) or objects.
     const attrs = attributeViewOf(b);
+    const bytes = attrs.handleBytes;
     const host = b.host ?? "";
     const used = referenced[i];
     // (An attribute's node is the reader's one string for its text: the last one compared is remembered.)
@@ -477,11 +498,11 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       const idx = b.allocations[o];
       if (idx < 0) continue;
       allocations++;
-      const handle = attrs.handle(idx);
-      if (handle === WINDOWS_RESERVED_HANDLE) continue;
-      if (handle !== null) {
-        handleUse.add(handle, attrs.handleHash(idx), i, cidr, cidrOf);
-      }
+      // The handle stays bytes where the columns hold them: a string is made only where one is needed.
+      const from = bytes !== undefined ? attrs.handleFrom(idx) : 0;
+      const handleLength = bytes !== undefined ? (from < 0 ? -1 : attrs.handleTo(idx) - from) : (attrs.handle(idx)?.length ?? -1);
+      if (handleLength === WINDOWS_RESERVED_HANDLE.length && attrs.handle(idx) === WINDOWS_RESERVED_HANDLE) continue;
+      if (handleLength >= 0) handleUse.add(attrs, idx, i, cidr, cidrOf);
       const node = attrs.node(idx);
       const hasPod = attrs.hasPod(idx);
       if (node !== lastNode) {
@@ -495,23 +516,23 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
         const type = attrs.vmi(idx) !== undefined ? "vmi" : hasPod ? "pod" : (attrs.type(idx) ?? "");
         borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: host, type, allocatedTo: hasPod ? `${attrs.namespace(idx) ?? ""}/${attrs.pod(idx)}` : "" });
       }
-      const isPod = hasPod || (handle?.startsWith(POD_HANDLE_PREFIX) ?? false);
+      const isPod = hasPod || (attrs.handle(idx)?.startsWith(POD_HANDLE_PREFIX) ?? false);
       const type = attrs.type(idx);
-      const isTunnel = !isPod && ((type !== undefined && TUNNEL_TYPES.has(type)) || (handle !== null && TUNNEL_HANDLE.test(handle)));
+      const isTunnel = !isPod && ((type !== undefined && TUNNEL_TYPES.has(type)) || TUNNEL_HANDLE.test(attrs.handle(idx) ?? ""));
       const inUse = used !== null && used[o] === 1;
       let why: string | null = null;
       if (isPod && dump.pods && !inUse) {
         const namespace = attrs.namespace(idx);
         const podName = attrs.pod(idx);
         const pod = podName !== undefined ? podNames?.get(`${namespace ?? ""}/${podName}`) : undefined;
-        const owner = podName !== undefined ? `pod ${namespace ?? ""}/${podName}` : `handle ${handle}`;
+        const owner = podName !== undefined ? `pod ${namespace ?? ""}/${podName}` : `handle ${attrs.handle(idx)}`;
         why = !pod
           ? `allocated to ${owner}${node ? ` on node ${node}` : ""}, which is not in the dump (deleted)`
           : pod.finished
             ? `allocated to ${owner}, which has finished`
             : `allocated to ${owner}, which uses ${pod.ips.length > 0 ? pod.ips.join(", ") : "no address"} instead`;
       } else if (isTunnel && dump.nodes && !inUse) {
-        why = `a ${type ?? "tunnel"} address of node ${node ?? handle}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
+        why = `a ${type ?? "tunnel"} address of node ${node ?? attrs.handle(idx)}, which ${nodeNames?.has(node ?? "") ? "records another tunnel address" : "is not in the dump (deleted)"}`;
       } else if (!dump.pods && reports.length > 0) {
         const address = ordinalAddress(b, o);
         const reported = reports.flatMap((r) => r.allocations.get(address) ?? []);

@@ -24,6 +24,16 @@ export interface AttributeView {
   handle(i: number): string | null;
   /** `handleIdHash` of the handle when the reader hashed it; undefined otherwise. */
   handleHash(i: number): number | undefined;
+  /**
+   * The bytes holding the handles' text (ASCII) when the view reads them from the file's bytes (then
+   * `handleFrom`/`handleTo` say where each handle is, and `handleHash` is defined for every handle), so a
+   * handle can be compared without a string; undefined for a view of objects.
+   */
+  readonly handleBytes: Buffer | undefined;
+  /** Where handle `i`'s text starts in {@link handleBytes}; -1 when the attribute has no handle. */
+  handleFrom(i: number): number;
+  /** Where handle `i`'s text ends in {@link handleBytes}. */
+  handleTo(i: number): number;
   /** `secondary.node`. */
   node(i: number): string | undefined;
   /** `secondary.namespace`. */
@@ -123,6 +133,19 @@ export class AttributeColumns implements AttributeView {
     return this.chunk.spans[(this.at + i) * SPAN] < 0 ? undefined : this.chunk.hashes[this.at + i];
   }
 
+  get handleBytes(): Buffer {
+    return this.chunk.text;
+  }
+
+  handleFrom(i: number): number {
+    const from = this.chunk.spans[(this.at + i) * SPAN];
+    return from < 0 ? -1 : this.textAt + from;
+  }
+
+  handleTo(i: number): number {
+    return this.textAt + this.chunk.spans[(this.at + i) * SPAN + 1];
+  }
+
   namespace(i: number): string | undefined {
     return this.key(i, 0);
   }
@@ -182,6 +205,13 @@ class ObjectAttributes implements AttributeView {
   }
   handleHash(i: number): number | undefined {
     return this.hashes?.[i];
+  }
+  readonly handleBytes = undefined;
+  handleFrom(): number {
+    return -1;
+  }
+  handleTo(): number {
+    return -1;
   }
   node(i: number): string | undefined {
     return this.list[i].secondary.node;

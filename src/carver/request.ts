@@ -1,4 +1,4 @@
-import { Cidr, FAMILY_BITS, IpFamily, prefixForSize } from "../ip";
+import { Cidr, IpFamily, prefixForSize } from "../ip";
 import { describe, isObjectName, validateObjectName } from "../validation/names";
 import { CarveError } from "./errors";
 import { ceilLog2 } from "./private/bits";
@@ -91,7 +91,8 @@ export function requestSize(request: PoolRequest): RequestSize {
   const name = checkName(request.name);
   const family = request.family;
   if (family !== 4 && family !== 6) return invalid(name, `family must be 4 or 6, got ${describe(family)}`);
-  const bits = FAMILY_BITS[family];
+  // A module-local value, not FAMILY_BITS: an imported binding is read through the ip index's getter.
+  const bits = family === 4 ? 32 : 128;
   // Index reads, not `const [a, b] =`: destructuring makes an iterator object per request.
   const minBlock = CALICO_BLOCK_SIZE_RANGE[family][0];
   const maxBlock = CALICO_BLOCK_SIZE_RANGE[family][1];

@@ -80,7 +80,7 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   // A large IPAM blocks file and a large IPAM handles file are read on threads of their own while this
   // one reads the other files.
   const minBytes = options.threadMinBytes ?? threadMinBytesOf(process.env.CALICO_IPAM_THREAD_MIN_BYTES) ?? MIN_THREAD_BYTES;
-  const threads = options.fastDecode === false || options.threads === false ? [] : [startBlocksThread(files, minBytes), startHandlesThread(files, minBytes)].filter((t) => t !== undefined);
+  const threads = options.fastDecode === false || options.threads === false ? [] : [startBlocksThread(files, minBytes, (file) => streamDumpObjects(file, read)), startHandlesThread(files, minBytes)].filter((t) => t !== undefined);
   const threadOf = (i: number) => threads.find((t) => t.index === i);
   // One file at a time: the parsed text of a file is garbage once its objects are decoded. While a
   // thread still reads its file, the small files after it that no thread reads are read ahead (an

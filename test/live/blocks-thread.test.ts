@@ -21,6 +21,11 @@ const readThread = require(path.join(lib, "private", "read-thread")) as typeof i
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const columns = require(path.join(lib, "private", "columns")) as typeof import("../../src/live/private/columns");
 
+/** What the main thread reads of a file when the worker stops after some parts (the tests where it must not, throw). */
+const noRest = (): never => {
+  throw new Error("the worker was expected to give the whole file");
+};
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blocks-thread-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -107,7 +112,7 @@ describe("the IPAM blocks file read on a worker thread", () => {
     const taken = blockFile.readBlockFile(files[1]);
     expect(taken?.count).toBe(60);
     expect(taken?.chunks.length).toBeGreaterThan(1);
-    const thread = blockFile.startBlocksThread(files, 1);
+    const thread = blockFile.startBlocksThread(files, 1, noRest);
     expect(thread?.index).toBe(1);
     const docs = [...(thread?.take() ?? [])];
     expect(thread?.outcome).toBe("posted");
@@ -180,14 +185,33 @@ describe("the IPAM blocks file read on a worker thread", () => {
     }
   });
 
+  test("a worker that stops after some parts (an item the matcher leaves near the end) leaves the rest of the file to the main thread", () => {
+    const odd = { apiVersion: V1, kind: "IPAMBlock", metadata: meta("10-0-200-0-26", 200), spec: { allocations: [], attributes: [], cidr: "10.0.200.0/26", strictAffinity: "no", unallocated: [] } };
+    const files = [pools(), list("late.json", [...blocks(60), odd, ...blocks(3)]), list("nodes.json", nodes(61))];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const objects = require(path.join(root, "lib", "io", "objects")) as typeof import("../../src/io/objects");
+    let rests = 0;
+    const thread = blockFile.startBlocksThread(files, 1, (file) => {
+      rests++;
+      return objects.streamDumpObjects(file);
+    });
+    const docs = [...(thread?.take() ?? [])];
+    expect(rests).toBe(1);
+    expect(docs.map((d) => d.item)).toEqual(docs.map((_, i) => i));
+    expect(docs.length).toBe(64);
+    expect(thread?.outcome).toBe("posted");
+    expectSameRead(files);
+    expect(compiled.readDumpFiles(files, { threadMinBytes: 1 }).findings.find((f) => f.code === "DUMP_SCHEMA")?.message).toContain("late.json items[60]");
+  });
+
   test("a worker that dies (killed, out of memory) or cannot start (no compiled worker) leaves the file to the main thread", () => {
     const files = [pools(), list("blocks.json", blocks(20)), list("nodes.json", nodes(21))];
     const main = compiled.readDumpFiles(files, { threads: false });
-    const killed = blockFile.startBlocksThread(files, 1);
+    const killed = blockFile.startBlocksThread(files, 1, noRest);
     void killed?.worker.terminate();
     expect(killed?.take()).toBeUndefined();
     expect(killed?.outcome).toBe("exited");
-    const starved = blockFile.startBlocksThread(files, 1, { resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    const starved = blockFile.startBlocksThread(files, 1, noRest, { resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
     starved?.worker.on("error", () => undefined);
     expect(starved?.take()).toBeUndefined();
     expect(starved?.outcome).toBe("exited");
@@ -198,7 +222,7 @@ describe("the IPAM blocks file read on a worker thread", () => {
 
   test("not for small files, nor when the other files are small", () => {
     const files = [pools(), list("blocks.json", blocks(4)), list("nodes.json", nodes(5))];
-    expect(blockFile.startBlocksThread(files, 2 ** 40)).toBeUndefined();
-    expect(blockFile.startBlocksThread([files[1]], 1)).toBeUndefined();
+    expect(blockFile.startBlocksThread(files, 2 ** 40, noRest)).toBeUndefined();
+    expect(blockFile.startBlocksThread([files[1]], 1, noRest)).toBeUndefined();
   });
 });

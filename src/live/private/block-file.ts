@@ -19,11 +19,18 @@ import { dumpItemDecoder } from "../fast-decode";
 import type { FastBlock } from "../fast-decode";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./columns";
 import { TableDocument, fileSource } from "./handle-columns";
-import { DocumentThread, ReadThreadOptions, documentThread, holdsKind, sizeOf, startReadThread } from "./read-thread";
+import type { LoadedDocument } from "../../io/objects";
+import { DocumentThread, ReadThread, ReadThreadOptions, holdsKind, sizeOf, startReadThread } from "./read-thread";
 
-/** The blocks of one file, as the worker transfers them: item `i` of the file's `List` is block `i`. */
+/**
+ * Blocks of one file, as the worker transfers them: a part of the file, items `[first, first + count)`
+ * of its `List` (the worker posts a part each time the matcher fills a chunk, and the whole file when
+ * read in the same thread).
+ */
 export interface BlockFile {
   readonly ok: true;
+  readonly part: true;
+  readonly first: number;
   readonly count: number;
   /** Per block {@link TEXTS} strings: name, cidr, affinity, affinityClaimTime, the sequence number's digits (null when absent). */
   readonly texts: readonly (string | null)[];
@@ -36,11 +43,18 @@ export interface BlockFile {
   readonly items: Int32Array;
   readonly from: Float64Array;
   readonly to: Float64Array;
-  /** Each chunk's buffers (`BlockChunk.buffers`). */
+  /** The buffers (`BlockChunk.buffers`) of the chunks the part's blocks are in. */
   readonly chunks: readonly (readonly ArrayBuffer[])[];
-  /** The reader's tables of strings the chunks' `keys` index. */
-  readonly tables: readonly (readonly string[])[];
+  /** The strings the reader added to its tables (which the chunks' `keys` index) since the part before: table, first place, strings. */
+  readonly strings: readonly { readonly table: number; readonly from: number; readonly strings: readonly string[] }[];
   readonly listMetadata: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** The worker's last message when it posted the file in parts: how many blocks it posted. */
+export interface BlockFileEnd {
+  readonly ok: true;
+  readonly part: false;
+  readonly count: number;
 }
 
 const TEXTS = 5;
@@ -50,8 +64,8 @@ const STRICT = 2;
 const UNSAFE = 4;
 
 /** The buffers of a {@link BlockFile} (what `postMessage` transfers). */
-export function blockFileTransferables(f: BlockFile): ArrayBuffer[] {
-  return [f.sequenceNumber, f.flags, f.places, f.items, f.from, f.to].map((a) => a.buffer as ArrayBuffer).concat(...f.chunks);
+export function blockFileTransferables(f: BlockFile | BlockFileEnd): ArrayBuffer[] {
+  return f.part ? [f.sequenceNumber, f.flags, f.places, f.items, f.from, f.to].map((a) => a.buffer as ArrayBuffer).concat(...f.chunks) : [];
 }
 
 /** Grows a column to hold at least `n` rows. */
@@ -62,27 +76,90 @@ function fit<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer> | Uin
   return b;
 }
 
+/** A part of a file's blocks being gathered (see {@link BlockFile}). */
+class Part {
+  readonly texts: (string | null)[] = [];
+  sequenceNumber = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+  places = new Int32Array(1024 * PLACES);
+  items = new Int32Array(1024);
+  from = new Float64Array(1024);
+  to = new Float64Array(1024);
+  readonly chunks = new Map<BlockChunk, number>();
+  n = 0;
+  constructor(readonly first: number) {}
+
+  add(b: FastBlock, a: AttributeColumns, s: SequenceColumns, allocations: Int32Array, unallocated: Int32Array, table: number, item: number, from: number, to: number): void {
+    const n = this.n;
+    const f = b.fields;
+    this.sequenceNumber = fit(this.sequenceNumber, n + 1);
+    this.flags = fit(this.flags, n + 1);
+    this.places = fit(this.places, (n + 1) * PLACES);
+    this.items = fit(this.items, n + 1);
+    this.from = fit(this.from, n + 1);
+    this.to = fit(this.to, n + 1);
+    this.texts.push(b.name, f.cidrText, f.affinity, f.affinityClaimTime, f.exactSequenceNumbers?.sequenceNumber ?? null);
+    this.sequenceNumber[n] = f.sequenceNumber;
+    this.flags[n] = (f.deleted ? DELETED : 0) | (f.strictAffinity ? STRICT : 0) | (s.unsafe ? UNSAFE : 0);
+    let chunk = this.chunks.get(a.chunk);
+    if (chunk === undefined) this.chunks.set(a.chunk, (chunk = this.chunks.size));
+    const places = this.places;
+    const p = n * PLACES;
+    places[p] = chunk;
+    places[p + 1] = table;
+    places[p + 2] = a.at;
+    places[p + 3] = a.textAt;
+    places[p + 4] = a.length;
+    places[p + 5] = s.at;
+    places[p + 6] = s.length;
+    places[p + 7] = s.from;
+    places[p + 8] = allocations.byteOffset >> 2;
+    places[p + 9] = allocations.length;
+    places[p + 10] = unallocated.byteOffset >> 2;
+    places[p + 11] = unallocated.length;
+    this.items[n] = item;
+    this.from[n] = from;
+    this.to[n] = to;
+    this.n = n + 1;
+  }
+
+  done(strings: BlockFile["strings"], listMetadata: BlockFile["listMetadata"]): BlockFile {
+    const { texts, sequenceNumber, flags, places, items, from, to } = this;
+    return { ok: true, part: true, first: this.first, count: this.n, texts, sequenceNumber, flags, places, items, from, to, chunks: [...this.chunks.keys()].map((c) => c.buffers()), strings, listMetadata };
+  }
+}
+
 /**
  * Reads a file that is a kubectl JSON `List` of IPAM blocks (crd.projectcalico.org/v1) in kubectl's
  * layout, every item taken by the kubectl-layout matcher; undefined for any other file (the caller then
- * reads it the usual way). `beat` is called every 256 items.
+ * reads it the usual way). `beat` is called every 256 items. With `post`, the blocks are posted in
+ * parts as the matcher fills its chunks (a chunk is posted once no block is written to it any more),
+ * and the answer is a {@link BlockFileEnd}; else the answer is the whole file as one part.
  */
-export function readBlockFile(file: string, beat: () => void = () => undefined): BlockFile | undefined {
+export function readBlockFile(file: string, beat?: () => void): BlockFile | undefined;
+export function readBlockFile(file: string, beat: () => void, post: (part: BlockFile, transfer: ArrayBuffer[]) => void): BlockFile | BlockFileEnd | undefined;
+export function readBlockFile(file: string, beat: () => void = () => undefined, post?: (part: BlockFile, transfer: ArrayBuffer[]) => void): BlockFile | BlockFileEnd | undefined {
   const fd = fs.openSync(file, "r");
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_DUMP_BYTES) return undefined;
     const list = readKubectlJsonList(fileDescriptorSource(fd, stat.size), { decode: dumpItemDecoder });
     if (list === undefined) return undefined;
-    const texts: (string | null)[] = [];
-    let sequenceNumber = new Float64Array(1024);
-    let flags = new Uint8Array(1024);
-    let places = new Int32Array(1024 * PLACES);
-    let items = new Int32Array(1024);
-    let from = new Float64Array(1024);
-    let to = new Float64Array(1024);
-    const chunks = new Map<BlockChunk, number>();
+    const metadata = list.list.metadata;
+    const listMetadata = typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : undefined;
     const tables = new Map<readonly string[], number>();
+    /** How many strings of each table the parts posted so far hold. */
+    const sent: number[] = [];
+    const strings = (): BlockFile["strings"] => {
+      const out: { table: number; from: number; strings: string[] }[] = [];
+      for (const [t, id] of tables) {
+        if (t.length > sent[id]) out.push({ table: id, from: sent[id], strings: t.slice(sent[id]) });
+        sent[id] = t.length;
+      }
+      return out;
+    };
+    let part = new Part(0);
+    let last: BlockChunk | undefined;
     let n = 0;
     for (const item of list.items) {
       const b = item.decoded as FastBlock | undefined;
@@ -92,52 +169,25 @@ export function readBlockFile(file: string, beat: () => void = () => undefined):
       const s = f.sequenceNumberForAllocation;
       if (!(a instanceof AttributeColumns) || !(s instanceof SequenceColumns) || !(f.allocations instanceof Int32Array) || !(f.unallocated instanceof Int32Array)) return undefined;
       if (s.chunk !== a.chunk || f.allocations.buffer !== a.chunk.allocations.buffer || f.unallocated.buffer !== a.chunk.unallocated.buffer) return undefined;
-      sequenceNumber = fit(sequenceNumber, n + 1);
-      flags = fit(flags, n + 1);
-      places = fit(places, (n + 1) * PLACES);
-      items = fit(items, n + 1);
-      from = fit(from, n + 1);
-      to = fit(to, n + 1);
-      texts.push(b.name, f.cidrText, f.affinity, f.affinityClaimTime, f.exactSequenceNumbers?.sequenceNumber ?? null);
-      sequenceNumber[n] = f.sequenceNumber;
-      flags[n] = (f.deleted ? DELETED : 0) | (f.strictAffinity ? STRICT : 0) | (s.unsafe ? UNSAFE : 0);
-      let chunk = chunks.get(a.chunk);
-      if (chunk === undefined) chunks.set(a.chunk, (chunk = chunks.size));
+      // A block in a new chunk: the chunks before are full, and their blocks go.
+      if (post !== undefined && last !== undefined && a.chunk !== last && part.n > 0) {
+        const done = part.done(strings(), listMetadata);
+        post(done, blockFileTransferables(done));
+        part = new Part(n);
+      }
+      last = a.chunk;
       let table = tables.get(a.strings);
-      if (table === undefined) tables.set(a.strings, (table = tables.size));
-      const p = n * PLACES;
-      places[p] = chunk;
-      places[p + 1] = table;
-      places[p + 2] = a.at;
-      places[p + 3] = a.textAt;
-      places[p + 4] = a.length;
-      places[p + 5] = s.at;
-      places[p + 6] = s.length;
-      places[p + 7] = s.from;
-      places[p + 8] = f.allocations.byteOffset >> 2;
-      places[p + 9] = f.allocations.length;
-      places[p + 10] = f.unallocated.byteOffset >> 2;
-      places[p + 11] = f.unallocated.length;
-      items[n] = item.index;
-      from[n] = item.text.from;
-      to[n] = item.text.to;
+      if (table === undefined) {
+        tables.set(a.strings, (table = tables.size));
+        sent.push(0);
+      }
+      part.add(b, a, s, f.allocations, f.unallocated, table, item.index, item.text.from, item.text.to);
       if ((++n & 255) === 0) beat();
     }
-    const metadata = list.list.metadata;
-    return {
-      ok: true,
-      count: n,
-      texts,
-      sequenceNumber,
-      flags,
-      places,
-      items,
-      from,
-      to,
-      chunks: [...chunks.keys()].map((c) => c.buffers()),
-      tables: [...tables.keys()],
-      listMetadata: typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : undefined,
-    };
+    const rest = part.done(strings(), listMetadata);
+    if (post === undefined) return rest;
+    if (rest.count > 0) post(rest, blockFileTransferables(rest));
+    return { ok: true, part: false, count: n };
   } finally {
     fs.closeSync(fd);
   }
@@ -145,9 +195,14 @@ export function readBlockFile(file: string, beat: () => void = () => undefined):
 
 /**
  * The blocks of a {@link BlockFile} as the documents `streamDumpObjects` gives for the file: each
- * decoded as the matcher decodes it (`fastBlock`), its columns the transferred chunks' rows.
+ * decoded as the matcher decodes it (`fastBlock`), its columns the transferred chunks' rows. `tables`
+ * holds the reader's tables of strings as the parts before left them (the part's strings are added).
  */
-export function* blockDocuments(file: string, f: BlockFile): Generator<TableDocument> {
+export function* blockDocuments(file: string, f: BlockFile, tables: string[][] = []): Generator<TableDocument> {
+  for (const added of f.strings) {
+    const t = (tables[added.table] ??= []);
+    for (const s of added.strings) t.push(s);
+  }
   const chunks = f.chunks.map(
     ([text, spans, hashes, keys, ordinals, ends, allocations, unallocated]) =>
       new BlockChunk(Buffer.from(text), new Int32Array(spans), new Int32Array(hashes), new Int32Array(keys), new Int32Array(ordinals), new Int32Array(ends), new Int32Array(allocations), new Int32Array(unallocated)),
@@ -166,7 +221,7 @@ export function* blockDocuments(file: string, f: BlockFile): Generator<TableDocu
       {
         cidrText: texts[t + 1] as string,
         allocations: c.allocations.subarray(allocationsAt, allocationsAt + places[p + 9]),
-        attributes: new AttributeColumns(c, f.tables[places[p + 1]], places[p + 2], places[p + 3], places[p + 4]),
+        attributes: new AttributeColumns(c, tables[places[p + 1]], places[p + 2], places[p + 3], places[p + 4]),
         unallocated: c.unallocated.subarray(unallocatedAt, unallocatedAt + places[p + 11]),
         sequenceNumberForAllocation: new SequenceColumns(c, places[p + 5], places[p + 6], places[p + 3], places[p + 7], (flags & UNSAFE) !== 0),
         affinity: texts[t + 2],
@@ -187,13 +242,53 @@ const SCRIPT = "blocks-worker.js";
 
 /**
  * Starts a worker on the first file of IPAM blocks of at least `minBytes` when the other files hold at
- * least `minBytes` (the main thread reads them meanwhile); undefined when there is none (or no compiled worker).
+ * least `minBytes` (the main thread reads them meanwhile); undefined when there is none (or no compiled
+ * worker). The documents are taken part by part as the worker posts them; when the worker stops after
+ * some parts (an item the matcher leaves, an error, its death), the main thread reads the rest of the
+ * file itself: `rest` reads the file (as `streamDumpObjects`), whose documents already taken are skipped.
  */
-export function startBlocksThread(files: readonly string[], minBytes: number, options: ReadThreadOptions = {}): DocumentThread | undefined {
+export function startBlocksThread(files: readonly string[], minBytes: number, rest: (file: string) => Iterable<LoadedDocument>, options: ReadThreadOptions = {}): DocumentThread | undefined {
   const sizes = files.map(sizeOf);
   const total = sizes.reduce((a, b) => a + b, 0);
   const index = files.findIndex((file, i) => sizes[i] >= minBytes && total - sizes[i] >= minBytes && holdsKind(file, "IPAMBlock"));
   if (index < 0) return undefined;
-  const thread = startReadThread<BlockFile>(SCRIPT, files, index, options);
-  return thread && documentThread(thread, (answer) => blockDocuments(files[index], answer));
+  const started = startReadThread<BlockFileEnd>(SCRIPT, files, index, options);
+  if (started === undefined) return undefined;
+  const thread: ReadThread<BlockFileEnd> = started;
+  const file = files[index];
+  function* parts(first: BlockFile | BlockFileEnd): Generator<LoadedDocument> {
+    const tables: string[][] = [];
+    let taken = 0;
+    try {
+      for (let m = first as BlockFile | BlockFileEnd | { ok: false } | undefined; ; m = thread.receive() as typeof m) {
+        if (!m?.ok) {
+          let k = 0;
+          for (const doc of rest(file)) if (k++ >= taken) yield doc;
+          return;
+        }
+        if (!m.part) return;
+        for (const doc of blockDocuments(file, m, tables)) {
+          yield doc;
+          taken++;
+        }
+      }
+    } finally {
+      thread.cancel();
+    }
+  }
+  return {
+    index,
+    ready: () => thread.ready(),
+    take(): Iterable<LoadedDocument> | undefined {
+      const first = thread.receive() as BlockFile | BlockFileEnd | { ok: false } | undefined;
+      if (first?.ok) return parts(first);
+      thread.cancel();
+      return undefined;
+    },
+    cancel: () => thread.cancel(),
+    worker: thread.worker,
+    get outcome() {
+      return thread.outcome;
+    },
+  };
 }

@@ -45,6 +45,11 @@ export interface ReadThread<T> {
   ready(): boolean;
   /** Waits for the worker: its answer, or undefined when the main thread must read the file itself. */
   take(): T | undefined;
+  /**
+   * Waits for the worker's next message (a worker may post its answer in parts before its last message):
+   * it, or undefined when the worker ended without one (see {@link outcome}).
+   */
+  receive(): unknown;
   /** Stops the worker (when the read ends early). */
   cancel(): void;
   /** The worker (tests kill it). */
@@ -94,16 +99,21 @@ export function startReadThread<T extends { readonly ok: true }>(script: string,
     void worker.terminate();
   };
   let outcome: WaitOutcome | undefined;
+  const receive = (): unknown => {
+    if (!open) return undefined;
+    const got = watch.wait(port1);
+    outcome = got.outcome;
+    return got.message;
+  };
   return {
     index,
     ready: () => !open || watch.done(),
     take(): T | undefined {
-      if (!open) return undefined;
-      outcome = watch.wait();
-      const answer = outcome === "posted" ? (receiveMessageOnPort(port1)?.message as T | { ok: false } | undefined) : undefined;
+      const answer = receive() as T | { ok: false } | undefined;
       stop();
       return answer?.ok ? (answer as T) : undefined;
     },
+    receive,
     cancel: stop,
     worker,
     get outcome() {
@@ -113,7 +123,7 @@ export function startReadThread<T extends { readonly ok: true }>(script: string,
 }
 
 /** A file being read by a worker, whose answer the main thread takes as the file's documents. */
-export interface DocumentThread extends Omit<ReadThread<never>, "take"> {
+export interface DocumentThread extends Omit<ReadThread<never>, "take" | "receive"> {
   /** Waits for the worker: the file's documents, or undefined when the main thread must read the file itself. */
   take(): Iterable<LoadedDocument> | undefined;
 }
@@ -137,10 +147,10 @@ export function documentThread<T extends { readonly ok: true }>(thread: ReadThre
 
 /**
  * The body of a worker: reads the file of its {@link ReadWorkerData} with `read` (which calls `beat`
- * as it goes, and gives undefined for a file it does not take) and posts the answer, its buffers moved
- * (`transfer`), or `{ ok: false }`.
+ * as it goes, may post parts of its answer before it ends with `post`, and gives undefined for a file it
+ * does not take) and posts the answer, its buffers moved (`transfer`), or `{ ok: false }`.
  */
-export function runReadWorker<T>(read: (file: string, beat: () => void) => T | undefined, transfer: (answer: T) => ArrayBuffer[]): void {
+export function runReadWorker<T, P = never>(read: (file: string, beat: () => void, post: (part: P, transfer: ArrayBuffer[]) => void) => T | undefined, transfer: (answer: T) => ArrayBuffer[]): void {
   const { file, flag, port } = workerData as ReadWorkerData & { port: MessagePort };
   const done = new Int32Array(flag);
   // An exit before the answer is posted (process.exit) tells the main thread at once; a death that runs
@@ -148,9 +158,15 @@ export function runReadWorker<T>(read: (file: string, beat: () => void) => T | u
   process.on("exit", () => {
     if (Atomics.compareExchange(done, FLAG_STATE, RUNNING, EXITED) === RUNNING) Atomics.notify(done, FLAG_STATE);
   });
+  const beat = () => Atomics.add(done, FLAG_BEAT, 1);
+  const post = (part: P, buffers: ArrayBuffer[]) => {
+    port.postMessage(part, buffers);
+    beat();
+    Atomics.notify(done, FLAG_STATE);
+  };
   let result: T | undefined;
   try {
-    result = read(file, () => Atomics.add(done, FLAG_BEAT, 1));
+    result = read(file, beat, post);
   } catch {
     result = undefined;
   } finally {
@@ -199,24 +215,32 @@ class WorkerWatch {
     return Atomics.load(this.flag, FLAG_STATE) !== RUNNING || !this.alive();
   }
 
-  /** Waits until the worker has posted its answer, has died, or has stalled. */
-  wait(): WaitOutcome {
+  /**
+   * Waits for the worker's next message on `port` (then "posted"), or until it has ended without one
+   * ("posted" after its last message, "exited" when it died), or has stalled.
+   */
+  wait(port: MessagePort): { outcome: WaitOutcome; message?: unknown } {
     const flag = this.flag;
     let beat = Atomics.load(flag, FLAG_BEAT);
     let moved = Date.now();
     for (;;) {
-      Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+      const got = receiveMessageOnPort(port);
+      if (got !== undefined) return { outcome: "posted", message: got.message };
+      // A message is posted before the flag changes and before the thread ends: the port is read again after the look.
       const state = Atomics.load(flag, FLAG_STATE);
-      if (state !== RUNNING) return state === POSTED ? "posted" : "exited";
-      // The answer may be posted just before the thread ends: the flag is read again after the look.
-      if (!this.alive()) return Atomics.load(flag, FLAG_STATE) === POSTED ? "posted" : "exited";
+      if (state !== RUNNING || !this.alive()) {
+        const last = receiveMessageOnPort(port);
+        if (last !== undefined) return { outcome: "posted", message: last.message };
+        return { outcome: Atomics.load(flag, FLAG_STATE) === POSTED ? "posted" : "exited" };
+      }
       const now = Atomics.load(flag, FLAG_BEAT);
       if (now !== beat) {
         beat = now;
         moved = Date.now();
       } else if (Date.now() - moved > STALL_MS) {
-        return "stalled";
+        return { outcome: "stalled" };
       }
+      Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
     }
   }
 

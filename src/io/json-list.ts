@@ -265,7 +265,7 @@ function* items(w: Window, first: number, end: number, options: ListReadOptions)
         if (decoded !== undefined) {
           e = decode.end + base;
         } else {
-          const close = bytes.indexOf(ITEM_CLOSE, s - base);
+          const close = itemCloseAt(bytes, s - base);
           e = close < 0 || close + base >= batchEnd ? batchEnd : close + base + ITEM_CLOSE.length;
         }
         if (decoded !== undefined) {
@@ -387,6 +387,21 @@ class DecodedItem implements ListItem, ItemText {
   get text(): ItemText {
     return this;
   }
+}
+
+/**
+ * Where the first item close (`ITEM_CLOSE`, a line break, 8 spaces and "}") at or after `from` starts;
+ * -1 when none. Found by its "}" and a look at the 9 bytes before: `Buffer.indexOf` of the whole text sets
+ * up a search at each call and stops at every line break, the most frequent byte of the layout (about 5 µs
+ * an item of nodes.json, which the decoders leave item by item).
+ */
+function itemCloseAt(bytes: Buffer, from: number): number {
+  for (let p = bytes.indexOf(0x7d, from + 9); p >= 0; p = bytes.indexOf(0x7d, p + 1)) {
+    let k = 1;
+    while (k <= 8 && bytes[p - k] === 0x20) k++;
+    if (k === 9 && bytes[p - 9] === 0x0a) return p - 9;
+  }
+  return -1;
 }
 
 /** The starts of the items of `[from, to)`: `from`, then each "{" that follows a close ("\n        }"), "," and an open ("\n        {"). */

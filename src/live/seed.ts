@@ -38,7 +38,11 @@ export function snapshotFromDump(dump: ClusterDump, options: SnapshotFromDumpOpt
   const blocks = dump.blocks.filter((b) => !b.deleted);
   let takenAt = options.takenAt !== undefined ? Date.parse(options.takenAt) : NaN;
   if (options.takenAt !== undefined && !Number.isFinite(takenAt)) throw new Error(`takenAt ${JSON.stringify(options.takenAt)} is not an RFC 3339 time such as 2026-01-01T00:00:00Z`);
-  if (!Number.isFinite(takenAt)) takenAt = Math.max(0, ...blocks.map((b) => claimMs(b) ?? 0));
+  if (!Number.isFinite(takenAt)) {
+    // The latest claim time, by a loop: a dump may hold more blocks than a call takes arguments.
+    takenAt = 0;
+    for (const b of blocks) takenAt = Math.max(takenAt, claimMs(b) ?? 0);
+  }
   const affinityState = new Map<string, string>();
   for (const a of dump.affinities) if (!a.deleted && a.cidr) affinityState.set(`${a.node}\u0000${a.cidr.toString()}`, a.state);
   const livePods = dump.pods ? new Set(dump.pods.filter((p) => !p.finished).map((p) => `${p.namespace}/${p.name}`)) : null;

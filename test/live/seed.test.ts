@@ -88,6 +88,23 @@ describe("round trip: the simulator's end state as Calico objects, read back", (
     expect(inspection.blocks.map((b) => [b.cidr, b.owner, b.inUse]).sort()).toEqual(a.blocks.map((b) => [b.cidr, b.owner, b.inUse + b.reserved]).sort());
   });
 
+  test("without takenAt, the dump is taken at its latest affinityClaimTime: claim times count back from it", () => {
+    // Claim times one minute apart, the latest in the middle of the list, so that neither the first, the last nor the earliest passes.
+    const n = objects.blocks.length;
+    const mid = n >> 1;
+    const minute = (k: number) => new Date(Date.parse(SIMULATION_EPOCH) + 60_000 * (k === mid ? n - 1 : k === n - 1 ? mid : k)).toISOString();
+    const blocks = objects.blocks.map((o, k) => ({ ...o, spec: { ...(o.spec as Record<string, unknown>), affinityClaimTime: minute(k) } }));
+    const dump = reread({ ...objects, blocks }, poolObjects);
+    const latest = Math.max(...dump.blocks.map((blk) => Date.parse(blk.affinityClaimTime ?? "")).filter(Number.isFinite));
+    expect(latest).toBe(Date.parse(SIMULATION_EPOCH) + 60_000 * (n - 1));
+    const defaulted = snapshotFromDump(dump).blocks.map((blk) => blk.claimTime);
+    const explicit = snapshotFromDump(dump, { takenAt: new Date(latest).toISOString() }).blocks.map((blk) => blk.claimTime);
+    expect(defaulted).toEqual(explicit);
+    expect(defaulted.filter((t) => t !== undefined).length).toBeGreaterThan(1);
+    expect(Math.max(...defaulted.map((t) => t ?? -Infinity))).toBe(0);
+    expect(Math.min(...defaulted.map((t) => t ?? Infinity))).toBe(-60 * (n - 1));
+  });
+
   test("A then B on one run equals A, export, reload, then B seeded from the dump", () => {
     const whole = run([...partA, ...partB]);
     const dump = reread(objects, poolObjects);

@@ -10,6 +10,10 @@
  * (printable ASCII strings without escapes, plain numbers, metadata of one line per member, one block)
  * and gives the same values; a file with anything else (another layout, an item the pattern leaves, an
  * item of another kind) gives undefined and is read by the main thread, with every check and message.
+ * Each item is read by a byte template of that layout first (`templateItem`: the constant text compared
+ * four bytes at a time, each string's bytes checked four at a time while its end is found, the name, CIDR
+ * and ID hashed on the way), which takes exactly what the pattern takes and reads the same values
+ * (`test/live/handle-template.property.test.ts`); the pattern decides only the items the template leaves.
  */
 import * as fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";

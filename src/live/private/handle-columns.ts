@@ -23,7 +23,6 @@ import { binaryProblem } from "../../io/read-input";
 import { MAX_DUMP_BYTES } from "../../limits";
 import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
-import { HANDLE_SOURCE } from "../template-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
 import { handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 
@@ -68,7 +67,17 @@ const LIST_CLOSE = Buffer.from("\n    ]");
 const FIRST_ITEM = `\n${sp(8)}{`;
 const EDGE_BYTES = 64 * 1024;
 /** A whole handle, as `template-decode.ts` matches it (its groups are not used: the values are found below). */
-const HANDLE = new RegExp(HANDLE_SOURCE, "y");
+let HANDLE: RegExp | undefined;
+/**
+ * {@link HANDLE}, made on first need: the template reads kubectl's text alone, and `template-decode.ts`
+ * brings dozens of modules with it (the block reader, the simulator's), which the worker would load for
+ * nothing (~120 M instructions of its start).
+ */
+function handlePattern(): RegExp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (HANDLE === undefined) HANDLE = new RegExp((require("../template-decode") as typeof import("../template-decode")).HANDLE_SOURCE, "y");
+  return HANDLE;
+}
 /** An item's first lines, up to its metadata's first member (the pattern matched them). */
 const HEAD = `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAMHandle",\n${sp(12)}"metadata": {\n`.length;
 /** The name's line (a metadata member: a line of its own, and no string holds a line break). */
@@ -564,9 +573,10 @@ export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pa
   const f = new ItemFields();
   if (by === "pattern") {
     const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
-    HANDLE.lastIndex = at;
-    if (!HANDLE.test(s)) return undefined;
-    patternItem(bytes, at, HANDLE.lastIndex, f);
+    const pattern = handlePattern();
+    pattern.lastIndex = at;
+    if (!pattern.test(s)) return undefined;
+    patternItem(bytes, at, pattern.lastIndex, f);
     return f;
   }
   // (A copy with the byte no text holds after it, and room for a word.)
@@ -641,15 +651,16 @@ class ItemReader {
   /** Whether the pattern takes the item at `at` (in the window); its values are then in `f`. */
   private pattern(at: number): boolean {
     if (at < this.sFrom || at >= this.sTo) this.slice(at);
-    HANDLE.lastIndex = at - this.sFrom;
-    if (!HANDLE.test(this.s)) {
+    const pattern = handlePattern();
+    pattern.lastIndex = at - this.sFrom;
+    if (!pattern.test(this.s)) {
       // Cut by the string's end? Again from the item's start.
       if (this.sTo === this.length || at === this.sFrom) return false;
       this.slice(at);
-      HANDLE.lastIndex = 0;
-      if (!HANDLE.test(this.s)) return false;
+      pattern.lastIndex = 0;
+      if (!pattern.test(this.s)) return false;
     }
-    patternItem(this.buf, at, HANDLE.lastIndex + this.sFrom, this.f);
+    patternItem(this.buf, at, pattern.lastIndex + this.sFrom, this.f);
     return true;
   }
 

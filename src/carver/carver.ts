@@ -1,4 +1,4 @@
-import { AddressRange, Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
+import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { EntryCidrs, recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
@@ -11,10 +11,11 @@ import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
+import { Ipv4Runs, Ipv4RunsBuilder } from "./private/ipv4-runs";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { compareNames } from "./private/text";
-import { V4_SIZES } from "../ledger/private/canonical-cidr";
+import { V4_SIZES, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
 
 /** Everything one carving run needs. */
@@ -485,21 +486,58 @@ function buildFreeSpace(
   recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
 ): void {
-  const usedCidrs: Cidr[] = [];
-  for (const e of exclusions) if (e.cidr.family === family) usedCidrs.push(e.cidr);
-  for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) usedCidrs.push(s.cidr);
+  const used = family === 4 ? usedIPv4(exclusions, kept, recordedCidrs, items) : IntervalSet.fromCidrs(6, usedCidrs(6, exclusions, kept, recordedCidrs, items));
+  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
+}
+
+/** Everything of the family a new pool must not overlap: exclusions, special ranges, kept recorded pools, pinned pools. */
+function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
+  const used = barrierCidrs(exclusions, family);
   kept.forEach((name, entry, _, k) => {
-    if (entry.family === family) usedCidrs.push(recordedCidr(recordedCidrs, k, name));
+    if (entry.family === family) used.push(recordedCidr(recordedCidrs, k, name));
   });
   const pinned = items.pinned;
   if (pinned !== undefined) {
     for (let i = 0; i < pinned.length; i++) {
       const p = pinned[i];
-      if (p !== undefined && items.position[i] < 0 && items.live(i) && p.family === family) usedCidrs.push(p);
+      if (p !== undefined && items.position[i] < 0 && items.live(i) && p.family === family) used.push(p);
     }
   }
-  const used = IntervalSet.fromCidrs(family, usedCidrs);
-  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
+  return used;
+}
+
+/**
+ * {@link usedCidrs} of IPv4 as runs of doubles: no bigint or object per range, and a recorded range
+ * read from the ledger's text is taken as its reader read it (no `Cidr` made for it).
+ */
+function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
+  const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length));
+  kept.forEach((name, entry, _, k) => {
+    if (entry.family !== 4) return;
+    const key = recordedIPv4Key(recordedCidrs, k);
+    if (key < 0) {
+      used.addCidr(recordedCidr(recordedCidrs, k, name));
+    } else {
+      const prefix = keyPrefix(key);
+      used.add((key - prefix) / 64, prefix);
+    }
+  });
+  const pinned = items.pinned;
+  if (pinned !== undefined) {
+    for (let i = 0; i < pinned.length; i++) {
+      const p = pinned[i];
+      if (p !== undefined && items.position[i] < 0 && items.live(i) && p.family === 4) used.addCidr(p);
+    }
+  }
+  return used.runs();
+}
+
+/** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs. */
+function barrierRunsBuilder(exclusions: readonly Exclusion[], more: number): Ipv4RunsBuilder {
+  const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more);
+  for (const e of exclusions) if (e.cidr.family === 4) builder.addCidr(e.cidr);
+  for (const s of NEVER_FOR_PODS) if (s.cidr.family === 4) builder.addCidr(s.cidr);
+  return builder;
 }
 
 /** {@link carveOne} for each new pool, in order. */
@@ -971,12 +1009,12 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
     if (items.source[item] !== LEDGER) return true;
     if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
-      v4 ??= numericRuns(IntervalSet.fromCidrs(4, barrierCidrs(exclusions, 4)));
+      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs());
       const key = recordedIPv4Key(recordedCidrs, items.position[item]);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
-      const k = firstRunEndingAtOrAfter(v4, first);
+      const k = firstRunFromIndex(v4, first);
       // The last address as a double, without the bigint `cidr.last` computes.
-      if (k < v4.lasts.length && v4.firsts[k] <= first + (V4_SIZES[cidr.prefix] - 1)) return true;
+      if (k < v4.count && v4.firsts[k] <= first + (V4_SIZES[cidr.prefix] - 1)) return true;
     } else {
       v6 ??= IntervalSet.fromCidrs(6, barrierCidrs(exclusions, 6));
       if (v6.intersects(cidr)) return true;
@@ -1000,9 +1038,7 @@ function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[
  * took about 0.5 ms, most of a re-run's check of its recorded ranges. (Buckets over the runs' span would
  * be as coarse as a /12: the special ranges reach from 0.0.0.0/8 to 240.0.0.0/4.)
  */
-interface NumericRuns {
-  readonly firsts: Float64Array;
-  readonly lasts: Float64Array;
+interface NumericRuns extends Ipv4Runs {
   /** By /16 (address / 2^16): the first run ending at or after its first address. */
   readonly starts: Int32Array;
 }
@@ -1011,37 +1047,27 @@ interface NumericRuns {
 const V4_BUCKET_SIZE = 65536;
 const V4_BUCKETS = 65536;
 
-function numericRuns(set: IntervalSet): NumericRuns {
-  // Each loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
-  const ranges = set.ranges();
-  const firsts = new Float64Array(ranges.length);
-  const lasts = new Float64Array(ranges.length);
-  rangesAsNumbers(ranges, firsts, lasts);
+function numericRuns(runs: Ipv4Runs): NumericRuns {
+  // The loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
   const starts = new Int32Array(V4_BUCKETS);
-  bucketStarts(lasts, starts);
-  return { firsts, lasts, starts };
-}
-
-function rangesAsNumbers(ranges: readonly AddressRange[], firsts: Float64Array, lasts: Float64Array): void {
-  for (let k = 0; k < ranges.length; k++) {
-    firsts[k] = Number(ranges[k].first);
-    lasts[k] = Number(ranges[k].last);
-  }
+  bucketStarts(runs, starts);
+  return { firsts: runs.firsts, lasts: runs.lasts, count: runs.count, starts };
 }
 
 /** For each /16 `b`: the first run ending at or after its first address. */
-function bucketStarts(lasts: Float64Array, starts: Int32Array): void {
+function bucketStarts(runs: Ipv4Runs, starts: Int32Array): void {
+  const { lasts, count } = runs;
   for (let b = 0, k = 0; b < starts.length; b++) {
-    while (k < lasts.length && lasts[k] < b * V4_BUCKET_SIZE) k++;
+    while (k < count && lasts[k] < b * V4_BUCKET_SIZE) k++;
     starts[b] = k;
   }
 }
 
-/** The first index whose run ends at or after IPv4 address `v` (`lasts.length` if none). */
-function firstRunEndingAtOrAfter(runs: NumericRuns, v: number): number {
-  const { lasts } = runs;
+/** The first index whose run ends at or after IPv4 address `v` (`count` if none), from the /16 index. */
+function firstRunFromIndex(runs: NumericRuns, v: number): number {
+  const { lasts, count } = runs;
   let k = runs.starts[Math.floor(v / V4_BUCKET_SIZE)];
-  while (k < lasts.length && lasts[k] < v) k++;
+  while (k < count && lasts[k] < v) k++;
   return k;
 }
 
@@ -1276,6 +1302,11 @@ class KeptPools {
     private readonly released: ReadonlySet<string>,
   ) {
     this.claimed = new Int32Array(index.size).fill(-1);
+  }
+
+  /** How many pools the ledger records (kept or released): at least as many as are kept. */
+  get size(): number {
+    return this.index.size;
   }
 
   /** The position of kept pool `name` in the index, or -1: not recorded, or released. */

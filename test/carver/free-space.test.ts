@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { FreeSpace } from "../../src/carver/private/free-space";
+import { Ipv4RunsBuilder } from "../../src/carver/private/ipv4-runs";
 import { Cidr, IntervalSet, rangeToCidrs } from "../../src/ip";
 
 /**
@@ -107,4 +108,50 @@ test("a free list refuses a prefix finer than it was built for", () => {
   const free = new FreeSpace(Cidr.parse("10.0.0.0/16"), new IntervalSet(4), 24);
   expect(() => free.allocate(25)).toThrow("/25 is finer than the /24 this free list was built for");
   expect(free.allocate(24)).toBe(0x0a000000n);
+});
+
+/** Any IPv4 CIDR, mostly small ones near 10.0.0.0/20 (so that they overlap, touch and cut the space's edges). */
+const anyIPv4 = fc.oneof(
+  fc.tuple(fc.integer({ min: 18, max: 32 }), fc.bigInt(0x09ffff00n, 0x0a0010ffn)).map(([p, a]) => Cidr.containing(4, a, p)),
+  fc.tuple(fc.integer({ min: 0, max: 32 }), fc.bigInt(0n, 0xffffffffn)).map(([p, a]) => Cidr.containing(4, a, p)),
+);
+
+test("IPv4 runs of doubles are the union IntervalSet.fromCidrs holds", () => {
+  fc.assert(
+    fc.property(fc.array(anyIPv4, { maxLength: 60 }), (cidrs) => {
+      const builder = new Ipv4RunsBuilder(cidrs.length + 1);
+      for (const c of cidrs) builder.addCidr(c);
+      const runs = builder.runs();
+      const got = Array.from({ length: runs.count }, (_, k) => [BigInt(runs.firsts[k]), BigInt(runs.lasts[k])]);
+      expect(got).toEqual(IntervalSet.fromCidrs(4, cidrs).ranges().map((r) => [r.first, r.last]));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test.each(["10.0.0.0/20", "0.0.0.0/0", "10.0.16.0/24", "255.255.255.0/24"])(
+  "a free list of %s built from IPv4 runs is the one built from the IntervalSet",
+  (text) => {
+    const space = Cidr.parse(text);
+    fc.assert(
+      fc.property(fc.array(anyIPv4, { maxLength: 40 }), fc.integer({ min: space.prefix, max: 32 }), fc.array(fc.nat(), { maxLength: 30 }), (cidrs, finest, picks) => {
+        const builder = new Ipv4RunsBuilder(cidrs.length);
+        for (const c of cidrs) builder.addCidr(c);
+        const fromRuns = new FreeSpace(space, builder.runs(), finest);
+        const fromSet = new FreeSpace(space, IntervalSet.fromCidrs(4, cidrs), finest);
+        expect(fromRuns.largestFree(8).map(String)).toEqual(fromSet.largestFree(8).map(String));
+        expect(fromRuns.freeAddresses()).toBe(fromSet.freeAddresses());
+        for (const pick of picks) {
+          const prefix = space.prefix + (pick % (finest - space.prefix + 1));
+          expect(fromRuns.allocate(prefix)).toBe(fromSet.allocate(prefix));
+        }
+        expect(fromRuns.largestFree(8).map(String)).toEqual(fromSet.largestFree(8).map(String));
+      }),
+      { numRuns: 150 },
+    );
+  },
+);
+
+test("IPv4 runs are refused for an IPv6 space", () => {
+  expect(() => new FreeSpace(Cidr.parse("fd00::/64"), new Ipv4RunsBuilder(0).runs(), 80)).toThrow("IPv4 runs given for the free list of fd00::/64");
 });

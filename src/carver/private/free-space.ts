@@ -1,5 +1,7 @@
 import { Cidr, FAMILY_BITS, IntervalSet, IpFamily } from "../../ip";
+import { V4_SIZES } from "../../ledger/private/canonical-cidr";
 import { bitLength, trailingZeros } from "./bits";
+import { Ipv4Runs, firstRunEndingAtOrAfter } from "./ipv4-runs";
 
 /**
  * The free space of one address space, kept as a buddy-style free list: the free addresses are cut
@@ -55,10 +57,11 @@ export class FreeSpace {
 
   /**
    * @param space the address space
-   * @param used everything inside `space` that must not be carved (exclusions, special ranges, recorded and pinned pools)
+   * @param used everything inside `space` that must not be carved (exclusions, special ranges, recorded and
+   * pinned pools); for an IPv4 space, also as {@link Ipv4Runs}
    * @param finest the longest prefix any `allocate` call will ask for
    */
-  constructor(space: Cidr, used: IntervalSet, finest: number = FAMILY_BITS[space.family]) {
+  constructor(space: Cidr, used: IntervalSet | Ipv4Runs, finest: number = FAMILY_BITS[space.family]) {
     this.space = space;
     this.family = space.family;
     this.bits = FAMILY_BITS[space.family];
@@ -72,7 +75,11 @@ export class FreeSpace {
     // Free runs come in ascending order and each run's pieces too, so every list is built in order.
     // Each free run as it is found: no list of range objects.
     const store = this.store;
-    if (this.bits - space.prefix <= 52 && store instanceof NumberQueues) {
+    if (!(used instanceof IntervalSet)) {
+      if (space.family !== 4 || !(store instanceof NumberQueues)) throw new RangeError(`IPv4 runs given for the free list of ${space.toString()}`);
+      const base = Number(space.network);
+      this.addIpv4Runs(store, used, base, base + (V4_SIZES[space.prefix] - 1));
+    } else if (this.bits - space.prefix <= 52 && store instanceof NumberQueues) {
       // Every offset from the space's first address is exact as a double: cut runs without bigints.
       const base = space.network;
       used.forEachFreeRange(space, (first, last) => this.addRunOfOffsets(store, Number(first - base), Number(last - base)));
@@ -83,6 +90,7 @@ export class FreeSpace {
     } else {
       used.forEachFreeRange(space, (first, last) => this.addRun(first, last));
     }
+    if (store instanceof NumberQueues) store.seal();
   }
 
   /**
@@ -118,6 +126,19 @@ export class FreeSpace {
       total += BigInt(n) * this.sizes[p];
     }
     return total;
+  }
+
+  /**
+   * The free runs of an IPv4 space from `first` to `last` (as doubles) beside the used runs, each cut by
+   * {@link addRunOfOffsets}: the runs `IntervalSet.forEachFreeRange` finds, in the same order.
+   */
+  private addIpv4Runs(store: NumberQueues, used: Ipv4Runs, first: number, last: number): void {
+    let cursor = first;
+    for (let k = firstRunEndingAtOrAfter(used, first); k < used.count && used.firsts[k] <= last; k++) {
+      if (used.firsts[k] > cursor) this.addRunOfOffsets(store, cursor - first, used.firsts[k] - 1 - first);
+      cursor = used.lasts[k] + 1;
+    }
+    if (cursor <= last) this.addRunOfOffsets(store, cursor - first, last - first);
   }
 
   /**
@@ -185,12 +206,21 @@ export class FreeSpace {
 
 /**
  * Free blocks per prefix as offsets from the space's first address, in units of 2^unitBits addresses:
- * one ascending list per prefix, read from `heads[prefix]` on (see {@link FreeSpace}).
+ * one ascending list per prefix, read from its head on (see {@link FreeSpace}), all of them segments of
+ * one `Float64Array` (outside the JavaScript heap: lists of numbers grown by `push` were about a
+ * twentieth of what a carving run allocated, half of it copies left behind by growing). The blocks are
+ * collected first, in the order they are cut, then dealt out by prefix ({@link seal}), which keeps each
+ * prefix's blocks in that (ascending) order. Each segment has one slot before its first block: a block
+ * is given back only to an empty list, and only one before the next is taken, so the slot before the
+ * head is always free for it.
  */
 class NumberQueues {
-  private readonly lists: number[][];
-  /** heads[p]: the index of the lowest free block of lists[p] (the ones before it are taken). */
+  /** The blocks, segment by segment: prefix p's free blocks are `slots[heads[p]]` to `slots[ends[p] - 1]`. */
+  private slots = EMPTY_SLOTS;
+  /** heads[p]: the lowest free block of prefix p (the ones before it are taken). */
   private readonly heads: Int32Array;
+  /** ends[p]: the end of prefix p's segment (exclusive). */
+  private readonly ends: Int32Array;
   /** unitsOf[p] = 2^(finest - p): the size of a /p in units. */
   private readonly unitsOf: number[];
   /** 2^unitBits, as a double (exact: a power of two). */
@@ -199,6 +229,8 @@ class NumberQueues {
   private readonly small: boolean;
   /** The base as a double (exact when `small`). */
   private readonly baseNumber: number;
+  /** While the blocks are collected: how many, and their prefixes and offsets, in the order cut (module-level scratch). */
+  private collected = 0;
 
   constructor(
     private readonly base: bigint,
@@ -207,8 +239,8 @@ class NumberQueues {
     spacePrefix: number,
     spaceLast: bigint,
   ) {
-    this.lists = Array.from({ length: finest + 1 }, () => [] as number[]);
     this.heads = new Int32Array(finest + 1);
+    this.ends = new Int32Array(finest + 1);
     this.unitsOf = Array.from({ length: finest + 1 }, (_, p) => (p < spacePrefix ? 0 : 2 ** (finest - p)));
     this.unitSize = 2 ** unitBits;
     this.small = spaceLast < 2n ** 53n;
@@ -216,27 +248,48 @@ class NumberQueues {
   }
 
   count(prefix: number): number {
-    return this.lists[prefix].length - this.heads[prefix];
+    return this.ends[prefix] - this.heads[prefix];
   }
 
   add(prefix: number, network: bigint): void {
-    this.lists[prefix].push(Number((network - this.base) >> BigInt(this.unitBits)));
+    this.addUnits(prefix, Number((network - this.base) >> BigInt(this.unitBits)));
   }
 
   /** Adds the block that starts `offset` addresses after the base (a multiple of the unit). */
   addOffset(prefix: number, offset: number): void {
-    this.lists[prefix].push(offset / this.unitSize);
+    this.addUnits(prefix, offset / this.unitSize);
   }
 
-  /** Adds the block that starts `units` units after the base. */
+  /** Adds the block that starts `units` units after the base (blocks of one prefix in ascending order). */
   addUnits(prefix: number, units: number): void {
-    this.lists[prefix].push(units);
+    const k = this.collected++;
+    if (k >= SCRATCH.units.length) growScratch();
+    SCRATCH.prefixes[k] = prefix;
+    SCRATCH.units[k] = units;
+  }
+
+  /** Deals the collected blocks out to their prefixes' segments, in the order collected. Once, after the last add. */
+  seal(): void {
+    const n = this.collected;
+    const { heads, ends } = this;
+    const prefixes = SCRATCH.prefixes;
+    // Count each prefix's blocks into ends[p], then lay the segments out, one free slot before each.
+    for (let k = 0; k < n; k++) ends[prefixes[k]]++;
+    for (let p = 0, at = 0; p < ends.length; p++) {
+      const count = ends[p];
+      heads[p] = at + 1;
+      ends[p] = at + 1; // advanced to the segment's end as its blocks are dealt
+      at += count + 1;
+    }
+    this.slots = new Float64Array(n + ends.length);
+    dealBlocks(n, prefixes, SCRATCH.units, this.slots, ends);
   }
 
   /** Takes the lowest /q and gives back the upper halves down to /prefix (each to an empty list). */
   take(q: number, prefix: number): bigint {
-    const offset = this.lists[q][this.heads[q]++];
-    for (let r = q + 1; r <= prefix; r++) giveBack(this.lists[r], this.heads, r, offset + this.unitsOf[r]);
+    const offset = this.slots[this.heads[q]++];
+    // Each list from /q+1 to /prefix is empty: its block goes into the slot before its head.
+    for (let r = q + 1; r <= prefix; r++) this.slots[--this.heads[r]] = offset + this.unitsOf[r];
     // offset × 2^unitBits is exact as a double (a power-of-two scaling of an integer below 2^52),
     // and so is the whole address when the space lies below 2^53; BigInt() of it is exact too.
     const scaled = offset * this.unitSize;
@@ -244,8 +297,31 @@ class NumberQueues {
   }
 
   networks(prefix: number): bigint[] {
-    return this.lists[prefix].slice(this.heads[prefix]).map((o) => this.base + (BigInt(o) << BigInt(this.unitBits)));
+    return Array.from(this.slots.subarray(this.heads[prefix], this.ends[prefix]), (o) => this.base + (BigInt(o) << BigInt(this.unitBits)));
   }
+}
+
+const EMPTY_SLOTS = new Float64Array(0);
+
+/**
+ * The blocks being collected for a {@link NumberQueues}: their prefixes and offsets, in the order cut.
+ * One scratch for the module, grown as needed: every caller is synchronous, and a list is sealed
+ * before the next one is built.
+ */
+const SCRATCH = { prefixes: new Uint8Array(1024), units: new Float64Array(1024) };
+
+function growScratch(): void {
+  const prefixes = new Uint8Array(SCRATCH.prefixes.length * 2);
+  const units = new Float64Array(SCRATCH.units.length * 2);
+  prefixes.set(SCRATCH.prefixes);
+  units.set(SCRATCH.units);
+  SCRATCH.prefixes = prefixes;
+  SCRATCH.units = units;
+}
+
+/** Each collected block to the end of its prefix's segment (`ends[p]`, advanced), in the order collected. */
+function dealBlocks(n: number, prefixes: Uint8Array, units: Float64Array, slots: Float64Array, ends: Int32Array): void {
+  for (let k = 0; k < n; k++) slots[ends[prefixes[k]]++] = units[k];
 }
 
 /** Free blocks per prefix as networks (bigint), for spaces too large for {@link NumberQueues}: ascending lists, as there. */

@@ -1,0 +1,85 @@
+import type { Cidr } from "../../ip";
+import { radixSortKeys } from "../../ip/cidr";
+import { V4_SIZES } from "../../ledger/private/canonical-cidr";
+
+/**
+ * The union of some IPv4 CIDRs as sorted, disjoint, non-adjacent runs of addresses, `firsts[k]` to
+ * `lasts[k]` (inclusive) for k < `count`, as doubles: every IPv4 address is exact as one. What
+ * `IntervalSet.fromCidrs(4, cidrs)` holds, without a bigint or an object per range: the carver builds
+ * its IPv4 used space (the exclusions, the special ranges and the recorded pools) so once per run, and
+ * `fromCidrs` on the same 1,000 CIDRs made two bigints and a range object each, and was compiled late
+ * (thrown back at the fifth run of the benchmark's processes, compiled again at the eighth).
+ */
+export interface Ipv4Runs {
+  readonly firsts: Float64Array;
+  readonly lasts: Float64Array;
+  readonly count: number;
+}
+
+/**
+ * Collects IPv4 CIDRs, each as its network (a double) and prefix length, then merges them into
+ * {@link Ipv4Runs}. At most `capacity` CIDRs.
+ */
+export class Ipv4RunsBuilder {
+  private readonly networks: Uint32Array;
+  private readonly prefixes: Uint8Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.networks = new Uint32Array(capacity);
+    this.prefixes = new Uint8Array(capacity);
+  }
+
+  /** Adds the CIDR of that network (a valid IPv4 network, as a double) and prefix length. */
+  add(network: number, prefix: number): void {
+    this.networks[this.n] = network;
+    this.prefixes[this.n++] = prefix;
+  }
+
+  /** Adds an IPv4 CIDR. */
+  addCidr(cidr: Cidr): void {
+    this.add(Number(cidr.network), cidr.prefix);
+  }
+
+  /** The union of the CIDRs added. */
+  runs(): Ipv4Runs {
+    const networks = this.networks.subarray(0, this.n);
+    const prefixes = this.prefixes.subarray(0, this.n);
+    // (network, prefix) order by the radix sort findOverlaps and the ledger's reader use.
+    const order = radixSortKeys({ prefixes, words: networks, width: 1 });
+    const firsts = new Float64Array(this.n);
+    const lasts = new Float64Array(this.n);
+    return { firsts, lasts, count: mergeInOrder(order, networks, prefixes, firsts, lasts) };
+  }
+}
+
+/**
+ * The CIDRs in network order merged into runs, as `IntervalSet.fromCidrs` merges them (a CIDR that
+ * starts at or before the address after the run so far joins it); returns how many runs.
+ */
+function mergeInOrder(order: Uint32Array, networks: Uint32Array, prefixes: Uint8Array, firsts: Float64Array, lasts: Float64Array): number {
+  let count = 0;
+  for (let j = 0; j < order.length; ) {
+    const first = networks[order[j]];
+    let last = first + (V4_SIZES[prefixes[order[j]]] - 1);
+    for (j++; j < order.length && networks[order[j]] <= last + 1; j++) {
+      const next = networks[order[j]] + (V4_SIZES[prefixes[order[j]]] - 1);
+      if (next > last) last = next;
+    }
+    firsts[count] = first;
+    lasts[count++] = last;
+  }
+  return count;
+}
+
+/** The first run that ends at or after address `v` (`runs.count` if none): a binary search. */
+export function firstRunEndingAtOrAfter(runs: Ipv4Runs, v: number): number {
+  let lo = 0;
+  let hi = runs.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (runs.lasts[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

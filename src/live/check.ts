@@ -123,10 +123,15 @@ class HandleUse {
   private readonly table: HandleTable | null;
   private readonly hashes: Int32Array;
   /**
-   * The table, open-addressed with linear probing: slot `i` holds a hash at `2i` and the object's index
-   * + 1 at `2i + 1` (0: empty), side by side so a probe reads one place.
+   * The table, open-addressed with linear probing: slot `i` holds a hash at `4i`, the object's index + 1
+   * at `4i + 1` (0: empty) and, for columns, where the object's ID is at `4i + 2` and `4i + 3` (`[from,
+   * to)` of the names' bytes, or `[~from, to)` of the IDs' bytes when the ID is not the name): side by
+   * side, so a probe and the comparison of a hit read one place of the table (not the columns' places).
    */
   private readonly slots: Int32Array;
+  /** The columns' names and IDs as bytes (the places in {@link slots} point into them). */
+  private readonly names: Buffer | null;
+  private readonly idBytes: Buffer | null;
   private readonly mask: number;
   /** The entries of the handles no IPAMHandle object names, by ID. */
   readonly missingEntries = new Map<string, number>();
@@ -154,22 +159,30 @@ class HandleUse {
     this.table = table;
     let size = 1024;
     while (size < objects * 2) size *= 2;
-    const slots = new Int32Array(size * 2);
+    const slots = new Int32Array(size * SLOT);
     const mask = size - 1;
     let shared = false;
+    const c = table?.c;
     for (let j = 0; j < objects; j++) {
       const hash = hashes[j];
       let i = hash & mask;
-      let k = slots[2 * i + 1];
+      let k = slots[SLOT * i + 1];
       // An ID held twice keeps its first object's entry.
-      for (; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && (ids !== null ? ids[k - 1] === ids[j] : (table as HandleTable).sameId(k - 1, j))) break;
+      for (; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === ids[j] : (table as HandleTable).sameId(k - 1, j))) break;
       if (k !== 0) {
         shared = true;
       } else {
-        slots[2 * i] = hash;
-        slots[2 * i + 1] = j + 1;
+        slots[SLOT * i] = hash;
+        slots[SLOT * i + 1] = j + 1;
+        if (c !== undefined) {
+          const f = c.idFrom[j];
+          slots[SLOT * i + 2] = f < 0 ? (j === 0 ? 0 : c.nameEnds[j - 1]) : ~f;
+          slots[SLOT * i + 3] = f < 0 ? c.nameEnds[j] : c.idTo[j];
+        }
       }
     }
+    this.names = c !== undefined ? Buffer.from(c.names.buffer, c.names.byteOffset, c.names.length) : null;
+    this.idBytes = c !== undefined ? Buffer.from(c.ids.buffer, c.ids.byteOffset, c.ids.length) : null;
     this.hashes = hashes;
     this.slots = slots;
     this.mask = mask;
@@ -185,8 +198,8 @@ class HandleUse {
     const mask = this.mask;
     const ids = this.ids;
     const table = this.table;
-    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) {
-      if (slots[2 * i] === hash && (ids !== null ? ids[k - 1] === id : (table as HandleTable).idEquals(k - 1, id))) return k - 1;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
+      if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === id : (table as HandleTable).idEquals(k - 1, id))) return k - 1;
     }
     return -1;
   }
@@ -199,17 +212,22 @@ class HandleUse {
     const hash = this.hashes[index];
     const slots = this.slots;
     const mask = this.mask;
-    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) if (slots[2 * i] === hash && table.sameId(k - 1, index)) return k - 1;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && table.sameId(k - 1, index)) return k - 1;
     return -1;
   }
 
-  /** The entry of the IPAMHandle object whose ID is the text `bytes[from, to)` (whose hash is `hash`); -1 when none. */
+  /**
+   * The entry of the IPAMHandle object (of columns) whose ID is the text `bytes[from, to)` (whose hash is
+   * `hash`); -1 when none. (A hit is compared natively with the bytes its slot points at.)
+   */
   private findText(bytes: Buffer, from: number, to: number, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    const table = this.table as HandleTable;
-    for (let i = hash & mask, k = slots[2 * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[2 * i + 1]) {
-      if (slots[2 * i] === hash && table.idIsText(k - 1, bytes, from, to)) return k - 1;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
+      if (slots[SLOT * i] !== hash) continue;
+      const a = slots[SLOT * i + 2];
+      const b = slots[SLOT * i + 3];
+      if (a >= 0 ? b - a === to - from && (this.names as Buffer).compare(bytes, from, to, a, b) === 0 : b - ~a === to - from && (this.idBytes as Buffer).compare(bytes, from, to, ~a, b) === 0) return k - 1;
     }
     return -1;
   }
@@ -254,6 +272,9 @@ class HandleUse {
     }
   }
 }
+
+/** Numbers per slot of {@link HandleUse}'s table. */
+const SLOT = 4;
 
 /** The blocks of one family and prefix length, by network (a number for IPv4). */
 interface BlocksOfPrefix {

@@ -24,7 +24,7 @@ import { MAX_DUMP_BYTES } from "../../limits";
 import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
-import { handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
+import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
 export interface HandleColumns {
@@ -97,8 +97,6 @@ const SLICE = 96 * 1024;
 const ITEM_END = `"\n${sp(12)}}\n${sp(8)}}`.length;
 const NEXT_ITEM = `,\n${sp(8)}{`;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
 
 /** Bytes read at once; an item must lie within {@link AHEAD} bytes of the window's end. */
 const CHUNK = 8 * 1024 * 1024;

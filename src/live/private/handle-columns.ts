@@ -768,21 +768,23 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
   }
   const out = r.out;
   const n = out.n;
+  // The columns as filled: views, not copies (their buffers, room after the items included, are moved
+  // to the main thread; the room was never written, so it holds no memory).
   return {
     ok: true,
     count: n,
-    names: out.names.slice(0, out.namesLength),
-    nameEnds: out.nameEnds.slice(0, n),
-    ids: out.ids.slice(0, out.idsLength),
-    idFrom: out.idFrom.slice(0, n),
-    idTo: out.idTo.slice(0, n),
-    idHash: out.idHash.slice(0, n),
+    names: out.names.subarray(0, out.namesLength),
+    nameEnds: out.nameEnds.subarray(0, n),
+    ids: out.ids.subarray(0, out.idsLength),
+    idFrom: out.idFrom.subarray(0, n),
+    idTo: out.idTo.subarray(0, n),
+    idHash: out.idHash.subarray(0, n),
     cidrs: r.cidrs.cidrs,
-    cidrOf: out.cidrOf.slice(0, n),
-    counts: out.counts.slice(0, n),
-    deleted: out.deleted.slice(0, n),
-    from: out.from.slice(0, n),
-    to: out.to.slice(0, n),
+    cidrOf: out.cidrOf.subarray(0, n),
+    counts: out.counts.subarray(0, n),
+    deleted: out.deleted.subarray(0, n),
+    from: out.from.subarray(0, n),
+    to: out.to.subarray(0, n),
     sorted: r.sorted,
     listMetadata,
   };

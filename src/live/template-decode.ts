@@ -3,8 +3,9 @@
  * List matched whole against kubectl's fixed layout (4-space indent, keys in sorted order, one member per
  * line) by regular expressions, which the runtime compiles to machine code: the constant text of an item
  * (indentation, keys, punctuation) and the character class of every string are checked there, and only
- * the values kept are read in JavaScript. A batch of items is turned into one string (when it is ASCII),
- * and the items are matched in it one after the other.
+ * the values kept are read in JavaScript. A batch of items is turned into one string (latin1: a byte
+ * per character), and the items are matched in it one after the other. (A byte past ASCII is never
+ * matched: every character a pattern takes, of a value or of the constant text, is ASCII.)
  *
  * What the patterns accept is a strict part of what the byte decoder (`fast-decode.ts`) accepts: strings
  * without escapes, control characters or non-ASCII bytes (`PLAIN`), plain integers, the fields the CRD
@@ -17,13 +18,12 @@
  * The strings kept (names, handles, pods, times) are copied out of the file's bytes, never cut from the
  * batch's string: a cut string would keep the whole batch alive.
  */
-import { isAscii } from "buffer";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
-import { handleIdHashCopyToQuote, handleIdHashOfBytes, quoteAt } from "./private/handle-ids";
+import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -125,7 +125,7 @@ const SEQUENCE = new RegExp(`${FIELD}"sequenceNumber": (${LARGE}),\\n`, "y");
 const SEQUENCES = new RegExp(`${FIELD}"sequenceNumberForAllocation": (?:\\{\\}|\\{\\n((?:${sp(20)}"${SMALL}": ${LARGE},\\n)*${sp(20)}"${SMALL}": ${LARGE})\\n${FIELD}\\}),\\n`, "y");
 const STRICT = new RegExp(`${FIELD}"strictAffinity": (false|true),\\n`, "y");
 
-// The batch being read (its bytes and end), and the string of its bytes `[textFrom, textTo)`, or null when they are not ASCII.
+// The batch being read (its bytes and end), and the string of its bytes `[textFrom, textTo)`, or null when they do not start as a Calico item.
 let bytesOf: Buffer | null = null;
 let batchTo = -1;
 let textFrom = 0;
@@ -184,14 +184,14 @@ function internNew(h: number, c: string): number {
 export function templateItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
   if (bytes !== bytesOf || to !== batchTo || from < textFrom || from >= textTo) {
     // One string from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for
-    // a larger item), when that is ASCII and starts as a Calico item. (Strings of at most TEXT_BYTES are
-    // made in the young generation, much faster than larger ones.)
+    // a larger item), when it starts as a Calico item. (Strings of at most TEXT_BYTES are made in the
+    // young generation, much faster than larger ones.)
     bytesOf = bytes;
     batchTo = to;
     textFrom = from;
     const last = from + TEXT_BYTES < to ? lastItemClose(bytes, from, from + TEXT_BYTES) : -1;
     textTo = last > from ? last + 1 : to;
-    batch = startsCalico(bytes, from) && isAscii(bytes.subarray(from, textTo)) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
+    batch = startsCalico(bytes, from) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
   }
   const s = batch;
   if (s === null) return undefined;
@@ -211,6 +211,8 @@ export function templateEnd(): number {
 /** Forgets the batch (its string and bytes), once a file is read. */
 export function templateRelease(): void {
   bytesOf = null;
+  wordsOf = null;
+  words = new DataView(new ArrayBuffer(0));
   batch = null;
   batchTo = -1;
 }
@@ -242,7 +244,7 @@ function intern(bytes: Buffer, t: string, from: number): string {
   return strings[internNew(h, copy(bytes, from, n))];
 }
 
-/** Where the value read last by {@link internToQuote} or {@link copyToQuote} ends (its closing quote, in the bytes). */
+/** Where the value read last by {@link internToQuote} ends (its closing quote, in the bytes). */
 let quote = 0;
 
 /**
@@ -346,6 +348,10 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   const h = BLOCK_HEAD.exec(s);
   if (h === null) return undefined;
   internReset();
+  if (bytes !== wordsOf) {
+    words = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    wordsOf = bytes;
+  }
   const name = copy(bytes, at + h[1].length, h[2].length);
   let p = BLOCK_HEAD.lastIndex;
   let affinity: string | null = null;
@@ -433,7 +439,7 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (m !== null) {
     if (m[1] !== undefined) {
       const body = p + `${FIELD}"sequenceNumberForAllocation": {\n`.length;
-      sequenceCount = sequences(bytes, s, body, body + m[1].length);
+      sequenceCount = sequences(s, body, body + m[1].length);
       if (sequenceCount < 0) return undefined;
       sequenceUnsafe = sequencesUnsafe;
     }
@@ -554,17 +560,6 @@ function room(text: number, attributes: number, sequences: number, allocations: 
   return chunk;
 }
 
-/** Appends `bytes[from, to)` to the block's text; its span there starts at the return value. */
-function appendText(bytes: Buffer, from: number, to: number): number {
-  const at = blockText;
-  const n = to - from;
-  if (at + n > textBytes.length) growText(at + n);
-  const t = textBytes;
-  for (let i = 0; i < n; i++) t[at + i] = bytes[from + i];
-  blockText = at + n;
-  return at;
-}
-
 /**
  * The numbers (or nulls, as -1) of a list matched by {@link smallList} (one per line, 20 spaces in,
  * separated by `,\n`), written to `out` (or a larger copy: {@link listOut}); how many there are.
@@ -605,15 +600,15 @@ function listOf(body: string, orNull: boolean, out: Int32Array<ArrayBuffer>): nu
 function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   ATTRIBUTE.lastIndex = p;
   if (!ATTRIBUTE.test(s)) return false;
-  // Every value of the attribute lies within its match: room for them all in the block's text, at once.
-  if (blockText + (ATTRIBUTE.lastIndex - p) > textBytes.length) growText(blockText + (ATTRIBUTE.lastIndex - p));
+  // Every value of the attribute lies within its match: room for them all in the block's text, at once
+  // (and for the bytes a word copy writes past a value's end).
+  if (blockText + (ATTRIBUTE.lastIndex - p) + 4 > textBytes.length) growText(blockText + (ATTRIBUTE.lastIndex - p) + 4);
   const span = SPAN * n;
   const key = KEYS * n;
   // The handle, hashed and copied to the block's text in one pass.
   spans[span] = blockText;
-  hashes[n] = handleIdHashCopyToQuote(bytes, textFrom + p + A_HANDLE, textBytes, blockText);
-  let q = quoteAt();
-  blockText += q - (textFrom + p + A_HANDLE);
+  let q = copyHashed(textFrom + p + A_HANDLE);
+  hashes[n] = valueHash;
   spans[span + 1] = blockText;
   q += A_SECONDARY;
   // `namespace` or `node` (28 spaces in): the key's third letter.
@@ -629,17 +624,17 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   // After each value: `",\n` and the next key (its first letters), or `"\n` and the end.
   let c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   if (c === 0x70 /* p */) {
-    spans[span + 2] = copyToQuote(bytes, e + A_POD);
+    spans[span + 2] = blockText;
+    e = copyValue(e + A_POD);
     spans[span + 3] = blockText;
-    e = quote;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span + 2] = -1;
   }
   if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
-    spans[span + 4] = copyToQuote(bytes, e + A_TIMESTAMP);
+    spans[span + 4] = blockText;
+    e = copyValue(e + A_TIMESTAMP);
     spans[span + 5] = blockText;
-    e = quote;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
     spans[span + 4] = -1;
@@ -648,19 +643,111 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   return true;
 }
 
+// Values are copied 4 bytes at a time (a JavaScript loop costs about as much per iteration for 4 bytes
+// as for 1): the batch's bytes and the block's text as views of 32-bit little-endian words. A value
+// copied is one a pattern matched, whose match goes on at least 3 bytes past the value's end: a word
+// read never leaves the match, and a word written past the value's end is overwritten or left beyond
+// the block's text (which has room for it).
+/** `handleIdHash`'s start and prime, as constants of this module. */
+const FNV_OFFSET = OFFSET;
+const FNV_PRIME = PRIME;
+let words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let wordsOf: Buffer | null = null;
+let textWords = new DataView(textBytes.buffer, textBytes.byteOffset, textBytes.byteLength);
+
 /**
- * Copies the value that starts at `bytes[from]` and ends before the next `"` to the end of the block's
- * text, which has room for it; its place there is the return value, and {@link quote} the quote's position.
+ * Where in a word `m` flags the first byte found: `m` has the top bit of the bytes found set (and maybe
+ * of bytes after the first, never before): its index, 0–3.
  */
-function copyToQuote(bytes: Buffer, from: number): number {
-  const at = blockText;
-  const t = textBytes;
-  let j = at;
+function firstFlagged(m: number): number {
+  return (31 - Math.clz32(m & -m)) >> 3;
+}
+
+/**
+ * The top bit of each byte of `w` (4 ASCII bytes) that is a `"`, and maybe of bytes after the first:
+ * the classic test for a zero byte, on `w ^ '""""'` (exact for the first, as no byte has its top bit set).
+ */
+function quotes(w: number): number {
+  const x = w ^ 0x22222222;
+  return (x - 0x01010101) & ~x & 0x80808080;
+}
+
+/** The hash of the value {@link copyHashed} read last. */
+let valueHash = 0;
+
+/**
+ * Copies the value (of a pattern's match) that starts at `bytes[from]` and ends before the next `"` to
+ * the end of the block's text, hashing it on the way (`handleIdHash`, into {@link valueHash}); the
+ * quote's position.
+ */
+function copyHashed(from: number): number {
+  const v = words;
+  const o = textWords;
+  let h = FNV_OFFSET;
   let i = from;
-  for (let c = bytes[i]; c !== 0x22; c = bytes[++i]) t[j++] = c;
-  quote = i;
-  blockText = j;
-  return at;
+  let j = blockText;
+  for (;;) {
+    const w = v.getInt32(i, true);
+    o.setInt32(j, w, true);
+    const m = quotes(w);
+    if (m !== 0) {
+      const k = firstFlagged(m);
+      for (let b = 0; b < k; b++) h = Math.imul(h ^ ((w >>> (8 * b)) & 0xff), FNV_PRIME);
+      valueHash = h;
+      blockText = j + k;
+      return i + k;
+    }
+    h = Math.imul(h ^ (w & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((w >>> 8) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((w >>> 16) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ (w >>> 24), FNV_PRIME);
+    i += 4;
+    j += 4;
+  }
+}
+
+/** {@link copyHashed} without the hash. */
+function copyValue(from: number): number {
+  const v = words;
+  const o = textWords;
+  let i = from;
+  let j = blockText;
+  for (;;) {
+    const w = v.getInt32(i, true);
+    o.setInt32(j, w, true);
+    const m = quotes(w);
+    if (m !== 0) {
+      const k = firstFlagged(m);
+      blockText = j + k;
+      return i + k;
+    }
+    i += 4;
+    j += 4;
+  }
+}
+
+/**
+ * Copies the digits (of a pattern's match) that start at `bytes[from]` and end before a `,` or a line
+ * break to the end of the block's text (room for them and 3 bytes more); where they end.
+ */
+function copyDigits(from: number): number {
+  const v = words;
+  const o = textWords;
+  let i = from;
+  let j = blockText;
+  for (;;) {
+    const w = v.getInt32(i, true);
+    o.setInt32(j, w, true);
+    // The top bit of each byte below "0" (and maybe of bytes after the first): digits are not.
+    const m = (w - 0x30303030) & ~w & 0x80808080;
+    if (m !== 0) {
+      const k = firstFlagged(m);
+      blockText = j + k;
+      return i + k;
+    }
+    i += 4;
+    j += 4;
+  }
 }
 
 /** Makes the block's text hold at least `n` bytes. */
@@ -668,6 +755,7 @@ function growText(n: number): void {
   const b = Buffer.allocUnsafe(Math.max(2 * textBytes.length, n));
   textBytes.copy(b, 0, 0, blockText);
   textBytes = b;
+  textWords = new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** Whether a sequence number {@link sequences} read last is past 2^53. */
@@ -684,7 +772,7 @@ const MAX_SAFE = String(Number.MAX_SAFE_INTEGER);
  * are, or -1 for a duplicate key or an ordinal the scratch column does not hold (the byte decoder then
  * reads the block). {@link sequencesUnsafe} says whether one is past 2^53.
  */
-function sequences(bytes: Buffer, s: string, from: number, to: number): number {
+function sequences(s: string, from: number, to: number): number {
   if (++seenStamp === 0x7fffffff) {
     seen.fill(0);
     seenStamp = 1;
@@ -705,8 +793,8 @@ function sequences(bytes: Buffer, s: string, from: number, to: number): number {
     seen[key] = seenStamp;
     p += 3; // '": '
     const v0 = p;
-    let c = s.charCodeAt(p);
-    while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++p);
+    if (blockText + (to - v0) + 4 > textBytes.length) growText(blockText + (to - v0) + 4);
+    p = copyDigits(textFrom + v0) - textFrom;
     const digits = p - v0;
     if (digits > 16 || (digits === 16 && s.slice(v0, p) > MAX_SAFE)) unsafe = true;
     if (n === ordinals.length) {
@@ -714,7 +802,6 @@ function sequences(bytes: Buffer, s: string, from: number, to: number): number {
       ends = grow(ends);
     }
     ordinals[n] = key;
-    appendText(bytes, textFrom + v0, textFrom + p);
     ends[n++] = blockText;
     if (p >= to) {
       sequencesUnsafe = unsafe;

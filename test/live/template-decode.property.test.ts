@@ -278,6 +278,44 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
     );
   });
 
+  test("property: values of any length and any printable text, and sequence numbers of any number of digits, read whole (the matcher copies them 4 bytes at a time)", () => {
+    // Printable ASCII but '"' and '\\' (what the patterns take), of 0 to 13 characters: every length
+    // modulo 4, at every alignment in the file (the text before each value varies in length).
+    const text = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c)), maxLength: 13 });
+    const value = fc.record(
+      { handle_id: text, secondary: fc.record({ namespace: text, node: text, pod: text, timestamp: text, type: text }, { requiredKeys: ["node"] }) },
+      { requiredKeys: ["handle_id", "secondary"] }
+    );
+    const digits = fc.integer({ min: 1, max: 19 }).chain((d) => fc.bigInt({ min: d === 1 ? 0n : 10n ** BigInt(d - 1), max: 10n ** BigInt(d) - 1n }));
+    const drawn = fc.record({
+      attributes: fc.array(value, { minLength: 1, maxLength: 5 }),
+      pad: text,
+      sequenceNumber: digits,
+      seq: fc.array(digits, { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(drawn, { minLength: 1, maxLength: 3 }), (blocks) => {
+        const objects = blocks.map((b, i) =>
+          ipamBlockDocument(V1, { name: `10-0-0-${8 * i}-29`, uid: b.pad }, {
+            cidr: `10.0.0.${8 * i}/29`,
+            affinity: "host:node-1",
+            allocations: b.attributes.map((_, k) => k),
+            attributes: b.attributes,
+            unallocated: [],
+            sequenceNumber: b.sequenceNumber,
+            seq: Object.fromEntries(b.seq.map((n, k) => [String(k), n])),
+            strictAffinity: false,
+          })
+        );
+        const listed = listText(objects);
+        expect(matched(Buffer.from(listed))).toEqual(objects.map(() => "IPAMBlock"));
+        const { fast, slow } = readBoth(write(listed));
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 100 }
+    );
+  });
+
   test("what it leaves to the byte decoder: a handle in two blocks, other metadata, other attribute keys, another indent", () => {
     const h = {
       apiVersion: V1,

@@ -12,8 +12,9 @@
  */
 import type { LiveAttribute, LiveHandle } from "../model";
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
+/** FNV-1a's offset basis (32 bits, as a signed integer) and prime: {@link handleIdHash} is `h = Math.imul(h ^ unit, FNV_PRIME)` from `FNV_OFFSET`. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 16777619;
 
 /** The hash of a handle ID. */
 export function handleIdHash(id: string): number {

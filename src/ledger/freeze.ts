@@ -64,6 +64,16 @@ export function freezeLedgerOfSorted(
 }
 
 /**
+ * @internal {@link freezeLedgerOfSorted} of a pools record the caller made, its names added in ascending
+ * order with {@link setOwn} (not checked), which it hands over (it is frozen here): the carver's first
+ * run, which adds each new entry to the record as it makes it.
+ */
+export function freezeLedgerOfRecord(record: Record<string, LedgerEntry>, sections?: LedgerSections | SectionInput<LedgerAddress>): Ledger {
+  FROZEN_POOLS.add(Object.freeze(record));
+  return ledgerOf(record, sections);
+}
+
+/**
  * The record `names[k]` → `values[k]`: the loop alone, so that nothing after it runs in the loop's
  * on-stack compiled code without type feedback (the freezing after the loop threw the compiled function
  * away at the second or third run, `--trace-deopt`).
@@ -151,8 +161,8 @@ function recordOf<T>(entries: ReadonlyArray<readonly [string, T]>): Record<strin
   return record;
 }
 
-/** `record[key] = value`, as an own key even for `__proto__`. */
-function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+/** @internal `record[key] = value`, as an own key even for `__proto__`. */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
   if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }

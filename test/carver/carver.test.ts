@@ -43,6 +43,13 @@ describe("carving new pools", () => {
     const backward = carve({ spaces: [pods], requests: [...requests].reverse() });
     expect(cidrs(backward)).toEqual(cidrs(forward));
     expect(serializeLedger(backward.ledger)).toBe(serializeLedger(forward.ledger));
+    // Requests in name order make the ledger's record as they are placed; others sort it first: the same
+    // record, keys in name order, and the same changes in the same order.
+    expect(Object.keys(forward.ledger.pools)).toEqual(["a", "b", "c", "d", "e"]);
+    expect(Object.keys(backward.ledger.pools)).toEqual(["a", "b", "c", "d", "e"]);
+    expect(JSON.stringify(backward.ledger)).toBe(JSON.stringify(forward.ledger));
+    expect(JSON.stringify(backward.changes)).toBe(JSON.stringify(forward.changes));
+    expect(forward.changes.map((c) => c.name)).toEqual(["a", "b", "c", "d", "e"]);
   });
 
   test("best fit: a pool takes the smallest free aligned range that holds it, not the first", () => {

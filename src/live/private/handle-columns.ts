@@ -10,6 +10,10 @@
  * (printable ASCII strings without escapes, plain numbers, metadata of one line per member, one block)
  * and gives the same values; a file with anything else (another layout, an item the pattern leaves, an
  * item of another kind) gives undefined and is read by the main thread, with every check and message.
+ * Each item is read by a byte template of that layout first (`templateItem`: the constant text compared
+ * four bytes at a time, each string's bytes checked four at a time while its end is found, the name, CIDR
+ * and ID hashed on the way), which takes exactly what the pattern takes and reads the same values
+ * (`test/live/handle-template.property.test.ts`); the pattern decides only the items the template leaves.
  */
 import * as fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";
@@ -19,9 +23,8 @@ import { binaryProblem } from "../../io/read-input";
 import { MAX_DUMP_BYTES } from "../../limits";
 import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
-import { HANDLE_SOURCE } from "../template-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
-import { handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
+import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
 export interface HandleColumns {
@@ -64,7 +67,17 @@ const LIST_CLOSE = Buffer.from("\n    ]");
 const FIRST_ITEM = `\n${sp(8)}{`;
 const EDGE_BYTES = 64 * 1024;
 /** A whole handle, as `template-decode.ts` matches it (its groups are not used: the values are found below). */
-const HANDLE = new RegExp(HANDLE_SOURCE, "y");
+let HANDLE: RegExp | undefined;
+/**
+ * {@link HANDLE}, made on first need: the template reads kubectl's text alone, and `template-decode.ts`
+ * brings dozens of modules with it (the block reader, the simulator's), which the worker would load for
+ * nothing (~120 M instructions of its start).
+ */
+function handlePattern(): RegExp {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (HANDLE === undefined) HANDLE = new RegExp((require("../template-decode") as typeof import("../template-decode")).HANDLE_SOURCE, "y");
+  return HANDLE;
+}
 /** An item's first lines, up to its metadata's first member (the pattern matched them). */
 const HEAD = `{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAMHandle",\n${sp(12)}"metadata": {\n`.length;
 /** The name's line (a metadata member: a line of its own, and no string holds a line break). */
@@ -84,8 +97,6 @@ const SLICE = 96 * 1024;
 const ITEM_END = `"\n${sp(12)}}\n${sp(8)}}`.length;
 const NEXT_ITEM = `,\n${sp(8)}{`;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
 
 /** Bytes read at once; an item must lie within {@link AHEAD} bytes of the window's end. */
 const CHUNK = 8 * 1024 * 1024;
@@ -242,11 +253,252 @@ class CidrIndex {
   }
 }
 
-// The byte loops of one item, each a function of its own (V8 compiles small functions better than the
-// loops inlined in the long one below). Each relies on the pattern having matched the item first.
+// The template: an item checked byte by byte against kubectl's layout, its values read on the way.
+
+/** Each byte's class in a string without escapes: 1 plain (printable ASCII but `"` and `\`), 2 the closing quote, 0 anything else. */
+const STRING_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) STRING_BYTE[c] = 1;
+STRING_BYTE[0x22] = 2;
+STRING_BYTE[0x5c] = 0;
+
+/**
+ * Constant text: a test of whether a window holds it at a position (before a limit), and its length.
+ * The test is written out as comparisons of four bytes at a time with the text's words (a loop over
+ * the words costs several times more per word) and compiled once, from the constant text only.
+ */
+interface Text {
+  readonly test: (view: DataView, q: number, limit: number) => boolean;
+  readonly length: number;
+  /** The text's first four bytes as a little-endian word (0 when shorter). */
+  readonly word: number;
+}
+function text(s: string): Text {
+  const bytes = Buffer.from(s, "latin1");
+  const tests = [`q + ${bytes.length} <= limit`];
+  let i = 0;
+  for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getInt32(q + ${i}, true) === ${bytes.readInt32LE(i)}`);
+  for (; i < bytes.length; i++) tests.push(`view.getUint8(q + ${i}) === ${bytes[i]}`);
+  const test = new Function("view", "q", "limit", `return ${tests.join(" && ")};`) as Text["test"];
+  return { test, length: bytes.length, word: bytes.length >= 4 ? bytes.readInt32LE(0) : 0 };
+}
+/** An item's first lines, up to its metadata's first member's key. */
+const T_HEAD = text(`{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAMHandle",\n${sp(12)}"metadata": {\n${sp(16)}"`);
+/** The name's key, up to its value. */
+const T_NAME = text(`name": "`);
+/** Between a metadata member's value and the next member's key. */
+const T_MEMBER = text(`,\n${sp(16)}"`);
+/** From the metadata's last member's value to the block CIDR. */
+const T_SPEC = text(META_END);
+/** From the count's end to the handle ID, with `deleted` false, true, or absent. */
+const T_DELETED_FALSE = text(`\n${sp(16)}},\n${sp(16)}"deleted": false,\n${sp(16)}"handleID": "`);
+const T_DELETED_TRUE = text(`\n${sp(16)}},\n${sp(16)}"deleted": true,\n${sp(16)}"handleID": "`);
+const T_NO_DELETED = text(`\n${sp(16)}},\n${sp(16)}"handleID": "`);
+/** The ID's closing quote and the item's end. */
+const T_ITEM_END = text(`"\n${sp(12)}}\n${sp(8)}}`);
+const T_TRUE = text("true");
+const T_FALSE = text("false");
+const T_NULL = text("null");
+const T_FIRST_ITEM = text(FIRST_ITEM);
+const T_NEXT_ITEM = text(NEXT_ITEM);
+
+/**
+ * The bytes of the word `w` that are not plain (`STRING_BYTE` 1: below 0x20, above 0x7e, a quote or a
+ * backslash), as the high bits of their bytes: 0 when all four are plain. The lowest bit set is exact
+ * (that byte is not plain, and every byte before it is); bits above it may be set for plain bytes.
+ */
+function notPlain(w: number): number {
+  const quote = w ^ 0x22222222;
+  const backslash = w ^ 0x5c5c5c5c;
+  return (((w - 0x20202020) & ~w) | (w + 0x01010101) | w | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080;
+}
+
+/** The index (0–3) of the byte of the lowest bit set in `m` (not 0). */
+function firstByte(m: number): number {
+  return (31 - Math.clz32(m & -m)) >> 3;
+}
+
+/** Where the string whose text starts at `q` ends (its closing quote), or -1 when a byte before is not plain. */
+function stringEnd(b: Uint8Array, view: DataView, q: number): number {
+  let m = notPlain(view.getInt32(q, true));
+  while (m === 0) m = notPlain(view.getInt32((q += 4), true));
+  q += firstByte(m);
+  return b[q] === 0x22 ? q : -1;
+}
+
+/** As {@link stringEnd}, the text hashed on the way (FNV-1a of its bytes; {@link hashed} is then the hash). */
+function hashedStringEnd(b: Uint8Array, view: DataView, q: number): number {
+  let h = FNV_OFFSET;
+  let w = view.getInt32(q, true);
+  let m = notPlain(w);
+  for (; m === 0; m = notPlain((w = view.getInt32((q += 4), true)))) {
+    h = Math.imul(h ^ (w & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((w >>> 8) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ ((w >>> 16) & 0xff), FNV_PRIME);
+    h = Math.imul(h ^ (w >>> 24), FNV_PRIME);
+  }
+  const n = firstByte(m);
+  for (let i = 0; i < n; i++, w >>>= 8) h = Math.imul(h ^ (w & 0xff), FNV_PRIME);
+  hashed = h;
+  q += n;
+  return b[q] === 0x22 ? q : -1;
+}
+let hashed = 0;
+
+/** Whether `b[from, from + n)` and `b[to, to + n)` are the same bytes. */
+function sameBytes(b: Uint8Array, view: DataView, from: number, to: number, n: number): boolean {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (view.getInt32(from + i, true) !== view.getInt32(to + i, true)) return false;
+  for (; i < n; i++) if (b[from + i] !== b[to + i]) return false;
+  return true;
+}
+
+/** The end of a JSON number's text at `q` (greedy, as the pattern's `NUMBER`); -1 when there is none. */
+function numberEnd(b: Uint8Array, q: number): number {
+  if (b[q] === 0x2d) q++;
+  let c = b[q];
+  if (c === 0x30) c = b[++q];
+  else if (c >= 0x31 && c <= 0x39) for (c = b[++q]; c >= 0x30 && c <= 0x39; c = b[++q]);
+  else return -1;
+  if (c === 0x2e) {
+    c = b[q + 1];
+    if (!(c >= 0x30 && c <= 0x39)) return q;
+    for (q += 2, c = b[q]; c >= 0x30 && c <= 0x39; c = b[++q]);
+  }
+  if (c === 0x65 || c === 0x45) {
+    let r = q + 1;
+    if (b[r] === 0x2b || b[r] === 0x2d) r++;
+    c = b[r];
+    if (!(c >= 0x30 && c <= 0x39)) return q;
+    for (c = b[++r]; c >= 0x30 && c <= 0x39; c = b[++r]);
+    q = r;
+  }
+  return q;
+}
+
+/** `name` as a little-endian word (the start of {@link T_NAME}). */
+const NAME_WORD = T_NAME.word;
+
+/**
+ * The end of a metadata member other than `name` whose key starts at `q` (after its quote): the key,
+ * `": `, and a string, number, true, false or null; -1 when it is not one.
+ */
+function memberEnd(b: Uint8Array, view: DataView, q: number, limit: number): number {
+  if (view.getInt32(q, true) === NAME_WORD && b[q + 4] === 0x22) return -1; // (the name's line is the name's)
+  q = stringEnd(b, view, q);
+  if (q < 0 || b[q + 1] !== 0x3a || b[q + 2] !== 0x20) return -1;
+  q += 3;
+  const c = b[q];
+  if (c === 0x22) {
+    q = stringEnd(b, view, q + 1);
+    return q < 0 ? -1 : q + 1;
+  }
+  if (c === 0x74) return T_TRUE.test(view, q, limit) ? q + 4 : -1;
+  if (c === 0x66) return T_FALSE.test(view, q, limit) ? q + 5 : -1;
+  if (c === 0x6e) return T_NULL.test(view, q, limit) ? q + 4 : -1;
+  return numberEnd(b, q);
+}
+
+/** What a matcher read of one item: positions in the bytes it was given, and the values. */
+class ItemFields {
+  nameAt = 0;
+  nameEnd = 0;
+  cidrAt = 0;
+  cidrEnd = 0;
+  /** The CIDR's hash (FNV-1a of its bytes: {@link CidrIndex}). */
+  cidrHash = 0;
+  count = 0;
+  deleted = false;
+  idAt = 0;
+  idEnd = 0;
+  /** The ID's hash (`handle-ids.ts`). */
+  idHash = 0;
+  /** Whether the ID is the name (same bytes). */
+  idIsName = false;
+  /** Just after the item's closing brace. */
+  end = 0;
+}
+
+/**
+ * Reads the handle whose `{` is at `b[at]` into `f` when it is in kubectl's layout; false when it is not
+ * (the pattern then decides). It takes exactly what {@link HANDLE} takes, and reads the same values.
+ * Nothing at or after `limit` is read as the item's: `b[limit]` is a byte no text holds (every scan of a
+ * string stops there), and `view` has room for a word there. The checks work on four bytes at once
+ * where they can (a JavaScript loop costs about as much per byte as per word).
+ */
+function templateItem(b: Uint8Array, view: DataView, at: number, limit: number, f: ItemFields): boolean {
+  if (!T_HEAD.test(view, at, limit)) return false;
+  let q = at + T_HEAD.length;
+  // The members before the name, each with its line break and the next key's quote.
+  while (!(view.getInt32(q, true) === NAME_WORD && T_NAME.test(view, q, limit))) {
+    q = memberEnd(b, view, q, limit);
+    if (q < 0 || !T_MEMBER.test(view, q, limit)) return false;
+    q += T_MEMBER.length;
+  }
+  // The name, hashed on the way (the ID is most often the name).
+  const nameAt = q + T_NAME.length;
+  const nameEnd = hashedStringEnd(b, view, nameAt);
+  if (nameEnd < 0) return false;
+  let hash = hashed;
+  q = nameEnd + 1;
+  // The members after it.
+  while (T_MEMBER.test(view, q, limit)) {
+    q = memberEnd(b, view, q + T_MEMBER.length, limit);
+    if (q < 0) return false;
+  }
+  if (!T_SPEC.test(view, q, limit)) return false;
+  // The block's CIDR (hashed for the CIDR index) and count.
+  const cidrAt = q + T_SPEC.length;
+  const cidrEnd = hashedStringEnd(b, view, cidrAt);
+  if (cidrEnd < 0 || b[cidrEnd + 1] !== 0x3a || b[cidrEnd + 2] !== 0x20) return false;
+  const cidrHash = hashed;
+  q = cidrEnd + 3;
+  let count = 0;
+  let c = b[q];
+  if (c === 0x30) q++;
+  else if (c >= 0x31 && c <= 0x39) {
+    const from = q;
+    for (; c >= 0x30 && c <= 0x39; c = b[++q]) count = count * 10 + (c - 0x30);
+    if (q - from > 15) return false;
+  } else return false;
+  let deleted = false;
+  if (T_DELETED_FALSE.test(view, q, limit)) q += T_DELETED_FALSE.length;
+  else if (T_DELETED_TRUE.test(view, q, limit)) {
+    q += T_DELETED_TRUE.length;
+    deleted = true;
+  } else if (T_NO_DELETED.test(view, q, limit)) q += T_NO_DELETED.length;
+  else return false;
+  // The ID: the name's bytes and a quote, or any string (hashed).
+  const idAt = q;
+  const nameLength = nameEnd - nameAt;
+  const idIsName = idAt + nameLength < limit && b[idAt + nameLength] === 0x22 && sameBytes(b, view, nameAt, idAt, nameLength);
+  let idEnd = idAt + nameLength;
+  if (!idIsName) {
+    idEnd = hashedStringEnd(b, view, idAt);
+    if (idEnd < 0) return false;
+    hash = hashed;
+  }
+  if (!T_ITEM_END.test(view, idEnd, limit)) return false;
+  f.nameAt = nameAt;
+  f.nameEnd = nameEnd;
+  f.cidrAt = cidrAt;
+  f.cidrEnd = cidrEnd;
+  f.cidrHash = cidrHash;
+  f.count = count;
+  f.deleted = deleted;
+  f.idAt = idAt;
+  f.idEnd = idEnd;
+  f.idHash = hash;
+  f.idIsName = idIsName;
+  f.end = idEnd + T_ITEM_END.length;
+  return true;
+}
+
+// The pattern's way (any item the template leaves): the byte loops, each a function of its own (V8
+// compiles small functions better than loops inlined in a long one). Each relies on the pattern having
+// matched the item first.
 
 /** The start of the metadata's `name` line, from the start of its first line `q`. */
-function nameLineAt(b: Buffer, q: number): number {
+function nameLineAt(b: Uint8Array, q: number): number {
   // The name's line is the one whose key is `name`: 16 spaces, `"name"`.
   while (!(b[q + 21] === 0x22 && b[q + 17] === 0x6e && b[q + 18] === 0x61 && b[q + 19] === 0x6d && b[q + 20] === 0x65)) {
     q += MIN_LINE; // (no member's line is shorter)
@@ -257,7 +509,7 @@ function nameLineAt(b: Buffer, q: number): number {
 }
 
 /** The line break before the metadata's closing line (12 spaces and "}"), from the break ending a member's line `q`. */
-function metadataEnd(b: Buffer, q: number): number {
+function metadataEnd(b: Uint8Array, q: number): number {
   while (b[q + 13] !== 0x7d) {
     q += 1 + MIN_LINE;
     while (b[q] !== 0x0a) q++;
@@ -266,27 +518,218 @@ function metadataEnd(b: Buffer, q: number): number {
 }
 
 /**
- * Copies the name `b[nameAt, nameAt + nameLength)` to `names` at `start` and compares the ID
- * `b[idAt, idAt + idLength)` with it: the ID's hash when it is the name ({@link idIsName} then true),
- * else any number (the caller hashes the ID).
+ * Reads into `f` the values of the handle `b[at, end)` that {@link HANDLE} matched, found from the
+ * constant text the pattern matched.
  */
-function copyName(b: Buffer, nameAt: number, nameLength: number, idAt: number, idLength: number, names: Uint8Array, start: number): number {
-  let hash = FNV_OFFSET;
-  let i = 0;
-  if (idLength === nameLength) {
-    for (; i < nameLength; i++) {
-      const c = b[nameAt + i];
-      if (b[idAt + i] !== c) break;
-      names[start + i] = c;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
-    }
+function patternItem(b: Uint8Array, at: number, end: number, f: ItemFields): void {
+  // (Byte by byte: the metadata's lines are short, and a search of the string costs more.)
+  const nameAt = nameLineAt(b, at + HEAD) + NAME_LINE.length;
+  let q = nameAt;
+  while (b[q] !== 0x22) q++;
+  const nameEnd = q;
+  q++;
+  if (b[q] === 0x2c) q++;
+  const cidrAt = metadataEnd(b, q) + META_END.length;
+  q = cidrAt;
+  let h = FNV_OFFSET;
+  for (let c = b[q]; c !== 0x22; c = b[++q]) h = Math.imul(h ^ c, FNV_PRIME);
+  const cidrEnd = q;
+  q += 3; // '": '
+  let count = 0;
+  for (let c = b[q]; c >= 0x30 && c <= 0x39; c = b[++q]) count = count * 10 + (c - 0x30);
+  q += DELETED_AT;
+  let deleted = false;
+  if (b[q] === 0x64 /* d */) {
+    deleted = b[q + 10] === 0x74; /* deleted": t(rue) */
+    q += DELETED_LINE - (deleted ? 1 : 0);
   }
-  idIsName = i === nameLength && idLength === nameLength;
-  for (; i < nameLength; i++) names[start + i] = b[nameAt + i];
-  return hash;
+  const idAt = q + HANDLE_ID;
+  const idEnd = end - ITEM_END;
+  const nameLength = nameEnd - nameAt;
+  let i = 0;
+  if (idEnd - idAt === nameLength) while (i < nameLength && b[idAt + i] === b[nameAt + i]) i++;
+  f.nameAt = nameAt;
+  f.nameEnd = nameEnd;
+  f.cidrAt = cidrAt;
+  f.cidrEnd = cidrEnd;
+  f.cidrHash = h;
+  f.count = count;
+  f.deleted = deleted;
+  f.idAt = idAt;
+  f.idEnd = idEnd;
+  f.idIsName = i === nameLength && idEnd - idAt === nameLength;
+  f.idHash = handleIdHashOfBytes(b, idAt, idEnd);
+  f.end = end;
 }
-/** Whether the ID {@link copyName} compared last is the name. */
-let idIsName = false;
+
+/**
+ * The values of the handle whose `{` is at `bytes[at]`, as the template (`"template"`) or the pattern
+ * (`"pattern"`) reads it; undefined when that one does not take it (tests: the template must read what
+ * the pattern reads, and take nothing else).
+ */
+export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pattern"): Readonly<ItemFields> | undefined {
+  const f = new ItemFields();
+  if (by === "pattern") {
+    const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+    const pattern = handlePattern();
+    pattern.lastIndex = at;
+    if (!pattern.test(s)) return undefined;
+    patternItem(bytes, at, pattern.lastIndex, f);
+    return f;
+  }
+  // (A copy with the byte no text holds after it, and room for a word.)
+  const b = new Uint8Array(bytes.length + 8);
+  b.set(bytes);
+  return templateItem(b, new DataView(b.buffer), at, bytes.length, f) ? f : undefined;
+}
+
+/**
+ * The file's items being read: the window of the file's bytes, the string the pattern reads, and the
+ * columns filled. (A class, its steps small methods: V8 optimizes each as soon as it is hot, where one
+ * long loop waits for a compile of the whole loop, run by the interpreter meanwhile.)
+ */
+class ItemReader {
+  readonly out: Columns;
+  readonly cidrs = new CidrIndex();
+  readonly f = new ItemFields();
+  /** Whether every name so far is greater than the one before; where the last name starts in `names`. */
+  sorted = true;
+  prevName = -1;
+  /** A view of `out.names`. */
+  namesView: DataView;
+  /**
+   * The window: file bytes [base, base + length) in `buf`, then a 0 byte (no text holds it: every scan
+   * of the template stops there) and room for a word; and, when the pattern needs it, `buf[sFrom, sTo)`
+   * as a string `s` (latin1: one character per byte).
+   */
+  buf = Buffer.allocUnsafe(CHUNK + AHEAD + 8);
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  base = 0;
+  length = 0;
+  s = "";
+  sFrom = 0;
+  sTo = 0;
+
+  constructor(
+    readonly fd: number,
+    readonly size: number,
+    /** The items' bytes (`[` to the List's close). */
+    bytes: number,
+    readonly beat: () => void,
+  ) {
+    // (Room for the items a file of this size may hold, and their names: the columns rarely grow.)
+    this.out = new Columns(Math.ceil(bytes / 600) + 1024, Math.ceil(bytes / 8) + 4096);
+    this.namesView = new DataView(this.out.names.buffer);
+  }
+
+  /** Keeps the bytes from file position p, then reads on. */
+  fill(p: number): void {
+    const keep = Math.max(0, this.base + this.length - p);
+    if (keep > 0) this.buf.copy(this.buf, 0, p - this.base, p - this.base + keep);
+    if (this.buf.length < keep + CHUNK + 8) {
+      const b = Buffer.allocUnsafe(keep + CHUNK + 8);
+      this.buf.copy(b, 0, 0, keep);
+      this.buf = b;
+      this.view = new DataView(b.buffer, b.byteOffset, b.length);
+    }
+    this.base = p;
+    this.length = keep + readInto(this.fd, this.buf, keep, p + keep, Math.min(this.buf.length - 8 - keep, this.size - p - keep));
+    this.buf[this.length] = 0;
+    this.s = "";
+    this.sFrom = this.sTo = 0;
+  }
+
+  /** The window's string from `from` (a position in the window). */
+  private slice(from: number): void {
+    this.sFrom = from;
+    this.sTo = Math.min(this.length, from + SLICE);
+    this.s = this.buf.toString("latin1", this.sFrom, this.sTo);
+  }
+
+  /** Whether the pattern takes the item at `at` (in the window); its values are then in `f`. */
+  private pattern(at: number): boolean {
+    if (at < this.sFrom || at >= this.sTo) this.slice(at);
+    const pattern = handlePattern();
+    pattern.lastIndex = at - this.sFrom;
+    if (!pattern.test(this.s)) {
+      // Cut by the string's end? Again from the item's start.
+      if (this.sTo === this.length || at === this.sFrom) return false;
+      this.slice(at);
+      pattern.lastIndex = 0;
+      if (!pattern.test(this.s)) return false;
+    }
+    patternItem(this.buf, at, pattern.lastIndex + this.sFrom, this.f);
+    return true;
+  }
+
+  /** Reads the item whose `{` is at file position `p` into the columns: the file position of its end, or -1 when neither the template nor the pattern takes it. */
+  item(p: number): number {
+    const at = p - this.base;
+    const f = this.f;
+    if (!templateItem(this.buf, this.view, at, this.length, f) && !this.pattern(at)) return -1;
+    if (f.cidrEnd - f.cidrAt === 9 && this.buf.toString("latin1", f.cidrAt, f.cidrEnd) === "__proto__") return -1; // JSON.parse makes an own "__proto__" key; leave that to it
+    const out = this.out;
+    const n = out.n;
+    if ((n & 1023) === 0) this.beat();
+    out.room();
+    this.name();
+    out.idHash[n] = f.idHash;
+    if (f.idIsName) {
+      out.idFrom[n] = -1;
+      out.idTo[n] = -1;
+    } else this.id();
+    out.cidrOf[n] = this.cidrs.indexOf(this.buf, f.cidrAt, f.cidrEnd, f.cidrHash);
+    out.counts[n] = f.count;
+    out.deleted[n] = f.deleted ? 1 : 0;
+    out.from[n] = p;
+    out.to[n] = this.base + f.end;
+    out.n = n + 1;
+    return this.base + f.end;
+  }
+
+  /** The name copied to the names (four bytes at a time), and compared with the one before. */
+  private name(): void {
+    const out = this.out;
+    const view = this.view;
+    const nameAt = this.f.nameAt;
+    const nameLength = this.f.nameEnd - nameAt;
+    // (Room for the name and a word after it: the last word copied may hold bytes after the name.)
+    if (out.namesLength + nameLength + 4 > out.names.length) this.namesView = new DataView((out.names = growBytes(out.names, out.namesLength + nameLength + 4)).buffer);
+    const names = this.namesView;
+    const start = out.namesLength;
+    for (let i = 0; i < nameLength; i += 4) names.setInt32(start + i, view.getInt32(nameAt + i, true), true);
+    const prevName = this.prevName;
+    if (this.sorted && prevName >= 0) {
+      // Is this name greater than the one before? (Byte order is string order for ASCII.) The first
+      // word that differs, then its first byte that differs.
+      const prevLength = start - prevName;
+      const common = Math.min(prevLength, nameLength);
+      let i = 0;
+      while (i + 4 <= common && names.getInt32(prevName + i, true) === names.getInt32(start + i, true)) i += 4;
+      while (i < common && names.getUint8(prevName + i) === names.getUint8(start + i)) i++;
+      if (i === nameLength || (i < prevLength && names.getUint8(start + i) < names.getUint8(prevName + i))) this.sorted = false;
+    }
+    this.prevName = start;
+    out.namesLength = start + nameLength;
+    out.nameEnds[out.n] = out.namesLength;
+  }
+
+  /** The ID (not the name) copied to the IDs. */
+  private id(): void {
+    const out = this.out;
+    const b = this.buf;
+    const n = out.n;
+    const idAt = this.f.idAt;
+    const idLength = this.f.idEnd - idAt;
+    if (out.idsLength + idLength > out.ids.length) out.ids = growBytes(out.ids, out.idsLength + idLength);
+    const ids = out.ids;
+    const start = out.idsLength;
+    for (let i = 0; i < idLength; i++) ids[start + i] = b[idAt + i];
+    out.idFrom[n] = start;
+    out.idsLength = start + idLength;
+    out.idTo[n] = out.idsLength;
+  }
+}
 
 function readColumns(fd: number, size: number, beat: () => void): HandleColumns | undefined {
   const source: ByteSource = {
@@ -309,132 +752,21 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
   const close = tailFrom + closeInTail;
   const open = itemsAt + ITEMS_KEY.length; // just after "["
 
-  // (Room for the items a file of this size may hold, and their names: the columns rarely grow.)
-  const out = new Columns(Math.ceil((close - open) / 600) + 1024, Math.ceil((close - open) / 8) + 4096);
-  const cidrs = new CidrIndex();
-  let sorted = true;
-  let prevName = -1; // where the previous name starts in `names`
-
-  // The window: file bytes [base, base + length) in `buf`; and `buf[sFrom, sTo)` as a string `s` (latin1: one character per byte).
-  let buf = Buffer.allocUnsafe(CHUNK + AHEAD);
-  let base = 0;
-  let length = 0;
-  let s = "";
-  let sFrom = 0;
-  let sTo = 0;
-  const slice = (from: number): void => {
-    sFrom = from;
-    sTo = Math.min(length, from + SLICE);
-    s = buf.toString("latin1", sFrom, sTo);
-  };
-  const fill = (p: number): void => {
-    // Keeps the bytes from file position p, then reads on.
-    const keep = Math.max(0, base + length - p);
-    if (keep > 0) buf.copy(buf, 0, p - base, p - base + keep);
-    if (buf.length < keep + CHUNK) {
-      const b = Buffer.allocUnsafe(keep + CHUNK);
-      buf.copy(b, 0, 0, keep);
-      buf = b;
-    }
-    base = p;
-    length = keep + readInto(fd, buf, keep, base + keep, Math.min(buf.length - keep, size - base - keep));
-    slice(0);
-  };
-  fill(open);
+  const r = new ItemReader(fd, size, close - open, beat);
+  r.fill(open);
   // "[", then the first item's "{" on a line of its own 8 spaces in.
-  if (!s.startsWith(FIRST_ITEM, 0)) return undefined;
-  let p = open + FIRST_ITEM.length - 1; // an item's "{" (file position)
+  if (!T_FIRST_ITEM.test(r.view, 0, r.length)) return undefined;
+  let p = open + T_FIRST_ITEM.length - 1; // an item's "{" (file position)
   for (;;) {
-    if (base + length < size && p + AHEAD > base + length) fill(p);
-    const b = buf;
-    if (p - base < sFrom || p - base >= sTo) slice(p - base);
-    let at = p - base - sFrom; // in s
-    HANDLE.lastIndex = at;
-    if (!HANDLE.test(s)) {
-      // Cut by the string's end? Again from the item's start.
-      if (sTo === length || at === 0) return undefined;
-      slice(p - base);
-      at = 0;
-      HANDLE.lastIndex = 0;
-      if (!HANDLE.test(s)) return undefined;
-    }
-    const end = HANDLE.lastIndex + sFrom; // in b
-    // The values, found from the constant text the pattern matched (positions in s, then in b).
-    // (Byte by byte: the metadata's lines are short, and a search of the string costs more.) The name's
-    // line is the one whose key is `name`: 16 spaces, `"name"`.
-    const nameAt = nameLineAt(b, at + sFrom + HEAD) + NAME_LINE.length;
-    let q = nameAt;
-    while (b[q] !== 0x22) q++;
-    const nameEnd = q;
-    q++;
-    if (b[q] === 0x2c) q++;
-    const cidrAt = metadataEnd(b, q) + META_END.length;
-    q = cidrAt;
-    let h = FNV_OFFSET;
-    for (let c = b[q]; c !== 0x22; c = b[++q]) h = Math.imul(h ^ c, FNV_PRIME);
-    const cidrEnd = q;
-    if (cidrEnd - cidrAt === 9 && b.toString("latin1", cidrAt, cidrEnd) === "__proto__") return undefined; // JSON.parse makes an own "__proto__" key; leave that to it
-    q += 3; // '": '
-    let count = 0;
-    for (let c = b[q]; c >= 0x30 && c <= 0x39; c = b[++q]) count = count * 10 + (c - 0x30);
-    q += DELETED_AT;
-    let isDeleted = false;
-    if (b[q] === 0x64 /* d */) {
-      isDeleted = b[q + 10] === 0x74; /* deleted": t(rue) */
-      q += DELETED_LINE - (isDeleted ? 1 : 0);
-    }
-    const idAt = q + HANDLE_ID;
-    const idEnd = end - ITEM_END;
-
-    // Recorded.
-    const n = out.n;
-    if ((n & 1023) === 0) beat();
-    out.room();
-    const nameLength = nameEnd - nameAt;
-    if (out.namesLength + nameLength > out.names.length) out.names = growBytes(out.names, out.namesLength + nameLength);
-    const names = out.names;
-    const start = out.namesLength;
-    // The name copied; the ID compared with it and hashed in the same pass (an ID is most often its object's name).
-    const idLength = idEnd - idAt;
-    let hash = copyName(b, nameAt, nameLength, idAt, idLength, names, start);
-    const same = idIsName;
-    if (!same) hash = handleIdHashOfBytes(b, idAt, idEnd);
-    if (sorted && prevName >= 0) {
-      // Is this name greater than the one before? (Byte order is string order for ASCII.)
-      const prevLength = start - prevName;
-      let i = 0;
-      while (i < prevLength && i < nameLength && names[prevName + i] === names[start + i]) i++;
-      if (i === nameLength || (i < prevLength && names[start + i] < names[prevName + i])) sorted = false;
-    }
-    prevName = start;
-    out.namesLength += nameLength;
-    out.nameEnds[n] = out.namesLength;
-    out.idHash[n] = hash;
-    if (same) {
-      out.idFrom[n] = -1;
-      out.idTo[n] = -1;
-    } else {
-      if (out.idsLength + idLength > out.ids.length) out.ids = growBytes(out.ids, out.idsLength + idLength);
-      for (let i = 0; i < idLength; i++) out.ids[out.idsLength + i] = b[idAt + i];
-      out.idFrom[n] = out.idsLength;
-      out.idsLength += idLength;
-      out.idTo[n] = out.idsLength;
-    }
-    out.cidrOf[n] = cidrs.indexOf(b, cidrAt, cidrEnd, h);
-    out.counts[n] = count;
-    out.deleted[n] = isDeleted ? 1 : 0;
-    out.from[n] = p;
-    out.to[n] = base + end;
-    out.n = n + 1;
+    if (r.base + r.length < size && p + AHEAD > r.base + r.length) r.fill(p);
+    const end = r.item(p);
+    if (end < 0) return undefined;
     // Next: ",\n        {", or the list's end.
-    if (base + end === close) break;
-    if (!s.startsWith(NEXT_ITEM, end - sFrom)) {
-      if (end + NEXT_ITEM.length <= sTo) return undefined;
-      slice(end);
-      if (!s.startsWith(NEXT_ITEM, 0)) return undefined;
-    }
-    p = base + end + NEXT_ITEM.length - 1;
+    if (end === close) break;
+    if (!T_NEXT_ITEM.test(r.view, end - r.base, r.length)) return undefined;
+    p = end + T_NEXT_ITEM.length - 1;
   }
+  const out = r.out;
   const n = out.n;
   return {
     ok: true,
@@ -445,13 +777,13 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
     idFrom: out.idFrom.slice(0, n),
     idTo: out.idTo.slice(0, n),
     idHash: out.idHash.slice(0, n),
-    cidrs: cidrs.cidrs,
+    cidrs: r.cidrs.cidrs,
     cidrOf: out.cidrOf.slice(0, n),
     counts: out.counts.slice(0, n),
     deleted: out.deleted.slice(0, n),
     from: out.from.slice(0, n),
     to: out.to.slice(0, n),
-    sorted,
+    sorted: r.sorted,
     listMetadata,
   };
 }

@@ -89,6 +89,13 @@ export interface ByteSource {
   read(from: number, to: number): Buffer;
   /** Reads the bytes `[from, to)` into `target` at `offset` (a file read without a buffer in between); returns how many were read. @default - copies {@link read}'s bytes */
   readInto?(target: Buffer, offset: number, from: number, to: number): number;
+  /**
+   * A buffer of `n` bytes for the reader's window of the file (any bytes: they are overwritten). The
+   * reader uses the window's buffer before only until it has copied the bytes it still wants from it into
+   * this one, so a source may hand out two buffers in turn (a new buffer per window costs a page fault per
+   * 4 KB). @default - a new buffer
+   */
+  buffer?(n: number): Buffer;
 }
 
 /** A buffer as a {@link ByteSource}. */
@@ -182,7 +189,7 @@ class Window {
     const end = Math.min(Math.max(b, a + READ_BYTES), this.src.size);
     // One new buffer: the bytes still wanted from the current one, then the file's next bytes read into it.
     const kept = a >= this.from && a < this.to ? this.to - a : 0;
-    const out = Buffer.allocUnsafe(Math.max(0, end - a));
+    const out = this.src.buffer?.(Math.max(0, end - a)) ?? Buffer.allocUnsafe(Math.max(0, end - a));
     if (kept > 0) this.buf.copy(out, 0, a - this.from);
     const got = this.src.readInto ? this.src.readInto(out, kept, a + kept, end) : this.src.read(a + kept, end).copy(out, kept);
     this.buf = kept + got === out.length ? out : out.subarray(0, kept + got);

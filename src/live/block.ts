@@ -296,8 +296,8 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
  * and `exactSequenceNumbers` (when `exact` is given) are made when first read, then kept as plain data
  * properties. They are own enumerable properties from the start (`{ ...block }`, `JSON.stringify(block)`
  * and deep equality see them as any other, as {@link defineLazy} makes them), defined by the object
- * literal itself: no property is redefined per block (a redefinition costs microseconds and leaves the
- * object in dictionary mode; a dump holds 10,000 blocks).
+ * literal itself: no property is redefined per block (each redefinition is a runtime call; a dump holds
+ * 10,000 blocks).
  */
 function columnBlock(
   name: string,

@@ -30,7 +30,16 @@ function row(kind: string, cidr: string, capacity: bigint, inUse: bigint): strin
 /** The pool (and block) table rows in calicoctl's order: pools by name, each followed by its blocks; blocks of no pool last. */
 function showRows(report: InspectReport, showBlocks: boolean): string[][] {
   const rows: string[][] = [];
-  const blockRow = (b: BlockUtilization) => row("Block", b.cidr, BigInt(b.capacity), BigInt(b.inUse));
+  // A dump's blocks have few sizes and uses: each pair's count cells are made once (bigint text and
+  // percentages), not once per block row.
+  const cellsOf = new Map<number, Map<number, string[]>>();
+  const blockRow = (b: BlockUtilization) => {
+    let byUse = cellsOf.get(b.capacity);
+    if (byUse === undefined) cellsOf.set(b.capacity, (byUse = new Map()));
+    let cells = byUse.get(b.inUse);
+    if (cells === undefined) byUse.set(b.inUse, (cells = row("Block", "", BigInt(b.capacity), BigInt(b.inUse))));
+    return ["Block", b.cidr, cells[2], cells[3], cells[4]];
+  };
   for (const p of report.pools) {
     rows.push(row("IP Pool", p.cidr, BigInt(p.addressesTotal), BigInt(p.addressesInUse)));
     if (showBlocks) for (const b of report.blocks) if (b.pool === p.name) rows.push(blockRow(b));

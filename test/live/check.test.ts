@@ -2,6 +2,7 @@ import * as path from "path";
 import { Cidr } from "../../src/ip";
 import { blockAffinityObject, buildInspectReport, inspectDump, ipamBlockObject, ipamHandleObject, readDumpFiles, renderInspectText } from "../../src/live";
 import type { InspectFinding } from "../../src/live";
+import { formatCount, formatGoPercent } from "../../src/report/format";
 import { V1, blockWithOwners, node, podAlloc, podObject, pool, read } from "./helpers";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -73,6 +74,22 @@ describe("the shipped example dump carries every inconsistency inspect reports",
 });
 
 describe("the text report", () => {
+  test("block rows give each block its own counts when blocks share a size or a use (the rows' count cells are made once per size and use)", () => {
+    const sizes = [4, 16, 64, 4096];
+    const blocks = Array.from({ length: 40 }, (_, i) => {
+      const capacity = sizes[i % sizes.length];
+      const inUse = Math.min(capacity, (i * 7) % 13);
+      return { name: `b-${i}`, cidr: `10.${i}.0.0/${32 - Math.log2(capacity)}`, pool: report.pools[0].name, owner: null, capacity, inUse, free: capacity - inUse, borrowed: 0 };
+    });
+    const text = renderInspectText({ ...report, blocks }, { showBlocks: true });
+    for (const b of blocks) {
+      const line = text.split("\n").find((l) => l.includes(` ${b.cidr} `));
+      const cells = line?.split("|").slice(1, -1).map((c) => c.trim());
+      const pct = (n: number) => formatGoPercent(BigInt(n), BigInt(b.capacity));
+      expect(cells).toEqual(["Block", b.cidr, formatCount(BigInt(b.capacity)), `${b.inUse} (${pct(b.inUse)}%)`, `${formatCount(BigInt(b.free))} (${pct(b.free)}%)`]);
+    }
+  });
+
   test("holds every finding of a report with more findings than a function call takes arguments (a dump without its handles)", () => {
     const many = { ...report, findings: Array.from({ length: 200_000 }, (_, i) => ({ ...report.findings[0], subject: `IPAMBlock/b-${i}` })) };
     const lines = renderInspectText(many).split("\n");

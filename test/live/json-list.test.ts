@@ -41,6 +41,28 @@ describe("kubectl JSON Lists are read in batches, with the same result as JSON.p
     expect([...readKubectlJsonList(Buffer.from(text))!.items].map((d) => d.value)).toEqual(items);
   });
 
+  test("a source that hands out the window's buffers (two in turn, any bytes in them) reads the same items", () => {
+    const items = Array.from({ length: 3500 }, (_, i) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: `pod-${i}` }, spec: { pad: "x".repeat((i * 677) % 5000), n: i } }));
+    const bytes = Buffer.from(kubectl(items));
+    expect(bytes.length).toBeGreaterThan(2 * READ_BYTES);
+    const windows = [Buffer.alloc(READ_BYTES + BATCH_BYTES), Buffer.alloc(READ_BYTES + BATCH_BYTES)];
+    const asked: number[] = [];
+    const list = readKubectlJsonList({
+      size: bytes.length,
+      read: (from, to) => bytes.subarray(from, to),
+      buffer(n) {
+        asked.push(n);
+        // A window asked for is one of two, in turn, holding the bytes of an earlier window (or garbage).
+        const w = windows[asked.length % 2];
+        if (n > w.length) return Buffer.alloc(n, 0x7b);
+        w.fill(asked.length % 3 === 0 ? 0x7d : 0x22);
+        return w.subarray(0, n);
+      },
+    });
+    expect([...list!.items].map((d) => d.value)).toEqual(items);
+    expect(asked.length).toBeGreaterThan(2);
+  });
+
   test("property: any list of JSON objects reads back as JSON.parse reads it", () => {
     fc.assert(
       fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue()), { maxLength: 12 }), (items) => {

@@ -13,6 +13,7 @@
  */
 import * as fs from "fs";
 import { fileDescriptorSource, readKubectlJsonList } from "../../io/json-list";
+import type { ByteSource } from "../../io/json-list";
 import { MAX_DUMP_BYTES } from "../../limits";
 import { fastBlock } from "../block";
 import { dumpItemDecoder } from "../fast-decode";
@@ -55,6 +56,30 @@ export interface BlockFileEnd {
   readonly ok: true;
   readonly part: false;
   readonly count: number;
+}
+
+/** The bytes of each of the two window buffers {@link recyclingSource} hands out in turn (a window is about 4.3 MB). */
+export const WINDOW_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An open file as the List reader's source, whose window buffers are two, handed out in turn (the
+ * reader copies what it keeps of a window into the next one, then drops it): a new buffer per window
+ * would cost a page fault per 4 KB of the file. A window larger than {@link WINDOW_BYTES} gets a buffer
+ * of its own.
+ * @internal
+ */
+export function recyclingSource(fd: number, size: number): ByteSource {
+  const windows: Buffer[] = [];
+  let turn = 0;
+  return {
+    ...fileDescriptorSource(fd, size),
+    buffer(n: number): Buffer {
+      if (n > WINDOW_BYTES) return Buffer.allocUnsafe(n);
+      turn ^= 1;
+      windows[turn] ??= Buffer.allocUnsafe(WINDOW_BYTES);
+      return windows[turn].subarray(0, n);
+    },
+  };
 }
 
 const TEXTS = 5;
@@ -143,7 +168,7 @@ export function readBlockFile(file: string, beat: () => void = () => undefined, 
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_DUMP_BYTES) return undefined;
-    const list = readKubectlJsonList(fileDescriptorSource(fd, stat.size), { decode: dumpItemDecoder });
+    const list = readKubectlJsonList(recyclingSource(fd, stat.size), { decode: dumpItemDecoder });
     if (list === undefined) return undefined;
     const metadata = list.list.metadata;
     const listMetadata = typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : undefined;

@@ -875,15 +875,6 @@ export class HandleTable {
     return to - from === id.length && ((f < 0 ? this.namesText : this.idsText) as LatinBuffer).latin1Slice(from, to) === id;
   }
 
-  /** Whether handle `i`'s ID is the text `bytes[from, to)`. */
-  idIsText(i: number, bytes: Uint8Array, from: number, to: number): boolean {
-    const f = this.c.idFrom[i];
-    const start = f < 0 ? this.nameStart(i) : f;
-    const end = f < 0 ? this.c.nameEnds[i] : this.c.idTo[i];
-    // (One native comparison: no string for either side; the check compares one per allocation.)
-    return end - start === to - from && (f < 0 ? this.namesText : this.idsText).compare(bytes, from, to, start, end) === 0;
-  }
-
   /** Whether handles `i` and `j` have the same ID. */
   sameId(i: number, j: number): boolean {
     const a = this.idBytes(i);

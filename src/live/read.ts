@@ -26,6 +26,8 @@ import type {
 import { describeSource, liveFinding } from "./private/findings";
 import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
+import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
+import { AttributeColumns, AttributeView } from "./private/columns";
 import { startBlocksThread } from "./private/block-file";
 import { MIN_THREAD_BYTES, startHandlesThread } from "./private/handles-thread";
 import { sizeOf } from "./private/read-thread";
@@ -91,10 +93,46 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
       if (p.next < p.docs.length) return true;
       preparing.delete(i);
     }
-    return false;
+    return joinAhead();
   };
-  const threads = options.fastDecode === false || options.threads === false ? [] : [startBlocksThread(files, minBytes, (file) => streamDumpObjects(file, read), { idle }), startHandlesThread(files, minBytes, { idle })].filter((t) => t !== undefined);
+  const threaded = options.fastDecode !== false && options.threads !== false;
+  const blocksThread = threaded ? startBlocksThread(files, minBytes, (file) => streamDumpObjects(file, read), { idle }) : undefined;
+  let handlesThread = threaded ? startHandlesThread(files, minBytes, { idle }) : undefined;
+  const threads = [blocksThread, handlesThread].filter((t) => t !== undefined);
   const threadOf = (i: number) => threads.find((t) => t.index === i);
+  // The check's join made ahead (`private/handle-index.ts`): once the handles worker has posted its table
+  // (taken before its turn), the table is indexed by ID and the handles of the blocks taken so far are
+  // found in it, a part at a time, while the blocks worker is waited for. The check takes both.
+  /** The file being read (documents before it are taken). */
+  let current = 0;
+  let index: HandleIndex | undefined;
+  let indexed = 0;
+  /** The attribute columns of the blocks the blocks worker gave, and how many have their handles found. */
+  const blockViews: AttributeView[] = [];
+  let joined = 0;
+  let taking = false;
+  const joinAhead = (): boolean => {
+    if (index === undefined) {
+      const h = handlesThread;
+      if (h === undefined || taking || h.index <= current || !h.ready()) return false;
+      taking = true;
+      const docs = [...(h.take() ?? [])];
+      taking = false;
+      const table = docs[0]?.decoded;
+      if (docs.length > 0) ahead.set(h.index, docs);
+      handlesThread = undefined;
+      if (docs.length !== 1 || !(table instanceof HandleTable)) return false;
+      index = tableIndexOf(table);
+    }
+    if (index.extend((indexed += IDLE_HANDLES))) return true;
+    const end = Math.min(blockViews.length, joined + IDLE_BLOCKS);
+    for (; joined < end; joined++) handleEntriesOf(index, blockViews[joined]);
+    return joined < blockViews.length;
+  };
+  const noteBlock = (doc: LoadedDocument) => {
+    const block = doc.decoded as FastItem | undefined;
+    if (block !== undefined && block.kind === "IPAMBlock" && block.fields.attributes instanceof AttributeColumns) blockViews.push(block.fields.attributes);
+  };
   // One file at a time: the parsed text of a file is garbage once its objects are decoded. While a
   // thread still reads its file, the small files after it that no thread reads are read ahead (an
   // error is thrown in its turn).
@@ -114,13 +152,20 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   function* documents(): Generator<LoadedDocument> {
     try {
       for (let i = 0; i < files.length; i++) {
+        current = i;
         const thread = threadOf(i);
         if (thread !== undefined) readAhead(i + 1, thread);
         const early = ahead.get(i);
         ahead.delete(i);
         preparing.delete(i);
         if (early !== undefined && !Array.isArray(early)) throw early.error;
-        yield* early ?? thread?.take() ?? streamDumpObjects(files[i], read);
+        const docs = early ?? thread?.take() ?? streamDumpObjects(files[i], read);
+        if (thread === undefined || thread !== blocksThread) yield* docs;
+        else
+          for (const doc of docs) {
+            noteBlock(doc);
+            yield doc;
+          }
       }
     } finally {
       for (const t of threads) t.cancel();
@@ -131,6 +176,9 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
 
 /** How many objects read ahead are prepared at a time while the main thread waits for a worker (about a millisecond). */
 const IDLE_OBJECTS = 32;
+/** How many IPAM handles are indexed, and blocks' handles found, at a time while the main thread waits (a few milliseconds). */
+const IDLE_HANDLES = 32768;
+const IDLE_BLOCKS = 32;
 
 /** The largest file read ahead while a thread reads its file (nodes, affinities, pools: a few megabytes). */
 const AHEAD_MAX_BYTES = 64 * 1024 * 1024;

@@ -114,17 +114,7 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
     const plain = readDump(docs(objects(), "ahead.json"), ["ahead.json"]);
     expect(JSON.stringify(dump)).toBe(JSON.stringify(plain));
     expect(dump).toEqual(plain);
-    expect(dump.findings.map((f) => f.code)).toEqual([
-      "DUMP_SCHEMA",
-      "DUMP_SCHEMA",
-      "AFFINITY_NAME",
-      "AFFINITY_CIDR_INVALID",
-      "DUMP_SCHEMA",
-      "DUMP_DUPLICATE",
-      "DUMP_DUPLICATE_CONFLICT",
-      "DUMP_API_GROUPS_DISAGREE",
-      "DUMP_NOT_AN_OBJECT",
-    ]);
+    expect(dump.findings.map((f) => f.code)).toEqual(["DUMP_SCHEMA", "DUMP_SCHEMA", "AFFINITY_NAME", "AFFINITY_CIDR_INVALID", "DUMP_SCHEMA", "DUMP_DUPLICATE", "DUMP_DUPLICATE_CONFLICT", "DUMP_API_GROUPS_DISAGREE", "DUMP_NOT_AN_OBJECT"]);
     expect(dump.nodes?.map((n) => [n.name, n.tunnelAddresses.length])).toEqual([
       ["n1", 1],
       ["n2", 2],
@@ -133,13 +123,7 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
   });
 
   test("the reader takes what was prepared (the object is not read again), and an object prepared twice once", () => {
-    const list = docs(
-      [
-        blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")),
-        node("n1", "10.0.0.1"),
-      ],
-      "ahead.json"
-    );
+    const list = docs([blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")), node("n1", "10.0.0.1")], "ahead.json");
     for (const d of list) prepareObject(d);
     // Changed after it was prepared: the reader's result shows which reading it took.
     const value = (i: number) =>
@@ -148,14 +132,11 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
         metadata: { annotations: Record<string, string> };
       };
     value(0).spec.node = "n9";
-    value(1).metadata.annotations["projectcalico.org/IPv4VXLANTunnelAddr"] =
-      "10.9.9.9";
+    value(1).metadata.annotations["projectcalico.org/IPv4VXLANTunnelAddr"] = "10.9.9.9";
     for (const d of list) prepareObject(d);
     const dump = readDump(list, ["ahead.json"]);
     expect(dump.affinities.map((a) => a.node)).toEqual(["n1"]);
-    expect(dump.nodes?.[0].tunnelAddresses).toEqual([
-      { type: "vxlanTunnelAddress", address: "10.0.0.1" },
-    ]);
+    expect(dump.nodes?.[0].tunnelAddresses).toEqual([{ type: "vxlanTunnelAddress", address: "10.0.0.1" }]);
   });
 
   test("an object read straight from its text, or one prepare cannot read, is left to the reader", () => {

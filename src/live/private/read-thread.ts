@@ -70,8 +70,8 @@ export interface ReadThreadOptions {
   readonly resourceLimits?: ResourceLimits;
   /**
    * Work of the main thread's own done while it waits for the worker's messages instead of sleeping: a
-   * little at a time (about a millisecond a call), between looks at the worker; returns false when none
-   * is left (the wait then sleeps). Must not throw.
+   * little at a time (a few milliseconds a call), between looks at the worker; returns false when it has
+   * none (the wait then sleeps a while, and asks again). Must not throw.
    * @default - none
    */
   readonly idle?: () => boolean;
@@ -248,9 +248,12 @@ class WorkerWatch {
       } else if (Date.now() - moved > STALL_MS) {
         return { outcome: "stalled" };
       }
-      // The main thread's own work first (then a look again); a sleep when it has none.
+      // The main thread's own work first (then a look again); a sleep when it has none (then it is asked again).
       if (busy) busy = (idle as () => boolean)();
-      else Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+      else {
+        Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+        busy = idle !== undefined;
+      }
     }
   }
 

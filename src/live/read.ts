@@ -141,7 +141,11 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
     for (let j = from; j < files.length && !thread.ready(); j++) {
       if (ahead.has(j) || threadOf(j) !== undefined || sizeOf(files[j]) > AHEAD_MAX_BYTES) continue;
       try {
-        const docs = [...streamDumpObjects(files[j], read)];
+        // (A node or pod is read at once, and only what the reader still reads of it is kept: its parsed
+        // text, garbage while young, is not copied by every collection until its turn. A dump holds
+        // thousands of nodes of kilobytes each.)
+        const docs: LoadedDocument[] = [];
+        for (const doc of streamDumpObjects(files[j], read)) docs.push(slimDocument(doc));
         ahead.set(j, docs);
         preparing.set(j, { docs, next: 0 });
       } catch (error) {
@@ -519,6 +523,28 @@ export function prepareObject(doc: LoadedDocument): void {
   } catch {
     // The reader reads the object in its turn (and reports what is wrong).
   }
+}
+
+/**
+ * A document read ahead, as the reader will need it: a Kubernetes node or pod is prepared
+ * ({@link prepareObject}) and its value replaced by its `apiVersion`, `kind` and `metadata.name` (and
+ * `metadata.namespace`), all {@link readDump} still reads of it; any other document is returned as it is.
+ *
+ * @internal
+ */
+export function slimDocument(doc: LoadedDocument): LoadedDocument {
+  if (doc.decoded !== undefined) return doc;
+  const o = doc.value as Record<string, unknown> | null;
+  if (typeof o !== "object" || o === null || o.apiVersion !== "v1" || (o.kind !== "Node" && o.kind !== "Pod")) return doc;
+  prepareObject(doc);
+  const reading = readings.get(o);
+  if (reading?.node === undefined && reading?.pod === undefined) return doc;
+  const meta = o.metadata as Record<string, unknown>;
+  const metadata: Record<string, unknown> = { name: meta.name };
+  if (meta.namespace !== undefined) metadata.namespace = meta.namespace;
+  const slim = { apiVersion: o.apiVersion, kind: o.kind, metadata };
+  readings.set(slim, reading);
+  return { ...doc, value: slim };
 }
 
 /** The objects kept, kind by kind; a kind kept as a table of handles is given to `onTable` instead. */

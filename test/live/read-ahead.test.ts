@@ -1,6 +1,6 @@
 import { Cidr } from "../../src/ip";
 import { blockAffinityObject, readDump } from "../../src/live";
-import { prepareObject } from "../../src/live/read";
+import { prepareObject, slimDocument } from "../../src/live/read";
 import { V1, V3, docs, node, podObject, pool } from "./helpers";
 
 // While the main thread waits for a worker, the objects of the files it read ahead are read the way the
@@ -164,5 +164,38 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
     };
     expect(() => prepareObject(docs([throwing])[0])).not.toThrow();
     expect(() => readDump(docs([throwing]))).toThrow("boom");
+  });
+
+  test("a node or pod read ahead keeps only what the reader reads of it, and the dump is the same", () => {
+    const list = [...objects(), podObject("other", "a", ["10.0.0.4"]), { apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }];
+    const slim = docs(list, "ahead.json").map(slimDocument);
+    const dump = readDump(slim, ["ahead.json"]);
+    const plain = readDump(docs(list, "ahead.json"), ["ahead.json"]);
+    expect(JSON.stringify(dump)).toBe(JSON.stringify(plain));
+    expect(dump.pods?.map((p) => `${p.namespace}/${p.name}`)).toEqual(["ns/a", "ns/b", "other/a", "/x"]);
+    const values = slim.map((d) => d.value as { apiVersion?: string; kind?: string });
+    const kubernetes = values.filter((v) => v?.apiVersion === "v1" && (v.kind === "Node" || v.kind === "Pod"));
+    expect(kubernetes).toHaveLength(7);
+    for (const v of kubernetes) expect(Object.keys(v)).toEqual(["apiVersion", "kind", "metadata"]);
+    expect(kubernetes.map((v) => (v as { metadata: object }).metadata)).toContainEqual({ name: "a", namespace: "other" });
+    // Every other document is the one read.
+    const original = docs(list, "ahead.json");
+    slim.forEach((d, i) => {
+      const v = original[i].value as { apiVersion?: string; kind?: string };
+      if (!kubernetes.includes(d.value as never)) expect(d.value).toEqual(v);
+    });
+  });
+
+  test("a node prepare cannot read is kept whole (the reader meets its error in its turn)", () => {
+    const throwing = {
+      apiVersion: "v1",
+      kind: "Node",
+      get metadata(): unknown {
+        throw new Error("boom");
+      },
+    };
+    const [doc] = docs([throwing]);
+    expect(slimDocument(doc)).toBe(doc);
+    expect(() => readDump([slimDocument(doc)])).toThrow("boom");
   });
 });

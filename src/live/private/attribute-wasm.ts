@@ -12,7 +12,7 @@
  * is used.
  */
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
-import { Code, I32, Op, Simd, V128, wasmModule } from "./wasm";
+import { Code, I32, MatchCode, Op, V128, wasmModule } from "./wasm";
 
 const sp = (n: number) => " ".repeat(n);
 const SEC = sp(28);
@@ -51,85 +51,13 @@ const I = 6; // a copy's place
 const N = 7; // a copy's length
 const V = 8; // a scan's 16 bytes
 
-/** The constant `text` as the loads that compare it: [bytes, offset, expected value]. */
-function words(text: string): [number, number, bigint | number][] {
-  const b = Buffer.from(text, "latin1");
-  const n = b.length;
-  const parts: [number, number][] = [];
-  if (n >= 8) {
-    for (let i = 0; i + 8 <= n; i += 8) parts.push([8, i]);
-    if (n % 8 !== 0) parts.push([8, n - 8]);
-  } else if (n >= 4) {
-    parts.push([4, 0]);
-    if (n > 4) parts.push([4, n - 4]);
-  } else if (n >= 2) {
-    parts.push([2, 0]);
-    if (n > 2) parts.push([1, 2]);
-  } else {
-    parts.push([1, 0]);
-  }
-  return parts.map(([size, at]) => [size, at, size === 8 ? b.readBigInt64LE(at) : size === 4 ? b.readInt32LE(at) : size === 2 ? b.readUInt16LE(at) : b[at]]);
-}
-
 /** The attribute matcher: `attribute(p, lim, t)`, the end of the match, -1 when none, {@link NO_ROOM}. */
 function attributeFunction(): Code {
-  const c = new Code();
-  /** How deep the instructions emitted are inside blocks, loops and ifs; the answer -1 breaks out of depth 1. */
-  let depth = 0;
-  const open = (start: () => void) => {
-    start();
-    depth++;
-  };
-  const close = () => {
-    c.end();
-    depth--;
-  };
-  const failIf = () => c.brIf(depth - 1);
-  /** Pushes whether `q + n` is past the text the pattern sees. */
-  const past = (n: number) => c.get(Q).i32(n).op(Op.i32Add).get(LIM).op(Op.i32GtU);
-  /** Pushes whether the word at `q + at` differs from the text's. */
-  const differs = ([size, at, w]: [number, number, bigint | number]) => {
-    c.get(Q);
-    if (size === 8) return c.load64(at).i64(w as bigint).op(Op.i64Ne);
-    if (size === 4) c.load32(at);
-    else if (size === 2) c.load16(at);
-    else c.load8(at);
-    return c.i32(w as number).op(Op.i32Ne);
-  };
-  /** The constant `text` at `q` (else no match); `q` moves past it. */
-  const expect = (text: string) => {
-    past(text.length);
-    failIf();
-    for (const w of words(text)) {
-      differs(w);
-      failIf();
-    }
-    c.get(Q).i32(text.length).op(Op.i32Add).set(Q);
-  };
-  /** Pushes whether the constant `text` is at `q`. */
-  const holds = (text: string) => {
-    past(text.length);
-    for (const w of words(text)) differs(w).op(Op.i32Or);
-    c.op(Op.i32Eqz);
-  };
-  /** A string's characters (PLAIN: printable ASCII but `"` and `\`) from `q`: `q` moves to the first other byte. */
-  const plain = () => {
-    open(() => c.loop());
-    c.get(Q).v128Load(0).tee(V).i32(0x20).simd(Simd.i8x16Splat).simd(Simd.i8x16LtU);
-    c.get(V).i32(0x7e).simd(Simd.i8x16Splat).simd(Simd.i8x16GtU).simd(Simd.v128Or);
-    c.get(V).i32(0x22).simd(Simd.i8x16Splat).simd(Simd.i8x16Eq).simd(Simd.v128Or);
-    c.get(V).i32(0x5c).simd(Simd.i8x16Splat).simd(Simd.i8x16Eq).simd(Simd.v128Or);
-    c.simd(Simd.i8x16Bitmask).tee(M).op(Op.i32Eqz);
-    open(() => c.if());
-    c.get(Q).i32(16).op(Op.i32Add).set(Q).br(1);
-    close();
-    close();
-    c.get(Q).get(M).op(Op.i32Ctz).op(Op.i32Add).set(Q);
-  };
+  const c = new MatchCode(Q, LIM, V, M);
   /** A string's value, its start kept in result `slot` (and its end in the next). */
   const value = (slot: number, end: boolean) => {
     c.i32(0).get(Q).store32(OUT + 4 * slot);
-    plain();
+    c.plain();
     if (end) c.i32(0).get(Q).store32(OUT + 4 * slot + 4);
   };
   const absent = (slot: number, end: boolean) => {
@@ -138,78 +66,63 @@ function attributeFunction(): Code {
   };
   /** An optional member `text` + value (its start in `slot`): kept when its constant text is there. */
   const optional = (text: string, slot: number, end: boolean) => {
-    holds(text);
-    open(() => c.if());
-    c.get(Q).i32(text.length).op(Op.i32Add).set(Q);
+    c.holds(text).enter("if").skip(text.length);
     value(slot, end);
     c.else();
     absent(slot, end);
-    close();
+    c.leave();
   };
 
   c.get(P).set(Q);
-  open(() => c.block());
+  c.enter("block");
   // The handle's, pod's and timestamp's spans are first kept as places in memory (then copied).
-  expect(`${sp(20)}{\n${sp(24)}"handle_id": "`);
+  c.expect(`${sp(20)}{\n${sp(24)}"handle_id": "`);
   value(R_SPANS, true);
-  expect(`",\n${sp(24)}"secondary": {\n`);
-  holds(`${SEC}"namespace": "`);
-  open(() => c.if());
-  c.get(Q).i32(`${SEC}"namespace": "`.length).op(Op.i32Add).set(Q);
+  c.expect(`",\n${sp(24)}"secondary": {\n`);
+  c.holds(`${SEC}"namespace": "`).enter("if").skip(`${SEC}"namespace": "`.length);
   value(R_NAMESPACE, false);
-  expect(`",\n`);
+  c.expect(`",\n`);
   c.else();
   absent(R_NAMESPACE, false);
-  close();
-  expect(`${SEC}"node": "`);
+  c.leave();
+  c.expect(`${SEC}"node": "`);
   value(R_NODE, false);
   optional(`",\n${SEC}"pod": "`, R_SPANS + 2, true);
   optional(`",\n${SEC}"timestamp": "`, R_SPANS + 4, true);
   optional(`",\n${SEC}"type": "`, R_TYPE, false);
-  expect(`"\n${sp(24)}}\n${sp(20)}}`);
+  c.expect(`"\n${sp(24)}}\n${sp(20)}}`);
   // Matched. Room in the block's text for the values (and a copy's 16 bytes past the last)?
   c.i32(0).load32(OUT + 4 * (R_SPANS + 1)).i32(0).load32(OUT + 4 * R_SPANS).op(Op.i32Sub);
   for (const s of [R_SPANS + 2, R_SPANS + 4]) {
     c.i32(0).load32(OUT + 4 * s + 4).i32(0).load32(OUT + 4 * s).op(Op.i32Sub).op(Op.i32Add);
   }
   c.get(T).op(Op.i32Add).i32(TEXT_BYTES - 16).op(Op.i32GtU);
-  open(() => c.if());
-  c.i32(NO_ROOM).return();
-  close();
+  c.enter("if").i32(NO_ROOM).return().leave();
   // The handle's hash (FNV-1a, as handleIdHash).
-  c.i32(FNV_OFFSET).set(H);
   c.i32(0).load32(OUT + 4 * R_SPANS).set(I);
-  open(() => c.block());
-  open(() => c.loop());
-  c.get(I).i32(0).load32(OUT + 4 * (R_SPANS + 1)).op(Op.i32GeU).brIf(1);
-  c.get(H).get(I).load8(0).op(Op.i32Xor).i32(FNV_PRIME).op(Op.i32Mul).set(H);
-  c.get(I).i32(1).op(Op.i32Add).set(I).br(0);
-  close();
-  close();
-  c.i32(0).get(H).store32(OUT + 4 * R_HASH);
+  c.i32(0).load32(OUT + 4 * (R_SPANS + 1)).set(N);
+  c.i32(0).fnv(I, N, H, FNV_OFFSET, FNV_PRIME).store32(OUT + 4 * R_HASH);
   // The values copied to the block's text, 16 bytes at a time; their spans there.
   for (const s of [R_SPANS, R_SPANS + 2, R_SPANS + 4]) {
     c.i32(0).load32(OUT + 4 * s).tee(I).i32(0).op(Op.i32GeS);
-    open(() => c.if());
+    c.enter("if");
     c.i32(0).load32(OUT + 4 * s + 4).get(I).op(Op.i32Sub).set(N);
     c.i32(0).get(T).store32(OUT + 4 * s);
     c.i32(0).get(T).get(N).op(Op.i32Add).store32(OUT + 4 * s + 4);
-    open(() => c.block());
-    open(() => c.loop());
+    c.enter("block").enter("loop");
     c.get(N).i32(0).op(Op.i32LeS).brIf(1);
     c.get(T).get(I).v128Load(0).v128Store(TEXT_AT);
     c.get(T).i32(16).op(Op.i32Add).set(T);
     c.get(I).i32(16).op(Op.i32Add).set(I);
     c.get(N).i32(16).op(Op.i32Sub).set(N).br(0);
-    close();
-    close();
+    c.leave().leave();
     // (T went past the value's end by the copy's last step; back to it.)
     c.i32(0).load32(OUT + 4 * s + 4).set(T);
-    close();
+    c.leave();
   }
   c.i32(0).get(T).store32(OUT + 4 * R_TEXT);
   c.get(Q).return();
-  close();
+  c.leave();
   c.i32(-1);
   return c;
 }

@@ -296,8 +296,10 @@ export function formatAddress(family: IpFamily, value: bigint): string {
 
 // An IPv6 value is cut into 32-bit words by two BigUint64Array stores (each keeps the low 64 bits of
 // the value): one bigint operation per address, where a shift per 16-bit group costs eight.
+// The words are read as int32 (their 32 bits; putIPv6Words only masks and shifts them), which V8 passes
+// as small integers where a uint32 above 2^31 would be a heap number.
 const HALVES = new BigUint64Array(2);
-const HALF_WORDS = new Uint32Array(HALVES.buffer);
+const HALF_WORDS = new Int32Array(HALVES.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const [LOW_WORD, HIGH_WORD] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
@@ -313,11 +315,25 @@ const GROUPS = new Uint16Array(8);
 function putIPv6(value: bigint): number {
   HALVES[0] = value >> 64n;
   HALVES[1] = value;
-  const w0 = HALF_WORDS[HIGH_WORD];
-  const w1 = HALF_WORDS[LOW_WORD];
-  const w2 = HALF_WORDS[2 + HIGH_WORD];
-  const w3 = HALF_WORDS[2 + LOW_WORD];
-  if (w0 === 0 && w1 === 0 && w2 === Number(V4_MAPPED_HIGH)) {
+  return putIPv6Words(HALF_WORDS[HIGH_WORD], HALF_WORDS[LOW_WORD], HALF_WORDS[2 + HIGH_WORD], HALF_WORDS[2 + LOW_WORD]);
+}
+
+/**
+ * @internal The canonical text of the IPv6 CIDR whose network is given as its four 32-bit words, the
+ * most significant first, and whose prefix is `prefix`: the text of {@link cidrText}, without a bigint.
+ * A word may be given as a signed or an unsigned 32-bit integer: only its 32 bits are read. For the
+ * carver, which knows its networks' words.
+ */
+export function ipv6CidrTextOfWords(w0: number, w1: number, w2: number, w3: number, prefix: number): string {
+  let k = putIPv6Words(w0, w1, w2, w3);
+  CODES[k++] = 47; // /
+  k = putDecimal(prefix, k);
+  return textOfCodes(k);
+}
+
+/** Writes the RFC 5952 text of the IPv6 address of the four 32-bit words (the most significant first; signed or not) at CODES[0]; returns its length. */
+function putIPv6Words(w0: number, w1: number, w2: number, w3: number): number {
+  if (w0 === 0 && w1 === 0 && w2 === 0xffff /* V4_MAPPED_HIGH */) {
     // ::ffff:a.b.c.d
     const c = CODES;
     c[0] = 58;

@@ -1,10 +1,10 @@
 import { createHash } from "crypto";
 import { Cidr, formatAddress } from "../ip";
-import { API_CRD_V1 } from "../model/calico";
-import type { FastBlock } from "./fast-decode";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
 import { AttributeColumns, SequenceColumns, defineLazy, setAttributeColumns } from "./private/columns";
 import { describeSource, liveFinding } from "./private/findings";
+
+export { fastBlock } from "./private/fast-block";
 
 export { WINDOWS_RESERVED_HANDLE } from "../simulator/allocate";
 
@@ -407,28 +407,4 @@ function listed(values: readonly (number | string)[]): string {
 
 function ordinalList(ordinals: readonly number[]): string {
   return `${ordinals.length === 1 ? "ordinal" : `${ordinals.length} ordinals`} ${listed(ordinals)}`;
-}
-
-/**
- * @internal A decoded IPAM block (both byte decoders: `fast-decode`'s and `template-decode`'s), with the exact
- * text of sequence numbers past 2^53 as the JSON reader keeps them: the block's (`sequenceDigits`, the
- * digits of a number of 16 digits or more) when it is past 2^53; the allocations' (every one of 16
- * digits or more) when one of them is (`forAllocation`). `fields` must be an object of the caller's own:
- * it is given `exactSequenceNumbers`.
- */
-export function fastBlock(
-  name: string,
-  fields: Omit<BlockFields, "exactSequenceNumbers">,
-  sequenceDigits: string | undefined,
-  forAllocation: Readonly<Record<string, string>> | undefined,
-): FastBlock {
-  const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(fields.sequenceNumber);
-  const seq = fields.sequenceNumberForAllocation;
-  // (Columns give their exact digits themselves: `forAllocation` is then a place for them.)
-  if (seq instanceof SequenceColumns && seq.unsafe) forAllocation ??= {};
-  if (!seqUnsafe && forAllocation === undefined) return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
-  const exactSequenceNumbers = seqUnsafe ? { sequenceNumber: sequenceDigits, forAllocation: forAllocation ?? {} } : { forAllocation: forAllocation ?? {} };
-  // (The callers' `fields` is an object of its own: it takes the exact digits, without a copy.)
-  (fields as { exactSequenceNumbers?: BlockFields["exactSequenceNumbers"] }).exactSequenceNumbers = exactSequenceNumbers;
-  return { kind: "IPAMBlock", apiVersion: API_CRD_V1, name, fields };
 }

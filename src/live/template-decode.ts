@@ -20,7 +20,7 @@
  */
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
-import { fastBlock } from "./block";
+import { fastBlock } from "./private/fast-block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";

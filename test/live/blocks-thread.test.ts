@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
 import { sortKeys } from "../../bench/inspect-dump";
 import { V1 } from "./helpers";
@@ -142,8 +143,12 @@ describe("the IPAM blocks file read on a worker thread", () => {
   test("a file the matcher does not take whole (an object the CRD schema rejects, another kind, a List cut short) is read by the main thread, with the same messages", () => {
     const odd = { apiVersion: V1, kind: "IPAMBlock", metadata: meta("10-0-200-0-26", 200), spec: { allocations: [], attributes: [], cidr: "10.0.200.0/26", strictAffinity: "no", unallocated: [] } };
     const other = { apiVersion: V1, kind: "IPPool", metadata: meta("other", 201), spec: { cidr: "10.1.0.0/16" } };
+    // A block the byte decoder takes (a pod name past ASCII) but the matcher leaves.
+    const accented = blocks(6).slice(5) as { spec: { attributes: { secondary: Record<string, string> }[] } }[];
+    accented[0].spec.attributes[1].secondary.pod = "pod-caf\u00e9";
     for (const [name, items, metadata] of [
       ["schema.json", [...blocks(5), odd], undefined],
+      ["accented.json", [...blocks(5), ...accented], undefined],
       ["kinds.json", [...blocks(5), other], undefined],
       ["cut.json", blocks(5), { continue: "abc", resourceVersion: "" }],
     ] as const) {
@@ -218,6 +223,17 @@ describe("the IPAM blocks file read on a worker thread", () => {
     expect(readThread.startReadThread("no-such-worker.js", files, 1)).toBeUndefined();
     expect(readThread.workerScript(path.join(root, "lib", "cli"), "blocks-worker.js")).toBe(path.join(lib, "private", "blocks-worker.js"));
     expect(compiled.readDumpFiles(files, { threadMinBytes: 1 })).toEqual(main);
+  });
+
+  test("the worker loads the matcher, the columns and the List reader only: not block.ts's checks, the simulator or the byte decoder", () => {
+    // (Run outside a worker, the script stops at its workerData, once its modules are loaded.)
+    const script = `try { require(${JSON.stringify(path.join(lib, "private", "blocks-worker.js"))}); } catch {}
+      console.log(JSON.stringify(Object.keys(require.cache)));`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+    const modules = (JSON.parse(r.stdout) as string[]).map((m) => path.relative(root, m).split(path.sep).join("/"));
+    expect(modules).toEqual(expect.arrayContaining(["lib/live/private/block-read.js", "lib/live/template-decode.js", "lib/live/private/columns.js", "lib/io/json-list.js"]));
+    expect(modules.filter((m) => /^lib\/(simulator|selector|ip)\/|^lib\/live\/(block|fast-decode|read)\.js$|handle-columns/.test(m))).toEqual([]);
+    expect(modules.length).toBeLessThanOrEqual(12);
   });
 
   test("not for small files, nor when the other files are small", () => {

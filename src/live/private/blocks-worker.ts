@@ -4,7 +4,7 @@
  * item the matcher leaves, another kind, another layout, an error) posts `{ ok: false }`: the main
  * thread then reads the file itself, with every check and message.
  */
-import { blockFileTransferables, readBlockFile } from "./block-file";
+import { blockFileTransferables, readBlockFile } from "./block-read";
 import { runReadWorker } from "./read-thread";
 
 runReadWorker(readBlockFile, blockFileTransferables);

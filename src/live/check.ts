@@ -5,7 +5,8 @@ import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } fro
 import { describeSource, liveFinding } from "./private/findings";
 import { AttributeView, attributeViewOf } from "./private/columns";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
-import { handleHashesOf, handleIdHash } from "./private/handle-ids";
+import { handleIdHash } from "./private/handle-ids";
+import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
 
 /** Names of the pools Calico (or the operator) creates when none is configured. */
 export const DEFAULT_POOL_NAMES: readonly string[] = ["default-ipv4-ippool", "default-ipv6-ippool"];
@@ -107,38 +108,16 @@ export interface Inspection {
 /**
  * The addresses each handle holds in the blocks, without an object per handle (a dump holds one handle
  * per pod). Entries are numbered by the dump's IPAMHandle objects first (an object's entry is its index,
- * or the first index of an ID held by several objects), then the handles no object names, in the order
- * the blocks name them ({@link missing}). Per entry: the first block the handle is seen in (by index) and
- * its addresses there; the rare handle in several blocks has its other blocks in `others`.
- *
- * The objects are found by the hash of their ID (`private/handle-ids.ts`: the readers leave the hashes
- * of the IDs they read beside the objects; others are hashed here) in an open-addressed table of
- * numbers; a hit counts only when the IDs are equal, so hashes that collide cost a comparison, never
- * a wrong entry. The objects are the dump's `handles`, or the columns they are built from
- * (`private/handle-columns.ts`: the IDs are then compared with their bytes).
+ * or the first index of an ID held by several objects: `private/handle-index.ts`), then the handles no
+ * object names, in the order the blocks name them ({@link missing}). Per entry: the first block the
+ * handle is seen in (by index) and its addresses there; the rare handle in several blocks has its
+ * other blocks in `others`.
  */
 class HandleUse {
-  /** The objects' IDs (index for index), or the table holding them; and their `handleIdHash`. */
-  private readonly ids: string[] | null;
-  private readonly table: HandleTable | null;
-  private readonly hashes: Int32Array;
-  /**
-   * The table, open-addressed with linear probing: slot `i` holds a hash at `4i`, the object's index + 1
-   * at `4i + 1` (0: empty) and, for columns, where the object's ID is at `4i + 2` and `4i + 3` (`[from,
-   * to)` of the names' bytes, or `[~from, to)` of the IDs' bytes when the ID is not the name): side by
-   * side, so a probe and the comparison of a hit read one place of the table (not the columns' places).
-   */
-  private readonly slots: Int32Array;
-  /** The columns' names and IDs as bytes (the places in {@link slots} point into them). */
-  private readonly names: Buffer | null;
-  private readonly idBytes: Buffer | null;
-  private readonly mask: number;
+  readonly index: HandleIndex;
   /** The entries of the handles no IPAMHandle object names, by ID. */
   readonly missingEntries = new Map<string, number>();
-  /** Whether some handle ID is held by several IPAMHandle objects. */
-  private readonly shared: boolean;
-  private readonly objects: number;
-  /** The IDs of the handles no IPAMHandle object names: entries `objects`, `objects + 1`… */
+  /** The IDs of the handles no IPAMHandle object names: entries `index.objects`, `index.objects + 1`… */
   readonly missing: string[] = [];
   firstBlock: Int32Array<ArrayBuffer>;
   count: Int32Array<ArrayBuffer>;
@@ -146,112 +125,37 @@ class HandleUse {
   readonly others = new Map<number, Map<string, number>>();
 
   constructor(handles: readonly LiveHandle[] | HandleTable) {
-    const table = handles instanceof HandleTable ? handles : null;
-    const objects = table !== null ? table.count : (handles as readonly LiveHandle[]).length;
-    const hashes = table !== null ? table.idHash : handleHashesOf(handles as readonly LiveHandle[]);
-    let ids: string[] | null = null;
-    if (table === null) {
-      const list = handles as readonly LiveHandle[];
-      ids = new Array<string>(objects);
-      for (let j = 0; j < objects; j++) ids[j] = list[j].handleId;
-    }
-    this.ids = ids;
-    this.table = table;
-    let size = 1024;
-    while (size < objects * 2) size *= 2;
-    const slots = new Int32Array(size * SLOT);
-    const mask = size - 1;
-    let shared = false;
-    const c = table?.c;
-    for (let j = 0; j < objects; j++) {
-      const hash = hashes[j];
-      let i = hash & mask;
-      let k = slots[SLOT * i + 1];
-      // An ID held twice keeps its first object's entry.
-      for (; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === ids[j] : (table as HandleTable).sameId(k - 1, j))) break;
-      if (k !== 0) {
-        shared = true;
-      } else {
-        slots[SLOT * i] = hash;
-        slots[SLOT * i + 1] = j + 1;
-        if (c !== undefined) {
-          const f = c.idFrom[j];
-          slots[SLOT * i + 2] = f < 0 ? (j === 0 ? 0 : c.nameEnds[j - 1]) : ~f;
-          slots[SLOT * i + 3] = f < 0 ? c.nameEnds[j] : c.idTo[j];
-        }
-      }
-    }
-    this.names = c !== undefined ? Buffer.from(c.names.buffer, c.names.byteOffset, c.names.length) : null;
-    this.idBytes = c !== undefined ? Buffer.from(c.ids.buffer, c.ids.byteOffset, c.ids.length) : null;
-    this.hashes = hashes;
-    this.slots = slots;
-    this.mask = mask;
-    this.shared = shared;
-    this.objects = objects;
-    this.firstBlock = new Int32Array(Math.max(1024, objects + 64));
+    // (A table's index is kept with it: the reader may have made it while it waited for a worker.)
+    this.index = handles instanceof HandleTable ? tableIndexOf(handles).complete() : new HandleIndex(handles).complete();
+    this.firstBlock = new Int32Array(Math.max(1024, this.index.objects + 64));
     this.count = new Int32Array(this.firstBlock.length);
   }
 
-  /** The entry of the IPAMHandle object named by `id` (whose hash is `hash`); -1 when none. */
-  private find(id: string, hash: number): number {
-    const slots = this.slots;
-    const mask = this.mask;
-    const ids = this.ids;
-    const table = this.table;
-    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
-      if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === id : (table as HandleTable).idEquals(k - 1, id))) return k - 1;
-    }
-    return -1;
-  }
-
-  /** The entry of the IPAMHandle object at `index` in the dump. */
-  entryOf(index: number): number {
-    if (!this.shared) return index;
-    if (this.ids !== null) return this.find(this.ids[index], this.hashes[index]);
-    const table = this.table as HandleTable;
-    const hash = this.hashes[index];
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && table.sameId(k - 1, index)) return k - 1;
-    return -1;
-  }
-
-  /**
-   * The entry of the IPAMHandle object (of columns) whose ID is the text `bytes[from, to)` (whose hash is
-   * `hash`); -1 when none. (A hit is compared natively with the bytes its slot points at.)
-   */
-  private findText(bytes: Buffer, from: number, to: number, hash: number): number {
-    const slots = this.slots;
-    const mask = this.mask;
-    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
-      if (slots[SLOT * i] !== hash) continue;
-      const a = slots[SLOT * i + 2];
-      const b = slots[SLOT * i + 3];
-      if (a >= 0 ? b - a === to - from && (this.names as Buffer).compare(bytes, from, to, a, b) === 0 : b - ~a === to - from && (this.idBytes as Buffer).compare(bytes, from, to, ~a, b) === 0) return k - 1;
-    }
-    return -1;
+  /** The entries of a view's handles in the objects' table when they are compared as bytes (see {@link add}); undefined otherwise. */
+  entriesOf(attrs: AttributeView): Int32Array | undefined {
+    return attrs.handleBytes !== undefined && this.index.table !== null ? handleEntriesOf(this.index, attrs) : undefined;
   }
 
   /**
    * Counts an address of the handle of attribute `idx` of `attrs` (it has one) in block `block` (whose
    * CIDR is `cidr`; `firstCidr` gives a block's). The handle is compared as bytes when the view holds them
-   * and the objects are columns: a string is made only for a handle no object names.
+   * and the objects are columns (`entries`, from {@link entriesOf}): a string is made only for a handle no
+   * object names.
    */
-  add(attrs: AttributeView, idx: number, block: number, cidr: string, firstCidr: (block: number) => string): void {
-    const bytes = attrs.handleBytes;
+  add(attrs: AttributeView, idx: number, block: number, cidr: string, firstCidr: (block: number) => string, entries: Int32Array | undefined): void {
     let e: number;
-    if (bytes !== undefined && this.table !== null) {
-      e = this.findText(bytes, attrs.handleFrom(idx), attrs.handleTo(idx), attrs.handleHash(idx) as number);
+    if (entries !== undefined) {
+      e = entries[idx];
     } else {
       const id = attrs.handle(idx) as string;
-      e = this.find(id, attrs.handleHash(idx) ?? handleIdHash(id));
+      e = this.index.find(id, attrs.handleHash(idx) ?? handleIdHash(id));
     }
     if (e < 0) {
       const handle = attrs.handle(idx) as string;
       const known = this.missingEntries.get(handle);
       if (known !== undefined) e = known;
       else {
-        e = this.objects + this.missing.length;
+        e = this.index.objects + this.missing.length;
         this.missing.push(handle);
         this.missingEntries.set(handle, e);
         if (e >= this.firstBlock.length) {
@@ -271,10 +175,13 @@ class HandleUse {
       m.set(cidr, (m.get(cidr) ?? 0) + 1);
     }
   }
+
+  /** The entry of the IPAM handle object at `index` in the dump. */
+  entryOf(index: number): number {
+    return this.index.entryOf(index);
+  }
 }
 
-/** Numbers per slot of {@link HandleUse}'s table. */
-const SLOT = 4;
 
 /** The blocks of one family and prefix length, by network (a number for IPv4). */
 interface BlocksOfPrefix {
@@ -510,6 +417,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     // The attributes as the reader left them: columns (no object per allocation) or objects.
     const attrs = attributeViewOf(b);
     const bytes = attrs.handleBytes;
+    const entries = handleUse.entriesOf(attrs);
     const host = b.host ?? "";
     const used = referenced[i];
     // (An attribute's node is the reader's one string for its text: the last one compared is remembered.)
@@ -523,7 +431,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       const from = bytes !== undefined ? attrs.handleFrom(idx) : 0;
       const handleLength = bytes !== undefined ? (from < 0 ? -1 : attrs.handleTo(idx) - from) : (attrs.handle(idx)?.length ?? -1);
       if (handleLength === WINDOWS_RESERVED_HANDLE.length && attrs.handle(idx) === WINDOWS_RESERVED_HANDLE) continue;
-      if (handleLength >= 0) handleUse.add(attrs, idx, i, cidr, cidrOf);
+      if (handleLength >= 0) handleUse.add(attrs, idx, i, cidr, cidrOf, entries);
       const node = attrs.node(idx);
       const hasPod = attrs.hasPod(idx);
       if (node !== lastNode) {

@@ -26,6 +26,8 @@ import type {
 import { describeSource, liveFinding } from "./private/findings";
 import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
+import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
+import { AttributeColumns, AttributeView } from "./private/columns";
 import { startBlocksThread } from "./private/block-file";
 import { MIN_THREAD_BYTES, startHandlesThread } from "./private/handles-thread";
 import { sizeOf } from "./private/read-thread";
@@ -80,8 +82,57 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   // A large IPAM blocks file and a large IPAM handles file are read on threads of their own while this
   // one reads the other files.
   const minBytes = options.threadMinBytes ?? threadMinBytesOf(process.env.CALICO_IPAM_THREAD_MIN_BYTES) ?? MIN_THREAD_BYTES;
-  const threads = options.fastDecode === false || options.threads === false ? [] : [startBlocksThread(files, minBytes, (file) => streamDumpObjects(file, read)), startHandlesThread(files, minBytes)].filter((t) => t !== undefined);
+  // The objects of the files read ahead are read (checked against their schema, decoded) a few at a time
+  // while the main thread waits for a worker's next part (`prepareObject`; the reader takes the result
+  // in its turn): work that would else wait for the last worker.
+  const preparing = new Map<number, { readonly docs: readonly LoadedDocument[]; next: number }>();
+  const idle = (): boolean => {
+    for (const [i, p] of preparing) {
+      const end = Math.min(p.docs.length, p.next + IDLE_OBJECTS);
+      for (; p.next < end; p.next++) prepareObject(p.docs[p.next]);
+      if (p.next < p.docs.length) return true;
+      preparing.delete(i);
+    }
+    return joinAhead();
+  };
+  const threaded = options.fastDecode !== false && options.threads !== false;
+  const blocksThread = threaded ? startBlocksThread(files, minBytes, (file) => streamDumpObjects(file, read), { idle }) : undefined;
+  let handlesThread = threaded ? startHandlesThread(files, minBytes, { idle }) : undefined;
+  const threads = [blocksThread, handlesThread].filter((t) => t !== undefined);
   const threadOf = (i: number) => threads.find((t) => t.index === i);
+  // The check's join made ahead (`private/handle-index.ts`): once the handles worker has posted its table
+  // (taken before its turn), the table is indexed by ID and the handles of the blocks taken so far are
+  // found in it, a part at a time, while the blocks worker is waited for. The check takes both.
+  /** The file being read (documents before it are taken). */
+  let current = 0;
+  let index: HandleIndex | undefined;
+  let indexed = 0;
+  /** The attribute columns of the blocks the blocks worker gave, and how many have their handles found. */
+  const blockViews: AttributeView[] = [];
+  let joined = 0;
+  let taking = false;
+  const joinAhead = (): boolean => {
+    if (index === undefined) {
+      const h = handlesThread;
+      if (h === undefined || taking || h.index <= current || !h.ready()) return false;
+      taking = true;
+      const docs = [...(h.take() ?? [])];
+      taking = false;
+      const table = docs[0]?.decoded;
+      if (docs.length > 0) ahead.set(h.index, docs);
+      handlesThread = undefined;
+      if (docs.length !== 1 || !(table instanceof HandleTable)) return false;
+      index = tableIndexOf(table);
+    }
+    if (index.extend((indexed += IDLE_HANDLES))) return true;
+    const end = Math.min(blockViews.length, joined + IDLE_BLOCKS);
+    for (; joined < end; joined++) handleEntriesOf(index, blockViews[joined]);
+    return joined < blockViews.length;
+  };
+  const noteBlock = (doc: LoadedDocument) => {
+    const block = doc.decoded as FastItem | undefined;
+    if (block !== undefined && block.kind === "IPAMBlock" && block.fields.attributes instanceof AttributeColumns) blockViews.push(block.fields.attributes);
+  };
   // One file at a time: the parsed text of a file is garbage once its objects are decoded. While a
   // thread still reads its file, the small files after it that no thread reads are read ahead (an
   // error is thrown in its turn).
@@ -90,7 +141,9 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
     for (let j = from; j < files.length && !thread.ready(); j++) {
       if (ahead.has(j) || threadOf(j) !== undefined || sizeOf(files[j]) > AHEAD_MAX_BYTES) continue;
       try {
-        ahead.set(j, [...streamDumpObjects(files[j], read)]);
+        const docs = [...streamDumpObjects(files[j], read)];
+        ahead.set(j, docs);
+        preparing.set(j, { docs, next: 0 });
       } catch (error) {
         ahead.set(j, { error });
       }
@@ -99,12 +152,20 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   function* documents(): Generator<LoadedDocument> {
     try {
       for (let i = 0; i < files.length; i++) {
+        current = i;
         const thread = threadOf(i);
         if (thread !== undefined) readAhead(i + 1, thread);
         const early = ahead.get(i);
         ahead.delete(i);
+        preparing.delete(i);
         if (early !== undefined && !Array.isArray(early)) throw early.error;
-        yield* early ?? thread?.take() ?? streamDumpObjects(files[i], read);
+        const docs = early ?? thread?.take() ?? streamDumpObjects(files[i], read);
+        if (thread === undefined || thread !== blocksThread) yield* docs;
+        else
+          for (const doc of docs) {
+            noteBlock(doc);
+            yield doc;
+          }
       }
     } finally {
       for (const t of threads) t.cancel();
@@ -112,6 +173,12 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
   }
   return readDump(documents(), files);
 }
+
+/** How many objects read ahead are prepared at a time while the main thread waits for a worker (about a millisecond). */
+const IDLE_OBJECTS = 32;
+/** How many IPAM handles are indexed, and blocks' handles found, at a time while the main thread waits (a few milliseconds). */
+const IDLE_HANDLES = 32768;
+const IDLE_BLOCKS = 32;
 
 /** The largest file read ahead while a thread reads its file (nodes, affinities, pools: a few megabytes). */
 const AHEAD_MAX_BYTES = 64 * 1024 * 1024;
@@ -282,15 +349,15 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       if (report) checkReports.push(report);
       continue;
     }
-    const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion };
-    const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
-    const name = typeof meta.name === "string" ? meta.name : "";
+    const { source, meta, name } = headOf(doc, o, apiVersion);
+    // What `prepareObject` made of the object ahead, while a worker was waited for.
+    const ready = readings.get(o);
 
     if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
       groups.add(apiVersion);
       const canonicalKind = kind === "IPAMConfig" ? "IPAMConfiguration" : kind;
       const subject = `${canonicalKind}/${name}`;
-      const errors = schemaProblems(o, apiVersion, kind);
+      const errors = ready?.errors?.slice() ?? schemaProblems(o, apiVersion, kind);
       // crd.projectcalico.org/v1 does not require a spec; every object of these kinds has one.
       if (errors.length === 0 && (typeof o.spec !== "object" || o.spec === null)) errors.push({ path: "spec", message: "must be an object (every Calico IPAM object has a spec)" });
       if (errors.length > 0) {
@@ -307,7 +374,11 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
         continue;
       }
       const spec = o.spec as Record<string, unknown>;
-      keep(apiVersion, canonicalKind, name, source, spec, NO_TEXT, () => decode(canonicalKind, name, spec, source, findings, doc.bigIntegers)?.item);
+      keep(apiVersion, canonicalKind, name, source, spec, NO_TEXT, () => {
+        if (ready?.decoded === undefined) return decode(canonicalKind, name, spec, source, findings, doc.bigIntegers)?.item;
+        for (const f of ready.decoded.findings) findings.push(f);
+        return ready.decoded.item;
+      });
       continue;
     }
 
@@ -318,13 +389,13 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       seen.add(key);
       if (kind === "Node") {
         sawNodes = true;
-        mergeNode(nodes, kubernetesNode(o, name, source));
+        mergeNode(nodes, ready?.node ?? kubernetesNode(o, name, source));
       } else if (kind === "Namespace") {
         sawNamespaces = true;
         namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
       } else {
         sawPods = true;
-        pods.push(kubernetesPod(o, name, String(meta.namespace ?? ""), source));
+        pods.push(ready?.pod ?? kubernetesPod(o, name, String(meta.namespace ?? ""), source));
       }
       continue;
     }
@@ -389,6 +460,65 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     setHandleTable(dump, t);
   }
   return dump;
+}
+
+/** Where an object is, its metadata and name, as the dump reader reads them. */
+function headOf(doc: LoadedDocument, o: Record<string, unknown>, apiVersion: string): { source: DumpSource; meta: Record<string, unknown>; name: string } {
+  const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion };
+  const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
+  return { source, meta, name: typeof meta.name === "string" ? meta.name : "" };
+}
+
+/**
+ * What {@link readDump} makes of an object by itself, made ahead by {@link prepareObject}: a function
+ * of the object and where it is only (the reader's state — duplicates, counts, order — is the reader's,
+ * in its turn).
+ */
+interface ObjectReading {
+  /** A Calico object's CRD schema violations. */
+  readonly errors?: readonly SchemaProblem[];
+  /** A valid affinity decoded, with the findings its decoding gives. */
+  readonly decoded?: { readonly item: unknown; readonly findings: readonly InspectFinding[] };
+  /** A Kubernetes node or pod. */
+  readonly node?: LiveNode;
+  readonly pod?: LivePod;
+}
+
+/** The objects {@link prepareObject} read, by their parsed value (the reader's documents hold it until read). */
+const readings = new WeakMap<object, ObjectReading>();
+
+/**
+ * Reads an object of a file read ahead the way {@link readDump} will (schema check, decoding of an
+ * affinity, a Kubernetes node or pod), for the reader to take when its turn comes. Objects read straight
+ * from their text, and anything unusual (an error), are left to the reader.
+ * @internal
+ */
+export function prepareObject(doc: LoadedDocument): void {
+  if (doc.decoded !== undefined) return;
+  const value = doc.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || readings.has(value)) return;
+  const o = value as Record<string, unknown>;
+  const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
+  const kind = typeof o.kind === "string" ? o.kind : "";
+  try {
+    const { source, meta, name } = headOf(doc, o, apiVersion);
+    if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
+      const errors = schemaProblems(o, apiVersion, kind);
+      if (kind !== "BlockAffinity" || errors.length > 0 || typeof o.spec !== "object" || o.spec === null) {
+        readings.set(o, { errors });
+        return;
+      }
+      const findings: InspectFinding[] = [];
+      const item = decodeAffinity(name, o.spec as Record<string, unknown>, source, findings);
+      readings.set(o, { errors, decoded: { item, findings } });
+    } else if (apiVersion === "v1" && kind === "Node") {
+      readings.set(o, { node: kubernetesNode(o, name, source) });
+    } else if (apiVersion === "v1" && kind === "Pod") {
+      readings.set(o, { pod: kubernetesPod(o, name, String(meta.namespace ?? ""), source) });
+    }
+  } catch {
+    // The reader reads the object in its turn (and reports what is wrong).
+  }
 }
 
 /** The objects kept, kind by kind; a kind kept as a table of handles is given to `onTable` instead. */

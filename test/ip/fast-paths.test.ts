@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { Cidr, IntervalSet, IpParseError, findOverlaps, formatAddress } from "../../src/ip";
-import { RADIX_SORT_MIN, comparatorOrder, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
+import { RADIX_SORT_MIN, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
 
 /**
  * The fast paths of src/ip against the general code they stand in for: the hand-written IPv4 CIDR
@@ -250,12 +250,40 @@ describe("findOverlaps on large inputs (radix-sort path)", () => {
     );
   });
 
+  test("the digit width grows with the number of keys, from bytes to 12 bits", () => {
+    const table: Array<[number, number]> = [[0, 8], [1, 8], [300, 8], [1023, 8], [2047, 8], [2048, 9], [8191, 10], [16383, 11], [16384, 12], [50000, 12], [2 ** 31, 12]];
+    for (const [m, bits] of table) expect([m, digitBits(m)]).toEqual([m, bits]);
+  });
+
+  test("wide digits (many keys, up to 12 bits a pass): the radix order is still the comparator order", () => {
+    // 20,000 keys: 12-bit digits, whose spans of differing bits are cut unevenly into passes.
+    for (const seed of [1, 2]) {
+      const cidrs = fc.sample(mixedCidr, { numRuns: 20000, seed });
+      expect(digitBits(cidrs.filter((c) => c.family === 4).length)).toBeGreaterThan(8);
+      expect(radixOrder(cidrs)).toEqual(comparatorOrder(cidrs));
+    }
+  });
+
   test("gives exactly the pairs that the O(n²) comparison gives", () => {
     fc.assert(
       fc.property(fc.array(mixedCidr, { minLength: RADIX_SORT_MIN, maxLength: RADIX_SORT_MIN + 150 }), (cidrs) => {
         expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
       }),
       { numRuns: 80 },
+    );
+  });
+
+  test("IPv6 networks that differ in one word only (the sweep compares only words that differ): the O(n²) pairs", () => {
+    const oneWord = (w: number) =>
+      fc.tuple(fc.bigInt(0n, 0xffn), fc.integer({ min: 0, max: 128 })).map(([v, p]) => Cidr.containing(6, (0x20010db8n << 96n) | (v << BigInt(32 * w)) | (v << BigInt(32 * w + 24)), p));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 }).chain((w) => fc.array(oneWord(w), { minLength: RADIX_SORT_MIN, maxLength: RADIX_SORT_MIN + 30 })),
+        (cidrs) => {
+          expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 

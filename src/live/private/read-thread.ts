@@ -68,6 +68,13 @@ export type WaitOutcome = "posted" | "exited" | "stalled";
 export interface ReadThreadOptions {
   /** The worker's resource limits. @default - none (Node.js's defaults) */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Work of the main thread's own done while it waits for the worker's messages instead of sleeping: a
+   * little at a time (a few milliseconds a call), between looks at the worker; returns false when it has
+   * none (the wait then sleeps a while, and asks again). Must not throw.
+   * @default - none
+   */
+  readonly idle?: () => boolean;
 }
 
 /**
@@ -101,7 +108,7 @@ export function startReadThread<T extends { readonly ok: true }>(script: string,
   let outcome: WaitOutcome | undefined;
   const receive = (): unknown => {
     if (!open) return undefined;
-    const got = watch.wait(port1);
+    const got = watch.wait(port1, options.idle);
     outcome = got.outcome;
     return got.message;
   };
@@ -219,9 +226,10 @@ class WorkerWatch {
    * Waits for the worker's next message on `port` (then "posted"), or until it has ended without one
    * ("posted" after its last message, "exited" when it died), or has stalled.
    */
-  wait(port: MessagePort): { outcome: WaitOutcome; message?: unknown } {
+  wait(port: MessagePort, idle?: () => boolean): { outcome: WaitOutcome; message?: unknown } {
     const flag = this.flag;
     let beat = Atomics.load(flag, FLAG_BEAT);
+    let busy = idle !== undefined;
     let moved = Date.now();
     for (;;) {
       const got = receiveMessageOnPort(port);
@@ -240,7 +248,12 @@ class WorkerWatch {
       } else if (Date.now() - moved > STALL_MS) {
         return { outcome: "stalled" };
       }
-      Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+      // The main thread's own work first (then a look again); a sleep when it has none (then it is asked again).
+      if (busy) busy = (idle as () => boolean)();
+      else {
+        Atomics.wait(flag, FLAG_STATE, RUNNING, SLICE_MS);
+        busy = idle !== undefined;
+      }
     }
   }
 

@@ -1,0 +1,176 @@
+/**
+ * The IPAM handle objects of a dump indexed by their ID, for the check's join of the blocks' handles
+ * with the objects (`check.ts`): an open-addressed table of numbers, without an object per handle.
+ * The index of a table of handles (`handle-columns.ts`) and the entries the blocks' handles find in it
+ * are kept with the table and the blocks' columns: the dump reader makes them while it waits for the
+ * blocks worker (`read.ts`), and the check takes them (or makes them then). Both are functions of the
+ * handles and the blocks' columns only, which nothing changes once read.
+ */
+import type { LiveHandle } from "../model";
+import type { AttributeView } from "./columns";
+import { HandleTable } from "./handle-columns";
+import { handleHashesOf } from "./handle-ids";
+
+/** Numbers per slot of {@link HandleIndex}'s table. */
+const SLOT = 4;
+
+/**
+ * The IPAM handle objects by the hash of their ID (`handle-ids.ts`: the readers leave the hashes of
+ * the IDs they read beside the objects; others are hashed here). A hit counts only when the IDs are
+ * equal, so hashes that collide cost a comparison, never a wrong entry. An object's entry is its index,
+ * or the first index of an ID held by several objects. The objects are the dump's `handles`, or the
+ * columns they are built from (the IDs are then compared with their bytes).
+ *
+ * Built by {@link extend} (a part at a time, for a reader that builds it while it waits), complete
+ * once {@link extend} has taken every object; the lookups need it complete ({@link complete}).
+ */
+export class HandleIndex {
+  /** The objects' IDs (index for index), or the table holding them; and their `handleIdHash`. */
+  private readonly ids: string[] | null;
+  readonly table: HandleTable | null;
+  readonly hashes: Int32Array;
+  /**
+   * The table, open-addressed with linear probing: slot `i` holds a hash at `4i`, the object's index + 1
+   * at `4i + 1` (0: empty) and, for columns, where the object's ID is at `4i + 2` and `4i + 3` (`[from,
+   * to)` of the names' bytes, or `[~from, to)` of the IDs' bytes when the ID is not the name): side by
+   * side, so a probe and the comparison of a hit read one place of the table (not the columns' places).
+   */
+  private readonly slots: Int32Array;
+  /** The columns' names and IDs as bytes (the places in {@link slots} point into them). */
+  private readonly names: Buffer | null;
+  private readonly idBytes: Buffer | null;
+  private readonly mask: number;
+  /** Whether some handle ID is held by several IPAM handle objects (of those taken so far). */
+  private shared = false;
+  /** The objects taken into the table so far. */
+  private built = 0;
+  /** How many objects there are. */
+  readonly objects: number;
+
+  constructor(handles: readonly LiveHandle[] | HandleTable) {
+    const table = handles instanceof HandleTable ? handles : null;
+    const objects = table !== null ? table.count : (handles as readonly LiveHandle[]).length;
+    let ids: string[] | null = null;
+    if (table === null) {
+      const list = handles as readonly LiveHandle[];
+      ids = new Array<string>(objects);
+      for (let j = 0; j < objects; j++) ids[j] = list[j].handleId;
+    }
+    this.ids = ids;
+    this.table = table;
+    this.hashes = table !== null ? table.idHash : handleHashesOf(handles as readonly LiveHandle[]);
+    let size = 1024;
+    while (size < objects * 2) size *= 2;
+    this.slots = new Int32Array(size * SLOT);
+    this.mask = size - 1;
+    this.objects = objects;
+    const c = table?.c;
+    this.names = c !== undefined ? Buffer.from(c.names.buffer, c.names.byteOffset, c.names.length) : null;
+    this.idBytes = c !== undefined ? Buffer.from(c.ids.buffer, c.ids.byteOffset, c.ids.length) : null;
+  }
+
+  /** Takes the objects up to `until` (by index) into the table; whether some are left. */
+  extend(until: number): boolean {
+    const { slots, mask, ids, table, hashes } = this;
+    const c = table?.c;
+    const end = Math.min(until, this.objects);
+    for (let j = this.built; j < end; j++) {
+      const hash = hashes[j];
+      let i = hash & mask;
+      let k = slots[SLOT * i + 1];
+      // An ID held twice keeps its first object's entry.
+      for (; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === ids[j] : (table as HandleTable).sameId(k - 1, j))) break;
+      if (k !== 0) {
+        this.shared = true;
+      } else {
+        slots[SLOT * i] = hash;
+        slots[SLOT * i + 1] = j + 1;
+        if (c !== undefined) {
+          const f = c.idFrom[j];
+          slots[SLOT * i + 2] = f < 0 ? (j === 0 ? 0 : c.nameEnds[j - 1]) : ~f;
+          slots[SLOT * i + 3] = f < 0 ? c.nameEnds[j] : c.idTo[j];
+        }
+      }
+    }
+    this.built = Math.max(this.built, end);
+    return this.built < this.objects;
+  }
+
+  /** The index with every object taken. */
+  complete(): this {
+    this.extend(this.objects);
+    return this;
+  }
+
+  /** The entry of the IPAM handle object named by `id` (whose hash is `hash`); -1 when none. */
+  find(id: string, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    const ids = this.ids;
+    const table = this.table;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
+      if (slots[SLOT * i] === hash && (ids !== null ? ids[k - 1] === id : (table as HandleTable).idEquals(k - 1, id))) return k - 1;
+    }
+    return -1;
+  }
+
+  /** The entry of the IPAM handle object at `index` in the dump. */
+  entryOf(index: number): number {
+    if (!this.shared) return index;
+    if (this.ids !== null) return this.find(this.ids[index], this.hashes[index]);
+    const table = this.table as HandleTable;
+    const hash = this.hashes[index];
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) if (slots[SLOT * i] === hash && table.sameId(k - 1, index)) return k - 1;
+    return -1;
+  }
+
+  /**
+   * The entry of the IPAM handle object (of columns) whose ID is the text `bytes[from, to)` (whose hash is
+   * `hash`); -1 when none. (A hit is compared natively with the bytes its slot points at.)
+   */
+  findText(bytes: Buffer, from: number, to: number, hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let i = hash & mask, k = slots[SLOT * i + 1]; k !== 0; i = (i + 1) & mask, k = slots[SLOT * i + 1]) {
+      if (slots[SLOT * i] !== hash) continue;
+      const a = slots[SLOT * i + 2];
+      const b = slots[SLOT * i + 3];
+      if (a >= 0 ? b - a === to - from && (this.names as Buffer).compare(bytes, from, to, a, b) === 0 : b - ~a === to - from && (this.idBytes as Buffer).compare(bytes, from, to, ~a, b) === 0) return k - 1;
+    }
+    return -1;
+  }
+}
+
+/** The index of each table of handles made so far. */
+const tableIndexes = new WeakMap<HandleTable, HandleIndex>();
+
+/** The index of a table of handles: made once (maybe not complete: see {@link HandleIndex.extend}). */
+export function tableIndexOf(table: HandleTable): HandleIndex {
+  let index = tableIndexes.get(table);
+  if (index === undefined) tableIndexes.set(table, (index = new HandleIndex(table)));
+  return index;
+}
+
+/** Per block's attribute columns: the index its entries were found in, and the entries. */
+const blockEntries = new WeakMap<AttributeView, { readonly index: HandleIndex; readonly entries: Int32Array }>();
+
+/**
+ * The entry in `index` (an index of a table of handles, completed first) of each attribute's handle of a view
+ * that holds its handles as bytes (`handleBytes`): -1 when no object names it or the attribute has none.
+ * Made once per view and index.
+ */
+export function handleEntriesOf(index: HandleIndex, attrs: AttributeView): Int32Array {
+  const known = blockEntries.get(attrs);
+  if (known !== undefined && known.index === index) return known.entries;
+  index.complete();
+  const bytes = attrs.handleBytes as Buffer;
+  const entries = new Int32Array(attrs.length);
+  for (let idx = 0; idx < entries.length; idx++) {
+    const from = attrs.handleFrom(idx);
+    entries[idx] = from < 0 ? -1 : index.findText(bytes, from, attrs.handleTo(idx), attrs.handleHash(idx) as number);
+  }
+  blockEntries.set(attrs, { index, entries });
+  return entries;
+}

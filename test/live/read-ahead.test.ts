@@ -1,0 +1,168 @@
+import { Cidr } from "../../src/ip";
+import { blockAffinityObject, readDump } from "../../src/live";
+import { prepareObject } from "../../src/live/read";
+import { V1, V3, docs, node, podObject, pool } from "./helpers";
+
+// While the main thread waits for a worker, the objects of the files it read ahead are read the way the
+// dump reader reads them (`prepareObject`: schema check, an affinity decoded, a node or pod); the
+// reader takes that in its turn. The dump must be the one the reader makes without it.
+
+/** Objects of every kind prepared: valid, misnamed and schema-invalid affinities, nodes, pods, duplicates. */
+function objects(): unknown[] {
+  const affinity = blockAffinityObject("n1", Cidr.parse("10.0.0.0/26"));
+  const misnamed = {
+    ...blockAffinityObject("n2", Cidr.parse("10.0.0.64/26")),
+    metadata: { name: "wrong-name" },
+  };
+  const badCidr = {
+    ...blockAffinityObject("n3", Cidr.parse("10.0.0.128/26")),
+    spec: {
+      cidr: "10.0.0.300/26",
+      deleted: "false",
+      node: "n3",
+      state: "confirmed",
+    },
+  };
+  const schemaInvalid = {
+    ...blockAffinityObject("n4", Cidr.parse("10.0.0.192/26")),
+    spec: {
+      cidr: "10.0.0.192/26",
+      deleted: "false",
+      node: "n4",
+      state: "confirmed",
+      extra: 1,
+    },
+  };
+  const deleted = {
+    ...blockAffinityObject("n5", Cidr.parse("10.0.1.0/26")),
+    spec: {
+      cidr: "10.0.1.0/26",
+      node: "n5",
+      state: "pendingDeletion",
+      deleted: "true",
+    },
+  };
+  const other = {
+    ...blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")),
+    spec: {
+      cidr: "10.0.0.0/26",
+      deleted: "false",
+      node: "n1",
+      state: "pending",
+    },
+  };
+  return [
+    pool("p", "10.0.0.0/16"),
+    pool("bad", "10.0.0.0/33"), // the schema rejects it
+    {
+      apiVersion: V1,
+      kind: "IPPool",
+      metadata: { name: "invalid" },
+      spec: { cidr: "10.1.0.0/16", blockSize: "x" },
+    },
+    affinity,
+    misnamed,
+    badCidr,
+    schemaInvalid,
+    deleted,
+    affinity, // the same twice: a duplicate
+    other, // the same name, other content: a conflict
+    {
+      ...affinity,
+      apiVersion: V3,
+      spec: {
+        cidr: "10.0.0.0/26",
+        deleted: false,
+        node: "n1",
+        state: "pending",
+      },
+    },
+    node("n1", "10.0.0.1"),
+    node("n1", "10.0.0.2"), // read twice: the first is kept
+    {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name: "n2",
+        labels: { a: "b" },
+        annotations: {
+          "projectcalico.org/IPv4IPIPTunnelAddr": "10.0.0.65/32",
+          other: "x",
+        },
+      },
+      spec: { podCIDRs: ["10.200.0.0/24"] },
+    },
+    {
+      apiVersion: V3,
+      kind: "Node",
+      metadata: { name: "n2" },
+      spec: { bgp: { ipv4IPIPTunnelAddr: "10.0.0.66" } },
+    },
+    podObject("ns", "a", ["10.0.0.3"]),
+    podObject("ns", "b", [], { phase: "Succeeded" }),
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } },
+    "not an object",
+  ];
+}
+
+describe("objects read ahead, prepared while a worker is waited for", () => {
+  test("the dump is the one read without preparing: the same objects, findings (and their order), notes and counts", () => {
+    const prepared = docs(objects(), "ahead.json");
+    for (const d of prepared) prepareObject(d);
+    const dump = readDump(prepared, ["ahead.json"]);
+    const plain = readDump(docs(objects(), "ahead.json"), ["ahead.json"]);
+    expect(JSON.stringify(dump)).toBe(JSON.stringify(plain));
+    expect(dump).toEqual(plain);
+    expect(dump.findings.map((f) => f.code)).toEqual(["DUMP_SCHEMA", "DUMP_SCHEMA", "AFFINITY_NAME", "AFFINITY_CIDR_INVALID", "DUMP_SCHEMA", "DUMP_DUPLICATE", "DUMP_DUPLICATE_CONFLICT", "DUMP_API_GROUPS_DISAGREE", "DUMP_NOT_AN_OBJECT"]);
+    expect(dump.nodes?.map((n) => [n.name, n.tunnelAddresses.length])).toEqual([
+      ["n1", 1],
+      ["n2", 2],
+    ]);
+    expect(dump.pods?.length).toBe(2);
+  });
+
+  test("the reader takes what was prepared (the object is not read again), and an object prepared twice once", () => {
+    const list = docs([blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")), node("n1", "10.0.0.1")], "ahead.json");
+    for (const d of list) prepareObject(d);
+    // Changed after it was prepared: the reader's result shows which reading it took.
+    const value = (i: number) =>
+      list[i].value as {
+        spec: Record<string, unknown>;
+        metadata: { annotations: Record<string, string> };
+      };
+    value(0).spec.node = "n9";
+    value(1).metadata.annotations["projectcalico.org/IPv4VXLANTunnelAddr"] = "10.9.9.9";
+    for (const d of list) prepareObject(d);
+    const dump = readDump(list, ["ahead.json"]);
+    expect(dump.affinities.map((a) => a.node)).toEqual(["n1"]);
+    expect(dump.nodes?.[0].tunnelAddresses).toEqual([{ type: "vxlanTunnelAddress", address: "10.0.0.1" }]);
+  });
+
+  test("an object read straight from its text, or one prepare cannot read, is left to the reader", () => {
+    let reads = 0;
+    const decoded = {
+      file: "f.json",
+      document: 1,
+      line: 1,
+      item: 0,
+      decoded: {},
+      get value(): unknown {
+        reads++;
+        return {};
+      },
+    };
+    prepareObject(decoded);
+    expect(reads).toBe(0);
+    // A node whose metadata throws when read: nothing is kept, the reader meets the error in its turn.
+    const throwing = {
+      apiVersion: "v1",
+      kind: "Node",
+      get metadata(): unknown {
+        throw new Error("boom");
+      },
+    };
+    expect(() => prepareObject(docs([throwing])[0])).not.toThrow();
+    expect(() => readDump(docs([throwing]))).toThrow("boom");
+  });
+});

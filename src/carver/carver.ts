@@ -1,5 +1,5 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
-import { EntryCidrs, recordedCidr, recordedIPv4Key, registerCheckedLedger } from "../ledger/checked";
+import { EntryCidrs, recordedCidr, recordedIPv4Key, recordedIPv4Keys, recordedIPv4Order, registerCheckedLedger } from "../ledger/checked";
 import { PoolIndex, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
@@ -12,6 +12,7 @@ import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
 import { Ipv4Runs, Ipv4RunsBuilder } from "./private/ipv4-runs";
+import { anyMarkedTouches } from "./private/kept-ranges";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { compareNames } from "./private/text";
@@ -120,6 +121,9 @@ interface Space {
   lastBestFit: string;
   /** The explanation of an active recorded pool kept here, by its size explanation, as {@link bestFit}. */
   readonly keptHere: Map<string, string>;
+  /** An IPv4 space's first and last address as doubles (exact), for recorded ranges read as keys; -1 for IPv6. */
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
@@ -177,6 +181,8 @@ class Items {
     readonly requests: readonly PoolRequest[],
     readonly sizes: ReadonlyArray<RequestSize | CarveError>,
     readonly recorded: PoolIndex,
+    /** The recorded IPv4 ranges as the ledger's reader read them, by position (see {@link recordedIPv4Keys}), if it did. */
+    readonly recordedKeys: Float64Array | undefined,
   ) {
     const n = requests.length;
     this.state = new Uint8Array(n);
@@ -223,6 +229,22 @@ class Items {
   entry(i: number): LedgerEntry | undefined {
     const k = this.position[i];
     return k < 0 ? undefined : this.recorded.entries[k];
+  }
+
+  /**
+   * The recorded IPv4 range of the request's kept recorded pool as network × 64 + prefix, as the
+   * ledger's reader read it; -1 when not read so (an IPv6 range, a ledger not read from its text) or
+   * not a kept recorded pool.
+   */
+  recordedKey(i: number): number {
+    const k = this.position[i];
+    return k >= 0 && this.recordedKeys !== undefined ? this.recordedKeys[k] : -1;
+  }
+
+  /** Whether the request's pool is a kept recorded pool that the ledger records as active (read from the index's columns: no entry made). */
+  recordedActive(i: number): boolean {
+    const k = this.position[i];
+    return k >= 0 && this.recorded.active(k);
   }
 
   sourceOf(i: number): CarvedPool["source"] | undefined {
@@ -291,11 +313,13 @@ export function carve(input: CarveInput): CarveResult {
   const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
   const named = new Int32Array(requests.length);
   const byNameOrder = inNameOrder(named.subarray(0, requestSizes(requests, sizes, named)), requests);
-  const items = new Items(requests, sizes, recorded);
+  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs));
   // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
   const firstOfName = new Int32Array(requests.length).fill(-1);
   firstsOfNames(byNameOrder, requests, firstOfName);
-  resolveRequests(items, requests, sizes, firstOfName, spaces, kept, recordedCidrs, findings);
+  const positions = new Int32Array(requests.length).fill(-1);
+  if (recorded.size > 0) keptPositions(byNameOrder, requests, kept, positions);
+  resolveRequests(items, requests, sizes, firstOfName, positions, spaces, kept, recordedCidrs, findings);
 
   // 3. Fixed ranges (recorded and pinned) against exclusions, special ranges and each other.
   checkFixedRanges(items, exclusions, kept, recordedCidrs, findings);
@@ -422,12 +446,41 @@ function firstsOfNames(byNameOrder: Int32Array, requests: readonly PoolRequest[]
   }
 }
 
+/**
+ * positions[index]: the position of the kept recorded pool that request `index` (with a size) names, in
+ * the ledger's index (left -1 for none). When the index's names ascend (a ledger read from its text, or
+ * one without integer-like names), the requests in name order and the names are walked side by side:
+ * no name is hashed. Otherwise each name is looked up.
+ */
+function keptPositions(byNameOrder: Int32Array, requests: readonly PoolRequest[], kept: KeptPools, positions: Int32Array): void {
+  if (kept.namesAscending()) walkNames(byNameOrder, requests, kept.names, positions);
+  else lookUpNames(byNameOrder, requests, kept, positions);
+  if (kept.releasesAny()) for (let k = 0; k < byNameOrder.length; k++) if (kept.isReleased(requests[byNameOrder[k]].name)) positions[byNameOrder[k]] = -1;
+}
+
+/** {@link keptPositions} of names that ascend, by walking both lists. The loop alone: see {@link firstsOfNames}. */
+function walkNames(byNameOrder: Int32Array, requests: readonly PoolRequest[], names: readonly string[], positions: Int32Array): void {
+  for (let k = 0, p = 0; k < byNameOrder.length; k++) {
+    const index = byNameOrder[k];
+    const name = requests[index].name;
+    // Both lists are in name order: the next recorded name is the usual match.
+    if (p < names.length && names[p] !== name) while (p < names.length && names[p] < name) p++;
+    if (p < names.length && names[p] === name) positions[index] = p;
+  }
+}
+
+/** {@link keptPositions} by a lookup per name. The loop alone: see {@link firstsOfNames}. */
+function lookUpNames(byNameOrder: Int32Array, requests: readonly PoolRequest[], kept: KeptPools, positions: Int32Array): void {
+  for (let k = 0; k < byNameOrder.length; k++) positions[byNameOrder[k]] = kept.position(requests[byNameOrder[k]].name);
+}
+
 /** Each request with a size and not a later duplicate as an item of `items` (see {@link resolveRequest}), in request order. */
 function resolveRequests(
   items: Items,
   requests: readonly PoolRequest[],
   sizes: ReadonlyArray<RequestSize | CarveError>,
   firstOfName: Int32Array,
+  positions: Int32Array,
   spaces: readonly Space[],
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
@@ -451,7 +504,7 @@ function resolveRequests(
       );
       continue;
     }
-    const position = kept.position(request.name);
+    const position = positions[index];
     resolveRequest(items, index, size, spaces, position, recordedCidrs, findings);
     kept.claim(position, index);
   }
@@ -492,8 +545,8 @@ function buildFreeSpace(
 /** Everything of the family a new pool must not overlap: exclusions, special ranges, kept recorded pools, pinned pools. */
 function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
   const used = barrierCidrs(exclusions, family);
-  kept.forEach((name, entry, _, k) => {
-    if (entry.family === family) used.push(recordedCidr(recordedCidrs, k, name));
+  kept.forEach((name, k) => {
+    if (kept.family(k) === family) used.push(recordedCidr(recordedCidrs, k, name));
   });
   const pinned = items.pinned;
   if (pinned !== undefined) {
@@ -511,8 +564,8 @@ function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: Kep
  */
 function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
   const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length));
-  kept.forEach((name, entry, _, k) => {
-    if (entry.family !== 4) return;
+  kept.forEach((name, k) => {
+    if (kept.family(k) !== 4) return;
     const key = recordedIPv4Key(recordedCidrs, k);
     if (key < 0) {
       used.addCidr(recordedCidr(recordedCidrs, k, name));
@@ -554,8 +607,22 @@ function carveAll(
 function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Finding[]): void {
   for (let i = 0; i < items.length; i++) {
     if (!items.live(i) || items.source[i] === CARVED || !items.cidr[i]) continue;
-    items.explanation[i] = explainFixed(items, i, spaces, findings);
+    items.explanation[i] = keptAsBefore(items, i, spaces) ?? explainFixed(items, i, spaces, findings);
   }
+}
+
+/**
+ * The explanation of placed request `i` when it is a recorded active IPv4 range read as its key, no
+ * larger than it needs, in a space where {@link explainFixed} already explained such a pool of the same
+ * size explanation (the words are the same: see `keptHere`); `undefined` otherwise. Most pools of a
+ * re-run are such: a lookup each instead of the whole explanation.
+ */
+function keptAsBefore(items: Items, i: number, spaces: readonly Space[]): string | undefined {
+  if (items.source[i] !== LEDGER) return undefined;
+  const key = items.recordedKey(i);
+  if (key < 0 || !items.recordedActive(i) || items.prefix(i) > keyPrefix(key)) return undefined;
+  const holder = spaceHoldingKey(spaces, key);
+  return holder?.keptHere.get(items.sizeExplanation(i));
 }
 
 /** The placed pools, frozen, in request order, into `pools`; returns how many. (Made by a constructor: see {@link CarvedPoolObject}.) */
@@ -647,8 +714,9 @@ function newEntries(items: Items, record: Record<string, LedgerEntry>, changes: 
 /** The names and entries of the ledger after a run, kept pools no request names first, then the placed requests; returns how many. */
 function ledgerLists(kept: KeptPools, items: Items, names: string[], values: LedgerEntry[]): number {
   let k = 0;
-  kept.forEach((name, entry, i) => {
+  kept.forEach((name, position, i) => {
     if (i >= 0) return;
+    const entry = kept.entryAt(position);
     // A pool removed from code drains; an adopted live pool stays adopted (code never managed it).
     names[k] = name;
     values[k++] = entry.status !== "active" ? entry : Object.freeze({ ...entry, status: "draining" as const });
@@ -696,7 +764,10 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
       return;
     }
     const label = `${name} (${r.cidr})`;
-    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map(), lastSize: undefined, lastBestFit: "", keptHere: new Map() });
+    const v4 = r.cidr.family === 4;
+    const start = v4 ? Number(r.cidr.network) : -1;
+    const end = v4 ? start + (V4_SIZES[r.cidr.prefix] - 1) : -1;
+    parsed.push({ index, name, cidr: r.cidr, label, inside: `inside space ${label}`, bestFit: new Map(), lastSize: undefined, lastBestFit: "", keptHere: new Map(), first: start, last: end });
   });
   // Overlapping spaces: the later one is dropped, so no range can be carved twice.
   const dropped = new Set<number>();
@@ -798,9 +869,8 @@ function resolveRequest(
   items.state[item] = LIVE;
   items.families[item] = request.family;
   items.position[item] = position;
-  const entry = items.entry(item);
   // The recorded range, when the ledger has one (no object pairing it with its entry).
-  const rc = entry ? recordedCidr(recordedCidrs, position, name) : undefined;
+  const rc = position >= 0 ? recordedCidr(recordedCidrs, position, name) : undefined;
   let space: Space | undefined;
   if (request.addressSpace !== undefined) {
     const wanted = request.addressSpace;
@@ -829,8 +899,20 @@ function resolveRequest(
   }
 
   if (space !== undefined) (items.spaces ??= new Array<Space | undefined>(items.length).fill(undefined))[item] = space;
-  if (entry !== undefined && rc !== undefined) {
-    const e = entry;
+  if (rc !== undefined) {
+    // The recorded entry's fields, read from the ledger's index by position (a ledger read from its
+    // text makes no entry object for them); its whole entry only for a message.
+    const recorded = items.recorded;
+    const family = recorded.family(position);
+    const blockSize = recorded.blockSize(position);
+    if (family === request.family && blockSize === request.blockSize && (!pinned || pinned.equals(rc)) && size.prefix >= rc.prefix && (!space || space.cidr.contains(rc))) {
+      // Every check below holds: the recorded pool is kept as it is (a re-run's every pool).
+      items.cidr[item] = rc;
+      items.source[item] = LEDGER;
+      return;
+    }
+    // One check fails (the checks in the order of their findings; the entry made for the message).
+    const e = recorded.entries[position];
     const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
     if (e.family !== request.family) {
       return failItem(
@@ -941,7 +1023,7 @@ function checkFixedRanges(
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): void {
-  if (!anyPoolMayConflict(items, exclusions, recordedCidrs)) return;
+  if (!anyPoolMayConflict(items, exclusions, recordedCidrs, kept)) return;
   const occupants: Occupant[] = [];
   for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
@@ -1043,19 +1125,28 @@ function checkFixedRanges(
  * exclusion or a special range (one binary search each), there is no pair to look at, and the sweep
  * over every range (most of a re-run's cost besides reading the ledger) is skipped. An IPv4 range is
  * compared as doubles: a recorded one as its reader read it (no bigint read), its size from a table
- * (`2 ** (32 - prefix)` is a call to pow, about 80 ns each).
+ * (`2 ** (32 - prefix)` is a call to pow, about 80 ns each). When the ledger's reader sorted its IPv4
+ * ranges (its overlap check does), the kept ones are checked in that order in one walk beside the
+ * barriers ({@link anyMarkedTouches}): no search, and no index over the barriers (65,536 steps per run).
  */
-function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>): boolean {
+function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
+  const order = recordedIPv4Order(recordedCidrs);
+  // With the reader's order: the kept IPv4 ranges to check, by position, for one walk after the loop.
+  const marked = order !== undefined ? new Uint8Array(kept.size) : undefined;
   let v4: NumericRuns | undefined;
   let v6: IntervalSet | undefined;
+  let walk = false;
   for (let item = 0; item < items.length; item++) {
     const cidr = items.cidr[item];
     if (cidr === undefined || !items.live(item)) continue;
     if (items.source[item] !== LEDGER) return true;
-    if (cidr.family === 4) {
+    if (cidr.family === 4 && marked !== undefined) {
+      marked[items.position[item]] = 1;
+      walk = true;
+    } else if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
       v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs());
-      const key = recordedIPv4Key(recordedCidrs, items.position[item]);
+      const key = items.recordedKey(item);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
       const k = firstRunFromIndex(v4, first);
       // The last address as a double, without the bigint `cidr.last` computes.
@@ -1065,7 +1156,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
       if (v6.intersects(cidr)) return true;
     }
   }
-  return false;
+  return walk && anyMarkedTouches(order!, items.recordedKeys!, marked!, barrierRunsBuilder(exclusions, 0).runs());
 }
 
 /** The exclusions and special ranges of a family. */
@@ -1185,8 +1276,8 @@ function carveOne(
   const size = 1n << BigInt(bits - prefix);
   const scattered = freeTotal >= size ? ` (${freeTotal} addresses are free in all, but not as one aligned /${prefix})` : "";
   const retired: string[] = [];
-  kept.forEach((n, e) => {
-    if (e.status === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(e.cidr)))) retired.push(n);
+  kept.forEach((n, k) => {
+    if (kept.status(k) === "draining" && candidates.some((s) => s.cidr.overlaps(Cidr.parse(kept.cidr(k))))) retired.push(n);
   });
   const releaseHint =
     retired.length > 0
@@ -1209,10 +1300,26 @@ function spaceHolding(spaces: readonly Space[], cidr: Cidr): Space | undefined {
   return undefined;
 }
 
+/**
+ * The first space that holds recorded IPv4 range `key` (network × 64 + prefix, as its reader read it),
+ * compared as doubles: the same space as {@link spaceHolding} of its `Cidr`, without a bigint operation.
+ */
+function spaceHoldingKey(spaces: readonly Space[], key: number): Space | undefined {
+  const prefix = keyPrefix(key);
+  const network = (key - prefix) / 64;
+  for (let k = 0; k < spaces.length; k++) {
+    const s = spaces[k];
+    // Ranges nest or are disjoint: one no larger than the space lies inside it when its network does.
+    if (s.first >= 0 && prefix >= s.cidr.prefix && network >= s.first && network <= s.last) return s;
+  }
+  return undefined;
+}
+
 function explainFixed(items: Items, item: number, spaces: readonly Space[], findings: Finding[]): string {
   const cidr = items.cidr[item]!;
   const sizeExplanation = items.sizeExplanation(item);
-  const holder = spaceHolding(spaces, cidr);
+  const key = items.source[item] === LEDGER ? items.recordedKey(item) : -1;
+  const holder = key >= 0 ? spaceHoldingKey(spaces, key) : spaceHolding(spaces, cidr);
   const partly = holder ? undefined : spaces.filter((s) => s.cidr.overlaps(cidr));
   const location = holder
     ? holder.inside
@@ -1222,16 +1329,16 @@ function explainFixed(items: Items, item: number, spaces: readonly Space[], find
         ? "outside every declared address space"
         : "";
   if (items.source[item] === PINNED) return location ? `${sizeExplanation}; ${location}` : sizeExplanation;
-  const e = items.entry(item)!;
+  const status = items.recorded.status(items.position[item]);
   const kept =
-    e.status === "draining"
+    status === "draining"
       ? "reactivated from the ledger, where it was draining"
-      : e.status === "adopted"
+      : status === "adopted"
         ? "kept from the ledger, where it was adopted from the live cluster"
         : "kept from the ledger";
   const larger = items.prefix(item) > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
   // The usual case, the same words for many pools: made once per size and space.
-  const usual = holder !== undefined && e.status === "active" && larger === "";
+  const usual = holder !== undefined && status === "active" && larger === "";
   const made = usual ? holder.keptHere.get(sizeExplanation) : undefined;
   if (made !== undefined) return made;
   if (!holder && !items.pinnedOf(item)) {
@@ -1267,16 +1374,16 @@ function keepsLedger(
   let entries = 0;
   for (let item = 0; item < items.length; item++) {
     if (items.cidr[item] === undefined) continue;
-    if (items.entry(item)?.status !== "active") return false;
+    if (!items.recordedActive(item)) return false;
     entries++;
   }
   // Every placed pool is a distinct recorded name: when there are as many as recorded entries, code
   // declares every recorded pool, and no entry is left to look at.
   if (entries === recorded) return true;
   let draining = true;
-  kept.forEach((_, entry, item) => {
+  kept.forEach((_, k, item) => {
     if (item >= 0) return;
-    if (entry.status === "active") draining = false;
+    if (kept.active(k)) draining = false;
     entries++;
   });
   return draining && entries === recorded;
@@ -1386,12 +1493,61 @@ class KeptPools {
     return count;
   }
 
-  /** Each kept pool in the ledger's order, with the request that names it (its index, -1 for none) and its position. */
-  forEach(visit: (name: string, entry: LedgerEntry, item: number, position: number) => void): void {
-    const { names, entries } = this.index;
+  /**
+   * Each kept pool in the ledger's order, with its position and the request that names it (its index,
+   * -1 for none). Its entry's fields are read by position ({@link family}, {@link status}...): a ledger
+   * read from its text makes its entry objects only when one is asked for ({@link entryAt}).
+   */
+  forEach(visit: (name: string, position: number, item: number) => void): void {
+    const { names } = this.index;
     for (let k = 0; k < names.length; k++) {
       if (this.released.size > 0 && this.released.has(names[k])) continue;
-      visit(names[k], entries[k], this.claimed[k], k);
+      visit(names[k], k, this.claimed[k]);
     }
+  }
+
+  /** The names of the ledger's pools, in its order (released ones too). */
+  get names(): readonly string[] {
+    return this.index.names;
+  }
+
+  /** Whether the ledger's names ascend in code-unit order (see {@link PoolIndex.namesAscending}). */
+  namesAscending(): boolean {
+    return this.index.namesAscending();
+  }
+
+  /** Whether this run releases any pool. */
+  releasesAny(): boolean {
+    return this.released.size > 0;
+  }
+
+  /** Whether pool `name` is released in this run. */
+  isReleased(name: string): boolean {
+    return this.released.has(name);
+  }
+
+  /** The entry of the pool at `position`. */
+  entryAt(position: number): LedgerEntry {
+    return this.index.entries[position];
+  }
+
+  /** The family of the pool at `position`. */
+  family(position: number): IpFamily {
+    return this.index.family(position);
+  }
+
+  /** The status of the pool at `position`. */
+  status(position: number): LedgerEntry["status"] {
+    return this.index.status(position);
+  }
+
+  /** Whether the pool at `position` is recorded as active. */
+  active(position: number): boolean {
+    return this.index.active(position);
+  }
+
+  /** The CIDR text of the pool at `position`. */
+  cidr(position: number): string {
+    return this.index.cidr(position);
   }
 }

@@ -98,11 +98,14 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
    * @param cidrs the parsed CIDR of each pool, by position; read from the entries when not given
    * @param v4Keys each pool's range as its reader read it, by position: network × 64 + prefix for an
    * IPv4 range, -1 for an IPv6 one (whose text is read again)
+   * @param v4Order the positions of the IPv4 pools in address order (network, then prefix), as the
+   * reader's overlap check sorted them; given with `v4Keys` only
    */
   constructor(
     private readonly index: PoolIndex,
     cidrs?: Cidr[],
-    private readonly v4Keys?: Float64Array,
+    readonly v4Keys?: Float64Array,
+    readonly v4Order?: Uint32Array,
   ) {
     this.made = cidrs;
   }
@@ -114,7 +117,7 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   /** The CIDR of the pool at position `k` of the index: made already, or read from its entry. */
   at(k: number): Cidr {
     if (this.made !== undefined) return this.made[k];
-    return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.entries[k].cidr);
+    return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.cidr(k));
   }
 
   /**
@@ -128,9 +131,8 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   /** Every CIDR, by position: made once. */
   all(): readonly Cidr[] {
     if (this.made === undefined) {
-      const { entries } = this.index;
       const made: Cidr[] = [];
-      for (let k = 0; k < entries.length; k++) made.push(this.at(k));
+      for (let k = 0; k < this.index.size; k++) made.push(this.at(k));
       this.made = made;
     }
     return this.made;
@@ -176,6 +178,24 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
  */
 export function recordedCidr(cidrs: ReadonlyMap<string, Cidr>, k: number, name: string): Cidr {
   return cidrs instanceof EntryCidrs ? cidrs.at(k) : cidrs.get(name)!;
+}
+
+/**
+ * @internal The positions of the IPv4 pools of a checked ledger in address order (network, then
+ * prefix), when its reader sorted them and read every IPv4 range as a key (see {@link recordedIPv4Key});
+ * `undefined` otherwise.
+ */
+export function recordedIPv4Order(cidrs: ReadonlyMap<string, Cidr>): Uint32Array | undefined {
+  return cidrs instanceof EntryCidrs ? cidrs.v4Order : undefined;
+}
+
+/**
+ * @internal The IPv4 ranges of a checked ledger's pools as its reader read them, by position (see
+ * {@link EntryCidrs.ipv4Key}: -1 for an IPv6 range), or `undefined` when they were not read so: the
+ * list {@link recordedIPv4Key} reads, for a run that reads many.
+ */
+export function recordedIPv4Keys(cidrs: ReadonlyMap<string, Cidr>): Float64Array | undefined {
+  return cidrs instanceof EntryCidrs ? cidrs.v4Keys : undefined;
 }
 
 /**

@@ -2,39 +2,73 @@
  * The recorded pools of a checked ledger by position, for the carving runs that look up every
  * requested pool: one hash of each name into a typed array, no string-keyed map or record.
  */
-import type { Cidr } from "../ip";
+import type { Cidr, IpFamily } from "../ip";
 import { EntryCidrs, INSPECTED } from "./checked";
-import type { Ledger, LedgerEntry } from "./format";
+import type { Ledger, LedgerEntry, LedgerStatus } from "./format";
 import { freezeIndexedPools } from "./freeze";
+import { LedgerEntryObject } from "./private/entry-object";
+
+/** @internal The statuses by their code in {@link EntryColumns.statuses}. */
+export const STATUS_OF_CODE: readonly LedgerStatus[] = ["active", "draining", "adopted"];
+/** @internal The code of {@link LedgerStatus} "active" in {@link EntryColumns.statuses}. */
+export const ACTIVE_CODE = 0;
 
 /**
- * @internal The pools of a checked ledger by position: the names in the ledger's order (name order),
- * their entries, and the position of each name. Looking a name up hashes its characters into a typed
- * array and compares one string: building it makes no string-keyed map (10,000 names into a `Map` or
- * a record cost several times as much, most of it in hashing and internalizing the names).
+ * @internal The entries of a ledger as its canonical reader read them, by position, without an object
+ * per entry: the family, block size and status of each as numbers, its CIDR as where it is written
+ * in the text. The entries themselves are made from these when first asked for (see
+ * {@link PoolIndex.entries}); a carving run that keeps every pool reads the columns alone.
+ */
+export interface EntryColumns {
+  /** The text the entries were read from. */
+  readonly text: string;
+  /** Where each entry's CIDR starts in {@link text}, and where it ends. */
+  readonly cidrStarts: Int32Array;
+  readonly cidrEnds: Int32Array;
+  /** Each entry's family: 4 or 6. */
+  readonly families: Uint8Array;
+  readonly blockSizes: Uint8Array;
+  /** Each entry's status, by its index in {@link STATUS_OF_CODE}. */
+  readonly statuses: Uint8Array;
+}
+
+/**
+ * @internal The pools of a checked ledger by position: the names in the ledger's order, their entries
+ * (or the columns they are made from), and the position of each name. Looking a name up hashes its
+ * characters into a typed array and compares one string: building it makes no string-keyed map (10,000
+ * names into a `Map` or a record cost several times as much, most of it in hashing and internalizing
+ * the names). The hash table is made at the first lookup: a carving run whose requests and ledger
+ * are both in name order pairs them by walking both lists ({@link namesAscending}) and makes none.
  */
 export class PoolIndex {
-  /** Position + 1 by hash slot; 0 for an empty slot. */
-  private readonly slots: Int32Array;
-  private readonly mask: number;
+  /** Position + 1 by hash slot; 0 for an empty slot. Made at the first lookup. */
+  private slots: Int32Array | undefined;
+  private mask: number;
+  private made: readonly LedgerEntry[] | undefined;
+  private readonly columns: EntryColumns | undefined;
+  private ascending: boolean | undefined;
 
   /**
    * @param names the pool names, unique, in the ledger's order
-   * @param entries the entry of each name, at the same position
+   * @param entries the entry of each name, at the same position, or the columns they are made from
+   * @param namesAscending whether the names are known to be in strictly increasing code-unit order
+   * (the order of a ledger's record when no name is integer-like); checked when first asked for otherwise
    */
   constructor(
     readonly names: readonly string[],
-    readonly entries: readonly LedgerEntry[],
+    entries: readonly LedgerEntry[] | EntryColumns,
+    namesAscending?: boolean,
   ) {
-    let size = 8;
-    while (size < names.length * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
-    for (let k = 0; k < names.length; k++) {
-      let slot = hashName(names[k]) & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = k + 1;
+    this.slots = undefined;
+    this.mask = 0;
+    if (Array.isArray(entries)) {
+      this.made = entries as readonly LedgerEntry[];
+      this.columns = undefined;
+    } else {
+      this.made = undefined;
+      this.columns = entries as EntryColumns;
     }
+    this.ascending = namesAscending;
   }
 
   /** How many pools. */
@@ -42,10 +76,52 @@ export class PoolIndex {
     return this.names.length;
   }
 
+  /**
+   * The entry of each name, by position: given, or made from the reader's columns when first read
+   * (frozen plain objects `{ family, cidr, blockSize, status }`, as every reader makes them).
+   */
+  get entries(): readonly LedgerEntry[] {
+    if (this.made === undefined) this.made = entriesOfColumns(this.columns!, this.names.length);
+    return this.made;
+  }
+
+  /** The family of the pool at position `k`. */
+  family(k: number): IpFamily {
+    return this.columns !== undefined ? (this.columns.families[k] as IpFamily) : this.entries[k].family;
+  }
+
+  /** The block size of the pool at position `k`. */
+  blockSize(k: number): number {
+    return this.columns !== undefined ? this.columns.blockSizes[k] : this.entries[k].blockSize;
+  }
+
+  /** The status of the pool at position `k`. */
+  status(k: number): LedgerStatus {
+    return this.columns !== undefined ? STATUS_OF_CODE[this.columns.statuses[k]] : this.entries[k].status;
+  }
+
+  /** Whether the pool at position `k` is active (without a string comparison for columns). */
+  active(k: number): boolean {
+    return this.columns !== undefined ? this.columns.statuses[k] === ACTIVE_CODE : this.entries[k].status === "active";
+  }
+
+  /** The CIDR text of the pool at position `k`. */
+  cidr(k: number): string {
+    const c = this.columns;
+    return c !== undefined ? c.text.slice(c.cidrStarts[k], c.cidrEnds[k]) : this.entries[k].cidr;
+  }
+
+  /** Whether the names are in strictly increasing code-unit order (known from the reader, or checked once). */
+  namesAscending(): boolean {
+    if (this.ascending === undefined) this.ascending = ascending(this.names);
+    return this.ascending;
+  }
+
   /** The position of pool `name`, or -1. */
   indexOf(name: string): number {
+    const slots = this.slots ?? this.hashed();
     let slot = hashName(name) & this.mask;
-    for (let k = this.slots[slot]; k !== 0; k = this.slots[slot]) {
+    for (let k = slots[slot]; k !== 0; k = slots[slot]) {
       if (this.names[k - 1] === name) return k - 1;
       slot = (slot + 1) & this.mask;
     }
@@ -57,6 +133,38 @@ export class PoolIndex {
     const k = this.indexOf(name);
     return k < 0 ? undefined : this.entries[k];
   }
+
+  /** The hash table of the names, made now. */
+  private hashed(): Int32Array {
+    const { names } = this;
+    let size = 8;
+    while (size < names.length * 2) size *= 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < names.length; k++) {
+      let slot = hashName(names[k]) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = k + 1;
+    }
+    this.mask = mask;
+    this.slots = slots;
+    return slots;
+  }
+}
+
+/** The entries the columns describe, frozen (made by a constructor: see {@link LedgerEntryObject}). */
+function entriesOfColumns(c: EntryColumns, n: number): LedgerEntry[] {
+  const entries = new Array<LedgerEntry>(n);
+  for (let k = 0; k < n; k++) {
+    entries[k] = new LedgerEntryObject(c.families[k] as IpFamily, c.text.slice(c.cidrStarts[k], c.cidrEnds[k]), c.blockSizes[k], STATUS_OF_CODE[c.statuses[k]]);
+  }
+  return entries;
+}
+
+/** Whether the names are in strictly increasing code-unit order. */
+function ascending(names: readonly string[]): boolean {
+  for (let k = 1; k < names.length; k++) if (!(names[k - 1] < names[k])) return false;
+  return true;
 }
 
 /** FNV-1a of the name's UTF-16 code units, as an int32. */
@@ -86,16 +194,19 @@ export function poolIndex(ledger: Ledger): PoolIndex {
   return index;
 }
 
-
 /**
  * @internal A ledger of the pools of `index` alone, made by a reader or from checked parts (names unique
  * and in name order, none integer-like; entries frozen and valid; no two ranges overlap), registered
  * as checked with its index and CIDRs (`cidrs` by position, or made when first asked for: from the
- * IPv4 keys its reader read, `v4Keys`, else from the entries' text; see {@link EntryCidrs}). Its `pools` record is made when first read (see {@link freezeIndexedPools}).
+ * IPv4 keys its reader read, `v4Keys`, else from the entries' text; see {@link EntryCidrs}). Its `pools`
+ * record is made when first read (see {@link freezeIndexedPools}).
+ *
+ * @param v4Order the positions of the IPv4 pools in address order (network, then prefix), when the
+ * reader sorted them (its overlap check does): a carving run checks its kept ranges in that order
  */
-export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array): Ledger {
+export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array, v4Order?: Uint32Array): Ledger {
   const ledger = freezeIndexedPools(index);
   INDEXES.set(ledger, index);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs, v4Keys), problems: [] });
+  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs, v4Keys, v4Order), problems: [] });
   return ledger;
 }

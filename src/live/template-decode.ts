@@ -22,6 +22,8 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./private/fast-block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
+import { NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, madeAttributeWasm } from "./private/attribute-wasm";
+import type { AttributeWasm } from "./private/attribute-wasm";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
 
@@ -96,7 +98,9 @@ const ATTRIBUTES_EMPTY = `${FIELD}"attributes": []`;
 /**
  * One attribute with a handle and the usual secondary keys in kubectl's (sorted) order: handle,
  * namespace, node, pod, timestamp, type. Only tested (`attribute` finds the values after the constant
- * text), so it captures nothing.
+ * text), so it captures nothing. Where the bytes are in the WebAssembly matcher's memory (the blocks
+ * worker's windows), that matcher (`private/attribute-wasm.ts`), which takes exactly what this takes,
+ * reads the attributes instead.
  */
 const SEC = sp(28);
 const ATTRIBUTE = new RegExp(
@@ -107,6 +111,8 @@ const ATTRIBUTE = new RegExp(
   )}\\}\\n${sp(20)}\\}`,
   "y"
 );
+/** {@link ATTRIBUTE}'s source: the WebAssembly matcher (`private/attribute-wasm.ts`) takes the attributes it takes (its test compares them). */
+export const ATTRIBUTE_SOURCE = ATTRIBUTE.source;
 /** Lengths of the constant text before each of an attribute's values. */
 const A_HANDLE = `${sp(20)}{\n${sp(24)}"handle_id": "`.length;
 const A_SECONDARY = `",\n${sp(24)}"secondary": {\n`.length;
@@ -384,6 +390,14 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   // The attributes as columns (`private/columns.ts`): their handles, pods and timestamps go to the block's text.
   let attributeCount = 0;
   blockText = 0;
+  // The WebAssembly matcher reads the attributes when the bytes are in its memory (the blocks worker's
+  // windows); the block's text is then its own (but for a block too large for it: see NO_ROOM).
+  const w = inMemory(bytes);
+  if (w !== undefined && textBytes !== w.text) {
+    textBytes = w.text;
+    textWords = new DataView(w.text.buffer, w.text.byteOffset, w.text.byteLength);
+  }
+  const base = bytes.byteOffset + textFrom;
   if (s.startsWith(ATTRIBUTES_EMPTY, p)) {
     p += ATTRIBUTES_EMPTY.length;
   } else {
@@ -395,9 +409,19 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
         spans = grow(spans);
         keys = grow(keys);
       }
-      if (!attribute(bytes, s, p, attributeCount)) return undefined;
+      const e = w !== undefined && textBytes === w.text ? w.attribute(base + p, base + s.length, blockText) : NO_ROOM;
+      if (e >= 0) {
+        attributeFromWasm(w as AttributeWasm, bytes, attributeCount);
+        p = e - base;
+      } else if (e === NO_ROOM) {
+        // (The block's text too large for the matcher's: it moves to a buffer of its own, and the pattern reads the rest.)
+        if (w !== undefined && textBytes === w.text) growText(2 * textBytes.length);
+        if (!attribute(bytes, s, p, attributeCount)) return undefined;
+        p = ATTRIBUTE.lastIndex;
+      } else {
+        return undefined;
+      }
       attributeCount++;
-      p = ATTRIBUTE.lastIndex;
       if (s.startsWith(",\n", p)) {
         p += 2;
         continue;
@@ -629,7 +653,7 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
     spans[span + 3] = blockText;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
-    spans[span + 2] = -1;
+    spans[span + 2] = spans[span + 3] = -1;
   }
   if (c === 0x74 /* t */ && bytes[e + A_KEY + 1] === 0x69 /* i */) {
     spans[span + 4] = blockText;
@@ -637,10 +661,35 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
     spans[span + 5] = blockText;
     c = bytes[e + 1] === 0x2c ? bytes[e + A_KEY] : 0;
   } else {
-    spans[span + 4] = -1;
+    spans[span + 4] = spans[span + 5] = -1;
   }
   keys[key + 2] = c === 0x74 /* t */ ? internToQuote(bytes, e + A_TYPE, 2) : -1;
   return true;
+}
+
+/** The WebAssembly matcher when `bytes` lie in its memory (it is made by the blocks worker's List reader), else undefined. */
+function inMemory(bytes: Buffer): AttributeWasm | undefined {
+  const w = madeAttributeWasm();
+  return w !== undefined && bytes.buffer === w.memory.buffer ? w : undefined;
+}
+
+/**
+ * The attribute the WebAssembly matcher matched last, written to the columns as attribute `n` (its
+ * handle, pod and timestamp are in the block's text already): as {@link attribute} writes it.
+ */
+function attributeFromWasm(w: AttributeWasm, bytes: Buffer, n: number): void {
+  const o = w.out;
+  const span = SPAN * n;
+  for (let k = 0; k < SPAN; k++) spans[span + k] = o[R_SPANS + k];
+  hashes[n] = o[R_HASH];
+  blockText = o[R_TEXT];
+  const key = KEYS * n;
+  const at = bytes.byteOffset;
+  const namespace = o[R_NAMESPACE];
+  const type = o[R_TYPE];
+  keys[key] = namespace < 0 ? -1 : internToQuote(bytes, namespace - at, 0);
+  keys[key + 1] = internToQuote(bytes, o[R_NODE] - at, 1);
+  keys[key + 2] = type < 0 ? -1 : internToQuote(bytes, type - at, 2);
 }
 
 // Values are copied 4 bytes at a time (a JavaScript loop costs about as much per iteration for 4 bytes

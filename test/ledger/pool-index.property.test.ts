@@ -3,6 +3,7 @@ import { carve } from "../../src/carver";
 import { LedgerEntry, parseLedger, serializeLedger } from "../../src/ledger";
 import { freezeIndexedPools, freezeLedger } from "../../src/ledger/freeze";
 import { PoolIndex, poolIndex } from "../../src/ledger/pool-index";
+import { readCanonicalLedger } from "../../src/ledger/private/canonical-read";
 
 /**
  * A carving run looks recorded pools up through a PoolIndex (one hash per name into a typed array),
@@ -81,5 +82,37 @@ describe("PoolIndex", () => {
     expect(index.names).toEqual([...requests.map((r) => r.name)].sort());
     expect(index.names).toEqual(Object.keys(ledger.pools));
     expect(serializeLedger(ledger)).toBe(text);
+  });
+
+  test("a ledger read from its text answers each entry's fields from its columns as its entries say them", () => {
+    // Both families and every status: the reader keeps them as columns, and makes the entries when asked.
+    const entry = fc.record({
+      six: fc.boolean(),
+      status: fc.constantFrom("active" as const, "draining" as const, "adopted" as const),
+      block: fc.nat(3),
+      prefix: fc.nat(4),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 30 }), (raw) => {
+        const pools: Record<string, LedgerEntry> = {};
+        raw.forEach((e, k) => {
+          pools[`p-${String(k).padStart(2, "0")}`] = e.six
+            ? { family: 6, cidr: `fd00:0:0:${(k + 1).toString(16)}::/${64 + e.prefix}`, blockSize: 122 + e.block, status: e.status }
+            : { family: 4, cidr: `10.${k}.0.0/${20 + e.prefix}`, blockSize: 26 + e.block, status: e.status };
+        });
+        const text = serializeLedger(freezeLedger(Object.entries(pools)));
+        expect(readCanonicalLedger(text)).toBeDefined();
+        const index = poolIndex(parseLedger(text));
+        const entries = index.entries;
+        expect(index.entries).toBe(entries);
+        expect(entries).toEqual(Object.values(pools));
+        entries.forEach((e, k) => {
+          expect(Object.isFrozen(e)).toBe(true);
+          expect([index.family(k), index.cidr(k), index.blockSize(k), index.status(k), index.active(k)]).toEqual([e.family, e.cidr, e.blockSize, e.status, e.status === "active"]);
+        });
+        expect(index.namesAscending()).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -8,7 +8,7 @@ import { V1 } from "./helpers";
 // The handles worker (src/live/private/handle-columns.ts) reads an IPAM handle with a byte template of
 // kubectl's layout, and leaves any item it does not take to the pattern of template-decode.ts (HANDLE).
 // The template must take exactly what the pattern takes, and read the same values: for kubectl's text,
-// and for any byte of it changed, added or removed.
+// and for any byte of it changed, added or removed. Its WebAssembly version too.
 
 /** An item's text as it stands in kubectl's List (8 spaces in), and where its "{" is. */
 function itemText(item: unknown): { bytes: Buffer; at: number } {
@@ -17,9 +17,15 @@ function itemText(item: unknown): { bytes: Buffer; at: number } {
   return { bytes: Buffer.from(text, "latin1"), at };
 }
 
-/** What the template and the pattern read of the item at `at` (undefined: not taken). */
+/**
+ * What the template and the pattern read of the item at `at` (undefined: not taken). The WebAssembly
+ * template (src/live/private/handle-wasm.ts, the worker's when WebAssembly is there) must read exactly
+ * what the JavaScript one reads.
+ */
 function both(bytes: Uint8Array, at: number): { template: unknown; pattern: unknown } {
-  return { template: handleItemAt(bytes, at, "template"), pattern: handleItemAt(bytes, at, "pattern") };
+  const template = handleItemAt(bytes, at, "template");
+  expect(handleItemAt(bytes, at, "wasm")).toEqual(template);
+  return { template, pattern: handleItemAt(bytes, at, "pattern") };
 }
 
 /** Strings as kubectl writes them: mostly printable ASCII, sometimes what JSON escapes. */
@@ -74,6 +80,18 @@ describe("the handles worker's template reads what the pattern reads", () => {
     expect(s.slice(read!.idAt, read!.idEnd)).toBe("k8s-pod-network.0a1b");
     expect(s.slice(read!.cidrAt, read!.cidrEnd)).toBe("10.77.79.64/26");
     expect(s.slice(at, read!.end)).toBe(stringifyObjects(sortKeys(item), 4).replace(/\n/g, "\n        "));
+  });
+
+  test("numbers of metadata as JSON writes them: exponents with e or E, signs, fractions (and what is not a number)", () => {
+    const { bytes, at } = itemText({ apiVersion: V1, kind: "IPAMHandle", metadata: { generation: 7, name: "a" }, spec: { block: { "10.0.0.0/26": 1 }, handleID: "a" } });
+    const s = bytes.toString("latin1");
+    const numbers = ["0", "-0", "12", "1.5", "1e5", "1E5", "1e+21", "1E+21", "1.5E-7", "-2.25e-3", "1E", "1e+", "1.", "01", "-", "+1", ".5", "1.5E+"];
+    const answers = numbers.map((n) => {
+      const { template, pattern } = both(Buffer.from(s.replace('"generation": 7', `"generation": ${n}`), "latin1"), at);
+      expect(template).toEqual(pattern);
+      return template !== undefined;
+    });
+    expect(answers).toEqual(numbers.map((n) => /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(n)));
   });
 
   test("text JSON objects cannot hold: a second name line, a name that is no string (neither takes them)", () => {

@@ -9,7 +9,7 @@ import { validCidr } from "../../ip/cidr";
 /** V4_SIZES[p] = 2^(32 - p), the size of an IPv4 /p. */
 export const V4_SIZES: readonly number[] = Array.from({ length: 33 }, (_, p) => 2 ** (32 - p));
 /** The host bits of an IPv4 /p as an int32 bit pattern, for `&` on an address below 2^32. */
-const V4_HOST_MASKS: readonly number[] = V4_SIZES.map((size) => (size - 1) | 0);
+export const V4_HOST_MASKS: readonly number[] = V4_SIZES.map((size) => (size - 1) | 0);
 
 /**
  * The IPv4 CIDR written in `text` from `start` to `end` in canonical form (four decimal octets without

@@ -1,6 +1,8 @@
 /**
- * The ledger as `serializeLedger` writes it, read straight into entries: a fast path of `parseLedger`
- * for the file this package wrote itself, which is most of the cost of every run after the first.
+ * The ledger as `serializeLedger` writes it, read straight into columns (see `EntryColumns`): a fast
+ * path of `parseLedger` for the file this package wrote itself, which is most of the cost of every run
+ * after the first. The entries are made from the columns when first asked for; a carving run that keeps
+ * every pool reads the columns, the IPv4 ranges as numbers and their address order alone.
  *
  * The reader accepts only the exact bytes `serializeLedger` writes for a ledger of pools alone (no
  * `addresses`, `nodeCidrs`, `clusters`, `migrations` or `subSpaces`, no `spec` in an entry), and only
@@ -15,10 +17,9 @@
 import { Cidr, findOverlaps } from "../../ip";
 import { radixSortKeys } from "../../ip/cidr";
 import { SERIALIZED } from "../checked";
-import { BLOCK_SIZE_RANGE, Ledger, LedgerEntry, LedgerStatus } from "../format";
+import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
 import { PoolIndex, checkedIndexedLedger } from "../pool-index";
-import { V4_SIZES, canonicalIPv4Key, canonicalIPv6, keyPrefix } from "./canonical-cidr";
-import { compareNames } from "./names";
+import { V4_HOST_MASKS, V4_SIZES, canonicalIPv6, keyPrefix } from "./canonical-cidr";
 
 const HEAD = '{\n  "pools": {';
 const TAIL = '\n  },\n  "version": 1\n}\n';
@@ -56,34 +57,60 @@ const AFTER_CIDR = {
   6: { active: afterCidr(6, "active"), draining: afterCidr(6, "draining"), adopted: afterCidr(6, "adopted") },
 } as const;
 
+/** The block sizes each family allows, as constants (the loop reads no table). */
+const V4_MIN_BLOCK = BLOCK_SIZE_RANGE[4][0];
+const V4_MAX_BLOCK = BLOCK_SIZE_RANGE[4][1];
+const V6_MIN_BLOCK = BLOCK_SIZE_RANGE[6][0];
+const V6_MAX_BLOCK = BLOCK_SIZE_RANGE[6][1];
+
+/**
+ * The fewest characters an entry takes after the first (a name of one character, a block size of two
+ * digits, a CIDR of four, the shortest status, the comma and the text before the next name): the
+ * text holds at most its length over this many entries, so the columns are made once at that length.
+ */
+const SHORTEST_ENTRY = 1 + afterName(10).length + 4 + AFTER_CIDR[4].active.next.length;
+
 /**
  * @internal The ledger of a text in the exact form {@link serializeLedger} writes for a ledger of
  * pools only, checked and registered as `inspectLedger` registers it; `undefined` for any other text.
- * The text is read in place: per entry, the name and the CIDR are scanned character by character,
- * and the fixed text around them is compared whole in two pieces (the piece after the name holds the
- * block size, the piece after the CIDR the family, the status and the start of the next entry). Only
- * the name and CIDR become strings, and no `Cidr` is made (the registered CIDRs are read from the
- * entries when a run asks for them). The pools are indexed by position ({@link PoolIndex}); the
- * ledger's `pools` record is made when first read.
+ * The text is read in place: per entry, the name and the CIDR are scanned character by character (an
+ * IPv4 CIDR read into its number as it is scanned), and the fixed text around them is compared whole
+ * in two pieces (the piece after the name holds the block size, the piece after the CIDR the family,
+ * the status and the start of the next entry). Only the name becomes a string: each entry's family,
+ * block size, status and where its CIDR is written go into columns ({@link EntryColumns}), from which
+ * the entries are made when first asked for, and no `Cidr` is made (the registered CIDRs are read
+ * when a run asks for them). The pools are indexed by position ({@link PoolIndex}); the ledger's
+ * `pools` record is made when first read.
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
   const end = text.length - TAIL.length;
   const names: string[] = [];
-  const entries: LedgerEntry[] = [];
+  const capacity = Math.floor(text.length / SHORTEST_ENTRY) + 1;
+  const cidrStarts = new Int32Array(capacity);
+  const cidrEnds = new Int32Array(capacity);
+  const families = new Uint8Array(capacity);
+  const blockSizes = new Uint8Array(capacity);
+  const statuses = new Uint8Array(capacity);
   // Each entry's range by position: network × 64 + prefix for IPv4 (-1 for IPv6, kept as CIDRs), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
-  let keys = new Float64Array(256);
+  const keys = new Float64Array(capacity);
+  // The IPv4 ranges apart, for the overlap check: network, prefix and position of each.
+  const networks = new Uint32Array(capacity);
+  const prefixes = new Uint8Array(capacity);
+  const positions = new Uint32Array(capacity);
+  let m = 0;
   const v6: Cidr[] = [];
   let previous = "";
+  let n = 0;
   let i = HEAD.length + BEFORE_NAME.length;
   for (;;) {
     const nameStart = i;
-    if (!scanName(text, i)) return undefined;
+    if (n === capacity || !scanName(text, i)) return undefined;
     i = scanned;
     const name = text.slice(nameStart, i);
     // Increasing names are unique.
-    if (compareNames(previous, name) >= 0) return undefined;
+    if (!(previous < name)) return undefined;
     // blockSize: 2 or 3 digits, no leading zero (the comparison below checks the digits read)
     let blockSize = 0;
     const sizeStart = i + BEFORE_BLOCK_SIZE.length;
@@ -94,12 +121,19 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
     if (!textAt(text, i, before)) return undefined;
     i += before.length;
     const cidrStart = i;
-    // [0-9a-f.:]{2,39}, "/", [0-9]{1,3}, then the closing quote
-    for (let c = text.charCodeAt(i); (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46; c = text.charCodeAt(++i));
-    const slash = i;
-    if (slash - cidrStart < 2 || slash - cidrStart > 39 || text.charCodeAt(slash) !== 47) return undefined;
-    for (let c = text.charCodeAt(++i); c >= 48 && c <= 57; c = text.charCodeAt(++i));
-    if (i - slash < 2 || i - slash > 4) return undefined;
+    // A canonical IPv4 CIDR is read into its key as it is scanned; any other text is scanned as
+    // [0-9a-f.:]{2,39}, "/", [0-9]{1,3} (the key of an IPv4 CIDR needs all of it to be canonical, so
+    // text the first scan refuses is no IPv4 CIDR).
+    const key = scanIPv4(text, i);
+    if (key >= 0) {
+      i = scanned;
+    } else {
+      for (let c = text.charCodeAt(i); (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46; c = text.charCodeAt(++i));
+      const slash = i;
+      if (slash - cidrStart < 2 || slash - cidrStart > 39 || text.charCodeAt(slash) !== 47) return undefined;
+      for (let c = text.charCodeAt(++i); c >= 48 && c <= 57; c = text.charCodeAt(++i));
+      if (i - slash < 2 || i - slash > 4) return undefined;
+    }
     const cidrEnd = i;
     // The family's digit and the status's first letters pick the text to compare.
     const familyChar = text.charCodeAt(cidrEnd + FAMILY_AT);
@@ -120,31 +154,39 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
       return undefined;
     }
     let prefix: number;
-    const cidrText = text.slice(cidrStart, cidrEnd);
     if (family === 4) {
-      const key = canonicalIPv4Key(text, cidrStart, cidrEnd);
-      if (key < 0 || blockSize < BLOCK_SIZE_RANGE[4][0] || blockSize > BLOCK_SIZE_RANGE[4][1]) return undefined;
+      if (key < 0 || blockSize < V4_MIN_BLOCK || blockSize > V4_MAX_BLOCK) return undefined;
       prefix = keyPrefix(key);
-      if (names.length === keys.length) keys = grown(keys);
-      keys[names.length] = key;
+      keys[n] = key;
+      networks[m] = (key - prefix) / 64;
+      prefixes[m] = prefix;
+      positions[m++] = n;
     } else {
-      const cidr = canonicalIPv6(cidrText);
-      if (cidr === undefined || blockSize < BLOCK_SIZE_RANGE[6][0] || blockSize > BLOCK_SIZE_RANGE[6][1]) return undefined;
+      // Text read as an IPv4 CIDR is none of IPv6.
+      const cidr = key >= 0 ? undefined : canonicalIPv6(text.slice(cidrStart, cidrEnd));
+      if (cidr === undefined || blockSize < V6_MIN_BLOCK || blockSize > V6_MAX_BLOCK) return undefined;
       prefix = cidr.prefix;
-      if (names.length === keys.length) keys = grown(keys);
-      keys[names.length] = -1;
+      keys[n] = -1;
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
     names.push(name);
-    entries.push(Object.freeze({ family, cidr: cidrText, blockSize, status }));
+    cidrStarts[n] = cidrStart;
+    cidrEnds[n] = cidrEnd;
+    families[n] = family;
+    blockSizes[n] = blockSize;
+    statuses[n] = s0 === 100 ? 1 : s1 === 99 ? 0 : 2;
+    n++;
     previous = name;
     if (!more) break;
   }
-  const byPosition = keys.slice(0, names.length);
-  if (i !== end || overlapsIPv4(byPosition) || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  const byPosition = keys.subarray(0, n);
+  if (i !== end) return undefined;
+  const v4Order = ipv4Order(networks, prefixes, positions, m);
+  if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const ledger = checkedIndexedLedger(new PoolIndex(names, entries), undefined, byPosition);
+  const columns = { text, cidrStarts, cidrEnds, families, blockSizes, statuses };
+  const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order);
   SERIALIZED.set(ledger, text);
   return ledger;
 }
@@ -189,38 +231,43 @@ function scanName(text: string, start: number): boolean {
   return length >= 1 && length <= 253 && !onlyDigits && previous !== 45 && previous !== 46;
 }
 
-/** A copy of twice the length. */
-function grown(keys: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const out = new Float64Array(keys.length * 2);
-  out.set(keys);
-  return out;
+/**
+ * The IPv4 CIDR in canonical form at `start` (four decimal octets without leading zeros, a prefix length
+ * without one, no host bit), as {@link canonicalIPv4Key} reads it, network × 64 + prefix, ending where the
+ * prefix's digits end ({@link scanned} is set there); -1 when the text there does not start so.
+ */
+function scanIPv4(text: string, start: number): number {
+  let value = 0;
+  let i = start;
+  for (let part = 0; part < 5; part++) {
+    const first = i;
+    let n = 0;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) n = n * 10 + (c - 48);
+    const digits = i - first;
+    if (digits === 0 || digits > 3 || (digits > 1 && text.charCodeAt(first) === 48)) return -1;
+    if (part === 4) {
+      if (n > 32 || (value & V4_HOST_MASKS[n]) !== 0) return -1;
+      scanned = i;
+      return value * 64 + n;
+    }
+    // "." between octets, "/" after the last
+    if (n > 255 || text.charCodeAt(i) !== (part < 3 ? 46 : 47)) return -1;
+    i++;
+    value = value * 256 + n;
+  }
+  return -1;
 }
 
 /**
- * Whether any two of these IPv4 ranges (keys network × 64 + prefix; -1 for an IPv6 range, left out)
- * overlap: the ranges in (network, prefix) order by the radix sort `findOverlaps` uses, then one sweep.
+ * The positions of the IPv4 ranges in (network, prefix) order, by the radix sort `findOverlaps` uses,
+ * or `undefined` when two of them overlap (one sweep in that order). `networks`, `prefixes` and
+ * `positions` hold the first `n` IPv4 ranges, in the ledger's order, and the position of each.
  * `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; the radix sort about a tenth of that.
  */
-function overlapsIPv4(byPosition: Float64Array): boolean {
-  // Each loop is a function of its own (see readEntries): the sort between them had no type feedback.
-  const networks = new Uint32Array(byPosition.length);
-  const prefixes = new Uint8Array(byPosition.length);
-  const n = ipv4Ranges(byPosition, networks, prefixes);
+function ipv4Order(networks: Uint32Array, prefixes: Uint8Array, positions: Uint32Array, n: number): Uint32Array | undefined {
   const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 });
-  return anyOverlapInOrder(order, networks, prefixes, n);
-}
-
-/** The IPv4 ranges of the keys into `networks` and `prefixes`, in order; returns how many. */
-function ipv4Ranges(byPosition: Float64Array, networks: Uint32Array, prefixes: Uint8Array): number {
-  let n = 0;
-  for (let k = 0; k < byPosition.length; k++) {
-    const key = byPosition[k];
-    if (key < 0) continue;
-    const prefix = keyPrefix(key);
-    networks[n] = (key - prefix) / 64;
-    prefixes[n++] = prefix;
-  }
-  return n;
+  if (anyOverlapInOrder(order, networks, prefixes, n)) return undefined;
+  return positionsInOrder(order, positions, n);
 }
 
 /** Whether two of the first `n` ranges overlap, visited in `order` (by network, then prefix). */
@@ -234,4 +281,10 @@ function anyOverlapInOrder(order: ArrayLike<number>, networks: Uint32Array, pref
     if (last > lastEnd) lastEnd = last;
   }
   return false;
+}
+
+/** `order` (indices of IPv4 ranges) as the ranges' positions, in place. */
+function positionsInOrder(order: Uint32Array, positions: Uint32Array, n: number): Uint32Array {
+  for (let t = 0; t < n; t++) order[t] = positions[order[t]];
+  return order;
 }

@@ -11,7 +11,10 @@ import type { ByteSource, ItemDecoder } from "../../io/json-list";
 import { MAX_DUMP_BYTES } from "../../limits";
 import type { FastBlock } from "../fast-decode";
 import { templateEnd, templateItem } from "../template-decode";
+import { WINDOW_BYTES, attributeWasm } from "./attribute-wasm";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./columns";
+
+export { WINDOW_BYTES } from "./attribute-wasm";
 
 /**
  * Blocks of one file, as the worker transfers them: a part of the file, items `[first, first + count)`
@@ -48,18 +51,16 @@ export interface BlockFileEnd {
   readonly count: number;
 }
 
-/** The bytes of each of the two window buffers {@link recyclingSource} hands out in turn (a window is about 4.3 MB). */
-export const WINDOW_BYTES = 8 * 1024 * 1024;
-
 /**
  * An open file as the List reader's source, whose window buffers are two, handed out in turn (the
  * reader copies what it keeps of a window into the next one, then drops it): a new buffer per window
- * would cost a page fault per 4 KB of the file. A window larger than {@link WINDOW_BYTES} gets a buffer
- * of its own.
+ * would cost a page fault per 4 KB of the file. They are the WebAssembly attribute matcher's (in its
+ * memory, where it reads them; one source at a time in a thread), else buffers of the source's own. A
+ * window larger than {@link WINDOW_BYTES} gets a buffer of its own (whose attributes the pattern reads).
  * @internal
  */
 export function recyclingSource(fd: number, size: number): ByteSource {
-  const windows: Buffer[] = [];
+  const windows: Buffer[] = [...(attributeWasm()?.windows ?? [])];
   let turn = 0;
   return {
     ...fileDescriptorSource(fd, size),

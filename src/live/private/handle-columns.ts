@@ -14,6 +14,9 @@
  * four bytes at a time, each string's bytes checked four at a time while its end is found, the name, CIDR
  * and ID hashed on the way), which takes exactly what the pattern takes and reads the same values
  * (`test/live/handle-template.property.test.ts`); the pattern decides only the items the template leaves.
+ * Where WebAssembly with SIMD is there, the same steps run as a WebAssembly template (`handle-wasm.ts`,
+ * 8 bytes of constant text and 16 of a string at a time) on a window in its memory; the test compares it
+ * with the JavaScript one.
  */
 import * as fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";
@@ -25,6 +28,8 @@ import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
 import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
+import { R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, handleWasm } from "./handle-wasm";
+import type { HandleTexts, HandleWasm } from "./handle-wasm";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
 export interface HandleColumns {
@@ -267,6 +272,7 @@ STRING_BYTE[0x5c] = 0;
  * the words costs several times more per word) and compiled once, from the constant text only.
  */
 interface Text {
+  readonly text: string;
   readonly test: (view: DataView, q: number, limit: number) => boolean;
   readonly length: number;
   /** The text's first four bytes as a little-endian word (0 when shorter). */
@@ -279,7 +285,7 @@ function text(s: string): Text {
   for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getInt32(q + ${i}, true) === ${bytes.readInt32LE(i)}`);
   for (; i < bytes.length; i++) tests.push(`view.getUint8(q + ${i}) === ${bytes[i]}`);
   const test = new Function("view", "q", "limit", `return ${tests.join(" && ")};`) as Text["test"];
-  return { test, length: bytes.length, word: bytes.length >= 4 ? bytes.readInt32LE(0) : 0 };
+  return { text: s, test, length: bytes.length, word: bytes.length >= 4 ? bytes.readInt32LE(0) : 0 };
 }
 /** An item's first lines, up to its metadata's first member's key. */
 const T_HEAD = text(`{\n${sp(12)}"apiVersion": "${API_CRD_V1}",\n${sp(12)}"kind": "IPAMHandle",\n${sp(12)}"metadata": {\n${sp(16)}"`);
@@ -299,6 +305,40 @@ const T_TRUE = text("true");
 const T_FALSE = text("false");
 const T_NULL = text("null");
 const T_FIRST_ITEM = text(FIRST_ITEM);
+/** The texts the WebAssembly template (`handle-wasm.ts`) compares, the same. */
+const TEXTS: HandleTexts = {
+  head: T_HEAD.text,
+  name: T_NAME.text,
+  member: T_MEMBER.text,
+  spec: T_SPEC.text,
+  deletedFalse: T_DELETED_FALSE.text,
+  deletedTrue: T_DELETED_TRUE.text,
+  noDeleted: T_NO_DELETED.text,
+  itemEnd: T_ITEM_END.text,
+};
+/** The reader's window: {@link CHUNK} bytes, {@link AHEAD} more for an item across its end, a 0 byte and room for a word. */
+const WINDOW = CHUNK + AHEAD + 8;
+
+/** Reads the handle at `b[at]` (`b` the WebAssembly template's window, `limit` its text's end: a 0 byte there) into `f`, as {@link templateItem}. */
+function wasmItem(w: HandleWasm, at: number, limit: number, f: ItemFields): boolean {
+  const base = w.window.byteOffset;
+  const end = w.handle(base + at, base + limit);
+  if (end < 0) return false;
+  const o = w.out;
+  f.nameAt = o[R_NAME_AT] - base;
+  f.nameEnd = o[R_NAME_END] - base;
+  f.cidrAt = o[R_CIDR_AT] - base;
+  f.cidrEnd = o[R_CIDR_END] - base;
+  f.cidrHash = o[R_CIDR_HASH];
+  f.count = w.count[0];
+  f.deleted = o[R_DELETED] === 1;
+  f.idAt = o[R_ID_AT] - base;
+  f.idEnd = o[R_ID_END] - base;
+  f.idHash = o[R_ID_HASH];
+  f.idIsName = o[R_ID_IS_NAME] === 1;
+  f.end = end - base;
+  return true;
+}
 const T_NEXT_ITEM = text(NEXT_ITEM);
 
 /**
@@ -567,7 +607,7 @@ function patternItem(b: Uint8Array, at: number, end: number, f: ItemFields): voi
  * (`"pattern"`) reads it; undefined when that one does not take it (tests: the template must read what
  * the pattern reads, and take nothing else).
  */
-export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pattern"): Readonly<ItemFields> | undefined {
+export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pattern" | "wasm"): Readonly<ItemFields> | undefined {
   const f = new ItemFields();
   if (by === "pattern") {
     const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
@@ -576,6 +616,13 @@ export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pa
     if (!pattern.test(s)) return undefined;
     patternItem(bytes, at, pattern.lastIndex, f);
     return f;
+  }
+  if (by === "wasm") {
+    const w = handleWasm(WINDOW, TEXTS);
+    if (w === undefined || bytes.length + 8 > w.window.length) throw new Error("no WebAssembly template, or no room in its window");
+    w.window.set(bytes);
+    w.window[bytes.length] = 0;
+    return wasmItem(w, at, bytes.length, f) ? f : undefined;
   }
   // (A copy with the byte no text holds after it, and room for a word.)
   const b = new Uint8Array(bytes.length + 8);
@@ -602,7 +649,9 @@ class ItemReader {
    * of the template stops there) and room for a word; and, when the pattern needs it, `buf[sFrom, sTo)`
    * as a string `s` (latin1: one character per byte).
    */
-  buf = Buffer.allocUnsafe(CHUNK + AHEAD + 8);
+  /** The WebAssembly template, whose window {@link buf} is (but for an item too large for it). */
+  readonly wasm = handleWasm(WINDOW, TEXTS);
+  buf: Buffer = this.wasm?.window ?? Buffer.allocUnsafe(WINDOW);
   view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   base = 0;
   length = 0;
@@ -666,7 +715,9 @@ class ItemReader {
   item(p: number): number {
     const at = p - this.base;
     const f = this.f;
-    if (!templateItem(this.buf, this.view, at, this.length, f) && !this.pattern(at)) return -1;
+    const w = this.wasm;
+    const taken = w !== undefined && this.buf === w.window ? wasmItem(w, at, this.length, f) : templateItem(this.buf, this.view, at, this.length, f);
+    if (!taken && !this.pattern(at)) return -1;
     if (f.cidrEnd - f.cidrAt === 9 && this.buf.toString("latin1", f.cidrAt, f.cidrEnd) === "__proto__") return -1; // JSON.parse makes an own "__proto__" key; leave that to it
     const out = this.out;
     const n = out.n;

@@ -1,0 +1,181 @@
+import fc from "fast-check";
+import { stringifyObjects } from "../../src/live";
+import { NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
+import type { AttributeWasm } from "../../src/live/private/attribute-wasm";
+import { AttributeColumns } from "../../src/live/private/columns";
+import { handleIdHash } from "../../src/live/private/handle-ids";
+import { ATTRIBUTE_SOURCE, templateEnd, templateItem } from "../../src/live/template-decode";
+import type { FastBlock } from "../../src/live/fast-decode";
+import { sortKeys } from "../../bench/inspect-dump";
+import { V1, ipamBlockDocument } from "./helpers";
+
+// The blocks worker matches attributes with a WebAssembly matcher (src/live/private/attribute-wasm.ts)
+// when the file's bytes are in its memory: it must take exactly what the ATTRIBUTE pattern of
+// template-decode.ts takes (kubectl's text, and any change to it), with the same values.
+
+const ATTRIBUTE = new RegExp(ATTRIBUTE_SOURCE, "y");
+const made = attributeWasm();
+const sp = (n: number) => " ".repeat(n);
+
+/** Printable ASCII but '"' and '\\' (what the pattern takes in a value), 0 to 40 characters: every length modulo 16. */
+const plain = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c)), maxLength: 40 });
+/** Any byte, for the changes. */
+const byte = fc.integer({ min: 0, max: 255 });
+const attribute = fc.record(
+  { handle_id: plain, secondary: fc.record({ namespace: plain, node: plain, pod: plain, timestamp: plain, type: plain }, { requiredKeys: ["node"] }) },
+  { requiredKeys: ["handle_id", "secondary"] },
+);
+/** Changes to a text: a byte replaced, inserted or removed at a place (a fraction of the length). */
+const edits = fc.array(fc.record({ at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), kind: fc.constantFrom("replace", "insert", "remove"), byte }), { maxLength: 3 });
+
+function edited(text: Buffer, changes: readonly { at: number; kind: string; byte: number }[]): Buffer {
+  let t = text;
+  for (const e of changes) {
+    const at = Math.floor(e.at * t.length);
+    if (e.kind === "replace") t = Buffer.concat([t.subarray(0, at), Buffer.of(e.byte), t.subarray(at + 1)]);
+    else if (e.kind === "insert") t = Buffer.concat([t.subarray(0, at), Buffer.of(e.byte), t.subarray(at)]);
+    else t = Buffer.concat([t.subarray(0, at), t.subarray(at + 1)]);
+  }
+  return t;
+}
+
+/** An attribute as kubectl writes it in a block (20 spaces in). */
+function attributeText(a: unknown): string {
+  return `${sp(20)}${stringifyObjects(sortKeys(a), 4).split("\n").join(`\n${sp(20)}`)}`;
+}
+
+/** What the matcher gives for the text `t` at `p` of a window (the pattern sees `t[0, lim)`), with the values it found. */
+function wasmMatch(w: AttributeWasm, t: Buffer, p: number, lim: number, at = 0): { end: number; values?: Record<string, unknown> } {
+  const win = w.windows[0];
+  t.copy(win, 0);
+  const base = win.byteOffset;
+  const end = w.attribute(base + p, base + lim, at);
+  if (end < 0) return { end };
+  const o = w.out;
+  const span = (k: number) => (o[R_SPANS + k] < 0 ? undefined : w.text.toString("latin1", o[R_SPANS + k], o[R_SPANS + k + 1]));
+  /** The text from a value's start to its quote. */
+  const key = (r: number) => (o[r] < 0 ? undefined : t.toString("latin1", o[r] - base, t.indexOf(0x22, o[r] - base)));
+  return {
+    end: end - base,
+    values: { handle: span(0), hash: o[R_HASH], pod: span(2), timestamp: span(4), namespace: key(R_NAMESPACE), node: key(R_NODE), type: key(R_TYPE), text: o[R_TEXT] },
+  };
+}
+
+/** What the pattern takes of the same text, and the values of the attribute it matched (which is JSON). */
+function patternMatch(t: Buffer, p: number, lim: number, at = 0): { end: number; values?: Record<string, unknown> } {
+  const s = t.toString("latin1", 0, lim);
+  ATTRIBUTE.lastIndex = p;
+  if (!ATTRIBUTE.test(s)) return { end: -1 };
+  const a = JSON.parse(s.slice(p, ATTRIBUTE.lastIndex)) as { handle_id: string; secondary: Record<string, string | undefined> };
+  const { namespace, node, pod, timestamp, type } = a.secondary;
+  const length = (v: string | undefined) => v?.length ?? 0;
+  return {
+    end: ATTRIBUTE.lastIndex,
+    values: { handle: a.handle_id, hash: handleIdHash(a.handle_id), pod, timestamp, namespace, node, type, text: at + a.handle_id.length + length(pod) + length(timestamp) },
+  };
+}
+
+describe("the WebAssembly attribute matcher takes what the ATTRIBUTE pattern takes", () => {
+  test("it is there (Node.js 20 has WebAssembly with SIMD)", () => {
+    expect(made).toBeDefined();
+  });
+  const w = made as AttributeWasm;
+
+  test("property: kubectl's text of any attribute, at any alignment, changed anywhere or cut anywhere: the same answer and the same values", () => {
+    fc.assert(
+      fc.property(attribute, fc.nat({ max: 31 }), edits, fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }), fc.nat({ max: 100 }), (a, pad, changes, cut, at) => {
+        const text = Buffer.from(`${"x".repeat(pad)}\n${attributeText(a)},\n${attributeText(a)}\n`, "latin1");
+        const t = edited(text, changes);
+        const p = pad + 1;
+        const lim = cut === undefined ? t.length : Math.floor(cut * t.length);
+        const expected = patternMatch(t, p, lim, at);
+        expect(wasmMatch(w, t, p, lim, at)).toEqual(expected);
+        if (changes.length === 0 && cut === undefined) expect(expected.end).toBe(p + attributeText(a).length);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("every byte of an attribute replaced by each kind of byte, removed, or the text cut there", () => {
+    const a = { handle_id: "k8s-pod-network.0123456789abcdef0123456789", secondary: { namespace: "team-0", node: "rack0-node-0000", pod: "app-0-0", timestamp: "2026-01-01 00:00:00 +0000 UTC", type: "t" } };
+    const text = Buffer.from(`\n${attributeText(a)}\n`, "latin1");
+    // (Bytes at the bounds of what a value takes, and of the constant text.)
+    const kinds = [0x00, 0x09, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x2c, 0x5b, 0x5c, 0x5d, 0x7a, 0x7b, 0x7d, 0x7e, 0x7f, 0x80, 0xff];
+    let taken = 0;
+    for (let i = 0; i < text.length; i++) {
+      for (const k of kinds) {
+        const t = Buffer.from(text);
+        t[i] = k;
+        const expected = patternMatch(t, 1, t.length);
+        if (expected.end >= 0) taken++;
+        expect(wasmMatch(w, t, 1, t.length)).toEqual(expected);
+      }
+      const removed = Buffer.concat([text.subarray(0, i), text.subarray(i + 1)]);
+      expect(wasmMatch(w, removed, 1, removed.length)).toEqual(patternMatch(removed, 1, removed.length));
+      expect(wasmMatch(w, text, 1, i)).toEqual(patternMatch(text, 1, i));
+    }
+    // (Changed characters of the values are taken, of the constant text refused.)
+    expect(taken).toBeGreaterThan(500);
+  });
+
+  test("a match whose values do not fit in the block's text answers NO_ROOM, and copies nothing", () => {
+    const a = { handle_id: "h".repeat(30), secondary: { node: "n", pod: "p".repeat(20) } };
+    const t = Buffer.from(`\n${attributeText(a)}\n`, "latin1");
+    w.text.fill(0x2e, TEXT_BYTES - 100, TEXT_BYTES);
+    expect(wasmMatch(w, t, 1, t.length, TEXT_BYTES - 50 - 16 + 1).end).toBe(NO_ROOM);
+    expect(w.text.toString("latin1", TEXT_BYTES - 100)).toBe(".".repeat(100));
+    expect(wasmMatch(w, t, 1, t.length, TEXT_BYTES - 50 - 16).end).toBe(t.length - 1);
+  });
+});
+
+describe("the kubectl-layout matcher reads the same blocks from the WebAssembly memory as from any buffer", () => {
+  const w = made as AttributeWasm;
+  const block = fc.record({ attributes: fc.array(attribute, { maxLength: 5 }), seq: fc.array(fc.nat(), { maxLength: 3 }) }).map((b) =>
+    ipamBlockDocument(V1, { name: "10-0-0-0-29" }, { cidr: "10.0.0.0/29", affinity: "host:node-1", allocations: b.attributes.map((_, k) => k), attributes: b.attributes, unallocated: [], sequenceNumber: 1, seq: Object.fromEntries(b.seq.map((n, k) => [String(k), BigInt(n)])), strictAffinity: false }),
+  );
+
+  /** What the matcher reads of the item at `p`: the block's fields and attributes, or null. */
+  function read(bytes: Buffer, p: number, to: number): unknown {
+    const item = templateItem(bytes, p, to) as FastBlock | undefined;
+    if (item === undefined) return null;
+    const a = item.fields.attributes as AttributeColumns;
+    const rows = (col: Int32Array, n: number) => [...col.subarray(a.at * n, (a.at + a.length) * n)];
+    return { end: templateEnd(), name: item.name, attributes: a.attributes(), hashes: [...a.hashes], spans: rows(a.chunk.spans, 6), keys: rows(a.chunk.keys, 3).map((k) => (k < 0 ? k : a.strings[k])), fields: { ...item.fields, attributes: undefined, sequenceNumberForAllocation: undefined } };
+  }
+
+  /** The same blocks read from a copy of `text` in the matcher's memory as from `text` (`big`: compared as JSON, faster). */
+  function same(text: Buffer, big = false): unknown {
+    const win = w.windows[1];
+    text.copy(win, 0);
+    const inMemory = win.subarray(0, text.length);
+    const open = Buffer.from("\n        {");
+    let last: unknown;
+    for (let p = text.indexOf(open); p >= 0; p = text.indexOf(open, p + 1)) {
+      const [a, b] = [read(inMemory, p + 9, text.length), read(text, p + 9, text.length)];
+      if (big) expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+      else expect(a).toEqual(b);
+      last = a;
+    }
+    return last;
+  }
+
+  test("property: Lists of blocks as kubectl writes them, and changed anywhere", () => {
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 3 }), edits, (blocks, changes) => {
+        const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: blocks.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+        same(edited(text, changes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a block whose text is larger than the matcher's has the rest of its attributes read by the pattern", () => {
+    const attributes = Array.from({ length: 1100 }, (_, i) => ({ handle_id: `${"h".repeat(3990)}-${i}`, secondary: { namespace: `ns-${i % 3}`, node: "node-1", pod: `pod-${i}` } }));
+    const doc = ipamBlockDocument(V1, { name: "10-0-0-0-21" }, { cidr: "10.0.0.0/21", affinity: "host:node-1", allocations: attributes.map((_, k) => k), attributes, unallocated: [], strictAffinity: false });
+    const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc)], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+    expect(text.length).toBeGreaterThan(TEXT_BYTES);
+    expect(text.length).toBeLessThan(w.windows[1].length);
+    const read = same(text, true) as { attributes: unknown };
+    expect(JSON.stringify(read.attributes)).toBe(JSON.stringify(attributes.map((a) => ({ handle: a.handle_id, secondary: a.secondary }))));
+  });
+});

@@ -176,6 +176,11 @@ class Items {
   pinned: Array<Cidr | undefined> | undefined;
   /** The address space each request names, once known usable; made at the first such request (most name none). */
   spaces: Array<Space | undefined> | undefined;
+  /**
+   * The canonical text of each carved IPv6 pool's range, written by its free list without a bigint
+   * (see `FreeSpace.textOfLast`); made at the first carved IPv6 pool. Other ranges' texts come from their `Cidr`.
+   */
+  texts: Array<string | undefined> | undefined;
 
   constructor(
     readonly requests: readonly PoolRequest[],
@@ -193,6 +198,7 @@ class Items {
     this.explanation = new Array<string | undefined>(n).fill(undefined);
     this.pinned = undefined;
     this.spaces = undefined;
+    this.texts = undefined;
   }
 
   get length(): number {
@@ -223,6 +229,12 @@ class Items {
 
   spaceOf(i: number): Space | undefined {
     return this.spaces === undefined ? undefined : this.spaces[i];
+  }
+
+  /** The canonical text of the placed range of item i. */
+  text(i: number): string {
+    const text = this.texts === undefined ? undefined : this.texts[i];
+    return text === undefined ? this.cidr[i]!.toString() : text;
   }
 
   /** The recorded entry of the request's pool, when it is a kept recorded pool. */
@@ -704,7 +716,7 @@ function newEntries(items: Items, record: Record<string, LedgerEntry>, changes: 
     const cidr = items.cidr[i];
     if (cidr === undefined) continue;
     const name = items.name(i);
-    const entry = new LedgerEntryObject(cidr.family, cidr.toString(), items.requests[i].blockSize, "active");
+    const entry = new LedgerEntryObject(cidr.family, items.text(i), items.requests[i].blockSize, "active");
     setOwn(record, name, entry);
     changes[k++] = new AddedChangeObject(name, entry);
   }
@@ -731,7 +743,7 @@ function placedEntries(items: Items, names: string[], values: LedgerEntry[], k: 
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
-    values[k++] = recorded?.status === "active" ? recorded : new LedgerEntryObject(cidr.family, recorded?.cidr ?? cidr.toString(), items.requests[i].blockSize, "active");
+    values[k++] = recorded?.status === "active" ? recorded : new LedgerEntryObject(cidr.family, recorded?.cidr ?? items.text(i), items.requests[i].blockSize, "active");
   }
   return k;
 }
@@ -1234,6 +1246,7 @@ function carveOne(
     if (network === undefined) continue;
     // Aligned by the free list's construction: no need for Cidr.of's checks.
     items.cidr[item] = validCidr(family, network, prefix);
+    if (family === 6) (items.texts ??= new Array<string | undefined>(items.length).fill(undefined))[item] = space.free!.textOfLast(prefix);
     items.source[item] = CARVED;
     const sizeExplanation = items.sizeExplanation(item);
     if (sizeExplanation !== space.lastSize) {

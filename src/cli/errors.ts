@@ -22,9 +22,20 @@ export function describeFailure(e: unknown): Failure {
   if (e instanceof LedgerError) return { message: firstLines(e.message), file: e.file, internal: false };
   const fileError = describeFileSystemError(e);
   if (fileError !== undefined) return { message: fileError.message, file: fileError.path, internal: false };
+  if (e instanceof EvalError && /code generation from strings disallowed/i.test(e.message)) {
+    return { message: CODE_GENERATION_DISALLOWED, internal: false };
+  }
   const text = e instanceof Error ? e.message : String(e);
   return { message: `internal error: ${text.split("\n")[0]}; rerun with --debug for the stack trace, and please report it`, internal: true };
 }
+
+/**
+ * What the CLI says when Node runs with `--disallow-code-generation-from-strings` (on the command line or
+ * in `NODE_OPTIONS`): the CRD schema validators (Ajv) and the dump reader's byte tests are compiled when
+ * first used, which that flag forbids.
+ */
+export const CODE_GENERATION_DISALLOWED =
+  "Node.js runs with --disallow-code-generation-from-strings (on its command line or in NODE_OPTIONS), and calico-ipam compiles its Calico CRD schema validators at run time; run it without that flag";
 
 /** Keeps a multi-line input message (a list of problems) but nothing that looks like a stack. */
 function firstLines(message: string): string {

@@ -260,11 +260,16 @@ function putIPv4(n: number, k: number): number {
 /** Writes the lower-case hex digits of 0 <= g <= 0xffff (no leading zeros) at CODES[k]; returns the position after them. */
 function putHexGroup(g: number, k: number): number {
   const c = CODES;
-  for (let shift = g >= 0x1000 ? 12 : g >= 0x100 ? 8 : g >= 0x10 ? 4 : 0; shift >= 0; shift -= 4) {
-    const d = (g >>> shift) & 15;
-    c[k++] = d < 10 ? 48 + d : 87 + d;
-  }
+  if (g >= 0x1000) c[k++] = hexDigit(g >>> 12);
+  if (g >= 0x100) c[k++] = hexDigit((g >>> 8) & 15);
+  if (g >= 0x10) c[k++] = hexDigit((g >>> 4) & 15);
+  c[k++] = hexDigit(g & 15);
   return k;
+}
+
+/** The character code of the lower-case hex digit d (0 <= d <= 15). */
+function hexDigit(d: number): number {
+  return d < 10 ? 48 + d : 87 + d;
 }
 
 /**
@@ -296,8 +301,10 @@ export function formatAddress(family: IpFamily, value: bigint): string {
 
 // An IPv6 value is cut into 32-bit words by two BigUint64Array stores (each keeps the low 64 bits of
 // the value): one bigint operation per address, where a shift per 16-bit group costs eight.
+// The words are read as int32 (their 32 bits; putIPv6Words only masks and shifts them), which V8 passes
+// as small integers where a uint32 above 2^31 would be a heap number.
 const HALVES = new BigUint64Array(2);
-const HALF_WORDS = new Uint32Array(HALVES.buffer);
+const HALF_WORDS = new Int32Array(HALVES.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const [LOW_WORD, HIGH_WORD] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
 
@@ -313,11 +320,25 @@ const GROUPS = new Uint16Array(8);
 function putIPv6(value: bigint): number {
   HALVES[0] = value >> 64n;
   HALVES[1] = value;
-  const w0 = HALF_WORDS[HIGH_WORD];
-  const w1 = HALF_WORDS[LOW_WORD];
-  const w2 = HALF_WORDS[2 + HIGH_WORD];
-  const w3 = HALF_WORDS[2 + LOW_WORD];
-  if (w0 === 0 && w1 === 0 && w2 === Number(V4_MAPPED_HIGH)) {
+  return putIPv6Words(HALF_WORDS[HIGH_WORD], HALF_WORDS[LOW_WORD], HALF_WORDS[2 + HIGH_WORD], HALF_WORDS[2 + LOW_WORD]);
+}
+
+/**
+ * @internal The canonical text of the IPv6 CIDR whose network is given as its four 32-bit words, the
+ * most significant first, and whose prefix is `prefix`: the text of {@link cidrText}, without a bigint.
+ * A word may be given as a signed or an unsigned 32-bit integer: only its 32 bits are read. For the
+ * carver, which knows its networks' words.
+ */
+export function ipv6CidrTextOfWords(w0: number, w1: number, w2: number, w3: number, prefix: number): string {
+  let k = putIPv6Words(w0, w1, w2, w3);
+  CODES[k++] = 47; // /
+  k = putDecimal(prefix, k);
+  return textOfCodes(k);
+}
+
+/** Writes the RFC 5952 text of the IPv6 address of the four 32-bit words (the most significant first; signed or not) at CODES[0]; returns its length. */
+function putIPv6Words(w0: number, w1: number, w2: number, w3: number): number {
+  if (w0 === 0 && w1 === 0 && w2 === 0xffff /* V4_MAPPED_HIGH */) {
     // ::ffff:a.b.c.d
     const c = CODES;
     c[0] = 58;
@@ -338,37 +359,59 @@ function putIPv6(value: bigint): number {
   groups[5] = w2 & 0xffff;
   groups[6] = w3 >>> 16;
   groups[7] = w3 & 0xffff;
+  // The longest run of zero groups (length >= 2, leftmost on ties), from the table of the zero groups' mask.
+  const zeros =
+    (groups[0] === 0 ? 128 : 0) |
+    (groups[1] === 0 ? 64 : 0) |
+    (groups[2] === 0 ? 32 : 0) |
+    (groups[3] === 0 ? 16 : 0) |
+    (groups[4] === 0 ? 8 : 0) |
+    (groups[5] === 0 ? 4 : 0) |
+    (groups[6] === 0 ? 2 : 0) |
+    (groups[7] === 0 ? 1 : 0);
+  const runStart = ZERO_RUN_START[zeros];
+  const runEnd = runStart + ZERO_RUN_LENGTH[zeros];
+  // The groups joined by ":", the run (if any) written "::".
+  let k = 0;
+  for (let i = 0; i < runStart; i++) {
+    if (i > 0) CODES[k++] = 58;
+    k = putHexGroup(groups[i], k);
+  }
+  if (runStart < 8) {
+    CODES[k++] = 58;
+    CODES[k++] = 58;
+  }
+  for (let i = runEnd; i < 8; i++) {
+    if (i > runEnd) CODES[k++] = 58;
+    k = putHexGroup(groups[i], k);
+  }
+  return k;
+}
 
-  // Longest run of zero groups (length >= 2), leftmost on ties.
-  let bestStart = -1;
-  let bestLen = 1;
+/**
+ * For each set of zero groups of an IPv6 address, as a mask (bit 7 for the first group, bit 0 for the
+ * last): where its longest run of zero groups starts and how long it is, the leftmost of the longest on
+ * ties, for runs of two or more (RFC 5952 §4.2); start 8 and length 0 when there is no such run.
+ */
+const ZERO_RUN_START = new Uint8Array(256);
+const ZERO_RUN_LENGTH = new Uint8Array(256);
+for (let mask = 0; mask < 256; mask++) {
+  const zero = (i: number): boolean => ((mask >> (7 - i)) & 1) === 1;
+  let bestStart = 8;
+  let bestLength = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
+    if (!zero(i)) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
+    while (j < 8 && zero(j)) j++;
+    if (j - i > bestLength) {
       bestStart = i;
-      bestLen = j - i;
+      bestLength = j - i;
     }
     i = j;
   }
-  // The groups joined by ":", the run at bestStart (if any) written "::".
-  let k = 0;
-  let separate = false;
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      CODES[k++] = 58;
-      CODES[k++] = 58;
-      i += bestLen - 1;
-      separate = false;
-      continue;
-    }
-    if (separate) CODES[k++] = 58;
-    k = putHexGroup(groups[i], k);
-    separate = true;
-  }
-  return k;
+  ZERO_RUN_START[mask] = bestStart;
+  ZERO_RUN_LENGTH[mask] = bestStart === 8 ? 0 : bestLength;
 }

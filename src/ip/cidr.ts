@@ -632,20 +632,27 @@ function sortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">, varyin
   let dst = new Uint32Array(m);
   for (let k = 0; k < m; k++) src[k] = k;
   const widest = digitBits(m);
-  const column = new Uint32Array(m);
   const count = new Uint32Array(1 << widest);
+  if (width === 1) differingBits1(prefixes, words, m, varying);
+  else differingBits4(prefixes, words, m, varying);
+  // A digit word's values in key order: the prefixes and an IPv6 word are copied out (only when they
+  // differ), one IPv4 word per key is the words themselves.
+  const scratch = new Uint32Array(m);
   // Digit words from the least significant: the prefix, then the network's words from the last.
   for (let step = 0; step <= width; step++) {
-    const differ = copyColumn(step === 0 ? prefixes : words, step === 0 ? 1 : width, step === 0 ? 0 : width - step, column);
-    varying[step] = differ;
+    const differ = varying[step];
     if (differ === 0) continue;
+    let column: Uint32Array = scratch;
+    if (step === 0) copyColumn(prefixes, 1, 0, m, scratch);
+    else if (width === 1) column = words;
+    else copyColumn(words, width, width - step, m, scratch);
     // The span of differing bits, lowest to highest, cut into equal digits of at most `widest` bits.
     const low = 31 - Math.clz32(differ & -differ);
     const span = 32 - Math.clz32(differ) - low;
     const passes = Math.ceil(span / widest);
     const bits = Math.ceil(span / passes);
     for (let pass = 0; pass < passes; pass++) {
-      countingPass(column, low + pass * bits, (1 << bits) - 1, count, src, dst);
+      countingPass(column, m, low + pass * bits, (1 << bits) - 1, count, src, dst);
       const swap = src;
       src = dst;
       dst = swap;
@@ -654,25 +661,67 @@ function sortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">, varyin
   return src;
 }
 
-/**
- * Copies one digit word of every key into `column` (`from[k * stride + offset]`); returns the bits that
- * differ between keys (as an int32 bit pattern).
- */
-function copyColumn(from: Uint8Array | Uint32Array, stride: number, offset: number, column: Uint32Array): number {
-  let and = -1;
-  let or = 0;
-  for (let k = 0; k < column.length; k++) {
-    const v = from[k * stride + offset];
-    column[k] = v;
-    and &= v;
-    or |= v;
+/** The bits that differ between keys of one network word (width 1): `varying[0]` of the prefixes, `varying[1]` of the words (int32 bit patterns). */
+function differingBits1(prefixes: Uint8Array, words: Uint32Array, m: number, varying: Int32Array): void {
+  let pa = -1;
+  let po = 0;
+  let wa = -1;
+  let wo = 0;
+  for (let k = 0; k < m; k++) {
+    const p = prefixes[k];
+    const w = words[k];
+    pa &= p;
+    po |= p;
+    wa &= w;
+    wo |= w;
   }
-  return and ^ or;
+  varying[0] = pa ^ po;
+  varying[1] = wa ^ wo;
 }
 
-/** One stable counting pass on the digit `(column[k] >>> shift) & mask`: the keys in `src`'s order into `dst`. */
-function countingPass(column: Uint32Array, shift: number, mask: number, count: Uint32Array, src: Uint32Array, dst: Uint32Array): void {
-  const m = column.length;
+/** {@link differingBits1} for four network words per key: `varying[1]` is the last word's, `varying[4]` the first's. */
+function differingBits4(prefixes: Uint8Array, words: Uint32Array, m: number, varying: Int32Array): void {
+  let pa = -1;
+  let po = 0;
+  let a0 = -1;
+  let o0 = 0;
+  let a1 = -1;
+  let o1 = 0;
+  let a2 = -1;
+  let o2 = 0;
+  let a3 = -1;
+  let o3 = 0;
+  for (let k = 0; k < m; k++) {
+    const p = prefixes[k];
+    pa &= p;
+    po |= p;
+    const w0 = words[4 * k];
+    const w1 = words[4 * k + 1];
+    const w2 = words[4 * k + 2];
+    const w3 = words[4 * k + 3];
+    a0 &= w0;
+    o0 |= w0;
+    a1 &= w1;
+    o1 |= w1;
+    a2 &= w2;
+    o2 |= w2;
+    a3 &= w3;
+    o3 |= w3;
+  }
+  varying[0] = pa ^ po;
+  varying[1] = a3 ^ o3;
+  varying[2] = a2 ^ o2;
+  varying[3] = a1 ^ o1;
+  varying[4] = a0 ^ o0;
+}
+
+/** Copies one digit word of each of the m keys into `column`: `from[k * stride + offset]`. */
+function copyColumn(from: Uint8Array | Uint32Array, stride: number, offset: number, m: number, column: Uint32Array): void {
+  for (let k = 0; k < m; k++) column[k] = from[k * stride + offset];
+}
+
+/** One stable counting pass over the m keys on the digit `(column[k] >>> shift) & mask`: the keys in `src`'s order into `dst`. */
+function countingPass(column: Uint32Array, m: number, shift: number, mask: number, count: Uint32Array, src: Uint32Array, dst: Uint32Array): void {
   count.fill(0, 0, mask + 1);
   for (let k = 0; k < m; k++) count[(column[k] >>> shift) & mask]++;
   for (let d = 0, sum = 0; d <= mask; d++) {

@@ -68,7 +68,9 @@ export function closeObjects(schema: unknown): unknown {
  *   meta-schema is compiled first, once per instance). @default true
  */
 export function kubernetesAjv(validateSchema = true): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema });
+  // logger: false — a schema that fails to compile throws, and the CLI says so in one line; Ajv's own
+  // log would print the whole generated validator source to standard error first.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema, logger: false });
   addFormats(ajv);
   ajv.addFormat("cidr", cidrFormat);
   ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });

@@ -93,7 +93,9 @@ describe.each(SPACES)("FreeSpace of $space ($what) matches the model", ({ space:
           for (const pick of picks) {
             // Half of the requests ask for the finest few prefixes, where blocks are small and odd.
             const prefix = pick % 2 === 0 ? Math.max(space.prefix, finest - (pick % 8) / 2) : space.prefix + (pick % (finest - space.prefix + 1));
-            expect(free.allocate(prefix)).toBe(model.allocate(prefix));
+            const network = free.allocate(prefix);
+            expect(network).toBe(model.allocate(prefix));
+            if (network !== undefined) expect(free.textOfLast(prefix)).toBe(Cidr.of(space.family, network, prefix).toString());
           }
           expect(free.largestFree(6).map(String)).toEqual(model.largestFree(6));
           expect(free.freeAddresses()).toBe(model.freeAddresses());
@@ -155,3 +157,30 @@ test.each(["10.0.0.0/20", "0.0.0.0/0", "10.0.16.0/24", "255.255.255.0/24"])(
 test("IPv4 runs are refused for an IPv6 space", () => {
   expect(() => new FreeSpace(Cidr.parse("fd00::/64"), new Ipv4RunsBuilder(0).runs(), 80)).toThrow("IPv4 runs given for the free list of fd00::/64");
 });
+
+/**
+ * An IPv6 free list writes the text of each block it hands out from the block's offset in units of one
+ * /finest, shifted into 32-bit words (and makes its network from the last one handed out when it
+ * follows that by a power of two of units). The lower half of the space is used, so that the offsets
+ * are large and reach every word the shift puts them in, for every unit size (finest) and every space.
+ */
+test.each(["::/0", "fd00::/8", "fd00:10::/32", "2001:db8:ffff:ff00::/56", "fd00::/104"])(
+  "the text and network of each block of %s, offsets large, are its CIDR's",
+  (text) => {
+    const space = Cidr.parse(text);
+    const lowerHalf = IntervalSet.fromCidrs(6, [Cidr.containing(6, space.network, space.prefix + 1)]);
+    fc.assert(
+      fc.property(fc.integer({ min: space.prefix + 1, max: 128 }), fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), (finest, picks) => {
+        const free = new FreeSpace(space, lowerHalf, finest);
+        const model = new Model(space, lowerHalf);
+        for (const pick of picks) {
+          const prefix = Math.max(space.prefix + 1, finest - (pick % 40));
+          const network = free.allocate(prefix);
+          expect(network).toBe(model.allocate(prefix));
+          if (network !== undefined) expect(free.textOfLast(prefix)).toBe(Cidr.of(6, network, prefix).toString());
+        }
+      }),
+      { numRuns: 200 },
+    );
+  },
+);

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { spawnSync } from "child_process";
+import { CODE_GENERATION_DISALLOWED } from "../../src/cli/errors";
 import { main } from "../../src/cli/main";
 import { MAX_INPUT_BYTES, MAX_KEYS_PER_MAP } from "../../src/limits";
 
@@ -163,6 +164,16 @@ describe("environment problems through the real command", () => {
     const r = spawnSync("bash", ["-c", `node "${bin}" plan "${example}" --show-blocks --format json | true; echo "exit=\${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).toMatch(/^calico-ipam: the output was closed before everything was written \(EPIPE\)\nexit=2\n$/);
+  });
+
+  test("Node run with --disallow-code-generation-from-strings: one line that names the flag, exit 2, no validator source", () => {
+    const manifest = path.join(root, "examples", "live", "calico.yaml");
+    for (const env of [{ args: ["--disallow-code-generation-from-strings", bin], options: "" }, { args: [bin], options: "--disallow-code-generation-from-strings" }]) {
+      const r = spawnSync(process.execPath, [...env.args, "inspect", manifest], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: env.options } });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`calico-ipam: ${CODE_GENERATION_DISALLOWED}\n`);
+    }
   });
 
   test("--debug adds the stack trace to the one-line message", async () => {

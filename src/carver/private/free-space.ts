@@ -1,4 +1,5 @@
 import { Cidr, FAMILY_BITS, IntervalSet, IpFamily } from "../../ip";
+import { cidrText, ipv6CidrTextOfWords } from "../../ip/address";
 import { V4_SIZES } from "../../ledger/private/canonical-cidr";
 import { bitLength, trailingZeros } from "./bits";
 import { Ipv4Runs, firstRunEndingAtOrAfter } from "./ipv4-runs";
@@ -70,8 +71,8 @@ export class FreeSpace {
     this.dust = Array.from({ length: this.bits + 1 }, () => [] as bigint[]);
     this.store =
       this.finest - space.prefix <= 52
-        ? new NumberQueues(space.network, this.bits - this.finest, this.finest, space.prefix, space.last)
-        : new BigintQueues(this.sizes, this.finest);
+        ? new NumberQueues(space.family, space.network, this.bits - this.finest, this.finest, space.prefix, space.last)
+        : new BigintQueues(space.family, this.sizes, this.finest);
     // Free runs come in ascending order and each run's pieces too, so every list is built in order.
     // Each free run as it is found: no list of range objects.
     const store = this.store;
@@ -105,6 +106,16 @@ export class FreeSpace {
       if (this.store.count(q) > 0) return this.store.take(q, prefix);
     }
     return undefined;
+  }
+
+  /**
+   * The canonical text of the CIDR of that prefix at the network the last {@link allocate} returned (it
+   * must have returned one, for this prefix): that CIDR's `toString()`. For an IPv6 space it is written
+   * from the block's position in the free list, as 32-bit words, without the bigint operation that
+   * cutting the network into words takes.
+   */
+  textOfLast(prefix: number): string {
+    return this.store.textOfLast(prefix);
   }
 
   /** The largest free aligned blocks, largest first, lowest address on ties; at most `limit`. For error messages. */
@@ -231,11 +242,22 @@ class NumberQueues {
   private readonly baseNumber: number;
   /** While the blocks are collected: how many, and their prefixes and offsets, in the order cut (module-level scratch). */
   private collected = 0;
+  /** The offset (in units) and the network of the block the last {@link take} handed out (-1: none yet). */
+  private lastUnits = -1;
+  private lastNetwork = 0n;
+  /** sizes[p] = 2^(bits - p), as bigints: the sizes of the family's CIDRs. */
+  private readonly sizes: readonly bigint[];
+  /**
+   * For an IPv6 space: its network as four 32-bit words (int32 bit patterns), the most significant
+   * first (see {@link textOfLast}); `undefined` for IPv4.
+   */
+  private readonly baseWords: Int32Array | undefined;
 
   constructor(
+    private readonly family: IpFamily,
     private readonly base: bigint,
     private readonly unitBits: number,
-    finest: number,
+    private readonly finest: number,
     spacePrefix: number,
     spaceLast: bigint,
   ) {
@@ -245,6 +267,13 @@ class NumberQueues {
     this.unitSize = 2 ** unitBits;
     this.small = spaceLast < 2n ** 53n;
     this.baseNumber = Number(base);
+    this.sizes = SIZES[family];
+    if (family === 6) {
+      this.baseWords = new Int32Array(4);
+      for (let j = 0; j < 4; j++) this.baseWords[j] = Number((base >> BigInt(96 - 32 * j)) & 0xffffffffn);
+    } else {
+      this.baseWords = undefined;
+    }
   }
 
   count(prefix: number): number {
@@ -290,10 +319,39 @@ class NumberQueues {
     const offset = this.slots[this.heads[q]++];
     // Each list from /q+1 to /prefix is empty: its block goes into the slot before its head.
     for (let r = q + 1; r <= prefix; r++) this.slots[--this.heads[r]] = offset + this.unitsOf[r];
+    return this.networkAt(offset);
+  }
+
+  /** The network of the block `offset` units after the base; recorded as the last one handed out. */
+  private networkAt(offset: number): bigint {
+    const last = this.lastUnits;
+    this.lastUnits = offset;
     // offset × 2^unitBits is exact as a double (a power-of-two scaling of an integer below 2^52),
     // and so is the whole address when the space lies below 2^53; BigInt() of it is exact too.
-    const scaled = offset * this.unitSize;
-    return this.small ? BigInt(this.baseNumber + scaled) : this.base + BigInt(scaled);
+    if (this.small) return (this.lastNetwork = BigInt(this.baseNumber + offset * this.unitSize));
+    // A larger space: a block usually follows the last one handed out by a power of two of units (the
+    // next block of the same list, or the upper half just given back), so its network is the last
+    // one plus the size of a CIDR, a bigint of the table: one bigint operation instead of two.
+    const delta = offset - last;
+    if (last >= 0 && delta > 0) {
+      const k = floorLog2_53(delta);
+      if (POW2[k] === delta) return (this.lastNetwork = this.lastNetwork + this.sizes[this.finest - k]);
+    }
+    return (this.lastNetwork = this.base + BigInt(offset * this.unitSize));
+  }
+
+  /**
+   * The text of the CIDR /prefix of the last block handed out. For IPv6, from 32-bit words: the network
+   * is the base OR the offset shifted left by unitBits (the base is aligned to the space's size and the
+   * offset lies inside the space, so they share no bit). The offset, an integer below 2^52, is cut
+   * into two 32-bit halves (exact in doubles), shifted by unitBits mod 32 into three words, and those
+   * land unitBits / 32 words up (see {@link placeUnits}): int32 operations only, no bigint.
+   */
+  textOfLast(prefix: number): string {
+    const base = this.baseWords;
+    if (base === undefined) return cidrText(this.family, this.lastNetwork, prefix);
+    const w = placeUnits(this.lastUnits, this.unitBits);
+    return ipv6CidrTextOfWords(base[0] | w[2], base[1] | w[3], base[2] | w[4], base[3] | w[5], prefix);
   }
 
   networks(prefix: number): bigint[] {
@@ -302,6 +360,31 @@ class NumberQueues {
 }
 
 const EMPTY_SLOTS = new Float64Array(0);
+
+/** The scratch of {@link placeUnits}: six int32 words, the 128-bit value in words 2 to 5. */
+const PLACED = new Int32Array(6);
+
+/**
+ * The 128-bit value units × 2^unitBits (0 <= units < 2^52 an integer, the value below 2^128) as 32-bit
+ * words, the most significant first, in `PLACED[2]` to `PLACED[5]` (words 0 and 1 take the parts that
+ * a value below 2^128 leaves zero); returns `PLACED`.
+ */
+function placeUnits(units: number, unitBits: number): Int32Array {
+  const lo = units >>> 0; // units mod 2^32 (exact: units is an integer below 2^53)
+  const hi = (units - lo) / 4294967296; // below 2^20
+  const b = unitBits & 31;
+  // units × 2^b as three words, the most significant first (a shift by 32 - b would be by 0 for b = 0).
+  const t0 = b === 0 ? 0 : hi >>> (32 - b);
+  const t1 = b === 0 ? hi : (hi << b) | (lo >>> (32 - b));
+  const t2 = lo << b;
+  const at = 3 - (unitBits >>> 5); // where t2 lands, counted from PLACED[2]; -1 to 3
+  const w = PLACED;
+  w.fill(0);
+  w[at + 2] = t2;
+  w[at + 1] = t1;
+  if (at > 0) w[at] = t0;
+  return w;
+}
 
 /**
  * The blocks being collected for a {@link NumberQueues}: their prefixes and offsets, in the order cut.
@@ -328,8 +411,11 @@ function dealBlocks(n: number, prefixes: Uint8Array, units: Float64Array, slots:
 class BigintQueues {
   private readonly lists: bigint[][];
   private readonly heads: Int32Array;
+  /** The network the last {@link take} handed out. */
+  private lastNetwork = 0n;
 
   constructor(
+    private readonly family: IpFamily,
     private readonly sizes: readonly bigint[],
     finest: number,
   ) {
@@ -348,7 +434,12 @@ class BigintQueues {
   take(q: number, prefix: number): bigint {
     const network = this.lists[q][this.heads[q]++];
     for (let r = q + 1; r <= prefix; r++) giveBack(this.lists[r], this.heads, r, network + this.sizes[r]);
-    return network;
+    return (this.lastNetwork = network);
+  }
+
+  /** The text of the CIDR /prefix of the last block handed out. */
+  textOfLast(prefix: number): string {
+    return cidrText(this.family, this.lastNetwork, prefix);
   }
 
   networks(prefix: number): bigint[] {

@@ -2,9 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
-import { sortKeys } from "../../bench/inspect-dump";
-import { V1 } from "./helpers";
+import { readDumpFiles as readFromSources } from "../../src/live";
+import { V1, writeKubectlList, objectMeta } from "./helpers";
 
 // A large file of IPAM blocks is read on a worker thread (src/live/private/block-file.ts) by the compiled
 // package only (the worker is a compiled file): these tests load lib/, which `npm test` builds before
@@ -30,14 +29,10 @@ const noRest = (): never => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blocks-thread-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A kubectl JSON List of `items`, as `kubectl get -o json` writes it. */
-function list(file: string, items: readonly unknown[], metadata: Record<string, unknown> = { resourceVersion: "" }): string {
-  const f = path.join(dir, file);
-  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata }, 4)}\n`);
-  return f;
-}
+/** A kubectl JSON List of `items` in the test's folder. */
+const list = (file: string, items: readonly unknown[], metadata?: Record<string, unknown>): string => writeKubectlList(dir, file, items, metadata);
 
-const meta = (name: string, i: number) => ({ creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` });
+const meta = objectMeta;
 
 /**
  * Blocks of 64 addresses in the shapes the matcher takes: attributes with and without namespace, pod,

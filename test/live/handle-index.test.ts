@@ -1,12 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readDumpFiles, stringifyObjects } from "../../src/live";
-import { sortKeys } from "../../bench/inspect-dump";
+import { readDumpFiles } from "../../src/live";
 import { attributeViewOf } from "../../src/live/private/columns";
 import { HandleTable, readHandleColumns } from "../../src/live/private/handle-columns";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "../../src/live/private/handle-index";
-import { V1 } from "./helpers";
+import { V1, writeKubectlList, objectMeta } from "./helpers";
 
 // The IPAM handle objects indexed by ID (private/handle-index.ts): built a part at a time while the dump
 // reader waits for a worker, and the blocks' handles found in it, kept for the check.
@@ -14,12 +13,8 @@ import { V1 } from "./helpers";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handle-index-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function list(file: string, items: readonly unknown[]): string {
-  const f = path.join(dir, file);
-  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
-  return f;
-}
-const meta = (name: string, i: number) => ({ creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` });
+const list = (file: string, items: readonly unknown[]): string => writeKubectlList(dir, file, items);
+const meta = objectMeta;
 
 /** 12 blocks of 8 addresses with 5 handles each (one ID in upper case: not its name; one handle has no object), and the handles (one ID held twice). */
 function files(): { blocks: string; handles: string } {

@@ -2,9 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { readDumpFiles as readFromSources, stringifyObjects } from "../../src/live";
-import { sortKeys } from "../../bench/inspect-dump";
-import { V1 } from "./helpers";
+import { readDumpFiles as readFromSources } from "../../src/live";
+import { V1, writeKubectlList, objectMeta } from "./helpers";
 
 // A large file of IPAM handles is read on a second thread (src/live/private/handles-thread.ts) by the
 // compiled package only (the worker is a compiled file): these tests load lib/, which `npm test` builds
@@ -38,13 +37,9 @@ function handlesOf(docs: Iterable<unknown> | undefined): number | undefined {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handles-thread-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function list(file: string, items: readonly unknown[]): string {
-  const f = path.join(dir, file);
-  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
-  return f;
-}
+const list = (file: string, items: readonly unknown[]): string => writeKubectlList(dir, file, items);
 
-const meta = (name: string, i: number) => ({ creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` });
+const meta = objectMeta;
 const handle = (id: string, cidr: string, count: number, i: number) => ({ apiVersion: V1, kind: "IPAMHandle", metadata: meta(id.toLowerCase(), i), spec: { block: { [cidr]: count }, deleted: false, handleID: id } });
 
 /** 40 blocks of 8 addresses, their handles (some in the wrong count, some missing, one leaked, one ID in upper case). */

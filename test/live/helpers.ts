@@ -1,6 +1,9 @@
+import * as fs from "fs";
+import * as path from "path";
 import type { LoadedDocument } from "../../src/io/objects";
 import { Cidr } from "../../src/ip";
-import { blockAffinityObject, ipamBlockObject, ipamHandleObject, readDump } from "../../src/live";
+import { blockAffinityObject, ipamBlockObject, ipamHandleObject, readDump, stringifyObjects } from "../../src/live";
+import { sortKeys } from "../../bench/inspect-dump";
 import type { BlockAllocation, ClusterDump } from "../../src/live";
 
 export const V1 = "crd.projectcalico.org/v1";
@@ -9,6 +12,18 @@ export const V3 = "projectcalico.org/v3";
 /** Documents as if read from one file as a List. */
 export function docs(objects: readonly unknown[], file = "dump.yaml", listMetadata?: Record<string, unknown>): LoadedDocument[] {
   return objects.map((value, item) => ({ file, document: 1, line: 1, value, item, ...(listMetadata ? { listMetadata } : {}) }));
+}
+
+/** Writes `items` into `dir/file` as a kubectl JSON List, as `kubectl get -o json` writes it, and returns its path. */
+export function writeKubectlList(dir: string, file: string, items: readonly unknown[], metadata: Record<string, unknown> = { resourceVersion: "" }): string {
+  const f = path.join(dir, file);
+  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata }, 4)}\n`);
+  return f;
+}
+
+/** Object metadata as the API server writes it, the resource version and UID made from `i`. */
+export function objectMeta(name: string, i: number) {
+  return { creationTimestamp: "2026-01-01T00:00:00Z", generation: 1, name, resourceVersion: String(1000 + i), uid: `00000000-0000-1000-8000-${String(i).padStart(12, "0")}` };
 }
 
 export function read(objects: readonly unknown[]): ClusterDump {

@@ -1,9 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringifyObjects } from "../../src/live";
-import { sortKeys } from "../../bench/inspect-dump";
-import { V1 } from "./helpers";
+import { V1, writeKubectlList } from "./helpers";
 
 // While the main thread waits for a worker's message it does work of its own (`ReadThreadOptions.idle`: the
 // dump reader reads the objects of the files read ahead and indexes the handles for the check). Workers are
@@ -18,11 +16,7 @@ const blockFile = require(path.join(lib, "private", "block-file")) as typeof imp
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-thread-idle-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function list(file: string, items: readonly unknown[]): string {
-  const f = path.join(dir, file);
-  fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`);
-  return f;
-}
+const list = (file: string, items: readonly unknown[]): string => writeKubectlList(dir, file, items);
 
 const block = (b: number) => ({
   apiVersion: V1,

@@ -860,6 +860,11 @@ function exclusionPath(index: number, field: string): string {
   return `exclusions[${index}].${field}`;
 }
 
+/** How a failing check's message names a recorded pool that is no longer active. */
+function retiredNote(e: { readonly status: string }): string {
+  return e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
+}
+
 /**
  * Makes request `item` (with a size, not a later duplicate) an item of `items`: its address space, its
  * pinned CIDR, its recorded range when the ledger has one (`position` in the ledger's index, or -1), each
@@ -912,68 +917,62 @@ function resolveRequest(
 
   if (space !== undefined) (items.spaces ??= new Array<Space | undefined>(items.length).fill(undefined))[item] = space;
   if (rc !== undefined) {
-    // The recorded entry's fields, read from the ledger's index by position (a ledger read from its
-    // text makes no entry object for them); its whole entry only for a message.
+    // The checks in the order of their findings, on the recorded fields read from the ledger's index by
+    // position (a ledger read from its text makes no entry object for them); the entry only for a message.
     const recorded = items.recorded;
-    const family = recorded.family(position);
-    const blockSize = recorded.blockSize(position);
-    if (family === request.family && blockSize === request.blockSize && (!pinned || pinned.equals(rc)) && size.prefix >= rc.prefix && (!space || space.cidr.contains(rc))) {
-      // Every check below holds: the recorded pool is kept as it is (a re-run's every pool).
-      items.cidr[item] = rc;
-      items.source[item] = LEDGER;
-      return;
-    }
-    // One check fails (the checks in the order of their findings; the entry made for the message).
-    const e = recorded.entries[position];
-    const retiredNote = e.status === "draining" ? " (draining)" : e.status === "adopted" ? " (adopted from the cluster)" : "";
-    if (e.family !== request.family) {
+    if (recorded.family(position) !== request.family) {
+      const e = recorded.entries[position];
       return failItem(
         items,
         item,
         findings,
         "CARVE_LEDGER_FAMILY_CHANGED",
-        `pool "${name}" is now IPv${request.family}, but the ledger records it${retiredNote} as IPv${e.family} ${e.cidr}; ` +
+        `pool "${name}" is now IPv${request.family}, but the ledger records it${retiredNote(e)} as IPv${e.family} ${e.cidr}; ` +
           `a pool cannot change family, because Calico's cidr is immutable. ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
-    if (e.blockSize !== request.blockSize) {
+    if (recorded.blockSize(position) !== request.blockSize) {
+      const e = recorded.entries[position];
       return failItem(
         items,
         item,
         findings,
         "CARVE_LEDGER_BLOCK_SIZE_CHANGED",
-        `pool "${name}" now has blockSize ${request.blockSize}, but the ledger records it${retiredNote} at ${e.cidr} with blockSize ${e.blockSize}; ` +
+        `pool "${name}" now has blockSize ${request.blockSize}, but the ledger records it${retiredNote(e)} at ${e.cidr} with blockSize ${e.blockSize}; ` +
           `Calico's blockSize is immutable. ${migrationWayOut(e, name, CHANGE_BLOCK_SIZE)}`,
       );
     }
     if (pinned && !pinned.equals(rc)) {
+      const e = recorded.entries[position];
       return failItem(
         items,
         item,
         findings,
         "CARVE_LEDGER_CIDR_CHANGED",
-        `pool "${name}" is pinned to ${pinned}, but the ledger records it${retiredNote} at ${e.cidr}; ` +
+        `pool "${name}" is pinned to ${pinned}, but the ledger records it${retiredNote(e)} at ${e.cidr}; ` +
           `a recorded pool never moves, because Calico's cidr is immutable. Pin it back to ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (size.prefix < rc.prefix) {
+      const e = recorded.entries[position];
       return failItem(
         items,
         item,
         findings,
         "CARVE_LEDGER_POOL_GROWN",
-        `pool "${name}" now needs a /${size.prefix} (${size.explanation}), more than its recorded range ${e.cidr}${retiredNote}; ` +
+        `pool "${name}" now needs a /${size.prefix} (${size.explanation}), more than its recorded range ${e.cidr}${retiredNote(e)}; ` +
           `a pool cannot grow in place, because Calico's cidr is immutable. For more room, add another pool under a new name ` +
           `with the same selectors (Calico uses both), or migrate to a larger pool: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
     if (space && !space.cidr.contains(rc)) {
+      const e = recorded.entries[position];
       return failItem(
         items,
         item,
         findings,
         "CARVE_LEDGER_SPACE_CHANGED",
-        `pool "${name}" asks for address space ${space.label}, but the ledger records it${retiredNote} at ${e.cidr}, ` +
+        `pool "${name}" asks for address space ${space.label}, but the ledger records it${retiredNote(e)} at ${e.cidr}, ` +
           `outside that space; a recorded pool never moves, because Calico's cidr is immutable. ` +
           `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );

@@ -40,8 +40,40 @@ export interface FastBlock {
   readonly fields: BlockFields;
 }
 
-/** What {@link decodeDumpItem} makes of an item. */
+/** What {@link decodeDumpItem} makes of an IPAM handle or block (the kinds the dump's workers read too). */
 export type FastItem = FastHandle | FastBlock;
+
+/** A `BlockAffinity` read by {@link decodeDumpItem}: its spec's fields as written (every one a string, as its CRD requires). */
+export interface FastAffinity {
+  readonly kind: "BlockAffinity";
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly spec: { readonly cidr: string; readonly deleted: string; readonly node: string; readonly state: string; readonly type?: string };
+}
+
+/**
+ * A Kubernetes `Node` (`v1`) read by {@link decodeDumpItem}: the object with only what the dump reader
+ * reads of a node — `metadata.name`, `metadata.labels`, the tunnel address annotations
+ * ({@link TUNNEL_ANNOTATIONS}) and `spec.podCIDR`/`spec.podCIDRs` — as `JSON.parse` gives them.
+ */
+export interface FastNode {
+  readonly kind: "Node";
+  readonly apiVersion: "v1";
+  readonly name: string;
+  readonly object: { readonly metadata: Record<string, unknown>; readonly spec: Record<string, unknown> };
+}
+
+/** What {@link decodeDumpItem} makes of an item. */
+export type DumpItem = FastItem | FastAffinity | FastNode;
+
+/** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
+export const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
+  "projectcalico.org/IPv4IPIPTunnelAddr": "ipipTunnelAddress",
+  "projectcalico.org/IPv4VXLANTunnelAddr": "vxlanTunnelAddress",
+  "projectcalico.org/IPv6VXLANTunnelAddr": "vxlanV6TunnelAddress",
+  "projectcalico.org/IPv4WireguardInterfaceAddr": "wireguardTunnelAddress",
+  "projectcalico.org/IPv6WireguardInterfaceAddr": "wireguardV6TunnelAddress",
+};
 
 /** Thrown inside the decoder to leave the item to the slow path. */
 const FALLBACK = new Error("fast-decode: left to the JSON parser");
@@ -57,11 +89,12 @@ const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolea
 const MAX_DEPTH = 64;
 
 /**
- * Reads one item of a dump `List` (`bytes[from, to)`, from its `{` to its `}`): an `IPAMHandle` or
- * `IPAMBlock` of `crd.projectcalico.org/v1`, or undefined for anything else or anything unusual (the
- * JSON parser and the schema check then read it). An {@link ItemDecoder} for `streamDumpObjects`.
+ * Reads one item of a dump `List` (`bytes[from, to)`, from its `{` to its `}`): an `IPAMHandle`,
+ * `IPAMBlock` or `BlockAffinity` of `crd.projectcalico.org/v1` or a Kubernetes `Node`, or undefined for
+ * anything else or anything unusual (the JSON parser and the schema check then read it). An
+ * {@link ItemDecoder} for `streamDumpObjects`.
  */
-export function decodeDumpItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
+export function decodeDumpItem(bytes: Buffer, from: number, to: number): DumpItem | undefined {
   // kubectl's own layout first, matched whole (template-decode.ts); then byte by byte.
   const t = templateItem(bytes, from, to);
   if (t !== undefined) {
@@ -429,6 +462,16 @@ const K = {
   secondary: ascii("secondary"),
   alternateOwnerAttrs: ascii("alternateOwnerAttrs"),
   proto: ascii("__proto__"),
+  coreV1: ascii("v1"),
+  BlockAffinity: ascii("BlockAffinity"),
+  Node: ascii("Node"),
+  node: ascii("node"),
+  state: ascii("state"),
+  type: ascii("type"),
+  labels: ascii("labels"),
+  annotations: ascii("annotations"),
+  podCIDR: ascii("podCIDR"),
+  podCIDRs: ascii("podCIDRs"),
 };
 
 /** The keys `secondary` usually holds, as constant strings (no new string per attribute). */
@@ -443,47 +486,83 @@ function keyText(): string {
 
 const HANDLE = 1;
 const BLOCK = 2;
+const AFFINITY = 3;
+const NODE = 4;
 
-function item(): FastItem | undefined {
+/** `apiVersion`: crd.projectcalico.org/v1, or Kubernetes' core `v1`. */
+const CRD = 1;
+const CORE = 2;
+
+function item(): DumpItem | undefined {
   if (!openObject()) return undefined;
   let kind = 0;
-  let api = false;
+  let api = 0;
   let name: string | undefined;
   let seen = 0;
-  let handle: FastHandle | undefined;
-  let block: FastBlock | undefined;
+  let out: DumpItem | undefined;
+  /** A node's metadata, read once its kind is known. */
+  let nodeMeta: Record<string, unknown> | undefined;
+  let nodeSpec: Record<string, unknown> | undefined;
   do {
     key();
     let bit: number;
     if (keyIs(K.apiVersion)) {
       bit = 1;
       plain();
-      if (!is(K.v1)) return undefined;
-      api = true;
+      if (is(K.v1)) api = CRD;
+      else if (is(K.coreV1)) api = CORE;
+      else return undefined;
+      if (kind !== 0 && api !== apiOf(kind)) return undefined;
     } else if (keyIs(K.kind)) {
       bit = 2;
       plain();
       if (is(K.IPAMHandle)) kind = HANDLE;
       else if (is(K.IPAMBlock)) kind = BLOCK;
+      else if (is(K.BlockAffinity)) kind = AFFINITY;
+      else if (is(K.Node)) kind = NODE;
       else return undefined;
+      if (api !== 0 && api !== apiOf(kind)) return undefined;
     } else if (keyIs(K.metadata)) {
       bit = 4;
-      name = metadataName();
+      // A node's metadata is read for its labels and annotations: its kind must be known first (kubectl
+      // writes apiVersion and kind first).
+      if (kind === NODE) {
+        nodeMeta = nodeMetadata();
+        name = nodeMeta.name as string;
+      } else {
+        name = metadataName();
+      }
     } else if (keyIs(K.spec)) {
       bit = 8;
       // The kind must be known first (kubectl writes apiVersion and kind before spec).
-      if (!api || name === undefined) fallback();
-      if (kind === HANDLE) handle = handleSpec(name);
-      else if (kind === BLOCK) block = blockSpec(name);
+      if (api === 0 || name === undefined) fallback();
+      if (kind === HANDLE) out = handleSpec(name);
+      else if (kind === BLOCK) out = blockSpec(name);
+      else if (kind === AFFINITY) out = affinitySpec(name);
+      else if (kind === NODE) nodeSpec = nodeSpecOf();
       else fallback();
+    } else if (kind === NODE) {
+      // A Kubernetes object's other fields (status…) are not read: checked as JSON only.
+      bit = 16;
+      skip(1);
     } else {
       return fallback(); // a field the schema does not declare
     }
-    if ((seen & bit) !== 0) fallback();
+    if ((seen & bit) !== 0 && bit !== 16) fallback();
     seen |= bit;
   } while (more(0x7d));
+  if (kind === NODE) {
+    // (A node needs no spec; apiVersion, kind and metadata with a name, as the reader reads them.)
+    if ((seen & 7) !== 7 || nodeMeta === undefined || name === undefined || api !== CORE) fallback();
+    return { kind: "Node", apiVersion: "v1", name, object: { metadata: nodeMeta, spec: nodeSpec ?? {} } };
+  }
   if (seen !== 15) fallback();
-  return handle ?? block;
+  return out;
+}
+
+/** The API group of a kind. */
+function apiOf(kind: number): number {
+  return kind === NODE ? CORE : CRD;
 }
 
 /** The metadata object, skipped but for its name (a plain string, once); its keys are plain strings. */
@@ -704,4 +783,127 @@ function attribute(): LiveAttribute {
     } while (more(0x7d));
   }
   return { handle, secondary: secondary ?? {} };
+}
+
+/** A `BlockAffinity`'s spec: the fields of its CRD, each a plain string, once; `cidr`, `deleted`, `node` and `state` required. */
+function affinitySpec(name: string): FastAffinity {
+  let seen = 0;
+  let cidr = "";
+  let deleted = "";
+  let node = "";
+  let state = "";
+  let type: string | undefined;
+  if (!openObject()) fallback();
+  do {
+    key();
+    let bit: number;
+    plain();
+    if (keyIs(K.cidr)) {
+      bit = 1;
+      cidr = text();
+    } else if (keyIs(K.deleted)) {
+      bit = 2;
+      deleted = internText();
+    } else if (keyIs(K.node)) {
+      bit = 4;
+      node = internText();
+    } else if (keyIs(K.state)) {
+      bit = 8;
+      state = internText();
+    } else if (keyIs(K.type)) {
+      bit = 16;
+      type = internText();
+    } else {
+      return fallback();
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  if ((seen & 15) !== 15) fallback();
+  return { kind: "BlockAffinity", apiVersion: API_CRD_V1, name, spec: type === undefined ? { cidr, deleted, node, state } : { cidr, deleted, node, state, type } };
+}
+
+/**
+ * A Kubernetes node's metadata: its name (a plain string), its labels (plain strings) and the
+ * {@link TUNNEL_ANNOTATIONS} among its annotations (plain strings), each once; anything else is checked as
+ * JSON and skipped.
+ */
+function nodeMetadata(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let seen = 0;
+  if (!openObject()) fallback();
+  do {
+    key();
+    let bit = 0;
+    if (keyIs(K.name)) {
+      bit = 1;
+      plain();
+      out.name = text();
+    } else if (keyIs(K.labels)) {
+      bit = 2;
+      out.labels = stringMap();
+    } else if (keyIs(K.annotations)) {
+      bit = 4;
+      out.annotations = nodeAnnotations();
+    } else {
+      skip(1);
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  if (out.name === undefined) fallback();
+  return out;
+}
+
+/** The keys of {@link TUNNEL_ANNOTATIONS}, as bytes and strings. */
+const ANNOTATION_KEYS = Object.keys(TUNNEL_ANNOTATIONS).map((k) => ({ bytes: ascii(k), key: k }));
+
+/** Of a node's annotations, those of {@link TUNNEL_ANNOTATIONS} (plain strings, once each); the others are checked as JSON and skipped. */
+function nodeAnnotations(): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!openObject()) return out;
+  do {
+    key();
+    let wanted: string | undefined;
+    for (const a of ANNOTATION_KEYS) if (keyIs(a.bytes)) wanted = a.key;
+    if (wanted === undefined) {
+      skip(1);
+      continue;
+    }
+    if (Object.hasOwn(out, wanted)) fallback();
+    plain();
+    out[wanted] = text();
+  } while (more(0x7d));
+  return out;
+}
+
+/** A Kubernetes node's spec: `podCIDR` (a plain string) and `podCIDRs` (plain strings), each once; anything else is checked as JSON and skipped. */
+function nodeSpecOf(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let seen = 0;
+  if (!openObject()) return out;
+  do {
+    key();
+    let bit = 0;
+    if (keyIs(K.podCIDR)) {
+      bit = 1;
+      plain();
+      out.podCIDR = text();
+    } else if (keyIs(K.podCIDRs)) {
+      bit = 2;
+      const cidrs: string[] = [];
+      if (openArray()) {
+        do {
+          plain();
+          cidrs.push(text());
+        } while (more(0x5d));
+      }
+      out.podCIDRs = cidrs;
+    } else {
+      skip(1);
+    }
+    if ((seen & bit) !== 0) fallback();
+    seen |= bit;
+  } while (more(0x7d));
+  return out;
 }

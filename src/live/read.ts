@@ -5,7 +5,7 @@ import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../m
 import type { ValidateFunction } from "ajv";
 import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
 import { affinityName, decodeBlock, decodeBlockFields } from "./block";
-import { FastItem, dumpItemDecoder } from "./fast-decode";
+import { DumpItem, TUNNEL_ANNOTATIONS, dumpItemDecoder } from "./fast-decode";
 import type {
   CheckReport,
   CheckReportAllocation,
@@ -36,15 +36,6 @@ import { sizeOf } from "./private/read-thread";
 const CALICO_KINDS: Readonly<Record<string, readonly string[]>> = {
   [API_CRD_V1]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfig", "IPReservation"],
   [API_V3]: ["IPPool", "IPAMBlock", "BlockAffinity", "IPAMHandle", "IPAMConfiguration", "IPReservation"],
-};
-
-/** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
-const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
-  "projectcalico.org/IPv4IPIPTunnelAddr": "ipipTunnelAddress",
-  "projectcalico.org/IPv4VXLANTunnelAddr": "vxlanTunnelAddress",
-  "projectcalico.org/IPv6VXLANTunnelAddr": "vxlanV6TunnelAddress",
-  "projectcalico.org/IPv4WireguardInterfaceAddr": "wireguardTunnelAddress",
-  "projectcalico.org/IPv6WireguardInterfaceAddr": "wireguardV6TunnelAddress",
 };
 
 /** Options of {@link readDumpFiles}. */
@@ -130,7 +121,7 @@ export function readDumpFiles(files: readonly string[], options: ReadDumpOptions
     return joined < blockViews.length;
   };
   const noteBlock = (doc: LoadedDocument) => {
-    const block = doc.decoded as FastItem | undefined;
+    const block = doc.decoded as DumpItem | undefined;
     if (block !== undefined && block.kind === "IPAMBlock" && block.fields.attributes instanceof AttributeColumns) blockViews.push(block.fields.attributes);
   };
   // One file at a time: the parsed text of a file is garbage once its objects are decoded. While a
@@ -290,6 +281,16 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source, idHash });
   };
 
+  /** A Kubernetes node (`make` makes it): counted, and kept once (a node read twice says nothing new). */
+  const takeNode = (name: string, make: () => LiveNode) => {
+    counts.Node = (counts.Node ?? 0) + 1;
+    const key = `Node/${name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    sawNodes = true;
+    mergeNode(nodes, make());
+  };
+
   // A file of handles the handles thread read as columns (`private/handle-columns.ts`) is kept whole when
   // it is the dump's first source of IPAM handles and its names are in order (kubectl's): no name repeats.
   // Else its handles are taken one by one, as read from the file.
@@ -325,11 +326,15 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       kept.set("IPAMHandle", KeptByName.ofTable(doc.decoded));
       continue;
     }
-    const fast = doc.decoded as FastItem | undefined;
+    const fast = doc.decoded as DumpItem | undefined;
     if (fast !== undefined) {
       // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
       const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
-      if (fast.kind === "IPAMHandle") {
+      if (fast.kind === "Node") {
+        takeNode(fast.name, () => kubernetesNode(fast.object, fast.name, source));
+      } else if (fast.kind === "BlockAffinity") {
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => decodeAffinity(fast.name, fast.spec, source, findings));
+      } else if (fast.kind === "IPAMHandle") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle, fast.idHash);
       } else {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
@@ -386,15 +391,16 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       continue;
     }
 
-    if (apiVersion === "v1" && (kind === "Node" || kind === "Namespace" || kind === "Pod")) {
+    if (apiVersion === "v1" && kind === "Node") {
+      takeNode(name, () => ready?.node ?? kubernetesNode(o, name, source));
+      continue;
+    }
+    if (apiVersion === "v1" && (kind === "Namespace" || kind === "Pod")) {
       counts[kind] = (counts[kind] ?? 0) + 1;
       const key = kind === "Pod" ? `Pod/${String(meta.namespace ?? "")}/${name}` : `${kind}/${name}`;
-      if (seen.has(key)) continue; // a node or pod read twice says nothing new
+      if (seen.has(key)) continue; // a namespace or pod read twice says nothing new
       seen.add(key);
-      if (kind === "Node") {
-        sawNodes = true;
-        mergeNode(nodes, ready?.node ?? kubernetesNode(o, name, source));
-      } else if (kind === "Namespace") {
+      if (kind === "Namespace") {
         sawNamespaces = true;
         namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
       } else {
@@ -835,7 +841,8 @@ function stringMap(v: unknown): Record<string, string> {
 }
 
 function kubernetesNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
-  const meta = o.metadata as Record<string, unknown>;
+  // (A node without metadata is read as the reader names it: "", no labels, no annotations.)
+  const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   const annotations = stringMap(meta.annotations);
   const tunnelAddresses: LiveTunnelAddress[] = [];

@@ -1,0 +1,173 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import fc from "fast-check";
+import { streamDumpObjects } from "../../src/io/objects";
+import { readDumpFiles, stringifyObjects } from "../../src/live";
+import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
+import { sortKeys } from "../../bench/inspect-dump";
+import { V1, V3 } from "./helpers";
+
+// The BlockAffinity and Kubernetes Node decoder (src/live/fast-decode.ts) is an optimisation only: a dump
+// read with it must give exactly what the JSON parser (and, for affinities, the CRD schema check) gives,
+// for valid objects, for objects the schema rejects and for text the decoder leaves to the parser.
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "object-decode-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** Writes the items as `kubectl get -o json` does (4-space indent; keys sorted when `sorted`). */
+function listFile(items: readonly unknown[], sorted: boolean): string {
+  const f = path.join(dir, `dump-${n++}.json`);
+  const list = { apiVersion: "v1", items: sorted ? items.map(sortKeys) : items, kind: "List", metadata: { resourceVersion: "" } };
+  fs.writeFileSync(f, `${stringifyObjects(list, 4)}\n`);
+  return f;
+}
+
+/** Plain names (the decoder reads them) or any text (escapes, quotes, non-ASCII: left to the parser). */
+const text = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 8 }) }, fc.constantFrom('a"b', "a\\b", "é", "__proto__", "", "7"));
+/** A wrong value for a field: another type, a number, null. */
+const wrong = fc.constantFrom<unknown>(1, 1.5, null, true, [], {}, ["10.0.0.0/24", 1]);
+const NODES = ["node-a", "node-b", "node-c"];
+const CIDRS = ["10.0.0.0/26", "10.0.0.64/26", "fd00::/122", "not-a-cidr"];
+const TUNNEL_KEYS = ["projectcalico.org/IPv4IPIPTunnelAddr", "projectcalico.org/IPv4VXLANTunnelAddr", "projectcalico.org/IPv6VXLANTunnelAddr", "projectcalico.org/IPv4WireguardInterfaceAddr", "projectcalico.org/IPv6WireguardInterfaceAddr"];
+
+const affinity = fc
+  .record(
+    {
+      apiVersion: fc.constantFrom(V1, V1, V1, V3),
+      node: fc.oneof(fc.constantFrom(...NODES), text),
+      cidr: fc.constantFrom(...CIDRS),
+      deleted: fc.constantFrom("false", "true", ""),
+      state: fc.constantFrom("confirmed", "pending", "pendingDeletion", ""),
+      type: fc.constantFrom("host", "virtual", ""),
+      wellNamed: fc.boolean(),
+      name: text,
+      extraMetadata: fc.option(fc.dictionary(fc.constantFrom("uid", "labels", "annotations", "generation"), fc.jsonValue({ maxDepth: 2 })), { nil: undefined }),
+    },
+    { requiredKeys: ["apiVersion", "node", "cidr", "deleted", "state", "wellNamed", "name"] },
+  )
+  .map((a) => ({
+    apiVersion: a.apiVersion,
+    kind: "BlockAffinity",
+    metadata: { ...(a.extraMetadata ?? {}), name: a.wellNamed ? `${a.node}-${a.cidr.replace(/[./:]/g, "-")}` : a.name },
+    spec: { cidr: a.cidr, deleted: a.deleted, node: a.node, state: a.state, ...(a.type !== undefined ? { type: a.type } : {}) },
+  }));
+
+const node = fc
+  .record(
+    {
+      name: fc.oneof(fc.constantFrom(...NODES), text),
+      labels: fc.dictionary(fc.oneof(fc.constantFrom("kubernetes.io/hostname", "rack", "1", "node"), text), text, { maxKeys: 4 }),
+      annotations: fc.dictionary(fc.oneof(fc.constantFrom(...TUNNEL_KEYS), text), fc.oneof(fc.constantFrom("10.0.0.1", "10.0.0.2/32", "fd00::1", ""), text), { maxKeys: 4 }),
+      podCIDR: fc.constantFrom("10.200.0.0/24", "fd00:1::/64"),
+      podCIDRs: fc.array(fc.constantFrom("10.200.0.0/24", "fd00:1::/64"), { maxLength: 2 }),
+      status: fc.jsonValue({ maxDepth: 3 }),
+      extraMetadata: fc.dictionary(fc.constantFrom("uid", "resourceVersion", "creationTimestamp", "finalizers"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+      extraSpec: fc.dictionary(fc.constantFrom("providerID", "taints", "unschedulable"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+    },
+    { requiredKeys: ["name", "extraMetadata", "extraSpec"] },
+  )
+  .map((x) => ({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { ...x.extraMetadata, name: x.name, ...(x.labels ? { labels: x.labels } : {}), ...(x.annotations ? { annotations: x.annotations } : {}) },
+    ...(x.podCIDR !== undefined || x.podCIDRs !== undefined ? { spec: { ...x.extraSpec, ...(x.podCIDR !== undefined ? { podCIDR: x.podCIDR } : {}), ...(x.podCIDRs !== undefined ? { podCIDRs: x.podCIDRs } : {}) } } : {}),
+    ...(x.status !== undefined ? { status: x.status } : {}),
+  }));
+
+/** One change the schema or the decoder may refuse: an extra field, a wrong type, a missing field. */
+const mutation = fc.record({
+  where: fc.constantFrom("root", "spec", "metadata", "labels", "annotations"),
+  key: fc.constantFrom("extra", "cidr", "deleted", "node", "state", "type", "name", "kind", "apiVersion", "spec", "metadata", "podCIDR", "podCIDRs", ...TUNNEL_KEYS),
+  value: fc.oneof(wrong, fc.constant("(delete)")),
+});
+
+function mutate(o: Record<string, unknown>, m: { where: string; key: string; value: unknown }): Record<string, unknown> {
+  const c = structuredClone(o) as Record<string, Record<string, Record<string, unknown>>>;
+  const target = m.where === "root" ? c : m.where === "spec" ? c.spec : m.where === "metadata" ? c.metadata : c.metadata?.[m.where];
+  if (!target || typeof target !== "object") return c;
+  if (m.value === "(delete)") delete target[m.key];
+  else target[m.key] = m.value as Record<string, unknown>;
+  return c;
+}
+
+const item = fc.tuple(fc.oneof(affinity, node) as fc.Arbitrary<Record<string, unknown>>, fc.option(mutation, { nil: undefined })).map(([o, m]) => (m ? mutate(o, m) : o));
+
+/** Whether the text of an object holds only what the decoder reads as plain strings (no escapes, non-ASCII, `__proto__`). */
+function plain(o: Record<string, unknown>): boolean {
+  return !/\\|[^\x20-\x7e]|__proto__/.test(JSON.stringify(o));
+}
+
+describe("the BlockAffinity and Node decoder gives what the JSON parser and the CRD schema check give", () => {
+  test("property: any dump of generated affinities and nodes reads the same with and without the decoder", () => {
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.boolean(), (items, sorted, twice) => {
+        const f = listFile(items, sorted);
+        const files = twice ? [f, listFile(items.slice().reverse(), !sorted)] : [f];
+        expect(readDumpFiles(files)).toEqual(readDumpFiles(files, { fastDecode: false }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("property: the decoder takes every plain valid affinity and node (the fast path is the one tested above)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(affinity, node) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 5 }), fc.boolean(), (items, sorted) => {
+        const f = listFile(items, sorted);
+        const docs = [...streamDumpObjects(f, { decode: dumpItemDecoder })];
+        items.forEach((o, i) => {
+          const nodeWithPlainValues = o.kind === "Node" && Object.values((o.metadata as { labels?: object }).labels ?? {}).every((v) => typeof v === "string");
+          if (plain(o) && (o.apiVersion === V1 || nodeWithPlainValues)) expect(docs[i].decoded).toMatchObject({ kind: o.kind, name: (o.metadata as { name: string }).name });
+          if (o.apiVersion === V3) expect(docs[i].decoded).toBeUndefined();
+          if (docs[i].decoded !== undefined) expect(docs[i].value).toEqual(JSON.parse(JSON.stringify(sorted ? sortKeys(o) : o)));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test("text the decoder leaves to the parser", () => {
+    const at = (t: string) => decodeDumpItem(Buffer.from(t), 0, t.length);
+    const affinityItem = (spec: string, extra = "") =>
+      `{\n            "apiVersion": "crd.projectcalico.org/v1",\n            "kind": "BlockAffinity",\n            "metadata": {"name": "a"},\n            "spec": ${spec}${extra}\n        }`;
+    const ok = '{"cidr": "10.0.0.0/26", "deleted": "false", "node": "n", "state": "confirmed"}';
+    expect(at(affinityItem(ok))).toEqual({ kind: "BlockAffinity", apiVersion: V1, name: "a", spec: { cidr: "10.0.0.0/26", deleted: "false", node: "n", state: "confirmed" } });
+    for (const spec of [
+      '{"cidr": "10.0.0.0/26", "deleted": false, "node": "n", "state": "confirmed"}', // a wrong type
+      '{"cidr": "10.0.0.0/26", "node": "n", "state": "confirmed"}', // deleted missing
+      '{"cidr": "10.0.0.0/26", "deleted": "false", "node": "n", "state": "confirmed", "extra": "x"}', // a field the schema does not declare
+      '{"cidr": "10.0.0.0/26", "deleted": "false", "node": "n\\u0041", "state": "confirmed"}', // an escape
+      '{"cidr": "10.0.0.0/26", "deleted": "false", "node": "n", "node": "m", "state": "confirmed"}', // a duplicate key
+    ]) {
+      expect(at(affinityItem(spec))).toBeUndefined();
+    }
+    expect(at(affinityItem(ok, ',\n            "status": {}'))).toBeUndefined(); // a field the schema does not declare
+
+    const nodeItem = (metadata: string, rest = "") => `{\n            "apiVersion": "v1",\n            "kind": "Node",\n            "metadata": ${metadata}${rest}\n        }`;
+    expect(at(nodeItem('{"name": "n", "labels": {"a": "b"}, "annotations": {"x": {"y": [1, 2.5e3, null, "\\u00e9"]}, "projectcalico.org/IPv4VXLANTunnelAddr": "10.0.0.1"}}', ',\n            "spec": {"podCIDR": "10.1.0.0/24", "taints": []},\n            "status": {"a": [true, false]}'))).toEqual({
+      kind: "Node",
+      apiVersion: "v1",
+      name: "n",
+      object: { metadata: { name: "n", labels: { a: "b" }, annotations: { "projectcalico.org/IPv4VXLANTunnelAddr": "10.0.0.1" } }, spec: { podCIDR: "10.1.0.0/24" } },
+    });
+    for (const [metadata, rest] of [
+      ['{"labels": {}}', ""], // no name
+      ['{"name": "n", "name": "m"}', ""], // a duplicate key
+      ['{"name": "n", "labels": {"a": 1}}', ""], // a label that is not a string
+      ['{"name": "n", "labels": {"a": "b", "a": "c"}}', ""],
+      ['{"name": "n", "annotations": {"projectcalico.org/IPv4VXLANTunnelAddr": 1}}', ""],
+      ['{"name": "n", "annotations": {"x": "é"}}', ""], // non-ASCII
+      ['{"name": "n"}', ',\n            "spec": {"podCIDRs": ["10.0.0.0/24", 1]}'],
+      ['{"name": "n"}', ',\n            "spec": null'],
+      ['{"name": "n"}', ',\n            "status": {"a": 01}'], // not JSON
+      ['{"name": "n"}', ',\n            "status": {"a": 1,}'],
+    ]) {
+      expect(at(nodeItem(metadata, rest))).toBeUndefined();
+    }
+    // Another kind or API group.
+    expect(at(nodeItem('{"name": "n"}').replace('"Node"', '"Pod"'))).toBeUndefined();
+    expect(at(nodeItem('{"name": "n"}').replace('"v1"', '"projectcalico.org/v3"'))).toBeUndefined();
+    expect(at(affinityItem(ok).replace("crd.projectcalico.org/v1", "v1"))).toBeUndefined();
+  });
+});

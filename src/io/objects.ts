@@ -2,7 +2,7 @@ import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq,
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
 import * as fs from "fs";
-import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, fileDescriptorSource, parseItemText, readFileRange, readKubectlJsonList } from "./json-list";
+import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, READ_BYTES, fileDescriptorSource, parseItemText, readFileRange, readKubectlJsonList } from "./json-list";
 import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 
 /** One object read from a file, with where it came from. */
@@ -84,6 +84,14 @@ export function* streamDumpObjects(file: string, options: ListReadOptions | BigI
   }
 }
 
+/**
+ * The window buffers of a file read before (the List reader's two, handed out in turn: see
+ * `ByteSource.buffer`), for the next file's reader: the pages of a new buffer each cost a page fault
+ * when first written (about 10 µs each on some hosts), so a dump's files share two buffers of
+ * {@link READ_BYTES} instead of a new one per window. Taken while a file is open; one pair is kept.
+ */
+let spareWindows: Buffer[] | undefined;
+
 /** A regular file opened for reads by position (after the size and binary checks); undefined for standard input, pipes and devices. */
 function openRegularFile(file: string): { source: ByteSource; close: () => void } | undefined {
   if (file === STDIN) return undefined;
@@ -116,12 +124,26 @@ function openRegularFile(file: string): { source: ByteSource; close: () => void 
     };
     const problem = binaryProblem(read(0, Math.min(size, 4096)));
     if (problem !== undefined) throw new InputError(`${file}: ${problem}`, file);
+    const windows = spareWindows ?? [];
+    spareWindows = undefined;
+    let turn = 0;
     return {
-      // (Only while open: the window reads ahead while the file is read.)
-      source: { size, read, readInto: (out, offset, from, to) => (open ? readInto(fd, out, offset, from, to) : read(from, to).copy(out, offset)) },
+      source: {
+        size,
+        read,
+        // (Only while open: the window reads ahead while the file is read.)
+        readInto: (out, offset, from, to) => (open ? readInto(fd, out, offset, from, to) : read(from, to).copy(out, offset)),
+        buffer(n: number): Buffer {
+          if (n > READ_BYTES) return Buffer.allocUnsafe(n);
+          turn ^= 1;
+          windows[turn] ??= Buffer.allocUnsafe(READ_BYTES);
+          return windows[turn].subarray(0, n);
+        },
+      },
       close: () => {
         open = false;
         fs.closeSync(fd);
+        spareWindows = windows;
       },
     };
   } catch (e) {

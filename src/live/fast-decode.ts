@@ -785,6 +785,16 @@ function attribute(): LiveAttribute {
   return { handle, secondary: secondary ?? {} };
 }
 
+/** The strings of the last affinity's `deleted`, `node`, `state` and `type` (the next affinity's are mostly the same text: one string each). */
+const lastAffinity = ["", "", "", ""];
+
+/** The last plain string read, as the string of the last affinity's field `k` when it is the same text. */
+function affinityText(k: number): string {
+  const last = lastAffinity[k];
+  if (sameText(last)) return last;
+  return (lastAffinity[k] = text());
+}
+
 /** A `BlockAffinity`'s spec: the fields of its CRD, each a plain string, once; `cidr`, `deleted`, `node` and `state` required. */
 function affinitySpec(name: string): FastAffinity {
   let seen = 0;
@@ -803,16 +813,16 @@ function affinitySpec(name: string): FastAffinity {
       cidr = text();
     } else if (keyIs(K.deleted)) {
       bit = 2;
-      deleted = internText();
+      deleted = affinityText(0);
     } else if (keyIs(K.node)) {
       bit = 4;
-      node = internText();
+      node = affinityText(1);
     } else if (keyIs(K.state)) {
       bit = 8;
-      state = internText();
+      state = affinityText(2);
     } else if (keyIs(K.type)) {
       bit = 16;
-      type = internText();
+      type = affinityText(3);
     } else {
       return fallback();
     }

@@ -14,6 +14,7 @@
  * (`test/live/fast-decode.property.test.ts`) checks that it gives the same objects as the slow path.
  */
 import { fullFormats } from "ajv-formats/dist/formats";
+import { cidrFormat } from "../validation/cidr-format";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { BlockFields } from "./block";
@@ -63,8 +64,19 @@ export interface FastNode {
   readonly object: { readonly metadata: Record<string, unknown>; readonly spec: Record<string, unknown> };
 }
 
+/**
+ * An `IPPool` or `IPAMConfig` read by {@link decodeDumpItem}: its spec as `JSON.parse` gives it (only
+ * the fields of its CRD, each valid: the objects its schema accepts).
+ */
+export interface FastSpec {
+  readonly kind: "IPPool" | "IPAMConfig";
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly spec: Record<string, unknown>;
+}
+
 /** What {@link decodeDumpItem} makes of an item. */
-export type DumpItem = FastItem | FastAffinity | FastNode;
+export type DumpItem = FastItem | FastAffinity | FastNode | FastSpec;
 
 /** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
 export const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -90,7 +102,7 @@ const MAX_DEPTH = 64;
 
 /**
  * Reads one item of a dump `List` (`bytes[from, to)`, from its `{` to its `}`): an `IPAMHandle`,
- * `IPAMBlock` or `BlockAffinity` of `crd.projectcalico.org/v1` or a Kubernetes `Node`, or undefined for
+ * `IPAMBlock`, `BlockAffinity`, `IPPool` or `IPAMConfig` of `crd.projectcalico.org/v1` or a Kubernetes `Node`, or undefined for
  * anything else or anything unusual (the JSON parser and the schema check then read it). An
  * {@link ItemDecoder} for `streamDumpObjects`.
  */
@@ -463,6 +475,8 @@ const K = {
   alternateOwnerAttrs: ascii("alternateOwnerAttrs"),
   proto: ascii("__proto__"),
   coreV1: ascii("v1"),
+  IPPool: ascii("IPPool"),
+  IPAMConfig: ascii("IPAMConfig"),
   BlockAffinity: ascii("BlockAffinity"),
   Node: ascii("Node"),
   node: ascii("node"),
@@ -488,6 +502,8 @@ const HANDLE = 1;
 const BLOCK = 2;
 const AFFINITY = 3;
 const NODE = 4;
+const POOL = 5;
+const CONFIG = 6;
 
 /** `apiVersion`: crd.projectcalico.org/v1, or Kubernetes' core `v1`. */
 const CRD = 1;
@@ -520,6 +536,8 @@ function item(): DumpItem | undefined {
       else if (is(K.IPAMBlock)) kind = BLOCK;
       else if (is(K.BlockAffinity)) kind = AFFINITY;
       else if (is(K.Node)) kind = NODE;
+      else if (is(K.IPPool)) kind = POOL;
+      else if (is(K.IPAMConfig)) kind = CONFIG;
       else return undefined;
       if (api !== 0 && api !== apiOf(kind)) return undefined;
     } else if (keyIs(K.metadata)) {
@@ -539,6 +557,8 @@ function item(): DumpItem | undefined {
       if (kind === HANDLE) out = handleSpec(name);
       else if (kind === BLOCK) out = blockSpec(name);
       else if (kind === AFFINITY) out = affinitySpec(name);
+      else if (kind === POOL) out = { kind: "IPPool", apiVersion: API_CRD_V1, name, spec: poolSpec() };
+      else if (kind === CONFIG) out = { kind: "IPAMConfig", apiVersion: API_CRD_V1, name, spec: configSpec() };
       else if (kind === NODE) nodeSpec = nodeSpecOf();
       else fallback();
     } else if (kind === NODE) {
@@ -915,5 +935,137 @@ function nodeSpecOf(): Record<string, unknown> {
     if ((seen & bit) !== 0) fallback();
     seen |= bit;
   } while (more(0x7d));
+  return out;
+}
+
+/** The IP pool fields of the CRD (crd.projectcalico.org/v1, v3.32.1), by kind of value. */
+const POOL_STRINGS = ["namespaceSelector", "nodeSelector"].map((k) => ({ bytes: ascii(k), key: k }));
+const POOL_BOOLEANS = ["disableBGPExport", "disabled", "natOutgoing"].map((k) => ({ bytes: ascii(k), key: k }));
+const POOL_ENUMS = [
+  { key: "assignmentMode", values: ["Automatic", "Manual"] },
+  { key: "ipipMode", values: ["Never", "Always", "CrossSubnet"] },
+  { key: "vxlanMode", values: ["Never", "Always", "CrossSubnet"] },
+].map((f) => ({ bytes: ascii(f.key), key: f.key, values: f.values.map((v) => ({ bytes: ascii(v), value: v })) }));
+const ALLOWED_USES = ["Workload", "Tunnel", "LoadBalancer"].map((v) => ({ bytes: ascii(v), value: v }));
+const POOL_KEYS = { allowedUses: ascii("allowedUses"), blockSize: ascii("blockSize"), cidr: ascii("cidr") };
+/** The schema's limits: `allowedUses` items, `blockSize`, the length of `cidr`. */
+const MAX_ALLOWED_USES = 10;
+const MAX_BLOCK_SIZE = 128;
+const MAX_CIDR_LENGTH = 48;
+
+/** The last plain string read, as one of `values` (an enum of the schema); falls back when it is none of them. */
+function enumValue(values: readonly { readonly bytes: Uint8Array; readonly value: string }[]): string {
+  for (const v of values) if (is(v.bytes)) return v.value;
+  return fallback();
+}
+
+/** A JSON string at P (after spaces) with escapes allowed (ASCII only), as `JSON.parse` reads it: a node selector holds quotes (`rack == "0"`). */
+function escapedText(): string {
+  ws();
+  const from = P;
+  skipString();
+  const raw = (B as LatinBuffer).latin1Slice(from, P);
+  return raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+}
+
+/**
+ * An `IPPool`'s spec as its CRD schema accepts it: only its fields, each once and of its type, enums
+ * among their values, `cidr` (required) in the `cidr` format and at most 48 characters, `blockSize` an
+ * integer of 0 to 128, at most 10 `allowedUses`. Anything else falls back (the schema validator says why).
+ */
+function poolSpec(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!openObject()) fallback();
+  do {
+    key();
+    let k: string | undefined;
+    let v: unknown;
+    if (keyIs(POOL_KEYS.cidr)) {
+      k = "cidr";
+      plain();
+      const cidr = text();
+      if (cidr.length > MAX_CIDR_LENGTH || !cidrFormat(cidr)) fallback();
+      v = cidr;
+    } else if (keyIs(POOL_KEYS.blockSize)) {
+      k = "blockSize";
+      const n = small();
+      if (n > MAX_BLOCK_SIZE) fallback();
+      v = n;
+    } else if (keyIs(POOL_KEYS.allowedUses)) {
+      k = "allowedUses";
+      const uses: string[] = [];
+      if (openArray()) {
+        do {
+          plain();
+          uses.push(enumValue(ALLOWED_USES));
+        } while (more(0x5d));
+      }
+      if (uses.length > MAX_ALLOWED_USES) fallback();
+      v = uses;
+    } else {
+      for (const f of POOL_STRINGS) if (keyIs(f.bytes)) k = f.key;
+      if (k !== undefined) v = escapedText();
+      else {
+        for (const f of POOL_BOOLEANS) if (keyIs(f.bytes)) k = f.key;
+        if (k !== undefined) v = boolean();
+        else {
+          for (const f of POOL_ENUMS) {
+            if (!keyIs(f.bytes)) continue;
+            k = f.key;
+            plain();
+            v = enumValue(f.values);
+          }
+        }
+      }
+    }
+    if (k === undefined || Object.hasOwn(out, k)) fallback(); // a field the schema does not declare, or twice
+    out[k] = v;
+  } while (more(0x7d));
+  if (!Object.hasOwn(out, "cidr")) fallback();
+  return out;
+}
+
+const CONFIG_KEYS = {
+  autoAllocateBlocks: ascii("autoAllocateBlocks"),
+  strictAffinity: ascii("strictAffinity"),
+  maxBlocksPerHost: ascii("maxBlocksPerHost"),
+  kubeVirtVMAddressPersistence: ascii("kubeVirtVMAddressPersistence"),
+};
+const MAX_INT32 = 2 ** 31 - 1;
+const PERSISTENCE = ["Enabled", "Disabled"].map((v) => ({ bytes: ascii(v), value: v }));
+
+/**
+ * An `IPAMConfig`'s spec as its CRD schema accepts it: only its fields, each once and of its type
+ * (`maxBlocksPerHost` a plain integer of at most 2^31 - 1), `autoAllocateBlocks` and `strictAffinity` required.
+ */
+function configSpec(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!openObject()) fallback();
+  do {
+    key();
+    let k: string;
+    let v: unknown;
+    if (keyIs(CONFIG_KEYS.autoAllocateBlocks)) {
+      k = "autoAllocateBlocks";
+      v = boolean();
+    } else if (keyIs(CONFIG_KEYS.strictAffinity)) {
+      k = "strictAffinity";
+      v = boolean();
+    } else if (keyIs(CONFIG_KEYS.maxBlocksPerHost)) {
+      k = "maxBlocksPerHost";
+      const n = large();
+      if (n > MAX_INT32) fallback();
+      v = n;
+    } else if (keyIs(CONFIG_KEYS.kubeVirtVMAddressPersistence)) {
+      k = "kubeVirtVMAddressPersistence";
+      plain();
+      v = enumValue(PERSISTENCE);
+    } else {
+      return fallback();
+    }
+    if (Object.hasOwn(out, k)) fallback();
+    out[k] = v;
+  } while (more(0x7d));
+  if (!Object.hasOwn(out, "autoAllocateBlocks") || !Object.hasOwn(out, "strictAffinity")) fallback();
   return out;
 }

@@ -336,12 +336,15 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => decodeAffinity(fast.name, fast.spec, source, findings));
       } else if (fast.kind === "IPAMHandle") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle, fast.idHash);
-      } else {
+      } else if (fast.kind === "IPAMBlock") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
           const d = decodeBlockFields(fast.name, fast.fields, source);
           for (const f of d.findings) findings.push(f);
           return d.block ?? undefined;
         });
+      } else {
+        const kind = fast.kind === "IPAMConfig" ? "IPAMConfiguration" : fast.kind;
+        keep(fast.apiVersion, kind, fast.name, source, null, doc.text ?? NO_TEXT, () => decode(kind, fast.name, fast.spec, source, findings)?.item);
       }
       continue;
     }

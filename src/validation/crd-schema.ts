@@ -3,6 +3,7 @@ import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
+import { cidrFormat } from "./cidr-format";
 
 /**
  * Calico's CRD schemas, carried in the package (`crds/`, see its README for their source and license).
@@ -24,14 +25,6 @@ const cache = new Map<string, ValidateFunction>();
  * saved ~50 ms of every `calico-ipam inspect` (issue 12).
  */
 let crdAjv: Ajv | undefined;
-
-/** Kubernetes' `cidr` format is Go's net.ParseCIDR: an address, a slash and a prefix length. */
-function cidrFormat(value: string): boolean {
-  const m = /^([0-9a-fA-F:.]+)\/(\d{1,3})$/.exec(value);
-  if (!m) return false;
-  const max = m[1].includes(":") ? 128 : 32;
-  return Number(m[2]) <= max;
-}
 
 /** Drops the `x-kubernetes-*` extensions (CEL rules, list types) that JSON Schema does not know. */
 export function stripKubernetesExtensions(schema: unknown): unknown {

@@ -1,29 +1,17 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import fc from "fast-check";
 import { streamDumpObjects } from "../../src/io/objects";
-import { readDumpFiles, stringifyObjects } from "../../src/live";
+import { readDumpFiles } from "../../src/live";
 import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
 import { sortKeys } from "../../bench/inspect-dump";
-import { V1, V3, ipamBlockDocument } from "./helpers";
+import { listFileWriter, V1, V3, ipamBlockDocument } from "./helpers";
 
 // The IPAMHandle/IPAMBlock decoder (src/live/fast-decode.ts) is an optimisation only: a dump read with it
 // must give exactly what the JSON parser and the CRD schema check give, for valid objects, for objects
 // the schema rejects, and for text the decoder leaves to the parser (escapes, non-ASCII, numbers past
 // 2^53, missing optional fields, extra fields, wrong types, duplicates across files).
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fast-decode-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-let n = 0;
 /** Writes the items as `kubectl get -o json` does (4-space indent; keys sorted when `sorted`). */
-function listFile(items: readonly unknown[], sorted: boolean): string {
-  const f = path.join(dir, `dump-${n++}.json`);
-  const list = { apiVersion: "v1", items: sorted ? items.map(sortKeys) : items, kind: "List", metadata: { resourceVersion: "" } };
-  fs.writeFileSync(f, `${stringifyObjects(list, 4)}\n`);
-  return f;
-}
+const listFile = listFileWriter("fast-decode-");
 
 
 /** Plain names (the decoder reads them) or any text (escapes, quotes, non-ASCII: left to the parser). */

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { LoadedDocument } from "../../src/io/objects";
 import { Cidr } from "../../src/ip";
@@ -19,6 +20,22 @@ export function writeKubectlList(dir: string, file: string, items: readonly unkn
   const f = path.join(dir, file);
   fs.writeFileSync(f, `${stringifyObjects({ apiVersion: "v1", items: items.map(sortKeys), kind: "List", metadata }, 4)}\n`);
   return f;
+}
+
+/**
+ * A writer of numbered kubectl JSON Lists (4-space indent, as `kubectl get -o json` writes; keys sorted
+ * when `sorted`, else in the objects' order) into a scratch folder of the test file's, removed after its tests.
+ */
+export function listFileWriter(prefix: string): (items: readonly unknown[], sorted: boolean) => string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  return (items, sorted) => {
+    const f = path.join(dir, `dump-${n++}.json`);
+    const list = { apiVersion: "v1", items: sorted ? items.map(sortKeys) : items, kind: "List", metadata: { resourceVersion: "" } };
+    fs.writeFileSync(f, `${stringifyObjects(list, 4)}\n`);
+    return f;
+  };
 }
 
 /** Object metadata as the API server writes it, the resource version and UID made from `i`. */

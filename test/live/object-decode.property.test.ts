@@ -1,28 +1,16 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import fc from "fast-check";
 import { streamDumpObjects } from "../../src/io/objects";
-import { readDumpFiles, stringifyObjects } from "../../src/live";
+import { readDumpFiles } from "../../src/live";
 import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
 import { sortKeys } from "../../bench/inspect-dump";
-import { V1, V3 } from "./helpers";
+import { listFileWriter, V1, V3 } from "./helpers";
 
-// The BlockAffinity and Kubernetes Node decoder (src/live/fast-decode.ts) is an optimisation only: a dump
+// The IPPool, IPAMConfig, BlockAffinity and Kubernetes Node decoder (src/live/fast-decode.ts) is an optimisation only: a dump
 // read with it must give exactly what the JSON parser (and, for affinities, the CRD schema check) gives,
 // for valid objects, for objects the schema rejects and for text the decoder leaves to the parser.
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "object-decode-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-let n = 0;
 /** Writes the items as `kubectl get -o json` does (4-space indent; keys sorted when `sorted`). */
-function listFile(items: readonly unknown[], sorted: boolean): string {
-  const f = path.join(dir, `dump-${n++}.json`);
-  const list = { apiVersion: "v1", items: sorted ? items.map(sortKeys) : items, kind: "List", metadata: { resourceVersion: "" } };
-  fs.writeFileSync(f, `${stringifyObjects(list, 4)}\n`);
-  return f;
-}
+const listFile = listFileWriter("object-decode-");
 
 /** Plain names (the decoder reads them) or any text (escapes, quotes, non-ASCII: left to the parser). */
 const text = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,20}$/) }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 8 }) }, fc.constantFrom('a"b', "a\\b", "é", "__proto__", "", "7"));
@@ -54,6 +42,41 @@ const affinity = fc
     spec: { cidr: a.cidr, deleted: a.deleted, node: a.node, state: a.state, ...(a.type !== undefined ? { type: a.type } : {}) },
   }));
 
+const pool = fc
+  .record(
+    {
+      apiVersion: fc.constantFrom(V1, V1, V1, V3),
+      name: text,
+      cidr: fc.constantFrom("10.0.0.0/16", "10.0.0.1/16", "fd00::/48", "10.0.0.0/33", "not-a-cidr", "1234:5678:9abc:def0:1234:5678:9abc:def0:1234/128", "10.0.0.0/016"),
+      blockSize: fc.oneof(fc.integer({ min: 0, max: 130 }), fc.constantFrom<unknown>(26.5, -1, "26")),
+      ipipMode: fc.constantFrom("Never", "Always", "CrossSubnet", "", "never"),
+      vxlanMode: fc.constantFrom("Never", "Always", "CrossSubnet", "Sometimes"),
+      natOutgoing: fc.oneof(fc.boolean(), fc.constant<unknown>("true")),
+      disabled: fc.boolean(),
+      disableBGPExport: fc.boolean(),
+      nodeSelector: fc.oneof(fc.constantFrom("all()", 'rack == "0"', "rack == 'a\\b'", ""), text),
+      namespaceSelector: text,
+      allowedUses: fc.array(fc.constantFrom("Workload", "Tunnel", "LoadBalancer", "Other"), { maxLength: 12 }),
+      assignmentMode: fc.constantFrom("Automatic", "Manual", "automatic"),
+    },
+    { requiredKeys: ["apiVersion", "name"] },
+  )
+  .map(({ apiVersion, name, ...spec }) => ({ apiVersion, kind: "IPPool", metadata: { name, generation: 1 }, spec }));
+
+const configuration = fc
+  .record(
+    {
+      apiVersion: fc.constantFrom(V1, V1, V3),
+      name: fc.constantFrom("default", "other"),
+      autoAllocateBlocks: fc.oneof(fc.boolean(), fc.constant<unknown>(1)),
+      strictAffinity: fc.boolean(),
+      maxBlocksPerHost: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom<unknown>(2147483647, 2147483648, -1, 1.5)),
+      kubeVirtVMAddressPersistence: fc.constantFrom("Enabled", "Disabled", "enabled"),
+    },
+    { requiredKeys: ["apiVersion", "name"] },
+  )
+  .map(({ apiVersion, name, ...spec }) => ({ apiVersion, kind: apiVersion === V3 ? "IPAMConfiguration" : "IPAMConfig", metadata: { name }, spec }));
+
 const node = fc
   .record(
     {
@@ -79,7 +102,7 @@ const node = fc
 /** One change the schema or the decoder may refuse: an extra field, a wrong type, a missing field. */
 const mutation = fc.record({
   where: fc.constantFrom("root", "spec", "metadata", "labels", "annotations"),
-  key: fc.constantFrom("extra", "cidr", "deleted", "node", "state", "type", "name", "kind", "apiVersion", "spec", "metadata", "podCIDR", "podCIDRs", ...TUNNEL_KEYS),
+  key: fc.constantFrom("extra", "cidr", "deleted", "node", "state", "type", "name", "kind", "apiVersion", "spec", "metadata", "podCIDR", "podCIDRs", "blockSize", "allowedUses", "ipipMode", "disabled", "strictAffinity", "maxBlocksPerHost", ...TUNNEL_KEYS),
   value: fc.oneof(wrong, fc.constant("(delete)")),
 });
 
@@ -92,15 +115,15 @@ function mutate(o: Record<string, unknown>, m: { where: string; key: string; val
   return c;
 }
 
-const item = fc.tuple(fc.oneof(affinity, node) as fc.Arbitrary<Record<string, unknown>>, fc.option(mutation, { nil: undefined })).map(([o, m]) => (m ? mutate(o, m) : o));
+const item = fc.tuple(fc.oneof(affinity, node, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, fc.option(mutation, { nil: undefined })).map(([o, m]) => (m ? mutate(o, m) : o));
 
 /** Whether the text of an object holds only what the decoder reads as plain strings (no escapes, non-ASCII, `__proto__`). */
 function plain(o: Record<string, unknown>): boolean {
   return !/\\|[^\x20-\x7e]|__proto__/.test(JSON.stringify(o));
 }
 
-describe("the BlockAffinity and Node decoder gives what the JSON parser and the CRD schema check give", () => {
-  test("property: any dump of generated affinities and nodes reads the same with and without the decoder", () => {
+describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the JSON parser and the CRD schema check give", () => {
+  test("property: any dump of generated pools, configurations, affinities and nodes reads the same with and without the decoder", () => {
     fc.assert(
       fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.boolean(), (items, sorted, twice) => {
         const f = listFile(items, sorted);
@@ -111,14 +134,19 @@ describe("the BlockAffinity and Node decoder gives what the JSON parser and the 
     );
   });
 
-  test("property: the decoder takes every plain valid affinity and node (the fast path is the one tested above)", () => {
+  test("property: the decoder takes every plain valid pool, configuration, affinity and node (the fast path is the one tested above)", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(affinity, node) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 5 }), fc.boolean(), (items, sorted) => {
+      fc.property(fc.array(fc.oneof(affinity, node, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 5 }), fc.boolean(), (items, sorted) => {
         const f = listFile(items, sorted);
         const docs = [...streamDumpObjects(f, { decode: dumpItemDecoder })];
+        const schemaInvalid = readDumpFiles([f], { fastDecode: false }).findings.filter((x) => x.code === "DUMP_SCHEMA").map((x) => x.subject);
         items.forEach((o, i) => {
+          const name = (o.metadata as { name: string }).name;
           const nodeWithPlainValues = o.kind === "Node" && Object.values((o.metadata as { labels?: object }).labels ?? {}).every((v) => typeof v === "string");
-          if (plain(o) && (o.apiVersion === V1 || nodeWithPlainValues)) expect(docs[i].decoded).toMatchObject({ kind: o.kind, name: (o.metadata as { name: string }).name });
+          // (A pool's selectors may hold escapes: the decoder reads them.)
+          const plainText = plain(o.kind === "IPPool" ? { ...o, spec: { ...(o.spec as object), nodeSelector: "", namespaceSelector: "" } } : o) && !/[^\x20-\x7e]|__proto__/.test(JSON.stringify(o));
+          const subject = `${o.kind === "IPAMConfig" ? "IPAMConfiguration" : (o.kind as string)}/${name}`;
+          if (plainText && (o.apiVersion === V1 || nodeWithPlainValues) && !schemaInvalid.includes(subject)) expect(docs[i].decoded).toMatchObject({ kind: o.kind, name });
           if (o.apiVersion === V3) expect(docs[i].decoded).toBeUndefined();
           if (docs[i].decoded !== undefined) expect(docs[i].value).toEqual(JSON.parse(JSON.stringify(sorted ? sortKeys(o) : o)));
         });
@@ -164,6 +192,33 @@ describe("the BlockAffinity and Node decoder gives what the JSON parser and the 
       ['{"name": "n"}', ',\n            "status": {"a": 1,}'],
     ]) {
       expect(at(nodeItem(metadata, rest))).toBeUndefined();
+    }
+    const poolItem = (spec: string) => `{\n            "apiVersion": "crd.projectcalico.org/v1",\n            "kind": "IPPool",\n            "metadata": {"name": "p"},\n            "spec": ${spec}\n        }`;
+    expect(at(poolItem('{"allowedUses": ["Workload"], "blockSize": 26, "cidr": "10.0.0.0/16", "nodeSelector": "rack == \\"0\\"", "natOutgoing": true, "ipipMode": "Never"}'))).toEqual({
+      kind: "IPPool",
+      apiVersion: V1,
+      name: "p",
+      spec: { allowedUses: ["Workload"], blockSize: 26, cidr: "10.0.0.0/16", nodeSelector: 'rack == "0"', natOutgoing: true, ipipMode: "Never" },
+    });
+    for (const spec of [
+      '{"blockSize": 26}', // cidr missing
+      '{"cidr": "10.0.0.0/33"}', // not the cidr format
+      '{"cidr": "10.0.0.0/16", "blockSize": 129}', // past the maximum
+      '{"cidr": "10.0.0.0/16", "blockSize": 26.0}', // not a plain integer (left to the parser)
+      '{"cidr": "10.0.0.0/16", "ipipMode": "never"}', // not one of the enum
+      '{"cidr": "10.0.0.0/16", "allowedUses": ["Workload", "Other"]}',
+      `{"cidr": "10.0.0.0/16", "allowedUses": [${Array(11).fill('"Tunnel"').join(", ")}]}`, // more than 10
+      '{"cidr": "10.0.0.0/16", "natOutgoing": "true"}', // a wrong type
+      '{"cidr": "10.0.0.0/16", "ipip": {"enabled": true}}', // a field the schema does not declare
+      '{"cidr": "10.0.0.0/16", "cidr": "10.1.0.0/16"}', // a duplicate key
+      '{"cidr": "10.0.0.0/16", "nodeSelector": "\\x"}', // not JSON
+    ]) {
+      expect(at(poolItem(spec))).toBeUndefined();
+    }
+    const configItem = (spec: string) => `{\n            "apiVersion": "crd.projectcalico.org/v1",\n            "kind": "IPAMConfig",\n            "metadata": {"name": "default"},\n            "spec": ${spec}\n        }`;
+    expect(at(configItem('{"autoAllocateBlocks": true, "maxBlocksPerHost": 4, "strictAffinity": false}'))).toEqual({ kind: "IPAMConfig", apiVersion: V1, name: "default", spec: { autoAllocateBlocks: true, maxBlocksPerHost: 4, strictAffinity: false } });
+    for (const spec of ['{"autoAllocateBlocks": true}', '{"autoAllocateBlocks": true, "strictAffinity": false, "maxBlocksPerHost": 2147483648}', '{"autoAllocateBlocks": true, "strictAffinity": false, "x": 1}']) {
+      expect(at(configItem(spec))).toBeUndefined();
     }
     // Another kind or API group.
     expect(at(nodeItem('{"name": "n"}').replace('"Node"', '"Pod"'))).toBeUndefined();

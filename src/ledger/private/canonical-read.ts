@@ -1,7 +1,8 @@
 /**
  * The ledger as `serializeLedger` writes it, read straight into columns (see `EntryColumns`): a fast
  * path of `parseLedger` for the file this package wrote itself, which is most of the cost of every run
- * after the first. The entries are made from the columns when first asked for; a carving run that keeps
+ * after the first. And the other way ({@link canonicalLedgerText}): the same text written from columns,
+ * the fast path of `serializeLedger` for the ledger of a carver's first run. The entries are made from the columns when first asked for; a carving run that keeps
  * every pool reads the columns, the IPv4 ranges as numbers and their address order alone.
  *
  * The reader accepts only the exact bytes `serializeLedger` writes for a ledger of pools alone (no
@@ -189,6 +190,21 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order);
   SERIALIZED.set(ledger, text);
   return ledger;
+}
+
+/**
+ * @internal The text `serializeLedger` writes (`canonicalJson`) for a checked ledger of the pools of
+ * `index` alone, written from the index's columns (see `PoolIndex.hasColumns`: no entry has a `spec`)
+ * without making an entry or the `pools` record: the fixed text {@link readCanonicalLedger} compares,
+ * around each name (code-unit order, the index's order; a checked name needs no JSON escape), block size
+ * and CIDR. The index must hold at least one pool (an empty `pools` is written `{}`).
+ */
+export function canonicalLedgerText(index: PoolIndex): string {
+  const { names } = index;
+  const last = names.length - 1;
+  let text = HEAD + BEFORE_NAME;
+  for (let k = 0; k < last; k++) text += names[k] + afterName(index.blockSize(k)) + index.cidr(k) + AFTER_CIDR[index.family(k)][index.status(k)].next;
+  return text + names[last] + afterName(index.blockSize(last)) + index.cidr(last) + AFTER_CIDR[index.family(last)][index.status(last)].last + TAIL;
 }
 
 /**

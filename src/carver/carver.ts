@@ -1,6 +1,6 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { EntryCidrs, recordedCidr, recordedIPv4Key, recordedIPv4Keys, recordedIPv4Order, registerCheckedLedger } from "../ledger/checked";
-import { PoolIndex, checkedIndexedLedger, poolIndex } from "../ledger/pool-index";
+import { EntryColumns, PoolIndex, checkedIndexedLedger, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
 import { emptyLedger, freezeLedgerOfRecord, freezeLedgerOfSorted, poolsAlone, setOwn } from "../ledger/freeze";
@@ -737,11 +737,7 @@ function indexedFirstLedger(checked: Ledger, items: Items): { ledger: Ledger; in
   if (count < 0) return undefined;
   names.length = count;
   texts.length = count;
-  const index = new PoolIndex(
-    names,
-    { cidrTexts: texts, families: families.subarray(0, count), blockSizes: blockSizes.subarray(0, count), statuses: new Uint8Array(count) },
-    true,
-  );
+  const index = new PoolIndex(names, new EntryColumns(undefined, undefined, undefined, texts, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count)), true);
   return { ledger: checkedIndexedLedger(index), index };
 }
 

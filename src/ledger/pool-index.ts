@@ -20,19 +20,29 @@ export const ACTIVE_CODE = 0;
  * these when first asked for (see {@link PoolIndex.entries}): a carving run that keeps every pool reads
  * the columns alone, and `serializeLedger` writes a ledger of columns from them (see `canonicalLedgerText`).
  */
-export interface EntryColumns {
-  /** The text the entries were read from (a reader's columns; absent when {@link cidrTexts} is given). */
-  readonly text?: string;
-  /** Where each entry's CIDR starts in {@link text}, and where it ends. */
-  readonly cidrStarts?: Int32Array;
-  readonly cidrEnds?: Int32Array;
-  /** Each entry's CIDR text, when the entries were not read from a text (the carver's first run). */
-  readonly cidrTexts?: readonly string[];
-  /** Each entry's family: 4 or 6. */
-  readonly families: Uint8Array;
-  readonly blockSizes: Uint8Array;
-  /** Each entry's status, by its index in {@link STATUS_OF_CODE}. */
-  readonly statuses: Uint8Array;
+export class EntryColumns {
+  /**
+   * Every set of columns is made by this constructor, with every field, whichever way its CIDRs are
+   * given: the functions that read columns then see one shape. (With the carver's columns and the
+   * reader's as two object literals of different keys, a process that wrote a first run's ledger and
+   * then read ledgers kept its re-runs at about three times their warm time for the first ten runs:
+   * the bench's second-run case.)
+   *
+   * @param text the text the entries were read from (a reader's columns), or `undefined`
+   * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends
+   * @param cidrTexts each entry's CIDR text, when not read from a text (the carver's first run)
+   * @param families each entry's family: 4 or 6
+   * @param statuses each entry's status, by its index in {@link STATUS_OF_CODE}
+   */
+  constructor(
+    readonly text: string | undefined,
+    readonly cidrStarts: Int32Array | undefined,
+    readonly cidrEnds: Int32Array | undefined,
+    readonly cidrTexts: readonly string[] | undefined,
+    readonly families: Uint8Array,
+    readonly blockSizes: Uint8Array,
+    readonly statuses: Uint8Array,
+  ) {}
 }
 
 /**
@@ -64,12 +74,12 @@ export class PoolIndex {
   ) {
     this.slots = undefined;
     this.mask = 0;
-    if (Array.isArray(entries)) {
-      this.made = entries as readonly LedgerEntry[];
-      this.columns = undefined;
-    } else {
+    if (entries instanceof EntryColumns) {
       this.made = undefined;
-      this.columns = entries as EntryColumns;
+      this.columns = entries;
+    } else {
+      this.made = entries;
+      this.columns = undefined;
     }
     this.ascending = namesAscending;
   }

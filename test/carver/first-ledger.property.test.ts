@@ -3,7 +3,7 @@ import { CarveResult, PoolRequest, carve } from "../../src/carver";
 import { Ledger, LedgerEntry, LedgerPoolChange, LedgerStatus, freezeLedger, parseLedger, serializeLedger } from "../../src/ledger/ledger";
 import { canonicalJson } from "../../src/ledger/private/canonical-json";
 import { canonicalLedgerText } from "../../src/ledger/private/canonical-read";
-import { PoolIndex, madePoolIndex } from "../../src/ledger/pool-index";
+import { EntryColumns, PoolIndex, madePoolIndex } from "../../src/ledger/pool-index";
 
 /**
  * A first run's ledger is kept as columns (names, CIDR texts, families, block sizes): its entries, its
@@ -110,12 +110,15 @@ describe("canonicalLedgerText", () => {
         const codes: Record<LedgerStatus, number> = { active: 0, draining: 1, adopted: 2 };
         const index = new PoolIndex(
           sorted.map(([n]) => n),
-          {
-            cidrTexts: sorted.map(([, e]) => e.cidr),
-            families: Uint8Array.from(sorted.map(([, e]) => e.family)),
-            blockSizes: Uint8Array.from(sorted.map(([, e]) => e.blockSize)),
-            statuses: Uint8Array.from(sorted.map(([, e]) => codes[e.status])),
-          },
+          new EntryColumns(
+            undefined,
+            undefined,
+            undefined,
+            sorted.map(([, e]) => e.cidr),
+            Uint8Array.from(sorted.map(([, e]) => e.family)),
+            Uint8Array.from(sorted.map(([, e]) => e.blockSize)),
+            Uint8Array.from(sorted.map(([, e]) => codes[e.status])),
+          ),
           true,
         );
         expect(canonicalLedgerText(index)).toBe(canonicalJson(freezeLedger(sorted.map(([n, e]) => [n, { ...e }]))));

@@ -23,10 +23,8 @@ export const ACTIVE_CODE = 0;
 export class EntryColumns {
   /**
    * Every set of columns is made by this constructor, with every field, whichever way its CIDRs are
-   * given: the functions that read columns then see one shape. (With the carver's columns and the
-   * reader's as two object literals of different keys, a process that wrote a first run's ledger and
-   * then read ledgers kept its re-runs at about three times their warm time for the first ten runs:
-   * the bench's second-run case.)
+   * given: the functions that read columns (the carver's per-pool lookups among them) see one shape,
+   * not the reader's and the carver's as two object literals of different keys.
    *
    * @param text the text the entries were read from (a reader's columns), or `undefined`
    * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends

@@ -73,10 +73,15 @@ export interface CarveResult {
   readonly pools: readonly CarvedPool[];
   /**
    * The ledger after this run, for `writeLedgerIfChanged`. When there is any error finding, this is
-   * the input ledger unchanged, so nothing half-done is ever persisted.
+   * the input ledger unchanged, so nothing half-done is ever persisted. A first run's ledger is kept as
+   * columns: its `pools` record and entries are made when first read (`serializeLedger` needs neither),
+   * as for a ledger read with `parseLedger`.
    */
   readonly ledger: Ledger;
-  /** What this run changes in the ledger, sorted by pool name; empty when there is any error finding. */
+  /**
+   * What this run changes in the ledger, sorted by pool name; empty when there is any error finding. A
+   * first run's (every entry added) are made when first read, each `after` the ledger's own entry.
+   */
   readonly changes: readonly LedgerPoolChange[];
   /**
    * Problems, sorted by path. Paths: `spaces[0].cidr`, `exclusions[2].cidr`, `pools.payments` (by pool

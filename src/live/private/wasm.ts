@@ -110,6 +110,9 @@ export class Code {
   store32(offset: number): this {
     return this.op(0x36, 0, ...uleb(offset));
   }
+  store8(offset: number): this {
+    return this.op(0x3a, 0, ...uleb(offset));
+  }
   f64Store(offset: number): this {
     return this.op(0x39, 0, ...uleb(offset));
   }

@@ -4,14 +4,19 @@
  * straight from the bytes of a `List` item (`json-list.ts` hands them over), without building a JSON
  * tree and without the CRD schema validator: the decoder itself accepts only what the v3.32.1 CRD
  * schema accepts (`crds/v3.32.1/crd.projectcalico.org-v1`, objects closed as `crd-schema.ts` closes
- * them) and what `JSON.parse` accepts, and gives what `readDump` would make of the parsed object.
+ * them) and what `JSON.parse` accepts, and gives what `readDump` would make of the parsed object. The
+ * small files' kinds are read the same way (issue 12: on the main thread, their JSON trees, the CRD
+ * validators' compiles and the strings of their text cost more than the files' size suggests): `IPPool`,
+ * `IPAMConfig` and `BlockAffinity` of `crd.projectcalico.org/v1`, and Kubernetes `Node`s, of which only
+ * what the reader reads is kept (`FastNode`; the rest is checked as JSON and skipped).
  *
  * Anything unusual leaves the item to the JSON parser and the schema validator, which keep every
  * error and message: another API group or kind, a field the schema does not declare (a master-only
  * field too), a wrong type, a duplicate key, an escape or a non-ASCII byte in a string read, a number
  * that is not a plain integer (`1.0`, `1e3`, `-1`), an index of 10 digits or more, `__proto__` as a
- * key, nesting deeper than 64 levels. The fast path is an optimisation only: a property test
- * (`test/live/fast-decode.property.test.ts`) checks that it gives the same objects as the slow path.
+ * key, nesting deeper than 64 levels. The fast path is an optimisation only: property tests
+ * (`test/live/fast-decode.property.test.ts`, `object-decode.property.test.ts`) check that it gives the
+ * same objects as the slow path.
  */
 import { fullFormats } from "ajv-formats/dist/formats";
 import { cidrFormat } from "../validation/cidr-format";

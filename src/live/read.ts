@@ -41,7 +41,7 @@ const CALICO_KINDS: Readonly<Record<string, readonly string[]>> = {
 /** Options of {@link readDumpFiles}. */
 export interface ReadDumpOptions {
   /**
-   * Read the IPAM handles and blocks of kubectl JSON Lists straight from their text (`fast-decode.ts`,
+   * Read the IPAM handles, blocks, pools, configuration and affinities and the nodes of kubectl JSON Lists straight from their text (`fast-decode.ts`,
    * the same result as the slow path, faster); false reads every object through the JSON parser and the
    * CRD schema validator (to compare both). @default true
    */

@@ -15,8 +15,11 @@
  * and ID hashed on the way), which takes exactly what the pattern takes and reads the same values
  * (`test/live/handle-template.property.test.ts`); the pattern decides only the items the template leaves.
  * Where WebAssembly with SIMD is there, the same steps run as a WebAssembly template (`handle-wasm.ts`,
- * 8 bytes of constant text and 16 of a string at a time) on a window in its memory; the test compares it
- * with the JavaScript one.
+ * 8 bytes of constant text and 16 of a string at a time) on a window in its memory, and WebAssembly
+ * writes the columns too, item after item in one call per window, in that memory (shared: the main
+ * thread is given views of it, not copies); the JavaScript `Columns` write them elsewhere. Tests compare
+ * the template with the JavaScript one (`test/live/handle-template.property.test.ts`) and the two column
+ * writers on whole files (`test/live/handle-columns-wasm.property.test.ts`).
  */
 import * as fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";
@@ -870,18 +873,21 @@ function readColumns(fd: number, size: number, beat: () => void, wasm: boolean):
   };
   const head = source.read(0, Math.min(size, EDGE_BYTES));
   if (binaryProblem(head) !== undefined) return undefined;
-  // The list's head and tail as the List reader checks them (its items are not read there).
-  const list = readKubectlJsonList(source);
-  if (list === undefined) return undefined;
-  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
   const itemsAt = head.indexOf(ITEMS_KEY);
   const tailFrom = Math.max(0, size - EDGE_BYTES);
   const closeInTail = source.read(tailFrom, size).lastIndexOf(LIST_CLOSE);
   if (itemsAt < 0 || closeInTail < 0) return undefined;
   const close = tailFrom + closeInTail;
   const open = itemsAt + ITEMS_KEY.length; // just after "["
-
-  const r = new ItemReader(fd, size, close - open, beat, wasm);
+  if (close < open - 1) return undefined;
+  const r = new ItemReader(fd, size, Math.max(0, close - open), beat, wasm);
+  // The list's head and tail as the List reader checks them (its items are not read there), the first
+  // items' bytes it reads put in the reader's window (not in two new buffers, one copied to the other).
+  source.buffer = (n) => (n <= r.buf.length ? r.buf.subarray(0, n) : Buffer.allocUnsafe(n));
+  source.readInto = (out, offset, from, to) => readInto(fd, out, offset, from, to - from);
+  const list = readKubectlJsonList(source);
+  if (list === undefined) return undefined;
+  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
   lastRead.wasmItems = lastRead.oneByOne = 0;
   r.fill(open);
   // "[", then the first item's "{" on a line of its own 8 spaces in.

@@ -1,10 +1,17 @@
 /**
- * The handles worker's template in WebAssembly (`handle-columns.ts` uses it when its window is
- * {@link HandleWasm.window}): the same steps as that file's `templateItem`, which takes exactly what the
- * `HANDLE` pattern takes, on the same constant texts, with the same values (names, CIDR, count,
- * `deleted`, ID, the hashes). Constant text is compared 8 bytes at a time, strings checked 16 bytes at
- * a time (SIMD, `wasm.ts`'s {@link MatchCode}). The module is assembled from this source when first used;
- * where WebAssembly with SIMD is missing, {@link handleWasm} is undefined and the JavaScript template is used.
+ * The handles worker's template and column writer in WebAssembly (`handle-columns.ts` reads a file with
+ * them where WebAssembly is there). `handle` takes the same steps as that file's `templateItem`, which
+ * takes exactly what the `HANDLE` pattern takes, on the same constant texts, with the same values
+ * (names, CIDR, count, `deleted`, ID, the hashes): constant text compared 8 bytes at a time, strings
+ * checked 16 bytes at a time (SIMD, `wasm.ts`'s {@link MatchCode}). `record` writes an item's values
+ * into the columns as that file's JavaScript `Columns` does (the name copied and compared with the one
+ * before, the ID when it is not the name, the block CIDR's index from a hash table, the values and file
+ * positions), and `items` runs both over the items of the reader's window, leaving to the reader only
+ * what they do not take. The columns are in the instance's memory, shared (a SharedArrayBuffer): the
+ * worker posts views of it and the main thread reads them without a copy; the memory is sized once from
+ * the file (room for every item it may hold; pages never written take no memory), so nothing grows but
+ * the CIDRs' table. The module is assembled from this source when first used; where WebAssembly with
+ * SIMD and shared memory is missing, {@link handleWasm} is undefined and JavaScript reads the file.
  */
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
 import { Code, I32, I64, MatchCode, Op, Simd, V128, wasmModule } from "./wasm";

@@ -31,7 +31,7 @@ import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
 import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
-import { R_AT_END, R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, S_CIDRS, S_CIDR_SPANS, S_CIDR_OF, S_COUNTS, S_DELETED, S_FROM, S_ID_FROM, S_ID_HASH, S_ID_TO, S_N, S_NAME_ENDS, S_NAMES_TOP, S_SORTED, S_TEXT, S_TEXT_END, S_TO, handleWasm } from "./handle-wasm";
+import { R_AT_END, R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, S_CIDRS, S_CIDR_SPANS, S_CIDR_OF, S_COUNTS, S_DELETED, S_FROM, S_ID_FROM, S_ID_HASH, S_ID_TO, S_N, S_NAME_ENDS, S_NAMES_TOP, S_SORTED, S_TEXT, S_TEXT_END, S_TO, handleWasm, rehashSlots } from "./handle-wasm";
 import type { HandleTexts, HandleWasm } from "./handle-wasm";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
@@ -265,13 +265,7 @@ class CidrIndex {
     const old = this.table;
     const mask = this.mask * 2 + 1;
     const table = new Int32Array((mask + 1) * 2);
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      let s = old[i] & mask;
-      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
-      table[2 * s] = old[i];
-      table[2 * s + 1] = old[i + 1];
-    }
+    rehashSlots(old, table, mask);
     this.mask = mask;
     this.table = table;
   }

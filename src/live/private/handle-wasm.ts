@@ -246,14 +246,30 @@ function handleFunction(t: HandleTexts): Code {
   return c;
 }
 
-/** Copies `len` bytes (locals) from address `src` to address `dst`, one at a time (`i` a scratch local). */
-function copyBytes(c: Code, dst: number, src: number, len: number, i: number): void {
+/**
+ * Copies `len` bytes (locals) from address `src` to address `dst` (`i` a scratch local), one at a time,
+ * or 16 at a time (`wide`: up to 15 bytes past `dst + len` are written, and read past `src + len`).
+ */
+function copyBytes(c: Code, dst: number, src: number, len: number, i: number, wide = false): void {
   c.i32(0).set(i);
   c.block().loop();
   c.get(i).get(len).op(Op.i32GeU).brIf(1);
-  c.get(dst).get(i).op(Op.i32Add).get(src).get(i).op(Op.i32Add).load8(0).store8(0);
-  c.get(i).i32(1).op(Op.i32Add).set(i).br(0);
+  c.get(dst).get(i).op(Op.i32Add).get(src).get(i).op(Op.i32Add);
+  if (wide) c.v128Load(0).v128Store(0);
+  else c.load8(0).store8(0);
+  c.get(i).i32(wide ? 16 : 1).op(Op.i32Add).set(i).br(0);
   c.end().end();
+}
+
+/** Puts the slots (hash, index + 1; empty when 0) of the table `old` into the empty `table` of mask `mask`, each at its hash's first free slot on. */
+export function rehashSlots(old: Int32Array, table: Int32Array, mask: number): void {
+  for (let i = 0; i < old.length; i += 2) {
+    if (old[i + 1] === 0) continue;
+    let s = old[i] & mask;
+    while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+    table[2 * s] = old[i];
+    table[2 * s + 1] = old[i + 1];
+  }
 }
 
 /**
@@ -287,12 +303,7 @@ function recordFunction(): Code {
   state(S_NAMES_TOP).tee(dst).get(len).op(Op.i32Add).i32(16).op(Op.i32Add);
   state(S_IDS_LOW).op(Op.i32GtU);
   failIf();
-  c.i32(0).set(i);
-  c.block().loop();
-  c.get(i).get(len).op(Op.i32GeU).brIf(1);
-  c.get(dst).get(i).op(Op.i32Add).get(src).get(i).op(Op.i32Add).v128Load(0).v128Store(0);
-  c.get(i).i32(16).op(Op.i32Add).set(i).br(0);
-  c.end().end();
+  copyBytes(c, dst, src, len, i, true);
   // Is it greater than the one before? The first byte that differs (16 at a time) within the shorter
   // (d; the shorter's length when none): not when the name ends there, or its byte there is less.
   state(S_PREV_NAME).tee(prev).i32(0).op(Op.i32GeS);
@@ -546,13 +557,7 @@ export function handleWasm(texts: HandleTexts, nextItem: string, windowBytes: nu
       which = 1 - which;
       const table = new Int32Array(buffer, tables[which], 2 * (wider + 1));
       table.fill(0);
-      for (let i = 0; i < old.length; i += 2) {
-        if (old[i + 1] === 0) continue;
-        let s = old[i] & wider;
-        while (table[2 * s + 1] !== 0) s = (s + 1) & wider;
-        table[2 * s] = old[i];
-        table[2 * s + 1] = old[i + 1];
-      }
+      rehashSlots(old, table, wider);
       state[S_TABLE] = tables[which];
       state[S_MASK] = wider;
     },

@@ -18,6 +18,7 @@ import { createHash } from "crypto";
 import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
+import { formatHost, measureHost } from "./host";
 import { BenchCase, ROOT, Side, SideReport, Target, buildWorkers, registeredBenches } from "./registry";
 
 /** One process of one side. */
@@ -200,6 +201,7 @@ async function main(): Promise<void> {
   const missed: string[] = [];
   await buildWorkers();
   console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
+  console.log(formatHost("at start", measureHost()));
   console.log("");
   for (const c of cases) {
     const reason = c.skip?.();
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
       missed.push(`${standalone.id} benchmark`);
     }
   }
+  console.log(formatHost("at the end", measureHost()));
   console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   console.log(missed.length === 0 ? "Every target met; every side computed the same answer." : `MISSED: ${missed.join("; ")}`);
   if (missed.length > 0 && strict) process.exitCode = 1;

@@ -22,7 +22,7 @@ import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./private/fast-block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
-import { NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, madeAttributeWasm } from "./private/attribute-wasm";
+import { MISSED, MISSING, NO_ROOM, R_AT, R_DONE, R_HASH, R_KEY_ENDS, R_NAMESPACE, R_NODE, R_ROWS, R_SPANS, R_TEXT, R_TYPE, madeAttributeWasm } from "./private/attribute-wasm";
 import type { AttributeWasm } from "./private/attribute-wasm";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
@@ -171,6 +171,7 @@ function internReset(): void {
   if (interned.size < MAX_INTERNED) return;
   interned.clear();
   strings = [];
+  madeAttributeWasm()?.forget();
   lastInterned = -1;
   lastKeys.fill(-1);
 }
@@ -403,7 +404,16 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   } else {
     if (!s.startsWith(ATTRIBUTES_OPEN, p) || s.charCodeAt(p + ATTRIBUTES_OPEN.length) !== 0x0a) return undefined;
     p += ATTRIBUTES_OPEN.length + 1;
-    for (;;) {
+    // The WebAssembly matcher reads the whole list (or up to an attribute it leaves to the loop below).
+    let more = true;
+    if (w !== undefined && textBytes === w.text) {
+      const q = attributesFromWasm(w, bytes, base + p, base + s.length);
+      if (q < 0) return undefined;
+      attributeCount = w.out[R_ROWS];
+      p = q - base;
+      more = w.out[R_DONE] === 0;
+    }
+    if (more) for (;;) {
       if (attributeCount === hashes.length) {
         hashes = grow(hashes);
         spans = grow(spans);
@@ -671,6 +681,46 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
 function inMemory(bytes: Buffer): AttributeWasm | undefined {
   const w = madeAttributeWasm();
   return w !== undefined && bytes.buffer === w.memory.buffer ? w : undefined;
+}
+
+/**
+ * A block's attributes read by the WebAssembly matcher from `from` (an address in its memory) and
+ * copied to the columns (from row 0): where it stopped (past the list's `]` when `out[R_DONE]`, else at
+ * an attribute the loop of {@link block} reads), -1 when an attribute or what follows it does not match.
+ * The keys the matcher's table of strings does not hold are interned here (and added to it).
+ */
+function attributesFromWasm(w: AttributeWasm, bytes: Buffer, from: number, lim: number): number {
+  const o = w.out;
+  const rows = w.rows;
+  const at = bytes.byteOffset;
+  let row = 0;
+  let q = from;
+  for (;;) {
+    const e = w.attributes(q, lim, blockText, row);
+    if (e === -1) return -1;
+    row = o[R_ROWS];
+    blockText = o[R_TEXT];
+    q = o[R_AT];
+    if (e !== MISSED) break;
+    const k0 = KEYS * (row - 1);
+    for (let k = 0; k < KEYS; k++) {
+      if (rows.keys[k0 + k] !== MISSING) continue;
+      const x = o[R_NAMESPACE + k];
+      const place = internToQuote(bytes, x - at, k);
+      rows.keys[k0 + k] = place;
+      w.remember(x, o[R_KEY_ENDS + k], place);
+    }
+    if (o[R_DONE] !== 0) break;
+  }
+  while (hashes.length < row) {
+    hashes = grow(hashes);
+    spans = grow(spans);
+    keys = grow(keys);
+  }
+  spans.set(rows.spans.subarray(0, SPAN * row));
+  hashes.set(rows.hashes.subarray(0, row));
+  keys.set(rows.keys.subarray(0, KEYS * row));
+  return q;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { stringifyObjects } from "../../src/live";
-import { NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
+import { MAX_ROWS, MISSING, NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
 import type { AttributeWasm } from "../../src/live/private/attribute-wasm";
 import { AttributeColumns } from "../../src/live/private/columns";
 import { handleIdHash } from "../../src/live/private/handle-ids";
@@ -167,6 +167,76 @@ describe("the kubectl-layout matcher reads the same blocks from the WebAssembly 
       }),
       { numRuns: 300 },
     );
+  });
+
+  /** A List of one block of `attributes` as kubectl writes it. */
+  function blockList(attributes: readonly { handle_id: string; secondary: Record<string, string> }[], prefix = 24): Buffer {
+    const doc = ipamBlockDocument(V1, { name: `10-0-0-0-${prefix}` }, { cidr: `10.0.0.0/${prefix}`, affinity: "host:node-1", allocations: attributes.map((_, k) => k), attributes, unallocated: [], strictAffinity: false });
+    return Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc)], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+  }
+
+  test("property: the matcher reads a block's whole list of attributes in one call, looking namespaces, nodes and types up in its table of strings", () => {
+    const list = jest.spyOn(w, "attributes");
+    const one = jest.spyOn(w, "attribute");
+    try {
+      // Keys from a few values (mostly found in the table) and new ones (missing: interned by the reader, then kept).
+      const key = fc.oneof(fc.constantFrom("team-0", "team-1", "node-a", "t"), plain);
+      const attributes = fc.array(fc.record({ handle_id: plain, secondary: fc.record({ namespace: key, node: key, pod: plain, type: key }, { requiredKeys: ["node"] }) }), { minLength: 1, maxLength: 40 });
+      fc.assert(
+        fc.property(attributes, (a) => {
+          list.mockClear();
+          one.mockClear();
+          const read = same(blockList(a)) as { attributes: unknown };
+          expect(read.attributes).toEqual(a.map((x) => ({ handle: x.handle_id, secondary: sortKeys(x.secondary) })));
+          // One call, but one more after each attribute with a key the table did not hold; never the one-attribute matcher.
+          expect(list.mock.calls.length).toBeGreaterThanOrEqual(1);
+          expect(list.mock.calls.length).toBeLessThanOrEqual(1 + a.length);
+          expect(one).not.toHaveBeenCalled();
+        }),
+        { numRuns: 200 },
+      );
+      // The same block again: every key is in the table now, so one call reads the list.
+      const a = Array.from({ length: 50 }, (_, i) => ({ handle_id: `h-${i}`, secondary: { namespace: `ns-${i % 7}`, node: "node-1", pod: `pod-${i}` } }));
+      same(blockList(a));
+      list.mockClear();
+      same(blockList(a));
+      expect(list).toHaveBeenCalledTimes(1);
+    } finally {
+      list.mockRestore();
+      one.mockRestore();
+    }
+  });
+
+  test("the table of strings: a value kept is found as the place it was kept as; forgotten, it is missing", () => {
+    const win = w.windows[0];
+    const a = [{ handle_id: "h", secondary: { namespace: "ns-kept", node: "node-kept" } }];
+    const text = Buffer.from(`${attributeText(a[0])}\n${sp(16)}]`, "latin1");
+    text.copy(win, 0);
+    const base = win.byteOffset;
+    w.forget();
+    expect(w.attributes(base, base + text.length, 0, 0)).toBe(-3);
+    expect([...w.rows.keys.subarray(0, 3)]).toEqual([MISSING, MISSING, -1]);
+    const at = (v: string) => base + text.indexOf(v);
+    w.remember(at("ns-kept"), at("ns-kept") + 7, 41);
+    w.remember(at("node-kept"), at("node-kept") + 9, 42);
+    expect(w.attributes(base, base + text.length, 0, 0)).toBe(text.length + base);
+    expect([...w.rows.keys.subarray(0, 3)]).toEqual([41, 42, -1]);
+    w.forget();
+    expect(w.attributes(base, base + text.length, 0, 0)).toBe(-3);
+  });
+
+  test("a block of more attributes than the matcher has rows for has the rest read one by one", () => {
+    const attributes = Array.from({ length: MAX_ROWS + 100 }, (_, i) => ({ handle_id: `h${i}`, secondary: { namespace: `n${i % 3}`, node: "x" } }));
+    const text = blockList(attributes, 16);
+    expect(text.length).toBeLessThan(w.windows[1].length);
+    const one = jest.spyOn(w, "attribute");
+    try {
+      const read = same(text, true) as { attributes: unknown };
+      expect(JSON.stringify(read.attributes)).toBe(JSON.stringify(attributes.map((a) => ({ handle: a.handle_id, secondary: a.secondary }))));
+      expect(one).toHaveBeenCalledTimes(100);
+    } finally {
+      one.mockRestore();
+    }
   });
 
   test("a block whose text is larger than the matcher's has the rest of its attributes read by the pattern", () => {

@@ -19,7 +19,7 @@ const SEC = sp(28);
 
 /** The memory's layout: the results of a match, the block's text, the List reader's two windows. */
 const OUT = 0;
-const TEXT_AT = 64;
+const TEXT_AT = 128;
 /** Bytes of the block's text (with {@link SLACK} more: a copy writes up to 15 bytes past a value). */
 export const TEXT_BYTES = 4 * 1024 * 1024;
 const SLACK = 64;
@@ -40,56 +40,122 @@ export const R_TEXT = 10;
 /** A match's answer when it matched but the block's text has no room for the values. */
 export const NO_ROOM = -2;
 
-// The function's parameters and locals.
-const P = 0; // where the attribute starts (its 20 spaces)
-const LIM = 1; // where the text the pattern sees ends
-const T = 2; // where the values go in the block's text (from TEXT_AT)
-const Q = 3; // where the match is
-const M = 4; // a scan's mask
-const H = 5; // the hash
-const I = 6; // a copy's place
-const N = 7; // a copy's length
-const V = 8; // a scan's 16 bytes
+/**
+ * The rows of the attributes {@link AttributeWasm.attributes} reads (a block's scratch columns, as
+ * `template-decode.ts`'s): per attribute {@link SPAN} spans, a hash and {@link KEYS} keys. A block of more
+ * attributes has the rest read one by one ({@link STOPPED}).
+ */
+export const MAX_ROWS = 16384;
+const SPAN = 6;
+const KEYS = 3;
+/**
+ * The table of strings the reader interned (namespaces, nodes, types) that the matcher looks values up
+ * in: {@link SLOTS} slots of 16 bytes (the value's FNV-1a hash, its place in the reader's table plus 1 —
+ * 0 for an empty slot —, where its bytes are kept in the arena, its length), open addressing.
+ */
+const SLOTS = 1 << 17;
+/** At most this many strings in the table (half its slots), and this many bytes of their text. */
+const MAX_REMEMBERED = SLOTS >> 1;
+const ARENA_BYTES = 1024 * 1024;
+/** A key's answer when the table does not hold its value (the reader interns it, then {@link AttributeWasm.remember}s it). */
+export const MISSING = -2;
 
-/** The attribute matcher: `attribute(p, lim, t)`, the end of the match, -1 when none, {@link NO_ROOM}. */
-function attributeFunction(): Code {
-  const c = new MatchCode(Q, LIM, V, M);
-  /** A string's value, its start kept in result `slot` (and its end in the next). */
-  const value = (slot: number, end: boolean) => {
+/**
+ * More results (Int32 elements at {@link OUT}): where the namespace, node and type end (after
+ * {@link R_NAMESPACE}…); of {@link AttributeWasm.attributes}: the rows written, where the reading goes on
+ * (the next attribute, or past the list's `]`), whether the list ended. {@link R_USED}/{@link R_COUNT}:
+ * the arena's bytes in use and the strings in the table.
+ */
+export const R_KEY_ENDS = 11;
+export const R_ROWS = 14;
+export const R_AT = 15;
+export const R_DONE = 16;
+const R_USED = 17;
+const R_COUNT = 18;
+const OUT_WORDS = 20;
+
+/** Answers of {@link AttributeWasm.attributes} but the end of the list: stopped before an attribute (no room in the text or the rows), or after one with a {@link MISSING} key. */
+export const STOPPED = -2;
+export const MISSED = -3;
+
+/** Where the parts of the memory are (see {@link layout}). */
+interface Layout {
+  readonly windows: number;
+  readonly spans: number;
+  readonly hashes: number;
+  readonly keys: number;
+  readonly table: number;
+  readonly arena: number;
+  readonly size: number;
+}
+
+/** The memory's layout: the results, the block's text, the List reader's two windows, the rows, the table of strings and its arena. */
+function layout(): Layout {
+  const windows = TEXT_AT + TEXT_BYTES + SLACK;
+  const spans = windows + 2 * (WINDOW_BYTES + SLACK);
+  const hashes = spans + 4 * SPAN * MAX_ROWS;
+  const keys = hashes + 4 * MAX_ROWS;
+  const table = keys + 4 * KEYS * MAX_ROWS;
+  const arena = table + 16 * SLOTS;
+  return { windows, spans, hashes, keys, table, arena, size: arena + ARENA_BYTES + SLACK };
+}
+
+/** The locals an attribute's match uses (see {@link matchAttribute}). */
+interface Locals {
+  readonly P: number; // where the attribute starts (its 20 spaces)
+  readonly LIM: number; // where the text the pattern sees ends
+  readonly T: number; // where the values go in the block's text (from TEXT_AT)
+  readonly Q: number; // where the match is
+  readonly M: number; // a scan's mask
+  readonly H: number; // the hash
+  readonly I: number; // a copy's place
+  readonly N: number; // a copy's length
+  readonly V: number; // a scan's 16 bytes (v128)
+}
+
+/**
+ * The code that matches one attribute at `P` into the results (the pattern's exactly), and, matched,
+ * copies its handle, pod and timestamp to the block's text at `T` (which moves past them) and hashes
+ * the handle; `onNoRoom` is the code run when the text has no room for the values (before anything is
+ * copied). A mismatch breaks out of the code's outermost block.
+ */
+function matchAttribute(c: MatchCode, L: Locals, onNoRoom: () => void): void {
+  const { P, T, Q, H, I, N } = L;
+  /** A string's value, its start kept in result `slot` (and its end in `endSlot`). */
+  const value = (slot: number, endSlot: number) => {
     c.i32(0).get(Q).store32(OUT + 4 * slot);
     c.plain();
-    if (end) c.i32(0).get(Q).store32(OUT + 4 * slot + 4);
+    if (endSlot >= 0) c.i32(0).get(Q).store32(OUT + 4 * endSlot);
   };
   const absent = (slot: number, end: boolean) => {
     c.i32(0).i32(-1).store32(OUT + 4 * slot);
     if (end) c.i32(0).i32(-1).store32(OUT + 4 * slot + 4);
   };
   /** An optional member `text` + value (its start in `slot`): kept when its constant text is there. */
-  const optional = (text: string, slot: number, end: boolean) => {
+  const optional = (text: string, slot: number, endSlot: number) => {
     c.holds(text).enter("if").skip(text.length);
-    value(slot, end);
+    value(slot, endSlot);
     c.else();
-    absent(slot, end);
+    absent(slot, endSlot === slot + 1);
     c.leave();
   };
 
   c.get(P).set(Q);
-  c.enter("block");
   // The handle's, pod's and timestamp's spans are first kept as places in memory (then copied).
   c.expect(`${sp(20)}{\n${sp(24)}"handle_id": "`);
-  value(R_SPANS, true);
+  value(R_SPANS, R_SPANS + 1);
   c.expect(`",\n${sp(24)}"secondary": {\n`);
   c.holds(`${SEC}"namespace": "`).enter("if").skip(`${SEC}"namespace": "`.length);
-  value(R_NAMESPACE, false);
+  value(R_NAMESPACE, R_KEY_ENDS);
   c.expect(`",\n`);
   c.else();
   absent(R_NAMESPACE, false);
   c.leave();
   c.expect(`${SEC}"node": "`);
-  value(R_NODE, false);
-  optional(`",\n${SEC}"pod": "`, R_SPANS + 2, true);
-  optional(`",\n${SEC}"timestamp": "`, R_SPANS + 4, true);
-  optional(`",\n${SEC}"type": "`, R_TYPE, false);
+  value(R_NODE, R_KEY_ENDS + 1);
+  optional(`",\n${SEC}"pod": "`, R_SPANS + 2, R_SPANS + 3);
+  optional(`",\n${SEC}"timestamp": "`, R_SPANS + 4, R_SPANS + 5);
+  optional(`",\n${SEC}"type": "`, R_TYPE, R_KEY_ENDS + 2);
   c.expect(`"\n${sp(24)}}\n${sp(20)}}`);
   // Matched. Room in the block's text for the values (and a copy's 16 bytes past the last)?
   c.i32(0).load32(OUT + 4 * (R_SPANS + 1)).i32(0).load32(OUT + 4 * R_SPANS).op(Op.i32Sub);
@@ -97,7 +163,9 @@ function attributeFunction(): Code {
     c.i32(0).load32(OUT + 4 * s + 4).i32(0).load32(OUT + 4 * s).op(Op.i32Sub).op(Op.i32Add);
   }
   c.get(T).op(Op.i32Add).i32(TEXT_BYTES - 16).op(Op.i32GtU);
-  c.enter("if").i32(NO_ROOM).return().leave();
+  c.enter("if");
+  onNoRoom();
+  c.leave();
   // The handle's hash (FNV-1a, as handleIdHash).
   c.i32(0).load32(OUT + 4 * R_SPANS).set(I);
   c.i32(0).load32(OUT + 4 * (R_SPANS + 1)).set(N);
@@ -121,9 +189,168 @@ function attributeFunction(): Code {
     c.leave();
   }
   c.i32(0).get(T).store32(OUT + 4 * R_TEXT);
-  c.get(Q).return();
+}
+
+/** The attribute matcher: `attribute(p, lim, t)`, the end of the match, -1 when none, {@link NO_ROOM}. */
+function attributeFunction(): Code {
+  const L: Locals = { P: 0, LIM: 1, T: 2, Q: 3, M: 4, H: 5, I: 6, N: 7, V: 8 };
+  const c = new MatchCode(L.Q, L.LIM, L.V, L.M);
+  c.enter("block");
+  matchAttribute(c, L, () => c.i32(NO_ROOM).return());
+  c.get(L.Q).return();
   c.leave();
   c.i32(-1);
+  return c;
+}
+
+/**
+ * The code that looks up the value `[X, E)` in the table of strings: `J` = its place, or
+ * {@link MISSING}. `K` (the slot's address) and `H` (the hash) are scratch.
+ */
+function lookUp(c: Code, lay: Layout, X: number, E: number, H: number, K: number, J: number): void {
+  hashOf(c, X, E, H, J);
+  c.get(H).i32(SLOTS - 1).op(Op.i32And).i32(16).op(Op.i32Mul).i32(lay.table).op(Op.i32Add).set(K);
+  c.block().loop();
+  // An empty slot: missing.
+  c.get(K).load32(4).op(Op.i32Eqz).if().i32(MISSING).set(J).br(2).end();
+  c.get(K).load32(0).get(H).op(Op.i32Eq);
+  c.get(K).load32(12).get(E).get(X).op(Op.i32Sub).op(Op.i32Eq).op(Op.i32And);
+  c.if();
+  // The same hash and length: the same bytes?
+  c.i32(0).set(J);
+  c.block().loop();
+  c.get(J).get(E).get(X).op(Op.i32Sub).op(Op.i32GeU).brIf(1);
+  c.get(K).load32(8).get(J).op(Op.i32Add).load8(0).get(X).get(J).op(Op.i32Add).load8(0).op(Op.i32Ne).brIf(1);
+  c.get(J).i32(1).op(Op.i32Add).set(J).br(0);
+  c.end().end();
+  c.get(J).get(E).get(X).op(Op.i32Sub).op(Op.i32GeU).if().get(K).load32(4).i32(1).op(Op.i32Sub).set(J).br(3).end();
+  c.end();
+  // The next slot (wrapping around).
+  c.get(K).i32(16).op(Op.i32Add).set(K);
+  c.get(K).i32(lay.table + 16 * SLOTS).op(Op.i32GeU).if().i32(lay.table).set(K).end();
+  c.br(0);
+  c.end().end();
+}
+
+/** `H` = the FNV-1a hash of the bytes `[X, E)` (`J` scratch). */
+function hashOf(c: Code, X: number, E: number, H: number, J: number): void {
+  c.get(X).set(J).i32(FNV_OFFSET).set(H);
+  c.block().loop();
+  c.get(J).get(E).op(Op.i32GeU).brIf(1);
+  c.get(H).get(J).load8(0).op(Op.i32Xor).i32(FNV_PRIME).op(Op.i32Mul).set(H);
+  c.get(J).i32(1).op(Op.i32Add).set(J).br(0);
+  c.end().end();
+}
+
+/**
+ * The matcher of a block's attributes: `attributes(p, lim, t, row)` matches attributes from `p` (the
+ * first's 20 spaces) one after the other, separated by `,\n`, up to the list's end (`\n`, 16 spaces and
+ * `]`), each as {@link attributeFunction} (the pattern's exactly); it writes each attribute's spans,
+ * hash and keys (places in the reader's table of strings, looked up in the matcher's table) to the rows
+ * from `row`. Answers: where the list ends (past `]`); -1 when an attribute or what follows it does not
+ * match; {@link STOPPED} before an attribute whose values have no room in the text or that has no row;
+ * {@link MISSED} after an attribute (and its `,\n` or the list's end) with a key the table does not hold.
+ * Each answer but -1 leaves {@link R_ROWS}, {@link R_AT}, {@link R_DONE} and {@link R_TEXT}.
+ */
+function attributesFunction(lay: Layout): Code {
+  const L: Locals = { P: 0, LIM: 1, T: 2, Q: 4, M: 5, H: 6, I: 7, N: 8, V: 9 };
+  const ROW = 3;
+  const MISS = 10;
+  const X = 11;
+  const E = 12;
+  const K = 13;
+  const J = 14;
+  const c = new MatchCode(L.Q, L.LIM, L.V, L.M);
+  /** Stores where the reading is (rows written, where it goes on, whether the list ended). */
+  const state = (at: number, done: number) => {
+    c.i32(0).get(ROW).store32(OUT + 4 * R_ROWS);
+    c.i32(0).get(at).store32(OUT + 4 * R_AT);
+    c.i32(0).i32(done).store32(OUT + 4 * R_DONE);
+    c.i32(0).get(L.T).store32(OUT + 4 * R_TEXT);
+  };
+  c.i32(0).set(MISS);
+  c.enter("block");
+  c.enter("loop");
+  // No row left: stopped before the attribute.
+  c.get(ROW).i32(MAX_ROWS).op(Op.i32GeU).enter("if");
+  state(L.P, 0);
+  c.i32(STOPPED).return().leave();
+  matchAttribute(c, L, () => {
+    state(L.P, 0);
+    c.i32(STOPPED).return();
+  });
+  // The row: spans, hash, keys.
+  for (let k = 0; k < SPAN; k++) c.get(ROW).i32(4 * SPAN).op(Op.i32Mul).i32(0).load32(OUT + 4 * (R_SPANS + k)).store32(lay.spans + 4 * k);
+  c.get(ROW).i32(4).op(Op.i32Mul).i32(0).load32(OUT + 4 * R_HASH).store32(lay.hashes);
+  for (let k = 0; k < KEYS; k++) {
+    c.get(ROW).i32(4 * KEYS).op(Op.i32Mul);
+    c.i32(0).load32(OUT + 4 * (R_NAMESPACE + k)).tee(X).i32(0).op(Op.i32GeS);
+    c.if();
+    c.i32(0).load32(OUT + 4 * (R_KEY_ENDS + k)).set(E);
+    lookUp(c, lay, X, E, L.H, K, J);
+    c.end();
+    // (The if's result: the place, or -1 for an absent key.)
+    c.get(X).i32(0).op(Op.i32GeS).if().get(J).set(X).else().i32(-1).set(X).end();
+    c.get(X).store32(lay.keys + 4 * k);
+    c.get(X).i32(MISSING).op(Op.i32Eq).get(MISS).op(Op.i32Or).set(MISS);
+  }
+  c.get(ROW).i32(1).op(Op.i32Add).set(ROW);
+  // The next attribute, or the list's end.
+  c.holds(",\n").enter("if");
+  c.skip(2).get(L.Q).set(L.P);
+  c.get(MISS).enter("if");
+  state(L.P, 0);
+  c.i32(MISSED).return().leave();
+  c.br(1);
+  c.leave();
+  c.expect(`\n${sp(16)}]`);
+  state(L.Q, 1);
+  c.get(MISS).enter("if").i32(MISSED).return().leave();
+  c.get(L.Q).return();
+  c.leave();
+  c.leave();
+  c.i32(-1);
+  return c;
+}
+
+/**
+ * `remember(x, e, place)`: keeps the value `[x, e)` in the table of strings as the reader's `place` (when
+ * the table and its arena have room; a value not kept is looked up by the reader each time).
+ */
+function rememberFunction(lay: Layout): Code {
+  const X = 0;
+  const E = 1;
+  const PLACE = 2;
+  const H = 3;
+  const K = 4;
+  const J = 5;
+  const c = new Code();
+  c.block();
+  c.i32(0).load32(OUT + 4 * R_COUNT).i32(MAX_REMEMBERED).op(Op.i32GeU).brIf(0);
+  c.i32(0).load32(OUT + 4 * R_USED).get(E).get(X).op(Op.i32Sub).op(Op.i32Add).i32(ARENA_BYTES).op(Op.i32GtU).brIf(0);
+  hashOf(c, X, E, H, J);
+  c.get(H).i32(SLOTS - 1).op(Op.i32And).i32(16).op(Op.i32Mul).i32(lay.table).op(Op.i32Add).set(K);
+  // The first empty slot.
+  c.block().loop();
+  c.get(K).load32(4).op(Op.i32Eqz).brIf(1);
+  c.get(K).i32(16).op(Op.i32Add).set(K);
+  c.get(K).i32(lay.table + 16 * SLOTS).op(Op.i32GeU).if().i32(lay.table).set(K).end();
+  c.br(0);
+  c.end().end();
+  c.get(K).get(H).store32(0);
+  c.get(K).get(PLACE).i32(1).op(Op.i32Add).store32(4);
+  c.get(K).i32(0).load32(OUT + 4 * R_USED).i32(lay.arena).op(Op.i32Add).tee(J).store32(8);
+  c.get(K).get(E).get(X).op(Op.i32Sub).store32(12);
+  // The bytes to the arena.
+  c.block().loop();
+  c.get(X).get(E).op(Op.i32GeU).brIf(1);
+  c.get(J).get(X).load8(0).store8(0);
+  c.get(J).i32(1).op(Op.i32Add).set(J);
+  c.get(X).i32(1).op(Op.i32Add).set(X).br(0);
+  c.end().end();
+  c.i32(0).get(J).i32(lay.arena).op(Op.i32Sub).store32(OUT + 4 * R_USED);
+  c.i32(0).i32(0).load32(OUT + 4 * R_COUNT).i32(1).op(Op.i32Add).store32(OUT + 4 * R_COUNT);
+  c.end();
   return c;
 }
 
@@ -152,6 +379,17 @@ export interface AttributeWasm {
    * {@link NO_ROOM}.
    */
   readonly attribute: (p: number, lim: number, t: number) => number;
+  /**
+   * Matches a block's attributes from `p` to the list's end, their values copied to the block's text
+   * from `t`, written to {@link rows} from `row`: see {@link attributesFunction} for the answers.
+   */
+  readonly attributes: (p: number, lim: number, t: number, row: number) => number;
+  /** The rows {@link attributes} writes ({@link MAX_ROWS}): per attribute 6 spans, a hash, 3 keys (places in the reader's table of strings, -1 absent, {@link MISSING}). */
+  readonly rows: { readonly spans: Int32Array; readonly hashes: Int32Array; readonly keys: Int32Array };
+  /** Keeps the value `[x, e)` (addresses in the memory) in the table of strings {@link attributes} looks keys up in, as the reader's `place`. */
+  readonly remember: (x: number, e: number, place: number) => void;
+  /** Empties the table of strings (the reader starts a new table). */
+  forget(): void;
 }
 
 /** The bytes of each of the List reader's two window buffers (a window is about 4.3 MB). */
@@ -165,19 +403,34 @@ export function attributeWasm(): AttributeWasm | undefined {
   if (made !== null || failed) return made ?? undefined;
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const windowsAt = TEXT_AT + TEXT_BYTES + SLACK;
-    const size = windowsAt + 2 * (WINDOW_BYTES + SLACK);
-    const pages = Math.ceil(size / PAGE);
+    const lay = layout();
+    const pages = Math.ceil(lay.size / PAGE);
     const memory = new wasm.Memory({ initial: pages, maximum: pages });
-    const bytes = new wasm.Module(wasmModule([{ name: "attribute", params: [I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128], code: attributeFunction() }]));
+    const bytes = new wasm.Module(
+      wasmModule([
+        { name: "attribute", params: [I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128], code: attributeFunction() },
+        { name: "attributes", params: [I32, I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128, I32, I32, I32, I32, I32], code: attributesFunction(lay) },
+        { name: "remember", params: [I32, I32, I32], results: [], locals: [I32, I32, I32], code: rememberFunction(lay) },
+      ]),
+    );
     const instance = new wasm.Instance(bytes, { env: { mem: memory } });
     const buffer = memory.buffer;
+    const out = new Int32Array(buffer, OUT, OUT_WORDS);
+    const table = new Int32Array(buffer, lay.table, 4 * SLOTS);
     made = {
       memory,
-      out: new Int32Array(buffer, OUT, 16),
+      out,
       text: Buffer.from(buffer, TEXT_AT, TEXT_BYTES),
-      windows: [Buffer.from(buffer, windowsAt, WINDOW_BYTES), Buffer.from(buffer, windowsAt + WINDOW_BYTES + SLACK, WINDOW_BYTES)],
+      windows: [Buffer.from(buffer, lay.windows, WINDOW_BYTES), Buffer.from(buffer, lay.windows + WINDOW_BYTES + SLACK, WINDOW_BYTES)],
       attribute: instance.exports.attribute as (p: number, lim: number, t: number) => number,
+      attributes: instance.exports.attributes as (p: number, lim: number, t: number, row: number) => number,
+      rows: { spans: new Int32Array(buffer, lay.spans, SPAN * MAX_ROWS), hashes: new Int32Array(buffer, lay.hashes, MAX_ROWS), keys: new Int32Array(buffer, lay.keys, KEYS * MAX_ROWS) },
+      remember: instance.exports.remember as (x: number, e: number, place: number) => void,
+      forget(): void {
+        if (out[R_COUNT] === 0) return;
+        table.fill(0);
+        out[R_COUNT] = out[R_USED] = 0;
+      },
     };
   } catch {
     failed = true;

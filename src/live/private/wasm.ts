@@ -56,7 +56,6 @@ export const Op = {
   i32And: 0x71,
   i32Or: 0x72,
   i32Xor: 0x73,
-  i32Shl: 0x74,
   i32ShrU: 0x76,
   i64Add: 0x7c,
   i64Mul: 0x7e,

@@ -170,6 +170,8 @@ let batchTo = -1;
 let textFrom = 0;
 let textTo = -1;
 let batch: string | null = null;
+/** Whether the batch starts as a Calico item (else no item of it is read here). */
+let calico = false;
 /** Bytes turned into one string at most (but for an item larger than that). */
 const TEXT_BYTES = 96 * 1024;
 
@@ -224,25 +226,27 @@ function internNew(h: number, c: string): number {
  * (the byte decoder then reads it). {@link templateEnd} is then where it ends.
  */
 export function templateItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
-  // A block in the WebAssembly matcher's memory (the blocks worker's windows) is read there, without a string of the batch.
-  const w = inMemory(bytes);
-  if (w !== undefined && bytes[from + KIND_AT + 4] === 0x42 /* B */ && startsCalico(bytes, from)) {
-    const b = blockInMemory(w, bytes, from, to);
-    if (b !== undefined) return b;
-  }
   if (bytes !== bytesOf || to !== batchTo || from < textFrom || from >= textTo) {
-    // One string from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for
-    // a larger item), when it starts as a Calico item. (Strings of at most TEXT_BYTES are made in the
-    // young generation, much faster than larger ones.)
+    // A batch from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for a
+    // larger item), when it starts as a Calico item: its string is made when a pattern first reads it.
+    // (Strings of at most TEXT_BYTES are made in the young generation, much faster than larger ones.)
     bytesOf = bytes;
     batchTo = to;
     textFrom = from;
     const last = from + TEXT_BYTES < to ? lastItemClose(bytes, from, from + TEXT_BYTES) : -1;
     textTo = last > from ? last + 1 : to;
-    batch = startsCalico(bytes, from) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
+    calico = startsCalico(bytes, from);
+    batch = null;
   }
-  const s = batch;
-  if (s === null) return undefined;
+  if (!calico) return undefined;
+  // A block in the WebAssembly matcher's memory (the blocks worker's windows) is read there, without the
+  // batch's string (the matcher sees the batch's text, as the patterns do).
+  const w = inMemory(bytes);
+  if (w !== undefined && bytes[from + KIND_AT + 4] === 0x42 /* B */) {
+    const b = blockInMemory(w, bytes, from, textTo);
+    if (b !== undefined) return b;
+  }
+  const s = (batch ??= (bytes as LatinBuffer).latin1Slice(textFrom, textTo));
   const at = from - textFrom;
   // (The kind is the 51st character of the line after "apiVersion"'s: "IPAMHandle" or "IPAMBlock".)
   const k = s.charCodeAt(at + KIND_AT + 4);

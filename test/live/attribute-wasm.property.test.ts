@@ -272,6 +272,35 @@ describe("the kubectl-layout matcher reads the same blocks from the WebAssembly 
     }
   });
 
+  test("a block after an item that does not start as a Calico item, in the same batch, is left as the patterns leave it", () => {
+    const doc = (i: number) => ipamBlockDocument(V1, { name: `10-0-0-${i}-29` }, { cidr: `10.0.0.${i}/29`, affinity: "host:node-1", allocations: [0], attributes: [{ handle_id: "h", secondary: { node: "n" } }], unallocated: [], strictAffinity: false });
+    const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc(0)), sortKeys(doc(8))], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+    const broken = Buffer.from(text);
+    broken[broken.indexOf("crd.projectcalico.org")] = 0;
+    /** The items read one after the other in the same buffer (one batch), in the matcher's memory or not. */
+    const readAll = (t: Buffer, inMemory: boolean) => {
+      const win = w.windows[1];
+      t.copy(win, 0);
+      const bytes = inMemory ? win.subarray(0, t.length) : Buffer.from(t);
+      const open = Buffer.from("\n        {");
+      const out: unknown[] = [];
+      for (let p = t.indexOf(open); p >= 0; p = t.indexOf(open, p + 1)) out.push(read(bytes, p + 9, t.length) === null ? null : "block");
+      return out;
+    };
+    const tail = jest.spyOn(w, "tail");
+    try {
+      expect(readAll(broken, false)).toEqual([null, null]);
+      expect(readAll(broken, true)).toEqual([null, null]);
+      expect(tail).not.toHaveBeenCalled();
+      // (Unbroken, both blocks are read, by the matcher in its memory.)
+      expect(readAll(text, false)).toEqual(["block", "block"]);
+      expect(readAll(text, true)).toEqual(["block", "block"]);
+      expect(tail).toHaveBeenCalledTimes(2);
+    } finally {
+      tail.mockRestore();
+    }
+  });
+
   test("property: the matcher reads a block's whole list of attributes in one call, looking namespaces, nodes and types up in its table of strings", () => {
     const list = jest.spyOn(w, "attributes");
     const one = jest.spyOn(w, "attribute");

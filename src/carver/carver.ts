@@ -1,9 +1,9 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { EntryCidrs, recordedCidr, recordedIPv4Key, recordedIPv4Keys, recordedIPv4Order, registerCheckedLedger } from "../ledger/checked";
-import { PoolIndex, poolIndex } from "../ledger/pool-index";
+import { EntryColumns, PoolIndex, checkedIndexedLedger, poolIndex } from "../ledger/pool-index";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
-import { emptyLedger, freezeLedgerOfRecord, freezeLedgerOfSorted, setOwn } from "../ledger/freeze";
+import { emptyLedger, freezeLedgerOfRecord, freezeLedgerOfSorted, poolsAlone, setOwn } from "../ledger/freeze";
 import { inspectLedger } from "../ledger/inspect";
 import { Finding, error, hasErrors, sortFindings, warning } from "../validation/finding";
 import { describe } from "../validation/names";
@@ -73,10 +73,15 @@ export interface CarveResult {
   readonly pools: readonly CarvedPool[];
   /**
    * The ledger after this run, for `writeLedgerIfChanged`. When there is any error finding, this is
-   * the input ledger unchanged, so nothing half-done is ever persisted.
+   * the input ledger unchanged, so nothing half-done is ever persisted. A first run's ledger is kept as
+   * columns: its `pools` record and entries are made when first read (`serializeLedger` needs neither),
+   * as for a ledger read with `parseLedger`.
    */
   readonly ledger: Ledger;
-  /** What this run changes in the ledger, sorted by pool name; empty when there is any error finding. */
+  /**
+   * What this run changes in the ledger, sorted by pool name; empty when there is any error finding. A
+   * first run's (every entry added) are made when first read, each `after` the ledger's own entry.
+   */
   readonly changes: readonly LedgerPoolChange[];
   /**
    * Problems, sorted by path. Paths: `spaces[0].cidr`, `exclusions[2].cidr`, `pools.payments` (by pool
@@ -365,8 +370,30 @@ export function carve(input: CarveInput): CarveResult {
   if (keepsLedger(ledgerIn === inspected.ledger && released.size === 0, kept, items, recorded.size)) {
     return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
   }
+  // A first run (the usual case: no recorded pool, requests in name order) returns its ledger as
+  // columns, and its changes made when first read: see indexedFirstLedger.
+  const first = recorded.size === 0 ? indexedFirstLedger(inspected.ledger, items) : undefined;
+  if (first !== undefined) return resultOfIndexedLedger(pools, first.ledger, first.index, sortedFindings);
   const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, items);
   return { pools, ledger, changes, findings: sortedFindings };
+}
+
+/**
+ * The result of a run whose ledger is the columns of {@link indexedFirstLedger}: its `changes` (every
+ * entry added, in name order) are made when first read, each referring to the ledger's own entry. Neither
+ * path users take to persist a run reads them: `serializeLedger` writes that ledger from its columns, and
+ * `planIpam` takes its changes from its own diff.
+ */
+function resultOfIndexedLedger(pools: readonly CarvedPool[], ledger: Ledger, index: PoolIndex, findings: readonly Finding[]): CarveResult {
+  let changes: readonly LedgerPoolChange[] | undefined;
+  return {
+    pools,
+    ledger,
+    get changes(): readonly LedgerPoolChange[] {
+      return (changes ??= addedPools(index.names, index.entries, new Array<LedgerPoolChange>(index.size)));
+    },
+    findings,
+  };
 }
 
 /** The result of a run whose input ledger is invalid: no pool, the ledger as it is, its problems. */
@@ -691,6 +718,60 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
   const ledger = freezeLedgerOfRecord(record, checked);
   registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
   return { ledger, changes };
+}
+
+/**
+ * The ledger of a first run (an empty input ledger of pools alone) whose placed requests come in name
+ * order (the usual case), as columns by position (name, CIDR text, family, block size; every status
+ * active) with no entry object, no `pools` record and no change made: the ledger's `pools` and its
+ * entries are made when first read (see `checkedIndexedLedger`), as for a ledger read from its text, and
+ * `serializeLedger` writes it from the columns. About 180 bytes a pool fewer, made and kept, than the entries,
+ * their record and the changes that add them (the entry, 56; its slot in the record, ~40, and as much
+ * again while the record grows; the change, 48, and its slot). `undefined` when another path applies:
+ * another section in the ledger, requests out of name order, a name of digits only (an array index,
+ * which a record orders before every other key).
+ */
+function indexedFirstLedger(checked: Ledger, items: Items): { ledger: Ledger; index: PoolIndex } | undefined {
+  if (!poolsAlone(checked) || !placedInNameOrder(items)) return undefined;
+  const n = items.length;
+  const names = new Array<string>(n);
+  const texts = new Array<string>(n);
+  const families = new Uint8Array(n);
+  const blockSizes = new Uint8Array(n);
+  const count = placedColumns(items, names, texts, families, blockSizes);
+  if (count < 0) return undefined;
+  names.length = count;
+  texts.length = count;
+  const index = new PoolIndex(names, new EntryColumns(undefined, undefined, undefined, texts, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count)), true);
+  return { ledger: checkedIndexedLedger(index), index };
+}
+
+/**
+ * Each placed request's name, CIDR text, family and block size into the columns, in request order;
+ * returns how many, or -1 at a name of digits only. The loop alone: see {@link firstsOfNames}.
+ */
+function placedColumns(items: Items, names: string[], texts: string[], families: Uint8Array, blockSizes: Uint8Array): number {
+  let k = 0;
+  for (let i = 0; i < items.length; i++) {
+    const cidr = items.cidr[i];
+    if (cidr === undefined) continue;
+    const name = items.name(i);
+    if (digitsOnly(name)) return -1;
+    names[k] = name;
+    texts[k] = items.text(i);
+    families[k] = cidr.family;
+    blockSizes[k++] = items.requests[i].blockSize;
+  }
+  return k;
+}
+
+/** Whether the name is digits only (a valid name's first character is a letter or digit, so most end at it). */
+function digitsOnly(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Whether the placed requests' names ascend in request order (they are distinct: a duplicate is an error). The loop alone: see {@link firstsOfNames}. */

@@ -138,12 +138,24 @@ export function freezeIndexedPools(index: PoolIndex): Ledger {
       if (pools === undefined) {
         const record: Record<string, LedgerEntry> = {};
         const { names, entries } = index;
-        for (let k = 0; k < names.length; k++) record[names[k]] = entries[k];
+        for (let k = 0; k < names.length; k++) setOwn(record, names[k], entries[k]);
         pools = Object.freeze(record);
       }
       return pools;
     },
   });
+}
+
+/** @internal Whether the ledger has no section besides `pools` (and `version`). */
+export function poolsAlone(ledger: Ledger): boolean {
+  return (
+    ledger.addresses === undefined &&
+    ledger.nodeCidrs === undefined &&
+    ledger.clusters === undefined &&
+    ledger.migrations === undefined &&
+    ledger.subSpaces === undefined &&
+    ledger.drawnRanges === undefined
+  );
 }
 
 /** The entries sorted by key: the list itself when it is in order already (the usual case), else a sorted copy. */

@@ -14,22 +14,33 @@ export const STATUS_OF_CODE: readonly LedgerStatus[] = ["active", "draining", "a
 export const ACTIVE_CODE = 0;
 
 /**
- * @internal The entries of a ledger as its canonical reader read them, by position, without an object
- * per entry: the family, block size and status of each as numbers, its CIDR as where it is written
- * in the text. The entries themselves are made from these when first asked for (see
- * {@link PoolIndex.entries}); a carving run that keeps every pool reads the columns alone.
+ * @internal The entries of a ledger by position, without an object per entry: the family, block size and
+ * status of each as numbers, its CIDR as where it is written in the text (as the canonical reader read
+ * them) or as its text (as the carver's first run placed them). The entries themselves are made from
+ * these when first asked for (see {@link PoolIndex.entries}): a carving run that keeps every pool reads
+ * the columns alone, and `serializeLedger` writes a ledger of columns from them (see `canonicalLedgerText`).
  */
-export interface EntryColumns {
-  /** The text the entries were read from. */
-  readonly text: string;
-  /** Where each entry's CIDR starts in {@link text}, and where it ends. */
-  readonly cidrStarts: Int32Array;
-  readonly cidrEnds: Int32Array;
-  /** Each entry's family: 4 or 6. */
-  readonly families: Uint8Array;
-  readonly blockSizes: Uint8Array;
-  /** Each entry's status, by its index in {@link STATUS_OF_CODE}. */
-  readonly statuses: Uint8Array;
+export class EntryColumns {
+  /**
+   * Every set of columns is made by this constructor, with every field, whichever way its CIDRs are
+   * given: the functions that read columns (the carver's per-pool lookups among them) see one shape,
+   * not the reader's and the carver's as two object literals of different keys.
+   *
+   * @param text the text the entries were read from (a reader's columns), or `undefined`
+   * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends
+   * @param cidrTexts each entry's CIDR text, when not read from a text (the carver's first run)
+   * @param families each entry's family: 4 or 6
+   * @param statuses each entry's status, by its index in {@link STATUS_OF_CODE}
+   */
+  constructor(
+    readonly text: string | undefined,
+    readonly cidrStarts: Int32Array | undefined,
+    readonly cidrEnds: Int32Array | undefined,
+    readonly cidrTexts: readonly string[] | undefined,
+    readonly families: Uint8Array,
+    readonly blockSizes: Uint8Array,
+    readonly statuses: Uint8Array,
+  ) {}
 }
 
 /**
@@ -61,12 +72,12 @@ export class PoolIndex {
   ) {
     this.slots = undefined;
     this.mask = 0;
-    if (Array.isArray(entries)) {
-      this.made = entries as readonly LedgerEntry[];
-      this.columns = undefined;
-    } else {
+    if (entries instanceof EntryColumns) {
       this.made = undefined;
-      this.columns = entries as EntryColumns;
+      this.columns = entries;
+    } else {
+      this.made = entries;
+      this.columns = undefined;
     }
     this.ascending = namesAscending;
   }
@@ -108,7 +119,20 @@ export class PoolIndex {
   /** The CIDR text of the pool at position `k`. */
   cidr(k: number): string {
     const c = this.columns;
-    return c !== undefined ? c.text.slice(c.cidrStarts[k], c.cidrEnds[k]) : this.entries[k].cidr;
+    return c !== undefined ? columnCidr(c, k) : this.entries[k].cidr;
+  }
+
+  /**
+   * Whether the entries are described by columns (no entry has a `spec`), so that {@link family},
+   * {@link blockSize}, {@link status} and {@link cidr} read them without making the entries.
+   */
+  hasColumns(): boolean {
+    return this.columns !== undefined;
+  }
+
+  /** Whether the entry objects exist yet (given, or made from the columns by a read of {@link entries}). */
+  entriesMade(): boolean {
+    return this.made !== undefined;
   }
 
   /** Whether the names are in strictly increasing code-unit order (known from the reader, or checked once). */
@@ -156,9 +180,14 @@ export class PoolIndex {
 function entriesOfColumns(c: EntryColumns, n: number): LedgerEntry[] {
   const entries = new Array<LedgerEntry>(n);
   for (let k = 0; k < n; k++) {
-    entries[k] = new LedgerEntryObject(c.families[k] as IpFamily, c.text.slice(c.cidrStarts[k], c.cidrEnds[k]), c.blockSizes[k], STATUS_OF_CODE[c.statuses[k]]);
+    entries[k] = new LedgerEntryObject(c.families[k] as IpFamily, columnCidr(c, k), c.blockSizes[k], STATUS_OF_CODE[c.statuses[k]]);
   }
   return entries;
+}
+
+/** The CIDR text of entry `k` of the columns: given, or sliced from the text it was read from. */
+function columnCidr(c: EntryColumns, k: number): string {
+  return c.cidrTexts !== undefined ? c.cidrTexts[k] : c.text!.slice(c.cidrStarts![k], c.cidrEnds![k]);
 }
 
 /** Whether the names are in strictly increasing code-unit order. */
@@ -192,6 +221,14 @@ export function poolIndex(ledger: Ledger): PoolIndex {
     INDEXES.set(ledger, index);
   }
   return index;
+}
+
+/**
+ * @internal The {@link PoolIndex} of a ledger made by {@link checkedIndexedLedger} or read by a reader, when
+ * it has one already; `undefined` for any other ledger (none is made here).
+ */
+export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
+  return INDEXES.get(ledger);
 }
 
 /**

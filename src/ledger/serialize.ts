@@ -2,8 +2,11 @@
 import { SERIALIZED } from "./checked";
 import { problemError } from "./errors";
 import { Ledger } from "./format";
+import { poolsAlone } from "./freeze";
 import { inspectLedger } from "./inspect";
 import { canonicalJson } from "./private/canonical-json";
+import { canonicalLedgerText } from "./private/canonical-read";
+import { madePoolIndex } from "./pool-index";
 
 /**
  * The ledger as file text: keys sorted at every level (code-unit order), 2-space indent, trailing
@@ -18,5 +21,12 @@ export function serializeLedger(ledger: Ledger): string {
   if (read !== undefined) return read;
   const inspected = inspectLedger(ledger);
   if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
+  // A checked ledger of columns (a carver's first run): written from them, without its entries.
+  const index = madePoolIndex(inspected.ledger);
+  if (index !== undefined && index.hasColumns() && index.size > 0 && poolsAlone(inspected.ledger)) {
+    const text = canonicalLedgerText(index);
+    SERIALIZED.set(ledger, text);
+    return text;
+  }
   return canonicalJson(inspected.ledger);
 }

@@ -180,7 +180,7 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
   const carvedByName = new Map<string, CarvedPool>();
   const ranges: PlanRanges = { addressSpaces: spec.addressSpaces ?? [], excluded: exclusions };
   let ledger = ledgerIn;
-  let ledgerChanges: LedgerChange[] = [];
+  let ledgerChanges: readonly LedgerChange[] = [];
   if (ledgerReadable) {
     const result =
       ledgerOptions.carved ??
@@ -202,8 +202,9 @@ export function planIpam(spec: IpamSpec, ledgerOptions: PlanLedgerOptions = {}):
         findings.push(f);
       }
     }
+    // The plan's changes are its own diff of the ledgers (below), not the carver's `changes`: a first
+    // run's are made only when read (see carve), and reading them here would make them for nothing.
     ledger = withMigrations(result.ledger, unfolded.drain, unfolded.records);
-    ledgerChanges = [...result.changes];
     if (ledgerOptions.file === undefined && ledgerOptions.ledger === undefined && spec.pools.some((p) => p.cidr === undefined)) {
       findings.push(
         warning("LEDGER_DISABLED", "ledger", "pools are carved without a ledger, so a pool added or removed later can move the others: enable the ledger file so handed-out ranges never move"),

@@ -100,6 +100,14 @@ describe("the handles worker's columns: WebAssembly's writer against JavaScript'
     );
   });
 
+  test("a file with more items, or more bytes of names and IDs, than WebAssembly's columns have room for is not taken (the room is made from the file's size)", () => {
+    const file = write(Array.from({ length: 10 }, (_, i) => handle(`pod-${i}`, i === 3 ? `id-${i}` : `pod-${i}`, "10.0.0.0/26", 1, false, i)));
+    const bytes = 10 * "pod-0".length + "id-3".length;
+    expect(values(file, readHandleColumnsBy(file, "wasm", undefined, { items: 10, textBytes: bytes }))).toEqual(values(file, readHandleColumnsBy(file, "javascript")));
+    expect(readHandleColumnsBy(file, "wasm", undefined, { items: 9, textBytes: bytes })).toBeUndefined();
+    expect(readHandleColumnsBy(file, "wasm", undefined, { items: 10, textBytes: bytes - 1 })).toBeUndefined();
+  });
+
   test("a List across several windows of the reader, with 5,000 CIDRs (the table grows) and IDs that are not names: the same values", () => {
     const handles = Array.from({ length: 16000 }, (_, i) => {
       const name = `k8s-pod-network.${String(i).padStart(8, "0")}${"f".repeat(i % 90)}`;

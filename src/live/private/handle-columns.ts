@@ -129,9 +129,10 @@ export const lastRead = { wasmItems: 0, oneByOne: 0 };
 /**
  * {@link readHandleColumns} with the columns written by WebAssembly (`"wasm"`: its template and column
  * writer, `handle-wasm.ts`, where WebAssembly with SIMD and shared memory is there) or by JavaScript
- * (tests compare the two).
+ * (tests compare the two). `room` (tests) replaces WebAssembly's room for items and for their names' and
+ * IDs' bytes, which is made from the file's size; a file that needs more is not taken (undefined).
  */
-export function readHandleColumnsBy(file: string, by: "wasm" | "javascript", beat: () => void = () => undefined): HandleColumns | undefined {
+export function readHandleColumnsBy(file: string, by: "wasm" | "javascript", beat: () => void = () => undefined, room?: { items: number; textBytes: number }): HandleColumns | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, "r");
@@ -141,7 +142,7 @@ export function readHandleColumnsBy(file: string, by: "wasm" | "javascript", bea
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_DUMP_BYTES) return undefined;
-    return readColumns(fd, stat.size, beat, by === "wasm");
+    return readColumns(fd, stat.size, beat, by === "wasm", room);
   } finally {
     fs.closeSync(fd);
   }
@@ -738,9 +739,10 @@ class ItemReader {
     bytes: number,
     readonly beat: () => void,
     wasm: boolean,
+    room = { items: Math.floor(bytes / MIN_ITEM) + 1, textBytes: bytes },
   ) {
     // WebAssembly's columns: room for every item the file may hold (untouched room takes no memory).
-    this.wasm = wasm ? handleWasm(TEXTS, NEXT_ITEM, WINDOW, Math.floor(bytes / MIN_ITEM) + 1, bytes) : undefined;
+    this.wasm = wasm ? handleWasm(TEXTS, NEXT_ITEM, WINDOW, room.items, room.textBytes) : undefined;
     this.buf = this.wasm?.window ?? Buffer.allocUnsafe(WINDOW);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     // (Room for the items a file of this size may hold, and their names: the columns rarely grow.)
@@ -857,7 +859,7 @@ class ItemReader {
   }
 }
 
-function readColumns(fd: number, size: number, beat: () => void, wasm: boolean): HandleColumns | undefined {
+function readColumns(fd: number, size: number, beat: () => void, wasm: boolean, room?: { items: number; textBytes: number }): HandleColumns | undefined {
   const source: ByteSource = {
     size,
     read(from, to) {
@@ -874,7 +876,7 @@ function readColumns(fd: number, size: number, beat: () => void, wasm: boolean):
   const close = tailFrom + closeInTail;
   const open = itemsAt + ITEMS_KEY.length; // just after "["
   if (close < open - 1) return undefined;
-  const r = new ItemReader(fd, size, Math.max(0, close - open), beat, wasm);
+  const r = new ItemReader(fd, size, Math.max(0, close - open), beat, wasm, room);
   // The list's head and tail as the List reader checks them (its items are not read there), the first
   // items' bytes it reads put in the reader's window (not in two new buffers, one copied to the other).
   source.buffer = (n) => (n <= r.buf.length ? r.buf.subarray(0, n) : Buffer.allocUnsafe(n));

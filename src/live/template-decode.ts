@@ -17,12 +17,45 @@
  *
  * The strings kept (names, handles, pods, times) are copied out of the file's bytes, never cut from the
  * batch's string: a cut string would keep the whole batch alive.
+ *
+ * In the blocks worker the file's bytes are in the memory of a WebAssembly matcher that takes exactly
+ * what the patterns take (`private/attribute-wasm.ts`): a block there is read by it (`blockInMemory`),
+ * only its metadata by a pattern on a string of its first bytes; what it leaves goes to the patterns,
+ * which decide. `test/live/attribute-wasm.property.test.ts` compares the two on generated and changed
+ * blocks.
  */
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./private/fast-block";
 import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
-import { MISSED, MISSING, NO_ROOM, R_AT, R_DONE, R_HASH, R_KEY_ENDS, R_NAMESPACE, R_NODE, R_ROWS, R_SPANS, R_TEXT, R_TYPE, madeAttributeWasm } from "./private/attribute-wasm";
+import {
+  MISSED,
+  MISSING,
+  NO_ROOM,
+  R_AT,
+  R_DONE,
+  R_HASH,
+  R_KEY_ENDS,
+  R_NAMESPACE,
+  R_NODE,
+  R_ROWS,
+  R_SPANS,
+  R_TEXT,
+  R_TYPE,
+  S_AFFINITY,
+  S_ALLOCATIONS,
+  S_ATTRIBUTES,
+  S_CIDR,
+  S_CLAIM,
+  S_DELETED,
+  S_DIGITS,
+  S_EMPTY,
+  S_SEQUENCE,
+  S_SEQUENCES,
+  S_STRICT,
+  S_UNALLOCATED,
+  madeAttributeWasm,
+} from "./private/attribute-wasm";
 import type { AttributeWasm } from "./private/attribute-wasm";
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
@@ -137,6 +170,8 @@ let batchTo = -1;
 let textFrom = 0;
 let textTo = -1;
 let batch: string | null = null;
+/** Whether the batch starts as a Calico item (else no item of it is read here). */
+let calico = false;
 /** Bytes turned into one string at most (but for an item larger than that). */
 const TEXT_BYTES = 96 * 1024;
 
@@ -164,7 +199,9 @@ const MAX_INTERNED = 65536;
 /** The place of the last string interned (a block's affinity); -1 before the first. */
 let lastInterned = -1;
 /** The place of the last namespace, node and type of an attribute (attributes after each other mostly name the same); -1 before the first. */
-const lastKeys = new Int32Array(3).fill(-1);
+const lastKeys = new Int32Array(4).fill(-1);
+/** {@link lastKeys}'s place for a block's affinity. */
+const AFFINITY_KEY = 3;
 
 /** Starts a new table of strings when the one in use is full (before a block: its columns index one table). */
 function internReset(): void {
@@ -190,18 +227,26 @@ function internNew(h: number, c: string): number {
  */
 export function templateItem(bytes: Buffer, from: number, to: number): FastItem | undefined {
   if (bytes !== bytesOf || to !== batchTo || from < textFrom || from >= textTo) {
-    // One string from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for
-    // a larger item), when it starts as a Calico item. (Strings of at most TEXT_BYTES are made in the
-    // young generation, much faster than larger ones.)
+    // A batch from this item to the end of the last whole item within TEXT_BYTES (or of the batch, for a
+    // larger item), when it starts as a Calico item: its string is made when a pattern first reads it.
+    // (Strings of at most TEXT_BYTES are made in the young generation, much faster than larger ones.)
     bytesOf = bytes;
     batchTo = to;
     textFrom = from;
     const last = from + TEXT_BYTES < to ? lastItemClose(bytes, from, from + TEXT_BYTES) : -1;
     textTo = last > from ? last + 1 : to;
-    batch = startsCalico(bytes, from) ? (bytes as LatinBuffer).latin1Slice(from, textTo) : null;
+    calico = startsCalico(bytes, from);
+    batch = null;
   }
-  const s = batch;
-  if (s === null) return undefined;
+  if (!calico) return undefined;
+  // A block in the WebAssembly matcher's memory (the blocks worker's windows) is read there, without the
+  // batch's string (the matcher sees the batch's text, as the patterns do).
+  const w = inMemory(bytes);
+  if (w !== undefined && bytes[from + KIND_AT + 4] === 0x42 /* B */) {
+    const b = blockInMemory(w, bytes, from, textTo);
+    if (b !== undefined) return b;
+  }
+  const s = (batch ??= (bytes as LatinBuffer).latin1Slice(textFrom, textTo));
   const at = from - textFrom;
   // (The kind is the 51st character of the line after "apiVersion"'s: "IPAMHandle" or "IPAMBlock".)
   const k = s.charCodeAt(at + KIND_AT + 4);
@@ -496,6 +541,33 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   if (!s.startsWith(ITEM_END, p)) return undefined;
   p += ITEM_END.length;
   end = textFrom + p;
+  return blockOfColumns(name, cidrText, affinity, affinityClaimTime, deleted, strictAffinity, sequenceNumber, sequenceDigits, attributeCount, allocationList, allocationCount, unallocatedList, unallocatedCount, ordinals, ends, sequenceCount, sequenceFrom, sequenceUnsafe);
+}
+
+/**
+ * The block read (its attributes in the scratch columns, its lists and sequence numbers in the ones
+ * given, their digits in the block's text), its columns copied to the chunk being filled.
+ */
+function blockOfColumns(
+  name: string,
+  cidrText: string,
+  affinity: string | null,
+  affinityClaimTime: string | null,
+  deleted: boolean,
+  strictAffinity: boolean,
+  sequenceNumber: number,
+  sequenceDigits: string | undefined,
+  attributeCount: number,
+  allocationList: Int32Array,
+  allocationCount: number,
+  unallocatedList: Int32Array,
+  unallocatedCount: number,
+  ordinals: Int32Array,
+  ends: Int32Array,
+  sequenceCount: number,
+  sequenceFrom: number,
+  sequenceUnsafe: boolean,
+): FastBlock {
   // The block's columns, copied from the scratch columns to the chunk being filled.
   const c = room(blockText, attributeCount, sequenceCount, allocationCount, unallocatedCount);
   const textAt = filled.text;
@@ -521,6 +593,96 @@ function block(bytes: Buffer, s: string, at: number): FastBlock | undefined {
   const allocations = c.allocations.subarray(allocationsAt, allocationsAt + allocationCount);
   const unallocated = c.unallocated.subarray(unallocatedAt, unallocatedAt + unallocatedCount);
   return fastBlock(name, { cidrText, allocations, attributes, unallocated, sequenceNumberForAllocation, affinity, deleted, strictAffinity, sequenceNumber, affinityClaimTime }, sequenceDigits, undefined);
+}
+
+
+/** Bytes of an item's head (up to its spec) {@link blockInMemory} reads as a string; a longer head is left to the batch's patterns. */
+const HEAD_BYTES = 1024;
+
+/**
+ * The `IPAMBlock` item at `bytes[from]` (its `{`; the batch ends at `to`), in the WebAssembly matcher's
+ * memory, read without a string of the batch: the head by {@link BLOCK_HEAD} on a string of the item's
+ * first bytes, the spec by the matcher (`head`, `attributes`, `tail`), which takes exactly what the
+ * patterns take. Undefined for anything else (the patterns then read the item, and decide).
+ */
+function blockInMemory(w: AttributeWasm, bytes: Buffer, from: number, to: number): FastBlock | undefined {
+  const headText = (bytes as LatinBuffer).latin1Slice(from, Math.min(to, from + HEAD_BYTES));
+  BLOCK_HEAD.lastIndex = 0;
+  const h = BLOCK_HEAD.exec(headText);
+  if (h === null) return undefined;
+  const o = w.out;
+  const base = bytes.byteOffset;
+  const lim = base + to;
+  if (w.head(base + from + BLOCK_HEAD.lastIndex, lim) < 0) return undefined;
+  internReset();
+  if (textBytes !== w.text) {
+    textBytes = w.text;
+    textWords = new DataView(w.text.buffer, w.text.byteOffset, w.text.byteLength);
+  }
+  blockText = 0;
+  let attributeCount = 0;
+  let p = o[S_ATTRIBUTES];
+  if (o[S_EMPTY] === 0) {
+    p = attributesFromWasm(w, bytes, p, lim);
+    if (p < 0 || o[R_DONE] === 0) return undefined;
+    attributeCount = o[R_ROWS];
+  }
+  const sequenceFrom = blockText;
+  const e = w.tail(p, lim, blockText);
+  if (e < 0) return undefined;
+  const lists = w.lists;
+  const sequenceCount = o[S_SEQUENCES];
+  if (!distinctOrdinals(lists.ordinals, sequenceCount)) return undefined;
+  blockText = o[R_TEXT];
+  let sequenceUnsafe = false;
+  if (o[S_DIGITS] >= 16) {
+    for (let i = 0, start = sequenceFrom; i < sequenceCount; start = lists.ends[i++]) {
+      const digits = lists.ends[i] - start;
+      if (digits > 16 || (digits === 16 && (textBytes as LatinBuffer).latin1Slice(start, start + 16) > MAX_SAFE)) sequenceUnsafe = true;
+    }
+  }
+  const text = (slot: number) => (bytes as LatinBuffer).latin1Slice(o[slot] - base, o[slot + 1] - base);
+  let affinityClaimTime: string | null = null;
+  if (o[S_CLAIM] >= 0) {
+    affinityClaimTime = text(S_CLAIM);
+    if (!DATE_TIME(affinityClaimTime)) return undefined;
+  }
+  let affinity: string | null = null;
+  if (o[S_AFFINITY] >= 0) {
+    const a = strings[internToQuote(bytes, o[S_AFFINITY] - base, AFFINITY_KEY)];
+    affinity = a === "" ? null : a;
+  }
+  let sequenceNumber = 0;
+  let sequenceDigits: string | undefined;
+  if (o[S_SEQUENCE] >= 0) {
+    const digits = text(S_SEQUENCE);
+    sequenceNumber = Number(digits);
+    if (digits.length >= 16) sequenceDigits = digits;
+  }
+  const name = (bytes as LatinBuffer).latin1Slice(from + h[1].length, from + h[1].length + h[2].length);
+  end = e - base;
+  return blockOfColumns(name, text(S_CIDR), affinity, affinityClaimTime, o[S_DELETED] === 1, o[S_STRICT] === 1, sequenceNumber, sequenceDigits, attributeCount,
+    lists.allocations, o[S_ALLOCATIONS], lists.unallocated, o[S_UNALLOCATED], lists.ordinals, lists.ends, sequenceCount, sequenceFrom, sequenceUnsafe);
+}
+
+/** Whether the first `n` ordinals are distinct and below 2^20 (as {@link sequences} requires). */
+function distinctOrdinals(ordinals: Int32Array, n: number): boolean {
+  if (++seenStamp === 0x7fffffff) {
+    seen.fill(0);
+    seenStamp = 1;
+  }
+  for (let i = 0; i < n; i++) {
+    const key = ordinals[i];
+    if (key >= seen.length) {
+      if (key >= 1 << 20) return false;
+      const b = new Int32Array(1 << (32 - Math.clz32(key)));
+      b.set(seen);
+      seen = b;
+    }
+    if (seen[key] === seenStamp) return false;
+    seen[key] = seenStamp;
+  }
+  return true;
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;

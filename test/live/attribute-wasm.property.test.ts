@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { stringifyObjects } from "../../src/live";
-import { MAX_ROWS, MISSING, NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
+import { MAX_LIST, MAX_ROWS, MISSING, NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
 import type { AttributeWasm } from "../../src/live/private/attribute-wasm";
-import { AttributeColumns } from "../../src/live/private/columns";
+import { AttributeColumns, SequenceColumns } from "../../src/live/private/columns";
 import { handleIdHash } from "../../src/live/private/handle-ids";
 import { ATTRIBUTE_SOURCE, templateEnd, templateItem } from "../../src/live/template-decode";
 import type { FastBlock } from "../../src/live/fast-decode";
@@ -140,7 +140,9 @@ describe("the kubectl-layout matcher reads the same blocks from the WebAssembly 
     if (item === undefined) return null;
     const a = item.fields.attributes as AttributeColumns;
     const rows = (col: Int32Array, n: number) => [...col.subarray(a.at * n, (a.at + a.length) * n)];
-    return { end: templateEnd(), name: item.name, attributes: a.attributes(), hashes: [...a.hashes], spans: rows(a.chunk.spans, 6), keys: rows(a.chunk.keys, 3).map((k) => (k < 0 ? k : a.strings[k])), fields: { ...item.fields, attributes: undefined, sequenceNumberForAllocation: undefined } };
+    const q = item.fields.sequenceNumberForAllocation as SequenceColumns;
+    const seq = { numbers: q.numbers(), exact: q.exact(), unsafe: q.unsafe, length: q.length, from: q.from };
+    return { end: templateEnd(), name: item.name, attributes: a.attributes(), hashes: [...a.hashes], spans: rows(a.chunk.spans, 6), keys: rows(a.chunk.keys, 3).map((k) => (k < 0 ? k : a.strings[k])), seq, fields: { ...item.fields, attributes: undefined, sequenceNumberForAllocation: undefined } };
   }
 
   /** The same blocks read from a copy of `text` in the matcher's memory as from `text` (`big`: compared as JSON, faster). */
@@ -174,6 +176,130 @@ describe("the kubectl-layout matcher reads the same blocks from the WebAssembly 
     const doc = ipamBlockDocument(V1, { name: `10-0-0-0-${prefix}` }, { cidr: `10.0.0.0/${prefix}`, affinity: "host:node-1", allocations: attributes.map((_, k) => k), attributes, unallocated: [], strictAffinity: false });
     return Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc)], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
   }
+
+  // Blocks of every field the patterns read, at the bounds of what they take: numbers of 9 and 10
+  // digits, sequence numbers about 2^53, an empty affinity, a claim time that is not a date-time.
+  const small = fc.oneof(fc.nat({ max: 70 }), fc.constantFrom(0, 99999999, 999999999, 1000000000, 12345678901));
+  const large = fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.constantFrom(9007199254740991n, 9007199254740992n, 9999999999999999n, 1000000000000000n, 0n));
+  const anyBlock = fc
+    .record({
+      meta: fc.dictionary(fc.constantFrom("uid", "resourceVersion", "generation", "labels", "x"), fc.oneof(plain, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 3 }),
+      affinity: fc.option(fc.constantFrom("host:node-1", "", "host:node-2", "x"), { nil: undefined }),
+      affinityClaimTime: fc.option(fc.constantFrom("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5+02:00", "not-a-date", "2026-13-01T00:00:00Z"), { nil: undefined }),
+      allocations: fc.array(fc.option(small, { nil: null }), { maxLength: 8 }),
+      unallocated: fc.array(small, { maxLength: 6 }),
+      attributes: fc.array(attribute, { maxLength: 4 }),
+      sequenceNumber: fc.option(large, { nil: undefined }),
+      seq: fc.option(fc.dictionary(fc.oneof(small.map(String), fc.constantFrom("01", "x", "1048576", "1048575")), large, { maxKeys: 5 }), { nil: undefined }),
+      deleted: fc.option(fc.boolean(), { nil: undefined }),
+      strictAffinity: fc.boolean(),
+    })
+    .map((b) => ({
+      apiVersion: V1,
+      kind: "IPAMBlock",
+      metadata: { ...b.meta, name: "10-0-0-0-26" },
+      spec: {
+        cidr: "10.0.0.0/26",
+        ...(b.affinity !== undefined ? { affinity: b.affinity } : {}),
+        ...(b.affinityClaimTime !== undefined ? { affinityClaimTime: b.affinityClaimTime } : {}),
+        allocations: b.allocations,
+        attributes: b.attributes,
+        ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
+        ...(b.sequenceNumber !== undefined ? { sequenceNumber: b.sequenceNumber } : {}),
+        ...(b.seq !== undefined ? { sequenceNumberForAllocation: b.seq } : {}),
+        strictAffinity: b.strictAffinity,
+        unallocated: b.unallocated,
+      },
+    }));
+
+  test("property: blocks of any field, as kubectl writes them and changed anywhere, read in the matcher's memory (head, attributes, tail) as the patterns read them from any buffer", () => {
+    const head = jest.spyOn(w, "head");
+    const tail = jest.spyOn(w, "tail");
+    try {
+      let taken = 0;
+      fc.assert(
+        fc.property(fc.array(anyBlock, { minLength: 1, maxLength: 3 }), edits, (blocks, changes) => {
+          head.mockClear();
+          tail.mockClear();
+          const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: blocks.map(sortKeys), kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+          same(edited(text, changes));
+          if (tail.mock.results.some((r) => (r.value as number) >= 0)) taken++;
+          // Unchanged, every block's head is read by the matcher.
+          if (changes.length === 0) expect(head).toHaveBeenCalledTimes(blocks.length);
+        }),
+        { numRuns: 1500 },
+      );
+      expect(taken).toBeGreaterThan(300);
+    } finally {
+      head.mockRestore();
+      tail.mockRestore();
+    }
+  });
+
+  test("a block read in the matcher's memory is read without the patterns; one it leaves (a duplicate ordinal, a list longer than it holds) is read by them, alike", () => {
+    const head = jest.spyOn(w, "head");
+    const tail = jest.spyOn(w, "tail");
+    const exec = jest.spyOn(RegExp.prototype, "exec");
+    try {
+      const doc = ipamBlockDocument(V1, { name: "10-0-0-0-26" }, { cidr: "10.0.0.0/26", affinity: "host:node-1", allocations: [0, null, 1], attributes: [{ handle_id: "h", secondary: { node: "n" } }, { handle_id: "i", secondary: { node: "n" } }], unallocated: [2, 3], sequenceNumber: 5, seq: { "0": 1n, "2": 2n }, strictAffinity: true });
+      const one = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc)], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+      const win = w.windows[1];
+      one.copy(win, 0);
+      const p = one.indexOf("\n        {") + 9;
+      exec.mockClear();
+      const item = templateItem(win.subarray(0, one.length), p, one.length) as FastBlock;
+      expect(item.name).toBe("10-0-0-0-26");
+      expect([...(item.fields.allocations as Int32Array)]).toEqual([0, -1, 1]);
+      expect(tail).toHaveBeenCalledTimes(1);
+      // Only the head's pattern ran (the metadata), on a string of the item's first bytes.
+      expect(exec).toHaveBeenCalledTimes(1);
+      expect((exec.mock.contexts[0] as RegExp).source).toContain("IPAMBlock");
+      // A duplicate ordinal: the patterns leave the block too.
+      const twice = Buffer.from(one.toString("latin1").replace('"2": 2', '"0": 2'), "latin1");
+      expect(twice.equals(one)).toBe(false);
+      expect(same(twice)).toBeNull();
+      // A list longer than the matcher holds.
+      const long = ipamBlockDocument(V1, { name: "10-0-0-0-14" }, { cidr: "10.0.0.0/14", allocations: Array.from({ length: MAX_LIST + 1 }, () => null), attributes: [], unallocated: [1], strictAffinity: false });
+      const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(long)], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+      head.mockClear();
+      const read = same(text, true) as { fields: { allocations: Int32Array } };
+      expect(read.fields.allocations.length).toBe(MAX_LIST + 1);
+      expect(head.mock.results[0].value).toBe(-1);
+    } finally {
+      head.mockRestore();
+      tail.mockRestore();
+      exec.mockRestore();
+    }
+  });
+
+  test("a block after an item that does not start as a Calico item, in the same batch, is left as the patterns leave it", () => {
+    const doc = (i: number) => ipamBlockDocument(V1, { name: `10-0-0-${i}-29` }, { cidr: `10.0.0.${i}/29`, affinity: "host:node-1", allocations: [0], attributes: [{ handle_id: "h", secondary: { node: "n" } }], unallocated: [], strictAffinity: false });
+    const text = Buffer.from(`${stringifyObjects({ apiVersion: "v1", items: [sortKeys(doc(0)), sortKeys(doc(8))], kind: "List", metadata: { resourceVersion: "" } }, 4)}\n`, "latin1");
+    const broken = Buffer.from(text);
+    broken[broken.indexOf("crd.projectcalico.org")] = 0;
+    /** The items read one after the other in the same buffer (one batch), in the matcher's memory or not. */
+    const readAll = (t: Buffer, inMemory: boolean) => {
+      const win = w.windows[1];
+      t.copy(win, 0);
+      const bytes = inMemory ? win.subarray(0, t.length) : Buffer.from(t);
+      const open = Buffer.from("\n        {");
+      const out: unknown[] = [];
+      for (let p = t.indexOf(open); p >= 0; p = t.indexOf(open, p + 1)) out.push(read(bytes, p + 9, t.length) === null ? null : "block");
+      return out;
+    };
+    const tail = jest.spyOn(w, "tail");
+    try {
+      expect(readAll(broken, false)).toEqual([null, null]);
+      expect(readAll(broken, true)).toEqual([null, null]);
+      expect(tail).not.toHaveBeenCalled();
+      // (Unbroken, both blocks are read, by the matcher in its memory.)
+      expect(readAll(text, false)).toEqual(["block", "block"]);
+      expect(readAll(text, true)).toEqual(["block", "block"]);
+      expect(tail).toHaveBeenCalledTimes(2);
+    } finally {
+      tail.mockRestore();
+    }
+  });
 
   test("property: the matcher reads a block's whole list of attributes in one call, looking namespaces, nodes and types up in its table of strings", () => {
     const list = jest.spyOn(w, "attributes");

@@ -1,15 +1,21 @@
 /**
- * The blocks worker's attribute matcher in WebAssembly (`template-decode.ts` uses it when the file's
- * bytes are in its memory: the worker's List reader reads into {@link AttributeWasm.windows}). It takes
- * exactly what the `ATTRIBUTE` pattern of `template-decode.ts` takes, one attribute of a block in
- * kubectl's layout, and on the way hashes the handle (`handleIdHash`), copies the handle, pod and
- * timestamp to the block's text ({@link AttributeWasm.text}) and finds the namespace, node and type.
- * Constant text is compared 8 bytes at a time, strings are scanned 16 bytes at a time (SIMD): several
- * times fewer instructions than the pattern and the JavaScript that read the values after it.
+ * The blocks worker's matcher of IPAM blocks in WebAssembly (`template-decode.ts` uses it when the
+ * file's bytes are in its memory: the worker's List reader reads into {@link AttributeWasm.windows}).
+ * It takes exactly what the patterns of `template-decode.ts` take. `attribute` matches one attribute of
+ * a block in kubectl's layout (the `ATTRIBUTE` pattern), and on the way hashes the handle
+ * (`handleIdHash`), copies the handle, pod and timestamp to the block's text ({@link AttributeWasm.text})
+ * and finds the namespace, node and type; `attributes` matches a block's whole list of attributes so,
+ * writing each one's row (spans, hash, and the namespace, node and type as places in the reader's table
+ * of strings, looked up in a copy of that table in the memory: only a value the copy does not hold goes
+ * back to JavaScript); `head` and `tail` read the rest of a block's spec (its affinity, claim time,
+ * lists, CIDR, flags and sequence numbers), so a block in the memory is read without a string of its
+ * text and without the patterns but the metadata's. Constant text is compared 8 bytes at a time, strings
+ * are scanned 16 bytes at a time (SIMD): several times fewer instructions than the patterns and the
+ * JavaScript that read the values after them.
  *
  * The module is assembled from this source when first used (`wasm.ts`): nothing prebuilt. Where
- * WebAssembly or its SIMD instructions are missing, {@link attributeWasm} is undefined and the pattern
- * is used.
+ * WebAssembly or its SIMD instructions are missing, {@link attributeWasm} is undefined and the patterns
+ * are used.
  */
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
 import { Code, I32, MatchCode, Op, V128, wasmModule } from "./wasm";
@@ -19,7 +25,7 @@ const SEC = sp(28);
 
 /** The memory's layout: the results of a match, the block's text, the List reader's two windows. */
 const OUT = 0;
-const TEXT_AT = 128;
+const TEXT_AT = 256;
 /** Bytes of the block's text (with {@link SLACK} more: a copy writes up to 15 bytes past a value). */
 export const TEXT_BYTES = 4 * 1024 * 1024;
 const SLACK = 64;
@@ -72,7 +78,7 @@ export const R_AT = 15;
 export const R_DONE = 16;
 const R_USED = 17;
 const R_COUNT = 18;
-const OUT_WORDS = 20;
+const OUT_WORDS = 40;
 
 /** Answers of {@link AttributeWasm.attributes} but the end of the list: stopped before an attribute (no room in the text or the rows), or after one with a {@link MISSING} key. */
 export const STOPPED = -2;
@@ -86,6 +92,10 @@ interface Layout {
   readonly keys: number;
   readonly table: number;
   readonly arena: number;
+  readonly allocations: number;
+  readonly unallocated: number;
+  readonly ordinals: number;
+  readonly ends: number;
   readonly size: number;
 }
 
@@ -97,7 +107,11 @@ function layout(): Layout {
   const keys = hashes + 4 * MAX_ROWS;
   const table = keys + 4 * KEYS * MAX_ROWS;
   const arena = table + 16 * SLOTS;
-  return { windows, spans, hashes, keys, table, arena, size: arena + ARENA_BYTES + SLACK };
+  const allocations = arena + ARENA_BYTES + SLACK;
+  const unallocated = allocations + 4 * MAX_LIST;
+  const ordinals = unallocated + 4 * MAX_LIST;
+  const ends = ordinals + 4 * MAX_LIST;
+  return { windows, spans, hashes, keys, table, arena, allocations, unallocated, ordinals, ends, size: ends + 4 * MAX_LIST };
 }
 
 /** The locals an attribute's match uses (see {@link matchAttribute}). */
@@ -354,6 +368,231 @@ function rememberFunction(lay: Layout): Code {
   return c;
 }
 
+/**
+ * More results (Int32 elements at {@link OUT}) of {@link AttributeWasm.head} and {@link AttributeWasm.tail}:
+ * where the affinity's, the claim time's, the CIDR's and the sequence number's text starts and ends (-1
+ * when absent), how many numbers the lists `allocations`, `sequenceNumberForAllocation` and
+ * `unallocated` have (in {@link AttributeWasm.lists}), where the attributes start, whether their list is
+ * empty, `deleted` and `strictAffinity` (0 or 1), the most digits of a sequence number.
+ */
+export const S_AFFINITY = 20;
+export const S_CLAIM = 22;
+export const S_ALLOCATIONS = 24;
+export const S_ATTRIBUTES = 25;
+export const S_EMPTY = 26;
+export const S_CIDR = 27;
+export const S_DELETED = 29;
+export const S_SEQUENCE = 30;
+export const S_SEQUENCES = 32;
+export const S_DIGITS = 33;
+export const S_STRICT = 34;
+export const S_UNALLOCATED = 35;
+
+/** Numbers of each list {@link AttributeWasm.head} and {@link AttributeWasm.tail} read (a longer list is left to the patterns). */
+export const MAX_LIST = 1 << 17;
+
+/** The scratch locals of the lists' code. */
+interface ListLocals {
+  readonly Q: number;
+  readonly LIM: number;
+  readonly CNT: number;
+  readonly VAL: number;
+  readonly D: number;
+  readonly K: number;
+}
+
+/** `VAL` = a plain non-negative integer of at most 9 digits at `Q` (the patterns' SMALL: `0` or 1–9 digits without a leading 0); `Q` moves past it. */
+function small(c: MatchCode, L: ListLocals): void {
+  const { Q, LIM, VAL, D, K } = L;
+  c.past(1).failIf();
+  c.get(Q).load8(0).i32(0x30).op(Op.i32Sub).tee(D).i32(9).op(Op.i32GtU).failIf();
+  c.get(D).set(VAL).skip(1);
+  c.get(D).enter("if");
+  c.i32(8).set(K);
+  c.block().loop();
+  c.get(K).op(Op.i32Eqz).brIf(1);
+  c.get(Q).get(LIM).op(Op.i32GeU).brIf(1);
+  c.get(Q).load8(0).i32(0x30).op(Op.i32Sub).tee(D).i32(9).op(Op.i32GtU).brIf(1);
+  c.get(VAL).i32(10).op(Op.i32Mul).get(D).op(Op.i32Add).set(VAL);
+  c.get(K).i32(1).op(Op.i32Sub).set(K);
+  c.skip(1).br(0);
+  c.end().end();
+  c.leave();
+}
+
+/** A non-negative integer of any length at `Q` (the patterns' LARGE: `0` or digits without a leading 0); `Q` moves past it. */
+function large(c: MatchCode, L: ListLocals): void {
+  const { Q, LIM, D } = L;
+  c.past(1).failIf();
+  c.get(Q).load8(0).i32(0x30).op(Op.i32Sub).tee(D).i32(9).op(Op.i32GtU).failIf();
+  c.skip(1);
+  c.get(D).enter("if");
+  c.block().loop();
+  c.get(Q).get(LIM).op(Op.i32GeU).brIf(1);
+  c.get(Q).load8(0).i32(0x30).op(Op.i32Sub).i32(9).op(Op.i32GtU).brIf(1);
+  c.skip(1).br(0);
+  c.end().end();
+  c.leave();
+}
+
+/** Appends `VAL` to the list at `list` (`CNT` numbers in it; no room: no match). */
+function append(c: MatchCode, L: ListLocals, list: number): void {
+  c.get(L.CNT).i32(MAX_LIST).op(Op.i32GeU).failIf();
+  c.get(L.CNT).i32(4).op(Op.i32Mul).get(L.VAL).store32(list);
+  c.get(L.CNT).i32(1).op(Op.i32Add).set(L.CNT);
+}
+
+/**
+ * A list of small integers (or nulls, as -1) as the patterns' `smallList`, after its key: `[]`, or one
+ * per line (20 spaces in) between `[` and `]` (16 spaces in); written to `list`, their count in result `slot`.
+ */
+function smallList(c: MatchCode, L: ListLocals, key: string, orNull: boolean, list: number, slot: number): void {
+  c.expect(`${sp(16)}"${key}": `);
+  c.i32(0).set(L.CNT);
+  c.holds("[]").enter("if");
+  c.skip(2);
+  c.else();
+  c.expect("[\n");
+  c.enter("loop");
+  c.expect(sp(20));
+  if (orNull) {
+    c.holds("null").enter("if").skip(4).i32(-1).set(L.VAL).else();
+    small(c, L);
+    c.leave();
+  } else {
+    small(c, L);
+  }
+  append(c, L, list);
+  c.holds(",\n").enter("if").skip(2).br(1).leave();
+  c.expect(`\n${sp(16)}]`);
+  c.leave();
+  c.leave();
+  c.i32(0).get(L.CNT).store32(OUT + 4 * slot);
+}
+
+/** An optional string member `key` (16 spaces in, then `,\n`): its text's start and end in results `slot`, `slot + 1` (-1 when absent). */
+function optionalString(c: MatchCode, key: string, slot: number, Q: number): void {
+  const text = `${sp(16)}"${key}": "`;
+  c.holds(text).enter("if").skip(text.length);
+  c.i32(0).get(Q).store32(OUT + 4 * slot);
+  c.plain();
+  c.i32(0).get(Q).store32(OUT + 4 * slot + 4);
+  c.expect(`",\n`);
+  c.else();
+  c.i32(0).i32(-1).store32(OUT + 4 * slot);
+  c.i32(0).i32(-1).store32(OUT + 4 * slot + 4);
+  c.leave();
+}
+
+/** `true` or `false` and `,\n` at `Q`: result `slot` 1 or 0. */
+function flag(c: MatchCode, slot: number): void {
+  c.holds("true,\n").enter("if").skip(6).i32(0).i32(1).store32(OUT + 4 * slot);
+  c.else().expect("false,\n").i32(0).i32(0).store32(OUT + 4 * slot);
+  c.leave();
+}
+
+/**
+ * A block's spec up to its attributes: `head(p, lim)` from the spec's first member (`p`, within the
+ * text that ends at `lim`): `affinity` and `affinityClaimTime` (optional strings), `allocations`, and
+ * the attributes' `[`: where the first attribute starts (or where the text after `[]` does); -1 when it
+ * is not as the patterns take it.
+ */
+function headFunction(lay: Layout): Code {
+  const L: ListLocals & { P: number; M: number; V: number } = { P: 0, LIM: 1, Q: 2, M: 3, V: 4, CNT: 5, VAL: 6, D: 7, K: 8 };
+  const c = new MatchCode(L.Q, L.LIM, L.V, L.M);
+  c.get(L.P).set(L.Q);
+  c.enter("block");
+  optionalString(c, "affinity", S_AFFINITY, L.Q);
+  optionalString(c, "affinityClaimTime", S_CLAIM, L.Q);
+  smallList(c, L, "allocations", true, lay.allocations, S_ALLOCATIONS);
+  c.expect(`,\n${sp(16)}"attributes": [`);
+  c.holds("]").enter("if");
+  c.skip(1).i32(0).i32(1).store32(OUT + 4 * S_EMPTY);
+  c.else();
+  c.expect("\n").i32(0).i32(0).store32(OUT + 4 * S_EMPTY);
+  c.leave();
+  c.i32(0).get(L.Q).store32(OUT + 4 * S_ATTRIBUTES);
+  c.get(L.Q).return();
+  c.leave();
+  c.i32(-1);
+  return c;
+}
+
+/**
+ * A block's spec after its attributes: `tail(p, lim, t)` from the `,` after the attributes' `]`: `cidr`,
+ * `deleted` (optional), `sequenceNumber` (optional), `sequenceNumberForAllocation` (optional: the
+ * ordinals to {@link AttributeWasm.lists}, the digits to the block's text from `t`, where each ends),
+ * `strictAffinity`, `unallocated`, and the item's end: where it ends; -1 when it is not as the patterns
+ * take it (or the block's text has no room for the digits).
+ */
+function tailFunction(lay: Layout): Code {
+  const L: ListLocals & { P: number; T: number; M: number; V: number; S: number; MAX: number } = { P: 0, LIM: 1, T: 2, Q: 3, M: 4, V: 5, CNT: 6, VAL: 7, D: 8, K: 9, S: 10, MAX: 11 };
+  const c = new MatchCode(L.Q, L.LIM, L.V, L.M);
+  c.get(L.P).set(L.Q);
+  c.enter("block");
+  c.expect(`,\n${sp(16)}"cidr": "`);
+  c.i32(0).get(L.Q).store32(OUT + 4 * S_CIDR);
+  c.plain();
+  c.i32(0).get(L.Q).store32(OUT + 4 * S_CIDR + 4);
+  c.expect(`",\n`);
+  const deleted = `${sp(16)}"deleted": `;
+  c.holds(deleted).enter("if").skip(deleted.length);
+  flag(c, S_DELETED);
+  c.else().i32(0).i32(0).store32(OUT + 4 * S_DELETED);
+  c.leave();
+  const sequence = `${sp(16)}"sequenceNumber": `;
+  c.holds(sequence).enter("if").skip(sequence.length);
+  c.i32(0).get(L.Q).store32(OUT + 4 * S_SEQUENCE);
+  large(c, L);
+  c.i32(0).get(L.Q).store32(OUT + 4 * S_SEQUENCE + 4);
+  c.expect(",\n");
+  c.else();
+  c.i32(0).i32(-1).store32(OUT + 4 * S_SEQUENCE);
+  c.i32(0).i32(-1).store32(OUT + 4 * S_SEQUENCE + 4);
+  c.leave();
+  const sequences = `${sp(16)}"sequenceNumberForAllocation": `;
+  c.i32(0).set(L.CNT).i32(0).set(L.MAX);
+  c.holds(sequences).enter("if").skip(sequences.length);
+  c.holds("{}").enter("if");
+  c.skip(2);
+  c.else();
+  c.expect("{\n");
+  c.enter("loop");
+  c.expect(`${sp(20)}"`);
+  small(c, L);
+  append(c, L, lay.ordinals);
+  c.expect('": ');
+  c.get(L.Q).set(L.S);
+  large(c, L);
+  // The digits to the block's text (room for them?), and where they end.
+  c.get(L.Q).get(L.S).op(Op.i32Sub).tee(L.D).get(L.T).op(Op.i32Add).i32(TEXT_BYTES - 16).op(Op.i32GtU).failIf();
+  c.get(L.D).get(L.MAX).op(Op.i32GtU).enter("if").get(L.D).set(L.MAX).leave();
+  c.block().loop();
+  c.get(L.S).get(L.Q).op(Op.i32GeU).brIf(1);
+  c.get(L.T).get(L.S).load8(0).store8(TEXT_AT);
+  c.get(L.T).i32(1).op(Op.i32Add).set(L.T);
+  c.get(L.S).i32(1).op(Op.i32Add).set(L.S).br(0);
+  c.end().end();
+  c.get(L.CNT).i32(4).op(Op.i32Mul).get(L.T).store32(lay.ends - 4);
+  c.holds(",\n").enter("if").skip(2).br(1).leave();
+  c.expect(`\n${sp(16)}}`);
+  c.leave();
+  c.leave();
+  c.expect(",\n");
+  c.leave();
+  c.i32(0).get(L.CNT).store32(OUT + 4 * S_SEQUENCES);
+  c.i32(0).get(L.MAX).store32(OUT + 4 * S_DIGITS);
+  c.i32(0).get(L.T).store32(OUT + 4 * R_TEXT);
+  c.expect(`${sp(16)}"strictAffinity": `);
+  flag(c, S_STRICT);
+  smallList(c, L, "unallocated", false, lay.unallocated, S_UNALLOCATED);
+  c.expect(`\n${sp(12)}}\n${sp(8)}}`);
+  c.get(L.Q).return();
+  c.leave();
+  c.i32(-1);
+  return c;
+}
+
 /** The part of the WebAssembly JavaScript API used here (TypeScript's "lib" of the project has none). */
 interface WasmApi {
   Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
@@ -390,6 +629,12 @@ export interface AttributeWasm {
   readonly remember: (x: number, e: number, place: number) => void;
   /** Empties the table of strings (the reader starts a new table). */
   forget(): void;
+  /** Reads a block's spec up to its attributes from `p` (an address in the memory; the text ends at `lim`): see {@link headFunction}. */
+  readonly head: (p: number, lim: number) => number;
+  /** Reads a block's spec after its attributes from `p`, the sequence numbers' digits to the block's text from `t`: see {@link tailFunction}. */
+  readonly tail: (p: number, lim: number, t: number) => number;
+  /** The lists {@link head} and {@link tail} read ({@link MAX_LIST} numbers each): `allocations` (-1 for null), `unallocated`, the ordinals of `sequenceNumberForAllocation` and where each one's digits end in the block's text. */
+  readonly lists: { readonly allocations: Int32Array; readonly unallocated: Int32Array; readonly ordinals: Int32Array; readonly ends: Int32Array };
 }
 
 /** The bytes of each of the List reader's two window buffers (a window is about 4.3 MB). */
@@ -411,6 +656,8 @@ export function attributeWasm(): AttributeWasm | undefined {
         { name: "attribute", params: [I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128], code: attributeFunction() },
         { name: "attributes", params: [I32, I32, I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128, I32, I32, I32, I32, I32], code: attributesFunction(lay) },
         { name: "remember", params: [I32, I32, I32], results: [], locals: [I32, I32, I32], code: rememberFunction(lay) },
+        { name: "head", params: [I32, I32], results: [I32], locals: [I32, I32, V128, I32, I32, I32, I32], code: headFunction(lay) },
+        { name: "tail", params: [I32, I32, I32], results: [I32], locals: [I32, I32, V128, I32, I32, I32, I32, I32, I32], code: tailFunction(lay) },
       ]),
     );
     const instance = new wasm.Instance(bytes, { env: { mem: memory } });
@@ -430,6 +677,14 @@ export function attributeWasm(): AttributeWasm | undefined {
         if (out[R_COUNT] === 0) return;
         table.fill(0);
         out[R_COUNT] = out[R_USED] = 0;
+      },
+      head: instance.exports.head as (p: number, lim: number) => number,
+      tail: instance.exports.tail as (p: number, lim: number, t: number) => number,
+      lists: {
+        allocations: new Int32Array(buffer, lay.allocations, MAX_LIST),
+        unallocated: new Int32Array(buffer, lay.unallocated, MAX_LIST),
+        ordinals: new Int32Array(buffer, lay.ordinals, MAX_LIST),
+        ends: new Int32Array(buffer, lay.ends, MAX_LIST),
       },
     };
   } catch {

@@ -15,8 +15,11 @@
  * and ID hashed on the way), which takes exactly what the pattern takes and reads the same values
  * (`test/live/handle-template.property.test.ts`); the pattern decides only the items the template leaves.
  * Where WebAssembly with SIMD is there, the same steps run as a WebAssembly template (`handle-wasm.ts`,
- * 8 bytes of constant text and 16 of a string at a time) on a window in its memory; the test compares it
- * with the JavaScript one.
+ * 8 bytes of constant text and 16 of a string at a time) on a window in its memory, and WebAssembly
+ * writes the columns too, item after item in one call per window, in that memory (shared: the main
+ * thread is given views of it, not copies); the JavaScript `Columns` write them elsewhere. Tests compare
+ * the template with the JavaScript one (`test/live/handle-template.property.test.ts`) and the two column
+ * writers on whole files (`test/live/handle-columns-wasm.property.test.ts`).
  */
 import * as fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";
@@ -28,7 +31,7 @@ import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
 import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
-import { R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, handleWasm } from "./handle-wasm";
+import { R_AT_END, R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, S_CIDRS, S_CIDR_SPANS, S_CIDR_OF, S_COUNTS, S_DELETED, S_FROM, S_ID_FROM, S_ID_HASH, S_ID_TO, S_N, S_NAME_ENDS, S_NAMES_TOP, S_SORTED, S_TEXT, S_TEXT_END, S_TO, handleWasm, rehashSlots } from "./handle-wasm";
 import type { HandleTexts, HandleWasm } from "./handle-wasm";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
@@ -57,9 +60,13 @@ export interface HandleColumns {
   readonly listMetadata: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** The buffers of {@link HandleColumns} (what `postMessage` transfers). */
+/**
+ * The buffers of {@link HandleColumns} `postMessage` transfers: none when the columns are in the
+ * WebAssembly template's shared memory (a SharedArrayBuffer is shared with the main thread, not copied).
+ */
 export function transferables(c: HandleColumns): ArrayBuffer[] {
-  return [c.names, c.nameEnds, c.ids, c.idFrom, c.idTo, c.idHash, c.cidrOf, c.counts, c.deleted, c.from, c.to].map((a) => a.buffer as ArrayBuffer);
+  const buffers = [c.names, c.nameEnds, c.ids, c.idFrom, c.idTo, c.idHash, c.cidrOf, c.counts, c.deleted, c.from, c.to].map((a) => a.buffer);
+  return buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -113,6 +120,19 @@ const AHEAD = 256 * 1024;
  * reads it the usual way). `beat` is called every 1,024 items.
  */
 export function readHandleColumns(file: string, beat: () => void = () => undefined): HandleColumns | undefined {
+  return readHandleColumnsBy(file, "wasm", beat);
+}
+
+/** How many items the last {@link readHandleColumnsBy} read with WebAssembly's loop, and one by one (tests). */
+export const lastRead = { wasmItems: 0, oneByOne: 0 };
+
+/**
+ * {@link readHandleColumns} with the columns written by WebAssembly (`"wasm"`: its template and column
+ * writer, `handle-wasm.ts`, where WebAssembly with SIMD and shared memory is there) or by JavaScript
+ * (tests compare the two). `room` (tests) replaces WebAssembly's room for items and for their names' and
+ * IDs' bytes, which is made from the file's size; a file that needs more is not taken (undefined).
+ */
+export function readHandleColumnsBy(file: string, by: "wasm" | "javascript", beat: () => void = () => undefined, room?: { items: number; textBytes: number }): HandleColumns | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, "r");
@@ -122,7 +142,7 @@ export function readHandleColumns(file: string, beat: () => void = () => undefin
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_DUMP_BYTES) return undefined;
-    return readColumns(fd, stat.size, beat);
+    return readColumns(fd, stat.size, beat, by === "wasm", room);
   } finally {
     fs.closeSync(fd);
   }
@@ -246,13 +266,7 @@ class CidrIndex {
     const old = this.table;
     const mask = this.mask * 2 + 1;
     const table = new Int32Array((mask + 1) * 2);
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i + 1] === 0) continue;
-      let s = old[i] & mask;
-      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
-      table[2 * s] = old[i];
-      table[2 * s + 1] = old[i + 1];
-    }
+    rehashSlots(old, table, mask);
     this.mask = mask;
     this.table = table;
   }
@@ -318,6 +332,10 @@ const TEXTS: HandleTexts = {
 };
 /** The reader's window: {@link CHUNK} bytes, {@link AHEAD} more for an item across its end, a 0 byte and room for a word. */
 const WINDOW = CHUNK + AHEAD + 8;
+/** The shortest item the template or the pattern takes (empty name, CIDR and ID, a count of one digit): a file of `b` bytes of items holds fewer than `b / MIN_ITEM + 1`. */
+const MIN_ITEM = T_HEAD.length + T_NAME.length + 1 + T_SPEC.length + `": 0`.length + T_NO_DELETED.length + T_ITEM_END.length;
+/** A small WebAssembly template for {@link handleItemAt} (tests), made on first use. */
+let testWasm: HandleWasm | undefined;
 
 /** Reads the handle at `b[at]` (`b` the WebAssembly template's window, `limit` its text's end: a 0 byte there) into `f`, as {@link templateItem}. */
 function wasmItem(w: HandleWasm, at: number, limit: number, f: ItemFields): boolean {
@@ -533,6 +551,59 @@ function templateItem(b: Uint8Array, view: DataView, at: number, limit: number, 
   return true;
 }
 
+/**
+ * Records the item at `b[at]` whose values are in `f` (as the window's positions) into the columns in
+ * WebAssembly's memory (its `record`, as the JavaScript `Columns` write them); false when there is no room.
+ */
+function wasmRecord(w: HandleWasm, at: number, f: ItemFields): boolean {
+  const base = w.window.byteOffset;
+  const o = w.out;
+  o[R_NAME_AT] = f.nameAt + base;
+  o[R_NAME_END] = f.nameEnd + base;
+  o[R_CIDR_AT] = f.cidrAt + base;
+  o[R_CIDR_END] = f.cidrEnd + base;
+  o[R_CIDR_HASH] = f.cidrHash;
+  w.count[0] = f.count;
+  o[R_DELETED] = f.deleted ? 1 : 0;
+  o[R_ID_AT] = f.idAt + base;
+  o[R_ID_END] = f.idEnd + base;
+  o[R_ID_HASH] = f.idHash;
+  o[R_ID_IS_NAME] = f.idIsName ? 1 : 0;
+  if (w.tableFull()) w.grow();
+  return w.record(at + base, f.end + base) === 0;
+}
+
+/** The columns WebAssembly wrote (views of its memory, shared with the thread they are posted to, not copied). */
+function wasmColumns(w: HandleWasm, listMetadata: Readonly<Record<string, unknown>> | undefined): HandleColumns {
+  const m = w.memory;
+  const st = w.state;
+  const n = st[S_N];
+  const text = st[S_TEXT];
+  const bytes = Buffer.from(m) as LatinBuffer;
+  const cidrs = new Array<string>(st[S_CIDRS]);
+  const spans = new Int32Array(m, st[S_CIDR_SPANS], 2 * cidrs.length);
+  for (let i = 0; i < cidrs.length; i++) cidrs[i] = bytes.latin1Slice(spans[2 * i], spans[2 * i + 1]);
+  return {
+    ok: true,
+    count: n,
+    names: new Uint8Array(m, text, st[S_NAMES_TOP] - text),
+    nameEnds: new Int32Array(m, st[S_NAME_ENDS], n),
+    // (The IDs that are not names are below the region's end; their places count from its start.)
+    ids: new Uint8Array(m, text, st[S_TEXT_END] - text),
+    idFrom: new Int32Array(m, st[S_ID_FROM], n),
+    idTo: new Int32Array(m, st[S_ID_TO], n),
+    idHash: new Int32Array(m, st[S_ID_HASH], n),
+    cidrs,
+    cidrOf: new Int32Array(m, st[S_CIDR_OF], n),
+    counts: new Float64Array(m, st[S_COUNTS], n),
+    deleted: new Uint8Array(m, st[S_DELETED], n),
+    from: new Float64Array(m, st[S_FROM], n),
+    to: new Float64Array(m, st[S_TO], n),
+    sorted: st[S_SORTED] === 1,
+    listMetadata,
+  };
+}
+
 // The pattern's way (any item the template leaves): the byte loops, each a function of its own (V8
 // compiles small functions better than loops inlined in a long one). Each relies on the pattern having
 // matched the item first.
@@ -618,8 +689,9 @@ export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pa
     return f;
   }
   if (by === "wasm") {
-    const w = handleWasm(WINDOW, TEXTS);
-    if (w === undefined || bytes.length + 8 > w.window.length) throw new Error("no WebAssembly template, or no room in its window");
+    if (testWasm === undefined || bytes.length + 8 > testWasm.window.length) testWasm = handleWasm(TEXTS, NEXT_ITEM, Math.max(64 * 1024, bytes.length + 8));
+    const w = testWasm;
+    if (w === undefined) throw new Error("no WebAssembly template");
     w.window.set(bytes);
     w.window[bytes.length] = 0;
     return wasmItem(w, at, bytes.length, f) ? f : undefined;
@@ -636,7 +708,8 @@ export function handleItemAt(bytes: Uint8Array, at: number, by: "template" | "pa
  * long loop waits for a compile of the whole loop, run by the interpreter meanwhile.)
  */
 class ItemReader {
-  readonly out: Columns;
+  /** The columns (JavaScript's), or undefined when WebAssembly writes them in its memory. */
+  readonly out: Columns | undefined;
   readonly cidrs = new CidrIndex();
   readonly f = new ItemFields();
   /** Whether every name so far is greater than the one before; where the last name starts in `names`. */
@@ -649,10 +722,10 @@ class ItemReader {
    * of the template stops there) and room for a word; and, when the pattern needs it, `buf[sFrom, sTo)`
    * as a string `s` (latin1: one character per byte).
    */
-  /** The WebAssembly template, whose window {@link buf} is (but for an item too large for it). */
-  readonly wasm = handleWasm(WINDOW, TEXTS);
-  buf: Buffer = this.wasm?.window ?? Buffer.allocUnsafe(WINDOW);
-  view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  /** The WebAssembly template and column writer, whose window {@link buf} is. */
+  readonly wasm: HandleWasm | undefined;
+  buf: Buffer;
+  view: DataView;
   base = 0;
   length = 0;
   s = "";
@@ -665,23 +738,25 @@ class ItemReader {
     /** The items' bytes (`[` to the List's close). */
     bytes: number,
     readonly beat: () => void,
+    wasm: boolean,
+    room = { items: Math.floor(bytes / MIN_ITEM) + 1, textBytes: bytes },
   ) {
+    // WebAssembly's columns: room for every item the file may hold (untouched room takes no memory).
+    this.wasm = wasm ? handleWasm(TEXTS, NEXT_ITEM, WINDOW, room.items, room.textBytes) : undefined;
+    this.buf = this.wasm?.window ?? Buffer.allocUnsafe(WINDOW);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     // (Room for the items a file of this size may hold, and their names: the columns rarely grow.)
-    this.out = new Columns(Math.ceil(bytes / 600) + 1024, Math.ceil(bytes / 8) + 4096);
-    this.namesView = new DataView(this.out.names.buffer);
+    this.out = this.wasm === undefined ? new Columns(Math.ceil(bytes / 600) + 1024, Math.ceil(bytes / 8) + 4096) : undefined;
+    this.namesView = new DataView(this.out?.names.buffer ?? new ArrayBuffer(0));
   }
 
   /** Keeps the bytes from file position p, then reads on. */
   fill(p: number): void {
     const keep = Math.max(0, this.base + this.length - p);
     if (keep > 0) this.buf.copy(this.buf, 0, p - this.base, p - this.base + keep);
-    if (this.buf.length < keep + CHUNK + 8) {
-      const b = Buffer.allocUnsafe(keep + CHUNK + 8);
-      this.buf.copy(b, 0, 0, keep);
-      this.buf = b;
-      this.view = new DataView(b.buffer, b.byteOffset, b.length);
-    }
+    // (keep < AHEAD: the window is never too small.)
     this.base = p;
+    if (this.wasm !== undefined) this.wasm.base[0] = p;
     this.length = keep + readInto(this.fd, this.buf, keep, p + keep, Math.min(this.buf.length - 8 - keep, this.size - p - keep));
     this.buf[this.length] = 0;
     this.s = "";
@@ -716,10 +791,12 @@ class ItemReader {
     const at = p - this.base;
     const f = this.f;
     const w = this.wasm;
-    const taken = w !== undefined && this.buf === w.window ? wasmItem(w, at, this.length, f) : templateItem(this.buf, this.view, at, this.length, f);
+    const taken = w !== undefined ? wasmItem(w, at, this.length, f) : templateItem(this.buf, this.view, at, this.length, f);
     if (!taken && !this.pattern(at)) return -1;
     if (f.cidrEnd - f.cidrAt === 9 && this.buf.toString("latin1", f.cidrAt, f.cidrEnd) === "__proto__") return -1; // JSON.parse makes an own "__proto__" key; leave that to it
+    lastRead.oneByOne++;
     const out = this.out;
+    if (out === undefined) return w !== undefined && wasmRecord(w, at, f) ? this.base + f.end : -1;
     const n = out.n;
     if ((n & 1023) === 0) this.beat();
     out.room();
@@ -740,7 +817,7 @@ class ItemReader {
 
   /** The name copied to the names (four bytes at a time), and compared with the one before. */
   private name(): void {
-    const out = this.out;
+    const out = this.out as Columns;
     const view = this.view;
     const nameAt = this.f.nameAt;
     const nameLength = this.f.nameEnd - nameAt;
@@ -767,7 +844,7 @@ class ItemReader {
 
   /** The ID (not the name) copied to the IDs. */
   private id(): void {
-    const out = this.out;
+    const out = this.out as Columns;
     const b = this.buf;
     const n = out.n;
     const idAt = this.f.idAt;
@@ -782,7 +859,7 @@ class ItemReader {
   }
 }
 
-function readColumns(fd: number, size: number, beat: () => void): HandleColumns | undefined {
+function readColumns(fd: number, size: number, beat: () => void, wasm: boolean, room?: { items: number; textBytes: number }): HandleColumns | undefined {
   const source: ByteSource = {
     size,
     read(from, to) {
@@ -792,24 +869,52 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
   };
   const head = source.read(0, Math.min(size, EDGE_BYTES));
   if (binaryProblem(head) !== undefined) return undefined;
-  // The list's head and tail as the List reader checks them (its items are not read there).
-  const list = readKubectlJsonList(source);
-  if (list === undefined) return undefined;
-  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
   const itemsAt = head.indexOf(ITEMS_KEY);
   const tailFrom = Math.max(0, size - EDGE_BYTES);
   const closeInTail = source.read(tailFrom, size).lastIndexOf(LIST_CLOSE);
   if (itemsAt < 0 || closeInTail < 0) return undefined;
   const close = tailFrom + closeInTail;
   const open = itemsAt + ITEMS_KEY.length; // just after "["
-
-  const r = new ItemReader(fd, size, close - open, beat);
+  if (close < open - 1) return undefined;
+  const r = new ItemReader(fd, size, Math.max(0, close - open), beat, wasm, room);
+  // The list's head and tail as the List reader checks them (its items are not read there), the first
+  // items' bytes it reads put in the reader's window (not in two new buffers, one copied to the other).
+  source.buffer = (n) => (n <= r.buf.length ? r.buf.subarray(0, n) : Buffer.allocUnsafe(n));
+  source.readInto = (out, offset, from, to) => readInto(fd, out, offset, from, to - from);
+  const list = readKubectlJsonList(source);
+  if (list === undefined) return undefined;
+  const listMetadata = typeof list.list.metadata === "object" && list.list.metadata !== null ? (list.list.metadata as Record<string, unknown>) : undefined;
+  lastRead.wasmItems = lastRead.oneByOne = 0;
   r.fill(open);
   // "[", then the first item's "{" on a line of its own 8 spaces in.
   if (!T_FIRST_ITEM.test(r.view, 0, r.length)) return undefined;
   let p = open + T_FIRST_ITEM.length - 1; // an item's "{" (file position)
+  const w = r.wasm;
   for (;;) {
-    if (r.base + r.length < size && p + AHEAD > r.base + r.length) r.fill(p);
+    const more = r.base + r.length < size;
+    if (more && p + AHEAD > r.base + r.length) r.fill(p);
+    if (w !== undefined) {
+      // WebAssembly's loop over the items in the window (up to AHEAD before its end when the file goes
+      // on); an item it leaves is read below, one by one.
+      const at = w.window.byteOffset - r.base; // (a file position's address in its memory)
+      const stop = more ? r.base + r.length - AHEAD : r.base + r.length;
+      const n = w.state[S_N];
+      const q = w.items(p + at, r.length + w.window.byteOffset, stop + at, close <= r.base + r.length ? close + at : -1) - at;
+      lastRead.wasmItems += w.state[S_N] - n;
+      beat();
+      if (w.out[R_AT_END] === 1) {
+        if (q === close) break;
+        return undefined;
+      }
+      if (q !== p || p > stop) {
+        p = q;
+        continue;
+      }
+      if (w.tableFull()) {
+        w.grow();
+        continue;
+      }
+    }
     const end = r.item(p);
     if (end < 0) return undefined;
     // Next: ",\n        {", or the list's end.
@@ -817,7 +922,8 @@ function readColumns(fd: number, size: number, beat: () => void): HandleColumns 
     if (!T_NEXT_ITEM.test(r.view, end - r.base, r.length)) return undefined;
     p = end + T_NEXT_ITEM.length - 1;
   }
-  const out = r.out;
+  if (w !== undefined) return wasmColumns(w, listMetadata);
+  const out = r.out as Columns;
   const n = out.n;
   // The columns as filled: views, not copies (their buffers, room after the items included, are moved
   // to the main thread; the room was never written, so it holds no memory).

@@ -2,7 +2,7 @@
  * Reading a dump's IPAM handles file on a second thread while the main thread reads the files before
  * it (the blocks): a dump of 500,000 pods holds 500,000 handles, the largest file. The worker
  * (`handles-worker.ts`, started by `read-thread.ts`) reads the file with the byte matcher of
- * `handle-columns.ts` only and transfers the handles as columns (typed arrays, moved, not copied); the
+ * `handle-columns.ts` only and posts the handles as columns (typed arrays, shared or moved, not copied); the
  * main thread keeps them as a `HandleTable`, which the dump reader and the check read without an object
  * per handle (and which gives the documents it would have read itself, in the same order, with the same
  * item numbers and text positions, when it must take them one by one). When the worker cannot take the

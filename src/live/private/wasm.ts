@@ -42,6 +42,7 @@ export const Op = {
   i32Eqz: 0x45,
   i32Eq: 0x46,
   i32Ne: 0x47,
+  i32LtS: 0x48,
   i32LtU: 0x49,
   i32LeS: 0x4c,
   i32GeS: 0x4e,
@@ -59,6 +60,8 @@ export const Op = {
   i64Add: 0x7c,
   i64Mul: 0x7e,
   i64ExtendI32U: 0xad,
+  f64Add: 0xa0,
+  f64ConvertI32U: 0xb8,
   f64ConvertI64U: 0xba,
 } as const;
 
@@ -113,6 +116,9 @@ export class Code {
   store8(offset: number): this {
     return this.op(0x3a, 0, ...uleb(offset));
   }
+  f64Load(offset: number): this {
+    return this.op(0x2b, 0, ...uleb(offset));
+  }
   f64Store(offset: number): this {
     return this.op(0x39, 0, ...uleb(offset));
   }
@@ -150,6 +156,10 @@ export class Code {
   return(): this {
     return this.op(0x0f);
   }
+  /** Calls the module's function of index `fn` (its arguments on the stack). */
+  call(fn: number): this {
+    return this.op(0x10, ...uleb(fn));
+  }
 }
 
 /** A function of a {@link wasmModule}, exported by its name. */
@@ -166,14 +176,18 @@ const vector = (items: readonly number[], count = items.length): number[] => [..
 const section = (id: number, body: readonly number[]): number[] => [id, ...vector(body)];
 const text = (s: string): number[] => vector([...Buffer.from(s, "latin1")]);
 
-/** The bytes of a module of `functions` importing one memory `env.mem` (of at least 1 page). */
-export function wasmModule(functions: readonly WasmFunction[]): Uint8Array {
+/**
+ * The bytes of a module of `functions` importing one memory `env.mem` (of at least 1 page); with
+ * `shared`, a shared memory (`WebAssembly.Memory` with `shared: true`, whose buffer is a
+ * SharedArrayBuffer another thread can be given without a copy) of at most 65,536 pages.
+ */
+export function wasmModule(functions: readonly WasmFunction[], shared = false): Uint8Array {
   const types = functions.flatMap((f) => [0x60, ...vector(f.params), ...vector(f.results)]);
   const bodies = functions.flatMap((f) => vector([...vector(f.locals.flatMap((t) => [1, t]), f.locals.length), ...f.code.bytes, 0x0b]));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
     ...section(1, vector(types, functions.length)),
-    ...section(2, vector([...text("env"), ...text("mem"), 0x02, 0x00, 1], 1)),
+    ...section(2, vector([...text("env"), ...text("mem"), 0x02, ...(shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1])], 1)),
     ...section(3, vector(functions.flatMap((_, i) => uleb(i)), functions.length)),
     ...section(7, vector(functions.flatMap((f, i) => [...text(f.name), 0x00, ...uleb(i)]), functions.length)),
     ...section(10, vector(bodies, functions.length)),

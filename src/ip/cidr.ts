@@ -481,7 +481,12 @@ export function findOverlaps(cidrs: readonly Cidr[]): Array<[number, number]> {
     }
   } else {
     const varying = new Int32Array(5);
-    for (const keys of familyKeys(cidrs)) sweepKeys(keys, sortKeys(keys, varying), varying, pairs);
+    KEY_ARENA.begin(arenaBytes(cidrs.length));
+    try {
+      for (const keys of familyKeys(cidrs, KEY_ARENA)) sweepKeys(keys, sortKeys(keys, varying, KEY_ARENA), varying, pairs, KEY_ARENA);
+    } finally {
+      KEY_ARENA.end();
+    }
   }
   return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
 }
@@ -504,8 +509,101 @@ export function comparatorOrder(cidrs: readonly Cidr[]): number[] {
  */
 export function radixOrder(cidrs: readonly Cidr[]): number[] {
   const out: number[] = [];
-  for (const keys of familyKeys(cidrs)) for (const k of radixSortKeys(keys)) out.push(keys.indices[k]);
+  KEY_ARENA.begin(arenaBytes(cidrs.length));
+  try {
+    for (const keys of familyKeys(cidrs, KEY_ARENA)) for (const k of radixSortKeys(keys)) out.push(keys.indices[k]);
+  } finally {
+    KEY_ARENA.end();
+  }
   return out;
+}
+
+/** Where the typed arrays of the radix-sort path come from: fresh ones, or slices of a {@link KeyArena}. */
+interface TypedArrays {
+  u8(length: number): Uint8Array;
+  u32(length: number): Uint32Array;
+  u64(length: number): BigUint64Array;
+}
+
+/** Fresh typed arrays, for callers that keep what they are given ({@link radixSortKeys}'s order). */
+const FRESH: TypedArrays = {
+  u8: (length) => new Uint8Array(length),
+  u32: (length) => new Uint32Array(length),
+  u64: (length) => new BigUint64Array(length),
+};
+
+/**
+ * @internal The typed arrays of one radix-sort call of {@link findOverlaps}, cut from one ArrayBuffer
+ * that the next call reuses, so a call touches no fresh memory. Where a fresh page costs a fault (~10 µs
+ * a 4 KiB page on a VM that returns freed memory to its host), the ~5 MB of keys and sort buffers of
+ * 100,000 CIDRs, allocated anew each call, cost ~1,000 faults (~12 ms, more than the work) until a GC
+ * happened to free the previous call's arrays and the allocator began to reuse their memory. The
+ * buffer is held by a WeakRef between calls (a full GC may take it back; the next call then takes a
+ * new one) and only during a call strongly. Slices are not zeroed: every array is written before it is
+ * read. Calls do not nest (the radix-sort path calls nothing that could call it back).
+ */
+export class KeyArena implements TypedArrays {
+  private kept: WeakRef<ArrayBuffer> | undefined;
+  private buffer: ArrayBuffer | undefined;
+  private used = 0;
+
+  /** Starts a call that takes at most `bytes` in all: reuses the kept buffer if it is large enough. */
+  begin(bytes: number): void {
+    let buffer = this.kept?.deref();
+    if (buffer === undefined || buffer.byteLength < bytes) {
+      buffer = new ArrayBuffer(bytes);
+      this.kept = new WeakRef(buffer);
+    }
+    this.buffer = buffer;
+    this.used = 0;
+  }
+
+  /** Ends the call: the buffer is held only weakly again. */
+  end(): void {
+    this.buffer = undefined;
+  }
+
+  /** The buffer the next call may reuse, if it is still alive (for tests). */
+  keptBuffer(): ArrayBuffer | undefined {
+    return this.kept?.deref();
+  }
+
+  u8(length: number): Uint8Array {
+    return new Uint8Array(this.buffer as ArrayBuffer, this.take(length, 1), length);
+  }
+
+  u32(length: number): Uint32Array {
+    return new Uint32Array(this.buffer as ArrayBuffer, this.take(4 * length, 4), length);
+  }
+
+  u64(length: number): BigUint64Array {
+    return new BigUint64Array(this.buffer as ArrayBuffer, this.take(8 * length, 8), length);
+  }
+
+  /** The offset of the next `bytes` bytes, aligned to `align` (a power of two). */
+  private take(bytes: number, align: number): number {
+    if (this.buffer === undefined) throw new Error("KeyArena: a slice taken outside begin() and end()");
+    const offset = (this.used + align - 1) & -align;
+    if (offset + bytes > this.buffer.byteLength) {
+      throw new Error(`KeyArena: ${offset + bytes} bytes taken, ${this.buffer.byteLength} reserved (arenaBytes is too small)`);
+    }
+    this.used = offset + bytes;
+    return offset;
+  }
+}
+
+/** @internal The arena of {@link findOverlaps} and {@link radixOrder}. */
+export const KEY_ARENA = new KeyArena();
+
+/**
+ * @internal The most bytes the radix-sort path takes from its arena for n CIDRs, whatever their
+ * families: {@link familyKeys} 8n (low words) + 2n (prefixes, families) + 4n + 8 (indices, a slot more
+ * per family) + n (keys' prefixes) + at most 16n (keys' networks, all IPv6); {@link sortKeys} per
+ * family 12m (positions twice, a digit column) + a count of at most 2^12 words; {@link sweepKeys} per
+ * family 5m (stack, its prefixes); plus up to 7 bytes of alignment for each of the 21 slices.
+ */
+export function arenaBytes(n: number): number {
+  return 48 * n + 8 + 2 * 4 * (1 << 12) + 21 * 7;
 }
 
 /**
@@ -533,14 +631,36 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * to both families in the second pass, seven stores per CIDR, took three times as long as dealing the
  * indices and gathering.)
  */
-function familyKeys(cidrs: readonly Cidr[]): [FamilyKeys, FamilyKeys] {
+function familyKeys(cidrs: readonly Cidr[], arrays: TypedArrays): [FamilyKeys, FamilyKeys] {
   const n = cidrs.length;
-  const low = new BigUint64Array(n);
-  const lowWords = new Uint32Array(low.buffer);
-  const prefixes = new Uint8Array(n);
-  const v6 = new Uint8Array(n); // 1 for an IPv6 CIDR: family 6 is 0b110, 4 is 0b100
+  const low = arrays.u64(n);
+  const lowWords = new Uint32Array(low.buffer, low.byteOffset, 2 * n);
+  const prefixes = arrays.u8(n);
+  const v6 = arrays.u8(n); // 1 for an IPv6 CIDR: family 6 is 0b110, 4 is 0b100
+  const n6 = readCidrs(cidrs, low, prefixes, v6);
+  const n4 = n - n6;
+  // One slot more than each family needs: every index is written to both, and the slot after the last
+  // CIDR of a family takes the other family's writes.
+  const indices4 = arrays.u32(n4 + 1);
+  const indices6 = arrays.u32(n6 + 1);
+  dealIndices(v6, indices4, indices6);
+  const keys4: FamilyKeys = { indices: indices4.subarray(0, n4), prefixes: arrays.u8(n4), words: arrays.u32(n4), width: 1 };
+  const keys6: FamilyKeys = { indices: indices6.subarray(0, n6), prefixes: arrays.u8(n6), words: arrays.u32(4 * n6), width: 4 };
+  gatherIPv4(keys4, prefixes, lowWords);
+  gatherIPv6(keys6, prefixes, lowWords, cidrs);
+  return [keys4, keys6];
+}
+
+/**
+ * The first pass of {@link familyKeys}: each CIDR's network's low 64 bits, prefix and family (1 for
+ * IPv6); returns the number of IPv6 CIDRs. Its own function, as every hot loop here is: V8 compiles a
+ * long-running loop on the spot (on-stack replacement) before the code after it has run, keeps that
+ * code between calls, and left it again on every call at the first statement after the loop that
+ * had not run, to finish the call in the interpreter.
+ */
+function readCidrs(cidrs: readonly Cidr[], low: BigUint64Array, prefixes: Uint8Array, v6: Uint8Array): number {
   let n6 = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < cidrs.length; i++) {
     const c = cidrs[i];
     low[i] = c.network;
     prefixes[i] = c.prefix;
@@ -548,17 +668,7 @@ function familyKeys(cidrs: readonly Cidr[]): [FamilyKeys, FamilyKeys] {
     v6[i] = is6;
     n6 += is6;
   }
-  const n4 = n - n6;
-  // One slot more than each family needs: every index is written to both, and the slot after the last
-  // CIDR of a family takes the other family's writes.
-  const indices4 = new Uint32Array(n4 + 1);
-  const indices6 = new Uint32Array(n6 + 1);
-  dealIndices(v6, indices4, indices6);
-  const keys4: FamilyKeys = { indices: indices4.subarray(0, n4), prefixes: new Uint8Array(n4), words: new Uint32Array(n4), width: 1 };
-  const keys6: FamilyKeys = { indices: indices6.subarray(0, n6), prefixes: new Uint8Array(n6), words: new Uint32Array(4 * n6), width: 4 };
-  gatherIPv4(keys4, prefixes, lowWords);
-  gatherIPv6(keys6, prefixes, lowWords, cidrs);
-  return [keys4, keys6];
+  return n6;
 }
 
 /** The indices of the IPv4 CIDRs into `indices4`, those of the IPv6 CIDRs into `indices6` (`v6[i]`: 1 for IPv6), ascending. */
@@ -610,7 +720,7 @@ function gatherIPv6(keys: FamilyKeys, prefixes: Uint8Array, lowWords: Uint32Arra
  * reader sort their IPv4 ranges with it too (`width` 1).
  */
 export function radixSortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">): Uint32Array {
-  return sortKeys(keys, new Int32Array(keys.width + 1));
+  return sortKeys(keys, new Int32Array(keys.width + 1), FRESH);
 }
 
 /**
@@ -625,19 +735,19 @@ export function digitBits(m: number): number {
  * {@link radixSortKeys}, which also leaves in `varying[step]` the bits that differ between keys of its
  * digit word `step` (0: the prefix; 1 to `width`: the network's words from the last).
  */
-function sortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">, varying: Int32Array): Uint32Array {
+function sortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">, varying: Int32Array, arrays: TypedArrays): Uint32Array {
   const { prefixes, words, width } = keys;
   const m = prefixes.length;
-  let src = new Uint32Array(m);
-  let dst = new Uint32Array(m);
-  for (let k = 0; k < m; k++) src[k] = k;
+  let src = arrays.u32(m);
+  let dst = arrays.u32(m);
+  positions(src);
   const widest = digitBits(m);
-  const count = new Uint32Array(1 << widest);
+  const count = arrays.u32(1 << widest);
   if (width === 1) differingBits1(prefixes, words, m, varying);
   else differingBits4(prefixes, words, m, varying);
   // A digit word's values in key order: the prefixes and an IPv6 word are copied out (only when they
   // differ), one IPv4 word per key is the words themselves.
-  const scratch = new Uint32Array(m);
+  const scratch = arrays.u32(m);
   // Digit words from the least significant: the prefix, then the network's words from the last.
   for (let step = 0; step <= width; step++) {
     const differ = varying[step];
@@ -715,6 +825,11 @@ function differingBits4(prefixes: Uint8Array, words: Uint32Array, m: number, var
   varying[4] = a0 ^ o0;
 }
 
+/** `order[k] = k`: the keys in position order, before the first pass. */
+function positions(order: Uint32Array): void {
+  for (let k = 0; k < order.length; k++) order[k] = k;
+}
+
 /** Copies one digit word of each of the m keys into `column`: `from[k * stride + offset]`. */
 function copyColumn(from: Uint8Array | Uint32Array, stride: number, offset: number, m: number, column: Uint32Array): void {
   for (let k = 0; k < m; k++) column[k] = from[k * stride + offset];
@@ -740,14 +855,14 @@ function countingPass(column: Uint32Array, m: number, shift: number, mask: numbe
  * holds the CIDRs that contain the current one. Appends every overlapping pair of CIDR indices.
  * `varying` is what {@link sortKeys} left: a network word that is the same in every key is not compared.
  */
-function sweepKeys(keys: FamilyKeys, order: Uint32Array, varying: Int32Array, pairs: Array<[number, number]>): void {
+function sweepKeys(keys: FamilyKeys, order: Uint32Array, varying: Int32Array, pairs: Array<[number, number]>, arrays: TypedArrays): void {
   const { indices, prefixes, words, width } = keys;
   // Bit w set: network word w (0: the most significant) differs between keys.
   let differing = 0;
   for (let w = 0; w < width; w++) if (varying[width - w] !== 0) differing |= 1 << w;
-  const stack = new Uint32Array(order.length);
+  const stack = arrays.u32(order.length);
   // The prefix length of each CIDR on the stack, read once when it is pushed.
-  const stackPrefixes = new Uint8Array(order.length);
+  const stackPrefixes = arrays.u8(order.length);
   let depth = 0;
   for (let t = 0; t < order.length; t++) {
     const k = order[t];

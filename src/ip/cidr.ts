@@ -568,6 +568,11 @@ export class KeyArena implements TypedArrays {
     return this.kept?.deref();
   }
 
+  /** The bytes the last call took, alignment included (for tests). */
+  bytesTaken(): number {
+    return this.used;
+  }
+
   u8(length: number): Uint8Array {
     return new Uint8Array(this.buffer as ArrayBuffer, this.take(length, 1), length);
   }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { Cidr, IntervalSet, IpParseError, findOverlaps, formatAddress } from "../../src/ip";
-import { RADIX_SORT_MIN, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
+import { KEY_ARENA, KeyArena, RADIX_SORT_MIN, arenaBytes, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
 
 /**
  * The fast paths of src/ip against the general code they stand in for: the hand-written IPv4 CIDR
@@ -300,6 +300,47 @@ describe("findOverlaps on large inputs (radix-sort path)", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("findOverlaps' key arena (the radix-sort path's typed arrays, reused between calls)", () => {
+  test("calls in a row, large and small, in any mix of families (slices not zeroed): the O(n²) pairs each time", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(mixedCidr, { minLength: RADIX_SORT_MIN, maxLength: RADIX_SORT_MIN + 200 }), { minLength: 2, maxLength: 5 }), (calls) => {
+        for (const cidrs of calls) expect(findOverlaps(cidrs)).toEqual(bruteForce(cidrs));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test("a call takes its arrays from the arena, within arenaBytes, and the next call of no more CIDRs reuses the same buffer", () => {
+    const ipv6 = fc.sample(cidrIn(Cidr.parse("fd00::/20")), { numRuns: 3000, seed: 7 });
+    const mixed = fc.sample(mixedCidr, { numRuns: 2000, seed: 8 });
+    findOverlaps(ipv6);
+    const buffer = KEY_ARENA.keptBuffer();
+    expect(buffer).toBeDefined();
+    // All IPv6 is the most a call can take: the bound must hold there.
+    expect(KEY_ARENA.bytesTaken()).toBeGreaterThan(40 * ipv6.length);
+    expect(KEY_ARENA.bytesTaken()).toBeLessThanOrEqual(arenaBytes(ipv6.length));
+    findOverlaps(mixed);
+    expect(KEY_ARENA.keptBuffer()).toBe(buffer);
+    expect(KEY_ARENA.bytesTaken()).toBeGreaterThan(40 * mixed.length * 0.5);
+  });
+
+  test("slices are aligned, and a slice outside a call or beyond what begin() reserved throws", () => {
+    const arena = new KeyArena();
+    expect(() => arena.u32(1)).toThrow(/outside begin/);
+    arena.begin(64);
+    const bytes = arena.u8(3);
+    const words = arena.u32(2);
+    const wide = arena.u64(1);
+    expect([bytes.byteOffset, words.byteOffset, wide.byteOffset]).toEqual([0, 4, 16]);
+    expect(words.buffer).toBe(bytes.buffer);
+    expect(() => arena.u64(6)).toThrow(/arenaBytes is too small/);
+    arena.end();
+    expect(() => arena.u8(1)).toThrow(/outside begin/);
+    arena.begin(32);
+    expect(arena.u8(1).buffer).toBe(bytes.buffer);
   });
 });
 

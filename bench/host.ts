@@ -58,7 +58,10 @@ export function measureHost(): HostState {
   return { cpuLoopMs, pageFaultUs, load1: loadavg()[0] };
 }
 
-/** One line for the benchmark's output, e.g. `host at start: CPU loop 152 ms, page fault 9.8 µs, load 0.12`. */
+/**
+ * One line for the benchmark's output, e.g. `host at start: CPU loop 152 ms (10⁸ integer steps; lower is
+ * faster), first touch of fresh memory 9.8 µs a 4 KiB page, load average 0.12`.
+ */
 export function formatHost(when: string, h: HostState): string {
   return `host ${when}: CPU loop ${h.cpuLoopMs.toFixed(0)} ms (10⁸ integer steps; lower is faster), first touch of fresh memory ${h.pageFaultUs.toFixed(1)} µs a 4 KiB page, load average ${h.load1.toFixed(2)}`;
 }

@@ -114,9 +114,11 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
     return this.index.size;
   }
 
-  /** The CIDR of the pool at position `k` of the index: made already, or read from its entry. */
+  /** The CIDR of the pool at position `k` of the index: made already, held by its columns (a carver's first run), or read from its entry. */
   at(k: number): Cidr {
     if (this.made !== undefined) return this.made[k];
+    const placed = this.index.placedCidr(k);
+    if (placed !== undefined) return placed;
     return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.cidr(k));
   }
 

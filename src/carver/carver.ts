@@ -16,6 +16,7 @@ import { Ipv4Runs, Ipv4RunsBuilder } from "./private/ipv4-runs";
 import { anyMarkedTouches } from "./private/kept-ranges";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
+import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
@@ -439,16 +440,17 @@ export function carve(input: CarveInput): CarveResult {
  * `planIpam` takes its changes from its own diff.
  */
 function resultOfIndexedLedger(pools: readonly CarvedPool[], ledger: Ledger, index: PoolIndex, findings: readonly Finding[]): CarveResult {
-  let changes: readonly LedgerPoolChange[] | undefined;
-  return {
-    pools,
-    ledger,
-    get changes(): readonly LedgerPoolChange[] {
-      return (changes ??= addedPools(index.names, index.entries, new Array<LedgerPoolChange>(index.size)));
-    },
-    findings,
-  };
+  // The keys in the order of the other results': pools, ledger, changes (an own enumerable getter), findings.
+  const result = { pools, ledger } as { pools: readonly CarvedPool[]; ledger: Ledger; findings: readonly Finding[] };
+  INDEXED_CHANGES.define(result, index);
+  result.findings = findings;
+  return result as CarveResult;
 }
+
+/** The `changes` getter of {@link resultOfIndexedLedger}'s results: one function for all (see `LazyOwnProperty`). */
+const INDEXED_CHANGES = new LazyOwnProperty<PoolIndex, readonly LedgerPoolChange[]>("changes", (index) =>
+  addedPools(index.names, index.entries, new Array<LedgerPoolChange>(index.size)),
+);
 
 /** The result of a run whose input ledger is invalid: no pool, the ledger as it is, its problems. */
 function invalidLedgerResult(ledgerIn: Ledger, problems: ReadonlyArray<{ readonly path: string; readonly message: string }>): CarveResult {
@@ -772,10 +774,20 @@ function ledgerAfter(
   // The parsed CIDRs, for a next run given this ledger object, are read from the entries' canonical
   // text when first asked for (as for a ledger read from its text), so that a result holds no list of
   // its CIDRs besides its pools.
-  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
+  registerCheckedLedger(ledger, entryCidrsOf);
   // A first run adds every pool, in name order: the sorted entries are that list already.
   const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values, new Array<LedgerPoolChange>(sorted.names.length)) : diffLedgerPools(ledgerIn, ledger);
   return { ledger, changes };
+}
+
+/**
+ * The parsed CIDRs of a ledger the carver built, for a next run given that ledger object: read from the
+ * entries' canonical text when first asked for (as for a ledger read from its text), so that a result
+ * holds no list of its CIDRs besides its pools. A module-level function, not a closure over the ledger
+ * (see `CheckedLedger`).
+ */
+function entryCidrsOf(ledger: Ledger): ReadonlyMap<string, Cidr> {
+  return new EntryCidrs(poolIndex(ledger));
 }
 
 /**
@@ -789,7 +801,7 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
   const changes = new Array<LedgerPoolChange>(items.length);
   changes.length = newEntries(items, record, changes);
   const ledger = freezeLedgerOfRecord(record, checked);
-  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
+  registerCheckedLedger(ledger, entryCidrsOf);
   return { ledger, changes };
 }
 

@@ -4,9 +4,9 @@
  */
 import type { Cidr, IpFamily } from "../ip";
 import { cidrText, ipv6CidrTextOfWords } from "../ip/address";
-import { EntryCidrs, INSPECTED } from "./checked";
+import { CheckedLedger, EntryCidrs } from "./checked";
 import type { Ledger, LedgerEntry, LedgerStatus } from "./format";
-import { freezeIndexedPools } from "./freeze";
+import { freezeIndexedPools, indexOfIndexedPools } from "./freeze";
 import { LedgerEntryObject } from "./private/entry-object";
 
 /** @internal The statuses by their code in {@link EntryColumns.statuses}. */
@@ -237,7 +237,7 @@ const INDEXES = new WeakMap<Ledger, PoolIndex>();
  * `pools` record on first use.
  */
 export function poolIndex(ledger: Ledger): PoolIndex {
-  let index = INDEXES.get(ledger);
+  let index = indexOfIndexedPools(ledger) ?? INDEXES.get(ledger);
   if (index === undefined) {
     const names = Object.keys(ledger.pools);
     index = new PoolIndex(
@@ -254,7 +254,7 @@ export function poolIndex(ledger: Ledger): PoolIndex {
  * it has one already; `undefined` for any other ledger (none is made here).
  */
 export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
-  return INDEXES.get(ledger);
+  return indexOfIndexedPools(ledger) ?? INDEXES.get(ledger);
 }
 
 /**
@@ -268,8 +268,5 @@ export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
  * reader sorted them (its overlap check does): a carving run checks its kept ranges in that order
  */
 export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array, v4Order?: Uint32Array): Ledger {
-  const ledger = freezeIndexedPools(index);
-  INDEXES.set(ledger, index);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs, v4Keys, v4Order), problems: [] });
-  return ledger;
+  return freezeIndexedPools(index, new CheckedLedger(new EntryCidrs(index, cidrs, v4Keys, v4Order), undefined));
 }

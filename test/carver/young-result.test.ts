@@ -9,7 +9,8 @@ import * as path from "path";
  * run's pools alive until the next full collection, copied to the old generation on the way (see
  * `hiddenSlot` and `LazyOwnProperty`). Measured in a process of its own with `--expose-gc`: what a result
  * holds (the heap with it and without it, after full collections), then what is left in the young
- * generation after one young collection, and what reached the old one after two, once it is dropped.
+ * generation after one young collection, and what reached the old one after two, once it is dropped (the
+ * least of three tries).
  * These tests load lib/, which `npm test` builds before jest runs.
  */
 const lib = path.join(__dirname, "..", "..", "lib");
@@ -34,12 +35,19 @@ const withResult = process.memoryUsage().heapUsed;
 held = undefined;
 gc(); gc();
 const holds = withResult - process.memoryUsage().heapUsed;
-const old0 = space("old_space");
-(() => { run(); })();
-gc({ type: "minor" });
-const young = space("new_space");
-gc({ type: "minor" });
-console.log(JSON.stringify({ holds, young, promoted: space("old_space") - old0 }));
+// The least of three tries: the compiler's threads may finish a job (and allocate) in any one of them.
+let young = Infinity;
+let promoted = Infinity;
+for (let t = 0; t < 3; t++) {
+  gc();
+  const old0 = space("old_space");
+  (() => { run(); })();
+  gc({ type: "minor" });
+  young = Math.min(young, space("new_space"));
+  gc({ type: "minor" });
+  promoted = Math.min(promoted, space("old_space") - old0);
+}
+console.log(JSON.stringify({ holds, young, promoted }));
 `;
 
 describe("a dropped carving result is freed by the next young collection", () => {
@@ -49,7 +57,7 @@ describe("a dropped carving result is freed by the next young collection", () =>
     const { holds, young, promoted } = JSON.parse(r.stdout) as { holds: number; young: number; promoted: number };
     // A first run's result holds its pools and ranges (~150 bytes each); a re-run's, its pools and the ledger read.
     expect(holds).toBeGreaterThan(3000 * 100);
-    expect(young).toBeLessThan(holds / 5);
-    expect(promoted).toBeLessThan(holds / 5);
+    expect(young).toBeLessThan(holds / 10);
+    expect(promoted).toBeLessThan(holds / 10);
   });
 });

@@ -97,9 +97,13 @@ describe("HandleIndex.findTexts: the IDs of a block found at once", () => {
 
   test("finds what findText finds one by one, and the first object holding the ID (-1 for none or no handle)", () => {
     fc.assert(
-      fc.property(fc.array(handleArb, { maxLength: 40 }), fc.array(fc.option(fc.oneof(word, fc.constant("no-such-handle")), { nil: null }), { maxLength: 200 }), (handles, wanted) => {
-        const table = new HandleTable("/nonexistent/handles.json", columnsOf(handles));
+      fc.property(fc.array(handleArb, { maxLength: 40 }), fc.array(fc.option(fc.oneof(word, fc.constant("no-such-handle")), { nil: null }), { maxLength: 200 }), fc.boolean(), fc.integer(), (handles, wanted, withSpare, garbage) => {
+        const c = columnsOf(handles);
+        // Half the tables have spare memory holding anything (the reader's window): the index is built there.
+        const spare = withSpare ? new Int32Array(2 * 1024 * Math.max(1, Math.ceil((2 * handles.length) / 1024))).fill(garbage) : undefined;
+        const table = new HandleTable("/nonexistent/handles.json", spare !== undefined ? { ...c, spare } : c);
         const index = new HandleIndex(table).complete();
+        expect(index.inSpareMemory).toBe(withSpare);
         const { bytes, from, to, hashes } = lookupsOf(wanted);
         const entries = new Int32Array(wanted.length).fill(-7);
         index.findTexts(bytes, from, to, hashes, wanted.length, entries);

@@ -110,18 +110,31 @@ const EDGES = [
   "",
 ];
 
-describe("the hand-written IPv4 CIDR parser agrees with the general parser", () => {
-  const agree = (text: string) => {
+/** Checks a hand-written parser against the general one on `text`, strict and loose. */
+function agreesWithGeneral(parseFast: (text: string, strict: boolean) => Cidr | undefined, text: string): void {
+  for (const strict of [true, false]) {
+    const general = outcome(() => parseCidrGeneral(text, strict));
+    const fast = parseFast(text, strict);
+    // When the fast path answers, the general parser gives exactly that CIDR.
+    if (fast !== undefined) expect(value(fast)).toEqual(general);
+    // The public entry points (fast paths first) give what the general parser gives: the same CIDR,
+    // or the same error with the same code, input, message and suggestion.
+    expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
+  }
+}
+
+/** Checks that a hand-written parser answers none of the texts the general parser rejects. */
+function leavesRejections(parseFast: (text: string, strict: boolean) => Cidr | undefined, texts: readonly string[]): void {
+  for (const text of texts) {
     for (const strict of [true, false]) {
-      const general = outcome(() => parseCidrGeneral(text, strict));
-      const fast = parseIPv4CidrFast(text, strict);
-      // When the fast path answers, the general parser gives exactly that CIDR.
-      if (fast !== undefined) expect(value(fast)).toEqual(general);
-      // The public entry points (fast path first) give what the general parser gives: the same CIDR,
-      // or the same error with the same code, input, message and suggestion.
-      expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
+      if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
+      expect(parseFast(text, strict)).toBeUndefined();
     }
-  };
+  }
+}
+
+describe("the hand-written IPv4 CIDR parser agrees with the general parser", () => {
+  const agree = (text: string) => agreesWithGeneral(parseIPv4CidrFast, text);
 
   test.each(EDGES)("%j", (text) => agree(text));
 
@@ -151,14 +164,7 @@ describe("the hand-written IPv4 CIDR parser agrees with the general parser", () 
     );
   });
 
-  test("the fast path leaves every rejection to the general parser", () => {
-    for (const text of EDGES) {
-      for (const strict of [true, false]) {
-        if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
-        expect(parseIPv4CidrFast(text, strict)).toBeUndefined();
-      }
-    }
-  });
+  test("the fast path leaves every rejection to the general parser", () => leavesRejections(parseIPv4CidrFast, EDGES));
 });
 
 /** An IPv6 CIDR as users may write it: canonical, all eight groups with leading zeros, upper case, "::" anywhere it may go. */
@@ -209,14 +215,7 @@ const V6_EDGES = [
 ];
 
 describe("the hand-written IPv6 CIDR parser agrees with the general parser", () => {
-  const agree = (text: string) => {
-    for (const strict of [true, false]) {
-      const general = outcome(() => parseCidrGeneral(text, strict));
-      const fast = parseIPv6CidrFast(text, strict);
-      if (fast !== undefined) expect(value(fast)).toEqual(general);
-      expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
-    }
-  };
+  const agree = (text: string) => agreesWithGeneral(parseIPv6CidrFast, text);
 
   test.each(V6_EDGES)("%j", (text) => agree(text));
 
@@ -236,14 +235,7 @@ describe("the hand-written IPv6 CIDR parser agrees with the general parser", () 
     );
   });
 
-  test("the fast path leaves every rejection to the general parser", () => {
-    for (const text of V6_EDGES) {
-      for (const strict of [true, false]) {
-        if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
-        expect(parseIPv6CidrFast(text, strict)).toBeUndefined();
-      }
-    }
-  });
+  test("the fast path leaves every rejection to the general parser", () => leavesRejections(parseIPv6CidrFast, V6_EDGES));
 });
 
 // ---------------------------------------------------------------------------------------------

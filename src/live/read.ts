@@ -207,6 +207,25 @@ interface Kept<T> extends ItemText {
   readonly idHash?: number;
 }
 
+/**
+ * A {@link Kept} object, made with `new` rather than as an object literal: V8 tracks an allocation site
+ * per literal and decides from it whether its objects should be tenured; when that decision changes (the
+ * kept objects live to the end of the read, so it does), every optimized function that inlined the
+ * literal is thrown away and compiled again. An object made with `new` has no such site.
+ */
+class KeptObject<T> implements Kept<T> {
+  constructor(
+    readonly value: T,
+    readonly kind: string,
+    readonly spec: Record<string, unknown> | null,
+    readonly source: ByteSource,
+    readonly from: number,
+    readonly to: number,
+    readonly where: DumpSource,
+    readonly idHash: number | undefined,
+  ) {}
+}
+
 /** What an object's duplicates are compared by: the spec, with the two API groups' differences taken out. */
 function compareOf(k: Kept<unknown>): unknown {
   return comparable(k.kind, k.spec ?? (parseItemText(k) as { spec: Record<string, unknown> }).spec);
@@ -277,7 +296,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     }
     const decoded = decodeIt();
     if (decoded === undefined) return;
-    byName.set(name, { value: decoded, kind: canonicalKind, spec, source: text.source, from: text.from, to: text.to, where: source, idHash });
+    byName.set(name, new KeptObject(decoded, canonicalKind, spec, text.source, text.from, text.to, source, idHash));
   };
 
   /** A Kubernetes node (`make` makes it): counted, and kept once (a node read twice says nothing new). */
@@ -509,7 +528,20 @@ const fastReadings = new WeakMap<DumpItem, ObjectReading>();
 
 /** Where an object read straight from its text (`fast-decode.ts`) is. */
 function fastSource(doc: LoadedDocument, fast: DumpItem): DumpSource {
-  return doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
+  return doc.item !== undefined ? new ItemSource(doc.file, doc.document, fast.apiVersion, doc.item) : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
+}
+
+/**
+ * @internal The {@link DumpSource} of an item of a `List` read straight from its text: the literal's own
+ * fields in its order, made with `new` (no allocation site for V8 to tenure: see {@link KeptObject}).
+ */
+export class ItemSource implements DumpSource {
+  constructor(
+    readonly file: string,
+    readonly document: number,
+    readonly apiVersion: string,
+    readonly item: number,
+  ) {}
 }
 
 /** {@link prepareObject} of an object read straight from its text: a Kubernetes node, or an affinity decoded with the findings its decoding gives. */
@@ -621,7 +653,7 @@ class KeptByName {
     this.table = null;
     for (let i = 0; i < t.count; i++) {
       const h = t.handle(i);
-      this.list.push({ value: h, kind: "IPAMHandle", spec: null, source: t.source, from: t.c.from[i], to: t.c.to[i], where: h.source, idHash: t.idHash[i] });
+      this.list.push(new KeptObject(h, "IPAMHandle", null, t.source, t.c.from[i], t.c.to[i], h.source, t.idHash[i]));
       this.names.push(h.name);
     }
   }

@@ -20,6 +20,10 @@ const blockFile = require(path.join(lib, "private", "block-file")) as typeof imp
 const readThread = require(path.join(lib, "private", "read-thread")) as typeof import("../../src/live/private/read-thread");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const columns = require(path.join(lib, "private", "columns")) as typeof import("../../src/live/private/columns");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fastBlockModule = require(path.join(lib, "private", "fast-block")) as typeof import("../../src/live/private/fast-block");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const readModule = require(path.join(lib, "read")) as typeof import("../../src/live/read");
 
 /** What the main thread reads of a file when the worker stops after some parts (the tests where it must not, throw). */
 const noRest = (): never => {
@@ -119,6 +123,31 @@ describe("the IPAM blocks file read on a worker thread", () => {
     expect(threaded.blocks.every((b) => columns.attributeViewOf(b) instanceof columns.AttributeColumns)).toBe(true);
     expect(threaded.blocks.some((b) => b.exactSequenceNumbers !== undefined)).toBe(true);
     expectSameRead(files);
+  });
+
+  test("the worker's blocks, their fields and their sources are made by constructors, each kind with one shape", () => {
+    // (V8 tracks an allocation site per object literal and recompiles every function that inlined one
+    // when it decides the site's objects should be tenured, as it does for a dump's blocks: these objects
+    // are made with `new`, which has no such site, and keep one map: the read's hot functions are not
+    // thrown away for them.)
+    const files = [pools(), list("shapes.json", blocks(60)), list("nodes.json", nodes(61))];
+    const docs = [...(blockFile.startBlocksThread(files, 1, noRest)?.take() ?? [])] as InstanceType<typeof import("../../src/live/private/handle-columns").TableDocument>[];
+    expect(docs.length).toBe(60);
+    const decoded = docs.map((d) => d.decoded as import("../../src/live/fast-decode").FastBlock);
+    expect(decoded.every((b) => b instanceof fastBlockModule.FastBlockItem && b.kind === "IPAMBlock")).toBe(true);
+    expect(decoded.every((b) => b.fields instanceof fastBlockModule.ColumnBlockFields)).toBe(true);
+    // Fields with exact sequence numbers and without have the same keys in the same order (the exact
+    // digits are given to a field that is there from the start).
+    const exact = decoded.filter((b) => b.fields.exactSequenceNumbers !== undefined);
+    expect(exact.length).toBeGreaterThan(0);
+    expect(exact.length).toBeLessThan(decoded.length);
+    expect(new Set(decoded.map((b) => Object.keys(b.fields).join())).size).toBe(1);
+    const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    const sources = threaded.blocks.map((b) => b.source);
+    expect(sources.every((s) => s instanceof readModule.ItemSource)).toBe(true);
+    // The source's own fields are a literal's, in its order (users spread and serialize them).
+    expect(sources.map((s) => Object.keys(s).join())).toEqual(sources.map(() => "file,document,apiVersion,item"));
+    expect(sources.map((s) => JSON.stringify(s))).toEqual(sources.map((s) => JSON.stringify({ file: s.file, document: s.document, apiVersion: s.apiVersion, item: s.item })));
   });
 
   test("blocks Calico would reject give the same findings, and a file read twice the same duplicates", () => {

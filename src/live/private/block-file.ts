@@ -14,7 +14,7 @@
 import { AttributeColumns, BlockChunk, SequenceColumns } from "./columns";
 import { DELETED, PLACES, STRICT, TEXTS, UNSAFE } from "./block-read";
 import type { BlockFile, BlockFileEnd } from "./block-read";
-import { fastBlock } from "./fast-block";
+import { ColumnBlockFields, fastBlock } from "./fast-block";
 import { TableDocument, fileSource } from "./handle-columns";
 import type { LoadedDocument } from "../../io/objects";
 import { DocumentThread, ReadThread, ReadThreadOptions, holdsKind, sizeOf, startReadThread } from "./read-thread";
@@ -47,18 +47,18 @@ export function* blockDocuments(file: string, f: BlockFile, tables: string[][] =
     const unallocatedAt = places[p + 10];
     const decoded = fastBlock(
       texts[t] as string,
-      {
-        cidrText: texts[t + 1] as string,
-        allocations: c.allocations.subarray(allocationsAt, allocationsAt + places[p + 9]),
-        attributes: new AttributeColumns(c, tables[places[p + 1]], places[p + 2], places[p + 3], places[p + 4]),
-        unallocated: c.unallocated.subarray(unallocatedAt, unallocatedAt + places[p + 11]),
-        sequenceNumberForAllocation: new SequenceColumns(c, places[p + 5], places[p + 6], places[p + 3], places[p + 7], (flags & UNSAFE) !== 0),
-        affinity: texts[t + 2],
-        deleted: (flags & DELETED) !== 0,
-        strictAffinity: (flags & STRICT) !== 0,
-        sequenceNumber: f.sequenceNumber[i],
-        affinityClaimTime: texts[t + 3],
-      },
+      new ColumnBlockFields(
+        texts[t + 1] as string,
+        c.allocations.subarray(allocationsAt, allocationsAt + places[p + 9]),
+        new AttributeColumns(c, tables[places[p + 1]], places[p + 2], places[p + 3], places[p + 4]),
+        c.unallocated.subarray(unallocatedAt, unallocatedAt + places[p + 11]),
+        new SequenceColumns(c, places[p + 5], places[p + 6], places[p + 3], places[p + 7], (flags & UNSAFE) !== 0),
+        texts[t + 2],
+        (flags & DELETED) !== 0,
+        (flags & STRICT) !== 0,
+        f.sequenceNumber[i],
+        texts[t + 3],
+      ),
       texts[t + 4] ?? undefined,
       undefined,
     );

@@ -283,7 +283,9 @@ export interface BlockOffset {
 export function blockOffsets(report: MapSource): Map<string, BlockOffset[]> {
   const out = new Map<string, BlockOffset[]>();
   const pools = new Map(report.pools.map((p) => [p.name, readCidr(p.cidr)]));
-  for (const b of report.simulation?.blocks ?? []) {
+  const blocks = report.simulation?.blocks ?? [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
     const pool = pools.get(b.pool);
     const cidr = readCidr(b.cidr);
     if (!pool || !cidr || !pool.contains(cidr)) continue;

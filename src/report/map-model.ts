@@ -48,44 +48,67 @@ export interface ModelBlocks {
 /** Blocks are placed by `index` when their position in blocks stays an exact number on the page (and its Hilbert walk exact). */
 const MAX_INDEX_BITS = 48;
 
-/** The columns of a pool's blocks (see {@link ModelBlocks}); `ownerOf` indexes the nodes. */
+/**
+ * The columns of a pool's blocks (see {@link ModelBlocks}); `ownerOf` indexes the nodes. Lists made at
+ * their length and walked by index: built once per pool for 100,000 blocks in a fresh process, where
+ * every byte allocated costs (see docs/benchmarks.md).
+ */
 function blockColumns(placed: readonly BlockOffset[], ownerOf: (node: string | null) => number): ModelBlocks {
-  const cidr: string[] = [];
-  const owner: number[] = [];
-  const inUse: number[] = [];
-  const capacity: number[] = [];
-  const reserved: number[] = [];
-  const borrowedBy: number[] = [];
-  const ipReserved: number[] = [];
+  const n = placed.length;
+  const cidr = new Array<string>(n);
+  const owner = new Array<number>(n);
+  const inUse = new Array<number>(n);
+  const capacity = new Array<number>(n);
+  const reserved = new Array<number>(n);
+  const borrowedBy = new Array<number>(n);
+  const ipReserved = new Array<number>(n);
   let uniform = true;
   let any = 0;
-  for (const { block: b } of placed) {
-    cidr.push(b.cidr);
-    owner.push(ownerOf(b.owner));
-    inUse.push(b.inUse);
-    capacity.push(b.capacity);
-    reserved.push(b.reserved);
-    borrowedBy.push(b.borrowedBy);
-    ipReserved.push(b.ipReserved);
+  let sameSize = true;
+  const sizeBits = n > 0 ? placed[0].sizeBits : 0;
+  const poolBits = n > 0 ? placed[0].poolBits : 0;
+  for (let i = 0; i < n; i++) {
+    const p = placed[i];
+    const b = p.block;
+    cidr[i] = b.cidr;
+    owner[i] = ownerOf(b.owner);
+    inUse[i] = b.inUse;
+    capacity[i] = b.capacity;
+    reserved[i] = b.reserved;
+    borrowedBy[i] = b.borrowedBy;
+    ipReserved[i] = b.ipReserved;
     if (b.capacity !== capacity[0]) uniform = false;
+    if (p.sizeBits !== sizeBits) sameSize = false;
     any |= (b.reserved !== 0 ? 1 : 0) | (b.borrowedBy !== 0 ? 2 : 0) | (b.ipReserved !== 0 ? 4 : 0);
   }
-  const sizeBits = placed.length > 0 ? placed[0].sizeBits : 0;
-  const poolBits = placed.length > 0 ? placed[0].poolBits : 0;
-  const byIndex = placed.every((b) => b.sizeBits === sizeBits) && poolBits - sizeBits <= MAX_INDEX_BITS;
-  const where = byIndex
-    ? { index: placed.map((b) => Number(b.offset >> BigInt(sizeBits))), sizeBits, poolBits }
-    : { rect: placed.flatMap((b) => rect(hilbertRect(b.offset, b.sizeBits, b.poolBits))) };
+  const byIndex = sameSize && poolBits - sizeBits <= MAX_INDEX_BITS;
+  const where = byIndex ? { index: blockIndexes(placed, sizeBits, poolBits), sizeBits, poolBits } : { rect: placed.flatMap((b) => rect(hilbertRect(b.offset, b.sizeBits, b.poolBits))) };
   return {
     cidr,
     owner,
     inUse,
-    capacity: uniform && placed.length > 0 ? capacity[0] : capacity,
+    capacity: uniform && n > 0 ? capacity[0] : capacity,
     ...(any & 1 ? { reserved } : {}),
     ...(any & 2 ? { borrowedBy } : {}),
     ...(any & 4 ? { ipReserved } : {}),
     ...where,
   };
+}
+
+/**
+ * Each block's position in its pool, in blocks: `offset >> sizeBits`, on plain numbers when the pool
+ * holds at most 2^53 addresses (an offset is then exact as a number, and a multiple of the block's size).
+ */
+function blockIndexes(placed: readonly BlockOffset[], sizeBits: number, poolBits: number): number[] {
+  const index = new Array<number>(placed.length);
+  if (poolBits <= 53) {
+    const unit = 2 ** sizeBits;
+    for (let i = 0; i < placed.length; i++) index[i] = Number(placed[i].offset) / unit;
+  } else {
+    const shift = BigInt(sizeBits);
+    for (let i = 0; i < placed.length; i++) index[i] = Number(placed[i].offset >> shift);
+  }
+  return index;
 }
 
 /** One pool with its gauges and hover text. */
@@ -229,10 +252,12 @@ export function assembleView(
   const families: ModelFamily[] = map.families.map((f) => {
     const ranges: ModelRange[] = [];
     const tips: string[] = [];
-    for (const r of f.ranges) {
+    for (let i = 0; i < f.ranges.length; i++) {
+      const r = f.ranges[i];
       const pool = r.kind === "pool" ? (poolIndex.get(r.name) ?? -1) : -1;
       const status: MapStatus = pool >= 0 ? pools[pool].status : rangeStatus(r.kind, r.name);
-      ranges.push([r.kind, r.name, r.cidr, ...rect(r.rect), status, pool]);
+      const q = r.rect;
+      ranges.push([r.kind, r.name, r.cidr, short(q[0]), short(q[1]), short(q[2]), short(q[3]), status, pool]);
       // A pool's hover text is its pool's `tip`: not repeated here (10,000 pools would carry it twice).
       tips.push(pool >= 0 ? "" : `${KIND_LABEL[r.kind]} ${r.cidr} · ${r.name}${status === "removed" ? "\nremoved from code in this change" : ""}`);
     }

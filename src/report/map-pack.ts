@@ -223,17 +223,15 @@ export function ipv4BlockTexts(pool: string, index: readonly number[], sizeBits:
 
 /** Whether `text` is `address/prefix` written as the page writes it: decimal numbers without leading zeros. */
 function isIpv4Cidr(text: string, address: number, prefix: number): boolean {
-  let at = 0;
-  const parts = [Math.floor(address / 16777216), Math.floor(address / 65536) % 256, Math.floor(address / 256) % 256, address % 256, prefix];
-  for (let k = 0; k < 5; k++) {
-    if (k > 0) {
-      if (text.charCodeAt(at) !== (k === 4 ? 47 : 46)) return false;
-      at++;
-    }
-    at = decimalAt(text, at, parts[k]);
-    if (at < 0) return false;
-  }
-  return at === text.length;
+  let at = decimalAt(text, 0, Math.floor(address / 16777216));
+  if (at < 0 || text.charCodeAt(at) !== 46) return false;
+  at = decimalAt(text, at + 1, Math.floor(address / 65536) % 256);
+  if (at < 0 || text.charCodeAt(at) !== 46) return false;
+  at = decimalAt(text, at + 1, Math.floor(address / 256) % 256);
+  if (at < 0 || text.charCodeAt(at) !== 46) return false;
+  at = decimalAt(text, at + 1, address % 256);
+  if (at < 0 || text.charCodeAt(at) !== 47) return false;
+  return decimalAt(text, at + 1, prefix) === text.length;
 }
 
 /** The index after `value` written in decimal at `at` in `text` (no leading zero), or -1 when it is not there. */

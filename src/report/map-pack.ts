@@ -16,7 +16,8 @@
  * Whatever does not take a short form is kept whole, so every model packs; a property test unpacks
  * packed models with the page's own script and compares them with the originals.
  */
-import type { MapModel, ModelBlocks, ModelFamily, ModelFinding, ModelPool, ModelRange, ModelView } from "./map-model";
+import { canonicalIpv4Blocks, poolTipParts } from "./map-model";
+import type { MapModel, TipParts, ModelBlocks, ModelFamily, ModelFinding, ModelPool, ModelRange, ModelView } from "./map-model";
 
 /** A column of whole numbers: the numbers, or `{ runs: [first, length, first, length, …] }` for runs of consecutive numbers. */
 export type PackedInts = number[] | { readonly runs: number[] };
@@ -162,7 +163,8 @@ function packPools(pools: readonly ModelPool[]): PackedPools {
     headroomText[i] = p.headroomText;
     status[i] = p.status;
     disabled[i] = p.disabled ? 1 : 0;
-    const parts = tipAround(p);
+    // Parts the model kept when it wrote the text (a plan's pools), else found in it (a live cluster's).
+    const parts = poolTipParts.get(p) ?? tipAround(p);
     tip[i] = parts ? [part(parts[0]), part(parts[1]), part(parts[2])] : p.tip;
     blocks[i] = packBlocks(p.blocks, p.family === 4 ? p.cidr : null);
     if (p.pins !== undefined) pinned = true;
@@ -176,7 +178,7 @@ function packPools(pools: readonly ModelPool[]): PackedPools {
  * `IP pool <name> · <cidr><mid>\n<blocksText>\n<addressesText>\n<label><headroomText><tail>` (the page's
  * `poolTip`); undefined when it does not. Compared in place: no text is built but the three parts.
  */
-export function tipAround(p: Pick<ModelPool, "name" | "cidr" | "blocksText" | "addressesText" | "headroomText" | "tip">): [mid: string, label: string, tail: string] | undefined {
+export function tipAround(p: Pick<ModelPool, "name" | "cidr" | "blocksText" | "addressesText" | "headroomText" | "tip">): TipParts | undefined {
   const tip = p.tip;
   let at = TIP_HEAD.length;
   if (!tip.startsWith(TIP_HEAD) || !tip.startsWith(p.name, at)) return undefined;
@@ -200,7 +202,8 @@ const TIP_HEAD = "IP pool ";
 
 function packBlocks(b: ModelBlocks, ipv4Pool: string | null): PackedBlocks {
   const where: PackedBlocks[8] = b.index !== undefined ? [b.sizeBits ?? 0, b.poolBits ?? 0, packInts(b.index)] : b.rect !== undefined ? { rect: b.rect } : 0;
-  const derived = ipv4Pool !== null && b.index !== undefined && b.sizeBits !== undefined && ipv4BlockTexts(ipv4Pool, b.index, b.sizeBits, b.cidr);
+  // Columns the model marked (their texts read as canonical IPv4 when the blocks were placed) need no second reading.
+  const derived = ipv4Pool !== null && b.index !== undefined && b.sizeBits !== undefined && (canonicalIpv4Blocks.get(b) === ipv4Pool || ipv4BlockTexts(ipv4Pool, b.index, b.sizeBits, b.cidr));
   return [b.cidr.length, derived ? 0 : b.cidr, packInts(b.owner), b.inUse, b.capacity, sparse(b.reserved), sparse(b.borrowedBy), sparse(b.ipReserved), where];
 }
 

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { buildInspectReport, readDumpFiles } from "../../src/live";
 import { buildPlanReport, diffPlanReports, inspectMapModel, renderPlanHtml } from "../../src/report";
 import type { MapModel, ModelBlocks, ModelPool, ModelRange, ModelView } from "../../src/report/map-model";
-import { diffMapModel, planMapModel } from "../../src/report/map-model";
+import { canonicalIpv4Blocks, diffMapModel, planMapModel, poolTip, poolTipParts } from "../../src/report/map-model";
 import { PackedBlocks, ipv4BlockTexts, packInts, packModel, tipAround } from "../../src/report/map-pack";
 import { planIpam } from "../../src/plan/plan";
 import { largeReport } from "../helpers/large-report";
@@ -85,6 +85,80 @@ describe("the packed model, unpacked by the page, is the model", () => {
         expect(roundTrip(model)).toEqual(asJson(model));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("block columns the model marks as canonical IPv4", () => {
+  /** Every marked pool's texts are the ones the page writes, read again; the count of marked pools. */
+  function checkMarks(model: MapModel): number {
+    let marked = 0;
+    for (const v of model.views)
+      for (const p of v.pools) {
+        if (canonicalIpv4Blocks.get(p.blocks) !== p.cidr) continue;
+        marked++;
+        expect(ipv4BlockTexts(p.cidr, p.blocks.index!, p.blocks.sizeBits!, p.blocks.cidr)).toBe(true);
+      }
+    return marked;
+  }
+
+  test("the benchmark's pools are all marked (the packer reads none of their 100,000 texts again)", () => {
+    const model = planMapModel(largeReport(10_000, 24, 28, 10, 2_000));
+    expect(checkMarks(model)).toBe(10_000);
+    expect(checkTipMarks(model)).toBe(10_000);
+  });
+
+  /** Every pool whose hover text the model kept the parts of: poolTip of them is the text. */
+  function checkTipMarks(model: MapModel): number {
+    let marked = 0;
+    for (const v of model.views)
+      for (const p of v.pools) {
+        const parts = poolTipParts.get(p);
+        if (!parts) continue;
+        marked++;
+        expect(poolTip(p, parts)).toBe(p.tip);
+      }
+    return marked;
+  }
+
+  test("a plan's pools keep their hover text's parts: unsimulated, disabled, borrowing, a diff", () => {
+    const r = largeReport(12, 24, 28, 5, 7);
+    const report = {
+      ...r,
+      pools: r.pools.map((p, i) => (i === 2 ? { ...p, disabled: true } : i === 3 ? { ...p, blockSize: null } : p)),
+      simulation: { ...r.simulation!, pools: r.simulation!.pools.filter((p) => p.name !== "pool-00004").map((p, i) => (i === 5 ? { ...p, borrowedAddresses: 3 } : p)) },
+    };
+    const model = planMapModel(report);
+    expect(checkTipMarks(model)).toBe(11);
+    expect(roundTrip(model)).toEqual(asJson(model));
+    const base = planReport();
+    expect(checkTipMarks(planMapModel(base))).toBeGreaterThan(0);
+  });
+
+  test("a mark always means the page's texts: plans, a live cluster, blocks written otherwise", () => {
+    expect(checkMarks(planMapModel(planReport()))).toBeGreaterThan(0);
+    const root = path.resolve(__dirname, "..", "..");
+    const dump = readDumpFiles([path.join(root, "examples/live/calico.yaml"), path.join(root, "examples/live/cluster.yaml")]);
+    expect(checkMarks(inspectMapModel(buildInspectReport(dump), dump))).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.array(fc.tuple(fc.nat(40), fc.constantFrom("", " ", "0", "/32", "::")), { maxLength: 4 }),
+        fc.constantFrom("10.0.0.0/24", "10.0.0.0/23", "10.0.0.00/24", "010.0.0.0/24", "10.0.0.0/024"),
+        (pools, blocks, edits, poolText) => {
+          const r = largeReport(pools, 24, 28, blocks, 3);
+          const edited = r.simulation!.blocks.map((b, i) => {
+            const e = edits.find(([at]) => at === i);
+            return e ? { ...b, cidr: e[1] === "::" ? `fd00::${i}/124` : e[1] === "/32" ? b.cidr.replace(/\/28$/, "/32") : `${e[1]}${b.cidr}` } : b;
+          });
+          const report = { ...r, pools: r.pools.map((p, i) => (i === 0 ? { ...p, cidr: poolText } : p)), simulation: { ...r.simulation!, blocks: edited } };
+          const model = planMapModel(report);
+          checkMarks(model);
+          expect(roundTrip(model)).toEqual(asJson(model));
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });

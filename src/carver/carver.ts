@@ -1,6 +1,7 @@
 import { Cidr, IntervalSet, IpFamily, IpParseError, LINK_LOCAL_V4, LINK_LOCAL_V6, NEVER_FOR_PODS, SpecialRange, findOverlaps } from "../ip";
 import { EntryCidrs, recordedCidr, recordedIPv4Key, recordedIPv4Keys, recordedIPv4Order, registerCheckedLedger } from "../ledger/checked";
-import { EntryColumns, PoolIndex, checkedIndexedLedger, poolIndex } from "../ledger/pool-index";
+import { EntryColumns, PoolIndex, checkedIndexedLedger, placedCidrText, poolIndex } from "../ledger/pool-index";
+import { ipv6WordsInto } from "../ip/address";
 import { LedgerPoolChange, diffLedgerPools } from "../ledger/diff";
 import { Ledger, LedgerEntry } from "../ledger/format";
 import { emptyLedger, freezeLedgerOfRecord, freezeLedgerOfSorted, poolsAlone, setOwn } from "../ledger/freeze";
@@ -15,6 +16,7 @@ import { Ipv4Runs, Ipv4RunsBuilder } from "./private/ipv4-runs";
 import { anyMarkedTouches } from "./private/kept-ranges";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
+import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
@@ -173,19 +175,32 @@ class Items {
    * in size order, and reading the family from 10,000 request objects in that order missed the cache.
    */
   readonly families: Uint8Array;
-  /** The placed range. */
-  readonly cidr: Array<Cidr | undefined>;
-  /** Why the range. */
-  readonly explanation: Array<string | undefined>;
+  /**
+   * The range of each placed recorded or pinned request, made at the first (a first run places none);
+   * a carved request's range is its pool's ({@link carved}).
+   */
+  fixed: Array<Cidr | undefined> | undefined;
+  /** Why the range, for each placed recorded or pinned request; made at the first explained. */
+  explanations: Array<string | undefined> | undefined;
+  /**
+   * The pool of each carved request, made when it is carved (with its range and explanation, nothing
+   * left to add), by request index; the list is made at the first carved pool. When every request is
+   * carved (a first run), it is the result's `pools` as it is: no list of ranges and one of
+   * explanations per request beside a list of pools (80 KB each per 10,000 pools).
+   */
+  carved: Array<CarvedPool | undefined> | undefined;
+  /** How many requests are carved. */
+  carvedCount: number;
   /** The pinned CIDR of each request, made at the first pinned request (most runs pin none). */
   pinned: Array<Cidr | undefined> | undefined;
   /** The address space each request names, once known usable; made at the first such request (most name none). */
   spaces: Array<Space | undefined> | undefined;
   /**
-   * The canonical text of each carved IPv6 pool's range, written by its free list without a bigint
-   * (see `FreeSpace.textOfLast`); made at the first carved IPv6 pool. Other ranges' texts come from their `Cidr`.
+   * The network of each carved IPv6 pool as four 32-bit words at 4 × its request index, as its free list
+   * handed it out (see `FreeSpace.wordsOfLast`), for its text without a bigint operation (see
+   * `placedCidrText`), made when the text is first asked for; made at the first carved IPv6 pool.
    */
-  texts: Array<string | undefined> | undefined;
+  words: Int32Array | undefined;
 
   constructor(
     readonly requests: readonly PoolRequest[],
@@ -199,11 +214,13 @@ class Items {
     this.source = new Uint8Array(n);
     this.position = new Int32Array(n).fill(-1);
     this.families = new Uint8Array(n);
-    this.cidr = new Array<Cidr | undefined>(n).fill(undefined);
-    this.explanation = new Array<string | undefined>(n).fill(undefined);
+    this.fixed = undefined;
+    this.explanations = undefined;
+    this.carved = undefined;
+    this.carvedCount = 0;
     this.pinned = undefined;
     this.spaces = undefined;
-    this.texts = undefined;
+    this.words = undefined;
   }
 
   get length(): number {
@@ -236,10 +253,49 @@ class Items {
     return this.spaces === undefined ? undefined : this.spaces[i];
   }
 
+  /** The placed range of request i: recorded, pinned or carved; `undefined` when not placed (yet). */
+  cidrOf(i: number): Cidr | undefined {
+    if (this.fixed !== undefined) {
+      const cidr = this.fixed[i];
+      if (cidr !== undefined) return cidr;
+    }
+    if (this.carved !== undefined) {
+      const pool = this.carved[i];
+      if (pool !== undefined) return pool.cidr;
+    }
+    return undefined;
+  }
+
+  /** Places request i at its recorded ({@link LEDGER}) or pinned ({@link PINNED}) range. */
+  fix(i: number, cidr: Cidr, source: number): void {
+    (this.fixed ??= new Array<Cidr | undefined>(this.length).fill(undefined))[i] = cidr;
+    this.source[i] = source;
+  }
+
+  /** Why the placed range of request i (`undefined` until a fixed range is explained). */
+  explanationOf(i: number): string | undefined {
+    if (this.carved !== undefined) {
+      const pool = this.carved[i];
+      if (pool !== undefined) return pool.explanation;
+    }
+    return this.explanations === undefined ? undefined : this.explanations[i];
+  }
+
+  /** Records why the fixed range of request i. */
+  explain(i: number, explanation: string): void {
+    (this.explanations ??= new Array<string | undefined>(this.length).fill(undefined))[i] = explanation;
+  }
+
+  /** Records the pool carved for request i. */
+  carve(i: number, pool: CarvedPool): void {
+    (this.carved ??= new Array<CarvedPool | undefined>(this.length).fill(undefined))[i] = pool;
+    this.source[i] = CARVED;
+    this.carvedCount++;
+  }
+
   /** The canonical text of the placed range of item i. */
   text(i: number): string {
-    const text = this.texts === undefined ? undefined : this.texts[i];
-    return text === undefined ? this.cidr[i]!.toString() : text;
+    return placedCidrText(this.cidrOf(i)!, this.source[i] === CARVED ? this.words : undefined, i);
   }
 
   /** The recorded entry of the request's pool, when it is a kept recorded pool. */
@@ -275,7 +331,7 @@ class Items {
 
   /** Whether request i's pool is in the result: placed, with its source and explanation. */
   placed(i: number): boolean {
-    return this.state[i] === LIVE && this.cidr[i] !== undefined && this.source[i] !== 0 && this.explanation[i] !== undefined;
+    return this.state[i] === LIVE && this.cidrOf(i) !== undefined && this.source[i] !== 0 && this.explanationOf(i) !== undefined;
   }
 }
 
@@ -359,8 +415,7 @@ export function carve(input: CarveInput): CarveResult {
   explainFixedRanges(items, spaces, findings);
 
   // 7. The result.
-  const pools = new Array<CarvedPool>(items.length);
-  pools.length = carvedPools(items, pools);
+  const pools = resultPools(items);
   const sortedFindings = sortFindings(findings);
   if (hasErrors(sortedFindings)) return { pools, ledger: ledgerIn, changes: [], findings: sortedFindings };
 
@@ -372,7 +427,7 @@ export function carve(input: CarveInput): CarveResult {
   }
   // A first run (the usual case: no recorded pool, requests in name order) returns its ledger as
   // columns, and its changes made when first read: see indexedFirstLedger.
-  const first = recorded.size === 0 ? indexedFirstLedger(inspected.ledger, items) : undefined;
+  const first = recorded.size === 0 ? indexedFirstLedger(inspected.ledger, items, pools) : undefined;
   if (first !== undefined) return resultOfIndexedLedger(pools, first.ledger, first.index, sortedFindings);
   const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, items);
   return { pools, ledger, changes, findings: sortedFindings };
@@ -385,16 +440,17 @@ export function carve(input: CarveInput): CarveResult {
  * `planIpam` takes its changes from its own diff.
  */
 function resultOfIndexedLedger(pools: readonly CarvedPool[], ledger: Ledger, index: PoolIndex, findings: readonly Finding[]): CarveResult {
-  let changes: readonly LedgerPoolChange[] | undefined;
-  return {
-    pools,
-    ledger,
-    get changes(): readonly LedgerPoolChange[] {
-      return (changes ??= addedPools(index.names, index.entries, new Array<LedgerPoolChange>(index.size)));
-    },
-    findings,
-  };
+  // The keys in the order of the other results': pools, ledger, changes (an own enumerable getter), findings.
+  const result = { pools, ledger } as { pools: readonly CarvedPool[]; ledger: Ledger; findings: readonly Finding[] };
+  INDEXED_CHANGES.define(result, index);
+  result.findings = findings;
+  return result as CarveResult;
 }
+
+/** The `changes` getter of {@link resultOfIndexedLedger}'s results: one function for all (see `LazyOwnProperty`). */
+const INDEXED_CHANGES = new LazyOwnProperty<PoolIndex, readonly LedgerPoolChange[]>("changes", (index) =>
+  addedPools(index.names, index.entries, new Array<LedgerPoolChange>(index.size)),
+);
 
 /** The result of a run whose input ledger is invalid: no pool, the ledger as it is, its problems. */
 function invalidLedgerResult(ledgerIn: Ledger, problems: ReadonlyArray<{ readonly path: string; readonly message: string }>): CarveResult {
@@ -557,7 +613,7 @@ function newPools(byNameOrder: Int32Array, items: Items, finest: { 4: number; 6:
   let count = 0;
   for (let k = 0; k < byNameOrder.length; k++) {
     const i = byNameOrder[k];
-    if (!items.live(i) || items.cidr[i] !== undefined || items.pinnedOf(i) !== undefined) continue;
+    if (!items.live(i) || items.cidrOf(i) !== undefined || items.pinnedOf(i) !== undefined) continue;
     list[count++] = i;
     const family = items.family(i);
     const prefix = items.prefix(i);
@@ -645,8 +701,8 @@ function carveAll(
 /** The explanation of each placed recorded or pinned pool. */
 function explainFixedRanges(items: Items, spaces: readonly Space[], findings: Finding[]): void {
   for (let i = 0; i < items.length; i++) {
-    if (!items.live(i) || items.source[i] === CARVED || !items.cidr[i]) continue;
-    items.explanation[i] = keptAsBefore(items, i, spaces) ?? explainFixed(items, i, spaces, findings);
+    if (!items.live(i) || items.source[i] === CARVED || !items.cidrOf(i)) continue;
+    items.explain(i, keptAsBefore(items, i, spaces) ?? explainFixed(items, i, spaces, findings));
   }
 }
 
@@ -664,13 +720,32 @@ function keptAsBefore(items: Items, i: number, spaces: readonly Space[]): string
   return holder?.keptHere.get(items.sizeExplanation(i));
 }
 
-/** The placed pools, frozen, in request order, into `pools`; returns how many. (Made by a constructor: see {@link CarvedPoolObject}.) */
+/**
+ * The placed pools, in request order: the carved pools' list itself when every request was carved (a
+ * first run), else a list of them and the recorded and pinned pools, made now.
+ */
+function resultPools(items: Items): CarvedPool[] {
+  if (items.carved !== undefined && items.carvedCount === items.length) return items.carved as CarvedPool[];
+  const pools = new Array<CarvedPool>(items.length);
+  pools.length = carvedPools(items, pools);
+  return pools;
+}
+
+/**
+ * The placed pools, frozen, in request order, into `pools`; returns how many: the carved ones as they
+ * were made, the others made now. (Made by a constructor: see {@link CarvedPoolObject}.)
+ */
 function carvedPools(items: Items, pools: CarvedPool[]): number {
   let k = 0;
   for (let i = 0; i < items.length; i++) {
     if (!items.placed(i)) continue;
-    const cidr = items.cidr[i]!;
-    pools[k++] = new CarvedPoolObject(items.name(i), cidr.family, cidr, items.requests[i].blockSize, items.sourceOf(i)!, items.explanation[i]!);
+    const carved = items.carved === undefined ? undefined : items.carved[i];
+    if (carved !== undefined) {
+      pools[k++] = carved;
+      continue;
+    }
+    const cidr = items.cidrOf(i)!;
+    pools[k++] = new CarvedPoolObject(items.name(i), cidr.family, cidr, items.requests[i].blockSize, items.sourceOf(i)!, items.explanationOf(i)!);
   }
   return k;
 }
@@ -699,10 +774,20 @@ function ledgerAfter(
   // The parsed CIDRs, for a next run given this ledger object, are read from the entries' canonical
   // text when first asked for (as for a ledger read from its text), so that a result holds no list of
   // its CIDRs besides its pools.
-  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
+  registerCheckedLedger(ledger, entryCidrsOf);
   // A first run adds every pool, in name order: the sorted entries are that list already.
   const changes = recordedCount === 0 ? addedPools(sorted.names, sorted.values, new Array<LedgerPoolChange>(sorted.names.length)) : diffLedgerPools(ledgerIn, ledger);
   return { ledger, changes };
+}
+
+/**
+ * The parsed CIDRs of a ledger the carver built, for a next run given that ledger object: read from the
+ * entries' canonical text when first asked for (as for a ledger read from its text), so that a result
+ * holds no list of its CIDRs besides its pools. A module-level function, not a closure over the ledger
+ * (see `CheckedLedger`).
+ */
+function entryCidrsOf(ledger: Ledger): ReadonlyMap<string, Cidr> {
+  return new EntryCidrs(poolIndex(ledger));
 }
 
 /**
@@ -716,49 +801,54 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
   const changes = new Array<LedgerPoolChange>(items.length);
   changes.length = newEntries(items, record, changes);
   const ledger = freezeLedgerOfRecord(record, checked);
-  registerCheckedLedger(ledger, () => new EntryCidrs(poolIndex(ledger)));
+  registerCheckedLedger(ledger, entryCidrsOf);
   return { ledger, changes };
 }
 
 /**
  * The ledger of a first run (an empty input ledger of pools alone) whose placed requests come in name
- * order (the usual case), as columns by position (name, CIDR text, family, block size; every status
- * active) with no entry object, no `pools` record and no change made: the ledger's `pools` and its
- * entries are made when first read (see `checkedIndexedLedger`), as for a ledger read from its text, and
- * `serializeLedger` writes it from the columns. About 180 bytes a pool fewer, made and kept, than the entries,
- * their record and the changes that add them (the entry, 56; its slot in the record, ~40, and as much
- * again while the record grows; the change, 48, and its slot). `undefined` when another path applies:
- * another section in the ledger, requests out of name order, a name of digits only (an array index,
- * which a record orders before every other key).
+ * order (the usual case), as columns by position (name, family, block size; every status active; the
+ * range as the `Cidr` of the result's pool at that position, `pools`) with no entry object, no `pools`
+ * record, no change and no CIDR text made: the ledger's `pools` and its entries are made when first
+ * read (see `checkedIndexedLedger`), as for a ledger read from its text, and `serializeLedger` writes it
+ * from the columns, each CIDR's text made as it is written (see `placedCidrText`). About 220 bytes a pool
+ * fewer, made and kept, than the entries, their record and the changes that add them (the entry, 56;
+ * its slot in the record, ~40, and as much again while the record grows; the change, 48, and its slot;
+ * the CIDR's text, 32–40, and its slot). `undefined` when another path applies: another section in the
+ * ledger, requests out of name order, a name of digits only (an array index, which a record orders
+ * before every other key).
  */
-function indexedFirstLedger(checked: Ledger, items: Items): { ledger: Ledger; index: PoolIndex } | undefined {
+function indexedFirstLedger(checked: Ledger, items: Items, pools: readonly CarvedPool[]): { ledger: Ledger; index: PoolIndex } | undefined {
   if (!poolsAlone(checked) || !placedInNameOrder(items)) return undefined;
   const n = items.length;
   const names = new Array<string>(n);
-  const texts = new Array<string>(n);
   const families = new Uint8Array(n);
   const blockSizes = new Uint8Array(n);
-  const count = placedColumns(items, names, texts, families, blockSizes);
+  const count = placedColumns(items, names, families, blockSizes);
   if (count < 0) return undefined;
   names.length = count;
-  texts.length = count;
-  const index = new PoolIndex(names, new EntryColumns(undefined, undefined, undefined, texts, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count)), true);
+  // The carved IPv6 networks' words serve by position when every request is placed (position = request index).
+  const words = count === n ? items.words : undefined;
+  const columns = new EntryColumns(undefined, undefined, undefined, pools, words, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count));
+  const index = new PoolIndex(names, columns, true);
   return { ledger: checkedIndexedLedger(index), index };
 }
 
 /**
- * Each placed request's name, CIDR text, family and block size into the columns, in request order;
- * returns how many, or -1 at a name of digits only. The loop alone: see {@link firstsOfNames}.
+ * Each placed request's name, family and block size into the columns, in request order, and each
+ * pinned IPv6 range's words beside the carved ones' (see {@link Items.words}), if any; returns how
+ * many, or -1 at a name of digits only. The loop alone: see {@link firstsOfNames}.
  */
-function placedColumns(items: Items, names: string[], texts: string[], families: Uint8Array, blockSizes: Uint8Array): number {
+function placedColumns(items: Items, names: string[], families: Uint8Array, blockSizes: Uint8Array): number {
+  const words = items.words;
   let k = 0;
   for (let i = 0; i < items.length; i++) {
-    const cidr = items.cidr[i];
+    const cidr = items.cidrOf(i);
     if (cidr === undefined) continue;
     const name = items.name(i);
     if (digitsOnly(name)) return -1;
     names[k] = name;
-    texts[k] = items.text(i);
+    if (words !== undefined && cidr.family === 6 && items.source[i] !== CARVED) ipv6WordsInto(cidr.network, words, 4 * i);
     families[k] = cidr.family;
     blockSizes[k++] = items.requests[i].blockSize;
   }
@@ -778,7 +868,7 @@ function digitsOnly(name: string): boolean {
 function placedInNameOrder(items: Items): boolean {
   let previous = "";
   for (let i = 0, any = false; i < items.length; i++) {
-    if (items.cidr[i] === undefined) continue;
+    if (items.cidrOf(i) === undefined) continue;
     const name = items.name(i);
     if (any && compareNames(previous, name) > 0) return false;
     previous = name;
@@ -794,7 +884,7 @@ function placedInNameOrder(items: Items): boolean {
 function newEntries(items: Items, record: Record<string, LedgerEntry>, changes: LedgerPoolChange[]): number {
   let k = 0;
   for (let i = 0; i < items.length; i++) {
-    const cidr = items.cidr[i];
+    const cidr = items.cidrOf(i);
     if (cidr === undefined) continue;
     const name = items.name(i);
     const entry = new LedgerEntryObject(cidr.family, items.text(i), items.requests[i].blockSize, "active");
@@ -820,7 +910,7 @@ function ledgerLists(kept: KeptPools, items: Items, names: string[], values: Led
 /** The placed requests' names and entries into the lists from position `k` on; returns the position after them. The loop alone: see {@link firstsOfNames}. */
 function placedEntries(items: Items, names: string[], values: LedgerEntry[], k: number): number {
   for (let i = 0; i < items.length; i++) {
-    const cidr = items.cidr[i];
+    const cidr = items.cidrOf(i);
     if (cidr === undefined) continue;
     const recorded = items.entry(i);
     names[k] = items.name(i);
@@ -1058,8 +1148,7 @@ function resolveRequest(
           `Remove addressSpace or name the space that holds ${e.cidr}, or migrate: ${migrationWayOut(e, name, MIGRATE_POOLS)}`,
       );
     }
-    items.cidr[item] = rc;
-    items.source[item] = LEDGER;
+    items.fix(item, rc, LEDGER);
     return;
   }
   if (pinned) {
@@ -1073,8 +1162,7 @@ function resolveRequest(
           `pin it inside the space, or remove addressSpace`,
       );
     }
-    items.cidr[item] = pinned;
-    items.source[item] = PINNED;
+    items.fix(item, pinned, PINNED);
   }
 }
 
@@ -1120,7 +1208,7 @@ function checkFixedRanges(
   for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
   for (let item = 0; item < items.length; item++) {
-    const cidr = items.cidr[item];
+    const cidr = items.cidrOf(item);
     if (cidr !== undefined && items.live(item)) occupants.push({ t: "pool", cidr, item });
   }
   for (const [name, cidr] of recordedCidrs) {
@@ -1138,8 +1226,8 @@ function checkFixedRanges(
   };
   const poolText = (item: number) =>
     items.source[item] === LEDGER
-      ? `pool "${items.name(item)}" (recorded in the ledger at ${items.cidr[item]})`
-      : `pool "${items.name(item)}" (pinned to ${items.cidr[item]})`;
+      ? `pool "${items.name(item)}" (recorded in the ledger at ${items.cidrOf(item)})`
+      : `pool "${items.name(item)}" (pinned to ${items.cidrOf(item)})`;
   const movePool = (item: number, other: string) =>
     items.source[item] === LEDGER
       ? `A recorded pool never moves: if ${other} is declared correctly, add a new pool under a new name, then disable "${items.name(item)}" and drain it (${MIGRATE_POOLS}); otherwise correct the declaration`
@@ -1194,7 +1282,7 @@ function checkFixedRanges(
           victim,
           "CARVE_POOL_OVERLAPS_POOL",
           `${poolText(victim)} overlaps ${poolText(kept)}; two pools must not share addresses. ` +
-            `Pin "${items.name(victim)}" to a range outside ${items.cidr[kept]}, or drop the pin and let the carver place it`,
+            `Pin "${items.name(victim)}" to a range outside ${items.cidrOf(kept)}, or drop the pin and let the carver place it`,
         );
         break;
       }
@@ -1229,7 +1317,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
   let v6: IntervalSet | undefined;
   let walk = false;
   for (let item = 0; item < items.length; item++) {
-    const cidr = items.cidr[item];
+    const cidr = items.cidrOf(item);
     if (cidr === undefined || !items.live(item)) continue;
     if (items.source[item] !== LEDGER) return true;
     if (cidr.family === 4 && marked !== undefined) {
@@ -1324,10 +1412,7 @@ function carveOne(
   for (const space of candidates) {
     const network = space.free!.allocate(prefix);
     if (network === undefined) continue;
-    // Aligned by the free list's construction: no need for Cidr.of's checks.
-    items.cidr[item] = validCidr(family, network, prefix);
-    if (family === 6) (items.texts ??= new Array<string | undefined>(items.length).fill(undefined))[item] = space.free!.textOfLast(prefix);
-    items.source[item] = CARVED;
+    if (family === 6) space.free!.wordsOfLast((items.words ??= new Int32Array(4 * items.length)), 4 * item);
     const sizeExplanation = items.sizeExplanation(item);
     if (sizeExplanation !== space.lastSize) {
       let explanation = space.bestFit.get(sizeExplanation);
@@ -1338,7 +1423,8 @@ function carveOne(
       space.lastSize = sizeExplanation;
       space.lastBestFit = explanation;
     }
-    items.explanation[item] = space.lastBestFit;
+    // The pool, whole: aligned by the free list's construction, its range needs no check of Cidr.of's.
+    items.carve(item, new CarvedPoolObject(items.name(item), family, validCidr(family, network, prefix), items.requests[item].blockSize, "carved", space.lastBestFit));
     return;
   }
   items.state[item] = FAILED;
@@ -1409,7 +1495,7 @@ function spaceHoldingKey(spaces: readonly Space[], key: number): Space | undefin
 }
 
 function explainFixed(items: Items, item: number, spaces: readonly Space[], findings: Finding[]): string {
-  const cidr = items.cidr[item]!;
+  const cidr = items.cidrOf(item)!;
   const sizeExplanation = items.sizeExplanation(item);
   const key = items.source[item] === LEDGER ? items.recordedKey(item) : -1;
   const holder = key >= 0 ? spaceHoldingKey(spaces, key) : spaceHolding(spaces, cidr);
@@ -1466,7 +1552,7 @@ function keepsLedger(
   if (!checkedAndKept) return false;
   let entries = 0;
   for (let item = 0; item < items.length; item++) {
-    if (items.cidr[item] === undefined) continue;
+    if (items.cidrOf(item) === undefined) continue;
     if (!items.recordedActive(item)) return false;
     entries++;
   }

@@ -324,6 +324,20 @@ function putIPv6(value: bigint): number {
 }
 
 /**
+ * @internal The address value (0 <= value < 2^128; an IPv4 one gives words 0 to 2 zero) as four 32-bit
+ * words (int32 bit patterns), the most significant first, into `out[at]` to `out[at + 3]`: the words
+ * {@link ipv6CidrTextOfWords} writes the text of.
+ */
+export function ipv6WordsInto(value: bigint, out: Int32Array, at: number): void {
+  HALVES[0] = value >> 64n;
+  HALVES[1] = value;
+  out[at] = HALF_WORDS[HIGH_WORD];
+  out[at + 1] = HALF_WORDS[LOW_WORD];
+  out[at + 2] = HALF_WORDS[2 + HIGH_WORD];
+  out[at + 3] = HALF_WORDS[2 + LOW_WORD];
+}
+
+/**
  * @internal The canonical text of the IPv6 CIDR whose network is given as its four 32-bit words, the
  * most significant first, and whose prefix is `prefix`: the text of {@link cidrText}, without a bigint.
  * A word may be given as a signed or an unsigned 32-bit integer: only its 32 bits are read. For the

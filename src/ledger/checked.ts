@@ -7,14 +7,100 @@ import type { Ledger } from "./format";
 import type { InspectedLedger } from "./inspect";
 import type { PoolIndex } from "./pool-index";
 import { checkedCidr, ipv4OfKey } from "./private/canonical-cidr";
+import { hiddenSlot } from "./private/hidden-slot";
+
+/**
+ * @internal What {@link INSPECTED} holds for a checked ledger: its parsed CIDRs, or the function that
+ * makes them from the ledger when first asked for. Never the ledger itself, nor anything that holds it
+ * (a closure over it): a WeakMap value that reaches its own key keeps both alive through every young
+ * collection (V8's scavenger does not see such a cycle as garbage), so every ledger a run returned, and
+ * all it held (a first run's pools), outlived its result until the next full collection, copied to the
+ * old generation on the way: 1–3 MB per scavenge in the benchmark's carving processes.
+ */
+export class CheckedLedger {
+  private made: ReadonlyMap<string, Cidr> | undefined;
+  /** The ledger's canonical text, once read from it or written (see {@link serializedText}); stamped ledgers only. */
+  serialized: string | undefined;
+
+  /**
+   * @param cidrs the parsed CIDR of every entry, by name, or `undefined` to make them with `make`
+   * @param make makes them from the ledger (a module-level function: it must not hold the ledger)
+   */
+  constructor(
+    cidrs: ReadonlyMap<string, Cidr> | undefined,
+    private readonly make: ((ledger: Ledger) => ReadonlyMap<string, Cidr>) | undefined,
+  ) {
+    this.made = cidrs;
+    this.serialized = undefined;
+  }
+
+  /** The CIDRs of `ledger`, the ledger this is registered for: given, or made now once. */
+  cidrsOf(ledger: Ledger): ReadonlyMap<string, Cidr> {
+    return (this.made ??= this.make!(ledger));
+  }
+}
 
 /**
  * @internal Ledgers known to be valid, with their parsed CIDRs, so that a ledger read by `parseLedger` or made
  * by the carver is not checked again by the next `carve` or `serializeLedger` (for 10,000 pools that
  * is most of the cost of a run). Only deeply frozen ledgers made here are registered: they cannot
- * change after the check.
+ * change after the check. Read with {@link checkedInspection}.
  */
-export const INSPECTED = new WeakMap<object, InspectedLedger>();
+export const INSPECTED = new WeakMap<object, CheckedLedger>();
+
+const NO_PROBLEMS: InspectedLedger["problems"] = Object.freeze([]);
+
+/** The inspection of a checked ledger: the ledger itself, its CIDRs (made when first read), no problem. */
+class CheckedInspection implements InspectedLedger {
+  readonly problems = NO_PROBLEMS;
+
+  constructor(
+    readonly ledger: Ledger,
+    private readonly checked: CheckedLedger,
+  ) {}
+
+  get cidrs(): ReadonlyMap<string, Cidr> {
+    return this.checked.cidrsOf(this.ledger);
+  }
+}
+
+/** The state of ledgers registered as checked on themselves, by {@link stampChecked}. */
+const CHECKED_SLOT = hiddenSlot<CheckedLedger>();
+
+/**
+ * @internal Registers a ledger the caller is making from checked parts, before it freezes it: as
+ * {@link INSPECTED}, but kept on the ledger itself, not in the WeakMap, so that it lives exactly as long
+ * as the ledger (see `hiddenSlot`: a WeakMap's values outlive their dead keys by a young collection).
+ */
+export function stampChecked(ledger: object, checked: CheckedLedger): void {
+  CHECKED_SLOT.set(ledger, checked);
+}
+
+/**
+ * @internal The canonical text of a ledger read from it, or already written by `serializeLedger` (see
+ * {@link SERIALIZED}), or `undefined`.
+ */
+export function serializedText(ledger: Ledger): string | undefined {
+  const checked = CHECKED_SLOT.get(ledger);
+  return checked !== undefined && checked.serialized !== undefined ? checked.serialized : SERIALIZED.get(ledger);
+}
+
+/**
+ * @internal Records the canonical text of a checked ledger (see {@link serializedText}): on a stamped
+ * ledger itself (see {@link stampChecked}; a WeakMap would keep a written text, 1.3 MB of string parts for
+ * 10,000 pools, a young collection longer than the ledger), else in {@link SERIALIZED}.
+ */
+export function rememberSerialized(ledger: Ledger, text: string): void {
+  const checked = CHECKED_SLOT.get(ledger);
+  if (checked !== undefined) checked.serialized = text;
+  else SERIALIZED.set(ledger, text);
+}
+
+/** @internal The inspection of `value` when it is a ledger known to be valid (see {@link INSPECTED}, {@link stampChecked}), else `undefined`. */
+export function checkedInspection(value: object): InspectedLedger | undefined {
+  const checked = CHECKED_SLOT.get(value) ?? INSPECTED.get(value);
+  return checked === undefined ? undefined : new CheckedInspection(value as Ledger, checked);
+}
 
 /**
  * @internal The canonical text of ledgers read from it (by the canonical reader, which accepts only the
@@ -54,11 +140,12 @@ export const CHECKED_DRAWN_RANGES = new WeakSet<object>();
 
 /**
  * @internal Registers a ledger the caller built from checked parts (frozen entries, canonical CIDRs,
- * no overlaps), with the parsed CIDR of every entry, or a function that makes them when first needed. A ledger whose `addresses`, `nodeCidrs` or `clusters` section
- * is not the checked section of another ledger (see {@link freezeLedger}) is not registered, so it is
- * checked in full when used.
+ * no overlaps), with the parsed CIDR of every entry, or a function that makes them from the ledger when
+ * first needed (a module-level function, not a closure over the ledger: see {@link CheckedLedger}). A
+ * ledger whose `addresses`, `nodeCidrs` or `clusters` section is not the checked section of another
+ * ledger (see {@link freezeLedger}) is not registered, so it is checked in full when used.
  */
-export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr> | (() => ReadonlyMap<string, Cidr>)): void {
+export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string, Cidr> | ((ledger: Ledger) => ReadonlyMap<string, Cidr>)): void {
   const addressesChecked = ledger.addresses === undefined || CHECKED_ADDRESSES.has(ledger.addresses);
   const nodeCidrsChecked = ledger.nodeCidrs === undefined || CHECKED_NODE_CIDRS.has(ledger.nodeCidrs);
   const clustersChecked = ledger.clusters === undefined || CHECKED_CLUSTERS.has(ledger.clusters);
@@ -66,19 +153,8 @@ export function registerCheckedLedger(ledger: Ledger, cidrs: ReadonlyMap<string,
   const subSpacesChecked = ledger.subSpaces === undefined || CHECKED_SUB_SPACES.has(ledger.subSpaces);
   const drawnChecked = ledger.drawnRanges === undefined || CHECKED_DRAWN_RANGES.has(ledger.drawnRanges);
   if (Object.isFrozen(ledger) && (FROZEN_POOLS.has(ledger.pools) || Object.isFrozen(ledger.pools)) && addressesChecked && nodeCidrsChecked && clustersChecked && migrationsChecked && subSpacesChecked && drawnChecked) {
-    if (typeof cidrs !== "function") {
-      INSPECTED.set(ledger, { ledger, cidrs, problems: [] });
-    } else {
-      // Made when first read: a ledger that is only written out (most runs) never needs it.
-      let made: ReadonlyMap<string, Cidr> | undefined;
-      INSPECTED.set(ledger, {
-        ledger,
-        get cidrs() {
-          return (made ??= cidrs());
-        },
-        problems: [],
-      });
-    }
+    // A function's CIDRs are made when first read: a ledger that is only written out (most runs) never needs them.
+    INSPECTED.set(ledger, typeof cidrs !== "function" ? new CheckedLedger(cidrs, undefined) : new CheckedLedger(undefined, cidrs));
   }
 }
 
@@ -114,9 +190,11 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
     return this.index.size;
   }
 
-  /** The CIDR of the pool at position `k` of the index: made already, or read from its entry. */
+  /** The CIDR of the pool at position `k` of the index: made already, held by its columns (a carver's first run), or read from its entry. */
   at(k: number): Cidr {
     if (this.made !== undefined) return this.made[k];
+    const placed = this.index.placedCidr(k);
+    if (placed !== undefined) return placed;
     return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? ipv4OfKey(this.v4Keys[k]) : checkedCidr(this.index.cidr(k));
   }
 

@@ -2,10 +2,11 @@
  * Building ledgers in code: a frozen, sorted ledger from pool entries and the other sections, so that
  * every function that makes a new ledger from an old one passes all of the old sections on.
  */
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, FROZEN_POOLS } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, CheckedLedger, FROZEN_POOLS, stampChecked } from "./checked";
 import type { LedgerMigration } from "./migrations";
 import { LEDGER_FORMAT_VERSION, Ledger, LedgerAddress, LedgerClusterSection, LedgerDrawnRange, LedgerEntry, LedgerSubSpace, TOP_KEYS } from "./format";
 import type { PoolIndex } from "./pool-index";
+import { LazyOwnProperty } from "./private/lazy-property";
 import { compareNames } from "./private/names";
 
 /** A new ledger with no pools. */
@@ -125,25 +126,32 @@ export function freezeSortedPools(pools: Record<string, LedgerEntry>): Ledger {
   return Object.freeze({ version: LEDGER_FORMAT_VERSION, pools: Object.freeze(pools) });
 }
 
+/** The `pools` getter of the ledgers of {@link freezeIndexedPools}: the record of the index's entries, in name order. */
+const INDEXED_POOLS = new LazyOwnProperty<PoolIndex, Readonly<Record<string, LedgerEntry>>>("pools", (index) => {
+  const record: Record<string, LedgerEntry> = {};
+  const { names, entries } = index;
+  for (let k = 0; k < names.length; k++) setOwn(record, names[k], entries[k]);
+  return Object.freeze(record);
+});
+
 /**
  * @internal A frozen ledger of the pools of `index` alone, whose `pools` record is made when first read:
  * a run that looks its pools up through the index (a carving run that keeps them all) never makes it.
  * The record, once made, is the one {@link freezeLedger} would make of these entries (in name order).
+ * `pools` is an own enumerable getter, as an object literal's, shared by all such ledgers (see
+ * `LazyOwnProperty`). The index ({@link indexOfIndexedPools}) and `checked` (see `checkedInspection`)
+ * are kept on the ledger itself, not in WeakMaps (see `hiddenSlot`).
  */
-export function freezeIndexedPools(index: PoolIndex): Ledger {
-  let pools: Readonly<Record<string, LedgerEntry>> | undefined;
-  return Object.freeze({
-    version: LEDGER_FORMAT_VERSION,
-    get pools(): Readonly<Record<string, LedgerEntry>> {
-      if (pools === undefined) {
-        const record: Record<string, LedgerEntry> = {};
-        const { names, entries } = index;
-        for (let k = 0; k < names.length; k++) setOwn(record, names[k], entries[k]);
-        pools = Object.freeze(record);
-      }
-      return pools;
-    },
-  });
+export function freezeIndexedPools(index: PoolIndex, checked: CheckedLedger): Ledger {
+  const ledger = { version: LEDGER_FORMAT_VERSION };
+  INDEXED_POOLS.define(ledger, index);
+  stampChecked(ledger, checked);
+  return Object.freeze(ledger) as unknown as Ledger;
+}
+
+/** @internal The index of a ledger made by {@link freezeIndexedPools}; `undefined` for any other. */
+export function indexOfIndexedPools(ledger: Ledger): PoolIndex | undefined {
+  return INDEXED_POOLS.stateOf(ledger);
 }
 
 /** @internal Whether the ledger has no section besides `pools` (and `version`). */

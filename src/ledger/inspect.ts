@@ -5,7 +5,7 @@
  */
 import { Cidr, IpFamily, findOverlaps } from "../ip";
 import { describe, isObjectName, isPlainObject, validateObjectName } from "../validation/names";
-import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, INSPECTED } from "./checked";
+import { CHECKED_ADDRESSES, CHECKED_CLUSTERS, CHECKED_DRAWN_RANGES, CHECKED_MIGRATIONS, CHECKED_NODE_CIDRS, CHECKED_SUB_SPACES, CheckedLedger, INSPECTED, checkedInspection } from "./checked";
 import { LedgerErrorCode, LedgerProblem, ProblemSink } from "./errors";
 import {
   BLOCK_SIZE_RANGE,
@@ -50,7 +50,7 @@ export interface InspectedLedger {
  * @internal Checks a ledger value (parsed JSON or an object built in code) against the format. O(n log n).
  */
 export function inspectLedger(value: unknown): InspectedLedger {
-  const cached = typeof value === "object" && value !== null ? INSPECTED.get(value) : undefined;
+  const cached = typeof value === "object" && value !== null ? checkedInspection(value) : undefined;
   if (cached) return cached;
   const problems: LedgerProblem[] = [];
   const cidrs = new Map<string, Cidr>();
@@ -214,7 +214,7 @@ export function inspectLedger(value: unknown): InspectedLedger {
     if (ledger.migrations !== undefined) CHECKED_MIGRATIONS.add(ledger.migrations);
     if (ledger.subSpaces !== undefined) CHECKED_SUB_SPACES.add(ledger.subSpaces);
     if (ledger.drawnRanges !== undefined) CHECKED_DRAWN_RANGES.add(ledger.drawnRanges);
-    INSPECTED.set(ledger, result);
+    INSPECTED.set(ledger, new CheckedLedger(cidrs, undefined));
   }
   return result;
 }

@@ -3,9 +3,10 @@
  * requested pool: one hash of each name into a typed array, no string-keyed map or record.
  */
 import type { Cidr, IpFamily } from "../ip";
-import { EntryCidrs, INSPECTED } from "./checked";
+import { cidrText, ipv6CidrTextOfWords } from "../ip/address";
+import { CheckedLedger, EntryCidrs } from "./checked";
 import type { Ledger, LedgerEntry, LedgerStatus } from "./format";
-import { freezeIndexedPools } from "./freeze";
+import { freezeIndexedPools, indexOfIndexedPools } from "./freeze";
 import { LedgerEntryObject } from "./private/entry-object";
 
 /** @internal The statuses by their code in {@link EntryColumns.statuses}. */
@@ -16,7 +17,7 @@ export const ACTIVE_CODE = 0;
 /**
  * @internal The entries of a ledger by position, without an object per entry: the family, block size and
  * status of each as numbers, its CIDR as where it is written in the text (as the canonical reader read
- * them) or as its text (as the carver's first run placed them). The entries themselves are made from
+ * them) or as the `Cidr` of the carver's first run's pool at its position. The entries themselves are made from
  * these when first asked for (see {@link PoolIndex.entries}): a carving run that keeps every pool reads
  * the columns alone, and `serializeLedger` writes a ledger of columns from them (see `canonicalLedgerText`).
  */
@@ -28,7 +29,10 @@ export class EntryColumns {
    *
    * @param text the text the entries were read from (a reader's columns), or `undefined`
    * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends
-   * @param cidrTexts each entry's CIDR text, when not read from a text (the carver's first run)
+   * @param placed when not read from a text (the carver's first run): each entry's CIDR as the `cidr` of
+   * the object at its position (the run's pools), its text made when first asked for (see {@link placedCidrText})
+   * @param v6Words with `placed`: each IPv6 entry's network as four 32-bit words at 4 × its position
+   * (as the free list handed it out), for its text without a bigint; `undefined` for none
    * @param families each entry's family: 4 or 6
    * @param statuses each entry's status, by its index in {@link STATUS_OF_CODE}
    */
@@ -36,7 +40,8 @@ export class EntryColumns {
     readonly text: string | undefined,
     readonly cidrStarts: Int32Array | undefined,
     readonly cidrEnds: Int32Array | undefined,
-    readonly cidrTexts: readonly string[] | undefined,
+    readonly placed: ReadonlyArray<{ readonly cidr: Cidr }> | undefined,
+    readonly v6Words: Int32Array | undefined,
     readonly families: Uint8Array,
     readonly blockSizes: Uint8Array,
     readonly statuses: Uint8Array,
@@ -122,6 +127,17 @@ export class PoolIndex {
     return c !== undefined ? columnCidr(c, k) : this.entries[k].cidr;
   }
 
+  /** The `Cidr` of the pool at position `k` when the columns hold it (a carver's first run), else `undefined`. */
+  placedCidr(k: number): Cidr | undefined {
+    const c = this.columns;
+    return c !== undefined && c.placed !== undefined ? c.placed[k].cidr : undefined;
+  }
+
+  /** The IPv6 networks' words of the columns beside their `Cidr`s (see {@link EntryColumns}), if any: for tests. */
+  placedWords(): Int32Array | undefined {
+    return this.columns?.v6Words;
+  }
+
   /**
    * Whether the entries are described by columns (no entry has a `spec`), so that {@link family},
    * {@link blockSize}, {@link status} and {@link cidr} read them without making the entries.
@@ -185,9 +201,19 @@ function entriesOfColumns(c: EntryColumns, n: number): LedgerEntry[] {
   return entries;
 }
 
-/** The CIDR text of entry `k` of the columns: given, or sliced from the text it was read from. */
+/** The CIDR text of entry `k` of the columns: made from its placed `Cidr`, or sliced from the text it was read from. */
 function columnCidr(c: EntryColumns, k: number): string {
-  return c.cidrTexts !== undefined ? c.cidrTexts[k] : c.text!.slice(c.cidrStarts![k], c.cidrEnds![k]);
+  return c.placed !== undefined ? placedCidrText(c.placed[k].cidr, c.v6Words, k) : c.text!.slice(c.cidrStarts![k], c.cidrEnds![k]);
+}
+
+/**
+ * @internal The canonical text of `cidr` (its `toString()`), placed at position `k`: an IPv6 one from
+ * its network's words at `v6Words[4k]` when given (no bigint operation), else from the `Cidr`.
+ */
+export function placedCidrText(cidr: Cidr, v6Words: Int32Array | undefined, k: number): string {
+  if (v6Words === undefined || cidr.family !== 6) return cidrText(cidr.family, cidr.network, cidr.prefix);
+  const at = 4 * k;
+  return ipv6CidrTextOfWords(v6Words[at], v6Words[at + 1], v6Words[at + 2], v6Words[at + 3], cidr.prefix);
 }
 
 /** Whether the names are in strictly increasing code-unit order. */
@@ -211,7 +237,7 @@ const INDEXES = new WeakMap<Ledger, PoolIndex>();
  * `pools` record on first use.
  */
 export function poolIndex(ledger: Ledger): PoolIndex {
-  let index = INDEXES.get(ledger);
+  let index = indexOfIndexedPools(ledger) ?? INDEXES.get(ledger);
   if (index === undefined) {
     const names = Object.keys(ledger.pools);
     index = new PoolIndex(
@@ -228,7 +254,7 @@ export function poolIndex(ledger: Ledger): PoolIndex {
  * it has one already; `undefined` for any other ledger (none is made here).
  */
 export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
-  return INDEXES.get(ledger);
+  return indexOfIndexedPools(ledger) ?? INDEXES.get(ledger);
 }
 
 /**
@@ -242,8 +268,5 @@ export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
  * reader sorted them (its overlap check does): a carving run checks its kept ranges in that order
  */
 export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array, v4Order?: Uint32Array): Ledger {
-  const ledger = freezeIndexedPools(index);
-  INDEXES.set(ledger, index);
-  INSPECTED.set(ledger, { ledger, cidrs: new EntryCidrs(index, cidrs, v4Keys, v4Order), problems: [] });
-  return ledger;
+  return freezeIndexedPools(index, new CheckedLedger(new EntryCidrs(index, cidrs, v4Keys, v4Order), undefined));
 }

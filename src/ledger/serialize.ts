@@ -1,5 +1,5 @@
 /** Serialising a ledger: canonical JSON, the same bytes for the same ledger, never an invalid ledger. */
-import { SERIALIZED } from "./checked";
+import { rememberSerialized, serializedText } from "./checked";
 import { problemError } from "./errors";
 import { Ledger } from "./format";
 import { poolsAlone } from "./freeze";
@@ -17,7 +17,7 @@ import { madePoolIndex } from "./pool-index";
  */
 export function serializeLedger(ledger: Ledger): string {
   // A ledger read from canonical text (every run after the first): that text.
-  const read = SERIALIZED.get(ledger);
+  const read = serializedText(ledger);
   if (read !== undefined) return read;
   const inspected = inspectLedger(ledger);
   if (inspected.problems.length > 0) throw problemError(inspected.problems, undefined);
@@ -25,7 +25,7 @@ export function serializeLedger(ledger: Ledger): string {
   const index = madePoolIndex(inspected.ledger);
   if (index !== undefined && index.hasColumns() && index.size > 0 && poolsAlone(inspected.ledger)) {
     const text = canonicalLedgerText(index);
-    SERIALIZED.set(ledger, text);
+    rememberSerialized(ledger, text);
     return text;
   }
   return canonicalJson(inspected.ledger);

@@ -329,11 +329,17 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     const fast = doc.decoded as DumpItem | undefined;
     if (fast !== undefined) {
       // Read straight from the text (fast-decode.ts): valid against the CRD schema by construction.
-      const source: DumpSource = doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
+      const source = fastSource(doc, fast);
+      // What `prepareObject` made of a node or an affinity ahead, while a worker was waited for.
+      const ready = fastReadings.get(fast);
       if (fast.kind === "Node") {
-        takeNode(fast.name, () => kubernetesNode(fast.object, fast.name, source));
+        takeNode(fast.name, () => ready?.node ?? kubernetesNode(fast.object, fast.name, source));
       } else if (fast.kind === "BlockAffinity") {
-        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => decodeAffinity(fast.name, fast.spec, source, findings));
+        keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
+          if (ready?.decoded === undefined) return decodeAffinity(fast.name, fast.spec, source, findings);
+          for (const f of ready.decoded.findings) findings.push(f);
+          return ready.decoded.item;
+        });
       } else if (fast.kind === "IPAMHandle") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => ({ name: fast.name, handleId: fast.handleId, blocks: fast.blocks, deleted: fast.deleted, source }) satisfies LiveHandle, fast.idHash);
       } else if (fast.kind === "IPAMBlock") {
@@ -499,15 +505,42 @@ interface ObjectReading {
 
 /** The objects {@link prepareObject} read, by their parsed value (the reader's documents hold it until read). */
 const readings = new WeakMap<object, ObjectReading>();
+/** The nodes and affinities read straight from their text that {@link prepareObject} read, by their decoded item. */
+const fastReadings = new WeakMap<DumpItem, ObjectReading>();
+
+/** Where an object read straight from its text (`fast-decode.ts`) is. */
+function fastSource(doc: LoadedDocument, fast: DumpItem): DumpSource {
+  return doc.item !== undefined ? { file: doc.file, document: doc.document, apiVersion: fast.apiVersion, item: doc.item } : { file: doc.file, document: doc.document, apiVersion: fast.apiVersion };
+}
+
+/** {@link prepareObject} of an object read straight from its text: a Kubernetes node, or an affinity decoded with the findings its decoding gives. */
+function prepareFast(doc: LoadedDocument, fast: DumpItem): void {
+  if (fastReadings.has(fast)) return;
+  try {
+    if (fast.kind === "Node") {
+      fastReadings.set(fast, { node: kubernetesNode(fast.object, fast.name, fastSource(doc, fast)) });
+    } else if (fast.kind === "BlockAffinity") {
+      const findings: InspectFinding[] = [];
+      const item = decodeAffinity(fast.name, fast.spec, fastSource(doc, fast), findings);
+      fastReadings.set(fast, { decoded: { item, findings } });
+    }
+  } catch {
+    // The reader reads the object in its turn (and reports what is wrong).
+  }
+}
 
 /**
  * Reads an object of a file read ahead the way {@link readDump} will (schema check, decoding of an
- * affinity, a Kubernetes node or pod), for the reader to take when its turn comes. Objects read straight
- * from their text, and anything unusual (an error), are left to the reader.
+ * affinity, a Kubernetes node or pod), for the reader to take when its turn comes. Of the objects read
+ * straight from their text (`fast-decode.ts`: valid by construction), the nodes and affinities are
+ * decoded; the others, and anything unusual (an error), are left to the reader.
  * @internal
  */
 export function prepareObject(doc: LoadedDocument): void {
-  if (doc.decoded !== undefined) return;
+  if (doc.decoded !== undefined) {
+    prepareFast(doc, doc.decoded as DumpItem);
+    return;
+  }
   const value = doc.value;
   if (typeof value !== "object" || value === null || Array.isArray(value) || readings.has(value)) return;
   const o = value as Record<string, unknown>;

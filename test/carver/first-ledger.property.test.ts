@@ -4,6 +4,8 @@ import { Ledger, LedgerEntry, LedgerPoolChange, LedgerStatus, freezeLedger, pars
 import { canonicalJson } from "../../src/ledger/private/canonical-json";
 import { canonicalLedgerText } from "../../src/ledger/private/canonical-read";
 import { EntryColumns, PoolIndex, madePoolIndex } from "../../src/ledger/pool-index";
+import { Cidr } from "../../src/ip";
+import { ipv6WordsInto } from "../../src/ip/address";
 
 /**
  * A first run's ledger is kept as columns (names, CIDR texts, families, block sizes): its entries, its
@@ -17,15 +19,25 @@ const SPACES = [
   { name: "six", cidr: "fd00::/104" },
 ];
 
+// Names in and out of code-unit order, digits only (an array index as a record key), with "-" and ".".
+const NAMES = ["a", "b", "c", "p-1", "p-10", "p-2", "q.x", "z9", "0", "7", "10", "007", "1a", "a.b-c"];
+
 const request = fc.record({
   six: fc.boolean(),
-  // Names in and out of code-unit order, digits only (an array index as a record key), with "-" and ".".
-  name: fc.constantFrom("a", "b", "c", "p-1", "p-10", "p-2", "q.x", "z9", "0", "7", "10", "007", "1a", "a.b-c"),
+  name: fc.constantFrom(...NAMES),
   room: fc.nat(4),
   blockSize: fc.nat(2),
+  // Some pools pinned, each name to its own range (no two overlap), beside the carved ones.
+  pinned: fc.boolean(),
 });
 
-function requestOf(r: { six: boolean; name: string; room: number; blockSize: number }): PoolRequest {
+function requestOf(r: { six: boolean; name: string; room: number; blockSize: number; pinned?: boolean }): PoolRequest {
+  const slot = NAMES.indexOf(r.name);
+  if (r.pinned) {
+    return r.six
+      ? { name: r.name, family: 6, blockSize: 122 + r.blockSize, size: { kind: "cidr", cidr: `fd00::${(0xa0 + slot).toString(16)}00/120` } }
+      : { name: r.name, family: 4, blockSize: 26 + r.blockSize, size: { kind: "cidr", cidr: `10.0.${200 + slot}.0/26` } };
+  }
   return r.six
     ? { name: r.name, family: 6, blockSize: 122 + r.blockSize, size: { kind: "prefix", prefixLength: 118 - r.room } }
     : { name: r.name, family: 4, blockSize: 26 + r.blockSize, size: { kind: "prefix", prefixLength: 26 - r.room } };
@@ -70,10 +82,24 @@ describe("a first run's ledger as columns", () => {
   });
 
   test("the usual first run takes the columns: writing the ledger makes no entry, reading it does", () => {
-    const requests = Array.from({ length: 50 }, (_, i) => requestOf({ six: i % 2 === 1, name: `pool-${String(i).padStart(2, "0")}`, room: i % 5, blockSize: 0 }));
+    const requests = Array.from({ length: 50 }, (_, i) => requestOf({ six: i % 2 === 1, name: `pool-${String(i).padStart(2, "0")}`, room: i % 5, blockSize: 0, pinned: i === 7 || i === 8 }));
     const result = carve({ spaces: SPACES, requests });
     const index = madePoolIndex(result.ledger);
     expect(index?.hasColumns()).toBe(true);
+    // The ranges are the pools' own, and each IPv6 network's words (carved or pinned) are beside them.
+    const words = index!.placedWords();
+    expect(words).toBeDefined();
+    result.pools.forEach((pool, k) => {
+      expect(index!.placedCidr(k)).toBe(pool.cidr);
+      if (pool.family !== 6) return;
+      const own = new Int32Array(4);
+      ipv6WordsInto(pool.cidr.network, own, 0);
+      expect(Array.from(words!.subarray(4 * k, 4 * k + 4))).toEqual(Array.from(own));
+    });
+    // The next run given this ledger object takes the same Cidr objects.
+    const again = carve({ spaces: SPACES, requests, ledger: result.ledger });
+    expect(again.pools.map((p) => p.cidr)).toEqual(result.pools.map((p) => p.cidr));
+    again.pools.forEach((pool, k) => expect(pool.cidr).toBe(result.pools[k].cidr));
     expect(typeof Object.getOwnPropertyDescriptor(result, "changes")?.get).toBe("function");
     serializeLedger(result.ledger);
     expect(index!.entriesMade()).toBe(false);
@@ -103,18 +129,23 @@ describe("canonicalLedgerText", () => {
     status: fc.constantFrom<LedgerStatus>("active", "draining", "adopted"),
   });
 
-  test("writes what canonicalJson writes for the same entries (every status and family)", () => {
+  test("writes what canonicalJson writes for the same entries (every status and family; IPv6 texts from words or from the Cidr)", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(name, entry), { minLength: 1, maxLength: 20, selector: ([n]) => n }), (pairs) => {
+      fc.property(fc.uniqueArray(fc.tuple(name, entry), { minLength: 1, maxLength: 20, selector: ([n]) => n }), fc.boolean(), (pairs, withWords) => {
         const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const codes: Record<LedgerStatus, number> = { active: 0, draining: 1, adopted: 2 };
+        const placed = sorted.map(([, e]) => ({ cidr: Cidr.parse(e.cidr) }));
+        // The words of every IPv6 range (an IPv4 range's slots hold garbage: they must not be read).
+        const words = withWords ? new Int32Array(4 * placed.length).fill(0x5a5a5a5a) : undefined;
+        if (words !== undefined) placed.forEach((p, k) => p.cidr.family === 6 && ipv6WordsInto(p.cidr.network, words, 4 * k));
         const index = new PoolIndex(
           sorted.map(([n]) => n),
           new EntryColumns(
             undefined,
             undefined,
             undefined,
-            sorted.map(([, e]) => e.cidr),
+            placed,
+            words,
             Uint8Array.from(sorted.map(([, e]) => e.family)),
             Uint8Array.from(sorted.map(([, e]) => e.blockSize)),
             Uint8Array.from(sorted.map(([, e]) => codes[e.status])),

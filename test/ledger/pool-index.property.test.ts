@@ -3,6 +3,7 @@ import { carve } from "../../src/carver";
 import { LedgerEntry, parseLedger, serializeLedger } from "../../src/ledger";
 import { freezeIndexedPools, freezeLedger } from "../../src/ledger/freeze";
 import { PoolIndex, poolIndex } from "../../src/ledger/pool-index";
+import { CheckedLedger, EntryCidrs } from "../../src/ledger/checked";
 import { readCanonicalLedger } from "../../src/ledger/private/canonical-read";
 
 /**
@@ -55,7 +56,8 @@ describe("PoolIndex", () => {
       fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z][-a-z0-9]{0,8}$/), { maxLength: 40 }), (raw) => {
         const names = [...raw].sort();
         const entries = names.map((_, k) => entry(k));
-        const lazy = freezeIndexedPools(new PoolIndex(names, entries));
+        const index = new PoolIndex(names, entries);
+        const lazy = freezeIndexedPools(index, new CheckedLedger(new EntryCidrs(index), undefined));
         const built = freezeLedger(names.map((n, k) => [n, entries[k]] as const));
         expect(Object.isFrozen(lazy)).toBe(true);
         expect(Object.keys(lazy)).toEqual(Object.keys(built));

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { readDumpFiles } from "../../src/live";
 import { attributeViewOf } from "../../src/live/private/columns";
-import { HandleTable, readHandleColumns } from "../../src/live/private/handle-columns";
+import { HandleTable, readHandleColumns, readHandleColumnsBy } from "../../src/live/private/handle-columns";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "../../src/live/private/handle-index";
 import { V1, writeKubectlList, objectMeta } from "./helpers";
 
@@ -45,6 +45,26 @@ describe("the IPAM handles indexed by ID", () => {
   const views = readDumpFiles([blocksFile]).blocks.map(attributeViewOf);
   // (The reader leaves the blocks' handles as bytes: the index compares them as such.)
   expect(views.every((v) => v.handleBytes !== undefined)).toBe(true);
+
+  test("the index of columns WebAssembly read is built in their spare memory (the reader's window), once per memory", () => {
+    const own = readHandleColumns(handlesFile) as NonNullable<typeof columns>;
+    expect(own.spare).toBeInstanceOf(Int32Array);
+    expect(own.spare?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(own.spare?.buffer).toBe(own.names.buffer);
+    (own.spare as Int32Array).fill(-1); // what the window held: anything
+    const ownTable = new HandleTable(handlesFile, own);
+    const first = tableIndexOf(ownTable).complete();
+    expect(first.inSpareMemory).toBe(true);
+    // Another index of the same columns gets fresh memory (the first keeps its table).
+    const second = new HandleIndex(ownTable).complete();
+    expect(second.inSpareMemory).toBe(false);
+    for (let j = 0; j < ownTable.count; j++) expect(first.find(ownTable.handleId(j), ownTable.idHash[j])).toBe(second.find(ownTable.handleId(j), ownTable.idHash[j]));
+    for (const view of views) expect(handleEntriesOf(first, view)).toEqual(handleEntriesOf(second, view));
+    // JavaScript's columns have none.
+    const js = readHandleColumnsBy(handlesFile, "javascript") as NonNullable<typeof columns>;
+    expect(js.spare).toBeUndefined();
+    expect(new HandleIndex(new HandleTable(handlesFile, js)).inSpareMemory).toBe(false);
+  });
 
   test("an index built a part at a time finds what one built at once finds (an ID held twice keeps its first object's entry)", () => {
     const whole = new HandleIndex(table).complete();

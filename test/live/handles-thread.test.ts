@@ -23,6 +23,8 @@ const ids = require(path.join(lib, "private", "handle-ids")) as typeof import(".
 const blockColumns = require(path.join(lib, "private", "columns")) as typeof import("../../src/live/private/columns");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const columns = require(path.join(lib, "private", "handle-columns")) as typeof import("../../src/live/private/handle-columns");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const handleIndex = require(path.join(lib, "private", "handle-index")) as typeof import("../../src/live/private/handle-index");
 
 /** The handles a thread's answer holds (one document: the file's handles as columns). */
 function handlesOf(docs: Iterable<unknown> | undefined): number | undefined {
@@ -80,8 +82,12 @@ describe("the IPAM handles file read on a second thread", () => {
     const withThread = compiled.readDumpFiles(files, { threadMinBytes: 1 });
     const without = compiled.readDumpFiles(files, { threads: false });
     // The check reads the columns (no object per handle); the handles' objects are built when asked for.
-    expect(columns.handleTableOf(withThread)?.count).toBe(40 * 4);
+    const table = columns.handleTableOf(withThread);
+    expect(table?.count).toBe(40 * 4);
     expect(JSON.stringify(compiled.buildInspectReport(withThread))).toBe(JSON.stringify(compiled.buildInspectReport(without)));
+    // The worker's window, shared with the columns, is where the check's index of the handles was built.
+    expect(Object.prototype.toString.call(table?.c.spare?.buffer)).toBe("[object SharedArrayBuffer]");
+    expect(handleIndex.tableIndexOf(table as InstanceType<typeof columns.HandleTable>).inSpareMemory).toBe(true);
     expect(withThread).toEqual(without);
     expect(withThread).toEqual(readFromSources(files));
     expect(withThread.handles.length).toBe(40 * 4);

@@ -1,7 +1,9 @@
 import { Cidr } from "../../src/ip";
+import { streamDumpObjects } from "../../src/io/objects";
 import { blockAffinityObject, readDump } from "../../src/live";
+import { dumpItemDecoder } from "../../src/live/fast-decode";
 import { prepareObject, slimDocument } from "../../src/live/read";
-import { V1, V3, docs, node, podObject, pool } from "./helpers";
+import { V1, V3, docs, listFileWriter, node, podObject, pool } from "./helpers";
 
 // While the main thread waits for a worker, the objects of the files it read ahead are read the way the
 // dump reader reads them (`prepareObject`: schema check, an affinity decoded, a node or pod); the
@@ -139,7 +141,7 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
     expect(dump.nodes?.[0].tunnelAddresses).toEqual([{ type: "vxlanTunnelAddress", address: "10.0.0.1" }]);
   });
 
-  test("an object read straight from its text, or one prepare cannot read, is left to the reader", () => {
+  test("an object read straight from its text is not parsed again, and one prepare cannot read is left to the reader", () => {
     let reads = 0;
     const decoded = {
       file: "f.json",
@@ -198,4 +200,53 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
     expect(slimDocument(doc)).toBe(doc);
     expect(() => readDump([slimDocument(doc)])).toThrow("boom");
   });
+
+  test("nodes and affinities read straight from their text: prepared from the decoded item, the dump the same (findings and their order too)", () => {
+    const misnamed = { ...blockAffinityObject("n2", Cidr.parse("10.0.0.64/26")), metadata: { name: "wrong-name" } };
+    const items = [
+      blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")),
+      misnamed,
+      blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")), // a duplicate: its decoding's findings are not the reader's
+      { ...blockAffinityObject("n2", Cidr.parse("10.0.0.64/26"), V1, "pending"), metadata: { name: "wrong-name" } }, // the same name, other content
+      node("n1", "10.0.0.1"),
+      node("n1", "10.0.0.2"), // read twice: the first is kept
+      node("n2", "10.0.0.65"),
+    ];
+    const file = listFile(items, true);
+    const read = () => [...streamDumpObjects(file, { decode: dumpItemDecoder })];
+    const prepared = read();
+    // (Every object here is read straight from its text.)
+    expect(prepared.every((d) => d.decoded !== undefined)).toBe(true);
+    for (const d of prepared) prepareObject(d);
+    const dump = readDump(prepared, [file]);
+    const plain = readDump(read(), [file]);
+    expect(JSON.stringify(dump)).toBe(JSON.stringify(plain));
+    expect(dump).toEqual(plain);
+    expect(dump.findings.map((f) => f.code)).toEqual(["AFFINITY_NAME", "DUMP_DUPLICATE", "DUMP_DUPLICATE_CONFLICT"]);
+    expect(dump.nodes?.map((n) => n.tunnelAddresses[0]?.address)).toEqual(["10.0.0.1", "10.0.0.65"]);
+  });
+
+  test("the reader takes the node and the affinity prepared from their decoded items (they are not decoded again)", () => {
+    const file = listFile([blockAffinityObject("n1", Cidr.parse("10.0.0.0/26")), node("n1", "10.0.0.1")], true);
+    const list = [...streamDumpObjects(file, { decode: dumpItemDecoder })];
+    for (const d of list) prepareObject(d);
+    // Changed after it was prepared: the reader's result shows which reading it took.
+    const affinity = list[0].decoded as { kind: string; spec: Record<string, unknown> };
+    const kubernetes = list[1].decoded as { kind: string; object: { metadata: { annotations: Record<string, string> } } };
+    expect([affinity.kind, kubernetes.kind]).toEqual(["BlockAffinity", "Node"]);
+    affinity.spec.node = "n9";
+    kubernetes.object.metadata.annotations["projectcalico.org/IPv4VXLANTunnelAddr"] = "10.9.9.9";
+    for (const d of list) prepareObject(d);
+    const dump = readDump(list, [file]);
+    expect(dump.affinities.map((a) => a.node)).toEqual(["n1"]);
+    expect(dump.nodes?.[0].tunnelAddresses).toEqual([{ type: "vxlanTunnelAddress", address: "10.0.0.1" }]);
+    // Not prepared: read from the changed items.
+    const fresh = [...streamDumpObjects(file, { decode: dumpItemDecoder })];
+    (fresh[0].decoded as typeof affinity).spec.node = "n9";
+    expect(readDump(fresh, [file]).affinities.map((a) => a.node)).toEqual(["n9"]);
+  });
 });
+
+/** Writes the items as `kubectl get -o json` does (4-space indent; keys sorted when `sorted`). */
+const listFile = listFileWriter("read-ahead-");
+

@@ -1,5 +1,5 @@
 import { Cidr, FAMILY_BITS, IntervalSet, IpFamily } from "../../ip";
-import { cidrText, ipv6CidrTextOfWords } from "../../ip/address";
+import { ipv6WordsInto } from "../../ip/address";
 import { V4_SIZES } from "../../ledger/private/canonical-cidr";
 import { bitLength, trailingZeros } from "./bits";
 import { Ipv4Runs, firstRunEndingAtOrAfter } from "./ipv4-runs";
@@ -72,7 +72,7 @@ export class FreeSpace {
     this.store =
       this.finest - space.prefix <= 52
         ? new NumberQueues(space.family, space.network, this.bits - this.finest, this.finest, space.prefix, space.last)
-        : new BigintQueues(space.family, this.sizes, this.finest);
+        : new BigintQueues(this.sizes, this.finest);
     // Free runs come in ascending order and each run's pieces too, so every list is built in order.
     // Each free run as it is found: no list of range objects.
     const store = this.store;
@@ -109,13 +109,14 @@ export class FreeSpace {
   }
 
   /**
-   * The canonical text of the CIDR of that prefix at the network the last {@link allocate} returned (it
-   * must have returned one, for this prefix): that CIDR's `toString()`. For an IPv6 space it is written
-   * from the block's position in the free list, as 32-bit words, without the bigint operation that
-   * cutting the network into words takes.
+   * The network the last {@link allocate} returned (it must have returned one) as four 32-bit words (int32
+   * bit patterns), the most significant first, into `out[at]` to `out[at + 3]`: for an IPv6 space's
+   * pool, whose text is written from them (`ipv6CidrTextOfWords`) when first asked for. Of a number
+   * list, from the block's position in it, without the bigint operation that cutting the network into
+   * words takes.
    */
-  textOfLast(prefix: number): string {
-    return this.store.textOfLast(prefix);
+  wordsOfLast(out: Int32Array, at: number): void {
+    this.store.wordsOfLast(out, at);
   }
 
   /** The largest free aligned blocks, largest first, lowest address on ties; at most `limit`. For error messages. */
@@ -254,7 +255,7 @@ class NumberQueues {
   private readonly baseWords: Int32Array | undefined;
 
   constructor(
-    private readonly family: IpFamily,
+    family: IpFamily,
     private readonly base: bigint,
     private readonly unitBits: number,
     private readonly finest: number,
@@ -341,17 +342,24 @@ class NumberQueues {
   }
 
   /**
-   * The text of the CIDR /prefix of the last block handed out. For IPv6, from 32-bit words: the network
-   * is the base OR the offset shifted left by unitBits (the base is aligned to the space's size and the
-   * offset lies inside the space, so they share no bit). The offset, an integer below 2^52, is cut
-   * into two 32-bit halves (exact in doubles), shifted by unitBits mod 32 into three words, and those
-   * land unitBits / 32 words up (see {@link placeUnits}): int32 operations only, no bigint.
+   * The network of the last block handed out as four 32-bit words into `out[at...]` (see
+   * {@link FreeSpace.wordsOfLast}). For IPv6: the network is the base OR the offset shifted left by
+   * unitBits (the base is aligned to the space's size and the offset lies inside the space, so they share
+   * no bit). The offset, an integer below 2^52, is cut into two 32-bit halves (exact in doubles), shifted
+   * by unitBits mod 32 into three words, and those land unitBits / 32 words up (see {@link placeUnits}):
+   * int32 operations only, no bigint.
    */
-  textOfLast(prefix: number): string {
+  wordsOfLast(out: Int32Array, at: number): void {
     const base = this.baseWords;
-    if (base === undefined) return cidrText(this.family, this.lastNetwork, prefix);
+    if (base === undefined) {
+      ipv6WordsInto(this.lastNetwork, out, at);
+      return;
+    }
     const w = placeUnits(this.lastUnits, this.unitBits);
-    return ipv6CidrTextOfWords(base[0] | w[2], base[1] | w[3], base[2] | w[4], base[3] | w[5], prefix);
+    out[at] = base[0] | w[2];
+    out[at + 1] = base[1] | w[3];
+    out[at + 2] = base[2] | w[4];
+    out[at + 3] = base[3] | w[5];
   }
 
   networks(prefix: number): bigint[] {
@@ -415,7 +423,6 @@ class BigintQueues {
   private lastNetwork = 0n;
 
   constructor(
-    private readonly family: IpFamily,
     private readonly sizes: readonly bigint[],
     finest: number,
   ) {
@@ -437,9 +444,9 @@ class BigintQueues {
     return (this.lastNetwork = network);
   }
 
-  /** The text of the CIDR /prefix of the last block handed out. */
-  textOfLast(prefix: number): string {
-    return cidrText(this.family, this.lastNetwork, prefix);
+  /** The network of the last block handed out as four 32-bit words into `out[at...]` (see {@link FreeSpace.wordsOfLast}). */
+  wordsOfLast(out: Int32Array, at: number): void {
+    ipv6WordsInto(this.lastNetwork, out, at);
   }
 
   networks(prefix: number): bigint[] {

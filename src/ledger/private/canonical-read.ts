@@ -17,7 +17,7 @@
  */
 import { Cidr, findOverlaps } from "../../ip";
 import { radixSortKeys } from "../../ip/cidr";
-import { SERIALIZED } from "../checked";
+import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
 import { EntryColumns, PoolIndex, checkedIndexedLedger } from "../pool-index";
 import { V4_HOST_MASKS, V4_SIZES, canonicalIPv6, keyPrefix } from "./canonical-cidr";
@@ -201,9 +201,9 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const v4Order = ipv4Order(networks, prefixes, positions, m);
   if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const columns = new EntryColumns(text, cidrStarts, cidrEnds, undefined, families, blockSizes, statuses);
+  const columns = new EntryColumns(text, cidrStarts, cidrEnds, undefined, undefined, families, blockSizes, statuses);
   const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order);
-  SERIALIZED.set(ledger, text);
+  rememberSerialized(ledger, text);
   return ledger;
 }
 

@@ -58,6 +58,12 @@ export interface HandleColumns {
   /** Whether every name is greater than the one before (kubectl sorts by name): no name repeats. */
   readonly sorted: boolean;
   readonly listMetadata: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Memory the reader no longer uses once it has given the columns, its pages in memory already (the
+   * WebAssembly reader's window, in the shared memory): the index of the handles (`handle-index.ts`)
+   * is built there rather than in fresh pages. Undefined when there is none (JavaScript's columns).
+   */
+  readonly spare?: Int32Array;
 }
 
 /**
@@ -601,6 +607,8 @@ function wasmColumns(w: HandleWasm, listMetadata: Readonly<Record<string, unknow
     to: new Float64Array(m, st[S_TO], n),
     sorted: st[S_SORTED] === 1,
     listMetadata,
+    // (The reader is done with its window: the last item was read.)
+    spare: new Int32Array(m, w.window.byteOffset, w.window.length >> 2),
   };
 }
 

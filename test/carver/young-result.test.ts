@@ -1,0 +1,63 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * A result nobody holds any more is freed by the next young-generation collection, whole: nothing the
+ * run made stays reachable from an old object (an accessor closure under a per-object map) or from a
+ * WeakMap value (which that collector keeps one collection longer than its key). Either kept a first
+ * run's pools alive until the next full collection, copied to the old generation on the way (see
+ * `hiddenSlot` and `LazyOwnProperty`). Measured in a process of its own with `--expose-gc`: what a result
+ * holds (the heap with it and without it, after full collections), then what is left in the young
+ * generation after one young collection, and what reached the old one after two, once it is dropped (the
+ * least of three tries).
+ * These tests load lib/, which `npm test` builds before jest runs.
+ */
+const lib = path.join(__dirname, "..", "..", "lib");
+if (!fs.existsSync(path.join(lib, "carver", "index.js"))) throw new Error("lib/carver is missing: run npm run build (npm test does) before this test");
+
+const script = (mode: string) => `
+const { carve } = require(${JSON.stringify(path.join(lib, "carver"))});
+const { parseLedger, serializeLedger } = require(${JSON.stringify(path.join(lib, "ledger"))});
+const v8 = require("v8");
+const space = (name) => v8.getHeapSpaceStatistics().find((s) => s.space_name === name).space_used_size;
+const six = ${JSON.stringify(mode)}.endsWith("6");
+const requests = Array.from({ length: 3000 }, (_, i) => ({ name: "pool-" + String(i).padStart(5, "0"), family: six ? 6 : 4, blockSize: six ? 122 : 26,
+  size: { kind: "prefix", prefixLength: six ? 64 - (i % 5) : 26 - (i % 5) } }));
+const input = { spaces: [{ name: "space", cidr: six ? "fd00:10::/32" : "10.0.0.0/8" }], requests };
+const text = serializeLedger(carve(input).ledger);
+const run = ${JSON.stringify(mode)}.startsWith("rerun") ? () => carve({ ...input, ledger: parseLedger(text) }) : () => { const r = carve(input); serializeLedger(r.ledger); return r; };
+for (let i = 0; i < 4; i++) run();
+gc(); gc();
+let held = run();
+gc(); gc();
+const withResult = process.memoryUsage().heapUsed;
+held = undefined;
+gc(); gc();
+const holds = withResult - process.memoryUsage().heapUsed;
+// The least of three tries: the compiler's threads may finish a job (and allocate) in any one of them.
+let young = Infinity;
+let promoted = Infinity;
+for (let t = 0; t < 3; t++) {
+  gc();
+  const old0 = space("old_space");
+  (() => { run(); })();
+  gc({ type: "minor" });
+  young = Math.min(young, space("new_space"));
+  gc({ type: "minor" });
+  promoted = Math.min(promoted, space("old_space") - old0);
+}
+console.log(JSON.stringify({ holds, young, promoted }));
+`;
+
+describe("a dropped carving result is freed by the next young collection", () => {
+  test.each(["first4", "first6", "rerun4", "rerun6"])("%s", (mode) => {
+    const r = spawnSync(process.execPath, ["--expose-gc", "-e", script(mode)], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    const { holds, young, promoted } = JSON.parse(r.stdout) as { holds: number; young: number; promoted: number };
+    // A first run's result holds its pools and ranges (~150 bytes each); a re-run's, its pools and the ledger read.
+    expect(holds).toBeGreaterThan(3000 * 100);
+    expect(young).toBeLessThan(holds / 10);
+    expect(promoted).toBeLessThan(holds / 10);
+  });
+});

@@ -267,6 +267,6 @@ export function madePoolIndex(ledger: Ledger): PoolIndex | undefined {
  * @param v4Order the positions of the IPv4 pools in address order (network, then prefix), when the
  * reader sorted them (its overlap check does): a carving run checks its kept ranges in that order
  */
-export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array, v4Order?: Uint32Array): Ledger {
-  return freezeIndexedPools(index, new CheckedLedger(new EntryCidrs(index, cidrs, v4Keys, v4Order), undefined));
+export function checkedIndexedLedger(index: PoolIndex, cidrs?: Cidr[], v4Keys?: Float64Array, v4Order?: Uint32Array, v6?: readonly Cidr[]): Ledger {
+  return freezeIndexedPools(index, new CheckedLedger(new EntryCidrs(index, cidrs, v4Keys, v4Order, v6), undefined));
 }

@@ -57,7 +57,10 @@ describe("a dropped carving result is freed by the next young collection", () =>
     const { holds, young, promoted } = JSON.parse(r.stdout) as { holds: number; young: number; promoted: number };
     // A first run's result holds its pools and ranges (~150 bytes each); a re-run's, its pools and the ledger read.
     expect(holds).toBeGreaterThan(3000 * 100);
+    // Left young after one collection: 0.00-0.01 of what the result holds now, 0.21-0.72 before (but the
+    // IPv6 re-run's). Promoted after two: 0.01-0.16 now (the old generation also takes the compiler's and
+    // the runtime's objects, more under load), 0.21-0.73 before; the bound catches a first run held on to.
     expect(young).toBeLessThan(holds / 10);
-    expect(promoted).toBeLessThan(holds / 10);
+    expect(promoted).toBeLessThan(holds / 3);
   });
 });

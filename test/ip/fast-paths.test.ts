@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { Cidr, IntervalSet, IpParseError, findOverlaps, formatAddress } from "../../src/ip";
-import { KEY_ARENA, KeyArena, RADIX_SORT_MIN, arenaBytes, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, radixOrder } from "../../src/ip/cidr";
+import { KEY_ARENA, KeyArena, RADIX_SORT_MIN, arenaBytes, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, parseIPv6CidrFast, radixOrder } from "../../src/ip/cidr";
 
 /**
  * The fast paths of src/ip against the general code they stand in for: the hand-written IPv4 CIDR
@@ -110,18 +110,31 @@ const EDGES = [
   "",
 ];
 
-describe("the hand-written IPv4 CIDR parser agrees with the general parser", () => {
-  const agree = (text: string) => {
+/** Checks a hand-written parser against the general one on `text`, strict and loose. */
+function agreesWithGeneral(parseFast: (text: string, strict: boolean) => Cidr | undefined, text: string): void {
+  for (const strict of [true, false]) {
+    const general = outcome(() => parseCidrGeneral(text, strict));
+    const fast = parseFast(text, strict);
+    // When the fast path answers, the general parser gives exactly that CIDR.
+    if (fast !== undefined) expect(value(fast)).toEqual(general);
+    // The public entry points (fast paths first) give what the general parser gives: the same CIDR,
+    // or the same error with the same code, input, message and suggestion.
+    expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
+  }
+}
+
+/** Checks that a hand-written parser answers none of the texts the general parser rejects. */
+function leavesRejections(parseFast: (text: string, strict: boolean) => Cidr | undefined, texts: readonly string[]): void {
+  for (const text of texts) {
     for (const strict of [true, false]) {
-      const general = outcome(() => parseCidrGeneral(text, strict));
-      const fast = parseIPv4CidrFast(text, strict);
-      // When the fast path answers, the general parser gives exactly that CIDR.
-      if (fast !== undefined) expect(value(fast)).toEqual(general);
-      // The public entry points (fast path first) give what the general parser gives: the same CIDR,
-      // or the same error with the same code, input, message and suggestion.
-      expect(outcome(() => (strict ? Cidr.parse(text) : Cidr.parseLoose(text)))).toEqual(general);
+      if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
+      expect(parseFast(text, strict)).toBeUndefined();
     }
-  };
+  }
+}
+
+describe("the hand-written IPv4 CIDR parser agrees with the general parser", () => {
+  const agree = (text: string) => agreesWithGeneral(parseIPv4CidrFast, text);
 
   test.each(EDGES)("%j", (text) => agree(text));
 
@@ -151,14 +164,78 @@ describe("the hand-written IPv4 CIDR parser agrees with the general parser", () 
     );
   });
 
-  test("the fast path leaves every rejection to the general parser", () => {
-    for (const text of EDGES) {
-      for (const strict of [true, false]) {
-        if (outcome(() => parseCidrGeneral(text, strict)).ok) continue;
-        expect(parseIPv4CidrFast(text, strict)).toBeUndefined();
-      }
-    }
+  test("the fast path leaves every rejection to the general parser", () => leavesRejections(parseIPv4CidrFast, EDGES));
+});
+
+/** An IPv6 CIDR as users may write it: canonical, all eight groups with leading zeros, upper case, "::" anywhere it may go. */
+const v6CidrText = fc
+  .tuple(
+    fc.oneof(fc.bigInt(0n, (1n << 128n) - 1n), fc.bigInt(0n, 0xffffn).map((v) => (0xfd00n << 112n) | v), fc.bigInt(0n, (1n << 48n) - 1n).map((v) => (0xffffn << 32n) | v)),
+    fc.integer({ min: 0, max: 128 }),
+    fc.constantFrom("canonical", "full", "upper", "host-bits", "any-gap"),
+    fc.nat(),
+  )
+  .map(([v, prefix, form, pick]) => {
+    const network = form === "host-bits" ? v : Cidr.containing(6, v, prefix).network;
+    const groups = Array.from({ length: 8 }, (_, k) => Number((network >> BigInt(112 - 16 * k)) & 0xffffn));
+    if (form === "canonical" || form === "host-bits") return `${formatAddress(6, network)}/${prefix}`;
+    if (form === "full") return `${groups.map((g) => g.toString(16).padStart(4, "0")).join(":")}/${prefix}`;
+    if (form === "upper") return `${formatAddress(6, network).toUpperCase()}/${prefix}`;
+    // "::" for any run of zero groups, or none.
+    const zeros = groups.map((g, k) => (g === 0 ? k : -1)).filter((k) => k >= 0);
+    if (zeros.length === 0) return `${groups.map((g) => g.toString(16)).join(":")}/${prefix}`;
+    const start = zeros[pick % zeros.length];
+    let end = start;
+    while (end + 1 < 8 && groups[end + 1] === 0 && (pick >> 3) % 3 !== 0) end++;
+    const hex = (list: number[]) => list.map((g) => g.toString(16)).join(":");
+    return `${hex(groups.slice(0, start))}::${hex(groups.slice(end + 1))}/${prefix}`;
   });
+
+const V6_ALPHABET = ["0", "1", "9", "a", "F", "g", ":", "::", ".", "/", "%", " ", "１", "12", "1.2.3.4"];
+const v6Noise = fc.array(fc.constantFrom(...V6_ALPHABET), { maxLength: 14 }).map((parts) => parts.join(""));
+/** A valid IPv6 text with one to three edits. */
+const v6Mutated = fc
+  .tuple(v6CidrText, fc.array(fc.tuple(fc.constantFrom("insert", "delete", "replace"), fc.nat(), fc.constantFrom(...V6_ALPHABET)), { minLength: 1, maxLength: 3 }))
+  .map(([text, edits]) => {
+    let s = text;
+    for (const [kind, at, c] of edits) {
+      const i = at % (s.length + 1);
+      s = kind === "insert" ? s.slice(0, i) + c + s.slice(i) : kind === "delete" ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + c + s.slice(i + 1);
+    }
+    return s;
+  });
+
+const V6_EDGES = [
+  "::/0", "::/128", "::1/128", "1::/16", "1::/15", "::ffff:0:0/96", "::ffff:1.2.3.4/128", "::fffe:0:0/96", "::ffff:0:0/95",
+  "fd00::/8", "FD00::/8", "fd00:0000::/8", "fd00::/08", "fd00::/129", "fd00::/1000", "fd00::/", "fd00::", "fd00::/-1",
+  "1:2:3:4:5:6:7:8/128", "1:2:3:4:5:6:7::/112", "::2:3:4:5:6:7:8/128", "1:2:3:4:5:6:7:8::/128", "::1:2:3:4:5:6:7:8/128",
+  "1:2:3:4:5:6:7/112", "1:::2/64", ":::/0", ":1::/64", "1::2::3/64", "1::/64/64", "00001::/64", "fe80::1%eth0/64",
+  " ::/0", "::/0 ", "g::/16", "1:2:3:4:5:6:7:8:9/128", "1::2:3:4:5:6:7:8/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+  "fd00:10:ffff:ff00::/56", "fd00:10:ffff:ff01::/56", "::/00", "::/1", "8000::/1", "8000::/0",
+];
+
+describe("the hand-written IPv6 CIDR parser agrees with the general parser", () => {
+  const agree = (text: string) => agreesWithGeneral(parseIPv6CidrFast, text);
+
+  test.each(V6_EDGES)("%j", (text) => agree(text));
+
+  test("on random IPv6 CIDR texts in every form, mutated ones and noise", () => {
+    fc.assert(fc.property(fc.oneof(v6CidrText, v6Mutated, v6Noise), agree), { numRuns: 4000 });
+  });
+
+  test("the fast path takes every IPv6 CIDR the general parser accepts, but an embedded IPv4 address", () => {
+    fc.assert(
+      fc.property(v6CidrText, (text) => {
+        for (const strict of [true, false]) {
+          const general = outcome(() => parseCidrGeneral(text, strict));
+          if (general.ok && !text.includes(".")) expect(parseIPv6CidrFast(text, strict)).toBeDefined();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("the fast path leaves every rejection to the general parser", () => leavesRejections(parseIPv6CidrFast, V6_EDGES));
 });
 
 // ---------------------------------------------------------------------------------------------

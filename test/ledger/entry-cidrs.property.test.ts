@@ -72,6 +72,13 @@ describe("CIDRs of a checked ledger read from the entries' text", () => {
           const ledger = parseLedger(text);
           const cidrs = inspectLedger(ledger).cidrs;
           expect(cidrs).toBeInstanceOf(EntryCidrs);
+          // An IPv6 range is the Cidr the reader parsed (the same object at every read), not its text parsed again.
+          const entryCidrs = cidrs as EntryCidrs;
+          poolIndex(ledger).names.forEach((_, k) => {
+            if (entryCidrs.at(k).family !== 6) return;
+            expect(entryCidrs.at(k)).toBe(entryCidrs.at(k));
+            expect(entryCidrs.ipv4Key(k)).toBe(-1);
+          });
           expect(cidrs.size).toBe(general.size);
           const byEntry = () => poolIndex(ledger).names.map((n, k) => `${n} ${recordedCidr(cidrs, k, n).toString()}`);
           const expected = [...general].map(([n, c]) => `${n} ${c.toString()}`);

@@ -107,7 +107,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const families = new Uint8Array(capacity);
   const blockSizes = new Uint8Array(capacity);
   const statuses = new Uint8Array(capacity);
-  // Each entry's range by position: network × 64 + prefix for IPv4 (-1 for IPv6, kept as CIDRs), for
+  // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
   const keys = new Float64Array(capacity);
   // The IPv4 ranges apart, for the overlap check: network, prefix and position of each.
@@ -181,7 +181,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
       const cidr = key >= 0 ? undefined : canonicalIPv6(text.slice(cidrStart, cidrEnd));
       if (cidr === undefined || blockSize < V6_MIN_BLOCK || blockSize > V6_MAX_BLOCK) return undefined;
       prefix = cidr.prefix;
-      keys[n] = -1;
+      keys[n] = -2 - v6.length; // where its Cidr is kept (see EntryCidrs)
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
@@ -202,7 +202,7 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
   const columns = new EntryColumns(text, cidrStarts, cidrEnds, undefined, undefined, families, blockSizes, statuses);
-  const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order);
+  const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order, v6);
   rememberSerialized(ledger, text);
   return ledger;
 }

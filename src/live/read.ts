@@ -3,7 +3,6 @@ import { InputError, LoadedDocument, streamDumpObjects } from "../io/objects";
 import { BigIntegerFields, ByteSource, ItemText, parseItemText } from "../io/json-list";
 import { API_CRD_V1, API_V3, IPAM_CONFIGURATION_NAME, POOL_DEFAULTS } from "../model/calico";
 import type { ValidateFunction } from "ajv";
-import { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } from "../validation/crd-schema";
 import { affinityName, decodeBlock, decodeBlockFields } from "./block";
 import { DumpItem, TUNNEL_ANNOTATIONS, dumpItemDecoder } from "./fast-decode";
 import type {
@@ -671,8 +670,20 @@ interface SchemaProblem {
 
 const releaseValidators = new Map<string, Map<string, ValidateFunction>>();
 
+/**
+ * The CRD validators' module (`validation/crd-schema.ts`), loaded when an object first needs the schema
+ * check: it loads Ajv (~50 ms of a process's start), which a dump read straight from its bytes
+ * (`fast-decode.ts`: valid by construction) never needs.
+ */
+let crdSchemaModule: typeof import("../validation/crd-schema") | undefined;
+function crdSchema(): typeof import("../validation/crd-schema") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (crdSchemaModule ??= require("../validation/crd-schema") as typeof import("../validation/crd-schema"));
+}
+
 /** The object's CRD schema violations (release CRD; master's when only master accepts it). */
 function schemaProblems(o: Record<string, unknown>, apiVersion: string, kind: string): SchemaProblem[] {
+  const { DEFAULT_CRD_VERSION, crdFileFor, crdValidator } = crdSchema();
   // One lookup per object: the validators by API group and kind.
   let byKind = releaseValidators.get(apiVersion);
   if (!byKind) releaseValidators.set(apiVersion, (byKind = new Map()));

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 
@@ -50,6 +51,27 @@ describe("each command loads only what it needs", () => {
 
   test("plan on a spec file with a timeline loads zod, which checks the steps", () => {
     expect(loadedModules(["plan", "examples/day2/day2.yaml"])).toContain("node_modules/zod");
+  });
+
+  test("inspect of kubectl JSON Lists read straight from their bytes loads no Ajv; objects that need the CRD schema check load it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lazy-inspect-"));
+    try {
+      const pool = { apiVersion: "crd.projectcalico.org/v1", kind: "IPPool", metadata: { name: "p" }, spec: { blockSize: 26, cidr: "10.0.0.0/16", ipipMode: "Never", natOutgoing: true, nodeSelector: "all()", vxlanMode: "Never" } };
+      const node = { apiVersion: "v1", kind: "Node", metadata: { name: "n1" }, spec: { podCIDR: "10.244.0.0/24" } };
+      const list = (items: unknown[]) => `${JSON.stringify({ apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } }, null, 4)}\n`;
+      const json = path.join(dir, "pools.json");
+      fs.writeFileSync(json, list([pool, node]));
+      const fast = loadedModules(["inspect", json]);
+      expect(fast).toContain("lib/live/read.js");
+      expect(fast).not.toContain("node_modules/ajv");
+      expect(fast).not.toContain("lib/validation/crd-schema.js");
+      // projectcalico.org/v3 is read by the JSON parser and checked against the CRD schema.
+      const v3 = path.join(dir, "v3.json");
+      fs.writeFileSync(v3, list([{ ...pool, apiVersion: "projectcalico.org/v3" }]));
+      expect(loadedModules(["inspect", v3])).toEqual(expect.arrayContaining(["node_modules/ajv", "lib/validation/crd-schema.js"]));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -18,7 +18,7 @@ import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
-import { V4_SIZES, keyPrefix } from "../ledger/private/canonical-cidr";
+import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
 
 /** Everything one carving run needs. */
@@ -139,13 +139,33 @@ interface Space {
  * code when it changed its pretenuring decision (see {@link CarvedPoolObject}).
  */
 class Exclusion {
+  private parsed: Cidr | undefined;
+
   constructor(
     readonly index: number,
-    readonly cidr: Cidr,
+    /**
+     * The range as network × 64 + prefix when given as canonical IPv4 text (read in place, no `Cidr`:
+     * most runs only need the numbers, `Cidr` and bigint were 72 of the ~130 bytes an exclusion cost); -1
+     * for any other range, then given parsed.
+     */
+    readonly key: number,
+    parsed: Cidr | undefined,
     readonly kind: ExclusionKind,
     /** The reason given, when not empty. */
     readonly reason: string | undefined,
-  ) {}
+  ) {
+    this.parsed = parsed;
+  }
+
+  /** The range: given, or made from {@link key} when first read (the same `Cidr` as `Cidr.parse` of its text). */
+  get cidr(): Cidr {
+    return (this.parsed ??= ipv4OfKey(this.key));
+  }
+
+  /** The range's family, without making its `Cidr`. */
+  get family(): IpFamily {
+    return this.key >= 0 ? 4 : this.parsed!.family;
+  }
 }
 
 /** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
@@ -682,7 +702,10 @@ function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCid
 /** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs. */
 function barrierRunsBuilder(exclusions: readonly Exclusion[], more: number): Ipv4RunsBuilder {
   const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more);
-  for (const e of exclusions) if (e.cidr.family === 4) builder.addCidr(e.cidr);
+  for (const e of exclusions) {
+    if (e.key >= 0) builder.add((e.key - keyPrefix(e.key)) / 64, keyPrefix(e.key));
+    else if (e.family === 4) builder.addCidr(e.cidr);
+  }
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === 4) builder.addCidr(s.cidr);
   return builder;
 }
@@ -985,7 +1008,9 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
 }
 
 function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[]): Exclusion[] {
-  const out: Exclusion[] = [];
+  // Made at its longest, then cut: growing it by push left copies behind (~28 KB for 1,000 exclusions).
+  const out = new Array<Exclusion>(declarations.length);
+  let count = 0;
   for (let index = 0; index < declarations.length; index++) {
     if (!(index in declarations)) continue; // a hole, which forEach skipped too
     const d = declarations[index];
@@ -1002,9 +1027,11 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
       ok = false;
     }
     let cidr: Cidr | undefined;
+    // Canonical IPv4 text (what Cidr.toString writes) is valid as it is: read as numbers, its Cidr made if asked for.
+    const key = typeof cidrText === "string" ? canonicalIPv4Key(cidrText, 0, cidrText.length) : -1;
     if (typeof cidrText !== "string") {
       findings.push(error("CARVE_EXCLUSION_INVALID", exclusionPath(index, "cidr"), `exclusion cidr must be a string such as "10.96.0.0/12", got ${describe(cidrText)}`));
-    } else {
+    } else if (key < 0) {
       try {
         cidr = Cidr.parse(cidrText);
       } catch (e) {
@@ -1021,8 +1048,9 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
         ),
       );
     }
-    if (ok && cidr) out.push(new Exclusion(index, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined));
+    if (ok && (cidr !== undefined || key >= 0)) out[count++] = new Exclusion(index, key, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined);
   }
+  out.length = count;
   return out;
 }
 
@@ -1342,7 +1370,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
 /** The exclusions and special ranges of a family. */
 function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[] {
   const out: Cidr[] = [];
-  for (const e of exclusions) if (e.cidr.family === family) out.push(e.cidr);
+  for (const e of exclusions) if (e.family === family) out.push(e.cidr);
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) out.push(s.cidr);
   return out;
 }

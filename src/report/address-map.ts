@@ -23,7 +23,7 @@
  *
  * Cost grows with the number of ranges, never with their size: one walk of (bits − prefix) / 2 levels per range.
  */
-import { Cidr } from "../ip/cidr";
+import { Cidr, readIPv4CidrFast } from "../ip/cidr";
 import { compareText } from "./format";
 import type { PlanReport, ReportBlock } from "./schema";
 
@@ -274,6 +274,12 @@ export interface BlockOffset {
   readonly sizeBits: number;
   /** log2 of the pool's addresses. */
   readonly poolBits: number;
+  /**
+   * The pool's CIDR text when both it and the block's are IPv4 written exactly as `Cidr.toString` writes
+   * them (read by the canonical IPv4 reader); null otherwise. The page then writes the block's CIDR
+   * from the pool's and the block's position (see map-pack.ts).
+   */
+  readonly canonicalPool: string | null;
 }
 
 /**
@@ -282,14 +288,37 @@ export interface BlockOffset {
  */
 export function blockOffsets(report: MapSource): Map<string, BlockOffset[]> {
   const out = new Map<string, BlockOffset[]>();
-  const pools = new Map(report.pools.map((p) => [p.name, readCidr(p.cidr)]));
-  for (const b of report.simulation?.blocks ?? []) {
-    const pool = pools.get(b.pool);
-    const cidr = readCidr(b.cidr);
-    if (!pool || !cidr || !pool.contains(cidr)) continue;
+  // Per pool: its CIDR, and when its text is canonical IPv4, that text and its network × 64 + prefix.
+  const pools = new Map<string, { cidr: Cidr | undefined; canonical: string | null; v4: number }>();
+  for (const p of report.pools) {
+    const v4 = p.cidr === null ? -1 : readIPv4CidrFast(p.cidr, true);
+    pools.set(p.name, { cidr: readCidr(p.cidr), canonical: v4 >= 0 ? p.cidr : null, v4 });
+  }
+  const blocks = report.simulation?.blocks ?? [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    const entry = pools.get(b.pool);
+    if (!entry || !entry.cidr) continue;
+    // The canonical IPv4 reader first (what readCidr's parse tries first too), on plain numbers: no Cidr, one bigint a block.
+    const v4 = readIPv4CidrFast(b.cidr, true);
+    let placed: BlockOffset | undefined;
+    if (v4 >= 0 && entry.v4 >= 0) {
+      const network = Math.floor(v4 / 64);
+      const prefix = v4 % 64;
+      const poolNetwork = Math.floor(entry.v4 / 64);
+      const poolPrefix = entry.v4 % 64;
+      // Cidr.contains: no shorter prefix, the network inside the pool.
+      if (prefix < poolPrefix || network < poolNetwork || network - poolNetwork >= 2 ** (32 - poolPrefix)) continue;
+      placed = { block: b, offset: BigInt(network - poolNetwork), sizeBits: 32 - prefix, poolBits: 32 - poolPrefix, canonicalPool: entry.canonical };
+    } else {
+      const pool = entry.cidr;
+      const cidr = readCidr(b.cidr);
+      if (!cidr || !pool.contains(cidr)) continue;
+      placed = { block: b, offset: cidr.first - pool.first, sizeBits: cidr.bits - cidr.prefix, poolBits: pool.bits - pool.prefix, canonicalPool: null };
+    }
     let list = out.get(b.pool);
     if (!list) out.set(b.pool, (list = []));
-    list.push({ block: b, offset: cidr.first - pool.first, sizeBits: cidr.bits - cidr.prefix, poolBits: pool.bits - pool.prefix });
+    list.push(placed);
   }
   return out;
 }

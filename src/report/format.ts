@@ -83,6 +83,8 @@ export function formatGoPercent(part: bigint | number | string, whole: bigint | 
  * with separators. Each form is the exact value: a reader can always get back the integer.
  */
 export function formatCount(value: bigint | number | string): string {
+  const short = shortCount(value);
+  if (short !== undefined) return short;
   const n = toBigInt(value);
   const abs = n < 0n ? -n : n;
   const sign = n < 0n ? "-" : "";
@@ -91,9 +93,27 @@ export function formatCount(value: bigint | number | string): string {
   return sign + powerOfTwoForm(abs);
 }
 
+/**
+ * {@link formatCount} of a count below 10^15 given as a number or as decimal digits without a leading
+ * zero, read without a bigint (a page of 10,000 pools formats six counts a pool); undefined for any
+ * other value, which the bigint path formats.
+ */
+function shortCount(value: bigint | number | string): string | undefined {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value <= -1e15 || value >= 1e15) return undefined;
+    return value < 0 ? `-${groupDigits(String(-value))}` : groupDigits(String(value));
+  }
+  if (typeof value !== "string" || value.length === 0 || value.length > 15 || (value.charCodeAt(0) === 48 && value.length > 1)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return groupDigits(value);
+}
+
 /** Digits with a comma every three from the right. */
 function groupDigits(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return digits.length <= 3 ? digits : digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Offsets and multiples shown next to a power of two stay this small, so the text stays short. */

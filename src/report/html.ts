@@ -1,6 +1,6 @@
 /**
  * `plan.html`: the address plan as a picture, one self-contained file. Everything it needs is inside
- * (the data, the styles, a small hand-written script, `private/map-client.ts`); its Content Security
+ * (the data, packed by `map-pack.ts`, the styles, a small hand-written script, `private/map-client.ts`); its Content Security
  * Policy forbids every network access, so opening it fetches nothing.
  */
 import type { PlanDiff } from "./diff";
@@ -8,6 +8,7 @@ import { htmlText } from "./format";
 import type { ClusterDump, InspectReport } from "../live";
 import { inspectMapModel } from "./inspect-map";
 import { MapModel, diffMapModel, planMapModel } from "./map-model";
+import { packModel } from "./map-pack";
 import { MAP_CLIENT_SCRIPT } from "./private/map-client";
 import type { PlanReport, ReportFinding } from "./schema";
 import { fleetMap } from "./fleet-map";
@@ -183,7 +184,7 @@ ${lists}
 ${findings}
 </main>
 <div id="tip" role="tooltip" hidden></div>
-<script id="calico-ipam-map" type="application/json">${scriptJson(model)}</script>
+<script id="calico-ipam-map" type="application/json">${scriptJson(packModel(model))}</script>
 <script>${MAP_CLIENT_SCRIPT}</script>
 </body>
 </html>

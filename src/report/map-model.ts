@@ -48,44 +48,90 @@ export interface ModelBlocks {
 /** Blocks are placed by `index` when their position in blocks stays an exact number on the page (and its Hilbert walk exact). */
 const MAX_INDEX_BITS = 48;
 
-/** The columns of a pool's blocks (see {@link ModelBlocks}); `ownerOf` indexes the nodes. */
+/**
+ * Block columns placed by index whose CIDR texts are each exactly `Cidr.toString` of an IPv4 block, in
+ * a pool whose text is too (both read by the canonical IPv4 reader, see {@link BlockOffset}): the pool's
+ * text, by columns. The packer (map-pack.ts) then knows without reading them again that the page can
+ * write them from the pool's text and the positions.
+ */
+export const canonicalIpv4Blocks = new WeakMap<ModelBlocks, string>();
+
+/**
+ * The columns of a pool's blocks (see {@link ModelBlocks}); `ownerOf` indexes the nodes. Lists made at
+ * their length and walked by index: built once per pool for 100,000 blocks in a fresh process, where
+ * every byte allocated costs (see docs/benchmarks.md).
+ */
 function blockColumns(placed: readonly BlockOffset[], ownerOf: (node: string | null) => number): ModelBlocks {
-  const cidr: string[] = [];
-  const owner: number[] = [];
-  const inUse: number[] = [];
-  const capacity: number[] = [];
-  const reserved: number[] = [];
-  const borrowedBy: number[] = [];
-  const ipReserved: number[] = [];
-  let uniform = true;
-  let any = 0;
-  for (const { block: b } of placed) {
-    cidr.push(b.cidr);
-    owner.push(ownerOf(b.owner));
-    inUse.push(b.inUse);
-    capacity.push(b.capacity);
-    reserved.push(b.reserved);
-    borrowedBy.push(b.borrowedBy);
-    ipReserved.push(b.ipReserved);
-    if (b.capacity !== capacity[0]) uniform = false;
-    any |= (b.reserved !== 0 ? 1 : 0) | (b.borrowedBy !== 0 ? 2 : 0) | (b.ipReserved !== 0 ? 4 : 0);
+  const n = placed.length;
+  const cidr = new Array<string>(n);
+  const owner = new Array<number>(n);
+  const inUse = new Array<number>(n);
+  // Made only when a block needs them (most pools: one capacity, no reserved or borrowed addresses).
+  let capacity: number[] | undefined;
+  let reserved: number[] | undefined;
+  let borrowedBy: number[] | undefined;
+  let ipReserved: number[] | undefined;
+  let sameSize = true;
+  const canonicalPool = n > 0 ? placed[0].canonicalPool : null;
+  let canonical = canonicalPool !== null;
+  const sizeBits = n > 0 ? placed[0].sizeBits : 0;
+  const poolBits = n > 0 ? placed[0].poolBits : 0;
+  const capacity0 = n > 0 ? placed[0].block.capacity : 0;
+  for (let i = 0; i < n; i++) {
+    const p = placed[i];
+    const b = p.block;
+    cidr[i] = b.cidr;
+    owner[i] = ownerOf(b.owner);
+    inUse[i] = b.inUse;
+    if (capacity === undefined && b.capacity !== capacity0) capacity = column(n, i, capacity0);
+    if (capacity !== undefined) capacity[i] = b.capacity;
+    if (reserved === undefined && b.reserved !== 0) reserved = column(n, i, 0);
+    if (reserved !== undefined) reserved[i] = b.reserved;
+    if (borrowedBy === undefined && b.borrowedBy !== 0) borrowedBy = column(n, i, 0);
+    if (borrowedBy !== undefined) borrowedBy[i] = b.borrowedBy;
+    if (ipReserved === undefined && b.ipReserved !== 0) ipReserved = column(n, i, 0);
+    if (ipReserved !== undefined) ipReserved[i] = b.ipReserved;
+    if (p.sizeBits !== sizeBits) sameSize = false;
+    if (p.canonicalPool !== canonicalPool) canonical = false;
   }
-  const sizeBits = placed.length > 0 ? placed[0].sizeBits : 0;
-  const poolBits = placed.length > 0 ? placed[0].poolBits : 0;
-  const byIndex = placed.every((b) => b.sizeBits === sizeBits) && poolBits - sizeBits <= MAX_INDEX_BITS;
-  const where = byIndex
-    ? { index: placed.map((b) => Number(b.offset >> BigInt(sizeBits))), sizeBits, poolBits }
-    : { rect: placed.flatMap((b) => rect(hilbertRect(b.offset, b.sizeBits, b.poolBits))) };
-  return {
-    cidr,
-    owner,
-    inUse,
-    capacity: uniform && placed.length > 0 ? capacity[0] : capacity,
-    ...(any & 1 ? { reserved } : {}),
-    ...(any & 2 ? { borrowedBy } : {}),
-    ...(any & 4 ? { ipReserved } : {}),
-    ...where,
-  };
+  const byIndex = sameSize && poolBits - sizeBits <= MAX_INDEX_BITS;
+  // Fields in the model's order: cidr, owner, inUse, capacity, the optional columns, then where blocks sit.
+  const columns: { -readonly [K in keyof ModelBlocks]: ModelBlocks[K] } = { cidr, owner, inUse, capacity: capacity ?? (n > 0 ? capacity0 : []) };
+  if (reserved) columns.reserved = reserved;
+  if (borrowedBy) columns.borrowedBy = borrowedBy;
+  if (ipReserved) columns.ipReserved = ipReserved;
+  if (byIndex) {
+    columns.index = blockIndexes(placed, sizeBits, poolBits);
+    columns.sizeBits = sizeBits;
+    columns.poolBits = poolBits;
+    if (canonical && canonicalPool !== null) canonicalIpv4Blocks.set(columns, canonicalPool);
+  } else {
+    columns.rect = placed.flatMap((b) => rect(hilbertRect(b.offset, b.sizeBits, b.poolBits)));
+  }
+  return columns;
+}
+
+/** A column of `length` numbers whose first `upTo` are `before` (what every block before `upTo` had), the rest to be written. */
+function column(length: number, upTo: number, before: number): number[] {
+  const out = new Array<number>(length);
+  for (let i = 0; i < upTo; i++) out[i] = before;
+  return out;
+}
+
+/**
+ * Each block's position in its pool, in blocks: `offset >> sizeBits`, on plain numbers when the pool
+ * holds at most 2^53 addresses (an offset is then exact as a number, and a multiple of the block's size).
+ */
+function blockIndexes(placed: readonly BlockOffset[], sizeBits: number, poolBits: number): number[] {
+  const index = new Array<number>(placed.length);
+  if (poolBits <= 53) {
+    const unit = 2 ** sizeBits;
+    for (let i = 0; i < placed.length; i++) index[i] = Number(placed[i].offset) / unit;
+  } else {
+    const shift = BigInt(sizeBits);
+    for (let i = 0; i < placed.length; i++) index[i] = Number(placed[i].offset >> shift);
+  }
+  return index;
 }
 
 /** One pool with its gauges and hover text. */
@@ -173,9 +219,11 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
   const withGhosts: PlanReport =
     ghosts.length === 0 ? report : { ...report, ranges: { addressSpaces: report.ranges?.addressSpaces ?? [], excluded: report.ranges?.excluded ?? [], retired: [...(report.ranges?.retired ?? []), ...ghosts] } };
   const usage = new Map((report.simulation?.pools ?? []).map((u) => [u.name, u]));
-  const heads: PoolHead[] = report.pools.map((p) => {
+  const tipParts: Array<TipParts | undefined> = new Array<TipParts | undefined>(report.pools.length);
+  const heads: PoolHead[] = report.pools.map((p, i) => {
     // Built field by field, not spread: 10,000 pools.
     const t = poolTexts(p, usage.get(p.name), report.simulation !== undefined);
+    tipParts[i] = t.parts;
     return {
       blockUse: t.blockUse,
       addressUse: t.addressUse,
@@ -191,7 +239,12 @@ export function viewModel(label: string, report: PlanReport, statuses: ReadonlyM
       disabled: p.disabled,
     };
   });
-  return assembleView(label, layoutAddressMap(withGhosts, { blocks: false }), blockOffsets(report), heads, (kind, name) => (kind === "retired" && statuses.get(name) === "removed" ? "removed" : ""));
+  const view = assembleView(label, layoutAddressMap(withGhosts, { blocks: false }), blockOffsets(report), heads, (kind, name) => (kind === "retired" && statuses.get(name) === "removed" ? "removed" : ""));
+  for (let i = 0; i < view.pools.length; i++) {
+    const parts = tipParts[i];
+    if (parts) poolTipParts.set(view.pools[i], parts);
+  }
+  return view;
 }
 
 /** A pool's texts and gauges, before its blocks are placed. */
@@ -229,10 +282,12 @@ export function assembleView(
   const families: ModelFamily[] = map.families.map((f) => {
     const ranges: ModelRange[] = [];
     const tips: string[] = [];
-    for (const r of f.ranges) {
+    for (let i = 0; i < f.ranges.length; i++) {
+      const r = f.ranges[i];
       const pool = r.kind === "pool" ? (poolIndex.get(r.name) ?? -1) : -1;
       const status: MapStatus = pool >= 0 ? pools[pool].status : rangeStatus(r.kind, r.name);
-      ranges.push([r.kind, r.name, r.cidr, ...rect(r.rect), status, pool]);
+      const q = r.rect;
+      ranges.push([r.kind, r.name, r.cidr, short(q[0]), short(q[1]), short(q[2]), short(q[3]), status, pool]);
       // A pool's hover text is its pool's `tip`: not repeated here (10,000 pools would carry it twice).
       tips.push(pool >= 0 ? "" : `${KIND_LABEL[r.kind]} ${r.cidr} · ${r.name}${status === "removed" ? "\nremoved from code in this change" : ""}`);
     }
@@ -249,7 +304,24 @@ export function ownSize(cidr: string | null, family: 4 | 6 | null): [number, num
   return bits % 2 === 1 ? [0.5, 1] : [1, 1];
 }
 
-function poolTexts(p: ReportPool, u: ReportPoolUsage | undefined, simulated: boolean): Pick<ModelPool, "blockUse" | "addressUse" | "blocksText" | "addressesText" | "headroomText" | "tip"> {
+/** The parts of a pool's hover text around its name, CIDR and gauge texts: see {@link poolTip}. */
+export type TipParts = readonly [mid: string, label: string, tail: string];
+
+/**
+ * A pool's hover text from its parts: `IP pool <name> · <cidr><mid>\n<blocksText>\n<addressesText>\n<label><headroomText><tail>`
+ * (the page's `poolTip` writes it the same way from the packed parts).
+ */
+export function poolTip(p: Pick<ModelPool, "name" | "cidr" | "blocksText" | "addressesText" | "headroomText">, parts: TipParts): string {
+  return `IP pool ${p.name} · ${p.cidr}${parts[0]}\n${p.blocksText}\n${p.addressesText}\n${parts[1]}${p.headroomText}${parts[2]}`;
+}
+
+/**
+ * Pools whose hover text the model wrote with {@link poolTip}, and its parts: the packer (map-pack.ts)
+ * takes them from here instead of finding them in the text again.
+ */
+export const poolTipParts = new WeakMap<ModelPool, TipParts>();
+
+function poolTexts(p: ReportPool, u: ReportPoolUsage | undefined, simulated: boolean): Pick<ModelPool, "blockUse" | "addressUse" | "blocksText" | "addressesText" | "headroomText" | "tip"> & { parts?: TipParts } {
   const size = p.addressesTotal === null ? "?" : formatCount(p.addressesTotal);
   const head = `IP pool ${p.name} · ${p.cidr ?? "no range"}${p.blockSize !== null ? ` · /${p.blockSize} blocks` : ""}${p.disabled ? " · disabled (draining)" : ""}`;
   if (!u) {
@@ -261,13 +333,20 @@ function poolTexts(p: ReportPool, u: ReportPoolUsage | undefined, simulated: boo
   const addressesText = `${formatCount(used)} / ${formatCount(u.addressesTotal)} addresses (${formatFraction(u.utilization)})`;
   const headroomText = [u.headroom.moreNodes !== null ? `+${formatCount(u.headroom.moreNodes)} nodes` : undefined, `+${formatCount(u.headroom.morePods)} pods`].filter(Boolean).join(", ");
   const borrowed = u.borrowedAddresses > 0 ? `\n${formatCount(u.borrowedAddresses)} borrowed addresses` : "";
+  const tail = `${borrowed}\n${u.nodesWithBlocks} of ${u.nodesSelected} selected nodes hold blocks`;
+  if (p.cidr !== null) {
+    // The head's CIDR is the model's: the text is poolTip's, and its parts are kept for the packer.
+    const parts: TipParts = [`${p.blockSize !== null ? ` · /${p.blockSize} blocks` : ""}${p.disabled ? " · disabled (draining)" : ""}`, "headroom: ", tail];
+    const tip = poolTip({ name: p.name, cidr: p.cidr, blocksText, addressesText, headroomText }, parts);
+    return { blockUse: u.blockUtilization, addressUse: u.utilization, blocksText, addressesText, headroomText, tip, parts };
+  }
   return {
     blockUse: u.blockUtilization,
     addressUse: u.utilization,
     blocksText,
     addressesText,
     headroomText,
-    tip: `${head}\n${blocksText}\n${addressesText}\nheadroom: ${headroomText}${borrowed}\n${u.nodesWithBlocks} of ${u.nodesSelected} selected nodes hold blocks`,
+    tip: `${head}\n${blocksText}\n${addressesText}\nheadroom: ${headroomText}${tail}`,
   };
 }
 

@@ -12,6 +12,7 @@ import { findChromium, openBrowser } from "../helpers/chromium";
 import { main } from "../../src/cli/main";
 import { parsePlanReport, PlanReport, renderPlanHtml } from "../../src/report";
 import { largeReport } from "../helpers/large-report";
+import { planMapModel } from "../../src/report/map-model";
 
 const root = path.resolve(__dirname, "..", "..");
 const artifacts = path.join(root, "test-artifacts");
@@ -72,6 +73,18 @@ describeWithBrowser("plan.html in headless Chromium", () => {
     expect(onMap.sort()).toEqual(report.pools.map((p) => p.name).sort());
     const gauges = await page.$$eval(".gauge[data-pool]", (els) => els.map((e) => e.getAttribute("data-pool")));
     expect(gauges).toEqual(report.pools.map((p) => p.name));
+  });
+
+  test("hovering a pool on the map tells its name, CIDR, gauges and headroom (the text the page makes from its packed parts)", async () => {
+    const pool = report.simulation!.pools.find((p) => p.family === 4 && p.blocksClaimed > 0)!;
+    const expected = planMapModel(report).views[0].pools.find((p) => p.name === pool.name)!.tip;
+    const family = await page.locator(".family", { has: page.locator(`rect.pool[data-pool="${pool.name}"]`) }).getAttribute("data-family");
+    await page.locator(`.family[data-family="${family}"] rect.pool[data-pool="${pool.name}"]`).hover();
+    const tip = page.locator("#tip");
+    await tip.waitFor({ state: "visible" });
+    expect(await tip.textContent()).toBe(expected);
+    await page.mouse.move(0, 0);
+    expect(problems).toEqual([]);
   });
 
   test("a click on the address space zooms into it, a click on a pool shows its blocks, and hovering a block tells its CIDR, pool, node and counts", async () => {

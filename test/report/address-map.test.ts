@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { Cidr } from "../../src/ip/cidr";
 import { planIpam } from "../../src/plan/plan";
 import { buildPlanReport, hilbertRect, layoutAddressMap } from "../../src/report";
-import { mapRoots } from "../../src/report/address-map";
+import { MapSource, blockOffsets, mapRoots } from "../../src/report/address-map";
+import type { ReportBlock } from "../../src/report/schema";
 import { planMapModel } from "../../src/report/map-model";
 import { HILBERT_CLIENT } from "../../src/report/private/map-client";
 import { realistic } from "./fixture";
@@ -148,5 +149,53 @@ describe("the page's block placement (HILBERT_CLIENT) is hilbertRect", () => {
     const mixed = planMapModel({ ...report, simulation: { ...report.simulation!, blocks: [...report.simulation!.blocks, { ...b, cidr: wider }] } }).views[0].pools.find((p) => p.name === pool.name)!;
     expect(mixed.blocks.index).toBeUndefined();
     expect(mixed.blocks.rect).toHaveLength(4 * mixed.blocks.cidr.length);
+  });
+});
+
+describe("blockOffsets: canonical IPv4 read on plain numbers", () => {
+  /** The reading before: every text through Cidr, by pool name. */
+  function reference(report: MapSource): Map<string, Array<{ block: ReportBlock; offset: bigint; sizeBits: number; poolBits: number }>> {
+    const read = (text: string | null) => {
+      if (text === null) return undefined;
+      const whole = Cidr.tryParse(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
+      return whole.ok ? whole.cidr : undefined;
+    };
+    const out = new Map<string, Array<{ block: ReportBlock; offset: bigint; sizeBits: number; poolBits: number }>>();
+    const pools = new Map(report.pools.map((p) => [p.name, read(p.cidr)]));
+    for (const b of report.simulation?.blocks ?? []) {
+      const pool = pools.get(b.pool);
+      const cidr = read(b.cidr);
+      if (!pool || !cidr || !pool.contains(cidr)) continue;
+      if (!out.has(b.pool)) out.set(b.pool, []);
+      out.get(b.pool)!.push({ block: b, offset: cidr.first - pool.first, sizeBits: cidr.bits - cidr.prefix, poolBits: pool.bits - pool.prefix });
+    }
+    return out;
+  }
+  const canonical = (text: string | null) => text !== null && /^[0-9./]+$/.test(text) && Cidr.tryParse(text).ok && Cidr.parse(text).toString() === text;
+
+  test("the same blocks, offsets and sizes as through Cidr; canonical IPv4 pool and block marked", () => {
+    const poolText = fc.constantFrom("10.0.0.0/24", "10.0.0.0/22", "10.0.1.0/24", "10.0.0.0/8", "0.0.0.0/0", "10.0.0.00/24", "10.0.0.0/024", "fd00::/120", "bad", null);
+    const blockText = fc.oneof(
+      fc.tuple(fc.nat(1100), fc.integer({ min: 20, max: 32 })).map(([o, p]) => `10.0.${Math.floor(o / 256) % 256}.${o % 256}/${p}`),
+      fc.constantFrom("10.0.0.16", "10.0.0.016/28", "10.0.0.16/28 ", "fd00::10/124", "10.0.0.17/28", "255.255.255.255/32", "10.0.0.0/33"),
+    );
+    fc.assert(
+      fc.property(fc.array(poolText, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(3), blockText), { maxLength: 12 }), (pools, blocks) => {
+        const report: MapSource = {
+          reservations: [],
+          pools: pools.map((cidr, i) => ({ name: `p${i}`, cidr })),
+          simulation: { blocks: blocks.map(([p, cidr]) => ({ cidr, pool: `p${p}`, owner: null, capacity: 16, inUse: 0, reserved: 0, ipReserved: 0, free: 16, borrowedBy: 0 })) },
+        };
+        const got = blockOffsets(report);
+        const want = reference(report);
+        expect([...got.keys()]).toEqual([...want.keys()]);
+        for (const [name, list] of got) {
+          expect(list.map(({ block, offset, sizeBits, poolBits }) => ({ block, offset, sizeBits, poolBits }))).toEqual(want.get(name));
+          const pool = report.pools.find((p) => p.name === name)!;
+          for (const b of list) expect(b.canonicalPool).toBe(canonical(pool.cidr) && canonical(b.block.cidr) ? pool.cidr : null);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -87,6 +87,24 @@ describe("counts and fractions for people", () => {
     expect(formatCount(n)).toBe(text);
   });
 
+  test("a count as a number or as digits (read without a bigint below 10^15) reads as the same count as a bigint", () => {
+    const count = fc.oneof(fc.integer({ min: -1e15 + 1, max: 1e15 - 1 }), fc.integer({ min: -2000, max: 2000 }), fc.constantFrom(0, -0, 999, 1000, 999_999_999_999_999, -999_999_999_999_999));
+    fc.assert(
+      fc.property(count, (n) => {
+        expect(formatCount(n)).toBe(formatCount(BigInt(n)));
+        if (n >= 0) expect(formatCount(String(n))).toBe(formatCount(BigInt(n)));
+      }),
+      { numRuns: 2000 },
+    );
+    // Text the short path leaves to the bigint path: leading zeros, signs, 16 digits and more.
+    for (const text of ["007", "00", "-5", "1000000000000000", "9007199254740993", "+5"]) {
+      if (/^-?[0-9]+$/.test(text)) expect(formatCount(text)).toBe(formatCount(BigInt(text)));
+      else expect(() => formatCount(text)).toThrow(RangeError);
+    }
+    expect(() => formatCount(1.5)).toThrow(RangeError);
+    expect(() => formatCount(2 ** 60)).toThrow(RangeError);
+  });
+
   test("a large count is never printed in scientific notation, and its text gives back the exact value", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 2n ** 128n }), (n) => {

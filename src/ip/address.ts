@@ -338,6 +338,18 @@ export function ipv6WordsInto(value: bigint, out: Int32Array, at: number): void 
 }
 
 /**
+ * @internal The address value whose four 32-bit words (int32 bit patterns or unsigned, the most
+ * significant first) are given: the inverse of {@link ipv6WordsInto}, two bigint operations.
+ */
+export function ipv6OfWords(w0: number, w1: number, w2: number, w3: number): bigint {
+  HALF_WORDS[HIGH_WORD] = w0;
+  HALF_WORDS[LOW_WORD] = w1;
+  HALF_WORDS[2 + HIGH_WORD] = w2;
+  HALF_WORDS[2 + LOW_WORD] = w3;
+  return (HALVES[0] << 64n) | HALVES[1];
+}
+
+/**
  * @internal The canonical text of the IPv6 CIDR whose network is given as its four 32-bit words, the
  * most significant first, and whose prefix is `prefix`: the text of {@link cidrText}, without a bigint.
  * A word may be given as a signed or an unsigned 32-bit integer: only its 32 bits are read. For the

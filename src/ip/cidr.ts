@@ -8,6 +8,7 @@ import {
   bitLength,
   cidrText,
   formatAddress,
+  ipv6OfWords,
   parseAddressText,
   zonedError,
 } from "./address";
@@ -363,11 +364,6 @@ function hexValue(c: number): number {
 
 /** The eight 16-bit groups of the address {@link parseIPv6CidrFast} reads. */
 const V6_GROUPS = new Uint16Array(8);
-/** The network's two 64-bit halves, written as 32-bit words, read back as two bigints (see {@link parseIPv6CidrFast}). */
-const V6_HALVES = new BigUint64Array(2);
-const V6_HALF_WORDS = new Uint32Array(V6_HALVES.buffer);
-/** Where a 64-bit half's high and low 32-bit words sit in {@link V6_HALF_WORDS}: the platform's byte order. */
-const [V6_LOW, V6_HIGH] = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? [0, 1] : [1, 0];
 
 /**
  * The groups of the IPv6 address written from `text[0]` up to `end` (exclusive) into {@link V6_GROUPS}:
@@ -414,7 +410,7 @@ function readIPv6Groups(text: string, end: number): boolean {
 
 /**
  * @internal The IPv6 case of {@link Cidr.parse}, read by hand (no regular expression, no split, no list
- * of groups, four bigint operations instead of one per group): an address of hex groups as
+ * of groups, two bigint operations instead of one per group): an address of hex groups as
  * {@link readIPv6Groups} reads them, "/", and a prefix length 0 to 128 without leading zero; when
  * `strict`, without host bits too; never an IPv4-mapped range. Returns `undefined` for any other text,
  * valid or not, so that {@link parseCidrGeneral} alone decides every other case and every error message.
@@ -450,12 +446,7 @@ export function parseIPv6CidrFast(text: string, strict: boolean): Cidr | undefin
   w1 &= ~m1;
   w2 &= ~m2;
   w3 &= ~m3;
-  const words = V6_HALF_WORDS;
-  words[V6_HIGH] = w0;
-  words[V6_LOW] = w1;
-  words[2 + V6_HIGH] = w2;
-  words[2 + V6_LOW] = w3;
-  return construct(6, (V6_HALVES[0] << 64n) | V6_HALVES[1], prefix);
+  return construct(6, ipv6OfWords(w0, w1, w2, w3), prefix);
 }
 
 /** The host bits of a 32-bit word whose first bit is bit `p` of the prefix: all for p <= 0, none for p >= 32. */

@@ -20,6 +20,7 @@ import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
+import { CARVE_SCRATCH, ScratchArena } from "./private/scratch";
 
 /** Everything one carving run needs. */
 export interface CarveInput {
@@ -228,12 +229,14 @@ class Items {
     readonly recorded: PoolIndex,
     /** The recorded IPv4 ranges as the ledger's reader read them, by position (see {@link recordedIPv4Keys}), if it did. */
     readonly recordedKeys: Float64Array | undefined,
+    /** Where the run's typed arrays that nothing returned holds come from (the columns above among them). */
+    readonly scratch: ScratchArena,
   ) {
     const n = requests.length;
-    this.state = new Uint8Array(n);
-    this.source = new Uint8Array(n);
-    this.position = new Int32Array(n).fill(-1);
-    this.families = new Uint8Array(n);
+    this.state = scratch.u8(n).fill(0);
+    this.source = scratch.u8(n).fill(0);
+    this.position = scratch.i32(n).fill(-1);
+    this.families = scratch.u8(n).fill(0);
     this.fixed = undefined;
     this.explanations = undefined;
     this.carved = undefined;
@@ -377,6 +380,17 @@ class Items {
  * the requests that could be placed, for reports.
  */
 export function carve(input: CarveInput): CarveResult {
+  // The run's scratch arrays come from one buffer the next run reuses: see ScratchArena.
+  const scratch = CARVE_SCRATCH.begin();
+  try {
+    return carveWith(input, scratch);
+  } finally {
+    scratch.end();
+  }
+}
+
+/** {@link carve}, its typed arrays that no result holds taken from `scratch`. */
+function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   // Each step is a function of its own, with the loop it runs: V8 compiles (and, when a path first
   // taken later invalidates it, recompiles) each one on its own, small and fast, instead of one large
   // function with every loop in it, whose optimized compile took over 100 ms of CPU per attempt. A step's
@@ -397,20 +411,20 @@ export function carve(input: CarveInput): CarveResult {
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const released = resolveReleases(input, recorded, findings);
-  const kept = new KeptPools(recorded, released);
+  const kept = new KeptPools(recorded, released, scratch);
 
   // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
   const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
-  const named = new Int32Array(requests.length);
+  const named = scratch.i32(requests.length);
   const byNameOrder = inNameOrder(named.subarray(0, requestSizes(requests, sizes, named)), requests);
-  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs));
+  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch);
   // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
-  const firstOfName = new Int32Array(requests.length).fill(-1);
+  const firstOfName = scratch.i32(requests.length).fill(-1);
   firstsOfNames(byNameOrder, requests, firstOfName);
-  const positions = new Int32Array(requests.length).fill(-1);
+  const positions = scratch.i32(requests.length).fill(-1);
   if (recorded.size > 0) keptPositions(byNameOrder, requests, kept, positions);
   resolveRequests(items, requests, sizes, firstOfName, positions, spaces, kept, recordedCidrs, findings);
 
@@ -420,9 +434,10 @@ export function carve(input: CarveInput): CarveResult {
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
   const finest = { 4: -1, 6: -1 };
-  const newList = new Int32Array(byNameOrder.length);
-  const prefixCounts = new Int32Array(130);
-  const toCarve = largestFirst(newList.subarray(0, newPools(byNameOrder, items, finest, newList, prefixCounts)), prefixCounts, items);
+  const newList = scratch.i32(byNameOrder.length);
+  const prefixCounts = scratch.i32(130).fill(0);
+  const newCount = newPools(byNameOrder, items, finest, newList, prefixCounts);
+  const toCarve = largestFirst(newList.subarray(0, newCount), prefixCounts, items, scratch.i32(newCount));
 
   // 5. Free space: each address space minus everything used, then the new pools.
   for (const family of [4, 6] as const) {
@@ -654,7 +669,7 @@ function buildFreeSpace(
   items: Items,
 ): void {
   const used = family === 4 ? usedIPv4(exclusions, kept, recordedCidrs, items) : IntervalSet.fromCidrs(6, usedCidrs(6, exclusions, kept, recordedCidrs, items));
-  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
+  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest, items.scratch);
 }
 
 /** Everything of the family a new pool must not overlap: exclusions, special ranges, kept recorded pools, pinned pools. */
@@ -1340,7 +1355,7 @@ function checkFixedRanges(
 function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
   const order = recordedIPv4Order(recordedCidrs);
   // With the reader's order: the kept IPv4 ranges to check, by position, for one walk after the loop.
-  const marked = order !== undefined ? new Uint8Array(kept.size) : undefined;
+  const marked = order !== undefined ? items.scratch.u8(kept.size).fill(0) : undefined;
   let v4: NumericRuns | undefined;
   let v6: IntervalSet | undefined;
   let walk = false;
@@ -1353,7 +1368,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
       walk = true;
     } else if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
-      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs());
+      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs(), items.scratch);
       const key = items.recordedKey(item);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
       const k = firstRunFromIndex(v4, first);
@@ -1391,9 +1406,10 @@ interface NumericRuns extends Ipv4Runs {
 const V4_BUCKET_SIZE = 65536;
 const V4_BUCKETS = 65536;
 
-function numericRuns(runs: Ipv4Runs): NumericRuns {
+function numericRuns(runs: Ipv4Runs, scratch: ScratchArena): NumericRuns {
   // The loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
-  const starts = new Int32Array(V4_BUCKETS);
+  // Every bucket is written (bucketStarts): the scratch needs no zeroing.
+  const starts = scratch.i32(V4_BUCKETS);
   bucketStarts(runs, starts);
   return { firsts: runs.firsts, lasts: runs.lasts, count: runs.count, starts };
 }
@@ -1626,11 +1642,11 @@ function inOrder(names: readonly string[]): boolean {
  * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
  * in name order, are dealt by prefix (a counting sort, stable; `starts[p + 1]` holds the count of prefix
  * p, and is made the start of prefix p + 1 here): the same order as a sort by prefix then name (names are
- * unique), without a comparison of two prefixes per step. Returns the items in that order.
+ * unique), without a comparison of two prefixes per step. Returns the items in that order, in `dealt`
+ * (as long as `list`).
  */
-function largestFirst(list: Int32Array, starts: Int32Array, items: Items): Int32Array {
+function largestFirst(list: Int32Array, starts: Int32Array, items: Items, dealt: Int32Array): Int32Array {
   for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
-  const dealt = new Int32Array(list.length);
   for (let k = 0; k < list.length; k++) dealt[starts[items.prefix(list[k])]++] = list[k];
   return dealt;
 }
@@ -1660,8 +1676,9 @@ class KeptPools {
   constructor(
     private readonly index: PoolIndex,
     private readonly released: ReadonlySet<string>,
+    scratch: ScratchArena,
   ) {
-    this.claimed = new Int32Array(index.size).fill(-1);
+    this.claimed = scratch.i32(index.size).fill(-1);
   }
 
   /** How many pools the ledger records (kept or released): at least as many as are kept. */

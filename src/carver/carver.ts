@@ -169,6 +169,53 @@ class Exclusion {
   }
 }
 
+/** The kinds of exclusion by their code in {@link Exclusions}. */
+const EXCLUSION_KINDS: readonly ExclusionKind[] = ["service", "node", "reserved"];
+
+/**
+ * The usable exclusions of a run, as columns taken from the run's scratch (see `ScratchArena`): most runs
+ * read only each range's numbers (building the free space, a re-run's check of its recorded ranges), and
+ * an {@link Exclusion} object each (64 bytes, and 16 for its boxed key) was about 90 KB of fresh memory
+ * per run for 1,000 reservations. The objects are made only where a run compares ranges with messages
+ * in mind ({@link checkFixedRanges}).
+ */
+class Exclusions {
+  constructor(
+    /** How many. */
+    readonly length: number,
+    /** Each one's index in the declarations. */
+    private readonly indexes: Int32Array,
+    /** Each one's range as network × 64 + prefix when given as canonical IPv4 text (see {@link Exclusion.key}); -1 otherwise. */
+    private readonly keys: Float64Array,
+    /** Each one's kind, by its index in {@link EXCLUSION_KINDS}. */
+    private readonly kinds: Uint8Array,
+    /** Each one's reason, when not empty. */
+    private readonly reasons: ReadonlyArray<string | undefined>,
+    /** Each one's range when not given as canonical IPv4 text (made at the first such), parsed. */
+    private readonly parsed: ReadonlyArray<Cidr | undefined> | undefined,
+  ) {}
+
+  /** The range of exclusion `k` as network × 64 + prefix (canonical IPv4 text), or -1. */
+  key(k: number): number {
+    return this.keys[k];
+  }
+
+  /** The family of exclusion `k`, without making its `Cidr`. */
+  family(k: number): IpFamily {
+    return this.keys[k] >= 0 ? 4 : this.parsed![k]!.family;
+  }
+
+  /** The range of exclusion `k`: parsed, or made from its key (the same `Cidr` as `Cidr.parse` of its text). */
+  cidr(k: number): Cidr {
+    return this.keys[k] >= 0 ? ipv4OfKey(this.keys[k]) : this.parsed![k]!;
+  }
+
+  /** Exclusion `k` as an object, for comparisons that may end in a message. */
+  exclusion(k: number): Exclusion {
+    return new Exclusion(this.indexes[k], this.keys[k], this.keys[k] >= 0 ? undefined : this.parsed![k], EXCLUSION_KINDS[this.kinds[k]], this.reasons[k]);
+  }
+}
+
 /** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
 const SOURCES: ReadonlyArray<CarvedPool["source"] | undefined> = [undefined, "ledger", "pinned", "carved"];
 const LEDGER = 1;
@@ -407,7 +454,7 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   const recordedCidrs = inspected.cidrs;
 
   const spaces = resolveSpaces(input.spaces ?? [], findings);
-  const exclusions = resolveExclusions(input.exclusions ?? [], findings);
+  const exclusions = resolveExclusions(input.exclusions ?? [], findings, scratch);
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const released = resolveReleases(input, recorded, findings);
@@ -417,7 +464,7 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
-  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
+  const sizes = scratch.list<RequestSize | CarveError>(requests.length);
   const named = scratch.i32(requests.length);
   const byNameOrder = inNameOrder(named.subarray(0, requestSizes(requests, sizes, named)), requests);
   const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch);
@@ -663,7 +710,7 @@ function buildFreeSpace(
   family: IpFamily,
   finest: number,
   spaces: readonly Space[],
-  exclusions: readonly Exclusion[],
+  exclusions: Exclusions,
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
@@ -673,7 +720,7 @@ function buildFreeSpace(
 }
 
 /** Everything of the family a new pool must not overlap: exclusions, special ranges, kept recorded pools, pinned pools. */
-function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
+function usedCidrs(family: IpFamily, exclusions: Exclusions, kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
   const used = barrierCidrs(exclusions, family);
   kept.forEach((name, k) => {
     if (kept.family(k) === family) used.push(recordedCidr(recordedCidrs, k, name));
@@ -692,7 +739,7 @@ function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: Kep
  * {@link usedCidrs} of IPv4 as runs of doubles: no bigint or object per range, and a recorded range
  * read from the ledger's text is taken as its reader read it (no `Cidr` made for it).
  */
-function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
+function usedIPv4(exclusions: Exclusions, kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
   const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length));
   kept.forEach((name, k) => {
     if (kept.family(k) !== 4) return;
@@ -715,11 +762,12 @@ function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCid
 }
 
 /** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs. */
-function barrierRunsBuilder(exclusions: readonly Exclusion[], more: number): Ipv4RunsBuilder {
+function barrierRunsBuilder(exclusions: Exclusions, more: number): Ipv4RunsBuilder {
   const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more);
-  for (const e of exclusions) {
-    if (e.key >= 0) builder.add((e.key - keyPrefix(e.key)) / 64, keyPrefix(e.key));
-    else if (e.family === 4) builder.addCidr(e.cidr);
+  for (let k = 0; k < exclusions.length; k++) {
+    const key = exclusions.key(k);
+    if (key >= 0) builder.add((key - keyPrefix(key)) / 64, keyPrefix(key));
+    else if (exclusions.family(k) === 4) builder.addCidr(exclusions.cidr(k));
   }
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === 4) builder.addCidr(s.cidr);
   return builder;
@@ -852,32 +900,33 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
  * from the columns, each CIDR's text made as it is written (see `placedCidrText`). About 220 bytes a pool
  * fewer, made and kept, than the entries, their record and the changes that add them (the entry, 56;
  * its slot in the record, ~40, and as much again while the record grows; the change, 48, and its slot;
- * the CIDR's text, 32–40, and its slot). `undefined` when another path applies: another section in the
+ * the CIDR's text, 32–40, and its slot); the names are the pools' (no list of them made unless the
+ * ledger's names are read as a list). `undefined` when another path applies: another section in the
  * ledger, requests out of name order, a name of digits only (an array index, which a record orders
  * before every other key).
  */
 function indexedFirstLedger(checked: Ledger, items: Items, pools: readonly CarvedPool[]): { ledger: Ledger; index: PoolIndex } | undefined {
   if (!poolsAlone(checked) || !placedInNameOrder(items)) return undefined;
   const n = items.length;
-  const names = new Array<string>(n);
   const families = new Uint8Array(n);
   const blockSizes = new Uint8Array(n);
-  const count = placedColumns(items, names, families, blockSizes);
+  const count = placedColumns(items, families, blockSizes);
   if (count < 0) return undefined;
-  names.length = count;
   // The carved IPv6 networks' words serve by position when every request is placed (position = request index).
   const words = count === n ? items.words : undefined;
   const columns = new EntryColumns(undefined, undefined, undefined, pools, words, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count));
-  const index = new PoolIndex(names, columns, true);
+  // The names are the pools' (position = position in `pools`), read from them: no list of names made.
+  const index = new PoolIndex(undefined, columns, true);
   return { ledger: checkedIndexedLedger(index), index };
 }
 
 /**
- * Each placed request's name, family and block size into the columns, in request order, and each
+ * Each placed request's family and block size into the columns, in request order (its name is its
+ * pool's, and checked here to be no array index), and each
  * pinned IPv6 range's words beside the carved ones' (see {@link Items.words}), if any; returns how
  * many, or -1 at a name of digits only. The loop alone: see {@link firstsOfNames}.
  */
-function placedColumns(items: Items, names: string[], families: Uint8Array, blockSizes: Uint8Array): number {
+function placedColumns(items: Items, families: Uint8Array, blockSizes: Uint8Array): number {
   const words = items.words;
   let k = 0;
   for (let i = 0; i < items.length; i++) {
@@ -885,7 +934,6 @@ function placedColumns(items: Items, names: string[], families: Uint8Array, bloc
     if (cidr === undefined) continue;
     const name = items.name(i);
     if (digitsOnly(name)) return -1;
-    names[k] = name;
     if (words !== undefined && cidr.family === 6 && items.source[i] !== CARVED) ipv6WordsInto(cidr.network, words, 4 * i);
     families[k] = cidr.family;
     blockSizes[k++] = items.requests[i].blockSize;
@@ -1022,9 +1070,14 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
   return spaces;
 }
 
-function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[]): Exclusion[] {
-  // Made at its longest, then cut: growing it by push left copies behind (~28 KB for 1,000 exclusions).
-  const out = new Array<Exclusion>(declarations.length);
+function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[], scratch: ScratchArena): Exclusions {
+  // Columns made at their longest (see Exclusions); the parsed ranges' list at the first range not in canonical IPv4 text.
+  const n = declarations.length;
+  const indexes = scratch.i32(n);
+  const keys = scratch.f64(n);
+  const kinds = scratch.u8(n);
+  const reasons = scratch.list<string | undefined>(n);
+  let parsed: Array<Cidr | undefined> | undefined;
   let count = 0;
   for (let index = 0; index < declarations.length; index++) {
     if (!(index in declarations)) continue; // a hole, which forEach skipped too
@@ -1063,10 +1116,15 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
         ),
       );
     }
-    if (ok && (cidr !== undefined || key >= 0)) out[count++] = new Exclusion(index, key, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined);
+    if (ok && (cidr !== undefined || key >= 0)) {
+      if (key < 0) (parsed ??= scratch.list<Cidr | undefined>(n))[count] = cidr;
+      indexes[count] = index;
+      keys[count] = key;
+      kinds[count] = EXCLUSION_KINDS.indexOf(kind as ExclusionKind);
+      reasons[count++] = typeof reason === "string" && reason !== "" ? reason : undefined;
+    }
   }
-  out.length = count;
-  return out;
+  return new Exclusions(count, indexes, keys, kinds, reasons, parsed);
 }
 
 /** The path of an exclusion's field, for a finding: made only then (a run with a thousand reservations makes none). */
@@ -1241,14 +1299,17 @@ type Occupant =
 
 function checkFixedRanges(
   items: Items,
-  exclusions: readonly Exclusion[],
+  exclusions: Exclusions,
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): void {
   if (!anyPoolMayConflict(items, exclusions, recordedCidrs, kept)) return;
   const occupants: Occupant[] = [];
-  for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
+  for (let k = 0; k < exclusions.length; k++) {
+    const exclusion = exclusions.exclusion(k);
+    occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
+  }
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
   for (let item = 0; item < items.length; item++) {
     const cidr = items.cidrOf(item);
@@ -1352,7 +1413,7 @@ function checkFixedRanges(
  * ranges (its overlap check does), the kept ones are checked in that order in one walk beside the
  * barriers ({@link anyMarkedTouches}): no search, and no index over the barriers (65,536 steps per run).
  */
-function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
+function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
   const order = recordedIPv4Order(recordedCidrs);
   // With the reader's order: the kept IPv4 ranges to check, by position, for one walk after the loop.
   const marked = order !== undefined ? items.scratch.u8(kept.size).fill(0) : undefined;
@@ -1383,9 +1444,9 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
 }
 
 /** The exclusions and special ranges of a family. */
-function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[] {
+function barrierCidrs(exclusions: Exclusions, family: IpFamily): Cidr[] {
   const out: Cidr[] = [];
-  for (const e of exclusions) if (e.family === family) out.push(e.cidr);
+  for (let k = 0; k < exclusions.length; k++) if (exclusions.family(k) === family) out.push(exclusions.cidr(k));
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) out.push(s.cidr);
   return out;
 }

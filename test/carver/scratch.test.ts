@@ -108,7 +108,28 @@ describe("ScratchArena", () => {
     expect(arena.running).toBe(false);
   });
 
+  test("a run's lists are the last run's, turn by turn, and are emptied when it ends", () => {
+    const arena = new ScratchArena();
+    arena.begin();
+    const a = arena.list<object>(3);
+    const b = arena.list<object>(2);
+    a[0] = {};
+    b[1] = {};
+    arena.end();
+    expect([...a, ...b]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    arena.begin();
+    expect(arena.list(3)).toBe(a);
+    expect(arena.list(5)).not.toBe(b);
+    arena.end();
+    expect(arena.usage().fresh).toBe(40);
+    arena.begin();
+    expect(arena.list(2)).toBe(a);
+    arena.end();
+    expect(arena.usage().fresh).toBe(0);
+  });
+
   test("an array taken outside a run is an error", () => {
     expect(() => new ScratchArena().i32(1)).toThrow(/outside begin/);
+    expect(() => new ScratchArena().list(1)).toThrow(/outside begin/);
   });
 });

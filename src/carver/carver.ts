@@ -135,9 +135,10 @@ interface Space {
 }
 
 /**
- * A usable exclusion. A class, not an object literal: a run makes one per reservation (a thousand in
- * the benchmark), and the literal's allocation site made V8 throw away `resolveExclusions`' optimized
- * code when it changed its pretenuring decision (see {@link CarvedPoolObject}).
+ * A usable exclusion, made from the run's {@link Exclusions} columns where ranges are compared with
+ * messages in mind ({@link checkFixedRanges}). A class, not an object literal: such a run makes one per
+ * reservation, and a literal's allocation site made V8 throw away the maker's optimized code when it
+ * changed its pretenuring decision (see {@link CarvedPoolObject}).
  */
 class Exclusion {
   private parsed: Cidr | undefined;

@@ -24,6 +24,8 @@ const columns = require(path.join(lib, "private", "columns")) as typeof import("
 const fastBlockModule = require(path.join(lib, "private", "fast-block")) as typeof import("../../src/live/private/fast-block");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const readModule = require(path.join(lib, "read")) as typeof import("../../src/live/read");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const handleColumns = require(path.join(lib, "private", "handle-columns")) as typeof import("../../src/live/private/handle-columns");
 
 /** What the main thread reads of a file when the worker stops after some parts (the tests where it must not, throw). */
 const noRest = (): never => {
@@ -142,6 +144,14 @@ describe("the IPAM blocks file read on a worker thread", () => {
     expect(exact.length).toBeGreaterThan(0);
     expect(exact.length).toBeLessThan(decoded.length);
     expect(new Set(decoded.map((b) => Object.keys(b.fields).join())).size).toBe(1);
+    // The file the items' text is read again from (for duplicates): a class too, with the literal's own
+    // fields, and it reads the item's text.
+    const text = docs[7];
+    expect(text.source).toBeInstanceOf(handleColumns.FileSource);
+    expect(Object.keys(text.source)).toEqual(["size", "read"]);
+    expect(text.source.size).toBe(fs.statSync(files[1]).size);
+    expect(text.source.read(text.from, text.to).toString("utf8")).toBe(fs.readFileSync(files[1], "utf8").slice(text.from, text.to));
+    expect(text.source.read(text.from, text.to).toString("utf8")).toMatch(/^\{\n {12}"apiVersion": "crd\.projectcalico\.org\/v1",\n[^]*\n {8}\}$/);
     const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
     const sources = threaded.blocks.map((b) => b.source);
     expect(sources.every((s) => s instanceof readModule.ItemSource)).toBe(true);

@@ -912,20 +912,38 @@ function decodeAffinity(name: string, spec: Record<string, unknown>, source: Dum
   };
 }
 
+/**
+ * The string values of an object's own enumerable properties, in their order (`Object.entries`'s). A
+ * `for…in` loop rather than `Object.entries`: no array per property, and a loop V8 compiles in a fraction
+ * of the time (a dump's nodes call it twice each, and it is compiled while they are read).
+ */
 function stringMap(v: unknown): Record<string, string> {
   if (typeof v !== "object" || v === null) return {};
+  const o = v as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const x = o[k];
+    if (typeof x === "string") out[k] = x;
+  }
   return out;
 }
+
+/** The keys of {@link TUNNEL_ANNOTATIONS}, in its order. */
+const TUNNEL_KEYS = Object.keys(TUNNEL_ANNOTATIONS);
 
 function kubernetesNode(o: Record<string, unknown>, name: string, source: DumpSource): LiveNode {
   // (A node without metadata is read as the reader names it: "", no labels, no annotations.)
   const meta = (typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {}) as Record<string, unknown>;
   const spec = (o.spec ?? {}) as Record<string, unknown>;
-  const annotations = stringMap(meta.annotations);
+  // The tunnel addresses: the annotations' own non-empty strings of these keys (no copy of the annotations).
+  const annotations = (typeof meta.annotations === "object" && meta.annotations !== null ? meta.annotations : {}) as Record<string, unknown>;
   const tunnelAddresses: LiveTunnelAddress[] = [];
-  for (const [key, type] of Object.entries(TUNNEL_ANNOTATIONS)) if (annotations[key]) tunnelAddresses.push({ type, address: stripPrefix(annotations[key]) });
+  for (let i = 0; i < TUNNEL_KEYS.length; i++) {
+    const key = TUNNEL_KEYS[i];
+    const address = Object.hasOwn(annotations, key) ? annotations[key] : undefined;
+    if (typeof address === "string" && address !== "") tunnelAddresses.push({ type: TUNNEL_ANNOTATIONS[key], address: stripPrefix(address) });
+  }
   const podCidrs = Array.isArray(spec.podCIDRs) ? (spec.podCIDRs as string[]) : typeof spec.podCIDR === "string" ? [spec.podCIDR] : [];
   return { name, labels: stringMap(meta.labels), podCidrs, tunnelAddresses, source };
 }

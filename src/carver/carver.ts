@@ -20,6 +20,7 @@ import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, requestSize } from "./request";
+import { CARVE_SCRATCH, ScratchArena } from "./private/scratch";
 
 /** Everything one carving run needs. */
 export interface CarveInput {
@@ -168,6 +169,53 @@ class Exclusion {
   }
 }
 
+/** The kinds of exclusion by their code in {@link Exclusions}. */
+const EXCLUSION_KINDS: readonly ExclusionKind[] = ["service", "node", "reserved"];
+
+/**
+ * The usable exclusions of a run, as columns taken from the run's scratch (see `ScratchArena`): most runs
+ * read only each range's numbers (building the free space, a re-run's check of its recorded ranges), and
+ * an {@link Exclusion} object each (64 bytes, and 16 for its boxed key) was about 90 KB of fresh memory
+ * per run for 1,000 reservations. The objects are made only where a run compares ranges with messages
+ * in mind ({@link checkFixedRanges}).
+ */
+class Exclusions {
+  constructor(
+    /** How many. */
+    readonly length: number,
+    /** Each one's index in the declarations. */
+    private readonly indexes: Int32Array,
+    /** Each one's range as network × 64 + prefix when given as canonical IPv4 text (see {@link Exclusion.key}); -1 otherwise. */
+    private readonly keys: Float64Array,
+    /** Each one's kind, by its index in {@link EXCLUSION_KINDS}. */
+    private readonly kinds: Uint8Array,
+    /** Each one's reason, when not empty. */
+    private readonly reasons: ReadonlyArray<string | undefined>,
+    /** Each one's range when not given as canonical IPv4 text (made at the first such), parsed. */
+    private readonly parsed: ReadonlyArray<Cidr | undefined> | undefined,
+  ) {}
+
+  /** The range of exclusion `k` as network × 64 + prefix (canonical IPv4 text), or -1. */
+  key(k: number): number {
+    return this.keys[k];
+  }
+
+  /** The family of exclusion `k`, without making its `Cidr`. */
+  family(k: number): IpFamily {
+    return this.keys[k] >= 0 ? 4 : this.parsed![k]!.family;
+  }
+
+  /** The range of exclusion `k`: parsed, or made from its key (the same `Cidr` as `Cidr.parse` of its text). */
+  cidr(k: number): Cidr {
+    return this.keys[k] >= 0 ? ipv4OfKey(this.keys[k]) : this.parsed![k]!;
+  }
+
+  /** Exclusion `k` as an object, for comparisons that may end in a message. */
+  exclusion(k: number): Exclusion {
+    return new Exclusion(this.indexes[k], this.keys[k], this.keys[k] >= 0 ? undefined : this.parsed![k], EXCLUSION_KINDS[this.kinds[k]], this.reasons[k]);
+  }
+}
+
 /** Where a placed request's range came from, by its code in {@link Items.source} (0: not placed yet). */
 const SOURCES: ReadonlyArray<CarvedPool["source"] | undefined> = [undefined, "ledger", "pinned", "carved"];
 const LEDGER = 1;
@@ -228,12 +276,14 @@ class Items {
     readonly recorded: PoolIndex,
     /** The recorded IPv4 ranges as the ledger's reader read them, by position (see {@link recordedIPv4Keys}), if it did. */
     readonly recordedKeys: Float64Array | undefined,
+    /** Where the run's typed arrays that nothing returned holds come from (the columns above among them). */
+    readonly scratch: ScratchArena,
   ) {
     const n = requests.length;
-    this.state = new Uint8Array(n);
-    this.source = new Uint8Array(n);
-    this.position = new Int32Array(n).fill(-1);
-    this.families = new Uint8Array(n);
+    this.state = scratch.u8(n).fill(0);
+    this.source = scratch.u8(n).fill(0);
+    this.position = scratch.i32(n).fill(-1);
+    this.families = scratch.u8(n).fill(0);
     this.fixed = undefined;
     this.explanations = undefined;
     this.carved = undefined;
@@ -377,6 +427,17 @@ class Items {
  * the requests that could be placed, for reports.
  */
 export function carve(input: CarveInput): CarveResult {
+  // The run's scratch arrays come from one buffer the next run reuses: see ScratchArena.
+  const scratch = CARVE_SCRATCH.begin();
+  try {
+    return carveWith(input, scratch);
+  } finally {
+    scratch.end();
+  }
+}
+
+/** {@link carve}, its typed arrays that no result holds taken from `scratch`. */
+function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   // Each step is a function of its own, with the loop it runs: V8 compiles (and, when a path first
   // taken later invalidates it, recompiles) each one on its own, small and fast, instead of one large
   // function with every loop in it, whose optimized compile took over 100 ms of CPU per attempt. A step's
@@ -393,24 +454,24 @@ export function carve(input: CarveInput): CarveResult {
   const recordedCidrs = inspected.cidrs;
 
   const spaces = resolveSpaces(input.spaces ?? [], findings);
-  const exclusions = resolveExclusions(input.exclusions ?? [], findings);
+  const exclusions = resolveExclusions(input.exclusions ?? [], findings, scratch);
 
   // 1. Releases: only pools that an earlier run already put to draining (removed from code, deployed disabled).
   const released = resolveReleases(input, recorded, findings);
-  const kept = new KeptPools(recorded, released);
+  const kept = new KeptPools(recorded, released, scratch);
 
   // 2. Requests: size, space, and what the ledger says. Sizes first, then the requests with a size in
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
-  const sizes: Array<RequestSize | CarveError> = new Array<RequestSize | CarveError>(requests.length);
-  const named = new Int32Array(requests.length);
+  const sizes = scratch.list<RequestSize | CarveError>(requests.length);
+  const named = scratch.i32(requests.length);
   const byNameOrder = inNameOrder(named.subarray(0, requestSizes(requests, sizes, named)), requests);
-  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs));
+  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch);
   // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
-  const firstOfName = new Int32Array(requests.length).fill(-1);
+  const firstOfName = scratch.i32(requests.length).fill(-1);
   firstsOfNames(byNameOrder, requests, firstOfName);
-  const positions = new Int32Array(requests.length).fill(-1);
+  const positions = scratch.i32(requests.length).fill(-1);
   if (recorded.size > 0) keptPositions(byNameOrder, requests, kept, positions);
   resolveRequests(items, requests, sizes, firstOfName, positions, spaces, kept, recordedCidrs, findings);
 
@@ -420,9 +481,10 @@ export function carve(input: CarveInput): CarveResult {
   // 4. New pools: largest first, then by name. Free lists are built for the longest prefix any
   // request of the family asks for; a family without a new pool needs none.
   const finest = { 4: -1, 6: -1 };
-  const newList = new Int32Array(byNameOrder.length);
-  const prefixCounts = new Int32Array(130);
-  const toCarve = largestFirst(newList.subarray(0, newPools(byNameOrder, items, finest, newList, prefixCounts)), prefixCounts, items);
+  const newList = scratch.i32(byNameOrder.length);
+  const prefixCounts = scratch.i32(130).fill(0);
+  const newCount = newPools(byNameOrder, items, finest, newList, prefixCounts);
+  const toCarve = largestFirst(newList.subarray(0, newCount), prefixCounts, items, scratch.i32(newCount));
 
   // 5. Free space: each address space minus everything used, then the new pools.
   for (const family of [4, 6] as const) {
@@ -648,17 +710,17 @@ function buildFreeSpace(
   family: IpFamily,
   finest: number,
   spaces: readonly Space[],
-  exclusions: readonly Exclusion[],
+  exclusions: Exclusions,
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   items: Items,
 ): void {
   const used = family === 4 ? usedIPv4(exclusions, kept, recordedCidrs, items) : IntervalSet.fromCidrs(6, usedCidrs(6, exclusions, kept, recordedCidrs, items));
-  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest);
+  for (const s of spaces) if (s.cidr.family === family) s.free = new FreeSpace(s.cidr, used, finest, items.scratch);
 }
 
 /** Everything of the family a new pool must not overlap: exclusions, special ranges, kept recorded pools, pinned pools. */
-function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
+function usedCidrs(family: IpFamily, exclusions: Exclusions, kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Cidr[] {
   const used = barrierCidrs(exclusions, family);
   kept.forEach((name, k) => {
     if (kept.family(k) === family) used.push(recordedCidr(recordedCidrs, k, name));
@@ -677,7 +739,7 @@ function usedCidrs(family: IpFamily, exclusions: readonly Exclusion[], kept: Kep
  * {@link usedCidrs} of IPv4 as runs of doubles: no bigint or object per range, and a recorded range
  * read from the ledger's text is taken as its reader read it (no `Cidr` made for it).
  */
-function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
+function usedIPv4(exclusions: Exclusions, kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
   const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length));
   kept.forEach((name, k) => {
     if (kept.family(k) !== 4) return;
@@ -700,11 +762,12 @@ function usedIPv4(exclusions: readonly Exclusion[], kept: KeptPools, recordedCid
 }
 
 /** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs. */
-function barrierRunsBuilder(exclusions: readonly Exclusion[], more: number): Ipv4RunsBuilder {
+function barrierRunsBuilder(exclusions: Exclusions, more: number): Ipv4RunsBuilder {
   const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more);
-  for (const e of exclusions) {
-    if (e.key >= 0) builder.add((e.key - keyPrefix(e.key)) / 64, keyPrefix(e.key));
-    else if (e.family === 4) builder.addCidr(e.cidr);
+  for (let k = 0; k < exclusions.length; k++) {
+    const key = exclusions.key(k);
+    if (key >= 0) builder.add((key - keyPrefix(key)) / 64, keyPrefix(key));
+    else if (exclusions.family(k) === 4) builder.addCidr(exclusions.cidr(k));
   }
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === 4) builder.addCidr(s.cidr);
   return builder;
@@ -837,32 +900,33 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
  * from the columns, each CIDR's text made as it is written (see `placedCidrText`). About 220 bytes a pool
  * fewer, made and kept, than the entries, their record and the changes that add them (the entry, 56;
  * its slot in the record, ~40, and as much again while the record grows; the change, 48, and its slot;
- * the CIDR's text, 32–40, and its slot). `undefined` when another path applies: another section in the
+ * the CIDR's text, 32–40, and its slot); the names are the pools' (no list of them made unless the
+ * ledger's names are read as a list). `undefined` when another path applies: another section in the
  * ledger, requests out of name order, a name of digits only (an array index, which a record orders
  * before every other key).
  */
 function indexedFirstLedger(checked: Ledger, items: Items, pools: readonly CarvedPool[]): { ledger: Ledger; index: PoolIndex } | undefined {
   if (!poolsAlone(checked) || !placedInNameOrder(items)) return undefined;
   const n = items.length;
-  const names = new Array<string>(n);
   const families = new Uint8Array(n);
   const blockSizes = new Uint8Array(n);
-  const count = placedColumns(items, names, families, blockSizes);
+  const count = placedColumns(items, families, blockSizes);
   if (count < 0) return undefined;
-  names.length = count;
   // The carved IPv6 networks' words serve by position when every request is placed (position = request index).
   const words = count === n ? items.words : undefined;
   const columns = new EntryColumns(undefined, undefined, undefined, pools, words, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count));
-  const index = new PoolIndex(names, columns, true);
+  // The names are the pools' (position = position in `pools`), read from them: no list of names made.
+  const index = new PoolIndex(undefined, columns, true);
   return { ledger: checkedIndexedLedger(index), index };
 }
 
 /**
- * Each placed request's name, family and block size into the columns, in request order, and each
+ * Each placed request's family and block size into the columns, in request order (its name is its
+ * pool's, and checked here to be no array index), and each
  * pinned IPv6 range's words beside the carved ones' (see {@link Items.words}), if any; returns how
  * many, or -1 at a name of digits only. The loop alone: see {@link firstsOfNames}.
  */
-function placedColumns(items: Items, names: string[], families: Uint8Array, blockSizes: Uint8Array): number {
+function placedColumns(items: Items, families: Uint8Array, blockSizes: Uint8Array): number {
   const words = items.words;
   let k = 0;
   for (let i = 0; i < items.length; i++) {
@@ -870,7 +934,6 @@ function placedColumns(items: Items, names: string[], families: Uint8Array, bloc
     if (cidr === undefined) continue;
     const name = items.name(i);
     if (digitsOnly(name)) return -1;
-    names[k] = name;
     if (words !== undefined && cidr.family === 6 && items.source[i] !== CARVED) ipv6WordsInto(cidr.network, words, 4 * i);
     families[k] = cidr.family;
     blockSizes[k++] = items.requests[i].blockSize;
@@ -1007,9 +1070,14 @@ function resolveSpaces(declarations: readonly AddressSpaceDeclaration[], finding
   return spaces;
 }
 
-function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[]): Exclusion[] {
-  // Made at its longest, then cut: growing it by push left copies behind (~28 KB for 1,000 exclusions).
-  const out = new Array<Exclusion>(declarations.length);
+function resolveExclusions(declarations: readonly ExclusionDeclaration[], findings: Finding[], scratch: ScratchArena): Exclusions {
+  // Columns made at their longest (see Exclusions); the parsed ranges' list at the first range not in canonical IPv4 text.
+  const n = declarations.length;
+  const indexes = scratch.i32(n);
+  const keys = scratch.f64(n);
+  const kinds = scratch.u8(n);
+  const reasons = scratch.list<string | undefined>(n);
+  let parsed: Array<Cidr | undefined> | undefined;
   let count = 0;
   for (let index = 0; index < declarations.length; index++) {
     if (!(index in declarations)) continue; // a hole, which forEach skipped too
@@ -1048,10 +1116,15 @@ function resolveExclusions(declarations: readonly ExclusionDeclaration[], findin
         ),
       );
     }
-    if (ok && (cidr !== undefined || key >= 0)) out[count++] = new Exclusion(index, key, cidr, kind as ExclusionKind, typeof reason === "string" && reason !== "" ? reason : undefined);
+    if (ok && (cidr !== undefined || key >= 0)) {
+      if (key < 0) (parsed ??= scratch.list<Cidr | undefined>(n))[count] = cidr;
+      indexes[count] = index;
+      keys[count] = key;
+      kinds[count] = EXCLUSION_KINDS.indexOf(kind as ExclusionKind);
+      reasons[count++] = typeof reason === "string" && reason !== "" ? reason : undefined;
+    }
   }
-  out.length = count;
-  return out;
+  return new Exclusions(count, indexes, keys, kinds, reasons, parsed);
 }
 
 /** The path of an exclusion's field, for a finding: made only then (a run with a thousand reservations makes none). */
@@ -1226,14 +1299,17 @@ type Occupant =
 
 function checkFixedRanges(
   items: Items,
-  exclusions: readonly Exclusion[],
+  exclusions: Exclusions,
   kept: KeptPools,
   recordedCidrs: ReadonlyMap<string, Cidr>,
   findings: Finding[],
 ): void {
   if (!anyPoolMayConflict(items, exclusions, recordedCidrs, kept)) return;
   const occupants: Occupant[] = [];
-  for (const exclusion of exclusions) occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
+  for (let k = 0; k < exclusions.length; k++) {
+    const exclusion = exclusions.exclusion(k);
+    occupants.push({ t: "exclusion", cidr: exclusion.cidr, exclusion });
+  }
   for (const special of NEVER_FOR_PODS) occupants.push({ t: "special", cidr: special.cidr, special });
   for (let item = 0; item < items.length; item++) {
     const cidr = items.cidrOf(item);
@@ -1337,10 +1413,10 @@ function checkFixedRanges(
  * ranges (its overlap check does), the kept ones are checked in that order in one walk beside the
  * barriers ({@link anyMarkedTouches}): no search, and no index over the barriers (65,536 steps per run).
  */
-function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
+function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs: ReadonlyMap<string, Cidr>, kept: KeptPools): boolean {
   const order = recordedIPv4Order(recordedCidrs);
   // With the reader's order: the kept IPv4 ranges to check, by position, for one walk after the loop.
-  const marked = order !== undefined ? new Uint8Array(kept.size) : undefined;
+  const marked = order !== undefined ? items.scratch.u8(kept.size).fill(0) : undefined;
   let v4: NumericRuns | undefined;
   let v6: IntervalSet | undefined;
   let walk = false;
@@ -1353,7 +1429,7 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
       walk = true;
     } else if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
-      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs());
+      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs(), items.scratch);
       const key = items.recordedKey(item);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
       const k = firstRunFromIndex(v4, first);
@@ -1368,9 +1444,9 @@ function anyPoolMayConflict(items: Items, exclusions: readonly Exclusion[], reco
 }
 
 /** The exclusions and special ranges of a family. */
-function barrierCidrs(exclusions: readonly Exclusion[], family: IpFamily): Cidr[] {
+function barrierCidrs(exclusions: Exclusions, family: IpFamily): Cidr[] {
   const out: Cidr[] = [];
-  for (const e of exclusions) if (e.family === family) out.push(e.cidr);
+  for (let k = 0; k < exclusions.length; k++) if (exclusions.family(k) === family) out.push(exclusions.cidr(k));
   for (const s of NEVER_FOR_PODS) if (s.cidr.family === family) out.push(s.cidr);
   return out;
 }
@@ -1391,9 +1467,10 @@ interface NumericRuns extends Ipv4Runs {
 const V4_BUCKET_SIZE = 65536;
 const V4_BUCKETS = 65536;
 
-function numericRuns(runs: Ipv4Runs): NumericRuns {
+function numericRuns(runs: Ipv4Runs, scratch: ScratchArena): NumericRuns {
   // The loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
-  const starts = new Int32Array(V4_BUCKETS);
+  // Every bucket is written (bucketStarts): the scratch needs no zeroing.
+  const starts = scratch.i32(V4_BUCKETS);
   bucketStarts(runs, starts);
   return { firsts: runs.firsts, lasts: runs.lasts, count: runs.count, starts };
 }
@@ -1626,11 +1703,11 @@ function inOrder(names: readonly string[]): boolean {
  * The order new pools are placed in: largest first (shortest prefix), then by name. The items, given
  * in name order, are dealt by prefix (a counting sort, stable; `starts[p + 1]` holds the count of prefix
  * p, and is made the start of prefix p + 1 here): the same order as a sort by prefix then name (names are
- * unique), without a comparison of two prefixes per step. Returns the items in that order.
+ * unique), without a comparison of two prefixes per step. Returns the items in that order, in `dealt`
+ * (as long as `list`).
  */
-function largestFirst(list: Int32Array, starts: Int32Array, items: Items): Int32Array {
+function largestFirst(list: Int32Array, starts: Int32Array, items: Items, dealt: Int32Array): Int32Array {
   for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
-  const dealt = new Int32Array(list.length);
   for (let k = 0; k < list.length; k++) dealt[starts[items.prefix(list[k])]++] = list[k];
   return dealt;
 }
@@ -1660,8 +1737,9 @@ class KeptPools {
   constructor(
     private readonly index: PoolIndex,
     private readonly released: ReadonlySet<string>,
+    scratch: ScratchArena,
   ) {
-    this.claimed = new Int32Array(index.size).fill(-1);
+    this.claimed = scratch.i32(index.size).fill(-1);
   }
 
   /** How many pools the ledger records (kept or released): at least as many as are kept. */

@@ -29,8 +29,9 @@ export class EntryColumns {
    *
    * @param text the text the entries were read from (a reader's columns), or `undefined`
    * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends
-   * @param placed when not read from a text (the carver's first run): each entry's CIDR as the `cidr` of
-   * the object at its position (the run's pools), its text made when first asked for (see {@link placedCidrText})
+   * @param placed when not read from a text (the carver's first run): each entry's name and CIDR as the
+   * `name` and `cidr` of the object at its position (the run's pools), the CIDR's text made when first
+   * asked for (see {@link placedCidrText})
    * @param v6Words with `placed`: each IPv6 entry's network as four 32-bit words at 4 × its position
    * (as the free list handed it out), for its text without a bigint; `undefined` for none
    * @param families each entry's family: 4 or 6
@@ -40,7 +41,7 @@ export class EntryColumns {
     readonly text: string | undefined,
     readonly cidrStarts: Int32Array | undefined,
     readonly cidrEnds: Int32Array | undefined,
-    readonly placed: ReadonlyArray<{ readonly cidr: Cidr }> | undefined,
+    readonly placed: ReadonlyArray<{ readonly name: string; readonly cidr: Cidr }> | undefined,
     readonly v6Words: Int32Array | undefined,
     readonly families: Uint8Array,
     readonly blockSizes: Uint8Array,
@@ -63,18 +64,20 @@ export class PoolIndex {
   private made: readonly LedgerEntry[] | undefined;
   private readonly columns: EntryColumns | undefined;
   private ascending: boolean | undefined;
+  /** The names: given, or made from the columns' placed pools when first read (see {@link names}). */
+  private listed: readonly string[] | undefined;
+  /** How many pools. */
+  readonly size: number;
 
   /**
-   * @param names the pool names, unique, in the ledger's order
+   * @param names the pool names, unique, in the ledger's order; `undefined` when `entries` are columns
+   * with placed pools, whose names they are (a carver's first run: no list of 10,000 names, 80 KB, made
+   * unless the names are read as a list)
    * @param entries the entry of each name, at the same position, or the columns they are made from
    * @param namesAscending whether the names are known to be in strictly increasing code-unit order
    * (the order of a ledger's record when no name is integer-like); checked when first asked for otherwise
    */
-  constructor(
-    readonly names: readonly string[],
-    entries: readonly LedgerEntry[] | EntryColumns,
-    namesAscending?: boolean,
-  ) {
+  constructor(names: readonly string[] | undefined, entries: readonly LedgerEntry[] | EntryColumns, namesAscending?: boolean) {
     this.slots = undefined;
     this.mask = 0;
     if (entries instanceof EntryColumns) {
@@ -85,11 +88,19 @@ export class PoolIndex {
       this.columns = undefined;
     }
     this.ascending = namesAscending;
+    if (names === undefined && this.columns?.placed === undefined) throw new TypeError("PoolIndex: no names given, and no placed pools to read them from");
+    this.listed = names;
+    this.size = names !== undefined ? names.length : this.columns!.families.length;
   }
 
-  /** How many pools. */
-  get size(): number {
-    return this.names.length;
+  /** The pool names in the ledger's order (made from the placed pools at the first read, when not given). */
+  get names(): readonly string[] {
+    return (this.listed ??= namesOfPlaced(this.columns!.placed!, this.size));
+  }
+
+  /** The name of the pool at position `k`, without making the list of {@link names}. */
+  name(k: number): string {
+    return this.listed !== undefined ? this.listed[k] : this.columns!.placed![k].name;
   }
 
   /**
@@ -97,7 +108,7 @@ export class PoolIndex {
    * (frozen plain objects `{ family, cidr, blockSize, status }`, as every reader makes them).
    */
   get entries(): readonly LedgerEntry[] {
-    if (this.made === undefined) this.made = entriesOfColumns(this.columns!, this.names.length);
+    if (this.made === undefined) this.made = entriesOfColumns(this.columns!, this.size);
     return this.made;
   }
 
@@ -146,6 +157,11 @@ export class PoolIndex {
     return this.columns !== undefined;
   }
 
+  /** Whether the list of {@link names} exists yet (given, or made by a read of it). */
+  namesMade(): boolean {
+    return this.listed !== undefined;
+  }
+
   /** Whether the entry objects exist yet (given, or made from the columns by a read of {@link entries}). */
   entriesMade(): boolean {
     return this.made !== undefined;
@@ -190,6 +206,13 @@ export class PoolIndex {
     this.slots = slots;
     return slots;
   }
+}
+
+/** The names of the first `n` placed pools. */
+function namesOfPlaced(placed: ReadonlyArray<{ readonly name: string }>, n: number): string[] {
+  const names = new Array<string>(n);
+  for (let k = 0; k < n; k++) names[k] = placed[k].name;
+  return names;
 }
 
 /** The entries the columns describe, frozen (made by a constructor: see {@link LedgerEntryObject}). */

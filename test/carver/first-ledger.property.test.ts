@@ -86,6 +86,12 @@ describe("a first run's ledger as columns", () => {
     const result = carve({ spaces: SPACES, requests });
     const index = madePoolIndex(result.ledger);
     expect(index?.hasColumns()).toBe(true);
+    // The names are the pools': no list of them is made by the run, nor by writing the ledger.
+    expect(index!.namesMade()).toBe(false);
+    serializeLedger(result.ledger);
+    expect(index!.namesMade()).toBe(false);
+    expect(index!.names).toEqual(result.pools.map((p) => p.name));
+    expect(index!.entriesMade()).toBe(false);
     // The ranges are the pools' own, and each IPv6 network's words (carved or pinned) are beside them.
     const words = index!.placedWords();
     expect(words).toBeDefined();
@@ -129,17 +135,17 @@ describe("canonicalLedgerText", () => {
     status: fc.constantFrom<LedgerStatus>("active", "draining", "adopted"),
   });
 
-  test("writes what canonicalJson writes for the same entries (every status and family; IPv6 texts from words or from the Cidr)", () => {
+  test("writes what canonicalJson writes for the same entries (every status and family; IPv6 texts from words or from the Cidr; names given or the placed pools')", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(name, entry), { minLength: 1, maxLength: 20, selector: ([n]) => n }), fc.boolean(), (pairs, withWords) => {
+      fc.property(fc.uniqueArray(fc.tuple(name, entry), { minLength: 1, maxLength: 20, selector: ([n]) => n }), fc.boolean(), fc.boolean(), (pairs, withWords, namesGiven) => {
         const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
         const codes: Record<LedgerStatus, number> = { active: 0, draining: 1, adopted: 2 };
-        const placed = sorted.map(([, e]) => ({ cidr: Cidr.parse(e.cidr) }));
+        const placed = sorted.map(([n, e]) => ({ name: n, cidr: Cidr.parse(e.cidr) }));
         // The words of every IPv6 range (an IPv4 range's slots hold garbage: they must not be read).
         const words = withWords ? new Int32Array(4 * placed.length).fill(0x5a5a5a5a) : undefined;
         if (words !== undefined) placed.forEach((p, k) => p.cidr.family === 6 && ipv6WordsInto(p.cidr.network, words, 4 * k));
         const index = new PoolIndex(
-          sorted.map(([n]) => n),
+          namesGiven ? sorted.map(([n]) => n) : undefined,
           new EntryColumns(
             undefined,
             undefined,
@@ -154,6 +160,10 @@ describe("canonicalLedgerText", () => {
         );
         expect(canonicalLedgerText(index)).toBe(canonicalJson(freezeLedger(sorted.map(([n, e]) => [n, { ...e }]))));
         expect(index.entriesMade()).toBe(false);
+        // Written from the pools' names: no list of them made.
+        expect(index.namesMade()).toBe(namesGiven);
+        expect(index.names).toEqual(sorted.map(([n]) => n));
+        expect(index.size).toBe(sorted.length);
       }),
       { numRuns: 300 },
     );

@@ -3,6 +3,7 @@ import { ipv6WordsInto } from "../../ip/address";
 import { V4_SIZES } from "../../ledger/private/canonical-cidr";
 import { bitLength, trailingZeros } from "./bits";
 import { Ipv4Runs, firstRunEndingAtOrAfter } from "./ipv4-runs";
+import type { ScratchArena } from "./scratch";
 
 /**
  * The free space of one address space, kept as a buddy-style free list: the free addresses are cut
@@ -67,8 +68,10 @@ export class FreeSpace {
    * @param used everything inside `space` that must not be carved (exclusions, special ranges, recorded and
    * pinned pools); for an IPv4 space, also as {@link Ipv4Runs}
    * @param finest the longest prefix any `allocate` call will ask for
+   * @param scratch where the list's blocks are kept, for a list used only during a carving run (see
+   * `ScratchArena`); a list of its own when not given
    */
-  constructor(space: Cidr, used: IntervalSet | Ipv4Runs, finest: number = FAMILY_BITS[space.family]) {
+  constructor(space: Cidr, used: IntervalSet | Ipv4Runs, finest: number = FAMILY_BITS[space.family], scratch?: ScratchArena) {
     this.space = space;
     this.family = space.family;
     this.bits = FAMILY_BITS[space.family];
@@ -98,7 +101,7 @@ export class FreeSpace {
     } else {
       used.forEachFreeRange(space, (first, last) => this.addRun(first, last));
     }
-    if (store instanceof NumberQueues) store.seal();
+    if (store instanceof NumberQueues) store.seal(scratch);
   }
 
   /**
@@ -241,7 +244,7 @@ export class FreeSpace {
  */
 class NumberQueues {
   /** The blocks, segment by segment: prefix p's free blocks are `slots[heads[p]]` to `slots[ends[p] - 1]`. */
-  private slots = EMPTY_SLOTS;
+  private slots: Float64Array = EMPTY_SLOTS;
   /** heads[p]: the lowest free block of prefix p (the ones before it are taken). */
   private readonly heads: Int32Array;
   /** ends[p]: the end of prefix p's segment (exclusive). */
@@ -311,8 +314,11 @@ class NumberQueues {
     SCRATCH.units[k] = units;
   }
 
-  /** Deals the collected blocks out to their prefixes' segments, in the order collected. Once, after the last add. */
-  seal(): void {
+  /**
+   * Deals the collected blocks out to their prefixes' segments, in the order collected, in a list taken
+   * from `scratch` when given. Once, after the last add.
+   */
+  seal(scratch: ScratchArena | undefined): void {
     const n = this.collected;
     const { heads, ends } = this;
     const prefixes = SCRATCH.prefixes;
@@ -324,7 +330,8 @@ class NumberQueues {
       ends[p] = at + 1; // advanced to the segment's end as its blocks are dealt
       at += count + 1;
     }
-    this.slots = new Float64Array(n + ends.length);
+    // Every slot read is written first (a segment's blocks by dealBlocks, the slot before a head by take).
+    this.slots = scratch === undefined ? new Float64Array(n + ends.length) : scratch.f64(n + ends.length);
     dealBlocks(n, prefixes, SCRATCH.units, this.slots, ends);
   }
 

@@ -215,11 +215,10 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
  * and CIDR. The index must hold at least one pool (an empty `pools` is written `{}`).
  */
 export function canonicalLedgerText(index: PoolIndex): string {
-  const { names } = index;
-  const last = names.length - 1;
+  const last = index.size - 1;
   let text = HEAD + BEFORE_NAME;
-  for (let k = 0; k < last; k++) text += names[k] + afterName(index.blockSize(k)).text + index.cidr(k) + AFTER_CIDR[index.family(k)][index.status(k)].next.text;
-  return text + names[last] + afterName(index.blockSize(last)).text + index.cidr(last) + AFTER_CIDR[index.family(last)][index.status(last)].last.text + TAIL;
+  for (let k = 0; k < last; k++) text += index.name(k) + afterName(index.blockSize(k)).text + index.cidr(k) + AFTER_CIDR[index.family(k)][index.status(k)].next.text;
+  return text + index.name(last) + afterName(index.blockSize(last)).text + index.cidr(last) + AFTER_CIDR[index.family(last)][index.status(last)].last.text + TAIL;
 }
 
 /**

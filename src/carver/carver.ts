@@ -12,7 +12,7 @@ import { validCidr } from "../ip/cidr";
 import { AddressSpaceDeclaration, ExclusionDeclaration, ExclusionKind } from "./address-space";
 import { CarveError } from "./errors";
 import { FreeSpace } from "./private/free-space";
-import { Ipv4Runs, Ipv4RunsBuilder } from "./private/ipv4-runs";
+import { Ipv4Runs, Ipv4RunsBuilder, V4_SLASH16_COUNT, V4_SLASH16_SIZE, indexRunsBySlash16 } from "./private/ipv4-runs";
 import { anyMarkedTouches } from "./private/kept-ranges";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
@@ -1463,31 +1463,17 @@ interface NumericRuns extends Ipv4Runs {
   readonly starts: Int32Array;
 }
 
-/** The addresses of a /16, and how many /16s IPv4 has. */
-const V4_BUCKET_SIZE = 65536;
-const V4_BUCKETS = 65536;
-
 function numericRuns(runs: Ipv4Runs, scratch: ScratchArena): NumericRuns {
-  // The loop is a function of its own (see firstsOfNames): what came after a loop had no type feedback.
-  // Every bucket is written (bucketStarts): the scratch needs no zeroing.
-  const starts = scratch.i32(V4_BUCKETS);
-  bucketStarts(runs, starts);
+  // Every /16 is written (indexRunsBySlash16): the scratch needs no zeroing.
+  const starts = scratch.i32(V4_SLASH16_COUNT);
+  indexRunsBySlash16(runs, starts);
   return { firsts: runs.firsts, lasts: runs.lasts, count: runs.count, starts };
-}
-
-/** For each /16 `b`: the first run ending at or after its first address. */
-function bucketStarts(runs: Ipv4Runs, starts: Int32Array): void {
-  const { lasts, count } = runs;
-  for (let b = 0, k = 0; b < starts.length; b++) {
-    while (k < count && lasts[k] < b * V4_BUCKET_SIZE) k++;
-    starts[b] = k;
-  }
 }
 
 /** The first index whose run ends at or after IPv4 address `v` (`count` if none), from the /16 index. */
 function firstRunFromIndex(runs: NumericRuns, v: number): number {
   const { lasts, count } = runs;
-  let k = runs.starts[Math.floor(v / V4_BUCKET_SIZE)];
+  let k = runs.starts[Math.floor(v / V4_SLASH16_SIZE)];
   while (k < count && lasts[k] < v) k++;
   return k;
 }

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { Command, Option } from "commander";
 import { InputError } from "../io/input-error";
 import type { Ledger } from "../ledger";

@@ -1,4 +1,4 @@
-import * as path from "path";
+import path from "path";
 import { Command, Option } from "commander";
 import { InputError } from "../io/input-error";
 import type { Ledger } from "../ledger";

@@ -2,8 +2,8 @@
  * The implementation of `calico-ipam plan` and `calico-ipam diff`, loaded when one of them runs (see
  * plan-command.ts for their options). `readSpec` and `planReport` serve `render` and `inspect` too.
  */
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, API_V3, CalicoApiVersion } from "../model/calico";
 import { IpamPlan, planObjects } from "../plan/plan";

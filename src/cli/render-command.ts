@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { Command, Option } from "commander";
 import { writeFileAtomic } from "../io/atomic-write";
 import { InputError } from "../io/input-error";

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 
 /** The package's version, from its package.json (two folders up from src/cli and from lib/cli alike). */
 export function packageVersion(): string {

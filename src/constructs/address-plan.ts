@@ -1,4 +1,4 @@
-import * as path from "path";
+import path from "path";
 import { Construct, IConstruct } from "constructs";
 import { FleetClusterDeclaration, FleetLedgerOptions, FleetPlan, FleetSpec, planFleet, writeFleetLedgers } from "../fleet";
 import { DEFAULT_LEDGER_FILE } from "../ledger";

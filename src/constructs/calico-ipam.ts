@@ -1,4 +1,4 @@
-import * as path from "path";
+import path from "path";
 import { Construct, IConstruct, IValidation } from "constructs";
 import { API_V3, CalicoApiVersion } from "../model/calico";
 import { FIXED_ADDRESS_RESERVATION, IpamPlan, LEDGER_MODE_ENV, planIpam, writePlanLedger } from "../plan/plan";

@@ -1,4 +1,4 @@
-import * as path from "path";
+import path from "path";
 import { Construct } from "constructs";
 import type { HostLocalFeatures } from "../hostlocal";
 import { writeLedgerIfChanged, DEFAULT_LEDGER_FILE } from "../ledger";

@@ -5,7 +5,7 @@
  * range they hold, and a recorded or pinned range of its own that overlaps one is an error naming both
  * clusters.
  */
-import * as fs from "fs";
+import fs from "fs";
 import { parsePlanReport, PlanReportError } from "../report/parse";
 import type { PlanReport } from "../report/schema";
 import { Finding, error } from "../validation/finding";

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 
 /**
  * Writes a file whole or not at all: the content goes to a temporary file in the same folder, which

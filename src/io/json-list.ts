@@ -12,7 +12,7 @@
  * ask for it.
  */
 import { isAscii } from "buffer";
-import * as fs from "fs";
+import fs from "fs";
 
 /** Bytes of text parsed at once. */
 export const BATCH_BYTES = 512 * 1024;

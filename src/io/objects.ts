@@ -1,7 +1,7 @@
 import { Document, LineCounter, isAlias, isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { MAX_DUMP_BYTES, MAX_INPUT_BYTES, MAX_KEYS_PER_MAP, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../limits";
 import { InputError } from "./input-error";
-import * as fs from "fs";
+import fs from "fs";
 import { BigIntegerFields, ByteSource, ItemText, JsonListError, KubectlJsonList, ListItem, ListReadOptions, READ_BYTES, fileDescriptorSource, parseItemText, readFileRange, readKubectlJsonList } from "./json-list";
 import { InputReadError, STDIN, binaryProblem, decodeText, readInputBytes, readTextInput } from "./read-input";
 

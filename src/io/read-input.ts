@@ -1,4 +1,4 @@
-import * as fs from "fs";
+import fs from "fs";
 import { MAX_INPUT_BYTES } from "../limits";
 
 /** An input file that could not be read as text: missing, too large, binary, compressed or UTF-16. */

@@ -1,6 +1,6 @@
 /** Reading and writing the ledger file: a missing file is a first run, writes are atomic and only when the bytes change. */
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { resolveLinks, temporaryFilesOf, writeFilesAtomic } from "../io/atomic-write";
 import { describeFileSystemError } from "../io/file-errors";
 import { InputReadError, readTextInput } from "../io/read-input";

@@ -4,8 +4,8 @@
  * objects, written as kubectl-style `List` files that `calico-ipam inspect` and a harness
  * `initialState` read back.
  */
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { Cidr } from "../ip";
 import { writeFileAtomic } from "../io/atomic-write";
 import { API_CRD_V1, type CalicoApiVersion } from "../model/calico";

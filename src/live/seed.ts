@@ -3,7 +3,7 @@
  * ({@link SimulationInput.initialState}), so "what happens when we add 20 nodes" or "is this pool safe
  * to disable" is answered from the cluster as it is.
  */
-import * as path from "path";
+import path from "path";
 import type { IpamSnapshot, SnapshotAllocation, SnapshotBlock } from "../simulator/snapshot";
 import type { NodeDeclaration } from "../simulator/topology";
 import { Finding, error } from "../validation/finding";

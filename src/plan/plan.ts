@@ -1,6 +1,6 @@
 import { carve, CarvedPool, CarveResult, PoolRequest, PoolSize } from "../carver";
 import { Cidr, IpFamily } from "../ip";
-import * as path from "path";
+import path from "path";
 import { Ledger, LedgerChange, LedgerError, describeChange, diffLedgers, emptyLedger, readLedger, writeLedgerIfChanged } from "../ledger";
 import type { LedgerEntry, LedgerMigration, LedgerPoolSpec } from "../ledger";
 import { freezeLedger } from "../ledger/freeze";

@@ -5,8 +5,8 @@
  * by a test): a spec that passes is exactly what zod's parse would return. Only a spec that fails it,
  * or whose rules need zod (timeline steps), is handed to {@link parseSpecFile}, which words every error.
  */
-import * as fs from "fs";
-import * as path from "path";
+import fs from "fs";
+import path from "path";
 import { JsonSchemaNode, passesJsonSchema } from "./json-schema-check";
 import { specRuleProblems } from "./rules";
 import type { SpecFile, SpecProblem, parseSpecFile } from "./schema";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { FreeSpace } from "../../src/carver/private/free-space";
-import { Ipv4RunsBuilder } from "../../src/carver/private/ipv4-runs";
+import { Ipv4RunsBuilder, V4_SLASH16_COUNT, V4_SLASH16_SIZE, firstRunEndingAtOrAfter, indexRunsBySlash16 } from "../../src/carver/private/ipv4-runs";
 import { Cidr, IntervalSet, rangeToCidrs } from "../../src/ip";
 import { ipv6CidrTextOfWords } from "../../src/ip/address";
 
@@ -118,6 +118,33 @@ const anyIPv4 = fc.oneof(
   fc.tuple(fc.integer({ min: 18, max: 32 }), fc.bigInt(0x09ffff00n, 0x0a0010ffn)).map(([p, a]) => Cidr.containing(4, a, p)),
   fc.tuple(fc.integer({ min: 0, max: 32 }), fc.bigInt(0n, 0xffffffffn)).map(([p, a]) => Cidr.containing(4, a, p)),
 );
+
+test("the /16 index of IPv4 runs gives each /16 the first run ending at or after its first address, as the binary search does", () => {
+  const anyAnywhere = fc.tuple(fc.integer({ min: 0, max: 32 }), fc.bigInt(0n, 0xffffffffn)).map(([p, a]) => Cidr.containing(4, a, p));
+  fc.assert(
+    fc.property(fc.array(fc.oneof(anyIPv4, anyAnywhere), { maxLength: 40 }), (cidrs) => {
+      const builder = new Ipv4RunsBuilder(cidrs.length);
+      for (const c of cidrs) builder.addCidr(c);
+      const runs = builder.runs();
+      const starts = new Int32Array(V4_SLASH16_COUNT).fill(-7); // every slot must be written
+      indexRunsBySlash16(runs, starts);
+      for (let b = 0; b < V4_SLASH16_COUNT; b++) {
+        const want = firstRunEndingAtOrAfter(runs, b * V4_SLASH16_SIZE);
+        if (starts[b] !== want) expect({ slash16: b, got: starts[b] }).toEqual({ slash16: b, got: want });
+      }
+    }),
+    { numRuns: 200 },
+  );
+  // The edges: no runs; a run ending on the last address; runs inside one /16 and on its borders.
+  for (const texts of [[], ["255.255.255.255/32"], ["0.0.0.0/0"], ["10.0.0.0/32", "10.0.0.5/32", "10.0.255.255/32", "10.1.0.0/32"], ["0.0.0.0/32"]]) {
+    const builder = new Ipv4RunsBuilder(texts.length);
+    for (const t of texts) builder.addCidr(Cidr.parse(t));
+    const runs = builder.runs();
+    const starts = new Int32Array(V4_SLASH16_COUNT).fill(-7);
+    indexRunsBySlash16(runs, starts);
+    expect(Array.from(starts, (_, b) => firstRunEndingAtOrAfter(runs, b * V4_SLASH16_SIZE))).toEqual(Array.from(starts));
+  }
+});
 
 test("IPv4 runs of doubles are the union IntervalSet.fromCidrs holds", () => {
   fc.assert(

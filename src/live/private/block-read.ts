@@ -5,7 +5,7 @@
  * columns, the List reader): not \`block.ts\`'s checks, the simulator they use or the byte decoder, which
  * the main thread runs when the worker leaves the file.
  */
-import * as fs from "fs";
+import fs from "fs";
 import { fileDescriptorSource, readKubectlJsonList } from "../../io/json-list";
 import type { ByteSource, ItemDecoder } from "../../io/json-list";
 import { MAX_DUMP_BYTES } from "../../limits";

@@ -21,7 +21,7 @@
  * the template with the JavaScript one (`test/live/handle-template.property.test.ts`) and the two column
  * writers on whole files (`test/live/handle-columns-wasm.property.test.ts`).
  */
-import * as fs from "fs";
+import fs from "fs";
 import type { ByteSource, ItemText } from "../../io/json-list";
 import { parseItemText, readKubectlJsonList } from "../../io/json-list";
 import type { LoadedDocument } from "../../io/objects";

@@ -8,7 +8,7 @@
  * synchronous), and notices a worker that dies without a word (see {@link WorkerWatch}).
  * Used only from the compiled package (a worker is a compiled file).
  */
-import * as fs from "fs";
+import fs from "fs";
 import { join } from "path";
 import { MessageChannel, MessagePort, ResourceLimits, Worker, receiveMessageOnPort, workerData } from "worker_threads";
 import type { LoadedDocument } from "../../io/objects";

@@ -135,9 +135,10 @@ interface Space {
 }
 
 /**
- * A usable exclusion. A class, not an object literal: a run makes one per reservation (a thousand in
- * the benchmark), and the literal's allocation site made V8 throw away `resolveExclusions`' optimized
- * code when it changed its pretenuring decision (see {@link CarvedPoolObject}).
+ * A usable exclusion, made from the run's {@link Exclusions} columns where ranges are compared with
+ * messages in mind ({@link checkFixedRanges}). A class, not an object literal: such a run makes one per
+ * reservation, and a literal's allocation site made V8 throw away the maker's optimized code when it
+ * changed its pretenuring decision (see {@link CarvedPoolObject}).
  */
 class Exclusion {
   private parsed: Cidr | undefined;
@@ -278,6 +279,11 @@ class Items {
     readonly recordedKeys: Float64Array | undefined,
     /** Where the run's typed arrays that nothing returned holds come from (the columns above among them). */
     readonly scratch: ScratchArena,
+    /**
+     * Whether the requests with a size come in name order (the usual case): then so do the placed ones,
+     * and {@link placedInNameOrder} needs no second walk over 10,000 names.
+     */
+    readonly namesAscend: boolean,
   ) {
     const n = requests.length;
     this.state = scratch.u8(n).fill(0);
@@ -466,8 +472,10 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   const requests = input.requests ?? [];
   const sizes = scratch.list<RequestSize | CarveError>(requests.length);
   const named = scratch.i32(requests.length);
-  const byNameOrder = inNameOrder(named.subarray(0, requestSizes(requests, sizes, named)), requests);
-  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch);
+  const withSize = named.subarray(0, requestSizes(requests, sizes, named));
+  const ascending = namesAscend(withSize, requests);
+  const byNameOrder = ascending ? withSize : withSize.sort((a, b) => compareNames(requests[a].name, requests[b].name) || a - b);
+  const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch, ascending);
   // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
   const firstOfName = scratch.i32(requests.length).fill(-1);
   firstsOfNames(byNameOrder, requests, firstOfName);
@@ -740,7 +748,7 @@ function usedCidrs(family: IpFamily, exclusions: Exclusions, kept: KeptPools, re
  * read from the ledger's text is taken as its reader read it (no `Cidr` made for it).
  */
 function usedIPv4(exclusions: Exclusions, kept: KeptPools, recordedCidrs: ReadonlyMap<string, Cidr>, items: Items): Ipv4Runs {
-  const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length));
+  const used = barrierRunsBuilder(exclusions, kept.size + (items.pinned === undefined ? 0 : items.length), items.scratch);
   kept.forEach((name, k) => {
     if (kept.family(k) !== 4) return;
     const key = recordedIPv4Key(recordedCidrs, k);
@@ -761,9 +769,9 @@ function usedIPv4(exclusions: Exclusions, kept: KeptPools, recordedCidrs: Readon
   return used.runs();
 }
 
-/** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs. */
-function barrierRunsBuilder(exclusions: Exclusions, more: number): Ipv4RunsBuilder {
-  const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more);
+/** A builder of IPv4 runs holding the IPv4 exclusions and special ranges, with room for `more` CIDRs; its arrays from the run's scratch. */
+function barrierRunsBuilder(exclusions: Exclusions, more: number, scratch: ScratchArena): Ipv4RunsBuilder {
+  const builder = new Ipv4RunsBuilder(exclusions.length + NEVER_FOR_PODS.length + more, scratch);
   for (let k = 0; k < exclusions.length; k++) {
     const key = exclusions.key(k);
     if (key >= 0) builder.add((key - keyPrefix(key)) / 64, keyPrefix(key));
@@ -847,7 +855,7 @@ function ledgerAfter(
   kept: KeptPools,
   items: Items,
 ): { ledger: Ledger; changes: readonly LedgerPoolChange[] } {
-  if (recordedCount === 0 && placedInNameOrder(items)) return firstLedger(checked, items);
+  if (recordedCount === 0 && (items.namesAscend || placedInNameOrder(items))) return firstLedger(checked, items);
   // The lists are made at the longest length they can have (see resolveRequests), then cut.
   const most = kept.unclaimed() + items.length;
   const names = new Array<string>(most);
@@ -906,7 +914,7 @@ function firstLedger(checked: Ledger, items: Items): { ledger: Ledger; changes: 
  * before every other key).
  */
 function indexedFirstLedger(checked: Ledger, items: Items, pools: readonly CarvedPool[]): { ledger: Ledger; index: PoolIndex } | undefined {
-  if (!poolsAlone(checked) || !placedInNameOrder(items)) return undefined;
+  if (!poolsAlone(checked) || !(items.namesAscend || placedInNameOrder(items))) return undefined;
   const n = items.length;
   const families = new Uint8Array(n);
   const blockSizes = new Uint8Array(n);
@@ -1429,7 +1437,7 @@ function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs:
       walk = true;
     } else if (cidr.family === 4) {
       // IPv4 addresses are exact as doubles: the barriers as sorted, merged numeric runs.
-      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0).runs(), items.scratch);
+      v4 ??= numericRuns(barrierRunsBuilder(exclusions, 0, items.scratch).runs(), items.scratch);
       const key = items.recordedKey(item);
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
       const k = firstRunFromIndex(v4, first);
@@ -1440,7 +1448,7 @@ function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs:
       if (v6.intersects(cidr)) return true;
     }
   }
-  return walk && anyMarkedTouches(order!, items.recordedKeys!, marked!, barrierRunsBuilder(exclusions, 0).runs());
+  return walk && anyMarkedTouches(order!, items.recordedKeys!, marked!, barrierRunsBuilder(exclusions, 0, items.scratch).runs());
 }
 
 /** The exclusions and special ranges of a family. */
@@ -1699,17 +1707,12 @@ function largestFirst(list: Int32Array, starts: Int32Array, items: Items, dealt:
 }
 
 /**
- * The request indices sorted by the requests' names, equal names in index order. Sorts `indices` (a
- * typed array: outside the JavaScript heap) in place (a list already in name order, the usual case, is
- * only read) and returns it.
+ * Whether the requests at `indices` (ascending) come in name order, equal names allowed (then `indices`
+ * is already the requests sorted by name, equal names in index order; otherwise the caller sorts it in place).
  */
-function inNameOrder(indices: Int32Array, requests: readonly PoolRequest[]): Int32Array {
-  for (let k = 1; k < indices.length; k++) {
-    if (compareNames(requests[indices[k - 1]].name, requests[indices[k]].name) > 0) {
-      return indices.sort((a, b) => compareNames(requests[a].name, requests[b].name) || a - b);
-    }
-  }
-  return indices;
+function namesAscend(indices: Int32Array, requests: readonly PoolRequest[]): boolean {
+  for (let k = 1; k < indices.length; k++) if (compareNames(requests[indices[k - 1]].name, requests[indices[k]].name) > 0) return false;
+  return true;
 }
 
 /**

@@ -629,7 +629,8 @@ export function radixOrder(cidrs: readonly Cidr[]): number[] {
 }
 
 /** Where the typed arrays of the radix-sort path come from: fresh ones, or slices of a {@link KeyArena}. */
-interface TypedArrays {
+/** @internal */
+export interface TypedArrays {
   u8(length: number): Uint8Array;
   u32(length: number): Uint32Array;
   u64(length: number): BigUint64Array;
@@ -832,10 +833,11 @@ function gatherIPv6(keys: FamilyKeys, prefixes: Uint8Array, lowWords: Uint32Arra
  * same in all keys needs no pass), in as few digits of up to {@link digitBits} bits as cover that span:
  * the 50,000 IPv4 networks of the benchmark differ in 23 bits, two passes of 12 bits instead of three
  * of bytes. Internal to the package (not exported by `src/ip`): the carver's IPv4 runs and the ledger's
- * reader sort their IPv4 ranges with it too (`width` 1).
+ * reader sort their IPv4 ranges with it too (`width` 1). Its arrays (the order returned among them) are
+ * fresh ones, or taken from `arrays` (a caller's scratch, whose order it must not keep past that scratch's use).
  */
-export function radixSortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">): Uint32Array {
-  return sortKeys(keys, new Int32Array(keys.width + 1), FRESH);
+export function radixSortKeys(keys: Pick<FamilyKeys, "prefixes" | "words" | "width">, arrays: TypedArrays = FRESH): Uint32Array {
+  return sortKeys(keys, new Int32Array(keys.width + 1), arrays);
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { CarveInput, CarveResult, PoolRequest, carve } from "../../src/carver";
 import { CARVE_SCRATCH, ScratchArena } from "../../src/carver/private/scratch";
+import { Ipv4RunsBuilder } from "../../src/carver/private/ipv4-runs";
 import { parseLedger, serializeLedger } from "../../src/ledger";
 
 /** Everything a user can read of a result, read now (lazy parts included). */
@@ -72,6 +73,35 @@ describe("carve()'s scratch arena", () => {
       { numRuns: 60 },
     );
   });
+});
+
+test("IPv4 runs built in a scratch are the runs built in fresh arrays, run after run of the same arena", () => {
+  const arena = new ScratchArena();
+  const cidrsArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 })), { maxLength: 300 });
+  fc.assert(
+    fc.property(cidrsArb, (cidrs) => {
+      const fresh = new Ipv4RunsBuilder(cidrs.length);
+      const scratch = arena.begin();
+      // Garbage first: the scratch's slices are not zeroed.
+      scratch.f64(cidrs.length + 7).fill(1234.5);
+      scratch.end();
+      scratch.begin();
+      const inScratch = new Ipv4RunsBuilder(cidrs.length, scratch);
+      for (const [address, prefix] of cidrs) {
+        const network = prefix === 0 ? 0 : (address - (address % 2 ** (32 - prefix)));
+        fresh.add(network, prefix);
+        inScratch.add(network, prefix);
+      }
+      const a = fresh.runs();
+      const b = inScratch.runs();
+      expect(b.count).toBe(a.count);
+      expect(Array.from(b.firsts.subarray(0, b.count))).toEqual(Array.from(a.firsts.subarray(0, a.count)));
+      expect(Array.from(b.lasts.subarray(0, b.count))).toEqual(Array.from(a.lasts.subarray(0, a.count)));
+      expect(b.lasts.buffer).toBe(scratch.keptBuffer());
+      scratch.end();
+    }),
+    { numRuns: 200 },
+  );
 });
 
 describe("ScratchArena", () => {

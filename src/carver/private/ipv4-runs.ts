@@ -1,5 +1,6 @@
 import type { Cidr } from "../../ip";
 import { radixSortKeys } from "../../ip/cidr";
+import type { ScratchArena } from "./scratch";
 import { V4_SIZES } from "../../ledger/private/canonical-cidr";
 
 /**
@@ -18,16 +19,20 @@ export interface Ipv4Runs {
 
 /**
  * Collects IPv4 CIDRs, each as its network (a double) and prefix length, then merges them into
- * {@link Ipv4Runs}. At most `capacity` CIDRs.
+ * {@link Ipv4Runs}. At most `capacity` CIDRs. Its arrays and the runs' are fresh, or taken from a
+ * carving run's `scratch` (then the runs are good only during that run).
  */
 export class Ipv4RunsBuilder {
   private readonly networks: Uint32Array;
   private readonly prefixes: Uint8Array;
   private n = 0;
 
-  constructor(capacity: number) {
-    this.networks = new Uint32Array(capacity);
-    this.prefixes = new Uint8Array(capacity);
+  constructor(
+    capacity: number,
+    private readonly scratch?: ScratchArena,
+  ) {
+    this.networks = scratch === undefined ? new Uint32Array(capacity) : scratch.u32(capacity);
+    this.prefixes = scratch === undefined ? new Uint8Array(capacity) : scratch.u8(capacity);
   }
 
   /** Adds the CIDR of that network (a valid IPv4 network, as a double) and prefix length. */
@@ -46,9 +51,10 @@ export class Ipv4RunsBuilder {
     const networks = this.networks.subarray(0, this.n);
     const prefixes = this.prefixes.subarray(0, this.n);
     // (network, prefix) order by the radix sort findOverlaps and the ledger's reader use.
-    const order = radixSortKeys({ prefixes, words: networks, width: 1 });
-    const firsts = new Float64Array(this.n);
-    const lasts = new Float64Array(this.n);
+    const scratch = this.scratch;
+    const order = radixSortKeys({ prefixes, words: networks, width: 1 }, scratch);
+    const firsts = scratch === undefined ? new Float64Array(this.n) : scratch.f64(this.n);
+    const lasts = scratch === undefined ? new Float64Array(this.n) : scratch.f64(this.n);
     return { firsts, lasts, count: mergeInOrder(order, networks, prefixes, firsts, lasts) };
   }
 }

@@ -1,3 +1,5 @@
+import type { TypedArrays } from "../../ip/cidr";
+
 /**
  * The typed arrays a carving run uses only while it runs (its lists of request indices, the requests'
  * columns, a free list's blocks, a re-run's index over the IPv4 barriers), cut from one ArrayBuffer
@@ -17,7 +19,7 @@
  * zeroed: the caller fills what it reads before writing. Nothing a run returns may hold a slice: the
  * next run overwrites it.
  */
-export class ScratchArena {
+export class ScratchArena implements TypedArrays {
   private kept: WeakRef<ArrayBuffer> | undefined;
   private buffer: ArrayBuffer | undefined;
   private used = 0;
@@ -96,6 +98,18 @@ export class ScratchArena {
   i32(length: number): Int32Array {
     const at = this.take(4 * length);
     return new Int32Array(this.buffer as ArrayBuffer, at, length);
+  }
+
+  /** `length` uint32s, not zeroed. */
+  u32(length: number): Uint32Array {
+    const at = this.take(4 * length);
+    return new Uint32Array(this.buffer as ArrayBuffer, at, length);
+  }
+
+  /** `length` uint64s, not zeroed. */
+  u64(length: number): BigUint64Array {
+    const at = this.take(8 * length);
+    return new BigUint64Array(this.buffer as ArrayBuffer, at, length);
   }
 
   /** `length` bytes, not zeroed. */

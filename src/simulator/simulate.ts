@@ -42,6 +42,8 @@ import type { PodAllocation, SimulationFindingCode, SimulationInput, SimulationR
 import { Scheduler, schedulePods, unschedulableFinding } from "./scheduling";
 import { HeldAddress, RestoredSnapshot, SeededPod, blockSequence, captureSnapshot, podOwner, restoreSnapshot, tunnelOwner } from "./snapshot";
 import { PodColumns } from "./pods";
+import { PodList } from "./pod-list";
+import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { ClusterView, Grant, IpamState, NodeState, PoolState, buildCatalog } from "./state";
 import { advanceTime } from "./timers";
 import { MAX_TIMELINE_NODES, MAX_TIMELINE_POD_OPERATIONS, MAX_TIMELINE_STEPS, TimelineStep, stepAction } from "./timeline";
@@ -51,6 +53,12 @@ import { NodeHeadroom, Usage } from "./usage";
 
 /** The nodeSelector of a workload without one (one object, so the scheduler keys it once). */
 const NO_SELECTOR: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The `pods` of a one-shot run's result: made from the run's {@link PodList} when first read (see
+ * pod-list.ts), one getter for every result (see `LazyOwnProperty`).
+ */
+const LISTED_PODS = new LazyOwnProperty<{ readonly list: PodList; readonly ipam: IpamState }, PodAllocation[]>("pods", ({ list, ipam }) => list.toPods(ipam));
 
 /** Namespaces every Kubernetes cluster has; using them undeclared is normal. */
 const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -115,7 +123,10 @@ class Simulation implements ClusterView {
   readonly workloads: WorkloadDeclaration[] = [];
   readonly cni: SimulationInput["cni"];
   private log = new FailureLog();
+  /** A timeline's pod list, made after its last step ({@link listPods}). */
   private readonly pods: PodAllocation[] = [];
+  /** A one-shot run's pod list, as columns: the result's `pods` is made from it when first read. */
+  private podList: PodList | undefined;
   private readonly reps: NodeState[] = [];
   private countsCache: number[] | undefined;
   private liveCache: NodeState[] | undefined;
@@ -403,21 +414,7 @@ class Simulation implements ClusterView {
     code: SimulationFindingCode | null,
   ): void {
     if (this.input.includePods === false || this.tracking) return;
-    const s = this.ipam;
-    this.pods.push({
-      name: typeof name === "number" ? `${w.name}-${name}` : name,
-      namespace: w.namespace,
-      workload: w.name,
-      node: node ? node.node.name : null,
-      ipv4: v4 ? s.text(v4) : null,
-      ipv4Pool: v4 ? s.pools[v4.block.poolIndex].pool.name : null,
-      ipv4Borrowed: v4 ? v4.block.owner !== v4.node.index : false,
-      ipv6: v6 ? s.text(v6) : null,
-      ipv6Pool: v6 ? s.pools[v6.block.poolIndex].pool.name : null,
-      ipv6Borrowed: v6 ? v6.block.owner !== v6.node.index : false,
-      error: message,
-      errorCode: code,
-    });
+    (this.podList ??= new PodList(this.podsDeclared)).push(w, name, node, v4, v6, message, code);
   }
 
   // ---------------------------------------------------------------- timeline
@@ -981,7 +978,7 @@ class Simulation implements ClusterView {
 
   private result(usage: Usage, findings: readonly Finding[], timeline?: TimelineStepResult[]): SimulationResult {
     const snapshot = this.snapshot(usage);
-    return {
+    const result: SimulationResult = {
       ...snapshot,
       workloads: this.workloads.map((w) => ({ namespace: w.namespace, name: w.name })),
       pods: this.pods,
@@ -989,6 +986,9 @@ class Simulation implements ClusterView {
       ...(timeline ? { timeline } : {}),
       ...(this.input.keepEndState === true ? { endState: captureSnapshot(this.ipam, this.held(), this.ipam.nodes.filter((n) => !n.deleted)) } : {}),
     };
+    // A one-shot run's pods: an own enumerable getter in the same place, the list made on the first read.
+    if (this.podList !== undefined) LISTED_PODS.define(result, { list: this.podList, ipam: this.ipam });
+    return result;
   }
 
   /** Every address held now, with what Calico stores about its owner. */

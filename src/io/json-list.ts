@@ -165,7 +165,9 @@ export function readKubectlJsonList(source: ByteSource | Buffer, options: ListRe
   window.load(open, Math.min(close, open + EDGE_BYTES));
   const body = window.skipSpace(open, close);
   if (body < close && !window.startsWith(body - 9, ITEM_OPEN)) return undefined;
-  return { list: list as Record<string, unknown>, items: items(window, body, close, opts) };
+  // Where the last item closes (kubectl's layout: just before the List's close), when the tail shows it.
+  const lastInTail = tailBytes.lastIndexOf(ITEM_CLOSE, closeInTail);
+  return { list: list as Record<string, unknown>, items: items(window, body, close, opts.bigIntegers, opts.decode, lastInTail < 0 ? close : tailFrom + lastInTail) };
 }
 
 /** The bytes of a file from a position on: what the current batch needs, read ahead in chunks. */
@@ -232,13 +234,19 @@ class Window {
   }
 }
 
-function* items(w: Window, first: number, end: number, options: ListReadOptions): Generator<ListItem> {
-  const { bigIntegers, decode } = options;
+/**
+ * The items of `[first, end)`, read a batch at a time. `lastClose` is where the last item's close is
+ * (`end` when not known): the last batch ends there, found as every other batch's end is. (Code that runs
+ * once per file — a search for the last batch alone, reading the options here — runs after V8 has
+ * optimized this loop on the batches before, without the type feedback it needs: the optimized code
+ * would be thrown away at each file's end or start, and compiled again for the next file.)
+ */
+function* items(w: Window, first: number, end: number, bigIntegers: ListReadOptions["bigIntegers"], decode: ListReadOptions["decode"], lastClose: number): Generator<ListItem> {
   let start = first;
   let index = 0;
   while (start < end) {
     // The batch ends at the first item close past BATCH_BYTES (or the last one before the end).
-    const from = Math.min(start + BATCH_BYTES, end);
+    const from = Math.min(start + BATCH_BYTES, lastClose >= start ? lastClose : end);
     let ahead = SLACK_BYTES;
     let stop: number;
     for (;;) {

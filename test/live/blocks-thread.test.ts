@@ -24,6 +24,8 @@ const columns = require(path.join(lib, "private", "columns")) as typeof import("
 const fastBlockModule = require(path.join(lib, "private", "fast-block")) as typeof import("../../src/live/private/fast-block");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const readModule = require(path.join(lib, "read")) as typeof import("../../src/live/read");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const handleColumns = require(path.join(lib, "private", "handle-columns")) as typeof import("../../src/live/private/handle-columns");
 
 /** What the main thread reads of a file when the worker stops after some parts (the tests where it must not, throw). */
 const noRest = (): never => {
@@ -94,6 +96,14 @@ function nodes(count: number): unknown[] {
   return Array.from({ length: count }, (_, n) => ({ apiVersion: "v1", kind: "Node", metadata: { annotations: { "projectcalico.org/IPv4IPIPTunnelAddr": `10.0.${n}.1` }, labels: { "kubernetes.io/os": "linux" }, name: `node-${n}` } }));
 }
 
+function affinities(count: number): unknown[] {
+  return Array.from({ length: count }, (_, b) => {
+    const cidr = `10.${b >> 8}.${b & 255}.0/26`;
+    const node = `node-${b}`;
+    return { apiVersion: V1, kind: "BlockAffinity", metadata: meta(`${node}-${cidr.replace(/[./]/g, "-")}`, b), spec: { cidr, deleted: b % 7 === 3 ? "true" : "false", node, state: "confirmed", ...(b % 5 === 2 ? { type: "virtual" } : {}) } };
+  });
+}
+
 const pools = () => list("pools.json", [{ apiVersion: V1, kind: "IPPool", metadata: meta("pool", 0), spec: { blockSize: 26, cidr: "10.0.0.0/16", ipipMode: "Always", natOutgoing: true, nodeSelector: "all()", vxlanMode: "Never" } }]);
 
 /** The same files read with the blocks worker, by the compiled package on the main thread, and by the sources. */
@@ -130,7 +140,7 @@ describe("the IPAM blocks file read on a worker thread", () => {
     // when it decides the site's objects should be tenured, as it does for a dump's blocks: these objects
     // are made with `new`, which has no such site, and keep one map: the read's hot functions are not
     // thrown away for them.)
-    const files = [pools(), list("shapes.json", blocks(60)), list("nodes.json", nodes(61))];
+    const files = [pools(), list("shapes.json", blocks(60)), list("affinities.json", affinities(62)), list("nodes.json", nodes(61))];
     const docs = [...(blockFile.startBlocksThread(files, 1, noRest)?.take() ?? [])] as InstanceType<typeof import("../../src/live/private/handle-columns").TableDocument>[];
     expect(docs.length).toBe(60);
     const decoded = docs.map((d) => d.decoded as import("../../src/live/fast-decode").FastBlock);
@@ -142,12 +152,47 @@ describe("the IPAM blocks file read on a worker thread", () => {
     expect(exact.length).toBeGreaterThan(0);
     expect(exact.length).toBeLessThan(decoded.length);
     expect(new Set(decoded.map((b) => Object.keys(b.fields).join())).size).toBe(1);
+    // The exact digits: a class of each of the literals' two shapes, their own fields the literals'.
+    const digits = exact.map((b) => b.fields.exactSequenceNumbers);
+    expect(digits.every((d) => d instanceof fastBlockModule.ExactDigits || d instanceof fastBlockModule.ExactForAllocation)).toBe(true);
+    expect(digits.some((d) => d instanceof fastBlockModule.ExactDigits)).toBe(true);
+    expect(digits.map((d) => Object.keys(d ?? {}).join())).toEqual(digits.map((d) => (d instanceof fastBlockModule.ExactDigits ? "sequenceNumber,forAllocation" : "forAllocation")));
+    expect(digits.map((d) => Object.getPrototypeOf(d?.forAllocation))).toEqual(digits.map(() => Object.prototype));
+    // The file the items' text is read again from (for duplicates): a class too, with the literal's own
+    // fields, and it reads the item's text.
+    const text = docs[7];
+    expect(text.source).toBeInstanceOf(handleColumns.FileSource);
+    expect(Object.keys(text.source)).toEqual(["size", "read"]);
+    expect(text.source.size).toBe(fs.statSync(files[1]).size);
+    expect(text.source.read(text.from, text.to).toString("utf8")).toBe(fs.readFileSync(files[1], "utf8").slice(text.from, text.to));
+    expect(text.source.read(text.from, text.to).toString("utf8")).toMatch(/^\{\n {12}"apiVersion": "crd\.projectcalico\.org\/v1",\n[^]*\n {8}\}$/);
     const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
     const sources = threaded.blocks.map((b) => b.source);
     expect(sources.every((s) => s instanceof readModule.ItemSource)).toBe(true);
     // The source's own fields are a literal's, in its order (users spread and serialize them).
     expect(sources.map((s) => Object.keys(s).join())).toEqual(sources.map(() => "file,document,apiVersion,item"));
     expect(sources.map((s) => JSON.stringify(s))).toEqual(sources.map((s) => JSON.stringify({ file: s.file, document: s.document, apiVersion: s.apiVersion, item: s.item })));
+    // The blocks' public exact digits are plain objects, as before.
+    const publicDigits = threaded.blocks.map((b) => b.exactSequenceNumbers).filter((d) => d !== undefined);
+    expect(publicDigits.length).toBeGreaterThan(0);
+    expect(publicDigits.every((d) => Object.getPrototypeOf(d) === Object.prototype)).toBe(true);
+    // Nodes, their tunnel addresses and affinities (read ahead on the main thread, and by the parser):
+    // classes too, with the literals' own fields in the literals' order, serialized as the literals were.
+    for (const dump of [threaded, compiled.readDumpFiles(files, { fastDecode: false })]) {
+      const ns = dump.nodes ?? [];
+      expect(ns.length).toBe(61);
+      expect(ns.every((n) => n instanceof readModule.NodeObject)).toBe(true);
+      expect(ns.map((n) => Object.keys(n).join())).toEqual(ns.map(() => "name,labels,podCidrs,tunnelAddresses,source"));
+      expect(ns.map((n) => JSON.stringify(n))).toEqual(ns.map((n) => JSON.stringify({ name: n.name, labels: n.labels, podCidrs: n.podCidrs, tunnelAddresses: n.tunnelAddresses.map((t) => ({ type: t.type, address: t.address })), source: n.source })));
+      const tunnels = ns.flatMap((n) => n.tunnelAddresses);
+      expect(tunnels.length).toBe(61);
+      expect(tunnels.every((t) => t instanceof readModule.TunnelAddress && Object.keys(t).join() === "type,address")).toBe(true);
+      const as = dump.affinities;
+      expect(as.length).toBe(62);
+      expect(as.every((a) => a instanceof readModule.AffinityObject)).toBe(true);
+      expect(as.map((a) => Object.keys(a).join())).toEqual(as.map(() => "name,cidrText,cidr,node,state,type,deleted,source"));
+      expect(as.map((a) => JSON.stringify(a))).toEqual(as.map((a) => JSON.stringify({ name: a.name, cidrText: a.cidrText, cidr: a.cidr, node: a.node, state: a.state, type: a.type, deleted: a.deleted, source: a.source })));
+    }
   });
 
   test("blocks Calico would reject give the same findings, and a file read twice the same duplicates", () => {

@@ -32,10 +32,12 @@ export function* blockDocuments(file: string, f: BlockFile, tables: string[][] =
     const t = (tables[added.table] ??= []);
     for (const s of added.strings) t.push(s);
   }
-  const chunks = f.chunks.map(
-    ([text, spans, hashes, keys, ordinals, ends, allocations, unallocated]) =>
-      new BlockChunk(Buffer.from(text), new Int32Array(spans), new Int32Array(hashes), new Int32Array(keys), new Int32Array(ordinals), new Int32Array(ends), new Int32Array(allocations), new Int32Array(unallocated)),
-  );
+  // (Pushed one by one: \`.map\`'s array is of another kind (map) when the part holds more than one chunk,
+  // and the loop's optimized code, compiled on the parts before, would be thrown away at the first block.)
+  const chunks: BlockChunk[] = [];
+  for (const [text, spans, hashes, keys, ordinals, ends, allocations, unallocated] of f.chunks) {
+    chunks.push(new BlockChunk(Buffer.from(text), new Int32Array(spans), new Int32Array(hashes), new Int32Array(keys), new Int32Array(ordinals), new Int32Array(ends), new Int32Array(allocations), new Int32Array(unallocated)));
+  }
   const source = fileSource(file);
   const { texts, places } = f;
   for (let i = 0; i < f.count; i++) {

@@ -45,6 +45,29 @@ export class ColumnBlockFields implements BlockFields {
 }
 
 /**
+ * @internal The exact digits of a block whose sequence numbers are past 2^53 ({@link fastBlock}): made
+ * with `new`, not as object literals, for the reason {@link FastBlockItem} is (a dump's blocks all have
+ * such numbers, so every block keeps one; their literals' allocation site, inlined in the main thread's
+ * loop over the worker's blocks, was tenured, and the loop compiled again). Own fields as the literals'.
+ */
+export class ExactDigits {
+  constructor(
+    readonly sequenceNumber: string | undefined,
+    readonly forAllocation: Readonly<Record<string, string>>,
+  ) {}
+}
+
+/** @internal {@link ExactDigits} without the block's own digits (its sequence number is exact as a number). */
+export class ExactForAllocation {
+  constructor(readonly forAllocation: Readonly<Record<string, string>>) {}
+}
+
+/** An empty plain object (as `{}`), made without an allocation site (see {@link ExactDigits}). */
+function emptyRecord(): Record<string, string> {
+  return Object.create(Object.prototype) as Record<string, string>;
+}
+
+/**
  * @internal A decoded IPAM block (both byte decoders: `fast-decode`'s and `template-decode`'s), with the exact
  * text of sequence numbers past 2^53 as the JSON reader keeps them: the block's (`sequenceDigits`, the
  * digits of a number of 16 digits or more) when it is past 2^53; the allocations' (every one of 16
@@ -60,9 +83,9 @@ export function fastBlock(
   const seqUnsafe = sequenceDigits !== undefined && !Number.isSafeInteger(fields.sequenceNumber);
   const seq = fields.sequenceNumberForAllocation;
   // (Columns give their exact digits themselves: `forAllocation` is then a place for them.)
-  if (seq instanceof SequenceColumns && seq.unsafe) forAllocation ??= {};
+  if (seq instanceof SequenceColumns && seq.unsafe) forAllocation ??= emptyRecord();
   if (!seqUnsafe && forAllocation === undefined) return new FastBlockItem(name, fields);
-  const exactSequenceNumbers = seqUnsafe ? { sequenceNumber: sequenceDigits, forAllocation: forAllocation ?? {} } : { forAllocation: forAllocation ?? {} };
+  const exactSequenceNumbers = seqUnsafe ? new ExactDigits(sequenceDigits, forAllocation ?? emptyRecord()) : new ExactForAllocation(forAllocation ?? emptyRecord());
   // (The callers' `fields` is an object of its own: it takes the exact digits, without a copy.)
   (fields as { exactSequenceNumbers?: BlockFields["exactSequenceNumbers"] }).exactSequenceNumbers = exactSequenceNumbers;
   return new FastBlockItem(name, fields);

@@ -958,17 +958,30 @@ function readColumns(fd: number, size: number, beat: () => void, wasm: boolean, 
 // ---------------------------------------------------------------------------------------------------
 // The main thread's view.
 
-/** A file read by position, opened for each read (the items' text is read again only for duplicates). */
+/**
+ * A file read by position, opened for each read (the items' text is read again only for duplicates).
+ * Every item of the file keeps it (its text's source), so it lives to the end of the read: it is made
+ * with `new`, not as an object literal, whose allocation site V8 would decide to tenure, throwing away
+ * the optimized code of the blocks' loop that inlined it (`block-file.ts` makes one per part).
+ */
 export function fileSource(file: string): ByteSource {
-  let size = 0;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    size = 0;
-  }
-  return {
-    size,
-    read(from: number, to: number): Buffer {
+  return new FileSource(file);
+}
+
+/** @internal {@link fileSource}'s source: its own fields are `size` and `read`, as the literal's were. */
+export class FileSource implements ByteSource {
+  readonly size: number;
+  readonly read: (from: number, to: number) => Buffer;
+
+  constructor(file: string) {
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      size = 0;
+    }
+    this.size = size;
+    this.read = (from: number, to: number): Buffer => {
       const fd = fs.openSync(file, "r");
       try {
         const out = Buffer.allocUnsafe(Math.max(0, to - from));
@@ -976,8 +989,8 @@ export function fileSource(file: string): ByteSource {
       } finally {
         fs.closeSync(fd);
       }
-    },
-  };
+    };
+  }
 }
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */

@@ -245,11 +245,12 @@ class Items {
    */
   readonly families: Uint8Array;
   /**
-   * The range of each placed recorded or pinned request, made at the first (a first run places none);
-   * a carved request's range is its pool's ({@link carved}).
+   * The range of each placed recorded or pinned request, taken at the first (a first run places none)
+   * from the run's scratch lists (read by request index only: the list may be longer); a carved
+   * request's range is its pool's ({@link carved}).
    */
   fixed: Array<Cidr | undefined> | undefined;
-  /** Why the range, for each placed recorded or pinned request; made at the first explained. */
+  /** Why the range, for each placed recorded or pinned request; taken at the first explained, as {@link fixed}. */
   explanations: Array<string | undefined> | undefined;
   /**
    * The pool of each carved request, made when it is carved (with its range and explanation, nothing
@@ -344,7 +345,7 @@ class Items {
 
   /** Places request i at its recorded ({@link LEDGER}) or pinned ({@link PINNED}) range. */
   fix(i: number, cidr: Cidr, source: number): void {
-    (this.fixed ??= new Array<Cidr | undefined>(this.length).fill(undefined))[i] = cidr;
+    (this.fixed ??= this.scratch.list<Cidr | undefined>(this.length))[i] = cidr;
     this.source[i] = source;
   }
 
@@ -359,7 +360,7 @@ class Items {
 
   /** Records why the fixed range of request i. */
   explain(i: number, explanation: string): void {
-    (this.explanations ??= new Array<string | undefined>(this.length).fill(undefined))[i] = explanation;
+    (this.explanations ??= this.scratch.list<string | undefined>(this.length))[i] = explanation;
   }
 
   /** Records the pool carved for request i. */

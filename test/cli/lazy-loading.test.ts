@@ -47,6 +47,9 @@ describe("each command loads only what it needs", () => {
     expect(modules).toEqual(expect.arrayContaining(["lib/cli/plan-run.js", "lib/plan/plan.js", "lib/spec/read-spec.js", "node_modules/yaml"]));
     expect(modules).not.toContain("node_modules/zod");
     expect(modules.filter((m) => m.startsWith("lib/live/"))).toEqual([]);
+    // the HTML map's browser script is read only for a page (--format html, --out)
+    expect(modules).not.toContain("lib/report/private/map-client.js");
+    expect(loadedModules(["plan", "examples/plan/cluster.yaml", "--format", "html"])).toContain("lib/report/private/map-client.js");
   });
 
   test("plan on a spec file with a timeline loads zod, which checks the steps", () => {

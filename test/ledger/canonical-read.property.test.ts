@@ -3,7 +3,7 @@ import { carve } from "../../src/carver";
 import { inspectLedger } from "../../src/ledger/inspect";
 import { Ledger, parseLedger, serializeLedger } from "../../src/ledger";
 import { parseLedgerBody } from "../../src/ledger/parse";
-import { readCanonicalLedger } from "../../src/ledger/private/canonical-read";
+import { keptReaderColumns, readCanonicalLedger } from "../../src/ledger/private/canonical-read";
 
 /**
  * parseLedger reads the text serializeLedger writes straight into entries (readCanonicalLedger), and
@@ -90,6 +90,27 @@ describe("parseLedger's reader of canonical text", () => {
       expect(Object.keys(entry)).toEqual(Object.keys(general.pools[name]));
       expect(entry).toStrictEqual(general.pools[name]);
     }
+  });
+
+  test("a read reuses the last read's IPv4 columns, and a ledger read earlier still gives its runs what it did", () => {
+    const space = [{ name: "v4", cidr: "10.0.0.0/16" }];
+    const requestsOf = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `${tag}-${String(i).padStart(3, "0")}`, family: 4 as const, blockSize: 26, size: { kind: "prefix" as const, prefixLength: 22 + (i % 5) } }));
+    const a = requestsOf("a", 40);
+    const b = requestsOf("b", 60);
+    const textA = serializeLedger(carve({ spaces: space, requests: a }).ledger);
+    const textB = serializeLedger(carve({ spaces: space, requests: b }).ledger);
+    const readA = readCanonicalLedger(textA)!;
+    const columns = keptReaderColumns();
+    expect(columns).toBeDefined();
+    // Another read, of more ranges in another order, reuses the columns (they are long enough).
+    expect(readCanonicalLedger(textB)).toBeDefined();
+    expect(keptReaderColumns()).toBe(columns);
+    // The first ledger's recorded ranges, checked against exclusions (its reader's order walked beside them), as the general reader's.
+    const exclusions = ["10.0.4.0/24", "10.0.32.0/22", "10.0.200.0/21"].map((cidr) => ({ cidr, kind: "reserved" as const, reason: "test" }));
+    const findings = (ledger: Ledger) => carve({ spaces: space, requests: a, exclusions, ledger }).findings.map((f) => `${f.code} ${f.path}`);
+    expect(findings(readA)).toEqual(findings(parseLedgerBody(textA)));
+    expect(findings(readA).length).toBeGreaterThan(0);
   });
 
   test("reads canonical-looking text of valid and invalid entries exactly as the general reader", () => {

@@ -16,7 +16,7 @@
  * - no two ranges overlap.
  */
 import { Cidr, findOverlaps } from "../../ip";
-import { radixSortKeys } from "../../ip/cidr";
+import { KEY_ARENA, arenaBytes, radixSortKeys } from "../../ip/cidr";
 import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
 import { EntryColumns, PoolIndex, checkedIndexedLedger } from "../pool-index";
@@ -110,10 +110,9 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
   const keys = new Float64Array(capacity);
-  // The IPv4 ranges apart, for the overlap check: network, prefix and position of each.
-  const networks = new Uint32Array(capacity);
-  const prefixes = new Uint8Array(capacity);
-  const positions = new Uint32Array(capacity);
+  // The IPv4 ranges apart, for the overlap check: network, prefix and position of each (the last read's
+  // columns, reused: see v4Columns).
+  const { networks, prefixes, positions } = v4Columns(capacity);
   let m = 0;
   const v6: Cidr[] = [];
   let previous = "";
@@ -291,15 +290,42 @@ function scanIPv4(text: string, start: number): number {
 }
 
 /**
+ * The IPv4 columns {@link readCanonicalLedger} reads only while it reads (network, prefix and position of
+ * each IPv4 range), for at least `capacity` ranges: the last read's, when still alive and long enough
+ * (held by a WeakRef between reads; every read is synchronous and none calls another), else new. Made
+ * anew each read, they were ~100 KB of fresh memory for 10,000 ranges: page faults on a host where each
+ * first touch of a page costs one.
+ */
+function v4Columns(capacity: number): { readonly networks: Uint32Array; readonly prefixes: Uint8Array; readonly positions: Uint32Array } {
+  let columns = keptV4Columns?.deref();
+  if (columns === undefined || columns.networks.length < capacity) {
+    columns = { networks: new Uint32Array(capacity), prefixes: new Uint8Array(capacity), positions: new Uint32Array(capacity) };
+    keptV4Columns = new WeakRef(columns);
+  }
+  return columns;
+}
+/** @internal The IPv4 columns the next read would reuse, if still alive (for tests). */
+export function keptReaderColumns(): object | undefined {
+  return keptV4Columns?.deref();
+}
+let keptV4Columns: WeakRef<{ readonly networks: Uint32Array; readonly prefixes: Uint8Array; readonly positions: Uint32Array }> | undefined;
+
+/**
  * The positions of the IPv4 ranges in (network, prefix) order, by the radix sort `findOverlaps` uses,
  * or `undefined` when two of them overlap (one sweep in that order). `networks`, `prefixes` and
  * `positions` hold the first `n` IPv4 ranges, in the ledger's order, and the position of each.
- * `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; the radix sort about a tenth of that.
+ * `Float64Array.prototype.sort` on 10,000 keys took about 1 ms; the radix sort about a tenth of that. The
+ * sort's arrays are `findOverlaps`' arena's (reused from call to call); the positions come out in a new array.
  */
 function ipv4Order(networks: Uint32Array, prefixes: Uint8Array, positions: Uint32Array, n: number): Uint32Array | undefined {
-  const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 });
-  if (anyOverlapInOrder(order, networks, prefixes, n)) return undefined;
-  return positionsInOrder(order, positions, n);
+  KEY_ARENA.begin(arenaBytes(n));
+  try {
+    const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 }, KEY_ARENA);
+    if (anyOverlapInOrder(order, networks, prefixes, n)) return undefined;
+    return positionsInOrder(order, positions, n);
+  } finally {
+    KEY_ARENA.end();
+  }
 }
 
 /** Whether two of the first `n` ranges overlap, visited in `order` (by network, then prefix). */
@@ -315,8 +341,9 @@ function anyOverlapInOrder(order: ArrayLike<number>, networks: Uint32Array, pref
   return false;
 }
 
-/** `order` (indices of IPv4 ranges) as the ranges' positions, in place. */
+/** `order` (indices of IPv4 ranges) as the ranges' positions, in a new array (`order` is the arena's). */
 function positionsInOrder(order: Uint32Array, positions: Uint32Array, n: number): Uint32Array {
-  for (let t = 0; t < n; t++) order[t] = positions[order[t]];
-  return order;
+  const out = new Uint32Array(n);
+  for (let t = 0; t < n; t++) out[t] = positions[order[t]];
+  return out;
 }

@@ -4,6 +4,7 @@ import * as path from "path";
 import fc from "fast-check";
 import { HandleTable, lastRead, readHandleColumns, readHandleColumnsBy } from "../../src/live/private/handle-columns";
 import type { HandleColumns } from "../../src/live/private/handle-columns";
+import { MAX_DUMP_BYTES } from "../../src/limits";
 import { V1, objectMeta, writeKubectlList } from "./helpers";
 
 // The handles worker's columns are written by WebAssembly (src/live/private/handle-wasm.ts: its items
@@ -119,5 +120,25 @@ describe("the handles worker's columns: WebAssembly's writer against JavaScript'
     expect(r.oneByOne).toBe(0);
     expect((r.wasm as { count: number; sorted: boolean; cidrs: unknown[] }).cidrs.length).toBe(5000);
     expect((r.wasm as { sorted: boolean }).sorted).toBe(true);
+  });
+
+  test("where each item's text is (from, to), as 32-bit values from both writers, across the reader's windows: the item's text", () => {
+    const handles = Array.from({ length: 16000 }, (_, i) => handle(`k8s-pod-network.${String(i).padStart(8, "0")}${"e".repeat(i % 1000)}`, `id-${i}`, `10.0.${i % 200}.0/26`, 1, false, i));
+    const file = write(handles);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(2 * 8 * 1024 * 1024);
+    for (const by of ["wasm", "javascript"] as const) {
+      const c = readHandleColumnsBy(file, by) as HandleColumns;
+      expect(c.count).toBe(handles.length);
+      expect(c.from).toBeInstanceOf(Uint32Array);
+      expect(c.to).toBeInstanceOf(Uint32Array);
+      if (by === "wasm") expect(lastRead).toEqual({ wasmItems: handles.length, oneByOne: 0 });
+      for (let i = 0; i < c.count; i += 7) expect(JSON.parse(bytes.toString("latin1", c.from[i], c.to[i]))).toEqual(handles[i]);
+      expect(JSON.parse(bytes.toString("latin1", c.from[c.count - 1], c.to[c.count - 1]))).toEqual(handles[c.count - 1]);
+    }
+  });
+
+  test("a file the matcher takes fits 32-bit positions (MAX_DUMP_BYTES)", () => {
+    expect(MAX_DUMP_BYTES).toBeLessThanOrEqual(2 ** 32 - 1);
   });
 });

@@ -59,8 +59,8 @@ function columnsOf(handles: readonly Handle[]): HandleColumns {
     cidrOf: new Int32Array(n),
     counts: new Float64Array(n).fill(1),
     deleted: new Uint8Array(n),
-    from: new Float64Array(n),
-    to: new Float64Array(n),
+    from: new Uint32Array(n),
+    to: new Uint32Array(n),
     sorted: false,
     listMetadata: undefined,
   };

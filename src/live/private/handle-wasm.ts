@@ -397,10 +397,11 @@ function recordFunction(): Code {
   c.i32(0).f64Load(OUT + R_COUNT_BYTE).f64Store(0);
   element(S_DELETED, 1);
   result(R_DELETED).store8(0);
-  element(S_FROM, 8);
-  c.get(0).i32(WINDOW_AT).op(Op.i32Sub).op(Op.f64ConvertI32U).i32(0).f64Load(S_BASE_BYTE).op(Op.f64Add).f64Store(0);
-  element(S_TO, 8);
-  c.get(1).i32(WINDOW_AT).op(Op.i32Sub).op(Op.f64ConvertI32U).i32(0).f64Load(S_BASE_BYTE).op(Op.f64Add).f64Store(0);
+  // (File positions as 32-bit values: a dump's file is at most MAX_DUMP_BYTES, 512 MiB.)
+  element(S_FROM, 4);
+  c.get(0).i32(WINDOW_AT).op(Op.i32Sub).i32(0).f64Load(S_BASE_BYTE).op(Op.i32TruncF64U).op(Op.i32Add).store32(0);
+  element(S_TO, 4);
+  c.get(1).i32(WINDOW_AT).op(Op.i32Sub).i32(0).f64Load(S_BASE_BYTE).op(Op.i32TruncF64U).op(Op.i32Add).store32(0);
   c.i32(0).get(n).i32(1).op(Op.i32Add).store32(STATE + 4 * S_N);
   c.i32(0);
   return c;
@@ -510,7 +511,7 @@ export function handleWasm(texts: HandleTexts, nextItem: string, windowBytes: nu
     return at;
   };
   const text = region(textBytes);
-  const columns = { [S_NAME_ENDS]: 4, [S_ID_FROM]: 4, [S_ID_TO]: 4, [S_ID_HASH]: 4, [S_CIDR_OF]: 4, [S_COUNTS]: 8, [S_DELETED]: 1, [S_FROM]: 8, [S_TO]: 8 };
+  const columns = { [S_NAME_ENDS]: 4, [S_ID_FROM]: 4, [S_ID_TO]: 4, [S_ID_HASH]: 4, [S_CIDR_OF]: 4, [S_COUNTS]: 8, [S_DELETED]: 1, [S_FROM]: 4, [S_TO]: 4 };
   const places = Object.entries(columns).map(([slot, size]) => [Number(slot), region(size * capacity)]);
   const spans = region(8 * capacity);
   const cidrBytes = region(textBytes);

@@ -59,6 +59,7 @@ export const Op = {
   i32ShrU: 0x76,
   i64Add: 0x7c,
   i64Mul: 0x7e,
+  i32TruncF64U: 0xab,
   i64ExtendI32U: 0xad,
   f64Add: 0xa0,
   f64ConvertI32U: 0xb8,

@@ -8,8 +8,8 @@
  * into fresh old-generation pages (a fresh page costs 10–30 µs on the benchmark's host): about 40% of
  * `simulateAllocation`'s CPU time. The columns take 33 bytes a pod in typed arrays, outside the
  * JavaScript heap. A caller that reads `pods` gets the same objects in the same order, made in one loop
- * on the first read (the cost moves there); one that does not (a report of usage and findings, a
- * benchmark of the allocation) never pays for them.
+ * on the first read (the cost moves there); one that does not (a report of usage and findings) never
+ * pays for them. (The benchmark's simulator cases read the list in the timed run: their input asks for it.)
  *
  * A pod is recorded with what the list shows of it at that moment: its node, per family the block and
  * ordinal of its address and whether the block was another node's (borrowed), or its failure. The text

@@ -298,9 +298,14 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
  * A block whose attributes and sequence numbers are columns: `attributes`, `sequenceNumberForAllocation`
  * and `exactSequenceNumbers` (when `exact` is given) are made when first read, then kept as plain data
  * properties. They are own enumerable properties from the start (`{ ...block }`, `JSON.stringify(block)`
- * and deep equality see them as any other, as {@link defineLazy} makes them), defined by the object
- * literal itself: no property is redefined per block (each redefinition is a runtime call; a dump holds
- * 10,000 blocks).
+ * and deep equality see them as any other, as {@link defineLazy} makes them), in the order of the other
+ * readers' blocks; the object's prototype is `Object.prototype`, as a literal's.
+ *
+ * The accessors are the same three functions for every block (they find the block's columns by the
+ * block, {@link lazyColumns}), so all blocks share one map (hidden class) and V8 keeps them in fast
+ * mode. An object literal with getters makes new closures per block, and V8 then keeps each block as a
+ * dictionary (a hash table of its 15 properties: ~1 KB a block, and every `block.allocations` of the
+ * check a hash lookup).
  */
 function columnBlock(
   name: string,
@@ -319,52 +324,93 @@ function columnBlock(
   source: DumpSource,
   exact: BlockFields["exactSequenceNumbers"],
 ): LiveBlock {
-  if (exact !== undefined) {
-    return {
-      name,
-      cidr,
-      affinity,
-      host,
-      allocations,
-      allocated,
-      unallocated,
-      get attributes(): readonly LiveAttribute[] {
-        return settle(this, "attributes", attributes.attributes());
-      },
-      sequenceNumber,
-      get sequenceNumberForAllocation(): Readonly<Record<string, number>> {
-        return settle(this, "sequenceNumberForAllocation", seq.numbers());
-      },
-      strictAffinity,
-      deleted,
-      affinityClaimTime,
-      source,
-      get exactSequenceNumbers(): LiveBlock["exactSequenceNumbers"] {
-        return settle(this, "exactSequenceNumbers", { ...exact, forAllocation: seq.unsafe ? seq.exact() : {} });
-      },
-    };
-  }
-  return {
-    name,
-    cidr,
-    affinity,
-    host,
-    allocations,
-    allocated,
-    unallocated,
-    get attributes(): readonly LiveAttribute[] {
-      return settle(this, "attributes", attributes.attributes());
-    },
-    sequenceNumber,
-    get sequenceNumberForAllocation(): Readonly<Record<string, number>> {
-      return settle(this, "sequenceNumberForAllocation", seq.numbers());
-    },
-    strictAffinity,
-    deleted,
-    affinityClaimTime,
-    source,
-  };
+  const block = new (ColumnBlock as unknown as new (...a: ColumnBlockArguments) => LiveBlock)(name, cidr, affinity, host, allocations, allocated, unallocated, sequenceNumber, strictAffinity, deleted, affinityClaimTime, source, exact !== undefined);
+  lazyColumns.set(block, new LazyColumns(attributes, seq, exact));
+  return block;
 }
+
+type ColumnBlockArguments = [string, Cidr, string | null, string | null, Int32Array, number, readonly number[], number, boolean, boolean, string | null, DumpSource, boolean];
+
+/** What a column block's accessors make their values of. */
+class LazyColumns {
+  constructor(
+    readonly attributes: AttributeColumns,
+    readonly seq: SequenceColumns,
+    readonly exact: BlockFields["exactSequenceNumbers"],
+  ) {}
+}
+
+/** The columns of the blocks {@link columnBlock} made, by block. */
+const lazyColumns = new WeakMap<object, LazyColumns>();
+
+/** A column block's columns (the block was made by {@link columnBlock}). */
+function columnsOf(block: object): LazyColumns {
+  const c = lazyColumns.get(block);
+  if (c === undefined) throw new Error("internal: a column block's accessor read on another object");
+  return c;
+}
+
+const LAZY_ATTRIBUTES: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): readonly LiveAttribute[] {
+    return settle(this, "attributes", columnsOf(this).attributes.attributes());
+  },
+};
+const LAZY_SEQUENCE_NUMBERS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): Readonly<Record<string, number>> {
+    return settle(this, "sequenceNumberForAllocation", columnsOf(this).seq.numbers());
+  },
+};
+const LAZY_EXACT: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): LiveBlock["exactSequenceNumbers"] {
+    const { seq, exact } = columnsOf(this);
+    return settle(this, "exactSequenceNumbers", { ...exact, forAllocation: seq.unsafe ? seq.exact() : {} });
+  },
+};
+
+/**
+ * {@link columnBlock}'s constructor: a plain function whose `prototype` is `Object.prototype`, so its
+ * objects are what a literal makes (prototype, `constructor`), with their fields in the object and not in
+ * a separate array (V8 sizes a constructor's objects by the fields it has seen it add).
+ */
+function ColumnBlock(
+  this: Record<string, unknown>,
+  name: string,
+  cidr: Cidr,
+  affinity: string | null,
+  host: string | null,
+  allocations: Int32Array,
+  allocated: number,
+  unallocated: readonly number[],
+  sequenceNumber: number,
+  strictAffinity: boolean,
+  deleted: boolean,
+  affinityClaimTime: string | null,
+  source: DumpSource,
+  exact: boolean,
+): void {
+  this.name = name;
+  this.cidr = cidr;
+  this.affinity = affinity;
+  this.host = host;
+  this.allocations = allocations;
+  this.allocated = allocated;
+  this.unallocated = unallocated;
+  Object.defineProperty(this, "attributes", LAZY_ATTRIBUTES);
+  this.sequenceNumber = sequenceNumber;
+  Object.defineProperty(this, "sequenceNumberForAllocation", LAZY_SEQUENCE_NUMBERS);
+  this.strictAffinity = strictAffinity;
+  this.deleted = deleted;
+  this.affinityClaimTime = affinityClaimTime;
+  this.source = source;
+  if (exact) Object.defineProperty(this, "exactSequenceNumbers", LAZY_EXACT);
+}
+ColumnBlock.prototype = Object.prototype;
 
 /** Makes `o[key]` the plain data property `value` (in place of the accessor that made it); returns `value`. */
 function settle<T>(o: object, key: string, value: T): T {
@@ -397,12 +443,13 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
 
 /**
  * A column as a list of numbers (a block's `unallocated`, kept to the end of the read). Made by
- * `Array.from`, a builtin that tracks no allocation site: a `new Array(n)` in this function is one, and
- * when V8 decides to tenure its arrays (they live long) it throws away the optimized code of every
- * function that inlined it (`decodeBlockFields` was compiled 3 to 4 times a read for it).
+ * `Array.prototype.slice`, a builtin that tracks no allocation site: a `new Array(n)` in this function is
+ * one, and when V8 decides to tenure its arrays (they live long) it throws away the optimized code of every
+ * function that inlined it (`decodeBlockFields` was compiled 3 to 4 times a read for it). (`Array.from`
+ * walks the column with an iterator: a result object per number, ~7 MB of garbage for the bench dump.)
  */
 function numbers(column: Int32Array): number[] {
-  return Array.from(column);
+  return Array.prototype.slice.call(column) as number[];
 }
 
 function plural(n: number, word: string): string {

@@ -258,7 +258,7 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   }
 
   // The kubectl-layout matcher's blocks (attributes and sequence numbers as columns): made when first
-  // read, by accessors of the block's object literal.
+  // read, by accessors the blocks share ({@link columnBlock}).
   if (attributes instanceof AttributeColumns && seqMap instanceof SequenceColumns) {
     const block = columnBlock(name, cidr, affinity, host, allocations, allocated, unallocated, attributes, spec.sequenceNumber, seqMap, spec.strictAffinity, deleted, spec.affinityClaimTime, source, spec.exactSequenceNumbers);
     setAttributeColumns(block, attributes);

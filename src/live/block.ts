@@ -260,7 +260,7 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   // The kubectl-layout matcher's blocks (attributes and sequence numbers as columns): made when first
   // read, by accessors the blocks share ({@link columnBlock}).
   if (attributes instanceof AttributeColumns && seqMap instanceof SequenceColumns) {
-    const block = columnBlock(name, cidr, affinity, host, allocations, allocated, unallocated, attributes, spec.sequenceNumber, seqMap, spec.strictAffinity, deleted, spec.affinityClaimTime, source, spec.exactSequenceNumbers);
+    const block = new columnBlock(name, cidr, affinity, host, allocations, allocated, unallocated, attributes, spec.sequenceNumber, seqMap, spec.strictAffinity, deleted, spec.affinityClaimTime, source, spec.exactSequenceNumbers);
     setAttributeColumns(block, attributes);
     return { block, findings };
   }
@@ -299,37 +299,15 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
  * and `exactSequenceNumbers` (when `exact` is given) are made when first read, then kept as plain data
  * properties. They are own enumerable properties from the start (`{ ...block }`, `JSON.stringify(block)`
  * and deep equality see them as any other, as {@link defineLazy} makes them), in the order of the other
- * readers' blocks; the object's prototype is `Object.prototype`, as a literal's.
+ * readers' blocks.
  *
  * The accessors are the same three functions for every block (they find the block's columns by the
  * block, {@link lazyColumns}), so all blocks share one map (hidden class) and V8 keeps them in fast
  * mode. An object literal with getters makes new closures per block, and V8 then keeps each block as a
  * dictionary (a hash table of its 15 properties: ~1 KB a block, and every `block.allocations` of the
- * check a hash lookup).
+ * check a hash lookup). Made by `new` of {@link ColumnBlock}.
  */
-function columnBlock(
-  name: string,
-  cidr: Cidr,
-  affinity: string | null,
-  host: string | null,
-  allocations: Int32Array,
-  allocated: number,
-  unallocated: readonly number[],
-  attributes: AttributeColumns,
-  sequenceNumber: number,
-  seq: SequenceColumns,
-  strictAffinity: boolean,
-  deleted: boolean,
-  affinityClaimTime: string | null,
-  source: DumpSource,
-  exact: BlockFields["exactSequenceNumbers"],
-): LiveBlock {
-  const block = new (ColumnBlock as unknown as new (...a: ColumnBlockArguments) => LiveBlock)(name, cidr, affinity, host, allocations, allocated, unallocated, sequenceNumber, strictAffinity, deleted, affinityClaimTime, source, exact !== undefined);
-  lazyColumns.set(block, new LazyColumns(attributes, seq, exact));
-  return block;
-}
-
-type ColumnBlockArguments = [string, Cidr, string | null, string | null, Int32Array, number, readonly number[], number, boolean, boolean, string | null, DumpSource, boolean];
+const columnBlock = ColumnBlock as unknown as new (...args: Parameters<typeof ColumnBlock>) => LiveBlock;
 
 /** What a column block's accessors make their values of. */
 class LazyColumns {
@@ -387,12 +365,14 @@ function ColumnBlock(
   allocations: Int32Array,
   allocated: number,
   unallocated: readonly number[],
+  attributes: AttributeColumns,
   sequenceNumber: number,
+  seq: SequenceColumns,
   strictAffinity: boolean,
   deleted: boolean,
   affinityClaimTime: string | null,
   source: DumpSource,
-  exact: boolean,
+  exact: BlockFields["exactSequenceNumbers"],
 ): void {
   this.name = name;
   this.cidr = cidr;
@@ -408,7 +388,8 @@ function ColumnBlock(
   this.deleted = deleted;
   this.affinityClaimTime = affinityClaimTime;
   this.source = source;
-  if (exact) Object.defineProperty(this, "exactSequenceNumbers", LAZY_EXACT);
+  if (exact !== undefined) Object.defineProperty(this, "exactSequenceNumbers", LAZY_EXACT);
+  lazyColumns.set(this, new LazyColumns(attributes, seq, exact));
 }
 ColumnBlock.prototype = Object.prototype;
 

@@ -6,7 +6,8 @@
  * A case has one side of ours (`project`) and any number of `peers`. Every side runs in its own
  * process, with the case's warm-up and number of timed runs, the same for every side; the sides run
  * one after the other `pairs` times (alternating which goes first), and every peer's ratio to ours is
- * taken per pair, so that a slow moment of the machine hits both sides of a ratio alike.
+ * taken per pair, so that a slow moment of the machine hits both sides of a ratio alike (and, with
+ * `pinPairs`, a slowed CPU too).
  */
 import { existsSync, readdirSync, rmSync } from "fs";
 import { isAbsolute, join, relative, resolve } from "path";
@@ -79,6 +80,15 @@ export interface BenchCase {
   readonly runs: number;
   /** How many times every side runs (alternately). */
   readonly pairs: number;
+  /**
+   * Runs both sides of pair p on one CPU, CPU p mod n (`taskset`; see `pinnableCpus` in ./host.ts), for a
+   * case whose target is a paired ratio: a virtual machine's host can slow one CPU for minutes, and the
+   * two sides of a pair, run up to a minute apart, could land one on each; pinned, each ratio compares
+   * runs on the same CPU, and the pairs take the CPUs in turn. Only for sides of one thread of work
+   * (Node.js's own helper threads share the CPU then). Not pinned where the CPUs cannot be named.
+   * @default false
+   */
+  readonly pinPairs?: boolean;
   /** The targets of the issue that this case measures. @default none */
   readonly targets?: readonly Target[];
   /** Notes printed under the case (e.g. why the workload is smaller than another case's). */

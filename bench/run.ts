@@ -18,11 +18,13 @@ import { createHash } from "crypto";
 import { mkdtempSync, readdirSync, rmSync } from "fs";
 import { cpus, tmpdir } from "os";
 import { join } from "path";
-import { formatHost, measureHost } from "./host";
+import { formatHost, measureHost, pinnableCpus, pinned } from "./host";
 import { BenchCase, ROOT, Side, SideReport, Target, buildWorkers, registeredBenches } from "./registry";
 
 /** One process of one side. */
 interface SideRun {
+  /** The CPU it was pinned to, if any. */
+  readonly cpu?: number;
   readonly times: readonly number[];
   readonly rssMb: number;
   readonly digest: string;
@@ -47,9 +49,9 @@ const max = (xs: readonly number[]) => Math.max(...xs);
 
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 
-/** Runs one process of a side and returns its timed runs. */
-function runSide(side: Side, dir: string, warmup: number, runs: number): SideRun {
-  const [exe, ...args] = side.command(dir, warmup, runs);
+/** Runs one process of a side (on CPU `cpu` only, when given) and returns its timed runs. */
+function runSide(side: Side, dir: string, warmup: number, runs: number, cpu: number | undefined): SideRun {
+  const [exe, ...args] = pinned(cpu, side.command(dir, warmup, runs));
   const options = { cwd: side.cwd ?? ROOT, encoding: "utf8" as const, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } };
   if (side.timing === "whole-process") {
     const times: number[] = [];
@@ -63,12 +65,12 @@ function runSide(side: Side, dir: string, warmup: number, runs: number): SideRun
       digest = side.noAnswer ? "" : createHash("sha256").update(r.stdout).digest("hex");
     }
     // Node.js cannot read a child's peak RSS; whole-process sides print none.
-    return { times, rssMb: Number.NaN, digest, count: 1 };
+    return { cpu, times, rssMb: Number.NaN, digest, count: 1 };
   }
   const r = spawnSync(exe, args, options);
   if (r.status !== 0) throw new Error(`${side.label}: ${[exe, ...args].join(" ")} exited with ${r.status}: ${r.stderr}`);
   const report = JSON.parse(r.stdout.trim().split("\n").pop()!) as SideReport;
-  return { times: report.times, rssMb: report.rssMb, digest: side.noAnswer ? "" : report.digest, count: report.count, cpuTimes: report.cpuTimes, heapMb: report.heapMb };
+  return { cpu, times: report.times, rssMb: report.rssMb, digest: side.noAnswer ? "" : report.digest, count: report.count, cpuTimes: report.cpuTimes, heapMb: report.heapMb };
 }
 
 /** A side is Python's when its command starts with python3. */
@@ -80,13 +82,20 @@ function runCase(c: BenchCase, dir: string): SideResult[] {
   for (const s of sides) if (isPython(s.side) && !hasPython) s.skipped = "python3 not found";
   for (let p = 0; p < c.pairs; p++) {
     const order = p % 2 === 0 ? sides : [...sides].reverse();
+    const cpu = pairCpu(c, p);
     for (const s of order) {
       if (s.skipped) continue;
-      if (process.stderr.isTTY) process.stderr.write(`  ${c.id}: pair ${p + 1}/${c.pairs}: ${s.side.label} ...\n`);
-      s.runs.push(runSide(s.side, dir, c.warmup, c.runs));
+      if (process.stderr.isTTY) process.stderr.write(`  ${c.id}: pair ${p + 1}/${c.pairs}${cpu === undefined ? "" : ` (CPU ${cpu})`}: ${s.side.label} ...\n`);
+      s.runs.push(runSide(s.side, dir, c.warmup, c.runs, cpu));
     }
   }
   return sides;
+}
+
+/** The CPU both sides of pair `p` run on: CPU p mod n for a case with `pinPairs` where CPUs can be named. */
+function pairCpu(c: BenchCase, p: number): number | undefined {
+  const cpus = c.pinPairs ? pinnableCpus() : [];
+  return cpus.length > 0 ? cpus[p % cpus.length] : undefined;
 }
 
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
@@ -131,7 +140,9 @@ function targetLine(t: Target, ours: SideResult, peers: readonly SideResult[]): 
 function printCase(c: BenchCase, sides: readonly SideResult[], missed: string[]): void {
   const [ours, ...peers] = sides;
   console.log(`[${c.id}] ${c.title}`);
-  console.log(`  every side: ${c.warmup} warm-up + ${c.runs} timed run(s) per process, ${c.pairs} process(es), alternating`);
+  const cpuOfPair = Array.from({ length: c.pairs }, (_, p) => pairCpu(c, p));
+  const pinning = cpuOfPair[0] === undefined ? "" : `; each pair on one CPU (pairs on CPU ${cpuOfPair.join(", ")})`;
+  console.log(`  every side: ${c.warmup} warm-up + ${c.runs} timed run(s) per process, ${c.pairs} process(es), alternating${pinning}`);
   const rows: string[][] = [["side", "median (min–max)", "peak RSS", "same answer", "paired: peer ÷ ours, median (min–max)"]];
   for (const s of sides) {
     if (s.skipped) {
@@ -161,6 +172,14 @@ function printCase(c: BenchCase, sides: readonly SideResult[], missed: string[])
       ...(heaps.length > 0 ? [`heap ${fmtMb(max(heaps))}`] : []),
     ];
     if (parts.length > 0 && !s.skipped) console.log(`  ${s.side.label}: ${parts.join(", ")}`);
+  }
+  // Pinned pairs: ours' median on each CPU, so that a CPU the host slowed shows.
+  if (cpuOfPair[0] !== undefined && !ours.skipped) {
+    const byCpu = [...new Set(cpuOfPair as number[])].sort((a, b) => a - b).map((cpu) => {
+      const times = ours.runs.filter((r) => r.cpu === cpu).flatMap((r) => r.times);
+      return `CPU ${cpu} ${fmtMs(median(times))}`;
+    });
+    console.log(`  ${ours.side.label}: median by CPU: ${byCpu.join(", ")}`);
   }
   for (const t of c.targets ?? []) {
     const { text, met } = targetLine(t, ours, peers);
@@ -201,7 +220,7 @@ async function main(): Promise<void> {
   const missed: string[] = [];
   await buildWorkers();
   console.log(`calico-ipam benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? "unknown"}), python3 ${hasPython ? "found" : "not found"}`);
-  console.log(formatHost("at start", measureHost()));
+  console.log(formatHost("at start", await measureHost()));
   console.log("");
   for (const c of cases) {
     const reason = c.skip?.();
@@ -229,7 +248,7 @@ async function main(): Promise<void> {
       missed.push(`${standalone.id} benchmark`);
     }
   }
-  console.log(formatHost("at the end", measureHost()));
+  console.log(formatHost("at the end", await measureHost()));
   console.log(`Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s.`);
   console.log(missed.length === 0 ? "Every target met; every side computed the same answer." : `MISSED: ${missed.join("; ")}`);
   if (missed.length > 0 && strict) process.exitCode = 1;

@@ -35,6 +35,7 @@ registerBench({
   warmup: 5,
   runs: 5,
   pairs: 5,
+  pinPairs: true,
   targets: [
     { kind: "time", atMostMs: 15 },
     { kind: "speedup", peer: PYTHON_SAME, atLeast: 5 },
@@ -54,6 +55,7 @@ registerBench({
   warmup: 5,
   runs: 3,
   pairs: 3,
+  pinPairs: true,
   targets: [{ kind: "speedup", peer: PYTHON_SCAN, atLeast: 500 }],
   notes: ["5 warm-up runs (as in carve-v4) and three timed runs per process for both sides: a scan-per-request run takes seconds"],
   prepare: write(ipv4Carve()),
@@ -79,6 +81,7 @@ registerBench({
   warmup: 5,
   runs: 5,
   pairs: 5,
+  pinPairs: true,
   targets: [{ kind: "slowdown", peer: "ours: carve() (first run)", atMost: 1.1 }],
   prepare: write(ipv4Carve()),
 });

@@ -4,13 +4,13 @@
  * Calico's block allocation; the pool-size case pairs the simulator with itself on a /108 pool.
  * `npm run bench -- day2` runs them all, `npm run bench -- timeline` the timeline.
  */
-import { join } from "path";
 import type { Day2Workload } from "../day2";
-import { Side, registerBench } from "../registry";
+import { Side, nodeWorker, registerBench } from "../registry";
 
 const worker =
   (workload: Day2Workload) =>
-  (_dir: string, warmup: number, runs: number): string[] => [process.execPath, "--expose-gc", "--import", "tsx", join(__dirname, "..", "workers", "day2.ts"), "-", workload, String(warmup), String(runs)];
+  (_dir: string, warmup: number, runs: number): string[] =>
+    nodeWorker(["--expose-gc"], "day2.ts", "-", workload, String(warmup), String(runs));
 
 const side = (label: string, workload: Day2Workload): Side => ({ label, command: worker(workload) });
 
@@ -54,6 +54,7 @@ registerBench({
   peers: [side("ours: /108 pool", "v6-108")],
   ...SAME_RULES,
   pairs: 3,
+  pinPairs: true,
   targets: [{ kind: "slowdown", peer: "ours: /108 pool", atMost: 1.5 }],
   notes: ["cost never grows with the size of a pool; the answers compared are the summaries (the addresses differ by design)"],
 });

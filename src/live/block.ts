@@ -258,9 +258,9 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   }
 
   // The kubectl-layout matcher's blocks (attributes and sequence numbers as columns): made when first
-  // read, by accessors of the block's object literal.
+  // read, by accessors the blocks share ({@link columnBlock}).
   if (attributes instanceof AttributeColumns && seqMap instanceof SequenceColumns) {
-    const block = columnBlock(name, cidr, affinity, host, allocations, allocated, unallocated, attributes, spec.sequenceNumber, seqMap, spec.strictAffinity, deleted, spec.affinityClaimTime, source, spec.exactSequenceNumbers);
+    const block = new columnBlock(name, cidr, affinity, host, allocations, allocated, unallocated, attributes, spec.sequenceNumber, seqMap, spec.strictAffinity, deleted, spec.affinityClaimTime, source, spec.exactSequenceNumbers);
     setAttributeColumns(block, attributes);
     return { block, findings };
   }
@@ -298,11 +298,66 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
  * A block whose attributes and sequence numbers are columns: `attributes`, `sequenceNumberForAllocation`
  * and `exactSequenceNumbers` (when `exact` is given) are made when first read, then kept as plain data
  * properties. They are own enumerable properties from the start (`{ ...block }`, `JSON.stringify(block)`
- * and deep equality see them as any other, as {@link defineLazy} makes them), defined by the object
- * literal itself: no property is redefined per block (each redefinition is a runtime call; a dump holds
- * 10,000 blocks).
+ * and deep equality see them as any other, as {@link defineLazy} makes them), in the order of the other
+ * readers' blocks.
+ *
+ * The accessors are the same three functions for every block (they find the block's columns by the
+ * block, {@link lazyColumns}), so all blocks share one map (hidden class) and V8 keeps them in fast
+ * mode. An object literal with getters makes new closures per block, and V8 then keeps each block as a
+ * dictionary (a hash table of its 15 properties: ~1 KB a block, and every `block.allocations` of the
+ * check a hash lookup). Made by `new` of {@link ColumnBlock}.
  */
-function columnBlock(
+const columnBlock = ColumnBlock as unknown as new (...args: Parameters<typeof ColumnBlock>) => LiveBlock;
+
+/** What a column block's accessors make their values of. */
+class LazyColumns {
+  constructor(
+    readonly attributes: AttributeColumns,
+    readonly seq: SequenceColumns,
+    readonly exact: BlockFields["exactSequenceNumbers"],
+  ) {}
+}
+
+/** The columns of the blocks {@link columnBlock} made, by block. */
+const lazyColumns = new WeakMap<object, LazyColumns>();
+
+/** A column block's columns (the block was made by {@link columnBlock}). */
+function columnsOf(block: object): LazyColumns {
+  const c = lazyColumns.get(block);
+  if (c === undefined) throw new Error("internal: a column block's accessor read on another object");
+  return c;
+}
+
+const LAZY_ATTRIBUTES: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): readonly LiveAttribute[] {
+    return settle(this, "attributes", columnsOf(this).attributes.attributes());
+  },
+};
+const LAZY_SEQUENCE_NUMBERS: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): Readonly<Record<string, number>> {
+    return settle(this, "sequenceNumberForAllocation", columnsOf(this).seq.numbers());
+  },
+};
+const LAZY_EXACT: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LiveBlock): LiveBlock["exactSequenceNumbers"] {
+    const { seq, exact } = columnsOf(this);
+    return settle(this, "exactSequenceNumbers", { ...exact, forAllocation: seq.unsafe ? seq.exact() : {} });
+  },
+};
+
+/**
+ * {@link columnBlock}'s constructor: a plain function whose `prototype` is `Object.prototype`, so its
+ * objects are what a literal makes (prototype, `constructor`), with their fields in the object and not in
+ * a separate array (V8 sizes a constructor's objects by the fields it has seen it add).
+ */
+function ColumnBlock(
+  this: Record<string, unknown>,
   name: string,
   cidr: Cidr,
   affinity: string | null,
@@ -318,53 +373,25 @@ function columnBlock(
   affinityClaimTime: string | null,
   source: DumpSource,
   exact: BlockFields["exactSequenceNumbers"],
-): LiveBlock {
-  if (exact !== undefined) {
-    return {
-      name,
-      cidr,
-      affinity,
-      host,
-      allocations,
-      allocated,
-      unallocated,
-      get attributes(): readonly LiveAttribute[] {
-        return settle(this, "attributes", attributes.attributes());
-      },
-      sequenceNumber,
-      get sequenceNumberForAllocation(): Readonly<Record<string, number>> {
-        return settle(this, "sequenceNumberForAllocation", seq.numbers());
-      },
-      strictAffinity,
-      deleted,
-      affinityClaimTime,
-      source,
-      get exactSequenceNumbers(): LiveBlock["exactSequenceNumbers"] {
-        return settle(this, "exactSequenceNumbers", { ...exact, forAllocation: seq.unsafe ? seq.exact() : {} });
-      },
-    };
-  }
-  return {
-    name,
-    cidr,
-    affinity,
-    host,
-    allocations,
-    allocated,
-    unallocated,
-    get attributes(): readonly LiveAttribute[] {
-      return settle(this, "attributes", attributes.attributes());
-    },
-    sequenceNumber,
-    get sequenceNumberForAllocation(): Readonly<Record<string, number>> {
-      return settle(this, "sequenceNumberForAllocation", seq.numbers());
-    },
-    strictAffinity,
-    deleted,
-    affinityClaimTime,
-    source,
-  };
+): void {
+  this.name = name;
+  this.cidr = cidr;
+  this.affinity = affinity;
+  this.host = host;
+  this.allocations = allocations;
+  this.allocated = allocated;
+  this.unallocated = unallocated;
+  Object.defineProperty(this, "attributes", LAZY_ATTRIBUTES);
+  this.sequenceNumber = sequenceNumber;
+  Object.defineProperty(this, "sequenceNumberForAllocation", LAZY_SEQUENCE_NUMBERS);
+  this.strictAffinity = strictAffinity;
+  this.deleted = deleted;
+  this.affinityClaimTime = affinityClaimTime;
+  this.source = source;
+  if (exact !== undefined) Object.defineProperty(this, "exactSequenceNumbers", LAZY_EXACT);
+  lazyColumns.set(this, new LazyColumns(attributes, seq, exact));
 }
+ColumnBlock.prototype = Object.prototype;
 
 /** Makes `o[key]` the plain data property `value` (in place of the accessor that made it); returns `value`. */
 function settle<T>(o: object, key: string, value: T): T {
@@ -397,12 +424,13 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
 
 /**
  * A column as a list of numbers (a block's `unallocated`, kept to the end of the read). Made by
- * `Array.from`, a builtin that tracks no allocation site: a `new Array(n)` in this function is one, and
- * when V8 decides to tenure its arrays (they live long) it throws away the optimized code of every
- * function that inlined it (`decodeBlockFields` was compiled 3 to 4 times a read for it).
+ * `Array.prototype.slice`, a builtin that tracks no allocation site: a `new Array(n)` in this function is
+ * one, and when V8 decides to tenure its arrays (they live long) it throws away the optimized code of every
+ * function that inlined it (`decodeBlockFields` was compiled 3 to 4 times a read for it). (`Array.from`
+ * walks the column with an iterator: a result object per number, ~7 MB of garbage for the bench dump.)
  */
 function numbers(column: Int32Array): number[] {
-  return Array.from(column);
+  return Array.prototype.slice.call(column) as number[];
 }
 
 function plural(n: number, word: string): string {

@@ -195,6 +195,46 @@ describe("the IPAM blocks file read on a worker thread", () => {
     }
   });
 
+  test("the blocks of columns are plain objects of one shape: their lazy fields' accessors are shared, so V8 keeps them in fast mode", () => {
+    // (An object literal with getters makes new closures per block, and V8 keeps each such block as a
+    // dictionary: ~1 KB a block, and a hash lookup for every field the check reads. The accessors are one
+    // set of functions for all blocks, so the blocks share one map.)
+    const files = [pools(), list("lazy.json", blocks(60)), list("nodes.json", nodes(61))];
+    const threaded = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    const parsed = compiled.readDumpFiles(files, { fastDecode: false });
+    const bs = threaded.blocks;
+    expect(bs.length).toBe(60);
+    expect(bs.every((b) => columns.attributeViewOf(b) instanceof columns.AttributeColumns)).toBe(true);
+    const accessor = (b: object, key: string) => Object.getOwnPropertyDescriptor(b, key)?.get;
+    for (const key of ["attributes", "sequenceNumberForAllocation"]) {
+      expect(bs.every((b) => typeof accessor(b, key) === "function")).toBe(true);
+      expect(new Set(bs.map((b) => accessor(b, key))).size).toBe(1);
+    }
+    const exactGetters = bs.map((b) => accessor(b, "exactSequenceNumbers")).filter((g) => g !== undefined);
+    expect(exactGetters.length).toBeGreaterThan(0);
+    expect(exactGetters.length).toBeLessThan(bs.length);
+    expect(new Set(exactGetters).size).toBe(1);
+    // A literal's prototype and own enumerable fields, in the other readers' order.
+    expect(bs.every((b) => Object.getPrototypeOf(b) === Object.prototype && b.constructor === Object)).toBe(true);
+    expect(bs.map((b) => Object.keys(b).join())).toEqual(parsed.blocks.map((b) => Object.keys(b).join()));
+    expect(bs.every((b) => Array.isArray(b.unallocated) && Object.getPrototypeOf(b.unallocated) === Array.prototype)).toBe(true);
+    // Spread and serialized as the parser's blocks (which reads the accessors), then plain data fields.
+    expect(bs.map((b) => JSON.stringify(b))).toEqual(parsed.blocks.map((b) => JSON.stringify(b)));
+    expect(bs.map((b) => ({ ...b }))).toEqual(parsed.blocks.map((b) => ({ ...b })));
+    expect(bs.every((b) => Object.getOwnPropertyDescriptor(b, "attributes")?.writable === true && Object.getOwnPropertyDescriptor(b, "attributes")?.enumerable === true)).toBe(true);
+    // The accessors read the columns of the block they are read on, and nothing else.
+    const getter = accessor(compiled.readDumpFiles(files, { threadMinBytes: 1 }).blocks[0], "attributes");
+    expect(() => getter?.call({})).toThrow(/column block/);
+    // In fast mode, one map for the blocks with exact sequence numbers and one for the others (V8's own
+    // answer, in a process of its own).
+    const script = `const live = require(${JSON.stringify(lib)});
+      const bs = live.readDumpFiles(${JSON.stringify(files)}, { threadMinBytes: 1 }).blocks;
+      console.log(JSON.stringify({ n: bs.length, fast: bs.every((b) => %HasFastProperties(b)), maps: [true, false].map((exact) => bs.filter((b) => "exactSequenceNumbers" in b === exact)).map((g) => g.length > 0 && g.every((b) => %HaveSameMap(b, g[0]))) }));`;
+    const r = spawnSync(process.execPath, ["--allow-natives-syntax", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ n: 60, fast: true, maps: [true, true] });
+  });
+
   test("blocks Calico would reject give the same findings, and a file read twice the same duplicates", () => {
     const files = [pools(), list("broken.json", blocks(12, true)), list("nodes.json", nodes(13))];
     expect(blockFile.readBlockFile(files[1])?.count).toBe(12);

@@ -12,6 +12,7 @@ import {
   parseAddressText,
   zonedError,
 } from "./address";
+import { ScratchArena } from "./scratch-arena";
 
 /** The default cap of {@link Cidr.split}: enumerating more children than this is a bug in the caller. */
 export const DEFAULT_SPLIT_LIMIT = 65536;
@@ -591,11 +592,11 @@ export function findOverlaps(cidrs: readonly Cidr[]): Array<[number, number]> {
     }
   } else {
     const varying = new Int32Array(5);
-    KEY_ARENA.begin(arenaBytes(cidrs.length));
+    const arena = KEY_ARENA.begin(arenaBytes(cidrs.length));
     try {
-      for (const keys of familyKeys(cidrs, KEY_ARENA)) sweepKeys(keys, sortKeys(keys, varying, KEY_ARENA), varying, pairs, KEY_ARENA);
+      for (const keys of familyKeys(cidrs, arena)) sweepKeys(keys, sortKeys(keys, varying, arena), varying, pairs, arena);
     } finally {
-      KEY_ARENA.end();
+      arena.end();
     }
   }
   return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
@@ -619,16 +620,16 @@ export function comparatorOrder(cidrs: readonly Cidr[]): number[] {
  */
 export function radixOrder(cidrs: readonly Cidr[]): number[] {
   const out: number[] = [];
-  KEY_ARENA.begin(arenaBytes(cidrs.length));
+  const arena = KEY_ARENA.begin(arenaBytes(cidrs.length));
   try {
-    for (const keys of familyKeys(cidrs, KEY_ARENA)) for (const k of radixSortKeys(keys)) out.push(keys.indices[k]);
+    for (const keys of familyKeys(cidrs, arena)) for (const k of radixSortKeys(keys)) out.push(keys.indices[k]);
   } finally {
-    KEY_ARENA.end();
+    arena.end();
   }
   return out;
 }
 
-/** Where the typed arrays of the radix-sort path come from: fresh ones, or slices of a {@link KeyArena}. */
+/** Where the typed arrays of the radix-sort path come from: fresh ones, or slices of a {@link ScratchArena}. */
 /** @internal */
 export interface TypedArrays {
   u8(length: number): Uint8Array;
@@ -644,75 +645,15 @@ const FRESH: TypedArrays = {
 };
 
 /**
- * @internal The typed arrays of one radix-sort call of {@link findOverlaps}, cut from one ArrayBuffer
- * that the next call reuses, so a call touches no fresh memory. Where a fresh page costs a fault (~10 µs
- * a 4 KiB page on a VM that returns freed memory to its host), the ~5 MB of keys and sort buffers of
- * 100,000 CIDRs, allocated anew each call, cost ~1,000 faults (~12 ms, more than the work) until a GC
- * happened to free the previous call's arrays and the allocator began to reuse their memory. The
- * buffer is held by a WeakRef between calls (a full GC may take it back; the next call then takes a
- * new one) and only during a call strongly. Slices are not zeroed: every array is written before it is
- * read. Calls do not nest (the radix-sort path calls nothing that could call it back).
+ * @internal The arena of {@link findOverlaps} and {@link radixOrder} (see {@link ScratchArena}): the ~5 MB
+ * of keys and sort buffers of 100,000 CIDRs, allocated anew each call, cost ~1,000 page faults (~12 ms on
+ * a VM where a fresh page costs ~10 µs, more than the work).
  */
-export class KeyArena implements TypedArrays {
-  private kept: WeakRef<ArrayBuffer> | undefined;
-  private buffer: ArrayBuffer | undefined;
-  private used = 0;
-
-  /** Starts a call that takes at most `bytes` in all: reuses the kept buffer if it is large enough. */
-  begin(bytes: number): void {
-    let buffer = this.kept?.deref();
-    if (buffer === undefined || buffer.byteLength < bytes) {
-      buffer = new ArrayBuffer(bytes);
-      this.kept = new WeakRef(buffer);
-    }
-    this.buffer = buffer;
-    this.used = 0;
-  }
-
-  /** Ends the call: the buffer is held only weakly again. */
-  end(): void {
-    this.buffer = undefined;
-  }
-
-  /** The buffer the next call may reuse, if it is still alive (for tests). */
-  keptBuffer(): ArrayBuffer | undefined {
-    return this.kept?.deref();
-  }
-
-  /** The bytes the last call took, alignment included (for tests). */
-  bytesTaken(): number {
-    return this.used;
-  }
-
-  u8(length: number): Uint8Array {
-    return new Uint8Array(this.buffer as ArrayBuffer, this.take(length, 1), length);
-  }
-
-  u32(length: number): Uint32Array {
-    return new Uint32Array(this.buffer as ArrayBuffer, this.take(4 * length, 4), length);
-  }
-
-  u64(length: number): BigUint64Array {
-    return new BigUint64Array(this.buffer as ArrayBuffer, this.take(8 * length, 8), length);
-  }
-
-  /** The offset of the next `bytes` bytes, aligned to `align` (a power of two). */
-  private take(bytes: number, align: number): number {
-    if (this.buffer === undefined) throw new Error("KeyArena: a slice taken outside begin() and end()");
-    const offset = (this.used + align - 1) & -align;
-    if (offset + bytes > this.buffer.byteLength) {
-      throw new Error(`KeyArena: ${offset + bytes} bytes taken, ${this.buffer.byteLength} reserved (arenaBytes is too small)`);
-    }
-    this.used = offset + bytes;
-    return offset;
-  }
-}
-
-/** @internal The arena of {@link findOverlaps} and {@link radixOrder}. */
-export const KEY_ARENA = new KeyArena();
+export const KEY_ARENA = new ScratchArena();
 
 /**
- * @internal The most bytes the radix-sort path takes from its arena for n CIDRs, whatever their
+ * @internal The most bytes the radix-sort path takes from its arena for n CIDRs (the size its run asks
+ * the arena for, so that it takes one buffer), whatever their
  * families: {@link familyKeys} 8n (low words) + 2n (prefixes, families) + 4n + 8 (indices, a slot more
  * per family) + n (keys' prefixes) + at most 16n (keys' networks, all IPv6); {@link sortKeys} per
  * family 12m (positions twice, a digit column) + a count of at most 2^12 words; {@link sweepKeys} per

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { Cidr, IntervalSet, IpParseError, findOverlaps, formatAddress } from "../../src/ip";
-import { KEY_ARENA, KeyArena, RADIX_SORT_MIN, arenaBytes, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, parseIPv6CidrFast, radixOrder } from "../../src/ip/cidr";
+import { ScratchArena } from "../../src/ip/scratch-arena";
+import { KEY_ARENA, RADIX_SORT_MIN, arenaBytes, comparatorOrder, digitBits, parseCidrGeneral, parseIPv4CidrFast, parseIPv6CidrFast, radixOrder } from "../../src/ip/cidr";
 
 /**
  * The fast paths of src/ip against the general code they stand in for: the hand-written IPv4 CIDR
@@ -397,27 +398,36 @@ describe("findOverlaps' key arena (the radix-sort path's typed arrays, reused be
     const buffer = KEY_ARENA.keptBuffer();
     expect(buffer).toBeDefined();
     // All IPv6 is the most a call can take: the bound must hold there.
-    expect(KEY_ARENA.bytesTaken()).toBeGreaterThan(40 * ipv6.length);
-    expect(KEY_ARENA.bytesTaken()).toBeLessThanOrEqual(arenaBytes(ipv6.length));
+    expect(KEY_ARENA.usage().taken).toBeGreaterThan(40 * ipv6.length);
+    expect(KEY_ARENA.usage().taken).toBeLessThanOrEqual(arenaBytes(ipv6.length));
     findOverlaps(mixed);
     expect(KEY_ARENA.keptBuffer()).toBe(buffer);
-    expect(KEY_ARENA.bytesTaken()).toBeGreaterThan(40 * mixed.length * 0.5);
+    // Sized by arenaBytes up front: no second buffer during the call.
+    expect(KEY_ARENA.usage().fresh).toBe(0);
+    expect(KEY_ARENA.usage().taken).toBeGreaterThan(40 * mixed.length * 0.5);
+    expect(KEY_ARENA.running).toBe(false);
   });
 
-  test("slices are aligned, and a slice outside a call or beyond what begin() reserved throws", () => {
-    const arena = new KeyArena();
+  test("the arena is the package's one ScratchArena: begin(bytes) sizes its buffer, a slice outside a call throws, a call inside a call gets an arena of its own", () => {
+    const arena = new ScratchArena();
     expect(() => arena.u32(1)).toThrow(/outside begin/);
-    arena.begin(64);
-    const bytes = arena.u8(3);
-    const words = arena.u32(2);
-    const wide = arena.u64(1);
-    expect([bytes.byteOffset, words.byteOffset, wide.byteOffset]).toEqual([0, 4, 16]);
+    const run = arena.begin(64);
+    expect(run).toBe(arena);
+    const bytes = run.u8(3);
+    const words = run.u32(2);
+    const wide = run.u64(1);
+    expect([bytes.byteOffset, words.byteOffset, wide.byteOffset]).toEqual([0, 8, 16]);
+    expect(bytes.buffer.byteLength).toBe(64);
     expect(words.buffer).toBe(bytes.buffer);
-    expect(() => arena.u64(6)).toThrow(/arenaBytes is too small/);
-    arena.end();
+    const inner = arena.begin(8);
+    expect(inner).not.toBe(arena);
+    expect(inner.u8(1).buffer).not.toBe(bytes.buffer);
+    inner.end();
+    run.end();
     expect(() => arena.u8(1)).toThrow(/outside begin/);
-    arena.begin(32);
-    expect(arena.u8(1).buffer).toBe(bytes.buffer);
+    // The next call of no more bytes reuses the buffer.
+    expect(arena.begin(32).u8(1).buffer).toBe(bytes.buffer);
+    arena.end();
   });
 });
 

@@ -318,13 +318,13 @@ let keptV4Columns: WeakRef<{ readonly networks: Uint32Array; readonly prefixes: 
  * sort's arrays are `findOverlaps`' arena's (reused from call to call); the positions come out in a new array.
  */
 function ipv4Order(networks: Uint32Array, prefixes: Uint8Array, positions: Uint32Array, n: number): Uint32Array | undefined {
-  KEY_ARENA.begin(arenaBytes(n));
+  const arena = KEY_ARENA.begin(arenaBytes(n));
   try {
-    const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 }, KEY_ARENA);
+    const order = radixSortKeys({ prefixes: prefixes.subarray(0, n), words: networks.subarray(0, n), width: 1 }, arena);
     if (anyOverlapInOrder(order, networks, prefixes, n)) return undefined;
     return positionsInOrder(order, positions, n);
   } finally {
-    KEY_ARENA.end();
+    arena.end();
   }
 }
 

@@ -639,19 +639,28 @@ function firstsOfNames(byNameOrder: Int32Array, requests: readonly PoolRequest[]
  * no name is hashed. Otherwise each name is looked up.
  */
 function keptPositions(byNameOrder: Int32Array, requests: readonly PoolRequest[], kept: KeptPools, positions: Int32Array): void {
-  if (kept.namesAscending()) walkNames(byNameOrder, requests, kept.names, positions);
+  if (kept.namesAscending()) walkNames(byNameOrder, requests, kept.index, positions);
   else lookUpNames(byNameOrder, requests, kept, positions);
   if (kept.releasesAny()) for (let k = 0; k < byNameOrder.length; k++) if (kept.isReleased(requests[byNameOrder[k]].name)) positions[byNameOrder[k]] = -1;
 }
 
-/** {@link keptPositions} of names that ascend, by walking both lists. The loop alone: see {@link firstsOfNames}. */
-function walkNames(byNameOrder: Int32Array, requests: readonly PoolRequest[], names: readonly string[], positions: Int32Array): void {
+/**
+ * {@link keptPositions} of names that ascend, by walking both lists. A recorded name is compared where
+ * the index holds it (a ledger read from its text: in the text, no string made; see
+ * `PoolIndex.compareName`). The loop alone: see {@link firstsOfNames}.
+ */
+function walkNames(byNameOrder: Int32Array, requests: readonly PoolRequest[], recorded: PoolIndex, positions: Int32Array): void {
+  const size = recorded.size;
   for (let k = 0, p = 0; k < byNameOrder.length; k++) {
     const index = byNameOrder[k];
     const name = requests[index].name;
     // Both lists are in name order: the next recorded name is the usual match.
-    if (p < names.length && names[p] !== name) while (p < names.length && names[p] < name) p++;
-    if (p < names.length && names[p] === name) positions[index] = p;
+    for (; p < size; p++) {
+      const order = recorded.compareName(p, name);
+      if (order < 0) continue;
+      if (order === 0) positions[index] = p;
+      break;
+    }
   }
 }
 
@@ -923,7 +932,7 @@ function indexedFirstLedger(checked: Ledger, items: Items, pools: readonly Carve
   if (count < 0) return undefined;
   // The carved IPv6 networks' words serve by position when every request is placed (position = request index).
   const words = count === n ? items.words : undefined;
-  const columns = new EntryColumns(undefined, undefined, undefined, pools, words, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count));
+  const columns = new EntryColumns(undefined, undefined, undefined, undefined, pools, words, families.subarray(0, count), blockSizes.subarray(0, count), new Uint8Array(count));
   // The names are the pools' (position = position in `pools`), read from them: no list of names made.
   const index = new PoolIndex(undefined, columns, true);
   return { ledger: checkedIndexedLedger(index), index };
@@ -1725,7 +1734,8 @@ class KeptPools {
   private readonly claimed: Int32Array;
 
   constructor(
-    private readonly index: PoolIndex,
+    /** The ledger's pools by position. */
+    readonly index: PoolIndex,
     private readonly released: ReadonlySet<string>,
     scratch: ScratchArena,
   ) {
@@ -1779,11 +1789,6 @@ class KeptPools {
       if (this.released.size > 0 && this.released.has(names[k])) continue;
       visit(names[k], k, this.claimed[k]);
     }
-  }
-
-  /** The names of the ledger's pools, in its order (released ones too). */
-  get names(): readonly string[] {
-    return this.index.names;
   }
 
   /** Whether the ledger's names ascend in code-unit order (see {@link PoolIndex.namesAscending}). */

@@ -15,6 +15,17 @@ export const STATUS_OF_CODE: readonly LedgerStatus[] = ["active", "draining", "a
 export const ACTIVE_CODE = 0;
 
 /**
+ * @internal Where a reader's columns find each entry's name in their text (see {@link EntryColumns.names}):
+ * the reader's layout, from the columns it filled (no column of name positions, no string per name).
+ */
+export interface NamesInText {
+  /** Where the name of entry `k` starts in `c.text`. */
+  start(c: EntryColumns, k: number): number;
+  /** Where the name of entry `k` ends in `c.text`. */
+  end(c: EntryColumns, k: number): number;
+}
+
+/**
  * @internal The entries of a ledger by position, without an object per entry: the family, block size and
  * status of each as numbers, its CIDR as where it is written in the text (as the canonical reader read
  * them) or as the `Cidr` of the carver's first run's pool at its position. The entries themselves are made from
@@ -29,6 +40,8 @@ export class EntryColumns {
    *
    * @param text the text the entries were read from (a reader's columns), or `undefined`
    * @param cidrStarts where each entry's CIDR starts in `text`, and `cidrEnds` where it ends
+   * @param names where each entry's name is written in `text` (a reader's columns, whose names are no
+   * strings until read: see {@link PoolIndex.name} and {@link PoolIndex.compareName}), or `undefined`
    * @param placed when not read from a text (the carver's first run): each entry's name and CIDR as the
    * `name` and `cidr` of the object at its position (the run's pools), the CIDR's text made when first
    * asked for (see {@link placedCidrText})
@@ -41,6 +54,7 @@ export class EntryColumns {
     readonly text: string | undefined,
     readonly cidrStarts: Int32Array | undefined,
     readonly cidrEnds: Int32Array | undefined,
+    readonly names: NamesInText | undefined,
     readonly placed: ReadonlyArray<{ readonly name: string; readonly cidr: Cidr }> | undefined,
     readonly v6Words: Int32Array | undefined,
     readonly families: Uint8Array,
@@ -64,7 +78,7 @@ export class PoolIndex {
   private made: readonly LedgerEntry[] | undefined;
   private readonly columns: EntryColumns | undefined;
   private ascending: boolean | undefined;
-  /** The names: given, or made from the columns' placed pools when first read (see {@link names}). */
+  /** The names: given, or made from the columns (placed pools, or the text) when first read (see {@link names}). */
   private listed: readonly string[] | undefined;
   /** How many pools. */
   readonly size: number;
@@ -72,7 +86,8 @@ export class PoolIndex {
   /**
    * @param names the pool names, unique, in the ledger's order; `undefined` when `entries` are columns
    * with placed pools, whose names they are (a carver's first run: no list of 10,000 names, 80 KB, made
-   * unless the names are read as a list)
+   * unless the names are read as a list), or columns that find the names in their text (a reader's: no
+   * list and no string per name, ~400 KB for 10,000 names, made unless the names are read)
    * @param entries the entry of each name, at the same position, or the columns they are made from
    * @param namesAscending whether the names are known to be in strictly increasing code-unit order
    * (the order of a ledger's record when no name is integer-like); checked when first asked for otherwise
@@ -88,19 +103,40 @@ export class PoolIndex {
       this.columns = undefined;
     }
     this.ascending = namesAscending;
-    if (names === undefined && this.columns?.placed === undefined) throw new TypeError("PoolIndex: no names given, and no placed pools to read them from");
+    if (names === undefined && this.columns?.placed === undefined && this.columns?.names === undefined) {
+      throw new TypeError("PoolIndex: no names given, and no placed pools or text to read them from");
+    }
     this.listed = names;
     this.size = names !== undefined ? names.length : this.columns!.families.length;
   }
 
-  /** The pool names in the ledger's order (made from the placed pools at the first read, when not given). */
+  /** The pool names in the ledger's order (made from the placed pools or the text at the first read, when not given). */
   get names(): readonly string[] {
-    return (this.listed ??= namesOfPlaced(this.columns!.placed!, this.size));
+    if (this.listed === undefined) {
+      const c = this.columns!;
+      this.listed = c.placed !== undefined ? namesOfPlaced(c.placed, this.size) : namesOfText(c, this.size);
+    }
+    return this.listed;
   }
 
   /** The name of the pool at position `k`, without making the list of {@link names}. */
   name(k: number): string {
-    return this.listed !== undefined ? this.listed[k] : this.columns!.placed![k].name;
+    if (this.listed !== undefined) return this.listed[k];
+    const c = this.columns!;
+    return c.placed !== undefined ? c.placed[k].name : nameInText(c, k);
+  }
+
+  /**
+   * The name of the pool at position `k` compared with `name` in code-unit order (negative: it comes
+   * first; 0: the same name): a name the columns find in their text is compared there, in place (no string made).
+   */
+  compareName(k: number, name: string): number {
+    const c = this.columns;
+    if (this.listed !== undefined || c === undefined || c.names === undefined) {
+      const own = this.name(k);
+      return own === name ? 0 : own < name ? -1 : 1;
+    }
+    return compareWithText(c.text!, c.names.start(c, k), c.names.end(c, k), name);
   }
 
   /**
@@ -213,6 +249,29 @@ function namesOfPlaced(placed: ReadonlyArray<{ readonly name: string }>, n: numb
   const names = new Array<string>(n);
   for (let k = 0; k < n; k++) names[k] = placed[k].name;
   return names;
+}
+
+/** The names of the first `n` entries of columns that find them in their text. */
+function namesOfText(c: EntryColumns, n: number): string[] {
+  const names = new Array<string>(n);
+  for (let k = 0; k < n; k++) names[k] = nameInText(c, k);
+  return names;
+}
+
+/** The name of entry `k` of columns that find it in their text. */
+function nameInText(c: EntryColumns, k: number): string {
+  return c.text!.slice(c.names!.start(c, k), c.names!.end(c, k));
+}
+
+/** `text.slice(start, end)` compared with `name` in code-unit order, in place: negative when the text's comes first, 0 when equal. */
+function compareWithText(text: string, start: number, end: number, name: string): number {
+  const length = end - start;
+  const common = length < name.length ? length : name.length;
+  for (let i = 0; i < common; i++) {
+    const d = text.charCodeAt(start + i) - name.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return length - name.length;
 }
 
 /** The entries the columns describe, frozen (made by a constructor: see {@link LedgerEntryObject}). */

@@ -150,6 +150,7 @@ describe("canonicalLedgerText", () => {
             undefined,
             undefined,
             undefined,
+            undefined,
             placed,
             words,
             Uint8Array.from(sorted.map(([, e]) => e.family)),

@@ -4,6 +4,7 @@ import { inspectLedger } from "../../src/ledger/inspect";
 import { Ledger, parseLedger, serializeLedger } from "../../src/ledger";
 import { parseLedgerBody } from "../../src/ledger/parse";
 import { keptReaderColumns, readCanonicalLedger } from "../../src/ledger/private/canonical-read";
+import { madePoolIndex } from "../../src/ledger/pool-index";
 
 /**
  * parseLedger reads the text serializeLedger writes straight into entries (readCanonicalLedger), and
@@ -227,6 +228,68 @@ describe("parseLedger's reader of canonical text", () => {
     ]);
     expect(readCanonicalLedger(text) !== undefined).toBe(valid);
     sameAsGeneral(text);
+  });
+
+  test("orders names in place as the general reader: names of the name alphabet, of every length around the 5-character words compared", () => {
+    // Short names of few characters ("-", ".", digits, letters at both ends of their ranges), many sharing a start.
+    const nameOf = fc.array(fc.constantFrom("a", "z", "0", "9", "-", ".", "m"), { minLength: 1, maxLength: 13 }).map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(fc.array(nameOf, { minLength: 1, maxLength: 8 }), fc.boolean(), (names, sorted) => {
+        const entries = names.map((n, i) => ({ name: n, cidr: `10.${i}.0.0/24`, blockSize: "26", family: "4", status: "active" }));
+        sameAsGeneral(canonicalText(sorted ? [...entries].sort(byName) : entries));
+      }),
+      { numRuns: 3000 },
+    );
+    // Names that differ only at or after a word's end, and the longest names, written in and out of order.
+    for (const [a, b] of [
+      ["abcde", "abcdf"],
+      ["abcde", "abcde0"],
+      ["abcd", "abcde"],
+      ["abcde-f", "abcde.f"],
+      ["abcdefghij", "abcdefghij-k"],
+      ["a".repeat(252), "a".repeat(253)],
+      ["a".repeat(253), "a".repeat(252) + "b"],
+    ]) {
+      for (const pair of [
+        [a, b],
+        [b, a],
+        [a, a],
+      ]) {
+        const text = canonicalText(pair.map((n, i) => ({ name: n, cidr: `10.${i}.0.0/24`, blockSize: "26", family: "4", status: "active" })));
+        expect(readCanonicalLedger(text) !== undefined).toBe(pair[0] < pair[1]);
+        sameAsGeneral(text);
+      }
+    }
+  });
+
+  test("makes no string per name: a run that keeps every pool compares its requests' names with the text in place", () => {
+    const requests = Array.from({ length: 60 }, (_, i) => ({
+      name: `pool-${String(i).padStart(2, "0")}${i % 4 === 0 ? ".x" : ""}`,
+      family: (i % 5 === 0 ? 6 : 4) as 4 | 6,
+      blockSize: i % 5 === 0 ? 122 : i % 2 === 0 ? 26 : 100 - 74,
+      size: { kind: "prefix" as const, prefixLength: i % 5 === 0 ? 116 : 24 + (i % 3) },
+    }));
+    const input = { spaces: [{ name: "v4", cidr: "10.0.0.0/16" }, { name: "v6", cidr: "fd00::/96" }], requests };
+    const text = serializeLedger(carve(input).ledger);
+    const read = readCanonicalLedger(text)!;
+    const readIndex = madePoolIndex(read)!;
+    expect(readIndex.namesMade()).toBe(false);
+    const again = carve({ ...input, ledger: read });
+    // The fast path: no list of names made by the run (this fails if the run reads the names as strings).
+    expect(readIndex.namesMade()).toBe(false);
+    expect(again.changes).toEqual([]);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(carve({ ...input, ledger: parseLedgerBody(text) })));
+    // Each name as the text holds it, compared as strings compare (a new read: the result's ledger was read whole above).
+    const index = madePoolIndex(readCanonicalLedger(text)!)!;
+    const names = Object.keys(parseLedgerBody(text).pools);
+    names.forEach((n, k) => expect(index.name(k)).toBe(n));
+    const probes = [...names, "", "a", "pool-", "pool-0", "pool-00.x0", "pool-99", "pool-1\u00e9", "zzz", "pool-00.", "pool-00.xx"];
+    for (let k = 0; k < names.length; k++) {
+      for (const probe of probes) expect(Math.sign(index.compareName(k, probe))).toBe(names[k] === probe ? 0 : names[k] < probe ? -1 : 1);
+    }
+    expect(index.namesMade()).toBe(false);
+    expect(index.names).toEqual(names);
+    expect(index.namesMade()).toBe(true);
   });
 
   test.each(["a..b", "-a", "a-", "a.", ".a", "a.-b", "a-.b", "10", "0", "a".repeat(254)])("leaves the pool name %s to the general reader", (bad) => {

@@ -3,7 +3,8 @@
  * path of `parseLedger` for the file this package wrote itself, which is most of the cost of every run
  * after the first. And the other way ({@link canonicalLedgerText}): the same text written from columns,
  * the fast path of `serializeLedger` for the ledger of a carver's first run. The entries are made from the columns when first asked for; a carving run that keeps
- * every pool reads the columns, the IPv4 ranges as numbers and their address order alone.
+ * every pool reads the columns, the IPv4 ranges as numbers and their address order alone, and compares
+ * its requests' names with the text in place.
  *
  * The reader accepts only the exact bytes `serializeLedger` writes for a ledger of pools alone (no
  * `addresses`, `nodeCidrs`, `clusters`, `migrations` or `subSpaces`, no `spec` in an entry), and only
@@ -19,7 +20,7 @@ import { Cidr, findOverlaps } from "../../ip";
 import { KEY_ARENA, arenaBytes, radixSortKeys } from "../../ip/cidr";
 import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
-import { EntryColumns, PoolIndex, checkedIndexedLedger } from "../pool-index";
+import { EntryColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
 import { V4_HOST_MASKS, V4_SIZES, canonicalIPv6, keyPrefix } from "./canonical-cidr";
 
 const HEAD = '{\n  "pools": {';
@@ -33,6 +34,8 @@ const BEFORE_CIDR = ',\n      "cidr": "';
 const BEFORE_FAMILY = '",\n      "family": ';
 const BEFORE_STATUS = ',\n      "status": "';
 const AFTER_STATUS = '"\n    }';
+/** Where the first name starts. */
+const FIRST_NAME = HEAD.length + BEFORE_NAME.length;
 /** From the end of a CIDR: where its family's digit is, and where its status starts. */
 const FAMILY_AT = BEFORE_FAMILY.length;
 const STATUS_AT = FAMILY_AT + 1 + BEFORE_STATUS.length;
@@ -71,6 +74,28 @@ const AFTER_CIDR = {
   6: { active: afterCidr(6, "active"), draining: afterCidr(6, "draining"), adopted: afterCidr(6, "adopted") },
 } as const;
 
+/**
+ * Where the reader's columns find each name in the text: the first at {@link FIRST_NAME}, each other one
+ * after the text that follows the CIDR before it (its length by that entry's family and status); each ends
+ * where the text before its CIDR starts (its length by the entry's block size's digits).
+ */
+const NAMES_IN_TEXT: NamesInText = {
+  start(c: EntryColumns, k: number): number {
+    return k === 0 ? FIRST_NAME : c.cidrEnds![k - 1] + AFTER_CIDR_LENGTH[c.families[k - 1]][c.statuses[k - 1]];
+  },
+  end(c: EntryColumns, k: number): number {
+    return c.cidrStarts![k] - (c.blockSizes[k] >= 100 ? AFTER_NAME_LENGTH + 1 : AFTER_NAME_LENGTH);
+  },
+};
+
+/** The length of the text from the end of a CIDR to the next name, by family and status code (see `STATUS_OF_CODE`). */
+const AFTER_CIDR_LENGTH: { readonly [family: number]: readonly number[] } = {
+  4: STATUS_OF_CODE.map((status) => AFTER_CIDR[4][status].next.text.length),
+  6: STATUS_OF_CODE.map((status) => AFTER_CIDR[6][status].next.text.length),
+};
+/** The length of the text from the end of a name to the start of its CIDR, for a block size of two digits. */
+const AFTER_NAME_LENGTH = BEFORE_BLOCK_SIZE.length + 2 + BEFORE_CIDR.length;
+
 /** The block sizes each family allows, as constants (the loop reads no table). */
 const V4_MIN_BLOCK = BLOCK_SIZE_RANGE[4][0];
 const V4_MAX_BLOCK = BLOCK_SIZE_RANGE[4][1];
@@ -90,18 +115,19 @@ const SHORTEST_ENTRY = 1 + afterName(10).text.length + 4 + AFTER_CIDR[4].active.
  * The text is read in place: per entry, the name and the CIDR are scanned character by character (an
  * IPv4 CIDR read into its number as it is scanned), and the fixed text around them is compared whole
  * in two pieces (the piece after the name holds the block size, the piece after the CIDR the family,
- * the status and the start of the next entry). Only the name becomes a string: each entry's family,
+ * the status and the start of the next entry). No string is made per entry: each entry's family,
  * block size, status and where its CIDR is written go into columns ({@link EntryColumns}), from which
- * the entries are made when first asked for, and no `Cidr` is made (the registered CIDRs are read
- * when a run asks for them). The pools are indexed by position ({@link PoolIndex}); the ledger's
- * `pools` record is made when first read.
+ * the entries are made when first asked for; its name is found in the text from them ({@link NAMES_IN_TEXT}),
+ * compared in place with the one before (increasing order) and with a run's requests (see
+ * `PoolIndex.compareName`), and sliced only when the names are read; and no `Cidr` is made (the
+ * registered CIDRs are read when a run asks for them). The pools are indexed by position
+ * ({@link PoolIndex}); the ledger's `pools` record is made when first read.
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
   const end = text.length - TAIL.length;
   const capacity = Math.floor(text.length / SHORTEST_ENTRY) + 1;
-  // Made at its longest, as the columns are, and cut to length at the end: no copies while it grows.
-  const names = new Array<string>(capacity);
+  // Made at their longest and cut to length at the end: no copies while they grow.
   const cidrStarts = new Int32Array(capacity);
   const cidrEnds = new Int32Array(capacity);
   const families = new Uint8Array(capacity);
@@ -115,16 +141,14 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   const { networks, prefixes, positions } = v4Columns(capacity);
   let m = 0;
   const v6: Cidr[] = [];
-  let previous = "";
+  // No name before the first: any name comes after it (see scanName).
+  previousWordCount = 0;
   let n = 0;
-  let i = HEAD.length + BEFORE_NAME.length;
+  let i = FIRST_NAME;
   for (;;) {
-    const nameStart = i;
+    // A valid name that comes after the one before (increasing names are unique): no string is made for it.
     if (n === capacity || !scanName(text, i)) return undefined;
     i = scanned;
-    const name = text.slice(nameStart, i);
-    // Increasing names are unique.
-    if (!(previous < name)) return undefined;
     // blockSize: 2 or 3 digits, no leading zero (the comparison below checks the digits read)
     let blockSize = 0;
     const sizeStart = i + BEFORE_BLOCK_SIZE.length;
@@ -184,24 +208,22 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
       v6.push(cidr);
     }
     if (prefix > blockSize) return undefined;
-    names[n] = name;
     cidrStarts[n] = cidrStart;
     cidrEnds[n] = cidrEnd;
     families[n] = family;
     blockSizes[n] = blockSize;
     statuses[n] = s0 === 100 ? 1 : s1 === 99 ? 0 : 2;
     n++;
-    previous = name;
     if (!more) break;
   }
-  names.length = n;
   const byPosition = keys.subarray(0, n);
   if (i !== end) return undefined;
   const v4Order = ipv4Order(networks, prefixes, positions, m);
   if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
-  const columns = new EntryColumns(text, cidrStarts, cidrEnds, undefined, undefined, families, blockSizes, statuses);
-  const ledger = checkedIndexedLedger(new PoolIndex(names, columns, true), undefined, byPosition, v4Order, v6);
+  // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
+  const columns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
+  const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, byPosition, v4Order, v6);
   rememberSerialized(ledger, text);
   return ledger;
 }
@@ -235,15 +257,35 @@ function textAt(text: string, i: number, part: Piece): boolean {
 let scanned = 0;
 
 /**
+ * The characters of the name {@link scanName} read, and of the one before, packed five to a word (see
+ * {@link scanName}), and how many words each: at most 51 (253 characters); a longer name is refused.
+ */
+let nameWords = new Int32Array(51);
+let previousWords = new Int32Array(51);
+let previousWordCount = 0;
+
+/**
  * Whether the text at `start` holds a name of a-z, 0-9, "-" and "." (1 to 253 of them) that is a
  * Calico object name, a DNS-1123 subdomain: each "."-separated label starts and ends with a letter or
  * digit. A name of digits only is refused too: it would be an array index, which JavaScript orders
  * before all other keys, so the general reader handles it. Sets {@link scanned} to the index after it.
+ *
+ * And whether it comes after the name scanned before it (in {@link previousWords}; none at the first
+ * of a read) in code-unit order, as `<` compares strings, without a string or a second read of either
+ * name's text: as it is scanned, each character is coded in 6 bits in the same order ("-" 1, "." 2,
+ * digits 4–13, letters 14–39) and packed five to a 30-bit word, the last word filled with 0 (no
+ * character): the names' order is that of their word lists, compared word by word, a list that is
+ * the start of the other first. (A character loop over both names' text took 400–1,200 instructions
+ * a name, as many as the rest of the read; slicing each name made a string of 32 bytes.)
  */
 function scanName(text: string, start: number): boolean {
   let onlyDigits = true;
   let previous = 46; // as if after a ".": the first character must be a letter or digit
   let i = start;
+  const words = nameWords;
+  let count = 0;
+  let word = 0;
+  let packed = 0;
   for (;; i++) {
     const c = text.charCodeAt(i);
     if (c >= 97 && c <= 122) {
@@ -256,10 +298,26 @@ function scanName(text: string, start: number): boolean {
       break;
     }
     previous = c;
+    word = (word << 6) | (c < 97 ? c - 44 : c - 83);
+    if (++packed === 5) {
+      if (count === 51) return false; // longer than 253 characters
+      words[count++] = word;
+      word = 0;
+      packed = 0;
+    }
   }
   scanned = i;
   const length = i - start;
-  return length >= 1 && length <= 253 && !onlyDigits && previous !== 45 && previous !== 46;
+  if (!(length >= 1 && length <= 253 && !onlyDigits && previous !== 45 && previous !== 46)) return false;
+  if (packed > 0) words[count++] = word << (6 * (5 - packed));
+  const before = previousWords;
+  const beforeCount = previousWordCount;
+  nameWords = before;
+  previousWords = words;
+  previousWordCount = count;
+  const common = count < beforeCount ? count : beforeCount;
+  for (let w = 0; w < common; w++) if (words[w] !== before[w]) return words[w] > before[w];
+  return count > beforeCount;
 }
 
 /**

@@ -720,7 +720,13 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 // The chunk being filled (`private/columns.ts`), and how much of each column is used.
 /** The least rows of a chunk: the first chunks are small (a small dump), each one after is twice as large, up to {@link MAX_CHUNK_ROWS}. */
 const MIN_CHUNK_ROWS = 1024;
-const MAX_CHUNK_ROWS = 128 * 1024;
+/**
+ * The most rows of a chunk (attributes, about 650 blocks of 50 pods). The blocks worker posts a part each
+ * time a chunk is full, and the main thread decodes a part's blocks while it waits for the next one: the
+ * last part is what it decodes after the worker is done. With 128 Ki rows that was a quarter of the bench
+ * dump's blocks (~150 ms more of the main thread's CPU after the worker's end).
+ */
+const MAX_CHUNK_ROWS = 32 * 1024;
 let chunkRows = MIN_CHUNK_ROWS;
 let chunk: BlockChunk | null = null;
 const filled = { text: 0, attributes: 0, sequences: 0, allocations: 0, unallocated: 0 };

@@ -25,6 +25,8 @@ const blockColumns = require(path.join(lib, "private", "columns")) as typeof imp
 const columns = require(path.join(lib, "private", "handle-columns")) as typeof import("../../src/live/private/handle-columns");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handleIndex = require(path.join(lib, "private", "handle-index")) as typeof import("../../src/live/private/handle-index");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const check = require(path.join(lib, "check")) as typeof import("../../src/live/check");
 
 /** The handles a thread's answer holds (one document: the file's handles as columns). */
 function handlesOf(docs: Iterable<unknown> | undefined): number | undefined {
@@ -120,6 +122,31 @@ describe("the IPAM handles file read on a second thread", () => {
       else ids.setAttributeHashes(b.attributes, new Int32Array(b.attributes.length).fill(7));
     }
     expect(compiled.inspectDump(dumped)).toEqual(expected);
+  });
+
+  test("the check reads each column block's handle entries ahead (their cache misses overlap), which changes nothing", () => {
+    const files = dump();
+    const expected = compiled.inspectDump(compiled.readDumpFiles(files, { threads: false }));
+    const read = compiled.readDumpFiles(files, { threadMinBytes: 1 });
+    const warm = jest.spyOn(check.HandleUse.prototype, "warm");
+    try {
+      expect(compiled.inspectDump(read)).toEqual(expected);
+      // Once per block, with the block's entries in the table of handles (-1 for the handle no object names).
+      expect(warm).toHaveBeenCalledTimes(40);
+      const entries = warm.mock.calls.map(([e]) => [...e]);
+      expect(entries.every((e) => e.length === 4)).toBe(true);
+      expect(entries.flat().filter((e) => e < 0).length).toBe(1);
+    } finally {
+      warm.mockRestore();
+    }
+    // Alone: the counts and first blocks are as they were, and what was read is their sum.
+    const use = new check.HandleUse(columns.handleTableOf(read) as InstanceType<typeof columns.HandleTable>);
+    use.count.set([3, 0, 1], 0);
+    use.firstBlock.set([7, 0, 2], 0);
+    const before = [[...use.count], [...use.firstBlock]];
+    use.warm(Int32Array.of(0, -1, 2, 1, 0));
+    expect([[...use.count], [...use.firstBlock]]).toEqual(before);
+    expect(use.warmth).toBe(3 + 7 + (1 + 2) + 0 + (3 + 7));
   });
 
   test("a file with an item the kubectl-layout matcher leaves is read by the main thread", () => {

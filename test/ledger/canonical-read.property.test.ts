@@ -3,7 +3,7 @@ import { carve } from "../../src/carver";
 import { inspectLedger } from "../../src/ledger/inspect";
 import { Ledger, parseLedger, serializeLedger } from "../../src/ledger";
 import { parseLedgerBody } from "../../src/ledger/parse";
-import { keptReaderColumns, readCanonicalLedger } from "../../src/ledger/private/canonical-read";
+import { READER_SCRATCH, readCanonicalLedger } from "../../src/ledger/private/canonical-read";
 import { madePoolIndex } from "../../src/ledger/pool-index";
 
 /**
@@ -93,7 +93,7 @@ describe("parseLedger's reader of canonical text", () => {
     }
   });
 
-  test("a read reuses the last read's IPv4 columns, and a ledger read earlier still gives its runs what it did", () => {
+  test("a read takes its IPv4 columns from the buffer the last read left, and a ledger read earlier still gives its runs what it did", () => {
     const space = [{ name: "v4", cidr: "10.0.0.0/16" }];
     const requestsOf = (tag: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ name: `${tag}-${String(i).padStart(3, "0")}`, family: 4 as const, blockSize: 26, size: { kind: "prefix" as const, prefixLength: 22 + (i % 5) } }));
@@ -101,12 +101,17 @@ describe("parseLedger's reader of canonical text", () => {
     const b = requestsOf("b", 60);
     const textA = serializeLedger(carve({ spaces: space, requests: a }).ledger);
     const textB = serializeLedger(carve({ spaces: space, requests: b }).ledger);
-    const readA = readCanonicalLedger(textA)!;
-    const columns = keptReaderColumns();
-    expect(columns).toBeDefined();
-    // Another read, of more ranges in another order, reuses the columns (they are long enough).
+    // The larger text first: the arena's buffer is then long enough for both.
     expect(readCanonicalLedger(textB)).toBeDefined();
-    expect(keptReaderColumns()).toBe(columns);
+    const buffer = READER_SCRATCH.keptBuffer();
+    expect(buffer).toBeDefined();
+    // Another read, of fewer ranges, takes its columns from the same buffer, and lets go of it.
+    const readA = readCanonicalLedger(textA)!;
+    expect(READER_SCRATCH.keptBuffer()).toBe(buffer);
+    expect(READER_SCRATCH.usage().fresh).toBe(0);
+    expect(READER_SCRATCH.running).toBe(false);
+    // A later read overwrites the buffer: the ledger read before it must not have kept any of it.
+    expect(readCanonicalLedger(textB)).toBeDefined();
     // The first ledger's recorded ranges, checked against exclusions (its reader's order walked beside them), as the general reader's.
     const exclusions = ["10.0.4.0/24", "10.0.32.0/22", "10.0.200.0/21"].map((cidr) => ({ cidr, kind: "reserved" as const, reason: "test" }));
     const findings = (ledger: Ledger) => carve({ spaces: space, requests: a, exclusions, ledger }).findings.map((f) => `${f.code} ${f.path}`);

@@ -18,6 +18,7 @@
  */
 import { Cidr, findOverlaps } from "../../ip";
 import { KEY_ARENA, arenaBytes, radixSortKeys } from "../../ip/cidr";
+import { ScratchArena } from "../../ip/scratch-arena";
 import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
 import { EntryColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
@@ -125,8 +126,30 @@ const SHORTEST_ENTRY = 1 + afterName(10).text.length + 4 + AFTER_CIDR[4].active.
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
-  const end = text.length - TAIL.length;
   const capacity = Math.floor(text.length / SHORTEST_ENTRY) + 1;
+  // The IPv4 ranges apart, for the overlap check: network, prefix and position of each, only while the
+  // text is read: from the reader's arena, reused from read to read (made anew each read, they were
+  // ~100 KB of fresh memory for 10,000 ranges: page faults on a host where each first touch of a page costs one).
+  const scratch = READER_SCRATCH.begin(V4_COLUMN_BYTES * capacity + 24);
+  try {
+    return readEntries(text, capacity, scratch.u32(capacity), scratch.u8(capacity), scratch.u32(capacity));
+  } finally {
+    scratch.end();
+  }
+}
+
+/** @internal The arena of {@link readCanonicalLedger}'s IPv4 columns (see `ScratchArena`). */
+export const READER_SCRATCH = new ScratchArena();
+
+/** Bytes of the IPv4 columns per range: network (4), prefix (1), position (4). */
+const V4_COLUMN_BYTES = 9;
+
+/**
+ * {@link readCanonicalLedger} of a text whose head and tail it checked: the entries, at most `capacity`, read
+ * into columns; `networks`, `prefixes` and `positions` (at least `capacity` long) take the IPv4 ranges.
+ */
+function readEntries(text: string, capacity: number, networks: Uint32Array, prefixes: Uint8Array, positions: Uint32Array): Ledger | undefined {
+  const end = text.length - TAIL.length;
   // Made at their longest and cut to length at the end: no copies while they grow.
   const cidrStarts = new Int32Array(capacity);
   const cidrEnds = new Int32Array(capacity);
@@ -136,9 +159,6 @@ export function readCanonicalLedger(text: string): Ledger | undefined {
   // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
   const keys = new Float64Array(capacity);
-  // The IPv4 ranges apart, for the overlap check: network, prefix and position of each (the last read's
-  // columns, reused: see v4Columns).
-  const { networks, prefixes, positions } = v4Columns(capacity);
   let m = 0;
   const v6: Cidr[] = [];
   // No name before the first: any name comes after it (see scanName).
@@ -346,27 +366,6 @@ function scanIPv4(text: string, start: number): number {
   }
   return -1;
 }
-
-/**
- * The IPv4 columns {@link readCanonicalLedger} reads only while it reads (network, prefix and position of
- * each IPv4 range), for at least `capacity` ranges: the last read's, when still alive and long enough
- * (held by a WeakRef between reads; every read is synchronous and none calls another), else new. Made
- * anew each read, they were ~100 KB of fresh memory for 10,000 ranges: page faults on a host where each
- * first touch of a page costs one.
- */
-function v4Columns(capacity: number): { readonly networks: Uint32Array; readonly prefixes: Uint8Array; readonly positions: Uint32Array } {
-  let columns = keptV4Columns?.deref();
-  if (columns === undefined || columns.networks.length < capacity) {
-    columns = { networks: new Uint32Array(capacity), prefixes: new Uint8Array(capacity), positions: new Uint32Array(capacity) };
-    keptV4Columns = new WeakRef(columns);
-  }
-  return columns;
-}
-/** @internal The IPv4 columns the next read would reuse, if still alive (for tests). */
-export function keptReaderColumns(): object | undefined {
-  return keptV4Columns?.deref();
-}
-let keptV4Columns: WeakRef<{ readonly networks: Uint32Array; readonly prefixes: Uint8Array; readonly positions: Uint32Array }> | undefined;
 
 /**
  * The positions of the IPv4 ranges in (network, prefix) order, by the radix sort `findOverlaps` uses,

@@ -95,6 +95,24 @@ const AFTER_CIDR = {
 } as const;
 
 /**
+ * The text from the end of a CIDR to the end of its entry, by family and status code, as the reader
+ * compares it (one comparison for every entry): IPv4's first, then IPv6's, each by code (see `STATUS_OF_CODE`).
+ */
+const ENTRY_ENDS: readonly Piece[] = [4, 6].flatMap((family) => STATUS_OF_CODE.map((status) => AFTER_CIDR[family as 4 | 6][status].last));
+
+/**
+ * The text between two entries, after the end of the first: seven bytes, compared as two overlapping
+ * little-endian 32-bit words (bytes 0 to 3, 3 to 6).
+ */
+const BETWEEN_ENTRIES = `,${BEFORE_NAME}`;
+const BETWEEN_ENTRIES_HEAD = littleEndianWord(BETWEEN_ENTRIES, 0);
+const BETWEEN_ENTRIES_TAIL = littleEndianWord(BETWEEN_ENTRIES, 3);
+
+function littleEndianWord(text: string, at: number): number {
+  return text.charCodeAt(at) | (text.charCodeAt(at + 1) << 8) | (text.charCodeAt(at + 2) << 16) | (text.charCodeAt(at + 3) << 24);
+}
+
+/**
  * Where the reader's columns find each name in the text: the first at {@link FIRST_NAME}, each other one
  * after the text that follows the CIDR before it (its length by that entry's family and status); each ends
  * where the text before its CIDR starts (its length by the entry's block size's digits).
@@ -253,24 +271,20 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
       if (i - slash < 2 || i - slash > 4) return undefined;
     }
     const cidrEnd = i;
-    // The family's digit and the status's first letters pick the text to compare.
+    // The family's digit and the status's first letters pick the text to compare: the status's code
+    // (see STATUS_OF_CODE) from its first letters, -1 for none.
     const familyChar = bytes[cidrEnd + FAMILY_AT];
     const family = familyChar === 52 ? 4 : familyChar === 54 ? 6 : 0;
     const s0 = bytes[cidrEnd + STATUS_AT];
     const s1 = bytes[cidrEnd + STATUS_AT + 1];
-    const status: LedgerStatus | undefined = s0 === 100 ? "draining" : s0 !== 97 ? undefined : s1 === 99 ? "active" : s1 === 100 ? "adopted" : undefined;
-    if (family === 0 || status === undefined) return undefined;
-    const after = AFTER_CIDR[family][status];
-    let more: boolean;
-    if (bytesAt(view, cidrEnd, after.next)) {
-      more = true;
-      i = cidrEnd + after.next.text.length;
-    } else if (bytesAt(view, cidrEnd, after.last)) {
-      more = false;
-      i = cidrEnd + after.last.text.length;
-    } else {
-      return undefined;
-    }
+    const status = s0 === 100 ? 1 : s0 !== 97 ? -1 : s1 === 99 ? 0 : s1 === 100 ? 2 : -1;
+    if (family === 0 || status < 0) return undefined;
+    const after = ENTRY_ENDS[family === 4 ? status : 3 + status];
+    if (!bytesAt(view, cidrEnd, after)) return undefined;
+    i = cidrEnd + after.text.length;
+    // Then the next entry's start, or the end of the pools (checked after the last entry).
+    const more = view.getInt32(i, true) === BETWEEN_ENTRIES_HEAD && view.getInt32(i + 3, true) === BETWEEN_ENTRIES_TAIL;
+    if (more) i += BETWEEN_ENTRIES.length;
     let prefix: number;
     if (family === 4) {
       if (key < 0 || blockSize < V4_MIN_BLOCK || blockSize > V4_MAX_BLOCK) return undefined;
@@ -295,7 +309,7 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     cidrEnds[n] = cidrEnd;
     families[n] = family;
     blockSizes[n] = blockSize;
-    statuses[n] = s0 === 100 ? 1 : s1 === 99 ? 0 : 2;
+    statuses[n] = status;
     n++;
     if (!more) break;
   }
@@ -429,47 +443,33 @@ function nameComesAfter(view: DataView, at: number, length: number, before: numb
 function scanIPv4(bytes: Uint8Array, start: number): number {
   let value = 0;
   let i = start;
-  for (let part = 0; part < 4; part++) {
-    const first = bytes[i] - 48;
-    if (first < 0 || first > 9) return -1;
+  for (let part = 0; part < 5; part++) {
+    // Up to three digits, the first no "0" when more follow (a digit less than 0 is a large unsigned number).
+    const first = bytes[i++] - 48;
+    if (first >>> 0 > 9) return -1;
     let n = first;
-    let digit = bytes[i + 1] - 48;
-    if (digit >= 0 && digit <= 9) {
+    let digit = bytes[i] - 48;
+    if (digit >>> 0 <= 9) {
       if (first === 0) return -1;
       n = n * 10 + digit;
-      digit = bytes[i + 2] - 48;
-      if (digit >= 0 && digit <= 9) {
+      digit = bytes[++i] - 48;
+      if (digit >>> 0 <= 9) {
         n = n * 10 + digit;
-        if (n > 255) return -1;
-        i += 3;
-      } else {
-        i += 2;
+        i++;
       }
-    } else {
-      i += 1;
     }
-    // "." between octets, "/" after the last
-    if (bytes[i] !== (part < 3 ? 46 : 47)) return -1;
+    if (part === 4) {
+      // The prefix length, its digits ended.
+      if (n > 32 || (bytes[i] - 48) >>> 0 <= 9 || (value & V4_HOST_MASKS[n]) !== 0) return -1;
+      scanned = i;
+      return value * 64 + n;
+    }
+    // "." between octets, "/" after the last (a fourth digit is neither)
+    if (n > 255 || bytes[i] !== (part < 3 ? 46 : 47)) return -1;
     i++;
     value = value * 256 + n;
   }
-  const first = bytes[i] - 48;
-  if (first < 0 || first > 9) return -1;
-  let prefix = first;
-  const digit = bytes[i + 1] - 48;
-  if (digit >= 0 && digit <= 9) {
-    if (first === 0) return -1;
-    prefix = prefix * 10 + digit;
-    i += 2;
-    // Three digits: above 32, or a leading zero.
-    const third = bytes[i] - 48;
-    if (third >= 0 && third <= 9) return -1;
-  } else {
-    i += 1;
-  }
-  if (prefix > 32 || (value & V4_HOST_MASKS[prefix]) !== 0) return -1;
-  scanned = i;
-  return value * 64 + prefix;
+  return -1;
 }
 
 /**

@@ -4,6 +4,7 @@ import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveAffinity, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 import { AttributeView, attributeViewOf } from "./private/columns";
+import { cidrTextOf } from "./private/cidr-text";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleIdHash } from "./private/handle-ids";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
@@ -276,7 +277,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
   const blocks = dump.blocks.filter((b) => !b.deleted).sort((a, b) => a.cidr.compare(b.cidr));
   const blockPool: (LivePool | null)[] = blocks.map((b) => withCidr.find((p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)) ?? null);
-  const cidrs: string[] = blocks.map((b) => b.cidr.toString());
+  const cidrs: string[] = blocks.map((b) => cidrTextOf(b.cidr));
   const blockByCidr = new Map<string, number>();
   cidrs.forEach((cidr, i) => blockByCidr.set(cidr, i));
 
@@ -611,7 +612,7 @@ function affinityFindings(affinities: readonly LiveAffinity[], nodeNames: Readon
   for (const a of affinities) {
     if (!a.cidr) continue;
     const subject = `BlockAffinity/${a.name}`;
-    const cidr = a.cidr.toString();
+    const cidr = cidrTextOf(a.cidr);
     if (!a.deleted && a.state !== "pendingDeletion") {
       let s = affinityOf.get(cidr);
       if (!s) affinityOf.set(cidr, (s = new Set()));

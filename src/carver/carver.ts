@@ -536,7 +536,7 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
  * give every finding). Given requests that all have a size and come in name order, as many as the
  * ledger's pools, no release and no finding so far, it holds when the ledger's reader read its IPv4
  * ranges as numbers in address order (a ledger read from its canonical text) and each request names the
- * recorded pool at its own position, with its family (IPv4), block size, and exactly its recorded prefix
+ * recorded pool at its own position (`PoolIndex.firstOtherName`), with its family (IPv4), block size, and exactly its recorded prefix
  * length; pins no CIDR and names no address space; the pool is active, inside a declared address space,
  * and touches no exclusion or special range. Such a run is what {@link carve}'s general steps give for it:
  * each pool `source: "ledger"` at its recorded range with the explanation `explainFixed` writes, the
@@ -560,6 +560,7 @@ export const KEPT_AS_RECORDED = {
     const keys = recordedIPv4Keys(recordedCidrs);
     const order = recordedIPv4Order(recordedCidrs);
     if (keys === undefined || order === undefined || order.length !== requests.length || !recorded.hasColumns() || !recorded.namesAscending()) return undefined;
+    if (recorded.firstOtherName(requests) !== requests.length) return undefined;
     const pools = new Array<CarvedPool>(requests.length);
     if (!keepEveryPool(requests, sizes, recorded, keys, spaces, pools)) return undefined;
     // Every range is marked: each is checked against the barriers, in one walk beside them.
@@ -591,7 +592,7 @@ function keepEveryPool(
     if (key < 0 || request.family !== 4 || request.addressSpace !== undefined || request.size.kind === "cidr") return false;
     const prefix = keyPrefix(key);
     const size = sizes[k];
-    if (size.prefix !== prefix || recorded.blockSize(k) !== request.blockSize || !recorded.active(k) || recorded.compareName(k, request.name) !== 0) return false;
+    if (size.prefix !== prefix || recorded.blockSize(k) !== request.blockSize || !recorded.active(k)) return false;
     const holder = spaceHoldingKey(spaces, key);
     if (holder === undefined) return false;
     if (holder !== lastSpace || size.explanation !== lastSize) {

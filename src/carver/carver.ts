@@ -19,7 +19,7 @@ import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
-import { PoolRequest, RequestSize, requestSize } from "./request";
+import { PoolRequest, RequestSize, prefixSize, requestSize } from "./request";
 import { CARVE_SCRATCH, ScratchArena } from "./private/scratch";
 
 /** Everything one carving run needs. */
@@ -471,16 +471,17 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
+  // The second and every later run of the same plan, as it usually comes: every request names the
+  // recorded pool at its own position, as it is recorded. One loop checks and places them all (see
+  // KEPT_AS_RECORDED); any other run takes the steps below, from here.
+  if (requests.length > 0 && requests.length === recorded.size && released.size === 0 && findings.length === 0 && ledgerIn === inspected.ledger) {
+    const pools = KEPT_AS_RECORDED.run(requests, recorded, recordedCidrs, spaces, exclusions, scratch);
+    if (pools !== undefined) return { pools, ledger: ledgerIn, changes: [], findings: sortFindings(findings) };
+  }
   const sizes = scratch.list<RequestSize | CarveError>(requests.length);
   const named = scratch.i32(requests.length);
   const withSize = named.subarray(0, requestSizes(requests, sizes, named));
   const ascending = namesAscend(withSize, requests);
-  // The second and every later run of the same plan, as the usual case of it comes: every request names
-  // the recorded pool at its own position, as it is recorded. One loop places them all (see keptAsRecorded).
-  if (ascending && withSize.length === requests.length && recorded.size === requests.length && released.size === 0 && findings.length === 0 && ledgerIn === inspected.ledger) {
-    const pools = KEPT_AS_RECORDED.run(requests, sizes as ReadonlyArray<RequestSize>, recorded, recordedCidrs, spaces, exclusions, scratch);
-    if (pools !== undefined) return { pools, ledger: ledgerIn, changes: [], findings: sortFindings(findings) };
-  }
   const byNameOrder = ascending ? withSize : withSize.sort((a, b) => compareNames(requests[a].name, requests[b].name) || a - b);
   const items = new Items(requests, sizes, recorded, recordedIPv4Keys(recordedCidrs), scratch, ascending);
   // Lists a step's loop fills are made here, not in the step: see firstsOfNames.
@@ -533,8 +534,8 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
 /**
  * @internal The run that keeps every recorded pool as it is recorded, when it is one: the pools, or
  * `undefined` when anything in the run differs from that (then the general steps run from the start, and
- * give every finding). Given requests that all have a size and come in name order, as many as the
- * ledger's pools, no release and no finding so far, it holds when the ledger's reader read its IPv4
+ * give every finding). Given as many requests as the ledger has pools, no release and no finding so
+ * far, it holds when the ledger's reader read its IPv4
  * ranges as numbers in address order (a ledger read from its canonical text) and each request names the
  * recorded pool at its own position (`PoolIndex.firstOtherName`), with its family (IPv4), block size, and exactly its recorded prefix
  * length; pins no CIDR and names no address space; the pool is active, inside a declared address space,
@@ -550,7 +551,6 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
 export const KEPT_AS_RECORDED = {
   run(
     requests: readonly PoolRequest[],
-    sizes: ReadonlyArray<RequestSize>,
     recorded: PoolIndex,
     recordedCidrs: ReadonlyMap<string, Cidr>,
     spaces: readonly Space[],
@@ -560,9 +560,11 @@ export const KEPT_AS_RECORDED = {
     const keys = recordedIPv4Keys(recordedCidrs);
     const order = recordedIPv4Order(recordedCidrs);
     if (keys === undefined || order === undefined || order.length !== requests.length || !recorded.hasColumns() || !recorded.namesAscending()) return undefined;
+    // The names first: each request's is then a valid name (the reader checked the recorded one), and
+    // the requests' names are unique and in order, as the recorded ones are.
     if (recorded.firstOtherName(requests) !== requests.length) return undefined;
     const pools = new Array<CarvedPool>(requests.length);
-    if (!keepEveryPool(requests, sizes, recorded, keys, spaces, pools)) return undefined;
+    if (!keepEveryPool(requests, recorded, keys, spaces, pools)) return undefined;
     // Every range is marked: each is checked against the barriers, in one walk beside them.
     const marked = scratch.u8(requests.length).fill(1);
     if (anyMarkedTouches(order, keys, marked, barrierRunsBuilder(exclusions, 0, scratch).runs())) return undefined;
@@ -574,14 +576,7 @@ export const KEPT_AS_RECORDED = {
  * The pools of {@link KEPT_AS_RECORDED} into `pools`, by request (and recorded position) `k`; false at the
  * first request that is not its recorded pool as it is recorded. The loop alone: see {@link firstsOfNames}.
  */
-function keepEveryPool(
-  requests: readonly PoolRequest[],
-  sizes: ReadonlyArray<RequestSize>,
-  recorded: PoolIndex,
-  keys: Float64Array,
-  spaces: readonly Space[],
-  pools: CarvedPool[],
-): boolean {
+function keepEveryPool(requests: readonly PoolRequest[], recorded: PoolIndex, keys: Float64Array, spaces: readonly Space[], pools: CarvedPool[]): boolean {
   // The last explanation made, and what it was made for: most pools in a row share both.
   let lastSpace: Space | undefined;
   let lastSize: string | undefined;
@@ -589,10 +584,11 @@ function keepEveryPool(
   for (let k = 0; k < requests.length; k++) {
     const request = requests[k];
     const key = keys[k];
-    if (key < 0 || request.family !== 4 || request.addressSpace !== undefined || request.size.kind === "cidr") return false;
+    // An IPv4 range read as its key, active, with the request's block size (so a number in Calico's range).
+    if (key < 0 || request.family !== 4 || request.addressSpace !== undefined || recorded.blockSize(k) !== request.blockSize || !recorded.active(k)) return false;
     const prefix = keyPrefix(key);
-    const size = sizes[k];
-    if (size.prefix !== prefix || recorded.blockSize(k) !== request.blockSize || !recorded.active(k)) return false;
+    const size = keptSize(request, prefix);
+    if (size === undefined) return false;
     const holder = spaceHoldingKey(spaces, key);
     if (holder === undefined) return false;
     if (holder !== lastSpace || size.explanation !== lastSize) {
@@ -603,6 +599,27 @@ function keepEveryPool(
     pools[k] = new CarvedPoolObject(request.name, 4, ipv4OfKey(key), request.blockSize, "ledger", lastExplanation);
   }
   return true;
+}
+
+/**
+ * The size of `request`, a request of {@link keepEveryPool} (its name that of a recorded pool, its family
+ * 4, its block size the recorded one), when it needs exactly the recorded prefix length `prefix`; else
+ * `undefined`. A size by prefix length that is the recorded one is valid as it is (a prefix no longer than
+ * the block size: the reader checked), and is `requestSize`'s answer without its checks; any other size
+ * is `requestSize`'s (an invalid one is `undefined`: the general steps report it).
+ */
+function keptSize(request: PoolRequest, prefix: number): RequestSize | undefined {
+  const size = request.size;
+  if (typeof size !== "object" || size === null || size.kind === "cidr") return undefined;
+  if (size.kind === "prefix") return size.prefixLength === prefix ? prefixSize(prefix, request.blockSize) : undefined;
+  let computed: RequestSize;
+  try {
+    computed = requestSize(request);
+  } catch (e) {
+    if (e instanceof CarveError) return undefined;
+    throw e;
+  }
+  return computed.prefix === prefix ? computed : undefined;
 }
 
 /**

@@ -207,7 +207,7 @@ describe("a re-run that keeps every pool as it is recorded (KEPT_AS_RECORDED, on
       { numRuns: 300 },
     );
     // Both ways were taken.
-    expect(taken).toBeGreaterThan(50);
+    expect(taken).toBeGreaterThan(20);
     expect(declined).toBeGreaterThan(0);
   });
 

@@ -157,7 +157,15 @@ describe("a re-run that keeps every pool as it is recorded (KEPT_AS_RECORDED, on
     { minLength: 1, maxLength: 12, selector: (r) => r.name },
   );
   /** At most one request changed in the later run, at a position (or none). */
-  const oneChange = fc.option(fc.record({ at: fc.nat(), how: change }), { nil: undefined });
+  const oneChange = fc.option(fc.record({ at: fc.nat(), how: fc.oneof(change, fc.constantFrom("as-addresses", "as-capacity", "as-addresses-more")) }), { nil: undefined });
+
+  /** The request with its size said another way: the same prefix length (or, "more", one shorter). */
+  function restated(r: PoolRequest, how: string): PoolRequest[] {
+    const prefix = r.size.kind === "prefix" ? r.size.prefixLength : 26;
+    if (how === "as-addresses") return [{ ...r, size: { kind: "addresses", addresses: 2 ** (32 - prefix) } }];
+    if (how === "as-addresses-more") return [{ ...r, size: { kind: "addresses", addresses: 2 ** (32 - prefix) + 1 } }];
+    return [{ ...r, size: { kind: "capacity", nodes: 2 ** (r.blockSize - prefix), blocksPerNode: 1 } }];
+  }
 
   test("takes the one loop exactly when the general steps keep every pool, and gives their result", () => {
     let taken = 0;
@@ -170,7 +178,11 @@ describe("a re-run that keeps every pool as it is recorded (KEPT_AS_RECORDED, on
         if (recorded.length !== requests.length) return;
         const text = serializeLedger(firstRun.ledger);
         const later = requests.flatMap((r, i) =>
-          one !== undefined && one.at % requests.length === i ? changed(r, one.how, firstRun.ledger.pools[r.name].cidr, recorded[(i + 1) % recorded.length][1].cidr) : [r],
+          one === undefined || one.at % requests.length !== i
+            ? [r]
+            : one.how.startsWith("as-")
+              ? restated(r, one.how)
+              : changed(r, one.how, firstRun.ledger.pools[r.name].cidr, recorded[(i + 1) % recorded.length][1].cidr),
         );
         const input: Omit<CarveInput, "ledger"> = {
           spaces,

@@ -3,6 +3,7 @@ import { Cidr, formatAddress } from "../ip";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
 import { AttributeColumns, SequenceColumns, defineLazy, setAttributeColumns } from "./private/columns";
 import { describeSource, liveFinding } from "./private/findings";
+import { namesCidr, noteCidrText } from "./private/cidr-text";
 
 export { fastBlock } from "./private/fast-block";
 
@@ -134,8 +135,9 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
     add("warning", "BLOCK_CIDR_INVALID", "spec.cidr", `${where()}: block CIDR "${cidrText}" has host bits set; Calico reads it as ${loose.toString()}.`);
     cidr = loose;
   }
-  const expectedName = blockName(cidr);
-  if (name !== expectedName) {
+  // (The name is compared with the CIDR's text in place when that text is the CIDR's canonical one.)
+  if (noteCidrText(cidr, cidrText) ? !namesCidr(name, 0, cidrText) : name !== blockName(cidr)) {
+    const expectedName = blockName(cidr);
     add("warning", "BLOCK_NAME", "metadata.name", `${where()}: block ${cidr.toString()} is named "${name}"; Calico names it "${expectedName}" and looks it up by that name, so this object is never found by CIDR.`);
   }
 

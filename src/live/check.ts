@@ -1,9 +1,10 @@
 import { Cidr, findOverlaps, parseAddress } from "../ip";
 import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
-import type { ClusterDump, InspectFinding, LiveBlock, LiveHandle, LivePool } from "./model";
+import type { ClusterDump, InspectFinding, LiveAffinity, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 import { AttributeView, attributeViewOf } from "./private/columns";
+import { cidrTextOf } from "./private/cidr-text";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleIdHash } from "./private/handle-ids";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
@@ -89,6 +90,9 @@ export interface CheckCounts {
   /** The sum calicoctl reports as "problems". */
   readonly problems: number;
 }
+
+/** Adds a finding of the check. */
+type AddFinding = (severity: "error" | "warning", code: string, subject: string, path: string, message: string) => void;
 
 /** The result of {@link inspectDump}. */
 export interface Inspection {
@@ -247,7 +251,7 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
  */
 export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): Inspection {
   const findings: InspectFinding[] = [];
-  const add = (severity: "error" | "warning", code: string, subject: string, path: string, message: string) => findings.push(liveFinding(severity, code, subject, path, message, "check"));
+  const add: AddFinding = (severity, code, subject, path, message) => findings.push(liveFinding(severity, code, subject, path, message, "check"));
   const declared = options.declaredPools ?? new Set<string>();
 
   const pools = [...dump.pools].sort((a, b) => compareText(a.name, b.name));
@@ -273,7 +277,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
   const blocks = dump.blocks.filter((b) => !b.deleted).sort((a, b) => a.cidr.compare(b.cidr));
   const blockPool: (LivePool | null)[] = blocks.map((b) => withCidr.find((p) => p.cidr.family === b.cidr.family && p.cidr.contains(b.cidr)) ?? null);
-  const cidrs: string[] = blocks.map((b) => b.cidr.toString());
+  const cidrs: string[] = blocks.map((b) => cidrTextOf(b.cidr));
   const blockByCidr = new Map<string, number>();
   cidrs.forEach((cidr, i) => blockByCidr.set(cidr, i));
 
@@ -328,35 +332,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
 
   // Affinities.
   const nodeNames = dump.nodes ? new Set(dump.nodes.map((n) => n.name)) : null;
-  const affinityOf = new Map<string, Set<string>>();
-  for (const a of dump.affinities) {
-    if (!a.cidr) continue;
-    const subject = `BlockAffinity/${a.name}`;
-    const cidr = a.cidr.toString();
-    if (!a.deleted && a.state !== "pendingDeletion") {
-      let s = affinityOf.get(cidr);
-      if (!s) affinityOf.set(cidr, (s = new Set()));
-      s.add(a.node);
-    }
-    if (a.deleted || (a.state !== "confirmed" && a.state !== "")) {
-      add(
-        "warning",
-        "AFFINITY_STATE",
-        subject,
-        a.deleted ? "spec.deleted" : "spec.state",
-        `${describeSource(a.source)}: the affinity of node "${a.node}" for block ${cidr} is ${a.deleted ? "marked deleted" : `in state "${a.state}"`}: Calico was ${a.state === "pending" ? "claiming" : "releasing"} the block when the dump was taken. If it stays, delete the affinity (the node claims another block).`,
-      );
-    }
-    if (nodeNames && a.type === "host" && !nodeNames.has(a.node)) {
-      add("warning", "AFFINITY_NODE_GONE", subject, "spec.node", `${describeSource(a.source)}: block ${cidr} is affine to node "${a.node}", which is not in the dump (a deleted node). kube-controllers releases it once its addresses are free; if it stays, release them and delete the affinity and the empty block.`);
-    }
-    const bi = blockByCidr.get(cidr);
-    if (bi === undefined) {
-      if (a.state === "confirmed" && !a.deleted) add("warning", "AFFINITY_WITHOUT_BLOCK", subject, "spec.cidr", `${describeSource(a.source)}: node "${a.node}" holds a confirmed affinity for block ${cidr}, but the block does not exist. Calico creates the block on the node's next assignment; delete the affinity if the node is gone.`);
-    } else if (a.type === "host" && !a.deleted && blocks[bi].host !== a.node) {
-      add("warning", "AFFINITY_STALE", subject, "spec.node", `${describeSource(a.source)}: node "${a.node}" holds an affinity for block ${cidr}, but the block is ${blocks[bi].host ? `affine to node "${blocks[bi].host}"` : "not affine to any node"}. Calico deletes such stale affinities when the node next assigns; delete it by hand to be sure.`);
-    }
-  }
+  const affinityOf = affinityFindings(dump.affinities, nodeNames, blockByCidr, blocks, add);
 
   // Pods and nodes: the addresses in use.
   const referenced = blocks.map(() => null as Uint8Array | null);
@@ -542,13 +518,13 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   // (A CIDR text as a number: the block index `blockByCidr` gives it; -1 for a table's CIDR of no block.)
   const blockCidr = Int32Array.from(cidrs, (cidr) => blockByCidr.get(cidr) ?? -1);
   const tableCidr = Int32Array.from(handleTable?.cidrs ?? [], (cidr) => blockByCidr.get(cidr) ?? -1);
-  for (let j = 0; j < handleCount; j++) {
+  // (The columns' common case is settled in a function of its own: see {@link unsettledHandles}.)
+  const unsettled = handleTable !== undefined ? unsettledHandles(handleUse, handleTable, tableCidr, blockCidr) : null;
+  if (unsettled !== null) handlesWithAddresses = handleCount - unsettled.length;
+  const looked = unsettled !== null ? unsettled.length : handleCount;
+  for (let k = 0; k < looked; k++) {
+    const j = unsettled !== null ? unsettled[k] : k;
     const e = handleUse.entryOf(j);
-    // The common case (one block, the right count) from the columns, without the handle's object.
-    if (handleTable !== undefined && handleUse.count[e] > 0 && !handleUse.others.has(e) && tableCidr[handleTable.cidrIndex(j)] === blockCidr[handleUse.firstBlock[e]] && handleTable.addresses(j) === handleUse.count[e]) {
-      handlesWithAddresses++;
-      continue;
-    }
     const h = handleTable?.handle(j) ?? dump.handles[j];
     if (handleUse.count[e] === 0) {
       leakedHandles++;
@@ -623,6 +599,64 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     problems: leaked + inUseOutsidePools + inUseNotAllocated + leakedHandles + invalidBlocks,
   };
   return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
+}
+
+/**
+ * The affinities' findings (`AFFINITY_STATE`, `AFFINITY_NODE_GONE`, `AFFINITY_WITHOUT_BLOCK`,
+ * `AFFINITY_STALE`), and the nodes holding each block CIDR by a live affinity. A function of its own, not
+ * a loop in {@link inspectDump}'s body: V8 optimizes a large function late, so the loop over a large
+ * dump's affinities ran unoptimized there.
+ */
+function affinityFindings(affinities: readonly LiveAffinity[], nodeNames: ReadonlySet<string> | null, blockByCidr: ReadonlyMap<string, number>, blocks: readonly LiveBlock[], add: AddFinding): Map<string, Set<string>> {
+  const affinityOf = new Map<string, Set<string>>();
+  for (const a of affinities) {
+    if (!a.cidr) continue;
+    const subject = `BlockAffinity/${a.name}`;
+    const cidr = cidrTextOf(a.cidr);
+    if (!a.deleted && a.state !== "pendingDeletion") {
+      let s = affinityOf.get(cidr);
+      if (!s) affinityOf.set(cidr, (s = new Set()));
+      s.add(a.node);
+    }
+    if (a.deleted || (a.state !== "confirmed" && a.state !== "")) {
+      add(
+        "warning",
+        "AFFINITY_STATE",
+        subject,
+        a.deleted ? "spec.deleted" : "spec.state",
+        `${describeSource(a.source)}: the affinity of node "${a.node}" for block ${cidr} is ${a.deleted ? "marked deleted" : `in state "${a.state}"`}: Calico was ${a.state === "pending" ? "claiming" : "releasing"} the block when the dump was taken. If it stays, delete the affinity (the node claims another block).`,
+      );
+    }
+    if (nodeNames && a.type === "host" && !nodeNames.has(a.node)) {
+      add("warning", "AFFINITY_NODE_GONE", subject, "spec.node", `${describeSource(a.source)}: block ${cidr} is affine to node "${a.node}", which is not in the dump (a deleted node). kube-controllers releases it once its addresses are free; if it stays, release them and delete the affinity and the empty block.`);
+    }
+    const bi = blockByCidr.get(cidr);
+    if (bi === undefined) {
+      if (a.state === "confirmed" && !a.deleted) add("warning", "AFFINITY_WITHOUT_BLOCK", subject, "spec.cidr", `${describeSource(a.source)}: node "${a.node}" holds a confirmed affinity for block ${cidr}, but the block does not exist. Calico creates the block on the node's next assignment; delete the affinity if the node is gone.`);
+    } else if (a.type === "host" && !a.deleted && blocks[bi].host !== a.node) {
+      add("warning", "AFFINITY_STALE", subject, "spec.node", `${describeSource(a.source)}: node "${a.node}" holds an affinity for block ${cidr}, but the block is ${blocks[bi].host ? `affine to node "${blocks[bi].host}"` : "not affine to any node"}. Calico deletes such stale affinities when the node next assigns; delete it by hand to be sure.`);
+    }
+  }
+  return affinityOf;
+}
+
+/**
+ * @internal The IPAM handle objects of a table (by index, ascending) that the common case does not settle:
+ * a handle whose addresses are all in one block, the block its object names, as many as it records
+ * (told from the columns, without the handle's object). The check looks at the others one by one.
+ * A loop of its own: in {@link inspectDump}'s body, a function too large for V8 to optimize before the
+ * loop is done, the 500,000 handles of a large dump ran in unoptimized code.
+ */
+export function unsettledHandles(use: HandleUse, table: HandleTable, tableCidr: Int32Array, blockCidr: Int32Array): number[] {
+  const out: number[] = [];
+  const { count, firstBlock, others } = use;
+  for (let j = 0; j < table.count; j++) {
+    const e = use.entryOf(j);
+    const n = count[e];
+    if (n > 0 && tableCidr[table.cidrIndex(j)] === blockCidr[firstBlock[e]] && table.addresses(j) === n && !others.has(e)) continue;
+    out.push(j);
+  }
+  return out;
 }
 
 /** Whether an object's only own key is `key`, with the value `value`. */

@@ -23,6 +23,7 @@ import type {
   LiveTunnelAddress,
 } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
+import { namesCidr, noteCidrText } from "./private/cidr-text";
 import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
@@ -909,8 +910,10 @@ function decodeAffinity(name: string, spec: Record<string, unknown>, source: Dum
   const cidr = parseCidrText(cidrText);
   const node = String(spec.node);
   if (cidr) {
-    const expected = affinityName(node, cidr);
-    if (expected !== name) {
+    // (The name is compared in place when the CIDR's text is canonical and the name is not cut: see affinityName.)
+    const inPlace = noteCidrText(cidr, cidrText) && node.length + 1 + cidrText.length < 253;
+    if (inPlace ? !(name.startsWith(node) && name.charCodeAt(node.length) === 45 && namesCidr(name, node.length + 1, cidrText)) : affinityName(node, cidr) !== name) {
+      const expected = affinityName(node, cidr);
       findings.push(liveFinding("warning", "AFFINITY_NAME", `BlockAffinity/${name}`, "metadata.name", `${describeSource(source)}: the affinity of node "${node}" for block ${cidr.toString()} is named "${name}"; Calico names it "${expected}" and does not find this one.`, "dump"));
     }
   } else {

@@ -7,7 +7,7 @@
  */
 import fs from "fs";
 import { fileDescriptorSource, readKubectlJsonList } from "../../io/json-list";
-import type { ByteSource, ItemDecoder } from "../../io/json-list";
+import type { ByteSource, ItemDecoder, ListItem } from "../../io/json-list";
 import { MAX_DUMP_BYTES } from "../../limits";
 import type { FastBlock } from "../fast-decode";
 import { templateEnd, templateItem } from "../template-decode";
@@ -162,6 +162,80 @@ class Part {
   }
 }
 
+/** {@link BlockReader.take}'s answer when the matcher left an item (the file is not posted). */
+const LEFT = 0;
+/** {@link BlockReader.take}'s answer at the end of the items. */
+const END = 1;
+
+/**
+ * The blocks of a file gathered into parts ({@link readBlockFile}). The loop over the items is
+ * {@link take}'s, which stops at a block in a new chunk and leaves the post to its caller: in the loop,
+ * the post's code (run once per chunk, about 20 times a file) had no type feedback when V8 optimized
+ * the loop, and each of its first runs threw the loop's optimized code away (four compiles of the loop
+ * a file, and the loop unoptimized while each was made).
+ */
+class BlockReader {
+  part = new Part(0);
+  /** Blocks taken. */
+  n = 0;
+  private last: BlockChunk | undefined = undefined;
+  private readonly tables = new Map<readonly string[], number>();
+  /** How many strings of each table the parts posted so far hold. */
+  private readonly sent: number[] = [];
+
+  constructor(
+    private readonly listMetadata: BlockFile["listMetadata"],
+    private readonly beat: () => void = () => undefined,
+  ) {}
+
+  /**
+   * Takes `first` and the items after it until one is a block in a new chunk while the part holds blocks
+   * and `parts` is set (answered, not taken: the part is then cut, see {@link cut}), the end ({@link END}),
+   * or an item the matcher left or another kind ({@link LEFT}).
+   */
+  take(items: Iterator<ListItem>, first: ListItem, parts: boolean): ListItem | typeof LEFT | typeof END {
+    for (let item: ListItem | undefined = first; item !== undefined; ) {
+      const b = item.decoded as FastBlock | undefined;
+      const f = b?.fields;
+      if (b === undefined || b.kind !== "IPAMBlock" || item.text === undefined || f === undefined) return LEFT;
+      const a = f.attributes;
+      const s = f.sequenceNumberForAllocation;
+      if (!(a instanceof AttributeColumns) || !(s instanceof SequenceColumns) || !(f.allocations instanceof Int32Array) || !(f.unallocated instanceof Int32Array)) return LEFT;
+      if (s.chunk !== a.chunk || f.allocations.buffer !== a.chunk.allocations.buffer || f.unallocated.buffer !== a.chunk.unallocated.buffer) return LEFT;
+      // A block in a new chunk: the chunks before are full, and their blocks go.
+      if (parts && this.last !== undefined && a.chunk !== this.last && this.part.n > 0) return item;
+      this.last = a.chunk;
+      let table = this.tables.get(a.strings);
+      if (table === undefined) {
+        this.tables.set(a.strings, (table = this.tables.size));
+        this.sent.push(0);
+      }
+      this.part.add(b, a, s, f.allocations, f.unallocated, table, item.index, item.text.from, item.text.to);
+      if ((++this.n & 255) === 0) this.beat();
+      const next = items.next();
+      item = next.done ? undefined : next.value;
+    }
+    return END;
+  }
+
+  /** The part gathered so far, as posted; the next part starts empty. */
+  cut(): BlockFile {
+    const done = this.part.done(this.strings(), this.listMetadata);
+    this.part = new Part(this.n);
+    return done;
+  }
+
+  /** The strings the tables gained since the part before. */
+  strings(): BlockFile["strings"] {
+    const out: { table: number; from: number; strings: string[] }[] = [];
+    for (const [t, id] of this.tables) {
+      if (t.length > this.sent[id]) out.push({ table: id, from: this.sent[id], strings: t.slice(this.sent[id]) });
+      this.sent[id] = t.length;
+    }
+    return out;
+  }
+}
+
 /**
  * Reads a file that is a kubectl JSON `List` of IPAM blocks (crd.projectcalico.org/v1) in kubectl's
  * layout, every item taken by the kubectl-layout matcher; undefined for any other file (the caller then
@@ -180,47 +254,24 @@ export function readBlockFile(file: string, beat: () => void = () => undefined, 
     if (list === undefined) return undefined;
     const metadata = list.list.metadata;
     const listMetadata = typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>) : undefined;
-    const tables = new Map<readonly string[], number>();
-    /** How many strings of each table the parts posted so far hold. */
-    const sent: number[] = [];
-    const strings = (): BlockFile["strings"] => {
-      const out: { table: number; from: number; strings: string[] }[] = [];
-      for (const [t, id] of tables) {
-        if (t.length > sent[id]) out.push({ table: id, from: sent[id], strings: t.slice(sent[id]) });
-        sent[id] = t.length;
+    const reader = new BlockReader(listMetadata, beat);
+    const items = list.items[Symbol.iterator]();
+    // Chunk by chunk: the loop over the items is `take`'s, the posts are here (see BlockReader).
+    for (let next = items.next(); !next.done; ) {
+      const stop = reader.take(items, next.value, post !== undefined);
+      if (stop === LEFT) {
+        items.return?.(undefined);
+        return undefined;
       }
-      return out;
-    };
-    let part = new Part(0);
-    let last: BlockChunk | undefined;
-    let n = 0;
-    for (const item of list.items) {
-      const b = item.decoded as FastBlock | undefined;
-      const f = b?.fields;
-      if (b === undefined || b.kind !== "IPAMBlock" || item.text === undefined || f === undefined) return undefined;
-      const a = f.attributes;
-      const s = f.sequenceNumberForAllocation;
-      if (!(a instanceof AttributeColumns) || !(s instanceof SequenceColumns) || !(f.allocations instanceof Int32Array) || !(f.unallocated instanceof Int32Array)) return undefined;
-      if (s.chunk !== a.chunk || f.allocations.buffer !== a.chunk.allocations.buffer || f.unallocated.buffer !== a.chunk.unallocated.buffer) return undefined;
-      // A block in a new chunk: the chunks before are full, and their blocks go.
-      if (post !== undefined && last !== undefined && a.chunk !== last && part.n > 0) {
-        const done = part.done(strings(), listMetadata);
-        post(done, blockFileTransferables(done));
-        part = new Part(n);
-      }
-      last = a.chunk;
-      let table = tables.get(a.strings);
-      if (table === undefined) {
-        tables.set(a.strings, (table = tables.size));
-        sent.push(0);
-      }
-      part.add(b, a, s, f.allocations, f.unallocated, table, item.index, item.text.from, item.text.to);
-      if ((++n & 255) === 0) beat();
+      if (stop === END) break;
+      const done = reader.cut();
+      (post as (part: BlockFile, transfer: ArrayBuffer[]) => void)(done, blockFileTransferables(done));
+      next = { done: false, value: stop };
     }
-    const rest = part.done(strings(), listMetadata);
+    const rest = reader.part.done(reader.strings(), listMetadata);
     if (post === undefined) return rest;
     if (rest.count > 0) post(rest, blockFileTransferables(rest));
-    return { ok: true, part: false, count: n };
+    return { ok: true, part: false, count: reader.n };
   } finally {
     fs.closeSync(fd);
   }

@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { Cidr } from "../../src/ip";
+import { blockAffinityObject, blockName, inspectDump, ipamBlockObject } from "../../src/live";
+import { cidrTextOf, isCanonicalIPv4Text, namesCidr, noteCidrText } from "../../src/live/private/cidr-text";
+import { podAlloc, read } from "./helpers";
+
+// The reader keeps the text a block's or an affinity's CIDR was read from when it is the CIDR's canonical
+// text, and checks the objects' names against it in place (src/live/private/cidr-text.ts): a second way of
+// telling what `Cidr.toString()` and `blockName` tell, compared with them here.
+
+const v4 = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 })).map(([n, p]) => Cidr.parseLoose(`${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".")}/${p}`));
+const v6 = fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }), fc.integer({ min: 0, max: 128 })).map(([n, p]) => Cidr.parseLoose(`${Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(":")}/${p}`));
+
+/** Texts near a CIDR's canonical text: leading zeros, characters changed, added or removed, another CIDR's text. */
+const edits = (text: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constant(text),
+    fc.integer({ min: 0, max: text.length }).map((i) => `${text.slice(0, i)}0${text.slice(i)}`),
+    fc.tuple(fc.integer({ min: 0, max: text.length - 1 }), fc.constantFrom("0", "1", "9", ".", "/", ":", "a", " ", "-", "\u00e9")).map(([i, c]) => `${text.slice(0, i)}${c}${text.slice(i + 1)}`),
+    fc.tuple(fc.integer({ min: 0, max: text.length }), fc.constantFrom("0", "5", ".", "/", " ")).map(([i, c]) => `${text.slice(0, i)}${c}${text.slice(i)}`),
+    fc.integer({ min: 0, max: text.length - 1 }).map((i) => `${text.slice(0, i)}${text.slice(i + 1)}`),
+    fc.constantFrom("", "0.0.0.0/0", "255.255.255.255/32", "10.0.0.0/26", "10.0.0.0/026", "010.0.0.0/26", "1.2.3.4/33", "1.2.3/24", "1.2.3.4.5/32"),
+  );
+
+describe("a CIDR's text read from the dump (cidr-text)", () => {
+  test("property: isCanonicalIPv4Text(text, cidr) is text === cidr.toString() for an IPv4 CIDR, false for IPv6", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(v4, v6).chain((c) => fc.tuple(fc.constant(c), edits(c.toString()))),
+        ([cidr, text]) => {
+          expect(isCanonicalIPv4Text(text, cidr)).toBe(cidr.family === 4 && text === cidr.toString());
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("property: noteCidrText records only a canonical text, and cidrTextOf is cidr.toString() either way", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(v4, v6).chain((c) => fc.tuple(fc.constant(c), edits(c.toString()))),
+        ([cidr, text]) => {
+          const noted = noteCidrText(cidr, text);
+          expect(noted).toBe(cidr.family === 4 && text === cidr.toString());
+          expect(cidrTextOf(cidr)).toBe(cidr.toString());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("property: namesCidr(name, from, text) is name.slice(from) === blockName of the CIDR, in place", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(v4, v6),
+        fc.string({ maxLength: 4 }),
+        (cidr, head) =>
+          fc.assert(
+            fc.property(edits(blockName(cidr)), (name) => {
+              expect(namesCidr(head + name, head.length, cidr.toString())).toBe(name === blockName(cidr));
+            }),
+            { numRuns: 10 },
+          ),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("the reader checks an IPv4 block's and affinity's names without formatting their CIDRs (the in-place path), and the check keys them by the text read", () => {
+    const cidr = Cidr.parse("10.0.0.64/26");
+    const objects = [ipamBlockObject({ cidr, host: "n1", allocations: [podAlloc(0, "ns", "a", "n1")] }), blockAffinityObject("n1", cidr)];
+    const toString = jest.spyOn(Cidr.prototype, "toString");
+    try {
+      const dump = read(objects);
+      expect(dump.findings.filter((f) => f.code === "BLOCK_NAME" || f.code === "AFFINITY_NAME")).toEqual([]);
+      expect(toString).not.toHaveBeenCalled();
+      const inspection = inspectDump(dump);
+      expect(inspection.blocks.map((b) => b.cidr)).toEqual(["10.0.0.64/26"]);
+      expect(toString).not.toHaveBeenCalled();
+    } finally {
+      toString.mockRestore();
+    }
+  });
+
+  test("a wrong name is still found on both paths (IPv4 in place, IPv6 formatted), and so is an affinity's name that is cut", () => {
+    const v4Block = Cidr.parse("10.0.0.64/26");
+    const v6Block = Cidr.parse("fd00:10::40/122");
+    const long = "n".repeat(240);
+    const dump = read([
+      { ...ipamBlockObject({ cidr: v4Block, host: "n1", allocations: [] }), metadata: { name: "10-0-0-0-26" } },
+      { ...ipamBlockObject({ cidr: v6Block, host: "n1", allocations: [] }), metadata: { name: "fd00-10--0-122" } },
+      { ...blockAffinityObject("n1", v4Block), metadata: { name: "n1-10-0-0-65-26" } },
+      { ...blockAffinityObject("n1", v6Block), metadata: { name: "n1-fd00-10--41-122" } },
+      blockAffinityObject(long, v4Block),
+      { ...blockAffinityObject(long, v6Block), metadata: { name: `${long}-${blockName(v6Block)}` } },
+    ]);
+    const named = dump.findings.filter((f) => f.code === "BLOCK_NAME" || f.code === "AFFINITY_NAME").map((f) => `${f.code} ${f.subject}`);
+    expect(named).toEqual([
+      "BLOCK_NAME IPAMBlock/10-0-0-0-26",
+      "BLOCK_NAME IPAMBlock/fd00-10--0-122",
+      "AFFINITY_NAME BlockAffinity/n1-10-0-0-65-26",
+      "AFFINITY_NAME BlockAffinity/n1-fd00-10--41-122",
+      `AFFINITY_NAME BlockAffinity/${long}-${blockName(v6Block)}`,
+    ]);
+  });
+});

@@ -19,7 +19,7 @@ import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { LazyOwnProperty } from "../ledger/private/lazy-property";
 import { compareNames } from "./private/text";
 import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
-import { PoolRequest, RequestSize, requestSize } from "./request";
+import { PoolRequest, RequestSize, prefixSize, requestSize } from "./request";
 import { CARVE_SCRATCH, ScratchArena } from "./private/scratch";
 
 /** Everything one carving run needs. */
@@ -471,6 +471,13 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   // name order (stable: a name's first request first), which finds duplicate names without a lookup
   // per request and is the order new pools are placed in; then each request, in request order.
   const requests = input.requests ?? [];
+  // The second and every later run of the same plan, as it usually comes: every request names the
+  // recorded pool at its own position, as it is recorded. One loop checks and places them all (see
+  // KEPT_AS_RECORDED); any other run takes the steps below, from here.
+  if (requests.length > 0 && requests.length === recorded.size && released.size === 0 && findings.length === 0 && ledgerIn === inspected.ledger) {
+    const pools = KEPT_AS_RECORDED.run(requests, recorded, recordedCidrs, spaces, exclusions, scratch);
+    if (pools !== undefined) return { pools, ledger: ledgerIn, changes: [], findings: sortFindings(findings) };
+  }
   const sizes = scratch.list<RequestSize | CarveError>(requests.length);
   const named = scratch.i32(requests.length);
   const withSize = named.subarray(0, requestSizes(requests, sizes, named));
@@ -522,6 +529,118 @@ function carveWith(input: CarveInput, scratch: ScratchArena): CarveResult {
   if (first !== undefined) return resultOfIndexedLedger(pools, first.ledger, first.index, sortedFindings);
   const { ledger, changes } = ledgerAfter(ledgerIn, inspected.ledger, recorded.size, kept, items);
   return { pools, ledger, changes, findings: sortedFindings };
+}
+
+/**
+ * @internal The run that keeps every recorded pool as it is recorded, when it is one: the pools, or
+ * `undefined` when anything in the run differs from that (then the general steps run from the start, and
+ * give every finding). Given as many requests as the ledger has pools, no release and no finding so
+ * far, it holds when the ledger's reader read its IPv4
+ * ranges as numbers in address order (a ledger read from its canonical text) and each request names the
+ * recorded pool at its own position (`PoolIndex.firstOtherName`), with its family (IPv4), block size, and exactly its recorded prefix
+ * length; pins no CIDR and names no address space; the pool is active, inside a declared address space,
+ * and touches no exclusion or special range. Such a run is what {@link carve}'s general steps give for it:
+ * each pool `source: "ledger"` at its recorded range with the explanation `explainFixed` writes, the
+ * input ledger itself, no change, no finding (`test/carver/rerun.property.test.ts` compares the two).
+ *
+ * The general steps pair requests with recorded names, check each against its entry, list ranges and
+ * explanations per request, check the ranges, explain them and make the pools, each a loop of its own;
+ * here one loop does it all ({@link keepEveryPool}), then one walk checks the ranges against the barriers.
+ * A method of an object, so that a test can see that a run took it.
+ */
+export const KEPT_AS_RECORDED = {
+  run(
+    requests: readonly PoolRequest[],
+    recorded: PoolIndex,
+    recordedCidrs: ReadonlyMap<string, Cidr>,
+    spaces: readonly Space[],
+    exclusions: Exclusions,
+    scratch: ScratchArena,
+  ): CarvedPool[] | undefined {
+    const keys = recordedIPv4Keys(recordedCidrs);
+    const order = recordedIPv4Order(recordedCidrs);
+    if (keys === undefined || order === undefined || order.length !== requests.length || !recorded.hasColumns() || !recorded.namesAscending()) return undefined;
+    // The names first: each request's is then a valid name (the reader checked the recorded one), and
+    // the requests' names are unique and in order, as the recorded ones are.
+    if (recorded.firstOtherName(requests) !== requests.length) return undefined;
+    const pools = new Array<CarvedPool>(requests.length);
+    if (!keepEveryPool(requests, recorded, keys, spaces, pools)) return undefined;
+    // Every range is marked: each is checked against the barriers, in one walk beside them.
+    const marked = scratch.u8(requests.length).fill(1);
+    if (anyMarkedTouches(order, keys, marked, barrierRunsBuilder(exclusions, 0, scratch).runs())) return undefined;
+    return pools;
+  },
+};
+
+/**
+ * The pools of {@link KEPT_AS_RECORDED} into `pools`, by request (and recorded position) `k`; false at the
+ * first request that is not its recorded pool as it is recorded. The loop alone: see {@link firstsOfNames}.
+ */
+function keepEveryPool(requests: readonly PoolRequest[], recorded: PoolIndex, keys: Float64Array, spaces: readonly Space[], pools: CarvedPool[]): boolean {
+  // The last explanation made, and what it was made for: most pools in a row share both.
+  let lastSpace: Space | undefined;
+  let lastSize: string | undefined;
+  let lastExplanation = "";
+  for (let k = 0; k < requests.length; k++) {
+    const request = requests[k];
+    const key = keys[k];
+    // An IPv4 range read as its key, active, with the request's block size (so a number in Calico's range).
+    if (key < 0 || request.family !== 4 || request.addressSpace !== undefined || recorded.blockSize(k) !== request.blockSize || !recorded.active(k)) return false;
+    const prefix = keyPrefix(key);
+    const size = keptSize(request, prefix);
+    if (size === undefined) return false;
+    const holder = spaceHoldingKey(spaces, key);
+    if (holder === undefined) return false;
+    if (holder !== lastSpace || size.explanation !== lastSize) {
+      lastSpace = holder;
+      lastSize = size.explanation;
+      lastExplanation = keptHereText(holder, size.explanation);
+    }
+    pools[k] = new CarvedPoolObject(request.name, 4, ipv4OfKey(key), request.blockSize, "ledger", lastExplanation);
+  }
+  return true;
+}
+
+/**
+ * The size of `request`, a request of {@link keepEveryPool} (its name that of a recorded pool, its family
+ * 4, its block size the recorded one), when it needs exactly the recorded prefix length `prefix`; else
+ * `undefined`. A size by prefix length that is the recorded one is valid as it is (a prefix no longer than
+ * the block size: the reader checked), and is `requestSize`'s answer without its checks; any other size
+ * is `requestSize`'s (an invalid one is `undefined`: the general steps report it).
+ */
+function keptSize(request: PoolRequest, prefix: number): RequestSize | undefined {
+  const size = request.size;
+  if (typeof size !== "object" || size === null || size.kind === "cidr") return undefined;
+  if (size.kind === "prefix") return size.prefixLength === prefix ? prefixSize(prefix, request.blockSize) : undefined;
+  let computed: RequestSize;
+  try {
+    computed = requestSize(request);
+  } catch (e) {
+    if (e instanceof CarveError) return undefined;
+    throw e;
+  }
+  return computed.prefix === prefix ? computed : undefined;
+}
+
+/**
+ * The explanation of an active recorded pool kept at a range no larger than it needs, inside space
+ * `holder`, for the size explanation `sizeExplanation`: the same words for every such pool, made once
+ * per size and space (`keptHere`), by {@link explainFixed} and {@link keepEveryPool} alike.
+ */
+function keptHereText(holder: Space, sizeExplanation: string): string {
+  let text = holder.keptHere.get(sizeExplanation);
+  if (text === undefined) {
+    text = explanationText(sizeExplanation, KEPT_FROM_LEDGER, holder.inside);
+    holder.keptHere.set(sizeExplanation, text);
+  }
+  return text;
+}
+
+const KEPT_FROM_LEDGER = "kept from the ledger";
+
+/** An explanation's non-empty parts joined by "; ": the size's words, what became of the range (never empty), where it lies. */
+function explanationText(sizeExplanation: string, middle: string, location: string): string {
+  return (sizeExplanation === "" ? middle : `${sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
 }
 
 /**
@@ -1435,13 +1554,30 @@ function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs:
   const order = recordedIPv4Order(recordedCidrs);
   // With the reader's order: the kept IPv4 ranges to check, by position, for one walk after the loop.
   const marked = order !== undefined ? items.scratch.u8(kept.size).fill(0) : undefined;
+  const found = fixedRangesNearBarriers(items, exclusions, marked);
+  return found === MAY_CONFLICT || (found === WALK_MARKED && anyMarkedTouches(order!, items.recordedKeys!, marked!, barrierRunsBuilder(exclusions, 0, items.scratch).runs()));
+}
+
+/** What {@link fixedRangesNearBarriers} found: nothing to check, a range that may conflict, or marked ranges to walk. */
+const NOTHING = 0;
+const MAY_CONFLICT = 1;
+const WALK_MARKED = 2;
+
+/**
+ * The loop of {@link anyPoolMayConflict}: {@link MAY_CONFLICT} at the first placed range that may conflict;
+ * else {@link WALK_MARKED} when it marked kept IPv4 ranges in `marked` for the walk, else {@link NOTHING}.
+ * The loop alone (see {@link firstsOfNames}): with the walk after it in the same function, the code V8
+ * compiled for the loop while it ran had no type feedback for the walk, and was thrown away at its end
+ * in every run (`--trace-deopt`: "Insufficient type feedback for generic named access").
+ */
+function fixedRangesNearBarriers(items: Items, exclusions: Exclusions, marked: Uint8Array | undefined): number {
   let v4: NumericRuns | undefined;
   let v6: IntervalSet | undefined;
   let walk = false;
   for (let item = 0; item < items.length; item++) {
     const cidr = items.cidrOf(item);
     if (cidr === undefined || !items.live(item)) continue;
-    if (items.source[item] !== LEDGER) return true;
+    if (items.source[item] !== LEDGER) return MAY_CONFLICT;
     if (cidr.family === 4 && marked !== undefined) {
       marked[items.position[item]] = 1;
       walk = true;
@@ -1452,13 +1588,13 @@ function anyPoolMayConflict(items: Items, exclusions: Exclusions, recordedCidrs:
       const first = key >= 0 ? (key - cidr.prefix) / 64 : Number(cidr.network);
       const k = firstRunFromIndex(v4, first);
       // The last address as a double, without the bigint `cidr.last` computes.
-      if (k < v4.count && v4.firsts[k] <= first + (V4_SIZES[cidr.prefix] - 1)) return true;
+      if (k < v4.count && v4.firsts[k] <= first + (V4_SIZES[cidr.prefix] - 1)) return MAY_CONFLICT;
     } else {
       v6 ??= IntervalSet.fromCidrs(6, barrierCidrs(exclusions, 6));
-      if (v6.intersects(cidr)) return true;
+      if (v6.intersects(cidr)) return MAY_CONFLICT;
     }
   }
-  return walk && anyMarkedTouches(order!, items.recordedKeys!, marked!, barrierRunsBuilder(exclusions, 0, items.scratch).runs());
+  return walk ? WALK_MARKED : NOTHING;
 }
 
 /** The exclusions and special ranges of a family. */
@@ -1618,17 +1754,15 @@ function explainFixed(items: Items, item: number, spaces: readonly Space[], find
         : "";
   if (items.source[item] === PINNED) return location ? `${sizeExplanation}; ${location}` : sizeExplanation;
   const status = items.recorded.status(items.position[item]);
+  const larger = items.prefix(item) > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
+  // The usual case, the same words for many pools: made once per size and space.
+  if (holder !== undefined && status === "active" && larger === "") return keptHereText(holder, sizeExplanation);
   const kept =
     status === "draining"
       ? "reactivated from the ledger, where it was draining"
       : status === "adopted"
         ? "kept from the ledger, where it was adopted from the live cluster"
-        : "kept from the ledger";
-  const larger = items.prefix(item) > cidr.prefix ? ` at /${cidr.prefix}, more than it needs now (a recorded range never shrinks)` : "";
-  // The usual case, the same words for many pools: made once per size and space.
-  const usual = holder !== undefined && status === "active" && larger === "";
-  const made = usual ? holder.keptHere.get(sizeExplanation) : undefined;
-  if (made !== undefined) return made;
+        : KEPT_FROM_LEDGER;
   if (!holder && !items.pinnedOf(item)) {
     findings.push(
       warning(
@@ -1638,11 +1772,7 @@ function explainFixed(items: Items, item: number, spaces: readonly Space[], find
       ),
     );
   }
-  // The non-empty parts joined by "; " (the middle one never is empty).
-  const middle = kept + larger;
-  const text = (sizeExplanation === "" ? middle : `${sizeExplanation}; ${middle}`) + (location === "" ? "" : `; ${location}`);
-  if (usual) holder.keptHere.set(sizeExplanation, text);
-  return text;
+  return explanationText(sizeExplanation, kept + larger, location);
 }
 
 /**

@@ -190,7 +190,8 @@ function invalid(name: string, message: string): never {
  */
 const PREFIX_SIZES: Array<Array<RequestSize | undefined> | undefined> = [];
 
-function prefixSize(prefix: number, blockSize: number): RequestSize {
+/** @internal The size of a request by prefix length (see {@link PREFIX_SIZES}): the one object for that prefix and block size. */
+export function prefixSize(prefix: number, blockSize: number): RequestSize {
   const ofBlockSize = (PREFIX_SIZES[blockSize] ??= []);
   let size = ofBlockSize[prefix];
   if (size === undefined) {

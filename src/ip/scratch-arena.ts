@@ -6,7 +6,7 @@ import type { TypedArrays } from "./cidr";
  * computation of the package, each with an arena of its own: a carving run (its lists of request
  * indices, the requests' columns, a free list's blocks, a re-run's index over the IPv4 barriers, the
  * requests' sizes: `CARVE_SCRATCH`), the radix-sort path of `findOverlaps` (keys and sort buffers:
- * `KEY_ARENA`), and the reading of a canonical ledger (its IPv4 columns and their sort).
+ * `KEY_ARENA`), and the reading of a canonical ledger (its text's bytes, its IPv4 columns and their sort).
  *
  * Why: a typed array's memory lies outside the JavaScript heap (allocated and zeroed by `calloc`) and is
  * freed only when a collection finds the array dead. Where the first touch of a fresh 4 KiB page costs a

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { CarveInput, CarveResult, PoolRequest, carve } from "../../src/carver";
+import { KEPT_AS_RECORDED } from "../../src/carver/carver";
+import { Cidr } from "../../src/ip";
 import { Ledger, parseLedger, serializeLedger } from "../../src/ledger";
 import { parseLedgerBody } from "../../src/ledger/parse";
 import { poolIndex } from "../../src/ledger/pool-index";
@@ -143,5 +145,98 @@ describe("a re-run on a ledger read from its canonical text", () => {
       ["10", "10.0.1.0/24", "ledger"],
       ["9", "10.0.0.0/24", "ledger"],
     ]);
+  });
+});
+
+describe("a re-run that keeps every pool as it is recorded (KEPT_AS_RECORDED, one loop)", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** IPv4 requests of the first run, unique names. */
+  const firstV4 = fc.uniqueArray(
+    fc.record({ six: fc.constant(false), name: firstRequest.map((r) => r.name), room: fc.nat(4) }),
+    { minLength: 1, maxLength: 12, selector: (r) => r.name },
+  );
+  /** At most one request changed in the later run, at a position (or none). */
+  const oneChange = fc.option(fc.record({ at: fc.nat(), how: fc.oneof(change, fc.constantFrom("as-addresses", "as-capacity", "as-addresses-more")) }), { nil: undefined });
+
+  /** The request with its size said another way: the same prefix length (or, "more", one shorter). */
+  function restated(r: PoolRequest, how: string): PoolRequest[] {
+    const prefix = r.size.kind === "prefix" ? r.size.prefixLength : 26;
+    if (how === "as-addresses") return [{ ...r, size: { kind: "addresses", addresses: 2 ** (32 - prefix) } }];
+    if (how === "as-addresses-more") return [{ ...r, size: { kind: "addresses", addresses: 2 ** (32 - prefix) + 1 } }];
+    return [{ ...r, size: { kind: "capacity", nodes: 2 ** (r.blockSize - prefix), blocksPerNode: 1 } }];
+  }
+
+  test("takes the one loop exactly when the general steps keep every pool, and gives their result", () => {
+    let taken = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(firstV4, oneChange, fc.array(exclusion, { maxLength: 2 }), fc.constantFrom(...LATER_SPACES), (first, one, exclusions, spaces) => {
+        const requests = first.map(requestOf).sort((a, b) => (a.name < b.name ? -1 : 1));
+        const firstRun = carve({ spaces: SPACES, requests });
+        const recorded = Object.entries(firstRun.ledger.pools);
+        if (recorded.length !== requests.length) return;
+        const text = serializeLedger(firstRun.ledger);
+        const later = requests.flatMap((r, i) =>
+          one === undefined || one.at % requests.length !== i
+            ? [r]
+            : one.how.startsWith("as-")
+              ? restated(r, one.how)
+              : changed(r, one.how, firstRun.ledger.pools[r.name].cidr, recorded[(i + 1) % recorded.length][1].cidr),
+        );
+        const input: Omit<CarveInput, "ledger"> = {
+          spaces,
+          exclusions: exclusions.map((e) => ("over" in e ? { cidr: recorded[e.over % recorded.length][1].cidr, kind: e.kind, reason: "test" } : { cidr: e.cidr, kind: "reserved" as const, reason: "test" })),
+          requests: later,
+        };
+        const spy = jest.spyOn(KEPT_AS_RECORDED, "run");
+        const canonical = parseLedger(text);
+        const fast = carve({ ...input, ledger: canonical });
+        const tookIt = spy.mock.results.some((r) => r.value !== undefined);
+        spy.mockRestore();
+        const general = carve({ ...input, ledger: parseLedgerBody(text) });
+        expect(outcome(fast)).toBe(outcome(general));
+        // The general steps keep every pool as recorded: no finding, no change, every pool from the ledger
+        // at its recorded range, none larger than it needs.
+        const keptAll =
+          general.findings.length === 0 &&
+          general.changes.length === 0 &&
+          general.pools.length === recorded.length &&
+          general.pools.every((p) => p.source === "ledger" && !p.explanation.includes("more than it needs"));
+        // Those the one loop declines: a range touching an exclusion or a special range (the general
+        // steps look closer), or one outside every space (a warning), or a request pinned to its own range.
+        if (tookIt) {
+          taken++;
+          expect(keptAll).toBe(true);
+          expect(fast.ledger).toBe(canonical);
+        } else if (keptAll) {
+          declined++;
+          const pinnedOrNamed = later.some((r) => r.size.kind === "cidr" || r.addressSpace !== undefined);
+          const touched = input.exclusions!.some((e) => recorded.some(([, entry]) => Cidr.parse(e.cidr).overlaps(Cidr.parse(entry.cidr))));
+          expect(pinnedOrNamed || touched).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Both ways were taken.
+    expect(taken).toBeGreaterThan(20);
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  test("the second run of a plan takes it, and returns the input ledger and no change", () => {
+    const requests = ["a", "b", "c"].map((name, i): PoolRequest => ({ name, family: 4, blockSize: 26, size: { kind: "prefix", prefixLength: 24 + i } }));
+    const firstRun = carve({ spaces: SPACES, requests });
+    const ledger = parseLedger(serializeLedger(firstRun.ledger));
+    const spy = jest.spyOn(KEPT_AS_RECORDED, "run");
+    const again = carve({ spaces: SPACES, requests, ledger });
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.results[0].value).toEqual(again.pools);
+    expect(again.ledger).toBe(ledger);
+    expect(again.changes).toEqual([]);
+    expect(again.findings).toEqual([]);
+    expect(again.pools.map((p) => [p.name, p.cidr.toString(), p.source, p.explanation])).toEqual(
+      firstRun.pools.map((p) => [p.name, p.cidr.toString(), "ledger", `${p.explanation.split("; ")[0]}; kept from the ledger; inside space a (10.0.0.0/16)`]),
+    );
+    expect(again.pools.every((p) => Object.isFrozen(p))).toBe(true);
   });
 });

@@ -118,3 +118,34 @@ describe("PoolIndex", () => {
     );
   });
 });
+
+describe("PoolIndex.firstOtherName", () => {
+  /** Names a canonical ledger holds (DNS subdomains, not integer-like), sorted and unique. */
+  const names = fc.uniqueArray(fc.stringMatching(/^[a-z]([-a-z0-9]{0,7}[a-z0-9])?(\.[a-z0-9]{1,3})?$/), { minLength: 1, maxLength: 30 }).map((n) => [...n].sort());
+  /** A name to put in place of one: another name, a prefix or extension of it, or itself. */
+  const other = fc.oneof(fc.stringMatching(/^[a-z][-a-z0-9]{0,8}$/), fc.constantFrom("", "x", "pool"));
+
+  test("finds the first position whose name differs, in the text and in a list alike", () => {
+    fc.assert(
+      fc.property(names, fc.option(fc.record({ at: fc.nat(), to: other, how: fc.constantFrom("replace", "extend", "cut") }), { nil: undefined }), (sorted, change) => {
+        const text = serializeLedger(freezeLedger(sorted.map((n, k) => [n, entry(k)] as const)));
+        const fromText = poolIndex(parseLedger(text));
+        expect(fromText.hasColumns()).toBe(true);
+        const listed = new PoolIndex(sorted, sorted.map((_, k) => entry(k)));
+        const items = sorted.map((name) => ({ name }));
+        if (change !== undefined) {
+          const k = change.at % items.length;
+          const n = items[k].name;
+          items[k] = { name: change.how === "replace" ? change.to : change.how === "extend" ? n + change.to : n.slice(0, Math.max(0, n.length - 1 - change.to.length)) };
+        }
+        const expected = items.findIndex((item, k) => item.name !== sorted[k]);
+        const want = expected < 0 ? sorted.length : expected;
+        expect(fromText.firstOtherName(items)).toBe(want);
+        expect(listed.firstOtherName(items)).toBe(want);
+        // Compared in place: no list of names made.
+        expect(fromText.namesMade()).toBe(false);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -284,7 +284,7 @@ let scannedNetworksOr = 0;
  * from its bytes into `c`: how many, or -1 when the text is not canonical; where they end and the rest in
  * {@link scannedEnd} and the variables after it. The loop alone, with nothing after it: V8 compiles it
  * while the first read runs (on-stack replacement), when the code after the loop has never run; there
- * such code took a deoptimization at every read in some processes (the reader at 2.8 ms instead of 0.9).
+ * such code deoptimized (no type feedback) several times a process, and in one process at every read.
  */
 function scanEntries(text: string, bytes: Uint8Array, capacity: number, c: ReadColumns): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);

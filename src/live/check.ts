@@ -4,7 +4,7 @@ import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveAffinity, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
 import { AttributeView, attributeViewOf } from "./private/columns";
-import { cidrTextOf } from "./private/cidr-text";
+import { addressTexts, cidrTextOf } from "./private/cidr-text";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleIdHash } from "./private/handle-ids";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
@@ -343,11 +343,17 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let inUseNotAllocated = 0;
   const use = (text: string, owner: string, subject: string, path: string) => {
     let parsed: { family: 4 | 6; value: bigint };
-    try {
-      parsed = parseAddress(text);
-    } catch {
-      add("warning", "IN_USE_ADDRESS_INVALID", subject, path, `${owner} uses "${text}", which is not an IP address; it is not checked.`);
-      return;
+    // (An IPv4 address in the common form is read in place; any other text is parsed, and explained when wrong.)
+    const v4 = addressTexts.ipv4Number(text);
+    if (v4 >= 0) {
+      parsed = { family: 4, value: BigInt(v4) };
+    } else {
+      try {
+        parsed = parseAddress(text);
+      } catch {
+        add("warning", "IN_USE_ADDRESS_INVALID", subject, path, `${owner} uses "${text}", which is not an IP address; it is not checked.`);
+        return;
+      }
     }
     // (An IPv4 address keyed by its number: no decimal text of a bigint per address.)
     const key = parsed.family === 4 ? Number(parsed.value) : `6/${parsed.value}`;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { Cidr } from "../../src/ip";
-import { blockAffinityObject, blockName, inspectDump, ipamBlockObject } from "../../src/live";
-import { cidrTextOf, isCanonicalIPv4Text, namesCidr, noteCidrText } from "../../src/live/private/cidr-text";
-import { podAlloc, read } from "./helpers";
+import { Cidr, parseAddress } from "../../src/ip";
+import { blockAffinityObject, blockName, inspectDump, ipamBlockObject, ipamHandleObject } from "../../src/live";
+import { addressTexts, cidrTextOf, isCanonicalIPv4Text, namesCidr, noteCidrText } from "../../src/live/private/cidr-text";
+import { node, podAlloc, pool, read } from "./helpers";
 
 // The reader keeps the text a block's or an affinity's CIDR was read from when it is the CIDR's canonical
 // text, and checks the objects' names against it in place (src/live/private/cidr-text.ts): a second way of
@@ -102,5 +102,48 @@ describe("a CIDR's text read from the dump (cidr-text)", () => {
       "AFFINITY_NAME BlockAffinity/n1-fd00-10--41-122",
       `AFFINITY_NAME BlockAffinity/${long}-${blockName(v6Block)}`,
     ]);
+  });
+});
+
+describe("an IPv4 address read in place (addressTexts.ipv4Number)", () => {
+  const address = fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((n) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join("."));
+  const texts = fc.oneof(address, address.chain(edits), fc.constantFrom("", "1.2.3", "1.2.3.4.", "256.0.0.1", "01.2.3.4", "1.2.3.4 ", "::ffff:1.2.3.4", "fd00::1", "1..2.3", "1.2.3.0400"));
+
+  test("property: ipv4Number(text) is parseAddress's IPv4 value for the texts it reads, and -1 only for texts parseAddress does not read as IPv4", () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        let parsed: { family: number; value: bigint } | null = null;
+        try {
+          parsed = parseAddress(text);
+        } catch {
+          parsed = null;
+        }
+        const n = addressTexts.ipv4Number(text);
+        if (parsed !== null && parsed.family === 4 && !text.includes(":")) expect(n).toBe(Number(parsed.value));
+        else expect(n).toBe(-1);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test("the check reads a node's IPv4 tunnel address in place (the path is taken), and a bad one is still a finding", () => {
+    const cidr = Cidr.parse("10.0.0.64/26");
+    const objects = [
+      pool("p", "10.0.0.0/16"),
+      ipamBlockObject({ cidr, host: "n1", allocations: [{ ordinal: 1, handle: "vxlan-tunnel-addr-n1", attributes: { node: "n1", type: "vxlanTunnelAddress" } }] }),
+      blockAffinityObject("n1", cidr),
+      ipamHandleObject("vxlan-tunnel-addr-n1", { "10.0.0.64/26": 1 }),
+      node("n1", "10.0.0.65"),
+      node("n2", "10.0.0.300"),
+    ];
+    const read1 = jest.spyOn(addressTexts, "ipv4Number");
+    try {
+      const inspection = inspectDump(read(objects));
+      expect(read1.mock.results.map((r) => r.value)).toEqual([167772225, -1]);
+      expect(inspection.counts.nodeTunnelAddresses).toBe(2);
+      expect(inspection.findings.map((f) => f.code)).toEqual(["IN_USE_ADDRESS_INVALID"]);
+    } finally {
+      read1.mockRestore();
+    }
   });
 });

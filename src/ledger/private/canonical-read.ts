@@ -220,19 +220,15 @@ function asciiBytes(text: string, bytes: Uint8Array): boolean {
 
 /**
  * {@link readCanonicalLedger} of a text whose head and tail it checked, from its bytes (see
- * {@link asciiBytes}): the entries, at most `capacity`, read into columns. The IPv4 ranges' columns
- * are the arena's (`scratch`, begun).
+ * {@link asciiBytes}): the entries, at most `capacity`, read into columns ({@link scanEntries}), then
+ * checked as a whole (the text's end, the ranges' overlaps) and made the ledger. The IPv4 ranges'
+ * columns are the arena's (`scratch`, begun).
  */
 function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch: ScratchArena): Ledger | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   // The IPv4 ranges apart, for the overlap check: network and position of each, and the prefix by position.
   const networks = scratch.u32(capacity);
   const positions = scratch.u32(capacity);
   const prefixes = scratch.u8(capacity);
-  // The bits set in every network and in any: those that differ are the ones the sort reads.
-  let networksAnd = -1;
-  let networksOr = 0;
-  const end = text.length - TAIL.length;
   // Made at their longest and cut to length at the end: no copies while they grow.
   const cidrStarts = new Int32Array(capacity);
   const cidrEnds = new Int32Array(capacity);
@@ -242,8 +238,55 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
   // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
   const keys = new Float64Array(capacity);
-  let m = 0;
   const v6: Cidr[] = [];
+  const n = scanEntries(text, bytes, capacity, networks, positions, prefixes, cidrStarts, cidrEnds, families, blockSizes, statuses, keys, v6);
+  if (n < 0 || scannedTo !== text.length - TAIL.length) return undefined;
+  const byPosition = keys.subarray(0, n);
+  const v4Order = ipv4Order(networks, positions, prefixes, scannedIPv4, scannedNetworksAnd ^ scannedNetworksOr, scratch);
+  if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  // Names in increasing order, none integer-like: the order of the record, once made.
+  // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
+  const columns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
+  const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, byPosition, v4Order, v6);
+  rememberSerialized(ledger, text);
+  return ledger;
+}
+
+/** Where {@link scanEntries} stopped (the index after the last entry), how many IPv4 ranges it read, and the bits set in every and in any of their networks. */
+let scannedTo = 0;
+let scannedIPv4 = 0;
+let scannedNetworksAnd = -1;
+let scannedNetworksOr = 0;
+
+/**
+ * The entries of {@link readEntries}' text read into its columns: how many, or -1 when the text is not
+ * in the canonical form; sets {@link scannedTo}, {@link scannedIPv4} and the networks' bits. The loop
+ * alone, as the carver's steps are (see `firstsOfNames` there): with the checks and the ledger after it
+ * in the same function, the code V8 compiled for the loop while it ran (on-stack replacement) had no
+ * type feedback for them and was thrown away at the loop's end in every read (`--trace-deopt`:
+ * "Insufficient type feedback for generic named access"), and the whole function, compiled again, took
+ * 40–110 ms of a compiler thread each time.
+ */
+function scanEntries(
+  text: string,
+  bytes: Uint8Array,
+  capacity: number,
+  networks: Uint32Array,
+  positions: Uint32Array,
+  prefixes: Uint8Array,
+  cidrStarts: Int32Array,
+  cidrEnds: Int32Array,
+  families: Uint8Array,
+  blockSizes: Uint8Array,
+  statuses: Uint8Array,
+  keys: Float64Array,
+  v6: Cidr[],
+): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  // The bits set in every network and in any: those that differ are the ones the sort reads.
+  let networksAnd = -1;
+  let networksOr = 0;
+  let m = 0;
   // No name before the first: an empty one, which any name comes after.
   let previousName = FIRST_NAME;
   let previousLength = 0;
@@ -251,9 +294,9 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
   let i = FIRST_NAME;
   for (;;) {
     // A valid name that comes after the one before (increasing names are unique): no string is made for it.
-    if (n === capacity) return undefined;
+    if (n === capacity) return -1;
     const nameEnd = scanName(bytes, i);
-    if (nameEnd < 0 || !nameComesAfter(view, i, nameEnd - i, previousName, previousLength)) return undefined;
+    if (nameEnd < 0 || !nameComesAfter(view, i, nameEnd - i, previousName, previousLength)) return -1;
     previousName = i;
     previousLength = nameEnd - i;
     i = nameEnd;
@@ -262,9 +305,9 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     const sizeStart = i + BEFORE_BLOCK_SIZE.length;
     let j = sizeStart;
     for (let c = bytes[j]; c >= 48 && c <= 57 && j - sizeStart < 4; c = bytes[++j]) blockSize = blockSize * 10 + (c - 48);
-    if (j - sizeStart < 2 || j - sizeStart > 3) return undefined;
+    if (j - sizeStart < 2 || j - sizeStart > 3) return -1;
     const before = blockSize < AFTER_NAME.length ? AFTER_NAME[blockSize] : undefined;
-    if (before === undefined || !bytesAt(view, i, before)) return undefined;
+    if (before === undefined || !bytesAt(view, i, before)) return -1;
     i += before.text.length;
     const cidrStart = i;
     // A canonical IPv4 CIDR is read into its key as it is scanned; any other text is scanned as
@@ -276,9 +319,9 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     } else {
       for (let c = bytes[i]; (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || c === 46; c = bytes[++i]);
       const slash = i;
-      if (slash - cidrStart < 2 || slash - cidrStart > 39 || bytes[slash] !== 47) return undefined;
+      if (slash - cidrStart < 2 || slash - cidrStart > 39 || bytes[slash] !== 47) return -1;
       for (let c = bytes[++i]; c >= 48 && c <= 57; c = bytes[++i]);
-      if (i - slash < 2 || i - slash > 4) return undefined;
+      if (i - slash < 2 || i - slash > 4) return -1;
     }
     const cidrEnd = i;
     // The family's digit and the status's first letters pick the text to compare: the status's code
@@ -288,16 +331,16 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     const s0 = bytes[cidrEnd + STATUS_AT];
     const s1 = bytes[cidrEnd + STATUS_AT + 1];
     const status = s0 === 100 ? 1 : s0 !== 97 ? -1 : s1 === 99 ? 0 : s1 === 100 ? 2 : -1;
-    if (family === 0 || status < 0) return undefined;
+    if (family === 0 || status < 0) return -1;
     const after = ENTRY_ENDS[family === 4 ? status : 3 + status];
-    if (!bytesAt(view, cidrEnd, after)) return undefined;
+    if (!bytesAt(view, cidrEnd, after)) return -1;
     i = cidrEnd + after.text.length;
     // Then the next entry's start, or the end of the pools (checked after the last entry).
     const more = view.getInt32(i, true) === BETWEEN_ENTRIES_HEAD && view.getInt32(i + 3, true) === BETWEEN_ENTRIES_TAIL;
     if (more) i += BETWEEN_ENTRIES.length;
     let prefix: number;
     if (family === 4) {
-      if (key < 0 || blockSize < V4_MIN_BLOCK || blockSize > V4_MAX_BLOCK) return undefined;
+      if (key < 0 || blockSize < V4_MIN_BLOCK || blockSize > V4_MAX_BLOCK) return -1;
       prefix = keyPrefix(key);
       keys[n] = key;
       const network = (key - prefix) / 64;
@@ -309,12 +352,12 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     } else {
       // Text read as an IPv4 CIDR is none of IPv6.
       const cidr = key >= 0 ? undefined : canonicalIPv6(text.slice(cidrStart, cidrEnd));
-      if (cidr === undefined || blockSize < V6_MIN_BLOCK || blockSize > V6_MAX_BLOCK) return undefined;
+      if (cidr === undefined || blockSize < V6_MIN_BLOCK || blockSize > V6_MAX_BLOCK) return -1;
       prefix = cidr.prefix;
       keys[n] = -2 - v6.length; // where its Cidr is kept (see EntryCidrs)
       v6.push(cidr);
     }
-    if (prefix > blockSize) return undefined;
+    if (prefix > blockSize) return -1;
     cidrStarts[n] = cidrStart;
     cidrEnds[n] = cidrEnd;
     families[n] = family;
@@ -323,16 +366,11 @@ function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch:
     n++;
     if (!more) break;
   }
-  const byPosition = keys.subarray(0, n);
-  if (i !== end) return undefined;
-  const v4Order = ipv4Order(networks, positions, prefixes, m, networksAnd ^ networksOr, scratch);
-  if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
-  // Names in increasing order, none integer-like: the order of the record, once made.
-  // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
-  const columns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
-  const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, byPosition, v4Order, v6);
-  rememberSerialized(ledger, text);
-  return ledger;
+  scannedTo = i;
+  scannedIPv4 = m;
+  scannedNetworksAnd = networksAnd;
+  scannedNetworksOr = networksOr;
+  return n;
 }
 
 /**
@@ -511,51 +549,66 @@ export const BYTE_SCANS = {
  * on 10,000 ranges; this 0.15 ms.) The sort's arrays are the reader's arena's.
  */
 function ipv4Order(networks: Uint32Array, positions: Uint32Array, prefixes: Uint8Array, m: number, differ: number, scratch: ScratchArena): Uint32Array | undefined {
+  // The result, written by the sort's last pass (or copied, when there is none).
+  const order = new Uint32Array(m);
+  let sorted = networks;
+  if (differ === 0 || m < 2) order.set(positions.subarray(0, m));
+  else sorted = sortByNetwork(networks, positions, m, differ, scratch, order);
+  return anyOverlapInOrder(sorted, order, prefixes, m) ? undefined : order;
+}
+
+/**
+ * The radix sort of {@link ipv4Order}: the positions of the first `m` ranges in network order into `order`;
+ * returns the networks in that order (one of the sort's arrays). Its loops alone, and the sweep after it a
+ * function of its own ({@link anyOverlapInOrder}): with the sweep in the same function, the code V8 compiled
+ * for the sort's loop while it ran had no type feedback for the sweep and was thrown away there in every
+ * read (`--trace-deopt`: "Insufficient type feedback for compare operation").
+ */
+function sortByNetwork(networks: Uint32Array, positions: Uint32Array, m: number, differ: number, scratch: ScratchArena, order: Uint32Array): Uint32Array {
   let fromNetworks = networks;
   let fromPositions = positions;
-  // The result, written by the last pass (or copied, when there is none).
-  const order = new Uint32Array(m);
-  if (differ === 0 || m < 2) {
-    order.set(positions.subarray(0, m));
-  } else {
-    let toNetworks = scratch.u32(m);
-    let toPositions = scratch.u32(m);
-    // The span of differing bits, lowest to highest, cut into equal digits of at most digitBits(m) bits.
-    const low = 31 - Math.clz32(differ & -differ);
-    const span = 32 - Math.clz32(differ) - low;
-    const passes = Math.ceil(span / digitBits(m));
-    const bits = Math.ceil(span / passes);
-    const mask = (1 << bits) - 1;
-    const count = scratch.u32(mask + 1);
-    for (let pass = 0, shift = low; pass < passes; pass++, shift += bits) {
-      if (pass === passes - 1) toPositions = order;
-      count.fill(0);
-      for (let t = 0; t < m; t++) count[(fromNetworks[t] >>> shift) & mask]++;
-      for (let d = 0, sum = 0; d <= mask; d++) {
-        const c = count[d];
-        count[d] = sum;
-        sum += c;
-      }
-      for (let t = 0; t < m; t++) {
-        const network = fromNetworks[t];
-        const to = count[(network >>> shift) & mask]++;
-        toNetworks[to] = network;
-        toPositions[to] = fromPositions[t];
-      }
-      const sortedNetworks = toNetworks;
-      toNetworks = fromNetworks;
-      fromNetworks = sortedNetworks;
-      const sortedPositions = toPositions;
-      toPositions = fromPositions;
-      fromPositions = sortedPositions;
+  let toNetworks = scratch.u32(m);
+  let toPositions = scratch.u32(m);
+  // The span of differing bits, lowest to highest, cut into equal digits of at most digitBits(m) bits.
+  const low = 31 - Math.clz32(differ & -differ);
+  const span = 32 - Math.clz32(differ) - low;
+  const passes = Math.ceil(span / digitBits(m));
+  const bits = Math.ceil(span / passes);
+  const mask = (1 << bits) - 1;
+  const count = scratch.u32(mask + 1);
+  for (let pass = 0, shift = low; pass < passes; pass++, shift += bits) {
+    if (pass === passes - 1) toPositions = order;
+    count.fill(0);
+    for (let t = 0; t < m; t++) count[(fromNetworks[t] >>> shift) & mask]++;
+    for (let d = 0, sum = 0; d <= mask; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
     }
+    for (let t = 0; t < m; t++) {
+      const network = fromNetworks[t];
+      const to = count[(network >>> shift) & mask]++;
+      toNetworks[to] = network;
+      toPositions[to] = fromPositions[t];
+    }
+    const sortedNetworks = toNetworks;
+    toNetworks = fromNetworks;
+    fromNetworks = sortedNetworks;
+    const sortedPositions = toPositions;
+    toPositions = fromPositions;
+    fromPositions = sortedPositions;
   }
+  return fromNetworks;
+}
+
+/** Whether two of the first `m` ranges overlap: `networks` in address order, `order` their positions (for their prefixes). */
+function anyOverlapInOrder(networks: Uint32Array, order: Uint32Array, prefixes: Uint8Array, m: number): boolean {
   let lastEnd = -1;
   for (let t = 0; t < m; t++) {
-    const network = fromNetworks[t];
-    if (network <= lastEnd) return undefined;
+    const network = networks[t];
+    if (network <= lastEnd) return true;
     const last = network + V4_SIZES[prefixes[order[t]]] - 1;
     if (last > lastEnd) lastEnd = last;
   }
-  return order;
+  return false;
 }

@@ -221,74 +221,69 @@ function asciiBytes(text: string, bytes: Uint8Array): boolean {
 /**
  * {@link readCanonicalLedger} of a text whose head and tail it checked, from its bytes (see
  * {@link asciiBytes}): the entries, at most `capacity`, read into columns ({@link scanEntries}), then
- * the IPv4 ranges' order and overlap check, and the ledger. The IPv4 ranges' columns are the arena's
- * (`scratch`, begun).
+ * checked as a whole (the text's end, the ranges' overlaps) and made the ledger. The IPv4 ranges'
+ * columns are the arena's (`scratch`, begun).
  */
 function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch: ScratchArena): Ledger | undefined {
-  const columns: ReadColumns = {
-    // Made at their longest and cut to length at the end: no copies while they grow.
-    cidrStarts: new Int32Array(capacity),
-    cidrEnds: new Int32Array(capacity),
-    families: new Uint8Array(capacity),
-    blockSizes: new Uint8Array(capacity),
-    statuses: new Uint8Array(capacity),
-    keys: new Float64Array(capacity),
-    networks: scratch.u32(capacity),
-    positions: scratch.u32(capacity),
-    prefixes: scratch.u8(capacity),
-    v6: [],
-  };
-  const n = scanEntries(text, bytes, capacity, columns);
-  if (n < 0 || scannedEnd !== text.length - TAIL.length) return undefined;
-  const { cidrStarts, cidrEnds, families, blockSizes, statuses, keys, v6 } = columns;
+  // The IPv4 ranges apart, for the overlap check: network and position of each, and the prefix by position.
+  const networks = scratch.u32(capacity);
+  const positions = scratch.u32(capacity);
+  const prefixes = scratch.u8(capacity);
+  // Made at their longest and cut to length at the end: no copies while they grow.
+  const cidrStarts = new Int32Array(capacity);
+  const cidrEnds = new Int32Array(capacity);
+  const families = new Uint8Array(capacity);
+  const blockSizes = new Uint8Array(capacity);
+  const statuses = new Uint8Array(capacity);
+  // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
+  // the overlap check and for the entries' CIDRs when a run asks for them.
+  const keys = new Float64Array(capacity);
+  const v6: Cidr[] = [];
+  const n = scanEntries(text, bytes, capacity, networks, positions, prefixes, cidrStarts, cidrEnds, families, blockSizes, statuses, keys, v6);
+  if (n < 0 || scannedTo !== text.length - TAIL.length) return undefined;
   const byPosition = keys.subarray(0, n);
-  const v4Order = ipv4Order(columns.networks, columns.positions, columns.prefixes, scannedIPv4, scannedNetworksAnd ^ scannedNetworksOr, scratch);
+  const v4Order = ipv4Order(networks, positions, prefixes, scannedIPv4, scannedNetworksAnd ^ scannedNetworksOr, scratch);
   if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
   // Names in increasing order, none integer-like: the order of the record, once made.
   // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
-  const entryColumns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
-  const ledger = checkedIndexedLedger(new PoolIndex(undefined, entryColumns, true), undefined, byPosition, v4Order, v6);
+  const columns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
+  const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, byPosition, v4Order, v6);
   rememberSerialized(ledger, text);
   return ledger;
 }
 
-/**
- * The columns {@link scanEntries} fills, by entry position: those the ledger keeps (where each CIDR starts
- * and ends, family, block size, status, and the range's key: network × 64 + prefix for IPv4, -2 - its index
- * in `v6` for IPv6), and the IPv4 ranges' (network and position of each, the prefix by position).
- */
-interface ReadColumns {
-  readonly cidrStarts: Int32Array;
-  readonly cidrEnds: Int32Array;
-  readonly families: Uint8Array;
-  readonly blockSizes: Uint8Array;
-  readonly statuses: Uint8Array;
-  readonly keys: Float64Array;
-  readonly networks: Uint32Array;
-  readonly positions: Uint32Array;
-  readonly prefixes: Uint8Array;
-  readonly v6: Cidr[];
-}
-
-/**
- * What {@link scanEntries} read besides its count: where the entries end, how many IPv4 ranges, and the
- * bits set in every network and in any (those that differ are the ones the sort reads).
- */
-let scannedEnd = 0;
+/** Where {@link scanEntries} stopped (the index after the last entry), how many IPv4 ranges it read, and the bits set in every and in any of their networks. */
+let scannedTo = 0;
 let scannedIPv4 = 0;
-let scannedNetworksAnd = 0;
+let scannedNetworksAnd = -1;
 let scannedNetworksOr = 0;
 
 /**
- * The entries of a text whose head and tail {@link readCanonicalLedger} checked, at most `capacity`, read
- * from its bytes into `c`: how many, or -1 when the text is not canonical; where they end and the rest in
- * {@link scannedEnd} and the variables after it. The loop alone, with nothing after it: V8 compiles it
- * while the first read runs (on-stack replacement), when the code after the loop has never run; there
- * such code deoptimized (no type feedback) several times a process, and in one process at every read.
+ * The entries of {@link readEntries}' text read into its columns: how many, or -1 when the text is not
+ * in the canonical form; sets {@link scannedTo}, {@link scannedIPv4} and the networks' bits. The loop
+ * alone, as the carver's steps are (see `firstsOfNames` there): with the checks and the ledger after it
+ * in the same function, the code V8 compiled for the loop while it ran (on-stack replacement) had no
+ * type feedback for them and was thrown away at the loop's end in every read (`--trace-deopt`:
+ * "Insufficient type feedback for generic named access"), and the whole function, compiled again, took
+ * 40–110 ms of a compiler thread each time.
  */
-function scanEntries(text: string, bytes: Uint8Array, capacity: number, c: ReadColumns): number {
+function scanEntries(
+  text: string,
+  bytes: Uint8Array,
+  capacity: number,
+  networks: Uint32Array,
+  positions: Uint32Array,
+  prefixes: Uint8Array,
+  cidrStarts: Int32Array,
+  cidrEnds: Int32Array,
+  families: Uint8Array,
+  blockSizes: Uint8Array,
+  statuses: Uint8Array,
+  keys: Float64Array,
+  v6: Cidr[],
+): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const { cidrStarts, cidrEnds, families, blockSizes, statuses, keys, networks, positions, prefixes, v6 } = c;
+  // The bits set in every network and in any: those that differ are the ones the sort reads.
   let networksAnd = -1;
   let networksOr = 0;
   let m = 0;
@@ -369,14 +364,13 @@ function scanEntries(text: string, bytes: Uint8Array, capacity: number, c: ReadC
     blockSizes[n] = blockSize;
     statuses[n] = status;
     n++;
-    if (!more) {
-      scannedEnd = i;
-      scannedIPv4 = m;
-      scannedNetworksAnd = networksAnd;
-      scannedNetworksOr = networksOr;
-      return n;
-    }
+    if (!more) break;
   }
+  scannedTo = i;
+  scannedIPv4 = m;
+  scannedNetworksAnd = networksAnd;
+  scannedNetworksOr = networksOr;
+  return n;
 }
 
 /**
@@ -555,51 +549,66 @@ export const BYTE_SCANS = {
  * on 10,000 ranges; this 0.15 ms.) The sort's arrays are the reader's arena's.
  */
 function ipv4Order(networks: Uint32Array, positions: Uint32Array, prefixes: Uint8Array, m: number, differ: number, scratch: ScratchArena): Uint32Array | undefined {
+  // The result, written by the sort's last pass (or copied, when there is none).
+  const order = new Uint32Array(m);
+  let sorted = networks;
+  if (differ === 0 || m < 2) order.set(positions.subarray(0, m));
+  else sorted = sortByNetwork(networks, positions, m, differ, scratch, order);
+  return anyOverlapInOrder(sorted, order, prefixes, m) ? undefined : order;
+}
+
+/**
+ * The radix sort of {@link ipv4Order}: the positions of the first `m` ranges in network order into `order`;
+ * returns the networks in that order (one of the sort's arrays). Its loops alone, and the sweep after it a
+ * function of its own ({@link anyOverlapInOrder}): with the sweep in the same function, the code V8 compiled
+ * for the sort's loop while it ran had no type feedback for the sweep and was thrown away there in every
+ * read (`--trace-deopt`: "Insufficient type feedback for compare operation").
+ */
+function sortByNetwork(networks: Uint32Array, positions: Uint32Array, m: number, differ: number, scratch: ScratchArena, order: Uint32Array): Uint32Array {
   let fromNetworks = networks;
   let fromPositions = positions;
-  // The result, written by the last pass (or copied, when there is none).
-  const order = new Uint32Array(m);
-  if (differ === 0 || m < 2) {
-    order.set(positions.subarray(0, m));
-  } else {
-    let toNetworks = scratch.u32(m);
-    let toPositions = scratch.u32(m);
-    // The span of differing bits, lowest to highest, cut into equal digits of at most digitBits(m) bits.
-    const low = 31 - Math.clz32(differ & -differ);
-    const span = 32 - Math.clz32(differ) - low;
-    const passes = Math.ceil(span / digitBits(m));
-    const bits = Math.ceil(span / passes);
-    const mask = (1 << bits) - 1;
-    const count = scratch.u32(mask + 1);
-    for (let pass = 0, shift = low; pass < passes; pass++, shift += bits) {
-      if (pass === passes - 1) toPositions = order;
-      count.fill(0);
-      for (let t = 0; t < m; t++) count[(fromNetworks[t] >>> shift) & mask]++;
-      for (let d = 0, sum = 0; d <= mask; d++) {
-        const c = count[d];
-        count[d] = sum;
-        sum += c;
-      }
-      for (let t = 0; t < m; t++) {
-        const network = fromNetworks[t];
-        const to = count[(network >>> shift) & mask]++;
-        toNetworks[to] = network;
-        toPositions[to] = fromPositions[t];
-      }
-      const sortedNetworks = toNetworks;
-      toNetworks = fromNetworks;
-      fromNetworks = sortedNetworks;
-      const sortedPositions = toPositions;
-      toPositions = fromPositions;
-      fromPositions = sortedPositions;
+  let toNetworks = scratch.u32(m);
+  let toPositions = scratch.u32(m);
+  // The span of differing bits, lowest to highest, cut into equal digits of at most digitBits(m) bits.
+  const low = 31 - Math.clz32(differ & -differ);
+  const span = 32 - Math.clz32(differ) - low;
+  const passes = Math.ceil(span / digitBits(m));
+  const bits = Math.ceil(span / passes);
+  const mask = (1 << bits) - 1;
+  const count = scratch.u32(mask + 1);
+  for (let pass = 0, shift = low; pass < passes; pass++, shift += bits) {
+    if (pass === passes - 1) toPositions = order;
+    count.fill(0);
+    for (let t = 0; t < m; t++) count[(fromNetworks[t] >>> shift) & mask]++;
+    for (let d = 0, sum = 0; d <= mask; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
     }
+    for (let t = 0; t < m; t++) {
+      const network = fromNetworks[t];
+      const to = count[(network >>> shift) & mask]++;
+      toNetworks[to] = network;
+      toPositions[to] = fromPositions[t];
+    }
+    const sortedNetworks = toNetworks;
+    toNetworks = fromNetworks;
+    fromNetworks = sortedNetworks;
+    const sortedPositions = toPositions;
+    toPositions = fromPositions;
+    fromPositions = sortedPositions;
   }
+  return fromNetworks;
+}
+
+/** Whether two of the first `m` ranges overlap: `networks` in address order, `order` their positions (for their prefixes). */
+function anyOverlapInOrder(networks: Uint32Array, order: Uint32Array, prefixes: Uint8Array, m: number): boolean {
   let lastEnd = -1;
   for (let t = 0; t < m; t++) {
-    const network = fromNetworks[t];
-    if (network <= lastEnd) return undefined;
+    const network = networks[t];
+    if (network <= lastEnd) return true;
     const last = network + V4_SIZES[prefixes[order[t]]] - 1;
     if (last > lastEnd) lastEnd = last;
   }
-  return order;
+  return false;
 }

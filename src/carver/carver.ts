@@ -17,6 +17,7 @@ import { anyMarkedTouches } from "./private/kept-ranges";
 import { AddedChangeObject, CarvedPoolObject } from "./private/objects";
 import { LedgerEntryObject } from "../ledger/private/entry-object";
 import { LazyOwnProperty } from "../ledger/private/lazy-property";
+import { READER_SCRATCH } from "../ledger/private/canonical-read";
 import { compareNames } from "./private/text";
 import { V4_SIZES, canonicalIPv4Key, ipv4OfKey, keyPrefix } from "../ledger/private/canonical-cidr";
 import { PoolRequest, RequestSize, prefixSize, requestSize } from "./request";
@@ -434,11 +435,15 @@ class Items {
  * the requests that could be placed, for reports.
  */
 export function carve(input: CarveInput): CarveResult {
-  // The run's scratch arrays come from one buffer the next run reuses: see ScratchArena.
+  // The run's scratch arrays come from one buffer the next run reuses: see ScratchArena. A ledger read
+  // from its text keeps its columns in the reader's arena until the next read (see `ArenaStamp`): the run
+  // holds that arena, so that no read during the run (from an input's getter, say) overwrites them.
   const scratch = CARVE_SCRATCH.begin();
+  READER_SCRATCH.hold();
   try {
     return carveWith(input, scratch);
   } finally {
+    READER_SCRATCH.release();
     scratch.end();
   }
 }

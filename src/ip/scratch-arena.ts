@@ -20,8 +20,10 @@ import type { TypedArrays } from "./cidr";
  * makes a new one) and strongly during a run. A run that needs more than the buffer holds takes the rest
  * from a new buffer, and the next run starts with one of the size the last run needed (or the size
  * {@link begin} is told, when larger). Slices are 8-byte aligned and not zeroed: the caller fills what it
- * reads before writing. Nothing a run returns may hold a slice: the next run overwrites it. A run started
- * while another is going on with the same arena (from an input's getter, say) gets an arena of its own.
+ * reads before writing. Nothing a run returns may hold a slice: the next run overwrites it (the one
+ * exception, the canonical ledger reader's kept columns, is stamped with the run's {@link generation} and
+ * read again once a later run has begun: see `ArenaStamp`). A run started while another is going on with
+ * the same arena (from an input's getter, say), or while it is held ({@link hold}), gets an arena of its own.
  */
 export class ScratchArena implements TypedArrays {
   private kept: WeakRef<ArrayBuffer> | undefined;
@@ -35,6 +37,26 @@ export class ScratchArena implements TypedArrays {
   /** The lists of {@link list}, by the order a run takes them, and how many this run took and how long each was. */
   private lists: Array<WeakRef<unknown[]>> = [];
   private listsTaken: number[] = [];
+  /**
+   * How many runs have begun with this arena: what a run leaves in its buffer for later (see `ArenaStamp`)
+   * is valid while the count is the same, i.e. until the next run begins and may overwrite it.
+   */
+  generation = 0;
+  /** Holders of what the last run left ({@link hold}): while any, a run begun takes an arena of its own. */
+  private holds = 0;
+
+  /**
+   * Keeps what the last run left in the buffer from being overwritten until {@link release}: a run begun
+   * in between (from an input's getter, say) gets an arena of its own, as a nested run does.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  /** Ends a {@link hold}. */
+  release(): void {
+    this.holds--;
+  }
 
   /**
    * Starts a run and returns the arena to take its arrays from: this one, or, when a run is already
@@ -43,7 +65,8 @@ export class ScratchArena implements TypedArrays {
    * caller knows it (the buffer is made at least that large, so the run takes no second one).
    */
   begin(bytes = 0): ScratchArena {
-    if (this.buffer !== undefined) return new ScratchArena().begin(bytes);
+    if (this.buffer !== undefined || this.holds > 0) return new ScratchArena().begin(bytes);
+    this.generation++;
     let buffer = this.kept?.deref();
     this.fresh = 0;
     const size = Math.max(this.needed, Math.ceil(bytes / 8) * 8);

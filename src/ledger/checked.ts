@@ -172,21 +172,32 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
   /**
    * @param index the pools of a checked ledger: every entry's `cidr` is canonical
    * @param cidrs the parsed CIDR of each pool, by position; read from the entries when not given
-   * @param v4Keys each pool's range as its reader read it, by position: network × 64 + prefix for an
+   * @param givenKeys each pool's range as its reader read it, by position: network × 64 + prefix for an
    * IPv4 range; for an IPv6 one, -2 - its index in `v6` when given, else -1 (its text is read again).
-   * Every reader of the keys takes a negative key as "not an IPv4 key".
-   * @param v4Order the positions of the IPv4 pools in address order (network, then prefix), as the
-   * reader's overlap check sorted them; given with `v4Keys` only
+   * Every reader of the keys takes a negative key as "not an IPv4 key". When not given, the index's
+   * columns' (`EntryColumns.keys`: a canonical reader's), if any.
+   * @param givenOrder the positions of the IPv4 pools in address order (network, then prefix), as the
+   * reader's overlap check sorted them; given with `givenKeys` only
    * @param v6 the IPv6 ranges the reader parsed, in the ledger's order (see `v4Keys`)
    */
   constructor(
     private readonly index: PoolIndex,
     cidrs?: Cidr[],
-    readonly v4Keys?: Float64Array,
-    readonly v4Order?: Uint32Array,
+    private readonly givenKeys?: Float64Array,
+    private readonly givenOrder?: Uint32Array,
     private readonly v6?: readonly Cidr[],
   ) {
     this.made = cidrs;
+  }
+
+  /** The IPv4 keys by position (see the constructor's `v4Keys`): given, or the index's reader's columns'. */
+  get v4Keys(): Float64Array | undefined {
+    return this.givenKeys ?? this.index.readerKeys()?.keys;
+  }
+
+  /** The positions of the IPv4 pools in address order: given with the keys, or the index's reader's columns'. */
+  get v4Order(): Uint32Array | undefined {
+    return this.givenKeys !== undefined ? this.givenOrder : this.index.readerKeys()?.order;
   }
 
   get size(): number {
@@ -198,8 +209,9 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
     if (this.made !== undefined) return this.made[k];
     const placed = this.index.placedCidr(k);
     if (placed !== undefined) return placed;
-    if (this.v4Keys === undefined) return checkedCidr(this.index.cidr(k));
-    const key = this.v4Keys[k];
+    const keys = this.v4Keys;
+    if (keys === undefined) return checkedCidr(this.index.cidr(k));
+    const key = keys[k];
     if (key >= 0) return ipv4OfKey(key);
     // An IPv6 range the reader parsed already: the same Cidr, not its text parsed again.
     return key <= -2 && this.v6 !== undefined ? this.v6[-2 - key] : checkedCidr(this.index.cidr(k));
@@ -210,7 +222,8 @@ export class EntryCidrs implements ReadonlyMap<string, Cidr> {
    * a double), without its `Cidr`; -1 when not known so (an IPv6 range, or no keys read: CIDRs given).
    */
   ipv4Key(k: number): number {
-    return this.v4Keys !== undefined && this.v4Keys[k] >= 0 ? this.v4Keys[k] : -1;
+    const keys = this.v4Keys;
+    return keys !== undefined && keys[k] >= 0 ? keys[k] : -1;
   }
 
   /** Every CIDR, by position: made once. */

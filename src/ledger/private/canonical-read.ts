@@ -29,7 +29,7 @@ import { digitBits } from "../../ip/cidr";
 import { ScratchArena } from "../../ip/scratch-arena";
 import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
-import { EntryColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
+import { ArenaStamp, EntryColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
 import { V4_HOST_MASKS, V4_SIZES, canonicalIPv6, keyPrefix } from "./canonical-cidr";
 
 const HEAD = '{\n  "pools": {';
@@ -177,21 +177,53 @@ const SHORTEST_ENTRY = 1 + AFTER_NAME_LENGTH + 4 + AFTER_CIDR[4].active.next.len
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
   const capacity = Math.floor(text.length / SHORTEST_ENTRY) + 1;
-  // The text's bytes, then the IPv4 ranges apart, for the overlap check: network, prefix and position
-  // of each, only while the text is read: from the reader's arena, reused from read to read (made anew
-  // each read, they were 1.3 MB of fresh memory for 10,000 ranges: page faults on a host where each
-  // first touch of a page costs one).
-  const scratch = READER_SCRATCH.begin(text.length + BYTES_AFTER_TEXT + V4_COLUMN_BYTES * capacity + 4 * (1 << digitBits(capacity)) + 64);
+  // The text's bytes, the IPv4 ranges apart for the overlap check (network, prefix and position of each),
+  // then the columns the ledger keeps: from the reader's arena, reused from read to read (made anew each
+  // read, they were 1.3 MB and ~240 KB of fresh memory for 10,000 ranges: page faults on a host where
+  // each first touch of a page costs one). The kept columns stay valid until the arena's next read (see
+  // `ArenaStamp`).
+  const scratch = READER_SCRATCH.begin(arenaBytes(text, capacity));
   try {
     const bytes = scratch.u8(text.length + BYTES_AFTER_TEXT);
     if (!asciiBytes(text, bytes)) return undefined;
-    return readEntries(text, bytes, capacity, scratch);
+    const read = readColumns(text, bytes, capacity, scratch, scratch);
+    if (read === undefined) return undefined;
+    const stamp: ArenaStamp = { arena: scratch, generation: scratch.generation, readAgain: () => readColumnsAgain(text) };
+    // Names in increasing order, none integer-like: the order of the record, once made.
+    // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
+    const columns = new EntryColumns(text, read.cidrStarts, read.cidrEnds, NAMES_IN_TEXT, undefined, undefined, read.families, read.blockSizes, read.statuses, read.keys, read.order, stamp);
+    const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, undefined, undefined, read.v6);
+    rememberSerialized(ledger, text);
+    return ledger;
   } finally {
     scratch.end();
   }
 }
 
-/** @internal The arena of {@link readCanonicalLedger}'s bytes and IPv4 columns (see `ScratchArena`). */
+/** The bytes {@link readCanonicalLedger} takes from its arena, at most: the text's, the sort's, the kept columns'. */
+function arenaBytes(text: string, capacity: number): number {
+  return text.length + BYTES_AFTER_TEXT + (V4_COLUMN_BYTES + KEPT_COLUMN_BYTES) * capacity + 4 * (1 << digitBits(capacity)) + 128;
+}
+
+/**
+ * The kept columns of a text {@link readCanonicalLedger} read before, read again into arrays of their own,
+ * once the arena that held them was reused (see `EntryColumns.valid`). Its bytes and sort take an arena
+ * as a read does (the reader's, or one of their own while the reader's is held or running).
+ */
+function readColumnsAgain(text: string): ReadColumns {
+  const capacity = Math.floor(text.length / SHORTEST_ENTRY) + 1;
+  const scratch = READER_SCRATCH.begin(arenaBytes(text, capacity));
+  try {
+    const bytes = scratch.u8(text.length + BYTES_AFTER_TEXT);
+    const read = asciiBytes(text, bytes) ? readColumns(text, bytes, capacity, scratch, OWN_ARRAYS) : undefined;
+    if (read === undefined) throw new Error("readCanonicalLedger: a text read before no longer reads (a bug)");
+    return read;
+  } finally {
+    scratch.end();
+  }
+}
+
+/** @internal The arena of {@link readCanonicalLedger}'s bytes, IPv4 columns and kept columns (see `ScratchArena`). */
 export const READER_SCRATCH = new ScratchArena();
 
 /** Bytes of the IPv4 columns per range: network and position (4 each, twice: the sort's two sides), prefix (1). */
@@ -218,38 +250,72 @@ function asciiBytes(text: string, bytes: Uint8Array): boolean {
   return true;
 }
 
+/** Bytes of the kept columns per entry (8-byte aligned apart): CIDR start and end (4 each), family, block size, status (1 each), key (8), order (4). */
+const KEPT_COLUMN_BYTES = 23;
+
+/** Where the kept columns come from: the reader's arena, or arrays of their own ({@link OWN_ARRAYS}). */
+interface ColumnArrays {
+  i32(length: number): Int32Array;
+  u32(length: number): Uint32Array;
+  u8(length: number): Uint8Array;
+  f64(length: number): Float64Array;
+}
+
+const OWN_ARRAYS: ColumnArrays = {
+  i32: (length) => new Int32Array(length),
+  u32: (length) => new Uint32Array(length),
+  u8: (length) => new Uint8Array(length),
+  f64: (length) => new Float64Array(length),
+};
+
+/** The columns a read keeps, cut to the entries read, and the IPv6 ranges it parsed. */
+interface ReadColumns {
+  readonly cidrStarts: Int32Array;
+  readonly cidrEnds: Int32Array;
+  readonly families: Uint8Array;
+  readonly blockSizes: Uint8Array;
+  readonly statuses: Uint8Array;
+  readonly keys: Float64Array;
+  readonly order: Uint32Array;
+  readonly v6: Cidr[];
+}
+
 /**
- * {@link readCanonicalLedger} of a text whose head and tail it checked, from its bytes (see
- * {@link asciiBytes}): the entries, at most `capacity`, read into columns ({@link scanEntries}), then
- * checked as a whole (the text's end, the ranges' overlaps) and made the ledger. The IPv4 ranges'
- * columns are the arena's (`scratch`, begun).
+ * The columns of a text whose head and tail {@link readCanonicalLedger} checked, from its bytes (see
+ * {@link asciiBytes}): the entries, at most `capacity`, read ({@link scanEntries}), then checked as a whole
+ * (the text's end, the ranges' overlaps); `undefined` when the text is not in the canonical form. The IPv4
+ * ranges' columns come from `scratch` (begun), the kept ones from `kept`.
  */
-function readEntries(text: string, bytes: Uint8Array, capacity: number, scratch: ScratchArena): Ledger | undefined {
+function readColumns(text: string, bytes: Uint8Array, capacity: number, scratch: ScratchArena, kept: ColumnArrays): ReadColumns | undefined {
   // The IPv4 ranges apart, for the overlap check: network and position of each, and the prefix by position.
   const networks = scratch.u32(capacity);
   const positions = scratch.u32(capacity);
   const prefixes = scratch.u8(capacity);
-  // Made at their longest and cut to length at the end: no copies while they grow.
-  const cidrStarts = new Int32Array(capacity);
-  const cidrEnds = new Int32Array(capacity);
-  const families = new Uint8Array(capacity);
-  const blockSizes = new Uint8Array(capacity);
-  const statuses = new Uint8Array(capacity);
+  // Taken at their longest and cut to length at the end: no copies while they grow. Not zeroed: every
+  // entry read writes its slot of each.
   // Each entry's range by position: network × 64 + prefix for IPv4 (-2 - its index in v6 for IPv6), for
   // the overlap check and for the entries' CIDRs when a run asks for them.
-  const keys = new Float64Array(capacity);
+  const keys = kept.f64(capacity);
+  const cidrStarts = kept.i32(capacity);
+  const cidrEnds = kept.i32(capacity);
+  const families = kept.u8(capacity);
+  const blockSizes = kept.u8(capacity);
+  const statuses = kept.u8(capacity);
   const v6: Cidr[] = [];
   const n = scanEntries(text, bytes, capacity, networks, positions, prefixes, cidrStarts, cidrEnds, families, blockSizes, statuses, keys, v6);
   if (n < 0 || scannedTo !== text.length - TAIL.length) return undefined;
-  const byPosition = keys.subarray(0, n);
-  const v4Order = ipv4Order(networks, positions, prefixes, scannedIPv4, scannedNetworksAnd ^ scannedNetworksOr, scratch);
-  if (v4Order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
-  // Names in increasing order, none integer-like: the order of the record, once made.
-  // The names are found in the text from the columns (NAMES_IN_TEXT): no list, no string per name.
-  const columns = new EntryColumns(text, cidrStarts, cidrEnds, NAMES_IN_TEXT, undefined, undefined, families.subarray(0, n), blockSizes.subarray(0, n), statuses.subarray(0, n));
-  const ledger = checkedIndexedLedger(new PoolIndex(undefined, columns, true), undefined, byPosition, v4Order, v6);
-  rememberSerialized(ledger, text);
-  return ledger;
+  const order = ipv4Order(networks, positions, prefixes, scannedIPv4, scannedNetworksAnd ^ scannedNetworksOr, scratch, kept);
+  if (order === undefined || (v6.length > 1 && findOverlaps(v6).length > 0)) return undefined;
+  return {
+    cidrStarts: cidrStarts.subarray(0, n),
+    cidrEnds: cidrEnds.subarray(0, n),
+    families: families.subarray(0, n),
+    blockSizes: blockSizes.subarray(0, n),
+    statuses: statuses.subarray(0, n),
+    keys: keys.subarray(0, n),
+    order,
+    v6,
+  };
 }
 
 /** Where {@link scanEntries} stopped (the index after the last entry), how many IPv4 ranges it read, and the bits set in every and in any of their networks. */
@@ -548,9 +614,9 @@ export const BYTE_SCANS = {
  * (`radixSortKeys`, one pass more for the prefixes and the positions gathered after it, took 0.2–0.3 ms
  * on 10,000 ranges; this 0.15 ms.) The sort's arrays are the reader's arena's.
  */
-function ipv4Order(networks: Uint32Array, positions: Uint32Array, prefixes: Uint8Array, m: number, differ: number, scratch: ScratchArena): Uint32Array | undefined {
-  // The result, written by the sort's last pass (or copied, when there is none).
-  const order = new Uint32Array(m);
+function ipv4Order(networks: Uint32Array, positions: Uint32Array, prefixes: Uint8Array, m: number, differ: number, scratch: ScratchArena, kept: ColumnArrays): Uint32Array | undefined {
+  // The result, written by the sort's last pass (or copied, when there is none), taken from `kept`.
+  const order = kept.u32(m);
   let sorted = networks;
   if (differ === 0 || m < 2) order.set(positions.subarray(0, m));
   else sorted = sortByNetwork(networks, positions, m, differ, scratch, order);

@@ -111,15 +111,18 @@ export class EntryColumns {
 export interface ArenaStamp {
   readonly arena: ScratchArena;
   readonly generation: number;
-  readAgain(): {
-    readonly cidrStarts: Int32Array;
-    readonly cidrEnds: Int32Array;
-    readonly families: Uint8Array;
-    readonly blockSizes: Uint8Array;
-    readonly statuses: Uint8Array;
-    readonly keys: Float64Array;
-    readonly order: Uint32Array;
-  };
+  readAgain(): KeptColumns;
+}
+
+/** @internal The columns a canonical reader keeps for a ledger (see {@link EntryColumns}), cut to its entries. */
+export interface KeptColumns {
+  readonly cidrStarts: Int32Array;
+  readonly cidrEnds: Int32Array;
+  readonly families: Uint8Array;
+  readonly blockSizes: Uint8Array;
+  readonly statuses: Uint8Array;
+  readonly keys: Float64Array;
+  readonly order: Uint32Array;
 }
 
 /**

@@ -29,7 +29,7 @@ import { digitBits } from "../../ip/cidr";
 import { ScratchArena } from "../../ip/scratch-arena";
 import { rememberSerialized } from "../checked";
 import { BLOCK_SIZE_RANGE, Ledger, LedgerStatus } from "../format";
-import { ArenaStamp, EntryColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
+import { ArenaStamp, EntryColumns, KeptColumns, NamesInText, PoolIndex, STATUS_OF_CODE, checkedIndexedLedger } from "../pool-index";
 import { V4_HOST_MASKS, V4_SIZES, canonicalIPv6, keyPrefix } from "./canonical-cidr";
 
 const HEAD = '{\n  "pools": {';
@@ -269,14 +269,7 @@ const OWN_ARRAYS: ColumnArrays = {
 };
 
 /** The columns a read keeps, cut to the entries read, and the IPv6 ranges it parsed. */
-interface ReadColumns {
-  readonly cidrStarts: Int32Array;
-  readonly cidrEnds: Int32Array;
-  readonly families: Uint8Array;
-  readonly blockSizes: Uint8Array;
-  readonly statuses: Uint8Array;
-  readonly keys: Float64Array;
-  readonly order: Uint32Array;
+interface ReadColumns extends KeptColumns {
   readonly v6: Cidr[];
 }
 

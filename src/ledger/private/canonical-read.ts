@@ -172,7 +172,9 @@ const SHORTEST_ENTRY = 1 + AFTER_NAME_LENGTH + 4 + AFTER_CIDR[4].active.next.len
  * when first asked for; its name is found in the text from them ({@link NAMES_IN_TEXT}), compared in
  * place with a run's requests (see `PoolIndex.compareName`), and sliced only when the names are read;
  * and no `Cidr` is made (the registered CIDRs are read when a run asks for them). The pools are indexed
- * by position ({@link PoolIndex}); the ledger's `pools` record is made when first read.
+ * by position ({@link PoolIndex}); the ledger's `pools` record is made when first read. The columns lie
+ * in the reader's arena too, after its scratch, valid until its next read begins; a ledger used after
+ * that reads its text again into columns of its own (see `ArenaStamp` and `EntryColumns.valid`).
  */
 export function readCanonicalLedger(text: string): Ledger | undefined {
   if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || !text.startsWith(BEFORE_NAME, HEAD.length)) return undefined;
@@ -595,7 +597,7 @@ export const BYTE_SCANS = {
 };
 
 /**
- * The positions of the IPv4 ranges in (network, prefix) order, in a new array, or `undefined` when two
+ * The positions of the IPv4 ranges in (network, prefix) order, in an array from `kept`, or `undefined` when two
  * of them overlap (one sweep in that order). `networks` and `positions` hold the first `m` IPv4 ranges,
  * in the ledger's order, the network and the position of each; `prefixes` the prefix by position;
  * `differ` the bits that differ between the networks. Two ranges of the same network overlap, whatever

@@ -1158,3 +1158,29 @@ function configSpec(): Record<string, unknown> {
   if (!Object.hasOwn(out, "autoAllocateBlocks") || !Object.hasOwn(out, "strictAffinity")) fallback();
   return out;
 }
+
+/** How many times {@link warmSmallKinds} reads each kind: past V8's first calls of a function, which collect no type feedback. */
+const WARM_CALLS = 48;
+
+/**
+ * Reads a `BlockAffinity` and a Kubernetes `Node` of kubectl's layout a few times when the module loads,
+ * so that {@link decodeDumpItem} has type feedback for both paths before a dump is read. A dump's
+ * affinities come before its nodes: the List reader's loop, optimized with the decoder inlined while the
+ * affinities were read, had no feedback for the node path, and the first node threw the loop's code away
+ * (`--trace-deopt`: "Insufficient type feedback for call"; one more compile of the loop, ~40 ms of a
+ * compiler thread).
+ */
+function warmSmallKinds(): void {
+  const kubectlItem = (o: unknown) => Buffer.from(JSON.stringify(o, null, 4).replace(/\n/g, `\n${" ".repeat(8)}`), "latin1");
+  const affinity = kubectlItem({
+    apiVersion: API_CRD_V1,
+    kind: "BlockAffinity",
+    metadata: { name: "node-10-0-0-0-26" },
+    spec: { cidr: "10.0.0.0/26", deleted: "false", node: "node", state: "confirmed", type: "host" },
+  });
+  const node = kubectlItem({ apiVersion: "v1", kind: "Node", metadata: { annotations: { "projectcalico.org/IPv4VXLANTunnelAddr": "10.0.0.1" }, labels: { rack: "0" }, name: "node" }, spec: { podCIDR: "10.1.0.0/24", podCIDRs: ["10.1.0.0/24"] }, status: {} });
+  for (let i = 0; i < WARM_CALLS; i++) {
+    if (decodeDumpItem(affinity, 0, affinity.length)?.kind !== "BlockAffinity" || decodeDumpItem(node, 0, node.length)?.kind !== "Node") throw new Error("fast-decode: kubectl's layout not read by its fast path");
+  }
+}
+warmSmallKinds();

@@ -457,7 +457,8 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     const pool = blockPool[i];
     const cidr = cidrs[i];
     const subject = `IPAMBlock/${b.name}`;
-    const where = describeSource(b.source);
+    // (Where the block is in the dump, for a finding's text: made only for a finding.)
+    const where = () => describeSource(b.source);
     let byNode: Map<string, number> | null = null;
     let blockBorrowed = 0;
     // The attributes as the reader left them: columns (no object per allocation) or objects.
@@ -524,10 +525,10 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       }
       if (why !== null) {
         leaked++;
-        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
+        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where()}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
       }
     }
-    for (const [node, n] of byNode !== null ? [...byNode].sort(([x], [y]) => compareText(x, y)) : []) {
+    for (const [node, n] of byNode !== null ? [...byNode].sort(([x], [y]) => compareText(x, y)) : NO_BORROWERS) {
       add(
         "warning",
         "ADDRESS_BORROWED",
@@ -543,7 +544,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
         "BLOCK_NO_POOL",
         subject,
         "spec.cidr",
-        `Block ${cidr} (${where}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
+        `Block ${cidr} (${where()}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
           (b.allocated > 0 ? "Recreate the pods so they get addresses of a pool, then delete the block." : "Delete the block and its affinity."),
       );
     } else {
@@ -656,6 +657,9 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   };
   return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
 }
+
+/** A block's borrowing nodes when none borrows. */
+const NO_BORROWERS: ReadonlyArray<[string, number]> = [];
 
 /**
  * @internal How many allocations the last {@link settlePlainAllocations} settled (`count`), and how many

@@ -3,7 +3,7 @@ import { compareText } from "../report/format";
 import { WINDOWS_RESERVED_HANDLE, ordinalAddress } from "./block";
 import type { ClusterDump, InspectFinding, LiveAffinity, LiveBlock, LiveHandle, LivePool } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
-import { AttributeView, attributeViewOf } from "./private/columns";
+import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN, AttributeColumns, AttributeView, attributeViewOf } from "./private/columns";
 import { addressTexts, cidrTextOf } from "./private/cidr-text";
 import { HandleTable, handleTableOf } from "./private/handle-columns";
 import { handleIdHash } from "./private/handle-ids";
@@ -133,8 +133,11 @@ export class HandleUse {
   constructor(handles: readonly LiveHandle[] | HandleTable) {
     // (A table's index is kept with it: the reader may have made it while it waited for a worker.)
     this.index = handles instanceof HandleTable ? tableIndexOf(handles).complete() : new HandleIndex(handles).complete();
-    this.firstBlock = new Int32Array(Math.max(1024, this.index.objects + 64));
-    this.count = new Int32Array(this.firstBlock.length);
+    // (Written once now, in order: the check reads these lists before it writes them (`warm`), at random
+    // places, and a fresh page read first is mapped twice, once to read and again to write, each a
+    // page fault, 10–30 µs on some hosts.)
+    this.firstBlock = new Int32Array(Math.max(1024, this.index.objects + 64)).fill(0);
+    this.count = new Int32Array(this.firstBlock.length).fill(0);
   }
 
   /** The entries of a view's handles in the objects' table when they are compared as bytes (see {@link add}); undefined otherwise. */
@@ -170,6 +173,11 @@ export class HandleUse {
         }
       }
     }
+    this.addEntry(e, block, cidr, firstCidr);
+  }
+
+  /** Counts an address of entry `e` (an object's, or a missing handle's) in block `block` (see {@link add}). */
+  addEntry(e: number, block: number, cidr: string, firstCidr: (block: number) => string): void {
     if (this.count[e] === 0) {
       this.firstBlock[e] = block;
       this.count[e] = 1;
@@ -341,13 +349,38 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let workloadAddresses = 0;
   let inUseOutsidePools = 0;
   let inUseNotAllocated = 0;
+  /**
+   * Marks the allocated ordinals holding IPv4 address `v4` (a number) as used; whether there is one. The
+   * common case of {@link locate} (an address a pod or node uses, one per pod of a dump), without a bigint
+   * or a list per address.
+   */
+  const markIPv4 = (v4: number): boolean => {
+    plainSettled.ipv4InPlace++;
+    let allocated = false;
+    for (let q = 0; q < prefixes.length; q++) {
+      const p = prefixes[q];
+      if (p.family !== 4) continue;
+      const network = v4 - (v4 % p.size);
+      const list = p.blocks.get(network);
+      if (list === undefined) continue;
+      const o = v4 - network;
+      for (let k = 0; k < list.length; k++) {
+        const i = list[k];
+        const allocationsOf = blocks[i].allocations;
+        if (o >= allocationsOf.length || allocationsOf[o] < 0) continue;
+        allocated = true;
+        let r = referenced[i];
+        if (!r) referenced[i] = r = new Uint8Array(allocationsOf.length);
+        r[o] = 1;
+      }
+    }
+    return allocated;
+  };
   const use = (text: string, owner: string, subject: string, path: string) => {
-    let parsed: { family: 4 | 6; value: bigint };
+    let parsed: { family: 4 | 6; value: bigint } | null = null;
     // (An IPv4 address in the common form is read in place; any other text is parsed, and explained when wrong.)
     const v4 = addressTexts.ipv4Number(text);
-    if (v4 >= 0) {
-      parsed = { family: 4, value: BigInt(v4) };
-    } else {
+    if (v4 < 0) {
       try {
         parsed = parseAddress(text);
       } catch {
@@ -356,7 +389,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       }
     }
     // (An IPv4 address keyed by its number: no decimal text of a bigint per address.)
-    const key = parsed.family === 4 ? Number(parsed.value) : `6/${parsed.value}`;
+    const key = parsed === null ? v4 : parsed.family === 4 ? Number(parsed.value) : `6/${parsed.value}`;
     const first = owners.get(key);
     if (first !== undefined) {
       add("error", "ADDRESS_MULTIPLE_OWNERS", subject, path, `${text} is used by ${first} and by ${owner}: two workloads share an address. Delete one of them so it gets a new address, then check IPAM for the allocation.`);
@@ -364,15 +397,19 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     }
     owners.set(key, owner);
     let allocated = false;
-    for (const [i, o] of locate(parsed.family, parsed.value)) {
-      if (blocks[i].allocations[o] < 0) continue;
-      allocated = true;
-      let r = referenced[i];
-      if (!r) referenced[i] = r = new Uint8Array(blocks[i].allocations.length);
-      r[o] = 1;
+    if (parsed === null) {
+      allocated = markIPv4(v4);
+    } else {
+      for (const [i, o] of locate(parsed.family, parsed.value)) {
+        if (blocks[i].allocations[o] < 0) continue;
+        allocated = true;
+        let r = referenced[i];
+        if (!r) referenced[i] = r = new Uint8Array(blocks[i].allocations.length);
+        r[o] = 1;
+      }
     }
     if (allocated) return;
-    if (inActivePool(parsed.family, parsed.value)) {
+    if (parsed === null ? inActivePool(4, BigInt(v4)) : inActivePool(parsed.family, parsed.value)) {
       inUseNotAllocated++;
       add("error", "IN_USE_NOT_ALLOCATED", subject, path, `${text} is used by ${owner} and lies in an active IP pool, but Calico IPAM has no allocation for it: Calico may hand it to another pod. Recreate the workload so it gets an allocated address.`);
     } else {
@@ -410,13 +447,19 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   let allocations = 0;
   let leaked = 0;
   const judged = dump.pods !== null || dump.nodes !== null || reports.length > 0;
+  // Whether an allocation of a pod on its block's node can be settled without its details: not when a
+  // calicoctl report (and no pods) judges every allocation by its address. With pods, one of a pod that
+  // no pod uses is left to the general loop (a leak to explain).
+  const plainCase = dump.pods !== null || reports.length === 0;
+  const pods = dump.pods !== null;
   const blockRows: BlockUtilization[] = [];
   blocks.forEach((b, i) => {
     const pool = blockPool[i];
     const cidr = cidrs[i];
     const subject = `IPAMBlock/${b.name}`;
-    const where = describeSource(b.source);
-    const byNode = new Map<string, number>();
+    // (Where the block is in the dump, for a finding's text: made only for a finding.)
+    const where = () => describeSource(b.source);
+    let byNode: Map<string, number> | null = null;
     let blockBorrowed = 0;
     // The attributes as the reader left them: columns (no object per allocation) or objects.
     const attrs = attributeViewOf(b);
@@ -428,7 +471,14 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     // (An attribute's node is the reader's one string for its text: the last one compared is remembered.)
     let lastNode: string | undefined = undefined;
     let lastBorrowing = false;
-    for (let o = 0; o < b.allocations.length; o++) {
+    // The common case of columns is settled in a loop of its own (see {@link settlePlainAllocations}):
+    // the loop below takes only the ordinals it leaves.
+    const plain = plainCase && entries !== undefined && attrs instanceof AttributeColumns && b.host !== null;
+    const left = plain ? settlePlainAllocations(attrs, b.allocations, b.host as string, entries, used, pods, handleUse, i, cidr, cidrOf) : null;
+    if (left !== null) allocations += plainSettled.count;
+    const looked = left !== null ? left.length : b.allocations.length;
+    for (let k = 0; k < looked; k++) {
+      const o = left !== null ? left[k] : k;
       const idx = b.allocations[o];
       if (idx < 0) continue;
       allocations++;
@@ -446,6 +496,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       if (node === undefined) unclassified++;
       else if (lastBorrowing) {
         blockBorrowed++;
+        byNode ??= new Map<string, number>();
         byNode.set(node, (byNode.get(node) ?? 0) + 1);
         const type = attrs.vmi(idx) !== undefined ? "vmi" : hasPod ? "pod" : (attrs.type(idx) ?? "");
         borrowed.push({ address: ordinalAddress(b, o), borrowingNode: node, block: cidr, blockOwner: host, type, allocatedTo: hasPod ? `${attrs.namespace(idx) ?? ""}/${attrs.pod(idx)}` : "" });
@@ -474,10 +525,10 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
       }
       if (why !== null) {
         leaked++;
-        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
+        add("warning", "LEAKED_ADDRESS", subject, `spec.allocations[${o}]`, `${ordinalAddress(b, o)} (block ${cidr}, ${where()}) is ${why}: leaked. ${LEAK_WAY_OUT}`);
       }
     }
-    for (const [node, n] of [...byNode].sort(([x], [y]) => compareText(x, y))) {
+    for (const [node, n] of byNode !== null ? [...byNode].sort(([x], [y]) => compareText(x, y)) : NO_BORROWERS) {
       add(
         "warning",
         "ADDRESS_BORROWED",
@@ -493,7 +544,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
         "BLOCK_NO_POOL",
         subject,
         "spec.cidr",
-        `Block ${cidr} (${where}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
+        `Block ${cidr} (${where()}) lies in no IP pool${b.allocated > 0 ? ` and holds ${b.allocated} allocated ${b.allocated === 1 ? "address" : "addresses"}: they are in use outside every pool (the pool was deleted before its pods were moved)` : ""}. ` +
           (b.allocated > 0 ? "Recreate the pods so they get addresses of a pool, then delete the block." : "Delete the block and its affinity."),
       );
     } else {
@@ -605,6 +656,67 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     problems: leaked + inUseOutsidePools + inUseNotAllocated + leakedHandles + invalidBlocks,
   };
   return { pools: poolRows, blocks: blockRows, borrowed, unclassified, counts, findings };
+}
+
+/** A block's borrowing nodes when none borrows. */
+const NO_BORROWERS: ReadonlyArray<[string, number]> = [];
+
+/**
+ * @internal How many allocations the last {@link settlePlainAllocations} settled (`count`), and how many
+ * the check's fast paths took in all (`plainAllocations`: settled by it; `ipv4InPlace`: IPv4 addresses in
+ * use marked without a bigint). Tests read the totals to tell that the fast paths are taken.
+ */
+export const plainSettled = { count: 0, plainAllocations: 0, ipv4InPlace: 0 };
+/** The ordinals {@link settlePlainAllocations} leaves (a view of this, valid until its next call). */
+let plainLeft = new Int32Array(64);
+
+/**
+ * @internal Settles the common case of a block's allocations read as columns (`private/columns.ts`) in a
+ * loop of typed arrays, without a call or a string per allocation: an allocation of a pod (its `pod`
+ * attribute set) on the block's own node (its `node` attribute is the block's host), whose handle an
+ * IPAM handle object names (`entries`, from {@link HandleUse.entriesOf}), and, when the dump has pods
+ * (`pods`), whose address a pod uses (`used`). Its handle's address is counted ({@link HandleUse.addEntry});
+ * it is not borrowed and, used, not leaked: nothing else of it is reported. Every other allocated ordinal
+ * (a tunnel, a borrowed or Windows-reserved address, a handle no object names, a leak to explain) is
+ * returned, ascending, for the check's general loop; {@link plainSettled} tells how many were settled. The
+ * result is a view of a scratch list, valid until the next call.
+ */
+export function settlePlainAllocations(attrs: AttributeColumns, allocations: Int32Array, host: string, entries: Int32Array, used: Uint8Array | null, pods: boolean, use: HandleUse, block: number, cidr: string, firstCidr: (block: number) => string): Int32Array {
+  const c = attrs.chunk;
+  const spans = c.spans;
+  const keys = c.keys;
+  const strings = attrs.strings;
+  const at = attrs.at;
+  const windowsLength = WINDOWS_RESERVED_HANDLE.length;
+  const n = allocations.length;
+  if (plainLeft.length < n) plainLeft = new Int32Array(Math.max(n, plainLeft.length * 2));
+  const left = plainLeft;
+  let k = 0;
+  let settled = 0;
+  // (The reader gives each node one string: the last key compared with the host is remembered.)
+  let lastKey = -2;
+  let lastHome = false;
+  for (let o = 0; o < n; o++) {
+    const idx = allocations[o];
+    if (idx < 0) continue;
+    const s = (at + idx) * ATTRIBUTE_SPAN;
+    const from = spans[s];
+    const e = entries[idx];
+    const nodeKey = keys[(at + idx) * ATTRIBUTE_KEYS + 1];
+    if (nodeKey !== lastKey) {
+      lastKey = nodeKey;
+      lastHome = nodeKey >= 0 && strings[nodeKey] === host;
+    }
+    if (from < 0 || spans[s + 1] - from === windowsLength || e < 0 || !lastHome || spans[s + 2] < 0 || (pods && (used === null || used[o] !== 1))) {
+      left[k++] = o;
+      continue;
+    }
+    settled++;
+    use.addEntry(e, block, cidr, firstCidr);
+  }
+  plainSettled.count = settled;
+  plainSettled.plainAllocations += settled;
+  return left.subarray(0, k);
 }
 
 /**

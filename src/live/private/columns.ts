@@ -48,10 +48,12 @@ export interface AttributeView {
   vmi(i: number): string | undefined;
 }
 
-/** Fields of a span: where the handle, pod and timestamp of an attribute are in the block's text. */
-const SPAN = 6;
+/** Fields of a span: where the handle, pod and timestamp of an attribute are in the block's text (handle from, to; pod from, to; timestamp from, to). */
+export const ATTRIBUTE_SPAN = 6;
 /** Fields of a key row: namespace, node and type. */
-const KEYS = 3;
+export const ATTRIBUTE_KEYS = 3;
+const SPAN = ATTRIBUTE_SPAN;
+const KEYS = ATTRIBUTE_KEYS;
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { V1, writeKubectlList } from "./helpers";
 
 // While the main thread waits for a worker's message it does work of its own (`ReadThreadOptions.idle`: the
@@ -46,5 +47,27 @@ describe("the main thread's own work while it waits for a worker", () => {
     expect(calls).toBeGreaterThan(0);
     expect(docs.map((d) => [d.item, (d.decoded as { name: string }).name])).toEqual(plain.map((d) => [d.item, (d.decoded as { name: string }).name]));
     expect(docs.length).toBe(30);
+  });
+
+  test("looks whether the worker's threads still run at most every slice of the wait, not after each part of its own work", () => {
+    const files = [list("looks.json", Array.from({ length: 30 }, (_, b) => block(b))), list("other.json", [{ apiVersion: "v1", kind: "Node", metadata: { name: "n" } }])];
+    // (In a process of its own: the compiled lib/ there reads the fs module this script counts the looks of.)
+    const script = `const fs = require("fs");
+      const existsSync = fs.existsSync;
+      let looks = 0;
+      fs.existsSync = (p) => (String(p).startsWith("/proc/self/task/") && looks++, existsSync(p));
+      const blockFile = require(${JSON.stringify(path.join(lib, "private", "block-file"))});
+      let calls = 0;
+      let parts = 2000;
+      const thread = blockFile.startBlocksThread(${JSON.stringify(files)}, 1, () => { throw new Error("rest"); }, { idle: () => (calls++, --parts > 0) });
+      const docs = [...(thread?.take() ?? [])];
+      console.log(JSON.stringify({ looks, calls, docs: docs.length, outcome: thread?.outcome }));`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+    const { looks, calls, docs, outcome } = JSON.parse(r.stdout) as { looks: number; calls: number; docs: number; outcome: string };
+    expect([docs, outcome]).toEqual([30, "posted"]);
+    // A look is a system call per thread (/proc/self/task/…): one every 25 ms of the wait at most, so far fewer
+    // than the parts of the main thread's own work, which come back to the wait every few microseconds here.
+    expect(calls).toBeGreaterThan(0);
+    expect(looks).toBeLessThanOrEqual(1 + Math.floor(calls / 20));
   });
 });

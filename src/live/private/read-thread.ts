@@ -231,12 +231,18 @@ class WorkerWatch {
     let beat = Atomics.load(flag, FLAG_BEAT);
     let busy = idle !== undefined;
     let moved = Date.now();
+    // When the worker's threads were last looked at: at most every SLICE_MS (a look is a system call, and the
+    // main thread's own work comes back here about every millisecond).
+    let looked = moved - SLICE_MS;
     for (;;) {
       const got = receiveMessageOnPort(port);
       if (got !== undefined) return { outcome: "posted", message: got.message };
       // A message is posted before the flag changes and before the thread ends: the port is read again after the look.
       const state = Atomics.load(flag, FLAG_STATE);
-      if (state !== RUNNING || !this.alive()) {
+      const time = Date.now();
+      const look = time - looked >= SLICE_MS;
+      if (look) looked = time;
+      if (state !== RUNNING || (look && !this.alive())) {
         const last = receiveMessageOnPort(port);
         if (last !== undefined) return { outcome: "posted", message: last.message };
         return { outcome: Atomics.load(flag, FLAG_STATE) === POSTED ? "posted" : "exited" };
@@ -244,8 +250,8 @@ class WorkerWatch {
       const now = Atomics.load(flag, FLAG_BEAT);
       if (now !== beat) {
         beat = now;
-        moved = Date.now();
-      } else if (Date.now() - moved > STALL_MS) {
+        moved = time;
+      } else if (time - moved > STALL_MS) {
         return { outcome: "stalled" };
       }
       // The main thread's own work first (then a look again); a sleep when it has none (then it is asked again).

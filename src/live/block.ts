@@ -3,7 +3,7 @@ import { Cidr, formatAddress } from "../ip";
 import type { DumpSource, InspectFinding, LiveAttribute, LiveBlock } from "./model";
 import { AttributeColumns, SequenceColumns, defineLazy, setAttributeColumns } from "./private/columns";
 import { describeSource, liveFinding } from "./private/findings";
-import { namesCidr, noteCidrText } from "./private/cidr-text";
+import { canonicalIPv4Cidr, namesCidr, noteCidrText } from "./private/cidr-text";
 
 export { fastBlock } from "./private/fast-block";
 
@@ -117,26 +117,32 @@ export function decodeBlockFields(name: string, spec: BlockFields, source: DumpS
   const add = (severity: "error" | "warning", code: string, path: string, message: string) => findings.push(liveFinding(severity, code, `IPAMBlock/${name}`, path, message, "dump"));
 
   const cidrText = spec.cidrText;
-  const parsed = Cidr.tryParse(cidrText);
+  // (An IPv4 CIDR in its canonical text, as kubectl's dumps hold them, is read at once; any other text the general way.)
+  const canonical = canonicalIPv4Cidr(cidrText);
   let cidr: Cidr;
-  if (parsed.ok) {
-    cidr = parsed.cidr;
+  if (canonical !== undefined) {
+    cidr = canonical;
   } else {
-    let loose: Cidr | null = null;
-    try {
-      loose = Cidr.parseLoose(cidrText);
-    } catch {
-      loose = null;
+    const parsed = Cidr.tryParse(cidrText);
+    if (parsed.ok) {
+      cidr = parsed.cidr;
+    } else {
+      let loose: Cidr | null = null;
+      try {
+        loose = Cidr.parseLoose(cidrText);
+      } catch {
+        loose = null;
+      }
+      if (!loose) {
+        add("error", "BLOCK_CIDR_INVALID", "spec.cidr", `${where()}: block CIDR "${cidrText}" does not parse (${parsed.error.message}); the block is left out of every check. Produce the dump again, or delete the object if it is garbage.`);
+        return { block: null, findings };
+      }
+      add("warning", "BLOCK_CIDR_INVALID", "spec.cidr", `${where()}: block CIDR "${cidrText}" has host bits set; Calico reads it as ${loose.toString()}.`);
+      cidr = loose;
     }
-    if (!loose) {
-      add("error", "BLOCK_CIDR_INVALID", "spec.cidr", `${where()}: block CIDR "${cidrText}" does not parse (${parsed.error.message}); the block is left out of every check. Produce the dump again, or delete the object if it is garbage.`);
-      return { block: null, findings };
-    }
-    add("warning", "BLOCK_CIDR_INVALID", "spec.cidr", `${where()}: block CIDR "${cidrText}" has host bits set; Calico reads it as ${loose.toString()}.`);
-    cidr = loose;
   }
   // (The name is compared with the CIDR's text in place when that text is the CIDR's canonical one.)
-  if (noteCidrText(cidr, cidrText) ? !namesCidr(name, 0, cidrText) : name !== blockName(cidr)) {
+  if (canonical !== undefined || noteCidrText(cidr, cidrText) ? !namesCidr(name, 0, cidrText) : name !== blockName(cidr)) {
     const expectedName = blockName(cidr);
     add("warning", "BLOCK_NAME", "metadata.name", `${where()}: block ${cidr.toString()} is named "${name}"; Calico names it "${expectedName}" and looks it up by that name, so this object is never found by CIDR.`);
   }

@@ -23,7 +23,7 @@ import type {
   LiveTunnelAddress,
 } from "./model";
 import { describeSource, liveFinding } from "./private/findings";
-import { namesCidr, noteCidrText } from "./private/cidr-text";
+import { canonicalIPv4Cidr, namesCidr, noteCidrText } from "./private/cidr-text";
 import { HandleTable, setHandleTable } from "./private/handle-columns";
 import { setHandleHashes } from "./private/handle-ids";
 import { HandleIndex, handleEntriesOf, tableIndexOf } from "./private/handle-index";
@@ -907,11 +907,13 @@ function decodePool(name: string, spec: Record<string, unknown>, source: DumpSou
 
 function decodeAffinity(name: string, spec: Record<string, unknown>, source: DumpSource, findings: InspectFinding[]): LiveAffinity {
   const cidrText = String(spec.cidr);
-  const cidr = parseCidrText(cidrText);
+  // (An IPv4 CIDR in its canonical text is read at once; any other text the general way.)
+  const canonical = canonicalIPv4Cidr(cidrText);
+  const cidr = canonical ?? parseCidrText(cidrText);
   const node = String(spec.node);
   if (cidr) {
     // (The name is compared in place when the CIDR's text is canonical and the name is not cut: see affinityName.)
-    const inPlace = noteCidrText(cidr, cidrText) && node.length + 1 + cidrText.length < 253;
+    const inPlace = (canonical !== undefined || noteCidrText(cidr, cidrText)) && node.length + 1 + cidrText.length < 253;
     if (inPlace ? !(name.startsWith(node) && name.charCodeAt(node.length) === 45 && namesCidr(name, node.length + 1, cidrText)) : affinityName(node, cidr) !== name) {
       const expected = affinityName(node, cidr);
       findings.push(liveFinding("warning", "AFFINITY_NAME", `BlockAffinity/${name}`, "metadata.name", `${describeSource(source)}: the affinity of node "${node}" for block ${cidr.toString()} is named "${name}"; Calico names it "${expected}" and does not find this one.`, "dump"));

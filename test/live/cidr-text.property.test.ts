@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Cidr, parseAddress } from "../../src/ip";
 import { blockAffinityObject, blockName, inspectDump, ipamBlockObject, ipamHandleObject } from "../../src/live";
-import { addressTexts, cidrTextOf, isCanonicalIPv4Text, namesCidr, noteCidrText } from "../../src/live/private/cidr-text";
+import { addressTexts, canonicalIPv4Cidr, cidrTextOf, isCanonicalIPv4Text, namesCidr, noteCidrText } from "../../src/live/private/cidr-text";
 import { node, podAlloc, pool, read } from "./helpers";
 
 // The reader keeps the text a block's or an affinity's CIDR was read from when it is the CIDR's canonical
@@ -47,6 +47,48 @@ describe("a CIDR's text read from the dump (cidr-text)", () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  test("property: canonicalIPv4Cidr(text) is the CIDR of exactly the texts that are an IPv4 CIDR's canonical text, and records that text", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(v4, v6).chain((c) => edits(c.toString())),
+        (text) => {
+          const parsed = Cidr.tryParse(text);
+          const canonical = parsed.ok && parsed.cidr.family === 4 && text === parsed.cidr.toString();
+          const cidr = canonicalIPv4Cidr(text);
+          expect(cidr !== undefined).toBe(canonical);
+          if (cidr !== undefined && parsed.ok) {
+            expect(cidr).toEqual(parsed.cidr);
+            expect(cidrTextOf(cidr)).toBe(text);
+            expect(isCanonicalIPv4Text(text, cidr)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("the reader reads an IPv4 block's and affinity's canonical CIDR at once (the path is taken), and any other text the general way", () => {
+    const v4Block = Cidr.parse("10.0.0.64/26");
+    const v6Block = Cidr.parse("fd00:10::40/122");
+    const tryParse = jest.spyOn(Cidr, "tryParse");
+    const parseLoose = jest.spyOn(Cidr, "parseLoose");
+    try {
+      const dump = read([ipamBlockObject({ cidr: v4Block, host: "n1", allocations: [] }), blockAffinityObject("n1", v4Block)]);
+      expect(dump.blocks.map((b) => b.cidr)).toEqual([v4Block]);
+      expect(dump.affinities.map((a) => a.cidr)).toEqual([v4Block]);
+      expect(tryParse).not.toHaveBeenCalled();
+      expect(parseLoose).not.toHaveBeenCalled();
+      const other = read([ipamBlockObject({ cidr: v6Block, host: "n1", allocations: [] }), blockAffinityObject("n1", v6Block)]);
+      expect(other.blocks.map((b) => b.cidr)).toEqual([v6Block]);
+      expect(other.affinities.map((a) => a.cidr)).toEqual([v6Block]);
+      expect(tryParse).toHaveBeenCalledTimes(1);
+      expect(parseLoose).toHaveBeenCalledTimes(1);
+    } finally {
+      tryParse.mockRestore();
+      parseLoose.mockRestore();
+    }
   });
 
   test("property: namesCidr(name, from, text) is name.slice(from) === blockName of the CIDR, in place", () => {

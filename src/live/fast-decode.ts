@@ -18,13 +18,14 @@
  * (`test/live/fast-decode.property.test.ts`, `object-decode.property.test.ts`) check that it gives the
  * same objects as the slow path.
  */
+import { isAscii } from "buffer";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { cidrFormat } from "../validation/cidr-format";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./block";
 import type { BlockFields } from "./block";
 import type { LiveAttribute } from "./model";
-import { templateEnd, templateItem } from "./template-decode";
+import { itemEnd, templateAffinity, templateEnd, templateItem } from "./template-decode";
 
 /** An `IPAMHandle` read by {@link decodeDumpItem}: what `readDump` keeps of it. */
 export interface FastHandle {
@@ -118,6 +119,18 @@ export function decodeDumpItem(bytes: Buffer, from: number, to: number): DumpIte
     END = templateEnd();
     return t;
   }
+  // A block affinity in kubectl's layout, matched whole; a Kubernetes node in kubectl's layout, parsed
+  // by the runtime's JSON parser item by item.
+  if (startsWith(bytes, from, AFFINITY_HEAD)) {
+    const a = templateAffinity(bytes, from, to);
+    if (a !== undefined) {
+      END = templateEnd();
+      return a;
+    }
+  } else if (startsWith(bytes, from, NODE_HEAD)) {
+    const n = kubectlNode(bytes, from, to);
+    if (n !== undefined) return n;
+  }
   B = bytes;
   P = from;
   E = to;
@@ -145,6 +158,74 @@ export const dumpItemDecoder = {
     return END;
   },
 };
+
+/** A `BlockAffinity`'s first lines in kubectl's layout, from its `{` (8 spaces in). */
+const AFFINITY_HEAD = Buffer.from(`{\n${" ".repeat(12)}"apiVersion": "${API_CRD_V1}",\n${" ".repeat(12)}"kind": "BlockAffinity",\n`, "latin1");
+/** A Kubernetes node's first lines in kubectl's layout, from its `{` (8 spaces in). */
+const NODE_HEAD = Buffer.from(`{\n${" ".repeat(12)}"apiVersion": "v1",\n${" ".repeat(12)}"kind": "Node",\n`, "latin1");
+/** Whether `bytes` hold `head` at `from`. */
+function startsWith(bytes: Buffer, from: number, head: Uint8Array): boolean {
+  if (from + head.length > bytes.length) return false;
+  for (let i = 0; i < head.length; i++) if (bytes[from + i] !== head[i]) return false;
+  return true;
+}
+
+/**
+ * A Kubernetes `Node` item at `bytes[from]` (to its first closing line before `to`), ASCII only, read by
+ * the runtime's JSON parser — what the reader's slow path does with a batch of items, for one item: the
+ * same object, the same syntax check, without the byte decoder (whose functions, compiled for a dump's
+ * few thousand nodes, cost more CPU on V8's compiler threads than the parser takes to read them). Only
+ * what the reader reads of the node is kept ({@link FastNode}). Undefined, leaving the item to the byte
+ * decoder and the JSON parser, when the text is not one JSON object there, holds a non-ASCII byte, or is
+ * not a node with a name.
+ */
+function kubectlNode(bytes: Buffer, from: number, to: number): FastNode | undefined {
+  const end = itemEnd(bytes, from, to);
+  if (end < 0 || !isAscii(bytes.subarray(from, end))) return undefined;
+  let o: unknown;
+  try {
+    o = JSON.parse((bytes as LatinBuffer).latin1Slice(from, end));
+  } catch {
+    return undefined;
+  }
+  const node = o as { apiVersion?: unknown; kind?: unknown; metadata?: unknown; spec?: unknown };
+  if (typeof o !== "object" || o === null || node.apiVersion !== "v1" || node.kind !== "Node") return undefined;
+  const meta = node.metadata as { name?: unknown; labels?: unknown; annotations?: unknown } | null;
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta) || typeof meta.name !== "string") return undefined;
+  const metadata: Record<string, unknown> = { name: meta.name };
+  if (Object.hasOwn(meta, "labels")) metadata.labels = meta.labels;
+  if (Object.hasOwn(meta, "annotations")) metadata.annotations = tunnelAnnotations(meta.annotations);
+  const spec: Record<string, unknown> = {};
+  const s = node.spec as { podCIDR?: unknown; podCIDRs?: unknown } | null | undefined;
+  if (typeof s === "object" && s !== null) {
+    if (Object.hasOwn(s, "podCIDR")) spec.podCIDR = s.podCIDR;
+    if (Object.hasOwn(s, "podCIDRs")) spec.podCIDRs = s.podCIDRs;
+  }
+  END = end;
+  return new KubectlNode(meta.name, { metadata, spec });
+}
+
+/** Of a node's parsed annotations, the own ones of {@link TUNNEL_ANNOTATIONS} (the rest, often kilobytes, is not kept). */
+function tunnelAnnotations(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const a = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < ANNOTATION_NAMES.length; i++) {
+    const k = ANNOTATION_NAMES[i];
+    if (Object.hasOwn(a, k)) out[k] = a[k];
+  }
+  return out;
+}
+
+/** A {@link FastNode} of {@link kubectlNode}: made with `new` (a node lives to the end of the read: see `AffinityObject` in read.ts). */
+class KubectlNode implements FastNode {
+  readonly kind = "Node";
+  readonly apiVersion = "v1";
+  constructor(
+    readonly name: string,
+    readonly object: FastNode["object"],
+  ) {}
+}
 
 /** Whether the `}` just read (at P - 1) is alone on its line after 8 spaces. */
 function closesAtEight(from: number): boolean {
@@ -890,6 +971,9 @@ function nodeMetadata(): Record<string, unknown> {
   return out;
 }
 
+/** The keys of {@link TUNNEL_ANNOTATIONS}. */
+const ANNOTATION_NAMES = Object.keys(TUNNEL_ANNOTATIONS);
+
 /** The keys of {@link TUNNEL_ANNOTATIONS}, as bytes and strings. */
 const ANNOTATION_KEYS = Object.keys(TUNNEL_ANNOTATIONS).map((k) => ({ bytes: ascii(k), key: k }));
 
@@ -1074,3 +1158,29 @@ function configSpec(): Record<string, unknown> {
   if (!Object.hasOwn(out, "autoAllocateBlocks") || !Object.hasOwn(out, "strictAffinity")) fallback();
   return out;
 }
+
+/** How many times {@link warmSmallKinds} reads each kind: past V8's first calls of a function, which collect no type feedback. */
+const WARM_CALLS = 48;
+
+/**
+ * Reads a `BlockAffinity` and a Kubernetes `Node` of kubectl's layout a few times when the module loads,
+ * so that {@link decodeDumpItem} has type feedback for both paths before a dump is read. A dump's
+ * affinities come before its nodes: the List reader's loop, optimized with the decoder inlined while the
+ * affinities were read, had no feedback for the node path, and the first node threw the loop's code away
+ * (`--trace-deopt`: "Insufficient type feedback for call"; one more compile of the loop, ~40 ms of a
+ * compiler thread).
+ */
+function warmSmallKinds(): void {
+  const kubectlItem = (o: unknown) => Buffer.from(JSON.stringify(o, null, 4).replace(/\n/g, `\n${" ".repeat(8)}`), "latin1");
+  const affinity = kubectlItem({
+    apiVersion: API_CRD_V1,
+    kind: "BlockAffinity",
+    metadata: { name: "node-10-0-0-0-26" },
+    spec: { cidr: "10.0.0.0/26", deleted: "false", node: "node", state: "confirmed", type: "host" },
+  });
+  const node = kubectlItem({ apiVersion: "v1", kind: "Node", metadata: { annotations: { "projectcalico.org/IPv4VXLANTunnelAddr": "10.0.0.1" }, labels: { rack: "0" }, name: "node" }, spec: { podCIDR: "10.1.0.0/24", podCIDRs: ["10.1.0.0/24"] }, status: {} });
+  for (let i = 0; i < WARM_CALLS; i++) {
+    if (decodeDumpItem(affinity, 0, affinity.length)?.kind !== "BlockAffinity" || decodeDumpItem(node, 0, node.length)?.kind !== "Node") throw new Error("fast-decode: kubectl's layout not read by its fast path");
+  }
+}
+warmSmallKinds();

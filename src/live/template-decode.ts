@@ -27,7 +27,7 @@
 import { fullFormats } from "ajv-formats/dist/formats";
 import { API_CRD_V1 } from "../model/calico";
 import { fastBlock } from "./private/fast-block";
-import type { FastBlock, FastHandle, FastItem } from "./fast-decode";
+import type { FastAffinity, FastBlock, FastHandle, FastItem } from "./fast-decode";
 import {
   MISSED,
   MISSING,
@@ -255,9 +255,78 @@ export function templateItem(bytes: Buffer, from: number, to: number): FastItem 
   return undefined;
 }
 
-/** Where the item last read by {@link templateItem} ends (just after its `}`). */
+/** Where the item last read by {@link templateItem} or {@link templateAffinity} ends (just after its `}`). */
 export function templateEnd(): number {
   return end;
+}
+
+/**
+ * Just after the first `}` in `(from, to)` alone on its line 8 spaces in (the close of the item whose
+ * `{` is at `from`: no JSON string holds a raw newline); -1 when there is none. (Each `}` is searched
+ * for, a byte the runtime finds fast, not the line's ten bytes: `Buffer.indexOf` of a needle of spaces
+ * in indented text costs ~10 µs an item.)
+ */
+export function itemEnd(bytes: Buffer, from: number, to: number): number {
+  for (let p = bytes.indexOf(0x7d, from + 10); p >= 0 && p < to; p = bytes.indexOf(0x7d, p + 1)) {
+    if (bytes[p - 9] !== 0x0a) continue;
+    let i = p - 8;
+    while (i < p && bytes[i] === 0x20) i++;
+    if (i === p) return p + 1;
+  }
+  return -1;
+}
+
+/**
+ * A whole `BlockAffinity` as kubectl writes it (its spec's every field a plain string, `type`
+ * optional), matched on the item's own text. Groups: 1–3 as {@link metadata}, 4 cidr, 5 deleted, 6 node,
+ * 7 state, 8 type.
+ */
+const AFFINITY_ITEM = new RegExp(
+  `^${metadata("BlockAffinity")}${FIELD}"cidr": "(${PLAIN})",\\n${FIELD}"deleted": "(${PLAIN})",\\n${FIELD}"node": "(${PLAIN})",\\n${FIELD}"state": "(${PLAIN})"(?:,\\n${FIELD}"type": "(${PLAIN})")?${lit(ITEM_END)}$`,
+);
+/** Lengths of the constant text before each of an affinity's spec values (the cidr's after the metadata; the others after the value before). */
+const AF_CIDR = `${FIELD}"cidr": "`.length;
+const AF_DELETED = `",\n${FIELD}"deleted": "`.length;
+const AF_NODE = `",\n${FIELD}"node": "`.length;
+const AF_STATE = `",\n${FIELD}"state": "`.length;
+const AF_TYPE = `",\n${FIELD}"type": "`.length;
+/** The strings of the last affinity's `deleted`, `node`, `state` and `type` (the next affinity's are mostly the same text: one string each). */
+const lastAffinity = ["", "", "", ""];
+
+/**
+ * Reads a `BlockAffinity` item at `bytes[from]` (its `{`, 8 spaces in; the batch ends at `to`) when it is
+ * laid out exactly as kubectl writes it and uses nothing unusual (the byte decoder's `affinitySpec`
+ * takes what this takes, and more); undefined otherwise. {@link templateEnd} is then where it ends. The
+ * item's text is matched by one pattern, not read by the byte decoder's functions: a dump's ten thousand
+ * affinities, read on the main thread, cost V8's compilers more than their reading.
+ */
+export function templateAffinity(bytes: Buffer, from: number, to: number): FastAffinity | undefined {
+  const stop = itemEnd(bytes, from, to);
+  if (stop < 0) return undefined;
+  const m = AFFINITY_ITEM.exec((bytes as LatinBuffer).latin1Slice(from, stop));
+  if (m === null) return undefined;
+  // (Every string kept is copied from the bytes: a match's group may be cut from the item's string and keep it alive.)
+  const nameAt = from + m[1].length;
+  const cidrAt = nameAt + m[2].length + m[3].length + AF_CIDR;
+  const deletedAt = cidrAt + m[4].length + AF_DELETED;
+  const nodeAt = deletedAt + m[5].length + AF_NODE;
+  const stateAt = nodeAt + m[6].length + AF_STATE;
+  const name = (bytes as LatinBuffer).latin1Slice(nameAt, nameAt + m[2].length);
+  const cidr = (bytes as LatinBuffer).latin1Slice(cidrAt, cidrAt + m[4].length);
+  const deleted = lastText(0, m[5], bytes, deletedAt);
+  const node = lastText(1, m[6], bytes, nodeAt);
+  const state = lastText(2, m[7], bytes, stateAt);
+  end = stop;
+  if (m[8] === undefined) return { kind: "BlockAffinity", apiVersion: API_CRD_V1, name, spec: { cidr, deleted, node, state } };
+  const type = lastText(3, m[8], bytes, stateAt + m[7].length + AF_TYPE);
+  return { kind: "BlockAffinity", apiVersion: API_CRD_V1, name, spec: { cidr, deleted, node, state, type } };
+}
+
+/** The text `t` (at `bytes[from]`) as the last affinity's string of field `k` when it is the same, else as a copy from the bytes. */
+function lastText(k: number, t: string, bytes: Buffer, from: number): string {
+  const last = lastAffinity[k];
+  if (t === last) return last;
+  return (lastAffinity[k] = (bytes as LatinBuffer).latin1Slice(from, from + t.length));
 }
 
 /** Forgets the batch (its string and bytes), once a file is read. */

@@ -1,9 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import fc from "fast-check";
 import type { LoadedDocument } from "../../src/io/objects";
 import { Cidr } from "../../src/ip";
-import { blockAffinityObject, ipamBlockObject, ipamHandleObject, readDump, stringifyObjects } from "../../src/live";
+import { blockAffinityObject, ipamBlockObject, ipamHandleObject, readDump, readDumpFiles, stringifyObjects } from "../../src/live";
 import { sortKeys } from "../../bench/inspect-dump";
 import type { BlockAllocation, ClusterDump } from "../../src/live";
 
@@ -122,4 +123,39 @@ export function ipamBlockDocument(apiVersion: string, metadata: Readonly<Record<
       ...(b.deleted !== undefined ? { deleted: b.deleted } : {}),
     },
   };
+}
+
+/** A List's text with one-character edits applied within its items (the List's own lines are checked by the List reader). */
+export function editItems(text: string, edits: ReadonlyArray<{ at: number; kind: "replace" | "insert" | "delete"; text: string }>): string {
+  const from = text.indexOf("\n        {");
+  const to = text.lastIndexOf("\n    ]");
+  let out = text;
+  for (const e of edits) {
+    const at = from + (e.at % (to - from));
+    out = out.slice(0, at) + (e.kind === "delete" ? "" : e.text) + out.slice(e.kind === "insert" ? at : at + 1);
+  }
+  return out;
+}
+
+/** What kubectl shows in an object's metadata, one line per member (property tests of the kubectl-layout matchers). */
+export function kubectlMetadata(objectName: fc.Arbitrary<string>) {
+  return fc.record(
+    {
+      creationTimestamp: fc.constant("2026-01-01T00:00:00Z"),
+      generation: fc.integer({ min: 1, max: 5 }),
+      name: objectName,
+      resourceVersion: fc.integer({ min: 1, max: 99999 }).map(String),
+      uid: fc.uuid(),
+    },
+    { requiredKeys: ["name"] },
+  );
+}
+
+/** A dump file read with the fast readers or the JSON parser alone: the dump, or the error's message. */
+export function readOrError(file: string, fastDecode: boolean): ClusterDump | { error: string } {
+  try {
+    return readDumpFiles([file], { fastDecode });
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
 }

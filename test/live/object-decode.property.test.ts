@@ -181,17 +181,27 @@ describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the 
     });
     for (const [metadata, rest] of [
       ['{"labels": {}}', ""], // no name
-      ['{"name": "n", "name": "m"}', ""], // a duplicate key
-      ['{"name": "n", "labels": {"a": 1}}', ""], // a label that is not a string
-      ['{"name": "n", "labels": {"a": "b", "a": "c"}}', ""],
-      ['{"name": "n", "annotations": {"projectcalico.org/IPv4VXLANTunnelAddr": 1}}', ""],
+      ['{"name": 1}', ""],
       ['{"name": "n", "annotations": {"x": "é"}}', ""], // non-ASCII
-      ['{"name": "n"}', ',\n            "spec": {"podCIDRs": ["10.0.0.0/24", 1]}'],
-      ['{"name": "n"}', ',\n            "spec": null'],
       ['{"name": "n"}', ',\n            "status": {"a": 01}'], // not JSON
       ['{"name": "n"}', ',\n            "status": {"a": 1,}'],
+      ['{"name": "n"}', ',\n            "kind": "Pod"'], // the last of a duplicate key is read
     ]) {
       expect(at(nodeItem(metadata, rest))).toBeUndefined();
+    }
+    // A node in kubectl's layout is read by the JSON parser item by item: what the parser reads of text
+    // the byte decoder leaves to it (a duplicate key, a label of another type, an escape) is taken as it
+    // reads it (the reader then reads the node as the slow path reads it).
+    for (const [metadata, rest, object] of [
+      ['{"name": "n", "name": "m"}', "", { metadata: { name: "m" }, spec: {} }],
+      ['{"name": "n", "labels": {"a": 1, "b": "x\\"y"}}', "", { metadata: { name: "n", labels: { a: 1, b: 'x"y' } }, spec: {} }],
+      ['{"name": "n", "labels": {"a": "b", "a": "c"}}', "", { metadata: { name: "n", labels: { a: "c" } }, spec: {} }],
+      ['{"name": "n", "annotations": {"projectcalico.org/IPv4VXLANTunnelAddr": 1, "x": "y"}}', "", { metadata: { name: "n", annotations: { "projectcalico.org/IPv4VXLANTunnelAddr": 1 } }, spec: {} }],
+      ['{"name": "n", "annotations": null}', "", { metadata: { name: "n", annotations: null }, spec: {} }],
+      ['{"name": "n"}', ',\n            "spec": {"podCIDRs": ["10.0.0.0/24", 1]}', { metadata: { name: "n" }, spec: { podCIDRs: ["10.0.0.0/24", 1] } }],
+      ['{"name": "n"}', ',\n            "spec": null', { metadata: { name: "n" }, spec: {} }],
+    ] as const) {
+      expect(at(nodeItem(metadata, rest))).toEqual({ kind: "Node", apiVersion: "v1", name: object.metadata.name, object });
     }
     const poolItem = (spec: string) => `{\n            "apiVersion": "crd.projectcalico.org/v1",\n            "kind": "IPPool",\n            "metadata": {"name": "p"},\n            "spec": ${spec}\n        }`;
     expect(at(poolItem('{"allowedUses": ["Workload"], "blockSize": 26, "cidr": "10.0.0.0/16", "nodeSelector": "rack == \\"0\\"", "natOutgoing": true, "ipipMode": "Never"}'))).toEqual({

@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { inspectDump, readDump, readDumpFiles, stringifyObjects } from "../../src/live";
+import { inspectDump, readDump, stringifyObjects } from "../../src/live";
 import type { ClusterDump } from "../../src/live";
 import { attributeViewOf } from "../../src/live/private/columns";
 import { HandleTable, TableFileDocument, handleTableOf, readHandleColumns } from "../../src/live/private/handle-columns";
 import { handleHashesOf, handleIdHash } from "../../src/live/private/handle-ids";
 import { templateEnd, templateItem } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
-import { V1, ipamBlockDocument } from "./helpers";
+import { V1, editItems, ipamBlockDocument, kubectlMetadata, readOrError } from "./helpers";
 
 // The kubectl-layout matcher (src/live/template-decode.ts) is the first of three readers of a dump's IPAM
 // handles and blocks: it must take kubectl's text as kubectl writes it, and give exactly what the byte
@@ -43,17 +43,7 @@ const name = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,24}$/);
 /** Sequence numbers: small, around 2^53, and nanosecond times past it. */
 const sequence = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 2n ** 53n - 3n, max: 2n ** 53n + 3n }), fc.bigInt({ min: 10n ** 15n, max: 2n ** 63n - 1n }));
 /** What kubectl shows in metadata: one line per member. */
-const metadata = (objectName: fc.Arbitrary<string>) =>
-  fc.record(
-    {
-      creationTimestamp: fc.constant("2026-01-01T00:00:00Z"),
-      generation: fc.integer({ min: 1, max: 5 }),
-      name: objectName,
-      resourceVersion: fc.integer({ min: 1, max: 99999 }).map(String),
-      uid: fc.uuid(),
-    },
-    { requiredKeys: ["name"] }
-  );
+const metadata = kubectlMetadata;
 
 const handle = fc
   .record({
@@ -125,13 +115,7 @@ const items = itemsWith(sequence);
  * of the IDs read, and the check must give the same answer with them as without.
  */
 function readBoth(file: string): { fast: unknown; slow: unknown } {
-  const attempt = (fastDecode: boolean) => {
-    try {
-      return readDumpFiles([file], { fastDecode });
-    } catch (e) {
-      return { error: (e as Error).message };
-    }
-  };
+  const attempt = (fastDecode: boolean) => readOrError(file, fastDecode);
   const fast = attempt(true);
   const slow = attempt(false);
   if ("blocks" in fast && "blocks" in slow) {
@@ -208,18 +192,6 @@ describe("the kubectl-layout matcher gives what the other readers give", () => {
       { numRuns: 120 }
     );
   });
-
-  /** The List's text with one-character edits applied within its items (the List's own lines are checked by the List reader, not by the matcher). */
-  const editItems = (text: string, edits: ReadonlyArray<{ at: number; kind: "replace" | "insert" | "delete"; text: string }>): string => {
-    const from = text.indexOf("\n        {");
-    const to = text.lastIndexOf("\n    ]");
-    let out = text;
-    for (const e of edits) {
-      const at = from + (e.at % (to - from));
-      out = out.slice(0, at) + (e.kind === "delete" ? "" : e.text) + out.slice(e.kind === "insert" ? at : at + 1);
-    }
-    return out;
-  };
 
   test("property: a changed character anywhere in the text is refused by it or read the same (the same dump, or the same error)", () => {
     const replacement = fc.constantFrom(" ", "\n", '"', "\\", "\t", ",", ":", "{", "}", "[", "]", "0", "1", "9", "-", "a", "n", "\u0001", "\u00e9");

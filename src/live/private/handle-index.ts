@@ -92,17 +92,26 @@ export class HandleIndex {
    * in the table are read first, then taken: their cache misses overlap, see {@link findTexts}.)
    */
   extend(until: number): boolean {
-    const { slots, mask, hashes } = this;
     const end = Math.min(until, this.objects);
+    sink.value = this.takeBatches(this.built, end);
+    this.built = Math.max(this.built, end);
+    return this.built < this.objects;
+  }
+
+  /**
+   * Takes the objects `[start, end)`, a batch at a time; what it read ahead. (A loop of its own, with
+   * nothing after it: V8 compiles the loop while it runs, and code after it that had never run threw that
+   * compiled code away at each call of {@link extend}.)
+   */
+  private takeBatches(start: number, end: number): number {
+    const { slots, mask, hashes } = this;
     let touched = 0;
-    for (let batch = this.built; batch < end; batch += BATCH) {
+    for (let batch = start; batch < end; batch += BATCH) {
       const batchEnd = Math.min(end, batch + BATCH);
       for (let j = batch; j < batchEnd; j++) touched |= slots[SLOT * (hashes[j] & mask) + 1];
       this.take(batch, batchEnd);
     }
-    sink.value = touched;
-    this.built = Math.max(this.built, end);
-    return this.built < this.objects;
+    return touched;
   }
 
   /** Takes the objects `[start, end)` into the table. */

@@ -5,7 +5,8 @@
  * (indentation, keys, punctuation) and the character class of every string are checked there, and only
  * the values kept are read in JavaScript. A batch of items is turned into one string (latin1: a byte
  * per character), and the items are matched in it one after the other. (A byte past ASCII is never
- * matched: every character a pattern takes, of a value or of the constant text, is ASCII.)
+ * matched: every character a pattern takes, of a value or of the constant text, is ASCII.) A
+ * `BlockAffinity` of the small files is matched the same way on its own text ({@link templateAffinity}).
  *
  * What the patterns accept is a strict part of what the byte decoder (`fast-decode.ts`) accepts: strings
  * without escapes, control characters or non-ASCII bytes (`PLAIN`), plain integers, the fields the CRD

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
 import { stringifyObjects } from "../../src/live";
-import { decodeDumpItem } from "../../src/live/fast-decode";
+import { decodeDumpItem, warmSmallKinds } from "../../src/live/fast-decode";
 import { itemEnd, templateAffinity, templateEnd } from "../../src/live/template-decode";
 import { sortKeys } from "../../bench/inspect-dump";
 import { V1, editItems, kubectlMetadata, readOrError } from "./helpers";
@@ -127,6 +127,10 @@ describe("the small files' fast paths give what the other readers give", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test("the items read when the module loads (type feedback for both paths) are read by the fast paths", () => {
+    expect(warmSmallKinds()).toBe(true);
   });
 
   test("what the fast paths leave to the byte decoder and the parser", () => {

@@ -58,7 +58,7 @@ import {
   madeAttributeWasm,
 } from "./private/attribute-wasm";
 import type { AttributeWasm } from "./private/attribute-wasm";
-import { AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
+import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN, AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
@@ -756,9 +756,9 @@ function distinctOrdinals(ordinals: Int32Array, n: number): boolean {
 }
 
 const ATTRIBUTES_CLOSE = `\n${FIELD}]`;
-/** Fields per attribute in `spans` (handle, pod, timestamp: from and to) and in `keys` (namespace, node, type), as in `private/columns.ts`. */
-const SPAN = 6;
-const KEYS = 3;
+/** Fields per attribute in `spans` (handle, pod, timestamp: from and to) and in `keys` (namespace, node, type): `private/columns.ts`'s layout. */
+const SPAN = ATTRIBUTE_SPAN;
+const KEYS = ATTRIBUTE_KEYS;
 
 // The columns of the block being read (scratch, copied to the chunk once it is read): the handle hashes,
 // the spans of each attribute's handle, pod and timestamp in the block's text, its namespace, node and

@@ -17,6 +17,7 @@
  * WebAssembly or its SIMD instructions are missing, {@link attributeWasm} is undefined and the patterns
  * are used.
  */
+import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN } from "./columns";
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
 import { Code, I32, MatchCode, Op, V128, wasmModule } from "./wasm";
 
@@ -52,8 +53,8 @@ export const NO_ROOM = -2;
  * attributes has the rest read one by one ({@link STOPPED}).
  */
 export const MAX_ROWS = 16384;
-const SPAN = 6;
-const KEYS = 3;
+const SPAN = ATTRIBUTE_SPAN;
+const KEYS = ATTRIBUTE_KEYS;
 /**
  * The table of strings the reader interned (namespaces, nodes, types) that the matcher looks values up
  * in: {@link SLOTS} slots of 16 bytes (the value's FNV-1a hash, its place in the reader's table plus 1 —

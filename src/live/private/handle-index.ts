@@ -164,7 +164,7 @@ export class HandleIndex {
 
   /**
    * The entry of the IPAM handle object (of columns) whose ID is the text `bytes[from, to)` (whose hash is
-   * `hash`); -1 when none. (A hit is compared natively with its object's ID in the columns.)
+   * `hash`); -1 when none. (A hit is compared with its object's ID in the columns four bytes at a time: {@link sameBytes}.)
    */
   findText(bytes: Buffer, from: number, to: number, hash: number): number {
     return this.findTextFrom(bytes, from, to, hash, hash & this.mask);

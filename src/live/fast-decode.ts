@@ -978,7 +978,7 @@ function nodeMetadata(): Record<string, unknown> {
 const ANNOTATION_NAMES = Object.keys(TUNNEL_ANNOTATIONS);
 
 /** The keys of {@link TUNNEL_ANNOTATIONS}, as bytes and strings. */
-const ANNOTATION_KEYS = Object.keys(TUNNEL_ANNOTATIONS).map((k) => ({ bytes: ascii(k), key: k }));
+const ANNOTATION_KEYS = ANNOTATION_NAMES.map((k) => ({ bytes: ascii(k), key: k }));
 
 /** Of a node's annotations, those of {@link TUNNEL_ANNOTATIONS} (plain strings, once each); the others are checked as JSON and skipped. */
 function nodeAnnotations(): Record<string, string> {

@@ -60,6 +60,7 @@ import {
 import type { AttributeWasm } from "./private/attribute-wasm";
 import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN, AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
+import { compactInPlace } from "./private/compact-handle";
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
 interface LatinBuffer extends Buffer {
@@ -877,10 +878,11 @@ function attribute(bytes: Buffer, s: string, p: number, n: number): boolean {
   if (blockText + (ATTRIBUTE.lastIndex - p) + 4 > textBytes.length) growText(blockText + (ATTRIBUTE.lastIndex - p) + 4);
   const span = SPAN * n;
   const key = KEYS * n;
-  // The handle, hashed and copied to the block's text in one pass.
+  // The handle, hashed and copied to the block's text in one pass (a pod's then made compact, `private/compact-handle.ts`).
   spans[span] = blockText;
   let q = copyHashed(textFrom + p + A_HANDLE);
   hashes[n] = valueHash;
+  blockText = compactInPlace(textBytes, spans[span], blockText);
   spans[span + 1] = blockText;
   q += A_SECONDARY;
   // `namespace` or `node` (28 spaces in): the key's third letter.

@@ -3,6 +3,7 @@ import { stringifyObjects } from "../../src/live";
 import { MAX_LIST, MAX_ROWS, MISSING, NO_ROOM, R_HASH, R_NAMESPACE, R_NODE, R_SPANS, R_TEXT, R_TYPE, TEXT_BYTES, attributeWasm } from "../../src/live/private/attribute-wasm";
 import type { AttributeWasm } from "../../src/live/private/attribute-wasm";
 import { AttributeColumns, SequenceColumns } from "../../src/live/private/columns";
+import { COMPACT_BYTES, handleText } from "../../src/live/private/compact-handle";
 import { handleIdHash } from "../../src/live/private/handle-ids";
 import { ATTRIBUTE_SOURCE, templateEnd, templateItem } from "../../src/live/template-decode";
 import type { FastBlock } from "../../src/live/fast-decode";
@@ -21,8 +22,10 @@ const sp = (n: number) => " ".repeat(n);
 const plain = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).filter((c) => c !== 0x22 && c !== 0x5c).map((c) => String.fromCharCode(c)), maxLength: 40 });
 /** Any byte, for the changes. */
 const byte = fc.integer({ min: 0, max: 255 });
+/** A pod's handle ID (kept in its compact form: compact-handle.ts), or one that is almost (kept as its text). */
+const podHandle = fc.tuple(fc.stringMatching(/^[0-9a-f]{64}$/), fc.constantFrom("", "", "", "x", "A")).map(([h, x]) => `k8s-pod-network.${x === "A" ? h.slice(1) + x : h + x}`);
 const attribute = fc.record(
-  { handle_id: plain, secondary: fc.record({ namespace: plain, node: plain, pod: plain, timestamp: plain, type: plain }, { requiredKeys: ["node"] }) },
+  { handle_id: fc.oneof({ weight: 3, arbitrary: plain }, podHandle), secondary: fc.record({ namespace: plain, node: plain, pod: plain, timestamp: plain, type: plain }, { requiredKeys: ["node"] }) },
   { requiredKeys: ["handle_id", "secondary"] },
 );
 /** Changes to a text: a byte replaced, inserted or removed at a place (a fraction of the length). */
@@ -52,7 +55,7 @@ function wasmMatch(w: AttributeWasm, t: Buffer, p: number, lim: number, at = 0):
   const end = w.attribute(base + p, base + lim, at);
   if (end < 0) return { end };
   const o = w.out;
-  const span = (k: number) => (o[R_SPANS + k] < 0 ? undefined : w.text.toString("latin1", o[R_SPANS + k], o[R_SPANS + k + 1]));
+  const span = (k: number) => (o[R_SPANS + k] < 0 ? undefined : k === 0 ? handleText(w.text, o[R_SPANS], o[R_SPANS + 1]) : w.text.toString("latin1", o[R_SPANS + k], o[R_SPANS + k + 1]));
   /** The text from a value's start to its quote. */
   const key = (r: number) => (o[r] < 0 ? undefined : t.toString("latin1", o[r] - base, t.indexOf(0x22, o[r] - base)));
   return {
@@ -60,6 +63,9 @@ function wasmMatch(w: AttributeWasm, t: Buffer, p: number, lim: number, at = 0):
     values: { handle: span(0), hash: o[R_HASH], pod: span(2), timestamp: span(4), namespace: key(R_NAMESPACE), node: key(R_NODE), type: key(R_TYPE), text: o[R_TEXT] },
   };
 }
+
+/** The bytes a handle ID takes in the block's text: 34 for a pod's (compact), else its length. */
+const kept = (id: string) => (/^k8s-pod-network\.[0-9a-f]{64}$/.test(id) ? COMPACT_BYTES : id.length);
 
 /** What the pattern takes of the same text, and the values of the attribute it matched (which is JSON). */
 function patternMatch(t: Buffer, p: number, lim: number, at = 0): { end: number; values?: Record<string, unknown> } {
@@ -71,7 +77,7 @@ function patternMatch(t: Buffer, p: number, lim: number, at = 0): { end: number;
   const length = (v: string | undefined) => v?.length ?? 0;
   return {
     end: ATTRIBUTE.lastIndex,
-    values: { handle: a.handle_id, hash: handleIdHash(a.handle_id), pod, timestamp, namespace, node, type, text: at + a.handle_id.length + length(pod) + length(timestamp) },
+    values: { handle: a.handle_id, hash: handleIdHash(a.handle_id), pod, timestamp, namespace, node, type, text: at + kept(a.handle_id) + length(pod) + length(timestamp) },
   };
 }
 

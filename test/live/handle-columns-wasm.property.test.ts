@@ -10,8 +10,8 @@ import { V1, objectMeta, writeKubectlList } from "./helpers";
 // The handles worker's columns are written by WebAssembly (src/live/private/handle-wasm.ts: its items
 // loop and column writer, in a shared memory) where it is there, else by JavaScript (handle-columns.ts's
 // Columns). Both must give the same columns for any file: generated Lists of handles (names in and out
-// of order, IDs that are not names, thousands of CIDRs, CIDRs of 9 bytes, files across the reader's
-// window), and the same Lists with bytes changed.
+// of order, IDs that are not names, pods' handle IDs kept compact, thousands of CIDRs, CIDRs of 9 bytes,
+// files across the reader's window), and the same Lists with bytes changed.
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "handle-columns-wasm-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -43,9 +43,11 @@ const handle = (name: string, id: string, cidr: string, count: number, deleted: 
   spec: { block: { [cidr]: count }, handleID: id, ...(deleted === undefined ? {} : { deleted }) },
 });
 
+/** Pods' handle IDs (kept compact), and IDs that are almost (kept as text). */
+const podName = fc.tuple(fc.constantFrom("k8s-pod-network."), fc.stringMatching(/^[0-9a-f]{64}$/), fc.constantFrom("", "", "", "x", "A")).map(([p, h, x]) => p + (x === "A" ? h.slice(1) + x : h + x));
 const item = fc.record({
-  name: fc.stringMatching(/^[a-c]{0,20}$/),
-  id: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.stringMatching(/^[a-z.-]{0,30}$/)),
+  name: fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-c]{0,20}$/) }, podName),
+  id: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.stringMatching(/^[a-z.-]{0,30}$/), podName),
   cidr: fc.oneof(fc.constantFrom("10.0.0.0/26", "10.0.0.64/26", "fd00::/122", "1.2.3.0/8", "__proto__", ""), fc.nat(300).map((n) => `10.${n >> 8}.${n & 255}.0/26`)),
   count: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(999999999999999)),
   deleted: fc.option(fc.boolean(), { nil: undefined }),
@@ -109,17 +111,35 @@ describe("the handles worker's columns: WebAssembly's writer against JavaScript'
     expect(readHandleColumnsBy(file, "wasm", undefined, { items: 10, textBytes: bytes - 1 })).toBeUndefined();
   });
 
-  test("a List across several windows of the reader, with 5,000 CIDRs (the table grows) and IDs that are not names: the same values", () => {
-    const handles = Array.from({ length: 16000 }, (_, i) => {
-      const name = `k8s-pod-network.${String(i).padStart(8, "0")}${"f".repeat(i % 90)}`;
-      return handle(name, i % 97 === 0 ? `other-${i}` : name, `10.${(i % 5000) >> 8}.${i % 5000 & 255}.0/26`, 1 + (i % 3), i % 11 === 0 ? undefined : i % 13 === 0, i);
+  test("a List across several windows of the reader, with 5,000 CIDRs (the table grows), pods' handle IDs (compact) and IDs that are not names: the same values", () => {
+    // Sorted as kubectl sorts them: tunnels' handles of every length, pods', tunnels'.
+    const names = Array.from({ length: 16000 }, (_, i) => {
+      const n = String(i).padStart(8, "0");
+      if (i < 4000) return `ipip-tunnel-addr-${n}${"f".repeat(i % 90)}`;
+      if (i < 12000) return `k8s-pod-network.${n.padStart(64, "0")}`;
+      return `vxlan-tunnel-addr-${n}${"f".repeat(i % 90)}`;
     });
+    const handles = names.map((name, i) => handle(name, i % 97 === 0 ? `other-${i}` : i % 89 === 0 ? `k8s-pod-network.${"ab".repeat(32)}` : name, `10.${(i % 5000) >> 8}.${i % 5000 & 255}.0/26`, 1 + (i % 3), i % 11 === 0 ? undefined : i % 13 === 0, i));
     const file = write(handles);
     expect(fs.statSync(file).size).toBeGreaterThan(10 * 1024 * 1024);
     const r = both(file);
     expect(r.oneByOne).toBe(0);
     expect((r.wasm as { count: number; sorted: boolean; cidrs: unknown[] }).cidrs.length).toBe(5000);
     expect((r.wasm as { sorted: boolean }).sorted).toBe(true);
+    const c = readHandleColumns(file) as HandleColumns;
+    // The pods' IDs are kept in 34 bytes (compact-handle.ts), the others as their text.
+    expect(c.nameEnds[4000] - c.nameEnds[3999]).toBe(34);
+    expect(c.nameEnds[3999] - c.nameEnds[3998]).toBe(names[3999].length);
+    const t = new HandleTable(file, c);
+    expect([t.name(4000), t.handleId(4001), t.handleId(89 * 50), t.idEquals(4001, names[4001]), t.idEquals(4001, names[4002])]).toEqual([names[4000], names[4001], `k8s-pod-network.${"ab".repeat(32)}`, true, false]);
+  });
+
+  test("pods' handle IDs among other names that start as theirs: read as not sorted (the compact form sorts before them), by both writers", () => {
+    const pod = (i: number) => `k8s-pod-network.${String(i).padStart(64, "0")}`;
+    const names = [pod(1), `k8s-pod-network.${"0".repeat(63)}1x`, pod(2)];
+    const file = write(names.map((name, i) => handle(name, name, "10.0.0.0/26", 1, false, i)));
+    expect(names.slice().sort()).toEqual(names);
+    expect((both(file).wasm as { sorted: boolean }).sorted).toBe(false);
   });
 
   test("where each item's text is (from, to), as 32-bit values from both writers, across the reader's windows: the item's text", () => {

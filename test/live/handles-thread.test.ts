@@ -52,7 +52,10 @@ function dump(extraHandles: readonly unknown[] = []): string[] {
   const handles: unknown[] = [];
   for (let b = 0; b < 40; b++) {
     const cidr = `10.0.${b}.0/29`;
-    const ids = [0, 1, 2, 3].map((o) => (b === 7 && o === 1 ? `Pod-${b}-${o}` : `pod-${b}-${o}`));
+    // (Pods' handle IDs as the CNI plugin makes them on even blocks, which the readers keep compact; on
+    // block 9 one in uppercase, whose name, in lowercase, is kept compact and the ID as its text.)
+    const cni = (o: number) => (b === 9 && o === 0 ? `k8s-pod-network.${"AB".repeat(32)}` : `k8s-pod-network.${String(b * 10 + o).padStart(64, "0")}`);
+    const ids = [0, 1, 2, 3].map((o) => (b === 7 && o === 1 ? `Pod-${b}-${o}` : (b % 2 === 0 || b === 9) && o < 3 ? cni(o) : `pod-${b}-${o}`));
     blocks.push({
       apiVersion: V1,
       kind: "IPAMBlock",

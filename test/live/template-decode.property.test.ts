@@ -65,9 +65,11 @@ const handle = fc
     },
   }));
 
+/** A pod's handle ID (kept compact by the readers: compact-handle.ts). */
+const podHandle = fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `k8s-pod-network.${h}`);
 const attribute = fc.record(
   {
-    handle_id: name,
+    handle_id: fc.oneof({ weight: 3, arbitrary: name }, podHandle),
     secondary: fc.record(
       {
         namespace: name,

@@ -3,8 +3,9 @@
  * file's bytes are in its memory: the worker's List reader reads into {@link AttributeWasm.windows}).
  * It takes exactly what the patterns of `template-decode.ts` take. `attribute` matches one attribute of
  * a block in kubectl's layout (the `ATTRIBUTE` pattern), and on the way hashes the handle
- * (`handleIdHash`), copies the handle, pod and timestamp to the block's text ({@link AttributeWasm.text})
- * and finds the namespace, node and type; `attributes` matches a block's whole list of attributes so,
+ * (`handleIdHash`), copies the handle (a pod's in its compact form, `compact-handle.ts`), pod and
+ * timestamp to the block's text ({@link AttributeWasm.text}) and finds the namespace, node and type;
+ * `attributes` matches a block's whole list of attributes so,
  * writing each one's row (spans, hash, and the namespace, node and type as places in the reader's table
  * of strings, looked up in a copy of that table in the memory: only a value the copy does not hold goes
  * back to JavaScript); `head` and `tail` read the rest of a block's spec (its affinity, claim time,
@@ -18,6 +19,7 @@
  * are used.
  */
 import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN } from "./columns";
+import { COMPACT_BYTES, emitCompactable, emitWriteCompact } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
 import { Code, I32, MatchCode, Op, V128, wasmModule } from "./wasm";
 
@@ -185,12 +187,20 @@ function matchAttribute(c: MatchCode, L: Locals, onNoRoom: () => void): void {
   c.i32(0).load32(OUT + 4 * R_SPANS).set(I);
   c.i32(0).load32(OUT + 4 * (R_SPANS + 1)).set(N);
   c.i32(0).fnv(I, N, H, FNV_OFFSET, FNV_PRIME).store32(OUT + 4 * R_HASH);
-  // The values copied to the block's text, 16 bytes at a time; their spans there.
+  // The values copied to the block's text, 16 bytes at a time; their spans there. A pod's handle ID is
+  // written in its compact form instead (`compact-handle.ts`).
   for (const s of [R_SPANS, R_SPANS + 2, R_SPANS + 4]) {
     c.i32(0).load32(OUT + 4 * s).tee(I).i32(0).op(Op.i32GeS);
     c.enter("if");
     c.i32(0).load32(OUT + 4 * s + 4).get(I).op(Op.i32Sub).set(N);
     c.i32(0).get(T).store32(OUT + 4 * s);
+    if (s === R_SPANS) {
+      emitCompactable(c, I, N);
+      c.if();
+      emitWriteCompact(c, T, TEXT_AT, I, L.V);
+      c.i32(0).get(T).i32(COMPACT_BYTES).op(Op.i32Add).store32(OUT + 4 * s + 4);
+      c.else();
+    }
     c.i32(0).get(T).get(N).op(Op.i32Add).store32(OUT + 4 * s + 4);
     c.enter("block").enter("loop");
     c.get(N).i32(0).op(Op.i32LeS).brIf(1);
@@ -199,6 +209,7 @@ function matchAttribute(c: MatchCode, L: Locals, onNoRoom: () => void): void {
     c.get(I).i32(16).op(Op.i32Add).set(I);
     c.get(N).i32(16).op(Op.i32Sub).set(N).br(0);
     c.leave().leave();
+    if (s === R_SPANS) c.end();
     // (T went past the value's end by the copy's last step; back to it.)
     c.i32(0).load32(OUT + 4 * s + 4).set(T);
     c.leave();

@@ -15,6 +15,7 @@
  * ({@link attributeViewOf}).
  */
 import type { LiveAttribute, LiveBlock } from "../model";
+import { handleText } from "./compact-handle";
 import { attributeHashesOf } from "./handle-ids";
 
 /** What the check reads of a block's attributes, by attribute index. */
@@ -25,9 +26,10 @@ export interface AttributeView {
   /** `handleIdHash` of the handle when the reader hashed it; undefined otherwise. */
   handleHash(i: number): number | undefined;
   /**
-   * The bytes holding the handles' text (ASCII) when the view reads them from the file's bytes (then
-   * `handleFrom`/`handleTo` say where each handle is, and `handleHash` is defined for every handle), so a
-   * handle can be compared without a string; undefined for a view of objects.
+   * The bytes holding the handles (their text, ASCII, or a pod's handle ID in its compact form:
+   * `compact-handle.ts`) when the view reads them from the file's bytes (then `handleFrom`/`handleTo` say
+   * where each handle is, and `handleHash`, of its text, is defined for every handle), so a handle can be
+   * compared without a string (equal bytes, equal IDs); undefined for a view of objects.
    */
   readonly handleBytes: Buffer | undefined;
   /** Where handle `i`'s text starts in {@link handleBytes}; -1 when the attribute has no handle. */
@@ -68,7 +70,7 @@ interface LatinBuffer extends Buffer {
  */
 export class BlockChunk {
   constructor(
-    /** The handles, pods, timestamps and sequence digits (ASCII). */
+    /** The handles (a pod's in its compact form, `compact-handle.ts`), pods, timestamps and sequence digits (ASCII). */
     readonly text: Buffer,
     /** Per attribute, `[from, to)` of the handle, the pod and the timestamp in its block's text (`from` -1 when absent). */
     readonly spans: Int32Array,
@@ -128,7 +130,11 @@ export class AttributeColumns implements AttributeView {
   }
 
   handle(i: number): string | null {
-    return this.span(i, 0) ?? null;
+    const c = this.chunk;
+    const s = (this.at + i) * SPAN;
+    const from = c.spans[s];
+    // (A pod's handle ID is in its compact form: `compact-handle.ts`.)
+    return from < 0 ? null : handleText(c.text, this.textAt + from, this.textAt + c.spans[s + 1]);
   }
 
   handleHash(i: number): number | undefined {

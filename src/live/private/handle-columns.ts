@@ -30,6 +30,7 @@ import { MAX_DUMP_BYTES } from "../../limits";
 import { API_CRD_V1 } from "../../model/calico";
 import type { FastHandle, FastItem } from "../fast-decode";
 import type { ClusterDump, DumpSource, LiveHandle } from "../model";
+import { compactInPlace, handleText, handleTextEquals } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 import { R_AT_END, R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, S_CIDRS, S_CIDR_SPANS, S_CIDR_OF, S_COUNTS, S_DELETED, S_FROM, S_ID_FROM, S_ID_HASH, S_ID_TO, S_N, S_NAME_ENDS, S_NAMES_TOP, S_SORTED, S_TEXT, S_TEXT_END, S_TO, handleWasm, rehashSlots } from "./handle-wasm";
 import type { HandleTexts, HandleWasm } from "./handle-wasm";
@@ -38,10 +39,13 @@ import type { HandleTexts, HandleWasm } from "./handle-wasm";
 export interface HandleColumns {
   readonly ok: true;
   readonly count: number;
-  /** Every name's bytes (ASCII), one after the other; name `i` is `names[nameEnds[i - 1], nameEnds[i])`. */
+  /**
+   * Every name's bytes (its text, ASCII, or a pod's handle ID in its compact form: `compact-handle.ts`),
+   * one after the other; name `i` is `names[nameEnds[i - 1], nameEnds[i])`.
+   */
   readonly names: Uint8Array;
   readonly nameEnds: Int32Array;
-  /** The bytes of the handle IDs that are not their object's name; ID `i` is `ids[idFrom[i], idTo[i])`, or its name when `idFrom[i]` is -1. */
+  /** The bytes of the handle IDs that are not their object's name (as the names'); ID `i` is `ids[idFrom[i], idTo[i])`, or its name when `idFrom[i]` is -1. */
   readonly ids: Uint8Array;
   readonly idFrom: Int32Array;
   readonly idTo: Int32Array;
@@ -58,7 +62,11 @@ export interface HandleColumns {
    */
   readonly from: Uint32Array;
   readonly to: Uint32Array;
-  /** Whether every name is greater than the one before (kubectl sorts by name): no name repeats. */
+  /**
+   * Whether every name is greater than the one before (kubectl sorts by name), compared as kept (a pod's
+   * handle ID compact: `compact-handle.ts`, which sorts as its text but before other names that start as
+   * it does): no name repeats. False tells nothing (the reader then looks for repeats).
+   */
   readonly sorted: boolean;
   readonly listMetadata: Readonly<Record<string, unknown>> | undefined;
   /**
@@ -836,12 +844,14 @@ class ItemReader {
     const out = this.out as Columns;
     const view = this.view;
     const nameAt = this.f.nameAt;
-    const nameLength = this.f.nameEnd - nameAt;
+    const textLength = this.f.nameEnd - nameAt;
     // (Room for the name and a word after it: the last word copied may hold bytes after the name.)
-    if (out.namesLength + nameLength + 4 > out.names.length) this.namesView = new DataView((out.names = growBytes(out.names, out.namesLength + nameLength + 4)).buffer);
+    if (out.namesLength + textLength + 4 > out.names.length) this.namesView = new DataView((out.names = growBytes(out.names, out.namesLength + textLength + 4)).buffer);
     const names = this.namesView;
     const start = out.namesLength;
-    for (let i = 0; i < nameLength; i += 4) names.setInt32(start + i, view.getInt32(nameAt + i, true), true);
+    for (let i = 0; i < textLength; i += 4) names.setInt32(start + i, view.getInt32(nameAt + i, true), true);
+    // A pod's handle ID in its compact form (`compact-handle.ts`), any other name as its text.
+    const nameLength = compactInPlace(out.names, start, start + textLength) - start;
     const prevName = this.prevName;
     if (this.sorted && prevName >= 0) {
       // Is this name greater than the one before? (Byte order is string order for ASCII.) The first
@@ -870,7 +880,7 @@ class ItemReader {
     const start = out.idsLength;
     for (let i = 0; i < idLength; i++) ids[start + i] = b[idAt + i];
     out.idFrom[n] = start;
-    out.idsLength = start + idLength;
+    out.idsLength = compactInPlace(ids, start, start + idLength);
     out.idTo[n] = out.idsLength;
   }
 }
@@ -1037,12 +1047,12 @@ export class HandleTable {
   }
 
   name(i: number): string {
-    return this.namesText.toString("latin1", this.nameStart(i), this.c.nameEnds[i]);
+    return handleText(this.namesText, this.nameStart(i), this.c.nameEnds[i]);
   }
 
   handleId(i: number): string {
     const f = this.c.idFrom[i];
-    return f < 0 ? this.name(i) : this.idsText.toString("latin1", f, this.c.idTo[i]);
+    return f < 0 ? this.name(i) : handleText(this.idsText, f, this.c.idTo[i]);
   }
 
   /** Where handle `i`'s ID is: its bytes and range. */
@@ -1056,9 +1066,8 @@ export class HandleTable {
     const f = this.c.idFrom[i];
     const from = f < 0 ? this.nameStart(i) : f;
     const to = f < 0 ? this.c.nameEnds[i] : this.c.idTo[i];
-    // The ID cut as a string and compared whole: about twice as fast as a loop over its bytes (an ID of a
-    // pod's handle is about 80 characters, and the check compares one per allocation).
-    return to - from === id.length && ((f < 0 ? this.namesText : this.idsText) as LatinBuffer).latin1Slice(from, to) === id;
+    // (A text ID is cut as a string and compared whole: about twice as fast as a loop over its bytes.)
+    return handleTextEquals(f < 0 ? this.namesText : this.idsText, from, to, id);
   }
 
   /** Whether handles `i` and `j` have the same ID. */

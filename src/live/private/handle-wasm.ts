@@ -13,6 +13,7 @@
  * the CIDRs' table. The module is assembled from this source when first used; where WebAssembly with
  * SIMD and shared memory is missing, {@link handleWasm} is undefined and JavaScript reads the file.
  */
+import { COMPACT_BYTES, emitCompactable, emitWriteCompact } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
 import { Code, I32, I64, MatchCode, Op, Simd, V128, wasmModule } from "./wasm";
 
@@ -282,7 +283,7 @@ export function rehashSlots(old: Int32Array, table: Int32Array, mask: number): v
  */
 function recordFunction(): Code {
   // Locals (after the parameters AT = 0, END = 1).
-  const [n, src, len, dst, prev, i, d, m, h, slot, k, s, t] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const [n, src, len, dst, prev, i, d, m, h, slot, k, s, t, v] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
   const c = new Code();
   const state = (x: number) => c.i32(0).load32(STATE + 4 * x);
   const setState = (x: number, local: number) => c.i32(0).get(local).store32(STATE + 4 * x);
@@ -303,7 +304,14 @@ function recordFunction(): Code {
   state(S_NAMES_TOP).tee(dst).get(len).op(Op.i32Add).i32(16).op(Op.i32Add);
   state(S_IDS_LOW).op(Op.i32GtU);
   failIf();
+  // A pod's handle ID in its compact form (`compact-handle.ts`), any other name as its text.
+  emitCompactable(c, src, len);
+  c.if();
+  emitWriteCompact(c, dst, 0, src, v);
+  c.i32(COMPACT_BYTES).set(len);
+  c.else();
   copyBytes(c, dst, src, len, i, true);
+  c.end();
   // Is it greater than the one before? The first byte that differs (16 at a time) within the shorter
   // (d; the shorter's length when none): not when the name ends there, or its byte there is less.
   state(S_PREV_NAME).tee(prev).i32(0).op(Op.i32GeS);
@@ -340,11 +348,18 @@ function recordFunction(): Code {
   c.else();
   result(R_ID_AT).set(src);
   result(R_ID_END).get(src).op(Op.i32Sub).set(len);
+  // (Compact as the names: d tells whether it is.)
+  emitCompactable(c, src, len);
+  c.tee(d).if().i32(COMPACT_BYTES).set(len).end();
   state(S_IDS_LOW).get(len).op(Op.i32Sub).tee(s);
   state(S_NAMES_TOP).i32(16).op(Op.i32Add).op(Op.i32LtU);
   failIf();
   setState(S_IDS_LOW, s);
+  c.get(d).if();
+  emitWriteCompact(c, s, 0, src, v);
+  c.else();
   copyBytes(c, s, src, len, i);
+  c.end();
   element(S_ID_FROM, 4);
   c.get(s);
   state(S_TEXT).op(Op.i32Sub).store32(0);
@@ -485,7 +500,7 @@ export function handleWasm(texts: HandleTexts, nextItem: string, windowBytes: nu
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   if (compiled === undefined) {
     try {
-      const locals = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32];
+      const locals = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, V128];
       compiled = new wasm.Module(
         wasmModule(
           [

@@ -69,11 +69,19 @@ export const Op = {
 /** SIMD instructions (after the 0xfd prefix). */
 export const Simd = {
   i8x16Splat: 0x0f,
+  i16x8Splat: 0x10,
   i8x16Eq: 0x23,
   i8x16LtU: 0x26,
   i8x16GtU: 0x28,
+  v128And: 0x4e,
   v128Or: 0x50,
+  i8x16AllTrue: 0x63,
   i8x16Bitmask: 0x64,
+  i8x16NarrowI16x8U: 0x66,
+  i8x16Add: 0x6e,
+  i8x16Sub: 0x71,
+  i16x8Shl: 0x8b,
+  i16x8ShrU: 0x8d,
 } as const;
 
 /** The body of a function, instruction by instruction. */
@@ -117,6 +125,9 @@ export class Code {
   store8(offset: number): this {
     return this.op(0x3a, 0, ...uleb(offset));
   }
+  store16(offset: number): this {
+    return this.op(0x3b, 0, ...uleb(offset));
+  }
   f64Load(offset: number): this {
     return this.op(0x2b, 0, ...uleb(offset));
   }
@@ -141,6 +152,10 @@ export class Code {
   }
   if(): this {
     return this.op(0x04, 0x40);
+  }
+  /** An `if` whose arms leave an i32 (both must: `else` is required). */
+  ifResult(): this {
+    return this.op(0x04, 0x7f);
   }
   else(): this {
     return this.op(0x05);

@@ -27,8 +27,6 @@ const MARK0 = 0x6b; // k
 const MARK1 = 0x01;
 
 const HEX = "0123456789abcdef";
-/** The two characters of each byte's value, as a string. */
-const BYTE_HEX: string[] = Array.from({ length: 256 }, (_, b) => HEX[b >> 4] + HEX[b & 15]);
 /** A hexadecimal digit's value by character code (lowercase only), -1 for any other byte. */
 const DIGIT = new Int8Array(256).fill(-1);
 for (let i = 0; i < 16; i++) DIGIT[HEX.charCodeAt(i)] = i;
@@ -69,21 +67,31 @@ export function isCompact(bytes: Uint8Array, from: number, to: number): boolean 
 }
 
 /** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface LatinBuffer extends Buffer {
+interface SliceBuffer extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 
+/** The text of a compact ID is written here, then cut as one string (the prefix is written once). */
+const scratch = Buffer.alloc(COMPACT_TEXT_BYTES);
+scratch.write(COMPACT_PREFIX, "latin1");
+/** The characters of each byte's two digits (high, then low), by byte. */
+const HIGH = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b >> 4));
+const LOW = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b & 15));
+
 /** The ID whose bytes (compact or text) are `bytes[from, to)`. */
 export function handleText(bytes: Buffer, from: number, to: number): string {
-  if (!isCompact(bytes, from, to)) return (bytes as LatinBuffer).latin1Slice(from, to);
-  let s = COMPACT_PREFIX;
-  for (let k = from + 2; k < to; k++) s += BYTE_HEX[bytes[k]];
-  return s;
+  if (!isCompact(bytes, from, to)) return (bytes as SliceBuffer).latin1Slice(from, to);
+  for (let k = 0, at = PREFIX_BYTES.length; k < 32; k++, at += 2) {
+    const b = bytes[from + 2 + k];
+    scratch[at] = HIGH[b];
+    scratch[at + 1] = LOW[b];
+  }
+  return (scratch as SliceBuffer).latin1Slice(0, COMPACT_TEXT_BYTES);
 }
 
 /** Whether the ID whose bytes (compact or text) are `bytes[from, to)` is `id`. */
 export function handleTextEquals(bytes: Buffer, from: number, to: number, id: string): boolean {
-  if (!isCompact(bytes, from, to)) return to - from === id.length && (bytes as LatinBuffer).latin1Slice(from, to) === id;
+  if (!isCompact(bytes, from, to)) return to - from === id.length && (bytes as SliceBuffer).latin1Slice(from, to) === id;
   if (id.length !== COMPACT_TEXT_BYTES || !id.startsWith(COMPACT_PREFIX)) return false;
   for (let k = 0; k < 32; k++) {
     const b = bytes[from + 2 + k];

@@ -5,10 +5,9 @@
  * a block in kubectl's layout (the `ATTRIBUTE` pattern), and on the way hashes the handle
  * (`handleIdHash`), copies the handle (a pod's in its compact form, `compact-handle.ts`), pod and
  * timestamp to the block's text ({@link AttributeWasm.text}) and finds the namespace, node and type;
- * `attributes` matches a block's whole list of attributes so,
- * writing each one's row (spans, hash, and the namespace, node and type as places in the reader's table
- * of strings, looked up in a copy of that table in the memory: only a value the copy does not hold goes
- * back to JavaScript); `head` and `tail` read the rest of a block's spec (its affinity, claim time,
+ * `attributes` matches a block's whole list of attributes so, writing each one's row (spans, hash, and the
+ * namespace, node and type as places in the reader's table of strings, looked up in a copy of that table
+ * in the memory: only a value the copy does not hold goes back to JavaScript); `head` and `tail` read the rest of a block's spec (its affinity, claim time,
  * lists, CIDR, flags and sequence numbers), so a block in the memory is read without a string of its
  * text and without the patterns but the metadata's. Constant text is compared 8 bytes at a time, strings
  * are scanned 16 bytes at a time (SIMD): several times fewer instructions than the patterns and the

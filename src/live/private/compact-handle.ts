@@ -1,8 +1,9 @@
 /**
  * Handle IDs of pods kept in 34 bytes instead of 80 where the readers keep them as bytes (the blocks'
  * attribute columns, `columns.ts`; the IPAM handles' columns, `handle-columns.ts`). Calico's CNI plugin
- * names a pod's handle `k8s-pod-network.` and the container's ID, 64 lowercase hexadecimal digits
- * (`k8s-pod-network.1d62bacb…d4d9`, `calico/cni-plugin`'s `utils.GetHandleID`): a dump of 500,000 pods
+ * names a pod's handle by the CNI network's name (`k8s-pod-network` in Calico's manifests), a dot and the
+ * container's ID, 64 lowercase hexadecimal digits (`k8s-pod-network.1d62bacb…d4d9`: `utils.GetHandleID` of
+ * `cni-plugin`, `fmt.Sprintf("%s.%s", netName, containerID)`): a dump of 500,000 pods
  * holds each such ID twice (in its block's attributes and as its IPAM handle), 80 MB of text. Kept as
  * `k`, the byte 0x01, and the 32 bytes the digits spell, it is 34 bytes: 46 MB fewer fresh pages for the
  * bench's dump, which cost most of the reading's time on hosts where a page's first touch is slow.
@@ -96,7 +97,7 @@ export function handleTextEquals(bytes: Buffer, from: number, to: number, id: st
   for (let k = 0; k < 32; k++) {
     const b = bytes[from + 2 + k];
     const at = COMPACT_PREFIX.length + 2 * k;
-    if (id.charCodeAt(at) !== HEX.charCodeAt(b >> 4) || id.charCodeAt(at + 1) !== HEX.charCodeAt(b & 15)) return false;
+    if (id.charCodeAt(at) !== HIGH[b] || id.charCodeAt(at + 1) !== LOW[b]) return false;
   }
   return true;
 }

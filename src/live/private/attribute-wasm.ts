@@ -131,8 +131,8 @@ interface Locals {
 
 /**
  * The code that matches one attribute at `P` into the results (the pattern's exactly), and, matched,
- * copies its handle, pod and timestamp to the block's text at `T` (which moves past them) and hashes
- * the handle; `onNoRoom` is the code run when the text has no room for the values (before anything is
+ * copies its handle (a pod's handle ID in its compact form, `compact-handle.ts`), pod and timestamp to
+ * the block's text at `T` (which moves past them) and hashes the handle (its text); `onNoRoom` is the code run when the text has no room for the values (before anything is
  * copied). A mismatch breaks out of the code's outermost block.
  */
 function matchAttribute(c: MatchCode, L: Locals, onNoRoom: () => void): void {

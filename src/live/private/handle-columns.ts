@@ -839,7 +839,7 @@ class ItemReader {
     return this.base + f.end;
   }
 
-  /** The name copied to the names (four bytes at a time), and compared with the one before. */
+  /** The name copied to the names (four bytes at a time; a pod's handle ID then made compact), and compared with the one before. */
   private name(): void {
     const out = this.out as Columns;
     const view = this.view;
@@ -854,8 +854,9 @@ class ItemReader {
     const nameLength = compactInPlace(out.names, start, start + textLength) - start;
     const prevName = this.prevName;
     if (this.sorted && prevName >= 0) {
-      // Is this name greater than the one before? (Byte order is string order for ASCII.) The first
-      // word that differs, then its first byte that differs.
+      // Is this name greater than the one before, as kept? (Byte order is string order for ASCII, and for
+      // compact IDs among themselves: see `HandleColumns.sorted`.) The first word that differs, then its
+      // first byte that differs.
       const prevLength = start - prevName;
       const common = Math.min(prevLength, nameLength);
       let i = 0;
@@ -868,7 +869,7 @@ class ItemReader {
     out.nameEnds[out.n] = out.namesLength;
   }
 
-  /** The ID (not the name) copied to the IDs. */
+  /** The ID (not the name) copied to the IDs (a pod's handle ID then made compact). */
   private id(): void {
     const out = this.out as Columns;
     const b = this.buf;
@@ -1021,7 +1022,7 @@ export class HandleTable {
   readonly count: number;
   readonly source: ByteSource;
   private built: LiveHandle[] | undefined;
-  /** The names' and IDs' bytes as Buffers (their text is cut from them). */
+  /** The names' and IDs' bytes as Buffers (their text is cut from them, or decoded: `compact-handle.ts`'s `handleText`). */
   private readonly namesText: Buffer;
   private readonly idsText: Buffer;
   /** One `block` object per block for the handles with one address there (as the matcher makes them). */

@@ -4,8 +4,8 @@
  * takes exactly what the `HANDLE` pattern takes, on the same constant texts, with the same values
  * (names, CIDR, count, `deleted`, ID, the hashes): constant text compared 8 bytes at a time, strings
  * checked 16 bytes at a time (SIMD, `wasm.ts`'s {@link MatchCode}). `record` writes an item's values
- * into the columns as that file's JavaScript `Columns` does (the name copied and compared with the one
- * before, the ID when it is not the name, the block CIDR's index from a hash table, the values and file
+ * into the columns as that file's JavaScript `Columns` does (the name copied, a pod's handle ID in its
+ * compact form (`compact-handle.ts`), and compared with the one before, the ID when it is not the name, the block CIDR's index from a hash table, the values and file
  * positions), and `items` runs both over the items of the reader's window, leaving to the reader only
  * what they do not take. The columns are in the instance's memory, shared (a SharedArrayBuffer): the
  * worker posts views of it and the main thread reads them without a copy; the memory is sized once from
@@ -276,7 +276,8 @@ export function rehashSlots(old: Int32Array, table: Int32Array, mask: number): v
 /**
  * `record(at, end)`: records the item `[at, end)` of the window whose values the results hold (as
  * `handle` leaves them) into the columns, as `handle-columns.ts`'s JavaScript `Columns` does: the name
- * copied (16 bytes at a time) and compared with the one before, the ID copied when it is not the name,
+ * copied (16 bytes at a time; a pod's handle ID written in its compact form, `compact-handle.ts`) and
+ * compared with the one before as kept, the ID copied (compact alike) when it is not the name,
  * the CIDR's index found in (or added to) the table, the values and the item's file positions. 0, or -1
  * when there is no room (the columns are full, or the text region: neither happens for a file's items).
  * The table must have room for one more CIDR (see {@link HandleColumnsWasm.tableFull}).

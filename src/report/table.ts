@@ -13,16 +13,48 @@ const SURROGATE = /[\ud800-\udfff]/;
 
 /** Renders a table; every line ends with `\n`. */
 export function asciiTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  // (Widths by a loop, not `Math.max(...rows)`: a table may have more rows than a call takes arguments.)
-  const widths = header.map((h, i) => {
-    let w = width(h);
-    for (const r of rows) w = Math.max(w, width(r[i] ?? ""));
-    return w;
-  });
+  const n = header.length;
+  // (Each cell's width and alignment are found once, and once per column for a run of the same text: a
+  // report's block rows repeat their count cells. Loops, not `Math.max(...rows)`: a table may have more
+  // rows than a call takes arguments.)
+  const widths = header.map(width);
+  const cellWidths = new Int32Array(rows.length * n);
+  const right = new Uint8Array(rows.length * n);
+  const lastText: (string | undefined)[] = new Array<string | undefined>(n).fill(undefined);
+  const lastWidth = new Int32Array(n);
+  const lastRight = new Uint8Array(n);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let i = 0; i < n; i++) {
+      const text = row[i] ?? "";
+      if (text !== lastText[i]) {
+        lastText[i] = text;
+        lastWidth[i] = width(text);
+        lastRight[i] = DECIMAL.test(text.trim()) ? 1 : 0;
+        if (lastWidth[i] > widths[i]) widths[i] = lastWidth[i];
+      }
+      cellWidths[r * n + i] = lastWidth[i];
+      right[r * n + i] = lastRight[i];
+    }
+  }
   const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+\n`;
   const headLine = `|${header.map((h, i) => ` ${center(h.toUpperCase(), widths[i])} `).join("|")}|\n`;
-  const body = rows.map((r) => `|${widths.map((w, i) => ` ${align(r[i] ?? "", w)} `).join("|")}|\n`).join("");
-  return rule + headLine + rule + body + rule;
+  // (The lines joined once, not appended one by one: a string built by `+=` is a tree of pieces that is
+  // copied flat again when first read.)
+  const lines: string[] = new Array<string>(rows.length + 4);
+  lines[0] = lines[2] = lines[rows.length + 3] = rule;
+  lines[1] = headLine;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let line = "|";
+    for (let i = 0; i < n; i++) {
+      const text = row[i] ?? "";
+      const gap = widths[i] - cellWidths[r * n + i];
+      line += right[r * n + i] === 1 ? ` ${" ".repeat(gap)}${text} |` : ` ${text}${" ".repeat(gap)} |`;
+    }
+    lines[r + 3] = `${line}\n`;
+  }
+  return lines.join("");
 }
 
 /** A text's characters (code points): its length, unless it holds a surrogate (then counted one by one). */
@@ -35,11 +67,6 @@ function center(text: string, w: number): string {
   if (gap <= 0) return text;
   const left = Math.floor(gap / 2);
   return " ".repeat(left) + text + " ".repeat(gap - left);
-}
-
-function align(text: string, w: number): string {
-  const gap = Math.max(0, w - width(text));
-  return DECIMAL.test(text.trim()) ? " ".repeat(gap) + text : text + " ".repeat(gap);
 }
 
 /**

@@ -123,8 +123,12 @@ export class HandleUse {
   readonly missingEntries = new Map<string, number>();
   /** The IDs of the handles no IPAMHandle object names: entries `index.objects`, `index.objects + 1`… */
   readonly missing: string[] = [];
-  firstBlock: Int32Array<ArrayBuffer>;
-  count: Int32Array<ArrayBuffer>;
+  /**
+   * Per entry `e`, the first block it is seen in (by index) at `2e` and its addresses there at `2e + 1`:
+   * one list, so the check's reads of an entry's two numbers (in the handles file's order, not the
+   * blocks': a cache miss each) fall on one cache line.
+   */
+  uses: Int32Array<ArrayBuffer>;
   /** Entry → block CIDR → addresses, for the blocks after the first. */
   readonly others = new Map<number, Map<string, number>>();
   /** What {@link warm} read, summed. */
@@ -136,8 +140,17 @@ export class HandleUse {
     // (Written once now, in order: the check reads these lists before it writes them (`warm`), at random
     // places, and a fresh page read first is mapped twice, once to read and again to write, each a
     // page fault, 10–30 µs on some hosts.)
-    this.firstBlock = new Int32Array(Math.max(1024, this.index.objects + 64)).fill(0);
-    this.count = new Int32Array(this.firstBlock.length).fill(0);
+    this.uses = new Int32Array(2 * Math.max(1024, this.index.objects + 64)).fill(0);
+  }
+
+  /** The addresses of entry `e` in its first block (0: none seen). */
+  countOf(e: number): number {
+    return this.uses[2 * e + 1];
+  }
+
+  /** The first block (by index) entry `e` is seen in (when {@link countOf} is not 0). */
+  firstBlockOf(e: number): number {
+    return this.uses[2 * e];
   }
 
   /** The entries of a view's handles in the objects' table when they are compared as bytes (see {@link add}); undefined otherwise. */
@@ -167,10 +180,7 @@ export class HandleUse {
         e = this.index.objects + this.missing.length;
         this.missing.push(handle);
         this.missingEntries.set(handle, e);
-        if (e >= this.firstBlock.length) {
-          this.firstBlock = grow(this.firstBlock);
-          this.count = grow(this.count);
-        }
+        if (2 * e >= this.uses.length) this.uses = grow(this.uses);
       }
     }
     this.addEntry(e, block, cidr, firstCidr);
@@ -178,11 +188,12 @@ export class HandleUse {
 
   /** Counts an address of entry `e` (an object's, or a missing handle's) in block `block` (see {@link add}). */
   addEntry(e: number, block: number, cidr: string, firstCidr: (block: number) => string): void {
-    if (this.count[e] === 0) {
-      this.firstBlock[e] = block;
-      this.count[e] = 1;
-    } else if (this.firstBlock[e] === block || firstCidr(this.firstBlock[e]) === cidr) {
-      this.count[e]++;
+    const uses = this.uses;
+    if (uses[2 * e + 1] === 0) {
+      uses[2 * e] = block;
+      uses[2 * e + 1] = 1;
+    } else if (uses[2 * e] === block || firstCidr(uses[2 * e]) === cidr) {
+      uses[2 * e + 1]++;
     } else {
       let m = this.others.get(e);
       if (!m) this.others.set(e, (m = new Map()));
@@ -193,18 +204,17 @@ export class HandleUse {
   /**
    * Reads the count and the first block of every entry of `entries` (a block's handles, as
    * {@link entriesOf} gives them), before the block's allocations are counted ({@link add}). The entries
-   * are in the order of the handles file, not the blocks', so each read misses the caches (`count` and
-   * `firstBlock` are 2 MB each for 500,000 handles); in this short loop the misses overlap, where in the
+   * are in the order of the handles file, not the blocks', so each read misses the caches ({@link uses}
+   * is 4 MB for 500,000 handles); in this short loop the misses overlap, where in the
    * allocations' loop, with its many other reads and calls between them, they come one after the other.
    * Changes nothing.
    */
   warm(entries: Int32Array): void {
-    const count = this.count;
-    const first = this.firstBlock;
+    const uses = this.uses;
     let sum = 0;
     for (let k = 0; k < entries.length; k++) {
       const e = entries[k];
-      if (e >= 0) sum += count[e] + first[e];
+      if (e >= 0) sum += uses[2 * e + 1] + uses[2 * e];
     }
     // (Kept, so the compiler does not drop the reads.)
     this.warmth = sum;
@@ -583,17 +593,18 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
     const j = unsettled !== null ? unsettled[k] : k;
     const e = handleUse.entryOf(j);
     const h = handleTable?.handle(j) ?? dump.handles[j];
-    if (handleUse.count[e] === 0) {
+    const count = handleUse.countOf(e);
+    if (count === 0) {
       leakedHandles++;
       add("warning", "HANDLE_LEAKED", `IPAMHandle/${h.name}`, "spec.block", `${describeSource(h.source)}: handle "${h.handleId}" has no address in any block: leaked. ${LEAK_WAY_OUT}`);
       continue;
     }
     handlesWithAddresses++;
-    const first = cidrs[handleUse.firstBlock[e]];
+    const first = cidrs[handleUse.firstBlockOf(e)];
     const others = handleUse.others.get(e);
     // The common case, one block, without building a map or an array per handle (a dump holds one handle per pod).
-    if (others === undefined && onlyKey(h.blocks, first, handleUse.count[e])) continue;
-    const actual = new Map<string, number>([[first, handleUse.count[e]], ...(others ?? [])]);
+    if (others === undefined && onlyKey(h.blocks, first, count)) continue;
+    const actual = new Map<string, number>([[first, count], ...(others ?? [])]);
     const keys = [...new Set([...Object.keys(h.blocks), ...actual.keys()])].sort();
     const wrong = keys.filter((k) => (h.blocks[k] ?? 0) !== (actual.get(k) ?? 0));
     if (wrong.length > 0) {
@@ -610,7 +621,7 @@ export function inspectDump(dump: ClusterDump, options: InspectOptions = {}): In
   missing.sort(([a], [b]) => compareText(a, b));
   const missingHandles = missing.length;
   for (const [id, e] of missing) {
-    const first = cidrs[handleUse.firstBlock[e]];
+    const first = cidrs[handleUse.firstBlockOf(e)];
     const others = handleUse.others.get(e);
     const bi = blockByCidr.get(first) ?? 0;
     add("warning", "HANDLE_MISSING", `IPAMBlock/${blocks[bi].name}`, "spec.attributes", `Handle "${id}" holds addresses in block ${first}${others ? ` and ${others.size} more` : ""}, but no IPAMHandle object exists (is the IPAMHandle list in the dump?): releasing by handle cannot find these addresses.`);
@@ -767,11 +778,11 @@ function affinityFindings(affinities: readonly LiveAffinity[], nodeNames: Readon
  */
 export function unsettledHandles(use: HandleUse, table: HandleTable, tableCidr: Int32Array, blockCidr: Int32Array): number[] {
   const out: number[] = [];
-  const { count, firstBlock, others } = use;
+  const { uses, others } = use;
   for (let j = 0; j < table.count; j++) {
     const e = use.entryOf(j);
-    const n = count[e];
-    if (n > 0 && tableCidr[table.cidrIndex(j)] === blockCidr[firstBlock[e]] && table.addresses(j) === n && !others.has(e)) continue;
+    const n = uses[2 * e + 1];
+    if (n > 0 && tableCidr[table.cidrIndex(j)] === blockCidr[uses[2 * e]] && table.addresses(j) === n && !others.has(e)) continue;
     out.push(j);
   }
   return out;

@@ -144,11 +144,11 @@ describe("the IPAM handles file read on a second thread", () => {
     }
     // Alone: the counts and first blocks are as they were, and what was read is their sum.
     const use = new check.HandleUse(columns.handleTableOf(read) as InstanceType<typeof columns.HandleTable>);
-    use.count.set([3, 0, 1], 0);
-    use.firstBlock.set([7, 0, 2], 0);
-    const before = [[...use.count], [...use.firstBlock]];
+    use.uses.set([7, 3, 0, 0, 2, 1], 0);
+    const before = [...use.uses];
     use.warm(Int32Array.of(0, -1, 2, 1, 0));
-    expect([[...use.count], [...use.firstBlock]]).toEqual(before);
+    expect([...use.uses]).toEqual(before);
+    expect([use.countOf(0), use.firstBlockOf(0), use.countOf(2), use.firstBlockOf(2)]).toEqual([3, 7, 1, 2]);
     expect(use.warmth).toBe(3 + 7 + (1 + 2) + 0 + (3 + 7));
   });
 

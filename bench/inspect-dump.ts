@@ -7,8 +7,9 @@
  * /48 pool with no block (2^74 blocks: nothing may be walked per block of a pool). Every node holds two
  * blocks: the first full (its VXLAN tunnel address and 63 pods), the second with 36 pods and 28 free
  * ordinals: 10,000 blocks, 500,000 allocations (5,000 tunnel addresses, 495,000 pods), 500,000 IPAM
- * handles, 10,000 block affinities, 5,000 nodes, the pools and the IPAM configuration. Sequence numbers
- * are nanosecond times past 2^53, as Calico writes them. A consistent cluster: `inspect` finds no error.
+ * handles, 10,000 block affinities, 5,000 nodes (with the status kubelet reports: about 17 KB each), the
+ * pools and the IPAM configuration. Sequence numbers are nanosecond times past 2^53, as Calico writes
+ * them. A consistent cluster: `inspect` finds no error.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -103,6 +104,86 @@ function uid(seed: number): string {
 function nodeName(n: number): string {
   const rack = Math.floor(n / (NODES / RACKS));
   return `rack${rack}-node-${String(n % (NODES / RACKS)).padStart(4, "0")}`;
+}
+
+/** Images a node reports (kubelet reports up to 50, `--node-status-max-images`): each by digest and tag. */
+const NODE_IMAGES = 30;
+/** The conditions kubelet reports, with Calico's `NetworkUnavailable`: type, status, reason, message. */
+const NODE_CONDITIONS: ReadonlyArray<readonly [string, string, string, string]> = [
+  ["NetworkUnavailable", "False", "CalicoIsUp", "Calico is running on this node"],
+  ["MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"],
+  ["DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"],
+  ["PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"],
+  ["Ready", "True", "KubeletReady", "kubelet is posting ready status"],
+];
+
+/**
+ * Node `n` as `kubectl get nodes -o json` shows a kubelet's node (about 17 KB): labels and annotations a
+ * cloud node carries, and the status kubelet reports — addresses, capacity, conditions, images, node
+ * info. The reader keeps only the name, labels, tunnel annotations and pod CIDRs; the rest is read and
+ * checked as JSON all the same.
+ */
+function nodeObject(n: number): Record<string, unknown> {
+  const name = nodeName(n);
+  const rack = String(Math.floor(n / (NODES / RACKS)));
+  const zone = `eu-west-1${"abc"[n % 3]}`;
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      annotations: {
+        "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": `i-${hex(n + 0x500000, 3).slice(0, 17)}` }),
+        "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
+        "node.alpha.kubernetes.io/ttl": "0",
+        "projectcalico.org/IPv4Address": `192.168.${n >> 8}.${n & 255}/16`,
+        "projectcalico.org/IPv4VXLANTunnelAddr": ipv4(blockNetwork(n, false)),
+        "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+      },
+      creationTimestamp: CREATED,
+      labels: {
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/instance-type": "m5.4xlarge",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "node.kubernetes.io/instance-type": "m5.4xlarge",
+        rack,
+        "topology.kubernetes.io/region": "eu-west-1",
+        "topology.kubernetes.io/zone": zone,
+      },
+      name,
+      resourceVersion: String(300_000 + n),
+      uid: uid(300_000 + n),
+    },
+    spec: { podCIDR: `10.${200 + (n >> 8)}.${n & 255}.0/24`, podCIDRs: [`10.${200 + (n >> 8)}.${n & 255}.0/24`], providerID: `aws:///${zone}/i-${hex(n + 0x500000, 3).slice(0, 17)}` },
+    status: {
+      addresses: [
+        { address: `192.168.${n >> 8}.${n & 255}`, type: "InternalIP" },
+        { address: name, type: "Hostname" },
+      ],
+      allocatable: { cpu: "16", "ephemeral-storage": "95491281146", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "65747732Ki", pods: "110" },
+      capacity: { cpu: "16", "ephemeral-storage": "103612700Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "65850132Ki", pods: "110" },
+      conditions: NODE_CONDITIONS.map(([type, status, reason, message]) => ({ lastHeartbeatTime: CREATED, lastTransitionTime: CREATED, message, reason, status, type })),
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      images: Array.from({ length: NODE_IMAGES }, (_, k) => ({
+        names: [`registry.example.com/team-${k % 7}/service-${k}@sha256:${hex(k * 7919 + (n % 16), 8)}`, `registry.example.com/team-${k % 7}/service-${k}:v1.${k}.${n % 10}`],
+        sizeBytes: 50_000_000 + k * 1_234_567,
+      })),
+      nodeInfo: {
+        architecture: "amd64",
+        bootID: uid(600_000 + n),
+        containerRuntimeVersion: "containerd://1.7.22",
+        kernelVersion: "6.8.0-45-generic",
+        kubeProxyVersion: "v1.31.1",
+        kubeletVersion: "v1.31.1",
+        machineID: hex(n + 0x700000, 4),
+        operatingSystem: "linux",
+        osImage: "Ubuntu 24.04.1 LTS",
+        systemUUID: uid(800_000 + n),
+      },
+    },
+  };
 }
 
 /** The two blocks of node `n`: network as a 32-bit number. */
@@ -293,30 +374,7 @@ export function writeInspectDump(dir: string): string[] {
       join(dir, "nodes.json"),
       (function* () {
         for (let n = 0; n < NODES; n++) {
-          const name = nodeName(n);
-          const rack = String(Math.floor(n / (NODES / RACKS)));
-          yield itemText({
-            apiVersion: "v1",
-            kind: "Node",
-            metadata: {
-              annotations: { "projectcalico.org/IPv4VXLANTunnelAddr": ipv4(blockNetwork(n, false)), "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true" },
-              creationTimestamp: CREATED,
-              labels: { "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", rack },
-              name,
-              resourceVersion: String(300_000 + n),
-              uid: uid(300_000 + n),
-            },
-            spec: { podCIDR: `10.${200 + (n >> 8)}.${n & 255}.0/24`, podCIDRs: [`10.${200 + (n >> 8)}.${n & 255}.0/24`] },
-            status: {
-              addresses: [
-                { address: `192.168.${n >> 8}.${n & 255}`, type: "InternalIP" },
-                { address: name, type: "Hostname" },
-              ],
-              allocatable: { cpu: "16", "ephemeral-storage": "95491281146", memory: "65747732Ki", pods: "110" },
-              capacity: { cpu: "16", "ephemeral-storage": "103612700Ki", memory: "65850132Ki", pods: "110" },
-              nodeInfo: { architecture: "amd64", containerRuntimeVersion: "containerd://1.7.22", kernelVersion: "6.8.0-45-generic", kubeletVersion: "v1.31.1", operatingSystem: "linux", osImage: "Ubuntu 24.04.1 LTS" },
-            },
-          });
+          yield itemText(nodeObject(n));
         }
       })(),
     ),

@@ -175,8 +175,13 @@ const IDLE_OBJECTS = 32;
 const IDLE_HANDLES = 32768;
 const IDLE_BLOCKS = 32;
 
-/** The largest file read ahead while a thread reads its file (nodes, affinities, pools: a few megabytes). */
-const AHEAD_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest file read ahead while a thread reads its file: nodes (as kubectl shows them, with the status
+ * kubelet reports, about 17 KB a node: 85 MB for 5,000 nodes), affinities, pools. What is kept of a file
+ * read ahead is small: a node's name, labels, tunnel addresses and pod CIDRs, an object of a skipped kind's
+ * kind and name ({@link slimDocument}).
+ */
+const AHEAD_MAX_BYTES = 256 * 1024 * 1024;
 
 /** `CALICO_IPAM_THREAD_MIN_BYTES` as a number of bytes; undefined (the default) when unset or not a number. */
 function threadMinBytesOf(v: string | undefined): number | undefined {
@@ -390,7 +395,7 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
     // What `prepareObject` made of the object ahead, while a worker was waited for.
     const ready = readings.get(o);
 
-    if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
+    if (isCalicoKind(apiVersion, kind)) {
       groups.add(apiVersion);
       const canonicalKind = kind === "IPAMConfig" ? "IPAMConfiguration" : kind;
       const subject = `${canonicalKind}/${name}`;
@@ -596,7 +601,7 @@ export function prepareObject(doc: LoadedDocument): void {
   const kind = typeof o.kind === "string" ? o.kind : "";
   try {
     const { source, meta, name } = headOf(doc, o, apiVersion);
-    if ((CALICO_KINDS[apiVersion] ?? []).includes(kind)) {
+    if (isCalicoKind(apiVersion, kind)) {
       const errors = schemaProblems(o, apiVersion, kind);
       if (kind !== "BlockAffinity" || errors.length > 0 || typeof o.spec !== "object" || o.spec === null) {
         readings.set(o, { errors });
@@ -618,14 +623,20 @@ export function prepareObject(doc: LoadedDocument): void {
 /**
  * A document read ahead, as the reader will need it: a Kubernetes node or pod is prepared
  * ({@link prepareObject}) and its value replaced by its `apiVersion`, `kind` and `metadata.name` (and
- * `metadata.namespace`), all {@link readDump} still reads of it; any other document is returned as it is.
+ * `metadata.namespace`), all {@link readDump} still reads of it; so is an object of a kind the reader
+ * skips (it only counts them, by kind, API version and file); any other document is returned as it is.
  *
  * @internal
  */
 export function slimDocument(doc: LoadedDocument): LoadedDocument {
   if (doc.decoded !== undefined) return doc;
   const o = doc.value as Record<string, unknown> | null;
-  if (typeof o !== "object" || o === null || o.apiVersion !== "v1" || (o.kind !== "Node" && o.kind !== "Pod")) return doc;
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return doc;
+  if (typeof o.apiVersion === "string" && typeof o.kind === "string" && o.kind !== "" && !readsKind(o.apiVersion, o.kind)) {
+    const meta = typeof o.metadata === "object" && o.metadata !== null ? (o.metadata as Record<string, unknown>) : {};
+    return { ...doc, value: { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: meta.name } } };
+  }
+  if (o.apiVersion !== "v1" || (o.kind !== "Node" && o.kind !== "Pod")) return doc;
   prepareObject(doc);
   const reading = readings.get(o);
   if (reading?.node === undefined && reading?.pod === undefined) return doc;
@@ -635,6 +646,21 @@ export function slimDocument(doc: LoadedDocument): LoadedDocument {
   const slim = { apiVersion: o.apiVersion, kind: o.kind, metadata };
   readings.set(slim, reading);
   return { ...doc, value: slim };
+}
+
+/**
+ * Whether an API version and kind are a Calico IPAM kind ({@link CALICO_KINDS}; an `apiVersion` such as
+ * `constructor` or `__proto__` is not a key of it, and names nothing).
+ */
+function isCalicoKind(apiVersion: string, kind: string): boolean {
+  return Object.hasOwn(CALICO_KINDS, apiVersion) && CALICO_KINDS[apiVersion].includes(kind);
+}
+
+/** Whether {@link readDump} reads objects of this API version and kind (the others are skipped, with a note). */
+function readsKind(apiVersion: string, kind: string): boolean {
+  if (isCalicoKind(apiVersion, kind)) return true;
+  if (apiVersion === "v1") return kind === "Node" || kind === "Namespace" || kind === "Pod";
+  return apiVersion === API_V3 && kind === "Node";
 }
 
 /** The objects kept, kind by kind; a kind kept as a table of handles is given to `onTable` instead. */

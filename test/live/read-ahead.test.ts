@@ -188,6 +188,35 @@ describe("objects read ahead, prepared while a worker is waited for", () => {
     });
   });
 
+  test("an object of a kind the reader skips, read ahead, keeps only its kind and name, and the dump is the same (its notes too)", () => {
+    const big = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "kube-system" }, data: { blob: "x".repeat(10_000) } };
+    const skipped = [
+      big,
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { replicas: 3 } },
+      { apiVersion: V1, kind: "FelixConfiguration", metadata: { name: "default" }, spec: {} },
+      { apiVersion: "constructor", kind: "IPAMBlock", metadata: { name: "odd" } },
+      { apiVersion: "v1", kind: "Secret", metadata: null },
+    ];
+    // Kept as read: what the reader reads (Calico kinds, nodes, namespaces), an object without a kind (it
+    // may be a `calicoctl ipam check` report), a kind that is not a string.
+    const kept = [pool("p", "10.0.0.0/24"), { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns", labels: { a: "b" } } }, { allocations: {}, clusterType: "k8s" }, { apiVersion: "v1", kind: 7, metadata: { name: "seven" } }];
+    const list = [...skipped, ...kept, ...objects()];
+    const slim = docs(list, "ahead.json").map(slimDocument);
+    const plain = readDump(docs(list, "ahead.json"), ["ahead.json"]);
+    const dump = readDump(slim, ["ahead.json"]);
+    expect(JSON.stringify(dump)).toBe(JSON.stringify(plain));
+    expect(dump.notes).toEqual(expect.arrayContaining(["Skipped 1 object of kind Deployment (apps/v1) in ahead.json: not Calico IPAM state.", "Skipped 1 object of kind IPAMBlock (constructor) in ahead.json: not Calico IPAM state."]));
+    expect(slim.slice(0, skipped.length).map((d) => d.value)).toEqual([
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm" } },
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" } },
+      { apiVersion: V1, kind: "FelixConfiguration", metadata: { name: "default" } },
+      { apiVersion: "constructor", kind: "IPAMBlock", metadata: { name: "odd" } },
+      { apiVersion: "v1", kind: "Secret", metadata: { name: undefined } },
+    ]);
+    const original = docs(list, "ahead.json");
+    for (let i = skipped.length; i < skipped.length + kept.length; i++) expect(slim[i].value).toEqual(original[i].value);
+  });
+
   test("a node prepare cannot read is kept whole (the reader meets its error in its turn)", () => {
     const throwing = {
       apiVersion: "v1",

@@ -228,6 +228,21 @@ test("objects of other kinds are skipped with a note, and nothing else changes",
   expect(dump.pools.map((p) => p.name)).toEqual(["p"]);
 });
 
+test("an apiVersion or kind that names a property of every object (constructor, __proto__, toString) is skipped with a note, not a crash", () => {
+  const odd = ["constructor", "__proto__", "toString", "hasOwnProperty"].map((v) => ({ apiVersion: v, kind: v === "toString" ? "IPPool" : "IPAMBlock", metadata: { name: v } }));
+  const dump = read([pool("p", "10.0.0.0/24"), ...odd, { apiVersion: V1, kind: "constructor", metadata: { name: "c" } }]);
+  expect(dump.notes).toEqual(
+    expect.arrayContaining([
+      "Skipped 1 object of kind IPAMBlock (constructor) in dump.yaml: not Calico IPAM state.",
+      "Skipped 1 object of kind IPAMBlock (__proto__) in dump.yaml: not Calico IPAM state.",
+      "Skipped 1 object of kind IPPool (toString) in dump.yaml: not Calico IPAM state.",
+      "Skipped 1 object of kind constructor (crd.projectcalico.org/v1) in dump.yaml: not Calico IPAM state.",
+    ]),
+  );
+  expect(dump.findings).toEqual([]);
+  expect(dump.pools.map((p) => p.name)).toEqual(["p"]);
+});
+
 describe("files that cannot be read stop with an error naming the file (exit 2), never a crash", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-ipam-dump-"));
   const write = (name: string, text: string) => {

@@ -97,6 +97,27 @@ const hostileSpec = fc.record(
   { requiredKeys: ["pools"] },
 );
 
+/** Pieces of cluster dumps: Calico's IPAM kinds in both API groups, nodes and pods, names of every object's properties as API versions, kinds and names, broken blocks. */
+const dumpPiece = fc.constantFrom(
+  "apiVersion: crd.projectcalico.org/v1\n", "apiVersion: projectcalico.org/v3\n", "apiVersion: v1\n", "apiVersion: constructor\n", "apiVersion: __proto__\n", "apiVersion: toString\n",
+  "kind: IPAMBlock\n", "kind: BlockAffinity\n", "kind: IPAMHandle\n", "kind: IPPool\n", "kind: IPAMConfig\n", "kind: Node\n", "kind: Pod\n", "kind: List\nitems:\n", "kind: constructor\n", "kind: hasOwnProperty\n",
+  "metadata: {name: 10-0-0-0-26}\n", "metadata: {name: constructor, namespace: __proto__}\n", "metadata: {name: n1, annotations: {projectcalico.org/IPv4VXLANTunnelAddr: 10.0.0.0}}\n",
+  "spec:\n", "  cidr: 10.0.0.0/26\n", "  cidr: 10.0.0.1/33\n", "  allocations: [0, null, 99, -1]\n", "  attributes: [{handle_id: h, secondary: {node: n1}}]\n", "  unallocated: [1, 1, 64]\n",
+  "  affinity: host:n1\n", "  handleID: h\n", "  block: {10.0.0.0/26: 1, __proto__: 2}\n", "  sequenceNumberForAllocation: {0: 1e30}\n", "  node: n1\n", "  state: confirmed\n",
+  "status: {podIPs: [{ip: 10.0.0.1}], phase: Running}\n", "  - ", "---\n", "\n", "  ", "[", "{", "}", "__proto__: x\n", "constructor: {}\n",
+);
+
+describe("fuzzing: hostile dumps never crash inspect", () => {
+  test("random dump YAML made of IPAM kinds and troublesome pieces: exit 0, 1 or 2, no stack trace", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(dumpPiece, yamlPiece), { maxLength: 40 }), async (pieces) => {
+        expectNoCrash(await runOn(["inspect"], pieces.join("")));
+      }),
+      SETTINGS,
+    );
+  });
+});
+
 describe("fuzzing: hostile spec files never crash plan or render", () => {
   test("random spec files with wrong types and huge numbers: exit 0, 1 or 2, no stack trace", async () => {
     await fc.assert(

@@ -29,6 +29,7 @@ import { fastBlock } from "./block";
 import type { BlockFields } from "./block";
 import type { LiveAttribute } from "./model";
 import { itemEnd, templateAffinity, templateEnd, templateItem } from "./template-decode";
+import { NOT_JSON, PAST_LIMITS, jsonCheck } from "./private/json-wasm";
 
 /** An `IPAMHandle` read by {@link decodeDumpItem}: what `readDump` keeps of it. */
 export interface FastHandle {
@@ -177,20 +178,17 @@ function startsWith(bytes: Buffer, from: number, head: Uint8Array): boolean {
  * A Kubernetes `Node` item at `bytes[from]` (to its first closing line before `to`), ASCII only, read by
  * the runtime's JSON parser — what the reader's slow path does with a batch of items, for one item: the
  * same object, the same syntax check, without the byte decoder (whose functions, compiled for a dump's
- * few thousand nodes, cost more CPU on V8's compiler threads than the parser takes to read them). Only
- * what the reader reads of the node is kept ({@link FastNode}). Undefined, leaving the item to the byte
+ * few thousand nodes, cost more CPU on V8's compiler threads than the parser takes to read them). The
+ * syntax is checked in WebAssembly and only the members the reader reads are parsed ({@link nodeMembers}).
+ * Only what the reader reads of the node is kept ({@link FastNode}). Undefined, leaving the item to the byte
  * decoder and the JSON parser, when the text is not one JSON object there, holds a non-ASCII byte, or is
  * not a node with a name.
  */
 function kubectlNode(bytes: Buffer, from: number, to: number): FastNode | undefined {
   const end = itemEnd(bytes, from, to);
   if (end < 0 || !isAscii(bytes.subarray(from, end))) return undefined;
-  let o: unknown;
-  try {
-    o = JSON.parse((bytes as LatinBuffer).latin1Slice(from, end));
-  } catch {
-    return undefined;
-  }
+  const o = nodeMembers(bytes, from, end);
+  if (o === undefined) return undefined;
   const node = o as { apiVersion?: unknown; kind?: unknown; metadata?: unknown; spec?: unknown };
   if (typeof o !== "object" || o === null || node.apiVersion !== "v1" || node.kind !== "Node") return undefined;
   const meta = node.metadata as { name?: unknown; labels?: unknown; annotations?: unknown } | null;
@@ -206,6 +204,48 @@ function kubectlNode(bytes: Buffer, from: number, to: number): FastNode | undefi
   }
   END = end;
   return new KubectlNode(meta.name, { metadata, spec });
+}
+
+/** The members of a node the reader reads. */
+const NODE_KEYS = ["apiVersion", "kind", "metadata", "spec"];
+
+/**
+ * What `JSON.parse` of a node item's text (`bytes[from, end)`, ASCII, from its `{`) gives, for the members
+ * the reader reads (`apiVersion`, `kind`, `metadata`, `spec`); undefined when the text is not JSON. The
+ * text is checked as JSON without building it (`private/json-wasm.ts`) and only those members' values are
+ * parsed (the last of a key, as the parser keeps it): not the status kubelet reports, most of a node's text.
+ * A text the check leaves (past its limits, a key with an escape, no WebAssembly) is parsed whole.
+ */
+function nodeMembers(bytes: Buffer, from: number, end: number): unknown {
+  const b = bytes as LatinBuffer;
+  const check = jsonCheck();
+  const n = check === undefined ? PAST_LIMITS : check.check(bytes, from, end);
+  if (n === NOT_JSON) return undefined;
+  if (n >= 0 && check !== undefined) {
+    const m = check.members();
+    const values: number[] = [-1, -1, -1, -1];
+    let plain = true;
+    for (let i = 0; i < n && plain; i++) {
+      const keyFrom = from + m[4 * i] + 1;
+      const keyTo = from + m[4 * i + 1] - 1;
+      for (let k = keyFrom; k < keyTo; k++) if (bytes[k] === 0x5c) plain = false;
+      const at = NODE_KEYS.indexOf(b.latin1Slice(keyFrom, keyTo));
+      if (at >= 0) values[at] = i;
+    }
+    if (plain) {
+      const out: Record<string, unknown> = {};
+      for (let k = 0; k < NODE_KEYS.length; k++) {
+        const i = values[k];
+        if (i >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + m[4 * i + 2], from + m[4 * i + 3]));
+      }
+      return out;
+    }
+  }
+  try {
+    return JSON.parse(b.latin1Slice(from, end));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Of a node's parsed annotations, the own ones of {@link TUNNEL_ANNOTATIONS} (the rest, often kilobytes, is not kept). */

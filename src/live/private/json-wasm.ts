@@ -153,26 +153,20 @@ function checkFunction(): Code {
   ws();
   c.get(Q).load8(0).set(C);
   c.i32(AFTER).set(STATE);
-  c.get(C).i32(ch("{")).op(Op.i32Eq);
-  c.enter("if");
-  open(1);
-  ws();
-  c.i32(KEY).set(STATE);
-  c.get(Q).load8(0).i32(ch("}")).op(Op.i32Eq);
-  c.enter("if").skip(1).get(DEPTH).i32(1).op(Op.i32Sub).set(DEPTH).i32(AFTER).set(STATE).leave();
-  c.br(2);
-  c.leave();
-  c.get(C).i32(ch("[")).op(Op.i32Eq);
-  c.enter("if");
-  open(2);
-  ws();
-  c.i32(VALUE).set(STATE);
-  c.get(Q).load8(0).i32(ch("]")).op(Op.i32Eq);
-  c.enter("if").skip(1).get(DEPTH).i32(1).op(Op.i32Sub).set(DEPTH).i32(AFTER).set(STATE).leave();
-  c.br(2);
-  c.leave();
-  // (Each case below ends by going back to the loop's start, with the state it leaves: br 2 from an
-  // `if` in this arm, br 1 from the arm itself.)
+  // (Each case ends by going back to the loop's start, with the state it leaves: br 2 from an `if` in
+  // this arm, br 1 from the arm itself.) An object, whose first member starts with its key, and an array;
+  // either may close at once.
+  for (const [opens, kind, closes, first] of [["{", 1, "}", KEY], ["[", 2, "]", VALUE]] as const) {
+    c.get(C).i32(ch(opens)).op(Op.i32Eq);
+    c.enter("if");
+    open(kind);
+    ws();
+    c.i32(first).set(STATE);
+    c.get(Q).load8(0).i32(ch(closes)).op(Op.i32Eq);
+    c.enter("if").skip(1).get(DEPTH).i32(1).op(Op.i32Sub).set(DEPTH).i32(AFTER).set(STATE).leave();
+    c.br(2);
+    c.leave();
+  }
   c.get(C).i32(ch('"')).op(Op.i32Eq);
   c.enter("if");
   string();

@@ -5,7 +5,7 @@
  * for an object, where each of its members' keys and values are. The reader then parses only the values
  * it keeps (a Kubernetes node's `metadata` and `spec`: `fast-decode.ts`), not the status kubelet reports
  * (most of a node's text, its images and conditions), and gets what `JSON.parse` of the whole item would
- * give them. Nothing is built: the check walks the bytes once, strings 16 bytes at a time.
+ * give them. Nothing is built: the check walks the bytes once, strings and whitespace 16 bytes at a time.
  *
  * Bytes it does not read as JSON are refused; a text past its limits (nesting deeper than {@link MAX_DEPTH},
  * more than {@link MAX_MEMBERS} members at the top, a byte past ASCII in a string) is left to the caller,

@@ -272,7 +272,13 @@ export function jsonCheck(): JsonCheck | undefined {
         const n = to - from;
         if (TEXT + n + PAD > bytes.length) {
           const need = Math.ceil((TEXT + n + PAD) / PAGE);
-          memory.grow(need - pages);
+          try {
+            memory.grow(need - pages);
+          } catch {
+            // (No room for the text: the caller parses it.)
+            last = PAST_LIMITS;
+            return PAST_LIMITS;
+          }
           pages = need;
           bytes = new Uint8Array(memory.buffer);
         }

@@ -137,7 +137,7 @@ export class HandleUse {
   constructor(handles: readonly LiveHandle[] | HandleTable) {
     // (A table's index is kept with it: the reader may have made it while it waited for a worker.)
     this.index = handles instanceof HandleTable ? tableIndexOf(handles).complete() : new HandleIndex(handles).complete();
-    // (Written once now, in order: the check reads these lists before it writes them (`warm`), at random
+    // (Written once now, in order: the check reads this list before it writes it (`warm`), at random
     // places, and a fresh page read first is mapped twice, once to read and again to write, each a
     // page fault, 10–30 µs on some hosts.)
     this.uses = new Int32Array(2 * Math.max(1024, this.index.objects + 64)).fill(0);

@@ -10,8 +10,10 @@
  * `IPAMConfig` and `BlockAffinity` of `crd.projectcalico.org/v1`, and Kubernetes `Node`s, of which only
  * what the reader reads is kept (`FastNode`; the rest is checked as JSON and skipped). In kubectl's layout,
  * a `BlockAffinity` is first matched whole by a pattern (`templateAffinity` in `template-decode.ts`) and a
- * `Node` written in ASCII is parsed by the runtime's JSON parser on its own (`kubectlNode`): for a dump's
- * few thousand of each, V8's compiles of the byte decoder's functions cost more than the reading (issue 12j).
+ * `Node` written in ASCII is checked as JSON in WebAssembly and only its `apiVersion`, `kind`, `metadata` and
+ * `spec` are parsed by the runtime's JSON parser (`kubectlNode`, `private/json-wasm.ts`; the status kubelet
+ * reports is most of a node's text): for a dump's few thousand of each, V8's compiles of the byte decoder's
+ * functions cost more than the reading (issue 12j).
  *
  * Anything unusual leaves the item to the JSON parser and the schema validator, which keep every
  * error and message: another API group or kind, a field the schema does not declare (a master-only

@@ -51,7 +51,7 @@ class Out {
 }
 
 /** Writes a kubectl-style JSON `List` whose items are the given texts (each a `{…}` at 8 spaces, no trailing newline). */
-function writeList(file: string, items: Iterable<string>): string {
+export function writeList(file: string, items: Iterable<string>): string {
   const out = new Out(file);
   out.push('{\n    "apiVersion": "v1",\n    "items": [');
   let first = true;
@@ -67,7 +67,7 @@ function writeList(file: string, items: Iterable<string>): string {
 }
 
 /** An object as kubectl prints it inside `items` (8 spaces in), keys sorted at every level. */
-function itemText(value: unknown): string {
+export function itemText(value: unknown): string {
   return `        ${JSON.stringify(sortKeys(value), null, 4).replace(/\n/g, "\n        ")}`;
 }
 

@@ -4,9 +4,12 @@
  * the pools (about 730 MB, written directly as kubectl writes them by `bench/inspect-dump.ts`), read,
  * checked and reported in process from the compiled `lib/`, and by `calico-ipam inspect` as a whole
  * process. Target: ≤ 2 s and ≤ 1 GB of memory. One run per process: a dump is read once, by a fresh process.
+ * And a pods file (`kubectl get pods -A -o json`, `bench/pods-dump.ts`), read as the reader reads pods and
+ * with every pod parsed whole by the JSON parser (no target).
  */
 import { join } from "path";
 import { DUMP_FILES, writeInspectDump } from "../inspect-dump";
+import { PODS, PODS_FILE, writePodsList } from "../pods-dump";
 import { ROOT, registerBench, tsWorker } from "../registry";
 
 const CLI = join(ROOT, "bin", "calico-ipam.js");
@@ -33,5 +36,22 @@ registerBench({
   notes: ["the dump is written once per bench run (about 20 s, not timed)"],
   prepare: (dir) => {
     writeInspectDump(dir);
+  },
+});
+
+registerBench({
+  id: "inspect-pods",
+  title: `inspect: kubectl -o json List of ${PODS.toLocaleString("en-US")} pods of ~9 KB (about 470 MB), read for the leak checks`,
+  project: { label: "ours: readDumpFiles() of the pods file", command: (dir, w, r) => tsWorker("inspect.ts", dir, "pods", String(w), String(r)) },
+  peers: [{ label: "ours, every pod parsed whole: readDumpFiles(…, { fastDecode: false })", command: (dir, w, r) => tsWorker("inspect.ts", dir, "pods-parser", String(w), String(r)) }],
+  warmup: 0,
+  runs: 1,
+  pairs: 3,
+  notes: [
+    "no target: the issue's dump has no pods (they are optional); a pods file is the largest part of a dump that has them",
+    "the pods file is written once per bench run (not timed)",
+  ],
+  prepare: (dir) => {
+    writePodsList(join(dir, PODS_FILE));
   },
 });

@@ -7,12 +7,13 @@
  * them) and what `JSON.parse` accepts, and gives what `readDump` would make of the parsed object. The
  * small files' kinds are read the same way (issue 12: on the main thread, their JSON trees, the CRD
  * validators' compiles and the strings of their text cost more than the files' size suggests): `IPPool`,
- * `IPAMConfig` and `BlockAffinity` of `crd.projectcalico.org/v1`, and Kubernetes `Node`s, of which only
- * what the reader reads is kept (`FastNode`; the rest is checked as JSON and skipped). In kubectl's layout,
+ * `IPAMConfig` and `BlockAffinity` of `crd.projectcalico.org/v1`, and Kubernetes `Node`s and `Pod`s, of which
+ * only what the reader reads is kept (`FastNode`, `FastPod`; the rest is checked as JSON and skipped). In kubectl's layout,
  * a `BlockAffinity` is first matched whole by a pattern (`templateAffinity` in `template-decode.ts`) and a
  * `Node` written in ASCII is checked as JSON in WebAssembly and only its `apiVersion`, `kind`, `metadata` and
  * `spec` are parsed by the runtime's JSON parser (`kubectlNode`, `private/json-wasm.ts`; the status kubelet
- * reports is most of a node's text): for a dump's few thousand of each, V8's compiles of the byte decoder's
+ * reports is most of a node's text), and a `Pod` the same way, of its `metadata`, `spec` and `status` only the
+ * members the reader reads (`kubectlPod`: a pod's containers, volumes and their statuses are most of its text): for a dump's few thousand of each, V8's compiles of the byte decoder's
  * functions cost more than the reading (issue 12j).
  *
  * Anything unusual leaves the item to the JSON parser and the schema validator, which keep every
@@ -77,6 +78,20 @@ export interface FastNode {
 }
 
 /**
+ * A Kubernetes `Pod` (`v1`) read by {@link decodeDumpItem}: only what the dump reader reads of a pod —
+ * `metadata.name`, `metadata.namespace` (as `JSON.parse` gives it; undefined when absent), and of
+ * `spec` its `nodeName` and `hostNetwork`, of `status` its `podIPs`, `podIP` and `phase` (each object with
+ * only those of its own members; a `spec` or `status` that is not an object as it is; absent when absent).
+ */
+export interface FastPod {
+  readonly kind: "Pod";
+  readonly apiVersion: "v1";
+  readonly name: string;
+  readonly namespace: unknown;
+  readonly object: { readonly spec?: unknown; readonly status?: unknown };
+}
+
+/**
  * An `IPPool` or `IPAMConfig` read by {@link decodeDumpItem}: its spec as `JSON.parse` gives it (only
  * the fields of its CRD, each valid: the objects its schema accepts).
  */
@@ -88,7 +103,7 @@ export interface FastSpec {
 }
 
 /** What {@link decodeDumpItem} makes of an item. */
-export type DumpItem = FastItem | FastAffinity | FastNode | FastSpec;
+export type DumpItem = FastItem | FastAffinity | FastNode | FastPod | FastSpec;
 
 /** Node annotations (Kubernetes datastore) holding the tunnel addresses calico-node allocated, with their allocation type. */
 export const TUNNEL_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -136,6 +151,9 @@ export function decodeDumpItem(bytes: Buffer, from: number, to: number): DumpIte
   } else if (startsWith(bytes, from, NODE_HEAD)) {
     const n = kubectlNode(bytes, from, to);
     if (n !== undefined) return n;
+  } else if (startsWith(bytes, from, POD_HEAD)) {
+    // (A pod the byte decoder does not read: left to the JSON parser when this does not take it.)
+    return kubectlPod(bytes, from, to);
   }
   B = bytes;
   P = from;
@@ -169,6 +187,8 @@ export const dumpItemDecoder = {
 const AFFINITY_HEAD = Buffer.from(`{\n${" ".repeat(12)}"apiVersion": "${API_CRD_V1}",\n${" ".repeat(12)}"kind": "BlockAffinity",\n`, "latin1");
 /** A Kubernetes node's first lines in kubectl's layout, from its `{` (8 spaces in). */
 const NODE_HEAD = Buffer.from(`{\n${" ".repeat(12)}"apiVersion": "v1",\n${" ".repeat(12)}"kind": "Node",\n`, "latin1");
+/** A Kubernetes pod's first lines in kubectl's layout, from its `{` (8 spaces in). */
+const POD_HEAD = Buffer.from(`{\n${" ".repeat(12)}"apiVersion": "v1",\n${" ".repeat(12)}"kind": "Pod",\n`, "latin1");
 /** Whether `bytes` hold `head` at `from`. */
 function startsWith(bytes: Buffer, from: number, head: Uint8Array): boolean {
   if (from + head.length > bytes.length) return false;
@@ -210,6 +230,7 @@ function kubectlNode(bytes: Buffer, from: number, to: number): FastNode | undefi
 
 /** The members of a node the reader reads. */
 const NODE_KEYS = ["apiVersion", "kind", "metadata", "spec"];
+const NODE_KEY_BYTES = keyBytes(NODE_KEYS);
 
 /**
  * What `JSON.parse` of a node item's text (`bytes[from, end)`, ASCII, from its `{`) gives, for the members
@@ -223,22 +244,95 @@ function nodeMembers(bytes: Buffer, from: number, end: number): unknown {
   const check = jsonCheck();
   const n = check === undefined ? PAST_LIMITS : check.check(bytes, from, end);
   if (n === NOT_JSON) return undefined;
+  const values = n >= 0 && check !== undefined ? lastValues(bytes, from, check.members(), n, NODE_KEY_BYTES) : undefined;
+  if (values !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < NODE_KEYS.length; k++) if (values[2 * k] >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + values[2 * k], from + values[2 * k + 1]));
+    return out;
+  }
+  try {
+    return JSON.parse(b.latin1Slice(from, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A Kubernetes `Pod` item at `bytes[from]` (to its first closing line before `to`), ASCII only: checked as
+ * JSON in WebAssembly, and only the members the reader reads parsed ({@link podMembers}: a pod's spec and
+ * status, its containers, volumes and their statuses, are most of its text, and a dump may hold a hundred
+ * thousand pods). Gives what the reader would read of `JSON.parse` of the item ({@link FastPod});
+ * undefined, leaving the item to the JSON parser, when the text is not one JSON object there, holds a
+ * non-ASCII byte, or is not a pod whose metadata is an object with a name.
+ */
+function kubectlPod(bytes: Buffer, from: number, to: number): FastPod | undefined {
+  const end = itemEnd(bytes, from, to);
+  if (end < 0 || !isAscii(bytes.subarray(from, end))) return undefined;
+  const o = podMembers(bytes, from, end) as { apiVersion?: unknown; kind?: unknown; metadata?: unknown; spec?: unknown; status?: unknown } | null | undefined;
+  if (typeof o !== "object" || o === null || o.apiVersion !== "v1" || o.kind !== "Pod") return undefined;
+  const meta = o.metadata as { name?: unknown; namespace?: unknown } | null;
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta) || typeof meta.name !== "string") return undefined;
+  const object: { spec?: unknown; status?: unknown } = {};
+  if (Object.hasOwn(o, "spec")) object.spec = ownMembers(o.spec, POD_SPEC_KEYS);
+  if (Object.hasOwn(o, "status")) object.status = ownMembers(o.status, POD_STATUS_KEYS);
+  END = end;
+  return new KubectlPod(meta.name, Object.hasOwn(meta, "namespace") ? meta.namespace : undefined, object);
+}
+
+/** The members of a pod the reader reads, and of its metadata, spec and status. */
+const POD_KEYS = ["apiVersion", "kind", "metadata", "spec", "status"];
+const POD_METADATA_KEYS = ["name", "namespace"];
+const POD_SPEC_KEYS = ["nodeName", "hostNetwork"];
+const POD_STATUS_KEYS = ["podIPs", "podIP", "phase"];
+/** Per member of {@link POD_KEYS}, the members kept of its value when it is an object (all when null). */
+const POD_INNER: readonly (readonly string[] | null)[] = [null, null, POD_METADATA_KEYS, POD_SPEC_KEYS, POD_STATUS_KEYS];
+const POD_KEY_BYTES = keyBytes(POD_KEYS);
+const POD_INNER_BYTES = POD_INNER.map((keys) => (keys === null ? null : keyBytes(keys)));
+
+/** `v` with only its own members of `keys` when it is an object (not an array); any other value as it is. */
+function ownMembers(v: unknown, keys: readonly string[]): unknown {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) if (Object.hasOwn(o, keys[i])) out[keys[i]] = o[keys[i]];
+  return out;
+}
+
+/**
+ * What `JSON.parse` of a pod item's text (`bytes[from, end)`, ASCII, from its `{`) gives, for the members
+ * {@link kubectlPod} reads: `apiVersion` and `kind`, and of `metadata`, `spec` and `status` (objects) only
+ * their members it reads — each object checked again as JSON in the text already in the check's memory
+ * ({@link JsonCheck.checkWithin}) for its members' places, the last of a key taken, as the parser keeps it.
+ * Undefined when the text is not JSON. A text the check leaves (past its limits, a key with an escape, no
+ * WebAssembly) is parsed whole.
+ */
+function podMembers(bytes: Buffer, from: number, end: number): unknown {
+  const b = bytes as LatinBuffer;
+  const check = jsonCheck();
+  const n = check === undefined ? PAST_LIMITS : check.check(bytes, from, end);
+  if (n === NOT_JSON) return undefined;
   if (n >= 0 && check !== undefined) {
-    const m = check.members();
-    const values: number[] = [-1, -1, -1, -1];
-    let plain = true;
-    for (let i = 0; i < n && plain; i++) {
-      const keyFrom = from + m[4 * i] + 1;
-      const keyTo = from + m[4 * i + 1] - 1;
-      for (let k = keyFrom; k < keyTo; k++) if (bytes[k] === 0x5c) plain = false;
-      const at = NODE_KEYS.indexOf(b.latin1Slice(keyFrom, keyTo));
-      if (at >= 0) values[at] = i;
-    }
-    if (plain) {
+    const values = lastValues(bytes, from, check.members(), n, POD_KEY_BYTES);
+    if (values !== undefined) {
       const out: Record<string, unknown> = {};
-      for (let k = 0; k < NODE_KEYS.length; k++) {
-        const i = values[k];
-        if (i >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + m[4 * i + 2], from + m[4 * i + 3]));
+      for (let k = 0; k < POD_KEYS.length; k++) {
+        const valueFrom = values[2 * k];
+        if (valueFrom < 0) continue;
+        const valueTo = values[2 * k + 1];
+        const inner = POD_INNER[k];
+        const innerBytes = POD_INNER_BYTES[k];
+        let value: unknown = undefined;
+        if (inner !== null && innerBytes !== null && bytes[from + valueFrom] === 0x7b) {
+          // An object: its members' places, and only the kept ones parsed.
+          const m = check.checkWithin(valueFrom, valueTo);
+          const kept = m >= 0 ? lastValues(bytes, from, check.members(), m, innerBytes) : undefined;
+          if (kept !== undefined) {
+            const o: Record<string, unknown> = {};
+            for (let j = 0; j < inner.length; j++) if (kept[2 * j] >= 0) o[inner[j]] = JSON.parse(b.latin1Slice(from + kept[2 * j], from + kept[2 * j + 1]));
+            value = o;
+          }
+        }
+        out[POD_KEYS[k]] = value !== undefined ? value : JSON.parse(b.latin1Slice(from + valueFrom, from + valueTo));
       }
       return out;
     }
@@ -248,6 +342,48 @@ function nodeMembers(bytes: Buffer, from: number, end: number): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Of the members the check placed (`m`, `n` of them; offsets from `bytes[from]`), where the value of the
+ * last of each of `keys` (their bytes, {@link keyBytes}) is: value from and to per key (-1 when absent);
+ * undefined when a key holds an escape (its text is then not the key: the caller parses the object).
+ */
+function lastValues(bytes: Buffer, from: number, m: Int32Array, n: number, keys: readonly Uint8Array[]): number[] | undefined {
+  const out: number[] = new Array<number>(2 * keys.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const keyFrom = from + m[4 * i] + 1;
+    const keyTo = from + m[4 * i + 1] - 1;
+    for (let k = keyFrom; k < keyTo; k++) if (bytes[k] === 0x5c) return undefined;
+    // (The key compared as bytes: no string made per member.)
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j];
+      if (key.length !== keyTo - keyFrom) continue;
+      let same = true;
+      for (let k = 0; k < key.length && same; k++) same = bytes[keyFrom + k] === key[k];
+      if (!same) continue;
+      out[2 * j] = m[4 * i + 2];
+      out[2 * j + 1] = m[4 * i + 3];
+      break;
+    }
+  }
+  return out;
+}
+
+/** The bytes of each key (ASCII), for {@link lastValues}. */
+function keyBytes(keys: readonly string[]): readonly Uint8Array[] {
+  return keys.map((k) => Buffer.from(k, "latin1"));
+}
+
+/** A {@link FastPod} of {@link kubectlPod}: made with `new`, as {@link KubectlNode}. */
+class KubectlPod implements FastPod {
+  readonly kind = "Pod";
+  readonly apiVersion = "v1";
+  constructor(
+    readonly name: string,
+    readonly namespace: unknown,
+    readonly object: FastPod["object"],
+  ) {}
 }
 
 /** Of a node's parsed annotations, the own ones of {@link TUNNEL_ANNOTATIONS} (the rest, often kilobytes, is not kept). */

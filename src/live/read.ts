@@ -306,6 +306,14 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
   };
 
   /** A Kubernetes node (`make` makes it): counted, and kept once (a node read twice says nothing new). */
+  const takePod = (name: string, namespace: string, make: () => LivePod) => {
+    counts.Pod = (counts.Pod ?? 0) + 1;
+    const key = `Pod/${namespace}/${name}`;
+    if (seen.has(key)) return; // a pod read twice says nothing new
+    seen.add(key);
+    sawPods = true;
+    pods.push(make());
+  };
   const takeNode = (name: string, make: () => LiveNode) => {
     counts.Node = (counts.Node ?? 0) + 1;
     const key = `Node/${name}`;
@@ -358,6 +366,9 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       const ready = fastReadings.get(fast);
       if (fast.kind === "Node") {
         takeNode(fast.name, () => ready?.node ?? kubernetesNode(fast.object, fast.name, source));
+      } else if (fast.kind === "Pod") {
+        const namespace = String(fast.namespace ?? "");
+        takePod(fast.name, namespace, () => kubernetesPod(fast.object, fast.name, namespace, source));
       } else if (fast.kind === "BlockAffinity") {
         keep(fast.apiVersion, fast.kind, fast.name, source, null, doc.text ?? NO_TEXT, () => {
           if (ready?.decoded === undefined) return decodeAffinity(fast.name, fast.spec, source, findings);
@@ -428,18 +439,18 @@ export function readDump(documents: Iterable<LoadedDocument>, files?: readonly s
       takeNode(name, () => ready?.node ?? kubernetesNode(o, name, source));
       continue;
     }
-    if (apiVersion === "v1" && (kind === "Namespace" || kind === "Pod")) {
+    if (apiVersion === "v1" && kind === "Pod") {
+      const namespace = String(meta.namespace ?? "");
+      takePod(name, namespace, () => ready?.pod ?? kubernetesPod(o, name, namespace, source));
+      continue;
+    }
+    if (apiVersion === "v1" && kind === "Namespace") {
       counts[kind] = (counts[kind] ?? 0) + 1;
-      const key = kind === "Pod" ? `Pod/${String(meta.namespace ?? "")}/${name}` : `${kind}/${name}`;
-      if (seen.has(key)) continue; // a namespace or pod read twice says nothing new
+      const key = `${kind}/${name}`;
+      if (seen.has(key)) continue; // a namespace read twice says nothing new
       seen.add(key);
-      if (kind === "Namespace") {
-        sawNamespaces = true;
-        namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
-      } else {
-        sawPods = true;
-        pods.push(ready?.pod ?? kubernetesPod(o, name, String(meta.namespace ?? ""), source));
-      }
+      sawNamespaces = true;
+      namespaces.push({ name, labels: stringMap(meta.labels), annotations: stringMap(meta.annotations), source });
       continue;
     }
     if (apiVersion === API_V3 && kind === "Node") {
@@ -1063,7 +1074,7 @@ function stripPrefix(address: string): string {
   return slash < 0 ? address : address.slice(0, slash);
 }
 
-function kubernetesPod(o: Record<string, unknown>, name: string, namespace: string, source: DumpSource): LivePod {
+function kubernetesPod(o: { readonly spec?: unknown; readonly status?: unknown }, name: string, namespace: string, source: DumpSource): LivePod {
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   const status = (o.status ?? {}) as Record<string, unknown>;
   const ips: string[] = [];

@@ -96,6 +96,34 @@ describe("the WebAssembly JSON check reads JSON as JSON.parse does", () => {
     );
   });
 
+  test("property: a member's value checked again where it lies (checkWithin) gives what a check of its text alone gives, in the same offsets, and leaves the text as it was", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(object, value), { minKeys: 1, maxKeys: 6 }), layout, fc.string({ maxLength: 4 }), (v, write, before) => {
+        const text = write(v);
+        const b = Buffer.from(`${before}${text}`, "latin1");
+        const n = check!.check(b, before.length, b.length);
+        expect(n).toBe(Object.keys(v).length);
+        const top = Array.from(check!.members());
+        for (let i = 0; i < n; i++) {
+          const [from, to] = [top[4 * i + 2], top[4 * i + 3]];
+          const within = check!.checkWithin(from, to);
+          const got = Array.from(check!.members());
+          // The value's text alone, checked from its own first byte: the same members, `from` bytes earlier.
+          const alone = check!.check(b, before.length + from, before.length + to);
+          expect(within).toBe(alone);
+          expect(got).toEqual(Array.from(check!.members()).map((x) => x + from));
+          expect(check!.check(b, before.length, b.length)).toBe(n);
+        }
+        // After every value checked where it lies, the whole text still reads as it did.
+        for (let i = 0; i < n; i++) check!.checkWithin(top[4 * i + 2], top[4 * i + 3]);
+        expect(check!.checkWithin(0, b.length - before.length)).toBe(n);
+        expect(Array.from(check!.members())).toEqual(top);
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => check!.checkWithin(0, 1e9)).toThrow(RangeError);
+  });
+
   test("nesting past the check's depth and texts larger than its first memory are left to the caller or read", () => {
     const deep = `${"[".repeat(2000)}${"]".repeat(2000)}`;
     expect(check!.check(Buffer.from(deep), 0, deep.length)).toBe(PAST_LIMITS);

@@ -5,7 +5,7 @@ import { decodeDumpItem, dumpItemDecoder } from "../../src/live/fast-decode";
 import { sortKeys } from "../../bench/inspect-dump";
 import { listFileWriter, V1, V3 } from "./helpers";
 
-// The IPPool, IPAMConfig, BlockAffinity and Kubernetes Node decoder (src/live/fast-decode.ts) is an optimisation only: a dump
+// The IPPool, IPAMConfig, BlockAffinity, Kubernetes Node and Pod decoder (src/live/fast-decode.ts) is an optimisation only: a dump
 // read with it must give exactly what the JSON parser (and, for affinities, the CRD schema check) gives,
 // for valid objects, for objects the schema rejects and for text the decoder leaves to the parser.
 
@@ -99,6 +99,45 @@ const node = fc
     ...(x.status !== undefined ? { status: x.status } : {}),
   }));
 
+/** A spec or status: an object (with the members the reader reads, maybe, and others), or another value, or none. */
+const part = <T>(members: fc.Arbitrary<T>, others: readonly string[]) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(members, fc.dictionary(fc.constantFrom(...others), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 })).map(([m, o]) => ({ ...o, ...m }) as unknown) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, [], ["x"], "Running", 1, undefined) },
+  );
+
+const pod = fc
+  .record(
+    {
+      name: fc.oneof(fc.constantFrom("app-1", "app-2"), text),
+      namespace: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("team-a", "team-b", "") }, { weight: 1, arbitrary: fc.oneof(text, wrong) }),
+      spec: part(
+        fc.record({ nodeName: fc.oneof(fc.constantFrom(...NODES), text, wrong), hostNetwork: fc.oneof(fc.boolean(), wrong) }, { requiredKeys: [] }),
+        ["containers", "volumes", "dnsPolicy", "tolerations", "nodeSelector"],
+      ),
+      status: part(
+        fc.record(
+          {
+            phase: fc.oneof(fc.constantFrom("Running", "Succeeded", "Failed", "Pending", ""), wrong),
+            podIP: fc.oneof(fc.constantFrom("10.0.0.1", "fd00::1", ""), wrong),
+            podIPs: fc.oneof(fc.array(fc.oneof(fc.record({ ip: fc.constantFrom("10.0.0.1", "fd00::1", "10.0.0.2/32") }), wrong), { maxLength: 2 }), wrong),
+          },
+          { requiredKeys: [] },
+        ),
+        ["conditions", "containerStatuses", "hostIP", "qosClass", "startTime"],
+      ),
+      extraMetadata: fc.dictionary(fc.constantFrom("uid", "labels", "annotations", "ownerReferences", "generateName"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+    },
+    { requiredKeys: ["name", "spec", "status", "extraMetadata"] },
+  )
+  .map((x) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { ...x.extraMetadata, name: x.name, ...(x.namespace !== undefined ? { namespace: x.namespace } : {}) },
+    ...(x.spec !== undefined ? { spec: x.spec } : {}),
+    ...(x.status !== undefined ? { status: x.status } : {}),
+  }));
+
 /** One change the schema or the decoder may refuse: an extra field, a wrong type, a missing field. */
 const mutation = fc.record({
   where: fc.constantFrom("root", "spec", "metadata", "labels", "annotations"),
@@ -115,15 +154,15 @@ function mutate(o: Record<string, unknown>, m: { where: string; key: string; val
   return c;
 }
 
-const item = fc.tuple(fc.oneof(affinity, node, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, fc.option(mutation, { nil: undefined })).map(([o, m]) => (m ? mutate(o, m) : o));
+const item = fc.tuple(fc.oneof(affinity, node, pod, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, fc.option(mutation, { nil: undefined })).map(([o, m]) => (m ? mutate(o, m) : o));
 
 /** Whether the text of an object holds only what the decoder reads as plain strings (no escapes, non-ASCII, `__proto__`). */
 function plain(o: Record<string, unknown>): boolean {
   return !/\\|[^\x20-\x7e]|__proto__/.test(JSON.stringify(o));
 }
 
-describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the JSON parser and the CRD schema check give", () => {
-  test("property: any dump of generated pools, configurations, affinities and nodes reads the same with and without the decoder", () => {
+describe("the IPPool, IPAMConfig, BlockAffinity, Node and Pod decoder gives what the JSON parser and the CRD schema check give", () => {
+  test("property: any dump of generated pools, configurations, affinities, nodes and pods reads the same with and without the decoder", () => {
     fc.assert(
       fc.property(fc.array(item, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.boolean(), (items, sorted, twice) => {
         const f = listFile(items, sorted);
@@ -134,9 +173,9 @@ describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the 
     );
   });
 
-  test("property: the decoder takes every plain valid pool, configuration, affinity and node (the fast path is the one tested above)", () => {
+  test("property: the decoder takes every plain valid pool, configuration, affinity, node and pod (the fast path is the one tested above)", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(affinity, node, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 5 }), fc.boolean(), (items, sorted) => {
+      fc.property(fc.array(fc.oneof(affinity, node, pod, pool, configuration) as fc.Arbitrary<Record<string, unknown>>, { minLength: 1, maxLength: 5 }), fc.boolean(), (items, sorted) => {
         const f = listFile(items, sorted);
         const docs = [...streamDumpObjects(f, { decode: dumpItemDecoder })];
         const schemaInvalid = readDumpFiles([f], { fastDecode: false }).findings.filter((x) => x.code === "DUMP_SCHEMA").map((x) => x.subject);
@@ -146,7 +185,7 @@ describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the 
           // (A pool's selectors may hold escapes: the decoder reads them.)
           const plainText = plain(o.kind === "IPPool" ? { ...o, spec: { ...(o.spec as object), nodeSelector: "", namespaceSelector: "" } } : o) && !/[^\x20-\x7e]|__proto__/.test(JSON.stringify(o));
           const subject = `${o.kind === "IPAMConfig" ? "IPAMConfiguration" : (o.kind as string)}/${name}`;
-          if (plainText && (o.apiVersion === V1 || nodeWithPlainValues) && !schemaInvalid.includes(subject)) expect(docs[i].decoded).toMatchObject({ kind: o.kind, name });
+          if (plainText && (o.apiVersion === V1 || nodeWithPlainValues || o.kind === "Pod") && !schemaInvalid.includes(subject)) expect(docs[i].decoded).toMatchObject({ kind: o.kind, name });
           if (o.apiVersion === V3) expect(docs[i].decoded).toBeUndefined();
           if (docs[i].decoded !== undefined) expect(docs[i].value).toEqual(JSON.parse(JSON.stringify(sorted ? sortKeys(o) : o)));
         });
@@ -203,6 +242,41 @@ describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the 
     ] as const) {
       expect(at(nodeItem(metadata, rest))).toEqual({ kind: "Node", apiVersion: "v1", name: object.metadata.name, object });
     }
+    // A pod in kubectl's layout: checked as JSON, and only its name, namespace, spec.nodeName,
+    // spec.hostNetwork, status.podIPs, status.podIP and status.phase parsed (each the last of its key).
+    const podItem = (metadata: string, rest = "") => `{\n            "apiVersion": "v1",\n            "kind": "Pod",\n            "metadata": ${metadata}${rest}\n        }`;
+    const spec = ',\n            "spec": {"containers": [{"name": "app", "image": "r/app:1"}], "nodeName": "node-a", "volumes": [], "hostNetwork": false}';
+    const status = ',\n            "status": {"conditions": [{"type": "Ready", "status": "True"}], "phase": "Running", "podIP": "10.0.0.1", "podIPs": [{"ip": "10.0.0.1"}], "qosClass": "Burstable"}';
+    expect(at(podItem('{"name": "p", "namespace": "ns", "labels": {"app": "a"}}', spec + status))).toEqual({
+      kind: "Pod",
+      apiVersion: "v1",
+      name: "p",
+      namespace: "ns",
+      object: { spec: { nodeName: "node-a", hostNetwork: false }, status: { phase: "Running", podIP: "10.0.0.1", podIPs: [{ ip: "10.0.0.1" }] } },
+    });
+    const manyMembers = `{${Array.from({ length: 70 }, (_, i) => `"k${i}": ${i}`).join(", ")}, "nodeName": "node-b"}`;
+    for (const [metadata, rest, namespace, object] of [
+      ['{"name": "p"}', "", undefined, {}], // no namespace, spec or status
+      ['{"name": "p", "namespace": 7}', ',\n            "spec": null,\n            "status": ["x"]', 7, { spec: null, status: ["x"] }],
+      ['{"name": "p", "name": "q", "namespace": "a", "namespace": "b"}', "", "b", {}], // the last of a duplicate key
+      ['{"name": "p"}', ',\n            "spec": {"nodeName": "a", "nodeName": "b"},\n            "spec": {"nodeName": "c", "hostNetwork": true, "nodeName": "d"}', undefined, { spec: { nodeName: "d", hostNetwork: true } }],
+      ['{"name": "p"}', ',\n            "spec": {"node\\u004eame": "a", "x": "\\u00e9"}', undefined, { spec: { nodeName: "a" } }], // an escaped key: the spec parsed whole
+      ['{"name": "p"}', `,\n            "spec": ${manyMembers}`, undefined, { spec: { nodeName: "node-b" } }], // past the check's members: parsed whole
+      ['{"name": "p"}', ',\n            "status": {"podIPs": [{"ip": "10.0.0.2"}, 1], "phase": 3}', undefined, { status: { podIPs: [{ ip: "10.0.0.2" }, 1], phase: 3 } }],
+    ] as const) {
+      expect(at(podItem(metadata, rest))).toEqual({ kind: "Pod", apiVersion: "v1", name: metadata.includes('"q"') ? "q" : "p", namespace, object });
+    }
+    for (const [metadata, rest] of [
+      ['{"namespace": "ns"}', ""], // no name
+      ['{"name": 1}', ""],
+      ["[]", ""],
+      ['{"name": "p", "annotations": {"x": "é"}}', ""], // non-ASCII
+      ['{"name": "p"}', ',\n            "status": {"a": 01}'], // not JSON
+      ['{"name": "p"}', ',\n            "spec": {"nodeName": "a",}'],
+      ['{"name": "p"}', ',\n            "kind": "Node"'], // the last of a duplicate key is read
+    ]) {
+      expect(at(podItem(metadata, rest))).toBeUndefined();
+    }
     const poolItem = (spec: string) => `{\n            "apiVersion": "crd.projectcalico.org/v1",\n            "kind": "IPPool",\n            "metadata": {"name": "p"},\n            "spec": ${spec}\n        }`;
     expect(at(poolItem('{"allowedUses": ["Workload"], "blockSize": 26, "cidr": "10.0.0.0/16", "nodeSelector": "rack == \\"0\\"", "natOutgoing": true, "ipipMode": "Never"}'))).toEqual({
       kind: "IPPool",
@@ -231,7 +305,7 @@ describe("the IPPool, IPAMConfig, BlockAffinity and Node decoder gives what the 
       expect(at(configItem(spec))).toBeUndefined();
     }
     // Another kind or API group.
-    expect(at(nodeItem('{"name": "n"}').replace('"Node"', '"Pod"'))).toBeUndefined();
+    expect(at(nodeItem('{"name": "n"}').replace('"Node"', '"Namespace"'))).toBeUndefined();
     expect(at(nodeItem('{"name": "n"}').replace('"v1"', '"projectcalico.org/v3"'))).toBeUndefined();
     expect(at(affinityItem(ok).replace("crd.projectcalico.org/v1", "v1"))).toBeUndefined();
   });

@@ -249,6 +249,12 @@ export interface JsonCheck {
    * is not JSON; {@link PAST_LIMITS} when it is past the check's limits (the caller parses it).
    */
   check(bytes: Uint8Array, from: number, to: number): number;
+  /**
+   * Checks `[from, to)` of the text of the last {@link check} (offsets in that text: a value of it, such as
+   * a member's object), without copying it again: what {@link check} gives, with {@link members} then the
+   * members of that value, their places still offsets in the text of the last {@link check}.
+   */
+  checkWithin(from: number, to: number): number;
   /** Per member of the top object of the last check: its key's first byte (the `"`), after its key's last, its value's first, after its value's last — offsets in the text checked. */
   members(): Int32Array;
 }
@@ -267,6 +273,17 @@ export function jsonCheck(): JsonCheck | undefined {
     const check = new wasm.Instance(module, { env: { mem: memory } }).exports.check as (p: number, end: number) => number;
     let bytes = new Uint8Array(memory.buffer);
     const places = new Int32Array(4 * MAX_MEMBERS);
+    /** The length of the text of the last check (in the memory at `TEXT`). */
+    let checked = 0;
+    /** The check's result, its members' places copied out as offsets in the text. */
+    const placed = (got: number): number => {
+      if (got > 0) {
+        const m = new Int32Array(memory.buffer, MEMBERS, 4 * got);
+        for (let i = 0; i < 4 * got; i++) places[i] = m[i] - TEXT;
+      }
+      last = got;
+      return got;
+    };
     made = {
       check(text: Uint8Array, from: number, to: number): number {
         const n = to - from;
@@ -277,6 +294,7 @@ export function jsonCheck(): JsonCheck | undefined {
           } catch {
             // (No room for the text: the caller parses it.)
             last = PAST_LIMITS;
+            checked = 0;
             return PAST_LIMITS;
           }
           pages = need;
@@ -284,13 +302,19 @@ export function jsonCheck(): JsonCheck | undefined {
         }
         bytes.set(text.subarray(from, to), TEXT);
         bytes.fill(0, TEXT + n, TEXT + n + PAD);
-        const got = check(TEXT, TEXT + n);
-        if (got > 0) {
-          const m = new Int32Array(memory.buffer, MEMBERS, 4 * got);
-          for (let i = 0; i < 4 * got; i++) places[i] = m[i] - TEXT;
+        checked = n;
+        return placed(check(TEXT, TEXT + n));
+      },
+      checkWithin(from: number, to: number): number {
+        if (from < 0 || to > checked || from > to) throw new RangeError(`json-wasm: [${from}, ${to}) is not within the text checked (${checked} bytes)`);
+        // (A 0 byte ends every loop of the check: one is put at the end of the part, then the text's byte put back.)
+        const after = bytes[TEXT + to];
+        bytes[TEXT + to] = 0;
+        try {
+          return placed(check(TEXT + from, TEXT + to));
+        } finally {
+          bytes[TEXT + to] = after;
         }
-        last = got;
-        return got;
       },
       members: () => places.subarray(0, 4 * Math.max(0, last)),
     };

@@ -33,6 +33,7 @@ import type { BlockFields } from "./block";
 import type { LiveAttribute } from "./model";
 import { itemEnd, templateAffinity, templateEnd, templateItem } from "./template-decode";
 import { NOT_JSON, PAST_LIMITS, jsonCheck } from "./private/json-wasm";
+import type { LatinBuffer } from "./private/latin-buffer";
 
 /** An `IPAMHandle` read by {@link decodeDumpItem}: what `readDump` keeps of it. */
 export interface FastHandle {
@@ -464,11 +465,6 @@ function plain(): void {
 /** The last plain string read, as a JavaScript string. */
 function text(): string {
   return (B as LatinBuffer).latin1Slice(S, P - 1);
-}
-
-/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface LatinBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
 }
 
 /** Strings read often (node names, namespaces, block CIDRs), by a hash of their bytes: one string each. */

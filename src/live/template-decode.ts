@@ -61,11 +61,7 @@ import type { AttributeWasm } from "./private/attribute-wasm";
 import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN, AttributeColumns, BlockChunk, SequenceColumns } from "./private/columns";
 import { FNV_OFFSET as OFFSET, FNV_PRIME as PRIME, handleIdHashOfBytes } from "./private/handle-ids";
 import { compactInPlace } from "./private/compact-handle";
-
-/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface LatinBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-}
+import type { LatinBuffer } from "./private/latin-buffer";
 
 const DATE_TIME = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
 

@@ -20,7 +20,7 @@
 import { ATTRIBUTE_KEYS, ATTRIBUTE_SPAN } from "./columns";
 import { COMPACT_BYTES, emitCompactable, emitWriteCompact } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
-import { Code, I32, MatchCode, Op, V128, wasmModule } from "./wasm";
+import { Code, I32, MatchCode, Op, V128, WasmMemory, wasmModule, webAssembly } from "./wasm";
 
 const sp = (n: number) => " ".repeat(n);
 const SEC = sp(28);
@@ -604,16 +604,6 @@ function tailFunction(lay: Layout): Code {
   return c;
 }
 
-/** The part of the WebAssembly JavaScript API used here (TypeScript's "lib" of the project has none). */
-interface WasmApi {
-  Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-
 /** The matcher and its memory (see the module's comment). */
 export interface AttributeWasm {
   readonly memory: WasmMemory;
@@ -658,7 +648,7 @@ let failed = false;
 export function attributeWasm(): AttributeWasm | undefined {
   if (made !== null || failed) return made ?? undefined;
   try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const wasm = webAssembly();
     const lay = layout();
     const pages = Math.ceil(lay.size / PAGE);
     const memory = new wasm.Memory({ initial: pages, maximum: pages });

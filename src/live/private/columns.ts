@@ -17,6 +17,7 @@
 import type { LiveAttribute, LiveBlock } from "../model";
 import { handleText } from "./compact-handle";
 import { attributeHashesOf } from "./handle-ids";
+import type { LatinBuffer } from "./latin-buffer";
 
 /** What the check reads of a block's attributes, by attribute index. */
 export interface AttributeView {
@@ -56,11 +57,6 @@ export const ATTRIBUTE_SPAN = 6;
 export const ATTRIBUTE_KEYS = 3;
 const SPAN = ATTRIBUTE_SPAN;
 const KEYS = ATTRIBUTE_KEYS;
-
-/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface LatinBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-}
 
 /**
  * The columns of many blocks, one block after the other (the kubectl-layout matcher fills one until it

@@ -17,6 +17,7 @@
  * is always of its text.
  */
 import { Code, Op, Simd } from "./wasm";
+import type { LatinBuffer } from "./latin-buffer";
 
 /** The text before the container ID. */
 export const COMPACT_PREFIX = "k8s-pod-network.";
@@ -67,11 +68,6 @@ export function isCompact(bytes: Uint8Array, from: number, to: number): boolean 
   return to - from === COMPACT_BYTES && bytes[from] === MARK0 && bytes[from + 1] === MARK1;
 }
 
-/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface SliceBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-}
-
 /** The text of a compact ID is written here, then cut as one string (the prefix is written once). */
 const scratch = Buffer.alloc(COMPACT_TEXT_BYTES);
 scratch.write(COMPACT_PREFIX, "latin1");
@@ -81,18 +77,18 @@ const LOW = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b & 15));
 
 /** The ID whose bytes (compact or text) are `bytes[from, to)`. */
 export function handleText(bytes: Buffer, from: number, to: number): string {
-  if (!isCompact(bytes, from, to)) return (bytes as SliceBuffer).latin1Slice(from, to);
+  if (!isCompact(bytes, from, to)) return (bytes as LatinBuffer).latin1Slice(from, to);
   for (let k = 0, at = PREFIX_BYTES.length; k < 32; k++, at += 2) {
     const b = bytes[from + 2 + k];
     scratch[at] = HIGH[b];
     scratch[at + 1] = LOW[b];
   }
-  return (scratch as SliceBuffer).latin1Slice(0, COMPACT_TEXT_BYTES);
+  return (scratch as LatinBuffer).latin1Slice(0, COMPACT_TEXT_BYTES);
 }
 
 /** Whether the ID whose bytes (compact or text) are `bytes[from, to)` is `id`. */
 export function handleTextEquals(bytes: Buffer, from: number, to: number, id: string): boolean {
-  if (!isCompact(bytes, from, to)) return to - from === id.length && (bytes as SliceBuffer).latin1Slice(from, to) === id;
+  if (!isCompact(bytes, from, to)) return to - from === id.length && (bytes as LatinBuffer).latin1Slice(from, to) === id;
   if (id.length !== COMPACT_TEXT_BYTES || !id.startsWith(COMPACT_PREFIX)) return false;
   for (let k = 0; k < 32; k++) {
     const b = bytes[from + 2 + k];

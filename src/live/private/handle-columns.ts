@@ -34,6 +34,7 @@ import { compactInPlace, handleText, handleTextEquals } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME, handleIdHashOfBytes, setHandleHashes } from "./handle-ids";
 import { R_AT_END, R_CIDR_AT, R_CIDR_END, R_CIDR_HASH, R_DELETED, R_ID_AT, R_ID_END, R_ID_HASH, R_ID_IS_NAME, R_NAME_AT, R_NAME_END, S_CIDRS, S_CIDR_SPANS, S_CIDR_OF, S_COUNTS, S_DELETED, S_FROM, S_ID_FROM, S_ID_HASH, S_ID_TO, S_N, S_NAME_ENDS, S_NAMES_TOP, S_SORTED, S_TEXT, S_TEXT_END, S_TO, handleWasm, rehashSlots } from "./handle-wasm";
 import type { HandleTexts, HandleWasm } from "./handle-wasm";
+import type { LatinBuffer } from "./latin-buffer";
 
 /** The handles of one file, as the worker transfers them: item `i` of the file's `List` is handle `i`. */
 export interface HandleColumns {
@@ -1010,11 +1011,6 @@ export class FileSource implements ByteSource {
       }
     };
   }
-}
-
-/** Node's Buffer has `latin1Slice` (what `toString("latin1")` calls, without its argument checks). */
-interface LatinBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
 }
 
 /** The IPAM handles of one file, as columns (see the module's comment). */

@@ -15,7 +15,7 @@
  */
 import { COMPACT_BYTES, emitCompactable, emitWriteCompact } from "./compact-handle";
 import { FNV_OFFSET, FNV_PRIME } from "./handle-ids";
-import { Code, I32, I64, MatchCode, Op, Simd, V128, wasmModule } from "./wasm";
+import { Code, I32, I64, MatchCode, Op, Simd, V128, wasmModule, webAssembly } from "./wasm";
 
 /** The constant texts of kubectl's layout of a handle, as `handle-columns.ts` names them. */
 export interface HandleTexts {
@@ -454,12 +454,6 @@ function itemsFunction(nextItem: string): Code {
   return c;
 }
 
-/** The part of the WebAssembly JavaScript API used here (TypeScript's "lib" of the project has none). */
-interface WasmApi {
-  Memory: new (size: { initial: number; maximum: number; shared: boolean }) => { readonly buffer: SharedArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
 
 /** The template, the column writer, and their memory (one per file read). */
 export interface HandleWasm {
@@ -498,7 +492,7 @@ const align = (n: number) => Math.ceil(n / 16) * 16;
  * undefined where WebAssembly with SIMD and shared memory is not available, or the memory would pass 4 GiB.
  */
 export function handleWasm(texts: HandleTexts, nextItem: string, windowBytes: number, capacity = 0, textBytes = 0): HandleWasm | undefined {
-  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const wasm = webAssembly();
   if (compiled === undefined) {
     try {
       const locals = [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, V128];

@@ -12,7 +12,7 @@
  * which then reads it as before, with `JSON.parse`. Property tests
  * (`test/live/json-wasm.property.test.ts`) check it against `JSON.parse` on generated and damaged JSON.
  */
-import { Code, I32, MatchCode, Op, Simd, V128, wasmModule } from "./wasm";
+import { Code, I32, MatchCode, Op, Simd, V128, wasmModule, webAssembly } from "./wasm";
 
 /** The most members of the top object whose places are kept. */
 export const MAX_MEMBERS = 64;
@@ -234,12 +234,6 @@ function checkFunction(): Code {
   return c;
 }
 
-/** The part of the WebAssembly JavaScript API used here (TypeScript's "lib" of the project has none). */
-interface WasmApi {
-  Memory: new (size: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
 
 /** The check and its memory. */
 export interface JsonCheck {
@@ -266,7 +260,7 @@ let failed = false;
 export function jsonCheck(): JsonCheck | undefined {
   if (made !== null || failed) return made ?? undefined;
   try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const wasm = webAssembly();
     let pages = Math.ceil((TEXT + 1024 * 1024) / PAGE);
     const memory = new wasm.Memory({ initial: pages });
     const module = new wasm.Module(wasmModule([{ name: "check", params: [I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128], code: checkFunction() }]));

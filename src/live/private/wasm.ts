@@ -6,6 +6,28 @@
  * format", and its SIMD extension for the `0xfd` instructions).
  */
 
+/**
+ * The part of the WebAssembly JavaScript API the matchers use (TypeScript's "lib" of the project has none):
+ * a memory (shared when asked: its buffer is then a `SharedArrayBuffer`), a module compiled from bytes, an
+ * instance of it importing the memory.
+ */
+export interface WasmApi {
+  Memory: new <Shared extends boolean = false>(descriptor: { initial: number; maximum?: number; shared?: Shared }) => WasmMemory<Shared>;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+/** A WebAssembly memory: its bytes, and `grow` by pages of 64 KiB (its old size in pages; throws past its maximum). */
+export interface WasmMemory<Shared extends boolean = false> {
+  readonly buffer: Shared extends true ? SharedArrayBuffer : ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The runtime's WebAssembly API (whether it has SIMD or threads is known when a module compiles). */
+export function webAssembly(): WasmApi {
+  return (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+}
+
 /** Value types. */
 export const I32 = 0x7f;
 export const I64 = 0x7e;

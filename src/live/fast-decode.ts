@@ -248,7 +248,7 @@ function nodeMembers(bytes: Buffer, from: number, end: number): unknown {
   const values = n >= 0 && check !== undefined ? lastValues(bytes, from, check.members(), n, NODE_KEY_BYTES) : undefined;
   if (values !== undefined) {
     const out: Record<string, unknown> = {};
-    for (let k = 0; k < NODE_KEYS.length; k++) if (values[2 * k] >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + values[2 * k], from + values[2 * k + 1]));
+    for (let k = 0; k < NODE_KEYS.length; k++) if (values[3 * k] >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + values[3 * k], from + values[3 * k + 1]));
     return out;
   }
   try {
@@ -312,31 +312,36 @@ function podMembers(bytes: Buffer, from: number, end: number): unknown {
   const check = jsonCheck();
   const n = check === undefined ? PAST_LIMITS : check.check(bytes, from, end);
   if (n === NOT_JSON) return undefined;
-  if (n >= 0 && check !== undefined) {
-    const values = lastValues(bytes, from, check.members(), n, POD_KEY_BYTES);
-    if (values !== undefined) {
-      const out: Record<string, unknown> = {};
-      for (let k = 0; k < POD_KEYS.length; k++) {
-        const valueFrom = values[2 * k];
-        if (valueFrom < 0) continue;
-        const valueTo = values[2 * k + 1];
-        const inner = POD_INNER[k];
-        const innerBytes = POD_INNER_BYTES[k];
-        let value: unknown = undefined;
-        if (inner !== null && innerBytes !== null && bytes[from + valueFrom] === 0x7b) {
-          // An object: its members' places, and only the kept ones parsed.
+  const values = n >= 0 && check !== undefined ? lastValues(bytes, from, check.members(), n, POD_KEY_BYTES) : undefined;
+  if (values !== undefined && check !== undefined) {
+    // The members of the top object's objects, placed by the same check (else each object is checked again).
+    const nested = check.nested();
+    const nestedCount = nested !== undefined ? nested.length / 5 : 0;
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < POD_KEYS.length; k++) {
+      const valueFrom = values[3 * k];
+      if (valueFrom < 0) continue;
+      const valueTo = values[3 * k + 1];
+      const innerBytes = POD_INNER_BYTES[k];
+      let value: unknown = undefined;
+      if (innerBytes !== null && bytes[from + valueFrom] === 0x7b) {
+        // An object: its members' places, and only the kept ones parsed.
+        let kept: number[] | undefined;
+        if (nested !== undefined) kept = lastValues(bytes, from, nested, nestedCount, innerBytes, 5, values[3 * k + 2]);
+        else {
           const m = check.checkWithin(valueFrom, valueTo);
-          const kept = m >= 0 ? lastValues(bytes, from, check.members(), m, innerBytes) : undefined;
-          if (kept !== undefined) {
-            const o: Record<string, unknown> = {};
-            for (let j = 0; j < inner.length; j++) if (kept[2 * j] >= 0) o[inner[j]] = JSON.parse(b.latin1Slice(from + kept[2 * j], from + kept[2 * j + 1]));
-            value = o;
-          }
+          kept = m >= 0 ? lastValues(bytes, from, check.members(), m, innerBytes) : undefined;
         }
-        out[POD_KEYS[k]] = value !== undefined ? value : JSON.parse(b.latin1Slice(from + valueFrom, from + valueTo));
+        if (kept !== undefined) {
+          const inner = POD_INNER[k] as readonly string[];
+          const o: Record<string, unknown> = {};
+          for (let j = 0; j < inner.length; j++) if (kept[3 * j] >= 0) o[inner[j]] = JSON.parse(b.latin1Slice(from + kept[3 * j], from + kept[3 * j + 1]));
+          value = o;
+        }
       }
-      return out;
+      out[POD_KEYS[k]] = value !== undefined ? value : JSON.parse(b.latin1Slice(from + valueFrom, from + valueTo));
     }
+    return out;
   }
   try {
     return JSON.parse(b.latin1Slice(from, end));
@@ -346,15 +351,20 @@ function podMembers(bytes: Buffer, from: number, end: number): unknown {
 }
 
 /**
- * Of the members the check placed (`m`, `n` of them; offsets from `bytes[from]`), where the value of the
- * last of each of `keys` (their bytes, {@link keyBytes}) is: value from and to per key (-1 when absent);
- * undefined when a key holds an escape (its text is then not the key: the caller parses the object).
+ * Of the members the check placed (`m`, `n` of them, `stride` numbers each, their four places last; offsets
+ * from `bytes[from]`), those of top member `parent` when `stride` is 5 (its first number), where the value of
+ * the last of each of `keys` (their bytes, {@link keyBytes}) is and which member it is: value from, value to
+ * and member per key (-1 when absent); undefined when a key holds an escape (its text is then not the key:
+ * the caller parses the object).
  */
-function lastValues(bytes: Buffer, from: number, m: Int32Array, n: number, keys: readonly Uint8Array[]): number[] | undefined {
-  const out: number[] = new Array<number>(2 * keys.length).fill(-1);
+function lastValues(bytes: Buffer, from: number, m: Int32Array, n: number, keys: readonly Uint8Array[], stride = 4, parent = -1): number[] | undefined {
+  const out: number[] = new Array<number>(3 * keys.length).fill(-1);
+  const at = stride - 4;
   for (let i = 0; i < n; i++) {
-    const keyFrom = from + m[4 * i] + 1;
-    const keyTo = from + m[4 * i + 1] - 1;
+    const e = i * stride;
+    if (at > 0 && m[e] !== parent) continue;
+    const keyFrom = from + m[e + at] + 1;
+    const keyTo = from + m[e + at + 1] - 1;
     for (let k = keyFrom; k < keyTo; k++) if (bytes[k] === 0x5c) return undefined;
     // (The key compared as bytes: no string made per member.)
     for (let j = 0; j < keys.length; j++) {
@@ -363,8 +373,9 @@ function lastValues(bytes: Buffer, from: number, m: Int32Array, n: number, keys:
       let same = true;
       for (let k = 0; k < key.length && same; k++) same = bytes[keyFrom + k] === key[k];
       if (!same) continue;
-      out[2 * j] = m[4 * i + 2];
-      out[2 * j + 1] = m[4 * i + 3];
+      out[3 * j] = m[e + at + 2];
+      out[3 * j + 1] = m[e + at + 3];
+      out[3 * j + 2] = i;
       break;
     }
   }

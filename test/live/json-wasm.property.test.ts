@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { MAX_MEMBERS, NOT_JSON, PAST_LIMITS, jsonCheck } from "../../src/live/private/json-wasm";
+import { MAX_MEMBERS, MAX_NESTED, NOT_JSON, PAST_LIMITS, jsonCheck } from "../../src/live/private/json-wasm";
 
 // The WebAssembly JSON check against the runtime's JSON parser: on any JSON text (ASCII, as the dump
 // reader gives it: the text of an item checked by `isAscii`), laid out any way, and on the same text
@@ -122,6 +122,47 @@ describe("the WebAssembly JSON check reads JSON as JSON.parse does", () => {
       { numRuns: 300 },
     );
     expect(() => check!.checkWithin(0, 1e9)).toThrow(RangeError);
+  });
+
+  test("property: the members of the top object's objects are placed by the same check (nested), as the parser reads them", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(object, value), { minKeys: 1, maxKeys: 6 }), layout, fc.string({ maxLength: 4 }), (v, write, before) => {
+        const text = write(v);
+        const b = Buffer.from(`${before}${text}`, "latin1");
+        const n = check!.check(b, before.length, b.length);
+        const top = Array.from(check!.members());
+        const nested = check!.nested();
+        expect(nested).toBeDefined();
+        const at = (p: number, q: number) => b.toString("latin1", before.length + p, before.length + q);
+        // Each top member's object: its members, in text order, are the nested places naming it.
+        const expected: number[] = [];
+        for (let i = 0; i < n; i++) {
+          if (at(top[4 * i + 2], top[4 * i + 2] + 1) !== "{") continue;
+          const k = check!.checkWithin(top[4 * i + 2], top[4 * i + 3]);
+          const m = Array.from(check!.members());
+          for (let j = 0; j < k; j++) expected.push(i, ...m.slice(4 * j, 4 * j + 4));
+        }
+        check!.check(b, before.length, b.length);
+        expect(Array.from(check!.nested()!)).toEqual(expected);
+        // And what the parser reads of each: the last of a key wins.
+        for (let i = 0; i < n; i++) {
+          const parsed = JSON.parse(at(top[4 * i + 2], top[4 * i + 3])) as unknown;
+          if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) continue;
+          const seen = new Map<string, unknown>();
+          for (let e = 0; e < expected.length; e += 5) if (expected[e] === i) seen.set(JSON.parse(at(expected[e + 1], expected[e + 2])) as string, JSON.parse(at(expected[e + 3], expected[e + 4])));
+          for (const k of Object.keys(parsed)) expect(seen.get(k)).toEqual((parsed as Record<string, unknown>)[k]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    const many = JSON.stringify({ a: Object.fromEntries(Array.from({ length: MAX_NESTED }, (_, i) => [`k${i}`, i])) });
+    expect(check!.check(Buffer.from(many), 0, many.length)).toBe(1);
+    expect(check!.nested()).toHaveLength(5 * MAX_NESTED);
+    const tooMany = JSON.stringify({ a: { x: 1 }, b: Object.fromEntries(Array.from({ length: MAX_NESTED }, (_, i) => [`k${i}`, i])) });
+    expect(check!.check(Buffer.from(tooMany), 0, tooMany.length)).toBe(2);
+    expect(check!.nested()).toBeUndefined();
+    expect(check!.check(Buffer.from("[1,"), 0, 3)).toBe(NOT_JSON);
+    expect(check!.nested()).toBeUndefined();
   });
 
   test("nesting past the check's depth and texts larger than its first memory are left to the caller or read", () => {

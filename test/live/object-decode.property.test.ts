@@ -113,7 +113,7 @@ const pod = fc
       namespace: fc.oneof({ weight: 4, arbitrary: fc.constantFrom("team-a", "team-b", "") }, { weight: 1, arbitrary: fc.oneof(text, wrong) }),
       spec: part(
         fc.record({ nodeName: fc.oneof(fc.constantFrom(...NODES), text, wrong), hostNetwork: fc.oneof(fc.boolean(), wrong) }, { requiredKeys: [] }),
-        ["containers", "volumes", "dnsPolicy", "tolerations", "nodeSelector"],
+        ["containers", "volumes", "dnsPolicy", "tolerations", "nodeSelector", "phase", "podIP"],
       ),
       status: part(
         fc.record(
@@ -124,9 +124,9 @@ const pod = fc
           },
           { requiredKeys: [] },
         ),
-        ["conditions", "containerStatuses", "hostIP", "qosClass", "startTime"],
+        ["conditions", "containerStatuses", "hostIP", "qosClass", "startTime", "nodeName", "hostNetwork"],
       ),
-      extraMetadata: fc.dictionary(fc.constantFrom("uid", "labels", "annotations", "ownerReferences", "generateName"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      extraMetadata: fc.dictionary(fc.constantFrom("uid", "labels", "annotations", "ownerReferences", "generateName", "nodeName", "phase"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
     },
     { requiredKeys: ["name", "spec", "status", "extraMetadata"] },
   )
@@ -245,14 +245,20 @@ describe("the IPPool, IPAMConfig, BlockAffinity, Node and Pod decoder gives what
       object: { spec: { nodeName: "node-a", hostNetwork: false }, status: { phase: "Running", podIP: "10.0.0.1", podIPs: [{ ip: "10.0.0.1" }] } },
     });
     const manyMembers = `{${Array.from({ length: 70 }, (_, i) => `"k${i}": ${i}`).join(", ")}, "nodeName": "node-b"}`;
+    const tooMany = `{${Array.from({ length: 300 }, (_, i) => `"k${i}": ${i}`).join(", ")}, "nodeName": "node-c"}`;
+    const otherObject = `,\n            "extra": {${Array.from({ length: 300 }, (_, i) => `"k${i}": ${i}`).join(", ")}}`;
     for (const [metadata, rest, namespace, object] of [
       ['{"name": "p"}', "", undefined, {}], // no namespace, spec or status
       ['{"name": "p", "namespace": 7}', ',\n            "spec": null,\n            "status": ["x"]', 7, { spec: null, status: ["x"] }],
       ['{"name": "p", "name": "q", "namespace": "a", "namespace": "b"}', "", "b", {}], // the last of a duplicate key
       ['{"name": "p"}', ',\n            "spec": {"nodeName": "a", "nodeName": "b"},\n            "spec": {"nodeName": "c", "hostNetwork": true, "nodeName": "d"}', undefined, { spec: { nodeName: "d", hostNetwork: true } }],
       ['{"name": "p"}', ',\n            "spec": {"node\\u004eame": "a", "x": "\\u00e9"}', undefined, { spec: { nodeName: "a" } }], // an escaped key: the spec parsed whole
-      ['{"name": "p"}', `,\n            "spec": ${manyMembers}`, undefined, { spec: { nodeName: "node-b" } }], // past the check's members: parsed whole
+      ['{"name": "p"}', `,\n            "spec": ${manyMembers}`, undefined, { spec: { nodeName: "node-b" } }],
+      ['{"name": "p"}', `,\n            "spec": ${tooMany}`, undefined, { spec: { nodeName: "node-c" } }], // past the check's members: parsed whole
+      ['{"name": "p"}', `,\n            "spec": {"nodeName": "node-d"}${otherObject}`, undefined, { spec: { nodeName: "node-d" } }], // the spec checked again
       ['{"name": "p"}', ',\n            "status": {"podIPs": [{"ip": "10.0.0.2"}, 1], "phase": 3}', undefined, { status: { podIPs: [{ ip: "10.0.0.2" }, 1], phase: 3 } }],
+      // Each object's own members only: the same keys in the other objects are not theirs.
+      ['{"name": "p", "phase": "x", "nodeName": "m"}', ',\n            "spec": {"nodeName": "a", "phase": "y"},\n            "status": {"nodeName": "b", "phase": "Running", "hostNetwork": true}', undefined, { spec: { nodeName: "a" }, status: { phase: "Running" } }],
     ] as const) {
       expect(at(podItem(metadata, rest))).toEqual({ kind: "Pod", apiVersion: "v1", name: metadata.includes('"q"') ? "q" : "p", namespace, object });
     }

@@ -18,9 +18,17 @@ import { Code, I32, MatchCode, Op, Simd, V128, wasmModule, webAssembly } from ".
 export const MAX_MEMBERS = 64;
 /** The deepest nesting checked (a Kubernetes object is about 10 deep). */
 export const MAX_DEPTH = 1024;
-/** The memory: the members' places (key from, key to, value from, value to: addresses), the containers' stack (a byte a level), the text. */
+/** The most members of the top object's objects whose places are kept (a pod's metadata, spec and status: about 40). */
+export const MAX_NESTED = 256;
+/**
+ * The memory: the members' places (key from, key to, value from, value to: addresses), the places of the
+ * members of the top object's objects (the top member they are in, then the same four), how many of those
+ * there are, the containers' stack (a byte a level), the text.
+ */
 const MEMBERS = 0;
-const STACK = MEMBERS + 16 * MAX_MEMBERS;
+const NESTED = MEMBERS + 16 * MAX_MEMBERS;
+const NESTED_COUNT = NESTED + 20 * MAX_NESTED;
+const STACK = NESTED_COUNT + 16;
 const TEXT = STACK + MAX_DEPTH + 16;
 const PAGE = 65536;
 /** Bytes after the text: a 0 byte ends every loop of the check (no JSON text holds one), and 16-byte loads stay in the memory. */
@@ -39,6 +47,8 @@ const C = 4;
 const N = 5;
 const M = 6;
 const V = 7;
+/** Members of the top object's objects seen so far. */
+const N2 = 8;
 
 /** The check's states: a value expected, a member's key expected, a value just read. */
 const VALUE = 0;
@@ -138,13 +148,25 @@ function checkFunction(): Code {
   };
   /** Pushes whether the check is in the top value and that is an object (its members are recorded). */
   const inTopObject = () => c.get(DEPTH).i32(1).op(Op.i32Eq).i32(STACK).load8(0).i32(1).op(Op.i32Eq).op(Op.i32And);
-  /** Records a place of member `n` of the top object (`slot` 0–3), when it is one of the first {@link MAX_MEMBERS}. */
+  /** Pushes whether the check is in an object that is the value of a member of the top object (its members are recorded too). */
+  const inMemberObject = () =>
+    c.get(DEPTH).i32(2).op(Op.i32Eq).i32(STACK).load8(0).i32(1).op(Op.i32Eq).op(Op.i32And).i32(STACK).load8(1).i32(1).op(Op.i32Eq).op(Op.i32And);
+  /**
+   * Records a place of member `n` of the top object (`slot` 0–3), when it is one of the first {@link MAX_MEMBERS};
+   * or of member `n2` of the top object's objects, when it is one of the first {@link MAX_NESTED} (and, with its
+   * key's start, the top member it is in).
+   */
   const record = (slot: number) => {
     inTopObject().get(N).i32(MAX_MEMBERS).op(Op.i32LtU).op(Op.i32And);
     c.enter("if").get(N).i32(16).op(Op.i32Mul).get(Q).store32(MEMBERS + 4 * slot).leave();
+    inMemberObject().get(N2).i32(MAX_NESTED).op(Op.i32LtU).op(Op.i32And);
+    c.enter("if");
+    c.get(N2).i32(20).op(Op.i32Mul).get(Q).store32(NESTED + 4 + 4 * slot);
+    if (slot === 0) c.get(N2).i32(20).op(Op.i32Mul).get(N).store32(NESTED);
+    c.leave();
   };
 
-  c.i32(0).set(DEPTH).i32(0).set(N).i32(VALUE).set(STATE);
+  c.i32(0).set(DEPTH).i32(0).set(N).i32(0).set(N2).i32(VALUE).set(STATE);
   c.enter("block"); // no match: out of here
   c.enter("loop");
   // A value.
@@ -202,12 +224,15 @@ function checkFunction(): Code {
   record(3);
   inTopObject();
   c.enter("if").get(N).i32(1).op(Op.i32Add).set(N).leave();
+  inMemberObject();
+  c.enter("if").get(N2).i32(1).op(Op.i32Add).set(N2).leave();
   ws();
   c.get(DEPTH).op(Op.i32Eqz);
   c.enter("if");
   c.get(Q).get(END).op(Op.i32Ne).failIf();
   c.get(N).i32(MAX_MEMBERS).op(Op.i32GtU);
   c.enter("if").i32(PAST_LIMITS).return().leave();
+  c.i32(0).get(N2).store32(NESTED_COUNT);
   c.get(N).return();
   c.leave();
   c.get(Q).load8(0).set(C);
@@ -251,6 +276,13 @@ export interface JsonCheck {
   checkWithin(from: number, to: number): number;
   /** Per member of the top object of the last check: its key's first byte (the `"`), after its key's last, its value's first, after its value's last — offsets in the text checked. */
   members(): Int32Array;
+  /**
+   * Per member of an object that is the value of a member of the top object of the last check (in text
+   * order): the index of that top member (as in {@link members}), then its four places as {@link members}
+   * gives them; undefined when the last check was not a success or there were more than {@link MAX_NESTED}
+   * such members (then not all were placed: check an object again with {@link checkWithin}).
+   */
+  nested(): Int32Array | undefined;
 }
 
 let made: JsonCheck | null = null;
@@ -263,10 +295,11 @@ export function jsonCheck(): JsonCheck | undefined {
     const wasm = webAssembly();
     let pages = Math.ceil((TEXT + 1024 * 1024) / PAGE);
     const memory = new wasm.Memory({ initial: pages });
-    const module = new wasm.Module(wasmModule([{ name: "check", params: [I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128], code: checkFunction() }]));
+    const module = new wasm.Module(wasmModule([{ name: "check", params: [I32, I32], results: [I32], locals: [I32, I32, I32, I32, I32, V128, I32], code: checkFunction() }]));
     const check = new wasm.Instance(module, { env: { mem: memory } }).exports.check as (p: number, end: number) => number;
     let bytes = new Uint8Array(memory.buffer);
     const places = new Int32Array(4 * MAX_MEMBERS);
+    const nestedPlaces = new Int32Array(5 * MAX_NESTED);
     /** The length of the text of the last check (in the memory at `TEXT`). */
     let checked = 0;
     /** The check's result, its members' places copied out as offsets in the text. */
@@ -311,6 +344,17 @@ export function jsonCheck(): JsonCheck | undefined {
         }
       },
       members: () => places.subarray(0, 4 * Math.max(0, last)),
+      nested(): Int32Array | undefined {
+        if (last < 0) return undefined;
+        const n = new Int32Array(memory.buffer, NESTED_COUNT, 1)[0];
+        if (n > MAX_NESTED) return undefined;
+        const m = new Int32Array(memory.buffer, NESTED, 5 * n);
+        for (let i = 0; i < 5 * n; i += 5) {
+          nestedPlaces[i] = m[i];
+          for (let k = 1; k < 5; k++) nestedPlaces[i + k] = m[i + k] - TEXT;
+        }
+        return nestedPlaces.subarray(0, 5 * n);
+      },
     };
   } catch {
     failed = true;

@@ -2,10 +2,11 @@
  * A JSON syntax check in WebAssembly, for items of a dump the reader keeps little of: whether some bytes
  * are one JSON value as `JSON.parse` reads them (RFC 8259: whitespace, objects, arrays, strings with
  * their escapes and no control character, numbers, `true`, `false`, `null`; duplicate keys allowed), and,
- * for an object, where each of its members' keys and values are. The reader then parses only the values
- * it keeps (a Kubernetes node's `metadata` and `spec`: `fast-decode.ts`), not the status kubelet reports
- * (most of a node's text, its images and conditions), and gets what `JSON.parse` of the whole item would
- * give them. Nothing is built: the check walks the bytes once, strings and whitespace 16 bytes at a time.
+ * for an object, where each of its members' keys and values are, and those of the members of its members'
+ * objects. The reader then parses only the values it keeps (a Kubernetes node's `metadata` and `spec`, a
+ * pod's name and namespace, node and addresses: `fast-decode.ts`), not the status kubelet reports (most of
+ * a node's text, its images and conditions) or a pod's containers and volumes, and gets what `JSON.parse`
+ * of the whole item would give them. Nothing is built: the check walks the bytes once, strings and whitespace 16 bytes at a time.
  *
  * Bytes it does not read as JSON are refused; a text past its limits (nesting deeper than {@link MAX_DEPTH},
  * more than {@link MAX_MEMBERS} members at the top, a byte past ASCII in a string) is left to the caller,

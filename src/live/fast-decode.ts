@@ -247,9 +247,7 @@ function nodeMembers(bytes: Buffer, from: number, end: number): unknown {
   if (n === NOT_JSON) return undefined;
   const values = n >= 0 && check !== undefined ? lastValues(bytes, from, check.members(), n, NODE_KEY_BYTES) : undefined;
   if (values !== undefined) {
-    const out: Record<string, unknown> = {};
-    for (let k = 0; k < NODE_KEYS.length; k++) if (values[3 * k] >= 0) out[NODE_KEYS[k]] = JSON.parse(b.latin1Slice(from + values[3 * k], from + values[3 * k + 1]));
-    return out;
+    return parsedValues(b, from, NODE_KEYS, values);
   }
   try {
     return JSON.parse(b.latin1Slice(from, end));
@@ -302,8 +300,9 @@ function ownMembers(v: unknown, keys: readonly string[]): unknown {
 /**
  * What `JSON.parse` of a pod item's text (`bytes[from, end)`, ASCII, from its `{`) gives, for the members
  * {@link kubectlPod} reads: `apiVersion` and `kind`, and of `metadata`, `spec` and `status` (objects) only
- * their members it reads — each object checked again as JSON in the text already in the check's memory
- * ({@link JsonCheck.checkWithin}) for its members' places, the last of a key taken, as the parser keeps it.
+ * their members it reads — their places given by the same check ({@link JsonCheck.nested}), or, when the top
+ * object's objects have more members than it places, by checking that object again where it lies
+ * ({@link JsonCheck.checkWithin}); the last of a key taken, as the parser keeps it.
  * Undefined when the text is not JSON. A text the check leaves (past its limits, a key with an escape, no
  * WebAssembly) is parsed whole.
  */
@@ -332,12 +331,7 @@ function podMembers(bytes: Buffer, from: number, end: number): unknown {
           const m = check.checkWithin(valueFrom, valueTo);
           kept = m >= 0 ? lastValues(bytes, from, check.members(), m, innerBytes) : undefined;
         }
-        if (kept !== undefined) {
-          const inner = POD_INNER[k] as readonly string[];
-          const o: Record<string, unknown> = {};
-          for (let j = 0; j < inner.length; j++) if (kept[3 * j] >= 0) o[inner[j]] = JSON.parse(b.latin1Slice(from + kept[3 * j], from + kept[3 * j + 1]));
-          value = o;
-        }
+        if (kept !== undefined) value = parsedValues(b, from, POD_INNER[k] as readonly string[], kept);
       }
       out[POD_KEYS[k]] = value !== undefined ? value : JSON.parse(b.latin1Slice(from + valueFrom, from + valueTo));
     }
@@ -379,6 +373,13 @@ function lastValues(bytes: Buffer, from: number, m: Int32Array, n: number, keys:
       break;
     }
   }
+  return out;
+}
+
+/** The object of `keys` whose values {@link lastValues} placed (`values`, offsets from `b[from]`), each parsed; absent ones left out. */
+function parsedValues(b: LatinBuffer, from: number, keys: readonly string[], values: readonly number[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < keys.length; k++) if (values[3 * k] >= 0) out[keys[k]] = JSON.parse(b.latin1Slice(from + values[3 * k], from + values[3 * k + 1]));
   return out;
 }
 
